@@ -1,0 +1,136 @@
+/**
+ * The normalised tasks file: what the engine, runner and CLI consume. Every field here is
+ * already validated, has its default applied, durations in ms, paths absolute, zones resolved.
+ * The tasks-file keys (kebab-case) are given in each comment; man/taskkit.5 documents them too.
+ */
+import type { Instant, ScheduleSpec } from '../schedule/types.js';
+import type { TaskFunction } from '../task-context.js';
+
+/** What one run executes. */
+export type TaskAction =
+  /** `run: STRING`: a shell command line, run as `<shell> -c STRING`. */
+  | { readonly kind: 'shell'; readonly script: string; readonly shell: string }
+  /** `command: [argv...]`: a program and its arguments, no shell. */
+  | { readonly kind: 'argv'; readonly argv: readonly [string, ...string[]] }
+  /** `module: PATH` (+ `export`, `args`): a JS module run in a worker thread. */
+  | {
+      readonly kind: 'module';
+      /** Absolute path, resolved against the tasks file's folder. */
+      readonly path: string;
+      /** `export:` - the export to call; default "default". */
+      readonly exportName: string;
+      /** `args:` - any YAML value, handed to the function as `ctx.args`; default null. */
+      readonly args: unknown;
+    }
+  /** Library API only: an in-process function (`Scheduler.add(name, { run: fn })`). */
+  | { readonly kind: 'function'; readonly fn: TaskFunction };
+
+/** `overlap:` what a new trigger does while a run of the same task is still going. */
+export type OverlapPolicy = 'skip' | 'queue' | 'replace' | 'allow';
+
+/** `catch-up:` what to do with instants missed while the daemon was down or the machine slept. */
+export type CatchUpPolicy = 'skip' | 'once' | 'all';
+
+/** `retry:` N or `{attempts, delay, backoff, max-delay}`. */
+export interface RetryPolicy {
+  /** How many times a failed or timed-out run is tried again; 0 = never (default). */
+  readonly attempts: number;
+  /** `delay:` wait before the first retry; default 10s. */
+  readonly delayMs: number;
+  /** `backoff:` factor applied to the delay for each further retry; default 2 (1 = constant). */
+  readonly backoff: number;
+  /** `max-delay:` ceiling of the delay; default 10m. */
+  readonly maxDelayMs: number;
+}
+
+/** `history:` retention, in settings or per task. */
+export interface HistoryPolicy {
+  /** `keep:` runs kept per task; default 200. */
+  readonly keep: number;
+  /** `output-limit:` bytes of output kept per run (head + tail); default 256KiB. */
+  readonly outputLimitBytes: number;
+}
+
+/** Where a value came from in the tasks file, for messages. 1-based line and column. */
+export interface SourcePosition {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/** One task, fully resolved. Frozen. */
+export interface TaskSpec {
+  /** The map key under `tasks:`. Letters, digits, `-`, `_`, `.`; starts with a letter or digit. */
+  readonly name: string;
+  /** `description:` free text; default "". */
+  readonly description: string;
+  /** One of `every` (+ `start`), `daily`, `at`, `cron`; none = on demand. */
+  readonly schedule: ScheduleSpec;
+  /** `timezone:` IANA zone; default `settings.timezone`, else the system's. */
+  readonly timezone: string;
+  /** Exactly one of `run`, `command`, `module`. */
+  readonly action: TaskAction;
+  /** `cwd:` absolute; default the tasks file's folder. */
+  readonly cwd: string;
+  /** `env:` extra environment variables (strings; numbers and booleans are stringified). */
+  readonly env: Readonly<Record<string, string>>;
+  /** `timeout:` ms after which the run is stopped (SIGTERM to its process group); null = none (default). */
+  readonly timeoutMs: number | null;
+  /** `kill-after:` ms between SIGTERM and SIGKILL on timeout, cancel or shutdown; default 10s. */
+  readonly killAfterMs: number;
+  /** `overlap:` default "skip". */
+  readonly overlap: OverlapPolicy;
+  readonly retry: RetryPolicy;
+  /** `jitter:` each scheduled run starts after a random delay in [0, jitter); default 0. */
+  readonly jitterMs: number;
+  /** `catch-up:` default "skip". */
+  readonly catchUp: CatchUpPolicy;
+  /** `deadline:` how late a (catch-up or delayed) run may still start; null = no limit (default). */
+  readonly deadlineMs: number | null;
+  /** `hold: true` starts the task held; default false. */
+  readonly hold: boolean;
+  /** `max-runs:` scheduled runs after which the task is done; null = unlimited (default). */
+  readonly maxRuns: number | null;
+  /** `until:` no scheduled run at or after this instant; null = none (default). */
+  readonly until: Instant | null;
+  /** `after:` run when any of these tasks succeeds (dependency trigger); default []. */
+  readonly after: readonly string[];
+  /** `on-success:` tasks to trigger when a run of this task succeeds; default []. */
+  readonly onSuccess: readonly string[];
+  /** `on-failure:` tasks to trigger when this task fails for good (after retries); default []. */
+  readonly onFailure: readonly string[];
+  /** `history:` per-task override of `settings.history`. */
+  readonly history: HistoryPolicy;
+  /** Where the task's key sits in the tasks file (absent for tasks added through the library API). */
+  readonly source?: SourcePosition;
+}
+
+/** `settings:` of the tasks file, resolved. */
+export interface Settings {
+  /** `timezone:` default zone of every task; default the system's (TZ or /etc/localtime). */
+  readonly timezone: string;
+  /** `state-dir:` absolute; default `$XDG_STATE_HOME/taskkit`, else `~/.local/state/taskkit`. */
+  readonly stateDir: string;
+  /**
+   * `socket:` absolute path of the control socket; null = the default
+   * (`$XDG_RUNTIME_DIR/taskkit/taskkit.sock`, else `<state-dir>/taskkit.sock`).
+   */
+  readonly socket: string | null;
+  /** `max-concurrent:` runs at once across all tasks; more wait in a fair queue; default 8. */
+  readonly maxConcurrent: number;
+  /** `shell:` used for `run:` commands; default /bin/sh. */
+  readonly shell: string;
+  /** `history:` default retention of every task. */
+  readonly history: HistoryPolicy;
+  /** `shutdown-grace:` ms running runs get on stop before they are killed; default 30s. */
+  readonly shutdownGraceMs: number;
+}
+
+/** A loaded, valid tasks file. */
+export interface TasksFile {
+  /** Absolute path of the file. */
+  readonly path: string;
+  readonly settings: Settings;
+  /** In file order. */
+  readonly tasks: readonly TaskSpec[];
+}

@@ -1,0 +1,59 @@
+/**
+ * The engine's only source of time. Injected so that engine tests run on a fake clock
+ * (test/support/fake-clock.ts) with exact instants and no real waiting.
+ */
+import type { Instant } from '../schedule/types.js';
+
+export interface TimerHandle {
+  readonly id: number;
+}
+
+export interface Clock {
+  /** Wall-clock time (what schedules are computed against). */
+  now(): Instant;
+  /**
+   * A monotonic reading in ms (never jumps). Comparing its progress with `now()`'s tells a
+   * wall-clock step (NTP, settimeofday, suspend/resume) from a merely late timer.
+   */
+  monotonic(): number;
+  /** Call `fn` once after `delayMs` of monotonic time. */
+  setTimer(delayMs: number, fn: () => void): TimerHandle;
+  clearTimer(handle: TimerHandle): void;
+}
+
+/**
+ * The longest the engine ever sleeps, even when nothing is due for days. Node's setTimeout
+ * overflows past 2^31-1 ms, and its timers follow the monotonic clock, which does not advance
+ * during suspend and ignores wall-clock steps: waking at least this often bounds how late a
+ * due instant can be noticed after such a jump. One wake per 10 s costs nothing measurable.
+ */
+export const MAX_TIMER_DELAY_MS = 10_000;
+
+/** The real clock: Date.now(), performance.now() and Node timers. */
+export function createSystemClock(): Clock {
+  const timers = new Map<number, NodeJS.Timeout>();
+  let nextId = 1;
+  return {
+    now: () => Date.now(),
+    monotonic: () => performance.now(),
+    setTimer(delayMs, fn) {
+      const id = nextId++;
+      const timer = setTimeout(
+        () => {
+          timers.delete(id);
+          fn();
+        },
+        Math.max(0, delayMs),
+      );
+      timers.set(id, timer);
+      return { id };
+    },
+    clearTimer(handle) {
+      const timer = timers.get(handle.id);
+      if (timer !== undefined) {
+        clearTimeout(timer);
+        timers.delete(handle.id);
+      }
+    },
+  };
+}

@@ -1,0 +1,21 @@
+/** The engine's events: what the store, the control socket and the CLI subscribe to. */
+import type { RunRecord } from './run.js';
+import type { TaskStatus } from './task-state.js';
+
+export interface EngineEvents {
+  /** A run was handed to the runner (status `running`). */
+  'run-started': [run: RunRecord];
+  /** A chunk of a running run's output. */
+  'run-output': [run: RunRecord, chunk: string];
+  /** A run ended (any final status but `skipped`). */
+  'run-finished': [run: RunRecord];
+  /** A trigger that did not start a run, with the reason in `run.error`. */
+  'run-skipped': [run: RunRecord];
+  /** A task's state, next instant, hold or schedule changed. */
+  'task-changed': [task: TaskStatus];
+  /** The engine noticed the wall clock jump (ms; positive = forward). */
+  'clock-jump': [jumpMs: number];
+}
+
+export type EngineEventName = keyof EngineEvents;
+export type EngineListener<E extends EngineEventName> = (...args: EngineEvents[E]) => void;

@@ -1,0 +1,29 @@
+/** A run as the engine tracks and reports it: the record the store keeps and the CLI shows. */
+import type { Instant } from '../schedule/types.js';
+import type { RunOutcomeStatus, Trigger } from '../runner/types.js';
+
+/** `running` while going; `skipped` for a trigger that did not start (overlap, hold, deadline...). */
+export type RunStatus = 'running' | 'skipped' | RunOutcomeStatus;
+
+export interface RunRecord {
+  readonly id: number;
+  readonly task: string;
+  readonly trigger: Trigger;
+  /** The instant the run was due (schedule, catch-up, retry), else null. */
+  readonly scheduledAt: Instant | null;
+  /** When the runner was asked to start it; null for skipped runs. */
+  readonly startedAt: Instant | null;
+  readonly endedAt: Instant | null;
+  readonly status: RunStatus;
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  readonly pid: number | null;
+  readonly output: string;
+  readonly outputTruncated: boolean;
+  readonly outputBytes: number;
+  /** taskkit's explanation: why it was skipped, could not start, was cancelled... */
+  readonly error: string | null;
+  readonly result?: unknown;
+}

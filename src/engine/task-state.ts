@@ -1,0 +1,39 @@
+/** A task's externally visible state: what `list`, `show` and `status` report. */
+import type { TaskSpec } from '../config/types.js';
+import type { Instant, ScheduleSpec } from '../schedule/types.js';
+import type { RunRecord } from './run.js';
+
+/**
+ * - `scheduled`: waiting for its next instant;
+ * - `running`: at least one run going;
+ * - `held`: scheduled runs suppressed until resume (TaskKit's disableTask);
+ * - `on-demand`: no schedule; runs only when triggered;
+ * - `done`: has a schedule but no instant left (one-shot passed, `max-runs` reached, `until` passed).
+ */
+export type TaskStateName = 'scheduled' | 'running' | 'held' | 'on-demand' | 'done';
+
+/** What a task looks like to the outside, at one moment. Plain data. */
+export interface TaskStatus {
+  readonly name: string;
+  readonly spec: TaskSpec;
+  readonly state: TaskStateName;
+  /** The schedule in force: the file's, or a run-time reschedule. */
+  readonly schedule: ScheduleSpec;
+  /** True when `schedule` comes from `reschedule`, not the file. */
+  readonly rescheduled: boolean;
+  /** The next scheduled instant, or null. */
+  readonly nextAt: Instant | null;
+  readonly held: boolean;
+  readonly holdNote: string | null;
+  readonly heldAt: Instant | null;
+  /** Runs going now. */
+  readonly running: readonly RunRecord[];
+  /** Runs waiting (overlap `queue`, the max-concurrent queue, pending retries). */
+  readonly queued: number;
+  /** Scheduled (and catch-up) runs started so far, counted for `max-runs`. */
+  readonly scheduledRuns: number;
+  /** The latest instant this task fired for (for catch-up and phase), or null. */
+  readonly lastScheduledAt: Instant | null;
+  /** The most recent finished or skipped run, or null. */
+  readonly lastRun: RunRecord | null;
+}

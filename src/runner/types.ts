@@ -1,0 +1,68 @@
+/**
+ * One run of one task, as the runner sees it. The engine builds a `RunRequest`; the runner
+ * returns a `RunHandle` whose `done` promise always resolves (never rejects) to a `RunOutcome`:
+ * a failed task is data, not an exception (STYLE.md practice 6).
+ */
+import type { TaskSpec } from '../config/types.js';
+import type { Instant } from '../schedule/types.js';
+import type { TaskHandle, Trigger } from '../task-context.js';
+
+export type { Trigger } from '../task-context.js';
+
+/** Final status of a run that was started. (`skipped` runs never reach the runner.) */
+export type RunOutcomeStatus = 'succeeded' | 'failed' | 'timed-out' | 'cancelled' | 'interrupted';
+
+/** Why a run is being stopped early; all three end as status `cancelled`. */
+export type CancelReason = 'cancel' | 'replace' | 'shutdown';
+
+export interface RunRequest {
+  readonly runId: number;
+  readonly task: TaskSpec;
+  readonly trigger: Trigger;
+  /** The instant the run was due, or null for manual/dependency runs. */
+  readonly scheduledAt: Instant | null;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  /** Bytes of output kept (head + tail); normally `task.history.outputLimitBytes`. */
+  readonly outputLimitBytes: number;
+  /** The task's handle on its own schedule, for function and module tasks. */
+  readonly handle: TaskHandle;
+}
+
+export interface RunOutcome {
+  readonly status: RunOutcomeStatus;
+  /** Exit code of the process (or 0/1 for function and module tasks); null if killed or never started. */
+  readonly exitCode: number | null;
+  /** Signal that ended the process, e.g. "SIGKILL"; null otherwise. */
+  readonly signal: string | null;
+  readonly startedAt: Instant;
+  readonly endedAt: Instant;
+  /** stdout and stderr interleaved; head and tail kept within the limit, with a marker between. */
+  readonly output: string;
+  /** True when bytes were dropped from the middle of `output`. */
+  readonly outputTruncated: boolean;
+  /** Total bytes the task wrote, kept or not. */
+  readonly outputBytes: number;
+  /** taskkit's own explanation when the task could not start or was stopped, e.g. "command not found: foo". */
+  readonly error: string | null;
+  /** The value a function/module task returned (JSON-safe), else undefined. */
+  readonly result?: unknown;
+}
+
+/** A run in progress. */
+export interface RunHandle {
+  /** Process id (the group leader) for shell and argv tasks, else null. */
+  readonly pid: number | null;
+  /** Resolves when the run is over, whatever happened. Never rejects. */
+  readonly done: Promise<RunOutcome>;
+  /** Stop the run: SIGTERM to the process group (or abort for functions), SIGKILL after `kill-after`. */
+  cancel(reason: CancelReason): void;
+}
+
+/** Called with each chunk of output as it arrives (for `logs --follow`, `run-now --wait`, `exec`). */
+export type OutputListener = (chunk: string) => void;
+
+/** Starts runs. Implemented by runner/runner.ts; faked in engine tests. */
+export interface Runner {
+  start(request: RunRequest, onOutput?: OutputListener): RunHandle;
+}

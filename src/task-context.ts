@@ -1,0 +1,46 @@
+/**
+ * The context a function or JS-module task receives: TaskKit's Task API in today's idiom.
+ * Types only, so that config/, runner/ and module authors (`import type { TaskContext } from
+ * 'taskkit'`) share one definition without importing each other.
+ */
+import type { Instant } from './schedule/types.js';
+
+/** Why a run was started. */
+export type Trigger = 'schedule' | 'manual' | 'retry' | 'dependency' | 'catch-up' | 'reboot';
+
+/** A task's handle on its own schedule (TaskKit's setPeriod / runOnCompletion / disable). */
+export interface TaskHandle {
+  /** Change the task's period at run time, e.g. "10m" or ms (like `taskkit reschedule --every`). */
+  setPeriod(period: string | number): void;
+  /** Run the task once more as soon as this run completes. */
+  runOnCompletion(): void;
+  /** Hold the task: no scheduled runs until `taskkit resume` (like `taskkit hold`). */
+  hold(note?: string): void;
+}
+
+/** What a function or module task is called with. */
+export interface TaskContext<Args = unknown> {
+  /** The task's name. */
+  readonly name: string;
+  /** This run's id. */
+  readonly runId: number;
+  /** `args:` from the tasks file (null when absent). */
+  readonly args: Args;
+  /** The instant this run was scheduled for, or null for manual and dependency runs. */
+  readonly scheduledAt: Instant | null;
+  /** Why the run started. */
+  readonly trigger: Trigger;
+  /** 1 for the first attempt, 2 for the first retry, ... */
+  readonly attempt: number;
+  /** Aborted on cancel, timeout or shutdown. */
+  readonly signal: AbortSignal;
+  /** TaskKit's cooperative check: false once the run should stop. */
+  proceed(): boolean;
+  /** Write a line into the run's output. */
+  log(...values: unknown[]): void;
+  /** This task's own schedule. */
+  readonly handle: TaskHandle;
+}
+
+/** The function a function or module task exports. */
+export type TaskFunction<Args = unknown> = (ctx: TaskContext<Args>) => unknown;
