@@ -2,8 +2,12 @@
 import type { Instant } from '../schedule/types.js';
 import type { RunOutcomeStatus, Trigger } from '../runner/types.js';
 
-/** `running` while going; `skipped` for a trigger that did not start (overlap, hold, deadline...). */
-export type RunStatus = 'running' | 'skipped' | RunOutcomeStatus;
+/**
+ * `queued` while waiting for a slot (max-concurrent, overlap `queue`, jitter delay); `running`
+ * while going; `skipped` for a trigger that did not start (overlap, hold, deadline...), with the
+ * reason in `error`. Only the last two and the runner's final statuses are ever stored.
+ */
+export type RunStatus = 'queued' | 'running' | 'skipped' | RunOutcomeStatus;
 
 export interface RunRecord {
   readonly id: number;
@@ -11,7 +15,9 @@ export interface RunRecord {
   readonly trigger: Trigger;
   /** The instant the run was due (schedule, catch-up, retry), else null. */
   readonly scheduledAt: Instant | null;
-  /** When the runner was asked to start it; null for skipped runs. */
+  /** When the trigger happened (the run was created). */
+  readonly createdAt: Instant;
+  /** When the runner was asked to start it; null while queued and for skipped runs. */
   readonly startedAt: Instant | null;
   readonly endedAt: Instant | null;
   readonly status: RunStatus;
