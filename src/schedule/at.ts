@@ -1,0 +1,66 @@
+/** `at: ISO date-time` or a list: one-shot instants (TaskKit's addTimedAction), DESIGN.md. */
+import { daysInMonth } from './calendar.js';
+import { showValue } from './show-value.js';
+import { gapEnd, wallToLocalMs } from './zoned.js';
+import type { AtSpec, Instant, ParseResult } from './types.js';
+
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?)?$/;
+const EXPECTED = 'expected a date and time like "2026-12-01T09:00" or "2026-12-01 09:00:30" (optionally with "Z" or "+02:00")';
+
+/**
+ * Parse an ISO 8601 date-time. Without an offset it is local to `tz`; a local time in a
+ * spring-forward gap means the first instant after the gap, one in a repeated hour its first
+ * occurrence (the fixed-time rule of DESIGN.md "Schedule semantics").
+ */
+export function parseDateTime(raw: unknown, tz: string): ParseResult<Instant> {
+  if (raw instanceof Date) {
+    // A YAML timestamp arrives as a Date; it already names an instant.
+    const time = raw.getTime();
+    return Number.isNaN(time) ? { ok: false, message: `${EXPECTED}, got an invalid date` } : { ok: true, value: time };
+  }
+  const match = typeof raw === 'string' ? DATE_TIME.exec(raw.trim()) : null;
+  if (match === null) return { ok: false, message: `${EXPECTED}, got ${showValue(raw)}` };
+  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(match[i] ?? 0)) as [number, number, number, number, number, number];
+  const millis = Number((match[7] ?? '').padEnd(3, '0'));
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
+    return { ok: false, message: `no such date: ${showValue(raw)}` };
+  }
+  if (hour > 23 || minute > 59 || second > 59) return { ok: false, message: `no such time of day: ${showValue(raw)}` };
+  const wall = { year, month, day, hour, minute, second };
+  if (match[8] !== undefined) return { ok: true, value: wallToLocalMs(wall) + millis };
+  if (match[9] !== undefined) {
+    const offsetHours = Number(match[10]);
+    const offsetMinutes = Number(match[11] ?? 0);
+    if (offsetHours > 23 || offsetMinutes > 59) return { ok: false, message: `no such UTC offset: ${showValue(raw)}` };
+    const offset = (match[9] === '-' ? -1 : 1) * (offsetHours * 3_600_000 + offsetMinutes * 60_000);
+    return { ok: true, value: wallToLocalMs(wall) + millis - offset };
+  }
+  return { ok: true, value: gapEnd(wall, tz) + millis };
+}
+
+/** Parse one date-time or a non-empty list; the result is sorted and without duplicates. */
+export function parseAt(raw: unknown, tz: string): ParseResult<AtSpec> {
+  const items = Array.isArray(raw) ? (raw as unknown[]) : [raw];
+  if (items.length === 0) return { ok: false, message: `${EXPECTED} or a non-empty list of them, got an empty list` };
+  const instants = new Set<Instant>();
+  for (const item of items) {
+    const parsed = parseDateTime(item, tz);
+    if (!parsed.ok) return parsed;
+    instants.add(parsed.value);
+  }
+  return { ok: true, value: { kind: 'at', instants: [...instants].sort((a, b) => a - b) } };
+}
+
+/** The first one-shot instant strictly after `after`, or null once all have passed. */
+export function nextAt(spec: AtSpec, after: Instant): Instant | null {
+  const { instants } = spec;
+  // Binary search: a long list of one-shots should not cost a scan per wake-up.
+  let lo = 0;
+  let hi = instants.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((instants[mid] as Instant) <= after) lo = mid + 1;
+    else hi = mid;
+  }
+  return instants[lo] ?? null;
+}
