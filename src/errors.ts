@@ -20,6 +20,10 @@ export type ErrorCode =
   | 'DAEMON_UNREACHABLE'
   /** Another daemon already serves the socket. */
   | 'SOCKET_IN_USE'
+  /** A control-socket request with an unknown method or parameters of the wrong shape. */
+  | 'BAD_REQUEST'
+  /** A run (or other object) that does not exist. */
+  | 'NOT_FOUND'
   /** A control-socket line that is not valid JSON, too long, or of the wrong shape. */
   | 'PROTOCOL_BAD_FRAME'
   /** Client and daemon speak different protocol versions. */
@@ -39,6 +43,8 @@ export const EXIT_CODE_BY_ERROR: Readonly<Record<ErrorCode, 1 | 2 | 3>> = {
   RUN_FAILED: 1,
   DAEMON_UNREACHABLE: 3,
   SOCKET_IN_USE: 1,
+  BAD_REQUEST: 2,
+  NOT_FOUND: 1,
   PROTOCOL_BAD_FRAME: 1,
   PROTOCOL_VERSION: 1,
   STOPPED: 1,

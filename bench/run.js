@@ -1,0 +1,39 @@
+// `npm run bench`: taskkit side by side with the bare limit, in one run, printing ratios
+// (these machines are shared and noisy; absolute figures mean little on their own).
+// Writes bench/results/<date>.json. `-- --quick` shortens every scenario.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { runScenario } from './lib.js';
+
+const quick = process.argv.includes('--quick');
+const seconds = quick ? 5 : 15;
+const fmt = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+const ratio = (a, b) => (b > 0 ? `${fmt(a / b, 2)}x` : 'n/a');
+
+console.log(`taskkit bench (${quick ? 'quick' : 'full'}): node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}`);
+const results = { date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, quick };
+
+console.log(`\n1. Fire lateness, 10,000 tasks loaded, 10 shell tasks every second, ${seconds}s (ms from scheduled instant to spawn call)`);
+const [daemon, bare] = [await runScenario('daemon-lateness', [10_000, 10, seconds]), await runScenario('bare-timer', [10, seconds])];
+results.lateness = { taskkit: daemon, bare };
+console.log('                 p50      p99      max     samples  CPU%    RSS MB');
+const row = (name, r) => console.log(`  ${name.padEnd(14)}${fmt(r.lateness.p50).padStart(5)}  ${fmt(r.lateness.p99).padStart(7)}  ${fmt(r.lateness.max).padStart(7)}  ${String(r.lateness.n).padStart(8)}  ${fmt(r.cpuPercent, 2).padStart(5)}  ${fmt(r.rssMb).padStart(7)}`);
+row('taskkit', daemon);
+row('bare timer', bare);
+console.log(`  ratio p99 taskkit/bare: ${ratio(daemon.lateness.p99, bare.lateness.p99)}   (load + schedule of 10,000 tasks: ${fmt(daemon.loadMs, 0)} ms)`);
+console.log(`  target: p99 < 5 ms -> ${daemon.lateness.p99 < 5 ? 'met' : 'MISSED'}`);
+
+console.log(`\n2. Idle cost, ${seconds}s with nothing due`);
+const idle = await runScenario('idle', [10_000, seconds], ['--expose-gc']);
+const idleBare = await runScenario('idle', [0, seconds], ['--expose-gc']);
+results.idle = { taskkit: idle, bare: idleBare };
+console.log('                   CPU% of a core   RSS MB   heap MB');
+console.log(`  taskkit 10,000   ${fmt(idle.cpuPercent, 3).padStart(14)}   ${fmt(idle.rssMb).padStart(6)}   ${fmt(idle.heapMb).padStart(7)}`);
+console.log(`  bare node        ${fmt(idleBare.cpuPercent, 3).padStart(14)}   ${fmt(idleBare.rssMb).padStart(6)}   ${fmt(idleBare.heapMb).padStart(7)}`);
+console.log(`  RSS ratio taskkit/bare: ${ratio(idle.rssMb, idleBare.rssMb)}; heap per task: ${fmt(((idle.heapMb - idleBare.heapMb) * 2 ** 20) / 10_000, 0)} bytes`);
+console.log(`  targets: idle CPU < 0.1% -> ${idle.cpuPercent < 0.1 ? 'met' : 'MISSED'}; RSS < 100 MB -> ${idle.rssMb < 100 ? 'met' : 'MISSED'}`);
+
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+const out = new URL(`./results/${results.date.slice(0, 19).replace(/:/g, '-')}.json`, import.meta.url);
+writeFileSync(out, JSON.stringify(results, null, 2));
+console.log(`\nresults: ${out.pathname}`);

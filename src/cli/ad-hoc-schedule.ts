@@ -1,0 +1,42 @@
+/** `taskkit next --cron/--daily/--every`: a schedule from the command line, validated like the file's. */
+import { parseCron } from '../schedule/cron.js';
+import { parseDaily } from '../schedule/daily.js';
+import { parseEvery } from '../schedule/every.js';
+import { compileSchedule } from '../schedule/next.js';
+import { isValidTimeZone, systemTimeZone } from '../schedule/zoned.js';
+import type { ParseResult, Schedule, ScheduleSpec } from '../schedule/types.js';
+import { TaskkitError } from '../errors.js';
+
+export interface AdHocOptions {
+  readonly cron?: string;
+  readonly daily?: string;
+  readonly every?: string;
+  readonly timezone?: string;
+}
+
+/** The ad hoc schedule, or null when none of --cron/--daily/--every was given. */
+export function buildAdHocSchedule(options: AdHocOptions, env: Readonly<Record<string, string | undefined>>): Schedule | null {
+  const given = (['cron', 'daily', 'every'] as const).filter((key) => options[key] !== undefined);
+  if (given.length === 0) {
+    if (options.timezone !== undefined) throw new TaskkitError('USAGE', '--timezone needs --cron, --daily or --every');
+    return null;
+  }
+  if (given.length > 1) throw new TaskkitError('USAGE', `give one of --cron, --daily, --every (got --${given.join(' and --')})`);
+  const timezone = options.timezone ?? env['TZ'] ?? systemTimeZone();
+  if (!isValidTimeZone(timezone)) throw new TaskkitError('USAGE', `--timezone: unknown time zone "${timezone}"`);
+  const flag = given[0] as 'cron' | 'daily' | 'every';
+  const parsed = parseAdHoc(flag, options, timezone);
+  if (!parsed.ok) throw new TaskkitError('USAGE', `--${flag}: ${parsed.message}`);
+  return compileSchedule(parsed.value, timezone);
+}
+
+function parseAdHoc(flag: 'cron' | 'daily' | 'every', options: AdHocOptions, timezone: string): ParseResult<ScheduleSpec> {
+  switch (flag) {
+    case 'cron':
+      return parseCron(options.cron);
+    case 'daily':
+      return parseDaily((options.daily ?? '').split(',').map((time) => time.trim()));
+    case 'every':
+      return parseEvery(options.every, undefined, timezone);
+  }
+}

@@ -1,0 +1,41 @@
+/** Human output of the offline task verbs (`validate`, `next`). */
+import { printLine, createPainter, type CliIo } from '../io.js';
+import { formatInstant, formatRelative } from './time.js';
+import { renderTable } from './table.js';
+import type { UpcomingEntry } from '../commands/tasks.js';
+
+export interface ValidationReport {
+  readonly file: string;
+  readonly valid: boolean;
+  readonly tasks: number | null;
+}
+
+/** "tasks.yaml: 5 tasks, valid". */
+export function printValidation(io: CliIo, report: ValidationReport): void {
+  const paint = createPainter(io);
+  const count = report.tasks === 1 ? '1 task' : `${report.tasks ?? 0} tasks`;
+  printLine(io, `${report.file}: ${count}, ${paint.green('valid')}`);
+}
+
+/** One schedule: a header line and its instants; merged: a table of task and instant. */
+export function printUpcoming(io: CliIo, entries: readonly UpcomingEntry[], now: number, single: boolean): void {
+  const paint = createPainter(io);
+  if (single) {
+    const [entry] = entries;
+    if (entry === undefined) return;
+    printLine(io, paint.bold(`${entry.task === '' ? '' : `${entry.task}: `}${entry.schedule}`));
+    if (entry.instants.length === 0) printLine(io, '  no upcoming instant');
+    for (const at of entry.instants) {
+      printLine(io, `  ${formatInstant(at, entry.timezone)}  ${paint.dim(formatRelative(at, now))}`);
+    }
+    return;
+  }
+  const rows = entries.map((entry) => ({ entry, at: entry.instants[0] ?? 0 }));
+  const lines = renderTable(rows, [
+    { header: 'WHEN', value: (row) => formatInstant(row.at, row.entry.timezone) },
+    { header: 'IN', value: (row) => formatRelative(row.at, now), paint: (text) => paint.dim(text) },
+    { header: 'TASK', value: (row) => row.entry.task, paint: (text) => paint.bold(text) },
+    { header: 'SCHEDULE', value: (row) => row.entry.schedule },
+  ]);
+  for (const line of lines) printLine(io, line);
+}

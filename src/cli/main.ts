@@ -1,0 +1,83 @@
+/**
+ * `runCli(argv, io)`: the whole command line as a function that returns an exit code.
+ * Nothing below bin/taskkit calls process.exit or writes to process.stdout (STYLE.md practice 7):
+ * commander's exitOverride and configureOutput route everything through `io`.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { TaskkitError, exitCodeFor } from '../errors.js';
+import { ConfigError } from '../config/load.js';
+import { formatIssues } from '../config/issues.js';
+import { printError, type CliIo } from './io.js';
+import { registerTaskCommands } from './commands/tasks.js';
+import { registerRunCommands } from './commands/runs.js';
+import { registerDaemonCommands } from './commands/daemon.js';
+import type { CommandContext } from './context.js';
+
+export { createProcessIo } from './io.js';
+export type { CliIo } from './io.js';
+
+/** Build the commander program for one invocation. */
+export function createProgram(context: CommandContext): Command {
+  const { io } = context;
+  const program = new Command('taskkit')
+    .description('Run the tasks of a YAML tasks file on schedules, and drive them from the shell.')
+    .version(context.version, '-V, --version')
+    .option('-c, --config <file>', 'tasks file (default: $TASKKIT_CONFIG, ./tasks.yaml, $XDG_CONFIG_HOME/taskkit/tasks.yaml)')
+    .option('--socket <path>', 'control socket of the daemon (default: $TASKKIT_SOCKET, the tasks file\'s settings.socket, $XDG_RUNTIME_DIR/taskkit/taskkit.sock)')
+    .option('--json', 'print machine-readable JSON (stable field names, see taskkit(1))')
+    .showHelpAfterError('(run "taskkit help" for the list of verbs)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    });
+  registerDaemonCommands(program, context);
+  registerTaskCommands(program, context);
+  registerRunCommands(program, context);
+  return program;
+}
+
+/** Run the CLI with `argv` (without node and script) and return the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const context: CommandContext = { io, version: readVersion(), exitCode: 0 };
+  const program = createProgram(context);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return context.exitCode;
+  } catch (error) {
+    return reportError(io, error);
+  }
+}
+
+/** Print a fault the way a terminal user wants it (one clear message, no stack) and pick the exit code. */
+function reportError(io: CliIo, error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Help and --version "fail" with exit code 0; usage errors were already printed by commander.
+    return error.exitCode === 0 ? 0 : 2;
+  }
+  if (error instanceof ConfigError) {
+    printError(io, formatIssues(error.issues, error.sourceText));
+    printError(io, `taskkit: ${error.message}`);
+    return exitCodeFor(error);
+  }
+  if (error instanceof TaskkitError) {
+    printError(io, `taskkit: ${error.message}`);
+    return exitCodeFor(error);
+  }
+  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  printError(io, `taskkit: internal error: ${message}`);
+  return 1;
+}
+
+let cachedVersion: string | undefined;
+
+/** The package version, read once from package.json next to dist/. */
+function readVersion(): string {
+  cachedVersion ??= (JSON.parse(readPackageJson()) as { version: string }).version;
+  return cachedVersion;
+}
+
+function readPackageJson(): string {
+  return readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+}

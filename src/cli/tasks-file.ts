@@ -1,0 +1,27 @@
+/** Find and load the tasks file the way every offline verb does (DESIGN.md "The tasks file"). */
+import { locateTasksFile } from '../config/locate.js';
+import { loadTasksFile } from '../config/load.js';
+import type { TasksFile, TaskSpec } from '../config/types.js';
+import { TaskkitError } from '../errors.js';
+import { suggestSimilar } from '../config/suggest.js';
+import type { CliIo } from './io.js';
+
+/** Locate (explicit path first) and load the tasks file; throws ConfigError / TaskkitError. */
+export function loadTasksFileForCli(io: CliIo, explicitPath: string | undefined): TasksFile {
+  const { path } = locateTasksFile({ flag: explicitPath, env: io.env, cwd: io.cwd });
+  return loadTasksFile(path, { env: io.env });
+}
+
+/** The task named `name`, or TASK_UNKNOWN with the closest names. */
+export function findTask(file: TasksFile, name: string): TaskSpec {
+  const task = file.tasks.find((candidate) => candidate.name === name);
+  if (task !== undefined) return task;
+  throw unknownTaskError(name, file.tasks.map((candidate) => candidate.name));
+}
+
+/** `no task named "x"` plus a did-you-mean when one is close. */
+export function unknownTaskError(name: string, known: readonly string[]): TaskkitError {
+  const suggestion = suggestSimilar(name, known);
+  const hint = suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`;
+  return new TaskkitError('TASK_UNKNOWN', `no task named "${name}"${hint}`);
+}

@@ -1,0 +1,12 @@
+/** The daemon's log: one line per event, timestamped, to stderr (foreground) or the log file. */
+
+export type LogLevel = 'info' | 'warn' | 'error';
+
+export type Logger = (level: LogLevel, message: string) => void;
+
+/** A logger writing `2026-11-23T06:40:00.003Z info  message` lines to `stream`. */
+export function createLogger(stream: NodeJS.WritableStream, now: () => number = Date.now): Logger {
+  return (level, message) => {
+    stream.write(`${new Date(now()).toISOString()} ${level.padEnd(5)} ${message}\n`);
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * Apply a new tasks file to a running engine (DESIGN.md "Daemon and control socket": reload is
+ * atomic; tasks whose definition did not change keep their state, running runs and next instant).
+ * The new file is fully validated before this is called, so applying it cannot half-fail.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import type { TaskSpec } from '../config/types.js';
+import type { Scheduler } from '../engine/scheduler.js';
+
+export interface ReloadSummary {
+  readonly added: readonly string[];
+  readonly changed: readonly string[];
+  readonly removed: readonly string[];
+  readonly unchanged: readonly string[];
+}
+
+/** Two specs define the same task when everything but their position in the file is equal. */
+export function isSameDefinition(a: TaskSpec, b: TaskSpec): boolean {
+  const { source: _a, ...restA } = a;
+  const { source: _b, ...restB } = b;
+  return isDeepStrictEqual(restA, restB);
+}
+
+/** Diff `next` against what `scheduler` runs and apply it: add, replace, remove. */
+export function applyTasks(scheduler: Scheduler, next: readonly TaskSpec[]): ReloadSummary {
+  const summary = { added: [] as string[], changed: [] as string[], removed: [] as string[], unchanged: [] as string[] };
+  const wanted = new Set(next.map((task) => task.name));
+  for (const current of scheduler.list()) {
+    if (!wanted.has(current.name)) {
+      scheduler.remove(current.name);
+      summary.removed.push(current.name);
+    }
+  }
+  for (const task of next) {
+    if (!scheduler.has(task.name)) {
+      scheduler.add(task);
+      summary.added.push(task.name);
+    } else if (isSameDefinition(scheduler.get(task.name).spec, task)) {
+      summary.unchanged.push(task.name);
+    } else {
+      scheduler.replace(task);
+      summary.changed.push(task.name);
+    }
+  }
+  return summary;
+}
+
+/** "2 added (a, b), 1 changed (c), 0 removed". */
+export function describeReload(summary: ReloadSummary): string {
+  const part = (label: string, names: readonly string[]): string =>
+    `${names.length} ${label}${names.length > 0 ? ` (${names.join(', ')})` : ''}`;
+  return [part('added', summary.added), part('changed', summary.changed), part('removed', summary.removed)].join(', ');
+}

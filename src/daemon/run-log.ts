@@ -1,0 +1,36 @@
+/** Log lines for the engine's run events: what started, why, how late, and how it ended. */
+import type { Scheduler } from '../engine/scheduler.js';
+import type { RunRecord } from '../engine/run.js';
+import { describeOutcome } from '../runner/outcome.js';
+import { formatDuration } from '../schedule/duration.js';
+import type { Logger } from './log.js';
+
+/** Subscribe `log` to run and clock events; returns the unsubscribe function. */
+export function logEngineEvents(scheduler: Scheduler, log: Logger): () => void {
+  const unsubscribers = [
+    scheduler.on('run-started', (run) => log('info', describeStart(run))),
+    scheduler.on('run-finished', (run) => log(run.status === 'succeeded' ? 'info' : 'warn', describeEnd(run))),
+    scheduler.on('run-skipped', (run) => log('info', `${run.task} #${run.id} skipped (${run.trigger}): ${run.error ?? 'no reason given'}`)),
+    scheduler.on('clock-jump', (jumpMs) =>
+      log('warn', `wall clock jumped ${jumpMs > 0 ? 'forward' : 'back'} by ${formatDuration(Math.abs(jumpMs))}; next instants recomputed`),
+    ),
+  ];
+  return () => {
+    for (const unsubscribe of unsubscribers) unsubscribe();
+  };
+}
+
+function describeStart(run: RunRecord): string {
+  const lateness =
+    run.scheduledAt !== null && run.startedAt !== null
+      ? `, due ${new Date(run.scheduledAt).toISOString()}, +${run.startedAt - run.scheduledAt}ms`
+      : '';
+  const attempt = run.attempt > 1 ? `, attempt ${run.attempt}` : '';
+  const pid = run.pid !== null ? `, pid ${run.pid}` : '';
+  return `${run.task} #${run.id} started (${run.trigger}${attempt}${lateness}${pid})`;
+}
+
+function describeEnd(run: RunRecord): string {
+  const took = run.startedAt !== null && run.endedAt !== null ? ` in ${formatDuration(run.endedAt - run.startedAt)}` : '';
+  return `${run.task} #${run.id} ${describeOutcome(run)}${took}`;
+}

@@ -1,0 +1,140 @@
+/**
+ * The embedding API (DESIGN.md "Layers": index.ts): the daemon's engine as a class a Node program
+ * can use directly, as TaskKit was embedded in Webware. Tasks are defined with the same keys and
+ * the same validation as the tasks file; `run` may also be a function.
+ */
+import { ConfigError } from '../config/load.js';
+import { resolveSettings, validateTaskDefinition, validateScheduleDefinition } from '../config/normalize.js';
+import type { Settings } from '../config/types.js';
+import { createSystemClock, type Clock } from '../engine/clock.js';
+import type { EngineEventName, EngineListener } from '../engine/events.js';
+import type { RunRecord } from '../engine/run.js';
+import { Scheduler as EngineScheduler } from '../engine/scheduler.js';
+import type { TaskStatus } from '../engine/task-state.js';
+import { createRunner } from '../runner/runner.js';
+import type { Runner } from '../runner/types.js';
+import type { TaskFunction } from '../task-context.js';
+
+/** Options of `new Scheduler()`; the `settings:` of a tasks file, plus injection points. */
+export interface SchedulerOptions {
+  /** Default time zone of the tasks (IANA name). Default: the system's. */
+  readonly timezone?: string;
+  /** Runs at once across all tasks. Default 8. */
+  readonly maxConcurrent?: number;
+  /** Shell of `run:` strings. Default /bin/sh. */
+  readonly shell?: string;
+  /** Folder that relative `cwd` and `module` paths are resolved against. Default process.cwd(). */
+  readonly baseDir?: string;
+  /** Inject a clock (tests). Default: the system clock. */
+  readonly clock?: Clock;
+  /** Inject a runner (tests). Default: taskkit's process/worker/function runner. */
+  readonly runner?: Runner;
+}
+
+/**
+ * A task definition: the keys of a task in the tasks file (`every`, `daily`, `cron`, `at`,
+ * `run`, `command`, `module`, `timeout`, `retry`, `overlap`, ...), where `run` may be a function.
+ */
+export type TaskDefinition = Readonly<Record<string, unknown>> & { readonly run?: string | TaskFunction };
+
+/** A new schedule for `reschedule`: one of `every` (with optional `start`), `daily`, `cron`, `at`. */
+export type ScheduleDefinition = Readonly<{ every?: string; start?: string; daily?: string | readonly string[]; cron?: string; at?: string | readonly string[] }>;
+
+/**
+ * Schedules tasks in this process.
+ *
+ * @example
+ * const scheduler = new Scheduler({ timezone: 'Europe/Berlin' });
+ * scheduler.add('sweep', { every: '10m', run: async (ctx) => { while (ctx.proceed()) await sweepOne(); } });
+ * scheduler.on('run-finished', (run) => console.log(run.task, run.status));
+ * scheduler.start();
+ */
+export class Scheduler {
+  readonly #engine: EngineScheduler;
+  readonly #settings: Settings;
+  readonly #baseDir: string;
+
+  constructor(options: SchedulerOptions = {}) {
+    this.#baseDir = options.baseDir ?? process.cwd();
+    this.#settings = resolveSettings(
+      { timezone: options.timezone, 'max-concurrent': options.maxConcurrent, shell: options.shell },
+      { baseDir: this.#baseDir, env: process.env },
+    );
+    this.#engine = new EngineScheduler({
+      clock: options.clock ?? createSystemClock(),
+      runner: options.runner ?? createRunner(),
+      maxConcurrent: this.#settings.maxConcurrent,
+    });
+  }
+
+  /** Add a task; throws a ConfigError listing every problem of the definition. */
+  add(name: string, definition: TaskDefinition): TaskStatus {
+    const { task, issues } = validateTaskDefinition(name, definition, { settings: this.#settings, baseDir: this.#baseDir });
+    if (task === undefined) throw new ConfigError(issues);
+    return this.#engine.add(task);
+  }
+
+  /** Remove a task: no new runs; running ones finish on their own. */
+  remove(name: string): void {
+    this.#engine.remove(name);
+  }
+
+  /** Start a run now (TaskKit's runTaskNow), subject to the task's `overlap` policy. */
+  runNow(name: string): RunRecord {
+    return this.#engine.runNow(name);
+  }
+
+  /** Suppress scheduled runs until `resume` (TaskKit's disableTask). */
+  hold(name: string, note?: string): TaskStatus {
+    return this.#engine.hold(name, note);
+  }
+
+  /** Resume a held task from its next instant after now (TaskKit's enableTask). */
+  resume(name: string): TaskStatus {
+    return this.#engine.resume(name);
+  }
+
+  /** Change a task's schedule at run time (TaskKit's setPeriod), or back to its own with null. */
+  reschedule(name: string, schedule: ScheduleDefinition | null): TaskStatus {
+    if (schedule === null) return this.#engine.reschedule(name, null);
+    const timezone = this.#engine.get(name).spec.timezone;
+    const { spec, issues } = validateScheduleDefinition(schedule, timezone);
+    if (spec === undefined) throw new ConfigError(issues);
+    return this.#engine.reschedule(name, spec);
+  }
+
+  /** Cancel the task's running runs and drop its queued ones. */
+  cancel(name: string): RunRecord[] {
+    return this.#engine.cancel(name);
+  }
+
+  /** Every task's status, in the order they were added. */
+  list(): TaskStatus[] {
+    return this.#engine.list();
+  }
+
+  /** One task's status. */
+  get(name: string): TaskStatus {
+    return this.#engine.get(name);
+  }
+
+  /** Resolves with the final record of a queued or running run. */
+  waitForRun(runId: number): Promise<RunRecord> {
+    return this.#engine.waitForRun(runId);
+  }
+
+  /** Subscribe to an engine event; returns the unsubscribe function. */
+  on<E extends EngineEventName>(event: E, listener: EngineListener<E>): () => void {
+    return this.#engine.on(event, listener);
+  }
+
+  /** Start scheduling (and fire `@reboot` tasks). */
+  start(): void {
+    this.#engine.start();
+  }
+
+  /** Stop: no new runs; running runs get `graceMs` (default 30 s), then are cancelled. */
+  stop(options?: { graceMs?: number }): Promise<void> {
+    return this.#engine.stop(options);
+  }
+}

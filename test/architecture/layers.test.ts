@@ -1,0 +1,68 @@
+/**
+ * The layer rules of DESIGN.md "Layers" and STYLE.md practice 1, enforced on the import graph:
+ * each layer may import only the layers listed for it (type-only imports included: a contract
+ * leaking the wrong way is the first step of a dependency leaking the wrong way).
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+
+const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
+
+/** Which top-level folders (or root files) each layer may import from. */
+const ALLOWED: Record<string, readonly string[]> = {
+  schedule: ['schedule'],
+  config: ['config', 'schedule', 'errors.ts', 'task-context.ts', 'engine/dependencies.ts'],
+  engine: ['engine', 'schedule', 'errors.ts', 'task-context.ts', 'config/types.ts', 'runner/types.ts'],
+  runner: ['runner', 'errors.ts', 'task-context.ts', 'config/types.ts', 'schedule'],
+  store: ['store', 'errors.ts', 'engine/run.ts', 'engine/task-state.ts', 'schedule/types.ts', 'config/types.ts', 'runner/types.ts'],
+  control: ['control', 'errors.ts', 'engine', 'config', 'schedule', 'store', 'runner/types.ts', 'runner/outcome.ts', 'task-context.ts'],
+  daemon: ['daemon', 'errors.ts', 'config', 'engine', 'runner', 'schedule', 'store', 'control', 'task-context.ts'],
+  cli: ['cli', 'errors.ts', 'config', 'schedule', 'control', 'store', 'daemon', 'runner', 'engine/run.ts', 'engine/task-state.ts', 'task-context.ts'],
+  library: ['library', 'errors.ts', 'config', 'engine', 'runner', 'schedule', 'task-context.ts'],
+};
+
+/** Packages a layer must not use even indirectly by name (formatting and processes stay where they belong). */
+const FORBIDDEN_PACKAGES: Record<string, readonly string[]> = {
+  schedule: ['node:fs', 'node:child_process', 'execa', 'chalk', 'better-sqlite3'],
+  config: ['node:child_process', 'execa', 'chalk', 'better-sqlite3'],
+  engine: ['node:child_process', 'execa', 'chalk', 'better-sqlite3', 'node:fs'],
+  control: ['chalk'],
+  runner: ['chalk', 'better-sqlite3'],
+};
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? listFiles(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
+    (match) => match[1] ?? match[2] ?? '',
+  );
+}
+
+const files = listFiles(SRC).map((path) => ({ path, rel: relative(SRC, path) }));
+
+describe.each(Object.keys(ALLOWED))('layer %s', (layer) => {
+  const own = files.filter((file) => file.rel.startsWith(`${layer}/`));
+  test.skipIf(own.length === 0)('imports only what DESIGN.md allows', () => {
+    const violations: string[] = [];
+    for (const file of own) {
+      for (const specifier of importsOf(file.path)) {
+        if (!specifier.startsWith('.')) {
+          if ((FORBIDDEN_PACKAGES[layer] ?? []).includes(specifier)) violations.push(`${file.rel} imports ${specifier}`);
+          continue;
+        }
+        const target = relative(SRC, resolve(dirname(file.path), specifier)).replace(/\.js$/, '.ts');
+        const allowed = (ALLOWED[layer] ?? []).some((entry) => target === entry || target.startsWith(`${entry}/`));
+        if (!allowed) violations.push(`${file.rel} imports ${target}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+});

@@ -1,0 +1,84 @@
+/**
+ * `taskkit next`, in-process through runCli: ad hoc schedules and tasks of a file, exact instants
+ * (DESIGN.md "Schedule semantics": `next(after)` is strictly after; fixed-time DST rules).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+import { createMemoryIo } from '../support/memory-io.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'taskkit-cli-next-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function next(args: string[], cwd = dir): Promise<{ code: number; out: string; err: string }> {
+  const io = createMemoryIo({ cwd, env: { HOME: dir, TZ: 'UTC' } });
+  const code = await runCli(['next', ...args], io);
+  return { code, out: io.stdoutText(), err: io.stderrText() };
+}
+
+describe('ad hoc schedules', () => {
+  test('a fixed-time cron line across the New York spring-forward gap fires once at the end of the gap', async () => {
+    const result = await next(['--cron', '30 2 * * *', '--timezone', 'America/New_York', '--from', '2026-03-07', '-n', '3', '--json']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.out)).toEqual(['2026-03-07T07:30:00.000Z', '2026-03-08T07:00:00.000Z', '2026-03-09T06:30:00.000Z']);
+  });
+
+  test('--from is inclusive: an instant equal to it is listed first', async () => {
+    const result = await next(['--every', '1h', '--timezone', 'UTC', '--from', '2026-01-01T05:00:00Z', '-n', '2', '--json']);
+    expect(JSON.parse(result.out)).toEqual(['2026-01-01T05:00:00.000Z', '2026-01-01T06:00:00.000Z']);
+  });
+
+  test('--daily with several times, in a half-hour-offset zone', async () => {
+    const result = await next(['--daily', '09:00,21:30', '--timezone', 'Asia/Kolkata', '--from', '2026-06-01T00:00:00Z', '-n', '3', '--json']);
+    expect(JSON.parse(result.out)).toEqual(['2026-06-01T03:30:00.000Z', '2026-06-01T16:00:00.000Z', '2026-06-02T03:30:00.000Z']);
+  });
+
+  test('human output shows the offset of each instant, so the DST change is visible', async () => {
+    const result = await next(['--cron', '0 12 * * *', '--timezone', 'Europe/Berlin', '--from', '2026-10-24T00:00:00Z', '-n', '2']);
+    expect(result.out).toContain('2026-10-24 12:00:00 +02:00');
+    expect(result.out).toContain('2026-10-25 12:00:00 +01:00');
+  });
+
+  test.each([
+    [['--daily', '25:00'], /--daily: .*25:00/],
+    [['--cron', '75 * * * *'], /--cron: cron field "minute" out of range \(0-59\): 75/],
+    [['--every', '5 minutes'], /--every: .*5 minutes/],
+    [['--cron', '* * * * *', '--every', '1m'], /give one of --cron, --daily, --every/],
+    [['--cron', '* * * * *', '--timezone', 'Mars/Olympus'], /unknown time zone "Mars\/Olympus"/],
+    [['--cron', '* * * * *', '-n', '0'], /--count: expected a positive whole number/],
+  ])('bad input %j is a usage error (exit 2) saying what is wrong', async (args, message) => {
+    const result = await next(args);
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(message);
+  });
+});
+
+describe('tasks of a file', () => {
+  const file = join(dir, 'tasks.yaml');
+  writeFileSync(
+    file,
+    ['settings:', '  timezone: UTC', 'tasks:', '  hourly:', '    every: 1h', '    run: "true"', '  noon:', '    daily: "12:00"', '    run: "true"', '  manual:', '    run: "true"', ''].join('\n'),
+  );
+
+  test('one task: its next instants', async () => {
+    const result = await next(['hourly', '-n', '2', '--from', '2026-05-05T10:20:00Z', '--json']);
+    expect(JSON.parse(result.out)).toEqual(['2026-05-05T11:00:00.000Z', '2026-05-05T12:00:00.000Z']);
+  });
+
+  test('every task merged in time order, on-demand tasks have none', async () => {
+    const result = await next(['-n', '3', '--from', '2026-05-05T10:20:00Z', '--json']);
+    expect(JSON.parse(result.out)).toEqual([
+      { task: 'hourly', at: '2026-05-05T11:00:00.000Z' },
+      { task: 'hourly', at: '2026-05-05T12:00:00.000Z' },
+      { task: 'noon', at: '2026-05-05T12:00:00.000Z' },
+    ]);
+  });
+
+  test('an unknown task is exit 1 with the closest name', async () => {
+    const result = await next(['hourlyy']);
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/no task named "hourlyy" \(did you mean "hourly"\?\)/);
+  });
+});
