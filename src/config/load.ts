@@ -1,0 +1,59 @@
+/**
+ * Read and parse a tasks file with positions (yaml's parseDocument + LineCounter), turn yaml's
+ * own errors into ConfigIssues, validate, and return the frozen TasksFile or throw every issue.
+ */
+import { basename, dirname, resolve } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import { ConfigError } from './config-error.js';
+import { findDuplicateKeys } from './duplicates.js';
+import type { ConfigIssue } from './issues.js';
+import { readTasksText } from './read-text.js';
+import type { TasksFile } from './types.js';
+import { validateDocument } from './validate.js';
+
+export { ConfigError } from './config-error.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Read and validate the tasks file at `path`. Throws TaskkitError('CONFIG_NOT_FOUND') when it
+ * does not exist, else ConfigError listing ALL issues (one 'unreadable' issue for a folder, a
+ * binary, a non-UTF-8 or oversized file).
+ */
+export function loadTasksFile(path: string, options: { env: Env }): TasksFile {
+  const text = readTasksText(path);
+  const absolute = resolve(path);
+  return buildTasksFile(text, path, absolute, { env: options.env, baseDir: dirname(absolute) });
+}
+
+/** The same from a string; `baseDir` is the folder the file lives in (relative paths resolve there). */
+export function parseTasksText(text: string, file: string, options: { env: Env; baseDir: string }): TasksFile {
+  const absolute = file === '' ? resolve(options.baseDir) : resolve(options.baseDir, basename(file));
+  return buildTasksFile(text, file, absolute, options);
+}
+
+function buildTasksFile(text: string, file: string, absolute: string, options: { env: Env; baseDir: string }): TasksFile {
+  const lineCounter = new LineCounter();
+  // YAML 1.2 core schema, pinned so that a `%YAML 1.1` directive cannot turn `03:30` into 210,
+  // `yes` into true or a date into a UTC Date. logLevel 'error' keeps yaml from printing
+  // warnings itself; they all become issues below. Duplicate keys are checked by
+  // findDuplicateKeys (linear) instead of `uniqueKeys` (quadratic).
+  const doc = parseDocument(text, { lineCounter, schema: 'core', uniqueKeys: false, prettyErrors: false, logLevel: 'error' });
+  const yamlIssues = [...doc.errors, ...doc.warnings].map((error): ConfigIssue => {
+    const { line, col } = lineCounter.linePos(error.pos[0]);
+    return { code: 'yaml-syntax', file, line, column: col, path: [], task: null, message: error.message };
+  });
+  if (doc.errors.length > 0) throw new ConfigError(sortIssues(yamlIssues), text);
+  // A duplicate key leaves a well-formed document: go on and find the other problems too.
+  const duplicates = findDuplicateKeys(doc, lineCounter, file);
+  const result = validateDocument(doc, lineCounter, { file, baseDir: options.baseDir, env: options.env, duplicateKeyOffsets: duplicates.offsets });
+  const issues = sortIssues([...yamlIssues, ...duplicates.issues, ...result.issues]);
+  if (issues.length > 0) throw new ConfigError(issues, text);
+  return Object.freeze({ path: absolute, settings: result.settings, tasks: Object.freeze([...result.tasks]) });
+}
+
+/** By position; issues without one (line 0) last, each group in the order found. */
+function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
+  const rank = (issue: ConfigIssue): number => (issue.line === 0 ? Number.MAX_SAFE_INTEGER : issue.line);
+  return issues.sort((a, b) => rank(a) - rank(b) || a.column - b.column);
+}

@@ -1,0 +1,69 @@
+/**
+ * Cross-task rules of a whole file: `after`, `on-success` and `on-failure` must name other
+ * existing tasks, and the triggers they create must not loop.
+ */
+import { buildTriggerGraph, findCycle } from '../engine/dependencies.js';
+import { createCollector } from './collector.js';
+import type { ConfigIssue } from './issues.js';
+import type { TaskReference } from './policies.js';
+import type { PositionLookup } from './positions.js';
+import { suggestSimilar } from './suggest.js';
+
+/** One task of the file as the cross-task rules see it. */
+export interface ReferenceEntry {
+  readonly name: string;
+  readonly references: readonly TaskReference[];
+  readonly positions?: PositionLookup | undefined;
+}
+
+// One cycle usually hides behind another; a few at once save edit-run rounds, more is noise.
+const MAX_CYCLES_REPORTED = 10;
+
+/** Issues for unknown and self references and for trigger cycles. */
+export function checkReferences(entries: readonly ReferenceEntry[], file: string): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const byName = new Map(entries.map((entry) => [entry.name, entry]));
+  const names = [...byName.keys()];
+  const collectorFor = (entry: ReferenceEntry) =>
+    createCollector({ file, task: entry.name, prefix: ['tasks', entry.name], positions: entry.positions, issues });
+  const edges: { name: string; after: string[]; onSuccess: string[]; onFailure: string[] }[] = [];
+  for (const entry of entries) {
+    const c = collectorFor(entry);
+    const valid = { name: entry.name, after: [] as string[], onSuccess: [] as string[], onFailure: [] as string[] };
+    for (const reference of entry.references) {
+      const { key, target, path } = reference;
+      if (target === entry.name) {
+        c.add('cycle', path, 'value', `"${key}" names the task itself, so it would trigger itself forever`);
+      } else if (!byName.has(target)) {
+        const suggestion = suggestSimilar(target, names);
+        c.add('unknown-task', path, 'value', `unknown task "${target}" in "${key}"${suggestion === undefined ? '' : ` (did you mean "${suggestion}")`}`);
+      } else {
+        (key === 'after' ? valid.after : key === 'on-success' ? valid.onSuccess : valid.onFailure).push(target);
+      }
+    }
+    edges.push(valid);
+  }
+  const graph = buildTriggerGraph(edges);
+  for (let count = 0; count < MAX_CYCLES_REPORTED; count++) {
+    const cycle = findCycle(graph);
+    if (cycle === null) break;
+    const [from, to] = cycle as [string, string];
+    const culprit = findEdgeReference(byName, from, to);
+    const owner = culprit?.owner ?? (byName.get(from) as ReferenceEntry);
+    collectorFor(owner).add('cycle', culprit?.reference.path ?? [], culprit === undefined ? 'key' : 'value', `dependency cycle: ${cycle.join(' -> ')}`);
+    // Drop the edge so the next search finds a different cycle, if there is one.
+    graph.set(from, (graph.get(from) ?? []).filter((target) => target !== to));
+  }
+  return issues;
+}
+
+/** The reference that makes `from` trigger `to`: from's on-success/on-failure, or to's after. */
+function findEdgeReference(byName: ReadonlyMap<string, ReferenceEntry>, from: string, to: string) {
+  const source = byName.get(from);
+  const forward = source?.references.find((reference) => reference.key !== 'after' && reference.target === to);
+  if (source !== undefined && forward !== undefined) return { owner: source, reference: forward };
+  const target = byName.get(to);
+  const backward = target?.references.find((reference) => reference.key === 'after' && reference.target === from);
+  if (target !== undefined && backward !== undefined) return { owner: target, reference: backward };
+  return undefined;
+}

@@ -1,0 +1,83 @@
+/** `settings:` of the tasks file (or the library's Scheduler options) -> Settings with defaults. */
+import { homedir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+import { showValue } from '../schedule/show-value.js';
+import { createCollector } from './collector.js';
+import { ConfigError } from './config-error.js';
+import {
+  DEFAULT_HISTORY,
+  DEFAULT_MAX_CONCURRENT,
+  DEFAULT_SHELL,
+  DEFAULT_SHUTDOWN_GRACE_MS,
+  MAX_CONCURRENT_LIMIT,
+} from './defaults.js';
+import type { ConfigIssue } from './issues.js';
+import { readHistory } from './policies.js';
+import type { PositionLookup } from './positions.js';
+import { checkKeys, copyEntries, isPlainMap, readDuration, readInteger, readPath, readText } from './read-value.js';
+import { defaultTimeZone, readTimeZone } from './timezone.js';
+import type { Settings } from './types.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export const SETTINGS_KEYS = ['timezone', 'state-dir', 'socket', 'max-concurrent', 'shell', 'history', 'shutdown-grace'];
+
+export interface SettingsContext {
+  /** Folder that relative `state-dir` and `socket` paths are resolved against. */
+  readonly baseDir: string;
+  /** Environment for the defaults (TZ, XDG_STATE_HOME, HOME). */
+  readonly env: Env;
+  readonly file?: string;
+  readonly positions?: PositionLookup;
+}
+
+/**
+ * Resolve settings; keys are kebab-case as in the file, and a key whose value is undefined
+ * counts as absent. Throws ConfigError listing every invalid value.
+ */
+export function resolveSettings(raw: Readonly<Record<string, unknown>> | undefined, context: { baseDir: string; env: Env }): Settings {
+  const { settings, issues } = validateSettings(raw, context);
+  if (issues.length > 0) throw new ConfigError(issues);
+  return settings;
+}
+
+/**
+ * Settings plus the issues found. Invalid values fall back to their defaults so that the
+ * tasks can still be checked (all issues at once).
+ */
+export function validateSettings(raw: unknown, context: SettingsContext): { settings: Settings; issues: ConfigIssue[] } {
+  const c = createCollector({ file: context.file ?? '', task: null, prefix: ['settings'], positions: context.positions });
+  let map: Record<string, unknown> = {};
+  if (isPlainMap(raw)) map = copyEntries(raw);
+  else if (raw !== null && raw !== undefined) {
+    c.add('invalid-value', [], 'value', `expected a map of settings (timezone, state-dir, socket, max-concurrent, shell, history, shutdown-grace), got ${showValue(raw)}`);
+  }
+  checkKeys(c, [], map, SETTINGS_KEYS);
+  const { baseDir, env } = context;
+  const read = <T>(key: string, fallback: T, reader: (value: unknown, path: [string]) => T | undefined): T =>
+    map[key] === undefined ? fallback : (reader(map[key], [key]) ?? fallback);
+  const settings: Settings = {
+    timezone: read('timezone', defaultTimeZone(env), (value, path) => readTimeZone(c, path, value)),
+    stateDir: read('state-dir', defaultStateDir(env), (value, path) => readPath(c, path, value, baseDir, 'a folder')),
+    socket: read<string | null>('socket', null, (value, path) => readPath(c, path, value, baseDir, 'a socket path')),
+    maxConcurrent: read('max-concurrent', DEFAULT_MAX_CONCURRENT, (value, path) => readInteger(c, path, value, 1, MAX_CONCURRENT_LIMIT)),
+    shell: read('shell', DEFAULT_SHELL, (value, path) => readText(c, path, value, 'a shell program')),
+    history: read('history', DEFAULT_HISTORY, (value, path) => readHistory(c, path, value, DEFAULT_HISTORY, undefined)),
+    shutdownGraceMs: read('shutdown-grace', DEFAULT_SHUTDOWN_GRACE_MS, (value, path) => readDuration(c, path, value, false)),
+  };
+  Object.freeze(settings.history);
+  return { settings: Object.freeze(settings), issues: c.issues };
+}
+
+/** `$XDG_STATE_HOME/taskkit`, else `~/.local/state/taskkit` (XDG: a relative value is ignored). */
+export function defaultStateDir(env: Env): string {
+  const xdg = env['XDG_STATE_HOME'];
+  if (xdg !== undefined && isAbsolute(xdg)) return join(xdg, 'taskkit');
+  return join(homeOf(env), '.local', 'state', 'taskkit');
+}
+
+/** `$HOME`, else the account's home directory. */
+export function homeOf(env: Env): string {
+  const home = env['HOME'];
+  return home !== undefined && home !== '' ? home : homedir();
+}

@@ -1,0 +1,152 @@
+/**
+ * One task's keys -> a frozen TaskSpec: defaults, then per-key checks, then cross-key rules
+ * (STYLE.md practice 3). Cross-task rules (references, cycles) are validate.ts's.
+ */
+import { parseDateTime } from '../schedule/at.js';
+import { showValue } from '../schedule/show-value.js';
+import { readAction } from './action.js';
+import { createCollector, type IssueCollector } from './collector.js';
+import { DEFAULT_KILL_AFTER_MS, MAX_TASK_NAME_LENGTH, NO_RETRY } from './defaults.js';
+import type { ConfigIssue } from './issues.js';
+import { readEnv, readHistory, readRetry, readTaskNames, type TaskReference } from './policies.js';
+import type { PositionLookup } from './positions.js';
+import {
+  checkKeys,
+  copyEntries,
+  isPlainMap,
+  readBoolean,
+  readDuration,
+  readEnum,
+  readInteger,
+  readPath,
+  readString,
+  readText,
+} from './read-value.js';
+import { readSchedule } from './schedule.js';
+import { readTimeZone } from './timezone.js';
+import type { CatchUpPolicy, OverlapPolicy, Settings, TaskSpec } from './types.js';
+
+/** Every key a task may have (man/taskkit.5), in the order the man page lists them. */
+export const TASK_KEYS = [
+  'every', 'start', 'daily', 'at', 'cron',
+  'run', 'command', 'module', 'export', 'args',
+  'description', 'timezone', 'cwd', 'env', 'shell', 'timeout', 'kill-after', 'overlap', 'retry',
+  'jitter', 'catch-up', 'deadline', 'hold', 'max-runs', 'until', 'after', 'on-success', 'on-failure', 'history',
+];
+
+const OVERLAP_POLICIES: readonly OverlapPolicy[] = ['skip', 'queue', 'replace', 'allow'];
+const CATCH_UP_POLICIES: readonly CatchUpPolicy[] = ['skip', 'once', 'all'];
+const REFERENCE_KEYS = ['after', 'on-success', 'on-failure'] as const;
+const TASK_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+export interface TaskContextOptions {
+  readonly settings: Settings;
+  /** Folder that relative `cwd` and `module` paths are resolved against. */
+  readonly baseDir: string;
+  /** The tasks file as given ('' or absent for library definitions). */
+  readonly file?: string;
+  /** Positions of this task's keys and values; absent for library definitions. */
+  readonly positions?: PositionLookup;
+}
+
+/** A checked task plus its well-formed references, which validate.ts checks file-wide. */
+export interface CheckedTask {
+  readonly task: TaskSpec | undefined;
+  readonly issues: ConfigIssue[];
+  readonly references: readonly TaskReference[];
+}
+
+/** Validate one task definition (library API and tasks file alike); no cross-task checks. */
+export function validateTaskDefinition(
+  name: string,
+  definition: Readonly<Record<string, unknown>>,
+  context: TaskContextOptions,
+): { task: TaskSpec | undefined; issues: ConfigIssue[] } {
+  const { task, issues } = checkTask(name, definition, context);
+  return { task, issues };
+}
+
+/** Check one task's name and keys and build its spec; `definition` is any YAML value. */
+export function checkTask(name: string, definition: unknown, context: TaskContextOptions): CheckedTask {
+  const c = createCollector({ file: context.file ?? '', task: name, prefix: ['tasks', name], positions: context.positions });
+  const nameProblem = checkTaskName(name);
+  if (nameProblem !== undefined) c.add('invalid-value', [], 'key', nameProblem);
+  if (!isPlainMap(definition)) {
+    if (definition === null || definition === undefined) c.add('missing-key', [], 'key', 'empty task: add "run", "command" or "module"');
+    else c.add('invalid-value', [], 'value', `expected a map of task keys like {every: 5m, run: ...}, got ${showValue(definition)}`);
+    return { task: undefined, issues: c.issues, references: [] };
+  }
+  const def = copyEntries(definition);
+  checkKeys(c, [], def, TASK_KEYS);
+  const references: TaskReference[] = [];
+  for (const key of REFERENCE_KEYS) {
+    if (def[key] !== undefined) references.push(...(readTaskNames(c, key, def[key]) ?? []));
+  }
+  const task = buildSpec(c, name, def, references, context);
+  return { task: c.issues.length === 0 ? task : undefined, issues: c.issues, references };
+}
+
+/** A message when `name` is not a valid task name. */
+export function checkTaskName(name: string): string | undefined {
+  if (name.length >= 1 && name.length <= MAX_TASK_NAME_LENGTH && TASK_NAME.test(name)) return undefined;
+  const found = name.length > MAX_TASK_NAME_LENGTH ? `a name of ${name.length} characters` : showValue(name);
+  return `invalid task name: use 1-${MAX_TASK_NAME_LENGTH} letters, digits, ".", "_" or "-", starting with a letter or digit; got ${found}`;
+}
+
+function buildSpec(
+  c: IssueCollector,
+  name: string,
+  def: Readonly<Record<string, unknown>>,
+  references: readonly TaskReference[],
+  context: TaskContextOptions,
+): TaskSpec {
+  const { settings, baseDir } = context;
+  // Absent keys take their default; a present key goes through its reader (undefined = issue).
+  const read = <T>(key: string, fallback: T, reader: (raw: unknown, path: [string]) => T | undefined): T =>
+    def[key] === undefined ? fallback : (reader(def[key], [key]) as T);
+  const timezone = read('timezone', settings.timezone, (raw, path) => readTimeZone(c, path, raw));
+  const tz = timezone ?? settings.timezone;
+  const shell = read('shell', settings.shell, (raw, path) => readText(c, path, raw, 'a shell program'));
+  const names = (key: TaskReference['key']): readonly string[] => [
+    ...new Set(references.filter((reference) => reference.key === key).map((reference) => reference.target)),
+  ];
+  const point = context.positions?.([], 'key');
+  const spec: TaskSpec = {
+    name,
+    description: read('description', '', (raw, path) => readString(c, path, raw, 'a description')),
+    schedule: readSchedule(c, def, tz) ?? { kind: 'on-demand' },
+    timezone: tz,
+    action: readAction(c, def, { shell: shell ?? settings.shell, baseDir }) ?? { kind: 'shell', script: '', shell: settings.shell },
+    cwd: read('cwd', baseDir, (raw, path) => readPath(c, path, raw, baseDir, 'a folder')),
+    env: read('env', {}, (raw, path) => readEnv(c, path, raw)),
+    timeoutMs: read<number | null>('timeout', null, (raw, path) => readDuration(c, path, raw, true)),
+    killAfterMs: read('kill-after', DEFAULT_KILL_AFTER_MS, (raw, path) => readDuration(c, path, raw, false)),
+    overlap: read('overlap', 'skip', (raw, path) => readEnum(c, path, raw, OVERLAP_POLICIES)),
+    retry: read('retry', NO_RETRY, (raw, path) => readRetry(c, path, raw)),
+    jitterMs: read('jitter', 0, (raw, path) => readDuration(c, path, raw, false)),
+    catchUp: read('catch-up', 'skip', (raw, path) => readEnum(c, path, raw, CATCH_UP_POLICIES)),
+    deadlineMs: read<number | null>('deadline', null, (raw, path) => readDuration(c, path, raw, true)),
+    hold: read('hold', false, (raw, path) => readBoolean(c, path, raw)),
+    maxRuns: read<number | null>('max-runs', null, (raw, path) => readInteger(c, path, raw, 1)),
+    until: read<number | null>('until', null, (raw, path) => {
+      const parsed = parseDateTime(raw, tz);
+      if (parsed.ok) return parsed.value;
+      c.add('invalid-value', path, 'value', parsed.message);
+      return undefined;
+    }),
+    after: names('after'),
+    onSuccess: names('on-success'),
+    onFailure: names('on-failure'),
+    history: read('history', settings.history, (raw, path) => readHistory(c, path, raw, settings.history, 'history')),
+    ...(point === undefined ? {} : { source: { file: context.file ?? '', line: point.line, column: point.column } }),
+  };
+  return freezeDeep(spec);
+}
+
+/** Freeze plain data all the way down (specs are compared and shared, never changed); functions stay as given. */
+function freezeDeep<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  for (const child of Object.values(value)) freezeDeep(child);
+  return value;
+}

@@ -1,0 +1,27 @@
+/** Time zone values: validation with a did-you-mean, and the system default. */
+import { showValue } from '../schedule/show-value.js';
+import { isValidTimeZone, systemTimeZone } from '../schedule/zoned.js';
+import type { IssueCollector } from './collector.js';
+import { suggestSimilar } from './suggest.js';
+
+let knownZones: readonly string[] | undefined;
+
+/** An IANA zone name Intl knows, e.g. "Europe/Berlin" or "UTC". */
+export function readTimeZone(c: IssueCollector, path: readonly (string | number)[], raw: unknown): string | undefined {
+  if (typeof raw === 'string' && isValidTimeZone(raw)) return raw;
+  if (typeof raw !== 'string' || raw === '') {
+    c.add('invalid-value', path, 'value', `expected an IANA time zone like "Europe/Berlin" or "UTC", got ${showValue(raw)}`);
+    return undefined;
+  }
+  knownZones ??= Intl.supportedValuesOf('timeZone');
+  const suggestion = suggestSimilar(raw, knownZones);
+  const hint = suggestion === undefined ? '; use an IANA name like "Europe/Berlin" or "UTC"' : ` (did you mean "${suggestion}")`;
+  c.add('invalid-value', path, 'value', `unknown time zone ${showValue(raw)}${hint}`);
+  return undefined;
+}
+
+/** `TZ` when it names a zone (":Europe/Berlin" included, as glibc reads it), else what Intl reports. */
+export function defaultTimeZone(env: Readonly<Record<string, string | undefined>>): string {
+  const tz = env['TZ']?.replace(/^:/, '');
+  return tz !== undefined && isValidTimeZone(tz) ? tz : systemTimeZone();
+}

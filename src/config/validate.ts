@@ -1,0 +1,121 @@
+/**
+ * Walk a parsed tasks document: top-level keys, settings, each task in file order, then the
+ * cross-task rules. Collects every issue; never throws for a problem in the file.
+ */
+import { isMap, isScalar, type Document, type LineCounter } from 'yaml';
+import { showValue } from '../schedule/show-value.js';
+import { createCollector } from './collector.js';
+import type { ConfigIssue } from './issues.js';
+import { createPositionLookup } from './positions.js';
+import { checkReferences, type ReferenceEntry } from './references.js';
+import { checkKeys, isPlainMap } from './read-value.js';
+import { validateSettings } from './settings.js';
+import { checkTask } from './task.js';
+import type { Settings, TaskSpec } from './types.js';
+
+const TOP_KEYS = ['settings', 'tasks'];
+const NO_TASKS = 'no tasks: add at least one under tasks:';
+// yaml's guard against "billion laughs" alias bombs; a tasks file has no use for more.
+const MAX_ALIAS_COUNT = 100;
+
+export interface DocumentContext {
+  /** The path as given, for issues. */
+  readonly file: string;
+  readonly baseDir: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Offsets of keys yaml already reported as duplicates (not reported twice). */
+  readonly duplicateKeyOffsets?: ReadonlySet<number>;
+}
+
+export interface ValidatedDocument {
+  readonly settings: Settings;
+  /** In file order; complete only when `issues` is empty. */
+  readonly tasks: readonly TaskSpec[];
+  readonly issues: ConfigIssue[];
+}
+
+/** Validate a document that parsed without syntax errors. */
+export function validateDocument(doc: Document, lineCounter: LineCounter, context: DocumentContext): ValidatedDocument {
+  const { file, baseDir, env } = context;
+  const issues: ConfigIssue[] = [];
+  const rootLookup = createPositionLookup(doc, lineCounter, null, doc.contents);
+  // Top-level problems of an empty document still get a position: its start.
+  const top = createCollector({ file, task: null, prefix: [], positions: (path, target) => rootLookup(path, target) ?? { line: 1, column: 1 }, issues });
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    top.add('yaml-syntax', [], 'value', error instanceof Error ? error.message : String(error));
+    return { settings: validateSettings(undefined, { baseDir, env }).settings, tasks: [], issues };
+  }
+  const root = isPlainMap(data) ? data : {};
+  if (data === null || data === undefined) top.add('missing-key', [], 'value', NO_TASKS);
+  else if (!isPlainMap(data)) top.add('invalid-value', [], 'value', `expected a map with "tasks" (and optionally "settings"), got ${showValue(data)}`);
+  checkKeys(top, [], root, TOP_KEYS);
+  const pairOf = (name: string) => (isMap(doc.contents) ? doc.contents.items.findLast((pair) => isScalar(pair.key) && pair.key.value === name) : undefined);
+
+  const settingsPair = pairOf('settings');
+  const settingsResult = validateSettings(root['settings'], {
+    baseDir,
+    env,
+    file,
+    ...(settingsPair === undefined ? {} : { positions: createPositionLookup(doc, lineCounter, settingsPair.key, settingsPair.value) }),
+  });
+  issues.push(...settingsResult.issues);
+  const settings = settingsResult.settings;
+
+  const tasksNode = pairOf('tasks')?.value;
+  const tasksData = root['tasks'];
+  if (isPlainMap(data) && (tasksData === undefined || tasksData === null || (isPlainMap(tasksData) && Object.keys(tasksData).length === 0))) {
+    top.add('missing-key', tasksData === undefined ? [] : ['tasks'], tasksData === undefined ? 'key' : 'value', NO_TASKS);
+  } else if (tasksData !== undefined && !isPlainMap(tasksData)) {
+    top.add('invalid-value', ['tasks'], 'value', `expected a map of tasks (NAME: {run: ...}), got ${showValue(tasksData)}`);
+  }
+  if (!isMap(tasksNode) || !isPlainMap(tasksData)) return { settings, tasks: [], issues };
+
+  const entries: ReferenceEntry[] = [];
+  const tasks: TaskSpec[] = [];
+  const names = tasksNode.items.map((pair) => readTaskKey(pair.key));
+  // toJS keeps the last of duplicate names, so that occurrence is the one validated.
+  const lastIndex = new Map<string, number>();
+  names.forEach((named, index) => typeof named === 'string' && lastIndex.set(named, index));
+  const seen = new Set<string>();
+  for (const [index, pair] of tasksNode.items.entries()) {
+    const positions = createPositionLookup(doc, lineCounter, pair.key, pair.value);
+    const named = names[index] as string | { problem: string };
+    if (typeof named !== 'string') {
+      createCollector({ file, task: null, prefix: ['tasks'], positions: (_path, target) => positions([], target), issues }).add('invalid-value', [], 'key', named.problem);
+      continue;
+    }
+    if (seen.has(named)) {
+      // findDuplicateKeys reports equal keys; 1 and "1" differ to YAML but name the same task.
+      const offset = isScalar(pair.key) ? (pair.key.range?.[0] ?? -1) : -1;
+      if (context.duplicateKeyOffsets?.has(offset) !== true) {
+        createCollector({ file, task: named, prefix: ['tasks', named], positions, issues }).add('duplicate-key', [], 'key', `duplicate task name "${named}"`);
+      }
+    }
+    seen.add(named);
+    if (lastIndex.get(named) !== index) continue;
+    const definition = Object.hasOwn(tasksData, named) ? tasksData[named] : undefined;
+    const checked = checkTask(named, definition, { settings, baseDir, file, positions });
+    issues.push(...checked.issues);
+    if (checked.task !== undefined) tasks.push(checked.task);
+    entries.push({ name: named, references: checked.references, positions });
+  }
+  issues.push(...checkReferences(entries, file));
+  return { settings, tasks, issues };
+}
+
+/** The task name a key stands for, or why it cannot be one. */
+function readTaskKey(key: unknown): string | { problem: string } {
+  if (!isScalar(key) || key.value === null || typeof key.value === 'object') {
+    return { problem: 'expected a task name (letters, digits, ".", "_" or "-") as the key' };
+  }
+  if (typeof key.value === 'string') return key.value;
+  const text = String(key.value);
+  // `1.0:` is the number 1 to YAML; the task would silently be named "1".
+  if (typeof key.source === 'string' && key.source !== text) {
+    return { problem: `write the task name in quotes: ${key.source} reads as ${text}` };
+  }
+  return text;
+}
