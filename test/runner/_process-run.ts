@@ -1,0 +1,141 @@
+/**
+ * Shared by the process-runner tests (not a test file: the glob wants *.test.ts): requests for
+ * shell and argv tasks, the fixture programs, and cleanup of every process a test started, by pid.
+ */
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TaskAction, TaskSpec } from '../../src/config/types.js';
+import type { RunHandle, RunRequest } from '../../src/runner/types.js';
+
+const FIXTURE_BIN = fileURLToPath(new URL('../fixtures/bin/', import.meta.url));
+
+/** `[node, <fixture>, ...args]`: the argv of a fixture program. */
+export function fixtureArgv(name: string, ...args: string[]): [string, ...string[]] {
+  return [process.execPath, join(FIXTURE_BIN, name), ...args];
+}
+
+export interface RequestOptions {
+  readonly action: Extract<TaskAction, { kind: 'shell' | 'argv' }>;
+  readonly cwd?: string;
+  readonly env?: Record<string, string>;
+  readonly timeoutMs?: number | null;
+  readonly killAfterMs?: number;
+  readonly outputLimitBytes?: number;
+  readonly scheduledAt?: number | null;
+}
+
+/** A shell action run by /bin/sh. */
+export function shellAction(script: string): RequestOptions['action'] {
+  return { kind: 'shell', script, shell: '/bin/sh' };
+}
+
+/** An argv action. */
+export function argvAction(...argv: [string, ...string[]]): RequestOptions['action'] {
+  return { kind: 'argv', argv };
+}
+
+/** A RunRequest for a process task with the documented defaults unless overridden. */
+export function createProcessRequest(options: RequestOptions): RunRequest {
+  const task: TaskSpec = {
+    name: 'proc-task',
+    description: '',
+    schedule: { kind: 'on-demand' },
+    timezone: 'UTC',
+    action: options.action,
+    cwd: options.cwd ?? process.cwd(),
+    env: options.env ?? {},
+    timeoutMs: options.timeoutMs ?? null,
+    killAfterMs: options.killAfterMs ?? 10_000,
+    overlap: 'skip',
+    retry: { attempts: 0, delayMs: 10_000, backoff: 2, maxDelayMs: 600_000 },
+    jitterMs: 0,
+    catchUp: 'skip',
+    deadlineMs: null,
+    hold: false,
+    maxRuns: null,
+    until: null,
+    after: [],
+    onSuccess: [],
+    onFailure: [],
+    history: { keep: 200, outputLimitBytes: 256 * 1024 },
+  };
+  return {
+    runId: 7,
+    task,
+    trigger: 'manual',
+    scheduledAt: options.scheduledAt ?? null,
+    attempt: 1,
+    outputLimitBytes: options.outputLimitBytes ?? 256 * 1024,
+    handle: { setPeriod: () => undefined, runOnCompletion: () => undefined, hold: () => undefined },
+  };
+}
+
+/** Pids (and process groups) to SIGKILL after each test, whatever the test managed to do. */
+export function createProcessTracker(): { track(handle: RunHandle): RunHandle; trackPid(pid: number): void; killAll(): Promise<void> } {
+  const groups = new Set<number>();
+  const pids = new Set<number>();
+  const handles: RunHandle[] = [];
+  return {
+    track(handle) {
+      if (handle.pid !== null) groups.add(handle.pid);
+      handles.push(handle);
+      return handle;
+    },
+    trackPid: (pid) => void pids.add(pid),
+    async killAll() {
+      for (const pid of groups) tryKill(-pid);
+      for (const pid of pids) tryKill(pid);
+      // The runs end once their leaders die; waiting keeps one test's processes out of the next.
+      await Promise.all(handles.splice(0).map((handle) => handle.done));
+      groups.clear();
+      pids.clear();
+    },
+  };
+}
+
+function tryKill(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
+
+/** True while a process with this pid exists (signal 0 probes without signalling). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Poll `condition` every 10 ms until true; throws after `timeoutMs`. */
+export async function waitUntil(condition: () => boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** An OutputListener that keeps every chunk, and lets a test wait for some text to appear. */
+export function createOutputRecorder(): { chunks: string[]; listener: (chunk: string) => void; text(): string; waitFor(text: string): Promise<void> } {
+  const chunks: string[] = [];
+  const text = (): string => chunks.join('');
+  return {
+    chunks,
+    listener: (chunk) => void chunks.push(chunk),
+    text,
+    waitFor: (wanted) => waitUntil(() => text().includes(wanted), 10_000, JSON.stringify(wanted)),
+  };
+}
+
+/** A fresh temp directory (realpath, so it compares equal to what a child's cwd reports). */
+export function createTempDir(): { path: string; remove(): void } {
+  const path = realpathSync(mkdtempSync(join(tmpdir(), 'taskkit-runner-')));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}

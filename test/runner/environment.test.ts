@@ -1,0 +1,43 @@
+import { describe, expect, test } from 'vitest';
+import { buildRunEnvironment, describeRunVariables } from '../../src/runner/environment.js';
+import { argvAction, createProcessRequest } from './_process-run.js';
+
+const baseRequest = createProcessRequest({ action: argvAction('true'), env: { FROM_TASK: 'task', SHARED: 'task wins' } });
+
+describe('describeRunVariables', () => {
+  test('a scheduled run gets its instant as ISO-8601 UTC', () => {
+    const request = { ...baseRequest, runId: 42, trigger: 'retry' as const, attempt: 2, scheduledAt: Date.UTC(2026, 0, 2, 3, 4, 5) };
+    expect(describeRunVariables(request)).toEqual({
+      TASKKIT_TASK: 'proc-task',
+      TASKKIT_RUN_ID: '42',
+      TASKKIT_SCHEDULED_AT: '2026-01-02T03:04:05.000Z',
+      TASKKIT_TRIGGER: 'retry',
+      TASKKIT_ATTEMPT: '2',
+    });
+  });
+
+  test('a run without a scheduled instant gets an empty TASKKIT_SCHEDULED_AT', () => {
+    expect(describeRunVariables(baseRequest).TASKKIT_SCHEDULED_AT).toBe('');
+  });
+});
+
+describe('buildRunEnvironment', () => {
+  test('base, then task env, then TASKKIT_* (later wins); undefined base values are left out', () => {
+    const request = { ...baseRequest, task: { ...baseRequest.task, env: { FROM_TASK: 'task', SHARED: 'task wins', TASKKIT_TASK: 'spoofed' } } };
+    const env = buildRunEnvironment(request, { PATH: '/bin', SHARED: 'base', GONE: undefined });
+    expect(env).toEqual({
+      PATH: '/bin',
+      SHARED: 'task wins',
+      FROM_TASK: 'task',
+      TASKKIT_TASK: 'proc-task',
+      TASKKIT_RUN_ID: '7',
+      TASKKIT_SCHEDULED_AT: '',
+      TASKKIT_TRIGGER: 'manual',
+      TASKKIT_ATTEMPT: '1',
+    });
+  });
+
+  test('defaults to process.env as the base', () => {
+    expect(buildRunEnvironment(baseRequest).PATH).toBe(process.env['PATH']);
+  });
+});
