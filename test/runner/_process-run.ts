@@ -102,25 +102,9 @@ function tryKill(pid: number): void {
     // Already gone.
   }
 }
+import { isAlive, waitUntil } from '../support/process-state.js';
 
-/** True while a process with this pid exists (signal 0 probes without signalling). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Poll `condition` every 10 ms until true; throws after `timeoutMs`. */
-export async function waitUntil(condition: () => boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+export { isAlive, waitUntil };
 
 /** An OutputListener that keeps every chunk, and lets a test wait for some text to appear. */
 export function createOutputRecorder(): { chunks: string[]; listener: (chunk: string) => void; text(): string; waitFor(text: string): Promise<void> } {
