@@ -35,12 +35,11 @@ export async function runForeground(options: ForegroundOptions): Promise<number>
     log,
   });
   logEngineEvents(scheduler, log);
-  for (const task of file.tasks) scheduler.add(task);
-  scheduler.start();
-  log('info', `taskkit ${proc.pid}: running ${file.tasks.length} task(s) from ${file.path}`);
 
   let current = file;
-  return await new Promise<number>((resolve) => {
+  // Signal handlers go in before the first run can start: a SIGTERM arriving between a spawn and
+  // their installation would kill the daemon by default and orphan that run's process group.
+  const stopped = new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals): void => {
       if (stopping) {
@@ -62,6 +61,10 @@ export async function runForeground(options: ForegroundOptions): Promise<number>
     };
     proc.on('SIGINT', stop).on('SIGTERM', stop).on('SIGHUP', reload);
   });
+  for (const task of file.tasks) scheduler.add(task);
+  log('info', `taskkit ${proc.pid}: running ${file.tasks.length} task(s) from ${file.path}`);
+  scheduler.start();
+  return await stopped;
 }
 
 /** Load the file again and apply it; on any error keep the old tasks and log every problem. */
