@@ -1,0 +1,31 @@
+/**
+ * `catch-up:` what happens to instants that passed without firing: a clock step forward, a
+ * suspended machine, a late wake, or a daemon that was down (DESIGN.md "Schedule semantics").
+ */
+import type { CatchUpPolicy } from '../../config/types.js';
+import type { Instant } from '../../schedule/types.js';
+
+/** `catch-up: all` runs at most this many missed instants (the latest ones). */
+export const MAX_CATCH_UP_RUNS = 100;
+
+/** Missed instants, ascending: the latest ones only, and whether earlier ones were left out. */
+export interface MissedInstants {
+  readonly latest: readonly Instant[];
+  readonly more: boolean;
+}
+
+/** The missed instants to run, ascending: none (`skip`), the latest (`once`), or each (`all`). */
+export function selectCatchUpRuns(policy: CatchUpPolicy, missed: MissedInstants): Instant[] {
+  const { latest } = missed;
+  if (latest.length === 0 || policy === 'skip') return [];
+  if (policy === 'once') return [latest[latest.length - 1] as Instant];
+  return latest.slice(-MAX_CATCH_UP_RUNS);
+}
+
+/** Words for the instants a policy did not run, e.g. "missed 3 instants (catch-up: skip)". */
+export function describeMissed(policy: CatchUpPolicy, missed: MissedInstants, ran: number): string {
+  const total = missed.latest.length;
+  const count = missed.more ? `more than ${total}` : String(total);
+  const noun = total === 1 && !missed.more ? 'instant' : 'instants';
+  return ran === 0 ? `missed ${count} ${noun} (catch-up: ${policy})` : `missed ${count} ${noun}, ran ${ran} (catch-up: ${policy})`;
+}

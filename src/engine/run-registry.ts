@@ -1,0 +1,51 @@
+/**
+ * Runs by id: the ones not yet ended, and the last few ended ones, so that waitForRun works for a
+ * run that ended just before the caller asked (run-now --wait on a run that was skipped at once).
+ */
+import { TaskkitError } from '../errors.js';
+import type { PendingRun } from './pending-run.js';
+import type { RunRecord } from './run.js';
+
+/**
+ * Ended records kept. Records carry output (up to the output limit each), so this stays small:
+ * waiters normally subscribe right after runNow.
+ */
+const REMEMBERED_RUNS = 200;
+
+export class RunRegistry {
+  readonly #pending = new Map<number, PendingRun>();
+  readonly #ended = new Map<number, RunRecord>();
+
+  /** Runs not yet ended. */
+  get size(): number {
+    return this.#pending.size;
+  }
+
+  pendingRuns(): PendingRun[] {
+    return [...this.#pending.values()];
+  }
+
+  add(run: PendingRun): void {
+    this.#pending.set(run.record.id, run);
+  }
+
+  /** `record` is final: wake its waiters and remember it for a while. */
+  end(record: RunRecord, run?: PendingRun): void {
+    this.#pending.delete(record.id);
+    this.#ended.set(record.id, record);
+    if (this.#ended.size > REMEMBERED_RUNS) {
+      const oldest = this.#ended.keys().next();
+      if (oldest.done !== true) this.#ended.delete(oldest.value);
+    }
+    for (const resolve of run?.waiters.splice(0) ?? []) resolve(record);
+  }
+
+  /** The final record of a run: now if it has ended, else when it does. */
+  waitFor(runId: number): Promise<RunRecord> {
+    const run = this.#pending.get(runId);
+    if (run !== undefined) return new Promise((resolve) => run.waiters.push(resolve));
+    const ended = this.#ended.get(runId);
+    if (ended !== undefined) return Promise.resolve(ended);
+    return Promise.reject(new TaskkitError('NOT_FOUND', `no run #${runId}`));
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * The engine's single timer over one min-heap of due instants (task next instants, and runs
+ * waiting out a jitter or retry delay), with wall-clock step detection (STYLE.md practice 11).
+ * Idle cost: one capped wake per MAX_TIMER_DELAY_MS that peeks the heap; nothing scans tasks.
+ */
+import type { Instant } from '../schedule/types.js';
+import { MAX_TIMER_DELAY_MS, type Clock, type TimerHandle } from './clock.js';
+import { MinHeap, type HeapNode } from './heap.js';
+import type { PendingRun } from './pending-run.js';
+import type { TaskEntry } from './task-entry.js';
+
+/** A wall/monotonic disagreement beyond this between two wakes is a clock step, not timer lateness. */
+export const CLOCK_JUMP_THRESHOLD_MS = 1_000;
+
+export interface TaskNode extends HeapNode {
+  readonly kind: 'task';
+  readonly entry: TaskEntry;
+}
+
+export interface DelayNode extends HeapNode {
+  readonly kind: 'delay';
+  readonly run: PendingRun;
+}
+
+export type WakeNode = TaskNode | DelayNode;
+
+/** Called on each wake with the wall time and the detected step (0 when none; positive = forward). */
+export type WakeHandler = (now: Instant, jumpMs: number) => void;
+
+export class Timeline {
+  readonly #heap = new MinHeap<WakeNode>();
+  readonly #clock: Clock;
+  readonly #onWake: WakeHandler;
+  #started = false;
+  #waking = false;
+  #timer: TimerHandle | null = null;
+  /** Monotonic reading at which the armed timer fires. */
+  #armedFor = 0;
+  #lastWall = 0;
+  #lastMono = 0;
+  /** Bound once: an idle capped wake allocates no closure. */
+  readonly #onTimer = (): void => this.#wake();
+
+  constructor(clock: Clock, onWake: WakeHandler) {
+    this.#clock = clock;
+    this.#onWake = onWake;
+  }
+
+  get size(): number {
+    return this.#heap.size;
+  }
+
+  /** Put `node` on the timeline at `at` (or move it there). */
+  set(node: WakeNode, at: Instant): void {
+    this.#heap.set(node, at);
+    this.#rearm();
+  }
+
+  /** Take `node` off the timeline. A later earliest instant needs no re-arm: an early wake just re-checks. */
+  delete(node: WakeNode): void {
+    this.#heap.delete(node);
+  }
+
+  /** The earliest node due at or before `now`, taken off the timeline; undefined when none is due. */
+  takeDue(now: Instant): WakeNode | undefined {
+    const first = this.#heap.peek();
+    if (first === undefined || first.at > now) return undefined;
+    this.#heap.delete(first);
+    return first;
+  }
+
+  /** Every node (rare whole passes only: a clock step). */
+  nodes(): readonly WakeNode[] {
+    return this.#heap.nodes();
+  }
+
+  start(): void {
+    this.#started = true;
+    this.#lastWall = this.#clock.now();
+    this.#lastMono = this.#clock.monotonic();
+    this.#rearm();
+  }
+
+  stop(): void {
+    this.#started = false;
+    if (this.#timer !== null) this.#clock.clearTimer(this.#timer);
+    this.#timer = null;
+  }
+
+  /** Arm the one timer for the earliest instant, capped; keep an armed timer that fires no later. */
+  #rearm(): void {
+    if (!this.#started || this.#waking) return;
+    const now = this.#clock.now();
+    const mono = this.#clock.monotonic();
+    const earliest = this.#heap.peek()?.at;
+    // Even with nothing due (or nothing at all) the engine wakes every MAX_TIMER_DELAY_MS: that
+    // is how it notices a clock step, and it keeps a daemon with only on-demand tasks alive.
+    const delay = Math.min(MAX_TIMER_DELAY_MS, Math.max(0, (earliest ?? Infinity) - now));
+    if (this.#timer !== null && this.#armedFor <= mono + delay) return;
+    if (this.#timer !== null) this.#clock.clearTimer(this.#timer);
+    this.#armedFor = mono + delay;
+    this.#timer = this.#clock.setTimer(delay, this.#onTimer);
+  }
+
+  #wake(): void {
+    this.#timer = null;
+    if (!this.#started) return;
+    const now = this.#clock.now();
+    const mono = this.#clock.monotonic();
+    const drift = now - this.#lastWall - (mono - this.#lastMono);
+    this.#lastWall = now;
+    this.#lastMono = mono;
+    this.#waking = true;
+    try {
+      this.#onWake(now, Math.abs(drift) > CLOCK_JUMP_THRESHOLD_MS ? drift : 0);
+    } finally {
+      this.#waking = false;
+      this.#rearm();
+    }
+  }
+}
