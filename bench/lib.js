@@ -39,12 +39,17 @@ export function runScenario(name, args = [], nodeArgs = []) {
 
 /**
  * A tasks file with `total` tasks: `firing` shell tasks every second, the rest daily/cron/every
- * tasks whose next instant is far away (so they cost memory, not wake-ups).
+ * tasks whose next instant is far away (so they cost memory, not wake-ups). With `stagger`, the
+ * firing tasks' instants are spread evenly over the second (`start` offsets), so no two are due
+ * at once; without it they all fall on the whole second.
  */
-export function writeTasksFile({ total, firing = 0, command = 'true' }) {
+export function writeTasksFile({ total, firing = 0, command = 'true', stagger = false }) {
   const dir = mkdtempSync(join(tmpdir(), 'taskkit-bench-'));
-  const lines = ['settings:', `  state-dir: ${join(dir, 'state')}`, '  timezone: UTC', 'tasks:'];
-  for (let i = 0; i < firing; i++) lines.push(`  fire-${i}:`, '    every: 1s', `    run: ${JSON.stringify(command)}`);
+  const lines = ['settings:', `  state-dir: ${join(dir, 'state')}`, '  timezone: UTC', '  max-concurrent: 64', 'tasks:'];
+  for (let i = 0; i < firing; i++) {
+    const offsetMs = stagger ? staggerOffset(i, firing) : 0;
+    lines.push(`  fire-${i}:`, '    every: 1s', `    start: 2000-01-01T00:00:00.${String(offsetMs).padStart(3, '0')}Z`, `    run: ${JSON.stringify(command)}`);
+  }
   for (let i = firing; i < total; i++) {
     const kind = i % 3;
     lines.push(`  idle-${i}:`);
@@ -60,3 +65,8 @@ export function writeTasksFile({ total, firing = 0, command = 'true' }) {
 
 /** Sleep in real time (benchmarks only; tests never do this). */
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The ms offset within each second of the i-th of `firing` staggered tasks. */
+export function staggerOffset(i, firing) {
+  return Math.floor((i * 1000) / firing);
+}

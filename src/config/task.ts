@@ -2,6 +2,7 @@
  * One task's keys -> a frozen TaskSpec: defaults, then per-key checks, then cross-key rules
  * (STYLE.md practice 3). Cross-task rules (references, cycles) are validate.ts's.
  */
+import { freezeDeep } from './freeze.js';
 import { parseDateTime } from '../schedule/at.js';
 import { showValue } from '../schedule/show-value.js';
 import { readAction } from './action.js';
@@ -141,12 +142,4 @@ function buildSpec(
     ...(point === undefined ? {} : { source: { file: context.file ?? '', line: point.line, column: point.column } }),
   };
   return freezeDeep(spec);
-}
-
-/** Freeze plain data all the way down (specs are compared and shared, never changed); functions stay as given. */
-function freezeDeep<T>(value: T): T {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
-  Object.freeze(value);
-  for (const child of Object.values(value)) freezeDeep(child);
-  return value;
 }

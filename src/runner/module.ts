@@ -3,9 +3,7 @@
  * timeout or cancel can really stop it (terminate) after kill-after. The worker is terminated
  * when the run ends, whatever happened: no worker outlives its run. DESIGN.md "Runs".
  */
-import { existsSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { TaskHandle } from '../task-context.js';
 import { buildRunEnvironment } from './environment.js';
@@ -13,25 +11,13 @@ import type { ModuleParentMessage, ModuleWorkerData, ModuleWorkerMessage } from 
 import { createFailedHandle, describeThrown, pickContextFields, startJsRun } from './task-context.js';
 import type { JsRun, StopReason } from './task-context.js';
 import type { OutputListener, RunHandle, RunRequest } from './types.js';
+import { resolveWorkerScript } from './worker-script.js';
 
 const STOP_REASONS: readonly StopReason[] = ['timeout', 'cancel', 'replace', 'shutdown'];
 /** Output a worker may have posted ahead of the parent before its writes wait. */
 const OUTPUT_HIGH_WATER_BYTES = 1024 * 1024;
 /** Bound on waiting for a terminated worker's stdio to end, so `done` always resolves. */
 const STDIO_DRAIN_MS = 2000;
-
-let workerUrl: URL | undefined;
-
-/**
- * The compiled worker entry. Under vitest this file runs from src/ as .ts, and a Worker cannot
- * load the .ts sibling, so use the build at the same place under dist/ (`npm test` builds first).
- */
-function resolveWorkerUrl(): URL {
-  workerUrl ??= existsSync(fileURLToPath(new URL('./module-worker.ts', import.meta.url)))
-    ? new URL('../../dist/runner/module-worker.js', import.meta.url)
-    : new URL('./module-worker.js', import.meta.url);
-  return workerUrl;
-}
 
 /** Start one run of a module task in its own worker thread; never throws, and `done` never rejects. */
 export function startModuleRun(request: RunRequest, onOutput?: OutputListener): RunHandle {
@@ -63,7 +49,7 @@ export function startModuleRun(request: RunRequest, onOutput?: OutputListener): 
     try {
       // `env` gives the worker its own process.env (the run's variables, the daemon's left alone);
       // stdout/stderr: true keeps anything written past module-worker's capture out of the daemon's own.
-      worker = new Worker(resolveWorkerUrl(), { workerData, env: buildRunEnvironment(request), stdout: true, stderr: true });
+      worker = new Worker(resolveWorkerScript(import.meta.url, 'module-worker'), { workerData, env: buildRunEnvironment(request), stdout: true, stderr: true });
     } catch (error) {
       const { message, detail } = describeThrown(error);
       run.settle({ ok: false, message: `cannot start a worker for module ${action.path}: ${message}`, detail });

@@ -1,0 +1,17 @@
+/** Child-process entry of load-isolated.ts: load one tasks file, send the result as plain data, exit. */
+import { ConfigError, loadTasksFile } from '../config/load.js';
+import { TaskkitError } from '../errors.js';
+import type { LoadReply } from './load-isolated.js';
+
+const path = process.argv[2] ?? '';
+process.send?.(load(), () => process.disconnect());
+
+function load(): LoadReply {
+  try {
+    return { ok: true, file: loadTasksFile(path, { env: process.env }) };
+  } catch (error) {
+    if (error instanceof ConfigError) return { ok: false, kind: 'config', issues: error.issues, sourceText: error.sourceText };
+    if (error instanceof TaskkitError) return { ok: false, kind: 'taskkit', code: error.code, message: error.message };
+    return { ok: false, kind: 'internal', message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+  }
+}

@@ -1,0 +1,49 @@
+/** The daemon's child-process loader gives exactly what loadTasksFile gives: the same specs, the same errors. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { ConfigError, loadTasksFile } from '../../src/config/load.js';
+import { loadTasksFileIsolated } from '../../src/daemon/load-isolated.js';
+import { TaskkitError } from '../../src/errors.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'taskkit-load-isolated-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const env = { HOME: dir, TZ: 'UTC' };
+
+function write(name: string, lines: string[]): string {
+  const path = join(dir, name);
+  writeFileSync(path, lines.join('\n') + '\n');
+  return path;
+}
+
+describe('loadTasksFileIsolated', () => {
+  test('a valid file: deep-equal to the in-process load, and frozen', async () => {
+    const path = write('ok.yaml', ['tasks:', '  a:', '    every: 5m', '    run: echo a', '    env: { X: 1 }', '  b:', '    cron: "*/15 * * * 1-5"', '    command: [sh, -c, "true"]', '    retry: 2']);
+    const isolated = await loadTasksFileIsolated(path, { env });
+    expect(isolated).toEqual(loadTasksFile(path, { env }));
+    expect(Object.isFrozen(isolated.tasks[0]?.env)).toBe(true);
+    expect(Object.isFrozen(isolated.tasks[1]?.action)).toBe(true);
+  });
+
+  test('an invalid file: a ConfigError with the same issues and source text', async () => {
+    const path = write('bad.yaml', ['tasks:', '  a:', '    every: 5 minutes', '    run: "true"', '  b:', '    daily: "25:00"', '    run: "true"']);
+    const error = await loadTasksFileIsolated(path, { env }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ConfigError);
+    let expected: ConfigError | undefined;
+    try {
+      loadTasksFile(path, { env });
+    } catch (caught) {
+      expected = caught as ConfigError;
+    }
+    expect((error as ConfigError).issues).toEqual(expected?.issues);
+    expect((error as ConfigError).issues).toHaveLength(2);
+    expect((error as ConfigError).sourceText).toBe(expected?.sourceText);
+  });
+
+  test('a missing file: TaskkitError CONFIG_NOT_FOUND, as in-process', async () => {
+    const error = await loadTasksFileIsolated(join(dir, 'nope.yaml'), { env }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TaskkitError);
+    expect((error as TaskkitError).code).toBe('CONFIG_NOT_FOUND');
+  });
+});
