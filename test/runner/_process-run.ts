@@ -2,11 +2,12 @@
  * Shared by the process-runner tests (not a test file: the glob wants *.test.ts): requests for
  * shell and argv tasks, the fixture programs, and cleanup of every process a test started, by pid.
  */
+import { makeTask } from '../support/task-spec.js';
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TaskAction, TaskSpec } from '../../src/config/types.js';
+import type { TaskAction } from '../../src/config/types.js';
 import type { RunHandle, RunRequest } from '../../src/runner/types.js';
 
 const FIXTURE_BIN = fileURLToPath(new URL('../fixtures/bin/', import.meta.url));
@@ -38,29 +39,13 @@ export function argvAction(...argv: [string, ...string[]]): RequestOptions['acti
 
 /** A RunRequest for a process task with the documented defaults unless overridden. */
 export function createProcessRequest(options: RequestOptions): RunRequest {
-  const task: TaskSpec = {
-    name: 'proc-task',
-    description: '',
-    schedule: { kind: 'on-demand' },
-    timezone: 'UTC',
+  const task = makeTask('proc-task', {
     action: options.action,
     cwd: options.cwd ?? process.cwd(),
     env: options.env ?? {},
     timeoutMs: options.timeoutMs ?? null,
     killAfterMs: options.killAfterMs ?? 10_000,
-    overlap: 'skip',
-    retry: { attempts: 0, delayMs: 10_000, backoff: 2, maxDelayMs: 600_000 },
-    jitterMs: 0,
-    catchUp: 'skip',
-    deadlineMs: null,
-    hold: false,
-    maxRuns: null,
-    until: null,
-    after: [],
-    onSuccess: [],
-    onFailure: [],
-    history: { keep: 200, outputLimitBytes: 256 * 1024 },
-  };
+  });
   return {
     runId: 7,
     task,

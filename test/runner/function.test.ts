@@ -1,6 +1,6 @@
 /** In-process function tasks (library API `run: fn`): DESIGN.md "Runs". */
 import { describe, expect, test } from 'vitest';
-import type { TaskSpec } from '../../src/config/types.js';
+import { makeTask } from '../support/task-spec.js';
 import { startFunctionRun } from '../../src/runner/function.js';
 import { formatDroppedMarker } from '../../src/runner/output-buffer.js';
 import type { RunRequest } from '../../src/runner/types.js';
@@ -21,29 +21,12 @@ function createFakeHandle(): FakeHandle {
 }
 
 function createRequest(fn: TaskFunction, options: { timeoutMs?: number; killAfterMs?: number; outputLimitBytes?: number } = {}): RunRequest {
-  const task: TaskSpec = {
-    name: 'fn-task',
-    description: '',
-    schedule: { kind: 'on-demand' },
-    timezone: 'UTC',
+  const task = makeTask('fn-task', {
     action: { kind: 'function', fn },
     cwd: '/',
-    env: {},
     timeoutMs: options.timeoutMs ?? null,
     killAfterMs: options.killAfterMs ?? 10_000,
-    overlap: 'skip',
-    retry: { attempts: 0, delayMs: 10_000, backoff: 2, maxDelayMs: 600_000 },
-    jitterMs: 0,
-    catchUp: 'skip',
-    deadlineMs: null,
-    hold: false,
-    maxRuns: null,
-    until: null,
-    after: [],
-    onSuccess: [],
-    onFailure: [],
-    history: { keep: 200, outputLimitBytes: 256 * 1024 },
-  };
+  });
   return {
     runId: 41,
     task,

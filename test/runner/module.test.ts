@@ -5,7 +5,7 @@
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, test } from 'vitest';
-import type { TaskSpec } from '../../src/config/types.js';
+import { makeTask } from '../support/task-spec.js';
 import { startModuleRun } from '../../src/runner/module.js';
 import { formatDroppedMarker } from '../../src/runner/output-buffer.js';
 import type { RunHandle, RunRequest } from '../../src/runner/types.js';
@@ -38,29 +38,13 @@ interface RequestOptions {
 }
 
 function createRequest(file: string, options: RequestOptions = {}): RunRequest {
-  const task: TaskSpec = {
-    name: 'module-task',
-    description: '',
-    schedule: { kind: 'on-demand' },
-    timezone: 'UTC',
+  const task = makeTask('module-task', {
     action: { kind: 'module', path: `${FIXTURES}${file}`, exportName: options.exportName ?? 'default', args: options.args ?? null },
     cwd: FIXTURES,
     env: options.env ?? {},
     timeoutMs: options.timeoutMs ?? null,
     killAfterMs: options.killAfterMs ?? 10_000,
-    overlap: 'skip',
-    retry: { attempts: 0, delayMs: 10_000, backoff: 2, maxDelayMs: 600_000 },
-    jitterMs: 0,
-    catchUp: 'skip',
-    deadlineMs: null,
-    hold: false,
-    maxRuns: null,
-    until: null,
-    after: [],
-    onSuccess: [],
-    onFailure: [],
-    history: { keep: 200, outputLimitBytes: 256 * 1024 },
-  };
+  });
   return {
     runId: 7,
     task,

@@ -1,39 +1,13 @@
 /** TaskSpecs and a ready engine for engine tests: every field at the tasks-file default. */
-import type { TaskSpec } from '../../src/config/types.js';
 import { Scheduler, type SchedulerOptions } from '../../src/engine/scheduler.js';
 import type { EngineEventName, EngineEvents } from '../../src/engine/events.js';
 import { parseEvery } from '../../src/schedule/every.js';
 import type { EverySpec } from '../../src/schedule/types.js';
 import { FakeClock } from './fake-clock.js';
 import { FakeRunner } from './fake-runner.js';
+import { makeTask } from './task-spec.js';
 
-/** A task with the defaults of DESIGN.md (on demand, overlap skip, no retry, catch-up skip...). */
-export function makeTask(name: string, overrides: Partial<TaskSpec> = {}): TaskSpec {
-  return {
-    name,
-    description: '',
-    schedule: { kind: 'on-demand' },
-    timezone: 'UTC',
-    action: { kind: 'shell', script: 'true', shell: '/bin/sh' },
-    cwd: '/tmp',
-    env: {},
-    timeoutMs: null,
-    killAfterMs: 10_000,
-    overlap: 'skip',
-    retry: { attempts: 0, delayMs: 10_000, backoff: 2, maxDelayMs: 600_000 },
-    jitterMs: 0,
-    catchUp: 'skip',
-    deadlineMs: null,
-    hold: false,
-    maxRuns: null,
-    until: null,
-    after: [],
-    onSuccess: [],
-    onFailure: [],
-    history: { keep: 200, outputLimitBytes: 262_144 },
-    ...overrides,
-  };
-}
+export { makeTask };
 
 /** `every: period` (+ `start:`) exactly as the tasks file would give it. */
 export function every(period: string, start?: string, tz = 'UTC'): EverySpec {
