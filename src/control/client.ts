@@ -1,0 +1,196 @@
+/**
+ * The CLI side of the control socket: connect with a timeout, say hello, then typed requests
+ * and streams. A daemon that is not there is a TaskkitError DAEMON_UNREACHABLE (exit 3) whose
+ * message names the socket path and how to start one.
+ */
+import { createConnection, type Socket } from 'node:net';
+import { TaskkitError } from '../errors.js';
+import { createFrameDecoder, encodeFrame } from './framing.js';
+import {
+  CLIENT_NAME,
+  CONNECT_TIMEOUT_MS,
+  ControlError,
+  MAX_REPLY_LINE_BYTES,
+  PROTOCOL_VERSION,
+  REQUEST_TIMEOUT_MS,
+  type ControlErrorBody,
+  type EventOf,
+  type HelloResult,
+  type MethodName,
+  type ParamsOf,
+  type ResultOf,
+} from './protocol.js';
+
+export interface ConnectOptions {
+  /** Path of the daemon's socket (resolveSocketPath). */
+  readonly socket: string;
+  /** Connect plus hello; default CONNECT_TIMEOUT_MS. */
+  readonly timeoutMs?: number;
+  /** Sent in hello; default CLIENT_NAME. */
+  readonly client?: string;
+  /** Sent in hello; default PROTOCOL_VERSION (other values only to test the daemon). */
+  readonly version?: number;
+}
+
+export interface RequestOptions {
+  /** Wait for the reply at most this long; default REQUEST_TIMEOUT_MS for request(), none for stream(); 0 = none. */
+  readonly timeoutMs?: number;
+}
+
+export interface ControlClient {
+  readonly socket: string;
+  /** The daemon's answer to hello (pid, version, tasks file, socket). */
+  readonly hello: HelloResult;
+  request<M extends MethodName>(method: M, params: ParamsOf<M>, options?: RequestOptions): Promise<ResultOf<M>>;
+  /** A streaming request: `onEvent` for each event line, then the final result. */
+  stream<M extends MethodName>(method: M, params: ParamsOf<M>, onEvent: (event: EventOf<M>) => void, options?: RequestOptions): Promise<ResultOf<M>>;
+  /** Close the connection; requests still waiting reject. Never cancels work in the daemon. */
+  close(): void;
+}
+
+interface Waiter {
+  readonly resolve: (result: unknown) => void;
+  readonly reject: (error: Error) => void;
+  readonly onEvent: ((event: { event: string; data: unknown }) => void) | undefined;
+  readonly timer: NodeJS.Timeout | undefined;
+}
+
+/** Connect to the daemon on `socketPath` and complete the hello handshake. */
+export async function connectControl(options: ConnectOptions): Promise<ControlClient> {
+  const socketPath = options.socket;
+  const timeoutMs = options.timeoutMs ?? CONNECT_TIMEOUT_MS;
+  const socket = await openSocket(socketPath, timeoutMs);
+  const waiters = new Map<number, Waiter>();
+  const decoder = createFrameDecoder(MAX_REPLY_LINE_BYTES);
+  let nextId = 1;
+  let closedError: Error | null = null;
+
+  const failAll = (error: Error): void => {
+    closedError ??= error;
+    for (const [id, waiter] of waiters) {
+      waiters.delete(id);
+      clearTimeout(waiter.timer);
+      waiter.reject(error);
+    }
+  };
+
+  const receive = (text: string): void => {
+    let message: { id?: unknown; event?: unknown; data?: unknown; result?: unknown; error?: ControlErrorBody };
+    try {
+      message = JSON.parse(text) as typeof message;
+    } catch {
+      failAll(new TaskkitError('INTERNAL', `the daemon on ${socketPath} sent a line that is not JSON`));
+      socket.destroy();
+      return;
+    }
+    if (message.id === null && message.error !== undefined) {
+      // A connection-level error (bad frame, hello timeout): the daemon is closing this connection.
+      failAll(toControlError(message.error));
+      return;
+    }
+    const waiter = typeof message.id === 'number' ? waiters.get(message.id) : undefined;
+    if (waiter === undefined) return;
+    if (typeof message.event === 'string') {
+      waiter.onEvent?.({ event: message.event, data: message.data });
+      return;
+    }
+    waiters.delete(message.id as number);
+    clearTimeout(waiter.timer);
+    if (message.error !== undefined) waiter.reject(toControlError(message.error));
+    else waiter.resolve(message.result);
+  };
+
+  socket.on('data', (chunk: Buffer) => {
+    for (const frame of decoder.push(chunk)) {
+      if (frame.kind === 'line') receive(frame.text);
+      else {
+        failAll(new TaskkitError('INTERNAL', `the daemon on ${socketPath} sent a line the client cannot read (${frame.kind})`));
+        socket.destroy();
+      }
+    }
+  });
+  socket.on('error', (error) => failAll(unreachable(socketPath, `the connection failed: ${error.message}`)));
+  socket.on('close', () => failAll(unreachable(socketPath, 'the daemon closed the connection')));
+
+  const send = (method: string, params: unknown, timeout: number, onEvent?: Waiter['onEvent']): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      if (closedError !== null) {
+        reject(closedError);
+        return;
+      }
+      const id = nextId++;
+      const timer =
+        timeout > 0
+          ? setTimeout(() => {
+              waiters.delete(id);
+              reject(unreachable(socketPath, `no reply to "${method}" within ${timeout}ms`));
+            }, timeout)
+          : undefined;
+      waiters.set(id, { resolve, reject, onEvent, timer });
+      socket.write(encodeFrame({ id, method, params }));
+    });
+
+  let hello: HelloResult;
+  try {
+    hello = (await send('hello', { version: options.version ?? PROTOCOL_VERSION, client: options.client ?? CLIENT_NAME }, timeoutMs)) as HelloResult;
+  } catch (error) {
+    socket.destroy();
+    throw error;
+  }
+
+  return {
+    socket: socketPath,
+    hello,
+    request: (method, params, requestOptions) => send(method, params, requestOptions?.timeoutMs ?? REQUEST_TIMEOUT_MS) as Promise<never>,
+    stream: (method, params, onEvent, requestOptions) =>
+      send(method, params, requestOptions?.timeoutMs ?? 0, onEvent as Waiter['onEvent']) as Promise<never>,
+    close() {
+      failAll(new TaskkitError('INTERNAL', 'the client closed the connection'));
+      socket.destroy();
+    },
+  };
+}
+
+/** Connect, mapping "nobody there" to DAEMON_UNREACHABLE. */
+function openSocket(socketPath: string, timeoutMs: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection(socketPath);
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(unreachable(socketPath, `it did not accept a connection within ${timeoutMs}ms`));
+    }, timeoutMs);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.removeAllListeners('error');
+      resolve(socket);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(describeConnectError(socketPath, error));
+    });
+  });
+}
+
+function describeConnectError(socketPath: string, error: NodeJS.ErrnoException): TaskkitError {
+  switch (error.code) {
+    case 'ENOENT':
+      return unreachable(socketPath, 'the socket does not exist', error);
+    case 'ECONNREFUSED':
+      return unreachable(socketPath, 'nothing listens on the socket (a stale socket file)', error);
+    case 'EACCES':
+    case 'EPERM':
+      return unreachable(socketPath, 'permission denied (the socket belongs to another user?)', error);
+    default:
+      return unreachable(socketPath, error.message, error);
+  }
+}
+
+function unreachable(socketPath: string, reason: string, cause?: unknown): TaskkitError {
+  return new TaskkitError('DAEMON_UNREACHABLE', `no taskkit daemon reachable on ${socketPath}: ${reason}; start one with "taskkit start"`, { cause });
+}
+
+function toControlError(body: ControlErrorBody): ControlError {
+  const code = typeof body.code === 'string' ? body.code : 'INTERNAL';
+  return new ControlError(code, typeof body.message === 'string' ? body.message : 'the daemon sent an error without a message', body.data);
+}

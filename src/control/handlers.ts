@@ -1,0 +1,235 @@
+/**
+ * The daemon's API surface over the control socket: each protocol method becomes calls on the
+ * engine's Scheduler, or on the daemon itself (status info, reload, stop) through DaemonControl.
+ * Names are checked here, with "did you mean", before the engine is touched.
+ */
+import { ConfigError } from '../config/config-error.js';
+import { formatIssue, formatIssues } from '../config/issues.js';
+import { validateScheduleDefinition } from '../config/normalize.js';
+import { suggestSimilar } from '../config/suggest.js';
+import type { RunRecord } from '../engine/run.js';
+import type { Scheduler } from '../engine/scheduler.js';
+import type { TaskStatus } from '../engine/task-state.js';
+import { compileSchedule, upcoming } from '../schedule/next.js';
+import type { Instant, ScheduleSpec } from '../schedule/types.js';
+import { TaskkitError } from '../errors.js';
+import type { RequestContext, RequestDispatcher } from './connection.js';
+import {
+  badRequest,
+  readObjectOrNull,
+  readOptionalBoolean,
+  readOptionalString,
+  readParams,
+  readString,
+  readStringList,
+  type Params,
+} from './params.js';
+import {
+  ControlError,
+  DAEMON_NAME,
+  METHOD_NAMES,
+  PROTOCOL_VERSION,
+  type HelloResult,
+  type MethodName,
+  type ReloadSummaryView,
+  type ResultOf,
+  type StatusResult,
+} from './protocol.js';
+import { triggerAndFollow } from './run-wait.js';
+import { formatIso, toDefinitionView, toRunView, toTaskView } from './views.js';
+
+/** What the daemon tells about itself. */
+export interface DaemonInfo {
+  readonly pid: number;
+  readonly startedAt: Instant;
+  readonly configPath: string;
+  readonly socket: string;
+  readonly stateDir: string;
+  /** settings.timezone: schedules in other zones name theirs (describeSchedule). */
+  readonly defaultTimezone: string;
+}
+
+/** The part of the daemon the handlers need; the daemon implements it. */
+export interface DaemonControl {
+  info(): DaemonInfo;
+  /** Re-read and apply the tasks file; reject with ConfigError (CONFIG_INVALID) to refuse it. */
+  reload(): Promise<ReloadSummaryView>;
+  /** Begin a graceful stop (like SIGTERM). Called after the `stop` reply has been queued. */
+  stop(): void;
+  /** Finished runs of a task, newest first, at most `limit` (a store); default: the last run only. */
+  recentRuns?(task: string, limit: number): readonly RunRecord[];
+}
+
+export interface HandlerOptions {
+  readonly scheduler: Scheduler;
+  readonly daemon: DaemonControl;
+  /** Wall clock for uptime and upcoming instants; default Date.now (the daemon passes its engine clock's). */
+  readonly now?: () => Instant;
+}
+
+const UPCOMING_COUNT = 5;
+const RECENT_RUNS = 10;
+const DISPATCHED = METHOD_NAMES.filter((name) => name !== 'hello');
+
+type Handler = (params: unknown, context: RequestContext) => unknown;
+
+/** The dispatcher the control server calls for every request after hello. */
+export function createHandlers(options: HandlerOptions): RequestDispatcher {
+  const { scheduler, daemon } = options;
+  const now = options.now ?? Date.now;
+  const zone = (): string => daemon.info().defaultTimezone;
+
+  const requireTask = (name: string): TaskStatus => {
+    if (scheduler.has(name)) return scheduler.get(name);
+    throw unknownTask(name, scheduler.list().map((task) => task.name));
+  };
+  // Check every name before changing any (protocol: hold/resume are all or nothing).
+  const requireAll = (names: readonly string[]): void => {
+    for (const name of names) requireTask(name);
+  };
+
+  // Every method but hello (the connection answers it): a missing one fails to compile.
+  const handlers: Record<Exclude<MethodName, 'hello'>, Handler> = {
+    status: (params): StatusResult => {
+      readParams('status', params, []);
+      return describeStatus(daemon.info(), scheduler.list(), now());
+    },
+    list: (params): ResultOf<'list'> => {
+      readParams('list', params, []);
+      const tz = zone();
+      return scheduler.list().map((task) => toTaskView(task, tz));
+    },
+    show: (params): ResultOf<'show'> => {
+      const name = readString('show', readParams('show', params, ['name']), 'name');
+      const task = requireTask(name);
+      const recent = daemon.recentRuns?.(name, RECENT_RUNS) ?? (task.lastRun === null ? [] : [task.lastRun]);
+      return {
+        task: toTaskView(task, zone()),
+        definition: toDefinitionView(task.spec),
+        upcoming: listUpcoming(task, now()).map((at) => new Date(at).toISOString()),
+        recentRuns: recent.map((run) => toRunView(run)),
+      };
+    },
+    'run-now': async (params, context): Promise<ResultOf<'run-now'>> => {
+      const checked = readParams('run-now', params, ['name', 'wait']);
+      const name = readString('run-now', checked, 'name');
+      const wait = readOptionalBoolean('run-now', checked, 'wait') ?? false;
+      requireTask(name);
+      if (!wait) return { run: toRunView(scheduler.runNow(name)) };
+      return { run: toRunView(await triggerAndFollow(scheduler, name, context), { withOutput: true }) };
+    },
+    hold: (params): ResultOf<'hold'> => {
+      const checked = readParams('hold', params, ['names', 'note']);
+      const names = readStringList('hold', checked, 'names');
+      const note = readOptionalString('hold', checked, 'note');
+      requireAll(names);
+      const tz = zone();
+      return { tasks: names.map((name) => toTaskView(scheduler.hold(name, note), tz)) };
+    },
+    resume: (params): ResultOf<'resume'> => {
+      const names = readStringList('resume', readParams('resume', params, ['names']), 'names');
+      requireAll(names);
+      const tz = zone();
+      return { tasks: names.map((name) => toTaskView(scheduler.resume(name), tz)) };
+    },
+    cancel: (params): ResultOf<'cancel'> => {
+      const name = readString('cancel', readParams('cancel', params, ['name']), 'name');
+      requireTask(name);
+      return { runs: scheduler.cancel(name).map((run) => toRunView(run)) };
+    },
+    reschedule: (params): ResultOf<'reschedule'> => {
+      const checked = readParams('reschedule', params, ['name', 'schedule']);
+      const name = readString('reschedule', checked, 'name');
+      if (!('schedule' in checked)) throw badRequest('reschedule', 'param "schedule" must be an object or null; it is missing');
+      const definition = readObjectOrNull('reschedule', checked, 'schedule');
+      const task = requireTask(name);
+      const spec = definition === null ? null : readSchedule(definition, task.spec.timezone);
+      return { task: toTaskView(scheduler.reschedule(name, spec), zone()) };
+    },
+    reload: async (params): Promise<ResultOf<'reload'>> => {
+      readParams('reload', params, []);
+      try {
+        return { summary: await daemon.reload() };
+      } catch (error) {
+        if (isConfigError(error)) {
+          throw new ControlError('CONFIG_INVALID', formatIssues(error.issues, error.sourceText), { issues: error.issues });
+        }
+        throw error;
+      }
+    },
+    stop: (params): ResultOf<'stop'> => {
+      readParams('stop', params, []);
+      // After this turn, so the reply is queued on the socket before the daemon starts closing it.
+      setImmediate(() => daemon.stop());
+      return { stopping: true };
+    },
+  };
+
+  return {
+    hello(): HelloResult {
+      const info = daemon.info();
+      return { version: PROTOCOL_VERSION, pid: info.pid, daemon: DAEMON_NAME, configPath: info.configPath, socket: info.socket };
+    },
+    dispatch(method, params, context) {
+      const handler = Object.hasOwn(handlers, method) ? handlers[method as keyof typeof handlers] : undefined;
+      if (handler === undefined) {
+        const suggestion = suggestSimilar(method, DISPATCHED);
+        const hint = suggestion === undefined ? ` (methods: ${DISPATCHED.join(', ')})` : ` (did you mean "${suggestion}"?)`;
+        throw new ControlError('BAD_REQUEST', `unknown method "${method}"${hint}`);
+      }
+      return handler(params, context);
+    },
+  };
+}
+
+/** `no task named "x" (did you mean "y"?)`. */
+export function unknownTask(name: string, known: readonly string[]): ControlError {
+  const suggestion = suggestSimilar(name, known);
+  return new ControlError('TASK_UNKNOWN', `no task named "${name}"${suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`}`);
+}
+
+/** The next instants the task will fire at: none once done, at most its remaining `max-runs`, before `until`. */
+function listUpcoming(task: TaskStatus, now: Instant): Instant[] {
+  if (task.state === 'done') return [];
+  const { maxRuns, until } = task.spec;
+  const count = maxRuns === null ? UPCOMING_COUNT : Math.min(UPCOMING_COUNT, Math.max(0, maxRuns - task.scheduledRuns));
+  const schedule = compileSchedule(task.schedule, task.spec.timezone);
+  return upcoming(schedule, now, count).filter((at) => until === null || at < until);
+}
+
+/** A reschedule definition checked by the tasks-file rules, in the task's zone. */
+function readSchedule(definition: Params, timezone: string): ScheduleSpec {
+  const { spec, issues } = validateScheduleDefinition(definition, timezone);
+  if (spec === undefined) throw badRequest('reschedule', issues.map(formatIssue).join('; '));
+  return spec;
+}
+
+// Duck-typed too: a ConfigError from a second copy of config/ (dist next to src) fails instanceof.
+function isConfigError(error: unknown): error is ConfigError {
+  if (error instanceof ConfigError) return true;
+  return error instanceof TaskkitError && error.code === 'CONFIG_INVALID' && Array.isArray((error as Partial<ConfigError>).issues);
+}
+
+function describeStatus(info: DaemonInfo, tasks: readonly TaskStatus[], now: Instant): StatusResult {
+  const counts = { total: tasks.length, scheduled: 0, running: 0, held: 0, onDemand: 0, done: 0 };
+  let runsInProgress = 0;
+  let next: TaskStatus | null = null;
+  for (const task of tasks) {
+    if (task.state === 'on-demand') counts.onDemand++;
+    else counts[task.state]++;
+    runsInProgress += task.running.length;
+    // A held task's instants pass without running: it is not what runs next.
+    if (task.nextAt !== null && !task.held && (next === null || next.nextAt === null || task.nextAt < next.nextAt)) next = task;
+  }
+  return {
+    pid: info.pid,
+    startedAt: new Date(info.startedAt).toISOString(),
+    uptimeMs: Math.max(0, now - info.startedAt),
+    configPath: info.configPath,
+    socket: info.socket,
+    stateDir: info.stateDir,
+    tasks: counts,
+    runsInProgress,
+    nextAt: next === null ? null : { task: next.name, at: formatIso(next.nextAt) as string },
+  };
+}

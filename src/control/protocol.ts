@@ -1,0 +1,195 @@
+/**
+ * The control protocol (DESIGN.md "Daemon and control socket"): newline-delimited JSON over a
+ * Unix socket. This file is the one typed definition of it that the server (daemon side) and the
+ * client (CLI side) share: constants, envelopes, and every method's params, result and events.
+ */
+import type { ConfigIssue } from '../config/issues.js';
+import { TaskkitError, type ErrorCode } from '../errors.js';
+import type { RunView, TaskView, DefinitionView } from './views.js';
+
+/** Bumped on any incompatible change; client and daemon must agree exactly. */
+export const PROTOCOL_VERSION = 1;
+/** Longest request line (bytes, without the newline); a longer one closes the connection. */
+export const MAX_LINE_BYTES = 1024 * 1024;
+/** Longest reply line the client accepts: replies (a list of 10,000 tasks, a run's output) may exceed MAX_LINE_BYTES. */
+export const MAX_REPLY_LINE_BYTES = 64 * 1024 * 1024;
+/** A connection must complete `hello` within this long, else it is closed. */
+export const HELLO_TIMEOUT_MS = 10_000;
+/** A connection with no request in flight and no line received for this long is closed. */
+export const IDLE_TIMEOUT_MS = 5 * 60_000;
+/** A streaming client more than this many bytes behind is dropped (the run goes on). */
+export const MAX_CLIENT_BACKLOG_BYTES = 4 * 1024 * 1024;
+/** Client: how long connect + hello may take before the daemon counts as unreachable. */
+export const CONNECT_TIMEOUT_MS = 3_000;
+/** Client: default wait for the reply of a non-streaming request. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+/** What the CLI sends as `client` in hello. */
+export const CLIENT_NAME = 'taskkit 0.1.0';
+/** What the daemon reports as `daemon` in the hello result. */
+export const DAEMON_NAME = 'taskkit 0.1.0';
+
+export type RequestId = number | string;
+
+/** Client -> daemon. `params` may be omitted when a method takes none. */
+export interface ControlRequest<M extends string = string> {
+  readonly id: RequestId;
+  readonly method: M;
+  readonly params?: Record<string, unknown>;
+}
+
+/** The `error` member of a reply. `data` carries structured detail (reload: {issues}). */
+export interface ControlErrorBody {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly data?: unknown;
+}
+
+/** Daemon -> client, final for a request. `id` is null when the request's id could not be read. */
+export type ControlReply =
+  | { readonly id: RequestId | null; readonly result: unknown }
+  | { readonly id: RequestId | null; readonly error: ControlErrorBody };
+
+/** Daemon -> client, zero or more before the final reply of a streaming request. */
+export interface ControlEvent {
+  readonly id: RequestId;
+  readonly event: string;
+  readonly data: unknown;
+}
+
+/** Any line the daemon sends. */
+export type ControlMessage = ControlReply | ControlEvent;
+
+// ---- methods ---------------------------------------------------------------------------------
+
+export interface HelloParams {
+  readonly version: number;
+  readonly client: string;
+}
+
+export interface HelloResult {
+  readonly version: number;
+  readonly pid: number;
+  /** "taskkit <version>". */
+  readonly daemon: string;
+  readonly configPath: string;
+  readonly socket: string;
+}
+
+export interface StatusResult {
+  readonly pid: number;
+  readonly startedAt: string;
+  readonly uptimeMs: number;
+  readonly configPath: string;
+  readonly socket: string;
+  readonly stateDir: string;
+  readonly tasks: {
+    readonly total: number;
+    readonly scheduled: number;
+    readonly running: number;
+    readonly held: number;
+    readonly onDemand: number;
+    readonly done: number;
+  };
+  readonly runsInProgress: number;
+  /** The soonest next instant of any task. */
+  readonly nextAt: { readonly task: string; readonly at: string } | null;
+}
+
+export interface ShowResult {
+  readonly task: TaskView;
+  readonly definition: DefinitionView;
+  /** The next 5 instants of the schedule in force (ISO), fewer when it ends. */
+  readonly upcoming: readonly string[];
+  /** Newest first. */
+  readonly recentRuns: readonly RunView[];
+}
+
+/** `reschedule` params.schedule: the tasks-file keys, same syntax; null = back to the file's. */
+export interface RescheduleDefinition {
+  readonly every?: string;
+  readonly start?: string;
+  readonly daily?: string | readonly string[];
+  readonly cron?: string;
+  readonly at?: string | readonly string[];
+}
+
+/** Task names per outcome of a reload. */
+export interface ReloadSummaryView {
+  readonly added: readonly string[];
+  readonly changed: readonly string[];
+  readonly removed: readonly string[];
+  readonly unchanged: readonly string[];
+}
+
+/** `data` of the CONFIG_INVALID error a refused reload gets; `message` is formatIssues(issues). */
+export interface ReloadErrorData {
+  readonly issues: readonly ConfigIssue[];
+}
+
+/** Events of `run-now` with `wait: true`, in order: started (once), output (any number). */
+export interface RunNowEvents {
+  readonly started: { readonly run: RunView };
+  readonly output: { readonly chunk: string };
+}
+
+type NoParams = Record<string, never>;
+type NoEvents = Record<string, never>;
+
+/** Every method: params -> result (+ events for streaming ones). */
+export interface ControlMethods {
+  hello: { params: HelloParams; result: HelloResult; events: NoEvents };
+  status: { params: NoParams; result: StatusResult; events: NoEvents };
+  list: { params: NoParams; result: TaskView[]; events: NoEvents };
+  show: { params: { name: string }; result: ShowResult; events: NoEvents };
+  /** Without wait: as soon as triggered (the run may be queued or skipped). With wait: the final run, with `output`. */
+  'run-now': { params: { name: string; wait?: boolean }; result: { run: RunView }; events: RunNowEvents };
+  /** All names are checked before any is changed. */
+  hold: { params: { names: string[]; note?: string }; result: { tasks: TaskView[] }; events: NoEvents };
+  resume: { params: { names: string[] }; result: { tasks: TaskView[] }; events: NoEvents };
+  cancel: { params: { name: string }; result: { runs: RunView[] }; events: NoEvents };
+  reschedule: { params: { name: string; schedule: RescheduleDefinition | null }; result: { task: TaskView }; events: NoEvents };
+  reload: { params: NoParams; result: { summary: ReloadSummaryView }; events: NoEvents };
+  /** The daemon replies, then stops gracefully (like SIGTERM) and exits. */
+  stop: { params: NoParams; result: { stopping: true }; events: NoEvents };
+}
+
+export type MethodName = keyof ControlMethods;
+export type ParamsOf<M extends MethodName> = ControlMethods[M]['params'];
+export type ResultOf<M extends MethodName> = ControlMethods[M]['result'];
+
+/** One event of method M as the client sees it: `{event, data}` with data typed by name. */
+export type EventOf<M extends MethodName> = {
+  [E in keyof ControlMethods[M]['events']]: { readonly event: E; readonly data: ControlMethods[M]['events'][E] };
+}[keyof ControlMethods[M]['events']];
+
+// A record, so that adding a method to ControlMethods without listing it fails to compile.
+const METHODS: Record<MethodName, true> = {
+  hello: true,
+  status: true,
+  list: true,
+  show: true,
+  'run-now': true,
+  hold: true,
+  resume: true,
+  cancel: true,
+  reschedule: true,
+  reload: true,
+  stop: true,
+};
+
+/** Every method, in protocol order. */
+export const METHOD_NAMES: readonly MethodName[] = Object.freeze(Object.keys(METHODS) as MethodName[]);
+
+/**
+ * An error reply as an exception: thrown by handlers to choose the reply's code and `data`, and
+ * by the client when a reply carries an error (its code is the daemon's, e.g. TASK_UNKNOWN).
+ */
+export class ControlError extends TaskkitError {
+  override readonly name: string = 'ControlError';
+  readonly data: unknown;
+
+  constructor(code: ErrorCode, message: string, data?: unknown) {
+    super(code, message);
+    this.data = data;
+  }
+}

@@ -1,0 +1,205 @@
+/**
+ * The JSON views of tasks and runs: the one shape `list`, `show`, `status`, `run-now` and the
+ * CLI's `--json` share (the control protocol contract). Instants are ISO-8601 UTC strings, null
+ * when absent; nothing here is worded for humans except `schedule` and `outcome`, which come from
+ * the same functions the CLI and the daemon log use.
+ */
+import type { HistoryPolicy, RetryPolicy, SourcePosition, TaskSpec } from '../config/types.js';
+import type { RunRecord, RunStatus } from '../engine/run.js';
+import type { TaskStateName, TaskStatus } from '../engine/task-state.js';
+import { describeOutcome } from '../runner/outcome.js';
+import type { Trigger } from '../runner/types.js';
+import { describeSchedule, formatTimeOfDay } from '../schedule/describe.js';
+import type { Instant, ScheduleSpec } from '../schedule/types.js';
+
+export interface RunView {
+  readonly id: number;
+  readonly task: string;
+  readonly trigger: Trigger;
+  readonly status: RunStatus;
+  readonly scheduledAt: string | null;
+  readonly createdAt: string;
+  readonly startedAt: string | null;
+  readonly endedAt: string | null;
+  /** endedAt - startedAt; null until both are known. */
+  readonly durationMs: number | null;
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  readonly attempt: number;
+  readonly pid: number | null;
+  readonly outputBytes: number;
+  readonly outputTruncated: boolean;
+  readonly error: string | null;
+  /** describeOutcome's words: "succeeded", "exited with code 3", "skipped: already running"... */
+  readonly outcome: string;
+  /** Only in the final result of `run-now --wait` (and `logs`). */
+  readonly output?: string;
+}
+
+export interface TaskView {
+  readonly name: string;
+  readonly description: string;
+  readonly state: TaskStateName;
+  /** The schedule in force, in words (describeSchedule). */
+  readonly schedule: string;
+  readonly timezone: string;
+  readonly rescheduled: boolean;
+  readonly nextAt: string | null;
+  readonly held: boolean;
+  readonly holdNote: string | null;
+  readonly heldAt: string | null;
+  /** Runs going now. */
+  readonly running: number;
+  /** Runs waiting (overlap queue, max-concurrent queue, pending retries). */
+  readonly queued: number;
+  readonly lastRun: RunView | null;
+}
+
+/** A ScheduleSpec as JSON: instants as ISO strings, times of day as "HH:MM[:SS]". */
+export type ScheduleView =
+  | { readonly kind: 'every'; readonly periodMs: number; readonly anchor: string; readonly startGiven: boolean }
+  | { readonly kind: 'daily'; readonly times: readonly string[] }
+  | { readonly kind: 'at'; readonly instants: readonly string[] }
+  | { readonly kind: 'cron'; readonly expression: string }
+  | { readonly kind: 'reboot' }
+  | { readonly kind: 'on-demand' };
+
+/** A TaskAction as JSON; an in-process function is named by kind only. */
+export type ActionView =
+  | { readonly kind: 'shell'; readonly script: string; readonly shell: string }
+  | { readonly kind: 'argv'; readonly argv: readonly string[] }
+  | { readonly kind: 'module'; readonly path: string; readonly exportName: string; readonly args: unknown }
+  | { readonly kind: 'function' };
+
+/** A TaskSpec as JSON (`show`): the file's schedule, the action, every option. */
+export interface DefinitionView {
+  readonly name: string;
+  readonly description: string;
+  /** The file's schedule (a run-time reschedule shows in TaskView.schedule). */
+  readonly schedule: ScheduleView;
+  readonly timezone: string;
+  readonly action: ActionView;
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly timeoutMs: number | null;
+  readonly killAfterMs: number;
+  readonly overlap: TaskSpec['overlap'];
+  readonly retry: RetryPolicy;
+  readonly jitterMs: number;
+  readonly catchUp: TaskSpec['catchUp'];
+  readonly deadlineMs: number | null;
+  readonly hold: boolean;
+  readonly maxRuns: number | null;
+  readonly until: string | null;
+  readonly after: readonly string[];
+  readonly onSuccess: readonly string[];
+  readonly onFailure: readonly string[];
+  readonly history: HistoryPolicy;
+  readonly source: SourcePosition | null;
+}
+
+/** An instant as ISO-8601 UTC, or null. */
+export function formatIso(instant: Instant | null): string | null {
+  return instant === null ? null : new Date(instant).toISOString();
+}
+
+/** A run as JSON; `withOutput` adds the captured output (final results only: it can be large). */
+export function toRunView(run: RunRecord, options: { withOutput?: boolean } = {}): RunView {
+  const view: RunView = {
+    id: run.id,
+    task: run.task,
+    trigger: run.trigger,
+    status: run.status,
+    scheduledAt: formatIso(run.scheduledAt),
+    createdAt: new Date(run.createdAt).toISOString(),
+    startedAt: formatIso(run.startedAt),
+    endedAt: formatIso(run.endedAt),
+    durationMs: run.startedAt !== null && run.endedAt !== null ? run.endedAt - run.startedAt : null,
+    exitCode: run.exitCode,
+    signal: run.signal,
+    attempt: run.attempt,
+    pid: run.pid,
+    outputBytes: run.outputBytes,
+    outputTruncated: run.outputTruncated,
+    error: run.error,
+    outcome: describeOutcome(run),
+  };
+  return options.withOutput === true ? { ...view, output: run.output } : view;
+}
+
+/** A task as JSON; `defaultTimezone` (settings.timezone) decides whether the zone is named. */
+export function toTaskView(task: TaskStatus, defaultTimezone: string): TaskView {
+  return {
+    name: task.name,
+    description: task.spec.description,
+    state: task.state,
+    schedule: describeSchedule(task.schedule, task.spec.timezone, defaultTimezone),
+    timezone: task.spec.timezone,
+    rescheduled: task.rescheduled,
+    nextAt: formatIso(task.nextAt),
+    held: task.held,
+    holdNote: task.holdNote,
+    heldAt: formatIso(task.heldAt),
+    running: task.running.length,
+    queued: task.queued,
+    lastRun: task.lastRun === null ? null : toRunView(task.lastRun),
+  };
+}
+
+/** A schedule spec as JSON. */
+export function toScheduleView(spec: ScheduleSpec): ScheduleView {
+  switch (spec.kind) {
+    case 'every':
+      return { kind: 'every', periodMs: spec.periodMs, anchor: new Date(spec.anchor).toISOString(), startGiven: spec.startGiven };
+    case 'daily':
+      return { kind: 'daily', times: spec.times.map(formatTimeOfDay) };
+    case 'at':
+      return { kind: 'at', instants: spec.instants.map((at) => new Date(at).toISOString()) };
+    case 'cron':
+      return { kind: 'cron', expression: spec.expression };
+    case 'reboot':
+    case 'on-demand':
+      return { kind: spec.kind };
+  }
+}
+
+/** A task definition as JSON (`show`); a function action loses its function (not JSON). */
+export function toDefinitionView(spec: TaskSpec): DefinitionView {
+  return {
+    name: spec.name,
+    description: spec.description,
+    schedule: toScheduleView(spec.schedule),
+    timezone: spec.timezone,
+    action: toActionView(spec.action),
+    cwd: spec.cwd,
+    env: spec.env,
+    timeoutMs: spec.timeoutMs,
+    killAfterMs: spec.killAfterMs,
+    overlap: spec.overlap,
+    retry: spec.retry,
+    jitterMs: spec.jitterMs,
+    catchUp: spec.catchUp,
+    deadlineMs: spec.deadlineMs,
+    hold: spec.hold,
+    maxRuns: spec.maxRuns,
+    until: formatIso(spec.until),
+    after: spec.after,
+    onSuccess: spec.onSuccess,
+    onFailure: spec.onFailure,
+    history: spec.history,
+    source: spec.source ?? null,
+  };
+}
+
+function toActionView(action: TaskSpec['action']): ActionView {
+  switch (action.kind) {
+    case 'shell':
+      return { kind: 'shell', script: action.script, shell: action.shell };
+    case 'argv':
+      return { kind: 'argv', argv: action.argv };
+    case 'module':
+      return { kind: 'module', path: action.path, exportName: action.exportName, args: action.args };
+    case 'function':
+      return { kind: 'function' };
+  }
+}

@@ -1,0 +1,119 @@
+import { describe, expect, test } from 'vitest';
+import { toDefinitionView, toRunView, toScheduleView, toTaskView } from '../../src/control/views.js';
+import type { RunRecord } from '../../src/engine/run.js';
+import type { TaskStatus } from '../../src/engine/task-state.js';
+import { every, makeTask, ms } from '../support/engine-task.js';
+
+const finished: RunRecord = {
+  id: 12,
+  task: 'backup',
+  trigger: 'schedule',
+  scheduledAt: ms('2026-03-01T03:30:00Z'),
+  createdAt: ms('2026-03-01T03:30:00Z'),
+  startedAt: ms('2026-03-01T03:30:00.250Z'),
+  endedAt: ms('2026-03-01T03:31:10Z'),
+  status: 'timed-out',
+  exitCode: null,
+  signal: 'SIGTERM',
+  attempt: 2,
+  pid: 777,
+  output: 'partial\n',
+  outputTruncated: true,
+  outputBytes: 300_000,
+  error: 'timed out after 1m10s; sent SIGTERM',
+};
+
+describe('toRunView', () => {
+  test('instants as ISO, the duration, and the outcome in words; no output by default', () => {
+    expect(toRunView(finished)).toEqual({
+      id: 12,
+      task: 'backup',
+      trigger: 'schedule',
+      status: 'timed-out',
+      scheduledAt: '2026-03-01T03:30:00.000Z',
+      createdAt: '2026-03-01T03:30:00.000Z',
+      startedAt: '2026-03-01T03:30:00.250Z',
+      endedAt: '2026-03-01T03:31:10.000Z',
+      durationMs: 69_750,
+      exitCode: null,
+      signal: 'SIGTERM',
+      attempt: 2,
+      pid: 777,
+      outputBytes: 300_000,
+      outputTruncated: true,
+      error: 'timed out after 1m10s; sent SIGTERM',
+      outcome: 'timed out after 1m10s; sent SIGTERM',
+    });
+  });
+
+  test('withOutput adds the output; a queued run has nulls and no duration', () => {
+    expect(toRunView(finished, { withOutput: true }).output).toBe('partial\n');
+    const queued: RunRecord = { ...finished, status: 'queued', startedAt: null, endedAt: null, scheduledAt: null, pid: null, error: null };
+    expect(toRunView(queued)).toMatchObject({ status: 'queued', startedAt: null, endedAt: null, scheduledAt: null, durationMs: null, outcome: 'queued' });
+  });
+});
+
+describe('toTaskView', () => {
+  const spec = makeTask('report', { description: 'weekly', schedule: { kind: 'daily', times: [{ hour: 3, minute: 30, second: 0 }] }, timezone: 'Europe/Berlin' });
+  const status: TaskStatus = {
+    name: 'report',
+    spec,
+    state: 'held',
+    schedule: every('5m'),
+    rescheduled: true,
+    nextAt: ms('2026-03-01T12:05:00Z'),
+    held: true,
+    holdNote: 'disk full',
+    heldAt: ms('2026-03-01T11:00:00Z'),
+    running: [finished, finished],
+    queued: 1,
+    scheduledRuns: 4,
+    lastScheduledAt: null,
+    lastRun: finished,
+  };
+
+  test('the schedule in force in words, its zone named when not the default', () => {
+    expect(toTaskView(status, 'UTC')).toEqual({
+      name: 'report',
+      description: 'weekly',
+      state: 'held',
+      schedule: 'every 5m (Europe/Berlin)',
+      timezone: 'Europe/Berlin',
+      rescheduled: true,
+      nextAt: '2026-03-01T12:05:00.000Z',
+      held: true,
+      holdNote: 'disk full',
+      heldAt: '2026-03-01T11:00:00.000Z',
+      running: 2,
+      queued: 1,
+      lastRun: toRunView(finished),
+    });
+    expect(toTaskView(status, 'Europe/Berlin').schedule).toBe('every 5m');
+  });
+});
+
+describe('toDefinitionView', () => {
+  test('schedules as JSON', () => {
+    expect(toScheduleView({ kind: 'daily', times: [{ hour: 3, minute: 30, second: 0 }, { hour: 15, minute: 0, second: 5 }] })).toEqual({ kind: 'daily', times: ['03:30', '15:00:05'] });
+    expect(toScheduleView({ kind: 'at', instants: [ms('2026-12-01T09:00:00Z')] })).toEqual({ kind: 'at', instants: ['2026-12-01T09:00:00.000Z'] });
+    expect(toScheduleView(every('1h', '2026-01-01T00:00'))).toEqual({ kind: 'every', periodMs: 3_600_000, anchor: '2026-01-01T00:00:00.000Z', startGiven: true });
+    expect(toScheduleView({ kind: 'reboot' })).toEqual({ kind: 'reboot' });
+  });
+
+  test('a function action loses its function; argv and module keep their fields; until and source', () => {
+    const fn = makeTask('f', { action: { kind: 'function', fn: () => 1 }, until: ms('2027-01-01T00:00:00Z') });
+    const view = toDefinitionView(fn);
+    expect(view.action).toEqual({ kind: 'function' });
+    expect(JSON.parse(JSON.stringify(view))).toEqual(view);
+    expect([view.until, view.source]).toEqual(['2027-01-01T00:00:00.000Z', null]);
+    const module = makeTask('m', {
+      action: { kind: 'module', path: '/t/report.js', exportName: 'run', args: { to: 'ops' } },
+      source: { file: 'tasks.yaml', line: 4, column: 3 },
+    });
+    expect([toDefinitionView(module).action, toDefinitionView(module).source]).toEqual([
+      { kind: 'module', path: '/t/report.js', exportName: 'run', args: { to: 'ops' } },
+      { file: 'tasks.yaml', line: 4, column: 3 },
+    ]);
+    expect(toDefinitionView(makeTask('a', { action: { kind: 'argv', argv: ['node', 'x.js'] } })).action).toEqual({ kind: 'argv', argv: ['node', 'x.js'] });
+  });
+});
