@@ -30,6 +30,10 @@ export type ErrorCode =
   | 'PROTOCOL_VERSION'
   /** The engine was asked to do something after it stopped. */
   | 'STOPPED'
+  /** The state database is damaged or is not a taskkit database (move it aside; a fresh one is created). */
+  | 'STORE_CORRUPT'
+  /** The state database cannot be opened: read-only state dir, permissions, locked, or a newer/older schema. */
+  | 'STORE_UNAVAILABLE'
   /** A bug or an unexpected system error. */
   | 'INTERNAL';
 
@@ -48,6 +52,8 @@ export const EXIT_CODE_BY_ERROR: Readonly<Record<ErrorCode, 1 | 2 | 3>> = {
   PROTOCOL_BAD_FRAME: 1,
   PROTOCOL_VERSION: 1,
   STOPPED: 1,
+  STORE_CORRUPT: 1,
+  STORE_UNAVAILABLE: 1,
   INTERNAL: 1,
 };
 

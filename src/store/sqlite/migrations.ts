@@ -1,0 +1,116 @@
+/**
+ * The schema, as ordered migrations keyed by `PRAGMA user_version`. Each runs in its own
+ * transaction with the version bump, so a crash mid-upgrade leaves the previous version intact.
+ * Append only: a released migration is never edited, a change is a new one.
+ */
+import type { Database } from 'better-sqlite3';
+import { TaskkitError } from '../../errors.js';
+
+export interface Migration {
+  /** 1, 2, 3...: the user_version after it ran. */
+  readonly version: number;
+  readonly description: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'runs and task state',
+    // AUTOINCREMENT: sqlite_sequence remembers the highest id ever written, so run ids never
+    // repeat even after retention deleted every row of the newest task.
+    sql: `
+      CREATE TABLE runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        task TEXT NOT NULL,
+        trigger TEXT NOT NULL,
+        status TEXT NOT NULL,
+        scheduled_at INTEGER,
+        created_at INTEGER NOT NULL,
+        started_at INTEGER,
+        ended_at INTEGER,
+        exit_code INTEGER,
+        signal TEXT,
+        attempt INTEGER NOT NULL,
+        pid INTEGER,
+        output TEXT NOT NULL DEFAULT '',
+        output_truncated INTEGER NOT NULL DEFAULT 0,
+        output_bytes INTEGER NOT NULL DEFAULT 0,
+        error TEXT,
+        result TEXT
+      );
+      CREATE INDEX runs_by_task ON runs (task, id);
+      CREATE INDEX runs_unfinished ON runs (status) WHERE status IN ('running', 'queued');
+      CREATE TABLE task_state (
+        name TEXT PRIMARY KEY,
+        fingerprint TEXT NOT NULL,
+        file_hold INTEGER NOT NULL,
+        held INTEGER NOT NULL,
+        hold_note TEXT,
+        held_at INTEGER,
+        reschedule TEXT,
+        last_scheduled_at INTEGER,
+        scheduled_runs INTEGER NOT NULL DEFAULT 0,
+        updated_at INTEGER NOT NULL
+      );
+    `,
+  },
+];
+
+/** The schema version this taskkit writes. */
+export const SCHEMA_VERSION = latestVersion(MIGRATIONS);
+
+export function readSchemaVersion(db: Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/**
+ * Bring `db` up to the last of `migrations`; returns the versions before and after. A database
+ * from a newer taskkit is refused rather than guessed at.
+ */
+export function migrate(db: Database, path: string, migrations: readonly Migration[] = MIGRATIONS): { from: number; to: number } {
+  const target = latestVersion(migrations);
+  const from = readSchemaVersion(db);
+  refuseNewer(from, target, path);
+  for (const migration of migrations) {
+    if (migration.version <= from) continue;
+    // IMMEDIATE takes the write lock first: two processes upgrading at once cannot both apply it.
+    db.transaction(() => {
+      if (readSchemaVersion(db) >= migration.version) return;
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    }).immediate();
+  }
+  return { from, to: readSchemaVersion(db) };
+}
+
+/** For a read-only open, which cannot migrate: the schema must be exactly this taskkit's. */
+export function checkSchemaVersion(db: Database, path: string, migrations: readonly Migration[] = MIGRATIONS): void {
+  const target = latestVersion(migrations);
+  const version = readSchemaVersion(db);
+  refuseNewer(version, target, path);
+  if (version < target) {
+    throw new TaskkitError(
+      'STORE_UNAVAILABLE',
+      `${path} has schema version ${version}, older than this taskkit's ${target}; start the daemon once ("taskkit start") to upgrade it`,
+    );
+  }
+}
+
+function refuseNewer(version: number, target: number, path: string): void {
+  if (version > target) {
+    throw new TaskkitError(
+      'STORE_UNAVAILABLE',
+      `${path} was written by a newer taskkit (schema version ${version}; this one knows up to ${target}); upgrade taskkit, or set settings.state-dir to another folder`,
+    );
+  }
+}
+
+function latestVersion(migrations: readonly Migration[]): number {
+  let version = 0;
+  for (const migration of migrations) {
+    if (migration.version !== version + 1) throw new Error(`migrations out of order at version ${migration.version}`);
+    version = migration.version;
+  }
+  return version;
+}

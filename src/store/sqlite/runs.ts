@@ -1,0 +1,212 @@
+/**
+ * The runs table (DESIGN.md "Runs" and "State and history"): every field of an engine RunRecord,
+ * output and truncation included; history queries; retention; crash recovery at start.
+ */
+import type { Database, Statement } from 'better-sqlite3';
+import type { RunRecord, RunStatus } from '../../engine/run.js';
+import type { Trigger } from '../../runner/types.js';
+import type { Instant } from '../../schedule/types.js';
+import { DEFAULT_RUN_LIMIT, FAILED_STATUSES, type RunFilter, type RunStats, type RunSummary } from '../store.js';
+
+interface RunRow {
+  id: number;
+  task: string;
+  trigger: string;
+  status: string;
+  scheduled_at: number | null;
+  created_at: number;
+  started_at: number | null;
+  ended_at: number | null;
+  exit_code: number | null;
+  signal: string | null;
+  attempt: number;
+  pid: number | null;
+  output?: string;
+  output_truncated: number;
+  output_bytes: number;
+  error: string | null;
+  result: string | null;
+}
+
+const SUMMARY_COLUMNS =
+  'id, task, trigger, status, scheduled_at, created_at, started_at, ended_at, exit_code, signal, attempt, pid, output_truncated, output_bytes, error, result';
+const FAILED_SQL = FAILED_STATUSES.map((status) => `'${status}'`).join(', ');
+
+const UPSERT_SQL = `
+  INSERT INTO runs (id, task, trigger, status, scheduled_at, created_at, started_at, ended_at, exit_code, signal,
+    attempt, pid, output, output_truncated, output_bytes, error, result)
+  VALUES (@id, @task, @trigger, @status, @scheduled_at, @created_at, @started_at, @ended_at, @exit_code, @signal,
+    @attempt, @pid, @output, @output_truncated, @output_bytes, @error, @result)
+  ON CONFLICT (id) DO UPDATE SET task = excluded.task, trigger = excluded.trigger, status = excluded.status,
+    scheduled_at = excluded.scheduled_at, created_at = excluded.created_at, started_at = excluded.started_at,
+    ended_at = excluded.ended_at, exit_code = excluded.exit_code, signal = excluded.signal, attempt = excluded.attempt,
+    pid = excluded.pid, output = excluded.output, output_truncated = excluded.output_truncated,
+    output_bytes = excluded.output_bytes, error = excluded.error, result = excluded.result`;
+
+/** Why a run left unfinished by the previous daemon was marked `interrupted`. */
+export const INTERRUPTED_REASON = {
+  running: 'taskkit stopped while this run was going (crash, kill -9 or reboot); marked interrupted at the next start',
+  queued: 'taskkit stopped before this run could start (crash, kill -9 or reboot); marked interrupted at the next start',
+} as const;
+
+export class RunsTable {
+  readonly #db: Database;
+  #upsert: Statement<[Record<string, unknown>]> | null = null;
+  readonly #get: Statement<[number], RunRow>;
+  readonly #latest: Statement<[string], RunRow>;
+  readonly #prune: Statement<[string, string, number]>;
+
+  constructor(db: Database) {
+    this.#db = db;
+    this.#get = db.prepare<[number], RunRow>('SELECT * FROM runs WHERE id = ?');
+    this.#latest = db.prepare<[string], RunRow>('SELECT * FROM runs WHERE task = ? ORDER BY id DESC LIMIT 1');
+    // The id of the task's keep-th newest run bounds what stays; the (task, id) index makes it a short walk.
+    this.#prune = db.prepare<[string, string, number]>(
+      'DELETE FROM runs WHERE task = ? AND id < (SELECT id FROM runs WHERE task = ? ORDER BY id DESC LIMIT 1 OFFSET ?)',
+    );
+  }
+
+  /** Insert a run, or replace every field of the one with its id. */
+  save(run: RunRecord): void {
+    this.#upsert ??= this.#db.prepare<[Record<string, unknown>]>(UPSERT_SQL);
+    this.#upsert.run(toRow(run));
+  }
+
+  get(id: number): RunRecord | null {
+    const row = this.#get.get(id);
+    return row === undefined ? null : toRecord(row);
+  }
+
+  latest(task: string): RunRecord | null {
+    const row = this.#latest.get(task);
+    return row === undefined ? null : toRecord(row);
+  }
+
+  /** Newest first, without output. */
+  list(filter: RunFilter = {}): RunSummary[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.task !== undefined) {
+      where.push('task = ?');
+      params.push(filter.task);
+    }
+    if (filter.failed === true) where.push(`status IN (${FAILED_SQL})`);
+    if (filter.since !== undefined) {
+      where.push('created_at >= ?');
+      params.push(filter.since);
+    }
+    const limit = Math.max(0, Math.floor(filter.limit ?? DEFAULT_RUN_LIMIT));
+    const sql = `SELECT ${SUMMARY_COLUMNS} FROM runs ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+    return this.#db
+      .prepare<unknown[], RunRow>(sql)
+      .all(...params, limit)
+      .map(toSummary);
+  }
+
+  /** The newest ended run of each task, by task name. */
+  lastEnded(): RunSummary[] {
+    return this.#db
+      .prepare<[], RunRow>(
+        `SELECT ${SUMMARY_COLUMNS} FROM runs WHERE id IN
+           (SELECT max(id) FROM runs WHERE status NOT IN ('running', 'queued') GROUP BY task) ORDER BY task`,
+      )
+      .all()
+      .map(toSummary);
+  }
+
+  stats(task: string): RunStats {
+    const row = this.#db
+      .prepare<[string], { succeeded: number | null; failed: number | null }>(
+        `SELECT sum(status = 'succeeded') AS succeeded, sum(status IN (${FAILED_SQL})) AS failed FROM runs WHERE task = ?`,
+      )
+      .get(task);
+    const succeeded = row?.succeeded ?? 0;
+    const failed = row?.failed ?? 0;
+    return { task, succeeded, failed, successRate: succeeded + failed === 0 ? null : succeeded / (succeeded + failed) };
+  }
+
+  /** Keep the task's newest `keep` runs; returns how many were deleted. */
+  prune(task: string, keep: number): number {
+    const kept = Math.max(0, Math.floor(keep));
+    if (kept === 0) return this.#db.prepare<[string]>('DELETE FROM runs WHERE task = ?').run(task).changes;
+    return this.#prune.run(task, task, kept - 1).changes;
+  }
+
+  /** Every `running` and `queued` row becomes `interrupted`, ended `at`; returns them as they now are. */
+  markInterrupted(at: Instant): RunSummary[] {
+    const update = this.#db.prepare<[Instant, string, string]>(
+      `UPDATE runs SET status = 'interrupted', ended_at = ?, error = ? WHERE status = ? RETURNING ${SUMMARY_COLUMNS}`,
+    );
+    const rows = [
+      ...(update.all(at, INTERRUPTED_REASON.running, 'running') as RunRow[]),
+      ...(update.all(at, INTERRUPTED_REASON.queued, 'queued') as RunRow[]),
+    ];
+    return rows.map(toSummary).sort((a, b) => a.id - b.id);
+  }
+
+  /** The highest id ever stored (deleted rows included) + 1. */
+  nextId(): number {
+    const row = this.#db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'runs'").get();
+    return (row?.seq ?? 0) + 1;
+  }
+}
+
+function toRow(run: RunRecord): Record<string, unknown> {
+  return {
+    id: run.id,
+    task: run.task,
+    trigger: run.trigger,
+    status: run.status,
+    scheduled_at: run.scheduledAt,
+    created_at: run.createdAt,
+    started_at: run.startedAt,
+    ended_at: run.endedAt,
+    exit_code: run.exitCode,
+    signal: run.signal,
+    attempt: run.attempt,
+    pid: run.pid,
+    output: run.output,
+    output_truncated: run.outputTruncated ? 1 : 0,
+    output_bytes: run.outputBytes,
+    error: run.error,
+    result: encodeResult(run.result),
+  };
+}
+
+function toSummary(row: RunRow): RunSummary {
+  const run: RunSummary = {
+    id: row.id,
+    task: row.task,
+    trigger: row.trigger as Trigger,
+    scheduledAt: row.scheduled_at,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    status: row.status as RunStatus,
+    exitCode: row.exit_code,
+    signal: row.signal,
+    attempt: row.attempt,
+    pid: row.pid,
+    outputTruncated: row.output_truncated === 1,
+    outputBytes: row.output_bytes,
+    error: row.error,
+  };
+  return row.result === null ? run : { ...run, result: JSON.parse(row.result) as unknown };
+}
+
+function toRecord(row: RunRow): RunRecord {
+  return { ...toSummary(row), output: row.output ?? '' };
+}
+
+/**
+ * `result` as JSON, NULL when absent. A value JSON cannot hold (a BigInt, a cycle) must not make
+ * the whole batch fail and retry forever: it is stored as its description instead.
+ */
+function encodeResult(result: unknown): string | null {
+  if (result === undefined) return null;
+  try {
+    return JSON.stringify(result) ?? null;
+  } catch (error) {
+    return JSON.stringify(`[taskkit: result not storable as JSON: ${error instanceof Error ? error.message : String(error)}]`);
+  }
+}

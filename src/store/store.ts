@@ -1,0 +1,124 @@
+/**
+ * The Store (DESIGN.md "State and history"): what must survive a restart, and run history. An
+ * interface of plain data in and out, so that a PostgreSQL store ("Beyond one machine") is a second
+ * implementation, not a rewrite. sqlite-store.ts is the first.
+ */
+import type { TaskSpec } from '../config/types.js';
+import type { RunRecord } from '../engine/run.js';
+import type { Instant, ScheduleSpec } from '../schedule/types.js';
+
+/** A run without its output: what tables and lists need (output can be 256 KiB per run). */
+export type RunSummary = Omit<RunRecord, 'output'>;
+
+/** `history [NAME] [--failed] [--since D] [-n N]`. Newest first. */
+export interface RunFilter {
+  /** Only this task's runs. */
+  readonly task?: string;
+  /** Only runs that failed for good: `failed`, `timed-out`, `interrupted`. */
+  readonly failed?: boolean;
+  /** Only runs created (triggered) at or after this instant. */
+  readonly since?: Instant;
+  /** At most this many; default DEFAULT_RUN_LIMIT. */
+  readonly limit?: number;
+}
+
+/** Runs a history listing returns when no limit is given. */
+export const DEFAULT_RUN_LIMIT = 50;
+
+/** Statuses `history --failed` and the success rate count as failures (the engine's "failed for good"). */
+export const FAILED_STATUSES = ['failed', 'timed-out', 'interrupted'] as const;
+
+/** `show NAME`: how a task's kept runs ended. Skipped, cancelled and unfinished runs are not counted. */
+export interface RunStats {
+  readonly task: string;
+  readonly succeeded: number;
+  /** `failed`, `timed-out` and `interrupted` runs. */
+  readonly failed: number;
+  /** succeeded / (succeeded + failed), or null when there is neither. */
+  readonly successRate: number | null;
+}
+
+/** A hold as the engine keeps it. */
+export interface StoredHold {
+  readonly note: string | null;
+  readonly at: Instant;
+}
+
+/** What the store keeps of a task between runs of the daemon. */
+export interface TaskStateRecord {
+  readonly name: string;
+  /** fingerprintTask() of the definition this state was saved under. */
+  readonly fingerprint: string;
+  /** The tasks file's `hold:` when saved: a changed `hold:` in the file wins over the saved hold. */
+  readonly fileHold: boolean;
+  /** null: not held (a `resume` outlives the file's `hold: true`). */
+  readonly hold: StoredHold | null;
+  /** A run-time reschedule in force, or null for the file's schedule. */
+  readonly reschedule: ScheduleSpec | null;
+  readonly lastScheduledAt: Instant | null;
+  /** Scheduled runs started so far (for `max-runs`). */
+  readonly scheduledRuns: number;
+}
+
+/** A TaskStateRecord as stored, with when the daemon last saved it (it knew the task then). */
+export interface SavedTaskState extends TaskStateRecord {
+  readonly savedAt: Instant;
+}
+
+/**
+ * What the store hands back for a task after a restart: the shape of the engine's
+ * RestoredTaskState (src/engine/restore.ts), given to `scheduler.add(spec, state)`.
+ */
+export interface StoredTaskState {
+  readonly lastScheduledAt?: Instant | null;
+  /** null: not held; absent: the tasks file decides. */
+  readonly hold?: { note: string | null; at: Instant } | null;
+  readonly schedule?: ScheduleSpec | null;
+  readonly scheduledRuns?: number;
+}
+
+/** A task's restored state, and a line for the log when something saved was dropped. */
+export interface TaskRestore {
+  readonly state: StoredTaskState;
+  readonly notice: string | null;
+}
+
+export type StoreLog = (level: 'info' | 'warn' | 'error', message: string) => void;
+
+/**
+ * Writes (`save*`) may be queued and batched: they never throw for a storage failure (that is
+ * logged and retried); reads see every write made before them. A read-only store (the offline
+ * CLI) throws STORE_UNAVAILABLE on writes.
+ */
+export interface Store {
+  /** Where the data lives (a file path, a URL without password), for messages. */
+  readonly location: string;
+  readonly readOnly: boolean;
+
+  /** The id the engine's next run takes (SchedulerOptions.firstRunId): ids never repeat. */
+  nextRunId(): number;
+  /** Start-up: runs left `running` or `queued` by a daemon that died become `interrupted`; returns them. */
+  markInterrupted(at: Instant): RunSummary[];
+  /** Insert or update a run (every field); then keep only the task's last `keep` runs, when given. */
+  saveRun(run: RunRecord, keep?: number): void;
+  /** Delete all but the last `keep` runs of `task`; returns how many went. */
+  pruneRuns(task: string, keep: number): number;
+  getRun(id: number): RunRecord | null;
+  /** The task's newest run (any status; `logs NAME` shows it), or null. */
+  latestRun(task: string): RunRecord | null;
+  /** Newest first. */
+  listRuns(filter?: RunFilter): RunSummary[];
+  /** The newest ended run of each task (`list`: last result and when), by task name. */
+  lastRuns(): RunSummary[];
+  runStats(task: string): RunStats;
+
+  saveTaskState(record: TaskStateRecord): void;
+  loadTaskState(name: string): SavedTaskState | null;
+  /** The saved state of `spec`'s task for `scheduler.add`, by the rules of task-restore.ts. */
+  restoreTask(spec: TaskSpec): TaskRestore;
+
+  /** Write everything queued now. */
+  flush(): void;
+  /** Flush, then release the database. Further writes are dropped with a warning. */
+  close(): void;
+}

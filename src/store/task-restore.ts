@@ -1,0 +1,75 @@
+/**
+ * What of a task survives a restart, and when it no longer applies (DESIGN.md "State and history",
+ * issue 4 item 2). Pure and backend-independent: every Store implementation shares these rules.
+ */
+import { createHash } from 'node:crypto';
+import type { TaskSpec } from '../config/types.js';
+import type { TaskStatus } from '../engine/task-state.js';
+import type { SavedTaskState, StoredTaskState, TaskRestore, TaskStateRecord } from './store.js';
+
+// Specs are frozen and replaced on reload, so one hash per spec object is enough.
+const fingerprints = new WeakMap<TaskSpec, string>();
+
+/**
+ * A hash of everything that defines a task except where it sits in the file: the same notion of
+ * "changed" as reload's isSameDefinition, so a restart and a reload treat an edit alike.
+ */
+export function fingerprintTask(spec: TaskSpec): string {
+  let hash = fingerprints.get(spec);
+  if (hash === undefined) {
+    const { source: _source, ...definition } = spec;
+    hash = createHash('sha256').update(canonicalJson(definition)).digest('hex').slice(0, 32);
+    fingerprints.set(spec, hash);
+  }
+  return hash;
+}
+
+/** The part of an engine TaskStatus the store keeps. */
+export function snapshotTaskState(status: TaskStatus): TaskStateRecord {
+  return {
+    name: status.name,
+    fingerprint: fingerprintTask(status.spec),
+    fileHold: status.spec.hold,
+    hold: status.held ? { note: status.holdNote, at: status.heldAt ?? 0 } : null,
+    reschedule: status.rescheduled ? status.schedule : null,
+    lastScheduledAt: status.lastScheduledAt,
+    scheduledRuns: status.scheduledRuns,
+  };
+}
+
+/**
+ * The state to hand to `scheduler.add(spec, state)`. The engine's reload rules, applied across a
+ * restart: a changed definition drops a run-time reschedule (DESIGN.md: "until reschedule --reset
+ * or a file change to that task"), and a changed `hold:` in the file wins over the saved hold.
+ * The max-runs counter always carries over, as it does on reload.
+ *
+ * Catch-up looks for instants after `lastScheduledAt`. A task that never fired (a one-shot `at`
+ * still ahead) has none; then the time the daemon last saved the task stands in: it knew the task
+ * then, so only instants after it can have been missed while it was down (issue 4 item 3).
+ */
+export function restoreTaskState(spec: TaskSpec, saved: SavedTaskState | null): TaskRestore {
+  if (saved === null) return { state: {}, notice: null };
+  const changed = saved.fingerprint !== fingerprintTask(spec);
+  const dropReschedule = changed && saved.reschedule !== null;
+  const state: StoredTaskState = {
+    lastScheduledAt: saved.lastScheduledAt ?? saved.savedAt,
+    scheduledRuns: saved.scheduledRuns,
+    schedule: dropReschedule ? null : saved.reschedule,
+    ...(saved.fileHold === spec.hold ? { hold: saved.hold === null ? null : { ...saved.hold } } : {}),
+  };
+  const notice = dropReschedule
+    ? `${spec.name}: its definition in the tasks file changed since it was rescheduled at run time (${saved.reschedule?.kind}); the reschedule is dropped and the file's schedule applies`
+    : null;
+  return { state, notice };
+}
+
+/** JSON with object keys sorted, so equal definitions hash alike; functions hash by their source. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) => {
+    if (typeof item === 'function') return `function:${String(item)}`;
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) return item;
+    const sorted: Record<string, unknown> = {};
+    for (const key of Object.keys(item).sort()) sorted[key] = (item as Record<string, unknown>)[key];
+    return sorted;
+  });
+}

@@ -1,0 +1,101 @@
+// attachStore: the engine's events persisted as they happen (a real engine on a fake clock and fake
+// runner, a real SQLite file): runs started, finished and skipped, task state, per-task retention.
+import { describe, expect, test } from 'vitest';
+import { attachStore } from '../../src/store/attach.js';
+import { snapshotTaskState } from '../../src/store/task-restore.js';
+import { flush } from '../support/fake-runner.js';
+import { createEngine, every, makeTask, ms } from '../support/engine-task.js';
+import { useTempState } from './_support.js';
+
+const temp = useTempState();
+
+function setup(start = '2026-07-01T08:00:00.000Z') {
+  const engine = createEngine(start);
+  const store = temp.open({ now: () => engine.clock.now() });
+  const detach = attachStore(engine.scheduler, store);
+  return { ...engine, store, detach };
+}
+
+describe('runs', () => {
+  test('a run is stored running when it starts, then exactly as it finished', async () => {
+    const { scheduler, runner, store, eventsOf, clock } = setup();
+    scheduler.add(makeTask('backup'));
+    scheduler.runNow('backup');
+    const started = eventsOf('run-started')[0];
+    expect(store.getRun(1)).toStrictEqual(started);
+    expect(store.getRun(1)).toMatchObject({ status: 'running', pid: 1001, startedAt: ms('2026-07-01T08:00:00.000Z') });
+    clock.advanceBy(2_500);
+    runner.finish(1, { status: 'failed', exitCode: 2, output: 'boom\n', outputBytes: 5, error: 'exited with code 2', result: { partial: true } });
+    await flush();
+    const finished = eventsOf('run-finished')[0];
+    expect(store.getRun(1)).toStrictEqual(finished);
+    expect(store.getRun(1)).toMatchObject({ status: 'failed', exitCode: 2, output: 'boom\n', endedAt: ms('2026-07-01T08:00:02.500Z'), result: { partial: true } });
+  });
+
+  test('a skipped trigger is stored with its reason', () => {
+    const { scheduler, store } = setup();
+    scheduler.add(makeTask('backup'));
+    scheduler.runNow('backup');
+    const skipped = scheduler.runNow('backup');
+    expect(store.getRun(skipped.id)).toStrictEqual(skipped);
+    expect(store.getRun(skipped.id)).toMatchObject({ status: 'skipped', error: expect.stringContaining('overlap') as unknown });
+  });
+
+  test("retention follows the task's own history.keep", async () => {
+    const { scheduler, runner, store } = setup();
+    scheduler.add(makeTask('small', { history: { keep: 3, outputLimitBytes: 1024 } }));
+    for (let i = 1; i <= 5; i++) {
+      scheduler.runNow('small');
+      runner.finish(i);
+      await flush();
+    }
+    expect(store.listRuns({ task: 'small' }).map((run) => run.id)).toEqual([5, 4, 3]);
+  });
+});
+
+describe('task state', () => {
+  test('hold, reschedule, last instant and counter are saved as they change', () => {
+    const { scheduler, store, clock } = setup();
+    scheduler.add(makeTask('job', { schedule: every('1h') }));
+    scheduler.start();
+    clock.advanceTo('2026-07-01T09:00:00.000Z');
+    clock.advanceTo('2026-07-01T09:10:00.000Z');
+    scheduler.hold('job', 'disk full');
+    clock.advanceTo('2026-07-01T09:20:00.000Z');
+    scheduler.reschedule('job', every('10m'));
+    expect(store.loadTaskState('job')).toStrictEqual({
+      ...snapshotTaskState(scheduler.get('job')),
+      savedAt: ms('2026-07-01T09:20:00.000Z'),
+    });
+    expect(store.loadTaskState('job')).toMatchObject({
+      hold: { note: 'disk full', at: ms('2026-07-01T09:10:00.000Z') },
+      reschedule: every('10m'),
+      lastScheduledAt: ms('2026-07-01T09:00:00.000Z'),
+      scheduledRuns: 1,
+    });
+  });
+});
+
+test('after detach nothing more is stored', () => {
+  const { scheduler, store, detach } = setup();
+  scheduler.add(makeTask('backup'));
+  detach();
+  scheduler.runNow('backup');
+  scheduler.hold('backup');
+  expect(store.listRuns()).toEqual([]);
+  expect(store.loadTaskState('backup')?.hold).toBeNull();
+});
+
+test('a closed store never breaks the engine: writes are dropped with a warning', () => {
+  const { scheduler, store, logs } = setup();
+  const warnings: string[] = [];
+  store.close();
+  const reopened = temp.open({ log: (_level, message) => warnings.push(message) });
+  reopened.close();
+  attachStore(scheduler, reopened);
+  scheduler.add(makeTask('backup'));
+  expect(scheduler.runNow('backup').status).toBe('running');
+  expect(logs).toEqual([]);
+  expect(warnings).toEqual([`history database ${temp.dbPath}: closed; dropping writes from now on (first: task:backup)`]);
+  expect(reopened.batchStats.dropped).toBe(3);
+});

@@ -1,0 +1,118 @@
+// Schema migrations keyed by PRAGMA user_version: from an empty file, idempotent re-open, each
+// migration in its own transaction, and a database from a newer taskkit refused clearly.
+import Sqlite from 'better-sqlite3';
+import { describe, expect, test } from 'vitest';
+import { TaskkitError } from '../../../src/errors.js';
+import { checkSchemaVersion, migrate, MIGRATIONS, readSchemaVersion, SCHEMA_VERSION, type Migration } from '../../../src/store/sqlite/migrations.js';
+import { openDatabase } from '../../../src/store/sqlite/open.js';
+import { useTempState } from '../_support.js';
+
+const temp = useTempState();
+
+function raw(path = temp.dbPath): Sqlite.Database {
+  const db = new Sqlite(path);
+  temp.defer(() => db.close());
+  return db;
+}
+
+const tables = (db: Sqlite.Database): string[] =>
+  db
+    .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    .all()
+    .map((row) => row.name);
+
+describe('the real schema', () => {
+  test('an empty file migrates to the latest version with the runs and task_state tables', () => {
+    const db = openDatabase(temp.dbPath);
+    temp.defer(() => db.close());
+    expect(SCHEMA_VERSION).toBe(1);
+    expect(readSchemaVersion(db)).toBe(1);
+    expect(tables(db)).toEqual(['runs', 'task_state']);
+    const runColumns = db.prepare<[], { name: string }>('PRAGMA table_info(runs)').all().map((column) => column.name);
+    expect(runColumns).toEqual([
+      'id', 'task', 'trigger', 'status', 'scheduled_at', 'created_at', 'started_at', 'ended_at', 'exit_code', 'signal',
+      'attempt', 'pid', 'output', 'output_truncated', 'output_bytes', 'error', 'result',
+    ]);
+  });
+
+  test('re-opening is idempotent: nothing runs again and the data stays', () => {
+    const first = openDatabase(temp.dbPath);
+    first.prepare("INSERT INTO task_state (name, fingerprint, file_hold, held, updated_at) VALUES ('a', 'f', 0, 1, 5)").run();
+    first.close();
+    const second = openDatabase(temp.dbPath);
+    temp.defer(() => second.close());
+    expect(migrate(second, temp.dbPath)).toEqual({ from: 1, to: 1 });
+    expect(second.prepare('SELECT name, held FROM task_state').all()).toEqual([{ name: 'a', held: 1 }]);
+  });
+
+  test('MIGRATIONS are numbered 1, 2, 3... without gaps', () => {
+    expect(MIGRATIONS.map((migration) => migration.version)).toEqual(MIGRATIONS.map((_, index) => index + 1));
+  });
+});
+
+describe('ordered migrations, one transaction each', () => {
+  const steps: Migration[] = [
+    { version: 1, description: 'a', sql: 'CREATE TABLE a (x INTEGER)' },
+    { version: 2, description: 'b', sql: 'CREATE TABLE b (x INTEGER); INSERT INTO a VALUES (2)' },
+  ];
+
+  test('apply in order from the version found, reporting from and to', () => {
+    const db = raw();
+    expect(migrate(db, temp.dbPath, steps.slice(0, 1))).toEqual({ from: 0, to: 1 });
+    expect(migrate(db, temp.dbPath, steps)).toEqual({ from: 1, to: 2 });
+    expect(tables(db)).toEqual(['a', 'b']);
+    expect(db.prepare('SELECT x FROM a').all()).toEqual([{ x: 2 }]);
+  });
+
+  test('a failing migration rolls back whole and keeps the version before it', () => {
+    const db = raw();
+    const broken: Migration = { version: 3, description: 'broken', sql: 'CREATE TABLE c (x INTEGER); INSERT INTO nowhere VALUES (1)' };
+    expect(() => migrate(db, temp.dbPath, [...steps, broken])).toThrow(/no such table: nowhere/);
+    expect(readSchemaVersion(db)).toBe(2);
+    expect(tables(db)).toEqual(['a', 'b']);
+  });
+
+  test('a list with a gap is a programming error', () => {
+    expect(() => migrate(raw(), temp.dbPath, [steps[0] as Migration, { version: 3, description: 'c', sql: '' }])).toThrow(
+      'migrations out of order at version 3',
+    );
+  });
+});
+
+describe('a database from a newer taskkit', () => {
+  function writeNewer(): void {
+    const db = new Sqlite(temp.dbPath);
+    db.pragma('user_version = 99');
+    db.close();
+  }
+
+  test.each([false, true])('is refused by name, read-only %s', (readOnly) => {
+    writeNewer();
+    const error = captureError(() => openDatabase(temp.dbPath, { readOnly }));
+    expect(error).toBeInstanceOf(TaskkitError);
+    expect(error).toMatchObject({
+      code: 'STORE_UNAVAILABLE',
+      message: `${temp.dbPath} was written by a newer taskkit (schema version 99; this one knows up to 1); upgrade taskkit, or set settings.state-dir to another folder`,
+    });
+    const db = raw();
+    expect(readSchemaVersion(db)).toBe(99);
+    expect(tables(db)).toEqual([]);
+  });
+});
+
+test('a read-only open of an older schema asks for a daemon start to upgrade it', () => {
+  const db = raw();
+  db.pragma('user_version = 0');
+  expect(() => checkSchemaVersion(db, temp.dbPath)).toThrow(
+    `${temp.dbPath} has schema version 0, older than this taskkit's 1; start the daemon once ("taskkit start") to upgrade it`,
+  );
+});
+
+function captureError(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}

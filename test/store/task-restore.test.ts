@@ -1,0 +1,143 @@
+// What survives a restart (issue 4 item 2): the definition's fingerprint, the snapshot of an engine
+// TaskStatus, and the restore rules: a changed definition drops a stale reschedule and says so; a
+// changed `hold:` in the file wins; a task that never fired catches up from when it was last saved.
+import { describe, expect, test } from 'vitest';
+import type { RestoredTaskState } from '../../src/engine/restore.js';
+import type { SavedTaskState } from '../../src/store/store.js';
+import { fingerprintTask, restoreTaskState, snapshotTaskState } from '../../src/store/task-restore.js';
+import { createEngine, every, makeTask, ms } from '../support/engine-task.js';
+
+const SAVED_AT = ms('2026-07-01T09:00:00.000Z');
+
+function saved(overrides: Partial<SavedTaskState> = {}): SavedTaskState {
+  return {
+    name: 'job',
+    fingerprint: fingerprintTask(makeTask('job', { schedule: every('1h') })),
+    fileHold: false,
+    hold: { note: 'maintenance', at: ms('2026-07-01T08:30:00.000Z') },
+    reschedule: every('15m'),
+    lastScheduledAt: ms('2026-07-01T08:45:00.000Z'),
+    scheduledRuns: 4,
+    savedAt: SAVED_AT,
+    ...overrides,
+  };
+}
+
+describe('fingerprintTask', () => {
+  test('is the same for equal definitions, whatever their key order or place in the file', () => {
+    const a = makeTask('job', { env: { A: '1', B: '2' }, source: { file: '/t.yaml', line: 3, column: 3 } });
+    const b = { ...makeTask('job', { env: { B: '2', A: '1' }, source: { file: '/t.yaml', line: 40, column: 3 } }) };
+    expect(fingerprintTask(a)).toBe(fingerprintTask(b));
+    expect(fingerprintTask(a)).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  test.each([
+    ['the command', { action: { kind: 'shell', script: 'false', shell: '/bin/sh' } }],
+    ['the schedule', { schedule: every('2h') }],
+    ['the description', { description: 'nightly' }],
+    ['an option', { overlap: 'queue' }],
+    ['hold', { hold: true }],
+  ] as const)('changes with %s', (_what, change) => {
+    expect(fingerprintTask(makeTask('job', change))).not.toBe(fingerprintTask(makeTask('job')));
+  });
+
+  test('a function task hashes by its source', () => {
+    const one = makeTask('job', { action: { kind: 'function', fn: () => 1 } });
+    const same = makeTask('job', { action: { kind: 'function', fn: () => 1 } });
+    const other = makeTask('job', { action: { kind: 'function', fn: () => 2 } });
+    expect(fingerprintTask(one)).toBe(fingerprintTask(same));
+    expect(fingerprintTask(one)).not.toBe(fingerprintTask(other));
+  });
+});
+
+describe('restoreTaskState', () => {
+  const spec = makeTask('job', { schedule: every('1h') });
+
+  test('nothing saved: the file decides everything, nothing to catch up', () => {
+    expect(restoreTaskState(spec, null)).toEqual({ state: {}, notice: null });
+  });
+
+  test('same definition: hold, reschedule, last instant and counter come back as saved', () => {
+    const restored = restoreTaskState(spec, saved());
+    expect(restored).toStrictEqual({
+      state: {
+        lastScheduledAt: ms('2026-07-01T08:45:00.000Z'),
+        scheduledRuns: 4,
+        schedule: every('15m'),
+        hold: { note: 'maintenance', at: ms('2026-07-01T08:30:00.000Z') },
+      },
+      notice: null,
+    });
+    // The engine's type: what the daemon hands to scheduler.add().
+    const forEngine: RestoredTaskState = restored.state;
+    expect(forEngine.schedule).toEqual(every('15m'));
+  });
+
+  test('a resume outlives the file\'s hold: true (hold null, not absent)', () => {
+    const held = makeTask('job', { schedule: every('1h'), hold: true });
+    const restored = restoreTaskState(held, saved({ fingerprint: fingerprintTask(held), fileHold: true, hold: null }));
+    expect(restored.state.hold).toBeNull();
+  });
+
+  test('a changed definition drops the reschedule and says so; hold, last instant and counter stay', () => {
+    const changed = makeTask('job', { schedule: every('1h'), action: { kind: 'shell', script: './new.sh', shell: '/bin/sh' } });
+    expect(restoreTaskState(changed, saved())).toStrictEqual({
+      state: {
+        lastScheduledAt: ms('2026-07-01T08:45:00.000Z'),
+        scheduledRuns: 4,
+        schedule: null,
+        hold: { note: 'maintenance', at: ms('2026-07-01T08:30:00.000Z') },
+      },
+      notice:
+        'job: its definition in the tasks file changed since it was rescheduled at run time (every); the reschedule is dropped and the file\'s schedule applies',
+    });
+  });
+
+  test('a changed definition without a reschedule has nothing to say', () => {
+    const changed = makeTask('job', { schedule: every('2h') });
+    expect(restoreTaskState(changed, saved({ reschedule: null })).notice).toBeNull();
+  });
+
+  test.each([
+    [true, false],
+    [false, true],
+  ])('hold: in the file changed from %s to %s: the file decides (hold absent)', (before, after) => {
+    const now = makeTask('job', { schedule: every('1h'), hold: after });
+    const restored = restoreTaskState(now, saved({ fileHold: before }));
+    expect('hold' in restored.state).toBe(false);
+  });
+
+  test('never fired: catch-up starts from when the task was last saved (a one-shot still ahead then)', () => {
+    expect(restoreTaskState(spec, saved({ lastScheduledAt: null })).state.lastScheduledAt).toBe(SAVED_AT);
+  });
+});
+
+describe('snapshotTaskState', () => {
+  test('keeps what the engine says of hold, reschedule, last instant and counter', () => {
+    const { scheduler, clock } = createEngine('2026-07-01T08:00:00.000Z');
+    const task = makeTask('job', { schedule: every('1h') });
+    scheduler.add(task);
+    expect(snapshotTaskState(scheduler.get('job'))).toStrictEqual({
+      name: 'job',
+      fingerprint: fingerprintTask(task),
+      fileHold: false,
+      hold: null,
+      reschedule: null,
+      lastScheduledAt: null,
+      scheduledRuns: 0,
+    });
+    scheduler.start();
+    clock.advanceTo('2026-07-01T09:00:00.000Z');
+    scheduler.hold('job', 'disk full');
+    scheduler.reschedule('job', every('10m'));
+    expect(snapshotTaskState(scheduler.get('job'))).toStrictEqual({
+      name: 'job',
+      fingerprint: fingerprintTask(task),
+      fileHold: false,
+      hold: { note: 'disk full', at: ms('2026-07-01T09:00:00.000Z') },
+      reschedule: every('10m'),
+      lastScheduledAt: ms('2026-07-01T09:00:00.000Z'),
+      scheduledRuns: 1,
+    });
+  });
+});
