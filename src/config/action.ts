@@ -2,6 +2,7 @@
 import { showValue } from '../schedule/show-value.js';
 import type { TaskFunction } from '../task-context.js';
 import type { IssueCollector } from './collector.js';
+import { checkModuleFile } from './module-file.js';
 import { readPath, readText } from './read-value.js';
 import type { TaskAction } from './types.js';
 
@@ -70,10 +71,12 @@ function readCommand(c: IssueCollector, raw: unknown): TaskAction | undefined {
 
 function readModule(c: IssueCollector, definition: Readonly<Record<string, unknown>>, baseDir: string): TaskAction | undefined {
   const path = readPath(c, ['module'], definition['module'], baseDir, 'a JavaScript file');
+  const problem = path === undefined ? undefined : checkModuleFile(path, String(definition['module']));
+  if (problem !== undefined) c.add('invalid-value', ['module'], 'value', problem);
   const rawExport = definition['export'];
   const exportName = rawExport === undefined ? 'default' : readText(c, ['export'], rawExport, 'the name of an export');
   const args = cloneArgs(c, definition['args']);
-  if (path === undefined || exportName === undefined || args === INVALID) return undefined;
+  if (path === undefined || problem !== undefined || exportName === undefined || args === INVALID) return undefined;
   return { kind: 'module', path, exportName, args };
 }
 

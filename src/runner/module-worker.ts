@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { TaskFunction, TaskHandle } from '../task-context.js';
+import { pickExport } from './module-export.js';
 import { createTaskContext, describeThrown, toJsonResult } from './task-context.js';
 import type { ContextFields, Settlement, StopReason } from './task-context.js';
 
@@ -112,19 +113,12 @@ async function loadFunction(): Promise<TaskFunction | Settlement> {
     const { message, detail } = describeThrown(error);
     const located = error instanceof SyntaxError ? locateSyntaxError(data.path) : null;
     if (located === null) return failure(`cannot load module ${data.path}: ${message}`, detail);
-    return failure(`cannot load module ${data.path}: ${message} (line ${located.line})`, `${located.excerpt}\n${detail}`);
+    // A CommonJS syntax error's stack starts with the excerpt already; an ESM one's does not.
+    const shown = detail.startsWith(`${data.path}:`) ? detail : `${located.excerpt}\n${detail}`;
+    return failure(`cannot load module ${data.path}: ${message} (line ${located.line})`, shown);
   }
-  const name = data.exportName;
-  if (!Object.hasOwn(namespace, name)) {
-    const missing = name === 'default' ? 'default export' : `export "${name}"`;
-    return failure(`module ${data.path} has no ${missing} (exports: ${Object.keys(namespace).join(', ') || 'none'})`);
-  }
-  const exported = namespace[name];
-  if (typeof exported !== 'function') {
-    const got = exported === null ? 'null' : typeof exported;
-    return failure(`module ${data.path}: export "${name}" is not a function (got ${got})`);
-  }
-  return exported as TaskFunction;
+  const picked = pickExport(namespace, data.exportName, data.path);
+  return picked.ok ? picked.fn : failure(picked.message);
 }
 
 /**

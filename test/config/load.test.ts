@@ -201,10 +201,12 @@ describe('a file that cannot be used', () => {
 
 describe('parseTasksText', () => {
   test('the path is the file name in baseDir; relative paths resolve against baseDir', () => {
-    const file = parseTasksText('tasks:\n  a:\n    cwd: work\n    module: ../lib/a.js\n', 'tasks.yaml', { env: TEST_ENV, baseDir: '/srv/jobs' });
-    expect(file.path).toBe('/srv/jobs/tasks.yaml');
-    expect(file.tasks[0]?.cwd).toBe('/srv/jobs/work');
-    expect(file.tasks[0]?.action).toEqual({ kind: 'module', path: '/srv/lib/a.js', exportName: 'default', args: null });
+    // The module must exist (validate checks that statically): ../tasks/report.js from tasks/tasks/.
+    const baseDir = join(FIXTURE_DIR, 'tasks');
+    const file = parseTasksText('tasks:\n  a:\n    cwd: work\n    module: ../tasks/report.js\n', 'tasks.yaml', { env: TEST_ENV, baseDir });
+    expect(file.path).toBe(join(baseDir, 'tasks.yaml'));
+    expect(file.tasks[0]?.cwd).toBe(join(baseDir, 'work'));
+    expect(file.tasks[0]?.action).toEqual({ kind: 'module', path: join(FIXTURE_DIR, 'tasks', 'report.js'), exportName: 'default', args: null });
   });
 
   test('a 10,000-task file (~600 KB) loads, in file order', () => {

@@ -6,9 +6,12 @@ import { formatIssue } from '../../src/config/issues.js';
 import { resolveSettings, validateTaskDefinition } from '../../src/config/normalize.js';
 import type { TaskFunction } from '../../src/task-context.js';
 import { TEST_ENV } from '../support/config-issues.js';
+import { MODULE_FIXTURES } from '../support/module-run.js';
 
 const settings = resolveSettings({ timezone: 'Europe/Paris', shell: '/bin/zsh', history: { keep: 7 } }, { baseDir: '/srv', env: TEST_ENV });
 const context = { settings, baseDir: '/srv/app' };
+/** `module:` paths must exist (checked statically, test/config/module-file.test.ts): a real file. */
+const MODULE = `${MODULE_FIXTURES}echo-context.js`;
 
 function issuesFor(definition: Record<string, unknown>) {
   const { task, issues } = validateTaskDefinition('t', definition, context);
@@ -16,8 +19,8 @@ function issuesFor(definition: Record<string, unknown>) {
   return issues.map((issue) => [issue.code, issue.path.slice(2).join('.'), issue.message]);
 }
 
-function taskFor(definition: Record<string, unknown>) {
-  const { task, issues } = validateTaskDefinition('t', definition, context);
+function taskFor(definition: Record<string, unknown>, baseDir = context.baseDir) {
+  const { task, issues } = validateTaskDefinition('t', definition, { ...context, baseDir });
   expect(issues).toEqual([]);
   if (task === undefined) throw new Error('no task');
   return task;
@@ -43,8 +46,8 @@ describe('each key rejects what it cannot use, saying what was expected and foun
     ['command: a null item', { command: ['node', null] }, 'invalid-value', 'command.1', 'expected a program or argument (a string), got nothing'],
     ['command: an empty program', { command: ['', 'x'] }, 'invalid-value', 'command.0', 'expected a program (a non-empty string), got an empty string'],
     ['module: not a string', { module: 5 }, 'invalid-value', 'module', 'expected a JavaScript file (a non-empty string), got 5'],
-    ['export: empty', { module: 'a.js', export: '' }, 'invalid-value', 'export', 'expected the name of an export (a non-empty string), got an empty string'],
-    ['args: not plain data', { module: 'a.js', args: { f: () => 1 } }, 'invalid-value', 'args', 'expected plain data (strings, numbers, booleans, lists, maps) for args'],
+    ['export: empty', { module: MODULE, export: '' }, 'invalid-value', 'export', 'expected the name of an export (a non-empty string), got an empty string'],
+    ['args: not plain data', { module: MODULE, args: { f: () => 1 } }, 'invalid-value', 'args', 'expected plain data (strings, numbers, booleans, lists, maps) for args'],
     ['cwd: "~" is not expanded', { run: 'x', cwd: '~/work' }, 'invalid-value', 'cwd', '"~" is not expanded in paths: write an absolute path or one relative to the tasks file, got "~/work"'],
     ['env: not a map', { run: 'x', env: 'A=1' }, 'invalid-value', 'env', 'expected a map of environment variables (NAME: value), got "A=1"'],
     ['env: a bad name', { run: 'x', env: { 'BAD-NAME': 'x' } }, 'invalid-value', 'env.BAD-NAME', 'invalid environment variable name "BAD-NAME": use letters, digits and "_", not starting with a digit'],
@@ -108,7 +111,8 @@ describe('library definitions', () => {
   test('relative cwd and module resolve against baseDir; absolute ones stay', () => {
     expect(taskFor({ run: 'x', cwd: 'work/../data' }).cwd).toBe('/srv/app/data');
     expect(taskFor({ run: 'x', cwd: '/var/tmp/' }).cwd).toBe('/var/tmp');
-    expect(taskFor({ module: './jobs/a.mjs', args: 'hi' }).action).toEqual({ kind: 'module', path: '/srv/app/jobs/a.mjs', exportName: 'default', args: 'hi' });
+    expect(taskFor({ module: './cjs/../reject.mjs', args: 'hi' }, MODULE_FIXTURES).action).toEqual({ kind: 'module', path: `${MODULE_FIXTURES}reject.mjs`, exportName: 'default', args: 'hi' });
+    expect(taskFor({ module: MODULE }).action).toEqual({ kind: 'module', path: MODULE, exportName: 'default', args: null });
   });
 
   test('defaults come from the settings: zone, shell, history (merged key by key)', () => {
@@ -126,7 +130,7 @@ describe('library definitions', () => {
   test('the caller’s objects are neither changed nor shared', () => {
     const args = { list: [1, 2] };
     const env = { A: 'x' };
-    const definition = { module: 'a.js', args, env, after: ['b', 'b'] };
+    const definition = { module: MODULE, args, env, after: ['b', 'b'] };
     const task = taskFor(definition);
     expect(task.action.kind === 'module' && task.action.args).toEqual(args);
     expect(task.action.kind === 'module' && task.action.args !== args).toBe(true);

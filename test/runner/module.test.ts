@@ -2,68 +2,13 @@
  * Module tasks in worker threads: DESIGN.md "Runs". The worker entry is loaded from dist/ (a
  * Worker cannot load .ts), so these tests need `npm run build` first, as `npm test` does.
  */
-import { statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { makeTask } from '../support/task-spec.js';
+import { assertFreshWorkerBuild, createModuleRequest as createRequest, MODULE_FIXTURES as FIXTURES, type FakeHandle } from '../support/module-run.js';
 import { startModuleRun } from '../../src/runner/module.js';
 import { formatDroppedMarker } from '../../src/runner/output-buffer.js';
 import type { RunHandle, RunRequest } from '../../src/runner/types.js';
-import type { TaskHandle } from '../../src/task-context.js';
 
-const FIXTURES = fileURLToPath(new URL('../fixtures/modules/', import.meta.url));
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-interface FakeHandle extends TaskHandle {
-  readonly calls: unknown[][];
-}
-
-function createFakeHandle(): FakeHandle {
-  const calls: unknown[][] = [];
-  return {
-    calls,
-    setPeriod: (...args) => void calls.push(['setPeriod', ...args]),
-    runOnCompletion: (...args) => void calls.push(['runOnCompletion', ...args]),
-    hold: (...args) => void calls.push(['hold', ...args]),
-  };
-}
-
-interface RequestOptions {
-  readonly exportName?: string;
-  readonly args?: unknown;
-  readonly timeoutMs?: number;
-  readonly killAfterMs?: number;
-  readonly outputLimitBytes?: number;
-  readonly env?: Readonly<Record<string, string>>;
-}
-
-function createRequest(file: string, options: RequestOptions = {}): RunRequest {
-  const task = makeTask('module-task', {
-    action: { kind: 'module', path: `${FIXTURES}${file}`, exportName: options.exportName ?? 'default', args: options.args ?? null },
-    cwd: FIXTURES,
-    env: options.env ?? {},
-    timeoutMs: options.timeoutMs ?? null,
-    killAfterMs: options.killAfterMs ?? 10_000,
-  });
-  return {
-    runId: 7,
-    task,
-    trigger: 'schedule',
-    scheduledAt: Date.UTC(2026, 5, 1, 12, 0, 0),
-    attempt: 1,
-    outputLimitBytes: options.outputLimitBytes ?? 256 * 1024,
-    handle: createFakeHandle(),
-  };
-}
-
-beforeAll(() => {
-  // A stale build would test old code: insist on a dist/ at least as new as the sources it runs.
-  for (const name of ['runner/module-worker', 'runner/task-context', 'runner/output-buffer']) {
-    const built = statSync(`${ROOT}dist/${name}.js`, { throwIfNoEntry: false });
-    const source = statSync(`${ROOT}src/${name}.ts`);
-    if (built === undefined || built.mtimeMs < source.mtimeMs) throw new Error(`dist/${name}.js is missing or older than its source: run \`npm run build\` first`);
-  }
-});
+beforeAll(assertFreshWorkerBuild);
 
 describe('success', () => {
   test('the default export gets the run fields and args; its value is the result', async () => {

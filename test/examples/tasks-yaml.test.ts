@@ -1,0 +1,51 @@
+// examples/tasks.yaml: it validates, runs the three examples as module tasks, and writes only
+// under ./out/ beside it (state, socket and every path in args). The examples' JSDoc
+// (`import('taskkit').TaskContext`) type-checks against the package's exported types.
+import { join, resolve } from 'node:path';
+import ts from 'typescript';
+import { expect, test } from 'vitest';
+import { loadTasksFile } from '../../src/config/load.js';
+import { TEST_ENV } from '../support/config-issues.js';
+import { EXAMPLES } from './_support.js';
+
+const EXAMPLE_FILES = ['page-generator.js', 'session-sweeper.js', 'adaptive-period.js'];
+
+test('validates: the three examples as module tasks, every file they write under ./out/', () => {
+  const file = loadTasksFile(join(EXAMPLES, 'tasks.yaml'), { env: TEST_ENV });
+  const out = join(EXAMPLES, 'out');
+  expect(file.tasks.map((task) => [task.name, task.action.kind === 'module' ? task.action.path : task.action.kind])).toEqual(
+    EXAMPLE_FILES.map((name) => [name.replace(/\.js$/, ''), join(EXAMPLES, name)]),
+  );
+  expect([file.settings.stateDir, file.settings.socket]).toEqual([join(out, 'state'), join(out, 'state', 'taskkit.sock')]);
+  // The modules resolve relative args against their own folder, which is this file's.
+  const argPaths = file.tasks.flatMap((task) => {
+    const args = task.action.kind === 'module' ? (task.action.args as Record<string, unknown>) : {};
+    return Object.entries(args).filter(([key]) => key === 'dir' || key === 'state').map(([, value]) => resolve(EXAMPLES, String(value)));
+  });
+  expect(argPaths).toEqual([join(out, 'site'), join(out, 'sessions'), join(out, 'adaptive-period.json')]);
+});
+
+test("the examples' JSDoc type-checks (strict, checkJs) against taskkit's exported TaskContext", () => {
+  // `import('taskkit')` resolves through package.json "exports" (types: dist/index.d.ts): built by `npm run build`.
+  const program = ts.createProgram(
+    EXAMPLE_FILES.map((name) => join(EXAMPLES, name)),
+    {
+      allowJs: true,
+      checkJs: true,
+      noEmit: true,
+      strict: true,
+      skipLibCheck: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      types: ['node'],
+    },
+  );
+  const diagnostics = ts.getPreEmitDiagnostics(program).map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+  expect(diagnostics).toEqual([]);
+  const checker = program.getTypeChecker();
+  const source = program.getSourceFile(join(EXAMPLES, 'session-sweeper.js'));
+  const fn = source?.statements.find(ts.isFunctionDeclaration);
+  const parameter = fn?.parameters[0];
+  expect(parameter && checker.typeToString(checker.getTypeAtLocation(parameter))).toBe('TaskContext<{ dir: string; maxIdleMinutes: number; }>');
+});
