@@ -40,6 +40,15 @@ console.log(`  bare node        ${fmt(idleBare.cpuPercent, 3).padStart(14)}   ${
 console.log(`  RSS ratio taskkit/bare: ${ratio(idle.rssMb, idleBare.rssMb)}; heap per task: ${fmt(((idle.heapMb - idleBare.heapMb) * 2 ** 20) / 10_000, 0)} bytes`);
 console.log(`  targets: idle CPU < 0.1% -> ${idle.cpuPercent < 0.1 ? 'met' : 'MISSED'}; RSS < 100 MB -> ${idle.rssMb < 100 ? 'met' : 'MISSED'}`);
 
+const cliRuns = 20;
+console.log(`\n3. CLI latency: whole-process wall time against a detached daemon holding 1,000 tasks, median of ${cliRuns}`);
+const cli = await runScenario('cli-latency', [cliRuns, 1000]);
+results.cliLatency = cli;
+const bareStart = cli.medians['node -e 0'];
+for (const [name, ms] of Object.entries(cli.medians)) console.log(`  ${name.padEnd(44)} ${fmt(ms).padStart(6)} ms  ${ratio(ms, bareStart)}`);
+const slowest = Math.max(cli.medians['taskkit list'], cli.medians['taskkit run-now quick']);
+console.log(`  target: list and run-now within 1.5x of node -e 0 -> ${slowest <= 1.5 * bareStart ? 'met' : 'MISSED'}`);
+
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 const out = new URL(`./results/${results.date.slice(0, 19).replace(/:/g, '-')}.json`, import.meta.url);
 writeFileSync(out, JSON.stringify(results, null, 2));

@@ -2,7 +2,6 @@
  * The CLI's whole contact with the outside world, injected so that `runCli` is testable
  * in-process (STYLE.md practice 7). The colour decision is made here, once.
  */
-import { Chalk, type ChalkInstance } from 'chalk';
 
 export interface CliIo {
   readonly stdout: NodeJS.WritableStream;
@@ -14,14 +13,32 @@ export interface CliIo {
   readonly isTTY: boolean;
   /** Process-level hooks the foreground daemon needs (signals); absent in in-process tests. */
   readonly process?: NodeJS.Process;
+  /** The wall clock relative times are shown against; default Date.now (tests pin it). */
+  readonly now?: () => number;
+}
+
+/** "Now" for relative times ("in 4m", "2s ago"). */
+export function readNow(io: CliIo): number {
+  return io.now === undefined ? Date.now() : io.now();
 }
 
 /** The real process's I/O, for bin/taskkit. */
 export function createProcessIo(): CliIo {
+  // `taskkit list | head`: the reader left. Node ignores SIGPIPE, so the write fails with EPIPE,
+  // which would otherwise crash with a stack trace; the output is no longer wanted, nothing more.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
   return {
     stdout: process.stdout,
     stderr: process.stderr,
-    stdin: process.stdin,
+    // A getter: touching process.stdin sets up a stream (and loads child_process, dgram) that
+    // only `import-crontab -` needs.
+    get stdin() {
+      return process.stdin;
+    },
     env: process.env,
     cwd: process.cwd(),
     isTTY: process.stdout.isTTY === true,
@@ -36,14 +53,39 @@ export function shouldUseColor(io: CliIo): boolean {
   return io.isTTY;
 }
 
-/** A chalk instance that colours only when `shouldUseColor` says so. */
-export function createPainter(io: CliIo): ChalkInstance {
-  return new Chalk({ level: shouldUseColor(io) ? 1 : 0 });
+/** The styles human output uses; a chalk instance is one, and so is PLAIN_PAINTER. */
+export interface Painter {
+  bold(text: string): string;
+  dim(text: string): string;
+  green(text: string): string;
+  red(text: string): string;
+  yellow(text: string): string;
+  cyan(text: string): string;
+}
+
+const keep = (text: string): string => text;
+
+/** No colour: every style returns its text unchanged. */
+export const PLAIN_PAINTER: Painter = Object.freeze({ bold: keep, dim: keep, green: keep, red: keep, yellow: keep, cyan: keep });
+
+/**
+ * Chalk when `shouldUseColor` says so, else PLAIN_PAINTER. chalk is imported only then: a
+ * script piping `taskkit list` should not pay for loading it (bench/scenarios/cli-latency.js).
+ */
+export async function loadPainter(io: CliIo): Promise<Painter> {
+  if (!shouldUseColor(io)) return PLAIN_PAINTER;
+  const { Chalk } = await import('chalk');
+  return new Chalk({ level: 1 });
 }
 
 /** Write one line to stdout. */
 export function printLine(io: CliIo, text = ''): void {
   io.stdout.write(`${text}\n`);
+}
+
+/** Write many lines to stdout in one write (a 1,000-row table as 1,000 writes costs ~3 ms). */
+export function printLines(io: CliIo, lines: readonly string[]): void {
+  if (lines.length > 0) io.stdout.write(`${lines.join('\n')}\n`);
 }
 
 /** Write one line to stderr. */

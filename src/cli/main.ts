@@ -1,17 +1,19 @@
 /**
  * `runCli(argv, io)`: the whole command line as a function that returns an exit code.
  * Nothing below bin/taskkit calls process.exit or writes to process.stdout (STYLE.md practice 7):
- * commander's exitOverride and configureOutput route everything through `io`.
+ * commander's exitOverride and configureOutput route everything through `io`. The verb modules
+ * import their heavy dependencies (yaml, cron-parser, execa, the engine) inside their actions:
+ * `taskkit list` must start about as fast as `node` itself (bench/scenarios/cli-latency.js).
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { TaskkitError, exitCodeFor } from '../errors.js';
-import { ConfigError } from '../config/load.js';
-import { formatIssues } from '../config/issues.js';
+import type { ConfigError } from '../config/config-error.js';
 import { printError, type CliIo } from './io.js';
 import { registerTaskCommands } from './commands/tasks.js';
 import { registerRunCommands } from './commands/runs.js';
 import { registerDaemonCommands } from './commands/daemon.js';
+import { registerControlCommands } from './commands/control.js';
 import type { CommandContext } from './context.js';
 
 export { createProcessIo } from './io.js';
@@ -24,7 +26,7 @@ export function createProgram(context: CommandContext): Command {
     .description('Run the tasks of a YAML tasks file on schedules, and drive them from the shell.')
     .version(context.version, '-V, --version')
     .option('-c, --config <file>', 'tasks file (default: $TASKKIT_CONFIG, ./tasks.yaml, $XDG_CONFIG_HOME/taskkit/tasks.yaml)')
-    .option('--socket <path>', 'control socket of the daemon (default: $TASKKIT_SOCKET, the tasks file\'s settings.socket, $XDG_RUNTIME_DIR/taskkit/taskkit.sock)')
+    .option('--socket <path>', 'control socket of the daemon (default: $TASKKIT_SOCKET, settings.socket, $XDG_RUNTIME_DIR/taskkit/taskkit.sock, <state-dir>/taskkit.sock)')
     .option('--json', 'print machine-readable JSON (stable field names, see taskkit(1))')
     .showHelpAfterError('(run "taskkit help" for the list of verbs)')
     .exitOverride()
@@ -35,6 +37,7 @@ export function createProgram(context: CommandContext): Command {
   registerDaemonCommands(program, context);
   registerTaskCommands(program, context);
   registerRunCommands(program, context);
+  registerControlCommands(program, context);
   return program;
 }
 
@@ -46,17 +49,18 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     await program.parseAsync([...argv], { from: 'user' });
     return context.exitCode;
   } catch (error) {
-    return reportError(io, error);
+    return await reportError(io, error);
   }
 }
 
 /** Print a fault the way a terminal user wants it (one clear message, no stack) and pick the exit code. */
-function reportError(io: CliIo, error: unknown): number {
+async function reportError(io: CliIo, error: unknown): Promise<number> {
   if (error instanceof CommanderError) {
     // Help and --version "fail" with exit code 0; usage errors were already printed by commander.
     return error.exitCode === 0 ? 0 : 2;
   }
-  if (error instanceof ConfigError) {
+  if (isConfigError(error)) {
+    const { formatIssues } = await import('../config/issues.js');
     printError(io, formatIssues(error.issues, error.sourceText));
     printError(io, `taskkit: ${error.message}`);
     return exitCodeFor(error);
@@ -68,6 +72,11 @@ function reportError(io: CliIo, error: unknown): number {
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
   printError(io, `taskkit: internal error: ${message}`);
   return 1;
+}
+
+/** A ConfigError, told by its code and issues so that config/ need not be loaded to ask. */
+function isConfigError(error: unknown): error is ConfigError {
+  return error instanceof TaskkitError && error.code === 'CONFIG_INVALID' && Array.isArray((error as Partial<ConfigError>).issues);
 }
 
 let cachedVersion: string | undefined;

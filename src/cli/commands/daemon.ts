@@ -1,23 +1,125 @@
-/** Daemon life: `start`. (The detached daemon and its socket verbs come with the control layer.) */
+/**
+ * Daemon life: `start [-f]`, `stop`, `status`, `reload`. Heavy modules (the engine, the runner,
+ * yaml) are imported inside the actions that need them, so `status` starts as fast as `list`.
+ */
 import type { Command } from 'commander';
 import { TaskkitError } from '../../errors.js';
-import { runForeground } from '../../daemon/foreground.js';
 import type { CommandContext, GlobalOptions } from '../context.js';
-import { loadTasksFileForCli } from '../tasks-file.js';
+import { withDaemon } from '../connect.js';
+import { loadPainter, printError, printJson, printLine, printLines, readNow, type CliIo } from '../io.js';
+
+/** How often `stop` checks whether the daemon's pid is gone. */
+const STOP_POLL_MS = 50;
+/** After this long `stop` says what it is waiting for (running runs finishing their grace). */
+const STOP_NOTICE_MS = 1_000;
 
 export function registerDaemonCommands(program: Command, context: CommandContext): void {
   const { io } = context;
   program
     .command('start')
-    .description('run the tasks file: -f/--foreground stays attached, logs to stderr, stops on Ctrl-C or SIGTERM')
-    .option('-f, --foreground', 'stay attached to the terminal')
+    .description('start the daemon: detached (returns once it accepts on its socket), or -f/--foreground in this terminal')
+    .option('-f, --foreground', 'stay attached: log to stderr, stop on Ctrl-C or SIGTERM')
     .action(async (options: { foreground?: boolean }, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
-      if (options.foreground !== true) {
-        throw new TaskkitError('USAGE', 'this build runs the daemon in the foreground only: use "taskkit start --foreground"');
-      }
-      if (io.process === undefined) throw new TaskkitError('INTERNAL', 'start --foreground needs a real process');
-      const file = loadTasksFileForCli(io, globals.config);
-      context.exitCode = await runForeground({ file, env: io.env, logStream: io.stderr, process: io.process });
+      if (options.foreground === true) context.exitCode = await startForeground(io, globals);
+      else await startInBackground(io, globals);
     });
+
+  program
+    .command('stop')
+    .description('stop the daemon gracefully and wait until its process is gone')
+    .action(async (_options: unknown, command: Command) => {
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      const pid = await withDaemon(io, globals, async (client) => {
+        await client.request('stop', {});
+        return client.hello.pid;
+      });
+      await waitForExit(io, pid);
+      if (globals.json === true) printJson(io, { pid, stopped: true });
+      else printLine(io, `taskkit stopped (pid ${pid})`);
+    });
+
+  program
+    .command('status')
+    .description('the daemon: pid, uptime, tasks file, task counts by state, runs in progress, next instant')
+    .action(async (_options: unknown, command: Command) => {
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      const status = await withDaemon(io, globals, (client) => client.request('status', {}));
+      if (globals.json === true) return printJson(io, status);
+      const { renderStatus } = await import('../format/status.js');
+      printLines(io, renderStatus(status, readNow(io), await loadPainter(io)));
+    });
+
+  program
+    .command('reload')
+    .description('re-read the tasks file (like SIGHUP); a file with errors is refused and the old tasks go on')
+    .action(async (_options: unknown, command: Command) => {
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      try {
+        const { summary } = await withDaemon(io, globals, (client) => client.request('reload', {}));
+        if (globals.json === true) return printJson(io, { summary });
+        const { describeReloadSummary } = await import('../format/status.js');
+        printLine(io, `reloaded: ${describeReloadSummary(summary)}`);
+      } catch (error) {
+        if (!(error instanceof TaskkitError) || error.code !== 'CONFIG_INVALID') throw error;
+        context.exitCode = 2;
+        if (globals.json === true) {
+          const issues = (error as { data?: { issues?: unknown } }).data?.issues ?? [];
+          return printJson(io, { error: { code: error.code, message: error.message, issues } });
+        }
+        printError(io, error.message);
+        printError(io, 'taskkit: reload refused; the daemon goes on with the tasks it had');
+      }
+    });
+}
+
+/** `start -f`: the daemon in this process, until a stop signal; resolves with its exit code. */
+async function startForeground(io: CliIo, globals: GlobalOptions): Promise<number> {
+  if (io.process === undefined) throw new TaskkitError('INTERNAL', 'start --foreground needs a real process');
+  const { locateTasksFile } = await import('../../config/locate.js');
+  const { runDaemon } = await import('../../daemon/main.js');
+  const { path } = locateTasksFile({ flag: globals.config, env: io.env, cwd: io.cwd });
+  return await runDaemon({
+    configPath: path,
+    socketFlag: globals.socket,
+    env: io.process.env,
+    cwd: io.cwd,
+    logStream: io.stderr,
+    process: io.process,
+  });
+}
+
+/**
+ * `start`: check the file here (so its problems print with excerpts), then start the daemon
+ * detached and wait for its own report: ready, or why not.
+ */
+async function startInBackground(io: CliIo, globals: GlobalOptions): Promise<void> {
+  const { loadTasksFileForCli } = await import('../tasks-file.js');
+  const { prepareStateDir, statePaths } = await import('../../daemon/paths.js');
+  const { startDetached } = await import('../../daemon/detach.js');
+  const { resolveSocketPath } = await import('../../control/socket-path.js');
+  const file = loadTasksFileForCli(io, globals.config);
+  const paths = statePaths(file.settings.stateDir);
+  prepareStateDir(paths.stateDir);
+  const socket = resolveSocketPath({ flag: globals.socket, env: io.env, settingsSocket: file.settings.socket, stateDir: paths.stateDir, cwd: io.cwd });
+  const started = await startDetached({ args: ['--config', file.path, '--socket', socket], logFile: paths.logFile, env: io.env });
+  if (globals.json === true) {
+    printJson(io, { pid: started.pid, socket: started.socket, configPath: file.path, logFile: paths.logFile });
+  } else {
+    printLine(io, `taskkit started (pid ${started.pid}, socket ${started.socket})`);
+  }
+}
+
+/** Poll until `pid` is gone: `stop` returns only when the daemon really has exited. */
+async function waitForExit(io: CliIo, pid: number): Promise<void> {
+  const { isProcessAlive } = await import('../../daemon/process-alive.js');
+  const started = Date.now();
+  let told = false;
+  while (isProcessAlive(pid)) {
+    if (!told && Date.now() - started >= STOP_NOTICE_MS) {
+      printError(io, `taskkit: waiting for the daemon (pid ${pid}) to exit: running runs get settings.shutdown-grace to finish`);
+      told = true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, STOP_POLL_MS));
+  }
 }

@@ -1,67 +1,80 @@
-/** Verbs that run tasks: `exec` (once, in this terminal, without a daemon). */
+/**
+ * Verbs that run tasks: `run-now` (by the daemon, optionally waiting and streaming the output)
+ * and `exec` (once, in this terminal, without a daemon). The runner (execa) is imported only by
+ * `exec`.
+ */
 import type { Command } from 'commander';
-import { createRunner } from '../../runner/runner.js';
-import { describeOutcome } from '../../runner/outcome.js';
-import type { RunOutcome } from '../../runner/types.js';
-import type { TaskHandle } from '../../task-context.js';
-import { formatDuration } from '../../schedule/duration.js';
-import { printError, printJson, type CliIo } from '../io.js';
+import type { RunView } from '../../control/views.js';
 import type { CommandContext, GlobalOptions } from '../context.js';
-import { findTask, loadTasksFileForCli } from '../tasks-file.js';
-import { exitCodeOfRun } from '../run-exit-code.js';
-import { formatIsoUtc } from '../format/time.js';
+import { connectDaemon, withDaemon } from '../connect.js';
+import { printError, printJson, printLine, type CliIo } from '../io.js';
 
 export function registerRunCommands(program: Command, context: CommandContext): void {
   const { io } = context;
+  program
+    .command('run-now')
+    .argument('<name>', 'task to trigger')
+    .description('trigger a task now (manual run); --wait streams its output and exits with its exit code')
+    .option('-w, --wait', 'wait for the run to end, streaming its output; Ctrl-C detaches without cancelling it')
+    .action(async (name: string, options: { wait?: boolean }, command: Command) => {
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      if (options.wait === true) {
+        context.exitCode = await runAndWait(io, globals, name);
+        return;
+      }
+      const { run } = await withDaemon(io, globals, (client) => client.request('run-now', { name }));
+      // A trigger that did not start (overlap skip, the daemon stopping) is a failed operation.
+      if (run.status === 'skipped') context.exitCode = 1;
+      if (globals.json === true) return printJson(io, { run });
+      const { describeTriggered } = await import('../format/run.js');
+      if (run.status === 'skipped') printError(io, `taskkit: ${describeTriggered(run)}`);
+      else printLine(io, describeTriggered(run));
+    });
+
   program
     .command('exec')
     .argument('<name>', 'task to run')
     .description('run one task once in this terminal, without a daemon, and exit with its exit code')
     .action(async (name: string, _options: unknown, command: Command) => {
-      const globals = command.optsWithGlobals<GlobalOptions>();
-      const file = loadTasksFileForCli(io, globals.config);
-      const task = findTask(file, name);
-      const handle = createDetachedHandle(io, task.name);
-      const run = createRunner().start(
-        { runId: 0, task, trigger: 'manual', scheduledAt: null, attempt: 1, outputLimitBytes: task.history.outputLimitBytes, handle },
-        globals.json === true ? undefined : (chunk) => io.stdout.write(chunk),
-      );
-      // Ctrl-C stops the task's whole process group, then reports like any cancelled run.
-      const cancel = (): void => run.cancel('cancel');
-      io.process?.on('SIGINT', cancel).on('SIGTERM', cancel);
-      const outcome = await run.done;
-      io.process?.off('SIGINT', cancel).off('SIGTERM', cancel);
-      context.exitCode = exitCodeOfRun(outcome);
-      if (globals.json === true) printJson(io, describeExecJson(task.name, run.pid, outcome));
-      else if (outcome.status !== 'succeeded') printError(io, `taskkit: ${task.name} ${describeOutcome(outcome)} after ${formatDuration(outcome.endedAt - outcome.startedAt)}`);
+      const { runExec } = await import('../exec.js');
+      context.exitCode = await runExec(io, name, command.optsWithGlobals<GlobalOptions>());
     });
 }
 
-/** Outside a daemon a task's handle has no schedule to change: say so instead of pretending. */
-function createDetachedHandle(io: CliIo, name: string): TaskHandle {
-  const note = (what: string): void => printError(io, `taskkit: ${name}: ${what} has no effect under "taskkit exec" (no daemon)`);
-  return {
-    setPeriod: () => note('setPeriod()'),
-    runOnCompletion: () => note('runOnCompletion()'),
-    hold: () => note('hold()'),
+/**
+ * `run-now --wait`: stream the run's output to stdout and return the exit code to pass on. Ctrl-C
+ * closes the connection only: the daemon keeps the run going (protocol: a client that disconnects
+ * does not cancel it), and stderr says how to follow or stop it.
+ */
+async function runAndWait(io: CliIo, globals: GlobalOptions, name: string): Promise<number> {
+  const client = await connectDaemon(io, globals);
+  const json = globals.json === true;
+  let started: RunView | null = null;
+  let detached = false;
+  const detach = (): void => {
+    detached = true;
+    client.close();
   };
-}
-
-/** `exec --json`: the run as the documented JSON shape (same field names as `history --json`). */
-function describeExecJson(task: string, pid: number | null, outcome: RunOutcome): Record<string, unknown> {
-  return {
-    task,
-    trigger: 'manual',
-    status: outcome.status,
-    exitCode: outcome.exitCode,
-    signal: outcome.signal,
-    pid,
-    startedAt: formatIsoUtc(outcome.startedAt),
-    endedAt: formatIsoUtc(outcome.endedAt),
-    durationMs: outcome.endedAt - outcome.startedAt,
-    output: outcome.output,
-    outputTruncated: outcome.outputTruncated,
-    error: outcome.error,
-    ...(outcome.result === undefined ? {} : { result: outcome.result }),
-  };
+  io.process?.once('SIGINT', detach);
+  try {
+    const { run } = await client.stream('run-now', { name, wait: true }, (event) => {
+      if (event.event === 'started') started = event.data.run;
+      else if (event.event === 'output' && !json) io.stdout.write(event.data.chunk);
+    });
+    const { exitCodeOfRun } = await import('../run-exit-code.js');
+    if (json) printJson(io, { run });
+    else if (run.status !== 'succeeded') {
+      const { describeFinished } = await import('../format/run.js');
+      printError(io, `taskkit: ${describeFinished(run)}`);
+    }
+    return exitCodeOfRun(run);
+  } catch (error) {
+    if (!detached) throw error;
+    const what = started === null ? `the run of ${name}` : `${name} #${(started as RunView).id}`;
+    printError(io, `taskkit: detached; ${what} goes on in the daemon ("taskkit show ${name}" to see it, "taskkit cancel ${name}" to stop it)`);
+    return 130;
+  } finally {
+    io.process?.off('SIGINT', detach);
+    client.close();
+  }
 }

@@ -1,48 +1,49 @@
-/** Offline verbs about the tasks file: `validate` and `next`. */
+/**
+ * Verbs about tasks: `list`/`ls` and `show` ask the daemon; `validate` and `next` read the file
+ * offline. Each action imports what it needs when it runs (offline-tasks.ts pulls in yaml and
+ * cron-parser), so that `taskkit list` loads only the client and the table.
+ */
 import type { Command } from 'commander';
-import { locateTasksFile } from '../../config/locate.js';
-import { ConfigError, loadTasksFile } from '../../config/load.js';
-import { compileSchedule, upcoming } from '../../schedule/next.js';
-import { parseDateTime } from '../../schedule/at.js';
-import { describeSchedule } from '../../schedule/describe.js';
-import type { Instant } from '../../schedule/types.js';
-import { TaskkitError } from '../../errors.js';
-import { printJson, printLine, type CliIo } from '../io.js';
 import type { CommandContext, GlobalOptions } from '../context.js';
-import { findTask, loadTasksFileForCli } from '../tasks-file.js';
-import { formatIsoUtc } from '../format/time.js';
-import { printUpcoming, printValidation } from '../format/tasks.js';
-import { buildAdHocSchedule, type AdHocOptions } from '../ad-hoc-schedule.js';
-import { parsePositiveInt } from '../parse-options.js';
-
-/** One task's upcoming instants, as `next` reports them. */
-export interface UpcomingEntry {
-  readonly task: string;
-  readonly schedule: string;
-  readonly timezone: string;
-  readonly instants: readonly Instant[];
-}
+import { withDaemon } from '../connect.js';
+import { loadPainter, printJson, printLine, printLines, readNow } from '../io.js';
+import type { NextOptions } from '../offline-tasks.js';
 
 export function registerTaskCommands(program: Command, context: CommandContext): void {
   const { io } = context;
 
   program
+    .command('list')
+    .alias('ls')
+    .description('every task of the daemon: name, schedule in words, state, next run, last result')
+    .action(async (_options: unknown, command: Command) => {
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      const tasks = await withDaemon(io, globals, (client) => client.request('list', {}));
+      if (globals.json === true) return printJson(io, tasks);
+      const { renderTaskList, RESCHEDULED_FOOTNOTE } = await import('../format/task-list.js');
+      printLines(io, renderTaskList(tasks, readNow(io), await loadPainter(io)));
+      if (tasks.some((task) => task.rescheduled)) printLine(io, RESCHEDULED_FOOTNOTE);
+    });
+
+  program
+    .command('show')
+    .argument('<name>', 'task to show')
+    .description('one task: state, definition, the next 5 instants, recent runs')
+    .action(async (name: string, _options: unknown, command: Command) => {
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      const result = await withDaemon(io, globals, (client) => client.request('show', { name }));
+      if (globals.json === true) return printJson(io, result);
+      const { renderTaskDetail } = await import('../format/task-detail.js');
+      printLines(io, renderTaskDetail(result, readNow(io), await loadPainter(io)));
+    });
+
+  program
     .command('validate')
     .argument('[file]', 'tasks file to check (default: the usual search)')
     .description('check a tasks file and print every problem in it (exit 0 valid, 2 invalid)')
-    .action((file: string | undefined, _options: unknown, command: Command) => {
-      const globals = command.optsWithGlobals<GlobalOptions>();
-      const { path } = locateTasksFile({ flag: file ?? globals.config, env: io.env, cwd: io.cwd });
-      try {
-        const loaded = loadTasksFile(path, { env: io.env });
-        const report = { file: path, valid: true, tasks: loaded.tasks.length, issues: [] };
-        if (globals.json === true) printJson(io, report);
-        else printValidation(io, report);
-      } catch (error) {
-        if (!(error instanceof ConfigError) || globals.json !== true) throw error;
-        printJson(io, { file: path, valid: false, tasks: null, issues: error.issues });
-        context.exitCode = 2;
-      }
+    .action(async (file: string | undefined, _options: unknown, command: Command) => {
+      const { runValidate } = await import('../offline-tasks.js');
+      await runValidate(context, file, command.optsWithGlobals<GlobalOptions>());
     });
 
   program
@@ -55,75 +56,8 @@ export function registerTaskCommands(program: Command, context: CommandContext):
     .option('--daily <times>', 'ad hoc: HH:MM[,HH:MM...]')
     .option('--every <duration>', 'ad hoc: a period like 5m (anchored at 2000-01-01 local midnight)')
     .option('--timezone <tz>', 'ad hoc: time zone (default: the system\'s)')
-    .action((name: string | undefined, options: AdHocOptions & { count?: string; from?: string }, command: Command) => {
-      const globals = command.optsWithGlobals<GlobalOptions>();
-      const adHoc = buildAdHocSchedule(options, io.env);
-      const now = Date.now();
-      if (adHoc !== null) {
-        if (name !== undefined) throw new TaskkitError('USAGE', 'give either a task name or --cron/--daily/--every, not both');
-        const after = resolveFrom(options.from, adHoc.timezone, now);
-        const count = parsePositiveInt(options.count, '--count') ?? 5;
-        const instants = upcoming(adHoc, after, count);
-        const entry = { task: '', schedule: describeSchedule(adHoc.spec, adHoc.timezone, adHoc.timezone), timezone: adHoc.timezone, instants };
-        return reportUpcoming(io, globals, [entry], true, now);
-      }
-      const file = loadTasksFileForCli(io, globals.config);
-      if (name !== undefined) {
-        const task = findTask(file, name);
-        const schedule = compileSchedule(task.schedule, task.timezone);
-        const after = resolveFrom(options.from, task.timezone, now);
-        const count = parsePositiveInt(options.count, '--count') ?? 5;
-        const entry = { task: task.name, schedule: describeSchedule(task.schedule, task.timezone, file.settings.timezone), timezone: task.timezone, instants: upcoming(schedule, after, count) };
-        return reportUpcoming(io, globals, [entry], true, now);
-      }
-      const count = parsePositiveInt(options.count, '--count') ?? 10;
-      const after = resolveFrom(options.from, file.settings.timezone, now);
-      const entries = file.tasks.map((task) => ({
-        task: task.name,
-        schedule: describeSchedule(task.schedule, task.timezone, file.settings.timezone),
-        timezone: task.timezone,
-        instants: upcoming(compileSchedule(task.schedule, task.timezone), after, count),
-      }));
-      return reportUpcoming(io, globals, entries, false, now, count);
+    .action(async (name: string | undefined, options: NextOptions, command: Command) => {
+      const { runNext } = await import('../offline-tasks.js');
+      await runNext(io, name, options, command.optsWithGlobals<GlobalOptions>());
     });
-}
-
-/** `--from` as an instant (no offset = local to `timezone`), else now. */
-function resolveFrom(from: string | undefined, timezone: string, now: Instant): Instant {
-  if (from === undefined) return now;
-  return parseFromOption(from, timezone);
-}
-
-function parseFromOption(from: string, timezone: string): Instant {
-  const parsed = parseDateTime(from, timezone);
-  if (!parsed.ok) throw new TaskkitError('USAGE', `--from: ${parsed.message}`);
-  // `next` is strictly after: step back 1 ms so that an instant equal to --from is listed.
-  return parsed.value - 1;
-}
-
-/**
- * JSON shape: one schedule -> an array of ISO-8601 UTC strings; every task merged ->
- * an array of `{task, at}` in time order (documented in taskkit(1)).
- */
-function reportUpcoming(
-  io: CliIo,
-  globals: GlobalOptions,
-  entries: readonly UpcomingEntry[],
-  single: boolean,
-  now: Instant,
-  limit = Infinity,
-): void {
-  if (single) {
-    const [entry] = entries;
-    if (globals.json === true) return printJson(io, (entry?.instants ?? []).map(formatIsoUtc));
-    return printUpcoming(io, entries, now, true);
-  }
-  const merged = entries
-    .flatMap((entry) => entry.instants.map((at) => ({ entry, at })))
-    .sort((a, b) => a.at - b.at)
-    .slice(0, limit);
-  if (globals.json === true) return printJson(io, merged.map(({ entry, at }) => ({ task: entry.task, at: formatIsoUtc(at) })));
-  const mergedEntries = merged.map(({ entry, at }) => ({ ...entry, instants: [at] }));
-  if (mergedEntries.length === 0) printLine(io, 'no scheduled task has an upcoming instant');
-  else printUpcoming(io, mergedEntries, now, false);
 }

@@ -1,8 +1,8 @@
 /** Human output of the offline task verbs (`validate`, `next`). */
-import { printLine, createPainter, type CliIo } from '../io.js';
+import { printLine, type CliIo, type Painter } from '../io.js';
 import { formatInstant, formatRelative } from './time.js';
 import { renderTable } from './table.js';
-import type { UpcomingEntry } from '../commands/tasks.js';
+import type { UpcomingEntry } from '../offline-tasks.js';
 
 export interface ValidationReport {
   readonly file: string;
@@ -11,15 +11,13 @@ export interface ValidationReport {
 }
 
 /** "tasks.yaml: 5 tasks, valid". */
-export function printValidation(io: CliIo, report: ValidationReport): void {
-  const paint = createPainter(io);
+export function printValidation(io: CliIo, paint: Painter, report: ValidationReport): void {
   const count = report.tasks === 1 ? '1 task' : `${report.tasks ?? 0} tasks`;
   printLine(io, `${report.file}: ${count}, ${paint.green('valid')}`);
 }
 
 /** One schedule: a header line and its instants; merged: a table of task and instant. */
-export function printUpcoming(io: CliIo, entries: readonly UpcomingEntry[], now: number, single: boolean): void {
-  const paint = createPainter(io);
+export function printUpcoming(io: CliIo, paint: Painter, entries: readonly UpcomingEntry[], now: number, single: boolean): void {
   if (single) {
     const [entry] = entries;
     if (entry === undefined) return;

@@ -1,0 +1,66 @@
+// What a user waits for at the prompt (issue 3 "Done means"): whole-process wall time of
+// `node bin/taskkit list` against a detached daemon holding 1,000 tasks, and of
+// `node bin/taskkit run-now NAME`, next to `node -e 0` (bare Node start-up) measured in the same
+// run. The commands are interleaved round by round so that drift on a shared machine hits all
+// alike; the figure is the median of `runs` rounds. The socket is given by TASKKIT_SOCKET (the
+// fast path: no tasks file is read); `list (finds socket via tasks file)` shows the cost of the
+// default lookup, which parses the file to read settings.socket.
+// Usage: node bench/scenarios/cli-latency.js [runs=20] [tasks=1000]
+// Prints a summary, then one JSON line (last) for bench/run.js. Needs `npm run build`.
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { percentile, writeTasksFile } from '../lib.js';
+
+const [runs = 20, total = 1000] = process.argv.slice(2).map(Number);
+const bin = fileURLToPath(new URL('../../bin/taskkit', import.meta.url));
+const { dir, path } = writeTasksFile({ total });
+appendFileSync(path, '  quick:\n    run: "true"\n');
+const socket = join(dir, 'state', 'taskkit.sock');
+// No colour and no inherited TASKKIT_*: what a script piping `taskkit list` gets.
+const env = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', TZ: 'UTC' };
+
+/** Run `argv` to completion; wall ms from spawn to exit. Throws on a non-zero exit. */
+function time(argv, extraEnv = {}) {
+  const started = performance.now();
+  const result = spawnSync(process.execPath, argv, { cwd: dir, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 2 ** 20 });
+  const ms = performance.now() - started;
+  if (result.status !== 0) throw new Error(`${argv.join(' ')} exited ${result.status}: ${result.stderr}`);
+  return ms;
+}
+
+const start = spawnSync(process.execPath, [bin, 'start', '--config', path], { env, encoding: 'utf8' });
+if (start.status !== 0) throw new Error(`taskkit start failed: ${start.stderr}`);
+const pid = Number(readFileSync(join(dir, 'state', 'taskkit.pid'), 'utf8'));
+try {
+  const commands = {
+    'node -e 0': () => time(['-e', '0']),
+    'taskkit list': () => time([bin, 'list'], { TASKKIT_SOCKET: socket }),
+    'taskkit run-now quick': () => time([bin, 'run-now', 'quick'], { TASKKIT_SOCKET: socket }),
+    'taskkit list (finds socket via tasks file)': () => time([bin, 'list', '--config', path]),
+  };
+  for (const measure of Object.values(commands)) measure(); // warm the page cache
+  const samples = Object.fromEntries(Object.keys(commands).map((name) => [name, []]));
+  for (let round = 0; round < runs; round++) {
+    for (const [name, measure] of Object.entries(commands)) samples[name].push(measure());
+  }
+  const medians = Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, percentile(values, 50)]));
+  const bare = medians['node -e 0'];
+  console.log(`median of ${runs} runs, daemon with ${total + 1} tasks`);
+  for (const [name, ms] of Object.entries(medians)) console.log(`  ${name.padEnd(44)} ${ms.toFixed(1).padStart(6)} ms  ${(ms / bare).toFixed(2)}x`);
+  console.log(JSON.stringify({ runs, tasks: total + 1, medians, ratios: Object.fromEntries(Object.entries(medians).map(([name, ms]) => [name, ms / bare])) }));
+} finally {
+  // Never leave the daemon behind, whatever happened above.
+  try {
+    process.kill(pid, 'SIGTERM');
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline) {
+      process.kill(pid, 0); // throws once it is gone
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  } catch {
+    // gone
+  }
+  rmSync(dir, { recursive: true, force: true });
+}

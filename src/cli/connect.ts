@@ -1,0 +1,63 @@
+/**
+ * Find the daemon's socket and connect, or fail with DAEMON_UNREACHABLE (exit 3) naming the path
+ * tried. The socket comes from --socket, then $TASKKIT_SOCKET, then the tasks file's settings
+ * (socket, state-dir), then $XDG_RUNTIME_DIR (control/socket-path.ts). The tasks file is read
+ * only when neither the flag nor the variable says: that read (yaml, validation) costs more
+ * than the whole rest of `taskkit list`.
+ */
+import { connectControl, type ControlClient } from '../control/client.js';
+import { resolve } from 'node:path';
+import { TaskkitError } from '../errors.js';
+import type { GlobalOptions } from './context.js';
+import type { CliIo } from './io.js';
+
+export interface SocketChoice {
+  readonly socket: string;
+  /** Why the tasks file could not say where the socket is (added to an unreachable message). */
+  readonly fileProblem: string | null;
+}
+
+/** The socket the verbs talk to. */
+export async function chooseSocket(io: CliIo, globals: GlobalOptions): Promise<SocketChoice> {
+  // resolveSocketPath's first two sources, without loading it (and fs/promises) on the fast path.
+  const given = nonEmpty(globals.socket) ?? nonEmpty(io.env['TASKKIT_SOCKET']);
+  if (given !== undefined) return { socket: resolve(io.cwd, given), fileProblem: null };
+  const { resolveSocketPath } = await import('../control/socket-path.js');
+  const { readSettingsForCli } = await import('./settings-file.js');
+  try {
+    const { settings } = readSettingsForCli(io, globals.config);
+    return { socket: resolveSocketPath({ env: io.env, settingsSocket: settings.socket, stateDir: settings.stateDir, cwd: io.cwd }), fileProblem: null };
+  } catch (error) {
+    // A daemon must stay reachable (stop, status) while its file is broken: fall back to the defaults.
+    const { defaultStateDir } = await import('../config/settings.js');
+    const socket = resolveSocketPath({ env: io.env, stateDir: defaultStateDir(io.env), cwd: io.cwd });
+    return { socket, fileProblem: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** Connect to the daemon (hello included); DAEMON_UNREACHABLE with the path and how to start one. */
+export async function connectDaemon(io: CliIo, globals: GlobalOptions): Promise<ControlClient> {
+  const choice = await chooseSocket(io, globals);
+  try {
+    return await connectControl({ socket: choice.socket });
+  } catch (error) {
+    if (error instanceof TaskkitError && error.code === 'DAEMON_UNREACHABLE' && choice.fileProblem !== null) {
+      throw new TaskkitError('DAEMON_UNREACHABLE', `${error.message} (the default socket: the tasks file did not say, ${choice.fileProblem})`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+/** Connect, run `use`, and always close the connection. */
+export async function withDaemon<T>(io: CliIo, globals: GlobalOptions, use: (client: ControlClient) => Promise<T>): Promise<T> {
+  const client = await connectDaemon(io, globals);
+  try {
+    return await use(client);
+  } finally {
+    client.close();
+  }
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}

@@ -1,0 +1,37 @@
+/** `taskkit status` and the one-line reports of the daemon verbs (start, stop, reload). */
+import type { ReloadSummaryView, StatusResult } from '../../control/protocol.js';
+import { formatDuration } from '../../schedule/duration.js';
+import type { Painter } from '../io.js';
+import { LOCAL_ZONE, formatInstant, formatWhen, parseIso } from './time.js';
+
+/** Labelled lines: pid and uptime, files, task counts by state, runs in progress, next instant (local time). */
+export function renderStatus(status: StatusResult, now: number, paint: Painter): string[] {
+  const { tasks } = status;
+  const counts = [
+    `${tasks.scheduled} scheduled`,
+    `${tasks.running} running`,
+    `${tasks.held} held`,
+    `${tasks.onDemand} on demand`,
+    `${tasks.done} done`,
+  ].join(', ');
+  const next = status.nextAt === null ? 'nothing scheduled' : `${status.nextAt.task} ${formatWhen(parseIso(status.nextAt.at), LOCAL_ZONE, now)}`;
+  const rows: [string, string][] = [
+    ['pid', String(status.pid)],
+    ['uptime', `${formatDuration(Math.floor(status.uptimeMs / 1000) * 1000)} (since ${formatInstant(parseIso(status.startedAt), LOCAL_ZONE)})`],
+    ['tasks file', status.configPath],
+    ['socket', status.socket],
+    ['state dir', status.stateDir],
+    ['tasks', `${tasks.total}: ${counts}`],
+    ['runs', `${status.runsInProgress} in progress`],
+    ['next', next],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return [paint.green('taskkit is running'), ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`)];
+}
+
+/** "3 added (a, b, c), 1 changed (d), 0 removed, 5 unchanged". */
+export function describeReloadSummary(summary: ReloadSummaryView): string {
+  const part = (label: string, names: readonly string[], list = true): string =>
+    `${names.length} ${label}${list && names.length > 0 ? ` (${names.join(', ')})` : ''}`;
+  return [part('added', summary.added), part('changed', summary.changed), part('removed', summary.removed), part('unchanged', summary.unchanged, false)].join(', ');
+}

@@ -1,0 +1,90 @@
+/** `taskkit show NAME`: one task's state, definition, next instants and recent runs. */
+import type { ShowResult } from '../../control/protocol.js';
+import type { ActionView, DefinitionView, RunView } from '../../control/views.js';
+import { formatDuration } from '../../schedule/duration.js';
+import type { Painter } from '../io.js';
+import { renderTable } from './table.js';
+import { formatInstant, formatRelative, parseIso } from './time.js';
+import { describeLast, describeNext, describeState, paintState } from './task-list.js';
+
+/** The labelled lines of `show`, then the recent runs as a table. */
+export function renderTaskDetail(result: ShowResult, now: number, paint: Painter): string[] {
+  const { task, definition } = result;
+  const rows: [string, string][] = [];
+  const add = (label: string, value: string | null): void => {
+    if (value !== null && value !== '') rows.push([label, value]);
+  };
+  add('description', task.description);
+  add('state', paintState(paint, task.state, describeState(task)));
+  if (task.held) {
+    const since = task.heldAt === null ? 'yes' : `since ${formatInstant(parseIso(task.heldAt), task.timezone)}`;
+    add('held', task.holdNote === null ? since : `${since}: ${task.holdNote}`);
+  }
+  add('schedule', task.rescheduled ? `${task.schedule} (rescheduled at run time; the file says otherwise)` : task.schedule);
+  add('timezone', task.timezone);
+  add('action', describeAction(definition.action));
+  add('cwd', definition.cwd);
+  add('next', describeNext(task, now));
+  add('last', describeLast(task.lastRun, now));
+  add('options', describeOptions(definition));
+  add('env', Object.keys(definition.env).join(', '));
+  if (definition.source !== null) add('defined at', `${definition.source.file}:${definition.source.line}:${definition.source.column}`);
+  const width = Math.max(...rows.map(([label]) => label.length));
+  const lines = [paint.bold(task.name), ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`)];
+  lines.push('', paint.bold('upcoming'));
+  if (result.upcoming.length === 0) lines.push('  no upcoming instant');
+  for (const iso of result.upcoming) {
+    const at = parseIso(iso);
+    lines.push(`  ${formatInstant(at, task.timezone)}  ${paint.dim(formatRelative(at, now))}`);
+  }
+  lines.push('', paint.bold('recent runs'));
+  if (result.recentRuns.length === 0) lines.push('  none yet');
+  else lines.push(...renderRunTable(result.recentRuns, task.timezone).map((line) => `  ${line}`));
+  return lines;
+}
+
+/** Runs as a table: ID, TRIGGER, STARTED, DURATION, OUTCOME. */
+export function renderRunTable(runs: readonly RunView[], timezone: string): string[] {
+  return renderTable(runs, [
+    { header: 'ID', value: (run) => String(run.id), align: 'right' },
+    { header: 'TRIGGER', value: (run) => run.trigger },
+    { header: 'STARTED', value: (run) => (run.startedAt === null ? '-' : formatInstant(parseIso(run.startedAt), timezone)) },
+    { header: 'DURATION', value: (run) => (run.durationMs === null ? '-' : formatDuration(run.durationMs)), align: 'right' },
+    { header: 'OUTCOME', value: (run) => run.outcome },
+  ]);
+}
+
+/** "sh -c 'backup.sh'", "argv: node migrate.js", "module ./report.js#run". */
+export function describeAction(action: ActionView): string {
+  switch (action.kind) {
+    case 'shell':
+      return `${action.shell} -c ${JSON.stringify(action.script)}`;
+    case 'argv':
+      return action.argv.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : JSON.stringify(arg))).join(' ');
+    case 'module':
+      return `module ${action.path} (export ${action.exportName})`;
+    case 'function':
+      return 'a function (library API)';
+  }
+}
+
+/** The per-task options in one line, tasks-file keys and syntax; defaults are left out. */
+export function describeOptions(definition: DefinitionView): string {
+  const parts: string[] = [];
+  if (definition.timeoutMs !== null) parts.push(`timeout ${formatDuration(definition.timeoutMs)}`);
+  parts.push(`kill-after ${formatDuration(definition.killAfterMs)}`, `overlap ${definition.overlap}`);
+  const { retry } = definition;
+  if (retry.attempts > 0) {
+    parts.push(`retry ${retry.attempts} (delay ${formatDuration(retry.delayMs)}, backoff ${retry.backoff}, max-delay ${formatDuration(retry.maxDelayMs)})`);
+  }
+  if (definition.jitterMs > 0) parts.push(`jitter ${formatDuration(definition.jitterMs)}`);
+  parts.push(`catch-up ${definition.catchUp}`);
+  if (definition.deadlineMs !== null) parts.push(`deadline ${formatDuration(definition.deadlineMs)}`);
+  if (definition.maxRuns !== null) parts.push(`max-runs ${definition.maxRuns}`);
+  if (definition.until !== null) parts.push(`until ${definition.until}`);
+  if (definition.after.length > 0) parts.push(`after ${definition.after.join(', ')}`);
+  if (definition.onSuccess.length > 0) parts.push(`on-success ${definition.onSuccess.join(', ')}`);
+  if (definition.onFailure.length > 0) parts.push(`on-failure ${definition.onFailure.join(', ')}`);
+  parts.push(`history keep ${definition.history.keep}, output-limit ${definition.history.outputLimitBytes} bytes`);
+  return parts.join('; ');
+}

@@ -1,0 +1,54 @@
+/** `taskkit list`: one aligned row per task: NAME, SCHEDULE, STATE, NEXT, LAST. */
+import type { TaskStateName } from '../../engine/task-state.js';
+import type { RunView, TaskView } from '../../control/views.js';
+import type { Painter } from '../io.js';
+import { renderTable } from './table.js';
+import { formatRelative, formatWhen, parseIso } from './time.js';
+
+/** The STATE column's colour: the only colour in the table, and only on a TTY (see loadPainter). */
+export function paintState(paint: Painter, state: TaskStateName, text: string): string {
+  switch (state) {
+    case 'scheduled':
+      return paint.green(text);
+    case 'running':
+      return paint.cyan(text);
+    case 'held':
+      return paint.yellow(text);
+    case 'on-demand':
+    case 'done':
+      return paint.dim(text);
+  }
+}
+
+/** "running" with a count when several runs go at once, or runs wait. */
+export function describeState(task: TaskView): string {
+  const extra = [task.running > 1 ? `${task.running} runs` : '', task.queued > 0 ? `${task.queued} queued` : ''].filter((part) => part !== '');
+  return extra.length === 0 ? task.state : `${task.state} (${extra.join(', ')})`;
+}
+
+/** "in 4m30s (07:00:00)", or "-" when the task has no next instant. */
+export function describeNext(task: TaskView, now: number): string {
+  return task.nextAt === null ? '-' : formatWhen(parseIso(task.nextAt), task.timezone, now);
+}
+
+/** "succeeded 2m ago", "exited with code 3 5s ago", "running" or "-". */
+export function describeLast(run: RunView | null, now: number): string {
+  if (run === null) return '-';
+  const when = run.endedAt ?? run.startedAt ?? run.createdAt;
+  return `${run.outcome}, ${formatRelative(parseIso(when), now)}`;
+}
+
+/** The whole table as lines (header first); an empty file says so instead. */
+export function renderTaskList(tasks: readonly TaskView[], now: number, paint: Painter): string[] {
+  if (tasks.length === 0) return ['no tasks (the tasks file has none)'];
+  return renderTable(tasks, [
+    { header: 'NAME', value: (task) => task.name, paint: (text) => paint.bold(text) },
+    { header: 'SCHEDULE', value: (task) => (task.rescheduled ? `${task.schedule} *` : task.schedule) },
+    { header: 'STATE', value: describeState, paint: (text, task) => paintState(paint, task.state, text) },
+    { header: 'NEXT', value: (task) => describeNext(task, now) },
+    { header: 'LAST', value: (task) => describeLast(task.lastRun, now) },
+  ]);
+}
+
+/** Printed under the table when a schedule carries the `*` of a run-time reschedule. */
+export const RESCHEDULED_FOOTNOTE = '* rescheduled at run time (taskkit reschedule NAME --reset restores the file\'s)';

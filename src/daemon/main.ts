@@ -1,0 +1,189 @@
+/**
+ * The daemon: glue only (DESIGN.md "Layers"): tasks file + engine + runner + control server,
+ * the pid file, signals and reload. The same code runs `start --foreground` (logging to the
+ * terminal) and the detached child of `start` (its stdio is the log file; it reports start-up
+ * to the waiting parent through detach.ts).
+ */
+import type { TasksFile } from '../config/types.js';
+import { createHandlers, type DaemonControl, type DaemonInfo } from '../control/handlers.js';
+import type { ReloadSummaryView } from '../control/protocol.js';
+import { listenControl, type ControlServer } from '../control/server.js';
+import { resolveSocketPath } from '../control/socket-path.js';
+import { createSystemClock } from '../engine/clock.js';
+import { Scheduler } from '../engine/scheduler.js';
+import { TaskkitError } from '../errors.js';
+import { createRunner } from '../runner/runner.js';
+import { formatDuration } from '../schedule/duration.js';
+import { describeConfigFailure } from './config-failure.js';
+import { reportStartup } from './detach.js';
+import { loadTasksFileIsolated } from './load-isolated.js';
+import { acquirePidFile, type PidFileLock } from './lock.js';
+import { createLogger, type Logger } from './log.js';
+import { prepareStateDir, statePaths } from './paths.js';
+import { applyTasks, describeReload } from './reload.js';
+import { logEngineEvents } from './run-log.js';
+import { installSignalHandlers } from './signals.js';
+
+export interface DaemonOptions {
+  /** Absolute path of the tasks file. */
+  readonly configPath: string;
+  /** `--socket`, already absolute (the detached child runs in /). */
+  readonly socketFlag: string | undefined;
+  /** The process environment; the start-up report removes its private variable from it. */
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+  /** Where the log goes: the terminal in the foreground, the log file when detached. */
+  readonly logStream: NodeJS.WritableStream;
+  /** The process whose signals stop and reload the daemon. */
+  readonly process: NodeJS.Process;
+}
+
+interface RunningDaemon {
+  readonly socket: string;
+  /** Resolves with the exit code once the daemon has stopped and cleaned up. */
+  readonly stopped: Promise<number>;
+}
+
+/** Start, report readiness (or the failure) to a waiting `taskkit start`, run until stopped. */
+export async function runDaemon(options: DaemonOptions): Promise<number> {
+  const log = createLogger(options.logStream);
+  let daemon: RunningDaemon;
+  try {
+    daemon = await startDaemon(options, log);
+  } catch (error) {
+    const code = error instanceof TaskkitError ? error.code : 'INTERNAL';
+    reportStartup(options.env, { ok: false, code, message: describeStartupFailure(error) });
+    throw error;
+  }
+  reportStartup(options.env, { ok: true, pid: options.process.pid, socket: daemon.socket });
+  return await daemon.stopped;
+}
+
+/** The message a detached start prints: every issue of a bad tasks file, else the error's own. */
+function describeStartupFailure(error: unknown): string {
+  if (error instanceof TaskkitError && error.code === 'CONFIG_INVALID') return `${describeConfigFailure(error)}\n${error.message}`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function startDaemon(options: DaemonOptions, log: Logger): Promise<RunningDaemon> {
+  const { process: proc, env } = options;
+  let current = await loadTasksFileIsolated(options.configPath, { env });
+  const paths = statePaths(current.settings.stateDir);
+  prepareStateDir(paths.stateDir);
+  const socket = resolveSocketPath({
+    flag: options.socketFlag,
+    env,
+    settingsSocket: current.settings.socket,
+    stateDir: paths.stateDir,
+    cwd: options.cwd,
+  });
+  const clock = createSystemClock();
+  const scheduler = new Scheduler({ clock, runner: createRunner(), maxConcurrent: current.settings.maxConcurrent, log });
+  logEngineEvents(scheduler, log);
+  const startedAt = clock.now();
+
+  let resolveStopped: (code: number) => void = () => {};
+  const stopped = new Promise<number>((resolve) => (resolveStopped = resolve));
+  let server: ControlServer | null = null;
+  let lock: PidFileLock | null = null;
+  let stopping: Promise<void> | null = null;
+  let reloading: Promise<unknown> = Promise.resolve();
+
+  // A stop signal during start-up waits until the server and pid file exist, so it cleans them up.
+  let ready = false;
+  let stopAfterStart: string | null = null;
+  const stop = (why: string, again = false): void => {
+    if (!ready) {
+      stopAfterStart = why;
+      return;
+    }
+    if (stopping !== null) {
+      if (again) {
+        log('warn', `${why} again: killing running runs now`);
+        void scheduler.stop({ graceMs: 0 });
+      }
+      return;
+    }
+    const grace = current.settings.shutdownGraceMs;
+    log('info', `${why}: stopping; running runs get ${formatDuration(grace)} to finish (send SIGTERM again to kill them now)`);
+    // The socket stays open during the grace, so `status` and waiting `run-now --wait` clients
+    // see the runs end; then it closes (removing the socket file) and the pid file goes last.
+    stopping = scheduler
+      .stop({ graceMs: grace })
+      .then(() => server?.close())
+      .then(() => {
+        uninstallSignals();
+        lock?.release();
+        log('info', 'stopped');
+        resolveStopped(0);
+      });
+  };
+
+  const reload = (): Promise<ReloadSummaryView> => {
+    const next = reloading.then(async () => {
+      if (stopping !== null) throw new TaskkitError('STOPPED', 'the daemon is stopping; reload refused');
+      const file = await loadTasksFileIsolated(current.path, { env });
+      if (stopping !== null) throw new TaskkitError('STOPPED', 'the daemon is stopping; reload refused');
+      warnAboutFixedSettings(current, file, log);
+      const summary = applyTasks(scheduler, file.tasks);
+      current = file;
+      log('info', `reloaded ${file.path}: ${describeReload(summary)}`);
+      return summary;
+    });
+    reloading = next.catch(() => {});
+    return next;
+  };
+
+  const uninstallSignals = installSignalHandlers(proc, {
+    stop: (signal, again) => stop(signal, again),
+    reload: () => {
+      log('info', 'SIGHUP: reloading the tasks file');
+      reload().catch((error: unknown) => log('error', `reload refused, the old tasks go on:\n${describeConfigFailure(error)}`));
+    },
+  });
+
+  const control: DaemonControl = {
+    info: (): DaemonInfo => ({
+      pid: proc.pid,
+      startedAt,
+      configPath: current.path,
+      socket,
+      stateDir: paths.stateDir,
+      defaultTimezone: current.settings.timezone,
+    }),
+    reload: async () => {
+      try {
+        return await reload();
+      } catch (error) {
+        log('error', `reload (taskkit reload) refused, the old tasks go on:\n${describeConfigFailure(error)}`);
+        throw error;
+      }
+    },
+    stop: () => stop('taskkit stop'),
+  };
+
+  try {
+    server = await listenControl({ socket, dispatcher: createHandlers({ scheduler, daemon: control, now: () => clock.now() }), log });
+    lock = acquirePidFile(paths.pidFile, proc.pid);
+  } catch (error) {
+    uninstallSignals();
+    await server?.close();
+    throw error;
+  }
+  for (const task of current.tasks) scheduler.add(task);
+  log('info', `taskkit ${proc.pid}: running ${current.tasks.length} task(s) from ${current.path}; control socket ${socket}`);
+  ready = true;
+  if (stopAfterStart === null) scheduler.start();
+  else stop(stopAfterStart);
+  return { socket, stopped };
+}
+
+/** Settings the running daemon cannot change under itself: say so instead of ignoring them silently. */
+function warnAboutFixedSettings(before: TasksFile, after: TasksFile, log: Logger): void {
+  const changed = [
+    before.settings.socket !== after.settings.socket ? 'socket' : '',
+    before.settings.stateDir !== after.settings.stateDir ? 'state-dir' : '',
+    before.settings.maxConcurrent !== after.settings.maxConcurrent ? 'max-concurrent' : '',
+  ].filter((name) => name !== '');
+  if (changed.length > 0) log('warn', `settings ${changed.join(', ')} changed: they take effect at the next start (taskkit stop; taskkit start)`);
+}

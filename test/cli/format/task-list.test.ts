@@ -1,0 +1,97 @@
+/** The `list` table's cells: state with counts, last result, and colour on the STATE column only. */
+import { describe, expect, test } from 'vitest';
+import { describeLast, describeState, paintState, renderTaskList } from '../../../src/cli/format/task-list.js';
+import type { RunView, TaskView } from '../../../src/control/views.js';
+import type { Painter } from '../../../src/cli/io.js';
+
+const NOW = Date.parse('2026-03-01T12:00:00Z');
+
+const task = (overrides: Partial<TaskView>): TaskView => ({
+  name: 't',
+  description: '',
+  state: 'scheduled',
+  schedule: 'every 5m',
+  timezone: 'UTC',
+  rescheduled: false,
+  nextAt: '2026-03-01T12:05:00.000Z',
+  held: false,
+  holdNote: null,
+  heldAt: null,
+  running: 0,
+  queued: 0,
+  lastRun: null,
+  ...overrides,
+});
+
+const run = (overrides: Partial<RunView>): RunView => ({
+  id: 1,
+  task: 't',
+  trigger: 'schedule',
+  status: 'succeeded',
+  scheduledAt: null,
+  createdAt: '2026-03-01T11:00:00.000Z',
+  startedAt: '2026-03-01T11:00:00.000Z',
+  endedAt: '2026-03-01T11:58:00.000Z',
+  durationMs: 3_480_000,
+  exitCode: 0,
+  signal: null,
+  attempt: 1,
+  pid: 10,
+  outputBytes: 0,
+  outputTruncated: false,
+  error: null,
+  outcome: 'succeeded',
+  ...overrides,
+});
+
+/** Marks what it styles, so a test sees exactly which text got which colour. */
+const TAGS: Painter = {
+  bold: (text) => `<b>${text}</b>`,
+  dim: (text) => `<dim>${text}</dim>`,
+  green: (text) => `<green>${text}</green>`,
+  red: (text) => `<red>${text}</red>`,
+  yellow: (text) => `<yellow>${text}</yellow>`,
+  cyan: (text) => `<cyan>${text}</cyan>`,
+};
+
+describe('cells', () => {
+  test.each([
+    [{ state: 'running' as const, running: 1 }, 'running'],
+    [{ state: 'running' as const, running: 3 }, 'running (3 runs)'],
+    [{ state: 'running' as const, running: 1, queued: 2 }, 'running (2 queued)'],
+    [{ state: 'held' as const, queued: 1 }, 'held (1 queued)'],
+  ])('describeState(%j) = %s', (overrides, expected) => {
+    expect(describeState(task(overrides))).toBe(expected);
+  });
+
+  test('describeLast: outcome and when it ended; a queued run by when it was created; none', () => {
+    expect(describeLast(run({}), NOW)).toBe('succeeded, 2m ago');
+    expect(describeLast(run({ status: 'skipped', outcome: 'skipped: held', startedAt: null, endedAt: null, createdAt: '2026-03-01T11:59:30.000Z' }), NOW)).toBe('skipped: held, 30s ago');
+    expect(describeLast(null, NOW)).toBe('-');
+  });
+
+  test.each([
+    ['scheduled', '<green>x</green>'],
+    ['running', '<cyan>x</cyan>'],
+    ['held', '<yellow>x</yellow>'],
+    ['on-demand', '<dim>x</dim>'],
+    ['done', '<dim>x</dim>'],
+  ] as const)('paintState(%s)', (state, expected) => {
+    expect(paintState(TAGS, state, 'x')).toBe(expected);
+  });
+});
+
+describe('renderTaskList', () => {
+  test('colour is applied after padding, to NAME (bold) and STATE only', () => {
+    const lines = renderTaskList([task({ name: 'a' }), task({ name: 'longer', state: 'held', held: true, nextAt: null })], NOW, TAGS);
+    expect(lines).toEqual([
+      'NAME    SCHEDULE  STATE      NEXT              LAST',
+      '<b>a     </b>  every 5m  <green>scheduled</green>  in 5m (12:05:00)  -',
+      '<b>longer</b>  every 5m  <yellow>held     </yellow>  -                 -',
+    ]);
+  });
+
+  test('no tasks: one line that says so', () => {
+    expect(renderTaskList([], NOW, TAGS)).toEqual(['no tasks (the tasks file has none)']);
+  });
+});

@@ -1,0 +1,17 @@
+/** Colour is decided once: only on a TTY, never with NO_COLOR; chalk is loaded only then. */
+import { expect, test } from 'vitest';
+import { PLAIN_PAINTER, loadPainter, shouldUseColor } from '../../src/cli/io.js';
+import { createMemoryIo } from '../support/memory-io.js';
+
+test.each([
+  [true, {}, true],
+  [false, {}, false],
+  [true, { NO_COLOR: '1' }, false],
+  [true, { NO_COLOR: '' }, true],
+])('isTTY %s with %j -> colour %s', async (isTTY, env, colour) => {
+  const io = createMemoryIo({ isTTY, env });
+  expect(shouldUseColor(io)).toBe(colour);
+  const paint = await loadPainter(io);
+  expect(paint === PLAIN_PAINTER).toBe(!colour);
+  expect(paint.green('ok')).toBe(colour ? '\u001b[32mok\u001b[39m' : 'ok');
+});

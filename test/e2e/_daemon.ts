@@ -1,0 +1,86 @@
+/**
+ * Shared by the e2e daemon tests: a temp dir with a tasks file, `taskkit` run as a subprocess in
+ * it, and cleanup that kills by pid every daemon (read from its pid file or its `start` output)
+ * and every process group a test task recorded, so that no test leaves anything running.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cliEnv, killAll, runTaskkit, type CliResult } from '../support/cli-process.js';
+import { isAlive, waitUntil } from '../support/process-state.js';
+
+export interface DaemonDir {
+  readonly dir: string;
+  readonly stateDir: string;
+  readonly socket: string;
+  readonly pidFile: string;
+  /** Write tasks.yaml (lines joined with newlines). */
+  writeTasks(lines: readonly string[]): string;
+  /** Run `taskkit ARGS` in the dir, with the clean test environment. */
+  taskkit(args: readonly string[], options?: { env?: Record<string, string>; timeoutMs?: number }): Promise<CliResult>;
+  /** The pid in the state dir's pid file, or null. */
+  readPid(): number | null;
+  /** Record a pid to kill in cleanup (a daemon, or a task's process group leader). */
+  track(pid: number): void;
+}
+
+const pids = new Set<number>();
+const dirs: string[] = [];
+
+/** A fresh dir; socket paths stay short (the limit is 107 bytes). */
+export function makeDaemonDir(): DaemonDir {
+  const dir = mkdtempSync(join(tmpdir(), 'tk-e2e-'));
+  dirs.push(dir);
+  const stateDir = join(dir, 'state');
+  const pidFile = join(stateDir, 'taskkit.pid');
+  const readPid = (): number | null => (existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) : null);
+  return {
+    dir,
+    stateDir,
+    socket: join(stateDir, 'taskkit.sock'),
+    pidFile,
+    writeTasks(lines) {
+      const path = join(dir, 'tasks.yaml');
+      writeFileSync(path, `${lines.join('\n')}\n`);
+      return path;
+    },
+    async taskkit(args, options = {}) {
+      const result = await runTaskkit(args, { cwd: dir, env: cliEnv(options.env ?? {}), timeoutMs: options.timeoutMs ?? 20_000 });
+      const started = /taskkit started \(pid (\d+),/.exec(result.stdout);
+      if (started?.[1] !== undefined) pids.add(Number(started[1]));
+      const pid = readPid();
+      if (pid !== null && Number.isInteger(pid)) pids.add(pid);
+      return result;
+    },
+    readPid,
+    track: (pid) => pids.add(pid),
+  };
+}
+
+/** afterEach: SIGKILL every recorded daemon and task process group still alive, then remove the dirs. */
+export async function cleanUpDaemons(): Promise<void> {
+  killAll();
+  for (const pid of pids) {
+    for (const target of [pid, -pid]) {
+      try {
+        process.kill(target, 'SIGKILL');
+      } catch {
+        // gone already (or not a group leader)
+      }
+    }
+  }
+  for (const pid of pids) await waitUntil(() => !isAlive(pid), 5_000, `pid ${pid} to be gone`);
+  pids.clear();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** Lines of a file that may not exist yet (0 when missing). */
+export function countLines(path: string): number {
+  if (!existsSync(path)) return 0;
+  return readFileSync(path, 'utf8').split('\n').filter((line) => line !== '').length;
+}
+
+/** A pause in real time: only for "nothing happens during this second" checks, never to wait for something. */
+export function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
