@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { runScenario } from './lib.js';
+import { DAEMON_NODE_FLAGS } from '../dist/daemon/detach.js';
 
 const quick = process.argv.includes('--quick');
 const seconds = quick ? 5 : 15;
@@ -20,7 +21,8 @@ results.lateness = {};
 console.log('                        p50      p99      max     samples  CPU%    RSS MB');
 const row = (name, r) => console.log(`  ${name.padEnd(20)}${fmt(r.lateness.p50).padStart(5)}  ${fmt(r.lateness.p99).padStart(7)}  ${fmt(r.lateness.max).padStart(7)}  ${String(r.lateness.n).padStart(8)}  ${fmt(r.cpuPercent, 2).padStart(5)}  ${fmt(r.rssMb).padStart(7)}`);
 for (const [label, stagger] of [['staggered', 1], ['burst', 0]]) {
-  const daemon = await runScenario('daemon-lateness', [10_000, 10, seconds, stagger]);
+  // taskkit's scenarios run with the node flags the detached daemon runs with.
+  const daemon = await runScenario('daemon-lateness', [10_000, 10, seconds, stagger], [...DAEMON_NODE_FLAGS]);
   const bare = await runScenario('bare-timer', [10, seconds, stagger]);
   results.lateness[label] = { taskkit: daemon, bare };
   row(`taskkit ${label}`, daemon);
@@ -31,7 +33,7 @@ for (const [label, stagger] of [['staggered', 1], ['burst', 0]]) {
 
 const settle = quick ? 16 : 20;
 console.log(`\n2. Idle cost, ${seconds}s with nothing due, after ${settle}s for start-up garbage to be collected`);
-const idle = await runScenario('idle', [10_000, seconds, settle], ['--expose-gc']);
+const idle = await runScenario('idle', [10_000, seconds, settle], ['--expose-gc', ...DAEMON_NODE_FLAGS]);
 const idleBare = await runScenario('idle', [0, seconds, settle], ['--expose-gc']);
 results.idle = { taskkit: idle, bare: idleBare };
 console.log('                   CPU% of a core   RSS MB   heap MB');
