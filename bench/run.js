@@ -51,6 +51,14 @@ for (const [name, ms] of Object.entries(cli.medians)) console.log(`  ${name.padE
 const slowest = Math.max(cli.medians['taskkit list'], cli.medians['taskkit run-now quick']);
 console.log(`  target: list and run-now within 1.5x of node -e 0 -> ${slowest <= 1.5 * bareStart ? 'met' : 'MISSED'}`);
 
+console.log(`\n4. Module tasks: an empty module task (a fresh worker per run) next to an empty in-process function task`);
+const modules = await runScenario('module-throughput', [quick ? 2 : 5, 4, 30]);
+results.modules = modules;
+console.log('                   runs/s, 1 at a time   runs/s, 4 in flight   start-up median (p90), ms');
+for (const [name, r] of [['module (worker)', modules.module], ['function', modules.function]]) {
+  console.log(`  ${name.padEnd(16)} ${fmt(r.sequential.runsPerSec).padStart(20)}  ${fmt(r.parallel.runsPerSec).padStart(20)}   ${fmt(r.startupMs.median, 2)} (${fmt(r.startupMs.p90, 2)})`);
+}
+
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 const out = new URL(`./results/${results.date.slice(0, 19).replace(/:/g, '-')}.json`, import.meta.url);
 writeFileSync(out, JSON.stringify(results, null, 2));
