@@ -59,6 +59,20 @@ for (const [name, r] of [['module (worker)', modules.module], ['function', modul
   console.log(`  ${name.padEnd(16)} ${fmt(r.sequential.runsPerSec).padStart(20)}  ${fmt(r.parallel.runsPerSec).padStart(20)}   ${fmt(r.startupMs.median, 2)} (${fmt(r.startupMs.p90, 2)})`);
 }
 
+const [phaseSeconds, rounds, inFlight] = quick ? [2, 2, 4] : [3, 4, 4];
+console.log(`\n5. Recording overhead: runs per second of \`true\`, ${inFlight} in flight, history recorded in SQLite (on) against the same spawns unrecorded (off), alternating ${rounds} x ${phaseSeconds}s each`);
+const store = await runScenario('store-overhead', [phaseSeconds, rounds, inFlight]);
+results.storeOverhead = store;
+console.log('                     runs/s   CPU ms/run     runs');
+for (const [label, side] of [['recording off', store.off], ['recording on', store.on]]) {
+  console.log(`  ${label.padEnd(15)}  ${fmt(side.runsPerSec).padStart(8)}  ${fmt(side.cpuMsPerRun, 2).padStart(11)}  ${String(side.runs).padStart(7)}`);
+}
+console.log(
+  `  store: ${store.store.flushes} transactions of ${fmt(store.store.meanBatch)} writes, ${fmt(store.store.meanFlushMs, 3)} ms mean / ${fmt(store.store.maxFlushMs, 2)} ms max each; ` +
+    `${fmt(store.store.enqueueUsPerRun)} us per run on the engine's stack; ${store.rows} rows, ${fmt(store.dbBytes / 1024, 0)} KiB`,
+);
+console.log(`  ratio on/off: ${fmt(store.ratio, 3)}x -> recording costs ${fmt(store.overheadPercent)}%; target < 10% -> ${store.overheadPercent < 10 ? 'met' : 'MISSED'}`);
+
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 const out = new URL(`./results/${results.date.slice(0, 19).replace(/:/g, '-')}.json`, import.meta.url);
 writeFileSync(out, JSON.stringify(results, null, 2));

@@ -14,6 +14,7 @@ import { registerTaskCommands } from './commands/tasks.js';
 import { registerRunCommands } from './commands/runs.js';
 import { registerDaemonCommands } from './commands/daemon.js';
 import { registerControlCommands } from './commands/control.js';
+import { registerHistoryCommands } from './commands/history.js';
 import type { CommandContext } from './context.js';
 
 export { createProcessIo } from './io.js';
@@ -38,6 +39,7 @@ export function createProgram(context: CommandContext): Command {
   registerTaskCommands(program, context);
   registerRunCommands(program, context);
   registerControlCommands(program, context);
+  registerHistoryCommands(program, context);
   return program;
 }
 

@@ -12,12 +12,16 @@ import type { Scheduler } from '../engine/scheduler.js';
 import type { TaskStatus } from '../engine/task-state.js';
 import { compileSchedule, upcoming } from '../schedule/next.js';
 import type { Instant, ScheduleSpec } from '../schedule/types.js';
+import type { RunStats, RunSummary } from '../store/store.js';
 import { TaskkitError } from '../errors.js';
 import type { RequestContext, RequestDispatcher } from './connection.js';
+import { LiveOutput } from './live-output.js';
+import { answerLogs } from './logs.js';
 import {
   badRequest,
   readObjectOrNull,
   readOptionalBoolean,
+  readOptionalPositiveInteger,
   readOptionalString,
   readParams,
   readString,
@@ -36,7 +40,8 @@ import {
   type StatusResult,
 } from './protocol.js';
 import { triggerAndFollow } from './run-wait.js';
-import { formatIso, toDefinitionView, toRunView, toTaskView } from './views.js';
+import { describeStatus } from './status.js';
+import { toDefinitionView, toRunStatsView, toRunView, toTaskView } from './views.js';
 
 /** What the daemon tells about itself. */
 export interface DaemonInfo {
@@ -56,8 +61,20 @@ export interface DaemonControl {
   reload(): Promise<ReloadSummaryView>;
   /** Begin a graceful stop (like SIGTERM). Called after the `stop` reply has been queued. */
   stop(): void;
-  /** Finished runs of a task, newest first, at most `limit` (a store); default: the last run only. */
-  recentRuns?(task: string, limit: number): readonly RunRecord[];
+  /*
+   * The history database, when the daemon keeps one (issue 4); each is optional so that a daemon
+   * without a store (tests, the library) answers from the engine alone.
+   */
+  /** Runs of a task, newest first, at most `limit` (a store); default: the last run only. */
+  recentRuns?(task: string, limit: number): readonly RunSummary[];
+  /** The task's newest ended run: `list` shows it where the engine has none yet (after a restart). */
+  storedLastRun?(task: string): RunSummary | null;
+  /** How the task's kept runs ended, for `show`. */
+  runStats?(task: string): RunStats;
+  /** A run by id, with its output (`logs`). */
+  findRun?(id: number): RunRecord | null;
+  /** The task's newest stored run, with its output (`logs`). */
+  latestRun?(task: string): RunRecord | null;
 }
 
 export interface HandlerOptions {
@@ -78,6 +95,7 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
   const { scheduler, daemon } = options;
   const now = options.now ?? Date.now;
   const zone = (): string => daemon.info().defaultTimezone;
+  const live = new LiveOutput(scheduler);
 
   const requireTask = (name: string): TaskStatus => {
     if (scheduler.has(name)) return scheduler.get(name);
@@ -97,17 +115,21 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
     list: (params): ResultOf<'list'> => {
       readParams('list', params, []);
       const tz = zone();
-      return scheduler.list().map((task) => toTaskView(task, tz));
+      return scheduler.list().map((task) => toTaskView(task, tz, task.lastRun === null ? (daemon.storedLastRun?.(task.name) ?? null) : null));
     },
     show: (params): ResultOf<'show'> => {
       const name = readString('show', readParams('show', params, ['name']), 'name');
       const task = requireTask(name);
       const recent = daemon.recentRuns?.(name, RECENT_RUNS) ?? (task.lastRun === null ? [] : [task.lastRun]);
+      const stats = daemon.runStats?.(name);
+      // recentRuns is newest first: its first ended run is the task's last one.
+      const lastEnded = recent.find((run) => run.status !== 'running' && run.status !== 'queued') ?? null;
       return {
-        task: toTaskView(task, zone()),
+        task: toTaskView(task, zone(), lastEnded),
         definition: toDefinitionView(task.spec),
         upcoming: listUpcoming(task, now()).map((at) => new Date(at).toISOString()),
         recentRuns: recent.map((run) => toRunView(run)),
+        ...(stats === undefined ? {} : { stats: toRunStatsView(stats) }),
       };
     },
     'run-now': async (params, context): Promise<ResultOf<'run-now'>> => {
@@ -156,6 +178,15 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
         }
         throw error;
       }
+    },
+    logs: (params, context): Promise<ResultOf<'logs'>> => {
+      const checked = readParams('logs', params, ['name', 'runId', 'follow']);
+      const name = readString('logs', checked, 'name');
+      const runId = readOptionalPositiveInteger('logs', checked, 'runId');
+      const follow = readOptionalBoolean('logs', checked, 'follow') ?? false;
+      // A task gone from the file keeps its history: its runs can still be read.
+      if (!scheduler.has(name) && (daemon.latestRun?.(name) ?? null) === null) requireTask(name);
+      return answerLogs({ name, ...(runId === undefined ? {} : { runId }), follow }, { scheduler, live, history: daemon }, context);
     },
     stop: (params): ResultOf<'stop'> => {
       readParams('stop', params, []);
@@ -210,26 +241,3 @@ function isConfigError(error: unknown): error is ConfigError {
   return error instanceof TaskkitError && error.code === 'CONFIG_INVALID' && Array.isArray((error as Partial<ConfigError>).issues);
 }
 
-function describeStatus(info: DaemonInfo, tasks: readonly TaskStatus[], now: Instant): StatusResult {
-  const counts = { total: tasks.length, scheduled: 0, running: 0, held: 0, onDemand: 0, done: 0 };
-  let runsInProgress = 0;
-  let next: TaskStatus | null = null;
-  for (const task of tasks) {
-    if (task.state === 'on-demand') counts.onDemand++;
-    else counts[task.state]++;
-    runsInProgress += task.running.length;
-    // A held task's instants pass without running: it is not what runs next.
-    if (task.nextAt !== null && !task.held && (next === null || next.nextAt === null || task.nextAt < next.nextAt)) next = task;
-  }
-  return {
-    pid: info.pid,
-    startedAt: new Date(info.startedAt).toISOString(),
-    uptimeMs: Math.max(0, now - info.startedAt),
-    configPath: info.configPath,
-    socket: info.socket,
-    stateDir: info.stateDir,
-    tasks: counts,
-    runsInProgress,
-    nextAt: next === null ? null : { task: next.name, at: formatIso(next.nextAt) as string },
-  };
-}

@@ -43,6 +43,14 @@ export function readOptionalBoolean(method: string, params: Params, key: string)
   return value;
 }
 
+/** A whole number >= 1 (a run id), or undefined when absent. */
+export function readOptionalPositiveInteger(method: string, params: Params, key: string): number | undefined {
+  const value = params[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) throw badType(method, key, 'a whole number >= 1', value);
+  return value;
+}
+
 /** A non-empty list of non-empty strings. */
 export function readStringList(method: string, params: Params, key: string): string[] {
   const value = params[key];

@@ -5,7 +5,7 @@
  */
 import type { ConfigIssue } from '../config/issues.js';
 import { TaskkitError, type ErrorCode } from '../errors.js';
-import type { RunView, TaskView, DefinitionView } from './views.js';
+import type { DefinitionView, RunStatsView, RunView, TaskView } from './views.js';
 
 /** Bumped on any incompatible change; client and daemon must agree exactly. */
 export const PROTOCOL_VERSION = 1;
@@ -100,8 +100,26 @@ export interface ShowResult {
   readonly definition: DefinitionView;
   /** The next 5 instants of the schedule in force (ISO), fewer when it ends. */
   readonly upcoming: readonly string[];
-  /** Newest first. */
+  /** Newest first: from the history database (up to 10), else the engine's last run. */
   readonly recentRuns: readonly RunView[];
+  /** How the kept runs ended; absent when the daemon keeps no history (added in issue 4). */
+  readonly stats?: RunStatsView;
+}
+
+/** `logs`: a run of the task, by id or (default) its newest; `follow` streams a running run's output. */
+export interface LogsParams {
+  readonly name: string;
+  readonly runId?: number;
+  readonly follow?: boolean;
+}
+
+/**
+ * Events of `logs` with `follow: true`: `output` chunks, the first one holding what the run
+ * printed before the client asked (its last LIVE_OUTPUT_BYTES) or, for a run already over, its
+ * whole stored output.
+ */
+export interface LogsEvents {
+  readonly output: { readonly chunk: string };
 }
 
 /** `reschedule` params.schedule: the tasks-file keys, same syntax; null = back to the file's. */
@@ -151,6 +169,8 @@ export interface ControlMethods {
   reload: { params: NoParams; result: { summary: ReloadSummaryView }; events: NoEvents };
   /** The daemon replies, then stops gracefully (like SIGTERM) and exits. */
   stop: { params: NoParams; result: { stopping: true }; events: NoEvents };
+  /** The run with `output` (so far, for a running run without follow); with follow, once it has ended. */
+  logs: { params: LogsParams; result: { run: RunView }; events: LogsEvents };
 }
 
 export type MethodName = keyof ControlMethods;
@@ -175,6 +195,7 @@ const METHODS: Record<MethodName, true> = {
   reschedule: true,
   reload: true,
   stop: true,
+  logs: true,
 };
 
 /** Every method, in protocol order. */

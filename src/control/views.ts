@@ -11,6 +11,7 @@ import { describeOutcome } from '../runner/outcome.js';
 import type { Trigger } from '../runner/types.js';
 import { describeSchedule, formatTimeOfDay } from '../schedule/describe.js';
 import type { Instant, ScheduleSpec } from '../schedule/types.js';
+import type { RunStats } from '../store/store.js';
 
 export interface RunView {
   readonly id: number;
@@ -98,13 +99,25 @@ export interface DefinitionView {
   readonly source: SourcePosition | null;
 }
 
+/** `show`: how the task's kept runs ended (the store's runStats); skipped, cancelled and running runs are not counted. */
+export interface RunStatsView {
+  readonly succeeded: number;
+  /** `failed`, `timed-out` and `interrupted` runs. */
+  readonly failed: number;
+  /** succeeded / (succeeded + failed), 0 to 1; null when there is neither. */
+  readonly successRate: number | null;
+}
+
+/** A run as the engine or the store has it; a store's listing leaves the output out. */
+export type RunFacts = Omit<RunRecord, 'output'> & { readonly output?: string };
+
 /** An instant as ISO-8601 UTC, or null. */
 export function formatIso(instant: Instant | null): string | null {
   return instant === null ? null : new Date(instant).toISOString();
 }
 
 /** A run as JSON; `withOutput` adds the captured output (final results only: it can be large). */
-export function toRunView(run: RunRecord, options: { withOutput?: boolean } = {}): RunView {
+export function toRunView(run: RunFacts, options: { withOutput?: boolean } = {}): RunView {
   const view: RunView = {
     id: run.id,
     task: run.task,
@@ -124,11 +137,20 @@ export function toRunView(run: RunRecord, options: { withOutput?: boolean } = {}
     error: run.error,
     outcome: describeOutcome(run),
   };
-  return options.withOutput === true ? { ...view, output: run.output } : view;
+  return options.withOutput === true ? { ...view, output: run.output ?? '' } : view;
 }
 
-/** A task as JSON; `defaultTimezone` (settings.timezone) decides whether the zone is named. */
-export function toTaskView(task: TaskStatus, defaultTimezone: string): TaskView {
+/** The store's counts as JSON (the task's name is already in the reply). */
+export function toRunStatsView(stats: RunStats): RunStatsView {
+  return { succeeded: stats.succeeded, failed: stats.failed, successRate: stats.successRate };
+}
+
+/**
+ * A task as JSON; `defaultTimezone` (settings.timezone) decides whether the zone is named.
+ * `storedLastRun` stands in when the engine has no last run yet (right after a restart).
+ */
+export function toTaskView(task: TaskStatus, defaultTimezone: string, storedLastRun: RunFacts | null = null): TaskView {
+  const lastRun = task.lastRun ?? storedLastRun;
   return {
     name: task.name,
     description: task.spec.description,
@@ -142,7 +164,7 @@ export function toTaskView(task: TaskStatus, defaultTimezone: string): TaskView 
     heldAt: formatIso(task.heldAt),
     running: task.running.length,
     queued: task.queued,
-    lastRun: task.lastRun === null ? null : toRunView(task.lastRun),
+    lastRun: lastRun === null ? null : toRunView(lastRun),
   };
 }
 

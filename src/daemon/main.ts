@@ -1,26 +1,29 @@
 /**
- * The daemon: glue only (DESIGN.md "Layers"): tasks file + engine + runner + control server,
- * the pid file, signals and reload. The same code runs `start --foreground` (logging to the
+ * The daemon: glue only (DESIGN.md "Layers"): tasks file + engine + runner + store + control
+ * server, the pid file, signals and reload. The same code runs `start --foreground` (logging to the
  * terminal) and the detached child of `start` (its stdio is the log file; it reports start-up
  * to the waiting parent through detach.ts).
  */
-import type { TasksFile } from '../config/types.js';
+import type { TaskSpec, TasksFile } from '../config/types.js';
 import { createHandlers, type DaemonControl, type DaemonInfo } from '../control/handlers.js';
 import type { ReloadSummaryView } from '../control/protocol.js';
 import { listenControl, type ControlServer } from '../control/server.js';
 import { resolveSocketPath } from '../control/socket-path.js';
 import { createSystemClock } from '../engine/clock.js';
-import { Scheduler } from '../engine/scheduler.js';
+import { Scheduler, type RestoredTaskState } from '../engine/scheduler.js';
 import { TaskkitError } from '../errors.js';
 import { createRunner } from '../runner/runner.js';
 import { formatDuration } from '../schedule/duration.js';
+import { attachStore } from '../store/attach.js';
+import type { Store } from '../store/store.js';
 import { describeConfigFailure } from './config-failure.js';
 import { reportStartup } from './detach.js';
+import { createHistoryControl, openDaemonStore, recoverInterruptedRuns } from './history.js';
 import { loadTasksFileIsolated } from './load-isolated.js';
 import { acquirePidFile, type PidFileLock } from './lock.js';
 import { createLogger, type Logger } from './log.js';
 import { prepareStateDir, statePaths } from './paths.js';
-import { applyTasks, describeReload } from './reload.js';
+import { applyTasks, describeDroppedReschedules, describeReload, listRescheduled } from './reload.js';
 import { logEngineEvents } from './run-log.js';
 import { installSignalHandlers } from './signals.js';
 
@@ -78,8 +81,14 @@ async function startDaemon(options: DaemonOptions, log: Logger): Promise<Running
     cwd: options.cwd,
   });
   const clock = createSystemClock();
-  const scheduler = new Scheduler({ clock, runner: createRunner(), maxConcurrent: current.settings.maxConcurrent, log });
+  // Before the socket: a damaged or unreadable database fails the start with its own message.
+  const store = openDaemonStore(paths.database, log, () => clock.now());
+  // Run ids continue the history's. The scheduler is inert until start(); it exists this early
+  // because the control server, which proves this daemon alone uses the state dir, needs it.
+  const scheduler = new Scheduler({ clock, runner: createRunner(), maxConcurrent: current.settings.maxConcurrent, log, firstRunId: store.nextRunId() });
   logEngineEvents(scheduler, log);
+  const restore = (spec: TaskSpec): RestoredTaskState => restoreTask(store, spec, log);
+  const history = createHistoryControl(store, scheduler);
   const startedAt = clock.now();
 
   let resolveStopped: (code: number) => void = () => {};
@@ -108,10 +117,12 @@ async function startDaemon(options: DaemonOptions, log: Logger): Promise<Running
     log('info', `${why}: stopping; running runs get ${formatDuration(grace)} to finish (send SIGTERM again to kill them now)`);
     // The socket stays open during the grace, so `status` and waiting `run-now --wait` clients
     // see the runs end; then it closes (removing the socket file) and the pid file goes last.
+    // The store closes after the last run's end is queued and the last client is gone.
     stopping = scheduler
       .stop({ graceMs: grace })
       .then(() => server?.close())
       .then(() => {
+        store.close();
         uninstallSignals();
         lock?.release();
         log('info', 'stopped');
@@ -125,9 +136,12 @@ async function startDaemon(options: DaemonOptions, log: Logger): Promise<Running
       const file = await loadTasksFileIsolated(current.path, { env });
       if (stopping !== null) throw new TaskkitError('STOPPED', 'the daemon is stopping; reload refused');
       warnAboutFixedSettings(current, file, log);
-      const summary = applyTasks(scheduler, file.tasks);
+      const rescheduled = listRescheduled(scheduler);
+      const summary = applyTasks(scheduler, file.tasks, restore);
       current = file;
       log('info', `reloaded ${file.path}: ${describeReload(summary)}`);
+      const dropped = describeDroppedReschedules(rescheduled, summary);
+      if (dropped !== null) log('warn', dropped);
       return summary;
     });
     reloading = next.catch(() => {});
@@ -160,22 +174,37 @@ async function startDaemon(options: DaemonOptions, log: Logger): Promise<Running
       }
     },
     stop: () => stop('taskkit stop'),
+    ...history,
   };
 
   try {
     server = await listenControl({ socket, dispatcher: createHandlers({ scheduler, daemon: control, now: () => clock.now() }), log });
     lock = acquirePidFile(paths.pidFile, proc.pid);
+    // Only now: with the socket and the pid file held, no other daemon's runs are `running` in it.
+    recoverInterruptedRuns(store, clock.now(), log);
+    history.preload();
   } catch (error) {
     uninstallSignals();
     await server?.close();
+    lock?.release();
+    store.close();
     throw error;
   }
-  for (const task of current.tasks) scheduler.add(task);
+  // Attached before the tasks are added, so that each one's first state is recorded.
+  attachStore(scheduler, store);
+  for (const task of current.tasks) scheduler.add(task, restore(task));
   log('info', `taskkit ${proc.pid}: running ${current.tasks.length} task(s) from ${current.path}; control socket ${socket}`);
   ready = true;
   if (stopAfterStart === null) scheduler.start();
   else stop(stopAfterStart);
   return { socket, stopped };
+}
+
+/** A task's saved state for scheduler.add; what the store dropped (a stale reschedule) goes to the log. */
+function restoreTask(store: Store, spec: TaskSpec, log: Logger): RestoredTaskState {
+  const { state, notice } = store.restoreTask(spec);
+  if (notice !== null) log('warn', notice);
+  return state;
 }
 
 /** Settings the running daemon cannot change under itself: say so instead of ignoring them silently. */

@@ -5,7 +5,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { TaskSpec } from '../config/types.js';
-import type { Scheduler } from '../engine/scheduler.js';
+import type { RestoredTaskState, Scheduler } from '../engine/scheduler.js';
 
 export interface ReloadSummary {
   readonly added: readonly string[];
@@ -21,8 +21,12 @@ export function isSameDefinition(a: TaskSpec, b: TaskSpec): boolean {
   return isDeepStrictEqual(restA, restB);
 }
 
-/** Diff `next` against what `scheduler` runs and apply it: add, replace, remove. */
-export function applyTasks(scheduler: Scheduler, next: readonly TaskSpec[]): ReloadSummary {
+/**
+ * Diff `next` against what `scheduler` runs and apply it: add, replace, remove. An added task
+ * gets `restore(spec)`: a task that comes back to the file finds its saved hold and instants, as
+ * it would at a restart.
+ */
+export function applyTasks(scheduler: Scheduler, next: readonly TaskSpec[], restore: (spec: TaskSpec) => RestoredTaskState = () => ({})): ReloadSummary {
   const summary = { added: [] as string[], changed: [] as string[], removed: [] as string[], unchanged: [] as string[] };
   const wanted = new Set(next.map((task) => task.name));
   for (const current of scheduler.list()) {
@@ -33,7 +37,7 @@ export function applyTasks(scheduler: Scheduler, next: readonly TaskSpec[]): Rel
   }
   for (const task of next) {
     if (!scheduler.has(task.name)) {
-      scheduler.add(task);
+      scheduler.add(task, restore(task));
       summary.added.push(task.name);
     } else if (isSameDefinition(scheduler.get(task.name).spec, task)) {
       summary.unchanged.push(task.name);
@@ -50,4 +54,16 @@ export function describeReload(summary: ReloadSummary): string {
   const part = (label: string, names: readonly string[]): string =>
     `${names.length} ${label}${names.length > 0 ? ` (${names.join(', ')})` : ''}`;
   return [part('added', summary.added), part('changed', summary.changed), part('removed', summary.removed)].join(', ');
+}
+
+/** Tasks running on a run-time reschedule now: a reload that changes one of them drops it. */
+export function listRescheduled(scheduler: Scheduler): Set<string> {
+  return new Set(scheduler.list().filter((task) => task.rescheduled).map((task) => task.name));
+}
+
+/** The log line for reschedules a reload dropped (DESIGN.md: "until reschedule --reset or a file change"), or null. */
+export function describeDroppedReschedules(rescheduledBefore: ReadonlySet<string>, summary: ReloadSummary): string | null {
+  const dropped = summary.changed.filter((name) => rescheduledBefore.has(name));
+  if (dropped.length === 0) return null;
+  return `${dropped.join(', ')}: the definition in the tasks file changed, so the run-time reschedule is dropped and the file's schedule applies`;
 }

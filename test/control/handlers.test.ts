@@ -2,6 +2,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { ConfigError } from '../../src/config/config-error.js';
 import type { ConfigIssue } from '../../src/config/issues.js';
 import { ControlError } from '../../src/control/protocol.js';
+import type { RunRecord } from '../../src/engine/run.js';
 import { closeAll, startControl, type ControlFixture } from '../support/control-fixture.js';
 import { every, makeTask } from '../support/engine-task.js';
 import { flush } from '../support/fake-runner.js';
@@ -415,7 +416,7 @@ describe('bad requests', () => {
     client.send({ id: 2, method: 'frobnicate' });
     expect(await client.next()).toEqual({
       id: 2,
-      error: { code: 'BAD_REQUEST', message: 'unknown method "frobnicate" (methods: status, list, show, run-now, hold, resume, cancel, reschedule, reload, stop)' },
+      error: { code: 'BAD_REQUEST', message: 'unknown method "frobnicate" (methods: status, list, show, run-now, hold, resume, cancel, reschedule, reload, stop, logs)' },
     });
     client.send({ id: 3, method: 'constructor' });
     expect(((await client.next())['error'] as { code: string }).code).toBe('BAD_REQUEST');
@@ -476,3 +477,76 @@ describe('many clients', () => {
 async function waitForConnections(fixture: ControlFixture, count: number): Promise<void> {
   await waitUntil(() => fixture.server.connectionCount === count, 2_000, `${count} connections`);
 }
+
+describe('with the daemon\'s history (issue 4)', () => {
+  const summary = (overrides: Partial<RunRecord>): RunRecord => ({
+    id: 40,
+    task: 'report',
+    trigger: 'schedule',
+    scheduledAt: Date.parse('2026-03-01T10:00:00Z'),
+    createdAt: Date.parse('2026-03-01T10:00:00Z'),
+    startedAt: Date.parse('2026-03-01T10:00:00Z'),
+    endedAt: Date.parse('2026-03-01T10:00:02Z'),
+    status: 'succeeded',
+    exitCode: 0,
+    signal: null,
+    attempt: 1,
+    pid: 77,
+    output: '',
+    outputTruncated: false,
+    outputBytes: 0,
+    error: null,
+    ...overrides,
+  });
+
+  test('list: a task the engine has no last run of yet (after a restart) shows the stored one; only such a task is looked up', async () => {
+    const fixture = await start();
+    const stored = new Map([
+      ['report', summary({ id: 40, task: 'report' })],
+      ['backup', summary({ id: 41, task: 'backup', status: 'interrupted', exitCode: null, error: 'taskkit stopped' })],
+    ]);
+    const asked: string[] = [];
+    fixture.daemon.storedLastRun = (task) => {
+      asked.push(task);
+      return stored.get(task) ?? null;
+    };
+    // backup ran since the start: the engine's own last run wins over the stored one.
+    const run = fixture.scheduler.runNow('backup');
+    fixture.runner.finish(run.id, { status: 'failed', exitCode: 9 });
+    await flush();
+    const client = await fixture.connect();
+    const tasks = await client.request('list', {});
+    expect(tasks.map((task) => [task.name, task.lastRun?.id ?? null, task.lastRun?.outcome ?? null, task.lastRun?.endedAt ?? null])).toEqual([
+      ['backup', 1, 'exited with code 9', '2026-03-01T12:00:00.000Z'],
+      ['report', 40, 'succeeded', '2026-03-01T10:00:02.000Z'],
+      ['rotate', null, null, null],
+    ]);
+    expect(asked).toEqual(['report', 'rotate']);
+  });
+
+  test('show: recent runs and the success rate from the history; its last ended run stands in for the engine\'s', async () => {
+    const fixture = await start();
+    fixture.daemon.recentRuns = () => [
+      summary({ id: 43, status: 'running', endedAt: null, exitCode: null }),
+      summary({ id: 42, status: 'failed', exitCode: 2 }),
+      summary({ id: 40 }),
+    ];
+    fixture.daemon.runStats = (task) => ({ task, succeeded: 3, failed: 1, successRate: 0.75 });
+    const client = await fixture.connect();
+    const shown = await client.request('show', { name: 'report' });
+    expect(shown.recentRuns.map((run) => [run.id, run.outcome])).toEqual([
+      [43, 'running'],
+      [42, 'exited with code 2'],
+      [40, 'succeeded'],
+    ]);
+    expect(shown.recentRuns[0]).not.toHaveProperty('output');
+    expect(shown.stats).toEqual({ succeeded: 3, failed: 1, successRate: 0.75 });
+    expect(shown.task.lastRun?.id).toBe(42);
+  });
+
+  test('show without a history has no stats field (older clients see the same shape)', async () => {
+    const fixture = await start();
+    const client = await fixture.connect();
+    expect(await client.request('show', { name: 'report' })).not.toHaveProperty('stats');
+  });
+});

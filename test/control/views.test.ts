@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { toDefinitionView, toRunView, toScheduleView, toTaskView } from '../../src/control/views.js';
+import { toDefinitionView, toRunStatsView, toRunView, toScheduleView, toTaskView } from '../../src/control/views.js';
 import type { RunRecord } from '../../src/engine/run.js';
 import type { TaskStatus } from '../../src/engine/task-state.js';
 import { every, makeTask, ms } from '../support/engine-task.js';
@@ -51,6 +51,17 @@ describe('toRunView', () => {
     const queued: RunRecord = { ...finished, status: 'queued', startedAt: null, endedAt: null, scheduledAt: null, pid: null, error: null };
     expect(toRunView(queued)).toMatchObject({ status: 'queued', startedAt: null, endedAt: null, scheduledAt: null, durationMs: null, outcome: 'queued' });
   });
+
+  test('a stored run without its output (a history listing): the same view; withOutput gives ""', () => {
+    const { output: _output, ...summary } = finished;
+    expect(toRunView(summary)).toEqual(toRunView(finished));
+    expect(toRunView(summary, { withOutput: true }).output).toBe('');
+  });
+});
+
+test('toRunStatsView: the counts and the rate, without the task name the reply already has', () => {
+  expect(toRunStatsView({ task: 'backup', succeeded: 19, failed: 1, successRate: 0.95 })).toEqual({ succeeded: 19, failed: 1, successRate: 0.95 });
+  expect(toRunStatsView({ task: 'backup', succeeded: 0, failed: 0, successRate: null })).toEqual({ succeeded: 0, failed: 0, successRate: null });
 });
 
 describe('toTaskView', () => {
@@ -89,6 +100,13 @@ describe('toTaskView', () => {
       lastRun: toRunView(finished),
     });
     expect(toTaskView(status, 'Europe/Berlin').schedule).toBe('every 5m');
+  });
+
+  test("a stored last run stands in only where the engine has none (right after a restart)", () => {
+    const stored: RunRecord = { ...finished, id: 3, status: 'interrupted', error: 'taskkit stopped' };
+    expect(toTaskView(status, 'UTC', stored).lastRun?.id).toBe(12);
+    expect(toTaskView({ ...status, lastRun: null }, 'UTC', stored).lastRun).toEqual(toRunView(stored));
+    expect(toTaskView({ ...status, lastRun: null }, 'UTC').lastRun).toBeNull();
   });
 });
 

@@ -28,7 +28,7 @@ export function registerTaskCommands(program: Command, context: CommandContext):
   program
     .command('show')
     .argument('<name>', 'task to show')
-    .description('one task: state, definition, the next 5 instants, recent runs')
+    .description('one task: state, definition, the next 5 instants, recent runs and success rate')
     .action(async (name: string, _options: unknown, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
       const result = await withDaemon(io, globals, (client) => client.request('show', { name }));

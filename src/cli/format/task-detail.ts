@@ -1,6 +1,6 @@
 /** `taskkit show NAME`: one task's state, definition, next instants and recent runs. */
 import type { ShowResult } from '../../control/protocol.js';
-import type { ActionView, DefinitionView, RunView } from '../../control/views.js';
+import type { ActionView, DefinitionView, RunStatsView, RunView } from '../../control/views.js';
 import { formatDuration } from '../../schedule/duration.js';
 import type { Painter } from '../io.js';
 import { renderTable } from './table.js';
@@ -26,6 +26,7 @@ export function renderTaskDetail(result: ShowResult, now: number, paint: Painter
   add('cwd', definition.cwd);
   add('next', describeNext(task, now));
   add('last', describeLast(task.lastRun, now));
+  if (result.stats !== undefined) add('success', describeSuccessRate(result.stats));
   add('options', describeOptions(definition));
   add('env', Object.keys(definition.env).join(', '));
   if (definition.source !== null) add('defined at', `${definition.source.file}:${definition.source.line}:${definition.source.column}`);
@@ -41,6 +42,14 @@ export function renderTaskDetail(result: ShowResult, now: number, paint: Painter
   if (result.recentRuns.length === 0) lines.push('  none yet');
   else lines.push(...renderRunTable(result.recentRuns, task.timezone).map((line) => `  ${line}`));
   return lines;
+}
+
+/** "95% (19 of 20 kept runs)": skipped, cancelled and running runs are not counted. */
+export function describeSuccessRate(stats: RunStatsView): string {
+  const counted = stats.succeeded + stats.failed;
+  if (stats.successRate === null || counted === 0) return 'no finished runs yet';
+  const percent = Math.round(stats.successRate * 1000) / 10;
+  return `${percent}% (${stats.succeeded} of ${counted} kept run${counted === 1 ? '' : 's'} succeeded)`;
 }
 
 /** Runs as a table: ID, TRIGGER, STARTED, DURATION, OUTCOME. */

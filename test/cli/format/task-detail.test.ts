@@ -1,6 +1,6 @@
 /** `show`'s wording of a definition: the action as a command line, the options that matter. */
 import { describe, expect, test } from 'vitest';
-import { describeAction, describeOptions } from '../../../src/cli/format/task-detail.js';
+import { describeAction, describeOptions, describeSuccessRate } from '../../../src/cli/format/task-detail.js';
 import { toDefinitionView } from '../../../src/control/views.js';
 import { makeTask } from '../../support/task-spec.js';
 
@@ -38,5 +38,16 @@ describe('describeOptions', () => {
       'timeout 1m30s; kill-after 10s; overlap queue; retry 3 (delay 30s, backoff 2, max-delay 10m); jitter 5s; catch-up once; deadline 1h; ' +
         'max-runs 5; until 2027-01-01T00:00:00.000Z; after b; on-success c; on-failure d, e; history keep 200, output-limit 262144 bytes',
     );
+  });
+});
+
+describe('describeSuccessRate (show, issue 4)', () => {
+  test.each([
+    [{ succeeded: 19, failed: 1, successRate: 0.95 }, '95% (19 of 20 kept runs succeeded)'],
+    [{ succeeded: 2, failed: 1, successRate: 2 / 3 }, '66.7% (2 of 3 kept runs succeeded)'],
+    [{ succeeded: 0, failed: 1, successRate: 0 }, '0% (0 of 1 kept run succeeded)'],
+    [{ succeeded: 0, failed: 0, successRate: null }, 'no finished runs yet'],
+  ])('%j', (stats, expected) => {
+    expect(describeSuccessRate(stats)).toBe(expected);
   });
 });

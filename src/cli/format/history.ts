@@ -1,0 +1,72 @@
+/** `taskkit history`: one aligned row per run, newest first; and the one-line notes of `logs`. */
+import type { RunView } from '../../control/views.js';
+import { formatDuration } from '../../schedule/duration.js';
+import type { Painter } from '../io.js';
+import { renderTable } from './table.js';
+import { LOCAL_ZONE, formatInstantShort, parseIso } from './time.js';
+
+/** The exit code, or the signal that ended the run, or "-". */
+export function describeExit(run: RunView): string {
+  if (run.exitCode !== null) return String(run.exitCode);
+  return run.signal ?? '-';
+}
+
+/**
+ * "1m12s", or "-" when not known: not run, not ended, or interrupted (its end is when the next
+ * daemon noticed, after a crash or a reboot, not when it stopped).
+ */
+export function describeDuration(run: RunView): string {
+  return run.durationMs === null || run.status === 'interrupted' ? '-' : formatDuration(run.durationMs);
+}
+
+/** The STATUS column's colour (only on a TTY, see loadPainter). */
+function paintStatus(paint: Painter, run: RunView, text: string): string {
+  switch (run.status) {
+    case 'succeeded':
+      return paint.green(text);
+    case 'failed':
+    case 'timed-out':
+    case 'interrupted':
+      return paint.red(text);
+    case 'running':
+    case 'queued':
+      return paint.cyan(text);
+    case 'skipped':
+    case 'cancelled':
+      return paint.yellow(text);
+  }
+}
+
+/**
+ * RUN, TASK, TRIGGER, STARTED (local time; when a skipped run was triggered), DURATION, EXIT,
+ * STATUS. STATUS holds describeOutcome's words ("skipped: previous run #4 still running"), which
+ * can be long, so it comes last and EXIT before it.
+ */
+export function renderHistory(runs: readonly RunView[], now: number, paint: Painter): string[] {
+  return renderTable(runs, [
+    { header: 'RUN', value: (run) => String(run.id), align: 'right' },
+    { header: 'TASK', value: (run) => run.task, paint: (text) => paint.bold(text) },
+    { header: 'TRIGGER', value: (run) => run.trigger },
+    { header: 'STARTED', value: (run) => formatInstantShort(parseIso(run.startedAt ?? run.createdAt), LOCAL_ZONE, now) },
+    { header: 'DURATION', value: describeDuration, align: 'right' },
+    { header: 'EXIT', value: describeExit, align: 'right' },
+    // The last column: its padding is dropped, not coloured (no trailing blanks on a terminal).
+    { header: 'STATUS', value: (run) => run.outcome, paint: (text, run) => paintStatus(paint, run, text.trimEnd()) },
+  ]);
+}
+
+/** What `history` prints when no run matches. */
+export function describeNoRuns(task: string | undefined, filtered: boolean): string {
+  const what = task === undefined ? 'no runs' : `no runs of ${task}`;
+  return filtered ? `${what} match` : `${what} yet`;
+}
+
+/** After `logs`: how the run ended when that is not plain success, or that it printed nothing. */
+export function describeLogged(run: RunView): string | null {
+  const label = `${run.task} #${run.id}`;
+  const duration = describeDuration(run);
+  const took = duration === '-' || run.status === 'timed-out' ? '' : ` after ${duration}`;
+  const empty = run.output === '' ? ' (no output)' : '';
+  if (run.status === 'succeeded') return empty === '' ? null : `${label} succeeded${took}${empty}`;
+  return `${label} ${run.outcome}${took}${empty}`;
+}

@@ -1,0 +1,74 @@
+/**
+ * The offline side of `history` and `logs` (DESIGN.md "State and history": the CLI opens the
+ * database read-only, whether or not a daemon runs; WAL lets it read next to the daemon's
+ * writes). The database is `<state-dir>/taskkit.db` of the tasks file's settings.
+ */
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { defaultStateDir } from '../config/settings.js';
+import { readTasksText } from '../config/read-text.js';
+import { TaskkitError } from '../errors.js';
+import { DATABASE_FILE_NAME } from '../store/sqlite/open.js';
+import { openSqliteStore } from '../store/sqlite-store.js';
+import type { Store } from '../store/store.js';
+import type { GlobalOptions } from './context.js';
+import type { CliIo } from './io.js';
+import { readSettingsForCli } from './settings-file.js';
+import { unknownTaskError } from './tasks-file.js';
+
+export interface HistoryDatabase {
+  readonly store: Store;
+  /** The tasks file the state dir came from, or null when it could not be read (the default state dir then). */
+  readonly tasksFile: string | null;
+  /** Names of the tasks file's tasks (unvalidated) and of tasks with ended runs, for "did you mean". */
+  knownTasks(): string[];
+  close(): void;
+}
+
+/** Open the history read-only; STORE_UNAVAILABLE / STORE_CORRUPT name the file (and the tasks file's problem, if any). */
+export function openHistoryDatabase(io: CliIo, globals: GlobalOptions): HistoryDatabase {
+  let tasksFile: string | null = null;
+  let stateDir: string;
+  let fileProblem: string | null = null;
+  try {
+    const { path, settings } = readSettingsForCli(io, globals.config);
+    tasksFile = path;
+    stateDir = settings.stateDir;
+  } catch (error) {
+    // History outlives a tasks file that moved or broke: try the default state dir.
+    stateDir = defaultStateDir(io.env);
+    fileProblem = error instanceof Error ? error.message : String(error);
+  }
+  const path = join(stateDir, DATABASE_FILE_NAME);
+  let store: Store;
+  try {
+    store = openSqliteStore({ path, readOnly: true });
+  } catch (error) {
+    if (fileProblem === null || !(error instanceof TaskkitError)) throw error;
+    throw new TaskkitError(error.code, `${error.message} (the default state dir: the tasks file did not say, ${fileProblem})`, { cause: error });
+  }
+  return {
+    store,
+    tasksFile,
+    knownTasks: () => [...new Set([...readTaskNames(tasksFile), ...store.lastRuns().map((run) => run.task)])],
+    close: () => store.close(),
+  };
+}
+
+/** TASK_UNKNOWN with "did you mean" when `name` is neither in the tasks file nor in the history; else null. */
+export function checkTaskName(db: HistoryDatabase, name: string): TaskkitError | null {
+  const known = db.knownTasks();
+  return known.includes(name) ? null : unknownTaskError(name, known);
+}
+
+/** The keys under `tasks:`, without validating them (a task with an error still has a name); [] when unreadable. */
+function readTaskNames(tasksFile: string | null): string[] {
+  if (tasksFile === null) return [];
+  try {
+    const document = parseYaml(readTasksText(tasksFile), { schema: 'core', uniqueKeys: false, logLevel: 'error' }) as unknown;
+    const tasks = typeof document === 'object' && document !== null ? (document as Record<string, unknown>)['tasks'] : undefined;
+    return typeof tasks === 'object' && tasks !== null && !Array.isArray(tasks) ? Object.keys(tasks) : [];
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * `history [NAME] [--failed] [--since D] [-n N]`: past runs, newest first, read from the database
+ * directly (read-only), so it answers whether or not a daemon runs.
+ */
+import { defaultTimeZone } from '../config/timezone.js';
+import { toRunView, type RunView } from '../control/views.js';
+import { TaskkitError } from '../errors.js';
+import { parseDateTime } from '../schedule/at.js';
+import { parseDuration } from '../schedule/duration.js';
+import type { Instant } from '../schedule/types.js';
+import type { RunFilter } from '../store/store.js';
+import type { CommandContext, GlobalOptions } from './context.js';
+import { describeNoRuns, renderHistory } from './format/history.js';
+import { checkTaskName, openHistoryDatabase } from './history-db.js';
+import { loadPainter, printJson, printLine, printLines, readNow, type CliIo } from './io.js';
+import { parsePositiveInt } from './parse-options.js';
+
+export interface HistoryOptions {
+  readonly failed?: boolean;
+  readonly since?: string;
+  readonly count?: string;
+}
+
+/** Print the matching runs as a table, or `--json` as an array of RunView (without output). */
+export async function runHistory(context: CommandContext, name: string | undefined, options: HistoryOptions, globals: GlobalOptions): Promise<void> {
+  const { io } = context;
+  const now = readNow(io);
+  const filter: RunFilter = {
+    ...(name === undefined ? {} : { task: name }),
+    ...(options.failed === true ? { failed: true } : {}),
+    ...(options.since === undefined ? {} : { since: parseSince(options.since, now, io) }),
+    ...(options.count === undefined ? {} : { limit: parsePositiveInt(options.count, '-n') }),
+  };
+  const db = openHistoryDatabase(io, globals);
+  let runs: RunView[];
+  try {
+    runs = db.store.listRuns(filter).map((run) => toRunView(run));
+    if (runs.length === 0 && name !== undefined) {
+      const unknown = checkTaskName(db, name);
+      if (unknown !== null) throw unknown;
+    }
+  } finally {
+    db.close();
+  }
+  if (globals.json === true) return printJson(io, runs);
+  if (runs.length === 0) return printLine(io, describeNoRuns(name, options.failed === true || options.since !== undefined));
+  printLines(io, renderHistory(runs, now, await loadPainter(io)));
+}
+
+/**
+ * `--since`: a duration back from now ("2h": the last two hours) or a date-time (ISO 8601; local
+ * to $TZ, else the system's zone, when it has no offset). A usage error otherwise.
+ */
+export function parseSince(raw: string, now: Instant, io: Pick<CliIo, 'env'>): Instant {
+  const duration = parseDuration(raw);
+  if (duration.ok) return now - duration.value;
+  const instant = parseDateTime(raw, defaultTimeZone(io.env));
+  if (instant.ok) return instant.value;
+  throw new TaskkitError('USAGE', `--since: expected a duration back from now like "2h" or "30m", or a date-time like "2026-11-25T08:00", got "${raw}"`);
+}

@@ -1,0 +1,96 @@
+/**
+ * `logs NAME [RUN_ID] [--follow]`: the output of a run (default the task's newest) from the
+ * database, read-only, with or without a daemon. `--follow` asks the daemon instead, which
+ * streams a running run's output until it ends (and prints a run already over, once); with no
+ * daemon, the database's record is printed and the exit status is 3, since live output needs
+ * the daemon.
+ */
+import { toRunView, type RunView } from '../control/views.js';
+import { TaskkitError } from '../errors.js';
+import type { CommandContext, GlobalOptions } from './context.js';
+import type { ControlClient } from '../control/client.js';
+import { connectDaemon } from './connect.js';
+import { describeLogged } from './format/history.js';
+import { checkTaskName, openHistoryDatabase } from './history-db.js';
+import { printError, printJson, type CliIo } from './io.js';
+import { parsePositiveInt } from './parse-options.js';
+
+/** The exit status of a `logs --follow` stopped with Ctrl-C (the run goes on), as `run-now --wait`. */
+const DETACHED_EXIT = 130;
+
+export async function runLogs(context: CommandContext, name: string, runIdText: string | undefined, options: { follow?: boolean }, globals: GlobalOptions): Promise<void> {
+  const { io } = context;
+  const runId = parsePositiveInt(runIdText, 'RUN_ID');
+  let unreachable: TaskkitError | null = null;
+  if (options.follow === true) {
+    let client: ControlClient | null = null;
+    try {
+      client = await connectDaemon(io, globals);
+    } catch (error) {
+      // Only a daemon not there falls back to the database; one lost mid-stream is an error.
+      if (!(error instanceof TaskkitError) || error.code !== 'DAEMON_UNREACHABLE') throw error;
+      unreachable = error;
+    }
+    if (client !== null) {
+      context.exitCode = await followFromDaemon(io, client, globals, name, runId);
+      return;
+    }
+  }
+  const run = readStoredRun(io, globals, name, runId);
+  const unfinished = run.status === 'running' || run.status === 'queued';
+  if (globals.json === true) printJson(io, run);
+  else io.stdout.write(run.output ?? '');
+  if (unfinished && unreachable !== null) {
+    printError(io, `taskkit: ${run.task} #${run.id} is marked ${run.status} in the history; following its output live needs the daemon: ${unreachable.message}`);
+    context.exitCode = 3;
+  } else if (unfinished) {
+    printError(io, `taskkit: ${run.task} #${run.id} is still ${run.status}; its output is stored when it ends ("taskkit logs ${run.task} ${run.id} --follow" streams it now)`);
+  } else if (globals.json !== true) {
+    const note = describeLogged(run);
+    if (note !== null) printError(io, `taskkit: ${note}`);
+  }
+}
+
+/** The run as the database has it, with its output; TASK_UNKNOWN (did you mean) or NOT_FOUND otherwise. */
+function readStoredRun(io: CliIo, globals: GlobalOptions, name: string, runId: number | undefined): RunView {
+  const db = openHistoryDatabase(io, globals);
+  try {
+    const run = runId === undefined ? db.store.latestRun(name) : db.store.getRun(runId);
+    if (run !== null && run.task === name) return toRunView(run, { withOutput: true });
+    const unknown = checkTaskName(db, name);
+    if (unknown !== null) throw unknown;
+    if (run !== null) throw new TaskkitError('NOT_FOUND', `run #${runId} is a run of "${run.task}", not of "${name}"`);
+    throw new TaskkitError('NOT_FOUND', runId === undefined ? `"${name}" has no runs yet` : `no run #${runId} in the history of "${name}"`);
+  } finally {
+    db.close();
+  }
+}
+
+/** Stream the run's output from the daemon to stdout; `--json` prints the final RunView instead. */
+async function followFromDaemon(io: CliIo, client: ControlClient, globals: GlobalOptions, name: string, runId: number | undefined): Promise<number> {
+  const json = globals.json === true;
+  let detached = false;
+  const detach = (): void => {
+    detached = true;
+    client.close();
+  };
+  io.process?.once('SIGINT', detach);
+  try {
+    const params = { name, follow: true, ...(runId === undefined ? {} : { runId }) };
+    const { run } = await client.stream('logs', params, (event) => {
+      if (event.event === 'output' && !json) io.stdout.write(event.data.chunk);
+    });
+    if (json) printJson(io, run);
+    else {
+      const note = describeLogged(run);
+      if (note !== null) printError(io, `taskkit: ${note}`);
+    }
+    return 0;
+  } catch (error) {
+    if (detached) return DETACHED_EXIT;
+    throw error;
+  } finally {
+    io.process?.off('SIGINT', detach);
+    client.close();
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * The `logs` method: a run's output, from the engine while it runs (LiveOutput) and from the
+ * history database once it has ended; with `follow`, a running run's output streamed until it
+ * ends. Like `run-now --wait`, the client is a spectator: when it goes away, the run goes on.
+ */
+import type { RunRecord } from '../engine/run.js';
+import type { Scheduler } from '../engine/scheduler.js';
+import type { RequestContext } from './connection.js';
+import { ControlError, type LogsParams, type ResultOf } from './protocol.js';
+import type { LiveOutput } from './live-output.js';
+import { toRunView } from './views.js';
+
+/** Where ended runs are looked up (the daemon's store); absent: only the engine's last run. */
+export interface EndedRuns {
+  findRun?(id: number): RunRecord | null;
+  latestRun?(task: string): RunRecord | null;
+}
+
+export interface LogsDeps {
+  readonly scheduler: Scheduler;
+  readonly live: LiveOutput;
+  readonly history: EndedRuns;
+}
+
+/** Answer `logs` for a task already known to exist (in the engine or in the history). */
+export async function answerLogs(params: LogsParams, deps: LogsDeps, context: RequestContext): Promise<ResultOf<'logs'>> {
+  const { scheduler, live } = deps;
+  const running = findRunning(scheduler, params.name, params.runId);
+  if (running !== null) {
+    if (params.follow !== true) return { run: toRunView({ ...running, output: live.snapshot(running.id) }, { withOutput: true }) };
+    return { run: toRunView(await followRun(deps, running, context), { withOutput: true }) };
+  }
+  const ended = findEnded(deps, params.name, params.runId);
+  // A run already over: --follow prints it, as one chunk, and ends (the stream's contract stays one shape).
+  if (params.follow === true && ended.output !== '') context.emit('output', { chunk: ended.output });
+  return { run: toRunView(ended, { withOutput: true }) };
+}
+
+/** The run `runId` of `name` if it is running now; without an id, the task's newest running run. */
+function findRunning(scheduler: Scheduler, name: string, runId: number | undefined): RunRecord | null {
+  if (!scheduler.has(name)) return null;
+  const runs = scheduler.get(name).running;
+  if (runId !== undefined) return runs.find((run) => run.id === runId) ?? null;
+  return runs.reduce<RunRecord | null>((newest, run) => (newest === null || run.id > newest.id ? run : newest), null);
+}
+
+function findEnded(deps: LogsDeps, name: string, runId: number | undefined): RunRecord {
+  const { scheduler, history } = deps;
+  const engineLast = scheduler.has(name) ? scheduler.get(name).lastRun : null;
+  if (runId !== undefined) {
+    const run = history.findRun?.(runId) ?? (engineLast?.id === runId ? engineLast : null);
+    if (run === null) throw new ControlError('NOT_FOUND', `no run #${runId}${history.findRun === undefined ? ' known to the daemon' : ' in the history'}`);
+    if (run.task !== name) throw new ControlError('NOT_FOUND', `run #${runId} is a run of "${run.task}", not of "${name}"`);
+    return run;
+  }
+  const run = history.latestRun?.(name) ?? engineLast;
+  if (run === null) throw new ControlError('NOT_FOUND', `"${name}" has no runs yet`);
+  return run;
+}
+
+/** Stream `run`'s output to the client from what it printed so far; resolve with its final record. */
+async function followRun(deps: LogsDeps, run: RunRecord, context: RequestContext): Promise<RunRecord> {
+  let following = true;
+  const { snapshot, stop } = deps.live.follow(run.id, (chunk) => {
+    if (following && !context.emit('output', { chunk })) following = false;
+  });
+  try {
+    if (snapshot !== '' && !context.emit('output', { chunk: snapshot })) return run;
+    if (context.signal.aborted) return run;
+    let onAbort = (): void => {};
+    const abandoned = new Promise<RunRecord>((resolve) => {
+      onAbort = () => resolve(run);
+      context.signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([deps.scheduler.waitForRun(run.id), abandoned]);
+    } finally {
+      context.signal.removeEventListener('abort', onAbort);
+    }
+  } finally {
+    stop();
+  }
+}

@@ -1,0 +1,31 @@
+/** The `status` reply: the daemon's facts, tasks counted by state, runs in progress, the next instant. */
+import type { TaskStatus } from '../engine/task-state.js';
+import type { Instant } from '../schedule/types.js';
+import type { DaemonInfo } from './handlers.js';
+import type { StatusResult } from './protocol.js';
+import { formatIso } from './views.js';
+
+/** Count `tasks` by state and find the soonest instant of a task not held. */
+export function describeStatus(info: DaemonInfo, tasks: readonly TaskStatus[], now: Instant): StatusResult {
+  const counts = { total: tasks.length, scheduled: 0, running: 0, held: 0, onDemand: 0, done: 0 };
+  let runsInProgress = 0;
+  let next: TaskStatus | null = null;
+  for (const task of tasks) {
+    if (task.state === 'on-demand') counts.onDemand++;
+    else counts[task.state]++;
+    runsInProgress += task.running.length;
+    // A held task's instants pass without running: it is not what runs next.
+    if (task.nextAt !== null && !task.held && (next === null || next.nextAt === null || task.nextAt < next.nextAt)) next = task;
+  }
+  return {
+    pid: info.pid,
+    startedAt: new Date(info.startedAt).toISOString(),
+    uptimeMs: Math.max(0, now - info.startedAt),
+    configPath: info.configPath,
+    socket: info.socket,
+    stateDir: info.stateDir,
+    tasks: counts,
+    runsInProgress,
+    nextAt: next === null ? null : { task: next.name, at: formatIso(next.nextAt) as string },
+  };
+}

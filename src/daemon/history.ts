@@ -1,0 +1,79 @@
+/**
+ * The daemon's side of the history database (DESIGN.md "State and history", issue 4): open it,
+ * deal with the runs a crashed daemon left `running`, and answer the control socket's questions
+ * about past runs from it.
+ */
+import type { DaemonControl } from '../control/handlers.js';
+import type { RunRecord } from '../engine/run.js';
+import type { Scheduler } from '../engine/scheduler.js';
+import type { Instant } from '../schedule/types.js';
+import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
+import type { RunSummary, Store } from '../store/store.js';
+import type { Logger } from './log.js';
+import { isProcessGroupAlive } from './process-group.js';
+
+/** Open (creating or migrating) `<state-dir>/taskkit.db`; throws STORE_CORRUPT / STORE_UNAVAILABLE naming the file. */
+export function openDaemonStore(path: string, log: Logger, now: () => Instant): SqliteStore {
+  return openSqliteStore({ path, log: (level, message) => log(level, message), now });
+}
+
+/**
+ * Runs the previous daemon left `running` (a crash, `kill -9`, a reboot) become `interrupted`,
+ * each with a log line. A process group of such a run that still runs is left alone: it may be
+ * a backup halfway through, which the user may prefer to let finish; the log says how to kill
+ * it (the documented choice, README "State and history" and taskkit(1) CRASH RECOVERY). Call only
+ * once this daemon holds the socket and pid file: another live daemon's runs are not interrupted.
+ */
+export function recoverInterruptedRuns(
+  store: Store,
+  at: Instant,
+  log: Logger,
+  isGroupAlive: (pgid: number, startedAt: Instant | null) => boolean = isProcessGroupAlive,
+): RunSummary[] {
+  const runs = store.markInterrupted(at);
+  for (const run of runs) log('warn', describeInterrupted(run, run.pid !== null && isGroupAlive(run.pid, run.startedAt)));
+  return runs;
+}
+
+/** The log line of one interrupted run. */
+export function describeInterrupted(run: RunSummary, groupAlive: boolean): string {
+  const label = `run #${run.id} of ${run.task}`;
+  if (groupAlive && run.pid !== null) {
+    return `${label} was interrupted; its process group ${run.pid} is still running and is left alone: kill it with kill -- -${run.pid}`;
+  }
+  if (run.startedAt === null) return `${label} was interrupted before it started (taskkit stopped while it waited)`;
+  return `${label} was interrupted: taskkit stopped while it was running (crash, kill -9 or reboot)${run.pid === null ? '' : `; its process group ${run.pid} is gone`}`;
+}
+
+/** The history questions of the control socket; `preload` reads each task's last run once (at start). */
+export type HistoryControl = Required<Pick<DaemonControl, 'recentRuns' | 'storedLastRun' | 'runStats' | 'findRun' | 'latestRun'>> & {
+  preload(): void;
+};
+
+/**
+ * Answers from `store`. Each task's last ended run (`list`) is kept in memory, read once and then
+ * updated from the engine's events: asking the store per `list` means a GROUP BY over every kept
+ * run (~100 ms for 200,000 rows), which would stall the daemon's timer each time.
+ */
+export function createHistoryControl(store: Store, engine: Pick<Scheduler, 'on'>): HistoryControl {
+  let lastRuns: Map<string, RunSummary> | null = null;
+  const load = (): Map<string, RunSummary> => (lastRuns ??= new Map(store.lastRuns().map((run) => [run.task, run])));
+  // Before the load, the store has these runs too (reads flush its queue first).
+  const remember = (run: RunRecord): void => void lastRuns?.set(run.task, summarize(run));
+  engine.on('run-finished', remember);
+  engine.on('run-skipped', remember);
+  return {
+    preload: () => void load(),
+    recentRuns: (task, limit) => store.listRuns({ task, limit }),
+    storedLastRun: (task) => load().get(task) ?? null,
+    runStats: (task) => store.runStats(task),
+    findRun: (id) => store.getRun(id),
+    latestRun: (task) => store.latestRun(task),
+  };
+}
+
+/** A run without its output (up to history.output-limit each): what `list` needs of it. */
+function summarize(run: RunRecord): RunSummary {
+  const { output: _output, ...summary } = run;
+  return summary;
+}
