@@ -84,12 +84,12 @@ export async function listenControl(options: ControlServerOptions): Promise<Cont
     });
     connections.set(connection, closed);
   });
-  // An accept error (EMFILE) must not crash the daemon; the listener goes on.
-  server.on('error', (error) => log('error', `control socket: ${error.message}`));
-
   checkPathLength(socketPath);
   await prepareSocketDir(socketPath);
   await bindSocket(server, socketPath);
+  // Only now: bind's own errors (EADDRINUSE of a stale socket) are handled there, not news.
+  // An accept error (EMFILE) must not crash the daemon; the listener goes on.
+  server.on('error', (error) => log('error', `control socket: ${error.message}`));
   // The directory is 0700, so the moment between bind and chmod exposes nothing.
   await chmod(socketPath, SOCKET_MODE);
 

@@ -214,6 +214,15 @@ describe('the socket file', () => {
     expect((await client.hello())['result']).toMatchObject({ pid: 4242, socket });
   });
 
+  test('taking over a stale socket logs no error (its EADDRINUSE is expected, not news)', async () => {
+    const socket = join(makeTempDir(), 'stale.sock');
+    makeStaleSocket(socket);
+    const logs: string[] = [];
+    const server = await listenControl({ socket, dispatcher: { hello: () => ({}) as never, dispatch: () => null }, log: (level, message) => logs.push(`${level}: ${message}`) });
+    await server.close();
+    expect(logs.filter((line) => line.startsWith('error'))).toEqual([]);
+  });
+
   test('a path that exists and is not a socket is left alone', async () => {
     const dir = makeTempDir();
     const path = join(dir, 'precious.txt');
