@@ -43,10 +43,13 @@ const UPSERT_SQL = `
     pid = excluded.pid, output = excluded.output, output_truncated = excluded.output_truncated,
     output_bytes = excluded.output_bytes, error = excluded.error, result = excluded.result`;
 
-/** Why a run left unfinished by the previous daemon was marked `interrupted`. */
+/**
+ * Why a run left unfinished by the previous daemon was marked `interrupted` (read after the word
+ * "interrupted" in `list` and `history`, so short; the daemon log tells the rest).
+ */
 export const INTERRUPTED_REASON = {
-  running: 'taskkit stopped while this run was going (crash, kill -9 or reboot); marked interrupted at the next start',
-  queued: 'taskkit stopped before this run could start (crash, kill -9 or reboot); marked interrupted at the next start',
+  running: 'daemon stopped during the run',
+  queued: 'daemon stopped before it started',
 } as const;
 
 export class RunsTable {
