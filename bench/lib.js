@@ -70,3 +70,31 @@ export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 export function staggerOffset(i, firing) {
   return Math.floor((i * 1000) / firing);
 }
+
+/** A whole TaskSpec at the tasks-file defaults (on demand, `run: "true"`), for scenarios that drive the engine or runner directly. */
+export function makeTaskSpec(name, overrides = {}) {
+  return {
+    name,
+    description: '',
+    schedule: { kind: 'on-demand' },
+    timezone: 'UTC',
+    action: { kind: 'shell', script: 'true', shell: '/bin/sh' },
+    cwd: tmpdir(),
+    env: {},
+    timeoutMs: null,
+    killAfterMs: 10_000,
+    overlap: 'skip',
+    retry: { attempts: 0, delayMs: 10_000, backoff: 2, maxDelayMs: 600_000 },
+    jitterMs: 0,
+    catchUp: 'skip',
+    deadlineMs: null,
+    hold: false,
+    maxRuns: null,
+    until: null,
+    after: [],
+    onSuccess: [],
+    onFailure: [],
+    history: { keep: 200, outputLimitBytes: 256 * 1024 },
+    ...overrides,
+  };
+}

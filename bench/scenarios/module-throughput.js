@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRunner } from '../../dist/runner/runner.js';
-import { percentile } from '../lib.js';
+import { makeTaskSpec, percentile } from '../lib.js';
 
 const [seconds = 3, inFlight = 4, samples = 30] = process.argv.slice(2).map(Number);
 const dir = mkdtempSync(join(tmpdir(), 'taskkit-bench-module-'));
@@ -23,31 +23,9 @@ const runner = createRunner();
 const handle = { setPeriod() {}, runOnCompletion() {}, hold() {} };
 const stamp = () => performance.timeOrigin + performance.now();
 
-/** A tasks-file task at its defaults running `action`. */
+/** A tasks-file task at its defaults running `action` (overlap allow: the scenario runs several at once). */
 function taskWith(name, action) {
-  return {
-    name,
-    description: '',
-    schedule: { kind: 'on-demand' },
-    timezone: 'UTC',
-    action,
-    cwd: dir,
-    env: {},
-    timeoutMs: null,
-    killAfterMs: 10_000,
-    overlap: 'allow',
-    retry: { attempts: 0, delayMs: 10_000, backoff: 2, maxDelayMs: 600_000 },
-    jitterMs: 0,
-    catchUp: 'skip',
-    deadlineMs: null,
-    hold: false,
-    maxRuns: null,
-    until: null,
-    after: [],
-    onSuccess: [],
-    onFailure: [],
-    history: { keep: 200, outputLimitBytes: 256 * 1024 },
-  };
+  return makeTaskSpec(name, { action, cwd: dir, overlap: 'allow' });
 }
 
 let nextRunId = 1;

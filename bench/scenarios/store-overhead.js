@@ -12,7 +12,7 @@ import { createSystemClock } from '../../dist/engine/clock.js';
 import { createRunner } from '../../dist/runner/runner.js';
 import { attachStore } from '../../dist/store/attach.js';
 import { openSqliteStore } from '../../dist/store/sqlite-store.js';
-import { sleep } from '../lib.js';
+import { makeTaskSpec, sleep } from '../lib.js';
 
 const [seconds = 3, rounds = 4, concurrency = 4] = process.argv.slice(2).map(Number);
 const dir = mkdtempSync(join(tmpdir(), 'taskkit-bench-store-'));
@@ -20,29 +20,7 @@ const dbPath = join(dir, 'taskkit.db');
 
 /** A tasks-file task at its defaults: `run: "true"`, on demand. */
 function trivialTask(name) {
-  return {
-    name,
-    description: '',
-    schedule: { kind: 'on-demand' },
-    timezone: 'UTC',
-    action: { kind: 'shell', script: 'true', shell: '/bin/sh' },
-    cwd: dir,
-    env: {},
-    timeoutMs: null,
-    killAfterMs: 10_000,
-    overlap: 'skip',
-    retry: { attempts: 0, delayMs: 10_000, backoff: 2, maxDelayMs: 600_000 },
-    jitterMs: 0,
-    catchUp: 'skip',
-    deadlineMs: null,
-    hold: false,
-    maxRuns: null,
-    until: null,
-    after: [],
-    onSuccess: [],
-    onFailure: [],
-    history: { keep: 200, outputLimitBytes: 256 * 1024 },
-  };
+  return makeTaskSpec(name, { cwd: dir });
 }
 
 const store = openSqliteStore({ path: dbPath, log: (level, message) => console.error(`store ${level}: ${message}`) });
