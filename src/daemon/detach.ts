@@ -148,8 +148,3 @@ export function reportStartup(env: NodeJS.ProcessEnv, report: StartupReport): vo
     // The parent is gone (it timed out or was interrupted): nothing to report to.
   }
 }
-
-/** True when this process was started by `startDetached` and has not reported yet. */
-export function isDetachedChild(env: Readonly<Record<string, string | undefined>>): boolean {
-  return env[READY_FD_ENV] !== undefined;
-}
