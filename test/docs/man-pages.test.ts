@@ -1,0 +1,37 @@
+/**
+ * The man pages are part of every verb and key (CONTRIBUTING.md "What a change must also touch"):
+ * they render without a single groff warning, and taskkit(1) has an entry for every verb the
+ * CLI registers, so a new verb cannot ship undocumented.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { createProgram } from '../../src/cli/main.js';
+import { createMemoryIo } from '../support/memory-io.js';
+
+const MAN = fileURLToPath(new URL('../../man/', import.meta.url));
+const PAGES = ['taskkit.1', 'taskkit.yaml.5'];
+const hasGroff = spawnSync('groff', ['--version'], { stdio: 'ignore' }).status === 0;
+
+describe.skipIf(!hasGroff)('man pages render cleanly (groff -man -ww -z)', () => {
+  test.each(PAGES)('%s: no warnings, exit 0', (page) => {
+    const result = spawnSync('groff', ['-man', '-ww', '-z', `${MAN}${page}`], { encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+});
+
+describe('taskkit(1) documents every verb', () => {
+  const source = readFileSync(`${MAN}taskkit.1`, 'utf8');
+  const verbs = createProgram({ io: createMemoryIo(), version: '0.0.0', exitCode: 0 }).commands.map((command) => command.name());
+
+  test('the CLI registers the verbs of DESIGN.md "Command line"', () => {
+    expect(verbs).toEqual(expect.arrayContaining(['start', 'stop', 'status', 'reload', 'list', 'show', 'run-now', 'hold', 'resume', 'cancel', 'reschedule', 'history', 'logs', 'next', 'validate', 'exec']));
+  });
+
+  test.each(verbs)('%s has an entry (a .B/.BR/.BI line starting with it)', (verb) => {
+    const roff = verb.replace(/-/g, '\\\\-');
+    expect(source).toMatch(new RegExp(`^\\.B[IR]?\\s+"?${roff}\\b`, 'm'));
+  });
+});
