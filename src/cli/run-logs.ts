@@ -10,6 +10,7 @@ import { TaskkitError } from '../errors.js';
 import type { CommandContext, GlobalOptions } from './context.js';
 import type { ControlClient } from '../control/client.js';
 import { connectDaemon } from './connect.js';
+import { streamDetachable } from './detachable-stream.js';
 import { describeLogged } from './format/history.js';
 import { checkTaskName, openHistoryDatabase } from './history-db.js';
 import { printError, printJson, type CliIo } from './io.js';
@@ -69,28 +70,16 @@ function readStoredRun(io: CliIo, globals: GlobalOptions, name: string, runId: n
 /** Stream the run's output from the daemon to stdout; `--json` prints the final RunView instead. */
 async function followFromDaemon(io: CliIo, client: ControlClient, globals: GlobalOptions, name: string, runId: number | undefined): Promise<number> {
   const json = globals.json === true;
-  let detached = false;
-  const detach = (): void => {
-    detached = true;
-    client.close();
-  };
-  io.process?.once('SIGINT', detach);
-  try {
-    const params = { name, follow: true, ...(runId === undefined ? {} : { runId }) };
-    const { run } = await client.stream('logs', params, (event) => {
-      if (event.event === 'output' && !json) io.stdout.write(event.data.chunk);
-    });
-    if (json) printJson(io, run);
-    else {
-      const note = describeLogged(run);
-      if (note !== null) printError(io, `taskkit: ${note}`);
-    }
-    return 0;
-  } catch (error) {
-    if (detached) return DETACHED_EXIT;
-    throw error;
-  } finally {
-    io.process?.off('SIGINT', detach);
-    client.close();
+  const params = { name, follow: true, ...(runId === undefined ? {} : { runId }) };
+  const streamed = await streamDetachable(io, client, 'logs', params, (event) => {
+    if (event.event === 'output' && !json) io.stdout.write(event.data.chunk);
+  });
+  if (streamed.detached) return DETACHED_EXIT;
+  const { run } = streamed.result;
+  if (json) printJson(io, run);
+  else {
+    const note = describeLogged(run);
+    if (note !== null) printError(io, `taskkit: ${note}`);
   }
+  return 0;
 }

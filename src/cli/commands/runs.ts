@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import type { RunView } from '../../control/views.js';
 import type { CommandContext, GlobalOptions } from '../context.js';
 import { connectDaemon, withDaemon } from '../connect.js';
+import { streamDetachable } from '../detachable-stream.js';
 import { printError, printJson, printLine, type CliIo } from '../io.js';
 
 export function registerRunCommands(program: Command, context: CommandContext): void {
@@ -50,31 +51,21 @@ async function runAndWait(io: CliIo, globals: GlobalOptions, name: string): Prom
   const client = await connectDaemon(io, globals);
   const json = globals.json === true;
   let started: RunView | null = null;
-  let detached = false;
-  const detach = (): void => {
-    detached = true;
-    client.close();
-  };
-  io.process?.once('SIGINT', detach);
-  try {
-    const { run } = await client.stream('run-now', { name, wait: true }, (event) => {
-      if (event.event === 'started') started = event.data.run;
-      else if (event.event === 'output' && !json) io.stdout.write(event.data.chunk);
-    });
-    const { exitCodeOfRun } = await import('../run-exit-code.js');
-    if (json) printJson(io, { run });
-    else if (run.status !== 'succeeded') {
-      const { describeFinished } = await import('../format/run.js');
-      printError(io, `taskkit: ${describeFinished(run)}`);
-    }
-    return exitCodeOfRun(run);
-  } catch (error) {
-    if (!detached) throw error;
+  const streamed = await streamDetachable(io, client, 'run-now', { name, wait: true }, (event) => {
+    if (event.event === 'started') started = event.data.run;
+    else if (event.event === 'output' && !json) io.stdout.write(event.data.chunk);
+  });
+  if (streamed.detached) {
     const what = started === null ? `the run of ${name}` : `${name} #${(started as RunView).id}`;
     printError(io, `taskkit: detached; ${what} goes on in the daemon ("taskkit show ${name}" to see it, "taskkit cancel ${name}" to stop it)`);
     return 130;
-  } finally {
-    io.process?.off('SIGINT', detach);
-    client.close();
   }
+  const { run } = streamed.result;
+  const { exitCodeOfRun } = await import('../run-exit-code.js');
+  if (json) printJson(io, { run });
+  else if (run.status !== 'succeeded') {
+    const { describeFinished } = await import('../format/run.js');
+    printError(io, `taskkit: ${describeFinished(run)}`);
+  }
+  return exitCodeOfRun(run);
 }
