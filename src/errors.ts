@@ -8,6 +8,8 @@ export type ErrorCode =
   | 'CONFIG_INVALID'
   /** No tasks file was found where taskkit looked. */
   | 'CONFIG_NOT_FOUND'
+  /** The tasks file, or a module or env file it names, can be changed by another user (see --insecure). */
+  | 'CONFIG_INSECURE'
   /** The command line was wrong (unknown option, bad value). */
   | 'USAGE'
   /** A task name that does not exist. */
@@ -41,6 +43,7 @@ export type ErrorCode =
 export const EXIT_CODE_BY_ERROR: Readonly<Record<ErrorCode, 1 | 2 | 3>> = {
   CONFIG_INVALID: 2,
   CONFIG_NOT_FOUND: 2,
+  CONFIG_INSECURE: 2,
   USAGE: 2,
   TASK_UNKNOWN: 1,
   CONFLICT: 1,

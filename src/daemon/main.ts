@@ -6,6 +6,7 @@
  */
 import type { TaskSpec, TasksFile } from '../config/types.js';
 import { createHandlers, type DaemonControl, type DaemonInfo } from '../control/handlers.js';
+import { assertTrustedFiles } from '../config/file-trust.js';
 import type { ReloadSummaryView } from '../control/protocol.js';
 import { listenControl, type ControlServer } from '../control/server.js';
 import { resolveSocketPath } from '../control/socket-path.js';
@@ -39,6 +40,8 @@ export interface DaemonOptions {
   readonly logStream: NodeJS.WritableStream;
   /** The process whose signals stop and reload the daemon. */
   readonly process: NodeJS.Process;
+  /** `--insecure`: run files other users can write (config/file-trust.ts). */
+  readonly insecure: boolean;
 }
 
 interface RunningDaemon {
@@ -71,6 +74,8 @@ function describeStartupFailure(error: unknown): string {
 async function startDaemon(options: DaemonOptions, log: Logger): Promise<RunningDaemon> {
   const { process: proc, env } = options;
   let current = await loadTasksFileIsolated(options.configPath, { env });
+  const checkTrust = (file: TasksFile): void => assertTrustedFiles(file, { insecure: options.insecure, uid: proc.getuid?.() ?? 0 });
+  checkTrust(current);
   const paths = statePaths(current.settings.stateDir);
   prepareStateDir(paths.stateDir);
   const socket = resolveSocketPath({
@@ -135,6 +140,7 @@ async function startDaemon(options: DaemonOptions, log: Logger): Promise<Running
       if (stopping !== null) throw new TaskkitError('STOPPED', 'the daemon is stopping; reload refused');
       const file = await loadTasksFileIsolated(current.path, { env });
       if (stopping !== null) throw new TaskkitError('STOPPED', 'the daemon is stopping; reload refused');
+      checkTrust(file);
       warnAboutFixedSettings(current, file, log);
       const rescheduled = listRescheduled(scheduler);
       const summary = applyTasks(scheduler, file.tasks, restore);

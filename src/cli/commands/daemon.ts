@@ -19,10 +19,12 @@ export function registerDaemonCommands(program: Command, context: CommandContext
     .command('start')
     .description('start the daemon: detached (returns once it accepts on its socket), or -f/--foreground in this terminal')
     .option('-f, --foreground', 'stay attached: log to stderr, stop on Ctrl-C or SIGTERM')
-    .action(async (options: { foreground?: boolean }, command: Command) => {
+    .option('--insecure', 'run a tasks file (or module file) that other users can write; for containers')
+    .action(async (options: { foreground?: boolean; insecure?: boolean }, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
-      if (options.foreground === true) context.exitCode = await startForeground(io, globals);
-      else await startInBackground(io, globals);
+      const insecure = options.insecure === true;
+      if (options.foreground === true) context.exitCode = await startForeground(io, globals, insecure);
+      else await startInBackground(io, globals, insecure);
     });
 
   program
@@ -74,7 +76,7 @@ export function registerDaemonCommands(program: Command, context: CommandContext
 }
 
 /** `start -f`: the daemon in this process, until a stop signal; resolves with its exit code. */
-async function startForeground(io: CliIo, globals: GlobalOptions): Promise<number> {
+async function startForeground(io: CliIo, globals: GlobalOptions, insecure: boolean): Promise<number> {
   if (io.process === undefined) throw new TaskkitError('INTERNAL', 'start --foreground needs a real process');
   const { locateTasksFile } = await import('../../config/locate.js');
   const { runDaemon } = await import('../../daemon/main.js');
@@ -86,6 +88,7 @@ async function startForeground(io: CliIo, globals: GlobalOptions): Promise<numbe
     cwd: io.cwd,
     logStream: io.stderr,
     process: io.process,
+    insecure,
   });
 }
 
@@ -93,16 +96,18 @@ async function startForeground(io: CliIo, globals: GlobalOptions): Promise<numbe
  * `start`: check the file here (so its problems print with excerpts), then start the daemon
  * detached and wait for its own report: ready, or why not.
  */
-async function startInBackground(io: CliIo, globals: GlobalOptions): Promise<void> {
+async function startInBackground(io: CliIo, globals: GlobalOptions, insecure: boolean): Promise<void> {
   const { loadTasksFileForCli } = await import('../tasks-file.js');
   const { prepareStateDir, statePaths } = await import('../../daemon/paths.js');
   const { startDetached } = await import('../../daemon/detach.js');
   const { resolveSocketPath } = await import('../../control/socket-path.js');
+  const { assertTrustedFiles } = await import('../../config/file-trust.js');
   const file = loadTasksFileForCli(io, globals.config);
+  assertTrustedFiles(file, { insecure, uid: process.getuid?.() ?? 0 });
   const paths = statePaths(file.settings.stateDir);
   prepareStateDir(paths.stateDir);
   const socket = resolveSocketPath({ flag: globals.socket, env: io.env, settingsSocket: file.settings.socket, stateDir: paths.stateDir, cwd: io.cwd });
-  const started = await startDetached({ args: ['--config', file.path, '--socket', socket], logFile: paths.logFile, env: io.env });
+  const started = await startDetached({ args: ['--config', file.path, '--socket', socket, ...(insecure ? ['--insecure'] : [])], logFile: paths.logFile, env: io.env });
   if (globals.json === true) {
     printJson(io, { pid: started.pid, socket: started.socket, configPath: file.path, logFile: paths.logFile });
   } else {

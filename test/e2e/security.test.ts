@@ -1,0 +1,88 @@
+/**
+ * Issue 8 item 5 against the real daemon: files other users can write are refused (like cron),
+ * `--insecure` is the explicit escape, and another user cannot reach the control socket.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, test } from 'vitest';
+import { cleanUpDaemons, makeDaemonDir } from './_daemon.js';
+
+const LAUNCHER = fileURLToPath(new URL('../../bin/taskkit', import.meta.url));
+const isRoot = process.getuid?.() === 0;
+const hasSetpriv = spawnSync('setpriv', ['--version'], { stdio: 'ignore' }).status === 0;
+const NOBODY = 65534;
+
+afterEach(async () => {
+  await cleanUpDaemons();
+});
+
+const TASKS = ['settings:', '  state-dir: ./state', 'tasks:', '  idle:', '    every: 1h', '    run: "true"'];
+
+describe('files other users can write', () => {
+  test('start refuses a world-writable tasks file, naming it and the fix; --insecure starts anyway', async () => {
+    const daemon = makeDaemonDir();
+    const path = daemon.writeTasks(TASKS);
+    chmodSync(path, 0o666);
+    const refused = await daemon.taskkit(['start', '--config', 'tasks.yaml']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`tasks file ${path} is writable by its group and every user (mode 0666): chmod go-w ${path}`);
+    expect(refused.stderr).toContain('--insecure');
+    expect(daemon.readPid()).toBeNull();
+
+    const started = await daemon.taskkit(['start', '--insecure', '--config', 'tasks.yaml']);
+    expect(started.code).toBe(0);
+    expect((await daemon.taskkit(['status', '--config', 'tasks.yaml'])).code).toBe(0);
+    expect((await daemon.taskkit(['stop', '--config', 'tasks.yaml'])).code).toBe(0);
+  });
+
+  test('reload refuses a module file that became group-writable, and the old tasks go on', async () => {
+    const daemon = makeDaemonDir();
+    const modulePath = join(daemon.dir, 'job.js');
+    writeFileSync(modulePath, 'export default () => {};\n');
+    daemon.writeTasks([...TASKS, '  mod:', '    module: ./job.js']);
+    expect((await daemon.taskkit(['start', '--config', 'tasks.yaml'])).code).toBe(0);
+    chmodSync(modulePath, 0o664);
+    const reload = await daemon.taskkit(['reload', '--config', 'tasks.yaml']);
+    expect(reload.code).toBe(2);
+    expect(reload.stderr).toContain(`module file ${modulePath} is writable by its group (mode 0664)`);
+    const list = await daemon.taskkit(['list', '--json', '--config', 'tasks.yaml']);
+    expect((JSON.parse(list.stdout) as { name: string }[]).map((task) => task.name)).toEqual(['idle', 'mod']);
+    expect((await daemon.taskkit(['stop', '--config', 'tasks.yaml'])).code).toBe(0);
+  });
+});
+
+describe.skipIf(!isRoot || !hasSetpriv)('another user and the control socket', () => {
+  /** `taskkit status` run as nobody, the way that user would type it. */
+  function statusAsNobody(socket: string): { code: number | null; stderr: string } {
+    const result = spawnSync('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, LAUNCHER, 'status', '--socket', socket], {
+      encoding: 'utf8',
+      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: '/nonexistent', NO_COLOR: '1' },
+      timeout: 15_000,
+    });
+    return { code: result.status, stderr: result.stderr };
+  }
+
+  test('the 0700 folder and the 0600 socket each keep nobody out; a 0666 socket would not', async () => {
+    const daemon = makeDaemonDir();
+    chmodSync(daemon.dir, 0o755);
+    daemon.writeTasks(TASKS);
+    expect((await daemon.taskkit(['start', '--config', 'tasks.yaml'])).code).toBe(0);
+
+    const viaFolder = statusAsNobody(daemon.socket);
+    expect(viaFolder.code).toBe(3);
+    expect(viaFolder.stderr).toMatch(/permission denied|EACCES/i);
+
+    // Open the folder: the socket's own mode still refuses.
+    chmodSync(daemon.stateDir, 0o755);
+    const viaSocket = statusAsNobody(daemon.socket);
+    expect(viaSocket.code).toBe(3);
+    expect(viaSocket.stderr).toMatch(/permission denied|EACCES/i);
+
+    // The control: with the socket opened too, nobody gets in, so the two refusals above were real.
+    chmodSync(daemon.socket, 0o666);
+    expect(statusAsNobody(daemon.socket).code).toBe(0);
+    expect((await daemon.taskkit(['stop', '--config', 'tasks.yaml'])).code).toBe(0);
+  });
+});
