@@ -24,8 +24,8 @@ import {
   readOptionalPositiveInteger,
   readOptionalString,
   readParams,
-  readString,
-  readStringList,
+  readTaskName,
+  readTaskNameList,
   type Params,
 } from './params.js';
 import {
@@ -118,7 +118,7 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
       return scheduler.list().map((task) => toTaskView(task, tz, task.lastRun === null ? (daemon.storedLastRun?.(task.name) ?? null) : null));
     },
     show: (params): ResultOf<'show'> => {
-      const name = readString('show', readParams('show', params, ['name']), 'name');
+      const name = readTaskName('show', readParams('show', params, ['name']), 'name');
       const task = requireTask(name);
       const recent = daemon.recentRuns?.(name, RECENT_RUNS) ?? (task.lastRun === null ? [] : [task.lastRun]);
       const stats = daemon.runStats?.(name);
@@ -134,7 +134,7 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
     },
     'run-now': async (params, context): Promise<ResultOf<'run-now'>> => {
       const checked = readParams('run-now', params, ['name', 'wait']);
-      const name = readString('run-now', checked, 'name');
+      const name = readTaskName('run-now', checked, 'name');
       const wait = readOptionalBoolean('run-now', checked, 'wait') ?? false;
       requireTask(name);
       if (!wait) return { run: toRunView(scheduler.runNow(name)) };
@@ -142,26 +142,26 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
     },
     hold: (params): ResultOf<'hold'> => {
       const checked = readParams('hold', params, ['names', 'note']);
-      const names = readStringList('hold', checked, 'names');
+      const names = readTaskNameList('hold', checked, 'names');
       const note = readOptionalString('hold', checked, 'note');
       requireAll(names);
       const tz = zone();
       return { tasks: names.map((name) => toTaskView(scheduler.hold(name, note), tz)) };
     },
     resume: (params): ResultOf<'resume'> => {
-      const names = readStringList('resume', readParams('resume', params, ['names']), 'names');
+      const names = readTaskNameList('resume', readParams('resume', params, ['names']), 'names');
       requireAll(names);
       const tz = zone();
       return { tasks: names.map((name) => toTaskView(scheduler.resume(name), tz)) };
     },
     cancel: (params): ResultOf<'cancel'> => {
-      const name = readString('cancel', readParams('cancel', params, ['name']), 'name');
+      const name = readTaskName('cancel', readParams('cancel', params, ['name']), 'name');
       requireTask(name);
       return { runs: scheduler.cancel(name).map((run) => toRunView(run)) };
     },
     reschedule: (params): ResultOf<'reschedule'> => {
       const checked = readParams('reschedule', params, ['name', 'schedule']);
-      const name = readString('reschedule', checked, 'name');
+      const name = readTaskName('reschedule', checked, 'name');
       if (!('schedule' in checked)) throw badRequest('reschedule', 'param "schedule" must be an object or null; it is missing');
       const definition = readObjectOrNull('reschedule', checked, 'schedule');
       const task = requireTask(name);
@@ -181,7 +181,7 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
     },
     logs: (params, context): Promise<ResultOf<'logs'>> => {
       const checked = readParams('logs', params, ['name', 'runId', 'follow']);
-      const name = readString('logs', checked, 'name');
+      const name = readTaskName('logs', checked, 'name');
       const runId = readOptionalPositiveInteger('logs', checked, 'runId');
       const follow = readOptionalBoolean('logs', checked, 'follow') ?? false;
       // A task gone from the file keeps its history: its runs can still be read.

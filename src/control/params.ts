@@ -3,6 +3,7 @@
  * param). Each reader throws a ControlError whose message starts with the method's name.
  */
 import { suggestSimilar } from '../config/suggest.js';
+import { checkTaskName } from '../config/task.js';
 import { describeJsonType } from './framing.js';
 import { ControlError } from './protocol.js';
 
@@ -27,6 +28,22 @@ export function readString(method: string, params: Params, key: string): string 
   const value = params[key];
   if (typeof value !== 'string' || value === '') throw badType(method, key, 'a non-empty string', value);
   return value;
+}
+
+/** A task name, held to the tasks file's rule: nothing else (no "/", "..", control bytes) reaches a lookup or a log line. */
+export function readTaskName(method: string, params: Params, key: string): string {
+  return checkName(method, key, readString(method, params, key));
+}
+
+/** A non-empty list of task names (readTaskName's rule for each). */
+export function readTaskNameList(method: string, params: Params, key: string): string[] {
+  return readStringList(method, params, key).map((name, index) => checkName(method, `${key}[${index}]`, name));
+}
+
+function checkName(method: string, key: string, name: string): string {
+  const problem = checkTaskName(name);
+  if (problem !== undefined) throw badRequest(method, `${key}: ${problem}`);
+  return name;
 }
 
 export function readOptionalString(method: string, params: Params, key: string): string | undefined {

@@ -349,6 +349,17 @@ describe('reschedule', () => {
     expect([reset.task.schedule, reset.task.rescheduled, reset.task.nextAt]).toEqual(['every 1h', false, '2026-03-01T13:00:00.000Z']);
   });
 
+  test('a name that breaks the task-name rule is a BAD_REQUEST before any lookup (no path tricks reach the daemon)', async () => {
+    const fixture = await start();
+    const client = await fixture.connect();
+    const escape = await failure(client.request('run-now', { name: '../../etc/passwd' }));
+    expect(escape.code).toBe('BAD_REQUEST');
+    expect(escape.message).toMatch(/^run-now: name: invalid task name: use 1-\d+ letters, digits, "\.", "_" or "-", starting with a letter or digit; got "\.\.\/\.\.\/etc\/passwd"$/);
+    const listed = await failure(client.request('hold', { names: ['backup', 'a\nb'] }));
+    expect([listed.code, listed.message.startsWith('hold: names[1]: invalid task name')]).toEqual(['BAD_REQUEST', true]);
+    expect(fixture.scheduler.get('backup').held).toBe(false);
+  });
+
   test('an invalid schedule is a BAD_REQUEST with the validator message; nothing changes', async () => {
     const fixture = await start();
     const client = await fixture.connect();
