@@ -30,6 +30,7 @@ export function findUntrustedFiles(file: TasksFile, uid: number): string[] {
   check(file.path, 'tasks file');
   for (const task of file.tasks) {
     if (task.action.kind === 'module') check(task.action.path, 'module file');
+    if (task.envFile !== null) check(task.envFile, 'env file');
   }
   return problems;
 }

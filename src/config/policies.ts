@@ -2,15 +2,13 @@
 import { showValue } from '../schedule/show-value.js';
 import type { IssueCollector } from './collector.js';
 import { MIN_OUTPUT_LIMIT_BYTES, NO_RETRY } from './defaults.js';
+import { ENV_NAME_PATTERN, HISTORY_KEYS, RETRY_KEYS } from './key-table.js';
 import { checkKeys, copyEntries, isPlainMap, readByteSize, readDuration, readInteger, readMap, readNumber } from './read-value.js';
 import type { HistoryPolicy, RetryPolicy } from './types.js';
 
 type Path = readonly (string | number)[];
 
-const RETRY_KEYS = ['attempts', 'delay', 'backoff', 'max-delay'];
-const HISTORY_KEYS = ['keep', 'output-limit'];
-// POSIX portable names; anything else cannot be read back by a shell script.
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const ENV_NAME = new RegExp(ENV_NAME_PATTERN);
 
 /** A name given in `after`, `on-success` or `on-failure`, with where it was written. */
 export interface TaskReference {
@@ -27,7 +25,7 @@ export function readRetry(c: IssueCollector, path: Path, raw: unknown): RetryPol
     return attempts === undefined ? undefined : { ...NO_RETRY, attempts };
   }
   if (!isPlainMap(raw)) {
-    c.add('invalid-value', path, 'value', `expected a number of retries like 3, or a map {attempts, delay, backoff, max-delay}, got ${showValue(raw)}`);
+    c.add('invalid-value', path, 'value', `expected a number of retries like 3, or a map {${RETRY_KEYS.join(', ')}}, got ${showValue(raw)}`);
     return undefined;
   }
   const map = copyEntries(raw);
@@ -45,7 +43,7 @@ export function readRetry(c: IssueCollector, path: Path, raw: unknown): RetryPol
 
 /** `history: {keep, output-limit}`, each key over `base` (the settings' policy). */
 export function readHistory(c: IssueCollector, path: Path, raw: unknown, base: HistoryPolicy, within: string | undefined): HistoryPolicy | undefined {
-  const map = readMap(c, path, raw, 'a map {keep, output-limit}');
+  const map = readMap(c, path, raw, `a map {${HISTORY_KEYS.join(', ')}}`);
   if (map === undefined) return undefined;
   const before = c.issues.length;
   checkKeys(c, path, map, HISTORY_KEYS, within);
@@ -58,25 +56,47 @@ export function readHistory(c: IssueCollector, path: Path, raw: unknown, base: H
   return { keep, outputLimitBytes };
 }
 
-/** `env: {NAME: value}`: strings, numbers and booleans, all handed over as strings. */
-export function readEnv(c: IssueCollector, path: Path, raw: unknown): Record<string, string> | undefined {
+/** A task's `env:`, with the names whose values were written `{secret: VALUE}`. */
+export interface EnvValues {
+  readonly values: Readonly<Record<string, string>>;
+  readonly secret: readonly string[];
+}
+
+/** `env: {NAME: value}`: strings, numbers, booleans, or `{secret: value}` for a value never shown. */
+export function readEnv(c: IssueCollector, path: Path, raw: unknown): EnvValues | undefined {
   const map = readMap(c, path, raw, 'a map of environment variables (NAME: value)');
   if (map === undefined) return undefined;
   const env: [string, string][] = [];
+  const secret: string[] = [];
   let ok = true;
   for (const [name, value] of Object.entries(map)) {
     if (!ENV_NAME.test(name)) {
       c.add('invalid-value', [...path, name], 'key', `invalid environment variable name ${showValue(name)}: use letters, digits and "_", not starting with a digit`);
       ok = false;
-    } else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+    } else if (isEnvScalar(value)) {
       env.push([name, String(value)]);
+    } else if (isPlainMap(value) && Object.keys(value).length === 1 && isEnvScalar(value['secret'])) {
+      env.push([name, String(value['secret'])]);
+      secret.push(name);
     } else {
-      c.add('invalid-value', [...path, name], 'value', `expected a string, number or boolean for ${name}, got ${showValue(value)}`);
+      // Never echo the value: it may be a secret written the wrong way.
+      c.add('invalid-value', [...path, name], 'value', `expected a string, number or boolean for ${name}, or {secret: VALUE} for one never shown; got ${describeShape(value)}`);
       ok = false;
     }
   }
   // fromEntries defines own properties: a variable named __proto__ stays a variable.
-  return ok ? Object.fromEntries(env) : undefined;
+  return ok ? { values: Object.fromEntries(env), secret } : undefined;
+}
+
+function isEnvScalar(value: unknown): value is string | number | boolean {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+
+function describeShape(value: unknown): string {
+  if (value === null || value === undefined) return showValue(value);
+  if (Array.isArray(value)) return 'a list';
+  if (isPlainMap(value)) return `a map with keys ${Object.keys(value).map((key) => showValue(key)).join(', ') || '(none)'}`;
+  return typeof value;
 }
 
 /** `after: NAME` or `after: [NAME, ...]`: returns the references (existence is checked file-wide). */

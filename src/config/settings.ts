@@ -12,6 +12,7 @@ import {
   MAX_CONCURRENT_LIMIT,
 } from './defaults.js';
 import type { ConfigIssue } from './issues.js';
+import { SETTINGS_KEYS } from './key-table.js';
 import { readHistory } from './policies.js';
 import type { PositionLookup } from './positions.js';
 import { checkKeys, copyEntries, isPlainMap, readDuration, readInteger, readPath, readText } from './read-value.js';
@@ -19,8 +20,6 @@ import { defaultTimeZone, readTimeZone } from './timezone.js';
 import type { Settings } from './types.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
-
-export const SETTINGS_KEYS = ['timezone', 'state-dir', 'socket', 'max-concurrent', 'shell', 'history', 'shutdown-grace'];
 
 export interface SettingsContext {
   /** Folder that relative `state-dir` and `socket` paths are resolved against. */
@@ -50,7 +49,7 @@ export function validateSettings(raw: unknown, context: SettingsContext): { sett
   let map: Record<string, unknown> = {};
   if (isPlainMap(raw)) map = copyEntries(raw);
   else if (raw !== null && raw !== undefined) {
-    c.add('invalid-value', [], 'value', `expected a map of settings (timezone, state-dir, socket, max-concurrent, shell, history, shutdown-grace), got ${showValue(raw)}`);
+    c.add('invalid-value', [], 'value', `expected a map of settings (${SETTINGS_KEYS.join(', ')}), got ${showValue(raw)}`);
   }
   checkKeys(c, [], map, SETTINGS_KEYS);
   const { baseDir, env } = context;

@@ -9,6 +9,8 @@ import { readAction } from './action.js';
 import { createCollector, type IssueCollector } from './collector.js';
 import { DEFAULT_KILL_AFTER_MS, MAX_TASK_NAME_LENGTH, NO_RETRY } from './defaults.js';
 import type { ConfigIssue } from './issues.js';
+import { TASK_KEYS, TASK_KEY_TABLE, TASK_NAME_PATTERN } from './key-table.js';
+import { readEnvFile } from './env-file.js';
 import { readEnv, readHistory, readRetry, readTaskNames, type TaskReference } from './policies.js';
 import type { PositionLookup } from './positions.js';
 import {
@@ -27,18 +29,8 @@ import { readSchedule } from './schedule.js';
 import { readTimeZone } from './timezone.js';
 import type { CatchUpPolicy, OverlapPolicy, Settings, TaskSpec } from './types.js';
 
-/** Every key a task may have (man/taskkit.5), in the order the man page lists them. */
-export const TASK_KEYS = [
-  'every', 'start', 'daily', 'at', 'cron',
-  'run', 'command', 'module', 'export', 'args',
-  'description', 'timezone', 'cwd', 'env', 'shell', 'timeout', 'kill-after', 'overlap', 'retry',
-  'jitter', 'catch-up', 'deadline', 'hold', 'max-runs', 'until', 'after', 'on-success', 'on-failure', 'history',
-];
-
-const OVERLAP_POLICIES: readonly OverlapPolicy[] = ['skip', 'queue', 'replace', 'allow'];
-const CATCH_UP_POLICIES: readonly CatchUpPolicy[] = ['skip', 'once', 'all'];
 const REFERENCE_KEYS = ['after', 'on-success', 'on-failure'] as const;
-const TASK_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const TASK_NAME = new RegExp(TASK_NAME_PATTERN);
 
 export interface TaskContextOptions {
   readonly settings: Settings;
@@ -119,13 +111,13 @@ function buildSpec(
     timezone: tz,
     action: readAction(c, def, { shell: shell ?? settings.shell, baseDir }) ?? { kind: 'shell', script: '', shell: settings.shell },
     cwd: read('cwd', baseDir, (raw, path) => readPath(c, path, raw, baseDir, 'a folder')),
-    env: read('env', {}, (raw, path) => readEnv(c, path, raw)),
+    ...readEnvironment(c, def, baseDir),
     timeoutMs: read<number | null>('timeout', null, (raw, path) => readDuration(c, path, raw, true)),
     killAfterMs: read('kill-after', DEFAULT_KILL_AFTER_MS, (raw, path) => readDuration(c, path, raw, false)),
-    overlap: read('overlap', 'skip', (raw, path) => readEnum(c, path, raw, OVERLAP_POLICIES)),
+    overlap: read<OverlapPolicy>('overlap', 'skip', (raw, path) => readEnum(c, path, raw, TASK_KEY_TABLE.overlap.shape.values)),
     retry: read('retry', NO_RETRY, (raw, path) => readRetry(c, path, raw)),
     jitterMs: read('jitter', 0, (raw, path) => readDuration(c, path, raw, false)),
-    catchUp: read('catch-up', 'skip', (raw, path) => readEnum(c, path, raw, CATCH_UP_POLICIES)),
+    catchUp: read<CatchUpPolicy>('catch-up', 'skip', (raw, path) => readEnum(c, path, raw, TASK_KEY_TABLE['catch-up'].shape.values)),
     deadlineMs: read<number | null>('deadline', null, (raw, path) => readDuration(c, path, raw, true)),
     hold: read('hold', false, (raw, path) => readBoolean(c, path, raw)),
     maxRuns: read<number | null>('max-runs', null, (raw, path) => readInteger(c, path, raw, 1)),
@@ -142,4 +134,18 @@ function buildSpec(
     ...(point === undefined ? {} : { source: { file: context.file ?? '', line: point.line, column: point.column } }),
   };
   return freezeDeep(spec);
+}
+
+/** `env` over `env-file` (the file's values are all secret; a plain `env` value of the same name is not). */
+function readEnvironment(c: IssueCollector, def: Readonly<Record<string, unknown>>, baseDir: string): Pick<TaskSpec, 'env' | 'envFile' | 'secretEnv'> {
+  const file = def['env-file'] === undefined ? undefined : readEnvFile(c, ['env-file'], def['env-file'], baseDir);
+  const own = def['env'] === undefined ? undefined : readEnv(c, ['env'], def['env']);
+  const fileValues = file?.values ?? {};
+  const ownValues = own?.values ?? {};
+  const secret = new Set([...Object.keys(fileValues).filter((name) => !Object.hasOwn(ownValues, name)), ...(own?.secret ?? [])]);
+  return {
+    env: Object.fromEntries([...Object.entries(fileValues), ...Object.entries(ownValues)]),
+    envFile: file?.path ?? null,
+    secretEnv: [...secret].sort(),
+  };
 }

@@ -74,6 +74,10 @@ export interface TaskSpec {
   readonly cwd: string;
   /** `env:` extra environment variables (strings; numbers and booleans are stringified). */
   readonly env: Readonly<Record<string, string>>;
+  /** `env-file:` absolute path of the NAME=VALUE file read into `env` when the file was loaded; null = none. */
+  readonly envFile: string | null;
+  /** Names in `env` whose value is secret (`NAME: {secret: VALUE}`, or from `env-file`): never shown. Sorted. */
+  readonly secretEnv: readonly string[];
   /** `timeout:` ms after which the run is stopped (SIGTERM to its process group); null = none (default). */
   readonly timeoutMs: number | null;
   /** `kill-after:` ms between SIGTERM and SIGKILL on timeout, cancel or shutdown; default 10s. */

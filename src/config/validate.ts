@@ -6,6 +6,7 @@ import { isMap, isScalar, type Document, type LineCounter } from 'yaml';
 import { showValue } from '../schedule/show-value.js';
 import { createCollector } from './collector.js';
 import type { ConfigIssue } from './issues.js';
+import { TOP_KEYS } from './key-table.js';
 import { createPositionLookup } from './positions.js';
 import { checkReferences, type ReferenceEntry } from './references.js';
 import { checkKeys, isPlainMap } from './read-value.js';
@@ -13,7 +14,6 @@ import { validateSettings } from './settings.js';
 import { checkTask } from './task.js';
 import type { Settings, TaskSpec } from './types.js';
 
-const TOP_KEYS = ['settings', 'tasks'];
 const NO_TASKS = 'no tasks: add at least one under tasks:';
 // yaml's guard against "billion laughs" alias bombs; a tasks file has no use for more.
 const MAX_ALIAS_COUNT = 100;

@@ -81,7 +81,9 @@ export interface DefinitionView {
   readonly timezone: string;
   readonly action: ActionView;
   readonly cwd: string;
+  /** Secret values (`{secret: ...}`, `env-file`) read SECRET_PLACEHOLDER: they never leave the daemon. */
   readonly env: Readonly<Record<string, string>>;
+  readonly envFile: string | null;
   readonly timeoutMs: number | null;
   readonly killAfterMs: number;
   readonly overlap: TaskSpec['overlap'];
@@ -185,6 +187,14 @@ export function toScheduleView(spec: ScheduleSpec): ScheduleView {
   }
 }
 
+/** What `show`, `list` and `--json` print instead of a secret value. */
+export const SECRET_PLACEHOLDER = '(secret)';
+
+function maskSecrets(env: Readonly<Record<string, string>>, secret: readonly string[]): Readonly<Record<string, string>> {
+  if (secret.length === 0) return env;
+  return Object.fromEntries(Object.entries(env).map(([name, value]) => [name, secret.includes(name) ? SECRET_PLACEHOLDER : value]));
+}
+
 /** A task definition as JSON (`show`); a function action loses its function (not JSON). */
 export function toDefinitionView(spec: TaskSpec): DefinitionView {
   return {
@@ -194,7 +204,8 @@ export function toDefinitionView(spec: TaskSpec): DefinitionView {
     timezone: spec.timezone,
     action: toActionView(spec.action),
     cwd: spec.cwd,
-    env: spec.env,
+    env: maskSecrets(spec.env, spec.secretEnv),
+    envFile: spec.envFile,
     timeoutMs: spec.timeoutMs,
     killAfterMs: spec.killAfterMs,
     overlap: spec.overlap,

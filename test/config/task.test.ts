@@ -51,7 +51,7 @@ describe('each key rejects what it cannot use, saying what was expected and foun
     ['cwd: "~" is not expanded', { run: 'x', cwd: '~/work' }, 'invalid-value', 'cwd', '"~" is not expanded in paths: write an absolute path or one relative to the tasks file, got "~/work"'],
     ['env: not a map', { run: 'x', env: 'A=1' }, 'invalid-value', 'env', 'expected a map of environment variables (NAME: value), got "A=1"'],
     ['env: a bad name', { run: 'x', env: { 'BAD-NAME': 'x' } }, 'invalid-value', 'env.BAD-NAME', 'invalid environment variable name "BAD-NAME": use letters, digits and "_", not starting with a digit'],
-    ['env: a null value', { run: 'x', env: { A: null } }, 'invalid-value', 'env.A', 'expected a string, number or boolean for A, got nothing'],
+    ['env: a null value', { run: 'x', env: { A: null } }, 'invalid-value', 'env.A', 'expected a string, number or boolean for A, or {secret: VALUE} for one never shown; got nothing'],
     ['timeout: zero', { run: 'x', timeout: '0s' }, 'invalid-value', 'timeout', 'expected a duration of more than 0, got "0s"'],
     ['timeout: a bare number', { run: 'x', timeout: 30 }, 'invalid-value', 'timeout', `${DURATION} 30`],
     ['kill-after', { run: 'x', 'kill-after': '1x' }, 'invalid-value', 'kill-after', `${DURATION} "1x"`],

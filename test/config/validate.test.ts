@@ -6,7 +6,7 @@ import { loadTasksFile } from '../../src/config/load.js';
 import { catchIssues, fileOf, issuesOf, summarize, TASK_FIXTURES, TEST_ENV } from '../support/config-issues.js';
 
 const VALID_KEYS =
-  'every, start, daily, at, cron, run, command, module, export, args, description, timezone, cwd, env, shell, timeout, kill-after, overlap, retry, jitter, catch-up, deadline, hold, max-runs, until, after, on-success, on-failure, history';
+  'every, start, daily, at, cron, run, command, module, export, args, description, timezone, cwd, env, env-file, shell, timeout, kill-after, overlap, retry, jitter, catch-up, deadline, hold, max-runs, until, after, on-success, on-failure, history';
 
 function fixtureIssues(name: string) {
   const path = join(TASK_FIXTURES, name);

@@ -98,6 +98,7 @@ describe('show', () => {
       action: { kind: 'shell', script: 'true', shell: '/bin/sh' },
       cwd: '/tmp',
       env: {},
+      envFile: null,
       timeoutMs: null,
       killAfterMs: 10_000,
       overlap: 'skip',

@@ -3,7 +3,7 @@
  * `--insecure` is the explicit escape, and another user cannot reach the control socket.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -50,6 +50,56 @@ describe('files other users can write', () => {
     const list = await daemon.taskkit(['list', '--json', '--config', 'tasks.yaml']);
     expect((JSON.parse(list.stdout) as { name: string }[]).map((task) => task.name)).toEqual(['idle', 'mod']);
     expect((await daemon.taskkit(['stop', '--config', 'tasks.yaml'])).code).toBe(0);
+  });
+});
+
+describe('secrets in env', () => {
+  const SECRETS = ['tok-7f3a91c2', 'pin-52d8e4'];
+
+  test('the task gets them; list, show, --json and the daemon log never print them', async () => {
+    const daemon = makeDaemonDir();
+    const envFile = join(daemon.dir, 'app.env');
+    writeFileSync(envFile, `API_TOKEN=${SECRETS[0]}\n`, { mode: 0o600 });
+    daemon.writeTasks([
+      ...TASKS,
+      '  deploy:',
+      '    every: 1h',
+      '    env-file: ./app.env',
+      '    env:',
+      `      PIN: {secret: ${SECRETS[1]}}`,
+      '      MODE: visible-mode',
+      '    run: printf "%s %s %s" "$API_TOKEN" "$PIN" "$MODE" > got.txt',
+    ]);
+    expect((await daemon.taskkit(['start', '--config', 'tasks.yaml'])).code).toBe(0);
+    expect((await daemon.taskkit(['run-now', 'deploy', '--wait', '--config', 'tasks.yaml'])).code).toBe(0);
+    expect(readFileSync(join(daemon.dir, 'got.txt'), 'utf8')).toBe(`${SECRETS[0]} ${SECRETS[1]} visible-mode`);
+
+    const outputs: string[] = [];
+    for (const args of [['list'], ['list', '--json'], ['show', 'deploy'], ['show', 'deploy', '--json'], ['status', '--json'], ['history', 'deploy', '--json']]) {
+      const result = await daemon.taskkit([...args, '--config', 'tasks.yaml']);
+      expect(result.code, args.join(' ')).toBe(0);
+      outputs.push(result.stdout, result.stderr);
+    }
+    const shown = JSON.parse(outputs[6] ?? '{}') as { definition: { env: Record<string, string>; envFile: string } };
+    expect(shown.definition.env).toEqual({ API_TOKEN: '(secret)', PIN: '(secret)', MODE: 'visible-mode' });
+    expect(shown.definition.envFile).toBe(envFile);
+    expect((await daemon.taskkit(['stop', '--config', 'tasks.yaml'])).code).toBe(0);
+    const log = readFileSync(join(daemon.stateDir, 'taskkit.log'), 'utf8');
+    for (const secret of SECRETS) {
+      expect(log).not.toContain(secret);
+      for (const output of outputs) expect(output).not.toContain(secret);
+    }
+  });
+
+  test('an env file other users can write is refused like the tasks file', async () => {
+    const daemon = makeDaemonDir();
+    const envFile = join(daemon.dir, 'app.env');
+    writeFileSync(envFile, 'A=1\n');
+    chmodSync(envFile, 0o666);
+    daemon.writeTasks([...TASKS, '    env-file: ./app.env']);
+    const refused = await daemon.taskkit(['start', '--config', 'tasks.yaml']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`env file ${envFile} is writable by its group and every user (mode 0666)`);
   });
 });
 

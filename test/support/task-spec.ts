@@ -11,6 +11,8 @@ export function makeTask(name: string, overrides: Partial<TaskSpec> = {}): TaskS
     action: { kind: 'shell', script: 'true', shell: '/bin/sh' },
     cwd: '/tmp',
     env: {},
+    envFile: null,
+    secretEnv: [],
     timeoutMs: null,
     killAfterMs: 10_000,
     overlap: 'skip',
