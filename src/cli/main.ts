@@ -15,6 +15,7 @@ import { registerRunCommands } from './commands/runs.js';
 import { registerDaemonCommands } from './commands/daemon.js';
 import { registerControlCommands } from './commands/control.js';
 import { registerHistoryCommands } from './commands/history.js';
+import { registerNativeCommands } from './commands/native.js';
 import type { CommandContext } from './context.js';
 
 export { createProcessIo } from './io.js';
@@ -40,6 +41,7 @@ export function createProgram(context: CommandContext): Command {
   registerRunCommands(program, context);
   registerControlCommands(program, context);
   registerHistoryCommands(program, context);
+  registerNativeCommands(program, context);
   return program;
 }
 

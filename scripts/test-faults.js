@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// `npm run test:faults [-- --long]`: the fault-injection suites of test/faults. `npm test` runs
+// them in their bounded form too; --long sets TASKKIT_FAULTS_LONG=1 for the long forms (minutes).
+import { spawnSync } from 'node:child_process';
+
+const args = process.argv.slice(2);
+const long = args.includes('--long');
+const rest = args.filter((arg) => arg !== '--long');
+const env = { ...process.env, ...(long ? { TASKKIT_FAULTS_LONG: '1' } : {}) };
+const result = spawnSync('npx', ['vitest', 'run', 'test/faults', ...rest], { stdio: 'inherit', env });
+process.exit(result.status ?? 1);
