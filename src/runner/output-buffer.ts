@@ -20,13 +20,24 @@ export function formatDroppedMarker(dropped: number): string {
   return `\n[taskkit: ${dropped} bytes dropped]\n`;
 }
 
+const EMPTY = new Uint8Array(0);
+const MIN_HEAD_BYTES = 4096;
+
 /** A buffer keeping at most `limitBytes` bytes of output: half from the start, half from the end. */
 export function createOutputBuffer(limitBytes: number): OutputBuffer {
   const limit = Number.isFinite(limitBytes) && limitBytes > 0 ? Math.floor(limitBytes) : 0;
   const headCap = Math.floor(limit / 2);
   const tailCap = limit - headCap;
-  const head = new Uint8Array(headCap);
+  // Grown on demand up to headCap: a run that prints a line must not pay for (and zero) a
+  // half-limit buffer; at thousands of runs a second that allocation was most of a run's cost.
+  let head = EMPTY;
   let headLength = 0;
+  const reserveHead = (needed: number): void => {
+    if (needed <= head.length) return;
+    const grown = new Uint8Array(Math.min(headCap, Math.max(needed, head.length * 2, MIN_HEAD_BYTES)));
+    grown.set(head.subarray(0, headLength));
+    head = grown;
+  };
   // Allocated on first use: most runs never write past the head.
   let ring: Uint8Array | null = null;
   let ringLength = 0;
@@ -65,6 +76,7 @@ export function createOutputBuffer(limitBytes: number): OutputBuffer {
       totalBytes += bytes.length;
       const toHead = Math.min(headCap - headLength, bytes.length);
       if (toHead > 0) {
+        reserveHead(headLength + toHead);
         head.set(bytes.subarray(0, toHead), headLength);
         headLength += toHead;
       }
