@@ -135,7 +135,8 @@ export class SqliteStore implements Store {
   }
 
   restoreTask(spec: TaskSpec): TaskRestore {
-    return restoreTaskState(spec, this.loadTaskState(spec.name));
+    const saved = this.loadTaskState(spec.name);
+    return restoreTaskState(spec, saved, saved === null ? null : this.#runs.latestScheduledAt(spec.name));
   }
 
   flush(): void {

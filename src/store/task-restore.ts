@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { TaskSpec } from '../config/types.js';
 import type { TaskStatus } from '../engine/task-state.js';
+import type { Instant } from '../schedule/types.js';
 import type { SavedTaskState, StoredTaskState, TaskRestore, TaskStateRecord } from './store.js';
 
 // Specs are frozen and replaced on reload, so one hash per spec object is enough.
@@ -46,13 +47,19 @@ export function snapshotTaskState(status: TaskStatus): TaskStateRecord {
  * Catch-up looks for instants after `lastScheduledAt`. A task that never fired (a one-shot `at`
  * still ahead) has none; then the time the daemon last saved the task stands in: it knew the task
  * then, so only instants after it can have been missed while it was down (issue 4 item 3).
+ *
+ * `latestRunInstant` is the latest instant of the task's stored runs. A run's row is written
+ * before its process starts (journal.ts), the task's state a moment later: a daemon killed in
+ * between saved an older lastScheduledAt, and catch-up would run that instant a second time
+ * (issue 8, crash torture). An instant with a row was dealt with, whatever the state says.
  */
-export function restoreTaskState(spec: TaskSpec, saved: SavedTaskState | null): TaskRestore {
+export function restoreTaskState(spec: TaskSpec, saved: SavedTaskState | null, latestRunInstant: Instant | null = null): TaskRestore {
   if (saved === null) return { state: {}, notice: null };
   const changed = saved.fingerprint !== fingerprintTask(spec);
   const dropReschedule = changed && saved.reschedule !== null;
+  const lastScheduledAt = saved.lastScheduledAt ?? saved.savedAt;
   const state: StoredTaskState = {
-    lastScheduledAt: saved.lastScheduledAt ?? saved.savedAt,
+    lastScheduledAt: latestRunInstant !== null && latestRunInstant > lastScheduledAt ? latestRunInstant : lastScheduledAt,
     scheduledRuns: saved.scheduledRuns,
     schedule: dropReschedule ? null : saved.reschedule,
     ...(saved.fileHold === spec.hold ? { hold: saved.hold === null ? null : { ...saved.hold } } : {}),

@@ -110,6 +110,21 @@ describe('restoreTaskState', () => {
   test('never fired: catch-up starts from when the task was last saved (a one-shot still ahead then)', () => {
     expect(restoreTaskState(spec, saved({ lastScheduledAt: null })).state.lastScheduledAt).toBe(SAVED_AT);
   });
+
+  // Issue 8 (crash torture): a run's row is written before its process starts, the task's state a
+  // moment later; a daemon killed in between must not make catch-up run that instant again.
+  test.each([
+    ['a later stored run wins over the saved instant', ms('2026-07-01T08:45:00.000Z'), ms('2026-07-01T09:00:00.000Z'), ms('2026-07-01T09:00:00.000Z')],
+    ['an earlier stored run changes nothing', ms('2026-07-01T08:45:00.000Z'), ms('2026-07-01T08:00:00.000Z'), ms('2026-07-01T08:45:00.000Z')],
+    ['no stored run changes nothing', ms('2026-07-01T08:45:00.000Z'), null, ms('2026-07-01T08:45:00.000Z')],
+    ['never fired, but a run stored after the save wins over the save time', null, ms('2026-07-01T09:30:00.000Z'), ms('2026-07-01T09:30:00.000Z')],
+  ])('latest stored run instant: %s', (_rule, lastScheduledAt, latestRun, expected) => {
+    expect(restoreTaskState(spec, saved({ lastScheduledAt }), latestRun).state.lastScheduledAt).toBe(expected);
+  });
+
+  test('nothing saved: stored runs alone restore nothing (a task re-added under an old name does not catch up from its old history)', () => {
+    expect(restoreTaskState(spec, null, ms('2026-07-01T09:00:00.000Z'))).toEqual({ state: {}, notice: null });
+  });
 });
 
 describe('snapshotTaskState', () => {

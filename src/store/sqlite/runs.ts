@@ -147,6 +147,12 @@ export class RunsTable {
     return rows.map(toSummary).sort((a, b) => a.id - b.id);
   }
 
+  /** The latest instant any kept run of `task` was due at (schedule, catch-up, retry, skipped alike), or null. */
+  latestScheduledAt(task: string): Instant | null {
+    const row = this.#db.prepare<[string], { at: number | null }>('SELECT max(scheduled_at) AS at FROM runs WHERE task = ?').get(task);
+    return row?.at ?? null;
+  }
+
   /** The highest id ever stored (deleted rows included) + 1. */
   nextId(): number {
     const row = this.#db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'runs'").get();

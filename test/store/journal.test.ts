@@ -1,0 +1,95 @@
+// journalRuns (issue 8, crash torture): a run's row is committed before the runner starts it, so a
+// daemon killed right after a spawn leaves the run to be marked interrupted, its id is not handed
+// out again, and its instant is not caught up a second time. A real SQLite file read through a
+// second connection (what is on disk, not what the store has queued); fake clock and runner.
+import Database from 'better-sqlite3';
+import { describe, expect, test } from 'vitest';
+import type { RunRequest, Runner } from '../../src/runner/types.js';
+import { attachStore } from '../../src/store/attach.js';
+import { journalRuns } from '../../src/store/journal.js';
+import { INTERRUPTED_REASON } from '../../src/store/sqlite/runs.js';
+import { FakeRunner, flush } from '../support/fake-runner.js';
+import { createEngine, every, makeTask, ms } from '../support/engine-task.js';
+import { nextTurn, useTempState } from './_support.js';
+
+const temp = useTempState();
+
+interface DiskRow {
+  id: number;
+  task: string;
+  trigger: string;
+  status: string;
+  scheduled_at: number | null;
+  attempt: number;
+}
+
+/** The run's row as committed to the file, through a connection of its own. */
+function readFromDisk(path: string, id: number): DiskRow | undefined {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare<[number], DiskRow>('SELECT id, task, trigger, status, scheduled_at, attempt FROM runs WHERE id = ?').get(id);
+  } finally {
+    db.close();
+  }
+}
+
+/** An engine at 08:00 whose runner goes through journalRuns; `onStart` sees each request as the runner gets it. */
+async function setup(onStart: (request: RunRequest) => void = () => {}) {
+  let now = (): number => ms('2026-07-01T08:00:00.000Z');
+  const store = temp.open({ now: () => now() });
+  const fake = new FakeRunner();
+  const inner: Runner = {
+    start(request, onOutput) {
+      onStart(request);
+      return fake.start(request, onOutput);
+    },
+  };
+  const engine = createEngine('2026-07-01T08:00:00.000Z', { runner: journalRuns(inner, store, () => now()), firstRunId: store.nextRunId() });
+  now = () => engine.clock.now();
+  attachStore(engine.scheduler, store);
+  const task = makeTask('backup', { schedule: every('1h'), catchUp: 'all' });
+  engine.scheduler.add(task);
+  engine.scheduler.start();
+  await nextTurn(); // the task's first state is saved, as at any daemon start
+  return { ...engine, store, fake, task };
+}
+
+describe('journalRuns', () => {
+  test('the row is on disk, running, before the runner is asked to start the run', async () => {
+    const seen: (DiskRow | undefined)[] = [];
+    const { clock } = await setup((request) => seen.push(readFromDisk(temp.dbPath, request.runId)));
+    clock.advanceTo('2026-07-01T09:00:00.000Z');
+    expect(seen).toEqual([{ id: 1, task: 'backup', trigger: 'schedule', status: 'running', scheduled_at: ms('2026-07-01T09:00:00.000Z'), attempt: 1 }]);
+  });
+
+  test('run-started then completes the row: it ends up exactly as the engine reported it', async () => {
+    const { clock, store, eventsOf } = await setup();
+    clock.advanceTo('2026-07-01T09:00:00.000Z');
+    await nextTurn();
+    expect(store.getRun(1)).toStrictEqual(eventsOf('run-started')[0]);
+    expect(store.getRun(1)).toMatchObject({ pid: 1001, status: 'running' });
+  });
+
+  test('killed right after the spawn: the run is interrupted, its id stays taken, its instant is not caught up again', async () => {
+    const { clock, task } = await setup();
+    clock.advanceTo('2026-07-01T09:00:00.000Z');
+    // The daemon dies here: nothing queued after the spawn (run-started, the task's new state) is written.
+    const next = temp.open({ now: () => ms('2026-07-01T11:30:00.000Z') });
+    expect(next.markInterrupted(ms('2026-07-01T11:30:00.000Z'))).toMatchObject([
+      { id: 1, task: 'backup', status: 'interrupted', scheduledAt: ms('2026-07-01T09:00:00.000Z'), error: INTERRUPTED_REASON.running },
+    ]);
+    expect(next.nextRunId()).toBe(2);
+    expect(next.loadTaskState('backup')?.lastScheduledAt).toBeNull();
+    // The saved state predates 09:00, but the row says 09:00 was dealt with: only 10:00 and 11:00 are missed.
+    expect(next.restoreTask(task).state.lastScheduledAt).toBe(ms('2026-07-01T09:00:00.000Z'));
+    const restarted = createEngine('2026-07-01T11:30:00.000Z', { firstRunId: next.nextRunId() });
+    restarted.scheduler.add(task, next.restoreTask(task).state);
+    restarted.scheduler.start();
+    restarted.runner.finish(2, { status: 'succeeded', exitCode: 0 });
+    await flush();
+    expect(restarted.runner.requests.map((request) => [request.runId, request.trigger, new Date(request.scheduledAt ?? 0).toISOString()])).toEqual([
+      [2, 'catch-up', '2026-07-01T10:00:00.000Z'],
+      [3, 'catch-up', '2026-07-01T11:00:00.000Z'],
+    ]);
+  });
+});
