@@ -3,7 +3,9 @@
  * queued in memory, coalesced by key (a run started and finished in one turn is written once), and
  * written in one transaction after the current turn of the event loop, after `delayMs`, or at once
  * when `maxItems` are waiting; synchronously on close. A failed write is logged and retried with
- * backoff, never thrown into the engine.
+ * backoff, never thrown into the engine. Until that retry, `flush()` (reads, the run journal) does
+ * not touch the database: each attempt on a locked or full one costs the engine's event loop the
+ * busy timeout, and a run start or `history` per attempt would make the backoff meaningless.
  */
 import type { StoreLog } from '../store.js';
 
@@ -101,8 +103,16 @@ export class WriteBatcher<T> {
     else this.#cancelTimer ??= this.#options.timers.schedule(this.#options.delayMs, () => this.#flushFromTimer());
   }
 
-  /** Write everything waiting now, in one transaction; true when nothing is left waiting. */
+  /**
+   * Write everything waiting now, in one transaction; true when nothing is left waiting. While a
+   * retry is scheduled after a failure, false at once: the retry's timer writes (issue 8).
+   */
   flush(): boolean {
+    if (this.#failing > 0) return this.#pending.size === 0;
+    return this.#attempt();
+  }
+
+  #attempt(): boolean {
     this.#cancelTimer?.();
     this.#cancelTimer = null;
     if (this.#pending.size === 0) return true;
@@ -110,12 +120,14 @@ export class WriteBatcher<T> {
     try {
       this.#timed(() => this.#write(items), items.length);
       this.#pending.clear();
-      this.#failing = 0;
+      this.#recovered(items.length);
       return true;
     } catch (error) {
       this.stats.failures++;
       this.#failing++;
-      if (this.#failing >= 2 && items.length > 1) this.#isolate();
+      // A lock, a full or read-only disk: no item is to blame, and one-by-one writes would each
+      // wait out the busy timeout and fail alike, or let small rows through and drop big ones.
+      if (this.#failing >= 2 && items.length > 1 && !isStorageFault(error)) this.#isolate();
       if (this.#pending.size === 0) {
         this.#failing = 0;
         return true;
@@ -131,11 +143,11 @@ export class WriteBatcher<T> {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    if (!this.flush()) {
+    if (!this.#attempt()) {
       this.#cancelTimer?.();
       this.#cancelTimer = null;
       this.stats.dropped += this.#pending.size;
-      this.#log('error', `${this.#label}: closing with ${this.#pending.size} change(s) that could not be written; they are lost`);
+      this.#log('error', `${this.#label}: closing with ${this.#pending.size} change(s) that could not be written; they are lost: ${describeKeys([...this.#pending.keys()])}`);
       this.#pending.clear();
     }
     this.#droppedAtClose = this.stats.dropped;
@@ -143,7 +155,14 @@ export class WriteBatcher<T> {
 
   #flushFromTimer(): void {
     this.#cancelTimer = null;
-    this.flush();
+    this.#attempt();
+  }
+
+  /** After failed attempts, say that the changes kept in memory are stored now. */
+  #recovered(count: number): void {
+    if (this.#failing === 0) return;
+    this.#log('info', `${this.#label}: writing again; stored the ${count} change(s) kept in memory after ${this.#failing} failed attempt(s)`);
+    this.#failing = 0;
   }
 
   #timed(write: () => void, count: number): void {
@@ -170,6 +189,8 @@ export class WriteBatcher<T> {
         this.#pending.delete(key);
         written++;
       } catch (error) {
+        // The database itself failed meanwhile: keep everything for the next retry.
+        if (isStorageFault(error)) return;
         refused.push([key, error]);
       }
     }
@@ -186,15 +207,56 @@ export class WriteBatcher<T> {
     const { maxPending } = this.#options;
     if (this.#pending.size <= maxPending) return;
     const excess = this.#pending.size - maxPending + Math.ceil(maxPending / 10);
-    let dropped = 0;
+    const dropped: string[] = [];
     for (const key of this.#pending.keys()) {
-      if (dropped >= excess) break;
+      if (dropped.length >= excess) break;
       this.#pending.delete(key);
-      dropped++;
+      dropped.push(key);
     }
-    this.stats.dropped += dropped;
-    this.#log('error', `${this.#label}: writes keep failing; dropped the ${dropped} oldest waiting change(s) to bound memory`);
+    this.stats.dropped += dropped.length;
+    this.#log('error', `${this.#label}: writes keep failing; dropped the ${dropped.length} oldest waiting change(s) to bound memory: ${describeKeys(dropped)}`);
   }
+}
+
+/**
+ * The keys of changes given up, so that the log says exactly which (issue 8): "run:12-40, run:43,
+ * task:backup". Keys are `prefix:suffix`; runs of consecutive numeric suffixes become ranges.
+ */
+export function describeKeys(keys: readonly string[]): string {
+  const parts: string[] = [];
+  let range: { prefix: string; first: number; last: number } | null = null;
+  const close = (): void => {
+    if (range !== null) parts.push(range.first === range.last ? `${range.prefix}${range.first}` : `${range.prefix}${range.first}-${range.last}`);
+    range = null;
+  };
+  for (const key of keys) {
+    const match = /^(.*:)(\d+)$/.exec(key);
+    const prefix = match?.[1];
+    const number = Number(match?.[2]);
+    if (prefix === undefined) {
+      close();
+      parts.push(key);
+    } else if (range !== null && range.prefix === prefix && number === range.last + 1) {
+      range.last = number;
+    } else {
+      close();
+      range = { prefix, first: number, last: number };
+    }
+  }
+  close();
+  return parts.join(', ');
+}
+
+/**
+ * SQLite result codes (better-sqlite3's `code`, extended codes included) that say the database as
+ * a whole cannot take writes now: another process's lock, a full or read-only disk, an I/O error.
+ */
+const STORAGE_FAULT = /^SQLITE_(BUSY|LOCKED|FULL|IOERR|READONLY|CANTOPEN|NOMEM|PROTOCOL)(_|$)/;
+
+/** True when `error` is the database's fault, not the written item's. */
+export function isStorageFault(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && STORAGE_FAULT.test(code);
 }
 
 function describe(error: unknown): string {

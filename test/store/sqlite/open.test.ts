@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { describe, expect, test } from 'vitest';
 import { TaskkitError } from '../../../src/errors.js';
-import { BUSY_TIMEOUT_MS, openDatabase } from '../../../src/store/sqlite/open.js';
+import { BUSY_TIMEOUT_MS, openDatabase, WRITE_BUSY_TIMEOUT_MS } from '../../../src/store/sqlite/open.js';
 import { RUNNING_AS_ROOT, useTempState } from '../_support.js';
 
 const temp = useTempState();
@@ -27,13 +27,32 @@ function openError(path = temp.dbPath, readOnly = false): TaskkitError {
 }
 
 describe('a writable open', () => {
-  test('uses WAL, synchronous NORMAL, a busy timeout, foreign keys and a bounded WAL', () => {
+  test('uses WAL, synchronous NORMAL, a short busy timeout, foreign keys and a bounded WAL', () => {
     const db = open();
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(1);
-    expect(db.pragma('busy_timeout', { simple: true })).toBe(BUSY_TIMEOUT_MS);
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(WRITE_BUSY_TIMEOUT_MS);
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('journal_size_limit', { simple: true })).toBe(8 * 1024 * 1024);
+  });
+
+  test('a write blocked by another connection\'s lock fails after WRITE_BUSY_TIMEOUT_MS, not BUSY_TIMEOUT_MS (issue 8)', () => {
+    const db = open();
+    const other = new Sqlite(temp.dbPath);
+    temp.defer(() => other.close());
+    other.exec('BEGIN EXCLUSIVE');
+    const started = performance.now();
+    let code: unknown;
+    try {
+      db.prepare("INSERT INTO task_state (name, fingerprint, file_hold, held, updated_at) VALUES ('a', 'f', 0, 0, 1)").run();
+    } catch (error) {
+      code = (error as { code?: unknown }).code;
+    }
+    const waited = performance.now() - started;
+    other.exec('ROLLBACK');
+    expect(code).toBe('SQLITE_BUSY');
+    expect(waited).toBeGreaterThanOrEqual(WRITE_BUSY_TIMEOUT_MS - 10);
+    expect(waited).toBeLessThan(BUSY_TIMEOUT_MS / 2);
   });
 
   test('creates a missing state dir, only for its owner', () => {

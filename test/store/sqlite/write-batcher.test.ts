@@ -1,7 +1,7 @@
 // The write batcher (issue 4: "writes do not block the timer"): one write per turn, coalescing by key,
 // flush at N items and on close, failures logged and retried with backoff, never thrown.
 import { describe, expect, test } from 'vitest';
-import { WriteBatcher, type BatchTimers, type WriteBatcherOptions } from '../../../src/store/sqlite/write-batcher.js';
+import { describeKeys, WriteBatcher, type BatchTimers, type WriteBatcherOptions } from '../../../src/store/sqlite/write-batcher.js';
 import { nextTurn } from '../_support.js';
 
 /** Timers that fire only when the test says so. */
@@ -174,15 +174,143 @@ describe('a failed flush', () => {
     for (let i = 1; i <= 10; i++) batcher.enqueue(`k${i}`, String(i));
     expect(batcher.pending).toBe(9);
     expect(batcher.stats.dropped).toBe(2);
-    expect(logs.at(-1)).toEqual(['error', 'db: writes keep failing; dropped the 2 oldest waiting change(s) to bound memory']);
+    expect(logs.at(-1)).toEqual(['error', 'db: writes keep failing; dropped the 2 oldest waiting change(s) to bound memory: k0, k1']);
   });
 
   test('close with writes that still fail reports them lost', () => {
     const { batcher, timers, logs } = setup({ failWhen: () => true });
     batcher.enqueue('1', '1');
     batcher.close();
-    expect(logs.at(-1)).toEqual(['error', 'db: closing with 1 change(s) that could not be written; they are lost']);
+    expect(logs.at(-1)).toEqual(['error', 'db: closing with 1 change(s) that could not be written; they are lost: 1']);
     expect(timers.waiting()).toEqual([]);
     expect(batcher.pending).toBe(0);
+  });
+});
+
+/** A failure as better-sqlite3 reports it: an Error with SQLite's result code. */
+function sqliteError(code: string, message: string): Error {
+  return Object.assign(new Error(message), { code });
+}
+
+describe('a storage fault: a lock, a full or read-only disk (issue 8)', () => {
+  test('is not blamed on an item: a batch that fails for size alone is kept whole, then written whole', () => {
+    const writes: string[][] = [];
+    const logs: [string, string][] = [];
+    const timers = new ManualTimers();
+    let free = 3; // bytes the "disk" has left
+    const batcher = new WriteBatcher<string>({
+      label: 'db',
+      timers,
+      log: (level, message) => logs.push([level, message]),
+      write: (items) => {
+        if (items.join('').length > free) throw sqliteError('SQLITE_FULL', 'database or disk is full');
+        writes.push([...items]);
+      },
+    });
+    for (const [key, item] of [['1', 'a'], ['2', 'b'], ['3', 'big output']] as const) batcher.enqueue(key, item);
+    timers.fire();
+    timers.fire();
+    timers.fire();
+    // Before issue 8, the second failure wrote 'a' and 'b' alone and dropped the big run as poison.
+    expect(writes).toEqual([]);
+    expect(batcher.pending).toBe(3);
+    expect(batcher.stats.dropped).toBe(0);
+    free = 100;
+    timers.fire();
+    expect(writes).toEqual([['a', 'b', 'big output']]);
+    expect(logs.at(-1)).toEqual(['info', 'db: writing again; stored the 3 change(s) kept in memory after 3 failed attempt(s)']);
+  });
+
+  test.each(['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_FULL', 'SQLITE_IOERR_WRITE', 'SQLITE_READONLY_DBMOVED', 'SQLITE_CANTOPEN'])(
+    '%s: each retry is one write attempt, never one per item',
+    (code) => {
+      let attempts = 0;
+      const timers = new ManualTimers();
+      const batcher = new WriteBatcher<string>({
+        label: 'db',
+        timers,
+        log: () => {},
+        write: () => {
+          attempts++;
+          throw sqliteError(code, 'no');
+        },
+      });
+      for (let i = 0; i < 50; i++) batcher.enqueue(String(i), String(i));
+      for (let i = 0; i < 4; i++) timers.fire();
+      expect(attempts).toBe(4);
+      expect(batcher.pending).toBe(50);
+    },
+  );
+
+  test('a poison item is still dropped when the error is the item\'s (SQLITE_TOOBIG)', () => {
+    const writes: string[][] = [];
+    const timers = new ManualTimers();
+    const batcher = new WriteBatcher<string>({
+      label: 'db',
+      timers,
+      log: () => {},
+      write: (items) => {
+        if (items.includes('huge')) throw sqliteError('SQLITE_TOOBIG', 'string or blob too big');
+        writes.push([...items]);
+      },
+    });
+    batcher.enqueue('1', 'ok');
+    batcher.enqueue('2', 'huge');
+    timers.fire();
+    timers.fire();
+    expect(writes).toEqual([['ok']]);
+    expect(batcher.stats.dropped).toBe(1);
+  });
+
+  test('while a retry waits, flush() leaves the database alone and the backoff does not grow', () => {
+    let attempts = 0;
+    let failing = true;
+    const { batcher, timers } = setup({
+      retryDelayMs: 100,
+      write: () => {
+        attempts++;
+        if (failing) throw sqliteError('SQLITE_BUSY', 'database is locked');
+      },
+    });
+    batcher.enqueue('1', '1');
+    timers.fire();
+    expect(attempts).toBe(1);
+    // Every run start (the journal) and every read flushes: none may wait on the lock again.
+    for (let i = 0; i < 20; i++) expect(batcher.flush()).toBe(false);
+    expect(attempts).toBe(1);
+    expect(timers.waiting()).toEqual([100]);
+    failing = false;
+    timers.fire();
+    expect(attempts).toBe(2);
+    expect(batcher.pending).toBe(0);
+    expect(batcher.flush()).toBe(true);
+  });
+
+  test('close still tries once, even while a retry waits', () => {
+    let attempts = 0;
+    const { batcher, timers, logs } = setup({
+      write: () => {
+        attempts++;
+        if (attempts === 1) throw sqliteError('SQLITE_FULL', 'database or disk is full');
+      },
+    });
+    batcher.enqueue('1', '1');
+    timers.fire();
+    batcher.close();
+    expect(attempts).toBe(2);
+    expect(batcher.stats.dropped).toBe(0);
+    expect(logs.at(-1)).toEqual(['info', 'db: writing again; stored the 1 change(s) kept in memory after 1 failed attempt(s)']);
+  });
+});
+
+describe('describeKeys: what the log names when changes are given up (issue 8)', () => {
+  test.each([
+    [[], ''],
+    [['run:7'], 'run:7'],
+    [['run:12', 'run:13', 'run:14', 'run:16', 'task:backup', 'run:17'], 'run:12-14, run:16, task:backup, run:17'],
+    [['task:a', 'task:b'], 'task:a, task:b'],
+    [['k0', 'k1'], 'k0, k1'],
+  ])('%j -> %j', (keys, text) => {
+    expect(describeKeys(keys)).toBe(text);
   });
 });
