@@ -21,17 +21,48 @@ export type LoadReply =
   | { readonly ok: false; readonly kind: 'taskkit'; readonly code: ErrorCode; readonly message: string }
   | { readonly ok: false; readonly kind: 'internal'; readonly message: string };
 
+/**
+ * How long a load may take. Opening a FIFO, or a file on a hung network mount, blocks the loader
+ * for ever: `reload` never answered, every later reload queued behind it, and the loader kept a
+ * stopped daemon's process alive (issue 8). 10,000 tasks load in about 2 s; this stays below the
+ * CLI's REQUEST_TIMEOUT_MS (30 s), so `taskkit reload` prints why rather than a timeout.
+ */
+export const LOAD_TIMEOUT_MS = 20_000;
+
 /** Like loadTasksFile (same result, same errors), computed in a child process. */
-export async function loadTasksFileIsolated(path: string, options: { env: Readonly<Record<string, string | undefined>> }): Promise<TasksFile> {
+export async function loadTasksFileIsolated(
+  path: string,
+  options: { env: Readonly<Record<string, string | undefined>>; timeoutMs?: number },
+): Promise<TasksFile> {
   const script = fileURLToPath(resolveWorkerScript(import.meta.url, 'load-child'));
+  const timeoutMs = options.timeoutMs ?? LOAD_TIMEOUT_MS;
   const reply = await new Promise<LoadReply>((resolve, reject) => {
     // 'advanced' serialization is structured clone: shared objects stay shared, no JSON round trip.
     const child = fork(script, [path], { env: { ...options.env }, execArgv: [], serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-    child.once('message', (message) => resolve(message as LoadReply));
-    child.once('error', reject);
-    child.once('exit', (code, signal) => reject(new TaskkitError('INTERNAL', `the tasks-file loader exited (${signal ?? `code ${code}`}) before answering`)));
+    // Only the timer keeps the daemon's process alive for a load: a daemon stopped meanwhile exits
+    // by LOAD_TIMEOUT_MS at the latest, even if the loader hangs where SIGKILL cannot reach it.
+    child.unref();
+    child.channel?.unref();
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new ConfigError([{ code: 'unreadable', file: path, line: 0, column: 0, path: [], task: null, message: describeHang(timeoutMs) }]));
+    }, timeoutMs);
+    const settle = <T>(fn: (value: T) => void) => (value: T): void => {
+      clearTimeout(timer);
+      fn(value);
+    };
+    child.once('message', settle((message) => resolve(message as LoadReply)));
+    child.once('error', settle(reject));
+    child.once(
+      'exit',
+      settle((code: number | null) => reject(new TaskkitError('INTERNAL', `the tasks-file loader exited (${child.signalCode ?? `code ${code}`}) before answering`))),
+    );
   });
   if (reply.ok) return freezeDeep(reply.file);
   if (reply.kind === 'config') throw new ConfigError(reply.issues, reply.sourceText);
   throw new TaskkitError(reply.kind === 'taskkit' ? reply.code : 'INTERNAL', reply.message);
+}
+
+function describeHang(timeoutMs: number): string {
+  return `could not be read within ${timeoutMs / 1000} s (a named pipe with no writer, or a file on a hung network mount?); the read was abandoned`;
 }

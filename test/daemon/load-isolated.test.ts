@@ -1,11 +1,13 @@
 /** The daemon's child-process loader gives exactly what loadTasksFile gives: the same specs, the same errors. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { ConfigError, loadTasksFile } from '../../src/config/load.js';
 import { loadTasksFileIsolated } from '../../src/daemon/load-isolated.js';
 import { TaskkitError } from '../../src/errors.js';
+import { isAlive, waitUntil } from '../support/process-state.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'taskkit-load-isolated-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -46,4 +48,43 @@ describe('loadTasksFileIsolated', () => {
     expect(error).toBeInstanceOf(TaskkitError);
     expect((error as TaskkitError).code).toBe('CONFIG_NOT_FOUND');
   });
+
+  test('a file that never answers (a FIFO with no writer): the load gives up after timeoutMs with a clear issue, and the loader is killed (issue 8)', async () => {
+    const path = join(dir, 'pipe.yaml');
+    execFileSync('mkfifo', [path]);
+    const started = performance.now();
+    const error = await loadTasksFileIsolated(path, { env, timeoutMs: 500 }).catch((caught: unknown) => caught);
+    const took = performance.now() - started;
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).issues).toEqual([
+      {
+        code: 'unreadable',
+        file: path,
+        line: 0,
+        column: 0,
+        path: [],
+        task: null,
+        message: 'could not be read within 0.5 s (a named pipe with no writer, or a file on a hung network mount?); the read was abandoned',
+      },
+    ]);
+    expect(took).toBeGreaterThanOrEqual(490);
+    expect(took).toBeLessThan(5_000);
+    // Before, the loader blocked in open() for ever and kept the daemon's process alive after a stop.
+    await waitUntil(() => findLoaders(path).length === 0, 5_000, 'the loader to be killed');
+  });
 });
+
+/** Pids of live loader children reading `path`. */
+function findLoaders(path: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (args.some((arg) => arg.endsWith('load-child.js')) && args.includes(path) && isAlive(Number(entry))) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
