@@ -5,6 +5,7 @@
  * detached), so `kill(-pid)` reaches the children and grandchildren a shell line started.
  */
 import { formatDuration } from '../schedule/duration.js';
+import { hasLiveMember } from './group-members.js';
 
 /** Send `signal` to the process group led by `pid`; false when the group is already gone. */
 export function signalProcessGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
@@ -34,9 +35,9 @@ export interface GroupStopOptions {
   readonly killAfterMs: number;
 }
 
-/** True while the group led by `pid` has a member (signal 0 only checks). */
+/** True while the group led by `pid` has a member that is not a zombie (group-members.ts). */
 export function isGroupAlive(pid: number): boolean {
-  return signalProcessGroup(pid, 0);
+  return hasLiveMember(pid);
 }
 
 /** SIGTERM the group now and arm the SIGKILL escalation. */
@@ -51,7 +52,7 @@ export function stopProcessGroup(options: GroupStopOptions): GroupStop {
     settle();
   };
   const killTimer = setTimeout(() => {
-    if (signalProcessGroup(options.pid, 'SIGKILL')) sent.push(`SIGKILL after ${formatDuration(options.killAfterMs)}`);
+    if (isGroupAlive(options.pid) && signalProcessGroup(options.pid, 'SIGKILL')) sent.push(`SIGKILL after ${formatDuration(options.killAfterMs)}`);
     dispose();
   }, options.killAfterMs);
   // Only while a stop is under way: notice as soon as the last member is gone, so a run does not

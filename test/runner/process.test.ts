@@ -214,9 +214,9 @@ describe('timeout', () => {
     const grandchild = Number(readFileSync(pidFile, 'utf8'));
     tracker.trackPid(grandchild);
     expect(outcome).toMatchObject({ status: 'timed-out', exitCode: null, signal: 'SIGTERM', error: 'timed out after 500ms; sent SIGTERM', output: 'spawned\n' });
-    // Orphans are reaped by pid 1, which may take a moment (seconds on some VMs' init); a zombie still answers kill(pid, 0).
+    // Dead, though maybe still a zombie: orphans are reaped by pid 1, which may take seconds on some
+    // VMs' init (isAlive tells a zombie from a live process; kill(pid, 0) does not).
     await waitUntil(() => !isAlive(grandchild), 15_000, `grandchild ${grandchild} to be gone`);
-    expect(() => process.kill(grandchild, 0)).toThrow();
   });
 
   test('a grandchild ignoring SIGTERM is SIGKILLed with its group, though the shell obeyed', async () => {
