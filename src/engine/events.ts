@@ -3,6 +3,11 @@ import type { RunRecord } from './run.js';
 import type { TaskStatus } from './task-state.js';
 
 export interface EngineEvents {
+  /**
+   * A run has to wait (status `queued`): a jitter or retry delay, the max-concurrent queue, or
+   * behind the task's other runs. Stored, so that a crash cannot lose it without a trace.
+   */
+  'run-queued': [run: RunRecord];
   /** A run was handed to the runner (status `running`). */
   'run-started': [run: RunRecord];
   /** A chunk of a running run's output. */

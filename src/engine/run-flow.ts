@@ -100,6 +100,7 @@ export class RunFlow {
     } else {
       run.phase = 'serial';
       entry.serial.push(run);
+      this.#announceWaiting(run);
     }
     this.#releaseSerial(entry);
     this.#host.taskChanged(entry);
@@ -167,13 +168,22 @@ export class RunFlow {
   #delay(run: PendingRun, until: Instant): void {
     run.phase = 'delayed';
     this.#host.timeline.set(run.delayNode, until);
+    this.#announceWaiting(run);
+  }
+
+  /** A run that does not start at once is stored as `queued` (no listener, no cost). */
+  #announceWaiting(run: PendingRun): void {
+    if (this.#host.emitter.has('run-queued')) this.#host.emitter.emit('run-queued', run.record);
   }
 
   /** Start now if a slot is free, else wait in the fair queue. */
   #admit(run: PendingRun): void {
     run.phase = 'ready';
     if (this.#running < this.#maxConcurrent && this.#ready.size === 0) this.#start(run);
-    else this.#ready.enqueue(run.entry, run);
+    else {
+      this.#ready.enqueue(run.entry, run);
+      this.#announceWaiting(run);
+    }
   }
 
   /** Start queued runs while slots are free. */

@@ -5,7 +5,8 @@ import type { RunOutcomeStatus, Trigger } from '../runner/types.js';
 /**
  * `queued` while waiting for a slot (max-concurrent, overlap `queue`, jitter delay); `running`
  * while going; `skipped` for a trigger that did not start (overlap, hold, deadline...), with the
- * reason in `error`. Only the last two and the runner's final statuses are ever stored.
+ * reason in `error`. Every status is stored as it happens (`run-queued`, `run-started`, ...); a
+ * `queued` or `running` row found at the next start (the daemon died) becomes `interrupted`.
  */
 export type RunStatus = 'queued' | 'running' | 'skipped' | RunOutcomeStatus;
 

@@ -1,6 +1,6 @@
 /**
- * Persist what the engine does (DESIGN.md "State and history"): every run as it starts, ends or
- * is skipped, and each task's hold, reschedule and last instant as they change. The listeners
+ * Persist what the engine does (DESIGN.md "State and history"): every run as it waits, starts,
+ * ends or is skipped, and each task's hold, reschedule and last instant as they change. The listeners
  * only queue (the store batches), so the engine's timer never waits on the disk.
  *
  * Order at daemon start: open the store, `markInterrupted`, create the Scheduler with
@@ -14,6 +14,7 @@ import { snapshotTaskState } from './task-restore.js';
 
 /** The engine events the store needs (the Scheduler's `on`; store/ may not import the engine's types). */
 export interface StoreEventMap {
+  'run-queued': [run: RunRecord];
   'run-started': [run: RunRecord];
   'run-finished': [run: RunRecord];
   'run-skipped': [run: RunRecord];
@@ -39,6 +40,7 @@ export function attachStore(source: EngineEventSource, store: Store): () => void
       keepByTask.set(task.name, task.spec.history.keep);
       store.saveTaskState(snapshotTaskState(task));
     }),
+    source.on('run-queued', saveRun),
     source.on('run-started', saveRun),
     source.on('run-finished', saveRun),
     source.on('run-skipped', saveRun),

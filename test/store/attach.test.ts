@@ -32,6 +32,29 @@ describe('runs', () => {
     expect(store.getRun(1)).toMatchObject({ status: 'failed', exitCode: 2, output: 'boom\n', endedAt: ms('2026-07-01T08:00:02.500Z'), result: { partial: true } });
   });
 
+  test('a run that has to wait is stored queued (a crash then leaves a trace), then as it goes on', async () => {
+    const engine = createEngine('2026-07-01T08:00:00.000Z', { maxConcurrent: 1 });
+    const store = temp.open({ now: () => engine.clock.now() });
+    attachStore(engine.scheduler, store);
+    const { scheduler, runner } = engine;
+    const queued: [number, string][] = [];
+    scheduler.on('run-queued', (run) => queued.push([run.id, run.status]));
+    scheduler.add(makeTask('a'));
+    scheduler.add(makeTask('b', { retry: { attempts: 1, delayMs: 5_000, backoff: 1, maxDelayMs: 5_000 } }));
+    scheduler.runNow('a');
+    const waiting = scheduler.runNow('b');
+    expect(queued).toEqual([[2, 'queued']]);
+    expect(store.getRun(2)).toMatchObject({ status: 'queued', task: 'b', startedAt: null });
+    runner.finish(1);
+    await flush();
+    expect(store.getRun(waiting.id)).toMatchObject({ status: 'running' });
+    runner.finish(2, { status: 'failed', exitCode: 1, error: 'exited with code 1' });
+    await flush();
+    // The retry waits out its delay: stored queued too, as attempt 2.
+    expect(store.getRun(3)).toMatchObject({ status: 'queued', task: 'b', attempt: 2 });
+    expect(queued).toEqual([[2, 'queued'], [3, 'queued']]);
+  });
+
   test('a skipped trigger is stored with its reason', () => {
     const { scheduler, store } = setup();
     scheduler.add(makeTask('backup'));
