@@ -17,7 +17,7 @@ export function startFunctionRun(request: RunRequest, onOutput?: OutputListener)
       onStop: () => undefined,
       cleanUp: () => Promise.resolve(),
     });
-    const ctx = createTaskContext(pickContextFields(request, null), run.signal, {
+    const ctx = createTaskContext(pickContextFields(request, null), () => run.signal, {
       writeLine: (line) => run.write(`${line}\n`),
       handle: request.handle,
     });

@@ -48,3 +48,24 @@ describe('DispatchQueue', () => {
     expect(queue.dequeue()).toBeUndefined();
   });
 });
+
+test('a lane emptied by remove and filled again waits for a new turn, behind the others', () => {
+  const queue = new DispatchQueue<string, string>();
+  queue.enqueue('a', 'a1');
+  queue.enqueue('b', 'b1');
+  expect(queue.remove('a', 'a1')).toBe(true);
+  queue.enqueue('a', 'a2');
+  queue.enqueue('c', 'c1');
+  expect([queue.dequeue(), queue.dequeue(), queue.dequeue(), queue.dequeue()]).toEqual(['b1', 'a2', 'c1', undefined]);
+  expect(queue.size).toBe(0);
+});
+
+test('10,000 lanes of one item each come out in order, and drain keeps that order too', () => {
+  const queue = new DispatchQueue<number, number>();
+  for (let i = 0; i < 10_000; i++) queue.enqueue(i, i);
+  const out: number[] = [];
+  for (let i = 0; i < 5_000; i++) out.push(queue.dequeue() as number);
+  expect(out.every((value, index) => value === index)).toBe(true);
+  const rest = queue.drain();
+  expect([rest.length, rest[0], rest[4_999], queue.size]).toEqual([5_000, 5_000, 9_999, 0]);
+});
