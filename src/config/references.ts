@@ -27,7 +27,11 @@ export function checkReferences(entries: readonly ReferenceEntry[], file: string
   const collectorFor = (entry: ReferenceEntry) =>
     createCollector({ file, task: entry.name, prefix: ['tasks', entry.name], positions: entry.positions, issues });
   const edges: { name: string; after: string[]; onSuccess: string[]; onFailure: string[] }[] = [];
+  // Only tasks with references can be wrong here or start a cycle (most files have none): the
+  // others join the graph only as targets, without a collector each (100,000 tasks: 0.8 s -> ~0).
+  const referenced = new Set<string>();
   for (const entry of entries) {
+    if (entry.references.length === 0) continue;
     const c = collectorFor(entry);
     const valid = { name: entry.name, after: [] as string[], onSuccess: [] as string[], onFailure: [] as string[] };
     for (const reference of entry.references) {
@@ -39,10 +43,14 @@ export function checkReferences(entries: readonly ReferenceEntry[], file: string
         c.add('unknown-task', path, 'value', `unknown task "${target}" in "${key}"${suggestion === undefined ? '' : ` (did you mean "${suggestion}")`}`);
       } else {
         (key === 'after' ? valid.after : key === 'on-success' ? valid.onSuccess : valid.onFailure).push(target);
+        referenced.add(target);
       }
     }
     edges.push(valid);
   }
+  if (edges.length === 0) return issues;
+  const withEdges = new Set(edges.map((edge) => edge.name));
+  for (const name of referenced) if (!withEdges.has(name)) edges.push({ name, after: [], onSuccess: [], onFailure: [] });
   const graph = buildTriggerGraph(edges);
   for (let count = 0; count < MAX_CYCLES_REPORTED; count++) {
     const cycle = findCycle(graph);
