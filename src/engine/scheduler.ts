@@ -69,7 +69,7 @@ export class Scheduler {
     this.#emitter = new Emitter((event, error) =>
       this.#log('error', `a "${event}" listener threw: ${error instanceof Error ? error.message : String(error)}`),
     );
-    this.#timeline = new Timeline(options.clock, (now, jumpMs) => this.#wake(now, jumpMs));
+    this.#timeline = new Timeline(options.clock, (now, jumpMs, previousWall) => this.#wake(now, jumpMs, previousWall));
     const handleTarget = {
       reschedule: (entry: TaskEntry, spec: ScheduleSpec) => this.#reschedule(entry, spec),
       hold: (entry: TaskEntry, note: string | undefined) => this.#hold(entry, note),
@@ -244,10 +244,14 @@ export class Scheduler {
     return entry;
   }
 
-  #wake(now: Instant, jumpMs: number): void {
+  #wake(now: Instant, jumpMs: number, previousWall: Instant): void {
     if (jumpMs !== 0) handleClockJump(this.#wakeContext, now, jumpMs);
     // Instants after `lateBefore` were jumped over by a forward step; earlier ones are just late.
-    const lateBefore = jumpMs > 0 ? now - jumpMs : now;
+    // The step came before this wake's due instants: the timer was armed for them, so had the
+    // wall clock reached one before stepping, the timer would have fired then. Only the wall time
+    // seen at the previous wake is known to precede the step (not now - jumpMs: a suspend just
+    // before a 02:00 instant must leave it to catch-up, not run it late as scheduled).
+    const lateBefore = jumpMs > 0 ? previousWall : now;
     // A listener may stop the scheduler mid-wake: then the remaining due nodes stay unfired.
     for (let node = this.#timeline.takeDue(now); node !== undefined && this.#shutdown === null; node = this.#timeline.takeDue(now)) {
       try {

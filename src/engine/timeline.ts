@@ -24,8 +24,11 @@ export interface DelayNode extends HeapNode {
 
 export type WakeNode = TaskNode | DelayNode;
 
-/** Called on each wake with the wall time and the detected step (0 when none; positive = forward). */
-export type WakeHandler = (now: Instant, jumpMs: number) => void;
+/**
+ * Called on each wake with the wall time, the detected step (0 when none; positive = forward) and
+ * the wall time seen at the previous wake: the last reading known to come before any step.
+ */
+export type WakeHandler = (now: Instant, jumpMs: number, previousWall: Instant) => void;
 
 export class Timeline {
   readonly #heap = new MinHeap<WakeNode>();
@@ -107,12 +110,13 @@ export class Timeline {
     if (!this.#started) return;
     const now = this.#clock.now();
     const mono = this.#clock.monotonic();
-    const drift = now - this.#lastWall - (mono - this.#lastMono);
+    const previousWall = this.#lastWall;
+    const drift = now - previousWall - (mono - this.#lastMono);
     this.#lastWall = now;
     this.#lastMono = mono;
     this.#waking = true;
     try {
-      this.#onWake(now, Math.abs(drift) > CLOCK_JUMP_THRESHOLD_MS ? drift : 0);
+      this.#onWake(now, Math.abs(drift) > CLOCK_JUMP_THRESHOLD_MS ? drift : 0, previousWall);
     } finally {
       this.#waking = false;
       this.#rearm();

@@ -90,6 +90,37 @@ describe('forward jump', () => {
     ]);
   });
 
+  // Found by test/faults/clock-changes.test.ts (libfaketime): the instant the armed timer waited for
+  // ran as a late `schedule` run after a suspend, though the wall clock stepped over it.
+  describe('the instant the armed timer was waiting for, stepped over by a suspend', () => {
+    /** Daily 02:00; the engine last woke at 01:59:55 and sleeps 5 s; the machine suspends at 01:59:57 for 2 h. */
+    function suspendBeforeDue(task: Partial<TaskSpec>) {
+      const engine = createEngine('2026-06-01T01:59:55.000Z');
+      engine.scheduler.add(makeTask('backup', { schedule: dailyAt('02:00'), ...task }));
+      engine.scheduler.start();
+      engine.clock.advanceBy(2_000);
+      engine.clock.jumpWall(2 * HOUR);
+      engine.clock.advanceBy(3_000); // the timer's remaining monotonic 3 s: the first wake after resume
+      return engine;
+    }
+
+    test('catch-up skip: it does not run; one skipped record says so', () => {
+      const { runner, eventsOf } = suspendBeforeDue({});
+      expect(eventsOf('clock-jump')).toEqual([2 * HOUR]);
+      expect(runner.requests).toEqual([]);
+      expect(eventsOf('run-skipped').map((run) => [run.trigger, iso(run.scheduledAt), run.error])).toEqual([
+        ['catch-up', '2026-06-01T02:00:00.000Z', 'missed 1 instant (catch-up: skip)'],
+      ]);
+    });
+
+    test('catch-up once: it runs once, as a catch-up run', () => {
+      const { runner } = suspendBeforeDue({ catchUp: 'once' });
+      expect(runner.requests.map((request) => [request.trigger, iso(request.scheduledAt)])).toEqual([
+        ['catch-up', '2026-06-01T02:00:00.000Z'],
+      ]);
+    });
+  });
+
   test('a jump below the 1 s threshold is timer noise: no event, instants fire as scheduled', () => {
     const { runner, eventsOf } = setUp({ schedule: every('10s') }, 900);
     expect(eventsOf('clock-jump')).toEqual([]);
