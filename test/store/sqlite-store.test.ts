@@ -146,6 +146,24 @@ describe('task state', () => {
   });
 });
 
+describe('restoreTask while a daemon adds its tasks', () => {
+  const saveState = (store: ReturnType<typeof temp.open>, spec: ReturnType<typeof makeTask>, lastScheduledAt: number) =>
+    store.saveTaskState({ name: spec.name, fingerprint: fingerprintTask(spec), fileHold: false, hold: null, reschedule: null, lastScheduledAt, scheduledRuns: 1 });
+
+  test("commits only when the task's own state is waiting: other tasks' writes stay batched", () => {
+    const a = makeTask('a', { schedule: every('1h') });
+    const b = makeTask('b', { schedule: every('1h') });
+    const store = temp.open({ now: () => ms('2026-07-01T09:00:00.000Z') });
+    saveState(store, a, 1_000);
+    const flushes = store.batchStats.flushes;
+    expect(store.restoreTask(b)).toEqual({ state: {}, notice: null });
+    expect([store.pendingWrites, store.batchStats.flushes]).toEqual([1, flushes]);
+    // Its own waiting state is written first, so what it restores is never stale.
+    expect(store.restoreTask(a).state.lastScheduledAt).toBe(1_000);
+    expect(store.pendingWrites).toBe(0);
+  });
+});
+
 describe('retention under a task running every second for a day', () => {
   test('86,400 runs with keep 200 leave 200 rows and a file that stops growing', () => {
     const store = temp.open({ batch: { maxItems: 1_000 } });

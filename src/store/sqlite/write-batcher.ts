@@ -90,6 +90,11 @@ export class WriteBatcher<T> {
     return this.#pending.size;
   }
 
+  /** Whether a write for `key` is waiting. */
+  has(key: string): boolean {
+    return this.#pending.has(key);
+  }
+
   /** Queue `item`; it replaces a waiting item with the same key (the newer state wins). */
   enqueue(key: string, item: T): void {
     if (this.#closed) {
