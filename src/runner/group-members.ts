@@ -14,19 +14,25 @@ export function hasLiveMember(pgid: number): boolean {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
-  const states = readGroupStates(pgid);
-  return states === null || states.some((state) => state !== 'Z');
+  const members = listGroupProcesses(pgid);
+  return members === null || members.some((member) => member.state !== 'Z');
 }
 
-/** The state letters of the group's processes from /proc, or null where /proc cannot tell. */
-function readGroupStates(pgid: number): string[] | null {
+/** One process of a group, as /proc shows it: its pid and state letter ("Z" for a zombie). */
+export interface GroupProcess {
+  readonly pid: number;
+  readonly state: string;
+}
+
+/** Every process whose process group is `pgid`, from /proc; null where /proc cannot tell. */
+export function listGroupProcesses(pgid: number): GroupProcess[] | null {
   let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {
     return null;
   }
-  const states: string[] = [];
+  const found: GroupProcess[] = [];
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     let stat: string;
@@ -37,7 +43,7 @@ function readGroupStates(pgid: number): string[] | null {
     }
     // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so split after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(fields[2]) === pgid) states.push(fields[0] ?? '');
+    if (Number(fields[2]) === pgid) found.push({ pid: Number(entry), state: fields[0] ?? '' });
   }
-  return states;
+  return found;
 }

@@ -1,5 +1,6 @@
 /** The processes of the crash suite's runs: what a SIGKILLed daemon leaves behind, and what is left of a group. */
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readlinkSync } from 'node:fs';
+import { listGroupProcesses } from '../../../src/runner/group-members.js';
 import { isAlive, waitUntil } from '../../support/process-state.js';
 import type { Marker } from './crash-markers.js';
 
@@ -38,18 +39,5 @@ function readWorkingDirectory(pid: number): string {
  * killed run's children are zombies until init reaps them, and those still count for kill().
  */
 export function listGroupMembers(pgid: number): number[] {
-  const members: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-    // Fields after the command name (which may hold spaces): state, ppid, pgrp, ...
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (fields[0] !== 'Z' && Number(fields[2]) === pgid) members.push(Number(entry));
-  }
-  return members;
+  return (listGroupProcesses(pgid) ?? []).filter((member) => member.state !== 'Z').map((member) => member.pid);
 }

@@ -1,5 +1,6 @@
 /** What /proc says about the daemon and its runs: resident memory, and the members of a process group. */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { listGroupProcesses } from '../../../src/runner/group-members.js';
 
 /** VmRSS of `pid` in bytes, or null once the process is gone. */
 export function readRss(pid: number): number | null {
@@ -44,24 +45,13 @@ export interface GroupMembers {
   readonly zombies: number[];
 }
 
-/** Every process whose process group is `pgid`, found by scanning /proc/<pid>/stat. */
+/** Every process whose process group is `pgid` (the runner's own /proc scan), split by state. */
 export function listGroup(pgid: number): GroupMembers {
-  const live: number[] = [];
-  const zombies: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue; // exited meanwhile
-    }
-    // Fields after the command name (which may hold spaces and parentheses): state, ppid, pgrp...
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(fields[2]) !== pgid) continue;
-    (fields[0] === 'Z' ? zombies : live).push(Number(entry));
-  }
-  return { live, zombies };
+  const members = listGroupProcesses(pgid) ?? [];
+  return {
+    live: members.filter((member) => member.state !== 'Z').map((member) => member.pid),
+    zombies: members.filter((member) => member.state === 'Z').map((member) => member.pid),
+  };
 }
 
 /** SIGKILL every live member of the group (cleanup after a failed assertion); quiet when none. */
