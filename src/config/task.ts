@@ -100,9 +100,8 @@ function buildSpec(
   const timezone = read('timezone', settings.timezone, (raw, path) => readTimeZone(c, path, raw));
   const tz = timezone ?? settings.timezone;
   const shell = read('shell', settings.shell, (raw, path) => readText(c, path, raw, 'a shell program'));
-  const names = (key: TaskReference['key']): readonly string[] => [
-    ...new Set(references.filter((reference) => reference.key === key).map((reference) => reference.target)),
-  ];
+  const names = (key: TaskReference['key']): readonly string[] =>
+    shareIfEmpty([...new Set(references.filter((reference) => reference.key === key).map((reference) => reference.target))]);
   const point = context.positions?.([], 'key');
   const spec: TaskSpec = {
     name,
@@ -142,10 +141,20 @@ function readEnvironment(c: IssueCollector, def: Readonly<Record<string, unknown
   const own = def['env'] === undefined ? undefined : readEnv(c, ['env'], def['env']);
   const fileValues = file?.values ?? {};
   const ownValues = own?.values ?? {};
+  const entries = [...Object.entries(fileValues), ...Object.entries(ownValues)];
   const secret = new Set([...Object.keys(fileValues).filter((name) => !Object.hasOwn(ownValues, name)), ...(own?.secret ?? [])]);
   return {
-    env: Object.fromEntries([...Object.entries(fileValues), ...Object.entries(ownValues)]),
+    env: entries.length === 0 ? NO_ENV : Object.fromEntries(entries),
     envFile: file?.path ?? null,
-    secretEnv: [...secret].sort(),
+    secretEnv: shareIfEmpty([...secret].sort()),
   };
+}
+
+// Most tasks have no env, references or secrets: one frozen empty value for all of them keeps
+// 100,000 tasks from holding 100,000 copies of each (specs are frozen, so sharing is safe).
+const NO_ENV: Readonly<Record<string, string>> = Object.freeze({});
+const NO_NAMES: readonly string[] = Object.freeze([]);
+
+function shareIfEmpty(list: string[]): readonly string[] {
+  return list.length === 0 ? NO_NAMES : list;
 }
