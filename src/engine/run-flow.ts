@@ -99,7 +99,7 @@ export class RunFlow {
       else this.#admit(run);
     } else {
       run.phase = 'serial';
-      entry.serial.push(run);
+      entry.addSerial(run);
       this.#announceWaiting(run);
     }
     this.#releaseSerial(entry);
@@ -161,7 +161,7 @@ export class RunFlow {
       entry.pendingCounted++;
     }
     this.#runs.add(run);
-    entry.active.push(run);
+    entry.addActive(run);
     return run;
   }
 
