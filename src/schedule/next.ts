@@ -10,10 +10,42 @@ const MAX_CACHED = 10_000;
 // One compiled cron per expression and zone: tasks sharing an expression share the work.
 const crons = new Map<string, (after: Instant) => Instant | null>();
 
+/** How many compiled crons are cached (one per expression and zone; for tests and diagnosis). */
+export function countCompiledCrons(): number {
+  return crons.size;
+}
+
 /** Bind a spec to a zone. On-demand and @reboot schedules never have a next instant. */
 export function compileSchedule(spec: ScheduleSpec, tz: string): Schedule {
-  return { spec, timezone: tz, next: selectNext(spec, tz) };
+  return new CompiledSchedule(spec, tz, selectNext(spec, tz));
 }
+
+/**
+ * A class, not an object literal with a closure per task: `every` and `at` need no state beyond
+ * the spec, so they share one function (100,000 idle tasks held 100,000 closures, ~6 MB).
+ */
+class CompiledSchedule implements Schedule {
+  readonly spec: ScheduleSpec;
+  readonly timezone: string;
+  readonly #next: NextFunction;
+
+  constructor(spec: ScheduleSpec, timezone: string, next: NextFunction) {
+    this.spec = spec;
+    this.timezone = timezone;
+    this.#next = next;
+  }
+
+  next(after: Instant): Instant | null {
+    return this.#next(after, this.spec);
+  }
+}
+
+/** The next instant after `after`; `spec` is passed in so that stateless kinds share one function. */
+type NextFunction = (after: Instant, spec: ScheduleSpec) => Instant | null;
+
+const nextOfEvery: NextFunction = (after, spec) => (spec.kind === 'every' ? nextEvery(spec, after) : null);
+const nextOfAt: NextFunction = (after, spec) => (spec.kind === 'at' ? nextAt(spec, after) : null);
+const never: NextFunction = () => null;
 
 /** The next `n` instants strictly after `after` (fewer when the schedule ends). */
 export function upcoming(schedule: Schedule, after: Instant, n: number): Instant[] {
@@ -28,16 +60,16 @@ export function upcoming(schedule: Schedule, after: Instant, n: number): Instant
   return out;
 }
 
-function selectNext(spec: ScheduleSpec, tz: string): (after: Instant) => Instant | null {
+function selectNext(spec: ScheduleSpec, tz: string): NextFunction {
   switch (spec.kind) {
     case 'every':
-      return (after) => nextEvery(spec, after);
+      return nextOfEvery;
     case 'daily': {
       const program = compileDaily(spec);
       return (after) => nextWallInstant(program, tz, after);
     }
     case 'at':
-      return (after) => nextAt(spec, after);
+      return nextOfAt;
     case 'cron': {
       const key = `${tz} ${spec.expression}`;
       let next = crons.get(key);
@@ -50,6 +82,6 @@ function selectNext(spec: ScheduleSpec, tz: string): (after: Instant) => Instant
     }
     case 'reboot':
     case 'on-demand':
-      return () => null;
+      return never;
   }
 }

@@ -6,7 +6,7 @@ import { parseAt } from '../../src/schedule/at.js';
 import { parseCron } from '../../src/schedule/cron.js';
 import { parseDaily } from '../../src/schedule/daily.js';
 import { parseEvery } from '../../src/schedule/every.js';
-import { compileSchedule, upcoming } from '../../src/schedule/next.js';
+import { compileSchedule, countCompiledCrons, upcoming } from '../../src/schedule/next.js';
 import type { ParseResult, ScheduleSpec } from '../../src/schedule/types.js';
 
 const ms = (iso: string): number => Date.parse(iso);
@@ -58,11 +58,14 @@ describe('upcoming', () => {
 });
 
 describe('sharing: tasks with the same expression and zone share one compiled cron', () => {
-  test('same next function for equal specs, different per zone', () => {
-    const first = compileSchedule({ kind: 'cron', expression: '0 3 * * *' }, 'Europe/Berlin');
-    const second = compileSchedule({ kind: 'cron', expression: '0 3 * * *' }, 'Europe/Berlin');
-    const other = compileSchedule({ kind: 'cron', expression: '0 3 * * *' }, 'America/New_York');
-    expect(first.next).toBe(second.next);
-    expect(first.next).not.toBe(other.next);
+  test('one compiled cron for equal specs, another per zone', () => {
+    const before = countCompiledCrons();
+    const first = compileSchedule({ kind: 'cron', expression: '7 3 * * *' }, 'Europe/Berlin');
+    const second = compileSchedule({ kind: 'cron', expression: '7 3 * * *' }, 'Europe/Berlin');
+    expect(countCompiledCrons()).toBe(before + 1);
+    const other = compileSchedule({ kind: 'cron', expression: '7 3 * * *' }, 'America/New_York');
+    expect(countCompiledCrons()).toBe(before + 2);
+    const after = Date.parse('2026-07-01T00:00:00Z');
+    expect([first.next(after), second.next(after), other.next(after)]).toEqual([Date.parse('2026-07-01T01:07:00Z'), Date.parse('2026-07-01T01:07:00Z'), Date.parse('2026-07-01T07:07:00Z')]);
   });
 });
