@@ -1,4 +1,5 @@
 /** The engine's events: what the store, the control socket and the CLI subscribe to. */
+import type { Instant } from '../schedule/types.js';
 import type { RunRecord } from './run.js';
 import type { TaskStatus } from './task-state.js';
 
@@ -12,6 +13,12 @@ export interface EngineEvents {
   'run-started': [run: RunRecord];
   /** A chunk of a running run's output. */
   'run-output': [run: RunRecord, chunk: string];
+  /**
+   * A run ended (failed or timed out) and its retry now waits until `at` (the retry's record is
+   * `queued`, attempt + 1): how a follower of the run (`run-now --wait`) goes on to the retry.
+   * Emitted after the failed run's `run-finished`.
+   */
+  'run-retrying': [failed: RunRecord, retry: RunRecord, at: Instant];
   /** A run ended (any final status but `skipped`). */
   'run-finished': [run: RunRecord];
   /** A trigger that did not start a run, with the reason in `run.error`. */

@@ -270,6 +270,7 @@ export class RunFlow {
       createdAt: now,
     });
     this.#delay(this.#register(run.entry, record, false), now + delay);
+    if (this.#host.emitter.has('run-retrying')) this.#host.emitter.emit('run-retrying', failed, record, now + delay);
     return true;
   }
 

@@ -67,6 +67,34 @@ describe('retry', () => {
     expect(runner.requests.map((request) => request.task.name)).toEqual(['flaky', 'flaky']);
   });
 
+  test('run-retrying links each failed attempt to its retry and the instant the retry waits for', async () => {
+    const { clock, runner, scheduler } = createEngine('2026-10-01T00:00:00.000Z');
+    scheduler.add(makeTask('flaky', { retry: { attempts: 2, delayMs: 10_000, backoff: 3, maxDelayMs: 60_000 } }));
+    scheduler.start();
+    const links: [number, number, number, string, string | null][] = [];
+    const order: string[] = [];
+    scheduler.on('run-finished', (run) => order.push(`finished #${run.id}`));
+    scheduler.on('run-retrying', (failed, next, at) => {
+      order.push(`retrying #${failed.id}`);
+      links.push([failed.id, next.id, next.attempt, next.status, iso(at)]);
+    });
+    scheduler.runNow('flaky');
+    runner.finish(1, { status: 'failed', exitCode: 1 });
+    await flush();
+    clock.advanceBy(10_000);
+    runner.finish(2, { status: 'timed-out', exitCode: null });
+    await flush();
+    clock.advanceBy(30_000);
+    runner.finish(3, { status: 'failed', exitCode: 1 });
+    await flush();
+    expect(links).toEqual([
+      [1, 2, 2, 'queued', '2026-10-01T00:00:10.000Z'],
+      [2, 3, 3, 'queued', '2026-10-01T00:00:40.000Z'],
+    ]);
+    // The last attempt failed for good: no link after it; each link follows its run's end.
+    expect(order).toEqual(['finished #1', 'retrying #1', 'finished #2', 'retrying #2', 'finished #3']);
+  });
+
   test('a cancelled run is not retried', async () => {
     const { clock, runner, scheduler } = createEngine('2026-10-01T00:00:00.000Z');
     scheduler.add(makeTask('flaky', { retry, onFailure: ['pager'] }));
