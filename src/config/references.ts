@@ -2,7 +2,7 @@
  * Cross-task rules of a whole file: `after`, `on-success` and `on-failure` must name other
  * existing tasks, and the triggers they create must not loop.
  */
-import { buildTriggerGraph, findCycle } from '../engine/dependencies.js';
+import { buildTriggerGraph, findCycle } from './trigger-graph.js';
 import { createCollector } from './collector.js';
 import type { ConfigIssue } from './issues.js';
 import type { TaskReference } from './policies.js';

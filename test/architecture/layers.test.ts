@@ -32,21 +32,7 @@ const FORBIDDEN_PACKAGES: Record<string, readonly string[]> = {
   runner: ['chalk', 'better-sqlite3'],
 };
 
-function listFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? listFiles(path) : path.endsWith('.ts') ? [path] : [];
-  });
-}
-
-function importsOf(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
-    (match) => match[1] ?? match[2] ?? '',
-  );
-}
-
-const files = listFiles(SRC).map((path) => ({ path, rel: relative(SRC, path) }));
+const files = listSourceFiles();
 
 describe.each(Object.keys(ALLOWED))('layer %s', (layer) => {
   const own = files.filter((file) => file.rel.startsWith(`${layer}/`));
@@ -58,7 +44,7 @@ describe.each(Object.keys(ALLOWED))('layer %s', (layer) => {
           if ((FORBIDDEN_PACKAGES[layer] ?? []).includes(specifier)) violations.push(`${file.rel} imports ${specifier}`);
           continue;
         }
-        const target = relative(SRC, resolve(dirname(file.path), specifier)).replace(/\.js$/, '.ts');
+        const target = resolveUnderSrc(file.path, specifier);
         const allowed = (ALLOWED[layer] ?? []).some((entry) => target === entry || target.startsWith(`${entry}/`));
         if (!allowed) violations.push(`${file.rel} imports ${target}`);
       }

@@ -1,12 +1,11 @@
 /** `taskkit list`: one aligned row per task: NAME, SCHEDULE, STATE, NEXT, LAST. */
-import type { TaskStateName } from '../../engine/task-state.js';
 import type { RunView, TaskView } from '../../control/views.js';
 import type { Painter } from '../io.js';
 import { renderTable } from './table.js';
 import { formatRelative, formatWhen, parseIso } from './time.js';
 
 /** The STATE column's colour: the only colour in the table, and only on a TTY (see loadPainter). */
-export function paintState(paint: Painter, state: TaskStateName, text: string): string {
+export function paintState(paint: Painter, state: TaskView['state'], text: string): string {
   switch (state) {
     case 'scheduled':
       return paint.green(text);

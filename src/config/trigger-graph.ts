@@ -1,8 +1,8 @@
 /**
  * The trigger graph between tasks (DESIGN.md "The tasks file": `after`, `on-success`,
- * `on-failure`) and cycle detection. Pure; config/ uses it to reject loops, the engine to follow edges.
+ * `on-failure`) and cycle detection. Pure; config/references.ts uses it to reject loops.
  */
-import type { TaskSpec } from '../config/types.js';
+import type { TaskSpec } from './types.js';
 
 type TriggerFields = Pick<TaskSpec, 'name' | 'after' | 'onSuccess' | 'onFailure'>;
 

@@ -1,6 +1,6 @@
-// engine/dependencies.ts: the trigger graph (after, on-success, on-failure) and cycle detection.
+// config/trigger-graph.ts: the trigger graph (after, on-success, on-failure) and cycle detection.
 import { describe, expect, test } from 'vitest';
-import { buildTriggerGraph, findCycle } from '../../src/engine/dependencies.js';
+import { buildTriggerGraph, findCycle } from '../../src/config/trigger-graph.js';
 
 type Fields = { name: string; after?: string[]; onSuccess?: string[]; onFailure?: string[] };
 const tasks = (list: Fields[]) => list.map((task) => ({ after: [], onSuccess: [], onFailure: [], ...task }));
