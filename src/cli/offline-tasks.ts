@@ -14,17 +14,9 @@ import { loadPainter, printJson, printLine, type CliIo } from './io.js';
 import type { CommandContext, GlobalOptions } from './context.js';
 import { findTask, loadTasksFileForCli } from './tasks-file.js';
 import { formatIsoUtc } from './format/time.js';
-import { printUpcoming, printValidation } from './format/tasks.js';
+import { printUpcoming, printValidation, type UpcomingEntry } from './format/tasks.js';
 import { buildAdHocSchedule, type AdHocOptions } from './ad-hoc-schedule.js';
 import { parsePositiveInt } from './parse-options.js';
-
-/** One task's upcoming instants, as `next` reports them. */
-export interface UpcomingEntry {
-  readonly task: string;
-  readonly schedule: string;
-  readonly timezone: string;
-  readonly instants: readonly Instant[];
-}
 
 export type NextOptions = AdHocOptions & { readonly count?: string; readonly from?: string };
 

@@ -40,19 +40,8 @@ import {
   type StatusResult,
 } from './protocol.js';
 import { triggerAndFollow } from './run-wait.js';
-import { describeStatus } from './status.js';
+import { describeStatus, type DaemonInfo } from './status.js';
 import { toDefinitionView, toRunStatsView, toRunView, toTaskView } from './views.js';
-
-/** What the daemon tells about itself. */
-export interface DaemonInfo {
-  readonly pid: number;
-  readonly startedAt: Instant;
-  readonly configPath: string;
-  readonly socket: string;
-  readonly stateDir: string;
-  /** settings.timezone: schedules in other zones name theirs (describeSchedule). */
-  readonly defaultTimezone: string;
-}
 
 /** The part of the daemon the handlers need; the daemon implements it. */
 export interface DaemonControl {

@@ -1,9 +1,19 @@
 /** The `status` reply: the daemon's facts, tasks counted by state, runs in progress, the next instant. */
 import type { TaskStatus } from '../engine/task-state.js';
 import type { Instant } from '../schedule/types.js';
-import type { DaemonInfo } from './handlers.js';
 import type { StatusResult } from './protocol.js';
 import { formatIso } from './views.js';
+
+/** What the daemon tells about itself. */
+export interface DaemonInfo {
+  readonly pid: number;
+  readonly startedAt: Instant;
+  readonly configPath: string;
+  readonly socket: string;
+  readonly stateDir: string;
+  /** settings.timezone: schedules in other zones name theirs (describeSchedule). */
+  readonly defaultTimezone: string;
+}
 
 /** Count `tasks` by state and find the soonest instant of a task not held. */
 export function describeStatus(info: DaemonInfo, tasks: readonly TaskStatus[], now: Instant): StatusResult {

@@ -5,7 +5,8 @@
  * to the waiting parent through detach.ts).
  */
 import type { TaskSpec, TasksFile } from '../config/types.js';
-import { createHandlers, type DaemonControl, type DaemonInfo } from '../control/handlers.js';
+import { createHandlers, type DaemonControl } from '../control/handlers.js';
+import type { DaemonInfo } from '../control/status.js';
 import { assertTrustedFiles } from '../config/file-trust.js';
 import type { ReloadSummaryView } from '../control/protocol.js';
 import { listenControl, type ControlServer } from '../control/server.js';

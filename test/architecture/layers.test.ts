@@ -3,23 +3,19 @@
  * each layer may import only the layers listed for it (type-only imports included: a contract
  * leaking the wrong way is the first step of a dependency leaking the wrong way).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-
-const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
+import { importsOf, listSourceFiles, resolveUnderSrc } from './_import-graph.js';
 
 /** Which top-level folders (or root files) each layer may import from. */
 const ALLOWED: Record<string, readonly string[]> = {
   schedule: ['schedule'],
-  config: ['config', 'schedule', 'errors.ts', 'task-context.ts', 'engine/dependencies.ts'],
+  config: ['config', 'schedule', 'errors.ts', 'task-context.ts'],
   engine: ['engine', 'schedule', 'errors.ts', 'task-context.ts', 'config/types.ts', 'runner/types.ts'],
   runner: ['runner', 'errors.ts', 'task-context.ts', 'config/types.ts', 'schedule'],
   store: ['store', 'errors.ts', 'engine/run.ts', 'engine/task-state.ts', 'schedule/types.ts', 'config/types.ts', 'runner/types.ts'],
   control: ['control', 'errors.ts', 'engine', 'config', 'schedule', 'store', 'runner/types.ts', 'runner/outcome.ts', 'task-context.ts'],
   daemon: ['daemon', 'errors.ts', 'config', 'engine', 'runner', 'schedule', 'store', 'control', 'task-context.ts'],
-  cli: ['cli', 'errors.ts', 'config', 'schedule', 'control', 'store', 'daemon', 'runner', 'engine/run.ts', 'engine/task-state.ts', 'task-context.ts'],
+  cli: ['cli', 'errors.ts', 'config', 'schedule', 'control', 'store', 'daemon', 'runner', 'task-context.ts'],
   library: ['library', 'errors.ts', 'config', 'engine', 'runner', 'schedule', 'task-context.ts'],
 };
 

@@ -28,9 +28,9 @@ export function registerNativeCommands(program: Command, context: CommandContext
     .command('completion')
     .argument('<shell>', 'bash, zsh or fish')
     .description('print a shell completion script for verbs, options and task names')
-    .action(async (shell: string) => {
+    .action(async (shell: string, _options: unknown, command: Command) => {
       const { runCompletion } = await import('../completion/print.js');
-      runCompletion(context, shell);
+      runCompletion(context, command.parent ?? command, shell);
     });
 
   // Called by the completion scripts; not for people, so not in the help.

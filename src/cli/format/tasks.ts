@@ -2,7 +2,15 @@
 import { printLine, type CliIo, type Painter } from '../io.js';
 import { formatInstant, formatRelative } from './time.js';
 import { renderTable } from './table.js';
-import type { UpcomingEntry } from '../offline-tasks.js';
+import type { Instant } from '../../schedule/types.js';
+
+/** One task's upcoming instants, as `next` reports them. */
+export interface UpcomingEntry {
+  readonly task: string;
+  readonly schedule: string;
+  readonly timezone: string;
+  readonly instants: readonly Instant[];
+}
 
 export interface ValidationReport {
   readonly file: string;

@@ -1,0 +1,51 @@
+/**
+ * No import cycles in src/ (issue 14.5), type-only and dynamic imports included: a cycle makes
+ * load order matter and hides which module owns what. Each cycle found is printed as its loop.
+ */
+import { describe, expect, test } from 'vitest';
+import { findCycles } from './_cycles.js';
+import { buildImportGraph, listSourceFiles } from './_import-graph.js';
+
+/**
+ * Cycles another helper is removing right now (issue 14.1: the engine's one-way flow). Pending,
+ * not allowed: delete the entry when that work lands (the last test fails until you do).
+ */
+const KNOWN_PENDING: readonly (readonly string[])[] = [['engine/pending-run.ts', 'engine/task-entry.ts', 'engine/timeline.ts']];
+
+const sameFiles = (cycle: readonly string[], known: readonly string[]): boolean =>
+  cycle.slice(0, -1).every((file) => known.includes(file));
+
+describe('import cycles in src/', () => {
+  const cycles = findCycles(buildImportGraph(listSourceFiles()));
+
+  test('there are none', () => {
+    const unexpected = cycles.filter((cycle) => !KNOWN_PENDING.some((known) => sameFiles(cycle, known)));
+    expect(unexpected.map((cycle) => cycle.join(' -> '))).toEqual([]);
+  });
+
+  test('each pending exception is still a cycle (else remove it from KNOWN_PENDING)', () => {
+    const stale = KNOWN_PENDING.filter((known) => !cycles.some((cycle) => sameFiles(cycle, known)));
+    expect(stale).toEqual([]);
+  });
+});
+
+describe('findCycles', () => {
+  test('finds a type-only style loop of three and a self-import, and nothing in a tree', () => {
+    const graph = new Map([
+      ['a.ts', ['b.ts', 'd.ts']],
+      ['b.ts', ['c.ts']],
+      ['c.ts', ['a.ts']],
+      ['d.ts', []],
+      ['e.ts', ['e.ts']],
+      ['f.ts', ['d.ts']],
+    ]);
+    expect(findCycles(graph)).toEqual([['a.ts', 'b.ts', 'c.ts', 'a.ts'], ['e.ts', 'e.ts']]);
+  });
+
+  test('the import graph sees type-only and dynamic imports', () => {
+    const graph = buildImportGraph(listSourceFiles());
+    // cli/main.ts imports context.ts for a type only; native.ts imports its verbs dynamically.
+    expect(graph.get('cli/main.ts')).toContain('cli/context.ts');
+    expect(graph.get('cli/commands/native.ts')).toContain('cli/completion/print.ts');
+  });
+});
