@@ -2,8 +2,8 @@
  * Find the daemon's socket and connect, or fail with DAEMON_UNREACHABLE (exit 3) naming the path
  * tried. The socket comes from --socket, then $TASKKIT_SOCKET, then the tasks file's settings
  * (socket, state-dir), then $XDG_RUNTIME_DIR (control/socket-path.ts). The tasks file is read
- * only when neither the flag nor the variable says: that read (yaml, validation) costs more
- * than the whole rest of `taskkit list`.
+ * only when neither the flag nor the variable says, and then its settings only
+ * (config/partial-read.ts): a full load (yaml, validation) costs more than the rest of `taskkit list`.
  */
 import { connectControl, type ControlClient } from '../control/client.js';
 import { resolve } from 'node:path';
@@ -23,9 +23,9 @@ export async function chooseSocket(io: CliIo, globals: GlobalOptions): Promise<S
   const given = nonEmpty(globals.socket) ?? nonEmpty(io.env['TASKKIT_SOCKET']);
   if (given !== undefined) return { socket: resolve(io.cwd, given), fileProblem: null };
   const { resolveSocketPath } = await import('../control/socket-path.js');
-  const { readSettingsForCli } = await import('./settings-file.js');
+  const { readSettingsOnly } = await import('../config/partial-read.js');
   try {
-    const { settings } = readSettingsForCli(io, globals.config);
+    const { settings } = readSettingsOnly({ flag: globals.config, env: io.env, cwd: io.cwd });
     return { socket: resolveSocketPath({ env: io.env, settingsSocket: settings.socket, stateDir: settings.stateDir, cwd: io.cwd }), fileProblem: null };
   } catch (error) {
     // A daemon must stay reachable (stop, status) while its file is broken: fall back to the defaults.

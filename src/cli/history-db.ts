@@ -4,16 +4,14 @@
  * writes). The database is `<state-dir>/taskkit.db` of the tasks file's settings.
  */
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { defaultStateDir } from '../config/settings.js';
-import { readTasksText } from '../config/read-text.js';
+import { readSettingsOnly } from '../config/partial-read.js';
 import { TaskkitError } from '../errors.js';
 import { DATABASE_FILE_NAME } from '../store/sqlite/open.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import type { GlobalOptions } from './context.js';
 import type { CliIo } from './io.js';
-import { readSettingsForCli } from './settings-file.js';
 import { unknownTaskError } from './tasks-file.js';
 
 export interface HistoryDatabase {
@@ -28,12 +26,14 @@ export interface HistoryDatabase {
 /** Open the history read-only; STORE_UNAVAILABLE / STORE_CORRUPT name the file (and the tasks file's problem, if any). */
 export function openHistoryDatabase(io: CliIo, globals: GlobalOptions): HistoryDatabase {
   let tasksFile: string | null = null;
+  let taskNames = (): string[] => [];
   let stateDir: string;
   let fileProblem: string | null = null;
   try {
-    const { path, settings } = readSettingsForCli(io, globals.config);
-    tasksFile = path;
-    stateDir = settings.stateDir;
+    const file = readSettingsOnly({ flag: globals.config, env: io.env, cwd: io.cwd });
+    tasksFile = file.path;
+    taskNames = file.taskNames;
+    stateDir = file.settings.stateDir;
   } catch (error) {
     // History outlives a tasks file that moved or broke: try the default state dir.
     stateDir = defaultStateDir(io.env);
@@ -50,7 +50,7 @@ export function openHistoryDatabase(io: CliIo, globals: GlobalOptions): HistoryD
   return {
     store,
     tasksFile,
-    knownTasks: () => [...new Set([...readTaskNames(tasksFile), ...store.lastRuns().map((run) => run.task)])],
+    knownTasks: () => [...new Set([...taskNames(), ...store.lastRuns().map((run) => run.task)])],
     close: () => store.close(),
   };
 }
@@ -59,16 +59,4 @@ export function openHistoryDatabase(io: CliIo, globals: GlobalOptions): HistoryD
 export function checkTaskName(db: HistoryDatabase, name: string): TaskkitError | null {
   const known = db.knownTasks();
   return known.includes(name) ? null : unknownTaskError(name, known);
-}
-
-/** The keys under `tasks:`, without validating them (a task with an error still has a name); [] when unreadable. */
-function readTaskNames(tasksFile: string | null): string[] {
-  if (tasksFile === null) return [];
-  try {
-    const document = parseYaml(readTasksText(tasksFile), { schema: 'core', uniqueKeys: false, logLevel: 'error' }) as unknown;
-    const tasks = typeof document === 'object' && document !== null ? (document as Record<string, unknown>)['tasks'] : undefined;
-    return typeof tasks === 'object' && tasks !== null && !Array.isArray(tasks) ? Object.keys(tasks) : [];
-  } catch {
-    return [];
-  }
 }

@@ -1,10 +1,9 @@
-/** readSettingsForCli: the tasks file's settings, found without validating (or, mostly, parsing) its tasks. */
+/** readSettingsOnly: the tasks file's settings, found without validating (or, mostly, parsing) its tasks. */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { readSettingsForCli } from '../../src/cli/settings-file.js';
-import { createMemoryIo } from '../support/memory-io.js';
+import { readSettingsOnly } from '../../src/config/partial-read.js';
 
 let dir: string;
 beforeEach(() => {
@@ -14,7 +13,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function read(lines: readonly string[]): { socket: string | null; stateDir: string; maxConcurrent: number } {
   writeFileSync(join(dir, 'tasks.yaml'), `${lines.join('\n')}\n`);
-  const { settings } = readSettingsForCli(createMemoryIo({ cwd: dir, env: { HOME: '/home/tester', TZ: 'UTC' } }), undefined);
+  const { settings } = readSettingsOnly({ flag: undefined, cwd: dir, env: { HOME: '/home/tester', TZ: 'UTC' } });
   return { socket: settings.socket, stateDir: settings.stateDir, maxConcurrent: settings.maxConcurrent };
 }
 
@@ -32,4 +31,23 @@ test.each([
 
 test('a file that is not YAML throws (the caller falls back to the default socket)', () => {
   expect(() => read(['settings: [unclosed'])).toThrow();
+});
+
+test.each([
+  ['a quoted key and broken tasks before the settings', ['"tasks":', '  x: { run: "true" }', '  y: *nowhere', 'settings:', '  socket: ./q.sock']],
+  ['flow-style settings and a tasks block yaml cannot parse', ['{settings: {socket: ./q.sock}}', 'tasks: [unclosed']],
+])('the settings are read when only the tasks are broken: %s', (_label, lines) => {
+  expect(read(lines).socket).toBe(join(dir, 'q.sock'));
+});
+
+test('a yaml error inside the settings throws, even in a file read whole', () => {
+  expect(() => read(['"tasks": {}', 'settings:', '  socket: [unclosed'])).toThrow();
+});
+
+test('taskNames lists the keys under tasks: without validating them, [] when the file is not YAML', () => {
+  writeFileSync(join(dir, 'tasks.yaml'), 'tasks:\n  good: { run: "true" }\n  bad: { every: 5 minutes }\n');
+  const env = { HOME: '/home/tester', TZ: 'UTC' };
+  expect(readSettingsOnly({ flag: undefined, cwd: dir, env }).taskNames()).toEqual(['good', 'bad']);
+  writeFileSync(join(dir, 'tasks.yaml'), 'settings: {}\ntasks: [unclosed\n');
+  expect(readSettingsOnly({ flag: undefined, cwd: dir, env }).taskNames()).toEqual([]);
 });
