@@ -10,7 +10,6 @@ import { suggestSimilar } from '../config/suggest.js';
 import type { RunRecord } from '../engine/run.js';
 import type { Scheduler } from '../engine/scheduler.js';
 import type { TaskStatus } from '../engine/task-state.js';
-import { compileSchedule, upcoming } from '../schedule/next.js';
 import type { Instant, ScheduleSpec } from '../schedule/types.js';
 import type { RunStats, RunSummary } from '../store/store.js';
 import { TaskkitError } from '../errors.js';
@@ -116,7 +115,7 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
       return {
         task: toTaskView(task, zone(), lastEnded),
         definition: toDefinitionView(task.spec),
-        upcoming: listUpcoming(task, now()).map((at) => new Date(at).toISOString()),
+        upcoming: scheduler.upcoming(name, UPCOMING_COUNT).map((at) => new Date(at).toISOString()),
         recentRuns: recent.map((run) => toRunView(run)),
         ...(stats === undefined ? {} : { stats: toRunStatsView(stats) }),
       };
@@ -206,15 +205,6 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
 export function unknownTask(name: string, known: readonly string[]): ControlError {
   const suggestion = suggestSimilar(name, known);
   return new ControlError('TASK_UNKNOWN', `no task named "${name}"${suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`}`);
-}
-
-/** The next instants the task will fire at: none once done, at most its remaining `max-runs`, before `until`. */
-function listUpcoming(task: TaskStatus, now: Instant): Instant[] {
-  if (task.state === 'done') return [];
-  const { maxRuns, until } = task.spec;
-  const count = maxRuns === null ? UPCOMING_COUNT : Math.min(UPCOMING_COUNT, Math.max(0, maxRuns - task.scheduledRuns));
-  const schedule = compileSchedule(task.schedule, task.spec.timezone);
-  return upcoming(schedule, now, count).filter((at) => until === null || at < until);
 }
 
 /** A reschedule definition checked by the tasks-file rules, in the task's zone. */

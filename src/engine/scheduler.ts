@@ -164,6 +164,11 @@ export class Scheduler {
     return this.#require(name).toStatus();
   }
 
+  /** Up to `count` instants the task will fire at (a held task's pass without running): `show`, `next`. */
+  upcoming(name: string, count: number): Instant[] {
+    return this.#require(name).upcoming(count);
+  }
+
   /** Every task, in add order. */
   list(): TaskStatus[] {
     return [...this.#tasks.values()].map((entry) => entry.toStatus());

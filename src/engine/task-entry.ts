@@ -1,6 +1,7 @@
 /** One task's mutable engine state, and its TaskStatus snapshot (src/engine/task-state.ts). */
 import type { TaskSpec } from '../config/types.js';
 import { compileSchedule } from '../schedule/next.js';
+import { nextTaskInstant, upcomingTaskInstants, type TaskTiming } from '../schedule/task-instants.js';
 import type { Instant, Schedule, ScheduleSpec } from '../schedule/types.js';
 import type { PendingRun } from './pending-run.js';
 import type { RunRecord } from './run.js';
@@ -58,17 +59,19 @@ export class TaskEntry {
     this.schedule = compileSchedule(override ?? this.spec.schedule, this.spec.timezone);
   }
 
+  /** What decides this task's instants now (schedule/task-instants.ts holds the rule). */
+  timing(): TaskTiming {
+    return { schedule: this.schedule, until: this.spec.until, runsLeft: this.budget(), lastScheduledAt: this.lastScheduledAt };
+  }
+
   /** The schedule's next instant strictly after `after`, honouring `until`. */
   scheduleNext(after: Instant): Instant | null {
-    const next = this.schedule.next(after);
-    const { until } = this.spec;
-    return next !== null && until !== null && next >= until ? null : next;
+    return nextTaskInstant(this.timing(), after);
   }
 
   /** Whether `max-runs` leaves room for one more scheduled run. */
   hasBudget(): boolean {
-    const { maxRuns } = this.spec;
-    return maxRuns === null || this.scheduledRuns + this.pendingCounted < maxRuns;
+    return this.budget() > 0;
   }
 
   /** How many more counted runs `max-runs` allows. */
@@ -79,7 +82,12 @@ export class TaskEntry {
 
   /** The next instant to fire after `after`: none once `max-runs` or `until` ends the task. */
   computeNext(after: Instant): Instant | null {
-    return this.hasBudget() ? this.scheduleNext(after) : null;
+    return upcomingTaskInstants(this.timing(), after, 1)[0] ?? null;
+  }
+
+  /** Up to `count` instants this task will fire at from its next one on (holds aside): `show`, `next`. */
+  upcoming(count: number): Instant[] {
+    return this.nextAt === null ? [] : upcomingTaskInstants(this.timing(), this.nextAt - 1, count);
   }
 
   /** The run a new trigger collides with (overlap): the running one first, else the oldest waiting. */

@@ -1,0 +1,46 @@
+// Issue 13: a task's upcoming instants stop at `until`, after the runs `max-runs` leaves, and
+// start after the last instant already dealt with; the `except` hook skips instants.
+import { describe, expect, test } from 'vitest';
+import { compileSchedule } from '../../src/schedule/next.js';
+import { nextTaskInstant, upcomingTaskInstants, type TaskTiming } from '../../src/schedule/task-instants.js';
+import { every } from '../support/engine-task.js';
+
+const ms = (text: string): number => Date.parse(text);
+const isos = (instants: readonly number[]): string[] => instants.map((at) => new Date(at).toISOString());
+const hourly = compileSchedule(every('1h'), 'UTC');
+const free: TaskTiming = { schedule: hourly, until: null, runsLeft: Infinity, lastScheduledAt: null };
+const NOON = ms('2026-06-01T12:00:00Z');
+
+describe('upcomingTaskInstants', () => {
+  test('without limits: the schedule instants strictly after `after`', () => {
+    expect(isos(upcomingTaskInstants(free, NOON, 3))).toEqual(['2026-06-01T13:00:00.000Z', '2026-06-01T14:00:00.000Z', '2026-06-01T15:00:00.000Z']);
+  });
+
+  test('`until` ends them: an instant equal to it is not listed', () => {
+    const timing = { ...free, until: ms('2026-06-01T15:00:00Z') };
+    expect(isos(upcomingTaskInstants(timing, NOON, 5))).toEqual(['2026-06-01T13:00:00.000Z', '2026-06-01T14:00:00.000Z']);
+    expect(upcomingTaskInstants({ ...free, until: ms('2020-01-01T00:00:00Z') }, NOON, 5)).toEqual([]);
+  });
+
+  test('`max-runs`: at most the runs left', () => {
+    expect(isos(upcomingTaskInstants({ ...free, runsLeft: 2 }, NOON, 5))).toEqual(['2026-06-01T13:00:00.000Z', '2026-06-01T14:00:00.000Z']);
+    expect(upcomingTaskInstants({ ...free, runsLeft: 0 }, NOON, 5)).toEqual([]);
+  });
+
+  test('nothing at or before the last instant dealt with (a clock stepped back)', () => {
+    const timing = { ...free, lastScheduledAt: ms('2026-06-01T14:00:00Z') };
+    expect(isos(upcomingTaskInstants(timing, NOON, 2))).toEqual(['2026-06-01T15:00:00.000Z', '2026-06-01T16:00:00.000Z']);
+  });
+
+  test('the except hook skips the instants it names', () => {
+    const timing = { ...free, excluded: (at: number) => at === ms('2026-06-01T14:00:00Z') };
+    expect(isos(upcomingTaskInstants(timing, NOON, 2))).toEqual(['2026-06-01T13:00:00.000Z', '2026-06-01T15:00:00.000Z']);
+  });
+});
+
+describe('nextTaskInstant', () => {
+  test('ignores max-runs (the engine counts runs itself) but honours until', () => {
+    expect(nextTaskInstant({ ...free, runsLeft: 0 }, NOON)).toBe(ms('2026-06-01T13:00:00Z'));
+    expect(nextTaskInstant({ ...free, until: ms('2026-06-01T13:00:00Z') }, NOON)).toBeNull();
+  });
+});
