@@ -4,6 +4,7 @@
  * Nothing a client sends can throw out of here (STYLE.md practice 16; tsx crashed on one frame).
  */
 import type { Socket } from 'node:net';
+import type { LogFunction } from '../engine/ports.js';
 import { TaskkitError } from '../errors.js';
 import { createFrameDecoder, encodeFrame, parseRequestLine, type Frame } from './framing.js';
 import { ControlError, PROTOCOL_VERSION, type ControlErrorBody, type HelloResult, type RequestId } from './protocol.js';
@@ -30,8 +31,6 @@ export interface ConnectionLimits {
   /** How long a closing connection may take to flush before it is destroyed. */
   readonly closeGraceMs: number;
 }
-
-export type LogFunction = (level: 'info' | 'warn' | 'error', message: string) => void;
 
 export interface Connection {
   /** End politely (flush what is queued), destroy after the grace. */

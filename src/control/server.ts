@@ -6,7 +6,8 @@ import { lstat, chmod, unlink } from 'node:fs/promises';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { SOCKET_MODE } from '../config/defaults.js';
 import { TaskkitError } from '../errors.js';
-import { serveConnection, type Connection, type LogFunction, type RequestDispatcher } from './connection.js';
+import type { LogFunction } from '../engine/ports.js';
+import { serveConnection, type Connection, type RequestDispatcher } from './connection.js';
 import { createFrameDecoder, encodeFrame } from './framing.js';
 import {
   CLIENT_NAME,
@@ -18,7 +19,7 @@ import {
 } from './protocol.js';
 import { prepareSocketDir } from './socket-path.js';
 
-export type { RequestContext, RequestDispatcher, LogFunction } from './connection.js';
+export type { RequestContext, RequestDispatcher } from './connection.js';
 
 export interface ControlServerOptions {
   /** Path of the socket to listen on (resolveSocketPath). */

@@ -1,8 +1,8 @@
 /** The daemon's log: one line per event, timestamped, to stderr (foreground) or the log file. */
+import type { LogFunction } from '../engine/ports.js';
 
-export type LogLevel = 'info' | 'warn' | 'error';
-
-export type Logger = (level: LogLevel, message: string) => void;
+/** The daemon's name for the engine's LogFunction (engine/ports.ts, its one home). */
+export type Logger = LogFunction;
 
 /** A logger writing `2026-11-23T06:40:00.003Z info  message` lines to `stream`. */
 export function createLogger(stream: NodeJS.WritableStream, now: () => number = Date.now): Logger {

@@ -5,7 +5,8 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { TaskSpec } from '../config/types.js';
-import type { RestoredTaskState, Scheduler } from '../engine/scheduler.js';
+import type { RestoredTaskState } from '../engine/ports.js';
+import type { Scheduler } from '../engine/scheduler.js';
 
 export interface ReloadSummary {
   readonly added: readonly string[];

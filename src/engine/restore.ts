@@ -2,20 +2,11 @@
  * A task's state after a restart (DESIGN.md "State and history"): holds, run-time reschedules, the
  * max-runs counter and the last scheduled instant survive in the store and come back through add().
  */
-import type { Instant, ScheduleSpec } from '../schedule/types.js';
+import type { Instant } from '../schedule/types.js';
 import { collectMissed } from './missed-instants.js';
 import { MAX_CATCH_UP_RUNS, type MissedInstants } from './policies/catch-up.js';
+import type { RestoredTaskState } from './ports.js';
 import type { TaskEntry } from './task-entry.js';
-
-/** What a store hands back after a restart. */
-export interface RestoredTaskState {
-  readonly lastScheduledAt?: Instant | null;
-  /** null: not held (a resume outlives the file's `hold: true`); absent: the file decides. */
-  readonly hold?: { note: string | null; at: Instant } | null;
-  /** A run-time reschedule still in force. */
-  readonly schedule?: ScheduleSpec | null;
-  readonly scheduledRuns?: number;
-}
 
 /**
  * Apply `restored` to a new entry. Returns the instants missed since the restored

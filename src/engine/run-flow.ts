@@ -5,6 +5,7 @@
  */
 import type { CancelReason, RunOutcome, RunRequest, Runner } from '../runner/types.js';
 import type { Instant } from '../schedule/types.js';
+import type { LogFunction } from './ports.js';
 import type { TaskHandle, Trigger } from '../task-context.js';
 import type { Clock } from './clock.js';
 import { DispatchQueue } from './dispatch-queue.js';
@@ -20,8 +21,6 @@ import { createRunRecord, markDropped, markFinished, markSkipped, markStarted } 
 import { RunRegistry } from './run-registry.js';
 import type { TaskEntry } from './task-entry.js';
 import type { Timeline } from './timeline.js';
-
-export type LogFunction = (level: 'info' | 'warn' | 'error', message: string) => void;
 
 /** What the flow needs from the scheduler around it. */
 export interface RunFlowHost {

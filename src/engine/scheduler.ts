@@ -16,8 +16,9 @@ import type { EngineEventName, EngineListener } from './events.js';
 import type { PendingRun } from './pending-run.js';
 import type { MissedInstants } from './policies/catch-up.js';
 import type { RunRecord } from './run.js';
-import { restoreEntry, type RestoredTaskState } from './restore.js';
-import { RunFlow, type LogFunction } from './run-flow.js';
+import type { LogFunction, RestoredTaskState } from './ports.js';
+import { restoreEntry } from './restore.js';
+import { RunFlow } from './run-flow.js';
 import { ShutdownGate } from './shutdown.js';
 import { createTaskHandle } from './task-handle.js';
 import { TaskEntry } from './task-entry.js';
@@ -25,7 +26,6 @@ import type { TaskStatus } from './task-state.js';
 import { Timeline } from './timeline.js';
 import { applyCatchUp, fireTask, handleClockJump, type WakeContext } from './wake.js';
 
-export type { RestoredTaskState } from './restore.js';
 
 export interface SchedulerOptions {
   clock: Clock;

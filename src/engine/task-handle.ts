@@ -7,7 +7,7 @@ import { parseEvery } from '../schedule/every.js';
 import type { ScheduleSpec } from '../schedule/types.js';
 import type { TaskHandle } from '../task-context.js';
 import type { PendingRun } from './pending-run.js';
-import type { LogFunction } from './run-flow.js';
+import type { LogFunction } from './ports.js';
 import type { TaskEntry } from './task-entry.js';
 
 /** What a handle may do to the task. */

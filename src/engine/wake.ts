@@ -6,7 +6,8 @@ import type { Instant } from '../schedule/types.js';
 import type { Emitter } from './emitter.js';
 import { planFire } from './fire-plan.js';
 import { describeMissed, selectCatchUpRuns, type MissedInstants } from './policies/catch-up.js';
-import type { LogFunction, RunFlow } from './run-flow.js';
+import type { LogFunction } from './ports.js';
+import type { RunFlow } from './run-flow.js';
 import type { TaskEntry } from './task-entry.js';
 import type { Timeline } from './timeline.js';
 

@@ -8,11 +8,11 @@ import { resolveSettings, validateTaskDefinition, validateScheduleDefinition } f
 import type { Settings } from '../config/types.js';
 import { createSystemClock, type Clock } from '../engine/clock.js';
 import type { EngineEventName, EngineListener } from '../engine/events.js';
+import type { Runner } from '../engine/ports.js';
 import type { RunRecord } from '../engine/run.js';
 import { Scheduler as EngineScheduler } from '../engine/scheduler.js';
 import type { TaskStatus } from '../engine/task-state.js';
 import { createRunner } from '../runner/runner.js';
-import type { Runner } from '../runner/types.js';
 import type { TaskFunction } from '../task-context.js';
 
 /** Options of `new Scheduler()`; the `settings:` of a tasks file, plus injection points. */

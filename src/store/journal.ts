@@ -7,7 +7,7 @@
  * commits a `running` row first; `run-started` then completes it (pid, creation time).
  */
 import type { RunRecord } from '../engine/run.js';
-import type { Runner } from '../runner/types.js';
+import type { Runner } from '../engine/ports.js';
 import type { Instant } from '../schedule/types.js';
 import type { Store } from './store.js';
 

@@ -5,6 +5,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import type { TaskSpec } from '../config/types.js';
+import type { LogFunction } from '../engine/ports.js';
 import type { RunRecord } from '../engine/run.js';
 import { TaskkitError } from '../errors.js';
 import type { Instant } from '../schedule/types.js';
@@ -13,7 +14,7 @@ import { openDatabase } from './sqlite/open.js';
 import { RunsTable } from './sqlite/runs.js';
 import { TaskStateTable } from './sqlite/task-state.js';
 import { WriteBatcher, type BatchStats, type WriteBatcherOptions } from './sqlite/write-batcher.js';
-import type { RunFilter, RunStats, RunSummary, SavedTaskState, Store, StoreLog, TaskRestore, TaskStateRecord } from './store.js';
+import type { RunFilter, RunStats, RunSummary, SavedTaskState, Store, TaskRestore, TaskStateRecord } from './store.js';
 import { restoreTaskState } from './task-restore.js';
 
 export interface SqliteStoreOptions {
@@ -21,7 +22,7 @@ export interface SqliteStoreOptions {
   readonly path: string;
   readonly readOnly?: boolean;
   /** Failed writes and dropped changes are reported here; default: nowhere. */
-  readonly log?: StoreLog;
+  readonly log?: LogFunction;
   /** The daemon's clock, for task_state.updated_at (SavedTaskState.savedAt); default Date.now. */
   readonly now?: () => Instant;
   /** Tuning of the write batcher (delay, max items, retry, timers for tests). */

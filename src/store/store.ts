@@ -4,6 +4,7 @@
  * implementation, not a rewrite. sqlite-store.ts is the first.
  */
 import type { TaskSpec } from '../config/types.js';
+import type { RestoredTaskState } from '../engine/ports.js';
 import type { RunRecord } from '../engine/run.js';
 import type { Instant, ScheduleSpec } from '../schedule/types.js';
 
@@ -65,25 +66,11 @@ export interface SavedTaskState extends TaskStateRecord {
   readonly savedAt: Instant;
 }
 
-/**
- * What the store hands back for a task after a restart: the shape of the engine's
- * RestoredTaskState (src/engine/restore.ts), given to `scheduler.add(spec, state)`.
- */
-export interface StoredTaskState {
-  readonly lastScheduledAt?: Instant | null;
-  /** null: not held; absent: the tasks file decides. */
-  readonly hold?: { note: string | null; at: Instant } | null;
-  readonly schedule?: ScheduleSpec | null;
-  readonly scheduledRuns?: number;
-}
-
-/** A task's restored state, and a line for the log when something saved was dropped. */
+/** A task's restored state (the engine's port, for `scheduler.add`), and a line for the log when something saved was dropped. */
 export interface TaskRestore {
-  readonly state: StoredTaskState;
+  readonly state: RestoredTaskState;
   readonly notice: string | null;
 }
-
-export type StoreLog = (level: 'info' | 'warn' | 'error', message: string) => void;
 
 /**
  * Writes (`save*`) may be queued and batched: they never throw for a storage failure (that is

@@ -4,9 +4,10 @@
  */
 import { createHash } from 'node:crypto';
 import type { TaskSpec } from '../config/types.js';
+import type { RestoredTaskState } from '../engine/ports.js';
 import type { TaskStatus } from '../engine/task-state.js';
 import type { Instant } from '../schedule/types.js';
-import type { SavedTaskState, StoredTaskState, TaskRestore, TaskStateRecord } from './store.js';
+import type { SavedTaskState, TaskRestore, TaskStateRecord } from './store.js';
 
 // Specs are frozen and replaced on reload, so one hash per spec object is enough.
 const fingerprints = new WeakMap<TaskSpec, string>();
@@ -58,7 +59,7 @@ export function restoreTaskState(spec: TaskSpec, saved: SavedTaskState | null, l
   const changed = saved.fingerprint !== fingerprintTask(spec);
   const dropReschedule = changed && saved.reschedule !== null;
   const lastScheduledAt = saved.lastScheduledAt ?? saved.savedAt;
-  const state: StoredTaskState = {
+  const state: RestoredTaskState = {
     lastScheduledAt: latestRunInstant !== null && latestRunInstant > lastScheduledAt ? latestRunInstant : lastScheduledAt,
     scheduledRuns: saved.scheduledRuns,
     schedule: dropReschedule ? null : saved.reschedule,

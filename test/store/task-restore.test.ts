@@ -2,7 +2,7 @@
 // TaskStatus, and the restore rules: a changed definition drops a stale reschedule and says so; a
 // changed `hold:` in the file wins; a task that never fired catches up from when it was last saved.
 import { describe, expect, test } from 'vitest';
-import type { RestoredTaskState } from '../../src/engine/restore.js';
+import type { RestoredTaskState } from '../../src/engine/ports.js';
 import type { SavedTaskState } from '../../src/store/store.js';
 import { fingerprintTask, restoreTaskState, snapshotTaskState } from '../../src/store/task-restore.js';
 import { createEngine, every, makeTask, ms } from '../support/engine-task.js';

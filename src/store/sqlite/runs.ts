@@ -4,7 +4,7 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { RunRecord, RunStatus } from '../../engine/run.js';
-import type { Trigger } from '../../runner/types.js';
+import type { Trigger } from '../../engine/ports.js';
 import type { Instant } from '../../schedule/types.js';
 import { DEFAULT_RUN_LIMIT, FAILED_STATUSES, type RunFilter, type RunStats, type RunSummary } from '../store.js';
 

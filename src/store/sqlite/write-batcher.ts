@@ -7,7 +7,7 @@
  * not touch the database: each attempt on a locked or full one costs the engine's event loop the
  * busy timeout, and a run start or `history` per attempt would make the backoff meaningless.
  */
-import type { StoreLog } from '../store.js';
+import type { LogFunction } from '../../engine/ports.js';
 
 /** When the batcher's flushes run; injected so tests drive them without real time. */
 export interface BatchTimers {
@@ -29,7 +29,7 @@ export const SYSTEM_BATCH_TIMERS: BatchTimers = {
 export interface WriteBatcherOptions<T> {
   /** Write every item, all or nothing (one transaction); throw on failure. */
   write(items: readonly T[]): void;
-  log: StoreLog;
+  log: LogFunction;
   /** Names the target in log lines, e.g. the database path. */
   label: string;
   /** Wait before a flush; default 0 (setImmediate: every write of one engine wake in one transaction). */
@@ -61,7 +61,7 @@ export interface BatchStats {
 export class WriteBatcher<T> {
   readonly #options: Required<Omit<WriteBatcherOptions<T>, 'write' | 'log' | 'label'>>;
   readonly #write: (items: readonly T[]) => void;
-  readonly #log: StoreLog;
+  readonly #log: LogFunction;
   readonly #label: string;
   readonly #pending = new Map<string, T>();
   #cancelTimer: (() => void) | null = null;

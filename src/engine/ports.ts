@@ -1,0 +1,59 @@
+/**
+ * The engine's ports (DESIGN.md "Layers": the engine needs a clock and a runner, both injected):
+ * what it asks of the world around it and what it hands out. The one place the store, the daemon
+ * and the control layer import these contracts from. The runner's own types stay in
+ * runner/types.ts (runner/ may not import the engine); this module is their home for everyone else.
+ */
+import type { Instant, ScheduleSpec } from '../schedule/types.js';
+import type { EngineEvents } from './events.js';
+import type { RunRecord } from './run.js';
+
+export type {
+  CancelReason,
+  OutputListener,
+  RunHandle,
+  RunOutcome,
+  RunOutcomeStatus,
+  RunRequest,
+  Runner,
+  Trigger,
+} from '../runner/types.js';
+export type { Clock, TimerHandle } from './clock.js';
+export type { EngineEventName, EngineEvents, EngineListener } from './events.js';
+
+export type LogLevel = 'info' | 'warn' | 'error';
+
+/** Where the engine, the store, the control server and the daemon write their log lines. */
+export type LogFunction = (level: LogLevel, message: string) => void;
+
+/** What a store hands back for a task after a restart, given to `scheduler.add(spec, state)`. */
+export interface RestoredTaskState {
+  readonly lastScheduledAt?: Instant | null;
+  /** null: not held (a resume outlives the file's `hold: true`); absent: the file decides. */
+  readonly hold?: { note: string | null; at: Instant } | null;
+  /** A run-time reschedule still in force. */
+  readonly schedule?: ScheduleSpec | null;
+  readonly scheduledRuns?: number;
+}
+
+/** The engine events a store persists. */
+export type StoreEvents = Pick<EngineEvents, 'run-queued' | 'run-started' | 'run-finished' | 'run-skipped' | 'task-changed'>;
+
+/** Something that emits the store's events (the Scheduler's `on`). */
+export interface StoreEventSource {
+  on<E extends keyof StoreEvents>(event: E, listener: (...args: StoreEvents[E]) => void): () => void;
+}
+
+/**
+ * A store's say just before a run starts: go (`true`), or the reason it must not (a cluster peer
+ * claimed the same task, instant and attempt: the run is recorded as skipped with that reason).
+ */
+export type ClaimVerdict = true | { readonly refused: string };
+
+/**
+ * The claim step (DESIGN.md "Beyond one machine"). Given the run as it will be stored once
+ * started (status `running`, pid null). SQLite answers at once (a value: the engine goes on in the
+ * same turn, no microtask); a remote store answers with a promise, and the run waits in the
+ * `claiming` phase, holding its max-concurrent slot, until it settles.
+ */
+export type RunClaim = (run: RunRecord) => ClaimVerdict | PromiseLike<ClaimVerdict>;
