@@ -41,8 +41,13 @@ export function describeRunnerFault(error: unknown, startedAt: Instant, endedAt:
     output: '',
     outputTruncated: false,
     outputBytes: 0,
-    error: error instanceof Error ? error.message : String(error),
+    error: describeError(error),
   };
+}
+
+/** The message of whatever was thrown. */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function isOutcome(value: unknown): value is RunOutcome {

@@ -1,42 +1,42 @@
 /**
- * The life of a run, from trigger to end (DESIGN.md "Runs"): overlap decision, jitter wait,
- * the max-concurrent fair queue, the runner call (guarded: a runner that throws or rejects makes
- * a failed record, never a dead engine), retries, and the bookkeeping that waiters and events see.
+ * The life of a run, from trigger to end (DESIGN.md "Runs"): overlap decision, jitter wait, the
+ * max-concurrent fair queue, the store's claim, the runner call, retries, and the bookkeeping that
+ * waiters and events see. Phases and their moves: run-phase.ts. The flow never calls back up: what
+ * the scheduler must do about a run is queued as FlowEffect data and taken with takeEffects().
  */
-import type { CancelReason, RunOutcome, RunRequest, Runner } from '../runner/types.js';
-import type { Instant } from '../schedule/types.js';
-import type { LogFunction } from './ports.js';
 import type { TaskHandle, Trigger } from '../task-context.js';
+import { ActiveRun, type Task } from './active-run.js';
 import type { Clock } from './clock.js';
 import { DispatchQueue } from './dispatch-queue.js';
 import type { Emitter } from './emitter.js';
+import type { FlowEffect } from './flow-effects.js';
+import { askClaim, isPendingClaim } from './claim.js';
 import { launchRun } from './launch.js';
-import { PendingRun } from './pending-run.js';
+import type { CancelReason, ClaimVerdict, LogFunction, RunClaim, RunOutcome, Runner } from './ports.js';
 import { checkDeadline } from './policies/deadline.js';
 import { computeJitterDelay } from './policies/jitter.js';
 import { decideOverlap, type OverlapDecision } from './policies/overlap.js';
 import { computeRetryDelay } from './policies/retry.js';
+import type { Instant } from '../schedule/types.js';
 import type { RunRecord } from './run.js';
 import { createRunRecord, markDropped, markFinished, markSkipped, markStarted } from './run-record.js';
 import { RunRegistry } from './run-registry.js';
-import type { TaskEntry } from './task-entry.js';
 import type { Timeline } from './timeline.js';
 
-/** What the flow needs from the scheduler around it. */
-export interface RunFlowHost {
+/** What the flow works with: ports and collaborators handed down, never called back up. */
+export interface RunFlowOptions {
   readonly clock: Clock;
   readonly runner: Runner;
+  /** The store's claim step before a run starts, or null (no store, or one that needs none). */
+  readonly claim: RunClaim | null;
   readonly emitter: Emitter;
   readonly timeline: Timeline;
   readonly log: LogFunction;
   readonly random: () => number;
-  nextSeq(): number;
-  createHandle(run: PendingRun): TaskHandle;
-  /** A run ended (not dropped); `retried` when a retry of it is now waiting. */
-  runEnded(run: PendingRun, record: RunRecord, retried: boolean): void;
-  /** A scheduled run gave back its `max-runs` budget without starting (dropped or skipped). */
-  budgetReleased(entry: TaskEntry): void;
-  taskChanged(entry: TaskEntry): void;
+  readonly maxConcurrent: number;
+  readonly firstRunId: number;
+  /** The handle a run's own code gets on its task (task-handle.ts; it acts through the Scheduler's API). */
+  readonly createHandle: (run: ActiveRun) => TaskHandle;
 }
 
 export interface TriggerOptions {
@@ -47,25 +47,20 @@ export interface TriggerOptions {
 }
 
 export class RunFlow {
-  readonly #host: RunFlowHost;
-  readonly #maxConcurrent: number;
+  readonly #options: RunFlowOptions;
   readonly #runs = new RunRegistry();
-  readonly #ready = new DispatchQueue<TaskEntry, PendingRun>();
+  readonly #ready = new DispatchQueue<Task, ActiveRun>();
   /** Runs whose handle was asked to cancel, and why (they then neither retry nor run again). */
-  readonly #cancelled = new WeakMap<PendingRun, CancelReason>();
+  readonly #cancelled = new WeakMap<ActiveRun, CancelReason>();
+  #effects: FlowEffect[] = [];
   #nextId: number;
-  #running = 0;
+  /** Max-concurrent slots taken: runs claiming or running. */
+  #busy = 0;
   #stopping = false;
 
-  constructor(host: RunFlowHost, options: { maxConcurrent: number; firstRunId: number }) {
-    this.#host = host;
-    this.#maxConcurrent = options.maxConcurrent;
+  constructor(options: RunFlowOptions) {
+    this.#options = options;
     this.#nextId = options.firstRunId;
-  }
-
-  /** Runs handed to the runner and not yet ended. */
-  get running(): number {
-    return this.#running;
   }
 
   /** Runs not yet ended, in any phase. */
@@ -73,18 +68,26 @@ export class RunFlow {
     return this.#runs.size;
   }
 
+  /** The effects queued since the last call, in order, or null when there are none. */
+  takeEffects(): FlowEffect[] | null {
+    if (this.#effects.length === 0) return null;
+    const effects = this.#effects;
+    this.#effects = [];
+    return effects;
+  }
+
   /** A new run of `entry`, subject to its overlap policy; returns the record as it stands. */
-  trigger(entry: TaskEntry, trigger: Trigger, scheduledAt: Instant | null, options: TriggerOptions = {}): RunRecord {
-    const now = this.#host.clock.now();
+  trigger(entry: Task, trigger: Trigger, scheduledAt: Instant | null, options: TriggerOptions = {}): RunRecord {
+    const now = this.#options.clock.now();
     const record = createRunRecord({ id: this.#nextId++, task: entry.spec.name, trigger, scheduledAt, attempt: 1, createdAt: now });
     if (this.#stopping) return this.#skipUnregistered(entry, record, 'taskkit is stopping');
     const colliding = entry.collidingRun();
     const decision: OverlapDecision =
       options.serial === true
         ? { action: colliding === null ? 'start' : 'queue' }
-        : decideOverlap(entry.spec.overlap, colliding?.record ?? null, entry.serial.length);
+        : decideOverlap(entry.spec.overlap, colliding?.record ?? null, entry.serialCount);
     if (decision.action === 'skip') return this.#skipUnregistered(entry, record, decision.reason);
-    const run = this.#register(entry, record, trigger === 'schedule' || trigger === 'catch-up');
+    const run = this.#register(entry, record);
     if (decision.action === 'replace') {
       for (const other of [...entry.active]) {
         if (other === run) continue;
@@ -93,47 +96,47 @@ export class RunFlow {
       }
     }
     if (decision.action === 'start') {
-      const delay = options.jitter === true ? computeJitterDelay(entry.spec.jitterMs, this.#host.random) : 0;
+      const delay = options.jitter === true ? computeJitterDelay(entry.spec.jitterMs, this.#options.random) : 0;
       if (delay > 0) this.#delay(run, now + delay);
       else this.#admit(run);
     } else {
-      run.phase = 'serial';
-      entry.addSerial(run);
+      run.moveTo('serial');
+      entry.queueSerial(run);
       this.#announceWaiting(run);
     }
     this.#releaseSerial(entry);
-    this.#host.taskChanged(entry);
+    this.#taskChanged(entry);
     return run.record;
   }
 
   /** A jitter or retry wait is over. */
-  delayElapsed(run: PendingRun): void {
+  delayElapsed(run: ActiveRun): void {
     if (run.phase !== 'delayed') return;
     this.#admit(run);
     this.#releaseSerial(run.entry);
-    this.#host.taskChanged(run.entry);
+    this.#taskChanged(run.entry);
   }
 
   /** Record a trigger that does not run (missed instants under `catch-up: skip`). */
-  recordSkip(entry: TaskEntry, trigger: Trigger, scheduledAt: Instant | null, reason: string): RunRecord {
-    const now = this.#host.clock.now();
+  recordSkip(entry: Task, trigger: Trigger, scheduledAt: Instant | null, reason: string): RunRecord {
+    const now = this.#options.clock.now();
     const record = createRunRecord({ id: this.#nextId++, task: entry.spec.name, trigger, scheduledAt, attempt: 1, createdAt: now });
     return this.#skipUnregistered(entry, record, reason);
   }
 
   /** Cancel the task's running runs (reason `cancel`) and drop its waiting ones; returns them all. */
-  cancelTask(entry: TaskEntry): RunRecord[] {
+  cancelTask(entry: Task): RunRecord[] {
     const runs = [...entry.active];
     const records = runs.map((run) =>
       run.phase === 'running' ? run.record : this.#drop(run, 'cancelled by taskkit cancel before it started'),
     );
     for (const run of runs) if (run.phase === 'running') this.#cancelHandle(run, 'cancel');
-    this.#host.taskChanged(entry);
+    this.#taskChanged(entry);
     return records;
   }
 
   /** Drop every waiting run of `entry` (it is being removed); running ones go on. */
-  dropWaiting(entry: TaskEntry, reason: string): void {
+  dropWaiting(entry: Task, reason: string): void {
     for (const run of [...entry.active]) if (run.phase !== 'running') this.#drop(run, reason);
   }
 
@@ -153,41 +156,66 @@ export class RunFlow {
     return this.#runs.waitFor(runId);
   }
 
-  #register(entry: TaskEntry, record: RunRecord, counted: boolean): PendingRun {
-    const run = new PendingRun(record, entry, counted, this.#host.nextSeq());
-    if (counted) {
-      run.holdsBudget = true;
-      entry.pendingCounted++;
-    }
+  /** The store answered a claim that was a promise (claim.ts claimFailed for a rejection). */
+  claimSettled(run: ActiveRun, verdict: ClaimVerdict): void {
+    if (run.phase !== 'claiming') return;
+    this.#claimed(run, verdict, this.#options.clock.now());
+    this.#releaseSerial(run.entry);
+    this.#pump();
+    this.#taskChanged(run.entry);
+  }
+
+  /** The runner's outcome of a running run. */
+  finish(run: ActiveRun, outcome: RunOutcome): void {
+    if (run.phase !== 'running') return;
+    const { entry } = run;
+    this.#busy--;
+    const record = markFinished(run.record, outcome, this.#options.clock.now());
+    this.#retire(run, record, 'run-finished');
+    const stoppedOnPurpose = this.#cancelled.has(run) || this.#stopping || entry.removed;
+    const retried = !stoppedOnPurpose && this.#scheduleRetry(run, record);
+    this.#releaseSerial(entry);
+    this.#pump();
+    if (run.runAgain && !stoppedOnPurpose) this.trigger(entry, 'manual', null);
+    this.#effects.push({ kind: 'run-ended', run, record, retried });
+    this.#taskChanged(entry);
+  }
+
+  #taskChanged(entry: Task): void {
+    this.#effects.push({ kind: 'task-changed', entry });
+  }
+
+  #register(entry: Task, record: RunRecord): ActiveRun {
+    const run = new ActiveRun(record, entry, this.#options.timeline.nextSeq());
     this.#runs.add(run);
-    entry.addActive(run);
+    entry.addRun(run);
     return run;
   }
 
-  #delay(run: PendingRun, until: Instant): void {
-    run.phase = 'delayed';
-    this.#host.timeline.set(run.delayNode, until);
+  #delay(run: ActiveRun, until: Instant): void {
+    run.moveTo('delayed');
+    this.#options.timeline.set(run.delayNode, until);
     this.#announceWaiting(run);
   }
 
   /** A run that does not start at once is stored as `queued` (no listener, no cost). */
-  #announceWaiting(run: PendingRun): void {
-    if (this.#host.emitter.has('run-queued')) this.#host.emitter.emit('run-queued', run.record);
+  #announceWaiting(run: ActiveRun): void {
+    if (this.#options.emitter.has('run-queued')) this.#options.emitter.emit('run-queued', run.record);
   }
 
   /** Start now if a slot is free, else wait in the fair queue. */
-  #admit(run: PendingRun): void {
-    run.phase = 'ready';
-    if (this.#running < this.#maxConcurrent && this.#ready.size === 0) this.#start(run);
+  #admit(run: ActiveRun): void {
+    run.moveTo('ready');
+    if (this.#busy < this.#options.maxConcurrent && this.#ready.size === 0) this.#start(run);
     else {
       this.#ready.enqueue(run.entry, run);
       this.#announceWaiting(run);
     }
   }
 
-  /** Start queued runs while slots are free. */
+  /** Start queued runs while slots are free (none once stopping: every waiting run was dropped). */
   #pump(): void {
-    while (this.#running < this.#maxConcurrent) {
+    while (!this.#stopping && this.#busy < this.#options.maxConcurrent) {
       const run = this.#ready.dequeue();
       if (run === undefined) return;
       this.#start(run);
@@ -196,70 +224,59 @@ export class RunFlow {
   }
 
   /** The head of a task's serial queue goes once nothing else of the task is going or waiting. */
-  #releaseSerial(entry: TaskEntry): void {
-    while (entry.serial.length > 0 && !entry.hasUnqueuedRun()) {
-      this.#admit(entry.serial.shift() as PendingRun);
-    }
+  #releaseSerial(entry: Task): void {
+    for (let run = entry.takeReleasedSerial(); run !== undefined; run = entry.takeReleasedSerial()) this.#admit(run);
   }
 
-  #start(run: PendingRun): void {
-    const { clock } = this.#host;
-    const { entry } = run;
-    const now = clock.now();
-    const late = checkDeadline(run.record.trigger, run.record.scheduledAt, entry.spec.deadlineMs, now);
+  /** Past its deadline it is skipped; else it takes a slot and, once the store's claim says go, runs. */
+  #start(run: ActiveRun): void {
+    const now = this.#options.clock.now();
+    const late = checkDeadline(run.record.trigger, run.record.scheduledAt, run.entry.spec.deadlineMs, now);
     if (late !== null) {
       this.#retire(run, markSkipped(run.record, now, late), 'run-skipped');
       return;
     }
-    if (run.holdsBudget) {
-      run.holdsBudget = false;
-      entry.pendingCounted--;
-      entry.scheduledRuns++;
+    this.#busy++;
+    const { claim } = this.#options;
+    if (claim === null) return this.#launch(run, now);
+    const answer = askClaim(claim, markStarted(run.record, now, null));
+    if (isPendingClaim(answer)) {
+      run.moveTo('claiming');
+      this.#effects.push({ kind: 'claim-pending', run, verdict: answer });
+      return;
     }
-    run.phase = 'running';
-    this.#running++;
-    const request: RunRequest = {
-      runId: run.record.id,
-      task: entry.spec,
-      trigger: run.record.trigger,
-      scheduledAt: run.record.scheduledAt,
-      attempt: run.record.attempt,
-      outputLimitBytes: entry.spec.history.outputLimitBytes,
-      handle: this.#host.createHandle(run),
-    };
-    const launched = launchRun(this.#host.runner, request, (chunk) => this.#output(run, chunk), () => clock.now());
+    this.#claimed(run, answer, now);
+  }
+
+  #claimed(run: ActiveRun, verdict: ClaimVerdict, now: Instant): void {
+    if (verdict === true) return this.#launch(run, now);
+    this.#busy--;
+    this.#retire(run, markSkipped(run.record, now, verdict.refused), 'run-skipped');
+  }
+
+  #launch(run: ActiveRun, now: Instant): void {
+    const { entry } = run;
+    const { clock, emitter } = this.#options;
+    run.moveTo('running');
+    entry.spendBudget(run);
+    const request = run.request(this.#options.createHandle(run));
+    const launched = launchRun(this.#options.runner, request, (chunk) => this.#output(run, chunk), () => clock.now());
     run.handle = launched;
     run.record = markStarted(run.record, now, launched.pid);
-    this.#host.emitter.emit('run-started', run.record);
-    this.#host.taskChanged(entry);
-    launched.done
-      .then((outcome) => this.#finish(run, outcome))
-      .catch((error: unknown) => this.#host.log('error', `internal error after run #${run.record.id}: ${String(error)}`));
+    emitter.emit('run-started', run.record);
+    this.#taskChanged(entry);
+    this.#effects.push({ kind: 'launched', run, done: launched.done });
   }
 
-  #output(run: PendingRun, chunk: string): void {
-    if (run.phase === 'running' && this.#host.emitter.has('run-output')) this.#host.emitter.emit('run-output', run.record, chunk);
+  #output(run: ActiveRun, chunk: string): void {
+    const { emitter } = this.#options;
+    if (run.phase === 'running' && emitter.has('run-output')) emitter.emit('run-output', run.record, chunk);
   }
 
-  #finish(run: PendingRun, outcome: RunOutcome): void {
-    if (run.phase !== 'running') return;
-    const { entry } = run;
-    this.#running--;
-    const record = markFinished(run.record, outcome, this.#host.clock.now());
-    this.#retire(run, record, 'run-finished');
-    const stoppedOnPurpose = this.#cancelled.has(run) || this.#stopping || entry.removed;
-    const retried = !stoppedOnPurpose && this.#scheduleRetry(run, record);
-    this.#releaseSerial(entry);
-    this.#pump();
-    if (run.runAgain && !stoppedOnPurpose) this.trigger(entry, 'manual', null);
-    this.#host.runEnded(run, record, retried);
-    this.#host.taskChanged(entry);
-  }
-
-  #scheduleRetry(run: PendingRun, failed: RunRecord): boolean {
+  #scheduleRetry(run: ActiveRun, failed: RunRecord): boolean {
     const delay = computeRetryDelay(run.entry.spec.retry, failed.status, failed.attempt);
     if (delay === null) return false;
-    const now = this.#host.clock.now();
+    const now = this.#options.clock.now();
     const record = createRunRecord({
       id: this.#nextId++,
       task: failed.task,
@@ -268,52 +285,52 @@ export class RunFlow {
       attempt: failed.attempt + 1,
       createdAt: now,
     });
-    this.#delay(this.#register(run.entry, record, false), now + delay);
-    if (this.#host.emitter.has('run-retrying')) this.#host.emitter.emit('run-retrying', failed, record, now + delay);
+    this.#delay(this.#register(run.entry, record), now + delay);
+    const { emitter } = this.#options;
+    if (emitter.has('run-retrying')) emitter.emit('run-retrying', failed, record, now + delay);
     return true;
   }
 
-  #cancelHandle(run: PendingRun, reason: CancelReason): void {
+  #cancelHandle(run: ActiveRun, reason: CancelReason): void {
     if (this.#cancelled.has(run)) return;
     this.#cancelled.set(run, reason);
     try {
       run.handle?.cancel(reason);
     } catch (error) {
-      this.#host.log('error', `${run.record.task} #${run.record.id}: the runner failed to cancel: ${String(error)}`);
+      this.#options.log('error', `${run.record.task} #${run.record.id}: the runner failed to cancel: ${String(error)}`);
     }
   }
 
   /** Take a waiting run away (recorded as cancelled, event run-finished). */
-  #drop(run: PendingRun, reason: string): RunRecord {
-    if (run.phase === 'delayed') this.#host.timeline.delete(run.delayNode);
-    if (run.phase === 'ready') this.#ready.remove(run.entry, run);
-    const record = markDropped(run.record, this.#host.clock.now(), reason);
+  #drop(run: ActiveRun, reason: string): RunRecord {
+    const { phase } = run;
+    if (phase === 'delayed') this.#options.timeline.delete(run.delayNode);
+    if (phase === 'ready') this.#ready.remove(run.entry, run);
+    const record = markDropped(run.record, this.#options.clock.now(), reason);
     this.#retire(run, record, 'run-finished');
+    if (phase === 'claiming') {
+      this.#busy--;
+      this.#pump();
+    }
     return record;
   }
 
-  #skipUnregistered(entry: TaskEntry, record: RunRecord, reason: string): RunRecord {
+  #skipUnregistered(entry: Task, record: RunRecord, reason: string): RunRecord {
     const skipped = markSkipped(record, record.createdAt, reason);
     this.#runs.end(skipped);
-    entry.lastRun = skipped;
-    this.#host.emitter.emit('run-skipped', skipped);
+    entry.noteSkipped(skipped);
+    this.#options.emitter.emit('run-skipped', skipped);
     return skipped;
   }
 
   /** The run is over, one way or another: unregister it, tell waiters and listeners. */
-  #retire(run: PendingRun, record: RunRecord, event: 'run-finished' | 'run-skipped'): void {
+  #retire(run: ActiveRun, record: RunRecord, event: 'run-finished' | 'run-skipped'): void {
     const { entry } = run;
-    const releasedBudget = run.holdsBudget;
-    if (releasedBudget) {
-      run.holdsBudget = false;
-      entry.pendingCounted--;
-    }
-    run.phase = 'ended';
+    const releasedBudget = entry.removeRun(run, record);
+    run.moveTo('ended');
     run.record = record;
-    entry.forget(run);
-    entry.lastRun = record;
     this.#runs.end(record, run);
-    this.#host.emitter.emit(event, record);
-    if (releasedBudget) this.#host.budgetReleased(entry);
+    this.#options.emitter.emit(event, record);
+    if (releasedBudget) this.#effects.push({ kind: 'budget-released', entry });
   }
 }

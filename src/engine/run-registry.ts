@@ -3,7 +3,7 @@
  * run that ended just before the caller asked (run-now --wait on a run that was skipped at once).
  */
 import { TaskkitError } from '../errors.js';
-import type { PendingRun } from './pending-run.js';
+import type { ActiveRun } from './active-run.js';
 import type { RunRecord } from './run.js';
 
 /**
@@ -13,7 +13,7 @@ import type { RunRecord } from './run.js';
 const REMEMBERED_RUNS = 200;
 
 export class RunRegistry {
-  readonly #pending = new Map<number, PendingRun>();
+  readonly #pending = new Map<number, ActiveRun>();
   readonly #ended = new Map<number, RunRecord>();
 
   /** Runs not yet ended. */
@@ -21,16 +21,16 @@ export class RunRegistry {
     return this.#pending.size;
   }
 
-  pendingRuns(): PendingRun[] {
+  pendingRuns(): ActiveRun[] {
     return [...this.#pending.values()];
   }
 
-  add(run: PendingRun): void {
+  add(run: ActiveRun): void {
     this.#pending.set(run.record.id, run);
   }
 
   /** `record` is final: wake its waiters and remember it for a while. */
-  end(record: RunRecord, run?: PendingRun): void {
+  end(record: RunRecord, run?: ActiveRun): void {
     this.#pending.delete(record.id);
     this.#ended.set(record.id, record);
     if (this.#ended.size > REMEMBERED_RUNS) {

@@ -1,83 +1,238 @@
-/** One task's mutable engine state, and its TaskStatus snapshot (src/engine/task-state.ts). */
+/**
+ * One task's engine state, owned here: every change goes through a method that keeps its rules
+ * (one hold value; the `max-runs` budget is runs started plus counted runs still waiting, so it is
+ * derived, never counted twice). Its outside view is the TaskStatus of task-state.ts.
+ */
+import { isDeepStrictEqual } from 'node:util';
 import type { TaskSpec } from '../config/types.js';
 import { compileSchedule } from '../schedule/next.js';
 import { nextTaskInstant, upcomingTaskInstants, type TaskTiming } from '../schedule/task-instants.js';
 import type { Instant, Schedule, ScheduleSpec } from '../schedule/types.js';
-import type { PendingRun } from './pending-run.js';
+import type { HeapNode } from './heap.js';
+import type { RestoredTaskState, Trigger } from './ports.js';
 import type { RunRecord } from './run.js';
+import { isWaiting, type RunPhase } from './run-phase.js';
 import type { TaskStateName, TaskStatus } from './task-state.js';
-import type { TaskNode } from './timeline.js';
 
-const NO_RUNS: PendingRun[] = Object.freeze([]) as unknown as PendingRun[];
+/** What an entry knows of its runs (active-run.ts's ActiveRun). */
+export interface TrackedRun {
+  readonly phase: RunPhase;
+  readonly record: RunRecord;
+}
 
-export class TaskEntry {
-  spec: TaskSpec;
+/** A hold (TaskKit's disableTask): why, since when, and until when (null: until resume). */
+export interface TaskHold {
+  readonly note: string | null;
+  readonly at: Instant;
+  readonly until: Instant | null;
+}
+
+export interface TaskNode<R extends TrackedRun = TrackedRun> extends HeapNode {
+  readonly kind: 'task';
+  readonly entry: TaskEntry<R>;
+}
+
+/** Scheduled and catch-up runs count towards `max-runs` (DESIGN.md task options); retries do not. */
+export function countsTowardsMaxRuns(trigger: Trigger): boolean {
+  return trigger === 'schedule' || trigger === 'catch-up';
+}
+
+/** Whether `run` holds one unit of `max-runs` budget: it counts and has not started. */
+function holdsBudget(run: TrackedRun): boolean {
+  return isWaiting(run.phase) && countsTowardsMaxRuns(run.record.trigger);
+}
+
+const NO_RUNS = Object.freeze([]) as unknown as never[];
+
+export class TaskEntry<R extends TrackedRun = TrackedRun> {
+  readonly node: TaskNode<R>;
+  #spec: TaskSpec;
   /** A run-time reschedule in force, or null for the file's schedule. */
-  override: ScheduleSpec | null = null;
-  schedule: Schedule;
-  readonly node: TaskNode;
-  nextAt: Instant | null = null;
-  held = false;
-  holdNote: string | null = null;
-  heldAt: Instant | null = null;
+  #override: ScheduleSpec | null;
+  #schedule: Schedule;
+  #nextAt: Instant | null = null;
+  #hold: TaskHold | null = null;
   /**
    * Every run not yet ended, in trigger order. Both lists start as one shared frozen empty array
-   * (most tasks are idle; 100,000 of them held 200,000 empty arrays): add with addActive/addSerial.
+   * (most tasks are idle; 100,000 of them held 200,000 empty arrays).
    */
-  active: PendingRun[] = NO_RUNS;
+  #active: R[] = NO_RUNS;
   /** Runs waiting for the task's earlier runs to end, in order (subset of `active`). */
-  serial: PendingRun[] = NO_RUNS;
-  scheduledRuns = 0;
-  /** Counted runs (scheduled, catch-up) triggered but not started: they hold `max-runs` budget. */
-  pendingCounted = 0;
+  #serial: R[] = NO_RUNS;
+  #scheduledRuns: number;
   /** The latest instant dealt with: fired, skipped by catch-up, or passed while held. */
-  lastScheduledAt: Instant | null = null;
-  lastRun: RunRecord | null = null;
-  removed = false;
+  #lastScheduledAt: Instant | null;
+  #lastRun: RunRecord | null = null;
+  #removed = false;
   /** What the last task-changed event said, so that only changes are announced. */
-  announced: { state: TaskStateName; nextAt: Instant | null; held: boolean; schedule: ScheduleSpec } | null = null;
+  #announced: { state: TaskStateName; nextAt: Instant | null; held: boolean; schedule: ScheduleSpec } | null = null;
 
-  constructor(spec: TaskSpec, seq: number) {
-    this.spec = spec;
-    this.schedule = compileSchedule(spec.schedule, spec.timezone);
+  /** A task as added: with `restored`, a restart's reschedule, hold and counters (else the file's `hold:`). */
+  constructor(spec: TaskSpec, seq: number, restored: RestoredTaskState, now: Instant) {
+    this.#spec = spec;
+    this.#override = restored.schedule ?? null;
+    this.#schedule = compileSchedule(this.#override ?? spec.schedule, spec.timezone);
+    this.#scheduledRuns = restored.scheduledRuns ?? 0;
+    const hold = restored.hold !== undefined ? restored.hold : spec.hold ? { note: null, at: now } : null;
+    if (hold !== null) this.hold(hold.note, hold.at);
+    this.#lastScheduledAt = restored.lastScheduledAt ?? null;
     this.node = { kind: 'task', entry: this, at: 0, seq, heapIndex: -1 };
   }
 
-  addActive(run: PendingRun): void {
-    if (this.active === NO_RUNS) this.active = [];
-    this.active.push(run);
+  get spec(): TaskSpec {
+    return this.#spec;
   }
 
-  addSerial(run: PendingRun): void {
-    if (this.serial === NO_RUNS) this.serial = [];
-    this.serial.push(run);
+  get schedule(): Schedule {
+    return this.#schedule;
   }
 
-  /** Switch to a reschedule (or back to the file's with null). */
-  setSchedule(override: ScheduleSpec | null): void {
-    this.override = override;
-    this.schedule = compileSchedule(override ?? this.spec.schedule, this.spec.timezone);
+  get rescheduled(): boolean {
+    return this.#override !== null;
+  }
+
+  get nextAt(): Instant | null {
+    return this.#nextAt;
+  }
+
+  get currentHold(): TaskHold | null {
+    return this.#hold;
+  }
+
+  get held(): boolean {
+    return this.#hold !== null;
+  }
+
+  get lastScheduledAt(): Instant | null {
+    return this.#lastScheduledAt;
+  }
+
+  get removed(): boolean {
+    return this.#removed;
+  }
+
+  /** Runs not yet ended, in trigger order. */
+  get active(): readonly R[] {
+    return this.#active;
+  }
+
+  /** Runs waiting behind the task's other runs, in order. */
+  get serialCount(): number {
+    return this.#serial.length;
+  }
+
+  /**
+   * A new definition (reload): runs, counters and hold stay; a run-time reschedule goes (DESIGN.md:
+   * "until reschedule --reset or a file change"); a changed `hold:` applies from `now`. Returns
+   * whether the timing is unchanged, so the next instant may stay.
+   */
+  redefine(spec: TaskSpec, now: Instant): boolean {
+    const old = this.#spec;
+    const sameTiming = this.#override === null && old.timezone === spec.timezone && isDeepStrictEqual(old.schedule, spec.schedule);
+    this.#spec = spec;
+    this.reschedule(null);
+    if (spec.hold !== old.hold) {
+      this.release();
+      if (spec.hold) this.hold(null, now);
+    }
+    return sameTiming;
+  }
+
+  /** Switch to a run-time schedule (TaskKit's setPeriod), or back to the file's with null. */
+  reschedule(override: ScheduleSpec | null): void {
+    this.#override = override;
+    this.#schedule = compileSchedule(override ?? this.#spec.schedule, this.#spec.timezone);
+  }
+
+  /** Hold from `at`; on a held task only the note (when given) and `until` (when given) change. */
+  hold(note: string | null | undefined, at: Instant, until?: Instant | null): void {
+    const current = this.#hold;
+    if (current === null) this.#hold = { note: note ?? null, at, until: until ?? null };
+    else if (note !== undefined || until !== undefined) {
+      this.#hold = { note: note === undefined ? current.note : note, at: current.at, until: until === undefined ? current.until : until };
+    }
+  }
+
+  /** End the hold; false when the task was not held. */
+  release(): boolean {
+    const wasHeld = this.#hold !== null;
+    this.#hold = null;
+    return wasHeld;
+  }
+
+  setNextAt(next: Instant | null): void {
+    this.#nextAt = next;
+  }
+
+  /** `instant` was dealt with (fired, missed, or passed while held). */
+  dealtWith(instant: Instant): void {
+    this.#lastScheduledAt = instant;
+  }
+
+  markRemoved(): void {
+    this.#removed = true;
+  }
+
+  /** Track a new run; a counted one reserves `max-runs` budget until it starts or ends. */
+  addRun(run: R): void {
+    if (this.#active === NO_RUNS) this.#active = [];
+    this.#active.push(run);
+  }
+
+  /** `run` (tracked) waits behind the task's other runs. */
+  queueSerial(run: R): void {
+    if (this.#serial === NO_RUNS) this.#serial = [];
+    this.#serial.push(run);
+  }
+
+  /** The head of the serial queue, taken off it, once nothing else of the task is going or waiting. */
+  takeReleasedSerial(): R | undefined {
+    if (this.#serial.length === 0 || this.#active.length > this.#serial.length) return undefined;
+    return this.#serial.shift();
+  }
+
+  /** `run` was handed to the runner: a counted run's reserved budget is spent. */
+  spendBudget(run: R): void {
+    if (countsTowardsMaxRuns(run.record.trigger)) this.#scheduledRuns++;
+  }
+
+  /** `run` ended as `record`: forget it. True when it gave back reserved budget (a counted run that never started). */
+  removeRun(run: R, record: RunRecord): boolean {
+    const index = this.#active.indexOf(run);
+    if (index >= 0) this.#active.splice(index, 1);
+    const serialIndex = this.#serial.indexOf(run);
+    if (serialIndex >= 0) this.#serial.splice(serialIndex, 1);
+    this.#lastRun = record;
+    return countsTowardsMaxRuns(record.trigger) && record.startedAt === null;
+  }
+
+  /** A trigger that never became a run (skipped at once) is the task's latest run. */
+  noteSkipped(record: RunRecord): void {
+    this.#lastRun = record;
+  }
+
+  /** How many more counted runs `max-runs` allows. */
+  budget(): number {
+    const { maxRuns } = this.#spec;
+    if (maxRuns === null) return Infinity;
+    let reserved = 0;
+    for (const run of this.#active) if (holdsBudget(run)) reserved++;
+    return Math.max(0, maxRuns - this.#scheduledRuns - reserved);
+  }
+
+  /** Whether `max-runs` leaves room for one more scheduled run. */
+  hasBudget(): boolean {
+    return this.#spec.maxRuns === null || this.budget() > 0;
   }
 
   /** What decides this task's instants now (schedule/task-instants.ts holds the rule). */
   timing(): TaskTiming {
-    return { schedule: this.schedule, until: this.spec.until, runsLeft: this.budget(), lastScheduledAt: this.lastScheduledAt };
+    return { schedule: this.#schedule, until: this.#spec.until, runsLeft: this.budget(), lastScheduledAt: this.#lastScheduledAt };
   }
 
   /** The schedule's next instant strictly after `after`, honouring `until`. */
   scheduleNext(after: Instant): Instant | null {
     return nextTaskInstant(this.timing(), after);
-  }
-
-  /** Whether `max-runs` leaves room for one more scheduled run. */
-  hasBudget(): boolean {
-    return this.budget() > 0;
-  }
-
-  /** How many more counted runs `max-runs` allows. */
-  budget(): number {
-    const { maxRuns } = this.spec;
-    return maxRuns === null ? Infinity : Math.max(0, maxRuns - this.scheduledRuns - this.pendingCounted);
   }
 
   /** The next instant to fire after `after`: none once `max-runs` or `until` ends the task. */
@@ -87,52 +242,52 @@ export class TaskEntry {
 
   /** Up to `count` instants this task will fire at from its next one on (holds aside): `show`, `next`. */
   upcoming(count: number): Instant[] {
-    return this.nextAt === null ? [] : upcomingTaskInstants(this.timing(), this.nextAt - 1, count);
+    return this.#nextAt === null ? [] : upcomingTaskInstants(this.timing(), this.#nextAt - 1, count);
   }
 
   /** The run a new trigger collides with (overlap): the running one first, else the oldest waiting. */
-  collidingRun(): PendingRun | null {
-    return this.active.find((run) => run.phase === 'running') ?? this.active[0] ?? null;
+  collidingRun(): R | null {
+    return this.#active.find((run) => run.phase === 'running') ?? this.#active[0] ?? null;
   }
 
-  /** Whether a run outside the serial queue is still going or waiting. */
-  hasUnqueuedRun(): boolean {
-    return this.active.length > this.serial.length;
-  }
-
-  forget(run: PendingRun): void {
-    const index = this.active.indexOf(run);
-    if (index >= 0) this.active.splice(index, 1);
-    const serialIndex = this.serial.indexOf(run);
-    if (serialIndex >= 0) this.serial.splice(serialIndex, 1);
+  /** Whether a task-changed is due (forced, or state, next instant, hold or schedule changed); records it as sent. */
+  takeAnnouncement(force: boolean): boolean {
+    const seen = this.#announced;
+    const state = this.state();
+    const held = this.#hold !== null;
+    const schedule = this.#schedule.spec;
+    const same = seen !== null && seen.state === state && seen.nextAt === this.#nextAt && seen.held === held && seen.schedule === schedule;
+    if (same && !force) return false;
+    this.#announced = { state, nextAt: this.#nextAt, held, schedule };
+    return true;
   }
 
   state(): TaskStateName {
-    if (this.active.some((run) => run.phase === 'running')) return 'running';
-    if (this.held) return 'held';
-    const kind = this.schedule.spec.kind;
+    if (this.#active.some((run) => run.phase === 'running')) return 'running';
+    if (this.#hold !== null) return 'held';
+    const kind = this.#schedule.spec.kind;
     if (kind === 'on-demand' || kind === 'reboot') return 'on-demand';
-    return this.nextAt === null && this.active.length === 0 ? 'done' : 'scheduled';
+    return this.#nextAt === null && this.#active.length === 0 ? 'done' : 'scheduled';
   }
 
   toStatus(): TaskStatus {
     const running: RunRecord[] = [];
-    for (const run of this.active) if (run.phase === 'running') running.push(run.record);
+    for (const run of this.#active) if (run.phase === 'running') running.push(run.record);
     return {
-      name: this.spec.name,
-      spec: this.spec,
+      name: this.#spec.name,
+      spec: this.#spec,
       state: this.state(),
-      schedule: this.schedule.spec,
-      rescheduled: this.override !== null,
-      nextAt: this.nextAt,
-      held: this.held,
-      holdNote: this.holdNote,
-      heldAt: this.heldAt,
+      schedule: this.#schedule.spec,
+      rescheduled: this.#override !== null,
+      nextAt: this.#nextAt,
+      held: this.#hold !== null,
+      holdNote: this.#hold?.note ?? null,
+      heldAt: this.#hold?.at ?? null,
       running,
-      queued: this.active.length - running.length,
-      scheduledRuns: this.scheduledRuns,
-      lastScheduledAt: this.lastScheduledAt,
-      lastRun: this.lastRun,
+      queued: this.#active.length - running.length,
+      scheduledRuns: this.#scheduledRuns,
+      lastScheduledAt: this.#lastScheduledAt,
+      lastRun: this.#lastRun,
     };
   }
 }

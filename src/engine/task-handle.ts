@@ -1,28 +1,27 @@
 /**
  * The handle a run gets on its own task (DESIGN.md "Runs"; TaskKit's setPeriod, runOnCompletion,
  * disable). Callable while the run goes, from an in-process function or relayed from a worker.
+ * It acts through the Scheduler's public operations, like any other client of the engine.
  */
 import { TaskkitError } from '../errors.js';
 import { parseEvery } from '../schedule/every.js';
 import type { ScheduleSpec } from '../schedule/types.js';
 import type { TaskHandle } from '../task-context.js';
-import type { PendingRun } from './pending-run.js';
+import type { ActiveRun } from './active-run.js';
 import type { LogFunction } from './ports.js';
-import type { TaskEntry } from './task-entry.js';
 
-/** What a handle may do to the task. */
-export interface HandleTarget {
-  reschedule(entry: TaskEntry, spec: ScheduleSpec): void;
-  hold(entry: TaskEntry, note: string | undefined): void;
-  readonly log: LogFunction;
+/** The Scheduler's operations a handle uses (the Scheduler itself). */
+export interface TaskOperations {
+  hold(name: string, note?: string): unknown;
+  reschedule(name: string, spec: ScheduleSpec | null): unknown;
 }
 
-export function createTaskHandle(run: PendingRun, target: HandleTarget): TaskHandle {
+export function createTaskHandle(run: ActiveRun, tasks: TaskOperations, log: LogFunction): TaskHandle {
   const { entry } = run;
-  // A run outlives a remove(): its handle must not resurrect the task.
+  // A run outlives a remove(): its handle must not resurrect the task (or reach a new one of that name).
   const live = (what: string): boolean => {
     if (!entry.removed) return true;
-    target.log('warn', `${entry.spec.name} #${run.record.id}: ${what} ignored, the task was removed`);
+    log('warn', `${entry.spec.name} #${run.record.id}: ${what} ignored, the task was removed`);
     return false;
   };
   return {
@@ -32,13 +31,13 @@ export function createTaskHandle(run: PendingRun, target: HandleTarget): TaskHan
       const raw = typeof period === 'number' && Number.isSafeInteger(period) && period > 0 ? `${period}ms` : period;
       const parsed = parseEvery(raw, undefined, entry.spec.timezone);
       if (!parsed.ok) throw new TaskkitError('USAGE', `setPeriod: ${parsed.message}`);
-      target.reschedule(entry, parsed.value);
+      tasks.reschedule(entry.spec.name, parsed.value);
     },
     runOnCompletion: () => {
       run.runAgain = true;
     },
     hold: (note) => {
-      if (live('hold')) target.hold(entry, note);
+      if (live('hold')) tasks.hold(entry.spec.name, note);
     },
   };
 }

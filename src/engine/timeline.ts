@@ -5,24 +5,15 @@
  */
 import type { Instant } from '../schedule/types.js';
 import { MAX_TIMER_DELAY_MS, type Clock, type TimerHandle } from './clock.js';
-import { MinHeap, type HeapNode } from './heap.js';
-import type { PendingRun } from './pending-run.js';
-import type { TaskEntry } from './task-entry.js';
+import { MinHeap } from './heap.js';
+import type { ActiveRun, DelayNode } from './active-run.js';
+import type { TaskNode } from './task-entry.js';
 
 /** A wall/monotonic disagreement beyond this between two wakes is a clock step, not timer lateness. */
 export const CLOCK_JUMP_THRESHOLD_MS = 1_000;
 
-export interface TaskNode extends HeapNode {
-  readonly kind: 'task';
-  readonly entry: TaskEntry;
-}
-
-export interface DelayNode extends HeapNode {
-  readonly kind: 'delay';
-  readonly run: PendingRun;
-}
-
-export type WakeNode = TaskNode | DelayNode;
+/** A task's next instant, or a run waiting out a jitter or retry delay. */
+export type WakeNode = TaskNode<ActiveRun> | DelayNode;
 
 /**
  * Called on each wake with the wall time, the detected step (0 when none; positive = forward) and
@@ -41,6 +32,8 @@ export class Timeline {
   #armedFor = 0;
   #lastWall = 0;
   #lastMono = 0;
+  /** Tie-breaker for nodes due at the same instant: creation order. */
+  #seq = 0;
   /** Bound once: an idle capped wake allocates no closure. */
   readonly #onTimer = (): void => this.#wake();
 
@@ -51,6 +44,11 @@ export class Timeline {
 
   get size(): number {
     return this.#heap.size;
+  }
+
+  /** The `seq` of a new node (tasks and runs share one order). */
+  nextSeq(): number {
+    return this.#seq++;
   }
 
   /** Put `node` on the timeline at `at` (or move it there). */
@@ -72,9 +70,10 @@ export class Timeline {
     return first;
   }
 
-  /** Every node (rare whole passes only: a clock step). */
-  nodes(): readonly WakeNode[] {
-    return this.#heap.nodes();
+  /** A wall-clock step: jitter and retry waits keep their remaining time (they are durations). A rare whole pass. */
+  shiftDelays(jumpMs: number): void {
+    const delayed = this.#heap.nodes().filter((node) => node.kind === 'delay');
+    for (const node of delayed) this.set(node, node.at + jumpMs);
   }
 
   start(): void {

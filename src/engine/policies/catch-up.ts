@@ -29,3 +29,24 @@ export function describeMissed(policy: CatchUpPolicy, missed: MissedInstants, ra
   const noun = total === 1 && !missed.more ? 'instant' : 'instants';
   return ran === 0 ? `missed ${count} ${noun} (catch-up: ${policy})` : `missed ${count} ${noun}, ran ${ran} (catch-up: ${policy})`;
 }
+
+/** What catch-up does with missed instants: one skipped record (`skip`), or the runs to start. */
+export interface CatchUpPlan {
+  /** `catch-up: skip`: the latest missed instant, recorded as skipped with this reason. */
+  readonly skip: { readonly at: Instant; readonly reason: string } | null;
+  /** Instants to run, ascending (`once`: the latest; `all`: each, one after another). */
+  readonly runs: readonly Instant[];
+  readonly serial: boolean;
+  /** A line for the log when missed instants were left out. */
+  readonly notice: string | null;
+}
+
+/** Plan `policy` for `missed`, within `budget` counted runs (`max-runs`); null when nothing was missed. */
+export function planCatchUp(policy: CatchUpPolicy, missed: MissedInstants, budget: number): CatchUpPlan | null {
+  const latest = missed.latest[missed.latest.length - 1];
+  if (latest === undefined) return null;
+  if (policy === 'skip') return { skip: { at: latest, reason: describeMissed(policy, missed, 0) }, runs: [], serial: false, notice: null };
+  const runs = budget === 0 ? [] : selectCatchUpRuns(policy, missed).slice(-budget);
+  const leftOut = runs.length < missed.latest.length || missed.more;
+  return { skip: null, runs, serial: policy === 'all', notice: leftOut ? describeMissed(policy, missed, runs.length) : null };
+}

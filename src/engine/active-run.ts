@@ -1,0 +1,59 @@
+/** A run the engine is responsible for, from its trigger until it has ended. Internal, mutable. */
+import type { TaskHandle } from '../task-context.js';
+import type { RunHandle, RunRequest } from './ports.js';
+import type { HeapNode } from './heap.js';
+import type { RunRecord } from './run.js';
+import { RUN_TRANSITIONS, type RunPhase } from './run-phase.js';
+import type { TaskEntry } from './task-entry.js';
+
+/** A task as the run flow sees it: its entry, with runs of this class. */
+export type Task = TaskEntry<ActiveRun>;
+
+export interface DelayNode extends HeapNode {
+  readonly kind: 'delay';
+  readonly run: ActiveRun;
+}
+
+export class ActiveRun {
+  /** The latest snapshot; replaced, never mutated, at each transition. */
+  record: RunRecord;
+  readonly entry: Task;
+  readonly delayNode: DelayNode;
+  handle: Pick<RunHandle, 'cancel'> | null = null;
+  /** Set by the task's handle: one more run right after this one (TaskKit runOnCompletion). */
+  runAgain = false;
+  readonly waiters: ((record: RunRecord) => void)[] = [];
+  #phase: RunPhase = 'created';
+
+  constructor(record: RunRecord, entry: Task, seq: number) {
+    this.record = record;
+    this.entry = entry;
+    this.delayNode = { kind: 'delay', run: this, at: 0, seq, heapIndex: -1 };
+  }
+
+  get phase(): RunPhase {
+    return this.#phase;
+  }
+
+  /** What the runner gets to start this run. */
+  request(handle: TaskHandle): RunRequest {
+    const { record, entry } = this;
+    return {
+      runId: record.id,
+      task: entry.spec,
+      trigger: record.trigger,
+      scheduledAt: record.scheduledAt,
+      attempt: record.attempt,
+      outputLimitBytes: entry.spec.history.outputLimitBytes,
+      handle,
+    };
+  }
+
+  /** Take a transition of run-phase.ts's table; any other move is an engine bug. */
+  moveTo(phase: RunPhase): void {
+    if (!RUN_TRANSITIONS[this.#phase].includes(phase)) {
+      throw new Error(`internal: run #${this.record.id} cannot go from ${this.#phase} to ${phase}`);
+    }
+    this.#phase = phase;
+  }
+}

@@ -1,0 +1,245 @@
+/**
+ * The engine's loop (DESIGN.md "Layers": engine), under the Scheduler's public API (scheduler.ts):
+ * one timeline of due instants with a single capped timer, what a wake does to tasks (fire, catch-up,
+ * clock steps), and the drain of the run flow's effects. It drives and is never called back: task
+ * state changes only through TaskEntry's methods, and a run's life is decided by run-flow.ts, which
+ * reports what follows as FlowEffect data that drain() applies.
+ */
+import { TaskkitError } from '../errors.js';
+import type { Instant, ScheduleSpec } from '../schedule/types.js';
+import type { Trigger } from '../task-context.js';
+import type { Task } from './active-run.js';
+import { AfterIndex } from './after-index.js';
+import { checkVerdict, claimFailed } from './claim.js';
+import type { Clock } from './clock.js';
+import { Emitter } from './emitter.js';
+import { planFire } from './fire-plan.js';
+import type { FlowEffect } from './flow-effects.js';
+import { describeError } from './launch.js';
+import { planCatchUp, type MissedInstants } from './policies/catch-up.js';
+import type { LogFunction, RunClaim, Runner } from './ports.js';
+import type { RunRecord } from './run.js';
+import { RunFlow, type TriggerOptions } from './run-flow.js';
+import type { ShutdownGate } from './shutdown.js';
+import { createTaskHandle, type TaskOperations } from './task-handle.js';
+import type { TaskStatus } from './task-state.js';
+import { Timeline } from './timeline.js';
+
+export interface SchedulerOptions {
+  clock: Clock;
+  runner: Runner;
+  /** The store's claim step before each run starts (engine/ports.ts); default none. */
+  claim?: RunClaim;
+  /** Runs at once across all tasks; default 8. */
+  maxConcurrent?: number;
+  log?: LogFunction;
+  /** [0, 1) numbers for jitter; default Math.random. */
+  random?: () => number;
+  /** Id of the first run; default 1 (a store continues its numbering). */
+  firstRunId?: number;
+}
+
+export const DEFAULT_MAX_CONCURRENT = 8;
+
+const FAILED_FOR_GOOD = new Set(['failed', 'timed-out', 'interrupted']);
+const JITTER: TriggerOptions = { jitter: true };
+
+export abstract class EngineLoop implements TaskOperations {
+  protected readonly clock: Clock;
+  protected readonly log: LogFunction;
+  protected readonly emitter: Emitter;
+  protected readonly timeline: Timeline;
+  protected readonly flow: RunFlow;
+  protected readonly tasks = new Map<string, Task>();
+  protected readonly afterIndex = new AfterIndex();
+  /** Set by stop(): no new runs, and the last run to end opens it. */
+  protected shutdown: ShutdownGate | null = null;
+
+  constructor(options: SchedulerOptions) {
+    const maxConcurrent = options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT;
+    if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1) {
+      throw new TaskkitError('USAGE', `maxConcurrent must be a whole number >= 1, got ${maxConcurrent}`);
+    }
+    const log = options.log ?? (() => {});
+    this.clock = options.clock;
+    this.log = log;
+    this.emitter = new Emitter((event, error) => log('error', `a "${event}" listener threw: ${describeError(error)}`));
+    this.timeline = new Timeline(options.clock, (now, jumpMs, previousWall) => this.#wake(now, jumpMs, previousWall));
+    this.flow = new RunFlow({
+      clock: options.clock,
+      runner: options.runner,
+      claim: options.claim ?? null,
+      emitter: this.emitter,
+      timeline: this.timeline,
+      log,
+      random: options.random ?? Math.random,
+      maxConcurrent,
+      firstRunId: options.firstRunId ?? 1,
+      // A run's own code acts on its task through the public API, like any client.
+      createHandle: (run) => createTaskHandle(run, this, log),
+    });
+  }
+
+  abstract hold(name: string, note?: string): TaskStatus;
+  abstract reschedule(name: string, spec: ScheduleSpec | null): TaskStatus;
+
+  protected trigger(entry: Task, trigger: Trigger, scheduledAt: Instant | null, options?: TriggerOptions): RunRecord {
+    const record = this.flow.trigger(entry, trigger, scheduledAt, options);
+    this.drain();
+    return record;
+  }
+
+  /**
+   * Apply the flow's effects in the order they happened. What applying one causes (a dependency
+   * trigger's own effects) is applied before the next, as a direct call would have been.
+   */
+  protected drain(): void {
+    const effects = this.flow.takeEffects();
+    if (effects === null) return;
+    for (const effect of effects) {
+      this.#apply(effect);
+      this.drain();
+    }
+  }
+
+  #apply(effect: FlowEffect): void {
+    switch (effect.kind) {
+      case 'task-changed':
+        this.announce(effect.entry);
+        return;
+      case 'budget-released':
+        this.#refreshNext(effect.entry);
+        return;
+      case 'run-ended':
+        this.#runEnded(effect.run.entry, effect.record, effect.retried);
+        return;
+      case 'launched':
+        effect.done
+          .then((outcome) => {
+            this.flow.finish(effect.run, outcome);
+            this.drain();
+          })
+          .catch((error: unknown) => this.log('error', `internal error after run #${effect.run.record.id}: ${String(error)}`));
+        return;
+      case 'claim-pending':
+        Promise.resolve(effect.verdict)
+          .then(
+            (verdict) => this.flow.claimSettled(effect.run, checkVerdict(verdict)),
+            (error: unknown) => this.flow.claimSettled(effect.run, claimFailed(error)),
+          )
+          .then(() => this.drain())
+          .catch((error: unknown) => this.log('error', `internal error after the claim of run #${effect.run.record.id}: ${String(error)}`));
+    }
+  }
+
+  #wake(now: Instant, jumpMs: number, previousWall: Instant): void {
+    if (jumpMs !== 0) this.#clockJumped(now, jumpMs);
+    // Instants after `lateBefore` were jumped over by a forward step; earlier ones are just late.
+    // The step came before this wake's due instants: the timer was armed for them, so had the
+    // wall clock reached one before stepping, the timer would have fired then. Only the wall time
+    // seen at the previous wake is known to precede the step (not now - jumpMs: a suspend just
+    // before a 02:00 instant must leave it to catch-up, not run it late as scheduled).
+    const lateBefore = jumpMs > 0 ? previousWall : now;
+    // A listener may stop the scheduler mid-wake: then the remaining due nodes stay unfired.
+    for (let node = this.timeline.takeDue(now); node !== undefined && this.shutdown === null; node = this.timeline.takeDue(now)) {
+      try {
+        if (node.kind === 'task') this.#fire(node.entry, node.at, now, lateBefore);
+        else {
+          this.flow.delayElapsed(node.run);
+          this.drain();
+        }
+      } catch (error) {
+        this.log('error', `internal error at a wake: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      }
+    }
+  }
+
+  /** Fire `entry`, due at `due` (DESIGN.md "Schedule semantics"): once if merely late, its missed instants to catch-up. */
+  #fire(entry: Task, due: Instant, now: Instant, lateBefore: Instant): void {
+    const plan = planFire((after) => entry.scheduleNext(after), due, now, lateBefore);
+    const schedule = entry.schedule;
+    entry.dealtWith(plan.latest);
+    if (!entry.held) {
+      if (plan.scheduled !== null && entry.hasBudget()) this.trigger(entry, 'schedule', plan.scheduled, JITTER);
+      this.catchUp(entry, plan.missed);
+    }
+    // A run started above may already have rescheduled (setPeriod) or removed its task.
+    if (entry.removed || entry.schedule !== schedule) return;
+    this.setNext(entry, entry.hasBudget() ? plan.upcoming : null);
+    this.announce(entry);
+  }
+
+  /** Apply `catch-up` to missed instants: one skipped record (skip), one run (once), each in turn (all). */
+  protected catchUp(entry: Task, missed: MissedInstants): void {
+    const plan = planCatchUp(entry.spec.catchUp, missed, entry.budget());
+    if (plan === null) return;
+    if (plan.skip !== null) {
+      this.flow.recordSkip(entry, 'catch-up', plan.skip.at, plan.skip.reason);
+      this.drain();
+    }
+    for (const at of plan.runs) this.trigger(entry, 'catch-up', at, { serial: plan.serial });
+    if (plan.notice !== null) this.log('info', `${entry.spec.name}: ${plan.notice}`);
+  }
+
+  /**
+   * A wall-clock step of `jumpMs`. Jitter and retry waits keep their remaining time. After a step
+   * back, next instants recompute from the new time but never come before the last instant dealt
+   * with, so nothing runs twice. A rare event: a whole pass is fine here.
+   */
+  #clockJumped(now: Instant, jumpMs: number): void {
+    this.emitter.emit('clock-jump', jumpMs);
+    this.timeline.shiftDelays(jumpMs);
+    if (jumpMs > 0) return;
+    for (const entry of this.tasks.values()) {
+      if (entry.nextAt === null) continue;
+      this.setNext(entry, entry.computeNext(Math.max(now, entry.lastScheduledAt ?? -Infinity)));
+      this.announce(entry);
+    }
+  }
+
+  protected setNext(entry: Task, next: Instant | null): void {
+    entry.setNextAt(next);
+    if (next === null) this.timeline.delete(entry.node);
+    else this.timeline.set(entry.node, next);
+  }
+
+  /** A counted run gave its `max-runs` budget back: a task that looked done may have instants again. */
+  #refreshNext(entry: Task): void {
+    if (entry.removed || entry.nextAt !== null || !entry.hasBudget()) return;
+    this.setNext(entry, entry.computeNext(Math.max(this.clock.now(), entry.lastScheduledAt ?? -Infinity)));
+    this.announce(entry);
+  }
+
+  /** After a run: dependency triggers (DESIGN.md `after`, `on-success`, `on-failure`), or the end of a stop. */
+  #runEnded(entry: Task, record: RunRecord, retried: boolean): void {
+    if (this.shutdown !== null) {
+      if (this.flow.pending === 0) this.shutdown.open();
+      return;
+    }
+    const { spec } = entry;
+    if (record.status === 'succeeded') {
+      this.#triggerNamed(spec.name, [...this.afterIndex.dependentsOf(spec.name), ...spec.onSuccess]);
+    } else if (!retried && FAILED_FOR_GOOD.has(record.status)) {
+      this.#triggerNamed(spec.name, spec.onFailure);
+    }
+  }
+
+  #triggerNamed(from: string, names: readonly string[]): void {
+    for (const name of new Set(names)) {
+      const target = this.tasks.get(name);
+      if (target === undefined) this.log('warn', `${from}: no task named "${name}" to trigger; ignored`);
+      else this.trigger(target, 'dependency', null);
+    }
+  }
+
+  /**
+   * Emit task-changed when something a listener cares about changed (or `force`); returns the status
+   * it sent. Nothing is built when nobody listens: a wake that fires 10,000 tasks allocates no snapshots.
+   */
+  protected announce(entry: Task, force = false): TaskStatus | null {
+    if (!this.emitter.has('task-changed') || entry.removed || !entry.takeAnnouncement(force)) return null;
+    const status = entry.toStatus();
+    this.emitter.emit('task-changed', status);
+    return status;
+  }
+}

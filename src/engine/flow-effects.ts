@@ -1,0 +1,20 @@
+/**
+ * What the run flow reports instead of calling back up into the scheduler: plain data, queued in
+ * the order it happened, that the scheduler drains after each call into the flow (scheduler.ts
+ * `#drain`). The flow decides a run's life; what that means for tasks is the scheduler's to apply.
+ */
+import type { ActiveRun, Task } from './active-run.js';
+import type { ClaimVerdict, RunOutcome } from './ports.js';
+import type { RunRecord } from './run.js';
+
+export type FlowEffect =
+  /** Something a task-changed listener may care about changed (the scheduler dedupes). */
+  | { readonly kind: 'task-changed'; readonly entry: Task }
+  /** A counted run ended without starting: the task that looked done may have instants again. */
+  | { readonly kind: 'budget-released'; readonly entry: Task }
+  /** A run ended (not dropped); `retried` when a retry of it is now waiting. Dependency triggers follow from it. */
+  | { readonly kind: 'run-ended'; readonly run: ActiveRun; readonly record: RunRecord; readonly retried: boolean }
+  /** The runner has the run: hand its outcome back to `RunFlow.finish` when it settles. */
+  | { readonly kind: 'launched'; readonly run: ActiveRun; readonly done: Promise<RunOutcome> }
+  /** The store's claim is a promise: hand its verdict back to `RunFlow.claimSettled` when it settles. */
+  | { readonly kind: 'claim-pending'; readonly run: ActiveRun; readonly verdict: PromiseLike<ClaimVerdict> };
