@@ -12,7 +12,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   config: ['config', 'schedule', 'errors.ts', 'task-context.ts'],
   engine: ['engine', 'schedule', 'errors.ts', 'task-context.ts', 'config/types.ts', 'runner/types.ts'],
   runner: ['runner', 'errors.ts', 'task-context.ts', 'config/types.ts', 'schedule'],
-  store: ['store', 'errors.ts', 'engine/ports.ts', 'engine/run.ts', 'engine/task-state.ts', 'schedule/types.ts', 'config/types.ts', 'runner/types.ts'],
+  store: ['store', 'errors.ts', 'engine/ports.ts', 'engine/run.ts', 'engine/task-state.ts', 'schedule/types.ts', 'config/types.ts'],
   control: ['control', 'errors.ts', 'engine', 'config', 'schedule', 'store', 'runner/types.ts', 'runner/outcome.ts', 'task-context.ts'],
   daemon: ['daemon', 'errors.ts', 'config', 'engine', 'runner', 'schedule', 'store', 'control', 'task-context.ts'],
   cli: ['cli', 'errors.ts', 'config', 'schedule', 'control', 'store', 'daemon', 'runner', 'task-context.ts'],
