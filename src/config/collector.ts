@@ -4,8 +4,11 @@ import type { PositionLookup } from './positions.js';
 
 export interface IssueCollector {
   readonly issues: ConfigIssue[];
-  /** Record an issue at `path` (relative to the block), positioned at its key or its value. */
-  add(code: ConfigIssueCode, path: readonly (string | number)[], target: 'key' | 'value', message: string): void;
+  /**
+   * Record an issue at `path` (relative to the block), positioned at its key or its value; with
+   * `offset`, that many characters into a string value when the source shows it verbatim.
+   */
+  add(code: ConfigIssueCode, path: readonly (string | number)[], target: 'key' | 'value', message: string, offset?: number): void;
 }
 
 export interface CollectorOptions {
@@ -22,8 +25,8 @@ export function createCollector(options: CollectorOptions): IssueCollector {
   const issues = options.issues ?? [];
   return {
     issues,
-    add(code, path, target, message) {
-      const point = options.positions?.(path, target);
+    add(code, path, target, message, offset) {
+      const point = options.positions?.(path, target, offset);
       issues.push({
         code,
         file: options.file,

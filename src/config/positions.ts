@@ -2,7 +2,7 @@
  * Source positions of keys and values, from yaml's node ranges and LineCounter, so every issue
  * points at the faulty value (or at the key, for unknown and missing keys).
  */
-import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, Scalar, type Document, type LineCounter, type Node } from 'yaml';
 
 /** 1-based line and column. */
 export interface SourcePoint {
@@ -15,7 +15,7 @@ export interface SourcePoint {
  * the block itself (its key, or its value), `['retry', 'delay']` a nested value. A path that
  * does not exist in the source (a missing key) resolves to its deepest existing ancestor.
  */
-export type PositionLookup = (path: readonly (string | number)[], target: 'key' | 'value') => SourcePoint | undefined;
+export type PositionLookup = (path: readonly (string | number)[], target: 'key' | 'value', offset?: number) => SourcePoint | undefined;
 
 /** A lookup rooted at one key/value pair of the document (or at the root, with `key` null). */
 export function createPositionLookup(
@@ -30,7 +30,7 @@ export function createPositionLookup(
     const { line, col } = lineCounter.linePos(range[0]);
     return { line, column: col };
   };
-  return (path, target) => {
+  return (path, target, offset) => {
     let keyNode = key;
     let valueNode = value;
     for (const segment of path) {
@@ -51,6 +51,19 @@ export function createPositionLookup(
     // `key:` with nothing after it has an empty value range at the line's end: show the key.
     const emptyValue = isScalar(valueNode) && valueNode.value === null && valueNode.range?.[0] === valueNode.range?.[1];
     if (target === 'key' || emptyValue || valueNode === null || valueNode === undefined) return pointOf(keyNode) ?? pointOf(valueNode);
-    return pointOf(valueNode);
+    const point = pointOf(valueNode);
+    return point === undefined || offset === undefined ? point : pointInside(point, valueNode, offset);
   };
+}
+
+/**
+ * The point `offset` characters into a string value, when the source shows the string verbatim
+ * on one line (plain, or quoted without escapes: the token is then the value, plus its quotes);
+ * otherwise the value's own start.
+ */
+function pointInside(point: SourcePoint, node: unknown, offset: number): SourcePoint {
+  if (!isScalar(node) || typeof node.value !== 'string' || node.range === null || node.range === undefined) return point;
+  const quotes = node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE ? 1 : node.type === Scalar.PLAIN ? 0 : -1;
+  const verbatim = quotes >= 0 && node.range[1] - node.range[0] === node.value.length + 2 * quotes && !node.value.includes('\n');
+  return verbatim ? { line: point.line, column: point.column + quotes + offset } : point;
 }

@@ -2,7 +2,7 @@
  * The schedule keys of a task: at most one of `every` (+ `start`), `daily`, `at`, `cron`; none
  * means on demand. The parsers of schedule/ do the checking and write the messages.
  */
-import { parseAt, parseDateTime } from '../schedule/at.js';
+import { parseAt, parseAtTime, parseDateTime } from '../schedule/at.js';
 import { parseCron } from '../schedule/cron.js';
 import { parseDaily, parseTimeOfDay } from '../schedule/daily.js';
 import { parseEvery } from '../schedule/every.js';
@@ -38,7 +38,7 @@ export function readSchedule(c: IssueCollector, definition: Readonly<Record<stri
     if (key === 'every') spec = report(c, key, parseEvery(raw, startOk ? start : undefined, tz));
     else if (key === 'cron') spec = report(c, key, parseCron(raw));
     else if (key === 'daily') spec = reportItems(c, key, raw, parseTimeOfDay) ? report(c, key, parseDaily(raw)) : undefined;
-    else spec = reportItems(c, key, raw, (item) => parseDateTime(item, tz)) ? report(c, key, parseAt(raw, tz)) : undefined;
+    else spec = reportItems(c, key, raw, (item) => parseAtTime(item, tz)) ? report(c, key, parseAt(raw, tz)) : undefined;
   }
   if (c.issues.length > before) return undefined;
   return spec ?? { kind: 'on-demand' };
@@ -64,7 +64,7 @@ export function validateScheduleDefinition(
 
 function report<T>(c: IssueCollector, key: string, result: ParseResult<T>): T | undefined {
   if (result.ok) return result.value;
-  c.add('invalid-value', [key], 'value', result.message);
+  c.add('invalid-value', [key], 'value', result.message, result.offset);
   return undefined;
 }
 

@@ -1,7 +1,7 @@
 /** `at: ISO date-time` or a list: one-shot instants (TaskKit's addTimedAction), DESIGN.md. */
 import { daysInMonth } from './calendar.js';
 import { showValue } from './show-value.js';
-import { gapEnd, wallToLocalMs } from './zoned.js';
+import { gapEnd, gapOf, isZoneChange, wallToLocalMs, type WallTime } from './zoned.js';
 import type { AtSpec, Instant, ParseResult } from './types.js';
 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?)?$/;
@@ -13,10 +13,36 @@ const EXPECTED = 'expected a date and time like "2026-12-01T09:00" or "2026-12-0
  * occurrence (the fixed-time rule of DESIGN.md "Schedule semantics").
  */
 export function parseDateTime(raw: unknown, tz: string): ParseResult<Instant> {
+  const parsed = readDateTime(raw);
+  if (!parsed.ok) return parsed;
+  const value = parsed.value;
+  return 'instant' in value ? { ok: true, value: value.instant } : { ok: true, value: gapEnd(value.wall, tz) + value.millis };
+}
+
+/**
+ * One `at:` time: as parseDateTime, except that a local time lost to a zone change (a forward
+ * jump of 3 hours or more, zoned.ts isZoneChange) is an error: as in cronie, no job runs the
+ * times such a change skips (DESIGN.md "Schedule semantics"), and a one-shot that can never
+ * run is said at once rather than dropped.
+ */
+export function parseAtTime(raw: unknown, tz: string): ParseResult<Instant> {
+  const parsed = readDateTime(raw);
+  if (!parsed.ok) return parsed;
+  const change = 'wall' in parsed.value ? gapOf(parsed.value.wall, tz) : undefined;
+  if (change !== undefined && isZoneChange(change)) {
+    const jump = (change.after - change.before) / 3_600_000;
+    const message = `${showValue(raw)} does not exist in ${tz}: the zone moved its clocks ${jump} hours forward (a zone change, not daylight saving), and no job runs the times it skipped`;
+    return { ok: false, message };
+  }
+  return parseDateTime(raw, tz);
+}
+
+/** An instant (offset or Z given), or a wall time plus its milliseconds (local to the zone). */
+function readDateTime(raw: unknown): ParseResult<{ readonly instant: Instant } | { readonly wall: WallTime; readonly millis: number }> {
   if (raw instanceof Date) {
     // A YAML timestamp arrives as a Date; it already names an instant.
     const time = raw.getTime();
-    return Number.isNaN(time) ? { ok: false, message: `${EXPECTED}, got an invalid date` } : { ok: true, value: time };
+    return Number.isNaN(time) ? { ok: false, message: `${EXPECTED}, got an invalid date` } : { ok: true, value: { instant: time } };
   }
   const match = typeof raw === 'string' ? DATE_TIME.exec(raw.trim()) : null;
   if (match === null) return { ok: false, message: `${EXPECTED}, got ${showValue(raw)}` };
@@ -27,15 +53,15 @@ export function parseDateTime(raw: unknown, tz: string): ParseResult<Instant> {
   }
   if (hour > 23 || minute > 59 || second > 59) return { ok: false, message: `no such time of day: ${showValue(raw)}` };
   const wall = { year, month, day, hour, minute, second };
-  if (match[8] !== undefined) return { ok: true, value: wallToLocalMs(wall) + millis };
+  if (match[8] !== undefined) return { ok: true, value: { instant: wallToLocalMs(wall) + millis } };
   if (match[9] !== undefined) {
     const offsetHours = Number(match[10]);
     const offsetMinutes = Number(match[11] ?? 0);
     if (offsetHours > 23 || offsetMinutes > 59) return { ok: false, message: `no such UTC offset: ${showValue(raw)}` };
     const offset = (match[9] === '-' ? -1 : 1) * (offsetHours * 3_600_000 + offsetMinutes * 60_000);
-    return { ok: true, value: wallToLocalMs(wall) + millis - offset };
+    return { ok: true, value: { instant: wallToLocalMs(wall) + millis - offset } };
   }
-  return { ok: true, value: gapEnd(wall, tz) + millis };
+  return { ok: true, value: { wall, millis } };
 }
 
 /** Parse one date-time or a non-empty list; the result is sorted and without duplicates. */
@@ -44,7 +70,7 @@ export function parseAt(raw: unknown, tz: string): ParseResult<AtSpec> {
   if (items.length === 0) return { ok: false, message: `${EXPECTED} or a non-empty list of them, got an empty list` };
   const instants = new Set<Instant>();
   for (const item of items) {
-    const parsed = parseDateTime(item, tz);
+    const parsed = parseAtTime(item, tz);
     if (!parsed.ok) return parsed;
     instants.add(parsed.value);
   }

@@ -1,39 +1,37 @@
 /**
- * A cron expression compiled to bitsets and lookup tables, so next() needs no cron-parser call:
- * time of day through "next value at or after" tables, days through 31-bit month masks.
+ * A cron expression compiled to bitsets and lookup tables, so next() walks no text: time of day
+ * through "next value at or after" tables, days through 31-bit month masks.
  */
-import type { CronFieldCollection } from 'cron-parser';
+import { specialDayMask } from './cron-days.js';
+import type { CronField } from './cron-field.js';
 import type { WallProgram } from './wall-stepper.js';
 
 /** A cron program is a wall program; the name says where it came from. */
 export type CronProgram = WallProgram;
 
-/** Flags read from the expression text, which cron-parser's expanded values cannot tell. */
-export interface CronFlags {
-  readonly domStar: boolean;
-  readonly dowStar: boolean;
-  readonly fixed: boolean;
+/** The six fields of an expression (a five-field one has second "0"). */
+export interface CronFields {
+  readonly second: CronField;
+  readonly minute: CronField;
+  readonly hour: CronField;
+  readonly dayOfMonth: CronField;
+  readonly month: CronField;
+  readonly dayOfWeek: CronField;
 }
 
-/** Compile cron-parser's expanded fields plus the Vixie flags into a program. */
-export function buildCronProgram(fields: CronFieldCollection, flags: CronFlags): CronProgram {
-  const seconds = nextTable(numbers(fields.second.values), 60);
-  const minutes = nextTable(numbers(fields.minute.values), 60);
-  const hours = nextTable(numbers(fields.hour.values), 24);
+/** Compile the fields with the Vixie rules: the `*` flags decide dom/dow OR and fixed-time DST. */
+export function buildCronProgram(fields: CronFields): CronProgram {
+  const seconds = nextTable(fields.second.values, 60);
+  const minutes = nextTable(fields.minute.values, 60);
+  const hours = nextTable(fields.hour.values, 24);
   const firstSecond = seconds[0] ?? 0;
   const firstMinute = minutes[0] ?? 0;
-  const monthBits = toBits(numbers(fields.month.values));
-  const domValues = fields.dayOfMonth.values as readonly (number | string)[];
-  const domBits = toBits(numbers(domValues)) >>> 1; // bit (day - 1)
-  const domLast = domValues.includes('L');
-  const dowValues = fields.dayOfWeek.values as readonly (number | string)[];
-  const nth = fields.dayOfWeek.nthDay;
-  // 0 and 7 are both Sunday (crontab(5)).
-  const plainWeekdays = nth > 0 ? [] : numbers(dowValues).map((day) => day % 7);
-  const nthWeekdays = nth > 0 ? numbers(dowValues).map((day) => day % 7) : [];
-  const lastWeekdays = dowValues.filter((value): value is string => typeof value === 'string').map((value) => Number.parseInt(value, 10) % 7);
-  const weekdayMasks = Array.from({ length: 7 }, (_, firstWeekday) => maskOfWeekdays(plainWeekdays, firstWeekday));
-  const combineWithAnd = flags.domStar || flags.dowStar;
+  const monthBits = toBits(fields.month.values);
+  const domBits = toBits(fields.dayOfMonth.values) >>> 1; // bit (day - 1)
+  const domSpecials = fields.dayOfMonth.specials;
+  const dowSpecials = fields.dayOfWeek.specials;
+  const weekdayMasks = Array.from({ length: 7 }, (_, firstWeekday) => maskOfWeekdays(fields.dayOfWeek.values, firstWeekday));
+  const combineWithAnd = fields.dayOfMonth.star || fields.dayOfWeek.star;
 
   const fromHour = (hour: number): number => {
     const next = hours[hour] ?? -1;
@@ -45,19 +43,12 @@ export function buildCronProgram(fields: CronFieldCollection, flags: CronFlags):
   };
 
   return {
-    fixed: flags.fixed,
+    fixed: !fields.second.star && !fields.minute.star && !fields.hour.star,
     dayMask(_year, month, firstWeekday, monthDays) {
       if (((monthBits >>> month) & 1) === 0) return 0;
       const full = monthDays >= 31 ? 0x7fffffff : (1 << monthDays) - 1;
-      let dom = domBits & full;
-      if (domLast) dom |= 1 << (monthDays - 1);
-      let dow = (weekdayMasks[firstWeekday] ?? 0) & full;
-      const lastWeekday = (firstWeekday + monthDays - 1) % 7;
-      for (const weekday of lastWeekdays) dow |= 1 << (monthDays - 1 - ((lastWeekday - weekday + 7) % 7));
-      for (const weekday of nthWeekdays) {
-        const day = ((weekday - firstWeekday + 7) % 7) + 7 * (nth - 1);
-        if (day < monthDays) dow |= 1 << day;
-      }
+      const dom = (domBits & full) | specialDayMask(domSpecials, firstWeekday, monthDays);
+      const dow = ((weekdayMasks[firstWeekday] ?? 0) & full) | specialDayMask(dowSpecials, firstWeekday, monthDays);
       // Vixie cron: OR when both day fields are restricted, AND when either starts with "*".
       return combineWithAnd ? dom & dow : dom | dow;
     },
@@ -72,10 +63,6 @@ export function buildCronProgram(fields: CronFieldCollection, flags: CronFlags):
       return next < 0 ? fromMinute(hour, minute + 1) : hour * 3600 + minute * 60 + next;
     },
   };
-}
-
-function numbers(values: readonly (number | string)[]): number[] {
-  return values.filter((value): value is number => typeof value === 'number');
 }
 
 function toBits(values: readonly number[]): number {

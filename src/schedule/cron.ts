@@ -1,17 +1,16 @@
 /**
- * `cron: EXPR`: cron-parser parses and validates (after our own field checks, for clear
- * messages); taskkit's own stepper answers next(), because cron-parser's next() is slow
- * (~100 µs) and differs from Vixie cron on DST and on the day-of-month/day-of-week rule.
+ * `cron: EXPR`: taskkit reads the expression itself (cron-field.ts, the one owner of the
+ * grammar; CONTRIBUTING.md "Dependencies" says why cron-parser is not) and its own stepper
+ * answers next() with the Vixie/cronie rules on DST and on day-of-month/day-of-week.
  */
-import { CronExpressionParser } from 'cron-parser';
 import { daysFromCivil, daysInMonth, weekdayOfDays } from './calendar.js';
-import { validateCronField, type CronFieldName } from './cron-field.js';
+import { readCronField, type CronField, type CronFieldName } from './cron-field.js';
 import { buildCronProgram, type CronProgram } from './cron-program.js';
 import { showValue } from './show-value.js';
 import { nextWallInstant } from './wall-stepper.js';
 import type { CronSpec, Instant, ParseResult, RebootSpec } from './types.js';
 
-/** Vixie cron's macros (crontab(5)); cron-parser's extra ones (@weekdays, ...) are not cron. */
+/** Vixie cron's macros (crontab(5)); other libraries' extra ones (@weekdays, ...) are not cron. */
 const MACROS: Readonly<Record<string, string>> = {
   '@yearly': '0 0 1 1 *',
   '@annually': '0 0 1 1 *',
@@ -25,6 +24,8 @@ const MACROS: Readonly<Record<string, string>> = {
 const FIELDS_5: readonly CronFieldName[] = ['minute', 'hour', 'day-of-month', 'month', 'day-of-week'];
 const FIELDS_6: readonly CronFieldName[] = ['second', ...FIELDS_5];
 const MAX_CACHED = 10_000;
+// A five-field expression runs at second 0.
+const ZERO_SECOND: CronField = { star: false, values: [0], specials: [] };
 
 // Zone-free programs, shared by every task with the same expression (DESIGN.md: 100k tasks).
 const programs = new Map<string, CronProgram>();
@@ -41,63 +42,71 @@ export function parseCron(raw: unknown): ParseResult<CronSpec | RebootSpec> {
   if (expression === '') return { ok: false, message: 'expected a cron expression like "*/15 * * * *" or a macro like "@daily", got an empty string' };
   if (expression.toLowerCase() === '@reboot') return { ok: true, value: { kind: 'reboot' } };
   const program = loadProgram(expression);
-  if (typeof program === 'string') return { ok: false, message: program };
+  if (!isProgram(program)) {
+    // Point into the text as written: the offset is within the trimmed expression.
+    const offset = program.offset === undefined ? undefined : program.offset + raw.length - raw.trimStart().length;
+    return offset === undefined ? { ok: false, message: program.message } : { ok: false, message: program.message, offset };
+  }
   return { ok: true, value: { kind: 'cron', expression } };
 }
 
 /** Bind a parsed cron spec to a zone; throws on an expression parseCron would reject. */
 export function compileCron(spec: CronSpec, tz: string): CompiledCron {
   const program = loadProgram(spec.expression.trim());
-  if (typeof program === 'string') throw new Error(`invalid cron expression "${spec.expression}": ${program}`);
+  if (!isProgram(program)) throw new Error(`invalid cron expression "${spec.expression}": ${program.message}`);
   return { next: (after) => nextWallInstant(program, tz, after) };
 }
 
-/** The cached program of an expression, or the message saying why it is invalid. */
-function loadProgram(expression: string): CronProgram | string {
+/** Why an expression is invalid; `offset` is where in the (trimmed) expression, when known. */
+interface CronProblem {
+  readonly message: string;
+  readonly offset?: number;
+}
+
+function isProgram(value: CronProgram | CronProblem): value is CronProgram {
+  return 'dayMask' in value;
+}
+
+/** The cached program of an expression, or the problem saying why it is invalid. */
+function loadProgram(expression: string): CronProgram | CronProblem {
   const cached = programs.get(expression);
   if (cached !== undefined) return cached;
   const built = buildProgram(expression);
-  if (typeof built === 'string') return built;
+  if (!isProgram(built)) return built;
   if (programs.size >= MAX_CACHED) programs.clear();
   programs.set(expression, built);
   return built;
 }
 
-function buildProgram(expression: string): CronProgram | string {
+function buildProgram(expression: string): CronProgram | CronProblem {
   let text = expression;
   if (text.startsWith('@')) {
     const macro = MACROS[text.toLowerCase()];
-    if (macro === undefined) return `unknown cron macro "${text}" (use @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly or @reboot)`;
+    if (macro === undefined) return { message: `unknown cron macro "${text}" (use @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly or @reboot)` };
     text = macro;
   }
-  const parts = text.split(/\s+/);
+  const parts = [...text.matchAll(/\S+/g)];
   if (parts.length !== 5 && parts.length !== 6) {
-    return `expected 5 cron fields (minute hour day-of-month month day-of-week) or 6 (second first), got ${parts.length}: "${expression}"`;
+    return { message: `expected 5 cron fields (minute hour day-of-month month day-of-week) or 6 (second first), got ${parts.length}: "${expression}"` };
   }
   const names = parts.length === 5 ? FIELDS_5 : FIELDS_6;
-  const stars = new Map<CronFieldName, boolean>();
+  const fields = new Map<CronFieldName, CronField>([['second', ZERO_SECOND]]);
   for (const [index, name] of names.entries()) {
-    const info = validateCronField(name, parts[index] ?? '');
-    if (typeof info === 'string') return info;
-    stars.set(name, info.star);
+    const part = parts[index];
+    const field = readCronField(name, part?.[0] ?? '');
+    if ('message' in field) return text === expression ? { message: field.message, offset: (part?.index ?? 0) + field.offset } : { message: field.message };
+    fields.set(name, field);
   }
-  const sixFields = parts.length === 5 ? ['0', ...parts] : parts;
-  let fields;
-  try {
-    // Explicit date and zone: parse only, but never let the library read the clock.
-    fields = CronExpressionParser.parse(sixFields.join(' '), { currentDate: new Date(0), tz: 'UTC' }).fields;
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    // cron-parser's own never-fires check ("0 0 30 2 *"); ours below catches the rest.
-    if (message.includes('day of month')) return neverFires(expression);
-    return `invalid cron expression "${expression}": ${message}`;
-  }
-  const program = buildCronProgram(fields, {
-    domStar: stars.get('day-of-month') ?? false,
-    dowStar: stars.get('day-of-week') ?? false,
-    fixed: !(stars.get('second') ?? false) && !(stars.get('minute') ?? false) && !(stars.get('hour') ?? false),
+  const field = (name: CronFieldName): CronField => fields.get(name) ?? ZERO_SECOND;
+  const program = buildCronProgram({
+    second: field('second'),
+    minute: field('minute'),
+    hour: field('hour'),
+    dayOfMonth: field('day-of-month'),
+    month: field('month'),
+    dayOfWeek: field('day-of-week'),
   });
-  return firesEver(program) ? program : neverFires(expression);
+  return firesEver(program) ? program : { message: neverFires(expression) };
 }
 
 /** 2001-2028 holds all 14 kinds of year (7 first weekdays, leap or not), so any day pattern shows. */

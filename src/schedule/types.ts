@@ -72,4 +72,4 @@ export interface Schedule {
 /** Result of parsing user input: a value, or a message saying what was expected. */
 export type ParseResult<T> =
   | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly message: string };
+  | { readonly ok: false; readonly message: string; /** Where in the input text, 0-based, when known. */ readonly offset?: number };

@@ -4,10 +4,12 @@
  * applying the DST rules of DESIGN.md "Schedule semantics":
  *   - fixed-time programs fire once at the transition for times in a spring-forward gap (all gap
  *     times of one day collapse into that run), and only on the first pass of a repeated hour;
- *   - wildcard programs skip times that do not exist and fire on both passes of a repeated hour.
+ *   - wildcard programs skip times that do not exist and fire on both passes of a repeated hour;
+ *   - a forward jump of 3 hours or more is a zone change (zoned.ts isZoneChange, cronie's rule):
+ *     every program skips the lost times, as wildcard programs skip a DST gap.
  */
 import { civilFromDays, daysFromCivil, daysInMonth, DAY_MS, weekdayOfDays, type CivilDate } from './calendar.js';
-import { MAX_OFFSET_MS, offsetAt, transitionsBetween, type Transition } from './zoned.js';
+import { isZoneChange, MAX_OFFSET_MS, offsetAt, transitionsBetween, type Transition } from './zoned.js';
 import type { Instant } from './types.js';
 
 /** What a calendar schedule matches, independent of any zone. */
@@ -87,10 +89,11 @@ function nextOnTransitionDay(program: WallProgram, changes: readonly Transition[
     const end = change === undefined ? Infinity : change.at;
     let wallLo = Math.max(0, start + offset - dayStart);
     const wallHi = Math.min(DAY_MS, end + offset - dayStart);
-    if (program.fixed && i > 0) {
+    const previous = changes[i - 1];
+    if (program.fixed && previous !== undefined) {
       const gapLo = Math.max(0, start + previousOffset - dayStart);
       const gapHi = Math.min(DAY_MS, start + offset - dayStart);
-      if (gapHi > gapLo && start > after) {
+      if (gapHi > gapLo && start > after && !isZoneChange(previous)) {
         const time = program.firstTime(Math.ceil(gapLo / 1000));
         if (time >= 0 && time * 1000 < gapHi) return start;
       }

@@ -38,6 +38,21 @@ interface ZoneState {
 // within this distance of the wall time read as UTC.
 export const MAX_OFFSET_MS = 16 * 3_600_000;
 const MAX_CACHED_DAYS = 200_000;
+
+/**
+ * A forward jump of 3 hours or more is a zone changing its offset for good (Samoa skipping
+ * 2011-12-30, Kiritimati 1994-12-31), not daylight saving: cronie runs nothing for the lost
+ * times. cronie's src/cron.c main loop classifies each wake-up by `timeDiff` (minutes since the
+ * last one): `timeDiff > 3 * MINUTE_COUNT` is `wakeupKind = large`, which jumps `virtualTime` and
+ * runs only the current minute's jobs, where a smaller jump (`medium`, DST) runs the fixed-time
+ * jobs of every skipped minute. A gap of G minutes wakes with timeDiff G + 1, so G >= 180 is large.
+ */
+export const ZONE_CHANGE_MS = 3 * 3_600_000;
+
+/** True when a transition is a zone change (cronie's large jump), not daylight saving. */
+export function isZoneChange(change: Transition): boolean {
+  return change.after - change.before >= ZONE_CHANGE_MS;
+}
 const NO_TRANSITIONS: readonly Transition[] = [];
 
 const zones = new Map<string, ZoneState>();
@@ -134,13 +149,17 @@ export function fromWall(wall: WallTime, tz: string): Instant[] {
 export function gapEnd(wall: WallTime, tz: string): Instant {
   const first = fromWall(wall, tz)[0];
   if (first !== undefined) return first;
+  const change = gapOf(wall, tz);
+  /* c8 ignore next */
+  if (change === undefined) throw new Error(`no instant for ${wallToLocalMs(wall)} in ${tz}`);
+  return change.at;
+}
+
+/** The forward transition whose gap holds this wall time, or undefined when the time exists. */
+export function gapOf(wall: WallTime, tz: string): Transition | undefined {
   const local = wallToLocalMs(wall);
   const changes = transitionsBetween(local - MAX_OFFSET_MS, local + MAX_OFFSET_MS, tz);
-  for (const change of changes) {
-    if (local >= change.at + change.before && local < change.at + change.after) return change.at;
-  }
-  /* c8 ignore next */
-  throw new Error(`no instant for ${local} in ${tz}`);
+  return changes.find((change) => local >= change.at + change.before && local < change.at + change.after);
 }
 
 function getZone(tz: string): ZoneState {

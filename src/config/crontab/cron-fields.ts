@@ -58,23 +58,6 @@ export function readCrontabField(name: CrontabFieldName, text: string): CrontabF
   return { name, text, star: text.startsWith('*'), values: [...new Set(values)].sort((a, b) => a - b) };
 }
 
-/** The values as a list of numbers and ranges with no repeats ("0,5-6"), for fields cron-parser reads differently. */
-export function writeCanonicalField(values: readonly number[]): string {
-  const parts: string[] = [];
-  let index = 0;
-  while (index < values.length) {
-    const start = values[index] as number;
-    let end = start;
-    while (values[index + 1] === end + 1) {
-      end += 1;
-      index += 1;
-    }
-    parts.push(end === start ? String(start) : `${start}-${end}`);
-    index += 1;
-  }
-  return parts.join(',');
-}
-
 const ITEM = /^([^/-]+)(?:-([^/]+))?(?:\/(.*))?$/;
 
 function readItem(name: CrontabFieldName, rule: FieldRule, item: string, selected: Set<number>): string | undefined {

@@ -5,11 +5,10 @@
  *   macros as written, `@reboot` included: taskkit's cron accepts them all with cron's meaning,
  *   including `0`/`7` for Sunday and the Vixie day-of-month/day-of-week rule (OR only when
  *   neither field starts with `*`, DESIGN.md "Schedule semantics"), which taskkit applies from
- *   the same "starts with *" test. Where taskkit's parser rejects what cron accepts (repeated
- *   values like `sun,7`, cronie's `fri-sun`), the rejected fields are written as plain lists of
- *   the same values ("0,5-6") and a note says so; a field starting with `*` is never rewritten, so
- *   the OR/AND rule and the fixed/wildcard DST rule see the same expression. What taskkit still
- *   rejects (`0 0 30 2 *` never fires) is kept as a comment with taskkit's reason.
+ *   the same "starts with *" test. Repeated values (`sun,7`, `1-5,3`) and cronie's day-of-week
+ *   ranges ending on Sunday (`fri-sun`) mean what they mean to cronie there too, so every
+ *   expression is kept exactly as written. What taskkit rejects (`0 0 30 2 *` never fires) is
+ *   kept as a comment with taskkit's reason.
  * - Environment: assignments apply to the jobs below them, as in cron. SHELL becomes the task's
  *   `shell`, CRON_TZ its `timezone` (an unknown zone keeps the jobs below it as comments, since
  *   their instants cannot be reproduced), every other variable goes into `env`. MAILTO/MAILFROM
@@ -25,7 +24,6 @@
  */
 import { parseCron } from '../../schedule/cron.js';
 import { isValidTimeZone } from '../../schedule/zoned.js';
-import { writeCanonicalField } from './cron-fields.js';
 import { parseCrontabLine, type CrontabLine, type CrontabSchedule } from './parse-line.js';
 import { checkWrappable, splitCronCommand, wrapWithStdin } from './percent.js';
 import { assignUniqueNames, deriveTaskName } from './task-name.js';
@@ -166,9 +164,8 @@ function applyAssignment(state: CronState, line: Extract<CrontabLine, { kind: 'e
 function translateJob(line: JobLine, state: CronState, notes: ImportNote[]): Omit<ImportedTask, 'name' | 'description'> | string {
   if (state.zoneProblem !== null) return state.zoneProblem;
   const original = writeSchedule(line.schedule);
-  const cron = chooseExpression(line.schedule, original);
+  const cron = chooseExpression(original);
   if (typeof cron !== 'string') return cron.problem;
-  if (cron !== original) notes.push({ line: line.line, message: `schedule "${original}" written as "${cron}", which taskkit reads the same way` });
   const { command, stdin } = splitCronCommand(line.command);
   let run = command;
   if (stdin !== null) {
@@ -196,15 +193,10 @@ function writeSchedule(schedule: CrontabSchedule): string {
   return schedule.kind === 'macro' ? schedule.macro : schedule.fields.map((field) => field.text).join(' ');
 }
 
-/** The expression as written when taskkit accepts it, else the fields rewritten as plain lists. */
-function chooseExpression(schedule: CrontabSchedule, original: string): string | { problem: string } {
+/** The expression as written when taskkit accepts it, else taskkit's reason. */
+function chooseExpression(original: string): string | { problem: string } {
   const parsed = parseCron(original);
-  if (parsed.ok) return original;
-  if (schedule.kind === 'fields') {
-    const canonical = schedule.fields.map((field) => (field.star ? field.text : writeCanonicalField(field.values))).join(' ');
-    if (canonical !== original && parseCron(canonical).ok) return canonical;
-  }
-  return { problem: `taskkit: ${parsed.message}` };
+  return parsed.ok ? original : { problem: `taskkit: ${parsed.message}` };
 }
 
 const LEGEND = /^\s*m(in(ute)?)?\s+h(our)?\s+dom\s+mon\s+dow\b/i;

@@ -1,6 +1,6 @@
 /** Crontab time fields as cron reads them (cronie 1.7 entry.c; BSD's `N/step`). */
 import { describe, expect, test } from 'vitest';
-import { readCrontabField, writeCanonicalField, type CrontabFieldName } from '../../../src/config/crontab/cron-fields.js';
+import { readCrontabField, type CrontabFieldName } from '../../../src/config/crontab/cron-fields.js';
 
 function values(name: CrontabFieldName, text: string): readonly number[] | string {
   const field = readCrontabField(name, text);
@@ -60,15 +60,5 @@ describe('readCrontabField: what cron rejects', () => {
     ['day-of-week', '5#2', 'bad day-of-week "5#2": expected a number or a name like "sun", got "5#2"'],
   ] as const)('%s %s', (name, text, message) => {
     expect(readCrontabField(name, text)).toBe(message);
-  });
-});
-
-describe('writeCanonicalField', () => {
-  test.each([
-    [[0], '0'],
-    [[0, 5, 6], '0,5-6'],
-    [[1, 2, 3, 7, 9, 10], '1-3,7,9-10'],
-  ])('%j -> %s', (input, expected) => {
-    expect(writeCanonicalField(input)).toBe(expected);
   });
 });

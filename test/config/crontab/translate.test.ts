@@ -20,13 +20,10 @@ describe('schedules', () => {
     expect(result.notes).toEqual([]);
   });
 
-  test('values taskkit rejects but cron accepts are written as plain lists, with a note', () => {
-    const result = translate(['45 23 * * sun,7 echo sunday', '0 22 * * fri-sun /usr/bin/weekend']);
-    expect(result.entries.map((entry) => entry.task.cron)).toEqual(['45 23 * * 0', '0 22 * * 0,5-6']);
-    expect(result.notes).toEqual([
-      { line: 1, message: 'schedule "45 23 * * sun,7" written as "45 23 * * 0", which taskkit reads the same way' },
-      { line: 2, message: 'schedule "0 22 * * fri-sun" written as "0 22 * * 0,5-6", which taskkit reads the same way' },
-    ]);
+  test('repeated values and cronie\'s ranges ending on Sunday are kept as written, with no note', () => {
+    const result = translate(['45 23 * * sun,7 echo sunday', '0 22 * * fri-sun /usr/bin/weekend', '*/15,30 9-17,12 * * 1-5,3 echo sets']);
+    expect(result.entries.map((entry) => entry.task.cron)).toEqual(['45 23 * * sun,7', '0 22 * * fri-sun', '*/15,30 9-17,12 * * 1-5,3']);
+    expect(result.notes).toEqual([]);
   });
 
   test('a schedule taskkit rejects for good is kept as a comment with its reason', () => {
