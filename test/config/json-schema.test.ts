@@ -63,9 +63,9 @@ const SAMPLES: Record<Scope, Record<string, Samples>> = {
     daily: { valid: ['03:30', '3:30', '23:59:59', ['03:30', '15:30'], ['00:00', '00:00']], invalid: ['24:00', '03:60', '3:5', '03:30 ', 210, [], ['03:30', 'noon'], null] },
     at: { valid: ['2026-12-01T09:00', ['2026-12-01T09:00', '2026-11-01 08:00:30Z']], invalid: [[], 'tomorrow', ['2026-12-01T09:00', 5], '2026-02-30T09:00'], validatorOnly: [['2027-02-29T09:00']] },
     cron: {
-      valid: ['*/15 * * * 1-5', '0 */5 * * * *', '@hourly', '@Daily', '@reboot', ' 0 0 * * * '],
+      valid: ['*/15 * * * 1-5', '0 */5 * * * *', '@hourly', '@Daily', '@reboot', ' 0 0 * * * ', '0 6 * * 0,7', '0 0 15W,LW * fri-sun'],
       invalid: ['', '   ', '* * * *', '* * * * * * *', 5, '@daily extra', null],
-      validatorOnly: ['0 0 30 2 *', '75 * * * *', '@weekdays', '0 0 1W * *'],
+      validatorOnly: ['0 0 30 2 *', '75 * * * *', '@weekdays', '0 0 32W * *'],
     },
     run: { valid: ['echo hi', ' x'], invalid: ['', '   ', true, 5, null, ['echo']] },
     command: { valid: [['node', 'x.js'], ['node', 3], [5], ['sh', '']], invalid: ['node x.js', [], ['node', null], ['node', true], [{}], null], validatorOnly: [['', 'x'], [' ']] },

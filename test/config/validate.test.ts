@@ -58,7 +58,8 @@ describe('one fixture per error kind', () => {
     expect(summarize(issues)).toEqual([
       ['invalid-value', 3, 12, 'a', 'expected a duration like "90s", "5m" or "1h30m", got "5 minutes"'],
       ['invalid-value', 6, 22, 'b', 'expected a time of day "HH:MM" or "HH:MM:SS" (00:00-23:59:59), got "25:00"'],
-      ['invalid-value', 9, 11, 'c', 'cron field "minute" out of range (0-59): 75'],
+      // A cron error points at its field inside the quotes (issue 13.3).
+      ['invalid-value', 9, 12, 'c', 'cron field "minute" out of range (0-59): 75'],
       ['invalid-value', 10, 14, 'c', 'expected one of "skip", "queue", "replace" or "allow", got "queu" (did you mean "queue")'],
     ]);
     expect(issues[1]?.path).toEqual(['tasks', 'b', 'daily', 1]);

@@ -1,0 +1,81 @@
+/**
+ * Issue 14.8: taskkit owns the cron grammar, so cron-parser, and luxon which only it brings in,
+ * are never loaded by taskkit itself: not by the daemon computing and firing cron instants, not
+ * by `taskkit next` or `validate`. Proven on real processes: test/fixtures/module-log/register.mjs
+ * logs every ESM and CommonJS module a process loads. cron-parser stays a dependency as the
+ * differential oracle of test/schedule (CONTRIBUTING.md, "Dependencies").
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, afterEach, describe, expect, test } from 'vitest';
+import { cliEnv, collect, killAll, runTaskkit, spawnTaskkit, waitForOutput } from '../support/cli-process.js';
+
+const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
+const REGISTER = pathToFileURL(fileURLToPath(new URL('../fixtures/module-log/register.mjs', import.meta.url))).href;
+const FOREIGN = /[/\\]node_modules[/\\](luxon|cron-parser)[/\\]/;
+const dir = mkdtempSync(join(tmpdir(), 'taskkit-imports-'));
+let logs = 0;
+
+afterEach(() => killAll());
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A fresh module log and the environment that fills it. */
+function logged(): { env: NodeJS.ProcessEnv; modules: () => string[] } {
+  const log = join(dir, `modules-${++logs}.log`);
+  const env = cliEnv({ NODE_OPTIONS: `--import ${REGISTER}`, TASKKIT_TEST_MODULE_LOG: log });
+  return { env, modules: () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter((line) => line !== '') : []) };
+}
+
+function sourceFiles(folder: string): string[] {
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? sourceFiles(join(folder, entry.name)) : entry.name.endsWith('.ts') ? [join(folder, entry.name)] : [],
+  );
+}
+
+describe('no source file imports cron-parser or luxon', () => {
+  test('src/**/*.ts', () => {
+    const importing = sourceFiles(SRC).filter((file) => /from '(cron-parser|luxon)'|import\('(cron-parser|luxon)'\)/.test(readFileSync(file, 'utf8')));
+    expect(importing).toEqual([]);
+  });
+});
+
+describe('real processes never load them', () => {
+  test('the probe sees luxon when a process does load cron-parser', async () => {
+    const { env, modules } = logged();
+    const child = spawn(process.execPath, ['--input-type=module', '-e', "await import('cron-parser')"], { cwd: SRC, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const probe = await collect(child, 15_000);
+    expect(probe.code).toBe(0);
+    expect(modules().filter((line) => FOREIGN.test(line)).some((line) => line.includes('luxon'))).toBe(true);
+  });
+
+  test('taskkit next --cron and taskkit validate', async () => {
+    const { env, modules } = logged();
+    const next = await runTaskkit(['next', '--cron', '0 6 * * 0,7', '-n', '3', '--from', '2026-01-01T00:00'], { cwd: dir, env });
+    expect(next.stderr).toBe('');
+    expect(next.stdout).toContain('2026-01-04 06:00:00');
+    const file = join(dir, 'validate.yaml');
+    writeFileSync(file, 'tasks:\n  weekend:\n    cron: "0 22 * * fri-sun"\n    run: "true"\n  paydays:\n    cron: "0 9 15W,LW * *"\n    run: "true"\n');
+    const validated = await runTaskkit(['validate', file], { cwd: dir, env });
+    expect(validated.code).toBe(0);
+    expect(modules().length).toBeGreaterThan(20);
+    expect(modules().filter((line) => FOREIGN.test(line))).toEqual([]);
+  });
+
+  test('the daemon, firing a cron task every second and answering next', async () => {
+    const { env, modules } = logged();
+    const file = join(dir, 'daemon.yaml');
+    const state = join(dir, 'state');
+    writeFileSync(file, `settings:\n  state-dir: ${state}\ntasks:\n  tick:\n    cron: "*/1,0 * * * * *"\n    run: "true"\n`);
+    const daemon = spawnTaskkit(['start', '--foreground', '--config', file], { cwd: dir, env });
+    await waitForOutput(daemon, /tick #2 succeeded/, 20_000);
+    const next = await runTaskkit(['next', 'tick', '-n', '2', '--config', file], { cwd: dir, env });
+    expect(next.code).toBe(0);
+    if (daemon.pid !== undefined) process.kill(daemon.pid, 'SIGTERM');
+    await collect(daemon, 10_000);
+    expect(modules().some((line) => line.includes('/dist/daemon/'))).toBe(true);
+    expect(modules().filter((line) => FOREIGN.test(line))).toEqual([]);
+  });
+});
