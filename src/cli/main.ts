@@ -2,7 +2,7 @@
  * `runCli(argv, io)`: the whole command line as a function that returns an exit code.
  * Nothing below bin/taskkit calls process.exit or writes to process.stdout (STYLE.md practice 7):
  * commander's exitOverride and configureOutput route everything through `io`. The verb modules
- * import their heavy dependencies (yaml, cron-parser, execa, the engine) inside their actions:
+ * import their heavy dependencies (yaml, the schedule math, execa, the engine) inside their actions:
  * `taskkit list` must start about as fast as `node` itself (bench/scenarios/cli-latency.js).
  */
 import { readFileSync } from 'node:fs';

@@ -1,7 +1,7 @@
 /**
  * The offline verbs about the tasks file, `validate` and `next`: no daemon, the file and the
  * schedule math directly. A module of its own so that the daemon verbs never load yaml or
- * cron-parser (commands/tasks.ts imports this only inside these two actions).
+ * the schedule math (commands/tasks.ts imports this only inside these two actions).
  */
 import { locateTasksFile } from '../config/locate.js';
 import { ConfigError, loadTasksFile } from '../config/load.js';

@@ -49,7 +49,7 @@ function expression(random: () => number): string {
 function theirs(text: string, tz: string): string[] | null {
   try {
     const iterator = CronExpressionParser.parse(text, { currentDate: new Date(FROM), tz });
-    return Array.from({ length: 25 }, () => iterator.next().toISOString());
+    return Array.from({ length: 25 }, () => iterator.next().toISOString() ?? '');
   } catch {
     return null; // cron-parser refuses (a repeated value, a range it reads otherwise): not comparable
   }

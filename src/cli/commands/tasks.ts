@@ -1,7 +1,7 @@
 /**
  * Verbs about tasks: `list`/`ls` and `show` ask the daemon; `validate` and `next` read the file
  * offline. Each action imports what it needs when it runs (offline-tasks.ts pulls in yaml and
- * cron-parser), so that `taskkit list` loads only the client and the table.
+ * the schedule math), so that `taskkit list` loads only the client and the table.
  */
 import type { Command } from 'commander';
 import type { CommandContext, GlobalOptions } from '../context.js';
