@@ -1,7 +1,7 @@
 /**
  * The time fields of a crontab line as cron itself reads them: cronie 1.7's get_list/get_range
  * (src/entry.c), which is Vixie cron's grammar plus two things. taskkit's own cron parser accepts
- * more (`?`, `L`, `#`, six fields), so a crontab line is checked here first: what cron would
+ * more (`?`, `L`, `W`, `#`, six fields), so a crontab line is checked here first: what cron would
  * reject is reported as cron would, not imported as something cron never ran.
  *
  *   list  := range {"," range}
