@@ -72,4 +72,9 @@ export interface Schedule {
 /** Result of parsing user input: a value, or a message saying what was expected. */
 export type ParseResult<T> =
   | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly message: string; /** Where in the input text, 0-based, when known. */ readonly offset?: number };
+  | {
+      readonly ok: false;
+      readonly message: string;
+      /** Where in the input text the problem is, 0-based, when known (config/ turns it into a column). */
+      readonly offset?: number;
+    };
