@@ -256,8 +256,14 @@ describe('run-now', () => {
       if (event.event === 'started') started = true;
     });
     await waitUntil(() => started);
-    // Several idle periods pass while the run is silent.
-    await new Promise((resolve) => setTimeout(resolve, 120));
+    // Several idle periods pass while the run is silent. Each witness connects after the stream's
+    // last frame and is closed by its own idle timer, armed after the stream's re-armed one: every
+    // close proves one more of the stream's idle periods ended (same delay, so fired in arming order).
+    for (let period = 0; period < 6; period++) {
+      const witness = await fixture.raw();
+      await witness.hello();
+      await witness.closed;
+    }
     fixture.runner.finish(1);
     expect((await done).run.status).toBe('succeeded');
   });

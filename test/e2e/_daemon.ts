@@ -80,7 +80,7 @@ export function countLines(path: string): number {
   return readFileSync(path, 'utf8').split('\n').filter((line) => line !== '').length;
 }
 
-/** A pause in real time: only for "nothing happens during this second" checks, never to wait for something. */
+/** A pause in real time: only for time that must pass with no daemon (a downtime), never to wait for something. */
 export function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

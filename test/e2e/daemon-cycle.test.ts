@@ -8,7 +8,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { TaskView } from '../../src/control/views.js';
-import { cleanUpDaemons, countLines, makeDaemonDir, pause } from './_daemon.js';
+import { cleanUpDaemons, countLines, makeDaemonDir, type DaemonDir } from './_daemon.js';
 import { isAlive, waitUntil } from '../support/process-state.js';
 
 afterEach(cleanUpDaemons);
@@ -29,6 +29,16 @@ const BASE_TASKS = [
 ];
 
 const byName = (tasks: readonly TaskView[], name: string): TaskView | undefined => tasks.find((task) => task.name === name);
+
+/** Poll `taskkit list --json` (bounded) until tick's view satisfies `done`; returns that view. */
+async function waitForTick(d: DaemonDir, done: (view: TaskView) => boolean, what: string): Promise<TaskView> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const view = byName(JSON.parse((await d.taskkit(['list', '--json'])).stdout) as TaskView[], 'tick');
+    if (view !== undefined && done(view)) return view;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last view: ${JSON.stringify(view)}`);
+  }
+}
 
 describe('the detached daemon, driven through bin/taskkit', () => {
   test('start -> list -> run-now --wait -> hold -> resume -> reschedule -> reload -> stop', { timeout: 90_000 }, async () => {
@@ -84,9 +94,11 @@ describe('the detached daemon, driven through bin/taskkit', () => {
     const hold = await d.taskkit(['hold', 'tick', '--note', 'disk full']);
     expect(hold.code).toBe(0);
     expect(hold.stdout).toBe('tick: held (note: disk full); it runs on schedule again after "taskkit resume tick"\n');
-    await pause(300); // a run started just before the hold may still append its line
+    // A run started just before the hold has appended its line once the task is no longer running.
+    const heldAt = await waitForTick(d, (view) => view.state === 'held', 'tick to be held with no run going');
     const whileHeld = countLines(counter);
-    await pause(2_200);
+    // The daemon deals with two more of tick's instants while held (nextAt moves past them), and runs neither.
+    await waitForTick(d, (view) => Date.parse(view.nextAt ?? '') >= Date.parse(heldAt.nextAt ?? '') + 2_000, 'two held instants to pass');
     expect(countLines(counter)).toBe(whileHeld);
     const held = byName(JSON.parse((await d.taskkit(['list', '--json'])).stdout) as TaskView[], 'tick');
     expect([held?.state, held?.held, held?.holdNote]).toEqual(['held', true, 'disk full']);
