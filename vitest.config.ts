@@ -7,7 +7,12 @@ import { defineConfig } from 'vitest/config';
  */
 
 /** Real daemons, children and workers, some with timing bounds: alone on the 2 shared cores (STYLE.md practice 15). */
-const PROCESS_HEAVY = ['test/runner/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/daemon/**/*.test.ts', 'test/control/real-runner.test.ts'];
+const PROCESS_HEAVY = [
+  'test/runner/**/*.test.ts',
+  'test/e2e/**/*.test.ts',
+  'test/daemon/**/*.test.ts',
+  'test/control/real-runner.test.ts',
+];
 
 /** Kills, floods, full disks and clock steps against a real daemon: minutes, and timing-sensitive by design. */
 const FAULTS = ['test/faults/**/*.test.ts'];
@@ -17,7 +22,15 @@ const shared = { setupFiles: ['test/setup.ts'], testTimeout: 20_000, hookTimeout
 export default defineConfig({
   test: {
     projects: [
-      { test: { ...shared, name: 'unit', include: ['test/**/*.test.ts'], exclude: [...PROCESS_HEAVY, ...FAULTS], maxWorkers: 2 } },
+      {
+        test: {
+          ...shared,
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: [...PROCESS_HEAVY, ...FAULTS],
+          maxWorkers: 2,
+        },
+      },
       { test: { ...shared, name: 'process', include: PROCESS_HEAVY, fileParallelism: false } },
       { test: { ...shared, name: 'faults', include: FAULTS, fileParallelism: false } },
     ],

@@ -88,7 +88,9 @@ export async function waitForSocket(path, timeoutMs = 120_000) {
       client.close();
       return;
     } catch (error) {
-      if (performance.now() > deadline) throw new Error(`no daemon answering on ${path} after ${timeoutMs} ms: ${error.message}`);
+      if (performance.now() > deadline) {
+        throw new Error(`no daemon answering on ${path} after ${timeoutMs} ms: ${error.message}`, { cause: error });
+      }
       await sleep(10);
     }
   }

@@ -72,7 +72,7 @@ export function listDescendants(pid) {
   while (queue.length > 0) {
     const current = queue.shift();
     for (const tid of safeReaddir(`/proc/${current}/task`)) {
-      let children = '';
+      let children;
       try {
         children = readFileSync(`/proc/${current}/task/${tid}/children`, 'utf8');
       } catch {

@@ -141,8 +141,8 @@ describe('the detached daemon, driven through bin/taskkit', () => {
     expect(existsSync(d.socket)).toBe(false);
     expect(existsSync(d.pidFile)).toBe(false);
     const log = readFileSync(join(d.stateDir, 'taskkit.log'), 'utf8');
-    expect(log).toMatch(/info  taskkit stop: stopping/);
-    expect(log).toMatch(/info  stopped\n$/);
+    expect(log).toMatch(/info {2}taskkit stop: stopping/);
+    expect(log).toMatch(/info {2}stopped\n$/);
   });
 
   test('a second start on the same socket says "already running (pid N)" and exits 1', async () => {
