@@ -71,8 +71,11 @@ function readStoredRun(io: CliIo, globals: GlobalOptions, name: string, runId: n
 async function followFromDaemon(io: CliIo, client: ControlClient, globals: GlobalOptions, name: string, runId: number | undefined): Promise<number> {
   const json = globals.json === true;
   const params = { name, follow: true, ...(runId === undefined ? {} : { runId }) };
+  const { describeRetrying } = await import('./format/run.js');
   const streamed = await streamDetachable(io, client, 'logs', params, (event) => {
-    if (event.event === 'output' && !json) io.stdout.write(event.data.chunk);
+    if (event.event === 'output') {
+      if (!json) io.stdout.write(event.data.chunk);
+    } else printError(io, `taskkit: ${describeRetrying(event.data)} ("taskkit logs ${name} ${event.data.retry.id} --follow" once it starts)`);
   });
   if (streamed.detached) return DETACHED_EXIT;
   const { run } = streamed.result;

@@ -8,6 +8,8 @@ import type { Scheduler } from '../engine/scheduler.js';
 import type { RequestContext } from './connection.js';
 import { ControlError, type LogsParams, type ResultOf } from './protocol.js';
 import type { LiveOutput } from './live-output.js';
+import { toRetryingEvent } from './run-wait.js';
+import { untilAbandoned } from './until-abandoned.js';
 import { toRunView } from './views.js';
 
 /** Where ended runs are looked up (the daemon's store); absent: only the engine's last run. */
@@ -58,26 +60,24 @@ function findEnded(deps: LogsDeps, name: string, runId: number | undefined): Run
   return run;
 }
 
-/** Stream `run`'s output to the client from what it printed so far; resolve with its final record. */
+/**
+ * Stream `run`'s output to the client from what it printed so far; resolve with its final record.
+ * Only this run is followed: when it fails and a retry is due, a `retrying` event says so and the
+ * stream ends with the run (`run-now --wait` is the verb that follows retries).
+ */
 async function followRun(deps: LogsDeps, run: RunRecord, context: RequestContext): Promise<RunRecord> {
   let following = true;
   const { snapshot, stop } = deps.live.follow(run.id, (chunk) => {
     if (following && !context.emit('output', { chunk })) following = false;
   });
+  const stopRetries = deps.scheduler.on('run-retrying', (failed, retry, at) => {
+    if (following && failed.id === run.id) context.emit('retrying', toRetryingEvent(deps.scheduler, failed, retry, at));
+  });
   try {
     if (snapshot !== '' && !context.emit('output', { chunk: snapshot })) return run;
-    if (context.signal.aborted) return run;
-    let onAbort = (): void => {};
-    const abandoned = new Promise<RunRecord>((resolve) => {
-      onAbort = () => resolve(run);
-      context.signal.addEventListener('abort', onAbort, { once: true });
-    });
-    try {
-      return await Promise.race([deps.scheduler.waitForRun(run.id), abandoned]);
-    } finally {
-      context.signal.removeEventListener('abort', onAbort);
-    }
+    return await untilAbandoned(deps.scheduler.waitForRun(run.id), context, () => run);
   } finally {
     stop();
+    stopRetries();
   }
 }

@@ -120,6 +120,19 @@ export interface LogsParams {
  */
 export interface LogsEvents {
   readonly output: { readonly chunk: string };
+  /** The followed run failed and is retried: the stream ends with it; the retry is a run of its own. */
+  readonly retrying: RetryingEvent;
+}
+
+/** A failed attempt (`retry:`) and the retry that now waits for `at`. */
+export interface RetryingEvent {
+  readonly failed: RunView;
+  /** The next attempt, `queued` until `at`. */
+  readonly retry: RunView;
+  /** When the retry starts (ISO). */
+  readonly at: string;
+  /** Attempts the task may make in all (retry.attempts + 1). */
+  readonly attempts: number;
 }
 
 /** `reschedule` params.schedule: the tasks-file keys, same syntax; null = back to the file's. */
@@ -144,10 +157,14 @@ export interface ReloadErrorData {
   readonly issues: readonly ConfigIssue[];
 }
 
-/** Events of `run-now` with `wait: true`, in order: started (once), output (any number). */
+/**
+ * Events of `run-now` with `wait: true`, in order: started, output (any number); when the attempt
+ * failed and is retried, retrying, then the retry's started and output, and so on to the last attempt.
+ */
 export interface RunNowEvents {
   readonly started: { readonly run: RunView };
   readonly output: { readonly chunk: string };
+  readonly retrying: RetryingEvent;
 }
 
 type NoParams = Record<string, never>;
@@ -159,7 +176,7 @@ export interface ControlMethods {
   status: { params: NoParams; result: StatusResult; events: NoEvents };
   list: { params: NoParams; result: TaskView[]; events: NoEvents };
   show: { params: { name: string }; result: ShowResult; events: NoEvents };
-  /** Without wait: as soon as triggered (the run may be queued or skipped). With wait: the final run, with `output`. */
+  /** Without wait: as soon as triggered (the run may be queued or skipped). With wait: the last attempt's final run, with `output`. */
   'run-now': { params: { name: string; wait?: boolean }; result: { run: RunView }; events: RunNowEvents };
   /** All names are checked before any is changed. */
   hold: { params: { names: string[]; note?: string }; result: { tasks: TaskView[] }; events: NoEvents };

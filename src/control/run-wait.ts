@@ -1,27 +1,48 @@
 /**
  * `run-now` with `wait: true`: trigger a run and stream its start and output to the client until
- * it ends. The client is only a spectator: when it goes away the stream stops and the run goes on.
+ * it ends; a failed attempt that is retried (`retry:`) is followed into its retry (a `retrying`
+ * event, then the retry's own `started` and `output`), so the final reply is the last attempt
+ * (issue 13: `taskkit run-now backup --wait && next-step` must not stop at attempt 1). The client
+ * is only a spectator: when it goes away the stream stops and the run goes on.
  */
 import type { RunRecord } from '../engine/run.js';
 import type { Scheduler } from '../engine/scheduler.js';
+import type { Instant } from '../schedule/types.js';
 import type { RequestContext } from './connection.js';
+import type { RetryingEvent } from './protocol.js';
+import { untilAbandoned } from './until-abandoned.js';
 import { toRunView } from './views.js';
 
-type Early = { readonly kind: 'started'; readonly run: RunRecord } | { readonly kind: 'output'; readonly run: RunRecord; readonly chunk: string };
+type Early =
+  | { readonly kind: 'started'; readonly run: RunRecord }
+  | { readonly kind: 'output'; readonly run: RunRecord; readonly chunk: string }
+  | { readonly kind: 'retrying'; readonly run: RunRecord; readonly retry: RunRecord; readonly at: Instant };
 
-/** The run's final record, or its record as it stood when the client went away. */
+/** The `retrying` event's data: the failed attempt, its retry (queued) and when it starts. */
+export function toRetryingEvent(scheduler: Scheduler, failed: RunRecord, retry: RunRecord, at: Instant): RetryingEvent {
+  const attempts = scheduler.has(failed.task) ? scheduler.get(failed.task).spec.retry.attempts + 1 : retry.attempt;
+  return { failed: toRunView(failed), retry: toRunView(retry), at: new Date(at).toISOString(), attempts };
+}
+
+/** The final record of the run's last attempt, or the current attempt's record as it stood when the client went away. */
 export async function triggerAndFollow(scheduler: Scheduler, name: string, context: RequestContext): Promise<RunRecord> {
   // The engine starts a run (and may emit its first output) inside runNow, before its id is
   // known here: listen first, hold this task's events, and keep the ones of our run.
   let runId: number | null = null;
   let early: Early[] = [];
   let following = true;
+  let current: RunRecord | null = null;
   const deliver = (event: Early): void => {
     if (!following) return;
-    const sent =
-      event.kind === 'started'
-        ? context.emit('started', { run: toRunView(event.run) })
-        : context.emit('output', { chunk: event.chunk });
+    let sent: boolean;
+    if (event.kind === 'started') sent = context.emit('started', { run: toRunView(event.run) });
+    else if (event.kind === 'output') sent = context.emit('output', { chunk: event.chunk });
+    else {
+      // From now on the retry is the run followed (its events are delivered, the waiting goes on to it).
+      runId = event.retry.id;
+      current = event.retry;
+      sent = context.emit('retrying', toRetryingEvent(scheduler, event.run, event.retry, event.at));
+    }
     if (!sent) stopFollowing();
   };
   const receive = (event: Early): void => {
@@ -34,6 +55,7 @@ export async function triggerAndFollow(scheduler: Scheduler, name: string, conte
   const unsubscribers = [
     scheduler.on('run-started', (run) => receive({ kind: 'started', run })),
     scheduler.on('run-output', (run, chunk) => receive({ kind: 'output', run, chunk })),
+    scheduler.on('run-retrying', (run, retry, at) => receive({ kind: 'retrying', run, retry, at })),
   ];
   function stopFollowing(): void {
     following = false;
@@ -43,18 +65,15 @@ export async function triggerAndFollow(scheduler: Scheduler, name: string, conte
   try {
     const record = scheduler.runNow(name);
     runId = record.id;
+    current = record;
     for (const event of early) if (event.run.id === runId) deliver(event);
     early = [];
-    if (context.signal.aborted) return record;
-    let onAbort = (): void => {};
-    const abandoned = new Promise<RunRecord>((resolve) => {
-      onAbort = () => resolve(record);
-      context.signal.addEventListener('abort', onAbort, { once: true });
-    });
-    try {
-      return await Promise.race([scheduler.waitForRun(record.id), abandoned]);
-    } finally {
-      context.signal.removeEventListener('abort', onAbort);
+    // A `retrying` event comes (synchronously) before the failed attempt's waiters wake: by then
+    // runId names the retry, and the loop waits for that one.
+    for (;;) {
+      const waitingFor: number = runId;
+      const ended = await untilAbandoned(scheduler.waitForRun(waitingFor), context, () => current ?? record);
+      if (!following || context.signal.aborted || runId === waitingFor) return ended;
     }
   } finally {
     stopFollowing();

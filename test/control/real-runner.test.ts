@@ -48,7 +48,7 @@ test('streams a shell task output and ends with its exit code', async () => {
   let startedPid: number | null = null;
   const { run } = await client.stream('run-now', { name: 'job', wait: true }, (event) => {
     if (event.event === 'started') startedPid = event.data.run.pid;
-    else chunks.push(event.data.chunk);
+    else if (event.event === 'output') chunks.push(event.data.chunk);
   });
   expect(chunks.join('')).toBe('first\nsecond\n');
   expect(run).toMatchObject({ status: 'failed', exitCode: 3, output: 'first\nsecond\n', outcome: 'exited with code 3', pid: startedPid });

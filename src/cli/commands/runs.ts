@@ -51,9 +51,13 @@ async function runAndWait(io: CliIo, globals: GlobalOptions, name: string): Prom
   const client = await connectDaemon(io, globals);
   const json = globals.json === true;
   let started: RunView | null = null;
+  const { describeRetrying } = await import('../format/run.js');
+  // Each attempt streams; a retry gets a line on stderr, and the exit code is the last attempt's.
   const streamed = await streamDetachable(io, client, 'run-now', { name, wait: true }, (event) => {
     if (event.event === 'started') started = event.data.run;
-    else if (event.event === 'output' && !json) io.stdout.write(event.data.chunk);
+    else if (event.event === 'output') {
+      if (!json) io.stdout.write(event.data.chunk);
+    } else printError(io, `taskkit: ${describeRetrying(event.data)}`);
   });
   if (streamed.detached) {
     const what = started === null ? `the run of ${name}` : `${name} #${(started as RunView).id}`;

@@ -1,4 +1,5 @@
 /** One-line reports about runs for `run-now` (kept apart from the tables: `run-now` must start fast). */
+import type { RetryingEvent } from '../../control/protocol.js';
 import type { RunView } from '../../control/views.js';
 import { formatDuration } from '../../schedule/duration.js';
 
@@ -15,4 +16,12 @@ export function describeFinished(run: RunView): string {
   // A timeout's own words already say how long ("timed out after 30s; sent SIGTERM").
   const took = run.durationMs === null || run.status === 'timed-out' ? '' : ` after ${formatDuration(run.durationMs)}`;
   return `${run.task} #${run.id} ${run.outcome}${took}`;
+}
+
+/** "backup #12 exited with code 7 (attempt 1 of 4); attempt 2 (#13) in 2s": a line per retry of `run-now --wait` and `logs --follow`. */
+export function describeRetrying(event: RetryingEvent): string {
+  const { failed, retry } = event;
+  // The retry's record is created when its wait begins: `at` minus that is the retry delay.
+  const delay = Math.max(0, Date.parse(event.at) - Date.parse(retry.createdAt));
+  return `${failed.task} #${failed.id} ${failed.outcome} (attempt ${failed.attempt} of ${event.attempts}); attempt ${retry.attempt} (#${retry.id}) in ${formatDuration(delay)}`;
 }
