@@ -1,7 +1,8 @@
 /**
  * The offline side of `history` and `logs` (DESIGN.md "State and history": the CLI opens the
  * database read-only, whether or not a daemon runs; WAL lets it read next to the daemon's
- * writes). The database is `<state-dir>/taskkit.db` of the tasks file's settings.
+ * writes). The database is the one of the daemon answering on the chosen socket, else
+ * `<state-dir>/taskkit.db` of the tasks file's settings (history-source.ts).
  */
 import { join } from 'node:path';
 import { defaultStateDir } from '../config/settings.js';
@@ -12,10 +13,13 @@ import { openSqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import type { GlobalOptions } from './context.js';
 import type { CliIo } from './io.js';
+import { findDaemonDatabase, type DatabaseSource } from './history-source.js';
 import { unknownTaskError } from './tasks-file.js';
 
 export interface HistoryDatabase {
   readonly store: Store;
+  /** Which database this is and why (history-source.ts). */
+  readonly source: DatabaseSource;
   /** The tasks file the state dir came from, or null when it could not be read (the default state dir then). */
   readonly tasksFile: string | null;
   /** Names of the tasks file's tasks (unvalidated) and of tasks with ended runs, for "did you mean". */
@@ -23,8 +27,11 @@ export interface HistoryDatabase {
   close(): void;
 }
 
-/** Open the history read-only; STORE_UNAVAILABLE / STORE_CORRUPT name the file (and the tasks file's problem, if any). */
-export function openHistoryDatabase(io: CliIo, globals: GlobalOptions): HistoryDatabase {
+/**
+ * Open the history read-only: the database of the daemon answering on the chosen socket, else the
+ * tasks file's state dir; STORE_UNAVAILABLE / STORE_CORRUPT name the file (and the tasks file's problem, if any).
+ */
+export async function openHistoryDatabase(io: CliIo, globals: GlobalOptions): Promise<HistoryDatabase> {
   let tasksFile: string | null = null;
   let taskNames = (): string[] => [];
   let stateDir: string;
@@ -39,7 +46,15 @@ export function openHistoryDatabase(io: CliIo, globals: GlobalOptions): HistoryD
     stateDir = defaultStateDir(io.env);
     fileProblem = error instanceof Error ? error.message : String(error);
   }
-  const path = join(stateDir, DATABASE_FILE_NAME);
+  const fromDaemon = await findDaemonDatabase(io, globals);
+  const source: DatabaseSource = fromDaemon ?? {
+    path: join(stateDir, DATABASE_FILE_NAME),
+    from: fileProblem === null ? 'tasks-file' : 'default',
+    pid: null,
+    socket: null,
+  };
+  const { path } = source;
+  if (fromDaemon !== null) fileProblem = null;
   let store: Store;
   try {
     store = openSqliteStore({ path, readOnly: true });
@@ -49,6 +64,7 @@ export function openHistoryDatabase(io: CliIo, globals: GlobalOptions): HistoryD
   }
   return {
     store,
+    source,
     tasksFile,
     knownTasks: () => [...new Set([...taskNames(), ...store.lastRuns().map((run) => run.task)])],
     close: () => store.close(),

@@ -12,6 +12,7 @@ import type { RunFilter } from '../store/store.js';
 import type { CommandContext, GlobalOptions } from './context.js';
 import { describeNoRuns, renderHistory } from './format/history.js';
 import { checkTaskName, openHistoryDatabase } from './history-db.js';
+import { announceDatabase } from './history-source.js';
 import { loadPainter, printJson, printLine, printLines, readNow, type CliIo } from './io.js';
 import { parsePositiveInt } from './parse-options.js';
 
@@ -21,7 +22,7 @@ export interface HistoryOptions {
   readonly count?: string;
 }
 
-/** Print the matching runs as a table, or `--json` as an array of RunView (without output). */
+/** Print the matching runs as a table, or `--json` as {database, runs} (RunViews without output). */
 export async function runHistory(context: CommandContext, name: string | undefined, options: HistoryOptions, globals: GlobalOptions): Promise<void> {
   const { io } = context;
   const now = readNow(io);
@@ -31,7 +32,7 @@ export async function runHistory(context: CommandContext, name: string | undefin
     ...(options.since === undefined ? {} : { since: parseSince(options.since, now, io) }),
     ...(options.count === undefined ? {} : { limit: parsePositiveInt(options.count, '-n') }),
   };
-  const db = openHistoryDatabase(io, globals);
+  const db = await openHistoryDatabase(io, globals);
   let runs: RunView[];
   try {
     runs = db.store.listRuns(filter).map((run) => toRunView(run));
@@ -42,7 +43,8 @@ export async function runHistory(context: CommandContext, name: string | undefin
   } finally {
     db.close();
   }
-  if (globals.json === true) return printJson(io, runs);
+  if (globals.json === true) return printJson(io, { database: db.source, runs });
+  announceDatabase(io, globals, db.source);
   if (runs.length === 0) return printLine(io, describeNoRuns(name, options.failed === true || options.since !== undefined));
   printLines(io, renderHistory(runs, now, await loadPainter(io)));
 }

@@ -13,6 +13,7 @@ import { connectDaemon } from './connect.js';
 import { streamDetachable } from './detachable-stream.js';
 import { describeLogged } from './format/history.js';
 import { checkTaskName, openHistoryDatabase } from './history-db.js';
+import { announceDatabase, daemonDatabase, type DatabaseSource } from './history-source.js';
 import { printError, printJson, type CliIo } from './io.js';
 import { parsePositiveInt } from './parse-options.js';
 
@@ -37,9 +38,10 @@ export async function runLogs(context: CommandContext, name: string, runIdText: 
       return;
     }
   }
-  const run = readStoredRun(io, globals, name, runId);
+  const { run, database } = await readStoredRun(io, globals, name, runId);
   const unfinished = run.status === 'running' || run.status === 'queued';
-  if (globals.json === true) printJson(io, run);
+  announceDatabase(io, globals, database);
+  if (globals.json === true) printJson(io, { database, run });
   else io.stdout.write(run.output ?? '');
   if (unfinished && unreachable !== null) {
     printError(io, `taskkit: ${run.task} #${run.id} is marked ${run.status} in the history; following its output live needs the daemon: ${unreachable.message}`);
@@ -47,17 +49,26 @@ export async function runLogs(context: CommandContext, name: string, runIdText: 
   } else if (unfinished) {
     printError(io, `taskkit: ${run.task} #${run.id} is still ${run.status}; its output is stored when it ends ("taskkit logs ${run.task} ${run.id} --follow" streams it now)`);
   } else if (globals.json !== true) {
-    const note = describeLogged(run);
-    if (note !== null) printError(io, `taskkit: ${note}`);
+    printAfterOutput(io, run);
   }
 }
 
+/**
+ * After the output, on stderr (stdout stays the output, byte for byte): what a module task
+ * returned, marked as such, then how the run ended when that is not plain success.
+ */
+function printAfterOutput(io: CliIo, run: RunView): void {
+  if (run.result !== undefined) printError(io, `taskkit: ${run.task} #${run.id} returned ${JSON.stringify(run.result)}`);
+  const note = describeLogged(run);
+  if (note !== null) printError(io, `taskkit: ${note}`);
+}
+
 /** The run as the database has it, with its output; TASK_UNKNOWN (did you mean) or NOT_FOUND otherwise. */
-function readStoredRun(io: CliIo, globals: GlobalOptions, name: string, runId: number | undefined): RunView {
-  const db = openHistoryDatabase(io, globals);
+async function readStoredRun(io: CliIo, globals: GlobalOptions, name: string, runId: number | undefined): Promise<{ run: RunView; database: DatabaseSource }> {
+  const db = await openHistoryDatabase(io, globals);
   try {
     const run = runId === undefined ? db.store.latestRun(name) : db.store.getRun(runId);
-    if (run !== null && run.task === name) return toRunView(run, { withOutput: true });
+    if (run !== null && run.task === name) return { run: toRunView(run, { withOutput: true }), database: db.source };
     const unknown = checkTaskName(db, name);
     if (unknown !== null) throw unknown;
     if (run !== null) throw new TaskkitError('NOT_FOUND', `run #${runId} is a run of "${run.task}", not of "${name}"`);
@@ -67,10 +78,12 @@ function readStoredRun(io: CliIo, globals: GlobalOptions, name: string, runId: n
   }
 }
 
-/** Stream the run's output from the daemon to stdout; `--json` prints the final RunView instead. */
+/** Stream the run's output from the daemon to stdout; `--json` prints {database, run} (the final RunView) instead. */
 async function followFromDaemon(io: CliIo, client: ControlClient, globals: GlobalOptions, name: string, runId: number | undefined): Promise<number> {
   const json = globals.json === true;
   const params = { name, follow: true, ...(runId === undefined ? {} : { runId }) };
+  const database = await daemonDatabase(client);
+  announceDatabase(io, globals, database);
   const { describeRetrying } = await import('./format/run.js');
   const streamed = await streamDetachable(io, client, 'logs', params, (event) => {
     if (event.event === 'output') {
@@ -79,10 +92,7 @@ async function followFromDaemon(io: CliIo, client: ControlClient, globals: Globa
   });
   if (streamed.detached) return DETACHED_EXIT;
   const { run } = streamed.result;
-  if (json) printJson(io, run);
-  else {
-    const note = describeLogged(run);
-    if (note !== null) printError(io, `taskkit: ${note}`);
-  }
+  if (json) printJson(io, { database, run });
+  else printAfterOutput(io, run);
   return 0;
 }

@@ -40,7 +40,7 @@ import {
 } from './protocol.js';
 import { triggerAndFollow } from './run-wait.js';
 import { describeStatus, type DaemonInfo } from './status.js';
-import { toDefinitionView, toRunStatsView, toRunView, toTaskView } from './views.js';
+import { ran, toDefinitionView, toRunStatsView, toRunView, toTaskView } from './views.js';
 
 /** The part of the daemon the handlers need; the daemon implements it. */
 export interface DaemonControl {
@@ -103,15 +103,15 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
     list: (params): ResultOf<'list'> => {
       readParams('list', params, []);
       const tz = zone();
-      return scheduler.list().map((task) => toTaskView(task, tz, task.lastRun === null ? (daemon.storedLastRun?.(task.name) ?? null) : null));
+      return scheduler.list().map((task) => toTaskView(task, tz, task.lastRun !== null && ran(task.lastRun) ? null : (daemon.storedLastRun?.(task.name) ?? null)));
     },
     show: (params): ResultOf<'show'> => {
       const name = readTaskName('show', readParams('show', params, ['name']), 'name');
       const task = requireTask(name);
       const recent = daemon.recentRuns?.(name, RECENT_RUNS) ?? (task.lastRun === null ? [] : [task.lastRun]);
       const stats = daemon.runStats?.(name);
-      // recentRuns is newest first: its first ended run is the task's last one.
-      const lastEnded = recent.find((run) => run.status !== 'running' && run.status !== 'queued') ?? null;
+      // recentRuns is newest first: its first run that ran is the task's last one (skips never are).
+      const lastEnded = recent.find(ran) ?? daemon.storedLastRun?.(name) ?? null;
       return {
         task: toTaskView(task, zone(), lastEnded),
         definition: toDefinitionView(task.spec),
@@ -140,7 +140,9 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
       const names = readTaskNameList('resume', readParams('resume', params, ['names']), 'names');
       requireAll(names);
       const tz = zone();
-      return { tasks: names.map((name) => toTaskView(scheduler.resume(name), tz)) };
+      // Resuming a task that was not held changes nothing: say so rather than "resumed".
+      const notHeld = names.filter((name) => !scheduler.get(name).held);
+      return { tasks: names.map((name) => toTaskView(scheduler.resume(name), tz)), notHeld };
     },
     cancel: (params): ResultOf<'cancel'> => {
       const name = readTaskName('cancel', readParams('cancel', params, ['name']), 'name');

@@ -180,7 +180,8 @@ export interface ControlMethods {
   'run-now': { params: { name: string; wait?: boolean }; result: { run: RunView }; events: RunNowEvents };
   /** All names are checked before any is changed. */
   hold: { params: { names: string[]; note?: string }; result: { tasks: TaskView[] }; events: NoEvents };
-  resume: { params: { names: string[] }; result: { tasks: TaskView[] }; events: NoEvents };
+  /** `notHeld`: the names that were not held (nothing changed for them). */
+  resume: { params: { names: string[] }; result: { tasks: TaskView[]; notHeld: string[] }; events: NoEvents };
   cancel: { params: { name: string }; result: { runs: RunView[] }; events: NoEvents };
   reschedule: { params: { name: string; schedule: RescheduleDefinition | null }; result: { task: TaskView }; events: NoEvents };
   reload: { params: NoParams; result: { summary: ReloadSummaryView }; events: NoEvents };

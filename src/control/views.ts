@@ -35,6 +35,8 @@ export interface RunView {
   readonly outcome: string;
   /** Only in the final result of `run-now --wait` (and `logs`). */
   readonly output?: string;
+  /** What a module or function task returned (JSON); absent when it returned nothing. */
+  readonly result?: unknown;
 }
 
 export interface TaskView {
@@ -113,6 +115,14 @@ export interface RunStatsView {
 /** A run as the engine or the store has it; a store's listing leaves the output out. */
 export type RunFacts = Omit<RunRecord, 'output'> & { readonly output?: string };
 
+/**
+ * Whether a run ran: it started, so its ending says how the task did. A skipped trigger
+ * ("skipped: missed 3 instants") or a run dropped while waiting did not, and is never LAST (issue 13).
+ */
+export function ran(run: Pick<RunRecord, 'startedAt' | 'status'>): boolean {
+  return run.startedAt !== null && run.status !== 'running' && run.status !== 'queued';
+}
+
 /** An instant as ISO-8601 UTC, or null. */
 export function formatIso(instant: Instant | null): string | null {
   return instant === null ? null : new Date(instant).toISOString();
@@ -139,7 +149,8 @@ export function toRunView(run: RunFacts, options: { withOutput?: boolean } = {})
     error: run.error,
     outcome: describeOutcome(run),
   };
-  return options.withOutput === true ? { ...view, output: run.output ?? '' } : view;
+  const withResult = run.result === undefined ? view : { ...view, result: run.result };
+  return options.withOutput === true ? { ...withResult, output: run.output ?? '' } : withResult;
 }
 
 /** The store's counts as JSON (the task's name is already in the reply). */
@@ -149,15 +160,16 @@ export function toRunStatsView(stats: RunStats): RunStatsView {
 
 /**
  * A task as JSON; `defaultTimezone` (settings.timezone) decides whether the zone is named.
- * `storedLastRun` stands in when the engine has no last run yet (right after a restart).
+ * `lastRun` is the last run that ran (see `ran`): the engine's, else `storedLastRun` (the
+ * history's, right after a restart or when the engine's last record is a skip).
  */
 export function toTaskView(task: TaskStatus, defaultTimezone: string, storedLastRun: RunFacts | null = null): TaskView {
-  const lastRun = task.lastRun ?? storedLastRun;
+  const lastRun = task.lastRun !== null && ran(task.lastRun) ? task.lastRun : storedLastRun;
   return {
     name: task.name,
     description: task.spec.description,
     state: task.state,
-    schedule: describeSchedule(task.schedule, task.spec.timezone, defaultTimezone),
+    schedule: describeTaskSchedule(task, defaultTimezone),
     timezone: task.spec.timezone,
     rescheduled: task.rescheduled,
     nextAt: formatIso(task.nextAt),
@@ -168,6 +180,16 @@ export function toTaskView(task: TaskStatus, defaultTimezone: string, storedLast
     queued: task.queued,
     lastRun: lastRun === null ? null : toRunView(lastRun),
   };
+}
+
+/**
+ * What starts the task, in words: its schedule, except that a task without instants says what
+ * starts it (issue 13: "@reboot" and "on demand" hid it): "at boot", "after backup, sync".
+ */
+export function describeTaskSchedule(task: Pick<TaskStatus, 'schedule' | 'spec'>, defaultTimezone: string): string {
+  if (task.schedule.kind === 'reboot') return 'at boot';
+  if (task.schedule.kind === 'on-demand' && task.spec.after.length > 0) return `after ${task.spec.after.join(', ')}`;
+  return describeSchedule(task.schedule, task.spec.timezone, defaultTimezone);
 }
 
 /** A schedule spec as JSON. */

@@ -4,6 +4,7 @@
  * about past runs from it.
  */
 import type { DaemonControl } from '../control/handlers.js';
+import { ran } from '../control/views.js';
 import type { RunRecord } from '../engine/run.js';
 import type { Scheduler } from '../engine/scheduler.js';
 import type { Instant } from '../schedule/types.js';
@@ -58,10 +59,12 @@ export type HistoryControl = Required<Pick<DaemonControl, 'recentRuns' | 'stored
 export function createHistoryControl(store: Store, engine: Pick<Scheduler, 'on'>): HistoryControl {
   let lastRuns: Map<string, RunSummary> | null = null;
   const load = (): Map<string, RunSummary> => (lastRuns ??= new Map(store.lastRuns().map((run) => [run.task, run])));
-  // Before the load, the store has these runs too (reads flush its queue first).
-  const remember = (run: RunRecord): void => void lastRuns?.set(run.task, summarize(run));
+  // Before the load, the store has these runs too (reads flush its queue first). Only runs that
+  // ran count (store.lastRuns): a skipped trigger or a run dropped while waiting is no last result.
+  const remember = (run: RunRecord): void => {
+    if (ran(run)) lastRuns?.set(run.task, summarize(run));
+  };
   engine.on('run-finished', remember);
-  engine.on('run-skipped', remember);
   return {
     preload: () => void load(),
     recentRuns: (task, limit) => store.listRuns({ task, limit }),

@@ -95,7 +95,10 @@ export interface Store {
   latestRun(task: string): RunRecord | null;
   /** Newest first. */
   listRuns(filter?: RunFilter): RunSummary[];
-  /** The newest ended run of each task (`list`: last result and when), by task name. */
+  /**
+   * The newest run of each task that ran (`list`: last result and when), by task name: started
+   * and ended, so a skipped trigger ("skipped: missed 3 instants") never hides the real last result.
+   */
   lastRuns(): RunSummary[];
   runStats(task: string): RunStats;
 

@@ -83,12 +83,13 @@ describe('createHistoryControl', () => {
     const run = engine.scheduler.runNow('report');
     engine.runner.finish(run.id, { status: 'failed', exitCode: 5, output: 'big output\n', outputBytes: 11 });
     await flush();
-    // A second trigger while backup runs is skipped (overlap: skip): a skipped run is a last run too.
+    // A second trigger while backup runs is skipped (overlap: skip): a skipped trigger did not
+    // run, so it is no last run (issue 13: LAST is the last run that ran).
     engine.scheduler.runNow('backup');
     engine.scheduler.runNow('backup');
     expect(control.storedLastRun('report')).toMatchObject({ id: run.id, status: 'failed', exitCode: 5 });
     expect(control.storedLastRun('report')).not.toHaveProperty('output');
-    expect(control.storedLastRun('backup')).toMatchObject({ status: 'skipped' });
+    expect(control.storedLastRun('backup')).toMatchObject({ id: 1, status: 'interrupted' });
     expect(lastRuns).not.toHaveBeenCalled();
   });
 });

@@ -25,7 +25,7 @@ const byName = (tasks: readonly TaskView[], name: string): TaskView | undefined 
 async function history(d: DaemonDir, args: readonly string[] = []): Promise<RunView[]> {
   const result = await d.taskkit(['history', ...args, '--json']);
   expect(result.stderr).toBe('');
-  return JSON.parse(result.stdout) as RunView[];
+  return (JSON.parse(result.stdout) as { runs: RunView[] }).runs;
 }
 
 /** Ask `probe` again until it returns a value (each call is a real CLI run, so no timer is needed between). */

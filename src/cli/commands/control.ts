@@ -45,7 +45,7 @@ export function registerControlCommands(program: Command, context: CommandContex
       const result = await withDaemon(io, globals, (client) => client.request('resume', { names }));
       if (globals.json === true) return printJson(io, result);
       const { describeResumed } = await import('../format/task-change.js');
-      for (const task of result.tasks) printLine(io, describeResumed(task, readNow(io)));
+      for (const task of result.tasks) printLine(io, describeResumed(task, readNow(io), result.notHeld.includes(task.name)));
     });
 
   program

@@ -19,8 +19,8 @@ export function describeDuration(run: RunView): string {
   return run.durationMs === null || run.status === 'interrupted' ? '-' : formatDuration(run.durationMs);
 }
 
-/** The STATUS column's colour (only on a TTY, see loadPainter). */
-function paintStatus(paint: Painter, run: RunView, text: string): string {
+/** A run's colour by how it ended, for history's STATUS and list's LAST (only on a TTY, see loadPainter). */
+export function paintStatus(paint: Painter, run: Pick<RunView, 'status'>, text: string): string {
   switch (run.status) {
     case 'succeeded':
       return paint.green(text);

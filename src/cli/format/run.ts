@@ -25,3 +25,9 @@ export function describeRetrying(event: RetryingEvent): string {
   const delay = Math.max(0, Date.parse(event.at) - Date.parse(retry.createdAt));
   return `${failed.task} #${failed.id} ${failed.outcome} (attempt ${failed.attempt} of ${event.attempts}); attempt ${retry.attempt} (#${retry.id}) in ${formatDuration(delay)}`;
 }
+
+/** A run's returned value as one line of JSON (long values cut, so `show` stays readable). */
+export function describeResult(result: unknown, maxLength = 200): string {
+  const text = JSON.stringify(result) ?? String(result);
+  return text.length <= maxLength ? text : `${text.slice(0, maxLength - 1)}…`;
+}

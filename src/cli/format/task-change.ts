@@ -7,9 +7,10 @@ export function describeHeld(task: TaskView): string {
   return `${task.name}: held${task.holdNote === null ? '' : ` (note: ${task.holdNote})`}; it runs on schedule again after "taskkit resume ${task.name}"`;
 }
 
-/** "backup: resumed, next in 4m (07:00:00)". */
-export function describeResumed(task: TaskView, now: number): string {
-  return `${task.name}: ${task.held ? 'still held' : 'resumed'}, next ${describeNext(task, now)}`;
+/** "backup: resumed, next in 4m (07:00:00)"; "backup: was not held (nothing to resume), next ..." when it was not. */
+export function describeResumed(task: TaskView, now: number, notHeld = false): string {
+  const what = notHeld ? 'was not held (nothing to resume)' : task.held ? 'still held' : 'resumed';
+  return `${task.name}: ${what}, next ${describeNext(task, now)}`;
 }
 
 /** "backup: every 10m (rescheduled), next in 3m (07:00:00)". */

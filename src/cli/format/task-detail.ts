@@ -5,7 +5,8 @@ import { formatDuration } from '../../schedule/duration.js';
 import type { Painter } from '../io.js';
 import { renderTable } from './table.js';
 import { formatInstant, formatRelative, parseIso } from './time.js';
-import { describeLast, describeNext, describeState, paintState } from './task-list.js';
+import { describeResult } from './run.js';
+import { describeLast, describeNext, describeState, paintLast, paintState } from './task-list.js';
 
 /** The labelled lines of `show`, then the recent runs as a table. */
 export function renderTaskDetail(result: ShowResult, now: number, paint: Painter): string[] {
@@ -25,7 +26,8 @@ export function renderTaskDetail(result: ShowResult, now: number, paint: Painter
   add('action', describeAction(definition.action));
   add('cwd', definition.cwd);
   add('next', describeNext(task, now));
-  add('last', describeLast(task.lastRun, now));
+  add('last', paintLast(paint, task.lastRun, describeLast(task.lastRun, now)));
+  if (task.lastRun?.result !== undefined) add('returned', describeResult(task.lastRun.result));
   if (result.stats !== undefined) add('success', describeSuccessRate(result.stats));
   add('options', describeOptions(definition));
   add('env', Object.keys(definition.env).join(', '));

@@ -1,6 +1,7 @@
 /** `taskkit list`: one aligned row per task: NAME, SCHEDULE, STATE, NEXT, LAST. */
 import type { RunView, TaskView } from '../../control/views.js';
 import type { Painter } from '../io.js';
+import { paintStatus } from './history.js';
 import { renderTable } from './table.js';
 import { formatRelative, formatWhen, parseIso } from './time.js';
 
@@ -19,10 +20,14 @@ export function paintState(paint: Painter, state: TaskView['state'], text: strin
   }
 }
 
-/** "running" with a count when several runs go at once, or runs wait. */
+/**
+ * "running" with a count when several runs go at once, or runs wait. A task without instants
+ * says what starts it ("at boot", "after backup"), as its schedule does, when that is not plain "on demand".
+ */
 export function describeState(task: TaskView): string {
   const extra = [task.running > 1 ? `${task.running} runs` : '', task.queued > 0 ? `${task.queued} queued` : ''].filter((part) => part !== '');
-  return extra.length === 0 ? task.state : `${task.state} (${extra.join(', ')})`;
+  const state = task.state === 'on-demand' && task.schedule !== 'on demand' ? task.schedule : task.state;
+  return extra.length === 0 ? state : `${state} (${extra.join(', ')})`;
 }
 
 /** "in 4m30s (07:00:00)", or "-" when the task has no next instant. */
@@ -37,6 +42,11 @@ export function describeLast(run: RunView | null, now: number): string {
   return `${run.outcome}, ${formatRelative(parseIso(when), now)}`;
 }
 
+/** LAST coloured by how the run ended (a task failing every run must not look fine); "-" stays plain. */
+export function paintLast(paint: Painter, run: RunView | null, text: string): string {
+  return run === null ? text : paintStatus(paint, run, text.trimEnd());
+}
+
 /** The whole table as lines (header first); an empty file says so instead. */
 export function renderTaskList(tasks: readonly TaskView[], now: number, paint: Painter): string[] {
   if (tasks.length === 0) return ['no tasks (the tasks file has none)'];
@@ -45,7 +55,7 @@ export function renderTaskList(tasks: readonly TaskView[], now: number, paint: P
     { header: 'SCHEDULE', value: (task) => (task.rescheduled ? `${task.schedule} *` : task.schedule) },
     { header: 'STATE', value: describeState, paint: (text, task) => paintState(paint, task.state, text) },
     { header: 'NEXT', value: (task) => describeNext(task, now) },
-    { header: 'LAST', value: (task) => describeLast(task.lastRun, now) },
+    { header: 'LAST', value: (task) => describeLast(task.lastRun, now), paint: (text, task) => paintLast(paint, task.lastRun, text) },
   ]);
 }
 

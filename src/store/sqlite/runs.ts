@@ -106,12 +106,12 @@ export class RunsTable {
       .map(toSummary);
   }
 
-  /** The newest ended run of each task, by task name. */
+  /** The newest run of each task that ran (started, then ended: not skipped nor dropped while waiting), by task name. */
   lastEnded(): RunSummary[] {
     return this.#db
       .prepare<[], RunRow>(
         `SELECT ${SUMMARY_COLUMNS} FROM runs WHERE id IN
-           (SELECT max(id) FROM runs WHERE status NOT IN ('running', 'queued') GROUP BY task) ORDER BY task`,
+           (SELECT max(id) FROM runs WHERE status NOT IN ('running', 'queued') AND started_at IS NOT NULL GROUP BY task) ORDER BY task`,
       )
       .all()
       .map(toSummary);

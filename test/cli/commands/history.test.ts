@@ -103,12 +103,12 @@ describe('history', () => {
     writeHistory(HISTORY);
     const result = await taskkit([...args, '--json']);
     expect(result.code).toBe(0);
-    expect((JSON.parse(result.stdout) as RunView[]).map((view) => view.id)).toEqual(ids);
+    expect((JSON.parse(result.stdout) as { runs: RunView[] }).runs.map((view) => view.id)).toEqual(ids);
   });
 
   test('--json: RunView objects without output', async () => {
     writeHistory(HISTORY);
-    const [first] = JSON.parse((await taskkit(['history', '-n', '1', '--json'])).stdout) as RunView[];
+    const [first] = (JSON.parse((await taskkit(['history', '-n', '1', '--json'])).stdout) as { runs: RunView[] }).runs;
     expect(first).toEqual({
       id: 5,
       task: 'backup',
@@ -133,7 +133,9 @@ describe('history', () => {
   test('a task of the file with no runs: says so; an unknown name: did you mean, exit 1', async () => {
     writeHistory(HISTORY);
     expect(await taskkit(['history', 'quiet'])).toEqual({ code: 0, stdout: 'no runs of quiet yet\n', stderr: '' });
-    expect(await taskkit(['history', 'quiet', '--json'])).toEqual({ code: 0, stdout: '[]\n', stderr: '' });
+    // No daemon answers: the tasks file's state dir, and --json says so (issue 13).
+    const database = { path: join(dir, 'state', 'taskkit.db'), from: 'tasks-file', pid: null, socket: null };
+    expect(await taskkit(['history', 'quiet', '--json'])).toEqual({ code: 0, stdout: `${JSON.stringify({ database, runs: [] }, null, 2)}\n`, stderr: '' });
     expect(await taskkit(['history', 'backup', '--since', '1m'])).toEqual({ code: 0, stdout: 'no runs of backup match\n', stderr: '' });
     expect(await taskkit(['history', 'bakup'])).toEqual({ code: 1, stdout: '', stderr: 'taskkit: no task named "bakup" (did you mean "backup"?)\n' });
   });
@@ -166,7 +168,7 @@ describe('logs', () => {
 
   test('--json: the RunView with its output', async () => {
     writeHistory(HISTORY);
-    const view = JSON.parse((await taskkit(['logs', 'backup', '--json'])).stdout) as RunView;
+    const { run: view } = JSON.parse((await taskkit(['logs', 'backup', '--json'])).stdout) as { run: RunView };
     expect([view.id, view.status, view.output, view.outcome]).toEqual([5, 'timed-out', 'working\n', 'timed out after 1m; sent SIGTERM']);
   });
 

@@ -1,6 +1,6 @@
 /** The `list` table's cells: state with counts, last result, and colour on the STATE column only. */
 import { describe, expect, test } from 'vitest';
-import { describeLast, describeState, paintState, renderTaskList } from '../../../src/cli/format/task-list.js';
+import { describeLast, describeState, paintLast, paintState, renderTaskList } from '../../../src/cli/format/task-list.js';
 import type { RunView, TaskView } from '../../../src/control/views.js';
 import type { Painter } from '../../../src/cli/io.js';
 
@@ -78,6 +78,34 @@ describe('cells', () => {
     ['done', '<dim>x</dim>'],
   ] as const)('paintState(%s)', (state, expected) => {
     expect(paintState(TAGS, state, 'x')).toBe(expected);
+  });
+});
+
+describe('what starts an on-demand task, and LAST by outcome (issue 13)', () => {
+  test.each([
+    [{ state: 'on-demand' as const, schedule: 'at boot' }, 'at boot'],
+    [{ state: 'on-demand' as const, schedule: 'after backup, sync' }, 'after backup, sync'],
+    [{ state: 'on-demand' as const, schedule: 'on demand' }, 'on-demand'],
+    [{ state: 'running' as const, schedule: 'at boot', running: 1 }, 'running'],
+  ])('describeState(%j) = %s', (overrides, expected) => {
+    expect(describeState(task(overrides))).toBe(expected);
+  });
+
+  test.each([
+    ['succeeded', '<green>x</green>'],
+    ['failed', '<red>x</red>'],
+    ['timed-out', '<red>x</red>'],
+    ['interrupted', '<red>x</red>'],
+    ['cancelled', '<yellow>x</yellow>'],
+    ['skipped', '<yellow>x</yellow>'],
+  ] as const)('paintLast(%s)', (status, expected) => {
+    expect(paintLast(TAGS, run({ status }), 'x  ')).toBe(expected);
+  });
+
+  test('no last run: "-" stays plain; a failing task is red in the table, its state still green', () => {
+    expect(paintLast(TAGS, null, '-')).toBe('-');
+    const [, line] = renderTaskList([task({ name: 'a', lastRun: run({ status: 'failed', outcome: 'exited with code 3', exitCode: 3 }) })], NOW, TAGS);
+    expect(line).toBe('<b>a</b>  every 5m  <green>scheduled</green>  in 5m (12:05:00)  <red>exited with code 3, 2m ago</red>');
   });
 });
 

@@ -78,6 +78,6 @@ export async function readOfflineNext(d: DaemonDir, from: number, count: number)
 export async function readHistoryJson(d: DaemonDir): Promise<Map<number, number | null>> {
   const result = await d.taskkit(['history', '--json', '-n', '10000']);
   if (result.code !== 0) throw new Error(`taskkit history failed (${result.code}): ${result.stderr}`);
-  const rows = JSON.parse(result.stdout) as { id: number; scheduledAt: string | null }[];
+  const rows = (JSON.parse(result.stdout) as { runs: { id: number; scheduledAt: string | null }[] }).runs;
   return new Map(rows.map((row) => [row.id, row.scheduledAt === null ? null : Date.parse(row.scheduledAt)]));
 }
