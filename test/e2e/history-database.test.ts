@@ -9,7 +9,7 @@ import { afterEach, expect, test } from 'vitest';
 import type { RunView } from '../../src/control/views.js';
 import { cliEnv, runTaskkit } from '../support/cli-process.js';
 import { runOnTerminal } from '../support/terminal.js';
-import { cleanUpDaemons, makeDaemonDir } from './_daemon.js';
+import { cleanUpDaemons, makeDaemonDir, type DaemonDir } from './_daemon.js';
 
 afterEach(cleanUpDaemons);
 
@@ -20,12 +20,17 @@ interface Source {
   socket: string | null;
 }
 
-test('with $TASKKIT_SOCKET or --socket naming a daemon, history and logs read its database, not ./tasks.yaml\'s', { timeout: 60_000 }, async () => {
+/** A daemon whose task `backup` printed `output` once; its pid. */
+async function daemonWithOneRun(output: string): Promise<{ d: DaemonDir; pid: number | null }> {
   const d = makeDaemonDir();
-  d.writeTasks(['settings:', '  state-dir: ./state', 'tasks:', '  backup:', '    run: echo from the daemon']);
+  d.writeTasks(['settings:', '  state-dir: ./state', 'tasks:', '  backup:', `    run: echo ${output}`]);
   expect((await d.taskkit(['start'])).code).toBe(0);
   expect((await d.taskkit(['run-now', 'backup', '--wait'])).code).toBe(0);
-  const pid = d.readPid();
+  return { d, pid: d.readPid() };
+}
+
+test('with $TASKKIT_SOCKET or --socket naming a daemon, history and logs read its database, not ./tasks.yaml\'s', { timeout: 60_000 }, async () => {
+  const { d, pid } = await daemonWithOneRun('from the daemon');
 
   // Elsewhere: another tasks file, whose own state dir has no database at all.
   const elsewhere = join(d.dir, 'elsewhere');
@@ -56,11 +61,7 @@ test('with $TASKKIT_SOCKET or --socket naming a daemon, history and logs read it
 });
 
 test('on a terminal, history and logs name the database they read on stderr; stdout stays the data', { timeout: 60_000 }, async () => {
-  const d = makeDaemonDir();
-  d.writeTasks(['settings:', '  state-dir: ./state', 'tasks:', '  backup:', '    run: echo hello']);
-  expect((await d.taskkit(['start'])).code).toBe(0);
-  expect((await d.taskkit(['run-now', 'backup', '--wait'])).code).toBe(0);
-  const pid = d.readPid();
+  const { d, pid } = await daemonWithOneRun('hello');
   const onTerminal = (args: string): { stdout: string; stderr: string } => runOnTerminal(d.dir, args, cliEnv());
   const header = `taskkit: runs from ${join(d.stateDir, 'taskkit.db')} (the daemon's, pid ${pid}, socket ${d.socket})\n`;
   const history = onTerminal('history');

@@ -105,7 +105,7 @@ describe('what starts an on-demand task, and LAST by outcome (issue 13)', () => 
   test('no last run: "-" stays plain; a failing task is red in the table, its state still green', () => {
     expect(paintLast(TAGS, null, '-')).toBe('-');
     const [, line] = renderTaskList([task({ name: 'a', lastRun: run({ status: 'failed', outcome: 'exited with code 3', exitCode: 3 }) })], NOW, TAGS);
-    expect(line).toBe('<b>a</b>  every 5m  <green>scheduled</green>  in 5m (12:05:00)  <red>exited with code 3, 2m ago</red>');
+    expect(line).toBe('<b>a   </b>  every 5m  <green>scheduled</green>  in 5m (12:05:00)  <red>exited with code 3, 2m ago</red>');
   });
 });
 
