@@ -13,7 +13,7 @@ import type { ShowResult } from '../../src/control/protocol.js';
 import type { RunView, TaskView } from '../../src/control/views.js';
 import { cliEnv, spawnTaskkit } from '../support/cli-process.js';
 import { isAlive, waitUntil } from '../support/process-state.js';
-import { cleanUpDaemons, makeDaemonDir, pause, type DaemonDir } from './_daemon.js';
+import { cleanUpDaemons, eventually, makeDaemonDir, pause, type DaemonDir } from './_daemon.js';
 
 afterEach(cleanUpDaemons);
 
@@ -26,16 +26,6 @@ async function history(d: DaemonDir, args: readonly string[] = []): Promise<RunV
   const result = await d.taskkit(['history', ...args, '--json']);
   expect(result.stderr).toBe('');
   return (JSON.parse(result.stdout) as { runs: RunView[] }).runs;
-}
-
-/** Ask `probe` again until it returns a value (each call is a real CLI run, so no timer is needed between). */
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
-  }
 }
 
 test('holds, notes and reschedules survive stop and start; history and logs work with the daemon stopped', { timeout: 60_000 }, async () => {

@@ -43,6 +43,25 @@ const UPSERT_SQL = `
     pid = excluded.pid, output = excluded.output, output_truncated = excluded.output_truncated,
     output_bytes = excluded.output_bytes, error = excluded.error, result = excluded.result`;
 
+const UNFINISHED_SQL = "'running', 'queued'";
+
+type PruneParams = [{ task: string; offset: number }];
+
+/**
+ * Retention (issue 15.6). Each kind of row has its own bound: the id of the task's keep-th newest
+ * ended run for ended runs, of its keep-th newest skip for skips (NULL, fewer than keep: nothing
+ * goes). Skips count apart so that a burst of them (every trigger while a long run holds the only
+ * slot) cannot push real runs out; running and queued rows are never candidates, so a run longer
+ * than keep x period still gets its outcome written. Each bound is a walk down the (task, id) index.
+ */
+const PRUNE_SQL = `
+  DELETE FROM runs WHERE task = @task AND status NOT IN (${UNFINISHED_SQL}) AND id < CASE status
+    WHEN 'skipped' THEN
+      (SELECT id FROM runs WHERE task = @task AND status = 'skipped' ORDER BY id DESC LIMIT 1 OFFSET @offset)
+    ELSE
+      (SELECT id FROM runs WHERE task = @task AND status NOT IN ('skipped', ${UNFINISHED_SQL}) ORDER BY id DESC LIMIT 1 OFFSET @offset)
+    END`;
+
 /**
  * Why a run left unfinished by the previous daemon was marked `interrupted` (read after the word
  * "interrupted" in `list` and `history`, so short; the daemon log tells the rest).
@@ -57,16 +76,13 @@ export class RunsTable {
   #upsert: Statement<[Record<string, unknown>]> | null = null;
   readonly #get: Statement<[number], RunRow>;
   readonly #latest: Statement<[string], RunRow>;
-  readonly #prune: Statement<[string, string, number]>;
+  readonly #prune: Statement<PruneParams>;
 
   constructor(db: Database) {
     this.#db = db;
     this.#get = db.prepare<[number], RunRow>('SELECT * FROM runs WHERE id = ?');
     this.#latest = db.prepare<[string], RunRow>('SELECT * FROM runs WHERE task = ? ORDER BY id DESC LIMIT 1');
-    // The id of the task's keep-th newest run bounds what stays; the (task, id) index makes it a short walk.
-    this.#prune = db.prepare<[string, string, number]>(
-      'DELETE FROM runs WHERE task = ? AND id < (SELECT id FROM runs WHERE task = ? ORDER BY id DESC LIMIT 1 OFFSET ?)',
-    );
+    this.#prune = db.prepare<PruneParams>(PRUNE_SQL);
   }
 
   /** Insert a run, or replace every field of the one with its id. */
@@ -128,11 +144,15 @@ export class RunsTable {
     return { task, succeeded, failed, successRate: succeeded + failed === 0 ? null : succeeded / (succeeded + failed) };
   }
 
-  /** Keep the task's newest `keep` runs; returns how many were deleted. */
+  /**
+   * Keep the task's newest `keep` ended runs and, apart from them, its newest `keep` skipped
+   * triggers; returns how many were deleted. Running and queued rows are never deleted (their
+   * outcome is still to be written). `keep` 0 deletes every ended row of the task.
+   */
   prune(task: string, keep: number): number {
     const kept = Math.max(0, Math.floor(keep));
-    if (kept === 0) return this.#db.prepare<[string]>('DELETE FROM runs WHERE task = ?').run(task).changes;
-    return this.#prune.run(task, task, kept - 1).changes;
+    if (kept === 0) return this.#db.prepare<[string]>(`DELETE FROM runs WHERE task = ? AND status NOT IN (${UNFINISHED_SQL})`).run(task).changes;
+    return this.#prune.run({ task, offset: kept - 1 }).changes;
   }
 
   /** Every `running` and `queued` row becomes `interrupted`, ended `at`; returns them as they now are. */

@@ -195,6 +195,30 @@ describe('retention', () => {
     expect(runs.prune('odd', 0)).toBe(5);
     expect(runs.list({ task: 'odd' })).toEqual([]);
   });
+
+  // Issue 15.6: with keep 3 and every 1s, the skips of a 5 s run deleted its own row while it ran.
+  test('a running or queued run is never deleted, however many newer rows there are', () => {
+    const { runs } = openRuns();
+    runs.save(makeRun({ id: 1, status: 'running', endedAt: null, exitCode: null, error: null }));
+    runs.save(makeRun({ id: 2, status: 'queued', startedAt: null, endedAt: null, exitCode: null, error: null }));
+    for (let id = 3; id <= 10; id++) runs.save(makeRun({ id, status: 'skipped', error: 'overlap: skip' }));
+    for (let id = 11; id <= 14; id++) runs.save(makeRun({ id, status: 'succeeded' }));
+    expect(runs.prune('backup', 3)).toBe(5 + 1);
+    expect(runs.list({ task: 'backup' }).map((run) => run.id)).toEqual([14, 13, 12, 10, 9, 8, 2, 1]);
+    expect(runs.prune('backup', 0)).toBe(6);
+    expect(runs.list({ task: 'backup' }).map((run) => [run.id, run.status])).toEqual([[2, 'queued'], [1, 'running']]);
+  });
+
+  test('skipped triggers are kept apart: a burst of them leaves the newest `keep` ended runs in place', () => {
+    const { runs } = openRuns();
+    for (let id = 1; id <= 4; id++) runs.save(makeRun({ id, status: id % 2 === 0 ? 'succeeded' : 'failed' }));
+    for (let id = 5; id <= 20; id++) runs.save(makeRun({ id, status: 'skipped', error: 'overlap: skip' }));
+    expect(runs.prune('backup', 2)).toBe(2 + 14);
+    expect(runs.list({ task: 'backup' }).map((run) => run.id)).toEqual([20, 19, 4, 3]);
+    runs.save(makeRun({ id: 21, status: 'timed-out' }));
+    expect(runs.prune('backup', 2)).toBe(1);
+    expect(runs.list({ task: 'backup' }).map((run) => run.id)).toEqual([21, 20, 19, 4]);
+  });
 });
 
 describe('run ids', () => {
