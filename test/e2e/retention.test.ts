@@ -12,7 +12,7 @@ afterEach(cleanUpDaemons);
 async function history(d: DaemonDir): Promise<RunView[]> {
   const result = await d.taskkit(['history', 'long', '-n', '100', '--json']);
   expect(result.stderr).toBe('');
-  return JSON.parse(result.stdout) as RunView[];
+  return (JSON.parse(result.stdout) as { runs: RunView[] }).runs;
 }
 
 test('a run longer than keep x period keeps its row; its exit code and output reach history', { timeout: 60_000 }, async () => {
