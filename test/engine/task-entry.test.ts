@@ -1,0 +1,80 @@
+// TaskEntry owns a task's engine state (issue 14.1): one hold value changed only by hold/release,
+// and a max-runs budget derived from the task's runs (runs started + counted runs still waiting),
+// reserved when a counted run is added, spent when it starts, given back when it ends unstarted.
+import { describe, expect, test } from 'vitest';
+import type { RunPhase } from '../../src/engine/run-phase.js';
+import { createRunRecord, markDropped, markStarted } from '../../src/engine/run-record.js';
+import type { RunRecord } from '../../src/engine/run.js';
+import { TaskEntry, type TrackedRun } from '../../src/engine/task-entry.js';
+import type { Trigger } from '../../src/task-context.js';
+import { every, makeTask, ms } from '../support/engine-task.js';
+
+const NOW = ms('2026-08-01T12:00:00.000Z');
+
+/** A run as an entry sees it: a phase and a record. */
+function run(id: number, trigger: Trigger, phase: RunPhase = 'ready'): TrackedRun & { phase: RunPhase; record: RunRecord } {
+  return { phase, record: createRunRecord({ id, task: 'job', trigger, scheduledAt: null, attempt: 1, createdAt: NOW }) };
+}
+
+describe('hold', () => {
+  test('one value: a new hold, a note change that keeps its start, an until, a release', () => {
+    const entry = new TaskEntry(makeTask('job', { schedule: every('1m') }), 0, {}, NOW);
+    expect(entry.currentHold).toBeNull();
+    entry.hold(undefined, NOW);
+    expect(entry.currentHold).toEqual({ note: null, at: NOW, until: null });
+    entry.hold('migration', NOW + 5_000);
+    expect(entry.currentHold).toEqual({ note: 'migration', at: NOW, until: null });
+    entry.hold(undefined, NOW + 9_000, NOW + 60_000);
+    expect(entry.currentHold).toEqual({ note: 'migration', at: NOW, until: NOW + 60_000 });
+    expect(entry.toStatus()).toMatchObject({ state: 'held', held: true, holdNote: 'migration', heldAt: NOW });
+    expect(entry.release()).toBe(true);
+    expect(entry.release()).toBe(false);
+    expect(entry.toStatus()).toMatchObject({ held: false, holdNote: null, heldAt: null });
+  });
+
+  test('the file\'s hold: true holds from `now`; a restored hold (or resume) wins over it', () => {
+    const held = makeTask('job', { schedule: every('1m'), hold: true });
+    expect(new TaskEntry(held, 0, {}, NOW).currentHold).toEqual({ note: null, at: NOW, until: null });
+    expect(new TaskEntry(held, 0, { hold: null }, NOW).currentHold).toBeNull();
+    expect(new TaskEntry(held, 0, { hold: { note: 'n', at: NOW - 1 } }, NOW).currentHold).toEqual({ note: 'n', at: NOW - 1, until: null });
+  });
+
+  test('redefine: a changed hold: in the file applies from now, an unchanged one leaves the hold alone', () => {
+    const entry = new TaskEntry(makeTask('job', { schedule: every('1m') }), 0, {}, NOW);
+    entry.hold('note', NOW);
+    expect(entry.redefine(makeTask('job', { schedule: every('1m') }), NOW + 1)).toBe(true);
+    expect(entry.currentHold).toEqual({ note: 'note', at: NOW, until: null });
+    expect(entry.redefine(makeTask('job', { schedule: every('2m'), hold: true }), NOW + 2)).toBe(false);
+    expect(entry.currentHold).toEqual({ note: null, at: NOW + 2, until: null });
+  });
+});
+
+describe('max-runs budget', () => {
+  test('reserved by waiting counted runs, spent at start, given back by a run that ends unstarted', () => {
+    const entry = new TaskEntry(makeTask('job', { schedule: every('1m'), maxRuns: 3 }), 0, {}, NOW);
+    const first = run(1, 'schedule');
+    const second = run(2, 'catch-up');
+    entry.addRun(first);
+    entry.addRun(second);
+    entry.addRun(run(3, 'manual'));
+    entry.addRun(run(4, 'retry'));
+    expect(entry.budget()).toBe(1);
+    first.phase = 'running';
+    entry.spendBudget(first);
+    expect(entry.budget()).toBe(1);
+    expect(entry.toStatus().scheduledRuns).toBe(1);
+    expect(entry.removeRun(second, markDropped(second.record, NOW, 'cancelled'))).toBe(true);
+    expect(entry.budget()).toBe(2);
+    expect(entry.removeRun(first, markStarted(first.record, NOW, 1))).toBe(false);
+    expect(entry.budget()).toBe(2);
+    expect(entry.hasBudget()).toBe(true);
+  });
+
+  test('a restored counter counts; no max-runs means no limit', () => {
+    const limited = new TaskEntry(makeTask('job', { schedule: every('1m'), maxRuns: 2 }), 0, { scheduledRuns: 2 }, NOW);
+    expect(limited.hasBudget()).toBe(false);
+    expect(limited.computeNext(NOW)).toBeNull();
+    const unlimited = new TaskEntry(makeTask('job', { schedule: every('1m') }), 0, { scheduledRuns: 1_000 }, NOW);
+    expect(unlimited.budget()).toBe(Infinity);
+  });
+});
