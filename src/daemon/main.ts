@@ -18,7 +18,7 @@ import { TaskkitError } from '../errors.js';
 import { createRunner } from '../runner/runner.js';
 import { formatDuration } from '../schedule/duration.js';
 import { attachStore } from '../store/attach.js';
-import { journalRuns } from '../store/journal.js';
+import { journalClaim } from '../store/journal.js';
 import type { Store } from '../store/store.js';
 import { describeConfigFailure } from './config-failure.js';
 import { reportStartup } from './detach.js';
@@ -93,9 +93,10 @@ async function startDaemon(options: DaemonOptions, log: Logger): Promise<Running
   const store = openDaemonStore(paths.database, log, () => clock.now());
   // Run ids continue the history's. The scheduler is inert until start(); it exists this early
   // because the control server, which proves this daemon alone uses the state dir, needs it.
-  // journalRuns: each run's row is on disk before its process starts, so a crash loses none.
-  const runner = journalRuns(createRunner(), store, () => clock.now());
-  const scheduler = new Scheduler({ clock, runner, maxConcurrent: current.settings.maxConcurrent, log, firstRunId: store.nextRunId() });
+  // The store's claim: each run's row is on disk before its process starts, so a crash loses none.
+  const claim = journalClaim(store);
+  const { maxConcurrent } = current.settings;
+  const scheduler = new Scheduler({ clock, runner: createRunner(), claim, maxConcurrent, log, firstRunId: store.nextRunId() });
   logEngineEvents(scheduler, log);
   const restore = (spec: TaskSpec): RestoredTaskState => restoreTask(store, spec, log);
   const history = createHistoryControl(store, scheduler);

@@ -1,4 +1,4 @@
-// journalRuns (issue 8, crash torture): a run's row is committed before the runner starts it, so a
+// journalClaim (issue 8, crash torture): a run's row is committed before the runner starts it, so a
 // daemon killed right after a spawn leaves the run to be marked interrupted, its id is not handed
 // out again, and its instant is not caught up a second time. A real SQLite file read through a
 // second connection (what is on disk, not what the store has queued); fake clock and runner.
@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, test } from 'vitest';
 import type { RunRequest, Runner } from '../../src/runner/types.js';
 import { attachStore } from '../../src/store/attach.js';
-import { journalRuns } from '../../src/store/journal.js';
+import { journalClaim } from '../../src/store/journal.js';
 import { INTERRUPTED_REASON } from '../../src/store/sqlite/runs.js';
 import { FakeRunner, flush } from '../support/fake-runner.js';
 import { createEngine, every, makeTask, ms } from '../support/engine-task.js';
@@ -33,7 +33,7 @@ function readFromDisk(path: string, id: number): DiskRow | undefined {
   }
 }
 
-/** An engine at 08:00 whose runner goes through journalRuns; `onStart` sees each request as the runner gets it. */
+/** An engine at 08:00 whose store claims each run (journalClaim); `onStart` sees each request as the runner gets it. */
 async function setup(onStart: (request: RunRequest) => void = () => {}) {
   let now = (): number => ms('2026-07-01T08:00:00.000Z');
   const store = temp.open({ now: () => now() });
@@ -44,7 +44,7 @@ async function setup(onStart: (request: RunRequest) => void = () => {}) {
       return fake.start(request, onOutput);
     },
   };
-  const engine = createEngine('2026-07-01T08:00:00.000Z', { runner: journalRuns(inner, store, () => now()), firstRunId: store.nextRunId() });
+  const engine = createEngine('2026-07-01T08:00:00.000Z', { runner: inner, claim: journalClaim(store), firstRunId: store.nextRunId() });
   now = () => engine.clock.now();
   attachStore(engine.scheduler, store);
   const task = makeTask('backup', { schedule: every('1h'), catchUp: 'all' });
@@ -54,7 +54,7 @@ async function setup(onStart: (request: RunRequest) => void = () => {}) {
   return { ...engine, store, fake, task };
 }
 
-describe('journalRuns', () => {
+describe('journalClaim', () => {
   test('the row is on disk, running, before the runner is asked to start the run', async () => {
     const seen: (DiskRow | undefined)[] = [];
     const { clock } = await setup((request) => seen.push(readFromDisk(temp.dbPath, request.runId)));
