@@ -181,8 +181,9 @@ export class RunFlow {
     this.#taskChanged(entry);
   }
 
+  /** Only when someone listens: the scheduler would drop it anyway, and a fire should allocate nothing for it. */
   #taskChanged(entry: Task): void {
-    this.#effects.push({ kind: 'task-changed', entry });
+    if (this.#options.emitter.has('task-changed')) this.#effects.push({ kind: 'task-changed', entry });
   }
 
   #register(entry: Task, record: RunRecord): ActiveRun {
