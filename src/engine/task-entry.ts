@@ -6,7 +6,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { TaskSpec } from '../config/types.js';
 import { compileSchedule } from '../schedule/next.js';
-import { nextTaskInstant, upcomingTaskInstants, type TaskTiming } from '../schedule/task-instants.js';
+import { nextTaskInstant, upcomingTaskInstants } from '../schedule/task-instants.js';
 import type { Instant, Schedule, ScheduleSpec } from '../schedule/types.js';
 import type { HeapNode } from './heap.js';
 import type { RestoredTaskState, Trigger } from './ports.js';
@@ -225,24 +225,31 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
     return this.#spec.maxRuns === null || this.budget() > 0;
   }
 
-  /** What decides this task's instants now (schedule/task-instants.ts holds the rule). */
-  timing(): TaskTiming {
-    return { schedule: this.#schedule, until: this.#spec.until, runsLeft: this.budget(), lastScheduledAt: this.#lastScheduledAt };
+  /*
+   * The TaskTiming the rule of schedule/task-instants.ts reads: the entry itself (with `schedule`
+   * and `lastScheduledAt` above), so that the hot path allocates nothing per computation.
+   */
+  get until(): Instant | null {
+    return this.#spec.until;
+  }
+
+  get runsLeft(): number {
+    return this.budget();
   }
 
   /** The schedule's next instant strictly after `after`, honouring `until`. */
   scheduleNext(after: Instant): Instant | null {
-    return nextTaskInstant(this.timing(), after);
+    return nextTaskInstant(this, after);
   }
 
   /** The next instant to fire after `after`: none once `max-runs` or `until` ends the task. */
   computeNext(after: Instant): Instant | null {
-    return upcomingTaskInstants(this.timing(), after, 1)[0] ?? null;
+    return this.hasBudget() ? nextTaskInstant(this, after) : null;
   }
 
   /** Up to `count` instants this task will fire at from its next one on (holds aside): `show`, `next`. */
   upcoming(count: number): Instant[] {
-    return this.#nextAt === null ? [] : upcomingTaskInstants(this.timing(), this.#nextAt - 1, count);
+    return this.#nextAt === null ? [] : upcomingTaskInstants(this, this.#nextAt - 1, count);
   }
 
   /** The run a new trigger collides with (overlap): the running one first, else the oldest waiting. */
