@@ -32,7 +32,34 @@ export function parseTasksText(text: string, file: string, options: { env: Env; 
   return buildTasksFile(text, file, absolute, options);
 }
 
+/** The tasks a file defines without problems, and the ConfigError of the others (null when none). */
+export interface ValidTasks {
+  readonly file: TasksFile;
+  readonly error: ConfigError | null;
+}
+
+/**
+ * Like loadTasksFile, but a task with problems is left out instead of failing the whole file, so
+ * that `next` still shows the others (issue 13). Throws only when the file cannot be read or parsed.
+ */
+export function loadValidTasks(path: string, options: { env: Env }): ValidTasks {
+  const text = readTasksText(path);
+  const absolute = resolve(path);
+  const checked = checkTasksText(text, path, { env: options.env, baseDir: dirname(absolute) });
+  const broken = new Set(checked.issues.map((issue) => issue.task));
+  const tasks = checked.tasks.filter((task) => !broken.has(task.name));
+  const file = Object.freeze({ path: absolute, settings: checked.settings, tasks: Object.freeze(tasks) });
+  return { file, error: checked.issues.length === 0 ? null : new ConfigError(checked.issues, text) };
+}
+
 function buildTasksFile(text: string, file: string, absolute: string, options: { env: Env; baseDir: string }): TasksFile {
+  const { settings, tasks, issues } = checkTasksText(text, file, options);
+  if (issues.length > 0) throw new ConfigError(issues, text);
+  return Object.freeze({ path: absolute, settings, tasks: Object.freeze([...tasks]) });
+}
+
+/** Parse and validate: every issue, and the tasks that passed their own checks. Throws on yaml syntax errors. */
+function checkTasksText(text: string, file: string, options: { env: Env; baseDir: string }): ReturnType<typeof validateDocument> {
   const lineCounter = new LineCounter();
   // YAML 1.2 core schema, pinned so that a `%YAML 1.1` directive cannot turn `03:30` into 210,
   // `yes` into true or a date into a UTC Date. logLevel 'error' keeps yaml from printing
@@ -47,9 +74,7 @@ function buildTasksFile(text: string, file: string, absolute: string, options: {
   // A duplicate key leaves a well-formed document: go on and find the other problems too.
   const duplicates = findDuplicateKeys(doc, lineCounter, file);
   const result = validateDocument(doc, lineCounter, { file, baseDir: options.baseDir, env: options.env, duplicateKeyOffsets: duplicates.offsets });
-  const issues = sortIssues([...yamlIssues, ...duplicates.issues, ...result.issues]);
-  if (issues.length > 0) throw new ConfigError(issues, text);
-  return Object.freeze({ path: absolute, settings: result.settings, tasks: Object.freeze([...result.tasks]) });
+  return { ...result, issues: sortIssues([...yamlIssues, ...duplicates.issues, ...result.issues]) };
 }
 
 /** By position; issues without one (line 0) last, each group in the order found. */

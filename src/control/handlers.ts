@@ -20,6 +20,7 @@ import {
   badRequest,
   readObjectOrNull,
   readOptionalBoolean,
+  readOptionalInstant,
   readOptionalPositiveInteger,
   readOptionalString,
   readParams,
@@ -30,6 +31,7 @@ import {
 import {
   ControlError,
   DAEMON_NAME,
+  MAX_NEXT_COUNT,
   METHOD_NAMES,
   PROTOCOL_VERSION,
   type HelloResult,
@@ -115,10 +117,21 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
       return {
         task: toTaskView(task, zone(), lastEnded),
         definition: toDefinitionView(task.spec),
-        upcoming: scheduler.upcoming(name, UPCOMING_COUNT).map((at) => new Date(at).toISOString()),
+        upcoming: scheduler.upcoming(name, UPCOMING_COUNT).map(formatIsoUtc),
         recentRuns: recent.map((run) => toRunView(run)),
         ...(stats === undefined ? {} : { stats: toRunStatsView(stats) }),
       };
+    },
+    next: (params): ResultOf<'next'> => {
+      const checked = readParams('next', params, ['name', 'count', 'from']);
+      const name = checked['name'] === undefined ? undefined : readTaskName('next', checked, 'name');
+      const count = readOptionalPositiveInteger('next', checked, 'count') ?? UPCOMING_COUNT;
+      if (count > MAX_NEXT_COUNT) throw badRequest('next', `param "count" must be at most ${MAX_NEXT_COUNT}; got ${count}`);
+      const tz = zone();
+      const tasks = name === undefined ? scheduler.list() : [requireTask(name)];
+      // As offline: a `from` without offset is local to the one task's zone, else to settings.timezone.
+      const from = readOptionalInstant('next', checked, 'from', tasks[0] !== undefined && name !== undefined ? tasks[0].spec.timezone : tz);
+      return { tasks: tasks.map((task) => ({ task: toTaskView(task, tz), upcoming: scheduler.upcoming(task.name, count, from).map(formatIsoUtc) })) };
     },
     'run-now': async (params, context): Promise<ResultOf<'run-now'>> => {
       const checked = readParams('run-now', params, ['name', 'wait']);
@@ -208,6 +221,8 @@ export function unknownTask(name: string, known: readonly string[]): ControlErro
   const suggestion = suggestSimilar(name, known);
   return new ControlError('TASK_UNKNOWN', `no task named "${name}"${suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`}`);
 }
+
+const formatIsoUtc = (at: Instant): string => new Date(at).toISOString();
 
 /** A reschedule definition checked by the tasks-file rules, in the task's zone. */
 function readSchedule(definition: Params, timezone: string): ScheduleSpec {

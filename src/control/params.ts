@@ -4,6 +4,7 @@
  */
 import { suggestSimilar } from '../config/suggest.js';
 import { checkTaskName } from '../config/task.js';
+import { parseDateTime } from '../schedule/at.js';
 import { describeJsonType } from './framing.js';
 import { ControlError } from './protocol.js';
 
@@ -66,6 +67,16 @@ export function readOptionalPositiveInteger(method: string, params: Params, key:
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) throw badType(method, key, 'a whole number >= 1', value);
   return value;
+}
+
+/** An ISO 8601 date-time as epoch ms (no offset: local to `timezone`), or undefined when absent. */
+export function readOptionalInstant(method: string, params: Params, key: string, timezone: string): number | undefined {
+  const value = params[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw badType(method, key, 'an ISO 8601 date-time string', value);
+  const parsed = parseDateTime(value, timezone);
+  if (!parsed.ok) throw badRequest(method, `param "${key}": ${parsed.message}`);
+  return parsed.value;
 }
 
 /** A non-empty list of non-empty strings. */

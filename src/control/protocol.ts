@@ -167,6 +167,26 @@ export interface RunNowEvents {
   readonly retrying: RetryingEvent;
 }
 
+/**
+ * `next`: one task (`name`) or every task. `from` (ISO 8601; no offset: local to the task's zone,
+ * or to settings.timezone for every task) leaves earlier instants out: an equal one is listed.
+ */
+export interface NextParams {
+  readonly name?: string;
+  /** Instants per task, default 5, at most MAX_NEXT_COUNT. */
+  readonly count?: number;
+  readonly from?: string;
+}
+
+/** Longest `count` of a `next` request: bounds the daemon's work per task. */
+export const MAX_NEXT_COUNT = 10_000;
+
+/** One task's instants as the engine will reach them: a held task's pass without running. */
+export interface UpcomingView {
+  readonly task: TaskView;
+  readonly upcoming: readonly string[];
+}
+
 type NoParams = Record<string, never>;
 type NoEvents = Record<string, never>;
 
@@ -176,6 +196,8 @@ export interface ControlMethods {
   status: { params: NoParams; result: StatusResult; events: NoEvents };
   list: { params: NoParams; result: TaskView[]; events: NoEvents };
   show: { params: { name: string }; result: ShowResult; events: NoEvents };
+  /** What will happen (issue 13): the engine's instants with holds and run-time reschedules. */
+  next: { params: NextParams; result: { tasks: UpcomingView[] }; events: NoEvents };
   /** Without wait: as soon as triggered (the run may be queued or skipped). With wait: the last attempt's final run, with `output`. */
   'run-now': { params: { name: string; wait?: boolean }; result: { run: RunView }; events: RunNowEvents };
   /** All names are checked before any is changed. */
@@ -214,6 +236,7 @@ const METHODS: Record<MethodName, true> = {
   reload: true,
   stop: true,
   logs: true,
+  next: true,
 };
 
 /** Every method, in protocol order. */

@@ -83,8 +83,8 @@ export class Scheduler extends EngineLoop {
   }
 
   /** Up to `count` instants the task will fire at (a held task's pass without running): `show`, `next`. */
-  upcoming(name: string, count: number): Instant[] {
-    return this.#require(name).upcoming(count);
+  upcoming(name: string, count: number, listFrom?: Instant): Instant[] {
+    return this.#require(name).upcoming(count, listFrom);
   }
 
   /** Every task, in add order. */

@@ -247,9 +247,12 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
     return this.hasBudget() ? nextTaskInstant(this, after) : null;
   }
 
-  /** Up to `count` instants this task will fire at from its next one on (holds aside): `show`, `next`. */
-  upcoming(count: number): Instant[] {
-    return this.#nextAt === null ? [] : upcomingTaskInstants(this, this.#nextAt - 1, count);
+  /**
+   * Up to `count` instants this task will fire at from its next one on, those before `listFrom`
+   * left out (a held task's pass without running): `show`, `next`.
+   */
+  upcoming(count: number, listFrom?: Instant): Instant[] {
+    return this.#nextAt === null ? [] : upcomingTaskInstants(this, this.#nextAt - 1, count, listFrom);
   }
 
   /** The run a new trigger collides with (overlap): the running one first, else the oldest waiting. */

@@ -35,15 +35,20 @@ export function nextTaskInstant(timing: TaskTiming, after: Instant): Instant | n
   }
 }
 
-/** Up to `count` instants the task will fire at after `after`: at most its `runsLeft`, before `until`. */
-export function upcomingTaskInstants(timing: TaskTiming, after: Instant, count: number): Instant[] {
+/**
+ * Up to `count` instants the task will fire at after `after`: at most its `runsLeft`, before
+ * `until`. With `listFrom`, instants before it are not listed but still spend `max-runs` budget.
+ */
+export function upcomingTaskInstants(timing: TaskTiming, after: Instant, count: number, listFrom = -Infinity): Instant[] {
   const out: Instant[] = [];
-  const limit = Math.min(count, timing.runsLeft);
-  let from = after;
-  while (out.length < limit) {
+  let runsLeft = timing.runsLeft;
+  // Without a budget to spend, the instants before listFrom can be jumped over in one step.
+  let from = runsLeft === Infinity ? Math.max(after, listFrom - 1) : after;
+  while (out.length < count && runsLeft > 0) {
     const next = nextTaskInstant(timing, from);
     if (next === null) break;
-    out.push(next);
+    runsLeft--;
+    if (next >= listFrom) out.push(next);
     from = next;
   }
   return out;

@@ -18,21 +18,26 @@ async function next(args: string[], cwd = dir): Promise<{ code: number; out: str
   return { code, out: io.stdoutText(), err: io.stderrText() };
 }
 
+/** The `instants` of a --json answer. */
+function instantsOf(out: string): unknown {
+  return (JSON.parse(out) as { instants: unknown }).instants;
+}
+
 describe('ad hoc schedules', () => {
   test('a fixed-time cron line across the New York spring-forward gap fires once at the end of the gap', async () => {
     const result = await next(['--cron', '30 2 * * *', '--timezone', 'America/New_York', '--from', '2026-03-07', '-n', '3', '--json']);
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.out)).toEqual(['2026-03-07T07:30:00.000Z', '2026-03-08T07:00:00.000Z', '2026-03-09T06:30:00.000Z']);
+    expect(JSON.parse(result.out)).toEqual({ source: 'ad hoc', task: null, held: false, instants: ['2026-03-07T07:30:00.000Z', '2026-03-08T07:00:00.000Z', '2026-03-09T06:30:00.000Z'], issues: [] });
   });
 
   test('--from is inclusive: an instant equal to it is listed first', async () => {
     const result = await next(['--every', '1h', '--timezone', 'UTC', '--from', '2026-01-01T05:00:00Z', '-n', '2', '--json']);
-    expect(JSON.parse(result.out)).toEqual(['2026-01-01T05:00:00.000Z', '2026-01-01T06:00:00.000Z']);
+    expect(instantsOf(result.out)).toEqual(['2026-01-01T05:00:00.000Z', '2026-01-01T06:00:00.000Z']);
   });
 
   test('--daily with several times, in a half-hour-offset zone', async () => {
     const result = await next(['--daily', '09:00,21:30', '--timezone', 'Asia/Kolkata', '--from', '2026-06-01T00:00:00Z', '-n', '3', '--json']);
-    expect(JSON.parse(result.out)).toEqual(['2026-06-01T03:30:00.000Z', '2026-06-01T16:00:00.000Z', '2026-06-02T03:30:00.000Z']);
+    expect(instantsOf(result.out)).toEqual(['2026-06-01T03:30:00.000Z', '2026-06-01T16:00:00.000Z', '2026-06-02T03:30:00.000Z']);
   });
 
   test('human output shows the offset of each instant, so the DST change is visible', async () => {
@@ -64,16 +69,20 @@ describe('tasks of a file', () => {
 
   test('one task: its next instants', async () => {
     const result = await next(['hourly', '-n', '2', '--from', '2026-05-05T10:20:00Z', '--json']);
-    expect(JSON.parse(result.out)).toEqual(['2026-05-05T11:00:00.000Z', '2026-05-05T12:00:00.000Z']);
+    expect(JSON.parse(result.out)).toEqual({ source: 'file', task: 'hourly', held: false, instants: ['2026-05-05T11:00:00.000Z', '2026-05-05T12:00:00.000Z'], issues: [] });
   });
 
   test('every task merged in time order, on-demand tasks have none', async () => {
     const result = await next(['-n', '3', '--from', '2026-05-05T10:20:00Z', '--json']);
-    expect(JSON.parse(result.out)).toEqual([
-      { task: 'hourly', at: '2026-05-05T11:00:00.000Z' },
-      { task: 'hourly', at: '2026-05-05T12:00:00.000Z' },
-      { task: 'noon', at: '2026-05-05T12:00:00.000Z' },
-    ]);
+    expect(JSON.parse(result.out)).toEqual({
+      source: 'file',
+      instants: [
+        { task: 'hourly', at: '2026-05-05T11:00:00.000Z', held: false },
+        { task: 'hourly', at: '2026-05-05T12:00:00.000Z', held: false },
+        { task: 'noon', at: '2026-05-05T12:00:00.000Z', held: false },
+      ],
+      issues: [],
+    });
   });
 
   test('an unknown task is exit 1 with the closest name', async () => {

@@ -434,7 +434,7 @@ describe('bad requests', () => {
     client.send({ id: 2, method: 'frobnicate' });
     expect(await client.next()).toEqual({
       id: 2,
-      error: { code: 'BAD_REQUEST', message: 'unknown method "frobnicate" (methods: status, list, show, run-now, hold, resume, cancel, reschedule, reload, stop, logs)' },
+      error: { code: 'BAD_REQUEST', message: 'unknown method "frobnicate" (methods: status, list, show, run-now, hold, resume, cancel, reschedule, reload, stop, logs, next)' },
     });
     client.send({ id: 3, method: 'constructor' });
     expect(((await client.next())['error'] as { code: string }).code).toBe('BAD_REQUEST');

@@ -9,6 +9,8 @@ export interface UpcomingEntry {
   readonly task: string;
   readonly schedule: string;
   readonly timezone: string;
+  /** Held (by the daemon, or `hold: true` in the file): its instants pass without running. */
+  readonly held: boolean;
   readonly instants: readonly Instant[];
 }
 
@@ -29,10 +31,11 @@ export function printUpcoming(io: CliIo, paint: Painter, entries: readonly Upcom
   if (single) {
     const [entry] = entries;
     if (entry === undefined) return;
-    printLine(io, paint.bold(`${entry.task === '' ? '' : `${entry.task}: `}${entry.schedule}`));
+    const held = entry.held ? ` ${paint.yellow('(held: its instants pass without running)')}` : '';
+    printLine(io, `${paint.bold(`${entry.task === '' ? '' : `${entry.task}: `}${entry.schedule}`)}${held}`);
     if (entry.instants.length === 0) printLine(io, '  no upcoming instant');
     for (const at of entry.instants) {
-      printLine(io, `  ${formatInstant(at, entry.timezone)}  ${paint.dim(formatRelative(at, now))}`);
+      printLine(io, `  ${formatInstant(at, entry.timezone)}  ${paint.dim(formatRelative(at, now))}${entry.held ? `  ${paint.yellow('held')}` : ''}`);
     }
     return;
   }
@@ -41,7 +44,7 @@ export function printUpcoming(io: CliIo, paint: Painter, entries: readonly Upcom
     { header: 'WHEN', value: (row) => formatInstant(row.at, row.entry.timezone) },
     { header: 'IN', value: (row) => formatRelative(row.at, now), paint: (text) => paint.dim(text) },
     { header: 'TASK', value: (row) => row.entry.task, paint: (text) => paint.bold(text) },
-    { header: 'SCHEDULE', value: (row) => row.entry.schedule },
+    { header: 'SCHEDULE', value: (row) => (row.entry.held ? `${row.entry.schedule} (held)` : row.entry.schedule) },
   ]);
   for (const line of lines) printLine(io, line);
 }

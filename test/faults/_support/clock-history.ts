@@ -71,7 +71,7 @@ export function groupLocal(entries: readonly { task: string; at: number }[], zon
 export async function readOfflineNext(d: DaemonDir, from: number, count: number): Promise<{ task: string; at: number }[]> {
   const result = await d.taskkit(['next', '--from', new Date(from).toISOString(), '-n', String(count), '--json']);
   if (result.code !== 0) throw new Error(`taskkit next failed (${result.code}): ${result.stderr}`);
-  return (JSON.parse(result.stdout) as { task: string; at: string }[]).map(({ task, at }) => ({ task, at: Date.parse(at) }));
+  return (JSON.parse(result.stdout) as { instants: { task: string; at: string }[] }).instants.map(({ task, at }) => ({ task, at: Date.parse(at) }));
 }
 
 /** `taskkit history --json` (offline once the daemon stopped): id -> scheduled instant. */
