@@ -32,6 +32,12 @@ describe('upcomingTaskInstants', () => {
     expect(isos(upcomingTaskInstants(timing, NOON, 2))).toEqual(['2026-06-01T15:00:00.000Z', '2026-06-01T16:00:00.000Z']);
   });
 
+  test('listFrom: earlier instants are not listed but still spend max-runs; an equal one is listed', () => {
+    const from = ms('2026-06-01T15:00:00Z');
+    expect(isos(upcomingTaskInstants({ ...free, runsLeft: 4 }, NOON, 5, from))).toEqual(['2026-06-01T15:00:00.000Z', '2026-06-01T16:00:00.000Z']);
+    expect(isos(upcomingTaskInstants(free, NOON, 2, from))).toEqual(['2026-06-01T15:00:00.000Z', '2026-06-01T16:00:00.000Z']);
+  });
+
   test('the except hook skips the instants it names', () => {
     const timing = { ...free, excluded: (at: number) => at === ms('2026-06-01T14:00:00Z') };
     expect(isos(upcomingTaskInstants(timing, NOON, 2))).toEqual(['2026-06-01T13:00:00.000Z', '2026-06-01T15:00:00.000Z']);
