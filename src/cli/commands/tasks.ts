@@ -1,7 +1,8 @@
 /**
- * Verbs about tasks: `list`/`ls` and `show` ask the daemon; `validate` and `next` read the file
- * offline. Each action imports what it needs when it runs (offline-tasks.ts pulls in yaml and
- * the schedule math), so that `taskkit list` loads only the client and the table.
+ * Verbs about tasks: `list`/`ls` and `show` ask the daemon; `validate` reads the file offline;
+ * `next` asks the daemon when one answers, else reads the file. Each action imports what it needs
+ * when it runs (offline-tasks.ts and next.ts pull in yaml and the schedule math), so that
+ * `taskkit list` loads only the client and the table.
  */
 import type { Command } from 'commander';
 import type { CommandContext, GlobalOptions } from '../context.js';
