@@ -5,7 +5,7 @@
  * ad hoc `--every` takes `--start` as a task's `start:`; `--from` lists an equal instant.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import { cleanUpDaemons, makeDaemonDir } from '../e2e/_daemon.js';
+import { cleanUpDaemons, makeDaemonDir } from './_daemon.js';
 
 afterEach(cleanUpDaemons);
 
