@@ -55,7 +55,8 @@ export class Scheduler extends EngineLoop {
     const sameTiming = entry.redefine(task, now);
     const kept = entry.nextAt;
     if (sameTiming && kept !== null) {
-      this.setNext(entry, entry.hasBudget() && (task.until === null || kept < task.until) ? kept : null);
+      // The kept instant, if the task's rule (schedule/task-instants.ts: until, max-runs) still allows it.
+      this.setNext(entry, entry.computeNext(kept - 1) === kept ? kept : null);
     } else {
       this.setNext(entry, entry.computeNext(Math.max(now, entry.lastScheduledAt ?? -Infinity)));
     }
