@@ -2,12 +2,58 @@
  * One daemon per socket, and one per state dir (DESIGN.md "Daemon and control socket"). The
  * socket is the lock users see: the control server's listen (control/server.ts) answers "already
  * running (pid N)" when a daemon answers on it, and removes a socket file nobody listens on only
- * after a failed connect proves it dead. The pid file in the state dir guards what the socket cannot:
- * two daemons given different sockets but the same state dir (log, database) would corrupt both.
+ * after a failed connect proves it dead. What the socket cannot guard, two daemons given different
+ * sockets but the same state dir (every task run twice, one run id written by both), is guarded by
+ * an exclusive lock on `<state-dir>/taskkit.lock` held for the daemon's whole life (issue 15.7),
+ * not by the pid file: a cleaner or a user can delete that, and then nothing stopped a second daemon.
+ * The pid file stays, to say which process holds the lock.
  */
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import Sqlite, { type Database } from 'better-sqlite3';
 import { TaskkitError } from '../errors.js';
 import { isTaskkitProcess } from './process-alive.js';
+
+/** Held while the daemon runs; `release` lets the next daemon take the state dir. */
+export interface StateDirLock {
+  readonly path: string;
+  release(): void;
+}
+
+/** How long a start waits for the lock before it says the state dir is in use. */
+const LOCK_WAIT_MS = 1_000;
+
+/**
+ * Node has no flock. SQLite's exclusive lock is a POSIX record lock (fcntl) on the file: exclusive
+ * across processes (and across connections within one, which SQLite tracks itself), honoured over
+ * NFS by its lock manager, and released by the kernel when the holder dies, kill -9 included, so a
+ * crash never leaves a stale lock. A dedicated empty database, not taskkit.db: that one stays open
+ * to the CLI's readers. The transaction never writes, so the file stays empty.
+ */
+export function acquireStateDirLock(path: string, pidFile: string): StateDirLock {
+  let db: Database | null = null;
+  try {
+    // Created here with the owner-only mode: SQLite would create it 0644.
+    closeSync(openSync(path, 'a', 0o600));
+    // A daemon killed a moment ago may still be exiting (its other threads hold its files): wait a little.
+    db = new Sqlite(path, { timeout: LOCK_WAIT_MS });
+    db.exec('BEGIN EXCLUSIVE');
+  } catch (error) {
+    db?.close();
+    if ((error as { code?: unknown }).code === 'SQLITE_BUSY') {
+      const holder = readPidFile(pidFile);
+      const who = holder !== null && isTaskkitProcess(holder) ? ` (pid ${holder})` : '';
+      throw new TaskkitError('SOCKET_IN_USE', `already running${who}: another taskkit daemon holds ${path}, the lock of this state dir; stop it first, or set settings.state-dir to another folder`);
+    }
+    throw new TaskkitError('STORE_UNAVAILABLE', `cannot take the state dir's lock ${path}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  const held = db;
+  return {
+    path,
+    release: () => {
+      if (held.open) held.close();
+    },
+  };
+}
 
 /** Held while the daemon runs; `release` removes the pid file if it is still ours. */
 export interface PidFileLock {

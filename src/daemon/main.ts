@@ -24,7 +24,7 @@ import { describeConfigFailure } from './config-failure.js';
 import { reportStartup } from './detach.js';
 import { createHistoryControl, openDaemonStore, recoverInterruptedRuns } from './history.js';
 import { loadTasksFileIsolated } from './load-isolated.js';
-import { acquirePidFile, type PidFileLock } from './lock.js';
+import { acquirePidFile, acquireStateDirLock, type PidFileLock, type StateDirLock } from './lock.js';
 import { createLogger, type Logger } from './log.js';
 import { prepareStateDir, statePaths } from './paths.js';
 import { applyTasks, describeDroppedReschedules, describeReload, listRescheduled } from './reload.js';
@@ -106,6 +106,7 @@ async function startDaemon(options: DaemonOptions, log: Logger): Promise<Running
   const stopped = new Promise<number>((resolve) => (resolveStopped = resolve));
   let server: ControlServer | null = null;
   let lock: PidFileLock | null = null;
+  let stateDirLock: StateDirLock | null = null;
   let stopping: Promise<void> | null = null;
   let reloading: Promise<unknown> = Promise.resolve();
 
@@ -136,6 +137,7 @@ async function startDaemon(options: DaemonOptions, log: Logger): Promise<Running
         store.close();
         uninstallSignals();
         lock?.release();
+        stateDirLock?.release();
         log('info', 'stopped');
         resolveStopped(0);
       });
@@ -191,14 +193,17 @@ async function startDaemon(options: DaemonOptions, log: Logger): Promise<Running
 
   try {
     server = await listenControl({ socket, dispatcher: createHandlers({ scheduler, daemon: control, now: () => clock.now() }), log });
+    // After the socket, so that a second start on the same socket says who answers there.
+    stateDirLock = acquireStateDirLock(paths.lockFile, paths.pidFile);
     lock = acquirePidFile(paths.pidFile, proc.pid);
-    // Only now: with the socket and the pid file held, no other daemon's runs are `running` in it.
+    // Only now: with the state dir locked, no other daemon's runs are `running` in it.
     recoverInterruptedRuns(store, clock.now(), log);
     history.preload();
   } catch (error) {
     uninstallSignals();
     await server?.close();
     lock?.release();
+    stateDirLock?.release();
     store.close();
     throw error;
   }

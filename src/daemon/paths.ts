@@ -12,6 +12,8 @@ export interface StatePaths {
   readonly pidFile: string;
   /** The SQLite database (history and state). */
   readonly database: string;
+  /** Locked exclusively by the running daemon (daemon/lock.ts). */
+  readonly lockFile: string;
 }
 
 export function statePaths(stateDir: string): StatePaths {
@@ -20,6 +22,7 @@ export function statePaths(stateDir: string): StatePaths {
     logFile: join(stateDir, 'taskkit.log'),
     pidFile: join(stateDir, 'taskkit.pid'),
     database: join(stateDir, 'taskkit.db'),
+    lockFile: join(stateDir, 'taskkit.lock'),
   };
 }
 

@@ -1,12 +1,19 @@
-/** The pid file: one daemon per state dir; a stale file (dead or foreign pid) is replaced; release removes only our own. */
+/**
+ * One daemon per state dir. The pid file: a stale file (dead or foreign pid) is replaced; release
+ * removes only our own. The state dir's lock: exclusive within a process and across processes,
+ * whatever becomes of the pid file; released by release() and by the kernel when its holder dies.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { acquirePidFile, readPidFile } from '../../src/daemon/lock.js';
+import { acquirePidFile, acquireStateDirLock, readPidFile } from '../../src/daemon/lock.js';
 import { TaskkitError } from '../../src/errors.js';
 import { isAlive, waitUntil } from '../support/process-state.js';
+
+const DIST_LOCK = fileURLToPath(new URL('../../dist/daemon/lock.js', import.meta.url));
 
 let dir: string;
 let pidFile: string;
@@ -77,5 +84,53 @@ describe('acquirePidFile', () => {
     writeFileSync(pidFile, '777\n');
     lock.release();
     expect(readFileSync(pidFile, 'utf8')).toBe('777\n');
+  });
+});
+
+const lockFile = (): string => join(dir, 'taskkit.lock');
+
+function refusal(): TaskkitError {
+  try {
+    acquireStateDirLock(lockFile(), pidFile).release();
+  } catch (error) {
+    return error as TaskkitError;
+  }
+  throw new Error('the lock was taken twice');
+}
+
+/** Another process (dist/, built by `npm run build`) takes the lock and says so on stdout. */
+async function holdInChild(): Promise<ChildProcess> {
+  const script = `import(${JSON.stringify(DIST_LOCK)}).then((m) => { m.acquireStateDirLock(${JSON.stringify(lockFile())}, ${JSON.stringify(pidFile)}); console.log('held'); setInterval(() => {}, 1000); })`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => (chunk.toString().includes('held') ? resolve() : undefined));
+    child.on('exit', (code) => reject(new Error(`the lock holder exited with ${code}`)));
+  });
+  return child;
+}
+
+describe('acquireStateDirLock (issue 15.7): exclusive in and across processes, released by the kernel on SIGKILL', () => {
+  test('a second taker in the same process is refused with SOCKET_IN_USE; after release it succeeds', () => {
+    const lock = acquireStateDirLock(lockFile(), pidFile);
+    expect(statSync(lockFile()).mode & 0o777).toBe(0o600);
+    const error = refusal();
+    expect(error).toBeInstanceOf(TaskkitError);
+    expect(error.code).toBe('SOCKET_IN_USE');
+    expect(error.message).toBe(`already running: another taskkit daemon holds ${lockFile()}, the lock of this state dir; stop it first, or set settings.state-dir to another folder`);
+    lock.release();
+    acquireStateDirLock(lockFile(), pidFile).release();
+  });
+
+  test('held by another process: refused; once that process is killed with SIGKILL, free again', { timeout: 20_000 }, async () => {
+    const child = await holdInChild();
+    expect(refusal().code).toBe('SOCKET_IN_USE');
+    // 'exit' once reaped: every thread gone (the leader alone may show as a zombie before).
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+    const lock = acquireStateDirLock(lockFile(), pidFile);
+    expect(statSync(lockFile()).size).toBe(0);
+    lock.release();
   });
 });

@@ -11,8 +11,14 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-test('statePaths: log, pid file and database in the state dir', () => {
-  expect(statePaths('/var/lib/tk')).toEqual({ stateDir: '/var/lib/tk', logFile: '/var/lib/tk/taskkit.log', pidFile: '/var/lib/tk/taskkit.pid', database: '/var/lib/tk/taskkit.db' });
+test('statePaths: log, pid file, database and lock in the state dir', () => {
+  expect(statePaths('/var/lib/tk')).toEqual({
+    stateDir: '/var/lib/tk',
+    logFile: '/var/lib/tk/taskkit.log',
+    pidFile: '/var/lib/tk/taskkit.pid',
+    database: '/var/lib/tk/taskkit.db',
+    lockFile: '/var/lib/tk/taskkit.lock',
+  });
 });
 
 test('missing parents are created, each 0700', () => {
