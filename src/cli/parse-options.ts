@@ -7,5 +7,9 @@ export function parsePositiveInt(raw: string | undefined, option: string): numbe
   if (!/^\d+$/.test(raw) || Number(raw) < 1) {
     throw new TaskkitError('USAGE', `${option}: expected a positive whole number, got "${raw}"`);
   }
+  // Past 2^53 the number is not exact, and SQLite refused it as a LIMIT with its own error (issue 15).
+  if (!Number.isSafeInteger(Number(raw))) {
+    throw new TaskkitError('USAGE', `${option}: expected a positive whole number up to ${Number.MAX_SAFE_INTEGER}, got "${raw}"`);
+  }
   return Number(raw);
 }

@@ -147,6 +147,11 @@ describe('history', () => {
       stderr: 'taskkit: --since: expected a duration back from now like "2h" or "30m", or a date-time like "2026-11-25T08:00", got "yesterday"\n',
     });
     expect((await taskkit(['history', '-n', '0'])).stderr).toBe('taskkit: -n: expected a positive whole number, got "0"\n');
+    expect(await taskkit(['history', '-n', '99999999999999999999'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'taskkit: -n: expected a positive whole number up to 9007199254740991, got "99999999999999999999"\n',
+    });
   });
 
   test('no database yet: says where it looked and how to get one, exit 1', async () => {
