@@ -10,7 +10,6 @@ import type { DaemonInfo } from '../control/status.js';
 import { assertTrustedFiles } from '../config/file-trust.js';
 import type { ReloadSummaryView } from '../control/protocol.js';
 import { listenControl, type ControlServer } from '../control/server.js';
-import { resolveSocketPath } from '../control/socket-path.js';
 import { createSystemClock } from '../engine/clock.js';
 import type { RestoredTaskState } from '../engine/ports.js';
 import { Scheduler } from '../engine/scheduler.js';
@@ -26,10 +25,10 @@ import { createHistoryControl, openDaemonStore, recoverInterruptedRuns } from '.
 import { loadTasksFileIsolated } from './load-isolated.js';
 import { acquirePidFile, acquireStateDirLock, type PidFileLock, type StateDirLock } from './lock.js';
 import { createLogger, type Logger } from './log.js';
-import { prepareStateDir, statePaths } from './paths.js';
 import { applyTasks, describeDroppedReschedules, describeReload, listRescheduled } from './reload.js';
 import { logEngineEvents } from './run-log.js';
 import { installSignalHandlers } from './signals.js';
+import { planStartup } from './startup-plan.js';
 
 export interface DaemonOptions {
   /** Absolute path of the tasks file. */
@@ -76,18 +75,11 @@ function describeStartupFailure(error: unknown): string {
 
 async function startDaemon(options: DaemonOptions, log: Logger): Promise<RunningDaemon> {
   const { process: proc, env } = options;
-  let current = await loadTasksFileIsolated(options.configPath, { env });
-  const checkTrust = (file: TasksFile): void => assertTrustedFiles(file, { insecure: options.insecure, uid: proc.getuid?.() ?? 0 });
-  checkTrust(current);
-  const paths = statePaths(current.settings.stateDir);
-  prepareStateDir(paths.stateDir);
-  const socket = resolveSocketPath({
-    flag: options.socketFlag,
-    env,
-    settingsSocket: current.settings.socket,
-    stateDir: paths.stateDir,
-    cwd: options.cwd,
-  });
+  const uid = proc.getuid?.() ?? 0;
+  const plan = planStartup(await loadTasksFileIsolated(options.configPath, { env }), { ...options, uid });
+  const { paths, socket } = plan;
+  let current = plan.file;
+  const checkTrust = (file: TasksFile): void => assertTrustedFiles(file, { insecure: options.insecure, uid });
   const clock = createSystemClock();
   // Before the socket: a damaged or unreadable database fails the start with its own message.
   const store = openDaemonStore(paths.database, log, () => clock.now());

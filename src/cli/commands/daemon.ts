@@ -92,27 +92,14 @@ async function startForeground(io: CliIo, globals: GlobalOptions, insecure: bool
   });
 }
 
-/**
- * `start`: check the file here (so its problems print with excerpts), then start the daemon
- * detached and wait for its own report: ready, or why not.
- */
+/** `start`: load the file here (so its problems print with excerpts), then daemon/startup-plan.ts. */
 async function startInBackground(io: CliIo, globals: GlobalOptions, insecure: boolean): Promise<void> {
   const { loadTasksFileForCli } = await import('../tasks-file.js');
-  const { prepareStateDir, statePaths } = await import('../../daemon/paths.js');
-  const { startDetached } = await import('../../daemon/detach.js');
-  const { resolveSocketPath } = await import('../../control/socket-path.js');
-  const { assertTrustedFiles } = await import('../../config/file-trust.js');
+  const { startInBackground: startDaemon } = await import('../../daemon/startup-plan.js');
   const file = loadTasksFileForCli(io, globals.config);
-  assertTrustedFiles(file, { insecure, uid: process.getuid?.() ?? 0 });
-  const paths = statePaths(file.settings.stateDir);
-  prepareStateDir(paths.stateDir);
-  const socket = resolveSocketPath({ flag: globals.socket, env: io.env, settingsSocket: file.settings.socket, stateDir: paths.stateDir, cwd: io.cwd });
-  const started = await startDetached({ args: ['--config', file.path, '--socket', socket, ...(insecure ? ['--insecure'] : [])], logFile: paths.logFile, env: io.env });
-  if (globals.json === true) {
-    printJson(io, { pid: started.pid, socket: started.socket, configPath: file.path, logFile: paths.logFile });
-  } else {
-    printLine(io, `taskkit started (pid ${started.pid}, socket ${started.socket})`);
-  }
+  const started = await startDaemon(file, { socketFlag: globals.socket, env: io.env, cwd: io.cwd, insecure, uid: process.getuid?.() ?? 0 });
+  if (globals.json === true) printJson(io, started);
+  else printLine(io, `taskkit started (pid ${started.pid}, socket ${started.socket})`);
 }
 
 /** Poll until `pid` is gone: `stop` returns only when the daemon really has exited. */
