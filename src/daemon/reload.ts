@@ -3,7 +3,7 @@
  * atomic; tasks whose definition did not change keep their state, running runs and next instant).
  * The new file is fully validated before this is called, so applying it cannot half-fail.
  */
-import { isDeepStrictEqual } from 'node:util';
+import { isSameDefinition } from '../config/definition.js';
 import type { TaskSpec } from '../config/types.js';
 import type { RestoredTaskState } from '../engine/ports.js';
 import type { Scheduler } from '../engine/scheduler.js';
@@ -13,13 +13,6 @@ export interface ReloadSummary {
   readonly changed: readonly string[];
   readonly removed: readonly string[];
   readonly unchanged: readonly string[];
-}
-
-/** Two specs define the same task when everything but their position in the file is equal. */
-export function isSameDefinition(a: TaskSpec, b: TaskSpec): boolean {
-  const { source: _a, ...restA } = a;
-  const { source: _b, ...restB } = b;
-  return isDeepStrictEqual(restA, restB);
 }
 
 /**

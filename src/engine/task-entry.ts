@@ -3,7 +3,7 @@
  * (one hold value; the `max-runs` budget is runs started plus counted runs still waiting, so it is
  * derived, never counted twice). Its outside view is the TaskStatus of task-state.ts.
  */
-import { isDeepStrictEqual } from 'node:util';
+import { isSameTiming } from '../config/definition.js';
 import type { TaskSpec } from '../config/types.js';
 import { compileSchedule } from '../schedule/next.js';
 import { nextTaskInstant, upcomingTaskInstants } from '../schedule/task-instants.js';
@@ -128,7 +128,7 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
    */
   redefine(spec: TaskSpec, now: Instant): boolean {
     const old = this.#spec;
-    const sameTiming = this.#override === null && old.timezone === spec.timezone && isDeepStrictEqual(old.schedule, spec.schedule);
+    const sameTiming = this.#override === null && isSameTiming(old, spec);
     this.#spec = spec;
     this.reschedule(null);
     if (spec.hold !== old.hold) {

@@ -48,7 +48,7 @@ export interface StoredHold {
 /** What the store keeps of a task between runs of the daemon. */
 export interface TaskStateRecord {
   readonly name: string;
-  /** fingerprintTask() of the definition this state was saved under. */
+  /** definitionFingerprint() (config/definition.ts) of the definition this state was saved under. */
   readonly fingerprint: string;
   /** The tasks file's `hold:` when saved: a changed `hold:` in the file wins over the saved hold. */
   readonly fileHold: boolean;

@@ -2,35 +2,18 @@
  * What of a task survives a restart, and when it no longer applies (DESIGN.md "State and history",
  * issue 4 item 2). Pure and backend-independent: every Store implementation shares these rules.
  */
-import { createHash } from 'node:crypto';
+import { definitionFingerprint } from '../config/definition.js';
 import type { TaskSpec } from '../config/types.js';
 import type { RestoredTaskState } from '../engine/ports.js';
 import type { TaskStatus } from '../engine/task-state.js';
 import type { Instant } from '../schedule/types.js';
 import type { SavedTaskState, TaskRestore, TaskStateRecord } from './store.js';
 
-// Specs are frozen and replaced on reload, so one hash per spec object is enough.
-const fingerprints = new WeakMap<TaskSpec, string>();
-
-/**
- * A hash of everything that defines a task except where it sits in the file: the same notion of
- * "changed" as reload's isSameDefinition, so a restart and a reload treat an edit alike.
- */
-export function fingerprintTask(spec: TaskSpec): string {
-  let hash = fingerprints.get(spec);
-  if (hash === undefined) {
-    const { source: _source, ...definition } = spec;
-    hash = createHash('sha256').update(canonicalJson(definition)).digest('hex').slice(0, 32);
-    fingerprints.set(spec, hash);
-  }
-  return hash;
-}
-
 /** The part of an engine TaskStatus the store keeps. */
 export function snapshotTaskState(status: TaskStatus): TaskStateRecord {
   return {
     name: status.name,
-    fingerprint: fingerprintTask(status.spec),
+    fingerprint: definitionFingerprint(status.spec),
     fileHold: status.spec.hold,
     hold: status.held ? { note: status.holdNote, at: status.heldAt ?? 0 } : null,
     reschedule: status.rescheduled ? status.schedule : null,
@@ -56,7 +39,7 @@ export function snapshotTaskState(status: TaskStatus): TaskStateRecord {
  */
 export function restoreTaskState(spec: TaskSpec, saved: SavedTaskState | null, latestRunInstant: Instant | null = null): TaskRestore {
   if (saved === null) return { state: {}, notice: null };
-  const changed = saved.fingerprint !== fingerprintTask(spec);
+  const changed = saved.fingerprint !== definitionFingerprint(spec);
   const dropReschedule = changed && saved.reschedule !== null;
   const lastScheduledAt = saved.lastScheduledAt ?? saved.savedAt;
   const state: RestoredTaskState = {
@@ -69,15 +52,4 @@ export function restoreTaskState(spec: TaskSpec, saved: SavedTaskState | null, l
     ? `${spec.name}: its definition in the tasks file changed since it was rescheduled at run time (${saved.reschedule?.kind}); the reschedule is dropped and the file's schedule applies`
     : null;
   return { state, notice };
-}
-
-/** JSON with object keys sorted, so equal definitions hash alike; functions hash by their source. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, item: unknown) => {
-    if (typeof item === 'function') return `function:${String(item)}`;
-    if (item === null || typeof item !== 'object' || Array.isArray(item)) return item;
-    const sorted: Record<string, unknown> = {};
-    for (const key of Object.keys(item).sort()) sorted[key] = (item as Record<string, unknown>)[key];
-    return sorted;
-  });
 }

@@ -5,7 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import Sqlite from 'better-sqlite3';
 import { describe, expect, test } from 'vitest';
 import { TaskkitError } from '../../src/errors.js';
-import { fingerprintTask } from '../../src/store/task-restore.js';
+import { definitionFingerprint } from '../../src/config/definition.js';
 import type { TaskStateRecord } from '../../src/store/store.js';
 import { every, makeTask, ms } from '../support/engine-task.js';
 import { makeRun, nextTurn, useTempState } from './_support.js';
@@ -131,7 +131,7 @@ describe('task state', () => {
     expect(store.restoreTask(spec)).toEqual({ state: {}, notice: null });
     store.saveTaskState({
       name: 'job',
-      fingerprint: fingerprintTask(spec),
+      fingerprint: definitionFingerprint(spec),
       fileHold: false,
       hold: { note: 'n', at: 5 },
       reschedule: every('5m'),
@@ -148,7 +148,7 @@ describe('task state', () => {
 
 describe('restoreTask while a daemon adds its tasks', () => {
   const saveState = (store: ReturnType<typeof temp.open>, spec: ReturnType<typeof makeTask>, lastScheduledAt: number) =>
-    store.saveTaskState({ name: spec.name, fingerprint: fingerprintTask(spec), fileHold: false, hold: null, reschedule: null, lastScheduledAt, scheduledRuns: 1 });
+    store.saveTaskState({ name: spec.name, fingerprint: definitionFingerprint(spec), fileHold: false, hold: null, reschedule: null, lastScheduledAt, scheduledRuns: 1 });
 
   test("commits only when the task's own state is waiting: other tasks' writes stay batched", () => {
     const a = makeTask('a', { schedule: every('1h') });

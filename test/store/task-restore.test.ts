@@ -1,10 +1,11 @@
-// What survives a restart (issue 4 item 2): the definition's fingerprint, the snapshot of an engine
-// TaskStatus, and the restore rules: a changed definition drops a stale reschedule and says so; a
+// What survives a restart (issue 4 item 2): the snapshot of an engine TaskStatus (the definition's
+// fingerprint is test/config/definition.test.ts's), and the restore rules: a changed definition drops a stale reschedule and says so; a
 // changed `hold:` in the file wins; a task that never fired catches up from when it was last saved.
 import { describe, expect, test } from 'vitest';
 import type { RestoredTaskState } from '../../src/engine/ports.js';
 import type { SavedTaskState } from '../../src/store/store.js';
-import { fingerprintTask, restoreTaskState, snapshotTaskState } from '../../src/store/task-restore.js';
+import { definitionFingerprint } from '../../src/config/definition.js';
+import { restoreTaskState, snapshotTaskState } from '../../src/store/task-restore.js';
 import { createEngine, every, makeTask, ms } from '../support/engine-task.js';
 
 const SAVED_AT = ms('2026-07-01T09:00:00.000Z');
@@ -12,7 +13,7 @@ const SAVED_AT = ms('2026-07-01T09:00:00.000Z');
 function saved(overrides: Partial<SavedTaskState> = {}): SavedTaskState {
   return {
     name: 'job',
-    fingerprint: fingerprintTask(makeTask('job', { schedule: every('1h') })),
+    fingerprint: definitionFingerprint(makeTask('job', { schedule: every('1h') })),
     fileHold: false,
     hold: { note: 'maintenance', at: ms('2026-07-01T08:30:00.000Z') },
     reschedule: every('15m'),
@@ -22,33 +23,6 @@ function saved(overrides: Partial<SavedTaskState> = {}): SavedTaskState {
     ...overrides,
   };
 }
-
-describe('fingerprintTask', () => {
-  test('is the same for equal definitions, whatever their key order or place in the file', () => {
-    const a = makeTask('job', { env: { A: '1', B: '2' }, source: { file: '/t.yaml', line: 3, column: 3 } });
-    const b = { ...makeTask('job', { env: { B: '2', A: '1' }, source: { file: '/t.yaml', line: 40, column: 3 } }) };
-    expect(fingerprintTask(a)).toBe(fingerprintTask(b));
-    expect(fingerprintTask(a)).toMatch(/^[0-9a-f]{32}$/);
-  });
-
-  test.each([
-    ['the command', { action: { kind: 'shell', script: 'false', shell: '/bin/sh' } }],
-    ['the schedule', { schedule: every('2h') }],
-    ['the description', { description: 'nightly' }],
-    ['an option', { overlap: 'queue' }],
-    ['hold', { hold: true }],
-  ] as const)('changes with %s', (_what, change) => {
-    expect(fingerprintTask(makeTask('job', change))).not.toBe(fingerprintTask(makeTask('job')));
-  });
-
-  test('a function task hashes by its source', () => {
-    const one = makeTask('job', { action: { kind: 'function', fn: () => 1 } });
-    const same = makeTask('job', { action: { kind: 'function', fn: () => 1 } });
-    const other = makeTask('job', { action: { kind: 'function', fn: () => 2 } });
-    expect(fingerprintTask(one)).toBe(fingerprintTask(same));
-    expect(fingerprintTask(one)).not.toBe(fingerprintTask(other));
-  });
-});
 
 describe('restoreTaskState', () => {
   const spec = makeTask('job', { schedule: every('1h') });
@@ -75,7 +49,7 @@ describe('restoreTaskState', () => {
 
   test('a resume outlives the file\'s hold: true (hold null, not absent)', () => {
     const held = makeTask('job', { schedule: every('1h'), hold: true });
-    const restored = restoreTaskState(held, saved({ fingerprint: fingerprintTask(held), fileHold: true, hold: null }));
+    const restored = restoreTaskState(held, saved({ fingerprint: definitionFingerprint(held), fileHold: true, hold: null }));
     expect(restored.state.hold).toBeNull();
   });
 
@@ -134,7 +108,7 @@ describe('snapshotTaskState', () => {
     scheduler.add(task);
     expect(snapshotTaskState(scheduler.get('job'))).toStrictEqual({
       name: 'job',
-      fingerprint: fingerprintTask(task),
+      fingerprint: definitionFingerprint(task),
       fileHold: false,
       hold: null,
       reschedule: null,
@@ -147,7 +121,7 @@ describe('snapshotTaskState', () => {
     scheduler.reschedule('job', every('10m'));
     expect(snapshotTaskState(scheduler.get('job'))).toStrictEqual({
       name: 'job',
-      fingerprint: fingerprintTask(task),
+      fingerprint: definitionFingerprint(task),
       fileHold: false,
       hold: { note: 'disk full', at: ms('2026-07-01T09:00:00.000Z') },
       reschedule: every('10m'),
