@@ -1,4 +1,5 @@
 /** `taskkit exec NAME`: one run of one task in this terminal, without a daemon, to try it. */
+import { toRunView, type RunFacts, type RunView } from '../control/views.js';
 import { createRunner } from '../runner/runner.js';
 import { describeOutcome } from '../runner/outcome.js';
 import type { RunOutcome } from '../runner/types.js';
@@ -8,7 +9,6 @@ import { printError, printJson, type CliIo } from './io.js';
 import type { GlobalOptions } from './context.js';
 import { findTask, loadTasksFileForCli } from './tasks-file.js';
 import { exitCodeOfRun } from './run-exit-code.js';
-import { formatIsoUtc } from './format/time.js';
 
 /** Run the task, streaming its output (unless --json); returns the exit code to pass on. */
 export async function runExec(io: CliIo, name: string, globals: GlobalOptions): Promise<number> {
@@ -39,21 +39,11 @@ function createDetachedHandle(io: CliIo, name: string): TaskHandle {
   };
 }
 
-/** `exec --json`: the run as the documented JSON shape (same field names as `history --json`). */
-function describeExecJson(task: string, pid: number | null, outcome: RunOutcome): Record<string, unknown> {
-  return {
-    task,
-    trigger: 'manual',
-    status: outcome.status,
-    exitCode: outcome.exitCode,
-    signal: outcome.signal,
-    pid,
-    startedAt: formatIsoUtc(outcome.startedAt),
-    endedAt: formatIsoUtc(outcome.endedAt),
-    durationMs: outcome.endedAt - outcome.startedAt,
-    output: outcome.output,
-    outputTruncated: outcome.outputTruncated,
-    error: outcome.error,
-    ...(outcome.result === undefined ? {} : { result: outcome.result }),
-  };
+/**
+ * `exec --json`: the run as every verb shows one (control/views.ts), with its output and returned
+ * value. exec keeps no history: the id is 0, the attempt 1, created when it started.
+ */
+function describeExecJson(task: string, pid: number | null, outcome: RunOutcome): RunView {
+  const facts: RunFacts = { ...outcome, id: 0, task, trigger: 'manual', scheduledAt: null, createdAt: outcome.startedAt, attempt: 1, pid };
+  return toRunView(facts, { withOutput: true });
 }

@@ -33,7 +33,7 @@ export interface RunView {
   readonly error: string | null;
   /** describeOutcome's words: "succeeded", "exited with code 3", "skipped: already running"... */
   readonly outcome: string;
-  /** Only in the final result of `run-now --wait` (and `logs`). */
+  /** Only in the final result of `run-now --wait` (and `logs`, `exec`). */
   readonly output?: string;
   /** What a module or function task returned (JSON); absent when it returned nothing. */
   readonly result?: unknown;
