@@ -42,6 +42,24 @@ describe('isSameDefinition', () => {
   });
 });
 
+describe('isSameDefinition agrees with definitionFingerprint', () => {
+  const base = makeTask('job', { env: { A: '1' } });
+  test.each([
+    ['the same task moved in the file', makeTask('job', { env: { A: '1' }, source: { file: '/t.yaml', line: 7, column: 3 } })],
+    ['another command', makeTask('job', { env: { A: '1' }, action: { kind: 'shell', script: 'false', shell: '/bin/sh' } })],
+    ['a member set to undefined', { ...makeTask('job', { env: { A: '1' } }), extra: undefined } as typeof base],
+    ['another env value', makeTask('job', { env: { A: '2' } })],
+  ])('%s', (_label, other) => {
+    expect(isSameDefinition(base, other)).toBe(definitionFingerprint(base) === definitionFingerprint(other));
+  });
+
+  test('function actions: by source, as the fingerprint', () => {
+    const one = makeTask('job', { action: { kind: 'function', fn: () => 1 } });
+    expect(isSameDefinition(one, makeTask('job', { action: { kind: 'function', fn: () => 1 } }))).toBe(true);
+    expect(isSameDefinition(one, makeTask('job', { action: { kind: 'function', fn: () => 2 } }))).toBe(false);
+  });
+});
+
 describe('isSameTiming', () => {
   test('equal schedule and zone, whatever else changed', () => {
     const base = makeTask('job', { schedule: every('1h'), timezone: 'UTC' });
