@@ -6,27 +6,9 @@ import { describe, expect, test } from 'vitest';
 import { findCycles } from './_cycles.js';
 import { buildImportGraph, listSourceFiles } from './_import-graph.js';
 
-/**
- * Cycles another helper is removing right now. Pending, not allowed: delete the entry when that
- * work lands (the last test fails until you do). (The engine's triangle went with issue 14.1.)
- */
-const KNOWN_PENDING: readonly (readonly string[])[] = [];
-
-const sameFiles = (cycle: readonly string[], known: readonly string[]): boolean =>
-  cycle.slice(0, -1).every((file) => known.includes(file));
-
-describe('import cycles in src/', () => {
+test('src/ has no import cycle', () => {
   const cycles = findCycles(buildImportGraph(listSourceFiles()));
-
-  test('there are none', () => {
-    const unexpected = cycles.filter((cycle) => !KNOWN_PENDING.some((known) => sameFiles(cycle, known)));
-    expect(unexpected.map((cycle) => cycle.join(' -> '))).toEqual([]);
-  });
-
-  test('each pending exception is still a cycle (else remove it from KNOWN_PENDING)', () => {
-    const stale = KNOWN_PENDING.filter((known) => !cycles.some((cycle) => sameFiles(cycle, known)));
-    expect(stale).toEqual([]);
-  });
+  expect(cycles.map((cycle) => cycle.join(' -> '))).toEqual([]);
 });
 
 describe('findCycles', () => {
