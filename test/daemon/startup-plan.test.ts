@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { loadTasksFile } from '../../src/config/load.js';
 import type { TasksFile } from '../../src/config/types.js';
+import { statePaths } from '../../src/daemon/paths.js';
 import { planStartup, type StartupOptions } from '../../src/daemon/startup-plan.js';
 
 let dir: string;
@@ -28,7 +29,7 @@ test('the state dir is created private and the socket comes from the settings', 
   const plan = planStartup(file, options());
   expect(plan).toEqual({
     file,
-    paths: { stateDir: join(dir, 'state'), logFile: join(dir, 'state', 'taskkit.log'), pidFile: join(dir, 'state', 'taskkit.pid'), database: join(dir, 'state', 'taskkit.db') },
+    paths: statePaths(join(dir, 'state')),
     socket: join(dir, 'tk.sock'),
   });
   expect(statSync(join(dir, 'state')).mode & 0o777).toBe(0o700);
