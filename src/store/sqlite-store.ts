@@ -38,7 +38,11 @@ export type StoreWrite =
 
 /** Open the store at `options.path`; throws STORE_CORRUPT or STORE_UNAVAILABLE with a message naming the file. */
 export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
-  const db = openDatabase(options.path, { readOnly: options.readOnly ?? false, ...(options.migrations ? { migrations: options.migrations } : {}) });
+  const db = openDatabase(options.path, {
+    readOnly: options.readOnly ?? false,
+    ...(options.migrations ? { migrations: options.migrations } : {}),
+    warn: (message) => options.log?.('warn', message),
+  });
   return new SqliteStore(db, options);
 }
 

@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import Sqlite, { type Database } from 'better-sqlite3';
 import { TaskkitError } from '../../errors.js';
 import { checkSchemaVersion, migrate, type Migration, MIGRATIONS } from './migrations.js';
+import { describeOpenStateDir, makeDatabaseFilesPrivate } from './private-files.js';
 
 /** The database's file name in the state dir. */
 export const DATABASE_FILE_NAME = 'taskkit.db';
@@ -38,6 +39,8 @@ export interface OpenOptions {
   readonly readOnly?: boolean;
   /** Migrations to apply (tests); default the real schema. */
   readonly migrations?: readonly Migration[];
+  /** Files made private and a state dir others can enter are reported here (writable open only). */
+  readonly warn?: (message: string) => void;
 }
 
 /** Open (creating and migrating when writable) the database at `path`. */
@@ -47,6 +50,9 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database 
   prepareDirectory(path);
   let db: Database | null = null;
   try {
+    const warnings = makeDatabaseFilesPrivate(path);
+    const openDir = describeOpenStateDir(path);
+    for (const message of openDir === null ? warnings : [...warnings, openDir]) options.warn?.(message);
     db = new Sqlite(path, { timeout: BUSY_TIMEOUT_MS });
     // The first statement reads the header: a file that is not a database fails here.
     db.pragma('journal_mode = WAL');
