@@ -2,6 +2,7 @@
 import { showValue } from '../schedule/show-value.js';
 import type { TaskFunction } from '../task-context.js';
 import type { IssueCollector } from './collector.js';
+import { resolveTrusted, type FileTrust } from './file-trust.js';
 import { checkModuleFile } from './module-file.js';
 import { readPath, readText } from './read-value.js';
 import type { TaskAction } from './types.js';
@@ -13,6 +14,8 @@ export interface ActionContext {
   /** `shell:` of the task, else of the settings. */
   readonly shell: string;
   readonly baseDir: string;
+  /** Whose module files to trust; null: no check (config/file-trust.ts). */
+  readonly trust?: FileTrust;
 }
 
 /** The task's action, or undefined after issues. */
@@ -35,7 +38,7 @@ export function readAction(c: IssueCollector, definition: Readonly<Record<string
   for (const key of given) {
     if (key === 'run') action = readRun(c, definition['run'], context.shell);
     else if (key === 'command') action = readCommand(c, definition['command']);
-    else action = readModule(c, definition, context.baseDir);
+    else action = readModule(c, definition, context.baseDir, context.trust ?? null);
   }
   return c.issues.length > before ? undefined : action;
 }
@@ -69,9 +72,11 @@ function readCommand(c: IssueCollector, raw: unknown): TaskAction | undefined {
   return { kind: 'argv', argv: argv as [string, ...string[]] };
 }
 
-function readModule(c: IssueCollector, definition: Readonly<Record<string, unknown>>, baseDir: string): TaskAction | undefined {
-  const path = readPath(c, ['module'], definition['module'], baseDir, 'a JavaScript file');
-  const problem = path === undefined ? undefined : checkModuleFile(path, String(definition['module']));
+function readModule(c: IssueCollector, definition: Readonly<Record<string, unknown>>, baseDir: string, trust: FileTrust): TaskAction | undefined {
+  const written = readPath(c, ['module'], definition['module'], baseDir, 'a JavaScript file');
+  const problem = written === undefined ? undefined : checkModuleFile(written, String(definition['module']));
+  // Runs import the checked real path: a symlink flipped later cannot lead them elsewhere.
+  const path = written === undefined || problem !== undefined ? written : resolveTrusted(written, 'module file', trust);
   if (problem !== undefined) c.add('invalid-value', ['module'], 'value', problem);
   const rawExport = definition['export'];
   const exportName = rawExport === undefined ? 'default' : readText(c, ['export'], rawExport, 'the name of an export');

@@ -6,8 +6,10 @@
  * either bare (taken as is, trailing blanks dropped) or wholly in single or double quotes (no
  * escapes, no expansion: what is between the quotes is the value).
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, readFileSync } from 'node:fs';
+import { TaskkitError } from '../errors.js';
 import type { IssueCollector } from './collector.js';
+import { openTrusted, type FileTrust } from './file-trust.js';
 import { ENV_NAME_PATTERN } from './key-table.js';
 import { readPath } from './read-value.js';
 
@@ -24,15 +26,23 @@ export interface EnvFile {
 }
 
 /** Resolve and read `raw`; issues point at the `env-file` key and name the file's line. Values never appear in messages. */
-export function readEnvFile(c: IssueCollector, path: Path, raw: unknown, baseDir: string): EnvFile | undefined {
+export function readEnvFile(c: IssueCollector, path: Path, raw: unknown, baseDir: string, trust: FileTrust = null): EnvFile | undefined {
   const file = readPath(c, path, raw, baseDir, 'the path of a NAME=VALUE file');
   if (file === undefined) return undefined;
   let text: string;
   try {
-    const buffer = readFileSync(file);
+    // Checked and read through one descriptor (issue 15 point 11); CONFIG_INSECURE goes up as is.
+    const fd = openTrusted(file, 'env file', trust);
+    let buffer: Buffer;
+    try {
+      buffer = readFileSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     if (buffer.length > MAX_ENV_FILE_BYTES) return fail(c, path, `env file ${file} is larger than 1 MiB: is it the right file?`);
     text = buffer.toString('utf8');
   } catch (error) {
+    if (error instanceof TaskkitError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a folder' : code === 'EACCES' ? 'permission denied' : (code ?? String(error));
     return fail(c, path, `env file ${file}: ${reason}`);

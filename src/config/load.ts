@@ -7,6 +7,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError } from './config-error.js';
 import { findDuplicateKeys } from './duplicates.js';
 import type { ConfigIssue } from './issues.js';
+import type { FileTrust } from './file-trust.js';
 import { readTasksText } from './read-text.js';
 import type { TasksFile } from './types.js';
 import { validateDocument } from './validate.js';
@@ -15,15 +16,25 @@ export { ConfigError } from './config-error.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+export interface LoadOptions {
+  readonly env: Env;
+  /**
+   * Whose files to trust (config/file-trust.ts): the tasks file and env files are checked on the
+   * descriptor that is read, module files resolved to their checked real path. Default null: no check.
+   */
+  readonly trust?: FileTrust;
+}
+
 /**
  * Read and validate the tasks file at `path`. Throws TaskkitError('CONFIG_NOT_FOUND') when it
  * does not exist, else ConfigError listing ALL issues (one 'unreadable' issue for a folder, a
  * binary, a non-UTF-8 or oversized file).
  */
-export function loadTasksFile(path: string, options: { env: Env }): TasksFile {
-  const text = readTasksText(path);
+export function loadTasksFile(path: string, options: LoadOptions): TasksFile {
+  const trust = options.trust ?? null;
+  const text = readTasksText(path, trust);
   const absolute = resolve(path);
-  return buildTasksFile(text, path, absolute, { env: options.env, baseDir: dirname(absolute) });
+  return buildTasksFile(text, path, absolute, { env: options.env, baseDir: dirname(absolute), trust });
 }
 
 /** The same from a string; `baseDir` is the folder the file lives in (relative paths resolve there). */
@@ -52,14 +63,14 @@ export function loadValidTasks(path: string, options: { env: Env }): ValidTasks 
   return { file, error: checked.issues.length === 0 ? null : new ConfigError(checked.issues, text) };
 }
 
-function buildTasksFile(text: string, file: string, absolute: string, options: { env: Env; baseDir: string }): TasksFile {
+function buildTasksFile(text: string, file: string, absolute: string, options: { env: Env; baseDir: string; trust?: FileTrust }): TasksFile {
   const { settings, tasks, issues } = checkTasksText(text, file, options);
   if (issues.length > 0) throw new ConfigError(issues, text);
   return Object.freeze({ path: absolute, settings, tasks: Object.freeze([...tasks]) });
 }
 
 /** Parse and validate: every issue, and the tasks that passed their own checks. Throws on yaml syntax errors. */
-function checkTasksText(text: string, file: string, options: { env: Env; baseDir: string }): ReturnType<typeof validateDocument> {
+function checkTasksText(text: string, file: string, options: { env: Env; baseDir: string; trust?: FileTrust }): ReturnType<typeof validateDocument> {
   const lineCounter = new LineCounter();
   // YAML 1.2 core schema, pinned so that a `%YAML 1.1` directive cannot turn `03:30` into 210,
   // `yes` into true or a date into a UTC Date. logLevel 'error' keeps yaml from printing
@@ -73,7 +84,13 @@ function checkTasksText(text: string, file: string, options: { env: Env; baseDir
   if (doc.errors.length > 0) throw new ConfigError(sortIssues(yamlIssues), text);
   // A duplicate key leaves a well-formed document: go on and find the other problems too.
   const duplicates = findDuplicateKeys(doc, lineCounter, file);
-  const result = validateDocument(doc, lineCounter, { file, baseDir: options.baseDir, env: options.env, duplicateKeyOffsets: duplicates.offsets });
+  const result = validateDocument(doc, lineCounter, {
+    file,
+    baseDir: options.baseDir,
+    env: options.env,
+    duplicateKeyOffsets: duplicates.offsets,
+    trust: options.trust ?? null,
+  });
   return { ...result, issues: sortIssues([...yamlIssues, ...duplicates.issues, ...result.issues]) };
 }
 

@@ -2,19 +2,24 @@
  * Read a tasks file as text, turning every way it can be unusable (a folder, a binary, not
  * UTF-8, too large, no permission) into one clear 'unreadable' issue instead of a stack trace.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
 import { TaskkitError } from '../errors.js';
 import { ConfigError } from './config-error.js';
 import { MAX_FILE_BYTES } from './defaults.js';
+import { openTrusted, type FileTrust } from './file-trust.js';
 
 const CHUNK_BYTES = 64 * 1024;
 
-/** The file's text (a UTF-8 BOM dropped); throws CONFIG_NOT_FOUND or a ConfigError. */
-export function readTasksText(path: string): string {
+/**
+ * The file's text (a UTF-8 BOM dropped); throws CONFIG_NOT_FOUND, CONFIG_INSECURE (when `trust`
+ * is given and the file fails it: checked on the descriptor that is read) or a ConfigError.
+ */
+export function readTasksText(path: string, trust: FileTrust = null): string {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    fd = openTrusted(path, 'tasks file', trust);
   } catch (error) {
+    if (error instanceof TaskkitError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') throw new TaskkitError('CONFIG_NOT_FOUND', `tasks file not found: ${path}`, { cause: error });
     throw unreadable(path, describeOpenError(error));

@@ -11,6 +11,7 @@ import { DEFAULT_KILL_AFTER_MS, MAX_TASK_NAME_LENGTH, NO_RETRY } from './default
 import type { ConfigIssue } from './issues.js';
 import { TASK_KEYS, TASK_KEY_TABLE, TASK_NAME_PATTERN } from './key-table.js';
 import { readEnvFile } from './env-file.js';
+import type { FileTrust } from './file-trust.js';
 import { readEnv, readHistory, readRetry, readTaskNames, type TaskReference } from './policies.js';
 import type { PositionLookup } from './positions.js';
 import {
@@ -40,6 +41,8 @@ export interface TaskContextOptions {
   readonly file?: string;
   /** Positions of this task's keys and values; absent for library definitions. */
   readonly positions?: PositionLookup;
+  /** Whose env and module files to trust (config/file-trust.ts); absent or null: no check. */
+  readonly trust?: FileTrust;
 }
 
 /** A checked task plus its well-formed references, which validate.ts checks file-wide. */
@@ -108,9 +111,9 @@ function buildSpec(
     description: read('description', '', (raw, path) => readString(c, path, raw, 'a description')),
     schedule: readSchedule(c, def, tz) ?? { kind: 'on-demand' },
     timezone: tz,
-    action: readAction(c, def, { shell: shell ?? settings.shell, baseDir }) ?? { kind: 'shell', script: '', shell: settings.shell },
+    action: readAction(c, def, { shell: shell ?? settings.shell, baseDir, trust: context.trust ?? null }) ?? { kind: 'shell', script: '', shell: settings.shell },
     cwd: read('cwd', baseDir, (raw, path) => readPath(c, path, raw, baseDir, 'a folder')),
-    ...readEnvironment(c, def, baseDir),
+    ...readEnvironment(c, def, baseDir, context.trust ?? null),
     timeoutMs: read<number | null>('timeout', null, (raw, path) => readDuration(c, path, raw, true)),
     killAfterMs: read('kill-after', DEFAULT_KILL_AFTER_MS, (raw, path) => readDuration(c, path, raw, false)),
     overlap: read<OverlapPolicy>('overlap', 'skip', (raw, path) => readEnum(c, path, raw, TASK_KEY_TABLE.overlap.shape.values)),
@@ -136,8 +139,13 @@ function buildSpec(
 }
 
 /** `env` over `env-file` (the file's values are all secret; a plain `env` value of the same name is not). */
-function readEnvironment(c: IssueCollector, def: Readonly<Record<string, unknown>>, baseDir: string): Pick<TaskSpec, 'env' | 'envFile' | 'secretEnv'> {
-  const file = def['env-file'] === undefined ? undefined : readEnvFile(c, ['env-file'], def['env-file'], baseDir);
+function readEnvironment(
+  c: IssueCollector,
+  def: Readonly<Record<string, unknown>>,
+  baseDir: string,
+  trust: FileTrust,
+): Pick<TaskSpec, 'env' | 'envFile' | 'secretEnv'> {
+  const file = def['env-file'] === undefined ? undefined : readEnvFile(c, ['env-file'], def['env-file'], baseDir, trust);
   const own = def['env'] === undefined ? undefined : readEnv(c, ['env'], def['env']);
   const fileValues = file?.values ?? {};
   const ownValues = own?.values ?? {};

@@ -12,6 +12,7 @@ import { checkReferences, type ReferenceEntry } from './references.js';
 import { checkKeys, isPlainMap } from './read-value.js';
 import { validateSettings } from './settings.js';
 import { checkTask } from './task.js';
+import type { FileTrust } from './file-trust.js';
 import type { Settings, TaskSpec } from './types.js';
 
 const NO_TASKS = 'no tasks: add at least one under tasks:';
@@ -25,6 +26,8 @@ export interface DocumentContext {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Offsets of keys yaml already reported as duplicates (not reported twice). */
   readonly duplicateKeyOffsets?: ReadonlySet<number>;
+  /** Whose env and module files to trust (config/file-trust.ts); absent or null: no check. */
+  readonly trust?: FileTrust;
 }
 
 export interface ValidatedDocument {
@@ -97,7 +100,7 @@ export function validateDocument(doc: Document, lineCounter: LineCounter, contex
     seen.add(named);
     if (lastIndex.get(named) !== index) continue;
     const definition = Object.hasOwn(tasksData, named) ? tasksData[named] : undefined;
-    const checked = checkTask(named, definition, { settings, baseDir, file, positions });
+    const checked = checkTask(named, definition, { settings, baseDir, file, positions, trust: context.trust ?? null });
     issues.push(...checked.issues);
     if (checked.task !== undefined) tasks.push(checked.task);
     entries.push({ name: named, references: checked.references, positions });

@@ -4,11 +4,13 @@ import { TaskkitError } from '../errors.js';
 import type { LoadReply } from './load-isolated.js';
 
 const path = process.argv[2] ?? '';
+// The uid whose files are trusted; absent under --insecure.
+const trustUid = process.argv[3];
 process.send?.(load(), () => process.disconnect());
 
 function load(): LoadReply {
   try {
-    return { ok: true, file: loadTasksFile(path, { env: process.env }) };
+    return { ok: true, file: loadTasksFile(path, { env: process.env, trust: trustUid === undefined ? null : { uid: Number(trustUid) } }) };
   } catch (error) {
     if (error instanceof ConfigError) return { ok: false, kind: 'config', issues: error.issues, sourceText: error.sourceText };
     if (error instanceof TaskkitError) return { ok: false, kind: 'taskkit', code: error.code, message: error.message };

@@ -9,6 +9,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../config/load.js';
+import type { FileTrust } from '../config/file-trust.js';
 import { freezeDeep } from '../config/freeze.js';
 import type { ConfigIssue } from '../config/issues.js';
 import type { TasksFile } from '../config/types.js';
@@ -32,13 +33,15 @@ export const LOAD_TIMEOUT_MS = 20_000;
 /** Like loadTasksFile (same result, same errors), computed in a child process. */
 export async function loadTasksFileIsolated(
   path: string,
-  options: { env: Readonly<Record<string, string | undefined>>; timeoutMs?: number },
+  options: { env: Readonly<Record<string, string | undefined>>; timeoutMs?: number; trust?: FileTrust },
 ): Promise<TasksFile> {
   const script = fileURLToPath(resolveWorkerScript(import.meta.url, 'load-child'));
   const timeoutMs = options.timeoutMs ?? LOAD_TIMEOUT_MS;
   const reply = await new Promise<LoadReply>((resolve, reject) => {
     // 'advanced' serialization is structured clone: shared objects stay shared, no JSON round trip.
-    const child = fork(script, [path], { env: { ...options.env }, execArgv: [], serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    // The trust check runs where the file is read, on the descriptor read (config/file-trust.ts).
+    const trustArgs = options.trust === undefined || options.trust === null ? [] : [String(options.trust.uid)];
+    const child = fork(script, [path, ...trustArgs], { env: { ...options.env }, execArgv: [], serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     // Only the timer keeps the daemon's process alive for a load: a daemon stopped meanwhile exits
     // by LOAD_TIMEOUT_MS at the latest, even if the loader hangs where SIGKILL cannot reach it.
     child.unref();

@@ -76,7 +76,9 @@ function describeStartupFailure(error: unknown): string {
 async function startDaemon(options: DaemonOptions, log: Logger): Promise<RunningDaemon> {
   const { process: proc, env } = options;
   const uid = proc.getuid?.() ?? 0;
-  const plan = planStartup(await loadTasksFileIsolated(options.configPath, { env }), { ...options, uid });
+  // The child that reads the files checks them on the descriptors it reads (config/file-trust.ts).
+  const trust = options.insecure ? null : { uid };
+  const plan = planStartup(await loadTasksFileIsolated(options.configPath, { env, trust }), { ...options, uid });
   const { paths, socket } = plan;
   let current = plan.file;
   const checkTrust = (file: TasksFile): void => assertTrustedFiles(file, { insecure: options.insecure, uid });
@@ -138,7 +140,7 @@ async function startDaemon(options: DaemonOptions, log: Logger): Promise<Running
   const reload = (): Promise<ReloadSummaryView> => {
     const next = reloading.then(async () => {
       if (stopping !== null) throw new TaskkitError('STOPPED', 'the daemon is stopping; reload refused');
-      const file = await loadTasksFileIsolated(current.path, { env });
+      const file = await loadTasksFileIsolated(current.path, { env, trust });
       if (stopping !== null) throw new TaskkitError('STOPPED', 'the daemon is stopping; reload refused');
       checkTrust(file);
       warnAboutFixedSettings(current, file, log);
