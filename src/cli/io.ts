@@ -2,6 +2,7 @@
  * The CLI's whole contact with the outside world, injected so that `runCli` is testable
  * in-process (STYLE.md practice 7). The colour decision is made here, once.
  */
+import { escapeControl } from '../schedule/escape-control.js';
 
 export interface CliIo {
   readonly stdout: NodeJS.WritableStream;
@@ -88,9 +89,9 @@ export function printLines(io: CliIo, lines: readonly string[]): void {
   if (lines.length > 0) io.stdout.write(`${lines.join('\n')}\n`);
 }
 
-/** Write one line to stderr. */
+/** Write one line (or several) to stderr, control characters escaped: errors quote task text (issue 15 point 14). */
 export function printError(io: CliIo, text: string): void {
-  io.stderr.write(`${text}\n`);
+  io.stderr.write(`${escapeControl(text, { keepNewlines: true })}\n`);
 }
 
 /** Print a value as stable, pretty JSON (the `--json` output of every verb). */

@@ -1,6 +1,7 @@
 /** `taskkit status` and the one-line reports of the daemon verbs (start, stop, reload). */
 import type { ReloadSummaryView, StatusResult } from '../../control/protocol.js';
 import { formatDuration } from '../../schedule/duration.js';
+import { escapeControl } from '../../schedule/escape-control.js';
 import type { Painter } from '../io.js';
 import { LOCAL_ZONE, formatInstant, formatWhen, parseIso } from './time.js';
 
@@ -26,12 +27,13 @@ export function renderStatus(status: StatusResult, now: number, paint: Painter):
     ['next', next],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
-  return [paint.green('taskkit is running'), ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`)];
+  return [paint.green('taskkit is running'), ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${escapeControl(value)}`)];
 }
 
 /** "3 added (a, b, c), 1 changed (d), 0 removed, 5 unchanged". */
 export function describeReloadSummary(summary: ReloadSummaryView): string {
   const part = (label: string, names: readonly string[], list = true): string =>
     `${names.length} ${label}${list && names.length > 0 ? ` (${names.join(', ')})` : ''}`;
-  return [part('added', summary.added), part('changed', summary.changed), part('removed', summary.removed), part('unchanged', summary.unchanged, false)].join(', ');
+  const parts = [part('added', summary.added), part('changed', summary.changed), part('removed', summary.removed), part('unchanged', summary.unchanged, false)];
+  return escapeControl(parts.join(', '));
 }

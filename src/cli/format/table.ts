@@ -1,4 +1,8 @@
-/** Aligned text columns for list-like output; widths come from the plain text, colour is applied after. */
+/**
+ * Aligned text columns for list-like output; widths come from the plain text, colour is applied
+ * after. Every cell is escaped (escapeControl): a newline in a task's error text must not forge a row.
+ */
+import { escapeControl } from '../../schedule/escape-control.js';
 
 export interface Column<Row> {
   readonly header: string;
@@ -10,7 +14,7 @@ export interface Column<Row> {
 
 /** Render rows as lines: a header, then one line per row, columns separated by two spaces. */
 export function renderTable<Row>(rows: readonly Row[], columns: readonly Column<Row>[]): string[] {
-  const cells = rows.map((row) => columns.map((column) => column.value(row)));
+  const cells = rows.map((row) => columns.map((column) => escapeControl(column.value(row))));
   const widths = columns.map((column, index) =>
     Math.max(column.header.length, ...cells.map((line) => (line[index] ?? '').length)),
   );

@@ -2,6 +2,7 @@
 import type { ShowResult } from '../../control/protocol.js';
 import type { ActionView, DefinitionView, RunStatsView, RunView } from '../../control/views.js';
 import { formatDuration } from '../../schedule/duration.js';
+import { escapeControl } from '../../schedule/escape-control.js';
 import type { Painter } from '../io.js';
 import { renderTable } from './table.js';
 import { formatInstant, formatRelative, parseIso } from './time.js';
@@ -12,11 +13,12 @@ import { describeLast, describeNext, describeState, paintLast, paintState } from
 export function renderTaskDetail(result: ShowResult, now: number, paint: Painter): string[] {
   const { task, definition } = result;
   const rows: [string, string][] = [];
+  // Escaped here, before any colour: descriptions, notes and paths come from users and tasks.
   const add = (label: string, value: string | null): void => {
-    if (value !== null && value !== '') rows.push([label, value]);
+    if (value !== null && value !== '') rows.push([label, escapeControl(value)]);
   };
   add('description', task.description);
-  add('state', paintState(paint, task.state, describeState(task)));
+  rows.push(['state', paintState(paint, task.state, describeState(task))]);
   if (task.held) {
     const since = task.heldAt === null ? 'yes' : `since ${formatInstant(parseIso(task.heldAt), task.timezone)}`;
     add('held', task.holdNote === null ? since : `${since}: ${task.holdNote}`);
@@ -33,7 +35,7 @@ export function renderTaskDetail(result: ShowResult, now: number, paint: Painter
   add('env', Object.keys(definition.env).join(', '));
   if (definition.source !== null) add('defined at', `${definition.source.file}:${definition.source.line}:${definition.source.column}`);
   const width = Math.max(...rows.map(([label]) => label.length));
-  const lines = [paint.bold(task.name), ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`)];
+  const lines = [paint.bold(escapeControl(task.name)), ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`)];
   lines.push('', paint.bold('upcoming'));
   if (result.upcoming.length === 0) lines.push('  no upcoming instant');
   for (const iso of result.upcoming) {

@@ -1,0 +1,36 @@
+/**
+ * Terminal injection (issue 15 point 14): a task's error text, output excerpt, note or description
+ * must not reach a terminal or the daemon log as control characters: an OSC sequence retitles the
+ * window, ESC [2J clears the screen, and a newline forges a `succeeded` row in `list` or a line
+ * in the log. Every human view and the log pass such text through here, as journalctl does:
+ * C0, DEL, C1 and the bidirectional overrides become visible escapes (\n, \r, \t, \xHH, \u{HHHH}).
+ * Raw bytes stay only where the user asked for a task's own output (logs, exec, run-now --wait).
+ * It lives in schedule/ (pure, no I/O, beside show-value.ts) because that is the one layer both
+ * cli/format and the daemon's log writer may import.
+ */
+
+export interface EscapeOptions {
+  /** Keep line feeds (and tabs) as they are: for multi-line messages, never for a table cell or a log line. */
+  readonly keepNewlines?: boolean;
+}
+
+// C0 controls, DEL, C1 controls (0x9B is CSI on some terminals), and the Unicode bidi controls
+// and line separators that reorder or break what is shown.
+const ALL_CONTROLS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
+const CONTROLS_BUT_NEWLINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
+const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** `text` with every control character shown as an escape; the same string when there is none. */
+export function escapeControl(text: string, options: EscapeOptions = {}): string {
+  const pattern = options.keepNewlines === true ? CONTROLS_BUT_NEWLINES : ALL_CONTROLS;
+  pattern.lastIndex = 0;
+  if (!pattern.test(text)) return text;
+  return text.replace(pattern, describeControl);
+}
+
+function describeControl(char: string): string {
+  const named = NAMED[char];
+  if (named !== undefined) return named;
+  const code = char.codePointAt(0) ?? 0;
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
+}
