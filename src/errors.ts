@@ -22,6 +22,8 @@ export type ErrorCode =
   | 'DAEMON_UNREACHABLE'
   /** Another daemon already serves the socket. */
   | 'SOCKET_IN_USE'
+  /** The daemon serves as many clients as it allows (MAX_CONNECTIONS); try again. */
+  | 'DAEMON_BUSY'
   /** A control-socket request with an unknown method or parameters of the wrong shape. */
   | 'BAD_REQUEST'
   /** A run (or other object) that does not exist. */
@@ -50,6 +52,7 @@ export const EXIT_CODE_BY_ERROR: Readonly<Record<ErrorCode, 1 | 2 | 3>> = {
   RUN_FAILED: 1,
   DAEMON_UNREACHABLE: 3,
   SOCKET_IN_USE: 1,
+  DAEMON_BUSY: 1,
   BAD_REQUEST: 2,
   NOT_FOUND: 1,
   PROTOCOL_BAD_FRAME: 1,

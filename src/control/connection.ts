@@ -1,7 +1,11 @@
 /**
  * One client connection of the control server: framing, the hello handshake, dispatch of each
- * request under a guard, streamed events with backpressure, and the hello and idle timeouts.
+ * request under a guard, streamed events with backpressure, and the hello, line and idle timeouts.
  * Nothing a client sends can throw out of here (STYLE.md practice 16; tsx crashed on one frame).
+ *
+ * Reading is flow-controlled (issue 15 point 3): decoded lines wait in `queued`, at most
+ * `maxInFlight` requests are dispatched and unanswered at once, and the socket is not read while
+ * lines wait, the in-flight limit is reached or the replies not yet sent pass `maxBacklogBytes`.
  */
 import type { Socket } from 'node:net';
 import type { LogFunction } from '../engine/ports.js';
@@ -26,6 +30,10 @@ export interface RequestDispatcher {
 export interface ConnectionLimits {
   readonly helloTimeoutMs: number;
   readonly idleTimeoutMs: number;
+  /** A line must be complete this long after its first byte. */
+  readonly lineTimeoutMs: number;
+  /** Requests dispatched and not yet answered, per connection. */
+  readonly maxInFlight: number;
   readonly maxLineBytes: number;
   readonly maxBacklogBytes: number;
   /** How long a closing connection may take to flush before it is destroyed. */
@@ -47,10 +55,13 @@ export function serveConnection(
 ): Connection {
   const decoder = createFrameDecoder(limits.maxLineBytes);
   const inFlight = new Set<AbortController>();
+  const queued: Frame[] = [];
   let greeted = false;
   let closing = false;
   let paused = false;
+  let pumpScheduled = false;
   let idleTimer: NodeJS.Timeout | undefined;
+  let lineTimer: NodeJS.Timeout | undefined;
   let killTimer: NodeJS.Timeout | undefined;
 
   const helloTimer = setTimeout(() => {
@@ -79,11 +90,65 @@ export function serveConnection(
     }
     socket.write(line);
     // A client that does not read its replies stops being read from, so its queue stays bounded.
-    if (!paused && socket.writableLength > limits.maxBacklogBytes) {
+    updateReading();
+    return true;
+  }
+
+  /** Read from the socket only while nothing waits and the limits leave room. */
+  function updateReading(): void {
+    const room = queued.length === 0 && inFlight.size < limits.maxInFlight && socket.writableLength <= limits.maxBacklogBytes;
+    if (room && paused && !closing) {
+      paused = false;
+      socket.resume();
+      armLineTimer(false);
+    } else if (!room && !paused) {
       paused = true;
       socket.pause();
+      // The client cannot finish a line we do not read: its deadline waits too.
+      clearTimeout(lineTimer);
+      lineTimer = undefined;
     }
-    return true;
+  }
+
+  /** Start the deadline of a partial line (again when `restart`: a line completed meanwhile). */
+  function armLineTimer(restart: boolean): void {
+    if (decoder.pendingBytes === 0 || paused) {
+      clearTimeout(lineTimer);
+      lineTimer = undefined;
+      return;
+    }
+    if (lineTimer !== undefined && !restart) return;
+    clearTimeout(lineTimer);
+    lineTimer = setTimeout(() => {
+      log('warn', `control: closed a connection whose request line was not complete ${limits.lineTimeoutMs / 1000} s after its first byte`);
+      sendError(null, { code: 'PROTOCOL_BAD_FRAME', message: `request line not complete within ${limits.lineTimeoutMs}ms of its first byte; closing` });
+      close();
+    }, limits.lineTimeoutMs);
+  }
+
+  /** Handle waiting lines while the limits allow; called on data, on each answer and on drain. */
+  function pump(): void {
+    try {
+      while (!closing && queued.length > 0 && inFlight.size < limits.maxInFlight && socket.writableLength <= limits.maxBacklogBytes) {
+        handleFrame(queued.shift() as Frame);
+      }
+    } catch (error) {
+      // Unreachable by design; if it happens, this connection goes and the daemon stays.
+      log('error', `control: connection failed: ${describe(error)}`);
+      close();
+      return;
+    }
+    updateReading();
+  }
+
+  /** pump() on a later turn: answers that come in a burst must not starve the engine's timers. */
+  function schedulePump(): void {
+    if (pumpScheduled || closing) return;
+    pumpScheduled = true;
+    setImmediate(() => {
+      pumpScheduled = false;
+      pump();
+    });
   }
 
   function sendError(id: RequestId | null, body: ControlErrorBody): void {
@@ -104,6 +169,7 @@ export function serveConnection(
   function clearTimers(): void {
     clearTimeout(helloTimer);
     clearTimeout(idleTimer);
+    clearTimeout(lineTimer);
   }
 
   function handleFrame(frame: Frame): void {
@@ -200,29 +266,23 @@ export function serveConnection(
           }
         },
       )
-      .finally(() => inFlight.delete(controller));
+      .finally(() => {
+        inFlight.delete(controller);
+        if (greeted && !closing) armIdle();
+        schedulePump();
+      });
   }
 
   socket.on('data', (chunk: Buffer) => {
     if (closing) return;
-    if (greeted) armIdle();
-    try {
-      for (const frame of decoder.push(chunk)) {
-        if (closing) break;
-        handleFrame(frame);
-      }
-    } catch (error) {
-      // Unreachable by design; if it happens, this connection goes and the daemon stays.
-      log('error', `control: connection failed: ${describe(error)}`);
-      close();
-    }
+    const frames = decoder.push(chunk);
+    // Only whole lines count as activity: a trickle of bytes must not keep a connection open.
+    if (greeted && frames.length > 0) armIdle();
+    queued.push(...frames);
+    armLineTimer(frames.length > 0);
+    pump();
   });
-  socket.on('drain', () => {
-    if (paused) {
-      paused = false;
-      socket.resume();
-    }
-  });
+  socket.on('drain', () => pump());
   // ECONNRESET, EPIPE: the client went away; 'close' follows.
   socket.on('error', () => {});
   socket.on('close', () => {

@@ -17,6 +17,18 @@ export const MAX_REPLY_LINE_BYTES = 64 * 1024 * 1024;
 export const HELLO_TIMEOUT_MS = 10_000;
 /** A connection with no request in flight and no line received for this long is closed. */
 export const IDLE_TIMEOUT_MS = 5 * 60_000;
+/**
+ * A request line must be complete this long after its first byte, else the connection is closed:
+ * half a line, or a trickle of bytes, once held a connection for ever (issue 15 point 1).
+ */
+export const LINE_TIMEOUT_MS = 10_000;
+/** Clients served at once; one more is told why and closed (1,100 idle clients once stayed open). */
+export const MAX_CONNECTIONS = 128;
+/**
+ * Requests of one connection dispatched and not yet answered. Past it the connection is not read
+ * from: 3,000 pipelined `logs` requests once took the daemon to 3 GB and blocked it 16 s.
+ */
+export const MAX_IN_FLIGHT_PER_CONNECTION = 16;
 /** A streaming client more than this many bytes behind is dropped (the run goes on). */
 export const MAX_CLIENT_BACKLOG_BYTES = 4 * 1024 * 1024;
 /** Client: how long connect + hello may take before the daemon counts as unreachable. */

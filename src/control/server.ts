@@ -13,7 +13,10 @@ import {
   CLIENT_NAME,
   HELLO_TIMEOUT_MS,
   IDLE_TIMEOUT_MS,
+  LINE_TIMEOUT_MS,
   MAX_CLIENT_BACKLOG_BYTES,
+  MAX_CONNECTIONS,
+  MAX_IN_FLIGHT_PER_CONNECTION,
   MAX_LINE_BYTES,
   PROTOCOL_VERSION,
 } from './protocol.js';
@@ -29,6 +32,12 @@ export interface ControlServerOptions {
   readonly helloTimeoutMs?: number;
   /** Default IDLE_TIMEOUT_MS. */
   readonly idleTimeoutMs?: number;
+  /** Default LINE_TIMEOUT_MS. */
+  readonly lineTimeoutMs?: number;
+  /** Default MAX_CONNECTIONS. */
+  readonly maxConnections?: number;
+  /** Default MAX_IN_FLIGHT_PER_CONNECTION. */
+  readonly maxInFlight?: number;
   /** Default MAX_LINE_BYTES. */
   readonly maxLineBytes?: number;
   /** Default MAX_CLIENT_BACKLOG_BYTES. */
@@ -71,12 +80,24 @@ export async function listenControl(options: ControlServerOptions): Promise<Cont
   const limits = {
     helloTimeoutMs: options.helloTimeoutMs ?? HELLO_TIMEOUT_MS,
     idleTimeoutMs: options.idleTimeoutMs ?? IDLE_TIMEOUT_MS,
+    lineTimeoutMs: options.lineTimeoutMs ?? LINE_TIMEOUT_MS,
+    maxInFlight: options.maxInFlight ?? MAX_IN_FLIGHT_PER_CONNECTION,
     maxLineBytes: options.maxLineBytes ?? MAX_LINE_BYTES,
     maxBacklogBytes: options.maxBacklogBytes ?? MAX_CLIENT_BACKLOG_BYTES,
     closeGraceMs: options.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS,
   };
+  const maxConnections = options.maxConnections ?? MAX_CONNECTIONS;
   const connections = new Map<Connection, Promise<void>>();
+  let refusing = false;
   const server = createServer((socket) => {
+    if (connections.size >= maxConnections) {
+      // Said once per episode in the log; every refused client is told why (issue 15 point 1).
+      if (!refusing) log('warn', `control: ${maxConnections} clients connected, the most served at once; refusing more until some close`);
+      refusing = true;
+      refuseConnection(socket, maxConnections, limits.closeGraceMs);
+      return;
+    }
+    refusing = false;
     let ended: () => void = () => {};
     const closed = new Promise<void>((resolve) => (ended = resolve));
     const connection = serveConnection(socket, dispatcher, limits, log, () => {
@@ -109,6 +130,14 @@ export async function listenControl(options: ControlServerOptions): Promise<Cont
       return closed;
     },
   };
+}
+
+/** Tell a client over the limit why, then close it (destroyed if it does not read within `graceMs`). */
+function refuseConnection(socket: Socket, maxConnections: number, graceMs: number): void {
+  socket.on('error', () => {});
+  const message = `the daemon already serves ${maxConnections} clients, the most it allows at once; try again shortly (is a program holding connections open?)`;
+  socket.end(encodeFrame({ id: null, error: { code: 'DAEMON_BUSY', message } }));
+  setTimeout(() => socket.destroy(), graceMs).unref();
 }
 
 async function bindSocket(server: Server, socketPath: string): Promise<void> {
