@@ -24,6 +24,8 @@ export type ErrorCode =
   | 'SOCKET_IN_USE'
   /** The daemon serves as many clients as it allows (MAX_CONNECTIONS); try again. */
   | 'DAEMON_BUSY'
+  /** The socket (or its folder) belongs to another user: it may not be our daemon (squatting). */
+  | 'SOCKET_UNTRUSTED'
   /** A control-socket request with an unknown method or parameters of the wrong shape. */
   | 'BAD_REQUEST'
   /** A run (or other object) that does not exist. */
@@ -53,6 +55,8 @@ export const EXIT_CODE_BY_ERROR: Readonly<Record<ErrorCode, 1 | 2 | 3>> = {
   DAEMON_UNREACHABLE: 3,
   SOCKET_IN_USE: 1,
   DAEMON_BUSY: 1,
+  // No daemon of yours is reachable there: 3, as when none answers.
+  SOCKET_UNTRUSTED: 3,
   BAD_REQUEST: 2,
   NOT_FOUND: 1,
   PROTOCOL_BAD_FRAME: 1,

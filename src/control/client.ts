@@ -6,6 +6,7 @@
 import { createConnection, type Socket } from 'node:net';
 import { TaskkitError } from '../errors.js';
 import { createFrameDecoder, encodeFrame } from './framing.js';
+import { verifySocketOwner } from './socket-owner.js';
 import {
   CLIENT_NAME,
   CONNECT_TIMEOUT_MS,
@@ -59,6 +60,7 @@ interface Waiter {
 export async function connectControl(options: ConnectOptions): Promise<ControlClient> {
   const socketPath = options.socket;
   const timeoutMs = options.timeoutMs ?? CONNECT_TIMEOUT_MS;
+  await verifySocketOwner(socketPath);
   const socket = await openSocket(socketPath, timeoutMs);
   const waiters = new Map<number, Waiter>();
   const decoder = createFrameDecoder(MAX_REPLY_LINE_BYTES);

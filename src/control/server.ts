@@ -20,6 +20,7 @@ import {
   MAX_LINE_BYTES,
   PROTOCOL_VERSION,
 } from './protocol.js';
+import { verifySocketOwner } from './socket-owner.js';
 import { prepareSocketDir } from './socket-path.js';
 
 export type { RequestContext, RequestDispatcher } from './connection.js';
@@ -151,6 +152,8 @@ async function bindSocket(server: Server, socketPath: string): Promise<void> {
   if (info !== null && !info.isSocket()) {
     throw new TaskkitError('SOCKET_IN_USE', `${socketPath} exists and is not a socket; remove it or choose another --socket`);
   }
+  // Another user's socket is not "taskkit already running": say whose it is (issue 15 point 12).
+  await verifySocketOwner(socketPath);
   const probe = await probeSocket(socketPath);
   if (probe.live) throw new SocketInUseError(socketPath, probe.pid);
   // Only a refused connect proves nobody listens: a file that merely exists may belong to a live
