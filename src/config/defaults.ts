@@ -20,6 +20,13 @@ export const DEFAULT_HISTORY_KEEP = 200;
 export const DEFAULT_OUTPUT_LIMIT_BYTES = 256 * 1024;
 /** Smallest `history.output-limit`: below this the head/tail marker would not leave room for output. */
 export const MIN_OUTPUT_LIMIT_BYTES = 1024;
+/**
+ * Largest `history.output-limit` (issue 15 point 4): `output-limit: 1GB` and a run printing 600 MB
+ * killed the daemon (ERR_STRING_TOO_LONG). A run's output goes to `logs` as one JSON line, where
+ * escaping can make it up to 6 times longer; 8 MiB keeps that line under the client's 64 MiB
+ * (MAX_REPLY_LINE_BYTES) and far under V8's string limit (~512 MiB).
+ */
+export const MAX_OUTPUT_LIMIT_BYTES = 8 * 1024 * 1024;
 /** `retry.delay`: wait before the first retry. */
 export const DEFAULT_RETRY_DELAY_MS = 10_000;
 /** `retry.backoff`: factor per further retry. */

@@ -132,7 +132,13 @@ function buildShapeSchema(shape: ValueShape): Schema {
     case 'task-name':
       return { anyOf: [{ type: 'string', minLength: 1 }, { type: 'number' }] };
     case 'byte-size':
-      return { anyOf: [{ type: 'integer', minimum: shape.minBytes, maximum: Number.MAX_SAFE_INTEGER }, { type: 'string', pattern: buildByteSizePattern(shape.minBytes) }] };
+      // The string form's upper bound is the validator's: a pattern for "at most 8MiB" in every unit is not worth it.
+      return {
+        anyOf: [
+          { type: 'integer', minimum: shape.minBytes, maximum: shape.maxBytes ?? Number.MAX_SAFE_INTEGER },
+          { type: 'string', pattern: buildByteSizePattern(shape.minBytes) },
+        ],
+      };
     case 'argv':
       // That the program (the first item) is not blank is left to the validator: a tuple
       // `items` open at the end is what ajv's strictTuples forbids.

@@ -19,6 +19,7 @@ import {
   DEFAULT_SHUTDOWN_GRACE_MS,
   MAX_CONCURRENT_LIMIT,
   MAX_TASK_NAME_LENGTH,
+  MAX_OUTPUT_LIMIT_BYTES,
   MIN_OUTPUT_LIMIT_BYTES,
 } from './defaults.js';
 
@@ -44,7 +45,7 @@ export type ValueShape =
   /** A name in `after`/`on-success`/`on-failure`: a non-empty string, or a number (`2024`). */
   | { readonly kind: 'task-name' }
   /** "256KiB", "64KB", "512B" or a whole number of bytes, of at least `minBytes`. */
-  | { readonly kind: 'byte-size'; readonly minBytes: number }
+  | { readonly kind: 'byte-size'; readonly minBytes: number; readonly maxBytes?: number }
   /** `[program, arg, ...]`: strings or numbers, the program not blank. */
   | { readonly kind: 'argv' }
   /** Any plain data. */
@@ -102,9 +103,9 @@ const SECRET_VALUE: ValueShape = {
 export const HISTORY_KEY_TABLE = {
   keep: { shape: { kind: 'integer', min: 1 }, default: DEFAULT_HISTORY_KEEP, description: 'Runs kept per task.' },
   'output-limit': {
-    shape: { kind: 'byte-size', minBytes: MIN_OUTPUT_LIMIT_BYTES },
+    shape: { kind: 'byte-size', minBytes: MIN_OUTPUT_LIMIT_BYTES, maxBytes: MAX_OUTPUT_LIMIT_BYTES },
     default: `${DEFAULT_OUTPUT_LIMIT_BYTES / 1024}KiB`,
-    description: 'Output kept per run, head and tail: a byte size such as 256KiB (at least 1KiB).',
+    description: 'Output kept per run, head and tail: a byte size such as 256KiB (at least 1KiB, at most 8MiB).',
   },
 } satisfies KeyTable;
 

@@ -1,7 +1,7 @@
 /** Task options with structure: `retry`, `history`, `env`, and the task-name lists. */
 import { showValue } from '../schedule/show-value.js';
 import type { IssueCollector } from './collector.js';
-import { MIN_OUTPUT_LIMIT_BYTES, NO_RETRY } from './defaults.js';
+import { MAX_OUTPUT_LIMIT_BYTES, MIN_OUTPUT_LIMIT_BYTES, NO_RETRY } from './defaults.js';
 import { ENV_NAME_PATTERN, HISTORY_KEYS, RETRY_KEYS } from './key-table.js';
 import { checkKeys, copyEntries, isPlainMap, readByteSize, readDuration, readInteger, readMap, readNumber } from './read-value.js';
 import type { HistoryPolicy, RetryPolicy } from './types.js';
@@ -51,7 +51,7 @@ export function readHistory(c: IssueCollector, path: Path, raw: unknown, base: H
   const outputLimitBytes =
     map['output-limit'] === undefined
       ? base.outputLimitBytes
-      : readByteSize(c, [...path, 'output-limit'], map['output-limit'], MIN_OUTPUT_LIMIT_BYTES, '1KiB');
+      : readByteSize(c, [...path, 'output-limit'], map['output-limit'], MIN_OUTPUT_LIMIT_BYTES, '1KiB', { bytes: MAX_OUTPUT_LIMIT_BYTES, text: '8MiB' });
   if (c.issues.length > before || keep === undefined || outputLimitBytes === undefined) return undefined;
   return { keep, outputLimitBytes };
 }

@@ -48,10 +48,11 @@ export function readDuration(c: IssueCollector, path: Path, raw: unknown, positi
 }
 
 /** A byte size of at least `min` bytes. */
-export function readByteSize(c: IssueCollector, path: Path, raw: unknown, min: number, minText: string): number | undefined {
+export function readByteSize(c: IssueCollector, path: Path, raw: unknown, min: number, minText: string, max?: { bytes: number; text: string }): number | undefined {
   const parsed = parseByteSize(raw);
   if (!parsed.ok) return fail(c, path, parsed.message);
   if (parsed.value < min) return fail(c, path, `expected a size of at least ${minText}, got ${showValue(raw)}`);
+  if (max !== undefined && parsed.value > max.bytes) return fail(c, path, `expected a size of at most ${max.text}, got ${showValue(raw)}`);
   return parsed.value;
 }
 

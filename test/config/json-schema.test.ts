@@ -108,9 +108,10 @@ const SAMPLES: Record<Scope, Record<string, Samples>> = {
   history: {
     keep: { valid: [1, 500], invalid: [0, -1, 1.5, '200', null] },
     'output-limit': {
-      valid: [1024, '1KiB', '1024', '1024B', '2KB', '1MB', '1MiB', '1GB', '1GiB', '01024'],
-      invalid: [1023, '1023', '1023B', '1KB', '0MiB', '1 KiB', '1kib', '1.5MiB', '', 1024.5, null],
-      validatorOnly: ['99999999999999999GiB'],
+      valid: [1024, '1KiB', '1024', '1024B', '2KB', '1MB', '1MiB', '8MiB', 8 * 1024 * 1024, '01024'],
+      invalid: [1023, '1023', '1023B', '1KB', '0MiB', '1 KiB', '1kib', '1.5MiB', '', 1024.5, null, 8 * 1024 * 1024 + 1],
+      // Over the 8MiB cap (issue 15 point 4): the string pattern has no upper bound, the validator does.
+      validatorOnly: ['99999999999999999GiB', '1GB', '1GiB', '9MiB'],
     },
   },
 };

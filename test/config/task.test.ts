@@ -75,6 +75,7 @@ describe('each key rejects what it cannot use, saying what was expected and foun
     ['after: an empty name', { run: 'x', after: ['a', ''] }, 'invalid-value', 'after.1', 'expected a task name or a list of task names, got an empty string'],
     ['on-failure: a map', { run: 'x', 'on-failure': { a: 1 } }, 'invalid-value', 'on-failure', 'expected a task name or a list of task names, got a map'],
     ['history.output-limit below 1KiB', { run: 'x', history: { 'output-limit': '512B' } }, 'invalid-value', 'history.output-limit', 'expected a size of at least 1KiB, got "512B"'],
+    ['history.output-limit over 8MiB (issue 15 point 4)', { run: 'x', history: { 'output-limit': '1GB' } }, 'invalid-value', 'history.output-limit', 'expected a size of at most 8MiB, got "1GB"'],
     ['history: unknown key', { run: 'x', history: { kep: 1 } }, 'unknown-key', 'history.kep', 'unknown key "kep" in "history" (did you mean "keep")'],
     ['an unknown key', { run: 'x', evry: '5m' }, 'unknown-key', 'evry', 'unknown key "evry" (did you mean "every")'],
     ['shell with command', { command: ['x'], shell: '/bin/bash' }, 'conflict', 'shell', '"shell" only applies to "run"'],
