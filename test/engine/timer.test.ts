@@ -28,21 +28,15 @@ describe('one timer over all tasks', () => {
     ]);
   });
 
-  test('adding 10,000 tasks takes well under 100 ms and arms no timer per task', () => {
+  test('adding 10,000 tasks arms no timer per task', () => {
+    // How fast adding is belongs to `npm run bench` (scenario 4), not to a timed unit test on shared cores.
     const specs = Array.from({ length: 10_000 }, (_, i) => makeTask(`t${i}`, { schedule: every(`${(i % 500) + 1}m`) }));
-    // Best of three fresh engines: the first pays for JIT warm-up, and CI machines are shared.
-    let best = Infinity;
-    for (let round = 0; round < 3; round++) {
-      const { clock, scheduler } = createEngine('2026-05-01T00:00:00.000Z');
-      scheduler.start();
-      const began = performance.now();
-      for (const spec of specs) scheduler.add(spec);
-      best = Math.min(best, performance.now() - began);
-      expect(clock.pendingTimers).toBe(1);
-      // start() armed the capped wake; every task is due later than that, so no add re-armed it.
-      expect(clock.delays).toEqual([MAX_TIMER_DELAY_MS]);
-    }
-    expect(best).toBeLessThan(100);
+    const { clock, scheduler } = createEngine('2026-05-01T00:00:00.000Z');
+    scheduler.start();
+    for (const spec of specs) scheduler.add(spec);
+    expect(clock.pendingTimers).toBe(1);
+    // start() armed the capped wake; every task is due later than that, so no add re-armed it.
+    expect(clock.delays).toEqual([MAX_TIMER_DELAY_MS]);
   });
 
   test('a task due in 40 days: the timer delay never exceeds MAX_TIMER_DELAY_MS, and it fires on the dot', () => {
