@@ -29,6 +29,30 @@ export interface Clock {
  */
 export const MAX_TIMER_DELAY_MS = 10_000;
 
+/**
+ * Call `fn` once after `delayMs` of monotonic time, however long: waits longer than the cap are
+ * chained in steps of at most MAX_TIMER_DELAY_MS (a single Node timer past 2^31-1 ms, 24.8 days,
+ * fires at once: issue 15). Returns the cancel.
+ */
+export function setLongTimer(clock: Clock, delayMs: number, fn: () => void): () => void {
+  const due = clock.monotonic() + Math.max(0, delayMs);
+  let handle: TimerHandle | null = null;
+  const arm = (wait: number): void => {
+    handle = clock.setTimer(wait, () => {
+      const left = due - clock.monotonic();
+      // Node may wake a fraction of a ms before the monotonic due time: that is due, not another step.
+      if (left >= 1) return arm(Math.min(left, MAX_TIMER_DELAY_MS));
+      handle = null;
+      fn();
+    });
+  };
+  arm(Math.min(Math.max(0, delayMs), MAX_TIMER_DELAY_MS));
+  return () => {
+    if (handle !== null) clock.clearTimer(handle);
+    handle = null;
+  };
+}
+
 /** The real clock: Date.now(), performance.now() and Node timers. */
 export function createSystemClock(): Clock {
   const timers = new Map<number, NodeJS.Timeout>();

@@ -2,7 +2,7 @@
  * The grace period of a stop (DESIGN.md "Daemon": running runs get `shutdown-grace`, then are
  * killed). A second stop may only shorten it: foreground.ts sends graceMs 0 on a second Ctrl-C.
  */
-import type { Clock, TimerHandle } from './clock.js';
+import { setLongTimer, type Clock } from './clock.js';
 
 export class ShutdownGate {
   /** Resolves when open() is called: every run has ended. */
@@ -12,7 +12,7 @@ export class ShutdownGate {
   #resolve: () => void = () => {};
   /** Monotonic reading at which the grace ends. */
   #deadline = Infinity;
-  #timer: TimerHandle | null = null;
+  #cancelTimer: (() => void) | null = null;
   #open = false;
 
   constructor(clock: Clock, onGraceOver: () => void) {
@@ -33,8 +33,9 @@ export class ShutdownGate {
     this.#clearTimer();
     if (wait === 0) this.#onGraceOver();
     else
-      this.#timer = this.#clock.setTimer(wait, () => {
-        this.#timer = null;
+      // A long timer: a shutdown-grace over 24.8 days must not end the grace at once (issue 15).
+      this.#cancelTimer = setLongTimer(this.#clock, wait, () => {
+        this.#cancelTimer = null;
         this.#onGraceOver();
       });
   }
@@ -47,7 +48,7 @@ export class ShutdownGate {
   }
 
   #clearTimer(): void {
-    if (this.#timer !== null) this.#clock.clearTimer(this.#timer);
-    this.#timer = null;
+    this.#cancelTimer?.();
+    this.#cancelTimer = null;
   }
 }
