@@ -8,7 +8,7 @@ import type { HistoryPolicy, RetryPolicy, SourcePosition, TaskSpec } from '../co
 import type { RunRecord, RunStatus } from '../engine/run.js';
 import type { TaskStateName, TaskStatus } from '../engine/task-state.js';
 import { describeOutcome } from '../runner/outcome.js';
-import type { Trigger } from '../runner/types.js';
+import type { RunStop, Trigger } from '../runner/types.js';
 import { describeSchedule, formatTimeOfDay } from '../schedule/describe.js';
 import type { Instant, ScheduleSpec } from '../schedule/types.js';
 import type { RunStats } from '../store/store.js';
@@ -30,6 +30,9 @@ export interface RunView {
   readonly pid: number | null;
   readonly outputBytes: number;
   readonly outputTruncated: boolean;
+  /** How taskkit stopped the run (`{cause, afterMs, signals, killAfterMs, abandoned}`), or null. */
+  readonly stop: RunStop | null;
+  /** taskkit's own fault, a JS task's thrown message, or why the run was skipped or dropped. */
   readonly error: string | null;
   /** describeOutcome's words: "succeeded", "exited with code 3", "skipped: already running"... */
   readonly outcome: string;
@@ -146,6 +149,7 @@ export function toRunView(run: RunFacts, options: { withOutput?: boolean } = {})
     pid: run.pid,
     outputBytes: run.outputBytes,
     outputTruncated: run.outputTruncated,
+    stop: run.stop,
     error: run.error,
     outcome: describeOutcome(run),
   };

@@ -90,7 +90,7 @@ async function startDaemon(options: DaemonOptions, log: Logger): Promise<Running
   // The store's claim: each run's row is on disk before its process starts, so a crash loses none.
   const claim = journalClaim(store);
   const { maxConcurrent } = current.settings;
-  const scheduler = new Scheduler({ clock, runner: createRunner(), claim, maxConcurrent, log, firstRunId: store.nextRunId() });
+  const scheduler = new Scheduler({ clock, runner: createRunner({ clock }), claim, maxConcurrent, log, firstRunId: store.nextRunId() });
   logEngineEvents(scheduler, log);
   const restore = (spec: TaskSpec): RestoredTaskState => restoreTask(store, spec, log);
   const history = createHistoryControl(store, scheduler);

@@ -41,6 +41,7 @@ export function describeRunnerFault(error: unknown, startedAt: Instant, endedAt:
     output: '',
     outputTruncated: false,
     outputBytes: 0,
+    stop: null,
     error: describeError(error),
   };
 }

@@ -2,7 +2,7 @@
  * The engine's ports (DESIGN.md "Layers": the engine needs a clock and a runner, both injected):
  * what it asks of the world around it and what it hands out. The one place the store, the daemon
  * and the control layer import these contracts from. The runner's own types stay in
- * runner/types.ts (runner/ may not import the engine); this module is their home for everyone else.
+ * runner/types.ts (runner/ may not import the engine, its clock aside); this module is their home for everyone else.
  */
 import type { Instant, ScheduleSpec } from '../schedule/types.js';
 import type { EngineEvents } from './events.js';
@@ -16,6 +16,8 @@ export type {
   RunOutcomeStatus,
   RunRequest,
   Runner,
+  RunStop,
+  StopCause,
   Trigger,
 } from '../runner/types.js';
 export type { Clock, TimerHandle } from './clock.js';

@@ -29,6 +29,7 @@ function buildRecord(record: RunRecord, changes: Changes): RunRecord {
     output: changes.output ?? record.output,
     outputTruncated: changes.outputTruncated ?? record.outputTruncated,
     outputBytes: changes.outputBytes ?? record.outputBytes,
+    stop: changes.stop === undefined ? record.stop : changes.stop,
     error: changes.error === undefined ? record.error : changes.error,
   };
   const result = changes.result === undefined ? record.result : changes.result;
@@ -61,6 +62,7 @@ export function createRunRecord(fields: {
     output: '',
     outputTruncated: false,
     outputBytes: 0,
+    stop: null,
     error: null,
   };
 }
@@ -80,6 +82,7 @@ export function markFinished(record: RunRecord, outcome: RunOutcome, endedAt: In
     output: outcome.output,
     outputTruncated: outcome.outputTruncated,
     outputBytes: outcome.outputBytes,
+    stop: outcome.stop,
     error: outcome.error,
     result: outcome.result,
   });

@@ -1,6 +1,6 @@
 /** A run as the engine tracks and reports it: the record the store keeps and the CLI shows. */
 import type { Instant } from '../schedule/types.js';
-import type { RunOutcomeStatus, Trigger } from '../runner/types.js';
+import type { RunOutcomeStatus, RunStop, Trigger } from '../runner/types.js';
 
 /**
  * `queued` while waiting for a slot (max-concurrent, overlap `queue`, jitter delay); `running`
@@ -30,7 +30,9 @@ export interface RunRecord {
   readonly output: string;
   readonly outputTruncated: boolean;
   readonly outputBytes: number;
-  /** taskkit's explanation: why it was skipped, could not start, was cancelled... */
+  /** How taskkit stopped the run (timeout, cancel, replace, shutdown); null if it ended by itself or never ran. */
+  readonly stop: RunStop | null;
+  /** taskkit's explanation: why it was skipped or dropped, could not start, what a JS task threw... */
   readonly error: string | null;
   readonly result?: unknown;
 }

@@ -60,9 +60,10 @@ export class Scheduler {
       { timezone: options.timezone, 'max-concurrent': options.maxConcurrent, shell: options.shell },
       { baseDir: this.#baseDir, env: process.env },
     );
+    const clock = options.clock ?? createSystemClock();
     this.#engine = new EngineScheduler({
-      clock: options.clock ?? createSystemClock(),
-      runner: options.runner ?? createRunner(),
+      clock,
+      runner: options.runner ?? createRunner({ clock }),
       maxConcurrent: this.#settings.maxConcurrent,
     });
   }

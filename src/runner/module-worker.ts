@@ -10,7 +10,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { TaskFunction, TaskHandle } from '../task-context.js';
 import { pickExport } from './module-export.js';
 import { createTaskContext, describeThrown, toJsonResult } from './task-context.js';
-import type { ContextFields, Settlement, StopReason } from './task-context.js';
+import type { ContextFields, Settlement } from './task-context.js';
+import type { StopCause } from './types.js';
 
 export interface ModuleWorkerData {
   readonly path: string;
@@ -21,7 +22,7 @@ export interface ModuleWorkerData {
    * synchronously by proceed(), so a loop that never yields still sees the stop.
    */
   readonly stopFlag: SharedArrayBuffer;
-  readonly stopReasons: readonly StopReason[];
+  readonly stopReasons: readonly StopCause[];
   /** Int32Array[1]: output bytes posted and not yet taken by the parent (back-pressure). */
   readonly inFlight: SharedArrayBuffer;
   /** Output posts wait while more than this many bytes are in flight. */
@@ -39,7 +40,7 @@ export type ModuleWorkerMessage =
 /** Parent -> worker. */
 export interface ModuleParentMessage {
   readonly type: 'taskkit:stop';
-  readonly reason: StopReason;
+  readonly reason: StopCause;
 }
 
 const data = workerData as ModuleWorkerData;
@@ -55,7 +56,7 @@ function post(message: ModuleWorkerMessage): void {
   port.postMessage(message);
 }
 
-function abortWith(reason: StopReason | undefined): void {
+function abortWith(reason: StopCause | undefined): void {
   if (!controller.signal.aborted) controller.abort(reason);
 }
 

@@ -8,41 +8,46 @@ import { Worker } from 'node:worker_threads';
 import type { TaskHandle } from '../task-context.js';
 import { buildRunEnvironment } from './environment.js';
 import type { ModuleParentMessage, ModuleWorkerData, ModuleWorkerMessage } from './module-worker.js';
-import { createFailedHandle, describeThrown, pickContextFields, startJsRun } from './task-context.js';
-import type { JsRun, StopReason } from './task-context.js';
-import type { OutputListener, RunHandle, RunRequest } from './types.js';
+import type { Clock } from '../engine/clock.js';
+import { createFailedHandle, startJsRun, type JsRun } from './js-run.js';
+import { defaultRunClock } from './lifecycle.js';
+import { describeThrown, pickContextFields } from './task-context.js';
+import { STOP_CAUSES, type OutputListener, type RunHandle, type RunRequest } from './types.js';
 import { resolveWorkerScript } from './worker-script.js';
 
-const STOP_REASONS: readonly StopReason[] = ['timeout', 'cancel', 'replace', 'shutdown'];
 /** Output a worker may have posted ahead of the parent before its writes wait. */
 const OUTPUT_HIGH_WATER_BYTES = 1024 * 1024;
 /** Bound on waiting for a terminated worker's stdio to end, so `done` always resolves. */
 const STDIO_DRAIN_MS = 2000;
 
 /** Start one run of a module task in its own worker thread; never throws, and `done` never rejects. */
-export function startModuleRun(request: RunRequest, onOutput?: OutputListener): RunHandle {
+export function startModuleRun(request: RunRequest, onOutput?: OutputListener, clock: Clock = defaultRunClock()): RunHandle {
   const { action } = request.task;
   if (action.kind !== 'module') return createFailedHandle(`task "${request.task.name}" runs a ${action.kind}, not a module`);
   try {
     const stopFlag = new Int32Array(new SharedArrayBuffer(4));
     const inFlight = new Int32Array(new SharedArrayBuffer(4));
     let worker: Worker | undefined;
-    const run = startJsRun(request, onOutput, {
-      subject: 'module',
-      abandonedAs: 'its worker was terminated',
-      onStop: (reason) => {
-        // The flag reaches a loop that never yields; the message aborts ctx.signal for async code.
-        Atomics.store(stopFlag, 0, STOP_REASONS.indexOf(reason) + 1);
-        worker?.postMessage({ type: 'taskkit:stop', reason } satisfies ModuleParentMessage);
+    const run = startJsRun(
+      request,
+      onOutput,
+      {
+        kind: 'module',
+        onStop: (reason) => {
+          // The flag reaches a loop that never yields; the message aborts ctx.signal for async code.
+          Atomics.store(stopFlag, 0, STOP_CAUSES.indexOf(reason) + 1);
+          worker?.postMessage({ type: 'taskkit:stop', reason } satisfies ModuleParentMessage);
+        },
+        cleanUp: () => (worker === undefined ? Promise.resolve() : stopWorker(worker)),
       },
-      cleanUp: () => (worker === undefined ? Promise.resolve() : stopWorker(worker)),
-    });
+      clock,
+    );
     const workerData: ModuleWorkerData = {
       path: action.path,
       exportName: action.exportName,
       fields: pickContextFields(request, action.args),
       stopFlag: stopFlag.buffer as SharedArrayBuffer,
-      stopReasons: STOP_REASONS,
+      stopReasons: STOP_CAUSES,
       inFlight: inFlight.buffer as SharedArrayBuffer,
       highWaterBytes: OUTPUT_HIGH_WATER_BYTES,
     };

@@ -1,19 +1,22 @@
 /**
- * One run of a shell (`run:`) or argv (`command:`) task through execa (DESIGN.md "Runs"): its own
- * process group, stdin ignored, stdout and stderr interleaved into one bounded buffer, timeout and
- * cancel through kill-tree.ts. A task that fails, or cannot even start, is a RunOutcome, never a throw.
+ * One run of a shell (`run:`) or argv (`command:`) task (DESIGN.md "Runs"): its own process group,
+ * stdin ignored, stdout and stderr interleaved into one bounded buffer, timeout and stop through
+ * lifecycle.ts and kill-tree.ts. A task that fails, or cannot even start, is a RunOutcome, never a
+ * throw. taskkit spawns with node:child_process itself (CONTRIBUTING.md "Dependencies" says why).
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { execa, type ResultPromise } from 'execa';
 import type { TaskAction } from '../config/types.js';
-import { formatDuration } from '../schedule/duration.js';
+import type { Clock } from '../engine/clock.js';
 import { buildRunEnvironment } from './environment.js';
-import { stopProcessGroup, type GroupStop } from './kill-tree.js';
+import { killGroupIfAlive, signalProcessGroup, watchGroup, type GroupWatch } from './kill-tree.js';
+import { createNotStartedHandle, defaultRunClock, startLifecycle } from './lifecycle.js';
+import { describeStartFault, type StartFault } from './outcome.js';
 import { createOutputBuffer } from './output-buffer.js';
-import type { CancelReason, OutputListener, RunHandle, RunOutcome, RunRequest } from './types.js';
+import type { OutputListener, RunHandle, RunOutcome, RunRequest } from './types.js';
 
 /**
  * How long output still in the pipes is read after the leader exits. Background children
@@ -22,118 +25,91 @@ import type { CancelReason, OutputListener, RunHandle, RunOutcome, RunRequest } 
  */
 export const DRAIN_AFTER_EXIT_MS = 100;
 
-const CANCEL_WORDS: Readonly<Record<CancelReason, string>> = {
-  cancel: 'cancelled by taskkit cancel',
-  replace: 'replaced by a new run',
-  shutdown: 'stopped by shutdown',
-};
-
-interface Stopping {
-  readonly status: 'timed-out' | 'cancelled';
-  readonly reason: string;
-  readonly group: GroupStop;
-}
-
 /** Start one run of a shell or argv task; never throws, and `done` never rejects. */
-export function startProcessRun(request: RunRequest, onOutput?: OutputListener): RunHandle {
-  const startedAt = Date.now();
+export function startProcessRun(request: RunRequest, onOutput?: OutputListener, clock: Clock = defaultRunClock()): RunHandle {
   const { task } = request;
   const command = pickCommand(task.action);
-  if (command === null) return createNotStartedHandle(startedAt, `task "${task.name}" runs a ${task.action.kind}, not a process`);
-  const cwdProblem = checkWorkingDirectory(task.cwd);
-  if (cwdProblem !== null) return createNotStartedHandle(startedAt, cwdProblem);
+  if (command === null) return createNotStartedHandle(clock.now(), `task "${task.name}" runs a ${task.action.kind}, not a process`);
+  const cwdFault = checkWorkingDirectory(task.cwd);
+  if (cwdFault !== null) return createNotStartedHandle(clock.now(), describeStartFault(cwdFault));
 
-  let subprocess: ResultPromise;
+  let child: ChildProcess;
   try {
-    subprocess = execa(command.file, command.args, {
-      cwd: task.cwd,
-      env: buildRunEnvironment(request),
-      extendEnv: false,
-      detached: true,
-      stdin: 'ignore',
-      // Our own bounded capture reads the streams; execa's buffering would be unbounded.
-      buffer: false,
-      reject: false,
-      cleanup: false,
-      forceKillAfterDelay: false,
-    });
+    child = spawn(command.file, command.args, { cwd: task.cwd, env: buildRunEnvironment(request), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (error) {
-    return createNotStartedHandle(startedAt, `cannot start ${command.file}: ${describeError(error)}`);
+    return createNotStartedHandle(clock.now(), describeStartFault(classifySpawnError(error, command.file, task.cwd)));
   }
-  // Everything we need comes from events; the result promise (settled once the streams close) is
-  // only a safety net should execa ever end a run without an 'exit' or spawn 'error' event.
-  subprocess.then(
-    (result) => settleWithoutExit(result.failed ? (result.shortMessage ?? 'unknown failure') : 'ended without an exit status'),
-    (error: unknown) => settleWithoutExit(describeError(error)),
-  );
-
-  const pid = subprocess.pid ?? null;
+  const pid = child.pid ?? null;
   const output = createOutputBuffer(request.outputLimitBytes);
-  const streams = [subprocess.stdout, subprocess.stderr].filter((stream): stream is Readable => stream !== null);
+  // Without a pid the spawn failed (ENOENT, EACCES, EMFILE...): its 'error' comes next, and the
+  // pipes may not even exist (EMFILE stops Node before it makes them: undefined, not null).
+  const streams = [child.stdout, child.stderr].filter((stream): stream is Readable => stream !== null && stream !== undefined);
   const flushDecoders = streams.map((stream) => captureStream(stream, output.write.bind(output), onOutput));
   let leaderExited = false;
-  let finished = false;
-  let stopping: Stopping | null = null;
+  let groupWatch: GroupWatch | null = null;
   let resolveDone: (outcome: RunOutcome) => void = () => undefined;
   const done = new Promise<RunOutcome>((resolvePromise) => (resolveDone = resolvePromise));
+  let escalated: () => void = () => undefined;
+  const escalation = new Promise<void>((resolveEscalation) => (escalated = resolveEscalation));
+
+  const life = startLifecycle(
+    { clock, timeoutMs: pid === null ? null : task.timeoutMs, killAfterMs: task.killAfterMs },
+    {
+      deliver: () => {
+        if (pid === null) return;
+        if (signalProcessGroup(pid, 'SIGTERM')) life.recordSignal('SIGTERM');
+        groupWatch = watchGroup(pid);
+      },
+      escalate: () => {
+        if (pid !== null && killGroupIfAlive(pid)) life.recordSignal('SIGKILL');
+        escalated();
+      },
+    },
+  );
 
   const finish = (fields: Pick<RunOutcome, 'status' | 'exitCode' | 'signal' | 'error'>): void => {
-    if (finished) return;
-    finished = true;
-    clearTimeout(timeoutTimer);
-    stopping?.group.dispose();
+    if (life.ended) return;
+    const { endedAt, stop } = life.end();
+    groupWatch?.dispose();
     for (const flush of flushDecoders) flush();
-    const outcome: RunOutcome = {
+    resolveDone({
       ...fields,
-      startedAt,
-      endedAt: Date.now(),
+      startedAt: life.startedAt,
+      endedAt,
       output: output.text(),
       outputTruncated: output.truncated,
       outputBytes: output.totalBytes,
-    };
-    resolveDone(outcome);
+      stop,
+    });
   };
 
-  const beginStop = (status: Stopping['status'], reason: string): void => {
-    if (pid === null || leaderExited || finished || stopping !== null) return;
-    const group = stopProcessGroup({ pid, killAfterMs: task.killAfterMs });
-    stopping = { status, reason, group };
-  };
-
-  const timeoutMs = task.timeoutMs;
-  const timeoutTimer =
-    pid !== null && timeoutMs !== null ? setTimeout(() => beginStop('timed-out', `timed out after ${formatDuration(timeoutMs)}`), timeoutMs) : undefined;
-
-  subprocess.once('exit', (exitCode: number | null, signal: NodeJS.Signals | null) => {
+  child.once('exit', (exitCode: number | null, signal: NodeJS.Signals | null) => {
     leaderExited = true;
-    clearTimeout(timeoutTimer);
+    life.disarmTimeout();
     // A run that ends by itself leaves its background children alone (as cron does); a stopped
-    // run ends only when its whole group is gone, so nothing outlives a timeout, cancel or shutdown.
-    const groupGone = stopping === null ? Promise.resolve() : stopping.group.settled;
+    // run ends only when its whole group is gone (or SIGKILLed), so nothing outlives a stop.
+    const watch: GroupWatch | null = groupWatch;
+    const groupGone = watch === null ? Promise.resolve() : Promise.race([watch.gone, escalation]);
     void Promise.all([groupGone, drainStreams(streams, DRAIN_AFTER_EXIT_MS)]).then(() => {
-      if (stopping === null) {
-        finish({ status: exitCode === 0 ? 'succeeded' : 'failed', exitCode, signal, error: null });
-        return;
-      }
-      const sent = stopping.group.describeSent();
-      finish({ status: stopping.status, exitCode, signal, error: sent === '' ? stopping.reason : `${stopping.reason}; ${sent}` });
+      const cause = life.stopCause;
+      const status = cause === null ? (exitCode === 0 ? 'succeeded' : 'failed') : cause === 'timeout' ? 'timed-out' : 'cancelled';
+      finish({ status, exitCode, signal, error: null });
     });
   });
-  const settleWithoutExit = (message: string): void => {
-    if (leaderExited || finished) return;
-    finish({ status: 'failed', exitCode: null, signal: null, error: `cannot start ${command.file}: ${message}` });
-  };
-  // Without a pid the spawn itself failed (ENOENT, EACCES...); later 'error's would come from kill(), which we never call.
-  subprocess.on('error', (error: Error) => {
+  // Without a pid the spawn itself failed; a later 'error' could only come from child.kill(),
+  // which taskkit never calls, but a listener must exist: an unheard 'error' ends the daemon.
+  child.on('error', (error: Error) => {
     if (pid !== null || leaderExited) return;
     for (const stream of streams) stream.destroy();
-    finish({ status: 'failed', exitCode: null, signal: null, error: describeSpawnError(error, command.file, task.cwd) });
+    finish({ status: 'failed', exitCode: null, signal: null, error: describeStartFault(classifySpawnError(error, command.file, task.cwd)) });
   });
 
   return {
     pid,
     done,
-    cancel: (reason) => beginStop('cancelled', CANCEL_WORDS[reason]),
+    cancel: (reason) => {
+      if (pid !== null && !leaderExited) life.stop(reason);
+    },
   };
 }
 
@@ -144,28 +120,29 @@ function pickCommand(action: TaskAction): { file: string; args: string[] } | nul
 }
 
 /** Checked before spawning: Node reports a missing cwd as ENOENT of the command, which misleads. */
-function checkWorkingDirectory(cwd: string): string | null {
+function checkWorkingDirectory(cwd: string): StartFault | null {
   try {
-    if (!statSync(cwd).isDirectory()) return `working directory is not a directory: ${cwd}`;
+    if (!statSync(cwd).isDirectory()) return { kind: 'cwd-not-directory', cwd };
     accessSync(cwd, constants.X_OK);
     return null;
   } catch (error) {
     const code = errnoOf(error);
-    if (code === 'ENOENT' || code === 'ENOTDIR') return `working directory does not exist: ${cwd}`;
-    if (code === 'EACCES' || code === 'EPERM') return `permission denied: working directory ${cwd}`;
-    return `cannot use working directory ${cwd}: ${describeError(error)}`;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'cwd-missing', cwd };
+    if (code === 'EACCES' || code === 'EPERM') return { kind: 'cwd-permission', cwd };
+    return { kind: 'cwd-other', cwd, detail: describeError(error) };
   }
 }
 
-function describeSpawnError(error: Error, file: string, cwd: string): string {
+function classifySpawnError(error: unknown, file: string, cwd: string): StartFault {
   const code = errnoOf(error);
-  if (code === 'EACCES') return `permission denied: ${file}`;
+  if (code === 'EMFILE' || code === 'ENFILE') return { kind: 'fd-limit' };
+  if (code === 'EACCES') return { kind: 'permission', file };
   if (code === 'ENOENT') {
     // A script that exists but whose #! interpreter does not is reported by the kernel as ENOENT too.
-    if (file.includes('/') && existsSync(resolve(cwd, file))) return `cannot start ${file}: its interpreter (#! line) was not found`;
-    return `command not found: ${file}`;
+    if (file.includes('/') && existsSync(resolve(cwd, file))) return { kind: 'no-interpreter', file };
+    return { kind: 'not-found', file };
   }
-  return `cannot start ${file}: ${describeError(error)}`;
+  return { kind: 'other', file, detail: describeError(error) };
 }
 
 /** Feed a stream into the buffer and the listener; returns the flush for a character cut at the very end. */
@@ -208,21 +185,6 @@ function drainStreams(streams: readonly Readable[], limitMs: number): Promise<vo
       });
     }
   });
-}
-
-function createNotStartedHandle(startedAt: number, error: string): RunHandle {
-  const outcome: RunOutcome = {
-    status: 'failed',
-    exitCode: null,
-    signal: null,
-    startedAt,
-    endedAt: Date.now(),
-    output: '',
-    outputTruncated: false,
-    outputBytes: 0,
-    error,
-  };
-  return { pid: null, done: Promise.resolve(outcome), cancel: () => undefined };
 }
 
 function errnoOf(error: unknown): string | undefined {

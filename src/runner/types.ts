@@ -15,6 +15,31 @@ export type RunOutcomeStatus = 'succeeded' | 'failed' | 'timed-out' | 'cancelled
 /** Why a run is being stopped early; all three end as status `cancelled`. */
 export type CancelReason = 'cancel' | 'replace' | 'shutdown';
 
+/** Why a run was stopped: its own `timeout` (status `timed-out`) or a CancelReason (`cancelled`). */
+export type StopCause = 'timeout' | CancelReason;
+
+/** The stop causes, in the order the store and the CLI list them. */
+export const STOP_CAUSES: readonly StopCause[] = ['timeout', 'cancel', 'replace', 'shutdown'];
+
+/**
+ * How a run was stopped, as facts (runner/outcome.ts words them): why, when, what taskkit sent and
+ * whether the task had to be left behind. A run that ended by itself has no stop.
+ */
+export interface RunStop {
+  readonly cause: StopCause;
+  /** From the run's start to the stop, in ms; for a timeout, the timeout itself. */
+  readonly afterMs: number;
+  /** Signals sent to the process group, in order: SIGTERM at the stop, SIGKILL after `killAfterMs`. Empty for JS tasks. */
+  readonly signals: readonly string[];
+  /** The task's kill-after: the grace between the stop and the escalation. */
+  readonly killAfterMs: number;
+  /**
+   * A JS task that had not returned when kill-after ran out: `function` (left running, its result
+   * ignored) or `module` (its worker terminated). Null otherwise.
+   */
+  readonly abandoned: 'function' | 'module' | null;
+}
+
 export interface RunRequest {
   readonly runId: number;
   readonly task: TaskSpec;
@@ -43,7 +68,12 @@ export interface RunOutcome {
   readonly outputTruncated: boolean;
   /** Total bytes the task wrote, kept or not. */
   readonly outputBytes: number;
-  /** taskkit's own explanation when the task could not start or was stopped, e.g. "command not found: foo". */
+  /** How taskkit stopped the run (timeout, cancel, replace, shutdown), or null if it ended by itself. */
+  readonly stop: RunStop | null;
+  /**
+   * taskkit's own fault, or a JS task's thrown message: "command not found: foo", "cannot start:
+   * too many open files". Never a stop (that is `stop`).
+   */
   readonly error: string | null;
   /** The value a function/module task returned (JSON-safe), else undefined. */
   readonly result?: unknown;

@@ -6,6 +6,7 @@
 import type { TaskSpec } from '../config/types.js';
 import type { RestoredTaskState } from '../engine/ports.js';
 import type { RunRecord } from '../engine/run.js';
+import type { StopCause } from '../engine/ports.js';
 import type { Instant, ScheduleSpec } from '../schedule/types.js';
 
 /** A run without its output: what tables and lists need (output can be 256 KiB per run). */
@@ -15,8 +16,10 @@ export type RunSummary = Omit<RunRecord, 'output'>;
 export interface RunFilter {
   /** Only this task's runs. */
   readonly task?: string;
-  /** Only runs that failed for good: `failed`, `timed-out`, `interrupted`. */
+  /** Only runs that failed for good: `failed`, `interrupted`, or stopped by their timeout (`timed-out`). */
   readonly failed?: boolean;
+  /** Only runs taskkit stopped for this cause. */
+  readonly stopCause?: StopCause;
   /** Only runs created (triggered) at or after this instant. */
   readonly since?: Instant;
   /** At most this many; default DEFAULT_RUN_LIMIT. */

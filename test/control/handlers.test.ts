@@ -131,6 +131,7 @@ describe('show', () => {
       pid: 1001,
       outputBytes: 5,
       outputTruncated: false,
+      stop: null,
       error: null,
       outcome: 'exited with code 2',
     };
@@ -513,6 +514,7 @@ describe('with the daemon\'s history (issue 4)', () => {
     output: '',
     outputTruncated: false,
     outputBytes: 0,
+    stop: null,
     error: null,
     ...overrides,
   });

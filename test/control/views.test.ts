@@ -20,7 +20,8 @@ const finished: RunRecord = {
   output: 'partial\n',
   outputTruncated: true,
   outputBytes: 300_000,
-  error: 'timed out after 1m10s; sent SIGTERM',
+  stop: { cause: 'timeout', afterMs: 70_000, signals: ['SIGTERM'], killAfterMs: 10_000, abandoned: null },
+  error: null,
 };
 
 describe('toRunView', () => {
@@ -41,7 +42,8 @@ describe('toRunView', () => {
       pid: 777,
       outputBytes: 300_000,
       outputTruncated: true,
-      error: 'timed out after 1m10s; sent SIGTERM',
+      stop: { cause: 'timeout', afterMs: 70_000, signals: ['SIGTERM'], killAfterMs: 10_000, abandoned: null },
+      error: null,
       outcome: 'timed out after 1m10s; sent SIGTERM',
     });
   });

@@ -5,6 +5,7 @@ import { readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { startModuleRun } from '../../src/runner/module.js';
+import { describeStop } from '../../src/runner/outcome.js';
 import type { RunHandle } from '../../src/runner/types.js';
 import { assertFreshWorkerBuild, createModuleRequest } from '../support/module-run.js';
 import { EXAMPLES, makeTempDir } from './_support.js';
@@ -62,7 +63,7 @@ describe('cancel', () => {
     });
     const outcome = await handle.done;
     const left = sessions(dir).length;
-    expect([outcome.status, outcome.exitCode, outcome.error]).toEqual(['cancelled', 0, 'cancelled by taskkit cancel']);
+    expect([outcome.status, outcome.exitCode, outcome.error, outcome.stop === null ? '' : describeStop(outcome.stop)]).toEqual(['cancelled', 0, null, 'cancelled by taskkit cancel']);
     const result = outcome.result as { swept: number; kept: number; left: number; stopped: boolean };
     expect(result.stopped).toBe(true);
     expect(result.kept).toBe(0);

@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { cleanUpDaemons, makeDaemonDir, pause, type DaemonDir } from '../e2e/_daemon.js';
 import { isAlive, waitUntil } from '../support/process-state.js';
+import { describeStop } from '../../src/runner/outcome.js';
+import type { RunStop } from '../../src/runner/types.js';
 import { checkCrashHistory, checkSavedState, type CrashFigures } from './_support/crash-check.js';
 import { checkHoldsByCli, killDaemon, startDetached } from './_support/crash-daemon.js';
 import { describeRow, readHistory, readRun, type RunRow } from './_support/crash-history.js';
@@ -236,7 +238,8 @@ describe('signals to runs and to the daemon', () => {
     ]);
     const long = rows.find((row) => row.id === byTask.get('long')?.runId);
     expect(long?.signal).toBe('SIGTERM');
-    expect(long?.error).toMatch(new RegExp(`^stopped by shutdown; sent SIGTERM(, then SIGKILL after ${SIGNAL_KILL_AFTER_S}s)?$`));
+    expect([long?.stop_cause, long?.error]).toEqual(['shutdown', null]);
+    expect(describeStop(JSON.parse(long?.stop ?? 'null') as RunStop)).toMatch(new RegExp(`^stopped by shutdown; sent SIGTERM(, then SIGKILL after ${SIGNAL_KILL_AFTER_S}s)?$`));
     expect(rows.filter((row) => !['succeeded', 'cancelled', 'skipped', 'failed'].includes(row.status)).map(describeRow)).toEqual([]);
     for (const task of ['long', 'victim']) expect([task, listGroupMembers((byTask.get(task) as Marker).pid)]).toEqual([task, []]);
 
@@ -295,6 +298,8 @@ describe('the checker itself (synthetic histories): each fault it must see, it s
     signal: null,
     attempt: 1,
     pid: 100 + id,
+    stop_cause: null,
+    stop: null,
     error: null,
     ...fields,
   });

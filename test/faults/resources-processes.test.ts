@@ -9,6 +9,8 @@
 import { afterAll, afterEach, expect, test } from 'vitest';
 import { cleanUpDaemons, makeDaemonDir } from '../e2e/_daemon.js';
 import { waitUntil } from '../support/process-state.js';
+import { describeStop } from '../../src/runner/outcome.js';
+import type { RunStop } from '../../src/runner/types.js';
 import { readRuns, waitForEnded, type RunRow } from './_support/resource-db.js';
 import { startDetached } from './_support/resource-daemon.js';
 import { killGroup, listGroup } from './_support/resource-proc.js';
@@ -86,13 +88,15 @@ test(`a task forking ${CHILDREN} children that ignore or obey SIGTERM, and a tas
 
   expect(peakMembers).toBeGreaterThanOrEqual(CHILDREN + 1);
   expect(forker).toMatchObject({ status: 'timed-out', pid: forkerPid });
-  expect(forker.error).toBe(`timed out after ${seconds(FORKER.timeoutMs)}; sent SIGTERM, then SIGKILL after ${seconds(FORKER.killAfterMs)}`);
+  expect([forker.stop_cause, forker.error]).toEqual(['timeout', null]);
+  expect(describeStop(JSON.parse(forker.stop ?? 'null') as RunStop)).toBe(`timed out after ${seconds(FORKER.timeoutMs)}; sent SIGTERM, then SIGKILL after ${seconds(FORKER.killAfterMs)}`);
   expect(forkerLeft.live).toEqual([]);
   expect(forkerKill).toBeGreaterThanOrEqual(FORKER.killAfterMs);
   expect(forkerKill).toBeLessThan(FORKER.killAfterMs + KILL_SLACK_MS);
 
   expect(stubborn).toMatchObject({ status: 'timed-out', signal: 'SIGKILL', exit_code: null, pid: stubbornPid });
-  expect(stubborn.error).toBe(`timed out after ${seconds(STUBBORN.timeoutMs)}; sent SIGTERM, then SIGKILL after ${seconds(STUBBORN.killAfterMs)}`);
+  expect([stubborn.stop_cause, stubborn.error]).toEqual(['timeout', null]);
+  expect(describeStop(JSON.parse(stubborn.stop ?? 'null') as RunStop)).toBe(`timed out after ${seconds(STUBBORN.timeoutMs)}; sent SIGTERM, then SIGKILL after ${seconds(STUBBORN.killAfterMs)}`);
   expect(stubbornLeft.live).toEqual([]);
   expect(stubbornKill).toBeGreaterThanOrEqual(STUBBORN.killAfterMs);
   expect(stubbornKill).toBeLessThan(STUBBORN.killAfterMs + KILL_SLACK_MS);

@@ -2,9 +2,13 @@
 import { describe, expect, test } from 'vitest';
 import { makeTask } from '../support/task-spec.js';
 import { startFunctionRun } from '../../src/runner/function.js';
+import { describeStop } from '../../src/runner/outcome.js';
 import { formatDroppedMarker } from '../../src/runner/output-buffer.js';
-import type { RunRequest } from '../../src/runner/types.js';
+import type { RunOutcome, RunRequest } from '../../src/runner/types.js';
 import type { TaskContext, TaskFunction, TaskHandle } from '../../src/task-context.js';
+
+/** The stop in words (runner/outcome.ts); '' when the run was not stopped. */
+const stopWords = (outcome: RunOutcome): string => (outcome.stop === null ? '' : describeStop(outcome.stop));
 
 interface FakeHandle extends TaskHandle {
   readonly calls: unknown[][];
@@ -120,7 +124,7 @@ describe('context', () => {
     handle.cancel('shutdown');
     const outcome = await handle.done;
     expect(proceeded).toBe(false);
-    expect([outcome.status, outcome.error, outcome.exitCode]).toEqual(['cancelled', 'stopped by shutdown', 0]);
+    expect([outcome.status, stopWords(outcome), outcome.exitCode, outcome.error]).toEqual(['cancelled', 'stopped by shutdown', 0, null]);
   });
 });
 
@@ -177,13 +181,15 @@ describe('stopping', () => {
     const handle = startFunctionRun(createRequest(cooperative));
     setTimeout(() => handle.cancel(reason), 20);
     const outcome = await handle.done;
-    expect(outcome).toMatchObject({ status: 'cancelled', exitCode: 0, error: words });
+    expect(outcome).toMatchObject({ status: 'cancelled', exitCode: 0, error: null, stop: { cause: reason, signals: [], abandoned: null } });
+    expect(stopWords(outcome)).toBe(words);
     expect(outcome.result).toEqual({ stoppedBy: reason, looped: true });
   });
 
   test('timeout aborts the signal with reason "timeout"; settling within kill-after still ends timed-out', async () => {
     const outcome = await startFunctionRun(createRequest(cooperative, { timeoutMs: 30, killAfterMs: 5000 })).done;
-    expect(outcome).toMatchObject({ status: 'timed-out', exitCode: 0, error: 'timed out after 30ms' });
+    expect(outcome).toMatchObject({ status: 'timed-out', exitCode: 0, error: null });
+    expect(stopWords(outcome)).toBe('timed out after 30ms');
     expect(outcome.result).toEqual({ stoppedBy: 'timeout', looped: true });
   });
 
@@ -193,8 +199,10 @@ describe('stopping', () => {
     expect(outcome).toMatchObject({
       status: 'timed-out',
       exitCode: null,
-      error: 'timed out after 1s; the function did not return within kill-after 100ms and was abandoned',
+      error: null,
+      stop: { cause: 'timeout', afterMs: 1000, signals: [], killAfterMs: 100, abandoned: 'function' },
     });
+    expect(stopWords(outcome)).toBe('timed out after 1s; the function did not return within kill-after 100ms and was abandoned');
     expect(Date.now() - started).toBeGreaterThanOrEqual(1095);
   });
 
@@ -214,8 +222,9 @@ describe('stopping', () => {
     late?.log('still here');
     expect(chunks).toEqual([]);
     expect(outcome.output).toBe('');
-    expect([outcome.status, outcome.exitCode, outcome.error]).toEqual([
+    expect([outcome.status, outcome.exitCode, outcome.error, stopWords(outcome)]).toEqual([
       'cancelled',
+      null,
       null,
       'cancelled by taskkit cancel; the function did not return within kill-after 50ms and was abandoned',
     ]);
@@ -230,7 +239,7 @@ describe('stopping', () => {
     );
     handle.cancel('replace');
     const outcome = await handle.done;
-    expect([outcome.status, outcome.exitCode, outcome.error]).toEqual(['cancelled', 1, 'replaced by a new run']);
+    expect([outcome.status, outcome.exitCode, outcome.error, stopWords(outcome)]).toEqual(['cancelled', 1, null, 'replaced by a new run']);
     expect(outcome.output.startsWith('Error: interrupted mid-copy\n')).toBe(true);
   });
 
@@ -240,7 +249,7 @@ describe('stopping', () => {
     handle.cancel('shutdown');
     const outcome = await handle.done;
     handle.cancel('replace');
-    expect([outcome.status, outcome.error]).toEqual(['cancelled', 'cancelled by taskkit cancel']);
+    expect([outcome.status, stopWords(outcome)]).toEqual(['cancelled', 'cancelled by taskkit cancel']);
     expect(await handle.done).toBe(outcome);
   });
 });

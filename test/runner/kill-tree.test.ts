@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, test } from 'vitest';
-import { isGroupAlive, signalProcessGroup, stopProcessGroup } from '../../src/runner/kill-tree.js';
+import { isGroupAlive, killGroupIfAlive, signalProcessGroup, watchGroup } from '../../src/runner/kill-tree.js';
 import { fixtureArgv, isAlive, waitUntil } from './_process-run.js';
 
 const started: ChildProcess[] = [];
@@ -41,44 +41,39 @@ describe('signalProcessGroup', () => {
   });
 });
 
-describe('stopProcessGroup', () => {
-  test('a leader that obeys SIGTERM: only SIGTERM is sent', async () => {
+// When SIGKILL follows SIGTERM is lifecycle.ts's decision (test/runner/lifecycle.test.ts and the
+// process runs on the fake clock in process-stop.test.ts); here, what each step does to a real group.
+describe('killGroupIfAlive and watchGroup', () => {
+  test('a leader that obeys SIGTERM: the watch sees the group gone, and no SIGKILL goes out', async () => {
     const leader = await startGroupLeader('sleep-forever.js', 'sleeping');
-    const stop = stopProcessGroup({ pid: leader.pid, killAfterMs: 10_000 });
+    const watch = watchGroup(leader.pid);
+    expect(signalProcessGroup(leader.pid, 'SIGTERM')).toBe(true);
     expect(await leader.exited).toBe('SIGTERM');
-    expect(stop.describeSent()).toBe('sent SIGTERM');
-    stop.dispose();
-  });
-
-  test('a group gone after SIGTERM gets no SIGKILL; settled resolves at kill-after', async () => {
-    const leader = await startGroupLeader('sleep-forever.js', 'sleeping');
-    const stop = stopProcessGroup({ pid: leader.pid, killAfterMs: 100 });
-    expect(await leader.exited).toBe('SIGTERM');
-    await stop.settled;
-    expect(stop.describeSent()).toBe('sent SIGTERM');
+    await watch.gone;
     expect(isGroupAlive(leader.pid)).toBe(false);
+    expect(killGroupIfAlive(leader.pid)).toBe(false);
   });
 
-  test('a leader ignoring SIGTERM is SIGKILLed after kill-after', async () => {
+  test('a leader ignoring SIGTERM is still alive for the watch, and SIGKILLed by killGroupIfAlive', async () => {
     const leader = await startGroupLeader('ignore-sigterm.js', 'ready');
-    const stop = stopProcessGroup({ pid: leader.pid, killAfterMs: 150 });
-    expect(stop.describeSent()).toBe('sent SIGTERM');
+    const watch = watchGroup(leader.pid);
+    signalProcessGroup(leader.pid, 'SIGTERM');
+    const early = await Promise.race([watch.gone.then(() => 'gone'), new Promise((resolve) => setTimeout(() => resolve('alive'), 150))]);
+    expect(early).toBe('alive');
+    expect(killGroupIfAlive(leader.pid)).toBe(true);
     expect(await leader.exited).toBe('SIGKILL');
-    expect(stop.describeSent()).toBe('sent SIGTERM, then SIGKILL after 150ms');
+    await watch.gone;
   });
 
-  test('dispose before kill-after: no SIGKILL goes out', async () => {
-    const leader = await startGroupLeader('ignore-sigterm.js', 'ready');
-    const stop = stopProcessGroup({ pid: leader.pid, killAfterMs: 50 });
-    stop.dispose();
-    await new Promise((resolve) => setTimeout(resolve, 150));
+  test('dispose resolves the watch and stops polling', async () => {
+    const leader = await startGroupLeader('sleep-forever.js', 'sleeping');
+    const watch = watchGroup(leader.pid);
+    watch.dispose();
+    await watch.gone;
     expect(isAlive(leader.pid)).toBe(true);
-    expect(stop.describeSent()).toBe('sent SIGTERM');
   });
 
-  test('nothing to signal: describes nothing sent', () => {
-    const stop = stopProcessGroup({ pid: 2 ** 30, killAfterMs: 10_000 });
-    expect(stop.describeSent()).toBe('');
-    stop.dispose();
+  test('nothing to signal: nothing is sent', () => {
+    expect(killGroupIfAlive(2 ** 30)).toBe(false);
   });
 });

@@ -5,8 +5,12 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { assertFreshWorkerBuild, createModuleRequest as createRequest, MODULE_FIXTURES as FIXTURES, type FakeHandle } from '../support/module-run.js';
 import { startModuleRun } from '../../src/runner/module.js';
+import { describeStop } from '../../src/runner/outcome.js';
 import { formatDroppedMarker } from '../../src/runner/output-buffer.js';
-import type { RunHandle, RunRequest } from '../../src/runner/types.js';
+import type { RunHandle, RunOutcome, RunRequest } from '../../src/runner/types.js';
+
+/** The stop in words (runner/outcome.ts); '' when the run was not stopped. */
+const stopWords = (outcome: RunOutcome): string => (outcome.stop === null ? '' : describeStop(outcome.stop));
 
 beforeAll(assertFreshWorkerBuild);
 
@@ -195,7 +199,9 @@ describe('stopping', () => {
       if (chunk === 'looping\n') handle.cancel(reason);
     });
     const outcome = await handle.done;
-    expect(outcome).toMatchObject({ status: 'cancelled', exitCode: 0, error: words, output: `looping\nstopped because ${reason}\n` });
+    expect(outcome).toMatchObject({ status: 'cancelled', exitCode: 0, error: null, output: `looping\nstopped because ${reason}\n` });
+    expect(outcome.stop).toMatchObject({ cause: reason, signals: [], abandoned: null });
+    expect(stopWords(outcome)).toBe(words);
     expect(outcome.result).toEqual({ stoppedBy: reason, rounds: 'many' });
   });
 
@@ -209,7 +215,8 @@ describe('stopping', () => {
 
   test('timeout aborts with reason "timeout"; returning within kill-after still ends timed-out', async () => {
     const outcome = await startModuleRun(createRequest('proceed-loop.js', { timeoutMs: 100, killAfterMs: 5000 })).done;
-    expect(outcome).toMatchObject({ status: 'timed-out', exitCode: 0, error: 'timed out after 100ms' });
+    expect(outcome).toMatchObject({ status: 'timed-out', exitCode: 0, error: null });
+    expect(stopWords(outcome)).toBe('timed out after 100ms');
     // How far the loop got before the timer fired depends on worker start-up; the reason does not.
     expect(outcome.output).toMatch(/^(looping\n)?stopped because timeout\n$/);
     expect(outcome.result).toMatchObject({ stoppedBy: 'timeout' });
@@ -223,8 +230,10 @@ describe('stopping', () => {
       status: 'timed-out',
       exitCode: null,
       signal: null,
-      error: 'timed out after 200ms; the module did not return within kill-after 200ms and its worker was terminated',
+      error: null,
+      stop: { cause: 'timeout', afterMs: 200, signals: [], killAfterMs: 200, abandoned: 'module' },
     });
+    expect(stopWords(outcome)).toBe('timed out after 200ms; the module did not return within kill-after 200ms and its worker was terminated');
     expect(took).toBeGreaterThanOrEqual(395);
     expect(took).toBeLessThan(3000);
   });
@@ -233,8 +242,9 @@ describe('stopping', () => {
     const handle = startModuleRun(createRequest('spin.js', { killAfterMs: 100 }));
     setTimeout(() => handle.cancel('shutdown'), 50);
     const outcome = await handle.done;
-    expect([outcome.status, outcome.exitCode, outcome.error]).toEqual([
+    expect([outcome.status, outcome.exitCode, outcome.error, stopWords(outcome)]).toEqual([
       'cancelled',
+      null,
       null,
       'stopped by shutdown; the module did not return within kill-after 100ms and its worker was terminated',
     ]);

@@ -1,11 +1,23 @@
 import { describe, expect, test } from 'vitest';
-import { describeOutcome } from '../../src/runner/outcome.js';
+import { describeOutcome, describeStartFault, describeStop } from '../../src/runner/outcome.js';
+import type { RunStop, StopCause } from '../../src/runner/types.js';
 
-const run = (status: string, fields: { exitCode?: number | null; signal?: string | null; error?: string | null } = {}) => ({
+const run = (status: string, fields: { exitCode?: number | null; signal?: string | null; error?: string | null; stop?: RunStop | null } = {}) => ({
   status,
   exitCode: fields.exitCode ?? null,
   signal: fields.signal ?? null,
   error: fields.error ?? null,
+  stop: fields.stop ?? null,
+});
+
+/** A stop with the defaults of a process run stopped by SIGTERM alone. */
+const stop = (cause: StopCause, fields: Partial<RunStop> = {}): RunStop => ({
+  cause,
+  afterMs: 30_000,
+  signals: ['SIGTERM'],
+  killAfterMs: 10_000,
+  abandoned: null,
+  ...fields,
 });
 
 describe('describeOutcome', () => {
@@ -18,15 +30,16 @@ describe('describeOutcome', () => {
     ['a JS task that threw (exit code 1 plus its message)', run('failed', { exitCode: 1, error: 'boom' }), 'failed: boom'],
     ['failed with nothing known', run('failed'), 'failed'],
     [
-      'timed out, the runner error',
-      run('timed-out', { signal: 'SIGKILL', error: 'timed out after 30s; sent SIGTERM, then SIGKILL after 10s' }),
+      'timed out, the runner stop',
+      run('timed-out', { signal: 'SIGKILL', stop: stop('timeout', { signals: ['SIGTERM', 'SIGKILL'] }) }),
       'timed out after 30s; sent SIGTERM, then SIGKILL after 10s',
     ],
     ['timed out, some other wording', run('timed-out', { error: 'worker did not stop' }), 'timed out: worker did not stop'],
     ['timed out, no error', run('timed-out'), 'timed out'],
-    ['cancelled', run('cancelled', { signal: 'SIGTERM', error: 'cancelled by taskkit cancel; sent SIGTERM' }), 'cancelled (by taskkit cancel; sent SIGTERM)'],
-    ['replaced', run('cancelled', { error: 'replaced by a new run; sent SIGTERM' }), 'cancelled (replaced by a new run; sent SIGTERM)'],
-    ['stopped by shutdown', run('cancelled', { error: 'stopped by shutdown' }), 'cancelled (stopped by shutdown)'],
+    ['cancelled', run('cancelled', { signal: 'SIGTERM', stop: stop('cancel') }), 'cancelled (by taskkit cancel; sent SIGTERM)'],
+    ['replaced', run('cancelled', { stop: stop('replace') }), 'cancelled (replaced by a new run; sent SIGTERM)'],
+    ['stopped by shutdown', run('cancelled', { stop: stop('shutdown', { signals: [] }) }), 'cancelled (stopped by shutdown)'],
+    ['dropped before it started (the engine says why)', run('cancelled', { error: 'cancelled by taskkit cancel before it started' }), 'cancelled (by taskkit cancel before it started)'],
     ['cancelled, no error', run('cancelled'), 'cancelled'],
     ['interrupted', run('interrupted', { error: 'the daemon stopped while it ran' }), 'interrupted (the daemon stopped while it ran)'],
     ['skipped', run('skipped', { error: 'still running (overlap: skip)' }), 'skipped: still running (overlap: skip)'],
@@ -38,6 +51,43 @@ describe('describeOutcome', () => {
 
   test('reads as a sentence after the task name, as the CLI and daemon log print it', () => {
     expect(`fails ${describeOutcome(run('failed', { exitCode: 3 }))}`).toMatch(/fails exited with code 3/);
-    expect(`slow #1 ${describeOutcome(run('cancelled', { error: 'stopped by shutdown; sent SIGTERM' }))}`).toMatch(/slow #1 cancelled/);
+    expect(`slow #1 ${describeOutcome(run('cancelled', { stop: stop('shutdown') }))}`).toMatch(/slow #1 cancelled/);
+  });
+});
+
+describe('describeStop: every fact of a stop, in one phrase', () => {
+  test.each<[string, RunStop, string]>([
+    ['a timeout says its own length', stop('timeout', { afterMs: 500 }), 'timed out after 500ms; sent SIGTERM'],
+    ['SIGKILL comes after kill-after', stop('timeout', { afterMs: 1_000, signals: ['SIGTERM', 'SIGKILL'], killAfterMs: 300 }), 'timed out after 1s; sent SIGTERM, then SIGKILL after 300ms'],
+    ['nothing to signal (a JS task) says nothing sent', stop('cancel', { signals: [] }), 'cancelled by taskkit cancel'],
+    ['replace', stop('replace'), 'replaced by a new run; sent SIGTERM'],
+    ['shutdown', stop('shutdown', { signals: ['SIGTERM', 'SIGKILL'], killAfterMs: 200 }), 'stopped by shutdown; sent SIGTERM, then SIGKILL after 200ms'],
+    [
+      'an abandoned function',
+      stop('timeout', { afterMs: 1_000, signals: [], killAfterMs: 100, abandoned: 'function' }),
+      'timed out after 1s; the function did not return within kill-after 100ms and was abandoned',
+    ],
+    [
+      'a module whose worker was terminated',
+      stop('shutdown', { signals: [], killAfterMs: 100, abandoned: 'module' }),
+      'stopped by shutdown; the module did not return within kill-after 100ms and its worker was terminated',
+    ],
+  ])('%s', (_name, facts, expected) => {
+    expect(describeStop(facts)).toBe(expected);
+  });
+});
+
+describe('describeStartFault: why a process could not start', () => {
+  test.each([
+    [{ kind: 'fd-limit' } as const, 'cannot start: too many open files'],
+    [{ kind: 'not-found', file: 'foo' } as const, 'command not found: foo'],
+    [{ kind: 'permission', file: './x.sh' } as const, 'permission denied: ./x.sh'],
+    [{ kind: 'no-interpreter', file: './x.sh' } as const, 'cannot start ./x.sh: its interpreter (#! line) was not found'],
+    [{ kind: 'cwd-missing', cwd: '/nope' } as const, 'working directory does not exist: /nope'],
+    [{ kind: 'cwd-not-directory', cwd: '/etc/passwd' } as const, 'working directory is not a directory: /etc/passwd'],
+    [{ kind: 'cwd-permission', cwd: '/root' } as const, 'permission denied: working directory /root'],
+    [{ kind: 'other', file: 'sh', detail: 'spawn E2BIG' } as const, 'cannot start sh: spawn E2BIG'],
+  ])('%j', (fault, expected) => {
+    expect(describeStartFault(fault)).toBe(expected);
   });
 });

@@ -2,8 +2,9 @@
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { describeStop } from '../../src/runner/outcome.js';
 import { startProcessRun } from '../../src/runner/process.js';
-import type { CancelReason, OutputListener, RunRequest } from '../../src/runner/types.js';
+import type { CancelReason, OutputListener, RunOutcome, RunRequest } from '../../src/runner/types.js';
 import {
   argvAction,
   createOutputRecorder,
@@ -32,6 +33,9 @@ afterEach(async () => {
 function start(request: RunRequest, onOutput?: OutputListener) {
   return tracker.track(startProcessRun(request, onOutput));
 }
+
+/** The stop in words (runner/outcome.ts); '' when the run was not stopped. */
+const stopWords = (outcome: RunOutcome): string => (outcome.stop === null ? '' : describeStop(outcome.stop));
 
 const nodeEval = (code: string, ...args: string[]) => argvAction(process.execPath, '-e', code, ...args);
 
@@ -213,7 +217,9 @@ describe('timeout', () => {
     const outcome = await handle.done;
     const grandchild = Number(readFileSync(pidFile, 'utf8'));
     tracker.trackPid(grandchild);
-    expect(outcome).toMatchObject({ status: 'timed-out', exitCode: null, signal: 'SIGTERM', error: 'timed out after 500ms; sent SIGTERM', output: 'spawned\n' });
+    expect(outcome).toMatchObject({ status: 'timed-out', exitCode: null, signal: 'SIGTERM', error: null, output: 'spawned\n' });
+    expect(outcome.stop).toEqual({ cause: 'timeout', afterMs: 500, signals: ['SIGTERM'], killAfterMs: 10_000, abandoned: null });
+    expect(stopWords(outcome)).toBe('timed out after 500ms; sent SIGTERM');
     // Dead, though maybe still a zombie: orphans are reaped by pid 1, which may take seconds on some
     // VMs' init (isAlive tells a zombie from a live process; kill(pid, 0) does not).
     await waitUntil(() => !isAlive(grandchild), 15_000, `grandchild ${grandchild} to be gone`);
@@ -227,7 +233,8 @@ describe('timeout', () => {
     const outcome = await start(request).done;
     const grandchild = Number(readFileSync(join(temp.path, 'grandchild.pid'), 'utf8'));
     tracker.trackPid(grandchild);
-    expect(outcome).toMatchObject({ status: 'timed-out', error: 'timed out after 500ms; sent SIGTERM, then SIGKILL after 300ms' });
+    expect(outcome).toMatchObject({ status: 'timed-out', error: null, stop: { cause: 'timeout', signals: ['SIGTERM', 'SIGKILL'] } });
+    expect(stopWords(outcome)).toBe('timed out after 500ms; sent SIGTERM, then SIGKILL after 300ms');
     await waitUntil(() => !isAlive(grandchild), 15_000, `grandchild ${grandchild} to be gone`);
   });
 
@@ -238,15 +245,16 @@ describe('timeout', () => {
       status: 'timed-out',
       exitCode: null,
       signal: 'SIGKILL',
-      error: 'timed out after 1s; sent SIGTERM, then SIGKILL after 300ms',
+      error: null,
       output: 'ready\ngot SIGTERM\n',
     });
+    expect(stopWords(outcome)).toBe('timed out after 1s; sent SIGTERM, then SIGKILL after 300ms');
     expect(outcome.endedAt - outcome.startedAt).toBeGreaterThanOrEqual(1_300);
   });
 
   test('a run that ends before its timeout is untouched', async () => {
     const outcome = await start(createProcessRequest({ action: argvAction(...fixtureArgv('exit-with.js', '0')), timeoutMs: 10_000 })).done;
-    expect([outcome.status, outcome.error]).toEqual(['succeeded', null]);
+    expect([outcome.status, outcome.error, outcome.stop]).toEqual(['succeeded', null, null]);
   });
 });
 
@@ -260,7 +268,10 @@ describe('cancel', () => {
     const handle = start(createProcessRequest({ action: argvAction(...fixtureArgv('sleep-forever.js')) }), recorder.listener);
     await recorder.waitFor('sleeping\n');
     handle.cancel(reason);
-    expect(await handle.done).toMatchObject({ status: 'cancelled', exitCode: null, signal: 'SIGTERM', error, output: 'sleeping\n' });
+    const outcome = await handle.done;
+    expect(outcome).toMatchObject({ status: 'cancelled', exitCode: null, signal: 'SIGTERM', error: null, output: 'sleeping\n' });
+    expect(outcome.stop).toMatchObject({ cause: reason, signals: ['SIGTERM'], abandoned: null });
+    expect(stopWords(outcome)).toBe(error);
   });
 
   test('a process ignoring SIGTERM is SIGKILLed after kill-after', async () => {
@@ -268,12 +279,14 @@ describe('cancel', () => {
     const handle = start(createProcessRequest({ action: argvAction(...fixtureArgv('ignore-sigterm.js')), killAfterMs: 200 }), recorder.listener);
     await recorder.waitFor('ready\n');
     handle.cancel('shutdown');
-    expect(await handle.done).toMatchObject({
+    const outcome = await handle.done;
+    expect(outcome).toMatchObject({
       status: 'cancelled',
       signal: 'SIGKILL',
-      error: 'stopped by shutdown; sent SIGTERM, then SIGKILL after 200ms',
+      error: null,
       output: 'ready\ngot SIGTERM\n',
     });
+    expect(stopWords(outcome)).toBe('stopped by shutdown; sent SIGTERM, then SIGKILL after 200ms');
   });
 
   test('calling cancel twice does not re-arm or change the reason', async () => {
@@ -284,7 +297,7 @@ describe('cancel', () => {
     handle.cancel('cancel');
     handle.cancel('shutdown');
     expect(kill.mock.calls).toEqual([[-(handle.pid ?? 0), 'SIGTERM']]);
-    expect((await handle.done).error).toBe('cancelled by taskkit cancel; sent SIGTERM');
+    expect(stopWords(await handle.done)).toBe('cancelled by taskkit cancel; sent SIGTERM');
   });
 
   test('cancel after the run ended is a no-op', async () => {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { TaskAction } from '../../src/config/types.js';
 import type { RunHandle, RunRequest } from '../../src/runner/types.js';
+import { FakeClock } from '../support/fake-clock.js';
 import { argvAction, createProcessRequest, createProcessTracker, shellAction } from './_process-run.js';
 
 // The JS runners are another file's concern; here only the dispatch to them is checked.
@@ -45,17 +46,19 @@ describe('createRunner', () => {
   test('function tasks go to startFunctionRun with the request and listener', async () => {
     const request = requestFor({ kind: 'function', fn: () => undefined });
     const listener = (): void => undefined;
-    const handle = createRunner().start(request, listener);
+    const clock = new FakeClock('2026-03-01T12:00:00Z');
+    const handle = createRunner({ clock }).start(request, listener);
     expect(await handle.done).toEqual({ label: 'function' });
-    expect(vi.mocked(startFunctionRun).mock.calls).toEqual([[request, listener]]);
+    expect(vi.mocked(startFunctionRun).mock.calls).toEqual([[request, listener, clock]]);
     expect(startModuleRun).not.toHaveBeenCalled();
   });
 
   test('module tasks go to startModuleRun with the request and listener', async () => {
     const request = requestFor({ kind: 'module', path: '/x/task.js', exportName: 'default', args: null });
-    const handle = createRunner().start(request);
+    const clock = new FakeClock('2026-03-01T12:00:00Z');
+    const handle = createRunner({ clock }).start(request);
     expect(await handle.done).toEqual({ label: 'module' });
-    expect(vi.mocked(startModuleRun).mock.calls).toEqual([[request, undefined]]);
+    expect(vi.mocked(startModuleRun).mock.calls).toEqual([[request, undefined, clock]]);
     expect(startFunctionRun).not.toHaveBeenCalled();
   });
 });

@@ -72,6 +72,7 @@ export function makeRun(overrides: Partial<RunRecord> = {}): RunRecord {
     output: 'line 1\nline 2 ✓\n',
     outputTruncated: false,
     outputBytes: 18,
+    stop: null,
     error: 'exited with code 3',
     ...overrides,
   };

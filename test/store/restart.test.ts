@@ -116,6 +116,7 @@ describe('kill -9 during a run, then start', () => {
         pid: 1002,
         outputTruncated: false,
         outputBytes: 0,
+        stop: null,
         error: INTERRUPTED_REASON.running,
       },
     ]);

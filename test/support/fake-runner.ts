@@ -77,6 +77,7 @@ export class FakeRunner implements Runner {
       output: '',
       outputTruncated: false,
       outputBytes: 0,
+      stop: null,
       error: null,
       ...outcome,
     });

@@ -5,12 +5,15 @@
  */
 import type { Database } from 'better-sqlite3';
 import { TaskkitError } from '../../errors.js';
+import { upgradeLegacyStops } from './legacy-stops.js';
 
 export interface Migration {
   /** 1, 2, 3...: the user_version after it ran. */
   readonly version: number;
   readonly description: string;
   readonly sql: string;
+  /** Runs after `sql`, in the same transaction: data changes SQL alone cannot express. */
+  readonly upgrade?: (db: Database) => void;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -55,6 +58,17 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'how a run was stopped, as facts',
+    // stop_cause on its own (timeout, cancel, replace, shutdown) so that history filters on it;
+    // stop holds the rest of the RunStop as JSON. Old rows are read from their words once.
+    sql: `
+      ALTER TABLE runs ADD COLUMN stop_cause TEXT;
+      ALTER TABLE runs ADD COLUMN stop TEXT;
+    `,
+    upgrade: upgradeLegacyStops,
+  },
 ];
 
 /** The schema version this taskkit writes. */
@@ -78,6 +92,7 @@ export function migrate(db: Database, path: string, migrations: readonly Migrati
     db.transaction(() => {
       if (readSchemaVersion(db) >= migration.version) return;
       db.exec(migration.sql);
+      migration.upgrade?.(db);
       db.pragma(`user_version = ${migration.version}`);
     }).immediate();
   }

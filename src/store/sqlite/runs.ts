@@ -4,7 +4,7 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { RunRecord, RunStatus } from '../../engine/run.js';
-import type { Trigger } from '../../engine/ports.js';
+import type { RunStop, Trigger } from '../../engine/ports.js';
 import type { Instant } from '../../schedule/types.js';
 import { DEFAULT_RUN_LIMIT, FAILED_STATUSES, type RunFilter, type RunStats, type RunSummary } from '../store.js';
 
@@ -24,24 +24,27 @@ interface RunRow {
   output?: string;
   output_truncated: number;
   output_bytes: number;
+  stop_cause: string | null;
+  stop: string | null;
   error: string | null;
   result: string | null;
 }
 
 const SUMMARY_COLUMNS =
-  'id, task, trigger, status, scheduled_at, created_at, started_at, ended_at, exit_code, signal, attempt, pid, output_truncated, output_bytes, error, result';
-const FAILED_SQL = FAILED_STATUSES.map((status) => `'${status}'`).join(', ');
+  'id, task, trigger, status, scheduled_at, created_at, started_at, ended_at, exit_code, signal, attempt, pid, output_truncated, output_bytes, stop_cause, stop, error, result';
+const FAILED_SQL = `status IN (${FAILED_STATUSES.map((status) => `'${status}'`).join(', ')})`;
 
 const UPSERT_SQL = `
   INSERT INTO runs (id, task, trigger, status, scheduled_at, created_at, started_at, ended_at, exit_code, signal,
-    attempt, pid, output, output_truncated, output_bytes, error, result)
+    attempt, pid, output, output_truncated, output_bytes, stop_cause, stop, error, result)
   VALUES (@id, @task, @trigger, @status, @scheduled_at, @created_at, @started_at, @ended_at, @exit_code, @signal,
-    @attempt, @pid, @output, @output_truncated, @output_bytes, @error, @result)
+    @attempt, @pid, @output, @output_truncated, @output_bytes, @stop_cause, @stop, @error, @result)
   ON CONFLICT (id) DO UPDATE SET task = excluded.task, trigger = excluded.trigger, status = excluded.status,
     scheduled_at = excluded.scheduled_at, created_at = excluded.created_at, started_at = excluded.started_at,
     ended_at = excluded.ended_at, exit_code = excluded.exit_code, signal = excluded.signal, attempt = excluded.attempt,
     pid = excluded.pid, output = excluded.output, output_truncated = excluded.output_truncated,
-    output_bytes = excluded.output_bytes, error = excluded.error, result = excluded.result`;
+    output_bytes = excluded.output_bytes, stop_cause = excluded.stop_cause, stop = excluded.stop, error = excluded.error,
+    result = excluded.result`;
 
 const UNFINISHED_SQL = "'running', 'queued'";
 
@@ -109,7 +112,11 @@ export class RunsTable {
       where.push('task = ?');
       params.push(filter.task);
     }
-    if (filter.failed === true) where.push(`status IN (${FAILED_SQL})`);
+    if (filter.failed === true) where.push(FAILED_SQL);
+    if (filter.stopCause !== undefined) {
+      where.push('stop_cause = ?');
+      params.push(filter.stopCause);
+    }
     if (filter.since !== undefined) {
       where.push('created_at >= ?');
       params.push(filter.since);
@@ -136,7 +143,7 @@ export class RunsTable {
   stats(task: string): RunStats {
     const row = this.#db
       .prepare<[string], { succeeded: number | null; failed: number | null }>(
-        `SELECT sum(status = 'succeeded') AS succeeded, sum(status IN (${FAILED_SQL})) AS failed FROM runs WHERE task = ?`,
+        `SELECT sum(status = 'succeeded') AS succeeded, sum(${FAILED_SQL}) AS failed FROM runs WHERE task = ?`,
       )
       .get(task);
     const succeeded = row?.succeeded ?? 0;
@@ -197,6 +204,8 @@ function toRow(run: RunRecord): Record<string, unknown> {
     output: run.output,
     output_truncated: run.outputTruncated ? 1 : 0,
     output_bytes: run.outputBytes,
+    stop_cause: run.stop?.cause ?? null,
+    stop: run.stop === null ? null : JSON.stringify(run.stop),
     error: run.error,
     result: encodeResult(run.result),
   };
@@ -218,6 +227,7 @@ function toSummary(row: RunRow): RunSummary {
     pid: row.pid,
     outputTruncated: row.output_truncated === 1,
     outputBytes: row.output_bytes,
+    stop: readStop(row),
     error: row.error,
   };
   return row.result === null ? run : { ...run, result: JSON.parse(row.result) as unknown };
@@ -225,6 +235,11 @@ function toSummary(row: RunRow): RunSummary {
 
 function toRecord(row: RunRow): RunRecord {
   return { ...toSummary(row), output: row.output ?? '' };
+}
+
+/** The stop as stored; null for a legacy row whose words did not parse (its `error` keeps them). */
+function readStop(row: RunRow): RunStop | null {
+  return row.stop === null ? null : (JSON.parse(row.stop) as RunStop);
 }
 
 /**

@@ -47,6 +47,7 @@ function run(overrides: Partial<RunRecord>): RunRecord {
     output: '',
     outputTruncated: false,
     outputBytes: 0,
+    stop: null,
     error: null,
     ...overrides,
   };
@@ -64,7 +65,7 @@ const HISTORY = [
   run({ id: 2, task: 'backup', status: 'failed', exitCode: 3, output: 'disk full\n', outputBytes: 10 }),
   run({ id: 3, task: 'report', trigger: 'catch-up', status: 'skipped', startedAt: null, endedAt: null, exitCode: null, pid: null, error: 'missed 3 instants (catch-up: skip)', createdAt: at('2026-07-02T11:30:00.000Z') }),
   run({ id: 4, task: 'backup', trigger: 'manual', scheduledAt: null, status: 'interrupted', exitCode: null, error: 'taskkit stopped', createdAt: at('2026-07-02T11:50:00.000Z'), startedAt: at('2026-07-02T11:50:00.000Z'), endedAt: at('2026-07-02T11:55:00.000Z') }),
-  run({ id: 5, task: 'backup', trigger: 'manual', scheduledAt: null, status: 'timed-out', exitCode: null, signal: 'SIGTERM', error: 'timed out after 1m; sent SIGTERM', createdAt: at('2026-07-02T11:56:00.000Z'), startedAt: at('2026-07-02T11:56:00.000Z'), endedAt: at('2026-07-02T11:57:00.000Z'), output: 'working\n', outputBytes: 8 }),
+  run({ id: 5, task: 'backup', trigger: 'manual', scheduledAt: null, status: 'timed-out', exitCode: null, signal: 'SIGTERM', stop: { cause: 'timeout', afterMs: 60_000, signals: ['SIGTERM'], killAfterMs: 10_000, abandoned: null }, createdAt: at('2026-07-02T11:56:00.000Z'), startedAt: at('2026-07-02T11:56:00.000Z'), endedAt: at('2026-07-02T11:57:00.000Z'), output: 'working\n', outputBytes: 8 }),
 ];
 
 async function taskkit(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -125,7 +126,8 @@ describe('history', () => {
       pid: 4000,
       outputBytes: 8,
       outputTruncated: false,
-      error: 'timed out after 1m; sent SIGTERM',
+      stop: { cause: 'timeout', afterMs: 60_000, signals: ['SIGTERM'], killAfterMs: 10_000, abandoned: null },
+      error: null,
       outcome: 'timed out after 1m; sent SIGTERM',
     });
   });

@@ -22,6 +22,7 @@ const base: RunView = {
   pid: 900,
   outputBytes: 0,
   outputTruncated: false,
+  stop: null,
   error: null,
   outcome: 'succeeded',
 };

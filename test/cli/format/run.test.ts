@@ -20,6 +20,7 @@ const run = (overrides: Partial<RunView>): RunView => ({
   pid: 4321,
   outputBytes: 0,
   outputTruncated: false,
+  stop: null,
   error: null,
   outcome: 'running',
   ...overrides,

@@ -39,6 +39,7 @@ const run = (overrides: Partial<RunView>): RunView => ({
   pid: 10,
   outputBytes: 0,
   outputTruncated: false,
+  stop: null,
   error: null,
   outcome: 'succeeded',
   ...overrides,

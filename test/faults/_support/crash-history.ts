@@ -14,6 +14,9 @@ export interface RunRow {
   readonly signal: string | null;
   readonly attempt: number;
   readonly pid: number | null;
+  readonly stop_cause: string | null;
+  /** The RunStop as JSON (runner/types.ts); describeStop words it. */
+  readonly stop: string | null;
   readonly error: string | null;
 }
 
@@ -39,7 +42,7 @@ export function readHistory(path: string): HistorySnapshot {
   try {
     const runs = db
       .prepare<[], RunRow>(
-        'SELECT id, task, trigger, status, scheduled_at, created_at, started_at, ended_at, exit_code, signal, attempt, pid, error FROM runs ORDER BY id',
+        'SELECT id, task, trigger, status, scheduled_at, created_at, started_at, ended_at, exit_code, signal, attempt, pid, stop_cause, stop, error FROM runs ORDER BY id',
       )
       .all();
     const tasks = db.prepare<[], TaskStateRow>('SELECT name, held, hold_note, held_at, reschedule, last_scheduled_at FROM task_state').all();

@@ -20,10 +20,13 @@ export interface RunRow {
   readonly pid: number | null;
   readonly output_truncated: number;
   readonly output_bytes: number;
+  readonly stop_cause: string | null;
+  /** The RunStop as JSON (runner/types.ts); describeStop words it. */
+  readonly stop: string | null;
   readonly error: string | null;
 }
 
-const COLUMNS = 'id, task, trigger, status, scheduled_at, started_at, ended_at, exit_code, signal, pid, output_truncated, output_bytes, error';
+const COLUMNS = 'id, task, trigger, status, scheduled_at, started_at, ended_at, exit_code, signal, pid, output_truncated, output_bytes, stop_cause, stop, error';
 
 /** Run `read` on a fresh read-only connection (none is kept open: the daemon checkpoints freely). */
 export function withDb<T>(path: string, read: (db: Sqlite.Database) => T): T {

@@ -25,13 +25,13 @@ describe('the real schema', () => {
   test('an empty file migrates to the latest version with the runs and task_state tables', () => {
     const db = openDatabase(temp.dbPath);
     temp.defer(() => db.close());
-    expect(SCHEMA_VERSION).toBe(1);
-    expect(readSchemaVersion(db)).toBe(1);
+    expect(SCHEMA_VERSION).toBe(2);
+    expect(readSchemaVersion(db)).toBe(2);
     expect(tables(db)).toEqual(['runs', 'task_state']);
     const runColumns = db.prepare<[], { name: string }>('PRAGMA table_info(runs)').all().map((column) => column.name);
     expect(runColumns).toEqual([
       'id', 'task', 'trigger', 'status', 'scheduled_at', 'created_at', 'started_at', 'ended_at', 'exit_code', 'signal',
-      'attempt', 'pid', 'output', 'output_truncated', 'output_bytes', 'error', 'result',
+      'attempt', 'pid', 'output', 'output_truncated', 'output_bytes', 'error', 'result', 'stop_cause', 'stop',
     ]);
   });
 
@@ -41,7 +41,7 @@ describe('the real schema', () => {
     first.close();
     const second = openDatabase(temp.dbPath);
     temp.defer(() => second.close());
-    expect(migrate(second, temp.dbPath)).toEqual({ from: 1, to: 1 });
+    expect(migrate(second, temp.dbPath)).toEqual({ from: 2, to: 2 });
     expect(second.prepare('SELECT name, held FROM task_state').all()).toEqual([{ name: 'a', held: 1 }]);
   });
 
@@ -92,7 +92,7 @@ describe('a database from a newer taskkit', () => {
     expect(error).toBeInstanceOf(TaskkitError);
     expect(error).toMatchObject({
       code: 'STORE_UNAVAILABLE',
-      message: `${temp.dbPath} was written by a newer taskkit (schema version 99; this one knows up to 1); upgrade taskkit, or set settings.state-dir to another folder`,
+      message: `${temp.dbPath} was written by a newer taskkit (schema version 99; this one knows up to 2); upgrade taskkit, or set settings.state-dir to another folder`,
     });
     const db = raw();
     expect(readSchemaVersion(db)).toBe(99);
@@ -104,7 +104,7 @@ test('a read-only open of an older schema asks for a daemon start to upgrade it'
   const db = raw();
   db.pragma('user_version = 0');
   expect(() => checkSchemaVersion(db, temp.dbPath)).toThrow(
-    `${temp.dbPath} has schema version 0, older than this taskkit's 1; start the daemon once ("taskkit start") to upgrade it`,
+    `${temp.dbPath} has schema version 0, older than this taskkit's 2; start the daemon once ("taskkit start") to upgrade it`,
   );
 });
 
@@ -116,3 +116,45 @@ function captureError(fn: () => unknown): unknown {
   }
   throw new Error('expected a throw');
 }
+
+describe('migration 2: stops as facts, old rows read from their words once', () => {
+  /** A version-1 database holding runs as the old runner wrote them. */
+  function writeVersionOne(rows: { id: number; status: string; error: string | null }[]): void {
+    const db = new Sqlite(temp.dbPath);
+    db.exec((MIGRATIONS[0] as Migration).sql);
+    db.pragma('user_version = 1');
+    const insert = db.prepare("INSERT INTO runs (id, task, trigger, status, created_at, attempt, error) VALUES (?, 't', 'schedule', ?, 1, 1, ?)");
+    for (const row of rows) insert.run(row.id, row.status, row.error);
+    db.close();
+  }
+
+  test('each stopped run gets its cause and stop; error keeps only what is not a stop', () => {
+    writeVersionOne([
+      { id: 1, status: 'timed-out', error: 'timed out after 30s; sent SIGTERM, then SIGKILL after 10s' },
+      { id: 2, status: 'cancelled', error: 'cancelled by taskkit cancel; sent SIGTERM' },
+      { id: 3, status: 'cancelled', error: 'replaced by a new run' },
+      { id: 4, status: 'cancelled', error: 'stopped by shutdown; the module did not return within kill-after 1m and its worker was terminated' },
+      { id: 5, status: 'cancelled', error: 'cancelled by taskkit cancel before it started' },
+      { id: 6, status: 'timed-out', error: 'worker did not stop' },
+      { id: 7, status: 'failed', error: 'command not found: foo' },
+      { id: 8, status: 'timed-out', error: 'timed out after 1s; the function did not return within kill-after 100ms and was abandoned' },
+    ]);
+    const db = openDatabase(temp.dbPath);
+    temp.defer(() => db.close());
+    const rows = db.prepare<[], { id: number; stop_cause: string | null; stop: string | null; error: string | null }>('SELECT id, stop_cause, stop, error FROM runs ORDER BY id').all();
+    const stop = (cause: string, afterMs: number, signals: string[], killAfterMs: number, abandoned: string | null) =>
+      JSON.stringify({ cause, afterMs, signals, killAfterMs, abandoned });
+    expect(rows).toEqual([
+      { id: 1, stop_cause: 'timeout', stop: stop('timeout', 30_000, ['SIGTERM', 'SIGKILL'], 10_000, null), error: null },
+      { id: 2, stop_cause: 'cancel', stop: stop('cancel', 0, ['SIGTERM'], 0, null), error: null },
+      { id: 3, stop_cause: 'replace', stop: stop('replace', 0, [], 0, null), error: null },
+      { id: 4, stop_cause: 'shutdown', stop: stop('shutdown', 0, [], 60_000, 'module'), error: null },
+      // Dropped before it started: the engine's words, no stop.
+      { id: 5, stop_cause: null, stop: null, error: 'cancelled by taskkit cancel before it started' },
+      // Words that are not the runner's: the status still says the cause.
+      { id: 6, stop_cause: 'timeout', stop: null, error: 'worker did not stop' },
+      { id: 7, stop_cause: null, stop: null, error: 'command not found: foo' },
+      { id: 8, stop_cause: 'timeout', stop: stop('timeout', 1_000, [], 100, 'function'), error: null },
+    ]);
+  });
+});

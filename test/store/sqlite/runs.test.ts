@@ -131,6 +131,17 @@ describe('history queries', () => {
     expect(ids(runs.list(filter))).toEqual(expected);
   });
 
+  test('a stop is stored as facts: its cause in its own column (filterable), the rest read back whole', () => {
+    const { runs } = openRuns();
+    const timeout = { cause: 'timeout', afterMs: 30_000, signals: ['SIGTERM', 'SIGKILL'], killAfterMs: 10_000, abandoned: null } as const;
+    const replaced = { cause: 'replace', afterMs: 1_500, signals: [], killAfterMs: 10_000, abandoned: 'module' } as const;
+    runs.save(makeRun({ id: 1, status: 'timed-out', stop: timeout, error: null }));
+    runs.save(makeRun({ id: 2, status: 'cancelled', stop: replaced, error: null }));
+    runs.save(makeRun({ id: 3, status: 'failed', stop: null }));
+    expect([runs.get(1)?.stop, runs.get(2)?.stop, runs.get(3)?.stop]).toEqual([timeout, replaced, null]);
+    expect([ids(runs.list({ stopCause: 'timeout' })), ids(runs.list({ stopCause: 'replace' })), ids(runs.list({ stopCause: 'shutdown' }))]).toEqual([[1], [2], []]);
+  });
+
   test('the default limit is 50', () => {
     const { runs } = openRuns();
     for (let id = 1; id <= 60; id++) runs.save(makeRun({ id }));
