@@ -34,7 +34,12 @@ describe('run-now', () => {
     ['succeeded', { status: 'succeeded' as const, exitCode: 0 }, 0, ''],
     ['exit code 3', { status: 'failed' as const, exitCode: 3 }, 3, 'taskkit: job #1 exited with code 3 after 1s\n'],
     ['killed by SIGKILL', { status: 'failed' as const, exitCode: null, signal: 'SIGKILL' }, 137, 'taskkit: job #1 killed by SIGKILL after 1s\n'],
-    ['timed out', { status: 'timed-out' as const, exitCode: null, signal: 'SIGTERM', error: 'timed out after 1s; sent SIGTERM' }, 124, 'taskkit: job #1 timed out after 1s; sent SIGTERM\n'],
+    [
+      'timed out',
+      { status: 'timed-out' as const, exitCode: null, signal: 'SIGTERM', stop: { cause: 'timeout' as const, afterMs: 1_000, signals: ['SIGTERM'], killAfterMs: 10_000, abandoned: null } },
+      124,
+      'taskkit: job #1 timed out after 1s; sent SIGTERM\n',
+    ],
   ])('--wait streams the output and exits with the task\'s code (%s)', async (_label, outcome, code, stderr) => {
     const f = await startControl([makeTask('job')]);
     const pending = runAgainst(f, ['run-now', 'job', '--wait']);
