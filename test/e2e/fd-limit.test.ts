@@ -57,7 +57,7 @@ test('a run that cannot start for want of fds is a failed run; the daemon lives 
 
   for (const socket of sockets.splice(0)) socket.destroy();
   const history = await d.taskkit(['history', 'probe', '--json']);
-  expect(JSON.parse(history.stdout)).toMatchObject([{ id: run.id, status: 'failed', error: 'cannot start: too many open files' }]);
+  expect((JSON.parse(history.stdout) as { runs: unknown[] }).runs).toMatchObject([{ id: run.id, status: 'failed', error: 'cannot start: too many open files' }]);
 
   // fds free again: the same task runs.
   const again = await d.taskkit(['run-now', 'probe', '--wait']);
