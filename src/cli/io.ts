@@ -2,7 +2,7 @@
  * The CLI's whole contact with the outside world, injected so that `runCli` is testable
  * in-process (STYLE.md practice 7). The colour decision is made here, once.
  */
-import { escapeControl } from '../schedule/escape-control.js';
+import { escapeControl } from '../escape-control.js';
 
 export interface CliIo {
   readonly stdout: NodeJS.WritableStream;

@@ -4,7 +4,7 @@
  * control characters are escaped, as journalctl does (issue 15 point 14).
  */
 import type { LogFunction } from '../engine/ports.js';
-import { escapeControl } from '../schedule/escape-control.js';
+import { escapeControl } from '../escape-control.js';
 
 /** The daemon's name for the engine's LogFunction (engine/ports.ts, its one home). */
 export type Logger = LogFunction;

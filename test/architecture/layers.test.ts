@@ -16,8 +16,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   // schedule/duration.ts: migration 2 reads the durations in old stop words once (legacy-stops.ts).
   store: ['store', 'errors.ts', 'engine/ports.ts', 'engine/run.ts', 'engine/task-state.ts', 'schedule/types.ts', 'schedule/duration.ts', 'config/types.ts', 'config/definition.ts'],
   control: ['control', 'errors.ts', 'engine', 'config', 'schedule', 'store', 'runner/types.ts', 'runner/outcome.ts', 'task-context.ts'],
-  daemon: ['daemon', 'errors.ts', 'config', 'engine', 'runner', 'schedule', 'store', 'control', 'task-context.ts'],
-  cli: ['cli', 'errors.ts', 'config', 'schedule', 'control', 'store', 'daemon', 'runner', 'task-context.ts'],
+  daemon: ['daemon', 'errors.ts', 'escape-control.ts', 'config', 'engine', 'runner', 'schedule', 'store', 'control', 'task-context.ts'],
+  cli: ['cli', 'errors.ts', 'escape-control.ts', 'config', 'schedule', 'control', 'store', 'daemon', 'runner', 'task-context.ts'],
   library: ['library', 'errors.ts', 'config', 'engine', 'runner', 'schedule', 'task-context.ts'],
 };
 

@@ -2,7 +2,7 @@
 import type { RetryingEvent } from '../../control/protocol.js';
 import type { RunView } from '../../control/views.js';
 import { formatDuration } from '../../schedule/duration.js';
-import { escapeControl } from '../../schedule/escape-control.js';
+import { escapeControl } from '../../escape-control.js';
 
 /** "backup #12 started (pid 4242)", "backup #12 queued", "backup #12 skipped: already running". */
 export function describeTriggered(run: RunView): string {

@@ -1,7 +1,7 @@
 /** `taskkit status` and the one-line reports of the daemon verbs (start, stop, reload). */
 import type { ReloadSummaryView, StatusResult } from '../../control/protocol.js';
 import { formatDuration } from '../../schedule/duration.js';
-import { escapeControl } from '../../schedule/escape-control.js';
+import { escapeControl } from '../../escape-control.js';
 import type { Painter } from '../io.js';
 import { LOCAL_ZONE, formatInstant, formatWhen, parseIso } from './time.js';
 

@@ -2,7 +2,7 @@
  * Aligned text columns for list-like output; widths come from the plain text, colour is applied
  * after. Every cell is escaped (escapeControl): a newline in a task's error text must not forge a row.
  */
-import { escapeControl } from '../../schedule/escape-control.js';
+import { escapeControl } from '../../escape-control.js';
 
 export interface Column<Row> {
   readonly header: string;

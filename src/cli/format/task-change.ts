@@ -1,6 +1,6 @@
 /** One-line reports of `hold`, `resume` and `reschedule`: the task as it is now. */
 import type { TaskView } from '../../control/views.js';
-import { escapeControl } from '../../schedule/escape-control.js';
+import { escapeControl } from '../../escape-control.js';
 import { describeNext } from './task-list.js';
 
 /** "backup: held (note: disk full)". */

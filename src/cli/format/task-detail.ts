@@ -2,7 +2,7 @@
 import type { ShowResult } from '../../control/protocol.js';
 import type { ActionView, DefinitionView, RunStatsView, RunView } from '../../control/views.js';
 import { formatDuration } from '../../schedule/duration.js';
-import { escapeControl } from '../../schedule/escape-control.js';
+import { escapeControl } from '../../escape-control.js';
 import type { Painter } from '../io.js';
 import { renderTable } from './table.js';
 import { formatInstant, formatRelative, parseIso } from './time.js';

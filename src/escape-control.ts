@@ -5,8 +5,8 @@
  * in the log. Every human view and the log pass such text through here, as journalctl does:
  * C0, DEL, C1 and the bidirectional overrides become visible escapes (\n, \r, \t, \xHH, \u{HHHH}).
  * Raw bytes stay only where the user asked for a task's own output (logs, exec, run-now --wait).
- * It lives in schedule/ (pure, no I/O, beside show-value.ts) because that is the one layer both
- * cli/format and the daemon's log writer may import.
+ * It is no layer's concern (not time math, not config), so it sits at the top of src/ like errors.ts,
+ * where cli/format and the daemon's log writer both import it.
  */
 
 export interface EscapeOptions {

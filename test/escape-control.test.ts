@@ -1,6 +1,6 @@
 // Issue 15 point 14: the one escaping function of every human view and of the daemon log.
 import { describe, expect, test } from 'vitest';
-import { escapeControl } from '../../src/schedule/escape-control.js';
+import { escapeControl } from '../src/escape-control.js';
 
 describe('escapeControl', () => {
   test.each([
