@@ -43,7 +43,11 @@ export function summarize(samples) {
 export function runScenario(name, args = [], { nodeArgs = [], timeoutMs = 180_000, env = process.env } = {}) {
   const script = fileURLToPath(new URL(`./scenarios/${name}.js`, import.meta.url));
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...nodeArgs, script, ...args.map(String)], { stdio: ['ignore', 'pipe', 'pipe'], env, detached: true });
+    const child = spawn(process.execPath, [...nodeArgs, script, ...args.map(String)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env,
+      detached: true,
+    });
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (chunk) => (out += chunk));
@@ -59,7 +63,9 @@ export function runScenario(name, args = [], { nodeArgs = [], timeoutMs = 180_00
         if (code !== 0) throw new Error(`exit ${signal ?? code}`);
         resolve(JSON.parse(last));
       } catch (error) {
-        resolve({ error: `${name} ${args.join(' ')}: ${error.message}: ${err.trim().split('\n').slice(-5).join(' | ')}` });
+        resolve({
+          error: `${name} ${args.join(' ')}: ${error.message}: ${err.trim().split('\n').slice(-5).join(' | ')}`,
+        });
       }
     });
   });
@@ -198,10 +204,25 @@ export function mixedScheduleLines(i) {
  * then idle ones whose schedule is `scheduleLines(i)` (default: far in the future), then
  * `extraLines` as written. `settings` lines are added to the settings block.
  */
-export function writeTasksFile({ dir, total, firing = [], scheduleLines = farScheduleLines, settings = [], extraLines = [] }) {
-  const lines = ['settings:', `  state-dir: ${join(dir, 'state')}`, `  socket: ${join(dir, 'taskkit.sock')}`, '  timezone: UTC', ...settings.map((line) => `  ${line}`), 'tasks:'];
+export function writeTasksFile({
+  dir,
+  total,
+  firing = [],
+  scheduleLines = farScheduleLines,
+  settings = [],
+  extraLines = [],
+}) {
+  const lines = [
+    'settings:',
+    `  state-dir: ${join(dir, 'state')}`,
+    `  socket: ${join(dir, 'taskkit.sock')}`,
+    '  timezone: UTC',
+    ...settings.map((line) => `  ${line}`),
+    'tasks:',
+  ];
   for (const [i, taskLines] of firing.entries()) lines.push(`  fire-${i}:`, ...taskLines.map((line) => `    ${line}`));
-  for (let i = firing.length; i < total; i++) lines.push(`  task-${i}:`, ...scheduleLines(i).map((line) => `    ${line}`), '    run: "true"');
+  for (let i = firing.length; i < total; i++)
+    lines.push(`  task-${i}:`, ...scheduleLines(i).map((line) => `    ${line}`), '    run: "true"');
   lines.push(...extraLines);
   const path = join(dir, 'tasks.yaml');
   writeFileSync(path, lines.join('\n') + '\n');

@@ -38,7 +38,10 @@ export function ratio(a, b) {
  */
 export function judge(checks) {
   const failed = checks.filter((check) => check.ok !== true);
-  return { met: failed.length === 0, result: failed.length === 0 ? 'met' : `MISSED: ${failed.map((check) => check.what).join('; ')}` };
+  return {
+    met: failed.length === 0,
+    result: failed.length === 0 ? 'met' : `MISSED: ${failed.map((check) => check.what).join('; ')}`,
+  };
 }
 
 /** One row of the table. */
@@ -61,5 +64,9 @@ export function formatTable(rows) {
   const cells = rows.map((row) => COLUMNS.map(([key]) => String(row[key] ?? '').replace(/\|/g, '/')));
   const widths = COLUMNS.map(([, title], i) => Math.max(title.length, ...cells.map((line) => line[i].length)));
   const line = (values) => `| ${values.map((value, i) => value.padEnd(widths[i])).join(' | ')} |`;
-  return [line(COLUMNS.map(([, title]) => title)), line(widths.map((width) => '-'.repeat(width))), ...cells.map(line)].join('\n');
+  return [
+    line(COLUMNS.map(([, title]) => title)),
+    line(widths.map((width) => '-'.repeat(width))),
+    ...cells.map(line),
+  ].join('\n');
 }

@@ -51,9 +51,24 @@ const SCENARIOS = [
 ];
 
 const say = (line) => console.log(line);
-const machine = { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30) };
-say(`taskkit bench (${quick ? 'quick' : 'full'}): node ${machine.node}, ${machine.cores} x ${machine.cpu}, ${machine.memoryGb} GB`);
-const results = { date: new Date().toISOString(), quick, machine, config: CONFIG, elapsedSeconds: {}, scenarios: {}, rows: [] };
+const machine = {
+  node: process.version,
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  memoryGb: Math.round(totalmem() / 2 ** 30),
+};
+say(
+  `taskkit bench (${quick ? 'quick' : 'full'}): node ${machine.node}, ${machine.cores} x ${machine.cpu}, ${machine.memoryGb} GB`,
+);
+const results = {
+  date: new Date().toISOString(),
+  quick,
+  machine,
+  config: CONFIG,
+  elapsedSeconds: {},
+  scenarios: {},
+  rows: [],
+};
 const startedAll = performance.now();
 for (const [id, title, key, run] of SCENARIOS) {
   if (only !== null && !only.has(id)) continue;
@@ -74,13 +89,18 @@ for (const [id, title, key, run] of SCENARIOS) {
 }
 results.elapsedSeconds.total = (performance.now() - startedAll) / 1000;
 
-say(`\nResults (${results.date}; ${machine.cores} x ${machine.cpu}; node ${machine.node}). Ratios: the subject's figure / the other's (for lateness, CPU, memory and time lower is better; for rates higher is better).\n`);
+say(
+  `\nResults (${results.date}; ${machine.cores} x ${machine.cpu}; node ${machine.node}). Ratios: the subject's figure / the other's (for lateness, CPU, memory and time lower is better; for rates higher is better).\n`,
+);
 say(formatTable(results.rows));
 const missed = results.rows.filter((row) => row.met === false).length;
 const met = results.rows.filter((row) => row.met === true).length;
 say(`\ntargets: ${met} met, ${missed} missed; elapsed ${results.elapsedSeconds.total.toFixed(0)} s`);
 
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-const out = new URL(`./results/${results.date.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z')}${quick ? '-quick' : ''}.json`, import.meta.url);
+const out = new URL(
+  `./results/${results.date.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z')}${quick ? '-quick' : ''}.json`,
+  import.meta.url,
+);
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 say(`results: ${out.pathname}`);

@@ -19,7 +19,9 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 export default async function raisePeriod(ctx) {
   const { start, max, state } = ctx.args ?? {};
   if (!isSeconds(start) || !isSeconds(max) || typeof state !== 'string') {
-    throw new TypeError('adaptive-period: args.start and args.max (whole seconds) and args.state (a file) are required');
+    throw new TypeError(
+      'adaptive-period: args.start and args.max (whole seconds) and args.state (a file) are required',
+    );
   }
   const statePath = resolve(HERE, state);
   const previous = (await readPeriod(statePath)) ?? start;

@@ -15,7 +15,8 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 
 /** @param {import('taskkit').TaskContext<{ dir: string, title?: string }>} ctx */
 export default async function generatePage(ctx) {
-  if (typeof ctx.args?.dir !== 'string') throw new TypeError('page-generator: args.dir (the folder to write index.html into) is required');
+  if (typeof ctx.args?.dir !== 'string')
+    throw new TypeError('page-generator: args.dir (the folder to write index.html into) is required');
   const dir = resolve(HERE, ctx.args.dir);
   // The scheduled instant, so a late run still shows the time it stands for; now for a manual run.
   const at = new Date(ctx.scheduledAt ?? Date.now()).toISOString();

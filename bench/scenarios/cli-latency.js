@@ -22,7 +22,12 @@ const env = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', TZ:
 /** Run `argv` to completion; wall ms from spawn to exit. Throws on a non-zero exit. */
 function time(argv, extraEnv = {}) {
   const started = performance.now();
-  const result = spawnSync(process.execPath, argv, { cwd: dir, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 2 ** 20 });
+  const result = spawnSync(process.execPath, argv, {
+    cwd: dir,
+    env: { ...env, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 * 2 ** 20,
+  });
   const ms = performance.now() - started;
   if (result.status !== 0) throw new Error(`${argv.join(' ')} exited ${result.status}: ${result.stderr}`);
   return ms;
@@ -46,8 +51,16 @@ try {
   const medians = Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, percentile(values, 50)]));
   const bare = medians['node -e 0'];
   console.log(`median of ${runs} runs, daemon with ${total + 1} tasks`);
-  for (const [name, ms] of Object.entries(medians)) console.log(`  ${name.padEnd(44)} ${ms.toFixed(1).padStart(6)} ms  ${(ms / bare).toFixed(2)}x`);
-  console.log(JSON.stringify({ runs, tasks: total + 1, medians, ratios: Object.fromEntries(Object.entries(medians).map(([name, ms]) => [name, ms / bare])) }));
+  for (const [name, ms] of Object.entries(medians))
+    console.log(`  ${name.padEnd(44)} ${ms.toFixed(1).padStart(6)} ms  ${(ms / bare).toFixed(2)}x`);
+  console.log(
+    JSON.stringify({
+      runs,
+      tasks: total + 1,
+      medians,
+      ratios: Object.fromEntries(Object.entries(medians).map(([name, ms]) => [name, ms / bare])),
+    }),
+  );
 } finally {
   // Never leave the daemon behind, whatever happened above.
   try {

@@ -15,7 +15,8 @@ import { join } from 'node:path';
 import { DAEMON_NODE_FLAGS } from '../../dist/daemon/detach.js';
 import { makeTempDir, readProc, sleep, startDaemon, summarize, writeTasksFile } from '../lib.js';
 
-const [mode = 'taskkit', totalArg = '10000', firingArg = '5', secondsArg = '10', warmupArg = '2'] = process.argv.slice(2);
+const [mode = 'taskkit', totalArg = '10000', firingArg = '5', secondsArg = '10', warmupArg = '2'] =
+  process.argv.slice(2);
 const [total, firing, seconds, warmup] = [totalArg, firingArg, secondsArg, warmupArg].map(Number);
 const SECOND = 1000;
 const temp = makeTempDir();
@@ -29,7 +30,11 @@ function startBareTimer() {
     const due = Math.floor(Date.now() / SECOND) * SECOND + SECOND;
     timer = setTimeout(() => {
       for (let i = 0; i < firing; i++) {
-        const child = spawn('/bin/bash', ['-c', line], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TASKKIT_SCHEDULED_AT: new Date(due).toISOString() } });
+        const child = spawn('/bin/bash', ['-c', line], {
+          detached: true,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: { ...process.env, TASKKIT_SCHEDULED_AT: new Date(due).toISOString() },
+        });
         child.stdout.resume();
         child.stderr.resume();
       }
@@ -44,7 +49,11 @@ let subject;
 if (mode === 'bare') {
   subject = startBareTimer();
 } else {
-  const firingLines = Array.from({ length: firing }, () => ['every: 1s', 'shell: /bin/bash', `run: ${JSON.stringify(line)}`]);
+  const firingLines = Array.from({ length: firing }, () => [
+    'every: 1s',
+    'shell: /bin/bash',
+    `run: ${JSON.stringify(line)}`,
+  ]);
   const file = writeTasksFile({ dir: temp.dir, total, firing: firingLines, settings: ['max-concurrent: 64'] });
   subject = await startDaemon({ configPath: file.path, socket: file.socket, nodeFlags: DAEMON_NODE_FLAGS });
 }

@@ -75,7 +75,8 @@ const loaders = {
     const jobs = [];
     // croner does not hand the scheduled instant to the function: it is the whole second the
     // fire belongs to (croner fires at or after it, and well under a second late here).
-    for (let i = 0; i < n; i++) jobs.push(new Cron('* * * * * *', () => fired(Math.floor(Date.now() / SECOND) * SECOND)));
+    for (let i = 0; i < n; i++)
+      jobs.push(new Cron('* * * * * *', () => fired(Math.floor(Date.now() / SECOND) * SECOND)));
     return () => jobs.forEach((job) => job.stop());
   },
   toad({ ToadScheduler, SimpleIntervalJob, Task }) {
@@ -84,7 +85,9 @@ const loaders = {
       // An interval job's k-th fire is due k seconds after it was added (setInterval semantics).
       const addedAt = Date.now();
       let k = 0;
-      scheduler.addSimpleIntervalJob(new SimpleIntervalJob({ seconds: 1 }, new Task(`job-${i}`, () => fired(addedAt + ++k * SECOND))));
+      scheduler.addSimpleIntervalJob(
+        new SimpleIntervalJob({ seconds: 1 }, new Task(`job-${i}`, () => fired(addedAt + ++k * SECOND))),
+      );
     }
     return () => scheduler.stop();
   },
@@ -129,7 +132,7 @@ const wallMs = performance.now() - wallBefore;
 // Late fires of the window's last seconds still count if they come within 3 s: a subject later
 // than that has fallen behind for good, and its missing fires show as incompleteness.
 const expected = n * seconds;
-for (const graceEnd = Date.now() + 3 * SECOND; windowFires < expected && Date.now() < graceEnd; ) await sleep(50);
+for (const graceEnd = Date.now() + 3 * SECOND; windowFires < expected && Date.now() < graceEnd;) await sleep(50);
 recording = false;
 const stopInfo = (await stop()) ?? {};
 

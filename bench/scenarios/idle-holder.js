@@ -16,7 +16,12 @@ const loaders = {
     const scheduler = new Scheduler({ timezone: 'UTC' });
     for (let i = 0; i < n; i++) {
       const kind = i % 3;
-      const schedule = kind === 0 ? { every: '30d', start: '2100-01-01T00:00' } : kind === 1 ? { cron: farCron(i) } : { at: '2099-12-31T23:59' };
+      const schedule =
+        kind === 0
+          ? { every: '30d', start: '2100-01-01T00:00' }
+          : kind === 1
+            ? { cron: farCron(i) }
+            : { at: '2099-12-31T23:59' };
       scheduler.add(`job-${i}`, { ...schedule, run: noop });
     }
     scheduler.start();
@@ -32,7 +37,8 @@ const loaders = {
   async toad() {
     const { ToadScheduler, SimpleIntervalJob, Task } = await import('toad-scheduler');
     const scheduler = new ToadScheduler();
-    for (let i = 0; i < n; i++) scheduler.addSimpleIntervalJob(new SimpleIntervalJob({ days: 20 }, new Task(`job-${i}`, noop)));
+    for (let i = 0; i < n; i++)
+      scheduler.addSimpleIntervalJob(new SimpleIntervalJob({ days: 20 }, new Task(`job-${i}`, noop)));
   },
   async bare() {
     setTimeout(noop, 2 ** 31 - 1);

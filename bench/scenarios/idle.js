@@ -27,7 +27,10 @@ const LOAD_TIMEOUT_MS = 180_000;
 /** A library subject in its own process; resolves once it printed `ready`. */
 function startHolder(subject, n) {
   const started = performance.now();
-  const child = spawn(process.execPath, [HOLDER, subject, String(n)], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, [HOLDER, subject, String(n)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr = (stderr + chunk).slice(-2000)));
   return new Promise((resolve, reject) => {
@@ -37,12 +40,21 @@ function startHolder(subject, n) {
     }, LOAD_TIMEOUT_MS);
     createInterface({ input: child.stdout }).once('line', () => {
       clearTimeout(timer);
-      resolve({ pid: child.pid, loadMs: performance.now() - started, stop: async () => killGroup(child.pid, 'SIGKILL') });
+      resolve({
+        pid: child.pid,
+        loadMs: performance.now() - started,
+        stop: async () => killGroup(child.pid, 'SIGKILL'),
+      });
     });
     child.once('exit', (code, signal) => {
       // Say why in a few words: V8's "JavaScript heap out of memory" is the usual reason.
-      const reason = /heap out of memory|Allocation failed[^\n]*/i.exec(stderr)?.[0] ?? stderr.trim().split('\n').pop() ?? '';
-      reject(new Error(`${subject} ${n} died while loading (${signal ?? `exit ${code}`}${reason === '' ? '' : `: ${reason}`})`));
+      const reason =
+        /heap out of memory|Allocation failed[^\n]*/i.exec(stderr)?.[0] ?? stderr.trim().split('\n').pop() ?? '';
+      reject(
+        new Error(
+          `${subject} ${n} died while loading (${signal ?? `exit ${code}`}${reason === '' ? '' : `: ${reason}`})`,
+        ),
+      );
     });
   });
 }
@@ -66,7 +78,8 @@ const jobs = [{ subject: 'bare', n: 0, start: () => startHolder('bare', 0) }];
 for (const n of sizes) {
   jobs.push({ subject: 'taskkit', n, start: () => startHolder('taskkit', n) });
   jobs.push({ subject: 'taskkit-daemon', n, start: () => startIdleDaemon(n) });
-  for (const peer of ['node-cron', 'croner', 'toad']) jobs.push({ subject: peer, n, start: () => startHolder(peer, n) });
+  for (const peer of ['node-cron', 'croner', 'toad'])
+    jobs.push({ subject: peer, n, start: () => startHolder(peer, n) });
 }
 
 // Two loads at a time; a subject that fails to load is reported, not fatal.

@@ -20,7 +20,10 @@ const emptyModule = join(dir, 'empty.js');
 writeFileSync(emptyModule, 'export default function empty() {}\n');
 // Returns when it was entered, on the clock both threads share (timeOrigin + now is comparable across them).
 const stampModule = join(dir, 'stamp.mjs');
-writeFileSync(stampModule, 'export default function stamp() {\n  return performance.timeOrigin + performance.now();\n}\n');
+writeFileSync(
+  stampModule,
+  'export default function stamp() {\n  return performance.timeOrigin + performance.now();\n}\n',
+);
 
 const bareWorker = join(dir, 'bare-worker.mjs');
 writeFileSync(
@@ -42,9 +45,18 @@ function taskWith(name, action) {
 let nextRunId = 1;
 /** One run of `task` through the runner; throws if it did not succeed (a broken bench, not a figure). */
 async function runOnce(task) {
-  const request = { runId: nextRunId++, task, trigger: 'manual', scheduledAt: null, attempt: 1, outputLimitBytes: 256 * 1024, handle };
+  const request = {
+    runId: nextRunId++,
+    task,
+    trigger: 'manual',
+    scheduledAt: null,
+    attempt: 1,
+    outputLimitBytes: 256 * 1024,
+    handle,
+  };
   const outcome = await runner.start(request).done;
-  if (outcome.status !== 'succeeded') throw new Error(`${task.name}: ${outcome.status}: ${outcome.error}\n${outcome.output}`);
+  if (outcome.status !== 'succeeded')
+    throw new Error(`${task.name}: ${outcome.status}: ${outcome.error}\n${outcome.output}`);
   return outcome;
 }
 
@@ -84,14 +96,28 @@ async function measureStartup(task, enteredAt) {
     const outcome = typeof task === 'string' ? await runBareWorker(task) : await runOnce(task);
     delays.push(enteredAt(outcome) - before);
   }
-  return { median: percentile(delays, 50), p90: percentile(delays, 90), min: Math.min(...delays), max: Math.max(...delays), samples };
+  return {
+    median: percentile(delays, 50),
+    p90: percentile(delays, 90),
+    min: Math.min(...delays),
+    max: Math.max(...delays),
+    samples,
+  };
 }
 
 const moduleTask = taskWith('empty-module', { kind: 'module', path: emptyModule, exportName: 'default', args: null });
 const functionTask = taskWith('empty-function', { kind: 'function', fn: () => undefined });
 let functionEnteredAt = 0;
-const stampFunctionTask = taskWith('stamp-function', { kind: 'function', fn: () => void (functionEnteredAt = stamp()) });
-const stampModuleTask = taskWith('stamp-module', { kind: 'module', path: stampModule, exportName: 'default', args: null });
+const stampFunctionTask = taskWith('stamp-function', {
+  kind: 'function',
+  fn: () => void (functionEnteredAt = stamp()),
+});
+const stampModuleTask = taskWith('stamp-module', {
+  kind: 'module',
+  path: stampModule,
+  exportName: 'default',
+  args: null,
+});
 
 // Warm-up: the first worker loads the worker entry and its imports from disk; JIT for both kinds.
 for (let i = 0; i < 5; i++) await Promise.all([runOnce(moduleTask), runOnce(functionTask), runBareWorker(emptyModule)]);
@@ -118,13 +144,25 @@ const result = {
 rmSync(dir, { recursive: true, force: true });
 
 const fmt = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
-console.log(`module tasks: an empty task through the real runner, ${seconds}s per phase; start-up = runner.start() to the function entered, ${samples} samples`);
-console.log('                      runs/s 1 at a time   runs/s ' + `${inFlight} in flight`.padEnd(12) + '  start-up median   p90      min');
-for (const [label, r] of [['module (worker)', result.module], ['bare worker (limit)', result.bareWorker], ['function (in-process)', result.function]]) {
+console.log(
+  `module tasks: an empty task through the real runner, ${seconds}s per phase; start-up = runner.start() to the function entered, ${samples} samples`,
+);
+console.log(
+  '                      runs/s 1 at a time   runs/s ' +
+    `${inFlight} in flight`.padEnd(12) +
+    '  start-up median   p90      min',
+);
+for (const [label, r] of [
+  ['module (worker)', result.module],
+  ['bare worker (limit)', result.bareWorker],
+  ['function (in-process)', result.function],
+]) {
   console.log(
     `  ${label.padEnd(22)}${fmt(r.sequential.runsPerSec).padStart(10)}          ${fmt(r.parallel.runsPerSec).padStart(10)}    ` +
       `${fmt(r.startupMs.median, 3).padStart(9)} ms  ${fmt(r.startupMs.p90, 3).padStart(7)}  ${fmt(r.startupMs.min, 3).padStart(7)}`,
   );
 }
-console.log(`  a worker costs ${fmt(result.module.startupMs.median - result.function.startupMs.median, 2)} ms more to start than an in-process call`);
+console.log(
+  `  a worker costs ${fmt(result.module.startupMs.median - result.function.startupMs.median, 2)} ms more to start than an in-process call`,
+);
 console.log(JSON.stringify(result));

@@ -19,7 +19,10 @@ const [mode = 'load', arg = '10000', msArg = '300'] = process.argv.slice(2);
 async function measureLoad(n) {
   const temp = makeTempDir();
   const file = writeTasksFile({ dir: temp.dir, total: n, scheduleLines: mixedScheduleLines });
-  const [{ loadTasksFile }, { compileSchedule }] = await Promise.all([import('../../dist/config/load.js'), import('../../dist/schedule/next.js')]);
+  const [{ loadTasksFile }, { compileSchedule }] = await Promise.all([
+    import('../../dist/config/load.js'),
+    import('../../dist/schedule/next.js'),
+  ]);
   const started = performance.now();
   const tasksFile = loadTasksFile(file.path, { env: process.env });
   const loadedAt = performance.now();
@@ -56,7 +59,12 @@ async function measureDaemon(n) {
       }
     }
   }, 10);
-  const daemon = await startDaemon({ configPath: file.path, socket: file.socket, nodeFlags: DAEMON_NODE_FLAGS, onSpawn: (pid) => (daemonPid = pid) });
+  const daemon = await startDaemon({
+    configPath: file.path,
+    socket: file.socket,
+    nodeFlags: DAEMON_NODE_FLAGS,
+    onSpawn: (pid) => (daemonPid = pid),
+  });
   const daemonPeak = Math.max(peaks.get(daemon.pid) ?? 0, readProc(daemon.pid).hwmMb);
   clearInterval(poll);
   const loaderPeak = Math.max(0, ...[...peaks].filter(([pid]) => pid !== daemon.pid).map(([, mb]) => mb));
@@ -106,7 +114,10 @@ const ZONE = 'Europe/Berlin';
 
 /** Calls per second of `next(after)` over varied instants, for `ms` after a warm-up. */
 function rate(next, ms) {
-  const afters = Array.from({ length: 1024 }, (_, i) => Date.UTC(2026, 0, 1) + ((i * 7_919_993_731) % (4 * 365 * 86_400_000)));
+  const afters = Array.from(
+    { length: 1024 },
+    (_, i) => Date.UTC(2026, 0, 1) + ((i * 7_919_993_731) % (4 * 365 * 86_400_000)),
+  );
   let sink = 0;
   for (let i = 0; i < 2000; i++) sink += Number(next(afters[i & 1023]) ?? 0);
   let calls = 0;
@@ -123,7 +134,10 @@ function rate(next, ms) {
 async function measureNext(lib, ms) {
   const rates = {};
   if (lib === 'taskkit') {
-    const [{ validateScheduleDefinition }, { compileSchedule }] = await Promise.all([import('../../dist/config/normalize.js'), import('../../dist/schedule/next.js')]);
+    const [{ validateScheduleDefinition }, { compileSchedule }] = await Promise.all([
+      import('../../dist/config/normalize.js'),
+      import('../../dist/schedule/next.js'),
+    ]);
     for (const [kind, { taskkit }] of Object.entries(KINDS)) {
       const { spec, issues } = validateScheduleDefinition(taskkit, ZONE);
       if (spec === undefined) throw new Error(`${kind}: ${JSON.stringify(issues)}`);
@@ -151,5 +165,10 @@ async function measureNext(lib, ms) {
   return { mode, lib, zone: ZONE, callsPerSec: rates };
 }
 
-const result = mode === 'load' ? await measureLoad(Number(arg)) : mode === 'daemon' ? await measureDaemon(Number(arg)) : await measureNext(arg, Number(msArg));
+const result =
+  mode === 'load'
+    ? await measureLoad(Number(arg))
+    : mode === 'daemon'
+      ? await measureDaemon(Number(arg))
+      : await measureNext(arg, Number(msArg));
 console.log(JSON.stringify(result));

@@ -38,7 +38,12 @@ const timed = (fn) =>
 store.saveRun = timed(store.saveRun);
 store.saveTaskState = timed(store.saveTaskState);
 
-const scheduler = new Scheduler({ clock: createSystemClock(), runner: createRunner(), maxConcurrent: concurrency, firstRunId: store.nextRunId() });
+const scheduler = new Scheduler({
+  clock: createSystemClock(),
+  runner: createRunner(),
+  maxConcurrent: concurrency,
+  firstRunId: store.nextRunId(),
+});
 let finished = 0;
 let running = true;
 // Each task re-triggers itself when its run ends: `concurrency` runs are always going.
@@ -82,7 +87,11 @@ const dbBytes = statSync(dbPath).size;
 store.close();
 rmSync(dir, { recursive: true, force: true });
 
-const summarize = ({ runs, wallMs, cpuMs }) => ({ runs, runsPerSec: runs / (wallMs / 1000), cpuMsPerRun: runs > 0 ? cpuMs / runs : NaN });
+const summarize = ({ runs, wallMs, cpuMs }) => ({
+  runs,
+  runsPerSec: runs / (wallMs / 1000),
+  cpuMsPerRun: runs > 0 ? cpuMs / runs : NaN,
+});
 const off = summarize(totals.off);
 const on = summarize(totals.on);
 const ratio = on.runsPerSec / off.runsPerSec;
@@ -109,11 +118,17 @@ const result = {
 
 const fmt = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 console.log(`store overhead: \`true\` x${concurrency} in flight, ${rounds} x ${seconds}s per mode, alternating`);
-console.log(`  recording off  ${fmt(off.runsPerSec).padStart(7)} runs/s   ${fmt(off.cpuMsPerRun, 2)} ms CPU/run (${off.runs} runs)`);
-console.log(`  recording on   ${fmt(on.runsPerSec).padStart(7)} runs/s   ${fmt(on.cpuMsPerRun, 2)} ms CPU/run (${on.runs} runs)`);
+console.log(
+  `  recording off  ${fmt(off.runsPerSec).padStart(7)} runs/s   ${fmt(off.cpuMsPerRun, 2)} ms CPU/run (${off.runs} runs)`,
+);
+console.log(
+  `  recording on   ${fmt(on.runsPerSec).padStart(7)} runs/s   ${fmt(on.cpuMsPerRun, 2)} ms CPU/run (${on.runs} runs)`,
+);
 console.log(
   `  store: ${result.store.flushes} transactions, ${fmt(result.store.meanBatch)} writes each, ${fmt(result.store.meanFlushMs, 3)} ms mean / ${fmt(result.store.maxFlushMs, 2)} ms max per flush, ` +
     `${fmt(result.store.enqueueUsPerRun)} us per run in the listeners; ${rows} rows kept (keep 200 x ${concurrency}), ${fmt(dbBytes / 1024, 0)} KiB`,
 );
-console.log(`  ratio on/off ${fmt(ratio, 3)}x: recording costs ${fmt(result.overheadPercent)}% -> target < 10%: ${result.overheadPercent < 10 ? 'met' : 'MISSED'}`);
+console.log(
+  `  ratio on/off ${fmt(ratio, 3)}x: recording costs ${fmt(result.overheadPercent)}% -> target < 10%: ${result.overheadPercent < 10 ? 'met' : 'MISSED'}`,
+);
 console.log(JSON.stringify(result));

@@ -43,7 +43,14 @@ async function measureRaw() {
   await Promise.all(Array.from({ length: concurrency }, loop));
   const elapsedMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpuBefore);
-  return { mode, concurrency, runs, elapsedMs, runsPerSec: (runs / elapsedMs) * 1000, cpuMsPerRun: (cpu.user + cpu.system) / 1000 / runs };
+  return {
+    mode,
+    concurrency,
+    runs,
+    elapsedMs,
+    runsPerSec: (runs / elapsedMs) * 1000,
+    cpuMsPerRun: (cpu.user + cpu.system) / 1000 / runs,
+  };
 }
 
 async function measureDaemon() {
@@ -55,14 +62,21 @@ async function measureDaemon() {
       if (i + 1 < perLane) chain.push(`    on-success: [lane-${lane}-${i + 1}]`);
     }
   }
-  const file = writeTasksFile({ dir: temp.dir, total: 0, settings: [`max-concurrent: ${concurrency}`], extraLines: chain });
+  const file = writeTasksFile({
+    dir: temp.dir,
+    total: 0,
+    settings: [`max-concurrent: ${concurrency}`],
+    extraLines: chain,
+  });
   const daemon = await startDaemon({ configPath: file.path, socket: file.socket, nodeFlags: DAEMON_NODE_FLAGS });
   const client = await connectControl({ socket: file.socket });
   const cpuBefore = readProc(daemon.pid).cpuNs;
   for (let lane = 0; lane < lanes; lane++) await client.request('run-now', { name: `lane-${lane}-0` });
   client.close();
   const db = new Database(historyPath(file.stateDir), { readonly: true, fileMustExist: true });
-  const count = db.prepare("SELECT count(*) AS n, min(started_at) AS first, max(ended_at) AS last FROM runs WHERE status NOT IN ('running', 'queued')");
+  const count = db.prepare(
+    "SELECT count(*) AS n, min(started_at) AS first, max(ended_at) AS last FROM runs WHERE status NOT IN ('running', 'queued')",
+  );
   const deadline = performance.now() + 300_000;
   let row = count.get();
   // The history is written in batches: poll until every run of every chain is there.
@@ -77,7 +91,15 @@ async function measureDaemon() {
   temp.remove();
   if (row.n < runs) throw new Error(`only ${row.n} of ${runs} runs recorded`);
   const elapsedMs = row.last - row.first;
-  return { mode, concurrency, runs, failed, elapsedMs, runsPerSec: (runs / elapsedMs) * 1000, cpuMsPerRun: cpuMs / runs };
+  return {
+    mode,
+    concurrency,
+    runs,
+    failed,
+    elapsedMs,
+    runsPerSec: (runs / elapsedMs) * 1000,
+    cpuMsPerRun: cpuMs / runs,
+  };
 }
 
 console.log(JSON.stringify(mode === 'raw' ? await measureRaw() : await measureDaemon()));

@@ -14,7 +14,10 @@ export async function runEngine({ sizes, seconds, warmup }, say) {
     data[n] = {};
     for (const subject of SUBJECTS) {
       const window = seconds[n] ?? seconds.default;
-      const result = await runScenario('engine-precision', [subject, n, window, warmup], { nodeArgs: ['--expose-gc'], timeoutMs: 120_000 });
+      const result = await runScenario('engine-precision', [subject, n, window, warmup], {
+        nodeArgs: ['--expose-gc'],
+        timeoutMs: 120_000,
+      });
       data[n][subject] = result;
       say(`  ${subject.padEnd(10)} N=${String(n).padEnd(6)} ${describe(result, n)}`);
     }
@@ -37,7 +40,11 @@ function rowsFor(n, results) {
   const rows = [];
   for (const subject of SUBJECTS) {
     const r = results[subject];
-    const base = { scenario: '1', subject: `${subject === 'bare' ? 'bare setTimeout (limit)' : subject}, N=${n.toLocaleString('en')}`, figures: describe(r, n) };
+    const base = {
+      scenario: '1',
+      subject: `${subject === 'bare' ? 'bare setTimeout (limit)' : subject}, N=${n.toLocaleString('en')}`,
+      figures: describe(r, n),
+    };
     if (subject === 'bare' || r.error !== undefined) {
       rows.push(makeRow({ ...base, limit: subject === 'bare' ? 'limit' : '' }));
       continue;
@@ -48,7 +55,10 @@ function rowsFor(n, results) {
       continue;
     }
     const peerP99 = PEERS.map((peer) => `${peer} ${ratio(r.lateness.p99, results[peer]?.lateness?.p99)}`).join(', ');
-    const peerHeap = n >= 1000 ? `; heap: ${PEERS.map((peer) => `${peer} ${ratio(r.heapPerJobBytes, results[peer]?.heapPerJobBytes)}`).join(', ')}` : '';
+    const peerHeap =
+      n >= 1000
+        ? `; heap: ${PEERS.map((peer) => `${peer} ${ratio(r.heapPerJobBytes, results[peer]?.heapPerJobBytes)}`).join(', ')}`
+        : '';
     const atTarget = n === TARGET_SIZE;
     const croner = results.croner?.lateness?.p99;
     rows.push(
@@ -60,8 +70,14 @@ function rowsFor(n, results) {
         verdict: atTarget
           ? judge([
               { ok: r.completeness >= 1, what: `${fmt(r.completeness * 100, 2)}% complete` },
-              { ok: r.lateness.p99 < 10, what: `p99 ${fmtAuto(r.lateness.p99)} ms (${fmtAuto(r.lateness.p99 - 10)} ms over)` },
-              { ok: Number.isFinite(croner) ? r.lateness.p99 <= croner / 10 : undefined, what: `p99 is ${ratio(r.lateness.p99, croner)} croner's (target <= 0.1x)` },
+              {
+                ok: r.lateness.p99 < 10,
+                what: `p99 ${fmtAuto(r.lateness.p99)} ms (${fmtAuto(r.lateness.p99 - 10)} ms over)`,
+              },
+              {
+                ok: Number.isFinite(croner) ? r.lateness.p99 <= croner / 10 : undefined,
+                what: `p99 is ${ratio(r.lateness.p99, croner)} croner's (target <= 0.1x)`,
+              },
               { ok: r.heapPerJobBytes < 3072, what: `heap ${fmt(r.heapPerJobBytes, 0)} B/task` },
             ])
           : null,

@@ -12,7 +12,9 @@ export async function runDaemonPrecision({ total, firing, seconds, interleave = 
   const part = Math.max(2, Math.round(seconds / (order.length / 2)));
   const parts = { bare: [], taskkit: [] };
   for (const mode of order) {
-    const result = await runScenario('daemon-precision', [mode, mode === 'bare' ? 0 : total, firing, part], { timeoutMs: 180_000 });
+    const result = await runScenario('daemon-precision', [mode, mode === 'bare' ? 0 : total, firing, part], {
+      timeoutMs: 180_000,
+    });
     parts[mode].push(result);
     say(`  ${mode === 'bare' ? 'bare timer' : 'taskkit   '} (${part} s): ${describe(result)}`);
   }
@@ -20,14 +22,24 @@ export async function runDaemonPrecision({ total, firing, seconds, interleave = 
   const taskkit = pool(parts.taskkit);
   const gap = taskkit.lateness?.p99 - bare.lateness?.p99;
   const rows = [
-    makeRow({ scenario: '2', subject: `bare timer + spawn (limit), ${firing}/s`, figures: describe(bare), limit: 'limit' }),
+    makeRow({
+      scenario: '2',
+      subject: `bare timer + spawn (limit), ${firing}/s`,
+      figures: describe(bare),
+      limit: 'limit',
+    }),
     makeRow({
       scenario: '2',
       subject: `taskkit start -f, ${total.toLocaleString('en')} tasks, ${firing}/s`,
       figures: describe(taskkit),
       limit: `p99 ${gap >= 0 ? '+' : ''}${fmtAuto(gap)} ms (${ratio(taskkit.lateness?.p99, bare.lateness?.p99)}); p50 ${ratio(taskkit.lateness?.p50, bare.lateness?.p50)}`,
       target: `p99 <= limit + ${MARGIN_MS} ms`,
-      verdict: judge([{ ok: Number.isFinite(gap) ? gap <= MARGIN_MS : undefined, what: `p99 ${fmtAuto(gap)} ms over the limit (${fmtAuto(gap - MARGIN_MS)} ms past the margin)` }]),
+      verdict: judge([
+        {
+          ok: Number.isFinite(gap) ? gap <= MARGIN_MS : undefined,
+          what: `p99 ${fmtAuto(gap)} ms over the limit (${fmtAuto(gap - MARGIN_MS)} ms past the margin)`,
+        },
+      ]),
     }),
   ];
   return { data: { bare, taskkit, parts }, rows };

@@ -15,7 +15,9 @@ const CAP_WAKES_PER_MIN = 60_000 / MAX_TIMER_DELAY_MS;
 const MIN_SETTLE_S = 60;
 
 export async function runIdle({ sizes, seconds, settle }, say) {
-  const data = await runScenario('idle', [sizes.join(','), seconds, settle], { timeoutMs: (seconds + settle + 400) * 1000 });
+  const data = await runScenario('idle', [sizes.join(','), seconds, settle], {
+    timeoutMs: (seconds + settle + 400) * 1000,
+  });
   if (data.error !== undefined) {
     say(`  error: ${data.error}`);
     return { data, rows: [makeRow({ scenario: '3', subject: 'idle', figures: `error: ${data.error}` })] };
@@ -23,11 +25,14 @@ export async function runIdle({ sizes, seconds, settle }, say) {
   const find = (subject, n) => data.results.find((r) => r.subject === subject && r.n === n);
   const bare = find('bare', 0);
   for (const r of data.results) say(`  ${r.subject.padEnd(15)} N=${String(r.n).padEnd(7)} ${describe(r)}`);
-  const rows = [makeRow({ scenario: '3', subject: 'bare node, one timer (limit)', figures: describe(bare), limit: 'limit' })];
+  const rows = [
+    makeRow({ scenario: '3', subject: 'bare node, one timer (limit)', figures: describe(bare), limit: 'limit' }),
+  ];
   for (const n of sizes) {
     for (const subject of ['taskkit', 'taskkit-daemon', ...PEERS]) {
       const r = find(subject, n);
-      const name = subject === 'taskkit' ? 'taskkit library' : subject === 'taskkit-daemon' ? 'taskkit start -f' : subject;
+      const name =
+        subject === 'taskkit' ? 'taskkit library' : subject === 'taskkit-daemon' ? 'taskkit start -f' : subject;
       const base = { scenario: '3', subject: `${name}, N=${n.toLocaleString('en')}`, figures: describe(r) };
       if (r.error !== undefined) {
         rows.push(makeRow(base));
@@ -39,20 +44,33 @@ export async function runIdle({ sizes, seconds, settle }, say) {
         continue;
       }
       const peers = ['rssMb', 'wakesPerMin']
-        .map((key) => `${key === 'rssMb' ? 'RSS' : 'wakes'}: ${PEERS.map((peer) => `${peer} ${ratio(r[key], find(peer, n)?.[key])}`).join(', ')}`)
+        .map(
+          (key) =>
+            `${key === 'rssMb' ? 'RSS' : 'wakes'}: ${PEERS.map((peer) => `${peer} ${ratio(r[key], find(peer, n)?.[key])}`).join(', ')}`,
+        )
         .join('; ');
       const checks = [
-        { ok: r.wakesPerMin <= CAP_WAKES_PER_MIN + 1, what: `${fmtAuto(r.wakesPerMin)} wakes/min (cap: ${CAP_WAKES_PER_MIN})` },
+        {
+          ok: r.wakesPerMin <= CAP_WAKES_PER_MIN + 1,
+          what: `${fmtAuto(r.wakesPerMin)} wakes/min (cap: ${CAP_WAKES_PER_MIN})`,
+        },
         { ok: r.cpuPercent < CPU_LIMIT_PERCENT, what: `CPU ${fmtAuto(r.cpuPercent)}%` },
       ];
-      if (n === RSS_SIZE) checks.push({ ok: r.rssMb < RSS_LIMIT_MB, what: `RSS ${fmt(r.rssMb, 0)} MB (${fmt(r.rssMb - RSS_LIMIT_MB, 0)} MB over)` });
+      if (n === RSS_SIZE)
+        checks.push({
+          ok: r.rssMb < RSS_LIMIT_MB,
+          what: `RSS ${fmt(r.rssMb, 0)} MB (${fmt(r.rssMb - RSS_LIMIT_MB, 0)} MB over)`,
+        });
       rows.push(
         makeRow({
           ...base,
           limit,
           peers,
           target: `wakes <= ${CAP_WAKES_PER_MIN}/min (10 s cap), CPU < ${CPU_LIMIT_PERCENT}%${n === RSS_SIZE ? `, RSS < ${RSS_LIMIT_MB} MB` : ''}`,
-          verdict: settle >= MIN_SETTLE_S ? judge(checks) : { met: null, result: `not judged: settle ${settle} s < ${MIN_SETTLE_S} s (--quick)` },
+          verdict:
+            settle >= MIN_SETTLE_S
+              ? judge(checks)
+              : { met: null, result: `not judged: settle ${settle} s < ${MIN_SETTLE_S} s (--quick)` },
         }),
       );
     }

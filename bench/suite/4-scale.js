@@ -22,15 +22,25 @@ export async function runScale({ sizes, nextMs }, say) {
   const next = {};
   for (const lib of ['taskkit', 'croner', 'cron-parser']) {
     next[lib] = await runScenario('scale', ['next', lib, nextMs], { timeoutMs: 60_000 });
-    say(`  next() ${lib.padEnd(12)} ${Object.entries(next[lib].callsPerSec ?? {}).map(([kind, rate]) => `${kind} ${fmtRate(rate)}`).join(', ') || next[lib].error}`);
+    say(
+      `  next() ${lib.padEnd(12)} ${
+        Object.entries(next[lib].callsPerSec ?? {})
+          .map(([kind, rate]) => `${kind} ${fmtRate(rate)}`)
+          .join(', ') || next[lib].error
+      }`,
+    );
   }
 
   const rows = [];
   const middle = sizes[sizes.length - 2];
   for (const n of sizes) {
     const atTarget = n === TARGET_SIZE;
-    const growth = (results, key) => (middle === undefined ? NaN : results[n][key] / n / (results[middle][key] / middle));
-    const linear = (results, key) => ({ ok: !(growth(results, key) > LINEAR_SLACK), what: `cost per task ${ratio(growth(results, key), 1)} that at ${middle.toLocaleString('en')}` });
+    const growth = (results, key) =>
+      middle === undefined ? NaN : results[n][key] / n / (results[middle][key] / middle);
+    const linear = (results, key) => ({
+      ok: !(growth(results, key) > LINEAR_SLACK),
+      what: `cost per task ${ratio(growth(results, key), 1)} that at ${middle.toLocaleString('en')}`,
+    });
     const target = atTarget ? `< ${TARGET_MS / 1000} s, peak RSS < ${TARGET_RSS_MB} MB, near-linear` : '';
     const l = load[n];
     rows.push(
@@ -39,13 +49,17 @@ export async function runScale({ sizes, nextMs }, say) {
         subject: `load+validate+first instants, N=${n.toLocaleString('en')}`,
         figures: describeLoad(l),
         target,
-        verdict: atTarget && l.error === undefined
-          ? judge([
-              { ok: l.totalMs < TARGET_MS, what: `${fmt(l.totalMs, 0)} ms (${fmt(l.totalMs - TARGET_MS, 0)} ms over)` },
-              { ok: l.peakRssMb < TARGET_RSS_MB, what: `peak RSS ${fmt(l.peakRssMb, 0)} MB` },
-              linear(load, 'totalMs'),
-            ])
-          : null,
+        verdict:
+          atTarget && l.error === undefined
+            ? judge([
+                {
+                  ok: l.totalMs < TARGET_MS,
+                  what: `${fmt(l.totalMs, 0)} ms (${fmt(l.totalMs - TARGET_MS, 0)} ms over)`,
+                },
+                { ok: l.peakRssMb < TARGET_RSS_MB, what: `peak RSS ${fmt(l.peakRssMb, 0)} MB` },
+                linear(load, 'totalMs'),
+              ])
+            : null,
       }),
     );
     const d = daemon[n];
@@ -56,13 +70,20 @@ export async function runScale({ sizes, nextMs }, say) {
         subject: `taskkit start -f until it answers, N=${n.toLocaleString('en')}`,
         figures: describeDaemon(d),
         target,
-        verdict: atTarget && d.error === undefined
-          ? judge([
-              { ok: d.readyMs < TARGET_MS, what: `ready in ${fmt(d.readyMs, 0)} ms (${fmt(d.readyMs - TARGET_MS, 0)} ms over)` },
-              { ok: peak < TARGET_RSS_MB, what: `peak RSS ${fmt(peak, 0)} MB (loader ${fmt(d.loaderPeakRssMb, 0)}, daemon ${fmt(d.daemonPeakRssMb, 0)})` },
-              linear(daemon, 'readyMs'),
-            ])
-          : null,
+        verdict:
+          atTarget && d.error === undefined
+            ? judge([
+                {
+                  ok: d.readyMs < TARGET_MS,
+                  what: `ready in ${fmt(d.readyMs, 0)} ms (${fmt(d.readyMs - TARGET_MS, 0)} ms over)`,
+                },
+                {
+                  ok: peak < TARGET_RSS_MB,
+                  what: `peak RSS ${fmt(peak, 0)} MB (loader ${fmt(d.loaderPeakRssMb, 0)}, daemon ${fmt(d.daemonPeakRssMb, 0)})`,
+                },
+                linear(daemon, 'readyMs'),
+              ])
+            : null,
       }),
     );
   }
@@ -73,8 +94,17 @@ export async function runScale({ sizes, nextMs }, say) {
       makeRow({
         scenario: '4',
         subject: `next() from any instant: ${kind} (Europe/Berlin)`,
-        figures: [`taskkit ${fmtRate(own)} (${fmtAuto(1e6 / own)} us)`, ...peers.map((lib) => `${lib} ${fmtRate(next[lib].callsPerSec[kind])} (${fmtAuto(1e6 / next[lib].callsPerSec[kind])} us)`)].join('; '),
-        peers: peers.length > 0 ? `speed: ${peers.map((lib) => `${lib} ${ratio(own, next[lib].callsPerSec[kind])}`).join(', ')}` : 'no peer equivalent',
+        figures: [
+          `taskkit ${fmtRate(own)} (${fmtAuto(1e6 / own)} us)`,
+          ...peers.map(
+            (lib) =>
+              `${lib} ${fmtRate(next[lib].callsPerSec[kind])} (${fmtAuto(1e6 / next[lib].callsPerSec[kind])} us)`,
+          ),
+        ].join('; '),
+        peers:
+          peers.length > 0
+            ? `speed: ${peers.map((lib) => `${lib} ${ratio(own, next[lib].callsPerSec[kind])}`).join(', ')}`
+            : 'no peer equivalent',
       }),
     );
   }
@@ -98,7 +128,9 @@ function plotGrowth(sizes, load, daemon) {
   const lines = ['  growth, ms by N (# in-process load, = daemon ready; linear growth: bars in proportion to N):'];
   for (const n of sizes) {
     const bar = (ms, ch) => ch.repeat(Math.max(1, Math.round((ms / max) * width)));
-    lines.push(`  ${n.toLocaleString('en').padStart(8)} | ${bar(load[n].totalMs ?? 0, '#')} ${fmt(load[n].totalMs, 0)}`);
+    lines.push(
+      `  ${n.toLocaleString('en').padStart(8)} | ${bar(load[n].totalMs ?? 0, '#')} ${fmt(load[n].totalMs, 0)}`,
+    );
     lines.push(`  ${''.padStart(8)} | ${bar(daemon[n].readyMs ?? 0, '=')} ${fmt(daemon[n].readyMs, 0)}`);
   }
   return lines.join('\n');

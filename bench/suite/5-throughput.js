@@ -15,7 +15,14 @@ export async function runThroughput({ concurrency, runs }, say) {
     say(`  taskkit, max-concurrent ${c}:   ${describe(taskkit)}`);
     data[c] = { raw, taskkit };
     const share = taskkit.runsPerSec / raw.runsPerSec;
-    rows.push(makeRow({ scenario: '5', subject: `raw spawn loop (limit), ${c} in flight`, figures: describe(raw), limit: 'limit' }));
+    rows.push(
+      makeRow({
+        scenario: '5',
+        subject: `raw spawn loop (limit), ${c} in flight`,
+        figures: describe(raw),
+        limit: 'limit',
+      }),
+    );
     rows.push(
       makeRow({
         scenario: '5',
@@ -23,7 +30,12 @@ export async function runThroughput({ concurrency, runs }, say) {
         figures: describe(taskkit),
         limit: `runs/s ${ratio(taskkit.runsPerSec, raw.runsPerSec)}; CPU/run ${ratio(taskkit.cpuMsPerRun, raw.cpuMsPerRun)}`,
         target: `>= ${TARGET_SHARE * 100}% of the limit`,
-        verdict: judge([{ ok: Number.isFinite(share) ? share >= TARGET_SHARE : undefined, what: `${fmt(share * 100, 0)}% of the limit` }]),
+        verdict: judge([
+          {
+            ok: Number.isFinite(share) ? share >= TARGET_SHARE : undefined,
+            what: `${fmt(share * 100, 0)}% of the limit`,
+          },
+        ]),
       }),
     );
   }

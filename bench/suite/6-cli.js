@@ -19,11 +19,20 @@ export async function runCli({ rounds, tasks }, say) {
     rows.push(
       makeRow({
         scenario: '6',
-        subject: isLimit ? 'node -e 0 (limit)' : `${name}${name.includes('list') ? ` (${tasks.toLocaleString('en')} tasks)` : ''}`,
+        subject: isLimit
+          ? 'node -e 0 (limit)'
+          : `${name}${name.includes('list') ? ` (${tasks.toLocaleString('en')} tasks)` : ''}`,
         figures: `${fmt(ms, 1)} ms, median of ${data.runs}`,
         limit: isLimit ? 'limit' : ratio(ms, bare),
         target: TARGETED.has(name) ? `<= ${TARGET_RATIO}x the limit` : '',
-        verdict: TARGETED.has(name) ? judge([{ ok: ms <= TARGET_RATIO * bare, what: `${ratio(ms, bare)} (${fmt(ms - TARGET_RATIO * bare, 0)} ms over)` }]) : null,
+        verdict: TARGETED.has(name)
+          ? judge([
+              {
+                ok: ms <= TARGET_RATIO * bare,
+                what: `${ratio(ms, bare)} (${fmt(ms - TARGET_RATIO * bare, 0)} ms over)`,
+              },
+            ])
+          : null,
       }),
     );
   }

@@ -13,11 +13,32 @@ export async function runModules({ seconds, inFlight, samples }, say) {
     `start-up median ${fmtAuto(r.startupMs.median)} ms (p90 ${fmtAuto(r.startupMs.p90)})`;
   const versus = (r, limit) =>
     `runs/s ${ratio(r.sequential.runsPerSec, limit.sequential.runsPerSec)} / ${ratio(r.parallel.runsPerSec, limit.parallel.runsPerSec)}; start-up ${ratio(r.startupMs.median, limit.startupMs.median)}`;
-  for (const [label, r] of [['bare worker', data.bareWorker], ['module task', data.module], ['function task', data.function]]) say(`  ${label.padEnd(14)} ${describe(r)}`);
+  for (const [label, r] of [
+    ['bare worker', data.bareWorker],
+    ['module task', data.module],
+    ['function task', data.function],
+  ])
+    say(`  ${label.padEnd(14)} ${describe(r)}`);
   const rows = [
-    makeRow({ scenario: '7', subject: 'bare Worker + import (limit)', figures: describe(data.bareWorker), limit: 'limit' }),
-    makeRow({ scenario: '7', subject: 'taskkit module task (worker)', figures: describe(data.module), limit: versus(data.module, data.bareWorker), target: 'none set (issue 7 asks for the figures)' }),
-    makeRow({ scenario: '7', subject: 'taskkit function task (in process)', figures: describe(data.function), limit: versus(data.function, data.bareWorker) }),
+    makeRow({
+      scenario: '7',
+      subject: 'bare Worker + import (limit)',
+      figures: describe(data.bareWorker),
+      limit: 'limit',
+    }),
+    makeRow({
+      scenario: '7',
+      subject: 'taskkit module task (worker)',
+      figures: describe(data.module),
+      limit: versus(data.module, data.bareWorker),
+      target: 'none set (issue 7 asks for the figures)',
+    }),
+    makeRow({
+      scenario: '7',
+      subject: 'taskkit function task (in process)',
+      figures: describe(data.function),
+      limit: versus(data.function, data.bareWorker),
+    }),
   ];
   return { data, rows };
 }

@@ -17,25 +17,34 @@ export interface AdHocOptions {
 }
 
 /** The ad hoc schedule, or null when none of --cron/--daily/--every was given. */
-export function buildAdHocSchedule(options: AdHocOptions, env: Readonly<Record<string, string | undefined>>): Schedule | null {
+export function buildAdHocSchedule(
+  options: AdHocOptions,
+  env: Readonly<Record<string, string | undefined>>,
+): Schedule | null {
   const given = (['cron', 'daily', 'every'] as const).filter((key) => options[key] !== undefined);
   if (given.length === 0) {
     if (options.timezone !== undefined) throw new TaskkitError('USAGE', '--timezone needs --cron, --daily or --every');
     if (options.start !== undefined) throw new TaskkitError('USAGE', '--start needs --every');
     return null;
   }
-  if (given.length > 1) throw new TaskkitError('USAGE', `give one of --cron, --daily, --every (got --${given.join(' and --')})`);
+  if (given.length > 1)
+    throw new TaskkitError('USAGE', `give one of --cron, --daily, --every (got --${given.join(' and --')})`);
   const timezone = options.timezone ?? env['TZ'] ?? systemTimeZone();
   if (!isValidTimeZone(timezone)) throw new TaskkitError('USAGE', `--timezone: unknown time zone "${timezone}"`);
   const flag = given[0] as 'cron' | 'daily' | 'every';
   // As in the tasks file ('"start" only applies to "every"').
-  if (options.start !== undefined && flag !== 'every') throw new TaskkitError('USAGE', `--start only applies to --every, not --${flag}`);
+  if (options.start !== undefined && flag !== 'every')
+    throw new TaskkitError('USAGE', `--start only applies to --every, not --${flag}`);
   const parsed = parseAdHoc(flag, options, timezone);
   if (!parsed.ok) throw new TaskkitError('USAGE', `--${flag}: ${parsed.message}`);
   return compileSchedule(parsed.value, timezone);
 }
 
-function parseAdHoc(flag: 'cron' | 'daily' | 'every', options: AdHocOptions, timezone: string): ParseResult<ScheduleSpec> {
+function parseAdHoc(
+  flag: 'cron' | 'daily' | 'every',
+  options: AdHocOptions,
+  timezone: string,
+): ParseResult<ScheduleSpec> {
   switch (flag) {
     case 'cron':
       return parseCron(options.cron);

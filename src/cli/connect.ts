@@ -26,7 +26,15 @@ export async function chooseSocket(io: CliIo, globals: GlobalOptions): Promise<S
   const { readSettingsOnly } = await import('../config/partial-read.js');
   try {
     const { settings } = readSettingsOnly({ flag: globals.config, env: io.env, cwd: io.cwd });
-    return { socket: resolveSocketPath({ env: io.env, settingsSocket: settings.socket, stateDir: settings.stateDir, cwd: io.cwd }), fileProblem: null };
+    return {
+      socket: resolveSocketPath({
+        env: io.env,
+        settingsSocket: settings.socket,
+        stateDir: settings.stateDir,
+        cwd: io.cwd,
+      }),
+      fileProblem: null,
+    };
   } catch (error) {
     // A daemon must stay reachable (stop, status) while its file is broken: fall back to the defaults.
     const { defaultStateDir } = await import('../config/settings.js');
@@ -42,14 +50,22 @@ export async function connectDaemon(io: CliIo, globals: GlobalOptions): Promise<
     return await connectControl({ socket: choice.socket });
   } catch (error) {
     if (error instanceof TaskkitError && error.code === 'DAEMON_UNREACHABLE' && choice.fileProblem !== null) {
-      throw new TaskkitError('DAEMON_UNREACHABLE', `${error.message} (the default socket: the tasks file did not say, ${choice.fileProblem})`, { cause: error });
+      throw new TaskkitError(
+        'DAEMON_UNREACHABLE',
+        `${error.message} (the default socket: the tasks file did not say, ${choice.fileProblem})`,
+        { cause: error },
+      );
     }
     throw error;
   }
 }
 
 /** Connect, run `use`, and always close the connection. */
-export async function withDaemon<T>(io: CliIo, globals: GlobalOptions, use: (client: ControlClient) => Promise<T>): Promise<T> {
+export async function withDaemon<T>(
+  io: CliIo,
+  globals: GlobalOptions,
+  use: (client: ControlClient) => Promise<T>,
+): Promise<T> {
   const client = await connectDaemon(io, globals);
   try {
     return await use(client);

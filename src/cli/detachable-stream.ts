@@ -3,7 +3,8 @@ import type { ControlClient } from '../control/client.js';
 import type { EventOf, MethodName, ParamsOf, ResultOf } from '../control/protocol.js';
 import type { CliIo } from './io.js';
 
-export type DetachableResult<M extends MethodName> = { readonly detached: false; readonly result: ResultOf<M> } | { readonly detached: true };
+export type DetachableResult<M extends MethodName> =
+  { readonly detached: false; readonly result: ResultOf<M> } | { readonly detached: true };
 
 /**
  * Stream `method` to its final reply. Ctrl-C closes the connection only: the daemon keeps the

@@ -16,7 +16,15 @@ export async function runExec(io: CliIo, name: string, globals: GlobalOptions): 
   const task = findTask(file, name);
   const handle = createDetachedHandle(io, task.name);
   const run = createRunner().start(
-    { runId: 0, task, trigger: 'manual', scheduledAt: null, attempt: 1, outputLimitBytes: task.history.outputLimitBytes, handle },
+    {
+      runId: 0,
+      task,
+      trigger: 'manual',
+      scheduledAt: null,
+      attempt: 1,
+      outputLimitBytes: task.history.outputLimitBytes,
+      handle,
+    },
     globals.json === true ? undefined : (chunk) => io.stdout.write(chunk),
   );
   // Ctrl-C stops the task's whole process group, then reports like any cancelled run.
@@ -25,13 +33,18 @@ export async function runExec(io: CliIo, name: string, globals: GlobalOptions): 
   const outcome = await run.done;
   io.process?.off('SIGINT', cancel).off('SIGTERM', cancel);
   if (globals.json === true) printJson(io, describeExecJson(task.name, run.pid, outcome));
-  else if (outcome.status !== 'succeeded') printError(io, `taskkit: ${task.name} ${describeOutcome(outcome)} after ${formatDuration(outcome.endedAt - outcome.startedAt)}`);
+  else if (outcome.status !== 'succeeded')
+    printError(
+      io,
+      `taskkit: ${task.name} ${describeOutcome(outcome)} after ${formatDuration(outcome.endedAt - outcome.startedAt)}`,
+    );
   return exitCodeOfRun(outcome);
 }
 
 /** Outside a daemon a task's handle has no schedule to change: say so instead of pretending. */
 function createDetachedHandle(io: CliIo, name: string): TaskHandle {
-  const note = (what: string): void => printError(io, `taskkit: ${name}: ${what} has no effect under "taskkit exec" (no daemon)`);
+  const note = (what: string): void =>
+    printError(io, `taskkit: ${name}: ${what} has no effect under "taskkit exec" (no daemon)`);
   return {
     setPeriod: () => note('setPeriod()'),
     runOnCompletion: () => note('runOnCompletion()'),
@@ -44,6 +57,15 @@ function createDetachedHandle(io: CliIo, name: string): TaskHandle {
  * value. exec keeps no history: the id is 0, the attempt 1, created when it started.
  */
 function describeExecJson(task: string, pid: number | null, outcome: RunOutcome): RunView {
-  const facts: RunFacts = { ...outcome, id: 0, task, trigger: 'manual', scheduledAt: null, createdAt: outcome.startedAt, attempt: 1, pid };
+  const facts: RunFacts = {
+    ...outcome,
+    id: 0,
+    task,
+    trigger: 'manual',
+    scheduledAt: null,
+    createdAt: outcome.startedAt,
+    attempt: 1,
+    pid,
+  };
   return toRunView(facts, { withOutput: true });
 }

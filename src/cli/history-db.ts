@@ -60,7 +60,11 @@ export async function openHistoryDatabase(io: CliIo, globals: GlobalOptions): Pr
     store = openSqliteStore({ path, readOnly: true });
   } catch (error) {
     if (fileProblem === null || !(error instanceof TaskkitError)) throw error;
-    throw new TaskkitError(error.code, `${error.message} (the default state dir: the tasks file did not say, ${fileProblem})`, { cause: error });
+    throw new TaskkitError(
+      error.code,
+      `${error.message} (the default state dir: the tasks file did not say, ${fileProblem})`,
+      { cause: error },
+    );
   }
   return {
     store,

@@ -20,7 +20,11 @@ interface CrontabSource {
 }
 
 /** `import-crontab`: FILE, "-" for standard input, or no argument for `crontab -l`. */
-export async function runImportCrontab(context: CommandContext, file: string | undefined, globals: GlobalOptions): Promise<void> {
+export async function runImportCrontab(
+  context: CommandContext,
+  file: string | undefined,
+  globals: GlobalOptions,
+): Promise<void> {
   const { io } = context;
   const input = await readCrontab(context, file);
   if (input === undefined) return;
@@ -61,9 +65,19 @@ async function readCrontab(context: CommandContext, file: string | undefined): P
 async function readUserCrontab(context: CommandContext): Promise<CrontabSource | undefined> {
   const { io } = context;
   const { execa } = await import('execa');
-  const result = await execa('crontab', ['-l'], { env: io.env, extendEnv: false, reject: false, stdin: 'ignore', stripFinalNewline: false, timeout: 30_000 });
+  const result = await execa('crontab', ['-l'], {
+    env: io.env,
+    extendEnv: false,
+    reject: false,
+    stdin: 'ignore',
+    stripFinalNewline: false,
+    timeout: 30_000,
+  });
   if (result.failed && result.code === 'ENOENT') {
-    printError(io, 'taskkit: there is no crontab command here to run "crontab -l"; give a crontab file, or - to read standard input');
+    printError(
+      io,
+      'taskkit: there is no crontab command here to run "crontab -l"; give a crontab file, or - to read standard input',
+    );
     context.exitCode = 2;
     return undefined;
   }

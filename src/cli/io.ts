@@ -67,7 +67,14 @@ export interface Painter {
 const keep = (text: string): string => text;
 
 /** No colour: every style returns its text unchanged. */
-export const PLAIN_PAINTER: Painter = Object.freeze({ bold: keep, dim: keep, green: keep, red: keep, yellow: keep, cyan: keep });
+export const PLAIN_PAINTER: Painter = Object.freeze({
+  bold: keep,
+  dim: keep,
+  green: keep,
+  red: keep,
+  yellow: keep,
+  cyan: keep,
+});
 
 /**
  * Chalk when `shouldUseColor` says so, else PLAIN_PAINTER. chalk is imported only then: a

@@ -27,8 +27,14 @@ export function createProgram(context: CommandContext): Command {
   const program = new Command('taskkit')
     .description('Run the tasks of a YAML tasks file on schedules, and drive them from the shell.')
     .version(context.version, '-V, --version')
-    .option('-c, --config <file>', 'tasks file (default: $TASKKIT_CONFIG, ./tasks.yaml, $XDG_CONFIG_HOME/taskkit/tasks.yaml)')
-    .option('--socket <path>', 'control socket of the daemon (default: $TASKKIT_SOCKET, settings.socket, $XDG_RUNTIME_DIR/taskkit/taskkit.sock, <state-dir>/taskkit.sock)')
+    .option(
+      '-c, --config <file>',
+      'tasks file (default: $TASKKIT_CONFIG, ./tasks.yaml, $XDG_CONFIG_HOME/taskkit/tasks.yaml)',
+    )
+    .option(
+      '--socket <path>',
+      'control socket of the daemon (default: $TASKKIT_SOCKET, settings.socket, $XDG_RUNTIME_DIR/taskkit/taskkit.sock, <state-dir>/taskkit.sock)',
+    )
     .option('--json', 'print machine-readable JSON (stable field names, see taskkit(1))')
     .showHelpAfterError('(run "taskkit help" for the list of verbs)')
     .exitOverride()
@@ -80,7 +86,11 @@ async function reportError(io: CliIo, error: unknown): Promise<number> {
 
 /** A ConfigError, told by its code and issues so that config/ need not be loaded to ask. */
 function isConfigError(error: unknown): error is ConfigError {
-  return error instanceof TaskkitError && error.code === 'CONFIG_INVALID' && Array.isArray((error as Partial<ConfigError>).issues);
+  return (
+    error instanceof TaskkitError &&
+    error.code === 'CONFIG_INVALID' &&
+    Array.isArray((error as Partial<ConfigError>).issues)
+  );
 }
 
 let cachedVersion: string | undefined;

@@ -26,7 +26,13 @@ export function resolveFrom(from: string | undefined, timezone: string): Instant
  * Up to `count` instants at or after `from` (an instant equal to --from is listed: a user asking
  * "from 09:00" expects 09:00), else strictly after now, as a task with no run yet has them.
  */
-function listInstants(schedule: Schedule, task: TaskSpec | null, count: number, from: Instant | null, now: Instant): Instant[] {
+function listInstants(
+  schedule: Schedule,
+  task: TaskSpec | null,
+  count: number,
+  from: Instant | null,
+  now: Instant,
+): Instant[] {
   const timing = { schedule, until: task?.until ?? null, runsLeft: task?.maxRuns ?? Infinity, lastScheduledAt: null };
   return from === null ? upcomingTaskInstants(timing, now, count) : upcomingTaskInstants(timing, from - 1, count, from);
 }
@@ -42,19 +48,40 @@ export function adHocEntry(schedule: Schedule, count: number, from: string | und
  * The file's view of task `name` (or every task): `until`, `max-runs` as if no run happened yet,
  * `hold: true` marked held. --from without offset is local to the one task's zone, else to settings.timezone.
  */
-export function fileEntries(file: TasksFile, name: string | undefined, count: number, from: string | undefined, now: Instant): UpcomingEntry[] {
+export function fileEntries(
+  file: TasksFile,
+  name: string | undefined,
+  count: number,
+  from: string | undefined,
+  now: Instant,
+): UpcomingEntry[] {
   const zone = file.settings.timezone;
   const tasks = name === undefined ? file.tasks : [findTask(file, name)];
   return tasks.map((task) => {
     const after = resolveFrom(from, name === undefined ? zone : task.timezone);
     const instants = listInstants(compileSchedule(task.schedule, task.timezone), task, count, after, now);
-    return { task: task.name, schedule: describeSchedule(task.schedule, task.timezone, zone), timezone: task.timezone, held: task.hold, instants };
+    return {
+      task: task.name,
+      schedule: describeSchedule(task.schedule, task.timezone, zone),
+      timezone: task.timezone,
+      held: task.hold,
+      instants,
+    };
   });
 }
 
 /** The daemon's view: the engine's own next instants, held tasks marked. */
-export async function daemonEntries(client: ControlClient, name: string | undefined, count: number, from: string | undefined): Promise<UpcomingEntry[]> {
-  const { tasks } = await client.request('next', { ...(name === undefined ? {} : { name }), count, ...(from === undefined ? {} : { from }) });
+export async function daemonEntries(
+  client: ControlClient,
+  name: string | undefined,
+  count: number,
+  from: string | undefined,
+): Promise<UpcomingEntry[]> {
+  const { tasks } = await client.request('next', {
+    ...(name === undefined ? {} : { name }),
+    count,
+    ...(from === undefined ? {} : { from }),
+  });
   return tasks.map(({ task, upcoming }) => ({
     task: task.name,
     schedule: task.rescheduled ? `${task.schedule} (rescheduled)` : task.schedule,

@@ -33,7 +33,12 @@ interface NextReport {
 }
 
 /** `next [NAME]` or `next --cron/--daily/--every [--start T]`. */
-export async function runNext(context: CommandContext, name: string | undefined, options: NextOptions, globals: GlobalOptions): Promise<void> {
+export async function runNext(
+  context: CommandContext,
+  name: string | undefined,
+  options: NextOptions,
+  globals: GlobalOptions,
+): Promise<void> {
   const { io } = context;
   const now = Date.now();
   const single = name !== undefined;
@@ -42,10 +47,19 @@ export async function runNext(context: CommandContext, name: string | undefined,
   let report: NextReport;
   if (adHoc !== null) {
     if (single) throw new TaskkitError('USAGE', 'give either a task name or --cron/--daily/--every, not both');
-    report = { source: 'ad hoc', entries: [adHocEntry(adHoc, count, options.from, now)], single: true, count, problems: null };
+    report = {
+      source: 'ad hoc',
+      entries: [adHocEntry(adHoc, count, options.from, now)],
+      single: true,
+      count,
+      problems: null,
+    };
   } else {
     const fromDaemon = await askDaemon(io, globals, name, count, options.from);
-    report = fromDaemon === null ? fileReport(io, globals, name, count, options.from, now) : { source: 'daemon', entries: fromDaemon, single, count, problems: null };
+    report =
+      fromDaemon === null
+        ? fileReport(io, globals, name, count, options.from, now)
+        : { source: 'daemon', entries: fromDaemon, single, count, problems: null };
   }
   await printReport(io, globals, report, now);
   if (report.problems === null) return;
@@ -54,14 +68,23 @@ export async function runNext(context: CommandContext, name: string | undefined,
 }
 
 /** The daemon's entries, or null (and a note on stderr) when none answers on the socket. */
-async function askDaemon(io: CliIo, globals: GlobalOptions, name: string | undefined, count: number, from: string | undefined): Promise<UpcomingEntry[] | null> {
+async function askDaemon(
+  io: CliIo,
+  globals: GlobalOptions,
+  name: string | undefined,
+  count: number,
+  from: string | undefined,
+): Promise<UpcomingEntry[] | null> {
   const { socket } = await chooseSocket(io, globals);
   let client;
   try {
     client = await connectControl({ socket });
   } catch (error) {
     if (!(error instanceof TaskkitError) || error.code !== 'DAEMON_UNREACHABLE') throw error;
-    printError(io, `taskkit: no daemon answers on ${socket}: showing the tasks file's view (no holds or run-time reschedules; max-runs counted from no run)`);
+    printError(
+      io,
+      `taskkit: no daemon answers on ${socket}: showing the tasks file's view (no holds or run-time reschedules; max-runs counted from no run)`,
+    );
     return null;
   }
   try {
@@ -72,12 +95,25 @@ async function askDaemon(io: CliIo, globals: GlobalOptions, name: string | undef
 }
 
 /** The tasks file's entries; a task with problems is left out and its problems kept for after. */
-function fileReport(io: CliIo, globals: GlobalOptions, name: string | undefined, count: number, from: string | undefined, now: Instant): NextReport {
+function fileReport(
+  io: CliIo,
+  globals: GlobalOptions,
+  name: string | undefined,
+  count: number,
+  from: string | undefined,
+  now: Instant,
+): NextReport {
   const { path } = locateTasksFile({ flag: globals.config, env: io.env, cwd: io.cwd });
   const { file, error } = loadValidTasks(path, { env: io.env });
   // A task named on the command line but broken: its problems are the answer.
   if (error !== null && name !== undefined && error.issues.some((issue) => issue.task === name)) throw error;
-  return { source: 'file', entries: fileEntries(file, name, count, from, now), single: name !== undefined, count, problems: error };
+  return {
+    source: 'file',
+    entries: fileEntries(file, name, count, from, now),
+    single: name !== undefined,
+    count,
+    problems: error,
+  };
 }
 
 /**
@@ -91,7 +127,13 @@ async function printReport(io: CliIo, globals: GlobalOptions, report: NextReport
     const entry = entries[0];
     if (globals.json === true) {
       const instants = (entry?.instants ?? []).map(formatIsoUtc);
-      return printJson(io, { source, task: entry?.task === '' ? null : (entry?.task ?? null), held: entry?.held ?? false, instants, issues });
+      return printJson(io, {
+        source,
+        task: entry?.task === '' ? null : (entry?.task ?? null),
+        held: entry?.held ?? false,
+        instants,
+        issues,
+      });
     }
     return printUpcoming(io, await loadPainter(io), entries, now, true);
   }

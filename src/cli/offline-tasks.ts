@@ -9,7 +9,11 @@ import type { CommandContext, GlobalOptions } from './context.js';
 import { printValidation } from './format/tasks.js';
 
 /** `validate [FILE]`: exit 0 valid, 2 with every problem. */
-export async function runValidate(context: CommandContext, file: string | undefined, globals: GlobalOptions): Promise<void> {
+export async function runValidate(
+  context: CommandContext,
+  file: string | undefined,
+  globals: GlobalOptions,
+): Promise<void> {
   const { io } = context;
   const { path } = locateTasksFile({ flag: file ?? globals.config, env: io.env, cwd: io.cwd });
   try {

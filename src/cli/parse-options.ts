@@ -9,7 +9,10 @@ export function parsePositiveInt(raw: string | undefined, option: string): numbe
   }
   // Past 2^53 the number is not exact, and SQLite refused it as a LIMIT with its own error (issue 15).
   if (!Number.isSafeInteger(Number(raw))) {
-    throw new TaskkitError('USAGE', `${option}: expected a positive whole number up to ${Number.MAX_SAFE_INTEGER}, got "${raw}"`);
+    throw new TaskkitError(
+      'USAGE',
+      `${option}: expected a positive whole number up to ${Number.MAX_SAFE_INTEGER}, got "${raw}"`,
+    );
   }
   return Number(raw);
 }

@@ -23,7 +23,12 @@ export interface HistoryOptions {
 }
 
 /** Print the matching runs as a table, or `--json` as {database, runs} (RunViews without output). */
-export async function runHistory(context: CommandContext, name: string | undefined, options: HistoryOptions, globals: GlobalOptions): Promise<void> {
+export async function runHistory(
+  context: CommandContext,
+  name: string | undefined,
+  options: HistoryOptions,
+  globals: GlobalOptions,
+): Promise<void> {
   const { io } = context;
   const now = readNow(io);
   const filter: RunFilter = {
@@ -45,7 +50,8 @@ export async function runHistory(context: CommandContext, name: string | undefin
   }
   if (globals.json === true) return printJson(io, { database: db.source, runs });
   announceDatabase(io, globals, db.source);
-  if (runs.length === 0) return printLine(io, describeNoRuns(name, options.failed === true || options.since !== undefined));
+  if (runs.length === 0)
+    return printLine(io, describeNoRuns(name, options.failed === true || options.since !== undefined));
   printLines(io, renderHistory(runs, now, await loadPainter(io)));
 }
 
@@ -58,5 +64,8 @@ export function parseSince(raw: string, now: Instant, io: Pick<CliIo, 'env'>): I
   if (duration.ok) return now - duration.value;
   const instant = parseDateTime(raw, defaultTimeZone(io.env));
   if (instant.ok) return instant.value;
-  throw new TaskkitError('USAGE', `--since: expected a duration back from now like "2h" or "30m", or a date-time like "2026-11-25T08:00", got "${raw}"`);
+  throw new TaskkitError(
+    'USAGE',
+    `--since: expected a duration back from now like "2h" or "30m", or a date-time like "2026-11-25T08:00", got "${raw}"`,
+  );
 }

@@ -20,7 +20,13 @@ import { parsePositiveInt } from './parse-options.js';
 /** The exit status of a `logs --follow` stopped with Ctrl-C (the run goes on), as `run-now --wait`. */
 const DETACHED_EXIT = 130;
 
-export async function runLogs(context: CommandContext, name: string, runIdText: string | undefined, options: { follow?: boolean }, globals: GlobalOptions): Promise<void> {
+export async function runLogs(
+  context: CommandContext,
+  name: string,
+  runIdText: string | undefined,
+  options: { follow?: boolean },
+  globals: GlobalOptions,
+): Promise<void> {
   const { io } = context;
   const runId = parsePositiveInt(runIdText, 'RUN_ID');
   let unreachable: TaskkitError | null = null;
@@ -44,10 +50,16 @@ export async function runLogs(context: CommandContext, name: string, runIdText: 
   if (globals.json === true) printJson(io, { database, run });
   else io.stdout.write(run.output ?? '');
   if (unfinished && unreachable !== null) {
-    printError(io, `taskkit: ${run.task} #${run.id} is marked ${run.status} in the history; following its output live needs the daemon: ${unreachable.message}`);
+    printError(
+      io,
+      `taskkit: ${run.task} #${run.id} is marked ${run.status} in the history; following its output live needs the daemon: ${unreachable.message}`,
+    );
     context.exitCode = 3;
   } else if (unfinished) {
-    printError(io, `taskkit: ${run.task} #${run.id} is still ${run.status}; its output is stored when it ends ("taskkit logs ${run.task} ${run.id} --follow" streams it now)`);
+    printError(
+      io,
+      `taskkit: ${run.task} #${run.id} is still ${run.status}; its output is stored when it ends ("taskkit logs ${run.task} ${run.id} --follow" streams it now)`,
+    );
   } else if (globals.json !== true) {
     printAfterOutput(io, run);
   }
@@ -58,13 +70,19 @@ export async function runLogs(context: CommandContext, name: string, runIdText: 
  * returned, marked as such, then how the run ended when that is not plain success.
  */
 function printAfterOutput(io: CliIo, run: RunView): void {
-  if (run.result !== undefined) printError(io, `taskkit: ${run.task} #${run.id} returned ${JSON.stringify(run.result)}`);
+  if (run.result !== undefined)
+    printError(io, `taskkit: ${run.task} #${run.id} returned ${JSON.stringify(run.result)}`);
   const note = describeLogged(run);
   if (note !== null) printError(io, `taskkit: ${note}`);
 }
 
 /** The run as the database has it, with its output; TASK_UNKNOWN (did you mean) or NOT_FOUND otherwise. */
-async function readStoredRun(io: CliIo, globals: GlobalOptions, name: string, runId: number | undefined): Promise<{ run: RunView; database: DatabaseSource }> {
+async function readStoredRun(
+  io: CliIo,
+  globals: GlobalOptions,
+  name: string,
+  runId: number | undefined,
+): Promise<{ run: RunView; database: DatabaseSource }> {
   const db = await openHistoryDatabase(io, globals);
   try {
     const run = runId === undefined ? db.store.latestRun(name) : db.store.getRun(runId);
@@ -72,14 +90,23 @@ async function readStoredRun(io: CliIo, globals: GlobalOptions, name: string, ru
     const unknown = checkTaskName(db, name);
     if (unknown !== null) throw unknown;
     if (run !== null) throw new TaskkitError('NOT_FOUND', `run #${runId} is a run of "${run.task}", not of "${name}"`);
-    throw new TaskkitError('NOT_FOUND', runId === undefined ? `"${name}" has no runs yet` : `no run #${runId} in the history of "${name}"`);
+    throw new TaskkitError(
+      'NOT_FOUND',
+      runId === undefined ? `"${name}" has no runs yet` : `no run #${runId} in the history of "${name}"`,
+    );
   } finally {
     db.close();
   }
 }
 
 /** Stream the run's output from the daemon to stdout; `--json` prints {database, run} (the final RunView) instead. */
-async function followFromDaemon(io: CliIo, client: ControlClient, globals: GlobalOptions, name: string, runId: number | undefined): Promise<number> {
+async function followFromDaemon(
+  io: CliIo,
+  client: ControlClient,
+  globals: GlobalOptions,
+  name: string,
+  runId: number | undefined,
+): Promise<number> {
   const json = globals.json === true;
   const params = { name, follow: true, ...(runId === undefined ? {} : { runId }) };
   const database = await daemonDatabase(client);
@@ -88,7 +115,11 @@ async function followFromDaemon(io: CliIo, client: ControlClient, globals: Globa
   const streamed = await streamDetachable(io, client, 'logs', params, (event) => {
     if (event.event === 'output') {
       if (!json) io.stdout.write(event.data.chunk);
-    } else printError(io, `taskkit: ${describeRetrying(event.data)} ("taskkit logs ${name} ${event.data.retry.id} --follow" once it starts)`);
+    } else
+      printError(
+        io,
+        `taskkit: ${describeRetrying(event.data)} ("taskkit logs ${name} ${event.data.retry.id} --follow" once it starts)`,
+      );
   });
   if (streamed.detached) return DETACHED_EXIT;
   const { run } = streamed.result;

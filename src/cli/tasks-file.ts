@@ -16,7 +16,10 @@ export function loadTasksFileForCli(io: CliIo, explicitPath: string | undefined)
 export function findTask(file: TasksFile, name: string): TaskSpec {
   const task = file.tasks.find((candidate) => candidate.name === name);
   if (task !== undefined) return task;
-  throw unknownTaskError(name, file.tasks.map((candidate) => candidate.name));
+  throw unknownTaskError(
+    name,
+    file.tasks.map((candidate) => candidate.name),
+  );
 }
 
 /** `no task named "x"` plus a did-you-mean when one is close. */

@@ -19,17 +19,27 @@ export interface ActionContext {
 }
 
 /** The task's action, or undefined after issues. */
-export function readAction(c: IssueCollector, definition: Readonly<Record<string, unknown>>, context: ActionContext): TaskAction | undefined {
+export function readAction(
+  c: IssueCollector,
+  definition: Readonly<Record<string, unknown>>,
+  context: ActionContext,
+): TaskAction | undefined {
   const given = ACTION_KEYS.filter((key) => definition[key] !== undefined);
   const before = c.issues.length;
   if (given.length === 0) {
-    c.add('missing-key', [], 'key', 'nothing to run: add "run" (a shell command), "command" (a program and its arguments) or "module" (a JavaScript file)');
+    c.add(
+      'missing-key',
+      [],
+      'key',
+      'nothing to run: add "run" (a shell command), "command" (a program and its arguments) or "module" (a JavaScript file)',
+    );
   } else if (given.length > 1) {
     const names = given.map((key) => `"${key}"`).join(' and ');
     c.add('conflict', [given[1] as string], 'key', `give exactly one of "run", "command" or "module"; found ${names}`);
   }
   for (const key of MODULE_ONLY_KEYS) {
-    if (definition[key] !== undefined && !given.includes('module')) c.add('conflict', [key], 'key', `"${key}" only applies to "module"`);
+    if (definition[key] !== undefined && !given.includes('module'))
+      c.add('conflict', [key], 'key', `"${key}" only applies to "module"`);
   }
   if (definition['shell'] !== undefined && given.length > 0 && !given.includes('run')) {
     c.add('conflict', ['shell'], 'key', '"shell" only applies to "run"');
@@ -48,7 +58,12 @@ function readRun(c: IssueCollector, raw: unknown, shell: string): TaskAction | u
   if (typeof raw === 'function') return { kind: 'function', fn: raw as TaskFunction };
   if (typeof raw === 'number' || typeof raw === 'boolean') {
     // `run: true` is the boolean to YAML, not the command true(1).
-    c.add('invalid-value', ['run'], 'value', `expected a shell command (a string), got ${showValue(raw)}; quote it: run: "${String(raw)}"`);
+    c.add(
+      'invalid-value',
+      ['run'],
+      'value',
+      `expected a shell command (a string), got ${showValue(raw)}; quote it: run: "${String(raw)}"`,
+    );
     return undefined;
   }
   const script = readText(c, ['run'], raw, 'a shell command');
@@ -65,14 +80,26 @@ function readCommand(c: IssueCollector, raw: unknown): TaskAction | undefined {
   const argv: string[] = [];
   for (const [index, item] of (raw as unknown[]).entries()) {
     if (typeof item === 'string' || typeof item === 'number') argv.push(String(item));
-    else c.add('invalid-value', ['command', index], 'value', `expected a program or argument (a string), got ${showValue(item)}`);
+    else
+      c.add(
+        'invalid-value',
+        ['command', index],
+        'value',
+        `expected a program or argument (a string), got ${showValue(item)}`,
+      );
   }
-  if (argv[0] !== undefined && argv[0].trim() === '') c.add('invalid-value', ['command', 0], 'value', 'expected a program (a non-empty string), got an empty string');
+  if (argv[0] !== undefined && argv[0].trim() === '')
+    c.add('invalid-value', ['command', 0], 'value', 'expected a program (a non-empty string), got an empty string');
   if (argv.length !== raw.length || argv[0] === undefined || argv[0].trim() === '') return undefined;
   return { kind: 'argv', argv: argv as [string, ...string[]] };
 }
 
-function readModule(c: IssueCollector, definition: Readonly<Record<string, unknown>>, baseDir: string, trust: FileTrust): TaskAction | undefined {
+function readModule(
+  c: IssueCollector,
+  definition: Readonly<Record<string, unknown>>,
+  baseDir: string,
+  trust: FileTrust,
+): TaskAction | undefined {
   const written = readPath(c, ['module'], definition['module'], baseDir, 'a JavaScript file');
   const problem = written === undefined ? undefined : checkModuleFile(written, String(definition['module']));
   // Runs import the checked real path: a symlink flipped later cannot lead them elsewhere.

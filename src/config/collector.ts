@@ -8,7 +8,13 @@ export interface IssueCollector {
    * Record an issue at `path` (relative to the block), positioned at its key or its value; with
    * `offset`, that many characters into a string value when the source shows it verbatim.
    */
-  add(code: ConfigIssueCode, path: readonly (string | number)[], target: 'key' | 'value', message: string, offset?: number): void;
+  add(
+    code: ConfigIssueCode,
+    path: readonly (string | number)[],
+    target: 'key' | 'value',
+    message: string,
+    offset?: number,
+  ): void;
 }
 
 export interface CollectorOptions {

@@ -36,7 +36,10 @@ export function isSameDefinition(a: TaskSpec, b: TaskSpec): boolean {
 }
 
 /** The same instants: equal schedule and time zone (whatever else changed). */
-export function isSameTiming(a: Pick<TaskSpec, 'schedule' | 'timezone'>, b: Pick<TaskSpec, 'schedule' | 'timezone'>): boolean {
+export function isSameTiming(
+  a: Pick<TaskSpec, 'schedule' | 'timezone'>,
+  b: Pick<TaskSpec, 'schedule' | 'timezone'>,
+): boolean {
   return a.timezone === b.timezone && isDeepStrictEqual(a.schedule, b.schedule);
 }
 
@@ -46,7 +49,12 @@ function sameJsonValue(a: unknown, b: unknown): boolean {
   if (typeof a === 'function' || typeof b === 'function') return typeof a === typeof b && String(a) === String(b);
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, index) => sameJsonValue(item, b[index]));
+    return (
+      Array.isArray(a) &&
+      Array.isArray(b) &&
+      a.length === b.length &&
+      a.every((item, index) => sameJsonValue(item, b[index]))
+    );
   }
   const keysA = definedKeys(a);
   const keysB = definedKeys(b);

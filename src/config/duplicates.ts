@@ -7,7 +7,11 @@ import { isMap, isPair, isScalar, visit, type Document, type LineCounter } from 
 import type { ConfigIssue } from './issues.js';
 
 /** One 'duplicate-key' issue per repeated key (at the repeat), with its path and task. */
-export function findDuplicateKeys(doc: Document, lineCounter: LineCounter, file: string): { issues: ConfigIssue[]; offsets: Set<number> } {
+export function findDuplicateKeys(
+  doc: Document,
+  lineCounter: LineCounter,
+  file: string,
+): { issues: ConfigIssue[]; offsets: Set<number> } {
   const issues: ConfigIssue[] = [];
   const offsets = new Set<number>();
   visit(doc, {
@@ -24,9 +28,13 @@ export function findDuplicateKeys(doc: Document, lineCounter: LineCounter, file:
         }
         const offset = pair.key.range?.[0] ?? 0;
         const { line, col } = lineCounter.linePos(offset);
-        const path = [...ancestors.filter(isPair).map((ancestor) => (isScalar(ancestor.key) ? String(ancestor.key.value) : '?')), String(value)];
+        const path = [
+          ...ancestors.filter(isPair).map((ancestor) => (isScalar(ancestor.key) ? String(ancestor.key.value) : '?')),
+          String(value),
+        ];
         const task = path[0] === 'tasks' && path[1] !== undefined ? path[1] : null;
-        const message = path.length === 2 && task !== null ? `duplicate task name "${task}"` : `duplicate key "${String(value)}"`;
+        const message =
+          path.length === 2 && task !== null ? `duplicate task name "${task}"` : `duplicate key "${String(value)}"`;
         issues.push({ code: 'duplicate-key', file, line, column: col, path, task, message });
         offsets.add(offset);
       }

@@ -26,7 +26,13 @@ export interface EnvFile {
 }
 
 /** Resolve and read `raw`; issues point at the `env-file` key and name the file's line. Values never appear in messages. */
-export function readEnvFile(c: IssueCollector, path: Path, raw: unknown, baseDir: string, trust: FileTrust = null): EnvFile | undefined {
+export function readEnvFile(
+  c: IssueCollector,
+  path: Path,
+  raw: unknown,
+  baseDir: string,
+  trust: FileTrust = null,
+): EnvFile | undefined {
   const file = readPath(c, path, raw, baseDir, 'the path of a NAME=VALUE file');
   if (file === undefined) return undefined;
   let text: string;
@@ -39,12 +45,20 @@ export function readEnvFile(c: IssueCollector, path: Path, raw: unknown, baseDir
     } finally {
       closeSync(fd);
     }
-    if (buffer.length > MAX_ENV_FILE_BYTES) return fail(c, path, `env file ${file} is larger than 1 MiB: is it the right file?`);
+    if (buffer.length > MAX_ENV_FILE_BYTES)
+      return fail(c, path, `env file ${file} is larger than 1 MiB: is it the right file?`);
     text = buffer.toString('utf8');
   } catch (error) {
     if (error instanceof TaskkitError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a folder' : code === 'EACCES' ? 'permission denied' : (code ?? String(error));
+    const reason =
+      code === 'ENOENT'
+        ? 'not found'
+        : code === 'EISDIR'
+          ? 'is a folder'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : (code ?? String(error));
     return fail(c, path, `env file ${file}: ${reason}`);
   }
   const parsed = parseEnvText(text);
@@ -62,7 +76,8 @@ export function parseEnvText(text: string): Record<string, string> | string {
     const equals = assignment.indexOf('=');
     const name = equals < 0 ? assignment : assignment.slice(0, equals).trimEnd();
     if (equals < 0) return `line ${index + 1}: expected NAME=VALUE`;
-    if (!ENV_NAME.test(name)) return `line ${index + 1}: invalid variable name: use letters, digits and "_", not starting with a digit`;
+    if (!ENV_NAME.test(name))
+      return `line ${index + 1}: invalid variable name: use letters, digits and "_", not starting with a digit`;
     const value = unquote(assignment.slice(equals + 1).trim());
     if (value === undefined) return `line ${index + 1}: ${name}: a quoted value must end with the same quote`;
     entries.push([name, value]);

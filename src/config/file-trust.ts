@@ -72,7 +72,8 @@ export function openTrusted(path: string, role: FileRole, trust: FileTrust): num
   const fd = openSync(real, constants.O_RDONLY | constants.O_NOFOLLOW);
   try {
     const label = subject(path, real, role);
-    const problem = describeFileProblem(fstatSync(fd), label, real, trust.uid) ?? describeFolderProblem(real, label, trust.uid);
+    const problem =
+      describeFileProblem(fstatSync(fd), label, real, trust.uid) ?? describeFolderProblem(real, label, trust.uid);
     if (problem !== undefined) throw new TaskkitError('CONFIG_INSECURE', problem);
     return fd;
   } catch (error) {
@@ -94,7 +95,8 @@ export function resolveTrusted(path: string, role: FileRole, trust: FileTrust): 
 }
 
 function describeFileProblem(stats: Stats, label: string, path: string, uid: number): string | undefined {
-  if (stats.uid !== uid && stats.uid !== 0) return `${label} is owned by user ${stats.uid}, not by you (${uid}) or root${FIX}`;
+  if (stats.uid !== uid && stats.uid !== 0)
+    return `${label} is owned by user ${stats.uid}, not by you (${uid}) or root${FIX}`;
   if ((stats.mode & GROUP_OR_OTHER_WRITE) !== 0) {
     return `${label} is writable by ${describeWriters(stats.mode)} (mode ${formatMode(stats.mode)}): chmod go-w ${path}${FIX}`;
   }
@@ -139,7 +141,10 @@ function formatMode(mode: number): string {
 }
 
 /** Throw CONFIG_INSECURE listing every untrusted file, unless `insecure`. */
-export function assertTrustedFiles(file: TasksFile, options: { readonly insecure: boolean; readonly uid: number }): void {
+export function assertTrustedFiles(
+  file: TasksFile,
+  options: { readonly insecure: boolean; readonly uid: number },
+): void {
   if (options.insecure) return;
   const problems = findUntrustedFiles(file, options.uid);
   if (problems.length > 0) throw new TaskkitError('CONFIG_INSECURE', problems.join('\n'));

@@ -73,7 +73,8 @@ export function formatIssues(issues: readonly ConfigIssue[], sourceText?: string
 /** `settings.history.keep`, `command[1]`. */
 function joinPath(path: readonly (string | number)[]): string {
   let out = '';
-  for (const segment of path) out += typeof segment === 'number' ? `[${segment}]` : out === '' ? segment : `.${segment}`;
+  for (const segment of path)
+    out += typeof segment === 'number' ? `[${segment}]` : out === '' ? segment : `.${segment}`;
   return out;
 }
 

@@ -45,7 +45,13 @@ const CRON = '^\\s*(?:@[A-Za-z]+|\\S+(?:\\s+\\S+){4,5})\\s*$';
 // Largest unit first, each at most once.
 const DURATION_BODY = '(?=\\d)(?:\\d+d)?(?:\\d+h)?(?:\\d+m)?(?:\\d+s)?(?:\\d+ms)?';
 const BYTE_UNITS: readonly (readonly [string, number])[] = [
-  ['B?', 1], ['KB', 1e3], ['MB', 1e6], ['GB', 1e9], ['KiB', 1024], ['MiB', 1024 ** 2], ['GiB', 1024 ** 3],
+  ['B?', 1],
+  ['KB', 1e3],
+  ['MB', 1e6],
+  ['GB', 1e9],
+  ['KiB', 1024],
+  ['MiB', 1024 ** 2],
+  ['GiB', 1024 ** 3],
 ];
 
 /** The schema of the whole tasks file, as a plain JSON value. */
@@ -72,8 +78,13 @@ function buildMapSchema(table: KeyTable, withDefaults: boolean): Schema {
 }
 
 function buildKeySchema(entry: KeyEntry, withDefaults: boolean): Schema {
-  if (!withDefaults || entry.default === undefined) return { description: entry.description, ...buildShapeSchema(entry.shape) };
-  return { description: `${entry.description} Default: ${JSON.stringify(entry.default)}.`, default: entry.default, ...buildShapeSchema(entry.shape) };
+  if (!withDefaults || entry.default === undefined)
+    return { description: entry.description, ...buildShapeSchema(entry.shape) };
+  return {
+    description: `${entry.description} Default: ${JSON.stringify(entry.default)}.`,
+    default: entry.default,
+    ...buildShapeSchema(entry.shape),
+  };
 }
 
 /**
@@ -88,15 +99,19 @@ function buildKeyRules(table: KeyTable): Schema {
     if (entry.group !== undefined) members.set(entry.group, [...(members.get(entry.group) ?? []), key]);
   }
   for (const [key, entry] of Object.entries(table)) {
-    if (entry.group !== undefined && entry.onlyWith !== undefined) throw new Error(`key "${key}": a grouped key cannot also need another`);
+    if (entry.group !== undefined && entry.onlyWith !== undefined)
+      throw new Error(`key "${key}": a grouped key cannot also need another`);
     if (entry.onlyWith !== undefined) dependencies[key] = [entry.onlyWith];
     const others = entry.group === undefined ? [] : (members.get(entry.group) ?? []).filter((other) => other !== key);
-    if (others.length > 0) dependencies[key] = { properties: Object.fromEntries(others.map((other) => [other, false])) };
+    if (others.length > 0)
+      dependencies[key] = { properties: Object.fromEntries(others.map((other) => [other, false])) };
   }
   // `properties: {k: true}` beside `required` keeps ajv's strictRequired content; it changes nothing.
-  const needed = [...members].filter(([group]) => GROUP_REQUIRED[group]).map(([, keys]) => ({
-    anyOf: keys.map((key) => ({ required: [key], properties: { [key]: true } })),
-  }));
+  const needed = [...members]
+    .filter(([group]) => GROUP_REQUIRED[group])
+    .map(([, keys]) => ({
+      anyOf: keys.map((key) => ({ required: [key], properties: { [key]: true } })),
+    }));
   return {
     ...(Object.keys(dependencies).length > 0 ? { dependencies } : {}),
     ...(needed.length === 1 ? (needed[0] as Schema) : needed.length > 1 ? { allOf: needed } : {}),
@@ -146,10 +161,18 @@ function buildShapeSchema(shape: ValueShape): Schema {
     case 'any':
       return {};
     case 'list':
-      return { type: 'array', ...(shape.minItems > 0 ? { minItems: shape.minItems } : {}), items: buildShapeSchema(shape.item) };
+      return {
+        type: 'array',
+        ...(shape.minItems > 0 ? { minItems: shape.minItems } : {}),
+        items: buildShapeSchema(shape.item),
+      };
     case 'one-of':
       // A nested union is spelled flat: {anyOf: [string, number, array]}.
-      return { anyOf: shape.shapes.map(buildShapeSchema).flatMap((schema) => (Object.keys(schema).join() === 'anyOf' ? (schema['anyOf'] as Schema[]) : [schema])) };
+      return {
+        anyOf: shape.shapes
+          .map(buildShapeSchema)
+          .flatMap((schema) => (Object.keys(schema).join() === 'anyOf' ? (schema['anyOf'] as Schema[]) : [schema])),
+      };
     case 'map':
       return buildMapSchema(shape.keys, shape.withDefaults);
     case 'record':

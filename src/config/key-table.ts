@@ -88,14 +88,26 @@ const TEXT: ValueShape = { kind: 'text' };
 const PATH: ValueShape = { kind: 'path' };
 const DATE_TIME: ValueShape = { kind: 'date-time' };
 // One value or a list: `daily: "03:30"` and `daily: ["03:30", "15:30"]`.
-const TIMES_OF_DAY: ValueShape = { kind: 'one-of', shapes: [{ kind: 'time-of-day' }, { kind: 'list', item: { kind: 'time-of-day' }, minItems: 1 }] };
+const TIMES_OF_DAY: ValueShape = {
+  kind: 'one-of',
+  shapes: [{ kind: 'time-of-day' }, { kind: 'list', item: { kind: 'time-of-day' }, minItems: 1 }],
+};
 const DATE_TIMES: ValueShape = { kind: 'one-of', shapes: [DATE_TIME, { kind: 'list', item: DATE_TIME, minItems: 1 }] };
-const TASK_NAMES: ValueShape = { kind: 'one-of', shapes: [{ kind: 'task-name' }, { kind: 'list', item: { kind: 'task-name' }, minItems: 0 }] };
+const TASK_NAMES: ValueShape = {
+  kind: 'one-of',
+  shapes: [{ kind: 'task-name' }, { kind: 'list', item: { kind: 'task-name' }, minItems: 0 }],
+};
 
 /** `NAME: {secret: VALUE}` in `env`: the value is used, never shown. */
 const SECRET_VALUE: ValueShape = {
   kind: 'map',
-  keys: { secret: { shape: { kind: 'one-of', shapes: [{ kind: 'string' }, { kind: 'number' }, { kind: 'boolean' }] }, required: true, description: 'The value; list, show, --json and the log print (secret) instead.' } },
+  keys: {
+    secret: {
+      shape: { kind: 'one-of', shapes: [{ kind: 'string' }, { kind: 'number' }, { kind: 'boolean' }] },
+      required: true,
+      description: 'The value; list, show, --json and the log print (secret) instead.',
+    },
+  },
   withDefaults: false,
 };
 
@@ -111,25 +123,58 @@ export const HISTORY_KEY_TABLE = {
 
 /** `retry:` as a map. */
 export const RETRY_KEY_TABLE = {
-  attempts: { shape: { kind: 'integer', min: 0 }, required: true, description: 'How many times a failed or timed-out run is tried again.' },
-  delay: { shape: DURATION, default: formatDuration(DEFAULT_RETRY_DELAY_MS), description: 'Wait before the first retry.' },
-  backoff: { shape: { kind: 'number', min: 1 }, default: DEFAULT_RETRY_BACKOFF, description: 'Factor applied to the delay for each further retry (1 = constant).' },
-  'max-delay': { shape: DURATION, default: formatDuration(DEFAULT_RETRY_MAX_DELAY_MS), description: 'Ceiling of the retry delay.' },
+  attempts: {
+    shape: { kind: 'integer', min: 0 },
+    required: true,
+    description: 'How many times a failed or timed-out run is tried again.',
+  },
+  delay: {
+    shape: DURATION,
+    default: formatDuration(DEFAULT_RETRY_DELAY_MS),
+    description: 'Wait before the first retry.',
+  },
+  backoff: {
+    shape: { kind: 'number', min: 1 },
+    default: DEFAULT_RETRY_BACKOFF,
+    description: 'Factor applied to the delay for each further retry (1 = constant).',
+  },
+  'max-delay': {
+    shape: DURATION,
+    default: formatDuration(DEFAULT_RETRY_MAX_DELAY_MS),
+    description: 'Ceiling of the retry delay.',
+  },
 } satisfies KeyTable;
 
 /** `settings:`. */
 export const SETTINGS_KEY_TABLE = {
-  timezone: { shape: { kind: 'time-zone' }, description: "IANA zone name, the default of every task. Default: the system's (TZ, else /etc/localtime)." },
-  'state-dir': { shape: PATH, description: 'Where taskkit keeps its state. Default: $XDG_STATE_HOME/taskkit, else ~/.local/state/taskkit.' },
-  socket: { shape: PATH, description: "The daemon's control socket. Default: $XDG_RUNTIME_DIR/taskkit/taskkit.sock, else state-dir/taskkit.sock." },
+  timezone: {
+    shape: { kind: 'time-zone' },
+    description: "IANA zone name, the default of every task. Default: the system's (TZ, else /etc/localtime).",
+  },
+  'state-dir': {
+    shape: PATH,
+    description: 'Where taskkit keeps its state. Default: $XDG_STATE_HOME/taskkit, else ~/.local/state/taskkit.',
+  },
+  socket: {
+    shape: PATH,
+    description:
+      "The daemon's control socket. Default: $XDG_RUNTIME_DIR/taskkit/taskkit.sock, else state-dir/taskkit.sock.",
+  },
   'max-concurrent': {
     shape: { kind: 'integer', min: 1, max: MAX_CONCURRENT_LIMIT },
     default: DEFAULT_MAX_CONCURRENT,
     description: 'Runs at once across all tasks; more wait in a fair (round-robin by task) queue.',
   },
   shell: { shape: TEXT, default: DEFAULT_SHELL, description: 'The shell of run commands, called as SHELL -c COMMAND.' },
-  history: { shape: { kind: 'map', keys: HISTORY_KEY_TABLE, withDefaults: true }, description: 'Run history of every task: keep (runs per task) and output-limit (output per run).' },
-  'shutdown-grace': { shape: DURATION, default: formatDuration(DEFAULT_SHUTDOWN_GRACE_MS), description: 'On stop, how long running runs get before they are killed.' },
+  history: {
+    shape: { kind: 'map', keys: HISTORY_KEY_TABLE, withDefaults: true },
+    description: 'Run history of every task: keep (runs per task) and output-limit (output per run).',
+  },
+  'shutdown-grace': {
+    shape: DURATION,
+    default: formatDuration(DEFAULT_SHUTDOWN_GRACE_MS),
+    description: 'On stop, how long running runs get before they are killed.',
+  },
 } satisfies KeyTable;
 
 /** One task, in the order of man/taskkit.yaml.5: schedule, what to run, options. */
@@ -137,21 +182,47 @@ export const TASK_KEY_TABLE = {
   every: {
     shape: { kind: 'duration', minMs: MIN_EVERY_MS },
     group: 'schedule',
-    description: "Fixed rate on the absolute timeline (a duration such as 5m), anchored at start, by default at midnight of 2000-01-01 in the task's zone.",
+    description:
+      "Fixed rate on the absolute timeline (a duration such as 5m), anchored at start, by default at midnight of 2000-01-01 in the task's zone.",
   },
-  start: { shape: DATE_TIME, onlyWith: 'every', description: 'The anchor of every (a date-time); instants before it do not fire.' },
-  daily: { shape: TIMES_OF_DAY, group: 'schedule', description: 'Every day at these wall-clock times: "HH:MM" or "HH:MM:SS", or a list of them.' },
-  at: { shape: DATE_TIMES, group: 'schedule', description: 'One-shot instants: a date-time or a list; once the last has passed the task is done.' },
+  start: {
+    shape: DATE_TIME,
+    onlyWith: 'every',
+    description: 'The anchor of every (a date-time); instants before it do not fire.',
+  },
+  daily: {
+    shape: TIMES_OF_DAY,
+    group: 'schedule',
+    description: 'Every day at these wall-clock times: "HH:MM" or "HH:MM:SS", or a list of them.',
+  },
+  at: {
+    shape: DATE_TIMES,
+    group: 'schedule',
+    description: 'One-shot instants: a date-time or a list; once the last has passed the task is done.',
+  },
   cron: {
     shape: { kind: 'cron' },
     group: 'schedule',
-    description: 'Five fields (minute hour day-of-month month day-of-week) or six (second first), or a macro: @hourly, @daily, @weekly, @monthly, @yearly, @reboot.',
+    description:
+      'Five fields (minute hour day-of-month month day-of-week) or six (second first), or a macro: @hourly, @daily, @weekly, @monthly, @yearly, @reboot.',
   },
   run: { shape: TEXT, group: 'action', description: 'A shell command line.' },
-  command: { shape: { kind: 'argv' }, group: 'action', description: 'A program and its arguments, without a shell: [program, arg, ...].' },
-  module: { shape: PATH, group: 'action', description: 'A JavaScript module whose export is called with a task context, in a worker thread of its own.' },
+  command: {
+    shape: { kind: 'argv' },
+    group: 'action',
+    description: 'A program and its arguments, without a shell: [program, arg, ...].',
+  },
+  module: {
+    shape: PATH,
+    group: 'action',
+    description: 'A JavaScript module whose export is called with a task context, in a worker thread of its own.',
+  },
   export: { shape: TEXT, onlyWith: 'module', default: 'default', description: 'The export of module to call.' },
-  args: { shape: { kind: 'any' }, onlyWith: 'module', description: "Any value, handed to the module's function as ctx.args." },
+  args: {
+    shape: { kind: 'any' },
+    onlyWith: 'module',
+    description: "Any value, handed to the module's function as ctx.args.",
+  },
   description: { shape: { kind: 'string' }, default: '', description: 'Free text.' },
   timezone: { shape: { kind: 'time-zone' }, description: "The task's IANA zone. Default: settings.timezone." },
   cwd: { shape: PATH, description: "Working directory. Default: the tasks file's folder." },
@@ -162,54 +233,107 @@ export const TASK_KEY_TABLE = {
       minEntries: 0,
       value: { kind: 'one-of', shapes: [{ kind: 'string' }, { kind: 'number' }, { kind: 'boolean' }, SECRET_VALUE] },
     },
-    description: 'A map of extra environment variables (strings, numbers or booleans); write NAME: {secret: VALUE} for a value list, show and --json never print.',
+    description:
+      'A map of extra environment variables (strings, numbers or booleans); write NAME: {secret: VALUE} for a value list, show and --json never print.',
   },
   'env-file': {
     shape: PATH,
-    description: 'A file of NAME=VALUE lines read into env at start and reload (env wins for a name in both); its values are secret.',
+    description:
+      'A file of NAME=VALUE lines read into env at start and reload (env wins for a name in both); its values are secret.',
   },
   shell: { shape: TEXT, onlyWith: 'run', description: "The shell of this task's run. Default: settings.shell." },
   timeout: {
     shape: POSITIVE_DURATION,
-    description: 'A duration after which the run is stopped: SIGTERM to its process group, then SIGKILL after kill-after. Default: none.',
+    description:
+      'A duration after which the run is stopped: SIGTERM to its process group, then SIGKILL after kill-after. Default: none.',
   },
-  'kill-after': { shape: DURATION, default: formatDuration(DEFAULT_KILL_AFTER_MS), description: 'Time between SIGTERM and SIGKILL on timeout, cancel and shutdown.' },
+  'kill-after': {
+    shape: DURATION,
+    default: formatDuration(DEFAULT_KILL_AFTER_MS),
+    description: 'Time between SIGTERM and SIGKILL on timeout, cancel and shutdown.',
+  },
   overlap: {
     shape: { kind: 'enum', values: ['skip', 'queue', 'replace', 'allow'] as const },
     default: 'skip',
-    description: 'What a new trigger does while a run of the task is going: skip it, queue it, replace the running run, or allow both in parallel.',
+    description:
+      'What a new trigger does while a run of the task is going: skip it, queue it, replace the running run, or allow both in parallel.',
   },
   retry: {
-    shape: { kind: 'one-of', shapes: [{ kind: 'integer', min: 0 }, { kind: 'map', keys: RETRY_KEY_TABLE, withDefaults: true }] },
+    shape: {
+      kind: 'one-of',
+      shapes: [
+        { kind: 'integer', min: 0 },
+        { kind: 'map', keys: RETRY_KEY_TABLE, withDefaults: true },
+      ],
+    },
     default: 0,
     description: 'N, or {attempts, delay, backoff, max-delay}: retry a failed or timed-out run up to attempts times.',
   },
-  jitter: { shape: DURATION, default: '0s', description: 'Delay each scheduled run by a random time below this duration.' },
+  jitter: {
+    shape: DURATION,
+    default: '0s',
+    description: 'Delay each scheduled run by a random time below this duration.',
+  },
   'catch-up': {
     shape: { kind: 'enum', values: ['skip', 'once', 'all'] as const },
     default: 'skip',
-    description: 'For instants missed while the clock jumped or the machine slept: skip them, run once for the latest, or run all of them.',
+    description:
+      'For instants missed while the clock jumped or the machine slept: skip them, run once for the latest, or run all of them.',
   },
-  deadline: { shape: POSITIVE_DURATION, description: 'How late a catch-up run may still start, after its instant. Default: no limit.' },
-  hold: { shape: { kind: 'boolean' }, default: false, description: 'true starts the task held: no scheduled runs until resumed.' },
-  'max-runs': { shape: { kind: 'integer', min: 1 }, description: 'After this many scheduled runs the task is done. Default: unlimited.' },
+  deadline: {
+    shape: POSITIVE_DURATION,
+    description: 'How late a catch-up run may still start, after its instant. Default: no limit.',
+  },
+  hold: {
+    shape: { kind: 'boolean' },
+    default: false,
+    description: 'true starts the task held: no scheduled runs until resumed.',
+  },
+  'max-runs': {
+    shape: { kind: 'integer', min: 1 },
+    description: 'After this many scheduled runs the task is done. Default: unlimited.',
+  },
   until: { shape: DATE_TIME, description: 'A date-time from which no scheduled run starts.' },
-  after: { shape: TASK_NAMES, default: [], description: 'A task name or a list: run this task each time one of them succeeds.' },
-  'on-success': { shape: TASK_NAMES, default: [], description: 'A task name or a list: trigger them when this task succeeds.' },
-  'on-failure': { shape: TASK_NAMES, default: [], description: 'A task name or a list: trigger them when this task fails for good (after its retries).' },
-  history: { shape: { kind: 'map', keys: HISTORY_KEY_TABLE, withDefaults: false }, description: 'Per-task keep and output-limit, over settings.history.' },
+  after: {
+    shape: TASK_NAMES,
+    default: [],
+    description: 'A task name or a list: run this task each time one of them succeeds.',
+  },
+  'on-success': {
+    shape: TASK_NAMES,
+    default: [],
+    description: 'A task name or a list: trigger them when this task succeeds.',
+  },
+  'on-failure': {
+    shape: TASK_NAMES,
+    default: [],
+    description: 'A task name or a list: trigger them when this task fails for good (after its retries).',
+  },
+  history: {
+    shape: { kind: 'map', keys: HISTORY_KEY_TABLE, withDefaults: false },
+    description: 'Per-task keep and output-limit, over settings.history.',
+  },
 } satisfies KeyTable;
 
 /** The top level of the tasks file. */
 export const TOP_KEY_TABLE = {
   settings: {
-    shape: { kind: 'one-of', shapes: [{ kind: 'map', keys: SETTINGS_KEY_TABLE, withDefaults: true }, { kind: 'null' }] },
+    shape: {
+      kind: 'one-of',
+      shapes: [{ kind: 'map', keys: SETTINGS_KEY_TABLE, withDefaults: true }, { kind: 'null' }],
+    },
     description: 'Settings of the daemon and defaults of every task; all optional.',
   },
   tasks: {
-    shape: { kind: 'record', namePattern: TASK_NAME_PATTERN, minEntries: 1, value: { kind: 'map', keys: TASK_KEY_TABLE, withDefaults: true } },
+    shape: {
+      kind: 'record',
+      namePattern: TASK_NAME_PATTERN,
+      minEntries: 1,
+      value: { kind: 'map', keys: TASK_KEY_TABLE, withDefaults: true },
+    },
     required: true,
-    description: 'A map from task name (1-100 letters, digits, ".", "_" or "-", starting with a letter or digit) to task.',
+    description:
+      'A map from task name (1-100 letters, digits, ".", "_" or "-", starting with a letter or digit) to task.',
   },
 } satisfies KeyTable;
 

@@ -63,20 +63,35 @@ export function loadValidTasks(path: string, options: { env: Env }): ValidTasks 
   return { file, error: checked.issues.length === 0 ? null : new ConfigError(checked.issues, text) };
 }
 
-function buildTasksFile(text: string, file: string, absolute: string, options: { env: Env; baseDir: string; trust?: FileTrust }): TasksFile {
+function buildTasksFile(
+  text: string,
+  file: string,
+  absolute: string,
+  options: { env: Env; baseDir: string; trust?: FileTrust },
+): TasksFile {
   const { settings, tasks, issues } = checkTasksText(text, file, options);
   if (issues.length > 0) throw new ConfigError(issues, text);
   return Object.freeze({ path: absolute, settings, tasks: Object.freeze([...tasks]) });
 }
 
 /** Parse and validate: every issue, and the tasks that passed their own checks. Throws on yaml syntax errors. */
-function checkTasksText(text: string, file: string, options: { env: Env; baseDir: string; trust?: FileTrust }): ReturnType<typeof validateDocument> {
+function checkTasksText(
+  text: string,
+  file: string,
+  options: { env: Env; baseDir: string; trust?: FileTrust },
+): ReturnType<typeof validateDocument> {
   const lineCounter = new LineCounter();
   // YAML 1.2 core schema, pinned so that a `%YAML 1.1` directive cannot turn `03:30` into 210,
   // `yes` into true or a date into a UTC Date. logLevel 'error' keeps yaml from printing
   // warnings itself; they all become issues below. Duplicate keys are checked by
   // findDuplicateKeys (linear) instead of `uniqueKeys` (quadratic).
-  const doc = parseDocument(text, { lineCounter, schema: 'core', uniqueKeys: false, prettyErrors: false, logLevel: 'error' });
+  const doc = parseDocument(text, {
+    lineCounter,
+    schema: 'core',
+    uniqueKeys: false,
+    prettyErrors: false,
+    logLevel: 'error',
+  });
   const yamlIssues = [...doc.errors, ...doc.warnings].map((error): ConfigIssue => {
     const { line, col } = lineCounter.linePos(error.pos[0]);
     return { code: 'yaml-syntax', file, line, column: col, path: [], task: null, message: error.message };

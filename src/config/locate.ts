@@ -11,7 +11,10 @@ type Env = Readonly<Record<string, string | undefined>>;
  * $TASKKIT_CONFIG) is returned even when missing, so that loading names it; the implicit
  * places are used only when they exist.
  */
-export function locateTasksFile(options: { flag: string | undefined; env: Env; cwd: string }): { path: string; searched: readonly string[] } {
+export function locateTasksFile(options: { flag: string | undefined; env: Env; cwd: string }): {
+  path: string;
+  searched: readonly string[];
+} {
   const { flag, env, cwd } = options;
   if (flag !== undefined) {
     const path = resolve(cwd, flag);
@@ -28,5 +31,8 @@ export function locateTasksFile(options: { flag: string | undefined; env: Env; c
   const candidates = [join(cwd, 'tasks.yaml'), join(configHome, 'taskkit', 'tasks.yaml')];
   const found = candidates.find((candidate) => existsSync(candidate));
   if (found !== undefined) return { path: found, searched: candidates.slice(0, candidates.indexOf(found) + 1) };
-  throw new TaskkitError('CONFIG_NOT_FOUND', `no tasks file found; looked at: ${candidates.join(', ')} (use --config FILE)`);
+  throw new TaskkitError(
+    'CONFIG_NOT_FOUND',
+    `no tasks file found; looked at: ${candidates.join(', ')} (use --config FILE)`,
+  );
 }

@@ -13,7 +13,9 @@ export function checkModuleFile(path: string, written: string): string | undefin
   try {
     const stats = statSync(path);
     if (stats.isFile()) return undefined;
-    return stats.isDirectory() ? `module is a folder, not a JavaScript file: ${where}` : `module is not a regular file: ${where}`;
+    return stats.isDirectory()
+      ? `module is a folder, not a JavaScript file: ${where}`
+      : `module is not a regular file: ${where}`;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     // ENOTDIR: a part of the path is a file ("report.js/x.js"); a dangling symlink is ENOENT too.

@@ -3,7 +3,16 @@ import { showValue } from '../schedule/show-value.js';
 import type { IssueCollector } from './collector.js';
 import { MAX_OUTPUT_LIMIT_BYTES, MIN_OUTPUT_LIMIT_BYTES, NO_RETRY } from './defaults.js';
 import { ENV_NAME_PATTERN, HISTORY_KEYS, RETRY_KEYS } from './key-table.js';
-import { checkKeys, copyEntries, isPlainMap, readByteSize, readDuration, readInteger, readMap, readNumber } from './read-value.js';
+import {
+  checkKeys,
+  copyEntries,
+  isPlainMap,
+  readByteSize,
+  readDuration,
+  readInteger,
+  readMap,
+  readNumber,
+} from './read-value.js';
 import type { HistoryPolicy, RetryPolicy } from './types.js';
 
 type Path = readonly (string | number)[];
@@ -25,24 +34,48 @@ export function readRetry(c: IssueCollector, path: Path, raw: unknown): RetryPol
     return attempts === undefined ? undefined : { ...NO_RETRY, attempts };
   }
   if (!isPlainMap(raw)) {
-    c.add('invalid-value', path, 'value', `expected a number of retries like 3, or a map {${RETRY_KEYS.join(', ')}}, got ${showValue(raw)}`);
+    c.add(
+      'invalid-value',
+      path,
+      'value',
+      `expected a number of retries like 3, or a map {${RETRY_KEYS.join(', ')}}, got ${showValue(raw)}`,
+    );
     return undefined;
   }
   const map = copyEntries(raw);
   const before = c.issues.length;
   checkKeys(c, path, map, RETRY_KEYS, 'retry');
   let attempts: number | undefined;
-  if (map['attempts'] === undefined) c.add('missing-key', path, 'key', 'retry needs "attempts": how many times to try again');
+  if (map['attempts'] === undefined)
+    c.add('missing-key', path, 'key', 'retry needs "attempts": how many times to try again');
   else attempts = readInteger(c, [...path, 'attempts'], map['attempts'], 0);
-  const delayMs = map['delay'] === undefined ? NO_RETRY.delayMs : readDuration(c, [...path, 'delay'], map['delay'], false);
-  const backoff = map['backoff'] === undefined ? NO_RETRY.backoff : readNumber(c, [...path, 'backoff'], map['backoff'], 1);
-  const maxDelayMs = map['max-delay'] === undefined ? NO_RETRY.maxDelayMs : readDuration(c, [...path, 'max-delay'], map['max-delay'], false);
-  if (c.issues.length > before || attempts === undefined || delayMs === undefined || backoff === undefined || maxDelayMs === undefined) return undefined;
+  const delayMs =
+    map['delay'] === undefined ? NO_RETRY.delayMs : readDuration(c, [...path, 'delay'], map['delay'], false);
+  const backoff =
+    map['backoff'] === undefined ? NO_RETRY.backoff : readNumber(c, [...path, 'backoff'], map['backoff'], 1);
+  const maxDelayMs =
+    map['max-delay'] === undefined
+      ? NO_RETRY.maxDelayMs
+      : readDuration(c, [...path, 'max-delay'], map['max-delay'], false);
+  if (
+    c.issues.length > before ||
+    attempts === undefined ||
+    delayMs === undefined ||
+    backoff === undefined ||
+    maxDelayMs === undefined
+  )
+    return undefined;
   return { attempts, delayMs, backoff, maxDelayMs };
 }
 
 /** `history: {keep, output-limit}`, each key over `base` (the settings' policy). */
-export function readHistory(c: IssueCollector, path: Path, raw: unknown, base: HistoryPolicy, within: string | undefined): HistoryPolicy | undefined {
+export function readHistory(
+  c: IssueCollector,
+  path: Path,
+  raw: unknown,
+  base: HistoryPolicy,
+  within: string | undefined,
+): HistoryPolicy | undefined {
   const map = readMap(c, path, raw, `a map {${HISTORY_KEYS.join(', ')}}`);
   if (map === undefined) return undefined;
   const before = c.issues.length;
@@ -51,7 +84,10 @@ export function readHistory(c: IssueCollector, path: Path, raw: unknown, base: H
   const outputLimitBytes =
     map['output-limit'] === undefined
       ? base.outputLimitBytes
-      : readByteSize(c, [...path, 'output-limit'], map['output-limit'], MIN_OUTPUT_LIMIT_BYTES, '1KiB', { bytes: MAX_OUTPUT_LIMIT_BYTES, text: '8MiB' });
+      : readByteSize(c, [...path, 'output-limit'], map['output-limit'], MIN_OUTPUT_LIMIT_BYTES, '1KiB', {
+          bytes: MAX_OUTPUT_LIMIT_BYTES,
+          text: '8MiB',
+        });
   if (c.issues.length > before || keep === undefined || outputLimitBytes === undefined) return undefined;
   return { keep, outputLimitBytes };
 }
@@ -71,7 +107,12 @@ export function readEnv(c: IssueCollector, path: Path, raw: unknown): EnvValues 
   let ok = true;
   for (const [name, value] of Object.entries(map)) {
     if (!ENV_NAME.test(name)) {
-      c.add('invalid-value', [...path, name], 'key', `invalid environment variable name ${showValue(name)}: use letters, digits and "_", not starting with a digit`);
+      c.add(
+        'invalid-value',
+        [...path, name],
+        'key',
+        `invalid environment variable name ${showValue(name)}: use letters, digits and "_", not starting with a digit`,
+      );
       ok = false;
     } else if (isEnvScalar(value)) {
       env.push([name, String(value)]);
@@ -80,7 +121,12 @@ export function readEnv(c: IssueCollector, path: Path, raw: unknown): EnvValues 
       secret.push(name);
     } else {
       // Never echo the value: it may be a secret written the wrong way.
-      c.add('invalid-value', [...path, name], 'value', `expected a string, number or boolean for ${name}, or {secret: VALUE} for one never shown; got ${describeShape(value)}`);
+      c.add(
+        'invalid-value',
+        [...path, name],
+        'value',
+        `expected a string, number or boolean for ${name}, or {secret: VALUE} for one never shown; got ${describeShape(value)}`,
+      );
       ok = false;
     }
   }
@@ -95,7 +141,12 @@ function isEnvScalar(value: unknown): value is string | number | boolean {
 function describeShape(value: unknown): string {
   if (value === null || value === undefined) return showValue(value);
   if (Array.isArray(value)) return 'a list';
-  if (isPlainMap(value)) return `a map with keys ${Object.keys(value).map((key) => showValue(key)).join(', ') || '(none)'}`;
+  if (isPlainMap(value))
+    return `a map with keys ${
+      Object.keys(value)
+        .map((key) => showValue(key))
+        .join(', ') || '(none)'
+    }`;
   return typeof value;
 }
 
@@ -110,7 +161,12 @@ export function readTaskNames(c: IssueCollector, key: TaskReference['key'], raw:
     if ((typeof item === 'string' && item !== '') || typeof item === 'number') {
       references.push({ key, target: String(item), path });
     } else {
-      c.add('invalid-value', path, 'value', `expected a task name or a list of task names, got ${item === '' ? 'an empty string' : showValue(item)}`);
+      c.add(
+        'invalid-value',
+        path,
+        'value',
+        `expected a task name or a list of task names, got ${item === '' ? 'an empty string' : showValue(item)}`,
+      );
       ok = false;
     }
   }

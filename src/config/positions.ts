@@ -15,7 +15,11 @@ export interface SourcePoint {
  * the block itself (its key, or its value), `['retry', 'delay']` a nested value. A path that
  * does not exist in the source (a missing key) resolves to its deepest existing ancestor.
  */
-export type PositionLookup = (path: readonly (string | number)[], target: 'key' | 'value', offset?: number) => SourcePoint | undefined;
+export type PositionLookup = (
+  path: readonly (string | number)[],
+  target: 'key' | 'value',
+  offset?: number,
+) => SourcePoint | undefined;
 
 /** A lookup rooted at one key/value pair of the document (or at the root, with `key` null). */
 export function createPositionLookup(
@@ -38,7 +42,9 @@ export function createPositionLookup(
       let next: { key: unknown; value: unknown } | undefined;
       if (isMap(container)) {
         // The last of duplicate keys, as toJS keeps the last value.
-        const pair = container.items.findLast((item) => isScalar(item.key) && String(item.key.value) === String(segment));
+        const pair = container.items.findLast(
+          (item) => isScalar(item.key) && String(item.key.value) === String(segment),
+        );
         if (pair !== undefined) next = { key: pair.key, value: pair.value };
       } else if (isSeq(container) && typeof segment === 'number') {
         const item = container.items[segment];
@@ -50,7 +56,8 @@ export function createPositionLookup(
     }
     // `key:` with nothing after it has an empty value range at the line's end: show the key.
     const emptyValue = isScalar(valueNode) && valueNode.value === null && valueNode.range?.[0] === valueNode.range?.[1];
-    if (target === 'key' || emptyValue || valueNode === null || valueNode === undefined) return pointOf(keyNode) ?? pointOf(valueNode);
+    if (target === 'key' || emptyValue || valueNode === null || valueNode === undefined)
+      return pointOf(keyNode) ?? pointOf(valueNode);
     const point = pointOf(valueNode);
     return point === undefined || offset === undefined ? point : pointInside(point, valueNode, offset);
   };
@@ -62,8 +69,11 @@ export function createPositionLookup(
  * otherwise the value's own start.
  */
 function pointInside(point: SourcePoint, node: unknown, offset: number): SourcePoint {
-  if (!isScalar(node) || typeof node.value !== 'string' || node.range === null || node.range === undefined) return point;
-  const quotes = node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE ? 1 : node.type === Scalar.PLAIN ? 0 : -1;
-  const verbatim = quotes >= 0 && node.range[1] - node.range[0] === node.value.length + 2 * quotes && !node.value.includes('\n');
+  if (!isScalar(node) || typeof node.value !== 'string' || node.range === null || node.range === undefined)
+    return point;
+  const quotes =
+    node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE ? 1 : node.type === Scalar.PLAIN ? 0 : -1;
+  const verbatim =
+    quotes >= 0 && node.range[1] - node.range[0] === node.value.length + 2 * quotes && !node.value.includes('\n');
   return verbatim ? { line: point.line, column: point.column + quotes + offset } : point;
 }

@@ -21,7 +21,8 @@ export function readTasksText(path: string, trust: FileTrust = null): string {
   } catch (error) {
     if (error instanceof TaskkitError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new TaskkitError('CONFIG_NOT_FOUND', `tasks file not found: ${path}`, { cause: error });
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      throw new TaskkitError('CONFIG_NOT_FOUND', `tasks file not found: ${path}`, { cause: error });
     throw unreadable(path, describeOpenError(error));
   }
   try {
@@ -54,7 +55,8 @@ function readAtMost(fd: number, limit: number): Buffer {
 }
 
 function decodeText(path: string, bytes: Buffer): string {
-  const utf16 = bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
+  const utf16 =
+    bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
   if (utf16) throw unreadable(path, 'is UTF-16 text; save it as UTF-8');
   const nul = bytes.indexOf(0);
   if (nul !== -1) {
@@ -88,5 +90,7 @@ function describeOpenError(error: unknown): string {
 }
 
 function unreadable(path: string, message: string, line = 0): ConfigError {
-  return new ConfigError([{ code: 'unreadable', file: path, line, column: line === 0 ? 0 : 1, path: [], task: null, message }]);
+  return new ConfigError([
+    { code: 'unreadable', file: path, line, column: line === 0 ? 0 : 1, path: [], task: null, message },
+  ]);
 }

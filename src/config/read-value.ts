@@ -29,7 +29,13 @@ export function copyEntries(map: Readonly<Record<string, unknown>>): Record<stri
 }
 
 /** Record an unknown-key issue for every key of `map` not in `allowed`. */
-export function checkKeys(c: IssueCollector, path: Path, map: Readonly<Record<string, unknown>>, allowed: readonly string[], within?: string): void {
+export function checkKeys(
+  c: IssueCollector,
+  path: Path,
+  map: Readonly<Record<string, unknown>>,
+  allowed: readonly string[],
+  within?: string,
+): void {
   for (const key of Object.keys(map)) {
     if (allowed.includes(key)) continue;
     const suggestion = suggestSimilar(key, allowed);
@@ -48,17 +54,32 @@ export function readDuration(c: IssueCollector, path: Path, raw: unknown, positi
 }
 
 /** A byte size of at least `min` bytes. */
-export function readByteSize(c: IssueCollector, path: Path, raw: unknown, min: number, minText: string, max?: { bytes: number; text: string }): number | undefined {
+export function readByteSize(
+  c: IssueCollector,
+  path: Path,
+  raw: unknown,
+  min: number,
+  minText: string,
+  max?: { bytes: number; text: string },
+): number | undefined {
   const parsed = parseByteSize(raw);
   if (!parsed.ok) return fail(c, path, parsed.message);
   if (parsed.value < min) return fail(c, path, `expected a size of at least ${minText}, got ${showValue(raw)}`);
-  if (max !== undefined && parsed.value > max.bytes) return fail(c, path, `expected a size of at most ${max.text}, got ${showValue(raw)}`);
+  if (max !== undefined && parsed.value > max.bytes)
+    return fail(c, path, `expected a size of at most ${max.text}, got ${showValue(raw)}`);
   return parsed.value;
 }
 
 /** A whole number in [min, max]. */
-export function readInteger(c: IssueCollector, path: Path, raw: unknown, min: number, max?: number): number | undefined {
-  const inRange = typeof raw === 'number' && Number.isSafeInteger(raw) && raw >= min && (max === undefined || raw <= max);
+export function readInteger(
+  c: IssueCollector,
+  path: Path,
+  raw: unknown,
+  min: number,
+  max?: number,
+): number | undefined {
+  const inRange =
+    typeof raw === 'number' && Number.isSafeInteger(raw) && raw >= min && (max === undefined || raw <= max);
   if (inRange) return raw;
   const range = max === undefined ? `of at least ${min}` : `from ${min} to ${max}`;
   return fail(c, path, `expected a whole number ${range}, got ${showValue(raw)}`);
@@ -77,7 +98,12 @@ export function readBoolean(c: IssueCollector, path: Path, raw: unknown): boolea
 }
 
 /** One of `options`, with a did-you-mean for a near miss. */
-export function readEnum<T extends string>(c: IssueCollector, path: Path, raw: unknown, options: readonly T[]): T | undefined {
+export function readEnum<T extends string>(
+  c: IssueCollector,
+  path: Path,
+  raw: unknown,
+  options: readonly T[],
+): T | undefined {
   if (typeof raw === 'string' && (options as readonly string[]).includes(raw)) return raw as T;
   const quoted = options.map((option) => `"${option}"`);
   const list = `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1) ?? ''}`;
@@ -100,18 +126,33 @@ export function readText(c: IssueCollector, path: Path, raw: unknown, what: stri
 }
 
 /** A path, absolute or resolved against `baseDir` (the tasks file's folder). */
-export function readPath(c: IssueCollector, path: Path, raw: unknown, baseDir: string, what: string): string | undefined {
+export function readPath(
+  c: IssueCollector,
+  path: Path,
+  raw: unknown,
+  baseDir: string,
+  what: string,
+): string | undefined {
   const text = readText(c, path, raw, what);
   if (text === undefined) return undefined;
   // Nothing expands "~" here (no shell); resolving it would create a folder literally named "~".
   if (text === '~' || text.startsWith('~/')) {
-    return fail(c, path, `"~" is not expanded in paths: write an absolute path or one relative to the tasks file, got ${showValue(raw)}`);
+    return fail(
+      c,
+      path,
+      `"~" is not expanded in paths: write an absolute path or one relative to the tasks file, got ${showValue(raw)}`,
+    );
   }
   return isAbsolute(text) ? resolve(text) : resolve(baseDir, text);
 }
 
 /** A map, or undefined after an issue naming what the map should hold. */
-export function readMap(c: IssueCollector, path: Path, raw: unknown, what: string): Record<string, unknown> | undefined {
+export function readMap(
+  c: IssueCollector,
+  path: Path,
+  raw: unknown,
+  what: string,
+): Record<string, unknown> | undefined {
   if (isPlainMap(raw)) return copyEntries(raw);
   return fail(c, path, `expected ${what}, got ${showValue(raw)}`);
 }

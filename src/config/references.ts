@@ -40,7 +40,12 @@ export function checkReferences(entries: readonly ReferenceEntry[], file: string
         c.add('cycle', path, 'value', `"${key}" names the task itself, so it would trigger itself forever`);
       } else if (!byName.has(target)) {
         const suggestion = suggestSimilar(target, names);
-        c.add('unknown-task', path, 'value', `unknown task "${target}" in "${key}"${suggestion === undefined ? '' : ` (did you mean "${suggestion}")`}`);
+        c.add(
+          'unknown-task',
+          path,
+          'value',
+          `unknown task "${target}" in "${key}"${suggestion === undefined ? '' : ` (did you mean "${suggestion}")`}`,
+        );
       } else {
         (key === 'after' ? valid.after : key === 'on-success' ? valid.onSuccess : valid.onFailure).push(target);
         referenced.add(target);
@@ -50,17 +55,26 @@ export function checkReferences(entries: readonly ReferenceEntry[], file: string
   }
   if (edges.length === 0) return issues;
   const withEdges = new Set(edges.map((edge) => edge.name));
-  for (const name of referenced) if (!withEdges.has(name)) edges.push({ name, after: [], onSuccess: [], onFailure: [] });
+  for (const name of referenced)
+    if (!withEdges.has(name)) edges.push({ name, after: [], onSuccess: [], onFailure: [] });
   const graph = buildTriggerGraph(edges);
   for (let count = 0; count < MAX_CYCLES_REPORTED; count++) {
     const cycle = findCycle(graph);
     if (cycle === null) break;
     const [from, to] = cycle as [string, string];
     const culprit = findEdgeReference(byName, from, to);
-    const owner = culprit?.owner ?? (byName.get(from) as ReferenceEntry);
-    collectorFor(owner).add('cycle', culprit?.reference.path ?? [], culprit === undefined ? 'key' : 'value', `dependency cycle: ${cycle.join(' -> ')}`);
+    const owner = culprit?.owner ?? byName.get(from)!;
+    collectorFor(owner).add(
+      'cycle',
+      culprit?.reference.path ?? [],
+      culprit === undefined ? 'key' : 'value',
+      `dependency cycle: ${cycle.join(' -> ')}`,
+    );
     // Drop the edge so the next search finds a different cycle, if there is one.
-    graph.set(from, (graph.get(from) ?? []).filter((target) => target !== to));
+    graph.set(
+      from,
+      (graph.get(from) ?? []).filter((target) => target !== to),
+    );
   }
   return issues;
 }

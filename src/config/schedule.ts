@@ -15,7 +15,11 @@ export const SCHEDULE_KEYS = ['every', 'daily', 'at', 'cron'] as const;
 const RESCHEDULE_KEYS = [...SCHEDULE_KEYS, 'start'];
 
 /** The task's schedule, `{kind: 'on-demand'}` when it has none, or undefined after issues. */
-export function readSchedule(c: IssueCollector, definition: Readonly<Record<string, unknown>>, tz: string): ScheduleSpec | undefined {
+export function readSchedule(
+  c: IssueCollector,
+  definition: Readonly<Record<string, unknown>>,
+  tz: string,
+): ScheduleSpec | undefined {
   const given = SCHEDULE_KEYS.filter((key) => definition[key] !== undefined);
   const before = c.issues.length;
   const start = definition['start'];
@@ -30,15 +34,22 @@ export function readSchedule(c: IssueCollector, definition: Readonly<Record<stri
   }
   if (given.length > 1) {
     const names = given.map((key) => `"${key}"`).join(', ');
-    c.add('conflict', [given[1] as string], 'key', `give at most one schedule (every, daily, at or cron); found ${names}`);
+    c.add(
+      'conflict',
+      [given[1] as string],
+      'key',
+      `give at most one schedule (every, daily, at or cron); found ${names}`,
+    );
   }
   let spec: ScheduleSpec | undefined;
   for (const key of given) {
     const raw = definition[key];
     if (key === 'every') spec = report(c, key, parseEvery(raw, startOk ? start : undefined, tz));
     else if (key === 'cron') spec = report(c, key, parseCron(raw));
-    else if (key === 'daily') spec = reportItems(c, key, raw, parseTimeOfDay) ? report(c, key, parseDaily(raw)) : undefined;
-    else spec = reportItems(c, key, raw, (item) => parseAtTime(item, tz)) ? report(c, key, parseAt(raw, tz)) : undefined;
+    else if (key === 'daily')
+      spec = reportItems(c, key, raw, parseTimeOfDay) ? report(c, key, parseDaily(raw)) : undefined;
+    else
+      spec = reportItems(c, key, raw, (item) => parseAtTime(item, tz)) ? report(c, key, parseAt(raw, tz)) : undefined;
   }
   if (c.issues.length > before) return undefined;
   return spec ?? { kind: 'on-demand' };
@@ -69,7 +80,12 @@ function report<T>(c: IssueCollector, key: string, result: ParseResult<T>): T | 
 }
 
 /** For a list, report each bad item at its own position; true when every item parses. */
-function reportItems(c: IssueCollector, key: string, raw: unknown, parse: (item: unknown) => ParseResult<unknown>): boolean {
+function reportItems(
+  c: IssueCollector,
+  key: string,
+  raw: unknown,
+  parse: (item: unknown) => ParseResult<unknown>,
+): boolean {
   if (!Array.isArray(raw)) return true;
   let ok = true;
   for (const [index, item] of (raw as unknown[]).entries()) {

@@ -34,7 +34,10 @@ export interface SettingsContext {
  * Resolve settings; keys are kebab-case as in the file, and a key whose value is undefined
  * counts as absent. Throws ConfigError listing every invalid value.
  */
-export function resolveSettings(raw: Readonly<Record<string, unknown>> | undefined, context: { baseDir: string; env: Env }): Settings {
+export function resolveSettings(
+  raw: Readonly<Record<string, unknown>> | undefined,
+  context: { baseDir: string; env: Env },
+): Settings {
   const { settings, issues } = validateSettings(raw, context);
   if (issues.length > 0) throw new ConfigError(issues);
   return settings;
@@ -44,12 +47,25 @@ export function resolveSettings(raw: Readonly<Record<string, unknown>> | undefin
  * Settings plus the issues found. Invalid values fall back to their defaults so that the
  * tasks can still be checked (all issues at once).
  */
-export function validateSettings(raw: unknown, context: SettingsContext): { settings: Settings; issues: ConfigIssue[] } {
-  const c = createCollector({ file: context.file ?? '', task: null, prefix: ['settings'], positions: context.positions });
+export function validateSettings(
+  raw: unknown,
+  context: SettingsContext,
+): { settings: Settings; issues: ConfigIssue[] } {
+  const c = createCollector({
+    file: context.file ?? '',
+    task: null,
+    prefix: ['settings'],
+    positions: context.positions,
+  });
   let map: Record<string, unknown> = {};
   if (isPlainMap(raw)) map = copyEntries(raw);
   else if (raw !== null && raw !== undefined) {
-    c.add('invalid-value', [], 'value', `expected a map of settings (${SETTINGS_KEYS.join(', ')}), got ${showValue(raw)}`);
+    c.add(
+      'invalid-value',
+      [],
+      'value',
+      `expected a map of settings (${SETTINGS_KEYS.join(', ')}), got ${showValue(raw)}`,
+    );
   }
   checkKeys(c, [], map, SETTINGS_KEYS);
   const { baseDir, env } = context;
@@ -59,10 +75,14 @@ export function validateSettings(raw: unknown, context: SettingsContext): { sett
     timezone: read('timezone', defaultTimeZone(env), (value, path) => readTimeZone(c, path, value)),
     stateDir: read('state-dir', defaultStateDir(env), (value, path) => readPath(c, path, value, baseDir, 'a folder')),
     socket: read<string | null>('socket', null, (value, path) => readPath(c, path, value, baseDir, 'a socket path')),
-    maxConcurrent: read('max-concurrent', DEFAULT_MAX_CONCURRENT, (value, path) => readInteger(c, path, value, 1, MAX_CONCURRENT_LIMIT)),
+    maxConcurrent: read('max-concurrent', DEFAULT_MAX_CONCURRENT, (value, path) =>
+      readInteger(c, path, value, 1, MAX_CONCURRENT_LIMIT),
+    ),
     shell: read('shell', DEFAULT_SHELL, (value, path) => readText(c, path, value, 'a shell program')),
     history: read('history', DEFAULT_HISTORY, (value, path) => readHistory(c, path, value, DEFAULT_HISTORY, undefined)),
-    shutdownGraceMs: read('shutdown-grace', DEFAULT_SHUTDOWN_GRACE_MS, (value, path) => readDuration(c, path, value, false)),
+    shutdownGraceMs: read('shutdown-grace', DEFAULT_SHUTDOWN_GRACE_MS, (value, path) =>
+      readDuration(c, path, value, false),
+    ),
   };
   Object.freeze(settings.history);
   return { settings: Object.freeze(settings), issues: c.issues };

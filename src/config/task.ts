@@ -64,12 +64,24 @@ export function validateTaskDefinition(
 
 /** Check one task's name and keys and build its spec; `definition` is any YAML value. */
 export function checkTask(name: string, definition: unknown, context: TaskContextOptions): CheckedTask {
-  const c = createCollector({ file: context.file ?? '', task: name, prefix: ['tasks', name], positions: context.positions });
+  const c = createCollector({
+    file: context.file ?? '',
+    task: name,
+    prefix: ['tasks', name],
+    positions: context.positions,
+  });
   const nameProblem = checkTaskName(name);
   if (nameProblem !== undefined) c.add('invalid-value', [], 'key', nameProblem);
   if (!isPlainMap(definition)) {
-    if (definition === null || definition === undefined) c.add('missing-key', [], 'key', 'empty task: add "run", "command" or "module"');
-    else c.add('invalid-value', [], 'value', `expected a map of task keys like {every: 5m, run: ...}, got ${showValue(definition)}`);
+    if (definition === null || definition === undefined)
+      c.add('missing-key', [], 'key', 'empty task: add "run", "command" or "module"');
+    else
+      c.add(
+        'invalid-value',
+        [],
+        'value',
+        `expected a map of task keys like {every: 5m, run: ...}, got ${showValue(definition)}`,
+      );
     return { task: undefined, issues: c.issues, references: [] };
   }
   const def = copyEntries(definition);
@@ -104,22 +116,32 @@ function buildSpec(
   const tz = timezone ?? settings.timezone;
   const shell = read('shell', settings.shell, (raw, path) => readText(c, path, raw, 'a shell program'));
   const names = (key: TaskReference['key']): readonly string[] =>
-    shareIfEmpty([...new Set(references.filter((reference) => reference.key === key).map((reference) => reference.target))]);
+    shareIfEmpty([
+      ...new Set(references.filter((reference) => reference.key === key).map((reference) => reference.target)),
+    ]);
   const point = context.positions?.([], 'key');
   const spec: TaskSpec = {
     name,
     description: read('description', '', (raw, path) => readString(c, path, raw, 'a description')),
     schedule: readSchedule(c, def, tz) ?? { kind: 'on-demand' },
     timezone: tz,
-    action: readAction(c, def, { shell: shell ?? settings.shell, baseDir, trust: context.trust ?? null }) ?? { kind: 'shell', script: '', shell: settings.shell },
+    action: readAction(c, def, { shell: shell ?? settings.shell, baseDir, trust: context.trust ?? null }) ?? {
+      kind: 'shell',
+      script: '',
+      shell: settings.shell,
+    },
     cwd: read('cwd', baseDir, (raw, path) => readPath(c, path, raw, baseDir, 'a folder')),
     ...readEnvironment(c, def, baseDir, context.trust ?? null),
     timeoutMs: read<number | null>('timeout', null, (raw, path) => readDuration(c, path, raw, true)),
     killAfterMs: read('kill-after', DEFAULT_KILL_AFTER_MS, (raw, path) => readDuration(c, path, raw, false)),
-    overlap: read<OverlapPolicy>('overlap', 'skip', (raw, path) => readEnum(c, path, raw, TASK_KEY_TABLE.overlap.shape.values)),
+    overlap: read<OverlapPolicy>('overlap', 'skip', (raw, path) =>
+      readEnum(c, path, raw, TASK_KEY_TABLE.overlap.shape.values),
+    ),
     retry: read('retry', NO_RETRY, (raw, path) => readRetry(c, path, raw)),
     jitterMs: read('jitter', 0, (raw, path) => readDuration(c, path, raw, false)),
-    catchUp: read<CatchUpPolicy>('catch-up', 'skip', (raw, path) => readEnum(c, path, raw, TASK_KEY_TABLE['catch-up'].shape.values)),
+    catchUp: read<CatchUpPolicy>('catch-up', 'skip', (raw, path) =>
+      readEnum(c, path, raw, TASK_KEY_TABLE['catch-up'].shape.values),
+    ),
     deadlineMs: read<number | null>('deadline', null, (raw, path) => readDuration(c, path, raw, true)),
     hold: read('hold', false, (raw, path) => readBoolean(c, path, raw)),
     maxRuns: read<number | null>('max-runs', null, (raw, path) => readInteger(c, path, raw, 1)),
@@ -145,12 +167,16 @@ function readEnvironment(
   baseDir: string,
   trust: FileTrust,
 ): Pick<TaskSpec, 'env' | 'envFile' | 'secretEnv'> {
-  const file = def['env-file'] === undefined ? undefined : readEnvFile(c, ['env-file'], def['env-file'], baseDir, trust);
+  const file =
+    def['env-file'] === undefined ? undefined : readEnvFile(c, ['env-file'], def['env-file'], baseDir, trust);
   const own = def['env'] === undefined ? undefined : readEnv(c, ['env'], def['env']);
   const fileValues = file?.values ?? {};
   const ownValues = own?.values ?? {};
   const entries = [...Object.entries(fileValues), ...Object.entries(ownValues)];
-  const secret = new Set([...Object.keys(fileValues).filter((name) => !Object.hasOwn(ownValues, name)), ...(own?.secret ?? [])]);
+  const secret = new Set([
+    ...Object.keys(fileValues).filter((name) => !Object.hasOwn(ownValues, name)),
+    ...(own?.secret ?? []),
+  ]);
   return {
     env: entries.length === 0 ? NO_ENV : Object.fromEntries(entries),
     envFile: file?.path ?? null,

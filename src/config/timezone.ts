@@ -10,12 +10,18 @@ let knownZones: readonly string[] | undefined;
 export function readTimeZone(c: IssueCollector, path: readonly (string | number)[], raw: unknown): string | undefined {
   if (typeof raw === 'string' && isValidTimeZone(raw)) return raw;
   if (typeof raw !== 'string' || raw === '') {
-    c.add('invalid-value', path, 'value', `expected an IANA time zone like "Europe/Berlin" or "UTC", got ${showValue(raw)}`);
+    c.add(
+      'invalid-value',
+      path,
+      'value',
+      `expected an IANA time zone like "Europe/Berlin" or "UTC", got ${showValue(raw)}`,
+    );
     return undefined;
   }
   knownZones ??= Intl.supportedValuesOf('timeZone');
   const suggestion = suggestSimilar(raw, knownZones);
-  const hint = suggestion === undefined ? '; use an IANA name like "Europe/Berlin" or "UTC"' : ` (did you mean "${suggestion}")`;
+  const hint =
+    suggestion === undefined ? '; use an IANA name like "Europe/Berlin" or "UTC"' : ` (did you mean "${suggestion}")`;
   c.add('invalid-value', path, 'value', `unknown time zone ${showValue(raw)}${hint}`);
   return undefined;
 }

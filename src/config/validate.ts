@@ -43,7 +43,13 @@ export function validateDocument(doc: Document, lineCounter: LineCounter, contex
   const issues: ConfigIssue[] = [];
   const rootLookup = createPositionLookup(doc, lineCounter, null, doc.contents);
   // Top-level problems of an empty document still get a position: its start.
-  const top = createCollector({ file, task: null, prefix: [], positions: (path, target) => rootLookup(path, target) ?? { line: 1, column: 1 }, issues });
+  const top = createCollector({
+    file,
+    task: null,
+    prefix: [],
+    positions: (path, target) => rootLookup(path, target) ?? { line: 1, column: 1 },
+    issues,
+  });
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -53,26 +59,50 @@ export function validateDocument(doc: Document, lineCounter: LineCounter, contex
   }
   const root = isPlainMap(data) ? data : {};
   if (data === null || data === undefined) top.add('missing-key', [], 'value', NO_TASKS);
-  else if (!isPlainMap(data)) top.add('invalid-value', [], 'value', `expected a map with "tasks" (and optionally "settings"), got ${showValue(data)}`);
+  else if (!isPlainMap(data))
+    top.add(
+      'invalid-value',
+      [],
+      'value',
+      `expected a map with "tasks" (and optionally "settings"), got ${showValue(data)}`,
+    );
   checkKeys(top, [], root, TOP_KEYS);
-  const pairOf = (name: string) => (isMap(doc.contents) ? doc.contents.items.findLast((pair) => isScalar(pair.key) && pair.key.value === name) : undefined);
+  const pairOf = (name: string) =>
+    isMap(doc.contents)
+      ? doc.contents.items.findLast((pair) => isScalar(pair.key) && pair.key.value === name)
+      : undefined;
 
   const settingsPair = pairOf('settings');
   const settingsResult = validateSettings(root['settings'], {
     baseDir,
     env,
     file,
-    ...(settingsPair === undefined ? {} : { positions: createPositionLookup(doc, lineCounter, settingsPair.key, settingsPair.value) }),
+    ...(settingsPair === undefined
+      ? {}
+      : { positions: createPositionLookup(doc, lineCounter, settingsPair.key, settingsPair.value) }),
   });
   issues.push(...settingsResult.issues);
   const settings = settingsResult.settings;
 
   const tasksNode = pairOf('tasks')?.value;
   const tasksData = root['tasks'];
-  if (isPlainMap(data) && (tasksData === undefined || tasksData === null || (isPlainMap(tasksData) && Object.keys(tasksData).length === 0))) {
-    top.add('missing-key', tasksData === undefined ? [] : ['tasks'], tasksData === undefined ? 'key' : 'value', NO_TASKS);
+  if (
+    isPlainMap(data) &&
+    (tasksData === undefined || tasksData === null || (isPlainMap(tasksData) && Object.keys(tasksData).length === 0))
+  ) {
+    top.add(
+      'missing-key',
+      tasksData === undefined ? [] : ['tasks'],
+      tasksData === undefined ? 'key' : 'value',
+      NO_TASKS,
+    );
   } else if (tasksData !== undefined && !isPlainMap(tasksData)) {
-    top.add('invalid-value', ['tasks'], 'value', `expected a map of tasks (NAME: {run: ...}), got ${showValue(tasksData)}`);
+    top.add(
+      'invalid-value',
+      ['tasks'],
+      'value',
+      `expected a map of tasks (NAME: {run: ...}), got ${showValue(tasksData)}`,
+    );
   }
   if (!isMap(tasksNode) || !isPlainMap(tasksData)) return { settings, tasks: [], issues };
 
@@ -87,14 +117,25 @@ export function validateDocument(doc: Document, lineCounter: LineCounter, contex
     const positions = createPositionLookup(doc, lineCounter, pair.key, pair.value);
     const named = names[index] as string | { problem: string };
     if (typeof named !== 'string') {
-      createCollector({ file, task: null, prefix: ['tasks'], positions: (_path, target) => positions([], target), issues }).add('invalid-value', [], 'key', named.problem);
+      createCollector({
+        file,
+        task: null,
+        prefix: ['tasks'],
+        positions: (_path, target) => positions([], target),
+        issues,
+      }).add('invalid-value', [], 'key', named.problem);
       continue;
     }
     if (seen.has(named)) {
       // findDuplicateKeys reports equal keys; 1 and "1" differ to YAML but name the same task.
       const offset = isScalar(pair.key) ? (pair.key.range?.[0] ?? -1) : -1;
       if (context.duplicateKeyOffsets?.has(offset) !== true) {
-        createCollector({ file, task: named, prefix: ['tasks', named], positions, issues }).add('duplicate-key', [], 'key', `duplicate task name "${named}"`);
+        createCollector({ file, task: named, prefix: ['tasks', named], positions, issues }).add(
+          'duplicate-key',
+          [],
+          'key',
+          `duplicate task name "${named}"`,
+        );
       }
     }
     seen.add(named);

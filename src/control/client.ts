@@ -44,7 +44,12 @@ export interface ControlClient {
   readonly hello: HelloResult;
   request<M extends MethodName>(method: M, params: ParamsOf<M>, options?: RequestOptions): Promise<ResultOf<M>>;
   /** A streaming request: `onEvent` for each event line, then the final result. */
-  stream<M extends MethodName>(method: M, params: ParamsOf<M>, onEvent: (event: EventOf<M>) => void, options?: RequestOptions): Promise<ResultOf<M>>;
+  stream<M extends MethodName>(
+    method: M,
+    params: ParamsOf<M>,
+    onEvent: (event: EventOf<M>) => void,
+    options?: RequestOptions,
+  ): Promise<ResultOf<M>>;
   /** Close the connection; requests still waiting reject. Never cancels work in the daemon. */
   close(): void;
 }
@@ -106,7 +111,12 @@ export async function connectControl(options: ConnectOptions): Promise<ControlCl
     for (const frame of decoder.push(chunk)) {
       if (frame.kind === 'line') receive(frame.text);
       else {
-        failAll(new TaskkitError('INTERNAL', `the daemon on ${socketPath} sent a line the client cannot read (${frame.kind})`));
+        failAll(
+          new TaskkitError(
+            'INTERNAL',
+            `the daemon on ${socketPath} sent a line the client cannot read (${frame.kind})`,
+          ),
+        );
         socket.destroy();
       }
     }
@@ -134,7 +144,11 @@ export async function connectControl(options: ConnectOptions): Promise<ControlCl
 
   let hello: HelloResult;
   try {
-    hello = (await send('hello', { version: options.version ?? PROTOCOL_VERSION, client: options.client ?? CLIENT_NAME }, timeoutMs)) as HelloResult;
+    hello = (await send(
+      'hello',
+      { version: options.version ?? PROTOCOL_VERSION, client: options.client ?? CLIENT_NAME },
+      timeoutMs,
+    )) as HelloResult;
   } catch (error) {
     socket.destroy();
     throw error;
@@ -143,7 +157,8 @@ export async function connectControl(options: ConnectOptions): Promise<ControlCl
   return {
     socket: socketPath,
     hello,
-    request: (method, params, requestOptions) => send(method, params, requestOptions?.timeoutMs ?? REQUEST_TIMEOUT_MS) as Promise<never>,
+    request: (method, params, requestOptions) =>
+      send(method, params, requestOptions?.timeoutMs ?? REQUEST_TIMEOUT_MS) as Promise<never>,
     stream: (method, params, onEvent, requestOptions) =>
       send(method, params, requestOptions?.timeoutMs ?? 0, onEvent as Waiter['onEvent']) as Promise<never>,
     close() {
@@ -189,10 +204,18 @@ function describeConnectError(socketPath: string, error: NodeJS.ErrnoException):
 }
 
 function unreachable(socketPath: string, reason: string, cause?: unknown): TaskkitError {
-  return new TaskkitError('DAEMON_UNREACHABLE', `no taskkit daemon reachable on ${socketPath}: ${reason}; start one with "taskkit start"`, { cause });
+  return new TaskkitError(
+    'DAEMON_UNREACHABLE',
+    `no taskkit daemon reachable on ${socketPath}: ${reason}; start one with "taskkit start"`,
+    { cause },
+  );
 }
 
 function toControlError(body: ControlErrorBody): ControlError {
   const code = typeof body.code === 'string' ? body.code : 'INTERNAL';
-  return new ControlError(code, typeof body.message === 'string' ? body.message : 'the daemon sent an error without a message', body.data);
+  return new ControlError(
+    code,
+    typeof body.message === 'string' ? body.message : 'the daemon sent an error without a message',
+    body.data,
+  );
 }

@@ -65,7 +65,10 @@ export function serveConnection(
   let killTimer: NodeJS.Timeout | undefined;
 
   const helloTimer = setTimeout(() => {
-    send({ id: null, error: { code: 'PROTOCOL_BAD_FRAME', message: `no hello within ${limits.helloTimeoutMs}ms; closing` } });
+    send({
+      id: null,
+      error: { code: 'PROTOCOL_BAD_FRAME', message: `no hello within ${limits.helloTimeoutMs}ms; closing` },
+    });
     close();
   }, limits.helloTimeoutMs);
 
@@ -86,7 +89,10 @@ export function serveConnection(
     } catch (error) {
       const id = (message as { id?: RequestId | null }).id ?? null;
       log('error', `control: reply to request ${String(id)} is not JSON: ${describe(error)}`);
-      line = encodeFrame({ id, error: { code: 'INTERNAL', message: `internal error: reply not serialisable: ${describe(error)}` } });
+      line = encodeFrame({
+        id,
+        error: { code: 'INTERNAL', message: `internal error: reply not serialisable: ${describe(error)}` },
+      });
     }
     socket.write(line);
     // A client that does not read its replies stops being read from, so its queue stays bounded.
@@ -96,7 +102,8 @@ export function serveConnection(
 
   /** Read from the socket only while nothing waits and the limits leave room. */
   function updateReading(): void {
-    const room = queued.length === 0 && inFlight.size < limits.maxInFlight && socket.writableLength <= limits.maxBacklogBytes;
+    const room =
+      queued.length === 0 && inFlight.size < limits.maxInFlight && socket.writableLength <= limits.maxBacklogBytes;
     if (room && paused && !closing) {
       paused = false;
       socket.resume();
@@ -120,8 +127,14 @@ export function serveConnection(
     if (lineTimer !== undefined && !restart) return;
     clearTimeout(lineTimer);
     lineTimer = setTimeout(() => {
-      log('warn', `control: closed a connection whose request line was not complete ${limits.lineTimeoutMs / 1000} s after its first byte`);
-      sendError(null, { code: 'PROTOCOL_BAD_FRAME', message: `request line not complete within ${limits.lineTimeoutMs}ms of its first byte; closing` });
+      log(
+        'warn',
+        `control: closed a connection whose request line was not complete ${limits.lineTimeoutMs / 1000} s after its first byte`,
+      );
+      sendError(null, {
+        code: 'PROTOCOL_BAD_FRAME',
+        message: `request line not complete within ${limits.lineTimeoutMs}ms of its first byte; closing`,
+      });
       close();
     }, limits.lineTimeoutMs);
   }
@@ -129,7 +142,12 @@ export function serveConnection(
   /** Handle waiting lines while the limits allow; called on data, on each answer and on drain. */
   function pump(): void {
     try {
-      while (!closing && queued.length > 0 && inFlight.size < limits.maxInFlight && socket.writableLength <= limits.maxBacklogBytes) {
+      while (
+        !closing &&
+        queued.length > 0 &&
+        inFlight.size < limits.maxInFlight &&
+        socket.writableLength <= limits.maxBacklogBytes
+      ) {
         handleFrame(queued.shift() as Frame);
       }
     } catch (error) {
@@ -175,7 +193,10 @@ export function serveConnection(
   function handleFrame(frame: Frame): void {
     if (frame.kind === 'oversized') {
       // The rest of that line cannot be told apart from the next request: close (protocol contract).
-      sendError(null, { code: 'PROTOCOL_BAD_FRAME', message: `line longer than ${frame.limit} bytes; closing the connection` });
+      sendError(null, {
+        code: 'PROTOCOL_BAD_FRAME',
+        message: `line longer than ${frame.limit} bytes; closing the connection`,
+      });
       close();
       return;
     }
@@ -204,9 +225,13 @@ export function serveConnection(
   }
 
   function answerHello(id: RequestId, params: unknown): void {
-    const version = typeof params === 'object' && params !== null ? (params as Record<string, unknown>)['version'] : undefined;
+    const version =
+      typeof params === 'object' && params !== null ? (params as Record<string, unknown>)['version'] : undefined;
     if (typeof version !== 'number') {
-      sendError(id, { code: 'BAD_REQUEST', message: `hello: param "version" must be a number (this daemon speaks ${PROTOCOL_VERSION})` });
+      sendError(id, {
+        code: 'BAD_REQUEST',
+        message: `hello: param "version" must be a number (this daemon speaks ${PROTOCOL_VERSION})`,
+      });
       return;
     }
     if (version !== PROTOCOL_VERSION) {
@@ -239,7 +264,10 @@ export function serveConnection(
         if (controller.signal.aborted) return false;
         if (socket.writableLength > limits.maxBacklogBytes) {
           // A reader this far behind would make the daemon hold the whole output; drop it, not the run.
-          sendError(id, { code: 'INTERNAL', message: `client more than ${limits.maxBacklogBytes} bytes behind; dropped (the run goes on)` });
+          sendError(id, {
+            code: 'INTERNAL',
+            message: `client more than ${limits.maxBacklogBytes} bytes behind; dropped (the run goes on)`,
+          });
           log('warn', `control: dropped a client more than ${limits.maxBacklogBytes} bytes behind on "${method}"`);
           close();
           return false;
@@ -261,7 +289,10 @@ export function serveConnection(
             const body: ControlErrorBody = { code: error.code, message: error.message };
             sendError(id, data === undefined ? body : { ...body, data });
           } else {
-            log('error', `control: "${method}" failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+            log(
+              'error',
+              `control: "${method}" failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+            );
             sendError(id, internalError(error));
           }
         },

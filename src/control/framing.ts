@@ -95,7 +95,11 @@ export function parseRequestLine(text: string): ParsedRequest {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return { ok: false, id: null, message: `not valid JSON: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      ok: false,
+      id: null,
+      message: `not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, id: null, message: `a request must be a JSON object, got ${describeJsonType(value)}` };
@@ -105,7 +109,8 @@ export function parseRequestLine(text: string): ParsedRequest {
   const id = typeof rawId === 'string' || (typeof rawId === 'number' && Number.isFinite(rawId)) ? rawId : null;
   if (id === null) return { ok: false, id: null, message: '"id" must be a number or a string' };
   const method = record['method'];
-  if (typeof method !== 'string' || method === '') return { ok: false, id, message: '"method" must be a non-empty string' };
+  if (typeof method !== 'string' || method === '')
+    return { ok: false, id, message: '"method" must be a non-empty string' };
   return { ok: true, id, method, params: record['params'] };
 }
 

@@ -89,7 +89,10 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
 
   const requireTask = (name: string): TaskStatus => {
     if (scheduler.has(name)) return scheduler.get(name);
-    throw unknownTask(name, scheduler.list().map((task) => task.name));
+    throw unknownTask(
+      name,
+      scheduler.list().map((task) => task.name),
+    );
   };
   // Check every name before changing any (protocol: hold/resume are all or nothing).
   const requireAll = (names: readonly string[]): void => {
@@ -105,7 +108,15 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
     list: (params): ResultOf<'list'> => {
       readParams('list', params, []);
       const tz = zone();
-      return scheduler.list().map((task) => toTaskView(task, tz, task.lastRun !== null && ran(task.lastRun) ? null : (daemon.storedLastRun?.(task.name) ?? null)));
+      return scheduler
+        .list()
+        .map((task) =>
+          toTaskView(
+            task,
+            tz,
+            task.lastRun !== null && ran(task.lastRun) ? null : (daemon.storedLastRun?.(task.name) ?? null),
+          ),
+        );
     },
     show: (params): ResultOf<'show'> => {
       const name = readTaskName('show', readParams('show', params, ['name']), 'name');
@@ -126,12 +137,23 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
       const checked = readParams('next', params, ['name', 'count', 'from']);
       const name = checked['name'] === undefined ? undefined : readTaskName('next', checked, 'name');
       const count = readOptionalPositiveInteger('next', checked, 'count') ?? UPCOMING_COUNT;
-      if (count > MAX_NEXT_COUNT) throw badRequest('next', `param "count" must be at most ${MAX_NEXT_COUNT}; got ${count}`);
+      if (count > MAX_NEXT_COUNT)
+        throw badRequest('next', `param "count" must be at most ${MAX_NEXT_COUNT}; got ${count}`);
       const tz = zone();
       const tasks = name === undefined ? scheduler.list() : [requireTask(name)];
       // As offline: a `from` without offset is local to the one task's zone, else to settings.timezone.
-      const from = readOptionalInstant('next', checked, 'from', tasks[0] !== undefined && name !== undefined ? tasks[0].spec.timezone : tz);
-      return { tasks: tasks.map((task) => ({ task: toTaskView(task, tz), upcoming: scheduler.upcoming(task.name, count, from).map(formatIsoUtc) })) };
+      const from = readOptionalInstant(
+        'next',
+        checked,
+        'from',
+        tasks[0] !== undefined && name !== undefined ? tasks[0].spec.timezone : tz,
+      );
+      return {
+        tasks: tasks.map((task) => ({
+          task: toTaskView(task, tz),
+          upcoming: scheduler.upcoming(task.name, count, from).map(formatIsoUtc),
+        })),
+      };
     },
     'run-now': async (params, context): Promise<ResultOf<'run-now'>> => {
       const checked = readParams('run-now', params, ['name', 'wait']);
@@ -165,7 +187,8 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
     reschedule: (params): ResultOf<'reschedule'> => {
       const checked = readParams('reschedule', params, ['name', 'schedule']);
       const name = readTaskName('reschedule', checked, 'name');
-      if (!('schedule' in checked)) throw badRequest('reschedule', 'param "schedule" must be an object or null; it is missing');
+      if (!('schedule' in checked))
+        throw badRequest('reschedule', 'param "schedule" must be an object or null; it is missing');
       const definition = readObjectOrNull('reschedule', checked, 'schedule');
       const task = requireTask(name);
       const spec = definition === null ? null : readSchedule(definition, task.spec.timezone);
@@ -177,7 +200,9 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
         return { summary: await daemon.reload() };
       } catch (error) {
         if (isConfigError(error)) {
-          throw new ControlError('CONFIG_INVALID', formatIssues(error.issues, error.sourceText), { issues: error.issues });
+          throw new ControlError('CONFIG_INVALID', formatIssues(error.issues, error.sourceText), {
+            issues: error.issues,
+          });
         }
         throw error;
       }
@@ -189,7 +214,11 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
       const follow = readOptionalBoolean('logs', checked, 'follow') ?? false;
       // A task gone from the file keeps its history: its runs can still be read.
       if (!scheduler.has(name) && (daemon.latestRun?.(name) ?? null) === null) requireTask(name);
-      return answerLogs({ name, ...(runId === undefined ? {} : { runId }), follow }, { scheduler, live, history: daemon }, context);
+      return answerLogs(
+        { name, ...(runId === undefined ? {} : { runId }), follow },
+        { scheduler, live, history: daemon },
+        context,
+      );
     },
     stop: (params): ResultOf<'stop'> => {
       readParams('stop', params, []);
@@ -202,13 +231,20 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
   return {
     hello(): HelloResult {
       const info = daemon.info();
-      return { version: PROTOCOL_VERSION, pid: info.pid, daemon: DAEMON_NAME, configPath: info.configPath, socket: info.socket };
+      return {
+        version: PROTOCOL_VERSION,
+        pid: info.pid,
+        daemon: DAEMON_NAME,
+        configPath: info.configPath,
+        socket: info.socket,
+      };
     },
     dispatch(method, params, context) {
       const handler = Object.hasOwn(handlers, method) ? handlers[method as keyof typeof handlers] : undefined;
       if (handler === undefined) {
         const suggestion = suggestSimilar(method, DISPATCHED);
-        const hint = suggestion === undefined ? ` (methods: ${DISPATCHED.join(', ')})` : ` (did you mean "${suggestion}"?)`;
+        const hint =
+          suggestion === undefined ? ` (methods: ${DISPATCHED.join(', ')})` : ` (did you mean "${suggestion}"?)`;
         throw new ControlError('BAD_REQUEST', `unknown method "${method}"${hint}`);
       }
       return handler(params, context);
@@ -219,7 +255,10 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
 /** `no task named "x" (did you mean "y"?)`. */
 export function unknownTask(name: string, known: readonly string[]): ControlError {
   const suggestion = suggestSimilar(name, known);
-  return new ControlError('TASK_UNKNOWN', `no task named "${name}"${suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`}`);
+  return new ControlError(
+    'TASK_UNKNOWN',
+    `no task named "${name}"${suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`}`,
+  );
 }
 
 const formatIsoUtc = (at: Instant): string => new Date(at).toISOString();
@@ -234,6 +273,9 @@ function readSchedule(definition: Params, timezone: string): ScheduleSpec {
 // Duck-typed too: a ConfigError from a second copy of config/ (dist next to src) fails instanceof.
 function isConfigError(error: unknown): error is ConfigError {
   if (error instanceof ConfigError) return true;
-  return error instanceof TaskkitError && error.code === 'CONFIG_INVALID' && Array.isArray((error as Partial<ConfigError>).issues);
+  return (
+    error instanceof TaskkitError &&
+    error.code === 'CONFIG_INVALID' &&
+    Array.isArray((error as Partial<ConfigError>).issues)
+  );
 }
-

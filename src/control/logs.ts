@@ -25,11 +25,16 @@ export interface LogsDeps {
 }
 
 /** Answer `logs` for a task already known to exist (in the engine or in the history). */
-export async function answerLogs(params: LogsParams, deps: LogsDeps, context: RequestContext): Promise<ResultOf<'logs'>> {
+export async function answerLogs(
+  params: LogsParams,
+  deps: LogsDeps,
+  context: RequestContext,
+): Promise<ResultOf<'logs'>> {
   const { scheduler, live } = deps;
   const running = findRunning(scheduler, params.name, params.runId);
   if (running !== null) {
-    if (params.follow !== true) return { run: toRunView({ ...running, output: live.snapshot(running.id) }, { withOutput: true }) };
+    if (params.follow !== true)
+      return { run: toRunView({ ...running, output: live.snapshot(running.id) }, { withOutput: true }) };
     return { run: toRunView(await followRun(deps, running, context), { withOutput: true }) };
   }
   const ended = findEnded(deps, params.name, params.runId);
@@ -51,8 +56,13 @@ function findEnded(deps: LogsDeps, name: string, runId: number | undefined): Run
   const engineLast = scheduler.has(name) ? scheduler.get(name).lastRun : null;
   if (runId !== undefined) {
     const run = history.findRun?.(runId) ?? (engineLast?.id === runId ? engineLast : null);
-    if (run === null) throw new ControlError('NOT_FOUND', `no run #${runId}${history.findRun === undefined ? ' known to the daemon' : ' in the history'}`);
-    if (run.task !== name) throw new ControlError('NOT_FOUND', `run #${runId} is a run of "${run.task}", not of "${name}"`);
+    if (run === null)
+      throw new ControlError(
+        'NOT_FOUND',
+        `no run #${runId}${history.findRun === undefined ? ' known to the daemon' : ' in the history'}`,
+      );
+    if (run.task !== name)
+      throw new ControlError('NOT_FOUND', `run #${runId} is a run of "${run.task}", not of "${name}"`);
     return run;
   }
   const run = history.latestRun?.(name) ?? engineLast;

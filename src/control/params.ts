@@ -19,7 +19,8 @@ export function readParams(method: string, params: unknown, allowed: readonly st
   for (const key of Object.keys(params)) {
     if (allowed.includes(key)) continue;
     const suggestion = suggestSimilar(key, allowed);
-    const hint = suggestion !== undefined ? ` (did you mean "${suggestion}"?)` : allowed.length === 0 ? ' (it takes none)' : '';
+    const hint =
+      suggestion !== undefined ? ` (did you mean "${suggestion}"?)` : allowed.length === 0 ? ' (it takes none)' : '';
     throw badRequest(method, `unknown param "${key}"${hint}`);
   }
   return params as Params;
@@ -65,7 +66,8 @@ export function readOptionalBoolean(method: string, params: Params, key: string)
 export function readOptionalPositiveInteger(method: string, params: Params, key: string): number | undefined {
   const value = params[key];
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) throw badType(method, key, 'a whole number >= 1', value);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1)
+    throw badType(method, key, 'a whole number >= 1', value);
   return value;
 }
 
@@ -104,6 +106,9 @@ export function badRequest(method: string, message: string): ControlError {
 }
 
 function badType(method: string, key: string, expected: string, value: unknown): ControlError {
-  const got = value === undefined ? 'it is missing' : `got ${describeJsonType(value)}${typeof value === 'string' && value === '' ? ' (empty)' : ''}`;
+  const got =
+    value === undefined
+      ? 'it is missing'
+      : `got ${describeJsonType(value)}${typeof value === 'string' && value === '' ? ' (empty)' : ''}`;
   return badRequest(method, `param "${key}" must be ${expected}; ${got}`);
 }

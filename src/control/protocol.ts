@@ -217,7 +217,11 @@ export interface ControlMethods {
   /** `notHeld`: the names that were not held (nothing changed for them). */
   resume: { params: { names: string[] }; result: { tasks: TaskView[]; notHeld: string[] }; events: NoEvents };
   cancel: { params: { name: string }; result: { runs: RunView[] }; events: NoEvents };
-  reschedule: { params: { name: string; schedule: RescheduleDefinition | null }; result: { task: TaskView }; events: NoEvents };
+  reschedule: {
+    params: { name: string; schedule: RescheduleDefinition | null };
+    result: { task: TaskView };
+    events: NoEvents;
+  };
   reload: { params: NoParams; result: { summary: ReloadSummaryView }; events: NoEvents };
   /** The daemon replies, then stops gracefully (like SIGTERM) and exits. */
   stop: { params: NoParams; result: { stopping: true }; events: NoEvents };

@@ -25,7 +25,11 @@ export function toRetryingEvent(scheduler: Scheduler, failed: RunRecord, retry: 
 }
 
 /** The final record of the run's last attempt, or the current attempt's record as it stood when the client went away. */
-export async function triggerAndFollow(scheduler: Scheduler, name: string, context: RequestContext): Promise<RunRecord> {
+export async function triggerAndFollow(
+  scheduler: Scheduler,
+  name: string,
+  context: RequestContext,
+): Promise<RunRecord> {
   // The engine starts a run (and may emit its first output) inside runNow, before its id is
   // known here: listen first, hold this task's events, and keep the ones of our run.
   let runId: number | null = null;

@@ -93,7 +93,11 @@ export async function listenControl(options: ControlServerOptions): Promise<Cont
   const server = createServer((socket) => {
     if (connections.size >= maxConnections) {
       // Said once per episode in the log; every refused client is told why (issue 15 point 1).
-      if (!refusing) log('warn', `control: ${maxConnections} clients connected, the most served at once; refusing more until some close`);
+      if (!refusing)
+        log(
+          'warn',
+          `control: ${maxConnections} clients connected, the most served at once; refusing more until some close`,
+        );
       refusing = true;
       refuseConnection(socket, maxConnections, limits.closeGraceMs);
       return;
@@ -150,7 +154,10 @@ async function bindSocket(server: Server, socketPath: string): Promise<void> {
   }
   const info = await lstat(socketPath).catch(() => null);
   if (info !== null && !info.isSocket()) {
-    throw new TaskkitError('SOCKET_IN_USE', `${socketPath} exists and is not a socket; remove it or choose another --socket`);
+    throw new TaskkitError(
+      'SOCKET_IN_USE',
+      `${socketPath} exists and is not a socket; remove it or choose another --socket`,
+    );
   }
   // Another user's socket is not "taskkit already running": say whose it is (issue 15 point 12).
   await verifySocketOwner(socketPath);
@@ -177,7 +184,10 @@ const MAX_SOCKET_PATH_BYTES = process.platform === 'linux' ? 107 : 103;
 function checkPathLength(socketPath: string): void {
   const bytes = Buffer.byteLength(socketPath);
   if (bytes > MAX_SOCKET_PATH_BYTES) {
-    throw new TaskkitError('USAGE', `socket path too long (${bytes} bytes; at most ${MAX_SOCKET_PATH_BYTES}): ${socketPath}; choose a shorter --socket`);
+    throw new TaskkitError(
+      'USAGE',
+      `socket path too long (${bytes} bytes; at most ${MAX_SOCKET_PATH_BYTES}): ${socketPath}; choose a shorter --socket`,
+    );
   }
 }
 
@@ -247,7 +257,9 @@ function describeListenError(error: unknown, socketPath: string): TaskkitError {
   const code = errorCode(error);
   const reason = error instanceof Error ? error.message : String(error);
   if (code === 'EACCES' || code === 'EPERM') {
-    return new TaskkitError('INTERNAL', `cannot create the control socket ${socketPath}: permission denied`, { cause: error });
+    return new TaskkitError('INTERNAL', `cannot create the control socket ${socketPath}: permission denied`, {
+      cause: error,
+    });
   }
   return new TaskkitError('INTERNAL', `cannot listen on ${socketPath}: ${reason}`, { cause: error });
 }

@@ -20,23 +20,32 @@ const STICKY = 0o1000;
  * Throw SOCKET_UNTRUSTED when the socket at `socketPath` may be another user's; return quietly when
  * it is this user's or root's, or when it cannot be looked at (connect then says what is wrong).
  */
-export async function verifySocketOwner(socketPath: string, uid: number | undefined = process.getuid?.()): Promise<void> {
+export async function verifySocketOwner(
+  socketPath: string,
+  uid: number | undefined = process.getuid?.(),
+): Promise<void> {
   if (uid === undefined) return;
   const link = await lstatOrNull(socketPath);
   if (link === null) return;
-  if (!isTrustedOwner(link, uid)) throw untrusted(socketPath, `belongs to user ${link.uid}, not to you (${uid}) or root`);
+  if (!isTrustedOwner(link, uid))
+    throw untrusted(socketPath, `belongs to user ${link.uid}, not to you (${uid}) or root`);
   // A link may lead anywhere: the socket it names must pass the same checks.
   const real = link.isSymbolicLink() ? await realpath(socketPath).catch(() => null) : socketPath;
   if (real === null) return;
   const socket = real === socketPath ? link : await lstatOrNull(real);
   if (socket === null) return;
-  if (!isTrustedOwner(socket, uid)) throw untrusted(socketPath, `belongs to user ${socket.uid}, not to you (${uid}) or root`);
+  if (!isTrustedOwner(socket, uid))
+    throw untrusted(socketPath, `belongs to user ${socket.uid}, not to you (${uid}) or root`);
   const folder = dirname(real);
   const dir = await lstatOrNull(folder);
   if (dir === null) return;
-  if (!isTrustedOwner(dir, uid)) throw untrusted(socketPath, `is in ${folder}, which belongs to user ${dir.uid}, not to you (${uid}) or root`);
+  if (!isTrustedOwner(dir, uid))
+    throw untrusted(socketPath, `is in ${folder}, which belongs to user ${dir.uid}, not to you (${uid}) or root`);
   if ((dir.mode & GROUP_OR_OTHER_WRITE) !== 0 && (dir.mode & STICKY) === 0) {
-    throw untrusted(socketPath, `is in ${folder}, which other users can write (mode ${(dir.mode & 0o7777).toString(8).padStart(4, '0')}) without the sticky bit, so anyone could put their own socket there`);
+    throw untrusted(
+      socketPath,
+      `is in ${folder}, which other users can write (mode ${(dir.mode & 0o7777).toString(8).padStart(4, '0')}) without the sticky bit, so anyone could put their own socket there`,
+    );
   }
 }
 

@@ -45,7 +45,9 @@ export async function prepareSocketDir(socketPath: string): Promise<void> {
   const firstCreated = await mkdir(dir, { recursive: true, mode: STATE_DIR_MODE });
   if (firstCreated === undefined) return;
   // mkdir's mode is filtered by the umask; set it exactly on each directory we made.
-  const parts = relative(firstCreated, dir).split(sep).filter((part) => part !== '');
+  const parts = relative(firstCreated, dir)
+    .split(sep)
+    .filter((part) => part !== '');
   let current = firstCreated;
   await chmod(current, STATE_DIR_MODE);
   for (const part of parts) {

@@ -25,7 +25,8 @@ export function describeStatus(info: DaemonInfo, tasks: readonly TaskStatus[], n
     else counts[task.state]++;
     runsInProgress += task.running.length;
     // A held task's instants pass without running: it is not what runs next.
-    if (task.nextAt !== null && !task.held && (next === null || next.nextAt === null || task.nextAt < next.nextAt)) next = task;
+    if (task.nextAt !== null && !task.held && (next === null || next.nextAt === null || task.nextAt < next.nextAt))
+      next = task;
   }
   return {
     pid: info.pid,

@@ -200,7 +200,12 @@ export function describeTaskSchedule(task: Pick<TaskStatus, 'schedule' | 'spec'>
 export function toScheduleView(spec: ScheduleSpec): ScheduleView {
   switch (spec.kind) {
     case 'every':
-      return { kind: 'every', periodMs: spec.periodMs, anchor: new Date(spec.anchor).toISOString(), startGiven: spec.startGiven };
+      return {
+        kind: 'every',
+        periodMs: spec.periodMs,
+        anchor: new Date(spec.anchor).toISOString(),
+        startGiven: spec.startGiven,
+      };
     case 'daily':
       return { kind: 'daily', times: spec.times.map(formatTimeOfDay) };
     case 'at':
@@ -216,9 +221,14 @@ export function toScheduleView(spec: ScheduleSpec): ScheduleView {
 /** What `show`, `list` and `--json` print instead of a secret value. */
 export const SECRET_PLACEHOLDER = '(secret)';
 
-function maskSecrets(env: Readonly<Record<string, string>>, secret: readonly string[]): Readonly<Record<string, string>> {
+function maskSecrets(
+  env: Readonly<Record<string, string>>,
+  secret: readonly string[],
+): Readonly<Record<string, string>> {
   if (secret.length === 0) return env;
-  return Object.fromEntries(Object.entries(env).map(([name, value]) => [name, secret.includes(name) ? SECRET_PLACEHOLDER : value]));
+  return Object.fromEntries(
+    Object.entries(env).map(([name, value]) => [name, secret.includes(name) ? SECRET_PLACEHOLDER : value]),
+  );
 }
 
 /** A task definition as JSON (`show`); a function action loses its function (not JSON). */

@@ -92,11 +92,17 @@ export async function startDetached(options: DetachOptions): Promise<DetachedSta
     // A daemon that never became ready must not linger half-started: stop it, then say so.
     child.kill('SIGTERM');
     child.unref();
-    throw new TaskkitError('INTERNAL', `the daemon (pid ${pid}) did not become ready within ${START_TIMEOUT_MS / 1000}s and was stopped; see ${options.logFile}`);
+    throw new TaskkitError(
+      'INTERNAL',
+      `the daemon (pid ${pid}) did not become ready within ${START_TIMEOUT_MS / 1000}s and was stopped; see ${options.logFile}`,
+    );
   }
   if (firstLine === '') {
     const how = await exited;
-    throw new TaskkitError('INTERNAL', `the daemon exited during start-up (${how})${describeLogTail(options.logFile, logStart)}`);
+    throw new TaskkitError(
+      'INTERNAL',
+      `the daemon exited during start-up (${how})${describeLogTail(options.logFile, logStart)}`,
+    );
   }
   child.unref();
   const report = parseStartupReport(firstLine);

@@ -32,7 +32,8 @@ export function recoverInterruptedRuns(
   isGroupAlive: (pgid: number, startedAt: Instant | null) => boolean = isProcessGroupAlive,
 ): RunSummary[] {
   const runs = store.markInterrupted(at);
-  for (const run of runs) log('warn', describeInterrupted(run, run.pid !== null && isGroupAlive(run.pid, run.startedAt)));
+  for (const run of runs)
+    log('warn', describeInterrupted(run, run.pid !== null && isGroupAlive(run.pid, run.startedAt)));
   return runs;
 }
 
@@ -47,7 +48,9 @@ export function describeInterrupted(run: RunSummary, groupAlive: boolean): strin
 }
 
 /** The history questions of the control socket; `preload` reads each task's last run once (at start). */
-export type HistoryControl = Required<Pick<DaemonControl, 'recentRuns' | 'storedLastRun' | 'runStats' | 'findRun' | 'latestRun'>> & {
+export type HistoryControl = Required<
+  Pick<DaemonControl, 'recentRuns' | 'storedLastRun' | 'runStats' | 'findRun' | 'latestRun'>
+> & {
   preload(): void;
 };
 

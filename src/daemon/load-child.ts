@@ -10,10 +10,18 @@ process.send?.(load(), () => process.disconnect());
 
 function load(): LoadReply {
   try {
-    return { ok: true, file: loadTasksFile(path, { env: process.env, trust: trustUid === undefined ? null : { uid: Number(trustUid) } }) };
+    return {
+      ok: true,
+      file: loadTasksFile(path, { env: process.env, trust: trustUid === undefined ? null : { uid: Number(trustUid) } }),
+    };
   } catch (error) {
-    if (error instanceof ConfigError) return { ok: false, kind: 'config', issues: error.issues, sourceText: error.sourceText };
+    if (error instanceof ConfigError)
+      return { ok: false, kind: 'config', issues: error.issues, sourceText: error.sourceText };
     if (error instanceof TaskkitError) return { ok: false, kind: 'taskkit', code: error.code, message: error.message };
-    return { ok: false, kind: 'internal', message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+    return {
+      ok: false,
+      kind: 'internal',
+      message: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    };
   }
 }

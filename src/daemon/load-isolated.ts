@@ -18,7 +18,12 @@ import { resolveWorkerScript } from '../runner/worker-script.js';
 
 export type LoadReply =
   | { readonly ok: true; readonly file: TasksFile }
-  | { readonly ok: false; readonly kind: 'config'; readonly issues: readonly ConfigIssue[]; readonly sourceText: string | undefined }
+  | {
+      readonly ok: false;
+      readonly kind: 'config';
+      readonly issues: readonly ConfigIssue[];
+      readonly sourceText: string | undefined;
+    }
   | { readonly ok: false; readonly kind: 'taskkit'; readonly code: ErrorCode; readonly message: string }
   | { readonly ok: false; readonly kind: 'internal'; readonly message: string };
 
@@ -41,24 +46,53 @@ export async function loadTasksFileIsolated(
     // 'advanced' serialization is structured clone: shared objects stay shared, no JSON round trip.
     // The trust check runs where the file is read, on the descriptor read (config/file-trust.ts).
     const trustArgs = options.trust === undefined || options.trust === null ? [] : [String(options.trust.uid)];
-    const child = fork(script, [path, ...trustArgs], { env: { ...options.env }, execArgv: [], serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const child = fork(script, [path, ...trustArgs], {
+      env: { ...options.env },
+      execArgv: [],
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
     // Only the timer keeps the daemon's process alive for a load: a daemon stopped meanwhile exits
     // by LOAD_TIMEOUT_MS at the latest, even if the loader hangs where SIGKILL cannot reach it.
     child.unref();
     child.channel?.unref();
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new ConfigError([{ code: 'unreadable', file: path, line: 0, column: 0, path: [], task: null, message: describeHang(timeoutMs) }]));
+      reject(
+        new ConfigError([
+          {
+            code: 'unreadable',
+            file: path,
+            line: 0,
+            column: 0,
+            path: [],
+            task: null,
+            message: describeHang(timeoutMs),
+          },
+        ]),
+      );
     }, timeoutMs);
-    const settle = <T>(fn: (value: T) => void) => (value: T): void => {
-      clearTimeout(timer);
-      fn(value);
-    };
-    child.once('message', settle((message) => resolve(message as LoadReply)));
+    const settle =
+      <T>(fn: (value: T) => void) =>
+      (value: T): void => {
+        clearTimeout(timer);
+        fn(value);
+      };
+    child.once(
+      'message',
+      settle((message) => resolve(message as LoadReply)),
+    );
     child.once('error', settle(reject));
     child.once(
       'exit',
-      settle((code: number | null) => reject(new TaskkitError('INTERNAL', `the tasks-file loader exited (${child.signalCode ?? `code ${code}`}) before answering`))),
+      settle((code: number | null) =>
+        reject(
+          new TaskkitError(
+            'INTERNAL',
+            `the tasks-file loader exited (${child.signalCode ?? `code ${code}`}) before answering`,
+          ),
+        ),
+      ),
     );
   });
   if (reply.ok) return freezeDeep(reply.file);

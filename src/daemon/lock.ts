@@ -42,9 +42,16 @@ export function acquireStateDirLock(path: string, pidFile: string): StateDirLock
     if ((error as { code?: unknown }).code === 'SQLITE_BUSY') {
       const holder = readPidFile(pidFile);
       const who = holder !== null && isTaskkitProcess(holder) ? ` (pid ${holder})` : '';
-      throw new TaskkitError('SOCKET_IN_USE', `already running${who}: another taskkit daemon holds ${path}, the lock of this state dir; stop it first, or set settings.state-dir to another folder`);
+      throw new TaskkitError(
+        'SOCKET_IN_USE',
+        `already running${who}: another taskkit daemon holds ${path}, the lock of this state dir; stop it first, or set settings.state-dir to another folder`,
+      );
     }
-    throw new TaskkitError('STORE_UNAVAILABLE', `cannot take the state dir's lock ${path}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new TaskkitError(
+      'STORE_UNAVAILABLE',
+      `cannot take the state dir's lock ${path}: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
   const held = db;
   return {
@@ -79,7 +86,10 @@ export function acquirePidFile(path: string, pid: number = process.pid): PidFile
     }
     const holder = readPidFile(path);
     if (holder !== null && holder !== pid && isTaskkitProcess(holder)) {
-      throw new TaskkitError('SOCKET_IN_USE', `already running (pid ${holder}): its pid file ${path} is in the same state dir`);
+      throw new TaskkitError(
+        'SOCKET_IN_USE',
+        `already running (pid ${holder}): its pid file ${path} is in the same state dir`,
+      );
     }
     // Stale (a crash or kill -9 left it): remove it and try the exclusive create once more, so
     // that of two daemons starting at once only one wins.

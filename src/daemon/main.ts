@@ -69,7 +69,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
 
 /** The message a detached start prints: every issue of a bad tasks file, else the error's own. */
 function describeStartupFailure(error: unknown): string {
-  if (error instanceof TaskkitError && error.code === 'CONFIG_INVALID') return `${describeConfigFailure(error)}\n${error.message}`;
+  if (error instanceof TaskkitError && error.code === 'CONFIG_INVALID')
+    return `${describeConfigFailure(error)}\n${error.message}`;
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -90,7 +91,14 @@ async function startDaemon(options: DaemonOptions, log: Logger): Promise<Running
   // The store's claim: each run's row is on disk before its process starts, so a crash loses none.
   const claim = journalClaim(store);
   const { maxConcurrent } = current.settings;
-  const scheduler = new Scheduler({ clock, runner: createRunner({ clock }), claim, maxConcurrent, log, firstRunId: store.nextRunId() });
+  const scheduler = new Scheduler({
+    clock,
+    runner: createRunner({ clock }),
+    claim,
+    maxConcurrent,
+    log,
+    firstRunId: store.nextRunId(),
+  });
   logEngineEvents(scheduler, log);
   const restore = (spec: TaskSpec): RestoredTaskState => restoreTask(store, spec, log);
   const history = createHistoryControl(store, scheduler);
@@ -120,7 +128,10 @@ async function startDaemon(options: DaemonOptions, log: Logger): Promise<Running
       return;
     }
     const grace = current.settings.shutdownGraceMs;
-    log('info', `${why}: stopping; running runs get ${formatDuration(grace)} to finish (send SIGTERM again to kill them now)`);
+    log(
+      'info',
+      `${why}: stopping; running runs get ${formatDuration(grace)} to finish (send SIGTERM again to kill them now)`,
+    );
     // The socket stays open during the grace, so `status` and waiting `run-now --wait` clients
     // see the runs end; then it closes (removing the socket file) and the pid file goes last.
     // The store closes after the last run's end is queued and the last client is gone.
@@ -160,7 +171,9 @@ async function startDaemon(options: DaemonOptions, log: Logger): Promise<Running
     stop: (signal, again) => stop(signal, again),
     reload: () => {
       log('info', 'SIGHUP: reloading the tasks file');
-      reload().catch((error: unknown) => log('error', `reload refused, the old tasks go on:\n${describeConfigFailure(error)}`));
+      reload().catch((error: unknown) =>
+        log('error', `reload refused, the old tasks go on:\n${describeConfigFailure(error)}`),
+      );
     },
   });
 
@@ -186,7 +199,11 @@ async function startDaemon(options: DaemonOptions, log: Logger): Promise<Running
   };
 
   try {
-    server = await listenControl({ socket, dispatcher: createHandlers({ scheduler, daemon: control, now: () => clock.now() }), log });
+    server = await listenControl({
+      socket,
+      dispatcher: createHandlers({ scheduler, daemon: control, now: () => clock.now() }),
+      log,
+    });
     // After the socket, so that a second start on the same socket says who answers there.
     stateDirLock = acquireStateDirLock(paths.lockFile, paths.pidFile);
     lock = acquirePidFile(paths.pidFile, proc.pid);
@@ -204,7 +221,10 @@ async function startDaemon(options: DaemonOptions, log: Logger): Promise<Running
   // Attached before the tasks are added, so that each one's first state is recorded.
   attachStore(scheduler, store);
   for (const task of current.tasks) scheduler.add(task, restore(task));
-  log('info', `taskkit ${proc.pid}: running ${current.tasks.length} task(s) from ${current.path}; control socket ${socket}`);
+  log(
+    'info',
+    `taskkit ${proc.pid}: running ${current.tasks.length} task(s) from ${current.path}; control socket ${socket}`,
+  );
   ready = true;
   if (stopAfterStart === null) scheduler.start();
   else stop(stopAfterStart);
@@ -225,5 +245,9 @@ function warnAboutFixedSettings(before: TasksFile, after: TasksFile, log: Logger
     before.settings.stateDir !== after.settings.stateDir ? 'state-dir' : '',
     before.settings.maxConcurrent !== after.settings.maxConcurrent ? 'max-concurrent' : '',
   ].filter((name) => name !== '');
-  if (changed.length > 0) log('warn', `settings ${changed.join(', ')} changed: they take effect at the next start (taskkit stop; taskkit start)`);
+  if (changed.length > 0)
+    log(
+      'warn',
+      `settings ${changed.join(', ')} changed: they take effect at the next start (taskkit stop; taskkit start)`,
+    );
 }

@@ -20,8 +20,17 @@ export interface ReloadSummary {
  * gets `restore(spec)`: a task that comes back to the file finds its saved hold and instants, as
  * it would at a restart.
  */
-export function applyTasks(scheduler: Scheduler, next: readonly TaskSpec[], restore: (spec: TaskSpec) => RestoredTaskState = () => ({})): ReloadSummary {
-  const summary = { added: [] as string[], changed: [] as string[], removed: [] as string[], unchanged: [] as string[] };
+export function applyTasks(
+  scheduler: Scheduler,
+  next: readonly TaskSpec[],
+  restore: (spec: TaskSpec) => RestoredTaskState = () => ({}),
+): ReloadSummary {
+  const summary = {
+    added: [] as string[],
+    changed: [] as string[],
+    removed: [] as string[],
+    unchanged: [] as string[],
+  };
   const wanted = new Set(next.map((task) => task.name));
   for (const current of scheduler.list()) {
     if (!wanted.has(current.name)) {
@@ -52,11 +61,19 @@ export function describeReload(summary: ReloadSummary): string {
 
 /** Tasks running on a run-time reschedule now: a reload that changes one of them drops it. */
 export function listRescheduled(scheduler: Scheduler): Set<string> {
-  return new Set(scheduler.list().filter((task) => task.rescheduled).map((task) => task.name));
+  return new Set(
+    scheduler
+      .list()
+      .filter((task) => task.rescheduled)
+      .map((task) => task.name),
+  );
 }
 
 /** The log line for reschedules a reload dropped (DESIGN.md: "until reschedule --reset or a file change"), or null. */
-export function describeDroppedReschedules(rescheduledBefore: ReadonlySet<string>, summary: ReloadSummary): string | null {
+export function describeDroppedReschedules(
+  rescheduledBefore: ReadonlySet<string>,
+  summary: ReloadSummary,
+): string | null {
   const dropped = summary.changed.filter((name) => rescheduledBefore.has(name));
   if (dropped.length === 0) return null;
   return `${dropped.join(', ')}: the definition in the tasks file changed, so the run-time reschedule is dropped and the file's schedule applies`;

@@ -10,9 +10,14 @@ export function logEngineEvents(scheduler: Scheduler, log: Logger): () => void {
   const unsubscribers = [
     scheduler.on('run-started', (run) => log('info', describeStart(run))),
     scheduler.on('run-finished', (run) => log(run.status === 'succeeded' ? 'info' : 'warn', describeEnd(run))),
-    scheduler.on('run-skipped', (run) => log('info', `${run.task} #${run.id} skipped (${run.trigger}): ${run.error ?? 'no reason given'}`)),
+    scheduler.on('run-skipped', (run) =>
+      log('info', `${run.task} #${run.id} skipped (${run.trigger}): ${run.error ?? 'no reason given'}`),
+    ),
     scheduler.on('clock-jump', (jumpMs) =>
-      log('warn', `wall clock jumped ${jumpMs > 0 ? 'forward' : 'back'} by ${formatDuration(Math.abs(jumpMs))}; next instants recomputed`),
+      log(
+        'warn',
+        `wall clock jumped ${jumpMs > 0 ? 'forward' : 'back'} by ${formatDuration(Math.abs(jumpMs))}; next instants recomputed`,
+      ),
     ),
   ];
   return () => {
@@ -31,6 +36,7 @@ function describeStart(run: RunRecord): string {
 }
 
 function describeEnd(run: RunRecord): string {
-  const took = run.startedAt !== null && run.endedAt !== null ? ` in ${formatDuration(run.endedAt - run.startedAt)}` : '';
+  const took =
+    run.startedAt !== null && run.endedAt !== null ? ` in ${formatDuration(run.endedAt - run.startedAt)}` : '';
   return `${run.task} #${run.id} ${describeOutcome(run)}${took}`;
 }

@@ -42,7 +42,7 @@ export class Emitter {
   }
 
   #get<E extends EngineEventName>(event: E): readonly EngineListener<E>[] {
-    return (this.#listeners[event] ?? []) as readonly EngineListener<E>[];
+    return this.#listeners[event] ?? [];
   }
 
   #set<E extends EngineEventName>(event: E, listeners: readonly EngineListener<E>[]): void {

@@ -119,7 +119,9 @@ export abstract class EngineLoop implements TaskOperations {
             this.flow.finish(effect.run, outcome);
             this.drain();
           })
-          .catch((error: unknown) => this.log('error', `internal error after run #${effect.run.record.id}: ${String(error)}`));
+          .catch((error: unknown) =>
+            this.log('error', `internal error after run #${effect.run.record.id}: ${String(error)}`),
+          );
         return;
       case 'claim-pending':
         Promise.resolve(effect.verdict)
@@ -128,7 +130,9 @@ export abstract class EngineLoop implements TaskOperations {
             (error: unknown) => this.flow.claimSettled(effect.run, claimFailed(error)),
           )
           .then(() => this.drain())
-          .catch((error: unknown) => this.log('error', `internal error after the claim of run #${effect.run.record.id}: ${String(error)}`));
+          .catch((error: unknown) =>
+            this.log('error', `internal error after the claim of run #${effect.run.record.id}: ${String(error)}`),
+          );
     }
   }
 
@@ -141,7 +145,11 @@ export abstract class EngineLoop implements TaskOperations {
     // before a 02:00 instant must leave it to catch-up, not run it late as scheduled).
     const lateBefore = jumpMs > 0 ? previousWall : now;
     // A listener may stop the scheduler mid-wake: then the remaining due nodes stay unfired.
-    for (let node = this.timeline.takeDue(now); node !== undefined && this.shutdown === null; node = this.timeline.takeDue(now)) {
+    for (
+      let node = this.timeline.takeDue(now);
+      node !== undefined && this.shutdown === null;
+      node = this.timeline.takeDue(now)
+    ) {
       try {
         if (node.kind === 'task') this.#fire(node.entry, node.at, now, lateBefore);
         else {
@@ -149,7 +157,10 @@ export abstract class EngineLoop implements TaskOperations {
           this.drain();
         }
       } catch (error) {
-        this.log('error', `internal error at a wake: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        this.log(
+          'error',
+          `internal error at a wake: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        );
       }
     }
   }

@@ -23,7 +23,12 @@ const NONE: MissedInstants = { latest: [], more: false };
  * Plan the wake of a task due at `due`. `lateBefore` splits lateness from a clock step: instants
  * up to it would have fired on time without the step; later ones were jumped over (missed).
  */
-export function planFire(next: (after: Instant) => Instant | null, due: Instant, now: Instant, lateBefore: Instant): FirePlan {
+export function planFire(
+  next: (after: Instant) => Instant | null,
+  due: Instant,
+  now: Instant,
+  lateBefore: Instant,
+): FirePlan {
   const following = next(due);
   let missed = NONE;
   let upcoming = following;

@@ -15,7 +15,12 @@ export interface LaunchedRun {
 }
 
 /** Start `request` on `runner`; whatever the runner does, the result is well-formed. */
-export function launchRun(runner: Runner, request: RunRequest, onOutput: OutputListener, now: () => Instant): LaunchedRun {
+export function launchRun(
+  runner: Runner,
+  request: RunRequest,
+  onOutput: OutputListener,
+  now: () => Instant,
+): LaunchedRun {
   const startedAt = now();
   try {
     const handle = runner.start(request, onOutput);

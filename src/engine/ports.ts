@@ -39,7 +39,10 @@ export interface RestoredTaskState {
 }
 
 /** The engine events a store persists. */
-export type StoreEvents = Pick<EngineEvents, 'run-queued' | 'run-started' | 'run-finished' | 'run-skipped' | 'task-changed'>;
+export type StoreEvents = Pick<
+  EngineEvents,
+  'run-queued' | 'run-started' | 'run-finished' | 'run-skipped' | 'task-changed'
+>;
 
 /** Something that emits the store's events (the Scheduler's `on`). */
 export interface StoreEventSource {

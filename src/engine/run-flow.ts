@@ -79,7 +79,14 @@ export class RunFlow {
   /** A new run of `entry`, subject to its overlap policy; returns the record as it stands. */
   trigger(entry: Task, trigger: Trigger, scheduledAt: Instant | null, options: TriggerOptions = {}): RunRecord {
     const now = this.#options.clock.now();
-    const record = createRunRecord({ id: this.#nextId++, task: entry.spec.name, trigger, scheduledAt, attempt: 1, createdAt: now });
+    const record = createRunRecord({
+      id: this.#nextId++,
+      task: entry.spec.name,
+      trigger,
+      scheduledAt,
+      attempt: 1,
+      createdAt: now,
+    });
     if (this.#stopping) return this.#skipUnregistered(entry, record, 'taskkit is stopping');
     const colliding = entry.collidingRun();
     const decision: OverlapDecision =
@@ -120,7 +127,14 @@ export class RunFlow {
   /** Record a trigger that does not run (missed instants under `catch-up: skip`). */
   recordSkip(entry: Task, trigger: Trigger, scheduledAt: Instant | null, reason: string): RunRecord {
     const now = this.#options.clock.now();
-    const record = createRunRecord({ id: this.#nextId++, task: entry.spec.name, trigger, scheduledAt, attempt: 1, createdAt: now });
+    const record = createRunRecord({
+      id: this.#nextId++,
+      task: entry.spec.name,
+      trigger,
+      scheduledAt,
+      attempt: 1,
+      createdAt: now,
+    });
     return this.#skipUnregistered(entry, record, reason);
   }
 
@@ -143,7 +157,8 @@ export class RunFlow {
   /** Shutdown: no new runs from now on, and every waiting run is dropped. */
   beginStop(): void {
     this.#stopping = true;
-    for (const run of this.#runs.pendingRuns()) if (run.phase !== 'running') this.#drop(run, 'dropped: taskkit is stopping');
+    for (const run of this.#runs.pendingRuns())
+      if (run.phase !== 'running') this.#drop(run, 'dropped: taskkit is stopping');
   }
 
   /** Ask the runner to stop every running run. */
@@ -261,7 +276,12 @@ export class RunFlow {
     run.moveTo('running');
     entry.spendBudget(run);
     const request = run.request(this.#options.createHandle(run));
-    const launched = launchRun(this.#options.runner, request, (chunk) => this.#output(run, chunk), () => clock.now());
+    const launched = launchRun(
+      this.#options.runner,
+      request,
+      (chunk) => this.#output(run, chunk),
+      () => clock.now(),
+    );
     run.handle = launched;
     run.record = markStarted(run.record, now, launched.pid);
     emitter.emit('run-started', run.record);

@@ -170,5 +170,4 @@ export class Scheduler extends EngineLoop {
     if (entry === undefined) throw new TaskkitError('TASK_UNKNOWN', `no task named "${name}"`);
     return entry;
   }
-
 }

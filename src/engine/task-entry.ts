@@ -149,7 +149,11 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
     const current = this.#hold;
     if (current === null) this.#hold = { note: note ?? null, at, until: until ?? null };
     else if (note !== undefined || until !== undefined) {
-      this.#hold = { note: note === undefined ? current.note : note, at: current.at, until: until === undefined ? current.until : until };
+      this.#hold = {
+        note: note === undefined ? current.note : note,
+        at: current.at,
+        until: until === undefined ? current.until : until,
+      };
     }
   }
 
@@ -266,7 +270,12 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
     const state = this.state();
     const held = this.#hold !== null;
     const schedule = this.#schedule.spec;
-    const same = seen !== null && seen.state === state && seen.nextAt === this.#nextAt && seen.held === held && seen.schedule === schedule;
+    const same =
+      seen !== null &&
+      seen.state === state &&
+      seen.nextAt === this.#nextAt &&
+      seen.held === held &&
+      seen.schedule === schedule;
     if (same && !force) return false;
     this.#announced = { state, nextAt: this.#nextAt, held, schedule };
     return true;

@@ -38,7 +38,13 @@ export interface SchedulerOptions {
 export type TaskDefinition = Readonly<Record<string, unknown>> & { readonly run?: string | TaskFunction };
 
 /** A new schedule for `reschedule`: one of `every` (with optional `start`), `daily`, `cron`, `at`. */
-export type ScheduleDefinition = Readonly<{ every?: string; start?: string; daily?: string | readonly string[]; cron?: string; at?: string | readonly string[] }>;
+export type ScheduleDefinition = Readonly<{
+  every?: string;
+  start?: string;
+  daily?: string | readonly string[];
+  cron?: string;
+  at?: string | readonly string[];
+}>;
 
 /**
  * Schedules tasks in this process.
@@ -70,7 +76,10 @@ export class Scheduler {
 
   /** Add a task; throws a ConfigError listing every problem of the definition. */
   add(name: string, definition: TaskDefinition): TaskStatus {
-    const { task, issues } = validateTaskDefinition(name, definition, { settings: this.#settings, baseDir: this.#baseDir });
+    const { task, issues } = validateTaskDefinition(name, definition, {
+      settings: this.#settings,
+      baseDir: this.#baseDir,
+    });
     if (task === undefined) throw new ConfigError(issues);
     return this.#engine.add(task);
   }

@@ -14,7 +14,10 @@ export function describeRunVariables(request: RunRequest): Record<string, string
 }
 
 /** The full environment, later sources winning: `base` (normally process.env), task.env, TASKKIT_*. */
-export function buildRunEnvironment(request: RunRequest, base: NodeJS.ProcessEnv = process.env): Record<string, string> {
+export function buildRunEnvironment(
+  request: RunRequest,
+  base: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(base)) if (value !== undefined) env[key] = value;
   return { ...env, ...request.task.env, ...describeRunVariables(request) };

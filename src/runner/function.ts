@@ -10,11 +10,21 @@ import { createTaskContext, describeThrown, pickContextFields, toJsonResult } fr
 import type { OutputListener, RunHandle, RunRequest } from './types.js';
 
 /** Start one run of a function task; never throws, and `done` never rejects. */
-export function startFunctionRun(request: RunRequest, onOutput?: OutputListener, clock: Clock = defaultRunClock()): RunHandle {
+export function startFunctionRun(
+  request: RunRequest,
+  onOutput?: OutputListener,
+  clock: Clock = defaultRunClock(),
+): RunHandle {
   const { action } = request.task;
-  if (action.kind !== 'function') return createFailedHandle(`task "${request.task.name}" runs a ${action.kind}, not a function`);
+  if (action.kind !== 'function')
+    return createFailedHandle(`task "${request.task.name}" runs a ${action.kind}, not a function`);
   try {
-    const run = startJsRun(request, onOutput, { kind: 'function', onStop: () => undefined, cleanUp: () => Promise.resolve() }, clock);
+    const run = startJsRun(
+      request,
+      onOutput,
+      { kind: 'function', onStop: () => undefined, cleanUp: () => Promise.resolve() },
+      clock,
+    );
     const ctx = createTaskContext(pickContextFields(request, null), () => run.signal, {
       writeLine: (line) => run.write(`${line}\n`),
       handle: request.handle,

@@ -33,7 +33,12 @@ export interface JsRun {
 type Ending = Pick<RunOutcome, 'status' | 'exitCode' | 'error' | 'result'>;
 
 /** Start the bookkeeping of a JS run: output, timeout, cancel, and the single outcome. */
-export function startJsRun(request: RunRequest, onOutput: OutputListener | undefined, hooks: JsRunHooks, clock: Clock): JsRun {
+export function startJsRun(
+  request: RunRequest,
+  onOutput: OutputListener | undefined,
+  hooks: JsRunHooks,
+  clock: Clock,
+): JsRun {
   const output = createOutputBuffer(request.outputLimitBytes);
   // Made on first use: most function runs never look at their signal, and one per run was ~3 us.
   let controller: AbortController | null = null;
@@ -107,7 +112,13 @@ function stoppedStatus(cause: StopCause | null): RunOutcome['status'] {
   return cause === 'timeout' ? 'timed-out' : 'cancelled';
 }
 
-function buildOutcome(ending: Ending, stop: RunStop | null, startedAt: number, endedAt: number, output: ReturnType<typeof createOutputBuffer>): RunOutcome {
+function buildOutcome(
+  ending: Ending,
+  stop: RunStop | null,
+  startedAt: number,
+  endedAt: number,
+  output: ReturnType<typeof createOutputBuffer>,
+): RunOutcome {
   return {
     status: ending.status,
     exitCode: ending.exitCode,
@@ -125,5 +136,9 @@ function buildOutcome(ending: Ending, stop: RunStop | null, startedAt: number, e
 
 /** The handle of a run taskkit itself could not start (wrong action kind, no worker): failed, never started. */
 export function createFailedHandle(message: string, detail: string = message, clock?: Clock): RunHandle {
-  return createNotStartedHandle(clock?.now() ?? Date.now(), `taskkit could not start the run: ${message}`, `${detail}\n`);
+  return createNotStartedHandle(
+    clock?.now() ?? Date.now(),
+    `taskkit could not start the run: ${message}`,
+    `${detail}\n`,
+  );
 }

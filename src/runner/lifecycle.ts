@@ -119,7 +119,8 @@ export function startLifecycle(options: LifecycleOptions, hooks: LifecycleHooks)
         cancelEscalation?.();
         cancelEscalation = null;
       }
-      const facts: RunStop | null = cause === null ? null : { cause, afterMs, signals: [...signals], killAfterMs, abandoned };
+      const facts: RunStop | null =
+        cause === null ? null : { cause, afterMs, signals: [...signals], killAfterMs, abandoned };
       return { endedAt: clock.now(), stop: facts };
     },
   };

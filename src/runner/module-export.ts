@@ -8,7 +8,8 @@
 import type { TaskFunction } from '../task-context.js';
 
 /** The function to call, or the one-line reason there is none. */
-export type PickedExport = { readonly ok: true; readonly fn: TaskFunction } | { readonly ok: false; readonly message: string };
+export type PickedExport =
+  { readonly ok: true; readonly fn: TaskFunction } | { readonly ok: false; readonly message: string };
 
 /** Find export `name` of `namespace` (the module at `path`), or say what is wrong with it. */
 export function pickExport(namespace: Readonly<Record<string, unknown>>, name: string, path: string): PickedExport {
@@ -24,7 +25,10 @@ export function pickExport(namespace: Readonly<Record<string, unknown>>, name: s
     return { ok: true, fn: (ctx) => (nested as (this: unknown, ...args: unknown[]) => unknown).call(holder, ctx) };
   }
   if (isDirect || isNested) {
-    return { ok: false, message: `module ${path}: export "${name}" is not a function (got ${describeType(isNested ? nested : direct)})` };
+    return {
+      ok: false,
+      message: `module ${path}: export "${name}" is not a function (got ${describeType(isNested ? nested : direct)})`,
+    };
   }
   const missing = name === 'default' ? 'default export' : `export "${name}"`;
   return { ok: false, message: `module ${path} has no ${missing} (${listExports(namespace)})` };

@@ -86,23 +86,36 @@ function sendOutput(text: string): void {
  */
 function captureStream(stream: NodeJS.WriteStream): void {
   const decoder = new TextDecoder();
-  const write = (chunk: string | Uint8Array, encoding?: BufferEncoding | ((error?: Error | null) => void), callback?: (error?: Error | null) => void): boolean => {
+  const write = (
+    chunk: string | Uint8Array,
+    encoding?: BufferEncoding | ((error?: Error | null) => void),
+    callback?: (error?: Error | null) => void,
+  ): boolean => {
     const done = typeof encoding === 'function' ? encoding : callback;
     if (typeof chunk === 'string') {
-      sendOutput(typeof encoding === 'string' && encoding !== 'utf8' && encoding !== 'utf-8' ? Buffer.from(chunk, encoding).toString() : chunk);
+      sendOutput(
+        typeof encoding === 'string' && encoding !== 'utf8' && encoding !== 'utf-8'
+          ? Buffer.from(chunk, encoding).toString()
+          : chunk,
+      );
     } else {
       sendOutput(decoder.decode(chunk, { stream: true }));
     }
     if (done !== undefined) process.nextTick(done);
     return true;
   };
-  stream.write = write as NodeJS.WriteStream['write'];
+  stream.write = write;
 }
 
 const handle: TaskHandle = {
   setPeriod: (period) => post({ type: 'taskkit:handle', call: 'setPeriod', period }),
   runOnCompletion: () => post({ type: 'taskkit:handle', call: 'runOnCompletion' }),
-  hold: (...note) => post(note.length === 0 ? { type: 'taskkit:handle', call: 'hold' } : { type: 'taskkit:handle', call: 'hold', note: note[0] }),
+  hold: (...note) =>
+    post(
+      note.length === 0
+        ? { type: 'taskkit:handle', call: 'hold' }
+        : { type: 'taskkit:handle', call: 'hold', note: note[0] },
+    ),
 };
 
 async function loadFunction(): Promise<TaskFunction | Settlement> {
@@ -127,7 +140,10 @@ async function loadFunction(): Promise<TaskFunction | Settlement> {
  * `node --check` prints "file:LINE", the line and a caret. Costs a process, on failure only.
  */
 function locateSyntaxError(path: string): { line: number; excerpt: string } | null {
-  const checked = spawnSync(process.execPath, ['--check', path], { encoding: 'utf8', timeout: SYNTAX_CHECK_TIMEOUT_MS });
+  const checked = spawnSync(process.execPath, ['--check', path], {
+    encoding: 'utf8',
+    timeout: SYNTAX_CHECK_TIMEOUT_MS,
+  });
   const match = /^(.*):(\d+)\n([\s\S]*?)\n\n/.exec(checked.stderr ?? '');
   if (match?.[1] !== path || match[2] === undefined || match[3] === undefined) return null;
   return { line: Number(match[2]), excerpt: `${path}:${match[2]}\n${match[3]}` };
@@ -140,7 +156,11 @@ function failure(message: string, detail: string = message): Settlement {
 async function runModule(): Promise<Settlement> {
   const loaded = await loadFunction();
   if (typeof loaded !== 'function') return loaded;
-  const ctx = createTaskContext(data.fields, controller.signal, { writeLine: (line) => sendOutput(`${line}\n`), handle, sync: syncStop });
+  const ctx = createTaskContext(data.fields, controller.signal, {
+    writeLine: (line) => sendOutput(`${line}\n`),
+    handle,
+    sync: syncStop,
+  });
   syncStop();
   try {
     return { ok: true, ...toJsonResult(await loaded(ctx)) };

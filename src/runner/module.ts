@@ -21,9 +21,14 @@ const OUTPUT_HIGH_WATER_BYTES = 1024 * 1024;
 const STDIO_DRAIN_MS = 2000;
 
 /** Start one run of a module task in its own worker thread; never throws, and `done` never rejects. */
-export function startModuleRun(request: RunRequest, onOutput?: OutputListener, clock: Clock = defaultRunClock()): RunHandle {
+export function startModuleRun(
+  request: RunRequest,
+  onOutput?: OutputListener,
+  clock: Clock = defaultRunClock(),
+): RunHandle {
   const { action } = request.task;
-  if (action.kind !== 'module') return createFailedHandle(`task "${request.task.name}" runs a ${action.kind}, not a module`);
+  if (action.kind !== 'module')
+    return createFailedHandle(`task "${request.task.name}" runs a ${action.kind}, not a module`);
   try {
     const stopFlag = new Int32Array(new SharedArrayBuffer(4));
     const inFlight = new Int32Array(new SharedArrayBuffer(4));
@@ -46,15 +51,20 @@ export function startModuleRun(request: RunRequest, onOutput?: OutputListener, c
       path: action.path,
       exportName: action.exportName,
       fields: pickContextFields(request, action.args),
-      stopFlag: stopFlag.buffer as SharedArrayBuffer,
+      stopFlag: stopFlag.buffer,
       stopReasons: STOP_CAUSES,
-      inFlight: inFlight.buffer as SharedArrayBuffer,
+      inFlight: inFlight.buffer,
       highWaterBytes: OUTPUT_HIGH_WATER_BYTES,
     };
     try {
       // `env` gives the worker its own process.env (the run's variables, the daemon's left alone);
       // stdout/stderr: true keeps anything written past module-worker's capture out of the daemon's own.
-      worker = new Worker(resolveWorkerScript(import.meta.url, 'module-worker'), { workerData, env: buildRunEnvironment(request), stdout: true, stderr: true });
+      worker = new Worker(resolveWorkerScript(import.meta.url, 'module-worker'), {
+        workerData,
+        env: buildRunEnvironment(request),
+        stdout: true,
+        stderr: true,
+      });
     } catch (error) {
       const { message, detail } = describeThrown(error);
       run.settle({ ok: false, message: `cannot start a worker for module ${action.path}: ${message}`, detail });
@@ -93,7 +103,12 @@ function listenToWorker(worker: Worker, run: JsRun, handle: TaskHandle, inFlight
   });
 }
 
-function readWorkerMessage(message: ModuleWorkerMessage | null, run: JsRun, handle: TaskHandle, inFlight: Int32Array): void {
+function readWorkerMessage(
+  message: ModuleWorkerMessage | null,
+  run: JsRun,
+  handle: TaskHandle,
+  inFlight: Int32Array,
+): void {
   if (typeof message !== 'object' || message === null) return;
   if (message.type === 'taskkit:output') {
     run.write(message.text);

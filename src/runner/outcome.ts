@@ -49,14 +49,20 @@ const CAUSE_WORDS: Readonly<Record<CancelReason, string>> = {
  * shutdown; the module did not return within kill-after 10s and its worker was terminated".
  */
 export function describeStop(stop: RunStop): string {
-  const parts = [stop.cause === 'timeout' ? `timed out after ${formatDuration(stop.afterMs)}` : CAUSE_WORDS[stop.cause]];
+  const parts = [
+    stop.cause === 'timeout' ? `timed out after ${formatDuration(stop.afterMs)}` : CAUSE_WORDS[stop.cause],
+  ];
   if (stop.signals.length > 0) {
-    const sent = stop.signals.map((signal) => (signal === 'SIGKILL' ? `SIGKILL after ${formatDuration(stop.killAfterMs)}` : signal));
+    const sent = stop.signals.map((signal) =>
+      signal === 'SIGKILL' ? `SIGKILL after ${formatDuration(stop.killAfterMs)}` : signal,
+    );
     parts.push(`sent ${sent.join(', then ')}`);
   }
   if (stop.abandoned !== null) {
     const fate = stop.abandoned === 'function' ? 'was abandoned' : 'its worker was terminated';
-    parts.push(`the ${stop.abandoned} did not return within kill-after ${formatDuration(stop.killAfterMs)} and ${fate}`);
+    parts.push(
+      `the ${stop.abandoned} did not return within kill-after ${formatDuration(stop.killAfterMs)} and ${fate}`,
+    );
   }
   return parts.join('; ');
 }

@@ -26,16 +26,26 @@ import type { OutputListener, RunHandle, RunOutcome, RunRequest } from './types.
 export const DRAIN_AFTER_EXIT_MS = 100;
 
 /** Start one run of a shell or argv task; never throws, and `done` never rejects. */
-export function startProcessRun(request: RunRequest, onOutput?: OutputListener, clock: Clock = defaultRunClock()): RunHandle {
+export function startProcessRun(
+  request: RunRequest,
+  onOutput?: OutputListener,
+  clock: Clock = defaultRunClock(),
+): RunHandle {
   const { task } = request;
   const command = pickCommand(task.action);
-  if (command === null) return createNotStartedHandle(clock.now(), `task "${task.name}" runs a ${task.action.kind}, not a process`);
+  if (command === null)
+    return createNotStartedHandle(clock.now(), `task "${task.name}" runs a ${task.action.kind}, not a process`);
   const cwdFault = checkWorkingDirectory(task.cwd);
   if (cwdFault !== null) return createNotStartedHandle(clock.now(), describeStartFault(cwdFault));
 
   let child: ChildProcess;
   try {
-    child = spawn(command.file, command.args, { cwd: task.cwd, env: buildRunEnvironment(request), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(command.file, command.args, {
+      cwd: task.cwd,
+      env: buildRunEnvironment(request),
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   } catch (error) {
     return createNotStartedHandle(clock.now(), describeStartFault(classifySpawnError(error, command.file, task.cwd)));
   }
@@ -43,7 +53,9 @@ export function startProcessRun(request: RunRequest, onOutput?: OutputListener, 
   const output = createOutputBuffer(request.outputLimitBytes);
   // Without a pid the spawn failed (ENOENT, EACCES, EMFILE...): its 'error' comes next, and the
   // pipes may not even exist (EMFILE stops Node before it makes them: undefined, not null).
-  const streams = [child.stdout, child.stderr].filter((stream): stream is Readable => stream !== null && stream !== undefined);
+  const streams = [child.stdout, child.stderr].filter(
+    (stream): stream is Readable => stream !== null && stream !== undefined,
+  );
   const flushDecoders = streams.map((stream) => captureStream(stream, output.write.bind(output), onOutput));
   let leaderExited = false;
   let groupWatch: GroupWatch | null = null;
@@ -92,7 +104,8 @@ export function startProcessRun(request: RunRequest, onOutput?: OutputListener, 
     const groupGone = watch === null ? Promise.resolve() : Promise.race([watch.gone, escalation]);
     void Promise.all([groupGone, drainStreams(streams, DRAIN_AFTER_EXIT_MS)]).then(() => {
       const cause = life.stopCause;
-      const status = cause === null ? (exitCode === 0 ? 'succeeded' : 'failed') : cause === 'timeout' ? 'timed-out' : 'cancelled';
+      const status =
+        cause === null ? (exitCode === 0 ? 'succeeded' : 'failed') : cause === 'timeout' ? 'timed-out' : 'cancelled';
       finish({ status, exitCode, signal, error: null });
     });
   });
@@ -101,7 +114,12 @@ export function startProcessRun(request: RunRequest, onOutput?: OutputListener, 
   child.on('error', (error: Error) => {
     if (pid !== null || leaderExited) return;
     for (const stream of streams) stream.destroy();
-    finish({ status: 'failed', exitCode: null, signal: null, error: describeStartFault(classifySpawnError(error, command.file, task.cwd)) });
+    finish({
+      status: 'failed',
+      exitCode: null,
+      signal: null,
+      error: describeStartFault(classifySpawnError(error, command.file, task.cwd)),
+    });
   });
 
   return {
@@ -146,7 +164,11 @@ function classifySpawnError(error: unknown, file: string, cwd: string): StartFau
 }
 
 /** Feed a stream into the buffer and the listener; returns the flush for a character cut at the very end. */
-function captureStream(stream: Readable, write: (chunk: Uint8Array) => void, onOutput: OutputListener | undefined): () => void {
+function captureStream(
+  stream: Readable,
+  write: (chunk: Uint8Array) => void,
+  onOutput: OutputListener | undefined,
+): () => void {
   // One decoder per stream: a character split across two chunks of stdout is not split for the listener.
   const decoder = new StringDecoder('utf8');
   const emit = (text: string): void => {

@@ -31,7 +31,11 @@ export interface ContextSinks {
 }
 
 /** Build the ctx a task function is called with. */
-export function createTaskContext(fields: ContextFields, signal: AbortSignal | (() => AbortSignal), sinks: ContextSinks): TaskContext {
+export function createTaskContext(
+  fields: ContextFields,
+  signal: AbortSignal | (() => AbortSignal),
+  sinks: ContextSinks,
+): TaskContext {
   // A function: a run's AbortController is made only when the task asks for its signal (or is stopped).
   const readSignal = typeof signal === 'function' ? signal : () => signal;
   const sync = sinks.sync ?? (() => undefined);
@@ -74,7 +78,8 @@ export function toJsonResult(value: unknown): { value: unknown; note: string | n
   if (value === undefined) return { value: undefined, note: null };
   try {
     const json = JSON.stringify(value);
-    if (json === undefined) return { value: undefined, note: `taskkit: result not kept: a ${typeof value} is not JSON-serialisable` };
+    if (json === undefined)
+      return { value: undefined, note: `taskkit: result not kept: a ${typeof value} is not JSON-serialisable` };
     return { value: JSON.parse(json) as unknown, note: null };
   } catch (error) {
     const reason = describeThrown(error).message.split('\n')[0];

@@ -4,8 +4,10 @@ import { showValue } from './show-value.js';
 import { gapEnd, gapOf, isZoneChange, wallToLocalMs, type WallTime } from './zoned.js';
 import type { AtSpec, Instant, ParseResult } from './types.js';
 
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?)?$/;
-const EXPECTED = 'expected a date and time like "2026-12-01T09:00" or "2026-12-01 09:00:30" (optionally with "Z" or "+02:00")';
+const DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?)?$/;
+const EXPECTED =
+  'expected a date and time like "2026-12-01T09:00" or "2026-12-01 09:00:30" (optionally with "Z" or "+02:00")';
 
 /**
  * Parse an ISO 8601 date-time. Without an offset it is local to `tz`; a local time in a
@@ -16,7 +18,9 @@ export function parseDateTime(raw: unknown, tz: string): ParseResult<Instant> {
   const parsed = readDateTime(raw);
   if (!parsed.ok) return parsed;
   const value = parsed.value;
-  return 'instant' in value ? { ok: true, value: value.instant } : { ok: true, value: gapEnd(value.wall, tz) + value.millis };
+  return 'instant' in value
+    ? { ok: true, value: value.instant }
+    : { ok: true, value: gapEnd(value.wall, tz) + value.millis };
 }
 
 /**
@@ -38,15 +42,26 @@ export function parseAtTime(raw: unknown, tz: string): ParseResult<Instant> {
 }
 
 /** An instant (offset or Z given), or a wall time plus its milliseconds (local to the zone). */
-function readDateTime(raw: unknown): ParseResult<{ readonly instant: Instant } | { readonly wall: WallTime; readonly millis: number }> {
+function readDateTime(
+  raw: unknown,
+): ParseResult<{ readonly instant: Instant } | { readonly wall: WallTime; readonly millis: number }> {
   if (raw instanceof Date) {
     // A YAML timestamp arrives as a Date; it already names an instant.
     const time = raw.getTime();
-    return Number.isNaN(time) ? { ok: false, message: `${EXPECTED}, got an invalid date` } : { ok: true, value: { instant: time } };
+    return Number.isNaN(time)
+      ? { ok: false, message: `${EXPECTED}, got an invalid date` }
+      : { ok: true, value: { instant: time } };
   }
   const match = typeof raw === 'string' ? DATE_TIME.exec(raw.trim()) : null;
   if (match === null) return { ok: false, message: `${EXPECTED}, got ${showValue(raw)}` };
-  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(match[i] ?? 0)) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(match[i] ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const millis = Number((match[7] ?? '').padEnd(3, '0'));
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
     return { ok: false, message: `no such date: ${showValue(raw)}` };

@@ -55,17 +55,28 @@ export function readCronField(name: CronFieldName, text: string): CronField | Cr
   for (const item of items) {
     if (item === '') return { message: `cron field "${name}": empty item in list "${text}"`, offset };
     const lower = item.toLowerCase();
-    const fail = (message: string, at = 0): CronFieldError => ({ message: `cron field "${name}"${message}`, offset: offset + at });
+    const fail = (message: string, at = 0): CronFieldError => ({
+      message: `cron field "${name}"${message}`,
+      offset: offset + at,
+    });
     const unsupported = findUnsupported(lower);
     if (unsupported !== undefined) return fail(`: "${item}" (${unsupported}) is not supported`);
-    if (lower.includes('#') && items.length > 1) return fail(`: "${item}" cannot be combined with other values in a list ("${text}")`);
-    if (name === 'day-of-week' && lower === 'l') return fail(': "L" needs a weekday in this field, e.g. "5L" for the last Friday');
-    const problem = isDaySpecial(name, lower) ? readDaySpecial(name, rule, lower, item, specials, fail) : readRange(name, rule, lower, item, values, fail);
+    if (lower.includes('#') && items.length > 1)
+      return fail(`: "${item}" cannot be combined with other values in a list ("${text}")`);
+    if (name === 'day-of-week' && lower === 'l')
+      return fail(': "L" needs a weekday in this field, e.g. "5L" for the last Friday');
+    const problem = isDaySpecial(name, lower)
+      ? readDaySpecial(name, rule, lower, item, specials, fail)
+      : readRange(name, rule, lower, item, values, fail);
     if (problem !== undefined) return problem;
     offset += item.length + 1;
   }
   const folded = [...values].map((value) => (name === 'day-of-week' ? value % 7 : value));
-  return { star: text.startsWith('*') || text.startsWith('?'), values: [...new Set(folded)].sort((a, b) => a - b), specials };
+  return {
+    star: text.startsWith('*') || text.startsWith('?'),
+    values: [...new Set(folded)].sort((a, b) => a - b),
+    specials,
+  };
 }
 
 /** Forms other crons accept that taskkit rejects by name, with what they mean elsewhere. */
@@ -81,7 +92,14 @@ function isDaySpecial(name: CronFieldName, item: string): boolean {
 type Fail = (message: string, at?: number) => CronFieldError;
 
 /** L, L-n, nW, LW in day-of-month; nL, n#k in day-of-week. */
-function readDaySpecial(name: CronFieldName, rule: FieldRule, item: string, raw: string, specials: DaySpecial[], fail: Fail): ItemResult {
+function readDaySpecial(
+  name: CronFieldName,
+  rule: FieldRule,
+  item: string,
+  raw: string,
+  specials: DaySpecial[],
+  fail: Fail,
+): ItemResult {
   if (name === 'day-of-month') {
     if (item === 'l' || item === 'lw') {
       specials.push(item === 'l' ? { kind: 'last-day', before: 0 } : { kind: 'last-weekday' });
@@ -118,7 +136,14 @@ function readDaySpecial(name: CronFieldName, rule: FieldRule, item: string, raw:
 const STEP_BASE = /^([^/]+)(?:\/(.*))?$/;
 
 /** `*`, `?`, N, N-M, each with an optional /step (N/step is N-max/step, as the BSD crons read it). */
-function readRange(name: CronFieldName, rule: FieldRule, item: string, raw: string, values: Set<number>, fail: Fail): ItemResult {
+function readRange(
+  name: CronFieldName,
+  rule: FieldRule,
+  item: string,
+  raw: string,
+  values: Set<number>,
+  fail: Fail,
+): ItemResult {
   const parts = STEP_BASE.exec(item);
   const base = parts?.[1] ?? '';
   const stepText = parts?.[2];
@@ -146,7 +171,8 @@ function readRange(name: CronFieldName, rule: FieldRule, item: string, raw: stri
       if (name === 'day-of-week' && low > high && high === 0) high = 7;
       // Sunday is both 0 and 7; suggest the wrap-around with 0 so that each value shows once.
       const top = name === 'day-of-week' ? 6 : rule.max;
-      if (low > high) return fail(`: range "${lowText}-${highText}" runs backwards (write it as ${low}-${top},${rule.min}-${high})`);
+      if (low > high)
+        return fail(`: range "${lowText}-${highText}" runs backwards (write it as ${low}-${top},${rule.min}-${high})`);
     }
   }
   for (let value = low; value <= high; value += step) values.add(value);
@@ -156,7 +182,9 @@ function readRange(name: CronFieldName, rule: FieldRule, item: string, raw: stri
 function checkValue(rule: FieldRule, value: string, item: string, fail: Fail, at = 0): ItemResult {
   if (/^\d+$/.test(value)) {
     const number = Number(value);
-    return number < rule.min || number > rule.max ? fail(` out of range (${rule.min}-${rule.max}): ${value}`, at) : undefined;
+    return number < rule.min || number > rule.max
+      ? fail(` out of range (${rule.min}-${rule.max}): ${value}`, at)
+      : undefined;
   }
   if (rule.names !== undefined && /^[a-z]+$/.test(value)) {
     if (rule.names.includes(value)) return undefined;

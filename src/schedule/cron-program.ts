@@ -30,7 +30,9 @@ export function buildCronProgram(fields: CronFields): CronProgram {
   const domBits = toBits(fields.dayOfMonth.values) >>> 1; // bit (day - 1)
   const domSpecials = fields.dayOfMonth.specials;
   const dowSpecials = fields.dayOfWeek.specials;
-  const weekdayMasks = Array.from({ length: 7 }, (_, firstWeekday) => maskOfWeekdays(fields.dayOfWeek.values, firstWeekday));
+  const weekdayMasks = Array.from({ length: 7 }, (_, firstWeekday) =>
+    maskOfWeekdays(fields.dayOfWeek.values, firstWeekday),
+  );
   const combineWithAnd = fields.dayOfMonth.star || fields.dayOfWeek.star;
 
   const fromHour = (hour: number): number => {

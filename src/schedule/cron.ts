@@ -37,15 +37,25 @@ export interface CompiledCron {
 
 /** Parse and validate a cron expression or macro; "@reboot" gives a RebootSpec. */
 export function parseCron(raw: unknown): ParseResult<CronSpec | RebootSpec> {
-  if (typeof raw !== 'string') return { ok: false, message: `expected a cron expression like "*/15 * * * *" or a macro like "@daily", got ${showValue(raw)}` };
+  if (typeof raw !== 'string')
+    return {
+      ok: false,
+      message: `expected a cron expression like "*/15 * * * *" or a macro like "@daily", got ${showValue(raw)}`,
+    };
   const expression = raw.trim();
-  if (expression === '') return { ok: false, message: 'expected a cron expression like "*/15 * * * *" or a macro like "@daily", got an empty string' };
+  if (expression === '')
+    return {
+      ok: false,
+      message: 'expected a cron expression like "*/15 * * * *" or a macro like "@daily", got an empty string',
+    };
   if (expression.toLowerCase() === '@reboot') return { ok: true, value: { kind: 'reboot' } };
   const program = loadProgram(expression);
   if (!isProgram(program)) {
     // Point into the text as written: the offset is within the trimmed expression.
     const offset = program.offset === undefined ? undefined : program.offset + raw.length - raw.trimStart().length;
-    return offset === undefined ? { ok: false, message: program.message } : { ok: false, message: program.message, offset };
+    return offset === undefined
+      ? { ok: false, message: program.message }
+      : { ok: false, message: program.message, offset };
   }
   return { ok: true, value: { kind: 'cron', expression } };
 }
@@ -82,19 +92,27 @@ function buildProgram(expression: string): CronProgram | CronProblem {
   let text = expression;
   if (text.startsWith('@')) {
     const macro = MACROS[text.toLowerCase()];
-    if (macro === undefined) return { message: `unknown cron macro "${text}" (use @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly or @reboot)` };
+    if (macro === undefined)
+      return {
+        message: `unknown cron macro "${text}" (use @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly or @reboot)`,
+      };
     text = macro;
   }
   const parts = [...text.matchAll(/\S+/g)];
   if (parts.length !== 5 && parts.length !== 6) {
-    return { message: `expected 5 cron fields (minute hour day-of-month month day-of-week) or 6 (second first), got ${parts.length}: "${expression}"` };
+    return {
+      message: `expected 5 cron fields (minute hour day-of-month month day-of-week) or 6 (second first), got ${parts.length}: "${expression}"`,
+    };
   }
   const names = parts.length === 5 ? FIELDS_5 : FIELDS_6;
   const fields = new Map<CronFieldName, CronField>([['second', ZERO_SECOND]]);
   for (const [index, name] of names.entries()) {
     const part = parts[index];
     const field = readCronField(name, part?.[0] ?? '');
-    if ('message' in field) return text === expression ? { message: field.message, offset: (part?.index ?? 0) + field.offset } : { message: field.message };
+    if ('message' in field)
+      return text === expression
+        ? { message: field.message, offset: (part?.index ?? 0) + field.offset }
+        : { message: field.message };
     fields.set(name, field);
   }
   const field = (name: CronFieldName): CronField => fields.get(name) ?? ZERO_SECOND;

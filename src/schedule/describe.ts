@@ -8,7 +8,11 @@ export function describeSchedule(spec: ScheduleSpec, tz: string, defaultTz: stri
   const zoned = (text: string): string => (tz === defaultTz ? text : `${text} (${tz})`);
   switch (spec.kind) {
     case 'every':
-      return zoned(spec.startGiven ? `every ${formatDuration(spec.periodMs)} from ${formatInstant(spec.anchor, tz)}` : `every ${formatDuration(spec.periodMs)}`);
+      return zoned(
+        spec.startGiven
+          ? `every ${formatDuration(spec.periodMs)} from ${formatInstant(spec.anchor, tz)}`
+          : `every ${formatDuration(spec.periodMs)}`,
+      );
     case 'daily':
       return zoned(`daily ${spec.times.map(formatTimeOfDay).join(', ')}`);
     case 'at': {

@@ -49,4 +49,3 @@ export function formatDuration(ms: number): string {
 function fail(raw: unknown): ParseResult<number> {
   return { ok: false, message: `expected a duration like "90s", "5m" or "1h30m", got ${showValue(raw)}` };
 }
-

@@ -12,7 +12,10 @@ export function parseEvery(raw: unknown, start: unknown, tz: string): ParseResul
   const period = parseDuration(raw);
   if (!period.ok) return period;
   if (period.value < MIN_EVERY_MS) {
-    return { ok: false, message: `period must be at least ${formatDuration(MIN_EVERY_MS)}, got ${JSON.stringify(raw)}` };
+    return {
+      ok: false,
+      message: `period must be at least ${formatDuration(MIN_EVERY_MS)}, got ${JSON.stringify(raw)}`,
+    };
   }
   if (start === undefined) {
     const anchor = gapEnd({ year: 2000, month: 1, day: 1, hour: 0, minute: 0, second: 0 }, tz);

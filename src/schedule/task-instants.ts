@@ -39,7 +39,12 @@ export function nextTaskInstant(timing: TaskTiming, after: Instant): Instant | n
  * Up to `count` instants the task will fire at after `after`: at most its `runsLeft`, before
  * `until`. With `listFrom`, instants before it are not listed but still spend `max-runs` budget.
  */
-export function upcomingTaskInstants(timing: TaskTiming, after: Instant, count: number, listFrom = -Infinity): Instant[] {
+export function upcomingTaskInstants(
+  timing: TaskTiming,
+  after: Instant,
+  count: number,
+  listFrom = -Infinity,
+): Instant[] {
   const out: Instant[] = [];
   let runsLeft = timing.runsLeft;
   // Without a budget to spend, the instants before listFrom can be jumped over in one step.

@@ -70,7 +70,10 @@ function nextOnDay(program: WallProgram, tz: string, dayNumber: number, after: I
   // A repeated hour across midnight interleaves two days' instants; take the earlier.
   const tomorrow = dayStart + DAY_MS;
   const later = transitionsBetween(tomorrow - MAX_OFFSET_MS, tomorrow + DAY_MS + MAX_OFFSET_MS, tz);
-  const next = later.length === 0 ? pickInPiece(program, tomorrow, 0, DAY_MS, offsetAt(tomorrow, tz), after) : nextOnTransitionDay(program, later, tomorrow, after);
+  const next =
+    later.length === 0
+      ? pickInPiece(program, tomorrow, 0, DAY_MS, offsetAt(tomorrow, tz), after)
+      : nextOnTransitionDay(program, later, tomorrow, after);
   return next !== null && next < found ? next : found;
 }
 
@@ -79,7 +82,12 @@ function nextOnDay(program: WallProgram, tz: string, dayNumber: number, after: I
  * visited in instant order. Fixed-time programs skip wall times an earlier piece already showed
  * (first pass only) and fire at the transition for times in a gap.
  */
-function nextOnTransitionDay(program: WallProgram, changes: readonly Transition[], dayStart: number, after: Instant): Instant | null {
+function nextOnTransitionDay(
+  program: WallProgram,
+  changes: readonly Transition[],
+  dayStart: number,
+  after: Instant,
+): Instant | null {
   let start = -Infinity;
   let previousOffset = 0;
   let covered = 0;
@@ -111,7 +119,14 @@ function nextOnTransitionDay(program: WallProgram, changes: readonly Transition[
 }
 
 /** First matching wall time in [wallLo, wallHi) ms of the day, read at `offset`, whose instant is > after. */
-function pickInPiece(program: WallProgram, dayStart: number, wallLo: number, wallHi: number, offset: number, after: Instant): Instant | null {
+function pickInPiece(
+  program: WallProgram,
+  dayStart: number,
+  wallLo: number,
+  wallHi: number,
+  offset: number,
+  after: Instant,
+): Instant | null {
   const threshold = Math.max(wallLo, after + offset - dayStart + 1);
   if (threshold >= wallHi) return null;
   const time = program.firstTime(Math.ceil(threshold / 1000));

@@ -120,7 +120,12 @@ export function toWall(instant: Instant, tz: string): ZonedWall {
 
 /** A wall time read as if it were UTC, in ms: the "local" axis that offsets map onto. */
 export function wallToLocalMs(wall: WallTime): number {
-  return daysFromCivil(wall.year, wall.month, wall.day) * DAY_MS + wall.hour * 3_600_000 + wall.minute * 60_000 + wall.second * 1000;
+  return (
+    daysFromCivil(wall.year, wall.month, wall.day) * DAY_MS +
+    wall.hour * 3_600_000 +
+    wall.minute * 60_000 +
+    wall.second * 1000
+  );
 }
 
 /** Every instant showing this wall time, ascending: none in a spring-forward gap, two in a repeated hour. */
@@ -213,17 +218,35 @@ function loadDay(zone: ZoneState, day: number): number | Transition {
 
 /** The offset Intl reports for an instant (whole seconds; Intl drops the milliseconds). */
 function readOffset(format: Intl.DateTimeFormat, instant: Instant): number {
-  let year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  let year = 0,
+    month = 0,
+    day = 0,
+    hour = 0,
+    minute = 0,
+    second = 0;
   for (const part of format.formatToParts(instant)) {
     const value = Number(part.value);
     switch (part.type) {
-      case 'year': year = value; break;
-      case 'month': month = value; break;
-      case 'day': day = value; break;
-      case 'hour': hour = value; break;
-      case 'minute': minute = value; break;
-      case 'second': second = value; break;
-      default: break;
+      case 'year':
+        year = value;
+        break;
+      case 'month':
+        month = value;
+        break;
+      case 'day':
+        day = value;
+        break;
+      case 'hour':
+        hour = value;
+        break;
+      case 'minute':
+        minute = value;
+        break;
+      case 'second':
+        second = value;
+        break;
+      default:
+        break;
     }
   }
   const local = daysFromCivil(year, month, day) * DAY_MS + hour * 3_600_000 + minute * 60_000 + second * 1000;

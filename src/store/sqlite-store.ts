@@ -181,6 +181,7 @@ export class SqliteStore implements Store {
   }
 
   #requireWritable(): void {
-    if (this.readOnly) throw new TaskkitError('STORE_UNAVAILABLE', `${this.location} is open read-only; only the daemon writes to it`);
+    if (this.readOnly)
+      throw new TaskkitError('STORE_UNAVAILABLE', `${this.location} is open read-only; only the daemon writes to it`);
   }
 }

@@ -37,13 +37,18 @@ export function snapshotTaskState(status: TaskStatus): TaskStateRecord {
  * between saved an older lastScheduledAt, and catch-up would run that instant a second time
  * (issue 8, crash torture). An instant with a row was dealt with, whatever the state says.
  */
-export function restoreTaskState(spec: TaskSpec, saved: SavedTaskState | null, latestRunInstant: Instant | null = null): TaskRestore {
+export function restoreTaskState(
+  spec: TaskSpec,
+  saved: SavedTaskState | null,
+  latestRunInstant: Instant | null = null,
+): TaskRestore {
   if (saved === null) return { state: {}, notice: null };
   const changed = saved.fingerprint !== definitionFingerprint(spec);
   const dropReschedule = changed && saved.reschedule !== null;
   const lastScheduledAt = saved.lastScheduledAt ?? saved.savedAt;
   const state: RestoredTaskState = {
-    lastScheduledAt: latestRunInstant !== null && latestRunInstant > lastScheduledAt ? latestRunInstant : lastScheduledAt,
+    lastScheduledAt:
+      latestRunInstant !== null && latestRunInstant > lastScheduledAt ? latestRunInstant : lastScheduledAt,
     scheduledRuns: saved.scheduledRuns,
     schedule: dropReschedule ? null : saved.reschedule,
     ...(saved.fileHold === spec.hold ? { hold: saved.hold === null ? null : { ...saved.hold } } : {}),

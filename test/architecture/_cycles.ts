@@ -61,7 +61,7 @@ function loopThrough(graph: ReadonlyMap<string, readonly string[]>, component: R
 
 function pathTo(cameFrom: ReadonlyMap<string, string>, node: string, start: string): string[] {
   const path = [node];
-  for (let at = node; at !== start; ) {
+  for (let at = node; at !== start;) {
     at = cameFrom.get(at) ?? start;
     path.unshift(at);
   }

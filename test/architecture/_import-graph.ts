@@ -29,7 +29,8 @@ export function listSourceFiles(): SourceFile[] {
 /** The module specifiers `file` imports, as written. */
 export function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  const pattern = /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^import\s+['"]([^'"]+)['"]/gm;
+  const pattern =
+    /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^import\s+['"]([^'"]+)['"]/gm;
   return [...text.matchAll(pattern)].map((match) => match[1] ?? match[2] ?? match[3] ?? '');
 }
 
@@ -42,7 +43,9 @@ export function resolveUnderSrc(file: string, specifier: string): string {
 export function buildImportGraph(files: readonly SourceFile[]): Map<string, string[]> {
   const graph = new Map<string, string[]>();
   for (const file of files) {
-    const targets = importsOf(file.path).filter((specifier) => specifier.startsWith('.')).map((specifier) => resolveUnderSrc(file.path, specifier));
+    const targets = importsOf(file.path)
+      .filter((specifier) => specifier.startsWith('.'))
+      .map((specifier) => resolveUnderSrc(file.path, specifier));
     graph.set(file.rel, [...new Set(targets)]);
   }
   return graph;

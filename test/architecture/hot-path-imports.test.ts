@@ -26,18 +26,32 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function logged(): { env: NodeJS.ProcessEnv; modules: () => string[] } {
   const log = join(dir, `modules-${++logs}.log`);
   const env = cliEnv({ NODE_OPTIONS: `--import ${REGISTER}`, TASKKIT_TEST_MODULE_LOG: log });
-  return { env, modules: () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter((line) => line !== '') : []) };
+  return {
+    env,
+    modules: () =>
+      existsSync(log)
+        ? readFileSync(log, 'utf8')
+            .split('\n')
+            .filter((line) => line !== '')
+        : [],
+  };
 }
 
 function sourceFiles(folder: string): string[] {
   return readdirSync(folder, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? sourceFiles(join(folder, entry.name)) : entry.name.endsWith('.ts') ? [join(folder, entry.name)] : [],
+    entry.isDirectory()
+      ? sourceFiles(join(folder, entry.name))
+      : entry.name.endsWith('.ts')
+        ? [join(folder, entry.name)]
+        : [],
   );
 }
 
 describe('no source file imports cron-parser or luxon', () => {
   test('src/**/*.ts', () => {
-    const importing = sourceFiles(SRC).filter((file) => /from '(cron-parser|luxon)'|import\('(cron-parser|luxon)'\)/.test(readFileSync(file, 'utf8')));
+    const importing = sourceFiles(SRC).filter((file) =>
+      /from '(cron-parser|luxon)'|import\('(cron-parser|luxon)'\)/.test(readFileSync(file, 'utf8')),
+    );
     expect(importing).toEqual([]);
   });
 });
@@ -45,19 +59,33 @@ describe('no source file imports cron-parser or luxon', () => {
 describe('real processes never load them', () => {
   test('the probe sees luxon when a process does load cron-parser', async () => {
     const { env, modules } = logged();
-    const child = spawn(process.execPath, ['--input-type=module', '-e', "await import('cron-parser')"], { cwd: SRC, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', "await import('cron-parser')"], {
+      cwd: SRC,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const probe = await collect(child, 15_000);
     expect(probe.code).toBe(0);
-    expect(modules().filter((line) => FOREIGN.test(line)).some((line) => line.includes('luxon'))).toBe(true);
+    expect(
+      modules()
+        .filter((line) => FOREIGN.test(line))
+        .some((line) => line.includes('luxon')),
+    ).toBe(true);
   });
 
   test('taskkit next --cron and taskkit validate', async () => {
     const { env, modules } = logged();
-    const next = await runTaskkit(['next', '--cron', '0 6 * * 0,7', '-n', '3', '--from', '2026-01-01T00:00'], { cwd: dir, env });
+    const next = await runTaskkit(['next', '--cron', '0 6 * * 0,7', '-n', '3', '--from', '2026-01-01T00:00'], {
+      cwd: dir,
+      env,
+    });
     expect(next.stderr).toBe('');
     expect(next.stdout).toContain('2026-01-04 06:00:00');
     const file = join(dir, 'validate.yaml');
-    writeFileSync(file, 'tasks:\n  weekend:\n    cron: "0 22 * * fri-sun"\n    run: "true"\n  paydays:\n    cron: "0 9 15W,LW * *"\n    run: "true"\n');
+    writeFileSync(
+      file,
+      'tasks:\n  weekend:\n    cron: "0 22 * * fri-sun"\n    run: "true"\n  paydays:\n    cron: "0 9 15W,LW * *"\n    run: "true"\n',
+    );
     const validated = await runTaskkit(['validate', file], { cwd: dir, env });
     expect(validated.code).toBe(0);
     expect(modules().length).toBeGreaterThan(20);
@@ -68,7 +96,10 @@ describe('real processes never load them', () => {
     const { env, modules } = logged();
     const file = join(dir, 'daemon.yaml');
     const state = join(dir, 'state');
-    writeFileSync(file, `settings:\n  state-dir: ${state}\ntasks:\n  tick:\n    cron: "*/1,0 * * * * *"\n    run: "true"\n`);
+    writeFileSync(
+      file,
+      `settings:\n  state-dir: ${state}\ntasks:\n  tick:\n    cron: "*/1,0 * * * * *"\n    run: "true"\n`,
+    );
     const daemon = spawnTaskkit(['start', '--foreground', '--config', file], { cwd: dir, env });
     await waitForOutput(daemon, /tick #2 succeeded/, 20_000);
     const next = await runTaskkit(['next', 'tick', '-n', '2', '--config', file], { cwd: dir, env });

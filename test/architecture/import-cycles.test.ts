@@ -21,7 +21,10 @@ describe('findCycles', () => {
       ['e.ts', ['e.ts']],
       ['f.ts', ['d.ts']],
     ]);
-    expect(findCycles(graph)).toEqual([['a.ts', 'b.ts', 'c.ts', 'a.ts'], ['e.ts', 'e.ts']]);
+    expect(findCycles(graph)).toEqual([
+      ['a.ts', 'b.ts', 'c.ts', 'a.ts'],
+      ['e.ts', 'e.ts'],
+    ]);
   });
 
   test('the import graph sees type-only and dynamic imports', () => {

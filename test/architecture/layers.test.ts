@@ -10,14 +10,64 @@ import { importsOf, listSourceFiles, resolveUnderSrc } from './_import-graph.js'
 const ALLOWED: Record<string, readonly string[]> = {
   schedule: ['schedule'],
   config: ['config', 'schedule', 'errors.ts', 'task-context.ts'],
-  engine: ['engine', 'schedule', 'errors.ts', 'task-context.ts', 'config/types.ts', 'config/definition.ts', 'runner/types.ts'],
+  engine: [
+    'engine',
+    'schedule',
+    'errors.ts',
+    'task-context.ts',
+    'config/types.ts',
+    'config/definition.ts',
+    'runner/types.ts',
+  ],
   // engine/clock.ts: the injected clock times runs too (timeouts on the fake clock in tests).
   runner: ['runner', 'errors.ts', 'task-context.ts', 'config/types.ts', 'schedule', 'engine/clock.ts'],
   // schedule/duration.ts: migration 2 reads the durations in old stop words once (legacy-stops.ts).
-  store: ['store', 'errors.ts', 'engine/ports.ts', 'engine/run.ts', 'engine/task-state.ts', 'schedule/types.ts', 'schedule/duration.ts', 'config/types.ts', 'config/definition.ts'],
-  control: ['control', 'errors.ts', 'engine', 'config', 'schedule', 'store', 'runner/types.ts', 'runner/outcome.ts', 'task-context.ts'],
-  daemon: ['daemon', 'errors.ts', 'escape-control.ts', 'config', 'engine', 'runner', 'schedule', 'store', 'control', 'task-context.ts'],
-  cli: ['cli', 'errors.ts', 'escape-control.ts', 'config', 'schedule', 'control', 'store', 'daemon', 'runner', 'task-context.ts'],
+  store: [
+    'store',
+    'errors.ts',
+    'engine/ports.ts',
+    'engine/run.ts',
+    'engine/task-state.ts',
+    'schedule/types.ts',
+    'schedule/duration.ts',
+    'config/types.ts',
+    'config/definition.ts',
+  ],
+  control: [
+    'control',
+    'errors.ts',
+    'engine',
+    'config',
+    'schedule',
+    'store',
+    'runner/types.ts',
+    'runner/outcome.ts',
+    'task-context.ts',
+  ],
+  daemon: [
+    'daemon',
+    'errors.ts',
+    'escape-control.ts',
+    'config',
+    'engine',
+    'runner',
+    'schedule',
+    'store',
+    'control',
+    'task-context.ts',
+  ],
+  cli: [
+    'cli',
+    'errors.ts',
+    'escape-control.ts',
+    'config',
+    'schedule',
+    'control',
+    'store',
+    'daemon',
+    'runner',
+    'task-context.ts',
+  ],
   library: ['library', 'errors.ts', 'config', 'engine', 'runner', 'schedule', 'task-context.ts'],
 };
 
@@ -39,7 +89,8 @@ describe.each(Object.keys(ALLOWED))('layer %s', (layer) => {
     for (const file of own) {
       for (const specifier of importsOf(file.path)) {
         if (!specifier.startsWith('.')) {
-          if ((FORBIDDEN_PACKAGES[layer] ?? []).includes(specifier)) violations.push(`${file.rel} imports ${specifier}`);
+          if ((FORBIDDEN_PACKAGES[layer] ?? []).includes(specifier))
+            violations.push(`${file.rel} imports ${specifier}`);
           continue;
         }
         const target = resolveUnderSrc(file.path, specifier);

@@ -14,8 +14,15 @@ export interface CliOutcome {
 }
 
 /** `taskkit ARGS --socket <fixture's socket>`, in-process. */
-export async function runAgainst(fixture: ControlFixture, args: readonly string[], options: { isTTY?: boolean } = {}): Promise<CliOutcome> {
-  const io = { ...createMemoryIo({ env: { PATH: process.env['PATH'], HOME: '/home/tester' }, isTTY: options.isTTY ?? false }), now: () => fixture.clock.now() };
+export async function runAgainst(
+  fixture: ControlFixture,
+  args: readonly string[],
+  options: { isTTY?: boolean } = {},
+): Promise<CliOutcome> {
+  const io = {
+    ...createMemoryIo({ env: { PATH: process.env['PATH'], HOME: '/home/tester' }, isTTY: options.isTTY ?? false }),
+    now: () => fixture.clock.now(),
+  };
   const code = await runCli([...args, '--socket', fixture.socket], io);
   return { code, stdout: io.stdoutText(), stderr: io.stderrText() };
 }

@@ -13,7 +13,8 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const io = (env: Record<string, string> = {}): ReturnType<typeof createMemoryIo> => createMemoryIo({ cwd: dir, env: { HOME: '/home/tester', ...env } });
+const io = (env: Record<string, string> = {}): ReturnType<typeof createMemoryIo> =>
+  createMemoryIo({ cwd: dir, env: { HOME: '/home/tester', ...env } });
 const write = (name: string, lines: readonly string[]): string => {
   writeFileSync(join(dir, name), `${lines.join('\n')}\n`);
   return join(dir, name);
@@ -22,27 +23,45 @@ const write = (name: string, lines: readonly string[]): string => {
 describe('chooseSocket', () => {
   test('--socket wins over everything, relative to the current directory', async () => {
     write('tasks.yaml', ['settings:', '  socket: /srv/file.sock', 'tasks: {}']);
-    expect(await chooseSocket(io({ TASKKIT_SOCKET: '/srv/env.sock' }), { socket: 'flag.sock' })).toEqual({ socket: join(dir, 'flag.sock'), fileProblem: null });
+    expect(await chooseSocket(io({ TASKKIT_SOCKET: '/srv/env.sock' }), { socket: 'flag.sock' })).toEqual({
+      socket: join(dir, 'flag.sock'),
+      fileProblem: null,
+    });
   });
 
   test('then $TASKKIT_SOCKET (the tasks file is not even read)', async () => {
     write('tasks.yaml', ['not: [valid']);
-    expect(await chooseSocket(io({ TASKKIT_SOCKET: '/srv/env.sock' }), {})).toEqual({ socket: '/srv/env.sock', fileProblem: null });
+    expect(await chooseSocket(io({ TASKKIT_SOCKET: '/srv/env.sock' }), {})).toEqual({
+      socket: '/srv/env.sock',
+      fileProblem: null,
+    });
   });
 
-  test('then settings.socket of the tasks file, relative to the file\'s folder', async () => {
+  test("then settings.socket of the tasks file, relative to the file's folder", async () => {
     const path = write('custom.yaml', ['settings:', '  socket: ./run/tk.sock', 'tasks:', '  a: { run: "true" }']);
-    expect(await chooseSocket(io({ XDG_RUNTIME_DIR: '/run/user/1000' }), { config: path })).toEqual({ socket: join(dir, 'run', 'tk.sock'), fileProblem: null });
+    expect(await chooseSocket(io({ XDG_RUNTIME_DIR: '/run/user/1000' }), { config: path })).toEqual({
+      socket: join(dir, 'run', 'tk.sock'),
+      fileProblem: null,
+    });
   });
 
   test('then $XDG_RUNTIME_DIR/taskkit/taskkit.sock, then <state-dir>/taskkit.sock', async () => {
     write('tasks.yaml', ['settings:', '  state-dir: ./state', 'tasks:', '  a: { run: "true" }']);
-    expect((await chooseSocket(io({ XDG_RUNTIME_DIR: '/run/user/1000' }), {})).socket).toBe('/run/user/1000/taskkit/taskkit.sock');
+    expect((await chooseSocket(io({ XDG_RUNTIME_DIR: '/run/user/1000' }), {})).socket).toBe(
+      '/run/user/1000/taskkit/taskkit.sock',
+    );
     expect((await chooseSocket(io(), {})).socket).toBe(join(dir, 'state', 'taskkit.sock'));
   });
 
   test('a file whose tasks are broken still gives its settings (reload must reach the daemon to be refused)', async () => {
-    write('tasks.yaml', ['settings:', '  state-dir: ./state', 'tasks:', '  a:', '    every: 5 minutes', '    run: "true"']);
+    write('tasks.yaml', [
+      'settings:',
+      '  state-dir: ./state',
+      'tasks:',
+      '  a:',
+      '    every: 5 minutes',
+      '    run: "true"',
+    ]);
     expect(await chooseSocket(io(), {})).toEqual({ socket: join(dir, 'state', 'taskkit.sock'), fileProblem: null });
   });
 

@@ -15,19 +15,25 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('taskkit next --cron', () => {
   test('0 6 * * 0,7: Sundays at 06:00', async () => {
-    const result = await runTaskkit(['next', '--cron', '0 6 * * 0,7', '-n', '2', '--from', '2026-01-01T00:00', '--json'], { cwd: dir });
+    const result = await runTaskkit(
+      ['next', '--cron', '0 6 * * 0,7', '-n', '2', '--from', '2026-01-01T00:00', '--json'],
+      { cwd: dir },
+    );
     expect(result.code).toBe(0);
     expect(JSON.stringify(JSON.parse(result.stdout))).toContain('2026-01-04T06:00:00.000Z');
     expect(result.stdout).toContain('2026-01-11T06:00:00.000Z');
   });
 
   test('0 9 15W * * in a month whose 15th is a Saturday: Friday the 14th', async () => {
-    const result = await runTaskkit(['next', '--cron', '0 9 15W * *', '-n', '1', '--from', '2026-08-01T00:00', '--json'], { cwd: dir });
+    const result = await runTaskkit(
+      ['next', '--cron', '0 9 15W * *', '-n', '1', '--from', '2026-08-01T00:00', '--json'],
+      { cwd: dir },
+    );
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('2026-08-14T09:00:00.000Z');
   });
 
-  test('a bad field: taskkit\'s words, exit 2', async () => {
+  test("a bad field: taskkit's words, exit 2", async () => {
     const result = await runTaskkit(['next', '--cron', '*/15,30 9-17,12 * * 5-0,8'], { cwd: dir });
     expect(result.code).toBe(2);
     expect(result.stderr).toBe('taskkit: --cron: cron field "day-of-week" out of range (0-7): 8\n');
@@ -37,7 +43,10 @@ describe('taskkit next --cron', () => {
 describe('taskkit validate', () => {
   test('repeated items, fri-sun and LW are valid', async () => {
     const file = join(dir, 'valid.yaml');
-    writeFileSync(file, 'tasks:\n  a:\n    cron: "0 6 * * sun,7"\n    run: "true"\n  b:\n    cron: 0 22 * * fri-sun\n    run: "true"\n  c:\n    cron: "0 0 LW,L-2 * *"\n    run: "true"\n');
+    writeFileSync(
+      file,
+      'tasks:\n  a:\n    cron: "0 6 * * sun,7"\n    run: "true"\n  b:\n    cron: 0 22 * * fri-sun\n    run: "true"\n  c:\n    cron: "0 0 LW,L-2 * *"\n    run: "true"\n',
+    );
     const result = await runTaskkit(['validate', file], { cwd: dir });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);

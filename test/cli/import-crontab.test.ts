@@ -23,7 +23,8 @@ const stdinChildren = new Set<ChildProcess>();
 afterEach(() => {
   killAll();
   for (const child of stdinChildren) {
-    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined)
+      process.kill(child.pid, 'SIGKILL');
   }
   stdinChildren.clear();
 });
@@ -60,12 +61,21 @@ const FROM: Readonly<Record<string, number>> = {
  * day-of-week starts with "*" both must match (Vixie cron; cron-parser would OR them).
  */
 function cronOracle(expression: string, tz: string, count: number): string[] {
-  const [minute, hour, dom, month, dow] = (CRON_MACROS[expression] ?? expression).split(' ') as [string, string, string, string, string];
+  const [minute, hour, dom, month, dow] = (CRON_MACROS[expression] ?? expression).split(' ') as [
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   const both = dom.startsWith('*') || dow.startsWith('*');
   const from = FROM[tz] as number;
   const instants = new Set<number>();
   for (const item of dow.split(',').map((part) => part.replace(/^(\w+)-(0|sun)$/i, '$1-7'))) {
-    const iterator = CronExpressionParser.parse(`${minute} ${hour} ${dom} ${month} ${item}`, { currentDate: new Date(from - 1), tz });
+    const iterator = CronExpressionParser.parse(`${minute} ${hour} ${dom} ${month} ${item}`, {
+      currentDate: new Date(from - 1),
+      tz,
+    });
     const days = new Set(iterator.fields.dayOfMonth.values);
     const weekdays = new Set(iterator.fields.dayOfWeek.values.map((day) => Number(day) % 7));
     let found = 0;
@@ -112,15 +122,28 @@ describe('the issue 6 done-test: a varied crontab, as a user runs it', () => {
     expect(validated.code).toBe(0);
     expect(validated.stdout).toContain('26 tasks, valid');
 
-    const report = JSON.parse((await runTaskkit(['import-crontab', VARIED, '--json'], { cwd: work })).stdout) as JsonImport;
+    const report = JSON.parse(
+      (await runTaskkit(['import-crontab', VARIED, '--json'], { cwd: work })).stdout,
+    ) as JsonImport;
     expect(report.yaml.split('\n').slice(1)).toEqual(imported.stdout.split('\n').slice(1));
     const checked = report.tasks.filter((task) => task.cron !== '@reboot');
     expect(checked).toHaveLength(25);
     const results = await mapLimited(checked, 4, async (task) => {
-      const next = await runTaskkit(['next', task.name, '-n', '20', '--from', '2026-03-01T00:00', '--json', '--config', file], { cwd: work });
-      return { name: task.name, code: next.code, instants: next.code === 0 ? (JSON.parse(next.stdout) as { instants: string[] }).instants : next.stderr };
+      const next = await runTaskkit(
+        ['next', task.name, '-n', '20', '--from', '2026-03-01T00:00', '--json', '--config', file],
+        { cwd: work },
+      );
+      return {
+        name: task.name,
+        code: next.code,
+        instants: next.code === 0 ? (JSON.parse(next.stdout) as { instants: string[] }).instants : next.stderr,
+      };
     });
-    const expected = checked.map((task) => ({ name: task.name, code: 0, instants: cronOracle(task.original, task.timezone ?? 'UTC', 20) }));
+    const expected = checked.map((task) => ({
+      name: task.name,
+      code: 0,
+      instants: cronOracle(task.original, task.timezone ?? 'UTC', 20),
+    }));
     expect(results).toEqual(expected);
   });
 
@@ -130,26 +153,43 @@ describe('the issue 6 done-test: a varied crontab, as a user runs it', () => {
     const file = join(work, 'tasks.yaml');
     writeFileSync(file, (await runTaskkit(['import-crontab', VARIED], { cwd: work })).stdout);
     const next = await runTaskkit(['next', 'webapp-daemon', '--json', '--config', file], { cwd: work });
-    expect({ code: next.code, out: (JSON.parse(next.stdout) as { instants: unknown }).instants }).toEqual({ code: 0, out: [] });
+    expect({ code: next.code, out: (JSON.parse(next.stdout) as { instants: unknown }).instants }).toEqual({
+      code: 0,
+      out: [],
+    });
   });
 });
 
 describe('where the crontab comes from', () => {
   test('"-" reads standard input', async () => {
-    const child = spawn(process.execPath, [TASKKIT_BIN, 'import-crontab', '-'], { cwd: dir, env: cliEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [TASKKIT_BIN, 'import-crontab', '-'], {
+      cwd: dir,
+      env: cliEnv(),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     stdinChildren.add(child);
     child.stdin?.end('# Say hello\n*/5 * * * * echo hello\n');
     const result: CliResult = await collect(child, 15_000);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^# Imported from standard input by taskkit import-crontab on \d{4}-\d\d-\d\d\.\n/);
-    expect(result.stdout).toContain('\ntasks:\n  echo-hello:\n    description: Say hello\n    cron: "*/5 * * * *"\n    run: echo hello\n');
+    expect(result.stdout).toContain(
+      '\ntasks:\n  echo-hello:\n    description: Say hello\n    cron: "*/5 * * * *"\n    run: echo hello\n',
+    );
     expect(result.stderr).toBe('taskkit: imported 1 task from standard input\n');
   });
 
   test('no argument runs `crontab -l` from the PATH', async () => {
     const bin = join(dir, 'fake-bin');
     mkdirSync(bin);
-    const script = ['#!/bin/sh', '[ "$1" = "-l" ] || exit 64', "cat <<'EOF'", 'MAILTO=me@example.com', '@daily /usr/bin/backup --all', 'EOF', ''];
+    const script = [
+      '#!/bin/sh',
+      '[ "$1" = "-l" ] || exit 64',
+      "cat <<'EOF'",
+      'MAILTO=me@example.com',
+      '@daily /usr/bin/backup --all',
+      'EOF',
+      '',
+    ];
     writeFileSync(join(bin, 'crontab'), script.join('\n'));
     chmodSync(join(bin, 'crontab'), 0o755);
     const result = await runTaskkit(['import-crontab'], { cwd: dir, env: cliEnv({ PATH: `${bin}:/usr/bin:/bin` }) });
@@ -167,7 +207,11 @@ describe('where the crontab comes from', () => {
     writeFileSync(join(bin, 'crontab'), '#!/bin/sh\necho "no crontab for tester" >&2\nexit 1\n');
     chmodSync(join(bin, 'crontab'), 0o755);
     const result = await runTaskkit(['import-crontab'], { cwd: dir, env: cliEnv({ PATH: `${bin}:/usr/bin:/bin` }) });
-    expect({ code: result.code, stdout: result.stdout, stderr: result.stderr }).toEqual({ code: 1, stdout: '', stderr: 'taskkit: no crontab for tester: nothing to import\n' });
+    expect({ code: result.code, stdout: result.stdout, stderr: result.stderr }).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'taskkit: no crontab for tester: nothing to import\n',
+    });
   });
 
   test('no crontab command on the PATH: exit 2, telling to pass FILE or -', async () => {
@@ -177,7 +221,8 @@ describe('where the crontab comes from', () => {
     expect({ code: result.code, stdout: result.stdout, stderr: result.stderr }).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'taskkit: there is no crontab command here to run "crontab -l"; give a crontab file, or - to read standard input\n',
+      stderr:
+        'taskkit: there is no crontab command here to run "crontab -l"; give a crontab file, or - to read standard input\n',
     });
   });
 });
@@ -186,7 +231,11 @@ describe('in-process', () => {
   const now = (): number => Date.parse('2026-03-01T12:00:00Z');
 
   async function cli(args: string[], stdin: string[] = []): Promise<{ code: number; out: string; err: string }> {
-    const io = { ...createMemoryIo({ cwd: dir, env: { HOME: dir, TZ: 'UTC', PATH: '/nonexistent' } }), stdin: Readable.from(stdin), now };
+    const io = {
+      ...createMemoryIo({ cwd: dir, env: { HOME: dir, TZ: 'UTC', PATH: '/nonexistent' } }),
+      stdin: Readable.from(stdin),
+      now,
+    };
     const code = await runCli(args, io);
     return { code, out: io.stdoutText(), err: io.stderrText() };
   }
@@ -199,9 +248,22 @@ describe('in-process', () => {
     expect(Object.keys(report)).toEqual(['yaml', 'tasks', 'notes']);
     expect(report.yaml.split('\n')[0]).toBe('# Imported from standard input by taskkit import-crontab on 2026-03-01.');
     expect(report.tasks).toEqual([
-      { name: 'report', line: 2, description: null, cron: '0 5 * * *', original: '0 5 * * *', timezone: null, shell: null, env: {}, run: '/usr/bin/report', user: null },
+      {
+        name: 'report',
+        line: 2,
+        description: null,
+        cron: '0 5 * * *',
+        original: '0 5 * * *',
+        timezone: null,
+        shell: null,
+        env: {},
+        run: '/usr/bin/report',
+        user: null,
+      },
     ]);
-    expect(report.notes).toEqual([{ line: 1, message: 'MAILTO=x: taskkit does not send mail; see taskkit history and taskkit logs' }]);
+    expect(report.notes).toEqual([
+      { line: 1, message: 'MAILTO=x: taskkit does not send mail; see taskkit history and taskkit logs' },
+    ]);
   });
 
   test('a crontab with nothing to import: the YAML anyway, and exit 1', async () => {
@@ -220,7 +282,11 @@ describe('in-process', () => {
 
   test('a file that cannot be read: exit 2 naming it', async () => {
     const result = await cli(['import-crontab', 'missing.crontab']);
-    expect({ code: result.code, out: result.out, err: result.err }).toEqual({ code: 2, out: '', err: 'taskkit: cannot read the crontab "missing.crontab" (ENOENT)\n' });
+    expect({ code: result.code, out: result.out, err: result.err }).toEqual({
+      code: 2,
+      out: '',
+      err: 'taskkit: cannot read the crontab "missing.crontab" (ENOENT)\n',
+    });
   });
 
   test('a system crontab says so in the summary', async () => {

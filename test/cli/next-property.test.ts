@@ -26,7 +26,12 @@ const dir = mkdtempSync(join(tmpdir(), 'taskkit-next-property-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The variants of one task block: as written, with `until`, with `max-runs: 3`, held. */
-const VARIANTS: Record<string, string[]> = { '': [], '-until': [`    until: ${UNTIL}`], '-max': ['    max-runs: 3'], '-held': ['    hold: true'] };
+const VARIANTS: Record<string, string[]> = {
+  '': [],
+  '-until': [`    until: ${UNTIL}`],
+  '-max': ['    max-runs: 3'],
+  '-held': ['    hold: true'],
+};
 
 /** The lines of task `name`'s block in a block-style tasks file (the header included). */
 function taskBlock(text: string, name: string): string[] {
@@ -41,7 +46,8 @@ function writeVariants(source: string, task: TaskSpec): string {
   const text = readFileSync(source, 'utf8');
   const block = taskBlock(text, task.name).map((line) => line.replace(/^( {4}module: )\.\//, `$1${dirname(source)}/`));
   const lines = ['settings:', '  state-dir: ./state', 'tasks:'];
-  for (const [suffix, extra] of Object.entries(VARIANTS)) lines.push(`  ${task.name}${suffix}:`, ...block.slice(1), ...extra);
+  for (const [suffix, extra] of Object.entries(VARIANTS))
+    lines.push(`  ${task.name}${suffix}:`, ...block.slice(1), ...extra);
   const path = join(dir, `${task.name}.yaml`);
   writeFileSync(path, `${lines.join('\n')}\n`);
   return path;
@@ -60,7 +66,8 @@ async function fireWeek(tasks: readonly TaskSpec[]): Promise<Map<string, number[
     await flush();
   }
   const fired = new Map<string, number[]>(tasks.map((task) => [task.name, []]));
-  for (const request of runner.requests) if (request.trigger === 'schedule') fired.get(request.task.name)?.push(request.scheduledAt ?? NaN);
+  for (const request of runner.requests)
+    if (request.trigger === 'schedule') fired.get(request.task.name)?.push(request.scheduledAt ?? NaN);
   return fired;
 }
 
@@ -95,18 +102,27 @@ describe('taskkit next equals what the engine fires over a week', () => {
       const file = writeVariants(source, task);
       const tasks = loadTasksFile(file, { env: { TZ } }).tasks;
       const fired = await fireWeek(tasks);
-      const listed = [...fired.values()].reduce((sum, list) => sum + list.length, 0) + (fired.get(task.name)?.length ?? 0);
-      const result = await runTaskkit(['next', '--from', new Date(WEEK_START).toISOString(), '-n', String(listed + 1), '--json', '--config', file], {
-        cwd: dir,
-        env: cliEnv({ TZ }),
-        timeoutMs: 60_000,
-      });
+      const listed =
+        [...fired.values()].reduce((sum, list) => sum + list.length, 0) + (fired.get(task.name)?.length ?? 0);
+      const result = await runTaskkit(
+        ['next', '--from', new Date(WEEK_START).toISOString(), '-n', String(listed + 1), '--json', '--config', file],
+        {
+          cwd: dir,
+          env: cliEnv({ TZ }),
+          timeoutMs: 60_000,
+        },
+      );
       expect(result.code).toBe(0);
       const report = JSON.parse(result.stdout) as NextJson;
       expect(report.source).toBe('file');
       const inWeek = report.instants.filter(({ at }) => Date.parse(at) < WEEK_END);
       const byTask = (held: boolean): Map<string, number[]> =>
-        new Map(tasks.map(({ name }) => [name, inWeek.filter((entry) => entry.task === name && entry.held === held).map(({ at }) => Date.parse(at))]));
+        new Map(
+          tasks.map(({ name }) => [
+            name,
+            inWeek.filter((entry) => entry.task === name && entry.held === held).map(({ at }) => Date.parse(at)),
+          ]),
+        );
       // Fired = listed and not held; a held task's instants are listed, marked held, and fire nothing.
       expect(byTask(false)).toEqual(fired);
       expect(byTask(true).get(`${task.name}-held`)).toEqual(fired.get(task.name));

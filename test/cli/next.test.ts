@@ -25,23 +25,72 @@ function instantsOf(out: string): unknown {
 
 describe('ad hoc schedules', () => {
   test('a fixed-time cron line across the New York spring-forward gap fires once at the end of the gap', async () => {
-    const result = await next(['--cron', '30 2 * * *', '--timezone', 'America/New_York', '--from', '2026-03-07', '-n', '3', '--json']);
+    const result = await next([
+      '--cron',
+      '30 2 * * *',
+      '--timezone',
+      'America/New_York',
+      '--from',
+      '2026-03-07',
+      '-n',
+      '3',
+      '--json',
+    ]);
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.out)).toEqual({ source: 'ad hoc', task: null, held: false, instants: ['2026-03-07T07:30:00.000Z', '2026-03-08T07:00:00.000Z', '2026-03-09T06:30:00.000Z'], issues: [] });
+    expect(JSON.parse(result.out)).toEqual({
+      source: 'ad hoc',
+      task: null,
+      held: false,
+      instants: ['2026-03-07T07:30:00.000Z', '2026-03-08T07:00:00.000Z', '2026-03-09T06:30:00.000Z'],
+      issues: [],
+    });
   });
 
   test('--from is inclusive: an instant equal to it is listed first', async () => {
-    const result = await next(['--every', '1h', '--timezone', 'UTC', '--from', '2026-01-01T05:00:00Z', '-n', '2', '--json']);
+    const result = await next([
+      '--every',
+      '1h',
+      '--timezone',
+      'UTC',
+      '--from',
+      '2026-01-01T05:00:00Z',
+      '-n',
+      '2',
+      '--json',
+    ]);
     expect(instantsOf(result.out)).toEqual(['2026-01-01T05:00:00.000Z', '2026-01-01T06:00:00.000Z']);
   });
 
   test('--daily with several times, in a half-hour-offset zone', async () => {
-    const result = await next(['--daily', '09:00,21:30', '--timezone', 'Asia/Kolkata', '--from', '2026-06-01T00:00:00Z', '-n', '3', '--json']);
-    expect(instantsOf(result.out)).toEqual(['2026-06-01T03:30:00.000Z', '2026-06-01T16:00:00.000Z', '2026-06-02T03:30:00.000Z']);
+    const result = await next([
+      '--daily',
+      '09:00,21:30',
+      '--timezone',
+      'Asia/Kolkata',
+      '--from',
+      '2026-06-01T00:00:00Z',
+      '-n',
+      '3',
+      '--json',
+    ]);
+    expect(instantsOf(result.out)).toEqual([
+      '2026-06-01T03:30:00.000Z',
+      '2026-06-01T16:00:00.000Z',
+      '2026-06-02T03:30:00.000Z',
+    ]);
   });
 
   test('human output shows the offset of each instant, so the DST change is visible', async () => {
-    const result = await next(['--cron', '0 12 * * *', '--timezone', 'Europe/Berlin', '--from', '2026-10-24T00:00:00Z', '-n', '2']);
+    const result = await next([
+      '--cron',
+      '0 12 * * *',
+      '--timezone',
+      'Europe/Berlin',
+      '--from',
+      '2026-10-24T00:00:00Z',
+      '-n',
+      '2',
+    ]);
     expect(result.out).toContain('2026-10-24 12:00:00 +02:00');
     expect(result.out).toContain('2026-10-25 12:00:00 +01:00');
   });
@@ -64,12 +113,31 @@ describe('tasks of a file', () => {
   const file = join(dir, 'tasks.yaml');
   writeFileSync(
     file,
-    ['settings:', '  timezone: UTC', 'tasks:', '  hourly:', '    every: 1h', '    run: "true"', '  noon:', '    daily: "12:00"', '    run: "true"', '  manual:', '    run: "true"', ''].join('\n'),
+    [
+      'settings:',
+      '  timezone: UTC',
+      'tasks:',
+      '  hourly:',
+      '    every: 1h',
+      '    run: "true"',
+      '  noon:',
+      '    daily: "12:00"',
+      '    run: "true"',
+      '  manual:',
+      '    run: "true"',
+      '',
+    ].join('\n'),
   );
 
   test('one task: its next instants', async () => {
     const result = await next(['hourly', '-n', '2', '--from', '2026-05-05T10:20:00Z', '--json']);
-    expect(JSON.parse(result.out)).toEqual({ source: 'file', task: 'hourly', held: false, instants: ['2026-05-05T11:00:00.000Z', '2026-05-05T12:00:00.000Z'], issues: [] });
+    expect(JSON.parse(result.out)).toEqual({
+      source: 'file',
+      task: 'hourly',
+      held: false,
+      instants: ['2026-05-05T11:00:00.000Z', '2026-05-05T12:00:00.000Z'],
+      issues: [],
+    });
   });
 
   test('every task merged in time order, on-demand tasks have none', async () => {

@@ -25,7 +25,9 @@ describe('taskkit schema', () => {
     const result = await runTaskkit(['schema'], { cwd: ROOT, env: cliEnv() });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout, 'schema/taskkit.schema.json is stale: run `npm run schema`').toBe(readFileSync(COMMITTED, 'utf8'));
+    expect(result.stdout, 'schema/taskkit.schema.json is stale: run `npm run schema`').toBe(
+      readFileSync(COMMITTED, 'utf8'),
+    );
   });
 
   test('the bundled tasks.yaml names the committed schema on its first line', () => {

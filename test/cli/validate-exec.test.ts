@@ -41,7 +41,15 @@ describe('validate', () => {
   });
 
   test('an invalid file: exit 2 and every problem with its line and column', async () => {
-    const broken = write('broken.yaml', ['tasks:', '  a:', '    every: 5 minutes', '    run: "true"', '  b:', '    run: "true"', '    shedule: x']);
+    const broken = write('broken.yaml', [
+      'tasks:',
+      '  a:',
+      '    every: 5 minutes',
+      '    run: "true"',
+      '  b:',
+      '    run: "true"',
+      '    shedule: x',
+    ]);
     const result = await cli(['validate', broken]);
     expect(result.code).toBe(2);
     expect(result.err).toMatch(/broken\.yaml:3:12: task "a": .*"5 minutes"/);
@@ -52,7 +60,10 @@ describe('validate', () => {
     const broken = write('broken2.yaml', ['tasks:', '  a:', '    daily: "25:00"', '    run: "true"']);
     const result = await cli(['validate', broken, '--json']);
     expect(result.code).toBe(2);
-    const report = JSON.parse(result.out) as { valid: boolean; issues: { line: number; column: number; task: string }[] };
+    const report = JSON.parse(result.out) as {
+      valid: boolean;
+      issues: { line: number; column: number; task: string }[];
+    };
     expect(report.valid).toBe(false);
     expect(report.issues).toMatchObject([{ line: 3, column: 12, task: 'a' }]);
   });
@@ -94,16 +105,47 @@ describe('exec', () => {
   test('--json prints the run record', async () => {
     const result = await cli(['exec', 'fails', '-c', valid, '--json']);
     const run = JSON.parse(result.out) as Record<string, unknown>;
-    expect(run).toMatchObject({ task: 'fails', status: 'failed', exitCode: 3, trigger: 'manual', outputTruncated: false });
+    expect(run).toMatchObject({
+      task: 'fails',
+      status: 'failed',
+      exitCode: 3,
+      trigger: 'manual',
+      outputTruncated: false,
+    });
     expect(run['output']).toContain('err');
   });
 
   test('--json is the RunView every verb prints (control/views.ts), with output; id 0: exec keeps no history', async () => {
     const result = await cli(['exec', 'fails', '-c', valid, '--json']);
     const run = JSON.parse(result.out) as Record<string, unknown>;
-    const runViewFields = ['id', 'task', 'trigger', 'status', 'scheduledAt', 'createdAt', 'startedAt', 'endedAt', 'durationMs', 'exitCode', 'signal', 'attempt', 'pid', 'outputBytes', 'outputTruncated', 'stop', 'error', 'outcome'];
+    const runViewFields = [
+      'id',
+      'task',
+      'trigger',
+      'status',
+      'scheduledAt',
+      'createdAt',
+      'startedAt',
+      'endedAt',
+      'durationMs',
+      'exitCode',
+      'signal',
+      'attempt',
+      'pid',
+      'outputBytes',
+      'outputTruncated',
+      'stop',
+      'error',
+      'outcome',
+    ];
     expect(Object.keys(run).sort()).toEqual([...runViewFields, 'output'].sort());
-    expect(run).toMatchObject({ id: 0, attempt: 1, scheduledAt: null, outcome: 'exited with code 3', createdAt: run['startedAt'] });
+    expect(run).toMatchObject({
+      id: 0,
+      attempt: 1,
+      scheduledAt: null,
+      outcome: 'exited with code 3',
+      createdAt: run['startedAt'],
+    });
   });
 
   test('an unknown task: exit 1 with the closest name', async () => {

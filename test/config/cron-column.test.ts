@@ -13,15 +13,21 @@ describe('a cron error points at its field', () => {
     ["    cron: '0 0 * * 8'", 20],
     ['    cron: "  0 0 * * 8"', 22],
   ])('%s -> column %d', (line, column) => {
-    expect(summarize(issuesOf(task(line)))).toEqual([['invalid-value', 3, column, 'rotate', expect.stringMatching(/^cron field "(minute|day-of-week)" out of range/)]]);
+    expect(summarize(issuesOf(task(line)))).toEqual([
+      ['invalid-value', 3, column, 'rotate', expect.stringMatching(/^cron field "(minute|day-of-week)" out of range/)],
+    ]);
   });
 
-  test('an escape before the field: the value\'s start', () => {
-    expect(summarize(issuesOf(task('    cron: "\\x30 0 * * 8"')))).toEqual([['invalid-value', 3, 11, 'rotate', 'cron field "day-of-week" out of range (0-7): 8']]);
+  test("an escape before the field: the value's start", () => {
+    expect(summarize(issuesOf(task('    cron: "\\x30 0 * * 8"')))).toEqual([
+      ['invalid-value', 3, 11, 'rotate', 'cron field "day-of-week" out of range (0-7): 8'],
+    ]);
   });
 
-  test('a problem of the whole expression: the value\'s start', () => {
-    expect(summarize(issuesOf(task('    cron: "0 0 30 2 *"')))).toEqual([['invalid-value', 3, 11, 'rotate', 'never fires: "0 0 30 2 *" matches no day of any year']]);
+  test("a problem of the whole expression: the value's start", () => {
+    expect(summarize(issuesOf(task('    cron: "0 0 30 2 *"')))).toEqual([
+      ['invalid-value', 3, 11, 'rotate', 'never fires: "0 0 30 2 *" matches no day of any year'],
+    ]);
   });
 
   test('lists with repeated values are valid', () => {
@@ -31,7 +37,13 @@ describe('a cron error points at its field', () => {
 
 describe('at: a local time lost to a zone change', () => {
   test('is an error at its own item, naming the zone', () => {
-    const lines = ['tasks:', '  once:', '    timezone: Pacific/Apia', '    at: ["2011-12-31T08:00", "2011-12-30T08:00"]', '    run: echo hi'];
+    const lines = [
+      'tasks:',
+      '  once:',
+      '    timezone: Pacific/Apia',
+      '    at: ["2011-12-31T08:00", "2011-12-30T08:00"]',
+      '    run: echo hi',
+    ];
     expect(summarize(issuesOf(lines))).toEqual([
       [
         'invalid-value',

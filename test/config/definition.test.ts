@@ -45,8 +45,14 @@ describe('isSameDefinition', () => {
 describe('isSameDefinition agrees with definitionFingerprint', () => {
   const base = makeTask('job', { env: { A: '1' } });
   test.each([
-    ['the same task moved in the file', makeTask('job', { env: { A: '1' }, source: { file: '/t.yaml', line: 7, column: 3 } })],
-    ['another command', makeTask('job', { env: { A: '1' }, action: { kind: 'shell', script: 'false', shell: '/bin/sh' } })],
+    [
+      'the same task moved in the file',
+      makeTask('job', { env: { A: '1' }, source: { file: '/t.yaml', line: 7, column: 3 } }),
+    ],
+    [
+      'another command',
+      makeTask('job', { env: { A: '1' }, action: { kind: 'shell', script: 'false', shell: '/bin/sh' } }),
+    ],
     ['a member set to undefined', { ...makeTask('job', { env: { A: '1' } }), extra: undefined } as typeof base],
     ['another env value', makeTask('job', { env: { A: '2' } })],
   ])('%s', (_label, other) => {
@@ -63,7 +69,9 @@ describe('isSameDefinition agrees with definitionFingerprint', () => {
 describe('isSameTiming', () => {
   test('equal schedule and zone, whatever else changed', () => {
     const base = makeTask('job', { schedule: every('1h'), timezone: 'UTC' });
-    expect(isSameTiming(base, makeTask('job', { schedule: every('1h'), timezone: 'UTC', description: 'other' }))).toBe(true);
+    expect(isSameTiming(base, makeTask('job', { schedule: every('1h'), timezone: 'UTC', description: 'other' }))).toBe(
+      true,
+    );
     expect(isSameTiming(base, makeTask('job', { schedule: every('2h'), timezone: 'UTC' }))).toBe(false);
     expect(isSameTiming(base, makeTask('job', { schedule: every('1h'), timezone: 'Europe/Paris' }))).toBe(false);
   });

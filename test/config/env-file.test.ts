@@ -14,7 +14,8 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const settings = resolveSettings(undefined, { baseDir: '/srv', env: { TZ: 'UTC', HOME: '/root' } });
-const check = (definition: Record<string, unknown>) => validateTaskDefinition('t', definition, { settings, baseDir: dir });
+const check = (definition: Record<string, unknown>) =>
+  validateTaskDefinition('t', definition, { settings, baseDir: dir });
 
 describe('parseEnvText', () => {
   test('comments, blanks, export, bare and quoted values; a later line wins', () => {
@@ -36,7 +37,11 @@ describe('parseEnvText', () => {
 describe('a task with env-file and secret values', () => {
   test('file values come first, env wins; file names and {secret} names are secret, an env override is not', () => {
     writeFileSync(join(dir, 'app.env'), 'TOKEN=from-file\nSHARED=file\n');
-    const { task, issues } = check({ run: 'x', 'env-file': 'app.env', env: { SHARED: 'plain', PIN: { secret: 1234 }, MODE: 'fast' } });
+    const { task, issues } = check({
+      run: 'x',
+      'env-file': 'app.env',
+      env: { SHARED: 'plain', PIN: { secret: 1234 }, MODE: 'fast' },
+    });
     expect(issues).toEqual([]);
     expect(task?.env).toEqual({ TOKEN: 'from-file', SHARED: 'plain', PIN: '1234', MODE: 'fast' });
     expect(task?.envFile).toBe(join(dir, 'app.env'));
@@ -50,10 +55,14 @@ describe('a task with env-file and secret values', () => {
 
   test('a missing env file and a malformed line are issues at the env-file key, naming the file and line only', () => {
     const missing = check({ run: 'x', 'env-file': 'nope.env' });
-    expect(missing.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([['tasks.t.env-file', `env file ${join(dir, 'nope.env')}: not found`]]);
+    expect(missing.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([
+      ['tasks.t.env-file', `env file ${join(dir, 'nope.env')}: not found`],
+    ]);
     writeFileSync(join(dir, 'bad.env'), 'GOOD=1\nPASSWORD hunter2\n');
     const bad = check({ run: 'x', 'env-file': 'bad.env' });
-    expect(bad.issues.map((issue) => issue.message)).toEqual([`env file ${join(dir, 'bad.env')}: line 2: expected NAME=VALUE`]);
+    expect(bad.issues.map((issue) => issue.message)).toEqual([
+      `env file ${join(dir, 'bad.env')}: line 2: expected NAME=VALUE`,
+    ]);
   });
 
   test('a secret written the wrong way is refused without echoing it', () => {

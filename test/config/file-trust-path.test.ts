@@ -50,17 +50,21 @@ describe('the real path, every folder on it', () => {
   test('a symlink from a safe folder to a file in a folder anyone can write is refused, naming that folder', () => {
     const { real, link } = fileBehindLink('tasks.yaml', TASKS);
     expect(checkFileTrust(link, 'tasks file', uid)).toMatch(
-      new RegExp(`^tasks file ${real} \\(the target of ${link}\\) is in ${join(dir, 'open')}, which its group and every user can write \\(mode 0777\\)`),
+      new RegExp(
+        `^tasks file ${real} \\(the target of ${link}\\) is in ${join(dir, 'open')}, which its group and every user can write \\(mode 0777\\)`,
+      ),
     );
   });
 
-  test('a folder anyone can write above the file\'s own folder is refused too', () => {
+  test("a folder anyone can write above the file's own folder is refused too", () => {
     const sub = join(dir, 'open', 'sub');
     mkdirSync(sub, { recursive: true, mode: 0o755 });
     chmodSync(join(dir, 'open'), 0o777);
     const path = join(sub, 'tasks.yaml');
     writeFileSync(path, TASKS, { mode: 0o644 });
-    expect(checkFileTrust(path, 'tasks file', uid)).toMatch(new RegExp(`^tasks file ${path} is under ${join(dir, 'open')}, which its group and every user can write`));
+    expect(checkFileTrust(path, 'tasks file', uid)).toMatch(
+      new RegExp(`^tasks file ${path} is under ${join(dir, 'open')}, which its group and every user can write`),
+    );
   });
 });
 
@@ -75,7 +79,9 @@ describe('checked on the descriptor that is read', () => {
     const path = join(dir, 'tasks.yaml');
     writeFileSync(path, TASKS);
     chmodSync(path, 0o666);
-    expect(insecure(() => loadTasksFile(path, { env: {}, trust: { uid } }))).toMatch(/^tasks file .* is writable by its group and every user \(mode 0666\)/);
+    expect(insecure(() => loadTasksFile(path, { env: {}, trust: { uid } }))).toMatch(
+      /^tasks file .* is writable by its group and every user \(mode 0666\)/,
+    );
     expect(loadTasksFile(path, { env: {} }).tasks).toHaveLength(1);
   });
 
@@ -83,7 +89,9 @@ describe('checked on the descriptor that is read', () => {
     const { link } = fileBehindLink('app.env', 'LD_PRELOAD=/tmp/evil.so\n');
     const path = join(dir, 'tasks.yaml');
     writeFileSync(path, `${TASKS}    env-file: ${link}\n`, { mode: 0o644 });
-    expect(insecure(() => loadTasksFile(path, { env: {}, trust: { uid } }))).toMatch(/^env file .*app\.env \(the target of .*\) is in /);
+    expect(insecure(() => loadTasksFile(path, { env: {}, trust: { uid } }))).toMatch(
+      /^env file .*app\.env \(the target of .*\) is in /,
+    );
   });
 
   test('a module file is kept as its checked real path, so runs cannot be led elsewhere later', () => {

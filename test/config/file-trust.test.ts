@@ -43,7 +43,11 @@ describe('checkFileTrust', () => {
   test('a folder others can write without the sticky bit is refused; with it (like /tmp) it is not', () => {
     const path = writeFile('tasks.yaml', 0o644);
     chmodSync(dir, 0o777);
-    expect(checkFileTrust(path, 'module file', uid)).toMatch(new RegExp(`^module file ${path} is in ${dir}, which its group and every user can write \\(mode 0777\\), so they could replace it: chmod go-w ${dir};`));
+    expect(checkFileTrust(path, 'module file', uid)).toMatch(
+      new RegExp(
+        `^module file ${path} is in ${dir}, which its group and every user can write \\(mode 0777\\), so they could replace it: chmod go-w ${dir};`,
+      ),
+    );
     chmodSync(dir, 0o1777);
     expect(checkFileTrust(path, 'module file', uid)).toBeUndefined();
   });
@@ -51,7 +55,9 @@ describe('checkFileTrust', () => {
   test.skipIf(!isRoot)('a file owned by another user is refused (root may chown to test it)', () => {
     const path = writeFile('tasks.yaml', 0o644);
     chownSync(path, 65534, 65534);
-    expect(checkFileTrust(path, 'tasks file', 0)).toMatch(/^tasks file .* is owned by user 65534, not by you \(0\) or root;/);
+    expect(checkFileTrust(path, 'tasks file', 0)).toMatch(
+      /^tasks file .* is owned by user 65534, not by you \(0\) or root;/,
+    );
   });
 
   test('a file owned by root is trusted for any user (like /etc/cron.d)', () => {
@@ -83,7 +89,9 @@ describe('findUntrustedFiles / assertTrustedFiles', () => {
 
   test('assertTrustedFiles throws CONFIG_INSECURE (exit 2) unless insecure', () => {
     const file = tasksFile(writeFile('job.js', 0o646));
-    expect(() => assertTrustedFiles(file, { insecure: false, uid })).toThrow(expect.objectContaining({ code: 'CONFIG_INSECURE' }));
+    expect(() => assertTrustedFiles(file, { insecure: false, uid })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INSECURE' }),
+    );
     expect(() => assertTrustedFiles(file, { insecure: true, uid })).not.toThrow();
   });
 });

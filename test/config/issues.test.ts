@@ -4,18 +4,43 @@ import { formatIssue, formatIssues, type ConfigIssue } from '../../src/config/is
 import { issuesOf } from '../support/config-issues.js';
 
 function issue(fields: Partial<ConfigIssue>): ConfigIssue {
-  return { code: 'invalid-value', file: 'tasks.yaml', line: 3, column: 12, path: ['tasks', 'a', 'every'], task: 'a', message: 'bad', ...fields };
+  return {
+    code: 'invalid-value',
+    file: 'tasks.yaml',
+    line: 3,
+    column: 12,
+    path: ['tasks', 'a', 'every'],
+    task: 'a',
+    message: 'bad',
+    ...fields,
+  };
 }
 
 describe('formatIssue', () => {
   test.each<[string, Partial<ConfigIssue>, string]>([
     ['a task issue', {}, 'tasks.yaml:3:12: task "a": bad'],
     ['a top-level issue', { task: null, path: ['taks'], code: 'unknown-key' }, 'tasks.yaml:3:12: bad'],
-    ['a settings issue', { task: null, path: ['settings', 'history', 'keep'] }, 'tasks.yaml:3:12: settings.history.keep: bad'],
-    ['an unknown settings key: the path ends at its parent', { task: null, path: ['settings', 'shel'], code: 'unknown-key' }, 'tasks.yaml:3:12: settings: bad'],
+    [
+      'a settings issue',
+      { task: null, path: ['settings', 'history', 'keep'] },
+      'tasks.yaml:3:12: settings.history.keep: bad',
+    ],
+    [
+      'an unknown settings key: the path ends at its parent',
+      { task: null, path: ['settings', 'shel'], code: 'unknown-key' },
+      'tasks.yaml:3:12: settings: bad',
+    ],
     ['no position', { line: 0, column: 0, path: ['tasks', 'a'] }, 'tasks.yaml: task "a": bad'],
-    ['library: no file, no position, the key instead', { file: '', line: 0, column: 0, path: ['tasks', 'a', 'command', 1] }, 'task "a": command[1]: bad'],
-    ['library: an unknown key', { file: '', line: 0, column: 0, code: 'unknown-key', path: ['tasks', 'a', 'evry'] }, 'task "a": bad'],
+    [
+      'library: no file, no position, the key instead',
+      { file: '', line: 0, column: 0, path: ['tasks', 'a', 'command', 1] },
+      'task "a": command[1]: bad',
+    ],
+    [
+      'library: an unknown key',
+      { file: '', line: 0, column: 0, code: 'unknown-key', path: ['tasks', 'a', 'evry'] },
+      'task "a": bad',
+    ],
     ['library: a schedule key', { file: '', line: 0, column: 0, task: null, path: ['every'] }, 'every: bad'],
   ])('%s', (_name, fields, expected) => {
     expect(formatIssue(issue(fields))).toBe(expected);
@@ -24,11 +49,21 @@ describe('formatIssue', () => {
 
 describe('formatIssues', () => {
   test('one line each, no trailing newline', () => {
-    expect(formatIssues([issue({}), issue({ line: 5, column: 1, message: 'worse' })])).toBe('tasks.yaml:3:12: task "a": bad\ntasks.yaml:5:1: task "a": worse');
+    expect(formatIssues([issue({}), issue({ line: 5, column: 1, message: 'worse' })])).toBe(
+      'tasks.yaml:3:12: task "a": bad\ntasks.yaml:5:1: task "a": worse',
+    );
   });
 
   test('with the source: the line indented and a caret under the column', () => {
-    const lines = ['tasks:', '  a:', '    every: 5 minutes', '    run: "true"', '  b:', '    run: "true"', '    shedule: x'];
+    const lines = [
+      'tasks:',
+      '  a:',
+      '    every: 5 minutes',
+      '    run: "true"',
+      '  b:',
+      '    run: "true"',
+      '    shedule: x',
+    ];
     const issues = issuesOf(lines);
     expect(formatIssues(issues, lines.join('\n') + '\n')).toBe(
       [
@@ -50,7 +85,9 @@ describe('formatIssues', () => {
   });
 
   test('tabs before the column stay tabs, so the caret lines up', () => {
-    expect(formatIssues([issue({ line: 1, column: 4 })], 'a:\t\tb')).toBe(['tasks.yaml:1:4: task "a": bad', '    a:\t\tb', '      \t^'].join('\n'));
+    expect(formatIssues([issue({ line: 1, column: 4 })], 'a:\t\tb')).toBe(
+      ['tasks.yaml:1:4: task "a": bad', '    a:\t\tb', '      \t^'].join('\n'),
+    );
   });
 
   test('a long line is cut around the column', () => {

@@ -7,8 +7,20 @@ import { fileURLToPath } from 'node:url';
 import AjvModule, { type ErrorObject } from 'ajv';
 import { describe, expect, test } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { buildAtLeastPattern, buildByteSizePattern, buildDurationPattern, buildTasksFileSchema } from '../../src/config/json-schema.js';
-import { HISTORY_KEY_TABLE, RETRY_KEY_TABLE, SETTINGS_KEY_TABLE, TASK_KEY_TABLE, TOP_KEY_TABLE, type KeyTable } from '../../src/config/key-table.js';
+import {
+  buildAtLeastPattern,
+  buildByteSizePattern,
+  buildDurationPattern,
+  buildTasksFileSchema,
+} from '../../src/config/json-schema.js';
+import {
+  HISTORY_KEY_TABLE,
+  RETRY_KEY_TABLE,
+  SETTINGS_KEY_TABLE,
+  TASK_KEY_TABLE,
+  TOP_KEY_TABLE,
+  type KeyTable,
+} from '../../src/config/key-table.js';
 import { ConfigError, loadTasksFile, parseTasksText } from '../../src/config/load.js';
 import { resolveSettings, validateTaskDefinition } from '../../src/config/normalize.js';
 import { validateSettings } from '../../src/config/settings.js';
@@ -26,25 +38,76 @@ interface Samples {
 /** `module:` paths must exist for the validator. */
 const MODULE = `${MODULE_FIXTURES}echo-context.js`;
 const ENV_FILE = fileURLToPath(new URL('../fixtures/env/secrets.env', import.meta.url));
-const DURATIONS = { valid: ['5s', '1h30m', '2d', '0d0h1m'], invalid: ['5', 5, '30m1h', '5m5m', '5 minutes', '', null], validatorOnly: ['99999999999999999d'] };
-const POSITIVE_DURATIONS = { valid: ['1ms', '1m30s', '0s1ms'], invalid: ['0s', '0m0s', '0ms', 30, '30', 'lots'], validatorOnly: ['99999999999999999d'] };
+const DURATIONS = {
+  valid: ['5s', '1h30m', '2d', '0d0h1m'],
+  invalid: ['5', 5, '30m1h', '5m5m', '5 minutes', '', null],
+  validatorOnly: ['99999999999999999d'],
+};
+const POSITIVE_DURATIONS = {
+  valid: ['1ms', '1m30s', '0s1ms'],
+  invalid: ['0s', '0m0s', '0ms', 30, '30', 'lots'],
+  validatorOnly: ['99999999999999999d'],
+};
 const DATE_TIMES = {
-  valid: ['2026-01-01T00:00', '2026-01-01', '2026-12-01 09:00:30', '2026-12-01T09:00:30.5Z', '2026-12-01t09:00+02:00', '2026-12-01T09:00-0530', ' 2026-04-30 '],
-  invalid: ['soon', '2026-13-01', '2026-04-31', '2026-02-30', '2026-01-01T24:00', '2026-01-01T09:00+24:00', '2026-1-1', '2026-01-01T09', 20260101, null],
+  valid: [
+    '2026-01-01T00:00',
+    '2026-01-01',
+    '2026-12-01 09:00:30',
+    '2026-12-01T09:00:30.5Z',
+    '2026-12-01t09:00+02:00',
+    '2026-12-01T09:00-0530',
+    ' 2026-04-30 ',
+  ],
+  invalid: [
+    'soon',
+    '2026-13-01',
+    '2026-04-31',
+    '2026-02-30',
+    '2026-01-01T24:00',
+    '2026-01-01T09:00+24:00',
+    '2026-1-1',
+    '2026-01-01T09',
+    20260101,
+    null,
+  ],
   validatorOnly: ['2027-02-29'],
 };
 const PATHS = { valid: ['./state', '/var/lib/x', '~user/x', ' ~/x'], invalid: ['~', '~/work', '', '  ', 5, null] };
 const TEXTS = { valid: ['/bin/bash', ' x'], invalid: ['', ' ', 5, null] };
-const ZONES = { valid: ['UTC', 'Europe/Berlin'], invalid: ['', 5, null], validatorOnly: ['Mars/Olympus', 'Europe/Berlinn'] };
-const TASK_NAMES = { valid: ['backup', ['backup', 'x'], [], 2024, [2024]], invalid: ['', [''], [null], null, { a: 1 }, [true], true] };
+const ZONES = {
+  valid: ['UTC', 'Europe/Berlin'],
+  invalid: ['', 5, null],
+  validatorOnly: ['Mars/Olympus', 'Europe/Berlinn'],
+};
+const TASK_NAMES = {
+  valid: ['backup', ['backup', 'x'], [], 2024, [2024]],
+  invalid: ['', [''], [null], null, { a: 1 }, [true], true],
+};
 
 /** Per key of each table: values both must accept, both must reject, and only the validator rejects. */
 const SAMPLES: Record<Scope, Record<string, Samples>> = {
   top: {
-    settings: { valid: [{}, null, { shell: 'bash' }], invalid: ['fast', [], { tiemzone: 'UTC' }, { 'max-concurrent': 0 }] },
+    settings: {
+      valid: [{}, null, { shell: 'bash' }],
+      invalid: ['fast', [], { tiemzone: 'UTC' }, { 'max-concurrent': 0 }],
+    },
     tasks: {
-      valid: [{ a: { run: 'x' } }, { '2024': { run: 'x' } }, { 'a.b_c-1': { run: 'x' } }, { ['a'.repeat(100)]: { run: 'x' } }],
-      invalid: [{}, null, [], { '-a': { run: 'x' } }, { 'a b': { run: 'x' } }, { ['a'.repeat(101)]: { run: 'x' } }, { a: null }, { a: 'echo' }],
+      valid: [
+        { a: { run: 'x' } },
+        { '2024': { run: 'x' } },
+        { 'a.b_c-1': { run: 'x' } },
+        { ['a'.repeat(100)]: { run: 'x' } },
+      ],
+      invalid: [
+        {},
+        null,
+        [],
+        { '-a': { run: 'x' } },
+        { 'a b': { run: 'x' } },
+        { ['a'.repeat(101)]: { run: 'x' } },
+        { a: null },
+        { a: 'echo' },
+      ],
       validatorOnly: [{ a: { run: 'x', after: 'b' } }, { a: { run: 'x', 'on-success': 'a' } }],
     },
   },
@@ -58,17 +121,41 @@ const SAMPLES: Record<Scope, Record<string, Samples>> = {
     'shutdown-grace': DURATIONS,
   },
   task: {
-    every: { valid: ['5m', '100ms', '0s100ms', '1s', '2d'], invalid: ['99ms', '0s', '1x', ...DURATIONS.invalid], validatorOnly: DURATIONS.validatorOnly },
+    every: {
+      valid: ['5m', '100ms', '0s100ms', '1s', '2d'],
+      invalid: ['99ms', '0s', '1x', ...DURATIONS.invalid],
+      validatorOnly: DURATIONS.validatorOnly,
+    },
     start: DATE_TIMES,
-    daily: { valid: ['03:30', '3:30', '23:59:59', ['03:30', '15:30'], ['00:00', '00:00']], invalid: ['24:00', '03:60', '3:5', '03:30 ', 210, [], ['03:30', 'noon'], null] },
-    at: { valid: ['2026-12-01T09:00', ['2026-12-01T09:00', '2026-11-01 08:00:30Z']], invalid: [[], 'tomorrow', ['2026-12-01T09:00', 5], '2026-02-30T09:00'], validatorOnly: [['2027-02-29T09:00']] },
+    daily: {
+      valid: ['03:30', '3:30', '23:59:59', ['03:30', '15:30'], ['00:00', '00:00']],
+      invalid: ['24:00', '03:60', '3:5', '03:30 ', 210, [], ['03:30', 'noon'], null],
+    },
+    at: {
+      valid: ['2026-12-01T09:00', ['2026-12-01T09:00', '2026-11-01 08:00:30Z']],
+      invalid: [[], 'tomorrow', ['2026-12-01T09:00', 5], '2026-02-30T09:00'],
+      validatorOnly: [['2027-02-29T09:00']],
+    },
     cron: {
-      valid: ['*/15 * * * 1-5', '0 */5 * * * *', '@hourly', '@Daily', '@reboot', ' 0 0 * * * ', '0 6 * * 0,7', '0 0 15W,LW * fri-sun'],
+      valid: [
+        '*/15 * * * 1-5',
+        '0 */5 * * * *',
+        '@hourly',
+        '@Daily',
+        '@reboot',
+        ' 0 0 * * * ',
+        '0 6 * * 0,7',
+        '0 0 15W,LW * fri-sun',
+      ],
       invalid: ['', '   ', '* * * *', '* * * * * * *', 5, '@daily extra', null],
       validatorOnly: ['0 0 30 2 *', '75 * * * *', '@weekdays', '0 0 32W * *'],
     },
     run: { valid: ['echo hi', ' x'], invalid: ['', '   ', true, 5, null, ['echo']] },
-    command: { valid: [['node', 'x.js'], ['node', 3], [5], ['sh', '']], invalid: ['node x.js', [], ['node', null], ['node', true], [{}], null], validatorOnly: [['', 'x'], [' ']] },
+    command: {
+      valid: [['node', 'x.js'], ['node', 3], [5], ['sh', '']],
+      invalid: ['node x.js', [], ['node', null], ['node', true], [{}], null],
+      validatorOnly: [['', 'x'], [' ']],
+    },
     module: { valid: [MODULE], invalid: ['', '~/x.js', '~', 5, null], validatorOnly: ['/nonexistent/task.js'] },
     export: { valid: ['run'], invalid: ['', ' ', 5, null] },
     args: { valid: [{ to: 'x' }, [1, 2], 'x', null, 5], invalid: [] },
@@ -76,10 +163,30 @@ const SAMPLES: Record<Scope, Record<string, Samples>> = {
     timezone: ZONES,
     cwd: PATHS,
     env: {
-      valid: [{}, { MODE: 'fast', LEVEL: 3, RATIO: 0.5, DRY: false, _X1: '' }, { TOKEN: { secret: 's3cret' }, PIN: { secret: 1234 } }],
-      invalid: ['A=1', { 'BAD-NAME': 'x' }, { '1A': 'x' }, { A: null }, { A: [1] }, { A: {} }, null, [], { A: { secret: null } }, { A: { secret: 'x', other: 1 } }, { A: { secret: ['x'] } }],
+      valid: [
+        {},
+        { MODE: 'fast', LEVEL: 3, RATIO: 0.5, DRY: false, _X1: '' },
+        { TOKEN: { secret: 's3cret' }, PIN: { secret: 1234 } },
+      ],
+      invalid: [
+        'A=1',
+        { 'BAD-NAME': 'x' },
+        { '1A': 'x' },
+        { A: null },
+        { A: [1] },
+        { A: {} },
+        null,
+        [],
+        { A: { secret: null } },
+        { A: { secret: 'x', other: 1 } },
+        { A: { secret: ['x'] } },
+      ],
     },
-    'env-file': { valid: [ENV_FILE], invalid: ['', '~/x.env', 5, null, ['a.env']], validatorOnly: ['/nonexistent/x.env'] },
+    'env-file': {
+      valid: [ENV_FILE],
+      invalid: ['', '~/x.env', 5, null, ['a.env']],
+      validatorOnly: ['/nonexistent/x.env'],
+    },
     shell: TEXTS,
     timeout: POSITIVE_DURATIONS,
     'kill-after': DURATIONS,
@@ -142,7 +249,9 @@ const context = { settings, baseDir: '/srv/jobs' };
 /** `/path keyword detail` for each error, e.g. `/tasks/t additionalProperties tiemout`. */
 function errorsOf(document: unknown): string[] {
   if (validate(document)) return [];
-  return (validate.errors ?? []).map((error: ErrorObject) => `${error.instancePath} ${error.keyword} ${Object.values(error.params).join(',')}`.trim());
+  return (validate.errors ?? []).map((error: ErrorObject) =>
+    `${error.instancePath} ${error.keyword} ${Object.values(error.params).join(',')}`.trim(),
+  );
 }
 
 const schemaAccepts = (document: unknown): boolean => validate(document);
@@ -169,7 +278,11 @@ describe('tasks files the validator accepts, the schema accepts', () => {
       const path = join(dir, name);
       return statSync(path).isDirectory() ? listYaml(path) : /\.ya?ml$/.test(name) ? [path] : [];
     });
-  const files = [join(ROOT, 'tasks.yaml'), ...listYaml(join(ROOT, 'examples')), ...listYaml(join(ROOT, 'test/fixtures'))];
+  const files = [
+    join(ROOT, 'tasks.yaml'),
+    ...listYaml(join(ROOT, 'examples')),
+    ...listYaml(join(ROOT, 'test/fixtures')),
+  ];
   const loads = (path: string): boolean => {
     try {
       loadTasksFile(path, { env: TEST_ENV });
@@ -182,7 +295,9 @@ describe('tasks files the validator accepts, the schema accepts', () => {
   const valid = files.filter(loads);
 
   test('the files found include the bundled one, the examples and the full fixture', () => {
-    expect(valid.map((path) => relative(ROOT, path))).toEqual(expect.arrayContaining(['tasks.yaml', 'examples/tasks.yaml', 'test/fixtures/tasks/valid.yaml']));
+    expect(valid.map((path) => relative(ROOT, path))).toEqual(
+      expect.arrayContaining(['tasks.yaml', 'examples/tasks.yaml', 'test/fixtures/tasks/valid.yaml']),
+    );
   });
 
   test.each(valid.map((path) => [relative(ROOT, path), path]))('%s', (_name, path) => {
@@ -202,24 +317,47 @@ describe('tasks files the validator accepts, the schema accepts', () => {
       .map((path) => relative(ROOT, path));
     // binary.yaml is a text-level problem (a NUL byte); the other two are cross-task rules.
     const message = 'a fixture the validator rejects and the schema accepts: list it here only if no schema could tell';
-    expect(looser, message).toEqual(['test/fixtures/tasks/binary.yaml', 'test/fixtures/tasks/cycle.yaml', 'test/fixtures/tasks/unknown-task.yaml']);
+    expect(looser, message).toEqual([
+      'test/fixtures/tasks/binary.yaml',
+      'test/fixtures/tasks/cycle.yaml',
+      'test/fixtures/tasks/unknown-task.yaml',
+    ]);
   });
 });
 
 describe('the schema rejects what editors should flag', () => {
-  const file = (task: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ tasks: { backup: { run: './backup.sh', ...task } }, ...extra });
+  const file = (task: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+    tasks: { backup: { run: './backup.sh', ...task } },
+    ...extra,
+  });
 
   test.each<[string, unknown, string[]]>([
     ['an unknown task key (typo)', file({ tiemout: '5m' }), ['/tasks/backup additionalProperties tiemout']],
-    ['an unknown settings key', file({}, { settings: { shel: '/bin/bash' } }), ['/settings additionalProperties shel', '/settings type null', '/settings anyOf']],
+    [
+      'an unknown settings key',
+      file({}, { settings: { shel: '/bin/bash' } }),
+      ['/settings additionalProperties shel', '/settings type null', '/settings anyOf'],
+    ],
     ['an unknown top-level key', file({}, { task: {} }), ['additionalProperties task']],
     ['a bad enum value', file({ overlap: 'parallel' }), ['/tasks/backup/overlap enum skip,queue,replace,allow']],
     ['a bad task name', { tasks: { 'back up': { run: 'x' } } }, ['/tasks additionalProperties back up']],
-    ['a task name of 101 characters', { tasks: { ['a'.repeat(101)]: { run: 'x' } } }, [`/tasks additionalProperties ${'a'.repeat(101)}`]],
-    ['retry: {attempts: x}', file({ retry: { attempts: 'x' } }), ['/tasks/backup/retry type integer', '/tasks/backup/retry/attempts type integer', '/tasks/backup/retry anyOf']],
+    [
+      'a task name of 101 characters',
+      { tasks: { ['a'.repeat(101)]: { run: 'x' } } },
+      [`/tasks additionalProperties ${'a'.repeat(101)}`],
+    ],
+    [
+      'retry: {attempts: x}',
+      file({ retry: { attempts: 'x' } }),
+      ['/tasks/backup/retry type integer', '/tasks/backup/retry/attempts type integer', '/tasks/backup/retry anyOf'],
+    ],
     ['no tasks', { tasks: {} }, ['/tasks minProperties 1']],
     ['no tasks key', {}, ['required tasks']],
-    ['two schedules', file({ every: '5m', cron: '@daily' }), ['/tasks/backup/cron false schema', '/tasks/backup/every false schema']],
+    [
+      'two schedules',
+      file({ every: '5m', cron: '@daily' }),
+      ['/tasks/backup/cron false schema', '/tasks/backup/every false schema'],
+    ],
   ])('%s', (_name, document, errors) => {
     expect(errorsOf(document)).toEqual(errors);
   });
@@ -237,7 +375,11 @@ function generateCrossKeySamples(): [string, Record<string, unknown>, boolean][]
   for (const [index, [a, first]] of entries.entries()) {
     for (const [b, second] of entries.slice(index + 1)) {
       if (first.group === undefined || first.group !== second.group) continue;
-      rows.push([`${a} and ${b}`, { ...(first.group === 'action' ? {} : { run: 'x' }), [a]: sample(a), [b]: sample(b) }, false]);
+      rows.push([
+        `${a} and ${b}`,
+        { ...(first.group === 'action' ? {} : { run: 'x' }), [a]: sample(a), [b]: sample(b) },
+        false,
+      ]);
     }
     if (first.onlyWith !== undefined) {
       const other = actions.find((action) => action !== first.onlyWith) as string;
@@ -249,12 +391,17 @@ function generateCrossKeySamples(): [string, Record<string, unknown>, boolean][]
 
 /** The validator's verdict on one value of one key, with what the key needs beside it. */
 function validatorAccepts(scope: Scope, key: string, value: unknown): boolean {
-  const task = (definition: Record<string, unknown>) => validateTaskDefinition('t', definition, context).issues.length === 0;
-  const settingsOk = (raw: Record<string, unknown>) => validateSettings(raw, { baseDir: '/srv/jobs', env: TEST_ENV }).issues.length === 0;
+  const task = (definition: Record<string, unknown>) =>
+    validateTaskDefinition('t', definition, context).issues.length === 0;
+  const settingsOk = (raw: Record<string, unknown>) =>
+    validateSettings(raw, { baseDir: '/srv/jobs', env: TEST_ENV }).issues.length === 0;
   switch (scope) {
     case 'top':
       try {
-        parseTasksText(stringify(documentFor(scope, key, value)), 'tasks.yaml', { env: TEST_ENV, baseDir: '/srv/jobs' });
+        parseTasksText(stringify(documentFor(scope, key, value)), 'tasks.yaml', {
+          env: TEST_ENV,
+          baseDir: '/srv/jobs',
+        });
         return true;
       } catch (error) {
         if (error instanceof ConfigError) return false;
@@ -280,7 +427,10 @@ function baseFor(key: string): Record<string, unknown> {
   if (entry.group === 'action') return {};
   if (entry.onlyWith === undefined) return { run: 'x' };
   const partner = TASK_KEY_TABLE[entry.onlyWith as keyof typeof TASK_KEY_TABLE] as KeyTable[string];
-  return { ...(partner.group === 'action' ? {} : { run: 'x' }), [entry.onlyWith]: SAMPLES.task[entry.onlyWith]?.valid[0] };
+  return {
+    ...(partner.group === 'action' ? {} : { run: 'x' }),
+    [entry.onlyWith]: SAMPLES.task[entry.onlyWith]?.valid[0],
+  };
 }
 
 /** A whole tasks file holding `value` at the key, for the schema. */
@@ -300,7 +450,13 @@ function documentFor(scope: Scope, key: string, value: unknown): Record<string, 
   }
 }
 
-const TABLES: Record<Scope, KeyTable> = { top: TOP_KEY_TABLE, settings: SETTINGS_KEY_TABLE, task: TASK_KEY_TABLE, retry: RETRY_KEY_TABLE, history: HISTORY_KEY_TABLE };
+const TABLES: Record<Scope, KeyTable> = {
+  top: TOP_KEY_TABLE,
+  settings: SETTINGS_KEY_TABLE,
+  task: TASK_KEY_TABLE,
+  retry: RETRY_KEY_TABLE,
+  history: HISTORY_KEY_TABLE,
+};
 
 describe('agreement: the validator and the schema give the same verdict on sample values of every key', () => {
   const scopes = Object.keys(TABLES) as Scope[];
@@ -320,10 +476,19 @@ describe('agreement: the validator and the schema give the same verdict on sampl
 
   test.each(rows)('%s', (_name, scope, key, samples) => {
     const verdicts = (values: readonly unknown[]) =>
-      values.map((value) => ({ value, validator: validatorAccepts(scope, key, value), schema: schemaAccepts(documentFor(scope, key, value)) }));
+      values.map((value) => ({
+        value,
+        validator: validatorAccepts(scope, key, value),
+        schema: schemaAccepts(documentFor(scope, key, value)),
+      }));
     expect(samples.valid.length).toBeGreaterThan(0);
     const expectVerdict = (values: readonly unknown[] | undefined, validator: boolean, schema: boolean) => {
-      for (const verdict of verdicts(values ?? [])) expect(verdict, `${key}: ${JSON.stringify(verdict.value)}`).toEqual({ value: verdict.value, validator, schema });
+      for (const verdict of verdicts(values ?? []))
+        expect(verdict, `${key}: ${JSON.stringify(verdict.value)}`).toEqual({
+          value: verdict.value,
+          validator,
+          schema,
+        });
     };
     expectVerdict(samples.valid, true, true);
     expectVerdict(samples.invalid, false, false);
@@ -332,7 +497,10 @@ describe('agreement: the validator and the schema give the same verdict on sampl
   });
 
   test.each([...CROSS_KEY_SAMPLES, ...generateCrossKeySamples()])('cross-key rule: %s', (_name, definition, valid) => {
-    expect({ validator: validateTaskDefinition('t', definition, context).issues.length === 0, schema: schemaAccepts({ tasks: { t: definition } }) }).toEqual({
+    expect({
+      validator: validateTaskDefinition('t', definition, context).issues.length === 0,
+      schema: schemaAccepts({ tasks: { t: definition } }),
+    }).toEqual({
       validator: valid,
       schema: valid,
     });
@@ -346,31 +514,44 @@ describe('agreement: the validator and the schema give the same verdict on sampl
 describe('pattern builders', () => {
   const matches = (pattern: string, text: string) => new RegExp(pattern, 'u').test(text);
 
-  test.each([0, 1, 9, 10, 99, 100, 101, 999, 1000, 1024, 2048])('at least %i: exactly the numbers from it, leading zeros allowed', (min) => {
-    const pattern = `^${buildAtLeastPattern(min)}$`;
-    const wrong: string[] = [];
-    for (let value = 0; value <= 12_000; value++) {
-      for (const text of [String(value), `00${value}`]) if (matches(pattern, text) !== value >= min) wrong.push(text);
-    }
-    expect(wrong).toEqual([]);
-    expect(matches(pattern, '')).toBe(false);
-    expect(matches(pattern, '1e9')).toBe(false);
-  });
+  test.each([0, 1, 9, 10, 99, 100, 101, 999, 1000, 1024, 2048])(
+    'at least %i: exactly the numbers from it, leading zeros allowed',
+    (min) => {
+      const pattern = `^${buildAtLeastPattern(min)}$`;
+      const wrong: string[] = [];
+      for (let value = 0; value <= 12_000; value++) {
+        for (const text of [String(value), `00${value}`]) if (matches(pattern, text) !== value >= min) wrong.push(text);
+      }
+      expect(wrong).toEqual([]);
+      expect(matches(pattern, '')).toBe(false);
+      expect(matches(pattern, '1e9')).toBe(false);
+    },
+  );
 
   test('durations: a minimum of 100ms counts every unit', () => {
     const pattern = buildDurationPattern(100);
-    const accepted = ['100ms', '0s100ms', '1s', '1m', '1h', '1d', '1m0ms', '0d0h0m1s', '0100ms'].filter((text) => matches(pattern, text));
-    const rejected = ['99ms', '0s99ms', '0s', '0m', '0ms', '1m1h', '5', 'ms', ''].filter((text) => !matches(pattern, text));
+    const accepted = ['100ms', '0s100ms', '1s', '1m', '1h', '1d', '1m0ms', '0d0h0m1s', '0100ms'].filter((text) =>
+      matches(pattern, text),
+    );
+    const rejected = ['99ms', '0s99ms', '0s', '0m', '0ms', '1m1h', '5', 'ms', ''].filter(
+      (text) => !matches(pattern, text),
+    );
     expect([accepted.length, rejected.length]).toEqual([9, 9]);
   });
 
   test('durations: a minimum above 1s is refused rather than written wrong', () => {
-    expect(() => buildDurationPattern(1001)).toThrow('a minimum duration above 1s cannot be written as a pattern: 1001ms');
+    expect(() => buildDurationPattern(1001)).toThrow(
+      'a minimum duration above 1s cannot be written as a pattern: 1001ms',
+    );
   });
 
   test('byte sizes: at least 1KiB in every unit', () => {
     const pattern = buildByteSizePattern(1024);
-    expect(['1024', '1024B', '2KB', '1KiB', '1MB', '1MiB', '1GB', '1GiB'].filter((text) => matches(pattern, text))).toHaveLength(8);
-    expect(['1023', '1023B', '1KB', '0KiB', '1kib', '1 KiB', '1TB'].filter((text) => matches(pattern, text))).toEqual([]);
+    expect(
+      ['1024', '1024B', '2KB', '1KiB', '1MB', '1MiB', '1GB', '1GiB'].filter((text) => matches(pattern, text)),
+    ).toHaveLength(8);
+    expect(['1023', '1023B', '1KB', '0KiB', '1kib', '1 KiB', '1TB'].filter((text) => matches(pattern, text))).toEqual(
+      [],
+    );
   });
 });

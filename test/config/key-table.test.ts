@@ -40,19 +40,28 @@ function readManKeys(): Record<Scope, string[]> {
   const page = readFileSync(`${ROOT}man/taskkit.yaml.5`, 'utf8');
   const lines = page.split('\n');
   const unescape = (text: string): string => text.replace(/\\-/g, '-');
-  const boldWords = (text: string): string[] => [...text.matchAll(/\\fB((?:[^\\]|\\-)+)\\fP/g)].map((match) => unescape(match[1] as string));
+  const boldWords = (text: string): string[] =>
+    [...text.matchAll(/\\fB((?:[^\\]|\\-)+)\\fP/g)].map((match) => unescape(match[1] as string));
   // `.TP` then `.B key` or `.BR key " text" key2 ...`: the bold (even) arguments are keys.
   const entries: { section: string; keys: string[]; paragraph: string }[] = [];
   let section = '';
   for (const [index, line] of lines.entries()) {
     if (line.startsWith('.SH ')) section = line.slice(4).replace(/"/g, '').split(' ')[0] as string;
     if (lines[index - 1] !== '.TP' || !/^\.BR? /.test(line)) continue;
-    const args = [...line.replace(/^\.BR? /, '').matchAll(/"([^"]*)"|(\S+)/g)].map((match) => match[1] ?? match[2] ?? '');
+    const args = [...line.replace(/^\.BR? /, '').matchAll(/"([^"]*)"|(\S+)/g)].map(
+      (match) => match[1] ?? match[2] ?? '',
+    );
     const end = lines.findIndex((next, at) => at > index && next.startsWith('.'));
-    entries.push({ section, keys: args.filter((_, at) => at % 2 === 0).map(unescape), paragraph: lines.slice(index + 1, end).join(' ') });
+    entries.push({
+      section,
+      keys: args.filter((_, at) => at % 2 === 0).map(unescape),
+      paragraph: lines.slice(index + 1, end).join(' '),
+    });
   }
-  const keysIn = (...sections: string[]) => entries.filter((entry) => sections.includes(entry.section)).flatMap((entry) => entry.keys);
-  const paragraphOf = (section: string, key: string) => entries.find((entry) => entry.section === section && entry.keys.includes(key))?.paragraph ?? '';
+  const keysIn = (...sections: string[]) =>
+    entries.filter((entry) => sections.includes(entry.section)).flatMap((entry) => entry.keys);
+  const paragraphOf = (section: string, key: string) =>
+    entries.find((entry) => entry.section === section && entry.keys.includes(key))?.paragraph ?? '';
   // DESCRIPTION: "A YAML 1.2 document with two top-level keys: \fBsettings\fP (optional) and \fBtasks\fP (...)."
   const topSentence = /top\\-level keys:([^.]*)\./.exec(page.replace(/\n/g, ' '))?.[1] ?? '';
   // `retry`: "\fIN\fP, or \fB{attempts, delay, backoff, max\-delay}\fP: ..."
@@ -61,7 +70,9 @@ function readManKeys(): Record<Scope, string[]> {
     top: boldWords(topSentence),
     settings: keysIn('SETTINGS'),
     task: keysIn('SCHEDULE', 'WHAT', 'TASK'),
-    retry: unescape(retryMap).split(/,\s*/).filter((key) => key !== ''),
+    retry: unescape(retryMap)
+      .split(/,\s*/)
+      .filter((key) => key !== ''),
     // settings `history`: "\fBkeep\fP: runs kept per task (...); \fBoutput\-limit\fP: ..."
     history: boldWords(paragraphOf('SETTINGS', 'history')),
   };
@@ -69,9 +80,13 @@ function readManKeys(): Record<Scope, string[]> {
 
 /** Keys the readers look up by name: `read('key', ...)`, `def['key']`, `map['key']`, ... */
 function readReaderKeys(): string[] {
-  const files = ['task', 'settings', 'policies', 'schedule', 'action', 'validate'].map((name) => readFileSync(`${ROOT}src/config/${name}.ts`, 'utf8'));
+  const files = ['task', 'settings', 'policies', 'schedule', 'action', 'validate'].map((name) =>
+    readFileSync(`${ROOT}src/config/${name}.ts`, 'utf8'),
+  );
   const pattern = /\bread(?:<[^>(]*>)?\('([a-z][a-z-]*)'|\b(?:def|definition|map|root|entries)\['([a-z][a-z-]*)'\]/g;
-  return [...new Set(files.flatMap((text) => [...text.matchAll(pattern)].map((match) => match[1] ?? match[2] ?? '')))].sort();
+  return [
+    ...new Set(files.flatMap((text) => [...text.matchAll(pattern)].map((match) => match[1] ?? match[2] ?? ''))),
+  ].sort();
 }
 
 const hasUnknownKey = (issues: readonly ConfigIssue[], key: string): boolean =>
@@ -98,7 +113,10 @@ function acceptsKey(scope: Scope, key: string): boolean {
     case 'retry':
       return !hasUnknownKey(task({ run: 'x', retry: { attempts: 1, [key]: null } }), key);
     case 'history': {
-      const inSettings = !hasUnknownKey(validateSettings({ history: { [key]: null } }, { baseDir: '/srv/jobs', env: TEST_ENV }).issues, key);
+      const inSettings = !hasUnknownKey(
+        validateSettings({ history: { [key]: null } }, { baseDir: '/srv/jobs', env: TEST_ENV }).issues,
+        key,
+      );
       const inTask = !hasUnknownKey(task({ run: 'x', history: { [key]: null } }), key);
       expect(inTask, `history key "${key}": settings and task disagree`).toBe(inSettings);
       return inSettings;
@@ -112,10 +130,25 @@ describe('one set of keys: the table, the validator and the man page agree', () 
   const tableKeys = (scope: Scope) => Object.keys(TABLES[scope]).sort();
   const allTableKeys = new Set(SCOPES.flatMap((scope) => Object.keys(TABLES[scope])));
   // Typos too: the validator must turn them down.
-  const candidates = [...new Set([...allTableKeys, ...SCOPES.flatMap((scope) => manKeys[scope]), ...readerKeys, 'tiemout', 'shedule', 'setting'])];
+  const candidates = [
+    ...new Set([
+      ...allTableKeys,
+      ...SCOPES.flatMap((scope) => manKeys[scope]),
+      ...readerKeys,
+      'tiemout',
+      'shedule',
+      'setting',
+    ]),
+  ];
 
   test('the man page parse finds the expected number of keys in each scope', () => {
-    expect(Object.fromEntries(SCOPES.map((scope) => [scope, manKeys[scope].length]))).toEqual({ top: 2, settings: 7, task: 30, retry: 4, history: 2 });
+    expect(Object.fromEntries(SCOPES.map((scope) => [scope, manKeys[scope].length]))).toEqual({
+      top: 2,
+      settings: 7,
+      task: 30,
+      retry: 4,
+      history: 2,
+    });
   });
 
   test.each(SCOPES)('%s: the man page documents exactly the table keys', (scope) => {
@@ -128,13 +161,23 @@ describe('one set of keys: the table, the validator and the man page agree', () 
 
   test('every key a reader looks up is in the table', () => {
     // The scan itself must work: keys of each reader file are found.
-    expect(readerKeys).toEqual(expect.arrayContaining(['timeout', 'shutdown-grace', 'attempts', 'output-limit', 'start', 'export', 'settings']));
+    expect(readerKeys).toEqual(
+      expect.arrayContaining(['timeout', 'shutdown-grace', 'attempts', 'output-limit', 'start', 'export', 'settings']),
+    );
     expect(readerKeys.filter((key) => !allTableKeys.has(key))).toEqual([]);
   });
 
   test('the task keys are listed in the order of the man page', () => {
     expect(Object.keys(TASK_KEY_TABLE)).toEqual(manKeys.task);
-    expect(Object.keys(SETTINGS_KEY_TABLE)).toEqual(['timezone', 'state-dir', 'socket', 'max-concurrent', 'shell', 'history', 'shutdown-grace']);
+    expect(Object.keys(SETTINGS_KEY_TABLE)).toEqual([
+      'timezone',
+      'state-dir',
+      'socket',
+      'max-concurrent',
+      'shell',
+      'history',
+      'shutdown-grace',
+    ]);
   });
 });
 
@@ -153,7 +196,11 @@ describe('each default in the table is the default the validator applies', () =>
   };
 
   test('the keys that have one', () => {
-    expect(SCOPES.flatMap((scope) => withDefaults(TABLES[scope]).map(([key, entry]) => `${scope}.${key}=${JSON.stringify(entry.default)}`))).toEqual([
+    expect(
+      SCOPES.flatMap((scope) =>
+        withDefaults(TABLES[scope]).map(([key, entry]) => `${scope}.${key}=${JSON.stringify(entry.default)}`),
+      ),
+    ).toEqual([
       'settings.max-concurrent=8',
       'settings.shell="/bin/sh"',
       'settings.shutdown-grace="30s"',
@@ -187,7 +234,9 @@ describe('each default in the table is the default the validator applies', () =>
 
   test.each(withDefaults(RETRY_KEY_TABLE))('retry %s', (key, entry) => {
     // With retries, so that the retry policy is the one of the map, not NO_RETRY.
-    expect(specOf({ run: 'x', retry: { attempts: 2, [key]: entry.default } }).retry).toEqual(specOf({ run: 'x', retry: 2 }).retry);
+    expect(specOf({ run: 'x', retry: { attempts: 2, [key]: entry.default } }).retry).toEqual(
+      specOf({ run: 'x', retry: 2 }).retry,
+    );
   });
 
   test.each(withDefaults(HISTORY_KEY_TABLE))('settings history %s', (key, entry) => {
@@ -202,7 +251,14 @@ describe('the readers take their enum values from the table', () => {
   ] as const)('%s', (key, values) => {
     const shape = TASK_KEY_TABLE[key].shape;
     expect(shape.values).toEqual(values);
-    const message = validateTaskDefinition('t', { run: 'x', [key]: 'nope' }, context).issues.map((issue) => issue.message);
-    expect(message).toEqual([`expected one of ${values.map((value) => `"${value}"`).join(', ').replace(/, ([^,]*)$/, ' or $1')}, got "nope"`]);
+    const message = validateTaskDefinition('t', { run: 'x', [key]: 'nope' }, context).issues.map(
+      (issue) => issue.message,
+    );
+    expect(message).toEqual([
+      `expected one of ${values
+        .map((value) => `"${value}"`)
+        .join(', ')
+        .replace(/, ([^,]*)$/, ' or $1')}, got "nope"`,
+    ]);
   });
 });

@@ -35,7 +35,15 @@ describe('a valid file', () => {
       history: { keep: 50, outputLimitBytes: 262_144 },
       shutdownGraceMs: 60_000,
     });
-    expect(file.tasks.map((task) => task.name)).toEqual(['minimal', 'page-generator', 'report', 'migrate-once', 'rotate', 'boot', 'alert']);
+    expect(file.tasks.map((task) => task.name)).toEqual([
+      'minimal',
+      'page-generator',
+      'report',
+      'migrate-once',
+      'rotate',
+      'boot',
+      'alert',
+    ]);
   });
 
   test('a task with only `run` gets every default (settings where they apply)', () => {
@@ -100,14 +108,28 @@ describe('a valid file', () => {
 
   test('module tasks: path resolved, export and args kept; daily times sorted; own zone', () => {
     const report = taskOf('report');
-    expect(report.action).toEqual({ kind: 'module', path: join(FIXTURE_DIR, 'tasks', 'report.js'), exportName: 'run', args: { to: 'ops@example.com', pages: [1, 2] } });
-    expect(report.schedule).toEqual({ kind: 'daily', times: [{ hour: 3, minute: 30, second: 0 }, { hour: 15, minute: 30, second: 0 }] });
+    expect(report.action).toEqual({
+      kind: 'module',
+      path: join(FIXTURE_DIR, 'tasks', 'report.js'),
+      exportName: 'run',
+      args: { to: 'ops@example.com', pages: [1, 2] },
+    });
+    expect(report.schedule).toEqual({
+      kind: 'daily',
+      times: [
+        { hour: 3, minute: 30, second: 0 },
+        { hour: 15, minute: 30, second: 0 },
+      ],
+    });
     expect(report.timezone).toBe('America/New_York');
   });
 
   test('at: local and explicit-offset instants, sorted; command numbers become strings', () => {
     const migrate = taskOf('migrate-once');
-    expect(migrate.schedule).toEqual({ kind: 'at', instants: [ms('2026-11-01T08:00:30Z'), ms('2026-12-01T08:00:00Z')] });
+    expect(migrate.schedule).toEqual({
+      kind: 'at',
+      instants: [ms('2026-11-01T08:00:30Z'), ms('2026-12-01T08:00:00Z')],
+    });
     expect(migrate.action).toEqual({ kind: 'argv', argv: ['node', 'migrate.js', '--yes', '3'] });
   });
 
@@ -121,17 +143,32 @@ describe('a valid file', () => {
   test('the result is frozen all the way down, and equal when loaded twice', () => {
     const first = loadTasksFile(VALID, { env: TEST_ENV });
     const task = first.tasks[1] as TaskSpec;
-    expect([Object.isFrozen(first), Object.isFrozen(first.tasks), Object.isFrozen(first.settings), Object.isFrozen(first.settings.history)]).toEqual([true, true, true, true]);
-    expect([Object.isFrozen(task), Object.isFrozen(task.env), Object.isFrozen(task.schedule), Object.isFrozen(task.retry), Object.isFrozen(task.onFailure)]).toEqual([true, true, true, true, true]);
+    expect([
+      Object.isFrozen(first),
+      Object.isFrozen(first.tasks),
+      Object.isFrozen(first.settings),
+      Object.isFrozen(first.settings.history),
+    ]).toEqual([true, true, true, true]);
+    expect([
+      Object.isFrozen(task),
+      Object.isFrozen(task.env),
+      Object.isFrozen(task.schedule),
+      Object.isFrozen(task.retry),
+      Object.isFrozen(task.onFailure),
+    ]).toEqual([true, true, true, true, true]);
     const report = first.tasks[2] as TaskSpec;
-    expect(report.action.kind === 'module' && Object.isFrozen((report.action.args as { pages: number[] }).pages)).toBe(true);
+    expect(report.action.kind === 'module' && Object.isFrozen((report.action.args as { pages: number[] }).pages)).toBe(
+      true,
+    );
     expect(loadTasksFile(VALID, { env: TEST_ENV })).toEqual(first);
   });
 
   test('a UTF-8 byte order mark is dropped and positions stay right', () => {
     const path = join(dir, 'bom.yaml');
     writeFileSync(path, '\ufefftasks:\n  a:\n    every: 5 minutes\n    run: x\n');
-    expect(catchIssues(() => loadTasksFile(path, { env: TEST_ENV })).map((issue) => [issue.line, issue.column])).toEqual([[3, 12]]);
+    expect(
+      catchIssues(() => loadTasksFile(path, { env: TEST_ENV })).map((issue) => [issue.line, issue.column]),
+    ).toEqual([[3, 12]]);
   });
 });
 
@@ -146,7 +183,10 @@ describe('a file that cannot be used', () => {
     }
     expect(thrown).toBeInstanceOf(TaskkitError);
     expect(thrown).not.toBeInstanceOf(ConfigError);
-    expect([(thrown as TaskkitError).code, (thrown as TaskkitError).message]).toEqual(['CONFIG_NOT_FOUND', `tasks file not found: ${path}`]);
+    expect([(thrown as TaskkitError).code, (thrown as TaskkitError).message]).toEqual([
+      'CONFIG_NOT_FOUND',
+      `tasks file not found: ${path}`,
+    ]);
   });
 
   const unreadable = (path: string, line: number, message: string) => [
@@ -161,16 +201,22 @@ describe('a file that cannot be used', () => {
 
   test('a binary file (NUL byte), pointing at its line', () => {
     const path = join(TASK_FIXTURES, 'binary.yaml');
-    expect(catchIssues(() => loadTasksFile(path, { env: TEST_ENV }))).toEqual(unreadable(path, 3, 'contains a NUL byte: it looks like a binary file, not YAML text'));
+    expect(catchIssues(() => loadTasksFile(path, { env: TEST_ENV }))).toEqual(
+      unreadable(path, 3, 'contains a NUL byte: it looks like a binary file, not YAML text'),
+    );
   });
 
   test('not UTF-8 (Latin-1), and UTF-16', () => {
     const latin1 = join(dir, 'latin1.yaml');
     writeFileSync(latin1, Buffer.from('tasks:\n  a: {run: "echo caf\xe9"}\n', 'latin1'));
-    expect(catchIssues(() => loadTasksFile(latin1, { env: TEST_ENV }))).toEqual(unreadable(latin1, 0, 'is not UTF-8 text; save it as UTF-8'));
+    expect(catchIssues(() => loadTasksFile(latin1, { env: TEST_ENV }))).toEqual(
+      unreadable(latin1, 0, 'is not UTF-8 text; save it as UTF-8'),
+    );
     const utf16 = join(dir, 'utf16.yaml');
     writeFileSync(utf16, Buffer.from('\ufefftasks:\n', 'utf16le'));
-    expect(catchIssues(() => loadTasksFile(utf16, { env: TEST_ENV }))).toEqual(unreadable(utf16, 0, 'is UTF-16 text; save it as UTF-8'));
+    expect(catchIssues(() => loadTasksFile(utf16, { env: TEST_ENV }))).toEqual(
+      unreadable(utf16, 0, 'is UTF-16 text; save it as UTF-8'),
+    );
   });
 
   test('larger than 16 MiB', () => {
@@ -186,7 +232,9 @@ describe('a file that cannot be used', () => {
     const path = join(dir, 'secret.yaml');
     writeFileSync(path, 'tasks: {a: {run: x}}\n');
     chmodSync(path, 0o000);
-    expect(catchIssues(() => loadTasksFile(path, { env: TEST_ENV }))).toEqual(unreadable(path, 0, 'cannot be read: permission denied'));
+    expect(catchIssues(() => loadTasksFile(path, { env: TEST_ENV }))).toEqual(
+      unreadable(path, 0, 'cannot be read: permission denied'),
+    );
   });
 
   test('ConfigError: code CONFIG_INVALID, message counts the problems, source text kept', () => {
@@ -199,7 +247,12 @@ describe('a file that cannot be used', () => {
     }
     expect(thrown).toBeInstanceOf(ConfigError);
     const error = thrown as ConfigError;
-    expect([error.code, error.message, error.sourceText, error.issues.length]).toEqual(['CONFIG_INVALID', 'tasks.yaml: 2 problems', text, 2]);
+    expect([error.code, error.message, error.sourceText, error.issues.length]).toEqual([
+      'CONFIG_INVALID',
+      'tasks.yaml: 2 problems',
+      text,
+      2,
+    ]);
   });
 });
 
@@ -207,16 +260,25 @@ describe('parseTasksText', () => {
   test('the path is the file name in baseDir; relative paths resolve against baseDir', () => {
     // The module must exist (validate checks that statically): ../tasks/report.js from tasks/tasks/.
     const baseDir = join(FIXTURE_DIR, 'tasks');
-    const file = parseTasksText('tasks:\n  a:\n    cwd: work\n    module: ../tasks/report.js\n', 'tasks.yaml', { env: TEST_ENV, baseDir });
+    const file = parseTasksText('tasks:\n  a:\n    cwd: work\n    module: ../tasks/report.js\n', 'tasks.yaml', {
+      env: TEST_ENV,
+      baseDir,
+    });
     expect(file.path).toBe(join(baseDir, 'tasks.yaml'));
     expect(file.tasks[0]?.cwd).toBe(join(baseDir, 'work'));
-    expect(file.tasks[0]?.action).toEqual({ kind: 'module', path: join(FIXTURE_DIR, 'tasks', 'report.js'), exportName: 'default', args: null });
+    expect(file.tasks[0]?.action).toEqual({
+      kind: 'module',
+      path: join(FIXTURE_DIR, 'tasks', 'report.js'),
+      exportName: 'default',
+      args: null,
+    });
   });
 
   test('a 10,000-task file (~600 KB) loads, in file order', () => {
     const kinds = ['every: 5m', 'daily: "03:30"', 'cron: "*/15 * * * *"', 'at: 2030-01-01T09:00', 'after: task-0'];
     const lines = ['tasks:'];
-    for (let i = 0; i < 10_000; i++) lines.push(`  task-${i}:`, `    ${kinds[i % 5] ?? ''}`, `    run: echo task number ${i}`);
+    for (let i = 0; i < 10_000; i++)
+      lines.push(`  task-${i}:`, `    ${kinds[i % 5] ?? ''}`, `    run: echo task number ${i}`);
     const text = lines.join('\n') + '\n';
     expect(text.length).toBeGreaterThan(550_000);
     const file = parseTasksText(text, 'big.yaml', { env: TEST_ENV, baseDir: '/srv' });

@@ -30,25 +30,37 @@ describe('locateTasksFile', () => {
   test('--config wins, resolved against cwd, even when it does not exist', () => {
     touch(join(cwd, 'tasks.yaml'));
     const env = { TASKKIT_CONFIG: touch(join(root, 'env.yaml')), HOME: home };
-    expect(locateTasksFile({ flag: 'conf/other.yaml', env, cwd })).toEqual({ path: join(cwd, 'conf', 'other.yaml'), searched: [join(cwd, 'conf', 'other.yaml')] });
+    expect(locateTasksFile({ flag: 'conf/other.yaml', env, cwd })).toEqual({
+      path: join(cwd, 'conf', 'other.yaml'),
+      searched: [join(cwd, 'conf', 'other.yaml')],
+    });
   });
 
   test('then $TASKKIT_CONFIG (relative to cwd), even when it does not exist', () => {
     touch(join(cwd, 'tasks.yaml'));
-    expect(locateTasksFile({ flag: undefined, env: { TASKKIT_CONFIG: 'x.yaml', HOME: home }, cwd })).toEqual({ path: join(cwd, 'x.yaml'), searched: [join(cwd, 'x.yaml')] });
+    expect(locateTasksFile({ flag: undefined, env: { TASKKIT_CONFIG: 'x.yaml', HOME: home }, cwd })).toEqual({
+      path: join(cwd, 'x.yaml'),
+      searched: [join(cwd, 'x.yaml')],
+    });
   });
 
   test('then ./tasks.yaml when it exists (an empty TASKKIT_CONFIG counts as unset)', () => {
     const local = touch(join(cwd, 'tasks.yaml'));
     touch(join(home, '.config', 'taskkit', 'tasks.yaml'));
-    expect(locateTasksFile({ flag: undefined, env: { TASKKIT_CONFIG: '', HOME: home }, cwd })).toEqual({ path: local, searched: [local] });
+    expect(locateTasksFile({ flag: undefined, env: { TASKKIT_CONFIG: '', HOME: home }, cwd })).toEqual({
+      path: local,
+      searched: [local],
+    });
   });
 
   test('then $XDG_CONFIG_HOME/taskkit/tasks.yaml', () => {
     const xdg = join(root, 'xdg');
     const found = touch(join(xdg, 'taskkit', 'tasks.yaml'));
     touch(join(home, '.config', 'taskkit', 'tasks.yaml'));
-    expect(locateTasksFile({ flag: undefined, env: { XDG_CONFIG_HOME: xdg, HOME: home }, cwd })).toEqual({ path: found, searched: [join(cwd, 'tasks.yaml'), found] });
+    expect(locateTasksFile({ flag: undefined, env: { XDG_CONFIG_HOME: xdg, HOME: home }, cwd })).toEqual({
+      path: found,
+      searched: [join(cwd, 'tasks.yaml'), found],
+    });
   });
 
   test('then $HOME/.config/taskkit/tasks.yaml when XDG_CONFIG_HOME is unset or relative', () => {

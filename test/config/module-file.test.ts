@@ -24,11 +24,23 @@ function issuesOfModule(value: string) {
 
 describe('a module path that is not a file is an issue at the value', () => {
   test.each<[string, string, string]>([
-    ['a missing relative path names where it looked', './jobs/nope.js', `module file not found: ./jobs/nope.js (resolved to ${dir}/jobs/nope.js)`],
+    [
+      'a missing relative path names where it looked',
+      './jobs/nope.js',
+      `module file not found: ./jobs/nope.js (resolved to ${dir}/jobs/nope.js)`,
+    ],
     ['a missing absolute path', `${dir}/nope.js`, `module file not found: ${dir}/nope.js`],
     ['a folder', './jobs', `module is a folder, not a JavaScript file: ./jobs (resolved to ${dir}/jobs)`],
-    ['a path through a file', './jobs/report.js/x.js', `module file not found: ./jobs/report.js/x.js (resolved to ${dir}/jobs/report.js/x.js)`],
-    ['a dangling symbolic link', './jobs/dangling.js', `module file not found: ./jobs/dangling.js (resolved to ${dir}/jobs/dangling.js)`],
+    [
+      'a path through a file',
+      './jobs/report.js/x.js',
+      `module file not found: ./jobs/report.js/x.js (resolved to ${dir}/jobs/report.js/x.js)`,
+    ],
+    [
+      'a dangling symbolic link',
+      './jobs/dangling.js',
+      `module file not found: ./jobs/dangling.js (resolved to ${dir}/jobs/dangling.js)`,
+    ],
     ['a device, not a regular file', '/dev/null', 'module is not a regular file: /dev/null'],
   ])('%s', (_label, value, message) => {
     expect(issuesOfModule(value)).toEqual([['invalid-value', 4, 13, 'report', message]]);
@@ -66,23 +78,39 @@ describe('a module path that is not a file is an issue at the value', () => {
     const settings = resolveSettings({ timezone: 'UTC' }, { baseDir: dir, env: TEST_ENV });
     const { task, issues } = validateTaskDefinition('report', { module: 'jobs/nope.js' }, { settings, baseDir: dir });
     expect(task).toBeUndefined();
-    expect(issues.map((issue) => [issue.line, issue.column, issue.message])).toEqual([[0, 0, `module file not found: jobs/nope.js (resolved to ${dir}/jobs/nope.js)`]]);
+    expect(issues.map((issue) => [issue.line, issue.column, issue.message])).toEqual([
+      [0, 0, `module file not found: jobs/nope.js (resolved to ${dir}/jobs/nope.js)`],
+    ]);
   });
 });
 
 describe('what validate does not do', () => {
   test('an existing file is accepted, relative to the tasks file', () => {
-    const file = parseTasksText('tasks:\n  report:\n    module: jobs/report.js\n', 'tasks.yaml', { env: TEST_ENV, baseDir: dir });
-    expect(file.tasks[0]?.action).toEqual({ kind: 'module', path: join(dir, 'jobs', 'report.js'), exportName: 'default', args: null });
+    const file = parseTasksText('tasks:\n  report:\n    module: jobs/report.js\n', 'tasks.yaml', {
+      env: TEST_ENV,
+      baseDir: dir,
+    });
+    expect(file.tasks[0]?.action).toEqual({
+      kind: 'module',
+      path: join(dir, 'jobs', 'report.js'),
+      exportName: 'default',
+      args: null,
+    });
   });
 
   test('the module is not imported: its top-level code does not run, and its export is not checked', () => {
     const marker = join(dir, 'imported.marker');
     const module = join(dir, 'jobs', 'side-effect.mjs');
-    writeFileSync(module, `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, 'ran');\nexport const notAFunction = 1;\n`);
+    writeFileSync(
+      module,
+      `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, 'ran');\nexport const notAFunction = 1;\n`,
+    );
     const tasksFile = join(dir, 'tasks.yaml');
     writeFileSync(tasksFile, 'tasks:\n  side:\n    module: ./jobs/side-effect.mjs\n    export: missing\n');
-    expect(loadTasksFile(tasksFile, { env: TEST_ENV }).tasks[0]?.action).toMatchObject({ kind: 'module', exportName: 'missing' });
+    expect(loadTasksFile(tasksFile, { env: TEST_ENV }).tasks[0]?.action).toMatchObject({
+      kind: 'module',
+      exportName: 'missing',
+    });
     expect(existsSync(marker)).toBe(false);
   });
 

@@ -7,24 +7,58 @@ import { ConfigError } from '../../src/config/load.js';
 
 describe('validateScheduleDefinition', () => {
   test.each<[string, Record<string, unknown>, unknown]>([
-    ['every', { every: '10m' }, { kind: 'every', periodMs: 600_000, anchor: Date.parse('1999-12-31T23:00:00Z'), startGiven: false }],
-    ['every + start', { every: '1h', start: '2026-03-01T12:00' }, { kind: 'every', periodMs: 3_600_000, anchor: Date.parse('2026-03-01T11:00:00Z'), startGiven: true }],
-    ['daily list', { daily: ['18:00', '06:00:30'] }, { kind: 'daily', times: [{ hour: 6, minute: 0, second: 30 }, { hour: 18, minute: 0, second: 0 }] }],
+    [
+      'every',
+      { every: '10m' },
+      { kind: 'every', periodMs: 600_000, anchor: Date.parse('1999-12-31T23:00:00Z'), startGiven: false },
+    ],
+    [
+      'every + start',
+      { every: '1h', start: '2026-03-01T12:00' },
+      { kind: 'every', periodMs: 3_600_000, anchor: Date.parse('2026-03-01T11:00:00Z'), startGiven: true },
+    ],
+    [
+      'daily list',
+      { daily: ['18:00', '06:00:30'] },
+      {
+        kind: 'daily',
+        times: [
+          { hour: 6, minute: 0, second: 30 },
+          { hour: 18, minute: 0, second: 0 },
+        ],
+      },
+    ],
     ['cron', { cron: '0 9 * * mon-fri' }, { kind: 'cron', expression: '0 9 * * mon-fri' }],
     ['@reboot', { cron: '@reboot' }, { kind: 'reboot' }],
     ['at', { at: '2026-07-01T08:00' }, { kind: 'at', instants: [Date.parse('2026-07-01T06:00:00Z')] }],
-    ['undefined keys are absent', { every: '5m', daily: undefined, start: undefined }, { kind: 'every', periodMs: 300_000, anchor: Date.parse('1999-12-31T23:00:00Z'), startGiven: false }],
+    [
+      'undefined keys are absent',
+      { every: '5m', daily: undefined, start: undefined },
+      { kind: 'every', periodMs: 300_000, anchor: Date.parse('1999-12-31T23:00:00Z'), startGiven: false },
+    ],
   ])('%s (in the task zone, Europe/Berlin)', (_name, definition, spec) => {
     expect(validateScheduleDefinition(definition, 'Europe/Berlin')).toEqual({ spec, issues: [] });
   });
 
   test.each<[string, Record<string, unknown>, string[]]>([
     ['nothing', {}, ['give a schedule: one of "every", "daily", "at" or "cron"']],
-    ['two schedules', { every: '5m', cron: '* * * * *' }, ['cron: give at most one schedule (every, daily, at or cron); found "every", "cron"']],
+    [
+      'two schedules',
+      { every: '5m', cron: '* * * * *' },
+      ['cron: give at most one schedule (every, daily, at or cron); found "every", "cron"'],
+    ],
     ['start alone', { start: '2026-01-01', daily: '03:00' }, ['start: "start" only applies to "every"']],
-    ['a bad value', { daily: '3am' }, ['daily: expected a time of day "HH:MM" or "HH:MM:SS" (00:00-23:59:59), got "3am"']],
+    [
+      'a bad value',
+      { daily: '3am' },
+      ['daily: expected a time of day "HH:MM" or "HH:MM:SS" (00:00-23:59:59), got "3am"'],
+    ],
     ['an unknown key', { evry: '5m', every: '5m' }, ['unknown key "evry" (did you mean "every")']],
-    ['a task key that is no schedule', { every: '5m', run: 'x' }, ['unknown key "run"; valid keys: every, daily, at, cron, start']],
+    [
+      'a task key that is no schedule',
+      { every: '5m', run: 'x' },
+      ['unknown key "run"; valid keys: every, daily, at, cron, start'],
+    ],
   ])('rejects %s', (_name, definition, messages) => {
     const { spec, issues } = validateScheduleDefinition(definition, 'UTC');
     expect(spec).toBeUndefined();
@@ -34,6 +68,8 @@ describe('validateScheduleDefinition', () => {
 
   test('a ConfigError of schedule issues says so', () => {
     const { issues } = validateScheduleDefinition({ every: '5' }, 'UTC');
-    expect(new ConfigError(issues).message).toBe('invalid schedule: every: expected a duration like "90s", "5m" or "1h30m", got "5"');
+    expect(new ConfigError(issues).message).toBe(
+      'invalid schedule: every: expected a duration like "90s", "5m" or "1h30m", got "5"',
+    );
   });
 });

@@ -30,8 +30,12 @@ describe('defaults', () => {
   });
 
   test('state-dir: $XDG_STATE_HOME/taskkit; a relative XDG_STATE_HOME is ignored (XDG spec); no HOME: the account home', () => {
-    expect(resolveSettings(undefined, { ...base, env: { XDG_STATE_HOME: '/var/state', HOME: '/home/ann' } }).stateDir).toBe('/var/state/taskkit');
-    expect(resolveSettings(undefined, { ...base, env: { XDG_STATE_HOME: 'state', HOME: '/home/ann' } }).stateDir).toBe('/home/ann/.local/state/taskkit');
+    expect(
+      resolveSettings(undefined, { ...base, env: { XDG_STATE_HOME: '/var/state', HOME: '/home/ann' } }).stateDir,
+    ).toBe('/var/state/taskkit');
+    expect(resolveSettings(undefined, { ...base, env: { XDG_STATE_HOME: 'state', HOME: '/home/ann' } }).stateDir).toBe(
+      '/home/ann/.local/state/taskkit',
+    );
     expect(resolveSettings(undefined, { ...base, env: {} }).stateDir).toBe(`${homedir()}/.local/state/taskkit`);
   });
 });
@@ -39,7 +43,14 @@ describe('defaults', () => {
 describe('given values', () => {
   test('relative state-dir and socket resolve against the file folder; history keys merge over the defaults', () => {
     const settings = resolveSettings(
-      { 'state-dir': '.taskkit', socket: '../run/tk.sock', 'max-concurrent': 10_000, shell: 'bash', history: { 'output-limit': '1MiB' }, 'shutdown-grace': '2m' },
+      {
+        'state-dir': '.taskkit',
+        socket: '../run/tk.sock',
+        'max-concurrent': 10_000,
+        shell: 'bash',
+        history: { 'output-limit': '1MiB' },
+        'shutdown-grace': '2m',
+      },
       { ...base, env: { TZ: 'UTC' } },
     );
     expect(settings).toEqual({
@@ -55,7 +66,10 @@ describe('given values', () => {
   });
 
   test('a key whose value is undefined counts as absent (the library spreads its options)', () => {
-    const settings = resolveSettings({ timezone: undefined, 'max-concurrent': undefined, shell: undefined }, { ...base, env: { TZ: 'UTC' } });
+    const settings = resolveSettings(
+      { timezone: undefined, 'max-concurrent': undefined, shell: undefined },
+      { ...base, env: { TZ: 'UTC' } },
+    );
     expect([settings.timezone, settings.maxConcurrent, settings.shell]).toEqual(['UTC', 8, '/bin/sh']);
   });
 
@@ -77,7 +91,10 @@ describe('given values', () => {
   });
 
   test('invalid values fall back to defaults so the tasks can still be checked', () => {
-    const { settings, issues } = validateSettings({ 'max-concurrent': 'many', shell: 5 }, { ...base, env: { TZ: 'UTC' } });
+    const { settings, issues } = validateSettings(
+      { 'max-concurrent': 'many', shell: 5 },
+      { ...base, env: { TZ: 'UTC' } },
+    );
     expect([settings.maxConcurrent, settings.shell, issues.length]).toEqual([8, '/bin/sh', 2]);
   });
 });
@@ -99,6 +116,11 @@ describe('in a file', () => {
       ['invalid-value', 4, 19, null, 'expected a duration like "90s", "5m" or "1h30m", got "soon"'],
       ['invalid-value', 5, 11, null, 'expected a socket path (a non-empty string), got an empty string'],
     ]);
-    expect(issues.map((issue) => issue.path.join('.'))).toEqual(['settings.max-concurrent', 'settings.history.output-limit', 'settings.shutdown-grace', 'settings.socket']);
+    expect(issues.map((issue) => issue.path.join('.'))).toEqual([
+      'settings.max-concurrent',
+      'settings.history.output-limit',
+      'settings.shutdown-grace',
+      'settings.socket',
+    ]);
   });
 });

@@ -8,7 +8,12 @@ const tasks = (list: Fields[]) => list.map((task) => ({ after: [], onSuccess: []
 describe('buildTriggerGraph', () => {
   test('X -> Y for Y.after X, X.onSuccess Y and X.onFailure Y; every task a key, in order', () => {
     const graph = buildTriggerGraph(
-      tasks([{ name: 'backup', onFailure: ['page'] }, { name: 'notify', after: ['backup'] }, { name: 'page' }, { name: 'report', onSuccess: ['notify'] }]),
+      tasks([
+        { name: 'backup', onFailure: ['page'] },
+        { name: 'notify', after: ['backup'] },
+        { name: 'page' },
+        { name: 'report', onSuccess: ['notify'] },
+      ]),
     );
     expect([...graph]).toEqual([
       ['backup', ['page', 'notify']],
@@ -19,7 +24,12 @@ describe('buildTriggerGraph', () => {
   });
 
   test('the same edge twice is kept once; unknown names get no edge', () => {
-    const graph = buildTriggerGraph(tasks([{ name: 'a', onSuccess: ['b', 'ghost'] }, { name: 'b', after: ['a', 'phantom'] }]));
+    const graph = buildTriggerGraph(
+      tasks([
+        { name: 'a', onSuccess: ['b', 'ghost'] },
+        { name: 'b', after: ['a', 'phantom'] },
+      ]),
+    );
     expect([...graph]).toEqual([
       ['a', ['b']],
       ['b', []],
@@ -29,24 +39,65 @@ describe('buildTriggerGraph', () => {
 
 describe('findCycle', () => {
   test('none in a DAG', () => {
-    expect(findCycle(new Map([['a', ['b', 'c']], ['b', ['c']], ['c', []]]))).toBeNull();
+    expect(
+      findCycle(
+        new Map([
+          ['a', ['b', 'c']],
+          ['b', ['c']],
+          ['c', []],
+        ]),
+      ),
+    ).toBeNull();
   });
 
   test('a cycle as the path that closes it', () => {
-    expect(findCycle(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']]]))).toEqual(['a', 'b', 'c', 'a']);
+    expect(
+      findCycle(
+        new Map([
+          ['a', ['b']],
+          ['b', ['c']],
+          ['c', ['a']],
+        ]),
+      ),
+    ).toEqual(['a', 'b', 'c', 'a']);
   });
 
   test('a cycle not through the first node; a self-loop', () => {
-    expect(findCycle(new Map([['start', ['x']], ['x', ['y']], ['y', ['x']]]))).toEqual(['x', 'y', 'x']);
+    expect(
+      findCycle(
+        new Map([
+          ['start', ['x']],
+          ['x', ['y']],
+          ['y', ['x']],
+        ]),
+      ),
+    ).toEqual(['x', 'y', 'x']);
     expect(findCycle(new Map([['a', ['a']]]))).toEqual(['a', 'a']);
   });
 
   test('a diamond (two paths to one node) is no cycle', () => {
-    expect(findCycle(new Map([['a', ['b', 'c']], ['b', ['d']], ['c', ['d']], ['d', []]]))).toBeNull();
+    expect(
+      findCycle(
+        new Map([
+          ['a', ['b', 'c']],
+          ['b', ['d']],
+          ['c', ['d']],
+          ['d', []],
+        ]),
+      ),
+    ).toBeNull();
   });
 
   test('from the tasks: after + on-failure make a loop', () => {
-    const graph = buildTriggerGraph(tasks([{ name: 'a', onFailure: ['b'] }, { name: 'b', onSuccess: ['c'] }, { name: 'c', after: [] }, { name: 'd', after: ['c'] }, { name: 'e', onSuccess: ['a'], after: ['b'] }]));
+    const graph = buildTriggerGraph(
+      tasks([
+        { name: 'a', onFailure: ['b'] },
+        { name: 'b', onSuccess: ['c'] },
+        { name: 'c', after: [] },
+        { name: 'd', after: ['c'] },
+        { name: 'e', onSuccess: ['a'], after: ['b'] },
+      ]),
+    );
     expect(findCycle(graph)).toEqual(['a', 'b', 'e', 'a']);
   });
 

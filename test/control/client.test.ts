@@ -25,7 +25,13 @@ describe('connectControl', () => {
     const fixture = await startControl([makeTask('a')]);
     const client = await fixture.connect();
     expect(client.socket).toBe(fixture.socket);
-    expect(client.hello).toEqual({ version: 1, pid: 4242, daemon: 'taskkit 0.1.0', configPath: '/etc/tasks.yaml', socket: fixture.socket });
+    expect(client.hello).toEqual({
+      version: 1,
+      pid: 4242,
+      daemon: 'taskkit 0.1.0',
+      configPath: '/etc/tasks.yaml',
+      socket: fixture.socket,
+    });
   });
 
   test('no socket file: DAEMON_UNREACHABLE naming the path and how to start one (exit 3)', async () => {
@@ -82,7 +88,11 @@ describe('requests', () => {
     const fixture = await startControl([makeTask('alpha')]);
     const client = await fixture.connect();
     const error = await rejection(client.request('show', { name: 'alpa' }));
-    expect([error.name, error.code, error.message]).toEqual(['ControlError', 'TASK_UNKNOWN', 'no task named "alpa" (did you mean "alpha"?)']);
+    expect([error.name, error.code, error.message]).toEqual([
+      'ControlError',
+      'TASK_UNKNOWN',
+      'no task named "alpa" (did you mean "alpha"?)',
+    ]);
     // The connection is still usable.
     expect((await client.request('list', {})).map((task) => task.name)).toEqual(['alpha']);
   });

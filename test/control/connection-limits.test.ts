@@ -63,7 +63,8 @@ test('one client over maxConnections is told DAEMON_BUSY and why, and closed; a 
     id: null,
     error: {
       code: 'DAEMON_BUSY',
-      message: 'the daemon already serves 3 clients, the most it allows at once; try again shortly (is a program holding connections open?)',
+      message:
+        'the daemon already serves 3 clients, the most it allows at once; try again shortly (is a program holding connections open?)',
     },
   });
   await refused.closed;
@@ -86,7 +87,10 @@ test('half a line, however slowly trickled, is closed lineTimeoutMs after its fi
   try {
     expect(await client.next()).toEqual({
       id: null,
-      error: { code: 'PROTOCOL_BAD_FRAME', message: 'request line not complete within 300ms of its first byte; closing' },
+      error: {
+        code: 'PROTOCOL_BAD_FRAME',
+        message: 'request line not complete within 300ms of its first byte; closing',
+      },
     });
     await client.closed;
   } finally {
@@ -114,7 +118,8 @@ test('a pipelined burst of 100 requests: at most maxInFlight dispatched at once,
   while (answered.length < 100) {
     await waitUntil(() => seen.pending.length > 0, 5_000, 'a slow request to be dispatched');
     for (const release of seen.pending.splice(0)) release();
-    while (client.buffered.length > 0 || answered.length < seen.dispatched - seen.active) answered.push((await client.next())['id']);
+    while (client.buffered.length > 0 || answered.length < seen.dispatched - seen.active)
+      answered.push((await client.next())['id']);
   }
   expect(seen.maxActive).toBe(4);
   expect(answered).toEqual(Array.from({ length: 100 }, (_unused, index) => index + 1));

@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { createFrameDecoder, encodeFrame, parseRequestLine, type Frame } from '../../src/control/framing.js';
 
 const bytes = (text: string): Buffer => Buffer.from(text, 'utf8');
-const lines = (frames: Frame[]): string[] => frames.map((frame) => (frame.kind === 'line' ? frame.text : `<${frame.kind}>`));
+const lines = (frames: Frame[]): string[] =>
+  frames.map((frame) => (frame.kind === 'line' ? frame.text : `<${frame.kind}>`));
 
 describe('createFrameDecoder', () => {
   test('a line split across chunks comes out once, whole', () => {
@@ -84,7 +85,9 @@ describe('createFrameDecoder', () => {
 
 describe('encodeFrame', () => {
   test('one line per message; newlines inside strings are escaped', () => {
-    expect(encodeFrame({ id: 1, event: 'output', data: { chunk: 'a\nb' } })).toBe('{"id":1,"event":"output","data":{"chunk":"a\\nb"}}\n');
+    expect(encodeFrame({ id: 1, event: 'output', data: { chunk: 'a\nb' } })).toBe(
+      '{"id":1,"event":"output","data":{"chunk":"a\\nb"}}\n',
+    );
   });
 
   test('a round trip through the decoder gives the message back', () => {
@@ -96,8 +99,18 @@ describe('encodeFrame', () => {
 
 describe('parseRequestLine', () => {
   test('a good request', () => {
-    expect(parseRequestLine('{"id":7,"method":"show","params":{"name":"a"}}')).toEqual({ ok: true, id: 7, method: 'show', params: { name: 'a' } });
-    expect(parseRequestLine('{"id":"r1","method":"list"}')).toEqual({ ok: true, id: 'r1', method: 'list', params: undefined });
+    expect(parseRequestLine('{"id":7,"method":"show","params":{"name":"a"}}')).toEqual({
+      ok: true,
+      id: 7,
+      method: 'show',
+      params: { name: 'a' },
+    });
+    expect(parseRequestLine('{"id":"r1","method":"list"}')).toEqual({
+      ok: true,
+      id: 'r1',
+      method: 'list',
+      params: undefined,
+    });
   });
 
   test.each([

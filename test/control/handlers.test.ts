@@ -12,7 +12,10 @@ afterEach(closeAll);
 
 const backup = makeTask('backup', { description: 'nightly backup' });
 const report = makeTask('report', { schedule: every('1h') });
-const rotate = makeTask('rotate', { schedule: { kind: 'cron', expression: '*/15 * * * *' }, timezone: 'America/New_York' });
+const rotate = makeTask('rotate', {
+  schedule: { kind: 'cron', expression: '*/15 * * * *' },
+  timezone: 'America/New_York',
+});
 
 function start(): Promise<ControlFixture> {
   return startControl([backup, report, rotate]);
@@ -38,8 +41,32 @@ describe('list and status', () => {
     const fixture = await start();
     const client = await fixture.connect();
     expect(await client.request('list', {})).toEqual([
-      { name: 'backup', description: 'nightly backup', state: 'on-demand', schedule: 'on demand', timezone: 'UTC', rescheduled: false, nextAt: null, held: false, holdNote: null, heldAt: null, ...NO_RUN },
-      { name: 'report', description: '', state: 'scheduled', schedule: 'every 1h', timezone: 'UTC', rescheduled: false, nextAt: '2026-03-01T13:00:00.000Z', held: false, holdNote: null, heldAt: null, ...NO_RUN },
+      {
+        name: 'backup',
+        description: 'nightly backup',
+        state: 'on-demand',
+        schedule: 'on demand',
+        timezone: 'UTC',
+        rescheduled: false,
+        nextAt: null,
+        held: false,
+        holdNote: null,
+        heldAt: null,
+        ...NO_RUN,
+      },
+      {
+        name: 'report',
+        description: '',
+        state: 'scheduled',
+        schedule: 'every 1h',
+        timezone: 'UTC',
+        rescheduled: false,
+        nextAt: '2026-03-01T13:00:00.000Z',
+        held: false,
+        holdNote: null,
+        heldAt: null,
+        ...NO_RUN,
+      },
       {
         name: 'rotate',
         description: '',
@@ -152,7 +179,11 @@ describe('show', () => {
     const shown = await client.request('show', { name: 'report' });
     expect(asked).toEqual([['report', 10]]);
     expect(shown.recentRuns).toEqual([]);
-    expect(shown.upcoming).toEqual(['2026-03-01T13:00:00.000Z', '2026-03-01T14:00:00.000Z', '2026-03-01T15:00:00.000Z']);
+    expect(shown.upcoming).toEqual([
+      '2026-03-01T13:00:00.000Z',
+      '2026-03-01T14:00:00.000Z',
+      '2026-03-01T15:00:00.000Z',
+    ]);
     expect(shown.definition.until).toBe('2026-03-01T15:30:00.000Z');
   });
 });
@@ -160,7 +191,10 @@ describe('show', () => {
 test('upcoming is limited by the runs max-runs leaves, and empty once done', async () => {
   const fixture = await startControl([makeTask('twice', { schedule: every('1h'), maxRuns: 2 })]);
   const client = await fixture.connect();
-  expect((await client.request('show', { name: 'twice' })).upcoming).toEqual(['2026-03-01T13:00:00.000Z', '2026-03-01T14:00:00.000Z']);
+  expect((await client.request('show', { name: 'twice' })).upcoming).toEqual([
+    '2026-03-01T13:00:00.000Z',
+    '2026-03-01T14:00:00.000Z',
+  ]);
   fixture.clock.advanceTo('2026-03-01T13:00:00Z');
   fixture.runner.finish(1);
   await flush();
@@ -177,7 +211,14 @@ describe('run-now', () => {
     const fixture = await start();
     const client = await fixture.connect();
     const { run } = await client.request('run-now', { name: 'backup' });
-    expect(run).toMatchObject({ id: 1, task: 'backup', trigger: 'manual', status: 'running', pid: 1001, outcome: 'running' });
+    expect(run).toMatchObject({
+      id: 1,
+      task: 'backup',
+      trigger: 'manual',
+      status: 'running',
+      pid: 1001,
+      outcome: 'running',
+    });
     expect(run).not.toHaveProperty('output');
     expect(fixture.runner.running()).toEqual([1]);
   });
@@ -191,7 +232,12 @@ describe('run-now', () => {
       if (event.event === 'started') {
         fixture.runner.emitOutput(event.data.run.id, 'one\n');
         fixture.runner.emitOutput(event.data.run.id, 'two\n');
-        fixture.runner.finish(event.data.run.id, { status: 'failed', exitCode: 3, output: 'one\ntwo\n', outputBytes: 8 });
+        fixture.runner.finish(event.data.run.id, {
+          status: 'failed',
+          exitCode: 3,
+          output: 'one\ntwo\n',
+          outputBytes: 8,
+        });
       }
     });
     const { run } = await done;
@@ -200,7 +246,14 @@ describe('run-now', () => {
       { event: 'output', data: { chunk: 'one\n' } },
       { event: 'output', data: { chunk: 'two\n' } },
     ]);
-    expect(run).toMatchObject({ id: 1, status: 'failed', exitCode: 3, output: 'one\ntwo\n', outputBytes: 8, outcome: 'exited with code 3' });
+    expect(run).toMatchObject({
+      id: 1,
+      status: 'failed',
+      exitCode: 3,
+      output: 'one\ntwo\n',
+      outputBytes: 8,
+      outcome: 'exited with code 3',
+    });
   });
 
   test('with wait, a run that is skipped ends at once with no events', async () => {
@@ -210,7 +263,12 @@ describe('run-now', () => {
     const events: unknown[] = [];
     const { run } = await client.stream('run-now', { name: 'backup', wait: true }, (event) => events.push(event));
     expect(events).toEqual([]);
-    expect(run).toMatchObject({ id: 2, status: 'skipped', error: 'previous run #1 still running (overlap: skip)', outcome: 'skipped: previous run #1 still running (overlap: skip)' });
+    expect(run).toMatchObject({
+      id: 2,
+      status: 'skipped',
+      error: 'previous run #1 still running (overlap: skip)',
+      outcome: 'skipped: previous run #1 still running (overlap: skip)',
+    });
   });
 
   test('with wait, a queued run reports started when it starts, not before', async () => {
@@ -246,7 +304,10 @@ describe('run-now', () => {
     await flush();
     expect(fixture.eventsOf('run-finished').map((run) => [run.id, run.status])).toEqual([[1, 'succeeded']]);
     const other = await fixture.connect();
-    expect((await other.request('show', { name: 'backup' })).task.lastRun).toMatchObject({ id: 1, status: 'succeeded' });
+    expect((await other.request('show', { name: 'backup' })).task.lastRun).toMatchObject({
+      id: 1,
+      status: 'succeeded',
+    });
   });
 
   test('a quiet stream is not idle: the idle timeout waits for it', async () => {
@@ -271,7 +332,9 @@ describe('run-now', () => {
 
   test('a reader more than the backlog behind is dropped with an error; the run goes on', async () => {
     const logs: string[] = [];
-    const fixture = await startControl([backup], { server: { maxBacklogBytes: 64 * 1024, log: (_, message) => logs.push(message) } });
+    const fixture = await startControl([backup], {
+      server: { maxBacklogBytes: 64 * 1024, log: (_, message) => logs.push(message) },
+    });
     const reader = await fixture.raw();
     await reader.hello();
     reader.send({ id: 9, method: 'run-now', params: { name: 'backup', wait: true } });
@@ -294,7 +357,10 @@ describe('run-now', () => {
       if (line === null) break;
       last = line;
     }
-    expect(last).toEqual({ id: 9, error: { code: 'INTERNAL', message: 'client more than 65536 bytes behind; dropped (the run goes on)' } });
+    expect(last).toEqual({
+      id: 9,
+      error: { code: 'INTERNAL', message: 'client more than 65536 bytes behind; dropped (the run goes on)' },
+    });
     fixture.runner.finish(1);
   });
 });
@@ -309,7 +375,9 @@ describe('hold, resume, cancel', () => {
       ['rotate', 'held', true, 'maintenance', '2026-03-01T12:00:00.000Z'],
     ]);
     const resumed = await client.request('resume', { names: ['report'] });
-    expect(resumed.tasks.map((task) => [task.name, task.state, task.held, task.holdNote])).toEqual([['report', 'scheduled', false, null]]);
+    expect(resumed.tasks.map((task) => [task.name, task.state, task.held, task.holdNote])).toEqual([
+      ['report', 'scheduled', false, null],
+    ]);
     expect(fixture.scheduler.get('rotate').held).toBe(true);
   });
 
@@ -352,9 +420,16 @@ describe('reschedule', () => {
     const { task } = await client.request('reschedule', { name: 'report', schedule: { every: '30m' } });
     expect([task.schedule, task.rescheduled, task.nextAt]).toEqual(['every 30m', true, '2026-03-01T12:30:00.000Z']);
     const daily = await client.request('reschedule', { name: 'rotate', schedule: { daily: ['09:00', '18:00'] } });
-    expect([daily.task.schedule, daily.task.nextAt]).toEqual(['daily 09:00, 18:00 (America/New_York)', '2026-03-01T14:00:00.000Z']);
+    expect([daily.task.schedule, daily.task.nextAt]).toEqual([
+      'daily 09:00, 18:00 (America/New_York)',
+      '2026-03-01T14:00:00.000Z',
+    ]);
     const reset = await client.request('reschedule', { name: 'report', schedule: null });
-    expect([reset.task.schedule, reset.task.rescheduled, reset.task.nextAt]).toEqual(['every 1h', false, '2026-03-01T13:00:00.000Z']);
+    expect([reset.task.schedule, reset.task.rescheduled, reset.task.nextAt]).toEqual([
+      'every 1h',
+      false,
+      '2026-03-01T13:00:00.000Z',
+    ]);
   });
 
   test('a name that breaks the task-name rule is a BAD_REQUEST before any lookup (no path tricks reach the daemon)', async () => {
@@ -362,9 +437,14 @@ describe('reschedule', () => {
     const client = await fixture.connect();
     const escape = await failure(client.request('run-now', { name: '../../etc/passwd' }));
     expect(escape.code).toBe('BAD_REQUEST');
-    expect(escape.message).toMatch(/^run-now: name: invalid task name: use 1-\d+ letters, digits, "\.", "_" or "-", starting with a letter or digit; got "\.\.\/\.\.\/etc\/passwd"$/);
+    expect(escape.message).toMatch(
+      /^run-now: name: invalid task name: use 1-\d+ letters, digits, "\.", "_" or "-", starting with a letter or digit; got "\.\.\/\.\.\/etc\/passwd"$/,
+    );
     const listed = await failure(client.request('hold', { names: ['backup', 'a\nb'] }));
-    expect([listed.code, listed.message.startsWith('hold: names[1]: invalid task name')]).toEqual(['BAD_REQUEST', true]);
+    expect([listed.code, listed.message.startsWith('hold: names[1]: invalid task name')]).toEqual([
+      'BAD_REQUEST',
+      true,
+    ]);
     expect(fixture.scheduler.get('backup').held).toBe(false);
   });
 
@@ -374,8 +454,12 @@ describe('reschedule', () => {
     const bad = await failure(client.request('reschedule', { name: 'report', schedule: { every: 'soon' } }));
     expect(bad.code).toBe('BAD_REQUEST');
     expect(bad.message).toMatch(/^reschedule: every: /);
-    const two = await failure(client.request('reschedule', { name: 'report', schedule: { every: '5m', cron: '* * * * *' } }));
-    expect(two.message).toBe('reschedule: cron: give at most one schedule (every, daily, at or cron); found "every", "cron"');
+    const two = await failure(
+      client.request('reschedule', { name: 'report', schedule: { every: '5m', cron: '* * * * *' } }),
+    );
+    expect(two.message).toBe(
+      'reschedule: cron: give at most one schedule (every, daily, at or cron); found "every", "cron"',
+    );
     const none = await failure(client.request('reschedule', { name: 'report', schedule: {} }));
     expect(none.message).toBe('reschedule: give a schedule: one of "every", "daily", "at" or "cron"');
     expect(fixture.scheduler.get('report').rescheduled).toBe(false);
@@ -396,22 +480,42 @@ describe('reschedule', () => {
 describe('reload and stop', () => {
   test('reload answers the daemon summary', async () => {
     const fixture = await start();
-    fixture.daemon.reloadResult = () => Promise.resolve({ added: ['new'], changed: ['report'], removed: [], unchanged: ['backup', 'rotate'] });
+    fixture.daemon.reloadResult = () =>
+      Promise.resolve({ added: ['new'], changed: ['report'], removed: [], unchanged: ['backup', 'rotate'] });
     const client = await fixture.connect();
-    expect(await client.request('reload', {})).toEqual({ summary: { added: ['new'], changed: ['report'], removed: [], unchanged: ['backup', 'rotate'] } });
+    expect(await client.request('reload', {})).toEqual({
+      summary: { added: ['new'], changed: ['report'], removed: [], unchanged: ['backup', 'rotate'] },
+    });
   });
 
   test('a refused file is CONFIG_INVALID: every issue formatted in the message and the issues as data', async () => {
     const fixture = await start();
     const issues: ConfigIssue[] = [
-      { code: 'invalid-value', file: 'tasks.yaml', line: 3, column: 12, path: ['tasks', 'a', 'every'], task: 'a', message: 'not a duration: "soon"' },
-      { code: 'unknown-key', file: 'tasks.yaml', line: 5, column: 5, path: ['tasks', 'b', 'evry'], task: 'b', message: 'unknown key "evry" (did you mean "every"?)' },
+      {
+        code: 'invalid-value',
+        file: 'tasks.yaml',
+        line: 3,
+        column: 12,
+        path: ['tasks', 'a', 'every'],
+        task: 'a',
+        message: 'not a duration: "soon"',
+      },
+      {
+        code: 'unknown-key',
+        file: 'tasks.yaml',
+        line: 5,
+        column: 5,
+        path: ['tasks', 'b', 'evry'],
+        task: 'b',
+        message: 'unknown key "evry" (did you mean "every"?)',
+      },
     ];
     fixture.daemon.reloadResult = () => Promise.reject(new ConfigError(issues));
     const client = await fixture.connect();
     expect(await failure(client.request('reload', {}))).toEqual({
       code: 'CONFIG_INVALID',
-      message: 'tasks.yaml:3:12: task "a": not a duration: "soon"\ntasks.yaml:5:5: task "b": unknown key "evry" (did you mean "every"?)',
+      message:
+        'tasks.yaml:3:12: task "a": not a duration: "soon"\ntasks.yaml:5:5: task "b": unknown key "evry" (did you mean "every"?)',
       data: { issues },
     });
   });
@@ -431,11 +535,18 @@ describe('bad requests', () => {
     const client = await fixture.raw();
     await client.hello();
     client.send({ id: 1, method: 'lsit', params: {} });
-    expect(await client.next()).toEqual({ id: 1, error: { code: 'BAD_REQUEST', message: 'unknown method "lsit" (did you mean "list"?)' } });
+    expect(await client.next()).toEqual({
+      id: 1,
+      error: { code: 'BAD_REQUEST', message: 'unknown method "lsit" (did you mean "list"?)' },
+    });
     client.send({ id: 2, method: 'frobnicate' });
     expect(await client.next()).toEqual({
       id: 2,
-      error: { code: 'BAD_REQUEST', message: 'unknown method "frobnicate" (methods: status, list, show, run-now, hold, resume, cancel, reschedule, reload, stop, logs, next)' },
+      error: {
+        code: 'BAD_REQUEST',
+        message:
+          'unknown method "frobnicate" (methods: status, list, show, run-now, hold, resume, cancel, reschedule, reload, stop, logs, next)',
+      },
     });
     client.send({ id: 3, method: 'constructor' });
     expect(((await client.next())['error'] as { code: string }).code).toBe('BAD_REQUEST');
@@ -449,8 +560,12 @@ describe('bad requests', () => {
       message: 'no task named "bakup" (did you mean "backup"?)',
       data: undefined,
     });
-    expect((await failure(client.request('run-now', { name: 'nothing-like-it' }))).message).toBe('no task named "nothing-like-it"');
-    expect((await failure(client.request('cancel', { name: 'reprot' }))).message).toBe('no task named "reprot" (did you mean "report"?)');
+    expect((await failure(client.request('run-now', { name: 'nothing-like-it' }))).message).toBe(
+      'no task named "nothing-like-it"',
+    );
+    expect((await failure(client.request('cancel', { name: 'reprot' }))).message).toBe(
+      'no task named "reprot" (did you mean "report"?)',
+    );
   });
 
   test.each([
@@ -468,14 +583,20 @@ describe('bad requests', () => {
   ])('%s %j', async (method, params, message) => {
     const fixture = await start();
     const client = await fixture.connect();
-    expect(await failure(client.request(method as 'show', params as never))).toEqual({ code: 'BAD_REQUEST', message, data: undefined });
+    expect(await failure(client.request(method as 'show', params as never))).toEqual({
+      code: 'BAD_REQUEST',
+      message,
+      data: undefined,
+    });
     expect(fixture.runner.requests).toEqual([]);
   });
 });
 
 describe('many clients', () => {
   test('50 concurrent clients issuing list and run-now', async () => {
-    const fixture = await startControl([makeTask('shared', { overlap: 'allow' }), report], { engine: { maxConcurrent: 64 } });
+    const fixture = await startControl([makeTask('shared', { overlap: 'allow' }), report], {
+      engine: { maxConcurrent: 64 },
+    });
     const results = await Promise.all(
       Array.from({ length: 50 }, async () => {
         const client = await fixture.connect();
@@ -484,8 +605,12 @@ describe('many clients', () => {
         return { names: list.map((task) => task.name), id: run.id, status: run.status };
       }),
     );
-    expect(results.every((result) => result.names.join() === 'shared,report' && result.status === 'running')).toBe(true);
-    expect(results.map((result) => result.id).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(results.every((result) => result.names.join() === 'shared,report' && result.status === 'running')).toBe(
+      true,
+    );
+    expect(results.map((result) => result.id).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 50 }, (_, i) => i + 1),
+    );
     expect(fixture.runner.running().length).toBe(50);
     expect(fixture.server.connectionCount).toBe(50);
     const status = await (await fixture.connect()).request('status', {});
@@ -497,7 +622,7 @@ async function waitForConnections(fixture: ControlFixture, count: number): Promi
   await waitUntil(() => fixture.server.connectionCount === count, 2_000, `${count} connections`);
 }
 
-describe('with the daemon\'s history (issue 4)', () => {
+describe("with the daemon's history (issue 4)", () => {
   const summary = (overrides: Partial<RunRecord>): RunRecord => ({
     id: 40,
     task: 'report',
@@ -536,7 +661,14 @@ describe('with the daemon\'s history (issue 4)', () => {
     await flush();
     const client = await fixture.connect();
     const tasks = await client.request('list', {});
-    expect(tasks.map((task) => [task.name, task.lastRun?.id ?? null, task.lastRun?.outcome ?? null, task.lastRun?.endedAt ?? null])).toEqual([
+    expect(
+      tasks.map((task) => [
+        task.name,
+        task.lastRun?.id ?? null,
+        task.lastRun?.outcome ?? null,
+        task.lastRun?.endedAt ?? null,
+      ]),
+    ).toEqual([
       ['backup', 1, 'exited with code 9', '2026-03-01T12:00:00.000Z'],
       ['report', 40, 'succeeded', '2026-03-01T10:00:02.000Z'],
       ['rotate', null, null, null],
@@ -544,7 +676,7 @@ describe('with the daemon\'s history (issue 4)', () => {
     expect(asked).toEqual(['report', 'rotate']);
   });
 
-  test('show: recent runs and the success rate from the history; its last ended run stands in for the engine\'s', async () => {
+  test("show: recent runs and the success rate from the history; its last ended run stands in for the engine's", async () => {
     const fixture = await start();
     fixture.daemon.recentRuns = () => [
       summary({ id: 43, status: 'running', endedAt: null, exitCode: null }),

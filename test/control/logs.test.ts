@@ -46,8 +46,18 @@ describe('logs of a run that has ended', () => {
     f.runner.finish(second.id, { output: 'second\n', outputBytes: 7 });
     await flush();
     const client = await f.connect();
-    expect((await client.request('logs', { name: 'backup' })).run).toMatchObject({ id: 2, status: 'succeeded', output: 'second\n', outcome: 'succeeded' });
-    expect((await client.request('logs', { name: 'backup', runId: 1 })).run).toMatchObject({ id: 1, status: 'failed', exitCode: 3, output: 'first\n' });
+    expect((await client.request('logs', { name: 'backup' })).run).toMatchObject({
+      id: 2,
+      status: 'succeeded',
+      output: 'second\n',
+      outcome: 'succeeded',
+    });
+    expect((await client.request('logs', { name: 'backup', runId: 1 })).run).toMatchObject({
+      id: 1,
+      status: 'failed',
+      exitCode: 3,
+      output: 'first\n',
+    });
   });
 
   test('follow on a run already over: its whole output as one event, then the run', async () => {
@@ -69,7 +79,11 @@ describe('logs of a run that has ended', () => {
     await flush();
     f.scheduler.remove('report');
     const client = await f.connect();
-    expect((await client.request('logs', { name: 'report' })).run).toMatchObject({ id: 1, task: 'report', output: 'kept\n' });
+    expect((await client.request('logs', { name: 'report' })).run).toMatchObject({
+      id: 1,
+      task: 'report',
+      output: 'kept\n',
+    });
   });
 });
 
@@ -79,7 +93,12 @@ describe('logs of a running run', () => {
     const run = f.scheduler.runNow('backup');
     f.runner.emitOutput(run.id, 'so far\n');
     const client = await f.connect();
-    expect((await client.request('logs', { name: 'backup' })).run).toMatchObject({ id: 1, status: 'running', output: 'so far\n', outcome: 'running' });
+    expect((await client.request('logs', { name: 'backup' })).run).toMatchObject({
+      id: 1,
+      status: 'running',
+      output: 'so far\n',
+      outcome: 'running',
+    });
   });
 
   test('follow: what it printed before, each chunk as it comes, then the final run with its output', async () => {
@@ -102,7 +121,13 @@ describe('logs of a running run', () => {
       { event: 'output', data: { chunk: 'two\n' } },
       { event: 'output', data: { chunk: 'three\n' } },
     ]);
-    expect(view).toMatchObject({ id: 1, status: 'failed', exitCode: 4, output: 'one\ntwo\nthree\n', outcome: 'exited with code 4' });
+    expect(view).toMatchObject({
+      id: 1,
+      status: 'failed',
+      exitCode: 4,
+      output: 'one\ntwo\nthree\n',
+      outcome: 'exited with code 4',
+    });
     // The run is in the history as it ended.
     expect(f.store.getRun(1)).toMatchObject({ status: 'failed', output: 'one\ntwo\nthree\n' });
   });
@@ -139,12 +164,28 @@ describe('logs of a running run', () => {
 
 describe('logs errors', () => {
   test.each([
-    ['an unknown task, with did-you-mean', { name: 'bakup' }, ['TASK_UNKNOWN', 'no task named "bakup" (did you mean "backup"?)']],
+    [
+      'an unknown task, with did-you-mean',
+      { name: 'bakup' },
+      ['TASK_UNKNOWN', 'no task named "bakup" (did you mean "backup"?)'],
+    ],
     ['a task with no runs yet', { name: 'report' }, ['NOT_FOUND', '"report" has no runs yet']],
     ['a run id not in the history', { name: 'backup', runId: 42 }, ['NOT_FOUND', 'no run #42 in the history']],
-    ['a run of another task', { name: 'report', runId: 1 }, ['NOT_FOUND', 'run #1 is a run of "backup", not of "report"']],
-    ['a run id that is not a whole number >= 1', { name: 'backup', runId: 0 }, ['BAD_REQUEST', 'logs: param "runId" must be a whole number >= 1; got a number']],
-    ['an unknown param', { name: 'backup', folow: true }, ['BAD_REQUEST', 'logs: unknown param "folow" (did you mean "follow"?)']],
+    [
+      'a run of another task',
+      { name: 'report', runId: 1 },
+      ['NOT_FOUND', 'run #1 is a run of "backup", not of "report"'],
+    ],
+    [
+      'a run id that is not a whole number >= 1',
+      { name: 'backup', runId: 0 },
+      ['BAD_REQUEST', 'logs: param "runId" must be a whole number >= 1; got a number'],
+    ],
+    [
+      'an unknown param',
+      { name: 'backup', folow: true },
+      ['BAD_REQUEST', 'logs: unknown param "folow" (did you mean "follow"?)'],
+    ],
   ])('%s', async (_label, params, expected) => {
     const f = await startWithHistory();
     const run = f.scheduler.runNow('backup');
@@ -154,13 +195,16 @@ describe('logs errors', () => {
     expect(await failure(client.request('logs', params as never))).toEqual(expected);
   });
 
-  test('without a history the engine still knows each task\'s last run', async () => {
+  test("without a history the engine still knows each task's last run", async () => {
     const f = await startControl([makeTask('backup')]);
     const run = f.scheduler.runNow('backup');
     f.runner.finish(run.id, { output: 'last\n', outputBytes: 5 });
     await flush();
     const client = await f.connect();
     expect((await client.request('logs', { name: 'backup', runId: 1 })).run).toMatchObject({ id: 1, output: 'last\n' });
-    expect(await failure(client.request('logs', { name: 'backup', runId: 7 }))).toEqual(['NOT_FOUND', 'no run #7 known to the daemon']);
+    expect(await failure(client.request('logs', { name: 'backup', runId: 7 }))).toEqual([
+      'NOT_FOUND',
+      'no run #7 known to the daemon',
+    ]);
   });
 });

@@ -33,11 +33,21 @@ async function serve(script: string) {
     if (run.pid !== null) pids.push(run.pid);
   });
   const daemon = {
-    info: () => ({ pid: process.pid, startedAt: Date.now(), configPath: '', socket: '', stateDir: dir, defaultTimezone: 'UTC' }),
+    info: () => ({
+      pid: process.pid,
+      startedAt: Date.now(),
+      configPath: '',
+      socket: '',
+      stateDir: dir,
+      defaultTimezone: 'UTC',
+    }),
     reload: () => Promise.reject(new Error('not here')),
     stop: () => {},
   };
-  const server = await listenControl({ socket: join(dir, 'taskkit.sock'), dispatcher: createHandlers({ scheduler, daemon }) });
+  const server = await listenControl({
+    socket: join(dir, 'taskkit.sock'),
+    dispatcher: createHandlers({ scheduler, daemon }),
+  });
   const client = await connectControl({ socket: server.socket });
   return { dir, server, client, scheduler };
 }
@@ -51,7 +61,13 @@ test('streams a shell task output and ends with its exit code', async () => {
     else if (event.event === 'output') chunks.push(event.data.chunk);
   });
   expect(chunks.join('')).toBe('first\nsecond\n');
-  expect(run).toMatchObject({ status: 'failed', exitCode: 3, output: 'first\nsecond\n', outcome: 'exited with code 3', pid: startedPid });
+  expect(run).toMatchObject({
+    status: 'failed',
+    exitCode: 3,
+    output: 'first\nsecond\n',
+    outcome: 'exited with code 3',
+    pid: startedPid,
+  });
   expect(typeof startedPid).toBe('number');
   client.close();
   await server.close();

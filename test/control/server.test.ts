@@ -30,7 +30,8 @@ describe('handshake', () => {
       id: 1,
       error: {
         code: 'PROTOCOL_VERSION',
-        message: 'protocol version 2 is not supported: this daemon speaks version 1; use a taskkit of the same version as the daemon',
+        message:
+          'protocol version 2 is not supported: this daemon speaks version 1; use a taskkit of the same version as the daemon',
       },
     });
     await client.closed;
@@ -76,7 +77,10 @@ describe('robustness', () => {
     for (let i = 0; i < 1000; i++) replies.push(await client.next());
     expect(replies.every((reply) => (reply['error'] as { code: string }).code === 'PROTOCOL_BAD_FRAME')).toBe(true);
     // The id is echoed when it could be read.
-    expect(replies[4]).toEqual({ id: 2, error: { code: 'PROTOCOL_BAD_FRAME', message: '"method" must be a non-empty string' } });
+    expect(replies[4]).toEqual({
+      id: 2,
+      error: { code: 'PROTOCOL_BAD_FRAME', message: '"method" must be a non-empty string' },
+    });
     expect(replies[0]?.['id']).toBe(null);
     client.send({ id: 'after', method: 'list', params: {} });
     const reply = await client.next();
@@ -90,7 +94,10 @@ describe('robustness', () => {
     await client.hello();
     client.write('\n  \r\n');
     client.write(Buffer.from([0xc3, 0x28, 0x0a]));
-    expect(await client.next()).toEqual({ id: null, error: { code: 'PROTOCOL_BAD_FRAME', message: 'line is not valid UTF-8' } });
+    expect(await client.next()).toEqual({
+      id: null,
+      error: { code: 'PROTOCOL_BAD_FRAME', message: 'line is not valid UTF-8' },
+    });
     client.send({ id: 1, method: 'status' });
     expect((await client.next())['id']).toBe(1);
   });
@@ -116,7 +123,9 @@ describe('robustness', () => {
     const client = await fixture.raw();
     await client.hello();
     client.write('x'.repeat(1024 * 1024 + 1));
-    expect(((await client.next())['error'] as { message: string }).message).toBe('line longer than 1048576 bytes; closing the connection');
+    expect(((await client.next())['error'] as { message: string }).message).toBe(
+      'line longer than 1048576 bytes; closing the connection',
+    );
     await client.closed;
   });
 
@@ -125,7 +134,10 @@ describe('robustness', () => {
     const silent = await fixture.raw();
     const greeted = await fixture.raw();
     await greeted.hello();
-    expect(await silent.next()).toEqual({ id: null, error: { code: 'PROTOCOL_BAD_FRAME', message: 'no hello within 50ms; closing' } });
+    expect(await silent.next()).toEqual({
+      id: null,
+      error: { code: 'PROTOCOL_BAD_FRAME', message: 'no hello within 50ms; closing' },
+    });
     await silent.closed;
     greeted.send({ id: 1, method: 'status' });
     expect((await greeted.next())['id']).toBe(1);
@@ -157,7 +169,11 @@ describe('robustness', () => {
       },
     };
     const logs: string[] = [];
-    const server = await listenControl({ socket: join(dir, 's.sock'), dispatcher, log: (level, message) => logs.push(`${level}: ${message.split('\n')[0]}`) });
+    const server = await listenControl({
+      socket: join(dir, 's.sock'),
+      dispatcher,
+      log: (level, message) => logs.push(`${level}: ${message.split('\n')[0]}`),
+    });
     const client = await openRaw(server.socket);
     await client.hello();
     client.send({ id: 1, method: 'sync' });
@@ -192,7 +208,10 @@ describe('the socket file', () => {
 
   test('a live socket refuses a second server with SOCKET_IN_USE naming the pid', async () => {
     const fixture = await startControl(TASKS);
-    const second = listenControl({ socket: fixture.socket, dispatcher: { hello: () => ({}) as never, dispatch: () => null } });
+    const second = listenControl({
+      socket: fixture.socket,
+      dispatcher: { hello: () => ({}) as never, dispatch: () => null },
+    });
     await expect(second).rejects.toThrow(SocketInUseError);
     await expect(second).rejects.toMatchObject({
       code: 'SOCKET_IN_USE',
@@ -218,7 +237,11 @@ describe('the socket file', () => {
     const socket = join(makeTempDir(), 'stale.sock');
     makeStaleSocket(socket);
     const logs: string[] = [];
-    const server = await listenControl({ socket, dispatcher: { hello: () => ({}) as never, dispatch: () => null }, log: (level, message) => logs.push(`${level}: ${message}`) });
+    const server = await listenControl({
+      socket,
+      dispatcher: { hello: () => ({}) as never, dispatch: () => null },
+      log: (level, message) => logs.push(`${level}: ${message}`),
+    });
     await server.close();
     expect(logs.filter((line) => line.startsWith('error'))).toEqual([]);
   });
@@ -236,7 +259,9 @@ describe('the socket file', () => {
 
   test('a socket path longer than the system allows is a USAGE error saying so', async () => {
     const socket = `/tmp/${'d'.repeat(120)}/taskkit.sock`;
-    await expect(listenControl({ socket, dispatcher: { hello: () => ({}) as never, dispatch: () => null } })).rejects.toMatchObject({
+    await expect(
+      listenControl({ socket, dispatcher: { hello: () => ({}) as never, dispatch: () => null } }),
+    ).rejects.toMatchObject({
       code: 'USAGE',
       message: expect.stringMatching(/^socket path too long \(138 bytes; at most 10[37]\)/) as unknown,
     });

@@ -42,7 +42,9 @@ test('a socket in a folder others can write without the sticky bit is refused by
   const refused = connectControl({ socket });
   await expect(refused).rejects.toMatchObject({ code: 'SOCKET_UNTRUSTED' });
   expect(exitCodeFor(await refused.catch((error: unknown) => error))).toBe(3);
-  await expect(refused).rejects.toThrow(`refusing to talk to ${socket}: it is in ${open}, which other users can write (mode 0777) without the sticky bit`);
+  await expect(refused).rejects.toThrow(
+    `refusing to talk to ${socket}: it is in ${open}, which other users can write (mode 0777) without the sticky bit`,
+  );
 });
 
 test('a socket owned by another user is refused; seen as that user, it is trusted', async () => {
@@ -60,5 +62,7 @@ test('a symlink to a socket in an unsafe folder is judged by where it leads', as
   chmodSync(open, 0o777);
   const link = join(makeTempDir(), 'link.sock');
   symlinkSync(socket, link);
-  await expect(verifySocketOwner(link, uid)).rejects.toThrow(`refusing to talk to ${link}: it is in ${open}, which other users can write`);
+  await expect(verifySocketOwner(link, uid)).rejects.toThrow(
+    `refusing to talk to ${link}: it is in ${open}, which other users can write`,
+  );
 });

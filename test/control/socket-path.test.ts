@@ -11,22 +11,34 @@ describe('resolveSocketPath', () => {
 
   test('precedence: --socket, TASKKIT_SOCKET, settings.socket, XDG_RUNTIME_DIR, state dir', () => {
     const base = { stateDir: '/state', cwd: '/work' };
-    expect(resolveSocketPath({ ...base, flag: '/flag.sock', env, settingsSocket: '/settings.sock' })).toBe('/flag.sock');
+    expect(resolveSocketPath({ ...base, flag: '/flag.sock', env, settingsSocket: '/settings.sock' })).toBe(
+      '/flag.sock',
+    );
     expect(resolveSocketPath({ ...base, env, settingsSocket: '/settings.sock' })).toBe('/env/t.sock');
-    expect(resolveSocketPath({ ...base, env: { XDG_RUNTIME_DIR: '/run/user/1000' }, settingsSocket: '/settings.sock' })).toBe('/settings.sock');
-    expect(resolveSocketPath({ ...base, env: { XDG_RUNTIME_DIR: '/run/user/1000' }, settingsSocket: null })).toBe('/run/user/1000/taskkit/taskkit.sock');
+    expect(
+      resolveSocketPath({ ...base, env: { XDG_RUNTIME_DIR: '/run/user/1000' }, settingsSocket: '/settings.sock' }),
+    ).toBe('/settings.sock');
+    expect(resolveSocketPath({ ...base, env: { XDG_RUNTIME_DIR: '/run/user/1000' }, settingsSocket: null })).toBe(
+      '/run/user/1000/taskkit/taskkit.sock',
+    );
     expect(resolveSocketPath({ ...base, env: {} })).toBe('/state/taskkit.sock');
   });
 
   test('empty values count as unset; a relative XDG_RUNTIME_DIR is ignored', () => {
-    expect(resolveSocketPath({ stateDir: '/state', flag: '', env: { TASKKIT_SOCKET: '', XDG_RUNTIME_DIR: '' } })).toBe('/state/taskkit.sock');
+    expect(resolveSocketPath({ stateDir: '/state', flag: '', env: { TASKKIT_SOCKET: '', XDG_RUNTIME_DIR: '' } })).toBe(
+      '/state/taskkit.sock',
+    );
     expect(resolveSocketPath({ stateDir: '/state', env: { XDG_RUNTIME_DIR: 'run' } })).toBe('/state/taskkit.sock');
   });
 
   test('relative flag, env and state dir resolve against cwd', () => {
     expect(resolveSocketPath({ stateDir: '/s', flag: './x.sock', env: {}, cwd: '/home/me' })).toBe('/home/me/x.sock');
-    expect(resolveSocketPath({ stateDir: '/s', env: { TASKKIT_SOCKET: 'y.sock' }, cwd: '/home/me' })).toBe('/home/me/y.sock');
-    expect(resolveSocketPath({ stateDir: '.taskkit', env: {}, cwd: '/home/me' })).toBe('/home/me/.taskkit/taskkit.sock');
+    expect(resolveSocketPath({ stateDir: '/s', env: { TASKKIT_SOCKET: 'y.sock' }, cwd: '/home/me' })).toBe(
+      '/home/me/y.sock',
+    );
+    expect(resolveSocketPath({ stateDir: '.taskkit', env: {}, cwd: '/home/me' })).toBe(
+      '/home/me/.taskkit/taskkit.sock',
+    );
   });
 });
 

@@ -24,5 +24,8 @@ test('after the wall clock steps back, show lists what the engine will fire, not
   await flush();
   fixture.clock.jumpWall(-2 * 3_600_000);
   fixture.clock.advanceBy(1_000); // the wake that notices the step
-  expect((await client.request('show', { name: 'hourly' })).upcoming.slice(0, 2)).toEqual(['2026-03-01T14:00:00.000Z', '2026-03-01T15:00:00.000Z']);
+  expect((await client.request('show', { name: 'hourly' })).upcoming.slice(0, 2)).toEqual([
+    '2026-03-01T14:00:00.000Z',
+    '2026-03-01T15:00:00.000Z',
+  ]);
 });

@@ -50,8 +50,23 @@ describe('toRunView', () => {
 
   test('withOutput adds the output; a queued run has nulls and no duration', () => {
     expect(toRunView(finished, { withOutput: true }).output).toBe('partial\n');
-    const queued: RunRecord = { ...finished, status: 'queued', startedAt: null, endedAt: null, scheduledAt: null, pid: null, error: null };
-    expect(toRunView(queued)).toMatchObject({ status: 'queued', startedAt: null, endedAt: null, scheduledAt: null, durationMs: null, outcome: 'queued' });
+    const queued: RunRecord = {
+      ...finished,
+      status: 'queued',
+      startedAt: null,
+      endedAt: null,
+      scheduledAt: null,
+      pid: null,
+      error: null,
+    };
+    expect(toRunView(queued)).toMatchObject({
+      status: 'queued',
+      startedAt: null,
+      endedAt: null,
+      scheduledAt: null,
+      durationMs: null,
+      outcome: 'queued',
+    });
   });
 
   test('a stored run without its output (a history listing): the same view; withOutput gives ""', () => {
@@ -62,12 +77,24 @@ describe('toRunView', () => {
 });
 
 test('toRunStatsView: the counts and the rate, without the task name the reply already has', () => {
-  expect(toRunStatsView({ task: 'backup', succeeded: 19, failed: 1, successRate: 0.95 })).toEqual({ succeeded: 19, failed: 1, successRate: 0.95 });
-  expect(toRunStatsView({ task: 'backup', succeeded: 0, failed: 0, successRate: null })).toEqual({ succeeded: 0, failed: 0, successRate: null });
+  expect(toRunStatsView({ task: 'backup', succeeded: 19, failed: 1, successRate: 0.95 })).toEqual({
+    succeeded: 19,
+    failed: 1,
+    successRate: 0.95,
+  });
+  expect(toRunStatsView({ task: 'backup', succeeded: 0, failed: 0, successRate: null })).toEqual({
+    succeeded: 0,
+    failed: 0,
+    successRate: null,
+  });
 });
 
 describe('toTaskView', () => {
-  const spec = makeTask('report', { description: 'weekly', schedule: { kind: 'daily', times: [{ hour: 3, minute: 30, second: 0 }] }, timezone: 'Europe/Berlin' });
+  const spec = makeTask('report', {
+    description: 'weekly',
+    schedule: { kind: 'daily', times: [{ hour: 3, minute: 30, second: 0 }] },
+    timezone: 'Europe/Berlin',
+  });
   const status: TaskStatus = {
     name: 'report',
     spec,
@@ -104,7 +131,7 @@ describe('toTaskView', () => {
     expect(toTaskView(status, 'Europe/Berlin').schedule).toBe('every 5m');
   });
 
-  test("a stored last run stands in only where the engine has none (right after a restart)", () => {
+  test('a stored last run stands in only where the engine has none (right after a restart)', () => {
     const stored: RunRecord = { ...finished, id: 3, status: 'interrupted', error: 'taskkit stopped' };
     expect(toTaskView(status, 'UTC', stored).lastRun?.id).toBe(12);
     expect(toTaskView({ ...status, lastRun: null }, 'UTC', stored).lastRun).toEqual(toRunView(stored));
@@ -114,9 +141,25 @@ describe('toTaskView', () => {
 
 describe('toDefinitionView', () => {
   test('schedules as JSON', () => {
-    expect(toScheduleView({ kind: 'daily', times: [{ hour: 3, minute: 30, second: 0 }, { hour: 15, minute: 0, second: 5 }] })).toEqual({ kind: 'daily', times: ['03:30', '15:00:05'] });
-    expect(toScheduleView({ kind: 'at', instants: [ms('2026-12-01T09:00:00Z')] })).toEqual({ kind: 'at', instants: ['2026-12-01T09:00:00.000Z'] });
-    expect(toScheduleView(every('1h', '2026-01-01T00:00'))).toEqual({ kind: 'every', periodMs: 3_600_000, anchor: '2026-01-01T00:00:00.000Z', startGiven: true });
+    expect(
+      toScheduleView({
+        kind: 'daily',
+        times: [
+          { hour: 3, minute: 30, second: 0 },
+          { hour: 15, minute: 0, second: 5 },
+        ],
+      }),
+    ).toEqual({ kind: 'daily', times: ['03:30', '15:00:05'] });
+    expect(toScheduleView({ kind: 'at', instants: [ms('2026-12-01T09:00:00Z')] })).toEqual({
+      kind: 'at',
+      instants: ['2026-12-01T09:00:00.000Z'],
+    });
+    expect(toScheduleView(every('1h', '2026-01-01T00:00'))).toEqual({
+      kind: 'every',
+      periodMs: 3_600_000,
+      anchor: '2026-01-01T00:00:00.000Z',
+      startGiven: true,
+    });
     expect(toScheduleView({ kind: 'reboot' })).toEqual({ kind: 'reboot' });
   });
 
@@ -134,6 +177,9 @@ describe('toDefinitionView', () => {
       { kind: 'module', path: '/t/report.js', exportName: 'run', args: { to: 'ops' } },
       { file: 'tasks.yaml', line: 4, column: 3 },
     ]);
-    expect(toDefinitionView(makeTask('a', { action: { kind: 'argv', argv: ['node', 'x.js'] } })).action).toEqual({ kind: 'argv', argv: ['node', 'x.js'] });
+    expect(toDefinitionView(makeTask('a', { action: { kind: 'argv', argv: ['node', 'x.js'] } })).action).toEqual({
+      kind: 'argv',
+      argv: ['node', 'x.js'],
+    });
   });
 });

@@ -16,16 +16,27 @@ describe('recoverInterruptedRuns', () => {
   test('marks running runs interrupted and logs each: a live group is left alone with the kill command', () => {
     const store = temp.open();
     store.saveRun(makeRun({ id: 1, task: 'done', status: 'succeeded', exitCode: 0, error: null }));
-    store.saveRun(makeRun({ id: 2, task: 'backup', status: 'running', endedAt: null, exitCode: null, error: null, pid: 5001 }));
-    store.saveRun(makeRun({ id: 3, task: 'sync', status: 'running', endedAt: null, exitCode: null, error: null, pid: 5002 }));
-    store.saveRun(makeRun({ id: 4, task: 'report', status: 'running', endedAt: null, exitCode: null, error: null, pid: null }));
+    store.saveRun(
+      makeRun({ id: 2, task: 'backup', status: 'running', endedAt: null, exitCode: null, error: null, pid: 5001 }),
+    );
+    store.saveRun(
+      makeRun({ id: 3, task: 'sync', status: 'running', endedAt: null, exitCode: null, error: null, pid: 5002 }),
+    );
+    store.saveRun(
+      makeRun({ id: 4, task: 'report', status: 'running', endedAt: null, exitCode: null, error: null, pid: null }),
+    );
     store.flush();
     const logs: [string, string][] = [];
     const asked: [number, number | null][] = [];
-    const runs = recoverInterruptedRuns(store, AT, (level, message) => logs.push([level, message]), (pgid, startedAt) => {
-      asked.push([pgid, startedAt]);
-      return pgid === 5001;
-    });
+    const runs = recoverInterruptedRuns(
+      store,
+      AT,
+      (level, message) => logs.push([level, message]),
+      (pgid, startedAt) => {
+        asked.push([pgid, startedAt]);
+        return pgid === 5001;
+      },
+    );
     expect(runs.map((run) => [run.id, run.status, run.endedAt, run.error])).toEqual([
       [2, 'interrupted', AT, INTERRUPTED_REASON.running],
       [3, 'interrupted', AT, INTERRUPTED_REASON.running],
@@ -36,18 +47,33 @@ describe('recoverInterruptedRuns', () => {
       [5002, makeRun().startedAt],
     ]);
     expect(logs).toEqual([
-      ['warn', 'run #2 of backup was interrupted; its process group 5001 is still running and is left alone: kill it with kill -- -5001'],
-      ['warn', 'run #3 of sync was interrupted: taskkit stopped while it was running (crash, kill -9 or reboot); its process group 5002 is gone'],
+      [
+        'warn',
+        'run #2 of backup was interrupted; its process group 5001 is still running and is left alone: kill it with kill -- -5001',
+      ],
+      [
+        'warn',
+        'run #3 of sync was interrupted: taskkit stopped while it was running (crash, kill -9 or reboot); its process group 5002 is gone',
+      ],
       ['warn', 'run #4 of report was interrupted: taskkit stopped while it was running (crash, kill -9 or reboot)'],
     ]);
     expect(store.getRun(1)?.status).toBe('succeeded');
     // A second start finds nothing left to recover.
-    expect(recoverInterruptedRuns(store, AT + 1, () => {}, () => true)).toEqual([]);
+    expect(
+      recoverInterruptedRuns(
+        store,
+        AT + 1,
+        () => {},
+        () => true,
+      ),
+    ).toEqual([]);
   });
 
   test('a run that had not started yet says so', () => {
     const queued = makeRun({ id: 9, task: 'late', status: 'interrupted', startedAt: null, pid: null });
-    expect(describeInterrupted(queued, false)).toBe('run #9 of late was interrupted before it started (taskkit stopped while it waited)');
+    expect(describeInterrupted(queued, false)).toBe(
+      'run #9 of late was interrupted before it started (taskkit stopped while it waited)',
+    );
   });
 });
 
@@ -78,7 +104,11 @@ describe('createHistoryControl', () => {
     attachStore(engine.scheduler, store);
     const control = createHistoryControl(store, engine.scheduler);
     control.preload();
-    expect([control.storedLastRun('backup')?.id, control.storedLastRun('report'), control.storedLastRun('nobody')]).toEqual([1, null, null]);
+    expect([
+      control.storedLastRun('backup')?.id,
+      control.storedLastRun('report'),
+      control.storedLastRun('nobody'),
+    ]).toEqual([1, null, null]);
     const lastRuns = vi.spyOn(store, 'lastRuns');
     const run = engine.scheduler.runNow('report');
     engine.runner.finish(run.id, { status: 'failed', exitCode: 5, output: 'big output\n', outputBytes: 11 });

@@ -21,7 +21,17 @@ function write(name: string, lines: string[]): string {
 
 describe('loadTasksFileIsolated', () => {
   test('a valid file: deep-equal to the in-process load, and frozen', async () => {
-    const path = write('ok.yaml', ['tasks:', '  a:', '    every: 5m', '    run: echo a', '    env: { X: 1 }', '  b:', '    cron: "*/15 * * * 1-5"', '    command: [sh, -c, "true"]', '    retry: 2']);
+    const path = write('ok.yaml', [
+      'tasks:',
+      '  a:',
+      '    every: 5m',
+      '    run: echo a',
+      '    env: { X: 1 }',
+      '  b:',
+      '    cron: "*/15 * * * 1-5"',
+      '    command: [sh, -c, "true"]',
+      '    retry: 2',
+    ]);
     const isolated = await loadTasksFileIsolated(path, { env });
     expect(isolated).toEqual(loadTasksFile(path, { env }));
     expect(Object.isFrozen(isolated.tasks[0]?.env)).toBe(true);
@@ -29,7 +39,15 @@ describe('loadTasksFileIsolated', () => {
   });
 
   test('an invalid file: a ConfigError with the same issues and source text', async () => {
-    const path = write('bad.yaml', ['tasks:', '  a:', '    every: 5 minutes', '    run: "true"', '  b:', '    daily: "25:00"', '    run: "true"']);
+    const path = write('bad.yaml', [
+      'tasks:',
+      '  a:',
+      '    every: 5 minutes',
+      '    run: "true"',
+      '  b:',
+      '    daily: "25:00"',
+      '    run: "true"',
+    ]);
     const error = await loadTasksFileIsolated(path, { env }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConfigError);
     let expected: ConfigError | undefined;
@@ -64,7 +82,8 @@ describe('loadTasksFileIsolated', () => {
         column: 0,
         path: [],
         task: null,
-        message: 'could not be read within 0.5 s (a named pipe with no writer, or a file on a hung network mount?); the read was abandoned',
+        message:
+          'could not be read within 0.5 s (a named pipe with no writer, or a file on a hung network mount?); the read was abandoned',
       },
     ]);
     expect(took).toBeGreaterThanOrEqual(490);
@@ -81,7 +100,8 @@ function findLoaders(path: string): number[] {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (args.some((arg) => arg.endsWith('load-child.js')) && args.includes(path) && isAlive(Number(entry))) pids.push(Number(entry));
+      if (args.some((arg) => arg.endsWith('load-child.js')) && args.includes(path) && isAlive(Number(entry)))
+        pids.push(Number(entry));
     } catch {
       // gone meanwhile
     }

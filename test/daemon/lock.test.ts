@@ -51,7 +51,11 @@ describe('acquirePidFile', () => {
 
   test('a live taskkit named in the file refuses the start (SOCKET_IN_USE, its pid)', async () => {
     const holder = startIdle('taskkit-holder');
-    await waitUntil(() => readFileSync(`/proc/${holder}/cmdline`, 'utf8').includes('taskkit-holder'), 5_000, 'the holder to exec');
+    await waitUntil(
+      () => readFileSync(`/proc/${holder}/cmdline`, 'utf8').includes('taskkit-holder'),
+      5_000,
+      'the holder to exec',
+    );
     writeFileSync(pidFile, `${holder}\n`);
     const error = (() => {
       try {
@@ -63,7 +67,9 @@ describe('acquirePidFile', () => {
     })();
     expect(error).toBeInstanceOf(TaskkitError);
     expect((error as TaskkitError).code).toBe('SOCKET_IN_USE');
-    expect((error as TaskkitError).message).toBe(`already running (pid ${holder}): its pid file ${pidFile} is in the same state dir`);
+    expect((error as TaskkitError).message).toBe(
+      `already running (pid ${holder}): its pid file ${pidFile} is in the same state dir`,
+    );
     expect(readPidFile(pidFile)).toBe(holder);
   });
 
@@ -117,20 +123,26 @@ describe('acquireStateDirLock (issue 15.7): exclusive in and across processes, r
     const error = refusal();
     expect(error).toBeInstanceOf(TaskkitError);
     expect(error.code).toBe('SOCKET_IN_USE');
-    expect(error.message).toBe(`already running: another taskkit daemon holds ${lockFile()}, the lock of this state dir; stop it first, or set settings.state-dir to another folder`);
+    expect(error.message).toBe(
+      `already running: another taskkit daemon holds ${lockFile()}, the lock of this state dir; stop it first, or set settings.state-dir to another folder`,
+    );
     lock.release();
     acquireStateDirLock(lockFile(), pidFile).release();
   });
 
-  test('held by another process: refused; once that process is killed with SIGKILL, free again', { timeout: 20_000 }, async () => {
-    const child = await holdInChild();
-    expect(refusal().code).toBe('SOCKET_IN_USE');
-    // 'exit' once reaped: every thread gone (the leader alone may show as a zombie before).
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
-    const lock = acquireStateDirLock(lockFile(), pidFile);
-    expect(statSync(lockFile()).size).toBe(0);
-    lock.release();
-  });
+  test(
+    'held by another process: refused; once that process is killed with SIGKILL, free again',
+    { timeout: 20_000 },
+    async () => {
+      const child = await holdInChild();
+      expect(refusal().code).toBe('SOCKET_IN_USE');
+      // 'exit' once reaped: every thread gone (the leader alone may show as a zombie before).
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+      const lock = acquireStateDirLock(lockFile(), pidFile);
+      expect(statSync(lockFile()).size).toBe(0);
+      lock.release();
+    },
+  );
 });

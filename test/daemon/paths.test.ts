@@ -34,5 +34,7 @@ test.each([
   ['under /proc', () => '/proc/taskkit-test/state', 'ENOENT'],
 ])('a state dir %s is refused with the reason', (_label, make, reason) => {
   const stateDir = make(dir);
-  expect(() => prepareStateDir(stateDir)).toThrow(`state dir ${stateDir} is not a writable directory (${reason}); fix its permissions or set settings.state-dir`);
+  expect(() => prepareStateDir(stateDir)).toThrow(
+    `state dir ${stateDir} is not a writable directory (${reason}); fix its permissions or set settings.state-dir`,
+  );
 });

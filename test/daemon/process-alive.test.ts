@@ -6,11 +6,18 @@ import { waitUntil } from '../support/process-state.js';
 
 test('this process is alive; nonsense and unused pids are not', () => {
   expect(isProcessAlive(process.pid)).toBe(true);
-  expect([isProcessAlive(0), isProcessAlive(-1), isProcessAlive(Number.NaN), isProcessAlive(2 ** 22 + 1)]).toEqual([false, false, false, false]);
+  expect([isProcessAlive(0), isProcessAlive(-1), isProcessAlive(Number.NaN), isProcessAlive(2 ** 22 + 1)]).toEqual([
+    false,
+    false,
+    false,
+    false,
+  ]);
 });
 
 test('a child is alive until it exits; taskkit only when its command line says so', async () => {
-  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', 'taskkit-test-marker'], { stdio: 'ignore' });
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', 'taskkit-test-marker'], {
+    stdio: 'ignore',
+  });
   const pid = child.pid as number;
   try {
     await waitUntil(() => isTaskkitProcess(pid), 5_000, 'the child to exec');

@@ -21,7 +21,9 @@ async function startGroup(): Promise<{ pgid: number; child: number }> {
   const shell = spawn('/bin/sh', ['-c', 'sleep 60 & echo $!'], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
   const pgid = shell.pid as number;
   leaders.push(pgid);
-  const child = await new Promise<number>((resolve) => shell.stdout?.once('data', (chunk: Buffer) => resolve(Number(String(chunk).trim()))));
+  const child = await new Promise<number>((resolve) =>
+    shell.stdout?.once('data', (chunk: Buffer) => resolve(Number(String(chunk).trim()))),
+  );
   await new Promise((resolve) => shell.once('exit', resolve));
   return { pgid, child };
 }
@@ -42,5 +44,11 @@ test('a run that started before the machine booted cannot own a live group (the 
 });
 
 test('nonsense and unused group ids are not alive; 1 (init) is never a run', () => {
-  expect([0, 1, -4, Number.NaN, 2 ** 22 + 1].map((pgid) => isProcessGroupAlive(pgid))).toEqual([false, false, false, false, false]);
+  expect([0, 1, -4, Number.NaN, 2 ** 22 + 1].map((pgid) => isProcessGroupAlive(pgid))).toEqual([
+    false,
+    false,
+    false,
+    false,
+    false,
+  ]);
 });

@@ -38,14 +38,27 @@ describe('a dropped run-time reschedule', () => {
     const before = listRescheduled(engine.scheduler);
     expect([...before]).toEqual(['sync', 'report']);
     // sync changes (its reschedule goes); report is unchanged (its reschedule stays).
-    const summary = applyTasks(engine.scheduler, [makeTask('sync', { schedule: every('1h'), timeoutMs: 5_000 }), report]);
+    const summary = applyTasks(engine.scheduler, [
+      makeTask('sync', { schedule: every('1h'), timeoutMs: 5_000 }),
+      report,
+    ]);
     expect(describeDroppedReschedules(before, summary)).toBe(
       "sync: the definition in the tasks file changed, so the run-time reschedule is dropped and the file's schedule applies",
     );
-    expect([engine.scheduler.get('sync').rescheduled, engine.scheduler.get('report').rescheduled]).toEqual([false, true]);
+    expect([engine.scheduler.get('sync').rescheduled, engine.scheduler.get('report').rescheduled]).toEqual([
+      false,
+      true,
+    ]);
   });
 
   test('says nothing when no changed task was rescheduled', () => {
-    expect(describeDroppedReschedules(new Set(['report']), { added: [], changed: ['sync'], removed: [], unchanged: ['report'] })).toBeNull();
+    expect(
+      describeDroppedReschedules(new Set(['report']), {
+        added: [],
+        changed: ['sync'],
+        removed: [],
+        unchanged: ['report'],
+      }),
+    ).toBeNull();
   });
 });

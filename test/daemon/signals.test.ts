@@ -16,5 +16,7 @@ test('signals map to stop and reload; after uninstall nothing is called', () => 
   proc.emit('SIGHUP');
   expect(calls).toEqual(['reload', 'stop SIGTERM false', 'stop SIGINT true', 'reload']);
   uninstall();
-  expect([proc.listenerCount('SIGTERM'), proc.listenerCount('SIGINT'), proc.listenerCount('SIGHUP')]).toEqual([0, 0, 0]);
+  expect([proc.listenerCount('SIGTERM'), proc.listenerCount('SIGINT'), proc.listenerCount('SIGHUP')]).toEqual([
+    0, 0, 0,
+  ]);
 });

@@ -16,7 +16,14 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const uid = process.getuid?.() ?? 0;
 const env = { HOME: '/home/tester', TZ: 'UTC' };
-const options = (extra: Partial<StartupOptions> = {}): StartupOptions => ({ socketFlag: undefined, env, cwd: dir, insecure: false, uid, ...extra });
+const options = (extra: Partial<StartupOptions> = {}): StartupOptions => ({
+  socketFlag: undefined,
+  env,
+  cwd: dir,
+  insecure: false,
+  uid,
+  ...extra,
+});
 
 function load(settings: string): TasksFile {
   const path = join(dir, 'tasks.yaml');

@@ -26,10 +26,36 @@ describe('taskkit(1) documents every verb', () => {
   const source = readFileSync(`${MAN}taskkit.1`, 'utf8');
   const program = createProgram({ io: createMemoryIo(), version: '0.0.0', exitCode: 0 });
   // Hidden verbs (`__complete`, for the completion scripts) are not for people; commander's own `help` is not ours.
-  const verbs = program.createHelp().visibleCommands(program).map((command) => command.name()).filter((name) => name !== 'help');
+  const verbs = program
+    .createHelp()
+    .visibleCommands(program)
+    .map((command) => command.name())
+    .filter((name) => name !== 'help');
 
   test('the CLI registers the verbs of DESIGN.md "Command line"', () => {
-    expect(verbs).toEqual(expect.arrayContaining(['start', 'stop', 'status', 'reload', 'list', 'show', 'run-now', 'hold', 'resume', 'cancel', 'reschedule', 'history', 'logs', 'next', 'validate', 'exec', 'import-crontab', 'schema', 'completion']));
+    expect(verbs).toEqual(
+      expect.arrayContaining([
+        'start',
+        'stop',
+        'status',
+        'reload',
+        'list',
+        'show',
+        'run-now',
+        'hold',
+        'resume',
+        'cancel',
+        'reschedule',
+        'history',
+        'logs',
+        'next',
+        'validate',
+        'exec',
+        'import-crontab',
+        'schema',
+        'completion',
+      ]),
+    );
   });
 
   test.each(verbs)('%s has an entry (a .B/.BR/.BI line starting with it)', (verb) => {

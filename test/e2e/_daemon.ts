@@ -45,7 +45,11 @@ export function makeDaemonDir(): DaemonDir {
       return path;
     },
     async taskkit(args, options = {}) {
-      const result = await runTaskkit(args, { cwd: dir, env: cliEnv(options.env ?? {}), timeoutMs: options.timeoutMs ?? 20_000 });
+      const result = await runTaskkit(args, {
+        cwd: dir,
+        env: cliEnv(options.env ?? {}),
+        timeoutMs: options.timeoutMs ?? 20_000,
+      });
       const started = /taskkit started \(pid (\d+),/.exec(result.stdout);
       if (started?.[1] !== undefined) pids.add(Number(started[1]));
       const pid = readPid();
@@ -77,7 +81,9 @@ export async function cleanUpDaemons(): Promise<void> {
 /** Lines of a file that may not exist yet (0 when missing). */
 export function countLines(path: string): number {
   if (!existsSync(path)) return 0;
-  return readFileSync(path, 'utf8').split('\n').filter((line) => line !== '').length;
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '').length;
 }
 
 /** A pause in real time: only for time that must pass with no daemon (a downtime), never to wait for something. */

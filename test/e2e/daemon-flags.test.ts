@@ -8,15 +8,18 @@ afterEach(async () => {
   await cleanUpDaemons();
 });
 
-test.skipIf(process.platform !== 'linux')('taskkit start runs the daemon with the node flags of DAEMON_NODE_FLAGS', async () => {
-  const daemon = makeDaemonDir();
-  daemon.writeTasks(['settings:', '  state-dir: ./state', 'tasks:', '  idle:', '    run: "true"']);
-  const started = await daemon.taskkit(['start', '--config', 'tasks.yaml']);
-  expect(started.code).toBe(0);
-  const pid = daemon.readPid();
-  expect(pid).not.toBeNull();
-  daemon.track(pid ?? 0);
-  const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-  expect(argv.slice(1, 1 + DAEMON_NODE_FLAGS.length)).toEqual([...DAEMON_NODE_FLAGS]);
-  expect((await daemon.taskkit(['stop', '--config', 'tasks.yaml'])).code).toBe(0);
-});
+test.skipIf(process.platform !== 'linux')(
+  'taskkit start runs the daemon with the node flags of DAEMON_NODE_FLAGS',
+  async () => {
+    const daemon = makeDaemonDir();
+    daemon.writeTasks(['settings:', '  state-dir: ./state', 'tasks:', '  idle:', '    run: "true"']);
+    const started = await daemon.taskkit(['start', '--config', 'tasks.yaml']);
+    expect(started.code).toBe(0);
+    const pid = daemon.readPid();
+    expect(pid).not.toBeNull();
+    daemon.track(pid ?? 0);
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    expect(argv.slice(1, 1 + DAEMON_NODE_FLAGS.length)).toEqual([...DAEMON_NODE_FLAGS]);
+    expect((await daemon.taskkit(['stop', '--config', 'tasks.yaml'])).code).toBe(0);
+  },
+);

@@ -31,7 +31,9 @@ function idleClient(path: string): Promise<void> {
     const socket = createConnection(path);
     sockets.push(socket);
     socket.on('error', reject);
-    socket.on('connect', () => socket.write(`${JSON.stringify({ id: 0, method: 'hello', params: { version: 1, client: 'filler' } })}\n`));
+    socket.on('connect', () =>
+      socket.write(`${JSON.stringify({ id: 0, method: 'hello', params: { version: 1, client: 'filler' } })}\n`),
+    );
     socket.once('data', () => resolve());
   });
 }
@@ -40,7 +42,11 @@ test('a run that cannot start for want of fds is a failed run; the daemon lives 
   const d = makeDaemonDir();
   d.writeTasks(['settings:', '  state-dir: ./state', 'tasks:', '  probe:', '    run: echo hi']);
   // The detached daemon inherits the start command's fd limit.
-  const start = spawn('/bin/sh', ['-c', `ulimit -n ${FD_LIMIT} && exec "$0" "$@"`, process.execPath, TASKKIT_BIN, 'start'], { cwd: d.dir, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const start = spawn(
+    '/bin/sh',
+    ['-c', `ulimit -n ${FD_LIMIT} && exec "$0" "$@"`, process.execPath, TASKKIT_BIN, 'start'],
+    { cwd: d.dir, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const started = await collect(start, 20_000);
   expect([started.code, started.stderr]).toEqual([0, '']);
   const pid = d.readPid() as number;
@@ -51,13 +57,21 @@ test('a run that cannot start for want of fds is a failed run; the daemon lives 
   while (openFds(pid) < FD_LIMIT - 2) await idleClient(d.socket);
   expect(openFds(pid)).toBe(FD_LIMIT - 2);
   // --wait's request: the reply comes once the run has ended, whatever happened to it.
-  const { run } = (await client.request('run-now', { name: 'probe', wait: true })) as { run: { id: number; status: string; error: string; outcome: string } };
-  expect(run).toMatchObject({ status: 'failed', error: 'cannot start: too many open files', outcome: 'failed: cannot start: too many open files' });
+  const { run } = (await client.request('run-now', { name: 'probe', wait: true })) as {
+    run: { id: number; status: string; error: string; outcome: string };
+  };
+  expect(run).toMatchObject({
+    status: 'failed',
+    error: 'cannot start: too many open files',
+    outcome: 'failed: cannot start: too many open files',
+  });
   expect(isAlive(pid)).toBe(true);
 
   for (const socket of sockets.splice(0)) socket.destroy();
   const history = await d.taskkit(['history', 'probe', '--json']);
-  expect((JSON.parse(history.stdout) as { runs: unknown[] }).runs).toMatchObject([{ id: run.id, status: 'failed', error: 'cannot start: too many open files' }]);
+  expect((JSON.parse(history.stdout) as { runs: unknown[] }).runs).toMatchObject([
+    { id: run.id, status: 'failed', error: 'cannot start: too many open files' },
+  ]);
 
   // fds free again: the same task runs.
   const again = await d.taskkit(['run-now', 'probe', '--wait']);

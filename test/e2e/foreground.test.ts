@@ -74,7 +74,9 @@ describe('start --foreground', () => {
     const done = collect(daemon, 20_000);
     await waitForOutput(daemon, /slow #1 started/);
     await expect.poll(() => existsSync(join(dir, 'grandchild.pid')), { timeout: 5000 }).toBe(true);
-    await expect.poll(() => readFileSync(join(dir, 'grandchild.pid'), 'utf8').trim() !== '', { timeout: 5000 }).toBe(true);
+    await expect
+      .poll(() => readFileSync(join(dir, 'grandchild.pid'), 'utf8').trim() !== '', { timeout: 5000 })
+      .toBe(true);
     const grandchild = Number(readFileSync(join(dir, 'grandchild.pid'), 'utf8'));
     daemon.kill('SIGTERM');
     const result = await done;
@@ -84,7 +86,18 @@ describe('start --foreground', () => {
   });
 
   test('a tasks file with errors is refused with every error and exit 2, nothing starts', async () => {
-    const config = writeTasks(['tasks:', '  a:', '    every: 5 minutes', '    run: true', '  b:', '    daily: "25:00"', '    run: true', ''].join('\n'));
+    const config = writeTasks(
+      [
+        'tasks:',
+        '  a:',
+        '    every: 5 minutes',
+        '    run: true',
+        '  b:',
+        '    daily: "25:00"',
+        '    run: true',
+        '',
+      ].join('\n'),
+    );
     const result = await collect(spawnTaskkit(['start', '--foreground', '--config', config], { cwd: dir }), 15_000);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/tasks\.yaml:3:12: task "a": .*"5 minutes"/);

@@ -29,44 +29,74 @@ async function daemonWithOneRun(output: string): Promise<{ d: DaemonDir; pid: nu
   return { d, pid: d.readPid() };
 }
 
-test('with $TASKKIT_SOCKET or --socket naming a daemon, history and logs read its database, not ./tasks.yaml\'s', { timeout: 60_000 }, async () => {
-  const { d, pid } = await daemonWithOneRun('from the daemon');
+test(
+  "with $TASKKIT_SOCKET or --socket naming a daemon, history and logs read its database, not ./tasks.yaml's",
+  { timeout: 60_000 },
+  async () => {
+    const { d, pid } = await daemonWithOneRun('from the daemon');
 
-  // Elsewhere: another tasks file, whose own state dir has no database at all.
-  const elsewhere = join(d.dir, 'elsewhere');
-  mkdirSync(elsewhere);
-  writeFileSync(join(elsewhere, 'tasks.yaml'), 'settings:\n  state-dir: ./other-state\ntasks:\n  other: { run: "true" }\n');
-  const database = { path: join(d.stateDir, 'taskkit.db'), from: 'daemon', pid, socket: d.socket };
-  const viaEnv = await runTaskkit(['history', '--json'], { cwd: elsewhere, env: cliEnv({ TASKKIT_SOCKET: d.socket }) });
-  expect(viaEnv.code).toBe(0);
-  const listed = JSON.parse(viaEnv.stdout) as { database: Source; runs: RunView[] };
-  expect(listed.database).toEqual(database);
-  expect(listed.runs.map((run) => [run.task, run.status])).toEqual([['backup', 'succeeded']]);
+    // Elsewhere: another tasks file, whose own state dir has no database at all.
+    const elsewhere = join(d.dir, 'elsewhere');
+    mkdirSync(elsewhere);
+    writeFileSync(
+      join(elsewhere, 'tasks.yaml'),
+      'settings:\n  state-dir: ./other-state\ntasks:\n  other: { run: "true" }\n',
+    );
+    const database = { path: join(d.stateDir, 'taskkit.db'), from: 'daemon', pid, socket: d.socket };
+    const viaEnv = await runTaskkit(['history', '--json'], {
+      cwd: elsewhere,
+      env: cliEnv({ TASKKIT_SOCKET: d.socket }),
+    });
+    expect(viaEnv.code).toBe(0);
+    const listed = JSON.parse(viaEnv.stdout) as { database: Source; runs: RunView[] };
+    expect(listed.database).toEqual(database);
+    expect(listed.runs.map((run) => [run.task, run.status])).toEqual([['backup', 'succeeded']]);
 
-  const table = await runTaskkit(['history', '--socket', d.socket], { cwd: elsewhere, env: cliEnv() });
-  expect([table.code, table.stderr]).toEqual([0, '']);
-  expect(table.stdout).toMatch(/\n +\d+ +backup +manual /);
+    const table = await runTaskkit(['history', '--socket', d.socket], { cwd: elsewhere, env: cliEnv() });
+    expect([table.code, table.stderr]).toEqual([0, '']);
+    expect(table.stdout).toMatch(/\n +\d+ +backup +manual /);
 
-  const logs = await runTaskkit(['logs', 'backup', '--socket', d.socket], { cwd: elsewhere, env: cliEnv() });
-  expect([logs.code, logs.stdout, logs.stderr]).toEqual([0, 'from the daemon\n', '']);
-  const logsJson = JSON.parse((await runTaskkit(['logs', 'backup', '--json'], { cwd: elsewhere, env: cliEnv({ TASKKIT_SOCKET: d.socket }) })).stdout) as { database: Source; run: RunView };
-  expect([logsJson.database, logsJson.run.output]).toEqual([database, 'from the daemon\n']);
-  const followed = JSON.parse((await runTaskkit(['logs', 'backup', '--follow', '--json'], { cwd: elsewhere, env: cliEnv({ TASKKIT_SOCKET: d.socket }) })).stdout) as { database: Source };
-  expect(followed.database).toEqual(database);
+    const logs = await runTaskkit(['logs', 'backup', '--socket', d.socket], { cwd: elsewhere, env: cliEnv() });
+    expect([logs.code, logs.stdout, logs.stderr]).toEqual([0, 'from the daemon\n', '']);
+    const logsJson = JSON.parse(
+      (await runTaskkit(['logs', 'backup', '--json'], { cwd: elsewhere, env: cliEnv({ TASKKIT_SOCKET: d.socket }) }))
+        .stdout,
+    ) as { database: Source; run: RunView };
+    expect([logsJson.database, logsJson.run.output]).toEqual([database, 'from the daemon\n']);
+    const followed = JSON.parse(
+      (
+        await runTaskkit(['logs', 'backup', '--follow', '--json'], {
+          cwd: elsewhere,
+          env: cliEnv({ TASKKIT_SOCKET: d.socket }),
+        })
+      ).stdout,
+    ) as { database: Source };
+    expect(followed.database).toEqual(database);
 
-  // No daemon: the tasks file's state dir, and --json says so.
-  expect((await d.taskkit(['stop'])).code).toBe(0);
-  const offline = JSON.parse((await d.taskkit(['history', '--json'])).stdout) as { database: Source; runs: RunView[] };
-  expect([offline.database, offline.runs.length]).toEqual([{ path: join(d.stateDir, 'taskkit.db'), from: 'tasks-file', pid: null, socket: null }, 1]);
-});
+    // No daemon: the tasks file's state dir, and --json says so.
+    expect((await d.taskkit(['stop'])).code).toBe(0);
+    const offline = JSON.parse((await d.taskkit(['history', '--json'])).stdout) as {
+      database: Source;
+      runs: RunView[];
+    };
+    expect([offline.database, offline.runs.length]).toEqual([
+      { path: join(d.stateDir, 'taskkit.db'), from: 'tasks-file', pid: null, socket: null },
+      1,
+    ]);
+  },
+);
 
-test('on a terminal, history and logs name the database they read on stderr; stdout stays the data', { timeout: 60_000 }, async () => {
-  const { d, pid } = await daemonWithOneRun('hello');
-  const onTerminal = (args: string): { stdout: string; stderr: string } => runOnTerminal(d.dir, args, cliEnv());
-  const header = `taskkit: runs from ${join(d.stateDir, 'taskkit.db')} (the daemon's, pid ${pid}, socket ${d.socket})\n`;
-  const history = onTerminal('history');
-  expect(history.stderr).toBe(header);
-  expect(history.stdout).toMatch(/^RUN +TASK/);
-  const logs = onTerminal('logs backup');
-  expect([logs.stdout, logs.stderr]).toEqual(['hello\n', header]);
-});
+test(
+  'on a terminal, history and logs name the database they read on stderr; stdout stays the data',
+  { timeout: 60_000 },
+  async () => {
+    const { d, pid } = await daemonWithOneRun('hello');
+    const onTerminal = (args: string): { stdout: string; stderr: string } => runOnTerminal(d.dir, args, cliEnv());
+    const header = `taskkit: runs from ${join(d.stateDir, 'taskkit.db')} (the daemon's, pid ${pid}, socket ${d.socket})\n`;
+    const history = onTerminal('history');
+    expect(history.stderr).toBe(header);
+    expect(history.stdout).toMatch(/^RUN +TASK/);
+    const logs = onTerminal('logs backup');
+    expect([logs.stdout, logs.stderr]).toEqual(['hello\n', header]);
+  },
+);

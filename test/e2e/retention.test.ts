@@ -15,31 +15,39 @@ async function history(d: DaemonDir): Promise<RunView[]> {
   return (JSON.parse(result.stdout) as { runs: RunView[] }).runs;
 }
 
-test('a run longer than keep x period keeps its row; its exit code and output reach history', { timeout: 60_000 }, async () => {
-  const d = makeDaemonDir();
-  d.writeTasks([
-    'settings:',
-    '  state-dir: ./state',
-    '  shutdown-grace: 2s',
-    'tasks:',
-    '  long:',
-    '    every: 1s',
-    '    overlap: skip',
-    '    history: { keep: 3 }',
-    '    run: echo begin; sleep 5; echo end; exit 4',
-  ]);
-  expect((await d.taskkit(['start'])).code).toBe(0);
+test(
+  'a run longer than keep x period keeps its row; its exit code and output reach history',
+  { timeout: 60_000 },
+  async () => {
+    const d = makeDaemonDir();
+    d.writeTasks([
+      'settings:',
+      '  state-dir: ./state',
+      '  shutdown-grace: 2s',
+      'tasks:',
+      '  long:',
+      '    every: 1s',
+      '    overlap: skip',
+      '    history: { keep: 3 }',
+      '    run: echo begin; sleep 5; echo end; exit 4',
+    ]);
+    expect((await d.taskkit(['start'])).code).toBe(0);
 
-  const finished = await eventually(async () => (await history(d)).find((run) => run.status !== 'running' && run.status !== 'skipped'), 'the first run to end', 30_000);
-  expect([finished.status, finished.exitCode, finished.outcome]).toEqual(['failed', 4, 'exited with code 4']);
-  const logs = await d.taskkit(['logs', 'long', String(finished.id)]);
-  expect([logs.code, logs.stdout]).toEqual([0, 'begin\nend\n']);
+    const finished = await eventually(
+      async () => (await history(d)).find((run) => run.status !== 'running' && run.status !== 'skipped'),
+      'the first run to end',
+      30_000,
+    );
+    expect([finished.status, finished.exitCode, finished.outcome]).toEqual(['failed', 4, 'exited with code 4']);
+    const logs = await d.taskkit(['logs', 'long', String(finished.id)]);
+    expect([logs.code, logs.stdout]).toEqual([0, 'begin\nend\n']);
 
-  // Its skips (one a second for ~5 s) took more than `keep` ids after it; retention kept 3 of them.
-  const runs = await history(d);
-  const skipped = runs.filter((run) => run.status === 'skipped');
-  expect(skipped.length).toBe(3);
-  expect(Math.max(...skipped.map((run) => run.id)) - finished.id).toBeGreaterThan(3);
-  expect(runs.filter((run) => run.status !== 'skipped' && run.status !== 'running').length).toBeLessThanOrEqual(3);
-  expect((await d.taskkit(['stop'])).code).toBe(0);
-});
+    // Its skips (one a second for ~5 s) took more than `keep` ids after it; retention kept 3 of them.
+    const runs = await history(d);
+    const skipped = runs.filter((run) => run.status === 'skipped');
+    expect(skipped.length).toBe(3);
+    expect(Math.max(...skipped.map((run) => run.id)) - finished.id).toBeGreaterThan(3);
+    expect(runs.filter((run) => run.status !== 'skipped' && run.status !== 'running').length).toBeLessThanOrEqual(3);
+    expect((await d.taskkit(['stop'])).code).toBe(0);
+  },
+);

@@ -27,7 +27,9 @@ describe('files other users can write', () => {
     chmodSync(path, 0o666);
     const refused = await daemon.taskkit(['start', '--config', 'tasks.yaml']);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain(`tasks file ${path} is writable by its group and every user (mode 0666): chmod go-w ${path}`);
+    expect(refused.stderr).toContain(
+      `tasks file ${path} is writable by its group and every user (mode 0666): chmod go-w ${path}`,
+    );
     expect(refused.stderr).toContain('--insecure');
     expect(daemon.readPid()).toBeNull();
 
@@ -48,7 +50,9 @@ describe('files other users can write', () => {
     for (const args of [['start'], ['start', '--foreground']]) {
       const refused = await daemon.taskkit([...args, '--config', 'tasks.yaml']);
       expect(refused.code, args.join(' ')).toBe(2);
-      expect(refused.stderr).toContain(`tasks file ${real} (the target of ${join(daemon.dir, 'tasks.yaml')}) is in ${open}, which its group and every user can write`);
+      expect(refused.stderr).toContain(
+        `tasks file ${real} (the target of ${join(daemon.dir, 'tasks.yaml')}) is in ${open}, which its group and every user can write`,
+      );
       expect(daemon.readPid()).toBeNull();
     }
   });
@@ -91,7 +95,14 @@ describe('secrets in env', () => {
     expect(readFileSync(join(daemon.dir, 'got.txt'), 'utf8')).toBe(`${SECRETS[0]} ${SECRETS[1]} visible-mode`);
 
     const outputs: string[] = [];
-    for (const args of [['list'], ['list', '--json'], ['show', 'deploy'], ['show', 'deploy', '--json'], ['status', '--json'], ['history', 'deploy', '--json']]) {
+    for (const args of [
+      ['list'],
+      ['list', '--json'],
+      ['show', 'deploy'],
+      ['show', 'deploy', '--json'],
+      ['status', '--json'],
+      ['history', 'deploy', '--json'],
+    ]) {
       const result = await daemon.taskkit([...args, '--config', 'tasks.yaml']);
       expect(result.code, args.join(' ')).toBe(0);
       outputs.push(result.stdout, result.stderr);
@@ -122,11 +133,24 @@ describe('secrets in env', () => {
 describe.skipIf(!isRoot || !hasSetpriv)('another user and the control socket', () => {
   /** `taskkit status` run as nobody, the way that user would type it. */
   function statusAsNobody(socket: string): { code: number | null; stderr: string } {
-    const result = spawnSync('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, LAUNCHER, 'status', '--socket', socket], {
-      encoding: 'utf8',
-      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: '/nonexistent', NO_COLOR: '1' },
-      timeout: 15_000,
-    });
+    const result = spawnSync(
+      'setpriv',
+      [
+        `--reuid=${NOBODY}`,
+        `--regid=${NOBODY}`,
+        '--clear-groups',
+        process.execPath,
+        LAUNCHER,
+        'status',
+        '--socket',
+        socket,
+      ],
+      {
+        encoding: 'utf8',
+        env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: '/nonexistent', NO_COLOR: '1' },
+        timeout: 15_000,
+      },
+    );
     return { code: result.status, stderr: result.stderr };
   }
 

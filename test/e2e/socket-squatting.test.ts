@@ -35,25 +35,46 @@ net.createServer((socket) => {
 }).listen(path, () => require('node:fs').chmodSync(path, 0o666));
 `;
 
-test.skipIf(!isRoot || !hasSetpriv)('a socket another user bound first is refused by start, status, run-now --wait and stop (exit 3)', async () => {
-  const d = makeDaemonDir();
-  chmodSync(d.dir, 0o755);
-  const shared = join(d.dir, 'shared');
-  mkdirSync(shared);
-  chmodSync(shared, 0o1777);
-  const socket = join(shared, 'taskkit.sock');
-  writeFileSync(join(d.dir, 'fake-daemon.cjs'), FAKE_DAEMON, { mode: 0o644 });
-  const fake = spawn('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, join(d.dir, 'fake-daemon.cjs'), socket], { stdio: 'ignore' });
-  if (fake.pid !== undefined) d.track(fake.pid);
-  await waitUntil(() => existsSync(socket), 10_000, 'the fake daemon to bind the socket');
-  d.writeTasks(['settings:', '  state-dir: ./state', '  socket: ./shared/taskkit.sock', 'tasks:', '  job:', '    run: "true"']);
+test.skipIf(!isRoot || !hasSetpriv)(
+  'a socket another user bound first is refused by start, status, run-now --wait and stop (exit 3)',
+  async () => {
+    const d = makeDaemonDir();
+    chmodSync(d.dir, 0o755);
+    const shared = join(d.dir, 'shared');
+    mkdirSync(shared);
+    chmodSync(shared, 0o1777);
+    const socket = join(shared, 'taskkit.sock');
+    writeFileSync(join(d.dir, 'fake-daemon.cjs'), FAKE_DAEMON, { mode: 0o644 });
+    const fake = spawn(
+      'setpriv',
+      [
+        `--reuid=${NOBODY}`,
+        `--regid=${NOBODY}`,
+        '--clear-groups',
+        process.execPath,
+        join(d.dir, 'fake-daemon.cjs'),
+        socket,
+      ],
+      { stdio: 'ignore' },
+    );
+    if (fake.pid !== undefined) d.track(fake.pid);
+    await waitUntil(() => existsSync(socket), 10_000, 'the fake daemon to bind the socket');
+    d.writeTasks([
+      'settings:',
+      '  state-dir: ./state',
+      '  socket: ./shared/taskkit.sock',
+      'tasks:',
+      '  job:',
+      '    run: "true"',
+    ]);
 
-  const why = `refusing to talk to ${socket}: it belongs to user ${NOBODY}, not to you (0) or root, so it may not be your taskkit daemon`;
-  for (const args of [['start'], ['status'], ['run-now', 'job', '--wait'], ['stop']]) {
-    const result = await d.taskkit(args);
-    expect(result.code, args.join(' ')).toBe(3);
-    expect(result.stderr, args.join(' ')).toContain(why);
-    expect(result.stdout, args.join(' ')).toBe('');
-  }
-  expect(d.readPid()).toBeNull();
-});
+    const why = `refusing to talk to ${socket}: it belongs to user ${NOBODY}, not to you (0) or root, so it may not be your taskkit daemon`;
+    for (const args of [['start'], ['status'], ['run-now', 'job', '--wait'], ['stop']]) {
+      const result = await d.taskkit(args);
+      expect(result.code, args.join(' ')).toBe(3);
+      expect(result.stderr, args.join(' ')).toContain(why);
+      expect(result.stdout, args.join(' ')).toBe('');
+    }
+    expect(d.readPid()).toBeNull();
+  },
+);

@@ -18,7 +18,10 @@ const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/u;
 
 test('list, history, show, hold and the daemon log escape control characters; logs keeps the raw output', async () => {
   const d = makeDaemonDir();
-  writeFileSync(join(d.dir, 'evil.js'), `export default () => { throw new Error('boom\\n${FORGED}${ESC}]0;pwned\\u0007${ESC}[2J'); };\n`);
+  writeFileSync(
+    join(d.dir, 'evil.js'),
+    `export default () => { throw new Error('boom\\n${FORGED}${ESC}]0;pwned\\u0007${ESC}[2J'); };\n`,
+  );
   d.writeTasks([
     'settings:',
     '  state-dir: ./state',
@@ -34,14 +37,22 @@ test('list, history, show, hold and the daemon log escape control characters; lo
   expect((await d.taskkit(['run-now', 'colour', '--wait'])).code).toBe(0);
 
   const views: [string, string][] = [];
-  for (const args of [['list'], ['history'], ['show', 'evil'], ['hold', 'evil', '--note', `disk\n${FORGED}${ESC}[2J`]]) {
+  for (const args of [
+    ['list'],
+    ['history'],
+    ['show', 'evil'],
+    ['hold', 'evil', '--note', `disk\n${FORGED}${ESC}[2J`],
+  ]) {
     const result = await d.taskkit(args);
     expect(result.code, args.join(' ')).toBe(0);
     views.push([args.join(' '), result.stdout + result.stderr]);
   }
   for (const [what, text] of views) {
     expect(text, what).not.toMatch(RAW_CONTROL);
-    expect(text.split('\n').some((line) => line.startsWith('nightly')), what).toBe(false);
+    expect(
+      text.split('\n').some((line) => line.startsWith('nightly')),
+      what,
+    ).toBe(false);
   }
   expect(views[0]?.[1]).toContain(`failed: boom\\n${FORGED}\\x1b]0;pwned\\x07\\x1b[2J`);
   expect(views[2]?.[1]).toContain('tidy\\x1b]0;title\\x07\\nforged line');

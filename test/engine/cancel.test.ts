@@ -20,7 +20,12 @@ describe('cancel', () => {
     ]);
     expect(runner.cancels).toEqual([{ runId: 1, reason: 'cancel' }]);
     expect(eventsOf('run-finished').map((run) => run.id)).toEqual([2, 3]);
-    runner.finish(1, { status: 'cancelled', exitCode: null, signal: 'SIGTERM', error: 'cancelled by taskkit cancel; sent SIGTERM' });
+    runner.finish(1, {
+      status: 'cancelled',
+      exitCode: null,
+      signal: 'SIGTERM',
+      error: 'cancelled by taskkit cancel; sent SIGTERM',
+    });
     await flush();
     expect(await scheduler.waitForRun(1)).toMatchObject({ id: 1, status: 'cancelled', signal: 'SIGTERM' });
     expect(runner.requests.length).toBe(1);
@@ -40,7 +45,9 @@ describe('cancel', () => {
     scheduler.runNow('job');
     runner.finish(1, { status: 'failed', exitCode: 1 });
     await flush();
-    expect(scheduler.cancel('job').map((run) => [run.id, run.trigger, run.status])).toEqual([[2, 'retry', 'cancelled']]);
+    expect(scheduler.cancel('job').map((run) => [run.id, run.trigger, run.status])).toEqual([
+      [2, 'retry', 'cancelled'],
+    ]);
     clock.advanceBy(5_000);
     expect(runner.requests.length).toBe(1);
   });

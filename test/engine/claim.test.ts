@@ -9,7 +9,11 @@ import { flush } from '../support/fake-runner.js';
 import { createEngine, every, makeTask } from '../support/engine-task.js';
 
 /** A claim whose answers the test gives later, one promise per call. */
-function deferredClaim(): { claim: RunClaim; asked: RunRecord[]; answer(index: number, verdict: ClaimVerdict | Error): void } {
+function deferredClaim(): {
+  claim: RunClaim;
+  asked: RunRecord[];
+  answer(index: number, verdict: ClaimVerdict | Error): void;
+} {
   const asked: RunRecord[] = [];
   const settle: ((verdict: ClaimVerdict | Error) => void)[] = [];
   const claim: RunClaim = (run) => {
@@ -34,7 +38,9 @@ describe('a synchronous claim', () => {
     const record = scheduler.runNow('job');
     expect(record.status).toBe('running');
     expect(runner.requests.map((request) => request.runId)).toEqual([1]);
-    expect(asked).toMatchObject([{ id: 1, task: 'job', status: 'running', pid: null, startedAt: Date.parse('2026-08-01T12:00:00.000Z') }]);
+    expect(asked).toMatchObject([
+      { id: 1, task: 'job', status: 'running', pid: null, startedAt: Date.parse('2026-08-01T12:00:00.000Z') },
+    ]);
   });
 
   test('a refusal skips the run with its reason and gives the max-runs budget back', () => {
@@ -89,7 +95,10 @@ describe('a claim that answers later', () => {
 
   test('a refusal or a rejection skips the run and frees its slot for the next', async () => {
     const deferred = deferredClaim();
-    const { runner, scheduler, eventsOf } = createEngine('2026-08-01T12:00:00.000Z', { claim: deferred.claim, maxConcurrent: 1 });
+    const { runner, scheduler, eventsOf } = createEngine('2026-08-01T12:00:00.000Z', {
+      claim: deferred.claim,
+      maxConcurrent: 1,
+    });
     for (const name of ['a', 'b', 'c']) scheduler.add(makeTask(name));
     for (const name of ['a', 'b', 'c']) scheduler.runNow(name);
     deferred.answer(0, { refused: 'claimed by host b' });
@@ -112,7 +121,10 @@ describe('a claim that answers later', () => {
     scheduler.runNow('job');
     const waiting = scheduler.waitForRun(1);
     expect(scheduler.cancel('job')).toMatchObject([{ id: 1, status: 'cancelled' }]);
-    expect(await waiting).toMatchObject({ status: 'cancelled', error: 'cancelled by taskkit cancel before it started' });
+    expect(await waiting).toMatchObject({
+      status: 'cancelled',
+      error: 'cancelled by taskkit cancel before it started',
+    });
     deferred.answer(0, true);
     await flush();
     expect(runner.requests).toEqual([]);

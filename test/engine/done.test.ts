@@ -68,7 +68,9 @@ describe('done', () => {
 
   test('until: no instant at or after it fires; then done', () => {
     const { clock, runner, scheduler } = createEngine('2027-01-01T00:00:00.000Z');
-    scheduler.add(makeTask('limited', { schedule: every('1m'), until: ms('2027-01-01T00:03:00.000Z'), overlap: 'allow' }));
+    scheduler.add(
+      makeTask('limited', { schedule: every('1m'), until: ms('2027-01-01T00:03:00.000Z'), overlap: 'allow' }),
+    );
     scheduler.start();
     clock.advanceTo('2027-01-01T00:10:00.000Z');
     expect(runner.requests.map((request) => iso(request.scheduledAt))).toEqual([
@@ -80,7 +82,9 @@ describe('done', () => {
 
   test('until already passed at add(): done at once', () => {
     const { scheduler } = createEngine('2027-01-01T00:00:00.000Z');
-    expect(scheduler.add(makeTask('late', { schedule: every('1m'), until: ms('2026-12-31T00:00:00.000Z') }))).toMatchObject({
+    expect(
+      scheduler.add(makeTask('late', { schedule: every('1m'), until: ms('2026-12-31T00:00:00.000Z') })),
+    ).toMatchObject({
       state: 'done',
       nextAt: null,
     });
@@ -95,7 +99,11 @@ describe('done', () => {
     expect(scheduler.get('once').state).toBe('running');
     runner.finish(1);
     await flush();
-    expect(scheduler.get('once')).toMatchObject({ state: 'done', nextAt: null, lastRun: { id: 1, status: 'succeeded' } });
+    expect(scheduler.get('once')).toMatchObject({
+      state: 'done',
+      nextAt: null,
+      lastRun: { id: 1, status: 'succeeded' },
+    });
   });
 
   test('on-demand and @reboot tasks are on-demand, never done', () => {

@@ -12,7 +12,12 @@ const t = (seconds: number): number => Date.parse('2027-01-01T00:00:00Z') + seco
 
 describe('planFire', () => {
   test('on time: fires the instant, nothing missed, next is one period on', () => {
-    expect(planFire(next, t(10), t(10), t(10))).toEqual({ scheduled: t(10), missed: { latest: [], more: false }, upcoming: t(20), latest: t(10) });
+    expect(planFire(next, t(10), t(10), t(10))).toEqual({
+      scheduled: t(10),
+      missed: { latest: [], more: false },
+      upcoming: t(20),
+      latest: t(10),
+    });
   });
 
   test('late by 25 s: fires once; the two instants passed meanwhile are missed', () => {
@@ -25,12 +30,21 @@ describe('planFire', () => {
   });
 
   test('due before a forward step (lateBefore): still fired; the jumped-over ones are missed', () => {
-    expect(planFire(next, t(10), t(3_610), t(10))).toMatchObject({ scheduled: t(10), upcoming: t(3_620), latest: t(3_610) });
+    expect(planFire(next, t(10), t(3_610), t(10))).toMatchObject({
+      scheduled: t(10),
+      upcoming: t(3_620),
+      latest: t(3_610),
+    });
   });
 
   test('due inside the stepped-over span: not fired, missed like the rest', () => {
     const plan = planFire(next, t(10), t(45), t(5));
-    expect(plan).toEqual({ scheduled: null, missed: { latest: [t(10), t(20), t(30), t(40)], more: false }, upcoming: t(50), latest: t(40) });
+    expect(plan).toEqual({
+      scheduled: null,
+      missed: { latest: [t(10), t(20), t(30), t(40)], more: false },
+      upcoming: t(50),
+      latest: t(40),
+    });
   });
 
   test('the missed list keeps the latest 100 and says there were more', () => {

@@ -14,7 +14,10 @@ describe('the run handle', () => {
     clock.advanceTo('2027-03-01T00:00:00.000Z');
     scheduler.runNow('job');
     runner.request(1).handle.setPeriod('10m');
-    expect(scheduler.get('job')).toMatchObject({ rescheduled: true, schedule: every('10m', undefined, 'Europe/Berlin') });
+    expect(scheduler.get('job')).toMatchObject({
+      rescheduled: true,
+      schedule: every('10m', undefined, 'Europe/Berlin'),
+    });
     expect(iso(scheduler.get('job').nextAt)).toBe('2027-03-01T00:10:00.000Z');
   });
 
@@ -32,7 +35,10 @@ describe('the run handle', () => {
     scheduler.add(makeTask('job'));
     scheduler.runNow('job');
     expect(() => runner.request(1).handle.setPeriod('soon')).toThrow(
-      expect.objectContaining({ code: 'USAGE', message: 'setPeriod: expected a duration like "90s", "5m" or "1h30m", got "soon"' }),
+      expect.objectContaining({
+        code: 'USAGE',
+        message: 'setPeriod: expected a duration like "90s", "5m" or "1h30m", got "soon"',
+      }),
     );
     expect(() => runner.request(1).handle.setPeriod(10)).toThrow(expect.objectContaining({ code: 'USAGE' }));
     expect(scheduler.get('job')).toMatchObject({ rescheduled: false, nextAt: null });

@@ -71,7 +71,9 @@ describe('MinHeap', () => {
       const min = [...model].sort((x, y) => x[1] - y[1] || x[0].seq - y[0].seq)[0];
       expect(heap.peek()).toBe(min?.[0]);
     }
-    const expected = [...model].sort((x, y) => x[1] - y[1] || x[0].seq - y[0].seq).map(([each, at]) => `${each.name}@${at}`);
+    const expected = [...model]
+      .sort((x, y) => x[1] - y[1] || x[0].seq - y[0].seq)
+      .map(([each, at]) => `${each.name}@${at}`);
     expect(drain(heap)).toEqual(expected);
   });
 });

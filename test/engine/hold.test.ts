@@ -12,7 +12,12 @@ describe('hold and resume', () => {
     scheduler.add(makeTask('job', { schedule: every('10m'), catchUp: 'all' }));
     scheduler.start();
     const held = scheduler.hold('job', 'waiting for the migration');
-    expect(held).toMatchObject({ state: 'held', held: true, holdNote: 'waiting for the migration', heldAt: Date.parse('2026-08-01T12:00:00.000Z') });
+    expect(held).toMatchObject({
+      state: 'held',
+      held: true,
+      holdNote: 'waiting for the migration',
+      heldAt: Date.parse('2026-08-01T12:00:00.000Z'),
+    });
     events.length = 0;
     clock.advanceTo('2026-08-01T12:35:00.000Z');
     expect(runner.requests).toEqual([]);
@@ -62,7 +67,14 @@ describe('hold and resume', () => {
     scheduler.add(makeTask('job', { schedule: every('10m') }));
     scheduler.hold('job');
     const record = scheduler.runNow('job');
-    expect(record).toMatchObject({ id: 1, task: 'job', trigger: 'manual', status: 'running', scheduledAt: null, pid: 1001 });
+    expect(record).toMatchObject({
+      id: 1,
+      task: 'job',
+      trigger: 'manual',
+      status: 'running',
+      scheduledAt: null,
+      pid: 1001,
+    });
     expect(runner.requests.map((request) => request.trigger)).toEqual(['manual']);
     expect(scheduler.get('job')).toMatchObject({ state: 'running', held: true });
   });

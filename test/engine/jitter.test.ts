@@ -44,7 +44,10 @@ describe('jitter', () => {
 
   test('a trigger during the wait collides with the waiting run (overlap skip)', () => {
     const { scheduler } = jittered(0.5);
-    expect(scheduler.runNow('job')).toMatchObject({ status: 'skipped', error: 'previous run #1 still queued (overlap: skip)' });
+    expect(scheduler.runNow('job')).toMatchObject({
+      status: 'skipped',
+      error: 'previous run #1 still queued (overlap: skip)',
+    });
   });
 
   test('manual runs are not delayed', () => {

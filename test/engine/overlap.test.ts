@@ -12,7 +12,12 @@ describe('overlap', () => {
     scheduler.add(makeTask('job'));
     scheduler.runNow('job');
     const second = scheduler.runNow('job');
-    expect(second).toMatchObject({ id: 2, status: 'skipped', error: 'previous run #1 still running (overlap: skip)', startedAt: null });
+    expect(second).toMatchObject({
+      id: 2,
+      status: 'skipped',
+      error: 'previous run #1 still running (overlap: skip)',
+      startedAt: null,
+    });
     expect(eventsOf('run-skipped')).toEqual([second]);
     expect(runner.requests.map((request) => request.runId)).toEqual([1]);
     expect(scheduler.get('job').lastRun).toEqual(second);
@@ -47,7 +52,11 @@ describe('overlap', () => {
     scheduler.add(makeTask('job', { overlap: 'queue' }));
     for (let i = 0; i < 101; i++) scheduler.runNow('job');
     expect(scheduler.get('job').queued).toBe(100);
-    expect(scheduler.runNow('job')).toMatchObject({ id: 102, status: 'skipped', error: '100 runs already waiting (overlap: queue)' });
+    expect(scheduler.runNow('job')).toMatchObject({
+      id: 102,
+      status: 'skipped',
+      error: '100 runs already waiting (overlap: queue)',
+    });
   });
 
   test('replace: the running run is cancelled with reason replace; the new one starts once it has ended', async () => {
@@ -72,7 +81,9 @@ describe('overlap', () => {
     scheduler.runNow('job');
     scheduler.runNow('job');
     expect(runner.cancels).toEqual([{ runId: 1, reason: 'replace' }]);
-    expect(eventsOf('run-finished').map((run) => [run.id, run.status, run.error])).toEqual([[2, 'cancelled', 'replaced by run #3']]);
+    expect(eventsOf('run-finished').map((run) => [run.id, run.status, run.error])).toEqual([
+      [2, 'cancelled', 'replaced by run #3'],
+    ]);
     runner.finish(1, { status: 'cancelled' });
     await flush();
     expect(runner.running()).toEqual([3]);

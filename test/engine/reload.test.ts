@@ -13,8 +13,16 @@ describe('replace', () => {
     scheduler.start();
     clock.advanceTo('2027-05-01T00:30:00.000Z');
     scheduler.hold('job', 'n');
-    const status = scheduler.replace(makeTask('job', { schedule: every('1h', '2027-05-01T00:30'), description: 'new', overlap: 'allow' }));
-    expect(status).toMatchObject({ state: 'running', held: true, holdNote: 'n', scheduledRuns: 1, spec: { description: 'new' } });
+    const status = scheduler.replace(
+      makeTask('job', { schedule: every('1h', '2027-05-01T00:30'), description: 'new', overlap: 'allow' }),
+    );
+    expect(status).toMatchObject({
+      state: 'running',
+      held: true,
+      holdNote: 'n',
+      scheduledRuns: 1,
+      spec: { description: 'new' },
+    });
     expect(status.running.map((run) => run.id)).toEqual([1]);
     expect(iso(status.nextAt)).toBe('2027-05-01T01:30:00.000Z');
     runner.finish(1);
@@ -48,7 +56,9 @@ describe('replace', () => {
     scheduler.add(makeTask('job', { schedule: every('1h') }));
     expect(scheduler.replace(makeTask('job', { schedule: every('1h'), hold: true })).held).toBe(true);
     scheduler.resume('job');
-    expect(scheduler.replace(makeTask('job', { schedule: every('1h'), hold: true, description: 'x' })).held).toBe(false);
+    expect(scheduler.replace(makeTask('job', { schedule: every('1h'), hold: true, description: 'x' })).held).toBe(
+      false,
+    );
   });
 
   test('new after edges take effect; old ones are gone', async () => {
@@ -75,14 +85,22 @@ describe('replace', () => {
 describe('remove', () => {
   test('no new runs; the running one finishes (run-finished) and is then forgotten; queued ones dropped', async () => {
     const { clock, runner, scheduler, eventsOf } = createEngine('2027-05-01T00:00:00.000Z');
-    scheduler.add(makeTask('job', { schedule: every('1m'), overlap: 'queue', retry: { attempts: 3, delayMs: 1_000, backoff: 1, maxDelayMs: 1_000 } }));
+    scheduler.add(
+      makeTask('job', {
+        schedule: every('1m'),
+        overlap: 'queue',
+        retry: { attempts: 3, delayMs: 1_000, backoff: 1, maxDelayMs: 1_000 },
+      }),
+    );
     scheduler.start();
     clock.advanceTo('2027-05-01T00:01:00.000Z');
     scheduler.runNow('job');
     scheduler.remove('job');
     expect(scheduler.has('job')).toBe(false);
     expect(scheduler.list()).toEqual([]);
-    expect(eventsOf('run-finished').map((run) => [run.id, run.status, run.error])).toEqual([[2, 'cancelled', 'task removed']]);
+    expect(eventsOf('run-finished').map((run) => [run.id, run.status, run.error])).toEqual([
+      [2, 'cancelled', 'task removed'],
+    ]);
     runner.finish(1, { status: 'failed', exitCode: 1 });
     await flush();
     clock.advanceTo('2027-05-01T00:10:00.000Z');
@@ -116,8 +134,12 @@ describe('add, get, list', () => {
   test('add of an existing name is CONFLICT; get of an unknown one TASK_UNKNOWN', () => {
     const { scheduler } = createEngine('2027-05-01T00:00:00.000Z');
     scheduler.add(makeTask('job'));
-    expect(() => scheduler.add(makeTask('job'))).toThrow(expect.objectContaining({ code: 'CONFLICT', message: 'a task named "job" already exists' }));
-    expect(() => scheduler.get('x')).toThrow(expect.objectContaining({ code: 'TASK_UNKNOWN', message: 'no task named "x"' }));
+    expect(() => scheduler.add(makeTask('job'))).toThrow(
+      expect.objectContaining({ code: 'CONFLICT', message: 'a task named "job" already exists' }),
+    );
+    expect(() => scheduler.get('x')).toThrow(
+      expect.objectContaining({ code: 'TASK_UNKNOWN', message: 'no task named "x"' }),
+    );
   });
 
   test('list is in add order; replace keeps the position', () => {

@@ -17,7 +17,10 @@ describe('reschedule', () => {
     runner.finish(1);
     await flush();
     clock.advanceTo('2027-02-01T01:15:00.000Z');
-    expect(runner.requests.map((request) => iso(request.scheduledAt))).toEqual(['2027-02-01T01:00:00.000Z', '2027-02-01T01:15:00.000Z']);
+    expect(runner.requests.map((request) => iso(request.scheduledAt))).toEqual([
+      '2027-02-01T01:00:00.000Z',
+      '2027-02-01T01:15:00.000Z',
+    ]);
     expect(eventsOf('task-changed').at(-1)).toMatchObject({ rescheduled: true });
   });
 
@@ -40,6 +43,8 @@ describe('reschedule', () => {
 
   test('an unknown task is TASK_UNKNOWN', () => {
     const { scheduler } = createEngine('2027-02-01T00:00:00.000Z');
-    expect(() => scheduler.reschedule('nope', null)).toThrow(expect.objectContaining({ code: 'TASK_UNKNOWN', message: 'no task named "nope"' }));
+    expect(() => scheduler.reschedule('nope', null)).toThrow(
+      expect.objectContaining({ code: 'TASK_UNKNOWN', message: 'no task named "nope"' }),
+    );
   });
 });

@@ -9,7 +9,10 @@ import { createEngine, every, iso, makeTask, ms } from '../support/engine-task.j
 
 const DOWN_SINCE = ms('2026-07-01T08:00:00.000Z');
 
-function restart(task: Partial<TaskSpec>, restored: Parameters<ReturnType<typeof createEngine>['scheduler']['add']>[1] = { lastScheduledAt: DOWN_SINCE }) {
+function restart(
+  task: Partial<TaskSpec>,
+  restored: Parameters<ReturnType<typeof createEngine>['scheduler']['add']>[1] = { lastScheduledAt: DOWN_SINCE },
+) {
   const engine = createEngine('2026-07-01T10:20:00.000Z');
   engine.scheduler.add(makeTask('job', { schedule: every('1h'), ...task }), restored);
   return engine;
@@ -73,7 +76,10 @@ describe('restart with restored lastScheduledAt', () => {
   });
 
   test('a restored hold: nothing is caught up, the missed time counts as handled', () => {
-    const { runner, scheduler } = restart({ catchUp: 'all' }, { lastScheduledAt: DOWN_SINCE, hold: { note: 'disk full', at: DOWN_SINCE } });
+    const { runner, scheduler } = restart(
+      { catchUp: 'all' },
+      { lastScheduledAt: DOWN_SINCE, hold: { note: 'disk full', at: DOWN_SINCE } },
+    );
     scheduler.start();
     expect(runner.requests).toEqual([]);
     expect(scheduler.get('job')).toMatchObject({ state: 'held', holdNote: 'disk full', heldAt: DOWN_SINCE });
@@ -82,7 +88,10 @@ describe('restart with restored lastScheduledAt', () => {
 });
 
 describe('one-shot at instants in the past at add()', () => {
-  const at: TaskSpec['schedule'] = { kind: 'at', instants: [ms('2026-07-01T09:00:00.000Z'), ms('2026-07-02T09:00:00.000Z')] };
+  const at: TaskSpec['schedule'] = {
+    kind: 'at',
+    instants: [ms('2026-07-01T09:00:00.000Z'), ms('2026-07-02T09:00:00.000Z')],
+  };
 
   test('are not run: the task waits for its next instant', () => {
     const { runner, scheduler } = restart({ schedule: at, catchUp: 'once' }, {});

@@ -10,7 +10,13 @@ const retry = { attempts: 4, delayMs: 10_000, backoff: 3, maxDelayMs: 60_000 };
 describe('retry', () => {
   test('backoff instants are exact: +10s, +30s, +60s (90s capped), +60s; then on-failure once', async () => {
     const { clock, runner, scheduler, eventsOf } = createEngine('2026-10-01T00:00:00.000Z');
-    scheduler.add(makeTask('flaky', { schedule: { kind: 'at', instants: [ms('2026-10-01T00:01:00.000Z')] }, retry, onFailure: ['pager'] }));
+    scheduler.add(
+      makeTask('flaky', {
+        schedule: { kind: 'at', instants: [ms('2026-10-01T00:01:00.000Z')] },
+        retry,
+        onFailure: ['pager'],
+      }),
+    );
     scheduler.add(makeTask('pager'));
     scheduler.start();
     clock.advanceTo('2026-10-01T00:01:00.000Z');

@@ -17,7 +17,11 @@ function reachable(from: RunPhase): Set<RunPhase> {
 
 function newRun(): ActiveRun {
   const entry: Task = new TaskEntry(makeTask('job'), 0, {}, 0);
-  return new ActiveRun(createRunRecord({ id: 7, task: 'job', trigger: 'manual', scheduledAt: null, attempt: 1, createdAt: 0 }), entry, 1);
+  return new ActiveRun(
+    createRunRecord({ id: 7, task: 'job', trigger: 'manual', scheduledAt: null, attempt: 1, createdAt: 0 }),
+    entry,
+    1,
+  );
 }
 
 describe('the transition table', () => {

@@ -9,7 +9,9 @@ import { createEngine, every, makeTask } from '../support/engine-task.js';
 describe('a broken runner or listener', () => {
   test('start() throws: the run is failed with the message, retried like any failure, engine goes on', async () => {
     const { clock, runner, scheduler, eventsOf } = createEngine('2027-07-01T00:00:00.000Z');
-    scheduler.add(makeTask('job', { schedule: every('1m'), retry: { attempts: 1, delayMs: 5_000, backoff: 1, maxDelayMs: 5_000 } }));
+    scheduler.add(
+      makeTask('job', { schedule: every('1m'), retry: { attempts: 1, delayMs: 5_000, backoff: 1, maxDelayMs: 5_000 } }),
+    );
     scheduler.start();
     runner.throwOnStart = new Error('spawn EAGAIN');
     clock.advanceTo('2027-07-01T00:01:00.000Z');
@@ -64,7 +66,14 @@ describe('events and records', () => {
     await flush();
     const [finished] = eventsOf('run-finished');
     expect(started.status).toBe('running');
-    expect(finished).toMatchObject({ id: 1, status: 'succeeded', output: 'ok\n', outputBytes: 3, result: { rows: 2 }, startedAt: started.startedAt });
+    expect(finished).toMatchObject({
+      id: 1,
+      status: 'succeeded',
+      output: 'ok\n',
+      outputBytes: 3,
+      result: { rows: 2 },
+      startedAt: started.startedAt,
+    });
   });
 
   test('the runner request carries the task, trigger, attempt, instant and output limit', () => {
@@ -72,7 +81,14 @@ describe('events and records', () => {
     const task = makeTask('job', { history: { keep: 5, outputLimitBytes: 4_096 } });
     scheduler.add(task);
     scheduler.runNow('job');
-    expect(runner.request(1)).toMatchObject({ runId: 1, task, trigger: 'manual', scheduledAt: null, attempt: 1, outputLimitBytes: 4_096 });
+    expect(runner.request(1)).toMatchObject({
+      runId: 1,
+      task,
+      trigger: 'manual',
+      scheduledAt: null,
+      attempt: 1,
+      outputLimitBytes: 4_096,
+    });
   });
 
   test('firstRunId continues a store numbering', () => {

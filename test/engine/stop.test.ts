@@ -31,7 +31,9 @@ describe('stop', () => {
     scheduler.runNow('a');
     scheduler.runNow('b');
     const stopped = settle(scheduler.stop({ graceMs: 5_000 }));
-    expect(eventsOf('run-finished').map((run) => [run.id, run.status, run.error])).toEqual([[2, 'cancelled', 'dropped: taskkit is stopping']]);
+    expect(eventsOf('run-finished').map((run) => [run.id, run.status, run.error])).toEqual([
+      [2, 'cancelled', 'dropped: taskkit is stopping'],
+    ]);
     clock.advanceBy(4_999);
     await flush();
     expect(stopped.done).toBe(false);
@@ -92,7 +94,13 @@ describe('stop', () => {
   test('after stop: no scheduled runs, no retries, no dependents; runNow and start are STOPPED', async () => {
     const { clock, runner, scheduler } = createEngine('2027-06-01T00:00:00.000Z');
     runner.finishOnCancel = false;
-    scheduler.add(makeTask('a', { schedule: every('1m'), onFailure: ['b'], retry: { attempts: 2, delayMs: 1_000, backoff: 1, maxDelayMs: 1_000 } }));
+    scheduler.add(
+      makeTask('a', {
+        schedule: every('1m'),
+        onFailure: ['b'],
+        retry: { attempts: 2, delayMs: 1_000, backoff: 1, maxDelayMs: 1_000 },
+      }),
+    );
     scheduler.add(makeTask('b'));
     scheduler.start();
     clock.advanceTo('2027-06-01T00:01:00.000Z');

@@ -12,8 +12,15 @@ import { every, makeTask, ms } from '../support/engine-task.js';
 const NOW = ms('2026-08-01T12:00:00.000Z');
 
 /** A run as an entry sees it: a phase and a record. */
-function run(id: number, trigger: Trigger, phase: RunPhase = 'ready'): TrackedRun & { phase: RunPhase; record: RunRecord } {
-  return { phase, record: createRunRecord({ id, task: 'job', trigger, scheduledAt: null, attempt: 1, createdAt: NOW }) };
+function run(
+  id: number,
+  trigger: Trigger,
+  phase: RunPhase = 'ready',
+): TrackedRun & { phase: RunPhase; record: RunRecord } {
+  return {
+    phase,
+    record: createRunRecord({ id, task: 'job', trigger, scheduledAt: null, attempt: 1, createdAt: NOW }),
+  };
 }
 
 describe('hold', () => {
@@ -32,11 +39,15 @@ describe('hold', () => {
     expect(entry.toStatus()).toMatchObject({ held: false, holdNote: null, heldAt: null });
   });
 
-  test('the file\'s hold: true holds from `now`; a restored hold (or resume) wins over it', () => {
+  test("the file's hold: true holds from `now`; a restored hold (or resume) wins over it", () => {
     const held = makeTask('job', { schedule: every('1m'), hold: true });
     expect(new TaskEntry(held, 0, {}, NOW).currentHold).toEqual({ note: null, at: NOW, until: null });
     expect(new TaskEntry(held, 0, { hold: null }, NOW).currentHold).toBeNull();
-    expect(new TaskEntry(held, 0, { hold: { note: 'n', at: NOW - 1 } }, NOW).currentHold).toEqual({ note: 'n', at: NOW - 1, until: null });
+    expect(new TaskEntry(held, 0, { hold: { note: 'n', at: NOW - 1 } }, NOW).currentHold).toEqual({
+      note: 'n',
+      at: NOW - 1,
+      until: null,
+    });
   });
 
   test('redefine: a changed hold: in the file applies from now, an unchanged one leaves the hold alone', () => {

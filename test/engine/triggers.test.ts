@@ -16,7 +16,9 @@ describe('dependency triggers', () => {
       runner.finish(id);
       await flush();
     }
-    expect(runner.requests.map((request) => [request.runId, request.task.name, request.trigger, request.scheduledAt])).toEqual([
+    expect(
+      runner.requests.map((request) => [request.runId, request.task.name, request.trigger, request.scheduledAt]),
+    ).toEqual([
       [1, 'backup', 'manual', null],
       [2, 'notify', 'dependency', null],
       [3, 'archive', 'dependency', null],

@@ -44,7 +44,9 @@ describe('daily and cron fire at exact instants in their zone', () => {
 
   test('cron "30 9 * * 1-5" America/New_York: weekdays only, EST then EDT after 2026-03-08', () => {
     const { clock, runner, scheduler } = createEngine('2026-03-06T00:00:00.000Z'); // a Friday
-    scheduler.add(makeTask('standup', { schedule: cron('30 9 * * 1-5'), timezone: 'America/New_York', overlap: 'allow' }));
+    scheduler.add(
+      makeTask('standup', { schedule: cron('30 9 * * 1-5'), timezone: 'America/New_York', overlap: 'allow' }),
+    );
     scheduler.start();
     clock.advanceTo('2026-03-10T00:00:00.000Z');
     expect(runner.requests.map((request) => iso(request.scheduledAt))).toEqual([

@@ -56,6 +56,12 @@ test('without its args the run fails with one line, and the period is left alone
   const { clock, engine } = startEngine({ start: 60 });
   clock.advanceTo('2026-06-01T12:01:00.000Z');
   const run = await engine.waitForRun(1);
-  expect([run.status, run.error]).toEqual(['failed', 'adaptive-period: args.start and args.max (whole seconds) and args.state (a file) are required']);
-  expect(engine.get('adaptive-period')).toMatchObject({ rescheduled: false, nextAt: Date.parse('2026-06-01T12:02:00.000Z') });
+  expect([run.status, run.error]).toEqual([
+    'failed',
+    'adaptive-period: args.start and args.max (whole seconds) and args.state (a file) are required',
+  ]);
+  expect(engine.get('adaptive-period')).toMatchObject({
+    rescheduled: false,
+    nextAt: Date.parse('2026-06-01T12:02:00.000Z'),
+  });
 });

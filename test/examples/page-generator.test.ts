@@ -15,7 +15,11 @@ test('writes index.html with the scheduled time, task and run, and nothing else'
   const dir = join(makeTempDir('page'), 'site');
   const request = createModuleRequest(MODULE, { name: 'page-generator', args: { dir, title: 'Ops <status>' } });
   const outcome = await startModuleRun(request).done;
-  expect([outcome.status, outcome.error, outcome.output]).toEqual(['succeeded', null, `wrote ${dir}/index.html (2026-06-01T12:00:00.000Z)\n`]);
+  expect([outcome.status, outcome.error, outcome.output]).toEqual([
+    'succeeded',
+    null,
+    `wrote ${dir}/index.html (2026-06-01T12:00:00.000Z)\n`,
+  ]);
   expect(outcome.result).toEqual({ page: `${dir}/index.html`, generatedAt: '2026-06-01T12:00:00.000Z' });
   expect(readdirSync(dir)).toEqual(['index.html']);
   expect(readFileSync(join(dir, 'index.html'), 'utf8')).toBe(
@@ -33,7 +37,12 @@ test('writes index.html with the scheduled time, task and run, and nothing else'
 test('a second run replaces the page; a manual run (no scheduled instant) shows the time it ran', async () => {
   const dir = makeTempDir('page');
   await startModuleRun(createModuleRequest(MODULE, { args: { dir } })).done;
-  const manual = { ...createModuleRequest(MODULE, { args: { dir } }), runId: 8, trigger: 'manual' as const, scheduledAt: null };
+  const manual = {
+    ...createModuleRequest(MODULE, { args: { dir } }),
+    runId: 8,
+    trigger: 'manual' as const,
+    scheduledAt: null,
+  };
   const before = Date.now();
   const outcome = await startModuleRun(manual).done;
   const shown = Date.parse((outcome.result as { generatedAt: string }).generatedAt);
@@ -45,5 +54,8 @@ test('a second run replaces the page; a manual run (no scheduled instant) shows 
 
 test('without args.dir the run fails with one line saying what is needed', async () => {
   const outcome = await startModuleRun(createModuleRequest(MODULE)).done;
-  expect([outcome.status, outcome.error]).toEqual(['failed', 'page-generator: args.dir (the folder to write index.html into) is required']);
+  expect([outcome.status, outcome.error]).toEqual([
+    'failed',
+    'page-generator: args.dir (the folder to write index.html into) is required',
+  ]);
 });

@@ -21,7 +21,10 @@ function makeSessions(dir: string, idle: readonly string[], fresh: readonly stri
   for (const name of idle) utimesSync(join(dir, name), LONG_AGO, LONG_AGO);
 }
 
-const sessions = (dir: string): string[] => readdirSync(dir).filter((name) => name.endsWith('.session')).sort();
+const sessions = (dir: string): string[] =>
+  readdirSync(dir)
+    .filter((name) => name.endsWith('.session'))
+    .sort();
 
 describe('a whole sweep', () => {
   test('removes sessions idle for longer than maxIdleMinutes, keeps the rest and other files', async () => {
@@ -30,7 +33,10 @@ describe('a whole sweep', () => {
     writeFileSync(join(dir, 'notes.txt'), 'not a session');
     utimesSync(join(dir, 'notes.txt'), LONG_AGO, LONG_AGO);
     const outcome = await startModuleRun(createModuleRequest(MODULE, { args: { dir, maxIdleMinutes: 30 } })).done;
-    expect([outcome.status, outcome.output]).toEqual(['succeeded', 'swept a.session\nswept c.session\nswept e.session\n']);
+    expect([outcome.status, outcome.output]).toEqual([
+      'succeeded',
+      'swept a.session\nswept c.session\nswept e.session\n',
+    ]);
     expect(outcome.result).toEqual({ swept: 3, kept: 2, left: 0, stopped: false });
     expect(readdirSync(dir).sort()).toEqual(['b.session', 'd.session', 'notes.txt']);
   });
@@ -43,7 +49,10 @@ describe('a whole sweep', () => {
 
   test('without its args the run fails with one line saying what is needed', async () => {
     const outcome = await startModuleRun(createModuleRequest(MODULE, { args: { dir: '/tmp' } })).done;
-    expect([outcome.status, outcome.error]).toEqual(['failed', 'session-sweeper: args.dir (a folder) and args.maxIdleMinutes (a number) are required']);
+    expect([outcome.status, outcome.error]).toEqual([
+      'failed',
+      'session-sweeper: args.dir (a folder) and args.maxIdleMinutes (a number) are required',
+    ]);
   });
 });
 
@@ -54,16 +63,24 @@ describe('cancel', () => {
     const names = Array.from({ length: total }, (_, index) => `s-${String(index).padStart(5, '0')}.session`);
     makeSessions(dir, names);
     let leftAtCancel: number | null = null;
-    const handle: RunHandle = startModuleRun(createModuleRequest(MODULE, { args: { dir, maxIdleMinutes: 30 } }), (chunk) => {
-      if (leftAtCancel !== null || !chunk.startsWith('swept ')) return;
-      // cancel() sets the stop flag the worker's proceed() reads synchronously; counting after
-      // it, at most the one session being removed then can still go.
-      handle.cancel('cancel');
-      leftAtCancel = sessions(dir).length;
-    });
+    const handle: RunHandle = startModuleRun(
+      createModuleRequest(MODULE, { args: { dir, maxIdleMinutes: 30 } }),
+      (chunk) => {
+        if (leftAtCancel !== null || !chunk.startsWith('swept ')) return;
+        // cancel() sets the stop flag the worker's proceed() reads synchronously; counting after
+        // it, at most the one session being removed then can still go.
+        handle.cancel('cancel');
+        leftAtCancel = sessions(dir).length;
+      },
+    );
     const outcome = await handle.done;
     const left = sessions(dir).length;
-    expect([outcome.status, outcome.exitCode, outcome.error, outcome.stop === null ? '' : describeStop(outcome.stop)]).toEqual(['cancelled', 0, null, 'cancelled by taskkit cancel']);
+    expect([
+      outcome.status,
+      outcome.exitCode,
+      outcome.error,
+      outcome.stop === null ? '' : describeStop(outcome.stop),
+    ]).toEqual(['cancelled', 0, null, 'cancelled by taskkit cancel']);
     const result = outcome.result as { swept: number; kept: number; left: number; stopped: boolean };
     expect(result.stopped).toBe(true);
     expect(result.kept).toBe(0);
@@ -73,7 +90,12 @@ describe('cancel', () => {
     // The loop did stop early, and what it reports is what happened on disk, in order.
     expect(result.swept).toBeLessThan(total);
     expect([result.swept + result.left, left]).toEqual([total, total - result.swept]);
-    expect(outcome.output).toBe(names.slice(0, result.swept).map((name) => `swept ${name}\n`).join(''));
+    expect(outcome.output).toBe(
+      names
+        .slice(0, result.swept)
+        .map((name) => `swept ${name}\n`)
+        .join(''),
+    );
     expect(sessions(dir)).toEqual(names.slice(result.swept));
   });
 });

@@ -13,14 +13,19 @@ const EXAMPLE_FILES = ['page-generator.js', 'session-sweeper.js', 'adaptive-peri
 test('validates: the three examples as module tasks, every file they write under ./out/', () => {
   const file = loadTasksFile(join(EXAMPLES, 'tasks.yaml'), { env: TEST_ENV });
   const out = join(EXAMPLES, 'out');
-  expect(file.tasks.map((task) => [task.name, task.action.kind === 'module' ? task.action.path : task.action.kind])).toEqual(
-    EXAMPLE_FILES.map((name) => [name.replace(/\.js$/, ''), join(EXAMPLES, name)]),
-  );
-  expect([file.settings.stateDir, file.settings.socket]).toEqual([join(out, 'state'), join(out, 'state', 'taskkit.sock')]);
+  expect(
+    file.tasks.map((task) => [task.name, task.action.kind === 'module' ? task.action.path : task.action.kind]),
+  ).toEqual(EXAMPLE_FILES.map((name) => [name.replace(/\.js$/, ''), join(EXAMPLES, name)]));
+  expect([file.settings.stateDir, file.settings.socket]).toEqual([
+    join(out, 'state'),
+    join(out, 'state', 'taskkit.sock'),
+  ]);
   // The modules resolve relative args against their own folder, which is this file's.
   const argPaths = file.tasks.flatMap((task) => {
     const args = task.action.kind === 'module' ? (task.action.args as Record<string, unknown>) : {};
-    return Object.entries(args).filter(([key]) => key === 'dir' || key === 'state').map(([, value]) => resolve(EXAMPLES, String(value)));
+    return Object.entries(args)
+      .filter(([key]) => key === 'dir' || key === 'state')
+      .map(([, value]) => resolve(EXAMPLES, String(value)));
   });
   expect(argPaths).toEqual([join(out, 'site'), join(out, 'sessions'), join(out, 'adaptive-period.json')]);
 });
@@ -41,11 +46,15 @@ test("the examples' JSDoc type-checks (strict, checkJs) against taskkit's export
       types: ['node'],
     },
   );
-  const diagnostics = ts.getPreEmitDiagnostics(program).map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+  const diagnostics = ts
+    .getPreEmitDiagnostics(program)
+    .map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
   expect(diagnostics).toEqual([]);
   const checker = program.getTypeChecker();
   const source = program.getSourceFile(join(EXAMPLES, 'session-sweeper.js'));
   const fn = source?.statements.find(ts.isFunctionDeclaration);
   const parameter = fn?.parameters[0];
-  expect(parameter && checker.typeToString(checker.getTypeAtLocation(parameter))).toBe('TaskContext<{ dir: string; maxIdleMinutes: number; }>');
+  expect(parameter && checker.typeToString(checker.getTypeAtLocation(parameter))).toBe(
+    'TaskContext<{ dir: string; maxIdleMinutes: number; }>',
+  );
 });

@@ -22,7 +22,15 @@ import {
   waitForLogLine,
   type ClockFile,
 } from './_support/clock-faketime.js';
-import { formatLocal, groupLocal, readHistoryJson, readOfflineNext, readRuns, waitForRuns, type RunRow } from './_support/clock-history.js';
+import {
+  formatLocal,
+  groupLocal,
+  readHistoryJson,
+  readOfflineNext,
+  readRuns,
+  waitForRuns,
+  type RunRow,
+} from './_support/clock-history.js';
 import { NIGHTS, parseExpected, renderClockTasks, renderNightTasks, type Night } from './_support/clock-nights.js';
 
 const LONG = process.env.TASKKIT_FAULTS_LONG === '1';
@@ -73,29 +81,38 @@ async function checkNight(night: Night): Promise<void> {
   // Time itself is what is awaited here: the faked clock passes `to` after this much real time.
   await pause((to + 2 * MINUTE - (from - MINUTE)) / RATE);
   // A stop now would cancel a run still going (a slow spawn on a loaded machine): let them end.
-  const going = (run: RunRow): boolean => (run.status === 'running' || run.status === 'queued') && (run.scheduledAt ?? 0) <= to;
+  const going = (run: RunRow): boolean =>
+    (run.status === 'running' || run.status === 'queued') && (run.scheduledAt ?? 0) <= to;
   await waitForRuns(d.stateDir, (all) => !all.some(going), "the window's runs to end");
   const stoppedAt = await stopFakedDaemon(daemon);
   expect(stoppedAt).toBeGreaterThan(to);
 
   const runs = readRuns(d.stateDir);
-  const scheduled = (run: RunRow): { task: string; at: number } => ({ task: run.task, at: run.scheduledAt ?? Number.NaN });
+  const scheduled = (run: RunRow): { task: string; at: number } => ({
+    task: run.task,
+    at: run.scheduledAt ?? Number.NaN,
+  });
   const byTask = (grouped: Record<string, string[]>): Record<string, string[]> =>
     Object.fromEntries(night.tasks.map((task) => [task.name, grouped[task.name] ?? []]));
   // DESIGN.md: what each rule says fires inside the window, to the minute and offset.
   const within = (entry: string): boolean => parseExpected(night, entry) >= from && parseExpected(night, entry) <= to;
-  const expected = Object.fromEntries(night.tasks.map((task) => [task.name, task.expected.filter(within).map((entry) => `${night.date} ${entry}`)]));
+  const expected = Object.fromEntries(
+    night.tasks.map((task) => [task.name, task.expected.filter(within).map((entry) => `${night.date} ${entry}`)]),
+  );
   const inWindow = runs.filter((run) => run.scheduledAt !== null && run.scheduledAt >= from && run.scheduledAt <= to);
   expect(byTask(groupLocal(inWindow.map(scheduled), night.zone)), daemon.log()).toEqual(expected);
   // Each on its own schedule, on time: nothing was taken for missed (no catch-up, no skip).
-  const offSchedule = (run: RunRow): boolean => run.trigger !== 'schedule' || ((run.scheduledAt ?? 0) <= to && run.status !== 'succeeded');
+  const offSchedule = (run: RunRow): boolean =>
+    run.trigger !== 'schedule' || ((run.scheduledAt ?? 0) <= to && run.status !== 'succeeded');
   expect(runs.filter(offSchedule), daemon.log()).toEqual([]);
   // The offline math agrees with the daemon over everything it ran, and the daemon ran nothing else.
   const offline = await readOfflineNext(d, daemon.readyAt, 1000);
   const untilTo = runs.filter((run) => (run.scheduledAt ?? Infinity) <= to);
   const predicted = offline.filter((entry) => entry.at <= to);
   expect(byTask(groupLocal(untilTo.map(scheduled), night.zone))).toEqual(byTask(groupLocal(predicted, night.zone)));
-  const later = new Set(offline.filter((entry) => entry.at > to && entry.at <= stoppedAt).map((entry) => `${entry.task} ${entry.at}`));
+  const later = new Set(
+    offline.filter((entry) => entry.at > to && entry.at <= stoppedAt).map((entry) => `${entry.task} ${entry.at}`),
+  );
   expect(runs.filter((run) => (run.scheduledAt ?? 0) > to && !later.has(`${run.task} ${run.scheduledAt}`))).toEqual([]);
   // `taskkit history --json` (offline now) shows the same runs.
   expect(await readHistoryJson(d)).toEqual(new Map(runs.map((run) => [run.id, run.scheduledAt])));
@@ -138,85 +155,118 @@ const describeRun = (run: RunRow): (string | null)[] => [
   run.error,
 ];
 
-describe.skipIf(UNUSABLE !== null)('wall-clock steps (DESIGN.md: an instant skipped over fires at most once, never in a burst)', () => {
-  test('a 2-hour suspend: each task gets its catch-up policy once, no burst', { timeout: 60_000 }, async () => {
-    const at11 = Date.parse('2026-06-10T15:00:00Z'); // 11:00 EDT
-    const { d, clock } = await startWallOnly(
-      renderClockTasks(ZONE, [
-        { name: 'hourly-once', lines: ['cron: "0 * * * *"', 'catch-up: once'] },
-        { name: 'minutely-once', lines: ['every: 1m', 'catch-up: once'] },
-        { name: 'minutely-skip', lines: ['cron: "* * * * *"'] },
-        { name: 'daily-noon', lines: ['daily: "12:00"', 'catch-up: once'] },
-        { name: 'tick-2s', lines: ['every: 2s'] },
-      ]),
-      at11 - 4_000,
-    );
-    await waitForRuns(d.stateDir, (runs) => runs.some((run) => run.task === 'minutely-skip' && run.scheduledAt === at11), 'the 11:00 runs');
-    await waitBetweenTicks(clock);
-    const stepFrom = clock.now();
-    // Landing before 13:01 keeps the latest missed minute at 13:00, which the lists below name.
-    expect(stepFrom).toBeLessThan(at11 + 50_000);
-    clock.step(2 * HOUR);
-    await waitForLogLine(`${d.stateDir}/taskkit.log`, /wall clock jumped forward by /);
-    const runs = await waitForRuns(
-      d.stateDir,
-      (all) => all.some((run) => run.task === 'tick-2s' && run.trigger === 'schedule' && (run.scheduledAt ?? 0) > stepFrom + 2 * HOUR),
-      'tick-2s to go on after the step',
-    );
-    expect((await d.taskkit(['stop'])).code).toBe(0);
-    const log = readFileSync(`${d.stateDir}/taskkit.log`, 'utf8');
+describe.skipIf(UNUSABLE !== null)(
+  'wall-clock steps (DESIGN.md: an instant skipped over fires at most once, never in a burst)',
+  () => {
+    test('a 2-hour suspend: each task gets its catch-up policy once, no burst', { timeout: 60_000 }, async () => {
+      const at11 = Date.parse('2026-06-10T15:00:00Z'); // 11:00 EDT
+      const { d, clock } = await startWallOnly(
+        renderClockTasks(ZONE, [
+          { name: 'hourly-once', lines: ['cron: "0 * * * *"', 'catch-up: once'] },
+          { name: 'minutely-once', lines: ['every: 1m', 'catch-up: once'] },
+          { name: 'minutely-skip', lines: ['cron: "* * * * *"'] },
+          { name: 'daily-noon', lines: ['daily: "12:00"', 'catch-up: once'] },
+          { name: 'tick-2s', lines: ['every: 2s'] },
+        ]),
+        at11 - 4_000,
+      );
+      await waitForRuns(
+        d.stateDir,
+        (runs) => runs.some((run) => run.task === 'minutely-skip' && run.scheduledAt === at11),
+        'the 11:00 runs',
+      );
+      await waitBetweenTicks(clock);
+      const stepFrom = clock.now();
+      // Landing before 13:01 keeps the latest missed minute at 13:00, which the lists below name.
+      expect(stepFrom).toBeLessThan(at11 + 50_000);
+      clock.step(2 * HOUR);
+      await waitForLogLine(`${d.stateDir}/taskkit.log`, /wall clock jumped forward by /);
+      const runs = await waitForRuns(
+        d.stateDir,
+        (all) =>
+          all.some(
+            (run) =>
+              run.task === 'tick-2s' && run.trigger === 'schedule' && (run.scheduledAt ?? 0) > stepFrom + 2 * HOUR,
+          ),
+        'tick-2s to go on after the step',
+      );
+      expect((await d.taskkit(['stop'])).code).toBe(0);
+      const log = readFileSync(`${d.stateDir}/taskkit.log`, 'utf8');
 
-    // The instants stepped over, and what the wake that noticed the step recorded for them.
-    const landed = stepFrom + 2 * HOUR;
-    const stepped = runs.filter((run) => (run.scheduledAt ?? 0) > stepFrom && (run.trigger === 'catch-up' || (run.scheduledAt ?? 0) <= landed));
-    expect(stepped.map(describeRun).sort()).toEqual([
-      ['daily-noon', 'catch-up', 'succeeded', '2026-06-10 12:00 -04:00', null],
-      ['hourly-once', 'catch-up', 'succeeded', '2026-06-10 13:00 -04:00', null], // 12:00 and 13:00 missed: one run
-      ['minutely-once', 'catch-up', 'succeeded', '2026-06-10 13:00 -04:00', null], // 120 missed: one run
-      // Counting stops past MAX_CATCH_UP_RUNS (100): the search for missed instants stays bounded.
-      ['minutely-skip', 'catch-up', 'skipped', '2026-06-10 13:00 -04:00', 'missed more than 100 instants (catch-up: skip)'],
-      // Even the instant its timer was waiting for when the clock stepped: skipped, not run late.
-      ['tick-2s', 'catch-up', 'skipped', expect.any(String), 'missed more than 100 instants (catch-up: skip)'],
-    ]);
-    expect(log).toContain('hourly-once: missed 2 instants, ran 1 (catch-up: once)');
-    expect(log).toContain('minutely-once: missed more than 100 instants, ran 1 (catch-up: once)');
-    figures.catchUpOnceRuns = stepped.filter((run) => run.task === 'hourly-once' && run.status !== 'skipped').length;
-    expect(figures.catchUpOnceRuns).toBe(1);
-  });
+      // The instants stepped over, and what the wake that noticed the step recorded for them.
+      const landed = stepFrom + 2 * HOUR;
+      const stepped = runs.filter(
+        (run) => (run.scheduledAt ?? 0) > stepFrom && (run.trigger === 'catch-up' || (run.scheduledAt ?? 0) <= landed),
+      );
+      expect(stepped.map(describeRun).sort()).toEqual([
+        ['daily-noon', 'catch-up', 'succeeded', '2026-06-10 12:00 -04:00', null],
+        ['hourly-once', 'catch-up', 'succeeded', '2026-06-10 13:00 -04:00', null], // 12:00 and 13:00 missed: one run
+        ['minutely-once', 'catch-up', 'succeeded', '2026-06-10 13:00 -04:00', null], // 120 missed: one run
+        // Counting stops past MAX_CATCH_UP_RUNS (100): the search for missed instants stays bounded.
+        [
+          'minutely-skip',
+          'catch-up',
+          'skipped',
+          '2026-06-10 13:00 -04:00',
+          'missed more than 100 instants (catch-up: skip)',
+        ],
+        // Even the instant its timer was waiting for when the clock stepped: skipped, not run late.
+        ['tick-2s', 'catch-up', 'skipped', expect.any(String), 'missed more than 100 instants (catch-up: skip)'],
+      ]);
+      expect(log).toContain('hourly-once: missed 2 instants, ran 1 (catch-up: once)');
+      expect(log).toContain('minutely-once: missed more than 100 instants, ran 1 (catch-up: once)');
+      figures.catchUpOnceRuns = stepped.filter((run) => run.task === 'hourly-once' && run.status !== 'skipped').length;
+      expect(figures.catchUpOnceRuns).toBe(1);
+    });
 
-  test('the wall clock set back 1 hour: nothing runs twice; tasks wait for their next instant after the last run', { timeout: 60_000 }, async () => {
-    const noon = Date.parse('2026-06-10T16:00:00Z'); // 12:00 EDT
-    const start = noon - 4_000;
-    const { d, clock } = await startWallOnly(
-      renderClockTasks(ZONE, [
-        { name: 'hourly', lines: ['cron: "0 * * * *"'] },
-        { name: 'daily-noon', lines: ['daily: "12:00"'] },
-        { name: 'minutely', lines: ['cron: "* * * * *"'] },
-        { name: 'tick-2s', lines: ['every: 2s'] },
-      ]),
-      start,
+    test(
+      'the wall clock set back 1 hour: nothing runs twice; tasks wait for their next instant after the last run',
+      { timeout: 60_000 },
+      async () => {
+        const noon = Date.parse('2026-06-10T16:00:00Z'); // 12:00 EDT
+        const start = noon - 4_000;
+        const { d, clock } = await startWallOnly(
+          renderClockTasks(ZONE, [
+            { name: 'hourly', lines: ['cron: "0 * * * *"'] },
+            { name: 'daily-noon', lines: ['daily: "12:00"'] },
+            { name: 'minutely', lines: ['cron: "* * * * *"'] },
+            { name: 'tick-2s', lines: ['every: 2s'] },
+          ]),
+          start,
+        );
+        const ranAtNoon = (runs: RunRow[], task: string): boolean =>
+          runs.some((run) => run.task === task && run.scheduledAt === noon);
+        await waitForRuns(
+          d.stateDir,
+          (runs) => ['hourly', 'daily-noon', 'minutely'].every((task) => ranAtNoon(runs, task)),
+          'the 12:00 runs',
+        );
+        await waitBetweenTicks(clock);
+        clock.step(-HOUR);
+        await waitForLogLine(`${d.stateDir}/taskkit.log`, /wall clock jumped back by /);
+        // Nothing may happen now: tick-2s alone would have run at least once in these 3 s without the step.
+        await pause(3_000);
+        const listed = await d.taskkit(['list', '--json']);
+        expect(listed.code, listed.stderr).toBe(0);
+        expect((await d.taskkit(['stop'])).code).toBe(0);
+
+        const runs = readRuns(d.stateDir);
+        const keys = runs.map((run) => `${run.task} ${run.scheduledAt}`);
+        figures.duplicates = keys.length - new Set(keys).size;
+        expect(figures.duplicates).toBe(0);
+        // A run created after the step would carry a creation time an hour before the daemon's start.
+        expect(runs.filter((run) => run.createdAt < start - 30 * MINUTE).map(describeRun)).toEqual([]);
+        const lastTick = Math.max(...runs.filter((run) => run.task === 'tick-2s').map((run) => run.scheduledAt ?? 0));
+        const listedTasks = JSON.parse(listed.stdout) as { name: string; nextAt: string }[];
+        const next = Object.fromEntries(listedTasks.map((task) => [task.name, Date.parse(task.nextAt)]));
+        // 13:00, tomorrow 12:00, 12:01, and two seconds after the last tick: the step back reran none of them.
+        expect(next).toEqual({
+          hourly: noon + HOUR,
+          'daily-noon': noon + 24 * HOUR,
+          minutely: noon + MINUTE,
+          'tick-2s': lastTick + 2_000,
+        });
+      },
     );
-    const ranAtNoon = (runs: RunRow[], task: string): boolean => runs.some((run) => run.task === task && run.scheduledAt === noon);
-    await waitForRuns(d.stateDir, (runs) => ['hourly', 'daily-noon', 'minutely'].every((task) => ranAtNoon(runs, task)), 'the 12:00 runs');
-    await waitBetweenTicks(clock);
-    clock.step(-HOUR);
-    await waitForLogLine(`${d.stateDir}/taskkit.log`, /wall clock jumped back by /);
-    // Nothing may happen now: tick-2s alone would have run at least once in these 3 s without the step.
-    await pause(3_000);
-    const listed = await d.taskkit(['list', '--json']);
-    expect(listed.code, listed.stderr).toBe(0);
-    expect((await d.taskkit(['stop'])).code).toBe(0);
-
-    const runs = readRuns(d.stateDir);
-    const keys = runs.map((run) => `${run.task} ${run.scheduledAt}`);
-    figures.duplicates = keys.length - new Set(keys).size;
-    expect(figures.duplicates).toBe(0);
-    // A run created after the step would carry a creation time an hour before the daemon's start.
-    expect(runs.filter((run) => run.createdAt < start - 30 * MINUTE).map(describeRun)).toEqual([]);
-    const lastTick = Math.max(...runs.filter((run) => run.task === 'tick-2s').map((run) => run.scheduledAt ?? 0));
-    const listedTasks = JSON.parse(listed.stdout) as { name: string; nextAt: string }[];
-    const next = Object.fromEntries(listedTasks.map((task) => [task.name, Date.parse(task.nextAt)]));
-    // 13:00, tomorrow 12:00, 12:01, and two seconds after the last tick: the step back reran none of them.
-    expect(next).toEqual({ hourly: noon + HOUR, 'daily-noon': noon + 24 * HOUR, minutely: noon + MINUTE, 'tick-2s': lastTick + 2_000 });
-  });
-});
+  },
+);

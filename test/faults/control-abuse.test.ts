@@ -59,56 +59,69 @@ function connectRaw(path: string): Promise<{ socket: Socket; received: () => str
   });
 }
 
-test(`${MAX_CONNECTIONS} half-open clients: one more is refused with DAEMON_BUSY, the half lines close after ${LINE_TIMEOUT_MS / 1000} s`, { timeout: 60_000 }, async () => {
-  const d = makeDaemonDir();
-  await startTasks(d);
-  const held = [];
-  for (let i = 0; i < MAX_CONNECTIONS; i++) held.push(await connectRaw(d.socket));
-  const sentAt = Date.now();
-  for (const client of held) client.socket.write(`${HELLO}{"id":1,"method":"sta`);
-  const refused = await connectRaw(d.socket);
-  await refused.closedAt;
-  expect(refused.received()).toContain('"code":"DAEMON_BUSY"');
-  expect(refused.received()).toContain(`the daemon already serves ${MAX_CONNECTIONS} clients`);
-  const cli = await d.taskkit(['status']);
-  expect(cli.code).toBe(1);
-  expect(cli.stderr).toContain(`the daemon already serves ${MAX_CONNECTIONS} clients`);
+test(
+  `${MAX_CONNECTIONS} half-open clients: one more is refused with DAEMON_BUSY, the half lines close after ${LINE_TIMEOUT_MS / 1000} s`,
+  { timeout: 60_000 },
+  async () => {
+    const d = makeDaemonDir();
+    await startTasks(d);
+    const held = [];
+    for (let i = 0; i < MAX_CONNECTIONS; i++) held.push(await connectRaw(d.socket));
+    const sentAt = Date.now();
+    for (const client of held) client.socket.write(`${HELLO}{"id":1,"method":"sta`);
+    const refused = await connectRaw(d.socket);
+    await refused.closedAt;
+    expect(refused.received()).toContain('"code":"DAEMON_BUSY"');
+    expect(refused.received()).toContain(`the daemon already serves ${MAX_CONNECTIONS} clients`);
+    const cli = await d.taskkit(['status']);
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).toContain(`the daemon already serves ${MAX_CONNECTIONS} clients`);
 
-  const closedAfter = (await Promise.all(held.map((client) => client.closedAt))).map((at) => at - sentAt);
-  const slowest = Math.max(...closedAfter);
-  expect(slowest).toBeGreaterThanOrEqual(LINE_TIMEOUT_MS - 500);
-  expect(slowest).toBeLessThan(LINE_TIMEOUT_MS + 5_000);
-  expect((await d.taskkit(['status'])).code).toBe(0);
-  figures.push(`cap: ${MAX_CONNECTIONS} half-open clients held, 1 more refused with DAEMON_BUSY, all closed ${(slowest / 1000).toFixed(1)} s after their half line`);
-});
+    const closedAfter = (await Promise.all(held.map((client) => client.closedAt))).map((at) => at - sentAt);
+    const slowest = Math.max(...closedAfter);
+    expect(slowest).toBeGreaterThanOrEqual(LINE_TIMEOUT_MS - 500);
+    expect(slowest).toBeLessThan(LINE_TIMEOUT_MS + 5_000);
+    expect((await d.taskkit(['status'])).code).toBe(0);
+    figures.push(
+      `cap: ${MAX_CONNECTIONS} half-open clients held, 1 more refused with DAEMON_BUSY, all closed ${(slowest / 1000).toFixed(1)} s after their half line`,
+    );
+  },
+);
 
-test(`${BURST} pipelined logs requests never read: bounded RSS, status answers, the every-1s task keeps running`, { timeout: 60_000 }, async () => {
-  const d = makeDaemonDir();
-  const pid = await startTasks(d);
-  expect((await d.taskkit(['run-now', 'big', '--wait'], { timeoutMs: 20_000 })).code).toBe(0);
-  const rss = sampleRss(pid, 200);
-  const before = rss.samples[0] ?? 0;
-  const burst = await connectRaw(d.socket);
-  burst.socket.pause();
-  const lines = [HELLO];
-  for (let id = 1; id <= BURST; id++) lines.push(`{"id":${id},"method":"logs","params":{"name":"big"}}\n`);
-  const startedAt = Date.now();
-  burst.socket.write(lines.join(''));
-  await pause(1_000);
-  const statusStarted = Date.now();
-  const status = await d.taskkit(['status']);
-  const statusMs = Date.now() - statusStarted;
-  await pause(Math.max(0, BURST_WINDOW_MS - (Date.now() - startedAt)));
-  const samples = rss.stop();
-  const ticks = readRuns(`${d.stateDir}/taskkit.db`, `task = 'tick' AND started_at >= ${startedAt} AND status = 'succeeded'`).length;
-  const peak = Math.max(...samples);
-  figures.push(
-    `burst: ${BURST} logs requests of 256 KiB unread, RSS ${formatMiB(before)} -> peak ${formatMiB(peak)} (bound +${formatMiB(BURST_RSS_BOUND)}), ` +
-      `status in ${statusMs} ms, ${ticks} tick runs in ${BURST_WINDOW_MS / 1000} s`,
-  );
-  expect(status.code).toBe(0);
-  expect(peak - before).toBeLessThan(BURST_RSS_BOUND);
-  expect(ticks).toBeGreaterThanOrEqual(BURST_WINDOW_MS / 1000 - 2);
-  burst.socket.destroy();
-  expect((await d.taskkit(['stop'])).code).toBe(0);
-});
+test(
+  `${BURST} pipelined logs requests never read: bounded RSS, status answers, the every-1s task keeps running`,
+  { timeout: 60_000 },
+  async () => {
+    const d = makeDaemonDir();
+    const pid = await startTasks(d);
+    expect((await d.taskkit(['run-now', 'big', '--wait'], { timeoutMs: 20_000 })).code).toBe(0);
+    const rss = sampleRss(pid, 200);
+    const before = rss.samples[0] ?? 0;
+    const burst = await connectRaw(d.socket);
+    burst.socket.pause();
+    const lines = [HELLO];
+    for (let id = 1; id <= BURST; id++) lines.push(`{"id":${id},"method":"logs","params":{"name":"big"}}\n`);
+    const startedAt = Date.now();
+    burst.socket.write(lines.join(''));
+    await pause(1_000);
+    const statusStarted = Date.now();
+    const status = await d.taskkit(['status']);
+    const statusMs = Date.now() - statusStarted;
+    await pause(Math.max(0, BURST_WINDOW_MS - (Date.now() - startedAt)));
+    const samples = rss.stop();
+    const ticks = readRuns(
+      `${d.stateDir}/taskkit.db`,
+      `task = 'tick' AND started_at >= ${startedAt} AND status = 'succeeded'`,
+    ).length;
+    const peak = Math.max(...samples);
+    figures.push(
+      `burst: ${BURST} logs requests of 256 KiB unread, RSS ${formatMiB(before)} -> peak ${formatMiB(peak)} (bound +${formatMiB(BURST_RSS_BOUND)}), ` +
+        `status in ${statusMs} ms, ${ticks} tick runs in ${BURST_WINDOW_MS / 1000} s`,
+    );
+    expect(status.code).toBe(0);
+    expect(peak - before).toBeLessThan(BURST_RSS_BOUND);
+    expect(ticks).toBeGreaterThanOrEqual(BURST_WINDOW_MS / 1000 - 2);
+    burst.socket.destroy();
+    expect((await d.taskkit(['stop'])).code).toBe(0);
+  },
+);

@@ -47,61 +47,83 @@ afterAll(() => console.log(`[faults] load: ${summary}`));
 
 /** The tasks file: task i is anchored at i * 5 ms past the second. */
 function loadTasks(): string[] {
-  const lines = ['settings:', '  state-dir: ./state', `  max-concurrent: ${MAX_CONCURRENT}`, `  history: { keep: ${KEEP} }`, 'tasks:'];
+  const lines = [
+    'settings:',
+    '  state-dir: ./state',
+    `  max-concurrent: ${MAX_CONCURRENT}`,
+    `  history: { keep: ${KEEP} }`,
+    'tasks:',
+  ];
   const spacing = 1000 / TASKS;
   for (let i = 0; i < TASKS; i++) {
     const ms = String(Math.round(i * spacing)).padStart(3, '0');
-    lines.push(`  t${String(i).padStart(3, '0')}:`, '    every: 1s', `    start: "2000-01-01T00:00:00.${ms}Z"`, '    run: "true"');
+    lines.push(
+      `  t${String(i).padStart(3, '0')}:`,
+      '    every: 1s',
+      `    start: "2000-01-01T00:00:00.${ms}Z"`,
+      '    run: "true"',
+    );
   }
   return lines;
 }
 
-test(`${TASKS} runs/s with history on for ${DURATION_MS / 1000} s: bounded RSS, database bounded by retention, lateness reported`, { timeout: DURATION_MS + 60_000 }, async () => {
-  const d = makeDaemonDir();
-  d.writeTasks(loadTasks());
-  const pid = await startDetached(d);
-  const db = `${d.stateDir}/taskkit.db`;
-  const startedAt = Date.now();
-  const rss = sampleRss(pid, 1_000);
-  // Every ended run, by id, read before retention deletes it.
-  const ended = new Map<number, RunRow>();
-  const collect = (): void => {
-    for (const row of readRuns(db, "status NOT IN ('running', 'queued')")) ended.set(row.id, row);
-  };
-  while (Date.now() - startedAt < DURATION_MS) {
-    await pause(COLLECT_EVERY_MS);
+test(
+  `${TASKS} runs/s with history on for ${DURATION_MS / 1000} s: bounded RSS, database bounded by retention, lateness reported`,
+  { timeout: DURATION_MS + 60_000 },
+  async () => {
+    const d = makeDaemonDir();
+    d.writeTasks(loadTasks());
+    const pid = await startDetached(d);
+    const db = `${d.stateDir}/taskkit.db`;
+    const startedAt = Date.now();
+    const rss = sampleRss(pid, 1_000);
+    // Every ended run, by id, read before retention deletes it.
+    const ended = new Map<number, RunRow>();
+    const collect = (): void => {
+      for (const row of readRuns(db, "status NOT IN ('running', 'queued')")) ended.set(row.id, row);
+    };
+    while (Date.now() - startedAt < DURATION_MS) {
+      await pause(COLLECT_EVERY_MS);
+      collect();
+    }
+    const samples = rss.stop();
+    const measuredUntil = Date.now();
     collect();
-  }
-  const samples = rss.stop();
-  const measuredUntil = Date.now();
-  collect();
-  expect((await d.taskkit(['stop'])).code).toBe(0);
-  // After the stop: while a run goes on, its task has keep + 1 rows until it ends and prunes.
-  const rowsPerTask = withDb(db, (conn) => conn.prepare<[], { n: number }>('SELECT count(*) AS n FROM runs GROUP BY task ORDER BY n DESC LIMIT 1').get()?.n ?? 0);
-  const dbBytes = statSync(db).size;
+    expect((await d.taskkit(['stop'])).code).toBe(0);
+    // After the stop: while a run goes on, its task has keep + 1 rows until it ends and prunes.
+    const rowsPerTask = withDb(
+      db,
+      (conn) =>
+        conn.prepare<[], { n: number }>('SELECT count(*) AS n FROM runs GROUP BY task ORDER BY n DESC LIMIT 1').get()
+          ?.n ?? 0,
+    );
+    const dbBytes = statSync(db).size;
 
-  const afterWarmUp = samples.slice(Math.ceil(WARM_UP_MS / 1000));
-  const quarter = Math.max(1, Math.floor(afterWarmUp.length / 4));
-  const mean = (values: readonly number[]): number => values.reduce((sum, value) => sum + value, 0) / values.length;
-  const creep = mean(afterWarmUp.slice(-quarter)) - mean(afterWarmUp.slice(0, quarter));
-  const peak = Math.max(...afterWarmUp);
-  const scheduled = [...ended.values()].filter((row) => row.trigger === 'schedule' && row.scheduled_at !== null && row.scheduled_at < measuredUntil);
-  const started = scheduled.filter((row) => row.status !== 'skipped');
-  const skipped = scheduled.length - started.length;
-  const lateness = started.map((row) => (row.started_at ?? 0) - (row.scheduled_at ?? 0));
-  const failed = started.filter((row) => row.status !== 'succeeded').length;
-  const seconds = DURATION_MS / 1000;
-  const due = TASKS * Math.floor((measuredUntil - startedAt) / 1000);
-  summary =
-    `${TASKS} runs/s for ${seconds} s, ${started.length} runs (${(started.length / seconds).toFixed(0)}/s, ${skipped} skipped, ${failed} not succeeded), ` +
-    `RSS ${formatMiB(samples[0] ?? 0)} -> ${formatMiB(samples.at(-1) ?? 0)}, peak ${formatMiB(peak)} after warm-up (bound ${formatMiB(RSS_BOUND)}), creep ${formatMiB(creep)} (bound ${formatMiB(RSS_CREEP_BOUND)}), ` +
-    `db ${formatMiB(dbBytes)} (bound ${formatMiB(DB_BOUND)}; keep ${KEEP}, max ${rowsPerTask} rows/task), ` +
-    `lateness p50 ${percentile(lateness, 50)} ms p99 ${percentile(lateness, 99)} ms max ${Math.max(...lateness)} ms`;
+    const afterWarmUp = samples.slice(Math.ceil(WARM_UP_MS / 1000));
+    const quarter = Math.max(1, Math.floor(afterWarmUp.length / 4));
+    const mean = (values: readonly number[]): number => values.reduce((sum, value) => sum + value, 0) / values.length;
+    const creep = mean(afterWarmUp.slice(-quarter)) - mean(afterWarmUp.slice(0, quarter));
+    const peak = Math.max(...afterWarmUp);
+    const scheduled = [...ended.values()].filter(
+      (row) => row.trigger === 'schedule' && row.scheduled_at !== null && row.scheduled_at < measuredUntil,
+    );
+    const started = scheduled.filter((row) => row.status !== 'skipped');
+    const skipped = scheduled.length - started.length;
+    const lateness = started.map((row) => (row.started_at ?? 0) - (row.scheduled_at ?? 0));
+    const failed = started.filter((row) => row.status !== 'succeeded').length;
+    const seconds = DURATION_MS / 1000;
+    const due = TASKS * Math.floor((measuredUntil - startedAt) / 1000);
+    summary =
+      `${TASKS} runs/s for ${seconds} s, ${started.length} runs (${(started.length / seconds).toFixed(0)}/s, ${skipped} skipped, ${failed} not succeeded), ` +
+      `RSS ${formatMiB(samples[0] ?? 0)} -> ${formatMiB(samples.at(-1) ?? 0)}, peak ${formatMiB(peak)} after warm-up (bound ${formatMiB(RSS_BOUND)}), creep ${formatMiB(creep)} (bound ${formatMiB(RSS_CREEP_BOUND)}), ` +
+      `db ${formatMiB(dbBytes)} (bound ${formatMiB(DB_BOUND)}; keep ${KEEP}, max ${rowsPerTask} rows/task), ` +
+      `lateness p50 ${percentile(lateness, 50)} ms p99 ${percentile(lateness, 99)} ms max ${Math.max(...lateness)} ms`;
 
-  expect(peak).toBeLessThan(RSS_BOUND);
-  expect(creep).toBeLessThan(RSS_CREEP_BOUND);
-  expect(rowsPerTask).toBeLessThanOrEqual(KEEP);
-  expect(dbBytes).toBeLessThan(DB_BOUND);
-  expect(started.length).toBeGreaterThanOrEqual(Math.floor(due * MIN_STARTED_SHARE));
-  expect(failed).toBe(0);
-});
+    expect(peak).toBeLessThan(RSS_BOUND);
+    expect(creep).toBeLessThan(RSS_CREEP_BOUND);
+    expect(rowsPerTask).toBeLessThanOrEqual(KEEP);
+    expect(dbBytes).toBeLessThan(DB_BOUND);
+    expect(started.length).toBeGreaterThanOrEqual(Math.floor(due * MIN_STARTED_SHARE));
+    expect(failed).toBe(0);
+  },
+);

@@ -70,7 +70,11 @@ test.for([FULL_DISK, READ_ONLY_FILES])(
     daemon = await startForeground(d);
     const running = daemon;
     const db = `${d.stateDir}/taskkit.db`;
-    await waitUntil(() => readRuns(db, "status = 'succeeded'").length >= 3, 10_000, 'three runs stored before the fault');
+    await waitUntil(
+      () => readRuns(db, "status = 'succeeded'").length >= 3,
+      10_000,
+      'three runs stored before the fault',
+    );
 
     const faultAt = Date.now();
     fault.inject(d.stateDir);
@@ -87,7 +91,13 @@ test.for([FULL_DISK, READ_ONLY_FILES])(
     const log = running.log();
     const rows = readRuns(db);
     const gaps = findIdGaps(rows);
-    const inWindow = rows.filter((row) => row.trigger === 'schedule' && row.scheduled_at !== null && row.scheduled_at >= faultAt && row.scheduled_at < healAt);
+    const inWindow = rows.filter(
+      (row) =>
+        row.trigger === 'schedule' &&
+        row.scheduled_at !== null &&
+        row.scheduled_at >= faultAt &&
+        row.scheduled_at < healAt,
+    );
     const expected = Math.floor(WINDOW_MS / TICK_MS) - 1 + Math.floor(WINDOW_MS / BULK_MS) - 1;
     const maxLateness = Math.max(...inWindow.map((row) => (row.started_at ?? Infinity) - (row.scheduled_at ?? 0)));
     const failedAttempts = log.match(/could not write \d+ change\(s\)/g)?.length ?? 0;

@@ -23,44 +23,48 @@ let summary = 'not run';
 afterEach(cleanUpDaemons);
 afterAll(() => console.log(`[faults] flood: ${summary}`));
 
-test(`a task printing ${FLOOD_BYTES / MIB} MiB: flat daemon RSS, output capped at history.output-limit and marked`, { timeout: LONG ? 120_000 : 45_000 }, async () => {
-  const d = makeDaemonDir();
-  d.writeTasks([
-    'settings:',
-    '  state-dir: ./state',
-    '  history: { output-limit: 1MiB }',
-    'tasks:',
-    '  flood:',
-    // `tr` makes it text; the pipe runs at memory speed, so the daemon reads as fast as it can.
-    `    run: 'head -c ${FLOOD_BYTES} /dev/zero | tr "\\0" x'`,
-  ]);
-  const pid = await startDetached(d);
-  // Idle: after start-up settled, the highest of a second of samples.
-  await pause(500);
-  const idle = sampleRss(pid, 100);
-  await pause(1_000);
-  const idleRss = Math.max(...idle.stop());
+test(
+  `a task printing ${FLOOD_BYTES / MIB} MiB: flat daemon RSS, output capped at history.output-limit and marked`,
+  { timeout: LONG ? 120_000 : 45_000 },
+  async () => {
+    const d = makeDaemonDir();
+    d.writeTasks([
+      'settings:',
+      '  state-dir: ./state',
+      '  history: { output-limit: 1MiB }',
+      'tasks:',
+      '  flood:',
+      // `tr` makes it text; the pipe runs at memory speed, so the daemon reads as fast as it can.
+      `    run: 'head -c ${FLOOD_BYTES} /dev/zero | tr "\\0" x'`,
+    ]);
+    const pid = await startDetached(d);
+    // Idle: after start-up settled, the highest of a second of samples.
+    await pause(500);
+    const idle = sampleRss(pid, 100);
+    await pause(1_000);
+    const idleRss = Math.max(...idle.stop());
 
-  const sampler = sampleRss(pid, 100);
-  expect((await d.taskkit(['run-now', 'flood'])).code).toBe(0);
-  const run = await waitForEnded(`${d.stateDir}/taskkit.db`, 'flood', LONG ? 100_000 : 30_000);
-  const samples = sampler.stop();
-  const peakRss = Math.max(...samples);
-  const stored = readRunOutput(`${d.stateDir}/taskkit.db`, run.id);
-  const seconds = ((run.ended_at ?? 0) - (run.started_at ?? 0)) / 1000;
-  const mibPerSecond = FLOOD_BYTES / MIB / seconds;
-  const storedBytes = Buffer.byteLength(stored?.output ?? '');
-  const growth = peakRss - idleRss;
-  summary =
-    `${FLOOD_BYTES / MIB} MiB through in ${seconds.toFixed(1)} s (${mibPerSecond.toFixed(0)} MiB/s), daemon RSS ${formatMiB(idleRss)} -> peak ${formatMiB(peakRss)} ` +
-    `(+${formatMiB(growth)}, bound +${formatMiB(FLOOD_RSS_BOUND)}, ${samples.length} samples), stored ${formatMiB(storedBytes)} ` +
-    `(${stored?.row.output_truncated === 1 ? 'capped' : 'NOT capped'}, ${stored?.output.includes('bytes dropped]') === true ? 'marked' : 'NOT marked'})`;
+    const sampler = sampleRss(pid, 100);
+    expect((await d.taskkit(['run-now', 'flood'])).code).toBe(0);
+    const run = await waitForEnded(`${d.stateDir}/taskkit.db`, 'flood', LONG ? 100_000 : 30_000);
+    const samples = sampler.stop();
+    const peakRss = Math.max(...samples);
+    const stored = readRunOutput(`${d.stateDir}/taskkit.db`, run.id);
+    const seconds = ((run.ended_at ?? 0) - (run.started_at ?? 0)) / 1000;
+    const mibPerSecond = FLOOD_BYTES / MIB / seconds;
+    const storedBytes = Buffer.byteLength(stored?.output ?? '');
+    const growth = peakRss - idleRss;
+    summary =
+      `${FLOOD_BYTES / MIB} MiB through in ${seconds.toFixed(1)} s (${mibPerSecond.toFixed(0)} MiB/s), daemon RSS ${formatMiB(idleRss)} -> peak ${formatMiB(peakRss)} ` +
+      `(+${formatMiB(growth)}, bound +${formatMiB(FLOOD_RSS_BOUND)}, ${samples.length} samples), stored ${formatMiB(storedBytes)} ` +
+      `(${stored?.row.output_truncated === 1 ? 'capped' : 'NOT capped'}, ${stored?.output.includes('bytes dropped]') === true ? 'marked' : 'NOT marked'})`;
 
-  expect(run).toMatchObject({ status: 'succeeded', exit_code: 0, output_bytes: FLOOD_BYTES, output_truncated: 1 });
-  expect(samples.length).toBeGreaterThanOrEqual(Math.floor(seconds * 5));
-  expect(growth).toBeLessThan(FLOOD_RSS_BOUND);
-  // Half the limit from the start, half from the end (all 'x'), the marker between with the exact count.
-  const half = OUTPUT_LIMIT / 2;
-  expect(stored?.output).toBe('x'.repeat(half) + formatDroppedMarker(FLOOD_BYTES - OUTPUT_LIMIT) + 'x'.repeat(half));
-  expect(readRss(pid)).not.toBeNull();
-});
+    expect(run).toMatchObject({ status: 'succeeded', exit_code: 0, output_bytes: FLOOD_BYTES, output_truncated: 1 });
+    expect(samples.length).toBeGreaterThanOrEqual(Math.floor(seconds * 5));
+    expect(growth).toBeLessThan(FLOOD_RSS_BOUND);
+    // Half the limit from the start, half from the end (all 'x'), the marker between with the exact count.
+    const half = OUTPUT_LIMIT / 2;
+    expect(stored?.output).toBe('x'.repeat(half) + formatDroppedMarker(FLOOD_BYTES - OUTPUT_LIMIT) + 'x'.repeat(half));
+    expect(readRss(pid)).not.toBeNull();
+  },
+);

@@ -30,43 +30,60 @@ afterEach(async () => {
 });
 afterAll(() => console.log(`[faults] lock: ${summary}`));
 
-test(`another process holds the database locked for ${HOLD_MS / 1000} s: runs go on on time, and all are written after`, { timeout: HOLD_MS + RECOVERY_WAIT_MS + 30_000 }, async () => {
-  const d = makeDaemonDir();
-  d.writeTasks(['settings:', '  state-dir: ./state', 'tasks:', '  tick:', `    every: ${TICK_MS}ms`, '    run: echo tick $TASKKIT_RUN_ID']);
-  const pid = await startDetached(d);
-  const db = `${d.stateDir}/taskkit.db`;
-  await waitUntil(() => readRuns(db, "status = 'succeeded'").length >= 3, 10_000, 'three runs stored before the lock');
+test(
+  `another process holds the database locked for ${HOLD_MS / 1000} s: runs go on on time, and all are written after`,
+  { timeout: HOLD_MS + RECOVERY_WAIT_MS + 30_000 },
+  async () => {
+    const d = makeDaemonDir();
+    d.writeTasks([
+      'settings:',
+      '  state-dir: ./state',
+      'tasks:',
+      '  tick:',
+      `    every: ${TICK_MS}ms`,
+      '    run: echo tick $TASKKIT_RUN_ID',
+    ]);
+    const pid = await startDetached(d);
+    const db = `${d.stateDir}/taskkit.db`;
+    await waitUntil(
+      () => readRuns(db, "status = 'succeeded'").length >= 3,
+      10_000,
+      'three runs stored before the lock',
+    );
 
-  const holder = await holdDatabaseLock(db, HOLD_MS);
-  holders.push(holder);
-  await pause(TICK_MS * 2);
-  const asked = Date.now();
-  const status = await d.taskkit(['status', '--json']);
-  const statusMs = Date.now() - asked;
-  const releasedAt = await holder.released;
-  await waitForLog(() => readDaemonLog(d), /writing again; stored the \d+ change\(s\)/, RECOVERY_WAIT_MS);
-  const writtenAfterMs = Date.now() - releasedAt;
-  await pause(TICK_MS * 2);
-  expect((await d.taskkit(['stop'])).code).toBe(0);
+    const holder = await holdDatabaseLock(db, HOLD_MS);
+    holders.push(holder);
+    await pause(TICK_MS * 2);
+    const asked = Date.now();
+    const status = await d.taskkit(['status', '--json']);
+    const statusMs = Date.now() - asked;
+    const releasedAt = await holder.released;
+    await waitForLog(() => readDaemonLog(d), /writing again; stored the \d+ change\(s\)/, RECOVERY_WAIT_MS);
+    const writtenAfterMs = Date.now() - releasedAt;
+    await pause(TICK_MS * 2);
+    expect((await d.taskkit(['stop'])).code).toBe(0);
 
-  const log = readDaemonLog(d);
-  const rows = readRuns(db);
-  const gaps = findIdGaps(rows);
-  const inWindow = rows.filter((row) => row.scheduled_at !== null && row.scheduled_at >= holder.lockedAt && row.scheduled_at < releasedAt);
-  const ran = inWindow.filter((row) => row.status === 'succeeded');
-  const maxLateness = Math.max(...ran.map((row) => (row.started_at ?? Infinity) - (row.scheduled_at ?? 0)));
-  const failedAttempts = log.match(/could not write \d+ change\(s\) \(database is locked\)/g)?.length ?? 0;
-  summary =
-    `${((releasedAt - holder.lockedAt) / 1000).toFixed(1)} s of BEGIN EXCLUSIVE by another process, ${ran.length} runs meanwhile ` +
-    `(started at most ${maxLateness} ms late, ${inWindow.length - ran.length} skipped), ${failedAttempts} failed write attempts logged, ` +
-    `writing again ${(writtenAfterMs / 1000).toFixed(1)} s after the release, status answered in ${statusMs} ms, ${rows.length} runs, lost ${gaps.length}`;
+    const log = readDaemonLog(d);
+    const rows = readRuns(db);
+    const gaps = findIdGaps(rows);
+    const inWindow = rows.filter(
+      (row) => row.scheduled_at !== null && row.scheduled_at >= holder.lockedAt && row.scheduled_at < releasedAt,
+    );
+    const ran = inWindow.filter((row) => row.status === 'succeeded');
+    const maxLateness = Math.max(...ran.map((row) => (row.started_at ?? Infinity) - (row.scheduled_at ?? 0)));
+    const failedAttempts = log.match(/could not write \d+ change\(s\) \(database is locked\)/g)?.length ?? 0;
+    summary =
+      `${((releasedAt - holder.lockedAt) / 1000).toFixed(1)} s of BEGIN EXCLUSIVE by another process, ${ran.length} runs meanwhile ` +
+      `(started at most ${maxLateness} ms late, ${inWindow.length - ran.length} skipped), ${failedAttempts} failed write attempts logged, ` +
+      `writing again ${(writtenAfterMs / 1000).toFixed(1)} s after the release, status answered in ${statusMs} ms, ${rows.length} runs, lost ${gaps.length}`;
 
-  expect(status.code).toBe(0);
-  expect(JSON.parse(status.stdout)).toMatchObject({ pid });
-  expect(failedAttempts).toBeGreaterThanOrEqual(1);
-  expect(log.split('\n').filter((line) => /dropped|lost/.test(line))).toEqual([]);
-  expect(gaps).toEqual([]);
-  expect(inWindow.map((row) => row.status)).toEqual(inWindow.map(() => 'succeeded'));
-  expect(ran.length).toBeGreaterThanOrEqual(Math.floor(HOLD_MS / TICK_MS) - 1);
-  expect(maxLateness).toBeLessThan(LATE_MS);
-});
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ pid });
+    expect(failedAttempts).toBeGreaterThanOrEqual(1);
+    expect(log.split('\n').filter((line) => /dropped|lost/.test(line))).toEqual([]);
+    expect(gaps).toEqual([]);
+    expect(inWindow.map((row) => row.status)).toEqual(inWindow.map(() => 'succeeded'));
+    expect(ran.length).toBeGreaterThanOrEqual(Math.floor(HOLD_MS / TICK_MS) - 1);
+    expect(maxLateness).toBeLessThan(LATE_MS);
+  },
+);

@@ -33,71 +33,90 @@ afterAll(() => console.log(`[faults] processes: ${figures.length === 0 ? 'not ru
 
 const seconds = (ms: number): string => `${ms / 1000}s`;
 
-test(`a task forking ${CHILDREN} children that ignore or obey SIGTERM, and a task that ignores it: nothing of their groups outlives timeout + kill-after`, { timeout: 60_000 }, async () => {
-  const d = makeDaemonDir();
-  const half = CHILDREN / 2;
-  d.writeTasks([
-    'settings:',
-    '  state-dir: ./state',
-    'tasks:',
-    '  forker:',
-    `    run: 'for i in $(seq ${half}); do sleep 300 & done; for i in $(seq ${half}); do (trap "" TERM; exec sleep 300) & done; wait'`,
-    `    timeout: ${seconds(FORKER.timeoutMs)}`,
-    `    kill-after: ${seconds(FORKER.killAfterMs)}`,
-    '  stubborn:',
-    `    run: 'trap "" TERM; sleep 300'`,
-    `    timeout: ${seconds(STUBBORN.timeoutMs)}`,
-    `    kill-after: ${seconds(STUBBORN.killAfterMs)}`,
-  ]);
-  await startDetached(d);
-  const db = `${d.stateDir}/taskkit.db`;
-  expect((await d.taskkit(['run-now', 'forker'])).code).toBe(0);
-  expect((await d.taskkit(['run-now', 'stubborn'])).code).toBe(0);
+test(
+  `a task forking ${CHILDREN} children that ignore or obey SIGTERM, and a task that ignores it: nothing of their groups outlives timeout + kill-after`,
+  { timeout: 60_000 },
+  async () => {
+    const d = makeDaemonDir();
+    const half = CHILDREN / 2;
+    d.writeTasks([
+      'settings:',
+      '  state-dir: ./state',
+      'tasks:',
+      '  forker:',
+      `    run: 'for i in $(seq ${half}); do sleep 300 & done; for i in $(seq ${half}); do (trap "" TERM; exec sleep 300) & done; wait'`,
+      `    timeout: ${seconds(FORKER.timeoutMs)}`,
+      `    kill-after: ${seconds(FORKER.killAfterMs)}`,
+      '  stubborn:',
+      `    run: 'trap "" TERM; sleep 300'`,
+      `    timeout: ${seconds(STUBBORN.timeoutMs)}`,
+      `    kill-after: ${seconds(STUBBORN.killAfterMs)}`,
+    ]);
+    await startDetached(d);
+    const db = `${d.stateDir}/taskkit.db`;
+    expect((await d.taskkit(['run-now', 'forker'])).code).toBe(0);
+    expect((await d.taskkit(['run-now', 'stubborn'])).code).toBe(0);
 
-  // Both rows say `running` with the group leader's pid once started.
-  let forkerPid = 0;
-  let stubbornPid = 0;
-  await waitUntil(() => {
-    const rows = readRuns(db, "status = 'running' AND pid IS NOT NULL");
-    forkerPid = rows.find((row) => row.task === 'forker')?.pid ?? 0;
-    stubbornPid = rows.find((row) => row.task === 'stubborn')?.pid ?? 0;
-    return forkerPid > 0 && stubbornPid > 0;
-  }, 5_000, 'both runs to be recorded running');
-  groups.push(forkerPid, stubbornPid);
-  // The forker really has its 200 children (and its shell) before the timeout.
-  let peakMembers = 0;
-  await waitUntil(() => (peakMembers = Math.max(peakMembers, listGroup(forkerPid).live.length)) >= CHILDREN + 1, FORKER.timeoutMs - 200, `${CHILDREN} children in group ${forkerPid}`);
+    // Both rows say `running` with the group leader's pid once started.
+    let forkerPid = 0;
+    let stubbornPid = 0;
+    await waitUntil(
+      () => {
+        const rows = readRuns(db, "status = 'running' AND pid IS NOT NULL");
+        forkerPid = rows.find((row) => row.task === 'forker')?.pid ?? 0;
+        stubbornPid = rows.find((row) => row.task === 'stubborn')?.pid ?? 0;
+        return forkerPid > 0 && stubbornPid > 0;
+      },
+      5_000,
+      'both runs to be recorded running',
+    );
+    groups.push(forkerPid, stubbornPid);
+    // The forker really has its 200 children (and its shell) before the timeout.
+    let peakMembers = 0;
+    await waitUntil(
+      () => (peakMembers = Math.max(peakMembers, listGroup(forkerPid).live.length)) >= CHILDREN + 1,
+      FORKER.timeoutMs - 200,
+      `${CHILDREN} children in group ${forkerPid}`,
+    );
 
-  const stubborn = await waitForEnded(db, 'stubborn', STUBBORN.timeoutMs + STUBBORN.killAfterMs + 10_000);
-  const stubbornLeft = listGroup(stubbornPid);
-  const forker = await waitForEnded(db, 'forker', FORKER.timeoutMs + FORKER.killAfterMs + 10_000);
-  // SIGKILL is delivered at once but acted on when each process is next scheduled: allow 1 s.
-  const forkerCheckedAt = Date.now();
-  await waitUntil(() => listGroup(forkerPid).live.length === 0, 1_000, `group ${forkerPid} to be empty`).catch(() => undefined);
-  const forkerLeft = listGroup(forkerPid);
-  const forkerEmptyAfterMs = Date.now() - forkerCheckedAt;
+    const stubborn = await waitForEnded(db, 'stubborn', STUBBORN.timeoutMs + STUBBORN.killAfterMs + 10_000);
+    const stubbornLeft = listGroup(stubbornPid);
+    const forker = await waitForEnded(db, 'forker', FORKER.timeoutMs + FORKER.killAfterMs + 10_000);
+    // SIGKILL is delivered at once but acted on when each process is next scheduled: allow 1 s.
+    const forkerCheckedAt = Date.now();
+    await waitUntil(() => listGroup(forkerPid).live.length === 0, 1_000, `group ${forkerPid} to be empty`).catch(
+      () => undefined,
+    );
+    const forkerLeft = listGroup(forkerPid);
+    const forkerEmptyAfterMs = Date.now() - forkerCheckedAt;
 
-  const killDelay = (run: RunRow, timeoutMs: number): number => (run.ended_at ?? 0) - (run.started_at ?? 0) - timeoutMs;
-  const stubbornKill = killDelay(stubborn, STUBBORN.timeoutMs);
-  const forkerKill = killDelay(forker, FORKER.timeoutMs);
-  figures.push(
-    `forker: ${peakMembers - 1} children, timed out, SIGKILL ${forkerKill} ms after the timeout (kill-after ${FORKER.killAfterMs}), ` +
-      `${forkerLeft.live.length} left running ${forkerEmptyAfterMs} ms after the record (${forkerLeft.zombies.length} zombies awaiting init)`,
-    `stubborn: SIGTERM ignored, SIGKILL ${stubbornKill} ms after the timeout (kill-after ${STUBBORN.killAfterMs}), ${stubbornLeft.live.length} left running`,
-  );
+    const killDelay = (run: RunRow, timeoutMs: number): number =>
+      (run.ended_at ?? 0) - (run.started_at ?? 0) - timeoutMs;
+    const stubbornKill = killDelay(stubborn, STUBBORN.timeoutMs);
+    const forkerKill = killDelay(forker, FORKER.timeoutMs);
+    figures.push(
+      `forker: ${peakMembers - 1} children, timed out, SIGKILL ${forkerKill} ms after the timeout (kill-after ${FORKER.killAfterMs}), ` +
+        `${forkerLeft.live.length} left running ${forkerEmptyAfterMs} ms after the record (${forkerLeft.zombies.length} zombies awaiting init)`,
+      `stubborn: SIGTERM ignored, SIGKILL ${stubbornKill} ms after the timeout (kill-after ${STUBBORN.killAfterMs}), ${stubbornLeft.live.length} left running`,
+    );
 
-  expect(peakMembers).toBeGreaterThanOrEqual(CHILDREN + 1);
-  expect(forker).toMatchObject({ status: 'timed-out', pid: forkerPid });
-  expect([forker.stop_cause, forker.error]).toEqual(['timeout', null]);
-  expect(describeStop(JSON.parse(forker.stop ?? 'null') as RunStop)).toBe(`timed out after ${seconds(FORKER.timeoutMs)}; sent SIGTERM, then SIGKILL after ${seconds(FORKER.killAfterMs)}`);
-  expect(forkerLeft.live).toEqual([]);
-  expect(forkerKill).toBeGreaterThanOrEqual(FORKER.killAfterMs);
-  expect(forkerKill).toBeLessThan(FORKER.killAfterMs + KILL_SLACK_MS);
+    expect(peakMembers).toBeGreaterThanOrEqual(CHILDREN + 1);
+    expect(forker).toMatchObject({ status: 'timed-out', pid: forkerPid });
+    expect([forker.stop_cause, forker.error]).toEqual(['timeout', null]);
+    expect(describeStop(JSON.parse(forker.stop ?? 'null') as RunStop)).toBe(
+      `timed out after ${seconds(FORKER.timeoutMs)}; sent SIGTERM, then SIGKILL after ${seconds(FORKER.killAfterMs)}`,
+    );
+    expect(forkerLeft.live).toEqual([]);
+    expect(forkerKill).toBeGreaterThanOrEqual(FORKER.killAfterMs);
+    expect(forkerKill).toBeLessThan(FORKER.killAfterMs + KILL_SLACK_MS);
 
-  expect(stubborn).toMatchObject({ status: 'timed-out', signal: 'SIGKILL', exit_code: null, pid: stubbornPid });
-  expect([stubborn.stop_cause, stubborn.error]).toEqual(['timeout', null]);
-  expect(describeStop(JSON.parse(stubborn.stop ?? 'null') as RunStop)).toBe(`timed out after ${seconds(STUBBORN.timeoutMs)}; sent SIGTERM, then SIGKILL after ${seconds(STUBBORN.killAfterMs)}`);
-  expect(stubbornLeft.live).toEqual([]);
-  expect(stubbornKill).toBeGreaterThanOrEqual(STUBBORN.killAfterMs);
-  expect(stubbornKill).toBeLessThan(STUBBORN.killAfterMs + KILL_SLACK_MS);
-});
+    expect(stubborn).toMatchObject({ status: 'timed-out', signal: 'SIGKILL', exit_code: null, pid: stubbornPid });
+    expect([stubborn.stop_cause, stubborn.error]).toEqual(['timeout', null]);
+    expect(describeStop(JSON.parse(stubborn.stop ?? 'null') as RunStop)).toBe(
+      `timed out after ${seconds(STUBBORN.timeoutMs)}; sent SIGTERM, then SIGKILL after ${seconds(STUBBORN.killAfterMs)}`,
+    );
+    expect(stubbornLeft.live).toEqual([]);
+    expect(stubbornKill).toBeGreaterThanOrEqual(STUBBORN.killAfterMs);
+    expect(stubbornKill).toBeLessThan(STUBBORN.killAfterMs + KILL_SLACK_MS);
+  },
+);

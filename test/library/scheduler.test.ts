@@ -49,7 +49,7 @@ describe('Scheduler (library API)', () => {
     ]);
   });
 
-  test('daily times are wall-clock times in the scheduler\'s zone', () => {
+  test("daily times are wall-clock times in the scheduler's zone", () => {
     const { scheduler } = create('2026-03-01T00:00:00Z');
     const status = scheduler.add('report', { daily: '03:30', run: () => undefined });
     expect(new Date(status.nextAt ?? 0).toISOString()).toBe('2026-03-01T02:30:00.000Z'); // 03:30 CET = 02:30 UTC
@@ -111,7 +111,7 @@ describe('Scheduler (library API)', () => {
     }
   });
 
-  test('ctx.handle.setPeriod changes the task\'s own period at run time (TaskKit setPeriod)', async () => {
+  test("ctx.handle.setPeriod changes the task's own period at run time (TaskKit setPeriod)", async () => {
     const { clock, scheduler } = create('2026-03-01T10:00:30Z');
     scheduler.add('adaptive', {
       every: '1m',

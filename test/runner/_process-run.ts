@@ -58,7 +58,11 @@ export function createProcessRequest(options: RequestOptions): RunRequest {
 }
 
 /** Pids (and process groups) to SIGKILL after each test, whatever the test managed to do. */
-export function createProcessTracker(): { track(handle: RunHandle): RunHandle; trackPid(pid: number): void; killAll(): Promise<void> } {
+export function createProcessTracker(): {
+  track(handle: RunHandle): RunHandle;
+  trackPid(pid: number): void;
+  killAll(): Promise<void>;
+} {
   const groups = new Set<number>();
   const pids = new Set<number>();
   const handles: RunHandle[] = [];
@@ -92,7 +96,12 @@ import { isAlive, waitUntil } from '../support/process-state.js';
 export { isAlive, waitUntil };
 
 /** An OutputListener that keeps every chunk, and lets a test wait for some text to appear. */
-export function createOutputRecorder(): { chunks: string[]; listener: (chunk: string) => void; text(): string; waitFor(text: string): Promise<void> } {
+export function createOutputRecorder(): {
+  chunks: string[];
+  listener: (chunk: string) => void;
+  text(): string;
+  waitFor(text: string): Promise<void>;
+} {
   const chunks: string[] = [];
   const text = (): string => chunks.join('');
   return {

@@ -2,11 +2,20 @@ import { describe, expect, test } from 'vitest';
 import { buildRunEnvironment, describeRunVariables } from '../../src/runner/environment.js';
 import { argvAction, createProcessRequest } from './_process-run.js';
 
-const baseRequest = createProcessRequest({ action: argvAction('true'), env: { FROM_TASK: 'task', SHARED: 'task wins' } });
+const baseRequest = createProcessRequest({
+  action: argvAction('true'),
+  env: { FROM_TASK: 'task', SHARED: 'task wins' },
+});
 
 describe('describeRunVariables', () => {
   test('a scheduled run gets its instant as ISO-8601 UTC', () => {
-    const request = { ...baseRequest, runId: 42, trigger: 'retry' as const, attempt: 2, scheduledAt: Date.UTC(2026, 0, 2, 3, 4, 5) };
+    const request = {
+      ...baseRequest,
+      runId: 42,
+      trigger: 'retry' as const,
+      attempt: 2,
+      scheduledAt: Date.UTC(2026, 0, 2, 3, 4, 5),
+    };
     expect(describeRunVariables(request)).toEqual({
       TASKKIT_TASK: 'proc-task',
       TASKKIT_RUN_ID: '42',
@@ -23,7 +32,10 @@ describe('describeRunVariables', () => {
 
 describe('buildRunEnvironment', () => {
   test('base, then task env, then TASKKIT_* (later wins); undefined base values are left out', () => {
-    const request = { ...baseRequest, task: { ...baseRequest.task, env: { FROM_TASK: 'task', SHARED: 'task wins', TASKKIT_TASK: 'spoofed' } } };
+    const request = {
+      ...baseRequest,
+      task: { ...baseRequest.task, env: { FROM_TASK: 'task', SHARED: 'task wins', TASKKIT_TASK: 'spoofed' } },
+    };
     const env = buildRunEnvironment(request, { PATH: '/bin', SHARED: 'base', GONE: undefined });
     expect(env).toEqual({
       PATH: '/bin',

@@ -24,7 +24,10 @@ function createFakeHandle(): FakeHandle {
   };
 }
 
-function createRequest(fn: TaskFunction, options: { timeoutMs?: number; killAfterMs?: number; outputLimitBytes?: number } = {}): RunRequest {
+function createRequest(
+  fn: TaskFunction,
+  options: { timeoutMs?: number; killAfterMs?: number; outputLimitBytes?: number } = {},
+): RunRequest {
   const task = makeTask('fn-task', {
     action: { kind: 'function', fn },
     cwd: '/',
@@ -50,7 +53,15 @@ describe('success', () => {
     const handle = startFunctionRun(createRequest(() => ({ rows: 3, files: ['a', 'b'] })));
     expect(handle.pid).toBe(null);
     const outcome = await handle.done;
-    expect(outcome).toMatchObject({ status: 'succeeded', exitCode: 0, signal: null, error: null, output: '', outputBytes: 0, outputTruncated: false });
+    expect(outcome).toMatchObject({
+      status: 'succeeded',
+      exitCode: 0,
+      signal: null,
+      error: null,
+      output: '',
+      outputBytes: 0,
+      outputTruncated: false,
+    });
     expect(outcome.result).toEqual({ rows: 3, files: ['a', 'b'] });
     expect(outcome.endedAt).toBeGreaterThanOrEqual(outcome.startedAt);
   });
@@ -72,13 +83,17 @@ describe('success', () => {
     const outcome = await startFunctionRun(createRequest(() => circular)).done;
     expect(outcome.status).toBe('succeeded');
     expect(outcome.result).toBe(undefined);
-    expect(outcome.output).toMatch(/^taskkit: result not kept: not JSON-serialisable \(Converting circular structure to JSON[^\n]*\)\n$/);
+    expect(outcome.output).toMatch(
+      /^taskkit: result not kept: not JSON-serialisable \(Converting circular structure to JSON[^\n]*\)\n$/,
+    );
     const fnResult = await startFunctionRun(createRequest(() => () => 1)).done;
     expect(fnResult.output).toBe('taskkit: result not kept: a function is not JSON-serialisable\n');
   });
 
   test('the result is the JSON form that the store keeps', async () => {
-    const outcome = await startFunctionRun(createRequest(() => ({ at: new Date(Date.UTC(2026, 0, 1)), skip: undefined }))).done;
+    const outcome = await startFunctionRun(
+      createRequest(() => ({ at: new Date(Date.UTC(2026, 0, 1)), skip: undefined })),
+    ).done;
     expect(outcome.result).toEqual({ at: '2026-01-01T00:00:00.000Z' });
   });
 });
@@ -90,7 +105,14 @@ describe('context', () => {
       seen = ctx;
     });
     await startFunctionRun(request).done;
-    expect(seen).toMatchObject({ name: 'fn-task', runId: 41, args: null, scheduledAt: Date.UTC(2026, 0, 2, 3, 4, 5), trigger: 'retry', attempt: 2 });
+    expect(seen).toMatchObject({
+      name: 'fn-task',
+      runId: 41,
+      args: null,
+      scheduledAt: Date.UTC(2026, 0, 2, 3, 4, 5),
+      trigger: 'retry',
+      attempt: 2,
+    });
     expect(seen?.handle).toBe(request.handle);
     expect(seen?.signal.aborted).toBe(false);
     expect(seen?.proceed()).toBe(true);
@@ -115,7 +137,11 @@ describe('context', () => {
       ctx.handle.hold('disk full');
     });
     await startFunctionRun(request).done;
-    expect((request.handle as FakeHandle).calls).toEqual([['setPeriod', '10m'], ['runOnCompletion'], ['hold', 'disk full']]);
+    expect((request.handle as FakeHandle).calls).toEqual([
+      ['setPeriod', '10m'],
+      ['runOnCompletion'],
+      ['hold', 'disk full'],
+    ]);
   });
 
   test('the function is called after start returns, so a cancel can come first', async () => {
@@ -124,7 +150,12 @@ describe('context', () => {
     handle.cancel('shutdown');
     const outcome = await handle.done;
     expect(proceeded).toBe(false);
-    expect([outcome.status, stopWords(outcome), outcome.exitCode, outcome.error]).toEqual(['cancelled', 'stopped by shutdown', 0, null]);
+    expect([outcome.status, stopWords(outcome), outcome.exitCode, outcome.error]).toEqual([
+      'cancelled',
+      'stopped by shutdown',
+      0,
+      null,
+    ]);
   });
 });
 
@@ -157,9 +188,16 @@ describe('failure', () => {
 
   test('a task that is not a function task fails without throwing', async () => {
     const request = createRequest(() => 1);
-    const wrong = { ...request, task: { ...request.task, action: { kind: 'shell', script: 'true', shell: '/bin/sh' } } } as RunRequest;
+    const wrong = {
+      ...request,
+      task: { ...request.task, action: { kind: 'shell', script: 'true', shell: '/bin/sh' } },
+    } as RunRequest;
     const outcome = await startFunctionRun(wrong).done;
-    expect([outcome.status, outcome.exitCode, outcome.error]).toEqual(['failed', null, 'taskkit could not start the run: task "fn-task" runs a shell, not a function']);
+    expect([outcome.status, outcome.exitCode, outcome.error]).toEqual([
+      'failed',
+      null,
+      'taskkit could not start the run: task "fn-task" runs a shell, not a function',
+    ]);
   });
 });
 
@@ -181,7 +219,12 @@ describe('stopping', () => {
     const handle = startFunctionRun(createRequest(cooperative));
     setTimeout(() => handle.cancel(reason), 20);
     const outcome = await handle.done;
-    expect(outcome).toMatchObject({ status: 'cancelled', exitCode: 0, error: null, stop: { cause: reason, signals: [], abandoned: null } });
+    expect(outcome).toMatchObject({
+      status: 'cancelled',
+      exitCode: 0,
+      error: null,
+      stop: { cause: reason, signals: [], abandoned: null },
+    });
     expect(stopWords(outcome)).toBe(words);
     expect(outcome.result).toEqual({ stoppedBy: reason, looped: true });
   });
@@ -202,7 +245,9 @@ describe('stopping', () => {
       error: null,
       stop: { cause: 'timeout', afterMs: 1000, signals: [], killAfterMs: 100, abandoned: 'function' },
     });
-    expect(stopWords(outcome)).toBe('timed out after 1s; the function did not return within kill-after 100ms and was abandoned');
+    expect(stopWords(outcome)).toBe(
+      'timed out after 1s; the function did not return within kill-after 100ms and was abandoned',
+    );
     expect(Date.now() - started).toBeGreaterThanOrEqual(1095);
   });
 
@@ -239,7 +284,12 @@ describe('stopping', () => {
     );
     handle.cancel('replace');
     const outcome = await handle.done;
-    expect([outcome.status, outcome.exitCode, outcome.error, stopWords(outcome)]).toEqual(['cancelled', 1, null, 'replaced by a new run']);
+    expect([outcome.status, outcome.exitCode, outcome.error, stopWords(outcome)]).toEqual([
+      'cancelled',
+      1,
+      null,
+      'replaced by a new run',
+    ]);
     expect(outcome.output.startsWith('Error: interrupted mid-copy\n')).toBe(true);
   });
 
@@ -269,6 +319,8 @@ describe('output', () => {
     expect(streamed).toBe(20_000 * 1024);
     expect(outcome.outputTruncated).toBe(true);
     // Head and tail halves of the limit, with the buffer's marker between them.
-    expect(outcome.output).toBe(`${line}\n`.repeat(4) + formatDroppedMarker(20_000 * 1024 - 8192) + `${line}\n`.repeat(4));
+    expect(outcome.output).toBe(
+      `${line}\n`.repeat(4) + formatDroppedMarker(20_000 * 1024 - 8192) + `${line}\n`.repeat(4),
+    );
   });
 });

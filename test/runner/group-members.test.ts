@@ -31,17 +31,20 @@ if c1 == 0:
 time.sleep(0.3)
 `;
 
-test.skipIf(process.platform !== 'linux')('a group left with only a zombie has no live member, though kill(-pgid, 0) succeeds', async () => {
-  const leader = spawn('python3', ['-c', SCRIPT], { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
-  const pgid = leader.pid ?? 0;
-  const [c1, c2] = await readPids(leader.stdout);
-  toKill.push(c1 ?? 0);
-  expect(hasLiveMember(pgid)).toBe(true); // P still sleeps in it
-  await new Promise((resolve) => leader.once('exit', resolve));
-  await waitUntil(() => !hasLiveMember(pgid), 5_000, `group ${pgid} to have no live member`);
-  expect(() => process.kill(-pgid, 0)).not.toThrow(); // the zombie C2 still answers
-  expect(c2).toBeGreaterThan(0);
-});
+test.skipIf(process.platform !== 'linux')(
+  'a group left with only a zombie has no live member, though kill(-pgid, 0) succeeds',
+  async () => {
+    const leader = spawn('python3', ['-c', SCRIPT], { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
+    const pgid = leader.pid ?? 0;
+    const [c1, c2] = await readPids(leader.stdout);
+    toKill.push(c1 ?? 0);
+    expect(hasLiveMember(pgid)).toBe(true); // P still sleeps in it
+    await new Promise((resolve) => leader.once('exit', resolve));
+    await waitUntil(() => !hasLiveMember(pgid), 5_000, `group ${pgid} to have no live member`);
+    expect(() => process.kill(-pgid, 0)).not.toThrow(); // the zombie C2 still answers
+    expect(c2).toBeGreaterThan(0);
+  },
+);
 
 test('a group that does not exist has no live member', () => {
   expect(hasLiveMember(2 ** 22 + 12345)).toBe(false);

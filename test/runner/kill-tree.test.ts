@@ -6,11 +6,16 @@ import { fixtureArgv, isAlive, waitUntil } from './_process-run.js';
 const started: ChildProcess[] = [];
 
 /** A fixture as the leader of its own process group; resolves once it printed `ready`. */
-async function startGroupLeader(name: string, ready: string): Promise<{ child: ChildProcess; pid: number; exited: Promise<NodeJS.Signals | null> }> {
+async function startGroupLeader(
+  name: string,
+  ready: string,
+): Promise<{ child: ChildProcess; pid: number; exited: Promise<NodeJS.Signals | null> }> {
   const [file, ...args] = fixtureArgv(name);
   const child = spawn(file, args, { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
   started.push(child);
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+    child.once('exit', (_code, signal) => resolve(signal)),
+  );
   let out = '';
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
   await waitUntil(() => out.includes(ready), 10_000, ready);
@@ -58,7 +63,10 @@ describe('killGroupIfAlive and watchGroup', () => {
     const leader = await startGroupLeader('ignore-sigterm.js', 'ready');
     const watch = watchGroup(leader.pid);
     signalProcessGroup(leader.pid, 'SIGTERM');
-    const early = await Promise.race([watch.gone.then(() => 'gone'), new Promise((resolve) => setTimeout(() => resolve('alive'), 150))]);
+    const early = await Promise.race([
+      watch.gone.then(() => 'gone'),
+      new Promise((resolve) => setTimeout(() => resolve('alive'), 150)),
+    ]);
     expect(early).toBe('alive');
     expect(killGroupIfAlive(leader.pid)).toBe(true);
     expect(await leader.exited).toBe('SIGKILL');

@@ -16,7 +16,11 @@ const DAY = 86_400_000;
 
 function recordHooks(): LifecycleHooks & { calls: string[] } {
   const calls: string[] = [];
-  return { calls, deliver: (cause: StopCause) => void calls.push(`deliver ${cause}`), escalate: () => void calls.push('escalate') };
+  return {
+    calls,
+    deliver: (cause: StopCause) => void calls.push(`deliver ${cause}`),
+    escalate: () => void calls.push('escalate'),
+  };
 }
 
 describe('timeout and kill-after, at exact instants', () => {
@@ -36,7 +40,13 @@ describe('timeout and kill-after, at exact instants', () => {
     life.recordSignal('SIGKILL');
     const { endedAt, stop } = life.end();
     expect(endedAt - life.startedAt).toBe(40_000);
-    expect(stop).toEqual({ cause: 'timeout', afterMs: 30_000, signals: ['SIGTERM', 'SIGKILL'], killAfterMs: 10_000, abandoned: null });
+    expect(stop).toEqual({
+      cause: 'timeout',
+      afterMs: 30_000,
+      signals: ['SIGTERM', 'SIGKILL'],
+      killAfterMs: 10_000,
+      abandoned: null,
+    });
   });
 
   test('a cancel says when it came; a second stop changes nothing', () => {
@@ -83,15 +93,29 @@ describe('waits past the 2^31-1 ms of one Node timer (issue 15)', () => {
     expect(hooks.calls.at(-1)).not.toBe(last);
     clock.advanceBy(1);
     expect(hooks.calls.at(-1)).toBe(last);
-    expect(clock.delays.reduce((longest, delay) => Math.max(longest, delay), 0)).toBeLessThanOrEqual(MAX_TIMER_DELAY_MS);
+    expect(clock.delays.reduce((longest, delay) => Math.max(longest, delay), 0)).toBeLessThanOrEqual(
+      MAX_TIMER_DELAY_MS,
+    );
   });
 
   test('a function task with timeout: 30d runs for 30 days, then is stopped and abandoned after kill-after', async () => {
     const clock = new FakeClock(START);
     let signal: AbortSignal | undefined;
-    const task = makeTask('month', { action: { kind: 'function', fn: (ctx) => ((signal = ctx.signal), new Promise(() => undefined)) }, timeoutMs: 30 * DAY, killAfterMs: 10_000 });
+    const task = makeTask('month', {
+      action: { kind: 'function', fn: (ctx) => ((signal = ctx.signal), new Promise(() => undefined)) },
+      timeoutMs: 30 * DAY,
+      killAfterMs: 10_000,
+    });
     const handle = startFunctionRun(
-      { runId: 1, task, trigger: 'schedule', scheduledAt: null, attempt: 1, outputLimitBytes: 1024, handle: { setPeriod: () => undefined, runOnCompletion: () => undefined, hold: () => undefined } },
+      {
+        runId: 1,
+        task,
+        trigger: 'schedule',
+        scheduledAt: null,
+        attempt: 1,
+        outputLimitBytes: 1024,
+        handle: { setPeriod: () => undefined, runOnCompletion: () => undefined, hold: () => undefined },
+      },
       undefined,
       clock,
     );
@@ -104,8 +128,8 @@ describe('waits past the 2^31-1 ms of one Node timer (issue 15)', () => {
     const outcome = await handle.done;
     expect([outcome.status, outcome.endedAt - outcome.startedAt]).toEqual(['timed-out', 30 * DAY + 10_000]);
     expect(clock.delays.reduce((longest, delay) => Math.max(longest, delay), 0)).toBe(MAX_TIMER_DELAY_MS);
-    expect(describeStop(outcome.stop ?? { cause: 'cancel', afterMs: 0, signals: [], killAfterMs: 0, abandoned: null })).toBe(
-      'timed out after 30d; the function did not return within kill-after 10s and was abandoned',
-    );
+    expect(
+      describeStop(outcome.stop ?? { cause: 'cancel', afterMs: 0, signals: [], killAfterMs: 0, abandoned: null }),
+    ).toBe('timed out after 30d; the function did not return within kill-after 10s and was abandoned');
   });
 });

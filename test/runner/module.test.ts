@@ -3,7 +3,12 @@
  * Worker cannot load .ts), so these tests need `npm run build` first, as `npm test` does.
  */
 import { beforeAll, describe, expect, test } from 'vitest';
-import { assertFreshWorkerBuild, createModuleRequest as createRequest, MODULE_FIXTURES as FIXTURES, type FakeHandle } from '../support/module-run.js';
+import {
+  assertFreshWorkerBuild,
+  createModuleRequest as createRequest,
+  MODULE_FIXTURES as FIXTURES,
+  type FakeHandle,
+} from '../support/module-run.js';
 import { startModuleRun } from '../../src/runner/module.js';
 import { describeStop } from '../../src/runner/outcome.js';
 import { formatDroppedMarker } from '../../src/runner/output-buffer.js';
@@ -20,7 +25,14 @@ describe('success', () => {
     const handle = startModuleRun(createRequest('echo-context.js', { args }));
     expect(handle.pid).toBe(null);
     const outcome = await handle.done;
-    expect(outcome).toMatchObject({ status: 'succeeded', exitCode: 0, signal: null, error: null, output: '', outputTruncated: false });
+    expect(outcome).toMatchObject({
+      status: 'succeeded',
+      exitCode: 0,
+      signal: null,
+      error: null,
+      output: '',
+      outputTruncated: false,
+    });
     expect(outcome.result).toEqual({
       name: 'module-task',
       runId: 7,
@@ -59,7 +71,9 @@ describe('success', () => {
   test('a value JSON cannot represent is dropped with a note', async () => {
     const outcome = await startModuleRun(createRequest('circular.js')).done;
     expect([outcome.status, outcome.result]).toEqual(['succeeded', undefined]);
-    expect(outcome.output).toMatch(/^taskkit: result not kept: not JSON-serialisable \(Converting circular structure to JSON[^\n]*\)\n$/);
+    expect(outcome.output).toMatch(
+      /^taskkit: result not kept: not JSON-serialisable \(Converting circular structure to JSON[^\n]*\)\n$/,
+    );
   });
 });
 
@@ -78,14 +92,22 @@ describe('failure', () => {
 
   test('a missing file says so', async () => {
     const outcome = await startModuleRun(createRequest('no-such-module.js')).done;
-    expect([outcome.status, outcome.exitCode, outcome.error]).toEqual(['failed', 1, `cannot load module ${FIXTURES}no-such-module.js: no such file`]);
+    expect([outcome.status, outcome.exitCode, outcome.error]).toEqual([
+      'failed',
+      1,
+      `cannot load module ${FIXTURES}no-such-module.js: no such file`,
+    ]);
   });
 
   test('a syntax error says where', async () => {
     const outcome = await startModuleRun(createRequest('syntax-error.js')).done;
     expect(outcome.status).toBe('failed');
     expect(outcome.error).toBe(`cannot load module ${FIXTURES}syntax-error.js: Unexpected token ';' (line 3)`);
-    expect(outcome.output.startsWith(`${FIXTURES}syntax-error.js:3\n  return 1 +;\n            ^\nSyntaxError: Unexpected token ';'\n`)).toBe(true);
+    expect(
+      outcome.output.startsWith(
+        `${FIXTURES}syntax-error.js:3\n  return 1 +;\n            ^\nSyntaxError: Unexpected token ';'\n`,
+      ),
+    ).toBe(true);
   });
 
   test.each([
@@ -93,7 +115,11 @@ describe('failure', () => {
     ['nope', 'named-exports.js', 'has no export "nope" (exports: answer, run)'],
   ])('a missing export %s lists what the module has', async (exportName, file, words) => {
     const outcome = await startModuleRun(createRequest(file, { exportName })).done;
-    expect([outcome.status, outcome.exitCode, outcome.error]).toEqual(['failed', 1, `module ${FIXTURES}${file} ${words}`]);
+    expect([outcome.status, outcome.exitCode, outcome.error]).toEqual([
+      'failed',
+      1,
+      `module ${FIXTURES}${file} ${words}`,
+    ]);
   });
 
   test('an export that is not a function is named', async () => {
@@ -120,7 +146,10 @@ describe('failure', () => {
     const request = createRequest('throw.js');
     const wrong = { ...request, task: { ...request.task, action: { kind: 'argv', argv: ['true'] } } } as RunRequest;
     const outcome = await startModuleRun(wrong).done;
-    expect([outcome.status, outcome.error]).toEqual(['failed', 'taskkit could not start the run: task "module-task" runs a argv, not a module']);
+    expect([outcome.status, outcome.error]).toEqual([
+      'failed',
+      'taskkit could not start the run: task "module-task" runs a argv, not a module',
+    ]);
   });
 });
 
@@ -128,7 +157,7 @@ describe('output and handle', () => {
   test('ctx.log, console.log, console.error and process.stdout writes are captured in order', async () => {
     const chunks: string[] = [];
     const outcome = await startModuleRun(createRequest('output.js'), (chunk) => chunks.push(chunk)).done;
-    const expected = "log formatted 7 { deep: [ 1, 2 ] }\nconsole.log line\nconsole.error line\npartial bytes\n";
+    const expected = 'log formatted 7 { deep: [ 1, 2 ] }\nconsole.log line\nconsole.error line\npartial bytes\n';
     expect(outcome.output).toBe(expected);
     expect(chunks.join('')).toBe(expected);
     expect(outcome.outputBytes).toBe(Buffer.byteLength(expected));
@@ -138,7 +167,13 @@ describe('output and handle', () => {
     const request = createRequest('handle.js');
     const outcome = await startModuleRun(request).done;
     expect(outcome.result).toBe('handled');
-    expect((request.handle as FakeHandle).calls).toEqual([['setPeriod', '10m'], ['setPeriod', 90000], ['runOnCompletion'], ['hold', 'disk full'], ['hold']]);
+    expect((request.handle as FakeHandle).calls).toEqual([
+      ['setPeriod', '10m'],
+      ['setPeriod', 90000],
+      ['runOnCompletion'],
+      ['hold', 'disk full'],
+      ['hold'],
+    ]);
   });
 
   test('a handle call the engine rejects is noted in the output; the run goes on', async () => {
@@ -154,25 +189,37 @@ describe('output and handle', () => {
     };
     const outcome = await startModuleRun(rejecting).done;
     expect([outcome.status, outcome.result]).toEqual(['succeeded', 'handled']);
-    expect(outcome.output).toBe('taskkit: ctx.handle.setPeriod() failed: bad period 10m\ntaskkit: ctx.handle.setPeriod() failed: bad period 90000\n');
+    expect(outcome.output).toBe(
+      'taskkit: ctx.handle.setPeriod() failed: bad period 10m\ntaskkit: ctx.handle.setPeriod() failed: bad period 90000\n',
+    );
     expect((request.handle as FakeHandle).calls).toEqual([['runOnCompletion'], ['hold', 'disk full'], ['hold']]);
   });
 
-  test.each(['log', 'console'])('a flood through %s stays within outputLimitBytes; every byte is counted', async (via) => {
-    const lines = 40_000;
-    const request = createRequest('flood.js', { args: { lines, width: 1024, via }, outputLimitBytes: 16 * 1024 });
-    let streamed = 0;
-    const outcome = await startModuleRun(request, (chunk) => (streamed += chunk.length)).done;
-    expect([outcome.status, outcome.result]).toEqual(['succeeded', lines]);
-    expect(outcome.outputBytes).toBe(lines * 1024);
-    expect(streamed).toBe(lines * 1024);
-    expect(outcome.outputTruncated).toBe(true);
-    expect(outcome.output).toBe(`${'x'.repeat(1023)}\n`.repeat(8) + formatDroppedMarker(lines * 1024 - 16 * 1024) + `${'x'.repeat(1023)}\n`.repeat(8));
-  });
+  test.each(['log', 'console'])(
+    'a flood through %s stays within outputLimitBytes; every byte is counted',
+    async (via) => {
+      const lines = 40_000;
+      const request = createRequest('flood.js', { args: { lines, width: 1024, via }, outputLimitBytes: 16 * 1024 });
+      let streamed = 0;
+      const outcome = await startModuleRun(request, (chunk) => (streamed += chunk.length)).done;
+      expect([outcome.status, outcome.result]).toEqual(['succeeded', lines]);
+      expect(outcome.outputBytes).toBe(lines * 1024);
+      expect(streamed).toBe(lines * 1024);
+      expect(outcome.outputTruncated).toBe(true);
+      expect(outcome.output).toBe(
+        `${'x'.repeat(1023)}\n`.repeat(8) +
+          formatDroppedMarker(lines * 1024 - 16 * 1024) +
+          `${'x'.repeat(1023)}\n`.repeat(8),
+      );
+    },
+  );
 
   test.each(['log', 'console'])('output through %s waits while the parent is behind (back-pressure)', async (via) => {
     const progress = new Int32Array(new SharedArrayBuffer(4));
-    const request = createRequest('flood.js', { args: { lines: 5000, width: 1024, via, progress: progress.buffer }, outputLimitBytes: 4096 });
+    const request = createRequest('flood.js', {
+      args: { lines: 5000, width: 1024, via, progress: progress.buffer },
+      outputLimitBytes: 4096,
+    });
     let linesWhileBusy: number | undefined;
     const outcome = await startModuleRun(request, () => {
       if (linesWhileBusy !== undefined) return;
@@ -199,7 +246,12 @@ describe('stopping', () => {
       if (chunk === 'looping\n') handle.cancel(reason);
     });
     const outcome = await handle.done;
-    expect(outcome).toMatchObject({ status: 'cancelled', exitCode: 0, error: null, output: `looping\nstopped because ${reason}\n` });
+    expect(outcome).toMatchObject({
+      status: 'cancelled',
+      exitCode: 0,
+      error: null,
+      output: `looping\nstopped because ${reason}\n`,
+    });
     expect(outcome.stop).toMatchObject({ cause: reason, signals: [], abandoned: null });
     expect(stopWords(outcome)).toBe(words);
     expect(outcome.result).toEqual({ stoppedBy: reason, rounds: 'many' });
@@ -210,7 +262,11 @@ describe('stopping', () => {
       if (chunk === 'waiting\n') handle.cancel('cancel');
     });
     const outcome = await handle.done;
-    expect([outcome.status, outcome.output, outcome.result]).toEqual(['cancelled', 'waiting\n', { stoppedBy: 'cancel', proceed: false }]);
+    expect([outcome.status, outcome.output, outcome.result]).toEqual([
+      'cancelled',
+      'waiting\n',
+      { stoppedBy: 'cancel', proceed: false },
+    ]);
   });
 
   test('timeout aborts with reason "timeout"; returning within kill-after still ends timed-out', async () => {
@@ -233,7 +289,9 @@ describe('stopping', () => {
       error: null,
       stop: { cause: 'timeout', afterMs: 200, signals: [], killAfterMs: 200, abandoned: 'module' },
     });
-    expect(stopWords(outcome)).toBe('timed out after 200ms; the module did not return within kill-after 200ms and its worker was terminated');
+    expect(stopWords(outcome)).toBe(
+      'timed out after 200ms; the module did not return within kill-after 200ms and its worker was terminated',
+    );
     expect(took).toBeGreaterThanOrEqual(395);
     expect(took).toBeLessThan(3000);
   });

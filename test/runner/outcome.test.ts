@@ -2,7 +2,10 @@ import { describe, expect, test } from 'vitest';
 import { describeOutcome, describeStartFault, describeStop } from '../../src/runner/outcome.js';
 import type { RunStop, StopCause } from '../../src/runner/types.js';
 
-const run = (status: string, fields: { exitCode?: number | null; signal?: string | null; error?: string | null; stop?: RunStop | null } = {}) => ({
+const run = (
+  status: string,
+  fields: { exitCode?: number | null; signal?: string | null; error?: string | null; stop?: RunStop | null } = {},
+) => ({
   status,
   exitCode: fields.exitCode ?? null,
   signal: fields.signal ?? null,
@@ -27,21 +30,45 @@ describe('describeOutcome', () => {
     ['shell: command not found is just exit 127', run('failed', { exitCode: 127 }), 'exited with code 127'],
     ['killed by a signal taskkit did not send', run('failed', { signal: 'SIGKILL' }), 'killed by SIGKILL'],
     ['could not start', run('failed', { error: 'command not found: foo' }), 'failed: command not found: foo'],
-    ['a JS task that threw (exit code 1 plus its message)', run('failed', { exitCode: 1, error: 'boom' }), 'failed: boom'],
+    [
+      'a JS task that threw (exit code 1 plus its message)',
+      run('failed', { exitCode: 1, error: 'boom' }),
+      'failed: boom',
+    ],
     ['failed with nothing known', run('failed'), 'failed'],
     [
       'timed out, the runner stop',
       run('timed-out', { signal: 'SIGKILL', stop: stop('timeout', { signals: ['SIGTERM', 'SIGKILL'] }) }),
       'timed out after 30s; sent SIGTERM, then SIGKILL after 10s',
     ],
-    ['timed out, some other wording', run('timed-out', { error: 'worker did not stop' }), 'timed out: worker did not stop'],
+    [
+      'timed out, some other wording',
+      run('timed-out', { error: 'worker did not stop' }),
+      'timed out: worker did not stop',
+    ],
     ['timed out, no error', run('timed-out'), 'timed out'],
-    ['cancelled', run('cancelled', { signal: 'SIGTERM', stop: stop('cancel') }), 'cancelled (by taskkit cancel; sent SIGTERM)'],
+    [
+      'cancelled',
+      run('cancelled', { signal: 'SIGTERM', stop: stop('cancel') }),
+      'cancelled (by taskkit cancel; sent SIGTERM)',
+    ],
     ['replaced', run('cancelled', { stop: stop('replace') }), 'cancelled (replaced by a new run; sent SIGTERM)'],
-    ['stopped by shutdown', run('cancelled', { stop: stop('shutdown', { signals: [] }) }), 'cancelled (stopped by shutdown)'],
-    ['dropped before it started (the engine says why)', run('cancelled', { error: 'cancelled by taskkit cancel before it started' }), 'cancelled (by taskkit cancel before it started)'],
+    [
+      'stopped by shutdown',
+      run('cancelled', { stop: stop('shutdown', { signals: [] }) }),
+      'cancelled (stopped by shutdown)',
+    ],
+    [
+      'dropped before it started (the engine says why)',
+      run('cancelled', { error: 'cancelled by taskkit cancel before it started' }),
+      'cancelled (by taskkit cancel before it started)',
+    ],
     ['cancelled, no error', run('cancelled'), 'cancelled'],
-    ['interrupted', run('interrupted', { error: 'the daemon stopped while it ran' }), 'interrupted (the daemon stopped while it ran)'],
+    [
+      'interrupted',
+      run('interrupted', { error: 'the daemon stopped while it ran' }),
+      'interrupted (the daemon stopped while it ran)',
+    ],
     ['skipped', run('skipped', { error: 'still running (overlap: skip)' }), 'skipped: still running (overlap: skip)'],
     ['queued', run('queued'), 'queued'],
     ['running', run('running'), 'running'],
@@ -58,10 +85,18 @@ describe('describeOutcome', () => {
 describe('describeStop: every fact of a stop, in one phrase', () => {
   test.each<[string, RunStop, string]>([
     ['a timeout says its own length', stop('timeout', { afterMs: 500 }), 'timed out after 500ms; sent SIGTERM'],
-    ['SIGKILL comes after kill-after', stop('timeout', { afterMs: 1_000, signals: ['SIGTERM', 'SIGKILL'], killAfterMs: 300 }), 'timed out after 1s; sent SIGTERM, then SIGKILL after 300ms'],
+    [
+      'SIGKILL comes after kill-after',
+      stop('timeout', { afterMs: 1_000, signals: ['SIGTERM', 'SIGKILL'], killAfterMs: 300 }),
+      'timed out after 1s; sent SIGTERM, then SIGKILL after 300ms',
+    ],
     ['nothing to signal (a JS task) says nothing sent', stop('cancel', { signals: [] }), 'cancelled by taskkit cancel'],
     ['replace', stop('replace'), 'replaced by a new run; sent SIGTERM'],
-    ['shutdown', stop('shutdown', { signals: ['SIGTERM', 'SIGKILL'], killAfterMs: 200 }), 'stopped by shutdown; sent SIGTERM, then SIGKILL after 200ms'],
+    [
+      'shutdown',
+      stop('shutdown', { signals: ['SIGTERM', 'SIGKILL'], killAfterMs: 200 }),
+      'stopped by shutdown; sent SIGTERM, then SIGKILL after 200ms',
+    ],
     [
       'an abandoned function',
       stop('timeout', { afterMs: 1_000, signals: [], killAfterMs: 100, abandoned: 'function' }),
@@ -82,7 +117,10 @@ describe('describeStartFault: why a process could not start', () => {
     [{ kind: 'fd-limit' } as const, 'cannot start: too many open files'],
     [{ kind: 'not-found', file: 'foo' } as const, 'command not found: foo'],
     [{ kind: 'permission', file: './x.sh' } as const, 'permission denied: ./x.sh'],
-    [{ kind: 'no-interpreter', file: './x.sh' } as const, 'cannot start ./x.sh: its interpreter (#! line) was not found'],
+    [
+      { kind: 'no-interpreter', file: './x.sh' } as const,
+      'cannot start ./x.sh: its interpreter (#! line) was not found',
+    ],
     [{ kind: 'cwd-missing', cwd: '/nope' } as const, 'working directory does not exist: /nope'],
     [{ kind: 'cwd-not-directory', cwd: '/etc/passwd' } as const, 'working directory is not a directory: /etc/passwd'],
     [{ kind: 'cwd-permission', cwd: '/root' } as const, 'permission denied: working directory /root'],

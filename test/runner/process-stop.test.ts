@@ -7,7 +7,14 @@ import { describeStop } from '../../src/runner/outcome.js';
 import { startProcessRun } from '../../src/runner/process.js';
 import type { OutputListener, RunOutcome, RunRequest } from '../../src/runner/types.js';
 import { FakeClock } from '../support/fake-clock.js';
-import { argvAction, createOutputRecorder, createProcessRequest, createProcessTracker, fixtureArgv, isAlive } from './_process-run.js';
+import {
+  argvAction,
+  createOutputRecorder,
+  createProcessRequest,
+  createProcessTracker,
+  fixtureArgv,
+  isAlive,
+} from './_process-run.js';
 
 const tracker = createProcessTracker();
 afterEach(() => tracker.killAll());
@@ -22,7 +29,11 @@ function start(request: RunRequest, clock: FakeClock, onOutput?: OutputListener)
 test('cancel: SIGTERM now; SIGKILL exactly kill-after later on the clock, not before', async () => {
   const clock = new FakeClock('2026-03-01T12:00:00Z');
   const recorder = createOutputRecorder();
-  const handle = start(createProcessRequest({ action: argvAction(...fixtureArgv('ignore-sigterm.js')), killAfterMs: 150 }), clock, recorder.listener);
+  const handle = start(
+    createProcessRequest({ action: argvAction(...fixtureArgv('ignore-sigterm.js')), killAfterMs: 150 }),
+    clock,
+    recorder.listener,
+  );
   await recorder.waitFor('ready\n');
   handle.cancel('cancel');
   await recorder.waitFor('got SIGTERM\n');
@@ -31,19 +42,33 @@ test('cancel: SIGTERM now; SIGKILL exactly kill-after later on the clock, not be
   clock.advanceBy(1);
   const outcome = await handle.done;
   expect([outcome.status, outcome.signal, outcome.error]).toEqual(['cancelled', 'SIGKILL', null]);
-  expect(outcome.stop).toEqual({ cause: 'cancel', afterMs: 0, signals: ['SIGTERM', 'SIGKILL'], killAfterMs: 150, abandoned: null });
+  expect(outcome.stop).toEqual({
+    cause: 'cancel',
+    afterMs: 0,
+    signals: ['SIGTERM', 'SIGKILL'],
+    killAfterMs: 150,
+    abandoned: null,
+  });
   expect(stopWords(outcome)).toBe('cancelled by taskkit cancel; sent SIGTERM, then SIGKILL after 150ms');
 });
 
 test('timeout: 30d stops a real process after 30 days on the clock, not at once (issue 15)', async () => {
   const clock = new FakeClock('2026-03-01T12:00:00Z');
   const recorder = createOutputRecorder();
-  const handle = start(createProcessRequest({ action: argvAction(...fixtureArgv('sleep-forever.js')), timeoutMs: 30 * DAY }), clock, recorder.listener);
+  const handle = start(
+    createProcessRequest({ action: argvAction(...fixtureArgv('sleep-forever.js')), timeoutMs: 30 * DAY }),
+    clock,
+    recorder.listener,
+  );
   await recorder.waitFor('sleeping\n');
   clock.advanceBy(30 * DAY - 1);
   expect(isAlive(handle.pid ?? 0)).toBe(true);
   clock.advanceBy(1);
   const outcome = await handle.done;
-  expect([outcome.status, outcome.signal, outcome.endedAt - outcome.startedAt]).toEqual(['timed-out', 'SIGTERM', 30 * DAY]);
+  expect([outcome.status, outcome.signal, outcome.endedAt - outcome.startedAt]).toEqual([
+    'timed-out',
+    'SIGTERM',
+    30 * DAY,
+  ]);
   expect(stopWords(outcome)).toBe('timed out after 30d; sent SIGTERM');
 });

@@ -42,7 +42,15 @@ const nodeEval = (code: string, ...args: string[]) => argvAction(process.execPat
 describe('exit status', () => {
   test('exit 0 is succeeded', async () => {
     const outcome = await start(createProcessRequest({ action: argvAction(...fixtureArgv('exit-with.js', '0')) })).done;
-    expect(outcome).toMatchObject({ status: 'succeeded', exitCode: 0, signal: null, error: null, output: '', outputBytes: 0, outputTruncated: false });
+    expect(outcome).toMatchObject({
+      status: 'succeeded',
+      exitCode: 0,
+      signal: null,
+      error: null,
+      output: '',
+      outputBytes: 0,
+      outputTruncated: false,
+    });
     expect(outcome.endedAt).toBeGreaterThanOrEqual(outcome.startedAt);
   });
 
@@ -53,7 +61,12 @@ describe('exit status', () => {
 
   test('a signal taskkit did not send is failed with that signal', async () => {
     const outcome = await start(createProcessRequest({ action: shellAction('kill -9 $$') })).done;
-    expect([outcome.status, outcome.exitCode, outcome.signal, outcome.error]).toEqual(['failed', null, 'SIGKILL', null]);
+    expect([outcome.status, outcome.exitCode, outcome.signal, outcome.error]).toEqual([
+      'failed',
+      null,
+      'SIGKILL',
+      null,
+    ]);
   });
 
   test('pid is the leader, which leads its own process group', async () => {
@@ -76,7 +89,13 @@ describe('cannot start', () => {
     const handle = start(createProcessRequest({ action: argvAction('taskkit-no-such-command', '--flag') }));
     expect(handle.pid).toBe(null);
     const outcome = await handle.done;
-    expect(outcome).toMatchObject({ status: 'failed', exitCode: null, signal: null, error: 'command not found: taskkit-no-such-command', output: '' });
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      exitCode: null,
+      signal: null,
+      error: 'command not found: taskkit-no-such-command',
+      output: '',
+    });
   });
 
   test('a missing shell binary names the shell', async () => {
@@ -94,13 +113,19 @@ describe('cannot start', () => {
     const missing = join(temp.path, 'gone');
     const handle = start(createProcessRequest({ action: argvAction('true'), cwd: missing }));
     expect(handle.pid).toBe(null);
-    expect(await handle.done).toMatchObject({ status: 'failed', exitCode: null, error: `working directory does not exist: ${missing}` });
+    expect(await handle.done).toMatchObject({
+      status: 'failed',
+      exitCode: null,
+      error: `working directory does not exist: ${missing}`,
+    });
   });
 
   test('a working directory that is a file', async () => {
     const file = join(temp.path, 'file');
     writeFileSync(file, '');
-    expect((await start(createProcessRequest({ action: argvAction('true'), cwd: file })).done).error).toBe(`working directory is not a directory: ${file}`);
+    expect((await start(createProcessRequest({ action: argvAction('true'), cwd: file })).done).error).toBe(
+      `working directory is not a directory: ${file}`,
+    );
   });
 
   test('a script without execute permission', async () => {
@@ -126,18 +151,26 @@ describe('cannot start', () => {
 describe('what the process sees', () => {
   test('argv runs without a shell: spaces, $ and quotes arrive literally', async () => {
     const args = ['a b', '$HOME', '"q"', "'s'", '*', '`id`'];
-    const outcome = await start(createProcessRequest({ action: nodeEval('process.stdout.write(JSON.stringify(process.argv.slice(1)))', ...args) })).done;
+    const outcome = await start(
+      createProcessRequest({
+        action: nodeEval('process.stdout.write(JSON.stringify(process.argv.slice(1)))', ...args),
+      }),
+    ).done;
     expect(JSON.parse(outcome.output)).toEqual(args);
   });
 
   test('cwd is task.cwd', async () => {
-    const outcome = await start(createProcessRequest({ action: nodeEval('process.stdout.write(process.cwd())'), cwd: temp.path })).done;
+    const outcome = await start(
+      createProcessRequest({ action: nodeEval('process.stdout.write(process.cwd())'), cwd: temp.path }),
+    ).done;
     expect(outcome.output).toBe(temp.path);
   });
 
   test('env: process.env + task env + TASKKIT_*', async () => {
     const request = createProcessRequest({
-      action: shellAction('printf "%s|%s|%s|%s|%s|%s|%s|%s" "$TASKKIT_TASK" "$TASKKIT_RUN_ID" "$TASKKIT_SCHEDULED_AT" "$TASKKIT_TRIGGER" "$TASKKIT_ATTEMPT" "$FROM_TASK" "$WITH_SPACE" "$PATH"'),
+      action: shellAction(
+        'printf "%s|%s|%s|%s|%s|%s|%s|%s" "$TASKKIT_TASK" "$TASKKIT_RUN_ID" "$TASKKIT_SCHEDULED_AT" "$TASKKIT_TRIGGER" "$TASKKIT_ATTEMPT" "$FROM_TASK" "$WITH_SPACE" "$PATH"',
+      ),
       env: { FROM_TASK: 'yes', WITH_SPACE: 'a b' },
       scheduledAt: Date.UTC(2026, 4, 6, 7, 8, 9),
     });
@@ -154,7 +187,8 @@ describe('what the process sees', () => {
 describe('output', () => {
   test('stdout and stderr are interleaved in arrival order', async () => {
     const recorder = createOutputRecorder();
-    const script = "printf 'out1\\n'; sleep 0.1; printf 'err1\\n' >&2; sleep 0.1; printf 'out2\\n'; sleep 0.1; printf 'err2\\n' >&2";
+    const script =
+      "printf 'out1\\n'; sleep 0.1; printf 'err1\\n' >&2; sleep 0.1; printf 'out2\\n'; sleep 0.1; printf 'err2\\n' >&2";
     const outcome = await start(createProcessRequest({ action: shellAction(script) }), recorder.listener).done;
     expect(outcome.output).toBe('out1\nerr1\nout2\nerr2\n');
     expect(recorder.text()).toBe('out1\nerr1\nout2\nerr2\n');
@@ -164,7 +198,8 @@ describe('output', () => {
   test('a UTF-8 character split across chunks reaches the listener whole', async () => {
     const recorder = createOutputRecorder();
     // "€" is e2 82 ac: the first write ends in the middle of it.
-    const code = "process.stdout.write(Buffer.from([0x61, 0xe2, 0x82])); setTimeout(() => process.stdout.write(Buffer.from([0xac, 0x62])), 200);";
+    const code =
+      'process.stdout.write(Buffer.from([0x61, 0xe2, 0x82])); setTimeout(() => process.stdout.write(Buffer.from([0xac, 0x62])), 200);';
     const outcome = await start(createProcessRequest({ action: nodeEval(code) }), recorder.listener).done;
     expect(outcome.output).toBe('a€b');
     expect(recorder.chunks).toEqual(['a', '€b']);
@@ -175,11 +210,19 @@ describe('output', () => {
     const limit = 64 * 1024;
     let listened = 0;
     const rssBefore = process.memoryUsage().rss;
-    const request = createProcessRequest({ action: argvAction(...fixtureArgv('flood-output.js', String(total))), outputLimitBytes: limit });
+    const request = createProcessRequest({
+      action: argvAction(...fixtureArgv('flood-output.js', String(total))),
+      outputLimitBytes: limit,
+    });
     const outcome = await start(request, (chunk) => (listened += chunk.length)).done;
     const rssGrowth = process.memoryUsage().rss - rssBefore;
     const marker = `\n[taskkit: ${total - limit} bytes dropped]\n`;
-    expect([outcome.status, outcome.outputBytes, outcome.outputTruncated, listened]).toEqual(['succeeded', total, true, total]);
+    expect([outcome.status, outcome.outputBytes, outcome.outputTruncated, listened]).toEqual([
+      'succeeded',
+      total,
+      true,
+      total,
+    ]);
     expect(Buffer.byteLength(outcome.output)).toBe(limit + marker.length);
     expect(outcome.output.startsWith('flood-start\nxxxx')).toBe(true);
     expect(outcome.output.endsWith('xxxx\nflood-end\n')).toBe(true);
@@ -189,7 +232,9 @@ describe('output', () => {
 
   test('a background child holding the pipes does not hang the run and is left running', async () => {
     const pidFile = join(temp.path, 'bg.pid');
-    const handle = start(createProcessRequest({ action: shellAction(`sleep 300 & echo $! > '${pidFile}'; echo started`) }));
+    const handle = start(
+      createProcessRequest({ action: shellAction(`sleep 300 & echo $! > '${pidFile}'; echo started`) }),
+    );
     const outcome = await handle.done;
     const backgroundPid = Number(readFileSync(pidFile, 'utf8'));
     tracker.trackPid(backgroundPid);
@@ -200,12 +245,15 @@ describe('output', () => {
 
   test('output a background child writes shortly after the leader exits is still drained', async () => {
     // The leader exits at once; the subshell writes ~20 ms later, well inside the 100 ms drain.
-    const outcome = await start(createProcessRequest({ action: shellAction('(sleep 0.02; echo late) & echo early') })).done;
+    const outcome = await start(createProcessRequest({ action: shellAction('(sleep 0.02; echo late) & echo early') }))
+      .done;
     expect(outcome.output).toBe('early\nlate\n');
   });
 
   test('output written just before exit is still captured', async () => {
-    const outcome = await start(createProcessRequest({ action: argvAction(...fixtureArgv('flood-output.js', String(300_000))) })).done;
+    const outcome = await start(
+      createProcessRequest({ action: argvAction(...fixtureArgv('flood-output.js', String(300_000))) }),
+    ).done;
     expect([outcome.outputBytes, outcome.output.endsWith('\nflood-end\n')]).toEqual([300_000, true]);
   });
 });
@@ -213,12 +261,26 @@ describe('output', () => {
 describe('timeout', () => {
   test('SIGTERM to the whole group: the grandchild dies too', async () => {
     const pidFile = join(temp.path, 'grandchild.pid');
-    const handle = start(createProcessRequest({ action: argvAction(...fixtureArgv('spawn-grandchild.js', pidFile)), timeoutMs: 500 }));
+    const handle = start(
+      createProcessRequest({ action: argvAction(...fixtureArgv('spawn-grandchild.js', pidFile)), timeoutMs: 500 }),
+    );
     const outcome = await handle.done;
     const grandchild = Number(readFileSync(pidFile, 'utf8'));
     tracker.trackPid(grandchild);
-    expect(outcome).toMatchObject({ status: 'timed-out', exitCode: null, signal: 'SIGTERM', error: null, output: 'spawned\n' });
-    expect(outcome.stop).toEqual({ cause: 'timeout', afterMs: 500, signals: ['SIGTERM'], killAfterMs: 10_000, abandoned: null });
+    expect(outcome).toMatchObject({
+      status: 'timed-out',
+      exitCode: null,
+      signal: 'SIGTERM',
+      error: null,
+      output: 'spawned\n',
+    });
+    expect(outcome.stop).toEqual({
+      cause: 'timeout',
+      afterMs: 500,
+      signals: ['SIGTERM'],
+      killAfterMs: 10_000,
+      abandoned: null,
+    });
     expect(stopWords(outcome)).toBe('timed out after 500ms; sent SIGTERM');
     // Dead, though maybe still a zombie: orphans are reaped by pid 1, which may take seconds on some
     // VMs' init (isAlive tells a zombie from a live process; kill(pid, 0) does not).
@@ -228,18 +290,33 @@ describe('timeout', () => {
   test('a grandchild ignoring SIGTERM is SIGKILLed with its group, though the shell obeyed', async () => {
     // The leader (sh) dies on SIGTERM at once; the group still has a member, so the run waits for
     // kill-after and SIGKILLs the group: nothing outlives a timeout.
-    const script = `${fixtureArgv('ignore-sigterm.js').map((part) => `'${part}'`).join(' ')} & echo $! > grandchild.pid; wait`;
-    const request = createProcessRequest({ action: shellAction(script), cwd: temp.path, timeoutMs: 500, killAfterMs: 300 });
+    const script = `${fixtureArgv('ignore-sigterm.js')
+      .map((part) => `'${part}'`)
+      .join(' ')} & echo $! > grandchild.pid; wait`;
+    const request = createProcessRequest({
+      action: shellAction(script),
+      cwd: temp.path,
+      timeoutMs: 500,
+      killAfterMs: 300,
+    });
     const outcome = await start(request).done;
     const grandchild = Number(readFileSync(join(temp.path, 'grandchild.pid'), 'utf8'));
     tracker.trackPid(grandchild);
-    expect(outcome).toMatchObject({ status: 'timed-out', error: null, stop: { cause: 'timeout', signals: ['SIGTERM', 'SIGKILL'] } });
+    expect(outcome).toMatchObject({
+      status: 'timed-out',
+      error: null,
+      stop: { cause: 'timeout', signals: ['SIGTERM', 'SIGKILL'] },
+    });
     expect(stopWords(outcome)).toBe('timed out after 500ms; sent SIGTERM, then SIGKILL after 300ms');
     await waitUntil(() => !isAlive(grandchild), 15_000, `grandchild ${grandchild} to be gone`);
   });
 
   test('a process ignoring SIGTERM is SIGKILLed after kill-after', async () => {
-    const request = createProcessRequest({ action: argvAction(...fixtureArgv('ignore-sigterm.js')), timeoutMs: 1_000, killAfterMs: 300 });
+    const request = createProcessRequest({
+      action: argvAction(...fixtureArgv('ignore-sigterm.js')),
+      timeoutMs: 1_000,
+      killAfterMs: 300,
+    });
     const outcome = await start(request).done;
     expect(outcome).toMatchObject({
       status: 'timed-out',
@@ -253,7 +330,9 @@ describe('timeout', () => {
   });
 
   test('a run that ends before its timeout is untouched', async () => {
-    const outcome = await start(createProcessRequest({ action: argvAction(...fixtureArgv('exit-with.js', '0')), timeoutMs: 10_000 })).done;
+    const outcome = await start(
+      createProcessRequest({ action: argvAction(...fixtureArgv('exit-with.js', '0')), timeoutMs: 10_000 }),
+    ).done;
     expect([outcome.status, outcome.error, outcome.stop]).toEqual(['succeeded', null, null]);
   });
 });
@@ -265,18 +344,30 @@ describe('cancel', () => {
     ['shutdown', 'stopped by shutdown; sent SIGTERM'],
   ])('reason %s', async (reason, error) => {
     const recorder = createOutputRecorder();
-    const handle = start(createProcessRequest({ action: argvAction(...fixtureArgv('sleep-forever.js')) }), recorder.listener);
+    const handle = start(
+      createProcessRequest({ action: argvAction(...fixtureArgv('sleep-forever.js')) }),
+      recorder.listener,
+    );
     await recorder.waitFor('sleeping\n');
     handle.cancel(reason);
     const outcome = await handle.done;
-    expect(outcome).toMatchObject({ status: 'cancelled', exitCode: null, signal: 'SIGTERM', error: null, output: 'sleeping\n' });
+    expect(outcome).toMatchObject({
+      status: 'cancelled',
+      exitCode: null,
+      signal: 'SIGTERM',
+      error: null,
+      output: 'sleeping\n',
+    });
     expect(outcome.stop).toMatchObject({ cause: reason, signals: ['SIGTERM'], abandoned: null });
     expect(stopWords(outcome)).toBe(error);
   });
 
   test('a process ignoring SIGTERM is SIGKILLed after kill-after', async () => {
     const recorder = createOutputRecorder();
-    const handle = start(createProcessRequest({ action: argvAction(...fixtureArgv('ignore-sigterm.js')), killAfterMs: 200 }), recorder.listener);
+    const handle = start(
+      createProcessRequest({ action: argvAction(...fixtureArgv('ignore-sigterm.js')), killAfterMs: 200 }),
+      recorder.listener,
+    );
     await recorder.waitFor('ready\n');
     handle.cancel('shutdown');
     const outcome = await handle.done;
@@ -291,7 +382,10 @@ describe('cancel', () => {
 
   test('calling cancel twice does not re-arm or change the reason', async () => {
     const recorder = createOutputRecorder();
-    const handle = start(createProcessRequest({ action: argvAction(...fixtureArgv('sleep-forever.js')) }), recorder.listener);
+    const handle = start(
+      createProcessRequest({ action: argvAction(...fixtureArgv('sleep-forever.js')) }),
+      recorder.listener,
+    );
     await recorder.waitFor('sleeping\n');
     const kill = vi.spyOn(process, 'kill');
     handle.cancel('cancel');

@@ -6,7 +6,11 @@ import { argvAction, createProcessRequest, createProcessTracker, shellAction } f
 
 // The JS runners are another file's concern; here only the dispatch to them is checked.
 const { fakeHandle } = vi.hoisted(() => ({
-  fakeHandle: (label: string): RunHandle => ({ pid: null, done: Promise.resolve({ label } as never), cancel: () => undefined }),
+  fakeHandle: (label: string): RunHandle => ({
+    pid: null,
+    done: Promise.resolve({ label } as never),
+    cancel: () => undefined,
+  }),
 }));
 vi.mock('../../src/runner/function.js', () => ({ startFunctionRun: vi.fn(() => fakeHandle('function')) }));
 vi.mock('../../src/runner/module.js', () => ({ startModuleRun: vi.fn(() => fakeHandle('module')) }));
@@ -30,7 +34,11 @@ function requestFor(action: TaskAction): RunRequest {
 describe('createRunner', () => {
   test('shell tasks run as processes', async () => {
     const chunks: string[] = [];
-    const handle = tracker.track(createRunner().start(createProcessRequest({ action: shellAction('echo "$0 ran"') }), (chunk) => chunks.push(chunk)));
+    const handle = tracker.track(
+      createRunner().start(createProcessRequest({ action: shellAction('echo "$0 ran"') }), (chunk) =>
+        chunks.push(chunk),
+      ),
+    );
     expect(typeof handle.pid).toBe('number');
     expect((await handle.done).output).toBe('/bin/sh ran\n');
     expect(chunks.join('')).toBe('/bin/sh ran\n');
@@ -39,7 +47,11 @@ describe('createRunner', () => {
   });
 
   test('argv tasks run as processes', async () => {
-    const handle = tracker.track(createRunner().start(createProcessRequest({ action: argvAction(process.execPath, '-e', 'process.stdout.write("argv ran")') })));
+    const handle = tracker.track(
+      createRunner().start(
+        createProcessRequest({ action: argvAction(process.execPath, '-e', 'process.stdout.write("argv ran")') }),
+      ),
+    );
     expect(await handle.done).toMatchObject({ status: 'succeeded', output: 'argv ran' });
   });
 

@@ -31,15 +31,24 @@ describe('parseDateTime', () => {
   });
 
   test('no offset, in a spring-forward gap: the first instant after the gap', () => {
-    expect(parseDateTime('2026-03-08T02:30', 'America/New_York')).toEqual({ ok: true, value: ms('2026-03-08T03:00:00-04:00') });
+    expect(parseDateTime('2026-03-08T02:30', 'America/New_York')).toEqual({
+      ok: true,
+      value: ms('2026-03-08T03:00:00-04:00'),
+    });
   });
 
   test('no offset, in the repeated hour: the first occurrence', () => {
-    expect(parseDateTime('2026-11-01T01:30', 'America/New_York')).toEqual({ ok: true, value: ms('2026-11-01T01:30:00-04:00') });
+    expect(parseDateTime('2026-11-01T01:30', 'America/New_York')).toEqual({
+      ok: true,
+      value: ms('2026-11-01T01:30:00-04:00'),
+    });
   });
 
   test('a Date (a YAML timestamp) is taken as the instant it names', () => {
-    expect(parseDateTime(new Date('2026-12-01T09:00:00Z'), 'Asia/Kolkata')).toEqual({ ok: true, value: ms('2026-12-01T09:00:00Z') });
+    expect(parseDateTime(new Date('2026-12-01T09:00:00Z'), 'Asia/Kolkata')).toEqual({
+      ok: true,
+      value: ms('2026-12-01T09:00:00Z'),
+    });
   });
 
   test.each([
@@ -52,17 +61,24 @@ describe('parseDateTime', () => {
     expect(parseDateTime(raw, 'UTC')).toEqual({ ok: false, message });
   });
 
-  test.each(['tomorrow', '2026-12-1', '12/01/2026', '2026-12-01T9:00', '', 1_767_225_600_000, new Date(Number.NaN)])('rejects %j', (raw) => {
-    const result = parseDateTime(raw, 'UTC');
-    expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.message).toMatch(/^expected a date and time like "2026-12-01T09:00"/);
-  });
+  test.each(['tomorrow', '2026-12-1', '12/01/2026', '2026-12-01T9:00', '', 1_767_225_600_000, new Date(Number.NaN)])(
+    'rejects %j',
+    (raw) => {
+      const result = parseDateTime(raw, 'UTC');
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.message).toMatch(/^expected a date and time like "2026-12-01T09:00"/);
+    },
+  );
 });
 
 describe('parseAt', () => {
   test('a list is sorted and deduplicated', () => {
     const list = spec(['2026-12-02T09:00', '2026-12-01T09:00', '2026-12-01T08:00Z'], 'UTC');
-    expect(list.instants.map(iso)).toEqual(['2026-12-01T08:00:00.000Z', '2026-12-01T09:00:00.000Z', '2026-12-02T09:00:00.000Z']);
+    expect(list.instants.map(iso)).toEqual([
+      '2026-12-01T08:00:00.000Z',
+      '2026-12-01T09:00:00.000Z',
+      '2026-12-02T09:00:00.000Z',
+    ]);
   });
 
   test('an empty list is an error', () => {

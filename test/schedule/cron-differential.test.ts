@@ -22,9 +22,15 @@ function seeded(seed: number): () => number {
   };
 }
 
-function field(random: () => number, min: number, max: number, options: { star: boolean; names?: readonly string[] }): string {
+function field(
+  random: () => number,
+  min: number,
+  max: number,
+  options: { star: boolean; names?: readonly string[] },
+): string {
   const pick = (lo = min, hi = max): number => lo + Math.floor(random() * (hi - lo + 1));
-  const show = (value: number): string => (options.names !== undefined && random() < 0.3 ? (options.names[value - min] ?? String(value)) : String(value));
+  const show = (value: number): string =>
+    options.names !== undefined && random() < 0.3 ? (options.names[value - min] ?? String(value)) : String(value);
   const roll = random();
   if (roll < 0.15) return '*';
   if (roll < 0.3 && options.star) return `*/${pick(2, Math.max(2, max - min))}`;
@@ -41,8 +47,17 @@ function field(random: () => number, min: number, max: number, options: { star: 
 
 function expression(random: () => number): string {
   const dom = random() < 0.1 ? 'L' : field(random, 1, 31, { star: false });
-  const dow = random() < 0.1 ? `${Math.floor(random() * 7)}${random() < 0.5 ? 'L' : `#${1 + Math.floor(random() * 4)}`}` : field(random, 0, 6, { star: false, names: WEEKDAYS });
-  const fields = [field(random, 0, 59, { star: true }), field(random, 0, 23, { star: true }), dom, field(random, 1, 12, { star: false, names: MONTHS }), dow];
+  const dow =
+    random() < 0.1
+      ? `${Math.floor(random() * 7)}${random() < 0.5 ? 'L' : `#${1 + Math.floor(random() * 4)}`}`
+      : field(random, 0, 6, { star: false, names: WEEKDAYS });
+  const fields = [
+    field(random, 0, 59, { star: true }),
+    field(random, 0, 23, { star: true }),
+    dom,
+    field(random, 1, 12, { star: false, names: MONTHS }),
+    dow,
+  ];
   return random() < 0.2 ? [field(random, 0, 59, { star: true }), ...fields].join(' ') : fields.join(' ');
 }
 

@@ -27,7 +27,11 @@ describe('the offset points at the faulty field, item or value', () => {
     ['0 0 0 32W * *', 'cron field "day-of-month" out of range (1-31): 32', 6],
     ['0 0 0W * *', 'cron field "day-of-month" out of range (1-31): 0', 4],
     ['0 0 L-31 * *', 'cron field "day-of-month" out of range (0-30) after "L-": 31', 6],
-    ['0 0 1-5W * *', 'cron field "day-of-month": expected a number, a range like "1-5", a step like "*/15" or a list, got "1-5W"', 4],
+    [
+      '0 0 1-5W * *',
+      'cron field "day-of-month": expected a number, a range like "1-5", a step like "*/15" or a list, got "1-5W"',
+      4,
+    ],
     ['  0  99 * * *', 'cron field "hour" out of range (0-23): 99', 5],
   ])('%j', (expression, message, offset) => {
     expect(failure(expression)).toEqual({ message, offset });
@@ -35,15 +39,29 @@ describe('the offset points at the faulty field, item or value', () => {
 
   test('whole-expression problems have no offset', () => {
     expect(failure('* * * *').offset).toBeUndefined();
-    expect(failure('0 0 30 2 *')).toEqual({ message: 'never fires: "0 0 30 2 *" matches no day of any year', offset: undefined });
+    expect(failure('0 0 30 2 *')).toEqual({
+      message: 'never fires: "0 0 30 2 *" matches no day of any year',
+      offset: undefined,
+    });
     expect(failure('@weekdays').offset).toBeUndefined();
   });
 });
 
 describe('no dependency wording reaches the user', () => {
   // What cron-parser said for these before taskkit read the grammar itself (issue 13.3).
-  const foreign = /Validation error|duplicate values|Constraint error|Invalid characters|CronDayOfWeek|CronMinute|got value/;
-  test.each(['61 * * * *', '0 0 * * 8', '0 0 1W-3 * *', '0 0 L-x * *', '0 0 * * 5#2/2', '0 0 * ? *', '0 0 L/2 * *', '0 0 * * 5L/2', '0 0 ? ? *'])('%j', (expression) => {
+  const foreign =
+    /Validation error|duplicate values|Constraint error|Invalid characters|CronDayOfWeek|CronMinute|got value/;
+  test.each([
+    '61 * * * *',
+    '0 0 * * 8',
+    '0 0 1W-3 * *',
+    '0 0 L-x * *',
+    '0 0 * * 5#2/2',
+    '0 0 * ? *',
+    '0 0 L/2 * *',
+    '0 0 * * 5L/2',
+    '0 0 ? ? *',
+  ])('%j', (expression) => {
     const { message } = failure(expression);
     expect(message).toMatch(/^cron field "(second|minute|hour|day-of-month|month|day-of-week)"/);
     expect(message).not.toMatch(foreign);

@@ -40,9 +40,12 @@ describe('accepted expressions', () => {
     expect(parseCron('  0 3 * * *  ')).toEqual({ ok: true, value: { kind: 'cron', expression: '0 3 * * *' } });
   });
 
-  test.each(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly', '@Daily', '@HOURLY'])('macro %s is kept as written', (macro) => {
-    expect(parseCron(macro)).toEqual({ ok: true, value: { kind: 'cron', expression: macro } });
-  });
+  test.each(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly', '@Daily', '@HOURLY'])(
+    'macro %s is kept as written',
+    (macro) => {
+      expect(parseCron(macro)).toEqual({ ok: true, value: { kind: 'cron', expression: macro } });
+    },
+  );
 
   test.each(['@reboot', '@REBOOT'])('%s is a reboot schedule', (macro) => {
     expect(parseCron(macro)).toEqual({ ok: true, value: { kind: 'reboot' } });
@@ -80,18 +83,30 @@ describe('field errors name the field and range: cron field "minute" out of rang
 });
 
 describe('forms other crons have are rejected by name', () => {
-  test.each([['H * * * *', 'cron field "minute": "H" (hashed value) is not supported']])('%j', (expression, expected) => {
-    expect(message(expression)).toBe(expected);
-  });
+  test.each([['H * * * *', 'cron field "minute": "H" (hashed value) is not supported']])(
+    '%j',
+    (expression, expected) => {
+      expect(message(expression)).toBe(expected);
+    },
+  );
 });
 
 describe('what cron-parser accepts loosely is an error here', () => {
   test.each([
     ['', 'expected a cron expression like "*/15 * * * *" or a macro like "@daily", got an empty string'],
     ['   ', 'expected a cron expression like "*/15 * * * *" or a macro like "@daily", got an empty string'],
-    ['* * * *', 'expected 5 cron fields (minute hour day-of-month month day-of-week) or 6 (second first), got 4: "* * * *"'],
-    ['* * * * * * *', 'expected 5 cron fields (minute hour day-of-month month day-of-week) or 6 (second first), got 7: "* * * * * * *"'],
-    ['@weekdays', 'unknown cron macro "@weekdays" (use @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly or @reboot)'],
+    [
+      '* * * *',
+      'expected 5 cron fields (minute hour day-of-month month day-of-week) or 6 (second first), got 4: "* * * *"',
+    ],
+    [
+      '* * * * * * *',
+      'expected 5 cron fields (minute hour day-of-month month day-of-week) or 6 (second first), got 7: "* * * * * * *"',
+    ],
+    [
+      '@weekdays',
+      'unknown cron macro "@weekdays" (use @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly or @reboot)',
+    ],
     [42, 'expected a cron expression like "*/15 * * * *" or a macro like "@daily", got 42'],
   ])('%j', (expression, expected) => {
     expect(message(expression)).toBe(expected);

@@ -29,7 +29,10 @@ describe('parseTimeOfDay', () => {
   });
 
   test('a number (YAML 1.1 sexagesimal 03:30 = 210) gets a hint to quote it', () => {
-    expect(parseTimeOfDay(210)).toEqual({ ok: false, message: `${EXPECTED}, got the number 210; quote the time, e.g. "03:30"` });
+    expect(parseTimeOfDay(210)).toEqual({
+      ok: false,
+      message: `${EXPECTED}, got the number 210; quote the time, e.g. "03:30"`,
+    });
   });
 });
 

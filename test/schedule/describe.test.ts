@@ -33,7 +33,9 @@ describe('describeSchedule', () => {
 
   test('names the zone when it differs from the default', () => {
     expect(describeSchedule(value(parseDaily('03:30')), 'America/New_York', tz)).toBe('daily 03:30 (America/New_York)');
-    expect(describeSchedule({ kind: 'cron', expression: '*/15 * * * 1-5' }, 'America/New_York', tz)).toBe('cron */15 * * * 1-5 (America/New_York)');
+    expect(describeSchedule({ kind: 'cron', expression: '*/15 * * * 1-5' }, 'America/New_York', tz)).toBe(
+      'cron */15 * * * 1-5 (America/New_York)',
+    );
   });
 
   test('at shows the wall time in the task zone', () => {

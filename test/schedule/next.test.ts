@@ -34,7 +34,7 @@ describe('compileSchedule dispatches on the kind', () => {
     expect(next === null ? null : new Date(next).toISOString()).toBe(expected);
   });
 
-  test('the zone is the schedule\'s own', () => {
+  test("the zone is the schedule's own", () => {
     const schedule = compileSchedule(value(parseDaily('12:00')), 'Asia/Kolkata');
     expect(isos([schedule.next(ms('2026-06-01T00:00:00Z')) ?? 0])).toEqual(['2026-06-01T06:30:00.000Z']);
   });
@@ -43,7 +43,11 @@ describe('compileSchedule dispatches on the kind', () => {
 describe('upcoming', () => {
   test('n instants, each strictly after the previous', () => {
     const schedule = compileSchedule(value(parseCron('*/20 * * * *')), 'UTC');
-    expect(isos(upcoming(schedule, ms('2026-06-01T10:00:00Z'), 3))).toEqual(['2026-06-01T10:20:00.000Z', '2026-06-01T10:40:00.000Z', '2026-06-01T11:00:00.000Z']);
+    expect(isos(upcoming(schedule, ms('2026-06-01T10:00:00Z'), 3))).toEqual([
+      '2026-06-01T10:20:00.000Z',
+      '2026-06-01T10:40:00.000Z',
+      '2026-06-01T11:00:00.000Z',
+    ]);
   });
 
   test('fewer when the schedule ends (one-shots)', () => {
@@ -66,6 +70,10 @@ describe('sharing: tasks with the same expression and zone share one compiled cr
     const other = compileSchedule({ kind: 'cron', expression: '7 3 * * *' }, 'America/New_York');
     expect(countCompiledCrons()).toBe(before + 2);
     const after = Date.parse('2026-07-01T00:00:00Z');
-    expect([first.next(after), second.next(after), other.next(after)]).toEqual([Date.parse('2026-07-01T01:07:00Z'), Date.parse('2026-07-01T01:07:00Z'), Date.parse('2026-07-01T07:07:00Z')]);
+    expect([first.next(after), second.next(after), other.next(after)]).toEqual([
+      Date.parse('2026-07-01T01:07:00Z'),
+      Date.parse('2026-07-01T01:07:00Z'),
+      Date.parse('2026-07-01T07:07:00Z'),
+    ]);
   });
 });

@@ -13,34 +13,56 @@ const NOON = ms('2026-06-01T12:00:00Z');
 
 describe('upcomingTaskInstants', () => {
   test('without limits: the schedule instants strictly after `after`', () => {
-    expect(isos(upcomingTaskInstants(free, NOON, 3))).toEqual(['2026-06-01T13:00:00.000Z', '2026-06-01T14:00:00.000Z', '2026-06-01T15:00:00.000Z']);
+    expect(isos(upcomingTaskInstants(free, NOON, 3))).toEqual([
+      '2026-06-01T13:00:00.000Z',
+      '2026-06-01T14:00:00.000Z',
+      '2026-06-01T15:00:00.000Z',
+    ]);
   });
 
   test('`until` ends them: an instant equal to it is not listed', () => {
     const timing = { ...free, until: ms('2026-06-01T15:00:00Z') };
-    expect(isos(upcomingTaskInstants(timing, NOON, 5))).toEqual(['2026-06-01T13:00:00.000Z', '2026-06-01T14:00:00.000Z']);
+    expect(isos(upcomingTaskInstants(timing, NOON, 5))).toEqual([
+      '2026-06-01T13:00:00.000Z',
+      '2026-06-01T14:00:00.000Z',
+    ]);
     expect(upcomingTaskInstants({ ...free, until: ms('2020-01-01T00:00:00Z') }, NOON, 5)).toEqual([]);
   });
 
   test('`max-runs`: at most the runs left', () => {
-    expect(isos(upcomingTaskInstants({ ...free, runsLeft: 2 }, NOON, 5))).toEqual(['2026-06-01T13:00:00.000Z', '2026-06-01T14:00:00.000Z']);
+    expect(isos(upcomingTaskInstants({ ...free, runsLeft: 2 }, NOON, 5))).toEqual([
+      '2026-06-01T13:00:00.000Z',
+      '2026-06-01T14:00:00.000Z',
+    ]);
     expect(upcomingTaskInstants({ ...free, runsLeft: 0 }, NOON, 5)).toEqual([]);
   });
 
   test('nothing at or before the last instant dealt with (a clock stepped back)', () => {
     const timing = { ...free, lastScheduledAt: ms('2026-06-01T14:00:00Z') };
-    expect(isos(upcomingTaskInstants(timing, NOON, 2))).toEqual(['2026-06-01T15:00:00.000Z', '2026-06-01T16:00:00.000Z']);
+    expect(isos(upcomingTaskInstants(timing, NOON, 2))).toEqual([
+      '2026-06-01T15:00:00.000Z',
+      '2026-06-01T16:00:00.000Z',
+    ]);
   });
 
   test('listFrom: earlier instants are not listed but still spend max-runs; an equal one is listed', () => {
     const from = ms('2026-06-01T15:00:00Z');
-    expect(isos(upcomingTaskInstants({ ...free, runsLeft: 4 }, NOON, 5, from))).toEqual(['2026-06-01T15:00:00.000Z', '2026-06-01T16:00:00.000Z']);
-    expect(isos(upcomingTaskInstants(free, NOON, 2, from))).toEqual(['2026-06-01T15:00:00.000Z', '2026-06-01T16:00:00.000Z']);
+    expect(isos(upcomingTaskInstants({ ...free, runsLeft: 4 }, NOON, 5, from))).toEqual([
+      '2026-06-01T15:00:00.000Z',
+      '2026-06-01T16:00:00.000Z',
+    ]);
+    expect(isos(upcomingTaskInstants(free, NOON, 2, from))).toEqual([
+      '2026-06-01T15:00:00.000Z',
+      '2026-06-01T16:00:00.000Z',
+    ]);
   });
 
   test('the except hook skips the instants it names', () => {
     const timing = { ...free, excluded: (at: number) => at === ms('2026-06-01T14:00:00Z') };
-    expect(isos(upcomingTaskInstants(timing, NOON, 2))).toEqual(['2026-06-01T13:00:00.000Z', '2026-06-01T15:00:00.000Z']);
+    expect(isos(upcomingTaskInstants(timing, NOON, 2))).toEqual([
+      '2026-06-01T13:00:00.000Z',
+      '2026-06-01T15:00:00.000Z',
+    ]);
   });
 });
 

@@ -46,7 +46,10 @@ describe('Pacific/Apia, 2011-12-30 never happened', () => {
 
   test('cron-parser and croner agree on 59 23 * * *', () => {
     const ours = upcomingIn('59 23 * * *', 'Pacific/Apia', '2011-12-28T12:00:00Z', 4);
-    const iterator = CronExpressionParser.parse('59 23 * * *', { currentDate: new Date('2011-12-28T12:00:00Z'), tz: 'Pacific/Apia' });
+    const iterator = CronExpressionParser.parse('59 23 * * *', {
+      currentDate: new Date('2011-12-28T12:00:00Z'),
+      tz: 'Pacific/Apia',
+    });
     expect(ours).toEqual(Array.from({ length: 4 }, () => iterator.next().toISOString() ?? ''));
     const croner = new Cron('59 23 * * *', { timezone: 'Pacific/Apia', paused: true });
     expect(ours).toEqual(croner.nextRuns(4, new Date('2011-12-28T12:00:00Z')).map((date) => date.toISOString()));
@@ -55,16 +58,26 @@ describe('Pacific/Apia, 2011-12-30 never happened', () => {
   test('at: a local time of the lost day is an error; the first instant after it is fine', () => {
     expect(parseAtTime('2011-12-30T12:00', 'Pacific/Apia')).toEqual({
       ok: false,
-      message: '"2011-12-30T12:00" does not exist in Pacific/Apia: the zone moved its clocks 24 hours forward (a zone change, not daylight saving), and no job runs the times it skipped',
+      message:
+        '"2011-12-30T12:00" does not exist in Pacific/Apia: the zone moved its clocks 24 hours forward (a zone change, not daylight saving), and no job runs the times it skipped',
     });
     expect(parseAt(['2011-12-31T00:00', '2011-12-30T23:00'], 'Pacific/Apia').ok).toBe(false);
-    expect(parseAt('2011-12-31T00:00', 'Pacific/Apia')).toEqual({ ok: true, value: { kind: 'at', instants: [Date.parse('2011-12-30T10:00:00Z')] } });
+    expect(parseAt('2011-12-31T00:00', 'Pacific/Apia')).toEqual({
+      ok: true,
+      value: { kind: 'at', instants: [Date.parse('2011-12-30T10:00:00Z')] },
+    });
     // With an explicit offset it names an instant, which exists.
-    expect(parseAtTime('2011-12-30T12:00-10:00', 'Pacific/Apia')).toEqual({ ok: true, value: Date.parse('2011-12-30T22:00:00Z') });
+    expect(parseAtTime('2011-12-30T12:00-10:00', 'Pacific/Apia')).toEqual({
+      ok: true,
+      value: Date.parse('2011-12-30T22:00:00Z'),
+    });
   });
 
   test('start: and --from, which are not runs, still read a lost time as the end of the gap', () => {
-    expect(parseDateTime('2011-12-30T12:00', 'Pacific/Apia')).toEqual({ ok: true, value: Date.parse('2011-12-30T10:00:00Z') });
+    expect(parseDateTime('2011-12-30T12:00', 'Pacific/Apia')).toEqual({
+      ok: true,
+      value: Date.parse('2011-12-30T10:00:00Z'),
+    });
   });
 });
 
@@ -76,16 +89,20 @@ describe('Pacific/Kiritimati, 1994-12-31 never happened', () => {
   });
 
   test('30 12 31 12 *: the next run is a year later', () => {
-    expect(upcomingIn('30 12 31 12 *', 'Pacific/Kiritimati', '1994-06-01T00:00:00Z', 1)).toEqual(isos(['1995-12-31T12:30:00+14:00']));
+    expect(upcomingIn('30 12 31 12 *', 'Pacific/Kiritimati', '1994-06-01T00:00:00Z', 1)).toEqual(
+      isos(['1995-12-31T12:30:00+14:00']),
+    );
   });
 });
 
 describe('daylight saving is not a zone change', () => {
   test('Antarctica/Troll springs forward 2 hours (01:00 +00 -> 03:00 +02): 30 1 * * * runs at the end of the gap', () => {
-    expect(upcomingIn('30 1 * * *', 'Antarctica/Troll', '2026-03-28T12:00:00Z', 2)).toEqual(isos(['2026-03-29T03:00:00+02:00', '2026-03-30T01:30:00+02:00']));
+    expect(upcomingIn('30 1 * * *', 'Antarctica/Troll', '2026-03-28T12:00:00Z', 2)).toEqual(
+      isos(['2026-03-29T03:00:00+02:00', '2026-03-30T01:30:00+02:00']),
+    );
   });
 
-  test('the threshold is 3 hours: cronie\'s timeDiff > 3 * MINUTE_COUNT, a gap of G minutes waking G + 1 later', () => {
+  test("the threshold is 3 hours: cronie's timeDiff > 3 * MINUTE_COUNT, a gap of G minutes waking G + 1 later", () => {
     const hour = 3_600_000;
     expect(isZoneChange({ at: 0, before: 0, after: 3 * hour })).toBe(true);
     expect(isZoneChange({ at: 0, before: -10 * hour, after: 14 * hour })).toBe(true);

@@ -1,7 +1,15 @@
 // DESIGN.md "Schedule semantics": wall-clock times in the task's zone. Transition instants below
 // were checked against Intl (longOffset) for 2026 before pinning.
 import { describe, expect, test } from 'vitest';
-import { fromWall, gapEnd, isValidTimeZone, offsetAt, systemTimeZone, toWall, transitionsBetween } from '../../src/schedule/zoned.js';
+import {
+  fromWall,
+  gapEnd,
+  isValidTimeZone,
+  offsetAt,
+  systemTimeZone,
+  toWall,
+  transitionsBetween,
+} from '../../src/schedule/zoned.js';
 
 const ms = (iso: string): number => Date.parse(iso);
 const isos = (instants: readonly number[]): string[] => instants.map((t) => new Date(t).toISOString());
@@ -34,7 +42,9 @@ describe('2026 transitions, as Intl reports them', () => {
     ['Australia/Lord_Howe', ['2026-04-04T15:00:00.000Z', '2026-10-03T15:30:00.000Z']],
     ['Asia/Kolkata', []],
   ])('%s', (tz, expected) => {
-    expect(isos(transitionsBetween(ms('2026-01-01T00:00:00Z'), ms('2027-01-01T00:00:00Z'), tz).map((t) => t.at))).toEqual(expected);
+    expect(
+      isos(transitionsBetween(ms('2026-01-01T00:00:00Z'), ms('2027-01-01T00:00:00Z'), tz).map((t) => t.at)),
+    ).toEqual(expected);
   });
 });
 
@@ -57,7 +67,10 @@ describe('offsetAt: local = utc + offset', () => {
 
 describe('toWall', () => {
   test('reads the wall clock and weekday (0 = Sunday)', () => {
-    expect(toWall(ms('2026-03-08T07:00:00Z'), 'America/New_York')).toEqual({ ...wall('2026-03-08 03:00:00'), weekday: 0 });
+    expect(toWall(ms('2026-03-08T07:00:00Z'), 'America/New_York')).toEqual({
+      ...wall('2026-03-08 03:00:00'),
+      weekday: 0,
+    });
     expect(toWall(ms('2026-01-01T03:30:15Z'), 'Asia/Kolkata')).toEqual({ ...wall('2026-01-01 09:00:15'), weekday: 4 });
   });
 });

@@ -25,11 +25,24 @@ describe('runs', () => {
     expect(store.getRun(1)).toStrictEqual(started);
     expect(store.getRun(1)).toMatchObject({ status: 'running', pid: 1001, startedAt: ms('2026-07-01T08:00:00.000Z') });
     clock.advanceBy(2_500);
-    runner.finish(1, { status: 'failed', exitCode: 2, output: 'boom\n', outputBytes: 5, error: 'exited with code 2', result: { partial: true } });
+    runner.finish(1, {
+      status: 'failed',
+      exitCode: 2,
+      output: 'boom\n',
+      outputBytes: 5,
+      error: 'exited with code 2',
+      result: { partial: true },
+    });
     await flush();
     const finished = eventsOf('run-finished')[0];
     expect(store.getRun(1)).toStrictEqual(finished);
-    expect(store.getRun(1)).toMatchObject({ status: 'failed', exitCode: 2, output: 'boom\n', endedAt: ms('2026-07-01T08:00:02.500Z'), result: { partial: true } });
+    expect(store.getRun(1)).toMatchObject({
+      status: 'failed',
+      exitCode: 2,
+      output: 'boom\n',
+      endedAt: ms('2026-07-01T08:00:02.500Z'),
+      result: { partial: true },
+    });
   });
 
   test('a run that has to wait is stored queued (a crash then leaves a trace), then as it goes on', async () => {
@@ -52,7 +65,10 @@ describe('runs', () => {
     await flush();
     // The retry waits out its delay: stored queued too, as attempt 2.
     expect(store.getRun(3)).toMatchObject({ status: 'queued', task: 'b', attempt: 2 });
-    expect(queued).toEqual([[2, 'queued'], [3, 'queued']]);
+    expect(queued).toEqual([
+      [2, 'queued'],
+      [3, 'queued'],
+    ]);
   });
 
   test('a skipped trigger is stored with its reason', () => {
@@ -61,7 +77,10 @@ describe('runs', () => {
     scheduler.runNow('backup');
     const skipped = scheduler.runNow('backup');
     expect(store.getRun(skipped.id)).toStrictEqual(skipped);
-    expect(store.getRun(skipped.id)).toMatchObject({ status: 'skipped', error: expect.stringContaining('overlap') as unknown });
+    expect(store.getRun(skipped.id)).toMatchObject({
+      status: 'skipped',
+      error: expect.stringContaining('overlap') as unknown,
+    });
   });
 
   test("retention follows the task's own history.keep", async () => {
@@ -119,6 +138,8 @@ test('a closed store never breaks the engine: writes are dropped with a warning'
   scheduler.add(makeTask('backup'));
   expect(scheduler.runNow('backup').status).toBe('running');
   expect(logs).toEqual([]);
-  expect(warnings).toEqual([`history database ${temp.dbPath}: closed; dropping writes from now on (first: task:backup)`]);
+  expect(warnings).toEqual([
+    `history database ${temp.dbPath}: closed; dropping writes from now on (first: task:backup)`,
+  ]);
   expect(reopened.batchStats.dropped).toBe(3);
 });

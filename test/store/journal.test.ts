@@ -27,7 +27,9 @@ interface DiskRow {
 function readFromDisk(path: string, id: number): DiskRow | undefined {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
-    return db.prepare<[number], DiskRow>('SELECT id, task, trigger, status, scheduled_at, attempt FROM runs WHERE id = ?').get(id);
+    return db
+      .prepare<[number], DiskRow>('SELECT id, task, trigger, status, scheduled_at, attempt FROM runs WHERE id = ?')
+      .get(id);
   } finally {
     db.close();
   }
@@ -44,7 +46,11 @@ async function setup(onStart: (request: RunRequest) => void = () => {}) {
       return fake.start(request, onOutput);
     },
   };
-  const engine = createEngine('2026-07-01T08:00:00.000Z', { runner: inner, claim: journalClaim(store), firstRunId: store.nextRunId() });
+  const engine = createEngine('2026-07-01T08:00:00.000Z', {
+    runner: inner,
+    claim: journalClaim(store),
+    firstRunId: store.nextRunId(),
+  });
   now = () => engine.clock.now();
   attachStore(engine.scheduler, store);
   const task = makeTask('backup', { schedule: every('1h'), catchUp: 'all' });
@@ -59,7 +65,16 @@ describe('journalClaim', () => {
     const seen: (DiskRow | undefined)[] = [];
     const { clock } = await setup((request) => seen.push(readFromDisk(temp.dbPath, request.runId)));
     clock.advanceTo('2026-07-01T09:00:00.000Z');
-    expect(seen).toEqual([{ id: 1, task: 'backup', trigger: 'schedule', status: 'running', scheduled_at: ms('2026-07-01T09:00:00.000Z'), attempt: 1 }]);
+    expect(seen).toEqual([
+      {
+        id: 1,
+        task: 'backup',
+        trigger: 'schedule',
+        status: 'running',
+        scheduled_at: ms('2026-07-01T09:00:00.000Z'),
+        attempt: 1,
+      },
+    ]);
   });
 
   test('run-started then completes the row: it ends up exactly as the engine reported it', async () => {
@@ -76,7 +91,13 @@ describe('journalClaim', () => {
     // The daemon dies here: nothing queued after the spawn (run-started, the task's new state) is written.
     const next = temp.open({ now: () => ms('2026-07-01T11:30:00.000Z') });
     expect(next.markInterrupted(ms('2026-07-01T11:30:00.000Z'))).toMatchObject([
-      { id: 1, task: 'backup', status: 'interrupted', scheduledAt: ms('2026-07-01T09:00:00.000Z'), error: INTERRUPTED_REASON.running },
+      {
+        id: 1,
+        task: 'backup',
+        status: 'interrupted',
+        scheduledAt: ms('2026-07-01T09:00:00.000Z'),
+        error: INTERRUPTED_REASON.running,
+      },
     ]);
     expect(next.nextRunId()).toBe(2);
     expect(next.loadTaskState('backup')?.lastScheduledAt).toBeNull();
@@ -87,7 +108,13 @@ describe('journalClaim', () => {
     restarted.scheduler.start();
     restarted.runner.finish(2, { status: 'succeeded', exitCode: 0 });
     await flush();
-    expect(restarted.runner.requests.map((request) => [request.runId, request.trigger, new Date(request.scheduledAt ?? 0).toISOString()])).toEqual([
+    expect(
+      restarted.runner.requests.map((request) => [
+        request.runId,
+        request.trigger,
+        new Date(request.scheduledAt ?? 0).toISOString(),
+      ]),
+    ).toEqual([
       [2, 'catch-up', '2026-07-01T10:00:00.000Z'],
       [3, 'catch-up', '2026-07-01T11:00:00.000Z'],
     ]);

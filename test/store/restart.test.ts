@@ -49,7 +49,12 @@ describe('holds and reschedules survive stop and start', () => {
 
     const second = boot('2026-07-01T08:12:00.000Z', tasks);
     expect(second.notices).toEqual([]);
-    expect(second.scheduler.get('report')).toMatchObject({ state: 'held', held: true, holdNote: 'disk full', heldAt: ms('2026-07-01T08:10:00.000Z') });
+    expect(second.scheduler.get('report')).toMatchObject({
+      state: 'held',
+      held: true,
+      holdNote: 'disk full',
+      heldAt: ms('2026-07-01T08:10:00.000Z'),
+    });
     expect(second.scheduler.get('sync')).toMatchObject({ rescheduled: true, schedule: every('15m') });
     expect(iso(second.scheduler.get('sync').nextAt)).toBe('2026-07-01T08:15:00.000Z');
     second.scheduler.resume('report');
@@ -73,7 +78,10 @@ describe('holds and reschedules survive stop and start', () => {
     const first = boot('2026-07-01T08:00:00.000Z', [makeTask('sync', { schedule: every('1h') })]);
     first.scheduler.reschedule('sync', every('15m'));
     await first.stop();
-    const edited = makeTask('sync', { schedule: every('1h'), action: { kind: 'shell', script: './sync.sh --fast', shell: '/bin/sh' } });
+    const edited = makeTask('sync', {
+      schedule: every('1h'),
+      action: { kind: 'shell', script: './sync.sh --fast', shell: '/bin/sh' },
+    });
     const second = boot('2026-07-01T08:05:00.000Z', [edited]);
     expect(second.notices).toEqual([
       "sync: its definition in the tasks file changed since it was rescheduled at run time (every); the reschedule is dropped and the file's schedule applies",
@@ -151,9 +159,9 @@ describe('catch-up across a simulated 3-hour downtime', () => {
   test('skip (default): one skipped catch-up record, no run; `every` keeps its phase', async () => {
     const { second } = await downFor3Hours({});
     expect(second.runner.requests).toEqual([]);
-    expect(second.eventsOf('run-skipped').map((run) => [run.id, run.trigger, iso(run.scheduledAt), run.error])).toEqual([
-      [3, 'catch-up', '2026-07-01T11:35:00.000Z', 'missed 6 instants (catch-up: skip)'],
-    ]);
+    expect(second.eventsOf('run-skipped').map((run) => [run.id, run.trigger, iso(run.scheduledAt), run.error])).toEqual(
+      [[3, 'catch-up', '2026-07-01T11:35:00.000Z', 'missed 6 instants (catch-up: skip)']],
+    );
     expect(iso(second.scheduler.get('job').nextAt)).toBe('2026-07-01T12:05:00.000Z');
     expect(second.store.listRuns().map((run) => [run.id, run.trigger, run.status])).toEqual([
       [3, 'catch-up', 'skipped'],
@@ -167,7 +175,11 @@ describe('catch-up across a simulated 3-hour downtime', () => {
     expect(requested(second)).toEqual([[3, 'catch-up', '2026-07-01T11:35:00.000Z']]);
     second.runner.finish(3);
     await flush();
-    expect(second.store.getRun(3)).toMatchObject({ trigger: 'catch-up', status: 'succeeded', scheduledAt: ms('2026-07-01T11:35:00.000Z') });
+    expect(second.store.getRun(3)).toMatchObject({
+      trigger: 'catch-up',
+      status: 'succeeded',
+      scheduledAt: ms('2026-07-01T11:35:00.000Z'),
+    });
   });
 
   test('all: each missed instant, in order, one after another', async () => {
@@ -235,7 +247,9 @@ describe('a one-shot `at` that passed while the daemon was down', () => {
     expect(third.runner.requests).toEqual([]);
     expect(third.eventsOf('run-skipped')).toEqual([]);
     expect(third.scheduler.get('migrate').state).toBe('done');
-    expect(third.store.listRuns().map((run) => [run.id, run.trigger, run.status])).toEqual([[1, 'catch-up', 'succeeded']]);
+    expect(third.store.listRuns().map((run) => [run.id, run.trigger, run.status])).toEqual([
+      [1, 'catch-up', 'succeeded'],
+    ]);
   });
 
   test('with catch-up skip it is recorded as missed, not run', async () => {

@@ -108,10 +108,18 @@ describe('a read-only store (history and logs with no daemon)', () => {
       }
       return null;
     };
-    for (const write of [() => reader.saveRun(makeRun({ id: 3 })), () => reader.saveTaskState(stateOf('x')), () => reader.markInterrupted(1), () => reader.pruneRuns('backup', 1)]) {
+    for (const write of [
+      () => reader.saveRun(makeRun({ id: 3 })),
+      () => reader.saveTaskState(stateOf('x')),
+      () => reader.markInterrupted(1),
+      () => reader.pruneRuns('backup', 1),
+    ]) {
       const error = refused(write);
       expect(error).toBeInstanceOf(TaskkitError);
-      expect(error).toMatchObject({ code: 'STORE_UNAVAILABLE', message: `${temp.dbPath} is open read-only; only the daemon writes to it` });
+      expect(error).toMatchObject({
+        code: 'STORE_UNAVAILABLE',
+        message: `${temp.dbPath} is open read-only; only the daemon writes to it`,
+      });
     }
   });
 
@@ -148,7 +156,15 @@ describe('task state', () => {
 
 describe('restoreTask while a daemon adds its tasks', () => {
   const saveState = (store: ReturnType<typeof temp.open>, spec: ReturnType<typeof makeTask>, lastScheduledAt: number) =>
-    store.saveTaskState({ name: spec.name, fingerprint: definitionFingerprint(spec), fileHold: false, hold: null, reschedule: null, lastScheduledAt, scheduledRuns: 1 });
+    store.saveTaskState({
+      name: spec.name,
+      fingerprint: definitionFingerprint(spec),
+      fileHold: false,
+      hold: null,
+      reschedule: null,
+      lastScheduledAt,
+      scheduledRuns: 1,
+    });
 
   test("commits only when the task's own state is waiting: other tasks' writes stay batched", () => {
     const a = makeTask('a', { schedule: every('1h') });
@@ -172,7 +188,19 @@ describe('retention under a task running every second for a day', () => {
     let sizeAtHalfDay = 0;
     for (let second = 1; second <= day; second++) {
       const at = start + second * 1_000;
-      const run = makeRun({ id: second, task: 'tick', scheduledAt: at, createdAt: at, startedAt: at, endedAt: at + 40, status: 'succeeded', exitCode: 0, error: null, output: `tick ${second}\n`, outputBytes: 12 });
+      const run = makeRun({
+        id: second,
+        task: 'tick',
+        scheduledAt: at,
+        createdAt: at,
+        startedAt: at,
+        endedAt: at + 40,
+        status: 'succeeded',
+        exitCode: 0,
+        error: null,
+        output: `tick ${second}\n`,
+        outputBytes: 12,
+      });
       store.saveRun({ ...run, status: 'running', endedAt: null, exitCode: null, output: '', outputBytes: 0 }, 200);
       store.saveRun(run, 200);
       if (second === day / 2) {
@@ -181,7 +209,9 @@ describe('retention under a task running every second for a day', () => {
       }
     }
     store.flush();
-    expect(store.listRuns({ task: 'tick', limit: 1_000 }).map((run) => run.id)).toEqual(Array.from({ length: 200 }, (_, i) => day - i));
+    expect(store.listRuns({ task: 'tick', limit: 1_000 }).map((run) => run.id)).toEqual(
+      Array.from({ length: 200 }, (_, i) => day - i),
+    );
     // run-started and run-finished of one run coalesce unless a flush falls between them.
     expect(store.batchStats.written).toBeGreaterThanOrEqual(day);
     expect(store.batchStats.written).toBeLessThan(day * 1.01);

@@ -47,14 +47,20 @@ describe('restoreTaskState', () => {
     expect(forEngine.schedule).toEqual(every('15m'));
   });
 
-  test('a resume outlives the file\'s hold: true (hold null, not absent)', () => {
+  test("a resume outlives the file's hold: true (hold null, not absent)", () => {
     const held = makeTask('job', { schedule: every('1h'), hold: true });
-    const restored = restoreTaskState(held, saved({ fingerprint: definitionFingerprint(held), fileHold: true, hold: null }));
+    const restored = restoreTaskState(
+      held,
+      saved({ fingerprint: definitionFingerprint(held), fileHold: true, hold: null }),
+    );
     expect(restored.state.hold).toBeNull();
   });
 
   test('a changed definition drops the reschedule and says so; hold, last instant and counter stay', () => {
-    const changed = makeTask('job', { schedule: every('1h'), action: { kind: 'shell', script: './new.sh', shell: '/bin/sh' } });
+    const changed = makeTask('job', {
+      schedule: every('1h'),
+      action: { kind: 'shell', script: './new.sh', shell: '/bin/sh' },
+    });
     expect(restoreTaskState(changed, saved())).toStrictEqual({
       state: {
         lastScheduledAt: ms('2026-07-01T08:45:00.000Z'),
@@ -63,7 +69,7 @@ describe('restoreTaskState', () => {
         hold: { note: 'maintenance', at: ms('2026-07-01T08:30:00.000Z') },
       },
       notice:
-        'job: its definition in the tasks file changed since it was rescheduled at run time (every); the reschedule is dropped and the file\'s schedule applies',
+        "job: its definition in the tasks file changed since it was rescheduled at run time (every); the reschedule is dropped and the file's schedule applies",
     });
   });
 
@@ -88,10 +94,25 @@ describe('restoreTaskState', () => {
   // Issue 8 (crash torture): a run's row is written before its process starts, the task's state a
   // moment later; a daemon killed in between must not make catch-up run that instant again.
   test.each([
-    ['a later stored run wins over the saved instant', ms('2026-07-01T08:45:00.000Z'), ms('2026-07-01T09:00:00.000Z'), ms('2026-07-01T09:00:00.000Z')],
-    ['an earlier stored run changes nothing', ms('2026-07-01T08:45:00.000Z'), ms('2026-07-01T08:00:00.000Z'), ms('2026-07-01T08:45:00.000Z')],
+    [
+      'a later stored run wins over the saved instant',
+      ms('2026-07-01T08:45:00.000Z'),
+      ms('2026-07-01T09:00:00.000Z'),
+      ms('2026-07-01T09:00:00.000Z'),
+    ],
+    [
+      'an earlier stored run changes nothing',
+      ms('2026-07-01T08:45:00.000Z'),
+      ms('2026-07-01T08:00:00.000Z'),
+      ms('2026-07-01T08:45:00.000Z'),
+    ],
     ['no stored run changes nothing', ms('2026-07-01T08:45:00.000Z'), null, ms('2026-07-01T08:45:00.000Z')],
-    ['never fired, but a run stored after the save wins over the save time', null, ms('2026-07-01T09:30:00.000Z'), ms('2026-07-01T09:30:00.000Z')],
+    [
+      'never fired, but a run stored after the save wins over the save time',
+      null,
+      ms('2026-07-01T09:30:00.000Z'),
+      ms('2026-07-01T09:30:00.000Z'),
+    ],
   ])('latest stored run instant: %s', (_rule, lastScheduledAt, latestRun, expected) => {
     expect(restoreTaskState(spec, saved({ lastScheduledAt }), latestRun).state.lastScheduledAt).toBe(expected);
   });

@@ -19,13 +19,23 @@ const started = new Set<ChildProcess>();
 
 /** A clean environment: no colour, no inherited TASKKIT_* settings, UTC unless told otherwise. */
 export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'], HOME: process.env['HOME'], NO_COLOR: '1', TZ: 'UTC', ...extra };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env['PATH'],
+    HOME: process.env['HOME'],
+    NO_COLOR: '1',
+    TZ: 'UTC',
+    ...extra,
+  };
   return env;
 }
 
 /** Start taskkit; the caller reads its streams and must stop it (or call killAll). */
 export function spawnTaskkit(args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): ChildProcess {
-  const child = spawn(process.execPath, [TASKKIT_BIN, ...args], { cwd: options.cwd, env: options.env ?? cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [TASKKIT_BIN, ...args], {
+    cwd: options.cwd,
+    env: options.env ?? cliEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   started.add(child);
   child.once('exit', () => started.delete(child));
   return child;

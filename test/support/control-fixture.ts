@@ -54,7 +54,12 @@ export const DAEMON_STARTED_AT = Date.parse('2026-03-01T11:00:00Z');
 /** A server over an engine at `start` holding `tasks`. */
 export async function startControl(
   tasks: readonly TaskSpec[],
-  options: { start?: string; server?: Partial<ControlServerOptions>; socket?: string; engine?: Partial<SchedulerOptions> } = {},
+  options: {
+    start?: string;
+    server?: Partial<ControlServerOptions>;
+    socket?: string;
+    engine?: Partial<SchedulerOptions>;
+  } = {},
 ): Promise<ControlFixture> {
   const engine = createEngine(options.start ?? '2026-03-01T12:00:00Z', options.engine);
   for (const task of tasks) engine.scheduler.add(task);

@@ -34,7 +34,14 @@ export function createEngine(start: string, options: Partial<SchedulerOptions> =
   const logs: [string, string][] = [];
   const scheduler = new Scheduler({ clock, runner, log: (level, message) => logs.push([level, message]), ...options });
   const events: EngineFixture['events'] = [];
-  const names: EngineEventName[] = ['run-started', 'run-output', 'run-finished', 'run-skipped', 'task-changed', 'clock-jump'];
+  const names: EngineEventName[] = [
+    'run-started',
+    'run-output',
+    'run-finished',
+    'run-skipped',
+    'task-changed',
+    'clock-jump',
+  ];
   for (const name of names) {
     scheduler.on(name, (...args: unknown[]) => events.push([name, ...args] as never));
   }
@@ -44,7 +51,7 @@ export function createEngine(start: string, options: Partial<SchedulerOptions> =
     scheduler,
     events,
     logs,
-    eventsOf: (name) => events.filter((event) => event[0] === name).map((event) => event[1]) as never,
+    eventsOf: (name) => events.filter((event) => event[0] === name).map((event) => event[1]),
   };
 }
 

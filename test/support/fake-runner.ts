@@ -2,7 +2,14 @@
  * A Runner for engine tests: records each request, and a run ends only when the test says so
  * (finish) or when it is cancelled (by default it then ends as `cancelled`, as a real one would).
  */
-import type { CancelReason, OutputListener, RunHandle, RunOutcome, RunRequest, Runner } from '../../src/runner/types.js';
+import type {
+  CancelReason,
+  OutputListener,
+  RunHandle,
+  RunOutcome,
+  RunRequest,
+  Runner,
+} from '../../src/runner/types.js';
 
 interface FakeRun {
   readonly request: RunRequest;
@@ -47,7 +54,13 @@ export class FakeRunner implements Runner {
       cancel: (reason) => {
         if (run.ended) return;
         this.cancels.push({ runId: request.runId, reason });
-        if (this.finishOnCancel) this.finish(request.runId, { status: 'cancelled', exitCode: null, signal: 'SIGTERM', error: `cancelled (${reason})` });
+        if (this.finishOnCancel)
+          this.finish(request.runId, {
+            status: 'cancelled',
+            exitCode: null,
+            signal: 'SIGTERM',
+            error: `cancelled (${reason})`,
+          });
       },
     };
   }

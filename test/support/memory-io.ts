@@ -8,7 +8,9 @@ export interface MemoryIo extends CliIo {
   stderrText(): string;
 }
 
-export function createMemoryIo(options: { env?: Record<string, string | undefined>; cwd?: string; isTTY?: boolean } = {}): MemoryIo {
+export function createMemoryIo(
+  options: { env?: Record<string, string | undefined>; cwd?: string; isTTY?: boolean } = {},
+): MemoryIo {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const out: Buffer[] = [];

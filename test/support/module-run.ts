@@ -63,6 +63,7 @@ export function assertFreshWorkerBuild(): void {
   for (const name of ['runner/module-worker', 'runner/module-export', 'runner/task-context', 'runner/output-buffer']) {
     const built = statSync(`${ROOT}dist/${name}.js`, { throwIfNoEntry: false });
     const source = statSync(`${ROOT}src/${name}.ts`);
-    if (built === undefined || built.mtimeMs < source.mtimeMs) throw new Error(`dist/${name}.js is missing or older than its source: run \`npm run build\` first`);
+    if (built === undefined || built.mtimeMs < source.mtimeMs)
+      throw new Error(`dist/${name}.js is missing or older than its source: run \`npm run build\` first`);
   }
 }

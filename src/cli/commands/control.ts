@@ -45,28 +45,32 @@ export function registerControlCommands(program: Command, context: CommandContex
       const result = await withDaemon(io, globals, (client) => client.request('resume', { names }));
       if (globals.json === true) return printJson(io, result);
       const { describeResumed } = await import('../format/task-change.js');
-      for (const task of result.tasks) printLine(io, describeResumed(task, readNow(io), result.notHeld.includes(task.name)));
+      for (const task of result.tasks)
+        printLine(io, describeResumed(task, readNow(io), result.notHeld.includes(task.name)));
     });
 
   program
     .command('cancel')
     .argument('<name>', 'task whose runs to stop')
-    .description('stop the running runs of a task (SIGTERM to each process group, SIGKILL after kill-after) and drop its waiting ones')
+    .description(
+      'stop the running runs of a task (SIGTERM to each process group, SIGKILL after kill-after) and drop its waiting ones',
+    )
     .action(async (name: string, _options: unknown, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
       const result = await withDaemon(io, globals, (client) => client.request('cancel', { name }));
       if (globals.json === true) return printJson(io, result);
       if (result.runs.length === 0) printError(io, `taskkit: nothing to cancel: ${name} has no running or waiting run`);
-      for (const run of result.runs) printLine(io, `${run.task} #${run.id}: ${run.status === 'queued' ? 'dropped from the queue' : 'cancelling'}`);
+      for (const run of result.runs)
+        printLine(io, `${run.task} #${run.id}: ${run.status === 'queued' ? 'dropped from the queue' : 'cancelling'}`);
     });
 
   program
     .command('reschedule')
     .argument('<name>', 'task to reschedule')
-    .description('change a task\'s schedule at run time (kept until --reset or a change of the task in the file)')
+    .description("change a task's schedule at run time (kept until --reset or a change of the task in the file)")
     .option('--every <duration>', 'periodic, e.g. 10m')
     .option('--start <date-time>', 'with --every: the phase anchor (first instant)')
-    .option('--daily <times>', 'daily at HH:MM[,HH:MM...] in the task\'s zone')
+    .option('--daily <times>', "daily at HH:MM[,HH:MM...] in the task's zone")
     .option('--cron <expr>', 'a cron expression')
     .option('--at <date-times>', 'one-shot at ISO date-time[,date-time...]')
     .option('--reset', 'back to the schedule in the tasks file')
@@ -84,11 +88,15 @@ export function registerControlCommands(program: Command, context: CommandContex
 export function buildRescheduleDefinition(options: RescheduleOptions): RescheduleDefinition | null {
   const kinds = (['every', 'daily', 'cron', 'at'] as const).filter((key) => options[key] !== undefined);
   const given = [...kinds.map((key) => `--${key}`), ...(options.reset === true ? ['--reset'] : [])];
-  if (given.length === 0) throw new TaskkitError('USAGE', 'reschedule needs one of --every, --daily, --cron, --at or --reset');
-  if (given.length > 1) throw new TaskkitError('USAGE', `give one of --every, --daily, --cron, --at, --reset (got ${given.join(' and ')})`);
-  if (options.start !== undefined && options.every === undefined) throw new TaskkitError('USAGE', '--start only applies to --every');
+  if (given.length === 0)
+    throw new TaskkitError('USAGE', 'reschedule needs one of --every, --daily, --cron, --at or --reset');
+  if (given.length > 1)
+    throw new TaskkitError('USAGE', `give one of --every, --daily, --cron, --at, --reset (got ${given.join(' and ')})`);
+  if (options.start !== undefined && options.every === undefined)
+    throw new TaskkitError('USAGE', '--start only applies to --every');
   if (options.reset === true) return null;
-  if (options.every !== undefined) return options.start === undefined ? { every: options.every } : { every: options.every, start: options.start };
+  if (options.every !== undefined)
+    return options.start === undefined ? { every: options.every } : { every: options.every, start: options.start };
   if (options.cron !== undefined) return { cron: options.cron };
   if (options.daily !== undefined) return { daily: splitList(options.daily) };
   return { at: splitList(options.at ?? '') };

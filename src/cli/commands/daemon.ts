@@ -17,7 +17,9 @@ export function registerDaemonCommands(program: Command, context: CommandContext
   const { io } = context;
   program
     .command('start')
-    .description('start the daemon: detached (returns once it accepts on its socket), or -f/--foreground in this terminal')
+    .description(
+      'start the daemon: detached (returns once it accepts on its socket), or -f/--foreground in this terminal',
+    )
     .option('-f, --foreground', 'stay attached: log to stderr, stop on Ctrl-C or SIGTERM')
     .option('--insecure', 'run a tasks file (or module file) that other users can write; for containers')
     .action(async (options: { foreground?: boolean; insecure?: boolean }, command: Command) => {
@@ -97,7 +99,13 @@ async function startInBackground(io: CliIo, globals: GlobalOptions, insecure: bo
   const { loadTasksFileForCli } = await import('../tasks-file.js');
   const { startInBackground: startDaemon } = await import('../../daemon/startup-plan.js');
   const file = loadTasksFileForCli(io, globals.config);
-  const started = await startDaemon(file, { socketFlag: globals.socket, env: io.env, cwd: io.cwd, insecure, uid: process.getuid?.() ?? 0 });
+  const started = await startDaemon(file, {
+    socketFlag: globals.socket,
+    env: io.env,
+    cwd: io.cwd,
+    insecure,
+    uid: process.getuid?.() ?? 0,
+  });
   if (globals.json === true) printJson(io, started);
   else printLine(io, `taskkit started (pid ${started.pid}, socket ${started.socket})`);
 }
@@ -109,7 +117,10 @@ async function waitForExit(io: CliIo, pid: number): Promise<void> {
   let told = false;
   while (isProcessAlive(pid)) {
     if (!told && Date.now() - started >= STOP_NOTICE_MS) {
-      printError(io, `taskkit: waiting for the daemon (pid ${pid}) to exit: running runs get settings.shutdown-grace to finish`);
+      printError(
+        io,
+        `taskkit: waiting for the daemon (pid ${pid}) to exit: running runs get settings.shutdown-grace to finish`,
+      );
       told = true;
     }
     await new Promise((resolve) => setTimeout(resolve, STOP_POLL_MS));

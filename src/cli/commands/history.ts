@@ -10,10 +10,15 @@ import type { HistoryOptions } from '../run-history.js';
 export function registerHistoryCommands(program: Command, context: CommandContext): void {
   program
     .command('history')
-    .argument('[name]', 'only this task\'s runs')
-    .description('past runs, newest first: id, task, trigger, start, duration, exit code, outcome (works without a daemon)')
+    .argument('[name]', "only this task's runs")
+    .description(
+      'past runs, newest first: id, task, trigger, start, duration, exit code, outcome (works without a daemon)',
+    )
     .option('--failed', 'only runs that failed for good: failed, timed out or interrupted')
-    .option('--since <when>', 'only runs triggered since a duration ago ("2h") or a date-time ("2026-11-25T08:00", local time)')
+    .option(
+      '--since <when>',
+      'only runs triggered since a duration ago ("2h") or a date-time ("2026-11-25T08:00", local time)',
+    )
     .option('-n, --count <n>', 'at most this many runs (default 50)')
     .action(async (name: string | undefined, options: HistoryOptions, command: Command) => {
       const { runHistory } = await import('../run-history.js');
@@ -23,9 +28,14 @@ export function registerHistoryCommands(program: Command, context: CommandContex
   program
     .command('logs')
     .argument('<name>', 'task whose run to show')
-    .argument('[run-id]', 'which run (default: the task\'s newest)')
-    .description('the output of a run from the history (works without a daemon); --follow streams a running run from the daemon')
-    .option('-f, --follow', 'stream a running run\'s output until it ends (needs the daemon); Ctrl-C stops following, not the run')
+    .argument('[run-id]', "which run (default: the task's newest)")
+    .description(
+      'the output of a run from the history (works without a daemon); --follow streams a running run from the daemon',
+    )
+    .option(
+      '-f, --follow',
+      "stream a running run's output until it ends (needs the daemon); Ctrl-C stops following, not the run",
+    )
     .action(async (name: string, runId: string | undefined, options: { follow?: boolean }, command: Command) => {
       const { runLogs } = await import('../run-logs.js');
       await runLogs(context, name, runId, options, command.optsWithGlobals<GlobalOptions>());

@@ -50,14 +50,19 @@ export function registerTaskCommands(program: Command, context: CommandContext):
   program
     .command('next')
     .argument('[name]', 'task to show (default: every scheduled task, merged in time order)')
-    .description('what will happen: upcoming instants of tasks (from the daemon when one answers, else the tasks file), or of an ad hoc --cron/--daily/--every schedule')
+    .description(
+      'what will happen: upcoming instants of tasks (from the daemon when one answers, else the tasks file), or of an ad hoc --cron/--daily/--every schedule',
+    )
     .option('-n, --count <n>', 'how many instants (default: 5 for one schedule, 10 merged)')
-    .option('--from <iso>', 'list instants at or after this time instead of after now (ISO 8601; local to the zone if no offset)')
+    .option(
+      '--from <iso>',
+      'list instants at or after this time instead of after now (ISO 8601; local to the zone if no offset)',
+    )
     .option('--cron <expr>', 'ad hoc: a cron expression')
     .option('--daily <times>', 'ad hoc: HH:MM[,HH:MM...]')
     .option('--every <duration>', 'ad hoc: a period like 5m (anchored at --start, else 2000-01-01 local midnight)')
-    .option('--start <iso>', 'ad hoc: the anchor and first instant, as a task\'s start: (with --every)')
-    .option('--timezone <tz>', 'ad hoc: time zone (default: the system\'s)')
+    .option('--start <iso>', "ad hoc: the anchor and first instant, as a task's start: (with --every)")
+    .option('--timezone <tz>', "ad hoc: time zone (default: the system's)")
     .action(async (name: string | undefined, options: NextOptions, command: Command) => {
       const { runNext } = await import('../next.js');
       await runNext(context, name, options, command.optsWithGlobals<GlobalOptions>());

@@ -8,7 +8,13 @@ import { encodeKind, quoteSh } from './quote.js';
 
 /** _taskkit_verb, _taskkit_value_kind, _taskkit_arg_kind, _taskkit_options, _taskkit_forward. */
 export function renderShTables(model: CompletionModel): string {
-  return [renderVerbLookup(model), renderValueKinds(model), renderArgKinds(model), renderOptionLists(model), renderForward(model)].join('\n');
+  return [
+    renderVerbLookup(model),
+    renderValueKinds(model),
+    renderArgKinds(model),
+    renderOptionLists(model),
+    renderForward(model),
+  ].join('\n');
 }
 
 /** All verb names and aliases, space-separated. */
@@ -18,7 +24,16 @@ export function listVerbWords(model: CompletionModel): string {
 
 function renderCase(name: string, comment: string, subject: string, arms: readonly string[], fallback = ''): string {
   const otherwise = `    *) REPLY=${fallback === '' ? '' : quoteSh(fallback)} ;;`;
-  return [`# ${comment}`, `${name}() {`, `  case ${subject} in`, ...arms.map((line) => `    ${line}`), otherwise, '  esac', '}', ''].join('\n');
+  return [
+    `# ${comment}`,
+    `${name}() {`,
+    `  case ${subject} in`,
+    ...arms.map((line) => `    ${line}`),
+    otherwise,
+    '  esac',
+    '}',
+    '',
+  ].join('\n');
 }
 
 function arm(patterns: readonly string[], value: string): string {
@@ -40,14 +55,28 @@ function renderValueKinds(model: CompletionModel): string {
   const valued = (options: readonly OptionModel[]): OptionModel[] => options.filter((option) => option.value !== null);
   for (const verb of model.verbs) {
     for (const option of valued(verb.options)) {
-      arms.push(arm(flagsOf(option).map((flag) => `${verb.name} ${flag}`), encodeKind(option.value ?? { kind: 'free' })));
+      arms.push(
+        arm(
+          flagsOf(option).map((flag) => `${verb.name} ${flag}`),
+          encodeKind(option.value ?? { kind: 'free' }),
+        ),
+      );
     }
   }
   for (const option of valued(model.programOptions)) {
     // Unquoted "*": any verb, or none yet.
-    arms.push(`${flagsOf(option).map((flag) => `*${quoteSh(` ${flag}`)}`).join('|')}) REPLY=${quoteSh(encodeKind(option.value ?? { kind: 'free' }))} ;;`);
+    arms.push(
+      `${flagsOf(option)
+        .map((flag) => `*${quoteSh(` ${flag}`)}`)
+        .join('|')}) REPLY=${quoteSh(encodeKind(option.value ?? { kind: 'free' }))} ;;`,
+    );
   }
-  return renderCase('_taskkit_value_kind', '"VERB OPTION" -> the kind of the option\'s value; "" for a flag.', '"$1 $2"', arms);
+  return renderCase(
+    '_taskkit_value_kind',
+    '"VERB OPTION" -> the kind of the option\'s value; "" for a flag.',
+    '"$1 $2"',
+    arms,
+  );
 }
 
 /** "VERB INDEX" -> the kind of the INDEXth (from 0) positional argument. */
@@ -64,15 +93,29 @@ function renderArgKinds(model: CompletionModel): string {
       }
     });
   }
-  return renderCase('_taskkit_arg_kind', '"VERB INDEX" -> the kind of that positional argument (from 0).', '"$1 $2"', arms);
+  return renderCase(
+    '_taskkit_arg_kind',
+    '"VERB INDEX" -> the kind of that positional argument (from 0).',
+    '"$1 $2"',
+    arms,
+  );
 }
 
 /** VERB ("" = none yet) -> the option flags offered there. */
 function renderOptionLists(model: CompletionModel): string {
   const flags = (options: readonly OptionModel[]): string => options.flatMap(flagsOf).join(' ');
-  const arms = [arm([''], flags(model.programOptions)), ...model.verbs.map((verb) => arm([verb.name], flags(optionsAfter(model, verb))))];
+  const arms = [
+    arm([''], flags(model.programOptions)),
+    ...model.verbs.map((verb) => arm([verb.name], flags(optionsAfter(model, verb)))),
+  ];
   // An unknown verb (a typo) still takes the program's shared options.
-  return renderCase('_taskkit_options', 'VERB ("" before one) -> the options offered after it.', '$1', arms, flags(model.sharedOptions));
+  return renderCase(
+    '_taskkit_options',
+    'VERB ("" before one) -> the options offered after it.',
+    '$1',
+    arms,
+    flags(model.sharedOptions),
+  );
 }
 
 /**
@@ -82,7 +125,8 @@ function renderOptionLists(model: CompletionModel): string {
  */
 function renderForward(model: CompletionModel): string {
   const arms = forwardedOptions(model).map(
-    (option) => `${flagsOf(option).map(quoteSh).join('|')}) _taskkit_dequote "$2"; fwd+=(${quoteSh(option.long ?? '')} "$REPLY") ;;`,
+    (option) =>
+      `${flagsOf(option).map(quoteSh).join('|')}) _taskkit_dequote "$2"; fwd+=(${quoteSh(option.long ?? '')} "$REPLY") ;;`,
   );
   return [
     '# OPTION VALUE -> appended to fwd, the options `taskkit __complete` is given.',

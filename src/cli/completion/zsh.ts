@@ -27,12 +27,22 @@ function describedItems(items: ReadonlyArray<readonly [string, string]>): string
 }
 
 function renderVerbMenu(model: CompletionModel): string {
-  const items = model.verbs.flatMap((verb) => [verb.name, ...verb.aliases].map((name) => [name, verb.description] as const));
-  return ['_taskkit_describe_verbs() {', '  local -a verbs', `  verbs=(${describedItems(items)})`, "  _describe -t commands 'taskkit verb' verbs", '}', ''].join('\n');
+  const items = model.verbs.flatMap((verb) =>
+    [verb.name, ...verb.aliases].map((name) => [name, verb.description] as const),
+  );
+  return [
+    '_taskkit_describe_verbs() {',
+    '  local -a verbs',
+    `  verbs=(${describedItems(items)})`,
+    "  _describe -t commands 'taskkit verb' verbs",
+    '}',
+    '',
+  ].join('\n');
 }
 
 function renderOptionMenus(model: CompletionModel): string {
-  const items = (options: readonly OptionModel[]): string => describedItems(options.flatMap((option) => flagsOf(option).map((flag) => [flag, option.description] as const)));
+  const items = (options: readonly OptionModel[]): string =>
+    describedItems(options.flatMap((option) => flagsOf(option).map((flag) => [flag, option.description] as const)));
   const arms = [
     `    '') opts=(${items(model.programOptions)}) ;;`,
     ...model.verbs.map((verb) => `    ${quoteSh(verb.name)}) opts=(${items(optionsAfter(model, verb))}) ;;`),

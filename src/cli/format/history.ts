@@ -47,7 +47,10 @@ export function renderHistory(runs: readonly RunView[], now: number, paint: Pain
     { header: 'RUN', value: (run) => String(run.id), align: 'right' },
     { header: 'TASK', value: (run) => run.task, paint: (text) => paint.bold(text) },
     { header: 'TRIGGER', value: (run) => run.trigger },
-    { header: 'STARTED', value: (run) => formatInstantShort(parseIso(run.startedAt ?? run.createdAt), LOCAL_ZONE, now) },
+    {
+      header: 'STARTED',
+      value: (run) => formatInstantShort(parseIso(run.startedAt ?? run.createdAt), LOCAL_ZONE, now),
+    },
     { header: 'DURATION', value: describeDuration, align: 'right' },
     { header: 'EXIT', value: describeExit, align: 'right' },
     // The last column: its padding is dropped, not coloured (no trailing blanks on a terminal).

@@ -15,10 +15,16 @@ export function renderStatus(status: StatusResult, now: number, paint: Painter):
     `${tasks.onDemand} on demand`,
     `${tasks.done} done`,
   ].join(', ');
-  const next = status.nextAt === null ? 'nothing scheduled' : `${status.nextAt.task} ${formatWhen(parseIso(status.nextAt.at), LOCAL_ZONE, now)}`;
+  const next =
+    status.nextAt === null
+      ? 'nothing scheduled'
+      : `${status.nextAt.task} ${formatWhen(parseIso(status.nextAt.at), LOCAL_ZONE, now)}`;
   const rows: [string, string][] = [
     ['pid', String(status.pid)],
-    ['uptime', `${formatDuration(Math.floor(status.uptimeMs / 1000) * 1000)} (since ${formatInstant(parseIso(status.startedAt), LOCAL_ZONE)})`],
+    [
+      'uptime',
+      `${formatDuration(Math.floor(status.uptimeMs / 1000) * 1000)} (since ${formatInstant(parseIso(status.startedAt), LOCAL_ZONE)})`,
+    ],
     ['tasks file', status.configPath],
     ['socket', status.socket],
     ['state dir', status.stateDir],
@@ -27,13 +33,21 @@ export function renderStatus(status: StatusResult, now: number, paint: Painter):
     ['next', next],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
-  return [paint.green('taskkit is running'), ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${escapeControl(value)}`)];
+  return [
+    paint.green('taskkit is running'),
+    ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${escapeControl(value)}`),
+  ];
 }
 
 /** "3 added (a, b, c), 1 changed (d), 0 removed, 5 unchanged". */
 export function describeReloadSummary(summary: ReloadSummaryView): string {
   const part = (label: string, names: readonly string[], list = true): string =>
     `${names.length} ${label}${list && names.length > 0 ? ` (${names.join(', ')})` : ''}`;
-  const parts = [part('added', summary.added), part('changed', summary.changed), part('removed', summary.removed), part('unchanged', summary.unchanged, false)];
+  const parts = [
+    part('added', summary.added),
+    part('changed', summary.changed),
+    part('removed', summary.removed),
+    part('unchanged', summary.unchanged, false),
+  ];
   return escapeControl(parts.join(', '));
 }

@@ -28,5 +28,8 @@ export function renderTable<Row>(rows: readonly Row[], columns: readonly Column<
       })
       .join('  ')
       .trimEnd();
-  return [renderLine(columns.map((column) => column.header)), ...cells.map((line, index) => renderLine(line, rows[index]))];
+  return [
+    renderLine(columns.map((column) => column.header)),
+    ...cells.map((line, index) => renderLine(line, rows[index])),
+  ];
 }

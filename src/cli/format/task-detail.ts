@@ -23,7 +23,10 @@ export function renderTaskDetail(result: ShowResult, now: number, paint: Painter
     const since = task.heldAt === null ? 'yes' : `since ${formatInstant(parseIso(task.heldAt), task.timezone)}`;
     add('held', task.holdNote === null ? since : `${since}: ${task.holdNote}`);
   }
-  add('schedule', task.rescheduled ? `${task.schedule} (rescheduled at run time; the file says otherwise)` : task.schedule);
+  add(
+    'schedule',
+    task.rescheduled ? `${task.schedule} (rescheduled at run time; the file says otherwise)` : task.schedule,
+  );
   add('timezone', task.timezone);
   add('action', describeAction(definition.action));
   add('cwd', definition.cwd);
@@ -33,9 +36,13 @@ export function renderTaskDetail(result: ShowResult, now: number, paint: Painter
   if (result.stats !== undefined) add('success', describeSuccessRate(result.stats));
   add('options', describeOptions(definition));
   add('env', Object.keys(definition.env).join(', '));
-  if (definition.source !== null) add('defined at', `${definition.source.file}:${definition.source.line}:${definition.source.column}`);
+  if (definition.source !== null)
+    add('defined at', `${definition.source.file}:${definition.source.line}:${definition.source.column}`);
   const width = Math.max(...rows.map(([label]) => label.length));
-  const lines = [paint.bold(escapeControl(task.name)), ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`)];
+  const lines = [
+    paint.bold(escapeControl(task.name)),
+    ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`),
+  ];
   lines.push('', paint.bold('upcoming'));
   if (result.upcoming.length === 0) lines.push('  no upcoming instant');
   for (const iso of result.upcoming) {
@@ -61,8 +68,15 @@ export function renderRunTable(runs: readonly RunView[], timezone: string): stri
   return renderTable(runs, [
     { header: 'ID', value: (run) => String(run.id), align: 'right' },
     { header: 'TRIGGER', value: (run) => run.trigger },
-    { header: 'STARTED', value: (run) => (run.startedAt === null ? '-' : formatInstant(parseIso(run.startedAt), timezone)) },
-    { header: 'DURATION', value: (run) => (run.durationMs === null ? '-' : formatDuration(run.durationMs)), align: 'right' },
+    {
+      header: 'STARTED',
+      value: (run) => (run.startedAt === null ? '-' : formatInstant(parseIso(run.startedAt), timezone)),
+    },
+    {
+      header: 'DURATION',
+      value: (run) => (run.durationMs === null ? '-' : formatDuration(run.durationMs)),
+      align: 'right',
+    },
     { header: 'OUTCOME', value: (run) => run.outcome },
   ]);
 }
@@ -88,7 +102,9 @@ export function describeOptions(definition: DefinitionView): string {
   parts.push(`kill-after ${formatDuration(definition.killAfterMs)}`, `overlap ${definition.overlap}`);
   const { retry } = definition;
   if (retry.attempts > 0) {
-    parts.push(`retry ${retry.attempts} (delay ${formatDuration(retry.delayMs)}, backoff ${retry.backoff}, max-delay ${formatDuration(retry.maxDelayMs)})`);
+    parts.push(
+      `retry ${retry.attempts} (delay ${formatDuration(retry.delayMs)}, backoff ${retry.backoff}, max-delay ${formatDuration(retry.maxDelayMs)})`,
+    );
   }
   if (definition.jitterMs > 0) parts.push(`jitter ${formatDuration(definition.jitterMs)}`);
   parts.push(`catch-up ${definition.catchUp}`);

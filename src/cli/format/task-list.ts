@@ -25,7 +25,9 @@ export function paintState(paint: Painter, state: TaskView['state'], text: strin
  * says what starts it ("at boot", "after backup"), as its schedule does, when that is not plain "on demand".
  */
 export function describeState(task: TaskView): string {
-  const extra = [task.running > 1 ? `${task.running} runs` : '', task.queued > 0 ? `${task.queued} queued` : ''].filter((part) => part !== '');
+  const extra = [task.running > 1 ? `${task.running} runs` : '', task.queued > 0 ? `${task.queued} queued` : ''].filter(
+    (part) => part !== '',
+  );
   const state = task.state === 'on-demand' && task.schedule !== 'on demand' ? task.schedule : task.state;
   return extra.length === 0 ? state : `${state} (${extra.join(', ')})`;
 }
@@ -55,9 +57,13 @@ export function renderTaskList(tasks: readonly TaskView[], now: number, paint: P
     { header: 'SCHEDULE', value: (task) => (task.rescheduled ? `${task.schedule} *` : task.schedule) },
     { header: 'STATE', value: describeState, paint: (text, task) => paintState(paint, task.state, text) },
     { header: 'NEXT', value: (task) => describeNext(task, now) },
-    { header: 'LAST', value: (task) => describeLast(task.lastRun, now), paint: (text, task) => paintLast(paint, task.lastRun, text) },
+    {
+      header: 'LAST',
+      value: (task) => describeLast(task.lastRun, now),
+      paint: (text, task) => paintLast(paint, task.lastRun, text),
+    },
   ]);
 }
 
 /** Printed under the table when a schedule carries the `*` of a run-time reschedule. */
-export const RESCHEDULED_FOOTNOTE = '* rescheduled at run time (taskkit reschedule NAME --reset restores the file\'s)';
+export const RESCHEDULED_FOOTNOTE = "* rescheduled at run time (taskkit reschedule NAME --reset restores the file's)";

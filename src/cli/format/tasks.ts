@@ -27,7 +27,13 @@ export function printValidation(io: CliIo, paint: Painter, report: ValidationRep
 }
 
 /** One schedule: a header line and its instants; merged: a table of task and instant. */
-export function printUpcoming(io: CliIo, paint: Painter, entries: readonly UpcomingEntry[], now: number, single: boolean): void {
+export function printUpcoming(
+  io: CliIo,
+  paint: Painter,
+  entries: readonly UpcomingEntry[],
+  now: number,
+  single: boolean,
+): void {
   if (single) {
     const [entry] = entries;
     if (entry === undefined) return;
@@ -35,7 +41,10 @@ export function printUpcoming(io: CliIo, paint: Painter, entries: readonly Upcom
     printLine(io, `${paint.bold(`${entry.task === '' ? '' : `${entry.task}: `}${entry.schedule}`)}${held}`);
     if (entry.instants.length === 0) printLine(io, '  no upcoming instant');
     for (const at of entry.instants) {
-      printLine(io, `  ${formatInstant(at, entry.timezone)}  ${paint.dim(formatRelative(at, now))}${entry.held ? `  ${paint.yellow('held')}` : ''}`);
+      printLine(
+        io,
+        `  ${formatInstant(at, entry.timezone)}  ${paint.dim(formatRelative(at, now))}${entry.held ? `  ${paint.yellow('held')}` : ''}`,
+      );
     }
     return;
   }

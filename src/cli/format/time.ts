@@ -15,7 +15,18 @@ function formatOffset(offsetMs: number): string {
 /** The zone of the process itself: what Date's local getters follow. */
 export const LOCAL_ZONE = null;
 
-const UTC_NAMES = new Set(['UTC', 'Etc/UTC', 'Etc/UCT', 'UCT', 'Etc/GMT', 'GMT', 'Etc/Universal', 'Universal', 'Etc/Zulu', 'Zulu']);
+const UTC_NAMES = new Set([
+  'UTC',
+  'Etc/UTC',
+  'Etc/UCT',
+  'UCT',
+  'Etc/GMT',
+  'GMT',
+  'Etc/Universal',
+  'Universal',
+  'Etc/Zulu',
+  'Zulu',
+]);
 
 /**
  * Wall time and UTC offset of an instant in `timezone` (null: this process's zone). UTC and the
@@ -25,11 +36,25 @@ const UTC_NAMES = new Set(['UTC', 'Etc/UTC', 'Etc/UCT', 'UCT', 'Etc/GMT', 'GMT',
 export function readWall(instant: Instant, timezone: string | null): { wall: WallTime; offsetMs: number } {
   const date = new Date(instant);
   if (timezone !== null && UTC_NAMES.has(timezone)) {
-    const wall = { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), hour: date.getUTCHours(), minute: date.getUTCMinutes(), second: date.getUTCSeconds() };
+    const wall = {
+      year: date.getUTCFullYear(),
+      month: date.getUTCMonth() + 1,
+      day: date.getUTCDate(),
+      hour: date.getUTCHours(),
+      minute: date.getUTCMinutes(),
+      second: date.getUTCSeconds(),
+    };
     return { wall, offsetMs: 0 };
   }
   if (timezone === null || timezone === process.env['TZ']?.replace(/^:/, '')) {
-    const wall = { year: date.getFullYear(), month: date.getMonth() + 1, day: date.getDate(), hour: date.getHours(), minute: date.getMinutes(), second: date.getSeconds() };
+    const wall = {
+      year: date.getFullYear(),
+      month: date.getMonth() + 1,
+      day: date.getDate(),
+      hour: date.getHours(),
+      minute: date.getMinutes(),
+      second: date.getSeconds(),
+    };
     return { wall, offsetMs: -date.getTimezoneOffset() * 60_000 };
   }
   const { year, month, day, hour, minute, second } = toWall(instant, timezone);

@@ -30,7 +30,11 @@ const RULES: Readonly<Record<CrontabFieldName, FieldRule>> = {
   minute: { low: 0, high: 59 },
   hour: { low: 0, high: 23 },
   'day-of-month': { low: 1, high: 31 },
-  month: { low: 1, high: 12, names: ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'] },
+  month: {
+    low: 1,
+    high: 12,
+    names: ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'],
+  },
   // Index 7 is Sunday again (cronie's DowNames), so `sun` is 0 and 7 is a number only.
   'day-of-week': { low: 0, high: 7, names: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] },
 };
@@ -62,9 +66,11 @@ const ITEM = /^([^/-]+)(?:-([^/]+))?(?:\/(.*))?$/;
 
 function readItem(name: CrontabFieldName, rule: FieldRule, item: string, selected: Set<number>): string | undefined {
   if (item === '') return 'empty item in a list';
-  if (item.includes('~')) return 'cronie\'s random value "~" is picked when cron loads the crontab; taskkit has no equivalent';
+  if (item.includes('~'))
+    return 'cronie\'s random value "~" is picked when cron loads the crontab; taskkit has no equivalent';
   const match = ITEM.exec(item);
-  if (match === null) return `expected a number${rule.names === undefined ? '' : ' or name'}, a range like "1-5", a step like "*/15" or a list, got "${item}"`;
+  if (match === null)
+    return `expected a number${rule.names === undefined ? '' : ' or name'}, a range like "1-5", a step like "*/15" or a list, got "${item}"`;
   const [, first = '', second, stepText] = match;
   let step = 1;
   if (stepText !== undefined) {

@@ -69,7 +69,9 @@ function writeHeaderLines(translation: Translation, options: EmitOptions): strin
 
 /** yaml prefixes each line with "#"; a CR or other control character would end the comment early. */
 function writeComments(lines: readonly string[]): string {
-  return lines.map((line) => line.replace(/[\u0000-\u0008\u000a-\u001f\u007f\u0085\u2028\u2029]/g, escapeControl)).join('\n');
+  return lines
+    .map((line) => line.replace(/[\u0000-\u0008\u000a-\u001f\u007f\u0085\u2028\u2029]/g, escapeControl))
+    .join('\n');
 }
 
 function escapeControl(ch: string): string {

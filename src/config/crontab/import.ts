@@ -34,8 +34,20 @@ export function importCrontab(text: string, options: ImportCrontabOptions): Cron
   const parsed = clean.map((line, index) => parseCrontabLine(line, index + 1, { system: format === 'system' }));
   const translation = translateCrontab(parsed);
   const notes = [...translation.notes];
-  if (crlf) notes.push({ line: null, message: 'the file has CRLF line ends; the CR of each line was removed (cron would have made it part of the command)' });
-  if (translation.entries.length === 0) notes.push({ line: null, message: 'no cron job was imported, so the output has no tasks (taskkit validate rejects it)' });
-  const yaml = emitTasksYaml({ ...translation, notes }, { source: options.source, ...(options.date === undefined ? {} : { date: options.date }) });
+  if (crlf)
+    notes.push({
+      line: null,
+      message:
+        'the file has CRLF line ends; the CR of each line was removed (cron would have made it part of the command)',
+    });
+  if (translation.entries.length === 0)
+    notes.push({
+      line: null,
+      message: 'no cron job was imported, so the output has no tasks (taskkit validate rejects it)',
+    });
+  const yaml = emitTasksYaml(
+    { ...translation, notes },
+    { source: options.source, ...(options.date === undefined ? {} : { date: options.date }) },
+  );
   return { yaml, tasks: translation.entries.map((entry) => entry.task), notes, format };
 }

@@ -6,7 +6,16 @@
 import { CRONTAB_FIELDS, readCrontabField, type CrontabField } from './cron-fields.js';
 
 /** Cron's macros (crontab(5)); cron matches them case-sensitively. */
-export const CRONTAB_MACROS = ['@reboot', '@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'] as const;
+export const CRONTAB_MACROS = [
+  '@reboot',
+  '@yearly',
+  '@annually',
+  '@monthly',
+  '@weekly',
+  '@daily',
+  '@midnight',
+  '@hourly',
+] as const;
 export type CrontabMacro = (typeof CRONTAB_MACROS)[number];
 
 export type CrontabSchedule =
@@ -17,7 +26,13 @@ export type CrontabLine =
   | { readonly kind: 'blank'; readonly line: number; readonly text: string }
   /** `body` is what follows the `#`, as written. */
   | { readonly kind: 'comment'; readonly line: number; readonly text: string; readonly body: string }
-  | { readonly kind: 'env'; readonly line: number; readonly text: string; readonly name: string; readonly value: string }
+  | {
+      readonly kind: 'env';
+      readonly line: number;
+      readonly text: string;
+      readonly name: string;
+      readonly value: string;
+    }
   | {
       readonly kind: 'job';
       readonly line: number;
@@ -70,7 +85,11 @@ export function readAssignment(text: string): { name: string; value: string } | 
   return { name: name.value, value: value.quoted ? value.value : value.value.replace(/\s+$/, '') };
 }
 
-function readToken(text: string, start: number, isName: boolean): { value: string; end: number; quoted: boolean } | undefined {
+function readToken(
+  text: string,
+  start: number,
+  isName: boolean,
+): { value: string; end: number; quoted: boolean } | undefined {
   const quote = text[start] === '"' || text[start] === "'" ? text[start] : undefined;
   if (quote !== undefined) {
     const close = text.indexOf(quote, start + 1);
@@ -107,7 +126,8 @@ function readJob(text: string, start: number, options: ParseLineOptions): JobPar
   } else {
     const fields: CrontabField[] = [];
     for (const name of CRONTAB_FIELDS) {
-      if (index === text.length) return `only ${fields.length} of the 5 time fields (minute hour day-of-month month day-of-week), and no command`;
+      if (index === text.length)
+        return `only ${fields.length} of the 5 time fields (minute hour day-of-month month day-of-week), and no command`;
       const word = readWord(text, index);
       const field = readCrontabField(name, word.value);
       if (typeof field === 'string') return field;
@@ -118,7 +138,8 @@ function readJob(text: string, start: number, options: ParseLineOptions): JobPar
   }
   if (index === text.length) return 'no command after the schedule';
   // cron's "catch a common typo": a sixth time field (seconds first, as some schedulers write).
-  if (schedule.kind === 'fields' && text[index] === '*') return 'bad command: it starts with "*" (a sixth time field? cron has five)';
+  if (schedule.kind === 'fields' && text[index] === '*')
+    return 'bad command: it starts with "*" (a sixth time field? cron has five)';
   let user: string | null = null;
   if (options.system) {
     const word = readWord(text, index);

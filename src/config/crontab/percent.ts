@@ -71,7 +71,21 @@ export function checkWrappable(command: string, shell: string): string | undefin
   return undefined;
 }
 
-const POSIX_SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'ksh', 'ksh93', 'mksh', 'pdksh', 'lksh', 'zsh', 'yash', 'posh', 'busybox']);
+const POSIX_SHELLS = new Set([
+  'sh',
+  'bash',
+  'dash',
+  'ash',
+  'ksh',
+  'ksh93',
+  'mksh',
+  'pdksh',
+  'lksh',
+  'zsh',
+  'yash',
+  'posh',
+  'busybox',
+]);
 
 /**
  * A shell command that runs `command` with exactly `stdin` on its standard input. The subshell

@@ -11,7 +11,21 @@ export const MAX_IMPORTED_NAME_LENGTH = 40;
 // `&` splits, except in the redirections `2>&1` and `&>`.
 const OPERATORS = /&&|\|\||[;|()`]|\$\(|(?<![<>])&(?!>)/;
 /** Prefixes that say nothing about the job: a guard, a change of folder, a pause. */
-const SKIPPED_SEGMENTS = new Set(['cd', '[', '[[', 'test', 'sleep', 'true', ':', 'export', 'set', 'source', '.', 'umask', 'ulimit']);
+const SKIPPED_SEGMENTS = new Set([
+  'cd',
+  '[',
+  '[[',
+  'test',
+  'sleep',
+  'true',
+  ':',
+  'export',
+  'set',
+  'source',
+  '.',
+  'umask',
+  'ulimit',
+]);
 /**
  * Words that run the real program, with their options that take an argument: the name comes
  * from what follows them (`nice -n 10 backup.sh`, `sudo -u www-data php artisan`).
@@ -45,7 +59,10 @@ const SCRIPT_EXTENSION = /\.(sh|bash|py|pl|rb|js|mjs|php)$/;
 
 /** The base name of a job from its command, e.g. "/usr/local/bin/backup.sh --full /home" -> "backup-home". */
 export function deriveTaskName(command: string): string {
-  const segments = command.split(OPERATORS).map(readWords).filter((words) => words.length > 0);
+  const segments = command
+    .split(OPERATORS)
+    .map(readWords)
+    .filter((words) => words.length > 0);
   const chosen = segments.find((words) => !SKIPPED_SEGMENTS.has(words[0] as string)) ?? segments[0] ?? [];
   const name = chosen
     .map((word) => cleanWord(word))
@@ -111,7 +128,10 @@ function readWords(segment: string): string[] {
 function cleanWord(word: string): string {
   const unquoted = word.replace(/["'\\]/g, '').replace(/\/+$/, '');
   const base = unquoted.slice(unquoted.lastIndexOf('/') + 1).replace(SCRIPT_EXTENSION, '');
-  return base.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  return base
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
 }
 
 function shorten(name: string): string {

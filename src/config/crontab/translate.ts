@@ -118,18 +118,32 @@ export function translateCrontab(lines: readonly CrontabLine[]): Translation {
         continue;
       }
       if (line.user !== null) pending.push(` was run as user "${line.user}" by cron`);
-      drafts.push({ task: { ...draft, description }, base: deriveTaskName(splitCronCommand(line.command).command), comments: pending });
+      drafts.push({
+        task: { ...draft, description },
+        base: deriveTaskName(splitCronCommand(line.command).command),
+        comments: pending,
+      });
       pending = [];
     }
   }
   flushBlock();
   const users = [...new Set(drafts.map((draft) => draft.task.user).filter((user) => user !== null))];
   if (users.length > 0) {
-    notes.push({ line: null, message: `system crontab: cron ran these jobs as ${users.join(', ')}; taskkit runs every task as the user running the daemon` });
+    notes.push({
+      line: null,
+      message: `system crontab: cron ran these jobs as ${users.join(', ')}; taskkit runs every task as the user running the daemon`,
+    });
   }
   const names = assignUniqueNames(drafts.map((draft) => draft.base));
-  const entries = drafts.map((draft, index) => ({ task: orderFields(names[index] as string, draft.task), comments: draft.comments }));
-  return { entries, trailingComments: pending, notes: notes.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity)) };
+  const entries = drafts.map((draft, index) => ({
+    task: orderFields(names[index] as string, draft.task),
+    comments: draft.comments,
+  }));
+  return {
+    entries,
+    trailingComments: pending,
+    notes: notes.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity)),
+  };
 }
 
 /** The documented field order (`--json` prints these objects). */
@@ -138,7 +152,11 @@ function orderFields(name: string, task: Omit<ImportedTask, 'name'>): ImportedTa
   return { name, line, description, cron, original, timezone, shell, env, run, user };
 }
 
-function applyAssignment(state: CronState, line: Extract<CrontabLine, { kind: 'env' }>, drop: (line: CrontabLine, reason: string) => void): void {
+function applyAssignment(
+  state: CronState,
+  line: Extract<CrontabLine, { kind: 'env' }>,
+  drop: (line: CrontabLine, reason: string) => void,
+): void {
   const { name, value } = line;
   if (name === 'SHELL') {
     if (value.trim() === '') drop(line, 'an empty SHELL cannot run anything; ignored');
@@ -147,13 +165,17 @@ function applyAssignment(state: CronState, line: Extract<CrontabLine, { kind: 'e
     const zone = value.replace(/^:/, '');
     state.timezone = isValidTimeZone(zone) ? zone : null;
     state.zoneProblem = state.timezone === null ? `CRON_TZ "${value}" is not a time zone taskkit knows` : null;
-    if (state.zoneProblem !== null) drop(line, `not a time zone taskkit knows; the jobs below it are kept as comments until the next CRON_TZ`);
+    if (state.zoneProblem !== null)
+      drop(line, `not a time zone taskkit knows; the jobs below it are kept as comments until the next CRON_TZ`);
   } else if (name === 'MAILTO' || name === 'MAILFROM') {
     drop(line, 'taskkit does not send mail; see taskkit history and taskkit logs');
   } else if (name === 'RANDOM_DELAY') {
-    drop(line, 'cronie delays every job by one random number of minutes chosen when cron starts; not translated (a task\'s "jitter" is the nearest)');
+    drop(
+      line,
+      'cronie delays every job by one random number of minutes chosen when cron starts; not translated (a task\'s "jitter" is the nearest)',
+    );
   } else if (name === 'LOGNAME' || name === 'USER') {
-    drop(line, 'cron sets this to the crontab owner\'s name itself; ignored');
+    drop(line, "cron sets this to the crontab owner's name itself; ignored");
   } else if (!ENV_NAME.test(name)) {
     drop(line, 'not a variable name taskkit\'s env accepts (letters, digits and "_"); ignored');
   } else {
@@ -161,7 +183,11 @@ function applyAssignment(state: CronState, line: Extract<CrontabLine, { kind: 'e
   }
 }
 
-function translateJob(line: JobLine, state: CronState, notes: ImportNote[]): Omit<ImportedTask, 'name' | 'description'> | string {
+function translateJob(
+  line: JobLine,
+  state: CronState,
+  notes: ImportNote[],
+): Omit<ImportedTask, 'name' | 'description'> | string {
   if (state.zoneProblem !== null) return state.zoneProblem;
   const original = writeSchedule(line.schedule);
   const cron = chooseExpression(original);
@@ -172,11 +198,18 @@ function translateJob(line: JobLine, state: CronState, notes: ImportNote[]): Omi
     const problem = checkWrappable(command, state.shell ?? DEFAULT_CRON_SHELL);
     if (problem !== undefined) return problem;
     run = wrapWithStdin(command, stdin);
-    notes.push({ line: line.line, message: 'the text after "%" is fed to the command\'s standard input with printf, as cron does' });
+    notes.push({
+      line: line.line,
+      message: 'the text after "%" is fed to the command\'s standard input with printf, as cron does',
+    });
   } else if (command.trim() === '') {
     return 'the command is empty: cron runs nothing';
   }
-  if (line.quiet) notes.push({ line: line.line, message: 'the "-" prefix (no syslog line per run) is dropped: taskkit records every run in its history' });
+  if (line.quiet)
+    notes.push({
+      line: line.line,
+      message: 'the "-" prefix (no syslog line per run) is dropped: taskkit records every run in its history',
+    });
   return {
     line: line.line,
     cron,

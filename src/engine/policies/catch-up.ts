@@ -27,7 +27,9 @@ export function describeMissed(policy: CatchUpPolicy, missed: MissedInstants, ra
   const total = missed.latest.length;
   const count = missed.more ? `more than ${total}` : String(total);
   const noun = total === 1 && !missed.more ? 'instant' : 'instants';
-  return ran === 0 ? `missed ${count} ${noun} (catch-up: ${policy})` : `missed ${count} ${noun}, ran ${ran} (catch-up: ${policy})`;
+  return ran === 0
+    ? `missed ${count} ${noun} (catch-up: ${policy})`
+    : `missed ${count} ${noun}, ran ${ran} (catch-up: ${policy})`;
 }
 
 /** What catch-up does with missed instants: one skipped record (`skip`), or the runs to start. */
@@ -45,8 +47,14 @@ export interface CatchUpPlan {
 export function planCatchUp(policy: CatchUpPolicy, missed: MissedInstants, budget: number): CatchUpPlan | null {
   const latest = missed.latest[missed.latest.length - 1];
   if (latest === undefined) return null;
-  if (policy === 'skip') return { skip: { at: latest, reason: describeMissed(policy, missed, 0) }, runs: [], serial: false, notice: null };
+  if (policy === 'skip')
+    return { skip: { at: latest, reason: describeMissed(policy, missed, 0) }, runs: [], serial: false, notice: null };
   const runs = budget === 0 ? [] : selectCatchUpRuns(policy, missed).slice(-budget);
   const leftOut = runs.length < missed.latest.length || missed.more;
-  return { skip: null, runs, serial: policy === 'all', notice: leftOut ? describeMissed(policy, missed, runs.length) : null };
+  return {
+    skip: null,
+    runs,
+    serial: policy === 'all',
+    notice: leftOut ? describeMissed(policy, missed, runs.length) : null,
+  };
 }

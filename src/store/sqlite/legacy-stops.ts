@@ -22,7 +22,9 @@ export function upgradeLegacyStops(db: Database): void {
       "SELECT id, status, error FROM runs WHERE status IN ('timed-out', 'cancelled') AND error IS NOT NULL",
     )
     .all();
-  const update = db.prepare<[string | null, string | null, string | null, number]>('UPDATE runs SET stop_cause = ?, stop = ?, error = ? WHERE id = ?');
+  const update = db.prepare<[string | null, string | null, string | null, number]>(
+    'UPDATE runs SET stop_cause = ?, stop = ?, error = ? WHERE id = ?',
+  );
   for (const row of rows) {
     const stop = row.error === null ? null : readStopWords(row.error);
     if (stop !== null) update.run(stop.cause, JSON.stringify(stop), null, row.id);
@@ -49,7 +51,10 @@ export function readStopWords(words: string): RunStop | null {
 }
 
 /** One "; "-separated detail of the old words into `stop`; false when unknown. */
-function readDetail(part: string, stop: { signals: string[]; killAfterMs: number; abandoned: RunStop['abandoned'] }): boolean {
+function readDetail(
+  part: string,
+  stop: { signals: string[]; killAfterMs: number; abandoned: RunStop['abandoned'] },
+): boolean {
   const sent = /^sent SIGTERM(?:, then SIGKILL after (\S+))?$/.exec(part);
   if (sent !== null) {
     stop.signals.push('SIGTERM');
@@ -57,7 +62,10 @@ function readDetail(part: string, stop: { signals: string[]; killAfterMs: number
     stop.signals.push('SIGKILL');
     return readKillAfter(sent[1], stop);
   }
-  const left = /^the (function|module) did not return within kill-after (\S+) and (?:was abandoned|its worker was terminated)$/.exec(part);
+  const left =
+    /^the (function|module) did not return within kill-after (\S+) and (?:was abandoned|its worker was terminated)$/.exec(
+      part,
+    );
   if (left === null) return false;
   stop.abandoned = left[1] === 'function' ? 'function' : 'module';
   return readKillAfter(left[2] ?? '', stop);

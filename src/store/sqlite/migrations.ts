@@ -82,7 +82,11 @@ export function readSchemaVersion(db: Database): number {
  * Bring `db` up to the last of `migrations`; returns the versions before and after. A database
  * from a newer taskkit is refused rather than guessed at.
  */
-export function migrate(db: Database, path: string, migrations: readonly Migration[] = MIGRATIONS): { from: number; to: number } {
+export function migrate(
+  db: Database,
+  path: string,
+  migrations: readonly Migration[] = MIGRATIONS,
+): { from: number; to: number } {
   const target = latestVersion(migrations);
   const from = readSchemaVersion(db);
   refuseNewer(from, target, path);

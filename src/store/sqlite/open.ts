@@ -76,7 +76,10 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database 
 
 function openReadOnly(path: string, migrations: readonly Migration[]): Database {
   if (!existsSync(path)) {
-    throw new TaskkitError('STORE_UNAVAILABLE', `no database at ${path}: no daemon has run with this state dir yet (start one with "taskkit start")`);
+    throw new TaskkitError(
+      'STORE_UNAVAILABLE',
+      `no database at ${path}: no daemon has run with this state dir yet (start one with "taskkit start")`,
+    );
   }
   let db: Database | null = null;
   try {

@@ -158,7 +158,10 @@ export class RunsTable {
    */
   prune(task: string, keep: number): number {
     const kept = Math.max(0, Math.floor(keep));
-    if (kept === 0) return this.#db.prepare<[string]>(`DELETE FROM runs WHERE task = ? AND status NOT IN (${UNFINISHED_SQL})`).run(task).changes;
+    if (kept === 0)
+      return this.#db
+        .prepare<[string]>(`DELETE FROM runs WHERE task = ? AND status NOT IN (${UNFINISHED_SQL})`)
+        .run(task).changes;
     return this.#prune.run({ task, offset: kept - 1 }).changes;
   }
 
@@ -176,7 +179,9 @@ export class RunsTable {
 
   /** The latest instant any kept run of `task` was due at (schedule, catch-up, retry, skipped alike), or null. */
   latestScheduledAt(task: string): Instant | null {
-    const row = this.#db.prepare<[string], { at: number | null }>('SELECT max(scheduled_at) AS at FROM runs WHERE task = ?').get(task);
+    const row = this.#db
+      .prepare<[string], { at: number | null }>('SELECT max(scheduled_at) AS at FROM runs WHERE task = ?')
+      .get(task);
     return row?.at ?? null;
   }
 
@@ -251,6 +256,8 @@ function encodeResult(result: unknown): string | null {
   try {
     return JSON.stringify(result) ?? null;
   } catch (error) {
-    return JSON.stringify(`[taskkit: result not storable as JSON: ${error instanceof Error ? error.message : String(error)}]`);
+    return JSON.stringify(
+      `[taskkit: result not storable as JSON: ${error instanceof Error ? error.message : String(error)}]`,
+    );
   }
 }

@@ -99,7 +99,8 @@ export class WriteBatcher<T> {
   enqueue(key: string, item: T): void {
     if (this.#closed) {
       // Once: a daemon that closes before the engine's last events would otherwise log a line each.
-      if (this.stats.dropped++ === this.#droppedAtClose) this.#log('warn', `${this.#label}: closed; dropping writes from now on (first: ${key})`);
+      if (this.stats.dropped++ === this.#droppedAtClose)
+        this.#log('warn', `${this.#label}: closed; dropping writes from now on (first: ${key})`);
       return;
     }
     this.#pending.set(key, item);
@@ -138,7 +139,10 @@ export class WriteBatcher<T> {
         return true;
       }
       const delay = Math.min(this.#options.maxRetryDelayMs, this.#options.retryDelayMs * 2 ** (this.#failing - 1));
-      this.#log('error', `${this.#label}: could not write ${this.#pending.size} change(s) (${describe(error)}); keeping them in memory, retrying in ${delay} ms`);
+      this.#log(
+        'error',
+        `${this.#label}: could not write ${this.#pending.size} change(s) (${describe(error)}); keeping them in memory, retrying in ${delay} ms`,
+      );
       if (!this.#closed) this.#cancelTimer = this.#options.timers.schedule(delay, () => this.#flushFromTimer());
       return false;
     }
@@ -152,7 +156,10 @@ export class WriteBatcher<T> {
       this.#cancelTimer?.();
       this.#cancelTimer = null;
       this.stats.dropped += this.#pending.size;
-      this.#log('error', `${this.#label}: closing with ${this.#pending.size} change(s) that could not be written; they are lost: ${describeKeys([...this.#pending.keys()])}`);
+      this.#log(
+        'error',
+        `${this.#label}: closing with ${this.#pending.size} change(s) that could not be written; they are lost: ${describeKeys([...this.#pending.keys()])}`,
+      );
       this.#pending.clear();
     }
     this.#droppedAtClose = this.stats.dropped;
@@ -166,7 +173,10 @@ export class WriteBatcher<T> {
   /** After failed attempts, say that the changes kept in memory are stored now. */
   #recovered(count: number): void {
     if (this.#failing === 0) return;
-    this.#log('info', `${this.#label}: writing again; stored the ${count} change(s) kept in memory after ${this.#failing} failed attempt(s)`);
+    this.#log(
+      'info',
+      `${this.#label}: writing again; stored the ${count} change(s) kept in memory after ${this.#failing} failed attempt(s)`,
+    );
     this.#failing = 0;
   }
 
@@ -219,7 +229,10 @@ export class WriteBatcher<T> {
       dropped.push(key);
     }
     this.stats.dropped += dropped.length;
-    this.#log('error', `${this.#label}: writes keep failing; dropped the ${dropped.length} oldest waiting change(s) to bound memory: ${describeKeys(dropped)}`);
+    this.#log(
+      'error',
+      `${this.#label}: writes keep failing; dropped the ${dropped.length} oldest waiting change(s) to bound memory: ${describeKeys(dropped)}`,
+    );
   }
 }
 
@@ -231,7 +244,10 @@ export function describeKeys(keys: readonly string[]): string {
   const parts: string[] = [];
   let range: { prefix: string; first: number; last: number } | null = null;
   const close = (): void => {
-    if (range !== null) parts.push(range.first === range.last ? `${range.prefix}${range.first}` : `${range.prefix}${range.first}-${range.last}`);
+    if (range !== null)
+      parts.push(
+        range.first === range.last ? `${range.prefix}${range.first}` : `${range.prefix}${range.first}-${range.last}`,
+      );
     range = null;
   };
   for (const key of keys) {

@@ -9,7 +9,11 @@ import { runAgainst } from '../_control-cli.js';
 
 afterEach(closeAll);
 
-const tasks = (): ReturnType<typeof makeTask>[] => [makeTask('tick', { schedule: every('5m') }), makeTask('tock', { schedule: every('1h') }), makeTask('backup')];
+const tasks = (): ReturnType<typeof makeTask>[] => [
+  makeTask('tick', { schedule: every('5m') }),
+  makeTask('tock', { schedule: every('1h') }),
+  makeTask('backup'),
+];
 
 describe('hold and resume', () => {
   test('hold several with a note, then resume one', async () => {
@@ -24,46 +28,78 @@ describe('hold and resume', () => {
       ].join('\n'),
     });
     expect([f.scheduler.get('tick').held, f.scheduler.get('tick').holdNote]).toEqual([true, 'disk full']);
-    expect(await runAgainst(f, ['resume', 'tick'])).toEqual({ code: 0, stdout: 'tick: resumed, next in 5m (12:05:00)\n', stderr: '' });
+    expect(await runAgainst(f, ['resume', 'tick'])).toEqual({
+      code: 0,
+      stdout: 'tick: resumed, next in 5m (12:05:00)\n',
+      stderr: '',
+    });
     expect([f.scheduler.get('tick').held, f.scheduler.get('tock').held]).toEqual([false, true]);
   });
 
   test('one unknown name: nothing is held, exit 1 with the closest name', async () => {
     const f = await startControl(tasks());
-    expect(await runAgainst(f, ['hold', 'tick', 'tokc'])).toEqual({ code: 1, stdout: '', stderr: 'taskkit: no task named "tokc" (did you mean "tock"?)\n' });
+    expect(await runAgainst(f, ['hold', 'tick', 'tokc'])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'taskkit: no task named "tokc" (did you mean "tock"?)\n',
+    });
     expect(f.scheduler.get('tick').held).toBe(false);
   });
 
   test('--json: the task views', async () => {
     const f = await startControl(tasks());
-    const json = JSON.parse((await runAgainst(f, ['hold', 'tick', '--json'])).stdout) as { tasks: Record<string, unknown>[] };
-    expect(json.tasks.map((task) => [task['name'], task['state'], task['held'], task['holdNote'], task['heldAt']])).toEqual([['tick', 'held', true, null, '2026-03-01T12:00:00.000Z']]);
+    const json = JSON.parse((await runAgainst(f, ['hold', 'tick', '--json'])).stdout) as {
+      tasks: Record<string, unknown>[];
+    };
+    expect(
+      json.tasks.map((task) => [task['name'], task['state'], task['held'], task['holdNote'], task['heldAt']]),
+    ).toEqual([['tick', 'held', true, null, '2026-03-01T12:00:00.000Z']]);
   });
 });
 
 describe('cancel', () => {
   test('running runs are cancelled; nothing to cancel is said on stderr, exit 0', async () => {
     const f = await startControl(tasks());
-    expect(await runAgainst(f, ['cancel', 'backup'])).toEqual({ code: 0, stdout: '', stderr: 'taskkit: nothing to cancel: backup has no running or waiting run\n' });
+    expect(await runAgainst(f, ['cancel', 'backup'])).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: 'taskkit: nothing to cancel: backup has no running or waiting run\n',
+    });
     f.scheduler.runNow('backup');
-    expect(await runAgainst(f, ['cancel', 'backup'])).toEqual({ code: 0, stdout: 'backup #1: cancelling\n', stderr: '' });
+    expect(await runAgainst(f, ['cancel', 'backup'])).toEqual({
+      code: 0,
+      stdout: 'backup #1: cancelling\n',
+      stderr: '',
+    });
     expect(f.runner.cancels).toEqual([{ runId: 1, reason: 'cancel' }]);
   });
 });
 
 describe('reschedule', () => {
-  test('--every, then --reset back to the file\'s schedule', async () => {
+  test("--every, then --reset back to the file's schedule", async () => {
     const f = await startControl(tasks());
-    expect(await runAgainst(f, ['reschedule', 'tick', '--every', '10m'])).toEqual({ code: 0, stdout: 'tick: rescheduled to every 10m, next in 10m (12:10:00)\n', stderr: '' });
+    expect(await runAgainst(f, ['reschedule', 'tick', '--every', '10m'])).toEqual({
+      code: 0,
+      stdout: 'tick: rescheduled to every 10m, next in 10m (12:10:00)\n',
+      stderr: '',
+    });
     expect(f.scheduler.get('tick').rescheduled).toBe(true);
-    expect(await runAgainst(f, ['reschedule', 'tick', '--reset'])).toEqual({ code: 0, stdout: "tick: back to the file's schedule: every 5m, next in 5m (12:05:00)\n", stderr: '' });
+    expect(await runAgainst(f, ['reschedule', 'tick', '--reset'])).toEqual({
+      code: 0,
+      stdout: "tick: back to the file's schedule: every 5m, next in 5m (12:05:00)\n",
+      stderr: '',
+    });
     expect(f.scheduler.get('tick').rescheduled).toBe(false);
   });
 
-  test('--daily with two times and --cron, validated by the daemon in the task\'s zone', async () => {
+  test("--daily with two times and --cron, validated by the daemon in the task's zone", async () => {
     const f = await startControl(tasks());
-    expect((await runAgainst(f, ['reschedule', 'tock', '--daily', '03:30, 15:30'])).stdout).toBe('tock: rescheduled to daily 03:30, 15:30, next in 3h30m (15:30:00)\n');
-    expect((await runAgainst(f, ['reschedule', 'tock', '--cron', '0 13 * * *'])).stdout).toBe('tock: rescheduled to cron 0 13 * * *, next in 1h (13:00:00)\n');
+    expect((await runAgainst(f, ['reschedule', 'tock', '--daily', '03:30, 15:30'])).stdout).toBe(
+      'tock: rescheduled to daily 03:30, 15:30, next in 3h30m (15:30:00)\n',
+    );
+    expect((await runAgainst(f, ['reschedule', 'tock', '--cron', '0 13 * * *'])).stdout).toBe(
+      'tock: rescheduled to cron 0 13 * * *, next in 1h (13:00:00)\n',
+    );
   });
 
   test('an invalid value is refused by the daemon as a usage error (exit 2) naming the key', async () => {
@@ -78,8 +114,14 @@ describe('reschedule', () => {
 
   test.each([
     [[], 'taskkit: reschedule needs one of --every, --daily, --cron, --at or --reset\n'],
-    [['--every', '5m', '--cron', '* * * * *'], 'taskkit: give one of --every, --daily, --cron, --at, --reset (got --every and --cron)\n'],
-    [['--daily', '03:00', '--reset'], 'taskkit: give one of --every, --daily, --cron, --at, --reset (got --daily and --reset)\n'],
+    [
+      ['--every', '5m', '--cron', '* * * * *'],
+      'taskkit: give one of --every, --daily, --cron, --at, --reset (got --every and --cron)\n',
+    ],
+    [
+      ['--daily', '03:00', '--reset'],
+      'taskkit: give one of --every, --daily, --cron, --at, --reset (got --daily and --reset)\n',
+    ],
     [['--daily', '03:00', '--start', '2026-01-01T00:00'], 'taskkit: --start only applies to --every\n'],
   ])('option mistakes %j are usage errors (exit 2) found before connecting', async (options, stderr) => {
     // No daemon listens on this socket: a connection attempt would exit 3 instead.
@@ -90,7 +132,10 @@ describe('reschedule', () => {
 
   test.each([
     [{ every: '10m' }, { every: '10m' }],
-    [{ every: '10m', start: '2026-01-01T00:05' }, { every: '10m', start: '2026-01-01T00:05' }],
+    [
+      { every: '10m', start: '2026-01-01T00:05' },
+      { every: '10m', start: '2026-01-01T00:05' },
+    ],
     [{ daily: '03:30' }, { daily: '03:30' }],
     [{ daily: '03:30,15:30' }, { daily: ['03:30', '15:30'] }],
     [{ at: '2026-12-01T09:00, 2026-12-02T09:00' }, { at: ['2026-12-01T09:00', '2026-12-02T09:00'] }],

@@ -18,7 +18,11 @@ afterEach(closeAll);
 
 describe('status', () => {
   test('pid, uptime, files, counts by state, runs in progress and the next instant', async () => {
-    const f = await startControl([makeTask('tick', { schedule: every('5m') }), makeTask('held', { schedule: every('1m') }), makeTask('backup')]);
+    const f = await startControl([
+      makeTask('tick', { schedule: every('5m') }),
+      makeTask('held', { schedule: every('1m') }),
+      makeTask('backup'),
+    ]);
     f.scheduler.hold('held');
     f.scheduler.runNow('backup');
     expect(await runAgainst(f, ['status'])).toEqual({
@@ -58,11 +62,24 @@ describe('status', () => {
 describe('reload', () => {
   test('the summary of what changed', async () => {
     const f = await startControl([]);
-    f.daemon.reloadResult = () => Promise.resolve({ added: ['a', 'b'], changed: ['c'], removed: [], unchanged: ['d', 'e'] });
-    expect(await runAgainst(f, ['reload'])).toEqual({ code: 0, stdout: 'reloaded: 2 added (a, b), 1 changed (c), 0 removed, 2 unchanged\n', stderr: '' });
+    f.daemon.reloadResult = () =>
+      Promise.resolve({ added: ['a', 'b'], changed: ['c'], removed: [], unchanged: ['d', 'e'] });
+    expect(await runAgainst(f, ['reload'])).toEqual({
+      code: 0,
+      stdout: 'reloaded: 2 added (a, b), 1 changed (c), 0 removed, 2 unchanged\n',
+      stderr: '',
+    });
   });
 
-  const issue = { code: 'invalid-value' as const, file: '/etc/tasks.yaml', line: 3, column: 12, path: ['tasks', 'a', 'every'], task: 'a', message: 'expected a duration like "90s", got "5 minutes"' };
+  const issue = {
+    code: 'invalid-value' as const,
+    file: '/etc/tasks.yaml',
+    line: 3,
+    column: 12,
+    path: ['tasks', 'a', 'every'],
+    task: 'a',
+    message: 'expected a duration like "90s", got "5 minutes"',
+  };
 
   test('a refused file: every issue on stderr, exit 2, the daemon goes on', async () => {
     const f = await startControl([]);
@@ -86,7 +103,11 @@ describe('reload', () => {
     const result = await runAgainst(f, ['reload', '--json']);
     expect(result.code).toBe(2);
     expect(JSON.parse(result.stdout)).toEqual({
-      error: { code: 'CONFIG_INVALID', message: '/etc/tasks.yaml:3:12: task "a": expected a duration like "90s", got "5 minutes"', issues: [issue] },
+      error: {
+        code: 'CONFIG_INVALID',
+        message: '/etc/tasks.yaml:3:12: task "a": expected a duration like "90s", got "5 minutes"',
+        issues: [issue],
+      },
     });
   });
 });
@@ -101,6 +122,8 @@ describe('usage', () => {
   test('a verb that needs a daemon, none there: exit 3 naming the socket and how to start one', async () => {
     const io = createMemoryIo();
     expect(await runCli(['status', '--socket', '/nonexistent/dir/taskkit.sock'], io)).toBe(3);
-    expect(io.stderrText()).toBe('taskkit: no taskkit daemon reachable on /nonexistent/dir/taskkit.sock: the socket does not exist; start one with "taskkit start"\n');
+    expect(io.stderrText()).toBe(
+      'taskkit: no taskkit daemon reachable on /nonexistent/dir/taskkit.sock: the socket does not exist; start one with "taskkit start"\n',
+    );
   });
 });

@@ -21,7 +21,18 @@ let dir = '';
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'tk-hist-'));
-  writeFileSync(join(dir, 'tasks.yaml'), ['settings:', '  state-dir: ./state', 'tasks:', '  backup: { run: ./backup.sh }', '  report: { every: 1h, run: echo hi }', '  quiet: { run: "true" }', ''].join('\n'));
+  writeFileSync(
+    join(dir, 'tasks.yaml'),
+    [
+      'settings:',
+      '  state-dir: ./state',
+      'tasks:',
+      '  backup: { run: ./backup.sh }',
+      '  report: { every: 1h, run: echo hi }',
+      '  quiet: { run: "true" }',
+      '',
+    ].join('\n'),
+  );
 });
 afterEach(async () => {
   await closeAll();
@@ -61,15 +72,62 @@ function writeHistory(runs: readonly RunRecord[]): void {
 }
 
 const HISTORY = [
-  run({ id: 1, task: 'report', output: 'hi\n', outputBytes: 3, startedAt: at('2026-07-01T09:00:00.000Z'), createdAt: at('2026-07-01T09:00:00.000Z'), endedAt: at('2026-07-01T09:00:00.020Z') }),
+  run({
+    id: 1,
+    task: 'report',
+    output: 'hi\n',
+    outputBytes: 3,
+    startedAt: at('2026-07-01T09:00:00.000Z'),
+    createdAt: at('2026-07-01T09:00:00.000Z'),
+    endedAt: at('2026-07-01T09:00:00.020Z'),
+  }),
   run({ id: 2, task: 'backup', status: 'failed', exitCode: 3, output: 'disk full\n', outputBytes: 10 }),
-  run({ id: 3, task: 'report', trigger: 'catch-up', status: 'skipped', startedAt: null, endedAt: null, exitCode: null, pid: null, error: 'missed 3 instants (catch-up: skip)', createdAt: at('2026-07-02T11:30:00.000Z') }),
-  run({ id: 4, task: 'backup', trigger: 'manual', scheduledAt: null, status: 'interrupted', exitCode: null, error: 'taskkit stopped', createdAt: at('2026-07-02T11:50:00.000Z'), startedAt: at('2026-07-02T11:50:00.000Z'), endedAt: at('2026-07-02T11:55:00.000Z') }),
-  run({ id: 5, task: 'backup', trigger: 'manual', scheduledAt: null, status: 'timed-out', exitCode: null, signal: 'SIGTERM', stop: { cause: 'timeout', afterMs: 60_000, signals: ['SIGTERM'], killAfterMs: 10_000, abandoned: null }, createdAt: at('2026-07-02T11:56:00.000Z'), startedAt: at('2026-07-02T11:56:00.000Z'), endedAt: at('2026-07-02T11:57:00.000Z'), output: 'working\n', outputBytes: 8 }),
+  run({
+    id: 3,
+    task: 'report',
+    trigger: 'catch-up',
+    status: 'skipped',
+    startedAt: null,
+    endedAt: null,
+    exitCode: null,
+    pid: null,
+    error: 'missed 3 instants (catch-up: skip)',
+    createdAt: at('2026-07-02T11:30:00.000Z'),
+  }),
+  run({
+    id: 4,
+    task: 'backup',
+    trigger: 'manual',
+    scheduledAt: null,
+    status: 'interrupted',
+    exitCode: null,
+    error: 'taskkit stopped',
+    createdAt: at('2026-07-02T11:50:00.000Z'),
+    startedAt: at('2026-07-02T11:50:00.000Z'),
+    endedAt: at('2026-07-02T11:55:00.000Z'),
+  }),
+  run({
+    id: 5,
+    task: 'backup',
+    trigger: 'manual',
+    scheduledAt: null,
+    status: 'timed-out',
+    exitCode: null,
+    signal: 'SIGTERM',
+    stop: { cause: 'timeout', afterMs: 60_000, signals: ['SIGTERM'], killAfterMs: 10_000, abandoned: null },
+    createdAt: at('2026-07-02T11:56:00.000Z'),
+    startedAt: at('2026-07-02T11:56:00.000Z'),
+    endedAt: at('2026-07-02T11:57:00.000Z'),
+    output: 'working\n',
+    outputBytes: 8,
+  }),
 ];
 
 async function taskkit(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const io = { ...createMemoryIo({ cwd: dir, env: { PATH: process.env['PATH'], HOME: dir, TZ: 'UTC' } }), now: () => NOW };
+  const io = {
+    ...createMemoryIo({ cwd: dir, env: { PATH: process.env['PATH'], HOME: dir, TZ: 'UTC' } }),
+    now: () => NOW,
+  };
   const code = await runCli(args, io);
   return { code, stdout: io.stdoutText(), stderr: io.stderrText() };
 }
@@ -93,13 +151,31 @@ describe('history', () => {
   });
 
   test.each([
-    [['history', 'backup'], [5, 4, 2]],
-    [['history', '--failed'], [5, 4, 2]],
+    [
+      ['history', 'backup'],
+      [5, 4, 2],
+    ],
+    [
+      ['history', '--failed'],
+      [5, 4, 2],
+    ],
     [['history', 'report', '-n', '1'], [3]],
-    [['history', '--since', '30m'], [5, 4, 3]],
-    [['history', '--since', '2026-07-02T11:00'], [5, 4, 3, 2]],
-    [['history', '--since', '2026-07-02T13:00:00+02:00'], [5, 4, 3, 2]],
-    [['history', 'backup', '--failed', '--since', '1h', '-n', '2'], [5, 4]],
+    [
+      ['history', '--since', '30m'],
+      [5, 4, 3],
+    ],
+    [
+      ['history', '--since', '2026-07-02T11:00'],
+      [5, 4, 3, 2],
+    ],
+    [
+      ['history', '--since', '2026-07-02T13:00:00+02:00'],
+      [5, 4, 3, 2],
+    ],
+    [
+      ['history', 'backup', '--failed', '--since', '1h', '-n', '2'],
+      [5, 4],
+    ],
   ])('%j lists runs %j', async (args, ids) => {
     writeHistory(HISTORY);
     const result = await taskkit([...args, '--json']);
@@ -137,18 +213,33 @@ describe('history', () => {
     expect(await taskkit(['history', 'quiet'])).toEqual({ code: 0, stdout: 'no runs of quiet yet\n', stderr: '' });
     // No daemon answers: the tasks file's state dir, and --json says so (issue 13).
     const database = { path: join(dir, 'state', 'taskkit.db'), from: 'tasks-file', pid: null, socket: null };
-    expect(await taskkit(['history', 'quiet', '--json'])).toEqual({ code: 0, stdout: `${JSON.stringify({ database, runs: [] }, null, 2)}\n`, stderr: '' });
-    expect(await taskkit(['history', 'backup', '--since', '1m'])).toEqual({ code: 0, stdout: 'no runs of backup match\n', stderr: '' });
-    expect(await taskkit(['history', 'bakup'])).toEqual({ code: 1, stdout: '', stderr: 'taskkit: no task named "bakup" (did you mean "backup"?)\n' });
+    expect(await taskkit(['history', 'quiet', '--json'])).toEqual({
+      code: 0,
+      stdout: `${JSON.stringify({ database, runs: [] }, null, 2)}\n`,
+      stderr: '',
+    });
+    expect(await taskkit(['history', 'backup', '--since', '1m'])).toEqual({
+      code: 0,
+      stdout: 'no runs of backup match\n',
+      stderr: '',
+    });
+    expect(await taskkit(['history', 'bakup'])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'taskkit: no task named "bakup" (did you mean "backup"?)\n',
+    });
   });
 
   test('usage errors (exit 2) before the database is touched', async () => {
     expect(await taskkit(['history', '--since', 'yesterday'])).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'taskkit: --since: expected a duration back from now like "2h" or "30m", or a date-time like "2026-11-25T08:00", got "yesterday"\n',
+      stderr:
+        'taskkit: --since: expected a duration back from now like "2h" or "30m", or a date-time like "2026-11-25T08:00", got "yesterday"\n',
     });
-    expect((await taskkit(['history', '-n', '0'])).stderr).toBe('taskkit: -n: expected a positive whole number, got "0"\n');
+    expect((await taskkit(['history', '-n', '0'])).stderr).toBe(
+      'taskkit: -n: expected a positive whole number, got "0"\n',
+    );
     expect(await taskkit(['history', '-n', '99999999999999999999'])).toEqual({
       code: 2,
       stdout: '',
@@ -168,15 +259,28 @@ describe('history', () => {
 describe('logs', () => {
   test("the newest run's output by default, another by id; a failure is said on stderr", async () => {
     writeHistory(HISTORY);
-    expect(await taskkit(['logs', 'report'])).toEqual({ code: 0, stdout: '', stderr: 'taskkit: report #3 skipped: missed 3 instants (catch-up: skip) (no output)\n' });
+    expect(await taskkit(['logs', 'report'])).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: 'taskkit: report #3 skipped: missed 3 instants (catch-up: skip) (no output)\n',
+    });
     expect(await taskkit(['logs', 'report', '1'])).toEqual({ code: 0, stdout: 'hi\n', stderr: '' });
-    expect(await taskkit(['logs', 'backup', '2'])).toEqual({ code: 0, stdout: 'disk full\n', stderr: 'taskkit: backup #2 exited with code 3 after 1s500ms\n' });
+    expect(await taskkit(['logs', 'backup', '2'])).toEqual({
+      code: 0,
+      stdout: 'disk full\n',
+      stderr: 'taskkit: backup #2 exited with code 3 after 1s500ms\n',
+    });
   });
 
   test('--json: the RunView with its output', async () => {
     writeHistory(HISTORY);
     const { run: view } = JSON.parse((await taskkit(['logs', 'backup', '--json'])).stdout) as { run: RunView };
-    expect([view.id, view.status, view.output, view.outcome]).toEqual([5, 'timed-out', 'working\n', 'timed out after 1m; sent SIGTERM']);
+    expect([view.id, view.status, view.output, view.outcome]).toEqual([
+      5,
+      'timed-out',
+      'working\n',
+      'timed out after 1m; sent SIGTERM',
+    ]);
   });
 
   test.each([
@@ -190,7 +294,11 @@ describe('logs', () => {
   });
 
   test('a run id that is not a number is a usage error', async () => {
-    expect(await taskkit(['logs', 'backup', 'latest'])).toEqual({ code: 2, stdout: '', stderr: 'taskkit: RUN_ID: expected a positive whole number, got "latest"\n' });
+    expect(await taskkit(['logs', 'backup', 'latest'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'taskkit: RUN_ID: expected a positive whole number, got "latest"\n',
+    });
   });
 
   test('a running run: its output comes when it ends; --follow with no daemon prints what there is and exits 3', async () => {
@@ -198,7 +306,8 @@ describe('logs', () => {
     expect(await taskkit(['logs', 'backup'])).toEqual({
       code: 0,
       stdout: '',
-      stderr: 'taskkit: backup #8 is still running; its output is stored when it ends ("taskkit logs backup 8 --follow" streams it now)\n',
+      stderr:
+        'taskkit: backup #8 is still running; its output is stored when it ends ("taskkit logs backup 8 --follow" streams it now)\n',
     });
     const socket = join(dir, 'nobody.sock');
     const followed = await taskkit(['logs', 'backup', '--follow', '--socket', socket]);
@@ -211,7 +320,11 @@ describe('logs', () => {
 
   test('--follow with no daemon on a run that has ended just prints it', async () => {
     writeHistory(HISTORY);
-    expect(await taskkit(['logs', 'report', '1', '--follow', '--socket', join(dir, 'nobody.sock')])).toEqual({ code: 0, stdout: 'hi\n', stderr: '' });
+    expect(await taskkit(['logs', 'report', '1', '--follow', '--socket', join(dir, 'nobody.sock')])).toEqual({
+      code: 0,
+      stdout: 'hi\n',
+      stderr: '',
+    });
   });
 
   test('--follow with a daemon streams a running run until it ends', async () => {
@@ -225,6 +338,10 @@ describe('logs', () => {
     f.runner.emitOutput(started.id, 'two\n');
     await waitUntil(() => io.stdoutText() === 'one\ntwo\n', 5_000, 'the live chunk');
     f.runner.finish(started.id, { status: 'failed', exitCode: 2, output: 'one\ntwo\n', outputBytes: 8 });
-    expect([await pending, io.stdoutText(), io.stderrText()]).toEqual([0, 'one\ntwo\n', 'taskkit: backup #1 exited with code 2 after 0s\n']);
+    expect([await pending, io.stdoutText(), io.stderrText()]).toEqual([
+      0,
+      'one\ntwo\n',
+      'taskkit: backup #1 exited with code 2 after 0s\n',
+    ]);
   });
 });

@@ -10,7 +10,11 @@ afterEach(closeAll);
 describe('run-now', () => {
   test('without --wait: returns once triggered, naming the run and its pid', async () => {
     const f = await startControl([makeTask('backup')]);
-    expect(await runAgainst(f, ['run-now', 'backup'])).toEqual({ code: 0, stdout: 'backup #1 started (pid 1001)\n', stderr: '' });
+    expect(await runAgainst(f, ['run-now', 'backup'])).toEqual({
+      code: 0,
+      stdout: 'backup #1 started (pid 1001)\n',
+      stderr: '',
+    });
     expect(f.runner.running()).toEqual([1]);
   });
 
@@ -27,20 +31,34 @@ describe('run-now', () => {
   test('waiting for a slot (max-concurrent) is not a failure: "queued"', async () => {
     const f = await startControl([makeTask('a'), makeTask('b')], { engine: { maxConcurrent: 1 } });
     f.scheduler.runNow('a');
-    expect(await runAgainst(f, ['run-now', 'b'])).toEqual({ code: 0, stdout: 'b #2 queued (it starts when a slot is free)\n', stderr: '' });
+    expect(await runAgainst(f, ['run-now', 'b'])).toEqual({
+      code: 0,
+      stdout: 'b #2 queued (it starts when a slot is free)\n',
+      stderr: '',
+    });
   });
 
   test.each([
     ['succeeded', { status: 'succeeded' as const, exitCode: 0 }, 0, ''],
     ['exit code 3', { status: 'failed' as const, exitCode: 3 }, 3, 'taskkit: job #1 exited with code 3 after 1s\n'],
-    ['killed by SIGKILL', { status: 'failed' as const, exitCode: null, signal: 'SIGKILL' }, 137, 'taskkit: job #1 killed by SIGKILL after 1s\n'],
+    [
+      'killed by SIGKILL',
+      { status: 'failed' as const, exitCode: null, signal: 'SIGKILL' },
+      137,
+      'taskkit: job #1 killed by SIGKILL after 1s\n',
+    ],
     [
       'timed out',
-      { status: 'timed-out' as const, exitCode: null, signal: 'SIGTERM', stop: { cause: 'timeout' as const, afterMs: 1_000, signals: ['SIGTERM'], killAfterMs: 10_000, abandoned: null } },
+      {
+        status: 'timed-out' as const,
+        exitCode: null,
+        signal: 'SIGTERM',
+        stop: { cause: 'timeout' as const, afterMs: 1_000, signals: ['SIGTERM'], killAfterMs: 10_000, abandoned: null },
+      },
       124,
       'taskkit: job #1 timed out after 1s; sent SIGTERM\n',
     ],
-  ])('--wait streams the output and exits with the task\'s code (%s)', async (_label, outcome, code, stderr) => {
+  ])("--wait streams the output and exits with the task's code (%s)", async (_label, outcome, code, stderr) => {
     const f = await startControl([makeTask('job')]);
     const pending = runAgainst(f, ['run-now', 'job', '--wait']);
     await waitFor(() => f.runner.running().length === 1);
@@ -62,12 +80,24 @@ describe('run-now', () => {
     const result = await pending;
     expect(result.code).toBe(2);
     const { run } = JSON.parse(result.stdout) as { run: Record<string, unknown> };
-    expect([run['id'], run['task'], run['trigger'], run['status'], run['exitCode'], run['outcome'], run['output']]).toEqual([1, 'job', 'manual', 'failed', 2, 'exited with code 2', 'hello\n']);
+    expect([
+      run['id'],
+      run['task'],
+      run['trigger'],
+      run['status'],
+      run['exitCode'],
+      run['outcome'],
+      run['output'],
+    ]).toEqual([1, 'job', 'manual', 'failed', 2, 'exited with code 2', 'hello\n']);
   });
 
   test('an unknown task: exit 1 with the closest name', async () => {
     const f = await startControl([makeTask('backup')]);
-    expect(await runAgainst(f, ['run-now', 'backpu', '--wait'])).toEqual({ code: 1, stdout: '', stderr: 'taskkit: no task named "backpu" (did you mean "backup"?)\n' });
+    expect(await runAgainst(f, ['run-now', 'backpu', '--wait'])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'taskkit: no task named "backpu" (did you mean "backup"?)\n',
+    });
   });
 });
 

@@ -10,7 +10,10 @@ afterEach(closeAll);
 function startThree(): Promise<ControlFixture> {
   return startControl([
     makeTask('tick', { schedule: every('5m'), description: 'ticks' }),
-    makeTask('backup', { action: { kind: 'argv', argv: ['tar', 'czf', '/backups/home.tgz', 'my files'] }, timeoutMs: 600_000 }),
+    makeTask('backup', {
+      action: { kind: 'argv', argv: ['tar', 'czf', '/backups/home.tgz', 'my files'] },
+      timeoutMs: 600_000,
+    }),
     makeTask('ny', { schedule: { kind: 'cron', expression: '*/15 * * * 1-5' }, timezone: 'America/New_York' }),
   ]);
 }
@@ -67,7 +70,9 @@ describe('list', () => {
   test('on a TTY only the STATE column is coloured; --json is the views as they are', async () => {
     const f = await startThree();
     const tty = await runAgainst(f, ['list'], { isTTY: true });
-    expect(tty.stdout.split('\n')[1]).toBe('\u001b[1mtick  \u001b[22m  every 5m                                \u001b[32mscheduled\u001b[39m  in 5m (12:05:00)              -');
+    expect(tty.stdout.split('\n')[1]).toBe(
+      '\u001b[1mtick  \u001b[22m  every 5m                                \u001b[32mscheduled\u001b[39m  in 5m (12:05:00)              -',
+    );
     const json = JSON.parse((await runAgainst(f, ['list', '--json'])).stdout) as Record<string, unknown>[];
     expect(json.map((task) => [task['name'], task['schedule'], task['state'], task['nextAt']])).toEqual([
       ['tick', 'every 5m', 'scheduled', '2026-03-01T12:05:00.000Z'],
@@ -78,7 +83,7 @@ describe('list', () => {
 });
 
 describe('show', () => {
-  test('state, definition, the next 5 instants in the task\'s zone, recent runs', async () => {
+  test("state, definition, the next 5 instants in the task's zone, recent runs", async () => {
     const f = await startThree();
     const result = await runAgainst(f, ['show', 'ny']);
     expect(result.code).toBe(0);
@@ -128,11 +133,20 @@ describe('show', () => {
       '  last      succeeded, now',
       '  options   timeout 10m; kill-after 10s; overlap skip; catch-up skip; history keep 200, output-limit 262144 bytes',
     ]);
-    expect(lines.slice(-4)).toEqual(['recent runs', '  ID  TRIGGER  STARTED                     DURATION  OUTCOME', '   1  manual   2026-03-01 12:00:00 +00:00        2s  succeeded', '']);
+    expect(lines.slice(-4)).toEqual([
+      'recent runs',
+      '  ID  TRIGGER  STARTED                     DURATION  OUTCOME',
+      '   1  manual   2026-03-01 12:00:00 +00:00        2s  succeeded',
+      '',
+    ]);
   });
 
   test('an unknown name: "no task named" with the closest name, exit 1', async () => {
     const f = await startThree();
-    expect(await runAgainst(f, ['show', 'bakup'])).toEqual({ code: 1, stdout: '', stderr: 'taskkit: no task named "bakup" (did you mean "backup"?)\n' });
+    expect(await runAgainst(f, ['show', 'bakup'])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'taskkit: no task named "bakup" (did you mean "backup"?)\n',
+    });
   });
 });

@@ -32,11 +32,17 @@ const DIST_ENTRY = fileURLToPath(new URL('../../../dist/cli/completion/print.js'
 
 /** A fresh dir; HOME points into it so that no tasks file of the machine's user is found. */
 export function makeCompletionDir(): CompletionDir {
-  if (!existsSync(DIST_ENTRY)) throw new Error('dist/ lacks the completion modules: build first (npx tsc -p tsconfig.build.json)');
+  if (!existsSync(DIST_ENTRY))
+    throw new Error('dist/ lacks the completion modules: build first (npx tsc -p tsconfig.build.json)');
   const dir = mkdtempSync(join(tmpdir(), 'tk-compl-'));
   mkdirSync(join(dir, 'bin'));
   symlinkSync(TASKKIT_BIN, join(dir, 'bin', 'taskkit'));
-  const env: NodeJS.ProcessEnv = { PATH: `${join(dir, 'bin')}${delimiter}${process.env['PATH'] ?? ''}`, HOME: join(dir, 'home'), NO_COLOR: '1', TZ: 'UTC' };
+  const env: NodeJS.ProcessEnv = {
+    PATH: `${join(dir, 'bin')}${delimiter}${process.env['PATH'] ?? ''}`,
+    HOME: join(dir, 'home'),
+    NO_COLOR: '1',
+    TZ: 'UTC',
+  };
   return {
     dir,
     env,
@@ -50,7 +56,11 @@ export function makeCompletionDir(): CompletionDir {
 }
 
 /** Run a program to completion (bounded); a non-zero exit is a result, not a throw. */
-export async function runProgram(file: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<ShellResult> {
+export async function runProgram(
+  file: string,
+  args: readonly string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<ShellResult> {
   try {
     const { stdout, stderr } = await run(file, [...args], { cwd: options.cwd, env: options.env, timeout: 15_000 });
     return { code: 0, stdout, stderr };
@@ -64,7 +74,8 @@ export async function runProgram(file: string, args: readonly string[], options:
 /** `taskkit completion SHELL` through the symlink, saved in the dir; returns the script's path. */
 export async function saveScript(where: CompletionDir, shell: string): Promise<string> {
   const printed = await runProgram('taskkit', ['completion', shell], { cwd: where.dir, env: where.env });
-  if (printed.code !== 0 || printed.stderr !== '') throw new Error(`taskkit completion ${shell} failed (${printed.code}): ${printed.stderr}`);
+  if (printed.code !== 0 || printed.stderr !== '')
+    throw new Error(`taskkit completion ${shell} failed (${printed.code}): ${printed.stderr}`);
   return where.write(`completion.${shell}`, [printed.stdout]);
 }
 
@@ -75,7 +86,12 @@ export function findFirst(candidates: readonly string[]): string | null {
 
 /** A program on PATH (zsh, fish), else null: those shells are optional on the test machine. */
 export function findOnPath(name: string): string | null {
-  return findFirst((process.env['PATH'] ?? '').split(delimiter).filter((part) => part !== '').map((part) => join(part, name)));
+  return findFirst(
+    (process.env['PATH'] ?? '')
+      .split(delimiter)
+      .filter((part) => part !== '')
+      .map((part) => join(part, name)),
+  );
 }
 
 /**
@@ -86,7 +102,9 @@ export function splitLikeBash(line: string): string[] {
   return line.split(' ').flatMap((token) => {
     if (!token.includes('=')) return [token];
     const [head = '', ...rest] = token.split('=');
-    return [head, ...rest.flatMap((part) => (part === '' ? ['='] : ['=', part]))].filter((word, index) => word !== '' || index === 0);
+    return [head, ...rest.flatMap((part) => (part === '' ? ['='] : ['=', part]))].filter(
+      (word, index) => word !== '' || index === 0,
+    );
   });
 }
 
@@ -111,8 +129,22 @@ export async function completeInBash(
   line: string,
   options: { bashCompletion?: string | null; cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<string[]> {
-  const args = ['--norc', '--noprofile', '-c', BASH_DRIVER, 'bash', options.bashCompletion ?? '', script, line, ...splitLikeBash(line)];
-  const result = await runProgram('bash', args, { cwd: options.cwd ?? where.dir, env: { ...where.env, ...options.env } });
-  if (result.code !== 0 || result.stderr !== '') throw new Error(`bash completion failed (${result.code}): ${result.stderr}`);
+  const args = [
+    '--norc',
+    '--noprofile',
+    '-c',
+    BASH_DRIVER,
+    'bash',
+    options.bashCompletion ?? '',
+    script,
+    line,
+    ...splitLikeBash(line),
+  ];
+  const result = await runProgram('bash', args, {
+    cwd: options.cwd ?? where.dir,
+    env: { ...where.env, ...options.env },
+  });
+  if (result.code !== 0 || result.stderr !== '')
+    throw new Error(`bash completion failed (${result.code}): ${result.stderr}`);
   return result.stdout.split('\n').filter((word) => word !== '');
 }

@@ -8,7 +8,15 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { cleanUpDaemons, makeDaemonDir, type DaemonDir } from '../../e2e/_daemon.js';
-import { completeInBash, findFirst, makeCompletionDir, runProgram, saveScript, splitLikeBash, type CompletionDir } from './_completion.js';
+import {
+  completeInBash,
+  findFirst,
+  makeCompletionDir,
+  runProgram,
+  saveScript,
+  splitLikeBash,
+  type CompletionDir,
+} from './_completion.js';
 
 const TASKS = ['tasks:', '  backup: { run: "true" }', '  bake: { run: "true" }', '  clean: { run: "true" }'];
 
@@ -25,12 +33,22 @@ afterAll(() => where.remove());
 test('the printed script passes bash -n and registers _taskkit for taskkit', async () => {
   const checked = await runProgram('bash', ['-n', script], { cwd: where.dir, env: where.env });
   expect(checked).toEqual({ code: 0, stdout: '', stderr: '' });
-  const registered = await runProgram('bash', ['--norc', '-c', 'source "$1"; complete -p taskkit', 'bash', script], { cwd: where.dir, env: where.env });
+  const registered = await runProgram('bash', ['--norc', '-c', 'source "$1"; complete -p taskkit', 'bash', script], {
+    cwd: where.dir,
+    env: where.env,
+  });
   expect(registered.stdout).toBe('complete -F _taskkit taskkit\n');
 });
 
 test('splitLikeBash: "=" is a word of its own, as in the default COMP_WORDBREAKS', () => {
-  expect(splitLikeBash('taskkit --config=t.yaml run-now ')).toEqual(['taskkit', '--config', '=', 't.yaml', 'run-now', '']);
+  expect(splitLikeBash('taskkit --config=t.yaml run-now ')).toEqual([
+    'taskkit',
+    '--config',
+    '=',
+    't.yaml',
+    'run-now',
+    '',
+  ]);
   expect(splitLikeBash('taskkit --config=')).toEqual(['taskkit', '--config', '=']);
 });
 
@@ -42,7 +60,8 @@ const setups = [
 ];
 
 describe.each(setups)('with $setup', ({ bashCompletion, missing }) => {
-  const complete = (line: string, cwd?: string): Promise<string[]> => completeInBash(where, script, line, { bashCompletion, ...(cwd === undefined ? {} : { cwd }) });
+  const complete = (line: string, cwd?: string): Promise<string[]> =>
+    completeInBash(where, script, line, { bashCompletion, ...(cwd === undefined ? {} : { cwd }) });
 
   test.skipIf(missing)('verbs, aliases included, from the program', async () => {
     expect(await complete('taskkit ru')).toEqual(['run-now']);
@@ -56,7 +75,18 @@ describe.each(setups)('with $setup', ({ bashCompletion, missing }) => {
 
   test.skipIf(missing)('options of the verb, then the program options it also takes', async () => {
     expect(await complete('taskkit history --f')).toEqual(['--failed']);
-    expect(await complete('taskkit history -')).toEqual(['--failed', '--since', '-n', '--count', '-h', '--help', '-c', '--config', '--socket', '--json']);
+    expect(await complete('taskkit history -')).toEqual([
+      '--failed',
+      '--since',
+      '-n',
+      '--count',
+      '-h',
+      '--help',
+      '-c',
+      '--config',
+      '--socket',
+      '--json',
+    ]);
     expect(await complete('taskkit ls --')).toEqual(['--help', '--config', '--socket', '--json']);
     expect(await complete('taskkit --v')).toEqual(['--version']);
   });
@@ -81,14 +111,17 @@ describe.each(setups)('with $setup', ({ bashCompletion, missing }) => {
     expect(await complete('taskkit --config broken.yaml run-now ')).toEqual([]);
   });
 
-  test.skipIf(missing)('files for validate, import-crontab and --config; shells for completion; verbs for help', async () => {
-    expect(await complete('taskkit validate oth')).toEqual(['other.yaml']);
-    expect(await complete('taskkit --config oth')).toEqual(['other.yaml']);
-    expect(await complete('taskkit --config=oth')).toEqual(['other.yaml']);
-    expect(await complete('taskkit import-crontab tas')).toEqual(['tasks.yaml']);
-    expect(await complete('taskkit completion ')).toEqual(['bash', 'zsh', 'fish']);
-    expect(await complete('taskkit help res')).toEqual(['resume', 'reschedule']);
-  });
+  test.skipIf(missing)(
+    'files for validate, import-crontab and --config; shells for completion; verbs for help',
+    async () => {
+      expect(await complete('taskkit validate oth')).toEqual(['other.yaml']);
+      expect(await complete('taskkit --config oth')).toEqual(['other.yaml']);
+      expect(await complete('taskkit --config=oth')).toEqual(['other.yaml']);
+      expect(await complete('taskkit import-crontab tas')).toEqual(['tasks.yaml']);
+      expect(await complete('taskkit completion ')).toEqual(['bash', 'zsh', 'fish']);
+      expect(await complete('taskkit help res')).toEqual(['resume', 'reschedule']);
+    },
+  );
 });
 
 describe('task names from a running daemon', () => {
@@ -96,18 +129,33 @@ describe('task names from a running daemon', () => {
   let socket: string;
   beforeAll(async () => {
     daemon = makeDaemonDir();
-    daemon.writeTasks(['settings:', '  state-dir: ./state', 'tasks:', '  deploy: { run: "true" }', '  digest: { run: "true" }', '  report: { run: "true" }']);
+    daemon.writeTasks([
+      'settings:',
+      '  state-dir: ./state',
+      'tasks:',
+      '  deploy: { run: "true" }',
+      '  digest: { run: "true" }',
+      '  report: { run: "true" }',
+    ]);
     const started = await daemon.taskkit(['start']);
     if (started.code !== 0) throw new Error(`taskkit start failed: ${started.stderr}`);
     socket = daemon.socket;
     // The file now disagrees with the daemon (no reload): names must come from the daemon.
-    daemon.writeTasks(['settings:', '  state-dir: ./state', 'tasks:', '  draft: { run: "true" }', '  other: { run: "true" }']);
+    daemon.writeTasks([
+      'settings:',
+      '  state-dir: ./state',
+      'tasks:',
+      '  draft: { run: "true" }',
+      '  other: { run: "true" }',
+    ]);
   }, 30_000);
   afterAll(cleanUpDaemons, 30_000);
 
-  test('found through the tasks file\'s settings: the daemon\'s names, not the edited file\'s', async () => {
+  test("found through the tasks file's settings: the daemon's names, not the edited file's", async () => {
     expect(await completeInBash(where, script, 'taskkit run-now d', { cwd: daemon.dir })).toEqual(['deploy', 'digest']);
-    expect(await completeInBash(where, script, 'taskkit --config tasks.yaml hold report d', { cwd: daemon.dir })).toEqual(['deploy', 'digest']);
+    expect(
+      await completeInBash(where, script, 'taskkit --config tasks.yaml hold report d', { cwd: daemon.dir }),
+    ).toEqual(['deploy', 'digest']);
   });
 
   test('the file removed: --socket typed on the line, or $TASKKIT_SOCKET, still reach the daemon', async () => {
@@ -115,8 +163,14 @@ describe('task names from a running daemon', () => {
     const there = { cwd: daemon.dir };
     // Nothing says where the daemon is, and there is no file: no names.
     expect(await completeInBash(where, script, 'taskkit cancel ', there)).toEqual([]);
-    expect(await completeInBash(where, script, `taskkit --socket ${socket} cancel `, there)).toEqual(['deploy', 'digest', 'report']);
+    expect(await completeInBash(where, script, `taskkit --socket ${socket} cancel `, there)).toEqual([
+      'deploy',
+      'digest',
+      'report',
+    ]);
     expect(await completeInBash(where, script, `taskkit show --socket=${socket} re`, there)).toEqual(['report']);
-    expect(await completeInBash(where, script, 'taskkit show ', { ...there, env: { TASKKIT_SOCKET: socket } })).toEqual(['deploy', 'digest', 'report']);
+    expect(await completeInBash(where, script, 'taskkit show ', { ...there, env: { TASKKIT_SOCKET: socket } })).toEqual(
+      ['deploy', 'digest', 'report'],
+    );
   });
 });

@@ -14,7 +14,12 @@ describe.skipIf(FISH === null)('fish', () => {
   beforeAll(async () => {
     where = makeCompletionDir();
     script = await saveScript(where, 'fish');
-    where.write('tasks.yaml', ['tasks:', '  backup: { run: "true" }', '  bake: { run: "true" }', '  clean: { run: "true" }']);
+    where.write('tasks.yaml', [
+      'tasks:',
+      '  backup: { run: "true" }',
+      '  bake: { run: "true" }',
+      '  clean: { run: "true" }',
+    ]);
   });
   afterAll(() => where.remove());
 
@@ -22,13 +27,22 @@ describe.skipIf(FISH === null)('fish', () => {
   async function complete(line: string): Promise<string[]> {
     // fish keeps its history and variables under XDG dirs: keep them in the temp dir.
     const env = { ...where.env, XDG_CONFIG_HOME: join(where.dir, 'config'), XDG_DATA_HOME: join(where.dir, 'data') };
-    const result = await runProgram(FISH ?? 'fish', ['--no-config', '-c', 'source $argv[1]; complete -C $argv[2]', script, line], { cwd: where.dir, env });
+    const result = await runProgram(
+      FISH ?? 'fish',
+      ['--no-config', '-c', 'source $argv[1]; complete -C $argv[2]', script, line],
+      { cwd: where.dir, env },
+    );
     if (result.code !== 0 || result.stderr !== '') throw new Error(`fish failed (${result.code}): ${result.stderr}`);
-    return result.stdout.split('\n').filter((entry) => entry !== '').map((entry) => entry.split('\t')[0] ?? '');
+    return result.stdout
+      .split('\n')
+      .filter((entry) => entry !== '')
+      .map((entry) => entry.split('\t')[0] ?? '');
   }
 
   test('fish -n accepts the script', async () => {
-    expect(await runProgram(FISH ?? 'fish', ['--no-config', '-n', script], { cwd: where.dir, env: where.env })).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(await runProgram(FISH ?? 'fish', ['--no-config', '-n', script], { cwd: where.dir, env: where.env })).toEqual(
+      { code: 0, stdout: '', stderr: '' },
+    );
   });
 
   test('verbs and options', async () => {

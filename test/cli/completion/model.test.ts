@@ -6,7 +6,13 @@
 import { Option } from 'commander';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { renderBashScript } from '../../../src/cli/completion/bash.js';
-import { describeProgram, forwardedOptions, optionsAfter, type CompletionModel, type VerbModel } from '../../../src/cli/completion/model.js';
+import {
+  describeProgram,
+  forwardedOptions,
+  optionsAfter,
+  type CompletionModel,
+  type VerbModel,
+} from '../../../src/cli/completion/model.js';
 import { createProgram } from '../../../src/cli/main.js';
 import { createMemoryIo } from '../../support/memory-io.js';
 import { completeInBash, makeCompletionDir, type CompletionDir } from './_completion.js';
@@ -54,16 +60,34 @@ describe('the real program', () => {
     expect(verbOf(model, 'help').args).toEqual([{ kind: 'verbs' }]);
   });
 
-  test.each(['show', 'run-now', 'hold', 'resume', 'cancel', 'reschedule', 'history', 'logs', 'next', 'exec'])('%s takes a task name first', (name) => {
-    expect(verbOf(model, name).args[0]).toEqual({ kind: 'tasks' });
-  });
+  test.each(['show', 'run-now', 'hold', 'resume', 'cancel', 'reschedule', 'history', 'logs', 'next', 'exec'])(
+    '%s takes a task name first',
+    (name) => {
+      expect(verbOf(model, name).args[0]).toEqual({ kind: 'tasks' });
+    },
+  );
 
   test('program options: all before a verb; after one, all but --version and --help; --config and --socket forwarded', () => {
-    expect(model.programOptions.map((option) => option.long)).toEqual(['--version', '--config', '--socket', '--json', '--help']);
-    expect(model.programOptions.find((option) => option.long === '--config')).toMatchObject({ short: '-c', value: { kind: 'files' } });
+    expect(model.programOptions.map((option) => option.long)).toEqual([
+      '--version',
+      '--config',
+      '--socket',
+      '--json',
+      '--help',
+    ]);
+    expect(model.programOptions.find((option) => option.long === '--config')).toMatchObject({
+      short: '-c',
+      value: { kind: 'files' },
+    });
     expect(model.sharedOptions.map((option) => option.long)).toEqual(['--config', '--socket', '--json']);
     expect(forwardedOptions(model).map((option) => option.long)).toEqual(['--config', '--socket']);
-    expect(optionsAfter(model, verbOf(model, 'run-now')).map((option) => option.long)).toEqual(['--wait', '--help', '--config', '--socket', '--json']);
+    expect(optionsAfter(model, verbOf(model, 'run-now')).map((option) => option.long)).toEqual([
+      '--wait',
+      '--help',
+      '--config',
+      '--socket',
+      '--json',
+    ]);
   });
 });
 
@@ -91,7 +115,16 @@ describe('a verb added to the program', () => {
 
   test('is completed with its alias, options, option values and task-name arguments', async () => {
     expect(await completeInBash(where, script, 'taskkit fr')).toEqual(['frobnicate']);
-    expect(await completeInBash(where, script, 'taskkit fb --')).toEqual(['--level', '--into', '--mode', '--after', '--help', '--config', '--socket', '--json']);
+    expect(await completeInBash(where, script, 'taskkit fb --')).toEqual([
+      '--level',
+      '--into',
+      '--mode',
+      '--after',
+      '--help',
+      '--config',
+      '--socket',
+      '--json',
+    ]);
     expect(await completeInBash(where, script, 'taskkit frobnicate --mode ')).toEqual(['soft', 'hard']);
     expect(await completeInBash(where, script, 'taskkit frobnicate --into tas')).toEqual(['tasks.yaml']);
     expect(await completeInBash(where, script, 'taskkit frobnicate --after b')).toEqual(['beta']);

@@ -12,7 +12,10 @@ describe('quoteSh', () => {
   });
 
   test.each(AWKWARD)('bash reads %j back unchanged', async (text) => {
-    const result = await runProgram('bash', ['--norc', '-c', `printf %s ${quoteSh(text)}`], { cwd: process.cwd(), env: {} });
+    const result = await runProgram('bash', ['--norc', '-c', `printf %s ${quoteSh(text)}`], {
+      cwd: process.cwd(),
+      env: {},
+    });
     expect(result).toEqual({ code: 0, stdout: text, stderr: '' });
   });
 });
@@ -25,12 +28,19 @@ describe('quoteFish', () => {
 
   const fish = findOnPath('fish');
   test.skipIf(fish === null).each(AWKWARD)('fish reads %j back unchanged', async (text) => {
-    const result = await runProgram(fish ?? 'fish', ['--no-config', '-c', `printf %s ${quoteFish(text)}`], { cwd: process.cwd(), env: { PATH: process.env['PATH'] } });
+    const result = await runProgram(fish ?? 'fish', ['--no-config', '-c', `printf %s ${quoteFish(text)}`], {
+      cwd: process.cwd(),
+      env: { PATH: process.env['PATH'] },
+    });
     expect(result).toEqual({ code: 0, stdout: text, stderr: '' });
   });
 });
 
 test('encodeKind and summarize', () => {
-  expect([{ kind: 'tasks' } as const, { kind: 'files' } as const, { kind: 'words', words: ['bash', 'zsh'] } as const].map(encodeKind)).toEqual(['tasks', 'files', 'words:bash zsh']);
+  expect(
+    [{ kind: 'tasks' } as const, { kind: 'files' } as const, { kind: 'words', words: ['bash', 'zsh'] } as const].map(
+      encodeKind,
+    ),
+  ).toEqual(['tasks', 'files', 'words:bash zsh']);
   expect(summarize('first line \nsecond')).toBe('first line');
 });

@@ -23,8 +23,14 @@ beforeAll(() => {
 afterAll(() => where.remove());
 afterEach(closeAll);
 
-async function completeWords(args: readonly string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const io = createMemoryIo({ cwd: where.dir, env: { HOME: join(where.dir, 'home'), PATH: process.env['PATH'], ...env } });
+async function completeWords(
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const io = createMemoryIo({
+    cwd: where.dir,
+    env: { HOME: join(where.dir, 'home'), PATH: process.env['PATH'], ...env },
+  });
   const code = await runCli(args, io);
   return { code, stdout: io.stdoutText(), stderr: io.stderrText() };
 }
@@ -32,8 +38,16 @@ async function completeWords(args: readonly string[], env: Record<string, string
 describe('without a daemon: the tasks file', () => {
   test('the names in file order, from --config or the usual search', async () => {
     expect(await completeWords(['__complete', 'tasks'])).toEqual({ code: 0, stdout: 'backup\nbake\n', stderr: '' });
-    expect(await completeWords(['--config', 'tasks.yaml', '__complete', 'tasks'])).toEqual({ code: 0, stdout: 'backup\nbake\n', stderr: '' });
-    expect(await completeWords(['__complete', 'tasks'], { TASKKIT_CONFIG: join(where.dir, 'tasks.yaml') })).toEqual({ code: 0, stdout: 'backup\nbake\n', stderr: '' });
+    expect(await completeWords(['--config', 'tasks.yaml', '__complete', 'tasks'])).toEqual({
+      code: 0,
+      stdout: 'backup\nbake\n',
+      stderr: '',
+    });
+    expect(await completeWords(['__complete', 'tasks'], { TASKKIT_CONFIG: join(where.dir, 'tasks.yaml') })).toEqual({
+      code: 0,
+      stdout: 'backup\nbake\n',
+      stderr: '',
+    });
   });
 
   test.each(['broken.yaml', 'not-yaml.yaml', 'missing.yaml'])('%s: nothing at all, exit 0', async (file) => {
@@ -41,26 +55,46 @@ describe('without a daemon: the tasks file', () => {
   });
 
   test('the same through bin/taskkit, a real process', async () => {
-    expect(await runProgram('taskkit', ['--config', 'broken.yaml', '__complete', 'tasks'], { cwd: where.dir, env: where.env })).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(
+      await runProgram('taskkit', ['--config', 'broken.yaml', '__complete', 'tasks'], {
+        cwd: where.dir,
+        env: where.env,
+      }),
+    ).toEqual({ code: 0, stdout: '', stderr: '' });
   });
 
   test('an unknown word list is a usage error (a script and binary that disagree)', async () => {
-    expect(await completeWords(['__complete', 'verbs'])).toEqual({ code: 2, stdout: '', stderr: 'taskkit: __complete: no word list "verbs" (known: tasks)\n' });
+    expect(await completeWords(['__complete', 'verbs'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'taskkit: __complete: no word list "verbs" (known: tasks)\n',
+    });
   });
 });
 
 describe('with a daemon', () => {
-  test('the daemon\'s names win over the file\'s, found by --socket or $TASKKIT_SOCKET', async () => {
+  test("the daemon's names win over the file's, found by --socket or $TASKKIT_SOCKET", async () => {
     const fixture = await startControl([makeTask('alpha'), makeTask('beta'), makeTask('gamma')]);
     const expected = { code: 0, stdout: 'alpha\nbeta\ngamma\n', stderr: '' };
-    expect(await completeWords(['--socket', fixture.socket, '--config', 'tasks.yaml', '__complete', 'tasks'])).toEqual(expected);
+    expect(await completeWords(['--socket', fixture.socket, '--config', 'tasks.yaml', '__complete', 'tasks'])).toEqual(
+      expected,
+    );
     expect(await completeWords(['__complete', 'tasks'], { TASKKIT_SOCKET: fixture.socket })).toEqual(expected);
   });
 
   test('found through settings.socket of the file given with --config', async () => {
     const fixture = await startControl([makeTask('from-daemon')]);
-    where.write('pointing.yaml', ['settings:', `  socket: ${fixture.socket}`, 'tasks:', '  from-file: { run: "true" }']);
-    expect(await completeWords(['--config', 'pointing.yaml', '__complete', 'tasks'])).toEqual({ code: 0, stdout: 'from-daemon\n', stderr: '' });
+    where.write('pointing.yaml', [
+      'settings:',
+      `  socket: ${fixture.socket}`,
+      'tasks:',
+      '  from-file: { run: "true" }',
+    ]);
+    expect(await completeWords(['--config', 'pointing.yaml', '__complete', 'tasks'])).toEqual({
+      code: 0,
+      stdout: 'from-daemon\n',
+      stderr: '',
+    });
   });
 
   describe('a socket that accepts but never answers', () => {
@@ -80,7 +114,11 @@ describe('with a daemon', () => {
 
     test(`is given up after ${COMPLETION_CONNECT_TIMEOUT_MS} ms, not the verbs' ${CONNECT_TIMEOUT_MS}: the file's names`, async () => {
       const started = Date.now();
-      expect(await completeWords(['--socket', socket, '--config', 'tasks.yaml', '__complete', 'tasks'])).toEqual({ code: 0, stdout: 'backup\nbake\n', stderr: '' });
+      expect(await completeWords(['--socket', socket, '--config', 'tasks.yaml', '__complete', 'tasks'])).toEqual({
+        code: 0,
+        stdout: 'backup\nbake\n',
+        stderr: '',
+      });
       expect(Date.now() - started).toBeLessThan(CONNECT_TIMEOUT_MS);
     });
   });

@@ -30,12 +30,20 @@ describe.skipIf(ZSH === null)('zsh', () => {
   beforeAll(async () => {
     where = makeCompletionDir();
     script = await saveScript(where, 'zsh');
-    where.write('tasks.yaml', ['tasks:', '  backup: { run: "true" }', '  bake: { run: "true" }', '  clean: { run: "true" }']);
+    where.write('tasks.yaml', [
+      'tasks:',
+      '  backup: { run: "true" }',
+      '  bake: { run: "true" }',
+      '  clean: { run: "true" }',
+    ]);
   });
   afterAll(() => where.remove());
 
   async function complete(line: string): Promise<string[]> {
-    const result = await runProgram(ZSH ?? 'zsh', ['-f', '-c', ZSH_DRIVER, 'zsh', script, ...line.split(' ')], { cwd: where.dir, env: where.env });
+    const result = await runProgram(ZSH ?? 'zsh', ['-f', '-c', ZSH_DRIVER, 'zsh', script, ...line.split(' ')], {
+      cwd: where.dir,
+      env: where.env,
+    });
     if (result.code !== 0 || result.stderr !== '') throw new Error(`zsh failed (${result.code}): ${result.stderr}`);
     const [registered, ...offered] = result.stdout.split('\n').filter((word) => word !== '');
     expect(registered).toBe('compdef _taskkit taskkit');
@@ -43,7 +51,11 @@ describe.skipIf(ZSH === null)('zsh', () => {
   }
 
   test('zsh -n accepts the script', async () => {
-    expect(await runProgram(ZSH ?? 'zsh', ['-n', script], { cwd: where.dir, env: where.env })).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(await runProgram(ZSH ?? 'zsh', ['-n', script], { cwd: where.dir, env: where.env })).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: '',
+    });
   });
 
   test('verbs and options', async () => {

@@ -39,14 +39,25 @@ describe('describeTriggered', () => {
 
 describe('describeFinished', () => {
   test.each([
-    [{ status: 'failed' as const, outcome: 'exited with code 3', durationMs: 1_500 }, 'backup #12 exited with code 3 after 1s500ms'],
-    [{ status: 'timed-out' as const, outcome: 'timed out after 30s; sent SIGTERM', durationMs: 30_002 }, 'backup #12 timed out after 30s; sent SIGTERM'],
-    [{ status: 'cancelled' as const, outcome: 'cancelled (by taskkit cancel)', durationMs: null }, 'backup #12 cancelled (by taskkit cancel)'],
+    [
+      { status: 'failed' as const, outcome: 'exited with code 3', durationMs: 1_500 },
+      'backup #12 exited with code 3 after 1s500ms',
+    ],
+    [
+      { status: 'timed-out' as const, outcome: 'timed out after 30s; sent SIGTERM', durationMs: 30_002 },
+      'backup #12 timed out after 30s; sent SIGTERM',
+    ],
+    [
+      { status: 'cancelled' as const, outcome: 'cancelled (by taskkit cancel)', durationMs: null },
+      'backup #12 cancelled (by taskkit cancel)',
+    ],
   ])('%j', (overrides, expected) => {
     expect(describeFinished(run(overrides))).toBe(expected);
   });
 });
 
 test('describeReloadSummary names what was added, changed and removed, and counts the rest', () => {
-  expect(describeReloadSummary({ added: ['a'], changed: [], removed: ['b', 'c'], unchanged: ['d', 'e', 'f'] })).toBe('1 added (a), 0 changed, 2 removed (b, c), 3 unchanged');
+  expect(describeReloadSummary({ added: ['a'], changed: [], removed: ['b', 'c'], unchanged: ['d', 'e', 'f'] })).toBe(
+    '1 added (a), 0 changed, 2 removed (b, c), 3 unchanged',
+  );
 });

@@ -7,8 +7,14 @@ import { makeTask } from '../../support/task-spec.js';
 describe('describeAction', () => {
   test.each([
     [{ kind: 'shell' as const, script: 'echo "hi" > out', shell: '/bin/bash' }, '/bin/bash -c "echo \\"hi\\" > out"'],
-    [{ kind: 'argv' as const, argv: ['tar', 'czf', '/b/x.tgz', 'my files', '--opt=1'] }, 'tar czf /b/x.tgz "my files" --opt=1'],
-    [{ kind: 'module' as const, path: '/srv/report.js', exportName: 'run', args: null }, 'module /srv/report.js (export run)'],
+    [
+      { kind: 'argv' as const, argv: ['tar', 'czf', '/b/x.tgz', 'my files', '--opt=1'] },
+      'tar czf /b/x.tgz "my files" --opt=1',
+    ],
+    [
+      { kind: 'module' as const, path: '/srv/report.js', exportName: 'run', args: null },
+      'module /srv/report.js (export run)',
+    ],
     [{ kind: 'function' as const }, 'a function (library API)'],
   ])('%j', (action, expected) => {
     expect(describeAction(action)).toBe(expected);
@@ -17,7 +23,9 @@ describe('describeAction', () => {
 
 describe('describeOptions', () => {
   test('the defaults: only what is always worth knowing', () => {
-    expect(describeOptions(toDefinitionView(makeTask('a')))).toBe('kill-after 10s; overlap skip; catch-up skip; history keep 200, output-limit 262144 bytes');
+    expect(describeOptions(toDefinitionView(makeTask('a')))).toBe(
+      'kill-after 10s; overlap skip; catch-up skip; history keep 200, output-limit 262144 bytes',
+    );
   });
 
   test('everything set', () => {

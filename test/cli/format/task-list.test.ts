@@ -1,6 +1,12 @@
 /** The `list` table's cells: state with counts, last result, and colour on the STATE column only. */
 import { describe, expect, test } from 'vitest';
-import { describeLast, describeState, paintLast, paintState, renderTaskList } from '../../../src/cli/format/task-list.js';
+import {
+  describeLast,
+  describeState,
+  paintLast,
+  paintState,
+  renderTaskList,
+} from '../../../src/cli/format/task-list.js';
 import type { RunView, TaskView } from '../../../src/control/views.js';
 import type { Painter } from '../../../src/cli/io.js';
 
@@ -67,7 +73,18 @@ describe('cells', () => {
 
   test('describeLast: outcome and when it ended; a queued run by when it was created; none', () => {
     expect(describeLast(run({}), NOW)).toBe('succeeded, 2m ago');
-    expect(describeLast(run({ status: 'skipped', outcome: 'skipped: held', startedAt: null, endedAt: null, createdAt: '2026-03-01T11:59:30.000Z' }), NOW)).toBe('skipped: held, 30s ago');
+    expect(
+      describeLast(
+        run({
+          status: 'skipped',
+          outcome: 'skipped: held',
+          startedAt: null,
+          endedAt: null,
+          createdAt: '2026-03-01T11:59:30.000Z',
+        }),
+        NOW,
+      ),
+    ).toBe('skipped: held, 30s ago');
     expect(describeLast(null, NOW)).toBe('-');
   });
 
@@ -105,14 +122,24 @@ describe('what starts an on-demand task, and LAST by outcome (issue 13)', () => 
 
   test('no last run: "-" stays plain; a failing task is red in the table, its state still green', () => {
     expect(paintLast(TAGS, null, '-')).toBe('-');
-    const [, line] = renderTaskList([task({ name: 'a', lastRun: run({ status: 'failed', outcome: 'exited with code 3', exitCode: 3 }) })], NOW, TAGS);
-    expect(line).toBe('<b>a   </b>  every 5m  <green>scheduled</green>  in 5m (12:05:00)  <red>exited with code 3, 2m ago</red>');
+    const [, line] = renderTaskList(
+      [task({ name: 'a', lastRun: run({ status: 'failed', outcome: 'exited with code 3', exitCode: 3 }) })],
+      NOW,
+      TAGS,
+    );
+    expect(line).toBe(
+      '<b>a   </b>  every 5m  <green>scheduled</green>  in 5m (12:05:00)  <red>exited with code 3, 2m ago</red>',
+    );
   });
 });
 
 describe('renderTaskList', () => {
   test('colour is applied after padding, to NAME (bold) and STATE only', () => {
-    const lines = renderTaskList([task({ name: 'a' }), task({ name: 'longer', state: 'held', held: true, nextAt: null })], NOW, TAGS);
+    const lines = renderTaskList(
+      [task({ name: 'a' }), task({ name: 'longer', state: 'held', held: true, nextAt: null })],
+      NOW,
+      TAGS,
+    );
     expect(lines).toEqual([
       'NAME    SCHEDULE  STATE      NEXT              LAST',
       '<b>a     </b>  every 5m  <green>scheduled</green>  in 5m (12:05:00)  -',

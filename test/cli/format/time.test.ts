@@ -7,7 +7,15 @@ const at = (iso: string): number => Date.parse(iso);
 
 describe('readWall', () => {
   // Around the 2026 DST changes of New York and Berlin, and an ordinary instant.
-  const instants = ['2026-03-08T06:59:59Z', '2026-03-08T07:00:00Z', '2026-11-01T05:59:59Z', '2026-11-01T06:00:00Z', '2026-03-29T00:59:59Z', '2026-03-29T01:00:00Z', '2026-07-14T12:34:56Z'];
+  const instants = [
+    '2026-03-08T06:59:59Z',
+    '2026-03-08T07:00:00Z',
+    '2026-11-01T05:59:59Z',
+    '2026-11-01T06:00:00Z',
+    '2026-03-29T00:59:59Z',
+    '2026-03-29T01:00:00Z',
+    '2026-07-14T12:34:56Z',
+  ];
 
   test.each(instants)('UTC names read from Date equal the Intl answer at %s', (iso) => {
     for (const zone of ['UTC', 'Etc/UTC', 'GMT']) {
@@ -20,8 +28,14 @@ describe('readWall', () => {
     try {
       for (const zone of ['America/New_York', 'Europe/Berlin']) {
         process.env['TZ'] = zone;
-        expect(readWall(at(iso), zone)).toEqual({ wall: toWallFields(at(iso), zone), offsetMs: offsetAt(at(iso), zone) });
-        expect(readWall(at(iso), null)).toEqual({ wall: toWallFields(at(iso), zone), offsetMs: offsetAt(at(iso), zone) });
+        expect(readWall(at(iso), zone)).toEqual({
+          wall: toWallFields(at(iso), zone),
+          offsetMs: offsetAt(at(iso), zone),
+        });
+        expect(readWall(at(iso), null)).toEqual({
+          wall: toWallFields(at(iso), zone),
+          offsetMs: offsetAt(at(iso), zone),
+        });
       }
     } finally {
       if (saved === undefined) delete process.env['TZ'];
@@ -30,7 +44,10 @@ describe('readWall', () => {
   });
 
   test('another zone goes through Intl', () => {
-    expect(readWall(at('2026-07-14T12:00:00Z'), 'Asia/Kolkata')).toEqual({ wall: { year: 2026, month: 7, day: 14, hour: 17, minute: 30, second: 0 }, offsetMs: 19_800_000 });
+    expect(readWall(at('2026-07-14T12:00:00Z'), 'Asia/Kolkata')).toEqual({
+      wall: { year: 2026, month: 7, day: 14, hour: 17, minute: 30, second: 0 },
+      offsetMs: 19_800_000,
+    });
   });
 });
 
@@ -56,7 +73,10 @@ describe('formatting', () => {
   });
 });
 
-function toWallFields(instant: number, zone: string): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
+function toWallFields(
+  instant: number,
+  zone: string,
+): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
   const { year, month, day, hour, minute, second } = toWall(instant, zone);
   return { year, month, day, hour, minute, second };
 }

@@ -54,7 +54,11 @@ describe('readCrontabField: what cron rejects', () => {
     ['minute', '*/x', 'bad minute "*/x": a step must be a number, got "/x"'],
     ['minute', '1,,2', 'bad minute "1,,2": empty item in a list'],
     ['minute', '*-5', 'bad minute "*-5": "*" cannot start a range, got "*-5"'],
-    ['minute', '0~30', 'bad minute "0~30": cronie\'s random value "~" is picked when cron loads the crontab; taskkit has no equivalent'],
+    [
+      'minute',
+      '0~30',
+      'bad minute "0~30": cronie\'s random value "~" is picked when cron loads the crontab; taskkit has no equivalent',
+    ],
     ['day-of-month', '?', 'bad day-of-month "?": expected a number, got "?"'],
     ['day-of-month', 'L', 'bad day-of-month "L": expected a number, got "L"'],
     ['day-of-week', '5#2', 'bad day-of-week "5#2": expected a number or a name like "sun", got "5#2"'],

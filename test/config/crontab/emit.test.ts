@@ -6,7 +6,16 @@ import type { ImportedTask, Translation } from '../../../src/config/crontab/tran
 import { parseTasksText } from '../../../src/config/load.js';
 
 function task(overrides: Partial<ImportedTask> & Pick<ImportedTask, 'name' | 'cron' | 'run'>): ImportedTask {
-  return { line: 1, description: null, original: overrides.cron, timezone: null, shell: null, env: {}, user: null, ...overrides };
+  return {
+    line: 1,
+    description: null,
+    original: overrides.cron,
+    timezone: null,
+    shell: null,
+    env: {},
+    user: null,
+    ...overrides,
+  };
 }
 
 const HEADER = [
@@ -22,10 +31,21 @@ describe('emitTasksYaml', () => {
     const translation: Translation = {
       entries: [
         {
-          task: task({ name: 'backup', description: 'Nightly backup', cron: '0 3 * * *', timezone: 'Europe/Berlin', shell: '/bin/bash', env: { PATH: '/usr/bin:/bin' }, run: '/usr/bin/backup --all' }),
+          task: task({
+            name: 'backup',
+            description: 'Nightly backup',
+            cron: '0 3 * * *',
+            timezone: 'Europe/Berlin',
+            shell: '/bin/bash',
+            env: { PATH: '/usr/bin:/bin' },
+            run: '/usr/bin/backup --all',
+          }),
           comments: [' m h dom mon dow command'],
         },
-        { task: task({ name: 'boot', cron: '@reboot', run: 'echo up' }), comments: [' import-crontab: line 4 not translated (bad minute "61"): 61 * * * * x'] },
+        {
+          task: task({ name: 'boot', cron: '@reboot', run: 'echo up' }),
+          comments: [' import-crontab: line 4 not translated (bad minute "61"): 61 * * * * x'],
+        },
       ],
       trailingComments: [' the end'],
       notes: [{ line: 4, message: 'not translated (bad minute "61")' }],
@@ -73,8 +93,13 @@ describe('emitTasksYaml', () => {
       'true',
       'tab\there',
     ];
-    const entries = runs.map((run, index) => ({ task: task({ name: `t${index}`, cron: '*/5 * * * *', run, env: { N: '007', B: 'yes', E: '' } }), comments: [] }));
-    const data = parse(emitTasksYaml({ entries, trailingComments: [], notes: [] }, { source: 'x' }), { schema: 'core' }) as {
+    const entries = runs.map((run, index) => ({
+      task: task({ name: `t${index}`, cron: '*/5 * * * *', run, env: { N: '007', B: 'yes', E: '' } }),
+      comments: [],
+    }));
+    const data = parse(emitTasksYaml({ entries, trailingComments: [], notes: [] }, { source: 'x' }), {
+      schema: 'core',
+    }) as {
       tasks: Record<string, { run: string; env: Record<string, string>; cron: string }>;
     };
     expect(Object.values(data.tasks).map((definition) => definition.run)).toEqual(runs);
@@ -83,14 +108,32 @@ describe('emitTasksYaml', () => {
   });
 
   test('a carriage return in a kept line cannot end the comment early', () => {
-    const text = emitTasksYaml({ entries: [], trailingComments: [' import-crontab: line 1 not translated (x): bad\rtasks: evil'], notes: [] }, { source: 'x' });
+    const text = emitTasksYaml(
+      { entries: [], trailingComments: [' import-crontab: line 1 not translated (x): bad\rtasks: evil'], notes: [] },
+      { source: 'x' },
+    );
     expect(text).toContain('# import-crontab: line 1 not translated (x): bad\\u000dtasks: evil');
     expect(parse(text)).toEqual({ tasks: {} });
   });
 
   test('the output is a tasks file taskkit accepts', () => {
-    const entries = [{ task: task({ name: 'report', cron: '30 6 * jan-mar mon-fri', timezone: 'Europe/Berlin', run: 'echo "report: $(date)"', description: 'Quarter close' }), comments: [] }];
-    const file = parseTasksText(emitTasksYaml({ entries, trailingComments: [], notes: [] }, { source: 'x' }), 'tasks.yaml', { env: { TZ: 'UTC' }, baseDir: '/tmp' });
+    const entries = [
+      {
+        task: task({
+          name: 'report',
+          cron: '30 6 * jan-mar mon-fri',
+          timezone: 'Europe/Berlin',
+          run: 'echo "report: $(date)"',
+          description: 'Quarter close',
+        }),
+        comments: [],
+      },
+    ];
+    const file = parseTasksText(
+      emitTasksYaml({ entries, trailingComments: [], notes: [] }, { source: 'x' }),
+      'tasks.yaml',
+      { env: { TZ: 'UTC' }, baseDir: '/tmp' },
+    );
     expect(file.tasks.map((spec) => [spec.name, spec.schedule, spec.timezone, spec.description])).toEqual([
       ['report', { kind: 'cron', expression: '30 6 * jan-mar mon-fri' }, 'Europe/Berlin', 'Quarter close'],
     ]);

@@ -4,7 +4,13 @@ import { detectCrontabFormat, detectPathFormat } from '../../../src/config/cront
 
 describe('detectCrontabFormat', () => {
   test('every job has a user column and one of them is root: system', () => {
-    expect(detectCrontabFormat(['SHELL=/bin/sh', '17 * * * * root run-parts /etc/cron.hourly', '@reboot www-data /usr/bin/warm'])).toBe('system');
+    expect(
+      detectCrontabFormat([
+        'SHELL=/bin/sh',
+        '17 * * * * root run-parts /etc/cron.hourly',
+        '@reboot www-data /usr/bin/warm',
+      ]),
+    ).toBe('system');
   });
 
   test('commands that merely start with a word: user', () => {
@@ -12,7 +18,9 @@ describe('detectCrontabFormat', () => {
   });
 
   test('one job whose sixth word is no user name: user', () => {
-    expect(detectCrontabFormat(['17 * * * * root run-parts /etc/cron.hourly', '0 5 * * * /usr/bin/backup --all'])).toBe('user');
+    expect(detectCrontabFormat(['17 * * * * root run-parts /etc/cron.hourly', '0 5 * * * /usr/bin/backup --all'])).toBe(
+      'user',
+    );
   });
 
   test('a sixth word with nothing after it is a command, not a user: user', () => {

@@ -4,7 +4,8 @@ import { describe, expect, test } from 'vitest';
 import { importCrontab } from '../../../src/config/crontab/import.js';
 import { parseTasksText } from '../../../src/config/load.js';
 
-const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/crontab/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string =>
+  readFileSync(new URL(`../../fixtures/crontab/${name}`, import.meta.url), 'utf8');
 
 describe('the varied fixture', () => {
   const result = importCrontab(fixture('varied.crontab'), { source: 'varied.crontab', date: '2026-03-01' });
@@ -48,11 +49,19 @@ describe('the varied fixture', () => {
       shell: '/bin/bash',
       env: { PATH: '/usr/local/bin:/usr/bin:/bin', BACKUP_DIR: '/srv/backup dir' },
     });
-    expect(byName.get('monthly-stats')?.env).toEqual({ PATH: '/usr/local/bin:/usr/bin:/bin', BACKUP_DIR: '/srv/backup dir', LOG_LEVEL: 'debug' });
+    expect(byName.get('monthly-stats')?.env).toEqual({
+      PATH: '/usr/local/bin:/usr/bin:/bin',
+      BACKUP_DIR: '/srv/backup dir',
+      LOG_LEVEL: 'debug',
+    });
     expect(byName.get('cleanup-all')?.description).toBe('Nightly cleanup, Berlin time');
-    expect(byName.get('mail-daily-report')?.run).toBe(`printf '%s\\n' 'Good morning,' 'disk is at 50% today' | ( mail -s "Daily report" root )`);
+    expect(byName.get('mail-daily-report')?.run).toBe(
+      `printf '%s\\n' 'Good morning,' 'disk is at 50% today' | ( mail -s "Daily report" root )`,
+    );
     expect(byName.get('date-y-m-d')?.run).toBe('date +%Y-%m-%d >> /var/log/dates.log');
-    expect(byName.get('mail-weekly-team')?.run).toBe(`printf '%s\\n' 'It'\\''s Friday!' 'See you Monday.' | ( mail -s "Weekly" team )`);
+    expect(byName.get('mail-weekly-team')?.run).toBe(
+      `printf '%s\\n' 'It'\\''s Friday!' 'See you Monday.' | ( mail -s "Weekly" team )`,
+    );
   });
 
   test('the notes, in line order', () => {
@@ -67,8 +76,12 @@ describe('the varied fixture', () => {
   });
 
   test('untranslated lines stay in the YAML as comments', () => {
-    expect(result.yaml).toContain('  # import-crontab: line 33 not translated (bad minute "61": 61 is out of range (0-59)): 61 * * * * echo broken minute\n');
-    expect(result.yaml).toContain('  # MAILTO=ops@example.com: taskkit does not send mail; see taskkit history and taskkit logs\n');
+    expect(result.yaml).toContain(
+      '  # import-crontab: line 33 not translated (bad minute "61": 61 is out of range (0-59)): 61 * * * * echo broken minute\n',
+    );
+    expect(result.yaml).toContain(
+      '  # MAILTO=ops@example.com: taskkit does not send mail; see taskkit history and taskkit logs\n',
+    );
     expect(result.yaml).toContain('  # a trailing comment\n');
   });
 
@@ -79,7 +92,9 @@ describe('the varied fixture', () => {
   });
 
   test('the same crontab gives the same YAML', () => {
-    expect(importCrontab(fixture('varied.crontab'), { source: 'varied.crontab', date: '2026-03-01' }).yaml).toBe(result.yaml);
+    expect(importCrontab(fixture('varied.crontab'), { source: 'varied.crontab', date: '2026-03-01' }).yaml).toBe(
+      result.yaml,
+    );
   });
 });
 
@@ -96,7 +111,9 @@ describe('the system fixture', () => {
       ['php-artisan-schedule-run', 'www-data', '*/10 * * * *'],
     ]);
     expect(result.tasks[1]?.run).toBe('test -x /usr/sbin/anacron || { cd / && run-parts --report /etc/cron.daily; }');
-    expect(result.yaml).toContain('  # was run as user "www-data" by cron\n  warm-cache:\n    description: Warm the cache after a reboot\n');
+    expect(result.yaml).toContain(
+      '  # was run as user "www-data" by cron\n  warm-cache:\n    description: Warm the cache after a reboot\n',
+    );
     expect(parseTasksText(result.yaml, 'tasks.yaml', { env: { TZ: 'UTC' }, baseDir: '/tmp' }).tasks).toHaveLength(6);
   });
 
@@ -110,7 +127,13 @@ describe('edge cases of the file', () => {
   test('CRLF line ends are removed, with a note', () => {
     const result = importCrontab('@daily /usr/bin/a\r\n@hourly /usr/bin/b\r\n', { source: 'x' });
     expect(result.tasks.map((task) => task.run)).toEqual(['/usr/bin/a', '/usr/bin/b']);
-    expect(result.notes).toEqual([{ line: null, message: 'the file has CRLF line ends; the CR of each line was removed (cron would have made it part of the command)' }]);
+    expect(result.notes).toEqual([
+      {
+        line: null,
+        message:
+          'the file has CRLF line ends; the CR of each line was removed (cron would have made it part of the command)',
+      },
+    ]);
   });
 
   test('a last line without a line break is read too', () => {
@@ -121,6 +144,9 @@ describe('edge cases of the file', () => {
     const result = importCrontab('# only a comment\nMAILTO=""\n', { source: 'x' });
     expect(result.tasks).toEqual([]);
     expect(result.yaml).toContain('\ntasks: {}\n');
-    expect(result.notes.at(-1)).toEqual({ line: null, message: 'no cron job was imported, so the output has no tasks (taskkit validate rejects it)' });
+    expect(result.notes.at(-1)).toEqual({
+      line: null,
+      message: 'no cron job was imported, so the output has no tasks (taskkit validate rejects it)',
+    });
   });
 });

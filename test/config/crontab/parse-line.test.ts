@@ -11,7 +11,12 @@ describe('blank lines and comments', () => {
   });
 
   test('a comment keeps what follows the "#", even after leading blanks', () => {
-    expect(user('  # nightly backup')).toEqual({ kind: 'comment', line: 7, text: '  # nightly backup', body: ' nightly backup' });
+    expect(user('  # nightly backup')).toEqual({
+      kind: 'comment',
+      line: 7,
+      text: '  # nightly backup',
+      body: ' nightly backup',
+    });
   });
 });
 
@@ -20,7 +25,7 @@ describe('assignments (cronie load_env)', () => {
     ['PATH=/usr/bin:/bin', { name: 'PATH', value: '/usr/bin:/bin' }],
     ['  NAME = value with spaces   ', { name: 'NAME', value: 'value with spaces' }],
     ['DIR="/srv/backup dir"', { name: 'DIR', value: '/srv/backup dir' }],
-    ["GREETING='a \"quoted\" word'  ", { name: 'GREETING', value: 'a "quoted" word' }],
+    ['GREETING=\'a "quoted" word\'  ', { name: 'GREETING', value: 'a "quoted" word' }],
     ['MAILTO=""', { name: 'MAILTO', value: '' }],
     ['MAILTO=', { name: 'MAILTO', value: '' }],
     ['"QUOTED NAME"=x', { name: 'QUOTED NAME', value: 'x' }],
@@ -49,7 +54,11 @@ describe('jobs', () => {
   });
 
   test('a macro', () => {
-    expect(user('@daily /usr/bin/backup')).toMatchObject({ kind: 'job', schedule: { kind: 'macro', macro: '@daily' }, command: '/usr/bin/backup' });
+    expect(user('@daily /usr/bin/backup')).toMatchObject({
+      kind: 'job',
+      schedule: { kind: 'macro', macro: '@daily' },
+      command: '/usr/bin/backup',
+    });
   });
 
   test("cronie's leading '-' (no syslog)", () => {
@@ -57,8 +66,16 @@ describe('jobs', () => {
   });
 
   test('a system crontab line has a user before the command', () => {
-    expect(system('17 * * * *\troot    cd / && run-parts /etc/cron.hourly')).toMatchObject({ kind: 'job', user: 'root', command: 'cd / && run-parts /etc/cron.hourly' });
-    expect(system('@reboot www-data /usr/bin/warm')).toMatchObject({ kind: 'job', user: 'www-data', command: '/usr/bin/warm' });
+    expect(system('17 * * * *\troot    cd / && run-parts /etc/cron.hourly')).toMatchObject({
+      kind: 'job',
+      user: 'root',
+      command: 'cd / && run-parts /etc/cron.hourly',
+    });
+    expect(system('@reboot www-data /usr/bin/warm')).toMatchObject({
+      kind: 'job',
+      user: 'www-data',
+      command: '/usr/bin/warm',
+    });
   });
 });
 
@@ -68,8 +85,14 @@ describe('broken lines, with the reason cron would give', () => {
     ['0 5 * *', 'only 4 of the 5 time fields (minute hour day-of-month month day-of-week), and no command'],
     ['0 5 * * *', 'no command after the schedule'],
     ['0 5 * * * * /usr/bin/x', 'bad command: it starts with "*" (a sixth time field? cron has five)'],
-    ['@Daily /usr/bin/x', 'bad time specifier "@Daily": cron knows @reboot, @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly'],
-    ['@every 5m /usr/bin/x', 'bad time specifier "@every": cron knows @reboot, @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly'],
+    [
+      '@Daily /usr/bin/x',
+      'bad time specifier "@Daily": cron knows @reboot, @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly',
+    ],
+    [
+      '@every 5m /usr/bin/x',
+      'bad time specifier "@every": cron knows @reboot, @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly',
+    ],
     ['@hourly', 'no command after the schedule'],
     ['X="a" b', 'bad minute "X="a"": expected a number, got "X="a""'],
   ])('%j', (text, reason) => {
@@ -77,7 +100,17 @@ describe('broken lines, with the reason cron would give', () => {
   });
 
   test('a system line without a command after the user', () => {
-    expect(system('0 5 * * * root')).toEqual({ kind: 'broken', line: 7, text: '0 5 * * * root', reason: 'no command after the user "root"' });
-    expect(system('0 5 * * * root   ')).toEqual({ kind: 'broken', line: 7, text: '0 5 * * * root   ', reason: 'no command after the user "root"' });
+    expect(system('0 5 * * * root')).toEqual({
+      kind: 'broken',
+      line: 7,
+      text: '0 5 * * * root',
+      reason: 'no command after the user "root"',
+    });
+    expect(system('0 5 * * * root   ')).toEqual({
+      kind: 'broken',
+      line: 7,
+      text: '0 5 * * * root   ',
+      reason: 'no command after the user "root"',
+    });
   });
 });

@@ -8,7 +8,12 @@ describe('splitCronCommand', () => {
     ['no percent', 'echo hi', 'echo hi', null],
     ['escaped percent in the command', 'date +\\%Y-\\%m-\\%d', 'date +%Y-%m-%d', null],
     ['other backslashes stay', 'echo a\\tb \\\\ c', 'echo a\\tb \\\\ c', null],
-    ['the first % ends the command; the rest is input with a final newline', 'mail root%Hello,%world', 'mail root', 'Hello,\nworld\n'],
+    [
+      'the first % ends the command; the rest is input with a final newline',
+      'mail root%Hello,%world',
+      'mail root',
+      'Hello,\nworld\n',
+    ],
     ['a trailing % gives a trailing newline and no extra one', 'cat%line%', 'cat', 'line\n'],
     ['% at the very end: no input at all', 'cat%', 'cat', null],
     ['\\% in the input is a literal %', 'cat%50\\% done', 'cat', '50% done\n'],
@@ -27,7 +32,9 @@ describe('splitCronCommand', () => {
 
 describe('wrapWithStdin', () => {
   test('lines ending in a newline: printf with one argument per line', () => {
-    expect(wrapWithStdin('mail -s "Report" root', "Hello,\nit's done\n")).toBe(`printf '%s\\n' 'Hello,' 'it'\\''s done' | ( mail -s "Report" root )`);
+    expect(wrapWithStdin('mail -s "Report" root', "Hello,\nit's done\n")).toBe(
+      `printf '%s\\n' 'Hello,' 'it'\\''s done' | ( mail -s "Report" root )`,
+    );
   });
 
   test('input without a final newline: printf %s of the whole text', () => {
@@ -46,7 +53,10 @@ describe('wrapWithStdin', () => {
     ['cat # a comment', 'with $HOME and `ticks` and \\n\n'],
     ['cat; echo status=$?', 'x\n'],
   ])('sh -c runs %j with stdin %j', (command, stdin) => {
-    const result = spawnSync('/bin/sh', ['-c', wrapWithStdin(command, stdin)], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin', HOME: '/nowhere' } });
+    const result = spawnSync('/bin/sh', ['-c', wrapWithStdin(command, stdin)], {
+      encoding: 'utf8',
+      env: { PATH: '/usr/bin:/bin', HOME: '/nowhere' },
+    });
     const expected = command.includes('status') ? `${stdin}status=0\n` : stdin;
     expect(result.stdout).toBe(expected);
     expect(result.status).toBe(0);

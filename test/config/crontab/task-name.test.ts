@@ -11,7 +11,10 @@ describe('deriveTaskName', () => {
     ['/usr/bin/curl -fsS https://example.com/ping > /dev/null', 'curl-ping'],
     ['cd / && run-parts --report /etc/cron.hourly', 'run-parts-cron-hourly'],
     ['test -x /usr/sbin/anacron || { cd / && run-parts --report /etc/cron.daily; }', 'run-parts-cron-daily'],
-    ['[ -x /usr/lib/php/sessionclean ] && if [ ! -d /run/systemd/system ]; then /usr/lib/php/sessionclean; fi', 'sessionclean'],
+    [
+      '[ -x /usr/lib/php/sessionclean ] && if [ ! -d /run/systemd/system ]; then /usr/lib/php/sessionclean; fi',
+      'sessionclean',
+    ],
     ['php /var/www/app/artisan schedule:run >> /dev/null 2>&1', 'php-artisan-schedule-run'],
     ['nice -n 10 ionice -c3 /usr/bin/updatedb', 'updatedb'],
     ['sudo -u www-data php /srv/app/cron.php', 'php-cron'],
@@ -22,7 +25,10 @@ describe('deriveTaskName', () => {
     ['>/tmp/x', 'job'],
     ['> /tmp/log 2>&1 /usr/bin/report', 'report'],
     ['echo "Zürich" ÄÖÜ', 'echo-z-rich'],
-    ['/opt/a-really-long-program-name-for-testing/bin/synchronise-everything-everywhere --with-all-the-options', 'synchronise-everything-everywhere-with'],
+    [
+      '/opt/a-really-long-program-name-for-testing/bin/synchronise-everything-everywhere --with-all-the-options',
+      'synchronise-everything-everywhere-with',
+    ],
   ])('%j -> %s', (command, expected) => {
     const name = deriveTaskName(command);
     expect(name).toBe(expected);
@@ -33,7 +39,13 @@ describe('deriveTaskName', () => {
 
 describe('assignUniqueNames', () => {
   test('later repeats get -2, -3 in file order; an existing -2 is skipped over', () => {
-    expect(assignUniqueNames(['backup', 'report', 'backup', 'backup-2', 'backup'])).toEqual(['backup', 'report', 'backup-2', 'backup-2-2', 'backup-3']);
+    expect(assignUniqueNames(['backup', 'report', 'backup', 'backup-2', 'backup'])).toEqual([
+      'backup',
+      'report',
+      'backup-2',
+      'backup-2-2',
+      'backup-3',
+    ]);
   });
 
   test('the same list always gives the same names', () => {

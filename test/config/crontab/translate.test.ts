@@ -11,7 +11,11 @@ const plain = { timezone: null, shell: null, env: {}, user: null, description: n
 
 describe('schedules', () => {
   test('fields and macros are kept as written, @reboot included', () => {
-    const result = translate(['*/15\t*  * * 1-5 /usr/bin/sync', '@reboot /usr/bin/start', '@annually /usr/bin/archive']);
+    const result = translate([
+      '*/15\t*  * * 1-5 /usr/bin/sync',
+      '@reboot /usr/bin/start',
+      '@annually /usr/bin/archive',
+    ]);
     expect(result.entries.map((entry) => entry.task)).toEqual([
       { ...plain, name: 'sync', line: 1, cron: '*/15 * * * 1-5', original: '*/15 * * * 1-5', run: '/usr/bin/sync' },
       { ...plain, name: 'start', line: 2, cron: '@reboot', original: '@reboot', run: '/usr/bin/start' },
@@ -20,9 +24,17 @@ describe('schedules', () => {
     expect(result.notes).toEqual([]);
   });
 
-  test('repeated values and cronie\'s ranges ending on Sunday are kept as written, with no note', () => {
-    const result = translate(['45 23 * * sun,7 echo sunday', '0 22 * * fri-sun /usr/bin/weekend', '*/15,30 9-17,12 * * 1-5,3 echo sets']);
-    expect(result.entries.map((entry) => entry.task.cron)).toEqual(['45 23 * * sun,7', '0 22 * * fri-sun', '*/15,30 9-17,12 * * 1-5,3']);
+  test("repeated values and cronie's ranges ending on Sunday are kept as written, with no note", () => {
+    const result = translate([
+      '45 23 * * sun,7 echo sunday',
+      '0 22 * * fri-sun /usr/bin/weekend',
+      '*/15,30 9-17,12 * * 1-5,3 echo sets',
+    ]);
+    expect(result.entries.map((entry) => entry.task.cron)).toEqual([
+      '45 23 * * sun,7',
+      '0 22 * * fri-sun',
+      '*/15,30 9-17,12 * * 1-5,3',
+    ]);
     expect(result.notes).toEqual([]);
   });
 
@@ -32,12 +44,16 @@ describe('schedules', () => {
     expect(result.trailingComments).toEqual([
       ' import-crontab: line 1 not translated (taskkit: never fires: "0 0 30 2 *" matches no day of any year): 0 0 30 2 * /usr/bin/never',
     ]);
-    expect(result.notes).toEqual([{ line: 1, message: 'not translated (taskkit: never fires: "0 0 30 2 *" matches no day of any year)' }]);
+    expect(result.notes).toEqual([
+      { line: 1, message: 'not translated (taskkit: never fires: "0 0 30 2 *" matches no day of any year)' },
+    ]);
   });
 
   test('a broken line is kept as a comment where it was, never dropped', () => {
     const result = translate(['61 * * * * echo broken', '0 5 * * * /usr/bin/ok']);
-    expect(result.entries[0]?.comments).toEqual([' import-crontab: line 1 not translated (bad minute "61": 61 is out of range (0-59)): 61 * * * * echo broken']);
+    expect(result.entries[0]?.comments).toEqual([
+      ' import-crontab: line 1 not translated (bad minute "61": 61 is out of range (0-59)): 61 * * * * echo broken',
+    ]);
   });
 });
 
@@ -63,7 +79,13 @@ describe('environment', () => {
   });
 
   test('MAILTO, RANDOM_DELAY, LOGNAME and odd names are dropped with a comment and a note', () => {
-    const result = translate(['MAILTO=ops@example.com', 'RANDOM_DELAY=10', 'LOGNAME=other', 'MY-VAR=1', '0 5 * * * /usr/bin/job']);
+    const result = translate([
+      'MAILTO=ops@example.com',
+      'RANDOM_DELAY=10',
+      'LOGNAME=other',
+      'MY-VAR=1',
+      '0 5 * * * /usr/bin/job',
+    ]);
     expect(result.entries[0]?.task.env).toEqual({});
     expect(result.entries[0]?.comments).toEqual([
       ' MAILTO=ops@example.com: taskkit does not send mail; see taskkit history and taskkit logs',
@@ -91,19 +113,28 @@ describe('commands', () => {
       `printf '%s\\n' 'Good morning,' 'disk at 50%' | ( mail -s "Report" root )`,
       'date +%F',
     ]);
-    expect(result.notes).toEqual([{ line: 1, message: 'the text after "%" is fed to the command\'s standard input with printf, as cron does' }]);
+    expect(result.notes).toEqual([
+      { line: 1, message: 'the text after "%" is fed to the command\'s standard input with printf, as cron does' },
+    ]);
   });
 
   test('`%` input under a non-POSIX SHELL is refused with a note', () => {
     const result = translate(['SHELL=/usr/bin/fish', '0 7 * * * cat%hello']);
     expect(result.entries).toEqual([]);
-    expect(result.notes).toEqual([{ line: 2, message: 'not translated ("%" input needs a POSIX shell to feed it; SHELL is /usr/bin/fish)' }]);
+    expect(result.notes).toEqual([
+      { line: 2, message: 'not translated ("%" input needs a POSIX shell to feed it; SHELL is /usr/bin/fish)' },
+    ]);
   });
 
   test("cronie's '-' prefix is dropped with a note", () => {
     const result = translate(['-*/5 * * * * /usr/bin/poll']);
     expect(result.entries[0]?.task.run).toBe('/usr/bin/poll');
-    expect(result.notes).toEqual([{ line: 1, message: 'the "-" prefix (no syslog line per run) is dropped: taskkit records every run in its history' }]);
+    expect(result.notes).toEqual([
+      {
+        line: 1,
+        message: 'the "-" prefix (no syslog line per run) is dropped: taskkit records every run in its history',
+      },
+    ]);
   });
 
   test('names are de-duplicated in file order', () => {
@@ -150,14 +181,21 @@ describe('descriptions and comments', () => {
 
 describe('system crontab', () => {
   test('the user is kept as a comment and summed up in a note', () => {
-    const result = translate(['17 * * * * root run-parts /etc/cron.hourly', '@reboot www-data /usr/bin/warm', '@daily root /usr/bin/x'], true);
+    const result = translate(
+      ['17 * * * * root run-parts /etc/cron.hourly', '@reboot www-data /usr/bin/warm', '@daily root /usr/bin/x'],
+      true,
+    );
     expect(result.entries.map((entry) => [entry.task.user, entry.comments])).toEqual([
       ['root', [' was run as user "root" by cron']],
       ['www-data', [' was run as user "www-data" by cron']],
       ['root', [' was run as user "root" by cron']],
     ]);
     expect(result.notes).toEqual([
-      { line: null, message: 'system crontab: cron ran these jobs as root, www-data; taskkit runs every task as the user running the daemon' },
+      {
+        line: null,
+        message:
+          'system crontab: cron ran these jobs as root, www-data; taskkit runs every task as the user running the daemon',
+      },
     ]);
   });
 });

@@ -27,14 +27,18 @@ describe('selectCatchUpRuns', () => {
   test('describeMissed words', () => {
     expect(describeMissed('skip', { latest: [1], more: false }, 0)).toBe('missed 1 instant (catch-up: skip)');
     expect(describeMissed('skip', missed, 0)).toBe('missed 3 instants (catch-up: skip)');
-    expect(describeMissed('all', { latest: [1, 2], more: true }, 2)).toBe('missed more than 2 instants, ran 2 (catch-up: all)');
+    expect(describeMissed('all', { latest: [1, 2], more: true }, 2)).toBe(
+      'missed more than 2 instants, ran 2 (catch-up: all)',
+    );
   });
 });
 
 describe('checkDeadline', () => {
   test('schedule and catch-up runs within the deadline may start; later ones may not', () => {
     expect(checkDeadline('schedule', 0, 60_000, 60_000)).toBeNull();
-    expect(checkDeadline('catch-up', 0, 60_000, 60_001)).toBe('would start 1m1ms after its instant, past its deadline of 1m');
+    expect(checkDeadline('catch-up', 0, 60_000, 60_001)).toBe(
+      'would start 1m1ms after its instant, past its deadline of 1m',
+    );
   });
 
   test('no deadline, no instant, or another trigger: no limit', () => {

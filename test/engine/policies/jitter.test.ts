@@ -16,8 +16,10 @@ describe('computeJitterDelay', () => {
   });
 
   test('no jitter: no delay, and the random source is not consulted', () => {
-    expect(computeJitterDelay(0, () => {
-      throw new Error('consulted');
-    })).toBe(0);
+    expect(
+      computeJitterDelay(0, () => {
+        throw new Error('consulted');
+      }),
+    ).toBe(0);
   });
 });

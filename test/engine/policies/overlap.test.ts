@@ -8,14 +8,23 @@ describe('decideOverlap', () => {
   });
 
   test('skip names the colliding run and whether it runs or waits', () => {
-    expect(decideOverlap('skip', { id: 7, status: 'running' }, 0)).toEqual({ action: 'skip', reason: 'previous run #7 still running (overlap: skip)' });
-    expect(decideOverlap('skip', { id: 8, status: 'queued' }, 0)).toEqual({ action: 'skip', reason: 'previous run #8 still queued (overlap: skip)' });
+    expect(decideOverlap('skip', { id: 7, status: 'running' }, 0)).toEqual({
+      action: 'skip',
+      reason: 'previous run #7 still running (overlap: skip)',
+    });
+    expect(decideOverlap('skip', { id: 8, status: 'queued' }, 0)).toEqual({
+      action: 'skip',
+      reason: 'previous run #8 still queued (overlap: skip)',
+    });
   });
 
   test('queue up to 100 waiting, then skip', () => {
     expect(MAX_QUEUED_PER_TASK).toBe(100);
     expect(decideOverlap('queue', { id: 1, status: 'running' }, 99)).toEqual({ action: 'queue' });
-    expect(decideOverlap('queue', { id: 1, status: 'running' }, 100)).toEqual({ action: 'skip', reason: '100 runs already waiting (overlap: queue)' });
+    expect(decideOverlap('queue', { id: 1, status: 'running' }, 100)).toEqual({
+      action: 'skip',
+      reason: '100 runs already waiting (overlap: queue)',
+    });
   });
 
   test('replace and allow', () => {

@@ -22,7 +22,12 @@ import type { DaemonDir } from '../../e2e/_daemon.js';
 import { cliEnv, collect, spawnTaskkit, waitForOutput } from '../../support/cli-process.js';
 
 /** Where Debian's `faketime` package (and a make install) put the thread-safe preload library. */
-const LIBRARY_DIRS = ['/usr/lib/x86_64-linux-gnu/faketime', '/usr/lib/aarch64-linux-gnu/faketime', '/usr/lib/faketime', '/usr/local/lib/faketime'];
+const LIBRARY_DIRS = [
+  '/usr/lib/x86_64-linux-gnu/faketime',
+  '/usr/lib/aarch64-linux-gnu/faketime',
+  '/usr/lib/faketime',
+  '/usr/local/lib/faketime',
+];
 const LIBRARY_NAME = 'libfaketimeMT.so.1';
 
 /** The MT library (Node has threads), or null. */
@@ -43,7 +48,9 @@ export function checkFaketime(): string | null {
     timeout: 10_000,
   });
   const year = probe.stdout.trim();
-  return year === '2001' ? null : `${library} did not fake node's clock (printed "${year}", stderr: ${probe.stderr.trim()})`;
+  return year === '2001'
+    ? null
+    : `${library} did not fake node's clock (printed "${year}", stderr: ${probe.stderr.trim()})`;
 }
 
 export interface ClockFile {
@@ -109,7 +116,11 @@ export interface FakedDaemon {
 }
 
 /** `taskkit start --foreground` as a child under the faketime `env` (only the daemon is faked, not the test's CLI calls). */
-export async function startFakedDaemon(d: DaemonDir, configPath: string, env: Record<string, string>): Promise<FakedDaemon> {
+export async function startFakedDaemon(
+  d: DaemonDir,
+  configPath: string,
+  env: Record<string, string>,
+): Promise<FakedDaemon> {
   const child = spawnTaskkit(['start', '--foreground', '-c', configPath], { cwd: d.dir, env: cliEnv(env) });
   if (child.pid === undefined) throw new Error('could not spawn the daemon');
   d.track(child.pid);
@@ -155,8 +166,12 @@ export function findLogTime(log: string, pattern: RegExp): number {
 
 /** The environment of a running process, from /proc. */
 export function readEnviron(pid: number): Record<string, string> {
-  const entries = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter((entry) => entry.includes('='));
-  return Object.fromEntries(entries.map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]));
+  const entries = readFileSync(`/proc/${pid}/environ`, 'utf8')
+    .split('\0')
+    .filter((entry) => entry.includes('='));
+  return Object.fromEntries(
+    entries.map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]),
+  );
 }
 
 /** Poll a log file (every 50 ms) until a line matches `pattern`; returns the file's text. */
@@ -165,7 +180,8 @@ export async function waitForLogLine(path: string, pattern: RegExp, timeoutMs = 
   for (;;) {
     const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
     if (pattern.test(text)) return text;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${pattern} in ${path}:\n${text}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs}ms waiting for ${pattern} in ${path}:\n${text}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

@@ -33,12 +33,18 @@ export function readRuns(stateDir: string): RunRow[] {
 }
 
 /** Poll the database (every 100 ms) until `done(runs)`; throws with the runs seen after `timeoutMs`. */
-export async function waitForRuns(stateDir: string, done: (runs: RunRow[]) => boolean, what: string, timeoutMs = 15_000): Promise<RunRow[]> {
+export async function waitForRuns(
+  stateDir: string,
+  done: (runs: RunRow[]) => boolean,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<RunRow[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const runs = existsSync(join(stateDir, 'taskkit.db')) ? readRuns(stateDir) : [];
     if (done(runs)) return runs;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}; runs: ${JSON.stringify(runs)}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}; runs: ${JSON.stringify(runs)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -55,7 +61,8 @@ export function formatLocal(at: number, zone: string): string {
     minute: '2-digit',
     timeZoneName: 'longOffset',
   }).formatToParts(at);
-  const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((candidate) => candidate.type === type)?.value ?? '?';
+  const part = (type: Intl.DateTimeFormatPartTypes): string =>
+    parts.find((candidate) => candidate.type === type)?.value ?? '?';
   const offset = part('timeZoneName').replace('GMT', '') || '+00:00';
   return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')} ${offset}`;
 }
@@ -63,15 +70,23 @@ export function formatLocal(at: number, zone: string): string {
 /** Group instants by task, each list formatted local to `zone`, ascending. */
 export function groupLocal(entries: readonly { task: string; at: number }[], zone: string): Record<string, string[]> {
   const grouped: Record<string, string[]> = {};
-  for (const { task, at } of [...entries].sort((a, b) => a.at - b.at)) (grouped[task] ??= []).push(formatLocal(at, zone));
+  for (const { task, at } of [...entries].sort((a, b) => a.at - b.at))
+    (grouped[task] ??= []).push(formatLocal(at, zone));
   return grouped;
 }
 
 /** `taskkit next --from FROM -n COUNT --json` (offline, not under faketime): every task's instants after `from`. */
-export async function readOfflineNext(d: DaemonDir, from: number, count: number): Promise<{ task: string; at: number }[]> {
+export async function readOfflineNext(
+  d: DaemonDir,
+  from: number,
+  count: number,
+): Promise<{ task: string; at: number }[]> {
   const result = await d.taskkit(['next', '--from', new Date(from).toISOString(), '-n', String(count), '--json']);
   if (result.code !== 0) throw new Error(`taskkit next failed (${result.code}): ${result.stderr}`);
-  return (JSON.parse(result.stdout) as { instants: { task: string; at: string }[] }).instants.map(({ task, at }) => ({ task, at: Date.parse(at) }));
+  return (JSON.parse(result.stdout) as { instants: { task: string; at: string }[] }).instants.map(({ task, at }) => ({
+    task,
+    at: Date.parse(at),
+  }));
 }
 
 /** `taskkit history --json` (offline once the daemon stopped): id -> scheduled instant. */

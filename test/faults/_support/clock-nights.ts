@@ -42,7 +42,15 @@ function every20m(from: string, to: string, offset: string): string[] {
   return times;
 }
 
-function springNight(label: string, zone: string, date: string, std: string, dst: string, night: Night['night'], window: Night['window']): Night {
+function springNight(
+  label: string,
+  zone: string,
+  date: string,
+  std: string,
+  dst: string,
+  night: Night['night'],
+  window: Night['window'],
+): Night {
   return {
     label,
     zone,
@@ -62,7 +70,11 @@ function springNight(label: string, zone: string, date: string, std: string, dst
       },
       { name: 'wildcard-in-gap', schedule: 'cron: "*/15 2 * * *"', expected: [] }, // WILDCARD: the whole hour is skipped
       // EVERY: 20 minutes of real time, whatever the wall clock reads (01:40 + 20m is 03:00).
-      { name: 'every-20m', schedule: 'every: 20m', expected: [...every20m('00:00', '01:40', std), ...every20m('03:00', '03:40', dst)] },
+      {
+        name: 'every-20m',
+        schedule: 'every: 20m',
+        expected: [...every20m('00:00', '01:40', std), ...every20m('03:00', '03:40', dst)],
+      },
     ],
   };
 }
@@ -90,7 +102,11 @@ function fallNight(
       { name: 'daily-repeated', schedule: `daily: "${hh}:30"`, expected: [`${hh}:30 ${dst}`] }, // FIXED: first occurrence only
       { name: 'cron-repeated', schedule: `cron: "30 ${Number(hh)} * * *"`, expected: [`${hh}:30 ${dst}`] }, // FIXED
       // FIXED: a list counts as fixed-time; its repeated-hour time fires once.
-      { name: 'cron-list', schedule: `cron: "0 ${Number(hh)},${Number(next)} * * *"`, expected: [`${hh}:00 ${dst}`, `${next}:00 ${std}`] },
+      {
+        name: 'cron-list',
+        schedule: `cron: "0 ${Number(hh)},${Number(next)} * * *"`,
+        expected: [`${hh}:00 ${dst}`, `${next}:00 ${std}`],
+      },
       { name: 'daily-after', schedule: `daily: "${next}:00"`, expected: [`${next}:00 ${std}`] },
       {
         name: 'wildcard-repeated', // WILDCARD: both passes
@@ -100,27 +116,66 @@ function fallNight(
       {
         name: 'wildcard-hourly', // WILDCARD: the repeated hour's 0 minute comes twice
         schedule: 'cron: "0 * * * *"',
-        expected: [...hourly.filter((h) => h <= hh).map((h) => `${h}:00 ${dst}`), ...hourly.filter((h) => h >= hh).map((h) => `${h}:00 ${std}`)],
+        expected: [
+          ...hourly.filter((h) => h <= hh).map((h) => `${h}:00 ${dst}`),
+          ...hourly.filter((h) => h >= hh).map((h) => `${h}:00 ${std}`),
+        ],
       },
       // EVERY: the repeated hour's wall times come twice, 20 minutes of real time apart as always.
-      { name: 'every-20m', schedule: 'every: 20m', expected: [...every20m('00:00', `${hh}:40`, dst), ...every20m(`${hh}:00`, '03:40', std)] },
+      {
+        name: 'every-20m',
+        schedule: 'every: 20m',
+        expected: [...every20m('00:00', `${hh}:40`, dst), ...every20m(`${hh}:00`, '03:40', std)],
+      },
     ],
   };
 }
 
 export const NIGHTS: readonly Night[] = [
   // 2026-03-08 02:00 EST -> 03:00 EDT (07:00Z).
-  springNight('New York spring forward', 'America/New_York', '2026-03-08', '-05:00', '-04:00',
-    ['2026-03-08T05:00:00Z', '2026-03-08T08:00:00Z'], ['2026-03-08T06:25:00Z', '2026-03-08T07:35:00Z']),
+  springNight(
+    'New York spring forward',
+    'America/New_York',
+    '2026-03-08',
+    '-05:00',
+    '-04:00',
+    ['2026-03-08T05:00:00Z', '2026-03-08T08:00:00Z'],
+    ['2026-03-08T06:25:00Z', '2026-03-08T07:35:00Z'],
+  ),
   // 2026-11-01 02:00 EDT -> 01:00 EST (06:00Z): 01:00-01:59 twice.
-  fallNight('New York fall back', 'America/New_York', '2026-11-01', '-04:00', '-05:00', '01', '02',
-    ['2026-11-01T04:00:00Z', '2026-11-01T09:00:00Z'], ['2026-11-01T04:58:00Z', '2026-11-01T07:02:00Z']),
+  fallNight(
+    'New York fall back',
+    'America/New_York',
+    '2026-11-01',
+    '-04:00',
+    '-05:00',
+    '01',
+    '02',
+    ['2026-11-01T04:00:00Z', '2026-11-01T09:00:00Z'],
+    ['2026-11-01T04:58:00Z', '2026-11-01T07:02:00Z'],
+  ),
   // 2026-03-29 02:00 CET -> 03:00 CEST (01:00Z).
-  springNight('Berlin spring forward', 'Europe/Berlin', '2026-03-29', '+01:00', '+02:00',
-    ['2026-03-28T23:00:00Z', '2026-03-29T02:00:00Z'], ['2026-03-29T00:25:00Z', '2026-03-29T01:35:00Z']),
+  springNight(
+    'Berlin spring forward',
+    'Europe/Berlin',
+    '2026-03-29',
+    '+01:00',
+    '+02:00',
+    ['2026-03-28T23:00:00Z', '2026-03-29T02:00:00Z'],
+    ['2026-03-29T00:25:00Z', '2026-03-29T01:35:00Z'],
+  ),
   // 2026-10-25 03:00 CEST -> 02:00 CET (01:00Z): 02:00-02:59 twice.
-  fallNight('Berlin fall back', 'Europe/Berlin', '2026-10-25', '+02:00', '+01:00', '02', '03',
-    ['2026-10-24T22:00:00Z', '2026-10-25T03:00:00Z'], ['2026-10-24T23:58:00Z', '2026-10-25T02:02:00Z']),
+  fallNight(
+    'Berlin fall back',
+    'Europe/Berlin',
+    '2026-10-25',
+    '+02:00',
+    '+01:00',
+    '02',
+    '03',
+    ['2026-10-24T22:00:00Z', '2026-10-25T03:00:00Z'],
+    ['2026-10-24T23:58:00Z', '2026-10-25T02:02:00Z'],
+  ),
 ];
 
 /** The instant of an expected "HH:MM ±HH:MM" on the night's date. */
@@ -131,7 +186,11 @@ export function parseExpected(night: Night, entry: string): number {
 
 /** The tasks file of a night; an hour of shutdown grace (5 s at 720x) lets no stop cancel a run. */
 export function renderNightTasks(night: Night): string[] {
-  return renderClockTasks(night.zone, night.tasks.map((task) => ({ name: task.name, lines: [task.schedule] })), ['shutdown-grace: 1h']);
+  return renderClockTasks(
+    night.zone,
+    night.tasks.map((task) => ({ name: task.name, lines: [task.schedule] })),
+    ['shutdown-grace: 1h'],
+  );
 }
 
 /** A tasks file in `zone` whose tasks run `true`, without the preload (see clock-faketime.ts). */
@@ -146,6 +205,11 @@ export function renderClockTasks(
     '  state-dir: ./state',
     ...settings.map((line) => `  ${line}`),
     'tasks:',
-    ...tasks.flatMap((task) => [`  ${task.name}:`, ...task.lines.map((line) => `    ${line}`), '    run: "true"', '    env: { LD_PRELOAD: "" }']),
+    ...tasks.flatMap((task) => [
+      `  ${task.name}:`,
+      ...task.lines.map((line) => `    ${line}`),
+      '    run: "true"',
+      '    env: { LD_PRELOAD: "" }',
+    ]),
   ];
 }

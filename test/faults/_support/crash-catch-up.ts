@@ -17,7 +17,12 @@ function isQueuedAtKill(input: CrashInput, at: number): boolean {
   return input.restartTimes.some((restartedAt, index) => {
     const nextKill = input.killTimes[index + 1];
     const killedAt = input.killTimes[index] as number;
-    return at > killedAt - input.catchUpPeriodMs && at < restartedAt && nextKill !== undefined && nextKill - restartedAt < CATCH_UP_QUEUE_MS;
+    return (
+      at > killedAt - input.catchUpPeriodMs &&
+      at < restartedAt &&
+      nextKill !== undefined &&
+      nextKill - restartedAt < CATCH_UP_QUEUE_MS
+    );
   });
 }
 
@@ -27,7 +32,13 @@ function isQueuedAtKill(input: CrashInput, at: number): boolean {
  * missed instants, but only one closed by a `catch-up` row for the latest of them (a run for
  * `once`, a skipped record for `skip`), and `once` runs at most one catch-up per downtime.
  */
-export function checkCatchUp(input: CrashInput, task: string, policy: 'skip' | 'once' | 'all', figures: CrashFigures, problems: string[]): void {
+export function checkCatchUp(
+  input: CrashInput,
+  task: string,
+  policy: 'skip' | 'once' | 'all',
+  figures: CrashFigures,
+  problems: string[],
+): void {
   const period = input.catchUpPeriodMs;
   const rows = input.runs.filter((run) => run.task === task && run.scheduled_at !== null);
   const byInstant = new Map<number, RunRow[]>();
@@ -46,21 +57,27 @@ export function checkCatchUp(input: CrashInput, task: string, policy: 'skip' | '
   let gap: number[] = [];
   for (let at = first; at <= last; at += period) {
     const here = byInstant.get(at) ?? [];
-    if (here.length > 1) problems.push(`${task}: instant ${iso(at)} has ${here.length} rows: ${here.map(describeRow).join('; ')}`);
+    if (here.length > 1)
+      problems.push(`${task}: instant ${iso(at)} has ${here.length} rows: ${here.map(describeRow).join('; ')}`);
     const row = here[0];
     if (row === undefined) {
       if (policy === 'all' && isQueuedAtKill(input, at)) figures.catchUpLostToKill++;
-      else if (policy === 'all') problems.push(`${task} (catch-up: all): instant ${iso(at)} never ran nor was recorded`);
+      else if (policy === 'all')
+        problems.push(`${task} (catch-up: all): instant ${iso(at)} never ran nor was recorded`);
       gap.push(at);
       continue;
     }
     if (row.trigger === 'catch-up') {
       if (row.status === 'skipped') figures.catchUpSkips++;
       else figures.catchUpRuns++;
-      if (policy === 'skip' && row.status !== 'skipped') problems.push(`${task} (catch-up: skip) ran a missed instant: ${describeRow(row)}`);
-      if (policy !== 'skip' && row.status === 'skipped') problems.push(`${task} (catch-up: ${policy}) skipped a missed instant: ${describeRow(row)}`);
+      if (policy === 'skip' && row.status !== 'skipped')
+        problems.push(`${task} (catch-up: skip) ran a missed instant: ${describeRow(row)}`);
+      if (policy !== 'skip' && row.status === 'skipped')
+        problems.push(`${task} (catch-up: ${policy}) skipped a missed instant: ${describeRow(row)}`);
     } else if (gap.length > 0) {
-      problems.push(`${task} (catch-up: ${policy}): missed ${gap.map(iso).join(', ')} without a catch-up record for the latest of them`);
+      problems.push(
+        `${task} (catch-up: ${policy}): missed ${gap.map(iso).join(', ')} without a catch-up record for the latest of them`,
+      );
     }
     gap = [];
   }

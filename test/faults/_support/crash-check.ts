@@ -98,13 +98,20 @@ function checkStatuses(input: CrashInput, figures: CrashFigures, problems: strin
     }
     if (run.status !== 'interrupted') continue;
     figures.interrupted++;
-    if (run.created_at > lastKill) problems.push(`run #${run.id} (${run.task}) interrupted, but created after the last SIGKILL`);
-    if (!INTERRUPTED_REASONS.has(run.error ?? '')) problems.push(`run #${run.id} interrupted with reason ${JSON.stringify(run.error)}`);
+    if (run.created_at > lastKill)
+      problems.push(`run #${run.id} (${run.task}) interrupted, but created after the last SIGKILL`);
+    if (!INTERRUPTED_REASONS.has(run.error ?? ''))
+      problems.push(`run #${run.id} interrupted with reason ${JSON.stringify(run.error)}`);
   }
 }
 
 /** Lost: a run that really started (a marker) without its row, or with another run's row (an id used twice). */
-function checkMarkersHaveRows(input: CrashInput, byId: ReadonlyMap<number, RunRow>, figures: CrashFigures, problems: string[]): void {
+function checkMarkersHaveRows(
+  input: CrashInput,
+  byId: ReadonlyMap<number, RunRow>,
+  figures: CrashFigures,
+  problems: string[],
+): void {
   const marked = new Set<number>();
   for (const marker of input.markers) {
     marked.add(marker.runId);
@@ -139,11 +146,24 @@ function checkNothingTwice(input: CrashInput, figures: CrashFigures, problems: s
       problems.push(`duplicated: ${what} ${key} ${count} times`);
     }
   };
-  report('marker run id', input.markers.map((marker) => String(marker.runId)));
-  const scheduledMarkers = input.markers.filter((marker) => marker.scheduledAt !== null && SCHEDULED_TRIGGERS.has(marker.trigger));
-  report('ran (by markers)', scheduledMarkers.map((marker) => instantKey(marker.task, marker.scheduledAt, marker.attempt)));
-  const ranRows = input.runs.filter((run) => run.status !== 'skipped' && run.scheduled_at !== null && SCHEDULED_TRIGGERS.has(run.trigger));
-  report('ran (by rows)', ranRows.map((run) => instantKey(run.task, run.scheduled_at, run.attempt)));
+  report(
+    'marker run id',
+    input.markers.map((marker) => String(marker.runId)),
+  );
+  const scheduledMarkers = input.markers.filter(
+    (marker) => marker.scheduledAt !== null && SCHEDULED_TRIGGERS.has(marker.trigger),
+  );
+  report(
+    'ran (by markers)',
+    scheduledMarkers.map((marker) => instantKey(marker.task, marker.scheduledAt, marker.attempt)),
+  );
+  const ranRows = input.runs.filter(
+    (run) => run.status !== 'skipped' && run.scheduled_at !== null && SCHEDULED_TRIGGERS.has(run.trigger),
+  );
+  report(
+    'ran (by rows)',
+    ranRows.map((run) => instantKey(run.task, run.scheduled_at, run.attempt)),
+  );
 }
 
 /** Each one-shot ran exactly once, at its instant, whatever the kills. */
@@ -152,7 +172,10 @@ function checkOneShots(input: CrashInput, figures: CrashFigures, problems: strin
     const ran = input.runs.filter((run) => run.task === task && run.status !== 'skipped');
     const marks = input.markers.filter((marker) => marker.task === task);
     if (ran.length === 1 && marks.length === 1 && ran[0]?.scheduled_at === at) figures.oneShotsOnce++;
-    else problems.push(`one-shot ${task} (at ${iso(at)}): ${ran.length} run row(s) [${ran.map(describeRow).join('; ')}], ${marks.length} marker(s)`);
+    else
+      problems.push(
+        `one-shot ${task} (at ${iso(at)}): ${ran.length} run row(s) [${ran.map(describeRow).join('; ')}], ${marks.length} marker(s)`,
+      );
   }
 }
 
@@ -163,7 +186,12 @@ function checkHoldAndReschedule(input: CrashInput, problems: string[]): void {
     if (run.task === held.task && run.created_at > held.since && run.status !== 'skipped') {
       problems.push(`held task ran after its hold: ${describeRow(run)}`);
     }
-    if (run.task === moved.task && run.created_at > moved.since && run.scheduled_at !== null && run.scheduled_at % moved.periodMs !== 0) {
+    if (
+      run.task === moved.task &&
+      run.created_at > moved.since &&
+      run.scheduled_at !== null &&
+      run.scheduled_at % moved.periodMs !== 0
+    ) {
       problems.push(`rescheduled task ran off its new period (${moved.periodMs} ms): ${describeRow(run)}`);
     }
   }
@@ -174,7 +202,8 @@ function checkLateness(input: CrashInput, problems: string[]): void {
   for (const run of input.runs) {
     if (run.trigger !== 'schedule' || run.scheduled_at === null) continue;
     const late = run.created_at - run.scheduled_at;
-    if (late > LATE_TOLERANCE_MS || late < 0) problems.push(`scheduled run created ${late} ms from its instant: ${describeRow(run)}`);
+    if (late > LATE_TOLERANCE_MS || late < 0)
+      problems.push(`scheduled run created ${late} ms from its instant: ${describeRow(run)}`);
   }
 }
 
@@ -187,13 +216,15 @@ function checkRetries(input: CrashInput, figures: CrashFigures, problems: string
   const { task, delayMs } = input.retry;
   const rows = input.runs.filter((run) => run.task === task);
   for (const run of rows) {
-    if (run.attempt === 1 && run.status === 'succeeded') problems.push(`${task}: the first attempt succeeded: ${describeRow(run)}`);
+    if (run.attempt === 1 && run.status === 'succeeded')
+      problems.push(`${task}: the first attempt succeeded: ${describeRow(run)}`);
     if (run.attempt === 2 && run.status === 'failed') problems.push(`${task}: the retry failed: ${describeRow(run)}`);
     if (run.attempt === 2 && run.status !== 'cancelled') figures.retriesRun++;
     if (run.attempt !== 1 || run.status !== 'failed') continue;
     const retry = rows.find((other) => other.attempt === 2 && other.scheduled_at === run.scheduled_at);
     if (retry !== undefined) {
-      if (retry.trigger !== 'retry') problems.push(`${task}: attempt 2 with trigger ${retry.trigger}: ${describeRow(retry)}`);
+      if (retry.trigger !== 'retry')
+        problems.push(`${task}: attempt 2 with trigger ${retry.trigger}: ${describeRow(retry)}`);
       continue;
     }
     // The retry waits `delayMs` after the failure is recorded, then its row is written as it starts.
@@ -213,11 +244,19 @@ function describeMarker(marker: Marker): string {
 }
 
 /** Null when the saved state still holds `held` with its note and `moved` on its run-time period, else what is there. */
-export function checkSavedState(tasks: ReadonlyMap<string, TaskStateRow>, held: string, note: string, moved: string, periodMs: number): string | null {
+export function checkSavedState(
+  tasks: ReadonlyMap<string, TaskStateRow>,
+  held: string,
+  note: string,
+  moved: string,
+  periodMs: number,
+): string | null {
   const heldRow = tasks.get(held);
   const movedRow = tasks.get(moved);
   if (heldRow?.held !== 1 || heldRow.hold_note !== note) return `task_state of ${held}: ${JSON.stringify(heldRow)}`;
-  const schedule = movedRow?.reschedule == null ? null : (JSON.parse(movedRow.reschedule) as { kind?: string; periodMs?: number });
-  if (schedule?.kind !== 'every' || schedule.periodMs !== periodMs) return `task_state of ${moved}: ${JSON.stringify(movedRow)} (wanted every ${periodMs} ms)`;
+  const schedule =
+    movedRow?.reschedule == null ? null : (JSON.parse(movedRow.reschedule) as { kind?: string; periodMs?: number });
+  if (schedule?.kind !== 'every' || schedule.periodMs !== periodMs)
+    return `task_state of ${moved}: ${JSON.stringify(movedRow)} (wanted every ${periodMs} ms)`;
   return null;
 }

@@ -45,7 +45,9 @@ export function readHistory(path: string): HistorySnapshot {
         'SELECT id, task, trigger, status, scheduled_at, created_at, started_at, ended_at, exit_code, signal, attempt, pid, stop_cause, stop, error FROM runs ORDER BY id',
       )
       .all();
-    const tasks = db.prepare<[], TaskStateRow>('SELECT name, held, hold_note, held_at, reschedule, last_scheduled_at FROM task_state').all();
+    const tasks = db
+      .prepare<[], TaskStateRow>('SELECT name, held, hold_note, held_at, reschedule, last_scheduled_at FROM task_state')
+      .all();
     const integrity = String(db.pragma('integrity_check', { simple: true }));
     return { runs, tasks: new Map(tasks.map((row) => [row.name, row])), integrity };
   } finally {

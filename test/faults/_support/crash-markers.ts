@@ -19,7 +19,8 @@ export function readMarkers(path: string): Marker[] {
   for (const line of readFileSync(path, 'utf8').split('\n')) {
     if (line === '') continue;
     const [task, runId, scheduledAt, trigger, attempt, pid] = line.split('|');
-    if (task === undefined || pid === undefined || trigger === undefined) throw new Error(`malformed marker line: ${JSON.stringify(line)}`);
+    if (task === undefined || pid === undefined || trigger === undefined)
+      throw new Error(`malformed marker line: ${JSON.stringify(line)}`);
     markers.push({
       task,
       runId: Number(runId),

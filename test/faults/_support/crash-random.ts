@@ -8,7 +8,8 @@ export function readFaultsSeed(env: NodeJS.ProcessEnv = process.env): number {
   const given = env['TASKKIT_FAULTS_SEED'];
   if (given !== undefined && given !== '') {
     const seed = Number(given);
-    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new Error(`TASKKIT_FAULTS_SEED must be a whole number 0..4294967295, got ${given}`);
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+      throw new Error(`TASKKIT_FAULTS_SEED must be a whole number 0..4294967295, got ${given}`);
     return seed;
   }
   return Math.floor(Math.random() * 0x100000000);

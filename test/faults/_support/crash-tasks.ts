@@ -25,7 +25,9 @@ function describeShellRun(markers: string, sleepS: number, tail = ''): string {
   const mark = `echo "$TASKKIT_TASK|$TASKKIT_RUN_ID|$TASKKIT_SCHEDULED_AT|$TASKKIT_TRIGGER|$TASKKIT_ATTEMPT|$$" >> '${markers}'`;
   // awk: /bin/sh has no $RANDOM; seeding with the run id keeps a replay's sleeps alike.
   const sleep =
-    sleepS > 0 ? `; sleep "$(awk -v s="$CRASH_SEED" -v r="$TASKKIT_RUN_ID" 'BEGIN { srand(s + r); printf "%.3f", rand() * ${sleepS} }')"` : '';
+    sleepS > 0
+      ? `; sleep "$(awk -v s="$CRASH_SEED" -v r="$TASKKIT_RUN_ID" 'BEGIN { srand(s + r); printf "%.3f", rand() * ${sleepS} }')"`
+      : '';
   return `${mark}${sleep}${tail}`;
 }
 
@@ -57,7 +59,8 @@ export function writeTortureTasks(dir: string, seed: number, oneShotAts: readonl
     [HELD_TASK]: { every: '1s', run: describeShellRun(markers, 0) },
     [MOVED_TASK]: { every: '1s', run: describeShellRun(markers, 0) },
   };
-  for (const [name, at] of Object.entries(oneShots)) tasks[name] = { at: formatAt(at), 'catch-up': 'once', run: describeShellRun(markers, 0) };
+  for (const [name, at] of Object.entries(oneShots))
+    tasks[name] = { at: formatAt(at), 'catch-up': 'once', run: describeShellRun(markers, 0) };
   for (const [name, policy] of Object.entries(CATCH_UP_TASKS)) {
     // cu-all's runs last a while, so that its serial catch-up queue is there to be killed.
     tasks[name] = { every: '2s', 'catch-up': policy, run: describeShellRun(markers, name === 'cu-all' ? 0.6 : 0) };
@@ -89,10 +92,20 @@ export function writeSignalTasks(dir: string, graceS: number): void {
 /** One `every: 2s`, `catch-up: all` task whose runs last 1.5 s: a restart's catch-up runs queue behind each other. */
 export function writeQueueTasks(dir: string): void {
   const markers = join(dir, MARKERS_FILE);
-  writeTasksFile(dir, { 'shutdown-grace': '5s' }, { 'slow-all': { every: '2s', 'catch-up': 'all', run: describeShellRun(markers, 0, '; sleep 1.5') } }, 0);
+  writeTasksFile(
+    dir,
+    { 'shutdown-grace': '5s' },
+    { 'slow-all': { every: '2s', 'catch-up': 'all', run: describeShellRun(markers, 0, '; sleep 1.5') } },
+    0,
+  );
 }
 
-function writeTasksFile(dir: string, settings: Record<string, unknown>, tasks: Record<string, unknown>, seed: number): void {
+function writeTasksFile(
+  dir: string,
+  settings: Record<string, unknown>,
+  tasks: Record<string, unknown>,
+  seed: number,
+): void {
   const env = { CRASH_SEED: String(seed) };
   const withEnv = Object.fromEntries(Object.entries(tasks).map(([name, task]) => [name, { ...(task as object), env }]));
   const file = {

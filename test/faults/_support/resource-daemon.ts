@@ -15,7 +15,8 @@ import { isAlive, waitUntil } from '../../support/process-state.js';
 export async function startDetached(d: DaemonDir): Promise<number> {
   const started = await d.taskkit(['start'], { timeoutMs: 20_000 });
   const pid = d.readPid();
-  if (started.code !== 0 || pid === null || !isAlive(pid)) throw new Error(`taskkit start failed (exit ${started.code}):\n${started.stdout}${started.stderr}`);
+  if (started.code !== 0 || pid === null || !isAlive(pid))
+    throw new Error(`taskkit start failed (exit ${started.code}):\n${started.stdout}${started.stderr}`);
   return pid;
 }
 

@@ -26,7 +26,8 @@ export interface RunRow {
   readonly error: string | null;
 }
 
-const COLUMNS = 'id, task, trigger, status, scheduled_at, started_at, ended_at, exit_code, signal, pid, output_truncated, output_bytes, stop_cause, stop, error';
+const COLUMNS =
+  'id, task, trigger, status, scheduled_at, started_at, ended_at, exit_code, signal, pid, output_truncated, output_bytes, stop_cause, stop, error';
 
 /** Run `read` on a fresh read-only connection (none is kept open: the daemon checkpoints freely). */
 export function withDb<T>(path: string, read: (db: Sqlite.Database) => T): T {
@@ -47,7 +48,9 @@ export function readRuns(path: string, where = '1 = 1'): RunRow[] {
 /** One run with its stored output, or null. */
 export function readRunOutput(path: string, id: number): { output: string; row: RunRow } | null {
   return withDb(path, (db) => {
-    const row = db.prepare<[number], RunRow & { output: string }>(`SELECT ${COLUMNS}, output FROM runs WHERE id = ?`).get(id);
+    const row = db
+      .prepare<[number], RunRow & { output: string }>(`SELECT ${COLUMNS}, output FROM runs WHERE id = ?`)
+      .get(id);
     if (row === undefined) return null;
     const { output, ...rest } = row;
     return { output, row: rest };
@@ -59,7 +62,9 @@ export async function waitForEnded(path: string, task: string, timeoutMs: number
   let found: RunRow | undefined;
   await waitUntil(
     () => {
-      found = readRuns(path, `task = '${task}' AND ended_at IS NOT NULL AND status NOT IN ('running', 'queued')`).at(-1);
+      found = readRuns(path, `task = '${task}' AND ended_at IS NOT NULL AND status NOT IN ('running', 'queued')`).at(
+        -1,
+      );
       return found !== undefined;
     },
     timeoutMs,

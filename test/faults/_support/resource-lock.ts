@@ -29,7 +29,9 @@ export interface LockHolder {
 /** Take the write lock of the database at `path` in another process for `holdMs`. */
 export async function holdDatabaseLock(path: string, holdMs: number): Promise<LockHolder> {
   const module = createRequire(import.meta.url).resolve('better-sqlite3');
-  const child = spawn(process.execPath, ['-e', SCRIPT, module, path, String(holdMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-e', SCRIPT, module, path, String(holdMs)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

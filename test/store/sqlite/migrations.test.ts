@@ -3,7 +3,14 @@
 import Sqlite from 'better-sqlite3';
 import { describe, expect, test } from 'vitest';
 import { TaskkitError } from '../../../src/errors.js';
-import { checkSchemaVersion, migrate, MIGRATIONS, readSchemaVersion, SCHEMA_VERSION, type Migration } from '../../../src/store/sqlite/migrations.js';
+import {
+  checkSchemaVersion,
+  migrate,
+  MIGRATIONS,
+  readSchemaVersion,
+  SCHEMA_VERSION,
+  type Migration,
+} from '../../../src/store/sqlite/migrations.js';
 import { openDatabase } from '../../../src/store/sqlite/open.js';
 import { useTempState } from '../_support.js';
 
@@ -17,7 +24,9 @@ function raw(path = temp.dbPath): Sqlite.Database {
 
 const tables = (db: Sqlite.Database): string[] =>
   db
-    .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    .prepare<[], { name: string }>(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    )
     .all()
     .map((row) => row.name);
 
@@ -28,16 +37,38 @@ describe('the real schema', () => {
     expect(SCHEMA_VERSION).toBe(2);
     expect(readSchemaVersion(db)).toBe(2);
     expect(tables(db)).toEqual(['runs', 'task_state']);
-    const runColumns = db.prepare<[], { name: string }>('PRAGMA table_info(runs)').all().map((column) => column.name);
+    const runColumns = db
+      .prepare<[], { name: string }>('PRAGMA table_info(runs)')
+      .all()
+      .map((column) => column.name);
     expect(runColumns).toEqual([
-      'id', 'task', 'trigger', 'status', 'scheduled_at', 'created_at', 'started_at', 'ended_at', 'exit_code', 'signal',
-      'attempt', 'pid', 'output', 'output_truncated', 'output_bytes', 'error', 'result', 'stop_cause', 'stop',
+      'id',
+      'task',
+      'trigger',
+      'status',
+      'scheduled_at',
+      'created_at',
+      'started_at',
+      'ended_at',
+      'exit_code',
+      'signal',
+      'attempt',
+      'pid',
+      'output',
+      'output_truncated',
+      'output_bytes',
+      'error',
+      'result',
+      'stop_cause',
+      'stop',
     ]);
   });
 
   test('re-opening is idempotent: nothing runs again and the data stays', () => {
     const first = openDatabase(temp.dbPath);
-    first.prepare("INSERT INTO task_state (name, fingerprint, file_hold, held, updated_at) VALUES ('a', 'f', 0, 1, 5)").run();
+    first
+      .prepare("INSERT INTO task_state (name, fingerprint, file_hold, held, updated_at) VALUES ('a', 'f', 0, 1, 5)")
+      .run();
     first.close();
     const second = openDatabase(temp.dbPath);
     temp.defer(() => second.close());
@@ -66,16 +97,20 @@ describe('ordered migrations, one transaction each', () => {
 
   test('a failing migration rolls back whole and keeps the version before it', () => {
     const db = raw();
-    const broken: Migration = { version: 3, description: 'broken', sql: 'CREATE TABLE c (x INTEGER); INSERT INTO nowhere VALUES (1)' };
+    const broken: Migration = {
+      version: 3,
+      description: 'broken',
+      sql: 'CREATE TABLE c (x INTEGER); INSERT INTO nowhere VALUES (1)',
+    };
     expect(() => migrate(db, temp.dbPath, [...steps, broken])).toThrow(/no such table: nowhere/);
     expect(readSchemaVersion(db)).toBe(2);
     expect(tables(db)).toEqual(['a', 'b']);
   });
 
   test('a list with a gap is a programming error', () => {
-    expect(() => migrate(raw(), temp.dbPath, [steps[0] as Migration, { version: 3, description: 'c', sql: '' }])).toThrow(
-      'migrations out of order at version 3',
-    );
+    expect(() =>
+      migrate(raw(), temp.dbPath, [steps[0] as Migration, { version: 3, description: 'c', sql: '' }]),
+    ).toThrow('migrations out of order at version 3');
   });
 });
 
@@ -123,7 +158,9 @@ describe('migration 2: stops as facts, old rows read from their words once', () 
     const db = new Sqlite(temp.dbPath);
     db.exec((MIGRATIONS[0] as Migration).sql);
     db.pragma('user_version = 1');
-    const insert = db.prepare("INSERT INTO runs (id, task, trigger, status, created_at, attempt, error) VALUES (?, 't', 'schedule', ?, 1, 1, ?)");
+    const insert = db.prepare(
+      "INSERT INTO runs (id, task, trigger, status, created_at, attempt, error) VALUES (?, 't', 'schedule', ?, 1, 1, ?)",
+    );
     for (const row of rows) insert.run(row.id, row.status, row.error);
     db.close();
   }
@@ -133,19 +170,36 @@ describe('migration 2: stops as facts, old rows read from their words once', () 
       { id: 1, status: 'timed-out', error: 'timed out after 30s; sent SIGTERM, then SIGKILL after 10s' },
       { id: 2, status: 'cancelled', error: 'cancelled by taskkit cancel; sent SIGTERM' },
       { id: 3, status: 'cancelled', error: 'replaced by a new run' },
-      { id: 4, status: 'cancelled', error: 'stopped by shutdown; the module did not return within kill-after 1m and its worker was terminated' },
+      {
+        id: 4,
+        status: 'cancelled',
+        error: 'stopped by shutdown; the module did not return within kill-after 1m and its worker was terminated',
+      },
       { id: 5, status: 'cancelled', error: 'cancelled by taskkit cancel before it started' },
       { id: 6, status: 'timed-out', error: 'worker did not stop' },
       { id: 7, status: 'failed', error: 'command not found: foo' },
-      { id: 8, status: 'timed-out', error: 'timed out after 1s; the function did not return within kill-after 100ms and was abandoned' },
+      {
+        id: 8,
+        status: 'timed-out',
+        error: 'timed out after 1s; the function did not return within kill-after 100ms and was abandoned',
+      },
     ]);
     const db = openDatabase(temp.dbPath);
     temp.defer(() => db.close());
-    const rows = db.prepare<[], { id: number; stop_cause: string | null; stop: string | null; error: string | null }>('SELECT id, stop_cause, stop, error FROM runs ORDER BY id').all();
+    const rows = db
+      .prepare<[], { id: number; stop_cause: string | null; stop: string | null; error: string | null }>(
+        'SELECT id, stop_cause, stop, error FROM runs ORDER BY id',
+      )
+      .all();
     const stop = (cause: string, afterMs: number, signals: string[], killAfterMs: number, abandoned: string | null) =>
       JSON.stringify({ cause, afterMs, signals, killAfterMs, abandoned });
     expect(rows).toEqual([
-      { id: 1, stop_cause: 'timeout', stop: stop('timeout', 30_000, ['SIGTERM', 'SIGKILL'], 10_000, null), error: null },
+      {
+        id: 1,
+        stop_cause: 'timeout',
+        stop: stop('timeout', 30_000, ['SIGTERM', 'SIGKILL'], 10_000, null),
+        error: null,
+      },
       { id: 2, stop_cause: 'cancel', stop: stop('cancel', 0, ['SIGTERM'], 0, null), error: null },
       { id: 3, stop_cause: 'replace', stop: stop('replace', 0, [], 0, null), error: null },
       { id: 4, stop_cause: 'shutdown', stop: stop('shutdown', 0, [], 60_000, 'module'), error: null },

@@ -36,7 +36,7 @@ describe('a writable open', () => {
     expect(db.pragma('journal_size_limit', { simple: true })).toBe(8 * 1024 * 1024);
   });
 
-  test('a write blocked by another connection\'s lock fails after WRITE_BUSY_TIMEOUT_MS, not BUSY_TIMEOUT_MS (issue 8)', () => {
+  test("a write blocked by another connection's lock fails after WRITE_BUSY_TIMEOUT_MS, not BUSY_TIMEOUT_MS (issue 8)", () => {
     const db = open();
     const other = new Sqlite(temp.dbPath);
     temp.defer(() => other.close());
@@ -44,7 +44,9 @@ describe('a writable open', () => {
     const started = performance.now();
     let code: unknown;
     try {
-      db.prepare("INSERT INTO task_state (name, fingerprint, file_hold, held, updated_at) VALUES ('a', 'f', 0, 0, 1)").run();
+      db.prepare(
+        "INSERT INTO task_state (name, fingerprint, file_hold, held, updated_at) VALUES ('a', 'f', 0, 0, 1)",
+      ).run();
     } catch (error) {
       code = (error as { code?: unknown }).code;
     }
@@ -66,9 +68,13 @@ describe('a writable open', () => {
 describe('a read-only open (the offline CLI)', () => {
   test('reads committed data while a writer holds the database in a transaction', () => {
     const writer = open();
-    writer.prepare("INSERT INTO task_state (name, fingerprint, file_hold, held, updated_at) VALUES ('a', 'f', 0, 0, 1)").run();
+    writer
+      .prepare("INSERT INTO task_state (name, fingerprint, file_hold, held, updated_at) VALUES ('a', 'f', 0, 0, 1)")
+      .run();
     writer.prepare('BEGIN IMMEDIATE').run();
-    writer.prepare("INSERT INTO task_state (name, fingerprint, file_hold, held, updated_at) VALUES ('b', 'f', 0, 0, 1)").run();
+    writer
+      .prepare("INSERT INTO task_state (name, fingerprint, file_hold, held, updated_at) VALUES ('b', 'f', 0, 0, 1)")
+      .run();
     const started = performance.now();
     const reader = open(temp.dbPath, true);
     expect(reader.prepare('SELECT name FROM task_state').all()).toEqual([{ name: 'a' }]);
@@ -82,15 +88,19 @@ describe('a read-only open (the offline CLI)', () => {
     open().close();
     const reader = open(temp.dbPath, true);
     expect(reader.pragma('query_only', { simple: true })).toBe(1);
-    expect(() => reader.prepare("INSERT INTO task_state (name, fingerprint, file_hold, held, updated_at) VALUES ('a', 'f', 0, 0, 1)").run()).toThrow(
-      /readonly|query_only/,
-    );
+    expect(() =>
+      reader
+        .prepare("INSERT INTO task_state (name, fingerprint, file_hold, held, updated_at) VALUES ('a', 'f', 0, 0, 1)")
+        .run(),
+    ).toThrow(/readonly|query_only/);
   });
 
   test('a missing database is a clear error, and nothing is created', () => {
     const error = openError(temp.dbPath, true);
     expect(error.code).toBe('STORE_UNAVAILABLE');
-    expect(error.message).toBe(`no database at ${temp.dbPath}: no daemon has run with this state dir yet (start one with "taskkit start")`);
+    expect(error.message).toBe(
+      `no database at ${temp.dbPath}: no daemon has run with this state dir yet (start one with "taskkit start")`,
+    );
     expect(existsSync(temp.dbPath)).toBe(false);
   });
 });
@@ -104,14 +114,18 @@ describe('a corrupt database file gives STORE_CORRUPT naming the file and what t
     writeFileSync(temp.dbPath, 'this is not a database\n'.repeat(500));
     const error = openError(temp.dbPath, readOnly);
     expect(error.code).toBe('STORE_CORRUPT');
-    expect(error.message).toBe(`${temp.dbPath} is damaged or not a taskkit database (file is not a database); ${advice(temp.dbPath)}`);
+    expect(error.message).toBe(
+      `${temp.dbPath} is damaged or not a taskkit database (file is not a database); ${advice(temp.dbPath)}`,
+    );
     // The file is left as it was, for the user to look at.
     expect(readFileSync(temp.dbPath, 'utf8')).toBe('this is not a database\n'.repeat(500));
   });
 
   test('a valid header over damaged pages is caught at open, not at the first write', () => {
     const db = open();
-    const insert = db.prepare("INSERT INTO runs (task, trigger, status, created_at, attempt, output) VALUES ('t', 'manual', 'succeeded', 1, 1, ?)");
+    const insert = db.prepare(
+      "INSERT INTO runs (task, trigger, status, created_at, attempt, output) VALUES ('t', 'manual', 'succeeded', 1, 1, ?)",
+    );
     for (let i = 0; i < 200; i++) insert.run('x'.repeat(500));
     db.close();
     const bytes = readFileSync(temp.dbPath);
@@ -119,13 +133,18 @@ describe('a corrupt database file gives STORE_CORRUPT naming the file and what t
     writeFileSync(temp.dbPath, bytes);
     const error = openError();
     expect(error.code).toBe('STORE_CORRUPT');
-    expect(error.message).toMatch(new RegExp(`^${escape(temp.dbPath)} is damaged or not a taskkit database \\(integrity check: .+\\); move it aside`));
+    expect(error.message).toMatch(
+      new RegExp(
+        `^${escape(temp.dbPath)} is damaged or not a taskkit database \\(integrity check: .+\\); move it aside`,
+      ),
+    );
   });
 });
 
 describe('a state dir that cannot be written is refused at open', () => {
   test('read-only state dir', (context) => {
-    if (RUNNING_AS_ROOT) context.skip('running as root: permission bits do not stop root, so the refusal cannot be observed');
+    if (RUNNING_AS_ROOT)
+      context.skip('running as root: permission bits do not stop root, so the refusal cannot be observed');
     chmodSync(temp.dir, 0o500);
     const error = openError();
     expect(error.code).toBe('STORE_UNAVAILABLE');
@@ -136,19 +155,24 @@ describe('a state dir that cannot be written is refused at open', () => {
   });
 
   test('a database file without write permission', (context) => {
-    if (RUNNING_AS_ROOT) context.skip('running as root: permission bits do not stop root, so the refusal cannot be observed');
+    if (RUNNING_AS_ROOT)
+      context.skip('running as root: permission bits do not stop root, so the refusal cannot be observed');
     open().close();
     chmodSync(temp.dbPath, 0o400);
     const error = openError();
     expect(error.code).toBe('STORE_UNAVAILABLE');
-    expect(error.message).toBe(`cannot read and write the database ${temp.dbPath} (EACCES); fix its owner or permissions (chmod u+rw ${temp.dbPath})`);
+    expect(error.message).toBe(
+      `cannot read and write the database ${temp.dbPath} (EACCES); fix its owner or permissions (chmod u+rw ${temp.dbPath})`,
+    );
   });
 
   test('a state dir path that is a file', () => {
     writeFileSync(join(temp.dir, 'state'), 'a file, not a folder');
     const error = openError(join(temp.dir, 'state', 'taskkit.db'));
     expect(error.code).toBe('STORE_UNAVAILABLE');
-    expect(error.message).toMatch(new RegExp(`^state dir ${escape(join(temp.dir, 'state'))} is not writable \\((EEXIST|ENOTDIR)\\)`));
+    expect(error.message).toMatch(
+      new RegExp(`^state dir ${escape(join(temp.dir, 'state'))} is not writable \\((EEXIST|ENOTDIR)\\)`),
+    );
   });
 });
 

@@ -31,7 +31,16 @@ describe('round trip', () => {
 
   test('nulls stay null, and an absent result stays absent (not undefined, not null)', () => {
     const { runs } = openRuns();
-    const run = makeRun({ scheduledAt: null, startedAt: null, endedAt: null, exitCode: null, signal: null, pid: null, error: null, output: '' });
+    const run = makeRun({
+      scheduledAt: null,
+      startedAt: null,
+      endedAt: null,
+      exitCode: null,
+      signal: null,
+      pid: null,
+      error: null,
+      output: '',
+    });
     runs.save(run);
     expect(runs.get(run.id)).toStrictEqual(run);
     expect('result' in (runs.get(run.id) as RunRecord)).toBe(false);
@@ -49,19 +58,39 @@ describe('round trip', () => {
     expect(runs.get(7)?.result).toBe('[taskkit: result not storable as JSON: Do not know how to serialize a BigInt]');
   });
 
-  const statuses: RunStatus[] = ['queued', 'running', 'succeeded', 'failed', 'timed-out', 'cancelled', 'skipped', 'interrupted'];
+  const statuses: RunStatus[] = [
+    'queued',
+    'running',
+    'succeeded',
+    'failed',
+    'timed-out',
+    'cancelled',
+    'skipped',
+    'interrupted',
+  ];
   test.each(statuses)('status %s, with a signal and every trigger kind', (status) => {
     const { runs } = openRuns();
     const triggers = ['schedule', 'manual', 'retry', 'dependency', 'catch-up', 'reboot'] as const;
-    triggers.forEach((trigger, index) => runs.save(makeRun({ id: index + 1, status, trigger, signal: 'SIGKILL', outputTruncated: true })));
+    triggers.forEach((trigger, index) =>
+      runs.save(makeRun({ id: index + 1, status, trigger, signal: 'SIGKILL', outputTruncated: true })),
+    );
     expect(triggers.map((_, index) => runs.get(index + 1))).toStrictEqual(
-      triggers.map((trigger, index) => makeRun({ id: index + 1, status, trigger, signal: 'SIGKILL', outputTruncated: true })),
+      triggers.map((trigger, index) =>
+        makeRun({ id: index + 1, status, trigger, signal: 'SIGKILL', outputTruncated: true }),
+      ),
     );
   });
 
   test('saving the same id again replaces every field (run-started, then run-finished)', () => {
     const { db, runs } = openRuns();
-    const started = makeRun({ status: 'running', endedAt: null, exitCode: null, output: '', outputBytes: 0, error: null });
+    const started = makeRun({
+      status: 'running',
+      endedAt: null,
+      exitCode: null,
+      output: '',
+      outputBytes: 0,
+      error: null,
+    });
     const finished = makeRun({ status: 'succeeded', exitCode: 0, error: null, result: 'done' });
     runs.save(started);
     expect(runs.get(7)).toStrictEqual(started);
@@ -113,7 +142,12 @@ describe('history queries', () => {
     const list = runs.list();
     expect(ids(list)).toEqual([8, 7, 6, 5, 4, 3, 2, 1]);
     expect('output' in (list[0] ?? {})).toBe(false);
-    const { output: _output, ...summary } = makeRun({ id: 8, task: 'a', status: 'running', createdAt: T0 + 8 * 60_000 });
+    const { output: _output, ...summary } = makeRun({
+      id: 8,
+      task: 'a',
+      status: 'running',
+      createdAt: T0 + 8 * 60_000,
+    });
     expect(list[0]).toStrictEqual(summary);
   });
 
@@ -133,13 +167,29 @@ describe('history queries', () => {
 
   test('a stop is stored as facts: its cause in its own column (filterable), the rest read back whole', () => {
     const { runs } = openRuns();
-    const timeout = { cause: 'timeout', afterMs: 30_000, signals: ['SIGTERM', 'SIGKILL'], killAfterMs: 10_000, abandoned: null } as const;
-    const replaced = { cause: 'replace', afterMs: 1_500, signals: [], killAfterMs: 10_000, abandoned: 'module' } as const;
+    const timeout = {
+      cause: 'timeout',
+      afterMs: 30_000,
+      signals: ['SIGTERM', 'SIGKILL'],
+      killAfterMs: 10_000,
+      abandoned: null,
+    } as const;
+    const replaced = {
+      cause: 'replace',
+      afterMs: 1_500,
+      signals: [],
+      killAfterMs: 10_000,
+      abandoned: 'module',
+    } as const;
     runs.save(makeRun({ id: 1, status: 'timed-out', stop: timeout, error: null }));
     runs.save(makeRun({ id: 2, status: 'cancelled', stop: replaced, error: null }));
     runs.save(makeRun({ id: 3, status: 'failed', stop: null }));
     expect([runs.get(1)?.stop, runs.get(2)?.stop, runs.get(3)?.stop]).toEqual([timeout, replaced, null]);
-    expect([ids(runs.list({ stopCause: 'timeout' })), ids(runs.list({ stopCause: 'replace' })), ids(runs.list({ stopCause: 'shutdown' }))]).toEqual([[1], [2], []]);
+    expect([
+      ids(runs.list({ stopCause: 'timeout' })),
+      ids(runs.list({ stopCause: 'replace' })),
+      ids(runs.list({ stopCause: 'shutdown' })),
+    ]).toEqual([[1], [2], []]);
   });
 
   test('the default limit is 50', () => {
@@ -152,7 +202,9 @@ describe('history queries', () => {
     const { runs } = openRuns();
     seed(runs);
     expect(runs.get(99)).toBeNull();
-    expect(runs.latest('a')).toStrictEqual(makeRun({ id: 8, task: 'a', status: 'running', createdAt: T0 + 8 * 60_000 }));
+    expect(runs.latest('a')).toStrictEqual(
+      makeRun({ id: 8, task: 'a', status: 'running', createdAt: T0 + 8 * 60_000 }),
+    );
     expect(runs.latest('b')?.id).toBe(7);
     expect(runs.latest('nobody')).toBeNull();
   });
@@ -180,11 +232,28 @@ describe('runs left unfinished by a daemon that died', () => {
     const { runs } = openRuns();
     runs.save(makeRun({ id: 1, status: 'succeeded' }));
     runs.save(makeRun({ id: 2, status: 'running', endedAt: null, exitCode: null, error: null, pid: 777 }));
-    runs.save(makeRun({ id: 3, status: 'queued', startedAt: null, endedAt: null, exitCode: null, error: null, pid: null }));
+    runs.save(
+      makeRun({ id: 3, status: 'queued', startedAt: null, endedAt: null, exitCode: null, error: null, pid: null }),
+    );
     const at = T0 + 3_600_000;
     const marked = runs.markInterrupted(at);
-    const expected2 = makeRun({ id: 2, status: 'interrupted', endedAt: at, exitCode: null, error: INTERRUPTED_REASON.running, pid: 777 });
-    const expected3 = makeRun({ id: 3, status: 'interrupted', startedAt: null, endedAt: at, exitCode: null, error: INTERRUPTED_REASON.queued, pid: null });
+    const expected2 = makeRun({
+      id: 2,
+      status: 'interrupted',
+      endedAt: at,
+      exitCode: null,
+      error: INTERRUPTED_REASON.running,
+      pid: 777,
+    });
+    const expected3 = makeRun({
+      id: 3,
+      status: 'interrupted',
+      startedAt: null,
+      endedAt: at,
+      exitCode: null,
+      error: INTERRUPTED_REASON.queued,
+      pid: null,
+    });
     const { output: _o2, ...summary2 } = expected2;
     const { output: _o3, ...summary3 } = expected3;
     expect(marked).toStrictEqual([summary2, summary3]);
@@ -217,7 +286,10 @@ describe('retention', () => {
     expect(runs.prune('backup', 3)).toBe(5 + 1);
     expect(runs.list({ task: 'backup' }).map((run) => run.id)).toEqual([14, 13, 12, 10, 9, 8, 2, 1]);
     expect(runs.prune('backup', 0)).toBe(6);
-    expect(runs.list({ task: 'backup' }).map((run) => [run.id, run.status])).toEqual([[2, 'queued'], [1, 'running']]);
+    expect(runs.list({ task: 'backup' }).map((run) => [run.id, run.status])).toEqual([
+      [2, 'queued'],
+      [1, 'running'],
+    ]);
   });
 
   test('skipped triggers are kept apart: a burst of them leaves the newest `keep` ended runs in place', () => {

@@ -51,7 +51,13 @@ describe('task state', () => {
 
   const schedules: ScheduleSpec[] = [
     { kind: 'every', periodMs: 90_000, anchor: Date.parse('2026-01-01T00:00:00.000Z'), startGiven: true },
-    { kind: 'daily', times: [{ hour: 3, minute: 30, second: 0 }, { hour: 15, minute: 30, second: 15 }] },
+    {
+      kind: 'daily',
+      times: [
+        { hour: 3, minute: 30, second: 0 },
+        { hour: 15, minute: 30, second: 15 },
+      ],
+    },
     { kind: 'at', instants: [Date.parse('2026-12-01T09:00:00.000Z'), Date.parse('2026-12-02T09:00:00.000Z')] },
     { kind: 'cron', expression: '*/15 * * * 1-5' },
     { kind: 'reboot' },
@@ -67,7 +73,10 @@ describe('task state', () => {
     const table = openTable();
     table.save(record(), SAVED_AT);
     table.save(record({ hold: null, reschedule: null, scheduledRuns: 18 }), SAVED_AT + 1);
-    expect(table.get('report')).toStrictEqual({ ...record({ hold: null, reschedule: null, scheduledRuns: 18 }), savedAt: SAVED_AT + 1 });
+    expect(table.get('report')).toStrictEqual({
+      ...record({ hold: null, reschedule: null, scheduledRuns: 18 }),
+      savedAt: SAVED_AT + 1,
+    });
   });
 
   test('an unknown task has no state', () => {

@@ -1,7 +1,12 @@
 // The write batcher (issue 4: "writes do not block the timer"): one write per turn, coalescing by key,
 // flush at N items and on close, failures logged and retried with backoff, never thrown.
 import { describe, expect, test } from 'vitest';
-import { describeKeys, WriteBatcher, type BatchTimers, type WriteBatcherOptions } from '../../../src/store/sqlite/write-batcher.js';
+import {
+  describeKeys,
+  WriteBatcher,
+  type BatchTimers,
+  type WriteBatcherOptions,
+} from '../../../src/store/sqlite/write-batcher.js';
 import { nextTurn } from '../_support.js';
 
 /** Timers that fire only when the test says so. */
@@ -29,7 +34,9 @@ class ManualTimers implements BatchTimers {
   }
 }
 
-function setup(options: Partial<WriteBatcherOptions<string>> & { failWhen?: (items: readonly string[]) => boolean } = {}) {
+function setup(
+  options: Partial<WriteBatcherOptions<string>> & { failWhen?: (items: readonly string[]) => boolean } = {},
+) {
   const timers = new ManualTimers();
   const writes: string[][] = [];
   const logs: [string, string][] = [];
@@ -117,12 +124,17 @@ describe('a failed flush', () => {
     const { batcher, timers, writes, logs } = setup({ failWhen: () => failing, retryDelayMs: 100 });
     batcher.enqueue('1', '1');
     expect(() => timers.fire()).not.toThrow();
-    expect(logs).toEqual([['error', 'db: could not write 1 change(s) (disk I/O error); keeping them in memory, retrying in 100 ms']]);
+    expect(logs).toEqual([
+      ['error', 'db: could not write 1 change(s) (disk I/O error); keeping them in memory, retrying in 100 ms'],
+    ]);
     expect(timers.waiting()).toEqual([100]);
     batcher.enqueue('2', '2');
     expect(timers.waiting()).toEqual([100]);
     timers.fire();
-    expect(logs[1]).toEqual(['error', 'db: could not write 2 change(s) (disk I/O error); keeping them in memory, retrying in 200 ms']);
+    expect(logs[1]).toEqual([
+      'error',
+      'db: could not write 2 change(s) (disk I/O error); keeping them in memory, retrying in 200 ms',
+    ]);
     failing = false;
     timers.fire();
     expect(writes).toEqual([['1', '2']]);
@@ -174,7 +186,10 @@ describe('a failed flush', () => {
     for (let i = 1; i <= 10; i++) batcher.enqueue(`k${i}`, String(i));
     expect(batcher.pending).toBe(9);
     expect(batcher.stats.dropped).toBe(2);
-    expect(logs.at(-1)).toEqual(['error', 'db: writes keep failing; dropped the 2 oldest waiting change(s) to bound memory: k0, k1']);
+    expect(logs.at(-1)).toEqual([
+      'error',
+      'db: writes keep failing; dropped the 2 oldest waiting change(s) to bound memory: k0, k1',
+    ]);
   });
 
   test('close with writes that still fail reports them lost', () => {
@@ -207,7 +222,12 @@ describe('a storage fault: a lock, a full or read-only disk (issue 8)', () => {
         writes.push([...items]);
       },
     });
-    for (const [key, item] of [['1', 'a'], ['2', 'b'], ['3', 'big output']] as const) batcher.enqueue(key, item);
+    for (const [key, item] of [
+      ['1', 'a'],
+      ['2', 'b'],
+      ['3', 'big output'],
+    ] as const)
+      batcher.enqueue(key, item);
     timers.fire();
     timers.fire();
     timers.fire();
@@ -218,31 +238,38 @@ describe('a storage fault: a lock, a full or read-only disk (issue 8)', () => {
     free = 100;
     timers.fire();
     expect(writes).toEqual([['a', 'b', 'big output']]);
-    expect(logs.at(-1)).toEqual(['info', 'db: writing again; stored the 3 change(s) kept in memory after 3 failed attempt(s)']);
+    expect(logs.at(-1)).toEqual([
+      'info',
+      'db: writing again; stored the 3 change(s) kept in memory after 3 failed attempt(s)',
+    ]);
   });
 
-  test.each(['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_FULL', 'SQLITE_IOERR_WRITE', 'SQLITE_READONLY_DBMOVED', 'SQLITE_CANTOPEN'])(
-    '%s: each retry is one write attempt, never one per item',
-    (code) => {
-      let attempts = 0;
-      const timers = new ManualTimers();
-      const batcher = new WriteBatcher<string>({
-        label: 'db',
-        timers,
-        log: () => {},
-        write: () => {
-          attempts++;
-          throw sqliteError(code, 'no');
-        },
-      });
-      for (let i = 0; i < 50; i++) batcher.enqueue(String(i), String(i));
-      for (let i = 0; i < 4; i++) timers.fire();
-      expect(attempts).toBe(4);
-      expect(batcher.pending).toBe(50);
-    },
-  );
+  test.each([
+    'SQLITE_BUSY',
+    'SQLITE_LOCKED',
+    'SQLITE_FULL',
+    'SQLITE_IOERR_WRITE',
+    'SQLITE_READONLY_DBMOVED',
+    'SQLITE_CANTOPEN',
+  ])('%s: each retry is one write attempt, never one per item', (code) => {
+    let attempts = 0;
+    const timers = new ManualTimers();
+    const batcher = new WriteBatcher<string>({
+      label: 'db',
+      timers,
+      log: () => {},
+      write: () => {
+        attempts++;
+        throw sqliteError(code, 'no');
+      },
+    });
+    for (let i = 0; i < 50; i++) batcher.enqueue(String(i), String(i));
+    for (let i = 0; i < 4; i++) timers.fire();
+    expect(attempts).toBe(4);
+    expect(batcher.pending).toBe(50);
+  });
 
-  test('a poison item is still dropped when the error is the item\'s (SQLITE_TOOBIG)', () => {
+  test("a poison item is still dropped when the error is the item's (SQLITE_TOOBIG)", () => {
     const writes: string[][] = [];
     const timers = new ManualTimers();
     const batcher = new WriteBatcher<string>({
@@ -299,7 +326,10 @@ describe('a storage fault: a lock, a full or read-only disk (issue 8)', () => {
     batcher.close();
     expect(attempts).toBe(2);
     expect(batcher.stats.dropped).toBe(0);
-    expect(logs.at(-1)).toEqual(['info', 'db: writing again; stored the 1 change(s) kept in memory after 1 failed attempt(s)']);
+    expect(logs.at(-1)).toEqual([
+      'info',
+      'db: writing again; stored the 1 change(s) kept in memory after 1 failed attempt(s)',
+    ]);
   });
 });
 
