@@ -236,7 +236,9 @@ export function historyPath(stateDir) {
   return path;
 }
 
-/** A whole TaskSpec at the tasks-file defaults (on demand, `run: "true"`), for scenarios that drive the runner directly. */
+/**
+ * A whole TaskSpec at the tasks-file defaults (on demand, `run: "true"`), for scenarios that drive the runner directly.
+ */
 export function makeTaskSpec(name, overrides = {}) {
   return {
     name,

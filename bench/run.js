@@ -58,7 +58,8 @@ const machine = {
   memoryGb: Math.round(totalmem() / 2 ** 30),
 };
 say(
-  `taskkit bench (${quick ? 'quick' : 'full'}): node ${machine.node}, ${machine.cores} x ${machine.cpu}, ${machine.memoryGb} GB`,
+  `taskkit bench (${quick ? 'quick' : 'full'}): node ${machine.node}, ${machine.cores} x ${machine.cpu}, ` +
+    `${machine.memoryGb} GB`,
 );
 const results = {
   date: new Date().toISOString(),
@@ -90,7 +91,9 @@ for (const [id, title, key, run] of SCENARIOS) {
 results.elapsedSeconds.total = (performance.now() - startedAll) / 1000;
 
 say(
-  `\nResults (${results.date}; ${machine.cores} x ${machine.cpu}; node ${machine.node}). Ratios: the subject's figure / the other's (for lateness, CPU, memory and time lower is better; for rates higher is better).\n`,
+  `\nResults (${results.date}; ${machine.cores} x ${machine.cpu}; node ${machine.node}). Ratios: ` +
+    `the subject's figure / the other's (for lateness, CPU, memory and time lower is better; ` +
+    `for rates higher is better).\n`,
 );
 say(formatTable(results.rows));
 const missed = results.rows.filter((row) => row.met === false).length;

@@ -7,7 +7,8 @@
  * It calls setPeriod on every run, so after `taskkit reschedule --reset` or an edit of the task
  * the schedule and the state file agree again from the next run.
  *
- * tasks.yaml:  every: 1m   module: ./adaptive-period.js   args: { start: 60, max: 960, state: ./out/adaptive-period.json }
+ * tasks.yaml:  every: 1m   module: ./adaptive-period.js   args: { start: 60, max: 960, state:
+ * ./out/adaptive-period.json }
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';

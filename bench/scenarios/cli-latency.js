@@ -2,7 +2,8 @@
 // `node bin/taskkit list` against a detached daemon holding 1,000 tasks, and of
 // `node bin/taskkit run-now NAME`, next to `node -e 0` (bare Node start-up) measured in the same
 // run (issue 7 target: within 1.3x). The commands are interleaved round by round so that drift on
-// a shared machine hits all alike; the figure is the median of `runs` rounds. The socket is given by TASKKIT_SOCKET (the
+// a shared machine hits all alike; the figure is the median of `runs` rounds. The socket is given by TASKKIT_SOCKET
+// (the
 // fast path: no tasks file is read); `list (finds socket via tasks file)` shows the cost of the
 // default lookup, which parses the file to read settings.socket.
 // Usage: node bench/scenarios/cli-latency.js [runs=20] [tasks=1000]

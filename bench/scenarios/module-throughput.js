@@ -145,7 +145,8 @@ rmSync(dir, { recursive: true, force: true });
 
 const fmt = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 console.log(
-  `module tasks: an empty task through the real runner, ${seconds}s per phase; start-up = runner.start() to the function entered, ${samples} samples`,
+  `module tasks: an empty task through the real runner, ${seconds}s per phase; start-up = runner.start() ` +
+    `to the function entered, ${samples} samples`,
 );
 console.log(
   '                      runs/s 1 at a time   runs/s ' +
@@ -158,11 +159,14 @@ for (const [label, r] of [
   ['function (in-process)', result.function],
 ]) {
   console.log(
-    `  ${label.padEnd(22)}${fmt(r.sequential.runsPerSec).padStart(10)}          ${fmt(r.parallel.runsPerSec).padStart(10)}    ` +
-      `${fmt(r.startupMs.median, 3).padStart(9)} ms  ${fmt(r.startupMs.p90, 3).padStart(7)}  ${fmt(r.startupMs.min, 3).padStart(7)}`,
+    `  ${label.padEnd(22)}${fmt(r.sequential.runsPerSec).padStart(10)}          ` +
+      `${fmt(r.parallel.runsPerSec).padStart(10)}    ` +
+      `${fmt(r.startupMs.median, 3).padStart(9)} ms  ${fmt(r.startupMs.p90, 3).padStart(7)}  ` +
+      `${fmt(r.startupMs.min, 3).padStart(7)}`,
   );
 }
 console.log(
-  `  a worker costs ${fmt(result.module.startupMs.median - result.function.startupMs.median, 2)} ms more to start than an in-process call`,
+  `  a worker costs ${fmt(result.module.startupMs.median - result.function.startupMs.median, 2)} ms more to ` +
+    `start than an in-process call`,
 );
 console.log(JSON.stringify(result));

@@ -119,16 +119,20 @@ const result = {
 const fmt = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 console.log(`store overhead: \`true\` x${concurrency} in flight, ${rounds} x ${seconds}s per mode, alternating`);
 console.log(
-  `  recording off  ${fmt(off.runsPerSec).padStart(7)} runs/s   ${fmt(off.cpuMsPerRun, 2)} ms CPU/run (${off.runs} runs)`,
+  `  recording off  ${fmt(off.runsPerSec).padStart(7)} runs/s   ${fmt(off.cpuMsPerRun, 2)} ms CPU/run ` +
+    `(${off.runs} runs)`,
 );
 console.log(
   `  recording on   ${fmt(on.runsPerSec).padStart(7)} runs/s   ${fmt(on.cpuMsPerRun, 2)} ms CPU/run (${on.runs} runs)`,
 );
 console.log(
-  `  store: ${result.store.flushes} transactions, ${fmt(result.store.meanBatch)} writes each, ${fmt(result.store.meanFlushMs, 3)} ms mean / ${fmt(result.store.maxFlushMs, 2)} ms max per flush, ` +
-    `${fmt(result.store.enqueueUsPerRun)} us per run in the listeners; ${rows} rows kept (keep 200 x ${concurrency}), ${fmt(dbBytes / 1024, 0)} KiB`,
+  `  store: ${result.store.flushes} transactions, ${fmt(result.store.meanBatch)} writes each, ` +
+    `${fmt(result.store.meanFlushMs, 3)} ms mean / ${fmt(result.store.maxFlushMs, 2)} ms max per flush, ` +
+    `${fmt(result.store.enqueueUsPerRun)} us per run in the listeners; ${rows} rows kept (keep 200 x ` +
+    `${concurrency}), ${fmt(dbBytes / 1024, 0)} KiB`,
 );
 console.log(
-  `  ratio on/off ${fmt(ratio, 3)}x: recording costs ${fmt(result.overheadPercent)}% -> target < 10%: ${result.overheadPercent < 10 ? 'met' : 'MISSED'}`,
+  `  ratio on/off ${fmt(ratio, 3)}x: recording costs ${fmt(result.overheadPercent)}% -> target < 10%: ` +
+    `${result.overheadPercent < 10 ? 'met' : 'MISSED'}`,
 );
 console.log(JSON.stringify(result));

@@ -75,7 +75,8 @@ async function measureDaemon() {
   client.close();
   const db = new Database(historyPath(file.stateDir), { readonly: true, fileMustExist: true });
   const count = db.prepare(
-    "SELECT count(*) AS n, min(started_at) AS first, max(ended_at) AS last FROM runs WHERE status NOT IN ('running', 'queued')",
+    'SELECT count(*) AS n, min(started_at) AS first, max(ended_at) AS last FROM runs WHERE status NOT IN ' +
+      "('running', 'queued')",
   );
   const deadline = performance.now() + 300_000;
   let row = count.get();

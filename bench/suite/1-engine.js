@@ -30,7 +30,8 @@ function describe(r, n) {
   if (r.error !== undefined) return `error: ${r.error}`;
   const heap = n >= 1000 ? `; heap ${fmt(r.heapPerJobBytes, 0)} B/job` : '';
   return (
-    `${fmt(r.completeness * 100, 1)}% complete; late p50/p99/max ${fmtAuto(r.lateness.p50)}/${fmtAuto(r.lateness.p99)}/${fmtAuto(r.lateness.max)} ms; ` +
+    `${fmt(r.completeness * 100, 1)}% complete; ` +
+    `late p50/p99/max ${fmtAuto(r.lateness.p50)}/${fmtAuto(r.lateness.p99)}/${fmtAuto(r.lateness.max)} ms; ` +
     `CPU ${fmtAuto(r.cpuMsPerSec)} ms/s${heap}; RSS ${fmt(r.rssMb, 0)} MB`
   );
 }
@@ -55,10 +56,8 @@ function rowsFor(n, results) {
       continue;
     }
     const peerP99 = PEERS.map((peer) => `${peer} ${ratio(r.lateness.p99, results[peer]?.lateness?.p99)}`).join(', ');
-    const peerHeap =
-      n >= 1000
-        ? `; heap: ${PEERS.map((peer) => `${peer} ${ratio(r.heapPerJobBytes, results[peer]?.heapPerJobBytes)}`).join(', ')}`
-        : '';
+    const heapRatio = (peer) => `${peer} ${ratio(r.heapPerJobBytes, results[peer]?.heapPerJobBytes)}`;
+    const peerHeap = n >= 1000 ? `; heap: ${PEERS.map(heapRatio).join(', ')}` : '';
     const atTarget = n === TARGET_SIZE;
     const croner = results.croner?.lateness?.p99;
     rows.push(

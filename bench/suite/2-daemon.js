@@ -32,7 +32,10 @@ export async function runDaemonPrecision({ total, firing, seconds, interleave = 
       scenario: '2',
       subject: `taskkit start -f, ${total.toLocaleString('en')} tasks, ${firing}/s`,
       figures: describe(taskkit),
-      limit: `p99 ${gap >= 0 ? '+' : ''}${fmtAuto(gap)} ms (${ratio(taskkit.lateness?.p99, bare.lateness?.p99)}); p50 ${ratio(taskkit.lateness?.p50, bare.lateness?.p50)}`,
+      limit:
+        `p99 ${gap >= 0 ? '+' : ''}${fmtAuto(gap)} ms ` +
+        `(${ratio(taskkit.lateness?.p99, bare.lateness?.p99)}); ` +
+        `p50 ${ratio(taskkit.lateness?.p50, bare.lateness?.p50)}`,
       target: `p99 <= limit + ${MARGIN_MS} ms`,
       verdict: judge([
         {

@@ -46,7 +46,8 @@ export async function runIdle({ sizes, seconds, settle }, say) {
       const peers = ['rssMb', 'wakesPerMin']
         .map(
           (key) =>
-            `${key === 'rssMb' ? 'RSS' : 'wakes'}: ${PEERS.map((peer) => `${peer} ${ratio(r[key], find(peer, n)?.[key])}`).join(', ')}`,
+            `${key === 'rssMb' ? 'RSS' : 'wakes'}: ` +
+            `${PEERS.map((peer) => `${peer} ${ratio(r[key], find(peer, n)?.[key])}`).join(', ')}`,
         )
         .join('; ');
       const checks = [
@@ -66,7 +67,9 @@ export async function runIdle({ sizes, seconds, settle }, say) {
           ...base,
           limit,
           peers,
-          target: `wakes <= ${CAP_WAKES_PER_MIN}/min (10 s cap), CPU < ${CPU_LIMIT_PERCENT}%${n === RSS_SIZE ? `, RSS < ${RSS_LIMIT_MB} MB` : ''}`,
+          target:
+            `wakes <= ${CAP_WAKES_PER_MIN}/min (10 s cap), ` +
+            `CPU < ${CPU_LIMIT_PERCENT}%${n === RSS_SIZE ? `, RSS < ${RSS_LIMIT_MB} MB` : ''}`,
           verdict:
             settle >= MIN_SETTLE_S
               ? judge(checks)
@@ -81,5 +84,8 @@ export async function runIdle({ sizes, seconds, settle }, say) {
 function describe(r) {
   if (r === undefined) return 'missing';
   if (r.error !== undefined) return `error: ${r.error}`;
-  return `CPU ${fmtAuto(r.cpuPercent)}% of a core; ${fmtAuto(r.wakesPerMin)} wakes/min; RSS ${fmt(r.rssMb, 0)} MB; loaded in ${fmt(r.loadMs / 1000, 1)} s`;
+  return (
+    `CPU ${fmtAuto(r.cpuPercent)}% of a core; ${fmtAuto(r.wakesPerMin)} wakes/min; RSS ${fmt(r.rssMb, 0)} ` +
+    `MB; loaded in ${fmt(r.loadMs / 1000, 1)} s`
+  );
 }

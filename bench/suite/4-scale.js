@@ -79,7 +79,9 @@ export async function runScale({ sizes, nextMs }, say) {
                 },
                 {
                   ok: peak < TARGET_RSS_MB,
-                  what: `peak RSS ${fmt(peak, 0)} MB (loader ${fmt(d.loaderPeakRssMb, 0)}, daemon ${fmt(d.daemonPeakRssMb, 0)})`,
+                  what:
+                    `peak RSS ${fmt(peak, 0)} MB (loader ${fmt(d.loaderPeakRssMb, 0)}, ` +
+                    `daemon ${fmt(d.daemonPeakRssMb, 0)})`,
                 },
                 linear(daemon, 'readyMs'),
               ])
@@ -113,12 +115,19 @@ export async function runScale({ sizes, nextMs }, say) {
 
 function describeLoad(r) {
   if (r.error !== undefined) return `error: ${r.error}`;
-  return `${fmt(r.totalMs, 0)} ms (parse+validate ${fmt(r.loadMs, 0)}, first instants ${fmt(r.firstInstantsMs, 0)}); ${fmtAuto((r.totalMs / r.n) * 1000)} ms/1k tasks; peak RSS ${fmt(r.peakRssMb, 0)} MB`;
+  return (
+    `${fmt(r.totalMs, 0)} ms (parse+validate ${fmt(r.loadMs, 0)}, ` +
+    `first instants ${fmt(r.firstInstantsMs, 0)}); ${fmtAuto((r.totalMs / r.n) * 1000)} ms/1k tasks; ` +
+    `peak RSS ${fmt(r.peakRssMb, 0)} MB`
+  );
 }
 
 function describeDaemon(r) {
   if (r.error !== undefined) return `error: ${r.error}`;
-  return `ready in ${fmt(r.readyMs, 0)} ms; ${fmtAuto((r.readyMs / r.n) * 1000)} ms/1k tasks; peak RSS daemon ${fmt(r.daemonPeakRssMb, 0)} MB, loader child ${fmt(r.loaderPeakRssMb, 0)} MB`;
+  return (
+    `ready in ${fmt(r.readyMs, 0)} ms; ${fmtAuto((r.readyMs / r.n) * 1000)} ms/1k tasks; ` +
+    `peak RSS daemon ${fmt(r.daemonPeakRssMb, 0)} MB, loader child ${fmt(r.loaderPeakRssMb, 0)} MB`
+  );
 }
 
 /** A small ASCII plot of ms by size, on a linear scale (log-log would hide what matters: the slope). */

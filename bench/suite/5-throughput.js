@@ -28,7 +28,9 @@ export async function runThroughput({ concurrency, runs }, say) {
         scenario: '5',
         subject: `taskkit start -f, max-concurrent ${c}, history on`,
         figures: describe(taskkit),
-        limit: `runs/s ${ratio(taskkit.runsPerSec, raw.runsPerSec)}; CPU/run ${ratio(taskkit.cpuMsPerRun, raw.cpuMsPerRun)}`,
+        limit:
+          `runs/s ${ratio(taskkit.runsPerSec, raw.runsPerSec)}; ` +
+          `CPU/run ${ratio(taskkit.cpuMsPerRun, raw.cpuMsPerRun)}`,
         target: `>= ${TARGET_SHARE * 100}% of the limit`,
         verdict: judge([
           {
@@ -44,5 +46,8 @@ export async function runThroughput({ concurrency, runs }, say) {
 
 function describe(r) {
   if (r.error !== undefined) return `error: ${r.error}`;
-  return `${fmt(r.runsPerSec, 0)} runs/s (${r.runs} runs${r.failed ? `, ${r.failed} failed` : ''}); CPU ${fmt(r.cpuMsPerRun, 2)} ms/run${r.mode === 'raw' ? ' (the loop)' : ' (daemon)'}`;
+  return (
+    `${fmt(r.runsPerSec, 0)} runs/s (${r.runs} runs${r.failed ? `, ${r.failed} failed` : ''}); ` +
+    `CPU ${fmt(r.cpuMsPerRun, 2)} ms/run${r.mode === 'raw' ? ' (the loop)' : ' (daemon)'}`
+  );
 }

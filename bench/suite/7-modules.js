@@ -9,10 +9,13 @@ export async function runModules({ seconds, inFlight, samples }, say) {
     return { data, rows: [makeRow({ scenario: '7', subject: 'module tasks', figures: `error: ${data.error}` })] };
   }
   const describe = (r) =>
-    `${fmt(r.sequential.runsPerSec, 1)} runs/s 1 at a time, ${fmt(r.parallel.runsPerSec, 1)} with ${inFlight} in flight; ` +
+    `${fmt(r.sequential.runsPerSec, 1)} runs/s 1 at a time, ${fmt(r.parallel.runsPerSec, 1)} with ${inFlight} ` +
+    `in flight; ` +
     `start-up median ${fmtAuto(r.startupMs.median)} ms (p90 ${fmtAuto(r.startupMs.p90)})`;
   const versus = (r, limit) =>
-    `runs/s ${ratio(r.sequential.runsPerSec, limit.sequential.runsPerSec)} / ${ratio(r.parallel.runsPerSec, limit.parallel.runsPerSec)}; start-up ${ratio(r.startupMs.median, limit.startupMs.median)}`;
+    `runs/s ${ratio(r.sequential.runsPerSec, limit.sequential.runsPerSec)} / ` +
+    `${ratio(r.parallel.runsPerSec, limit.parallel.runsPerSec)}; ` +
+    `start-up ${ratio(r.startupMs.median, limit.startupMs.median)}`;
   for (const [label, r] of [
     ['bare worker', data.bareWorker],
     ['module task', data.module],

@@ -15,7 +15,10 @@ import { printError, type CliIo } from './io.js';
 /** The `database` member of `history --json` and `logs --json`. */
 export interface DatabaseSource {
   readonly path: string;
-  /** `daemon`: the one of the daemon answering on `socket`; `tasks-file`: its state dir (no daemon); `default`: the default state dir (no daemon, no readable tasks file). */
+  /**
+   * `daemon`: the one of the daemon answering on `socket`; `tasks-file`: its state dir (no daemon); `default`: the
+   * default state dir (no daemon, no readable tasks file).
+   */
   readonly from: 'daemon' | 'tasks-file' | 'default';
   /** The daemon's pid and socket when `from` is `daemon`, else null. */
   readonly pid: number | null;

@@ -33,7 +33,8 @@ export function createProgram(context: CommandContext): Command {
     )
     .option(
       '--socket <path>',
-      'control socket of the daemon (default: $TASKKIT_SOCKET, settings.socket, $XDG_RUNTIME_DIR/taskkit/taskkit.sock, <state-dir>/taskkit.sock)',
+      'control socket of the daemon (default: $TASKKIT_SOCKET, settings.socket, ' +
+        '$XDG_RUNTIME_DIR/taskkit/taskkit.sock, <state-dir>/taskkit.sock)',
     )
     .option('--json', 'print machine-readable JSON (stable field names, see taskkit(1))')
     .showHelpAfterError('(run "taskkit help" for the list of verbs)')

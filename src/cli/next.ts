@@ -83,7 +83,8 @@ async function askDaemon(
     if (!(error instanceof TaskkitError) || error.code !== 'DAEMON_UNREACHABLE') throw error;
     printError(
       io,
-      `taskkit: no daemon answers on ${socket}: showing the tasks file's view (no holds or run-time reschedules; max-runs counted from no run)`,
+      `taskkit: no daemon answers on ${socket}: showing the tasks file's view (no holds or run-time ` +
+        `reschedules; max-runs counted from no run)`,
     );
     return null;
   }

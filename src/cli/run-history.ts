@@ -66,6 +66,7 @@ export function parseSince(raw: string, now: Instant, io: Pick<CliIo, 'env'>): I
   if (instant.ok) return instant.value;
   throw new TaskkitError(
     'USAGE',
-    `--since: expected a duration back from now like "2h" or "30m", or a date-time like "2026-11-25T08:00", got "${raw}"`,
+    `--since: expected a duration back from now like "2h" or "30m", or a date-time like "2026-11-25T08:00", ` +
+      `got "${raw}"`,
   );
 }

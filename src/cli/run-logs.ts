@@ -52,13 +52,15 @@ export async function runLogs(
   if (unfinished && unreachable !== null) {
     printError(
       io,
-      `taskkit: ${run.task} #${run.id} is marked ${run.status} in the history; following its output live needs the daemon: ${unreachable.message}`,
+      `taskkit: ${run.task} #${run.id} is marked ${run.status} in the history; ` +
+        `following its output live needs the daemon: ${unreachable.message}`,
     );
     context.exitCode = 3;
   } else if (unfinished) {
     printError(
       io,
-      `taskkit: ${run.task} #${run.id} is still ${run.status}; its output is stored when it ends ("taskkit logs ${run.task} ${run.id} --follow" streams it now)`,
+      `taskkit: ${run.task} #${run.id} is still ${run.status}; its output is stored when it ends ("taskkit logs ` +
+        `${run.task} ${run.id} --follow" streams it now)`,
     );
   } else if (globals.json !== true) {
     printAfterOutput(io, run);
@@ -118,7 +120,8 @@ async function followFromDaemon(
     } else
       printError(
         io,
-        `taskkit: ${describeRetrying(event.data)} ("taskkit logs ${name} ${event.data.retry.id} --follow" once it starts)`,
+        `taskkit: ${describeRetrying(event.data)} ("taskkit logs ${name} ${event.data.retry.id} --follow" once ` +
+          `it starts)`,
       );
   });
   if (streamed.detached) return DETACHED_EXIT;

@@ -31,7 +31,8 @@ export function readAction(
       'missing-key',
       [],
       'key',
-      'nothing to run: add "run" (a shell command), "command" (a program and its arguments) or "module" (a JavaScript file)',
+      'nothing to run: add "run" (a shell command), "command" (a program and its arguments) ' +
+        'or "module" (a JavaScript file)',
     );
   } else if (given.length > 1) {
     const names = given.map((key) => `"${key}"`).join(' and ');

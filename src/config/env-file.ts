@@ -25,7 +25,9 @@ export interface EnvFile {
   readonly values: Readonly<Record<string, string>>;
 }
 
-/** Resolve and read `raw`; issues point at the `env-file` key and name the file's line. Values never appear in messages. */
+/**
+ * Resolve and read `raw`; issues point at the `env-file` key and name the file's line. Values never appear in messages.
+ */
 export function readEnvFile(
   c: IssueCollector,
   path: Path,

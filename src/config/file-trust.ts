@@ -98,7 +98,10 @@ function describeFileProblem(stats: Stats, label: string, path: string, uid: num
   if (stats.uid !== uid && stats.uid !== 0)
     return `${label} is owned by user ${stats.uid}, not by you (${uid}) or root${FIX}`;
   if ((stats.mode & GROUP_OR_OTHER_WRITE) !== 0) {
-    return `${label} is writable by ${describeWriters(stats.mode)} (mode ${formatMode(stats.mode)}): chmod go-w ${path}${FIX}`;
+    return (
+      `${label} is writable by ${describeWriters(stats.mode)} (mode ${formatMode(stats.mode)}): ` +
+      `chmod go-w ${path}${FIX}`
+    );
   }
   return undefined;
 }
@@ -115,10 +118,16 @@ function describeFolderProblem(real: string, label: string, uid: number): string
       return undefined;
     }
     if (dir.uid !== uid && dir.uid !== 0) {
-      return `${label} is ${where} ${folder}, owned by user ${dir.uid}, not by you (${uid}) or root, who could replace it${FIX}`;
+      return (
+        `${label} is ${where} ${folder}, owned by user ${dir.uid}, not by you (${uid}) or root, ` +
+        `who could replace it${FIX}`
+      );
     }
     if ((dir.mode & GROUP_OR_OTHER_WRITE) !== 0 && (dir.mode & STICKY) === 0) {
-      return `${label} is ${where} ${folder}, which ${describeWriters(dir.mode)} can write (mode ${formatMode(dir.mode)}), so they could replace it: chmod go-w ${folder}${FIX}`;
+      return (
+        `${label} is ${where} ${folder}, which ${describeWriters(dir.mode)} can write (mode ` +
+        `${formatMode(dir.mode)}), so they could replace it: chmod go-w ${folder}${FIX}`
+      );
     }
     if (folder === dirname(folder)) return undefined;
     where = 'under';

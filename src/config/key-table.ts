@@ -183,7 +183,8 @@ export const TASK_KEY_TABLE = {
     shape: { kind: 'duration', minMs: MIN_EVERY_MS },
     group: 'schedule',
     description:
-      "Fixed rate on the absolute timeline (a duration such as 5m), anchored at start, by default at midnight of 2000-01-01 in the task's zone.",
+      'Fixed rate on the absolute timeline (a duration such as 5m), anchored at start, ' +
+      "by default at midnight of 2000-01-01 in the task's zone.",
   },
   start: {
     shape: DATE_TIME,
@@ -204,7 +205,8 @@ export const TASK_KEY_TABLE = {
     shape: { kind: 'cron' },
     group: 'schedule',
     description:
-      'Five fields (minute hour day-of-month month day-of-week) or six (second first), or a macro: @hourly, @daily, @weekly, @monthly, @yearly, @reboot.',
+      'Five fields (minute hour day-of-month month day-of-week) or six (second first), or a macro: @hourly, ' +
+      '@daily, @weekly, @monthly, @yearly, @reboot.',
   },
   run: { shape: TEXT, group: 'action', description: 'A shell command line.' },
   command: {
@@ -234,18 +236,21 @@ export const TASK_KEY_TABLE = {
       value: { kind: 'one-of', shapes: [{ kind: 'string' }, { kind: 'number' }, { kind: 'boolean' }, SECRET_VALUE] },
     },
     description:
-      'A map of extra environment variables (strings, numbers or booleans); write NAME: {secret: VALUE} for a value list, show and --json never print.',
+      'A map of extra environment variables (strings, numbers or booleans); write NAME: {secret: ' +
+      'VALUE} for a value list, show and --json never print.',
   },
   'env-file': {
     shape: PATH,
     description:
-      'A file of NAME=VALUE lines read into env at start and reload (env wins for a name in both); its values are secret.',
+      'A file of NAME=VALUE lines read into env at start and reload (env wins for a name in both); ' +
+      'its values are secret.',
   },
   shell: { shape: TEXT, onlyWith: 'run', description: "The shell of this task's run. Default: settings.shell." },
   timeout: {
     shape: POSITIVE_DURATION,
     description:
-      'A duration after which the run is stopped: SIGTERM to its process group, then SIGKILL after kill-after. Default: none.',
+      'A duration after which the run is stopped: SIGTERM to its process group, then SIGKILL after kill-after. ' +
+      'Default: none.',
   },
   'kill-after': {
     shape: DURATION,
@@ -256,7 +261,8 @@ export const TASK_KEY_TABLE = {
     shape: { kind: 'enum', values: ['skip', 'queue', 'replace', 'allow'] as const },
     default: 'skip',
     description:
-      'What a new trigger does while a run of the task is going: skip it, queue it, replace the running run, or allow both in parallel.',
+      'What a new trigger does while a run of the task is going: skip it, queue it, replace the running run, ' +
+      'or allow both in parallel.',
   },
   retry: {
     shape: {
@@ -278,7 +284,8 @@ export const TASK_KEY_TABLE = {
     shape: { kind: 'enum', values: ['skip', 'once', 'all'] as const },
     default: 'skip',
     description:
-      'For instants missed while the clock jumped or the machine slept: skip them, run once for the latest, or run all of them.',
+      'For instants missed while the clock jumped or the machine slept: skip them, run once for the latest, ' +
+      'or run all of them.',
   },
   deadline: {
     shape: POSITIVE_DURATION,

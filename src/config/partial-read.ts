@@ -20,7 +20,7 @@ export interface PartialTasksFile {
   /** Its settings; an invalid value falls back to its default, the others stay. */
   readonly settings: Settings;
   /** The keys under `tasks:`, unvalidated (a task with an error still has a name); [] when the file is not YAML. */
-  taskNames(): string[];
+  readonly taskNames: () => string[];
 }
 
 /**

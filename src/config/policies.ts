@@ -125,7 +125,8 @@ export function readEnv(c: IssueCollector, path: Path, raw: unknown): EnvValues 
         'invalid-value',
         [...path, name],
         'value',
-        `expected a string, number or boolean for ${name}, or {secret: VALUE} for one never shown; got ${describeShape(value)}`,
+        `expected a string, number or boolean for ${name}, or {secret: VALUE} for one never shown; ` +
+          `got ${describeShape(value)}`,
       );
       ok = false;
     }

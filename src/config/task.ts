@@ -98,7 +98,10 @@ export function checkTask(name: string, definition: unknown, context: TaskContex
 export function checkTaskName(name: string): string | undefined {
   if (name.length >= 1 && name.length <= MAX_TASK_NAME_LENGTH && TASK_NAME.test(name)) return undefined;
   const found = name.length > MAX_TASK_NAME_LENGTH ? `a name of ${name.length} characters` : showValue(name);
-  return `invalid task name: use 1-${MAX_TASK_NAME_LENGTH} letters, digits, ".", "_" or "-", starting with a letter or digit; got ${found}`;
+  return (
+    `invalid task name: use 1-${MAX_TASK_NAME_LENGTH} letters, digits, ".", "_" or "-", ` +
+    `starting with a letter or digit; got ${found}`
+  );
 }
 
 function buildSpec(

@@ -155,8 +155,10 @@ function readTaskKey(key: unknown): string | { problem: string } {
   if (!isScalar(key) || key.value === null || typeof key.value === 'object') {
     return { problem: 'expected a task name (letters, digits, ".", "_" or "-") as the key' };
   }
-  if (typeof key.value === 'string') return key.value;
-  const text = String(key.value);
+  const value: unknown = key.value;
+  if (typeof value === 'string') return value;
+  // What is left of a YAML scalar: a number, a boolean or a bigint.
+  const text = typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' ? `${value}` : '';
   // `1.0:` is the number 1 to YAML; the task would silently be named "1".
   if (typeof key.source === 'string' && key.source !== text) {
     return { problem: `write the task name in quotes: ${key.source} reads as ${text}` };

@@ -129,7 +129,8 @@ export function serveConnection(
     lineTimer = setTimeout(() => {
       log(
         'warn',
-        `control: closed a connection whose request line was not complete ${limits.lineTimeoutMs / 1000} s after its first byte`,
+        `control: closed a connection whose request line was not complete ${limits.lineTimeoutMs / 1000} s ` +
+          `after its first byte`,
       );
       sendError(null, {
         code: 'PROTOCOL_BAD_FRAME',
@@ -237,7 +238,9 @@ export function serveConnection(
     if (version !== PROTOCOL_VERSION) {
       sendError(id, {
         code: 'PROTOCOL_VERSION',
-        message: `protocol version ${version} is not supported: this daemon speaks version ${PROTOCOL_VERSION}; use a taskkit of the same version as the daemon`,
+        message:
+          `protocol version ${version} is not supported: this daemon speaks version ${PROTOCOL_VERSION}; ` +
+          `use a taskkit of the same version as the daemon`,
       });
       close();
       return;

@@ -32,7 +32,10 @@ export function readString(method: string, params: Params, key: string): string 
   return value;
 }
 
-/** A task name, held to the tasks file's rule: nothing else (no "/", "..", control bytes) reaches a lookup or a log line. */
+/**
+ * A task name, held to the tasks file's rule: nothing else (no "/", "..", control bytes) reaches a lookup or a log
+ * line.
+ */
 export function readTaskName(method: string, params: Params, key: string): string {
   return checkName(method, key, readString(method, params, key));
 }

@@ -11,7 +11,9 @@ import type { DefinitionView, RunStatsView, RunView, TaskView } from './views.js
 export const PROTOCOL_VERSION = 1;
 /** Longest request line (bytes, without the newline); a longer one closes the connection. */
 export const MAX_LINE_BYTES = 1024 * 1024;
-/** Longest reply line the client accepts: replies (a list of 10,000 tasks, a run's output) may exceed MAX_LINE_BYTES. */
+/**
+ * Longest reply line the client accepts: replies (a list of 10,000 tasks, a run's output) may exceed MAX_LINE_BYTES.
+ */
 export const MAX_REPLY_LINE_BYTES = 64 * 1024 * 1024;
 /** A connection must complete `hello` within this long, else it is closed. */
 export const HELLO_TIMEOUT_MS = 10_000;
@@ -210,7 +212,10 @@ export interface ControlMethods {
   show: { params: { name: string }; result: ShowResult; events: NoEvents };
   /** What will happen (issue 13): the engine's instants with holds and run-time reschedules. */
   next: { params: NextParams; result: { tasks: UpcomingView[] }; events: NoEvents };
-  /** Without wait: as soon as triggered (the run may be queued or skipped). With wait: the last attempt's final run, with `output`. */
+  /**
+   * Without wait: as soon as triggered (the run may be queued or skipped). With wait: the last attempt's final run,
+   * with `output`.
+   */
   'run-now': { params: { name: string; wait?: boolean }; result: { run: RunView }; events: RunNowEvents };
   /** All names are checked before any is changed. */
   hold: { params: { names: string[]; note?: string }; result: { tasks: TaskView[] }; events: NoEvents };

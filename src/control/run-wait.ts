@@ -24,7 +24,9 @@ export function toRetryingEvent(scheduler: Scheduler, failed: RunRecord, retry: 
   return { failed: toRunView(failed), retry: toRunView(retry), at: new Date(at).toISOString(), attempts };
 }
 
-/** The final record of the run's last attempt, or the current attempt's record as it stood when the client went away. */
+/**
+ * The final record of the run's last attempt, or the current attempt's record as it stood when the client went away.
+ */
 export async function triggerAndFollow(
   scheduler: Scheduler,
   name: string,

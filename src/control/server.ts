@@ -140,7 +140,9 @@ export async function listenControl(options: ControlServerOptions): Promise<Cont
 /** Tell a client over the limit why, then close it (destroyed if it does not read within `graceMs`). */
 function refuseConnection(socket: Socket, maxConnections: number, graceMs: number): void {
   socket.on('error', () => {});
-  const message = `the daemon already serves ${maxConnections} clients, the most it allows at once; try again shortly (is a program holding connections open?)`;
+  const message =
+    `the daemon already serves ${maxConnections} clients, the most it allows at once; ` +
+    `try again shortly (is a program holding connections open?)`;
   socket.end(encodeFrame({ id: null, error: { code: 'DAEMON_BUSY', message } }));
   setTimeout(() => socket.destroy(), graceMs).unref();
 }
@@ -186,7 +188,8 @@ function checkPathLength(socketPath: string): void {
   if (bytes > MAX_SOCKET_PATH_BYTES) {
     throw new TaskkitError(
       'USAGE',
-      `socket path too long (${bytes} bytes; at most ${MAX_SOCKET_PATH_BYTES}): ${socketPath}; choose a shorter --socket`,
+      `socket path too long (${bytes} bytes; at most ${MAX_SOCKET_PATH_BYTES}): ${socketPath}; ` +
+        `choose a shorter --socket`,
     );
   }
 }

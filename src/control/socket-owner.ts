@@ -44,7 +44,8 @@ export async function verifySocketOwner(
   if ((dir.mode & GROUP_OR_OTHER_WRITE) !== 0 && (dir.mode & STICKY) === 0) {
     throw untrusted(
       socketPath,
-      `is in ${folder}, which other users can write (mode ${(dir.mode & 0o7777).toString(8).padStart(4, '0')}) without the sticky bit, so anyone could put their own socket there`,
+      `is in ${folder}, which other users can write (mode ${(dir.mode & 0o7777).toString(8).padStart(4, '0')}) ` +
+        `without the sticky bit, so anyone could put their own socket there`,
     );
   }
 }
@@ -64,7 +65,9 @@ async function lstatOrNull(path: string): Promise<Stats | null> {
 function untrusted(socketPath: string, why: string): TaskkitError {
   return new TaskkitError(
     'SOCKET_UNTRUSTED',
-    `refusing to talk to ${socketPath}: it ${why}, so it may not be your taskkit daemon (another user may have taken the name); ` +
-      'use a socket in a folder only you can write (--socket, $TASKKIT_SOCKET or settings.socket), or remove this one if it is stale',
+    `refusing to talk to ${socketPath}: it ${why}, so it may not be your taskkit daemon (another user may have ` +
+      `taken the name); ` +
+      'use a socket in a folder only you can write (--socket, $TASKKIT_SOCKET or settings.socket), ' +
+      'or remove this one if it is stale',
   );
 }

@@ -106,7 +106,9 @@ export interface DefinitionView {
   readonly source: SourcePosition | null;
 }
 
-/** `show`: how the task's kept runs ended (the store's runStats); skipped, cancelled and running runs are not counted. */
+/**
+ * `show`: how the task's kept runs ended (the store's runStats); skipped, cancelled and running runs are not counted.
+ */
 export interface RunStatsView {
   readonly succeeded: number;
   /** `failed`, `timed-out` and `interrupted` runs. */

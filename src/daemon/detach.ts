@@ -94,7 +94,8 @@ export async function startDetached(options: DetachOptions): Promise<DetachedSta
     child.unref();
     throw new TaskkitError(
       'INTERNAL',
-      `the daemon (pid ${pid}) did not become ready within ${START_TIMEOUT_MS / 1000}s and was stopped; see ${options.logFile}`,
+      `the daemon (pid ${pid}) did not become ready within ${START_TIMEOUT_MS / 1000}s and was stopped; ` +
+        `see ${options.logFile}`,
     );
   }
   if (firstLine === '') {

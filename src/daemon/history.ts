@@ -41,10 +41,16 @@ export function recoverInterruptedRuns(
 export function describeInterrupted(run: RunSummary, groupAlive: boolean): string {
   const label = `run #${run.id} of ${run.task}`;
   if (groupAlive && run.pid !== null) {
-    return `${label} was interrupted; its process group ${run.pid} is still running and is left alone: kill it with kill -- -${run.pid}`;
+    return (
+      `${label} was interrupted; its process group ${run.pid} is still running and is left alone: ` +
+      `kill it with kill -- -${run.pid}`
+    );
   }
   if (run.startedAt === null) return `${label} was interrupted before it started (taskkit stopped while it waited)`;
-  return `${label} was interrupted: taskkit stopped while it was running (crash, kill -9 or reboot)${run.pid === null ? '' : `; its process group ${run.pid} is gone`}`;
+  return (
+    `${label} was interrupted: taskkit stopped while it was running (crash, ` +
+    `kill -9 or reboot)${run.pid === null ? '' : `; its process group ${run.pid} is gone`}`
+  );
 }
 
 /** The history questions of the control socket; `preload` reads each task's last run once (at start). */

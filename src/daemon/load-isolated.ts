@@ -101,5 +101,8 @@ export async function loadTasksFileIsolated(
 }
 
 function describeHang(timeoutMs: number): string {
-  return `could not be read within ${timeoutMs / 1000} s (a named pipe with no writer, or a file on a hung network mount?); the read was abandoned`;
+  return (
+    `could not be read within ${timeoutMs / 1000} s (a named pipe with no writer, ` +
+    `or a file on a hung network mount?); the read was abandoned`
+  );
 }

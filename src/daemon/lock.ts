@@ -44,7 +44,8 @@ export function acquireStateDirLock(path: string, pidFile: string): StateDirLock
       const who = holder !== null && isTaskkitProcess(holder) ? ` (pid ${holder})` : '';
       throw new TaskkitError(
         'SOCKET_IN_USE',
-        `already running${who}: another taskkit daemon holds ${path}, the lock of this state dir; stop it first, or set settings.state-dir to another folder`,
+        `already running${who}: another taskkit daemon holds ${path}, the lock of this state dir; ` +
+          `stop it first, or set settings.state-dir to another folder`,
       );
     }
     throw new TaskkitError(

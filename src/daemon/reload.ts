@@ -76,5 +76,8 @@ export function describeDroppedReschedules(
 ): string | null {
   const dropped = summary.changed.filter((name) => rescheduledBefore.has(name));
   if (dropped.length === 0) return null;
-  return `${dropped.join(', ')}: the definition in the tasks file changed, so the run-time reschedule is dropped and the file's schedule applies`;
+  return (
+    `${dropped.join(', ')}: the definition in the tasks file changed, ` +
+    `so the run-time reschedule is dropped and the file's schedule applies`
+  );
 }

@@ -16,7 +16,8 @@ export function logEngineEvents(scheduler: Scheduler, log: Logger): () => void {
     scheduler.on('clock-jump', (jumpMs) =>
       log(
         'warn',
-        `wall clock jumped ${jumpMs > 0 ? 'forward' : 'back'} by ${formatDuration(Math.abs(jumpMs))}; next instants recomputed`,
+        `wall clock jumped ${jumpMs > 0 ? 'forward' : 'back'} by ${formatDuration(Math.abs(jumpMs))}; ` +
+          `next instants recomputed`,
       ),
     ),
   ];

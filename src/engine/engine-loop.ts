@@ -165,7 +165,9 @@ export abstract class EngineLoop implements TaskOperations {
     }
   }
 
-  /** Fire `entry`, due at `due` (DESIGN.md "Schedule semantics"): once if merely late, its missed instants to catch-up. */
+  /**
+   * Fire `entry`, due at `due` (DESIGN.md "Schedule semantics"): once if merely late, its missed instants to catch-up.
+   */
   #fire(entry: Task, due: Instant, now: Instant, lateBefore: Instant): void {
     const plan = planFire((after) => entry.scheduleNext(after), due, now, lateBefore);
     const schedule = entry.schedule;

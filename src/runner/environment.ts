@@ -1,4 +1,6 @@
-/** The environment of a process run: the daemon's, the task's `env:`, then taskkit's own TASKKIT_* (DESIGN.md "Runs"). */
+/**
+ * The environment of a process run: the daemon's, the task's `env:`, then taskkit's own TASKKIT_* (DESIGN.md "Runs").
+ */
 import type { RunRequest } from './types.js';
 
 /** Variables taskkit gives every run, so a script can tell which run it is. */

@@ -17,7 +17,8 @@ export function pickExport(namespace: Readonly<Record<string, unknown>>, name: s
   const direct = isDirect ? namespace[name] : undefined;
   if (typeof direct === 'function') return { ok: true, fn: direct as TaskFunction };
   const holder = namespace['default'];
-  // "default" itself may hold a `default` function (transpiled output); other names fall back only when not exported directly.
+  // "default" itself may hold a `default` function (transpiled output); other names fall back only when not exported
+  // directly.
   const isNested = (!isDirect || name === 'default') && isObject(holder) && Object.hasOwn(holder, name);
   const nested = isNested ? holder[name] : undefined;
   if (typeof nested === 'function') {

@@ -29,7 +29,9 @@ export interface RunStop {
   readonly cause: StopCause;
   /** From the run's start to the stop, in ms; for a timeout, the timeout itself. */
   readonly afterMs: number;
-  /** Signals sent to the process group, in order: SIGTERM at the stop, SIGKILL after `killAfterMs`. Empty for JS tasks. */
+  /**
+   * Signals sent to the process group, in order: SIGTERM at the stop, SIGKILL after `killAfterMs`. Empty for JS tasks.
+   */
   readonly signals: readonly string[];
   /** The task's kill-after: the grace between the stop and the escalation. */
   readonly killAfterMs: number;

@@ -4,8 +4,11 @@ import { showValue } from './show-value.js';
 import { gapEnd, gapOf, isZoneChange, wallToLocalMs, type WallTime } from './zoned.js';
 import type { AtSpec, Instant, ParseResult } from './types.js';
 
-const DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?)?$/;
+const DATE_TIME = new RegExp(
+  String.raw`^(\d{4})-(\d{2})-(\d{2})` + // date
+    String.raw`(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?` + // time, seconds and milliseconds optional
+    String.raw`(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?)?$`, // offset
+);
 const EXPECTED =
   'expected a date and time like "2026-12-01T09:00" or "2026-12-01 09:00:30" (optionally with "Z" or "+02:00")';
 
@@ -35,7 +38,9 @@ export function parseAtTime(raw: unknown, tz: string): ParseResult<Instant> {
   const change = 'wall' in parsed.value ? gapOf(parsed.value.wall, tz) : undefined;
   if (change !== undefined && isZoneChange(change)) {
     const jump = (change.after - change.before) / 3_600_000;
-    const message = `${showValue(raw)} does not exist in ${tz}: the zone moved its clocks ${jump} hours forward (a zone change, not daylight saving), and no job runs the times it skipped`;
+    const message =
+      `${showValue(raw)} does not exist in ${tz}: the zone moved its clocks ${jump} hours forward ` +
+      `(a zone change, not daylight saving), and no job runs the times it skipped`;
     return { ok: false, message };
   }
   return parseDateTime(raw, tz);

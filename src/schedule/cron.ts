@@ -32,7 +32,7 @@ const programs = new Map<string, CronProgram>();
 
 /** A cron schedule bound to a zone. */
 export interface CompiledCron {
-  next(after: Instant): Instant | null;
+  readonly next: (after: Instant) => Instant | null;
 }
 
 /** Parse and validate a cron expression or macro; "@reboot" gives a RebootSpec. */
@@ -94,14 +94,18 @@ function buildProgram(expression: string): CronProgram | CronProblem {
     const macro = MACROS[text.toLowerCase()];
     if (macro === undefined)
       return {
-        message: `unknown cron macro "${text}" (use @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly or @reboot)`,
+        message:
+          `unknown cron macro "${text}" (use @yearly, @annually, @monthly, @weekly, @daily, @midnight, ` +
+          `@hourly or @reboot)`,
       };
     text = macro;
   }
   const parts = [...text.matchAll(/\S+/g)];
   if (parts.length !== 5 && parts.length !== 6) {
     return {
-      message: `expected 5 cron fields (minute hour day-of-month month day-of-week) or 6 (second first), got ${parts.length}: "${expression}"`,
+      message:
+        `expected 5 cron fields (minute hour day-of-month month day-of-week) or 6 (second first), ` +
+        `got ${parts.length}: "${expression}"`,
     };
   }
   const names = parts.length === 5 ? FIELDS_5 : FIELDS_6;

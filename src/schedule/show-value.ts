@@ -7,5 +7,6 @@ export function showValue(raw: unknown): string {
   if (raw === null || raw === undefined) return 'nothing';
   if (Array.isArray(raw)) return 'a list';
   if (typeof raw === 'object') return 'a map';
-  return String(raw);
+  if (typeof raw === 'number' || typeof raw === 'boolean' || typeof raw === 'bigint') return `${raw}`;
+  return typeof raw;
 }

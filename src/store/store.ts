@@ -69,7 +69,10 @@ export interface SavedTaskState extends TaskStateRecord {
   readonly savedAt: Instant;
 }
 
-/** A task's restored state (the engine's port, for `scheduler.add`), and a line for the log when something saved was dropped. */
+/**
+ * A task's restored state (the engine's port, for `scheduler.add`), and a line for the log when something saved was
+ * dropped.
+ */
 export interface TaskRestore {
   readonly state: RestoredTaskState;
   readonly notice: string | null;

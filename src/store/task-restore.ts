@@ -54,7 +54,8 @@ export function restoreTaskState(
     ...(saved.fileHold === spec.hold ? { hold: saved.hold === null ? null : { ...saved.hold } } : {}),
   };
   const notice = dropReschedule
-    ? `${spec.name}: its definition in the tasks file changed since it was rescheduled at run time (${saved.reschedule?.kind}); the reschedule is dropped and the file's schedule applies`
+    ? `${spec.name}: its definition in the tasks file changed since it was rescheduled at run time ` +
+      `(${saved.reschedule?.kind}); the reschedule is dropped and the file's schedule applies`
     : null;
   return { state, notice };
 }

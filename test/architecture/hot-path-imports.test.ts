@@ -84,7 +84,8 @@ describe('real processes never load them', () => {
     const file = join(dir, 'validate.yaml');
     writeFileSync(
       file,
-      'tasks:\n  weekend:\n    cron: "0 22 * * fri-sun"\n    run: "true"\n  paydays:\n    cron: "0 9 15W,LW * *"\n    run: "true"\n',
+      'tasks:\n  weekend:\n    cron: "0 22 * * fri-sun"\n    run: "true"\n  paydays:\n    cron: ' +
+        '"0 9 15W,LW * *"\n    run: "true"\n',
     );
     const validated = await runTaskkit(['validate', file], { cwd: dir, env });
     expect(validated.code).toBe(0);

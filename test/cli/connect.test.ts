@@ -53,17 +53,20 @@ describe('chooseSocket', () => {
     expect((await chooseSocket(io(), {})).socket).toBe(join(dir, 'state', 'taskkit.sock'));
   });
 
-  test('a file whose tasks are broken still gives its settings (reload must reach the daemon to be refused)', async () => {
-    write('tasks.yaml', [
-      'settings:',
-      '  state-dir: ./state',
-      'tasks:',
-      '  a:',
-      '    every: 5 minutes',
-      '    run: "true"',
-    ]);
-    expect(await chooseSocket(io(), {})).toEqual({ socket: join(dir, 'state', 'taskkit.sock'), fileProblem: null });
-  });
+  test(
+    'a file whose tasks are broken still gives its settings (reload must reach the daemon to ' + 'be refused)',
+    async () => {
+      write('tasks.yaml', [
+        'settings:',
+        '  state-dir: ./state',
+        'tasks:',
+        '  a:',
+        '    every: 5 minutes',
+        '    run: "true"',
+      ]);
+      expect(await chooseSocket(io(), {})).toEqual({ socket: join(dir, 'state', 'taskkit.sock'), fileProblem: null });
+    },
+  );
 
   test('no tasks file: the default state dir, and why the file could not say', async () => {
     const choice = await chooseSocket(io(), {});
@@ -78,8 +81,10 @@ describe('connectDaemon', () => {
     expect(error).toBeInstanceOf(TaskkitError);
     expect((error as TaskkitError).code).toBe('DAEMON_UNREACHABLE');
     expect((error as TaskkitError).message).toBe(
-      `no taskkit daemon reachable on ${join(dir, 'xdg', 'taskkit', 'taskkit.sock')}: the socket does not exist; start one with "taskkit start" ` +
-        `(the default socket: the tasks file did not say, no tasks file found; looked at: ${join(dir, 'tasks.yaml')}, /home/tester/.config/taskkit/tasks.yaml (use --config FILE))`,
+      `no taskkit daemon reachable on ${join(dir, 'xdg', 'taskkit', 'taskkit.sock')}: ` +
+        `the socket does not exist; start one with "taskkit start" ` +
+        `(the default socket: the tasks file did not say, no tasks file found; looked at: ` +
+        `${join(dir, 'tasks.yaml')}, /home/tester/.config/taskkit/tasks.yaml (use --config FILE))`,
     );
   });
 });

@@ -45,7 +45,8 @@ describe('taskkit validate', () => {
     const file = join(dir, 'valid.yaml');
     writeFileSync(
       file,
-      'tasks:\n  a:\n    cron: "0 6 * * sun,7"\n    run: "true"\n  b:\n    cron: 0 22 * * fri-sun\n    run: "true"\n  c:\n    cron: "0 0 LW,L-2 * *"\n    run: "true"\n',
+      'tasks:\n  a:\n    cron: "0 6 * * sun,7"\n    run: "true"\n  b:\n    cron: 0 22 * * fri-sun\n    run: ' +
+        '"true"\n  c:\n    cron: "0 0 LW,L-2 * *"\n    run: "true"\n',
     );
     const result = await runTaskkit(['validate', file], { cwd: dir });
     expect(result.stderr).toBe('');

@@ -197,7 +197,8 @@ describe('where the crontab comes from', () => {
     expect(result.stdout).toMatch(/^# Imported from crontab -l by taskkit/);
     expect(result.stdout).toContain('\n  backup-all:\n    cron: "@daily"\n    run: /usr/bin/backup --all\n');
     expect(result.stderr).toBe(
-      'taskkit: imported 1 task from crontab -l\n  line 1: MAILTO=me@example.com: taskkit does not send mail; see taskkit history and taskkit logs\n',
+      'taskkit: imported 1 task from crontab -l\n  line 1: MAILTO=me@example.com: taskkit does not send mail; ' +
+        'see taskkit history and taskkit logs\n',
     );
   });
 
@@ -222,7 +223,8 @@ describe('where the crontab comes from', () => {
       code: 2,
       stdout: '',
       stderr:
-        'taskkit: there is no crontab command here to run "crontab -l"; give a crontab file, or - to read standard input\n',
+        'taskkit: there is no crontab command here to run "crontab -l"; give a crontab file, ' +
+        'or - to read standard input\n',
     });
   });
 });

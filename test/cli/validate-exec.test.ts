@@ -115,38 +115,41 @@ describe('exec', () => {
     expect(run['output']).toContain('err');
   });
 
-  test('--json is the RunView every verb prints (control/views.ts), with output; id 0: exec keeps no history', async () => {
-    const result = await cli(['exec', 'fails', '-c', valid, '--json']);
-    const run = JSON.parse(result.out) as Record<string, unknown>;
-    const runViewFields = [
-      'id',
-      'task',
-      'trigger',
-      'status',
-      'scheduledAt',
-      'createdAt',
-      'startedAt',
-      'endedAt',
-      'durationMs',
-      'exitCode',
-      'signal',
-      'attempt',
-      'pid',
-      'outputBytes',
-      'outputTruncated',
-      'stop',
-      'error',
-      'outcome',
-    ];
-    expect(Object.keys(run).sort()).toEqual([...runViewFields, 'output'].sort());
-    expect(run).toMatchObject({
-      id: 0,
-      attempt: 1,
-      scheduledAt: null,
-      outcome: 'exited with code 3',
-      createdAt: run['startedAt'],
-    });
-  });
+  test(
+    '--json is the RunView every verb prints (control/views.ts), with output; id 0: ' + 'exec keeps no history',
+    async () => {
+      const result = await cli(['exec', 'fails', '-c', valid, '--json']);
+      const run = JSON.parse(result.out) as Record<string, unknown>;
+      const runViewFields = [
+        'id',
+        'task',
+        'trigger',
+        'status',
+        'scheduledAt',
+        'createdAt',
+        'startedAt',
+        'endedAt',
+        'durationMs',
+        'exitCode',
+        'signal',
+        'attempt',
+        'pid',
+        'outputBytes',
+        'outputTruncated',
+        'stop',
+        'error',
+        'outcome',
+      ];
+      expect(Object.keys(run).sort()).toEqual([...runViewFields, 'output'].sort());
+      expect(run).toMatchObject({
+        id: 0,
+        attempt: 1,
+        scheduledAt: null,
+        outcome: 'exited with code 3',
+        createdAt: run['startedAt'],
+      });
+    },
+  );
 
   test('an unknown task: exit 1 with the closest name', async () => {
     const result = await cli(['exec', 'okk', '-c', valid]);

@@ -50,7 +50,8 @@ describe('at: a local time lost to a zone change', () => {
         4,
         30,
         'once',
-        '"2011-12-30T08:00" does not exist in Pacific/Apia: the zone moved its clocks 24 hours forward (a zone change, not daylight saving), and no job runs the times it skipped',
+        '"2011-12-30T08:00" does not exist in Pacific/Apia: the zone moved its clocks 24 hours forward (a zone ' +
+          'change, not daylight saving), and no job runs the times it skipped',
       ],
     ]);
   });

@@ -51,7 +51,8 @@ describe('the real path, every folder on it', () => {
     const { real, link } = fileBehindLink('tasks.yaml', TASKS);
     expect(checkFileTrust(link, 'tasks file', uid)).toMatch(
       new RegExp(
-        `^tasks file ${real} \\(the target of ${link}\\) is in ${join(dir, 'open')}, which its group and every user can write \\(mode 0777\\)`,
+        `^tasks file ${real} \\(the target of ${link}\\) is in ${join(dir, 'open')}, ` +
+          `which its group and every user can write \\(mode 0777\\)`,
       ),
     );
   });

@@ -36,7 +36,8 @@ describe('checkFileTrust', () => {
   ])('mode %o is refused, naming who can write and the fix', (mode, who, shown) => {
     const path = writeFile('tasks.yaml', mode);
     expect(checkFileTrust(path, 'tasks file', uid)).toBe(
-      `tasks file ${path} is writable by ${who} (mode ${shown}): chmod go-w ${path}; taskkit runs what it says, so like cron it refuses a file others can change (or pass --insecure)`,
+      `tasks file ${path} is writable by ${who} (mode ${shown}): chmod go-w ${path}; taskkit runs what it says, ` +
+        `so like cron it refuses a file others can change (or pass --insecure)`,
     );
   });
 
@@ -45,7 +46,8 @@ describe('checkFileTrust', () => {
     chmodSync(dir, 0o777);
     expect(checkFileTrust(path, 'module file', uid)).toMatch(
       new RegExp(
-        `^module file ${path} is in ${dir}, which its group and every user can write \\(mode 0777\\), so they could replace it: chmod go-w ${dir};`,
+        `^module file ${path} is in ${dir}, which its group and every user can write \\(mode 0777\\), ` +
+          `so they could replace it: chmod go-w ${dir};`,
       ),
     );
     chmodSync(dir, 0o1777);

@@ -79,7 +79,8 @@ describe('locateTasksFile', () => {
     expect(thrown).toBeInstanceOf(TaskkitError);
     expect([(thrown as TaskkitError).code, (thrown as TaskkitError).message]).toEqual([
       'CONFIG_NOT_FOUND',
-      `no tasks file found; looked at: ${join(cwd, 'tasks.yaml')}, ${join(home, '.config', 'taskkit', 'tasks.yaml')} (use --config FILE)`,
+      `no tasks file found; looked at: ${join(cwd, 'tasks.yaml')}, ` +
+        `${join(home, '.config', 'taskkit', 'tasks.yaml')} (use --config FILE)`,
     ]);
   });
 });

@@ -103,7 +103,8 @@ describe('what validate does not do', () => {
     const module = join(dir, 'jobs', 'side-effect.mjs');
     writeFileSync(
       module,
-      `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, 'ran');\nexport const notAFunction = 1;\n`,
+      `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, ` +
+        `'ran');\nexport const notAFunction = 1;\n`,
     );
     const tasksFile = join(dir, 'tasks.yaml');
     writeFileSync(tasksFile, 'tasks:\n  side:\n    module: ./jobs/side-effect.mjs\n    export: missing\n');

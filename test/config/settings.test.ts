@@ -29,15 +29,19 @@ describe('defaults', () => {
     expect(resolveSettings(undefined, { ...base, env: {} }).timezone).toBe(systemTimeZone());
   });
 
-  test('state-dir: $XDG_STATE_HOME/taskkit; a relative XDG_STATE_HOME is ignored (XDG spec); no HOME: the account home', () => {
-    expect(
-      resolveSettings(undefined, { ...base, env: { XDG_STATE_HOME: '/var/state', HOME: '/home/ann' } }).stateDir,
-    ).toBe('/var/state/taskkit');
-    expect(resolveSettings(undefined, { ...base, env: { XDG_STATE_HOME: 'state', HOME: '/home/ann' } }).stateDir).toBe(
-      '/home/ann/.local/state/taskkit',
-    );
-    expect(resolveSettings(undefined, { ...base, env: {} }).stateDir).toBe(`${homedir()}/.local/state/taskkit`);
-  });
+  test(
+    'state-dir: $XDG_STATE_HOME/taskkit; a relative XDG_STATE_HOME is ignored (XDG spec); no HOME: ' +
+      'the account home',
+    () => {
+      expect(
+        resolveSettings(undefined, { ...base, env: { XDG_STATE_HOME: '/var/state', HOME: '/home/ann' } }).stateDir,
+      ).toBe('/var/state/taskkit');
+      expect(
+        resolveSettings(undefined, { ...base, env: { XDG_STATE_HOME: 'state', HOME: '/home/ann' } }).stateDir,
+      ).toBe('/home/ann/.local/state/taskkit');
+      expect(resolveSettings(undefined, { ...base, env: {} }).stateDir).toBe(`${homedir()}/.local/state/taskkit`);
+    },
+  );
 });
 
 describe('given values', () => {
@@ -86,7 +90,8 @@ describe('given values', () => {
     }
     expect(thrown).toBeInstanceOf(ConfigError);
     expect((thrown as ConfigError).message).toBe(
-      'invalid settings: settings.timezone: unknown time zone "Europe/Berln" (did you mean "Europe/Berlin"); settings.max-concurrent: expected a whole number from 1 to 10000, got 0',
+      'invalid settings: settings.timezone: unknown time zone "Europe/Berln" (did you mean "Europe/Berlin"); ' +
+        'settings.max-concurrent: expected a whole number from 1 to 10000, got 0',
     );
   });
 

@@ -341,7 +341,8 @@ describe('each key rejects what it cannot use, saying what was expected and foun
       { every: '5m' },
       'missing-key',
       '',
-      'nothing to run: add "run" (a shell command), "command" (a program and its arguments) or "module" (a JavaScript file)',
+      'nothing to run: add "run" (a shell command), "command" (a program and its arguments) ' +
+        'or "module" (a JavaScript file)',
     ],
   ])('%s', (_name, definition, code, path, message) => {
     expect(issuesFor(definition)).toEqual([[code, path, message]]);
@@ -442,7 +443,8 @@ describe('library definitions', () => {
       [
         'invalid-value',
         ['tasks', 'no/slash'],
-        'invalid task name: use 1-100 letters, digits, ".", "_" or "-", starting with a letter or digit; got "no/slash"',
+        'invalid task name: use 1-100 letters, digits, ".", "_" or "-", starting with a letter or digit; ' +
+          'got "no/slash"',
       ],
     ]);
   });

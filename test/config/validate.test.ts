@@ -6,7 +6,9 @@ import { loadTasksFile } from '../../src/config/load.js';
 import { catchIssues, fileOf, issuesOf, summarize, TASK_FIXTURES, TEST_ENV } from '../support/config-issues.js';
 
 const VALID_KEYS =
-  'every, start, daily, at, cron, run, command, module, export, args, description, timezone, cwd, env, env-file, shell, timeout, kill-after, overlap, retry, jitter, catch-up, deadline, hold, max-runs, until, after, on-success, on-failure, history';
+  'every, start, daily, at, cron, run, command, module, export, args, description, timezone, cwd, env, ' +
+  'env-file, shell, timeout, kill-after, overlap, retry, jitter, catch-up, deadline, hold, max-runs, until, ' +
+  'after, on-success, on-failure, history';
 
 function fixtureIssues(name: string) {
   const path = join(TASK_FIXTURES, name);
@@ -56,7 +58,8 @@ describe('one fixture per error kind', () => {
         4,
         3,
         'nothing-to-do',
-        'nothing to run: add "run" (a shell command), "command" (a program and its arguments) or "module" (a JavaScript file)',
+        'nothing to run: add "run" (a shell command), "command" (a program and its arguments) ' +
+          'or "module" (a JavaScript file)',
       ],
       ['missing-key', 8, 5, 'flaky', 'retry needs "attempts": how many times to try again'],
     ]);
@@ -161,7 +164,8 @@ describe('the top level', () => {
         1,
         11,
         null,
-        'expected a map of settings (timezone, state-dir, socket, max-concurrent, shell, history, shutdown-grace), got "fast"',
+        'expected a map of settings (timezone, state-dir, socket, max-concurrent, shell, history, ' +
+          'shutdown-grace), got "fast"',
       ],
     ],
   ])('%s', (_name, lines, expected) => {

@@ -46,12 +46,15 @@ describe('connectControl', () => {
 
   test('a stale socket file (connection refused): DAEMON_UNREACHABLE', async () => {
     const socket = join(makeTempDir(), 'stale.sock');
-    const script = `require('node:net').createServer().listen(${JSON.stringify(socket)}, () => process.kill(process.pid, 'SIGKILL'))`;
+    const script =
+      `require('node:net').createServer().listen(${JSON.stringify(socket)}, () ` +
+      `=> process.kill(process.pid, 'SIGKILL'))`;
     expect(spawnSync(process.execPath, ['-e', script], { timeout: 10_000 }).signal).toBe('SIGKILL');
     const error = await rejection(connectControl({ socket }));
     expect([error.code, error.message]).toEqual([
       'DAEMON_UNREACHABLE',
-      `no taskkit daemon reachable on ${socket}: nothing listens on the socket (a stale socket file); start one with "taskkit start"`,
+      `no taskkit daemon reachable on ${socket}: nothing listens on the socket (a stale socket file); ` +
+        `start one with "taskkit start"`,
     ]);
   });
 
@@ -78,7 +81,8 @@ describe('connectControl', () => {
     expect(error).toBeInstanceOf(ControlError);
     expect([error.code, error.message]).toEqual([
       'PROTOCOL_VERSION',
-      'protocol version 99 is not supported: this daemon speaks version 1; use a taskkit of the same version as the daemon',
+      'protocol version 99 is not supported: this daemon speaks version 1; ' +
+        'use a taskkit of the same version as the daemon',
     ]);
   });
 });
@@ -121,7 +125,8 @@ describe('requests', () => {
     const error = await rejection(client.request('status', {}, { timeoutMs: 30 }));
     expect([error.code, error.message]).toEqual([
       'DAEMON_UNREACHABLE',
-      `no taskkit daemon reachable on ${server.socket}: no reply to "status" within 30ms; start one with "taskkit start"`,
+      `no taskkit daemon reachable on ${server.socket}: no reply to "status" within 30ms; ` +
+        `start one with "taskkit start"`,
     ]);
     client.close();
     await server.close();
@@ -140,7 +145,8 @@ describe('requests', () => {
     const error = (await settled) as TaskkitError;
     expect([error.code, error.message]).toEqual([
       'DAEMON_UNREACHABLE',
-      `no taskkit daemon reachable on ${fixture.socket}: the daemon closed the connection; start one with "taskkit start"`,
+      `no taskkit daemon reachable on ${fixture.socket}: the daemon closed the connection; ` +
+        `start one with "taskkit start"`,
     ]);
     // The run itself went on: closing the server cancels nothing.
     expect(fixture.runner.running()).toEqual([1]);

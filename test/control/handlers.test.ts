@@ -432,21 +432,27 @@ describe('reschedule', () => {
     ]);
   });
 
-  test('a name that breaks the task-name rule is a BAD_REQUEST before any lookup (no path tricks reach the daemon)', async () => {
-    const fixture = await start();
-    const client = await fixture.connect();
-    const escape = await failure(client.request('run-now', { name: '../../etc/passwd' }));
-    expect(escape.code).toBe('BAD_REQUEST');
-    expect(escape.message).toMatch(
-      /^run-now: name: invalid task name: use 1-\d+ letters, digits, "\.", "_" or "-", starting with a letter or digit; got "\.\.\/\.\.\/etc\/passwd"$/,
-    );
-    const listed = await failure(client.request('hold', { names: ['backup', 'a\nb'] }));
-    expect([listed.code, listed.message.startsWith('hold: names[1]: invalid task name')]).toEqual([
-      'BAD_REQUEST',
-      true,
-    ]);
-    expect(fixture.scheduler.get('backup').held).toBe(false);
-  });
+  test(
+    'a name that breaks the task-name rule is a BAD_REQUEST before any lookup (no path tricks reach ' + 'the daemon)',
+    async () => {
+      const fixture = await start();
+      const client = await fixture.connect();
+      const escape = await failure(client.request('run-now', { name: '../../etc/passwd' }));
+      expect(escape.code).toBe('BAD_REQUEST');
+      expect(escape.message).toMatch(
+        new RegExp(
+          String.raw`^run-now: name: invalid task name: use 1-\d+ letters, digits, "\.", "_" or "-", ` +
+            String.raw`starting with a letter or digit; got "\.\.\/\.\.\/etc\/passwd"$`,
+        ),
+      );
+      const listed = await failure(client.request('hold', { names: ['backup', 'a\nb'] }));
+      expect([listed.code, listed.message.startsWith('hold: names[1]: invalid task name')]).toEqual([
+        'BAD_REQUEST',
+        true,
+      ]);
+      expect(fixture.scheduler.get('backup').held).toBe(false);
+    },
+  );
 
   test('an invalid schedule is a BAD_REQUEST with the validator message; nothing changes', async () => {
     const fixture = await start();
@@ -515,7 +521,8 @@ describe('reload and stop', () => {
     expect(await failure(client.request('reload', {}))).toEqual({
       code: 'CONFIG_INVALID',
       message:
-        'tasks.yaml:3:12: task "a": not a duration: "soon"\ntasks.yaml:5:5: task "b": unknown key "evry" (did you mean "every"?)',
+        'tasks.yaml:3:12: task "a": not a duration: "soon"\ntasks.yaml:5:5: task "b": ' +
+        'unknown key "evry" (did you mean "every"?)',
       data: { issues },
     });
   });
@@ -545,7 +552,8 @@ describe('bad requests', () => {
       error: {
         code: 'BAD_REQUEST',
         message:
-          'unknown method "frobnicate" (methods: status, list, show, run-now, hold, resume, cancel, reschedule, reload, stop, logs, next)',
+          'unknown method "frobnicate" (methods: status, list, show, run-now, hold, resume, cancel, reschedule, ' +
+          'reload, stop, logs, next)',
       },
     });
     client.send({ id: 3, method: 'constructor' });
@@ -644,57 +652,67 @@ describe("with the daemon's history (issue 4)", () => {
     ...overrides,
   });
 
-  test('list: a task the engine has no last run of yet (after a restart) shows the stored one; only such a task is looked up', async () => {
-    const fixture = await start();
-    const stored = new Map([
-      ['report', summary({ id: 40, task: 'report' })],
-      ['backup', summary({ id: 41, task: 'backup', status: 'interrupted', exitCode: null, error: 'taskkit stopped' })],
-    ]);
-    const asked: string[] = [];
-    fixture.daemon.storedLastRun = (task) => {
-      asked.push(task);
-      return stored.get(task) ?? null;
-    };
-    // backup ran since the start: the engine's own last run wins over the stored one.
-    const run = fixture.scheduler.runNow('backup');
-    fixture.runner.finish(run.id, { status: 'failed', exitCode: 9 });
-    await flush();
-    const client = await fixture.connect();
-    const tasks = await client.request('list', {});
-    expect(
-      tasks.map((task) => [
-        task.name,
-        task.lastRun?.id ?? null,
-        task.lastRun?.outcome ?? null,
-        task.lastRun?.endedAt ?? null,
-      ]),
-    ).toEqual([
-      ['backup', 1, 'exited with code 9', '2026-03-01T12:00:00.000Z'],
-      ['report', 40, 'succeeded', '2026-03-01T10:00:02.000Z'],
-      ['rotate', null, null, null],
-    ]);
-    expect(asked).toEqual(['report', 'rotate']);
-  });
+  test(
+    'list: a task the engine has no last run of yet (after a restart) shows the stored one; ' +
+      'only such a task is looked up',
+    async () => {
+      const fixture = await start();
+      const stored = new Map([
+        ['report', summary({ id: 40, task: 'report' })],
+        [
+          'backup',
+          summary({ id: 41, task: 'backup', status: 'interrupted', exitCode: null, error: 'taskkit stopped' }),
+        ],
+      ]);
+      const asked: string[] = [];
+      fixture.daemon.storedLastRun = (task) => {
+        asked.push(task);
+        return stored.get(task) ?? null;
+      };
+      // backup ran since the start: the engine's own last run wins over the stored one.
+      const run = fixture.scheduler.runNow('backup');
+      fixture.runner.finish(run.id, { status: 'failed', exitCode: 9 });
+      await flush();
+      const client = await fixture.connect();
+      const tasks = await client.request('list', {});
+      expect(
+        tasks.map((task) => [
+          task.name,
+          task.lastRun?.id ?? null,
+          task.lastRun?.outcome ?? null,
+          task.lastRun?.endedAt ?? null,
+        ]),
+      ).toEqual([
+        ['backup', 1, 'exited with code 9', '2026-03-01T12:00:00.000Z'],
+        ['report', 40, 'succeeded', '2026-03-01T10:00:02.000Z'],
+        ['rotate', null, null, null],
+      ]);
+      expect(asked).toEqual(['report', 'rotate']);
+    },
+  );
 
-  test("show: recent runs and the success rate from the history; its last ended run stands in for the engine's", async () => {
-    const fixture = await start();
-    fixture.daemon.recentRuns = () => [
-      summary({ id: 43, status: 'running', endedAt: null, exitCode: null }),
-      summary({ id: 42, status: 'failed', exitCode: 2 }),
-      summary({ id: 40 }),
-    ];
-    fixture.daemon.runStats = (task) => ({ task, succeeded: 3, failed: 1, successRate: 0.75 });
-    const client = await fixture.connect();
-    const shown = await client.request('show', { name: 'report' });
-    expect(shown.recentRuns.map((run) => [run.id, run.outcome])).toEqual([
-      [43, 'running'],
-      [42, 'exited with code 2'],
-      [40, 'succeeded'],
-    ]);
-    expect(shown.recentRuns[0]).not.toHaveProperty('output');
-    expect(shown.stats).toEqual({ succeeded: 3, failed: 1, successRate: 0.75 });
-    expect(shown.task.lastRun?.id).toBe(42);
-  });
+  test(
+    'show: recent runs and the success rate from the history; ' + "its last ended run stands in for the engine's",
+    async () => {
+      const fixture = await start();
+      fixture.daemon.recentRuns = () => [
+        summary({ id: 43, status: 'running', endedAt: null, exitCode: null }),
+        summary({ id: 42, status: 'failed', exitCode: 2 }),
+        summary({ id: 40 }),
+      ];
+      fixture.daemon.runStats = (task) => ({ task, succeeded: 3, failed: 1, successRate: 0.75 });
+      const client = await fixture.connect();
+      const shown = await client.request('show', { name: 'report' });
+      expect(shown.recentRuns.map((run) => [run.id, run.outcome])).toEqual([
+        [43, 'running'],
+        [42, 'exited with code 2'],
+        [40, 'succeeded'],
+      ]);
+      expect(shown.recentRuns[0]).not.toHaveProperty('output');
+      expect(shown.stats).toEqual({ succeeded: 3, failed: 1, successRate: 0.75 });
+      expect(shown.task.lastRun?.id).toBe(42);
+    },
+  );
 
   test('show without a history has no stats field (older clients see the same shape)', async () => {
     const fixture = await start();

@@ -31,7 +31,8 @@ describe('handshake', () => {
       error: {
         code: 'PROTOCOL_VERSION',
         message:
-          'protocol version 2 is not supported: this daemon speaks version 1; use a taskkit of the same version as the daemon',
+          'protocol version 2 is not supported: this daemon speaks version 1; ' +
+          'use a taskkit of the same version as the daemon',
       },
     });
     await client.closed;
@@ -280,7 +281,9 @@ describe('the socket file', () => {
 
 /** Leave a socket file with no listener, as a daemon killed by SIGKILL does (the child kills itself). */
 function makeStaleSocket(path: string): void {
-  const script = `require('node:net').createServer().listen(${JSON.stringify(path)}, () => process.kill(process.pid, 'SIGKILL'))`;
+  const script =
+    `require('node:net').createServer().listen(${JSON.stringify(path)}, () ` +
+    `=> process.kill(process.pid, 'SIGKILL'))`;
   const result = spawnSync(process.execPath, ['-e', script], { timeout: 10_000 });
   expect(result.signal).toBe('SIGKILL');
 }

@@ -16,16 +16,19 @@ test('a queued counted run holds max-runs budget: show lists only the runs still
   expect(fixture.scheduler.get('thrice').nextAt).toBe(Date.parse('2026-03-01T15:00:00Z'));
 });
 
-test('after the wall clock steps back, show lists what the engine will fire, not the instants it already fired', async () => {
-  const fixture = await startControl([makeTask('hourly', { schedule: every('1h') })]);
-  const client = await fixture.connect();
-  fixture.clock.advanceTo('2026-03-01T13:00:00Z');
-  fixture.runner.finish(1);
-  await flush();
-  fixture.clock.jumpWall(-2 * 3_600_000);
-  fixture.clock.advanceBy(1_000); // the wake that notices the step
-  expect((await client.request('show', { name: 'hourly' })).upcoming.slice(0, 2)).toEqual([
-    '2026-03-01T14:00:00.000Z',
-    '2026-03-01T15:00:00.000Z',
-  ]);
-});
+test(
+  'after the wall clock steps back, show lists what the engine will fire, ' + 'not the instants it already fired',
+  async () => {
+    const fixture = await startControl([makeTask('hourly', { schedule: every('1h') })]);
+    const client = await fixture.connect();
+    fixture.clock.advanceTo('2026-03-01T13:00:00Z');
+    fixture.runner.finish(1);
+    await flush();
+    fixture.clock.jumpWall(-2 * 3_600_000);
+    fixture.clock.advanceBy(1_000); // the wake that notices the step
+    expect((await client.request('show', { name: 'hourly' })).upcoming.slice(0, 2)).toEqual([
+      '2026-03-01T14:00:00.000Z',
+      '2026-03-01T15:00:00.000Z',
+    ]);
+  },
+);

@@ -49,11 +49,13 @@ describe('recoverInterruptedRuns', () => {
     expect(logs).toEqual([
       [
         'warn',
-        'run #2 of backup was interrupted; its process group 5001 is still running and is left alone: kill it with kill -- -5001',
+        'run #2 of backup was interrupted; its process group 5001 is still running and is left alone: ' +
+          'kill it with kill -- -5001',
       ],
       [
         'warn',
-        'run #3 of sync was interrupted: taskkit stopped while it was running (crash, kill -9 or reboot); its process group 5002 is gone',
+        'run #3 of sync was interrupted: taskkit stopped while it was running (crash, kill -9 or reboot); ' +
+          'its process group 5002 is gone',
       ],
       ['warn', 'run #4 of report was interrupted: taskkit stopped while it was running (crash, kill -9 or reboot)'],
     ]);
@@ -93,33 +95,36 @@ describe('createHistoryControl', () => {
     expect(control.latestRun('nobody')).toBeNull();
   });
 
-  test("each task's last ended run: read from the store once, then kept up to date from the engine, without output", async () => {
-    const store = temp.open();
-    store.saveRun(makeRun({ id: 1, task: 'backup', status: 'interrupted', exitCode: null }));
-    store.saveRun(makeRun({ id: 2, task: 'report', status: 'running', endedAt: null, exitCode: null }));
-    const engine = createEngine('2026-07-02T09:00:00Z', { firstRunId: 3 });
-    engine.scheduler.add(makeTask('backup'));
-    engine.scheduler.add(makeTask('report'));
-    engine.scheduler.start();
-    attachStore(engine.scheduler, store);
-    const control = createHistoryControl(store, engine.scheduler);
-    control.preload();
-    expect([
-      control.storedLastRun('backup')?.id,
-      control.storedLastRun('report'),
-      control.storedLastRun('nobody'),
-    ]).toEqual([1, null, null]);
-    const lastRuns = vi.spyOn(store, 'lastRuns');
-    const run = engine.scheduler.runNow('report');
-    engine.runner.finish(run.id, { status: 'failed', exitCode: 5, output: 'big output\n', outputBytes: 11 });
-    await flush();
-    // A second trigger while backup runs is skipped (overlap: skip): a skipped trigger did not
-    // run, so it is no last run (issue 13: LAST is the last run that ran).
-    engine.scheduler.runNow('backup');
-    engine.scheduler.runNow('backup');
-    expect(control.storedLastRun('report')).toMatchObject({ id: run.id, status: 'failed', exitCode: 5 });
-    expect(control.storedLastRun('report')).not.toHaveProperty('output');
-    expect(control.storedLastRun('backup')).toMatchObject({ id: 1, status: 'interrupted' });
-    expect(lastRuns).not.toHaveBeenCalled();
-  });
+  test(
+    "each task's last ended run: read from the store once, then kept up to date from the engine, " + 'without output',
+    async () => {
+      const store = temp.open();
+      store.saveRun(makeRun({ id: 1, task: 'backup', status: 'interrupted', exitCode: null }));
+      store.saveRun(makeRun({ id: 2, task: 'report', status: 'running', endedAt: null, exitCode: null }));
+      const engine = createEngine('2026-07-02T09:00:00Z', { firstRunId: 3 });
+      engine.scheduler.add(makeTask('backup'));
+      engine.scheduler.add(makeTask('report'));
+      engine.scheduler.start();
+      attachStore(engine.scheduler, store);
+      const control = createHistoryControl(store, engine.scheduler);
+      control.preload();
+      expect([
+        control.storedLastRun('backup')?.id,
+        control.storedLastRun('report'),
+        control.storedLastRun('nobody'),
+      ]).toEqual([1, null, null]);
+      const lastRuns = vi.spyOn(store, 'lastRuns');
+      const run = engine.scheduler.runNow('report');
+      engine.runner.finish(run.id, { status: 'failed', exitCode: 5, output: 'big output\n', outputBytes: 11 });
+      await flush();
+      // A second trigger while backup runs is skipped (overlap: skip): a skipped trigger did not
+      // run, so it is no last run (issue 13: LAST is the last run that ran).
+      engine.scheduler.runNow('backup');
+      engine.scheduler.runNow('backup');
+      expect(control.storedLastRun('report')).toMatchObject({ id: run.id, status: 'failed', exitCode: 5 });
+      expect(control.storedLastRun('report')).not.toHaveProperty('output');
+      expect(control.storedLastRun('backup')).toMatchObject({ id: 1, status: 'interrupted' });
+      expect(lastRuns).not.toHaveBeenCalled();
+    },
+  );
 });

@@ -67,30 +67,35 @@ describe('loadTasksFileIsolated', () => {
     expect((error as TaskkitError).code).toBe('CONFIG_NOT_FOUND');
   });
 
-  test('a file that never answers (a FIFO with no writer): the load gives up after timeoutMs with a clear issue, and the loader is killed (issue 8)', async () => {
-    const path = join(dir, 'pipe.yaml');
-    execFileSync('mkfifo', [path]);
-    const started = performance.now();
-    const error = await loadTasksFileIsolated(path, { env, timeoutMs: 500 }).catch((caught: unknown) => caught);
-    const took = performance.now() - started;
-    expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).issues).toEqual([
-      {
-        code: 'unreadable',
-        file: path,
-        line: 0,
-        column: 0,
-        path: [],
-        task: null,
-        message:
-          'could not be read within 0.5 s (a named pipe with no writer, or a file on a hung network mount?); the read was abandoned',
-      },
-    ]);
-    expect(took).toBeGreaterThanOrEqual(490);
-    expect(took).toBeLessThan(5_000);
-    // Before, the loader blocked in open() for ever and kept the daemon's process alive after a stop.
-    await waitUntil(() => findLoaders(path).length === 0, 5_000, 'the loader to be killed');
-  });
+  test(
+    'a file that never answers (a FIFO with no writer): the load gives up after timeoutMs with a clear ' +
+      'issue, and the loader is killed (issue 8)',
+    async () => {
+      const path = join(dir, 'pipe.yaml');
+      execFileSync('mkfifo', [path]);
+      const started = performance.now();
+      const error = await loadTasksFileIsolated(path, { env, timeoutMs: 500 }).catch((caught: unknown) => caught);
+      const took = performance.now() - started;
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).issues).toEqual([
+        {
+          code: 'unreadable',
+          file: path,
+          line: 0,
+          column: 0,
+          path: [],
+          task: null,
+          message:
+            'could not be read within 0.5 s (a named pipe with no writer, or a file on a hung network mount?); ' +
+            'the read was abandoned',
+        },
+      ]);
+      expect(took).toBeGreaterThanOrEqual(490);
+      expect(took).toBeLessThan(5_000);
+      // Before, the loader blocked in open() for ever and kept the daemon's process alive after a stop.
+      await waitUntil(() => findLoaders(path).length === 0, 5_000, 'the loader to be killed');
+    },
+  );
 });
 
 /** Pids of live loader children reading `path`. */

@@ -106,7 +106,10 @@ function refusal(): TaskkitError {
 
 /** Another process (dist/, built by `npm run build`) takes the lock and says so on stdout. */
 async function holdInChild(): Promise<ChildProcess> {
-  const script = `import(${JSON.stringify(DIST_LOCK)}).then((m) => { m.acquireStateDirLock(${JSON.stringify(lockFile())}, ${JSON.stringify(pidFile)}); console.log('held'); setInterval(() => {}, 1000); })`;
+  const script =
+    `import(${JSON.stringify(DIST_LOCK)}).then((m) ` +
+    `=> { m.acquireStateDirLock(${JSON.stringify(lockFile())}, ${JSON.stringify(pidFile)}); ` +
+    `console.log('held'); setInterval(() => {}, 1000); })`;
   const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   await new Promise<void>((resolve, reject) => {
@@ -116,33 +119,37 @@ async function holdInChild(): Promise<ChildProcess> {
   return child;
 }
 
-describe('acquireStateDirLock (issue 15.7): exclusive in and across processes, released by the kernel on SIGKILL', () => {
-  test('a second taker in the same process is refused with SOCKET_IN_USE; after release it succeeds', () => {
-    const lock = acquireStateDirLock(lockFile(), pidFile);
-    expect(statSync(lockFile()).mode & 0o777).toBe(0o600);
-    const error = refusal();
-    expect(error).toBeInstanceOf(TaskkitError);
-    expect(error.code).toBe('SOCKET_IN_USE');
-    expect(error.message).toBe(
-      `already running: another taskkit daemon holds ${lockFile()}, the lock of this state dir; stop it first, or set settings.state-dir to another folder`,
-    );
-    lock.release();
-    acquireStateDirLock(lockFile(), pidFile).release();
-  });
-
-  test(
-    'held by another process: refused; once that process is killed with SIGKILL, free again',
-    { timeout: 20_000 },
-    async () => {
-      const child = await holdInChild();
-      expect(refusal().code).toBe('SOCKET_IN_USE');
-      // 'exit' once reaped: every thread gone (the leader alone may show as a zombie before).
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
-      await exited;
+describe(
+  'acquireStateDirLock (issue 15.7): exclusive in and across processes, ' + 'released by the kernel on SIGKILL',
+  () => {
+    test('a second taker in the same process is refused with SOCKET_IN_USE; after release it succeeds', () => {
       const lock = acquireStateDirLock(lockFile(), pidFile);
-      expect(statSync(lockFile()).size).toBe(0);
+      expect(statSync(lockFile()).mode & 0o777).toBe(0o600);
+      const error = refusal();
+      expect(error).toBeInstanceOf(TaskkitError);
+      expect(error.code).toBe('SOCKET_IN_USE');
+      expect(error.message).toBe(
+        `already running: another taskkit daemon holds ${lockFile()}, the lock of this state dir; stop it first, ` +
+          `or set settings.state-dir to another folder`,
+      );
       lock.release();
-    },
-  );
-});
+      acquireStateDirLock(lockFile(), pidFile).release();
+    });
+
+    test(
+      'held by another process: refused; once that process is killed with SIGKILL, free again',
+      { timeout: 20_000 },
+      async () => {
+        const child = await holdInChild();
+        expect(refusal().code).toBe('SOCKET_IN_USE');
+        // 'exit' once reaped: every thread gone (the leader alone may show as a zombie before).
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGKILL');
+        await exited;
+        const lock = acquireStateDirLock(lockFile(), pidFile);
+        expect(statSync(lockFile()).size).toBe(0);
+        lock.release();
+      },
+    );
+  },
+);

@@ -43,7 +43,8 @@ describe('a dropped run-time reschedule', () => {
       report,
     ]);
     expect(describeDroppedReschedules(before, summary)).toBe(
-      "sync: the definition in the tasks file changed, so the run-time reschedule is dropped and the file's schedule applies",
+      "sync: the definition in the tasks file changed, so the run-time reschedule is dropped and the file's " +
+        'schedule applies',
     );
     expect([engine.scheduler.get('sync').rescheduled, engine.scheduler.get('report').rescheduled]).toEqual([
       false,

@@ -144,7 +144,8 @@ describe('the detached daemon, driven through bin/taskkit', () => {
       expect(refused.code).toBe(2);
       expect(refused.stdout).toBe('');
       expect(refused.stderr).toContain(
-        `${join(d.dir, 'tasks.yaml')}:14:12: task "broken": expected a duration like "90s", "5m" or "1h30m", got "5 minutes"`,
+        `${join(d.dir, 'tasks.yaml')}:14:12: task "broken": expected a duration like "90s", "5m" or "1h30m", ` +
+          `got "5 minutes"`,
       );
       expect(refused.stderr).toMatch(/taskkit: reload refused; the daemon goes on with the tasks it had\n$/);
       expect((JSON.parse((await d.taskkit(['list', '--json'])).stdout) as TaskView[]).map((task) => task.name)).toEqual(
@@ -210,7 +211,8 @@ describe('the detached daemon, driven through bin/taskkit', () => {
     const result = await d.taskkit(['start']);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      `taskkit: state dir ${join(d.dir, 'a-file', 'state')} is not a writable directory (ENOTDIR); fix its permissions or set settings.state-dir\n`,
+      `taskkit: state dir ${join(d.dir, 'a-file', 'state')} is not a writable directory (ENOTDIR); ` +
+        `fix its permissions or set settings.state-dir\n`,
     );
   });
 
@@ -283,8 +285,9 @@ describe('the detached daemon, driven through bin/taskkit', () => {
     const result = await done;
     expect(result.code).toBe(130);
     expect(result.stdout).toBe('started\n');
-    expect(result.stderr).toMatch(
-      /^taskkit: detached; slow #1 goes on in the daemon \("taskkit show slow" to see it, "taskkit cancel slow" to stop it\)\n$/,
+    expect(result.stderr).toBe(
+      'taskkit: detached; slow #1 goes on in the daemon ' +
+        '("taskkit show slow" to see it, "taskkit cancel slow" to stop it)\n',
     );
     const slow = byName(JSON.parse((await d.taskkit(['list', '--json'])).stdout) as TaskView[], 'slow');
     expect([slow?.state, slow?.running]).toEqual(['running', 1]);
@@ -337,7 +340,8 @@ describe('verbs with no daemon', () => {
     expect(result.code).toBe(3);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(
-      `taskkit: no taskkit daemon reachable on ${d.socket}: the socket does not exist; start one with "taskkit start"\n`,
+      `taskkit: no taskkit daemon reachable on ${d.socket}: the socket does not exist; ` +
+        `start one with "taskkit start"\n`,
     );
   });
 
@@ -346,7 +350,8 @@ describe('verbs with no daemon', () => {
     d.writeTasks(BASE_TASKS);
     const fromEnv = await d.taskkit(['status'], { env: { TASKKIT_SOCKET: 'elsewhere.sock' } });
     expect(fromEnv.stderr).toBe(
-      `taskkit: no taskkit daemon reachable on ${join(d.dir, 'elsewhere.sock')}: the socket does not exist; start one with "taskkit start"\n`,
+      `taskkit: no taskkit daemon reachable on ${join(d.dir, 'elsewhere.sock')}: the socket does not exist; ` +
+        `start one with "taskkit start"\n`,
     );
     const fromFlag = await d.taskkit(['status', '--socket', 'flag.sock'], {
       env: { TASKKIT_SOCKET: 'elsewhere.sock' },

@@ -48,7 +48,8 @@ test(
     // After the output (here none), marked, on stderr: stdout stays the output alone.
     expect(logs.stderr).toMatch(
       new RegExp(
-        `^taskkit: report #${reported?.id} returned \\{"rows":3\\}\ntaskkit: report #${reported?.id} succeeded after \\S+ \\(no output\\)\n$`,
+        `^taskkit: report #${reported?.id} returned \\{"rows":3\\}\ntaskkit: report #${reported?.id} succeeded ` +
+          `after \\S+ \\(no output\\)\n$`,
       ),
     );
     expect((await d.taskkit(['show', 'report'])).stdout).toMatch(/\n {2}returned +\{"rows":3\}\n/);

@@ -92,7 +92,8 @@ test(
   async () => {
     const { d, pid } = await daemonWithOneRun('hello');
     const onTerminal = (args: string): { stdout: string; stderr: string } => runOnTerminal(d.dir, args, cliEnv());
-    const header = `taskkit: runs from ${join(d.stateDir, 'taskkit.db')} (the daemon's, pid ${pid}, socket ${d.socket})\n`;
+    const header =
+      `taskkit: runs from ${join(d.stateDir, 'taskkit.db')} (the daemon's, pid ${pid}, ` + `socket ${d.socket})\n`;
     const history = onTerminal('history');
     expect(history.stderr).toBe(header);
     expect(history.stdout).toMatch(/^RUN +TASK/);

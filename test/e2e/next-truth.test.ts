@@ -11,6 +11,8 @@ afterEach(cleanUpDaemons);
 
 const SETTINGS = ['settings:', '  timezone: UTC', '  state-dir: ./state', 'tasks:'];
 const FROM = ['--from', '2026-05-05T10:20:00Z'];
+/** The `instants` of a one-task `next --json` answer. */
+const instantsOf = (stdout: string): unknown => (JSON.parse(stdout) as { instants: unknown }).instants;
 
 interface Merged {
   source: string;
@@ -19,34 +21,37 @@ interface Merged {
 }
 
 describe('the tasks file view (no daemon)', () => {
-  test('`until` in the past lists nothing; `max-runs` caps the list; a finished task is not in the merged view', async () => {
-    const d = makeDaemonDir();
-    d.writeTasks([
-      ...SETTINGS,
-      '  ended:',
-      '    every: 1h',
-      '    until: 2020-01-01T00:00',
-      '    run: "true"',
-      '  twice:',
-      '    every: 1h',
-      '    max-runs: 2',
-      '    run: "true"',
-      '  until-noon:',
-      '    every: 1h',
-      '    until: 2026-05-05T12:00',
-      '    run: "true"',
-    ]);
-    const ended = await d.taskkit(['next', 'ended', ...FROM, '--json']);
-    expect([ended.code, JSON.parse(ended.stdout).instants]).toEqual([0, []]);
-    const twice = await d.taskkit(['next', 'twice', ...FROM, '--json']);
-    expect(JSON.parse(twice.stdout).instants).toEqual(['2026-05-05T11:00:00.000Z', '2026-05-05T12:00:00.000Z']);
-    const merged = await d.taskkit(['next', ...FROM, '-n', '10', '--json']);
-    expect((JSON.parse(merged.stdout) as Merged).instants.map(({ task, at }) => `${task} ${at}`)).toEqual([
-      'twice 2026-05-05T11:00:00.000Z',
-      'until-noon 2026-05-05T11:00:00.000Z',
-      'twice 2026-05-05T12:00:00.000Z',
-    ]);
-  });
+  test(
+    '`until` in the past lists nothing; `max-runs` caps the list; ' + 'a finished task is not in the merged view',
+    async () => {
+      const d = makeDaemonDir();
+      d.writeTasks([
+        ...SETTINGS,
+        '  ended:',
+        '    every: 1h',
+        '    until: 2020-01-01T00:00',
+        '    run: "true"',
+        '  twice:',
+        '    every: 1h',
+        '    max-runs: 2',
+        '    run: "true"',
+        '  until-noon:',
+        '    every: 1h',
+        '    until: 2026-05-05T12:00',
+        '    run: "true"',
+      ]);
+      const ended = await d.taskkit(['next', 'ended', ...FROM, '--json']);
+      expect([ended.code, instantsOf(ended.stdout)]).toEqual([0, []]);
+      const twice = await d.taskkit(['next', 'twice', ...FROM, '--json']);
+      expect(instantsOf(twice.stdout)).toEqual(['2026-05-05T11:00:00.000Z', '2026-05-05T12:00:00.000Z']);
+      const merged = await d.taskkit(['next', ...FROM, '-n', '10', '--json']);
+      expect((JSON.parse(merged.stdout) as Merged).instants.map(({ task, at }) => `${task} ${at}`)).toEqual([
+        'twice 2026-05-05T11:00:00.000Z',
+        'until-noon 2026-05-05T11:00:00.000Z',
+        'twice 2026-05-05T12:00:00.000Z',
+      ]);
+    },
+  );
 
   test('with no daemon it says so: a note on stderr and `source: "file"`; `hold: true` marks a task held', async () => {
     const d = makeDaemonDir();
@@ -118,9 +123,9 @@ describe('ad hoc', () => {
       '    run: "true"',
     ]);
     const fromFile = await d.taskkit(['next', 'anchored', '--from', '2026-03-01', '-n', '3', '--json']);
-    expect(JSON.parse(adHoc.stdout).instants).toEqual(JSON.parse(fromFile.stdout).instants);
+    expect(instantsOf(adHoc.stdout)).toEqual(instantsOf(fromFile.stdout));
     // 02:30 falls in that night's spring-forward gap: the anchor is the first instant after it.
-    expect(JSON.parse(adHoc.stdout).instants).toEqual([
+    expect(instantsOf(adHoc.stdout)).toEqual([
       '2026-03-08T07:00:00.000Z',
       '2026-03-09T08:00:00.000Z',
       '2026-03-10T09:00:00.000Z',
@@ -143,7 +148,7 @@ describe('ad hoc', () => {
       '1',
       '--json',
     ]);
-    expect(JSON.parse(equal.stdout).instants).toEqual(['2026-01-01T05:00:00.000Z']);
+    expect(instantsOf(equal.stdout)).toEqual(['2026-01-01T05:00:00.000Z']);
   });
 });
 
@@ -179,7 +184,7 @@ test(
     const faster = of('faster').map((entry) => Date.parse(entry.at));
     expect(faster.slice(1).map((at, index) => at - (faster[index] ?? 0))).toEqual(faster.slice(1).map(() => 600_000));
     const twice = await d.taskkit(['next', 'twice', '--json']);
-    expect(JSON.parse(twice.stdout).instants).toHaveLength(2);
+    expect(instantsOf(twice.stdout)).toHaveLength(2);
     const one = await d.taskkit(['next', 'paused', '-n', '2', '--json']);
     expect(JSON.parse(one.stdout)).toMatchObject({ source: 'daemon', task: 'paused', held: true });
     expect((await d.taskkit(['stop'])).code).toBe(0);

@@ -74,7 +74,8 @@ test(
     const followed = await finished;
     expect([followed.code, followed.stdout]).toEqual([0, 'attempt 1\n']);
     expect(followed.stderr).toContain(
-      `taskkit: backup #${id} exited with code 7 (attempt 1 of 3); attempt 2 (#${id + 1}) in 200ms ("taskkit logs backup ${id + 1} --follow" once it starts)\n`,
+      `taskkit: backup #${id} exited with code 7 (attempt 1 of 3); attempt 2 (#${id + 1}) ` +
+        `in 200ms ("taskkit logs backup ${id + 1} --follow" once it starts)\n`,
     );
     expect(existsSync(join(d.dir, 'go'))).toBe(true);
     expect((await d.taskkit(['stop'])).code).toBe(0);

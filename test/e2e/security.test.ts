@@ -39,23 +39,28 @@ describe('files other users can write', () => {
     expect((await daemon.taskkit(['stop', '--config', 'tasks.yaml'])).code).toBe(0);
   });
 
-  test('a tasks file reached through a symlink into a folder anyone can write is refused, by start and by the daemon itself (issue 15 point 11)', async () => {
-    const daemon = makeDaemonDir();
-    const open = join(daemon.dir, 'open');
-    mkdirSync(open);
-    chmodSync(open, 0o777);
-    const real = join(open, 'tasks.yaml');
-    writeFileSync(real, `${TASKS.join('\n').replace('./state', join(daemon.dir, 'state'))}\n`, { mode: 0o644 });
-    symlinkSync(real, join(daemon.dir, 'tasks.yaml'));
-    for (const args of [['start'], ['start', '--foreground']]) {
-      const refused = await daemon.taskkit([...args, '--config', 'tasks.yaml']);
-      expect(refused.code, args.join(' ')).toBe(2);
-      expect(refused.stderr).toContain(
-        `tasks file ${real} (the target of ${join(daemon.dir, 'tasks.yaml')}) is in ${open}, which its group and every user can write`,
-      );
-      expect(daemon.readPid()).toBeNull();
-    }
-  });
+  test(
+    'a tasks file reached through a symlink into a folder anyone can write is refused, ' +
+      'by start and by the daemon itself (issue 15 point 11)',
+    async () => {
+      const daemon = makeDaemonDir();
+      const open = join(daemon.dir, 'open');
+      mkdirSync(open);
+      chmodSync(open, 0o777);
+      const real = join(open, 'tasks.yaml');
+      writeFileSync(real, `${TASKS.join('\n').replace('./state', join(daemon.dir, 'state'))}\n`, { mode: 0o644 });
+      symlinkSync(real, join(daemon.dir, 'tasks.yaml'));
+      for (const args of [['start'], ['start', '--foreground']]) {
+        const refused = await daemon.taskkit([...args, '--config', 'tasks.yaml']);
+        expect(refused.code, args.join(' ')).toBe(2);
+        expect(refused.stderr).toContain(
+          `tasks file ${real} (the target of ${join(daemon.dir, 'tasks.yaml')}) is in ${open}, ` +
+            `which its group and every user can write`,
+        );
+        expect(daemon.readPid()).toBeNull();
+      }
+    },
+  );
 
   test('reload refuses a module file that became group-writable, and the old tasks go on', async () => {
     const daemon = makeDaemonDir();

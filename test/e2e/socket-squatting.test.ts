@@ -28,7 +28,8 @@ net.createServer((socket) => {
     for (let i = rest.indexOf('\\n'); i !== -1; i = rest.indexOf('\\n')) {
       const request = JSON.parse(rest.slice(0, i));
       rest = rest.slice(i + 1);
-      const result = request.method === 'hello' ? { version: 1, pid: 1, daemon: 'taskkit 0.1.0', configPath: '', socket: path } : { ok: true };
+      const hello = { version: 1, pid: 1, daemon: 'taskkit 0.1.0', configPath: '', socket: path };
+      const result = request.method === 'hello' ? hello : { ok: true };
       socket.write(JSON.stringify({ id: request.id, result }) + '\\n');
     }
   });
@@ -68,7 +69,9 @@ test.skipIf(!isRoot || !hasSetpriv)(
       '    run: "true"',
     ]);
 
-    const why = `refusing to talk to ${socket}: it belongs to user ${NOBODY}, not to you (0) or root, so it may not be your taskkit daemon`;
+    const why =
+      `refusing to talk to ${socket}: it belongs to user ${NOBODY}, not to you (0) or root, ` +
+      `so it may not be your taskkit daemon`;
     for (const args of [['start'], ['status'], ['run-now', 'job', '--wait'], ['stop']]) {
       const result = await d.taskkit(args);
       expect(result.code, args.join(' ')).toBe(3);

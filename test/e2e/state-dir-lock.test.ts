@@ -34,7 +34,8 @@ test(
     expect(second.code).toBe(1);
     expect(second.stdout).toBe('');
     expect(second.stderr).toBe(
-      `taskkit: already running: another taskkit daemon holds ${join(d.stateDir, 'taskkit.lock')}, the lock of this state dir; stop it first, or set settings.state-dir to another folder\n`,
+      `taskkit: already running: another taskkit daemon holds ${join(d.stateDir, 'taskkit.lock')}, ` +
+        `the lock of this state dir; stop it first, or set settings.state-dir to another folder\n`,
     );
     expect(existsSync(other)).toBe(false);
     expect(existsSync(d.pidFile)).toBe(false);

@@ -97,14 +97,16 @@ test(
     d.writeTasks(edited('echo sync --fast'));
     expect((await d.taskkit(['reload'])).code).toBe(0);
     expect(log()).toContain(
-      "warn  sync: the definition in the tasks file changed, so the run-time reschedule is dropped and the file's schedule applies\n",
+      'warn  sync: the definition in the tasks file changed, so the run-time reschedule is dropped and the ' +
+        "file's schedule applies\n",
     );
     expect((await d.taskkit(['reschedule', 'sync', '--every', '10m'])).code).toBe(0);
     expect((await d.taskkit(['stop'])).code).toBe(0);
     d.writeTasks(edited('echo sync --faster'));
     expect((await d.taskkit(['start'])).code).toBe(0);
     expect(log()).toContain(
-      "warn  sync: its definition in the tasks file changed since it was rescheduled at run time (every); the reschedule is dropped and the file's schedule applies\n",
+      'warn  sync: its definition in the tasks file changed since it was rescheduled at run time (every); ' +
+        "the reschedule is dropped and the file's schedule applies\n",
     );
     const after = byName(JSON.parse((await d.taskkit(['list', '--json'])).stdout) as TaskView[], 'sync');
     expect([after?.schedule, after?.rescheduled]).toEqual(['every 1h', false]);
@@ -143,7 +145,8 @@ test(
     expect([follow.code, follow.stdout]).toEqual([3, '']);
     expect(follow.stderr).toMatch(
       new RegExp(
-        `^taskkit: long #${runId} is marked running in the history; following its output live needs the daemon: no taskkit daemon reachable on `,
+        `^taskkit: long #${runId} is marked running in the history; following its output live needs the daemon: ` +
+          `no taskkit daemon reachable on `,
       ),
     );
 
@@ -152,7 +155,8 @@ test(
     expect([long?.id, long?.status, long?.pid]).toEqual([Number(runId), 'interrupted', pgid]);
     const log = readFileSync(join(d.stateDir, 'taskkit.log'), 'utf8');
     expect(log).toContain(
-      `warn  run #${runId} of long was interrupted; its process group ${pgid} is still running and is left alone: kill it with kill -- -${pgid}\n`,
+      `warn  run #${runId} of long was interrupted; its process group ${pgid} is still running and is left ` +
+        `alone: kill it with kill -- -${pgid}\n`,
     );
     // Left alone, as documented.
     expect(isAlive(pgid)).toBe(true);
@@ -205,7 +209,8 @@ test(
     expect([result.code, result.stdout]).toEqual([1, '']);
     expect(result.stderr).toMatch(
       new RegExp(
-        `^taskkit: ${db.replace(/[.]/g, '\\.')} is damaged or not a taskkit database \\(file is not a database\\); move it aside .*"mv ${db.replace(/[.]/g, '\\.')} `,
+        `^taskkit: ${db.replace(/[.]/g, '\\.')} is damaged or not a taskkit database \\(file is not a ` +
+          `database\\); move it aside .*"mv ${db.replace(/[.]/g, '\\.')} `,
       ),
     );
     expect(existsSync(d.pidFile)).toBe(false);
@@ -239,7 +244,8 @@ test.skipIf(RUNNING_AS_ROOT)(
       const readOnlyDir = await d.taskkit(['start']);
       expect(readOnlyDir.code).toBe(2);
       expect(readOnlyDir.stderr).toBe(
-        `taskkit: state dir ${d.stateDir} is not a writable directory (EACCES); fix its permissions or set settings.state-dir\n`,
+        `taskkit: state dir ${d.stateDir} is not a writable directory (EACCES); ` +
+          `fix its permissions or set settings.state-dir\n`,
       );
     } finally {
       chmodSync(d.stateDir, 0o700);

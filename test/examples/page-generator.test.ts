@@ -28,7 +28,8 @@ test('writes index.html with the scheduled time, task and run, and nothing else'
       '<meta charset="utf-8">',
       '<title>Ops &#60;status&#62;</title>',
       '<h1>Ops &#60;status&#62;</h1>',
-      '<p>Generated at <time datetime="2026-06-01T12:00:00.000Z">2026-06-01T12:00:00.000Z</time> by task page-generator, run 7.</p>',
+      '<p>Generated at <time datetime="2026-06-01T12:00:00.000Z">2026-06-01T12:00:00.000Z</time> by task ' +
+        'page-generator, run 7.</p>',
       '',
     ].join('\n'),
   );

@@ -52,7 +52,8 @@ afterAll(() => {
   if (UNUSABLE !== null) return;
   console.log(
     `[faults] clock: ${figures.nights} DST nights (NY, Berlin x spring, fall), ${figures.fires} fires checked, ` +
-      `jump +2h: catch-up once -> ${figures.catchUpOnceRuns} run, jump -1h: ${figures.duplicates} duplicates${LONG ? ' (long: whole nights)' : ''}`,
+      `jump +2h: catch-up once -> ${figures.catchUpOnceRuns} run, jump -1h: ${figures.duplicates} ` +
+      `duplicates${LONG ? ' (long: whole nights)' : ''}`,
   );
 });
 

@@ -60,7 +60,8 @@ function connectRaw(path: string): Promise<{ socket: Socket; received: () => str
 }
 
 test(
-  `${MAX_CONNECTIONS} half-open clients: one more is refused with DAEMON_BUSY, the half lines close after ${LINE_TIMEOUT_MS / 1000} s`,
+  `${MAX_CONNECTIONS} half-open clients: one more is refused with DAEMON_BUSY, ` +
+    `the half lines close after ${LINE_TIMEOUT_MS / 1000} s`,
   { timeout: 60_000 },
   async () => {
     const d = makeDaemonDir();
@@ -83,7 +84,8 @@ test(
     expect(slowest).toBeLessThan(LINE_TIMEOUT_MS + 5_000);
     expect((await d.taskkit(['status'])).code).toBe(0);
     figures.push(
-      `cap: ${MAX_CONNECTIONS} half-open clients held, 1 more refused with DAEMON_BUSY, all closed ${(slowest / 1000).toFixed(1)} s after their half line`,
+      `cap: ${MAX_CONNECTIONS} half-open clients held, 1 more refused with DAEMON_BUSY, ` +
+        `all closed ${(slowest / 1000).toFixed(1)} s after their half line`,
     );
   },
 );
@@ -115,7 +117,8 @@ test(
     ).length;
     const peak = Math.max(...samples);
     figures.push(
-      `burst: ${BURST} logs requests of 256 KiB unread, RSS ${formatMiB(before)} -> peak ${formatMiB(peak)} (bound +${formatMiB(BURST_RSS_BOUND)}), ` +
+      `burst: ${BURST} logs requests of 256 KiB unread, RSS ${formatMiB(before)} -> peak ${formatMiB(peak)} ` +
+        `(bound +${formatMiB(BURST_RSS_BOUND)}), ` +
         `status in ${statusMs} ms, ${ticks} tick runs in ${BURST_WINDOW_MS / 1000} s`,
     );
     expect(status.code).toBe(0);

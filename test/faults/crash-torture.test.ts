@@ -68,10 +68,13 @@ afterAll(() => {
   const torture =
     t === undefined
       ? 'torture not finished'
-      : `${t.kills} kills survived, ${t.runsChecked} runs checked (${t.markers} markers), lost ${t.lost}, duplicated ${t.duplicated}, ` +
-        `interrupted ${t.interrupted}, one-shots once ${t.oneShotsOnce}/${t.oneShots}, holds kept ${t.holdsKept}/${t.restarts}, ` +
+      : `${t.kills} kills survived, ${t.runsChecked} runs checked (${t.markers} markers), lost ${t.lost}, ` +
+        `duplicated ${t.duplicated}, ` +
+        `interrupted ${t.interrupted}, one-shots once ${t.oneShotsOnce}/${t.oneShots}, ` +
+        `holds kept ${t.holdsKept}/${t.restarts}, ` +
         `catch-up runs ${t.catchUpRuns} skips ${t.catchUpSkips}, ` +
-        `waiting runs lost to a kill: catch-up ${t.catchUpLostToKill} retries ${t.retriesLostToKill} (retries run ${t.retriesRun})`;
+        `waiting runs lost to a kill: catch-up ${t.catchUpLostToKill} retries ${t.retriesLostToKill} (retries ` +
+        `run ${t.retriesRun})`;
   const gap = summary.queueGap === undefined ? 'not run' : `${summary.queueGap.length} lost`;
   const signals = `group kill: ${summary.groupKill ?? 'not run'}; SIGTERM: ${summary.sigterm ?? 'not run'}`;
   console.log(`[faults] crash: seed ${seed}, ${torture}; ${signals}; queued catch-up runs at a kill: ${gap}`);
@@ -222,7 +225,8 @@ describe('signals to runs and to the daemon', () => {
       expect(
         between.filter((run) => run.status !== 'skipped' || !/still running/.test(run.error ?? '')).map(describeRow),
       ).toEqual([]);
-      summary.groupKill = `run #${first.runId} recorded ${killed?.status} ${killed?.signal}, next instant ran as #${second.runId}`;
+      summary.groupKill =
+        `run #${first.runId} recorded ${killed?.status} ${killed?.signal}, ` + `next instant ran as #${second.runId}`;
     },
   );
 
@@ -260,7 +264,9 @@ describe('signals to runs and to the daemon', () => {
         const endedAfter = (run.ended_at as number) - sigtermAt;
         const afterGrace =
           endedAfter >= GRACE_S * 1_000 - 20 && endedAfter < (GRACE_S + SIGNAL_KILL_AFTER_S + 2) * 1_000;
-        return `${task}: ${run.status}${run.status === 'cancelled' ? (afterGrace ? ' after the grace' : ` at ${(run.ended_at as number) - sigtermAt} ms`) : ''}`;
+        if (run.status !== 'cancelled') return `${task}: ${run.status}`;
+        const when = afterGrace ? 'after the grace' : `at ${(run.ended_at as number) - sigtermAt} ms`;
+        return `${task}: ${run.status} ${when}`;
       };
       expect(['long', 'victim', 'mod-wait', 'short'].map(rowOf)).toEqual([
         'long: cancelled after the grace',
@@ -289,7 +295,9 @@ describe('signals to runs and to the daemon', () => {
           .runs.filter((row) => row.status === 'interrupted')
           .map(describeRow),
       ).toEqual([]);
-      summary.sigterm = `3/3 runs cancelled after the ${GRACE_S}s grace, 1/1 shorter run succeeded, daemon gone in ${stoppedAfter} ms`;
+      summary.sigterm =
+        `3/3 runs cancelled after the ${GRACE_S}s grace, 1/1 shorter run succeeded, ` +
+        `daemon gone in ${stoppedAfter} ms`;
     },
   );
 });

@@ -68,7 +68,8 @@ function loadTasks(): string[] {
 }
 
 test(
-  `${TASKS} runs/s with history on for ${DURATION_MS / 1000} s: bounded RSS, database bounded by retention, lateness reported`,
+  `${TASKS} runs/s with history on for ${DURATION_MS / 1000} s: bounded RSS, database bounded by retention, ` +
+    `lateness reported`,
   { timeout: DURATION_MS + 60_000 },
   async () => {
     const d = makeDaemonDir();
@@ -114,8 +115,10 @@ test(
     const seconds = DURATION_MS / 1000;
     const due = TASKS * Math.floor((measuredUntil - startedAt) / 1000);
     summary =
-      `${TASKS} runs/s for ${seconds} s, ${started.length} runs (${(started.length / seconds).toFixed(0)}/s, ${skipped} skipped, ${failed} not succeeded), ` +
-      `RSS ${formatMiB(samples[0] ?? 0)} -> ${formatMiB(samples.at(-1) ?? 0)}, peak ${formatMiB(peak)} after warm-up (bound ${formatMiB(RSS_BOUND)}), creep ${formatMiB(creep)} (bound ${formatMiB(RSS_CREEP_BOUND)}), ` +
+      `${TASKS} runs/s for ${seconds} s, ${started.length} runs (${(started.length / seconds).toFixed(0)}/s, ` +
+      `${skipped} skipped, ${failed} not succeeded), ` +
+      `RSS ${formatMiB(samples[0] ?? 0)} -> ${formatMiB(samples.at(-1) ?? 0)}, peak ${formatMiB(peak)} after ` +
+      `warm-up (bound ${formatMiB(RSS_BOUND)}), creep ${formatMiB(creep)} (bound ${formatMiB(RSS_CREEP_BOUND)}), ` +
       `db ${formatMiB(dbBytes)} (bound ${formatMiB(DB_BOUND)}; keep ${KEEP}, max ${rowsPerTask} rows/task), ` +
       `lateness p50 ${percentile(lateness, 50)} ms p99 ${percentile(lateness, 99)} ms max ${Math.max(...lateness)} ms`;
 

@@ -104,9 +104,12 @@ test.for([FULL_DISK, READ_ONLY_FILES])(
     const lostLines = log.split('\n').filter((line) => /dropped|lost/.test(line));
     figures.set(
       fault.name,
-      `${((healAt - faultAt) / 1000).toFixed(1)} s without storage, ${inWindow.length} runs meanwhile (all stored after: ` +
-        `${inWindow.every((row) => row.status === 'succeeded') ? 'yes' : 'NO'}, started at most ${maxLateness} ms late), ${failedAttempts} failed write attempts logged, ` +
-        `writing again ${(writtenAfterMs / 1000).toFixed(1)} s after the storage came back, ${rows.length} runs, lost ${gaps.length}`,
+      `${((healAt - faultAt) / 1000).toFixed(1)} s without storage, ${inWindow.length} runs meanwhile (all ` +
+        `stored after: ` +
+        `${inWindow.every((row) => row.status === 'succeeded') ? 'yes' : 'NO'}, started at most ${maxLateness} ` +
+        `ms late), ${failedAttempts} failed write attempts logged, ` +
+        `writing again ${(writtenAfterMs / 1000).toFixed(1)} s after the storage came back, ${rows.length} ` +
+        `runs, lost ${gaps.length}`,
     );
 
     expect(status.code).toBe(0);

@@ -55,9 +55,12 @@ test(
     const storedBytes = Buffer.byteLength(stored?.output ?? '');
     const growth = peakRss - idleRss;
     summary =
-      `${FLOOD_BYTES / MIB} MiB through in ${seconds.toFixed(1)} s (${mibPerSecond.toFixed(0)} MiB/s), daemon RSS ${formatMiB(idleRss)} -> peak ${formatMiB(peakRss)} ` +
-      `(+${formatMiB(growth)}, bound +${formatMiB(FLOOD_RSS_BOUND)}, ${samples.length} samples), stored ${formatMiB(storedBytes)} ` +
-      `(${stored?.row.output_truncated === 1 ? 'capped' : 'NOT capped'}, ${stored?.output.includes('bytes dropped]') === true ? 'marked' : 'NOT marked'})`;
+      `${FLOOD_BYTES / MIB} MiB through in ${seconds.toFixed(1)} s (${mibPerSecond.toFixed(0)} MiB/s), ` +
+      `daemon RSS ${formatMiB(idleRss)} -> peak ${formatMiB(peakRss)} ` +
+      `(+${formatMiB(growth)}, bound +${formatMiB(FLOOD_RSS_BOUND)}, ${samples.length} samples), ` +
+      `stored ${formatMiB(storedBytes)} ` +
+      `(${stored?.row.output_truncated === 1 ? 'capped' : 'NOT capped'}, ` +
+      `${stored?.output.includes('bytes dropped]') === true ? 'marked' : 'NOT marked'})`;
 
     expect(run).toMatchObject({ status: 'succeeded', exit_code: 0, output_bytes: FLOOD_BYTES, output_truncated: 1 });
     expect(samples.length).toBeGreaterThanOrEqual(Math.floor(seconds * 5));

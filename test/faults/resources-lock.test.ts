@@ -73,9 +73,12 @@ test(
     const maxLateness = Math.max(...ran.map((row) => (row.started_at ?? Infinity) - (row.scheduled_at ?? 0)));
     const failedAttempts = log.match(/could not write \d+ change\(s\) \(database is locked\)/g)?.length ?? 0;
     summary =
-      `${((releasedAt - holder.lockedAt) / 1000).toFixed(1)} s of BEGIN EXCLUSIVE by another process, ${ran.length} runs meanwhile ` +
-      `(started at most ${maxLateness} ms late, ${inWindow.length - ran.length} skipped), ${failedAttempts} failed write attempts logged, ` +
-      `writing again ${(writtenAfterMs / 1000).toFixed(1)} s after the release, status answered in ${statusMs} ms, ${rows.length} runs, lost ${gaps.length}`;
+      `${((releasedAt - holder.lockedAt) / 1000).toFixed(1)} s of BEGIN EXCLUSIVE by another process, ` +
+      `${ran.length} runs meanwhile ` +
+      `(started at most ${maxLateness} ms late, ${inWindow.length - ran.length} skipped), ${failedAttempts} ` +
+      `failed write attempts logged, ` +
+      `writing again ${(writtenAfterMs / 1000).toFixed(1)} s after the release, status answered in ${statusMs} ` +
+      `ms, ${rows.length} runs, lost ${gaps.length}`;
 
     expect(status.code).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ pid });

@@ -34,7 +34,8 @@ afterAll(() => console.log(`[faults] processes: ${figures.length === 0 ? 'not ru
 const seconds = (ms: number): string => `${ms / 1000}s`;
 
 test(
-  `a task forking ${CHILDREN} children that ignore or obey SIGTERM, and a task that ignores it: nothing of their groups outlives timeout + kill-after`,
+  `a task forking ${CHILDREN} children that ignore or obey SIGTERM, and a task that ignores it: ` +
+    `nothing of their groups outlives timeout + kill-after`,
   { timeout: 60_000 },
   async () => {
     const d = makeDaemonDir();
@@ -44,7 +45,8 @@ test(
       '  state-dir: ./state',
       'tasks:',
       '  forker:',
-      `    run: 'for i in $(seq ${half}); do sleep 300 & done; for i in $(seq ${half}); do (trap "" TERM; exec sleep 300) & done; wait'`,
+      `    run: 'for i in $(seq ${half}); do sleep 300 & done; for i in $(seq ${half}); do (trap "" TERM; ` +
+        `exec sleep 300) & done; wait'`,
       `    timeout: ${seconds(FORKER.timeoutMs)}`,
       `    kill-after: ${seconds(FORKER.killAfterMs)}`,
       '  stubborn:',
@@ -95,9 +97,12 @@ test(
     const stubbornKill = killDelay(stubborn, STUBBORN.timeoutMs);
     const forkerKill = killDelay(forker, FORKER.timeoutMs);
     figures.push(
-      `forker: ${peakMembers - 1} children, timed out, SIGKILL ${forkerKill} ms after the timeout (kill-after ${FORKER.killAfterMs}), ` +
-        `${forkerLeft.live.length} left running ${forkerEmptyAfterMs} ms after the record (${forkerLeft.zombies.length} zombies awaiting init)`,
-      `stubborn: SIGTERM ignored, SIGKILL ${stubbornKill} ms after the timeout (kill-after ${STUBBORN.killAfterMs}), ${stubbornLeft.live.length} left running`,
+      `forker: ${peakMembers - 1} children, timed out, SIGKILL ${forkerKill} ms after the timeout (kill-after ` +
+        `${FORKER.killAfterMs}), ` +
+        `${forkerLeft.live.length} left running ${forkerEmptyAfterMs} ms after the record ` +
+        `(${forkerLeft.zombies.length} zombies awaiting init)`,
+      `stubborn: SIGTERM ignored, SIGKILL ${stubbornKill} ms after the timeout (kill-after ` +
+        `${STUBBORN.killAfterMs}), ${stubbornLeft.live.length} left running`,
     );
 
     expect(peakMembers).toBeGreaterThanOrEqual(CHILDREN + 1);
@@ -113,7 +118,8 @@ test(
     expect(stubborn).toMatchObject({ status: 'timed-out', signal: 'SIGKILL', exit_code: null, pid: stubbornPid });
     expect([stubborn.stop_cause, stubborn.error]).toEqual(['timeout', null]);
     expect(describeStop(JSON.parse(stubborn.stop ?? 'null') as RunStop)).toBe(
-      `timed out after ${seconds(STUBBORN.timeoutMs)}; sent SIGTERM, then SIGKILL after ${seconds(STUBBORN.killAfterMs)}`,
+      `timed out after ${seconds(STUBBORN.timeoutMs)}; sent SIGTERM, ` +
+        `then SIGKILL after ${seconds(STUBBORN.killAfterMs)}`,
     );
     expect(stubbornLeft.live).toEqual([]);
     expect(stubbornKill).toBeGreaterThanOrEqual(STUBBORN.killAfterMs);

@@ -93,7 +93,8 @@ const countTicks = (d: DaemonDir): number =>
   readRuns(join(d.stateDir, 'taskkit.db'), "task = 'tick' AND status = 'succeeded'").length;
 
 test(
-  'a tasks file deleted, a directory, garbage, not UTF-8 or a pipe that never answers: reload refused, the old task runs on, status answers',
+  'a tasks file deleted, a directory, garbage, not UTF-8 or a pipe that never answers: reload refused, ' +
+    'the old task runs on, status answers',
   { timeout: LONG ? 90_000 : 45_000 },
   async () => {
     const d = makeDaemonDir();
@@ -142,7 +143,8 @@ test(
     expect(pipeResult.stderr).toMatch(
       LONG
         ? new RegExp(
-            `${escape(path)}: could not be read within ${LOAD_TIMEOUT_MS / 1000} s \\(a named pipe with no writer, or a file on a hung network mount\\?\\)`,
+            `${escape(path)}: could not be read within ${LOAD_TIMEOUT_MS / 1000} s \\(a named pipe with no ` +
+              `writer, or a file on a hung network mount\\?\\)`,
           )
         : new RegExp(`${escape(path)}:1:1: contains a NUL byte`),
     );
@@ -182,7 +184,9 @@ test(
     }
     await waitUntil(() => !isAlive(pid), 10_000, 'the daemon to exit');
     summary =
-      `${refused.length} bad files refused (${refused.join(', ')}${AS_ROOT ? '; no-permission not tried as root' : ''}), each logged, ` +
-      `the old task ran ${ticksMeanwhile} times meanwhile, status answered ${statusAnswered}/${refused.length}, then a good file reloaded (1 added), ${stopNote}`;
+      `${refused.length} bad files refused ` +
+      `(${refused.join(', ')}${AS_ROOT ? '; no-permission not ' + 'tried as root' : ''}), each logged, ` +
+      `the old task ran ${ticksMeanwhile} times meanwhile, status answered ${statusAnswered}/${refused.length}, ` +
+      `then a good file reloaded (1 added), ${stopNote}`;
   },
 );

@@ -98,38 +98,41 @@ describe('waits past the 2^31-1 ms of one Node timer (issue 15)', () => {
     );
   });
 
-  test('a function task with timeout: 30d runs for 30 days, then is stopped and abandoned after kill-after', async () => {
-    const clock = new FakeClock(START);
-    let signal: AbortSignal | undefined;
-    const task = makeTask('month', {
-      action: { kind: 'function', fn: (ctx) => ((signal = ctx.signal), new Promise(() => undefined)) },
-      timeoutMs: 30 * DAY,
-      killAfterMs: 10_000,
-    });
-    const handle = startFunctionRun(
-      {
-        runId: 1,
-        task,
-        trigger: 'schedule',
-        scheduledAt: null,
-        attempt: 1,
-        outputLimitBytes: 1024,
-        handle: { setPeriod: () => undefined, runOnCompletion: () => undefined, hold: () => undefined },
-      },
-      undefined,
-      clock,
-    );
-    await Promise.resolve();
-    clock.advanceBy(29 * DAY);
-    expect(signal?.aborted).toBe(false);
-    clock.advanceBy(DAY);
-    expect(signal?.reason).toBe('timeout');
-    clock.advanceBy(10_000);
-    const outcome = await handle.done;
-    expect([outcome.status, outcome.endedAt - outcome.startedAt]).toEqual(['timed-out', 30 * DAY + 10_000]);
-    expect(clock.delays.reduce((longest, delay) => Math.max(longest, delay), 0)).toBe(MAX_TIMER_DELAY_MS);
-    expect(
-      describeStop(outcome.stop ?? { cause: 'cancel', afterMs: 0, signals: [], killAfterMs: 0, abandoned: null }),
-    ).toBe('timed out after 30d; the function did not return within kill-after 10s and was abandoned');
-  });
+  test(
+    'a function task with timeout: 30d runs for 30 days, ' + 'then is stopped and abandoned after kill-after',
+    async () => {
+      const clock = new FakeClock(START);
+      let signal: AbortSignal | undefined;
+      const task = makeTask('month', {
+        action: { kind: 'function', fn: (ctx) => ((signal = ctx.signal), new Promise(() => undefined)) },
+        timeoutMs: 30 * DAY,
+        killAfterMs: 10_000,
+      });
+      const handle = startFunctionRun(
+        {
+          runId: 1,
+          task,
+          trigger: 'schedule',
+          scheduledAt: null,
+          attempt: 1,
+          outputLimitBytes: 1024,
+          handle: { setPeriod: () => undefined, runOnCompletion: () => undefined, hold: () => undefined },
+        },
+        undefined,
+        clock,
+      );
+      await Promise.resolve();
+      clock.advanceBy(29 * DAY);
+      expect(signal?.aborted).toBe(false);
+      clock.advanceBy(DAY);
+      expect(signal?.reason).toBe('timeout');
+      clock.advanceBy(10_000);
+      const outcome = await handle.done;
+      expect([outcome.status, outcome.endedAt - outcome.startedAt]).toEqual(['timed-out', 30 * DAY + 10_000]);
+      expect(clock.delays.reduce((longest, delay) => Math.max(longest, delay), 0)).toBe(MAX_TIMER_DELAY_MS);
+      expect(
+        describeStop(outcome.stop ?? { cause: 'cancel', afterMs: 0, signals: [], killAfterMs: 0, abandoned: null }),
+      ).toBe('timed out after 30d; the function did not return within kill-after 10s and was abandoned');
+    },
+  );
 });

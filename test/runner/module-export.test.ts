@@ -86,16 +86,19 @@ describe('CommonJS and ESM modules in a real worker', () => {
     ]);
   });
 
-  test('a .js file under a package.json without "type": "module" loads as CommonJS (require, __filename, console)', async () => {
-    const outcome = await startModuleRun(createModuleRequest('cjs/default-function.js', { args: { keep: 3 } })).done;
-    expect([outcome.status, outcome.output]).toEqual(['succeeded', 'hello from default-function.js\n']);
-    expect(outcome.result).toEqual({
-      file: 'default-function.js',
-      name: 'module-task',
-      args: { keep: 3 },
-      proceed: true,
-    });
-  });
+  test(
+    'a .js file under a package.json without "type": "module" loads as CommonJS (require, ' + '__filename, console)',
+    async () => {
+      const outcome = await startModuleRun(createModuleRequest('cjs/default-function.js', { args: { keep: 3 } })).done;
+      expect([outcome.status, outcome.output]).toEqual(['succeeded', 'hello from default-function.js\n']);
+      expect(outcome.result).toEqual({
+        file: 'default-function.js',
+        name: 'module-task',
+        args: { keep: 3 },
+        proceed: true,
+      });
+    },
+  );
 
   test('a CommonJS named export (exports.run) is called by `export: run`', async () => {
     const outcome = await startModuleRun(createModuleRequest('cjs/named-exports.js', { exportName: 'run' })).done;
@@ -122,7 +125,8 @@ describe('CommonJS and ESM modules in a real worker', () => {
     expect([outcome.status, outcome.exitCode, outcome.error]).toEqual([
       'failed',
       1,
-      `module ${MODULE_FIXTURES}default-object.js: export "default" is not a function (got an object with run; set "export: run")`,
+      `module ${MODULE_FIXTURES}default-object.js: export "default" is not a function (got an object with run; ` +
+        `set "export: run")`,
     ]);
   });
 

@@ -190,7 +190,8 @@ describe('output and handle', () => {
     const outcome = await startModuleRun(rejecting).done;
     expect([outcome.status, outcome.result]).toEqual(['succeeded', 'handled']);
     expect(outcome.output).toBe(
-      'taskkit: ctx.handle.setPeriod() failed: bad period 10m\ntaskkit: ctx.handle.setPeriod() failed: bad period 90000\n',
+      'taskkit: ctx.handle.setPeriod() failed: bad period 10m\ntaskkit: ctx.handle.setPeriod() failed: ' +
+        'bad period 90000\n',
     );
     expect((request.handle as FakeHandle).calls).toEqual([['runOnCompletion'], ['hold', 'disk full'], ['hold']]);
   });

@@ -169,7 +169,8 @@ describe('what the process sees', () => {
   test('env: process.env + task env + TASKKIT_*', async () => {
     const request = createProcessRequest({
       action: shellAction(
-        'printf "%s|%s|%s|%s|%s|%s|%s|%s" "$TASKKIT_TASK" "$TASKKIT_RUN_ID" "$TASKKIT_SCHEDULED_AT" "$TASKKIT_TRIGGER" "$TASKKIT_ATTEMPT" "$FROM_TASK" "$WITH_SPACE" "$PATH"',
+        'printf "%s|%s|%s|%s|%s|%s|%s|%s" "$TASKKIT_TASK" "$TASKKIT_RUN_ID" "$TASKKIT_SCHEDULED_AT" ' +
+          '"$TASKKIT_TRIGGER" "$TASKKIT_ATTEMPT" "$FROM_TASK" "$WITH_SPACE" "$PATH"',
       ),
       env: { FROM_TASK: 'yes', WITH_SPACE: 'a b' },
       scheduledAt: Date.UTC(2026, 4, 6, 7, 8, 9),
@@ -199,7 +200,8 @@ describe('output', () => {
     const recorder = createOutputRecorder();
     // "€" is e2 82 ac: the first write ends in the middle of it.
     const code =
-      'process.stdout.write(Buffer.from([0x61, 0xe2, 0x82])); setTimeout(() => process.stdout.write(Buffer.from([0xac, 0x62])), 200);';
+      'process.stdout.write(Buffer.from([0x61, 0xe2, 0x82])); setTimeout(() ' +
+      '=> process.stdout.write(Buffer.from([0xac, 0x62])), 200);';
     const outcome = await start(createProcessRequest({ action: nodeEval(code) }), recorder.listener).done;
     expect(outcome.output).toBe('a€b');
     expect(recorder.chunks).toEqual(['a', '€b']);

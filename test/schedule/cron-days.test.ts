@@ -48,9 +48,12 @@ describe('nW: the nearest weekday, inside the month', () => {
     ]);
   });
 
-  test('31W never goes into the next month: Sunday 31 May runs Friday the 29th; months without a 31st have no run', () => {
-    expect(days('0 0 31W * *', 4)).toEqual(['2026-01-30', '2026-03-31', '2026-05-29', '2026-07-31']);
-  });
+  test(
+    '31W never goes into the next month: Sunday 31 May runs Friday the 29th; ' + 'months without a 31st have no run',
+    () => {
+      expect(days('0 0 31W * *', 4)).toEqual(['2026-01-30', '2026-03-31', '2026-05-29', '2026-07-31']);
+    },
+  );
 
   test('in a list, with plain days: 1,15W', () => {
     expect(days('0 0 1,15W * *', 4)).toEqual(['2026-01-15', '2026-02-01', '2026-02-16', '2026-03-01']);
@@ -86,15 +89,19 @@ describe('LW and L-n', () => {
     ]);
   });
 
-  test('a DST night: L-23 of March 2026 is Sunday the 8th, New York springs forward; 02:30 runs at 03:00 EDT (2027: 02:30 EST)', () => {
-    const parsed = parseCron('30 2 L-23 3 *');
-    if (!parsed.ok) throw new Error(parsed.message);
-    const runs = upcoming(compileSchedule(parsed.value, 'America/New_York'), Date.parse(FROM), 2);
-    expect(runs.map((t) => new Date(t).toISOString())).toEqual([
-      '2026-03-08T07:00:00.000Z',
-      '2027-03-08T07:30:00.000Z',
-    ]);
-  });
+  test(
+    'a DST night: L-23 of March 2026 is Sunday the 8th, New York springs forward; ' +
+      '02:30 runs at 03:00 EDT (2027: 02:30 EST)',
+    () => {
+      const parsed = parseCron('30 2 L-23 3 *');
+      if (!parsed.ok) throw new Error(parsed.message);
+      const runs = upcoming(compileSchedule(parsed.value, 'America/New_York'), Date.parse(FROM), 2);
+      expect(runs.map((t) => new Date(t).toISOString())).toEqual([
+        '2026-03-08T07:00:00.000Z',
+        '2027-03-08T07:30:00.000Z',
+      ]);
+    },
+  );
 });
 
 describe('differential: croner 11 gives the same days over two years', () => {

@@ -105,7 +105,8 @@ describe('what cron-parser accepts loosely is an error here', () => {
     ],
     [
       '@weekdays',
-      'unknown cron macro "@weekdays" (use @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly or @reboot)',
+      'unknown cron macro "@weekdays" (use @yearly, @annually, @monthly, @weekly, @daily, @midnight, ' +
+        '@hourly or @reboot)',
     ],
     [42, 'expected a cron expression like "*/15 * * * *" or a macro like "@daily", got 42'],
   ])('%j', (expression, expected) => {

@@ -85,38 +85,41 @@ describe('journalClaim', () => {
     expect(store.getRun(1)).toMatchObject({ pid: 1001, status: 'running' });
   });
 
-  test('killed right after the spawn: the run is interrupted, its id stays taken, its instant is not caught up again', async () => {
-    const { clock, task } = await setup();
-    clock.advanceTo('2026-07-01T09:00:00.000Z');
-    // The daemon dies here: nothing queued after the spawn (run-started, the task's new state) is written.
-    const next = temp.open({ now: () => ms('2026-07-01T11:30:00.000Z') });
-    expect(next.markInterrupted(ms('2026-07-01T11:30:00.000Z'))).toMatchObject([
-      {
-        id: 1,
-        task: 'backup',
-        status: 'interrupted',
-        scheduledAt: ms('2026-07-01T09:00:00.000Z'),
-        error: INTERRUPTED_REASON.running,
-      },
-    ]);
-    expect(next.nextRunId()).toBe(2);
-    expect(next.loadTaskState('backup')?.lastScheduledAt).toBeNull();
-    // The saved state predates 09:00, but the row says 09:00 was dealt with: only 10:00 and 11:00 are missed.
-    expect(next.restoreTask(task).state.lastScheduledAt).toBe(ms('2026-07-01T09:00:00.000Z'));
-    const restarted = createEngine('2026-07-01T11:30:00.000Z', { firstRunId: next.nextRunId() });
-    restarted.scheduler.add(task, next.restoreTask(task).state);
-    restarted.scheduler.start();
-    restarted.runner.finish(2, { status: 'succeeded', exitCode: 0 });
-    await flush();
-    expect(
-      restarted.runner.requests.map((request) => [
-        request.runId,
-        request.trigger,
-        new Date(request.scheduledAt ?? 0).toISOString(),
-      ]),
-    ).toEqual([
-      [2, 'catch-up', '2026-07-01T10:00:00.000Z'],
-      [3, 'catch-up', '2026-07-01T11:00:00.000Z'],
-    ]);
-  });
+  test(
+    'killed right after the spawn: the run is interrupted, its id stays taken, ' + 'its instant is not caught up again',
+    async () => {
+      const { clock, task } = await setup();
+      clock.advanceTo('2026-07-01T09:00:00.000Z');
+      // The daemon dies here: nothing queued after the spawn (run-started, the task's new state) is written.
+      const next = temp.open({ now: () => ms('2026-07-01T11:30:00.000Z') });
+      expect(next.markInterrupted(ms('2026-07-01T11:30:00.000Z'))).toMatchObject([
+        {
+          id: 1,
+          task: 'backup',
+          status: 'interrupted',
+          scheduledAt: ms('2026-07-01T09:00:00.000Z'),
+          error: INTERRUPTED_REASON.running,
+        },
+      ]);
+      expect(next.nextRunId()).toBe(2);
+      expect(next.loadTaskState('backup')?.lastScheduledAt).toBeNull();
+      // The saved state predates 09:00, but the row says 09:00 was dealt with: only 10:00 and 11:00 are missed.
+      expect(next.restoreTask(task).state.lastScheduledAt).toBe(ms('2026-07-01T09:00:00.000Z'));
+      const restarted = createEngine('2026-07-01T11:30:00.000Z', { firstRunId: next.nextRunId() });
+      restarted.scheduler.add(task, next.restoreTask(task).state);
+      restarted.scheduler.start();
+      restarted.runner.finish(2, { status: 'succeeded', exitCode: 0 });
+      await flush();
+      expect(
+        restarted.runner.requests.map((request) => [
+          request.runId,
+          request.trigger,
+          new Date(request.scheduledAt ?? 0).toISOString(),
+        ]),
+      ).toEqual([
+        [2, 'catch-up', '2026-07-01T10:00:00.000Z'],
+        [3, 'catch-up', '2026-07-01T11:00:00.000Z'],
+      ]);
+    },
+  );
 });

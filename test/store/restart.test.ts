@@ -84,7 +84,8 @@ describe('holds and reschedules survive stop and start', () => {
     });
     const second = boot('2026-07-01T08:05:00.000Z', [edited]);
     expect(second.notices).toEqual([
-      "sync: its definition in the tasks file changed since it was rescheduled at run time (every); the reschedule is dropped and the file's schedule applies",
+      'sync: its definition in the tasks file changed since it was rescheduled at run time (every); ' +
+        "the reschedule is dropped and the file's schedule applies",
     ]);
     expect(second.scheduler.get('sync')).toMatchObject({ rescheduled: false, schedule: every('1h') });
     await second.stop();

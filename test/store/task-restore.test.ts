@@ -1,6 +1,7 @@
 // What survives a restart (issue 4 item 2): the snapshot of an engine TaskStatus (the definition's
-// fingerprint is test/config/definition.test.ts's), and the restore rules: a changed definition drops a stale reschedule and says so; a
-// changed `hold:` in the file wins; a task that never fired catches up from when it was last saved.
+// fingerprint is test/config/definition.test.ts's), and the restore rules: a changed definition drops a stale
+// reschedule and says so; a changed `hold:` in the file wins; a task that never fired catches up from when it
+// was last saved.
 import { describe, expect, test } from 'vitest';
 import type { RestoredTaskState } from '../../src/engine/ports.js';
 import type { SavedTaskState } from '../../src/store/store.js';
@@ -69,7 +70,8 @@ describe('restoreTaskState', () => {
         hold: { note: 'maintenance', at: ms('2026-07-01T08:30:00.000Z') },
       },
       notice:
-        "job: its definition in the tasks file changed since it was rescheduled at run time (every); the reschedule is dropped and the file's schedule applies",
+        'job: its definition in the tasks file changed since it was rescheduled at run time (every); ' +
+        "the reschedule is dropped and the file's schedule applies",
     });
   });
 
@@ -117,9 +119,13 @@ describe('restoreTaskState', () => {
     expect(restoreTaskState(spec, saved({ lastScheduledAt }), latestRun).state.lastScheduledAt).toBe(expected);
   });
 
-  test('nothing saved: stored runs alone restore nothing (a task re-added under an old name does not catch up from its old history)', () => {
-    expect(restoreTaskState(spec, null, ms('2026-07-01T09:00:00.000Z'))).toEqual({ state: {}, notice: null });
-  });
+  test(
+    'nothing saved: stored runs alone restore nothing (a task re-added under an old name does not catch up ' +
+      'from its old history)',
+    () => {
+      expect(restoreTaskState(spec, null, ms('2026-07-01T09:00:00.000Z'))).toEqual({ state: {}, notice: null });
+    },
+  );
 });
 
 describe('snapshotTaskState', () => {

@@ -36,7 +36,8 @@ export function fileOf(lines: readonly string[], env: Readonly<Record<string, st
   try {
     return parseTasksText(lines.join('\n') + '\n', 'tasks.yaml', { env, baseDir: '/srv/jobs' });
   } catch (error) {
-    if (error instanceof ConfigError) throw new Error(`unexpected issues: ${JSON.stringify(error.issues)}`);
+    if (error instanceof ConfigError)
+      throw new Error(`unexpected issues: ${JSON.stringify(error.issues)}`, { cause: error });
     throw error;
   }
 }

@@ -53,7 +53,8 @@ export function registerControlCommands(program: Command, context: CommandContex
     .command('cancel')
     .argument('<name>', 'task whose runs to stop')
     .description(
-      'stop the running runs of a task (SIGTERM to each process group, SIGKILL after kill-after) and drop its waiting ones',
+      'stop the running runs of a task (SIGTERM to each process group, SIGKILL after kill-after) ' +
+        'and drop its waiting ones',
     )
     .action(async (name: string, _options: unknown, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();

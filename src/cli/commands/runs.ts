@@ -63,7 +63,8 @@ async function runAndWait(io: CliIo, globals: GlobalOptions, name: string): Prom
     const what = started === null ? `the run of ${name}` : `${name} #${(started as RunView).id}`;
     printError(
       io,
-      `taskkit: detached; ${what} goes on in the daemon ("taskkit show ${name}" to see it, "taskkit cancel ${name}" to stop it)`,
+      `taskkit: detached; ${what} goes on in the daemon ("taskkit show ${name}" to see it, ` +
+        `"taskkit cancel ${name}" to stop it)`,
     );
     return 130;
   }

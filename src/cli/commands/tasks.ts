@@ -51,7 +51,8 @@ export function registerTaskCommands(program: Command, context: CommandContext):
     .command('next')
     .argument('[name]', 'task to show (default: every scheduled task, merged in time order)')
     .description(
-      'what will happen: upcoming instants of tasks (from the daemon when one answers, else the tasks file), or of an ad hoc --cron/--daily/--every schedule',
+      'what will happen: upcoming instants of tasks (from the daemon when one answers, else the tasks file), ' +
+        'or of an ad hoc --cron/--daily/--every schedule',
     )
     .option('-n, --count <n>', 'how many instants (default: 5 for one schedule, 10 merged)')
     .option(

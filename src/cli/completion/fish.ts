@@ -36,7 +36,8 @@ export function renderFishScript(model: CompletionModel): string {
     ...model.verbs.flatMap((verb) =>
       namesOf(verb).map(
         (name) =>
-          `complete -c taskkit -n '__taskkit_kind_is verbs' -a ${quoteFish(name)} -d ${quoteFish(summarize(verb.description))}`,
+          `complete -c taskkit -n '__taskkit_kind_is verbs' -a ${quoteFish(name)} -d ` +
+          `${quoteFish(summarize(verb.description))}`,
       ),
     ),
     ...renderOptionRules(model),

@@ -1,4 +1,6 @@
-/** Quoting for the generated scripts: descriptions and lists come from the program, not from users, but may hold quotes. */
+/**
+ * Quoting for the generated scripts: descriptions and lists come from the program, not from users, but may hold quotes.
+ */
 import type { WordKind } from './model.js';
 
 /** A POSIX single-quoted word (bash and zsh). */

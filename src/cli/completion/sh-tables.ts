@@ -126,7 +126,8 @@ function renderOptionLists(model: CompletionModel): string {
 function renderForward(model: CompletionModel): string {
   const arms = forwardedOptions(model).map(
     (option) =>
-      `${flagsOf(option).map(quoteSh).join('|')}) _taskkit_dequote "$2"; fwd+=(${quoteSh(option.long ?? '')} "$REPLY") ;;`,
+      `${flagsOf(option).map(quoteSh).join('|')}) _taskkit_dequote "$2"; fwd+=(${quoteSh(option.long ?? '')} ` +
+      `"$REPLY") ;;`,
   );
   return [
     '# OPTION VALUE -> appended to fwd, the options `taskkit __complete` is given.',

@@ -19,12 +19,18 @@ export function describeFinished(run: RunView): string {
   return `${run.task} #${run.id} ${escapeControl(run.outcome)}${took}`;
 }
 
-/** "backup #12 exited with code 7 (attempt 1 of 4); attempt 2 (#13) in 2s": a line per retry of `run-now --wait` and `logs --follow`. */
+/**
+ * "backup #12 exited with code 7 (attempt 1 of 4); attempt 2 (#13) in 2s": a line per retry of `run-now --wait` and
+ * `logs --follow`.
+ */
 export function describeRetrying(event: RetryingEvent): string {
   const { failed, retry } = event;
   // The retry's record is created when its wait begins: `at` minus that is the retry delay.
   const delay = Math.max(0, Date.parse(event.at) - Date.parse(retry.createdAt));
-  return `${failed.task} #${failed.id} ${failed.outcome} (attempt ${failed.attempt} of ${event.attempts}); attempt ${retry.attempt} (#${retry.id}) in ${formatDuration(delay)}`;
+  return (
+    `${failed.task} #${failed.id} ${failed.outcome} (attempt ${failed.attempt} of ${event.attempts}); ` +
+    `attempt ${retry.attempt} (#${retry.id}) in ${formatDuration(delay)}`
+  );
 }
 
 /** A run's returned value as one line of JSON (long values cut, so `show` stays readable). */

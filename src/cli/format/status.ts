@@ -23,7 +23,8 @@ export function renderStatus(status: StatusResult, now: number, paint: Painter):
     ['pid', String(status.pid)],
     [
       'uptime',
-      `${formatDuration(Math.floor(status.uptimeMs / 1000) * 1000)} (since ${formatInstant(parseIso(status.startedAt), LOCAL_ZONE)})`,
+      `${formatDuration(Math.floor(status.uptimeMs / 1000) * 1000)} (since ` +
+        `${formatInstant(parseIso(status.startedAt), LOCAL_ZONE)})`,
     ],
     ['tasks file', status.configPath],
     ['socket', status.socket],

@@ -103,7 +103,8 @@ export function describeOptions(definition: DefinitionView): string {
   const { retry } = definition;
   if (retry.attempts > 0) {
     parts.push(
-      `retry ${retry.attempts} (delay ${formatDuration(retry.delayMs)}, backoff ${retry.backoff}, max-delay ${formatDuration(retry.maxDelayMs)})`,
+      `retry ${retry.attempts} (delay ${formatDuration(retry.delayMs)}, backoff ${retry.backoff}, ` +
+        `max-delay ${formatDuration(retry.maxDelayMs)})`,
     );
   }
   if (definition.jitterMs > 0) parts.push(`jitter ${formatDuration(definition.jitterMs)}`);

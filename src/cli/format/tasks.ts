@@ -43,7 +43,8 @@ export function printUpcoming(
     for (const at of entry.instants) {
       printLine(
         io,
-        `  ${formatInstant(at, entry.timezone)}  ${paint.dim(formatRelative(at, now))}${entry.held ? `  ${paint.yellow('held')}` : ''}`,
+        `  ${formatInstant(at, entry.timezone)}  ` +
+          `${paint.dim(formatRelative(at, now))}${entry.held ? `  ${paint.yellow('held')}` : ''}`,
       );
     }
     return;

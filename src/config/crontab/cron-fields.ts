@@ -70,7 +70,10 @@ function readItem(name: CrontabFieldName, rule: FieldRule, item: string, selecte
     return 'cronie\'s random value "~" is picked when cron loads the crontab; taskkit has no equivalent';
   const match = ITEM.exec(item);
   if (match === null)
-    return `expected a number${rule.names === undefined ? '' : ' or name'}, a range like "1-5", a step like "*/15" or a list, got "${item}"`;
+    return (
+      `expected a number${rule.names === undefined ? '' : ' or name'}, a range like "1-5", ` +
+      `a step like "*/15" or a list, got "${item}"`
+    );
   const [, first = '', second, stepText] = match;
   let step = 1;
   if (stepText !== undefined) {

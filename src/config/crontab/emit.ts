@@ -58,7 +58,8 @@ function buildTask(doc: Document, task: ImportedTask): YAMLMap {
 function writeHeaderLines(translation: Translation, options: EmitOptions): string[] {
   const kept = translation.notes.some((note) => note.message.startsWith('not translated'));
   return [
-    ` Imported from ${options.source} by taskkit import-crontab${options.date === undefined ? '' : ` on ${options.date}`}.`,
+    ` Imported from ${options.source} by taskkit ` +
+      `import-crontab${options.date === undefined ? '' : ` on ${options.date}`}.`,
     ' cron ran each command with a small environment of its own (HOME, LOGNAME, SHELL=/bin/sh,',
     " PATH=/usr/bin:/bin, then the crontab's assignments); taskkit runs it with the daemon's",
     " environment plus the task's env. Jobs without CRON_TZ ran in the system's time zone, and so do",

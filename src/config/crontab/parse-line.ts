@@ -127,7 +127,9 @@ function readJob(text: string, start: number, options: ParseLineOptions): JobPar
     const fields: CrontabField[] = [];
     for (const name of CRONTAB_FIELDS) {
       if (index === text.length)
-        return `only ${fields.length} of the 5 time fields (minute hour day-of-month month day-of-week), and no command`;
+        return (
+          `only ${fields.length} of the 5 time fields (minute hour day-of-month month day-of-week), ` + `and no command`
+        );
       const word = readWord(text, index);
       const field = readCrontabField(name, word.value);
       if (typeof field === 'string') return field;

@@ -131,7 +131,9 @@ export function translateCrontab(lines: readonly CrontabLine[]): Translation {
   if (users.length > 0) {
     notes.push({
       line: null,
-      message: `system crontab: cron ran these jobs as ${users.join(', ')}; taskkit runs every task as the user running the daemon`,
+      message:
+        `system crontab: cron ran these jobs as ${users.join(', ')}; ` +
+        `taskkit runs every task as the user running the daemon`,
     });
   }
   const names = assignUniqueNames(drafts.map((draft) => draft.base));
@@ -172,7 +174,8 @@ function applyAssignment(
   } else if (name === 'RANDOM_DELAY') {
     drop(
       line,
-      'cronie delays every job by one random number of minutes chosen when cron starts; not translated (a task\'s "jitter" is the nearest)',
+      'cronie delays every job by one random number of minutes chosen when cron starts; ' +
+        'not translated (a task\'s "jitter" is the nearest)',
     );
   } else if (name === 'LOGNAME' || name === 'USER') {
     drop(line, "cron sets this to the crontab owner's name itself; ignored");

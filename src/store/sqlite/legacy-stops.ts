@@ -15,6 +15,11 @@ const CAUSE_WORDS: readonly (readonly [string, StopCause])[] = [
   ['stopped by shutdown', 'shutdown'],
 ];
 
+const LEFT_RUNNING = new RegExp(
+  '^the (function|module) did not return within kill-after (\\S+) ' +
+    'and (?:was abandoned|its worker was terminated)$',
+);
+
 /** Give every stopped run of the old format its stop_cause and stop columns. */
 export function upgradeLegacyStops(db: Database): void {
   const rows = db
@@ -62,10 +67,7 @@ function readDetail(
     stop.signals.push('SIGKILL');
     return readKillAfter(sent[1], stop);
   }
-  const left =
-    /^the (function|module) did not return within kill-after (\S+) and (?:was abandoned|its worker was terminated)$/.exec(
-      part,
-    );
+  const left = LEFT_RUNNING.exec(part);
   if (left === null) return false;
   stop.abandoned = left[1] === 'function' ? 'function' : 'module';
   return readKillAfter(left[2] ?? '', stop);

@@ -111,7 +111,8 @@ export function checkSchemaVersion(db: Database, path: string, migrations: reado
   if (version < target) {
     throw new TaskkitError(
       'STORE_UNAVAILABLE',
-      `${path} has schema version ${version}, older than this taskkit's ${target}; start the daemon once ("taskkit start") to upgrade it`,
+      `${path} has schema version ${version}, older than this taskkit's ${target}; ` +
+        `start the daemon once ("taskkit start") to upgrade it`,
     );
   }
 }
@@ -120,7 +121,8 @@ function refuseNewer(version: number, target: number, path: string): void {
   if (version > target) {
     throw new TaskkitError(
       'STORE_UNAVAILABLE',
-      `${path} was written by a newer taskkit (schema version ${version}; this one knows up to ${target}); upgrade taskkit, or set settings.state-dir to another folder`,
+      `${path} was written by a newer taskkit (schema version ${version}; this one knows up to ${target}); ` +
+        `upgrade taskkit, or set settings.state-dir to another folder`,
     );
   }
 }

@@ -107,7 +107,8 @@ function prepareDirectory(path: string): void {
       'STORE_UNAVAILABLE',
       target === path
         ? `cannot read and write the database ${path} (${code}); fix its owner or permissions (chmod u+rw ${path})`
-        : `state dir ${dir} is not writable (${code}); taskkit keeps its database ${path} there: make it writable (chmod u+rwx ${dir}) or set settings.state-dir to a writable folder`,
+        : `state dir ${dir} is not writable (${code}); taskkit keeps its database ${path} there: ` +
+            `make it writable (chmod u+rwx ${dir}) or set settings.state-dir to a writable folder`,
       { cause: error },
     );
   }
@@ -116,13 +117,16 @@ function prepareDirectory(path: string): void {
 /** SQLite's error codes, grouped by what the user can do about them. */
 function describeOpenError(error: unknown, path: string): TaskkitError {
   if (error instanceof TaskkitError) return error;
-  const code = String((error as { code?: unknown }).code ?? '');
+  const rawCode = (error as { code?: unknown } | null)?.code;
+  const code = typeof rawCode === 'string' ? rawCode : '';
   const reason = error instanceof Error ? error.message : String(error);
   if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
     return new TaskkitError(
       'STORE_CORRUPT',
-      `${path} is damaged or not a taskkit database (${reason}); move it aside (with any ${path}-wal and ${path}-shm next to it), ` +
-        `e.g. "mv ${path} ${path}.broken", and start taskkit again: it creates a fresh database (holds, reschedules and history in the old one are not carried over)`,
+      `${path} is damaged or not a taskkit database (${reason}); move it aside (with any ${path}-wal and ` +
+        `${path}-shm next to it), ` +
+        `e.g. "mv ${path} ${path}.broken", and start taskkit again: it creates a fresh database (holds, ` +
+        `reschedules and history in the old one are not carried over)`,
       { cause: error },
     );
   }
@@ -135,7 +139,8 @@ function describeOpenError(error: unknown, path: string): TaskkitError {
   }
   return new TaskkitError(
     'STORE_UNAVAILABLE',
-    `cannot open ${path} (${code === '' ? reason : `${code}: ${reason}`}); check that the file and its folder are readable and writable by you, and that the disk is not full`,
+    `cannot open ${path} (${code === '' ? reason : `${code}: ${reason}`}); ` +
+      `check that the file and its folder are readable and writable by you, and that the disk is not full`,
     { cause: error },
   );
 }

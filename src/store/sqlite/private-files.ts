@@ -44,7 +44,8 @@ export function describeOpenStateDir(path: string): string | null {
   const mode = modeOf(dir);
   if (mode === null || (mode & OTHERS_ENTER) === 0) return null;
   return (
-    `state dir ${dir} can be entered by other users (mode ${octal(mode)}): the database, log and socket in it are 0600, ` +
+    `state dir ${dir} can be entered by other users (mode ${octal(mode)}): the database, ` +
+    `log and socket in it are 0600, ` +
     `but others can see what is there; chmod 700 ${dir} unless you share it on purpose`
   );
 }

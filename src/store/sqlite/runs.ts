@@ -31,7 +31,8 @@ interface RunRow {
 }
 
 const SUMMARY_COLUMNS =
-  'id, task, trigger, status, scheduled_at, created_at, started_at, ended_at, exit_code, signal, attempt, pid, output_truncated, output_bytes, stop_cause, stop, error, result';
+  'id, task, trigger, status, scheduled_at, created_at, started_at, ended_at, exit_code, signal, attempt, pid, ' +
+  'output_truncated, output_bytes, stop_cause, stop, error, result';
 const FAILED_SQL = `status IN (${FAILED_STATUSES.map((status) => `'${status}'`).join(', ')})`;
 
 const UPSERT_SQL = `
@@ -43,7 +44,8 @@ const UPSERT_SQL = `
     scheduled_at = excluded.scheduled_at, created_at = excluded.created_at, started_at = excluded.started_at,
     ended_at = excluded.ended_at, exit_code = excluded.exit_code, signal = excluded.signal, attempt = excluded.attempt,
     pid = excluded.pid, output = excluded.output, output_truncated = excluded.output_truncated,
-    output_bytes = excluded.output_bytes, stop_cause = excluded.stop_cause, stop = excluded.stop, error = excluded.error,
+    output_bytes = excluded.output_bytes, stop_cause = excluded.stop_cause, stop = excluded.stop,
+    error = excluded.error,
     result = excluded.result`;
 
 const UNFINISHED_SQL = "'running', 'queued'";
@@ -62,7 +64,8 @@ const PRUNE_SQL = `
     WHEN 'skipped' THEN
       (SELECT id FROM runs WHERE task = @task AND status = 'skipped' ORDER BY id DESC LIMIT 1 OFFSET @offset)
     ELSE
-      (SELECT id FROM runs WHERE task = @task AND status NOT IN ('skipped', ${UNFINISHED_SQL}) ORDER BY id DESC LIMIT 1 OFFSET @offset)
+      (SELECT id FROM runs WHERE task = @task AND status NOT IN ('skipped', ${UNFINISHED_SQL})
+        ORDER BY id DESC LIMIT 1 OFFSET @offset)
     END`;
 
 /**
@@ -122,19 +125,24 @@ export class RunsTable {
       params.push(filter.since);
     }
     const limit = Math.max(0, Math.floor(filter.limit ?? DEFAULT_RUN_LIMIT));
-    const sql = `SELECT ${SUMMARY_COLUMNS} FROM runs ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+    const sql =
+      `SELECT ${SUMMARY_COLUMNS} FROM runs ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ` +
+      `ORDER BY id DESC LIMIT ?`;
     return this.#db
       .prepare<unknown[], RunRow>(sql)
       .all(...params, limit)
       .map(toSummary);
   }
 
-  /** The newest run of each task that ran (started, then ended: not skipped nor dropped while waiting), by task name. */
+  /**
+   * The newest run of each task that ran (started, then ended: not skipped nor dropped while waiting), by task name.
+   */
   lastEnded(): RunSummary[] {
     return this.#db
       .prepare<[], RunRow>(
         `SELECT ${SUMMARY_COLUMNS} FROM runs WHERE id IN
-           (SELECT max(id) FROM runs WHERE status NOT IN ('running', 'queued') AND started_at IS NOT NULL GROUP BY task) ORDER BY task`,
+           (SELECT max(id) FROM runs WHERE status NOT IN ('running', 'queued') AND started_at IS NOT NULL
+            GROUP BY task) ORDER BY task`,
       )
       .all()
       .map(toSummary);

@@ -21,11 +21,14 @@ interface TaskStateRow {
 }
 
 const UPSERT_SQL = `
-  INSERT INTO task_state (name, fingerprint, file_hold, held, hold_note, held_at, reschedule, last_scheduled_at, scheduled_runs, updated_at)
-  VALUES (@name, @fingerprint, @file_hold, @held, @hold_note, @held_at, @reschedule, @last_scheduled_at, @scheduled_runs, @updated_at)
-  ON CONFLICT (name) DO UPDATE SET fingerprint = excluded.fingerprint, file_hold = excluded.file_hold, held = excluded.held,
-    hold_note = excluded.hold_note, held_at = excluded.held_at, reschedule = excluded.reschedule,
-    last_scheduled_at = excluded.last_scheduled_at, scheduled_runs = excluded.scheduled_runs, updated_at = excluded.updated_at`;
+  INSERT INTO task_state (name, fingerprint, file_hold, held, hold_note, held_at, reschedule, last_scheduled_at,
+    scheduled_runs, updated_at)
+  VALUES (@name, @fingerprint, @file_hold, @held, @hold_note, @held_at, @reschedule, @last_scheduled_at,
+    @scheduled_runs, @updated_at)
+  ON CONFLICT (name) DO UPDATE SET fingerprint = excluded.fingerprint, file_hold = excluded.file_hold,
+    held = excluded.held, hold_note = excluded.hold_note, held_at = excluded.held_at, reschedule = excluded.reschedule,
+    last_scheduled_at = excluded.last_scheduled_at, scheduled_runs = excluded.scheduled_runs,
+    updated_at = excluded.updated_at`;
 
 export class TaskStateTable {
   readonly #db: Database;

@@ -28,7 +28,7 @@ export const SYSTEM_BATCH_TIMERS: BatchTimers = {
 
 export interface WriteBatcherOptions<T> {
   /** Write every item, all or nothing (one transaction); throw on failure. */
-  write(items: readonly T[]): void;
+  readonly write: (items: readonly T[]) => void;
   log: LogFunction;
   /** Names the target in log lines, e.g. the database path. */
   label: string;
@@ -141,7 +141,8 @@ export class WriteBatcher<T> {
       const delay = Math.min(this.#options.maxRetryDelayMs, this.#options.retryDelayMs * 2 ** (this.#failing - 1));
       this.#log(
         'error',
-        `${this.#label}: could not write ${this.#pending.size} change(s) (${describe(error)}); keeping them in memory, retrying in ${delay} ms`,
+        `${this.#label}: could not write ${this.#pending.size} change(s) (${describe(error)}); ` +
+          `keeping them in memory, retrying in ${delay} ms`,
       );
       if (!this.#closed) this.#cancelTimer = this.#options.timers.schedule(delay, () => this.#flushFromTimer());
       return false;
@@ -158,7 +159,8 @@ export class WriteBatcher<T> {
       this.stats.dropped += this.#pending.size;
       this.#log(
         'error',
-        `${this.#label}: closing with ${this.#pending.size} change(s) that could not be written; they are lost: ${describeKeys([...this.#pending.keys()])}`,
+        `${this.#label}: closing with ${this.#pending.size} change(s) that could not be written; they are lost: ` +
+          `${describeKeys([...this.#pending.keys()])}`,
       );
       this.#pending.clear();
     }
@@ -175,7 +177,8 @@ export class WriteBatcher<T> {
     if (this.#failing === 0) return;
     this.#log(
       'info',
-      `${this.#label}: writing again; stored the ${count} change(s) kept in memory after ${this.#failing} failed attempt(s)`,
+      `${this.#label}: writing again; stored the ${count} change(s) kept in memory after ${this.#failing} ` +
+        `failed attempt(s)`,
     );
     this.#failing = 0;
   }
@@ -231,7 +234,8 @@ export class WriteBatcher<T> {
     this.stats.dropped += dropped.length;
     this.#log(
       'error',
-      `${this.#label}: writes keep failing; dropped the ${dropped.length} oldest waiting change(s) to bound memory: ${describeKeys(dropped)}`,
+      `${this.#label}: writes keep failing; dropped the ${dropped.length} oldest waiting change(s) ` +
+        `to bound memory: ${describeKeys(dropped)}`,
     );
   }
 }

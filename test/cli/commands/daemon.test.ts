@@ -123,7 +123,8 @@ describe('usage', () => {
     const io = createMemoryIo();
     expect(await runCli(['status', '--socket', '/nonexistent/dir/taskkit.sock'], io)).toBe(3);
     expect(io.stderrText()).toBe(
-      'taskkit: no taskkit daemon reachable on /nonexistent/dir/taskkit.sock: the socket does not exist; start one with "taskkit start"\n',
+      'taskkit: no taskkit daemon reachable on /nonexistent/dir/taskkit.sock: the socket does not exist; ' +
+        'start one with "taskkit start"\n',
     );
   });
 });

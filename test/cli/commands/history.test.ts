@@ -235,7 +235,8 @@ describe('history', () => {
       code: 2,
       stdout: '',
       stderr:
-        'taskkit: --since: expected a duration back from now like "2h" or "30m", or a date-time like "2026-11-25T08:00", got "yesterday"\n',
+        'taskkit: --since: expected a duration back from now like "2h" or "30m", ' +
+        'or a date-time like "2026-11-25T08:00", got "yesterday"\n',
     });
     expect((await taskkit(['history', '-n', '0'])).stderr).toBe(
       'taskkit: -n: expected a positive whole number, got "0"\n',
@@ -251,7 +252,9 @@ describe('history', () => {
     expect(await taskkit(['history'])).toEqual({
       code: 1,
       stdout: '',
-      stderr: `taskkit: no database at ${join(dir, 'state', 'taskkit.db')}: no daemon has run with this state dir yet (start one with "taskkit start")\n`,
+      stderr:
+        `taskkit: no database at ${join(dir, 'state', 'taskkit.db')}: ` +
+        `no daemon has run with this state dir yet (start one with "taskkit start")\n`,
     });
   });
 });
@@ -301,22 +304,28 @@ describe('logs', () => {
     });
   });
 
-  test('a running run: its output comes when it ends; --follow with no daemon prints what there is and exits 3', async () => {
-    writeHistory([run({ id: 8, task: 'backup', status: 'running', endedAt: null, exitCode: null })]);
-    expect(await taskkit(['logs', 'backup'])).toEqual({
-      code: 0,
-      stdout: '',
-      stderr:
-        'taskkit: backup #8 is still running; its output is stored when it ends ("taskkit logs backup 8 --follow" streams it now)\n',
-    });
-    const socket = join(dir, 'nobody.sock');
-    const followed = await taskkit(['logs', 'backup', '--follow', '--socket', socket]);
-    expect(followed).toEqual({
-      code: 3,
-      stdout: '',
-      stderr: `taskkit: backup #8 is marked running in the history; following its output live needs the daemon: no taskkit daemon reachable on ${socket}: the socket does not exist; start one with "taskkit start"\n`,
-    });
-  });
+  test(
+    'a running run: its output comes when it ends; --follow with no daemon prints what there is ' + 'and exits 3',
+    async () => {
+      writeHistory([run({ id: 8, task: 'backup', status: 'running', endedAt: null, exitCode: null })]);
+      expect(await taskkit(['logs', 'backup'])).toEqual({
+        code: 0,
+        stdout: '',
+        stderr:
+          'taskkit: backup #8 is still running; its output is stored when it ends ("taskkit logs backup 8 ' +
+          '--follow" streams it now)\n',
+      });
+      const socket = join(dir, 'nobody.sock');
+      const followed = await taskkit(['logs', 'backup', '--follow', '--socket', socket]);
+      expect(followed).toEqual({
+        code: 3,
+        stdout: '',
+        stderr:
+          `taskkit: backup #8 is marked running in the history; following its output live needs the daemon: ` +
+          `no taskkit daemon reachable on ${socket}: the socket does not exist; start one with "taskkit start"\n`,
+      });
+    },
+  );
 
   test('--follow with no daemon on a run that has ended just prints it', async () => {
     writeHistory(HISTORY);

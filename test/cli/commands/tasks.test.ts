@@ -19,21 +19,25 @@ function startThree(): Promise<ControlFixture> {
 }
 
 describe('list', () => {
-  test('an aligned table: schedule in words (zone named when not the default), state, next as relative and absolute, last', async () => {
-    const f = await startThree();
-    const result = await runAgainst(f, ['list']);
-    expect(result).toEqual({
-      code: 0,
-      stderr: '',
-      stdout: [
-        'NAME    SCHEDULE                                STATE      NEXT                          LAST',
-        'tick    every 5m                                scheduled  in 5m (12:05:00)              -',
-        'backup  on demand                               on-demand  -                             -',
-        'ny      cron */15 * * * 1-5 (America/New_York)  scheduled  in 17h (2026-03-02 00:00:00)  -',
-        '',
-      ].join('\n'),
-    });
-  });
+  test(
+    'an aligned table: schedule in words (zone named when not the default), state, ' +
+      'next as relative and absolute, last',
+    async () => {
+      const f = await startThree();
+      const result = await runAgainst(f, ['list']);
+      expect(result).toEqual({
+        code: 0,
+        stderr: '',
+        stdout: [
+          'NAME    SCHEDULE                                STATE      NEXT                          LAST',
+          'tick    every 5m                                scheduled  in 5m (12:05:00)              -',
+          'backup  on demand                               on-demand  -                             -',
+          'ny      cron */15 * * * 1-5 (America/New_York)  scheduled  in 17h (2026-03-02 00:00:00)  -',
+          '',
+        ].join('\n'),
+      });
+    },
+  );
 
   test('LAST shows the outcome and how long ago', async () => {
     const f = await startThree();
@@ -71,7 +75,8 @@ describe('list', () => {
     const f = await startThree();
     const tty = await runAgainst(f, ['list'], { isTTY: true });
     expect(tty.stdout.split('\n')[1]).toBe(
-      '\u001b[1mtick  \u001b[22m  every 5m                                \u001b[32mscheduled\u001b[39m  in 5m (12:05:00)              -',
+      '\u001b[1mtick  \u001b[22m  every 5m                                \u001b[32mscheduled\u001b[39m  in 5m ' +
+        '(12:05:00)              -',
     );
     const json = JSON.parse((await runAgainst(f, ['list', '--json'])).stdout) as Record<string, unknown>[];
     expect(json.map((task) => [task['name'], task['schedule'], task['state'], task['nextAt']])).toEqual([
@@ -131,7 +136,8 @@ describe('show', () => {
       '  cwd       /tmp',
       '  next      -',
       '  last      succeeded, now',
-      '  options   timeout 10m; kill-after 10s; overlap skip; catch-up skip; history keep 200, output-limit 262144 bytes',
+      '  options   timeout 10m; kill-after 10s; overlap skip; catch-up skip; history keep 200, ' +
+        'output-limit 262144 bytes',
     ]);
     expect(lines.slice(-4)).toEqual([
       'recent runs',

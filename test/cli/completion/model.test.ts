@@ -67,28 +67,31 @@ describe('the real program', () => {
     },
   );
 
-  test('program options: all before a verb; after one, all but --version and --help; --config and --socket forwarded', () => {
-    expect(model.programOptions.map((option) => option.long)).toEqual([
-      '--version',
-      '--config',
-      '--socket',
-      '--json',
-      '--help',
-    ]);
-    expect(model.programOptions.find((option) => option.long === '--config')).toMatchObject({
-      short: '-c',
-      value: { kind: 'files' },
-    });
-    expect(model.sharedOptions.map((option) => option.long)).toEqual(['--config', '--socket', '--json']);
-    expect(forwardedOptions(model).map((option) => option.long)).toEqual(['--config', '--socket']);
-    expect(optionsAfter(model, verbOf(model, 'run-now')).map((option) => option.long)).toEqual([
-      '--wait',
-      '--help',
-      '--config',
-      '--socket',
-      '--json',
-    ]);
-  });
+  test(
+    'program options: all before a verb; after one, all but --version and --help; ' + '--config and --socket forwarded',
+    () => {
+      expect(model.programOptions.map((option) => option.long)).toEqual([
+        '--version',
+        '--config',
+        '--socket',
+        '--json',
+        '--help',
+      ]);
+      expect(model.programOptions.find((option) => option.long === '--config')).toMatchObject({
+        short: '-c',
+        value: { kind: 'files' },
+      });
+      expect(model.sharedOptions.map((option) => option.long)).toEqual(['--config', '--socket', '--json']);
+      expect(forwardedOptions(model).map((option) => option.long)).toEqual(['--config', '--socket']);
+      expect(optionsAfter(model, verbOf(model, 'run-now')).map((option) => option.long)).toEqual([
+        '--wait',
+        '--help',
+        '--config',
+        '--socket',
+        '--json',
+      ]);
+    },
+  );
 });
 
 describe('a verb added to the program', () => {

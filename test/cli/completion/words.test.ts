@@ -112,14 +112,18 @@ describe('with a daemon', () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     });
 
-    test(`is given up after ${COMPLETION_CONNECT_TIMEOUT_MS} ms, not the verbs' ${CONNECT_TIMEOUT_MS}: the file's names`, async () => {
-      const started = Date.now();
-      expect(await completeWords(['--socket', socket, '--config', 'tasks.yaml', '__complete', 'tasks'])).toEqual({
-        code: 0,
-        stdout: 'backup\nbake\n',
-        stderr: '',
-      });
-      expect(Date.now() - started).toBeLessThan(CONNECT_TIMEOUT_MS);
-    });
+    test(
+      `is given up after ${COMPLETION_CONNECT_TIMEOUT_MS} ms, not the verbs' ${CONNECT_TIMEOUT_MS}: ` +
+        `the file's names`,
+      async () => {
+        const started = Date.now();
+        expect(await completeWords(['--socket', socket, '--config', 'tasks.yaml', '__complete', 'tasks'])).toEqual({
+          code: 0,
+          stdout: 'backup\nbake\n',
+          stderr: '',
+        });
+        expect(Date.now() - started).toBeLessThan(CONNECT_TIMEOUT_MS);
+      },
+    );
   });
 });

@@ -43,8 +43,10 @@ describe('describeOptions', () => {
       onFailure: ['d', 'e'],
     });
     expect(describeOptions(toDefinitionView(spec))).toBe(
-      'timeout 1m30s; kill-after 10s; overlap queue; retry 3 (delay 30s, backoff 2, max-delay 10m); jitter 5s; catch-up once; deadline 1h; ' +
-        'max-runs 5; until 2027-01-01T00:00:00.000Z; after b; on-success c; on-failure d, e; history keep 200, output-limit 262144 bytes',
+      'timeout 1m30s; kill-after 10s; overlap queue; retry 3 (delay 30s, backoff 2, max-delay 10m); jitter 5s; ' +
+        'catch-up once; deadline 1h; ' +
+        'max-runs 5; until 2027-01-01T00:00:00.000Z; after b; on-success c; on-failure d, e; history keep 200, ' +
+        'output-limit 262144 bytes',
     );
   });
 });

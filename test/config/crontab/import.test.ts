@@ -77,7 +77,8 @@ describe('the varied fixture', () => {
 
   test('untranslated lines stay in the YAML as comments', () => {
     expect(result.yaml).toContain(
-      '  # import-crontab: line 33 not translated (bad minute "61": 61 is out of range (0-59)): 61 * * * * echo broken minute\n',
+      '  # import-crontab: line 33 not translated (bad minute "61": 61 is out of range (0-59)): ' +
+        '61 * * * * echo broken minute\n',
     );
     expect(result.yaml).toContain(
       '  # MAILTO=ops@example.com: taskkit does not send mail; see taskkit history and taskkit logs\n',

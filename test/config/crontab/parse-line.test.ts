@@ -87,11 +87,13 @@ describe('broken lines, with the reason cron would give', () => {
     ['0 5 * * * * /usr/bin/x', 'bad command: it starts with "*" (a sixth time field? cron has five)'],
     [
       '@Daily /usr/bin/x',
-      'bad time specifier "@Daily": cron knows @reboot, @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly',
+      'bad time specifier "@Daily": cron knows @reboot, @yearly, @annually, @monthly, @weekly, @daily, ' +
+        '@midnight, @hourly',
     ],
     [
       '@every 5m /usr/bin/x',
-      'bad time specifier "@every": cron knows @reboot, @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly',
+      'bad time specifier "@every": cron knows @reboot, @yearly, @annually, @monthly, @weekly, @daily, ' +
+        '@midnight, @hourly',
     ],
     ['@hourly', 'no command after the schedule'],
     ['X="a" b', 'bad minute "X="a"": expected a number, got "X="a""'],

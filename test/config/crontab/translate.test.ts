@@ -42,7 +42,8 @@ describe('schedules', () => {
     const result = translate(['0 0 30 2 * /usr/bin/never']);
     expect(result.entries).toEqual([]);
     expect(result.trailingComments).toEqual([
-      ' import-crontab: line 1 not translated (taskkit: never fires: "0 0 30 2 *" matches no day of any year): 0 0 30 2 * /usr/bin/never',
+      ' import-crontab: line 1 not translated (taskkit: never fires: "0 0 30 2 *" matches no day of any year): ' +
+        '0 0 30 2 * /usr/bin/never',
     ]);
     expect(result.notes).toEqual([
       { line: 1, message: 'not translated (taskkit: never fires: "0 0 30 2 *" matches no day of any year)' },
@@ -89,7 +90,8 @@ describe('environment', () => {
     expect(result.entries[0]?.task.env).toEqual({});
     expect(result.entries[0]?.comments).toEqual([
       ' MAILTO=ops@example.com: taskkit does not send mail; see taskkit history and taskkit logs',
-      ' RANDOM_DELAY=10: cronie delays every job by one random number of minutes chosen when cron starts; not translated (a task\'s "jitter" is the nearest)',
+      ' RANDOM_DELAY=10: cronie delays every job by one random number of minutes chosen when cron starts; ' +
+        'not translated (a task\'s "jitter" is the nearest)',
       " LOGNAME=other: cron sets this to the crontab owner's name itself; ignored",
       ' MY-VAR=1: not a variable name taskkit\'s env accepts (letters, digits and "_"); ignored',
     ]);
@@ -100,8 +102,10 @@ describe('environment', () => {
     const result = translate(['CRON_TZ=Mars/Olympus', '0 5 * * * /usr/bin/a', 'CRON_TZ=UTC', '0 6 * * * /usr/bin/b']);
     expect(result.entries.map(({ task }) => [task.name, task.timezone])).toEqual([['b', 'UTC']]);
     expect(result.entries[0]?.comments).toEqual([
-      ' CRON_TZ=Mars/Olympus: not a time zone taskkit knows; the jobs below it are kept as comments until the next CRON_TZ',
-      ' import-crontab: line 2 not translated (CRON_TZ "Mars/Olympus" is not a time zone taskkit knows): 0 5 * * * /usr/bin/a',
+      ' CRON_TZ=Mars/Olympus: not a time zone taskkit knows; the jobs below it are kept as comments until the ' +
+        'next CRON_TZ',
+      ' import-crontab: line 2 not translated (CRON_TZ "Mars/Olympus" is not a time zone taskkit knows): ' +
+        '0 5 * * * /usr/bin/a',
     ]);
   });
 });
@@ -194,7 +198,8 @@ describe('system crontab', () => {
       {
         line: null,
         message:
-          'system crontab: cron ran these jobs as root, www-data; taskkit runs every task as the user running the daemon',
+          'system crontab: cron ran these jobs as root, www-data; taskkit runs every task as the user running ' +
+          'the daemon',
       },
     ]);
   });

@@ -1,4 +1,5 @@
-// src/engine/policies/jitter.ts, DESIGN.md task options `jitter`: a delay in [0, jitter) from an injected random source.
+// src/engine/policies/jitter.ts, DESIGN.md task options `jitter`: a delay in [0, jitter) from an injected random
+// source.
 import { describe, expect, test } from 'vitest';
 import { computeJitterDelay } from '../../../src/engine/policies/jitter.js';
 

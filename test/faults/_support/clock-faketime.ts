@@ -40,7 +40,10 @@ export function findFaketimeLibrary(): string | null {
 export function checkFaketime(): string | null {
   const library = findFaketimeLibrary();
   if (library === null) {
-    return `libfaketime not found (${LIBRARY_NAME} in ${LIBRARY_DIRS.join(', ')}); install the Debian package "faketime" (.ci/run does)`;
+    return (
+      `libfaketime not found (${LIBRARY_NAME} in ${LIBRARY_DIRS.join(', ')}); ` +
+      `install the Debian package "faketime" (.ci/run does)`
+    );
   }
   const probe = spawnSync(process.execPath, ['-e', 'console.log(new Date().getUTCFullYear())'], {
     env: { PATH: process.env['PATH'], TZ: 'UTC', LD_PRELOAD: library, FAKETIME: '@2001-02-03 04:05:06' },
@@ -115,7 +118,10 @@ export interface FakedDaemon {
   log(): string;
 }
 
-/** `taskkit start --foreground` as a child under the faketime `env` (only the daemon is faked, not the test's CLI calls). */
+/**
+ * `taskkit start --foreground` as a child under the faketime `env` (only the daemon is faked, not the test's CLI
+ * calls).
+ */
 export async function startFakedDaemon(
   d: DaemonDir,
   configPath: string,

@@ -24,7 +24,8 @@ export function readRuns(stateDir: string): RunRow[] {
   try {
     return db
       .prepare(
-        'SELECT id, task, trigger, status, scheduled_at AS scheduledAt, created_at AS createdAt, error FROM runs ORDER BY id',
+        'SELECT id, task, trigger, status, scheduled_at AS scheduledAt, created_at AS createdAt, ' +
+          'error FROM runs ORDER BY id',
       )
       .all() as RunRow[];
   } finally {

@@ -58,9 +58,11 @@ function springNight(
     night,
     window,
     tasks: [
-      { name: 'daily-in-gap', schedule: 'daily: "02:30"', expected: [`03:00 ${dst}`] }, // FIXED: first instant after the gap
+      // FIXED: first instant after the gap
+      { name: 'daily-in-gap', schedule: 'daily: "02:30"', expected: [`03:00 ${dst}`] },
       { name: 'cron-in-gap', schedule: 'cron: "30 2 * * *"', expected: [`03:00 ${dst}`] }, // FIXED
-      { name: 'cron-list-in-gap', schedule: 'cron: "15,45 2 * * *"', expected: [`03:00 ${dst}`] }, // FIXED: both collapse into one
+      // FIXED: both collapse into one
+      { name: 'cron-list-in-gap', schedule: 'cron: "15,45 2 * * *"', expected: [`03:00 ${dst}`] },
       { name: 'daily-before', schedule: 'daily: "01:30"', expected: [`01:30 ${std}`] },
       { name: 'daily-after', schedule: 'daily: "03:30"', expected: [`03:30 ${dst}`] },
       {
@@ -68,7 +70,8 @@ function springNight(
         schedule: 'cron: "*/30 * * * *"',
         expected: [`00:00 ${std}`, `00:30 ${std}`, `01:00 ${std}`, `01:30 ${std}`, `03:00 ${dst}`, `03:30 ${dst}`],
       },
-      { name: 'wildcard-in-gap', schedule: 'cron: "*/15 2 * * *"', expected: [] }, // WILDCARD: the whole hour is skipped
+      // WILDCARD: the whole hour is skipped
+      { name: 'wildcard-in-gap', schedule: 'cron: "*/15 2 * * *"', expected: [] },
       // EVERY: 20 minutes of real time, whatever the wall clock reads (01:40 + 20m is 03:00).
       {
         name: 'every-20m',
@@ -99,7 +102,8 @@ function fallNight(
     night,
     window,
     tasks: [
-      { name: 'daily-repeated', schedule: `daily: "${hh}:30"`, expected: [`${hh}:30 ${dst}`] }, // FIXED: first occurrence only
+      // FIXED: first occurrence only
+      { name: 'daily-repeated', schedule: `daily: "${hh}:30"`, expected: [`${hh}:30 ${dst}`] },
       { name: 'cron-repeated', schedule: `cron: "30 ${Number(hh)} * * *"`, expected: [`${hh}:30 ${dst}`] }, // FIXED
       // FIXED: a list counts as fixed-time; its repeated-hour time fires once.
       {

@@ -76,7 +76,8 @@ export function checkCatchUp(
         problems.push(`${task} (catch-up: ${policy}) skipped a missed instant: ${describeRow(row)}`);
     } else if (gap.length > 0) {
       problems.push(
-        `${task} (catch-up: ${policy}): missed ${gap.map(iso).join(', ')} without a catch-up record for the latest of them`,
+        `${task} (catch-up: ${policy}): missed ${gap.map(iso).join(', ')} without a catch-up record for the ` +
+          `latest of them`,
       );
     }
     gap = [];

@@ -174,7 +174,8 @@ function checkOneShots(input: CrashInput, figures: CrashFigures, problems: strin
     if (ran.length === 1 && marks.length === 1 && ran[0]?.scheduled_at === at) figures.oneShotsOnce++;
     else
       problems.push(
-        `one-shot ${task} (at ${iso(at)}): ${ran.length} run row(s) [${ran.map(describeRow).join('; ')}], ${marks.length} marker(s)`,
+        `one-shot ${task} (at ${iso(at)}): ${ran.length} run row(s) [${ran.map(describeRow).join('; ')}], ` +
+          `${marks.length} marker(s)`,
       );
   }
 }
@@ -240,10 +241,15 @@ function instantKey(task: string, at: number | null, attempt: number): string {
 }
 
 function describeMarker(marker: Marker): string {
-  return `marker ${marker.task} #${marker.runId} ${marker.trigger} ${marker.scheduledAt === null ? '-' : iso(marker.scheduledAt)} attempt ${marker.attempt}`;
+  return (
+    `marker ${marker.task} #${marker.runId} ${marker.trigger} ` +
+    `${marker.scheduledAt === null ? '-' : iso(marker.scheduledAt)} attempt ${marker.attempt}`
+  );
 }
 
-/** Null when the saved state still holds `held` with its note and `moved` on its run-time period, else what is there. */
+/**
+ * Null when the saved state still holds `held` with its note and `moved` on its run-time period, else what is there.
+ */
 export function checkSavedState(
   tasks: ReadonlyMap<string, TaskStateRow>,
   held: string,

@@ -42,7 +42,8 @@ export function readHistory(path: string): HistorySnapshot {
   try {
     const runs = db
       .prepare<[], RunRow>(
-        'SELECT id, task, trigger, status, scheduled_at, created_at, started_at, ended_at, exit_code, signal, attempt, pid, stop_cause, stop, error FROM runs ORDER BY id',
+        'SELECT id, task, trigger, status, scheduled_at, created_at, started_at, ended_at, exit_code, signal, ' +
+          'attempt, pid, stop_cause, stop, error FROM runs ORDER BY id',
       )
       .all();
     const tasks = db
@@ -69,7 +70,10 @@ export function readRun(path: string, id: number): RunRow | undefined {
 export function describeRow(run: RunRow): string {
   const at = run.scheduled_at === null ? '-' : iso(run.scheduled_at);
   const why = run.error === null ? '' : ` (${run.error})`;
-  return `#${run.id} ${run.task} ${run.trigger} ${at} attempt ${run.attempt} ${run.status} created ${iso(run.created_at)}${why}`;
+  return (
+    `#${run.id} ${run.task} ${run.trigger} ${at} attempt ${run.attempt} ${run.status} created ` +
+    `${iso(run.created_at)}${why}`
+  );
 }
 
 export function iso(at: number): string {

@@ -22,11 +22,14 @@ export const HOLD_NOTE = 'crash suite';
 
 /** The line a shell run appends to the markers file, then a seeded random sleep of up to `sleepS`. */
 function describeShellRun(markers: string, sleepS: number, tail = ''): string {
-  const mark = `echo "$TASKKIT_TASK|$TASKKIT_RUN_ID|$TASKKIT_SCHEDULED_AT|$TASKKIT_TRIGGER|$TASKKIT_ATTEMPT|$$" >> '${markers}'`;
+  const mark =
+    `echo "$TASKKIT_TASK|$TASKKIT_RUN_ID|$TASKKIT_SCHEDULED_AT|$TASKKIT_TRIGGER|$TASKKIT_ATTEMPT|$$" ` +
+    `>> '${markers}'`;
   // awk: /bin/sh has no $RANDOM; seeding with the run id keeps a replay's sleeps alike.
   const sleep =
     sleepS > 0
-      ? `; sleep "$(awk -v s="$CRASH_SEED" -v r="$TASKKIT_RUN_ID" 'BEGIN { srand(s + r); printf "%.3f", rand() * ${sleepS} }')"`
+      ? `; sleep "$(awk -v s="$CRASH_SEED" -v r="$TASKKIT_RUN_ID" 'BEGIN { srand(s + r); printf "%.3f", rand() ` +
+        `* ${sleepS} }')"`
       : '';
   return `${mark}${sleep}${tail}`;
 }

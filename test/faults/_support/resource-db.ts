@@ -27,7 +27,8 @@ export interface RunRow {
 }
 
 const COLUMNS =
-  'id, task, trigger, status, scheduled_at, started_at, ended_at, exit_code, signal, pid, output_truncated, output_bytes, stop_cause, stop, error';
+  'id, task, trigger, status, scheduled_at, started_at, ended_at, exit_code, signal, pid, output_truncated, ' +
+  'output_bytes, stop_cause, stop, error';
 
 /** Run `read` on a fresh read-only connection (none is kept open: the daemon checkpoints freely). */
 export function withDb<T>(path: string, read: (db: Sqlite.Database) => T): T {

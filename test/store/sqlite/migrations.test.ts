@@ -127,7 +127,9 @@ describe('a database from a newer taskkit', () => {
     expect(error).toBeInstanceOf(TaskkitError);
     expect(error).toMatchObject({
       code: 'STORE_UNAVAILABLE',
-      message: `${temp.dbPath} was written by a newer taskkit (schema version 99; this one knows up to 2); upgrade taskkit, or set settings.state-dir to another folder`,
+      message:
+        `${temp.dbPath} was written by a newer taskkit (schema version 99; this one knows up to 2); ` +
+        `upgrade taskkit, or set settings.state-dir to another folder`,
     });
     const db = raw();
     expect(readSchemaVersion(db)).toBe(99);
@@ -139,7 +141,8 @@ test('a read-only open of an older schema asks for a daemon start to upgrade it'
   const db = raw();
   db.pragma('user_version = 0');
   expect(() => checkSchemaVersion(db, temp.dbPath)).toThrow(
-    `${temp.dbPath} has schema version 0, older than this taskkit's 2; start the daemon once ("taskkit start") to upgrade it`,
+    `${temp.dbPath} has schema version 0, older than this taskkit's 2; start the daemon once ("taskkit start") ` +
+      `to upgrade it`,
   );
 });
 
@@ -159,7 +162,8 @@ describe('migration 2: stops as facts, old rows read from their words once', () 
     db.exec((MIGRATIONS[0] as Migration).sql);
     db.pragma('user_version = 1');
     const insert = db.prepare(
-      "INSERT INTO runs (id, task, trigger, status, created_at, attempt, error) VALUES (?, 't', 'schedule', ?, 1, 1, ?)",
+      "INSERT INTO runs (id, task, trigger, status, created_at, attempt, error) VALUES (?, 't', 'schedule', " +
+        '?, 1, 1, ?)',
     );
     for (const row of rows) insert.run(row.id, row.status, row.error);
     db.close();

@@ -36,26 +36,30 @@ describe('a writable open', () => {
     expect(db.pragma('journal_size_limit', { simple: true })).toBe(8 * 1024 * 1024);
   });
 
-  test("a write blocked by another connection's lock fails after WRITE_BUSY_TIMEOUT_MS, not BUSY_TIMEOUT_MS (issue 8)", () => {
-    const db = open();
-    const other = new Sqlite(temp.dbPath);
-    temp.defer(() => other.close());
-    other.exec('BEGIN EXCLUSIVE');
-    const started = performance.now();
-    let code: unknown;
-    try {
-      db.prepare(
-        "INSERT INTO task_state (name, fingerprint, file_hold, held, updated_at) VALUES ('a', 'f', 0, 0, 1)",
-      ).run();
-    } catch (error) {
-      code = (error as { code?: unknown }).code;
-    }
-    const waited = performance.now() - started;
-    other.exec('ROLLBACK');
-    expect(code).toBe('SQLITE_BUSY');
-    expect(waited).toBeGreaterThanOrEqual(WRITE_BUSY_TIMEOUT_MS - 10);
-    expect(waited).toBeLessThan(BUSY_TIMEOUT_MS / 2);
-  });
+  test(
+    "a write blocked by another connection's lock fails after WRITE_BUSY_TIMEOUT_MS, " +
+      'not BUSY_TIMEOUT_MS (issue 8)',
+    () => {
+      const db = open();
+      const other = new Sqlite(temp.dbPath);
+      temp.defer(() => other.close());
+      other.exec('BEGIN EXCLUSIVE');
+      const started = performance.now();
+      let code: unknown;
+      try {
+        db.prepare(
+          "INSERT INTO task_state (name, fingerprint, file_hold, held, updated_at) VALUES ('a', 'f', 0, 0, 1)",
+        ).run();
+      } catch (error) {
+        code = (error as { code?: unknown }).code;
+      }
+      const waited = performance.now() - started;
+      other.exec('ROLLBACK');
+      expect(code).toBe('SQLITE_BUSY');
+      expect(waited).toBeGreaterThanOrEqual(WRITE_BUSY_TIMEOUT_MS - 10);
+      expect(waited).toBeLessThan(BUSY_TIMEOUT_MS / 2);
+    },
+  );
 
   test('creates a missing state dir, only for its owner', () => {
     const dir = join(temp.dir, 'state', 'nested');
@@ -107,7 +111,8 @@ describe('a read-only open (the offline CLI)', () => {
 
 describe('a corrupt database file gives STORE_CORRUPT naming the file and what to do', () => {
   const advice = (path: string): string =>
-    `move it aside (with any ${path}-wal and ${path}-shm next to it), e.g. "mv ${path} ${path}.broken", and start taskkit again: ` +
+    `move it aside (with any ${path}-wal and ${path}-shm next to it), e.g. "mv ${path} ${path}.broken", ` +
+    `and start taskkit again: ` +
     'it creates a fresh database (holds, reschedules and history in the old one are not carried over)';
 
   test.each([false, true])('garbage written into taskkit.db, read-only %s', (readOnly) => {
@@ -124,7 +129,8 @@ describe('a corrupt database file gives STORE_CORRUPT naming the file and what t
   test('a valid header over damaged pages is caught at open, not at the first write', () => {
     const db = open();
     const insert = db.prepare(
-      "INSERT INTO runs (task, trigger, status, created_at, attempt, output) VALUES ('t', 'manual', 'succeeded', 1, 1, ?)",
+      "INSERT INTO runs (task, trigger, status, created_at, attempt, output) VALUES ('t', 'manual', " +
+        "'succeeded', 1, 1, ?)",
     );
     for (let i = 0; i < 200; i++) insert.run('x'.repeat(500));
     db.close();
@@ -162,7 +168,8 @@ describe('a state dir that cannot be written is refused at open', () => {
     const error = openError();
     expect(error.code).toBe('STORE_UNAVAILABLE');
     expect(error.message).toBe(
-      `cannot read and write the database ${temp.dbPath} (EACCES); fix its owner or permissions (chmod u+rw ${temp.dbPath})`,
+      `cannot read and write the database ${temp.dbPath} (EACCES); ` +
+        `fix its owner or permissions (chmod u+rw ${temp.dbPath})`,
     );
   });
 
