@@ -46,6 +46,9 @@ export interface TriggerOptions {
   readonly serial?: boolean;
 }
 
+/** The triggers a held task's schedule does not make (engine-loop.ts #fire, Scheduler.start). */
+const HELD_TRIGGERS: ReadonlySet<Trigger> = new Set<Trigger>(['schedule', 'catch-up', 'reboot']);
+
 export class RunFlow {
   readonly #options: RunFlowOptions;
   readonly #runs = new RunRegistry();
@@ -147,6 +150,21 @@ export class RunFlow {
     for (const run of runs) if (run.phase === 'running') this.#cancelHandle(run, 'cancel');
     this.#taskChanged(entry);
     return records;
+  }
+
+  /**
+   * The task was just held (issue 15): what its schedule made and has not started never starts (a
+   * held task's instants do not run), recorded as cancelled with the reason. Runs started, and
+   * manual, dependency and retry runs, go on: a hold stops the schedule, `cancel` stops runs.
+   */
+  dropHeld(entry: Task): void {
+    for (const run of [...entry.active]) {
+      if (!HELD_TRIGGERS.has(run.record.trigger)) continue;
+      if (run.phase === 'delayed') this.#drop(run, 'task held while the run waited out its jitter');
+      else if (run.phase === 'serial' || run.phase === 'ready') this.#drop(run, 'task held before the run started');
+    }
+    // The caller announces the held task (Scheduler.hold, replace): no task-changed of its own here.
+    this.#releaseSerial(entry);
   }
 
   /** Drop every waiting run of `entry` (it is being removed); running ones go on. */

@@ -52,7 +52,13 @@ export class Scheduler extends EngineLoop {
     this.afterIndex.unlink(entry.spec);
     this.afterIndex.link(task);
     const now = this.clock.now();
+    const wasHeld = entry.held;
     const sameTiming = entry.redefine(task, now);
+    if (entry.held && !wasHeld) {
+      // `hold: true` added in the file holds like `taskkit hold`.
+      this.flow.dropHeld(entry);
+      this.drain();
+    }
     const kept = entry.nextAt;
     if (sameTiming && kept !== null) {
       // The kept instant, if the task's rule (schedule/task-instants.ts: until, max-runs) still allows it.
@@ -99,10 +105,15 @@ export class Scheduler extends EngineLoop {
     return this.trigger(this.#require(name), 'manual', null);
   }
 
-  /** TaskKit's disableTask: scheduled instants pass without running until resume. */
+  /**
+   * TaskKit's disableTask: scheduled instants pass without running until resume, and a scheduled
+   * run not started yet (waiting out its jitter, or queued) is dropped (RunFlow.dropHeld).
+   */
   hold(name: string, note?: string): TaskStatus {
     const entry = this.#require(name);
     entry.hold(note, this.clock.now());
+    this.flow.dropHeld(entry);
+    this.drain();
     return this.announce(entry, true) ?? entry.toStatus();
   }
 
