@@ -1,15 +1,29 @@
 /** Find and load the tasks file the way every offline verb does (DESIGN.md "The tasks file"). */
+import { readFileSync } from 'node:fs';
+import { formatIssues } from '../config/issues.js';
 import { locateTasksFile } from '../config/locate.js';
 import { loadTasksFile } from '../config/load.js';
 import type { TasksFile, TaskSpec } from '../config/types.js';
 import { TaskkitError } from '../errors.js';
 import { suggestSimilar } from '../config/suggest.js';
-import type { CliIo } from './io.js';
+import { printError, type CliIo } from './io.js';
 
 /** Locate (explicit path first) and load the tasks file; throws ConfigError / TaskkitError. */
 export function loadTasksFileForCli(io: CliIo, explicitPath: string | undefined): TasksFile {
   const { path } = locateTasksFile({ flag: explicitPath, env: io.env, cwd: io.cwd });
   return loadTasksFile(path, { env: io.env });
+}
+
+/** The file's warnings (config/host-checks.ts) on stderr, with excerpts like errors; nothing when none. */
+export function printWarnings(io: CliIo, file: TasksFile): void {
+  if (file.warnings.length === 0) return;
+  let text: string | undefined;
+  try {
+    text = readFileSync(file.path, 'utf8');
+  } catch {
+    text = undefined; // gone since it was loaded: the warnings without excerpts
+  }
+  printError(io, formatIssues(file.warnings, text));
 }
 
 /** The task named `name`, or TASK_UNKNOWN with the closest names. */

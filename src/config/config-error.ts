@@ -18,7 +18,12 @@ export class ConfigError extends TaskkitError {
 
 function describeIssues(issues: readonly ConfigIssue[]): string {
   const file = issues[0]?.file ?? '';
-  if (file !== '') return `${file}: ${issues.length} problem${issues.length === 1 ? '' : 's'}`;
+  if (file !== '') {
+    const errors = issues.filter((issue) => issue.severity === 'error').length;
+    const warnings = issues.length - errors;
+    const also = warnings === 0 ? '' : `, ${warnings} warning${warnings === 1 ? '' : 's'}`;
+    return `${file}: ${errors} problem${errors === 1 ? '' : 's'}${also}`;
+  }
   // Library callers see only this message: it must carry the issues themselves.
   const what = issues.some((issue) => issue.task !== null)
     ? 'task definition'

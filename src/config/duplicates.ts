@@ -35,7 +35,7 @@ export function findDuplicateKeys(
         const task = path[0] === 'tasks' && path[1] !== undefined ? path[1] : null;
         const message =
           path.length === 2 && task !== null ? `duplicate task name "${task}"` : `duplicate key "${String(value)}"`;
-        issues.push({ code: 'duplicate-key', file, line, column: col, path, task, message });
+        issues.push({ code: 'duplicate-key', severity: 'error', file, line, column: col, path, task, message });
         offsets.add(offset);
       }
     },

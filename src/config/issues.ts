@@ -13,10 +13,19 @@ export type ConfigIssueCode =
   | 'conflict'
   | 'unknown-task'
   | 'cycle'
-  | 'unreadable';
+  | 'unreadable'
+  /** Checked on this host, not in the file: a `cwd` or `shell` a run would not find (host-checks.ts). */
+  | 'host';
+
+/**
+ * An error makes the file invalid (validate exits 2, start and reload refuse it); a warning is
+ * printed (validate, start) or logged (the daemon's start and reload) and the file is used.
+ */
+export type ConfigIssueSeverity = 'error' | 'warning';
 
 export interface ConfigIssue {
   readonly code: ConfigIssueCode;
+  readonly severity: ConfigIssueSeverity;
   /** The path as given to loadTasksFile ('' for library definitions). */
   readonly file: string;
   /** 1-based; 0 when there is no position (library API). */
@@ -35,11 +44,12 @@ export interface ConfigIssue {
 const EXCERPT_WIDTH = 100;
 const EXCERPT_INDENT = '    ';
 
-/** One issue on one line: `FILE:LINE:COL: task "NAME": MESSAGE`. */
+/** One issue on one line: `FILE:LINE:COL: task "NAME": MESSAGE`, a warning `FILE:LINE:COL: warning: task ...`. */
 export function formatIssue(issue: ConfigIssue): string {
   const parts: string[] = [];
   const location = issue.line > 0 ? `${issue.file}:${issue.line}:${issue.column}` : issue.file;
   if (location !== '') parts.push(location);
+  if (issue.severity === 'warning') parts.push('warning');
   // The unknown key is named by the message itself; the path then ends at its parent.
   const keyPath = issue.code === 'unknown-key' ? issue.path.slice(0, -1) : issue.path;
   if (issue.task !== null) {
@@ -68,6 +78,11 @@ export function formatIssues(issues: readonly ConfigIssue[], sourceText?: string
     if (source !== undefined) out.push(...renderExcerpt(source, issue.column));
   }
   return out.join('\n');
+}
+
+/** The issues that make a file invalid (warnings do not). */
+export function errorsOf(issues: readonly ConfigIssue[]): ConfigIssue[] {
+  return issues.filter((issue) => issue.severity === 'error');
 }
 
 /** `settings.history.keep`, `command[1]`. */

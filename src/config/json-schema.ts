@@ -8,7 +8,8 @@
  * needs a later keyword: `dependencies` covers the rules between keys.
  *
  * The schema may accept what the validator rejects (a zone Intl does not know, a cron field out of
- * range, a missing module file, a task name no task has), never the other way round: an editor
+ * range, a missing module file, a task name no task has, a jitter longer than the period: a schema
+ * cannot compare two values), never the other way round: an editor
  * must not flag a file `taskkit validate` accepts. test/config/json-schema.test.ts pins both.
  */
 import {
@@ -29,7 +30,9 @@ const DESCRIPTION =
   'validator reads its keys from; ' +
   '`taskkit validate` remains the authority and also checks what this schema cannot: time zone names, ' +
   'cron fields, that module files exist, ' +
-  'and that after, on-success and on-failure name tasks of the file without forming a cycle.';
+  'that after, on-success and on-failure name tasks of the file without forming a cycle, ' +
+  'that jitter fits between two instants and until leaves one, ' +
+  'and (as warnings) that cwd and shell exist on this host.';
 
 // The grammars of schedule/: duration.ts, daily.ts, at.ts, cron.ts and byte-size.ts.
 const NOT_BLANK = '\\S';

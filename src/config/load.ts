@@ -6,7 +6,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError } from './config-error.js';
 import { findDuplicateKeys } from './duplicates.js';
-import type { ConfigIssue } from './issues.js';
+import { errorsOf, type ConfigIssue } from './issues.js';
 import type { FileTrust } from './file-trust.js';
 import { readTasksText } from './read-text.js';
 import type { TasksFile } from './types.js';
@@ -52,15 +52,22 @@ export interface ValidTasks {
 /**
  * Like loadTasksFile, but a task with problems is left out instead of failing the whole file, so
  * that `next` still shows the others (issue 13). Throws only when the file cannot be read or parsed.
+ * The error holds the errors only; the warnings stay in the file.
  */
 export function loadValidTasks(path: string, options: { env: Env }): ValidTasks {
   const text = readTasksText(path);
   const absolute = resolve(path);
   const checked = checkTasksText(text, path, { env: options.env, baseDir: dirname(absolute) });
-  const broken = new Set(checked.issues.map((issue) => issue.task));
+  const errors = errorsOf(checked.issues);
+  const broken = new Set(errors.map((issue) => issue.task));
   const tasks = checked.tasks.filter((task) => !broken.has(task.name));
-  const file = Object.freeze({ path: absolute, settings: checked.settings, tasks: Object.freeze(tasks) });
-  return { file, error: checked.issues.length === 0 ? null : new ConfigError(checked.issues, text) };
+  const file = Object.freeze({
+    path: absolute,
+    settings: checked.settings,
+    tasks: Object.freeze(tasks),
+    warnings: warningsOf(checked.issues),
+  });
+  return { file, error: errors.length === 0 ? null : new ConfigError(errors, text) };
 }
 
 function buildTasksFile(
@@ -70,8 +77,13 @@ function buildTasksFile(
   options: { env: Env; baseDir: string; trust?: FileTrust },
 ): TasksFile {
   const { settings, tasks, issues } = checkTasksText(text, file, options);
-  if (issues.length > 0) throw new ConfigError(issues, text);
-  return Object.freeze({ path: absolute, settings, tasks: Object.freeze([...tasks]) });
+  // An invalid file's error lists its warnings too: validate prints every problem at once.
+  if (errorsOf(issues).length > 0) throw new ConfigError(issues, text);
+  return Object.freeze({ path: absolute, settings, tasks: Object.freeze([...tasks]), warnings: warningsOf(issues) });
+}
+
+function warningsOf(issues: readonly ConfigIssue[]): readonly ConfigIssue[] {
+  return Object.freeze(issues.filter((issue) => issue.severity === 'warning'));
 }
 
 /** Parse and validate: every issue, and the tasks that passed their own checks. Throws on yaml syntax errors. */
@@ -94,7 +106,16 @@ function checkTasksText(
   });
   const yamlIssues = [...doc.errors, ...doc.warnings].map((error): ConfigIssue => {
     const { line, col } = lineCounter.linePos(error.pos[0]);
-    return { code: 'yaml-syntax', file, line, column: col, path: [], task: null, message: error.message };
+    return {
+      code: 'yaml-syntax',
+      severity: 'error',
+      file,
+      line,
+      column: col,
+      path: [],
+      task: null,
+      message: error.message,
+    };
   });
   if (doc.errors.length > 0) throw new ConfigError(sortIssues(yamlIssues), text);
   // A duplicate key leaves a well-formed document: go on and find the other problems too.

@@ -91,6 +91,15 @@ function describeOpenError(error: unknown): string {
 
 function unreadable(path: string, message: string, line = 0): ConfigError {
   return new ConfigError([
-    { code: 'unreadable', file: path, line, column: line === 0 ? 0 : 1, path: [], task: null, message },
+    {
+      code: 'unreadable',
+      severity: 'error',
+      file: path,
+      line,
+      column: line === 0 ? 0 : 1,
+      path: [],
+      task: null,
+      message,
+    },
   ]);
 }

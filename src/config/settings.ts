@@ -2,7 +2,8 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { showValue } from '../schedule/show-value.js';
-import { createCollector } from './collector.js';
+import { createCollector, type IssueCollector } from './collector.js';
+import { checkShell } from './host-checks.js';
 import { ConfigError } from './config-error.js';
 import {
   DEFAULT_HISTORY,
@@ -11,7 +12,7 @@ import {
   DEFAULT_SHUTDOWN_GRACE_MS,
   MAX_CONCURRENT_LIMIT,
 } from './defaults.js';
-import type { ConfigIssue } from './issues.js';
+import { errorsOf, type ConfigIssue } from './issues.js';
 import { SETTINGS_KEYS } from './key-table.js';
 import { readHistory } from './policies.js';
 import type { PositionLookup } from './positions.js';
@@ -39,7 +40,7 @@ export function resolveSettings(
   context: { baseDir: string; env: Env },
 ): Settings {
   const { settings, issues } = validateSettings(raw, context);
-  if (issues.length > 0) throw new ConfigError(issues);
+  if (errorsOf(issues).length > 0) throw new ConfigError(issues);
   return settings;
 }
 
@@ -78,7 +79,7 @@ export function validateSettings(
     maxConcurrent: read('max-concurrent', DEFAULT_MAX_CONCURRENT, (value, path) =>
       readInteger(c, path, value, 1, MAX_CONCURRENT_LIMIT),
     ),
-    shell: read('shell', DEFAULT_SHELL, (value, path) => readText(c, path, value, 'a shell program')),
+    shell: read('shell', DEFAULT_SHELL, (value, path) => readShell(c, path, value, context)),
     history: read('history', DEFAULT_HISTORY, (value, path) => readHistory(c, path, value, DEFAULT_HISTORY, undefined)),
     shutdownGraceMs: read('shutdown-grace', DEFAULT_SHUTDOWN_GRACE_MS, (value, path) =>
       readDuration(c, path, value, false),
@@ -86,6 +87,16 @@ export function validateSettings(
   };
   Object.freeze(settings.history);
   return { settings: Object.freeze(settings), issues: c.issues };
+}
+
+/** `shell:`; with a tasks file, a warning when it is not on this host (host-checks.ts). */
+function readShell(c: IssueCollector, path: [string], value: unknown, context: SettingsContext): string | undefined {
+  const shell = readText(c, path, value, 'a shell program');
+  if (shell === undefined || context.file === undefined) return shell;
+  // A relative path runs from each task's cwd; the default cwd, the file's folder, stands for them.
+  const problem = checkShell(shell, { cwd: context.baseDir, pathVariable: context.env['PATH'] });
+  if (problem !== undefined) c.warn('host', path, 'value', problem);
+  return shell;
 }
 
 /** `$XDG_STATE_HOME/taskkit`, else `~/.local/state/taskkit` (XDG: a relative value is ignored). */

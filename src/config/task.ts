@@ -11,6 +11,7 @@ import { DEFAULT_KILL_AFTER_MS, MAX_TASK_NAME_LENGTH, NO_RETRY } from './default
 import type { ConfigIssue } from './issues.js';
 import { TASK_KEYS, TASK_KEY_TABLE, TASK_NAME_PATTERN } from './key-table.js';
 import { readEnvFile } from './env-file.js';
+import { checkFolder, checkShell } from './host-checks.js';
 import type { FileTrust } from './file-trust.js';
 import { readEnv, readHistory, readRetry, readTaskNames, type TaskReference } from './policies.js';
 import type { PositionLookup } from './positions.js';
@@ -27,6 +28,7 @@ import {
   readText,
 } from './read-value.js';
 import { readSchedule } from './schedule.js';
+import { checkJitter, checkUntil } from './task-rules.js';
 import { readTimeZone } from './timezone.js';
 import type { CatchUpPolicy, OverlapPolicy, Settings, TaskSpec } from './types.js';
 
@@ -43,6 +45,11 @@ export interface TaskContextOptions {
   readonly positions?: PositionLookup;
   /** Whose env and module files to trust (config/file-trust.ts); absent or null: no check. */
   readonly trust?: FileTrust;
+  /**
+   * The environment runs would start from (the daemon's): with it, `cwd` and `shell` are checked
+   * on this host (host-checks.ts, warnings); absent (library definitions): not.
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** A checked task plus its well-formed references, which validate.ts checks file-wide. */
@@ -91,7 +98,7 @@ export function checkTask(name: string, definition: unknown, context: TaskContex
     if (def[key] !== undefined) references.push(...(readTaskNames(c, key, def[key]) ?? []));
   }
   const task = buildSpec(c, name, def, references, context);
-  return { task: c.issues.length === 0 ? task : undefined, issues: c.issues, references };
+  return { task: c.errorCount === 0 ? task : undefined, issues: c.issues, references };
 }
 
 /** A message when `name` is not a valid task name. */
@@ -160,7 +167,32 @@ function buildSpec(
     history: read('history', settings.history, (raw, path) => readHistory(c, path, raw, settings.history, 'history')),
     ...(point === undefined ? {} : { source: { file: context.file ?? '', line: point.line, column: point.column } }),
   };
+  // Cross-key rules, on values that passed their own checks (one problem, one message).
+  if (typeof spec.jitterMs === 'number') checkJitter(c, spec.jitterMs, spec.schedule);
+  if (typeof spec.until === 'number') checkUntil(c, spec.until, spec.schedule, def);
+  if (context.env !== undefined) checkHost(c, def, spec, { shell, baseDir, env: context.env });
   return freezeDeep(spec);
+}
+
+/** This host's checks (warnings): a written `cwd` that is no folder, a written `shell` of a `run` that is not there. */
+function checkHost(
+  c: IssueCollector,
+  def: Readonly<Record<string, unknown>>,
+  spec: TaskSpec,
+  host: { shell: string | undefined; baseDir: string; env: Readonly<Record<string, string | undefined>> },
+): void {
+  const { shell, env } = host;
+  const cwdOk = typeof spec.cwd === 'string';
+  if (def['cwd'] !== undefined && cwdOk) {
+    const problem = checkFolder(spec.cwd, def['cwd'] as string);
+    if (problem !== undefined) c.warn('host', ['cwd'], 'value', problem);
+  }
+  // Only where it applies: "shell" beside "command" or "module" is already a conflict.
+  if (def['shell'] !== undefined && shell !== undefined && def['run'] !== undefined) {
+    const pathVariable = spec.env['PATH'] ?? env['PATH'];
+    const problem = checkShell(shell, { cwd: cwdOk ? spec.cwd : host.baseDir, pathVariable });
+    if (problem !== undefined) c.warn('host', ['shell'], 'value', problem);
+  }
 }
 
 /** `env` over `env-file` (the file's values are all secret; a plain `env` value of the same name is not). */

@@ -3,6 +3,7 @@
  * already validated, has its default applied, durations in ms, paths absolute, zones resolved.
  * The tasks-file keys (kebab-case) are given in each comment; man/taskkit.5 documents them too.
  */
+import type { ConfigIssue } from './issues.js';
 import type { Instant, ScheduleSpec } from '../schedule/types.js';
 import type { TaskFunction } from '../task-context.js';
 
@@ -137,4 +138,6 @@ export interface TasksFile {
   readonly settings: Settings;
   /** In file order. */
   readonly tasks: readonly TaskSpec[];
+  /** What this host would trip over at run time (a `cwd` or `shell` not found): warnings, not errors. */
+  readonly warnings: readonly ConfigIssue[];
 }

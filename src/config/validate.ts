@@ -141,7 +141,14 @@ export function validateDocument(doc: Document, lineCounter: LineCounter, contex
     seen.add(named);
     if (lastIndex.get(named) !== index) continue;
     const definition = Object.hasOwn(tasksData, named) ? tasksData[named] : undefined;
-    const checked = checkTask(named, definition, { settings, baseDir, file, positions, trust: context.trust ?? null });
+    const checked = checkTask(named, definition, {
+      settings,
+      baseDir,
+      file,
+      positions,
+      trust: context.trust ?? null,
+      env,
+    });
     issues.push(...checked.issues);
     if (checked.task !== undefined) tasks.push(checked.task);
     entries.push({ name: named, references: checked.references, positions });

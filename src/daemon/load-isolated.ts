@@ -62,6 +62,7 @@ export async function loadTasksFileIsolated(
         new ConfigError([
           {
             code: 'unreadable',
+            severity: 'error',
             file: path,
             line: 0,
             column: 0,

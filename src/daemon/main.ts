@@ -8,6 +8,7 @@ import type { TaskSpec, TasksFile } from '../config/types.js';
 import { createHandlers, type DaemonControl } from '../control/handlers.js';
 import type { DaemonInfo } from '../control/status.js';
 import { assertTrustedFiles } from '../config/file-trust.js';
+import { formatIssue } from '../config/issues.js';
 import type { ReloadSummaryView } from '../control/protocol.js';
 import { listenControl, type ControlServer } from '../control/server.js';
 import { createSystemClock } from '../engine/clock.js';
@@ -159,6 +160,7 @@ async function startDaemon(options: DaemonOptions, log: Logger): Promise<Running
       const summary = applyTasks(scheduler, file.tasks, restore);
       current = file;
       log('info', `reloaded ${file.path}: ${describeReload(summary)}`);
+      logWarnings(file, log);
       const dropped = describeDroppedReschedules(rescheduled, summary);
       if (dropped !== null) log('warn', dropped);
       return summary;
@@ -221,6 +223,7 @@ async function startDaemon(options: DaemonOptions, log: Logger): Promise<Running
   // Attached before the tasks are added, so that each one's first state is recorded.
   attachStore(scheduler, store);
   for (const task of current.tasks) scheduler.add(task, restore(task));
+  logWarnings(current, log);
   log(
     'info',
     `taskkit ${proc.pid}: running ${current.tasks.length} task(s) from ${current.path}; control socket ${socket}`,
@@ -236,6 +239,11 @@ function restoreTask(store: Store, spec: TaskSpec, log: Logger): RestoredTaskSta
   const { state, notice } = store.restoreTask(spec);
   if (notice !== null) log('warn', notice);
   return state;
+}
+
+/** What this host would trip over at run time (config/host-checks.ts): the file is used, the log says it. */
+function logWarnings(file: TasksFile, log: Logger): void {
+  for (const warning of file.warnings) log('warn', formatIssue(warning));
 }
 
 /** Settings the running daemon cannot change under itself: say so instead of ignoring them silently. */

@@ -5,7 +5,7 @@
  */
 import { daysFromCivil, daysInMonth, weekdayOfDays } from './calendar.js';
 import { readCronField, type CronField, type CronFieldName } from './cron-field.js';
-import { buildCronProgram, type CronProgram } from './cron-program.js';
+import { buildCronProgram, type CronFields, type CronProgram } from './cron-program.js';
 import { showValue } from './show-value.js';
 import { nextWallInstant } from './wall-stepper.js';
 import type { CronSpec, Instant, ParseResult, RebootSpec } from './types.js';
@@ -89,6 +89,50 @@ function loadProgram(expression: string): CronProgram | CronProblem {
 }
 
 function buildProgram(expression: string): CronProgram | CronProblem {
+  const fields = readFields(expression);
+  if (!('second' in fields)) return fields;
+  const program = buildCronProgram(fields);
+  return firesEver(program) ? program : { message: neverFires(expression) };
+}
+
+/**
+ * The shortest time between two instants of a valid expression, in ms, as far as its time fields
+ * tell (the times of one day are exact: a matching day has them all; from the last to the first
+ * of the next day only when every day matches), or null when they tell nothing (one time a day
+ * on some days only). Wall time without daylight-saving changes. For `jitter` (config/task-rules.ts).
+ */
+export function shortestCronGapMs(spec: CronSpec): number | null {
+  const fields = readFields(spec.expression.trim());
+  if (!('second' in fields)) return null;
+  const [s, m, h] = [fields.second.values, fields.minute.values, fields.hour.values];
+  const s0 = s[0] ?? 0;
+  const m0 = m[0] ?? 0;
+  const h0 = h[0] ?? 0;
+  // From the last second of a minute to the first of the next minute (hour, day) that matches.
+  const secondCarry = s0 - (s.at(-1) ?? 0);
+  const minuteCarry = (m0 - (m.at(-1) ?? 0)) * 60 + secondCarry;
+  const gaps = [
+    shortestStep(s),
+    shortestStep(m) * 60 + secondCarry,
+    shortestStep(h) * 3600 + minuteCarry,
+    fields.dayOfMonth.star && fields.month.star && fields.dayOfWeek.star
+      ? (h0 + 24 - (h.at(-1) ?? 0)) * 3600 + minuteCarry
+      : Infinity,
+  ];
+  const shortest = Math.min(...gaps);
+  return Number.isFinite(shortest) ? shortest * 1000 : null;
+}
+
+/** The smallest difference of two neighbours in an ascending list; Infinity for fewer than two. */
+function shortestStep(values: readonly number[]): number {
+  let shortest = Infinity;
+  for (let index = 1; index < values.length; index++)
+    shortest = Math.min(shortest, (values[index] ?? 0) - (values[index - 1] ?? 0));
+  return shortest;
+}
+
+/** The six fields of an expression or macro, or the problem saying why it is invalid. */
+function readFields(expression: string): CronFields | CronProblem {
   let text = expression;
   if (text.startsWith('@')) {
     const macro = MACROS[text.toLowerCase()];
@@ -120,15 +164,14 @@ function buildProgram(expression: string): CronProgram | CronProblem {
     fields.set(name, field);
   }
   const field = (name: CronFieldName): CronField => fields.get(name) ?? ZERO_SECOND;
-  const program = buildCronProgram({
+  return {
     second: field('second'),
     minute: field('minute'),
     hour: field('hour'),
     dayOfMonth: field('day-of-month'),
     month: field('month'),
     dayOfWeek: field('day-of-week'),
-  });
-  return firesEver(program) ? program : { message: neverFires(expression) };
+  };
 }
 
 /** 2001-2028 holds all 14 kinds of year (7 first weekdays, leap or not), so any day pattern shows. */

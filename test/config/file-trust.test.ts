@@ -79,7 +79,7 @@ describe('findUntrustedFiles / assertTrustedFiles', () => {
       makeTask('a', { action: { kind: 'module', path: modulePath, exportName: 'default', args: null } }),
       makeTask('b', { action: { kind: 'module', path: modulePath, exportName: 'other', args: null } }),
     ];
-    return { path: writeFile('tasks.yaml', 0o644), settings: {} as TasksFile['settings'], tasks };
+    return { path: writeFile('tasks.yaml', 0o644), settings: {} as TasksFile['settings'], tasks, warnings: [] };
   }
 
   test('module files are checked, each once', () => {

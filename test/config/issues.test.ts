@@ -6,6 +6,7 @@ import { issuesOf } from '../support/config-issues.js';
 function issue(fields: Partial<ConfigIssue>): ConfigIssue {
   return {
     code: 'invalid-value',
+    severity: 'error',
     file: 'tasks.yaml',
     line: 3,
     column: 12,

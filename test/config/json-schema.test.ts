@@ -235,6 +235,20 @@ const CROSS_KEY_SAMPLES: [string, Record<string, unknown>, boolean][] = [
   ['start with daily', { start: '2026-01-01', daily: '03:30', run: 'x' }, false],
   ['args with command', { command: ['x'], args: {} }, false],
   ['shell alone', { shell: '/bin/bash' }, false],
+  ['jitter as long as the period', { every: '1m', jitter: '1m', run: 'x' }, true],
+];
+
+/**
+ * Rules between keys only the validator knows: a JSON Schema cannot compare two values (issue 15,
+ * config/task-rules.ts). What only this host can tell (a `cwd` that is a file, a `shell` not
+ * installed: config/host-checks.ts) are warnings, so a file with them stays valid for both.
+ */
+const CROSS_KEY_VALIDATOR_ONLY: [string, Record<string, unknown>][] = [
+  ['jitter longer than the period', { every: '1m', jitter: '61s', run: 'x' }],
+  ['jitter longer than the shortest gap of cron', { cron: '*/5 * * * *', jitter: '6m', run: 'x' }],
+  ['jitter longer than the shortest gap of daily', { daily: ['08:00', '09:00'], jitter: '2h', run: 'x' }],
+  ['until before start', { every: '1h', start: '2026-12-10', until: '2026-12-01', run: 'x' }],
+  ['until at the only at instant', { at: '2026-12-10T09:00', until: '2026-12-10T09:00', run: 'x' }],
 ];
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -504,6 +518,13 @@ describe('agreement: the validator and the schema give the same verdict on sampl
       validator: valid,
       schema: valid,
     });
+  });
+
+  test.each(CROSS_KEY_VALIDATOR_ONLY)('cross-key rule only the validator knows: %s', (_name, definition) => {
+    expect({
+      validator: validateTaskDefinition('t', definition, context).issues.length === 0,
+      schema: schemaAccepts({ tasks: { t: definition } }),
+    }).toEqual({ validator: false, schema: true });
   });
 
   test('the module sample is a real file (validate checks that it exists)', () => {

@@ -190,7 +190,16 @@ describe('a file that cannot be used', () => {
   });
 
   const unreadable = (path: string, line: number, message: string) => [
-    { code: 'unreadable', file: path, line, column: line === 0 ? 0 : 1, path: [], task: null, message },
+    {
+      code: 'unreadable',
+      severity: 'error',
+      file: path,
+      line,
+      column: line === 0 ? 0 : 1,
+      path: [],
+      task: null,
+      message,
+    },
   ];
 
   test('a directory', () => {

@@ -423,6 +423,7 @@ describe('library definitions', () => {
     expect(issues).toEqual([
       {
         code: 'invalid-value',
+        severity: 'error',
         file: '',
         line: 0,
         column: 0,

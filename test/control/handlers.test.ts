@@ -499,6 +499,7 @@ describe('reload and stop', () => {
     const issues: ConfigIssue[] = [
       {
         code: 'invalid-value',
+        severity: 'error',
         file: 'tasks.yaml',
         line: 3,
         column: 12,
@@ -508,6 +509,7 @@ describe('reload and stop', () => {
       },
       {
         code: 'unknown-key',
+        severity: 'error',
         file: 'tasks.yaml',
         line: 5,
         column: 5,

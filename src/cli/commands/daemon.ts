@@ -96,9 +96,10 @@ async function startForeground(io: CliIo, globals: GlobalOptions, insecure: bool
 
 /** `start`: load the file here (so its problems print with excerpts), then daemon/startup-plan.ts. */
 async function startInBackground(io: CliIo, globals: GlobalOptions, insecure: boolean): Promise<void> {
-  const { loadTasksFileForCli } = await import('../tasks-file.js');
+  const { loadTasksFileForCli, printWarnings } = await import('../tasks-file.js');
   const { startInBackground: startDaemon } = await import('../../daemon/startup-plan.js');
   const file = loadTasksFileForCli(io, globals.config);
+  printWarnings(io, file);
   const started = await startDaemon(file, {
     socketFlag: globals.socket,
     env: io.env,

@@ -18,12 +18,16 @@ export interface ValidationReport {
   readonly file: string;
   readonly valid: boolean;
   readonly tasks: number | null;
+  /** Warnings printed above (the file stays valid). */
+  readonly warnings: number;
 }
 
-/** "tasks.yaml: 5 tasks, valid". */
+/** "tasks.yaml: 5 tasks, valid", "tasks.yaml: 5 tasks, valid, 1 warning". */
 export function printValidation(io: CliIo, paint: Painter, report: ValidationReport): void {
   const count = report.tasks === 1 ? '1 task' : `${report.tasks ?? 0} tasks`;
-  printLine(io, `${report.file}: ${count}, ${paint.green('valid')}`);
+  const warnings =
+    report.warnings === 0 ? '' : `, ${paint.yellow(`${report.warnings} warning${report.warnings === 1 ? '' : 's'}`)}`;
+  printLine(io, `${report.file}: ${count}, ${paint.green('valid')}${warnings}`);
 }
 
 /** One schedule: a header line and its instants; merged: a table of task and instant. */

@@ -73,6 +73,7 @@ describe('reload', () => {
 
   const issue = {
     code: 'invalid-value' as const,
+    severity: 'error' as const,
     file: '/etc/tasks.yaml',
     line: 3,
     column: 12,

@@ -1,0 +1,88 @@
+/**
+ * Cross-key rules of one task that the file alone decides (issue 15), so errors: a `jitter` longer
+ * than the time to the next instant, an `until` that leaves no instant. A JSON Schema cannot
+ * compare two values, so editors do not show these; `validate`, `start` and `reload` do.
+ */
+import { shortestCronGapMs } from '../schedule/cron.js';
+import { formatDuration } from '../schedule/duration.js';
+import { showValue } from '../schedule/show-value.js';
+import type { ScheduleSpec } from '../schedule/types.js';
+import type { IssueCollector } from './collector.js';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * A jittered run waits up to `jitter`; longer than the time to the next instant, it would still be
+ * waiting then (overlap: skip would skip that instant; allow would start runs out of order).
+ */
+export function checkJitter(c: IssueCollector, jitterMs: number, schedule: ScheduleSpec): void {
+  if (jitterMs <= 0) return;
+  const gap = shortestGap(schedule);
+  if (gap === null || jitterMs <= gap.ms) return;
+  const most = formatDuration(gap.ms);
+  c.add(
+    'conflict',
+    ['jitter'],
+    'value',
+    `jitter ${formatDuration(jitterMs)} is longer than ${gap.what} (${most}): a run could still be waiting ` +
+      `at the next instant; use a jitter of at most ${most}`,
+  );
+}
+
+/** `until` at or before `start` (or before every `at` instant): no scheduled run could ever start. */
+export function checkUntil(
+  c: IssueCollector,
+  until: number,
+  schedule: ScheduleSpec,
+  written: Readonly<Record<string, unknown>>,
+): void {
+  const shown = showValue(written['until']);
+  if (schedule.kind === 'every' && schedule.startGiven && until <= schedule.anchor) {
+    c.add(
+      'conflict',
+      ['until'],
+      'value',
+      `until ${shown} is not after start ${showValue(written['start'])}: no run would ever start; ` +
+        'move until after start, or remove it',
+    );
+  } else if (schedule.kind === 'at' && schedule.instants.every((at) => at >= until)) {
+    const which = schedule.instants.length === 1 ? 'the "at" instant' : 'every "at" instant';
+    c.add(
+      'conflict',
+      ['until'],
+      'value',
+      `until ${shown} is at or before ${which}: no run would ever start; move until later, or remove it`,
+    );
+  }
+}
+
+/** The shortest time between two instants of a schedule, and how to name it; null: none or unknown. */
+function shortestGap(schedule: ScheduleSpec): { ms: number; what: string } | null {
+  switch (schedule.kind) {
+    case 'every':
+      return { ms: schedule.periodMs, what: 'the period of "every"' };
+    case 'daily': {
+      const seconds = schedule.times.map((time) => time.hour * 3600 + time.minute * 60 + time.second);
+      // From each time to the one before it; the first one's is from the day before's last.
+      const gaps = seconds.map((at, index) =>
+        index === 0 ? DAY_MS / 1000 + at - (seconds.at(-1) ?? 0) : at - (seconds[index - 1] ?? 0),
+      );
+      return { ms: Math.min(...gaps) * 1000, what: betweenTwo('daily') };
+    }
+    case 'at': {
+      if (schedule.instants.length < 2) return null;
+      const gaps = schedule.instants.slice(1).map((at, index) => at - (schedule.instants[index] ?? 0));
+      return { ms: Math.min(...gaps), what: betweenTwo('at') };
+    }
+    case 'cron': {
+      const ms = shortestCronGapMs(schedule);
+      return ms === null ? null : { ms, what: betweenTwo('cron') };
+    }
+    default:
+      return null;
+  }
+}
+
+function betweenTwo(kind: string): string {
+  return `the shortest time between two instants of "${kind}"`;
+}

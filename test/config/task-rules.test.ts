@@ -1,0 +1,148 @@
+// config/task-rules.ts (issue 15): rules between a task's keys that the file alone decides, so
+// errors of `validate`: a `jitter` longer than the time between two instants, an `until` that
+// leaves no instant. Exact messages and positions (the value of `jitter` / `until`); a value
+// that fails its own check is reported once, by that check.
+import { describe, expect, test } from 'vitest';
+import { fileOf, issuesOf, summarize } from '../support/config-issues.js';
+
+const task = (...keys: string[]) => ['tasks:', '  a:', '    run: x', ...keys.map((key) => `    ${key}`)];
+
+describe('jitter longer than the time between two instants: an error at the jitter value', () => {
+  test.each([
+    ['every: 1m', 'jitter: 5m', 'jitter 5m is longer than the period of "every" (1m)', '1m'],
+    ['every: 1m', 'jitter: 61s', 'jitter 1m1s is longer than the period of "every" (1m)', '1m'],
+    [
+      'cron: "*/5 * * * *"',
+      'jitter: 6m',
+      'jitter 6m is longer than the shortest time between two instants of "cron" (5m)',
+      '5m',
+    ],
+    [
+      'cron: "0 9,10 * * *"',
+      'jitter: 90m',
+      'jitter 1h30m is longer than the shortest time between two instants of "cron" (1h)',
+      '1h',
+    ],
+    [
+      'cron: "*/10 * * * * *"',
+      'jitter: 11s',
+      'jitter 11s is longer than the shortest time between two instants of "cron" (10s)',
+      '10s',
+    ],
+    [
+      'cron: "50 59 23 * * *"',
+      'jitter: 25h',
+      'jitter 1d1h is longer than the shortest time between two instants of "cron" (1d)',
+      '1d',
+    ],
+    [
+      'daily: ["23:00", "01:00"]',
+      'jitter: 3h',
+      'jitter 3h is longer than the shortest time between two instants of "daily" (2h)',
+      '2h',
+    ],
+    [
+      'at: [2026-12-01T09:00, 2026-12-01T10:00]',
+      'jitter: 2h',
+      'jitter 2h is longer than the shortest time between two instants of "at" (1h)',
+      '1h',
+    ],
+  ])('%s with %s', (schedule, jitter, start, most) => {
+    const message = `${start}: a run could still be waiting at the next instant; use a jitter of at most ${most}`;
+    expect(summarize(issuesOf(task(schedule, jitter)))).toEqual([['conflict', 5, 13, 'a', message]]);
+  });
+
+  test.each([
+    ['every: 1m', 'jitter: 1m'],
+    ['every: 1m', 'jitter: 59s'],
+    ['cron: "@daily"', 'jitter: 24h'],
+    ['cron: "*/5 * * * *"', 'jitter: 5m'],
+    // One time a day on some days only: the fields tell no gap shorter than a day, nothing is claimed.
+    ['cron: "0 9 * * 1"', 'jitter: 2d'],
+    ['daily: "03:30"', 'jitter: 24h'],
+    ['at: 2026-12-01T09:00', 'jitter: 30d'],
+    ['cron: "@reboot"', 'jitter: 1h'],
+  ])('%s with %s is fine', (schedule, jitter) => {
+    expect(fileOf(task(schedule, jitter)).tasks).toHaveLength(1);
+  });
+
+  test('without a schedule jitter has nothing to be longer than', () => {
+    expect(fileOf(task('jitter: 1h')).tasks).toHaveLength(1);
+  });
+
+  test('one problem, one message: a bad jitter or a bad period is reported by its own check only', () => {
+    expect(summarize(issuesOf(task('every: 1m', 'jitter: 5 minutes')))).toEqual([
+      ['invalid-value', 5, 13, 'a', expect.stringContaining('expected a duration') as unknown as string],
+    ]);
+    expect(summarize(issuesOf(task('every: 1x', 'jitter: 5m')))).toEqual([
+      ['invalid-value', 4, 12, 'a', expect.stringContaining('1x') as unknown as string],
+    ]);
+  });
+});
+
+describe('until that leaves no instant: an error at the until value', () => {
+  test('until before start', () => {
+    const issues = issuesOf(task('every: 1h', 'start: 2026-12-10T00:00', 'until: 2026-12-01T00:00'));
+    expect(summarize(issues)).toEqual([
+      [
+        'conflict',
+        6,
+        12,
+        'a',
+        'until "2026-12-01T00:00" is not after start "2026-12-10T00:00": no run would ever start; ' +
+          'move until after start, or remove it',
+      ],
+    ]);
+    expect(issues[0]?.path).toEqual(['tasks', 'a', 'until']);
+  });
+
+  test('until at start: the first instant is already too late', () => {
+    expect(summarize(issuesOf(task('every: 1h', 'start: 2026-12-10', 'until: 2026-12-10T00:00')))).toEqual([
+      [
+        'conflict',
+        6,
+        12,
+        'a',
+        'until "2026-12-10T00:00" is not after start "2026-12-10": no run would ever start; ' +
+          'move until after start, or remove it',
+      ],
+    ]);
+  });
+
+  test('until at or before every "at" instant', () => {
+    expect(summarize(issuesOf(task('at: 2026-12-10T09:00', 'until: 2026-12-10T09:00')))).toEqual([
+      [
+        'conflict',
+        5,
+        12,
+        'a',
+        'until "2026-12-10T09:00" is at or before the "at" instant: no run would ever start; ' +
+          'move until later, or remove it',
+      ],
+    ]);
+    expect(summarize(issuesOf(task('at: [2026-12-10T09:00, 2026-12-11T09:00]', 'until: 2026-12-01T00:00')))).toEqual([
+      [
+        'conflict',
+        5,
+        12,
+        'a',
+        'until "2026-12-01T00:00" is at or before every "at" instant: no run would ever start; ' +
+          'move until later, or remove it',
+      ],
+    ]);
+  });
+
+  test.each([
+    ['every: 1h', 'start: 2026-12-10T00:00', 'until: 2026-12-10T00:00:01'],
+    ['every: 1h', 'until: 2026-12-01T00:00'],
+    ['at: [2026-12-10T09:00, 2026-12-11T09:00]', 'until: 2026-12-11T00:00'],
+    ['daily: "03:30"', 'until: 2001-01-01'],
+  ])('%s %s %s is fine', (...keys) => {
+    expect(fileOf(task(...keys)).tasks).toHaveLength(1);
+  });
+
+  test('one problem, one message: an until that is no date-time is reported by its own check only', () => {
+    const issues = issuesOf(task('every: 1h', 'start: 2026-12-10', 'until: soon'));
+    expect(issues.map((issue) => [issue.code, issue.line])).toEqual([['invalid-value', 6]]);
+  });
+});
