@@ -80,6 +80,7 @@ describe('loadTasksFileIsolated', () => {
       expect((error as ConfigError).issues).toEqual([
         {
           code: 'unreadable',
+          severity: 'error',
           file: path,
           line: 0,
           column: 0,
