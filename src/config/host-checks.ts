@@ -53,7 +53,9 @@ type Found = 'folder' | 'file' | 'other' | 'missing' | { readonly problem: strin
 
 function inspect(path: string): Found {
   try {
-    const stats = statSync(path);
+    // No exception for a plain "not there": a PATH search misses in most folders it tries.
+    const stats = statSync(path, { throwIfNoEntry: false });
+    if (stats === undefined) return 'missing';
     return stats.isDirectory() ? 'folder' : stats.isFile() ? 'file' : 'other';
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
