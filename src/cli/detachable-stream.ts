@@ -1,5 +1,5 @@
 /** A streamed request (run-now --wait, logs --follow) that Ctrl-C detaches from. */
-import type { ControlClient } from '../control/client.js';
+import type { ControlClient, OnEventResult } from '../control/client.js';
 import type { EventOf, MethodName, ParamsOf, ResultOf } from '../control/protocol.js';
 import type { CliIo } from './io.js';
 
@@ -16,7 +16,7 @@ export async function streamDetachable<M extends MethodName>(
   client: ControlClient,
   method: M,
   params: ParamsOf<M>,
-  onEvent: (event: EventOf<M>) => void,
+  onEvent: (event: EventOf<M>) => OnEventResult,
 ): Promise<DetachableResult<M>> {
   let detached = false;
   const detach = (): void => {

@@ -96,6 +96,28 @@ export function printLines(io: CliIo, lines: readonly string[]): void {
   if (lines.length > 0) io.stdout.write(`${lines.join('\n')}\n`);
 }
 
+/**
+ * Write a run's output to stdout with its back-pressure (issue 15 point 10): undefined when stdout
+ * took it, else a promise that settles when stdout drains (or fails, or closes). A stream's event
+ * handler returns it, so the control client reads the socket no faster than stdout takes the
+ * output: the CLI is behind, never a reader the daemon drops.
+ */
+export function writeOutput(io: CliIo, chunk: string | Uint8Array): Promise<void> | undefined {
+  const { stdout } = io;
+  if (stdout.write(chunk)) return undefined;
+  return new Promise((resolve) => {
+    const done = (): void => {
+      stdout.off('drain', done);
+      stdout.off('error', done);
+      stdout.off('close', done);
+      resolve();
+    };
+    stdout.on('drain', done);
+    stdout.on('error', done);
+    stdout.on('close', done);
+  });
+}
+
 /** Write one line (or several) to stderr, control characters escaped: errors quote task text (issue 15 point 14). */
 export function printError(io: CliIo, text: string): void {
   io.stderr.write(`${escapeControl(text, { keepNewlines: true })}\n`);

@@ -14,7 +14,7 @@ import { streamDetachable } from './detachable-stream.js';
 import { describeLogged } from './format/history.js';
 import { checkTaskName, openHistoryDatabase } from './history-db.js';
 import { announceDatabase, daemonDatabase, type DatabaseSource } from './history-source.js';
-import { printError, printJson, type CliIo } from './io.js';
+import { printError, printJson, writeOutput, type CliIo } from './io.js';
 import { parsePositiveInt } from './parse-options.js';
 
 /** The exit status of a `logs --follow` stopped with Ctrl-C (the run goes on), as `run-now --wait`. */
@@ -116,13 +116,14 @@ async function followFromDaemon(
   const { describeRetrying } = await import('./format/run.js');
   const streamed = await streamDetachable(io, client, 'logs', params, (event) => {
     if (event.event === 'output') {
-      if (!json) io.stdout.write(event.data.chunk);
+      if (!json) return writeOutput(io, event.data.chunk);
     } else
       printError(
         io,
         `taskkit: ${describeRetrying(event.data)} ("taskkit logs ${name} ${event.data.retry.id} --follow" once ` +
           `it starts)`,
       );
+    return undefined;
   });
   if (streamed.detached) return DETACHED_EXIT;
   const { run } = streamed.result;

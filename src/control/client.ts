@@ -43,21 +43,28 @@ export interface ControlClient {
   /** The daemon's answer to hello (pid, version, tasks file, socket). */
   readonly hello: HelloResult;
   request<M extends MethodName>(method: M, params: ParamsOf<M>, options?: RequestOptions): Promise<ResultOf<M>>;
-  /** A streaming request: `onEvent` for each event line, then the final result. */
+  /**
+   * A streaming request: `onEvent` for each event line, then the final result. When `onEvent`
+   * returns a promise (stdout is full), the socket is not read until it settles: the client is
+   * behind, never lost (issue 15 point 10), and every line read is still delivered in order.
+   */
   stream<M extends MethodName>(
     method: M,
     params: ParamsOf<M>,
-    onEvent: (event: EventOf<M>) => void,
+    onEvent: (event: EventOf<M>) => OnEventResult,
     options?: RequestOptions,
   ): Promise<ResultOf<M>>;
   /** Close the connection; requests still waiting reject. Never cancels work in the daemon. */
   close(): void;
 }
 
+/** What a stream's event handler returns: a promise to wait for before reading on; anything else is ignored. */
+export type OnEventResult = unknown;
+
 interface Waiter {
   readonly resolve: (result: unknown) => void;
   readonly reject: (error: Error) => void;
-  readonly onEvent: ((event: { event: string; data: unknown }) => void) | undefined;
+  readonly onEvent: ((event: { event: string; data: unknown }) => OnEventResult) | undefined;
   readonly timer: NodeJS.Timeout | undefined;
 }
 
@@ -81,7 +88,7 @@ export async function connectControl(options: ConnectOptions): Promise<ControlCl
     }
   };
 
-  const receive = (text: string): void => {
+  const receive = (text: string): OnEventResult => {
     let message: { id?: unknown; event?: unknown; data?: unknown; result?: unknown; error?: ControlErrorBody };
     try {
       message = JSON.parse(text) as typeof message;
@@ -97,20 +104,39 @@ export async function connectControl(options: ConnectOptions): Promise<ControlCl
     }
     const waiter = typeof message.id === 'number' ? waiters.get(message.id) : undefined;
     if (waiter === undefined) return;
-    if (typeof message.event === 'string') {
-      waiter.onEvent?.({ event: message.event, data: message.data });
-      return;
-    }
+    if (typeof message.event === 'string') return waiter.onEvent?.({ event: message.event, data: message.data });
     waiters.delete(message.id as number);
     clearTimeout(waiter.timer);
     if (message.error !== undefined) waiter.reject(toControlError(message.error));
     else waiter.resolve(message.result);
   };
 
+  // Lines read and not yet handled: the socket is paused while an event handler waits, and the
+  // lines of the chunk that held its event wait here, in order. The end of the connection is
+  // news only once they are handled: a daemon that answers and closes (it stops) is not "gone".
+  const lines: string[] = [];
+  let waiting = false;
+  let ended: Error | null = null;
+  const handleLines = (): void => {
+    while (!waiting && lines.length > 0) {
+      const held = receive(lines.shift() as string);
+      if (!isPromiseLike(held)) continue;
+      waiting = true;
+      socket.pause();
+      const readOn = (): void => {
+        waiting = false;
+        socket.resume();
+        handleLines();
+      };
+      held.then(readOn, readOn);
+    }
+    if (!waiting && lines.length === 0 && ended !== null) failAll(ended);
+  };
   socket.on('data', (chunk: Buffer) => {
     for (const frame of decoder.push(chunk)) {
-      if (frame.kind === 'line') receive(frame.text);
+      if (frame.kind === 'line') lines.push(frame.text);
       else {
+        lines.length = 0;
         failAll(
           new TaskkitError(
             'INTERNAL',
@@ -118,11 +144,17 @@ export async function connectControl(options: ConnectOptions): Promise<ControlCl
           ),
         );
         socket.destroy();
+        return;
       }
     }
+    handleLines();
   });
-  socket.on('error', (error) => failAll(unreachable(socketPath, `the connection failed: ${error.message}`)));
-  socket.on('close', () => failAll(unreachable(socketPath, 'the daemon closed the connection')));
+  const end = (error: Error): void => {
+    ended ??= error;
+    handleLines();
+  };
+  socket.on('error', (error) => end(unreachable(socketPath, `the connection failed: ${error.message}`)));
+  socket.on('close', () => end(unreachable(socketPath, 'the daemon closed the connection')));
 
   const send = (method: string, params: unknown, timeout: number, onEvent?: Waiter['onEvent']): Promise<unknown> =>
     new Promise((resolve, reject) => {
@@ -162,6 +194,7 @@ export async function connectControl(options: ConnectOptions): Promise<ControlCl
     stream: (method, params, onEvent, requestOptions) =>
       send(method, params, requestOptions?.timeoutMs ?? 0, onEvent as Waiter['onEvent']) as Promise<never>,
     close() {
+      lines.length = 0;
       failAll(new TaskkitError('INTERNAL', 'the client closed the connection'));
       socket.destroy();
     },
@@ -209,6 +242,10 @@ function unreachable(socketPath: string, reason: string, cause?: unknown): Taskk
     `no taskkit daemon reachable on ${socketPath}: ${reason}; start one with "taskkit start"`,
     { cause },
   );
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
 }
 
 function toControlError(body: ControlErrorBody): ControlError {

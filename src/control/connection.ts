@@ -6,6 +6,15 @@
  * Reading is flow-controlled (issue 15 point 3): decoded lines wait in `queued`, at most
  * `maxInFlight` requests are dispatched and unanswered at once, and the socket is not read while
  * lines wait, the in-flight limit is reached or the replies not yet sent pass `maxBacklogBytes`.
+ *
+ * Streams (issue 15 point 10) are dropped only when the client truly stops reading: behind by more
+ * than `maxBacklogBytes` with nothing read for `streamStallMs`, or behind by more than
+ * `maxStreamBacklogBytes` (the bound on what the daemon holds for it). A client slower than its
+ * task but reading (`run-now --wait > file` of a chatty task) gets every byte.
+ *
+ * Closing from the server's side (the daemon stops) is polite: requests in flight are answered
+ * first (a waiting `run-now --wait` gets its run's end), then the replies are flushed while the
+ * client reads them; a client that reads nothing for `closeGraceMs` is cut off.
  */
 import type { Socket } from 'node:net';
 import type { LogFunction } from '../engine/ports.js';
@@ -36,12 +45,22 @@ export interface ConnectionLimits {
   readonly maxInFlight: number;
   readonly maxLineBytes: number;
   readonly maxBacklogBytes: number;
-  /** How long a closing connection may take to flush before it is destroyed. */
+  /** A streaming client behind by more than `maxBacklogBytes` that reads nothing for this long is dropped. */
+  readonly streamStallMs: number;
+  /** A streaming client behind by more than this is dropped, reading or not. */
+  readonly maxStreamBacklogBytes: number;
+  /**
+   * How long a closing connection waits for the answers in flight, and for a client that reads
+   * nothing, before it is destroyed.
+   */
   readonly closeGraceMs: number;
 }
 
 export interface Connection {
-  /** End politely (flush what is queued), destroy after the grace. */
+  /**
+   * End politely: take no new request, answer those in flight (up to `closeGraceMs`), flush the
+   * replies while the client reads them, destroy once it stops reading for `closeGraceMs`.
+   */
   close(): void;
 }
 
@@ -58,7 +77,13 @@ export function serveConnection(
   const queued: Frame[] = [];
   let greeted = false;
   let closing = false;
+  /** Closing politely: no new request, the ones in flight still answered. */
+  let draining = false;
   let paused = false;
+  /** Bytes handed to socket.write; those not in `socket.writableLength` have been read by the kernel. */
+  let written = 0;
+  let stallTimer: NodeJS.Timeout | undefined;
+  let drainTimer: NodeJS.Timeout | undefined;
   let pumpScheduled = false;
   let idleTimer: NodeJS.Timeout | undefined;
   let lineTimer: NodeJS.Timeout | undefined;
@@ -94,6 +119,7 @@ export function serveConnection(
         error: { code: 'INTERNAL', message: `internal error: reply not serialisable: ${describe(error)}` },
       });
     }
+    written += Buffer.byteLength(line);
     socket.write(line);
     // A client that does not read its replies stops being read from, so its queue stays bounded.
     updateReading();
@@ -103,7 +129,10 @@ export function serveConnection(
   /** Read from the socket only while nothing waits and the limits leave room. */
   function updateReading(): void {
     const room =
-      queued.length === 0 && inFlight.size < limits.maxInFlight && socket.writableLength <= limits.maxBacklogBytes;
+      !draining &&
+      queued.length === 0 &&
+      inFlight.size < limits.maxInFlight &&
+      socket.writableLength <= limits.maxBacklogBytes;
     if (room && paused && !closing) {
       paused = false;
       socket.resume();
@@ -145,6 +174,7 @@ export function serveConnection(
     try {
       while (
         !closing &&
+        !draining &&
         queued.length > 0 &&
         inFlight.size < limits.maxInFlight &&
         socket.writableLength <= limits.maxBacklogBytes
@@ -174,6 +204,11 @@ export function serveConnection(
     send({ id, error: body });
   }
 
+  /** Bytes the kernel has taken from this connection so far: progress of a reading client. */
+  function flushed(): number {
+    return written - socket.writableLength;
+  }
+
   function close(): void {
     if (closing) return;
     closing = true;
@@ -181,14 +216,84 @@ export function serveConnection(
     for (const controller of inFlight) controller.abort();
     inFlight.clear();
     socket.end();
-    killTimer = setTimeout(() => socket.destroy(), limits.closeGraceMs);
+    armKillTimer(Date.now() + limits.streamStallMs);
+  }
+
+  /** Destroy the ended socket once its client reads nothing for closeGraceMs, or at `latest`. */
+  function armKillTimer(latest: number): void {
+    const mark = flushed();
+    killTimer = setTimeout(
+      () => {
+        if (flushed() > mark && socket.writableLength > 0 && Date.now() < latest) armKillTimer(latest);
+        else socket.destroy();
+      },
+      Math.max(0, Math.min(limits.closeGraceMs, latest - Date.now())),
+    );
     killTimer.unref();
+  }
+
+  /** The polite close (Connection.close): answer what is in flight first, take nothing new. */
+  function drain(): void {
+    if (closing || draining) return;
+    draining = true;
+    queued.length = 0;
+    updateReading();
+    if (inFlight.size === 0) {
+      close();
+      return;
+    }
+    drainTimer = setTimeout(close, limits.closeGraceMs);
+    drainTimer.unref();
+  }
+
+  /**
+   * A streaming client behind: drop it if it is too far behind to hold, else watch that it reads.
+   * Returns false when it was dropped.
+   */
+  function checkBehind(id: RequestId, method: string): boolean {
+    const behind = socket.writableLength;
+    if (behind > limits.maxStreamBacklogBytes) {
+      // Reading or not, the daemon will not hold more for one client; drop it, not the run.
+      sendError(id, {
+        code: 'INTERNAL',
+        message: `client more than ${limits.maxStreamBacklogBytes} bytes behind; dropped (the run goes on)`,
+      });
+      log('warn', `control: dropped a client more than ${limits.maxStreamBacklogBytes} bytes behind on "${method}"`);
+      close();
+      return false;
+    }
+    if (behind > limits.maxBacklogBytes && stallTimer === undefined) watchStall(id, method, flushed());
+    return true;
+  }
+
+  /** Drop the client if it has read nothing `streamStallMs` from now while still behind. */
+  function watchStall(id: RequestId, method: string, mark: number): void {
+    stallTimer = setTimeout(() => {
+      stallTimer = undefined;
+      if (closing || socket.writableLength <= limits.maxBacklogBytes) return;
+      if (flushed() > mark) {
+        watchStall(id, method, flushed());
+        return;
+      }
+      const seconds = limits.streamStallMs / 1000;
+      sendError(id, {
+        code: 'INTERNAL',
+        message:
+          `client read nothing for ${seconds} s while more than ${limits.maxBacklogBytes} bytes behind; ` +
+          'dropped (the run goes on)',
+      });
+      log('warn', `control: dropped a client that read nothing for ${seconds} s on "${method}"`);
+      close();
+    }, limits.streamStallMs);
   }
 
   function clearTimers(): void {
     clearTimeout(helloTimer);
     clearTimeout(idleTimer);
     clearTimeout(lineTimer);
+    clearTimeout(stallTimer);
+    clearTimeout(drainTimer);
+    stallTimer = undefined;
   }
 
   function handleFrame(frame: Frame): void {
@@ -264,17 +369,7 @@ export function serveConnection(
     const context: RequestContext = {
       signal: controller.signal,
       emit: (event, data) => {
-        if (controller.signal.aborted) return false;
-        if (socket.writableLength > limits.maxBacklogBytes) {
-          // A reader this far behind would make the daemon hold the whole output; drop it, not the run.
-          sendError(id, {
-            code: 'INTERNAL',
-            message: `client more than ${limits.maxBacklogBytes} bytes behind; dropped (the run goes on)`,
-          });
-          log('warn', `control: dropped a client more than ${limits.maxBacklogBytes} bytes behind on "${method}"`);
-          close();
-          return false;
-        }
+        if (controller.signal.aborted || !checkBehind(id, method)) return false;
         return send({ id, event, data });
       },
     };
@@ -302,13 +397,14 @@ export function serveConnection(
       )
       .finally(() => {
         inFlight.delete(controller);
+        if (draining && inFlight.size === 0) close();
         if (greeted && !closing) armIdle();
         schedulePump();
       });
   }
 
   socket.on('data', (chunk: Buffer) => {
-    if (closing) return;
+    if (closing || draining) return;
     const frames = decoder.push(chunk);
     // Only whole lines count as activity: a trickle of bytes must not keep a connection open.
     if (greeted && frames.length > 0) armIdle();
@@ -327,7 +423,7 @@ export function serveConnection(
     inFlight.clear();
     onClosed();
   });
-  return { close };
+  return { close: drain };
 }
 
 function internalError(error: unknown): ControlErrorBody {

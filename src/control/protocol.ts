@@ -31,8 +31,19 @@ export const MAX_CONNECTIONS = 128;
  * from: 3,000 pipelined `logs` requests once took the daemon to 3 GB and blocked it 16 s.
  */
 export const MAX_IN_FLIGHT_PER_CONNECTION = 16;
-/** A streaming client more than this many bytes behind is dropped (the run goes on). */
+/**
+ * Replies queued for a client past which its connection is not read from (no new request is
+ * taken) and a streaming client counts as behind: behind and reading nothing for STREAM_STALL_MS,
+ * it is dropped (the run goes on). A client merely slower than its task is not dropped.
+ */
 export const MAX_CLIENT_BACKLOG_BYTES = 4 * 1024 * 1024;
+/** A streaming client behind (MAX_CLIENT_BACKLOG_BYTES) that reads nothing for this long is dropped. */
+export const STREAM_STALL_MS = 30_000;
+/**
+ * The most a streaming client may be behind, however steadily it reads: the daemon's memory for it
+ * stays bounded. Far above what `run-now --wait > file` of a chatty task needs (seq 1 3000000: 21 MB).
+ */
+export const MAX_STREAM_BACKLOG_BYTES = 64 * 1024 * 1024;
 /** Client: how long connect + hello may take before the daemon counts as unreachable. */
 export const CONNECT_TIMEOUT_MS = 3_000;
 /** Client: default wait for the reply of a non-streaming request. */

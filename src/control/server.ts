@@ -18,7 +18,9 @@ import {
   MAX_CONNECTIONS,
   MAX_IN_FLIGHT_PER_CONNECTION,
   MAX_LINE_BYTES,
+  MAX_STREAM_BACKLOG_BYTES,
   PROTOCOL_VERSION,
+  STREAM_STALL_MS,
 } from './protocol.js';
 import { verifySocketOwner } from './socket-owner.js';
 import { prepareSocketDir } from './socket-path.js';
@@ -43,7 +45,14 @@ export interface ControlServerOptions {
   readonly maxLineBytes?: number;
   /** Default MAX_CLIENT_BACKLOG_BYTES. */
   readonly maxBacklogBytes?: number;
-  /** How long close() lets clients flush before cutting them off; default 1 s. */
+  /** Default STREAM_STALL_MS. */
+  readonly streamStallMs?: number;
+  /** Default MAX_STREAM_BACKLOG_BYTES. */
+  readonly maxStreamBacklogBytes?: number;
+  /**
+   * How long close() waits for the answers in flight, and for a client that reads nothing, before
+   * cutting it off; default 1 s.
+   */
   readonly closeGraceMs?: number;
   readonly log?: LogFunction;
 }
@@ -52,7 +61,10 @@ export interface ControlServer {
   readonly socket: string;
   /** Clients connected now. */
   readonly connectionCount: number;
-  /** Stop accepting, end every connection (flushing queued replies), remove the socket file. */
+  /**
+   * Stop accepting, end every connection (answering the requests in flight and flushing the replies
+   * to clients that read them), remove the socket file.
+   */
   close(): Promise<void>;
 }
 
@@ -85,6 +97,8 @@ export async function listenControl(options: ControlServerOptions): Promise<Cont
     maxInFlight: options.maxInFlight ?? MAX_IN_FLIGHT_PER_CONNECTION,
     maxLineBytes: options.maxLineBytes ?? MAX_LINE_BYTES,
     maxBacklogBytes: options.maxBacklogBytes ?? MAX_CLIENT_BACKLOG_BYTES,
+    streamStallMs: options.streamStallMs ?? STREAM_STALL_MS,
+    maxStreamBacklogBytes: options.maxStreamBacklogBytes ?? MAX_STREAM_BACKLOG_BYTES,
     closeGraceMs: options.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS,
   };
   const maxConnections = options.maxConnections ?? MAX_CONNECTIONS;

@@ -155,3 +155,60 @@ describe('requests', () => {
     fixture.runner.finish(1);
   });
 });
+
+describe('streams with back-pressure (issue 15 point 10)', () => {
+  test('a handler that returns a promise holds the reading: every line in order, the end only after', async () => {
+    const socket = join(makeTempDir(), 'burst.sock');
+    const accepted: Socket[] = [];
+    // A daemon that answers hello, then sends three events and the result in one write and closes
+    // (as a daemon that stops does): the client must not report it gone before the lines are handled.
+    const server = createServer((connection) => {
+      accepted.push(connection);
+      let text = '';
+      connection.setEncoding('utf8').on('data', (chunk: string) => {
+        text += chunk;
+        for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n')) {
+          const { id, method } = JSON.parse(text.slice(0, at)) as { id: number; method: string };
+          text = text.slice(at + 1);
+          if (method === 'hello') {
+            connection.write(`${JSON.stringify({ id, result: { version: 1, pid: 1 } })}\n`);
+            continue;
+          }
+          const lines = ['a', 'b', 'c'].map((chunk) => JSON.stringify({ id, event: 'output', data: { chunk } }));
+          lines.push(JSON.stringify({ id, result: { run: { status: 'succeeded' } } }));
+          connection.end(`${lines.join('\n')}\n`);
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(socket, resolve));
+    try {
+      const client = await connectControl({ socket });
+      const seen: string[] = [];
+      let release: () => void = () => {};
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let sawA: () => void = () => {};
+      const aSeen = new Promise<void>((resolve) => (sawA = resolve));
+      let ended = false;
+      const result = client
+        .stream('logs', { name: 'x', follow: true }, (event) => {
+          if (event.event !== 'output') return undefined;
+          seen.push(event.data.chunk);
+          if (event.data.chunk !== 'a') return undefined;
+          sawA();
+          return held;
+        })
+        .finally(() => (ended = true));
+      // Lines are handled synchronously, one after another: one turn after 'a', b, c and the result
+      // would all be done had the handler's promise not held them.
+      await aSeen;
+      await new Promise((resolve) => setImmediate(resolve));
+      expect([seen, ended]).toEqual([['a'], false]);
+      release();
+      expect(await result).toEqual({ run: { status: 'succeeded' } });
+      expect(seen).toEqual(['a', 'b', 'c']);
+    } finally {
+      for (const connection of accepted) connection.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});

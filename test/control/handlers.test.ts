@@ -330,38 +330,89 @@ describe('run-now', () => {
     expect((await done).run.status).toBe('succeeded');
   });
 
-  test('a reader more than the backlog behind is dropped with an error; the run goes on', async () => {
+  /** A `run-now --wait` on a raw client that has stopped reading after the run's start. */
+  async function pausedReader(server: Record<string, unknown>): Promise<{
+    fixture: Awaited<ReturnType<typeof startControl>>;
+    reader: Awaited<ReturnType<Awaited<ReturnType<typeof startControl>>['raw']>>;
+    logs: string[];
+  }> {
     const logs: string[] = [];
-    const fixture = await startControl([backup], {
-      server: { maxBacklogBytes: 64 * 1024, log: (_, message) => logs.push(message) },
-    });
+    const fixture = await startControl([backup], { server: { ...server, log: (_, message) => logs.push(message) } });
     const reader = await fixture.raw();
     await reader.hello();
     reader.send({ id: 9, method: 'run-now', params: { name: 'backup', wait: true } });
     expect(await reader.next()).toMatchObject({ id: 9, event: 'started' });
     reader.socket.pause();
-    const chunk = 'y'.repeat(16 * 1024);
-    for (let i = 0; i < 4096 && logs.length === 0; i++) {
+    return { fixture, reader, logs };
+  }
+
+  /** Every line up to the connection's end; the last one. */
+  async function readToEnd(reader: { next(): Promise<Record<string, unknown>> }): Promise<Record<string, unknown>> {
+    let last: Record<string, unknown> = {};
+    for (;;) {
+      const line = await reader.next().catch(() => null);
+      if (line === null) return last;
+      last = line;
+    }
+  }
+
+  const chunk = 'y'.repeat(16 * 1024);
+
+  test('a reader behind that reads nothing for the stall time is dropped with an error; the run goes on', async () => {
+    const { fixture, reader, logs } = await pausedReader({ maxBacklogBytes: 64 * 1024, streamStallMs: 200 });
+    for (let i = 0; i < 64; i++) {
       fixture.runner.emitOutput(1, chunk);
       if (i % 16 === 0) await flush();
     }
-    expect(logs).toEqual(['control: dropped a client more than 65536 bytes behind on "run-now"']);
+    await waitUntil(() => logs.length > 0, 5_000, 'the stalled reader dropped');
+    expect(logs).toEqual(['control: dropped a client that read nothing for 0.2 s on "run-now"']);
     // Later output is not queued for the dropped client.
     for (let i = 0; i < 64; i++) fixture.runner.emitOutput(1, chunk);
     expect(logs.length).toBe(1);
     expect(fixture.runner.running()).toEqual([1]);
     reader.socket.resume();
-    let last: Record<string, unknown> = {};
-    for (;;) {
-      const line = await reader.next().catch(() => null);
-      if (line === null) break;
-      last = line;
-    }
-    expect(last).toEqual({
+    expect(await readToEnd(reader)).toEqual({
       id: 9,
-      error: { code: 'INTERNAL', message: 'client more than 65536 bytes behind; dropped (the run goes on)' },
+      error: {
+        code: 'INTERNAL',
+        message: 'client read nothing for 0.2 s while more than 65536 bytes behind; dropped (the run goes on)',
+      },
     });
     fixture.runner.finish(1);
+  });
+
+  test('a reader more than the stream bound behind is dropped, stalled or not', async () => {
+    const { fixture, reader, logs } = await pausedReader({
+      maxBacklogBytes: 64 * 1024,
+      maxStreamBacklogBytes: 1 << 20,
+    });
+    for (let i = 0; i < 4096 && logs.length === 0; i++) {
+      fixture.runner.emitOutput(1, chunk);
+      if (i % 16 === 0) await flush();
+    }
+    expect(logs).toEqual(['control: dropped a client more than 1048576 bytes behind on "run-now"']);
+    expect(fixture.runner.running()).toEqual([1]);
+    reader.socket.resume();
+    expect(await readToEnd(reader)).toMatchObject({ id: 9, error: { code: 'INTERNAL' } });
+    fixture.runner.finish(1);
+  });
+
+  test('a reader briefly far behind (16 times the backlog) is not dropped: every byte, then the result', async () => {
+    const { fixture, reader, logs } = await pausedReader({ maxBacklogBytes: 64 * 1024 });
+    for (let i = 0; i < 64; i++) {
+      fixture.runner.emitOutput(1, chunk);
+      if (i % 16 === 0) await flush();
+    }
+    reader.socket.resume();
+    fixture.runner.finish(1);
+    let bytes = 0;
+    let last: Record<string, unknown> = {};
+    while (last['result'] === undefined) {
+      last = await reader.next();
+      if (last['event'] === 'output') bytes += ((last['data'] as { chunk: string }).chunk ?? '').length;
+    }
+    expect([bytes, logs]).toEqual([64 * chunk.length, []]);
+    expect(last).toMatchObject({ id: 9, result: { run: { status: 'succeeded' } } });
   });
 });
 

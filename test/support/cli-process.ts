@@ -29,12 +29,18 @@ export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Start taskkit; the caller reads its streams and must stop it (or call killAll). */
-export function spawnTaskkit(args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): ChildProcess {
+/**
+ * Start taskkit; the caller reads its streams and must stop it (or call killAll). `stdout`: a file
+ * descriptor to write standard output to (`taskkit ... > file`) instead of a pipe.
+ */
+export function spawnTaskkit(
+  args: readonly string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; stdout?: number },
+): ChildProcess {
   const child = spawn(process.execPath, [TASKKIT_BIN, ...args], {
     cwd: options.cwd,
     env: options.env ?? cliEnv(),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', options.stdout ?? 'pipe', 'pipe'],
   });
   started.add(child);
   child.once('exit', () => started.delete(child));
