@@ -111,7 +111,7 @@ export abstract class EngineLoop implements TaskOperations {
         this.#refreshNext(effect.entry);
         return;
       case 'run-ended':
-        this.#runEnded(effect.run.entry, effect.record, effect.retried);
+        this.#runEnded(effect.run.entry, effect.record, effect.sequel);
         return;
       case 'launched':
         effect.done
@@ -224,7 +224,7 @@ export abstract class EngineLoop implements TaskOperations {
   }
 
   /** After a run: dependency triggers (DESIGN.md `after`, `on-success`, `on-failure`), or the end of a stop. */
-  #runEnded(entry: Task, record: RunRecord, retried: boolean): void {
+  #runEnded(entry: Task, record: RunRecord, sequel: 'retried' | 'stopped' | null): void {
     if (this.shutdown !== null) {
       if (this.flow.pending === 0) this.shutdown.open();
       return;
@@ -232,7 +232,7 @@ export abstract class EngineLoop implements TaskOperations {
     const { spec } = entry;
     if (record.status === 'succeeded') {
       this.#triggerNamed(spec.name, [...this.afterIndex.dependentsOf(spec.name), ...spec.onSuccess]);
-    } else if (!retried && FAILED_FOR_GOOD.has(record.status)) {
+    } else if (sequel === null && FAILED_FOR_GOOD.has(record.status)) {
       this.#triggerNamed(spec.name, spec.onFailure);
     }
   }

@@ -12,8 +12,17 @@ export type FlowEffect =
   | { readonly kind: 'task-changed'; readonly entry: Task }
   /** A counted run ended without starting: the task that looked done may have instants again. */
   | { readonly kind: 'budget-released'; readonly entry: Task }
-  /** A run ended (not dropped); `retried` when a retry of it is now waiting. Dependency triggers follow from it. */
-  | { readonly kind: 'run-ended'; readonly run: ActiveRun; readonly record: RunRecord; readonly retried: boolean }
+  /**
+   * A run ended (not dropped). Dependency triggers follow from it unless `sequel` says otherwise:
+   * `retried` (a retry of it is now waiting: no on-failure yet) or `stopped` (stopped on purpose:
+   * no retry and no on-failure, run-flow.ts). `null`: its status decides.
+   */
+  | {
+      readonly kind: 'run-ended';
+      readonly run: ActiveRun;
+      readonly record: RunRecord;
+      readonly sequel: 'retried' | 'stopped' | null;
+    }
   /** The runner has the run: hand its outcome back to `RunFlow.finish` when it settles. */
   | { readonly kind: 'launched'; readonly run: ActiveRun; readonly done: Promise<RunOutcome> }
   /** The store's claim is a promise: hand its verdict back to `RunFlow.claimSettled` when it settles. */

@@ -205,12 +205,17 @@ export class RunFlow {
     this.#busy--;
     const record = markFinished(run.record, outcome, this.#options.clock.now());
     this.#retire(run, record, 'run-finished');
+    // One rule (README "Timeouts, cancel and retries"): a run stopped on purpose (cancel, replace,
+    // shutdown, its task removed) has no sequel, neither a retry nor on-failure, whatever the runner
+    // reports (a timeout overtaken in its kill-after, or a process that failed just before the stop
+    // reached it). runner/lifecycle.ts makes such a run's status `cancelled` where it can.
     const stoppedOnPurpose = this.#cancelled.has(run) || this.#stopping || entry.removed;
     const retried = !stoppedOnPurpose && this.#scheduleRetry(run, record);
     this.#releaseSerial(entry);
     this.#pump();
     if (run.runAgain && !stoppedOnPurpose) this.trigger(entry, 'manual', null);
-    this.#effects.push({ kind: 'run-ended', run, record, retried });
+    const sequel = stoppedOnPurpose ? 'stopped' : retried ? 'retried' : null;
+    this.#effects.push({ kind: 'run-ended', run, record, sequel });
     this.#taskChanged(entry);
   }
 

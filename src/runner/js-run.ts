@@ -4,7 +4,7 @@
  * two kinds comes in as hooks.
  */
 import type { Clock } from '../engine/clock.js';
-import { createNotStartedHandle, startLifecycle } from './lifecycle.js';
+import { createNotStartedHandle, startLifecycle, stoppedStatus } from './lifecycle.js';
 import { createOutputBuffer } from './output-buffer.js';
 import { describeThrown, type Settlement } from './task-context.js';
 import type { CancelReason, OutputListener, RunHandle, RunOutcome, RunRequest, RunStop, StopCause } from './types.js';
@@ -83,7 +83,7 @@ export function startJsRun(
       },
       escalate: () => {
         life.recordAbandoned(hooks.kind);
-        finish({ status: stoppedStatus(life.stopCause), exitCode: null, error: null, result: undefined });
+        finish({ status: stoppedStatus(life.stopCause ?? 'cancel'), exitCode: null, error: null, result: undefined });
       },
     },
   );
@@ -106,10 +106,6 @@ export function startJsRun(
     },
     cancel: (reason) => void life.stop(reason),
   };
-}
-
-function stoppedStatus(cause: StopCause | null): RunOutcome['status'] {
-  return cause === 'timeout' ? 'timed-out' : 'cancelled';
 }
 
 function buildOutcome(

@@ -3,6 +3,12 @@
  * its cause, the escalation once kill-after has passed, and a single end. It keeps the facts of
  * the stop (RunStop); runner/outcome.ts words them. Time comes from the injected clock, so its
  * timers run on the fake clock in tests, and long waits are chained (setLongTimer).
+ *
+ * One rule for two stops (issue 15 point 10; README "Timeouts, cancel and retries"): a deliberate
+ * stop (cancel, replace, shutdown) that comes while a timed-out run is in its kill-after overtakes
+ * the timeout. The run ends `cancelled`, so it is neither retried nor a trigger of `on-failure`,
+ * and its stop keeps `timedOutAfterMs`. Nothing more is sent: the SIGTERM went at the timeout and
+ * the SIGKILL still comes kill-after after it. A stop after a deliberate one changes nothing.
  */
 import { createSystemClock, setLongTimer, type Clock } from '../engine/clock.js';
 import type { Instant } from '../schedule/types.js';
@@ -30,7 +36,7 @@ export interface RunLifecycle {
   readonly stopCause: StopCause | null;
   /** True once end() was called. */
   readonly ended: boolean;
-  /** Stop the run (ignored once stopping or ended); false when ignored. */
+  /** Stop the run; false when ignored (ended, or already stopping, unless it overtakes a timeout). */
   stop(cause: StopCause): boolean;
   /** The timeout no longer applies (a process leader exited by itself); a stop under way goes on. */
   disarmTimeout(): void;
@@ -40,6 +46,11 @@ export interface RunLifecycle {
   recordAbandoned(kind: 'function' | 'module'): void;
   /** End the run once: cancels every timer; returns the end instant and the stop's facts (null if none). */
   end(): { endedAt: Instant; stop: RunStop | null };
+}
+
+/** The status of a run that was stopped: its stop's cause decides (a timeout overtaken by a cancel is `cancelled`). */
+export function stoppedStatus(cause: StopCause): 'timed-out' | 'cancelled' {
+  return cause === 'timeout' ? 'timed-out' : 'cancelled';
 }
 
 /** A run that ended before it began (could not start): failed at `at`, with taskkit's reason. */
@@ -73,6 +84,7 @@ export function startLifecycle(options: LifecycleOptions, hooks: LifecycleHooks)
   const startedMono = clock.monotonic();
   let cause: StopCause | null = null;
   let afterMs = 0;
+  let timedOutAfterMs: number | null = null;
   const signals: string[] = [];
   let abandoned: RunStop['abandoned'] = null;
   let ended = false;
@@ -85,7 +97,15 @@ export function startLifecycle(options: LifecycleOptions, hooks: LifecycleHooks)
   };
 
   const stop = (why: StopCause): boolean => {
-    if (ended || cause !== null) return false;
+    if (ended) return false;
+    if (cause === 'timeout' && why !== 'timeout') {
+      // The rule above: the deliberate stop is the run's, the timeout stays a fact.
+      timedOutAfterMs = afterMs;
+      cause = why;
+      afterMs = Math.round(clock.monotonic() - startedMono);
+      return true;
+    }
+    if (cause !== null) return false;
     cause = why;
     // A timeout is worded with its own length ("timed out after 30s"); other stops say when they came.
     afterMs = why === 'timeout' && timeoutMs !== null ? timeoutMs : Math.round(clock.monotonic() - startedMono);
@@ -119,8 +139,9 @@ export function startLifecycle(options: LifecycleOptions, hooks: LifecycleHooks)
         cancelEscalation?.();
         cancelEscalation = null;
       }
+      const overtaken = timedOutAfterMs === null ? {} : { timedOutAfterMs };
       const facts: RunStop | null =
-        cause === null ? null : { cause, afterMs, signals: [...signals], killAfterMs, abandoned };
+        cause === null ? null : { cause, afterMs, signals: [...signals], killAfterMs, abandoned, ...overtaken };
       return { endedAt: clock.now(), stop: facts };
     },
   };

@@ -52,6 +52,9 @@ export function describeStop(stop: RunStop): string {
   const parts = [
     stop.cause === 'timeout' ? `timed out after ${formatDuration(stop.afterMs)}` : CAUSE_WORDS[stop.cause],
   ];
+  // A cancel that overtook a timeout (runner/lifecycle.ts): both facts, the timeout first.
+  if (stop.cause !== 'timeout' && stop.timedOutAfterMs !== undefined)
+    parts[0] = `${parts[0] as string} in the kill-after of its ${formatDuration(stop.timedOutAfterMs)} timeout`;
   if (stop.signals.length > 0) {
     const sent = stop.signals.map((signal) =>
       signal === 'SIGKILL' ? `SIGKILL after ${formatDuration(stop.killAfterMs)}` : signal,

@@ -13,7 +13,7 @@ import type { TaskAction } from '../config/types.js';
 import type { Clock } from '../engine/clock.js';
 import { buildRunEnvironment } from './environment.js';
 import { killGroupIfAlive, signalProcessGroup, watchGroup, type GroupWatch } from './kill-tree.js';
-import { createNotStartedHandle, defaultRunClock, startLifecycle } from './lifecycle.js';
+import { createNotStartedHandle, defaultRunClock, startLifecycle, stoppedStatus } from './lifecycle.js';
 import { describeStartFault, type StartFault } from './outcome.js';
 import { createOutputBuffer } from './output-buffer.js';
 import type { OutputListener, RunHandle, RunOutcome, RunRequest } from './types.js';
@@ -104,8 +104,7 @@ export function startProcessRun(
     const groupGone = watch === null ? Promise.resolve() : Promise.race([watch.gone, escalation]);
     void Promise.all([groupGone, drainStreams(streams, DRAIN_AFTER_EXIT_MS)]).then(() => {
       const cause = life.stopCause;
-      const status =
-        cause === null ? (exitCode === 0 ? 'succeeded' : 'failed') : cause === 'timeout' ? 'timed-out' : 'cancelled';
+      const status = cause === null ? (exitCode === 0 ? 'succeeded' : 'failed') : stoppedStatus(cause);
       finish({ status, exitCode, signal, error: null });
     });
   });

@@ -40,6 +40,11 @@ export interface RunStop {
    * ignored) or `module` (its worker terminated). Null otherwise.
    */
   readonly abandoned: 'function' | 'module' | null;
+  /**
+   * Only on a cancel, replace or shutdown that came during the kill-after of a timeout (and so
+   * overtook it: runner/lifecycle.ts): the timeout, in ms. `afterMs` is then when the stop came.
+   */
+  readonly timedOutAfterMs?: number;
 }
 
 export interface RunRequest {

@@ -61,6 +61,31 @@ describe('timeout and kill-after, at exact instants', () => {
     expect(life.end().stop).toMatchObject({ cause: 'cancel', afterMs: 1_234 });
   });
 
+  test.each(['cancel', 'replace', 'shutdown'] as const)(
+    'a %s in the kill-after of a timeout overtakes it: its cause, the timeout kept, nothing more sent',
+    (why) => {
+      const clock = new FakeClock(START);
+      const hooks = recordHooks();
+      const life = startLifecycle({ clock, timeoutMs: 30_000, killAfterMs: 10_000 }, hooks);
+      clock.advanceBy(35_000);
+      expect(life.stop(why)).toBe(true);
+      expect(life.stopCause).toBe(why);
+      expect(life.stop('cancel')).toBe(false);
+      clock.advanceBy(4_999);
+      expect(hooks.calls).toEqual(['deliver timeout']);
+      clock.advanceBy(1);
+      expect(hooks.calls).toEqual(['deliver timeout', 'escalate']);
+      expect(life.end().stop).toEqual({
+        cause: why,
+        afterMs: 35_000,
+        signals: [],
+        killAfterMs: 10_000,
+        abandoned: null,
+        timedOutAfterMs: 30_000,
+      });
+    },
+  );
+
   test('the end cancels every timer: no stop or escalation after it', () => {
     const clock = new FakeClock(START);
     const hooks = recordHooks();

@@ -98,6 +98,16 @@ describe('describeStop: every fact of a stop, in one phrase', () => {
       'stopped by shutdown; sent SIGTERM, then SIGKILL after 200ms',
     ],
     [
+      'a cancel that overtook a timeout in its kill-after says both',
+      stop('cancel', {
+        afterMs: 35_000,
+        signals: ['SIGTERM', 'SIGKILL'],
+        killAfterMs: 10_000,
+        timedOutAfterMs: 30_000,
+      }),
+      'cancelled by taskkit cancel in the kill-after of its 30s timeout; sent SIGTERM, then SIGKILL after 10s',
+    ],
+    [
       'an abandoned function',
       stop('timeout', { afterMs: 1_000, signals: [], killAfterMs: 100, abandoned: 'function' }),
       'timed out after 1s; the function did not return within kill-after 100ms and was abandoned',
