@@ -6,14 +6,22 @@
  *   after their first byte, and `status` works again;
  * - pipelined burst: 3,000 `logs` requests for a 256 KiB output written on one connection that
  *   never reads (the daemon once went from 80 MB to 3 GB and blocked 16 s): its RSS stays bounded,
- *   `status` answers on another connection, and an every-1s task keeps running.
+ *   `status` answers on another connection, and an every-1s task keeps running;
+ * - stalled followers (issue 15 point 10): raw clients that follow a 200 MB flood and stop reading
+ *   are dropped at MAX_STREAM_BACKLOG_BYTES, so RSS stays bounded, while `taskkit logs --follow >
+ *   file` on the same run gets every byte and exits 0: the guard drops who stops reading, not who
+ *   is slow.
  */
 import { createConnection, type Socket } from 'node:net';
 import { afterAll, afterEach, expect, test } from 'vitest';
-import { LINE_TIMEOUT_MS, MAX_CONNECTIONS } from '../../src/control/protocol.js';
+import { closeSync, existsSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LINE_TIMEOUT_MS, MAX_CONNECTIONS, MAX_STREAM_BACKLOG_BYTES } from '../../src/control/protocol.js';
+import { collect, spawnTaskkit } from '../support/cli-process.js';
+import { waitUntil } from '../support/process-state.js';
 import { cleanUpDaemons, makeDaemonDir, pause, type DaemonDir } from '../e2e/_daemon.js';
 import { readRuns } from './_support/resource-db.js';
-import { startDetached } from './_support/resource-daemon.js';
+import { readDaemonLog, startDetached } from './_support/resource-daemon.js';
 import { formatMiB, sampleRss } from './_support/resource-proc.js';
 
 const MIB = 1024 * 1024;
@@ -22,6 +30,13 @@ const BURST_WINDOW_MS = 6_000;
 /** Growth of the daemon's RSS during the burst that fails the test (unbounded, it was ~3 GB). */
 const BURST_RSS_BOUND = 100 * MIB;
 const HELLO = '{"id":0,"method":"hello","params":{"version":1,"client":"faults"}}\n';
+const FLOOD_BYTES = 200_000_000;
+const STALLED = 3;
+/**
+ * RSS a stalled follower may cost: its MAX_STREAM_BACKLOG_BYTES of queued lines, and as much again
+ * for the strings and buffers in flight around them (measured: 4 followers, +453 MiB).
+ */
+const STALLED_RSS_EACH = 2 * MAX_STREAM_BACKLOG_BYTES;
 
 const figures: string[] = [];
 const sockets: Socket[] = [];
@@ -41,6 +56,8 @@ function startTasks(d: DaemonDir): Promise<number> {
     '    run: "true"',
     '  big:',
     `    run: head -c ${256 * 1024} /dev/zero | tr '\\0' x`,
+    '  flood:',
+    `    run: echo ready; while [ ! -f go ]; do sleep 0.05; done; head -c ${FLOOD_BYTES} /dev/zero | tr '\\0' x`,
   ]);
   return startDetached(d);
 }
@@ -125,6 +142,56 @@ test(
     expect(peak - before).toBeLessThan(BURST_RSS_BOUND);
     expect(ticks).toBeGreaterThanOrEqual(BURST_WINDOW_MS / 1000 - 2);
     burst.socket.destroy();
+    expect((await d.taskkit(['stop'])).code).toBe(0);
+  },
+);
+
+test(
+  `${STALLED} followers that stop reading a ${FLOOD_BYTES / 1e6} MB flood are dropped, RSS bounded; ` +
+    'logs --follow > file gets every byte',
+  { timeout: 120_000 },
+  async () => {
+    const d = makeDaemonDir();
+    const pid = await startTasks(d);
+    expect((await d.taskkit(['run-now', 'flood'])).code).toBe(0);
+    const stalled: Awaited<ReturnType<typeof connectRaw>>[] = [];
+    for (let i = 0; i < STALLED; i++) {
+      const client = await connectRaw(d.socket);
+      client.socket.write(`${HELLO}{"id":1,"method":"logs","params":{"name":"flood","follow":true}}\n`);
+      stalled.push(client);
+    }
+    // Attached once the snapshot ("ready") came; from then on they read nothing.
+    await waitUntil(
+      () => stalled.every((client) => client.received().includes('"event":"output"')),
+      10_000,
+      'attached',
+    );
+    for (const client of stalled) client.socket.pause();
+    const path = join(d.dir, 'follow.txt');
+    const fd = openSync(path, 'w');
+    const follower = collect(spawnTaskkit(['logs', 'flood', '--follow'], { cwd: d.dir, stdout: fd }), 100_000);
+    await waitUntil(() => existsSync(path) && readFileSync(path, 'utf8') === 'ready\n', 15_000, 'ready in the file');
+    const rss = sampleRss(pid, 100);
+    const before = rss.samples[0] ?? 0;
+    const startedAt = Date.now();
+    writeFileSync(join(d.dir, 'go'), '');
+    const followed = await follower;
+    const tookMs = Date.now() - startedAt;
+    closeSync(fd);
+    const peak = Math.max(...rss.stop());
+    // A paused socket does not see its end: read again (what the kernel still holds), then the close.
+    for (const client of stalled) client.socket.resume();
+    const closed = await Promise.all(stalled.map((client) => client.closedAt));
+    const drops = readDaemonLog(d).match(/control: dropped a client more than \d+ bytes behind on "logs"/g) ?? [];
+    const bound = STALLED * STALLED_RSS_EACH + BURST_RSS_BOUND;
+    figures.push(
+      `stalled: ${STALLED} followers of a ${FLOOD_BYTES / 1e6} MB flood dropped, RSS ${formatMiB(before)} -> peak ` +
+        `${formatMiB(peak)} (bound +${formatMiB(bound)}); logs --follow > file got ${statSync(path).size} bytes ` +
+        `in ${(tookMs / 1000).toFixed(1)} s, exit ${followed.code}`,
+    );
+    expect([followed.code, statSync(path).size]).toEqual([0, FLOOD_BYTES + 'ready\n'.length]);
+    expect([closed.length, drops.length]).toEqual([STALLED, STALLED]);
+    expect(peak - before).toBeLessThan(bound);
     expect((await d.taskkit(['stop'])).code).toBe(0);
   },
 );
