@@ -7,10 +7,10 @@
  * `maxInFlight` requests are dispatched and unanswered at once, and the socket is not read while
  * lines wait, the in-flight limit is reached or the replies not yet sent pass `maxBacklogBytes`.
  *
- * Streams (issue 15 point 10) are dropped only when the client truly stops reading: behind by more
- * than `maxBacklogBytes` with nothing read for `streamStallMs`, or behind by more than
- * `maxStreamBacklogBytes` (the bound on what the daemon holds for it). A client slower than its
- * task but reading (`run-now --wait > file` of a chatty task) gets every byte.
+ * Streams (issue 15 point 10) are dropped only when the client stops reading: behind by more than
+ * a tier's bytes with nothing read for that tier's time (`streamPatience`, STREAM_PATIENCE: the
+ * further behind, the shorter; the last tier bounds what the daemon holds for one client). A
+ * client slower than its task but reading (`run-now --wait > file` of a chatty task) gets every byte.
  *
  * Closing from the server's side (the daemon stops) is polite: requests in flight are answered
  * first (a waiting `run-now --wait` gets its run's end), then the replies are flushed while the
@@ -20,7 +20,17 @@ import type { Socket } from 'node:net';
 import type { LogFunction } from '../engine/ports.js';
 import { TaskkitError } from '../errors.js';
 import { createFrameDecoder, encodeFrame, parseRequestLine, type Frame } from './framing.js';
-import { ControlError, PROTOCOL_VERSION, type ControlErrorBody, type HelloResult, type RequestId } from './protocol.js';
+import {
+  ControlError,
+  PROTOCOL_VERSION,
+  type ControlErrorBody,
+  type HelloResult,
+  type RequestId,
+  type StreamPatience,
+} from './protocol.js';
+
+/** The longest a closing connection is flushed to a client that keeps reading. */
+const CLOSE_FLUSH_MAX_MS = 30_000;
 
 /** What a handler gets besides its params. */
 export interface RequestContext {
@@ -45,10 +55,8 @@ export interface ConnectionLimits {
   readonly maxInFlight: number;
   readonly maxLineBytes: number;
   readonly maxBacklogBytes: number;
-  /** A streaming client behind by more than `maxBacklogBytes` that reads nothing for this long is dropped. */
-  readonly streamStallMs: number;
-  /** A streaming client behind by more than this is dropped, reading or not. */
-  readonly maxStreamBacklogBytes: number;
+  /** A streaming client more than a tier's bytes behind that reads nothing for its time is dropped; ascending bytes. */
+  readonly streamPatience: readonly StreamPatience[];
   /**
    * How long a closing connection waits for the answers in flight, and for a client that reads
    * nothing, before it is destroyed.
@@ -83,6 +91,9 @@ export function serveConnection(
   /** Bytes handed to socket.write; those not in `socket.writableLength` have been read by the kernel. */
   let written = 0;
   let stallTimer: NodeJS.Timeout | undefined;
+  /** Bytes flushed when last seen to grow, and when (or when the client fell behind). */
+  let progressMark = 0;
+  let progressAt = Date.now();
   let drainTimer: NodeJS.Timeout | undefined;
   let pumpScheduled = false;
   let idleTimer: NodeJS.Timeout | undefined;
@@ -216,7 +227,7 @@ export function serveConnection(
     for (const controller of inFlight) controller.abort();
     inFlight.clear();
     socket.end();
-    armKillTimer(Date.now() + limits.streamStallMs);
+    armKillTimer(Date.now() + CLOSE_FLUSH_MAX_MS);
   }
 
   /** Destroy the ended socket once its client reads nothing for closeGraceMs, or at `latest`. */
@@ -247,44 +258,44 @@ export function serveConnection(
   }
 
   /**
-   * A streaming client behind: drop it if it is too far behind to hold, else watch that it reads.
+   * Judge a streaming client (on each event, and by a timer while it is behind and the run is
+   * quiet): drop it when it is further behind than a tier allows for the time it has read nothing.
    * Returns false when it was dropped.
    */
-  function checkBehind(id: RequestId, method: string): boolean {
+  function judgeReader(id: RequestId, method: string): boolean {
+    const now = Date.now();
     const behind = socket.writableLength;
-    if (behind > limits.maxStreamBacklogBytes) {
-      // Reading or not, the daemon will not hold more for one client; drop it, not the run.
-      sendError(id, {
-        code: 'INTERNAL',
-        message: `client more than ${limits.maxStreamBacklogBytes} bytes behind; dropped (the run goes on)`,
-      });
-      log('warn', `control: dropped a client more than ${limits.maxStreamBacklogBytes} bytes behind on "${method}"`);
-      close();
+    const done = flushed();
+    if (done > progressMark || behind <= limits.maxBacklogBytes) {
+      progressMark = done;
+      progressAt = now;
+    }
+    const stalledMs = now - progressAt;
+    const tier = limits.streamPatience.findLast((t) => behind > t.behindBytes && stalledMs >= t.stallMs);
+    if (tier !== undefined) {
+      dropReader(id, method, tier);
       return false;
     }
-    if (behind > limits.maxBacklogBytes && stallTimer === undefined) watchStall(id, method, flushed());
+    if (behind > limits.maxBacklogBytes && stallTimer === undefined) {
+      stallTimer = setTimeout(
+        () => {
+          stallTimer = undefined;
+          if (!closing) judgeReader(id, method);
+        },
+        Math.min(Math.max(limits.streamPatience[0]?.stallMs ?? 0, 50), 1_000),
+      );
+    }
     return true;
   }
 
-  /** Drop the client if it has read nothing `streamStallMs` from now while still behind. */
-  function watchStall(id: RequestId, method: string, mark: number): void {
-    stallTimer = setTimeout(() => {
-      stallTimer = undefined;
-      if (closing || socket.writableLength <= limits.maxBacklogBytes) return;
-      if (flushed() > mark) {
-        watchStall(id, method, flushed());
-        return;
-      }
-      const seconds = limits.streamStallMs / 1000;
-      sendError(id, {
-        code: 'INTERNAL',
-        message:
-          `client read nothing for ${seconds} s while more than ${limits.maxBacklogBytes} bytes behind; ` +
-          'dropped (the run goes on)',
-      });
-      log('warn', `control: dropped a client that read nothing for ${seconds} s on "${method}"`);
-      close();
-    }, limits.streamStallMs);
+  function dropReader(id: RequestId, method: string, tier: StreamPatience): void {
+    const why =
+      tier.stallMs === 0
+        ? `more than ${tier.behindBytes} bytes behind`
+        : `more than ${tier.behindBytes} bytes behind and read nothing for ${tier.stallMs / 1000} s`;
+    sendError(id, { code: 'INTERNAL', message: `client ${why}; dropped (the run goes on)` });
+    log('warn', `control: dropped a client ${why} on "${method}"`);
+    close();
   }
 
   function clearTimers(): void {
@@ -369,7 +380,7 @@ export function serveConnection(
     const context: RequestContext = {
       signal: controller.signal,
       emit: (event, data) => {
-        if (controller.signal.aborted || !checkBehind(id, method)) return false;
+        if (controller.signal.aborted || !judgeReader(id, method)) return false;
         return send({ id, event, data });
       },
     };

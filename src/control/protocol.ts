@@ -33,17 +33,28 @@ export const MAX_CONNECTIONS = 128;
 export const MAX_IN_FLIGHT_PER_CONNECTION = 16;
 /**
  * Replies queued for a client past which its connection is not read from (no new request is
- * taken) and a streaming client counts as behind: behind and reading nothing for STREAM_STALL_MS,
- * it is dropped (the run goes on). A client merely slower than its task is not dropped.
+ * taken) and a streaming client counts as behind (STREAM_PATIENCE).
  */
 export const MAX_CLIENT_BACKLOG_BYTES = 4 * 1024 * 1024;
-/** A streaming client behind (MAX_CLIENT_BACKLOG_BYTES) that reads nothing for this long is dropped. */
-export const STREAM_STALL_MS = 30_000;
+
+/** A streaming client more than `behindBytes` behind that has read nothing for `stallMs` is dropped. */
+export interface StreamPatience {
+  readonly behindBytes: number;
+  readonly stallMs: number;
+}
+
 /**
- * The most a streaming client may be behind, however steadily it reads: the daemon's memory for it
- * stays bounded. Far above what `run-now --wait > file` of a chatty task needs (seq 1 3000000: 21 MB).
+ * The further behind a streaming client (`run-now --wait`, `logs --follow`), the less long it may
+ * read nothing before it is dropped (the run goes on): a client that reads, however slowly, is
+ * never dropped below the last tier, which bounds what the daemon holds for one client. Measured
+ * (issue 15 point 10): the CLI writing a 300 MB flood to a file was at most 6 MB behind; a pipe
+ * not read until the run ended held all of seq 1 3000000 (26 MB of frames).
  */
-export const MAX_STREAM_BACKLOG_BYTES = 64 * 1024 * 1024;
+export const STREAM_PATIENCE: readonly StreamPatience[] = [
+  { behindBytes: MAX_CLIENT_BACKLOG_BYTES, stallMs: 30_000 },
+  { behindBytes: 64 * 1024 * 1024, stallMs: 1_000 },
+  { behindBytes: 256 * 1024 * 1024, stallMs: 0 },
+];
 /** Client: how long connect + hello may take before the daemon counts as unreachable. */
 export const CONNECT_TIMEOUT_MS = 3_000;
 /** Client: default wait for the reply of a non-streaming request. */

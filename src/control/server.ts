@@ -18,9 +18,9 @@ import {
   MAX_CONNECTIONS,
   MAX_IN_FLIGHT_PER_CONNECTION,
   MAX_LINE_BYTES,
-  MAX_STREAM_BACKLOG_BYTES,
   PROTOCOL_VERSION,
-  STREAM_STALL_MS,
+  STREAM_PATIENCE,
+  type StreamPatience,
 } from './protocol.js';
 import { verifySocketOwner } from './socket-owner.js';
 import { prepareSocketDir } from './socket-path.js';
@@ -45,10 +45,8 @@ export interface ControlServerOptions {
   readonly maxLineBytes?: number;
   /** Default MAX_CLIENT_BACKLOG_BYTES. */
   readonly maxBacklogBytes?: number;
-  /** Default STREAM_STALL_MS. */
-  readonly streamStallMs?: number;
-  /** Default MAX_STREAM_BACKLOG_BYTES. */
-  readonly maxStreamBacklogBytes?: number;
+  /** Default STREAM_PATIENCE. */
+  readonly streamPatience?: readonly StreamPatience[];
   /**
    * How long close() waits for the answers in flight, and for a client that reads nothing, before
    * cutting it off; default 1 s.
@@ -97,8 +95,7 @@ export async function listenControl(options: ControlServerOptions): Promise<Cont
     maxInFlight: options.maxInFlight ?? MAX_IN_FLIGHT_PER_CONNECTION,
     maxLineBytes: options.maxLineBytes ?? MAX_LINE_BYTES,
     maxBacklogBytes: options.maxBacklogBytes ?? MAX_CLIENT_BACKLOG_BYTES,
-    streamStallMs: options.streamStallMs ?? STREAM_STALL_MS,
-    maxStreamBacklogBytes: options.maxStreamBacklogBytes ?? MAX_STREAM_BACKLOG_BYTES,
+    streamPatience: options.streamPatience ?? STREAM_PATIENCE,
     closeGraceMs: options.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS,
   };
   const maxConnections = options.maxConnections ?? MAX_CONNECTIONS;

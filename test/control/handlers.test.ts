@@ -359,13 +359,18 @@ describe('run-now', () => {
   const chunk = 'y'.repeat(16 * 1024);
 
   test('a reader behind that reads nothing for the stall time is dropped with an error; the run goes on', async () => {
-    const { fixture, reader, logs } = await pausedReader({ maxBacklogBytes: 64 * 1024, streamStallMs: 200 });
+    const { fixture, reader, logs } = await pausedReader({
+      maxBacklogBytes: 64 * 1024,
+      streamPatience: [{ behindBytes: 64 * 1024, stallMs: 200 }],
+    });
     for (let i = 0; i < 64; i++) {
       fixture.runner.emitOutput(1, chunk);
       if (i % 16 === 0) await flush();
     }
     await waitUntil(() => logs.length > 0, 5_000, 'the stalled reader dropped');
-    expect(logs).toEqual(['control: dropped a client that read nothing for 0.2 s on "run-now"']);
+    expect(logs).toEqual([
+      'control: dropped a client more than 65536 bytes behind and read nothing for 0.2 s on "run-now"',
+    ]);
     // Later output is not queued for the dropped client.
     for (let i = 0; i < 64; i++) fixture.runner.emitOutput(1, chunk);
     expect(logs.length).toBe(1);
@@ -375,7 +380,7 @@ describe('run-now', () => {
       id: 9,
       error: {
         code: 'INTERNAL',
-        message: 'client read nothing for 0.2 s while more than 65536 bytes behind; dropped (the run goes on)',
+        message: 'client more than 65536 bytes behind and read nothing for 0.2 s; dropped (the run goes on)',
       },
     });
     fixture.runner.finish(1);
@@ -384,7 +389,10 @@ describe('run-now', () => {
   test('a reader more than the stream bound behind is dropped, stalled or not', async () => {
     const { fixture, reader, logs } = await pausedReader({
       maxBacklogBytes: 64 * 1024,
-      maxStreamBacklogBytes: 1 << 20,
+      streamPatience: [
+        { behindBytes: 64 * 1024, stallMs: 60_000 },
+        { behindBytes: 1 << 20, stallMs: 0 },
+      ],
     });
     for (let i = 0; i < 4096 && logs.length === 0; i++) {
       fixture.runner.emitOutput(1, chunk);
