@@ -3,7 +3,8 @@ import { parseCron } from '../schedule/cron.js';
 import { parseDaily } from '../schedule/daily.js';
 import { parseEvery } from '../schedule/every.js';
 import { compileSchedule } from '../schedule/next.js';
-import { isValidTimeZone, systemTimeZone } from '../schedule/zoned.js';
+import { defaultTimeZone } from '../config/timezone.js';
+import { isValidTimeZone } from '../schedule/zoned.js';
 import type { ParseResult, Schedule, ScheduleSpec } from '../schedule/types.js';
 import { TaskkitError } from '../errors.js';
 
@@ -29,7 +30,7 @@ export function buildAdHocSchedule(
   }
   if (given.length > 1)
     throw new TaskkitError('USAGE', `give one of --cron, --daily, --every (got --${given.join(' and --')})`);
-  const timezone = options.timezone ?? env['TZ'] ?? systemTimeZone();
+  const timezone = options.timezone ?? defaultTimeZone(env);
   if (!isValidTimeZone(timezone)) throw new TaskkitError('USAGE', `--timezone: unknown time zone "${timezone}"`);
   const flag = given[0] as 'cron' | 'daily' | 'every';
   // As in the tasks file ('"start" only applies to "every"').

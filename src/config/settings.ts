@@ -17,7 +17,8 @@ import { SETTINGS_KEYS } from './key-table.js';
 import { readHistory } from './policies.js';
 import type { PositionLookup } from './positions.js';
 import { checkKeys, copyEntries, isPlainMap, readDuration, readInteger, readPath, readText } from './read-value.js';
-import { defaultTimeZone, readTimeZone } from './timezone.js';
+import { resolveProcessZone } from './process-zone.js';
+import { readTimeZone } from './timezone.js';
 import type { Settings } from './types.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -72,8 +73,16 @@ export function validateSettings(
   const { baseDir, env } = context;
   const read = <T>(key: string, fallback: T, reader: (value: unknown, path: [string]) => T | undefined): T =>
     map[key] === undefined ? fallback : (reader(map[key], [key]) ?? fallback);
+  // The process's zone only when the file names none: a TZ taskkit refuses matters only then.
+  const processZone = map['timezone'] === undefined ? resolveProcessZone(env) : null;
+  if (processZone?.ok === false) c.add('invalid-value', ['timezone'], 'key', processZone.reason);
+  // A fall-back (TZ empty or unknown) is this host's matter, like a shell it lacks (host-checks.ts).
+  if (processZone?.ok === true && processZone.warning !== null)
+    c.warn('host', ['timezone'], 'key', processZone.warning);
   const settings: Settings = {
-    timezone: read('timezone', defaultTimeZone(env), (value, path) => readTimeZone(c, path, value)),
+    timezone: read('timezone', processZone?.ok === true ? processZone.zone : 'UTC', (value, path) =>
+      readTimeZone(c, path, value),
+    ),
     stateDir: read('state-dir', defaultStateDir(env), (value, path) => readPath(c, path, value, baseDir, 'a folder')),
     socket: read<string | null>('socket', null, (value, path) => readPath(c, path, value, baseDir, 'a socket path')),
     maxConcurrent: read('max-concurrent', DEFAULT_MAX_CONCURRENT, (value, path) =>

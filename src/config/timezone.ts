@@ -1,6 +1,8 @@
 /** Time zone values: validation with a did-you-mean, and the system default. */
 import { showValue } from '../schedule/show-value.js';
-import { isValidTimeZone, systemTimeZone } from '../schedule/zoned.js';
+import { TaskkitError } from '../errors.js';
+import { isValidTimeZone } from '../schedule/zoned.js';
+import { resolveProcessZone } from './process-zone.js';
 import type { IssueCollector } from './collector.js';
 import { suggestSimilar } from './suggest.js';
 
@@ -26,8 +28,9 @@ export function readTimeZone(c: IssueCollector, path: readonly (string | number)
   return undefined;
 }
 
-/** `TZ` when it names a zone (":Europe/Berlin" included, as glibc reads it), else what Intl reports. */
+/** The process's zone (config/process-zone.ts); a TZ taskkit refuses is a usage error. */
 export function defaultTimeZone(env: Readonly<Record<string, string | undefined>>): string {
-  const tz = env['TZ']?.replace(/^:/, '');
-  return tz !== undefined && isValidTimeZone(tz) ? tz : systemTimeZone();
+  const resolved = resolveProcessZone(env);
+  if (!resolved.ok) throw new TaskkitError('USAGE', resolved.reason);
+  return resolved.zone;
 }

@@ -112,7 +112,7 @@ export interface TaskSpec {
 
 /** `settings:` of the tasks file, resolved. */
 export interface Settings {
-  /** `timezone:` default zone of every task; default the system's (TZ or /etc/localtime). */
+  /** `timezone:` default zone of every task; default the system's (TZ or /etc/localtime, config/process-zone.ts). */
   readonly timezone: string;
   /** `state-dir:` absolute; default `$XDG_STATE_HOME/taskkit`, else `~/.local/state/taskkit`. */
   readonly stateDir: string;

@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { ConfigError } from '../../src/config/load.js';
 import { resolveSettings as resolveFromNormalize } from '../../src/config/normalize.js';
 import { resolveSettings, validateSettings } from '../../src/config/settings.js';
-import { systemTimeZone } from '../../src/schedule/zoned.js';
+import { isValidTimeZone, systemTimeZone } from '../../src/schedule/zoned.js';
 import { issuesOf, summarize } from '../support/config-issues.js';
 
 const base = { baseDir: '/srv/jobs' };
@@ -23,9 +23,14 @@ describe('defaults', () => {
     });
   });
 
-  test('timezone: TZ with the glibc ":" prefix; an invalid TZ falls back to the system zone', () => {
+  test('timezone: TZ with the glibc ":" prefix; an invalid TZ falls back to /etc/localtime with a warning', () => {
     expect(resolveSettings(undefined, { ...base, env: { TZ: ':Europe/Oslo' } }).timezone).toBe('Europe/Oslo');
-    expect(resolveSettings(undefined, { ...base, env: { TZ: 'Nowhere/Special' } }).timezone).toBe(systemTimeZone());
+    // The fall-back itself: test/config/process-zone.test.ts.
+    const bogus = validateSettings(undefined, { ...base, env: { TZ: 'Nowhere/Special' } });
+    expect(isValidTimeZone(bogus.settings.timezone)).toBe(true);
+    expect(bogus.issues.map((issue) => [issue.severity, issue.message])).toEqual([
+      ['warning', expect.stringMatching(/^TZ="Nowhere\/Special" is not a time zone; using /)],
+    ]);
     expect(resolveSettings(undefined, { ...base, env: {} }).timezone).toBe(systemTimeZone());
   });
 
