@@ -3,15 +3,49 @@
  * Messages quote task names, error text and notes: a newline in them would forge a log line, so
  * control characters are escaped, as journalctl does (issue 15 point 14).
  */
+import { basename } from 'node:path';
 import type { LogFunction } from '../engine/ports.js';
 import { escapeControl } from '../escape-control.js';
+import { createLogRotation, isDescriptorOf, type LogRotation, type LogRotationOptions } from './log-rotation.js';
 
 /** The daemon's name for the engine's LogFunction (engine/ports.ts, its one home). */
 export type Logger = LogFunction;
 
+/** The daemon's logger, which can cap the state dir's log file once it knows where that is. */
+export interface DaemonLogger extends Logger {
+  /**
+   * Rotate `logFile` (log-rotation.ts) when the stream writes to it: the detached daemon's stderr
+   * is the state dir's taskkit.log; a terminal, a pipe or a file of the user's own is left alone.
+   */
+  rotate(logFile: string, limits?: Pick<LogRotationOptions, 'maxBytes' | 'keep'>): void;
+}
+
 /** A logger writing `2026-11-23T06:40:00.003Z info  message` lines to `stream`. */
 export function createLogger(stream: NodeJS.WritableStream, now: () => number = Date.now): Logger {
   return (level, message) => {
-    stream.write(`${new Date(now()).toISOString()} ${level.padEnd(5)} ${escapeControl(message)}\n`);
+    stream.write(formatLine(now(), level, message));
   };
+}
+
+/** createLogger, plus rotation of the log file it writes to. Writes to a file stream are synchronous. */
+export function createDaemonLogger(stream: NodeJS.WritableStream, now: () => number = Date.now): DaemonLogger {
+  let rotation: LogRotation | null = null;
+  let path = '';
+  const log = ((level, message) => {
+    const line = formatLine(now(), level, message);
+    stream.write(line);
+    if (rotation?.wrote(Buffer.byteLength(line)) === true)
+      stream.write(formatLine(now(), 'info', `log rotated: earlier lines are in ${basename(path)}.1`));
+  }) as DaemonLogger;
+  log.rotate = (logFile, limits = {}) => {
+    const fd = (stream as { fd?: unknown }).fd;
+    if (typeof fd !== 'number' || !isDescriptorOf(fd, logFile)) return;
+    path = logFile;
+    rotation = createLogRotation({ path: logFile, fd, ...limits });
+  };
+  return log;
+}
+
+function formatLine(at: number, level: string, message: string): string {
+  return `${new Date(at).toISOString()} ${level.padEnd(5)} ${escapeControl(message)}\n`;
 }
