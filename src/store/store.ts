@@ -67,6 +67,8 @@ export interface TaskStateRecord {
 /** A TaskStateRecord as stored, with when the daemon last saved it (it knew the task then). */
 export interface SavedTaskState extends TaskStateRecord {
   readonly savedAt: Instant;
+  /** What was stored but cannot be used (a reschedule that is not a schedule), dropped when read; else absent. */
+  readonly unusable?: string;
 }
 
 /**

@@ -53,9 +53,12 @@ export function restoreTaskState(
     schedule: dropReschedule ? null : saved.reschedule,
     ...(saved.fileHold === spec.hold ? { hold: saved.hold === null ? null : { ...saved.hold } } : {}),
   };
-  const notice = dropReschedule
-    ? `${spec.name}: its definition in the tasks file changed since it was rescheduled at run time ` +
-      `(${saved.reschedule?.kind}); the reschedule is dropped and the file's schedule applies`
-    : null;
-  return { state, notice };
+  const notices = [
+    saved.unusable === undefined ? '' : `${spec.name}: dropped stored state taskkit cannot use: ${saved.unusable}`,
+    dropReschedule
+      ? `${spec.name}: its definition in the tasks file changed since it was rescheduled at run time ` +
+        `(${saved.reschedule?.kind}); the reschedule is dropped and the file's schedule applies`
+      : '',
+  ].filter((notice) => notice !== '');
+  return { state, notice: notices.length === 0 ? null : notices.join('; ') };
 }

@@ -22,6 +22,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   // engine/clock.ts: the injected clock times runs too (timeouts on the fake clock in tests).
   runner: ['runner', 'errors.ts', 'task-context.ts', 'config/types.ts', 'schedule', 'engine/clock.ts'],
   // schedule/duration.ts: migration 2 reads the durations in old stop words once (legacy-stops.ts).
+  // schedule/spec-check.ts (+ show-value.ts for its words): a stored reschedule is checked as it is
+  // read, so that no Store hands the engine a schedule it cannot use (issue 15 point 2).
   store: [
     'store',
     'errors.ts',
@@ -30,6 +32,8 @@ const ALLOWED: Record<string, readonly string[]> = {
     'engine/task-state.ts',
     'schedule/types.ts',
     'schedule/duration.ts',
+    'schedule/spec-check.ts',
+    'schedule/show-value.ts',
     'config/types.ts',
     'config/definition.ts',
   ],

@@ -126,6 +126,13 @@ describe('restoreTaskState', () => {
       expect(restoreTaskState(spec, null, ms('2026-07-01T09:00:00.000Z'))).toEqual({ state: {}, notice: null });
     },
   );
+
+  test('stored state the store could not use: dropped already, and the notice says what (issue 15 point 2)', () => {
+    const unusable = 'run-time reschedule (unknown schedule kind "weekly"), so the tasks file\'s schedule applies';
+    const restored = restoreTaskState(spec, saved({ reschedule: null, unusable }));
+    expect(restored.state.schedule).toBeNull();
+    expect(restored.notice).toBe(`job: dropped stored state taskkit cannot use: ${unusable}`);
+  });
 });
 
 describe('snapshotTaskState', () => {

@@ -4,7 +4,9 @@
  * counter), with the fingerprint of the definition it was saved under (task-restore.ts).
  */
 import type { Database, Statement } from 'better-sqlite3';
-import type { Instant, ScheduleSpec } from '../../schedule/types.js';
+import { showValue } from '../../schedule/show-value.js';
+import { checkScheduleSpec } from '../../schedule/spec-check.js';
+import type { Instant, ParseResult, ScheduleSpec } from '../../schedule/types.js';
 import type { SavedTaskState, TaskStateRecord } from '../store.js';
 
 interface TaskStateRow {
@@ -64,14 +66,49 @@ export class TaskStateTable {
 }
 
 function toRecord(row: TaskStateRow): SavedTaskState {
+  const reschedule = readReschedule(row.reschedule);
+  const dropped = [reschedule.ok ? '' : reschedule.message];
+  const lastScheduledAt = readInstant(row.last_scheduled_at);
+  if (row.last_scheduled_at !== null && lastScheduledAt === null)
+    dropped.push(`last scheduled instant ${showValue(row.last_scheduled_at)} is not an instant`);
+  const scheduledRuns = Number.isSafeInteger(row.scheduled_runs) && row.scheduled_runs >= 0 ? row.scheduled_runs : 0;
+  if (scheduledRuns !== row.scheduled_runs) dropped.push(`run count ${showValue(row.scheduled_runs)} is not a count`);
+  const unusable = dropped.filter((text) => text !== '').join('; ');
   return {
     name: row.name,
     fingerprint: row.fingerprint,
     fileHold: row.file_hold === 1,
-    hold: row.held === 1 ? { note: row.hold_note, at: row.held_at ?? 0 } : null,
-    reschedule: row.reschedule === null ? null : (JSON.parse(row.reschedule) as ScheduleSpec),
-    lastScheduledAt: row.last_scheduled_at,
-    scheduledRuns: row.scheduled_runs,
-    savedAt: row.updated_at,
+    hold: row.held === 1 ? { note: row.hold_note, at: readInstant(row.held_at) ?? 0 } : null,
+    reschedule: reschedule.ok ? reschedule.value : null,
+    lastScheduledAt,
+    scheduledRuns,
+    savedAt: readInstant(row.updated_at) ?? 0,
+    ...(unusable === '' ? {} : { unusable }),
   };
+}
+
+/**
+ * The reschedule column: null, or a ScheduleSpec the engine can use (schedule/spec-check.ts).
+ * Anything else (not JSON, an unknown kind, `periodMs: 0`) failed the start or spun the
+ * daemon (issue 15 point 2); it is dropped here and the file's schedule applies.
+ */
+function readReschedule(text: string | null): ParseResult<ScheduleSpec | null> {
+  if (text === null) return { ok: true, value: null };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return {
+      ok: false,
+      message: `run-time reschedule ${showValue(text)} is not JSON, so the tasks file's schedule applies`,
+    };
+  }
+  const checked = checkScheduleSpec(value);
+  return checked.ok
+    ? checked
+    : { ok: false, message: `run-time reschedule (${checked.message}), so the tasks file's schedule applies` };
+}
+
+function readInstant(value: unknown): Instant | null {
+  return Number.isSafeInteger(value) ? (value as number) : null;
 }

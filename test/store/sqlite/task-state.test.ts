@@ -83,3 +83,41 @@ describe('task state', () => {
     expect(openTable().get('nobody')).toBeNull();
   });
 });
+
+describe('stored state the engine cannot use (issue 15 point 2)', () => {
+  // `{not json` and an unknown kind failed the start half-way (a daemon left holding its socket);
+  // `periodMs: 0` gave NaN instants (a busy loop). Each is dropped with what was wrong.
+  test.each([
+    ['{not json', 'run-time reschedule "{not json" is not JSON'],
+    ['{"kind":"weekly"}', 'run-time reschedule (unknown schedule kind "weekly")'],
+    ['null', 'run-time reschedule (expected a schedule object, got nothing)'],
+    [
+      '{"kind":"every","periodMs":0,"anchor":946684800000,"startGiven":false}',
+      'run-time reschedule (every: periodMs must be a whole number of ms >= 100, got 0)',
+    ],
+    ['{"kind":"cron","expression":"61 * * * *"}', 'run-time reschedule (cron: '],
+  ])('reschedule %s: dropped, the rest kept', (text, why) => {
+    const table = openTable();
+    table.save(record(), SAVED_AT);
+    const db = openDatabase(temp.dbPath);
+    db.prepare('UPDATE task_state SET reschedule = ?').run(text);
+    db.close();
+    const read = table.get('report');
+    expect(read).toMatchObject({ ...record(), reschedule: null, savedAt: SAVED_AT });
+    expect(read?.unusable).toContain(why);
+    expect(read?.unusable).toContain("so the tasks file's schedule applies");
+  });
+
+  test('a last instant or run count that is not a number is dropped too', () => {
+    const table = openTable();
+    table.save(record(), SAVED_AT);
+    const db = openDatabase(temp.dbPath);
+    db.prepare("UPDATE task_state SET last_scheduled_at = 'soon', scheduled_runs = -3").run();
+    db.close();
+    expect(table.get('report')).toMatchObject({
+      lastScheduledAt: null,
+      scheduledRuns: 0,
+      unusable: 'last scheduled instant "soon" is not an instant; run count -3 is not a count',
+    });
+  });
+});

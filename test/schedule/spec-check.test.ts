@@ -1,0 +1,59 @@
+// checkScheduleSpec (issue 15 point 2): a stored spec is used only when it is one the parsers
+// could have produced; everything they produce passes unchanged.
+import { expect, test } from 'vitest';
+import { parseCron } from '../../src/schedule/cron.js';
+import { parseDaily } from '../../src/schedule/daily.js';
+import { parseEvery } from '../../src/schedule/every.js';
+import { checkScheduleSpec } from '../../src/schedule/spec-check.js';
+import type { ParseResult, ScheduleSpec } from '../../src/schedule/types.js';
+
+const value = <T>(result: ParseResult<T>): T => {
+  if (!result.ok) throw new Error(result.message);
+  return result.value;
+};
+
+test.each<ScheduleSpec>([
+  value(parseEvery('5m', undefined, 'Europe/Berlin')),
+  value(parseEvery('90s', '2026-01-01T00:00', 'UTC')),
+  value(parseDaily(['15:30:15', '03:30'])),
+  { kind: 'at', instants: [Date.parse('2026-12-01T09:00:00Z'), Date.parse('2026-12-02T09:00:00Z')] },
+  value(parseCron('*/15 * * * 1-5')),
+  value(parseCron('@reboot')),
+  { kind: 'on-demand' },
+])('what a parser produces passes as it is: $kind', (spec) => {
+  expect(checkScheduleSpec(JSON.parse(JSON.stringify(spec)))).toEqual({ ok: true, value: spec });
+});
+
+test.each([
+  [null, 'expected a schedule object, got nothing'],
+  [[1], 'expected a schedule object'],
+  [{ kind: 'weekly' }, 'unknown schedule kind "weekly"'],
+  [{}, 'unknown schedule kind nothing'],
+  [{ kind: 'every', periodMs: 0, anchor: 0, startGiven: false }, 'every: periodMs must be a whole number of ms >= 100'],
+  [{ kind: 'every', periodMs: 99, anchor: 0, startGiven: false }, 'every: periodMs'],
+  [{ kind: 'every', periodMs: 1.5e3 + 0.5, anchor: 0, startGiven: false }, 'every: periodMs'],
+  [{ kind: 'every', periodMs: '5000', anchor: 0, startGiven: false }, 'every: periodMs'],
+  [{ kind: 'every', periodMs: 5000, anchor: 1e17, startGiven: false }, 'every: anchor must be an instant'],
+  [{ kind: 'every', periodMs: 5000, anchor: 0 }, 'every: startGiven must be true or false'],
+  [{ kind: 'daily', times: [] }, 'daily: times must be a non-empty ascending list'],
+  [{ kind: 'daily', times: [{ hour: 24, minute: 0, second: 0 }] }, 'daily: times'],
+  [
+    {
+      kind: 'daily',
+      times: [
+        { hour: 3, minute: 0, second: 0 },
+        { hour: 2, minute: 0, second: 0 },
+      ],
+    },
+    'daily: times',
+  ],
+  [{ kind: 'at', instants: [] }, 'at: instants must be a non-empty ascending list'],
+  [{ kind: 'at', instants: [2, 1] }, 'at: instants'],
+  [{ kind: 'at', instants: [Number.NaN] }, 'at: instants'],
+  [{ kind: 'cron', expression: '61 * * * *' }, 'cron: '],
+  [{ kind: 'cron' }, 'cron: expected a cron expression'],
+])('%j is refused: %s', (spec, message) => {
+  const checked = checkScheduleSpec(spec);
+  expect(checked.ok).toBe(false);
+  if (!checked.ok) expect(checked.message).toContain(message);
+});
