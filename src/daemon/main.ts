@@ -25,7 +25,7 @@ import { reportStartup } from './detach.js';
 import { createHistoryControl, openDaemonStore, recoverInterruptedRuns } from './history.js';
 import { loadTasksFileIsolated } from './load-isolated.js';
 import { acquirePidFile, acquireStateDirLock, type PidFileLock, type StateDirLock } from './lock.js';
-import { createLogger, type Logger } from './log.js';
+import { createDaemonLogger, type DaemonLogger, type Logger } from './log.js';
 import { applyTasks, describeDroppedReschedules, describeReload, listRescheduled } from './reload.js';
 import { logEngineEvents } from './run-log.js';
 import { installSignalHandlers } from './signals.js';
@@ -51,11 +51,18 @@ interface RunningDaemon {
   readonly socket: string;
   /** Resolves with the exit code once the daemon has stopped and cleaned up. */
   readonly stopped: Promise<number>;
+  /** The stop signal or request that came during start-up (it is stopping), else null. */
+  readonly stoppedDuringStart: string | null;
 }
 
-/** Start, report readiness (or the failure) to a waiting `taskkit start`, run until stopped. */
+/**
+ * Start, report readiness (or the failure) to a waiting `taskkit start`, run until stopped. A
+ * start either succeeds or leaves nothing behind (issue 15 point 2): a failure has closed the
+ * socket and released the pid file and lock before it is reported, and so has a stop that came
+ * during start-up, which `start` reports as a failure.
+ */
 export async function runDaemon(options: DaemonOptions): Promise<number> {
-  const log = createLogger(options.logStream);
+  const log = createDaemonLogger(options.logStream);
   let daemon: RunningDaemon;
   try {
     daemon = await startDaemon(options, log);
@@ -63,6 +70,12 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     const code = error instanceof TaskkitError ? error.code : 'INTERNAL';
     reportStartup(options.env, { ok: false, code, message: describeStartupFailure(error) });
     throw error;
+  }
+  if (daemon.stoppedDuringStart !== null) {
+    const exitCode = await daemon.stopped;
+    const message = `the daemon was stopped during start-up (${daemon.stoppedDuringStart}); nothing is left running`;
+    reportStartup(options.env, { ok: false, code: 'STOPPED', message });
+    return exitCode;
   }
   reportStartup(options.env, { ok: true, pid: options.process.pid, socket: daemon.socket });
   return await daemon.stopped;
@@ -75,7 +88,7 @@ function describeStartupFailure(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-async function startDaemon(options: DaemonOptions, log: Logger): Promise<RunningDaemon> {
+async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<RunningDaemon> {
   const { process: proc, env } = options;
   const uid = proc.getuid?.() ?? 0;
   // The child that reads the files checks them on the descriptors it reads (config/file-trust.ts).
@@ -84,6 +97,7 @@ async function startDaemon(options: DaemonOptions, log: Logger): Promise<Running
   const { paths, socket } = plan;
   let current = plan.file;
   const checkTrust = (file: TasksFile): void => assertTrustedFiles(file, { insecure: options.insecure, uid });
+  log.rotate(paths.logFile);
   const clock = createSystemClock();
   // Before the socket: a damaged or unreadable database fails the start with its own message.
   const store = openDaemonStore(paths.database, log, () => clock.now());
@@ -115,7 +129,7 @@ async function startDaemon(options: DaemonOptions, log: Logger): Promise<Running
 
   // A stop signal during start-up waits until the server and pid file exist, so it cleans them up.
   let ready = false;
-  let stopAfterStart: string | null = null;
+  let stopAfterStart = null as string | null;
   const stop = (why: string, again = false): void => {
     if (!ready) {
       stopAfterStart = why;
@@ -200,6 +214,10 @@ async function startDaemon(options: DaemonOptions, log: Logger): Promise<Running
     ...history,
   };
 
+  // Everything from the socket to the last task added is start-up: whatever fails in it (a task
+  // the engine refuses, a zone Intl does not know) closes what was opened and fails the start.
+  // The task loop once ran after this block, and a throw there left a daemon holding its socket
+  // and pid file, scheduling nothing and deaf to stop and SIGTERM (issue 15 point 2).
   try {
     server = await listenControl({
       socket,
@@ -212,26 +230,28 @@ async function startDaemon(options: DaemonOptions, log: Logger): Promise<Running
     // Only now: with the state dir locked, no other daemon's runs are `running` in it.
     recoverInterruptedRuns(store, clock.now(), log);
     history.preload();
+    // Attached before the tasks are added, so that each one's first state is recorded.
+    attachStore(scheduler, store);
+    for (const task of current.tasks) scheduler.add(task, restore(task));
   } catch (error) {
     uninstallSignals();
     await server?.close();
     lock?.release();
     stateDirLock?.release();
     store.close();
+    log('error', `start-up failed; the socket, pid file and lock are released: ${describeStartupFailure(error)}`);
     throw error;
   }
-  // Attached before the tasks are added, so that each one's first state is recorded.
-  attachStore(scheduler, store);
-  for (const task of current.tasks) scheduler.add(task, restore(task));
   logWarnings(current, log);
   log(
     'info',
     `taskkit ${proc.pid}: running ${current.tasks.length} task(s) from ${current.path}; control socket ${socket}`,
   );
   ready = true;
-  if (stopAfterStart === null) scheduler.start();
-  else stop(stopAfterStart);
-  return { socket, stopped };
+  const stoppedDuringStart: string | null = stopAfterStart;
+  if (stoppedDuringStart === null) scheduler.start();
+  else stop(`${stoppedDuringStart} during start-up`);
+  return { socket, stopped, stoppedDuringStart };
 }
 
 /** A task's saved state for scheduler.add; what the store dropped (a stale reschedule) goes to the log. */
