@@ -28,7 +28,9 @@ test('TZ set but empty: start works with a warning, the daemon answers and stops
   const d = makeDaemonDir();
   d.writeTasks([...TASKS, ...task('minutely', 'cron: "* * * * *"'), ...task('daily', 'daily: "03:00"')]);
   const started = await d.taskkit(['start'], { env: { TZ: '' } });
-  expect(started.stderr).toMatch(/taskkit: warning: TZ is set but empty \(TZ=""\); using \/etc\/localtime's zone, \S+/);
+  expect(started.stderr).toMatch(
+    /warning: settings\.timezone: TZ is set but empty \(TZ=""\); using \/etc\/localtime's zone, \S+/,
+  );
   expect(started.code).toBe(0);
   const pid = d.readPid() as number;
   const list = await d.taskkit(['list'], { env: { TZ: '' } });
