@@ -3,7 +3,7 @@ import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { connectControl } from '../../src/control/client.js';
-import { ControlError } from '../../src/control/protocol.js';
+import { ControlError, PROTOCOL_VERSION } from '../../src/control/protocol.js';
 import { listenControl } from '../../src/control/server.js';
 import { exitCodeFor, TaskkitError } from '../../src/errors.js';
 import { closeAll, makeTempDir, startControl } from '../support/control-fixture.js';
@@ -26,7 +26,7 @@ describe('connectControl', () => {
     const client = await fixture.connect();
     expect(client.socket).toBe(fixture.socket);
     expect(client.hello).toEqual({
-      version: 1,
+      version: PROTOCOL_VERSION,
       pid: 4242,
       daemon: 'taskkit 0.1.0',
       configPath: '/etc/tasks.yaml',
@@ -81,7 +81,7 @@ describe('connectControl', () => {
     expect(error).toBeInstanceOf(ControlError);
     expect([error.code, error.message]).toEqual([
       'PROTOCOL_VERSION',
-      'protocol version 99 is not supported: this daemon speaks version 1; ' +
+      `protocol version 99 is not supported: this daemon speaks version ${PROTOCOL_VERSION}; ` +
         'use a taskkit of the same version as the daemon',
     ]);
   });
@@ -117,7 +117,7 @@ describe('requests', () => {
     const server = await listenControl({
       socket: join(dir, 'slow.sock'),
       dispatcher: {
-        hello: () => ({ version: 1, pid: 1, daemon: 'taskkit 0.1.0', configPath: '', socket: '' }),
+        hello: () => ({ version: PROTOCOL_VERSION, pid: 1, daemon: 'taskkit 0.1.0', configPath: '', socket: '' }),
         dispatch: () => new Promise(() => {}),
       },
     });
@@ -171,7 +171,7 @@ describe('streams with back-pressure (issue 15 point 10)', () => {
           const { id, method } = JSON.parse(text.slice(0, at)) as { id: number; method: string };
           text = text.slice(at + 1);
           if (method === 'hello') {
-            connection.write(`${JSON.stringify({ id, result: { version: 1, pid: 1 } })}\n`);
+            connection.write(`${JSON.stringify({ id, result: { version: PROTOCOL_VERSION, pid: 1 } })}\n`);
             continue;
           }
           const lines = ['a', 'b', 'c'].map((chunk) => JSON.stringify({ id, event: 'output', data: { chunk } }));

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { connectControl } from '../../src/control/client.js';
 import type { RequestDispatcher } from '../../src/control/connection.js';
+import { PROTOCOL_VERSION } from '../../src/control/protocol.js';
 import { listenControl, type ControlServer, type ControlServerOptions } from '../../src/control/server.js';
 import { makeTempDir, openRaw } from '../support/control-fixture.js';
 import { waitUntil } from '../support/process-state.js';
@@ -28,7 +29,7 @@ interface Recorder {
 function recordingDispatcher(): { dispatcher: RequestDispatcher; seen: Recorder } {
   const seen: Recorder = { dispatched: 0, active: 0, maxActive: 0, pending: [] };
   const dispatcher: RequestDispatcher = {
-    hello: () => ({ version: 1, pid: 1, daemon: 'taskkit 0.1.0', configPath: '', socket: '' }),
+    hello: () => ({ version: PROTOCOL_VERSION, pid: 1, daemon: 'taskkit 0.1.0', configPath: '', socket: '' }),
     dispatch: (method) => {
       seen.dispatched++;
       if (method === 'big') return 'x'.repeat(64 * 1024);

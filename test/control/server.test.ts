@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { listenControl, SocketInUseError } from '../../src/control/server.js';
 import type { RequestDispatcher } from '../../src/control/connection.js';
+import { PROTOCOL_VERSION } from '../../src/control/protocol.js';
 import { closeAll, makeTempDir, openRaw, startControl } from '../support/control-fixture.js';
 import { makeTask } from '../support/engine-task.js';
 import { waitUntil } from '../support/process-state.js';
@@ -18,20 +19,27 @@ describe('handshake', () => {
     const client = await fixture.raw();
     expect(await client.hello()).toEqual({
       id: 0,
-      result: { version: 1, pid: 4242, daemon: 'taskkit 0.1.0', configPath: '/etc/tasks.yaml', socket: fixture.socket },
+      result: {
+        version: PROTOCOL_VERSION,
+        pid: 4242,
+        daemon: 'taskkit 0.1.0',
+        configPath: '/etc/tasks.yaml',
+        socket: fixture.socket,
+      },
     });
   });
 
   test('another protocol version gets PROTOCOL_VERSION and the connection closes', async () => {
     const fixture = await startControl(TASKS);
     const client = await fixture.raw();
-    client.send({ id: 1, method: 'hello', params: { version: 2, client: 'taskkit 9' } });
+    client.send({ id: 1, method: 'hello', params: { version: PROTOCOL_VERSION + 1, client: 'taskkit 9' } });
     expect(await client.next()).toEqual({
       id: 1,
       error: {
         code: 'PROTOCOL_VERSION',
         message:
-          'protocol version 2 is not supported: this daemon speaks version 1; ' +
+          `protocol version ${PROTOCOL_VERSION + 1} is not supported: ` +
+          `this daemon speaks version ${PROTOCOL_VERSION}; ` +
           'use a taskkit of the same version as the daemon',
       },
     });
@@ -44,9 +52,12 @@ describe('handshake', () => {
     client.send({ id: 1, method: 'hello', params: { version: '1' } });
     expect(await client.next()).toEqual({
       id: 1,
-      error: { code: 'BAD_REQUEST', message: 'hello: param "version" must be a number (this daemon speaks 1)' },
+      error: {
+        code: 'BAD_REQUEST',
+        message: `hello: param "version" must be a number (this daemon speaks ${PROTOCOL_VERSION})`,
+      },
     });
-    expect((await client.hello())['result']).toMatchObject({ version: 1 });
+    expect((await client.hello())['result']).toMatchObject({ version: PROTOCOL_VERSION });
   });
 
   test('any other method first gets PROTOCOL_BAD_FRAME "say hello first"', async () => {
@@ -57,7 +68,7 @@ describe('handshake', () => {
     expect(reply['id']).toBe(5);
     expect(reply['error']).toEqual({
       code: 'PROTOCOL_BAD_FRAME',
-      message: 'say hello first: {"id":1,"method":"hello","params":{"version":1,"client":"..."}}',
+      message: `say hello first: {"id":1,"method":"hello","params":{"version":${PROTOCOL_VERSION},"client":"..."}}`,
     });
     await client.hello();
     client.send({ id: 6, method: 'list', params: {} });
@@ -157,7 +168,7 @@ describe('robustness', () => {
   test('a handler that throws becomes an INTERNAL reply and the connection stays', async () => {
     const dir = makeTempDir();
     const dispatcher: RequestDispatcher = {
-      hello: () => ({ version: 1, pid: 1, daemon: 'taskkit 0.1.0', configPath: '', socket: '' }),
+      hello: () => ({ version: PROTOCOL_VERSION, pid: 1, daemon: 'taskkit 0.1.0', configPath: '', socket: '' }),
       dispatch: (method) => {
         if (method === 'sync') throw new Error('boom');
         if (method === 'async') return Promise.reject(new TypeError('kaboom'));

@@ -6,6 +6,7 @@ import { listenControl, type ControlServer } from '../../src/control/server.js';
 import { verifySocketOwner } from '../../src/control/socket-owner.js';
 import { connectControl } from '../../src/control/client.js';
 import type { RequestDispatcher } from '../../src/control/connection.js';
+import { PROTOCOL_VERSION } from '../../src/control/protocol.js';
 import { exitCodeFor } from '../../src/errors.js';
 import { makeTempDir } from '../support/control-fixture.js';
 
@@ -16,7 +17,7 @@ afterEach(async () => {
 });
 
 const dispatcher: RequestDispatcher = {
-  hello: () => ({ version: 1, pid: 1, daemon: 'taskkit 0.1.0', configPath: '', socket: '' }),
+  hello: () => ({ version: PROTOCOL_VERSION, pid: 1, daemon: 'taskkit 0.1.0', configPath: '', socket: '' }),
   dispatch: () => 'ok',
 };
 

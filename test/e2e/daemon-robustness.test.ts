@@ -6,7 +6,7 @@
 import { createConnection, type Socket } from 'node:net';
 import { afterEach, expect, test } from 'vitest';
 import { connectControl } from '../../src/control/client.js';
-import { MAX_LINE_BYTES } from '../../src/control/protocol.js';
+import { MAX_LINE_BYTES, PROTOCOL_VERSION } from '../../src/control/protocol.js';
 import { isAlive } from '../support/process-state.js';
 import { cleanUpDaemons, makeDaemonDir } from './_daemon.js';
 
@@ -57,7 +57,7 @@ test(
     sockets.push(silent);
 
     // 1,000 malformed lines after hello: each gets its own error reply, the connection stays usable.
-    const hello = JSON.stringify({ id: 0, method: 'hello', params: { version: 1, client: 'test' } });
+    const hello = JSON.stringify({ id: 0, method: 'hello', params: { version: PROTOCOL_VERSION, client: 'test' } });
     const garbage = Array.from({ length: 1000 }, (_, index) => (index % 2 === 0 ? `{not json ${index}` : `[${index}]`));
     const replies = await rawSession(
       d.socket,

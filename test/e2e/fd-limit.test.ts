@@ -8,6 +8,7 @@ import { readdirSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
 import { afterEach, expect, test } from 'vitest';
 import { connectControl, type ControlClient } from '../../src/control/client.js';
+import { PROTOCOL_VERSION } from '../../src/control/protocol.js';
 import { cliEnv, collect, TASKKIT_BIN } from '../support/cli-process.js';
 import { isAlive } from '../support/process-state.js';
 import { cleanUpDaemons, makeDaemonDir } from './_daemon.js';
@@ -32,7 +33,9 @@ function idleClient(path: string): Promise<void> {
     sockets.push(socket);
     socket.on('error', reject);
     socket.on('connect', () =>
-      socket.write(`${JSON.stringify({ id: 0, method: 'hello', params: { version: 1, client: 'filler' } })}\n`),
+      socket.write(
+        `${JSON.stringify({ id: 0, method: 'hello', params: { version: PROTOCOL_VERSION, client: 'filler' } })}\n`,
+      ),
     );
     socket.once('data', () => resolve());
   });

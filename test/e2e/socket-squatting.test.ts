@@ -8,6 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
+import { PROTOCOL_VERSION } from '../../src/control/protocol.js';
 import { waitUntil } from '../support/process-state.js';
 import { cleanUpDaemons, makeDaemonDir } from './_daemon.js';
 
@@ -28,7 +29,7 @@ net.createServer((socket) => {
     for (let i = rest.indexOf('\\n'); i !== -1; i = rest.indexOf('\\n')) {
       const request = JSON.parse(rest.slice(0, i));
       rest = rest.slice(i + 1);
-      const hello = { version: 1, pid: 1, daemon: 'taskkit 0.1.0', configPath: '', socket: path };
+      const hello = { version: ${PROTOCOL_VERSION}, pid: 1, daemon: 'taskkit 0.1.0', configPath: '', socket: path };
       const result = request.method === 'hello' ? hello : { ok: true };
       socket.write(JSON.stringify({ id: request.id, result }) + '\\n');
     }

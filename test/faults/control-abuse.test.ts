@@ -16,7 +16,7 @@ import { createConnection, type Socket } from 'node:net';
 import { afterAll, afterEach, expect, test } from 'vitest';
 import { closeSync, existsSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LINE_TIMEOUT_MS, MAX_CONNECTIONS, STREAM_PATIENCE } from '../../src/control/protocol.js';
+import { LINE_TIMEOUT_MS, MAX_CONNECTIONS, PROTOCOL_VERSION, STREAM_PATIENCE } from '../../src/control/protocol.js';
 import { collect, spawnTaskkit } from '../support/cli-process.js';
 import { waitUntil } from '../support/process-state.js';
 import { cleanUpDaemons, makeDaemonDir, pause, type DaemonDir } from '../e2e/_daemon.js';
@@ -29,7 +29,7 @@ const BURST = 3_000;
 const BURST_WINDOW_MS = 6_000;
 /** Growth of the daemon's RSS during the burst that fails the test (unbounded, it was ~3 GB). */
 const BURST_RSS_BOUND = 100 * MIB;
-const HELLO = '{"id":0,"method":"hello","params":{"version":1,"client":"faults"}}\n';
+const HELLO = `{"id":0,"method":"hello","params":{"version":${PROTOCOL_VERSION},"client":"faults"}}\n`;
 const FLOOD_BYTES = 200_000_000;
 const STALLED = 2;
 /**

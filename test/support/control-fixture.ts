@@ -11,7 +11,7 @@ import type { TaskSpec } from '../../src/config/types.js';
 import { connectControl, type ConnectOptions, type ControlClient } from '../../src/control/client.js';
 import { createHandlers, type DaemonControl } from '../../src/control/handlers.js';
 import type { DaemonInfo } from '../../src/control/status.js';
-import type { ReloadSummaryView } from '../../src/control/protocol.js';
+import { PROTOCOL_VERSION, type ReloadSummaryView } from '../../src/control/protocol.js';
 import { listenControl, type ControlServer, type ControlServerOptions } from '../../src/control/server.js';
 import type { RunRecord } from '../../src/engine/run.js';
 import type { SchedulerOptions } from '../../src/engine/scheduler.js';
@@ -161,7 +161,7 @@ export function openRaw(path: string): Promise<RawClient> {
           return new Promise((res, rej) => waiting.push({ resolve: res, reject: rej }));
         },
         hello: () => {
-          client.send({ id: 0, method: 'hello', params: { version: 1, client: 'test' } });
+          client.send({ id: 0, method: 'hello', params: { version: PROTOCOL_VERSION, client: 'test' } });
           return client.next();
         },
       };
