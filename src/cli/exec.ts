@@ -25,7 +25,10 @@ export async function runExec(io: CliIo, name: string, globals: GlobalOptions): 
       outputLimitBytes: task.history.outputLimitBytes,
       handle,
     },
-    globals.json === true ? undefined : (chunk) => io.stdout.write(chunk),
+    // The task's stdout to ours and its stderr to ours, each as bytes: `exec dump > file.bin` is exact.
+    globals.json === true
+      ? undefined
+      : (chunk, stream) => void (stream === 'stderr' ? io.stderr : io.stdout).write(chunk),
   );
   // Ctrl-C stops the task's whole process group, then reports like any cancelled run.
   const cancel = (): void => run.cancel('cancel');

@@ -97,7 +97,8 @@ export function printLines(io: CliIo, lines: readonly string[]): void {
 }
 
 /**
- * Write a run's output to stdout with its back-pressure (issue 15 point 10): undefined when stdout
+ * Write a run's output to stdout, as the bytes it is (a Buffer from the daemon's base64, never
+ * text: decoding would turn a 0xFF into U+FFFD), with its back-pressure (issue 15 point 10): undefined when stdout
  * took it, else a promise that settles when stdout drains (or fails, or closes). A stream's event
  * handler returns it, so the control client reads the socket no faster than stdout takes the
  * output: the CLI is behind, never a reader the daemon drops.

@@ -14,6 +14,7 @@ import { streamDetachable } from './detachable-stream.js';
 import { describeLogged } from './format/history.js';
 import { checkTaskName, openHistoryDatabase } from './history-db.js';
 import { announceDatabase, daemonDatabase, type DatabaseSource } from './history-source.js';
+import { decodeOutputEvent } from '../control/protocol.js';
 import { printError, printJson, writeOutput, type CliIo } from './io.js';
 import { parsePositiveInt } from './parse-options.js';
 
@@ -44,11 +45,11 @@ export async function runLogs(
       return;
     }
   }
-  const { run, database } = await readStoredRun(io, globals, name, runId);
+  const { run, output, database } = await readStoredRun(io, globals, name, runId);
   const unfinished = run.status === 'running' || run.status === 'queued';
   announceDatabase(io, globals, database);
   if (globals.json === true) printJson(io, { database, run });
-  else io.stdout.write(run.output ?? '');
+  else io.stdout.write(output);
   if (unfinished && unreachable !== null) {
     printError(
       io,
@@ -78,17 +79,21 @@ function printAfterOutput(io: CliIo, run: RunView): void {
   if (note !== null) printError(io, `taskkit: ${note}`);
 }
 
-/** The run as the database has it, with its output; TASK_UNKNOWN (did you mean) or NOT_FOUND otherwise. */
+/**
+ * The run as the database has it, with its output (in the view, and as the stored bytes);
+ * TASK_UNKNOWN (did you mean) or NOT_FOUND otherwise.
+ */
 async function readStoredRun(
   io: CliIo,
   globals: GlobalOptions,
   name: string,
   runId: number | undefined,
-): Promise<{ run: RunView; database: DatabaseSource }> {
+): Promise<{ run: RunView; output: Buffer; database: DatabaseSource }> {
   const db = await openHistoryDatabase(io, globals);
   try {
     const run = runId === undefined ? db.store.latestRun(name) : db.store.getRun(runId);
-    if (run !== null && run.task === name) return { run: toRunView(run, { withOutput: true }), database: db.source };
+    if (run !== null && run.task === name)
+      return { run: toRunView(run, { withOutput: true }), output: run.output, database: db.source };
     const unknown = checkTaskName(db, name);
     if (unknown !== null) throw unknown;
     if (run !== null) throw new TaskkitError('NOT_FOUND', `run #${runId} is a run of "${run.task}", not of "${name}"`);
@@ -116,7 +121,7 @@ async function followFromDaemon(
   const { describeRetrying } = await import('./format/run.js');
   const streamed = await streamDetachable(io, client, 'logs', params, (event) => {
     if (event.event === 'output') {
-      if (!json) return writeOutput(io, event.data.chunk);
+      if (!json) return writeOutput(io, decodeOutputEvent(event.data));
     } else
       printError(
         io,

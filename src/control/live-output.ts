@@ -3,7 +3,10 @@
  * what a run printed before the client asked, then every chunk as it comes. The engine passes
  * chunks on without keeping them (a run's record gets its output only when it ends), and the
  * store writes a run's output once, at its end; so this is the only place a running run's output
- * so far exists. Bounded: the last `limitBytes` of each running run, freed when it ends.
+ * so far exists. Bounded: the last `limitBytes` of each running run, as bytes, freed when it ends.
+ *
+ * The chunks are copied into a ring of at most `limitBytes` and never kept (a small chunk is a
+ * slice of an 8 KiB pool, which it would keep whole), so a run costs O(limit) however much it prints.
  */
 import type { EngineEventName, EngineListener } from '../engine/events.js';
 
@@ -15,13 +18,68 @@ export interface LiveOutputSource {
   on<E extends EngineEventName>(event: E, listener: EngineListener<E>): () => void;
 }
 
-type ChunkListener = (chunk: string) => void;
+/** Gets each chunk during the call only: copy (or encode) it, never keep it. */
+type ChunkListener = (chunk: Uint8Array) => void;
+
+const MIN_RING_BYTES = 4096;
+
+/** The last `capacity` bytes written: grown on demand (most runs print little), then a fixed ring. */
+class TailRing {
+  #bytes = new Uint8Array(0);
+  /** Bytes held, at most capacity. */
+  #length = 0;
+  /** Where the next byte goes once the ring is full (and wraps). */
+  #writeAt = 0;
+  /** Bytes written and no longer held. */
+  dropped = 0;
+
+  constructor(readonly capacity: number) {}
+
+  write(chunk: Uint8Array): void {
+    const { capacity } = this;
+    if (capacity === 0) {
+      this.dropped += chunk.length;
+      return;
+    }
+    if (this.#length + chunk.length <= capacity && this.#writeAt === this.#length) {
+      // Not full yet, not wrapped: append, growing to at most capacity.
+      this.#reserve(this.#length + chunk.length);
+      this.#bytes.set(chunk, this.#length);
+      this.#length += chunk.length;
+      this.#writeAt = this.#length % capacity;
+      return;
+    }
+    this.#reserve(capacity);
+    const kept = chunk.length > capacity ? chunk.subarray(chunk.length - capacity) : chunk;
+    this.dropped += chunk.length - kept.length + Math.max(0, this.#length + kept.length - capacity);
+    const first = Math.min(kept.length, capacity - this.#writeAt);
+    this.#bytes.set(kept.subarray(0, first), this.#writeAt);
+    this.#bytes.set(kept.subarray(first), 0);
+    this.#writeAt = (this.#writeAt + kept.length) % capacity;
+    this.#length = Math.min(capacity, this.#length + kept.length);
+  }
+
+  /** A copy of the bytes held, oldest first. */
+  read(): Buffer {
+    const out = Buffer.allocUnsafe(this.#length);
+    const start = (this.#writeAt - this.#length + this.capacity) % Math.max(1, this.capacity);
+    const first = Math.min(this.#length, this.#bytes.length - start);
+    out.set(this.#bytes.subarray(start, start + first));
+    out.set(this.#bytes.subarray(0, this.#length - first), first);
+    return out;
+  }
+
+  #reserve(needed: number): void {
+    if (needed <= this.#bytes.length) return;
+    const size = Math.min(this.capacity, Math.max(needed, this.#bytes.length * 2, MIN_RING_BYTES));
+    const grown = new Uint8Array(size);
+    grown.set(this.#bytes.subarray(0, this.#length));
+    this.#bytes = grown;
+  }
+}
 
 interface LiveRun {
-  chunks: string[];
-  bytes: number;
-  /** Bytes no longer kept (the head of a long output). */
-  dropped: number;
+  readonly tail: TailRing;
   readonly listeners: Set<ChunkListener>;
 }
 
@@ -31,7 +89,7 @@ export class LiveOutput {
   readonly #unsubscribe: (() => void)[];
 
   constructor(source: LiveOutputSource, limitBytes: number = LIVE_OUTPUT_BYTES) {
-    this.#limitBytes = limitBytes;
+    this.#limitBytes = Math.max(0, Math.floor(limitBytes));
     this.#unsubscribe = [
       source.on('run-started', (run) => void this.#entry(run.id)),
       source.on('run-output', (run, chunk) => this.#append(run.id, chunk)),
@@ -44,14 +102,20 @@ export class LiveOutput {
     return this.#runs.size;
   }
 
-  /** What a running run printed so far (its tail, after a marker when the head was dropped); '' for a run not known. */
-  snapshot(runId: number): string {
+  /**
+   * What a running run printed so far, as bytes: all of it, or its tail after a marker line when
+   * the head was dropped (the tail then starts at a character, as a stored output's does: the rest
+   * of one the cut split is counted as not shown). Empty for a run not known. A copy: keep it.
+   */
+  snapshot(runId: number): Buffer {
     const run = this.#runs.get(runId);
-    if (run === undefined) return '';
-    const kept = run.chunks.join('');
-    // One string from now on: a snapshot per follower should not re-join thousands of chunks.
-    run.chunks = kept === '' ? [] : [kept];
-    return run.dropped > 0 ? `[taskkit: ${run.dropped} earlier bytes not shown]\n${kept}` : kept;
+    if (run === undefined) return Buffer.alloc(0);
+    const kept = run.tail.read();
+    if (run.tail.dropped === 0) return kept;
+    let start = 0;
+    while (start < 3 && start < kept.length && ((kept[start] ?? 0) & 0xc0) === 0x80) start += 1;
+    const marker = Buffer.from(`[taskkit: ${run.tail.dropped + start} earlier bytes not shown]\n`);
+    return Buffer.concat([marker, kept.subarray(start)]);
   }
 
   /**
@@ -59,7 +123,7 @@ export class LiveOutput {
    * falls between the two) until the returned function is called. The run's end is not
    * signalled here: wait for it with the engine's waitForRun.
    */
-  follow(runId: number, onChunk: ChunkListener): { snapshot: string; stop: () => void } {
+  follow(runId: number, onChunk: ChunkListener): { snapshot: Buffer; stop: () => void } {
     const snapshot = this.snapshot(runId);
     const run = this.#entry(runId);
     run.listeners.add(onChunk);
@@ -75,39 +139,15 @@ export class LiveOutput {
   #entry(runId: number): LiveRun {
     let run = this.#runs.get(runId);
     if (run === undefined) {
-      run = { chunks: [], bytes: 0, dropped: 0, listeners: new Set() };
+      run = { tail: new TailRing(this.#limitBytes), listeners: new Set() };
       this.#runs.set(runId, run);
     }
     return run;
   }
 
-  #append(runId: number, chunk: string): void {
+  #append(runId: number, chunk: Uint8Array): void {
     const run = this.#entry(runId);
-    run.chunks.push(chunk);
-    run.bytes += Buffer.byteLength(chunk);
-    if (run.bytes > this.#limitBytes) this.#trim(run);
+    run.tail.write(chunk);
     for (const listener of run.listeners) listener(chunk);
-  }
-
-  /** Drop whole chunks from the front, then cut the first one, until the tail fits the limit. */
-  #trim(run: LiveRun): void {
-    while (run.bytes > this.#limitBytes && run.chunks.length > 0) {
-      const first = run.chunks[0] as string;
-      const firstBytes = Buffer.byteLength(first);
-      if (run.bytes - firstBytes >= this.#limitBytes) {
-        run.chunks.shift();
-        run.bytes -= firstBytes;
-        run.dropped += firstBytes;
-        continue;
-      }
-      // Cut on a character boundary: decoding a cut byte buffer would invent a U+FFFD.
-      const excess = run.bytes - this.#limitBytes;
-      const bytes = Buffer.from(first);
-      let cut = excess;
-      while (cut < bytes.length && ((bytes[cut] as number) & 0xc0) === 0x80) cut++;
-      run.chunks[0] = bytes.subarray(cut).toString('utf8');
-      run.bytes -= cut;
-      run.dropped += cut;
-    }
   }
 }

@@ -6,7 +6,7 @@
 import type { RunRecord } from '../engine/run.js';
 import type { Scheduler } from '../engine/scheduler.js';
 import type { RequestContext } from './connection.js';
-import { ControlError, type LogsParams, type ResultOf } from './protocol.js';
+import { ControlError, encodeOutputEvent, type LogsParams, type ResultOf } from './protocol.js';
 import type { LiveOutput } from './live-output.js';
 import { toRetryingEvent } from './run-wait.js';
 import { untilAbandoned } from './until-abandoned.js';
@@ -38,9 +38,19 @@ export async function answerLogs(
     return { run: toRunView(await followRun(deps, running, context), { withOutput: true }) };
   }
   const ended = findEnded(deps, params.name, params.runId);
-  // A run already over: --follow prints it, as one chunk, and ends (the stream's contract stays one shape).
-  if (params.follow === true && ended.output !== '') context.emit('output', { chunk: ended.output });
+  // A run already over: --follow prints it (64 KiB per event) and ends (the stream's contract stays one shape).
+  if (params.follow === true) emitStored(context, ended.output);
   return { run: toRunView(ended, { withOutput: true }) };
+}
+
+/** Bytes encoded per output event of a stored output: one pipe chunk's worth, never the whole output at once. */
+const STORED_CHUNK_BYTES = 64 * 1024;
+
+/** A stored output as output events, a chunk at a time, while the client keeps up. */
+function emitStored(context: RequestContext, output: Uint8Array): void {
+  for (let at = 0; at < output.length; at += STORED_CHUNK_BYTES) {
+    if (!context.emit('output', encodeOutputEvent(output.subarray(at, at + STORED_CHUNK_BYTES)))) return;
+  }
 }
 
 /** The run `runId` of `name` if it is running now; without an id, the task's newest running run. */
@@ -78,13 +88,13 @@ function findEnded(deps: LogsDeps, name: string, runId: number | undefined): Run
 async function followRun(deps: LogsDeps, run: RunRecord, context: RequestContext): Promise<RunRecord> {
   let following = true;
   const { snapshot, stop } = deps.live.follow(run.id, (chunk) => {
-    if (following && !context.emit('output', { chunk })) following = false;
+    if (following && !context.emit('output', encodeOutputEvent(chunk))) following = false;
   });
   const stopRetries = deps.scheduler.on('run-retrying', (failed, retry, at) => {
     if (following && failed.id === run.id) context.emit('retrying', toRetryingEvent(deps.scheduler, failed, retry, at));
   });
   try {
-    if (snapshot !== '' && !context.emit('output', { chunk: snapshot })) return run;
+    if (snapshot.length > 0 && !context.emit('output', encodeOutputEvent(snapshot))) return run;
     return await untilAbandoned(deps.scheduler.waitForRun(run.id), context, () => run);
   } finally {
     stop();

@@ -7,8 +7,11 @@ import type { ConfigIssue } from '../config/issues.js';
 import { TaskkitError, type ErrorCode } from '../errors.js';
 import type { DefinitionView, RunStatsView, RunView, TaskView } from './views.js';
 
-/** Bumped on any incompatible change; client and daemon must agree exactly. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * Bumped on any incompatible change; client and daemon must agree exactly. 2: `output` events
+ * carry bytes as base64 (`{data}`), not text (`{chunk}`), and a RunView's output has `outputBase64`.
+ */
+export const PROTOCOL_VERSION = 2;
 /** Longest request line (bytes, without the newline); a longer one closes the connection. */
 export const MAX_LINE_BYTES = 1024 * 1024;
 /**
@@ -150,12 +153,31 @@ export interface LogsParams {
 }
 
 /**
+ * A chunk of a run's output: `data` is its bytes in base64 (RFC 4648, with padding), so that
+ * output that is not UTF-8 (a NUL, a 0xFF) crosses the JSON lines unchanged. One chunk of the
+ * task's pipe per event: the daemon encodes a chunk at a time, never a whole output.
+ */
+export interface OutputEvent {
+  readonly data: string;
+}
+
+/** An output event's bytes. */
+export function decodeOutputEvent(event: OutputEvent): Buffer {
+  return Buffer.from(event.data, 'base64');
+}
+
+/** An output event of `bytes` (encoded now: the chunk is not kept). */
+export function encodeOutputEvent(bytes: Uint8Array): OutputEvent {
+  return { data: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') };
+}
+
+/**
  * Events of `logs` with `follow: true`: `output` chunks, the first one holding what the run
- * printed before the client asked (its last LIVE_OUTPUT_BYTES) or, for a run already over, its
- * whole stored output.
+ * printed before the client asked (its last LIVE_OUTPUT_BYTES); for a run already over, its
+ * whole stored output, 64 KiB per event.
  */
 export interface LogsEvents {
-  readonly output: { readonly chunk: string };
+  readonly output: OutputEvent;
   /** The followed run failed and is retried: the stream ends with it; the retry is a run of its own. */
   readonly retrying: RetryingEvent;
 }
@@ -199,7 +221,7 @@ export interface ReloadErrorData {
  */
 export interface RunNowEvents {
   readonly started: { readonly run: RunView };
-  readonly output: { readonly chunk: string };
+  readonly output: OutputEvent;
   readonly retrying: RetryingEvent;
 }
 

@@ -9,13 +9,13 @@ import type { RunRecord } from '../engine/run.js';
 import type { Scheduler } from '../engine/scheduler.js';
 import type { Instant } from '../schedule/types.js';
 import type { RequestContext } from './connection.js';
-import type { RetryingEvent } from './protocol.js';
+import { encodeOutputEvent, type RetryingEvent } from './protocol.js';
 import { untilAbandoned } from './until-abandoned.js';
 import { toRunView } from './views.js';
 
 type Early =
   | { readonly kind: 'started'; readonly run: RunRecord }
-  | { readonly kind: 'output'; readonly run: RunRecord; readonly chunk: string }
+  | { readonly kind: 'output'; readonly run: RunRecord; readonly chunk: Uint8Array }
   | { readonly kind: 'retrying'; readonly run: RunRecord; readonly retry: RunRecord; readonly at: Instant };
 
 /** The `retrying` event's data: the failed attempt, its retry (queued) and when it starts. */
@@ -42,7 +42,7 @@ export async function triggerAndFollow(
     if (!following) return;
     let sent: boolean;
     if (event.kind === 'started') sent = context.emit('started', { run: toRunView(event.run) });
-    else if (event.kind === 'output') sent = context.emit('output', { chunk: event.chunk });
+    else if (event.kind === 'output') sent = context.emit('output', encodeOutputEvent(event.chunk));
     else {
       // From now on the retry is the run followed (its events are delivered, the waiting goes on to it).
       runId = event.retry.id;
@@ -60,7 +60,10 @@ export async function triggerAndFollow(
   };
   const unsubscribers = [
     scheduler.on('run-started', (run) => receive({ kind: 'started', run })),
-    scheduler.on('run-output', (run, chunk) => receive({ kind: 'output', run, chunk })),
+    // Delivered at once when it is our run's; held (a copy: never the pipe's chunk) only until runNow returns.
+    scheduler.on('run-output', (run, chunk) =>
+      receive({ kind: 'output', run, chunk: runId === null ? Buffer.from(chunk) : chunk }),
+    ),
     scheduler.on('run-retrying', (run, retry, at) => receive({ kind: 'retrying', run, retry, at })),
   ];
   function stopFollowing(): void {

@@ -36,8 +36,13 @@ export interface RunView {
   readonly error: string | null;
   /** describeOutcome's words: "succeeded", "exited with code 3", "skipped: already running"... */
   readonly outcome: string;
-  /** Only in the final result of `run-now --wait` (and `logs`, `exec`). */
+  /**
+   * Only in the final result of `run-now --wait` (and `logs`, `exec`): the output decoded as
+   * UTF-8 for reading (lossy: a byte that is not UTF-8 becomes U+FFFD), always with `outputBase64`.
+   */
   readonly output?: string;
+  /** The output's exact bytes, base64 (RFC 4648, with padding): what the task printed, byte for byte. */
+  readonly outputBase64?: string;
   /** What a module or function task returned (JSON); absent when it returned nothing. */
   readonly result?: unknown;
 }
@@ -118,7 +123,7 @@ export interface RunStatsView {
 }
 
 /** A run as the engine or the store has it; a store's listing leaves the output out. */
-export type RunFacts = Omit<RunRecord, 'output'> & { readonly output?: string };
+export type RunFacts = Omit<RunRecord, 'output'> & { readonly output?: Uint8Array };
 
 /**
  * Whether a run ran: it started, so its ending says how the task did. A skipped trigger
@@ -156,7 +161,14 @@ export function toRunView(run: RunFacts, options: { withOutput?: boolean } = {})
     outcome: describeOutcome(run),
   };
   const withResult = run.result === undefined ? view : { ...view, result: run.result };
-  return options.withOutput === true ? { ...withResult, output: run.output ?? '' } : withResult;
+  if (options.withOutput !== true) return withResult;
+  const output = run.output === undefined ? Buffer.alloc(0) : toBuffer(run.output);
+  return { ...withResult, output: output.toString('utf8'), outputBase64: output.toString('base64') };
+}
+
+/** The same bytes as a Buffer, without a copy. */
+function toBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** The store's counts as JSON (the task's name is already in the reply). */

@@ -11,8 +11,11 @@ export interface EngineEvents {
   'run-queued': [run: RunRecord];
   /** A run was handed to the runner (status `running`). */
   'run-started': [run: RunRecord];
-  /** A chunk of a running run's output. */
-  'run-output': [run: RunRecord, chunk: string];
+  /**
+   * A chunk of a running run's output, the bytes as the task wrote them. The chunk is the pipe's
+   * own Buffer: use it during the call, copy what must be kept (a slice would hold its whole pool).
+   */
+  'run-output': [run: RunRecord, chunk: Buffer];
   /**
    * A run ended (failed or timed out) and its retry now waits until `at` (the retry's record is
    * `queued`, attempt + 1): how a follower of the run (`run-now --wait`) goes on to the retry.

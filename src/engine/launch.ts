@@ -43,7 +43,7 @@ export function describeRunnerFault(error: unknown, startedAt: Instant, endedAt:
     signal: null,
     startedAt,
     endedAt,
-    output: '',
+    output: Buffer.alloc(0),
     outputTruncated: false,
     outputBytes: 0,
     stop: null,

@@ -312,7 +312,7 @@ export class RunFlow {
     this.#effects.push({ kind: 'launched', run, done: launched.done });
   }
 
-  #output(run: ActiveRun, chunk: string): void {
+  #output(run: ActiveRun, chunk: Buffer): void {
     const { emitter } = this.#options;
     if (run.phase === 'running' && emitter.has('run-output')) emitter.emit('run-output', run.record, chunk);
   }

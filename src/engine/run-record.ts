@@ -7,7 +7,7 @@
 import type { Instant } from '../schedule/types.js';
 import type { RunOutcome } from '../runner/types.js';
 import type { Trigger } from '../task-context.js';
-import type { RunRecord } from './run.js';
+import { NO_OUTPUT, type RunRecord } from './run.js';
 
 type Changes = { -readonly [K in keyof RunRecord]?: RunRecord[K] };
 
@@ -59,7 +59,7 @@ export function createRunRecord(fields: {
     exitCode: null,
     signal: null,
     pid: null,
-    output: '',
+    output: NO_OUTPUT,
     outputTruncated: false,
     outputBytes: 0,
     stop: null,

@@ -27,7 +27,11 @@ export interface RunRecord {
   /** 1 for the first attempt. */
   readonly attempt: number;
   readonly pid: number | null;
-  readonly output: string;
+  /**
+   * What the run printed (stdout and stderr interleaved), as bytes: not decoded, since a task may
+   * print anything (`output.toString()` for UTF-8 text). Empty until the run ends.
+   */
+  readonly output: Buffer;
   readonly outputTruncated: boolean;
   readonly outputBytes: number;
   /** How taskkit stopped the run (timeout, cancel, replace, shutdown); null if it ended by itself or never ran. */
@@ -36,3 +40,6 @@ export interface RunRecord {
   readonly error: string | null;
   readonly result?: unknown;
 }
+
+/** The output of a run that has printed nothing (yet): shared, it has no byte to change. */
+export const NO_OUTPUT: Buffer = Buffer.alloc(0);

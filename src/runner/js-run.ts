@@ -7,7 +7,16 @@ import type { Clock } from '../engine/clock.js';
 import { createNotStartedHandle, startLifecycle, stoppedStatus } from './lifecycle.js';
 import { createOutputBuffer } from './output-buffer.js';
 import { describeThrown, type Settlement } from './task-context.js';
-import type { CancelReason, OutputListener, RunHandle, RunOutcome, RunRequest, RunStop, StopCause } from './types.js';
+import type {
+  CancelReason,
+  OutputListener,
+  OutputStream,
+  RunHandle,
+  RunOutcome,
+  RunRequest,
+  RunStop,
+  StopCause,
+} from './types.js';
 
 /** What differs between the two kinds of JS run. */
 export interface JsRunHooks {
@@ -23,8 +32,11 @@ export interface JsRunHooks {
 export interface JsRun {
   readonly done: Promise<RunOutcome>;
   readonly signal: AbortSignal;
-  /** Append text to the output (bounded) and pass it to the listener. */
-  write(text: string): void;
+  /**
+   * Append to the output (bounded; text as UTF-8, bytes as they are) and pass it to the listener.
+   * taskkit's own lines about the run go to `stderr`, as a process task's errors would.
+   */
+  write(chunk: string | Uint8Array, stream?: OutputStream): void;
   /** The task function returned or threw (ignored once the run ended). */
   settle(settlement: Settlement): void;
   cancel(reason: CancelReason): void;
@@ -47,12 +59,17 @@ export function startJsRun(
   let resolveDone: (outcome: RunOutcome) => void = () => undefined;
   const done = new Promise<RunOutcome>((resolve) => (resolveDone = resolve));
 
-  const write = (text: string): void => {
+  const write = (chunk: string | Uint8Array, stream: OutputStream = 'stdout'): void => {
     // An abandoned function may log on; once the outcome is out, nobody is listening.
     if (resolved) return;
-    output.write(text);
+    output.write(chunk);
+    if (onOutput === undefined) return;
     try {
-      onOutput?.(text);
+      const bytes =
+        typeof chunk === 'string'
+          ? Buffer.from(chunk, 'utf8')
+          : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+      if (bytes.length > 0) onOutput(bytes, stream);
     } catch {
       // A broken listener (a closed `logs --follow` client) must not fail the task.
     }
@@ -65,7 +82,7 @@ export function startJsRun(
       resolveDone(buildOutcome(ending, stop, life.startedAt, endedAt, output));
     };
     hooks.cleanUp().then(resolveOutcome, (error: unknown) => {
-      write(`taskkit: clean-up failed: ${describeThrown(error).message}\n`);
+      write(`taskkit: clean-up failed: ${describeThrown(error).message}\n`, 'stderr');
       resolveOutcome();
     });
   };
@@ -78,7 +95,7 @@ export function startJsRun(
         try {
           hooks.onStop(cause);
         } catch (thrown) {
-          write(`taskkit: could not deliver the stop: ${describeThrown(thrown).message}\n`);
+          write(`taskkit: could not deliver the stop: ${describeThrown(thrown).message}\n`, 'stderr');
         }
       },
       escalate: () => {
@@ -96,8 +113,8 @@ export function startJsRun(
     write,
     settle(settlement) {
       if (life.ended) return;
-      if (settlement.ok && settlement.note !== null) write(`${settlement.note}\n`);
-      if (!settlement.ok) write(`${settlement.detail}\n`);
+      if (settlement.ok && settlement.note !== null) write(`${settlement.note}\n`, 'stderr');
+      if (!settlement.ok) write(`${settlement.detail}\n`, 'stderr');
       // A stop decides the status; the exit code still says whether the function returned or threw.
       const cause = life.stopCause;
       const status = cause !== null ? stoppedStatus(cause) : settlement.ok ? 'succeeded' : 'failed';
@@ -121,7 +138,7 @@ function buildOutcome(
     signal: null,
     startedAt,
     endedAt,
-    output: output.text(),
+    output: output.bytes(),
     outputTruncated: output.truncated,
     outputBytes: output.totalBytes,
     stop,
@@ -135,6 +152,6 @@ export function createFailedHandle(message: string, detail: string = message, cl
   return createNotStartedHandle(
     clock?.now() ?? Date.now(),
     `taskkit could not start the run: ${message}`,
-    `${detail}\n`,
+    Buffer.from(`${detail}\n`),
   );
 }

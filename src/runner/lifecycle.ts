@@ -54,7 +54,7 @@ export function stoppedStatus(cause: StopCause): 'timed-out' | 'cancelled' {
 }
 
 /** A run that ended before it began (could not start): failed at `at`, with taskkit's reason. */
-export function createNotStartedHandle(at: Instant, error: string, output = ''): RunHandle {
+export function createNotStartedHandle(at: Instant, error: string, output: Buffer = Buffer.alloc(0)): RunHandle {
   const outcome: RunOutcome = {
     status: 'failed',
     exitCode: null,
@@ -63,7 +63,7 @@ export function createNotStartedHandle(at: Instant, error: string, output = ''):
     endedAt: at,
     output,
     outputTruncated: false,
-    outputBytes: Buffer.byteLength(output),
+    outputBytes: output.length,
     stop: null,
     error,
   };

@@ -31,7 +31,13 @@ export interface ModuleWorkerData {
 
 /** Worker -> parent. */
 export type ModuleWorkerMessage =
-  | { readonly type: 'taskkit:output'; readonly text: string; readonly bytes: number }
+  | {
+      readonly type: 'taskkit:output';
+      /** Text (ctx.log, console.log) or the bytes written to process.stdout/stderr, undecoded. */
+      readonly chunk: string | Uint8Array;
+      readonly stream: 'stdout' | 'stderr';
+      readonly bytes: number;
+    }
   | { readonly type: 'taskkit:handle'; readonly call: 'setPeriod'; readonly period: string | number }
   | { readonly type: 'taskkit:handle'; readonly call: 'runOnCompletion' }
   | { readonly type: 'taskkit:handle'; readonly call: 'hold'; readonly note?: string }
@@ -69,14 +75,15 @@ function syncStop(): void {
  * Post output, first waiting while the parent is behind: postMessage queues without limit, so a
  * task logging in a tight loop would otherwise pile its whole output up in memory.
  */
-function sendOutput(text: string): void {
-  if (text === '') return;
-  const bytes = Buffer.byteLength(text);
+function sendOutput(chunk: string | Uint8Array, stream: 'stdout' | 'stderr'): void {
+  const bytes = typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+  if (bytes === 0) return;
   for (let pending = Atomics.load(inFlight, 0); pending > data.highWaterBytes; pending = Atomics.load(inFlight, 0)) {
     Atomics.wait(inFlight, 0, pending, INFLIGHT_WAIT_MS);
   }
   Atomics.add(inFlight, 0, bytes);
-  post({ type: 'taskkit:output', text, bytes });
+  // A Uint8Array is copied by postMessage: the module may reuse its buffer once write returns.
+  post({ type: 'taskkit:output', chunk, stream, bytes });
 }
 
 /**
@@ -84,23 +91,16 @@ function sendOutput(text: string): void {
  * every write at once and buffers the rest in the parent, unbounded, while a synchronous loop
  * runs; this keeps them under the same back-pressure and in order with ctx.log.
  */
-function captureStream(stream: NodeJS.WriteStream): void {
-  const decoder = new TextDecoder();
+function captureStream(stream: NodeJS.WriteStream, name: 'stdout' | 'stderr'): void {
   const write = (
     chunk: string | Uint8Array,
     encoding?: BufferEncoding | ((error?: Error | null) => void),
     callback?: (error?: Error | null) => void,
   ): boolean => {
     const done = typeof encoding === 'function' ? encoding : callback;
-    if (typeof chunk === 'string') {
-      sendOutput(
-        typeof encoding === 'string' && encoding !== 'utf8' && encoding !== 'utf-8'
-          ? Buffer.from(chunk, encoding).toString()
-          : chunk,
-      );
-    } else {
-      sendOutput(decoder.decode(chunk, { stream: true }));
-    }
+    if (typeof chunk === 'string' && typeof encoding === 'string' && encoding !== 'utf8' && encoding !== 'utf-8')
+      sendOutput(Buffer.from(chunk, encoding), name);
+    else sendOutput(chunk, name);
     if (done !== undefined) process.nextTick(done);
     return true;
   };
@@ -157,7 +157,7 @@ async function runModule(): Promise<Settlement> {
   const loaded = await loadFunction();
   if (typeof loaded !== 'function') return loaded;
   const ctx = createTaskContext(data.fields, controller.signal, {
-    writeLine: (line) => sendOutput(`${line}\n`),
+    writeLine: (line) => sendOutput(`${line}\n`, 'stdout'),
     handle,
     sync: syncStop,
   });
@@ -172,6 +172,6 @@ async function runModule(): Promise<Settlement> {
 port.on('message', (message: ModuleParentMessage) => {
   if (message.type === 'taskkit:stop') abortWith(message.reason);
 });
-captureStream(process.stdout);
-captureStream(process.stderr);
+captureStream(process.stdout, 'stdout');
+captureStream(process.stderr, 'stderr');
 void runModule().then((settlement) => post({ type: 'taskkit:settled', settlement }));

@@ -79,10 +79,8 @@ export function startModuleRun(
 }
 
 function listenToWorker(worker: Worker, run: JsRun, handle: TaskHandle, inFlight: Int32Array, path: string): void {
-  for (const stream of [worker.stdout, worker.stderr]) {
-    stream.setEncoding('utf8');
-    stream.on('data', (text: string) => run.write(text));
-  }
+  worker.stdout.on('data', (chunk: Buffer) => run.write(chunk, 'stdout'));
+  worker.stderr.on('data', (chunk: Buffer) => run.write(chunk, 'stderr'));
   worker.on('message', (message: ModuleWorkerMessage | null) => {
     // The module shares parentPort with us: a message it posts itself must neither be read as
     // ours nor, malformed, throw here in the daemon.
@@ -111,14 +109,14 @@ function readWorkerMessage(
 ): void {
   if (typeof message !== 'object' || message === null) return;
   if (message.type === 'taskkit:output') {
-    run.write(message.text);
+    run.write(message.chunk, message.stream);
     Atomics.sub(inFlight, 0, message.bytes);
     Atomics.notify(inFlight, 0);
   } else if (message.type === 'taskkit:handle') {
     try {
       callHandle(handle, message);
     } catch (error) {
-      run.write(`taskkit: ctx.handle.${message.call}() failed: ${describeThrown(error).message}\n`);
+      run.write(`taskkit: ctx.handle.${message.call}() failed: ${describeThrown(error).message}\n`, 'stderr');
     }
   } else if (message.type === 'taskkit:settled') {
     run.settle(message.settlement);

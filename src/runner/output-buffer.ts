@@ -11,7 +11,12 @@ export interface OutputBuffer {
   readonly totalBytes: number;
   /** True once bytes were dropped. */
   readonly truncated: boolean;
-  /** Head + marker + tail, valid UTF-8: a character cut by the limit is dropped whole. */
+  /**
+   * The bytes kept, exactly as written when nothing was dropped; else head + marker + tail, where a
+   * UTF-8 character the limit cut is dropped whole (counted in the marker). A new Buffer each call.
+   */
+  bytes(): Buffer;
+  /** bytes() decoded as UTF-8 (lossy: a byte that is not UTF-8 becomes U+FFFD). */
   text(): string;
 }
 
@@ -88,28 +93,19 @@ export function createOutputBuffer(limitBytes: number): OutputBuffer {
     get truncated() {
       return totalBytes > limit;
     },
-    text() {
+    bytes() {
       const headBytes = head.subarray(0, headLength);
       const tailBytes = readRing();
-      if (totalBytes <= limit) return decodeUtf8(concatBytes(headBytes, tailBytes));
+      if (totalBytes <= limit) return Buffer.concat([headBytes, tailBytes], headLength + tailBytes.length);
       const keptHead = headBytes.subarray(0, endOfWholeCharacters(headBytes));
       const keptTail = tailBytes.subarray(startOfWholeCharacters(tailBytes));
-      const dropped = totalBytes - keptHead.length - keptTail.length;
-      return decodeUtf8(keptHead) + formatDroppedMarker(dropped) + decodeUtf8(keptTail);
+      const marker = Buffer.from(formatDroppedMarker(totalBytes - keptHead.length - keptTail.length), 'utf8');
+      return Buffer.concat([keptHead, marker, keptTail]);
+    },
+    text() {
+      return this.bytes().toString('utf8');
     },
   };
-}
-
-function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (b.length === 0) return a;
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
-
-function decodeUtf8(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
 const isContinuationByte = (byte: number): boolean => (byte & 0xc0) === 0x80;

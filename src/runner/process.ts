@@ -8,7 +8,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import type { TaskAction } from '../config/types.js';
 import type { Clock } from '../engine/clock.js';
 import { buildRunEnvironment } from './environment.js';
@@ -16,7 +15,7 @@ import { killGroupIfAlive, signalProcessGroup, watchGroup, type GroupWatch } fro
 import { createNotStartedHandle, defaultRunClock, startLifecycle, stoppedStatus } from './lifecycle.js';
 import { describeStartFault, type StartFault } from './outcome.js';
 import { createOutputBuffer } from './output-buffer.js';
-import type { OutputListener, RunHandle, RunOutcome, RunRequest } from './types.js';
+import type { OutputListener, OutputStream, RunHandle, RunOutcome, RunRequest } from './types.js';
 
 /**
  * How long output still in the pipes is read after the leader exits. Background children
@@ -53,10 +52,16 @@ export function startProcessRun(
   const output = createOutputBuffer(request.outputLimitBytes);
   // Without a pid the spawn failed (ENOENT, EACCES, EMFILE...): its 'error' comes next, and the
   // pipes may not even exist (EMFILE stops Node before it makes them: undefined, not null).
-  const streams = [child.stdout, child.stderr].filter(
-    (stream): stream is Readable => stream !== null && stream !== undefined,
-  );
-  const flushDecoders = streams.map((stream) => captureStream(stream, output.write.bind(output), onOutput));
+  const named: [Readable | null | undefined, OutputStream][] = [
+    [child.stdout, 'stdout'],
+    [child.stderr, 'stderr'],
+  ];
+  const streams: Readable[] = [];
+  for (const [stream, name] of named) {
+    if (stream === null || stream === undefined) continue;
+    streams.push(stream);
+    captureStream(stream, name, output.write.bind(output), onOutput);
+  }
   let leaderExited = false;
   let groupWatch: GroupWatch | null = null;
   let resolveDone: (outcome: RunOutcome) => void = () => undefined;
@@ -83,12 +88,11 @@ export function startProcessRun(
     if (life.ended) return;
     const { endedAt, stop } = life.end();
     groupWatch?.dispose();
-    for (const flush of flushDecoders) flush();
     resolveDone({
       ...fields,
       startedAt: life.startedAt,
       endedAt,
-      output: output.text(),
+      output: output.bytes(),
       outputTruncated: output.truncated,
       outputBytes: output.totalBytes,
       stop,
@@ -162,29 +166,35 @@ function classifySpawnError(error: unknown, file: string, cwd: string): StartFau
   return { kind: 'other', file, detail: describeError(error) };
 }
 
-/** Feed a stream into the buffer and the listener; returns the flush for a character cut at the very end. */
+/**
+ * Feed a stream's bytes into the buffer (which copies them) and the listener, exactly as written.
+ *
+ * The pipe is read as latin1, which maps each byte to one character and back without loss. Read
+ * as Buffers, each chunk is a fresh 64 KiB allocation outside V8's heap that only a garbage
+ * collection frees, and nothing else here allocates on the heap to bring one on: a task printing
+ * 200 MiB grew the daemon by 36 MiB (test/faults/resources-flood.test.ts) against 7 MiB when
+ * the chunks were decoded as UTF-8 text. A latin1 string is on the heap, so the young generation
+ * fills with the output itself and each scavenge frees the chunks read before it.
+ */
 function captureStream(
   stream: Readable,
+  name: OutputStream,
   write: (chunk: Uint8Array) => void,
   onOutput: OutputListener | undefined,
-): () => void {
-  // One decoder per stream: a character split across two chunks of stdout is not split for the listener.
-  const decoder = new StringDecoder('utf8');
-  const emit = (text: string): void => {
-    if (onOutput === undefined || text === '') return;
+): void {
+  stream.setEncoding('latin1');
+  stream.on('data', (text: string) => {
+    const chunk = Buffer.from(text, 'latin1');
+    write(chunk);
+    if (onOutput === undefined || chunk.length === 0) return;
     try {
-      onOutput(text);
+      onOutput(chunk, name);
     } catch {
       // A broken listener (a client gone from `logs --follow`) must not end or fail the run.
     }
-  };
-  stream.on('data', (chunk: Buffer) => {
-    write(chunk);
-    emit(decoder.write(chunk));
   });
   // Destroying the pipes after the drain may surface as an error here; it is expected.
   stream.on('error', () => undefined);
-  return () => emit(decoder.end());
 }
 
 /** Resolve when every stream has ended, or after `limitMs`; then destroy whatever is still open. */

@@ -69,8 +69,11 @@ export interface RunOutcome {
   readonly signal: string | null;
   readonly startedAt: Instant;
   readonly endedAt: Instant;
-  /** stdout and stderr interleaved; head and tail kept within the limit, with a marker between. */
-  readonly output: string;
+  /**
+   * stdout and stderr interleaved, as bytes (not decoded: a task may print anything); head and
+   * tail kept within the limit, with a marker between.
+   */
+  readonly output: Buffer;
   /** True when bytes were dropped from the middle of `output`. */
   readonly outputTruncated: boolean;
   /** Total bytes the task wrote, kept or not. */
@@ -96,8 +99,15 @@ export interface RunHandle {
   cancel(reason: CancelReason): void;
 }
 
-/** Called with each chunk of output as it arrives (for `logs --follow`, `run-now --wait`, `exec`). */
-export type OutputListener = (chunk: string) => void;
+/** Which of a task's streams a chunk came from (a JS task's ctx.log and console.log are `stdout`). */
+export type OutputStream = 'stdout' | 'stderr';
+
+/**
+ * Called with each chunk of output as it arrives (for `logs --follow`, `run-now --wait`, `exec`),
+ * as the bytes the task wrote. The chunk is the pipe's own Buffer, often a slice of a larger
+ * allocation: use it during the call (write it, copy it into a ring), never keep it.
+ */
+export type OutputListener = (chunk: Buffer, stream: OutputStream) => void;
 
 /** Starts runs. Implemented by runner/runner.ts; faked in engine tests. */
 export interface Runner {

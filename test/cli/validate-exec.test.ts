@@ -82,12 +82,11 @@ describe('exec', () => {
     expect(result.out).toBe('hello from ok\n');
   });
 
-  test("passes the task's exit code on and says how it ended", async () => {
+  test("passes the task's exit code on and says how it ended; the task's stderr goes to stderr", async () => {
     const result = await cli(['exec', 'fails', '-c', valid]);
     expect(result.code).toBe(3);
-    expect(result.out).toContain('out\n');
-    expect(result.out).toContain('err\n');
-    expect(result.err).toMatch(/fails exited with code 3/);
+    expect(result.out).toBe('out\n');
+    expect(result.err).toMatch(/^err\ntaskkit: fails exited with code 3/);
   });
 
   test('argv commands run without a shell', async () => {
@@ -140,7 +139,7 @@ describe('exec', () => {
         'error',
         'outcome',
       ];
-      expect(Object.keys(run).sort()).toEqual([...runViewFields, 'output'].sort());
+      expect(Object.keys(run).sort()).toEqual([...runViewFields, 'output', 'outputBase64'].sort());
       expect(run).toMatchObject({
         id: 0,
         attempt: 1,

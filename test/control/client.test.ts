@@ -3,7 +3,7 @@ import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { connectControl } from '../../src/control/client.js';
-import { ControlError, PROTOCOL_VERSION } from '../../src/control/protocol.js';
+import { ControlError, decodeOutputEvent, PROTOCOL_VERSION } from '../../src/control/protocol.js';
 import { listenControl } from '../../src/control/server.js';
 import { exitCodeFor, TaskkitError } from '../../src/errors.js';
 import { closeAll, makeTempDir, startControl } from '../support/control-fixture.js';
@@ -174,7 +174,9 @@ describe('streams with back-pressure (issue 15 point 10)', () => {
             connection.write(`${JSON.stringify({ id, result: { version: PROTOCOL_VERSION, pid: 1 } })}\n`);
             continue;
           }
-          const lines = ['a', 'b', 'c'].map((chunk) => JSON.stringify({ id, event: 'output', data: { chunk } }));
+          const lines = ['a', 'b', 'c'].map((chunk) =>
+            JSON.stringify({ id, event: 'output', data: { data: Buffer.from(chunk).toString('base64') } }),
+          );
           lines.push(JSON.stringify({ id, result: { run: { status: 'succeeded' } } }));
           connection.end(`${lines.join('\n')}\n`);
         }
@@ -192,8 +194,9 @@ describe('streams with back-pressure (issue 15 point 10)', () => {
       const result = client
         .stream('logs', { name: 'x', follow: true }, (event) => {
           if (event.event !== 'output') return undefined;
-          seen.push(event.data.chunk);
-          if (event.data.chunk !== 'a') return undefined;
+          const chunk = decodeOutputEvent(event.data).toString();
+          seen.push(chunk);
+          if (chunk !== 'a') return undefined;
           sawA();
           return held;
         })

@@ -8,6 +8,9 @@ import { every, makeTask } from '../support/engine-task.js';
 import { flush } from '../support/fake-runner.js';
 import { waitUntil } from '../support/process-state.js';
 
+/** An output event's `data`: the bytes of `text`, base64 (control/protocol.ts). */
+const base64 = (text: string): string => Buffer.from(text).toString('base64');
+
 afterEach(closeAll);
 
 const backup = makeTask('backup', { description: 'nightly backup' });
@@ -107,7 +110,7 @@ describe('show', () => {
     const fixture = await start();
     const client = await fixture.connect();
     const run = fixture.scheduler.runNow('rotate');
-    fixture.runner.finish(run.id, { status: 'failed', exitCode: 2, output: 'oops\n', outputBytes: 5 });
+    fixture.runner.finish(run.id, { status: 'failed', exitCode: 2, output: Buffer.from('oops\n'), outputBytes: 5 });
     await flush();
     const shown = await client.request('show', { name: 'rotate' });
     expect(shown.upcoming).toEqual([
@@ -235,7 +238,7 @@ describe('run-now', () => {
         fixture.runner.finish(event.data.run.id, {
           status: 'failed',
           exitCode: 3,
-          output: 'one\ntwo\n',
+          output: Buffer.from('one\ntwo\n'),
           outputBytes: 8,
         });
       }
@@ -243,8 +246,8 @@ describe('run-now', () => {
     const { run } = await done;
     expect(events).toEqual([
       { event: 'started', data: { run: expect.objectContaining({ id: 1, status: 'running', pid: 1001 }) as unknown } },
-      { event: 'output', data: { chunk: 'one\n' } },
-      { event: 'output', data: { chunk: 'two\n' } },
+      { event: 'output', data: { data: base64('one\n') } },
+      { event: 'output', data: { data: base64('two\n') } },
     ]);
     expect(run).toMatchObject({
       id: 1,
@@ -294,13 +297,13 @@ describe('run-now', () => {
     watcher.send({ id: 1, method: 'run-now', params: { name: 'backup', wait: true } });
     expect(await watcher.next()).toMatchObject({ id: 1, event: 'started' });
     fixture.runner.emitOutput(1, 'partial\n');
-    expect(await watcher.next()).toEqual({ id: 1, event: 'output', data: { chunk: 'partial\n' } });
+    expect(await watcher.next()).toEqual({ id: 1, event: 'output', data: { data: base64('partial\n') } });
     watcher.socket.destroy();
     await waitForConnections(fixture, 0);
     fixture.runner.emitOutput(1, 'more\n');
     expect(fixture.runner.running()).toEqual([1]);
     expect(fixture.runner.cancels).toEqual([]);
-    fixture.runner.finish(1, { output: 'partial\nmore\n' });
+    fixture.runner.finish(1, { output: Buffer.from('partial\nmore\n') });
     await flush();
     expect(fixture.eventsOf('run-finished').map((run) => [run.id, run.status])).toEqual([[1, 'succeeded']]);
     const other = await fixture.connect();
@@ -417,7 +420,7 @@ describe('run-now', () => {
     let last: Record<string, unknown> = {};
     while (last['result'] === undefined) {
       last = await reader.next();
-      if (last['event'] === 'output') bytes += ((last['data'] as { chunk: string }).chunk ?? '').length;
+      if (last['event'] === 'output') bytes += Buffer.from((last['data'] as { data: string }).data, 'base64').length;
     }
     expect([bytes, logs]).toEqual([64 * chunk.length, []]);
     expect(last).toMatchObject({ id: 9, result: { run: { status: 'succeeded' } } });
@@ -705,7 +708,7 @@ describe("with the daemon's history (issue 4)", () => {
     signal: null,
     attempt: 1,
     pid: 77,
-    output: '',
+    output: Buffer.from(''),
     outputTruncated: false,
     outputBytes: 0,
     stop: null,

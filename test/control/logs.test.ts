@@ -11,6 +11,9 @@ import { closeAll, startControl, type ControlFixture } from '../support/control-
 import { makeTask } from '../support/engine-task.js';
 import { flush } from '../support/fake-runner.js';
 
+/** An output event's `data`: the bytes of `text`, base64 (control/protocol.ts). */
+const base64 = (text: string): string => Buffer.from(text).toString('base64');
+
 const stores: SqliteStore[] = [];
 afterEach(async () => {
   await closeAll();
@@ -40,10 +43,10 @@ describe('logs of a run that has ended', () => {
   test('the newest run by default, or one by id, with its output, from the history', async () => {
     const f = await startWithHistory();
     const first = f.scheduler.runNow('backup');
-    f.runner.finish(first.id, { status: 'failed', exitCode: 3, output: 'first\n', outputBytes: 6 });
+    f.runner.finish(first.id, { status: 'failed', exitCode: 3, output: Buffer.from('first\n'), outputBytes: 6 });
     await flush();
     const second = f.scheduler.runNow('backup');
-    f.runner.finish(second.id, { output: 'second\n', outputBytes: 7 });
+    f.runner.finish(second.id, { output: Buffer.from('second\n'), outputBytes: 7 });
     await flush();
     const client = await f.connect();
     expect((await client.request('logs', { name: 'backup' })).run).toMatchObject({
@@ -63,19 +66,19 @@ describe('logs of a run that has ended', () => {
   test('follow on a run already over: its whole output as one event, then the run', async () => {
     const f = await startWithHistory();
     const run = f.scheduler.runNow('backup');
-    f.runner.finish(run.id, { output: 'all of it\n', outputBytes: 10 });
+    f.runner.finish(run.id, { output: Buffer.from('all of it\n'), outputBytes: 10 });
     await flush();
     const client = await f.connect();
     const events: unknown[] = [];
     const { run: view } = await client.stream('logs', { name: 'backup', follow: true }, (event) => events.push(event));
-    expect(events).toEqual([{ event: 'output', data: { chunk: 'all of it\n' } }]);
+    expect(events).toEqual([{ event: 'output', data: { data: base64('all of it\n') } }]);
     expect(view).toMatchObject({ id: 1, status: 'succeeded', output: 'all of it\n' });
   });
 
   test('a task removed from the file keeps its history: its runs can still be read', async () => {
     const f = await startWithHistory();
     const run = f.scheduler.runNow('report');
-    f.runner.finish(run.id, { output: 'kept\n', outputBytes: 5 });
+    f.runner.finish(run.id, { output: Buffer.from('kept\n'), outputBytes: 5 });
     await flush();
     f.scheduler.remove('report');
     const client = await f.connect();
@@ -112,14 +115,19 @@ describe('logs of a running run', () => {
       if (events.length === 1) {
         f.runner.emitOutput(run.id, 'two\n');
         f.runner.emitOutput(run.id, 'three\n');
-        f.runner.finish(run.id, { status: 'failed', exitCode: 4, output: 'one\ntwo\nthree\n', outputBytes: 14 });
+        f.runner.finish(run.id, {
+          status: 'failed',
+          exitCode: 4,
+          output: Buffer.from('one\ntwo\nthree\n'),
+          outputBytes: 14,
+        });
       }
     });
     const { run: view } = await done;
     expect(events).toEqual([
-      { event: 'output', data: { chunk: 'one\n' } },
-      { event: 'output', data: { chunk: 'two\n' } },
-      { event: 'output', data: { chunk: 'three\n' } },
+      { event: 'output', data: { data: base64('one\n') } },
+      { event: 'output', data: { data: base64('two\n') } },
+      { event: 'output', data: { data: base64('three\n') } },
     ]);
     expect(view).toMatchObject({
       id: 1,
@@ -129,7 +137,7 @@ describe('logs of a running run', () => {
       outcome: 'exited with code 4',
     });
     // The run is in the history as it ended.
-    expect(f.store.getRun(1)).toMatchObject({ status: 'failed', output: 'one\ntwo\nthree\n' });
+    expect(f.store.getRun(1)).toMatchObject({ status: 'failed', output: Buffer.from('one\ntwo\nthree\n') });
   });
 
   test('follow without an id picks the newest running run of the task', async () => {
@@ -142,10 +150,10 @@ describe('logs of a running run', () => {
     const events: unknown[] = [];
     const done = client.stream('logs', { name: 'par', follow: true }, (event) => {
       events.push(event);
-      f.runner.finish(newer.id, { output: 'newer\n', outputBytes: 6 });
+      f.runner.finish(newer.id, { output: Buffer.from('newer\n'), outputBytes: 6 });
     });
     expect((await done).run).toMatchObject({ id: newer.id, output: 'newer\n' });
-    expect(events).toEqual([{ event: 'output', data: { chunk: 'newer\n' } }]);
+    expect(events).toEqual([{ event: 'output', data: { data: base64('newer\n') } }]);
   });
 
   test('a follower that goes away stops the stream, not the run', async () => {
@@ -198,7 +206,7 @@ describe('logs errors', () => {
   test("without a history the engine still knows each task's last run", async () => {
     const f = await startControl([makeTask('backup')]);
     const run = f.scheduler.runNow('backup');
-    f.runner.finish(run.id, { output: 'last\n', outputBytes: 5 });
+    f.runner.finish(run.id, { output: Buffer.from('last\n'), outputBytes: 5 });
     await flush();
     const client = await f.connect();
     expect((await client.request('logs', { name: 'backup', runId: 1 })).run).toMatchObject({ id: 1, output: 'last\n' });

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { connectControl } from '../../src/control/client.js';
+import { decodeOutputEvent } from '../../src/control/protocol.js';
 import { createHandlers } from '../../src/control/handlers.js';
 import { listenControl } from '../../src/control/server.js';
 import { createSystemClock } from '../../src/engine/clock.js';
@@ -58,7 +59,7 @@ test('streams a shell task output and ends with its exit code', async () => {
   let startedPid: number | null = null;
   const { run } = await client.stream('run-now', { name: 'job', wait: true }, (event) => {
     if (event.event === 'started') startedPid = event.data.run.pid;
-    else if (event.event === 'output') chunks.push(event.data.chunk);
+    else if (event.event === 'output') chunks.push(decodeOutputEvent(event.data).toString());
   });
   expect(chunks.join('')).toBe('first\nsecond\n');
   expect(run).toMatchObject({

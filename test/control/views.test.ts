@@ -17,7 +17,7 @@ const finished: RunRecord = {
   signal: 'SIGTERM',
   attempt: 2,
   pid: 777,
-  output: 'partial\n',
+  output: Buffer.from('partial\n'),
   outputTruncated: true,
   outputBytes: 300_000,
   stop: { cause: 'timeout', afterMs: 70_000, signals: ['SIGTERM'], killAfterMs: 10_000, abandoned: null },
@@ -69,10 +69,18 @@ describe('toRunView', () => {
     });
   });
 
+  test('withOutput: output is the UTF-8 text (lossy), outputBase64 the exact bytes', () => {
+    const bytes = Buffer.from([0x61, 0x00, 0x62, 0xff, 0x0a]);
+    const view = toRunView({ ...finished, output: bytes }, { withOutput: true });
+    expect([view.output, view.outputBase64]).toEqual(['a\u0000b\ufffd\n', 'YQBi/wo=']);
+    expect(Buffer.from(view.outputBase64 ?? '', 'base64')).toEqual(bytes);
+    expect(toRunView(finished)).not.toHaveProperty('outputBase64');
+  });
+
   test('a stored run without its output (a history listing): the same view; withOutput gives ""', () => {
     const { output: _output, ...summary } = finished;
     expect(toRunView(summary)).toEqual(toRunView(finished));
-    expect(toRunView(summary, { withOutput: true }).output).toBe('');
+    expect(toRunView(summary, { withOutput: true })).toMatchObject({ output: '', outputBase64: '' });
   });
 });
 

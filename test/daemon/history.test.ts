@@ -82,16 +82,18 @@ describe('recoverInterruptedRuns', () => {
 describe('createHistoryControl', () => {
   test('answers from the store: recent runs, stats, one run, the newest run', () => {
     const store = temp.open();
-    store.saveRun(makeRun({ id: 1, task: 'backup', status: 'succeeded', exitCode: 0, error: null, output: 'one\n' }));
-    store.saveRun(makeRun({ id: 2, task: 'backup', status: 'failed', exitCode: 3, output: 'two\n' }));
+    store.saveRun(
+      makeRun({ id: 1, task: 'backup', status: 'succeeded', exitCode: 0, error: null, output: Buffer.from('one\n') }),
+    );
+    store.saveRun(makeRun({ id: 2, task: 'backup', status: 'failed', exitCode: 3, output: Buffer.from('two\n') }));
     store.saveRun(makeRun({ id: 3, task: 'report', status: 'succeeded', exitCode: 0, error: null }));
     const control = createHistoryControl(store, createEngine('2026-07-02T09:00:00Z').scheduler);
     expect(control.recentRuns('backup', 1).map((run) => run.id)).toEqual([2]);
     expect(control.recentRuns('backup', 10).map((run) => run.id)).toEqual([2, 1]);
     expect(control.runStats('backup')).toEqual({ task: 'backup', succeeded: 1, failed: 1, successRate: 0.5 });
-    expect(control.findRun(1)?.output).toBe('one\n');
+    expect(String(control.findRun(1)?.output)).toBe('one\n');
     expect(control.findRun(99)).toBeNull();
-    expect(control.latestRun('backup')?.output).toBe('two\n');
+    expect(String(control.latestRun('backup')?.output)).toBe('two\n');
     expect(control.latestRun('nobody')).toBeNull();
   });
 
@@ -115,7 +117,12 @@ describe('createHistoryControl', () => {
       ]).toEqual([1, null, null]);
       const lastRuns = vi.spyOn(store, 'lastRuns');
       const run = engine.scheduler.runNow('report');
-      engine.runner.finish(run.id, { status: 'failed', exitCode: 5, output: 'big output\n', outputBytes: 11 });
+      engine.runner.finish(run.id, {
+        status: 'failed',
+        exitCode: 5,
+        output: Buffer.from('big output\n'),
+        outputBytes: 11,
+      });
       await flush();
       // A second trigger while backup runs is skipped (overlap: skip): a skipped trigger did not
       // run, so it is no last run (issue 13: LAST is the last run that ran).

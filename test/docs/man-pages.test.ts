@@ -63,3 +63,24 @@ describe('taskkit(1) documents every verb', () => {
     expect(source).toMatch(new RegExp(`^\\.B[IR]?\\s+"?${roff}\\b`, 'm'));
   });
 });
+
+/** Words without their markup: roff fonts and escapes, markdown emphasis and code, line breaks. */
+function plainWords(text: string): string {
+  return text
+    .replace(/\\f[BIPR]/g, '')
+    .replace(/\\-/g, '-')
+    .replace(/[`*]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+test('README and taskkit(1) say "Output is bytes" in the same words (issue 13.5)', () => {
+  const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+  const man = readFileSync(`${MAN}taskkit.1`, 'utf8');
+  const heading = '**Output is bytes.** ';
+  const paragraph = readme.slice(readme.indexOf(heading) + heading.length).split('\n\n')[0] ?? '';
+  const sectionStart = man.indexOf('.SH OUTPUT IS BYTES\n');
+  const section = man.slice(sectionStart).split('\n.SH ')[0]?.replace('.SH OUTPUT IS BYTES\n', '') ?? '';
+  expect(readme.includes(heading) && sectionStart >= 0).toBe(true);
+  expect(plainWords(section)).toBe(plainWords(paragraph));
+});

@@ -37,7 +37,7 @@ class StubbornRunner implements Runner {
             signal: 'SIGKILL',
             startedAt: life.startedAt,
             endedAt,
-            output: '',
+            output: Buffer.alloc(0),
             outputTruncated: false,
             outputBytes: 0,
             stop,

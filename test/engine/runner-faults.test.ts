@@ -55,21 +55,21 @@ describe('events and records', () => {
     scheduler.runNow('job');
     runner.emitOutput(1, 'hello\n');
     expect(eventsOf('run-output')).toEqual([expect.objectContaining({ id: 1, status: 'running' })]);
-    expect(events.find(([name]) => name === 'run-output')?.[2]).toBe('hello\n');
+    expect(events.find(([name]) => name === 'run-output')?.[2]).toEqual(Buffer.from('hello\n'));
   });
 
   test('records are immutable snapshots: each event has its own object', async () => {
     const { runner, scheduler, eventsOf } = createEngine('2027-07-01T00:00:00.000Z');
     scheduler.add(makeTask('job'));
     const started = scheduler.runNow('job');
-    runner.finish(1, { output: 'ok\n', outputBytes: 3, result: { rows: 2 } });
+    runner.finish(1, { output: Buffer.from('ok\n'), outputBytes: 3, result: { rows: 2 } });
     await flush();
     const [finished] = eventsOf('run-finished');
     expect(started.status).toBe('running');
     expect(finished).toMatchObject({
       id: 1,
       status: 'succeeded',
-      output: 'ok\n',
+      output: Buffer.from('ok\n'),
       outputBytes: 3,
       result: { rows: 2 },
       startedAt: started.startedAt,

@@ -15,7 +15,7 @@ test('writes index.html with the scheduled time, task and run, and nothing else'
   const dir = join(makeTempDir('page'), 'site');
   const request = createModuleRequest(MODULE, { name: 'page-generator', args: { dir, title: 'Ops <status>' } });
   const outcome = await startModuleRun(request).done;
-  expect([outcome.status, outcome.error, outcome.output]).toEqual([
+  expect([outcome.status, outcome.error, String(outcome.output)]).toEqual([
     'succeeded',
     null,
     `wrote ${dir}/index.html (2026-06-01T12:00:00.000Z)\n`,

@@ -33,7 +33,7 @@ describe('a whole sweep', () => {
     writeFileSync(join(dir, 'notes.txt'), 'not a session');
     utimesSync(join(dir, 'notes.txt'), LONG_AGO, LONG_AGO);
     const outcome = await startModuleRun(createModuleRequest(MODULE, { args: { dir, maxIdleMinutes: 30 } })).done;
-    expect([outcome.status, outcome.output]).toEqual([
+    expect([outcome.status, String(outcome.output)]).toEqual([
       'succeeded',
       'swept a.session\nswept c.session\nswept e.session\n',
     ]);
@@ -66,7 +66,7 @@ describe('cancel', () => {
     const handle: RunHandle = startModuleRun(
       createModuleRequest(MODULE, { args: { dir, maxIdleMinutes: 30 } }),
       (chunk) => {
-        if (leftAtCancel !== null || !chunk.startsWith('swept ')) return;
+        if (leftAtCancel !== null || !chunk.toString().startsWith('swept ')) return;
         // cancel() sets the stop flag the worker's proceed() reads synchronously; counting after
         // it, at most the one session being removed then can still go.
         handle.cancel('cancel');
@@ -90,7 +90,7 @@ describe('cancel', () => {
     // The loop did stop early, and what it reports is what happened on disk, in order.
     expect(result.swept).toBeLessThan(total);
     expect([result.swept + result.left, left]).toEqual([total, total - result.swept]);
-    expect(outcome.output).toBe(
+    expect(String(outcome.output)).toBe(
       names
         .slice(0, result.swept)
         .map((name) => `swept ${name}\n`)

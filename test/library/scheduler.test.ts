@@ -43,7 +43,7 @@ describe('Scheduler (library API)', () => {
       { name: 'sweep', trigger: 'schedule', attempt: 1, scheduledAt: Date.parse('2026-03-01T10:00:00Z') },
       { name: 'sweep', trigger: 'schedule', attempt: 1, scheduledAt: Date.parse('2026-03-01T10:01:00Z') },
     ]);
-    expect(finished.map((run) => [run.status, run.result, run.output])).toEqual([
+    expect(finished.map((run) => [run.status, run.result, run.output.toString()])).toEqual([
       ['succeeded', { swept: 3 }, 'swept 3\n'],
       ['succeeded', { swept: 3 }, 'swept 3\n'],
     ]);

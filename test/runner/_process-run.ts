@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TaskAction } from '../../src/config/types.js';
-import type { RunHandle, RunRequest } from '../../src/runner/types.js';
+import type { OutputListener, OutputStream, RunHandle, RunRequest } from '../../src/runner/types.js';
 
 const FIXTURE_BIN = fileURLToPath(new URL('../fixtures/bin/', import.meta.url));
 
@@ -95,18 +95,18 @@ import { isAlive, waitUntil } from '../support/process-state.js';
 
 export { isAlive, waitUntil };
 
-/** An OutputListener that keeps every chunk, and lets a test wait for some text to appear. */
+/** An OutputListener that keeps a copy of every chunk and its stream, and lets a test wait for some text to appear. */
 export function createOutputRecorder(): {
-  chunks: string[];
-  listener: (chunk: string) => void;
+  chunks: { bytes: Buffer; stream: OutputStream }[];
+  listener: OutputListener;
   text(): string;
   waitFor(text: string): Promise<void>;
 } {
-  const chunks: string[] = [];
-  const text = (): string => chunks.join('');
+  const chunks: { bytes: Buffer; stream: OutputStream }[] = [];
+  const text = (): string => Buffer.concat(chunks.map((chunk) => chunk.bytes)).toString('utf8');
   return {
     chunks,
-    listener: (chunk) => void chunks.push(chunk),
+    listener: (bytes, stream) => void chunks.push({ bytes: Buffer.from(bytes), stream }),
     text,
     waitFor: (wanted) => waitUntil(() => text().includes(wanted), 10_000, JSON.stringify(wanted)),
   };

@@ -58,7 +58,7 @@ describe('success', () => {
       exitCode: 0,
       signal: null,
       error: null,
-      output: '',
+      output: Buffer.from(''),
       outputBytes: 0,
       outputTruncated: false,
     });
@@ -74,7 +74,7 @@ describe('success', () => {
   test('returning nothing leaves result undefined and adds no note', async () => {
     const outcome = await startFunctionRun(createRequest(() => undefined)).done;
     expect(outcome.result).toBe(undefined);
-    expect(outcome.output).toBe('');
+    expect(String(outcome.output)).toBe('');
   });
 
   test('a value JSON cannot represent is dropped with a note in the output', async () => {
@@ -83,11 +83,11 @@ describe('success', () => {
     const outcome = await startFunctionRun(createRequest(() => circular)).done;
     expect(outcome.status).toBe('succeeded');
     expect(outcome.result).toBe(undefined);
-    expect(outcome.output).toMatch(
+    expect(String(outcome.output)).toMatch(
       /^taskkit: result not kept: not JSON-serialisable \(Converting circular structure to JSON[^\n]*\)\n$/,
     );
     const fnResult = await startFunctionRun(createRequest(() => () => 1)).done;
-    expect(fnResult.output).toBe('taskkit: result not kept: a function is not JSON-serialisable\n');
+    expect(String(fnResult.output)).toBe('taskkit: result not kept: a function is not JSON-serialisable\n');
   });
 
   test('the result is the JSON form that the store keeps', async () => {
@@ -124,9 +124,9 @@ describe('context', () => {
       ctx.log('copied %d files to %s', 3, '/backup', { ok: true });
       ctx.log();
     });
-    const outcome = await startFunctionRun(request, (chunk) => chunks.push(chunk)).done;
+    const outcome = await startFunctionRun(request, (chunk) => chunks.push(chunk.toString())).done;
     expect(chunks).toEqual(['copied 3 files to /backup { ok: true }\n', '\n']);
-    expect(outcome.output).toBe('copied 3 files to /backup { ok: true }\n\n');
+    expect(String(outcome.output)).toBe('copied 3 files to /backup { ok: true }\n\n');
     expect(outcome.outputBytes).toBe(40);
   });
 
@@ -167,7 +167,7 @@ describe('failure', () => {
       }),
     ).done;
     expect([outcome.status, outcome.exitCode, outcome.error]).toEqual(['failed', 1, 'disk on fire']);
-    expect(outcome.output).toMatch(/^Error: disk on fire\n {4}at .*function\.test\.ts/);
+    expect(String(outcome.output)).toMatch(/^Error: disk on fire\n {4}at .*function\.test\.ts/);
   });
 
   test('a rejection fails the run the same way', async () => {
@@ -178,12 +178,16 @@ describe('failure', () => {
       }),
     ).done;
     expect([outcome.status, outcome.exitCode, outcome.error]).toEqual(['failed', 1, 'bad input']);
-    expect(outcome.output.startsWith('TypeError: bad input\n    at ')).toBe(true);
+    expect(String(outcome.output).startsWith('TypeError: bad input\n    at ')).toBe(true);
   });
 
   test('a thrown non-Error is described too', async () => {
     const outcome = await startFunctionRun(createRequest(() => Promise.reject('no route'))).done;
-    expect([outcome.status, outcome.error, outcome.output]).toEqual(['failed', 'no route', "thrown: 'no route'\n"]);
+    expect([outcome.status, outcome.error, String(outcome.output)]).toEqual([
+      'failed',
+      'no route',
+      "thrown: 'no route'\n",
+    ]);
   });
 
   test('a task that is not a function task fails without throwing', async () => {
@@ -261,12 +265,12 @@ describe('stopping', () => {
       },
       { killAfterMs: 50 },
     );
-    const handle = startFunctionRun(request, (chunk) => chunks.push(chunk));
+    const handle = startFunctionRun(request, (chunk) => chunks.push(chunk.toString()));
     handle.cancel('cancel');
     const outcome = await handle.done;
     late?.log('still here');
     expect(chunks).toEqual([]);
-    expect(outcome.output).toBe('');
+    expect(String(outcome.output)).toBe('');
     expect([outcome.status, outcome.exitCode, outcome.error, stopWords(outcome)]).toEqual([
       'cancelled',
       null,
@@ -290,7 +294,7 @@ describe('stopping', () => {
       null,
       'replaced by a new run',
     ]);
-    expect(outcome.output.startsWith('Error: interrupted mid-copy\n')).toBe(true);
+    expect(String(outcome.output).startsWith('Error: interrupted mid-copy\n')).toBe(true);
   });
 
   test('only the first stop counts, and cancel after the end changes nothing', async () => {
@@ -319,7 +323,7 @@ describe('output', () => {
     expect(streamed).toBe(20_000 * 1024);
     expect(outcome.outputTruncated).toBe(true);
     // Head and tail halves of the limit, with the buffer's marker between them.
-    expect(outcome.output).toBe(
+    expect(String(outcome.output)).toBe(
       `${line}\n`.repeat(4) + formatDroppedMarker(20_000 * 1024 - 8192) + `${line}\n`.repeat(4),
     );
   });

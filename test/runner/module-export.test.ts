@@ -90,7 +90,7 @@ describe('CommonJS and ESM modules in a real worker', () => {
     'a .js file under a package.json without "type": "module" loads as CommonJS (require, ' + '__filename, console)',
     async () => {
       const outcome = await startModuleRun(createModuleRequest('cjs/default-function.js', { args: { keep: 3 } })).done;
-      expect([outcome.status, outcome.output]).toEqual(['succeeded', 'hello from default-function.js\n']);
+      expect([outcome.status, String(outcome.output)]).toEqual(['succeeded', 'hello from default-function.js\n']);
       expect(outcome.result).toEqual({
         file: 'default-function.js',
         name: 'module-task',
@@ -133,7 +133,7 @@ describe('CommonJS and ESM modules in a real worker', () => {
   test('a CommonJS throw fails the run with message and stack', async () => {
     const outcome = await startModuleRun(createModuleRequest('cjs-throw.cjs')).done;
     expect([outcome.status, outcome.exitCode, outcome.error]).toEqual(['failed', 1, 'boom from cjs']);
-    expect(outcome.output).toMatch(/^TypeError: boom from cjs\n {4}at throwFromCjs \(.*cjs-throw\.cjs:3:9\)/);
+    expect(String(outcome.output)).toMatch(/^TypeError: boom from cjs\n {4}at throwFromCjs \(.*cjs-throw\.cjs:3:9\)/);
   });
 
   test('a CommonJS missing export lists what module.exports has', async () => {
@@ -158,8 +158,10 @@ describe('CommonJS and ESM modules in a real worker', () => {
       `cannot load module ${path}: Unexpected token ';' (line 3)`,
     ]);
     expect(
-      outcome.output.startsWith(`${path}:3\n  return 1 +;\n            ^\n\nSyntaxError: Unexpected token ';'\n`),
+      String(outcome.output).startsWith(
+        `${path}:3\n  return 1 +;\n            ^\n\nSyntaxError: Unexpected token ';'\n`,
+      ),
     ).toBe(true);
-    expect(outcome.output.split(`${path}:3\n`).length).toBe(2);
+    expect(String(outcome.output).split(`${path}:3\n`).length).toBe(2);
   });
 });

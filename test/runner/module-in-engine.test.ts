@@ -41,7 +41,9 @@ test('a scheduled module run records its returned value and its console output',
     trigger: 'schedule',
     pid: null,
   });
-  expect(run.output).toBe('log formatted 7 { deep: [ 1, 2 ] }\nconsole.log line\nconsole.error line\npartial bytes\n');
+  expect(String(run.output)).toBe(
+    'log formatted 7 { deep: [ 1, 2 ] }\nconsole.log line\nconsole.error line\npartial bytes\n',
+  );
 });
 
 test.each([

@@ -30,7 +30,7 @@ describe('success', () => {
       exitCode: 0,
       signal: null,
       error: null,
-      output: '',
+      output: Buffer.from(''),
       outputTruncated: false,
     });
     expect(outcome.result).toEqual({
@@ -65,13 +65,13 @@ describe('success', () => {
 
   test('messages the module posts on parentPort itself are ignored', async () => {
     const outcome = await startModuleRun(createRequest('post-message.js')).done;
-    expect([outcome.status, outcome.result, outcome.output]).toEqual(['succeeded', 'posted', '']);
+    expect([outcome.status, outcome.result, String(outcome.output)]).toEqual(['succeeded', 'posted', '']);
   });
 
   test('a value JSON cannot represent is dropped with a note', async () => {
     const outcome = await startModuleRun(createRequest('circular.js')).done;
     expect([outcome.status, outcome.result]).toEqual(['succeeded', undefined]);
-    expect(outcome.output).toMatch(
+    expect(String(outcome.output)).toMatch(
       /^taskkit: result not kept: not JSON-serialisable \(Converting circular structure to JSON[^\n]*\)\n$/,
     );
   });
@@ -81,13 +81,13 @@ describe('failure', () => {
   test('a throw fails the run with message and stack', async () => {
     const outcome = await startModuleRun(createRequest('throw.js')).done;
     expect([outcome.status, outcome.exitCode, outcome.error]).toEqual(['failed', 1, 'boom from module']);
-    expect(outcome.output).toMatch(/^Error: boom from module\n {4}at throwNow \(file:\/\/.*throw\.js:3:9\)/);
+    expect(String(outcome.output)).toMatch(/^Error: boom from module\n {4}at throwNow \(file:\/\/.*throw\.js:3:9\)/);
   });
 
   test('a rejection fails the run', async () => {
     const outcome = await startModuleRun(createRequest('reject.mjs')).done;
     expect([outcome.status, outcome.exitCode, outcome.error]).toEqual(['failed', 1, 'rejected from module']);
-    expect(outcome.output.startsWith('TypeError: rejected from module\n    at rejectLater')).toBe(true);
+    expect(String(outcome.output).startsWith('TypeError: rejected from module\n    at rejectLater')).toBe(true);
   });
 
   test('a missing file says so', async () => {
@@ -104,7 +104,7 @@ describe('failure', () => {
     expect(outcome.status).toBe('failed');
     expect(outcome.error).toBe(`cannot load module ${FIXTURES}syntax-error.js: Unexpected token ';' (line 3)`);
     expect(
-      outcome.output.startsWith(
+      String(outcome.output).startsWith(
         `${FIXTURES}syntax-error.js:3\n  return 1 +;\n            ^\nSyntaxError: Unexpected token ';'\n`,
       ),
     ).toBe(true);
@@ -130,7 +130,7 @@ describe('failure', () => {
   test('an error thrown outside the awaited function fails the run', async () => {
     const outcome = await startModuleRun(createRequest('late-throw.js')).done;
     expect([outcome.status, outcome.exitCode, outcome.error]).toEqual(['failed', 1, 'thrown from a timer']);
-    expect(outcome.output.startsWith('RangeError: thrown from a timer\n')).toBe(true);
+    expect(String(outcome.output).startsWith('RangeError: thrown from a timer\n')).toBe(true);
   });
 
   test('a module that ends its own thread fails the run', async () => {
@@ -156,9 +156,9 @@ describe('failure', () => {
 describe('output and handle', () => {
   test('ctx.log, console.log, console.error and process.stdout writes are captured in order', async () => {
     const chunks: string[] = [];
-    const outcome = await startModuleRun(createRequest('output.js'), (chunk) => chunks.push(chunk)).done;
+    const outcome = await startModuleRun(createRequest('output.js'), (chunk) => chunks.push(chunk.toString())).done;
     const expected = 'log formatted 7 { deep: [ 1, 2 ] }\nconsole.log line\nconsole.error line\npartial bytes\n';
-    expect(outcome.output).toBe(expected);
+    expect(String(outcome.output)).toBe(expected);
     expect(chunks.join('')).toBe(expected);
     expect(outcome.outputBytes).toBe(Buffer.byteLength(expected));
   });
@@ -189,7 +189,7 @@ describe('output and handle', () => {
     };
     const outcome = await startModuleRun(rejecting).done;
     expect([outcome.status, outcome.result]).toEqual(['succeeded', 'handled']);
-    expect(outcome.output).toBe(
+    expect(String(outcome.output)).toBe(
       'taskkit: ctx.handle.setPeriod() failed: bad period 10m\ntaskkit: ctx.handle.setPeriod() failed: ' +
         'bad period 90000\n',
     );
@@ -207,7 +207,7 @@ describe('output and handle', () => {
       expect(outcome.outputBytes).toBe(lines * 1024);
       expect(streamed).toBe(lines * 1024);
       expect(outcome.outputTruncated).toBe(true);
-      expect(outcome.output).toBe(
+      expect(String(outcome.output)).toBe(
         `${'x'.repeat(1023)}\n`.repeat(8) +
           formatDroppedMarker(lines * 1024 - 16 * 1024) +
           `${'x'.repeat(1023)}\n`.repeat(8),
@@ -244,10 +244,10 @@ describe('stopping', () => {
   ] as const)('cancel(%s) reaches a synchronous proceed() loop that never yields', async (reason, words) => {
     // Cancel once the loop is running (worker start-up time varies), when its line arrives.
     const handle: RunHandle = startModuleRun(createRequest('proceed-loop.js'), (chunk) => {
-      if (chunk === 'looping\n') handle.cancel(reason);
+      if (chunk.toString() === 'looping\n') handle.cancel(reason);
     });
     const outcome = await handle.done;
-    expect(outcome).toMatchObject({
+    expect({ ...outcome, output: String(outcome.output) }).toMatchObject({
       status: 'cancelled',
       exitCode: 0,
       error: null,
@@ -260,10 +260,10 @@ describe('stopping', () => {
 
   test('cancel aborts ctx.signal for code waiting on its abort event', async () => {
     const handle: RunHandle = startModuleRun(createRequest('await-abort.js'), (chunk) => {
-      if (chunk === 'waiting\n') handle.cancel('cancel');
+      if (chunk.toString() === 'waiting\n') handle.cancel('cancel');
     });
     const outcome = await handle.done;
-    expect([outcome.status, outcome.output, outcome.result]).toEqual([
+    expect([outcome.status, String(outcome.output), outcome.result]).toEqual([
       'cancelled',
       'waiting\n',
       { stoppedBy: 'cancel', proceed: false },
@@ -275,7 +275,7 @@ describe('stopping', () => {
     expect(outcome).toMatchObject({ status: 'timed-out', exitCode: 0, error: null });
     expect(stopWords(outcome)).toBe('timed out after 100ms');
     // How far the loop got before the timer fired depends on worker start-up; the reason does not.
-    expect(outcome.output).toMatch(/^(looping\n)?stopped because timeout\n$/);
+    expect(String(outcome.output)).toMatch(/^(looping\n)?stopped because timeout\n$/);
     expect(outcome.result).toMatchObject({ stoppedBy: 'timeout' });
   });
 

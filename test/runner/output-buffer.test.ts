@@ -13,6 +13,28 @@ describe('createOutputBuffer', () => {
     expect([buffer.text(), buffer.totalBytes, buffer.truncated]).toEqual(['', 0, false]);
   });
 
+  test('bytes() keeps what was written as bytes: a NUL and a 0xFF stay, text() shows U+FFFD for the 0xFF', () => {
+    const buffer = createOutputBuffer(64);
+    const written = Buffer.from([0x61, 0x00, 0x62, 0xff, 0x0a]);
+    buffer.write(written.subarray(0, 2));
+    buffer.write(written.subarray(2));
+    expect(buffer.bytes()).toEqual(written);
+    expect(buffer.text()).toBe('a\0b\ufffd\n');
+  });
+
+  test('bytes() past the limit: head, the marker as UTF-8 bytes, tail; each byte value kept', () => {
+    const buffer = createOutputBuffer(8);
+    const written = Buffer.from([0x00, 0xff, 0x01, 0xfe, 0x10, 0x20, 0x30, 0x7f, 0x00, 0xfd, 0x02, 0x7e]);
+    buffer.write(written);
+    expect(buffer.bytes()).toEqual(
+      Buffer.concat([written.subarray(0, 4), Buffer.from(marker(4)), written.subarray(8)]),
+    );
+    // bytes() is a copy: writing on does not change what it returned.
+    const before = buffer.bytes();
+    buffer.write(Buffer.from([0x41]));
+    expect(before).toEqual(Buffer.concat([written.subarray(0, 4), Buffer.from(marker(4)), written.subarray(8)]));
+  });
+
   test('exactly the limit is kept whole', () => {
     const buffer = createOutputBuffer(10);
     buffer.write('0123456789');

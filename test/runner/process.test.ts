@@ -47,7 +47,7 @@ describe('exit status', () => {
       exitCode: 0,
       signal: null,
       error: null,
-      output: '',
+      output: Buffer.from(''),
       outputBytes: 0,
       outputTruncated: false,
     });
@@ -73,14 +73,14 @@ describe('exit status', () => {
     const handle = start(createProcessRequest({ action: nodeEval('process.stdout.write(String(process.pid))') }));
     const outcome = await handle.done;
     expect(typeof handle.pid).toBe('number');
-    expect(outcome.output).toBe(String(handle.pid));
+    expect(String(outcome.output)).toBe(String(handle.pid));
   });
 
   test.skipIf(process.platform !== 'linux')('the process group id is the leader pid', async () => {
     // Field 5 of /proc/PID/stat is the process group id.
     const handle = start(createProcessRequest({ action: shellAction("cut -d' ' -f5 /proc/$$/stat") }));
     const outcome = await handle.done;
-    expect(outcome.output).toBe(`${handle.pid}\n`);
+    expect(String(outcome.output)).toBe(`${handle.pid}\n`);
   });
 });
 
@@ -94,7 +94,7 @@ describe('cannot start', () => {
       exitCode: null,
       signal: null,
       error: 'command not found: taskkit-no-such-command',
-      output: '',
+      output: Buffer.from(''),
     });
   });
 
@@ -106,7 +106,7 @@ describe('cannot start', () => {
   test('for a shell line, a missing command is the shell exit 127 with its own message', async () => {
     const outcome = await start(createProcessRequest({ action: shellAction('taskkit-no-such-command') })).done;
     expect([outcome.status, outcome.exitCode, outcome.error]).toEqual(['failed', 127, null]);
-    expect(outcome.output).toMatch(/taskkit-no-such-command: .*not found\n$/);
+    expect(String(outcome.output)).toMatch(/taskkit-no-such-command: .*not found\n$/);
   });
 
   test('a missing working directory', async () => {
@@ -156,14 +156,14 @@ describe('what the process sees', () => {
         action: nodeEval('process.stdout.write(JSON.stringify(process.argv.slice(1)))', ...args),
       }),
     ).done;
-    expect(JSON.parse(outcome.output)).toEqual(args);
+    expect(JSON.parse(String(outcome.output))).toEqual(args);
   });
 
   test('cwd is task.cwd', async () => {
     const outcome = await start(
       createProcessRequest({ action: nodeEval('process.stdout.write(process.cwd())'), cwd: temp.path }),
     ).done;
-    expect(outcome.output).toBe(temp.path);
+    expect(String(outcome.output)).toBe(temp.path);
   });
 
   test('env: process.env + task env + TASKKIT_*', async () => {
@@ -176,12 +176,12 @@ describe('what the process sees', () => {
       scheduledAt: Date.UTC(2026, 4, 6, 7, 8, 9),
     });
     const outcome = await start(request).done;
-    expect(outcome.output).toBe(`proc-task|7|2026-05-06T07:08:09.000Z|manual|1|yes|a b|${process.env['PATH']}`);
+    expect(String(outcome.output)).toBe(`proc-task|7|2026-05-06T07:08:09.000Z|manual|1|yes|a b|${process.env['PATH']}`);
   });
 
   test('stdin is closed: a reader sees end of input at once', async () => {
     const outcome = await start(createProcessRequest({ action: shellAction('cat; echo "eof $?"') })).done;
-    expect(outcome.output).toBe('eof 0\n');
+    expect(String(outcome.output)).toBe('eof 0\n');
   });
 });
 
@@ -191,20 +191,35 @@ describe('output', () => {
     const script =
       "printf 'out1\\n'; sleep 0.1; printf 'err1\\n' >&2; sleep 0.1; printf 'out2\\n'; sleep 0.1; printf 'err2\\n' >&2";
     const outcome = await start(createProcessRequest({ action: shellAction(script) }), recorder.listener).done;
-    expect(outcome.output).toBe('out1\nerr1\nout2\nerr2\n');
+    expect(String(outcome.output)).toBe('out1\nerr1\nout2\nerr2\n');
     expect(recorder.text()).toBe('out1\nerr1\nout2\nerr2\n');
     expect(outcome.outputBytes).toBe(20);
   });
 
-  test('a UTF-8 character split across chunks reaches the listener whole', async () => {
+  test('the listener gets the bytes as written: a character split across chunks, bytes not UTF-8', async () => {
     const recorder = createOutputRecorder();
-    // "€" is e2 82 ac: the first write ends in the middle of it.
+    // "€" is e2 82 ac: the first write ends in the middle of it; 0xff and NUL are no UTF-8 text.
     const code =
-      'process.stdout.write(Buffer.from([0x61, 0xe2, 0x82])); setTimeout(() ' +
-      '=> process.stdout.write(Buffer.from([0xac, 0x62])), 200);';
+      'process.stdout.write(Buffer.from([0x61, 0xe2, 0x82])); ' +
+      'setTimeout(() => process.stdout.write(Buffer.from([0xac, 0x62, 0x00, 0xff])), 200);';
     const outcome = await start(createProcessRequest({ action: nodeEval(code) }), recorder.listener).done;
-    expect(outcome.output).toBe('a€b');
-    expect(recorder.chunks).toEqual(['a', '€b']);
+    const written = Buffer.from([0x61, 0xe2, 0x82, 0xac, 0x62, 0x00, 0xff]);
+    expect(outcome.output.equals(written)).toBe(true);
+    expect(recorder.chunks).toEqual([
+      { bytes: Buffer.from([0x61, 0xe2, 0x82]), stream: 'stdout' },
+      { bytes: Buffer.from([0xac, 0x62, 0x00, 0xff]), stream: 'stdout' },
+    ]);
+  });
+
+  test("the listener is told which stream a chunk came from (exec writes the task's stderr to stderr)", async () => {
+    const recorder = createOutputRecorder();
+    const script = "printf 'out\\n'; sleep 0.1; printf 'err\\377\\n' >&2";
+    const outcome = await start(createProcessRequest({ action: shellAction(script) }), recorder.listener).done;
+    expect(outcome.output.equals(Buffer.from('out\nerr\xff\n', 'latin1'))).toBe(true);
+    expect(recorder.chunks).toEqual([
+      { bytes: Buffer.from('out\n'), stream: 'stdout' },
+      { bytes: Buffer.from('err\xff\n', 'latin1'), stream: 'stderr' },
+    ]);
   });
 
   test('50 MB through a 64 KiB buffer: bounded output and memory, exact byte count', async () => {
@@ -225,10 +240,10 @@ describe('output', () => {
       true,
       total,
     ]);
-    expect(Buffer.byteLength(outcome.output)).toBe(limit + marker.length);
-    expect(outcome.output.startsWith('flood-start\nxxxx')).toBe(true);
-    expect(outcome.output.endsWith('xxxx\nflood-end\n')).toBe(true);
-    expect(outcome.output).toContain(marker);
+    expect(Buffer.byteLength(String(outcome.output))).toBe(limit + marker.length);
+    expect(String(outcome.output).startsWith('flood-start\nxxxx')).toBe(true);
+    expect(String(outcome.output).endsWith('xxxx\nflood-end\n')).toBe(true);
+    expect(String(outcome.output)).toContain(marker);
     expect(rssGrowth).toBeLessThan(30 * 1024 * 1024);
   });
 
@@ -240,7 +255,7 @@ describe('output', () => {
     const outcome = await handle.done;
     const backgroundPid = Number(readFileSync(pidFile, 'utf8'));
     tracker.trackPid(backgroundPid);
-    expect([outcome.status, outcome.output]).toEqual(['succeeded', 'started\n']);
+    expect([outcome.status, String(outcome.output)]).toEqual(['succeeded', 'started\n']);
     expect(outcome.endedAt - outcome.startedAt).toBeLessThan(1_000);
     expect(isAlive(backgroundPid)).toBe(true);
   });
@@ -249,14 +264,14 @@ describe('output', () => {
     // The leader exits at once; the subshell writes ~20 ms later, well inside the 100 ms drain.
     const outcome = await start(createProcessRequest({ action: shellAction('(sleep 0.02; echo late) & echo early') }))
       .done;
-    expect(outcome.output).toBe('early\nlate\n');
+    expect(String(outcome.output)).toBe('early\nlate\n');
   });
 
   test('output written just before exit is still captured', async () => {
     const outcome = await start(
       createProcessRequest({ action: argvAction(...fixtureArgv('flood-output.js', String(300_000))) }),
     ).done;
-    expect([outcome.outputBytes, outcome.output.endsWith('\nflood-end\n')]).toEqual([300_000, true]);
+    expect([outcome.outputBytes, String(outcome.output).endsWith('\nflood-end\n')]).toEqual([300_000, true]);
   });
 });
 
@@ -274,7 +289,7 @@ describe('timeout', () => {
       exitCode: null,
       signal: 'SIGTERM',
       error: null,
-      output: 'spawned\n',
+      output: Buffer.from('spawned\n'),
     });
     expect(outcome.stop).toEqual({
       cause: 'timeout',
@@ -325,7 +340,7 @@ describe('timeout', () => {
       exitCode: null,
       signal: 'SIGKILL',
       error: null,
-      output: 'ready\ngot SIGTERM\n',
+      output: Buffer.from('ready\ngot SIGTERM\n'),
     });
     expect(stopWords(outcome)).toBe('timed out after 1s; sent SIGTERM, then SIGKILL after 300ms');
     expect(outcome.endedAt - outcome.startedAt).toBeGreaterThanOrEqual(1_300);
@@ -358,7 +373,7 @@ describe('cancel', () => {
       exitCode: null,
       signal: 'SIGTERM',
       error: null,
-      output: 'sleeping\n',
+      output: Buffer.from('sleeping\n'),
     });
     expect(outcome.stop).toMatchObject({ cause: reason, signals: ['SIGTERM'], abandoned: null });
     expect(stopWords(outcome)).toBe(error);
@@ -377,7 +392,7 @@ describe('cancel', () => {
       status: 'cancelled',
       signal: 'SIGKILL',
       error: null,
-      output: 'ready\ngot SIGTERM\n',
+      output: Buffer.from('ready\ngot SIGTERM\n'),
     });
     expect(stopWords(outcome)).toBe('stopped by shutdown; sent SIGTERM, then SIGKILL after 200ms');
   });

@@ -36,11 +36,11 @@ describe('createRunner', () => {
     const chunks: string[] = [];
     const handle = tracker.track(
       createRunner().start(createProcessRequest({ action: shellAction('echo "$0 ran"') }), (chunk) =>
-        chunks.push(chunk),
+        chunks.push(chunk.toString()),
       ),
     );
     expect(typeof handle.pid).toBe('number');
-    expect((await handle.done).output).toBe('/bin/sh ran\n');
+    expect(String((await handle.done).output)).toBe('/bin/sh ran\n');
     expect(chunks.join('')).toBe('/bin/sh ran\n');
     expect(startFunctionRun).not.toHaveBeenCalled();
     expect(startModuleRun).not.toHaveBeenCalled();
@@ -52,7 +52,7 @@ describe('createRunner', () => {
         createProcessRequest({ action: argvAction(process.execPath, '-e', 'process.stdout.write("argv ran")') }),
       ),
     );
-    expect(await handle.done).toMatchObject({ status: 'succeeded', output: 'argv ran' });
+    expect(await handle.done).toMatchObject({ status: 'succeeded', output: Buffer.from('argv ran') });
   });
 
   test('function tasks go to startFunctionRun with the request and listener', async () => {

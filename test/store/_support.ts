@@ -69,7 +69,7 @@ export function makeRun(overrides: Partial<RunRecord> = {}): RunRecord {
     signal: null,
     attempt: 2,
     pid: 4242,
-    output: 'line 1\nline 2 ✓\n',
+    output: Buffer.from('line 1\nline 2 ✓\n'),
     outputTruncated: false,
     outputBytes: 18,
     stop: null,

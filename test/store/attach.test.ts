@@ -28,7 +28,7 @@ describe('runs', () => {
     runner.finish(1, {
       status: 'failed',
       exitCode: 2,
-      output: 'boom\n',
+      output: Buffer.from('boom\n'),
       outputBytes: 5,
       error: 'exited with code 2',
       result: { partial: true },
@@ -39,7 +39,7 @@ describe('runs', () => {
     expect(store.getRun(1)).toMatchObject({
       status: 'failed',
       exitCode: 2,
-      output: 'boom\n',
+      output: Buffer.from('boom\n'),
       endedAt: ms('2026-07-01T08:00:02.500Z'),
       result: { partial: true },
     });

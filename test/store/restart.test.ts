@@ -100,7 +100,7 @@ describe('kill -9 during a run, then start', () => {
     const crashed = boot('2026-07-01T08:30:00.000Z', tasks);
     crashed.scheduler.runNow('backup');
     crashed.clock.advanceTo('2026-07-01T08:31:00.000Z');
-    crashed.runner.finish(1, { output: 'ok\n', outputBytes: 3 });
+    crashed.runner.finish(1, { output: Buffer.from('ok\n'), outputBytes: 3 });
     await flush();
     crashed.scheduler.hold('report', 'waiting for #12');
     crashed.clock.advanceTo('2026-07-01T09:00:00.000Z');
@@ -129,7 +129,11 @@ describe('kill -9 during a run, then start', () => {
         error: INTERRUPTED_REASON.running,
       },
     ]);
-    expect(restarted.store.getRun(1)).toMatchObject({ status: 'succeeded', output: 'ok\n', trigger: 'manual' });
+    expect(restarted.store.getRun(1)).toMatchObject({
+      status: 'succeeded',
+      output: Buffer.from('ok\n'),
+      trigger: 'manual',
+    });
     expect(restarted.scheduler.get('report')).toMatchObject({ held: true, holdNote: 'waiting for #12' });
     expect(restarted.scheduler.runNow('backup').id).toBe(3);
     expect(restarted.store.listRuns().map((run) => [run.id, run.status])).toEqual([

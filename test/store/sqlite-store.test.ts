@@ -198,10 +198,13 @@ describe('retention under a task running every second for a day', () => {
         status: 'succeeded',
         exitCode: 0,
         error: null,
-        output: `tick ${second}\n`,
+        output: Buffer.from(`tick ${second}\n`),
         outputBytes: 12,
       });
-      store.saveRun({ ...run, status: 'running', endedAt: null, exitCode: null, output: '', outputBytes: 0 }, 200);
+      store.saveRun(
+        { ...run, status: 'running', endedAt: null, exitCode: null, output: Buffer.from(''), outputBytes: 0 },
+        200,
+      );
       store.saveRun(run, 200);
       if (second === day / 2) {
         store.flush();

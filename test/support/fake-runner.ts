@@ -87,7 +87,7 @@ export class FakeRunner implements Runner {
       signal: null,
       startedAt: 0,
       endedAt: 0,
-      output: '',
+      output: Buffer.from(''),
       outputTruncated: false,
       outputBytes: 0,
       stop: null,
@@ -103,8 +103,9 @@ export class FakeRunner implements Runner {
     run.reject(error);
   }
 
-  emitOutput(runId: number, text: string): void {
-    this.#live(runId).onOutput?.(text);
+  /** Output of a running run, as a runner gives it (text as its UTF-8 bytes, on stdout). */
+  emitOutput(runId: number, text: string | Uint8Array): void {
+    this.#live(runId).onOutput?.(typeof text === 'string' ? Buffer.from(text) : Buffer.from(text), 'stdout');
   }
 
   #live(runId: number): FakeRun {

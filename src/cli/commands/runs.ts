@@ -8,6 +8,7 @@ import type { RunView } from '../../control/views.js';
 import type { CommandContext, GlobalOptions } from '../context.js';
 import { connectDaemon, withDaemon } from '../connect.js';
 import { streamDetachable } from '../detachable-stream.js';
+import { decodeOutputEvent } from '../../control/protocol.js';
 import { printError, printJson, printLine, writeOutput, type CliIo } from '../io.js';
 
 export function registerRunCommands(program: Command, context: CommandContext): void {
@@ -56,7 +57,7 @@ async function runAndWait(io: CliIo, globals: GlobalOptions, name: string): Prom
   const streamed = await streamDetachable(io, client, 'run-now', { name, wait: true }, (event) => {
     if (event.event === 'started') started = event.data.run;
     else if (event.event === 'output') {
-      if (!json) return writeOutput(io, event.data.chunk);
+      if (!json) return writeOutput(io, decodeOutputEvent(event.data));
     } else printError(io, `taskkit: ${describeRetrying(event.data)}`);
     return undefined;
   });

@@ -69,6 +69,20 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
     upgrade: upgradeLegacyStops,
   },
+  {
+    version: 3,
+    description: 'output as bytes',
+    // A task's output is bytes (a NUL, a 0xFF): a BLOB, never decoded. SQLite cannot change a
+    // column's type, so the bytes move to a new column that takes the old name; rows written
+    // before keep their text as its UTF-8 bytes. The table is the same table (its
+    // AUTOINCREMENT sequence and its indexes stay), only rewritten without the old column.
+    sql: `
+      ALTER TABLE runs ADD COLUMN output_blob BLOB NOT NULL DEFAULT x'';
+      UPDATE runs SET output_blob = CAST(output AS BLOB) WHERE output <> '';
+      ALTER TABLE runs DROP COLUMN output;
+      ALTER TABLE runs RENAME COLUMN output_blob TO output;
+    `,
+  },
 ];
 
 /** The schema version this taskkit writes. */

@@ -21,7 +21,8 @@ interface RunRow {
   signal: string | null;
   attempt: number;
   pid: number | null;
-  output?: string;
+  /** A BLOB (migration 3), read as a Buffer. */
+  output?: Buffer | string;
   output_truncated: number;
   output_bytes: number;
   stop_cause: string | null;
@@ -247,7 +248,13 @@ function toSummary(row: RunRow): RunSummary {
 }
 
 function toRecord(row: RunRow): RunRecord {
-  return { ...toSummary(row), output: row.output ?? '' };
+  return { ...toSummary(row), output: readOutput(row.output) };
+}
+
+/** The stored bytes; a TEXT value (a row some other writer stored as text) as its UTF-8 bytes. */
+function readOutput(output: Buffer | string | undefined): Buffer {
+  if (output === undefined) return Buffer.alloc(0);
+  return typeof output === 'string' ? Buffer.from(output, 'utf8') : output;
 }
 
 /** The stop as stored; null for a legacy row whose words did not parse (its `error` keeps them). */

@@ -55,7 +55,7 @@ function run(overrides: Partial<RunRecord>): RunRecord {
     signal: null,
     attempt: 1,
     pid: 4000,
-    output: '',
+    output: Buffer.from(''),
     outputTruncated: false,
     outputBytes: 0,
     stop: null,
@@ -75,13 +75,13 @@ const HISTORY = [
   run({
     id: 1,
     task: 'report',
-    output: 'hi\n',
+    output: Buffer.from('hi\n'),
     outputBytes: 3,
     startedAt: at('2026-07-01T09:00:00.000Z'),
     createdAt: at('2026-07-01T09:00:00.000Z'),
     endedAt: at('2026-07-01T09:00:00.020Z'),
   }),
-  run({ id: 2, task: 'backup', status: 'failed', exitCode: 3, output: 'disk full\n', outputBytes: 10 }),
+  run({ id: 2, task: 'backup', status: 'failed', exitCode: 3, output: Buffer.from('disk full\n'), outputBytes: 10 }),
   run({
     id: 3,
     task: 'report',
@@ -118,7 +118,7 @@ const HISTORY = [
     createdAt: at('2026-07-02T11:56:00.000Z'),
     startedAt: at('2026-07-02T11:56:00.000Z'),
     endedAt: at('2026-07-02T11:57:00.000Z'),
-    output: 'working\n',
+    output: Buffer.from('working\n'),
     outputBytes: 8,
   }),
 ];
@@ -346,7 +346,7 @@ describe('logs', () => {
     await waitUntil(() => io.stdoutText() === 'one\n', 5_000, 'the output so far');
     f.runner.emitOutput(started.id, 'two\n');
     await waitUntil(() => io.stdoutText() === 'one\ntwo\n', 5_000, 'the live chunk');
-    f.runner.finish(started.id, { status: 'failed', exitCode: 2, output: 'one\ntwo\n', outputBytes: 8 });
+    f.runner.finish(started.id, { status: 'failed', exitCode: 2, output: Buffer.from('one\ntwo\n'), outputBytes: 8 });
     expect([await pending, io.stdoutText(), io.stderrText()]).toEqual([
       0,
       'one\ntwo\n',

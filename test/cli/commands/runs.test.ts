@@ -76,7 +76,7 @@ describe('run-now', () => {
     await waitFor(() => f.runner.running().length === 1);
     f.runner.emitOutput(1, 'hello\n');
     await flush();
-    f.runner.finish(1, { status: 'failed', exitCode: 2, output: 'hello\n', outputBytes: 6 });
+    f.runner.finish(1, { status: 'failed', exitCode: 2, output: Buffer.from('hello\n'), outputBytes: 6 });
     const result = await pending;
     expect(result.code).toBe(2);
     const { run } = JSON.parse(result.stdout) as { run: Record<string, unknown> };

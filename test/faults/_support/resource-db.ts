@@ -46,11 +46,11 @@ export function readRuns(path: string, where = '1 = 1'): RunRow[] {
   return withDb(path, (db) => db.prepare<[], RunRow>(`SELECT ${COLUMNS} FROM runs WHERE ${where} ORDER BY id`).all());
 }
 
-/** One run with its stored output, or null. */
-export function readRunOutput(path: string, id: number): { output: string; row: RunRow } | null {
+/** One run with its stored output (the BLOB's bytes), or null. */
+export function readRunOutput(path: string, id: number): { output: Buffer; row: RunRow } | null {
   return withDb(path, (db) => {
     const row = db
-      .prepare<[number], RunRow & { output: string }>(`SELECT ${COLUMNS}, output FROM runs WHERE id = ?`)
+      .prepare<[number], RunRow & { output: Buffer }>(`SELECT ${COLUMNS}, output FROM runs WHERE id = ?`)
       .get(id);
     if (row === undefined) return null;
     const { output, ...rest } = row;

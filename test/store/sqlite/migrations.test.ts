@@ -34,8 +34,8 @@ describe('the real schema', () => {
   test('an empty file migrates to the latest version with the runs and task_state tables', () => {
     const db = openDatabase(temp.dbPath);
     temp.defer(() => db.close());
-    expect(SCHEMA_VERSION).toBe(2);
-    expect(readSchemaVersion(db)).toBe(2);
+    expect(SCHEMA_VERSION).toBe(3);
+    expect(readSchemaVersion(db)).toBe(3);
     expect(tables(db)).toEqual(['runs', 'task_state']);
     const runColumns = db
       .prepare<[], { name: string }>('PRAGMA table_info(runs)')
@@ -54,14 +54,20 @@ describe('the real schema', () => {
       'signal',
       'attempt',
       'pid',
-      'output',
       'output_truncated',
       'output_bytes',
       'error',
       'result',
       'stop_cause',
       'stop',
+      'output',
     ]);
+    const output = db
+      .prepare<[], { type: string; notnull: number }>(
+        "SELECT type, \"notnull\" FROM pragma_table_info('runs') WHERE name = 'output'",
+      )
+      .get();
+    expect(output).toEqual({ type: 'BLOB', notnull: 1 });
   });
 
   test('re-opening is idempotent: nothing runs again and the data stays', () => {
@@ -72,7 +78,7 @@ describe('the real schema', () => {
     first.close();
     const second = openDatabase(temp.dbPath);
     temp.defer(() => second.close());
-    expect(migrate(second, temp.dbPath)).toEqual({ from: 2, to: 2 });
+    expect(migrate(second, temp.dbPath)).toEqual({ from: 3, to: 3 });
     expect(second.prepare('SELECT name, held FROM task_state').all()).toEqual([{ name: 'a', held: 1 }]);
   });
 
@@ -128,8 +134,8 @@ describe('a database from a newer taskkit', () => {
     expect(error).toMatchObject({
       code: 'STORE_UNAVAILABLE',
       message:
-        `${temp.dbPath} was written by a newer taskkit (schema version 99; this one knows up to 2); ` +
-        `upgrade taskkit, or set settings.state-dir to another folder`,
+        `${temp.dbPath} was written by a newer taskkit (schema version 99; this one knows up to ${SCHEMA_VERSION}); ` +
+        'upgrade taskkit, or set settings.state-dir to another folder',
     });
     const db = raw();
     expect(readSchemaVersion(db)).toBe(99);
@@ -141,8 +147,8 @@ test('a read-only open of an older schema asks for a daemon start to upgrade it'
   const db = raw();
   db.pragma('user_version = 0');
   expect(() => checkSchemaVersion(db, temp.dbPath)).toThrow(
-    `${temp.dbPath} has schema version 0, older than this taskkit's 2; start the daemon once ("taskkit start") ` +
-      `to upgrade it`,
+    `${temp.dbPath} has schema version 0, older than this taskkit's ${SCHEMA_VERSION}; ` +
+      'start the daemon once ("taskkit start") to upgrade it',
   );
 });
 
@@ -214,5 +220,60 @@ describe('migration 2: stops as facts, old rows read from their words once', () 
       { id: 7, stop_cause: null, stop: null, error: 'command not found: foo' },
       { id: 8, stop_cause: 'timeout', stop: stop('timeout', 1_000, [], 100, 'function'), error: null },
     ]);
+  });
+});
+
+describe('migration 3: output as bytes, the rows written as text kept', () => {
+  /** A version-2 database holding runs whose output was stored as TEXT. */
+  function writeVersionTwo(outputs: readonly string[]): void {
+    const db = new Sqlite(temp.dbPath);
+    for (const migration of MIGRATIONS.slice(0, 2)) db.exec(migration.sql);
+    db.pragma('user_version = 2');
+    const insert = db.prepare(
+      'INSERT INTO runs (id, task, trigger, status, created_at, attempt, output) ' +
+        "VALUES (?, 't', 'schedule', 'succeeded', 1, 1, ?)",
+    );
+    outputs.forEach((output, index) => insert.run(index + 1, output));
+    // Retention deleted the newest row: its id must still never be given again.
+    insert.run(outputs.length + 1, 'deleted');
+    db.prepare('DELETE FROM runs WHERE id = ?').run(outputs.length + 1);
+    db.close();
+  }
+
+  test('each old output becomes the BLOB of its UTF-8 bytes; ids, sequence and indexes stay', () => {
+    const outputs = ['line 1\nline 2 ✓\n', '', 'a\ufffdb\n'];
+    writeVersionTwo(outputs);
+    const db = openDatabase(temp.dbPath);
+    temp.defer(() => db.close());
+    expect(readSchemaVersion(db)).toBe(3);
+    const rows = db
+      .prepare<[], { id: number; output: Buffer; kind: string }>(
+        'SELECT id, output, typeof(output) AS kind FROM runs ORDER BY id',
+      )
+      .all();
+    expect(rows).toEqual(
+      outputs.map((output, index) => ({ id: index + 1, output: Buffer.from(output, 'utf8'), kind: 'blob' })),
+    );
+    const sequence = db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'runs'").get();
+    expect(sequence?.seq).toBe(outputs.length + 1);
+    const indexes = db
+      .prepare<[], { name: string }>(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'runs' ORDER BY name",
+      )
+      .all()
+      .map((row) => row.name);
+    expect(indexes).toEqual(['runs_by_task', 'runs_unfinished']);
+  });
+
+  test('bytes that are not UTF-8 are stored and read back exactly', () => {
+    const db = openDatabase(temp.dbPath);
+    temp.defer(() => db.close());
+    const bytes = Buffer.from([0x61, 0x00, 0x62, 0xff, 0x0a]);
+    db.prepare(
+      'INSERT INTO runs (task, trigger, status, created_at, attempt, output) ' +
+        "VALUES ('t', 'manual', 'succeeded', 1, 1, ?)",
+    ).run(bytes);
+    const row = db.prepare<[], { output: Buffer }>('SELECT output FROM runs').get();
+    expect(row?.output.equals(bytes)).toBe(true);
   });
 });

@@ -39,7 +39,7 @@ describe('round trip', () => {
       signal: null,
       pid: null,
       error: null,
-      output: '',
+      output: Buffer.from(''),
     });
     runs.save(run);
     expect(runs.get(run.id)).toStrictEqual(run);
@@ -87,7 +87,7 @@ describe('round trip', () => {
       status: 'running',
       endedAt: null,
       exitCode: null,
-      output: '',
+      output: Buffer.from(''),
       outputBytes: 0,
       error: null,
     });
@@ -107,13 +107,13 @@ describe('round trip', () => {
     const chunk = line.repeat(64);
     const total = 50 * 1024 * 1024;
     for (let written = 0; written < total; written += chunk.length) buffer.write(chunk);
-    const output = buffer.text();
+    const output = buffer.bytes();
     runs.save(makeRun({ output, outputTruncated: buffer.truncated, outputBytes: buffer.totalBytes }));
     const back = runs.get(7) as RunRecord;
-    expect(back.output).toBe(output);
+    expect(back.output.equals(output)).toBe(true);
     expect(back.outputTruncated).toBe(true);
     expect(back.outputBytes).toBe(total);
-    expect(back.output).toContain(formatDroppedMarker(total - limit));
+    expect(String(back.output)).toContain(formatDroppedMarker(total - limit));
     const stored = db.prepare<[], { bytes: number }>('SELECT length(CAST(output AS BLOB)) AS bytes FROM runs').get();
     expect(stored?.bytes).toBe(limit + Buffer.byteLength(formatDroppedMarker(total - limit)));
     expect(statSync(temp.dbPath).size + statSync(`${temp.dbPath}-wal`).size).toBeLessThan(2 * limit + 64 * 1024);
