@@ -154,6 +154,18 @@ describe('failure', () => {
 });
 
 describe('output and handle', () => {
+  test('bytes written to process.stdout and stderr are kept as bytes, each chunk with its stream', async () => {
+    const chunks: { bytes: Buffer; stream: string }[] = [];
+    const outcome = await startModuleRun(createRequest('binary-output.js'), (bytes, stream) =>
+      chunks.push({ bytes: Buffer.from(bytes), stream }),
+    ).done;
+    expect(outcome.output).toEqual(Buffer.from([0x61, 0x00, 0x62, 0xff, 0x0a, 0xfe, 0x0a]));
+    expect(chunks).toEqual([
+      { bytes: Buffer.from([0x61, 0x00, 0x62, 0xff, 0x0a]), stream: 'stdout' },
+      { bytes: Buffer.from([0xfe, 0x0a]), stream: 'stderr' },
+    ]);
+  });
+
   test('ctx.log, console.log, console.error and process.stdout writes are captured in order', async () => {
     const chunks: string[] = [];
     const outcome = await startModuleRun(createRequest('output.js'), (chunk) => chunks.push(chunk.toString())).done;
