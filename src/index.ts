@@ -4,7 +4,7 @@
  */
 export { Scheduler } from './library/scheduler.js';
 export type { SchedulerOptions, TaskDefinition, ScheduleDefinition } from './library/scheduler.js';
-export type { TaskContext, TaskHandle, TaskFunction, Trigger } from './task-context.js';
+export type { TaskContext, TaskHandle, TaskFunction, Trigger, UpstreamRun } from './task-context.js';
 export type { TaskStatus, TaskStateName } from './engine/task-state.js';
 export type { RunRecord, RunStatus } from './engine/run.js';
 export type { EngineEvents, EngineEventName } from './engine/events.js';

@@ -8,6 +8,19 @@ import type { Instant } from './schedule/types.js';
 /** Why a run was started. */
 export type Trigger = 'schedule' | 'manual' | 'retry' | 'dependency' | 'catch-up' | 'reboot';
 
+/**
+ * The run whose end started a dependency run (`after:`, `on-success:`, `on-failure:`): what its
+ * TASKKIT_UPSTREAM_* variables say. Its status is how that run ended (`succeeded` for `after:` and
+ * `on-success:`; `failed`, `timed-out` or `interrupted` for `on-failure:`).
+ */
+export interface UpstreamRun {
+  readonly task: string;
+  readonly runId: number;
+  readonly status: 'succeeded' | 'failed' | 'timed-out' | 'interrupted';
+  /** The process's exit code (0/1 for function and module tasks); null when a signal or a stop ended it. */
+  readonly exitCode: number | null;
+}
+
 /** A task's handle on its own schedule (TaskKit's setPeriod / runOnCompletion / disable). */
 export interface TaskHandle {
   /** Change the task's period at run time, e.g. "10m" or ms (like `taskkit reschedule --every`). */
@@ -32,6 +45,8 @@ export interface TaskContext<Args = unknown> {
   readonly trigger: Trigger;
   /** 1 for the first attempt, 2 for the first retry, ... */
   readonly attempt: number;
+  /** For a dependency run (and its retries), the run whose end started it; null otherwise. */
+  readonly upstream: UpstreamRun | null;
   /** Aborted on cancel, timeout or shutdown. */
   readonly signal: AbortSignal;
   /** TaskKit's cooperative check: false once the run should stop. */

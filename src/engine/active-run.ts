@@ -1,5 +1,5 @@
 /** A run the engine is responsible for, from its trigger until it has ended. Internal, mutable. */
-import type { TaskHandle } from '../task-context.js';
+import type { TaskHandle, UpstreamRun } from '../task-context.js';
 import type { RunHandle, RunRequest } from './ports.js';
 import type { HeapNode } from './heap.js';
 import type { RunRecord } from './run.js';
@@ -19,15 +19,18 @@ export class ActiveRun {
   record: RunRecord;
   readonly entry: Task;
   readonly delayNode: DelayNode;
+  /** A dependency run's upstream run (its retries keep it), else null. */
+  readonly upstream: UpstreamRun | null;
   handle: Pick<RunHandle, 'cancel'> | null = null;
   /** Set by the task's handle: one more run right after this one (TaskKit runOnCompletion). */
   runAgain = false;
   readonly waiters: ((record: RunRecord) => void)[] = [];
   #phase: RunPhase = 'created';
 
-  constructor(record: RunRecord, entry: Task, seq: number) {
+  constructor(record: RunRecord, entry: Task, seq: number, upstream: UpstreamRun | null = null) {
     this.record = record;
     this.entry = entry;
+    this.upstream = upstream;
     this.delayNode = { kind: 'delay', run: this, at: 0, seq, heapIndex: -1 };
   }
 
@@ -44,6 +47,7 @@ export class ActiveRun {
       trigger: record.trigger,
       scheduledAt: record.scheduledAt,
       attempt: record.attempt,
+      upstream: this.upstream,
       outputLimitBytes: entry.spec.history.outputLimitBytes,
       handle,
     };

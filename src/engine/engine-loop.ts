@@ -7,7 +7,7 @@
  */
 import { TaskkitError } from '../errors.js';
 import type { Instant, ScheduleSpec } from '../schedule/types.js';
-import type { Trigger } from '../task-context.js';
+import type { Trigger, UpstreamRun } from '../task-context.js';
 import type { Task } from './active-run.js';
 import { AfterIndex } from './after-index.js';
 import { checkVerdict, claimFailed } from './claim.js';
@@ -41,7 +41,7 @@ export interface SchedulerOptions {
 
 export const DEFAULT_MAX_CONCURRENT = 8;
 
-const FAILED_FOR_GOOD = new Set(['failed', 'timed-out', 'interrupted']);
+const FAILED_FOR_GOOD: ReadonlySet<string> = new Set<UpstreamRun['status']>(['failed', 'timed-out', 'interrupted']);
 const JITTER: TriggerOptions = { jitter: true };
 
 export abstract class EngineLoop implements TaskOperations {
@@ -231,17 +231,24 @@ export abstract class EngineLoop implements TaskOperations {
     }
     const { spec } = entry;
     if (record.status === 'succeeded') {
-      this.#triggerNamed(spec.name, [...this.afterIndex.dependentsOf(spec.name), ...spec.onSuccess]);
+      this.#triggerNamed(record, [...this.afterIndex.dependentsOf(spec.name), ...spec.onSuccess]);
     } else if (sequel === null && FAILED_FOR_GOOD.has(record.status)) {
-      this.#triggerNamed(spec.name, spec.onFailure);
+      this.#triggerNamed(record, spec.onFailure);
     }
   }
 
-  #triggerNamed(from: string, names: readonly string[]): void {
+  /** Trigger `names` as dependency runs of `from`, which they get as their upstream (TASKKIT_UPSTREAM_*). */
+  #triggerNamed(from: RunRecord, names: readonly string[]): void {
+    const upstream: UpstreamRun = {
+      task: from.task,
+      runId: from.id,
+      status: from.status as UpstreamRun['status'],
+      exitCode: from.exitCode,
+    };
     for (const name of new Set(names)) {
       const target = this.tasks.get(name);
-      if (target === undefined) this.log('warn', `${from}: no task named "${name}" to trigger; ignored`);
-      else this.trigger(target, 'dependency', null);
+      if (target === undefined) this.log('warn', `${from.task}: no task named "${name}" to trigger; ignored`);
+      else this.trigger(target, 'dependency', null, { upstream });
     }
   }
 

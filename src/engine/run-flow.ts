@@ -4,7 +4,7 @@
  * waiters and events see. Phases and their moves: run-phase.ts. The flow never calls back up: what
  * the scheduler must do about a run is queued as FlowEffect data and taken with takeEffects().
  */
-import type { TaskHandle, Trigger } from '../task-context.js';
+import type { TaskHandle, Trigger, UpstreamRun } from '../task-context.js';
 import { ActiveRun, type Task } from './active-run.js';
 import type { Clock } from './clock.js';
 import { DispatchQueue } from './dispatch-queue.js';
@@ -44,6 +44,8 @@ export interface TriggerOptions {
   readonly jitter?: boolean;
   /** One after another with the task's other runs, whatever `overlap` says (catch-up: all). */
   readonly serial?: boolean;
+  /** A dependency run: the run whose end triggered it (TASKKIT_UPSTREAM_*). */
+  readonly upstream?: UpstreamRun;
 }
 
 /** The triggers a held task's schedule does not make (engine-loop.ts #fire, Scheduler.start). */
@@ -97,7 +99,7 @@ export class RunFlow {
         ? { action: colliding === null ? 'start' : 'queue' }
         : decideOverlap(entry.spec.overlap, colliding?.record ?? null, entry.serialCount);
     if (decision.action === 'skip') return this.#skipUnregistered(entry, record, decision.reason);
-    const run = this.#register(entry, record);
+    const run = this.#register(entry, record, options.upstream ?? null);
     if (decision.action === 'replace') {
       for (const other of [...entry.active]) {
         if (other === run) continue;
@@ -224,8 +226,8 @@ export class RunFlow {
     if (this.#options.emitter.has('task-changed')) this.#effects.push({ kind: 'task-changed', entry });
   }
 
-  #register(entry: Task, record: RunRecord): ActiveRun {
-    const run = new ActiveRun(record, entry, this.#options.timeline.nextSeq());
+  #register(entry: Task, record: RunRecord, upstream: UpstreamRun | null): ActiveRun {
+    const run = new ActiveRun(record, entry, this.#options.timeline.nextSeq(), upstream);
     this.#runs.add(run);
     entry.addRun(run);
     return run;
@@ -329,7 +331,7 @@ export class RunFlow {
       attempt: failed.attempt + 1,
       createdAt: now,
     });
-    this.#delay(this.#register(run.entry, record), now + delay);
+    this.#delay(this.#register(run.entry, record, run.upstream), now + delay);
     const { emitter } = this.#options;
     if (emitter.has('run-retrying')) emitter.emit('run-retrying', failed, record, now + delay);
     return true;

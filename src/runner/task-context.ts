@@ -4,7 +4,7 @@
  * words for thrown values and kept results. The parent side of a JS run is js-run.ts. DESIGN.md "Runs".
  */
 import { format, inspect } from 'node:util';
-import type { TaskContext, TaskHandle, Trigger } from '../task-context.js';
+import type { TaskContext, TaskHandle, Trigger, UpstreamRun } from '../task-context.js';
 import type { RunRequest } from './types.js';
 
 /** The plain fields of a context: what a worker needs to build one (structured-clone safe). */
@@ -15,12 +15,14 @@ export interface ContextFields {
   readonly scheduledAt: number | null;
   readonly trigger: Trigger;
   readonly attempt: number;
+  readonly upstream: UpstreamRun | null;
 }
 
 /** The context fields of a run; `args` is the module's `args:`, null for functions. */
 export function pickContextFields(request: RunRequest, args: unknown): ContextFields {
   const { runId, task, scheduledAt, trigger, attempt } = request;
-  return { name: task.name, runId, args, scheduledAt, trigger, attempt };
+  const upstream = request.upstream ?? null;
+  return { name: task.name, runId, args, scheduledAt, trigger, attempt, upstream };
 }
 
 /** Where a context's effects go. `sync` runs before every stop check (the worker reads shared memory there). */
@@ -48,6 +50,7 @@ export function createTaskContext(
     scheduledAt: fields.scheduledAt,
     trigger: fields.trigger,
     attempt: fields.attempt,
+    upstream: fields.upstream,
     // A getter, so that a synchronous loop reading ctx.signal.aborted sees a stop the worker's
     // event loop has not delivered yet.
     get signal() {

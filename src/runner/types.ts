@@ -5,7 +5,7 @@
  */
 import type { TaskSpec } from '../config/types.js';
 import type { Instant } from '../schedule/types.js';
-import type { TaskHandle, Trigger } from '../task-context.js';
+import type { TaskHandle, Trigger, UpstreamRun } from '../task-context.js';
 
 export type { Trigger } from '../task-context.js';
 
@@ -55,6 +55,8 @@ export interface RunRequest {
   readonly scheduledAt: Instant | null;
   /** 1 for the first attempt. */
   readonly attempt: number;
+  /** A dependency run's (and its retries') upstream run; absent or null for other runs. */
+  readonly upstream?: UpstreamRun | null;
   /** Bytes of output kept (head + tail); normally `task.history.outputLimitBytes`. */
   readonly outputLimitBytes: number;
   /** The task's handle on its own schedule, for function and module tasks. */

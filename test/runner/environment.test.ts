@@ -22,11 +22,27 @@ describe('describeRunVariables', () => {
       TASKKIT_SCHEDULED_AT: '2026-01-02T03:04:05.000Z',
       TASKKIT_TRIGGER: 'retry',
       TASKKIT_ATTEMPT: '2',
+      TASKKIT_UPSTREAM_TASK: '',
+      TASKKIT_UPSTREAM_RUN_ID: '',
+      TASKKIT_UPSTREAM_STATUS: '',
+      TASKKIT_UPSTREAM_EXIT_CODE: '',
     });
   });
 
   test('a run without a scheduled instant gets an empty TASKKIT_SCHEDULED_AT', () => {
     expect(describeRunVariables(baseRequest).TASKKIT_SCHEDULED_AT).toBe('');
+  });
+
+  test('a dependency run gets its upstream run; an exit code is empty when a signal ended it', () => {
+    const upstream = { task: 'backup', runId: 12, status: 'failed' as const, exitCode: 3 };
+    expect(describeRunVariables({ ...baseRequest, trigger: 'dependency', upstream })).toMatchObject({
+      TASKKIT_UPSTREAM_TASK: 'backup',
+      TASKKIT_UPSTREAM_RUN_ID: '12',
+      TASKKIT_UPSTREAM_STATUS: 'failed',
+      TASKKIT_UPSTREAM_EXIT_CODE: '3',
+    });
+    const killed = { ...upstream, status: 'timed-out' as const, exitCode: null };
+    expect(describeRunVariables({ ...baseRequest, upstream: killed }).TASKKIT_UPSTREAM_EXIT_CODE).toBe('');
   });
 });
 
@@ -46,6 +62,10 @@ describe('buildRunEnvironment', () => {
       TASKKIT_SCHEDULED_AT: '',
       TASKKIT_TRIGGER: 'manual',
       TASKKIT_ATTEMPT: '1',
+      TASKKIT_UPSTREAM_TASK: '',
+      TASKKIT_UPSTREAM_RUN_ID: '',
+      TASKKIT_UPSTREAM_STATUS: '',
+      TASKKIT_UPSTREAM_EXIT_CODE: '',
     });
   });
 
