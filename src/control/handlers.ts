@@ -164,12 +164,23 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
       return { run: toRunView(await triggerAndFollow(scheduler, name, context), { withOutput: true }) };
     },
     hold: (params): ResultOf<'hold'> => {
-      const checked = readParams('hold', params, ['names', 'note']);
+      const checked = readParams('hold', params, ['names', 'note', 'forMs', 'until']);
       const names = readTaskNameList('hold', checked, 'names');
       const note = readOptionalString('hold', checked, 'note');
-      requireAll(names);
       const tz = zone();
-      return { tasks: names.map((name) => toTaskView(scheduler.hold(name, note), tz)) };
+      const forMs = readOptionalPositiveInteger('hold', checked, 'forMs');
+      const untilAt = readOptionalInstant('hold', checked, 'until', tz);
+      if (forMs !== undefined && untilAt !== undefined) throw badRequest('hold', 'give "forMs" or "until", not both');
+      const start = now();
+      const until = forMs !== undefined ? start + forMs : (untilAt ?? null);
+      if (until !== null && until <= start) {
+        throw badRequest(
+          'hold',
+          `the hold would end at ${formatIsoUtc(until)}, which is not after now (${formatIsoUtc(start)})`,
+        );
+      }
+      requireAll(names);
+      return { tasks: names.map((name) => toTaskView(scheduler.hold(name, note, until), tz)) };
     },
     resume: (params): ResultOf<'resume'> => {
       const names = readTaskNameList('resume', readParams('resume', params, ['names']), 'names');

@@ -248,6 +248,13 @@ export interface UpcomingView {
 type NoParams = Record<string, never>;
 type NoEvents = Record<string, never>;
 
+export interface HoldParams {
+  readonly names: string[];
+  readonly note?: string;
+  readonly forMs?: number;
+  readonly until?: string;
+}
+
 /** Every method: params -> result (+ events for streaming ones). */
 export interface ControlMethods {
   hello: { params: HelloParams; result: HelloResult; events: NoEvents };
@@ -261,8 +268,11 @@ export interface ControlMethods {
    * with `output`.
    */
   'run-now': { params: { name: string; wait?: boolean }; result: { run: RunView }; events: RunNowEvents };
-  /** All names are checked before any is changed. */
-  hold: { params: { names: string[]; note?: string }; result: { tasks: TaskView[] }; events: NoEvents };
+  /**
+   * All names are checked before any is changed. `forMs` (from now) or `until` (ISO 8601; no offset:
+   * local to settings.timezone) end the hold by itself; neither: held until resume.
+   */
+  hold: { params: HoldParams; result: { tasks: TaskView[] }; events: NoEvents };
   /** `notHeld`: the names that were not held (nothing changed for them). */
   resume: { params: { names: string[] }; result: { tasks: TaskView[]; notHeld: string[] }; events: NoEvents };
   cancel: { params: { name: string }; result: { runs: RunView[] }; events: NoEvents };

@@ -59,6 +59,8 @@ export interface TaskView {
   readonly held: boolean;
   readonly holdNote: string | null;
   readonly heldAt: string | null;
+  /** When the hold ends by itself (`hold --for/--until`); null: until resume, or not held. */
+  readonly heldUntil: string | null;
   /** Runs going now. */
   readonly running: number;
   /** Runs waiting (overlap queue, max-concurrent queue, pending retries). */
@@ -194,6 +196,7 @@ export function toTaskView(task: TaskStatus, defaultTimezone: string, storedLast
     held: task.held,
     holdNote: task.holdNote,
     heldAt: formatIso(task.heldAt),
+    heldUntil: formatIso(task.heldUntil),
     running: task.running.length,
     queued: task.queued,
     lastRun: lastRun === null ? null : toRunView(lastRun),

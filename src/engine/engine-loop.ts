@@ -152,6 +152,7 @@ export abstract class EngineLoop implements TaskOperations {
     ) {
       try {
         if (node.kind === 'task') this.#fire(node.entry, node.at, now, lateBefore);
+        else if (node.kind === 'hold-end') this.endHoldIfDue(node.entry, now);
         else {
           this.flow.delayElapsed(node.run);
           this.drain();
@@ -169,6 +170,9 @@ export abstract class EngineLoop implements TaskOperations {
    * Fire `entry`, due at `due` (DESIGN.md "Schedule semantics"): once if merely late, its missed instants to catch-up.
    */
   #fire(entry: Task, due: Instant, now: Instant, lateBefore: Instant): void {
+    // A hold that ends at or before this wake ends first, whichever node the heap gave first: an
+    // instant at the hold's end (`hold --until 10:00`, a task due at 10:00) runs.
+    this.endHoldIfDue(entry, now);
     const plan = planFire((after) => entry.scheduleNext(after), due, now, lateBefore);
     const schedule = entry.schedule;
     entry.dealtWith(plan.latest);
@@ -208,6 +212,29 @@ export abstract class EngineLoop implements TaskOperations {
       this.setNext(entry, entry.computeNext(Math.max(now, entry.lastScheduledAt ?? -Infinity)));
       this.announce(entry);
     }
+  }
+
+  /** Put the end of the task's hold on the timeline, or take it off when the hold has none (or is over). */
+  protected syncHoldEnd(entry: Task): void {
+    const until = entry.holdEndsAt;
+    if (until === null || entry.removed) this.timeline.delete(entry.holdEndNode);
+    else this.timeline.set(entry.holdEndNode, until);
+  }
+
+  /**
+   * A hold with an `until` (`hold --for/--until`) ends by itself once that time has come, like a
+   * resume except that the next instant stays: the held task's instants kept passing (#fire), so
+   * the next one is already the first at or after the end.
+   */
+  protected endHoldIfDue(entry: Task, now: Instant): void {
+    const until = entry.holdEndsAt;
+    if (until === null || until > now || entry.removed) return;
+    entry.release();
+    this.timeline.delete(entry.holdEndNode);
+    this.log('info', `${entry.spec.name}: hold ended (it was held until ${new Date(until).toISOString()})`);
+    // A task whose next instant went (max-runs budget back while held) may have one again.
+    if (entry.nextAt === null && entry.hasBudget()) this.#refreshNext(entry);
+    this.announce(entry, true);
   }
 
   protected setNext(entry: Task, next: Instant | null): void {

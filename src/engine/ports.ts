@@ -32,7 +32,7 @@ export type LogFunction = (level: LogLevel, message: string) => void;
 export interface RestoredTaskState {
   readonly lastScheduledAt?: Instant | null;
   /** null: not held (a resume outlives the file's `hold: true`); absent: the file decides. */
-  readonly hold?: { note: string | null; at: Instant } | null;
+  readonly hold?: { note: string | null; at: Instant; until?: Instant | null } | null;
   /** A run-time reschedule still in force. */
   readonly schedule?: ScheduleSpec | null;
   readonly scheduledRuns?: number;

@@ -12,10 +12,22 @@ import type { TaskEntry } from './task-entry.js';
  * The instants missed since the restored lastScheduledAt, for catch-up, or null when there are
  * none (or the task is held: the held time is never caught up, but it counts as dealt with).
  */
-export function missedSinceRestart(entry: TaskEntry, now: Instant): MissedInstants | null {
-  const last = entry.lastScheduledAt;
+export function missedSinceRestart(
+  entry: TaskEntry,
+  now: Instant,
+  holdEnded: Instant | null = null,
+): MissedInstants | null {
+  let last = entry.lastScheduledAt;
   if (last === null) return null;
-  const missed = collectMissed((after) => entry.scheduleNext(after), last, now, MAX_CATCH_UP_RUNS);
+  const next = (after: Instant): Instant | null => entry.scheduleNext(after);
+  if (holdEnded !== null && holdEnded - 1 > last) {
+    // A hold (`hold --for/--until`) ended at `holdEnded` while the daemon was down: instants before
+    // it were held, never caught up, but dealt with; those from its end on were missed.
+    const held = collectMissed(next, last, Math.min(holdEnded - 1, now), 1).latest[0];
+    if (held !== undefined) entry.dealtWith(held);
+    last = holdEnded - 1;
+  }
+  const missed = collectMissed(next, last, now, MAX_CATCH_UP_RUNS);
   const latest = missed.latest[missed.latest.length - 1];
   if (latest === undefined) return null;
   entry.dealtWith(latest);

@@ -34,8 +34,17 @@ export class Scheduler extends EngineLoop {
     if (this.tasks.has(task.name)) throw new TaskkitError('CONFLICT', `a task named "${task.name}" already exists`);
     const now = this.clock.now();
     const entry: Task = new TaskEntry(task, this.timeline.nextSeq(), restored, now);
-    const missed = missedSinceRestart(entry, now);
+    // A saved hold whose end passed while the daemon was down: held until then, not after.
+    const holdEnded = restored.hold?.until != null && !entry.held ? restored.hold.until : null;
+    if (holdEnded !== null) {
+      this.log(
+        'info',
+        `${task.name}: hold ended while taskkit was down (held until ${new Date(holdEnded).toISOString()})`,
+      );
+    }
+    const missed = missedSinceRestart(entry, now, holdEnded);
     this.tasks.set(task.name, entry);
+    this.syncHoldEnd(entry);
     this.afterIndex.link(task);
     this.setNext(entry, entry.computeNext(Math.max(now, entry.lastScheduledAt ?? -Infinity)));
     if (missed !== null) {
@@ -54,6 +63,7 @@ export class Scheduler extends EngineLoop {
     const now = this.clock.now();
     const wasHeld = entry.held;
     const sameTiming = entry.redefine(task, now);
+    this.syncHoldEnd(entry);
     if (entry.held && !wasHeld) {
       // `hold: true` added in the file holds like `taskkit hold`.
       this.flow.dropHeld(entry);
@@ -76,6 +86,7 @@ export class Scheduler extends EngineLoop {
     this.tasks.delete(name);
     this.afterIndex.unlink(entry.spec);
     this.timeline.delete(entry.node);
+    this.timeline.delete(entry.holdEndNode);
     this.#missedAtStart.delete(entry);
     this.flow.dropWaiting(entry, 'task removed');
     this.drain();
@@ -107,11 +118,18 @@ export class Scheduler extends EngineLoop {
 
   /**
    * TaskKit's disableTask: scheduled instants pass without running until resume, and a scheduled
-   * run not started yet (waiting out its jitter, or queued) is dropped (RunFlow.dropHeld).
+   * run not started yet (waiting out its jitter, or queued) is dropped (RunFlow.dropHeld). With
+   * `until`, the hold ends by itself then (`hold --for/--until`; null: until resume; absent: a held
+   * task keeps the end it had). An `until` not after now is refused.
    */
-  hold(name: string, note?: string): TaskStatus {
+  hold(name: string, note?: string, until?: Instant | null): TaskStatus {
     const entry = this.#require(name);
-    entry.hold(note, this.clock.now());
+    const now = this.clock.now();
+    if (until != null && until <= now) {
+      throw new TaskkitError('USAGE', `a hold's end must be after now; ${new Date(until).toISOString()} is not`);
+    }
+    entry.hold(note, now, until);
+    this.syncHoldEnd(entry);
     this.flow.dropHeld(entry);
     this.drain();
     return this.announce(entry, true) ?? entry.toStatus();
@@ -121,6 +139,7 @@ export class Scheduler extends EngineLoop {
   resume(name: string): TaskStatus {
     const entry = this.#require(name);
     if (entry.release()) {
+      this.syncHoldEnd(entry);
       this.setNext(entry, entry.computeNext(this.clock.now()));
       this.announce(entry, true);
     }

@@ -32,6 +32,12 @@ export interface TaskNode<R extends TrackedRun = TrackedRun> extends HeapNode {
   readonly entry: TaskEntry<R>;
 }
 
+/** The end of a hold with an `until` (`hold --for/--until`): on the timeline while such a hold lasts. */
+export interface HoldEndNode<R extends TrackedRun = TrackedRun> extends HeapNode {
+  readonly kind: 'hold-end';
+  readonly entry: TaskEntry<R>;
+}
+
 /** Scheduled and catch-up runs count towards `max-runs` (DESIGN.md task options); retries do not. */
 export function countsTowardsMaxRuns(trigger: Trigger): boolean {
   return trigger === 'schedule' || trigger === 'catch-up';
@@ -46,6 +52,7 @@ const NO_RUNS = Object.freeze([]) as unknown as never[];
 
 export class TaskEntry<R extends TrackedRun = TrackedRun> {
   readonly node: TaskNode<R>;
+  readonly holdEndNode: HoldEndNode<R>;
   #spec: TaskSpec;
   /** A run-time reschedule in force, or null for the file's schedule. */
   #override: ScheduleSpec | null;
@@ -67,16 +74,21 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
   /** What the last task-changed event said, so that only changes are announced. */
   #announced: { state: TaskStateName; nextAt: Instant | null; held: boolean; schedule: ScheduleSpec } | null = null;
 
-  /** A task as added: with `restored`, a restart's reschedule, hold and counters (else the file's `hold:`). */
+  /**
+   * A task as added: with `restored`, a restart's reschedule, hold and counters (else the file's
+   * `hold:`). A restored hold whose `until` is not after `now` ended while the daemon was down: the
+   * task is not held (the caller, Scheduler.add, leaves the held time out of catch-up).
+   */
   constructor(spec: TaskSpec, seq: number, restored: RestoredTaskState, now: Instant) {
     this.#spec = spec;
     this.#override = restored.schedule ?? null;
     this.#schedule = compileSchedule(this.#override ?? spec.schedule, spec.timezone);
     this.#scheduledRuns = restored.scheduledRuns ?? 0;
     const hold = restored.hold !== undefined ? restored.hold : spec.hold ? { note: null, at: now } : null;
-    if (hold !== null) this.hold(hold.note, hold.at);
+    if (hold !== null && (hold.until == null || hold.until > now)) this.hold(hold.note, hold.at, hold.until ?? null);
     this.#lastScheduledAt = restored.lastScheduledAt ?? null;
     this.node = { kind: 'task', entry: this, at: 0, seq, heapIndex: -1 };
+    this.holdEndNode = { kind: 'hold-end', entry: this, at: 0, seq, heapIndex: -1 };
   }
 
   get spec(): TaskSpec {
@@ -101,6 +113,11 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
 
   get held(): boolean {
     return this.#hold !== null;
+  }
+
+  /** When the hold ends by itself, or null (not held, or held until resume). */
+  get holdEndsAt(): Instant | null {
+    return this.#hold?.until ?? null;
   }
 
   get lastScheduledAt(): Instant | null {
@@ -302,6 +319,7 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
       held: this.#hold !== null,
       holdNote: this.#hold?.note ?? null,
       heldAt: this.#hold?.at ?? null,
+      heldUntil: this.#hold?.until ?? null,
       running,
       queued: this.#active.length - running.length,
       scheduledRuns: this.#scheduledRuns,

@@ -26,6 +26,8 @@ export interface TaskStatus {
   readonly held: boolean;
   readonly holdNote: string | null;
   readonly heldAt: Instant | null;
+  /** When the hold ends by itself (`hold --for/--until`), or null: held until resume, or not held. */
+  readonly heldUntil: Instant | null;
   /** Runs going now. */
   readonly running: readonly RunRecord[];
   /** Runs waiting (overlap `queue`, the max-concurrent queue, pending retries). */

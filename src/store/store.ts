@@ -46,6 +46,8 @@ export interface RunStats {
 export interface StoredHold {
   readonly note: string | null;
   readonly at: Instant;
+  /** When it ends by itself (`hold --for/--until`), or null: until resume. */
+  readonly until: Instant | null;
 }
 
 /** What the store keeps of a task between runs of the daemon. */

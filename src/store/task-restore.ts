@@ -15,7 +15,7 @@ export function snapshotTaskState(status: TaskStatus): TaskStateRecord {
     name: status.name,
     fingerprint: definitionFingerprint(status.spec),
     fileHold: status.spec.hold,
-    hold: status.held ? { note: status.holdNote, at: status.heldAt ?? 0 } : null,
+    hold: status.held ? { note: status.holdNote, at: status.heldAt ?? 0, until: status.heldUntil } : null,
     reschedule: status.rescheduled ? status.schedule : null,
     lastScheduledAt: status.lastScheduledAt,
     scheduledRuns: status.scheduledRuns,

@@ -55,6 +55,7 @@ describe('list and status', () => {
         held: false,
         holdNote: null,
         heldAt: null,
+        heldUntil: null,
         ...NO_RUN,
       },
       {
@@ -68,6 +69,7 @@ describe('list and status', () => {
         held: false,
         holdNote: null,
         heldAt: null,
+        heldUntil: null,
         ...NO_RUN,
       },
       {
@@ -81,6 +83,7 @@ describe('list and status', () => {
         held: false,
         holdNote: null,
         heldAt: null,
+        heldUntil: null,
         ...NO_RUN,
       },
     ]);
@@ -441,6 +444,35 @@ describe('hold, resume, cancel', () => {
       ['report', 'scheduled', false, null],
     ]);
     expect(fixture.scheduler.get('rotate').held).toBe(true);
+  });
+
+  test('hold forMs / until: the view says until when; a bad or past end changes nothing', async () => {
+    const fixture = await start();
+    const client = await fixture.connect();
+    const held = await client.request('hold', { names: ['report'], forMs: 7_200_000 });
+    expect(held.tasks.map((task) => [task.name, task.held, task.heldUntil])).toEqual([
+      ['report', true, '2026-03-01T14:00:00.000Z'],
+    ]);
+    const until = await client.request('hold', { names: ['rotate'], until: '2026-03-02T06:30' });
+    expect(until.tasks[0]?.heldUntil).toBe('2026-03-02T06:30:00.000Z');
+    // Held again without an end: until resume.
+    expect((await client.request('hold', { names: ['report'] })).tasks[0]?.heldUntil).toBeNull();
+    expect(await failure(client.request('hold', { names: ['backup'], until: '2026-03-01T11:00' }))).toMatchObject({
+      code: 'BAD_REQUEST',
+      message:
+        'hold: the hold would end at 2026-03-01T11:00:00.000Z, which is not after now (2026-03-01T12:00:00.000Z)',
+    });
+    expect(await failure(client.request('hold', { names: ['backup'], until: 'tomorrow' }))).toMatchObject({
+      code: 'BAD_REQUEST',
+    });
+    expect(await failure(client.request('hold', { names: ['backup'], forMs: 5, until: '2026-03-02' }))).toMatchObject({
+      code: 'BAD_REQUEST',
+      message: 'hold: give "forMs" or "until", not both',
+    });
+    expect(await failure(client.request('hold', { names: ['backup'], forMs: 0 }))).toMatchObject({
+      code: 'BAD_REQUEST',
+    });
+    expect(fixture.scheduler.get('backup').held).toBe(false);
   });
 
   test('one unknown name changes nothing', async () => {

@@ -141,14 +141,19 @@ describe('task state', () => {
       name: 'job',
       fingerprint: definitionFingerprint(spec),
       fileHold: false,
-      hold: { note: 'n', at: 5 },
+      hold: { note: 'n', at: 5, until: null },
       reschedule: every('5m'),
       lastScheduledAt: 1_000,
       scheduledRuns: 2,
     });
     store.close();
     expect(temp.open().restoreTask(spec)).toStrictEqual({
-      state: { lastScheduledAt: 1_000, scheduledRuns: 2, schedule: every('5m'), hold: { note: 'n', at: 5 } },
+      state: {
+        lastScheduledAt: 1_000,
+        scheduledRuns: 2,
+        schedule: every('5m'),
+        hold: { note: 'n', at: 5, until: null },
+      },
       notice: null,
     });
   });

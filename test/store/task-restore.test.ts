@@ -16,7 +16,7 @@ function saved(overrides: Partial<SavedTaskState> = {}): SavedTaskState {
     name: 'job',
     fingerprint: definitionFingerprint(makeTask('job', { schedule: every('1h') })),
     fileHold: false,
-    hold: { note: 'maintenance', at: ms('2026-07-01T08:30:00.000Z') },
+    hold: { note: 'maintenance', at: ms('2026-07-01T08:30:00.000Z'), until: null },
     reschedule: every('15m'),
     lastScheduledAt: ms('2026-07-01T08:45:00.000Z'),
     scheduledRuns: 4,
@@ -39,7 +39,7 @@ describe('restoreTaskState', () => {
         lastScheduledAt: ms('2026-07-01T08:45:00.000Z'),
         scheduledRuns: 4,
         schedule: every('15m'),
-        hold: { note: 'maintenance', at: ms('2026-07-01T08:30:00.000Z') },
+        hold: { note: 'maintenance', at: ms('2026-07-01T08:30:00.000Z'), until: null },
       },
       notice: null,
     });
@@ -67,7 +67,7 @@ describe('restoreTaskState', () => {
         lastScheduledAt: ms('2026-07-01T08:45:00.000Z'),
         scheduledRuns: 4,
         schedule: null,
-        hold: { note: 'maintenance', at: ms('2026-07-01T08:30:00.000Z') },
+        hold: { note: 'maintenance', at: ms('2026-07-01T08:30:00.000Z'), until: null },
       },
       notice:
         'job: its definition in the tasks file changed since it was rescheduled at run time (every); ' +
@@ -157,7 +157,7 @@ describe('snapshotTaskState', () => {
       name: 'job',
       fingerprint: definitionFingerprint(task),
       fileHold: false,
-      hold: { note: 'disk full', at: ms('2026-07-01T09:00:00.000Z') },
+      hold: { note: 'disk full', at: ms('2026-07-01T09:00:00.000Z'), until: null },
       reschedule: every('10m'),
       lastScheduledAt: ms('2026-07-01T09:00:00.000Z'),
       scheduledRuns: 1,

@@ -4,8 +4,10 @@
  * errors (exit 2) found before any connection is made.
  */
 import type { Command } from 'commander';
-import type { RescheduleDefinition } from '../../control/protocol.js';
+import type { HoldParams, RescheduleDefinition } from '../../control/protocol.js';
 import { TaskkitError } from '../../errors.js';
+import { parseDateTime } from '../../schedule/at.js';
+import { parseDuration } from '../../schedule/duration.js';
 import type { CommandContext, GlobalOptions } from '../context.js';
 import { withDaemon } from '../connect.js';
 import { printError, printJson, printLine, readNow } from '../io.js';
@@ -19,21 +21,68 @@ export interface RescheduleOptions {
   readonly reset?: boolean;
 }
 
+export interface HoldOptions {
+  readonly note?: string;
+  readonly for?: string;
+  readonly until?: string;
+}
+
+/**
+ * The `hold` request: `--for` a duration as everywhere in the CLI, `--until` a date-time as
+ * `next --from` (its zone is the daemon's to apply); usage errors before any connection.
+ */
+export function readHoldOptions(names: string[], options: HoldOptions): HoldParams {
+  const params: { -readonly [K in keyof HoldParams]: HoldParams[K] } = { names };
+  if (options.note !== undefined) params.note = options.note;
+  if (options.for !== undefined && options.until !== undefined) {
+    throw new TaskkitError('USAGE', 'hold: give --for or --until, not both');
+  }
+  if (options.for !== undefined) {
+    const duration = parseDuration(options.for);
+    if (!duration.ok || duration.value <= 0) {
+      throw new TaskkitError(
+        'USAGE',
+        `--for: expected a duration longer than 0 like "2h", "30m" or "1h30m", got "${options.for}"`,
+      );
+    }
+    params.forMs = duration.value;
+  }
+  if (options.until !== undefined) {
+    // The syntax is checked here; the daemon reads it in its own zone and refuses a time not after now.
+    if (!parseDateTime(options.until, 'UTC').ok) {
+      throw new TaskkitError(
+        'USAGE',
+        `--until: expected a date-time like "2026-11-25T08:00" or "2026-11-25T08:00+01:00", got "${options.until}"`,
+      );
+    }
+    params.until = options.until;
+  }
+  return params;
+}
+
 export function registerControlCommands(program: Command, context: CommandContext): void {
   const { io } = context;
 
   program
     .command('hold')
     .argument('<names...>', 'tasks to hold')
-    .description('hold tasks: their scheduled instants pass without running until "resume" (run-now still works)')
+    .description(
+      'hold tasks: their scheduled instants pass without running until "resume", or until --for/--until ' +
+        'ends the hold by itself (run-now still works)',
+    )
     .option('--note <text>', 'why, shown by list and show')
-    .action(async (names: string[], options: { note?: string }, command: Command) => {
+    .option('--for <duration>', 'end the hold by itself after this long, e.g. 2h or 1h30m')
+    .option(
+      '--until <iso>',
+      "end the hold by itself at this time (ISO 8601; local to the daemon's settings.timezone if no offset)",
+    )
+    .action(async (names: string[], options: HoldOptions, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
-      const params = options.note === undefined ? { names } : { names, note: options.note };
+      const params = readHoldOptions(names, options);
       const result = await withDaemon(io, globals, (client) => client.request('hold', params));
       if (globals.json === true) return printJson(io, result);
       const { describeHeld } = await import('../format/task-change.js');
-      for (const task of result.tasks) printLine(io, describeHeld(task));
+      for (const task of result.tasks) printLine(io, describeHeld(task, readNow(io)));
     });
 
   program

@@ -2,11 +2,16 @@
 import type { TaskView } from '../../control/views.js';
 import { escapeControl } from '../../escape-control.js';
 import { describeNext } from './task-list.js';
+import { formatWhen, parseIso } from './time.js';
 
-/** "backup: held (note: disk full)". */
-export function describeHeld(task: TaskView): string {
+/** "backup: held (note: disk full); ..."; with an end, "backup: held until in 2h (14:00:00); ...". */
+export function describeHeld(task: TaskView, now: number): string {
   const note = task.holdNote === null ? '' : ` (note: ${escapeControl(task.holdNote)})`;
-  return `${task.name}: held${note}; it runs on schedule again after "taskkit resume ${task.name}"`;
+  if (task.heldUntil === null)
+    return `${task.name}: held${note}; it runs on schedule again after "taskkit resume ${task.name}"`;
+  const until = formatWhen(parseIso(task.heldUntil), task.timezone, now);
+  const resume = `"taskkit resume ${task.name}"`;
+  return `${task.name}: held until ${until}${note}; it runs on schedule again then, or after ${resume}`;
 }
 
 /** "backup: resumed, next in 4m (07:00:00)"; "backup: was not held (nothing to resume), next ..." when it was not. */

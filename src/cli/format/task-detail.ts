@@ -21,7 +21,9 @@ export function renderTaskDetail(result: ShowResult, now: number, paint: Painter
   rows.push(['state', paintState(paint, task.state, describeState(task))]);
   if (task.held) {
     const since = task.heldAt === null ? 'yes' : `since ${formatInstant(parseIso(task.heldAt), task.timezone)}`;
-    add('held', task.holdNote === null ? since : `${since}: ${task.holdNote}`);
+    const end = task.heldUntil === null ? null : parseIso(task.heldUntil);
+    const until = end === null ? '' : ` until ${formatInstant(end, task.timezone)} (${formatRelative(end, now)})`;
+    add('held', task.holdNote === null ? `${since}${until}` : `${since}${until}: ${task.holdNote}`);
   }
   add(
     'schedule',

@@ -3,7 +3,7 @@ import type { RunView, TaskView } from '../../control/views.js';
 import type { Painter } from '../io.js';
 import { paintStatus } from './history.js';
 import { renderTable } from './table.js';
-import { formatRelative, formatWhen, parseIso } from './time.js';
+import { formatInstantShort, formatRelative, formatWhen, parseIso } from './time.js';
 
 /** The STATE column's colour: the only colour in the table, and only on a TTY (see loadPainter). */
 export function paintState(paint: Painter, state: TaskView['state'], text: string): string {
@@ -24,12 +24,18 @@ export function paintState(paint: Painter, state: TaskView['state'], text: strin
  * "running" with a count when several runs go at once, or runs wait. A task without instants
  * says what starts it ("at boot", "after backup"), as its schedule does, when that is not plain "on demand".
  */
-export function describeState(task: TaskView): string {
+export function describeState(task: TaskView, now?: number): string {
   const extra = [task.running > 1 ? `${task.running} runs` : '', task.queued > 0 ? `${task.queued} queued` : ''].filter(
     (part) => part !== '',
   );
   const state = task.state === 'on-demand' && task.schedule !== 'on demand' ? task.schedule : task.state;
-  return extra.length === 0 ? state : `${state} (${extra.join(', ')})`;
+  const held = task.state === 'held' && task.heldUntil !== null && now !== undefined ? describeHoldEnd(task, now) : '';
+  return extra.length === 0 ? `${state}${held}` : `${state}${held} (${extra.join(', ')})`;
+}
+
+/** " until 14:00:00" (today), " until 2026-08-03 00:00:00" (another day): when a hold ends by itself. */
+export function describeHoldEnd(task: TaskView, now: number): string {
+  return task.heldUntil === null ? '' : ` until ${formatInstantShort(parseIso(task.heldUntil), task.timezone, now)}`;
 }
 
 /** "in 4m30s (07:00:00)", or "-" when the task has no next instant. */
@@ -55,7 +61,11 @@ export function renderTaskList(tasks: readonly TaskView[], now: number, paint: P
   return renderTable(tasks, [
     { header: 'NAME', value: (task) => task.name, paint: (text) => paint.bold(text) },
     { header: 'SCHEDULE', value: (task) => (task.rescheduled ? `${task.schedule} *` : task.schedule) },
-    { header: 'STATE', value: describeState, paint: (text, task) => paintState(paint, task.state, text) },
+    {
+      header: 'STATE',
+      value: (task) => describeState(task, now),
+      paint: (text, task) => paintState(paint, task.state, text),
+    },
     { header: 'NEXT', value: (task) => describeNext(task, now) },
     {
       header: 'LAST',

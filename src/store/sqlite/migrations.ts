@@ -83,6 +83,12 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE runs RENAME COLUMN output_blob TO output;
     `,
   },
+  {
+    version: 4,
+    description: "when a task's hold ends by itself",
+    // `hold --for/--until` (issue 16.5): null for a hold until resume, and for every older row.
+    sql: `ALTER TABLE task_state ADD COLUMN held_until INTEGER;`,
+  },
 ];
 
 /** The schema version this taskkit writes. */

@@ -1,6 +1,6 @@
 /**
  * The task_state table: per task, what `hold`, `reschedule` and the schedule itself leave behind
- * (hold + note + time, run-time reschedule as ScheduleSpec JSON, last scheduled instant, max-runs
+ * (hold + note + time + end, run-time reschedule as ScheduleSpec JSON, last scheduled instant, max-runs
  * counter), with the fingerprint of the definition it was saved under (task-restore.ts).
  */
 import type { Database, Statement } from 'better-sqlite3';
@@ -16,6 +16,7 @@ interface TaskStateRow {
   held: number;
   hold_note: string | null;
   held_at: number | null;
+  held_until: number | null;
   reschedule: string | null;
   last_scheduled_at: number | null;
   scheduled_runs: number;
@@ -23,12 +24,13 @@ interface TaskStateRow {
 }
 
 const UPSERT_SQL = `
-  INSERT INTO task_state (name, fingerprint, file_hold, held, hold_note, held_at, reschedule, last_scheduled_at,
-    scheduled_runs, updated_at)
-  VALUES (@name, @fingerprint, @file_hold, @held, @hold_note, @held_at, @reschedule, @last_scheduled_at,
-    @scheduled_runs, @updated_at)
+  INSERT INTO task_state (name, fingerprint, file_hold, held, hold_note, held_at, held_until, reschedule,
+    last_scheduled_at, scheduled_runs, updated_at)
+  VALUES (@name, @fingerprint, @file_hold, @held, @hold_note, @held_at, @held_until, @reschedule,
+    @last_scheduled_at, @scheduled_runs, @updated_at)
   ON CONFLICT (name) DO UPDATE SET fingerprint = excluded.fingerprint, file_hold = excluded.file_hold,
-    held = excluded.held, hold_note = excluded.hold_note, held_at = excluded.held_at, reschedule = excluded.reschedule,
+    held = excluded.held, hold_note = excluded.hold_note, held_at = excluded.held_at,
+    held_until = excluded.held_until, reschedule = excluded.reschedule,
     last_scheduled_at = excluded.last_scheduled_at, scheduled_runs = excluded.scheduled_runs,
     updated_at = excluded.updated_at`;
 
@@ -52,6 +54,7 @@ export class TaskStateTable {
       held: record.hold === null ? 0 : 1,
       hold_note: record.hold?.note ?? null,
       held_at: record.hold?.at ?? null,
+      held_until: record.hold?.until ?? null,
       reschedule: record.reschedule === null ? null : JSON.stringify(record.reschedule),
       last_scheduled_at: record.lastScheduledAt,
       scheduled_runs: record.scheduledRuns,
@@ -73,12 +76,15 @@ function toRecord(row: TaskStateRow): SavedTaskState {
     dropped.push(`last scheduled instant ${showValue(row.last_scheduled_at)} is not an instant`);
   const scheduledRuns = Number.isSafeInteger(row.scheduled_runs) && row.scheduled_runs >= 0 ? row.scheduled_runs : 0;
   if (scheduledRuns !== row.scheduled_runs) dropped.push(`run count ${showValue(row.scheduled_runs)} is not a count`);
+  const holdEnd = readInstant(row.held_until);
+  if (row.held_until !== null && holdEnd === null)
+    dropped.push(`hold end ${showValue(row.held_until)} is not an instant, so the hold lasts until resume`);
   const unusable = dropped.filter((text) => text !== '').join('; ');
   return {
     name: row.name,
     fingerprint: row.fingerprint,
     fileHold: row.file_hold === 1,
-    hold: row.held === 1 ? { note: row.hold_note, at: readInstant(row.held_at) ?? 0 } : null,
+    hold: row.held === 1 ? { note: row.hold_note, at: readInstant(row.held_at) ?? 0, until: holdEnd } : null,
     reschedule: reschedule.ok ? reschedule.value : null,
     lastScheduledAt,
     scheduledRuns,

@@ -23,6 +23,7 @@ const task = (overrides: Partial<TaskView>): TaskView => ({
   held: false,
   holdNote: null,
   heldAt: null,
+  heldUntil: null,
   running: 0,
   queued: 0,
   lastRun: null,

@@ -22,7 +22,7 @@ const record = (overrides: Partial<TaskStateRecord> = {}): TaskStateRecord => ({
   name: 'report',
   fingerprint: '0123456789abcdef0123456789abcdef',
   fileHold: false,
-  hold: { note: 'disk full, see #12', at: HELD_AT },
+  hold: { note: 'disk full, see #12', at: HELD_AT, until: HELD_AT + 7_200_000 },
   reschedule: { kind: 'every', periodMs: 900_000, anchor: Date.parse('2000-01-01T00:00:00.000Z'), startGiven: false },
   lastScheduledAt: Date.parse('2026-07-01T08:45:00.000Z'),
   scheduledRuns: 17,
@@ -43,10 +43,10 @@ describe('task state', () => {
     expect(table.get('report')).toStrictEqual({ ...plain, savedAt: SAVED_AT });
   });
 
-  test('a hold without a note', () => {
+  test('a hold without a note, until resume', () => {
     const table = openTable();
-    table.save(record({ hold: { note: null, at: HELD_AT } }), SAVED_AT);
-    expect(table.get('report')?.hold).toStrictEqual({ note: null, at: HELD_AT });
+    table.save(record({ hold: { note: null, at: HELD_AT, until: null } }), SAVED_AT);
+    expect(table.get('report')?.hold).toStrictEqual({ note: null, at: HELD_AT, until: null });
   });
 
   const schedules: ScheduleSpec[] = [
