@@ -14,6 +14,7 @@ import type { Instant, ScheduleSpec } from '../schedule/types.js';
 import type { RunStats, RunSummary } from '../store/store.js';
 import { TaskkitError } from '../errors.js';
 import type { RequestContext, RequestDispatcher } from './connection.js';
+import { checkHealth } from './health.js';
 import { LiveOutput } from './live-output.js';
 import { answerLogs } from './logs.js';
 import {
@@ -104,6 +105,15 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
     status: (params): StatusResult => {
       readParams('status', params, []);
       return describeStatus(daemon.info(), scheduler.list(), now());
+    },
+    check: (params): ResultOf<'check'> => {
+      const checked = readParams('check', params, ['ignore', 'heldOk']);
+      const ignore = checked['ignore'] === undefined ? [] : readTaskNameList('check', checked, 'ignore');
+      const heldOk = readOptionalBoolean('check', checked, 'heldOk') ?? false;
+      requireAll(ignore);
+      const lastRunOf = (task: TaskStatus): RunRecord | RunSummary | null =>
+        task.lastRun !== null && ran(task.lastRun) ? task.lastRun : (daemon.storedLastRun?.(task.name) ?? null);
+      return checkHealth(scheduler.list(), lastRunOf, { ignore: new Set(ignore), heldOk });
     },
     list: (params): ResultOf<'list'> => {
       readParams('list', params, []);

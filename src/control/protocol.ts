@@ -5,6 +5,7 @@
  */
 import type { ConfigIssue } from '../config/issues.js';
 import { TaskkitError, type ErrorCode } from '../errors.js';
+import type { HealthView } from './health.js';
 import type { DefinitionView, RunStatsView, RunView, TaskView } from './views.js';
 
 /**
@@ -259,6 +260,8 @@ export interface HoldParams {
 export interface ControlMethods {
   hello: { params: HelloParams; result: HelloResult; events: NoEvents };
   status: { params: NoParams; result: StatusResult; events: NoEvents };
+  /** `status --check` (control/health.ts): unknown `ignore` names are TASK_UNKNOWN. */
+  check: { params: { ignore?: string[]; heldOk?: boolean }; result: HealthView; events: NoEvents };
   list: { params: NoParams; result: TaskView[]; events: NoEvents };
   show: { params: { name: string }; result: ShowResult; events: NoEvents };
   /** What will happen (issue 13): the engine's instants with holds and run-time reschedules. */
@@ -312,6 +315,7 @@ const METHODS: Record<MethodName, true> = {
   stop: true,
   logs: true,
   next: true,
+  check: true,
 };
 
 /** Every method, in protocol order. */

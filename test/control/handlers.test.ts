@@ -649,7 +649,7 @@ describe('bad requests', () => {
         code: 'BAD_REQUEST',
         message:
           'unknown method "frobnicate" (methods: status, list, show, run-now, hold, resume, cancel, reschedule, ' +
-          'reload, stop, logs, next)',
+          'reload, stop, logs, next, check)',
       },
     });
     client.send({ id: 3, method: 'constructor' });

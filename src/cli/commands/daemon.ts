@@ -13,6 +13,17 @@ const STOP_POLL_MS = 50;
 /** After this long `stop` says what it is waiting for (running runs finishing their grace). */
 const STOP_NOTICE_MS = 1_000;
 
+interface StatusOptions {
+  readonly check?: boolean;
+  readonly ignore?: string[];
+  readonly heldOk?: boolean;
+}
+
+/** `--ignore a --ignore b`: every name given. */
+function collectNames(name: string, names: string[] | undefined): string[] {
+  return [...(names ?? []), name];
+}
+
 export function registerDaemonCommands(program: Command, context: CommandContext): void {
   const { io } = context;
   program
@@ -46,8 +57,17 @@ export function registerDaemonCommands(program: Command, context: CommandContext
   program
     .command('status')
     .description('the daemon: pid, uptime, tasks file, task counts by state, runs in progress, next instant')
-    .action(async (_options: unknown, command: Command) => {
+    .option('--check', 'a monitoring plugin line (Nagios/Icinga): exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN')
+    .option('--ignore <name>', 'with --check: leave this task out (repeatable)', collectNames)
+    .option('--held-ok', 'with --check: held tasks are OK, not a WARNING')
+    .action(async (options: StatusOptions, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
+      if (options.check === true) {
+        const { runHealthCheck } = await import('../health-check.js');
+        return runHealthCheck(context, options, globals);
+      }
+      if (options.ignore !== undefined || options.heldOk === true)
+        throw new TaskkitError('USAGE', 'status: --ignore and --held-ok go with --check');
       const status = await withDaemon(io, globals, (client) => client.request('status', {}));
       if (globals.json === true) return printJson(io, status);
       const { renderStatus } = await import('../format/status.js');

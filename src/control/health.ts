@@ -1,0 +1,113 @@
+/**
+ * `taskkit status --check` (issue 16.6): the daemon's tasks as a monitoring plugin sees them.
+ * One state for the whole (the worst of its problems), counts for perfdata, and each problem as
+ * data: the CLI words it as one Nagios/Icinga plugin line (cli/format/health.ts).
+ *
+ * A problem has a `kind` and a `severity`. Today: `failing` (CRITICAL: the task's last run that
+ * ran failed for good, no retry of it waiting) and `held` (WARNING, unless held tasks count as
+ * OK). Kinds to come slot in beside them: `overdue` (CRITICAL) and `auto-held` (WARNING).
+ */
+import { computeRetryDelay } from '../engine/policies/retry.js';
+import type { TaskStatus } from '../engine/task-state.js';
+import { formatIso, toRunView, type RunFacts, type RunView } from './views.js';
+
+export type HealthState = 'OK' | 'WARNING' | 'CRITICAL' | 'UNKNOWN';
+
+/** The monitoring plugin exit codes (Nagios plugin guidelines). */
+export const HEALTH_EXIT_CODES: Readonly<Record<HealthState, number>> = { OK: 0, WARNING: 1, CRITICAL: 2, UNKNOWN: 3 };
+
+export type HealthProblem =
+  | {
+      readonly task: string;
+      readonly kind: 'failing';
+      readonly severity: 'CRITICAL';
+      /** The run that failed for good (its last attempt). */
+      readonly run: RunView;
+    }
+  | {
+      readonly task: string;
+      readonly kind: 'held';
+      readonly severity: 'WARNING';
+      readonly heldAt: string | null;
+      readonly heldUntil: string | null;
+      readonly note: string | null;
+    };
+
+export interface HealthView {
+  readonly state: Exclude<HealthState, 'UNKNOWN'>;
+  /** Perfdata: tasks checked (ignored ones left out), failing and held among them, runs going now. */
+  readonly counts: {
+    readonly tasks: number;
+    readonly failing: number;
+    readonly held: number;
+    readonly running: number;
+  };
+  /** Worst first (CRITICAL, then WARNING), each in task order. */
+  readonly problems: readonly HealthProblem[];
+  /** The names `ignore` left out. */
+  readonly ignored: readonly string[];
+}
+
+export interface HealthOptions {
+  /** Tasks left out of the check altogether. */
+  readonly ignore: ReadonlySet<string>;
+  /** A held task is OK rather than a WARNING. */
+  readonly heldOk: boolean;
+}
+
+/** Statuses a run fails for good with (as on-failure counts them). */
+const FAILED = new Set(['failed', 'timed-out', 'interrupted']);
+
+/**
+ * Check `tasks`. `lastRunOf` gives a task's last run that ran (the engine's, else the history's
+ * after a restart). A failed run whose retry waits is not failing yet: its slot is not over.
+ */
+export function checkHealth(
+  tasks: readonly TaskStatus[],
+  lastRunOf: (task: TaskStatus) => RunFacts | null,
+  options: HealthOptions,
+): HealthView {
+  const failing: HealthProblem[] = [];
+  const held: HealthProblem[] = [];
+  const ignored: string[] = [];
+  let checked = 0;
+  let heldCount = 0;
+  let running = 0;
+  for (const task of tasks) {
+    if (options.ignore.has(task.name)) {
+      ignored.push(task.name);
+      continue;
+    }
+    checked++;
+    running += task.running.length;
+    const last = lastRunOf(task);
+    if (last !== null && FAILED.has(last.status) && !retryWaits(task, last)) {
+      failing.push({ task: task.name, kind: 'failing', severity: 'CRITICAL', run: toRunView(last) });
+    }
+    if (task.held) {
+      heldCount++;
+      if (!options.heldOk) {
+        held.push({
+          task: task.name,
+          kind: 'held',
+          severity: 'WARNING',
+          heldAt: formatIso(task.heldAt),
+          heldUntil: formatIso(task.heldUntil),
+          note: task.holdNote,
+        });
+      }
+    }
+  }
+  const state = failing.length > 0 ? 'CRITICAL' : held.length > 0 ? 'WARNING' : 'OK';
+  return {
+    state,
+    counts: { tasks: checked, failing: failing.length, held: heldCount, running },
+    problems: [...failing, ...held],
+    ignored,
+  };
+}
+
+/** Whether a retry of `last` is waiting: the task's retry policy retries it, and the task has a run waiting. */
+function retryWaits(task: TaskStatus, last: RunFacts): boolean {
+  return task.queued > 0 && computeRetryDelay(task.spec.retry, last.status, last.attempt) !== null;
+}

@@ -1,0 +1,60 @@
+// Issue 16.6: checkHealth's rules on engine statuses (fake clock): a failed run is CRITICAL once
+// its slot is over (no retry waiting), a held task WARNING unless held tasks are OK, ignored tasks
+// are left out of everything; the worst problem decides the state.
+import { describe, expect, test } from 'vitest';
+import { checkHealth, type HealthOptions } from '../../src/control/health.js';
+import type { TaskStatus } from '../../src/engine/task-state.js';
+import { flush } from '../support/fake-runner.js';
+import { createEngine, every, makeTask } from '../support/engine-task.js';
+
+const DEFAULTS: HealthOptions = { ignore: new Set(), heldOk: false };
+const lastRun = (task: TaskStatus) => task.lastRun;
+
+describe('checkHealth', () => {
+  test('a failed run with a retry waiting is not failing yet; once the last attempt failed, CRITICAL', async () => {
+    const { clock, runner, scheduler } = createEngine('2026-08-01T12:00:00.000Z');
+    scheduler.add(makeTask('backup', { retry: { attempts: 1, delayMs: 60_000, backoff: 1, maxDelayMs: 60_000 } }));
+    scheduler.start();
+    scheduler.runNow('backup');
+    runner.finish(1, { status: 'failed', exitCode: 3 });
+    await flush();
+    expect(checkHealth(scheduler.list(), lastRun, DEFAULTS)).toMatchObject({ state: 'OK', problems: [] });
+    clock.advanceTo('2026-08-01T12:01:00.000Z');
+    runner.finish(2, { status: 'failed', exitCode: 3 });
+    await flush();
+    const view = checkHealth(scheduler.list(), lastRun, DEFAULTS);
+    expect(view).toMatchObject({
+      state: 'CRITICAL',
+      counts: { tasks: 1, failing: 1, held: 0, running: 0 },
+      problems: [{ task: 'backup', kind: 'failing', severity: 'CRITICAL', run: { id: 2, exitCode: 3 } }],
+    });
+  });
+
+  test('held: WARNING, or OK with heldOk; CRITICAL wins; ignored tasks count nowhere', async () => {
+    const { runner, scheduler } = createEngine('2026-08-01T12:00:00.000Z');
+    scheduler.add(makeTask('report', { schedule: every('1h') }));
+    scheduler.add(makeTask('backup'));
+    scheduler.hold('report', 'migration');
+    expect(checkHealth(scheduler.list(), lastRun, DEFAULTS)).toMatchObject({
+      state: 'WARNING',
+      counts: { tasks: 2, failing: 0, held: 1, running: 0 },
+      problems: [{ task: 'report', kind: 'held', severity: 'WARNING', note: 'migration', heldUntil: null }],
+    });
+    expect(checkHealth(scheduler.list(), lastRun, { ...DEFAULTS, heldOk: true })).toMatchObject({
+      state: 'OK',
+      counts: { held: 1 },
+      problems: [],
+    });
+    scheduler.runNow('backup');
+    expect(checkHealth(scheduler.list(), lastRun, DEFAULTS).counts.running).toBe(1);
+    runner.finish(1, { status: 'timed-out', exitCode: null });
+    await flush();
+    expect(checkHealth(scheduler.list(), lastRun, DEFAULTS).state).toBe('CRITICAL');
+    expect(checkHealth(scheduler.list(), lastRun, { ignore: new Set(['backup', 'report']), heldOk: false })).toEqual({
+      state: 'OK',
+      counts: { tasks: 0, failing: 0, held: 0, running: 0 },
+      problems: [],
+      ignored: ['report', 'backup'],
+    });
+  });
+});
