@@ -88,12 +88,25 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
   const zone = (): string => daemon.info().defaultTimezone;
   const live = new LiveOutput(scheduler);
 
+  const knownNames = (): string[] => scheduler.list().map((task) => task.name);
   const requireTask = (name: string): TaskStatus => {
     if (scheduler.has(name)) return scheduler.get(name);
-    throw unknownTask(
-      name,
-      scheduler.list().map((task) => task.name),
-    );
+    throw unknownTask(name, knownNames());
+  };
+  // A run not in flight: the history says whose it was and how it ended, when it has it.
+  const cancelRun = (runId: number): RunRecord => {
+    try {
+      return scheduler.cancelRun(runId);
+    } catch (error) {
+      if (!(error instanceof TaskkitError) || error.code !== 'NOT_FOUND') throw error;
+      const stored = daemon.findRun?.(runId) ?? null;
+      throw new ControlError(
+        'NOT_FOUND',
+        stored === null
+          ? `no run #${runId} (not running or waiting, and not in the history)`
+          : `run #${runId} of ${stored.task} is not running or waiting (${stored.status}); nothing to cancel`,
+      );
+    }
   };
   // Check every name before changing any (protocol: hold/resume are all or nothing).
   const requireAll = (names: readonly string[]): void => {
@@ -104,7 +117,7 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
   const handlers: Record<Exclude<MethodName, 'hello'>, Handler> = {
     status: (params): StatusResult => {
       readParams('status', params, []);
-      return describeStatus(daemon.info(), scheduler.list(), now());
+      return describeStatus(daemon.info(), scheduler.list(), now(), scheduler.orphans());
     },
     check: (params): ResultOf<'check'> => {
       const checked = readParams('check', params, ['ignore', 'heldOk']);
@@ -118,19 +131,18 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
     list: (params): ResultOf<'list'> => {
       readParams('list', params, []);
       const tz = zone();
-      return scheduler
-        .list()
-        .map((task) =>
-          toTaskView(
-            task,
-            tz,
-            task.lastRun !== null && ran(task.lastRun) ? null : (daemon.storedLastRun?.(task.name) ?? null),
-          ),
-        );
+      // Tasks removed from the file while their runs go on come last, state `removed`.
+      return [...scheduler.list(), ...scheduler.orphans()].map((task) =>
+        toTaskView(
+          task,
+          tz,
+          task.lastRun !== null && ran(task.lastRun) ? null : (daemon.storedLastRun?.(task.name) ?? null),
+        ),
+      );
     },
     show: (params): ResultOf<'show'> => {
       const name = readTaskName('show', readParams('show', params, ['name']), 'name');
-      const task = requireTask(name);
+      const task = scheduler.orphan(name) ?? requireTask(name);
       const recent = daemon.recentRuns?.(name, RECENT_RUNS) ?? (task.lastRun === null ? [] : [task.lastRun]);
       const stats = daemon.runStats?.(name);
       // recentRuns is newest first: its first run that ran is the task's last one (skips never are).
@@ -138,7 +150,7 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
       return {
         task: toTaskView(task, zone(), lastEnded),
         definition: toDefinitionView(task.spec),
-        upcoming: scheduler.upcoming(name, UPCOMING_COUNT).map(formatIsoUtc),
+        upcoming: task.state === 'removed' ? [] : scheduler.upcoming(name, UPCOMING_COUNT).map(formatIsoUtc),
         recentRuns: recent.map((run) => toRunView(run)),
         ...(stats === undefined ? {} : { stats: toRunStatsView(stats) }),
       };
@@ -201,9 +213,19 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
       return { tasks: names.map((name) => toTaskView(scheduler.resume(name), tz)), notHeld };
     },
     cancel: (params): ResultOf<'cancel'> => {
-      const name = readTaskName('cancel', readParams('cancel', params, ['name']), 'name');
-      requireTask(name);
-      return { runs: scheduler.cancel(name).map((run) => toRunView(run)) };
+      const checked = readParams('cancel', params, ['name', 'runId']);
+      const runId = readOptionalPositiveInteger('cancel', checked, 'runId');
+      if (runId !== undefined) {
+        if (checked['name'] !== undefined) throw badRequest('cancel', 'give "name" or "runId", not both');
+        return { runs: [toRunView(cancelRun(runId))] };
+      }
+      const name = readTaskName('cancel', checked, 'name');
+      if (scheduler.has(name) || scheduler.orphan(name) !== null)
+        return { runs: scheduler.cancel(name).map((run) => toRunView(run)) };
+      // `taskkit cancel 12`: no task has that name, so it is run #12.
+      if (/^\d+$/.test(name) && Number.isSafeInteger(Number(name)) && Number(name) >= 1)
+        return { runs: [toRunView(cancelRun(Number(name)))] };
+      throw unknownTask(name, knownNames());
     },
     reschedule: (params): ResultOf<'reschedule'> => {
       const checked = readParams('reschedule', params, ['name', 'schedule']);

@@ -130,7 +130,13 @@ export interface StatusResult {
     readonly onDemand: number;
     readonly done: number;
   };
+  /** Runs going now, those of orphanedRuns included. */
   readonly runsInProgress: number;
+  /**
+   * Runs still going of tasks a reload removed (or renamed) from the file: they end into history
+   * as usual, and `cancel` stops them by the old name or by run id (issue 15 point 9).
+   */
+  readonly orphanedRuns: readonly RunView[];
   /** The soonest next instant of any task. */
   readonly nextAt: { readonly task: string; readonly at: string } | null;
 }
@@ -193,6 +199,9 @@ export interface RetryingEvent {
   /** Attempts the task may make in all (retry.attempts + 1). */
   readonly attempts: number;
 }
+
+/** `cancel`: a task's runs by its name, or one run by its id. */
+export type CancelParams = { readonly name: string } | { readonly runId: number };
 
 /** `reschedule` params.schedule: the tasks-file keys, same syntax; null = back to the file's. */
 export interface RescheduleDefinition {
@@ -278,7 +287,12 @@ export interface ControlMethods {
   hold: { params: HoldParams; result: { tasks: TaskView[] }; events: NoEvents };
   /** `notHeld`: the names that were not held (nothing changed for them). */
   resume: { params: { names: string[] }; result: { tasks: TaskView[]; notHeld: string[] }; events: NoEvents };
-  cancel: { params: { name: string }; result: { runs: RunView[] }; events: NoEvents };
+  /**
+   * One of: `name` (a task, or a removed task whose runs still go on; a name no task has that is all
+   * digits is taken as a run id), or `runId`. Without runs the result is empty; an unknown run id
+   * is NOT_FOUND.
+   */
+  cancel: { params: CancelParams; result: { runs: RunView[] }; events: NoEvents };
   reschedule: {
     params: { name: string; schedule: RescheduleDefinition | null };
     result: { task: TaskView };

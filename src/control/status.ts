@@ -2,7 +2,7 @@
 import type { TaskStatus } from '../engine/task-state.js';
 import type { Instant } from '../schedule/types.js';
 import type { StatusResult } from './protocol.js';
-import { formatIso } from './views.js';
+import { formatIso, toRunView } from './views.js';
 
 /** What the daemon tells about itself. */
 export interface DaemonInfo {
@@ -15,19 +15,29 @@ export interface DaemonInfo {
   readonly defaultTimezone: string;
 }
 
-/** Count `tasks` by state and find the soonest instant of a task not held. */
-export function describeStatus(info: DaemonInfo, tasks: readonly TaskStatus[], now: Instant): StatusResult {
+/**
+ * Count `tasks` by state and find the soonest instant of a task not held. `orphans` (tasks a reload
+ * removed while runs of them went on) are no tasks of the file: their runs count as in progress
+ * and are listed apart.
+ */
+export function describeStatus(
+  info: DaemonInfo,
+  tasks: readonly TaskStatus[],
+  now: Instant,
+  orphans: readonly TaskStatus[] = [],
+): StatusResult {
   const counts = { total: tasks.length, scheduled: 0, running: 0, held: 0, onDemand: 0, done: 0 };
   let runsInProgress = 0;
   let next: TaskStatus | null = null;
   for (const task of tasks) {
     if (task.state === 'on-demand') counts.onDemand++;
-    else counts[task.state]++;
+    else if (task.state !== 'removed') counts[task.state]++;
     runsInProgress += task.running.length;
     // A held task's instants pass without running: it is not what runs next.
     if (task.nextAt !== null && !task.held && (next === null || next.nextAt === null || task.nextAt < next.nextAt))
       next = task;
   }
+  const orphanedRuns = orphans.flatMap((task) => task.running);
   return {
     pid: info.pid,
     startedAt: new Date(info.startedAt).toISOString(),
@@ -36,7 +46,8 @@ export function describeStatus(info: DaemonInfo, tasks: readonly TaskStatus[], n
     socket: info.socket,
     stateDir: info.stateDir,
     tasks: counts,
-    runsInProgress,
+    runsInProgress: runsInProgress + orphanedRuns.length,
+    orphanedRuns: orphanedRuns.map((run) => toRunView(run)),
     nextAt: next === null ? null : { task: next.name, at: formatIso(next.nextAt) as string },
   };
 }

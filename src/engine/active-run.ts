@@ -17,7 +17,6 @@ export interface DelayNode extends HeapNode {
 export class ActiveRun {
   /** The latest snapshot; replaced, never mutated, at each transition. */
   record: RunRecord;
-  readonly entry: Task;
   readonly delayNode: DelayNode;
   /** A dependency run's upstream run (its retries keep it), else null. */
   readonly upstream: UpstreamRun | null;
@@ -26,12 +25,23 @@ export class ActiveRun {
   runAgain = false;
   readonly waiters: ((record: RunRecord) => void)[] = [];
   #phase: RunPhase = 'created';
+  #entry: Task;
 
   constructor(record: RunRecord, entry: Task, seq: number, upstream: UpstreamRun | null = null) {
     this.record = record;
-    this.entry = entry;
+    this.#entry = entry;
     this.upstream = upstream;
     this.delayNode = { kind: 'delay', run: this, at: 0, seq, heapIndex: -1 };
+  }
+
+  /** The task the run belongs to: the one it started for, or the task of the same name that came back (adoptRuns). */
+  get entry(): Task {
+    return this.#entry;
+  }
+
+  /** A removed task came back under its name while this run went on: the run is the new entry's now. */
+  belongTo(entry: Task): void {
+    this.#entry = entry;
   }
 
   get phase(): RunPhase {

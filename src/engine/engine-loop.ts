@@ -51,6 +51,11 @@ export abstract class EngineLoop implements TaskOperations {
   protected readonly timeline: Timeline;
   protected readonly flow: RunFlow;
   protected readonly tasks = new Map<string, Task>();
+  /**
+   * Tasks a reload removed (or renamed) while runs of them went on, by name, until their last run
+   * ends or a task of that name comes back and adopts the runs (issue 15 point 9). Never scheduled.
+   */
+  protected readonly removedWithRuns = new Map<string, Task>();
   protected readonly afterIndex = new AfterIndex();
   /** Set by stop(): no new runs, and the last run to end opens it. */
   protected shutdown: ShutdownGate | null = null;
@@ -252,6 +257,10 @@ export abstract class EngineLoop implements TaskOperations {
 
   /** After a run: dependency triggers (DESIGN.md `after`, `on-success`, `on-failure`), or the end of a stop. */
   #runEnded(entry: Task, record: RunRecord, sequel: 'retried' | 'stopped' | null): void {
+    if (entry.removed && entry.active.length === 0 && this.removedWithRuns.get(entry.spec.name) === entry) {
+      this.removedWithRuns.delete(entry.spec.name);
+      this.log('info', `${entry.spec.name}: the last run of the removed task has ended (#${record.id})`);
+    }
     if (this.shutdown !== null) {
       if (this.flow.pending === 0) this.shutdown.open();
       return;

@@ -4,6 +4,7 @@
  * waiters and events see. Phases and their moves: run-phase.ts. The flow never calls back up: what
  * the scheduler must do about a run is queued as FlowEffect data and taken with takeEffects().
  */
+import { TaskkitError } from '../errors.js';
 import type { TaskHandle, Trigger, UpstreamRun } from '../task-context.js';
 import { ActiveRun, type Task } from './active-run.js';
 import type { Clock } from './clock.js';
@@ -167,6 +168,35 @@ export class RunFlow {
     }
     // The caller announces the held task (Scheduler.hold, replace): no task-changed of its own here.
     this.#releaseSerial(entry);
+  }
+
+  /**
+   * Cancel one run by id, whatever its task (an orphan's too): a running run is asked to stop
+   * (reason `cancel`), a waiting one is dropped. NOT_FOUND names an ended run's outcome when known.
+   */
+  cancelRun(runId: number): RunRecord {
+    const run = this.#runs.pendingRun(runId);
+    if (run === undefined) {
+      const ended = this.#runs.endedRecord(runId);
+      const what =
+        ended === undefined ? 'is not running or waiting' : `of ${ended.task} has already ended (${ended.status})`;
+      throw new TaskkitError('NOT_FOUND', `run #${runId} ${what}`);
+    }
+    const record =
+      run.phase === 'running' ? run.record : this.#drop(run, 'cancelled by taskkit cancel before it started');
+    if (run.phase === 'running') this.#cancelHandle(run, 'cancel');
+    // A run queued behind the dropped one (overlap: queue) may go now.
+    else this.#releaseSerial(run.entry);
+    this.#taskChanged(run.entry);
+    return record;
+  }
+
+  /** `next` came back under the name of the removed `previous`: its runs in flight are `next`'s now. */
+  adopt(previous: Task, next: Task): readonly ActiveRun[] {
+    const runs = next.adoptRuns(previous);
+    for (const run of runs) run.belongTo(next);
+    if (runs.length > 0) this.#taskChanged(next);
+    return runs;
   }
 
   /** Drop every waiting run of `entry` (it is being removed); running ones go on. */

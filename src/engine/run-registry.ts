@@ -25,6 +25,16 @@ export class RunRegistry {
     return [...this.#pending.values()];
   }
 
+  /** The run with this id if it has not ended, else undefined. */
+  pendingRun(runId: number): ActiveRun | undefined {
+    return this.#pending.get(runId);
+  }
+
+  /** The final record of a recently ended run, else undefined. */
+  endedRecord(runId: number): RunRecord | undefined {
+    return this.#ended.get(runId);
+  }
+
   add(run: ActiveRun): void {
     this.#pending.set(run.record.id, run);
   }

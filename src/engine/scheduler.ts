@@ -45,6 +45,7 @@ export class Scheduler extends EngineLoop {
     const missed = missedSinceRestart(entry, now, holdEnded);
     this.tasks.set(task.name, entry);
     this.syncHoldEnd(entry);
+    this.#adoptOrphan(entry);
     this.afterIndex.link(task);
     this.setNext(entry, entry.computeNext(Math.max(now, entry.lastScheduledAt ?? -Infinity)));
     if (missed !== null) {
@@ -79,7 +80,10 @@ export class Scheduler extends EngineLoop {
     return this.announce(entry, true) ?? entry.toStatus();
   }
 
-  /** No new runs; running ones finish and are then forgotten; waiting ones are dropped. */
+  /**
+   * No new runs; waiting ones are dropped; running ones go on as an orphan (orphans(), cancel by
+   * name or run id) until they end, or until a task of the same name comes back and adopts them.
+   */
   remove(name: string): void {
     const entry = this.#require(name);
     entry.markRemoved();
@@ -89,6 +93,15 @@ export class Scheduler extends EngineLoop {
     this.timeline.delete(entry.holdEndNode);
     this.#missedAtStart.delete(entry);
     this.flow.dropWaiting(entry, 'task removed');
+    if (entry.active.length > 0) {
+      this.removedWithRuns.set(name, entry);
+      this.log(
+        'warn',
+        `${name}: removed from the tasks file while ${describeRuns(entry)} went on; ` +
+          `kept until ${entry.active.length > 1 ? 'they end' : 'it ends'} ` +
+          `(taskkit status lists it, taskkit cancel ${name} stops it)`,
+      );
+    }
     this.drain();
   }
 
@@ -108,6 +121,16 @@ export class Scheduler extends EngineLoop {
   /** Every task, in add order. */
   list(): TaskStatus[] {
     return [...this.tasks.values()].map((entry) => entry.toStatus());
+  }
+
+  /** Tasks removed from the file whose runs still go on (state `removed`), oldest removal first. */
+  orphans(): TaskStatus[] {
+    return [...this.removedWithRuns.values()].map((entry) => entry.toStatus());
+  }
+
+  /** The removed task `name` while runs of it go on, else null. */
+  orphan(name: string): TaskStatus | null {
+    return this.removedWithRuns.get(name)?.toStatus() ?? null;
   }
 
   /** TaskKit's runTaskNow: trigger `manual`, subject to overlap and max-concurrent; held tasks too. */
@@ -154,11 +177,21 @@ export class Scheduler extends EngineLoop {
     return this.announce(entry, true) ?? entry.toStatus();
   }
 
-  /** Cancel the task's running runs (reason `cancel`) and drop its waiting ones; returns their records. */
+  /**
+   * Cancel the task's running runs (reason `cancel`) and drop its waiting ones; returns their
+   * records. A task removed from the file while its runs go on is found by its name too.
+   */
   cancel(name: string): RunRecord[] {
-    const records = this.flow.cancelTask(this.#require(name));
+    const records = this.flow.cancelTask(this.removedWithRuns.get(name) ?? this.#require(name));
     this.drain();
     return records;
+  }
+
+  /** Cancel one run of any task or orphan (running: reason `cancel`; waiting: dropped); NOT_FOUND if not in flight. */
+  cancelRun(runId: number): RunRecord {
+    const record = this.flow.cancelRun(runId);
+    this.drain();
+    return record;
   }
 
   /** The final record of a run (rejects NOT_FOUND for an id the engine does not know). */
@@ -195,9 +228,30 @@ export class Scheduler extends EngineLoop {
     return this.shutdown.done;
   }
 
+  /** A task of this name was removed while its runs went on: they are the new entry's (overlap counts them). */
+  #adoptOrphan(entry: Task): void {
+    const { name } = entry.spec;
+    const orphan = this.removedWithRuns.get(name);
+    if (orphan === undefined) return;
+    this.removedWithRuns.delete(name);
+    const runs = this.flow.adopt(orphan, entry);
+    if (runs.length === 0) return;
+    this.log(
+      'info',
+      `${name}: back in the tasks file while ${describeRuns(entry)} of its removed definition went on; ` +
+        `${runs.length > 1 ? 'they count' : 'it counts'} as its own (overlap: ${entry.spec.overlap})`,
+    );
+  }
+
   #require(name: string): Task {
     const entry = this.tasks.get(name);
     if (entry === undefined) throw new TaskkitError('TASK_UNKNOWN', `no task named "${name}"`);
     return entry;
   }
+}
+
+/** "run #4" or "runs #4, #7". */
+function describeRuns(entry: Task): string {
+  const ids = entry.active.map((run) => `#${run.record.id}`);
+  return `${ids.length > 1 ? 'runs' : 'run'} ${ids.join(', ')}`;
 }

@@ -194,6 +194,21 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
     this.#removed = true;
   }
 
+  /**
+   * This task came back to the file under the name of `previous`, a removed entry whose runs still
+   * go on: they become this entry's, so overlap, `cancel NAME` and `status` count them (issue 15
+   * point 9). Returns them; the caller points each run at this entry.
+   */
+  adoptRuns(previous: TaskEntry<R>): readonly R[] {
+    const runs = previous.#active;
+    if (runs.length === 0) return runs;
+    previous.#active = NO_RUNS;
+    previous.#serial = NO_RUNS;
+    if (this.#active === NO_RUNS) this.#active = [];
+    this.#active.push(...runs);
+    return runs;
+  }
+
   /** Track a new run; a counted one reserves `max-runs` budget until it starts or ends. */
   addRun(run: R): void {
     if (this.#active === NO_RUNS) this.#active = [];
@@ -299,6 +314,7 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
   }
 
   state(): TaskStateName {
+    if (this.#removed) return 'removed';
     if (this.#active.some((run) => run.phase === 'running')) return 'running';
     if (this.#hold !== null) return 'held';
     const kind = this.#schedule.spec.kind;

@@ -8,9 +8,11 @@ import type { RunRecord } from './run.js';
  * - `running`: at least one run going;
  * - `held`: scheduled runs suppressed until resume (TaskKit's disableTask);
  * - `on-demand`: no schedule; runs only when triggered;
- * - `done`: has a schedule but no instant left (one-shot passed, `max-runs` reached, `until` passed).
+ * - `done`: has a schedule but no instant left (one-shot passed, `max-runs` reached, `until` passed);
+ * - `removed`: gone from the tasks file (a reload) while a run of it goes on: an orphan, kept
+ *   visible and cancellable until its last run ends (issue 15 point 9).
  */
-export type TaskStateName = 'scheduled' | 'running' | 'held' | 'on-demand' | 'done';
+export type TaskStateName = 'scheduled' | 'running' | 'held' | 'on-demand' | 'done' | 'removed';
 
 /** What a task looks like to the outside, at one moment. Plain data. */
 export interface TaskStatus {

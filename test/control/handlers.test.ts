@@ -3,6 +3,7 @@ import { ConfigError } from '../../src/config/config-error.js';
 import type { ConfigIssue } from '../../src/config/issues.js';
 import { ControlError } from '../../src/control/protocol.js';
 import type { RunRecord } from '../../src/engine/run.js';
+import { createRunRecord } from '../../src/engine/run-record.js';
 import { closeAll, startControl, type ControlFixture } from '../support/control-fixture.js';
 import { every, makeTask } from '../support/engine-task.js';
 import { flush } from '../support/fake-runner.js';
@@ -103,6 +104,7 @@ describe('list and status', () => {
       stateDir: '/var/lib/taskkit',
       tasks: { total: 3, scheduled: 1, running: 1, held: 1, onDemand: 0, done: 0 },
       runsInProgress: 1,
+      orphanedRuns: [],
       nextAt: { task: 'report', at: '2026-03-01T13:00:00.000Z' },
     });
   });
@@ -504,6 +506,55 @@ describe('hold, resume, cancel', () => {
       { runId: 2, reason: 'cancel' },
     ]);
     expect((await client.request('cancel', { name: 'many' })).runs).toEqual([]);
+  });
+
+  test('a task removed while it runs (issue 15.9): status, list and show show it; cancel by name or id', async () => {
+    const fixture = await startControl([makeTask('gone'), makeTask('kept')]);
+    fixture.scheduler.runNow('gone');
+    fixture.scheduler.runNow('gone');
+    fixture.scheduler.remove('gone');
+    const client = await fixture.connect();
+    const status = await client.request('status', {});
+    expect([status.tasks.total, status.runsInProgress]).toEqual([1, 1]);
+    expect(status.orphanedRuns.map((run) => [run.task, run.id, run.status])).toEqual([['gone', 1, 'running']]);
+    const list = await client.request('list', {});
+    expect(list.map((task) => [task.name, task.state, task.running])).toEqual([
+      ['kept', 'on-demand', 0],
+      ['gone', 'removed', 1],
+    ]);
+    const shown = await client.request('show', { name: 'gone' });
+    expect([shown.task.state, shown.upcoming]).toEqual(['removed', []]);
+    expect((await client.request('cancel', { runId: 1 })).runs.map((run) => [run.id, run.status])).toEqual([
+      [1, 'running'],
+    ]);
+    expect(fixture.runner.cancels).toEqual([{ runId: 1, reason: 'cancel' }]);
+    expect((await client.request('status', {})).orphanedRuns).toEqual([]);
+    expect(await failure(client.request('cancel', { name: 'gone' }))).toMatchObject({ code: 'TASK_UNKNOWN' });
+  });
+
+  test('cancel NAME of a removed task; a number no task is named is a run id; unknown ids: NOT_FOUND', async () => {
+    const fixture = await startControl([makeTask('gone'), makeTask('7')]);
+    fixture.scheduler.runNow('gone');
+    fixture.scheduler.runNow('7');
+    fixture.scheduler.remove('gone');
+    const client = await fixture.connect();
+    expect((await client.request('cancel', { name: 'gone' })).runs.map((run) => run.id)).toEqual([1]);
+    // "7" is a task: its runs, not run #7.
+    expect((await client.request('cancel', { name: '7' })).runs.map((run) => run.id)).toEqual([2]);
+    expect(await failure(client.request('cancel', { name: '99' }))).toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'no run #99 (not running or waiting, and not in the history)',
+    });
+    fixture.daemon.findRun = (id) => ({
+      ...createRunRecord({ id, task: 'gone', trigger: 'manual', scheduledAt: null, attempt: 1, createdAt: 0 }),
+      status: 'cancelled',
+    });
+    expect(await failure(client.request('cancel', { runId: 1 }))).toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'run #1 of gone is not running or waiting (cancelled); nothing to cancel',
+    });
+    expect(await failure(client.request('cancel', { name: 'gone', runId: 1 }))).toMatchObject({ code: 'BAD_REQUEST' });
+    expect(await failure(client.request('cancel', { runId: 0 }))).toMatchObject({ code: 'BAD_REQUEST' });
   });
 });
 

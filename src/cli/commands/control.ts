@@ -4,7 +4,7 @@
  * errors (exit 2) found before any connection is made.
  */
 import type { Command } from 'commander';
-import type { HoldParams, RescheduleDefinition } from '../../control/protocol.js';
+import type { CancelParams, HoldParams, RescheduleDefinition } from '../../control/protocol.js';
 import { TaskkitError } from '../../errors.js';
 import { parseDateTime } from '../../schedule/at.js';
 import { parseDuration } from '../../schedule/duration.js';
@@ -100,18 +100,20 @@ export function registerControlCommands(program: Command, context: CommandContex
 
   program
     .command('cancel')
-    .argument('<name>', 'task whose runs to stop')
+    .argument('[name]', 'task whose runs to stop (also a removed task whose runs still go on), or a run id')
     .description(
       'stop the running runs of a task (SIGTERM to each process group, SIGKILL after kill-after) ' +
-        'and drop its waiting ones',
+        'and drop its waiting ones; or one run, by id',
     )
-    .action(async (name: string, _options: unknown, command: Command) => {
+    .option('--run <id>', 'the run with this id only (any task, also one removed from the tasks file)')
+    .action(async (name: string | undefined, options: { run?: string }, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
-      const result = await withDaemon(io, globals, (client) => client.request('cancel', { name }));
+      const params = buildCancelParams(name, options.run);
+      const result = await withDaemon(io, globals, (client) => client.request('cancel', params));
       if (globals.json === true) return printJson(io, result);
       if (result.runs.length === 0) printError(io, `taskkit: nothing to cancel: ${name} has no running or waiting run`);
       for (const run of result.runs)
-        printLine(io, `${run.task} #${run.id}: ${run.status === 'queued' ? 'dropped from the queue' : 'cancelling'}`);
+        printLine(io, `${run.task} #${run.id}: ${run.status === 'running' ? 'cancelling' : 'dropped from the queue'}`);
     });
 
   program
@@ -132,6 +134,19 @@ export function registerControlCommands(program: Command, context: CommandContex
       const { describeRescheduled } = await import('../format/task-change.js');
       printLine(io, describeRescheduled(result.task, readNow(io)));
     });
+}
+
+/** The `cancel` params: a task name (or a run id, when no task has that name) or `--run ID`, not both. */
+export function buildCancelParams(name: string | undefined, run: string | undefined): CancelParams {
+  if (run === undefined) {
+    if (name === undefined) throw new TaskkitError('USAGE', 'cancel needs a task name or --run <id>');
+    return { name };
+  }
+  if (name !== undefined) throw new TaskkitError('USAGE', `give a task name or --run ${run}, not both`);
+  const runId = Number(run);
+  if (!/^\d+$/.test(run) || !Number.isSafeInteger(runId) || runId < 1)
+    throw new TaskkitError('USAGE', `--run: expected a run id (a whole number >= 1), got "${run}"`);
+  return { runId };
 }
 
 /** The `schedule` param: exactly one of --every/--daily/--cron/--at/--reset (null), checked here. */

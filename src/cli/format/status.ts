@@ -1,5 +1,6 @@
 /** `taskkit status` and the one-line reports of the daemon verbs (start, stop, reload). */
 import type { ReloadSummaryView, StatusResult } from '../../control/protocol.js';
+import type { RunView } from '../../control/views.js';
 import { formatDuration } from '../../schedule/duration.js';
 import { escapeControl } from '../../escape-control.js';
 import type { Painter } from '../io.js';
@@ -31,6 +32,7 @@ export function renderStatus(status: StatusResult, now: number, paint: Painter):
     ['state dir', status.stateDir],
     ['tasks', `${tasks.total}: ${counts}`],
     ['runs', `${status.runsInProgress} in progress`],
+    ...status.orphanedRuns.map((run): [string, string] => ['orphaned', describeOrphan(run, now)]),
     ['next', next],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
@@ -38,6 +40,13 @@ export function renderStatus(status: StatusResult, now: number, paint: Painter):
     paint.green('taskkit is running'),
     ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${escapeControl(value)}`),
   ];
+}
+
+/** A run whose task left the tasks file: "longrun #4, running for 2m (removed from the tasks file; ...)". */
+function describeOrphan(run: RunView, now: number): string {
+  const elapsed = run.startedAt === null ? null : Math.max(0, now - parseIso(run.startedAt));
+  const since = elapsed === null ? '' : `, running for ${formatDuration(Math.floor(elapsed / 1000) * 1000)}`;
+  return `${run.task} #${run.id}${since} (removed from the tasks file; taskkit cancel --run ${run.id} stops it)`;
 }
 
 /** "3 added (a, b, c), 1 changed (d), 0 removed, 5 unchanged". */

@@ -17,6 +17,8 @@ export function paintState(paint: Painter, state: TaskView['state'], text: strin
     case 'on-demand':
     case 'done':
       return paint.dim(text);
+    case 'removed':
+      return paint.yellow(text);
   }
 }
 

@@ -73,6 +73,37 @@ describe('cancel', () => {
     });
     expect(f.runner.cancels).toEqual([{ runId: 1, reason: 'cancel' }]);
   });
+
+  test('a removed task by its old name, or one run by id (a number no task is named, or --run)', async () => {
+    const f = await startControl(tasks());
+    f.scheduler.runNow('backup');
+    f.scheduler.runNow('tick');
+    f.scheduler.remove('backup');
+    expect(await runAgainst(f, ['cancel', 'backup'])).toEqual({
+      code: 0,
+      stdout: 'backup #1: cancelling\n',
+      stderr: '',
+    });
+    expect(await runAgainst(f, ['cancel', '2'])).toEqual({ code: 0, stdout: 'tick #2: cancelling\n', stderr: '' });
+    expect(await runAgainst(f, ['cancel', '--run', '3'])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'taskkit: no run #3 (not running or waiting, and not in the history)\n',
+    });
+  });
+
+  test('usage: a name or --run, not both, and --run takes a number', async () => {
+    const f = await startControl(tasks());
+    expect((await runAgainst(f, ['cancel'])).code).toBe(2);
+    expect(await runAgainst(f, ['cancel', 'tick', '--run', '1'])).toMatchObject({
+      code: 2,
+      stderr: 'taskkit: give a task name or --run 1, not both\n',
+    });
+    expect(await runAgainst(f, ['cancel', '--run', 'x1'])).toMatchObject({
+      code: 2,
+      stderr: 'taskkit: --run: expected a run id (a whole number >= 1), got "x1"\n',
+    });
+  });
 });
 
 describe('reschedule', () => {

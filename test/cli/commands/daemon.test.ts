@@ -43,6 +43,19 @@ describe('status', () => {
     });
   });
 
+  test('a run of a task removed from the file is counted and named, with how to stop it (issue 15.9)', async () => {
+    const f = await startControl([makeTask('tick', { schedule: every('5m') }), makeTask('backup')]);
+    f.scheduler.runNow('backup');
+    f.scheduler.remove('backup');
+    f.clock.advanceBy(90_000);
+    const lines = (await runAgainst(f, ['status'])).stdout.split('\n');
+    expect(lines.slice(6, 9)).toEqual([
+      '  tasks       1: 1 scheduled, 0 running, 0 held, 0 on demand, 0 done',
+      '  runs        1 in progress',
+      '  orphaned    backup #1, running for 1m30s (removed from the tasks file; taskkit cancel --run 1 stops it)',
+    ]);
+  });
+
   test('--json: the status result as it is', async () => {
     const f = await startControl([makeTask('tick', { schedule: every('5m') })]);
     expect(JSON.parse((await runAgainst(f, ['status', '--json'])).stdout)).toEqual({
@@ -54,6 +67,7 @@ describe('status', () => {
       stateDir: '/var/lib/taskkit',
       tasks: { total: 1, scheduled: 1, running: 0, held: 0, onDemand: 0, done: 0 },
       runsInProgress: 0,
+      orphanedRuns: [],
       nextAt: { task: 'tick', at: '2026-03-01T12:05:00.000Z' },
     });
   });
