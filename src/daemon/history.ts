@@ -10,12 +10,30 @@ import type { Scheduler } from '../engine/scheduler.js';
 import type { Instant } from '../schedule/types.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
 import type { RunSummary, Store } from '../store/store.js';
+import { snapshotTaskState } from '../store/task-restore.js';
 import type { Logger } from './log.js';
 import { isProcessGroupAlive } from './process-group.js';
 
+/**
+ * How often an idle daemon checks that its database file is still at its path (issue 15 point 8);
+ * a daemon that writes checks before each write batch anyway. One stat: nothing to save on.
+ */
+export const DATABASE_CHECK_MS = 10_000;
+
 /** Open (creating or migrating) `<state-dir>/taskkit.db`; throws STORE_CORRUPT / STORE_UNAVAILABLE naming the file. */
 export function openDaemonStore(path: string, log: Logger, now: () => Instant): SqliteStore {
-  return openSqliteStore({ path, log: (level, message) => log(level, message), now });
+  return openSqliteStore({ path, log: (level, message) => log(level, message), now, fileCheckMs: DATABASE_CHECK_MS });
+}
+
+/**
+ * A database put back at its path after it was deleted, truncated or replaced gets what only the
+ * daemon knows now: its runs in flight (so that they reach history) and every task's state.
+ */
+export function supplyRecoveryState(store: SqliteStore, engine: Pick<Scheduler, 'runsInFlight' | 'list'>): void {
+  store.setRecoverySource(() => ({
+    runs: engine.runsInFlight(),
+    tasks: engine.list().map(snapshotTaskState),
+  }));
 }
 
 /**

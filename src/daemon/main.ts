@@ -22,7 +22,7 @@ import { journalClaim } from '../store/journal.js';
 import type { Store } from '../store/store.js';
 import { describeConfigFailure } from './config-failure.js';
 import { reportStartup } from './detach.js';
-import { createHistoryControl, openDaemonStore, recoverInterruptedRuns } from './history.js';
+import { createHistoryControl, openDaemonStore, recoverInterruptedRuns, supplyRecoveryState } from './history.js';
 import { loadTasksFileIsolated } from './load-isolated.js';
 import { acquirePidFile, acquireStateDirLock, type PidFileLock, type StateDirLock } from './lock.js';
 import { createDaemonLogger, type DaemonLogger, type Logger } from './log.js';
@@ -115,6 +115,7 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
     firstRunId: store.nextRunId(),
   });
   logEngineEvents(scheduler, log);
+  supplyRecoveryState(store, scheduler);
   const restore = (spec: TaskSpec): RestoredTaskState => restoreTask(store, spec, log);
   const history = createHistoryControl(store, scheduler);
   const startedAt = clock.now();

@@ -74,6 +74,11 @@ export class RunFlow {
     return this.#runs.size;
   }
 
+  /** The records of every run not yet ended (waiting or running, orphans' too), in trigger order. */
+  inFlight(): RunRecord[] {
+    return this.#runs.pendingRuns().map((run) => run.record);
+  }
+
   /** The effects queued since the last call, in order, or null when there are none. */
   takeEffects(): FlowEffect[] | null {
     if (this.#effects.length === 0) return null;

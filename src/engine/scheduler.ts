@@ -194,6 +194,11 @@ export class Scheduler extends EngineLoop {
     return record;
   }
 
+  /** Every run not yet ended, as it stands (a recreated history database gets them back). */
+  runsInFlight(): RunRecord[] {
+    return this.flow.inFlight();
+  }
+
   /** The final record of a run (rejects NOT_FOUND for an id the engine does not know). */
   waitForRun(runId: number): Promise<RunRecord> {
     return this.flow.waitFor(runId);

@@ -3,17 +3,25 @@
  * tables, and the write batcher in front of them. The daemon opens it writable; the offline CLI
  * (`history`, `logs` with no daemon) opens it read-only next to a running writer (WAL).
  */
-import type { Database } from 'better-sqlite3';
+import type { Database, Transaction } from 'better-sqlite3';
 import type { TaskSpec } from '../config/types.js';
 import type { LogFunction } from '../engine/ports.js';
 import type { RunRecord } from '../engine/run.js';
 import { TaskkitError } from '../errors.js';
 import type { Instant } from '../schedule/types.js';
 import type { Migration } from './sqlite/migrations.js';
+import { describeFileChange, detectFileChange, readFileIdentity, type FileIdentity } from './sqlite/file-identity.js';
 import { openDatabase } from './sqlite/open.js';
+import { reopenDatabase } from './sqlite/reopen.js';
 import { RunsTable } from './sqlite/runs.js';
 import { TaskStateTable } from './sqlite/task-state.js';
-import { WriteBatcher, type BatchStats, type WriteBatcherOptions } from './sqlite/write-batcher.js';
+import {
+  SYSTEM_BATCH_TIMERS,
+  WriteBatcher,
+  type BatchStats,
+  type BatchTimers,
+  type WriteBatcherOptions,
+} from './sqlite/write-batcher.js';
 import type { RunFilter, RunStats, RunSummary, SavedTaskState, Store, TaskRestore, TaskStateRecord } from './store.js';
 import { restoreTaskState } from './task-restore.js';
 
@@ -29,6 +37,17 @@ export interface SqliteStoreOptions {
   readonly batch?: Omit<WriteBatcherOptions<StoreWrite>, 'write' | 'log' | 'label'>;
   /** Tests only: another schema. */
   readonly migrations?: readonly Migration[];
+  /**
+   * Besides before each write batch and at close, check every this many ms that the database file
+   * is still at its path (issue 15 point 8), on the batch timers; default never (the daemon sets it).
+   */
+  readonly fileCheckMs?: number;
+}
+
+/** What the daemon knows and a recreated database must get back: the runs in flight, every task's state. */
+export interface RecoveryState {
+  readonly runs: readonly RunRecord[];
+  readonly tasks: readonly TaskStateRecord[];
 }
 
 /** One queued write. */
@@ -49,27 +68,71 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
 export class SqliteStore implements Store {
   readonly location: string;
   readonly readOnly: boolean;
-  readonly #db: Database;
-  readonly #runs: RunsTable;
-  readonly #tasks: TaskStateTable;
+  /** null after a reopen failed (a file at the path that is no database): writes wait and retry. */
+  #db: Database | null;
+  #runs: RunsTable;
+  #tasks: TaskStateTable;
+  #write: Transaction<(items: readonly StoreWrite[]) => void>;
   readonly #batcher: WriteBatcher<StoreWrite>;
   readonly #now: () => Instant;
+  readonly #log: LogFunction;
+  readonly #options: SqliteStoreOptions;
+  /** The file the daemon has open, as a stat of the path saw it (its size: the largest seen). */
+  #identity: FileIdentity | null = null;
+  #recoverySource: (() => RecoveryState) | null = null;
+  /** The highest run id written: a recreated database must not hand out lower ones again. */
+  #maxRunId = 0;
+  #cancelFileCheck: (() => void) | null = null;
   #closed = false;
 
   constructor(db: Database, options: SqliteStoreOptions) {
     this.location = options.path;
     this.readOnly = db.readonly;
+    this.#options = options;
     this.#db = db;
     this.#runs = new RunsTable(db);
     this.#tasks = new TaskStateTable(db);
+    this.#write = this.#transaction(db);
     this.#now = options.now ?? Date.now;
-    const write = db.transaction((items: readonly StoreWrite[]) => this.#apply(items));
+    this.#log = options.log ?? (() => {});
     this.#batcher = new WriteBatcher<StoreWrite>({
       ...options.batch,
-      write: (items) => write(items),
-      log: options.log ?? (() => {}),
+      write: (items) => {
+        this.checkFile();
+        this.#requireDb();
+        this.#write(items);
+      },
+      log: this.#log,
       label: `history database ${options.path}`,
     });
+    if (!this.readOnly) {
+      this.#identity = readFileIdentity(options.path);
+      this.#scheduleFileCheck();
+    }
+  }
+
+  /** Where a recreated database gets the daemon's runs in flight and task state from (the daemon sets it). */
+  setRecoverySource(source: () => RecoveryState): void {
+    this.#recoverySource = source;
+  }
+
+  /**
+   * Whether the database file is still the one open at its path (one stat); if it was deleted,
+   * truncated or replaced, say so loudly and put a database back there (reopen.ts), with the
+   * daemon's runs in flight and task state written into it. Called before each write batch, at
+   * close, and every `fileCheckMs`. Returns what it found (null: all well).
+   */
+  checkFile(): 'deleted' | 'truncated' | 'replaced' | 'unopened' | null {
+    if (this.readOnly || this.#closed) return null;
+    const known = this.#identity;
+    const now = readFileIdentity(this.location);
+    const change = known === null || this.#db === null ? 'unopened' : detectFileChange(known, now);
+    if (change === null) {
+      if (known !== null && now !== null && now.size > known.size) this.#identity = now;
+      return null;
+    }
+    this.#reopen(change);
+    return change;
   }
 
   /** The batcher's counters (flushes, items, failures, time spent), for the benchmark and tests. */
@@ -90,17 +153,19 @@ export class SqliteStore implements Store {
   markInterrupted(at: Instant): RunSummary[] {
     this.#requireWritable();
     this.#batcher.flush();
-    return this.#db.transaction(() => this.#runs.markInterrupted(at))();
+    return this.#requireDb().transaction(() => this.#runs.markInterrupted(at))();
   }
 
   saveRun(run: RunRecord, keep?: number): void {
     this.#requireWritable();
+    if (run.id > this.#maxRunId) this.#maxRunId = run.id;
     this.#batcher.enqueue(`run:${run.id}`, { kind: 'run', run, keep });
   }
 
   pruneRuns(task: string, keep: number): number {
     this.#requireWritable();
     this.#batcher.flush();
+    this.#requireDb();
     return this.#runs.prune(task, keep);
   }
 
@@ -145,6 +210,7 @@ export class SqliteStore implements Store {
     // Its runs need no flush: each run's row is committed before it starts (journal.ts), and
     // later writes do not change the instants latestScheduledAt reads.
     if (this.#batcher.has(`task:${spec.name}`)) this.#batcher.flush();
+    if (this.#db === null) return { state: {}, notice: `${spec.name}: no usable database to restore its state from` };
     const saved = this.#tasks.get(spec.name);
     return restoreTaskState(spec, saved, saved === null ? null : this.#runs.latestScheduledAt(spec.name));
   }
@@ -155,9 +221,89 @@ export class SqliteStore implements Store {
 
   close(): void {
     if (this.#closed) return;
+    // A database deleted since the last write is put back before the daemon lets go of its copy.
+    if (!this.readOnly) this.checkFile();
     this.#closed = true;
+    this.#cancelFileCheck?.();
     if (!this.readOnly) this.#batcher.close();
-    this.#db.close();
+    this.#db?.close();
+  }
+
+  #transaction(db: Database): Transaction<(items: readonly StoreWrite[]) => void> {
+    return db.transaction((items: readonly StoreWrite[]) => this.#apply(items));
+  }
+
+  #scheduleFileCheck(): void {
+    const every = this.#options.fileCheckMs;
+    if (every === undefined || this.#closed) return;
+    const timers: BatchTimers = this.#options.batch?.timers ?? SYSTEM_BATCH_TIMERS;
+    this.#cancelFileCheck = timers.schedule(every, () => {
+      this.#cancelFileCheck = null;
+      this.checkFile();
+      this.#scheduleFileCheck();
+    });
+  }
+
+  /** Put a database back at the path after `change`; on failure, writes wait (kept and retried by the batcher). */
+  #reopen(change: 'deleted' | 'truncated' | 'replaced' | 'unopened'): void {
+    const path = this.location;
+    if (change !== 'unopened')
+      this.#log(
+        'error',
+        `history database ${describeFileChange(change, path)}: the daemon's writes no longer reached a database ` +
+          'there, and a restart would have lost them; putting a database back at the path ' +
+          '(to start a fresh history: taskkit stop, then remove the file, then taskkit start)',
+      );
+    const old = this.#db;
+    this.#db = null;
+    try {
+      const reopened = reopenDatabase(old, path, change, { warn: (message) => this.#log('warn', message) });
+      this.#use(reopened.db);
+      const written = this.#writeBack();
+      const unsaved =
+        reopened.salvageError === null ? '' : ` (the open copy could not be saved: ${reopened.salvageError})`;
+      const how = reopened.salvaged
+        ? "restored it whole from the daemon's open copy: no history lost"
+        : change === 'replaced'
+          ? 'using the new file as it is'
+          : `created a fresh one: the history before now is lost${unsaved}`;
+      this.#log('warn', `history database ${path}: ${how}; wrote back ${written}`);
+    } catch (error) {
+      this.#identity = null;
+      const reason = error instanceof Error ? error.message : String(error);
+      this.#log(
+        'error',
+        `history database ${path}: cannot put a database back (${reason}); ` +
+          'runs are kept in memory and the next write tries again',
+      );
+    }
+  }
+
+  #use(db: Database): void {
+    this.#db = db;
+    this.#runs = new RunsTable(db);
+    this.#tasks = new TaskStateTable(db);
+    this.#write = this.#transaction(db);
+    this.#identity = readFileIdentity(this.location);
+  }
+
+  /** The daemon's runs in flight and task state, into the database just put back; what was written, in words. */
+  #writeBack(): string {
+    const state = this.#recoverySource?.() ?? { runs: [], tasks: [] };
+    const db = this.#requireDb();
+    const now = this.#now();
+    db.transaction(() => {
+      for (const run of state.runs) this.#runs.save(run);
+      for (const task of state.tasks) this.#tasks.save(task, now);
+      this.#runs.reserveIds(this.#maxRunId);
+    })();
+    return `${state.runs.length} run(s) in flight and the state of ${state.tasks.length} task(s)`;
+  }
+
+  #requireDb(): Database {
+    if (this.#db !== null) return this.#db;
+    // A storage fault (write-batcher.ts isStorageFault): the batcher keeps the writes and retries.
+    throw Object.assign(new Error(`no usable database at ${this.location}`), { code: 'SQLITE_CANTOPEN' });
   }
 
   /** One transaction's worth of queued writes; retention once per task touched. */
@@ -178,6 +324,11 @@ export class SqliteStore implements Store {
   /** Reads see every write made before them (a `history` right after a run lists it). */
   #flushForRead(): void {
     if (!this.readOnly && !this.#closed) this.#batcher.flush();
+    if (this.#db === null)
+      throw new TaskkitError(
+        'STORE_UNAVAILABLE',
+        `no usable database at ${this.location} (see the daemon log); runs are kept in memory until there is one`,
+      );
   }
 
   #requireWritable(): void {

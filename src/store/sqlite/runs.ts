@@ -194,6 +194,15 @@ export class RunsTable {
     return row?.at ?? null;
   }
 
+  /** Ids up to `id` count as handed out (a recreated database continues after the lost ones). */
+  reserveIds(id: number): void {
+    if (id < 1) return;
+    const raised = this.#db
+      .prepare<[number]>("UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'runs'")
+      .run(id).changes;
+    if (raised === 0) this.#db.prepare<[number]>("INSERT INTO sqlite_sequence (name, seq) VALUES ('runs', ?)").run(id);
+  }
+
   /** The highest id ever stored (deleted rows included) + 1. */
   nextId(): number {
     const row = this.#db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'runs'").get();
