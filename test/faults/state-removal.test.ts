@@ -107,10 +107,10 @@ test.each([
     // Ids go on past every id the database had or lost: none is handed out twice.
     expect(Math.min(...after.filter((id) => !live.includes(id)))).toBeGreaterThan(Math.max(maxBeforeStop, ...before));
     expect((await d.taskkit(['stop'])).code).toBe(0);
+    const kept = live.filter((id) => before.includes(id)).length;
     figures.push(
       `db ${what}: noticed and put back in ${noticedMs} ms (${restored ? 'whole copy' : 'fresh'}), ` +
-        `${live.filter((id) => before.includes(id)).length}/${before.length} earlier runs kept, run in flight stored, ` +
-        `${after.length} runs after restart`,
+        `${kept}/${before.length} earlier runs kept, run in flight stored, ${after.length} runs after restart`,
     );
   },
 );
