@@ -55,8 +55,10 @@ function emitStored(context: RequestContext, output: Uint8Array): void {
 
 /** The run `runId` of `name` if it is running now; without an id, the task's newest running run. */
 function findRunning(scheduler: Scheduler, name: string, runId: number | undefined): RunRecord | null {
-  if (!scheduler.has(name)) return null;
-  const runs = scheduler.get(name).running;
+  // A task a reload removed while it ran (an orphan) is followed like any other.
+  const task = scheduler.has(name) ? scheduler.get(name) : scheduler.orphan(name);
+  if (task === null) return null;
+  const runs = task.running;
   if (runId !== undefined) return runs.find((run) => run.id === runId) ?? null;
   return runs.reduce<RunRecord | null>((newest, run) => (newest === null || run.id > newest.id ? run : newest), null);
 }

@@ -83,6 +83,8 @@ export class SqliteStore implements Store {
   /** The highest run id written: a recreated database must not hand out lower ones again. */
   #maxRunId = 0;
   #cancelFileCheck: (() => void) | null = null;
+  /** Why the last attempt to put a database back failed: the same reason again is not logged again. */
+  #reopenFailure: string | null = null;
   #closed = false;
 
   constructor(db: Database, options: SqliteStoreOptions) {
@@ -268,9 +270,13 @@ export class SqliteStore implements Store {
           ? 'using the new file as it is'
           : `created a fresh one: the history before now is lost${unsaved}`;
       this.#log('warn', `history database ${path}: ${how}; wrote back ${written}`);
+      this.#reopenFailure = null;
     } catch (error) {
       this.#identity = null;
       const reason = error instanceof Error ? error.message : String(error);
+      // Tried again at each write and every fileCheckMs: one line per new reason, not one per try.
+      if (reason === this.#reopenFailure) return;
+      this.#reopenFailure = reason;
       this.#log(
         'error',
         `history database ${path}: cannot put a database back (${reason}); ` +

@@ -140,6 +140,21 @@ describe('logs of a running run', () => {
     expect(f.store.getRun(1)).toMatchObject({ status: 'failed', output: Buffer.from('one\ntwo\nthree\n') });
   });
 
+  test('follow: a run whose task a reload removed is followed to its end (issue 15.9)', async () => {
+    const f = await startWithHistory();
+    const run = f.scheduler.runNow('backup');
+    f.runner.emitOutput(run.id, 'before\n');
+    f.scheduler.remove('backup');
+    const client = await f.connect();
+    const events: unknown[] = [];
+    const done = client.stream('logs', { name: 'backup', follow: true }, (event) => {
+      events.push(event);
+      if (events.length === 1) f.runner.finish(run.id, { output: 'before\nafter\n', outputBytes: 13 });
+    });
+    expect((await done).run).toMatchObject({ id: run.id, status: 'succeeded', output: 'before\nafter\n' });
+    expect(events).toEqual([{ event: 'output', data: { chunk: 'before\n' } }]);
+  });
+
   test('follow without an id picks the newest running run of the task', async () => {
     const f = await startControl([makeTask('par', { overlap: 'allow' })]);
     const older = f.scheduler.runNow('par');

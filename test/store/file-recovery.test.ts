@@ -157,6 +157,8 @@ describe('replaced', () => {
     expect(store.pendingWrites).toBe(1);
     expect(logs.join('\n')).toMatch(/cannot put a database back .*; runs are kept in memory/);
     expect(() => store.listRuns()).toThrow(expect.objectContaining({ code: 'STORE_UNAVAILABLE' }));
+    expect(store.checkFile()).toBe('unopened');
+    expect(logs.filter((line) => line.includes('cannot put a database back')).length).toBe(1);
     rmSync(temp.dbPath);
     expect(store.checkFile()).toBe('unopened');
     store.close();
