@@ -98,9 +98,12 @@ describe('a removed task with a run in flight', () => {
     expect(scheduler.get('job')).toMatchObject({ queued: 0 });
   });
 
-  test('its failure is not retried: the task is gone', async () => {
+  test('its failure is not retried and triggers no on-failure: the task is gone', async () => {
     const { clock, runner, scheduler } = createEngine(START);
-    scheduler.add(makeTask('job', { retry: { attempts: 3, delayMs: 1_000, backoff: 1, maxDelayMs: 1_000 } }));
+    scheduler.add(makeTask('alert'));
+    scheduler.add(
+      makeTask('job', { retry: { attempts: 3, delayMs: 1_000, backoff: 1, maxDelayMs: 1_000 }, onFailure: ['alert'] }),
+    );
     scheduler.runNow('job');
     scheduler.remove('job');
     runner.finish(1, { status: 'failed', exitCode: 1 });
