@@ -48,13 +48,15 @@ test(
     const waiting = spawnTaskkit(['run-now', 'slow', '--wait'], { cwd: d.dir, env: cliEnv() });
     const waited = collect(waiting, 30_000);
     await waitForOutput(waiting, /started/);
+    // Before the signal: a daemon that has exited by the time collect() listens never says 'close'.
+    const stopped = collect(daemon, 30_000);
     daemon.kill('SIGTERM');
     await waitForOutput(daemon, /stopping; running runs get 30s/);
     writeFileSync(join(d.dir, 'go'), '');
     const result = await waited;
     expect([result.code, result.stdout]).toEqual([7, 'started\nfinished\n']);
     expect(result.stderr).toMatch(/^taskkit: slow #1 exited with code 7 after /);
-    expect((await collect(daemon, 15_000)).code).toBe(0);
+    expect((await stopped).code).toBe(0);
   },
 );
 
@@ -77,11 +79,12 @@ test(
     const waiting = spawnTaskkit(['run-now', 'stuck', '--wait'], { cwd: d.dir, env: cliEnv() });
     const waited = collect(waiting, 30_000);
     await waitForOutput(waiting, /started/);
+    const stopped = collect(daemon, 30_000);
     daemon.kill('SIGTERM');
     const result = await waited;
     expect([result.code, result.stdout]).toEqual([130, 'started\n']);
     expect(result.stderr).toMatch(/^taskkit: stuck #1 cancelled \(stopped by shutdown; sent SIGTERM\) after /);
-    expect((await collect(daemon, 15_000)).code).toBe(0);
+    expect((await stopped).code).toBe(0);
   },
 );
 
