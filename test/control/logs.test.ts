@@ -149,10 +149,10 @@ describe('logs of a running run', () => {
     const events: unknown[] = [];
     const done = client.stream('logs', { name: 'backup', follow: true }, (event) => {
       events.push(event);
-      if (events.length === 1) f.runner.finish(run.id, { output: 'before\nafter\n', outputBytes: 13 });
+      if (events.length === 1) f.runner.finish(run.id, { output: Buffer.from('before\nafter\n'), outputBytes: 13 });
     });
     expect((await done).run).toMatchObject({ id: run.id, status: 'succeeded', output: 'before\nafter\n' });
-    expect(events).toEqual([{ event: 'output', data: { chunk: 'before\n' } }]);
+    expect(events).toEqual([{ event: 'output', data: { data: base64('before\n') } }]);
   });
 
   test('follow without an id picks the newest running run of the task', async () => {

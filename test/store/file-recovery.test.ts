@@ -18,7 +18,7 @@ const held: TaskStateRecord = {
   name: 'backup',
   fingerprint: 'f',
   fileHold: false,
-  hold: { note: 'disk full', at: 5 },
+  hold: { note: 'disk full', at: 5, until: null },
   reschedule: null,
   lastScheduledAt: 1_000,
   scheduledRuns: 4,
@@ -168,7 +168,7 @@ describe('replaced', () => {
 
 test('the same file, grown: nothing to do', () => {
   const store = openWithHistory([]);
-  for (let id = 10; id < 200; id++) store.saveRun(makeRun({ id, output: 'x'.repeat(4_000) }));
+  for (let id = 10; id < 200; id++) store.saveRun(makeRun({ id, output: Buffer.from('x'.repeat(4_000)) }));
   store.flush();
   new Sqlite(temp.dbPath).pragma('wal_checkpoint(TRUNCATE)');
   expect(store.checkFile()).toBeNull();
