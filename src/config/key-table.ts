@@ -291,6 +291,12 @@ export const TASK_KEY_TABLE = {
     shape: POSITIVE_DURATION,
     description: 'How late a catch-up run may still start, after its instant. Default: no limit.',
   },
+  'expect-success-within': {
+    shape: POSITIVE_DURATION,
+    description:
+      'Dead-man: the task is overdue (an `overdue` event, status --check CRITICAL) when no run of it succeeded ' +
+      "for this long, counted from its last success or the daemon's start. Default: none.",
+  },
   hold: {
     shape: { kind: 'boolean' },
     default: false,

@@ -130,6 +130,9 @@ function buildSpec(
       ...new Set(references.filter((reference) => reference.key === key).map((reference) => reference.target)),
     ]);
   const point = context.positions?.([], 'key');
+  const expectWithin = read<number | null>('expect-success-within', null, (raw, path) =>
+    readDuration(c, path, raw, true),
+  );
   const spec: TaskSpec = {
     name,
     description: read('description', '', (raw, path) => readString(c, path, raw, 'a description')),
@@ -153,6 +156,7 @@ function buildSpec(
       readEnum(c, path, raw, TASK_KEY_TABLE['catch-up'].shape.values),
     ),
     deadlineMs: read<number | null>('deadline', null, (raw, path) => readDuration(c, path, raw, true)),
+    ...(typeof expectWithin === 'number' ? { expectSuccessWithinMs: expectWithin } : {}),
     hold: read('hold', false, (raw, path) => readBoolean(c, path, raw)),
     maxRuns: read<number | null>('max-runs', null, (raw, path) => readInteger(c, path, raw, 1)),
     until: read<number | null>('until', null, (raw, path) => {

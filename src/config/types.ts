@@ -92,6 +92,11 @@ export interface TaskSpec {
   readonly catchUp: CatchUpPolicy;
   /** `deadline:` how late a (catch-up or delayed) run may still start; null = no limit (default). */
   readonly deadlineMs: number | null;
+  /**
+   * `expect-success-within:` ms without a succeeded run after which the task is overdue (dead-man);
+   * absent = none (default). Absent rather than null so that tasks without it keep their fingerprint.
+   */
+  readonly expectSuccessWithinMs?: number;
   /** `hold: true` starts the task held; default false. */
   readonly hold: boolean;
   /** `max-runs:` scheduled runs after which the task is done; null = unlimited (default). */

@@ -15,6 +15,7 @@ import type { Clock } from './clock.js';
 import { Emitter } from './emitter.js';
 import { planFire } from './fire-plan.js';
 import type { FlowEffect } from './flow-effects.js';
+import { formatDuration } from '../schedule/duration.js';
 import { describeError } from './launch.js';
 import { planCatchUp, type MissedInstants } from './policies/catch-up.js';
 import type { LogFunction, RunClaim, Runner } from './ports.js';
@@ -158,6 +159,7 @@ export abstract class EngineLoop implements TaskOperations {
       try {
         if (node.kind === 'task') this.#fire(node.entry, node.at, now, lateBefore);
         else if (node.kind === 'hold-end') this.endHoldIfDue(node.entry, now);
+        else if (node.kind === 'overdue') this.#goOverdue(node.entry, node.at);
         else {
           this.flow.delayElapsed(node.run);
           this.drain();
@@ -219,6 +221,38 @@ export abstract class EngineLoop implements TaskOperations {
     }
   }
 
+  /** Put the task's dead-man deadline on the timeline, or take it off (none, overdue already, removed). */
+  protected syncOverdue(entry: Task): void {
+    const at = entry.overdueAt;
+    if (at === null) this.timeline.delete(entry.overdueNode);
+    else this.timeline.set(entry.overdueNode, at);
+  }
+
+  /** No run of `entry` succeeded within its `expect-success-within`, due at `dueAt`: once, until a success. */
+  #goOverdue(entry: Task, dueAt: Instant): void {
+    if (entry.overdueAt !== dueAt) return;
+    entry.markOverdue(dueAt);
+    const since = entry.lastSuccessAt;
+    const period = formatDuration(dueAt - entry.watchFrom);
+    this.log(
+      'warn',
+      `${entry.spec.name}: overdue: no run succeeded within ${period} ` +
+        (since === null ? '(none since taskkit started)' : `(last success ${new Date(since).toISOString()})`),
+    );
+    const status = this.announce(entry, true) ?? entry.toStatus();
+    this.emitter.emit('overdue', status, entry.watchFrom, dueAt);
+  }
+
+  /** A run of `entry` succeeded: the dead-man's period starts again, and an overdue task recovers. */
+  #succeeded(entry: Task, record: RunRecord): void {
+    // The engine's clock, as the deadline is on it (a run's endedAt is the runner's reading).
+    const overdueSince = entry.noteSuccess(this.clock.now());
+    this.syncOverdue(entry);
+    if (overdueSince === null) return;
+    this.log('info', `${entry.spec.name}: recovered: run #${record.id} succeeded (it was overdue)`);
+    this.emitter.emit('recovery', this.announce(entry, true) ?? entry.toStatus(), record, overdueSince);
+  }
+
   /** Put the end of the task's hold on the timeline, or take it off when the hold has none (or is over). */
   protected syncHoldEnd(entry: Task): void {
     const until = entry.holdEndsAt;
@@ -261,6 +295,7 @@ export abstract class EngineLoop implements TaskOperations {
       this.removedWithRuns.delete(entry.spec.name);
       this.log('info', `${entry.spec.name}: the last run of the removed task has ended (#${record.id})`);
     }
+    if (record.status === 'succeeded' && !entry.removed) this.#succeeded(entry, record);
     if (this.shutdown !== null) {
       if (this.flow.pending === 0) this.shutdown.open();
       return;

@@ -28,6 +28,13 @@ export interface EngineEvents {
   'run-skipped': [run: RunRecord];
   /** A task's state, next instant, hold or schedule changed. */
   'task-changed': [task: TaskStatus];
+  /**
+   * Dead-man (`expect-success-within`): no run of the task succeeded since `since` for the task's
+   * whole period; due at `dueAt`. Once per overdue period: the next is after a `recovery`.
+   */
+  overdue: [task: TaskStatus, since: Instant, dueAt: Instant];
+  /** The first success of an overdue task (`run`), which was overdue from `overdueSince`. */
+  recovery: [task: TaskStatus, run: RunRecord, overdueSince: Instant];
   /** The engine noticed the wall clock jump (ms; positive = forward). */
   'clock-jump': [jumpMs: number];
 }

@@ -36,6 +36,8 @@ export interface RestoredTaskState {
   /** A run-time reschedule still in force. */
   readonly schedule?: ScheduleSpec | null;
   readonly scheduledRuns?: number;
+  /** When a run of the task last succeeded (the newest succeeded run in the history). */
+  readonly lastSuccessAt?: Instant | null;
 }
 
 /** The engine events a store persists. */

@@ -45,6 +45,7 @@ export class Scheduler extends EngineLoop {
     const missed = missedSinceRestart(entry, now, holdEnded);
     this.tasks.set(task.name, entry);
     this.syncHoldEnd(entry);
+    this.syncOverdue(entry);
     this.#adoptOrphan(entry);
     this.afterIndex.link(task);
     this.setNext(entry, entry.computeNext(Math.max(now, entry.lastScheduledAt ?? -Infinity)));
@@ -65,6 +66,8 @@ export class Scheduler extends EngineLoop {
     const wasHeld = entry.held;
     const sameTiming = entry.redefine(task, now);
     this.syncHoldEnd(entry);
+    if (task.expectSuccessWithinMs === undefined) entry.clearOverdue();
+    this.syncOverdue(entry);
     if (entry.held && !wasHeld) {
       // `hold: true` added in the file holds like `taskkit hold`.
       this.flow.dropHeld(entry);
@@ -91,6 +94,7 @@ export class Scheduler extends EngineLoop {
     this.afterIndex.unlink(entry.spec);
     this.timeline.delete(entry.node);
     this.timeline.delete(entry.holdEndNode);
+    this.timeline.delete(entry.overdueNode);
     this.#missedAtStart.delete(entry);
     this.flow.dropWaiting(entry, 'task removed');
     if (entry.active.length > 0) {

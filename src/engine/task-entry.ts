@@ -38,6 +38,15 @@ export interface HoldEndNode<R extends TrackedRun = TrackedRun> extends HeapNode
   readonly entry: TaskEntry<R>;
 }
 
+/**
+ * The task's dead-man deadline (`expect-success-within`): on the timeline while the task has one
+ * and is not overdue yet, at its last success (or its start of watch) plus the period.
+ */
+export interface OverdueNode<R extends TrackedRun = TrackedRun> extends HeapNode {
+  readonly kind: 'overdue';
+  readonly entry: TaskEntry<R>;
+}
+
 /** Scheduled and catch-up runs count towards `max-runs` (DESIGN.md task options); retries do not. */
 export function countsTowardsMaxRuns(trigger: Trigger): boolean {
   return trigger === 'schedule' || trigger === 'catch-up';
@@ -53,6 +62,7 @@ const NO_RUNS = Object.freeze([]) as unknown as never[];
 export class TaskEntry<R extends TrackedRun = TrackedRun> {
   readonly node: TaskNode<R>;
   readonly holdEndNode: HoldEndNode<R>;
+  readonly overdueNode: OverdueNode<R>;
   #spec: TaskSpec;
   /** A run-time reschedule in force, or null for the file's schedule. */
   #override: ScheduleSpec | null;
@@ -70,6 +80,10 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
   /** The latest instant dealt with: fired, skipped by catch-up, or passed while held. */
   #lastScheduledAt: Instant | null;
   #lastRun: RunRecord | null = null;
+  #lastSuccessAt: Instant | null;
+  /** The dead-man's period counts from here: the last success, else when the task was added (the daemon's start). */
+  #watchFrom: Instant;
+  #overdueSince: Instant | null = null;
   #removed = false;
   /** What the last task-changed event said, so that only changes are announced. */
   #announced: { state: TaskStateName; nextAt: Instant | null; held: boolean; schedule: ScheduleSpec } | null = null;
@@ -87,8 +101,11 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
     const hold = restored.hold !== undefined ? restored.hold : spec.hold ? { note: null, at: now } : null;
     if (hold !== null && (hold.until == null || hold.until > now)) this.hold(hold.note, hold.at, hold.until ?? null);
     this.#lastScheduledAt = restored.lastScheduledAt ?? null;
+    this.#lastSuccessAt = restored.lastSuccessAt ?? null;
+    this.#watchFrom = this.#lastSuccessAt ?? now;
     this.node = { kind: 'task', entry: this, at: 0, seq, heapIndex: -1 };
     this.holdEndNode = { kind: 'hold-end', entry: this, at: 0, seq, heapIndex: -1 };
+    this.overdueNode = { kind: 'overdue', entry: this, at: 0, seq, heapIndex: -1 };
   }
 
   get spec(): TaskSpec {
@@ -118,6 +135,45 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
   /** When the hold ends by itself, or null (not held, or held until resume). */
   get holdEndsAt(): Instant | null {
     return this.#hold?.until ?? null;
+  }
+
+  get lastSuccessAt(): Instant | null {
+    return this.#lastSuccessAt;
+  }
+
+  /** Where the dead-man's period counts from: the last success, else when the task was added. */
+  get watchFrom(): Instant {
+    return this.#watchFrom;
+  }
+
+  get overdueSince(): Instant | null {
+    return this.#overdueSince;
+  }
+
+  /** When the task goes overdue: null without `expect-success-within`, once overdue, or once removed. */
+  get overdueAt(): Instant | null {
+    const period = this.#spec.expectSuccessWithinMs;
+    if (period === undefined || this.#overdueSince !== null || this.#removed) return null;
+    return this.#watchFrom + period;
+  }
+
+  /** The dead-man's deadline `at` passed without a success: overdue from then. */
+  markOverdue(at: Instant): void {
+    this.#overdueSince = at;
+  }
+
+  /** A run succeeded at `at`: the period counts from it again. Returns when the task had been overdue, else null. */
+  noteSuccess(at: Instant): Instant | null {
+    const wasOverdue = this.#overdueSince;
+    this.#lastSuccessAt = at;
+    this.#watchFrom = at;
+    this.#overdueSince = null;
+    return wasOverdue;
+  }
+
+  /** A definition without `expect-success-within` (reload): not overdue any more. */
+  clearOverdue(): void {
+    this.#overdueSince = null;
   }
 
   get lastScheduledAt(): Instant | null {
@@ -340,6 +396,8 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
       queued: this.#active.length - running.length,
       scheduledRuns: this.#scheduledRuns,
       lastScheduledAt: this.#lastScheduledAt,
+      lastSuccessAt: this.#lastSuccessAt,
+      overdueSince: this.#overdueSince,
       lastRun: this.#lastRun,
     };
   }

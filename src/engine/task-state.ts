@@ -38,6 +38,10 @@ export interface TaskStatus {
   readonly scheduledRuns: number;
   /** The latest instant this task fired for (for catch-up and phase), or null. */
   readonly lastScheduledAt: Instant | null;
+  /** When a run of the task last succeeded (this daemon's, or the history's after a restart), or null. */
+  readonly lastSuccessAt: Instant | null;
+  /** Dead-man (`expect-success-within`): when the task became overdue, or null when it is not. */
+  readonly overdueSince: Instant | null;
   /** The most recent finished or skipped run, or null. */
   readonly lastRun: RunRecord | null;
 }

@@ -214,7 +214,11 @@ export class SqliteStore implements Store {
     if (this.#batcher.has(`task:${spec.name}`)) this.#batcher.flush();
     if (this.#db === null) return { state: {}, notice: `${spec.name}: no usable database to restore its state from` };
     const saved = this.#tasks.get(spec.name);
-    return restoreTaskState(spec, saved, saved === null ? null : this.#runs.latestScheduledAt(spec.name));
+    const restore = restoreTaskState(spec, saved, saved === null ? null : this.#runs.latestScheduledAt(spec.name));
+    // The dead-man counts from the last success across a restart; only tasks with one ask.
+    if (spec.expectSuccessWithinMs === undefined) return restore;
+    const lastSuccessAt = this.#runs.lastSuccessAt(spec.name);
+    return lastSuccessAt === null ? restore : { ...restore, state: { ...restore.state, lastSuccessAt } };
   }
 
   flush(): void {

@@ -198,6 +198,7 @@ const SAMPLES: Record<Scope, Record<string, Samples>> = {
     jitter: DURATIONS,
     'catch-up': { valid: ['once', 'all'], invalid: ['always', 'none', true] },
     deadline: POSITIVE_DURATIONS,
+    'expect-success-within': POSITIVE_DURATIONS,
     hold: { valid: [true], invalid: ['yes', 'true', 1, null] },
     'max-runs': { valid: [1, 10], invalid: [0, -1, 1.5, '10', null] },
     until: DATE_TIMES,

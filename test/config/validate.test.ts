@@ -7,7 +7,8 @@ import { catchIssues, fileOf, issuesOf, summarize, TASK_FIXTURES, TEST_ENV } fro
 
 const VALID_KEYS =
   'every, start, daily, at, cron, run, command, module, export, args, description, timezone, cwd, env, ' +
-  'env-file, shell, timeout, kill-after, overlap, retry, jitter, catch-up, deadline, hold, max-runs, until, ' +
+  'env-file, shell, timeout, kill-after, overlap, retry, jitter, catch-up, deadline, expect-success-within, ' +
+  'hold, max-runs, until, ' +
   'after, on-success, on-failure, history';
 
 function fixtureIssues(name: string) {

@@ -41,6 +41,8 @@ export function createEngine(start: string, options: Partial<SchedulerOptions> =
     'run-skipped',
     'task-changed',
     'clock-jump',
+    'overdue',
+    'recovery',
   ];
   for (const name of names) {
     scheduler.on(name, (...args: unknown[]) => events.push([name, ...args] as never));

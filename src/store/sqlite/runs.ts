@@ -194,6 +194,16 @@ export class RunsTable {
     return row?.at ?? null;
   }
 
+  /** When the newest kept succeeded run of `task` ended, or null. */
+  lastSuccessAt(task: string): Instant | null {
+    const row = this.#db
+      .prepare<[string], { at: number | null }>(
+        "SELECT max(ended_at) AS at FROM runs WHERE task = ? AND status = 'succeeded'",
+      )
+      .get(task);
+    return row?.at ?? null;
+  }
+
   /** Ids up to `id` count as handed out (a recreated database continues after the lost ones). */
   reserveIds(id: number): void {
     if (id < 1) return;
