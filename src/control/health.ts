@@ -4,8 +4,9 @@
  * data: the CLI words it as one Nagios/Icinga plugin line (cli/format/health.ts).
  *
  * A problem has a `kind` and a `severity`. Today: `failing` (CRITICAL: the task's last run that
- * ran failed for good, no retry of it waiting) and `held` (WARNING, unless held tasks count as
- * OK). Kinds to come slot in beside them: `overdue` (CRITICAL) and `auto-held` (WARNING).
+ * ran failed for good, no retry of it waiting), `overdue` (CRITICAL: no run succeeded within the
+ * task's `expect-success-within`) and `held` (WARNING, unless held tasks count as OK). A kind to
+ * come slots in beside them: `auto-held` (WARNING).
  */
 import { computeRetryDelay } from '../engine/policies/retry.js';
 import type { TaskStatus } from '../engine/task-state.js';
@@ -26,6 +27,15 @@ export type HealthProblem =
     }
   | {
       readonly task: string;
+      readonly kind: 'overdue';
+      readonly severity: 'CRITICAL';
+      /** When the task became overdue. */
+      readonly overdueSince: string;
+      /** When a run of it last succeeded; null: none known. */
+      readonly lastSuccessAt: string | null;
+    }
+  | {
+      readonly task: string;
       readonly kind: 'held';
       readonly severity: 'WARNING';
       readonly heldAt: string | null;
@@ -39,6 +49,7 @@ export interface HealthView {
   readonly counts: {
     readonly tasks: number;
     readonly failing: number;
+    readonly overdue: number;
     readonly held: number;
     readonly running: number;
   };
@@ -68,6 +79,7 @@ export function checkHealth(
   options: HealthOptions,
 ): HealthView {
   const failing: HealthProblem[] = [];
+  const overdue: HealthProblem[] = [];
   const held: HealthProblem[] = [];
   const ignored: string[] = [];
   let checked = 0;
@@ -84,6 +96,15 @@ export function checkHealth(
     if (last !== null && FAILED.has(last.status) && !retryWaits(task, last)) {
       failing.push({ task: task.name, kind: 'failing', severity: 'CRITICAL', run: toRunView(last) });
     }
+    if (task.overdueSince !== null) {
+      overdue.push({
+        task: task.name,
+        kind: 'overdue',
+        severity: 'CRITICAL',
+        overdueSince: new Date(task.overdueSince).toISOString(),
+        lastSuccessAt: formatIso(task.lastSuccessAt),
+      });
+    }
     if (task.held) {
       heldCount++;
       if (!options.heldOk) {
@@ -98,11 +119,12 @@ export function checkHealth(
       }
     }
   }
-  const state = failing.length > 0 ? 'CRITICAL' : held.length > 0 ? 'WARNING' : 'OK';
+  const critical = failing.length + overdue.length;
+  const state = critical > 0 ? 'CRITICAL' : held.length > 0 ? 'WARNING' : 'OK';
   return {
     state,
-    counts: { tasks: checked, failing: failing.length, held: heldCount, running },
-    problems: [...failing, ...held],
+    counts: { tasks: checked, failing: failing.length, overdue: overdue.length, held: heldCount, running },
+    problems: [...failing, ...overdue, ...held],
     ignored,
   };
 }

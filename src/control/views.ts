@@ -61,6 +61,10 @@ export interface TaskView {
   readonly heldAt: string | null;
   /** When the hold ends by itself (`hold --for/--until`); null: until resume, or not held. */
   readonly heldUntil: string | null;
+  /** Dead-man (`expect-success-within`): since when the task is overdue; null when it is not. */
+  readonly overdueSince: string | null;
+  /** When a run of the task last succeeded, as the daemon knows it; null: none known. */
+  readonly lastSuccessAt: string | null;
   /** Runs going now. */
   readonly running: number;
   /** Runs waiting (overlap queue, max-concurrent queue, pending retries). */
@@ -103,6 +107,8 @@ export interface DefinitionView {
   readonly jitterMs: number;
   readonly catchUp: TaskSpec['catchUp'];
   readonly deadlineMs: number | null;
+  /** `expect-success-within:` in ms; null = none. */
+  readonly expectSuccessWithinMs: number | null;
   readonly hold: boolean;
   readonly maxRuns: number | null;
   readonly until: string | null;
@@ -197,6 +203,8 @@ export function toTaskView(task: TaskStatus, defaultTimezone: string, storedLast
     holdNote: task.holdNote,
     heldAt: formatIso(task.heldAt),
     heldUntil: formatIso(task.heldUntil),
+    overdueSince: formatIso(task.overdueSince),
+    lastSuccessAt: formatIso(task.lastSuccessAt),
     running: task.running.length,
     queued: task.queued,
     lastRun: lastRun === null ? null : toRunView(lastRun),
@@ -266,6 +274,7 @@ export function toDefinitionView(spec: TaskSpec): DefinitionView {
     jitterMs: spec.jitterMs,
     catchUp: spec.catchUp,
     deadlineMs: spec.deadlineMs,
+    expectSuccessWithinMs: spec.expectSuccessWithinMs ?? null,
     hold: spec.hold,
     maxRuns: spec.maxRuns,
     until: formatIso(spec.until),

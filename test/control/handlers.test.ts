@@ -57,6 +57,8 @@ describe('list and status', () => {
         holdNote: null,
         heldAt: null,
         heldUntil: null,
+        overdueSince: null,
+        lastSuccessAt: null,
         ...NO_RUN,
       },
       {
@@ -71,6 +73,8 @@ describe('list and status', () => {
         holdNote: null,
         heldAt: null,
         heldUntil: null,
+        overdueSince: null,
+        lastSuccessAt: null,
         ...NO_RUN,
       },
       {
@@ -85,6 +89,8 @@ describe('list and status', () => {
         holdNote: null,
         heldAt: null,
         heldUntil: null,
+        overdueSince: null,
+        lastSuccessAt: null,
         ...NO_RUN,
       },
     ]);
@@ -141,6 +147,7 @@ describe('show', () => {
       jitterMs: 0,
       catchUp: 'skip',
       deadlineMs: null,
+      expectSuccessWithinMs: null,
       hold: false,
       maxRuns: null,
       until: null,

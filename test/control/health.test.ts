@@ -2,6 +2,7 @@
 // its slot is over (no retry waiting), a held task WARNING unless held tasks are OK, ignored tasks
 // are left out of everything; the worst problem decides the state.
 import { describe, expect, test } from 'vitest';
+import { renderHealthLine } from '../../src/cli/format/health.js';
 import { checkHealth, type HealthOptions } from '../../src/control/health.js';
 import type { TaskStatus } from '../../src/engine/task-state.js';
 import { flush } from '../support/fake-runner.js';
@@ -52,9 +53,30 @@ describe('checkHealth', () => {
     expect(checkHealth(scheduler.list(), lastRun, DEFAULTS).state).toBe('CRITICAL');
     expect(checkHealth(scheduler.list(), lastRun, { ignore: new Set(['backup', 'report']), heldOk: false })).toEqual({
       state: 'OK',
-      counts: { tasks: 0, failing: 0, held: 0, running: 0 },
+      counts: { tasks: 0, failing: 0, overdue: 0, held: 0, running: 0 },
       problems: [],
       ignored: ['report', 'backup'],
     });
+  });
+
+  test('overdue (expect-success-within): CRITICAL until a run succeeds; the plugin line names it', async () => {
+    const { clock, runner, scheduler } = createEngine('2026-08-01T12:00:00.000Z');
+    scheduler.add(makeTask('sync', { expectSuccessWithinMs: 3_600_000 }));
+    scheduler.start();
+    expect(checkHealth(scheduler.list(), lastRun, DEFAULTS).state).toBe('OK');
+    clock.advanceTo('2026-08-01T16:00:00.000Z');
+    const view = checkHealth(scheduler.list(), lastRun, DEFAULTS);
+    expect(view).toMatchObject({
+      state: 'CRITICAL',
+      counts: { tasks: 1, failing: 0, overdue: 1 },
+      problems: [{ task: 'sync', kind: 'overdue', severity: 'CRITICAL', overdueSince: '2026-08-01T13:00:00.000Z' }],
+    });
+    expect(renderHealthLine(view, clock.now())).toBe(
+      'TASKKIT CRITICAL - 1 of 1 task overdue: sync (overdue 3h) | tasks=1 failing=0 held=0 running=0',
+    );
+    const run = scheduler.runNow('sync');
+    runner.finish(run.id);
+    await flush();
+    expect(checkHealth(scheduler.list(), lastRun, DEFAULTS)).toMatchObject({ state: 'OK', problems: [] });
   });
 });

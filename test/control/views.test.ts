@@ -118,6 +118,8 @@ describe('toTaskView', () => {
     queued: 1,
     scheduledRuns: 4,
     lastScheduledAt: null,
+    lastSuccessAt: null,
+    overdueSince: null,
     lastRun: finished,
   };
 
@@ -134,6 +136,8 @@ describe('toTaskView', () => {
       holdNote: 'disk full',
       heldAt: '2026-03-01T11:00:00.000Z',
       heldUntil: null,
+      overdueSince: null,
+      lastSuccessAt: null,
       running: 2,
       queued: 1,
       lastRun: toRunView(finished),

@@ -5,20 +5,25 @@
  */
 import type { HealthProblem, HealthView } from '../../control/health.js';
 import { escapeControl } from '../../escape-control.js';
-import { formatRelative, parseIso } from './time.js';
+import { formatAge, formatRelative, parseIso } from './time.js';
 
 /** The plugin line of a check the daemon answered. */
 export function renderHealthLine(view: HealthView, now: number): string {
   const { counts } = view;
   const failing = view.problems.filter((problem) => problem.kind === 'failing');
+  const overdue = view.problems.filter((problem) => problem.kind === 'overdue');
   const held = view.problems.filter((problem) => problem.kind === 'held');
   const parts: string[] = [];
   if (failing.length > 0) {
     parts.push(`${failing.length} of ${describeCount(counts.tasks)} failing: ${list(failing, now)}`);
   }
+  if (overdue.length > 0) {
+    const what = `${overdue.length} of ${describeCount(counts.tasks)} overdue: ${list(overdue, now)}`;
+    parts.push(parts.length > 0 ? `${overdue.length} overdue: ${list(overdue, now)}` : what);
+  }
   if (held.length > 0) {
     const what = `${held.length} of ${describeCount(counts.tasks)} held: ${list(held, now)}`;
-    parts.push(failing.length > 0 ? `${held.length} held: ${list(held, now)}` : what);
+    parts.push(parts.length > 0 ? `${held.length} held: ${list(held, now)}` : what);
   }
   if (parts.length === 0) parts.push(`${describeCount(counts.tasks)}, none failing`);
   const perfdata = `tasks=${counts.tasks} failing=${counts.failing} held=${counts.held} running=${counts.running}`;
@@ -40,6 +45,7 @@ function list(problems: readonly HealthProblem[], now: number): string {
 
 /** "exit 3, 2h ago", "timed out, 5m ago"; "until 14:00" (when), "held" for a hold. */
 function describeProblem(problem: HealthProblem, now: number): string {
+  if (problem.kind === 'overdue') return `overdue ${formatAge(now - parseIso(problem.overdueSince))}`;
   if (problem.kind === 'held') {
     return problem.heldUntil === null ? 'until resume' : `until ${formatRelative(parseIso(problem.heldUntil), now)}`;
   }

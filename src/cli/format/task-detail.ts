@@ -25,6 +25,14 @@ export function renderTaskDetail(result: ShowResult, now: number, paint: Painter
     const until = end === null ? '' : ` until ${formatInstant(end, task.timezone)} (${formatRelative(end, now)})`;
     add('held', task.holdNote === null ? `${since}${until}` : `${since}${until}: ${task.holdNote}`);
   }
+  if (task.overdueSince !== null) {
+    const since = parseIso(task.overdueSince);
+    const last = task.lastSuccessAt === null ? 'none known' : formatRelative(parseIso(task.lastSuccessAt), now);
+    add(
+      'overdue',
+      `since ${formatInstant(since, task.timezone)} (${formatRelative(since, now)}); last success: ${last}`,
+    );
+  }
   add(
     'schedule',
     task.rescheduled ? `${task.schedule} (rescheduled at run time; the file says otherwise)` : task.schedule,
@@ -112,6 +120,9 @@ export function describeOptions(definition: DefinitionView): string {
   if (definition.jitterMs > 0) parts.push(`jitter ${formatDuration(definition.jitterMs)}`);
   parts.push(`catch-up ${definition.catchUp}`);
   if (definition.deadlineMs !== null) parts.push(`deadline ${formatDuration(definition.deadlineMs)}`);
+  if (definition.expectSuccessWithinMs !== null) {
+    parts.push(`expect-success-within ${formatDuration(definition.expectSuccessWithinMs)}`);
+  }
   if (definition.maxRuns !== null) parts.push(`max-runs ${definition.maxRuns}`);
   if (definition.until !== null) parts.push(`until ${definition.until}`);
   if (definition.after.length > 0) parts.push(`after ${definition.after.join(', ')}`);

@@ -3,7 +3,7 @@ import type { RunView, TaskView } from '../../control/views.js';
 import type { Painter } from '../io.js';
 import { paintStatus } from './history.js';
 import { renderTable } from './table.js';
-import { formatInstantShort, formatRelative, formatWhen, parseIso } from './time.js';
+import { formatAge, formatInstantShort, formatRelative, formatWhen, parseIso } from './time.js';
 
 /** The STATE column's colour: the only colour in the table, and only on a TTY (see loadPainter). */
 export function paintState(paint: Painter, state: TaskView['state'], text: string): string {
@@ -32,7 +32,14 @@ export function describeState(task: TaskView, now?: number): string {
   );
   const state = task.state === 'on-demand' && task.schedule !== 'on demand' ? task.schedule : task.state;
   const held = task.state === 'held' && task.heldUntil !== null && now !== undefined ? describeHoldEnd(task, now) : '';
-  return extra.length === 0 ? `${state}${held}` : `${state}${held} (${extra.join(', ')})`;
+  const base = extra.length === 0 ? `${state}${held}` : `${state}${held} (${extra.join(', ')})`;
+  return `${base}${describeOverdue(task, now)}`;
+}
+
+/** ", overdue 3h" (for how long, when `now` is known): no run succeeded within `expect-success-within`. */
+export function describeOverdue(task: TaskView, now?: number): string {
+  if (task.overdueSince === null) return '';
+  return now === undefined ? ', overdue' : `, overdue ${formatAge(now - parseIso(task.overdueSince))}`;
 }
 
 /** " until 14:00:00" (today), " until 2026-08-03 00:00:00" (another day): when a hold ends by itself. */
@@ -66,7 +73,7 @@ export function renderTaskList(tasks: readonly TaskView[], now: number, paint: P
     {
       header: 'STATE',
       value: (task) => describeState(task, now),
-      paint: (text, task) => paintState(paint, task.state, text),
+      paint: (text, task) => (task.overdueSince ? paint.red(text) : paintState(paint, task.state, text)),
     },
     { header: 'NEXT', value: (task) => describeNext(task, now) },
     {

@@ -78,6 +78,15 @@ export function formatRelative(instant: Instant, now: Instant): string {
   return deltaMs > 0 ? `in ${text}` : `${text} ago`;
 }
 
+/** "3h", "2d", "45m", "12s": a span in its largest whole unit (how long a task is overdue). */
+export function formatAge(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  if (seconds >= 86_400) return `${Math.floor(seconds / 86_400)}d`;
+  if (seconds >= 3_600) return `${Math.floor(seconds / 3_600)}h`;
+  if (seconds >= 60) return `${Math.floor(seconds / 60)}m`;
+  return `${seconds}s`;
+}
+
 /** ISO-8601 UTC with milliseconds: the one instant format of `--json`. */
 export function formatIsoUtc(instant: Instant): string {
   return new Date(instant).toISOString();

@@ -24,6 +24,8 @@ const task = (overrides: Partial<TaskView>): TaskView => ({
   holdNote: null,
   heldAt: null,
   heldUntil: null,
+  overdueSince: null,
+  lastSuccessAt: null,
   running: 0,
   queued: 0,
   lastRun: null,
