@@ -170,6 +170,10 @@ export const SETTINGS_KEY_TABLE = {
     shape: { kind: 'map', keys: HISTORY_KEY_TABLE, withDefaults: true },
     description: 'Run history of every task: keep (runs per task) and output-limit (output per run).',
   },
+  'hold-after-failures': {
+    shape: { kind: 'integer', min: 1 },
+    description: 'The default hold-after-failures of every task. Default: none (a failing task is never held).',
+  },
   'shutdown-grace': {
     shape: DURATION,
     default: formatDuration(DEFAULT_SHUTDOWN_GRACE_MS),
@@ -301,6 +305,12 @@ export const TASK_KEY_TABLE = {
     shape: { kind: 'boolean' },
     default: false,
     description: 'true starts the task held: no scheduled runs until resumed.',
+  },
+  'hold-after-failures': {
+    shape: { kind: 'integer', min: 1 },
+    description:
+      'Hold the task after this many consecutive failed slots (an instant with all its retries). ' +
+      'Default: settings.hold-after-failures, else never.',
   },
   'max-runs': {
     shape: { kind: 'integer', min: 1 },

@@ -90,6 +90,9 @@ export function validateSettings(
     ),
     shell: read('shell', DEFAULT_SHELL, (value, path) => readShell(c, path, value, context)),
     history: read('history', DEFAULT_HISTORY, (value, path) => readHistory(c, path, value, DEFAULT_HISTORY, undefined)),
+    holdAfterFailures: read<number | null>('hold-after-failures', null, (value, path) =>
+      readInteger(c, path, value, 1),
+    ),
     shutdownGraceMs: read('shutdown-grace', DEFAULT_SHUTDOWN_GRACE_MS, (value, path) =>
       readDuration(c, path, value, false),
     ),

@@ -158,6 +158,7 @@ function buildSpec(
     deadlineMs: read<number | null>('deadline', null, (raw, path) => readDuration(c, path, raw, true)),
     ...(typeof expectWithin === 'number' ? { expectSuccessWithinMs: expectWithin } : {}),
     hold: read('hold', false, (raw, path) => readBoolean(c, path, raw)),
+    ...readHoldAfterFailures(c, def, settings.holdAfterFailures),
     maxRuns: read<number | null>('max-runs', null, (raw, path) => readInteger(c, path, raw, 1)),
     until: read<number | null>('until', null, (raw, path) => {
       const parsed = parseDateTime(raw, tz);
@@ -176,6 +177,17 @@ function buildSpec(
   if (typeof spec.until === 'number') checkUntil(c, spec.until, spec.schedule, def);
   if (context.env !== undefined) checkHost(c, def, spec, { shell, baseDir, env: context.env });
   return freezeDeep(spec);
+}
+
+/** `hold-after-failures:`, over the settings' default; absent when neither sets it. */
+function readHoldAfterFailures(
+  c: IssueCollector,
+  def: Readonly<Record<string, unknown>>,
+  fallback: number | null,
+): { holdAfterFailures?: number } {
+  const raw = def['hold-after-failures'];
+  const value = raw === undefined ? fallback : readInteger(c, ['hold-after-failures'], raw, 1);
+  return value == null ? {} : { holdAfterFailures: value };
 }
 
 /** This host's checks (warnings): a written `cwd` that is no folder, a written `shell` of a `run` that is not there. */

@@ -99,6 +99,11 @@ export interface TaskSpec {
   readonly expectSuccessWithinMs?: number;
   /** `hold: true` starts the task held; default false. */
   readonly hold: boolean;
+  /**
+   * `hold-after-failures:` hold the task after this many consecutive failed slots; absent = never
+   * (absent rather than null, so that the definitions of tasks without it keep their fingerprint).
+   */
+  readonly holdAfterFailures?: number;
   /** `max-runs:` scheduled runs after which the task is done; null = unlimited (default). */
   readonly maxRuns: number | null;
   /** `until:` no scheduled run at or after this instant; null = none (default). */
@@ -132,6 +137,8 @@ export interface Settings {
   readonly shell: string;
   /** `history:` default retention of every task. */
   readonly history: HistoryPolicy;
+  /** `hold-after-failures:` default of every task; null = never (default). */
+  readonly holdAfterFailures: number | null;
   /** `shutdown-grace:` ms running runs get on stop before they are killed; default 30s. */
   readonly shutdownGraceMs: number;
 }

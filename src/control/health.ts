@@ -5,8 +5,9 @@
  *
  * A problem has a `kind` and a `severity`. Today: `failing` (CRITICAL: the task's last run that
  * ran failed for good, no retry of it waiting), `overdue` (CRITICAL: no run succeeded within the
- * task's `expect-success-within`) and `held` (WARNING, unless held tasks count as OK). A kind to
- * come slots in beside them: `auto-held` (WARNING).
+ * task's `expect-success-within`), `auto-held` (WARNING: `hold-after-failures` held it;
+ * `--held-ok` does not cover it, nobody chose that hold) and `held` (WARNING, unless held tasks
+ * count as OK).
  */
 import { computeRetryDelay } from '../engine/policies/retry.js';
 import type { TaskStatus } from '../engine/task-state.js';
@@ -36,6 +37,15 @@ export type HealthProblem =
     }
   | {
       readonly task: string;
+      readonly kind: 'auto-held';
+      readonly severity: 'WARNING';
+      readonly heldAt: string | null;
+      readonly note: string | null;
+      /** Its consecutive failed slots. */
+      readonly failures: number;
+    }
+  | {
+      readonly task: string;
       readonly kind: 'held';
       readonly severity: 'WARNING';
       readonly heldAt: string | null;
@@ -45,7 +55,7 @@ export type HealthProblem =
 
 export interface HealthView {
   readonly state: Exclude<HealthState, 'UNKNOWN'>;
-  /** Perfdata: tasks checked (ignored ones left out), failing and held among them, runs going now. */
+  /** Perfdata: tasks checked (ignored ones left out), failing and held (auto-held too) among them, runs going now. */
   readonly counts: {
     readonly tasks: number;
     readonly failing: number;
@@ -81,6 +91,7 @@ export function checkHealth(
   const failing: HealthProblem[] = [];
   const overdue: HealthProblem[] = [];
   const held: HealthProblem[] = [];
+  const autoHeld: HealthProblem[] = [];
   const ignored: string[] = [];
   let checked = 0;
   let heldCount = 0;
@@ -93,7 +104,8 @@ export function checkHealth(
     checked++;
     running += task.running.length;
     const last = lastRunOf(task);
-    if (last !== null && FAILED.has(last.status) && !retryWaits(task, last)) {
+    // An auto-held task failed, but the hold is what to see to: it is a WARNING (below), not CRITICAL.
+    if (last !== null && !task.autoHeld && FAILED.has(last.status) && !retryWaits(task, last)) {
       failing.push({ task: task.name, kind: 'failing', severity: 'CRITICAL', run: toRunView(last) });
     }
     if (task.overdueSince !== null) {
@@ -107,7 +119,16 @@ export function checkHealth(
     }
     if (task.held) {
       heldCount++;
-      if (!options.heldOk) {
+      if (task.autoHeld) {
+        autoHeld.push({
+          task: task.name,
+          kind: 'auto-held',
+          severity: 'WARNING',
+          heldAt: formatIso(task.heldAt),
+          note: task.holdNote,
+          failures: task.failedSlots,
+        });
+      } else if (!options.heldOk) {
         held.push({
           task: task.name,
           kind: 'held',
@@ -120,11 +141,12 @@ export function checkHealth(
     }
   }
   const critical = failing.length + overdue.length;
-  const state = critical > 0 ? 'CRITICAL' : held.length > 0 ? 'WARNING' : 'OK';
+  const warnings = [...autoHeld, ...held];
+  const state = critical > 0 ? 'CRITICAL' : warnings.length > 0 ? 'WARNING' : 'OK';
   return {
     state,
     counts: { tasks: checked, failing: failing.length, overdue: overdue.length, held: heldCount, running },
-    problems: [...failing, ...overdue, ...held],
+    problems: [...failing, ...overdue, ...warnings],
     ignored,
   };
 }

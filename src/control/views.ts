@@ -65,6 +65,10 @@ export interface TaskView {
   readonly overdueSince: string | null;
   /** When a run of the task last succeeded, as the daemon knows it; null: none known. */
   readonly lastSuccessAt: string | null;
+  /** Held by `hold-after-failures`. */
+  readonly autoHeld: boolean;
+  /** Consecutive failed scheduled slots (an instant with all its retries). */
+  readonly failedSlots: number;
   /** Runs going now. */
   readonly running: number;
   /** Runs waiting (overlap queue, max-concurrent queue, pending retries). */
@@ -205,6 +209,8 @@ export function toTaskView(task: TaskStatus, defaultTimezone: string, storedLast
     heldUntil: formatIso(task.heldUntil),
     overdueSince: formatIso(task.overdueSince),
     lastSuccessAt: formatIso(task.lastSuccessAt),
+    autoHeld: task.autoHeld,
+    failedSlots: task.failedSlots,
     running: task.running.length,
     queued: task.queued,
     lastRun: lastRun === null ? null : toRunView(lastRun),

@@ -296,6 +296,7 @@ export abstract class EngineLoop implements TaskOperations {
       this.log('info', `${entry.spec.name}: the last run of the removed task has ended (#${record.id})`);
     }
     if (record.status === 'succeeded' && !entry.removed) this.#succeeded(entry, record);
+    if (sequel === null && !entry.removed && record.scheduledAt !== null) this.#slotEnded(entry, record);
     if (this.shutdown !== null) {
       if (this.flow.pending === 0) this.shutdown.open();
       return;
@@ -306,6 +307,31 @@ export abstract class EngineLoop implements TaskOperations {
     } else if (sequel === null && FAILED_FOR_GOOD.has(record.status)) {
       this.#triggerNamed(record, spec.onFailure);
     }
+  }
+
+  /**
+   * `record` was the last attempt of a scheduled slot (its instant with all its retries): count a
+   * failed slot, reset on a success (a cancel or a skip neither counts nor resets), and hold the task
+   * once its failed slots reach `hold-after-failures` (event `auto-hold`). The count changes the
+   * task's stored state, so a change is announced.
+   */
+  #slotEnded(entry: Task, record: RunRecord): void {
+    const failed = FAILED_FOR_GOOD.has(record.status);
+    if (!failed && record.status !== 'succeeded') return;
+    const before = entry.failedSlots;
+    const hold = entry.slotEnded(failed);
+    if (!hold || this.shutdown !== null) {
+      if (entry.failedSlots !== before) this.announce(entry, true);
+      return;
+    }
+    const failures = entry.failedSlots;
+    entry.hold(`auto-held after ${failures} consecutive failures`, this.clock.now(), null);
+    this.syncHoldEnd(entry);
+    this.flow.dropHeld(entry);
+    this.drain();
+    const status = this.announce(entry, true) ?? entry.toStatus();
+    this.log('warn', `${entry.spec.name}: auto-held after ${failures} consecutive failures (last: run #${record.id})`);
+    if (this.emitter.has('auto-hold')) this.emitter.emit('auto-hold', status, failures, record);
   }
 
   /** Trigger `names` as dependency runs of `from`, which they get as their upstream (TASKKIT_UPSTREAM_*). */

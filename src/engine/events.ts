@@ -35,6 +35,12 @@ export interface EngineEvents {
   overdue: [task: TaskStatus, since: Instant, dueAt: Instant];
   /** The first success of an overdue task (`run`), which was overdue from `overdueSince`. */
   recovery: [task: TaskStatus, run: RunRecord, overdueSince: Instant];
+  /**
+   * `hold-after-failures`: the task's last `failures` scheduled slots failed, so it is now held
+   * (note `auto-held after N consecutive failures`). `run` is the last attempt of the last slot.
+   * Emitted after that run's `run-finished` and the task's `task-changed`.
+   */
+  'auto-hold': [task: TaskStatus, failures: number, run: RunRecord];
   /** The engine noticed the wall clock jump (ms; positive = forward). */
   'clock-jump': [jumpMs: number];
 }

@@ -38,6 +38,8 @@ export interface RestoredTaskState {
   readonly scheduledRuns?: number;
   /** When a run of the task last succeeded (the newest succeeded run in the history). */
   readonly lastSuccessAt?: Instant | null;
+  /** Consecutive failed slots, for `hold-after-failures`. */
+  readonly failedSlots?: number;
 }
 
 /** The engine events a store persists. */

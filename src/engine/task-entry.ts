@@ -84,6 +84,8 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
   /** The dead-man's period counts from here: the last success, else when the task was added (the daemon's start). */
   #watchFrom: Instant;
   #overdueSince: Instant | null = null;
+  /** Scheduled slots (an instant with all its retries) that failed in a row, for `hold-after-failures`. */
+  #failedSlots: number;
   #removed = false;
   /** What the last task-changed event said, so that only changes are announced. */
   #announced: { state: TaskStateName; nextAt: Instant | null; held: boolean; schedule: ScheduleSpec } | null = null;
@@ -98,6 +100,7 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
     this.#override = restored.schedule ?? null;
     this.#schedule = compileSchedule(this.#override ?? spec.schedule, spec.timezone);
     this.#scheduledRuns = restored.scheduledRuns ?? 0;
+    this.#failedSlots = restored.failedSlots ?? 0;
     const hold = restored.hold !== undefined ? restored.hold : spec.hold ? { note: null, at: now } : null;
     if (hold !== null && (hold.until == null || hold.until > now)) this.hold(hold.note, hold.at, hold.until ?? null);
     this.#lastScheduledAt = restored.lastScheduledAt ?? null;
@@ -230,8 +233,30 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
     }
   }
 
-  /** End the hold; false when the task was not held. */
+  /** Consecutive failed slots so far. */
+  get failedSlots(): number {
+    return this.#failedSlots;
+  }
+
+  /**
+   * A scheduled slot ended for good (its last attempt): a failure counts, a success resets the count.
+   * Returns true when the count reaches `hold-after-failures` on a task not held: the caller holds it.
+   */
+  slotEnded(failed: boolean): boolean {
+    this.#failedSlots = failed ? this.#failedSlots + 1 : 0;
+    const limit = this.#spec.holdAfterFailures;
+    return failed && limit !== undefined && this.#failedSlots >= limit && this.#hold === null;
+  }
+
+  /** Whether the hold is an auto-hold: the task is held with its failed slots at `hold-after-failures`. */
+  get autoHeld(): boolean {
+    const limit = this.#spec.holdAfterFailures;
+    return this.#hold !== null && limit !== undefined && this.#failedSlots >= limit;
+  }
+
+  /** End the hold (and forget the failed slots: `resume` starts the count afresh); false when the task was not held. */
   release(): boolean {
+    this.#failedSlots = 0;
     const wasHeld = this.#hold !== null;
     this.#hold = null;
     return wasHeld;
@@ -399,6 +424,8 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
       lastSuccessAt: this.#lastSuccessAt,
       overdueSince: this.#overdueSince,
       lastRun: this.#lastRun,
+      failedSlots: this.#failedSlots,
+      autoHeld: this.autoHeld,
     };
   }
 }

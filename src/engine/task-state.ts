@@ -44,4 +44,8 @@ export interface TaskStatus {
   readonly overdueSince: Instant | null;
   /** The most recent finished or skipped run, or null. */
   readonly lastRun: RunRecord | null;
+  /** Scheduled slots (an instant with all its retries) that failed in a row; a success or a resume resets it. */
+  readonly failedSlots: number;
+  /** Held by `hold-after-failures` (its failed slots reached the limit), not by hand. */
+  readonly autoHeld: boolean;
 }

@@ -64,6 +64,8 @@ export interface TaskStateRecord {
   readonly lastScheduledAt: Instant | null;
   /** Scheduled runs started so far (for `max-runs`). */
   readonly scheduledRuns: number;
+  /** Consecutive failed slots (for `hold-after-failures`). */
+  readonly failedSlots: number;
 }
 
 /** A TaskStateRecord as stored, with when the daemon last saved it (it knew the task then). */

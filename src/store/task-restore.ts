@@ -19,6 +19,7 @@ export function snapshotTaskState(status: TaskStatus): TaskStateRecord {
     reschedule: status.rescheduled ? status.schedule : null,
     lastScheduledAt: status.lastScheduledAt,
     scheduledRuns: status.scheduledRuns,
+    failedSlots: status.failedSlots,
   };
 }
 
@@ -26,7 +27,7 @@ export function snapshotTaskState(status: TaskStatus): TaskStateRecord {
  * The state to hand to `scheduler.add(spec, state)`. The engine's reload rules, applied across a
  * restart: a changed definition drops a run-time reschedule (DESIGN.md: "until reschedule --reset
  * or a file change to that task"), and a changed `hold:` in the file wins over the saved hold.
- * The max-runs counter always carries over, as it does on reload.
+ * The max-runs counter and the failed slots (hold-after-failures) always carry over, as they do on reload.
  *
  * Catch-up looks for instants after `lastScheduledAt`. A task that never fired (a one-shot `at`
  * still ahead) has none; then the time the daemon last saved the task stands in: it knew the task
@@ -50,6 +51,7 @@ export function restoreTaskState(
     lastScheduledAt:
       latestRunInstant !== null && latestRunInstant > lastScheduledAt ? latestRunInstant : lastScheduledAt,
     scheduledRuns: saved.scheduledRuns,
+    failedSlots: saved.failedSlots,
     schedule: dropReschedule ? null : saved.reschedule,
     ...(saved.fileHold === spec.hold ? { hold: saved.hold === null ? null : { ...saved.hold } } : {}),
   };

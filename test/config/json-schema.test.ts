@@ -119,6 +119,7 @@ const SAMPLES: Record<Scope, Record<string, Samples>> = {
     shell: TEXTS,
     history: { valid: [{}, { keep: 50 }], invalid: [null, 'x', { keep: 0 }, { outputlimit: 1 }] },
     'shutdown-grace': DURATIONS,
+    'hold-after-failures': { valid: [1, 3], invalid: [0, -1, 1.5, '3', null] },
   },
   task: {
     every: {
@@ -200,6 +201,7 @@ const SAMPLES: Record<Scope, Record<string, Samples>> = {
     deadline: POSITIVE_DURATIONS,
     'expect-success-within': POSITIVE_DURATIONS,
     hold: { valid: [true], invalid: ['yes', 'true', 1, null] },
+    'hold-after-failures': { valid: [1, 3], invalid: [0, -1, 1.5, '3', null] },
     'max-runs': { valid: [1, 10], invalid: [0, -1, 1.5, '10', null] },
     until: DATE_TIMES,
     after: TASK_NAMES,

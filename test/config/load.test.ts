@@ -31,6 +31,7 @@ describe('a valid file', () => {
       stateDir: join(FIXTURE_DIR, 'state'),
       socket: join(FIXTURE_DIR, 'state', 'taskkit.sock'),
       maxConcurrent: 4,
+      holdAfterFailures: null,
       shell: '/bin/bash',
       history: { keep: 50, outputLimitBytes: 262_144 },
       shutdownGraceMs: 60_000,

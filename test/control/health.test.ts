@@ -79,4 +79,29 @@ describe('checkHealth', () => {
     await flush();
     expect(checkHealth(scheduler.list(), lastRun, DEFAULTS)).toMatchObject({ state: 'OK', problems: [] });
   });
+
+  test('auto-held (hold-after-failures): WARNING, not CRITICAL for its failure, not covered by heldOk', async () => {
+    const { clock, runner, scheduler } = createEngine('2026-08-01T12:00:00.000Z');
+    scheduler.add(makeTask('sync', { schedule: every('1m'), holdAfterFailures: 1 }));
+    scheduler.start();
+    clock.advanceTo('2026-08-01T12:01:00.000Z');
+    runner.finish(1, { status: 'failed', exitCode: 1 });
+    await flush();
+    for (const heldOk of [false, true]) {
+      expect(checkHealth(scheduler.list(), lastRun, { ...DEFAULTS, heldOk })).toMatchObject({
+        state: 'WARNING',
+        counts: { tasks: 1, failing: 0, held: 1, running: 0 },
+        problems: [
+          {
+            task: 'sync',
+            kind: 'auto-held',
+            severity: 'WARNING',
+            note: 'auto-held after 1 consecutive failures',
+            failures: 1,
+            heldAt: '2026-08-01T12:01:00.000Z',
+          },
+        ],
+      });
+    }
+  });
 });

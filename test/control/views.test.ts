@@ -121,6 +121,8 @@ describe('toTaskView', () => {
     lastSuccessAt: null,
     overdueSince: null,
     lastRun: finished,
+    failedSlots: 0,
+    autoHeld: false,
   };
 
   test('the schedule in force in words, its zone named when not the default', () => {
@@ -138,6 +140,8 @@ describe('toTaskView', () => {
       heldUntil: null,
       overdueSince: null,
       lastSuccessAt: null,
+      autoHeld: false,
+      failedSlots: 0,
       running: 2,
       queued: 1,
       lastRun: toRunView(finished),

@@ -22,6 +22,7 @@ const held: TaskStateRecord = {
   reschedule: null,
   lastScheduledAt: 1_000,
   scheduledRuns: 4,
+  failedSlots: 0,
 };
 
 /** The daemon's side: one run in flight (#3, running) and a held task. */

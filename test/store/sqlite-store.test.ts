@@ -29,6 +29,7 @@ const stateOf = (name: string, overrides: Partial<TaskStateRecord> = {}): TaskSt
   reschedule: null,
   lastScheduledAt: null,
   scheduledRuns: 0,
+  failedSlots: 0,
   ...overrides,
 });
 
@@ -145,12 +146,14 @@ describe('task state', () => {
       reschedule: every('5m'),
       lastScheduledAt: 1_000,
       scheduledRuns: 2,
+      failedSlots: 3,
     });
     store.close();
     expect(temp.open().restoreTask(spec)).toStrictEqual({
       state: {
         lastScheduledAt: 1_000,
         scheduledRuns: 2,
+        failedSlots: 3,
         schedule: every('5m'),
         hold: { note: 'n', at: 5, until: null },
       },
@@ -169,6 +172,7 @@ describe('restoreTask while a daemon adds its tasks', () => {
       reschedule: null,
       lastScheduledAt,
       scheduledRuns: 1,
+      failedSlots: 0,
     });
 
   test("commits only when the task's own state is waiting: other tasks' writes stay batched", () => {

@@ -20,6 +20,7 @@ function saved(overrides: Partial<SavedTaskState> = {}): SavedTaskState {
     reschedule: every('15m'),
     lastScheduledAt: ms('2026-07-01T08:45:00.000Z'),
     scheduledRuns: 4,
+    failedSlots: 2,
     savedAt: SAVED_AT,
     ...overrides,
   };
@@ -38,6 +39,7 @@ describe('restoreTaskState', () => {
       state: {
         lastScheduledAt: ms('2026-07-01T08:45:00.000Z'),
         scheduledRuns: 4,
+        failedSlots: 2,
         schedule: every('15m'),
         hold: { note: 'maintenance', at: ms('2026-07-01T08:30:00.000Z'), until: null },
       },
@@ -66,6 +68,7 @@ describe('restoreTaskState', () => {
       state: {
         lastScheduledAt: ms('2026-07-01T08:45:00.000Z'),
         scheduledRuns: 4,
+        failedSlots: 2,
         schedule: null,
         hold: { note: 'maintenance', at: ms('2026-07-01T08:30:00.000Z'), until: null },
       },
@@ -148,6 +151,7 @@ describe('snapshotTaskState', () => {
       reschedule: null,
       lastScheduledAt: null,
       scheduledRuns: 0,
+      failedSlots: 0,
     });
     scheduler.start();
     clock.advanceTo('2026-07-01T09:00:00.000Z');
@@ -161,6 +165,7 @@ describe('snapshotTaskState', () => {
       reschedule: every('10m'),
       lastScheduledAt: ms('2026-07-01T09:00:00.000Z'),
       scheduledRuns: 1,
+      failedSlots: 0,
     });
   });
 });

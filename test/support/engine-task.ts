@@ -43,6 +43,7 @@ export function createEngine(start: string, options: Partial<SchedulerOptions> =
     'clock-jump',
     'overdue',
     'recovery',
+    'auto-hold',
   ];
   for (const name of names) {
     scheduler.on(name, (...args: unknown[]) => events.push([name, ...args] as never));

@@ -12,6 +12,7 @@ export function renderHealthLine(view: HealthView, now: number): string {
   const { counts } = view;
   const failing = view.problems.filter((problem) => problem.kind === 'failing');
   const overdue = view.problems.filter((problem) => problem.kind === 'overdue');
+  const autoHeld = view.problems.filter((problem) => problem.kind === 'auto-held');
   const held = view.problems.filter((problem) => problem.kind === 'held');
   const parts: string[] = [];
   if (failing.length > 0) {
@@ -20,6 +21,10 @@ export function renderHealthLine(view: HealthView, now: number): string {
   if (overdue.length > 0) {
     const what = `${overdue.length} of ${describeCount(counts.tasks)} overdue: ${list(overdue, now)}`;
     parts.push(parts.length > 0 ? `${overdue.length} overdue: ${list(overdue, now)}` : what);
+  }
+  if (autoHeld.length > 0) {
+    const what = `${autoHeld.length} of ${describeCount(counts.tasks)} auto-held: ${list(autoHeld, now)}`;
+    parts.push(parts.length > 0 ? `${autoHeld.length} auto-held: ${list(autoHeld, now)}` : what);
   }
   if (held.length > 0) {
     const what = `${held.length} of ${describeCount(counts.tasks)} held: ${list(held, now)}`;
@@ -43,9 +48,13 @@ function list(problems: readonly HealthProblem[], now: number): string {
   return problems.map((problem) => `${clean(problem.task)} (${describeProblem(problem, now)})`).join(', ');
 }
 
-/** "exit 3, 2h ago", "timed out, 5m ago"; "until 14:00" (when), "held" for a hold. */
+/** "exit 3, 2h ago", "timed out, 5m ago"; "until 14:00" (when), "held" for a hold; "3 failures" for an auto-hold. */
 function describeProblem(problem: HealthProblem, now: number): string {
   if (problem.kind === 'overdue') return `overdue ${formatAge(now - parseIso(problem.overdueSince))}`;
+  if (problem.kind === 'auto-held') {
+    const since = problem.heldAt === null ? '' : `, ${formatRelative(parseIso(problem.heldAt), now)}`;
+    return `${problem.failures} consecutive failures${since}`;
+  }
   if (problem.kind === 'held') {
     return problem.heldUntil === null ? 'until resume' : `until ${formatRelative(parseIso(problem.heldUntil), now)}`;
   }

@@ -30,7 +30,12 @@ export function describeState(task: TaskView, now?: number): string {
   const extra = [task.running > 1 ? `${task.running} runs` : '', task.queued > 0 ? `${task.queued} queued` : ''].filter(
     (part) => part !== '',
   );
-  const state = task.state === 'on-demand' && task.schedule !== 'on demand' ? task.schedule : task.state;
+  const state =
+    task.state === 'on-demand' && task.schedule !== 'on demand'
+      ? task.schedule
+      : task.state === 'held' && task.autoHeld
+        ? 'auto-held'
+        : task.state;
   const held = task.state === 'held' && task.heldUntil !== null && now !== undefined ? describeHoldEnd(task, now) : '';
   const base = extra.length === 0 ? `${state}${held}` : `${state}${held} (${extra.join(', ')})`;
   return `${base}${describeOverdue(task, now)}`;

@@ -89,6 +89,12 @@ export const MIGRATIONS: readonly Migration[] = [
     // `hold --for/--until` (issue 16.5): null for a hold until resume, and for every older row.
     sql: `ALTER TABLE task_state ADD COLUMN held_until INTEGER;`,
   },
+  {
+    version: 5,
+    description: "a task's consecutive failed slots",
+    // `hold-after-failures` (issue 16.4): the count survives a restart; 0 for every older row.
+    sql: `ALTER TABLE task_state ADD COLUMN failed_slots INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];
 
 /** The schema version this taskkit writes. */

@@ -1,7 +1,7 @@
 /**
  * The task_state table: per task, what `hold`, `reschedule` and the schedule itself leave behind
  * (hold + note + time + end, run-time reschedule as ScheduleSpec JSON, last scheduled instant, max-runs
- * counter), with the fingerprint of the definition it was saved under (task-restore.ts).
+ * counter, consecutive failed slots), with the fingerprint of the definition it was saved under (task-restore.ts).
  */
 import type { Database, Statement } from 'better-sqlite3';
 import { showValue } from '../../schedule/show-value.js';
@@ -20,19 +20,20 @@ interface TaskStateRow {
   reschedule: string | null;
   last_scheduled_at: number | null;
   scheduled_runs: number;
+  failed_slots: number;
   updated_at: number;
 }
 
 const UPSERT_SQL = `
   INSERT INTO task_state (name, fingerprint, file_hold, held, hold_note, held_at, held_until, reschedule,
-    last_scheduled_at, scheduled_runs, updated_at)
+    last_scheduled_at, scheduled_runs, failed_slots, updated_at)
   VALUES (@name, @fingerprint, @file_hold, @held, @hold_note, @held_at, @held_until, @reschedule,
-    @last_scheduled_at, @scheduled_runs, @updated_at)
+    @last_scheduled_at, @scheduled_runs, @failed_slots, @updated_at)
   ON CONFLICT (name) DO UPDATE SET fingerprint = excluded.fingerprint, file_hold = excluded.file_hold,
     held = excluded.held, hold_note = excluded.hold_note, held_at = excluded.held_at,
     held_until = excluded.held_until, reschedule = excluded.reschedule,
     last_scheduled_at = excluded.last_scheduled_at, scheduled_runs = excluded.scheduled_runs,
-    updated_at = excluded.updated_at`;
+    failed_slots = excluded.failed_slots, updated_at = excluded.updated_at`;
 
 export class TaskStateTable {
   readonly #db: Database;
@@ -58,6 +59,7 @@ export class TaskStateTable {
       reschedule: record.reschedule === null ? null : JSON.stringify(record.reschedule),
       last_scheduled_at: record.lastScheduledAt,
       scheduled_runs: record.scheduledRuns,
+      failed_slots: record.failedSlots,
       updated_at: now,
     });
   }
@@ -76,6 +78,8 @@ function toRecord(row: TaskStateRow): SavedTaskState {
     dropped.push(`last scheduled instant ${showValue(row.last_scheduled_at)} is not an instant`);
   const scheduledRuns = Number.isSafeInteger(row.scheduled_runs) && row.scheduled_runs >= 0 ? row.scheduled_runs : 0;
   if (scheduledRuns !== row.scheduled_runs) dropped.push(`run count ${showValue(row.scheduled_runs)} is not a count`);
+  const failedSlots = Number.isSafeInteger(row.failed_slots) && row.failed_slots >= 0 ? row.failed_slots : 0;
+  if (failedSlots !== row.failed_slots) dropped.push(`failed slot count ${showValue(row.failed_slots)} is not a count`);
   const holdEnd = readInstant(row.held_until);
   if (row.held_until !== null && holdEnd === null)
     dropped.push(`hold end ${showValue(row.held_until)} is not an instant, so the hold lasts until resume`);
@@ -88,6 +92,7 @@ function toRecord(row: TaskStateRow): SavedTaskState {
     reschedule: reschedule.ok ? reschedule.value : null,
     lastScheduledAt,
     scheduledRuns,
+    failedSlots,
     savedAt: readInstant(row.updated_at) ?? 0,
     ...(unusable === '' ? {} : { unusable }),
   };

@@ -26,6 +26,8 @@ const task = (overrides: Partial<TaskView>): TaskView => ({
   heldUntil: null,
   overdueSince: null,
   lastSuccessAt: null,
+  autoHeld: false,
+  failedSlots: 0,
   running: 0,
   queued: 0,
   lastRun: null,

@@ -26,6 +26,7 @@ const record = (overrides: Partial<TaskStateRecord> = {}): TaskStateRecord => ({
   reschedule: { kind: 'every', periodMs: 900_000, anchor: Date.parse('2000-01-01T00:00:00.000Z'), startGiven: false },
   lastScheduledAt: Date.parse('2026-07-01T08:45:00.000Z'),
   scheduledRuns: 17,
+  failedSlots: 2,
   ...overrides,
 });
 
