@@ -29,6 +29,9 @@ import {
   type StreamPatience,
 } from './protocol.js';
 
+/** How often a reader that is behind is judged while its run is quiet. */
+const STALL_LOOK_MS = 100;
+
 /** The longest a closing connection is flushed to a client that keeps reading. */
 const CLOSE_FLUSH_MAX_MS = 30_000;
 
@@ -93,7 +96,9 @@ export function serveConnection(
   let stallTimer: NodeJS.Timeout | undefined;
   /** Bytes flushed when last seen to grow, and when (or when the client fell behind). */
   let progressMark = 0;
-  let progressAt = Date.now();
+  /** Time counted as read-nothing since the last progress, and when the reader was last judged. */
+  let stalledMs = 0;
+  let lookedAt = Date.now();
   let drainTimer: NodeJS.Timeout | undefined;
   let pumpScheduled = false;
   let idleTimer: NodeJS.Timeout | undefined;
@@ -268,22 +273,23 @@ export function serveConnection(
     const done = flushed();
     if (done > progressMark || behind <= limits.maxBacklogBytes) {
       progressMark = done;
-      progressAt = now;
+      stalledMs = 0;
+    } else {
+      // A look comes at least every STALL_LOOK_MS; a longer gap is the daemon's own event loop
+      // blocked (it wrote nothing then, so the client had nothing new to read): not the client's.
+      stalledMs += Math.min(now - lookedAt, 2 * STALL_LOOK_MS);
     }
-    const stalledMs = now - progressAt;
+    lookedAt = now;
     const tier = limits.streamPatience.findLast((t) => behind > t.behindBytes && stalledMs >= t.stallMs);
     if (tier !== undefined) {
       dropReader(id, method, tier);
       return false;
     }
     if (behind > limits.maxBacklogBytes && stallTimer === undefined) {
-      stallTimer = setTimeout(
-        () => {
-          stallTimer = undefined;
-          if (!closing) judgeReader(id, method);
-        },
-        Math.min(Math.max(limits.streamPatience[0]?.stallMs ?? 0, 50), 1_000),
-      );
+      stallTimer = setTimeout(() => {
+        stallTimer = undefined;
+        if (!closing) judgeReader(id, method);
+      }, STALL_LOOK_MS);
     }
     return true;
   }
