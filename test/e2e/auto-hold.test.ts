@@ -3,6 +3,8 @@
  * held after two; `list` shows it auto-held, `status --check` reports it as a WARNING (not covered
  * by --held-ok), the hold and its count survive a restart, and `resume` clears them.
  */
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { cleanUpDaemons, eventually, makeDaemonDir } from './_daemon.js';
 
@@ -10,6 +12,10 @@ afterEach(cleanUpDaemons);
 
 test('auto-held after 2 failed slots: list, status --check, restart, resume', { timeout: 90_000 }, async () => {
   const d = makeDaemonDir();
+  // flaky fails while this file exists; it is removed before `resume`, so no run after the resume
+  // can fail and the count read back is the one `resume` left.
+  const failing = join(d.dir, 'failing');
+  writeFileSync(failing, '');
   d.writeTasks([
     'settings:',
     '  state-dir: ./state',
@@ -17,7 +23,7 @@ test('auto-held after 2 failed slots: list, status --check, restart, resume', { 
     '  shutdown-grace: 2s',
     '  hold-after-failures: 2',
     'tasks:',
-    '  flaky: { every: 1s, run: "exit 1" }',
+    `  flaky: { every: 1s, run: "test ! -e ${failing}" }`,
     '  report: { every: 1h, run: "true" }',
   ]);
   expect((await d.taskkit(['start'])).code).toBe(0);
@@ -51,6 +57,7 @@ test('auto-held after 2 failed slots: list, status --check, restart, resume', { 
   expect((await d.taskkit(['list'])).stdout).toMatch(/^flaky\s.*\sauto-held\s/m);
 
   // resume clears the count: the task is scheduled again, and OK until it fails twice more.
+  rmSync(failing);
   expect((await d.taskkit(['resume', 'flaky'])).code).toBe(0);
   const resumed = JSON.parse((await d.taskkit(['show', 'flaky', '--json'])).stdout) as unknown;
   expect(resumed).toMatchObject({ task: { held: false, autoHeld: false, failedSlots: 0 } });
