@@ -93,6 +93,7 @@ export function validateSettings(
     holdAfterFailures: read<number | null>('hold-after-failures', null, (value, path) =>
       readInteger(c, path, value, 1),
     ),
+    notify: null, // the `notify:` key is read once issue 16.1 lands (config/notify.ts)
     shutdownGraceMs: read('shutdown-grace', DEFAULT_SHUTDOWN_GRACE_MS, (value, path) =>
       readDuration(c, path, value, false),
     ),

@@ -104,6 +104,11 @@ export interface TaskSpec {
    * (absent rather than null, so that the definitions of tasks without it keep their fingerprint).
    */
   readonly holdAfterFailures?: number;
+  /**
+   * `notify:` who is told of the task's alerts (the task's own, else `settings.notify`; `notify: false`
+   * turns the default off). Absent = nobody (absent rather than null: fingerprints stay as they were).
+   */
+  readonly notify?: NotifySpec;
   /** `max-runs:` scheduled runs after which the task is done; null = unlimited (default). */
   readonly maxRuns: number | null;
   /** `until:` no scheduled run at or after this instant; null = none (default). */
@@ -118,6 +123,31 @@ export interface TaskSpec {
   readonly history: HistoryPolicy;
   /** Where the task's key sits in the tasks file (absent for tasks added through the library API). */
   readonly source?: SourcePosition;
+}
+
+/** What a notifier can be told of (`notify.on`); DESIGN.md "Alerts and health". */
+export type AlertEvent = 'failure' | 'recovery' | 'overdue' | 'auto-hold';
+
+/** Where an alert goes: exactly one of `run:`, `command:`, `url:`, `mail:`. */
+export type NotifyTarget =
+  /** A shell line, run with `settings.shell` in the tasks file's folder. */
+  | { readonly kind: 'run'; readonly run: string }
+  /** An argv, run without a shell. */
+  | { readonly kind: 'command'; readonly argv: readonly string[] }
+  /** An http(s) URL the alert is POSTed to as JSON. */
+  | { readonly kind: 'url'; readonly url: string }
+  /** An address (or comma-separated addresses) a message is sent to through `sendmail -t`. */
+  | { readonly kind: 'mail'; readonly to: string };
+
+/** `notify:` resolved. */
+export interface NotifySpec {
+  readonly target: NotifyTarget;
+  /** `on:` the events sent; default all four, in the order of AlertEvent. */
+  readonly on: readonly AlertEvent[];
+  /** `after:` consecutive failed slots before the first `failure` alert; default 1. */
+  readonly after: number;
+  /** `repeat:` while still failing, alert again at most this often (ms); null = never (default). */
+  readonly repeatMs: number | null;
 }
 
 /** `settings:` of the tasks file, resolved. */
@@ -139,6 +169,8 @@ export interface Settings {
   readonly history: HistoryPolicy;
   /** `hold-after-failures:` default of every task; null = never (default). */
   readonly holdAfterFailures: number | null;
+  /** `notify:` default notifier of every task; null = none (default). */
+  readonly notify: NotifySpec | null;
   /** `shutdown-grace:` ms running runs get on stop before they are killed; default 30s. */
   readonly shutdownGraceMs: number;
 }

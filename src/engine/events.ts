@@ -1,4 +1,5 @@
 /** The engine's events: what the store, the control socket and the CLI subscribe to. */
+import type { AlertEvent, NotifySpec } from '../config/types.js';
 import type { Instant } from '../schedule/types.js';
 import type { RunRecord } from './run.js';
 import type { TaskStatus } from './task-state.js';
@@ -41,9 +42,31 @@ export interface EngineEvents {
    * Emitted after that run's `run-finished` and the task's `task-changed`.
    */
   'auto-hold': [task: TaskStatus, failures: number, run: RunRecord];
+  /**
+   * An alert the task's `notify:` rules say to send now (engine/alerts.ts decides; the daemon
+   * delivers and records it). Emitted after the event that caused it (`run-finished`, `overdue`,
+   * `recovery`, `auto-hold`) and after the task's alert state changed (`task-changed`).
+   */
+  alert: [alert: Alert];
   /** The engine noticed the wall clock jump (ms; positive = forward). */
   'clock-jump': [jumpMs: number];
 }
 
 export type EngineEventName = keyof EngineEvents;
 export type EngineListener<E extends EngineEventName> = (...args: EngineEvents[E]) => void;
+
+/** One alert to deliver: the facts a notifier is given (TASKKIT_EVENT_*, the JSON of `url:`). */
+export interface Alert {
+  readonly event: AlertEvent;
+  readonly task: string;
+  /** When the engine decided it (its clock). */
+  readonly at: Instant;
+  /** The task's notifier when the alert was decided. */
+  readonly notify: NotifySpec;
+  /** The failed run (failure, auto-hold: the slot's last attempt), the succeeded one (recovery), null (overdue). */
+  readonly run: RunRecord | null;
+  /** Consecutive failed slots so far (0 for a recovery from overdue). */
+  readonly failures: number;
+  /** overdue, and a recovery from it: since when no run succeeded. */
+  readonly overdueSince?: Instant;
+}

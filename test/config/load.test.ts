@@ -32,6 +32,7 @@ describe('a valid file', () => {
       socket: join(FIXTURE_DIR, 'state', 'taskkit.sock'),
       maxConcurrent: 4,
       holdAfterFailures: null,
+      notify: null,
       shell: '/bin/bash',
       history: { keep: 50, outputLimitBytes: 262_144 },
       shutdownGraceMs: 60_000,
