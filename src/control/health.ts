@@ -9,8 +9,8 @@
  * `--held-ok` does not cover it, nobody chose that hold) and `held` (WARNING, unless held tasks
  * count as OK).
  */
-import { computeRetryDelay } from '../engine/policies/retry.js';
 import type { TaskStatus } from '../engine/task-state.js';
+import { isFailing } from './failing.js';
 import { formatIso, toRunView, type RunFacts, type RunView } from './views.js';
 
 export type HealthState = 'OK' | 'WARNING' | 'CRITICAL' | 'UNKNOWN';
@@ -76,12 +76,9 @@ export interface HealthOptions {
   readonly heldOk: boolean;
 }
 
-/** Statuses a run fails for good with (as on-failure counts them). */
-const FAILED = new Set(['failed', 'timed-out', 'interrupted']);
-
 /**
  * Check `tasks`. `lastRunOf` gives a task's last run that ran (the engine's, else the history's
- * after a restart). A failed run whose retry waits is not failing yet: its slot is not over.
+ * after a restart); whether that makes the task failing is control/failing.ts's rule.
  */
 export function checkHealth(
   tasks: readonly TaskStatus[],
@@ -104,8 +101,8 @@ export function checkHealth(
     checked++;
     running += task.running.length;
     const last = lastRunOf(task);
-    // An auto-held task failed, but the hold is what to see to: it is a WARNING (below), not CRITICAL.
-    if (last !== null && !task.autoHeld && FAILED.has(last.status) && !retryWaits(task, last)) {
+    // An auto-held task is not failing: the hold is what to see to, a WARNING (below).
+    if (last !== null && isFailing(task, last)) {
       failing.push({ task: task.name, kind: 'failing', severity: 'CRITICAL', run: toRunView(last) });
     }
     if (task.overdueSince !== null) {
@@ -149,9 +146,4 @@ export function checkHealth(
     problems: [...failing, ...overdue, ...warnings],
     ignored,
   };
-}
-
-/** Whether a retry of `last` is waiting: the task's retry policy retries it, and the task has a run waiting. */
-function retryWaits(task: TaskStatus, last: RunFacts): boolean {
-  return task.queued > 0 && computeRetryDelay(task.spec.retry, last.status, last.attempt) !== null;
 }

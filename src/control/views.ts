@@ -12,6 +12,7 @@ import type { RunStop, Trigger } from '../runner/types.js';
 import { describeSchedule, formatTimeOfDay } from '../schedule/describe.js';
 import type { Instant, ScheduleSpec } from '../schedule/types.js';
 import type { RunStats } from '../store/store.js';
+import { isFailing } from './failing.js';
 
 export interface RunView {
   readonly id: number;
@@ -69,6 +70,8 @@ export interface TaskView {
   readonly autoHeld: boolean;
   /** Consecutive failed scheduled slots (an instant with all its retries). */
   readonly failedSlots: number;
+  /** Its last slot failed for good (control/failing.ts): CRITICAL in `status --check`, marked in `list`. */
+  readonly failing: boolean;
   /** Runs going now. */
   readonly running: number;
   /** Runs waiting (overlap queue, max-concurrent queue, pending retries). */
@@ -211,6 +214,7 @@ export function toTaskView(task: TaskStatus, defaultTimezone: string, storedLast
     lastSuccessAt: formatIso(task.lastSuccessAt),
     autoHeld: task.autoHeld,
     failedSlots: task.failedSlots,
+    failing: isFailing(task, lastRun),
     running: task.running.length,
     queued: task.queued,
     lastRun: lastRun === null ? null : toRunView(lastRun),

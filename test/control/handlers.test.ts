@@ -38,7 +38,7 @@ async function failure(promise: Promise<unknown>): Promise<{ code: string; messa
   return { code, message, data };
 }
 
-const NO_RUN = { autoHeld: false, failedSlots: 0, running: 0, queued: 0, lastRun: null };
+const NO_RUN = { autoHeld: false, failedSlots: 0, failing: false, running: 0, queued: 0, lastRun: null };
 
 describe('list and status', () => {
   test('list gives every task as a TaskView, in file order', async () => {

@@ -4,6 +4,7 @@
 import { describe, expect, test } from 'vitest';
 import { renderHealthLine } from '../../src/cli/format/health.js';
 import { checkHealth, type HealthOptions } from '../../src/control/health.js';
+import { toTaskView } from '../../src/control/views.js';
 import type { TaskStatus } from '../../src/engine/task-state.js';
 import { flush } from '../support/fake-runner.js';
 import { createEngine, every, makeTask } from '../support/engine-task.js';
@@ -103,5 +104,39 @@ describe('checkHealth', () => {
         ],
       });
     }
+  });
+
+  test("list's failing (issue 16.8) is check's CRITICAL failing, at each step of a slot and an auto-hold", async () => {
+    const { clock, runner, scheduler } = createEngine('2026-08-01T12:00:00.000Z');
+    const retry = { attempts: 1, delayMs: 60_000, backoff: 1, maxDelayMs: 60_000 };
+    scheduler.add(makeTask('backup', { retry }));
+    scheduler.add(makeTask('report'));
+    scheduler.add(makeTask('sync', { schedule: every('90s'), holdAfterFailures: 1 }));
+    scheduler.start();
+    const agree = (expected: readonly string[]): void => {
+      const listed = scheduler.list().map((task) => toTaskView(task, 'UTC', null));
+      const checked = checkHealth(scheduler.list(), lastRun, DEFAULTS).problems;
+      expect(listed.filter((view) => view.failing).map((view) => view.name)).toEqual(expected);
+      expect(checked.filter((problem) => problem.kind === 'failing').map((problem) => problem.task)).toEqual(expected);
+    };
+    agree([]);
+    scheduler.runNow('report');
+    runner.finish(1, { status: 'interrupted', exitCode: null });
+    await flush();
+    agree(['report']);
+    scheduler.runNow('backup');
+    runner.finish(2, { status: 'failed', exitCode: 3 });
+    await flush();
+    agree(['report']); // its retry waits
+    clock.advanceTo('2026-08-01T12:01:00.000Z');
+    runner.finish(3, { status: 'failed', exitCode: 3 });
+    await flush();
+    agree(['backup', 'report']);
+    // sync's first slot fails: auto-held, a WARNING in check, so not failing in either.
+    clock.advanceTo('2026-08-01T12:01:30.000Z');
+    runner.finish(4, { status: 'failed', exitCode: 1 });
+    await flush();
+    expect(scheduler.list().find((task) => task.name === 'sync')).toMatchObject({ autoHeld: true });
+    agree(['backup', 'report']);
   });
 });

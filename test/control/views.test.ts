@@ -142,6 +142,7 @@ describe('toTaskView', () => {
       lastSuccessAt: null,
       autoHeld: false,
       failedSlots: 0,
+      failing: true,
       running: 2,
       queued: 1,
       lastRun: toRunView(finished),
@@ -154,6 +155,22 @@ describe('toTaskView', () => {
     expect(toTaskView(status, 'UTC', stored).lastRun?.id).toBe(12);
     expect(toTaskView({ ...status, lastRun: null }, 'UTC', stored).lastRun).toEqual(toRunView(stored));
     expect(toTaskView({ ...status, lastRun: null }, 'UTC').lastRun).toBeNull();
+  });
+
+  test('failing (issue 16.8): the rule of status --check, on the same last run as lastRun', () => {
+    const succeeded: RunRecord = { ...finished, status: 'succeeded', exitCode: 0, signal: null, stop: null };
+    // Its last attempt timed out, no retry left: failing, though a run of it waits.
+    expect(toTaskView(status, 'UTC').failing).toBe(true);
+    expect(toTaskView({ ...status, lastRun: succeeded }, 'UTC').failing).toBe(false);
+    expect(toTaskView({ ...status, lastRun: null }, 'UTC').failing).toBe(false);
+    expect(toTaskView({ ...status, lastRun: null }, 'UTC', finished).failing).toBe(true);
+    // A retry waits for that attempt: its slot is not over.
+    const retrying = { ...spec, retry: { attempts: 3, delayMs: 1000, backoff: 1, maxDelayMs: 1000 } };
+    expect(toTaskView({ ...status, spec: retrying }, 'UTC').failing).toBe(false);
+    expect(toTaskView({ ...status, spec: retrying, queued: 0 }, 'UTC').failing).toBe(true);
+    // Auto-held: the hold is what to see to; removed: no task of the file.
+    expect(toTaskView({ ...status, autoHeld: true }, 'UTC').failing).toBe(false);
+    expect(toTaskView({ ...status, state: 'removed' }, 'UTC').failing).toBe(false);
   });
 });
 

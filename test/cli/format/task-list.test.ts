@@ -28,6 +28,7 @@ const task = (overrides: Partial<TaskView>): TaskView => ({
   lastSuccessAt: null,
   autoHeld: false,
   failedSlots: 0,
+  failing: false,
   running: 0,
   queued: 0,
   lastRun: null,
