@@ -47,10 +47,18 @@ export function createProcessIo(): CliIo {
   };
 }
 
-/** Colour only on a TTY and never with NO_COLOR (https://no-color.org: any non-empty value). */
+/**
+ * Colour never with NO_COLOR (https://no-color.org: any non-empty value); else as FORCE_COLOR
+ * says when it is set and not empty (https://force-color.org; "0" and "false" mean none, as chalk
+ * reads them), for a pager or a test that is no terminal; else only on a TTY. NO_COLOR wins over FORCE_COLOR
+ * (Node lets FORCE_COLOR win): whoever set NO_COLOR asked for no colour, and a FORCE_COLOR exported
+ * for another program should not override that.
+ */
 export function shouldUseColor(io: CliIo): boolean {
   const noColor = io.env['NO_COLOR'];
   if (noColor !== undefined && noColor !== '') return false;
+  const forceColor = io.env['FORCE_COLOR'];
+  if (forceColor !== undefined && forceColor !== '') return forceColor !== '0' && forceColor !== 'false';
   return io.isTTY;
 }
 

@@ -1,4 +1,7 @@
-/** Colour is decided once: only on a TTY, never with NO_COLOR; chalk is loaded only then. */
+/**
+ * Colour is decided once: on a TTY or with FORCE_COLOR, never with NO_COLOR (it wins over
+ * FORCE_COLOR); chalk is loaded only then.
+ */
 import { expect, test } from 'vitest';
 import { PLAIN_PAINTER, loadPainter, shouldUseColor } from '../../src/cli/io.js';
 import { createMemoryIo } from '../support/memory-io.js';
@@ -8,6 +11,11 @@ test.each([
   [false, {}, false],
   [true, { NO_COLOR: '1' }, false],
   [true, { NO_COLOR: '' }, true],
+  [false, { FORCE_COLOR: '1' }, true],
+  [false, { FORCE_COLOR: '' }, false],
+  [true, { FORCE_COLOR: '0' }, false],
+  [true, { FORCE_COLOR: 'false' }, false],
+  [false, { NO_COLOR: '1', FORCE_COLOR: '1' }, false],
 ])('isTTY %s with %j -> colour %s', async (isTTY, env, colour) => {
   const io = createMemoryIo({ isTTY, env });
   expect(shouldUseColor(io)).toBe(colour);
