@@ -67,6 +67,7 @@ describe('the detached daemon, driven through bin/taskkit', () => {
       expect(list.code).toBe(0);
       const [header, ...rows] = list.stdout.trimEnd().split('\n');
       expect(header).toMatch(/^NAME +SCHEDULE +STATE +NEXT +LAST$/);
+      expect(rows.pop()).toMatch(/^3 tasks: 0 failing, 0 held, 0 overdue, [01] running$/);
       // tick runs every second for a few ms: list may catch it mid-run, which is then its true state.
       const tickState = expect.stringMatching(/^(scheduled|running)$/);
       expect(rows.map((row) => row.split(/ {2,}/).slice(0, 3))).toEqual([

@@ -7,7 +7,7 @@ import type { Painter } from '../io.js';
 import { renderTable } from './table.js';
 import { formatInstant, formatRelative, parseIso } from './time.js';
 import { describeResult } from './run.js';
-import { describeLast, describeNext, describeState, paintLast, paintState } from './task-list.js';
+import { describeLast, describeNext, describeState, paintLast, paintTaskState } from './task-list.js';
 
 /** The labelled lines of `show`, then the recent runs as a table. */
 export function renderTaskDetail(result: ShowResult, now: number, paint: Painter): string[] {
@@ -18,7 +18,7 @@ export function renderTaskDetail(result: ShowResult, now: number, paint: Painter
     if (value !== null && value !== '') rows.push([label, escapeControl(value)]);
   };
   add('description', task.description);
-  rows.push(['state', paintState(paint, task.state, describeState(task))]);
+  rows.push(['state', paintTaskState(paint, task, describeState(task))]);
   if (task.held) {
     const since = task.heldAt === null ? 'yes' : `since ${formatInstant(parseIso(task.heldAt), task.timezone)}`;
     const end = task.heldUntil === null ? null : parseIso(task.heldUntil);

@@ -5,7 +5,7 @@ import { paintStatus } from './history.js';
 import { renderTable } from './table.js';
 import { formatAge, formatInstantShort, formatRelative, formatWhen, parseIso } from './time.js';
 
-/** The STATE column's colour: the only colour in the table, and only on a TTY (see loadPainter). */
+/** The STATE column's colour by state alone (`show`'s state too); see paintTaskState for list's. */
 export function paintState(paint: Painter, state: TaskView['state'], text: string): string {
   switch (state) {
     case 'scheduled':
@@ -23,8 +23,18 @@ export function paintState(paint: Painter, state: TaskView['state'], text: strin
 }
 
 /**
+ * STATE's colour in `list` and `show`: red for a task failing or overdue (what `status --check`
+ * calls CRITICAL), else by state. Colour only repeats the words: describeState says "failing" and
+ * "overdue", so NO_COLOR loses nothing.
+ */
+export function paintTaskState(paint: Painter, task: TaskView, text: string): string {
+  return task.failing || task.overdueSince !== null ? paint.red(text) : paintState(paint, task.state, text);
+}
+
+/**
  * "running" with a count when several runs go at once, or runs wait. A task without instants
  * says what starts it ("at boot", "after backup"), as its schedule does, when that is not plain "on demand".
+ * Then ", failing" when its last slot failed for good (TaskView.failing), and how long it is overdue.
  */
 export function describeState(task: TaskView, now?: number): string {
   const extra = [task.running > 1 ? `${task.running} runs` : '', task.queued > 0 ? `${task.queued} queued` : ''].filter(
@@ -38,7 +48,7 @@ export function describeState(task: TaskView, now?: number): string {
         : task.state;
   const held = task.state === 'held' && task.heldUntil !== null && now !== undefined ? describeHoldEnd(task, now) : '';
   const base = extra.length === 0 ? `${state}${held}` : `${state}${held} (${extra.join(', ')})`;
-  return `${base}${describeOverdue(task, now)}`;
+  return `${base}${task.failing ? ', failing' : ''}${describeOverdue(task, now)}`;
 }
 
 /** ", overdue 3h" (for how long, when `now` is known): no run succeeded within `expect-success-within`. */
@@ -69,16 +79,34 @@ export function paintLast(paint: Painter, run: RunView | null, text: string): st
   return run === null ? text : paintStatus(paint, run, text.trimEnd());
 }
 
-/** The whole table as lines (header first); an empty file says so instead. */
+/**
+ * Under the table, health at a glance: "14 tasks: 2 failing, 1 held, 1 overdue, 0 running", each
+ * count a number of tasks (held includes auto-held; running: a run of it goes now). Failing and
+ * overdue are red when there are any.
+ */
+export function describeTaskCounts(tasks: readonly TaskView[], paint: Painter): string {
+  const count = (test: (task: TaskView) => boolean): number => tasks.filter(test).length;
+  const failing = count((task) => task.failing);
+  const overdue = count((task) => task.overdueSince !== null);
+  const alarm = (text: string, n: number): string => (n > 0 ? paint.red(text) : text);
+  return [
+    `${tasks.length === 1 ? '1 task' : `${tasks.length} tasks`}: ${alarm(`${failing} failing`, failing)}`,
+    `${count((task) => task.held)} held`,
+    alarm(`${overdue} overdue`, overdue),
+    `${count((task) => task.running > 0)} running`,
+  ].join(', ');
+}
+
+/** The whole table as lines (header first), then the counts; an empty file says so instead. */
 export function renderTaskList(tasks: readonly TaskView[], now: number, paint: Painter): string[] {
   if (tasks.length === 0) return ['no tasks (the tasks file has none)'];
-  return renderTable(tasks, [
+  const table = renderTable(tasks, [
     { header: 'NAME', value: (task) => task.name, paint: (text) => paint.bold(text) },
     { header: 'SCHEDULE', value: (task) => (task.rescheduled ? `${task.schedule} *` : task.schedule) },
     {
       header: 'STATE',
       value: (task) => describeState(task, now),
-      paint: (text, task) => (task.overdueSince ? paint.red(text) : paintState(paint, task.state, text)),
+      paint: (text, task) => paintTaskState(paint, task, text),
     },
     { header: 'NEXT', value: (task) => describeNext(task, now) },
     {
@@ -87,6 +115,7 @@ export function renderTaskList(tasks: readonly TaskView[], now: number, paint: P
       paint: (text, task) => paintLast(paint, task.lastRun, text),
     },
   ]);
+  return [...table, describeTaskCounts(tasks, paint)];
 }
 
 /** Printed under the table when a schedule carries the `*` of a run-time reschedule. */

@@ -33,6 +33,7 @@ describe('list', () => {
           'tick    every 5m                                scheduled  in 5m (12:05:00)              -',
           'backup  on demand                               on-demand  -                             -',
           'ny      cron */15 * * * 1-5 (America/New_York)  scheduled  in 17h (2026-03-02 00:00:00)  -',
+          '3 tasks: 0 failing, 0 held, 0 overdue, 0 running',
           '',
         ].join('\n'),
       });
@@ -47,7 +48,14 @@ describe('list', () => {
     await new Promise((resolve) => setImmediate(resolve));
     f.clock.advanceBy(30_000);
     const rows = (await runAgainst(f, ['ls'])).stdout.split('\n');
-    expect(rows[2]?.split(/ {2,}/)).toEqual(['backup', 'on demand', 'on-demand', '-', 'exited with code 3, 30s ago']);
+    expect(rows[2]?.split(/ {2,}/)).toEqual([
+      'backup',
+      'on demand',
+      'on-demand, failing',
+      '-',
+      'exited with code 3, 30s ago',
+    ]);
+    expect(rows[4]).toBe('3 tasks: 1 failing, 0 held, 0 overdue, 0 running');
   });
 
   test('STATE counts parallel and queued runs', async () => {

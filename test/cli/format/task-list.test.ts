@@ -3,12 +3,14 @@ import { describe, expect, test } from 'vitest';
 import {
   describeLast,
   describeState,
+  describeTaskCounts,
   paintLast,
   paintState,
   renderTaskList,
 } from '../../../src/cli/format/task-list.js';
 import type { RunView, TaskView } from '../../../src/control/views.js';
-import type { Painter } from '../../../src/cli/io.js';
+import { PLAIN_PAINTER, loadPainter, type Painter } from '../../../src/cli/io.js';
+import { createMemoryIo } from '../../support/memory-io.js';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 
@@ -126,7 +128,7 @@ describe('what starts an on-demand task, and LAST by outcome (issue 13)', () => 
     expect(paintLast(TAGS, run({ status }), 'x  ')).toBe(expected);
   });
 
-  test('no last run: "-" stays plain; a failing task is red in the table, its state still green', () => {
+  test('no last run: "-" stays plain; a failed last run is red in LAST, the state green while not failing', () => {
     expect(paintLast(TAGS, null, '-')).toBe('-');
     const [, line] = renderTaskList(
       [task({ name: 'a', lastRun: run({ status: 'failed', outcome: 'exited with code 3', exitCode: 3 }) })],
@@ -136,6 +138,64 @@ describe('what starts an on-demand task, and LAST by outcome (issue 13)', () => 
     expect(line).toBe(
       '<b>a   </b>  every 5m  <green>scheduled</green>  in 5m (12:05:00)  <red>exited with code 3, 2m ago</red>',
     );
+  });
+});
+
+describe('health at a glance (issue 16.8)', () => {
+  const failed = run({ status: 'failed', outcome: 'exited with code 3', exitCode: 3 });
+  const tasks = [
+    task({ name: 'ok', lastRun: run({}) }),
+    task({ name: 'backup', failing: true, lastRun: failed }),
+    task({ name: 'flaky', state: 'held', held: true, autoHeld: true, failedSlots: 3, nextAt: null, lastRun: failed }),
+    task({
+      name: 'sync',
+      state: 'on-demand',
+      schedule: 'on demand',
+      nextAt: null,
+      overdueSince: '2026-03-01T09:00:00.000Z',
+    }),
+    task({ name: 'long', state: 'running', running: 1 }),
+  ];
+
+  test('a failing task says so in STATE, red; the counts follow the table', () => {
+    expect(renderTaskList(tasks, NOW, TAGS)).toEqual([
+      'NAME    SCHEDULE   STATE                  NEXT              LAST',
+      '<b>ok    </b>  every 5m   <green>scheduled            </green>  in 5m (12:05:00)  ' +
+        '<green>succeeded, 2m ago</green>',
+      '<b>backup</b>  every 5m   <red>scheduled, failing   </red>  in 5m (12:05:00)  ' +
+        '<red>exited with code 3, 2m ago</red>',
+      '<b>flaky </b>  every 5m   <yellow>auto-held            </yellow>  -                 ' +
+        '<red>exited with code 3, 2m ago</red>',
+      '<b>sync  </b>  on demand  <red>on-demand, overdue 3h</red>  -                 -',
+      '<b>long  </b>  every 5m   <cyan>running              </cyan>  in 5m (12:05:00)  -',
+      '5 tasks: <red>1 failing</red>, 1 held, <red>1 overdue</red>, 1 running',
+    ]);
+  });
+
+  test('without colour the marks are words: "failing" in STATE, the counts under the table', () => {
+    const lines = renderTaskList(tasks, NOW, PLAIN_PAINTER);
+    expect(lines[2]).toMatch(/^backup +every 5m +scheduled, failing +in 5m/);
+    expect(lines[3]).toMatch(/^flaky +every 5m +auto-held +- /);
+    expect(lines[4]).toMatch(/^sync +on demand +on-demand, overdue 3h +- /);
+    expect(lines.at(-1)).toBe('5 tasks: 1 failing, 1 held, 1 overdue, 1 running');
+    expect(lines.join('\n')).not.toContain('\u001b[');
+  });
+
+  test.each([
+    [{ FORCE_COLOR: '1' }, true],
+    [{ NO_COLOR: '1' }, false],
+    [{ NO_COLOR: '1', FORCE_COLOR: '1' }, false],
+    [{}, false],
+  ])('off a terminal with %j: colour %s', async (env, colour) => {
+    const paint = await loadPainter(createMemoryIo({ isTTY: false, env }));
+    const text = renderTaskList(tasks, NOW, paint).join('\n');
+    expect(/\u001b\[31mscheduled, failing +\u001b\[39m/.test(text)).toBe(colour);
+    expect(text.includes('\u001b[31m1 failing\u001b[39m')).toBe(colour);
+    expect(text.includes('\u001b[')).toBe(colour);
+  });
+
+  test('the counts: one task, none failing; nothing red when nothing is wrong', () => {
+    expect(describeTaskCounts([task({})], TAGS)).toBe('1 task: 0 failing, 0 held, 0 overdue, 0 running');
   });
 });
 
@@ -150,6 +210,7 @@ describe('renderTaskList', () => {
       'NAME    SCHEDULE  STATE      NEXT              LAST',
       '<b>a     </b>  every 5m  <green>scheduled</green>  in 5m (12:05:00)  -',
       '<b>longer</b>  every 5m  <yellow>held     </yellow>  -                 -',
+      '2 tasks: 0 failing, 1 held, 0 overdue, 0 running',
     ]);
   });
 
