@@ -7,10 +7,8 @@
  * `maxInFlight` requests are dispatched and unanswered at once, and the socket is not read while
  * lines wait, the in-flight limit is reached or the replies not yet sent pass `maxBacklogBytes`.
  *
- * Streams (issue 15 point 10) are dropped only when the client stops reading: behind by more than
- * a tier's bytes with nothing read for that tier's time (`streamPatience`, STREAM_PATIENCE: the
- * further behind, the shorter; the last tier bounds what the daemon holds for one client). A
- * client slower than its task but reading (`run-now --wait > file` of a chatty task) gets every byte.
+ * Streams (issue 15 point 10) are dropped only when the client stops reading (reader-patience.ts);
+ * the hello's rules are hello.ts's.
  *
  * Closing from the server's side (the daemon stops) is polite: requests in flight are answered
  * first (a waiting `run-now --wait` gets its run's end), then the replies are flushed while the
@@ -18,19 +16,11 @@
  */
 import type { Socket } from 'node:net';
 import type { LogFunction } from '../engine/ports.js';
-import { TaskkitError } from '../errors.js';
+import { describeError, internalError, isFault, toErrorBody } from './error-reply.js';
 import { createFrameDecoder, encodeFrame, parseRequestLine, type Frame } from './framing.js';
-import {
-  ControlError,
-  PROTOCOL_VERSION,
-  type ControlErrorBody,
-  type HelloResult,
-  type RequestId,
-  type StreamPatience,
-} from './protocol.js';
-
-/** How often a reader that is behind is judged while its run is quiet. */
-const STALL_LOOK_MS = 100;
+import { HELLO_FIRST, refuseHello } from './hello.js';
+import type { ControlErrorBody, HelloResult, RequestId, StreamPatience } from './protocol.js';
+import { createReaderJudge, describeLag } from './reader-patience.js';
 
 /** The longest a closing connection is flushed to a client that keeps reading. */
 const CLOSE_FLUSH_MAX_MS = 30_000;
@@ -93,12 +83,7 @@ export function serveConnection(
   let paused = false;
   /** Bytes handed to socket.write; those not in `socket.writableLength` have been read by the kernel. */
   let written = 0;
-  let stallTimer: NodeJS.Timeout | undefined;
-  /** Bytes flushed when last seen to grow, and when (or when the client fell behind). */
-  let progressMark = 0;
-  /** Time counted as read-nothing since the last progress, and when the reader was last judged. */
-  let stalledMs = 0;
-  let lookedAt = Date.now();
+  const reader = createReaderJudge({ behind: () => socket.writableLength, flushed }, limits);
   let drainTimer: NodeJS.Timeout | undefined;
   let pumpScheduled = false;
   let idleTimer: NodeJS.Timeout | undefined;
@@ -129,10 +114,10 @@ export function serveConnection(
       line = encodeFrame(message);
     } catch (error) {
       const id = (message as { id?: RequestId | null }).id ?? null;
-      log('error', `control: reply to request ${String(id)} is not JSON: ${describe(error)}`);
+      log('error', `control: reply to request ${String(id)} is not JSON: ${describeError(error)}`);
       line = encodeFrame({
         id,
-        error: { code: 'INTERNAL', message: `internal error: reply not serialisable: ${describe(error)}` },
+        error: { code: 'INTERNAL', message: `internal error: reply not serialisable: ${describeError(error)}` },
       });
     }
     written += Buffer.byteLength(line);
@@ -199,7 +184,7 @@ export function serveConnection(
       }
     } catch (error) {
       // Unreachable by design; if it happens, this connection goes and the daemon stays.
-      log('error', `control: connection failed: ${describe(error)}`);
+      log('error', `control: connection failed: ${describeError(error)}`);
       close();
       return;
     }
@@ -262,43 +247,9 @@ export function serveConnection(
     drainTimer.unref();
   }
 
-  /**
-   * Judge a streaming client (on each event, and by a timer while it is behind and the run is
-   * quiet): drop it when it is further behind than a tier allows for the time it has read nothing.
-   * Returns false when it was dropped.
-   */
-  function judgeReader(id: RequestId, method: string): boolean {
-    const now = Date.now();
-    const behind = socket.writableLength;
-    const done = flushed();
-    if (done > progressMark || behind <= limits.maxBacklogBytes) {
-      progressMark = done;
-      stalledMs = 0;
-    } else {
-      // A look comes at least every STALL_LOOK_MS; a longer gap is the daemon's own event loop
-      // blocked (it wrote nothing then, so the client had nothing new to read): not the client's.
-      stalledMs += Math.min(now - lookedAt, 2 * STALL_LOOK_MS);
-    }
-    lookedAt = now;
-    const tier = limits.streamPatience.findLast((t) => behind > t.behindBytes && stalledMs >= t.stallMs);
-    if (tier !== undefined) {
-      dropReader(id, method, tier);
-      return false;
-    }
-    if (behind > limits.maxBacklogBytes && stallTimer === undefined) {
-      stallTimer = setTimeout(() => {
-        stallTimer = undefined;
-        if (!closing) judgeReader(id, method);
-      }, STALL_LOOK_MS);
-    }
-    return true;
-  }
-
+  /** A streaming client the reader judge gave up on: told why, logged, closed; its run goes on. */
   function dropReader(id: RequestId, method: string, tier: StreamPatience): void {
-    const why =
-      tier.stallMs === 0
-        ? `more than ${tier.behindBytes} bytes behind`
-        : `more than ${tier.behindBytes} bytes behind and read nothing for ${tier.stallMs / 1000} s`;
+    const why = describeLag(tier);
     sendError(id, { code: 'INTERNAL', message: `client ${why}; dropped (the run goes on)` });
     log('warn', `control: dropped a client ${why} on "${method}"`);
     close();
@@ -308,9 +259,8 @@ export function serveConnection(
     clearTimeout(helloTimer);
     clearTimeout(idleTimer);
     clearTimeout(lineTimer);
-    clearTimeout(stallTimer);
     clearTimeout(drainTimer);
-    stallTimer = undefined;
+    reader.stop();
   }
 
   function handleFrame(frame: Frame): void {
@@ -338,33 +288,17 @@ export function serveConnection(
       return;
     }
     if (!greeted) {
-      sendError(request.id, {
-        code: 'PROTOCOL_BAD_FRAME',
-        message: `say hello first: {"id":1,"method":"hello","params":{"version":${PROTOCOL_VERSION},"client":"..."}}`,
-      });
+      sendError(request.id, HELLO_FIRST);
       return;
     }
     runRequest(request.id, request.method, request.params);
   }
 
   function answerHello(id: RequestId, params: unknown): void {
-    const version =
-      typeof params === 'object' && params !== null ? (params as Record<string, unknown>)['version'] : undefined;
-    if (typeof version !== 'number') {
-      sendError(id, {
-        code: 'BAD_REQUEST',
-        message: `hello: param "version" must be a number (this daemon speaks ${PROTOCOL_VERSION})`,
-      });
-      return;
-    }
-    if (version !== PROTOCOL_VERSION) {
-      sendError(id, {
-        code: 'PROTOCOL_VERSION',
-        message:
-          `protocol version ${version} is not supported: this daemon speaks version ${PROTOCOL_VERSION}; ` +
-          `use a taskkit of the same version as the daemon`,
-      });
-      close();
+    const refusal = refuseHello(params);
+    if (refusal !== null) {
+      sendError(id, refusal.body);
+      if (refusal.close) close();
       return;
     }
     let result: HelloResult;
@@ -386,7 +320,7 @@ export function serveConnection(
     const context: RequestContext = {
       signal: controller.signal,
       emit: (event, data) => {
-        if (controller.signal.aborted || !judgeReader(id, method)) return false;
+        if (controller.signal.aborted || !reader.judge((tier) => dropReader(id, method, tier))) return false;
         return send({ id, event, data });
       },
     };
@@ -399,17 +333,11 @@ export function serveConnection(
         },
         (error: unknown) => {
           if (controller.signal.aborted) return;
-          if (error instanceof TaskkitError) {
-            const data = error instanceof ControlError ? error.data : undefined;
-            const body: ControlErrorBody = { code: error.code, message: error.message };
-            sendError(id, data === undefined ? body : { ...body, data });
-          } else {
-            log(
-              'error',
-              `control: "${method}" failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-            );
-            sendError(id, internalError(error));
+          if (isFault(error)) {
+            const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
+            log('error', `control: "${method}" failed: ${stack}`);
           }
+          sendError(id, toErrorBody(error));
         },
       )
       .finally(() => {
@@ -441,12 +369,4 @@ export function serveConnection(
     onClosed();
   });
   return { close: drain };
-}
-
-function internalError(error: unknown): ControlErrorBody {
-  return { code: 'INTERNAL', message: `internal error: ${describe(error)}` };
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
