@@ -4,6 +4,7 @@
  * terminal) and the detached child of `start` (its stdio is the log file; it reports start-up
  * to the waiting parent through detach.ts).
  */
+import { dirname } from 'node:path';
 import type { TaskSpec, TasksFile } from '../config/types.js';
 import { createHandlers, type DaemonControl } from '../control/handlers.js';
 import type { DaemonInfo } from '../control/status.js';
@@ -24,6 +25,7 @@ import { describeConfigFailure } from './config-failure.js';
 import { reportStartup } from './detach.js';
 import { createHistoryControl, openDaemonStore, recoverInterruptedRuns, supplyRecoveryState } from './history.js';
 import { loadTasksFileIsolated } from './load-isolated.js';
+import { createDeliveryService } from './notify/deliveries.js';
 import { acquirePidFile, acquireStateDirLock, type PidFileLock, type StateDirLock } from './lock.js';
 import { createDaemonLogger, type DaemonLogger, type Logger } from './log.js';
 import { applyTasks, describeDroppedReschedules, describeReload, listRescheduled } from './reload.js';
@@ -115,6 +117,18 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
     firstRunId: store.nextRunId(),
   });
   logEngineEvents(scheduler, log);
+  // Alerts go to the notifiers of the tasks file in force when they are delivered (reload included).
+  const deliveries = createDeliveryService({
+    store,
+    log,
+    now: () => clock.now(),
+    context: () => ({
+      shell: current.settings.shell,
+      cwd: dirname(current.path),
+      notifyOf: (name) => current.tasks.find((task) => task.name === name)?.notify ?? null,
+    }),
+  });
+  scheduler.on('alert', (alert) => deliveries.handle(alert));
   supplyRecoveryState(store, scheduler);
   const restore = (spec: TaskSpec): RestoredTaskState => restoreTask(store, spec, log);
   const history = createHistoryControl(store, scheduler);
@@ -151,8 +165,11 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
     // The socket stays open during the grace, so `status` and waiting `run-now --wait` clients
     // see the runs end; then it closes (removing the socket file) and the pid file goes last.
     // The store closes after the last run's end is queued and the last client is gone.
+    // Deliveries still under way are stopped after the runs (an alert of a run that ends in the
+    // grace is sent); what is not delivered by then stays pending for the next start.
     stopping = scheduler
       .stop({ graceMs: grace })
+      .then(() => deliveries.stop())
       .then(() => server?.close())
       .then(() => {
         store.close();
@@ -234,8 +251,10 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
     // Attached before the tasks are added, so that each one's first state is recorded.
     attachStore(scheduler, store);
     for (const task of current.tasks) scheduler.add(task, restore(task));
+    deliveries.resumePending();
   } catch (error) {
     uninstallSignals();
+    await deliveries.stop();
     await server?.close();
     lock?.release();
     stateDirLock?.release();

@@ -10,6 +10,7 @@ import type { RunRecord } from '../engine/run.js';
 import { TaskkitError } from '../errors.js';
 import type { Instant } from '../schedule/types.js';
 import type { Migration } from './sqlite/migrations.js';
+import { DeliveriesTable } from './sqlite/deliveries.js';
 import { describeFileChange, detectFileChange, readFileIdentity, type FileIdentity } from './sqlite/file-identity.js';
 import { openDatabase } from './sqlite/open.js';
 import { reopenDatabase } from './sqlite/reopen.js';
@@ -22,7 +23,16 @@ import {
   type BatchTimers,
   type WriteBatcherOptions,
 } from './sqlite/write-batcher.js';
-import type { RunFilter, RunStats, RunSummary, SavedTaskState, Store, TaskRestore, TaskStateRecord } from './store.js';
+import type {
+  DeliveryRecord,
+  RunFilter,
+  RunStats,
+  RunSummary,
+  SavedTaskState,
+  Store,
+  TaskRestore,
+  TaskStateRecord,
+} from './store.js';
 import { restoreTaskState } from './task-restore.js';
 
 export interface SqliteStoreOptions {
@@ -53,7 +63,8 @@ export interface RecoveryState {
 /** One queued write. */
 export type StoreWrite =
   | { readonly kind: 'run'; readonly run: RunRecord; readonly keep: number | undefined }
-  | { readonly kind: 'task'; readonly record: TaskStateRecord };
+  | { readonly kind: 'task'; readonly record: TaskStateRecord }
+  | { readonly kind: 'delivery'; readonly record: DeliveryRecord };
 
 /** Open the store at `options.path`; throws STORE_CORRUPT or STORE_UNAVAILABLE with a message naming the file. */
 export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
@@ -72,6 +83,7 @@ export class SqliteStore implements Store {
   #db: Database | null;
   #runs: RunsTable;
   #tasks: TaskStateTable;
+  #deliveries: DeliveriesTable;
   #write: Transaction<(items: readonly StoreWrite[]) => void>;
   readonly #batcher: WriteBatcher<StoreWrite>;
   readonly #now: () => Instant;
@@ -94,6 +106,7 @@ export class SqliteStore implements Store {
     this.#db = db;
     this.#runs = new RunsTable(db);
     this.#tasks = new TaskStateTable(db);
+    this.#deliveries = new DeliveriesTable(db);
     this.#write = this.#transaction(db);
     this.#now = options.now ?? Date.now;
     this.#log = options.log ?? (() => {});
@@ -221,6 +234,26 @@ export class SqliteStore implements Store {
     return lastSuccessAt === null ? restore : { ...restore, state: { ...restore.state, lastSuccessAt } };
   }
 
+  nextDeliveryId(): number {
+    this.#flushForRead();
+    return this.#deliveries.nextId();
+  }
+
+  saveDelivery(record: DeliveryRecord): void {
+    this.#requireWritable();
+    this.#batcher.enqueue(`delivery:${record.id}`, { kind: 'delivery', record });
+  }
+
+  listDeliveries(filter: { readonly task?: string; readonly limit?: number } = {}): DeliveryRecord[] {
+    this.#flushForRead();
+    return this.#deliveries.list(filter);
+  }
+
+  pendingDeliveries(): DeliveryRecord[] {
+    this.#flushForRead();
+    return this.#deliveries.pending();
+  }
+
   flush(): void {
     if (!this.readOnly) this.#batcher.flush();
   }
@@ -293,6 +326,7 @@ export class SqliteStore implements Store {
     this.#db = db;
     this.#runs = new RunsTable(db);
     this.#tasks = new TaskStateTable(db);
+    this.#deliveries = new DeliveriesTable(db);
     this.#write = this.#transaction(db);
     this.#identity = readFileIdentity(this.location);
   }
@@ -320,15 +354,20 @@ export class SqliteStore implements Store {
   #apply(items: readonly StoreWrite[]): void {
     const keepByTask = new Map<string, number>();
     const now = this.#now();
+    let deliveries = false;
     for (const item of items) {
       if (item.kind === 'task') {
         this.#tasks.save(item.record, now);
+      } else if (item.kind === 'delivery') {
+        this.#deliveries.save(item.record);
+        deliveries = true;
       } else {
         this.#runs.save(item.run);
         if (item.keep !== undefined) keepByTask.set(item.run.task, item.keep);
       }
     }
     for (const [task, keep] of keepByTask) this.#runs.prune(task, keep);
+    if (deliveries) this.#deliveries.prune();
   }
 
   /** Reads see every write made before them (a `history` right after a run lists it). */

@@ -3,7 +3,7 @@
  * interface of plain data in and out, so that a PostgreSQL store ("Beyond one machine") is a second
  * implementation, not a rewrite. sqlite-store.ts is the first.
  */
-import type { TaskSpec } from '../config/types.js';
+import type { AlertEvent, NotifyTarget, TaskSpec } from '../config/types.js';
 import type { RestoredTaskState } from '../engine/ports.js';
 import type { RunRecord } from '../engine/run.js';
 import type { StopCause } from '../engine/ports.js';
@@ -75,6 +75,35 @@ export interface SavedTaskState extends TaskStateRecord {
   readonly unusable?: string;
 }
 
+/** Where a delivery stands: written `pending` with the alert, then `delivered` or `failed` once. */
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+/** One alert sent (or to send) to one notifier: a row of `taskkit alerts`. */
+export interface DeliveryRecord {
+  readonly id: number;
+  readonly task: string;
+  readonly event: AlertEvent;
+  /** The run the alert is about (Alert.run), or null (overdue). */
+  readonly runId: number | null;
+  /** Alert.failures: consecutive failed slots when it was decided. */
+  readonly failures: number;
+  readonly overdueSince: Instant | null;
+  readonly notifier: NotifyTarget['kind'];
+  /** The notifier in words, without secrets: a URL's user:password is never stored. */
+  readonly target: string;
+  /** When the engine decided the alert. */
+  readonly decidedAt: Instant;
+  readonly status: DeliveryStatus;
+  /** Tries so far (a `url:` is tried up to 3 times); 0 while pending. */
+  readonly attempts: number;
+  readonly finishedAt: Instant | null;
+  /** Why it failed (last attempt), else null. */
+  readonly error: string | null;
+}
+
+/** Delivery rows kept: the newest ones; pending rows are never pruned. */
+export const DELIVERIES_KEPT = 1_000;
+
 /**
  * A task's restored state (the engine's port, for `scheduler.add`), and a line for the log when something saved was
  * dropped.
@@ -118,6 +147,18 @@ export interface Store {
   loadTaskState(name: string): SavedTaskState | null;
   /** The saved state of `spec`'s task for `scheduler.add`, by the rules of task-restore.ts. */
   restoreTask(spec: TaskSpec): TaskRestore;
+
+  /** The id the next delivery takes: ids never repeat. */
+  nextDeliveryId(): number;
+  /**
+   * Queue a delivery row (insert or update by id). Queued with the engine's writes of the same turn,
+   * so a `pending` row shares the transaction of the alert state that decided it.
+   */
+  saveDelivery(record: DeliveryRecord): void;
+  /** Newest first, at most `limit`, only `task`'s when given. */
+  listDeliveries(filter?: { readonly task?: string; readonly limit?: number }): DeliveryRecord[];
+  /** Rows still `pending` (a daemon stopped before delivering them), oldest first. */
+  pendingDeliveries(): DeliveryRecord[];
 
   /** Write everything queued now. */
   flush(): void;

@@ -95,6 +95,32 @@ export const MIGRATIONS: readonly Migration[] = [
     // `hold-after-failures` (issue 16.4): the count survives a restart; 0 for every older row.
     sql: `ALTER TABLE task_state ADD COLUMN failed_slots INTEGER NOT NULL DEFAULT 0;`,
   },
+  {
+    version: 6,
+    description: 'alert deliveries',
+    // One row per alert sent to a notifier (issue 16.1, `taskkit alerts`): `pending` is written
+    // with the alert state that decided it, so a daemon killed before the delivery sends it at its
+    // next start. target is redacted (no user:password). AUTOINCREMENT: ids never repeat.
+    sql: `
+      CREATE TABLE deliveries (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        task TEXT NOT NULL,
+        event TEXT NOT NULL,
+        run_id INTEGER,
+        failures INTEGER NOT NULL DEFAULT 0,
+        overdue_since INTEGER,
+        notifier TEXT NOT NULL,
+        target TEXT NOT NULL,
+        decided_at INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        finished_at INTEGER,
+        error TEXT
+      );
+      CREATE INDEX deliveries_by_task ON deliveries (task, id);
+      CREATE INDEX deliveries_pending ON deliveries (status) WHERE status = 'pending';
+    `,
+  },
 ];
 
 /** The schema version this taskkit writes. */
