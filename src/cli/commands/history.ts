@@ -1,10 +1,11 @@
 /**
- * Verbs about past runs: `history` and `logs`. Both read the history database directly
+ * Verbs about past runs: `history`, `alerts` and `logs`. All read the history database directly
  * (read-only), so they work with the daemon stopped; `logs --follow` asks the daemon for a
  * running run's output. The store (better-sqlite3) and yaml are imported only inside the actions.
  */
 import type { Command } from 'commander';
 import type { CommandContext, GlobalOptions } from '../context.js';
+import type { AlertsOptions } from '../run-alerts.js';
 import type { HistoryOptions } from '../run-history.js';
 
 export function registerHistoryCommands(program: Command, context: CommandContext): void {
@@ -23,6 +24,19 @@ export function registerHistoryCommands(program: Command, context: CommandContex
     .action(async (name: string | undefined, options: HistoryOptions, command: Command) => {
       const { runHistory } = await import('../run-history.js');
       await runHistory(context, name, options, command.optsWithGlobals<GlobalOptions>());
+    });
+
+  program
+    .command('alerts')
+    .argument('[name]', "only this task's alerts")
+    .description(
+      'alerts sent to notifiers, newest first: when, task, event, run, notifier, status, tries, error ' +
+        '(works without a daemon)',
+    )
+    .option('-n, --count <n>', 'at most this many (default 50)')
+    .action(async (name: string | undefined, options: AlertsOptions, command: Command) => {
+      const { runAlerts } = await import('../run-alerts.js');
+      await runAlerts(context, name, options, command.optsWithGlobals<GlobalOptions>());
     });
 
   program
