@@ -48,8 +48,10 @@ export function readAction(
   let action: TaskAction | undefined;
   for (const key of given) {
     if (key === 'run') action = readRun(c, definition['run'], context.shell);
-    else if (key === 'command') action = readCommand(c, definition['command']);
-    else action = readModule(c, definition, context.baseDir, context.trust ?? null);
+    else if (key === 'command') {
+      const argv = readArgv(c, ['command'], definition['command']);
+      action = argv === undefined ? undefined : { kind: 'argv', argv };
+    } else action = readModule(c, definition, context.baseDir, context.trust ?? null);
   }
   return c.issues.length > before ? undefined : action;
 }
@@ -71,11 +73,16 @@ function readRun(c: IssueCollector, raw: unknown, shell: string): TaskAction | u
   return script === undefined ? undefined : { kind: 'shell', script, shell };
 }
 
-function readCommand(c: IssueCollector, raw: unknown): TaskAction | undefined {
+/** `command:` (a task's, a notifier's): `[program, arg, ...]`, numbers as text, the program not blank. */
+export function readArgv(
+  c: IssueCollector,
+  path: readonly (string | number)[],
+  raw: unknown,
+): [string, ...string[]] | undefined {
   if (!Array.isArray(raw) || raw.length === 0) {
     const hint = typeof raw === 'string' ? '; for a shell command line use "run"' : '';
     const found = Array.isArray(raw) ? 'an empty list' : showValue(raw);
-    c.add('invalid-value', ['command'], 'value', `expected a list like [program, arg, ...], got ${found}${hint}`);
+    c.add('invalid-value', path, 'value', `expected a list like [program, arg, ...], got ${found}${hint}`);
     return undefined;
   }
   const argv: string[] = [];
@@ -84,15 +91,15 @@ function readCommand(c: IssueCollector, raw: unknown): TaskAction | undefined {
     else
       c.add(
         'invalid-value',
-        ['command', index],
+        [...path, index],
         'value',
         `expected a program or argument (a string), got ${showValue(item)}`,
       );
   }
   if (argv[0] !== undefined && argv[0].trim() === '')
-    c.add('invalid-value', ['command', 0], 'value', 'expected a program (a non-empty string), got an empty string');
+    c.add('invalid-value', [...path, 0], 'value', 'expected a program (a non-empty string), got an empty string');
   if (argv.length !== raw.length || argv[0] === undefined || argv[0].trim() === '') return undefined;
-  return { kind: 'argv', argv: argv as [string, ...string[]] };
+  return argv as [string, ...string[]];
 }
 
 function readModule(

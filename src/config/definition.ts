@@ -11,14 +11,15 @@ import type { TaskSpec } from './types.js';
 const fingerprints = new WeakMap<TaskSpec, string>();
 
 /**
- * A hash of everything that defines a task except where it sits in the file (`source`); key
- * order does not count and a function action counts by its source. Stored with a task's state,
- * so a restart and a reload see the same edits.
+ * A hash of everything that defines a task except where it sits in the file (`source`) and who is
+ * told of its alerts (`notify`: a new notifier must not reset the task's schedule, reschedule or
+ * alert state; reload applies it with sameNotify below); key order does not count and a function
+ * action counts by its source. Stored with a task's state, so a restart and a reload see the same edits.
  */
 export function definitionFingerprint(spec: TaskSpec): string {
   let hash = fingerprints.get(spec);
   if (hash === undefined) {
-    const { source: _source, ...definition } = spec;
+    const { source: _source, notify: _notify, ...definition } = spec;
     hash = createHash('sha256').update(canonicalJson(definition)).digest('hex').slice(0, 32);
     fingerprints.set(spec, hash);
   }
@@ -30,9 +31,14 @@ export function definitionFingerprint(spec: TaskSpec): string {
  * on "changed"), compared directly: hashing 10,000 new specs on every reload cost about 4x more (measured).
  */
 export function isSameDefinition(a: TaskSpec, b: TaskSpec): boolean {
-  const { source: _a, ...definitionA } = a;
-  const { source: _b, ...definitionB } = b;
+  const { source: _a, notify: _na, ...definitionA } = a;
+  const { source: _b, notify: _nb, ...definitionB } = b;
   return a === b || sameJsonValue(definitionA, definitionB);
+}
+
+/** The same notifier (`notify:`), which isSameDefinition leaves out: reload swaps it in without a redefinition. */
+export function isSameNotify(a: TaskSpec, b: TaskSpec): boolean {
+  return sameJsonValue(a.notify, b.notify);
 }
 
 /** The same instants: equal schedule and time zone (whatever else changed). */

@@ -1,7 +1,8 @@
 /**
  * Checks of this host, not of the file (issue 15): a `cwd` that is not a folder, a `shell` that is
- * not there or cannot run. A run uses them only when it starts, the folder may be made by an
- * earlier task, and the file may be validated on another machine than the one that runs it: so
+ * not there or cannot run, a `mail:` notifier without a sendmail (issue 16.1). A run uses them only
+ * when it starts, the folder may be made by an earlier task, and the file may be validated on
+ * another machine than the one that runs it: so
  * they are warnings. `validate` prints them and exits 0, `start` prints them, the daemon logs them
  * at start and reload. Files taskkit reads while loading (env-file, module) are errors instead.
  */
@@ -47,6 +48,26 @@ export function checkShell(
   if (found === 'folder') return `shell is a folder, not a program: ${where}`;
   if (typeof found === 'object') return `cannot check shell ${where}: ${found.problem}`;
   return isExecutable(path) ? undefined : `shell is not executable: ${where}; chmod +x it, or name another shell`;
+}
+
+/** Where cron and mail tools look for sendmail when PATH has none (the `mail:` notifier does the same). */
+export const SENDMAIL_FALLBACKS: readonly string[] = ['/usr/sbin/sendmail', '/usr/lib/sendmail'];
+
+/**
+ * Why a `mail:` notifier could not send from this host (no sendmail in `pathVariable`, nor at
+ * `fallbacks`), or undefined. A warning: sendmail may be installed before the first alert.
+ */
+export function checkSendmail(
+  pathVariable: string | undefined,
+  fallbacks: readonly string[] = SENDMAIL_FALLBACKS,
+): string | undefined {
+  const search = (pathVariable ?? DEFAULT_PATH).split(delimiter).filter((dir) => dir !== '');
+  if (findProgram('sendmail', search) !== undefined) return undefined;
+  if (fallbacks.some((path) => inspect(path) === 'file' && isExecutable(path))) return undefined;
+  return (
+    `no sendmail on this host (not in PATH, nor ${fallbacks.join(' or ')}): mail alerts could not be sent; ` +
+    'install a mail transfer agent (e.g. msmtp-mta, postfix) or use run, command or url'
+  );
 }
 
 type Found = 'folder' | 'file' | 'other' | 'missing' | { readonly problem: string };

@@ -133,6 +133,8 @@ function buildShapeSchema(shape: ValueShape): Schema {
       return { type: 'integer', minimum: shape.min, maximum: shape.max ?? Number.MAX_SAFE_INTEGER };
     case 'number':
       return shape.min === undefined ? { type: 'number' } : { type: 'number', minimum: shape.min };
+    case 'false':
+      return { const: false };
     case 'boolean':
     case 'null':
     case 'string':

@@ -32,6 +32,8 @@ export type ValueShape =
   | { readonly kind: 'number'; readonly min?: number }
   | { readonly kind: 'boolean' }
   | { readonly kind: 'null' }
+  /** `false` only (`notify: false`). */
+  | { readonly kind: 'false' }
   /** Any string, empty included. */
   | { readonly kind: 'string' }
   /** A string with something other than blanks in it. */
@@ -58,7 +60,7 @@ export type ValueShape =
   | { readonly kind: 'record'; readonly namePattern: string; readonly value: ValueShape; readonly minEntries: number };
 
 /** Keys of one group exclude each other; an `action` is also required. */
-export type KeyGroup = 'schedule' | 'action';
+export type KeyGroup = 'schedule' | 'action' | 'notifier';
 
 export interface KeyEntry {
   readonly shape: ValueShape;
@@ -75,7 +77,7 @@ export interface KeyEntry {
 export type KeyTable = Readonly<Record<string, KeyEntry>>;
 
 /** Whether a value is required from the group, beyond "at most one". */
-export const GROUP_REQUIRED: Readonly<Record<KeyGroup, boolean>> = { schedule: false, action: true };
+export const GROUP_REQUIRED: Readonly<Record<KeyGroup, boolean>> = { schedule: false, action: true, notifier: true };
 
 /** 1-100 letters, digits, ".", "_" or "-", starting with a letter or digit (task.ts checks it too). */
 export const TASK_NAME_PATTERN = `^[A-Za-z0-9][A-Za-z0-9._-]{0,${MAX_TASK_NAME_LENGTH - 1}}$`;
@@ -85,6 +87,7 @@ export const ENV_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
 const DURATION: ValueShape = { kind: 'duration', minMs: 0 };
 const POSITIVE_DURATION: ValueShape = { kind: 'duration', minMs: 1 };
 const TEXT: ValueShape = { kind: 'text' };
+const ALERT_EVENT_NAMES = ['failure', 'recovery', 'overdue', 'auto-hold'] as const;
 const PATH: ValueShape = { kind: 'path' };
 const DATE_TIME: ValueShape = { kind: 'date-time' };
 // One value or a list: `daily: "03:30"` and `daily: ["03:30", "15:30"]`.
@@ -110,6 +113,48 @@ const SECRET_VALUE: ValueShape = {
   },
   withDefaults: false,
 };
+
+/** `notify:` in the settings and per task (config/notify.ts): exactly one notifier, and when it is told. */
+export const NOTIFY_KEY_TABLE = {
+  run: {
+    shape: TEXT,
+    group: 'notifier',
+    description: 'A shell command line run for each alert (with settings.shell).',
+  },
+  command: {
+    shape: { kind: 'argv' },
+    group: 'notifier',
+    description: 'A program and its arguments run for each alert.',
+  },
+  url: { shape: TEXT, group: 'notifier', description: 'An http or https URL each alert is POSTed to as JSON.' },
+  mail: {
+    shape: TEXT,
+    group: 'notifier',
+    description: 'A mail address, or several separated by commas, each alert is mailed to through sendmail -t.',
+  },
+  on: {
+    shape: {
+      kind: 'one-of',
+      shapes: [
+        { kind: 'enum', values: ALERT_EVENT_NAMES },
+        { kind: 'list', item: { kind: 'enum', values: ALERT_EVENT_NAMES }, minItems: 1 },
+      ],
+    },
+    default: [...ALERT_EVENT_NAMES],
+    description: 'The events sent: failure, recovery, overdue, auto-hold (one or a list).',
+  },
+  after: {
+    shape: { kind: 'integer', min: 1 },
+    default: 1,
+    description: 'Consecutive failed slots (an instant with all its retries) before the first failure alert.',
+  },
+  repeat: {
+    shape: POSITIVE_DURATION,
+    description: 'While the task still fails, send failure again at most this often. Default: never.',
+  },
+} satisfies KeyTable;
+
+const NOTIFY_MAP: ValueShape = { kind: 'map', keys: NOTIFY_KEY_TABLE, withDefaults: true };
 
 /** `history:` in the settings and per task. */
 export const HISTORY_KEY_TABLE = {
@@ -173,6 +218,11 @@ export const SETTINGS_KEY_TABLE = {
   'hold-after-failures': {
     shape: { kind: 'integer', min: 1 },
     description: 'The default hold-after-failures of every task. Default: none (a failing task is never held).',
+  },
+  notify: {
+    shape: NOTIFY_MAP,
+    description:
+      "Every task's notifier (a task's own notify replaces it): one of run, command, url, mail. Default: none.",
   },
   'shutdown-grace': {
     shape: DURATION,
@@ -312,6 +362,11 @@ export const TASK_KEY_TABLE = {
       'Hold the task after this many consecutive failed slots (an instant with all its retries). ' +
       'Default: settings.hold-after-failures, else never.',
   },
+  notify: {
+    shape: { kind: 'one-of', shapes: [NOTIFY_MAP, { kind: 'false' }] },
+    description:
+      "Who is told of the task's alerts, replacing settings.notify; false: nobody. Default: settings.notify.",
+  },
   'max-runs': {
     shape: { kind: 'integer', min: 1 },
     description: 'After this many scheduled runs the task is done. Default: unlimited.',
@@ -366,3 +421,4 @@ export const SETTINGS_KEYS: readonly string[] = Object.keys(SETTINGS_KEY_TABLE);
 export const TASK_KEYS: readonly string[] = Object.keys(TASK_KEY_TABLE);
 export const RETRY_KEYS: readonly string[] = Object.keys(RETRY_KEY_TABLE);
 export const HISTORY_KEYS: readonly string[] = Object.keys(HISTORY_KEY_TABLE);
+export const NOTIFY_KEYS: readonly string[] = Object.keys(NOTIFY_KEY_TABLE);

@@ -14,12 +14,13 @@ import {
 } from './defaults.js';
 import { errorsOf, type ConfigIssue } from './issues.js';
 import { SETTINGS_KEYS } from './key-table.js';
+import { readNotify } from './notify.js';
 import { readHistory } from './policies.js';
 import type { PositionLookup } from './positions.js';
 import { checkKeys, copyEntries, isPlainMap, readDuration, readInteger, readPath, readText } from './read-value.js';
 import { resolveProcessZone } from './process-zone.js';
 import { readTimeZone } from './timezone.js';
-import type { Settings } from './types.js';
+import type { NotifySpec, Settings } from './types.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -93,7 +94,10 @@ export function validateSettings(
     holdAfterFailures: read<number | null>('hold-after-failures', null, (value, path) =>
       readInteger(c, path, value, 1),
     ),
-    notify: null, // the `notify:` key is read once issue 16.1 lands (config/notify.ts)
+    // Checked on this host (a mail notifier without sendmail) only with a tasks file, as `shell:` is.
+    notify: read<NotifySpec | null>('notify', null, (value, path) =>
+      readNotify(c, path, value, false, context.file === undefined ? undefined : env),
+    ),
     shutdownGraceMs: read('shutdown-grace', DEFAULT_SHUTDOWN_GRACE_MS, (value, path) =>
       readDuration(c, path, value, false),
     ),

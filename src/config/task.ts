@@ -13,6 +13,7 @@ import { TASK_KEYS, TASK_KEY_TABLE, TASK_NAME_PATTERN } from './key-table.js';
 import { readEnvFile } from './env-file.js';
 import { checkFolder, checkShell } from './host-checks.js';
 import type { FileTrust } from './file-trust.js';
+import { readTaskNotify } from './notify.js';
 import { readEnv, readHistory, readRetry, readTaskNames, type TaskReference } from './policies.js';
 import type { PositionLookup } from './positions.js';
 import {
@@ -159,6 +160,7 @@ function buildSpec(
     ...(typeof expectWithin === 'number' ? { expectSuccessWithinMs: expectWithin } : {}),
     hold: read('hold', false, (raw, path) => readBoolean(c, path, raw)),
     ...readHoldAfterFailures(c, def, settings.holdAfterFailures),
+    ...readTaskNotify(c, def, settings.notify, context.env),
     maxRuns: read<number | null>('max-runs', null, (raw, path) => readInteger(c, path, raw, 1)),
     until: read<number | null>('until', null, (raw, path) => {
       const parsed = parseDateTime(raw, tz);

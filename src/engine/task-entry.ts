@@ -3,7 +3,7 @@
  * (one hold value; the `max-runs` budget is runs started plus counted runs still waiting, so it is
  * derived, never counted twice). Its outside view is the TaskStatus of task-state.ts.
  */
-import { isSameTiming } from '../config/definition.js';
+import { isSameDefinition, isSameTiming } from '../config/definition.js';
 import type { TaskSpec } from '../config/types.js';
 import { compileSchedule } from '../schedule/next.js';
 import { nextTaskInstant, upcomingTaskInstants } from '../schedule/task-instants.js';
@@ -69,10 +69,7 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
   #schedule: Schedule;
   #nextAt: Instant | null = null;
   #hold: TaskHold | null = null;
-  /**
-   * Every run not yet ended, in trigger order. Both lists start as one shared frozen empty array
-   * (most tasks are idle; 100,000 of them held 200,000 empty arrays).
-   */
+  /** Runs not ended, in trigger order; both lists start as one shared frozen [] (100,000 idle tasks, no arrays). */
   #active: R[] = NO_RUNS;
   /** Runs waiting for the task's earlier runs to end, in order (subset of `active`). */
   #serial: R[] = NO_RUNS;
@@ -198,15 +195,16 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
   }
 
   /**
-   * A new definition (reload): runs, counters and hold stay; a run-time reschedule goes (DESIGN.md:
-   * "until reschedule --reset or a file change"); a changed `hold:` applies from `now`. Returns
-   * whether the timing is unchanged, so the next instant may stay.
+   * A new definition (reload): runs, counters, alerts, hold stay; a run-time reschedule goes (DESIGN.md: "until
+   * reschedule --reset or a file change"; a new `notify:` alone is none); a changed `hold:` applies from `now`.
+   * Returns whether the timing is unchanged, so the next instant may stay.
    */
   redefine(spec: TaskSpec, now: Instant): boolean {
     const old = this.#spec;
-    const sameTiming = this.#override === null && isSameTiming(old, spec);
+    const same = isSameDefinition(old, spec);
+    const sameTiming = same || (this.#override === null && isSameTiming(old, spec));
     this.#spec = spec;
-    this.reschedule(null);
+    if (!same) this.reschedule(null);
     if (spec.hold !== old.hold) {
       this.release();
       if (spec.hold) this.hold(null, now);

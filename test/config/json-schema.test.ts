@@ -85,6 +85,47 @@ const TASK_NAMES = {
 };
 
 /** Per key of each table: values both must accept, both must reject, and only the validator rejects. */
+/** `notify:` maps, valid in settings and per task (a task's may also be false). */
+const NOTIFIERS = {
+  valid: [
+    { run: './alert.sh' },
+    { command: ['notify-send', 'taskkit', 3] },
+    { url: 'https://ntfy.sh/backups', on: ['failure', 'recovery'], after: 2, repeat: '6h' },
+    { url: 'http://user:secret@127.0.0.1:8080/hook' },
+    { mail: 'ops@example.com', on: 'overdue' },
+    { mail: 'ops@example.com, dev@example.org' },
+  ],
+  invalid: [
+    null,
+    'ops@example.com',
+    {},
+    { on: ['failure'] },
+    { run: './a', url: 'https://x.example' },
+    { run: '' },
+    { command: [] },
+    { command: 'notify-send x' },
+    { run: 'x', on: [] },
+    { run: 'x', on: ['failures'] },
+    { run: 'x', on: 'sometimes' },
+    { run: 'x', after: 0 },
+    { run: 'x', after: 1.5 },
+    { run: 'x', repeat: '0s' },
+    { run: 'x', repeat: 'hourly' },
+    { run: 'x', every: '1h' },
+  ],
+  // What a schema cannot check: the URL's scheme and form, the addresses, a program that is blank.
+  validatorOnly: [
+    { url: 'ftp://example.com/x' },
+    { url: 'not a url' },
+    { url: 'https://' },
+    { mail: 'ops' },
+    { mail: 'ops@example.com\nBcc: all@example.com' },
+    { mail: 'Ops <ops@example.com>' },
+    { mail: 'a@example.com,,b@example.com' },
+    { command: [' '] },
+  ],
+};
+
 const SAMPLES: Record<Scope, Record<string, Samples>> = {
   top: {
     settings: {
@@ -120,6 +161,7 @@ const SAMPLES: Record<Scope, Record<string, Samples>> = {
     history: { valid: [{}, { keep: 50 }], invalid: [null, 'x', { keep: 0 }, { outputlimit: 1 }] },
     'shutdown-grace': DURATIONS,
     'hold-after-failures': { valid: [1, 3], invalid: [0, -1, 1.5, '3', null] },
+    notify: { ...NOTIFIERS, invalid: [...NOTIFIERS.invalid, false, true] },
   },
   task: {
     every: {
@@ -202,6 +244,7 @@ const SAMPLES: Record<Scope, Record<string, Samples>> = {
     'expect-success-within': POSITIVE_DURATIONS,
     hold: { valid: [true], invalid: ['yes', 'true', 1, null] },
     'hold-after-failures': { valid: [1, 3], invalid: [0, -1, 1.5, '3', null] },
+    notify: { ...NOTIFIERS, valid: [...NOTIFIERS.valid, false], invalid: [...NOTIFIERS.invalid, true] },
     'max-runs': { valid: [1, 10], invalid: [0, -1, 1.5, '10', null] },
     until: DATE_TIMES,
     after: TASK_NAMES,

@@ -9,6 +9,7 @@ import { ConfigError, parseTasksText } from '../../src/config/load.js';
 import type { ConfigIssue } from '../../src/config/issues.js';
 import {
   HISTORY_KEY_TABLE,
+  NOTIFY_KEY_TABLE,
   RETRY_KEY_TABLE,
   SETTINGS_KEY_TABLE,
   TASK_KEY_TABLE,
@@ -25,13 +26,14 @@ const MODULE = `${MODULE_FIXTURES}echo-context.js`;
 const settings = resolveSettings(undefined, { baseDir: '/srv/jobs', env: TEST_ENV });
 const context = { settings, baseDir: '/srv/jobs' };
 
-type Scope = 'top' | 'settings' | 'task' | 'retry' | 'history';
+type Scope = 'top' | 'settings' | 'task' | 'retry' | 'history' | 'notify';
 const TABLES: Record<Scope, KeyTable> = {
   top: TOP_KEY_TABLE,
   settings: SETTINGS_KEY_TABLE,
   task: TASK_KEY_TABLE,
   retry: RETRY_KEY_TABLE,
   history: HISTORY_KEY_TABLE,
+  notify: NOTIFY_KEY_TABLE,
 };
 const SCOPES = Object.keys(TABLES) as Scope[];
 
@@ -75,6 +77,8 @@ function readManKeys(): Record<Scope, string[]> {
       .filter((key) => key !== ''),
     // settings `history`: "\fBkeep\fP: runs kept per task (...); \fBoutput\-limit\fP: ..."
     history: boldWords(paragraphOf('SETTINGS', 'history')),
+    // `.SH NOTIFY`: one `.TP` entry per key of a notify map.
+    notify: keysIn('NOTIFY'),
   };
 }
 
@@ -121,6 +125,15 @@ function acceptsKey(scope: Scope, key: string): boolean {
       expect(inTask, `history key "${key}": settings and task disagree`).toBe(inSettings);
       return inSettings;
     }
+    case 'notify': {
+      const inSettings = !hasUnknownKey(
+        validateSettings({ notify: { run: 'x', [key]: null } }, { baseDir: '/srv/jobs', env: TEST_ENV }).issues,
+        key,
+      );
+      const inTask = !hasUnknownKey(task({ run: 'x', notify: { run: 'x', [key]: null } }), key);
+      expect(inTask, `notify key "${key}": settings and task disagree`).toBe(inSettings);
+      return inSettings;
+    }
   }
 }
 
@@ -144,10 +157,11 @@ describe('one set of keys: the table, the validator and the man page agree', () 
   test('the man page parse finds the expected number of keys in each scope', () => {
     expect(Object.fromEntries(SCOPES.map((scope) => [scope, manKeys[scope].length]))).toEqual({
       top: 2,
-      settings: 8,
-      task: 32,
+      settings: 9,
+      task: 33,
       retry: 4,
       history: 2,
+      notify: 7,
     });
   });
 
@@ -177,6 +191,7 @@ describe('one set of keys: the table, the validator and the man page agree', () 
       'shell',
       'history',
       'hold-after-failures',
+      'notify',
       'shutdown-grace',
     ]);
   });
@@ -221,6 +236,8 @@ describe('each default in the table is the default the validator applies', () =>
       'retry.max-delay="10m"',
       'history.keep=200',
       'history.output-limit="256KiB"',
+      'notify.on=["failure","recovery","overdue","auto-hold"]',
+      'notify.after=1',
     ]);
   });
 
@@ -237,6 +254,12 @@ describe('each default in the table is the default the validator applies', () =>
     // With retries, so that the retry policy is the one of the map, not NO_RETRY.
     expect(specOf({ run: 'x', retry: { attempts: 2, [key]: entry.default } }).retry).toEqual(
       specOf({ run: 'x', retry: 2 }).retry,
+    );
+  });
+
+  test.each(withDefaults(NOTIFY_KEY_TABLE))('notify %s', (key, entry) => {
+    expect(specOf({ run: 'x', notify: { run: 'y', [key]: entry.default } })).toEqual(
+      specOf({ run: 'x', notify: { run: 'y' } }),
     );
   });
 

@@ -8,7 +8,7 @@ import { catchIssues, fileOf, issuesOf, summarize, TASK_FIXTURES, TEST_ENV } fro
 const VALID_KEYS =
   'every, start, daily, at, cron, run, command, module, export, args, description, timezone, cwd, env, ' +
   'env-file, shell, timeout, kill-after, overlap, retry, jitter, catch-up, deadline, expect-success-within, ' +
-  'hold, hold-after-failures, max-runs, until, ' +
+  'hold, hold-after-failures, notify, max-runs, until, ' +
   'after, on-success, on-failure, history';
 
 function fixtureIssues(name: string) {
@@ -166,7 +166,7 @@ describe('the top level', () => {
         11,
         null,
         'expected a map of settings (timezone, state-dir, socket, max-concurrent, shell, history, ' +
-          'hold-after-failures, shutdown-grace), got "fast"',
+          'hold-after-failures, notify, shutdown-grace), got "fast"',
       ],
     ],
   ])('%s', (_name, lines, expected) => {

@@ -63,3 +63,28 @@ describe('a dropped run-time reschedule', () => {
     ).toBeNull();
   });
 });
+
+describe('a new notify: alone (issue 16.1; config/definition.ts: no definition change)', () => {
+  const notify = { target: { kind: 'run', run: './page.sh' }, on: ['failure'], after: 1, repeatMs: null } as const;
+
+  test('is swapped in; the task counts as unchanged and keeps its reschedule and next instant', () => {
+    const engine = createEngine('2026-07-01T08:00:00Z');
+    engine.scheduler.add(sync);
+    engine.scheduler.start();
+    engine.scheduler.reschedule('sync', every('15m'));
+    const nextAt = engine.scheduler.get('sync').nextAt;
+    const summary = applyTasks(engine.scheduler, [makeTask('sync', { schedule: every('1h'), notify })]);
+    expect(summary).toEqual({ added: [], changed: [], removed: [], unchanged: ['sync'] });
+    const status = engine.scheduler.get('sync');
+    expect(status.spec.notify).toEqual(notify);
+    expect({ rescheduled: status.rescheduled, nextAt: status.nextAt }).toEqual({ rescheduled: true, nextAt });
+  });
+
+  test('the same notify again: nothing is replaced', () => {
+    const engine = createEngine('2026-07-01T08:00:00Z');
+    const spec = makeTask('sync', { schedule: every('1h'), notify });
+    engine.scheduler.add(spec);
+    applyTasks(engine.scheduler, [makeTask('sync', { schedule: every('1h'), notify: { ...notify } })]);
+    expect(engine.scheduler.get('sync').spec).toBe(spec);
+  });
+});
