@@ -1,7 +1,9 @@
 /**
- * Shared by the e2e daemon tests: a temp dir with a tasks file, `taskkit` run as a subprocess in
- * it, and cleanup that kills by pid every daemon (read from its pid file or its `start` output)
- * and every process group a test task recorded, so that no test leaves anything running.
+ * Shared by the e2e daemon tests and the fault suites: a temp dir with a tasks file (`daemonTasks`
+ * gives the usual settings), `taskkit` run as a subprocess in it, a detached start that says why it
+ * failed, the daemon's log, and cleanup that kills by pid every daemon (read from its pid file or
+ * its `start` output) and every process group a test task recorded, so that no test leaves
+ * anything running.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,6 +61,41 @@ export function makeDaemonDir(): DaemonDir {
     readPid,
     track: (pid) => pids.add(pid),
   };
+}
+
+/**
+ * A tasks file's lines: the settings most daemon tests share (the state dir beside the file, UTC,
+ * a short shutdown grace), then `settings` (more keys, indented as settings), then `tasks`.
+ */
+export function daemonTasks(tasks: readonly string[], settings: readonly string[] = []): string[] {
+  return [
+    'settings:',
+    '  state-dir: ./state',
+    '  timezone: UTC',
+    '  shutdown-grace: 2s',
+    ...settings,
+    'tasks:',
+    ...tasks,
+  ];
+}
+
+/** `taskkit start` (detached, as a user does); the daemon's pid, or a throw with what start printed. */
+export async function startDetached(d: DaemonDir): Promise<number> {
+  const started = await d.taskkit(['start'], { timeoutMs: 20_000 });
+  const pid = d.readPid();
+  if (started.code !== 0 || pid === null || !isAlive(pid)) {
+    throw new Error(`taskkit start failed (exit ${started.code}):\n${started.stdout}${started.stderr}`);
+  }
+  return pid;
+}
+
+/** The detached daemon's log so far (the state dir's taskkit.log); empty before it exists. */
+export function readDaemonLog(d: Pick<DaemonDir, 'stateDir'>): string {
+  try {
+    return readFileSync(join(d.stateDir, 'taskkit.log'), 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 /** afterEach: SIGKILL every recorded daemon and task process group still alive, then remove the dirs. */

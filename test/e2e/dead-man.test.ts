@@ -4,24 +4,16 @@
  * `overdue` event), and a `run-now` that succeeds, as another system's cron would trigger it,
  * makes it OK again (the `recovery` event in the log).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
-import { cleanUpDaemons, eventually, makeDaemonDir } from './_daemon.js';
+import { cleanUpDaemons, daemonTasks, eventually, makeDaemonDir, readDaemonLog } from './_daemon.js';
 
 afterEach(cleanUpDaemons);
 
 test('overdue: CRITICAL after D without a success, OK again after run-now', { timeout: 60_000 }, async () => {
   const d = makeDaemonDir();
-  d.writeTasks([
-    'settings:',
-    '  state-dir: ./state',
-    '  timezone: UTC',
-    '  shutdown-grace: 2s',
-    'tasks:',
-    '  sync: { run: "true", expect-success-within: 3s }',
-    '  report: { every: 1h, run: "true" }',
-  ]);
+  d.writeTasks(
+    daemonTasks(['  sync: { run: "true", expect-success-within: 3s }', '  report: { every: 1h, run: "true" }']),
+  );
   expect((await d.taskkit(['start'])).code).toBe(0);
   const critical = await eventually(async () => {
     const check = await d.taskkit(['status', '--check']);
@@ -38,7 +30,7 @@ test('overdue: CRITICAL after D without a success, OK again after run-now', { ti
   });
   const list = await d.taskkit(['list']);
   expect(list.stdout).toMatch(/^sync .*on-demand, overdue \d+s/m);
-  expect(readLog(d)).toMatch(/sync: overdue: no run succeeded within 3s \(none since taskkit started\)/);
+  expect(readDaemonLog(d)).toMatch(/sync: overdue: no run succeeded within 3s \(none since taskkit started\)/);
 
   expect((await d.taskkit(['run-now', 'sync', '--wait'])).code).toBe(0);
   const ok = await d.taskkit(['status', '--check']);
@@ -46,10 +38,6 @@ test('overdue: CRITICAL after D without a success, OK again after run-now', { ti
     code: 0,
     stdout: 'TASKKIT OK - 2 tasks, none failing | tasks=2 failing=0 held=0 running=0\n',
   });
-  expect(readLog(d)).toMatch(/sync: recovered: run #\d+ succeeded \(it was overdue\)/);
+  expect(readDaemonLog(d)).toMatch(/sync: recovered: run #\d+ succeeded \(it was overdue\)/);
   expect((await d.taskkit(['stop'])).code).toBe(0);
 });
-
-function readLog(d: { stateDir: string }): string {
-  return readFileSync(join(d.stateDir, 'taskkit.log'), 'utf8');
-}

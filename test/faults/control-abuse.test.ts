@@ -19,9 +19,8 @@ import { join } from 'node:path';
 import { LINE_TIMEOUT_MS, MAX_CONNECTIONS, PROTOCOL_VERSION, STREAM_PATIENCE } from '../../src/control/protocol.js';
 import { collect, spawnTaskkit } from '../support/cli-process.js';
 import { waitUntil } from '../support/process-state.js';
-import { cleanUpDaemons, makeDaemonDir, pause, type DaemonDir } from '../e2e/_daemon.js';
+import { cleanUpDaemons, makeDaemonDir, pause, readDaemonLog, startDetached, type DaemonDir } from '../e2e/_daemon.js';
 import { readRuns } from './_support/resource-db.js';
-import { readDaemonLog, startDetached } from './_support/resource-daemon.js';
 import { formatMiB, sampleRss } from './_support/resource-proc.js';
 
 const MIB = 1024 * 1024;

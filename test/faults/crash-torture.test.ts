@@ -9,12 +9,12 @@
  */
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
-import { cleanUpDaemons, makeDaemonDir, pause, type DaemonDir } from '../e2e/_daemon.js';
+import { cleanUpDaemons, makeDaemonDir, pause, startDetached, type DaemonDir } from '../e2e/_daemon.js';
 import { isAlive, waitUntil } from '../support/process-state.js';
 import { describeStop } from '../../src/runner/outcome.js';
 import type { RunStop } from '../../src/runner/types.js';
 import { checkCrashHistory, checkSavedState, type CrashFigures } from './_support/crash-check.js';
-import { checkHoldsByCli, killDaemon, startDetached } from './_support/crash-daemon.js';
+import { checkHoldsByCli, killDaemon } from './_support/crash-daemon.js';
 import { describeRow, readHistory, readRun, type RunRow } from './_support/crash-history.js';
 import { readMarkers, type Marker } from './_support/crash-markers.js';
 import { listGroupMembers, reapOrphans } from './_support/crash-processes.js';

@@ -11,9 +11,8 @@
  */
 import { statSync } from 'node:fs';
 import { afterAll, afterEach, expect, test } from 'vitest';
-import { cleanUpDaemons, makeDaemonDir, pause } from '../e2e/_daemon.js';
+import { cleanUpDaemons, makeDaemonDir, pause, startDetached } from '../e2e/_daemon.js';
 import { readRuns, percentile, withDb, type RunRow } from './_support/resource-db.js';
-import { startDetached } from './_support/resource-daemon.js';
 import { formatMiB, sampleRss } from './_support/resource-proc.js';
 
 const LONG = process.env['TASKKIT_FAULTS_LONG'] === '1';

@@ -7,9 +7,8 @@
  */
 import { afterAll, afterEach, expect, test } from 'vitest';
 import { formatDroppedMarker } from '../../src/runner/output-buffer.js';
-import { cleanUpDaemons, makeDaemonDir, pause } from '../e2e/_daemon.js';
+import { cleanUpDaemons, makeDaemonDir, pause, startDetached } from '../e2e/_daemon.js';
 import { readRunOutput, waitForEnded } from './_support/resource-db.js';
-import { startDetached } from './_support/resource-daemon.js';
 import { formatMiB, readRss, sampleRss } from './_support/resource-proc.js';
 
 const LONG = process.env['TASKKIT_FAULTS_LONG'] === '1';

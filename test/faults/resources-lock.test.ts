@@ -5,10 +5,10 @@
  * writes, retries, and once the lock is gone writes every run of the window: no run id missing.
  */
 import { afterAll, afterEach, expect, test } from 'vitest';
-import { cleanUpDaemons, makeDaemonDir, pause } from '../e2e/_daemon.js';
+import { cleanUpDaemons, makeDaemonDir, pause, readDaemonLog, startDetached } from '../e2e/_daemon.js';
 import { waitUntil } from '../support/process-state.js';
 import { findIdGaps, readRuns } from './_support/resource-db.js';
-import { readDaemonLog, startDetached, waitForLog } from './_support/resource-daemon.js';
+import { waitForLog } from './_support/resource-daemon.js';
 import { holdDatabaseLock, type LockHolder } from './_support/resource-lock.js';
 
 const LONG = process.env['TASKKIT_FAULTS_LONG'] === '1';

@@ -7,12 +7,11 @@
  * Zombies (dead, awaiting their reaper) are counted apart: nothing runs in them.
  */
 import { afterAll, afterEach, expect, test } from 'vitest';
-import { cleanUpDaemons, makeDaemonDir } from '../e2e/_daemon.js';
+import { cleanUpDaemons, makeDaemonDir, startDetached } from '../e2e/_daemon.js';
 import { waitUntil } from '../support/process-state.js';
 import { describeStop } from '../../src/runner/outcome.js';
 import type { RunStop } from '../../src/runner/types.js';
 import { readRuns, waitForEnded, type RunRow } from './_support/resource-db.js';
-import { startDetached } from './_support/resource-daemon.js';
 import { killGroup, listGroup } from './_support/resource-proc.js';
 
 const LONG = process.env['TASKKIT_FAULTS_LONG'] === '1';

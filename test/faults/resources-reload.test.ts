@@ -13,10 +13,9 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, afterEach, expect, test } from 'vitest';
 import { LOAD_TIMEOUT_MS } from '../../src/daemon/load-isolated.js';
-import { cleanUpDaemons, makeDaemonDir, pause, type DaemonDir } from '../e2e/_daemon.js';
+import { cleanUpDaemons, makeDaemonDir, pause, readDaemonLog, startDetached, type DaemonDir } from '../e2e/_daemon.js';
 import { isAlive, waitUntil } from '../support/process-state.js';
 import { readRuns } from './_support/resource-db.js';
-import { readDaemonLog, startDetached } from './_support/resource-daemon.js';
 
 const LONG = process.env['TASKKIT_FAULTS_LONG'] === '1';
 const AS_ROOT = process.getuid?.() === 0;

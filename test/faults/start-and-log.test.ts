@@ -13,9 +13,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, expect, test } from 'vitest';
 import { LOG_KEEP, LOG_MAX_BYTES } from '../../src/daemon/log-rotation.js';
-import { cleanUpDaemons, eventually, makeDaemonDir } from '../e2e/_daemon.js';
+import { cleanUpDaemons, eventually, makeDaemonDir, readDaemonLog, startDetached } from '../e2e/_daemon.js';
 import { isAlive, waitUntil } from '../support/process-state.js';
-import { readDaemonLog, startDetached } from './_support/resource-daemon.js';
 import { formatMiB } from './_support/resource-proc.js';
 
 const figures: string[] = [];

@@ -12,10 +12,10 @@ import { rmSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, expect, test } from 'vitest';
 import { DATABASE_CHECK_MS } from '../../src/daemon/history.js';
-import { cleanUpDaemons, makeDaemonDir, type DaemonDir } from '../e2e/_daemon.js';
+import { cleanUpDaemons, makeDaemonDir, readDaemonLog, startDetached, type DaemonDir } from '../e2e/_daemon.js';
 import { isAlive, waitUntil } from '../support/process-state.js';
 import { readRuns, waitForEnded, type RunRow } from './_support/resource-db.js';
-import { readDaemonLog, startDetached, waitForLog } from './_support/resource-daemon.js';
+import { waitForLog } from './_support/resource-daemon.js';
 
 const figures: string[] = [];
 afterEach(cleanUpDaemons);

@@ -1,17 +1,7 @@
-/** Driving the crash suite's daemon: detached start (as a user does), SIGKILL, and the CLI's view of holds. */
+/** Driving the crash suite's daemon: SIGKILL, and the CLI's view of holds (start: e2e/_daemon.ts's startDetached). */
 import type { TaskView } from '../../../src/control/views.js';
 import type { DaemonDir } from '../../e2e/_daemon.js';
 import { isAlive, waitUntil } from '../../support/process-state.js';
-
-/** `taskkit start` (detached); returns the daemon's pid, or throws with what start printed. */
-export async function startDetached(d: DaemonDir): Promise<number> {
-  const started = await d.taskkit(['start'], { timeoutMs: 20_000 });
-  const pid = d.readPid();
-  if (started.code !== 0 || pid === null || !isAlive(pid)) {
-    throw new Error(`taskkit start failed (exit ${started.code}):\n${started.stdout}${started.stderr}`);
-  }
-  return pid;
-}
 
 /** SIGKILL the daemon; returns when it was sent, once the process is gone. */
 export async function killDaemon(pid: number): Promise<number> {

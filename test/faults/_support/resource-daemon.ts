@@ -1,33 +1,13 @@
 /**
- * Starting the resource suites' daemons: detached (`taskkit start`, as a user does: its log is the
- * state dir's taskkit.log) or in the foreground with its log captured by the test, for faults that
- * take the state dir's disk away (the log file would share the fault; under systemd the log is
- * the journal's, elsewhere).
+ * Starting a resource suite's daemon in the foreground with its log captured by the test, for
+ * faults that take the state dir's disk away (the log file would share the fault; under systemd
+ * the log is the journal's, elsewhere). A detached start (`startDetached`, its log the state dir's
+ * taskkit.log, `readDaemonLog`) is e2e/_daemon.ts's, shared with the e2e tests.
  */
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { DaemonDir } from '../../e2e/_daemon.js';
 import { cliEnv, spawnTaskkit, waitForOutput } from '../../support/cli-process.js';
 import { isAlive, waitUntil } from '../../support/process-state.js';
-
-/** `taskkit start`; the daemon's pid, or a throw with what start printed. */
-export async function startDetached(d: DaemonDir): Promise<number> {
-  const started = await d.taskkit(['start'], { timeoutMs: 20_000 });
-  const pid = d.readPid();
-  if (started.code !== 0 || pid === null || !isAlive(pid))
-    throw new Error(`taskkit start failed (exit ${started.code}):\n${started.stdout}${started.stderr}`);
-  return pid;
-}
-
-/** The detached daemon's log so far. */
-export function readDaemonLog(d: DaemonDir): string {
-  try {
-    return readFileSync(join(d.stateDir, 'taskkit.log'), 'utf8');
-  } catch {
-    return '';
-  }
-}
 
 export interface ForegroundDaemon {
   readonly pid: number;
