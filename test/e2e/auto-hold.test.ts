@@ -6,7 +6,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
-import { cleanUpDaemons, eventually, makeDaemonDir } from './_daemon.js';
+import { cleanUpDaemons, daemonTasks, eventually, makeDaemonDir } from './_daemon.js';
 
 afterEach(cleanUpDaemons);
 
@@ -16,16 +16,12 @@ test('auto-held after 2 failed slots: list, status --check, restart, resume', { 
   // can fail and the count read back is the one `resume` left.
   const failing = join(d.dir, 'failing');
   writeFileSync(failing, '');
-  d.writeTasks([
-    'settings:',
-    '  state-dir: ./state',
-    '  timezone: UTC',
-    '  shutdown-grace: 2s',
-    '  hold-after-failures: 2',
-    'tasks:',
-    `  flaky: { every: 1s, run: "test ! -e ${failing}" }`,
-    '  report: { every: 1h, run: "true" }',
-  ]);
+  d.writeTasks(
+    daemonTasks(
+      [`  flaky: { every: 1s, run: "test ! -e ${failing}" }`, '  report: { every: 1h, run: "true" }'],
+      ['  hold-after-failures: 2'],
+    ),
+  );
   expect((await d.taskkit(['start'])).code).toBe(0);
   const check = await eventually(async () => {
     const result = await d.taskkit(['status', '--check']);

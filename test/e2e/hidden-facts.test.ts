@@ -10,11 +10,9 @@ import { afterEach, expect, test } from 'vitest';
 import type { RunView, TaskView } from '../../src/control/views.js';
 import { cliEnv } from '../support/cli-process.js';
 import { runOnTerminal } from '../support/terminal.js';
-import { cleanUpDaemons, makeDaemonDir, pause, type DaemonDir } from './_daemon.js';
+import { cleanUpDaemons, daemonTasks, makeDaemonDir, pause, type DaemonDir } from './_daemon.js';
 
 afterEach(cleanUpDaemons);
-
-const SETTINGS = ['settings:', '  state-dir: ./state', '  timezone: UTC', '  shutdown-grace: 2s', 'tasks:'];
 
 async function listJson(d: DaemonDir): Promise<TaskView[]> {
   return JSON.parse((await d.taskkit(['list', '--json'])).stdout) as TaskView[];
@@ -30,13 +28,14 @@ test(
   async () => {
     const d = makeDaemonDir();
     writeFileSync(join(d.dir, 'report.mjs'), 'export default () => ({ rows: 3 });\n');
-    d.writeTasks([
-      ...SETTINGS,
-      '  report: { module: ./report.mjs }',
-      '  boot: { cron: "@reboot", run: "true" }',
-      '  backup: { run: "exit 3" }',
-      '  notify: { after: [backup], run: "true" }',
-    ]);
+    d.writeTasks(
+      daemonTasks([
+        '  report: { module: ./report.mjs }',
+        '  boot: { cron: "@reboot", run: "true" }',
+        '  backup: { run: "exit 3" }',
+        '  notify: { after: [backup], run: "true" }',
+      ]),
+    );
     expect((await d.taskkit(['start'])).code).toBe(0);
     expect((await d.taskkit(['run-now', 'report', '--wait'])).code).toBe(0);
     expect((await d.taskkit(['run-now', 'backup', '--wait'])).code).toBe(3);
@@ -83,7 +82,7 @@ test(
   async () => {
     const d = makeDaemonDir();
     const until = new Date(Date.now() + 10_000).toISOString().slice(0, 19);
-    d.writeTasks([...SETTINGS, '  tick:', '    every: 1s', `    until: ${until}`, '    run: exit 3']);
+    d.writeTasks(daemonTasks(['  tick:', '    every: 1s', `    until: ${until}`, '    run: exit 3']));
     expect((await d.taskkit(['start'])).code).toBe(0);
     for (let tries = 0; (await historyJson(d, 'tick')).length === 0; tries++) expect(tries).toBeLessThan(200);
     expect((await d.taskkit(['stop'])).code).toBe(0);

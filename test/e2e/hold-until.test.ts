@@ -5,12 +5,11 @@
  */
 import { afterEach, expect, test } from 'vitest';
 import type { TaskView } from '../../src/control/views.js';
-import { cleanUpDaemons, eventually, makeDaemonDir, type DaemonDir } from './_daemon.js';
+import { cleanUpDaemons, daemonTasks, eventually, makeDaemonDir, type DaemonDir } from './_daemon.js';
 
 afterEach(cleanUpDaemons);
 
-const SETTINGS = ['settings:', '  state-dir: ./state', '  timezone: UTC', '  shutdown-grace: 2s', 'tasks:'];
-const TASKS = [...SETTINGS, '  backup: { every: 1h, run: "true" }', '  report: { every: 1h, run: "true" }'];
+const TASKS = daemonTasks(['  backup: { every: 1h, run: "true" }', '  report: { every: 1h, run: "true" }']);
 
 async function task(d: DaemonDir, name: string): Promise<TaskView | undefined> {
   const tasks = JSON.parse((await d.taskkit(['list', '--json'])).stdout) as TaskView[];

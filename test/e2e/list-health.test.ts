@@ -7,7 +7,7 @@
  */
 import { afterEach, expect, test } from 'vitest';
 import type { TaskView } from '../../src/control/views.js';
-import { cleanUpDaemons, eventually, makeDaemonDir, type DaemonDir } from './_daemon.js';
+import { cleanUpDaemons, daemonTasks, eventually, makeDaemonDir, type DaemonDir } from './_daemon.js';
 
 afterEach(cleanUpDaemons);
 
@@ -22,18 +22,15 @@ test(
   { timeout: 90_000 },
   async () => {
     const d = makeDaemonDir();
-    d.writeTasks([
-      'settings:',
-      '  state-dir: ./state',
-      '  timezone: UTC',
-      '  shutdown-grace: 2s',
-      'tasks:',
-      '  backup: { run: "exit 3" }',
-      '  good: { run: "true" }',
-      '  report: { every: 1h, run: "true" }',
-      '  flaky: { every: 1s, run: "exit 1", hold-after-failures: 1 }',
-      '  sync: { run: "true", expect-success-within: 2s }',
-    ]);
+    d.writeTasks(
+      daemonTasks([
+        '  backup: { run: "exit 3" }',
+        '  good: { run: "true" }',
+        '  report: { every: 1h, run: "true" }',
+        '  flaky: { every: 1s, run: "exit 1", hold-after-failures: 1 }',
+        '  sync: { run: "true", expect-success-within: 2s }',
+      ]),
+    );
     expect((await d.taskkit(['start'])).code).toBe(0);
     expect((await d.taskkit(['run-now', 'backup', '--wait'])).code).toBe(3);
     expect((await d.taskkit(['run-now', 'good', '--wait'])).code).toBe(0);

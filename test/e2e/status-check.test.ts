@@ -5,20 +5,15 @@
  * across a restart (the history's last run).
  */
 import { afterEach, expect, test } from 'vitest';
-import { cleanUpDaemons, eventually, makeDaemonDir } from './_daemon.js';
+import { cleanUpDaemons, daemonTasks, eventually, makeDaemonDir } from './_daemon.js';
 
 afterEach(cleanUpDaemons);
 
-const TASKS = [
-  'settings:',
-  '  state-dir: ./state',
-  '  timezone: UTC',
-  '  shutdown-grace: 2s',
-  'tasks:',
+const TASKS = daemonTasks([
   '  backup: { run: "exit 3" }',
   '  report: { every: 1h, run: "true" }',
   '  slow: { run: "sleep 30" }',
-];
+]);
 
 test('no daemon: UNKNOWN, exit 3, as a line and as JSON', { timeout: 30_000 }, async () => {
   const d = makeDaemonDir();

@@ -7,11 +7,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import type { RunView } from '../../src/control/views.js';
-import { cleanUpDaemons, countLines, eventually, makeDaemonDir, type DaemonDir } from './_daemon.js';
+import { cleanUpDaemons, countLines, daemonTasks, eventually, makeDaemonDir, type DaemonDir } from './_daemon.js';
 
 afterEach(cleanUpDaemons);
 
-const SETTINGS = ['settings:', '  state-dir: ./state', '  timezone: UTC', '  shutdown-grace: 2s', 'tasks:'];
 const FACTS =
   '"$TASKKIT_TRIGGER|$TASKKIT_ATTEMPT|$TASKKIT_UPSTREAM_TASK|$TASKKIT_UPSTREAM_RUN_ID|' +
   '$TASKKIT_UPSTREAM_STATUS|$TASKKIT_UPSTREAM_EXIT_CODE"';
@@ -32,18 +31,19 @@ test(
   async () => {
     const d = makeDaemonDir();
     writeFileSync(join(d.dir, 'report.mjs'), 'export default (ctx) => ctx.upstream;\n');
-    d.writeTasks([
-      ...SETTINGS,
-      '  backup: { run: "exit 3", on-failure: [alert] }',
-      '  slow: { run: "sleep 30", timeout: 300ms, kill-after: 1s, on-failure: [alert] }',
-      // Fails its first attempt: the retry must know the upstream as well.
-      '  alert:',
-      '    retry: { attempts: 1, delay: 100ms }',
-      `    run: echo ${FACTS} >> alert.log; [ "$TASKKIT_ATTEMPT" -gt 1 ]`,
-      '  ok: { run: "exit 0", on-success: [tell] }',
-      `  tell: { run: "echo ${FACTS.replaceAll('"', '\\"')} >> tell.log" }`,
-      '  report: { after: [ok], module: ./report.mjs }',
-    ]);
+    d.writeTasks(
+      daemonTasks([
+        '  backup: { run: "exit 3", on-failure: [alert] }',
+        '  slow: { run: "sleep 30", timeout: 300ms, kill-after: 1s, on-failure: [alert] }',
+        // Fails its first attempt: the retry must know the upstream as well.
+        '  alert:',
+        '    retry: { attempts: 1, delay: 100ms }',
+        `    run: echo ${FACTS} >> alert.log; [ "$TASKKIT_ATTEMPT" -gt 1 ]`,
+        '  ok: { run: "exit 0", on-success: [tell] }',
+        `  tell: { run: "echo ${FACTS.replaceAll('"', '\\"')} >> tell.log" }`,
+        '  report: { after: [ok], module: ./report.mjs }',
+      ]),
+    );
     expect((await d.taskkit(['start'])).code).toBe(0);
 
     expect((await d.taskkit(['run-now', 'backup', '--wait'])).code).toBe(3);
