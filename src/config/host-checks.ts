@@ -61,13 +61,20 @@ export function checkSendmail(
   pathVariable: string | undefined,
   fallbacks: readonly string[] = SENDMAIL_FALLBACKS,
 ): string | undefined {
-  const search = (pathVariable ?? DEFAULT_PATH).split(delimiter).filter((dir) => dir !== '');
-  if (findProgram('sendmail', search) !== undefined) return undefined;
-  if (fallbacks.some((path) => inspect(path) === 'file' && isExecutable(path))) return undefined;
+  if (findSendmail(pathVariable, fallbacks) !== undefined) return undefined;
   return (
     `no sendmail on this host (not in PATH, nor ${fallbacks.join(' or ')}): mail alerts could not be sent; ` +
     'install a mail transfer agent (e.g. msmtp-mta, postfix) or use run, command or url'
   );
+}
+
+/** The sendmail a `mail:` notifier pipes its message to: the first in `pathVariable`, else a fallback; or undefined. */
+export function findSendmail(
+  pathVariable: string | undefined,
+  fallbacks: readonly string[] = SENDMAIL_FALLBACKS,
+): string | undefined {
+  const search = (pathVariable ?? DEFAULT_PATH).split(delimiter).filter((dir) => dir !== '');
+  return findProgram('sendmail', search) ?? fallbacks.find((path) => inspect(path) === 'file' && isExecutable(path));
 }
 
 type Found = 'folder' | 'file' | 'other' | 'missing' | { readonly problem: string };

@@ -9,6 +9,7 @@
  * is delivered then, late. A notifier that had already acted when the daemon was killed (before
  * the row said so) is called again: at least once, not exactly once.
  */
+import { findSendmail } from '../../config/host-checks.js';
 import type { NotifySpec, NotifyTarget } from '../../config/types.js';
 import type { Alert } from '../../engine/events.js';
 import type { RunRecord } from '../../engine/run.js';
@@ -20,7 +21,6 @@ import { describeAlertBody, describeEventVariables, tailOf, type AlertFacts } fr
 import { composeAlertMail } from './mail-message.js';
 import { NOTIFIER_TIMEOUT_MS, runNotifierProcess, type NotifierResult } from './process-notifier.js';
 import { DeliveryQueue, QUEUE_LIMITS, type QueueLimits } from './queue.js';
-import { findSendmail } from './sendmail.js';
 import { describeTarget } from './target.js';
 import { postAlert, URL_LIMITS, type UrlLimits } from './url-notifier.js';
 
@@ -101,8 +101,8 @@ export function createDeliveryService(options: DeliveryServiceOptions): Delivery
       case 'url':
         return postAlert(target.url, describeAlertBody(facts), limits.url, stopping.signal);
       case 'mail': {
-        const sendmail = findSendmail(env);
-        if (sendmail === null) return { ok: false, error: 'no sendmail on PATH, in /usr/sbin or in /usr/lib' };
+        const sendmail = findSendmail(env['PATH']);
+        if (sendmail === undefined) return { ok: false, error: 'no sendmail on PATH, in /usr/sbin or in /usr/lib' };
         const message = Buffer.from(composeAlertMail(target.to, facts, now()));
         return runNotifierProcess({
           ...spawning,

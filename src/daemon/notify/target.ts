@@ -1,39 +1,17 @@
 /**
- * A notifier in words for records, logs and `taskkit alerts`, without its secrets: a URL's
- * user:password never leaves the process that sends it (issue 16.1).
+ * A notifier in words for records, logs and `taskkit alerts`, without its secrets (config/notify.ts
+ * words it; a URL's user:password never leaves the process that sends it), and a URL's credentials
+ * as the header fetch needs (it refuses a URL with them).
  */
+import { describeNotifyTarget } from '../../config/notify.js';
 import type { NotifyTarget } from '../../config/types.js';
 
-/** "run: ./alert.sh", "command: notify-send taskkit", "url: https://hooks.example/x", "mail: ops@example.com". */
+/** "./alert.sh", "notify-send taskkit", "https://***@hooks.example/x", "ops@example.com". */
 export function describeTarget(target: NotifyTarget): string {
-  switch (target.kind) {
-    case 'run':
-      return target.run;
-    case 'command':
-      return target.argv.join(' ');
-    case 'url':
-      return redactUrl(target.url);
-    case 'mail':
-      return target.to;
-  }
+  return describeNotifyTarget(target).target;
 }
 
-/** The URL without user and password ("https://***@host/..." when it had them). */
-export function redactUrl(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    // Not a URL (the config checks it): keep nothing that could be a secret after a scheme.
-    return url.replace(/\/\/[^/@]*@/, '//***@');
-  }
-  if (parsed.username === '' && parsed.password === '') return parsed.href;
-  parsed.username = '';
-  parsed.password = '';
-  return parsed.href.replace('//', '//***@');
-}
-
-/** `url` without credentials, and the Authorization header they become (fetch refuses a URL with them). */
+/** `url` without credentials, and the Authorization header they become. */
 export function splitCredentials(url: string): { readonly url: string; readonly authorization: string | null } {
   const parsed = new URL(url);
   if (parsed.username === '' && parsed.password === '') return { url: parsed.href, authorization: null };

@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { describeAlertBody, summarizeAlert, tailOf, type AlertFacts } from '../../../src/daemon/notify/facts.js';
 import { composeAlertMail, formatMailDate, headerValue } from '../../../src/daemon/notify/mail-message.js';
-import { describeTarget, redactUrl, splitCredentials } from '../../../src/daemon/notify/target.js';
+import { describeTarget, splitCredentials } from '../../../src/daemon/notify/target.js';
 import { makeRun } from '../../store/_support.js';
 import { AT } from './_support.js';
 
@@ -62,8 +62,10 @@ test('the JSON body: nulls where a fact does not apply, the tail as text', () =>
 
 describe('targets without secrets', () => {
   test('a URL loses user and password; other targets are as written', () => {
-    expect(redactUrl('https://bob:pw@hooks.example/x?y=1')).toBe('https://***@hooks.example/x?y=1');
-    expect(redactUrl('https://hooks.example/x')).toBe('https://hooks.example/x');
+    expect(describeTarget({ kind: 'url', url: 'https://bob:pw@hooks.example/x?y=1' })).toBe(
+      'https://***@hooks.example/x?y=1',
+    );
+    expect(describeTarget({ kind: 'url', url: 'https://hooks.example/x' })).toBe('https://hooks.example/x');
     expect(describeTarget({ kind: 'command', argv: ['notify-send', 'taskkit'] })).toBe('notify-send taskkit');
     expect(splitCredentials('https://b%40b:p%3Aw@h.example/')).toEqual({
       url: 'https://h.example/',
