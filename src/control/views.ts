@@ -4,7 +4,16 @@
  * when absent; nothing here is worded for humans except `schedule` and `outcome`, which come from
  * the same functions the CLI and the daemon log use.
  */
-import type { HistoryPolicy, RetryPolicy, SourcePosition, TaskSpec } from '../config/types.js';
+import { describeNotifyTarget } from '../config/notify.js';
+import type {
+  AlertEvent,
+  HistoryPolicy,
+  NotifySpec,
+  NotifyTarget,
+  RetryPolicy,
+  SourcePosition,
+  TaskSpec,
+} from '../config/types.js';
 import type { RunRecord, RunStatus } from '../engine/run.js';
 import type { TaskStateName, TaskStatus } from '../engine/task-state.js';
 import { describeOutcome } from '../runner/outcome.js';
@@ -72,11 +81,32 @@ export interface TaskView {
   readonly failedSlots: number;
   /** Its last slot failed for good (control/failing.ts): CRITICAL in `status --check`, marked in `list`. */
   readonly failing: boolean;
+  /** `notify:` what its notifier was sent (engine/alerts.ts); all null when nothing is alerted now. */
+  readonly alert: AlertView;
   /** Runs going now. */
   readonly running: number;
   /** Runs waiting (overlap queue, max-concurrent queue, pending retries). */
   readonly queued: number;
   readonly lastRun: RunView | null;
+}
+
+/** A task's alert state: when `failure` was last sent for the failing slots going on, `overdue` for this period. */
+export interface AlertView {
+  /** Consecutive failed slots (as TaskView.failedSlots). */
+  readonly failures: number;
+  readonly failureAlertedAt: string | null;
+  readonly overdueAlertedAt: string | null;
+}
+
+/** `notify:` as JSON: the notifier's kind and target (a URL's user and password hidden) and its rules. */
+export interface NotifyView {
+  readonly kind: NotifyTarget['kind'];
+  /** The shell line, the argv joined by spaces, the URL (credentials as ***), the addresses. */
+  readonly target: string;
+  readonly on: readonly AlertEvent[];
+  readonly after: number;
+  /** `repeat:` in ms; null = never. */
+  readonly repeatMs: number | null;
 }
 
 /** A ScheduleSpec as JSON: instants as ISO strings, times of day as "HH:MM[:SS]". */
@@ -123,6 +153,8 @@ export interface DefinitionView {
   readonly onSuccess: readonly string[];
   readonly onFailure: readonly string[];
   readonly history: HistoryPolicy;
+  /** The notifier in force (the task's own, else settings.notify); null: none. */
+  readonly notify: NotifyView | null;
   readonly source: SourcePosition | null;
 }
 
@@ -215,6 +247,11 @@ export function toTaskView(task: TaskStatus, defaultTimezone: string, storedLast
     autoHeld: task.autoHeld,
     failedSlots: task.failedSlots,
     failing: isFailing(task, lastRun),
+    alert: {
+      failures: task.failedSlots,
+      failureAlertedAt: formatIso(task.alert.failureAlertedAt),
+      overdueAlertedAt: formatIso(task.alert.overdueAlertedAt),
+    },
     running: task.running.length,
     queued: task.queued,
     lastRun: lastRun === null ? null : toRunView(lastRun),
@@ -292,8 +329,14 @@ export function toDefinitionView(spec: TaskSpec): DefinitionView {
     onSuccess: spec.onSuccess,
     onFailure: spec.onFailure,
     history: spec.history,
+    notify: spec.notify === undefined ? null : toNotifyView(spec.notify),
     source: spec.source ?? null,
   };
+}
+
+/** `notify:` as JSON, never with a secret (config/notify.ts describeNotifyTarget). */
+export function toNotifyView(notify: NotifySpec): NotifyView {
+  return { ...describeNotifyTarget(notify.target), on: notify.on, after: notify.after, repeatMs: notify.repeatMs };
 }
 
 function toActionView(action: TaskSpec['action']): ActionView {

@@ -10,6 +10,7 @@ import type { Instant, ScheduleSpec } from '../schedule/types.js';
 import type { Trigger, UpstreamRun } from '../task-context.js';
 import type { Task } from './active-run.js';
 import { AfterIndex } from './after-index.js';
+import { alertsOfRunEnd, buildAlert, type AlertCause, type AlertFacts } from './alerts.js';
 import { checkVerdict, claimFailed } from './claim.js';
 import type { Clock } from './clock.js';
 import { Emitter } from './emitter.js';
@@ -240,7 +241,9 @@ export abstract class EngineLoop implements TaskOperations {
         (since === null ? '(none since taskkit started)' : `(last success ${new Date(since).toISOString()})`),
     );
     const status = this.announce(entry, true) ?? entry.toStatus();
-    this.emitter.emit('overdue', status, entry.watchFrom, dueAt);
+    const from = entry.watchFrom;
+    this.emitter.emit('overdue', status, from, dueAt);
+    this.#raiseAlerts(entry, [{ kind: 'overdue' }], { run: null, failures: entry.failedSlots, overdueSince: from });
   }
 
   /** A run of `entry` succeeded: the dead-man's period starts again, and an overdue task recovers. */
@@ -295,8 +298,15 @@ export abstract class EngineLoop implements TaskOperations {
       this.removedWithRuns.delete(entry.spec.name);
       this.log('info', `${entry.spec.name}: the last run of the removed task has ended (#${record.id})`);
     }
-    if (record.status === 'succeeded' && !entry.removed) this.#succeeded(entry, record);
-    if (sequel === null && !entry.removed && record.scheduledAt !== null) this.#slotEnded(entry, record);
+    // A slot: a scheduled instant's last attempt (run-now and dependency runs are none; engine/alerts.ts).
+    const slot = sequel === null && !entry.removed && record.scheduledAt !== null;
+    const succeeded = record.status === 'succeeded' && !entry.removed;
+    const before = { failures: entry.failedSlots, watchFrom: entry.watchFrom, alert: entry.alerts.state };
+    if (succeeded) this.#succeeded(entry, record);
+    const autoHeld = slot && this.#slotEnded(entry, record);
+    const failed = slot && FAILED_FOR_GOOD.has(record.status);
+    if (succeeded || failed)
+      this.#raiseAlerts(entry, ...alertsOfRunEnd(record, slot, autoHeld, before, entry.failedSlots));
     if (this.shutdown !== null) {
       if (this.flow.pending === 0) this.shutdown.open();
       return;
@@ -313,16 +323,16 @@ export abstract class EngineLoop implements TaskOperations {
    * `record` was the last attempt of a scheduled slot (its instant with all its retries): count a
    * failed slot, reset on a success (a cancel or a skip neither counts nor resets), and hold the task
    * once its failed slots reach `hold-after-failures` (event `auto-hold`). The count changes the
-   * task's stored state, so a change is announced.
+   * task's stored state, so a change is announced. Returns whether it held the task.
    */
-  #slotEnded(entry: Task, record: RunRecord): void {
+  #slotEnded(entry: Task, record: RunRecord): boolean {
     const failed = FAILED_FOR_GOOD.has(record.status);
-    if (!failed && record.status !== 'succeeded') return;
+    if (!failed && record.status !== 'succeeded') return false;
     const before = entry.failedSlots;
     const hold = entry.slotEnded(failed);
     if (!hold || this.shutdown !== null) {
       if (entry.failedSlots !== before) this.announce(entry, true);
-      return;
+      return false;
     }
     const failures = entry.failedSlots;
     entry.hold(`auto-held after ${failures} consecutive failures`, this.clock.now(), null);
@@ -332,6 +342,28 @@ export abstract class EngineLoop implements TaskOperations {
     const status = this.announce(entry, true) ?? entry.toStatus();
     this.log('warn', `${entry.spec.name}: auto-held after ${failures} consecutive failures (last: run #${record.id})`);
     if (this.emitter.has('auto-hold')) this.emitter.emit('auto-hold', status, failures, record);
+    return true;
+  }
+
+  /**
+   * Apply `causes` to the task's alert state (engine/alerts.ts) and emit the alerts they send. A changed
+   * state is announced first, in the same turn: the store writes it with what an `alert` listener adds.
+   */
+  #raiseAlerts(entry: Task, causes: readonly AlertCause[], facts: AlertFacts): void {
+    const { notify, name } = entry.spec;
+    const now = this.clock.now();
+    const before = entry.alerts.state;
+    const events = causes.flatMap((cause) => entry.alerts.apply(notify, cause, now));
+    if (entry.alerts.state !== before) this.announce(entry, true);
+    if (notify === undefined) return;
+    for (const event of events) {
+      // The notifier's kind only: a URL may hold a password (the daemon logs the delivery, redacted).
+      this.log(
+        'info',
+        `${name}: alert ${event} (${facts.failures} failed slot(s)) to its ${notify.target.kind} notifier`,
+      );
+      this.emitter.emit('alert', buildAlert(event, name, now, notify, facts));
+    }
   }
 
   /** Trigger `names` as dependency runs of `from`, which they get as their upstream (TASKKIT_UPSTREAM_*). */

@@ -65,7 +65,10 @@ export interface Alert {
   readonly notify: NotifySpec;
   /** The failed run (failure, auto-hold: the slot's last attempt), the succeeded one (recovery), null (overdue). */
   readonly run: RunRecord | null;
-  /** Consecutive failed slots so far (0 for a recovery from overdue). */
+  /**
+   * Consecutive failed slots: now (failure, auto-hold, overdue); for a recovery, those the success ended
+   * (0 when a run-now or dependency run ended an overdue period: such runs are no slots).
+   */
   readonly failures: number;
   /** overdue, and a recovery from it: since when no run succeeded. */
   readonly overdueSince?: Instant;

@@ -7,6 +7,7 @@
 import type { Instant, ScheduleSpec } from '../schedule/types.js';
 import type { EngineEvents } from './events.js';
 import type { RunRecord } from './run.js';
+import type { AlertState } from './task-state.js';
 
 export type {
   CancelReason,
@@ -21,7 +22,8 @@ export type {
   Trigger,
 } from '../runner/types.js';
 export type { Clock, TimerHandle } from './clock.js';
-export type { EngineEventName, EngineEvents, EngineListener } from './events.js';
+export type { Alert, EngineEventName, EngineEvents, EngineListener } from './events.js';
+export type { AlertState } from './task-state.js';
 
 export type LogLevel = 'info' | 'warn' | 'error';
 
@@ -40,6 +42,8 @@ export interface RestoredTaskState {
   readonly lastSuccessAt?: Instant | null;
   /** Consecutive failed slots, for `hold-after-failures`. */
   readonly failedSlots?: number;
+  /** Which alerts of `notify:` were sent (engine/alerts.ts); absent: none. */
+  readonly alerts?: AlertState;
 }
 
 /** The engine events a store persists. */

@@ -8,6 +8,7 @@ import type { TaskSpec } from '../config/types.js';
 import { compileSchedule } from '../schedule/next.js';
 import { nextTaskInstant, upcomingTaskInstants } from '../schedule/task-instants.js';
 import type { Instant, Schedule, ScheduleSpec } from '../schedule/types.js';
+import { TaskAlerts } from './alerts.js';
 import type { HeapNode } from './heap.js';
 import type { RestoredTaskState, Trigger } from './ports.js';
 import type { RunRecord } from './run.js';
@@ -38,10 +39,7 @@ export interface HoldEndNode<R extends TrackedRun = TrackedRun> extends HeapNode
   readonly entry: TaskEntry<R>;
 }
 
-/**
- * The task's dead-man deadline (`expect-success-within`): on the timeline while the task has one
- * and is not overdue yet, at its last success (or its start of watch) plus the period.
- */
+/** The dead-man deadline (`expect-success-within`) on the timeline: last success (or start of watch) + period. */
 export interface OverdueNode<R extends TrackedRun = TrackedRun> extends HeapNode {
   readonly kind: 'overdue';
   readonly entry: TaskEntry<R>;
@@ -83,14 +81,14 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
   #overdueSince: Instant | null = null;
   /** Scheduled slots (an instant with all its retries) that failed in a row, for `hold-after-failures`. */
   #failedSlots: number;
+  readonly alerts: TaskAlerts; // which alerts of `notify:` were sent (engine/alerts.ts)
   #removed = false;
   /** What the last task-changed event said, so that only changes are announced. */
   #announced: { state: TaskStateName; nextAt: Instant | null; held: boolean; schedule: ScheduleSpec } | null = null;
 
   /**
-   * A task as added: with `restored`, a restart's reschedule, hold and counters (else the file's
-   * `hold:`). A restored hold whose `until` is not after `now` ended while the daemon was down: the
-   * task is not held (the caller, Scheduler.add, leaves the held time out of catch-up).
+   * A task as added: with `restored`, a restart's reschedule, hold, counters and alerts (else the file's `hold:`).
+   * A restored hold whose `until` is not after `now` ended while down: not held (Scheduler.add skips its catch-up).
    */
   constructor(spec: TaskSpec, seq: number, restored: RestoredTaskState, now: Instant) {
     this.#spec = spec;
@@ -98,6 +96,7 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
     this.#schedule = compileSchedule(this.#override ?? spec.schedule, spec.timezone);
     this.#scheduledRuns = restored.scheduledRuns ?? 0;
     this.#failedSlots = restored.failedSlots ?? 0;
+    this.alerts = new TaskAlerts(restored.alerts);
     const hold = restored.hold !== undefined ? restored.hold : spec.hold ? { note: null, at: now } : null;
     if (hold !== null && (hold.until == null || hold.until > now)) this.hold(hold.note, hold.at, hold.until ?? null);
     this.#lastScheduledAt = restored.lastScheduledAt ?? null;
@@ -274,9 +273,8 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
   }
 
   /**
-   * This task came back to the file under the name of `previous`, a removed entry whose runs still
-   * go on: they become this entry's, so overlap, `cancel NAME` and `status` count them (issue 15
-   * point 9). Returns them; the caller points each run at this entry.
+   * This task came back to the file under the name of `previous`, a removed entry whose runs go on: they become
+   * this entry's, so overlap, `cancel NAME` and `status` count them (issue 15 point 9). The caller repoints them.
    */
   adoptRuns(previous: TaskEntry<R>): readonly R[] {
     const runs = previous.#active;
@@ -424,6 +422,7 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
       lastRun: this.#lastRun,
       failedSlots: this.#failedSlots,
       autoHeld: this.autoHeld,
+      alert: this.alerts.state,
     };
   }
 }

@@ -48,4 +48,14 @@ export interface TaskStatus {
   readonly failedSlots: number;
   /** Held by `hold-after-failures` (its failed slots reached the limit), not by hand. */
   readonly autoHeld: boolean;
+  /** Which of its alerts were sent and when (`notify:`, engine/alerts.ts); stored with the task. */
+  readonly alert: AlertState;
+}
+
+/** What a task remembers of its alerts (engine/alerts.ts has the rules; task_state stores it). */
+export interface AlertState {
+  /** When `failure` was last sent for the failing slots going on; null: none sent since the last success. */
+  readonly failureAlertedAt: Instant | null;
+  /** When `overdue` was sent for the overdue period going on; null: none sent since the last success. */
+  readonly overdueAlertedAt: Instant | null;
 }

@@ -4,7 +4,7 @@
  * implementation, not a rewrite. sqlite-store.ts is the first.
  */
 import type { AlertEvent, NotifyTarget, TaskSpec } from '../config/types.js';
-import type { RestoredTaskState } from '../engine/ports.js';
+import type { AlertState, RestoredTaskState } from '../engine/ports.js';
 import type { RunRecord } from '../engine/run.js';
 import type { StopCause } from '../engine/ports.js';
 import type { Instant, ScheduleSpec } from '../schedule/types.js';
@@ -66,6 +66,8 @@ export interface TaskStateRecord {
   readonly scheduledRuns: number;
   /** Consecutive failed slots (for `hold-after-failures`). */
   readonly failedSlots: number;
+  /** Which alerts of `notify:` were sent (engine/alerts.ts). */
+  readonly alerts: AlertState;
 }
 
 /** A TaskStateRecord as stored, with when the daemon last saved it (it knew the task then). */

@@ -20,6 +20,7 @@ export function snapshotTaskState(status: TaskStatus): TaskStateRecord {
     lastScheduledAt: status.lastScheduledAt,
     scheduledRuns: status.scheduledRuns,
     failedSlots: status.failedSlots,
+    alerts: status.alert,
   };
 }
 
@@ -27,7 +28,8 @@ export function snapshotTaskState(status: TaskStatus): TaskStateRecord {
  * The state to hand to `scheduler.add(spec, state)`. The engine's reload rules, applied across a
  * restart: a changed definition drops a run-time reschedule (DESIGN.md: "until reschedule --reset
  * or a file change to that task"), and a changed `hold:` in the file wins over the saved hold.
- * The max-runs counter and the failed slots (hold-after-failures) always carry over, as they do on reload.
+ * The max-runs counter, the failed slots (hold-after-failures) and the alerts sent (notify) always carry over,
+ * as they do on reload: a restart neither repeats an alert nor forgets one.
  *
  * Catch-up looks for instants after `lastScheduledAt`. A task that never fired (a one-shot `at`
  * still ahead) has none; then the time the daemon last saved the task stands in: it knew the task
@@ -52,6 +54,7 @@ export function restoreTaskState(
       latestRunInstant !== null && latestRunInstant > lastScheduledAt ? latestRunInstant : lastScheduledAt,
     scheduledRuns: saved.scheduledRuns,
     failedSlots: saved.failedSlots,
+    alerts: saved.alerts,
     schedule: dropReschedule ? null : saved.reschedule,
     ...(saved.fileHold === spec.hold ? { hold: saved.hold === null ? null : { ...saved.hold } } : {}),
   };

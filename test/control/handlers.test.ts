@@ -38,7 +38,16 @@ async function failure(promise: Promise<unknown>): Promise<{ code: string; messa
   return { code, message, data };
 }
 
-const NO_RUN = { autoHeld: false, failedSlots: 0, failing: false, running: 0, queued: 0, lastRun: null };
+const NO_ALERT = { failures: 0, failureAlertedAt: null, overdueAlertedAt: null };
+const NO_RUN = {
+  autoHeld: false,
+  failedSlots: 0,
+  failing: false,
+  alert: NO_ALERT,
+  running: 0,
+  queued: 0,
+  lastRun: null,
+};
 
 describe('list and status', () => {
   test('list gives every task as a TaskView, in file order', async () => {
@@ -155,6 +164,7 @@ describe('show', () => {
       onSuccess: [],
       onFailure: [],
       history: { keep: 200, outputLimitBytes: 262_144 },
+      notify: null,
       source: null,
     });
     const last = {

@@ -123,6 +123,7 @@ describe('toTaskView', () => {
     lastRun: finished,
     failedSlots: 0,
     autoHeld: false,
+    alert: { failureAlertedAt: ms('2026-03-01T10:00:00Z'), overdueAlertedAt: null },
   };
 
   test('the schedule in force in words, its zone named when not the default', () => {
@@ -143,6 +144,7 @@ describe('toTaskView', () => {
       autoHeld: false,
       failedSlots: 0,
       failing: true,
+      alert: { failures: 0, failureAlertedAt: '2026-03-01T10:00:00.000Z', overdueAlertedAt: null },
       running: 2,
       queued: 1,
       lastRun: toRunView(finished),
@@ -216,5 +218,24 @@ describe('toDefinitionView', () => {
       kind: 'argv',
       argv: ['node', 'x.js'],
     });
+  });
+
+  test('the notifier: kind, target and rules, never a URL password (issue 16.1); none is null', () => {
+    const notify = {
+      target: { kind: 'url', url: 'https://bot:hunter2@hooks.example.com/t/1' },
+      on: ['failure', 'recovery'],
+      after: 2,
+      repeatMs: 3_600_000,
+    } as const;
+    const view = toDefinitionView(makeTask('n', { notify }));
+    expect(view.notify).toEqual({
+      kind: 'url',
+      target: 'https://***@hooks.example.com/t/1',
+      on: ['failure', 'recovery'],
+      after: 2,
+      repeatMs: 3_600_000,
+    });
+    expect(JSON.stringify(view)).not.toContain('hunter2');
+    expect(toDefinitionView(makeTask('m')).notify).toBeNull();
   });
 });

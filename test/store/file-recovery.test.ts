@@ -23,6 +23,7 @@ const held: TaskStateRecord = {
   lastScheduledAt: 1_000,
   scheduledRuns: 4,
   failedSlots: 0,
+  alerts: { failureAlertedAt: null, overdueAlertedAt: null },
 };
 
 /** The daemon's side: one run in flight (#3, running) and a held task. */

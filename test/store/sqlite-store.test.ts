@@ -30,6 +30,7 @@ const stateOf = (name: string, overrides: Partial<TaskStateRecord> = {}): TaskSt
   lastScheduledAt: null,
   scheduledRuns: 0,
   failedSlots: 0,
+  alerts: { failureAlertedAt: null, overdueAlertedAt: null },
   ...overrides,
 });
 
@@ -147,6 +148,7 @@ describe('task state', () => {
       lastScheduledAt: 1_000,
       scheduledRuns: 2,
       failedSlots: 3,
+      alerts: { failureAlertedAt: 900, overdueAlertedAt: null },
     });
     store.close();
     expect(temp.open().restoreTask(spec)).toStrictEqual({
@@ -154,6 +156,7 @@ describe('task state', () => {
         lastScheduledAt: 1_000,
         scheduledRuns: 2,
         failedSlots: 3,
+        alerts: { failureAlertedAt: 900, overdueAlertedAt: null },
         schedule: every('5m'),
         hold: { note: 'n', at: 5, until: null },
       },
@@ -173,6 +176,7 @@ describe('restoreTask while a daemon adds its tasks', () => {
       lastScheduledAt,
       scheduledRuns: 1,
       failedSlots: 0,
+      alerts: { failureAlertedAt: null, overdueAlertedAt: null },
     });
 
   test("commits only when the task's own state is waiting: other tasks' writes stay batched", () => {

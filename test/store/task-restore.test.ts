@@ -21,6 +21,7 @@ function saved(overrides: Partial<SavedTaskState> = {}): SavedTaskState {
     lastScheduledAt: ms('2026-07-01T08:45:00.000Z'),
     scheduledRuns: 4,
     failedSlots: 2,
+    alerts: { failureAlertedAt: ms('2026-07-01T08:00:00.000Z'), overdueAlertedAt: null },
     savedAt: SAVED_AT,
     ...overrides,
   };
@@ -40,6 +41,7 @@ describe('restoreTaskState', () => {
         lastScheduledAt: ms('2026-07-01T08:45:00.000Z'),
         scheduledRuns: 4,
         failedSlots: 2,
+        alerts: { failureAlertedAt: ms('2026-07-01T08:00:00.000Z'), overdueAlertedAt: null },
         schedule: every('15m'),
         hold: { note: 'maintenance', at: ms('2026-07-01T08:30:00.000Z'), until: null },
       },
@@ -69,6 +71,7 @@ describe('restoreTaskState', () => {
         lastScheduledAt: ms('2026-07-01T08:45:00.000Z'),
         scheduledRuns: 4,
         failedSlots: 2,
+        alerts: { failureAlertedAt: ms('2026-07-01T08:00:00.000Z'), overdueAlertedAt: null },
         schedule: null,
         hold: { note: 'maintenance', at: ms('2026-07-01T08:30:00.000Z'), until: null },
       },
@@ -152,6 +155,7 @@ describe('snapshotTaskState', () => {
       lastScheduledAt: null,
       scheduledRuns: 0,
       failedSlots: 0,
+      alerts: { failureAlertedAt: null, overdueAlertedAt: null },
     });
     scheduler.start();
     clock.advanceTo('2026-07-01T09:00:00.000Z');
@@ -166,6 +170,7 @@ describe('snapshotTaskState', () => {
       lastScheduledAt: ms('2026-07-01T09:00:00.000Z'),
       scheduledRuns: 1,
       failedSlots: 0,
+      alerts: { failureAlertedAt: null, overdueAlertedAt: null },
     });
   });
 });

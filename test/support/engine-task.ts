@@ -44,6 +44,7 @@ export function createEngine(start: string, options: Partial<SchedulerOptions> =
     'overdue',
     'recovery',
     'auto-hold',
+    'alert',
   ];
   for (const name of names) {
     scheduler.on(name, (...args: unknown[]) => events.push([name, ...args] as never));

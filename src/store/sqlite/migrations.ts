@@ -119,6 +119,16 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX deliveries_by_task ON deliveries (task, id);
       CREATE INDEX deliveries_pending ON deliveries (status) WHERE status = 'pending';
+      `,
+  },
+  {
+    version: 7,
+    description: "which of a task's alerts were sent",
+    // `notify:` (issue 16.1, engine/alerts.ts): when `failure` was last sent for the failing slots going on and
+    // when `overdue` was sent for the overdue period going on; null (none sent) for every older row.
+    sql: `
+      ALTER TABLE task_state ADD COLUMN failure_alerted_at INTEGER;
+      ALTER TABLE task_state ADD COLUMN overdue_alerted_at INTEGER;
     `,
   },
 ];

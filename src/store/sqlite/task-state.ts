@@ -1,7 +1,8 @@
 /**
  * The task_state table: per task, what `hold`, `reschedule` and the schedule itself leave behind
  * (hold + note + time + end, run-time reschedule as ScheduleSpec JSON, last scheduled instant, max-runs
- * counter, consecutive failed slots), with the fingerprint of the definition it was saved under (task-restore.ts).
+ * counter, consecutive failed slots, alerts sent), with the fingerprint of the definition it was saved
+ * under (task-restore.ts).
  */
 import type { Database, Statement } from 'better-sqlite3';
 import { showValue } from '../../schedule/show-value.js';
@@ -21,19 +22,22 @@ interface TaskStateRow {
   last_scheduled_at: number | null;
   scheduled_runs: number;
   failed_slots: number;
+  failure_alerted_at: number | null;
+  overdue_alerted_at: number | null;
   updated_at: number;
 }
 
 const UPSERT_SQL = `
   INSERT INTO task_state (name, fingerprint, file_hold, held, hold_note, held_at, held_until, reschedule,
-    last_scheduled_at, scheduled_runs, failed_slots, updated_at)
+    last_scheduled_at, scheduled_runs, failed_slots, failure_alerted_at, overdue_alerted_at, updated_at)
   VALUES (@name, @fingerprint, @file_hold, @held, @hold_note, @held_at, @held_until, @reschedule,
-    @last_scheduled_at, @scheduled_runs, @failed_slots, @updated_at)
+    @last_scheduled_at, @scheduled_runs, @failed_slots, @failure_alerted_at, @overdue_alerted_at, @updated_at)
   ON CONFLICT (name) DO UPDATE SET fingerprint = excluded.fingerprint, file_hold = excluded.file_hold,
     held = excluded.held, hold_note = excluded.hold_note, held_at = excluded.held_at,
     held_until = excluded.held_until, reschedule = excluded.reschedule,
     last_scheduled_at = excluded.last_scheduled_at, scheduled_runs = excluded.scheduled_runs,
-    failed_slots = excluded.failed_slots, updated_at = excluded.updated_at`;
+    failed_slots = excluded.failed_slots, failure_alerted_at = excluded.failure_alerted_at,
+    overdue_alerted_at = excluded.overdue_alerted_at, updated_at = excluded.updated_at`;
 
 export class TaskStateTable {
   readonly #db: Database;
@@ -60,6 +64,8 @@ export class TaskStateTable {
       last_scheduled_at: record.lastScheduledAt,
       scheduled_runs: record.scheduledRuns,
       failed_slots: record.failedSlots,
+      failure_alerted_at: record.alerts.failureAlertedAt,
+      overdue_alerted_at: record.alerts.overdueAlertedAt,
       updated_at: now,
     });
   }
@@ -80,6 +86,15 @@ function toRecord(row: TaskStateRow): SavedTaskState {
   if (scheduledRuns !== row.scheduled_runs) dropped.push(`run count ${showValue(row.scheduled_runs)} is not a count`);
   const failedSlots = Number.isSafeInteger(row.failed_slots) && row.failed_slots >= 0 ? row.failed_slots : 0;
   if (failedSlots !== row.failed_slots) dropped.push(`failed slot count ${showValue(row.failed_slots)} is not a count`);
+  const alerts = {
+    failureAlertedAt: readInstant(row.failure_alerted_at),
+    overdueAlertedAt: readInstant(row.overdue_alerted_at),
+  };
+  // Read as "not sent": at worst the alert goes out once more, never is it lost.
+  if (row.failure_alerted_at !== null && alerts.failureAlertedAt === null)
+    dropped.push(`failure alert time ${showValue(row.failure_alerted_at)} is not an instant`);
+  if (row.overdue_alerted_at !== null && alerts.overdueAlertedAt === null)
+    dropped.push(`overdue alert time ${showValue(row.overdue_alerted_at)} is not an instant`);
   const holdEnd = readInstant(row.held_until);
   if (row.held_until !== null && holdEnd === null)
     dropped.push(`hold end ${showValue(row.held_until)} is not an instant, so the hold lasts until resume`);
@@ -93,6 +108,7 @@ function toRecord(row: TaskStateRow): SavedTaskState {
     lastScheduledAt,
     scheduledRuns,
     failedSlots,
+    alerts,
     savedAt: readInstant(row.updated_at) ?? 0,
     ...(unusable === '' ? {} : { unusable }),
   };

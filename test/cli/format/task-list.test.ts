@@ -31,6 +31,7 @@ const task = (overrides: Partial<TaskView>): TaskView => ({
   autoHeld: false,
   failedSlots: 0,
   failing: false,
+  alert: { failures: 0, failureAlertedAt: null, overdueAlertedAt: null },
   running: 0,
   queued: 0,
   lastRun: null,

@@ -34,8 +34,8 @@ describe('the real schema', () => {
   test('an empty file migrates to the latest version with the runs and task_state tables', () => {
     const db = openDatabase(temp.dbPath);
     temp.defer(() => db.close());
-    expect(SCHEMA_VERSION).toBe(6);
-    expect(readSchemaVersion(db)).toBe(6);
+    expect(SCHEMA_VERSION).toBe(7);
+    expect(readSchemaVersion(db)).toBe(7);
     expect(tables(db)).toEqual(['deliveries', 'runs', 'task_state']);
     const runColumns = db
       .prepare<[], { name: string }>('PRAGMA table_info(runs)')
@@ -78,8 +78,21 @@ describe('the real schema', () => {
     first.close();
     const second = openDatabase(temp.dbPath);
     temp.defer(() => second.close());
-    expect(migrate(second, temp.dbPath)).toEqual({ from: 6, to: 6 });
+    expect(migrate(second, temp.dbPath)).toEqual({ from: 7, to: 7 });
     expect(second.prepare('SELECT name, held FROM task_state').all()).toEqual([{ name: 'a', held: 1 }]);
+  });
+
+  test('version 7: the alert state columns of task_state, null (none sent) for the rows before it', () => {
+    const db = raw();
+    migrate(db, temp.dbPath, MIGRATIONS.slice(0, 6));
+    db.prepare(
+      'INSERT INTO task_state (name, fingerprint, file_hold, held, last_scheduled_at, scheduled_runs, updated_at) ' +
+        "VALUES ('old', 'f', 0, 0, 5, 1, 9)",
+    ).run();
+    expect(migrate(db, temp.dbPath)).toEqual({ from: 6, to: 7 });
+    expect(db.prepare('SELECT name, failure_alerted_at, overdue_alerted_at FROM task_state').all()).toEqual([
+      { name: 'old', failure_alerted_at: null, overdue_alerted_at: null },
+    ]);
   });
 
   test('MIGRATIONS are numbered 1, 2, 3... without gaps', () => {

@@ -27,6 +27,7 @@ const record = (overrides: Partial<TaskStateRecord> = {}): TaskStateRecord => ({
   lastScheduledAt: Date.parse('2026-07-01T08:45:00.000Z'),
   scheduledRuns: 17,
   failedSlots: 2,
+  alerts: { failureAlertedAt: HELD_AT - 60_000, overdueAlertedAt: null },
   ...overrides,
 });
 
@@ -35,6 +36,12 @@ describe('task state', () => {
     const table = openTable();
     table.save(record(), SAVED_AT);
     expect(table.get('report')).toStrictEqual({ ...record(), savedAt: SAVED_AT });
+    // The alert state (migration 7): both times, and none sent.
+    const alerted = record({ alerts: { failureAlertedAt: HELD_AT, overdueAlertedAt: HELD_AT + 1 } });
+    table.save(alerted, SAVED_AT);
+    expect(table.get('report')?.alerts).toStrictEqual(alerted.alerts);
+    table.save(record({ alerts: { failureAlertedAt: null, overdueAlertedAt: null } }), SAVED_AT);
+    expect(table.get('report')?.alerts).toStrictEqual({ failureAlertedAt: null, overdueAlertedAt: null });
   });
 
   test('not held, no reschedule, never fired', () => {
@@ -107,6 +114,18 @@ describe('stored state the engine cannot use (issue 15 point 2)', () => {
     expect(read).toMatchObject({ ...record(), reschedule: null, savedAt: SAVED_AT });
     expect(read?.unusable).toContain(why);
     expect(read?.unusable).toContain("so the tasks file's schedule applies");
+  });
+
+  test('an alert time that is not an instant reads as not sent (at worst it goes out once more)', () => {
+    const table = openTable();
+    table.save(record({ alerts: { failureAlertedAt: 5, overdueAlertedAt: 6 } }), SAVED_AT);
+    const db = openDatabase(temp.dbPath);
+    db.prepare("UPDATE task_state SET failure_alerted_at = 'yes', overdue_alerted_at = 1.5").run();
+    db.close();
+    expect(table.get('report')).toMatchObject({
+      alerts: { failureAlertedAt: null, overdueAlertedAt: null },
+      unusable: 'failure alert time "yes" is not an instant; overdue alert time 1.5 is not an instant',
+    });
   });
 
   test('a last instant or run count that is not a number is dropped too', () => {
