@@ -79,7 +79,8 @@ export function readNotify(
   const on = map['on'] === undefined ? ALERT_EVENTS : readEvents(c, [...path, 'on'], map['on']);
   const after = map['after'] === undefined ? 1 : readInteger(c, [...path, 'after'], map['after'], 1);
   const repeatMs = map['repeat'] === undefined ? null : readDuration(c, [...path, 'repeat'], map['repeat'], true);
-  if (target?.kind === 'mail' && env !== undefined) {
+  // This host's matter only for a notifier the file gets right (not beside a conflict).
+  if (target?.kind === 'mail' && given.length === 1 && env !== undefined) {
     const problem = checkSendmail(env['PATH']);
     if (problem !== undefined) c.warn('host', [...path, 'mail'], 'value', problem);
   }

@@ -317,6 +317,14 @@ describe('a mail notifier without sendmail on this host: a warning, the file sta
     expect(checkSendmail(`${join(dir, 'without')}:${join(dir, 'with')}`, [])).toBeUndefined();
   });
 
+  test('a mail notifier in conflict with another: the error only', () => {
+    const issues = issuesOf(['tasks:', '  a: {run: x, notify: {url: "https://x.example", mail: ops@example.com}}'], {
+      ...TEST_ENV,
+      PATH: join(dir, 'without'),
+    });
+    expect(issues.map((issue) => [issue.severity, issue.code])).toEqual([['error', 'conflict']]);
+  });
+
   test('other notifiers are not checked', () => {
     const file = fileOf(['tasks:', '  a: {run: x, notify: {url: "https://x.example"}}'], {
       ...TEST_ENV,
