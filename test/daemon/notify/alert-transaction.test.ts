@@ -1,0 +1,65 @@
+// Issue 16.1, the contract between the alert rules and their delivery: the delivery's pending row
+// is written in the same transaction as the alert state that decided it (task_state), so that a
+// kill -9 at any moment leaves both or neither. A Scheduler on the fake clock, attached to a real
+// store as daemon/main.ts attaches it, with the batcher's flushes driven by hand.
+import Sqlite from 'better-sqlite3';
+import { expect, test } from 'vitest';
+import { createDeliveryService } from '../../../src/daemon/notify/deliveries.js';
+import { attachStore } from '../../../src/store/attach.js';
+import type { BatchTimers } from '../../../src/store/sqlite/write-batcher.js';
+import { createEngine, every, makeTask, ms } from '../../support/engine-task.js';
+import { flush } from '../../support/fake-runner.js';
+import { useTempState } from '../../store/_support.js';
+import { notifyTo } from './_support.js';
+
+const temp = useTempState();
+
+test('the pending delivery and the alert state reach the database in one transaction', async () => {
+  const due: (() => void)[] = [];
+  const timers: BatchTimers = {
+    schedule(_delayMs, fn) {
+      due.push(fn);
+      return () => due.splice(due.indexOf(fn) >>> 0, 1);
+    },
+  };
+  const store = temp.open({ batch: { timers } });
+  const engine = createEngine('2026-10-01T00:00:00.000Z', { firstRunId: store.nextRunId() });
+  attachStore(engine.scheduler, store);
+  // Nothing is delivered (no slot): only what the alert listener records is under test.
+  const deliveries = createDeliveryService({
+    store,
+    log: () => {},
+    now: () => engine.clock.now(),
+    context: () => ({ shell: '/bin/sh', cwd: temp.dir, notifyOf: () => null }),
+    limits: { concurrency: 0 },
+  });
+  engine.scheduler.on('alert', (alert) => deliveries.handle(alert));
+  engine.scheduler.add(
+    makeTask('backup', { schedule: every('20m'), notify: notifyTo({ kind: 'run', run: './n.sh' }) }),
+  );
+  engine.scheduler.start();
+  while (due.length > 0) due.shift()?.();
+
+  engine.clock.advanceTo('2026-10-01T00:20:00.000Z');
+  const [id] = engine.runner.running();
+  engine.runner.finish(id as number, { status: 'failed', exitCode: 1 });
+  await flush();
+  expect(engine.eventsOf('alert')).toHaveLength(1);
+
+  const db = new Sqlite(temp.dbPath, { readonly: true });
+  temp.defer(() => db.close());
+  const alertedAt = (): unknown =>
+    db.prepare("SELECT failure_alerted_at AS at FROM task_state WHERE name = 'backup'").get();
+  const rows = (): unknown => db.prepare('SELECT id, status FROM deliveries').all();
+  // Decided, queued, not written: a kill -9 now loses both, and the alert is decided again.
+  expect(alertedAt()).toEqual({ at: null });
+  expect(rows()).toEqual([]);
+  const flushes = store.batchStats.flushes;
+  expect(due).toHaveLength(1);
+  due.shift()?.();
+  expect(store.batchStats.flushes).toBe(flushes + 1);
+  expect(alertedAt()).toEqual({ at: ms('2026-10-01T00:20:00.000Z') });
+  expect(rows()).toEqual([{ id: 1, status: 'pending' }]);
+  await deliveries.stop();
+  await engine.scheduler.stop({ graceMs: 0 });
+});
