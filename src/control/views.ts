@@ -90,7 +90,7 @@ export interface TaskView {
   readonly lastRun: RunView | null;
 }
 
-/** A task's alert state: when `failure` was last sent for the failing slots going on, `overdue` for this period. */
+/** A task's alert state: the slot whose `failure` was last sent (failing slots going on), `overdue` (this period). */
 export interface AlertView {
   /** Consecutive failed slots (as TaskView.failedSlots). */
   readonly failures: number;

@@ -8,7 +8,8 @@
  *   failed ones in a row). Runs without an instant (run-now, dependency runs) are no slots: their
  *   failures neither count nor alert, as for hold-after-failures; their success ends an overdue period.
  * - `failure`: once `after` consecutive slots failed; then, while slots still fail, again at the
- *   first failed slot at least `repeat` after the last one sent (never without `repeat`).
+ *   first failed slot whose instant is at least `repeat` after that of the last one sent (never
+ *   without `repeat`). The state keeps that slot's instant (failureAlertedAt).
  * - `recovery`: at the success that ends an alerted condition: a slot that succeeds after a sent
  *   `failure`, any run that succeeds after a sent `overdue`. Only a sent alert is recovered from:
  *   an event left out of `on` changes nothing, so `on: [recovery]` alone sends nothing.
@@ -30,8 +31,8 @@ export const NO_ALERTS: AlertState = Object.freeze({ failureAlertedAt: null, ove
 
 /** What happened to a task, as the rules see it. */
 export type AlertCause =
-  /** A slot failed for good; `failures`: the consecutive failed slots now. */
-  | { readonly kind: 'slot-failed'; readonly failures: number }
+  /** The slot of instant `slotAt` failed for good; `failures`: the consecutive failed slots now. */
+  | { readonly kind: 'slot-failed'; readonly failures: number; readonly slotAt: Instant }
   /** A run succeeded; `slot`: it was a slot's (so the failing slots end). Any success ends an overdue period. */
   | { readonly kind: 'succeeded'; readonly slot: boolean }
   | { readonly kind: 'overdue' }
@@ -54,10 +55,14 @@ export function decideAlerts(
   switch (cause.kind) {
     case 'slot-failed': {
       if (notify === undefined || !wants('failure')) return { state, send: [] };
+      // `repeat` counts between slot instants, not run ends: an hourly task with `repeat: 1h` is
+      // re-alerted every hour however long each of its runs took.
       const last = state.failureAlertedAt;
       const due =
-        last === null ? cause.failures >= notify.after : notify.repeatMs !== null && now - last >= notify.repeatMs;
-      return due ? { state: { ...state, failureAlertedAt: now }, send: ['failure'] } : { state, send: [] };
+        last === null
+          ? cause.failures >= notify.after
+          : notify.repeatMs !== null && cause.slotAt - last >= notify.repeatMs;
+      return due ? { state: { ...state, failureAlertedAt: cause.slotAt }, send: ['failure'] } : { state, send: [] };
     }
     case 'succeeded': {
       const endsFailure = cause.slot && state.failureAlertedAt !== null;
@@ -121,7 +126,7 @@ export function alertsOfRunEnd(
     const overdue = before.alert.overdueAlertedAt === null ? {} : { overdueSince: before.watchFrom };
     return [[{ kind: 'succeeded', slot }], { run, failures: slot ? before.failures : 0, ...overdue }];
   }
-  const causes: AlertCause[] = [{ kind: 'slot-failed', failures }];
+  const causes: AlertCause[] = [{ kind: 'slot-failed', failures, slotAt: run.scheduledAt ?? run.createdAt }];
   if (autoHeld) causes.push({ kind: 'auto-hold' });
   return [causes, { run, failures }];
 }

@@ -54,7 +54,10 @@ export interface TaskStatus {
 
 /** What a task remembers of its alerts (engine/alerts.ts has the rules; task_state stores it). */
 export interface AlertState {
-  /** When `failure` was last sent for the failing slots going on; null: none sent since the last success. */
+  /**
+   * The instant of the slot whose `failure` was last sent, for the failing slots going on (`repeat`
+   * counts from it); null: none sent since the last success.
+   */
   readonly failureAlertedAt: Instant | null;
   /** When `overdue` was sent for the overdue period going on; null: none sent since the last success. */
   readonly overdueAlertedAt: Instant | null;

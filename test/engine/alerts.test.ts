@@ -43,20 +43,23 @@ async function slotAt(engine: Engine, minutes: number, status: 'failed' | 'succe
 describe('the rules (decideAlerts, pure)', () => {
   const at = ms(START);
 
-  test('failure: at `after`, then only after `repeat`; nothing without notify or outside `on`', () => {
+  test('failure: at `after`, then only after `repeat` between slot instants; none without notify or `on`', () => {
     const spec = notifier({ after: 2, repeatMs: 3_600_000 });
-    expect(decideAlerts(NO_ALERTS, spec, { kind: 'slot-failed', failures: 1 }, at).send).toEqual([]);
-    const first = decideAlerts(NO_ALERTS, spec, { kind: 'slot-failed', failures: 2 }, at);
+    const failed = (failures: number, slotAt: number) => ({ kind: 'slot-failed', failures, slotAt }) as const;
+    expect(decideAlerts(NO_ALERTS, spec, failed(1, at), at).send).toEqual([]);
+    // Decided when the slot's run ended (5 minutes after its instant): the state keeps the instant.
+    const first = decideAlerts(NO_ALERTS, spec, failed(2, at), at + 300_000);
     expect(first).toEqual({ state: { failureAlertedAt: at, overdueAlertedAt: null }, send: ['failure'] });
-    expect(decideAlerts(first.state, spec, { kind: 'slot-failed', failures: 3 }, at + 3_599_999).send).toEqual([]);
-    expect(decideAlerts(first.state, spec, { kind: 'slot-failed', failures: 4 }, at + 3_600_000)).toEqual({
+    // A slot 1h after it, whose run ended sooner: due all the same (slot instants, not run ends).
+    expect(decideAlerts(first.state, spec, failed(3, at + 3_599_999), at + 3_600_000).send).toEqual([]);
+    expect(decideAlerts(first.state, spec, failed(4, at + 3_600_000), at + 3_600_001)).toEqual({
       state: { failureAlertedAt: at + 3_600_000, overdueAlertedAt: null },
       send: ['failure'],
     });
-    const unchanged = decideAlerts(NO_ALERTS, undefined, { kind: 'slot-failed', failures: 9 }, at);
+    const unchanged = decideAlerts(NO_ALERTS, undefined, failed(9, at), at);
     expect(unchanged).toEqual({ state: NO_ALERTS, send: [] });
     expect(unchanged.state).toBe(NO_ALERTS);
-    expect(decideAlerts(NO_ALERTS, notifier({ on: ['recovery'] }), { kind: 'slot-failed', failures: 9 }, at)).toEqual({
+    expect(decideAlerts(NO_ALERTS, notifier({ on: ['recovery'] }), failed(9, at), at)).toEqual({
       state: NO_ALERTS,
       send: [],
     });
@@ -108,6 +111,31 @@ describe('failure and recovery on the engine', () => {
     expect(engine.eventsOf('alert')[0]?.notify).toEqual(notifier({ after: 2, repeatMs: 3_600_000 }));
     expect(engine.scheduler.get('backup').alert).toEqual(NO_ALERTS);
     expect(engine.logs).toContainEqual(['info', 'backup: alert failure (2 failed slot(s)) to its run notifier']);
+  });
+
+  test('repeat counts between slot instants, however long the runs took', async () => {
+    const engine = createEngine(START);
+    const { scheduler, runner, clock } = engine;
+    scheduler.add(makeTask('slow', { schedule: every('20m'), notify: notifier({ repeatMs: 40 * MIN }) }));
+    scheduler.start();
+    // Slot 00:20 fails at 00:25 (alerted); 00:40 fails at 00:41; 01:00 fails at 01:01: 40m after the
+    // alerted slot's instant (only 36m after that alert was decided), so failure goes out again.
+    for (const [slotAt, endsAt] of [
+      ['00:20', '00:25'],
+      ['00:40', '00:41'],
+      ['01:00', '01:01'],
+    ] as const) {
+      clock.advanceTo(`2026-10-01T${slotAt}:00.000Z`);
+      const [id] = runner.running();
+      clock.advanceTo(`2026-10-01T${endsAt}:00.000Z`);
+      runner.finish(id as number, { status: 'failed', exitCode: 1 });
+      await flush();
+    }
+    expect(summary(engine.eventsOf('alert'))).toEqual([
+      ['failure', '2026-10-01T00:25:00.000Z', 1, 1, undefined],
+      ['failure', '2026-10-01T01:01:00.000Z', 3, 3, undefined],
+    ]);
+    expect(scheduler.get('slow').alert.failureAlertedAt).toBe(ms('2026-10-01T01:00:00.000Z'));
   });
 
   test('retries inside one slot never alert twice; a slot mended by its retry is no failure', async () => {
