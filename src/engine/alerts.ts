@@ -5,8 +5,10 @@
  * stored with the task's state, so that a restart neither repeats an alert nor forgets one).
  *
  * - A *slot* is one scheduled instant with all its retries (TaskEntry.failedSlots counts the
- *   failed ones in a row). Runs without an instant (run-now, dependency runs) are no slots: their
- *   failures neither count nor alert, as for hold-after-failures; their success ends an overdue period.
+ *   failed ones in a row). A task with no instants of its own (on demand, at boot) has a slot for
+ *   each run it is triggered for (run-now, a dependency): else its failures could never alert.
+ *   run-now of a scheduled task is no slot: its failure neither counts nor alerts, as for
+ *   hold-after-failures; its success ends an overdue period.
  * - `failure`: once `after` consecutive slots failed; then, while slots still fail, again at the
  *   first failed slot whose instant is at least `repeat` after that of the last one sent (never
  *   without `repeat`). The state keeps that slot's instant (failureAlertedAt).

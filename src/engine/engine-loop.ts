@@ -298,8 +298,11 @@ export abstract class EngineLoop implements TaskOperations {
       this.removedWithRuns.delete(entry.spec.name);
       this.log('info', `${entry.spec.name}: the last run of the removed task has ended (#${record.id})`);
     }
-    // A slot: a scheduled instant's last attempt (run-now and dependency runs are none; engine/alerts.ts).
-    const slot = sequel === null && !entry.removed && record.scheduledAt !== null;
+    // A slot: a scheduled instant's last attempt; for a task with no instants of its own (on demand,
+    // at boot), each run it is triggered for. run-now of a scheduled task is none (engine/alerts.ts).
+    const kind = entry.schedule.spec.kind;
+    const triggeredOnly = kind === 'on-demand' || kind === 'reboot';
+    const slot = sequel === null && !entry.removed && (record.scheduledAt !== null || triggeredOnly);
     const succeeded = record.status === 'succeeded' && !entry.removed;
     const before = { failures: entry.failedSlots, watchFrom: entry.watchFrom, alert: entry.alerts.state };
     if (succeeded) this.#succeeded(entry, record);

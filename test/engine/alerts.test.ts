@@ -185,6 +185,26 @@ describe('failure and recovery on the engine', () => {
     expect(summary(engine.eventsOf('alert')).map((row) => row[0])).toEqual(['failure', 'recovery']);
   });
 
+  test('a task without instants has a slot per triggered run: run-now failures alert (after, recovery)', async () => {
+    const engine = createEngine(START);
+    engine.scheduler.add(makeTask('snapshot', { notify: notifier({ after: 2 }), holdAfterFailures: 3 }));
+    engine.scheduler.start();
+    const end = async (status: 'failed' | 'succeeded') => {
+      const run = engine.scheduler.runNow('snapshot');
+      engine.runner.finish(run.id, status === 'failed' ? { status, exitCode: 1 } : { status, exitCode: 0 });
+      await flush();
+      return run.id;
+    };
+    await end('failed');
+    expect(engine.eventsOf('alert')).toEqual([]);
+    const second = await end('failed');
+    const recovered = await end('succeeded');
+    expect(summary(engine.eventsOf('alert'))).toEqual([
+      ['failure', START, 2, second, undefined],
+      ['recovery', START, 2, recovered, undefined],
+    ]);
+  });
+
   test('the state change is announced in the same turn, just before the alert', async () => {
     const engine = createEngine(START);
     engine.scheduler.add(makeTask('job', { schedule: every('10m'), notify: notifier() }));

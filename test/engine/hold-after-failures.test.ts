@@ -84,18 +84,35 @@ describe('hold-after-failures', () => {
     expect(eventsOf('auto-hold')).toEqual([]);
   });
 
-  test('run-now failures do not count; without the key nothing is held', async () => {
+  test('run-now failures of a scheduled task do not count; without the key nothing is held', async () => {
     const engine = createEngine(START);
     const { scheduler, runner } = engine;
-    scheduler.add(makeTask('manual', { holdAfterFailures: 1 }));
+    scheduler.add(makeTask('hourly', { schedule: every('1h'), holdAfterFailures: 1 }));
     scheduler.add(makeTask('plain', { schedule: every('1m') }));
     scheduler.start();
-    scheduler.runNow('manual');
+    scheduler.runNow('hourly');
     runner.finish(1, { status: 'failed', exitCode: 1 });
     await flush();
-    expect(scheduler.get('manual')).toMatchObject({ failedSlots: 0, held: false });
+    expect(scheduler.get('hourly')).toMatchObject({ failedSlots: 0, held: false });
     for (let i = 0; i < 5; i++) await slot(engine, 'failed');
     expect(scheduler.get('plain')).toMatchObject({ failedSlots: 5, held: false, autoHeld: false });
+  });
+
+  test('a task without instants of its own: each triggered run is a slot, so its failures hold it', async () => {
+    const engine = createEngine(START);
+    const { scheduler, runner } = engine;
+    scheduler.add(makeTask('manual', { holdAfterFailures: 2 }));
+    scheduler.start();
+    for (const status of ['failed', 'succeeded', 'failed'] as const) {
+      const run = scheduler.runNow('manual');
+      runner.finish(run.id, status === 'failed' ? { status, exitCode: 1 } : { status, exitCode: 0 });
+      await flush();
+    }
+    expect(scheduler.get('manual')).toMatchObject({ failedSlots: 1, held: false });
+    const last = scheduler.runNow('manual');
+    runner.finish(last.id, { status: 'failed', exitCode: 1 });
+    await flush();
+    expect(scheduler.get('manual')).toMatchObject({ failedSlots: 2, held: true, autoHeld: true });
   });
 
   test('resume clears the count: N more failed slots are needed to hold again', async () => {
