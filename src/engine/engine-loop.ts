@@ -17,7 +17,9 @@ import { Emitter } from './emitter.js';
 import { planFire } from './fire-plan.js';
 import type { FlowEffect } from './flow-effects.js';
 import { formatDuration } from '../schedule/duration.js';
+import { HeldInstants } from './held-instants.js';
 import { describeError } from './launch.js';
+import { notRunFacts } from './missed-instants.js';
 import { planCatchUp, type MissedInstants } from './policies/catch-up.js';
 import type { LogFunction, RunClaim, Runner } from './ports.js';
 import type { RunRecord } from './run.js';
@@ -59,6 +61,8 @@ export abstract class EngineLoop implements TaskOperations {
    */
   protected readonly removedWithRuns = new Map<string, Task>();
   protected readonly afterIndex = new AfterIndex();
+  /** Held tasks' instants, counted into one row per hold (off the timeline while held). */
+  protected readonly held: HeldInstants;
   /** Set by stop(): no new runs, and the last run to end opens it. */
   protected shutdown: ShutdownGate | null = null;
 
@@ -68,6 +72,8 @@ export abstract class EngineLoop implements TaskOperations {
       throw new TaskkitError('USAGE', `maxConcurrent must be a whole number >= 1, got ${maxConcurrent}`);
     }
     const log = options.log ?? (() => {});
+    let nextRunId = options.firstRunId ?? 1;
+    const takeRunId = (): number => nextRunId++;
     this.clock = options.clock;
     this.log = log;
     this.emitter = new Emitter((event, error) => log('error', `a "${event}" listener threw: ${describeError(error)}`));
@@ -81,10 +87,11 @@ export abstract class EngineLoop implements TaskOperations {
       log,
       random: options.random ?? Math.random,
       maxConcurrent,
-      firstRunId: options.firstRunId ?? 1,
+      nextRunId: takeRunId,
       // A run's own code acts on its task through the public API, like any client.
       createHandle: (run) => createTaskHandle(run, this, log),
     });
+    this.held = new HeldInstants(this.emitter, takeRunId);
   }
 
   abstract hold(name: string, note?: string): TaskStatus;
@@ -181,25 +188,32 @@ export abstract class EngineLoop implements TaskOperations {
     // A hold that ends at or before this wake ends first, whichever node the heap gave first: an
     // instant at the hold's end (`hold --until 10:00`, a task due at 10:00) runs.
     this.endHoldIfDue(entry, now);
+    // Parked: a held task's instants are counted by its held span, not fired (held-instants.ts).
+    if (entry.held) {
+      this.setNext(entry, entry.nextAt);
+      return;
+    }
     const plan = planFire((after) => entry.scheduleNext(after), due, now, lateBefore);
     const schedule = entry.schedule;
     entry.dealtWith(plan.latest);
-    if (!entry.held) {
-      if (plan.scheduled !== null && entry.hasBudget()) this.trigger(entry, 'schedule', plan.scheduled, JITTER);
-      this.catchUp(entry, plan.missed);
-    }
+    if (plan.scheduled !== null && entry.hasBudget()) this.trigger(entry, 'schedule', plan.scheduled, JITTER);
+    this.catchUp(entry, plan.missed);
     // A run started above may already have rescheduled (setPeriod) or removed its task.
     if (entry.removed || entry.schedule !== schedule) return;
     this.setNext(entry, entry.hasBudget() ? plan.upcoming : null);
     this.announce(entry);
   }
 
-  /** Apply `catch-up` to missed instants: one skipped record (skip), one run (once), each in turn (all). */
+  /**
+   * Apply `catch-up` to missed instants: one run (once), each in turn (all), none (skip); those not
+   * run are one skipped record, reason `missed`, with their count and range.
+   */
   protected catchUp(entry: Task, missed: MissedInstants): void {
     const plan = planCatchUp(entry.spec.catchUp, missed, entry.budget());
     if (plan === null) return;
-    if (plan.skip !== null) {
-      this.flow.recordSkip(entry, 'catch-up', plan.skip.at, plan.skip.reason);
+    const notRun = notRunFacts(entry, entry.spec.catchUp, missed, plan.runs);
+    if (notRun !== null) {
+      this.flow.recordSkip(entry, 'catch-up', notRun.first, notRun.reason, notRun.skip);
       this.drain();
     }
     for (const at of plan.runs) this.trigger(entry, 'catch-up', at, { serial: plan.serial });
@@ -271,17 +285,25 @@ export abstract class EngineLoop implements TaskOperations {
   protected endHoldIfDue(entry: Task, now: Instant): void {
     const until = entry.holdEndsAt;
     if (until === null || until > now || entry.removed) return;
+    // Instants before the end were held; one at the end runs (then, or late at this wake).
+    this.held.end(entry, Math.min(now, until - 1), now);
     entry.release();
     this.timeline.delete(entry.holdEndNode);
     this.log('info', `${entry.spec.name}: hold ended (it was held until ${new Date(until).toISOString()})`);
-    // A task whose next instant went (max-runs budget back while held) may have one again.
-    if (entry.nextAt === null && entry.hasBudget()) this.#refreshNext(entry);
+    this.setNext(entry, entry.computeNext(until - 1));
     this.announce(entry, true);
   }
 
+  /** The task is held from now (hold, auto-hold, `hold:` in the file): parked, its instants counted. */
+  protected beginHold(entry: Task): void {
+    this.held.begin(entry, this.clock.now());
+    this.setNext(entry, entry.nextAt);
+  }
+
+  /** The task's next instant; a held task keeps it but is parked off the timeline (held-instants.ts). */
   protected setNext(entry: Task, next: Instant | null): void {
     entry.setNextAt(next);
-    if (next === null) this.timeline.delete(entry.node);
+    if (next === null || entry.held) this.timeline.delete(entry.node);
     else this.timeline.set(entry.node, next);
   }
 
@@ -339,6 +361,7 @@ export abstract class EngineLoop implements TaskOperations {
     }
     const failures = entry.failedSlots;
     entry.hold(`auto-held after ${failures} consecutive failures`, this.clock.now(), null);
+    this.beginHold(entry);
     this.syncHoldEnd(entry);
     this.flow.dropHeld(entry);
     this.drain();

@@ -41,6 +41,8 @@ export function planFire(
     const latest = [due, ...missed.latest];
     missed = { latest: latest.slice(-MAX_CATCH_UP_RUNS), more: missed.more || latest.length > MAX_CATCH_UP_RUNS };
   }
+  if (missed.latest.length > 0)
+    missed = { ...missed, range: { after: jumpedOver ? due - 1 : due, upTo: now, down: false } };
   return {
     scheduled: jumpedOver ? null : due,
     missed,

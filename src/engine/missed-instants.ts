@@ -4,8 +4,11 @@
  * every second and was down for a month must not cost 2.6 million next() calls: the search
  * looks back from `upTo` through windows that double until they hold enough instants.
  */
-import type { MissedInstants } from './policies/catch-up.js';
+import type { CatchUpPolicy } from '../config/types.js';
+import { countTaskInstants, nextTaskInstant, type TaskTiming } from '../schedule/task-instants.js';
 import type { Instant } from '../schedule/types.js';
+import type { MissedInstants } from './policies/catch-up.js';
+import type { SkipFacts } from './run.js';
 
 const FIRST_WINDOW_MS = 1_000;
 
@@ -42,4 +45,57 @@ function listBetween(
     if (latest.length > limit) latest.shift();
   }
   return { latest, count };
+}
+
+/** The skipped record of missed instants that were not run: its first instant, words and facts. */
+export interface NotRun {
+  readonly first: Instant;
+  readonly reason: string;
+  readonly skip: SkipFacts;
+}
+
+/**
+ * The missed instants `catch-up` did not run (all of them under `skip`, all but the latest under
+ * `once`, those past the latest 100 under `all`), as one skipped record, reason `missed`, with their
+ * count and range (issue 16.7); null when every missed instant runs.
+ */
+export function notRunFacts(
+  timing: TaskTiming,
+  policy: CatchUpPolicy,
+  missed: MissedInstants,
+  runs: readonly Instant[],
+): NotRun | null {
+  const { range } = missed;
+  // Counted afresh in the range: the instants are dealt with already, so lastScheduledAt is left out.
+  const plain: TaskTiming = {
+    schedule: timing.schedule,
+    until: timing.until,
+    runsLeft: Infinity,
+    lastScheduledAt: null,
+  };
+  const all =
+    range === undefined
+      ? { count: missed.latest.length, more: missed.more, first: missed.latest[0] ?? null }
+      : countTaskInstants(plain, range.after, range.upTo);
+  const count = all.count - runs.length;
+  if (all.first === null || (count <= 0 && !all.more)) return null;
+  // Runs are the newest missed instants: the last not run is just before the first of them.
+  const index = missed.latest.length - 1 - runs.length;
+  const firstRun = runs[0];
+  const last =
+    index >= 0
+      ? (missed.latest[index] ?? null)
+      : range === undefined || firstRun === undefined
+        ? null
+        : (collectMissed((after) => nextTaskInstant(plain, after), range.after, firstRun - 1, 1).latest[0] ?? null);
+  const total = Math.max(count, 1);
+  const instants = `${all.more ? 'more than ' : ''}${total} ${total === 1 && !all.more ? 'instant' : 'instants'}`;
+  const ran = runs.length === 0 ? '' : runs.length === 1 ? ', ran the latest' : `, ran the latest ${runs.length}`;
+  const down = range?.down === true ? ' while taskkit was down' : '';
+  const reason = `missed ${instants}${down} (catch-up: ${policy}${ran})`;
+  return {
+    first: all.first,
+    reason,
+    skip: { reason: 'missed', count: total, more: all.more, lastAt: last },
+  };
 }

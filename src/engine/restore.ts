@@ -10,26 +10,16 @@ import type { TaskEntry } from './task-entry.js';
 
 /**
  * The instants missed since the restored lastScheduledAt, for catch-up, or null when there are
- * none (or the task is held: the held time is never caught up, but it counts as dealt with).
+ * none. A held task has none: its instants since then were held, and its held span counts them
+ * (held-instants.ts). A hold that ended while the daemon was down is counted by the caller first
+ * (Scheduler.add): its instants are dealt with, those from its end on were missed.
  */
-export function missedSinceRestart(
-  entry: TaskEntry,
-  now: Instant,
-  holdEnded: Instant | null = null,
-): MissedInstants | null {
-  let last = entry.lastScheduledAt;
-  if (last === null) return null;
-  const next = (after: Instant): Instant | null => entry.scheduleNext(after);
-  if (holdEnded !== null && holdEnded - 1 > last) {
-    // A hold (`hold --for/--until`) ended at `holdEnded` while the daemon was down: instants before
-    // it were held, never caught up, but dealt with; those from its end on were missed.
-    const held = collectMissed(next, last, Math.min(holdEnded - 1, now), 1).latest[0];
-    if (held !== undefined) entry.dealtWith(held);
-    last = holdEnded - 1;
-  }
-  const missed = collectMissed(next, last, now, MAX_CATCH_UP_RUNS);
+export function missedSinceRestart(entry: TaskEntry, now: Instant): MissedInstants | null {
+  const last = entry.lastScheduledAt;
+  if (last === null || entry.held) return null;
+  const missed = collectMissed((after) => entry.scheduleNext(after), last, now, MAX_CATCH_UP_RUNS);
   const latest = missed.latest[missed.latest.length - 1];
   if (latest === undefined) return null;
   entry.dealtWith(latest);
-  return entry.held ? null : missed;
+  return { ...missed, range: { after: last, upTo: now, down: true } };
 }

@@ -19,7 +19,7 @@ import { computeJitterDelay } from './policies/jitter.js';
 import { decideOverlap, type OverlapDecision } from './policies/overlap.js';
 import { computeRetryDelay } from './policies/retry.js';
 import type { Instant } from '../schedule/types.js';
-import type { RunRecord } from './run.js';
+import type { RunRecord, SkipFacts, SkipReason } from './run.js';
 import { createRunRecord, markDropped, markFinished, markSkipped, markStarted } from './run-record.js';
 import { RunRegistry } from './run-registry.js';
 import type { Timeline } from './timeline.js';
@@ -35,7 +35,7 @@ export interface RunFlowOptions {
   readonly log: LogFunction;
   readonly random: () => number;
   readonly maxConcurrent: number;
-  readonly firstRunId: number;
+  readonly nextRunId: () => number;
   /** The handle a run's own code gets on its task (task-handle.ts; it acts through the Scheduler's API). */
   readonly createHandle: (run: ActiveRun) => TaskHandle;
 }
@@ -59,14 +59,12 @@ export class RunFlow {
   /** Runs whose handle was asked to cancel, and why (they then neither retry nor run again). */
   readonly #cancelled = new WeakMap<ActiveRun, CancelReason>();
   #effects: FlowEffect[] = [];
-  #nextId: number;
   /** Max-concurrent slots taken: runs claiming or running. */
   #busy = 0;
   #stopping = false;
 
   constructor(options: RunFlowOptions) {
     this.#options = options;
-    this.#nextId = options.firstRunId;
   }
 
   /** Runs not yet ended, in any phase. */
@@ -91,20 +89,20 @@ export class RunFlow {
   trigger(entry: Task, trigger: Trigger, scheduledAt: Instant | null, options: TriggerOptions = {}): RunRecord {
     const now = this.#options.clock.now();
     const record = createRunRecord({
-      id: this.#nextId++,
+      id: this.#options.nextRunId(),
       task: entry.spec.name,
       trigger,
       scheduledAt,
       attempt: 1,
       createdAt: now,
     });
-    if (this.#stopping) return this.#skipUnregistered(entry, record, 'taskkit is stopping');
+    if (this.#stopping) return this.#skipUnregistered(entry, record, 'taskkit is stopping', 'stopping');
     const colliding = entry.collidingRun();
     const decision: OverlapDecision =
       options.serial === true
         ? { action: colliding === null ? 'start' : 'queue' }
         : decideOverlap(entry.spec.overlap, colliding?.record ?? null, entry.serialCount);
-    if (decision.action === 'skip') return this.#skipUnregistered(entry, record, decision.reason);
+    if (decision.action === 'skip') return this.#skipUnregistered(entry, record, decision.reason, 'overlap');
     const run = this.#register(entry, record, options.upstream ?? null);
     if (decision.action === 'replace') {
       for (const other of [...entry.active]) {
@@ -135,18 +133,18 @@ export class RunFlow {
     this.#taskChanged(run.entry);
   }
 
-  /** Record a trigger that does not run (missed instants under `catch-up: skip`). */
-  recordSkip(entry: Task, trigger: Trigger, scheduledAt: Instant | null, reason: string): RunRecord {
+  /** Record a trigger that does not run (missed instants not caught up, a held `@reboot`): one record for `skip`. */
+  recordSkip(entry: Task, trigger: Trigger, scheduledAt: Instant | null, reason: string, skip: SkipFacts): RunRecord {
     const now = this.#options.clock.now();
     const record = createRunRecord({
-      id: this.#nextId++,
+      id: this.#options.nextRunId(),
       task: entry.spec.name,
       trigger,
       scheduledAt,
       attempt: 1,
       createdAt: now,
     });
-    return this.#skipUnregistered(entry, record, reason);
+    return this.#skipUnregistered(entry, record, reason, skip);
   }
 
   /** Cancel the task's running runs (reason `cancel`) and drop its waiting ones; returns them all. */
@@ -309,7 +307,7 @@ export class RunFlow {
     const now = this.#options.clock.now();
     const late = checkDeadline(run.record.trigger, run.record.scheduledAt, run.entry.spec.deadlineMs, now);
     if (late !== null) {
-      this.#retire(run, markSkipped(run.record, now, late), 'run-skipped');
+      this.#retire(run, markSkipped(run.record, now, late, 'deadline'), 'run-skipped');
       return;
     }
     this.#busy++;
@@ -327,7 +325,7 @@ export class RunFlow {
   #claimed(run: ActiveRun, verdict: ClaimVerdict, now: Instant): void {
     if (verdict === true) return this.#launch(run, now);
     this.#busy--;
-    this.#retire(run, markSkipped(run.record, now, verdict.refused), 'run-skipped');
+    this.#retire(run, markSkipped(run.record, now, verdict.refused, 'claimed'), 'run-skipped');
   }
 
   #launch(run: ActiveRun, now: Instant): void {
@@ -359,7 +357,7 @@ export class RunFlow {
     if (delay === null) return false;
     const now = this.#options.clock.now();
     const record = createRunRecord({
-      id: this.#nextId++,
+      id: this.#options.nextRunId(),
       task: failed.task,
       trigger: 'retry',
       scheduledAt: failed.scheduledAt,
@@ -396,8 +394,8 @@ export class RunFlow {
     return record;
   }
 
-  #skipUnregistered(entry: Task, record: RunRecord, reason: string): RunRecord {
-    const skipped = markSkipped(record, record.createdAt, reason);
+  #skipUnregistered(entry: Task, record: RunRecord, reason: string, skip: SkipReason | SkipFacts): RunRecord {
+    const skipped = markSkipped(record, record.createdAt, reason, skip);
     this.#runs.end(skipped);
     entry.noteSkipped(skipped);
     this.#options.emitter.emit('run-skipped', skipped);

@@ -7,7 +7,7 @@
 import type { Instant } from '../schedule/types.js';
 import type { RunOutcome } from '../runner/types.js';
 import type { Trigger } from '../task-context.js';
-import { NO_OUTPUT, type RunRecord } from './run.js';
+import { NO_OUTPUT, type RunRecord, type SkipFacts, type SkipReason } from './run.js';
 
 type Changes = { -readonly [K in keyof RunRecord]?: RunRecord[K] };
 
@@ -88,9 +88,14 @@ export function markFinished(record: RunRecord, outcome: RunOutcome, endedAt: In
   });
 }
 
-/** A trigger that will not run (overlap, deadline, missed instants), with the reason. */
-export function markSkipped(record: RunRecord, at: Instant, reason: string): RunRecord {
-  return buildRecord(record, { status: 'skipped', endedAt: at, error: reason });
+/**
+ * A trigger that will not run (overlap, deadline, missed instants), with the reason in words and
+ * as facts: a kind alone means this one trigger (its instant, if any, is the first and the last).
+ */
+export function markSkipped(record: RunRecord, at: Instant, reason: string, skip: SkipReason | SkipFacts): RunRecord {
+  const facts: SkipFacts =
+    typeof skip === 'string' ? { reason: skip, count: 1, more: false, lastAt: record.scheduledAt } : skip;
+  return { ...buildRecord(record, { status: 'skipped', endedAt: at, error: reason }), skip: facts };
 }
 
 /** A waiting run taken away before it started (cancel, replace, remove, shutdown). */

@@ -39,6 +39,28 @@ export interface RunRecord {
   /** taskkit's explanation: why it was skipped or dropped, could not start, what a JS task threw... */
   readonly error: string | null;
   readonly result?: unknown;
+  /** Only on a skipped record: why, and how many instants it stands for (one history row, issue 16.7). */
+  readonly skip?: SkipFacts;
+}
+
+/**
+ * Why an instant (or a trigger) did not run, as a kind: what history coalesces on and filters by;
+ * the words for people are in `error`. `calendar` is for instants a calendar excludes (issue 17).
+ */
+export type SkipReason = 'held' | 'overlap' | 'deadline' | 'missed' | 'claimed' | 'stopping' | 'calendar';
+
+/**
+ * A skipped record's facts: one record may stand for many instants (a held span, instants missed
+ * while down, consecutive overlap skips), the first being its `scheduledAt`.
+ */
+export interface SkipFacts {
+  readonly reason: SkipReason;
+  /** Instants (or triggers) the record stands for: 1 for one skipped trigger. */
+  readonly count: number;
+  /** true: more than `count` (counting a very long span stopped there, schedule/task-instants.ts). */
+  readonly more: boolean;
+  /** The last of them (the first is the record's scheduledAt); null for a trigger without an instant. */
+  readonly lastAt: Instant | null;
 }
 
 /** The output of a run that has printed nothing (yet): shared, it has no byte to change. */

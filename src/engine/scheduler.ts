@@ -42,12 +42,18 @@ export class Scheduler extends EngineLoop {
         `${task.name}: hold ended while taskkit was down (held until ${new Date(holdEnded).toISOString()})`,
       );
     }
-    const missed = missedSinceRestart(entry, now, holdEnded);
+    if (holdEnded !== null) {
+      // Held until then: those instants are one held row, never caught up; the rest were missed.
+      this.held.begin(entry, now, restored.hold?.note ?? null);
+      this.held.end(entry, Math.min(holdEnded - 1, now), now);
+    }
+    const missed = missedSinceRestart(entry, now);
     this.tasks.set(task.name, entry);
     this.syncHoldEnd(entry);
     this.syncOverdue(entry);
     this.#adoptOrphan(entry);
     this.afterIndex.link(task);
+    if (entry.held) this.held.begin(entry, now);
     this.setNext(entry, entry.computeNext(Math.max(now, entry.lastScheduledAt ?? -Infinity)));
     if (missed !== null) {
       // Runs wait for start(); a task added to a running scheduler catches up at once.
@@ -64,12 +70,16 @@ export class Scheduler extends EngineLoop {
     this.afterIndex.link(task);
     const now = this.clock.now();
     const wasHeld = entry.held;
+    // Held instants so far are counted under the old definition; a hold the file ends ends its row.
+    this.held.settle(entry, now, now);
     const sameTiming = entry.redefine(task, now);
+    if (!entry.held) this.held.end(entry, now, now);
     this.syncHoldEnd(entry);
     if (task.expectSuccessWithinMs === undefined) entry.clearOverdue();
     this.syncOverdue(entry);
     if (entry.held && !wasHeld) {
       // `hold: true` added in the file holds like `taskkit hold`.
+      this.held.begin(entry, now);
       this.flow.dropHeld(entry);
       this.drain();
     }
@@ -89,6 +99,8 @@ export class Scheduler extends EngineLoop {
    */
   remove(name: string): void {
     const entry = this.#require(name);
+    const now = this.clock.now();
+    this.held.end(entry, now, now);
     entry.markRemoved();
     this.tasks.delete(name);
     this.afterIndex.unlink(entry.spec);
@@ -114,17 +126,27 @@ export class Scheduler extends EngineLoop {
   }
 
   get(name: string): TaskStatus {
-    return this.#require(name).toStatus();
+    return this.#fresh(this.#require(name)).toStatus();
   }
 
   /** Up to `count` instants the task will fire at (a held task's pass without running): `show`, `next`. */
   upcoming(name: string, count: number, listFrom?: Instant): Instant[] {
-    return this.#require(name).upcoming(count, listFrom);
+    return this.#fresh(this.#require(name)).upcoming(count, listFrom);
   }
 
   /** Every task, in add order. */
   list(): TaskStatus[] {
-    return [...this.tasks.values()].map((entry) => entry.toStatus());
+    return [...this.tasks.values()].map((entry) => this.#fresh(entry).toStatus());
+  }
+
+  /**
+   * Count the instants held tasks (or `name` alone) passed up to now into their held rows, so that
+   * the history says so while they are still held (`history`, `show`; held-instants.ts).
+   */
+  settleHeld(name?: string): void {
+    const now = this.clock.now();
+    if (name === undefined) this.held.settleAll(now);
+    else this.held.settle(this.#require(name), now, now);
   }
 
   /** Tasks removed from the file whose runs still go on (state `removed`), oldest removal first. */
@@ -156,6 +178,7 @@ export class Scheduler extends EngineLoop {
       throw new TaskkitError('USAGE', `a hold's end must be after now; ${new Date(until).toISOString()} is not`);
     }
     entry.hold(note, now, until);
+    this.beginHold(entry);
     this.syncHoldEnd(entry);
     this.flow.dropHeld(entry);
     this.drain();
@@ -165,6 +188,8 @@ export class Scheduler extends EngineLoop {
   /** TaskKit's enableTask: from the next instant strictly after now; the held time is not caught up. */
   resume(name: string): TaskStatus {
     const entry = this.#require(name);
+    const now = this.clock.now();
+    this.held.end(entry, now, now);
     if (entry.release()) {
       this.syncHoldEnd(entry);
       this.setNext(entry, entry.computeNext(this.clock.now()));
@@ -176,6 +201,8 @@ export class Scheduler extends EngineLoop {
   /** TaskKit's setPeriod: a run-time schedule, or the file's again with null. Fine while running. */
   reschedule(name: string, spec: ScheduleSpec | null): TaskStatus {
     const entry = this.#require(name);
+    // Held instants so far are counted under the schedule they belonged to.
+    this.held.settle(entry, this.clock.now(), this.clock.now());
     entry.reschedule(spec);
     this.setNext(entry, entry.computeNext(this.clock.now()));
     return this.announce(entry, true) ?? entry.toStatus();
@@ -215,7 +242,9 @@ export class Scheduler extends EngineLoop {
     this.#started = true;
     this.timeline.start();
     for (const entry of this.tasks.values()) {
-      if (entry.schedule.spec.kind === 'reboot' && !entry.held) this.trigger(entry, 'reboot', null);
+      if (entry.schedule.spec.kind !== 'reboot') continue;
+      if (!entry.held) this.trigger(entry, 'reboot', null);
+      else this.flow.recordSkip(entry, 'reboot', null, 'held', { reason: 'held', count: 1, more: false, lastAt: null });
     }
     for (const [entry, missed] of this.#missedAtStart) this.catchUp(entry, missed);
     this.#missedAtStart.clear();
@@ -227,6 +256,8 @@ export class Scheduler extends EngineLoop {
    */
   stop(options: { graceMs?: number } = {}): Promise<void> {
     if (this.shutdown === null) {
+      // Held rows are brought up to now: the next daemon counts from their last instant.
+      this.held.settleAll(this.clock.now());
       this.shutdown = new ShutdownGate(this.clock, () => this.flow.cancelRunning('shutdown'));
       this.timeline.stop();
       this.flow.beginStop();
@@ -250,6 +281,12 @@ export class Scheduler extends EngineLoop {
       `${name}: back in the tasks file while ${describeRuns(entry)} of its removed definition went on; ` +
         `${runs.length > 1 ? 'they count' : 'it counts'} as its own (overlap: ${entry.spec.overlap})`,
     );
+  }
+
+  /** A held task's next instant as of now (it is parked: nothing moved it). */
+  #fresh(entry: Task): Task {
+    this.held.refreshNext(entry, this.clock.now());
+    return entry;
   }
 
   #require(name: string): Task {

@@ -58,3 +58,57 @@ export function upcomingTaskInstants(
   }
   return out;
 }
+
+/** How many instants a task had in a range, and the first and last of them (issue 16.7: skipped rows). */
+export interface InstantCount {
+  readonly count: number;
+  /** true: there were more than `count` (counting stopped at the cap). */
+  readonly more: boolean;
+  readonly first: Instant | null;
+  readonly last: Instant | null;
+}
+
+/** Instants a long range is counted one by one up to; past it, "more than" (an `every` is counted exactly). */
+export const MAX_COUNTED_INSTANTS = 100_000;
+
+const NO_INSTANTS: InstantCount = { count: 0, more: false, first: null, last: null };
+
+/**
+ * The task's instants in (after, upTo], ignoring `max-runs` (they are counted, not run): an
+ * `every` by arithmetic, whatever the range; any other schedule one by one, at most `cap`, then
+ * the last is found looking back from `upTo` through doubling windows. Bounded in time either way.
+ */
+export function countTaskInstants(
+  timing: TaskTiming,
+  after: Instant,
+  upTo: Instant,
+  cap = MAX_COUNTED_INSTANTS,
+): InstantCount {
+  const first = upTo > after ? nextTaskInstant(timing, after) : null;
+  if (first === null || first > upTo) return NO_INSTANTS;
+  const spec = timing.schedule.spec;
+  if (spec.kind === 'every' && timing.excluded === undefined) {
+    const end = timing.until === null ? upTo : Math.min(upTo, timing.until - 1);
+    const steps = Math.floor((end - first) / spec.periodMs);
+    return { count: steps + 1, more: false, first, last: first + steps * spec.periodMs };
+  }
+  let count = 1;
+  let last = first;
+  for (let at = nextTaskInstant(timing, first); at !== null && at <= upTo; at = nextTaskInstant(timing, at)) {
+    if (count === cap) return { count, more: true, first, last: lastTaskInstant(timing, last, upTo) };
+    count++;
+    last = at;
+  }
+  return { count, more: false, first, last };
+}
+
+/** The task's last instant in (after, upTo], looking back from `upTo` (there is one: `after` < it is known). */
+function lastTaskInstant(timing: TaskTiming, after: Instant, upTo: Instant): Instant {
+  for (let window = 1_000; ; window *= 2) {
+    const from = Math.max(after, upTo - window);
+    let last: Instant | null = null;
+    for (let at = nextTaskInstant(timing, from); at !== null && at <= upTo; at = nextTaskInstant(timing, at)) last = at;
+    if (last !== null) return last;
+    if (from === after) return after;
+  }
+}

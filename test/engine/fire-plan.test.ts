@@ -23,7 +23,7 @@ describe('planFire', () => {
   test('late by 25 s: fires once; the two instants passed meanwhile are missed', () => {
     expect(planFire(next, t(10), t(35), t(35))).toEqual({
       scheduled: t(10),
-      missed: { latest: [t(20), t(30)], more: false },
+      missed: { latest: [t(20), t(30)], more: false, range: { after: t(10), upTo: t(35), down: false } },
       upcoming: t(40),
       latest: t(30),
     });
@@ -41,7 +41,12 @@ describe('planFire', () => {
     const plan = planFire(next, t(10), t(45), t(5));
     expect(plan).toEqual({
       scheduled: null,
-      missed: { latest: [t(10), t(20), t(30), t(40)], more: false },
+      // The due instant was missed too: the range starts just before it.
+      missed: {
+        latest: [t(10), t(20), t(30), t(40)],
+        more: false,
+        range: { after: t(10) - 1, upTo: t(45), down: false },
+      },
       upcoming: t(50),
       latest: t(40),
     });

@@ -126,8 +126,11 @@ describe('hold with an end across a restart', () => {
     const after = createEngine('2026-07-01T12:20:00.000Z');
     expect(after.scheduler.add(task, restored)).toMatchObject({ state: 'scheduled', held: false, heldUntil: null });
     after.scheduler.start();
-    // 09:00 was held; 10:00 (the end), 11:00 and 12:00 were missed while down: catch-up all.
-    for (const id of [1, 2]) {
+    // 09:00 was held (one held row, #1); 10:00 (the end), 11:00 and 12:00 were missed while down: catch-up all.
+    expect(
+      after.eventsOf('run-skipped').map((run) => [run.id, iso(run.scheduledAt), run.error, run.skip?.count]),
+    ).toEqual([[1, '2026-07-01T09:00:00.000Z', 'held (maintenance)', 1]]);
+    for (const id of [2, 3]) {
       after.runner.finish(id);
       await flush();
     }
@@ -156,7 +159,12 @@ describe('hold with an end across a restart', () => {
     after.scheduler.add(task, restored);
     after.scheduler.start();
     expect(after.runner.requests).toEqual([]);
-    expect(after.eventsOf('run-skipped')).toEqual([]);
+    // 09:00 and 10:00 were held: one row (issue 16.7), nothing caught up.
+    expect(
+      after
+        .eventsOf('run-skipped')
+        .map((run) => [iso(run.scheduledAt), run.error, run.skip?.count, iso(run.skip?.lastAt ?? null)]),
+    ).toEqual([['2026-07-01T09:00:00.000Z', 'held', 2, '2026-07-01T10:00:00.000Z']]);
     expect(iso(after.scheduler.get('job').lastScheduledAt)).toBe('2026-07-01T10:00:00.000Z');
     expect(iso(after.scheduler.get('job').nextAt)).toBe('2026-07-01T11:00:00.000Z');
   });

@@ -38,7 +38,14 @@ describe('hold and resume', () => {
     expect(runner.requests.map((request) => [request.trigger, iso(request.scheduledAt)])).toEqual([
       ['schedule', '2026-08-01T12:40:00.000Z'],
     ]);
-    expect(eventsOf('run-skipped')).toEqual([]);
+    // The held instants are one row, written at the resume (issue 16.7).
+    expect(eventsOf('run-skipped').map((run) => [iso(run.scheduledAt), run.skip, run.error])).toEqual([
+      [
+        '2026-08-01T12:10:00.000Z',
+        { reason: 'held', count: 3, more: false, lastAt: Date.parse('2026-08-01T12:30:00.000Z') },
+        'held',
+      ],
+    ]);
   });
 
   test('hold and resume emit task-changed with the new state', () => {

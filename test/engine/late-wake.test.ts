@@ -16,9 +16,16 @@ describe('a late wake', () => {
       ['schedule', '2026-04-01T10:00:01.000Z'],
     ]);
     expect(eventsOf('run-started').map((run) => iso(run.startedAt))).toEqual(['2026-04-01T10:00:03.500Z']);
+    // One record for both, from the first to the last (issue 16.7).
     expect(eventsOf('run-skipped').map((run) => [run.trigger, iso(run.scheduledAt), run.error])).toEqual([
-      ['catch-up', '2026-04-01T10:00:03.000Z', 'missed 2 instants (catch-up: skip)'],
+      ['catch-up', '2026-04-01T10:00:02.000Z', 'missed 2 instants (catch-up: skip)'],
     ]);
+    expect(eventsOf('run-skipped')[0]?.skip).toEqual({
+      reason: 'missed',
+      count: 2,
+      more: false,
+      lastAt: Date.parse('2026-04-01T10:00:03.000Z'),
+    });
     expect(iso(scheduler.get('tick').nextAt)).toBe('2026-04-01T10:00:04.000Z');
     expect(iso(scheduler.get('tick').lastScheduledAt)).toBe('2026-04-01T10:00:03.000Z');
   });

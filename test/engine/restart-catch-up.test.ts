@@ -25,8 +25,14 @@ describe('restart with restored lastScheduledAt', () => {
     scheduler.start();
     expect(runner.requests).toEqual([]);
     expect(eventsOf('run-skipped').map((run) => [run.trigger, iso(run.scheduledAt), run.error])).toEqual([
-      ['catch-up', '2026-07-01T10:00:00.000Z', 'missed 2 instants (catch-up: skip)'],
+      ['catch-up', '2026-07-01T09:00:00.000Z', 'missed 2 instants while taskkit was down (catch-up: skip)'],
     ]);
+    expect(eventsOf('run-skipped')[0]?.skip).toEqual({
+      reason: 'missed',
+      count: 2,
+      more: false,
+      lastAt: Date.parse('2026-07-01T10:00:00.000Z'),
+    });
     expect(iso(scheduler.get('job').nextAt)).toBe('2026-07-01T11:00:00.000Z');
     expect(iso(scheduler.get('job').lastScheduledAt)).toBe('2026-07-01T10:00:00.000Z');
   });
@@ -75,14 +81,19 @@ describe('restart with restored lastScheduledAt', () => {
     expect(runner.requests.map((request) => iso(request.scheduledAt))).toEqual(['2026-07-01T10:00:00.000Z']);
   });
 
-  test('a restored hold: nothing is caught up, the missed time counts as handled', () => {
-    const { runner, scheduler } = restart(
+  test('a restored hold: nothing is caught up; the time down counts as held (issue 16.7)', () => {
+    const { runner, scheduler, eventsOf } = restart(
       { catchUp: 'all' },
       { lastScheduledAt: DOWN_SINCE, hold: { note: 'disk full', at: DOWN_SINCE } },
     );
     scheduler.start();
     expect(runner.requests).toEqual([]);
     expect(scheduler.get('job')).toMatchObject({ state: 'held', holdNote: 'disk full', heldAt: DOWN_SINCE });
+    // Counted when asked (or at the resume): 09:00 and 10:00, one held row.
+    scheduler.settleHeld();
+    expect(eventsOf('run-skipped').map((run) => [iso(run.scheduledAt), run.error, run.skip?.count])).toEqual([
+      ['2026-07-01T09:00:00.000Z', 'held (disk full)', 2],
+    ]);
     expect(iso(scheduler.get('job').lastScheduledAt)).toBe('2026-07-01T10:00:00.000Z');
   });
 });

@@ -12,6 +12,11 @@ export const MAX_CATCH_UP_RUNS = 100;
 export interface MissedInstants {
   readonly latest: readonly Instant[];
   readonly more: boolean;
+  /**
+   * Where they were looked for: every instant in (after, upTo] was missed (counted for the
+   * skipped record of those not run, missed-instants.ts notRunFacts); `down`: the daemon was.
+   */
+  readonly range?: { readonly after: Instant; readonly upTo: Instant; readonly down: boolean };
 }
 
 /** The missed instants to run, ascending: none (`skip`), the latest (`once`), or each (`all`). */
