@@ -44,6 +44,8 @@ export async function findDaemonDatabase(io: CliIo, globals: GlobalOptions): Pro
 /** The database a connected daemon writes (its status names its state dir). */
 export async function daemonDatabase(client: ControlClient): Promise<DatabaseSource> {
   const status = await client.request('status', {});
+  // Held tasks' rows brought up to now and written before the database is read (issue 16.7).
+  await client.request('sync-history', {}).catch(() => undefined);
   return { path: join(status.stateDir, DATABASE_FILE_NAME), from: 'daemon', pid: status.pid, socket: client.socket };
 }
 

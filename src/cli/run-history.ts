@@ -1,6 +1,7 @@
 /**
- * `history [NAME] [--failed] [--since D] [-n N]`: past runs, newest first, read from the database
- * directly (read-only), so it answers whether or not a daemon runs.
+ * `history [NAME] [--failed] [--skipped] [--since D] [-n N]`: past runs, newest first, read from the
+ * database directly (read-only), so it answers whether or not a daemon runs. A daemon that answers
+ * first counts its held tasks' instants so far into their rows (`sync-history`, issue 16.7).
  */
 import { defaultTimeZone } from '../config/timezone.js';
 import { toRunView, type RunView } from '../control/views.js';
@@ -18,6 +19,7 @@ import { parsePositiveInt } from './parse-options.js';
 
 export interface HistoryOptions {
   readonly failed?: boolean;
+  readonly skipped?: boolean;
   readonly since?: string;
   readonly count?: string;
 }
@@ -34,6 +36,7 @@ export async function runHistory(
   const filter: RunFilter = {
     ...(name === undefined ? {} : { task: name }),
     ...(options.failed === true ? { failed: true } : {}),
+    ...(options.skipped === true ? { skipped: true } : {}),
     ...(options.since === undefined ? {} : { since: parseSince(options.since, now, io) }),
     ...(options.count === undefined ? {} : { limit: parsePositiveInt(options.count, '-n') }),
   };
@@ -51,7 +54,10 @@ export async function runHistory(
   if (globals.json === true) return printJson(io, { database: db.source, runs });
   announceDatabase(io, globals, db.source);
   if (runs.length === 0)
-    return printLine(io, describeNoRuns(name, options.failed === true || options.since !== undefined));
+    return printLine(
+      io,
+      describeNoRuns(name, options.failed === true || options.skipped === true || options.since !== undefined),
+    );
   printLines(io, renderHistory(runs, now, await loadPainter(io)));
 }
 

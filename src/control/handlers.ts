@@ -66,6 +66,8 @@ export interface DaemonControl {
   findRun?(id: number): RunRecord | null;
   /** The task's newest stored run, with its output (`logs`). */
   latestRun?(task: string): RunRecord | null;
+  /** Write what the history database has queued now (`sync-history`: a reader opens the file next). */
+  flushHistory?(): void;
 }
 
 export interface HandlerOptions {
@@ -143,6 +145,8 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
     show: (params): ResultOf<'show'> => {
       const name = readTaskName('show', readParams('show', params, ['name']), 'name');
       const task = scheduler.orphan(name) ?? requireTask(name);
+      // A held task's row counts its instants up to now (held-instants.ts).
+      if (task.state !== 'removed') scheduler.settleHeld(name);
       const recent = daemon.recentRuns?.(name, RECENT_RUNS) ?? (task.lastRun === null ? [] : [task.lastRun]);
       const stats = daemon.runStats?.(name);
       // recentRuns is newest first: its first run that ran is the task's last one (skips never are).
@@ -176,6 +180,12 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
           upcoming: scheduler.upcoming(task.name, count, from).map(formatIsoUtc),
         })),
       };
+    },
+    'sync-history': (params): ResultOf<'sync-history'> => {
+      readParams('sync-history', params, []);
+      scheduler.settleHeld();
+      daemon.flushHistory?.();
+      return { synced: true };
     },
     'run-now': async (params, context): Promise<ResultOf<'run-now'>> => {
       const checked = readParams('run-now', params, ['name', 'wait']);

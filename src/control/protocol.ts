@@ -11,6 +11,8 @@ import type { DefinitionView, RunStatsView, RunView, TaskView } from './views.js
 /**
  * Bumped on any incompatible change; client and daemon must agree exactly. 2: `output` events
  * carry bytes as base64 (`{data}`), not text (`{chunk}`), and a RunView's output has `outputBase64`.
+ * Additions that an older peer ignores do not bump it: a RunView's skip fields and the
+ * `sync-history` method (issue 16.7; the CLI treats a daemon without the method as having nothing to write).
  */
 export const PROTOCOL_VERSION = 2;
 /** Longest request line (bytes, without the newline); a longer one closes the connection. */
@@ -304,6 +306,11 @@ export interface ControlMethods {
   stop: { params: NoParams; result: { stopping: true }; events: NoEvents };
   /** The run with `output` (so far, for a running run without follow); with follow, once it has ended. */
   logs: { params: LogsParams; result: { run: RunView }; events: LogsEvents };
+  /**
+   * Before `history` reads the database: held tasks' rows count their instants up to now, and
+   * everything queued is written (issue 16.7).
+   */
+  'sync-history': { params: NoParams; result: { synced: true }; events: NoEvents };
 }
 
 export type MethodName = keyof ControlMethods;
@@ -331,6 +338,7 @@ const METHODS: Record<MethodName, true> = {
   logs: true,
   next: true,
   check: true,
+  'sync-history': true,
 };
 
 /** Every method, in protocol order. */

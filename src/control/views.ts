@@ -14,7 +14,7 @@ import type {
   SourcePosition,
   TaskSpec,
 } from '../config/types.js';
-import type { RunRecord, RunStatus } from '../engine/run.js';
+import type { RunRecord, RunStatus, SkipReason } from '../engine/run.js';
 import type { TaskStateName, TaskStatus } from '../engine/task-state.js';
 import { describeOutcome } from '../runner/outcome.js';
 import type { RunStop, Trigger } from '../runner/types.js';
@@ -46,6 +46,16 @@ export interface RunView {
   readonly error: string | null;
   /** describeOutcome's words: "succeeded", "exited with code 3", "skipped: already running"... */
   readonly outcome: string;
+  /**
+   * A skipped row (issue 16.7), else null: why, as a kind (`held`, `overlap`, `deadline`, `missed`,
+   * `claimed`, `stopping`; null for an old row whose words did not say), and how many instants (or
+   * triggers) it stands for, from skipFirstAt (= scheduledAt) to skipLastAt; skipMore: more than skipCount.
+   */
+  readonly skipReason: SkipReason | null;
+  readonly skipCount: number | null;
+  readonly skipMore: boolean | null;
+  readonly skipFirstAt: string | null;
+  readonly skipLastAt: string | null;
   /**
    * Only in the final result of `run-now --wait` (and `logs`, `exec`): the output decoded as
    * UTF-8 for reading (lossy: a byte that is not UTF-8 becomes U+FFFD), always with `outputBase64`.
@@ -206,11 +216,35 @@ export function toRunView(run: RunFacts, options: { withOutput?: boolean } = {})
     stop: run.stop,
     error: run.error,
     outcome: describeOutcome(run),
+    ...describeSkip(run),
   };
   const withResult = run.result === undefined ? view : { ...view, result: run.result };
   if (options.withOutput !== true) return withResult;
   const output = run.output === undefined ? Buffer.alloc(0) : toBuffer(run.output);
   return { ...withResult, output: output.toString('utf8'), outputBase64: output.toString('base64') };
+}
+
+type SkipView = Pick<RunView, 'skipReason' | 'skipCount' | 'skipMore' | 'skipFirstAt' | 'skipLastAt'>;
+
+const NOT_SKIPPED: SkipView = {
+  skipReason: null,
+  skipCount: null,
+  skipMore: null,
+  skipFirstAt: null,
+  skipLastAt: null,
+};
+
+/** The skip fields of a run's view: a row without facts (an old one) is one trigger at its instant. */
+function describeSkip(run: RunFacts): SkipView {
+  if (run.status !== 'skipped') return NOT_SKIPPED;
+  const skip = run.skip;
+  return {
+    skipReason: skip?.reason ?? null,
+    skipCount: skip?.count ?? 1,
+    skipMore: skip?.more ?? false,
+    skipFirstAt: formatIso(run.scheduledAt),
+    skipLastAt: formatIso(skip === undefined ? run.scheduledAt : skip.lastAt),
+  };
 }
 
 /** The same bytes as a Buffer, without a copy. */

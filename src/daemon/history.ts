@@ -73,7 +73,7 @@ export function describeInterrupted(run: RunSummary, groupAlive: boolean): strin
 
 /** The history questions of the control socket; `preload` reads each task's last run once (at start). */
 export type HistoryControl = Required<
-  Pick<DaemonControl, 'recentRuns' | 'storedLastRun' | 'runStats' | 'findRun' | 'latestRun'>
+  Pick<DaemonControl, 'recentRuns' | 'storedLastRun' | 'runStats' | 'findRun' | 'latestRun' | 'flushHistory'>
 > & {
   preload(): void;
 };
@@ -99,6 +99,7 @@ export function createHistoryControl(store: Store, engine: Pick<Scheduler, 'on'>
     runStats: (task) => store.runStats(task),
     findRun: (id) => store.getRun(id),
     latestRun: (task) => store.latestRun(task),
+    flushHistory: () => store.flush(),
   };
 }
 

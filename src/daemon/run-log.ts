@@ -11,7 +11,10 @@ export function logEngineEvents(scheduler: Scheduler, log: Logger): () => void {
     scheduler.on('run-started', (run) => log('info', describeStart(run))),
     scheduler.on('run-finished', (run) => log(run.status === 'succeeded' ? 'info' : 'warn', describeEnd(run))),
     scheduler.on('run-skipped', (run) =>
-      log('info', `${run.task} #${run.id} skipped (${run.trigger}): ${run.error ?? 'no reason given'}`),
+      log(
+        'info',
+        `${run.task} #${run.id} skipped${describeCount(run)} (${run.trigger}): ${run.error ?? 'no reason given'}`,
+      ),
     ),
     scheduler.on('clock-jump', (jumpMs) =>
       log(
@@ -24,6 +27,12 @@ export function logEngineEvents(scheduler: Scheduler, log: Logger): () => void {
   return () => {
     for (const unsubscribe of unsubscribers) unsubscribe();
   };
+}
+
+/** " x86400" for a record that stands for many instants (a held row as it grows), else nothing. */
+function describeCount(run: RunRecord): string {
+  const skip = run.skip;
+  return skip === undefined || (skip.count <= 1 && !skip.more) ? '' : ` x${skip.count}${skip.more ? '+' : ''}`;
 }
 
 function describeStart(run: RunRecord): string {

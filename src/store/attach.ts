@@ -9,6 +9,7 @@
  */
 import type { StoreEventSource } from '../engine/ports.js';
 import type { RunRecord } from '../engine/run.js';
+import { SkipRows } from './skip-rows.js';
 import type { Store } from './store.js';
 import { snapshotTaskState } from './task-restore.js';
 
@@ -17,15 +18,26 @@ export function attachStore(source: StoreEventSource, store: Store): () => void 
   const keepByTask = new Map<string, number>();
   // A task's keep comes with its first task-changed, which add() sends before any run of it.
   const saveRun = (run: RunRecord): void => store.saveRun(run, keepByTask.get(run.task));
+  // Consecutive skips of a task for one reason are one row (skip-rows.ts).
+  const skips = new SkipRows({ save: saveRun, forget: (id) => store.forgetRun(id) });
   const unsubscribe = [
     source.on('task-changed', (task) => {
       keepByTask.set(task.name, task.spec.history.keep);
       store.saveTaskState(snapshotTaskState(task));
     }),
-    source.on('run-queued', saveRun),
-    source.on('run-started', saveRun),
-    source.on('run-finished', saveRun),
-    source.on('run-skipped', saveRun),
+    source.on('run-queued', (run) => {
+      skips.queued(run);
+      saveRun(run);
+    }),
+    source.on('run-started', (run) => {
+      skips.started(run);
+      saveRun(run);
+    }),
+    source.on('run-finished', (run) => {
+      skips.finished(run);
+      saveRun(run);
+    }),
+    source.on('run-skipped', (run) => skips.skipped(run)),
   ];
   return () => {
     for (const off of unsubscribe) off();

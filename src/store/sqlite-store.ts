@@ -63,6 +63,7 @@ export interface RecoveryState {
 /** One queued write. */
 export type StoreWrite =
   | { readonly kind: 'run'; readonly run: RunRecord; readonly keep: number | undefined }
+  | { readonly kind: 'forget-run'; readonly id: number }
   | { readonly kind: 'task'; readonly record: TaskStateRecord }
   | { readonly kind: 'delivery'; readonly record: DeliveryRecord };
 
@@ -175,6 +176,11 @@ export class SqliteStore implements Store {
     this.#requireWritable();
     if (run.id > this.#maxRunId) this.#maxRunId = run.id;
     this.#batcher.enqueue(`run:${run.id}`, { kind: 'run', run, keep });
+  }
+
+  forgetRun(id: number): void {
+    this.#requireWritable();
+    this.#batcher.enqueue(`run:${id}`, { kind: 'forget-run', id });
   }
 
   pruneRuns(task: string, keep: number): number {
@@ -361,6 +367,8 @@ export class SqliteStore implements Store {
       } else if (item.kind === 'delivery') {
         this.#deliveries.save(item.record);
         deliveries = true;
+      } else if (item.kind === 'forget-run') {
+        this.#runs.delete(item.id);
       } else {
         this.#runs.save(item.run);
         if (item.keep !== undefined) keepByTask.set(item.run.task, item.keep);

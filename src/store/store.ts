@@ -18,6 +18,8 @@ export interface RunFilter {
   readonly task?: string;
   /** Only runs that failed for good: `failed`, `interrupted`, or stopped by their timeout (`timed-out`). */
   readonly failed?: boolean;
+  /** Only skipped rows (instants or triggers that did not run, and why). */
+  readonly skipped?: boolean;
   /** Only runs taskkit stopped for this cause. */
   readonly stopCause?: StopCause;
   /** Only runs created (triggered) at or after this instant. */
@@ -131,6 +133,11 @@ export interface Store {
   markInterrupted(at: Instant): RunSummary[];
   /** Insert or update a run (every field); then keep only the task's last `keep` runs, when given. */
   saveRun(run: RunRecord, keep?: number): void;
+  /**
+   * Delete a run's row, queued like a save: a skip folded into the row of the skips before it
+   * (skip-rows.ts) that had a row of its own while it waited.
+   */
+  forgetRun(id: number): void;
   /** Delete all but the last `keep` runs of `task`; returns how many went. */
   pruneRuns(task: string, keep: number): number;
   getRun(id: number): RunRecord | null;

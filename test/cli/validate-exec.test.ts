@@ -138,6 +138,11 @@ describe('exec', () => {
         'stop',
         'error',
         'outcome',
+        'skipReason',
+        'skipCount',
+        'skipMore',
+        'skipFirstAt',
+        'skipLastAt',
       ];
       expect(Object.keys(run).sort()).toEqual([...runViewFields, 'output', 'outputBase64'].sort());
       expect(run).toMatchObject({

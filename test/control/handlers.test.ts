@@ -186,6 +186,11 @@ describe('show', () => {
       stop: null,
       error: null,
       outcome: 'exited with code 2',
+      skipReason: null,
+      skipCount: null,
+      skipMore: null,
+      skipFirstAt: null,
+      skipLastAt: null,
     };
     expect(shown.recentRuns).toEqual([last]);
     expect(shown.task.lastRun).toEqual(last);
@@ -717,7 +722,7 @@ describe('bad requests', () => {
         code: 'BAD_REQUEST',
         message:
           'unknown method "frobnicate" (methods: status, list, show, run-now, hold, resume, cancel, reschedule, ' +
-          'reload, stop, logs, next, check)',
+          'reload, stop, logs, next, check, sync-history)',
       },
     });
     client.send({ id: 3, method: 'constructor' });

@@ -45,6 +45,11 @@ describe('toRunView', () => {
       stop: { cause: 'timeout', afterMs: 70_000, signals: ['SIGTERM'], killAfterMs: 10_000, abandoned: null },
       error: null,
       outcome: 'timed out after 1m10s; sent SIGTERM',
+      skipReason: null,
+      skipCount: null,
+      skipMore: null,
+      skipFirstAt: null,
+      skipLastAt: null,
     });
   });
 

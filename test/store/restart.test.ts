@@ -165,8 +165,15 @@ describe('catch-up across a simulated 3-hour downtime', () => {
     const { second } = await downFor3Hours({});
     expect(second.runner.requests).toEqual([]);
     expect(second.eventsOf('run-skipped').map((run) => [run.id, run.trigger, iso(run.scheduledAt), run.error])).toEqual(
-      [[3, 'catch-up', '2026-07-01T11:35:00.000Z', 'missed 6 instants (catch-up: skip)']],
+      [[3, 'catch-up', '2026-07-01T09:05:00.000Z', 'missed 6 instants while taskkit was down (catch-up: skip)']],
     );
+    // One row for the six, from the first to the last (issue 16.7).
+    expect(second.store.getRun(3)?.skip).toEqual({
+      reason: 'missed',
+      count: 6,
+      more: false,
+      lastAt: ms('2026-07-01T11:35:00.000Z'),
+    });
     expect(iso(second.scheduler.get('job').nextAt)).toBe('2026-07-01T12:05:00.000Z');
     expect(second.store.listRuns().map((run) => [run.id, run.trigger, run.status])).toEqual([
       [3, 'catch-up', 'skipped'],
@@ -177,10 +184,17 @@ describe('catch-up across a simulated 3-hour downtime', () => {
 
   test('once: one run, for the latest missed instant, recorded with trigger catch-up', async () => {
     const { second } = await downFor3Hours({ catchUp: 'once' });
-    expect(requested(second)).toEqual([[3, 'catch-up', '2026-07-01T11:35:00.000Z']]);
-    second.runner.finish(3);
-    await flush();
+    expect(requested(second)).toEqual([[4, 'catch-up', '2026-07-01T11:35:00.000Z']]);
+    // The five not run are one row before it (issue 16.7).
     expect(second.store.getRun(3)).toMatchObject({
+      status: 'skipped',
+      scheduledAt: ms('2026-07-01T09:05:00.000Z'),
+      error: 'missed 5 instants while taskkit was down (catch-up: once, ran the latest)',
+      skip: { reason: 'missed', count: 5, more: false, lastAt: ms('2026-07-01T11:05:00.000Z') },
+    });
+    second.runner.finish(4);
+    await flush();
+    expect(second.store.getRun(4)).toMatchObject({
       trigger: 'catch-up',
       status: 'succeeded',
       scheduledAt: ms('2026-07-01T11:35:00.000Z'),
@@ -263,7 +277,7 @@ describe('a one-shot `at` that passed while the daemon was down', () => {
     const second = boot('2026-07-01T11:00:00.000Z', tasks);
     expect(second.runner.requests).toEqual([]);
     expect(second.store.listRuns().map((run) => [run.trigger, iso(run.scheduledAt), run.status, run.error])).toEqual([
-      ['catch-up', '2026-07-01T10:00:00.000Z', 'skipped', 'missed 1 instant (catch-up: skip)'],
+      ['catch-up', '2026-07-01T10:00:00.000Z', 'skipped', 'missed 1 instant while taskkit was down (catch-up: skip)'],
     ]);
   });
 });

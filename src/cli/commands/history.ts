@@ -16,6 +16,7 @@ export function registerHistoryCommands(program: Command, context: CommandContex
       'past runs, newest first: id, task, trigger, start, duration, exit code, outcome (works without a daemon)',
     )
     .option('--failed', 'only runs that failed for good: failed, timed out or interrupted')
+    .option('--skipped', 'only instants that did not run, and why (held, overlap, deadline, missed...)')
     .option(
       '--since <when>',
       'only runs triggered since a duration ago ("2h") or a date-time ("2026-11-25T08:00", local time)',

@@ -38,9 +38,23 @@ export function paintStatus(paint: Painter, run: Pick<RunView, 'status'>, text: 
 }
 
 /**
- * RUN, TASK, TRIGGER, STARTED (local time; when a skipped run was triggered), DURATION, EXIT,
- * STATUS. STATUS holds describeOutcome's words ("skipped: previous run #4 still running"), which
- * can be long, so it comes last and EXIT before it.
+ * What STATUS says of a skipped row that stands for several instants (issue 16.7): "skipped x86400
+ * 00:00:01 .. 2026-12-02 00:00:00: held", the count ("x100000+": more than that), the first and
+ * last instant (local time, the day left out when it is today) and why; one skip: its outcome.
+ */
+export function describeSkipped(run: RunView, now: number): string {
+  const count = run.skipCount ?? 1;
+  if (run.status !== 'skipped' || (count <= 1 && run.skipMore !== true)) return run.outcome;
+  const at = (iso: string | null): string => (iso === null ? '?' : formatInstantShort(parseIso(iso), LOCAL_ZONE, now));
+  const range = run.skipFirstAt === null ? '' : ` ${at(run.skipFirstAt)} .. ${at(run.skipLastAt)}`;
+  return `skipped x${count}${run.skipMore === true ? '+' : ''}${range}: ${run.error ?? run.skipReason ?? 'unknown'}`;
+}
+
+/**
+ * RUN, TASK, TRIGGER, STARTED (local time; for a skipped row its first instant, else when it was
+ * triggered), DURATION, EXIT, STATUS. STATUS holds describeOutcome's words ("skipped: previous run
+ * #4 still running"; describeSkipped for a row of many skips), which can be long, so it comes last
+ * and EXIT before it.
  */
 export function renderHistory(runs: readonly RunView[], now: number, paint: Painter): string[] {
   return renderTable(runs, [
@@ -49,12 +63,16 @@ export function renderHistory(runs: readonly RunView[], now: number, paint: Pain
     { header: 'TRIGGER', value: (run) => run.trigger },
     {
       header: 'STARTED',
-      value: (run) => formatInstantShort(parseIso(run.startedAt ?? run.createdAt), LOCAL_ZONE, now),
+      value: (run) => formatInstantShort(parseIso(run.startedAt ?? run.skipFirstAt ?? run.createdAt), LOCAL_ZONE, now),
     },
     { header: 'DURATION', value: describeDuration, align: 'right' },
     { header: 'EXIT', value: describeExit, align: 'right' },
     // The last column: its padding is dropped, not coloured (no trailing blanks on a terminal).
-    { header: 'STATUS', value: (run) => run.outcome, paint: (text, run) => paintStatus(paint, run, text.trimEnd()) },
+    {
+      header: 'STATUS',
+      value: (run) => describeSkipped(run, now),
+      paint: (text, run) => paintStatus(paint, run, text.trimEnd()),
+    },
   ]);
 }
 

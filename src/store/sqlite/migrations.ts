@@ -131,6 +131,27 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE task_state ADD COLUMN overdue_alerted_at INTEGER;
     `,
   },
+  {
+    version: 8,
+    description: 'a skipped row stands for many instants',
+    // Issue 16.7: why an instant did not run as a kind (held, overlap, deadline, missed...), and how
+    // many consecutive instants one row stands for, the first being scheduled_at, the last
+    // skip_last_at; skip_more: more than skip_count. Older skipped rows are one trigger each,
+    // their kind read from their words where those say it.
+    sql: `
+      ALTER TABLE runs ADD COLUMN skip_reason TEXT;
+      ALTER TABLE runs ADD COLUMN skip_count INTEGER;
+      ALTER TABLE runs ADD COLUMN skip_more INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE runs ADD COLUMN skip_last_at INTEGER;
+      UPDATE runs SET skip_count = 1, skip_last_at = scheduled_at, skip_reason = CASE
+          WHEN error LIKE '%(overlap: %' THEN 'overlap'
+          WHEN error LIKE '%past its deadline%' THEN 'deadline'
+          WHEN error LIKE 'missed %(catch-up: %' THEN 'missed'
+          WHEN error = 'taskkit is stopping' THEN 'stopping'
+        END
+        WHERE status = 'skipped';
+    `,
+  },
 ];
 
 /** The schema version this taskkit writes. */

@@ -3,7 +3,7 @@
  * output and truncation included; history queries; retention; crash recovery at start.
  */
 import type { Database, Statement } from 'better-sqlite3';
-import type { RunRecord, RunStatus } from '../../engine/run.js';
+import type { RunRecord, RunStatus, SkipFacts, SkipReason } from '../../engine/run.js';
 import type { RunStop, Trigger } from '../../engine/ports.js';
 import type { Instant } from '../../schedule/types.js';
 import { DEFAULT_RUN_LIMIT, FAILED_STATUSES, type RunFilter, type RunStats, type RunSummary } from '../store.js';
@@ -29,25 +29,31 @@ interface RunRow {
   stop: string | null;
   error: string | null;
   result: string | null;
+  skip_reason: string | null;
+  skip_count: number | null;
+  skip_more: number;
+  skip_last_at: number | null;
 }
 
 const SUMMARY_COLUMNS =
   'id, task, trigger, status, scheduled_at, created_at, started_at, ended_at, exit_code, signal, attempt, pid, ' +
-  'output_truncated, output_bytes, stop_cause, stop, error, result';
+  'output_truncated, output_bytes, stop_cause, stop, error, result, skip_reason, skip_count, skip_more, skip_last_at';
 const FAILED_SQL = `status IN (${FAILED_STATUSES.map((status) => `'${status}'`).join(', ')})`;
 
 const UPSERT_SQL = `
   INSERT INTO runs (id, task, trigger, status, scheduled_at, created_at, started_at, ended_at, exit_code, signal,
-    attempt, pid, output, output_truncated, output_bytes, stop_cause, stop, error, result)
+    attempt, pid, output, output_truncated, output_bytes, stop_cause, stop, error, result,
+    skip_reason, skip_count, skip_more, skip_last_at)
   VALUES (@id, @task, @trigger, @status, @scheduled_at, @created_at, @started_at, @ended_at, @exit_code, @signal,
-    @attempt, @pid, @output, @output_truncated, @output_bytes, @stop_cause, @stop, @error, @result)
+    @attempt, @pid, @output, @output_truncated, @output_bytes, @stop_cause, @stop, @error, @result,
+    @skip_reason, @skip_count, @skip_more, @skip_last_at)
   ON CONFLICT (id) DO UPDATE SET task = excluded.task, trigger = excluded.trigger, status = excluded.status,
     scheduled_at = excluded.scheduled_at, created_at = excluded.created_at, started_at = excluded.started_at,
     ended_at = excluded.ended_at, exit_code = excluded.exit_code, signal = excluded.signal, attempt = excluded.attempt,
     pid = excluded.pid, output = excluded.output, output_truncated = excluded.output_truncated,
     output_bytes = excluded.output_bytes, stop_cause = excluded.stop_cause, stop = excluded.stop,
-    error = excluded.error,
-    result = excluded.result`;
+    error = excluded.error, result = excluded.result, skip_reason = excluded.skip_reason,
+    skip_count = excluded.skip_count, skip_more = excluded.skip_more, skip_last_at = excluded.skip_last_at`;
 
 const UNFINISHED_SQL = "'running', 'queued'";
 
@@ -92,6 +98,11 @@ export class RunsTable {
     this.#prune = db.prepare<PruneParams>(PRUNE_SQL);
   }
 
+  /** Delete a run's row (a skip folded into the row of the skips before it). */
+  delete(id: number): void {
+    this.#db.prepare<[number]>('DELETE FROM runs WHERE id = ?').run(id);
+  }
+
   /** Insert a run, or replace every field of the one with its id. */
   save(run: RunRecord): void {
     this.#upsert ??= this.#db.prepare<[Record<string, unknown>]>(UPSERT_SQL);
@@ -117,6 +128,7 @@ export class RunsTable {
       params.push(filter.task);
     }
     if (filter.failed === true) where.push(FAILED_SQL);
+    if (filter.skipped === true) where.push("status = 'skipped'");
     if (filter.stopCause !== undefined) {
       where.push('stop_cause = ?');
       params.push(filter.stopCause);
@@ -186,12 +198,19 @@ export class RunsTable {
     return rows.map(toSummary).sort((a, b) => a.id - b.id);
   }
 
-  /** The latest instant any kept run of `task` was due at (schedule, catch-up, retry, skipped alike), or null. */
+  /**
+   * The latest instant any kept run of `task` was due at (schedule, catch-up, retry, skipped alike,
+   * the last instant a skipped row stands for included), or null.
+   */
   latestScheduledAt(task: string): Instant | null {
     const row = this.#db
-      .prepare<[string], { at: number | null }>('SELECT max(scheduled_at) AS at FROM runs WHERE task = ?')
+      .prepare<[string], { at: number | null; skipped: number | null }>(
+        'SELECT max(scheduled_at) AS at, max(skip_last_at) AS skipped FROM runs WHERE task = ?',
+      )
       .get(task);
-    return row?.at ?? null;
+    const at = row?.at ?? null;
+    const skipped = row?.skipped ?? null;
+    return skipped !== null && (at === null || skipped > at) ? skipped : at;
   }
 
   /** When the newest kept succeeded run of `task` ended, or null. */
@@ -241,6 +260,10 @@ function toRow(run: RunRecord): Record<string, unknown> {
     stop: run.stop === null ? null : JSON.stringify(run.stop),
     error: run.error,
     result: encodeResult(run.result),
+    skip_reason: run.skip?.reason ?? null,
+    skip_count: run.skip?.count ?? null,
+    skip_more: run.skip?.more === true ? 1 : 0,
+    skip_last_at: run.skip?.lastAt ?? null,
   };
 }
 
@@ -263,7 +286,20 @@ function toSummary(row: RunRow): RunSummary {
     stop: readStop(row),
     error: row.error,
   };
-  return row.result === null ? run : { ...run, result: JSON.parse(row.result) as unknown };
+  // An old skipped row whose words did not say its kind has no facts: one trigger, kind unknown.
+  const withSkip =
+    row.skip_count === null || row.skip_reason === null ? run : { ...run, skip: readSkip(row, row.skip_count) };
+  return row.result === null ? withSkip : { ...withSkip, result: JSON.parse(row.result) as unknown };
+}
+
+/** A skipped row's facts (migration 6). */
+function readSkip(row: RunRow, count: number): SkipFacts {
+  return {
+    reason: row.skip_reason as SkipReason,
+    count,
+    more: row.skip_more === 1,
+    lastAt: row.skip_last_at,
+  };
 }
 
 function toRecord(row: RunRow): RunRecord {

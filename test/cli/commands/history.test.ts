@@ -93,6 +93,8 @@ const HISTORY = [
     pid: null,
     error: 'missed 3 instants (catch-up: skip)',
     createdAt: at('2026-07-02T11:30:00.000Z'),
+    // One row for three instants, 11:00 to 11:30 (issue 16.7).
+    skip: { reason: 'missed', count: 3, more: false, lastAt: at('2026-07-02T11:30:00.000Z') },
   }),
   run({
     id: 4,
@@ -142,7 +144,8 @@ describe('history', () => {
         'RUN  TASK    TRIGGER   STARTED              DURATION     EXIT  STATUS',
         '  5  backup  manual    11:56:00                   1m  SIGTERM  timed out after 1m; sent SIGTERM',
         '  4  backup  manual    11:50:00                    -        -  interrupted (taskkit stopped)',
-        '  3  report  catch-up  11:30:00                    -        -  skipped: missed 3 instants (catch-up: skip)',
+        '  3  report  catch-up  11:00:00                    -        -  ' +
+          'skipped x3 11:00:00 .. 11:30:00: missed 3 instants (catch-up: skip)',
         '  2  backup  schedule  11:00:00              1s500ms        3  exited with code 3',
         '  1  report  schedule  2026-07-01 09:00:00      20ms        0  succeeded',
         '',
@@ -205,7 +208,29 @@ describe('history', () => {
       stop: { cause: 'timeout', afterMs: 60_000, signals: ['SIGTERM'], killAfterMs: 10_000, abandoned: null },
       error: null,
       outcome: 'timed out after 1m; sent SIGTERM',
+      skipReason: null,
+      skipCount: null,
+      skipMore: null,
+      skipFirstAt: null,
+      skipLastAt: null,
     });
+  });
+
+  test('--skipped: only the rows of instants that did not run; --json has their count and range', async () => {
+    writeHistory(HISTORY);
+    const { stdout } = await taskkit(['history', '--skipped', '--json']);
+    expect((JSON.parse(stdout) as { runs: RunView[] }).runs).toEqual([
+      expect.objectContaining({
+        id: 3,
+        status: 'skipped',
+        skipReason: 'missed',
+        skipCount: 3,
+        skipMore: false,
+        skipFirstAt: '2026-07-02T11:00:00.000Z',
+        skipLastAt: '2026-07-02T11:30:00.000Z',
+      }),
+    ]);
+    expect((await taskkit(['history', 'backup', '--skipped'])).stdout).toBe('no runs of backup match\n');
   });
 
   test('a task of the file with no runs: says so; an unknown name: did you mean, exit 1', async () => {

@@ -77,6 +77,7 @@ describe.each(setups)('with $setup', ({ bashCompletion, missing }) => {
     expect(await complete('taskkit history --f')).toEqual(['--failed']);
     expect(await complete('taskkit history -')).toEqual([
       '--failed',
+      '--skipped',
       '--since',
       '-n',
       '--count',

@@ -45,6 +45,7 @@ describe('the real program', () => {
       description: expect.any(String),
       options: [
         { short: undefined, long: '--failed', description: expect.any(String), value: null },
+        { short: undefined, long: '--skipped', description: expect.any(String), value: null },
         { short: undefined, long: '--since', description: expect.any(String), value: { kind: 'free' } },
         { short: '-n', long: '--count', description: expect.any(String), value: { kind: 'free' } },
         { short: '-h', long: '--help', description: 'display help for command', value: null },
