@@ -71,7 +71,9 @@ export class Scheduler extends EngineLoop {
     const now = this.clock.now();
     const wasHeld = entry.held;
     // Held instants so far are counted under the old definition; a hold the file ends ends its row.
+    // A parked task's next instant is brought to now first: it is the one kept if the timing stays.
     this.held.settle(entry, now, now);
+    this.held.refreshNext(entry, now);
     const sameTiming = entry.redefine(task, now);
     if (!entry.held) this.held.end(entry, now, now);
     this.syncHoldEnd(entry);

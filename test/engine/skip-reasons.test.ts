@@ -90,6 +90,19 @@ describe('held instants', () => {
     ]);
   });
 
+  test('a reload that ends a `hold: true`: one held record, and the next instant after now runs', () => {
+    const { clock, runner, scheduler, eventsOf } = createEngine('2026-12-01T00:00:00.000Z');
+    scheduler.add(makeTask('job', { schedule: every('10m'), hold: true }));
+    scheduler.start();
+    clock.advanceTo('2026-12-01T00:35:00.000Z');
+    expect(iso(scheduler.replace(makeTask('job', { schedule: every('10m') })).nextAt)).toBe('2026-12-01T00:40:00.000Z');
+    expect(eventsOf('run-skipped').map((run) => [iso(run.scheduledAt), run.skip?.count])).toEqual([
+      ['2026-12-01T00:10:00.000Z', 3],
+    ]);
+    clock.advanceTo('2026-12-01T00:40:00.000Z');
+    expect(runner.requests.map((request) => iso(request.scheduledAt))).toEqual(['2026-12-01T00:40:00.000Z']);
+  });
+
   test('a held @reboot task: its one instant is a held record', () => {
     const { scheduler, eventsOf } = createEngine('2026-12-01T00:00:00.000Z');
     scheduler.add(makeTask('boot', { schedule: { kind: 'reboot' }, hold: true }));
