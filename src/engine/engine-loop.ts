@@ -211,7 +211,9 @@ export abstract class EngineLoop implements TaskOperations {
   protected catchUp(entry: Task, missed: MissedInstants): void {
     const plan = planCatchUp(entry.spec.catchUp, missed, entry.budget());
     if (plan === null) return;
-    const notRun = notRunFacts(entry, entry.spec.catchUp, missed, plan.runs);
+    // Under once/all, no run means no max-runs budget left: the task is done, it has no instants.
+    const done = plan.runs.length === 0 && entry.spec.catchUp !== 'skip';
+    const notRun = done ? null : notRunFacts(entry, entry.spec.catchUp, missed, plan.runs);
     if (notRun !== null) {
       this.flow.recordSkip(entry, 'catch-up', notRun.first, notRun.reason, notRun.skip);
       this.drain();

@@ -201,18 +201,28 @@ describe.skipIf(UNUSABLE !== null)(
       );
       expect(stepped.map(describeRun).sort()).toEqual([
         ['daily-noon', 'catch-up', 'succeeded', '2026-06-10 12:00 -04:00', null],
-        ['hourly-once', 'catch-up', 'succeeded', '2026-06-10 13:00 -04:00', null], // 12:00 and 13:00 missed: one run
-        ['minutely-once', 'catch-up', 'succeeded', '2026-06-10 13:00 -04:00', null], // 120 missed: one run
-        // Counting stops past MAX_CATCH_UP_RUNS (100): the search for missed instants stays bounded.
+        // 12:00 and 13:00 missed: one run, and one row for the instant not run (issue 16.7).
         [
-          'minutely-skip',
+          'hourly-once',
           'catch-up',
           'skipped',
-          '2026-06-10 13:00 -04:00',
-          'missed more than 100 instants (catch-up: skip)',
+          '2026-06-10 12:00 -04:00',
+          'missed 1 instant (catch-up: once, ran the latest)',
         ],
+        ['hourly-once', 'catch-up', 'succeeded', '2026-06-10 13:00 -04:00', null],
+        // 120 missed: one run; the 119 others are one row from the first of them.
+        [
+          'minutely-once',
+          'catch-up',
+          'skipped',
+          '2026-06-10 11:01 -04:00',
+          'missed 119 instants (catch-up: once, ran the latest)',
+        ],
+        ['minutely-once', 'catch-up', 'succeeded', '2026-06-10 13:00 -04:00', null],
+        // All 120 counted (a cron one by one, bounded at 10,000) in one row from the first.
+        ['minutely-skip', 'catch-up', 'skipped', '2026-06-10 11:01 -04:00', 'missed 120 instants (catch-up: skip)'],
         // Even the instant its timer was waiting for when the clock stepped: skipped, not run late.
-        ['tick-2s', 'catch-up', 'skipped', expect.any(String), 'missed more than 100 instants (catch-up: skip)'],
+        ['tick-2s', 'catch-up', 'skipped', expect.any(String), 'missed 3600 instants (catch-up: skip)'],
       ]);
       expect(log).toContain('hourly-once: missed 2 instants, ran 1 (catch-up: once)');
       expect(log).toContain('minutely-once: missed more than 100 instants, ran 1 (catch-up: once)');

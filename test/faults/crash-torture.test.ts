@@ -360,6 +360,8 @@ describe('the checker itself (synthetic histories): each fault it must see, it s
     stop_cause: null,
     stop: null,
     error: null,
+    skip_reason: null,
+    skip_last_at: null,
     ...fields,
   });
   const mark = (run: RunRow): Marker => ({

@@ -30,7 +30,9 @@ function isQueuedAtKill(input: CrashInput, at: number): boolean {
  * Catch-up across the downtimes, from the instants alone (every instant is a multiple of the
  * period): `all` leaves no instant without exactly one row; `once` and `skip` may leave a gap of
  * missed instants, but only one closed by a `catch-up` row for the latest of them (a run for
- * `once`, a skipped record for `skip`), and `once` runs at most one catch-up per downtime.
+ * `once`, a skipped record for `skip`), and `once` runs at most one catch-up per downtime. A
+ * skipped `missed` row stands for every instant from its scheduled_at to its skip_last_at (issue
+ * 16.7): all of a downtime's under `skip`, all but the latest under `once`.
  */
 export function checkCatchUp(
   input: CrashInput,
@@ -45,7 +47,9 @@ export function checkCatchUp(
   for (const run of rows) {
     const at = run.scheduled_at as number;
     if (at % period !== 0) problems.push(`${task}: instant off the period: ${describeRow(run)}`);
-    byInstant.set(at, [...(byInstant.get(at) ?? []), run]);
+    const lastAt = run.status === 'skipped' && run.skip_last_at !== null ? run.skip_last_at : at;
+    for (let instant = at; instant <= lastAt; instant += period)
+      byInstant.set(instant, [...(byInstant.get(instant) ?? []), run]);
   }
   const instants = [...byInstant.keys()].sort((a, b) => a - b);
   const first = instants[0];
@@ -72,7 +76,8 @@ export function checkCatchUp(
       else figures.catchUpRuns++;
       if (policy === 'skip' && row.status !== 'skipped')
         problems.push(`${task} (catch-up: skip) ran a missed instant: ${describeRow(row)}`);
-      if (policy !== 'skip' && row.status === 'skipped')
+      const notRun = policy === 'once' && row.skip_reason === 'missed';
+      if (policy !== 'skip' && row.status === 'skipped' && !notRun)
         problems.push(`${task} (catch-up: ${policy}) skipped a missed instant: ${describeRow(row)}`);
     } else if (gap.length > 0) {
       problems.push(

@@ -198,10 +198,13 @@ function checkHoldAndReschedule(input: CrashInput, problems: string[]): void {
   }
 }
 
-/** No burst: a `schedule` run is created on time; late instants only ever come back as `catch-up`. */
+/**
+ * No burst: a `schedule` run is created on time; late instants only ever come back as `catch-up`.
+ * A held row is no trigger: it is written when its instants are counted (issue 16.7), after them.
+ */
 function checkLateness(input: CrashInput, problems: string[]): void {
   for (const run of input.runs) {
-    if (run.trigger !== 'schedule' || run.scheduled_at === null) continue;
+    if (run.trigger !== 'schedule' || run.scheduled_at === null || run.skip_reason === 'held') continue;
     const late = run.created_at - run.scheduled_at;
     if (late > LATE_TOLERANCE_MS || late < 0)
       problems.push(`scheduled run created ${late} ms from its instant: ${describeRow(run)}`);

@@ -18,6 +18,10 @@ export interface RunRow {
   /** The RunStop as JSON (runner/types.ts); describeStop words it. */
   readonly stop: string | null;
   readonly error: string | null;
+  /** Why a skipped row did not run (migration 6, issue 16.7); null otherwise. */
+  readonly skip_reason: string | null;
+  /** The last instant a skipped row stands for (its first is scheduled_at); null otherwise. */
+  readonly skip_last_at: number | null;
 }
 
 export interface TaskStateRow {
@@ -43,7 +47,7 @@ export function readHistory(path: string): HistorySnapshot {
     const runs = db
       .prepare<[], RunRow>(
         'SELECT id, task, trigger, status, scheduled_at, created_at, started_at, ended_at, exit_code, signal, ' +
-          'attempt, pid, stop_cause, stop, error FROM runs ORDER BY id',
+          'attempt, pid, stop_cause, stop, error, skip_reason, skip_last_at FROM runs ORDER BY id',
       )
       .all();
     const tasks = db
