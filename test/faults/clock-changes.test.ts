@@ -222,7 +222,14 @@ describe.skipIf(UNUSABLE !== null)(
         // All 120 counted (a cron one by one, bounded at 10,000) in one row from the first.
         ['minutely-skip', 'catch-up', 'skipped', '2026-06-10 11:01 -04:00', 'missed 120 instants (catch-up: skip)'],
         // Even the instant its timer was waiting for when the clock stepped: skipped, not run late.
-        ['tick-2s', 'catch-up', 'skipped', expect.any(String), 'missed 3600 instants (catch-up: skip)'],
+        // (3600 in the two hours, one more when the wake that noticed the step came after the next tick.)
+        [
+          'tick-2s',
+          'catch-up',
+          'skipped',
+          expect.any(String),
+          expect.stringMatching(/^missed 360[01] instants \(catch-up: skip\)$/),
+        ],
       ]);
       expect(log).toContain('hourly-once: missed 2 instants, ran 1 (catch-up: once)');
       expect(log).toContain('minutely-once: missed more than 100 instants, ran 1 (catch-up: once)');
