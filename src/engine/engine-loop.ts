@@ -96,6 +96,10 @@ export abstract class EngineLoop implements TaskOperations {
 
   abstract hold(name: string, note?: string): TaskStatus;
   abstract reschedule(name: string, spec: ScheduleSpec | null): TaskStatus;
+  /** A hold's life (scheduler.ts): it begins (the task parked), its end goes on the timeline, it ends by itself. */
+  protected abstract beginHold(entry: Task): void;
+  protected abstract syncHoldEnd(entry: Task): void;
+  protected abstract endHoldIfDue(entry: Task, now: Instant): void;
 
   protected trigger(entry: Task, trigger: Trigger, scheduledAt: Instant | null, options?: TriggerOptions): RunRecord {
     const record = this.flow.trigger(entry, trigger, scheduledAt, options);
@@ -270,36 +274,6 @@ export abstract class EngineLoop implements TaskOperations {
     if (overdueSince === null) return;
     this.log('info', `${entry.spec.name}: recovered: run #${record.id} succeeded (it was overdue)`);
     this.emitter.emit('recovery', this.announce(entry, true) ?? entry.toStatus(), record, overdueSince);
-  }
-
-  /** Put the end of the task's hold on the timeline, or take it off when the hold has none (or is over). */
-  protected syncHoldEnd(entry: Task): void {
-    const until = entry.holdEndsAt;
-    if (until === null || entry.removed) this.timeline.delete(entry.holdEndNode);
-    else this.timeline.set(entry.holdEndNode, until);
-  }
-
-  /**
-   * A hold with an `until` (`hold --for/--until`) ends by itself once that time has come, like a
-   * resume except that the next instant stays: the held task's instants kept passing (#fire), so
-   * the next one is already the first at or after the end.
-   */
-  protected endHoldIfDue(entry: Task, now: Instant): void {
-    const until = entry.holdEndsAt;
-    if (until === null || until > now || entry.removed) return;
-    // Instants before the end were held; one at the end runs (then, or late at this wake).
-    this.held.end(entry, Math.min(now, until - 1), now);
-    entry.release();
-    this.timeline.delete(entry.holdEndNode);
-    this.log('info', `${entry.spec.name}: hold ended (it was held until ${new Date(until).toISOString()})`);
-    this.setNext(entry, entry.computeNext(until - 1));
-    this.announce(entry, true);
-  }
-
-  /** The task is held from now (hold, auto-hold, `hold:` in the file): parked, its instants counted. */
-  protected beginHold(entry: Task): void {
-    this.held.begin(entry, this.clock.now());
-    this.setNext(entry, entry.nextAt);
   }
 
   /** The task's next instant; a held task keeps it but is parked off the timeline (held-instants.ts). */

@@ -285,6 +285,35 @@ export class Scheduler extends EngineLoop {
     );
   }
 
+  /** The task is held from now (hold, auto-hold, `hold:` in the file): parked, its instants counted. */
+  protected beginHold(entry: Task): void {
+    this.held.begin(entry, this.clock.now());
+    this.setNext(entry, entry.nextAt);
+  }
+
+  /** Put the end of the task's hold on the timeline, or take it off when the hold has none (or is over). */
+  protected syncHoldEnd(entry: Task): void {
+    const until = entry.holdEndsAt;
+    if (until === null || entry.removed) this.timeline.delete(entry.holdEndNode);
+    else this.timeline.set(entry.holdEndNode, until);
+  }
+
+  /**
+   * A hold with an `until` (`hold --for/--until`) ends by itself once that time has come: its
+   * instants before the end are its held row, and the first instant at or after the end is next
+   * (it runs then, or at once when this wake is late: planFire says how).
+   */
+  protected endHoldIfDue(entry: Task, now: Instant): void {
+    const until = entry.holdEndsAt;
+    if (until === null || until > now || entry.removed) return;
+    this.held.end(entry, Math.min(now, until - 1), now);
+    entry.release();
+    this.timeline.delete(entry.holdEndNode);
+    this.log('info', `${entry.spec.name}: hold ended (it was held until ${new Date(until).toISOString()})`);
+    this.setNext(entry, entry.computeNext(until - 1));
+    this.announce(entry, true);
+  }
+
   /** A held task's next instant as of now (it is parked: nothing moved it). */
   #fresh(entry: Task): Task {
     this.held.refreshNext(entry, this.clock.now());

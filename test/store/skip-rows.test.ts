@@ -1,6 +1,6 @@
 // Issue 16.7 in the history database: consecutive skips of one task for one reason are one row
 // (store/skip-rows.ts, through attachStore), a run in between or another reason splits them, a held
-// day is one row, retention counts a folded row once, and migration 6 reads old skipped rows.
+// day is one row, retention counts a folded row once, and migration 8 reads old skipped rows.
 import Database from 'better-sqlite3';
 import { describe, expect, test } from 'vitest';
 import { attachStore } from '../../src/store/attach.js';
@@ -121,11 +121,11 @@ describe('retention', () => {
   });
 });
 
-describe('migration 6', () => {
+describe('migration 8', () => {
   test('old skipped rows get a count of one and their kind from their words', () => {
     const db = new Database(temp.dbPath);
     temp.defer(() => db.close());
-    migrate(db, temp.dbPath, MIGRATIONS.slice(0, 5));
+    migrate(db, temp.dbPath, MIGRATIONS.slice(0, 7));
     const insert = db.prepare(
       `INSERT INTO runs (task, trigger, status, scheduled_at, created_at, attempt, error)
        VALUES ('job', 'schedule', ?, ?, 0, 1, ?)`,
@@ -134,7 +134,7 @@ describe('migration 6', () => {
     insert.run('skipped', ms('2026-12-01T01:00:00.000Z'), 'missed 3 instants (catch-up: skip)');
     insert.run('skipped', null, 'something else');
     insert.run('succeeded', ms('2026-12-01T02:00:00.000Z'), null);
-    expect(migrate(db, temp.dbPath)).toEqual({ from: 5, to: 6 });
+    expect(migrate(db, temp.dbPath)).toEqual({ from: 7, to: 8 });
     expect(
       db.prepare('SELECT id, skip_reason, skip_count, skip_more, skip_last_at FROM runs ORDER BY id').all(),
     ).toEqual([

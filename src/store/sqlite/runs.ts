@@ -292,7 +292,7 @@ function toSummary(row: RunRow): RunSummary {
   return row.result === null ? withSkip : { ...withSkip, result: JSON.parse(row.result) as unknown };
 }
 
-/** A skipped row's facts (migration 6). */
+/** A skipped row's facts (migration 8). */
 function readSkip(row: RunRow, count: number): SkipFacts {
   return {
     reason: row.skip_reason as SkipReason,

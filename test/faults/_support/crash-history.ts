@@ -18,7 +18,7 @@ export interface RunRow {
   /** The RunStop as JSON (runner/types.ts); describeStop words it. */
   readonly stop: string | null;
   readonly error: string | null;
-  /** Why a skipped row did not run (migration 6, issue 16.7); null otherwise. */
+  /** Why a skipped row did not run (migration 8, issue 16.7); null otherwise. */
   readonly skip_reason: string | null;
   /** The last instant a skipped row stands for (its first is scheduled_at); null otherwise. */
   readonly skip_last_at: number | null;
