@@ -56,6 +56,15 @@ describe('no source file imports cron-parser or luxon', () => {
   });
 });
 
+describe('the bundle of bin/taskkit (scripts/bundle.js) holds neither', () => {
+  test('dist/bin/meta.json: every input esbuild put in it', () => {
+    const meta = fileURLToPath(new URL('../../dist/bin/meta.json', import.meta.url));
+    const { inputs } = JSON.parse(readFileSync(meta, 'utf8')) as { inputs: string[] };
+    expect(inputs.some((input) => input.startsWith('src/daemon/'))).toBe(true);
+    expect(inputs.filter((input) => /(^|[/\\])node_modules[/\\](luxon|cron-parser)[/\\]/.test(input))).toEqual([]);
+  });
+});
+
 describe('real processes never load them', () => {
   test('the probe sees luxon when a process does load cron-parser', async () => {
     const { env, modules } = logged();
@@ -107,7 +116,8 @@ describe('real processes never load them', () => {
     expect(next.code).toBe(0);
     if (daemon.pid !== undefined) process.kill(daemon.pid, 'SIGTERM');
     await collect(daemon, 10_000);
-    expect(modules().some((line) => line.includes('/dist/daemon/'))).toBe(true);
+    // The probe saw the daemon's own code: the bundle's chunks (scripts/bundle.js), not one file a module.
+    expect(modules().some((line) => line.includes('/dist/bin/chunk-'))).toBe(true);
     expect(modules().filter((line) => FOREIGN.test(line))).toEqual([]);
   });
 });
