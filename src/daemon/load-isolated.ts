@@ -8,7 +8,7 @@
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { ConfigError } from '../config/load.js';
+import { ConfigError } from '../config/config-error.js';
 import type { FileTrust } from '../config/file-trust.js';
 import { freezeDeep } from '../config/freeze.js';
 import type { ConfigIssue } from '../config/issues.js';
@@ -99,6 +99,25 @@ export async function loadTasksFileIsolated(
   if (reply.ok) return freezeDeep(reply.file);
   if (reply.kind === 'config') throw new ConfigError(reply.issues, reply.sourceText);
   throw new TaskkitError(reply.kind === 'taskkit' ? reply.code : 'INTERNAL', reply.message);
+}
+
+/**
+ * The daemon's load of its tasks file, with the trust it applies (the uid's files only, none under
+ * --insecure). `start --foreground` calls it before it imports the daemon's modules (the engine,
+ * the store, better-sqlite3), so the loader's start-up overlaps theirs (issue 20.3): the file is read
+ * in the same child, with the same guarantees, only sooner. The promise is marked handled: a
+ * rejection before the daemon awaits it must not end the process as an unhandled one.
+ */
+export function loadForDaemon(
+  path: string,
+  options: { env: Readonly<Record<string, string | undefined>>; insecure: boolean; uid: number },
+): Promise<TasksFile> {
+  const loading = loadTasksFileIsolated(path, {
+    env: options.env,
+    trust: options.insecure ? null : { uid: options.uid },
+  });
+  loading.catch(() => undefined);
+  return loading;
 }
 
 function describeHang(timeoutMs: number): string {

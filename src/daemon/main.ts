@@ -24,7 +24,7 @@ import type { Store } from '../store/store.js';
 import { describeConfigFailure } from './config-failure.js';
 import { reportStartup } from './detach.js';
 import { createHistoryControl, openDaemonStore, recoverInterruptedRuns, supplyRecoveryState } from './history.js';
-import { loadTasksFileIsolated } from './load-isolated.js';
+import { loadForDaemon, loadTasksFileIsolated } from './load-isolated.js';
 import { createDeliveryService } from './notify/deliveries.js';
 import { acquirePidFile, acquireStateDirLock, type PidFileLock, type StateDirLock } from './lock.js';
 import { createDaemonLogger, type DaemonLogger, type Logger } from './log.js';
@@ -47,6 +47,8 @@ export interface DaemonOptions {
   readonly process: NodeJS.Process;
   /** `--insecure`: run files other users can write (config/file-trust.ts). */
   readonly insecure: boolean;
+  /** The first load, when the caller started it early (load-isolated.ts `loadForDaemon`). */
+  readonly firstLoad?: Promise<TasksFile>;
 }
 
 interface RunningDaemon {
@@ -95,7 +97,8 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
   const uid = proc.getuid?.() ?? 0;
   // The child that reads the files checks them on the descriptors it reads (config/file-trust.ts).
   const trust = options.insecure ? null : { uid };
-  const plan = planStartup(await loadTasksFileIsolated(options.configPath, { env, trust }), { ...options, uid });
+  const first = options.firstLoad ?? loadForDaemon(options.configPath, { env, insecure: options.insecure, uid });
+  const plan = planStartup(await first, { ...options, uid });
   const { paths, socket } = plan;
   let current = plan.file;
   const checkTrust = (file: TasksFile): void => assertTrustedFiles(file, { insecure: options.insecure, uid });

@@ -101,12 +101,17 @@ export function registerDaemonCommands(program: Command, context: CommandContext
 async function startForeground(io: CliIo, globals: GlobalOptions, insecure: boolean): Promise<number> {
   if (io.process === undefined) throw new TaskkitError('INTERNAL', 'start --foreground needs a real process');
   const { locateTasksFile } = await import('../../config/locate.js');
-  const { runDaemon } = await import('../../daemon/main.js');
+  const { loadForDaemon } = await import('../../daemon/load-isolated.js');
   const { path } = locateTasksFile({ flag: globals.config, env: io.env, cwd: io.cwd });
+  // The loader child starts first: its start-up overlaps the import of the daemon's modules.
+  const env = io.process.env;
+  const firstLoad = loadForDaemon(path, { env, insecure, uid: io.process.getuid?.() ?? 0 });
+  const { runDaemon } = await import('../../daemon/main.js');
   return await runDaemon({
+    firstLoad,
     configPath: path,
     socketFlag: globals.socket,
-    env: io.process.env,
+    env,
     cwd: io.cwd,
     logStream: io.stderr,
     process: io.process,
