@@ -1,18 +1,20 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three tiers (CONTRIBUTING "Tests"): `npm test` runs `unit` then `process`; `npm run test:faults`
- * runs `faults`; a bare `npx vitest run` runs all three. A project with one worker runs after the
- * parallel one, its files one at a time (vitest's sequential group).
+ * Tiers (CONTRIBUTING "Tests"): `npm test` runs `e2e` and `unit` (two files at a time, sharing the
+ * two workers), then `process`; `npm run test:faults` runs `faults`; a bare `npx vitest run` runs
+ * them all. A project with one worker runs after the parallel ones, its files one at a time
+ * (vitest's sequential group).
  */
 
-/** Real daemons, children and workers, some with timing bounds: alone on the 2 shared cores (STYLE.md practice 15). */
-const PROCESS_HEAVY = [
-  'test/runner/**/*.test.ts',
-  'test/e2e/**/*.test.ts',
-  'test/daemon/**/*.test.ts',
-  'test/control/real-runner.test.ts',
-];
+/** Real children and workers with timing bounds: alone on the 2 shared cores (STYLE.md practice 15). */
+const PROCESS_HEAVY = ['test/runner/**/*.test.ts', 'test/daemon/**/*.test.ts', 'test/control/real-runner.test.ts'];
+
+/**
+ * Real daemons driven through bin/taskkit. Mostly waiting (for a daemon's next instant, for a
+ * subprocess) with bounds of seconds: two files at a time (CONTRIBUTING "Tests": measured).
+ */
+const E2E = ['test/e2e/**/*.test.ts'];
 
 /** Kills, floods, full disks and clock steps against a real daemon: minutes, and timing-sensitive by design. */
 const FAULTS = ['test/faults/**/*.test.ts'];
@@ -27,11 +29,12 @@ export default defineConfig({
           ...shared,
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: [...PROCESS_HEAVY, ...FAULTS],
+          exclude: [...PROCESS_HEAVY, ...E2E, ...FAULTS],
           maxWorkers: 2,
         },
       },
       { test: { ...shared, name: 'process', include: PROCESS_HEAVY, fileParallelism: false } },
+      { test: { ...shared, name: 'e2e', include: E2E, maxWorkers: 2 } },
       { test: { ...shared, name: 'faults', include: FAULTS, fileParallelism: false } },
     ],
   },

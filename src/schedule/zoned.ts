@@ -59,8 +59,13 @@ const zones = new Map<string, ZoneState>();
 let lastName = '';
 let lastZone: ZoneState | undefined;
 
-/** True when Intl knows the zone name (IANA names, "UTC"). */
+/**
+ * True when Intl knows the zone name (IANA names, "UTC"). "UTC" is known to every Intl and needs no
+ * formatter: the first one costs a fresh process ~15 ms of CPU (ICU's set-up), which a verb that
+ * reads `settings:` only to find the socket (`timezone: UTC`) should not pay (issue 20.3).
+ */
 export function isValidTimeZone(tz: string): boolean {
+  if (tz === 'UTC') return true;
   if (typeof tz !== 'string' || tz === '') return false;
   try {
     getZone(tz);
