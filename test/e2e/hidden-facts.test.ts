@@ -80,12 +80,21 @@ test(
   'after a restart that skipped missed instants, LAST is still the last run that ran',
   { timeout: 90_000 },
   async () => {
-    const d = makeDaemonDir();
-    const until = new Date(Date.now() + 10_000).toISOString().slice(0, 19);
-    d.writeTasks(daemonTasks(['  tick:', '    every: 1s', `    until: ${until}`, '    run: exit 3']));
-    expect((await d.taskkit(['start'])).code).toBe(0);
-    for (let tries = 0; (await historyJson(d, 'tick')).length === 0; tries++) expect(tries).toBeLessThan(200);
-    expect((await d.taskkit(['stop'])).code).toBe(0);
+    // `until` leaves time to start, see one run and stop, with instants to spare before it: the
+    // downtime then waits for `until` to pass (6 s, where a fixed 10 s was before). A stop too near
+    // `until` leaves no instant to miss: on a machine that slow, try again with twice the time.
+    let d: DaemonDir | undefined;
+    let until = '';
+    for (let window = 6_000; d === undefined; window *= 2) {
+      expect(window).toBeLessThanOrEqual(24_000);
+      const attempt = makeDaemonDir();
+      until = new Date(Date.now() + window).toISOString().slice(0, 19);
+      attempt.writeTasks(daemonTasks(['  tick:', '    every: 1s', `    until: ${until}`, '    run: exit 3']));
+      expect((await attempt.taskkit(['start'])).code).toBe(0);
+      for (let tries = 0; (await historyJson(attempt, 'tick')).length === 0; tries++) expect(tries).toBeLessThan(200);
+      expect((await attempt.taskkit(['stop'])).code).toBe(0);
+      if (Date.parse(`${until}Z`) - Date.now() >= 1_500) d = attempt;
+    }
     // The instants up to `until` pass while no daemon runs: the next start records them as skipped.
     const stopped = Date.now();
     await pause(Math.max(0, Date.parse(`${until}Z`) + 500 - stopped));
