@@ -37,10 +37,11 @@ export function describeMissed(policy: CatchUpPolicy, missed: MissedInstants, ra
     : `missed ${count} ${noun}, ran ${ran} (catch-up: ${policy})`;
 }
 
-/** What catch-up does with missed instants: one skipped record (`skip`), or the runs to start. */
+/**
+ * What catch-up does with missed instants: the runs to start (none under `skip`). Those not run
+ * are one skipped record, made by engine/missed-instants.ts.
+ */
 export interface CatchUpPlan {
-  /** `catch-up: skip`: the latest missed instant, recorded as skipped with this reason. */
-  readonly skip: { readonly at: Instant; readonly reason: string } | null;
   /** Instants to run, ascending (`once`: the latest; `all`: each, one after another). */
   readonly runs: readonly Instant[];
   readonly serial: boolean;
@@ -52,12 +53,10 @@ export interface CatchUpPlan {
 export function planCatchUp(policy: CatchUpPolicy, missed: MissedInstants, budget: number): CatchUpPlan | null {
   const latest = missed.latest[missed.latest.length - 1];
   if (latest === undefined) return null;
-  if (policy === 'skip')
-    return { skip: { at: latest, reason: describeMissed(policy, missed, 0) }, runs: [], serial: false, notice: null };
+  if (policy === 'skip') return { runs: [], serial: false, notice: null };
   const runs = budget === 0 ? [] : selectCatchUpRuns(policy, missed).slice(-budget);
   const leftOut = runs.length < missed.latest.length || missed.more;
   return {
-    skip: null,
     runs,
     serial: policy === 'all',
     notice: leftOut ? describeMissed(policy, missed, runs.length) : null,
