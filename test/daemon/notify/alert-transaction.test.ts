@@ -63,3 +63,55 @@ test('the pending delivery and the alert state reach the database in one transac
   await deliveries.stop();
   await engine.scheduler.stop({ graceMs: 0 });
 });
+
+// However full the write batch is when the alert is decided (the batcher writes at once at
+// maxItems), the alert state and the pending row never land in two transactions: after the turn
+// that decided the alert, with no timer run, the database holds both or neither.
+const SIZES = [2, 3, 4, 5, 6, 7, 8].flatMap((maxItems) => [0, 1, 2].map((others) => [maxItems, others]));
+test.each(SIZES)('both or neither: batch full at %i writes, %i other tasks due', async (maxItems, others) => {
+  const due: (() => void)[] = [];
+  const timers: BatchTimers = {
+    schedule(_delayMs, fn) {
+      due.push(fn);
+      return () => due.splice(due.indexOf(fn) >>> 0, 1);
+    },
+  };
+  const store = temp.open({ batch: { timers, maxItems } });
+  const engine = createEngine('2026-10-01T00:00:00.000Z', { firstRunId: store.nextRunId() });
+  attachStore(engine.scheduler, store);
+  const deliveries = createDeliveryService({
+    store,
+    log: () => {},
+    now: () => engine.clock.now(),
+    context: () => ({ shell: '/bin/sh', cwd: temp.dir, notifyOf: () => null }),
+    limits: { concurrency: 0 },
+  });
+  engine.scheduler.on('alert', (alert) => deliveries.handle(alert));
+  for (let i = 0; i < others; i++) engine.scheduler.add(makeTask(`other${i}`, { schedule: every('20m') }));
+  engine.scheduler.add(
+    makeTask('backup', { schedule: every('20m'), notify: notifyTo({ kind: 'run', run: './n.sh' }) }),
+  );
+  engine.scheduler.start();
+  while (due.length > 0) due.shift()?.();
+  engine.clock.advanceTo('2026-10-01T00:20:00.000Z');
+  // The others end first, in the same turn as backup's failure: their writes fill the batch.
+  const running = engine.runner.running();
+  const backup = running[running.length - 1] as number;
+  for (const id of running) {
+    if (id !== backup) engine.runner.finish(id, { status: 'succeeded', exitCode: 0 });
+  }
+  engine.runner.finish(backup, { status: 'failed', exitCode: 1 });
+  await flush();
+  expect(engine.eventsOf('alert')).toHaveLength(1);
+
+  const db = new Sqlite(temp.dbPath, { readonly: true });
+  temp.defer(() => db.close());
+  const alerted = db.prepare("SELECT failure_alerted_at AS at FROM task_state WHERE name = 'backup'").get() as
+    { at: number | null } | undefined;
+  const pending = (db.prepare('SELECT count(*) AS n FROM deliveries').get() as { n: number }).n;
+  expect({ alerted: (alerted?.at ?? null) !== null, pending: pending > 0 }).toEqual(
+    pending > 0 ? { alerted: true, pending: true } : { alerted: false, pending: false },
+  );
+  await deliveries.stop();
+  await engine.scheduler.stop({ graceMs: 0 });
+});
