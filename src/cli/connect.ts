@@ -2,8 +2,9 @@
  * Find the daemon's socket and connect, or fail with DAEMON_UNREACHABLE (exit 3) naming the path
  * tried. The socket comes from --socket, then $TASKKIT_SOCKET, then the tasks file's settings
  * (socket, state-dir), then $XDG_RUNTIME_DIR (control/socket-path.ts). The tasks file is read
- * only when neither the flag nor the variable says, and then its settings only
- * (config/partial-read.ts): a full load (yaml, validation) costs more than the rest of `taskkit list`.
+ * only when neither the flag nor the variable says, and then its settings only: without yaml when
+ * the block is plain (config/plain-settings.ts), else config/partial-read.ts; a full load (yaml,
+ * validation) costs more than the rest of `taskkit list`.
  */
 import { connectControl, type ControlClient } from '../control/client.js';
 import { resolve } from 'node:path';
@@ -23,9 +24,12 @@ export async function chooseSocket(io: CliIo, globals: GlobalOptions): Promise<S
   const given = nonEmpty(globals.socket) ?? nonEmpty(io.env['TASKKIT_SOCKET']);
   if (given !== undefined) return { socket: resolve(io.cwd, given), fileProblem: null };
   const { resolveSocketPath } = await import('../control/socket-path.js');
-  const { readSettingsOnly } = await import('../config/partial-read.js');
+  const { readPlainSettingsOnly } = await import('../config/plain-settings.js');
   try {
-    const { settings } = readSettingsOnly({ flag: globals.config, env: io.env, cwd: io.cwd });
+    const where = { flag: globals.config, env: io.env, cwd: io.cwd };
+    // yaml loads only when the settings block is not plain `key: value` lines (config/plain-settings.ts).
+    const { settings } =
+      readPlainSettingsOnly(where) ?? (await import('../config/partial-read.js')).readSettingsOnly(where);
     return {
       socket: resolveSocketPath({
         env: io.env,

@@ -8,6 +8,7 @@
 import { dirname } from 'node:path';
 import { isMap, isNode, parse as parseYaml, parseDocument, type Document } from 'yaml';
 import { locateTasksFile } from './locate.js';
+import { readPlainSettingsBlock } from './plain-settings.js';
 import { readTasksText } from './read-text.js';
 import { validateSettings } from './settings.js';
 import type { Settings } from './types.js';
@@ -44,6 +45,8 @@ const YAML_OPTIONS = { schema: 'core', uniqueKeys: false, logLevel: 'error' } as
  * quoted key, an alias into the rest) falls back to the whole document.
  */
 function readRawSettings(text: string): unknown {
+  const plain = readPlainSettingsBlock(text);
+  if (plain !== undefined) return plain.found ? plain.value : undefined;
   const lines = text.split('\n');
   const start = lines.findIndex((line) => /^settings[ \t]*:/.test(line));
   const plainBlocks = lines.every((line) => !/^["'{[&*!%]/.test(line));
