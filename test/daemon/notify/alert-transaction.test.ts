@@ -14,7 +14,11 @@ import { notifyTo } from './_support.js';
 
 const temp = useTempState();
 
-test('the pending delivery and the alert state reach the database in one transaction', async () => {
+/**
+ * `backup` (every 20m, notify) and `others` plain tasks on a real store whose batch flushes run
+ * only from `due`; started, with what the start queued written. Its slot at 00:20 is running.
+ */
+function setUp(options: { maxItems?: number; others?: number } = {}) {
   const due: (() => void)[] = [];
   const timers: BatchTimers = {
     schedule(_delayMs, fn) {
@@ -22,7 +26,9 @@ test('the pending delivery and the alert state reach the database in one transac
       return () => due.splice(due.indexOf(fn) >>> 0, 1);
     },
   };
-  const store = temp.open({ batch: { timers } });
+  const store = temp.open({
+    batch: { timers, ...(options.maxItems === undefined ? {} : { maxItems: options.maxItems }) },
+  });
   const engine = createEngine('2026-10-01T00:00:00.000Z', { firstRunId: store.nextRunId() });
   attachStore(engine.scheduler, store);
   // Nothing is delivered (no slot): only what the alert listener records is under test.
@@ -34,23 +40,32 @@ test('the pending delivery and the alert state reach the database in one transac
     limits: { concurrency: 0 },
   });
   engine.scheduler.on('alert', (alert) => deliveries.handle(alert));
+  for (let i = 0; i < (options.others ?? 0); i++)
+    engine.scheduler.add(makeTask(`other${i}`, { schedule: every('20m') }));
   engine.scheduler.add(
     makeTask('backup', { schedule: every('20m'), notify: notifyTo({ kind: 'run', run: './n.sh' }) }),
   );
   engine.scheduler.start();
   while (due.length > 0) due.shift()?.();
-
   engine.clock.advanceTo('2026-10-01T00:20:00.000Z');
-  const [id] = engine.runner.running();
-  engine.runner.finish(id as number, { status: 'failed', exitCode: 1 });
-  await flush();
-  expect(engine.eventsOf('alert')).toHaveLength(1);
-
   const db = new Sqlite(temp.dbPath, { readonly: true });
   temp.defer(() => db.close());
   const alertedAt = (): unknown =>
     db.prepare("SELECT failure_alerted_at AS at FROM task_state WHERE name = 'backup'").get();
   const rows = (): unknown => db.prepare('SELECT id, status FROM deliveries').all();
+  const stop = async () => {
+    await deliveries.stop();
+    await engine.scheduler.stop({ graceMs: 0 });
+  };
+  return { due, store, engine, alertedAt, rows, stop };
+}
+
+test('the pending delivery and the alert state reach the database in one transaction', async () => {
+  const { due, store, engine, alertedAt, rows, stop } = setUp();
+  const [id] = engine.runner.running();
+  engine.runner.finish(id as number, { status: 'failed', exitCode: 1 });
+  await flush();
+  expect(engine.eventsOf('alert')).toHaveLength(1);
   // Decided, queued, not written: a kill -9 now loses both, and the alert is decided again.
   expect(alertedAt()).toEqual({ at: null });
   expect(rows()).toEqual([]);
@@ -60,8 +75,7 @@ test('the pending delivery and the alert state reach the database in one transac
   expect(store.batchStats.flushes).toBe(flushes + 1);
   expect(alertedAt()).toEqual({ at: ms('2026-10-01T00:20:00.000Z') });
   expect(rows()).toEqual([{ id: 1, status: 'pending' }]);
-  await deliveries.stop();
-  await engine.scheduler.stop({ graceMs: 0 });
+  await stop();
 });
 
 // However full the write batch is when the alert is decided (the batcher writes at once at
@@ -69,31 +83,7 @@ test('the pending delivery and the alert state reach the database in one transac
 // that decided the alert, with no timer run, the database holds both or neither.
 const SIZES = [2, 3, 4, 5, 6, 7, 8].flatMap((maxItems) => [0, 1, 2].map((others) => [maxItems, others]));
 test.each(SIZES)('both or neither: batch full at %i writes, %i other tasks due', async (maxItems, others) => {
-  const due: (() => void)[] = [];
-  const timers: BatchTimers = {
-    schedule(_delayMs, fn) {
-      due.push(fn);
-      return () => due.splice(due.indexOf(fn) >>> 0, 1);
-    },
-  };
-  const store = temp.open({ batch: { timers, maxItems } });
-  const engine = createEngine('2026-10-01T00:00:00.000Z', { firstRunId: store.nextRunId() });
-  attachStore(engine.scheduler, store);
-  const deliveries = createDeliveryService({
-    store,
-    log: () => {},
-    now: () => engine.clock.now(),
-    context: () => ({ shell: '/bin/sh', cwd: temp.dir, notifyOf: () => null }),
-    limits: { concurrency: 0 },
-  });
-  engine.scheduler.on('alert', (alert) => deliveries.handle(alert));
-  for (let i = 0; i < others; i++) engine.scheduler.add(makeTask(`other${i}`, { schedule: every('20m') }));
-  engine.scheduler.add(
-    makeTask('backup', { schedule: every('20m'), notify: notifyTo({ kind: 'run', run: './n.sh' }) }),
-  );
-  engine.scheduler.start();
-  while (due.length > 0) due.shift()?.();
-  engine.clock.advanceTo('2026-10-01T00:20:00.000Z');
+  const { engine, alertedAt, rows, stop } = setUp({ maxItems, others });
   // The others end first, in the same turn as backup's failure: their writes fill the batch.
   const running = engine.runner.running();
   const backup = running[running.length - 1] as number;
@@ -103,15 +93,9 @@ test.each(SIZES)('both or neither: batch full at %i writes, %i other tasks due',
   engine.runner.finish(backup, { status: 'failed', exitCode: 1 });
   await flush();
   expect(engine.eventsOf('alert')).toHaveLength(1);
-
-  const db = new Sqlite(temp.dbPath, { readonly: true });
-  temp.defer(() => db.close());
-  const alerted = db.prepare("SELECT failure_alerted_at AS at FROM task_state WHERE name = 'backup'").get() as
-    { at: number | null } | undefined;
-  const pending = (db.prepare('SELECT count(*) AS n FROM deliveries').get() as { n: number }).n;
-  expect({ alerted: (alerted?.at ?? null) !== null, pending: pending > 0 }).toEqual(
-    pending > 0 ? { alerted: true, pending: true } : { alerted: false, pending: false },
+  const written = { alerted: (alertedAt() as { at: number | null } | undefined)?.at != null, pending: rows() };
+  expect(written).toEqual(
+    written.alerted ? { alerted: true, pending: [{ id: 1, status: 'pending' }] } : { alerted: false, pending: [] },
   );
-  await deliveries.stop();
-  await engine.scheduler.stop({ graceMs: 0 });
+  await stop();
 });
