@@ -80,3 +80,26 @@ export function checkTaskName(db: HistoryDatabase, name: string): TaskkitError |
   const known = db.knownTasks();
   return known.includes(name) ? null : unknownTaskError(name, known);
 }
+
+/**
+ * Open the history, read `rows` from its store and close it. None for task `name`: TASK_UNKNOWN
+ * (with "did you mean") unless the tasks file or the history knows the name.
+ */
+export async function readHistoryRows<T>(
+  io: CliIo,
+  globals: GlobalOptions,
+  name: string | undefined,
+  read: (store: Store) => T[],
+): Promise<{ rows: T[]; source: DatabaseSource }> {
+  const db = await openHistoryDatabase(io, globals);
+  try {
+    const rows = read(db.store);
+    if (rows.length === 0 && name !== undefined) {
+      const unknown = checkTaskName(db, name);
+      if (unknown !== null) throw unknown;
+    }
+    return { rows, source: db.source };
+  } finally {
+    db.close();
+  }
+}

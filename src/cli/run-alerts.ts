@@ -3,10 +3,10 @@
  * Read like `history`: the database of the daemon answering on the chosen socket, else the tasks
  * file's state dir, read-only, so it answers with the daemon stopped too.
  */
-import { toDeliveryView, type DeliveryView } from '../control/delivery-view.js';
+import { toDeliveryView } from '../control/delivery-view.js';
 import type { CommandContext, GlobalOptions } from './context.js';
 import { describeNoAlerts, renderAlerts } from './format/alerts.js';
-import { checkTaskName, openHistoryDatabase } from './history-db.js';
+import { readHistoryRows } from './history-db.js';
 import { announceDatabase } from './history-source.js';
 import { loadPainter, printJson, printLine, printLines, readNow } from './io.js';
 import { parsePositiveInt } from './parse-options.js';
@@ -28,19 +28,11 @@ export async function runAlerts(
   const { io } = context;
   const now = readNow(io);
   const limit = parsePositiveInt(options.count, '-n') ?? DEFAULT_ALERT_LIMIT;
-  const db = await openHistoryDatabase(io, globals);
-  let deliveries: DeliveryView[];
-  try {
-    deliveries = db.store.listDeliveries({ ...(name === undefined ? {} : { task: name }), limit }).map(toDeliveryView);
-    if (deliveries.length === 0 && name !== undefined) {
-      const unknown = checkTaskName(db, name);
-      if (unknown !== null) throw unknown;
-    }
-  } finally {
-    db.close();
-  }
-  if (globals.json === true) return printJson(io, { database: db.source, deliveries });
-  announceDatabase(io, globals, db.source);
+  const { rows: deliveries, source } = await readHistoryRows(io, globals, name, (store) =>
+    store.listDeliveries({ ...(name === undefined ? {} : { task: name }), limit }).map(toDeliveryView),
+  );
+  if (globals.json === true) return printJson(io, { database: source, deliveries });
+  announceDatabase(io, globals, source);
   if (deliveries.length === 0) return printLine(io, describeNoAlerts(name));
   printLines(io, renderAlerts(deliveries, now, await loadPainter(io)));
 }

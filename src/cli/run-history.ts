@@ -4,7 +4,7 @@
  * first counts its held tasks' instants so far into their rows (`sync-history`, issue 16.7).
  */
 import { defaultTimeZone } from '../config/timezone.js';
-import { toRunView, type RunView } from '../control/views.js';
+import { toRunView } from '../control/views.js';
 import { TaskkitError } from '../errors.js';
 import { parseDateTime } from '../schedule/at.js';
 import { parseDuration } from '../schedule/duration.js';
@@ -12,7 +12,7 @@ import type { Instant } from '../schedule/types.js';
 import type { RunFilter } from '../store/store.js';
 import type { CommandContext, GlobalOptions } from './context.js';
 import { describeNoRuns, renderHistory } from './format/history.js';
-import { checkTaskName, openHistoryDatabase } from './history-db.js';
+import { readHistoryRows } from './history-db.js';
 import { announceDatabase } from './history-source.js';
 import { loadPainter, printJson, printLine, printLines, readNow, type CliIo } from './io.js';
 import { parsePositiveInt } from './parse-options.js';
@@ -40,19 +40,11 @@ export async function runHistory(
     ...(options.since === undefined ? {} : { since: parseSince(options.since, now, io) }),
     ...(options.count === undefined ? {} : { limit: parsePositiveInt(options.count, '-n') }),
   };
-  const db = await openHistoryDatabase(io, globals);
-  let runs: RunView[];
-  try {
-    runs = db.store.listRuns(filter).map((run) => toRunView(run));
-    if (runs.length === 0 && name !== undefined) {
-      const unknown = checkTaskName(db, name);
-      if (unknown !== null) throw unknown;
-    }
-  } finally {
-    db.close();
-  }
-  if (globals.json === true) return printJson(io, { database: db.source, runs });
-  announceDatabase(io, globals, db.source);
+  const { rows: runs, source } = await readHistoryRows(io, globals, name, (store) =>
+    store.listRuns(filter).map((run) => toRunView(run)),
+  );
+  if (globals.json === true) return printJson(io, { database: source, runs });
+  announceDatabase(io, globals, source);
   if (runs.length === 0)
     return printLine(
       io,
