@@ -55,7 +55,7 @@ export type HealthProblem =
 
 export interface HealthView {
   readonly state: Exclude<HealthState, 'UNKNOWN'>;
-  /** Perfdata: tasks checked (ignored ones left out), failing and held (auto-held too) among them, runs going now. */
+  /** Perfdata: tasks checked (ignored ones left out); failing, held (auto-held too), overdue among them; runs going. */
   readonly counts: {
     readonly tasks: number;
     readonly failing: number;

@@ -73,7 +73,7 @@ describe('checkHealth', () => {
       problems: [{ task: 'sync', kind: 'overdue', severity: 'CRITICAL', overdueSince: '2026-08-01T13:00:00.000Z' }],
     });
     expect(renderHealthLine(view, clock.now())).toBe(
-      'TASKKIT CRITICAL - 1 of 1 task overdue: sync (overdue 3h) | tasks=1 failing=0 held=0 running=0',
+      'TASKKIT CRITICAL - 1 of 1 task overdue: sync (overdue 3h) | tasks=1 failing=0 held=0 overdue=1 running=0',
     );
     const run = scheduler.runNow('sync');
     runner.finish(run.id);

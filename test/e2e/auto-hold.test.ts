@@ -30,7 +30,7 @@ test('auto-held after 2 failed slots: list, status --check, restart, resume', { 
   expect(check.stdout).toMatch(
     new RegExp(
       String.raw`^TASKKIT WARNING - 1 of 2 tasks auto-held: flaky \(2 consecutive failures, (now|\d+s ago)\) ` +
-        String.raw`\| tasks=2 failing=0 held=1 running=0\n$`,
+        String.raw`\| tasks=2 failing=0 held=1 overdue=0 running=0\n$`,
     ),
   );
   expect((await d.taskkit(['status', '--check', '--held-ok'])).code).toBe(1);

@@ -59,8 +59,10 @@ test(
     expect(plain.stdout).toMatch(/^flaky +every 1s +auto-held +/m);
     expect(plain.stdout).toMatch(/^sync +on demand +on-demand, overdue \d+s +- /m);
     expect(plain.stdout.trimEnd().split('\n').at(-1)).toBe('5 tasks: 1 failing, 2 held, 1 overdue, 0 running');
-    // The footer's failing count is status --check's.
-    expect((await d.taskkit(['status', '--check'])).stdout).toMatch(/ \| tasks=5 failing=1 held=2 running=0\n$/);
+    // The footer's counts are status --check's perfdata (overdue too: issue 16 review).
+    expect((await d.taskkit(['status', '--check'])).stdout).toMatch(
+      / \| tasks=5 failing=1 held=2 overdue=1 running=0\n$/,
+    );
 
     // FORCE_COLOR colours off a terminal: the failing state and its count red, LAST by outcome.
     const forced = (await d.taskkit(['list'], { env: { NO_COLOR: '', FORCE_COLOR: '1' } })).stdout;

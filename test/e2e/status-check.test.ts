@@ -38,7 +38,7 @@ test(
     expect((await d.taskkit(['start'])).code).toBe(0);
     expect(await d.taskkit(['status', '--check'])).toMatchObject({
       code: 0,
-      stdout: 'TASKKIT OK - 3 tasks, none failing | tasks=3 failing=0 held=0 running=0\n',
+      stdout: 'TASKKIT OK - 3 tasks, none failing | tasks=3 failing=0 held=0 overdue=0 running=0\n',
     });
 
     // A running run is counted, and is no problem.
@@ -52,7 +52,8 @@ test(
     expect((await d.taskkit(['hold', 'report'])).code).toBe(0);
     expect(await d.taskkit(['status', '--check'])).toMatchObject({
       code: 1,
-      stdout: 'TASKKIT WARNING - 1 of 3 tasks held: report (until resume) | tasks=3 failing=0 held=1 running=0\n',
+      stdout:
+        'TASKKIT WARNING - 1 of 3 tasks held: report (until resume) | tasks=3 failing=0 held=1 overdue=0 running=0\n',
     });
     expect((await d.taskkit(['status', '--check', '--held-ok'])).code).toBe(0);
 
@@ -62,13 +63,13 @@ test(
     expect(critical.stdout).toMatch(
       new RegExp(
         String.raw`^TASKKIT CRITICAL - 1 of 3 tasks failing: backup \(exit 3, (now|\d+s ago)\); ` +
-          String.raw`1 held: report \(until resume\) \| tasks=3 failing=1 held=1 running=0\n$`,
+          String.raw`1 held: report \(until resume\) \| tasks=3 failing=1 held=1 overdue=0 running=0\n$`,
       ),
     );
     expect(await d.taskkit(['status', '--check', '--ignore', 'backup'])).toMatchObject({ code: 1 });
     expect(await d.taskkit(['status', '--check', '--ignore', 'backup', '--ignore', 'report'])).toMatchObject({
       code: 0,
-      stdout: 'TASKKIT OK - 1 task, none failing | tasks=1 failing=0 held=0 running=0\n',
+      stdout: 'TASKKIT OK - 1 task, none failing | tasks=1 failing=0 held=0 overdue=0 running=0\n',
     });
 
     const json = await d.taskkit(['status', '--check', '--json', '--held-ok']);

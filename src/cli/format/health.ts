@@ -1,7 +1,7 @@
 /**
  * `taskkit status --check`: one monitoring plugin line (Nagios plugin guidelines), e.g.
  * `TASKKIT CRITICAL - 2 of 14 tasks failing: backup (exit 3, 2h ago), sync (timed out, 5m ago) | tasks=14
- * failing=2 held=1 running=0`. Text before the `|`, perfdata after; never a `|` in the text.
+ * failing=2 held=1 overdue=1 running=0`. Text before the `|`, perfdata after; never a `|` in the text.
  */
 import type { HealthProblem, HealthView } from '../../control/health.js';
 import { escapeControl } from '../../escape-control.js';
@@ -31,7 +31,8 @@ export function renderHealthLine(view: HealthView, now: number): string {
     parts.push(parts.length > 0 ? `${held.length} held: ${list(held, now)}` : what);
   }
   if (parts.length === 0) parts.push(`${describeCount(counts.tasks)}, none failing`);
-  const perfdata = `tasks=${counts.tasks} failing=${counts.failing} held=${counts.held} running=${counts.running}`;
+  const { tasks, failing: failed, held: holds, overdue: late, running } = counts;
+  const perfdata = `tasks=${tasks} failing=${failed} held=${holds} overdue=${late} running=${running}`;
   return `TASKKIT ${view.state} - ${parts.join('; ')} | ${perfdata}`;
 }
 
