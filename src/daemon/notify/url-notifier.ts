@@ -40,13 +40,14 @@ export async function postAlert(
   const attempts = limits.retryDelaysMs.length + 1;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     if (stop.aborted) return { ok: false, attempts: attempt - 1, error: 'the daemon stopped', aborted: true };
+    const bound = attemptSignal(stop, limits.timeoutMs);
     try {
       const response = await fetch(target.url, {
         method: 'POST',
         headers,
         body: json,
         redirect: 'manual',
-        signal: AbortSignal.any([stop, AbortSignal.timeout(limits.timeoutMs)]),
+        signal: bound.signal,
       });
       // The body is not needed: release the connection.
       await response.body?.cancel().catch(() => {});
@@ -55,12 +56,37 @@ export async function postAlert(
     } catch (caught) {
       if (stop.aborted) return { ok: false, attempts: attempt, error: 'the daemon stopped', aborted: true };
       error = describeFetchError(caught, limits.timeoutMs);
+    } finally {
+      bound.release();
     }
     const delay = limits.retryDelaysMs[attempt - 1];
     if (delay !== undefined && !(await waitUnlessAborted(delay, stop)))
       return { ok: false, attempts: attempt, error: 'the daemon stopped', aborted: true };
   }
   return { ok: false, attempts, error: attempts > 1 ? `${error} (${attempts} attempts)` : error };
+}
+
+/**
+ * One attempt's signal: aborted by `stop` or after `timeoutMs`. Its own timer, not
+ * `AbortSignal.any([stop, AbortSignal.timeout(ms)])`: Node 20 lets the garbage collector take a
+ * timeout signal only `any` refers to, and the fetch then waits forever, holding a delivery slot.
+ */
+function attemptSignal(stop: AbortSignal, timeoutMs: number): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  const onStop = (): void => controller.abort(stop.reason);
+  const timer = setTimeout(
+    () => controller.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')),
+    timeoutMs,
+  );
+  if (stop.aborted) onStop();
+  else stop.addEventListener('abort', onStop, { once: true });
+  return {
+    signal: controller.signal,
+    release: () => {
+      clearTimeout(timer);
+      stop.removeEventListener('abort', onStop);
+    },
+  };
 }
 
 /** "timed out after 10000 ms", "connect ECONNREFUSED 127.0.0.1:9": the cause, never the URL. */

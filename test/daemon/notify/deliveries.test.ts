@@ -5,6 +5,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { DeliveryRecord } from '../../../src/store/store.js';
 import { makeRun, useTempState } from '../../store/_support.js';
@@ -208,6 +210,23 @@ describe('url:', () => {
       [1, 'failed', 'no answer within 500 ms'],
     ]);
     expect(silent.received).toHaveLength(1);
+  });
+
+  test('a server that never answers times out even when the garbage collector runs meanwhile', async () => {
+    // Node 20 drops an AbortSignal.timeout() that only AbortSignal.any() holds once it is collected:
+    // the fetch then waited forever and held one of the four delivery slots for good (issue 16 review).
+    setFlagsFromString('--expose-gc');
+    const collect = runInNewContext('gc') as () => void;
+    const { service, store } = start({ limits: { url: { timeoutMs: 300, retryDelaysMs: [] } } });
+    const silent = await listen(null);
+    service.handle(makeAlert({ kind: 'url', url: silent.url }));
+    const collecting = setInterval(collect, 20);
+    try {
+      await waitUntil(() => store.listDeliveries()[0]?.status === 'failed', 5_000);
+    } finally {
+      clearInterval(collecting);
+    }
+    expect(only(store.listDeliveries())).toMatchObject({ status: 'failed', error: 'no answer within 300 ms' });
   });
 });
 
