@@ -23,7 +23,8 @@ import { notRunFacts } from './missed-instants.js';
 import { planCatchUp, type MissedInstants } from './policies/catch-up.js';
 import type { LogFunction, RunClaim, Runner } from './ports.js';
 import type { RunRecord } from './run.js';
-import { RunFlow, type TriggerOptions } from './run-flow.js';
+import { CancellableRunFlow } from './run-cancel.js';
+import type { TriggerOptions } from './run-flow.js';
 import type { ShutdownGate } from './shutdown.js';
 import { createTaskHandle, type TaskOperations } from './task-handle.js';
 import type { TaskStatus } from './task-state.js';
@@ -53,7 +54,7 @@ export abstract class EngineLoop implements TaskOperations {
   protected readonly log: LogFunction;
   protected readonly emitter: Emitter;
   protected readonly timeline: Timeline;
-  protected readonly flow: RunFlow;
+  protected readonly flow: CancellableRunFlow;
   protected readonly tasks = new Map<string, Task>();
   /**
    * Tasks a reload removed (or renamed) while runs of them went on, by name, until their last run
@@ -78,7 +79,7 @@ export abstract class EngineLoop implements TaskOperations {
     this.log = log;
     this.emitter = new Emitter((event, error) => log('error', `a "${event}" listener threw: ${describeError(error)}`));
     this.timeline = new Timeline(options.clock, (now, jumpMs, previousWall) => this.#wake(now, jumpMs, previousWall));
-    this.flow = new RunFlow({
+    this.flow = new CancellableRunFlow({
       clock: options.clock,
       runner: options.runner,
       claim: options.claim ?? null,
@@ -252,16 +253,16 @@ export abstract class EngineLoop implements TaskOperations {
   /** No run of `entry` succeeded within its `expect-success-within`, due at `dueAt`: once, until a success. */
   #goOverdue(entry: Task, dueAt: Instant): void {
     if (entry.overdueAt !== dueAt) return;
-    entry.markOverdue(dueAt);
-    const since = entry.lastSuccessAt;
-    const period = formatDuration(dueAt - entry.watchFrom);
+    entry.deadMan.markOverdue(dueAt);
+    const since = entry.deadMan.lastSuccessAt;
+    const period = formatDuration(dueAt - entry.deadMan.watchFrom);
     this.log(
       'warn',
       `${entry.spec.name}: overdue: no run succeeded within ${period} ` +
         (since === null ? '(none since taskkit started)' : `(last success ${new Date(since).toISOString()})`),
     );
     const status = this.announce(entry, true) ?? entry.toStatus();
-    const from = entry.watchFrom;
+    const from = entry.deadMan.watchFrom;
     this.emitter.emit('overdue', status, from, dueAt);
     this.#raiseAlerts(entry, [{ kind: 'overdue' }], { run: null, failures: entry.failedSlots, overdueSince: from });
   }
@@ -269,7 +270,7 @@ export abstract class EngineLoop implements TaskOperations {
   /** A run of `entry` succeeded: the dead-man's period starts again, and an overdue task recovers. */
   #succeeded(entry: Task, record: RunRecord): void {
     // The engine's clock, as the deadline is on it (a run's endedAt is the runner's reading).
-    const overdueSince = entry.noteSuccess(this.clock.now());
+    const overdueSince = entry.deadMan.noteSuccess(this.clock.now());
     this.syncOverdue(entry);
     if (overdueSince === null) return;
     this.log('info', `${entry.spec.name}: recovered: run #${record.id} succeeded (it was overdue)`);
@@ -302,7 +303,7 @@ export abstract class EngineLoop implements TaskOperations {
     const triggeredOnly = kind === 'on-demand' || kind === 'reboot';
     const slot = sequel === null && !entry.removed && (record.scheduledAt !== null || triggeredOnly);
     const succeeded = record.status === 'succeeded' && !entry.removed;
-    const before = { failures: entry.failedSlots, watchFrom: entry.watchFrom, alert: entry.alerts.state };
+    const before = { failures: entry.failedSlots, watchFrom: entry.deadMan.watchFrom, alert: entry.alerts.state };
     if (succeeded) this.#succeeded(entry, record);
     const autoHeld = slot && this.#slotEnded(entry, record);
     const failed = slot && FAILED_FOR_GOOD.has(record.status);

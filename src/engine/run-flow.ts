@@ -3,8 +3,8 @@
  * max-concurrent fair queue, the store's claim, the runner call, retries, and the bookkeeping that
  * waiters and events see. Phases and their moves: run-phase.ts. The flow never calls back up: what
  * the scheduler must do about a run is queued as FlowEffect data and taken with takeEffects().
+ * Runs taken away before their end (cancel, a hold, a removal, shutdown): run-cancel.ts.
  */
-import { TaskkitError } from '../errors.js';
 import type { TaskHandle, Trigger, UpstreamRun } from '../task-context.js';
 import { ActiveRun, type Task } from './active-run.js';
 import type { Clock } from './clock.js';
@@ -49,19 +49,17 @@ export interface TriggerOptions {
   readonly upstream?: UpstreamRun;
 }
 
-/** The triggers a held task's schedule does not make (engine-loop.ts #fire, Scheduler.start). */
-const HELD_TRIGGERS: ReadonlySet<Trigger> = new Set<Trigger>(['schedule', 'catch-up', 'reboot']);
-
 export class RunFlow {
   readonly #options: RunFlowOptions;
-  readonly #runs = new RunRegistry();
+  protected readonly runs = new RunRegistry();
   readonly #ready = new DispatchQueue<Task, ActiveRun>();
   /** Runs whose handle was asked to cancel, and why (they then neither retry nor run again). */
   readonly #cancelled = new WeakMap<ActiveRun, CancelReason>();
   #effects: FlowEffect[] = [];
   /** Max-concurrent slots taken: runs claiming or running. */
   #busy = 0;
-  #stopping = false;
+  /** Shutdown began (the cancels' beginStop): no new runs, no sequels. */
+  protected stopping = false;
 
   constructor(options: RunFlowOptions) {
     this.#options = options;
@@ -69,12 +67,12 @@ export class RunFlow {
 
   /** Runs not yet ended, in any phase. */
   get pending(): number {
-    return this.#runs.size;
+    return this.runs.size;
   }
 
   /** The records of every run not yet ended (waiting or running, orphans' too), in trigger order. */
   inFlight(): RunRecord[] {
-    return this.#runs.pendingRuns().map((run) => run.record);
+    return this.runs.pendingRuns().map((run) => run.record);
   }
 
   /** The effects queued since the last call, in order, or null when there are none. */
@@ -96,7 +94,7 @@ export class RunFlow {
       attempt: 1,
       createdAt: now,
     });
-    if (this.#stopping) return this.#skipUnregistered(entry, record, 'taskkit is stopping', 'stopping');
+    if (this.stopping) return this.#skipUnregistered(entry, record, 'taskkit is stopping', 'stopping');
     const colliding = entry.collidingRun();
     const decision: OverlapDecision =
       options.serial === true
@@ -107,8 +105,8 @@ export class RunFlow {
     if (decision.action === 'replace') {
       for (const other of [...entry.active]) {
         if (other === run) continue;
-        if (other.phase === 'running') this.#cancelHandle(other, 'replace');
-        else this.#drop(other, `replaced by run #${record.id}`);
+        if (other.phase === 'running') this.cancelHandle(other, 'replace');
+        else this.drop(other, `replaced by run #${record.id}`);
       }
     }
     if (decision.action === 'start') {
@@ -120,8 +118,8 @@ export class RunFlow {
       entry.queueSerial(run);
       this.#announceWaiting(run);
     }
-    this.#releaseSerial(entry);
-    this.#taskChanged(entry);
+    this.releaseSerial(entry);
+    this.taskChanged(entry);
     return run.record;
   }
 
@@ -129,8 +127,8 @@ export class RunFlow {
   delayElapsed(run: ActiveRun): void {
     if (run.phase !== 'delayed') return;
     this.#admit(run);
-    this.#releaseSerial(run.entry);
-    this.#taskChanged(run.entry);
+    this.releaseSerial(run.entry);
+    this.taskChanged(run.entry);
   }
 
   /** Record a trigger that does not run (missed instants not caught up, a held `@reboot`): one record for `skip`. */
@@ -147,90 +145,26 @@ export class RunFlow {
     return this.#skipUnregistered(entry, record, reason, skip);
   }
 
-  /** Cancel the task's running runs (reason `cancel`) and drop its waiting ones; returns them all. */
-  cancelTask(entry: Task): RunRecord[] {
-    const runs = [...entry.active];
-    const records = runs.map((run) =>
-      run.phase === 'running' ? run.record : this.#drop(run, 'cancelled by taskkit cancel before it started'),
-    );
-    for (const run of runs) if (run.phase === 'running') this.#cancelHandle(run, 'cancel');
-    this.#taskChanged(entry);
-    return records;
-  }
-
-  /**
-   * The task was just held (issue 15): what its schedule made and has not started never starts (a
-   * held task's instants do not run), recorded as cancelled with the reason. Runs started, and
-   * manual, dependency and retry runs, go on: a hold stops the schedule, `cancel` stops runs.
-   */
-  dropHeld(entry: Task): void {
-    for (const run of [...entry.active]) {
-      if (!HELD_TRIGGERS.has(run.record.trigger)) continue;
-      if (run.phase === 'delayed') this.#drop(run, 'task held while the run waited out its jitter');
-      else if (run.phase === 'serial' || run.phase === 'ready') this.#drop(run, 'task held before the run started');
-    }
-    // The caller announces the held task (Scheduler.hold, replace): no task-changed of its own here.
-    this.#releaseSerial(entry);
-  }
-
-  /**
-   * Cancel one run by id, whatever its task (an orphan's too): a running run is asked to stop
-   * (reason `cancel`), a waiting one is dropped. NOT_FOUND names an ended run's outcome when known.
-   */
-  cancelRun(runId: number): RunRecord {
-    const run = this.#runs.pendingRun(runId);
-    if (run === undefined) {
-      const ended = this.#runs.endedRecord(runId);
-      const what =
-        ended === undefined ? 'is not running or waiting' : `of ${ended.task} has already ended (${ended.status})`;
-      throw new TaskkitError('NOT_FOUND', `run #${runId} ${what}`);
-    }
-    const record =
-      run.phase === 'running' ? run.record : this.#drop(run, 'cancelled by taskkit cancel before it started');
-    if (run.phase === 'running') this.#cancelHandle(run, 'cancel');
-    // A run queued behind the dropped one (overlap: queue) may go now.
-    else this.#releaseSerial(run.entry);
-    this.#taskChanged(run.entry);
-    return record;
-  }
-
   /** `next` came back under the name of the removed `previous`: its runs in flight are `next`'s now. */
   adopt(previous: Task, next: Task): readonly ActiveRun[] {
     const runs = next.adoptRuns(previous);
     for (const run of runs) run.belongTo(next);
-    if (runs.length > 0) this.#taskChanged(next);
+    if (runs.length > 0) this.taskChanged(next);
     return runs;
-  }
-
-  /** Drop every waiting run of `entry` (it is being removed); running ones go on. */
-  dropWaiting(entry: Task, reason: string): void {
-    for (const run of [...entry.active]) if (run.phase !== 'running') this.#drop(run, reason);
-  }
-
-  /** Shutdown: no new runs from now on, and every waiting run is dropped. */
-  beginStop(): void {
-    this.#stopping = true;
-    for (const run of this.#runs.pendingRuns())
-      if (run.phase !== 'running') this.#drop(run, 'dropped: taskkit is stopping');
-  }
-
-  /** Ask the runner to stop every running run. */
-  cancelRunning(reason: CancelReason): void {
-    for (const run of this.#runs.pendingRuns()) if (run.phase === 'running') this.#cancelHandle(run, reason);
   }
 
   /** The final record of a run: now if it has ended, else when it does. */
   waitFor(runId: number): Promise<RunRecord> {
-    return this.#runs.waitFor(runId);
+    return this.runs.waitFor(runId);
   }
 
   /** The store answered a claim that was a promise (claim.ts claimFailed for a rejection). */
   claimSettled(run: ActiveRun, verdict: ClaimVerdict): void {
     if (run.phase !== 'claiming') return;
     this.#claimed(run, verdict, this.#options.clock.now());
-    this.#releaseSerial(run.entry);
+    this.releaseSerial(run.entry);
     this.#pump();
-    this.#taskChanged(run.entry);
+    this.taskChanged(run.entry);
   }
 
   /** The runner's outcome of a running run. */
@@ -244,24 +178,24 @@ export class RunFlow {
     // shutdown, its task removed) has no sequel, neither a retry nor on-failure, whatever the runner
     // reports (a timeout overtaken in its kill-after, or a process that failed just before the stop
     // reached it). runner/lifecycle.ts makes such a run's status `cancelled` where it can.
-    const stoppedOnPurpose = this.#cancelled.has(run) || this.#stopping || entry.removed;
+    const stoppedOnPurpose = this.#cancelled.has(run) || this.stopping || entry.removed;
     const retried = !stoppedOnPurpose && this.#scheduleRetry(run, record);
-    this.#releaseSerial(entry);
+    this.releaseSerial(entry);
     this.#pump();
     if (run.runAgain && !stoppedOnPurpose) this.trigger(entry, 'manual', null);
     const sequel = stoppedOnPurpose ? 'stopped' : retried ? 'retried' : null;
     this.#effects.push({ kind: 'run-ended', run, record, sequel });
-    this.#taskChanged(entry);
+    this.taskChanged(entry);
   }
 
   /** Only when someone listens: the scheduler would drop it anyway, and a fire should allocate nothing for it. */
-  #taskChanged(entry: Task): void {
+  protected taskChanged(entry: Task): void {
     if (this.#options.emitter.has('task-changed')) this.#effects.push({ kind: 'task-changed', entry });
   }
 
   #register(entry: Task, record: RunRecord, upstream: UpstreamRun | null): ActiveRun {
     const run = new ActiveRun(record, entry, this.#options.timeline.nextSeq(), upstream);
-    this.#runs.add(run);
+    this.runs.add(run);
     entry.addRun(run);
     return run;
   }
@@ -289,16 +223,16 @@ export class RunFlow {
 
   /** Start queued runs while slots are free (none once stopping: every waiting run was dropped). */
   #pump(): void {
-    while (!this.#stopping && this.#busy < this.#options.maxConcurrent) {
+    while (!this.stopping && this.#busy < this.#options.maxConcurrent) {
       const run = this.#ready.dequeue();
       if (run === undefined) return;
       this.#start(run);
-      this.#releaseSerial(run.entry);
+      this.releaseSerial(run.entry);
     }
   }
 
   /** The head of a task's serial queue goes once nothing else of the task is going or waiting. */
-  #releaseSerial(entry: Task): void {
+  protected releaseSerial(entry: Task): void {
     for (let run = entry.takeReleasedSerial(); run !== undefined; run = entry.takeReleasedSerial()) this.#admit(run);
   }
 
@@ -343,7 +277,7 @@ export class RunFlow {
     run.handle = launched;
     run.record = markStarted(run.record, now, launched.pid);
     emitter.emit('run-started', run.record);
-    this.#taskChanged(entry);
+    this.taskChanged(entry);
     this.#effects.push({ kind: 'launched', run, done: launched.done });
   }
 
@@ -370,7 +304,7 @@ export class RunFlow {
     return true;
   }
 
-  #cancelHandle(run: ActiveRun, reason: CancelReason): void {
+  protected cancelHandle(run: ActiveRun, reason: CancelReason): void {
     if (this.#cancelled.has(run)) return;
     this.#cancelled.set(run, reason);
     try {
@@ -381,7 +315,7 @@ export class RunFlow {
   }
 
   /** Take a waiting run away (recorded as cancelled, event run-finished). */
-  #drop(run: ActiveRun, reason: string): RunRecord {
+  protected drop(run: ActiveRun, reason: string): RunRecord {
     const { phase } = run;
     if (phase === 'delayed') this.#options.timeline.delete(run.delayNode);
     if (phase === 'ready') this.#ready.remove(run.entry, run);
@@ -396,7 +330,7 @@ export class RunFlow {
 
   #skipUnregistered(entry: Task, record: RunRecord, reason: string, skip: SkipReason | SkipFacts): RunRecord {
     const skipped = markSkipped(record, record.createdAt, reason, skip);
-    this.#runs.end(skipped);
+    this.runs.end(skipped);
     entry.noteSkipped(skipped);
     this.#options.emitter.emit('run-skipped', skipped);
     return skipped;
@@ -408,7 +342,7 @@ export class RunFlow {
     const releasedBudget = entry.removeRun(run, record);
     run.moveTo('ended');
     run.record = record;
-    this.#runs.end(record, run);
+    this.runs.end(record, run);
     this.#options.emitter.emit(event, record);
     if (releasedBudget) this.#effects.push({ kind: 'budget-released', entry });
   }

@@ -77,7 +77,7 @@ export class Scheduler extends EngineLoop {
     const sameTiming = entry.redefine(task, now);
     if (!entry.held) this.held.end(entry, now, now);
     this.syncHoldEnd(entry);
-    if (task.expectSuccessWithinMs === undefined) entry.clearOverdue();
+    if (task.expectSuccessWithinMs === undefined) entry.deadMan.clear();
     this.syncOverdue(entry);
     if (entry.held && !wasHeld) {
       // `hold: true` added in the file holds like `taskkit hold`.

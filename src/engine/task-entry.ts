@@ -1,7 +1,8 @@
 /**
  * One task's engine state, owned here: every change goes through a method that keeps its rules
- * (one hold value; the `max-runs` budget is runs started plus counted runs still waiting, so it is
- * derived, never counted twice). Its outside view is the TaskStatus of task-state.ts.
+ * (one hold value: task-hold.ts; the `max-runs` budget is runs started plus counted runs still
+ * waiting, so it is derived, never counted twice: max-runs.ts; the dead-man watch:
+ * dead-man-watch.ts). Its outside view is the TaskStatus of task-state.ts.
  */
 import { isSameDefinition, isSameTiming } from '../config/definition.js';
 import type { TaskSpec } from '../config/types.js';
@@ -9,23 +10,19 @@ import { compileSchedule } from '../schedule/next.js';
 import { nextTaskInstant, upcomingTaskInstants } from '../schedule/task-instants.js';
 import type { Instant, Schedule, ScheduleSpec } from '../schedule/types.js';
 import { TaskAlerts } from './alerts.js';
+import { DeadManWatch } from './dead-man-watch.js';
 import type { HeapNode } from './heap.js';
-import type { RestoredTaskState, Trigger } from './ports.js';
+import type { RestoredTaskState } from './ports.js';
 import type { RunRecord } from './run.js';
-import { isWaiting, type RunPhase } from './run-phase.js';
+import { countsTowardsMaxRuns, givesBudgetBack, runsLeftOfMaxRuns } from './max-runs.js';
+import type { RunPhase } from './run-phase.js';
+import { nextHold, type TaskHold } from './task-hold.js';
 import type { TaskStateName, TaskStatus } from './task-state.js';
 
 /** What an entry knows of its runs (active-run.ts's ActiveRun). */
 export interface TrackedRun {
   readonly phase: RunPhase;
   readonly record: RunRecord;
-}
-
-/** A hold (TaskKit's disableTask): why, since when, and until when (null: until resume). */
-export interface TaskHold {
-  readonly note: string | null;
-  readonly at: Instant;
-  readonly until: Instant | null;
 }
 
 export interface TaskNode<R extends TrackedRun = TrackedRun> extends HeapNode {
@@ -43,16 +40,6 @@ export interface HoldEndNode<R extends TrackedRun = TrackedRun> extends HeapNode
 export interface OverdueNode<R extends TrackedRun = TrackedRun> extends HeapNode {
   readonly kind: 'overdue';
   readonly entry: TaskEntry<R>;
-}
-
-/** Scheduled and catch-up runs count towards `max-runs` (DESIGN.md task options); retries do not. */
-export function countsTowardsMaxRuns(trigger: Trigger): boolean {
-  return trigger === 'schedule' || trigger === 'catch-up';
-}
-
-/** Whether `run` holds one unit of `max-runs` budget: it counts and has not started. */
-function holdsBudget(run: TrackedRun): boolean {
-  return isWaiting(run.phase) && countsTowardsMaxRuns(run.record.trigger);
 }
 
 const NO_RUNS = Object.freeze([]) as unknown as never[];
@@ -75,13 +62,10 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
   /** The latest instant dealt with: fired, skipped by catch-up, or passed while held. */
   #lastScheduledAt: Instant | null;
   #lastRun: RunRecord | null = null;
-  #lastSuccessAt: Instant | null;
-  /** The dead-man's period counts from here: the last success, else when the task was added (the daemon's start). */
-  #watchFrom: Instant;
-  #overdueSince: Instant | null = null;
   /** Scheduled slots (an instant with all its retries) that failed in a row, for `hold-after-failures`. */
   #failedSlots: number;
   readonly alerts: TaskAlerts; // which alerts of `notify:` were sent (engine/alerts.ts)
+  readonly deadMan: DeadManWatch; // `expect-success-within`: last success, overdue since (engine/dead-man-watch.ts)
   #removed = false;
   /** What the last task-changed event said, so that only changes are announced. */
   #announced: { state: TaskStateName; nextAt: Instant | null; held: boolean; schedule: ScheduleSpec } | null = null;
@@ -100,8 +84,7 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
     const hold = restored.hold !== undefined ? restored.hold : spec.hold ? { note: null, at: now } : null;
     if (hold !== null && (hold.until == null || hold.until > now)) this.hold(hold.note, hold.at, hold.until ?? null);
     this.#lastScheduledAt = restored.lastScheduledAt ?? null;
-    this.#lastSuccessAt = restored.lastSuccessAt ?? null;
-    this.#watchFrom = this.#lastSuccessAt ?? now;
+    this.deadMan = new DeadManWatch(restored.lastSuccessAt ?? null, now);
     this.node = { kind: 'task', entry: this, at: 0, seq, heapIndex: -1 };
     this.holdEndNode = { kind: 'hold-end', entry: this, at: 0, seq, heapIndex: -1 };
     this.overdueNode = { kind: 'overdue', entry: this, at: 0, seq, heapIndex: -1 };
@@ -136,43 +119,9 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
     return this.#hold?.until ?? null;
   }
 
-  get lastSuccessAt(): Instant | null {
-    return this.#lastSuccessAt;
-  }
-
-  /** Where the dead-man's period counts from: the last success, else when the task was added. */
-  get watchFrom(): Instant {
-    return this.#watchFrom;
-  }
-
-  get overdueSince(): Instant | null {
-    return this.#overdueSince;
-  }
-
   /** When the task goes overdue: null without `expect-success-within`, once overdue, or once removed. */
   get overdueAt(): Instant | null {
-    const period = this.#spec.expectSuccessWithinMs;
-    if (period === undefined || this.#overdueSince !== null || this.#removed) return null;
-    return this.#watchFrom + period;
-  }
-
-  /** The dead-man's deadline `at` passed without a success: overdue from then. */
-  markOverdue(at: Instant): void {
-    this.#overdueSince = at;
-  }
-
-  /** A run succeeded at `at`: the period counts from it again. Returns when the task had been overdue, else null. */
-  noteSuccess(at: Instant): Instant | null {
-    const wasOverdue = this.#overdueSince;
-    this.#lastSuccessAt = at;
-    this.#watchFrom = at;
-    this.#overdueSince = null;
-    return wasOverdue;
-  }
-
-  /** A definition without `expect-success-within` (reload): not overdue any more. */
-  clearOverdue(): void {
-    this.#overdueSince = null;
+    return this.#removed ? null : this.deadMan.dueAt(this.#spec.expectSuccessWithinMs);
   }
 
   get lastScheduledAt(): Instant | null {
@@ -217,17 +166,9 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
     this.#schedule = compileSchedule(override ?? this.#spec.schedule, this.#spec.timezone);
   }
 
-  /** Hold from `at`; on a held task only the note (when given) and `until` (when given) change. */
+  /** Hold from `at`; on a held task only the note (when given) and `until` (when given) change (task-hold.ts). */
   hold(note: string | null | undefined, at: Instant, until?: Instant | null): void {
-    const current = this.#hold;
-    if (current === null) this.#hold = { note: note ?? null, at, until: until ?? null };
-    else if (note !== undefined || until !== undefined) {
-      this.#hold = {
-        note: note === undefined ? current.note : note,
-        at: current.at,
-        until: until === undefined ? current.until : until,
-      };
-    }
+    this.#hold = nextHold(this.#hold, note, at, until);
   }
 
   /** Consecutive failed slots so far. */
@@ -316,7 +257,7 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
     const serialIndex = this.#serial.indexOf(run);
     if (serialIndex >= 0) this.#serial.splice(serialIndex, 1);
     this.#lastRun = record;
-    return countsTowardsMaxRuns(record.trigger) && record.startedAt === null;
+    return givesBudgetBack(record);
   }
 
   /** A trigger that never became a run (skipped at once) is the task's latest run. */
@@ -324,13 +265,9 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
     this.#lastRun = record;
   }
 
-  /** How many more counted runs `max-runs` allows. */
+  /** How many more counted runs `max-runs` allows (max-runs.ts). */
   budget(): number {
-    const { maxRuns } = this.#spec;
-    if (maxRuns === null) return Infinity;
-    let reserved = 0;
-    for (const run of this.#active) if (holdsBudget(run)) reserved++;
-    return Math.max(0, maxRuns - this.#scheduledRuns - reserved);
+    return runsLeftOfMaxRuns(this.#spec.maxRuns, this.#scheduledRuns, this.#active);
   }
 
   /** Whether `max-runs` leaves room for one more scheduled run. */
@@ -417,8 +354,8 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
       queued: this.#active.length - running.length,
       scheduledRuns: this.#scheduledRuns,
       lastScheduledAt: this.#lastScheduledAt,
-      lastSuccessAt: this.#lastSuccessAt,
-      overdueSince: this.#overdueSince,
+      lastSuccessAt: this.deadMan.lastSuccessAt,
+      overdueSince: this.deadMan.overdueSince,
       lastRun: this.#lastRun,
       failedSlots: this.#failedSlots,
       autoHeld: this.autoHeld,
