@@ -12,14 +12,8 @@
  * cannot compare two values), never the other way round: an editor
  * must not flag a file `taskkit validate` accepts. test/config/json-schema.test.ts pins both.
  */
-import {
-  GROUP_REQUIRED,
-  TOP_KEY_TABLE,
-  type KeyEntry,
-  type KeyGroup,
-  type KeyTable,
-  type ValueShape,
-} from './key-table.js';
+import { TOP_KEY_TABLE } from './key-table.js';
+import { GROUP_REQUIRED, type KeyEntry, type KeyGroup, type KeyTable, type ValueShape } from './value-shape.js';
 
 type Schema = Record<string, unknown>;
 

@@ -4,6 +4,7 @@
  * as written in the file. The readers take their key lists and enum values from here and
  * json-schema.ts derives the JSON Schema from it, so a key is declared once: adding one is an
  * entry here, its reader, and its man page entry (test/config/key-table.test.ts checks all three).
+ * The shapes a value may take are value-shape.ts's; the keys of a `notify:` map are notify-keys.ts's.
  */
 import { formatDuration } from '../schedule/duration.js';
 import { MIN_EVERY_MS } from '../schedule/every.js';
@@ -22,62 +23,8 @@ import {
   MAX_OUTPUT_LIMIT_BYTES,
   MIN_OUTPUT_LIMIT_BYTES,
 } from './defaults.js';
-
-/** What a key's value may be, in the terms the readers (read-value.ts, schedule/) accept. */
-export type ValueShape =
-  /** A duration string ("90s", "1h30m"; never a bare number) of at least `minMs`. */
-  | { readonly kind: 'duration'; readonly minMs: number }
-  | { readonly kind: 'enum'; readonly values: readonly string[] }
-  | { readonly kind: 'integer'; readonly min: number; readonly max?: number }
-  | { readonly kind: 'number'; readonly min?: number }
-  | { readonly kind: 'boolean' }
-  | { readonly kind: 'null' }
-  /** `false` only (`notify: false`). */
-  | { readonly kind: 'false' }
-  /** Any string, empty included. */
-  | { readonly kind: 'string' }
-  /** A string with something other than blanks in it. */
-  | { readonly kind: 'text' }
-  /** Text not starting with "~" (nothing expands it); relative to the tasks file's folder. */
-  | { readonly kind: 'path' }
-  | { readonly kind: 'time-zone' }
-  | { readonly kind: 'cron' }
-  | { readonly kind: 'time-of-day' }
-  | { readonly kind: 'date-time' }
-  /** A name in `after`/`on-success`/`on-failure`: a non-empty string, or a number (`2024`). */
-  | { readonly kind: 'task-name' }
-  /** "256KiB", "64KB", "512B" or a whole number of bytes, of at least `minBytes`. */
-  | { readonly kind: 'byte-size'; readonly minBytes: number; readonly maxBytes?: number }
-  /** `[program, arg, ...]`: strings or numbers, the program not blank. */
-  | { readonly kind: 'argv' }
-  /** Any plain data. */
-  | { readonly kind: 'any' }
-  | { readonly kind: 'list'; readonly item: ValueShape; readonly minItems: number }
-  | { readonly kind: 'one-of'; readonly shapes: readonly ValueShape[] }
-  /** A map with these keys only; `withDefaults: false` where the defaults come from elsewhere. */
-  | { readonly kind: 'map'; readonly keys: KeyTable; readonly withDefaults: boolean }
-  /** A map from names matching `namePattern` to values of one shape. */
-  | { readonly kind: 'record'; readonly namePattern: string; readonly value: ValueShape; readonly minEntries: number };
-
-/** Keys of one group exclude each other; an `action` is also required. */
-export type KeyGroup = 'schedule' | 'action' | 'notifier';
-
-export interface KeyEntry {
-  readonly shape: ValueShape;
-  /** One line, for editor hovers and the man page's key list. */
-  readonly description: string;
-  /** The default as written in the tasks file; absent when it depends on something else. */
-  readonly default?: unknown;
-  readonly required?: true;
-  readonly group?: KeyGroup;
-  /** The key only applies together with this one (`start` with `every`). */
-  readonly onlyWith?: string;
-}
-
-export type KeyTable = Readonly<Record<string, KeyEntry>>;
-
-/** Whether a value is required from the group, beyond "at most one". */
-export const GROUP_REQUIRED: Readonly<Record<KeyGroup, boolean>> = { schedule: false, action: true, notifier: true };
+import { NOTIFY_KEY_TABLE } from './notify-keys.js';
+import type { KeyTable, ValueShape } from './value-shape.js';
 
 /** 1-100 letters, digits, ".", "_" or "-", starting with a letter or digit (task.ts checks it too). */
 export const TASK_NAME_PATTERN = `^[A-Za-z0-9][A-Za-z0-9._-]{0,${MAX_TASK_NAME_LENGTH - 1}}$`;
@@ -87,7 +34,6 @@ export const ENV_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
 const DURATION: ValueShape = { kind: 'duration', minMs: 0 };
 const POSITIVE_DURATION: ValueShape = { kind: 'duration', minMs: 1 };
 const TEXT: ValueShape = { kind: 'text' };
-const ALERT_EVENT_NAMES = ['failure', 'recovery', 'overdue', 'auto-hold'] as const;
 const PATH: ValueShape = { kind: 'path' };
 const DATE_TIME: ValueShape = { kind: 'date-time' };
 // One value or a list: `daily: "03:30"` and `daily: ["03:30", "15:30"]`.
@@ -113,46 +59,6 @@ const SECRET_VALUE: ValueShape = {
   },
   withDefaults: false,
 };
-
-/** `notify:` in the settings and per task (config/notify.ts): exactly one notifier, and when it is told. */
-export const NOTIFY_KEY_TABLE = {
-  run: {
-    shape: TEXT,
-    group: 'notifier',
-    description: 'A shell command line run for each alert (with settings.shell).',
-  },
-  command: {
-    shape: { kind: 'argv' },
-    group: 'notifier',
-    description: 'A program and its arguments run for each alert.',
-  },
-  url: { shape: TEXT, group: 'notifier', description: 'An http or https URL each alert is POSTed to as JSON.' },
-  mail: {
-    shape: TEXT,
-    group: 'notifier',
-    description: 'A mail address, or several separated by commas, each alert is mailed to through sendmail -t.',
-  },
-  on: {
-    shape: {
-      kind: 'one-of',
-      shapes: [
-        { kind: 'enum', values: ALERT_EVENT_NAMES },
-        { kind: 'list', item: { kind: 'enum', values: ALERT_EVENT_NAMES }, minItems: 1 },
-      ],
-    },
-    default: [...ALERT_EVENT_NAMES],
-    description: 'The events sent: failure, recovery, overdue, auto-hold (one or a list).',
-  },
-  after: {
-    shape: { kind: 'integer', min: 1 },
-    default: 1,
-    description: 'Consecutive failed slots (an instant with all its retries) before the first failure alert.',
-  },
-  repeat: {
-    shape: POSITIVE_DURATION,
-    description: 'While the task still fails, send failure again at most this often. Default: never.',
-  },
-} satisfies KeyTable;
 
 const NOTIFY_MAP: ValueShape = { kind: 'map', keys: NOTIFY_KEY_TABLE, withDefaults: true };
 
@@ -421,4 +327,3 @@ export const SETTINGS_KEYS: readonly string[] = Object.keys(SETTINGS_KEY_TABLE);
 export const TASK_KEYS: readonly string[] = Object.keys(TASK_KEY_TABLE);
 export const RETRY_KEYS: readonly string[] = Object.keys(RETRY_KEY_TABLE);
 export const HISTORY_KEYS: readonly string[] = Object.keys(HISTORY_KEY_TABLE);
-export const NOTIFY_KEYS: readonly string[] = Object.keys(NOTIFY_KEY_TABLE);

@@ -8,7 +8,7 @@ import { showValue } from '../schedule/show-value.js';
 import { readArgv } from './action.js';
 import type { IssueCollector } from './collector.js';
 import { checkSendmail } from './host-checks.js';
-import { NOTIFY_KEYS, NOTIFY_KEY_TABLE } from './key-table.js';
+import { NOTIFY_KEYS, NOTIFY_KEY_TABLE } from './notify-keys.js';
 import { checkKeys, copyEntries, isPlainMap, readDuration, readEnum, readInteger, readText } from './read-value.js';
 import type { AlertEvent, NotifySpec, NotifyTarget } from './types.js';
 

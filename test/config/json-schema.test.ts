@@ -19,9 +19,9 @@ import {
   SETTINGS_KEY_TABLE,
   TASK_KEY_TABLE,
   TOP_KEY_TABLE,
-  type KeyTable,
 } from '../../src/config/key-table.js';
 import { ConfigError, loadTasksFile, parseTasksText } from '../../src/config/load.js';
+import type { KeyTable } from '../../src/config/value-shape.js';
 import { resolveSettings, validateTaskDefinition } from '../../src/config/normalize.js';
 import { validateSettings } from '../../src/config/settings.js';
 import { TEST_ENV } from '../support/config-issues.js';

@@ -9,13 +9,13 @@ import { ConfigError, parseTasksText } from '../../src/config/load.js';
 import type { ConfigIssue } from '../../src/config/issues.js';
 import {
   HISTORY_KEY_TABLE,
-  NOTIFY_KEY_TABLE,
   RETRY_KEY_TABLE,
   SETTINGS_KEY_TABLE,
   TASK_KEY_TABLE,
   TOP_KEY_TABLE,
-  type KeyTable,
 } from '../../src/config/key-table.js';
+import { NOTIFY_KEY_TABLE } from '../../src/config/notify-keys.js';
+import type { KeyTable } from '../../src/config/value-shape.js';
 import { resolveSettings, validateTaskDefinition } from '../../src/config/normalize.js';
 import { validateSettings } from '../../src/config/settings.js';
 import { TEST_ENV } from '../support/config-issues.js';
