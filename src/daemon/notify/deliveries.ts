@@ -178,9 +178,12 @@ export function createDeliveryService(options: DeliveryServiceOptions): Delivery
     },
     idle: () => queue.idle(),
     async stop() {
+      // Those under way are stopped by the abort and stay pending too: count them with those waiting.
+      const underWay = queue.active;
       stopping.abort();
-      const dropped = queue.clear();
-      if (dropped > 0) log('warn', `${dropped} alert(s) not delivered yet are kept pending for the next start`);
+      const kept = queue.clear() + underWay;
+      const stopped = underWay > 0 ? ` (${underWay} stopped under way)` : '';
+      if (kept > 0) log('warn', `${kept} alert(s) not delivered yet${stopped} are kept pending for the next start`);
       await queue.idle();
     },
   };

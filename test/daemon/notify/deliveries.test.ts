@@ -354,6 +354,8 @@ describe('records', () => {
     await waitUntil(() => pid !== undefined && !isAlive(pid), 5_000, 'the running notifier to be killed');
     expect(store.listDeliveries().map((row) => row.status)).toEqual(['failed', 'pending', 'pending']);
     expect(logs.map(([level]) => level)).toEqual(['error', 'warn']);
+    // The one it stopped counts too: both rows are pending (issue 16 review: the log said 1).
+    expect(logs[1]?.[1]).toBe('2 alert(s) not delivered yet (1 stopped under way) are kept pending for the next start');
   });
 
   test('retention keeps the newest 1000 rows', async () => {
