@@ -8,8 +8,9 @@ import { runCli } from '../../../src/cli/main.js';
 import { openSqliteStore } from '../../../src/store/sqlite-store.js';
 import type { DeliveryRecord } from '../../../src/store/store.js';
 import { createMemoryIo } from '../../support/memory-io.js';
+import { pinProcessZone } from '../../support/process-zone.js';
 
-process.env['TZ'] = 'UTC';
+pinProcessZone('UTC');
 
 const NOW = Date.parse('2026-12-03T12:00:00.000Z');
 let dir = '';

@@ -10,9 +10,10 @@ import { closeAll, startControl } from '../../support/control-fixture.js';
 import { every, makeTask } from '../../support/engine-task.js';
 import { createMemoryIo } from '../../support/memory-io.js';
 import { runAgainst } from '../_control-cli.js';
+import { pinProcessZone } from '../../support/process-zone.js';
 
 // status prints local times: pin this process's zone.
-process.env['TZ'] = 'UTC';
+pinProcessZone('UTC');
 
 afterEach(closeAll);
 

@@ -13,8 +13,9 @@ import { closeAll, startControl } from '../../support/control-fixture.js';
 import { makeTask } from '../../support/engine-task.js';
 import { createMemoryIo } from '../../support/memory-io.js';
 import { waitUntil } from '../../support/process-state.js';
+import { pinProcessZone } from '../../support/process-zone.js';
 
-process.env['TZ'] = 'UTC';
+pinProcessZone('UTC');
 
 const NOW = Date.parse('2026-07-02T12:00:00.000Z');
 let dir = '';

@@ -9,8 +9,9 @@ import {
 } from '../../../src/cli/format/history.js';
 import { PLAIN_PAINTER, type Painter } from '../../../src/cli/io.js';
 import type { RunView } from '../../../src/control/views.js';
+import { pinProcessZone } from '../../support/process-zone.js';
 
-process.env['TZ'] = 'UTC';
+pinProcessZone('UTC');
 
 const base: RunView = {
   id: 7,
