@@ -97,7 +97,7 @@ export abstract class EngineLoop implements TaskOperations {
 
   abstract hold(name: string, note?: string): TaskStatus;
   abstract reschedule(name: string, spec: ScheduleSpec | null): TaskStatus;
-  /** A hold's life (scheduler.ts): it begins (the task parked), its end goes on the timeline, it ends by itself. */
+  /** A hold's life (scheduler.ts): it begins (parked, runs not started dropped), its end on the timeline, it ends. */
   protected abstract beginHold(entry: Task): void;
   protected abstract syncHoldEnd(entry: Task): void;
   protected abstract endHoldIfDue(entry: Task, now: Instant): void;
@@ -299,9 +299,7 @@ export abstract class EngineLoop implements TaskOperations {
     }
     // A slot: a scheduled instant's last attempt; for a task with no instants of its own (on demand,
     // at boot), each run it is triggered for. run-now of a scheduled task is none (engine/alerts.ts).
-    const kind = entry.schedule.spec.kind;
-    const triggeredOnly = kind === 'on-demand' || kind === 'reboot';
-    const slot = sequel === null && !entry.removed && (record.scheduledAt !== null || triggeredOnly);
+    const slot = sequel === null && !entry.removed && (record.scheduledAt !== null || entry.triggeredOnly);
     const succeeded = record.status === 'succeeded' && !entry.removed;
     const before = { failures: entry.failedSlots, watchFrom: entry.deadMan.watchFrom, alert: entry.alerts.state };
     if (succeeded) this.#succeeded(entry, record);
@@ -339,9 +337,6 @@ export abstract class EngineLoop implements TaskOperations {
     const failures = entry.failedSlots;
     entry.hold(`auto-held after ${failures} consecutive failures`, this.clock.now(), null);
     this.beginHold(entry);
-    this.syncHoldEnd(entry);
-    this.flow.dropHeld(entry);
-    this.drain();
     const status = this.announce(entry, true) ?? entry.toStatus();
     this.log('warn', `${entry.spec.name}: auto-held after ${failures} consecutive failures (last: run #${record.id})`);
     if (this.emitter.has('auto-hold')) this.emitter.emit('auto-hold', status, failures, record);

@@ -79,12 +79,8 @@ export class Scheduler extends EngineLoop {
     this.syncHoldEnd(entry);
     if (task.expectSuccessWithinMs === undefined) entry.deadMan.clear();
     this.syncOverdue(entry);
-    if (entry.held && !wasHeld) {
-      // `hold: true` added in the file holds like `taskkit hold`.
-      this.held.begin(entry, now);
-      this.flow.dropHeld(entry);
-      this.drain();
-    }
+    // `hold: true` added in the file holds like `taskkit hold`.
+    if (entry.held && !wasHeld) this.beginHold(entry);
     const kept = entry.nextAt;
     if (sameTiming && kept !== null) {
       // The kept instant, if the task's rule (schedule/task-instants.ts: until, max-runs) still allows it.
@@ -181,9 +177,6 @@ export class Scheduler extends EngineLoop {
     }
     entry.hold(note, now, until);
     this.beginHold(entry);
-    this.syncHoldEnd(entry);
-    this.flow.dropHeld(entry);
-    this.drain();
     return this.announce(entry, true) ?? entry.toStatus();
   }
 
@@ -285,10 +278,16 @@ export class Scheduler extends EngineLoop {
     );
   }
 
-  /** The task is held from now (hold, auto-hold, `hold:` in the file): parked, its instants counted. */
+  /**
+   * The task is held from now (hold, auto-hold, `hold:` in the file): parked, its instants counted,
+   * its hold's end on the timeline, and its scheduled runs not started yet dropped (RunFlow.dropHeld).
+   */
   protected beginHold(entry: Task): void {
     this.held.begin(entry, this.clock.now());
     this.setNext(entry, entry.nextAt);
+    this.syncHoldEnd(entry);
+    this.flow.dropHeld(entry);
+    this.drain();
   }
 
   /** Put the end of the task's hold on the timeline, or take it off when the hold has none (or is over). */

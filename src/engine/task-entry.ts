@@ -327,12 +327,17 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
     return true;
   }
 
+  /** No instants of its own (on demand, `@reboot`): it runs only when something triggers it. */
+  get triggeredOnly(): boolean {
+    const kind = this.#schedule.spec.kind;
+    return kind === 'on-demand' || kind === 'reboot';
+  }
+
   state(): TaskStateName {
     if (this.#removed) return 'removed';
     if (this.#active.some((run) => run.phase === 'running')) return 'running';
     if (this.#hold !== null) return 'held';
-    const kind = this.#schedule.spec.kind;
-    if (kind === 'on-demand' || kind === 'reboot') return 'on-demand';
+    if (this.triggeredOnly) return 'on-demand';
     return this.#nextAt === null && this.#active.length === 0 ? 'done' : 'scheduled';
   }
 

@@ -5,6 +5,7 @@
  * delivery slot for at most the timeout, never the engine.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { describeError } from '../../engine/launch.js';
 import { signalProcessGroup } from '../../runner/kill-tree.js';
 import { formatDuration } from '../../schedule/duration.js';
 
@@ -98,8 +99,4 @@ export function runNotifierProcess(options: NotifierProcess): Promise<NotifierRe
     child.on('close', ended);
     child.on('exit', (code, signal) => setTimeout(() => ended(code, signal), DRAIN_MS).unref());
   });
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

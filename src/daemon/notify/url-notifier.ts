@@ -4,6 +4,7 @@
  * A URL's user:password goes in an Authorization header (fetch refuses a URL with them), and no
  * message names the URL: the caller words the target (target.ts redacts it).
  */
+import { describeError } from '../../engine/launch.js';
 import type { AlertBody } from './facts.js';
 import { splitCredentials } from './target.js';
 
@@ -97,7 +98,7 @@ function describeFetchError(error: unknown, timeoutMs: number): string {
   if (typeof cause?.code === 'string')
     return `${cause.code}${typeof cause.message === 'string' ? `: ${cause.message}` : ''}`;
   if (typeof cause?.message === 'string') return cause.message;
-  return error instanceof Error ? error.message : String(error);
+  return describeError(error);
 }
 
 /** Wait `ms`; false when `signal` aborted first. */
