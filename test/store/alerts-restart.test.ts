@@ -4,6 +4,7 @@
 import Sqlite from 'better-sqlite3';
 import { expect, test } from 'vitest';
 import type { NotifySpec, TaskSpec } from '../../src/config/types.js';
+import { createDeliveryService } from '../../src/daemon/notify/deliveries.js';
 import type { Alert } from '../../src/engine/events.js';
 import { attachStore } from '../../src/store/attach.js';
 import { flush } from '../support/fake-runner.js';
@@ -115,26 +116,17 @@ test('the alert state and what an alert listener queues are written in one trans
   const daemon = boot('2026-10-01T00:00:00.000Z', [backup]);
   await flush();
   let stateQueuedFirst: boolean | null = null;
-  // A read flushes the batch (reads see every write before them): the id is taken beforehand.
-  let nextId = daemon.store.nextDeliveryId();
+  // The daemon's own listener (daemon/notify/deliveries.ts), delivering nothing: only its pending row counts.
+  const deliveries = createDeliveryService({
+    store: daemon.store,
+    log: () => {},
+    now: () => daemon.clock.now(),
+    context: () => ({ shell: '/bin/sh', cwd: temp.dir, notifyOf: () => null }),
+    limits: { concurrency: 0 },
+  });
   daemon.scheduler.on('alert', (alert) => {
-    // What daemon/notify/deliveries.ts does: queue a pending row through the store's batcher, no read first.
     stateQueuedFirst = daemon.store.pendingWrites > 0;
-    daemon.store.saveDelivery({
-      id: nextId++,
-      task: alert.task,
-      event: alert.event,
-      runId: alert.run?.id ?? null,
-      failures: alert.failures,
-      overdueSince: alert.overdueSince ?? null,
-      notifier: alert.notify.target.kind,
-      target: 'https://hooks.example.com/t',
-      decidedAt: alert.at,
-      status: 'pending',
-      attempts: 0,
-      finishedAt: null,
-      error: null,
-    });
+    deliveries.handle(alert);
   });
   daemon.clock.advanceTo('2026-10-01T00:20:00.000Z');
   await flush();
@@ -147,5 +139,6 @@ test('the alert state and what an alert listener queues are written in one trans
   expect(daemon.store.batchStats.flushes - flushes).toBe(1);
   expect(daemon.store.listDeliveries().map((row) => [row.event, row.status])).toEqual([['failure', 'pending']]);
   expect(daemon.store.loadTaskState('backup')?.alerts.failureAlertedAt).toBe(ms('2026-10-01T00:20:00.000Z'));
+  await deliveries.stop();
   await daemon.scheduler.stop({ graceMs: 0 });
 });
