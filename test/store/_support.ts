@@ -3,8 +3,11 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
+import type { TaskSpec } from '../../src/config/types.js';
 import type { RunRecord } from '../../src/engine/run.js';
+import { attachStore } from '../../src/store/attach.js';
 import { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from '../../src/store/sqlite-store.js';
+import { createEngine, ms } from '../support/engine-task.js';
 
 export interface TempState {
   /** A fresh state dir for the current test. */
@@ -85,3 +88,23 @@ export function nextTurn(): Promise<void> {
 
 /** Running as root, permission bits do not stop us: tests of refused access cannot fail then. */
 export const RUNNING_AS_ROOT = process.getuid?.() === 0;
+
+/**
+ * A daemon start at `at` on `temp`'s database, as daemon/main.ts does it: store opened, runs of a
+ * dead daemon interrupted, tasks restored, engine started on the fake clock. `stop` also closes the store.
+ */
+export function bootOnStore(temp: TempState, at: string, tasks: readonly TaskSpec[]) {
+  let now = (): number => ms(at);
+  const store = temp.open({ now: () => now() });
+  store.markInterrupted(ms(at));
+  const engine = createEngine(at, { firstRunId: store.nextRunId() });
+  now = () => engine.clock.now();
+  attachStore(engine.scheduler, store);
+  for (const task of tasks) engine.scheduler.add(task, store.restoreTask(task).state);
+  engine.scheduler.start();
+  const stop = async (): Promise<void> => {
+    await engine.scheduler.stop({ graceMs: 0 });
+    store.close();
+  };
+  return { ...engine, store, stop };
+}

@@ -6,10 +6,9 @@ import { expect, test } from 'vitest';
 import type { NotifySpec, TaskSpec } from '../../src/config/types.js';
 import { createDeliveryService } from '../../src/daemon/notify/deliveries.js';
 import type { Alert } from '../../src/engine/events.js';
-import { attachStore } from '../../src/store/attach.js';
 import { flush } from '../support/fake-runner.js';
-import { createEngine, every, iso, makeTask, ms } from '../support/engine-task.js';
-import { useTempState } from './_support.js';
+import { every, iso, makeTask, ms } from '../support/engine-task.js';
+import { bootOnStore, useTempState } from './_support.js';
 
 const temp = useTempState();
 const NOTIFY: NotifySpec = {
@@ -19,18 +18,7 @@ const NOTIFY: NotifySpec = {
   repeatMs: 3_600_000,
 };
 
-/** A daemon start at `at`: store opened, runs of a dead daemon interrupted, tasks restored, engine started. */
-function boot(at: string, tasks: readonly TaskSpec[]) {
-  let now = (): number => ms(at);
-  const store = temp.open({ now: () => now() });
-  store.markInterrupted(ms(at));
-  const engine = createEngine(at, { firstRunId: store.nextRunId() });
-  now = () => engine.clock.now();
-  attachStore(engine.scheduler, store);
-  for (const task of tasks) engine.scheduler.add(task, store.restoreTask(task).state);
-  engine.scheduler.start();
-  return { ...engine, store };
-}
+const boot = (at: string, tasks: readonly TaskSpec[]) => bootOnStore(temp, at, tasks);
 
 type Daemon = ReturnType<typeof boot>;
 

@@ -2,28 +2,13 @@
 // newest succeeded run of the task, and the deadline counts from it, not from the new start.
 import { expect, test } from 'vitest';
 import type { TaskSpec } from '../../src/config/types.js';
-import { attachStore } from '../../src/store/attach.js';
 import { flush } from '../support/fake-runner.js';
-import { createEngine, iso, makeTask, ms } from '../support/engine-task.js';
-import { useTempState } from './_support.js';
+import { iso, makeTask, ms } from '../support/engine-task.js';
+import { bootOnStore, useTempState } from './_support.js';
 
 const temp = useTempState();
 
-function boot(at: string, tasks: readonly TaskSpec[]) {
-  let now = (): number => ms(at);
-  const store = temp.open({ now: () => now() });
-  store.markInterrupted(ms(at));
-  const engine = createEngine(at, { firstRunId: store.nextRunId() });
-  now = () => engine.clock.now();
-  attachStore(engine.scheduler, store);
-  for (const task of tasks) engine.scheduler.add(task, store.restoreTask(task).state);
-  engine.scheduler.start();
-  const stop = async (): Promise<void> => {
-    await engine.scheduler.stop({ graceMs: 0 });
-    store.close();
-  };
-  return { ...engine, store, stop };
-}
+const boot = (at: string, tasks: readonly TaskSpec[]) => bootOnStore(temp, at, tasks);
 
 test('the last success survives a restart; the deadline counts from it', async () => {
   const sync = makeTask('sync', { expectSuccessWithinMs: 2 * 3_600_000 });
