@@ -3,12 +3,9 @@
  * `status --check`'s CRITICAL `failing` problems and `list`'s `failing` mark and count, so that the
  * two never disagree about a task.
  */
-import type { RunRecord } from '../engine/run.js';
+import { failedForGood, type RunRecord } from '../engine/run.js';
 import { computeRetryDelay } from '../engine/policies/retry.js';
 import type { TaskStatus } from '../engine/task-state.js';
-
-/** Statuses a run fails for good with (as on-failure counts them). */
-const FAILED: ReadonlySet<RunRecord['status']> = new Set(['failed', 'timed-out', 'interrupted']);
 
 /**
  * `last` is the task's last run that ran (the engine's, else the history's after a restart). A
@@ -20,7 +17,7 @@ export function isFailing(
   task: Pick<TaskStatus, 'autoHeld' | 'queued' | 'spec' | 'state'>,
   last: Pick<RunRecord, 'status' | 'attempt'> | null,
 ): boolean {
-  if (last === null || task.autoHeld || task.state === 'removed' || !FAILED.has(last.status)) return false;
+  if (last === null || task.autoHeld || task.state === 'removed' || !failedForGood(last.status)) return false;
   return !retryWaits(task, last);
 }
 

@@ -22,7 +22,7 @@ import { describeError } from './launch.js';
 import { notRunFacts } from './missed-instants.js';
 import { planCatchUp, type MissedInstants } from './policies/catch-up.js';
 import type { LogFunction, RunClaim, Runner } from './ports.js';
-import type { RunRecord } from './run.js';
+import { failedForGood, type RunRecord } from './run.js';
 import { CancellableRunFlow } from './run-cancel.js';
 import type { TriggerOptions } from './run-flow.js';
 import type { ShutdownGate } from './shutdown.js';
@@ -46,7 +46,6 @@ export interface SchedulerOptions {
 
 export const DEFAULT_MAX_CONCURRENT = 8;
 
-const FAILED_FOR_GOOD: ReadonlySet<string> = new Set<UpstreamRun['status']>(['failed', 'timed-out', 'interrupted']);
 const JITTER: TriggerOptions = { jitter: true };
 
 export abstract class EngineLoop implements TaskOperations {
@@ -304,7 +303,7 @@ export abstract class EngineLoop implements TaskOperations {
     const before = { failures: entry.failedSlots, watchFrom: entry.deadMan.watchFrom, alert: entry.alerts.state };
     if (succeeded) this.#succeeded(entry, record);
     const autoHeld = slot && this.#slotEnded(entry, record);
-    const failed = slot && FAILED_FOR_GOOD.has(record.status);
+    const failed = slot && failedForGood(record.status);
     if (succeeded || failed)
       this.#raiseAlerts(entry, ...alertsOfRunEnd(record, slot, autoHeld, before, entry.failedSlots));
     if (this.shutdown !== null) {
@@ -314,7 +313,7 @@ export abstract class EngineLoop implements TaskOperations {
     const { spec } = entry;
     if (record.status === 'succeeded') {
       this.#triggerNamed(record, [...this.afterIndex.dependentsOf(spec.name), ...spec.onSuccess]);
-    } else if (sequel === null && FAILED_FOR_GOOD.has(record.status)) {
+    } else if (sequel === null && failedForGood(record.status)) {
       this.#triggerNamed(record, spec.onFailure);
     }
   }
@@ -326,7 +325,7 @@ export abstract class EngineLoop implements TaskOperations {
    * task's stored state, so a change is announced. Returns whether it held the task.
    */
   #slotEnded(entry: Task, record: RunRecord): boolean {
-    const failed = FAILED_FOR_GOOD.has(record.status);
+    const failed = failedForGood(record.status);
     if (!failed && record.status !== 'succeeded') return false;
     const before = entry.failedSlots;
     const hold = entry.slotEnded(failed);

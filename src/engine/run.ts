@@ -10,6 +10,19 @@ import type { RunOutcomeStatus, RunStop, Trigger } from '../runner/types.js';
  */
 export type RunStatus = 'queued' | 'running' | 'skipped' | RunOutcomeStatus;
 
+/**
+ * The statuses a run fails for good with: what on-failure, failed slots, a `failing` task and
+ * `history --failed` count.
+ */
+export const FAILED_STATUSES = ['failed', 'timed-out', 'interrupted'] as const satisfies readonly RunStatus[];
+
+const FAILED_SET: ReadonlySet<RunStatus> = new Set(FAILED_STATUSES);
+
+/** Whether `status` is one a run fails for good with (FAILED_STATUSES). */
+export function failedForGood(status: RunStatus): boolean {
+  return FAILED_SET.has(status);
+}
+
 export interface RunRecord {
   readonly id: number;
   readonly task: string;

@@ -31,9 +31,6 @@ export interface RunFilter {
 /** Runs a history listing returns when no limit is given. */
 export const DEFAULT_RUN_LIMIT = 50;
 
-/** Statuses `history --failed` and the success rate count as failures (the engine's "failed for good"). */
-export const FAILED_STATUSES = ['failed', 'timed-out', 'interrupted'] as const;
-
 /** `show NAME`: how a task's kept runs ended. Skipped, cancelled and unfinished runs are not counted. */
 export interface RunStats {
   readonly task: string;

@@ -3,10 +3,10 @@
  * output and truncation included; history queries; retention; crash recovery at start.
  */
 import type { Database, Statement } from 'better-sqlite3';
-import type { RunRecord, RunStatus, SkipFacts, SkipReason } from '../../engine/run.js';
+import { FAILED_STATUSES, type RunRecord, type RunStatus, type SkipFacts, type SkipReason } from '../../engine/run.js';
 import type { RunStop, Trigger } from '../../engine/ports.js';
 import type { Instant } from '../../schedule/types.js';
-import { DEFAULT_RUN_LIMIT, FAILED_STATUSES, type RunFilter, type RunStats, type RunSummary } from '../store.js';
+import { DEFAULT_RUN_LIMIT, type RunFilter, type RunStats, type RunSummary } from '../store.js';
 
 interface RunRow {
   id: number;
