@@ -20,6 +20,7 @@ import { describeOutcome } from '../runner/outcome.js';
 import type { RunStop, Trigger } from '../runner/types.js';
 import { describeSchedule, formatTimeOfDay } from '../schedule/describe.js';
 import type { Instant, ScheduleSpec } from '../schedule/types.js';
+import type { WallTime } from '../schedule/zoned.js';
 import type { RunStats } from '../store/store.js';
 import { isFailing } from './failing.js';
 
@@ -125,6 +126,8 @@ export type ScheduleView =
   | { readonly kind: 'daily'; readonly times: readonly string[] }
   | { readonly kind: 'at'; readonly instants: readonly string[] }
   | { readonly kind: 'cron'; readonly expression: string }
+  /** `start` is DTSTART as local wall time "YYYY-MM-DDTHH:MM:SS" in the task's zone. */
+  | { readonly kind: 'rrule'; readonly rule: string; readonly start: string }
   | { readonly kind: 'reboot' }
   | { readonly kind: 'on-demand' };
 
@@ -318,10 +321,18 @@ export function toScheduleView(spec: ScheduleSpec): ScheduleView {
       return { kind: 'at', instants: spec.instants.map((at) => new Date(at).toISOString()) };
     case 'cron':
       return { kind: 'cron', expression: spec.expression };
+    case 'rrule':
+      return { kind: 'rrule', rule: spec.rule, start: formatWall(spec.start) };
     case 'reboot':
     case 'on-demand':
       return { kind: spec.kind };
   }
+}
+
+function formatWall(wall: WallTime): string {
+  const pad = (value: number, width = 2): string => String(value).padStart(width, '0');
+  const date = `${pad(wall.year, 4)}-${pad(wall.month)}-${pad(wall.day)}`;
+  return `${date}T${pad(wall.hour)}:${pad(wall.minute)}:${pad(wall.second)}`;
 }
 
 /** What `show`, `list` and `--json` print instead of a secret value. */

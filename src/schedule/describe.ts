@@ -22,6 +22,8 @@ export function describeSchedule(spec: ScheduleSpec, tz: string, defaultTz: stri
     }
     case 'cron':
       return zoned(`cron ${spec.expression}`);
+    case 'rrule':
+      return zoned(`rrule ${spec.rule}`);
     case 'reboot':
       return '@reboot';
     case 'on-demand':

@@ -80,6 +80,8 @@ function selectNext(spec: ScheduleSpec, tz: string): NextFunction {
       }
       return next;
     }
+    case 'rrule':
+      throw new Error('rrule schedules are being built (issue 17)');
     case 'reboot':
     case 'on-demand':
       return never;

@@ -3,6 +3,8 @@
  * Pure data; `compileSchedule` (next.ts) turns a spec plus a time zone into a `Schedule`.
  */
 
+import type { WallTime } from './zoned.js';
+
 /** Milliseconds since the Unix epoch (UTC). Every instant in taskkit is one of these. */
 export type Instant = number;
 
@@ -58,7 +60,58 @@ export interface OnDemandSpec {
   readonly kind: 'on-demand';
 }
 
-export type ScheduleSpec = EverySpec | DailySpec | AtSpec | CronSpec | RebootSpec | OnDemandSpec;
+/** RFC 5545 frequencies, coarsest first. */
+export type RruleFrequency = 'YEARLY' | 'MONTHLY' | 'WEEKLY' | 'DAILY' | 'HOURLY' | 'MINUTELY' | 'SECONDLY';
+
+/** A BYDAY item: a weekday (0 = Monday .. 6 = Sunday, dateutil's numbering), with an ordinal for "-1FR". */
+export interface RruleWeekday {
+  readonly weekday: number;
+  /** 1..53 or -53..-1 ("2MO", "-1FR"); null for every such weekday in the period. */
+  readonly ordinal: number | null;
+}
+
+/**
+ * `rrule: RULE` (issue 17): an RFC 5545 RRULE expanded in the wall time of the task's zone from
+ * DTSTART (`start:`, a local wall time), with python-dateutil's semantics. BY* lists are sorted,
+ * without duplicates; an empty list means the part was not given (dateutil's defaults from
+ * DTSTART apply when the rule is expanded, not here).
+ */
+export interface RruleSpec {
+  readonly kind: 'rrule';
+  /** The rule as written (without a leading "RRULE:"). */
+  readonly rule: string;
+  /** DTSTART as a local wall time: `start:`, else 2000-01-01 00:00:00 (startGiven false). */
+  readonly start: WallTime;
+  readonly startGiven: boolean;
+  readonly freq: RruleFrequency;
+  /** INTERVAL, >= 1 (default 1). */
+  readonly interval: number;
+  /** COUNT: occurrences counted from DTSTART; null when not given. */
+  readonly count: number | null;
+  /**
+   * UNTIL, inclusive: "...Z" is an instant; without Z a local wall time in the task's zone
+   * (a date alone is 00:00:00 of that date, as dateutil reads it). null when not given.
+   */
+  readonly until: { readonly instant: Instant } | { readonly wall: WallTime } | null;
+  /** WKST, 0 = Monday .. 6 = Sunday (default 0). */
+  readonly wkst: number;
+  readonly bySecond: readonly number[];
+  readonly byMinute: readonly number[];
+  readonly byHour: readonly number[];
+  readonly byDay: readonly RruleWeekday[];
+  /** 1..31 or -31..-1. */
+  readonly byMonthDay: readonly number[];
+  /** 1..366 or -366..-1. */
+  readonly byYearDay: readonly number[];
+  /** 1..53 or -53..-1. */
+  readonly byWeekNo: readonly number[];
+  /** 1..12. */
+  readonly byMonth: readonly number[];
+  /** 1..366 or -366..-1. */
+  readonly bySetPos: readonly number[];
+}
+
+export type ScheduleSpec = EverySpec | DailySpec | AtSpec | CronSpec | RruleSpec | RebootSpec | OnDemandSpec;
 
 /** A schedule bound to a time zone, ready to answer "when next?". */
 export interface Schedule {
