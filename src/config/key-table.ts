@@ -283,6 +283,12 @@ export const TASK_KEY_TABLE = {
     default: [],
     description: 'A task name or a list: run this task each time one of them succeeds.',
   },
+  'after-all': {
+    shape: TASK_NAMES,
+    description:
+      'A task name or a list: a join. Run this task once every one of them has succeeded since its own last run ' +
+      'started (a run of any kind starts the wait afresh). Default: none.',
+  },
   'on-success': {
     shape: TASK_NAMES,
     default: [],

@@ -19,9 +19,9 @@ type Path = readonly (string | number)[];
 
 const ENV_NAME = new RegExp(ENV_NAME_PATTERN);
 
-/** A name given in `after`, `on-success` or `on-failure`, with where it was written. */
+/** A name given in `after`, `after-all`, `on-success` or `on-failure`, with where it was written. */
 export interface TaskReference {
-  readonly key: 'after' | 'on-success' | 'on-failure';
+  readonly key: 'after' | 'after-all' | 'on-success' | 'on-failure';
   readonly target: string;
   /** Relative to the task, e.g. ['after', 1]. */
   readonly path: readonly (string | number)[];

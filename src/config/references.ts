@@ -1,6 +1,7 @@
 /**
- * Cross-task rules of a whole file: `after`, `on-success` and `on-failure` must name other
- * existing tasks, and the triggers they create must not loop.
+ * Cross-task rules of a whole file: `after`, `after-all`, `on-success` and `on-failure` must name
+ * other existing tasks, and the triggers they create must not loop (a join counts as a trigger:
+ * `after-all` and `run-now --make` both follow its edges).
  */
 import { buildTriggerGraph, findCycle } from './trigger-graph.js';
 import { createCollector } from './collector.js';
@@ -26,14 +27,20 @@ export function checkReferences(entries: readonly ReferenceEntry[], file: string
   const names = [...byName.keys()];
   const collectorFor = (entry: ReferenceEntry) =>
     createCollector({ file, task: entry.name, prefix: ['tasks', entry.name], positions: entry.positions, issues });
-  const edges: { name: string; after: string[]; onSuccess: string[]; onFailure: string[] }[] = [];
+  const edges: { name: string; after: string[]; afterAll: string[]; onSuccess: string[]; onFailure: string[] }[] = [];
   // Only tasks with references can be wrong here or start a cycle (most files have none): the
   // others join the graph only as targets, without a collector each (100,000 tasks: 0.8 s -> ~0).
   const referenced = new Set<string>();
   for (const entry of entries) {
     if (entry.references.length === 0) continue;
     const c = collectorFor(entry);
-    const valid = { name: entry.name, after: [] as string[], onSuccess: [] as string[], onFailure: [] as string[] };
+    const valid = {
+      name: entry.name,
+      after: [] as string[],
+      afterAll: [] as string[],
+      onSuccess: [] as string[],
+      onFailure: [] as string[],
+    };
     for (const reference of entry.references) {
       const { key, target, path } = reference;
       if (target === entry.name) {
@@ -47,7 +54,7 @@ export function checkReferences(entries: readonly ReferenceEntry[], file: string
           `unknown task "${target}" in "${key}"${suggestion === undefined ? '' : ` (did you mean "${suggestion}")`}`,
         );
       } else {
-        (key === 'after' ? valid.after : key === 'on-success' ? valid.onSuccess : valid.onFailure).push(target);
+        listOf(valid, key).push(target);
         referenced.add(target);
       }
     }
@@ -56,7 +63,7 @@ export function checkReferences(entries: readonly ReferenceEntry[], file: string
   if (edges.length === 0) return issues;
   const withEdges = new Set(edges.map((edge) => edge.name));
   for (const name of referenced)
-    if (!withEdges.has(name)) edges.push({ name, after: [], onSuccess: [], onFailure: [] });
+    if (!withEdges.has(name)) edges.push({ name, after: [], afterAll: [], onSuccess: [], onFailure: [] });
   const graph = buildTriggerGraph(edges);
   for (let count = 0; count < MAX_CYCLES_REPORTED; count++) {
     const cycle = findCycle(graph);
@@ -79,13 +86,31 @@ export function checkReferences(entries: readonly ReferenceEntry[], file: string
   return issues;
 }
 
-/** The reference that makes `from` trigger `to`: from's on-success/on-failure, or to's after. */
+type EdgeLists = Record<'after' | 'afterAll' | 'onSuccess' | 'onFailure', string[]>;
+
+function listOf(lists: EdgeLists, key: TaskReference['key']): string[] {
+  switch (key) {
+    case 'after':
+      return lists.after;
+    case 'after-all':
+      return lists.afterAll;
+    case 'on-success':
+      return lists.onSuccess;
+    case 'on-failure':
+      return lists.onFailure;
+  }
+}
+
+/** Keys written on the task that is triggered (the edge points at their owner). */
+const isUpstreamKey = (key: TaskReference['key']): boolean => key === 'after' || key === 'after-all';
+
+/** The reference that makes `from` trigger `to`: from's on-success/on-failure, or to's after/after-all. */
 function findEdgeReference(byName: ReadonlyMap<string, ReferenceEntry>, from: string, to: string) {
   const source = byName.get(from);
-  const forward = source?.references.find((reference) => reference.key !== 'after' && reference.target === to);
+  const forward = source?.references.find((reference) => !isUpstreamKey(reference.key) && reference.target === to);
   if (source !== undefined && forward !== undefined) return { owner: source, reference: forward };
   const target = byName.get(to);
-  const backward = target?.references.find((reference) => reference.key === 'after' && reference.target === from);
+  const backward = target?.references.find((reference) => isUpstreamKey(reference.key) && reference.target === from);
   if (target !== undefined && backward !== undefined) return { owner: target, reference: backward };
   return undefined;
 }

@@ -33,7 +33,7 @@ import { checkJitter, checkUntil } from './task-rules.js';
 import { readTimeZone } from './timezone.js';
 import type { CatchUpPolicy, OverlapPolicy, Settings, TaskSpec } from './types.js';
 
-const REFERENCE_KEYS = ['after', 'on-success', 'on-failure'] as const;
+const REFERENCE_KEYS = ['after', 'after-all', 'on-success', 'on-failure'] as const;
 const TASK_NAME = new RegExp(TASK_NAME_PATTERN);
 
 export interface TaskContextOptions {
@@ -169,6 +169,7 @@ function buildSpec(
       return undefined;
     }),
     after: names('after'),
+    ...readAfterAll(names('after-all')),
     onSuccess: names('on-success'),
     onFailure: names('on-failure'),
     history: read('history', settings.history, (raw, path) => readHistory(c, path, raw, settings.history, 'history')),
@@ -179,6 +180,11 @@ function buildSpec(
   if (typeof spec.until === 'number') checkUntil(c, spec.until, spec.schedule, def);
   if (context.env !== undefined) checkHost(c, def, spec, { shell, baseDir, env: context.env });
   return freezeDeep(spec);
+}
+
+/** `after-all:` present only when it names a task: a task without it keeps its fingerprint. */
+function readAfterAll(names: readonly string[]): { afterAll?: readonly string[] } {
+  return names.length === 0 ? {} : { afterAll: names };
 }
 
 /** `hold-after-failures:`, over the settings' default; absent when neither sets it. */

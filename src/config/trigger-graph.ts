@@ -1,14 +1,15 @@
 /**
- * The trigger graph between tasks (DESIGN.md "The tasks file": `after`, `on-success`,
+ * The trigger graph between tasks (DESIGN.md "The tasks file": `after`, `after-all`, `on-success`,
  * `on-failure`) and cycle detection. Pure; config/references.ts uses it to reject loops.
  */
 import type { TaskSpec } from './types.js';
 
-type TriggerFields = Pick<TaskSpec, 'name' | 'after' | 'onSuccess' | 'onFailure'>;
+type TriggerFields = Pick<TaskSpec, 'name' | 'after' | 'afterAll' | 'onSuccess' | 'onFailure'>;
 
 /**
- * Edge X -> Y when a run of X can trigger Y: Y.after includes X, or X.onSuccess / X.onFailure
- * includes Y. Every task is a key (in input order); names of tasks not in the list get no edges.
+ * Edge X -> Y when a run of X can trigger Y: Y.after or Y.afterAll includes X (a join is triggered by
+ * its parents' successes too), or X.onSuccess / X.onFailure includes Y. Every task is a key (in input
+ * order); names of tasks not in the list get no edges.
  */
 export function buildTriggerGraph(tasks: readonly TriggerFields[]): Map<string, string[]> {
   const graph = new Map<string, string[]>();
@@ -26,6 +27,7 @@ export function buildTriggerGraph(tasks: readonly TriggerFields[]): Map<string, 
     for (const target of task.onSuccess) addEdge(task.name, target);
     for (const target of task.onFailure) addEdge(task.name, target);
     for (const source of task.after) addEdge(source, task.name);
+    for (const source of task.afterAll ?? []) addEdge(source, task.name);
   }
   return graph;
 }

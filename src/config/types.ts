@@ -115,6 +115,11 @@ export interface TaskSpec {
   readonly until: Instant | null;
   /** `after:` run when any of these tasks succeeds (dependency trigger); default []. */
   readonly after: readonly string[];
+  /**
+   * `after-all:` a join: run once every one of these tasks succeeded since this task's last run started
+   * (engine/join.ts). Absent = none (absent rather than [], so that fingerprints stay as they were).
+   */
+  readonly afterAll?: readonly string[];
   /** `on-success:` tasks to trigger when a run of this task succeeds; default []. */
   readonly onSuccess: readonly string[];
   /** `on-failure:` tasks to trigger when this task fails for good (after retries); default []. */

@@ -248,6 +248,7 @@ const SAMPLES: Record<Scope, Record<string, Samples>> = {
     'max-runs': { valid: [1, 10], invalid: [0, -1, 1.5, '10', null] },
     until: DATE_TIMES,
     after: TASK_NAMES,
+    'after-all': TASK_NAMES,
     'on-success': TASK_NAMES,
     'on-failure': TASK_NAMES,
     history: { valid: [{}, { keep: 5 }, { 'output-limit': '1MiB' }], invalid: [null, 'x', { keep: 0 }, { size: 1 }] },

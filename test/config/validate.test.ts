@@ -9,7 +9,7 @@ const VALID_KEYS =
   'every, start, daily, at, cron, run, command, module, export, args, description, timezone, cwd, env, ' +
   'env-file, shell, timeout, kill-after, overlap, retry, jitter, catch-up, deadline, expect-success-within, ' +
   'hold, hold-after-failures, notify, max-runs, until, ' +
-  'after, on-success, on-failure, history';
+  'after, after-all, on-success, on-failure, history';
 
 function fixtureIssues(name: string) {
   const path = join(TASK_FIXTURES, name);
