@@ -41,6 +41,10 @@ const OFFSET = '(?:[Zz]|[+-](?:[01]\\d|2[0-3])(?::?[0-5]\\d)?)';
 const DATE_TIME = `^\\s*${DATE}(?:[Tt ]${CLOCK}${OFFSET}?)?\\s*$`;
 // A macro or 5-6 fields; which macros and field values are valid is the validator's to say.
 const CRON = '^\\s*(?:@[A-Za-z]+|\\S+(?:\\s+\\S+){4,5})\\s*$';
+// NAME=VALUE parts separated by ";" (an optional "RRULE:" first), one of them FREQ, any case.
+const RRULE_PART = '\\s*[A-Za-z]+\\s*=[^;=]*[^;=\\s][^;=]*';
+const HAS_FREQ = '(?=(?:[^;]*;)*\\s*[Ff][Rr][Ee][Qq]\\s*=)';
+const RRULE = `^\\s*(?:[Rr][Rr][Uu][Ll][Ee]:)?${HAS_FREQ}${RRULE_PART}(?:;${RRULE_PART})*;?\\s*$`;
 // Largest unit first, each at most once.
 const DURATION_BODY = '(?=\\d)(?:\\d+d)?(?:\\d+h)?(?:\\d+m)?(?:\\d+s)?(?:\\d+ms)?';
 const BYTE_UNITS: readonly (readonly [string, number])[] = [
@@ -100,7 +104,11 @@ function buildKeyRules(table: KeyTable): Schema {
   for (const [key, entry] of Object.entries(table)) {
     if (entry.group !== undefined && entry.onlyWith !== undefined)
       throw new Error(`key "${key}": a grouped key cannot also need another`);
-    if (entry.onlyWith !== undefined) dependencies[key] = [entry.onlyWith];
+    if (typeof entry.onlyWith === 'string') dependencies[key] = [entry.onlyWith];
+    else if (entry.onlyWith !== undefined)
+      dependencies[key] = {
+        anyOf: entry.onlyWith.map((partner) => ({ required: [partner], properties: { [partner]: true } })),
+      };
     const others = entry.group === undefined ? [] : (members.get(entry.group) ?? []).filter((other) => other !== key);
     if (others.length > 0)
       dependencies[key] = { properties: Object.fromEntries(others.map((other) => [other, false])) };
@@ -141,6 +149,8 @@ function buildShapeSchema(shape: ValueShape): Schema {
       return { type: 'string', minLength: 1 };
     case 'cron':
       return { type: 'string', pattern: CRON };
+    case 'rrule':
+      return { type: 'string', pattern: RRULE };
     case 'time-of-day':
       return { type: 'string', pattern: TIME_OF_DAY };
     case 'date-time':

@@ -148,8 +148,10 @@ export const TASK_KEY_TABLE = {
   },
   start: {
     shape: DATE_TIME,
-    onlyWith: 'every',
-    description: 'The anchor of every (a date-time); instants before it do not fire.',
+    onlyWith: ['every', 'rrule'],
+    description:
+      'The anchor of every (a date-time); instants before it do not fire. For rrule: DTSTART, a local ' +
+      "date-time in the task's zone.",
   },
   daily: {
     shape: TIMES_OF_DAY,
@@ -167,6 +169,13 @@ export const TASK_KEY_TABLE = {
     description:
       'Five fields (minute hour day-of-month month day-of-week) or six (second first), or a macro: @hourly, ' +
       '@daily, @weekly, @monthly, @yearly, @reboot.',
+  },
+  rrule: {
+    shape: { kind: 'rrule' },
+    group: 'schedule',
+    description:
+      'An RFC 5545 recurrence rule such as "FREQ=MONTHLY;BYDAY=-1FR;BYHOUR=18", expanded as python-dateutil ' +
+      "does from start (DTSTART; default 2000-01-01 00:00) in the task's wall time.",
   },
   run: { shape: TEXT, group: 'action', description: 'A shell command line.' },
   command: {

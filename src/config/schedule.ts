@@ -1,17 +1,22 @@
 /**
- * The schedule keys of a task: at most one of `every` (+ `start`), `daily`, `at`, `cron`; none
- * means on demand. The parsers of schedule/ do the checking and write the messages.
+ * The schedule keys of a task: at most one of `every` (+ `start`), `daily`, `at`, `cron`, `rrule`
+ * (+ `start`); none means on demand. The parsers of schedule/ do the checking and write the messages.
  */
-import { parseAt, parseAtTime, parseDateTime } from '../schedule/at.js';
+import { parseAt, parseAtTime, parseDateTime, parseWallTime } from '../schedule/at.js';
 import { parseCron } from '../schedule/cron.js';
 import { parseDaily, parseTimeOfDay } from '../schedule/daily.js';
 import { parseEvery } from '../schedule/every.js';
+import { parseRrule } from '../schedule/rrule-parse.js';
 import type { ParseResult, ScheduleSpec } from '../schedule/types.js';
+import type { WallTime } from '../schedule/zoned.js';
 import { createCollector, type IssueCollector } from './collector.js';
 import type { ConfigIssue } from './issues.js';
 import { checkKeys, copyEntries } from './read-value.js';
+import { suggestSimilar } from './suggest.js';
 
-export const SCHEDULE_KEYS = ['every', 'daily', 'at', 'cron'] as const;
+export const SCHEDULE_KEYS = ['every', 'daily', 'at', 'cron', 'rrule'] as const;
+/** The schedule keys `start:` goes with: the anchor of `every`, the DTSTART of `rrule`. */
+const STARTED_KEYS: readonly string[] = ['every', 'rrule'];
 const RESCHEDULE_KEYS = [...SCHEDULE_KEYS, 'start'];
 
 /** The task's schedule, `{kind: 'on-demand'}` when it has none, or undefined after issues. */
@@ -24,12 +29,15 @@ export function readSchedule(
   const before = c.issues.length;
   const start = definition['start'];
   let startOk = start !== undefined;
-  if (start !== undefined && !given.includes('every')) {
-    c.add('conflict', ['start'], 'key', '"start" only applies to "every"');
+  // An rrule's DTSTART is a wall time (its occurrences are); every's anchor an instant.
+  let dtstart: WallTime | undefined;
+  if (start !== undefined && !given.some((key) => STARTED_KEYS.includes(key))) {
+    c.add('conflict', ['start'], 'key', '"start" only applies to "every" and "rrule"');
     startOk = false;
   } else if (start !== undefined) {
-    const parsed = parseDateTime(start, tz);
+    const parsed = given.includes('rrule') ? parseWallTime(start, tz) : parseDateTime(start, tz);
     if (!parsed.ok) c.add('invalid-value', ['start'], 'value', parsed.message);
+    else if (typeof parsed.value === 'object') dtstart = parsed.value;
     startOk = parsed.ok;
   }
   if (given.length > 1) {
@@ -38,7 +46,7 @@ export function readSchedule(
       'conflict',
       [given[1] as string],
       'key',
-      `give at most one schedule (every, daily, at or cron); found ${names}`,
+      `give at most one schedule (every, daily, at, cron or rrule); found ${names}`,
     );
   }
   let spec: ScheduleSpec | undefined;
@@ -46,6 +54,8 @@ export function readSchedule(
     const raw = definition[key];
     if (key === 'every') spec = report(c, key, parseEvery(raw, startOk ? start : undefined, tz));
     else if (key === 'cron') spec = report(c, key, parseCron(raw));
+    else if (key === 'rrule')
+      spec = start === undefined || startOk ? report(c, key, parseRrule(raw, dtstart, suggestSimilar)) : undefined;
     else if (key === 'daily')
       spec = reportItems(c, key, raw, parseTimeOfDay) ? report(c, key, parseDaily(raw)) : undefined;
     else
@@ -57,7 +67,7 @@ export function readSchedule(
 
 /**
  * A schedule on its own (library `reschedule`): exactly one of `every` (+ `start`), `daily`,
- * `cron`, `at`. Keys whose value is undefined count as absent.
+ * `cron`, `at`, `rrule` (+ `start`). Keys whose value is undefined count as absent.
  */
 export function validateScheduleDefinition(
   definition: Readonly<Record<string, unknown>>,
@@ -67,7 +77,7 @@ export function validateScheduleDefinition(
   const entries = copyEntries(definition);
   checkKeys(c, [], entries, RESCHEDULE_KEYS);
   if (!SCHEDULE_KEYS.some((key) => entries[key] !== undefined)) {
-    c.add('missing-key', [], 'key', 'give a schedule: one of "every", "daily", "at" or "cron"');
+    c.add('missing-key', [], 'key', 'give a schedule: one of "every", "daily", "at", "cron" or "rrule"');
   }
   const spec = readSchedule(c, entries, timezone);
   return c.issues.length === 0 ? { spec, issues: [] } : { spec: undefined, issues: c.issues };

@@ -23,6 +23,8 @@ export type ValueShape =
   | { readonly kind: 'path' }
   | { readonly kind: 'time-zone' }
   | { readonly kind: 'cron' }
+  /** An RFC 5545 RRULE: NAME=VALUE parts separated by ";", one of them FREQ. */
+  | { readonly kind: 'rrule' }
   | { readonly kind: 'time-of-day' }
   | { readonly kind: 'date-time' }
   /** A name in `after`/`on-success`/`on-failure`: a non-empty string, or a number (`2024`). */
@@ -51,8 +53,8 @@ export interface KeyEntry {
   readonly default?: unknown;
   readonly required?: true;
   readonly group?: KeyGroup;
-  /** The key only applies together with this one (`start` with `every`). */
-  readonly onlyWith?: string;
+  /** The key only applies together with this one, or one of these (`start` with `every` or `rrule`). */
+  readonly onlyWith?: string | readonly string[];
 }
 
 export type KeyTable = Readonly<Record<string, KeyEntry>>;

@@ -213,6 +213,8 @@ export interface RescheduleDefinition {
   readonly daily?: string | readonly string[];
   readonly cron?: string;
   readonly at?: string | readonly string[];
+  /** An RFC 5545 rule; `start` is then its DTSTART. */
+  readonly rrule?: string;
 }
 
 /** Task names per outcome of a reload. */

@@ -1,7 +1,7 @@
 /** `at: ISO date-time` or a list: one-shot instants (TaskKit's addTimedAction), DESIGN.md. */
 import { daysInMonth } from './calendar.js';
 import { showValue } from './show-value.js';
-import { gapEnd, gapOf, isZoneChange, wallToLocalMs, type WallTime } from './zoned.js';
+import { gapEnd, gapOf, isZoneChange, toWall, wallToLocalMs, type WallTime } from './zoned.js';
 import type { AtSpec, Instant, ParseResult } from './types.js';
 
 const DATE_TIME = new RegExp(
@@ -44,6 +44,22 @@ export function parseAtTime(raw: unknown, tz: string): ParseResult<Instant> {
     return { ok: false, message };
   }
   return parseDateTime(raw, tz);
+}
+
+/**
+ * An ISO 8601 date-time as a wall time in `tz` (an rrule's DTSTART: its occurrences are wall
+ * times). Without an offset it is read as written, even in a gap; with one (or as a YAML
+ * timestamp) it is the wall time of that instant in `tz`. Whole seconds only, as in RFC 5545.
+ */
+export function parseWallTime(raw: unknown, tz: string): ParseResult<WallTime> {
+  const parsed = readDateTime(raw);
+  if (!parsed.ok) return parsed;
+  const value = parsed.value;
+  const millis = 'instant' in value ? ((value.instant % 1000) + 1000) % 1000 : value.millis;
+  if (millis !== 0) return { ok: false, message: `expected whole seconds, got ${showValue(raw)}` };
+  if (!('instant' in value)) return { ok: true, value: value.wall };
+  const { year, month, day, hour, minute, second } = toWall(value.instant, tz);
+  return { ok: true, value: { year, month, day, hour, minute, second } };
 }
 
 /** An instant (offset or Z given), or a wall time plus its milliseconds (local to the zone). */

@@ -5,9 +5,12 @@
  * the middle of a start, and `periodMs: 0` gave NaN instants, a busy loop.
  */
 import { parseCron } from './cron.js';
+import { daysInMonth } from './calendar.js';
 import { MIN_EVERY_MS } from './every.js';
+import { parseRrule } from './rrule-parse.js';
 import { showValue } from './show-value.js';
 import type { ParseResult, ScheduleSpec, TimeOfDay } from './types.js';
+import type { WallTime } from './zoned.js';
 
 // Date's range (±100,000,000 days): instants outside it cannot be shown or stored.
 const MAX_INSTANT = 8.64e15;
@@ -46,6 +49,17 @@ export function checkScheduleSpec(value: unknown): ParseResult<ScheduleSpec> {
       if (!parsed.ok) return fail(`cron: ${parsed.message}`);
       return ok(parsed.value);
     }
+    case 'rrule': {
+      // The parts are re-read from the rule as written, so a stored spec cannot disagree with it.
+      const { rule, start, startGiven } = spec;
+      if (typeof startGiven !== 'boolean')
+        return fail(`rrule: startGiven must be true or false, got ${showValue(startGiven)}`);
+      if (!isWallTime(start)) return fail(`rrule: start must be a wall time {year, month, day, hour, minute, second}`);
+      const { year, month, day, hour, minute, second } = start;
+      const parsed = parseRrule(rule, startGiven ? { year, month, day, hour, minute, second } : undefined);
+      if (!parsed.ok) return fail(`rrule: ${parsed.message}`);
+      return ok(parsed.value);
+    }
     case 'reboot':
     case 'on-demand':
       return ok({ kind: spec['kind'] });
@@ -70,6 +84,14 @@ function isTimeOfDay(value: unknown): value is TimeOfDay {
   if (typeof value !== 'object' || value === null) return false;
   const { hour, minute, second } = value as Record<string, unknown>;
   return inRange(hour, 23) && inRange(minute, 59) && inRange(second, 59);
+}
+
+function isWallTime(value: unknown): value is WallTime {
+  if (typeof value !== 'object' || value === null || !isTimeOfDay(value)) return false;
+  const { year, month, day } = value as unknown as Record<string, unknown>;
+  if (!Number.isInteger(year) || !Number.isInteger(month) || !Number.isInteger(day)) return false;
+  const [y, m, d] = [year, month, day] as [number, number, number];
+  return y >= 1 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
 }
 
 function inRange(value: unknown, max: number): boolean {

@@ -193,6 +193,16 @@ const SAMPLES: Record<Scope, Record<string, Samples>> = {
       invalid: ['', '   ', '* * * *', '* * * * * * *', 5, '@daily extra', null],
       validatorOnly: ['0 0 30 2 *', '75 * * * *', '@weekdays', '0 0 32W * *'],
     },
+    rrule: {
+      valid: [
+        'FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1;BYHOUR=18',
+        'RRULE:FREQ=DAILY',
+        'rrule:byhour=9; freq=weekly ;',
+        ' FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU ',
+      ],
+      invalid: ['', 'FREQ', 'BYDAY=MO', 'FREQ=DAILY;;BYHOUR=1', 'FREQ=DAILY;BYHOUR=', 'FREQ=DAILY BYHOUR=9', 5, null],
+      validatorOnly: ['FREQ=DAILY;BYHOUR=24', 'FREQ=FORTNIGHTLY', 'FREQ=DAILY;BYDAYS=MO', 'FREQ=WEEKLY;BYDAY=-1FR'],
+    },
     run: { valid: ['echo hi', ' x'], invalid: ['', '   ', true, 5, null, ['echo']] },
     command: {
       valid: [['node', 'x.js'], ['node', 3], [5], ['sh', '']],
@@ -280,6 +290,7 @@ const CROSS_KEY_SAMPLES: [string, Record<string, unknown>, boolean][] = [
   ['nothing to run', { description: 'only' }, false],
   ['an empty task', {}, false],
   ['start with daily', { start: '2026-01-01', daily: '03:30', run: 'x' }, false],
+  ['start with rrule', { start: '2026-01-01T09:00', rrule: 'FREQ=DAILY', run: 'x' }, true],
   ['args with command', { command: ['x'], args: {} }, false],
   ['shell alone', { shell: '/bin/bash' }, false],
   ['jitter as long as the period', { every: '1m', jitter: '1m', run: 'x' }, true],
@@ -442,9 +453,10 @@ function generateCrossKeySamples(): [string, Record<string, unknown>, boolean][]
         false,
       ]);
     }
-    if (first.onlyWith !== undefined) {
-      const other = actions.find((action) => action !== first.onlyWith) as string;
-      rows.push([`${a} without ${first.onlyWith}`, { [other]: sample(other), [a]: sample(a) }, false]);
+    const partners = partnersOf(first);
+    if (partners.length > 0) {
+      const other = actions.find((action) => !partners.includes(action)) as string;
+      rows.push([`${a} without ${partners.join(' or ')}`, { [other]: sample(other), [a]: sample(a) }, false]);
     }
   }
   return rows;
@@ -486,12 +498,18 @@ function validatorAccepts(scope: Scope, key: string, value: unknown): boolean {
 function baseFor(key: string): Record<string, unknown> {
   const entry = TASK_KEY_TABLE[key as keyof typeof TASK_KEY_TABLE] as KeyTable[string];
   if (entry.group === 'action') return {};
-  if (entry.onlyWith === undefined) return { run: 'x' };
-  const partner = TASK_KEY_TABLE[entry.onlyWith as keyof typeof TASK_KEY_TABLE] as KeyTable[string];
+  const name = partnersOf(entry)[0];
+  if (name === undefined) return { run: 'x' };
+  const partner = TASK_KEY_TABLE[name as keyof typeof TASK_KEY_TABLE] as KeyTable[string];
   return {
     ...(partner.group === 'action' ? {} : { run: 'x' }),
-    [entry.onlyWith]: SAMPLES.task[entry.onlyWith]?.valid[0],
+    [name]: SAMPLES.task[name]?.valid[0],
   };
+}
+
+/** The keys a key goes with (`start`: every, rrule); none for most. */
+function partnersOf(entry: KeyTable[string]): readonly string[] {
+  return entry.onlyWith === undefined ? [] : typeof entry.onlyWith === 'string' ? [entry.onlyWith] : entry.onlyWith;
 }
 
 /** A whole tasks file holding `value` at the key, for the schema. */

@@ -1,9 +1,19 @@
 // config/schedule.ts: validateScheduleDefinition, the schedule of `reschedule` (exactly one of
-// every (+start), daily, cron, at).
+// every (+start), daily, cron, at, rrule (+start)).
 import { describe, expect, test } from 'vitest';
 import { validateScheduleDefinition } from '../../src/config/normalize.js';
 import { formatIssue } from '../../src/config/issues.js';
 import { ConfigError } from '../../src/config/load.js';
+
+const wall = (year: number, month: number, day: number, hour: number, minute: number) => ({
+  year,
+  month,
+  day,
+  hour,
+  minute,
+  second: 0,
+});
+const Y2K = wall(2000, 1, 1, 0, 0);
 
 describe('validateScheduleDefinition', () => {
   test.each<[string, Record<string, unknown>, unknown]>([
@@ -32,6 +42,21 @@ describe('validateScheduleDefinition', () => {
     ['@reboot', { cron: '@reboot' }, { kind: 'reboot' }],
     ['at', { at: '2026-07-01T08:00' }, { kind: 'at', instants: [Date.parse('2026-07-01T06:00:00Z')] }],
     [
+      'rrule: DTSTART 2000-01-01 00:00 local by default',
+      { rrule: 'FREQ=MONTHLY;BYDAY=-1FR' },
+      expect.objectContaining({ kind: 'rrule', rule: 'FREQ=MONTHLY;BYDAY=-1FR', start: Y2K, startGiven: false }),
+    ],
+    [
+      'rrule + start: DTSTART as a wall time of the zone, not an instant',
+      { rrule: 'RRULE:FREQ=WEEKLY', start: '2026-03-29T02:30' },
+      expect.objectContaining({ rule: 'FREQ=WEEKLY', start: wall(2026, 3, 29, 2, 30), startGiven: true }),
+    ],
+    [
+      'rrule + start with an offset: the wall time of that instant in the zone',
+      { rrule: 'FREQ=DAILY', start: '2026-07-01T06:00:00Z' },
+      expect.objectContaining({ start: wall(2026, 7, 1, 8, 0), startGiven: true }),
+    ],
+    [
       'undefined keys are absent',
       { every: '5m', daily: undefined, start: undefined },
       { kind: 'every', periodMs: 300_000, anchor: Date.parse('1999-12-31T23:00:00Z'), startGiven: false },
@@ -41,13 +66,28 @@ describe('validateScheduleDefinition', () => {
   });
 
   test.each<[string, Record<string, unknown>, string[]]>([
-    ['nothing', {}, ['give a schedule: one of "every", "daily", "at" or "cron"']],
+    ['nothing', {}, ['give a schedule: one of "every", "daily", "at", "cron" or "rrule"']],
     [
       'two schedules',
       { every: '5m', cron: '* * * * *' },
-      ['cron: give at most one schedule (every, daily, at or cron); found "every", "cron"'],
+      ['cron: give at most one schedule (every, daily, at, cron or rrule); found "every", "cron"'],
     ],
-    ['start alone', { start: '2026-01-01', daily: '03:00' }, ['start: "start" only applies to "every"']],
+    ['start alone', { start: '2026-01-01', daily: '03:00' }, ['start: "start" only applies to "every" and "rrule"']],
+    [
+      'rrule and cron',
+      { rrule: 'FREQ=DAILY', cron: '* * * * *' },
+      ['rrule: give at most one schedule (every, daily, at, cron or rrule); found "cron", "rrule"'],
+    ],
+    [
+      'a bad rrule start',
+      { rrule: 'FREQ=DAILY', start: '2026-01-01T09:00:00.250' },
+      ['start: expected whole seconds, got "2026-01-01T09:00:00.250"'],
+    ],
+    [
+      'an rrule UNTIL before its start',
+      { rrule: 'FREQ=DAILY;UNTIL=20251231', start: '2026-01-01' },
+      ['rrule: rrule never fires: UNTIL "20251231" is before its start 2026-01-01 00:00:00'],
+    ],
     [
       'a bad value',
       { daily: '3am' },
@@ -57,7 +97,7 @@ describe('validateScheduleDefinition', () => {
     [
       'a task key that is no schedule',
       { every: '5m', run: 'x' },
-      ['unknown key "run"; valid keys: every, daily, at, cron, start'],
+      ['unknown key "run"; valid keys: every, daily, at, cron, rrule, start'],
     ],
   ])('rejects %s', (_name, definition, messages) => {
     const { spec, issues } = validateScheduleDefinition(definition, 'UTC');
