@@ -71,7 +71,7 @@ describe('formatIssues', () => {
         'tasks.yaml:3:12: task "a": expected a duration like "90s", "5m" or "1h30m", got "5 minutes"',
         '        every: 5 minutes',
         '               ^',
-        'tasks.yaml:7:5: task "b": unknown key "shedule"; valid keys: every, start, daily, at, cron, run, ' +
+        'tasks.yaml:7:5: task "b": unknown key "shedule"; valid keys: every, start, daily, at, cron, rrule, run, ' +
           'command, module, export, args, description, timezone, cwd, env, env-file, shell, timeout, ' +
           'kill-after, overlap, retry, jitter, catch-up, deadline, expect-success-within, ' +
           'hold, hold-after-failures, notify, max-runs, until, after, after-all, on-success, ' +

@@ -6,7 +6,7 @@ import { loadTasksFile } from '../../src/config/load.js';
 import { catchIssues, fileOf, issuesOf, summarize, TASK_FIXTURES, TEST_ENV } from '../support/config-issues.js';
 
 const VALID_KEYS =
-  'every, start, daily, at, cron, run, command, module, export, args, description, timezone, cwd, env, ' +
+  'every, start, daily, at, cron, rrule, run, command, module, export, args, description, timezone, cwd, env, ' +
   'env-file, shell, timeout, kill-after, overlap, retry, jitter, catch-up, deadline, expect-success-within, ' +
   'hold, hold-after-failures, notify, max-runs, until, ' +
   'after, after-all, on-success, on-failure, history';
@@ -91,10 +91,10 @@ describe('one fixture per error kind', () => {
         4,
         5,
         'two-schedules',
-        'give at most one schedule (every, daily, at or cron); found "every", "cron"',
+        'give at most one schedule (every, daily, at, cron or rrule); found "every", "cron"',
       ],
       ['conflict', 8, 5, 'two-actions', 'give exactly one of "run", "command" or "module"; found "run" and "command"'],
-      ['conflict', 11, 5, 'stray-start', '"start" only applies to "every"'],
+      ['conflict', 11, 5, 'stray-start', '"start" only applies to "every" and "rrule"'],
       ['conflict', 15, 5, 'stray-export', '"export" only applies to "module"'],
     ]);
   });

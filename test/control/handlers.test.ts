@@ -631,10 +631,10 @@ describe('reschedule', () => {
       client.request('reschedule', { name: 'report', schedule: { every: '5m', cron: '* * * * *' } }),
     );
     expect(two.message).toBe(
-      'reschedule: cron: give at most one schedule (every, daily, at or cron); found "every", "cron"',
+      'reschedule: cron: give at most one schedule (every, daily, at, cron or rrule); found "every", "cron"',
     );
     const none = await failure(client.request('reschedule', { name: 'report', schedule: {} }));
-    expect(none.message).toBe('reschedule: give a schedule: one of "every", "daily", "at" or "cron"');
+    expect(none.message).toBe('reschedule: give a schedule: one of "every", "daily", "at", "cron" or "rrule"');
     expect(fixture.scheduler.get('report').rescheduled).toBe(false);
   });
 
