@@ -1,14 +1,16 @@
 /**
  * Verbs about tasks: `list`/`ls` and `show` ask the daemon; `validate` reads the file offline;
- * `next` asks the daemon when one answers, else reads the file. Each action imports what it needs
+ * `next` asks the daemon when one answers, else reads the file; `graph` reads the file, and the
+ * daemon or the history database for its colours. Each action imports what it needs
  * when it runs (offline-tasks.ts and next.ts pull in yaml and the schedule math), so that
  * `taskkit list` loads only the client and the table.
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { CommandContext, GlobalOptions } from '../context.js';
 import { withDaemon } from '../connect.js';
 import { loadPainter, printJson, printLine, printLines, readNow } from '../io.js';
 import type { NextOptions } from '../next.js';
+import type { GraphOptions } from '../graph.js';
 
 export function registerTaskCommands(program: Command, context: CommandContext): void {
   const { io } = context;
@@ -67,5 +69,20 @@ export function registerTaskCommands(program: Command, context: CommandContext):
     .action(async (name: string | undefined, options: NextOptions, command: Command) => {
       const { runNext } = await import('../next.js');
       await runNext(context, name, options, command.optsWithGlobals<GlobalOptions>());
+    });
+
+  program
+    .command('graph')
+    .argument('[name]', "only this task's connected part (its edges followed both ways)")
+    .description(
+      'the tasks and their after, after-all, on-success and on-failure edges as a Graphviz DOT digraph, ' +
+        'nodes coloured by the last result (works without a daemon)',
+    )
+    .addOption(
+      new Option('--format <format>', 'dot (default), or svg (through Graphviz\'s "dot")').choices(['dot', 'svg']),
+    )
+    .action(async (name: string | undefined, options: GraphOptions, command: Command) => {
+      const { runGraph } = await import('../graph.js');
+      await runGraph(context, name, options, command.optsWithGlobals<GlobalOptions>());
     });
 }
