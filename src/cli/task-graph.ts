@@ -28,6 +28,7 @@ export function buildTaskGraph(
 function edgesOf(spec: TaskSpec): GraphEdge[] {
   return [
     ...spec.after.map((parent): GraphEdge => ({ from: parent, to: spec.name, kind: 'after' })),
+    ...(spec.afterAll ?? []).map((parent): GraphEdge => ({ from: parent, to: spec.name, kind: 'after-all' })),
     ...spec.onSuccess.map((child): GraphEdge => ({ from: spec.name, to: child, kind: 'on-success' })),
     ...spec.onFailure.map((child): GraphEdge => ({ from: spec.name, to: child, kind: 'on-failure' })),
   ];

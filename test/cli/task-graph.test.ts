@@ -10,7 +10,7 @@ import { makeTask } from '../support/task-spec.js';
 const NONE = new Map<string, GraphLastRun>();
 
 describe('buildTaskGraph', () => {
-  test('after points from the parent, on-success and on-failure from the task to what it triggers', () => {
+  test('after and after-all point from the parent, on-success and on-failure to what the task triggers', () => {
     const graph = buildTaskGraph(
       [
         makeTask('extract', { schedule: { kind: 'daily', times: [{ hour: 2, minute: 0, second: 0 }] } }),
@@ -18,6 +18,7 @@ describe('buildTaskGraph', () => {
         makeTask('report'),
         makeTask('page'),
         makeTask('log'),
+        makeTask('load', { afterAll: ['extract', 'transform'] }),
       ],
       'UTC',
       NONE,
@@ -27,6 +28,8 @@ describe('buildTaskGraph', () => {
       'transform -on-success-> report',
       'transform -on-failure-> page',
       'transform -on-failure-> log',
+      'extract -after-all-> load',
+      'transform -after-all-> load',
     ]);
   });
 
@@ -70,7 +73,7 @@ describe('buildTaskGraph', () => {
 });
 
 describe('connectedComponent', () => {
-  // Two parts: a <- b -> c, c -after-> d, d -on-failure-> e; and x -> y. z stands alone.
+  // Two parts: a <- b -> c, c -after-> d, d -on-failure-> e, {e, f} -after-all-> g; and x -> y. z stands alone.
   const graph: TaskGraph = buildTaskGraph(
     [
       makeTask('a'),
@@ -78,6 +81,8 @@ describe('connectedComponent', () => {
       makeTask('c'),
       makeTask('d', { after: ['c'], onFailure: ['e'] }),
       makeTask('e'),
+      makeTask('f'),
+      makeTask('g', { afterAll: ['e', 'f'] }),
       makeTask('x', { onFailure: ['y'] }),
       makeTask('y'),
       makeTask('z'),
@@ -88,10 +93,10 @@ describe('connectedComponent', () => {
   const namesOf = (part: TaskGraph): string[] => part.nodes.map((node) => node.name);
 
   test('edges are followed both ways, transitively, whichever member is named', () => {
-    for (const name of ['a', 'c', 'e']) {
+    for (const name of ['a', 'c', 'f']) {
       const part = connectedComponent(graph, name);
-      expect(namesOf(part)).toEqual(['a', 'b', 'c', 'd', 'e']);
-      expect(part.edges).toHaveLength(4);
+      expect(namesOf(part)).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
+      expect(part.edges).toHaveLength(6);
     }
     expect(namesOf(connectedComponent(graph, 'y'))).toEqual(['x', 'y']);
     expect(connectedComponent(graph, 'y').edges).toEqual([{ from: 'x', to: 'y', kind: 'on-failure' }]);

@@ -21,6 +21,7 @@ const PIPELINE = daemonTasks([
   '  report: { run: "true" }',
   '  page: { run: "true" }',
   '  lonely: { every: 1h, run: "true" }',
+  '  load: { after-all: [extract, transform], run: "true" }',
 ]);
 
 const nodeNames = (dot: DotDocument): string[] =>
@@ -42,13 +43,19 @@ test('offline with --config: the whole graph, a part by NAME, an unknown NAME, s
   const whole = await d.taskkit(['graph', '--config', config]);
   expect(whole.code).toBe(0);
   const dot = readDot(whole.stdout);
-  expect(nodeNames(dot)).toEqual(['extract', 'lonely', 'page', 'report', 'transform']);
-  expect(edgeList(dot)).toEqual(['extract -> page dashed', 'extract -> transform solid', 'transform -> report dashed']);
+  expect(nodeNames(dot)).toEqual(['extract', 'load', 'lonely', 'page', 'report', 'transform']);
+  expect(edgeList(dot)).toEqual([
+    'extract -> load bold',
+    'extract -> page dashed',
+    'extract -> transform solid',
+    'transform -> load bold',
+    'transform -> report dashed',
+  ]);
   expect(Object.values(fills(dot)).every((fill) => fill === null)).toBe(true);
   expect(whole.stderr).toMatch(/^taskkit: the nodes are not coloured: no daemon answers on \S+, and no database at /);
 
   const part = await d.taskkit(['graph', 'report', '--config', config]);
-  expect(nodeNames(readDot(part.stdout))).toEqual(['extract', 'page', 'report', 'transform']);
+  expect(nodeNames(readDot(part.stdout))).toEqual(['extract', 'load', 'page', 'report', 'transform']);
   expect(nodeNames(readDot((await d.taskkit(['graph', 'lonely', '--config', config])).stdout))).toEqual(['lonely']);
 
   const unknown = await d.taskkit(['graph', 'transfrom', '--config', config]);
@@ -86,7 +93,14 @@ test(
     // extract's success starts transform again (after), which fails again: report (its on-success) never runs.
     expect((await d.taskkit(['run-now', 'extract', '--wait'])).code).toBe(0);
 
-    const expected = { extract: 'palegreen', transform: 'lightcoral', report: null, page: null, lonely: null };
+    const expected = {
+      extract: 'palegreen',
+      transform: 'lightcoral',
+      report: null,
+      page: null,
+      lonely: null,
+      load: null,
+    };
     const live = await d.taskkit(['graph']);
     expect([live.code, live.stderr]).toEqual([0, '']);
     expect(fills(readDot(live.stdout))).toEqual(expected);
