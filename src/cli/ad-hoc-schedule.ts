@@ -21,6 +21,7 @@ export interface AdHocOptions {
 export function buildAdHocSchedule(
   options: AdHocOptions,
   env: Readonly<Record<string, string | undefined>>,
+  warn: (message: string) => void,
 ): Schedule | null {
   const given = (['cron', 'daily', 'every'] as const).filter((key) => options[key] !== undefined);
   if (given.length === 0) {
@@ -30,7 +31,7 @@ export function buildAdHocSchedule(
   }
   if (given.length > 1)
     throw new TaskkitError('USAGE', `give one of --cron, --daily, --every (got --${given.join(' and --')})`);
-  const timezone = options.timezone ?? defaultTimeZone(env);
+  const timezone = options.timezone ?? defaultTimeZone(env, warn);
   if (!isValidTimeZone(timezone)) throw new TaskkitError('USAGE', `--timezone: unknown time zone "${timezone}"`);
   const flag = given[0] as 'cron' | 'daily' | 'every';
   // As in the tasks file ('"start" only applies to "every"').

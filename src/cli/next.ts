@@ -16,6 +16,7 @@ import { printUpcoming, type UpcomingEntry } from './format/tasks.js';
 import { formatIsoUtc } from './format/time.js';
 import { loadPainter, printError, printJson, printLine, type CliIo } from './io.js';
 import { adHocEntry, daemonEntries, fileEntries } from './next-views.js';
+import { printWarnings } from './tasks-file.js';
 import { parsePositiveInt } from './parse-options.js';
 
 export type NextOptions = AdHocOptions & { readonly count?: string; readonly from?: string };
@@ -43,7 +44,7 @@ export async function runNext(
   const now = Date.now();
   const single = name !== undefined;
   const count = parsePositiveInt(options.count, '--count') ?? (single ? 5 : 10);
-  const adHoc = buildAdHocSchedule(options, io.env);
+  const adHoc = buildAdHocSchedule(options, io.env, (message) => printError(io, `taskkit: warning: ${message}`));
   let report: NextReport;
   if (adHoc !== null) {
     if (single) throw new TaskkitError('USAGE', 'give either a task name or --cron/--daily/--every, not both');
@@ -106,6 +107,7 @@ function fileReport(
 ): NextReport {
   const { path } = locateTasksFile({ flag: globals.config, env: io.env, cwd: io.cwd });
   const { file, error } = loadValidTasks(path, { env: io.env });
+  printWarnings(io, file);
   // A task named on the command line but broken: its problems are the answer.
   if (error !== null && name !== undefined && error.issues.some((issue) => issue.task === name)) throw error;
   return {

@@ -14,7 +14,7 @@ import type { CommandContext, GlobalOptions } from './context.js';
 import { describeNoRuns, renderHistory } from './format/history.js';
 import { readHistoryRows } from './history-db.js';
 import { announceDatabase } from './history-source.js';
-import { loadPainter, printJson, printLine, printLines, readNow, type CliIo } from './io.js';
+import { loadPainter, printError, printJson, printLine, printLines, readNow, type CliIo } from './io.js';
 import { parsePositiveInt } from './parse-options.js';
 
 export interface HistoryOptions {
@@ -57,10 +57,13 @@ export async function runHistory(
  * `--since`: a duration back from now ("2h": the last two hours) or a date-time (ISO 8601; local
  * to $TZ, else the system's zone, when it has no offset). A usage error otherwise.
  */
-export function parseSince(raw: string, now: Instant, io: Pick<CliIo, 'env'>): Instant {
+export function parseSince(raw: string, now: Instant, io: CliIo): Instant {
   const duration = parseDuration(raw);
   if (duration.ok) return now - duration.value;
-  const instant = parseDateTime(raw, defaultTimeZone(io.env));
+  const instant = parseDateTime(
+    raw,
+    defaultTimeZone(io.env, (message) => printError(io, `taskkit: warning: ${message}`)),
+  );
   if (instant.ok) return instant.value;
   throw new TaskkitError(
     'USAGE',

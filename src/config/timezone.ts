@@ -28,9 +28,16 @@ export function readTimeZone(c: IssueCollector, path: readonly (string | number)
   return undefined;
 }
 
-/** The process's zone (config/process-zone.ts); a TZ taskkit refuses is a usage error. */
-export function defaultTimeZone(env: Readonly<Record<string, string | undefined>>): string {
+/**
+ * The process's zone (config/process-zone.ts); a TZ taskkit refuses is a usage error. A fallback
+ * (an empty or unknown TZ) is handed to `warn`, so no verb uses another zone than TZ says in silence.
+ */
+export function defaultTimeZone(
+  env: Readonly<Record<string, string | undefined>>,
+  warn: (message: string) => void,
+): string {
   const resolved = resolveProcessZone(env);
   if (!resolved.ok) throw new TaskkitError('USAGE', resolved.reason);
+  if (resolved.warning !== null) warn(resolved.warning);
   return resolved.zone;
 }

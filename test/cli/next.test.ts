@@ -12,8 +12,8 @@ import { createMemoryIo } from '../support/memory-io.js';
 const dir = mkdtempSync(join(tmpdir(), 'taskkit-cli-next-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function next(args: string[], cwd = dir): Promise<{ code: number; out: string; err: string }> {
-  const io = createMemoryIo({ cwd, env: { HOME: dir, TZ: 'UTC' } });
+async function next(args: string[], cwd = dir, tz = 'UTC'): Promise<{ code: number; out: string; err: string }> {
+  const io = createMemoryIo({ cwd, env: { HOME: dir, TZ: tz } });
   const code = await runCli(['next', ...args], io);
   return { code, out: io.stdoutText(), err: io.stderrText() };
 }
@@ -157,5 +157,29 @@ describe('tasks of a file', () => {
     const result = await next(['hourlyy']);
     expect(result.code).toBe(1);
     expect(result.err).toMatch(/no task named "hourlyy" \(did you mean "hourly"\?\)/);
+  });
+});
+
+describe('a TZ taskkit cannot use as given', () => {
+  // The fallback zone is /etc/localtime's (config/process-zone.ts); whichever it is, it is said.
+  test('ad hoc: an empty TZ falls back with a warning on stderr, and the instants still come', async () => {
+    const result = await next(['--every', '1h', '-n', '1', '--json'], dir, '');
+    expect(result.code).toBe(0);
+    expect(result.err).toMatch(/^taskkit: warning: TZ is set but empty \(TZ=""\); using /m);
+    expect(instantsOf(result.out)).toHaveLength(1);
+  });
+
+  test("the file's view: an unknown TZ falls back with the file's warning on stderr", async () => {
+    const folder = mkdtempSync(join(dir, 'bogus-tz-'));
+    writeFileSync(join(folder, 'tasks.yaml'), 'tasks:\n  tick:\n    every: 1h\n    run: "true"\n');
+    const result = await next(['-n', '1', '--json'], folder, 'Nowhere/Bogus');
+    expect(result.code).toBe(0);
+    expect(result.err).toMatch(/warning.*"Nowhere\/Bogus"/);
+    expect(instantsOf(result.out)).toHaveLength(1);
+  });
+
+  test('a TZ that names a zone gives no warning', async () => {
+    const result = await next(['--every', '1h', '-n', '1', '--json'], dir, 'Europe/Berlin');
+    expect(result.err).toBe('');
   });
 });
