@@ -3,12 +3,15 @@ import { nextAt } from './at.js';
 import { compileCron } from './cron.js';
 import { compileDaily } from './daily.js';
 import { nextEvery } from './every.js';
+import { compileRrule } from './rrule.js';
 import { nextWallInstant } from './wall-stepper.js';
 import type { Instant, Schedule, ScheduleSpec } from './types.js';
 
 const MAX_CACHED = 10_000;
 // One compiled cron per expression and zone: tasks sharing an expression share the work.
 const crons = new Map<string, (after: Instant) => Instant | null>();
+// The same for rrules, per rule text, DTSTART and zone (a COUNT rule's instants are expanded once).
+const rrules = new Map<string, (after: Instant) => Instant | null>();
 
 /** How many compiled crons are cached (one per expression and zone; for tests and diagnosis). */
 export function countCompiledCrons(): number {
@@ -80,8 +83,17 @@ function selectNext(spec: ScheduleSpec, tz: string): NextFunction {
       }
       return next;
     }
-    case 'rrule':
-      throw new Error('rrule schedules are being built (issue 17)');
+    case 'rrule': {
+      const { year, month, day, hour, minute, second } = spec.start;
+      const key = `${tz} ${year}-${month}-${day}T${hour}:${minute}:${second} ${spec.rule}`;
+      let next = rrules.get(key);
+      if (next === undefined) {
+        next = compileRrule(spec, tz).next;
+        if (rrules.size >= MAX_CACHED) rrules.clear();
+        rrules.set(key, next);
+      }
+      return next;
+    }
     case 'reboot':
     case 'on-demand':
       return never;

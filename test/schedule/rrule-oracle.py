@@ -1,0 +1,192 @@
+#!/usr/bin/env python3
+"""The oracle of test/schedule/rrule-oracle.test.ts (issue 17): python-dateutil's rrule expands
+each rule of CASES from its DTSTART (a wall time in the zone), and each wall time is put on the
+timeline here, independently of taskkit's TypeScript: the first instant whose local wall time is
+at or after it (a time in a spring-forward gap fires at the gap's end, a repeated hour on its
+first pass). Found by bisection over zoneinfo's offsets, to the second.
+
+Run once and commit the output (tests need no Python):
+    python3 test/schedule/rrule-oracle.py > test/schedule/rrule-oracle.json
+Needs python-dateutil (Debian: python3-dateutil; else pip install python-dateutil) and Python >= 3.9.
+"""
+import json
+import sys
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import dateutil
+from dateutil.rrule import rrulestr
+
+NY, BERLIN, LORD_HOWE, UTC = 'America/New_York', 'Europe/Berlin', 'Australia/Lord_Howe', 'UTC'
+
+# (rule, DTSTART wall time, zone, from instant, n)
+CASES = [
+    # BYSETPOS
+    ('FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1;BYHOUR=18;BYMINUTE=0', '2000-01-01T00:00:00', BERLIN, '2026-01-15T00:00:00Z', 12),
+    ('FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=1;BYHOUR=9', '2026-01-01T00:00:00', NY, '2026-01-01T00:00:00Z', 8),
+    ('FREQ=MONTHLY;BYDAY=SA,SU;BYSETPOS=2,-2', '2026-01-01T10:00:00', UTC, '2026-01-01T00:00:00Z', 8),
+    ('FREQ=MONTHLY;BYMONTHDAY=28,29,30,31;BYSETPOS=-1', '2026-01-01T07:00:00', UTC, '2026-01-01T00:00:00Z', 8),
+    ('FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=1', '2026-01-07T08:00:00', UTC, '2026-01-01T00:00:00Z', 5),
+    ('FREQ=HOURLY;BYMINUTE=0,20,40;BYSETPOS=-1', '2026-06-01T00:00:00', UTC, '2026-06-01T10:05:00Z', 6),
+    ('FREQ=DAILY;BYHOUR=8,12,16;BYSETPOS=2', '2026-06-01T00:00:00', BERLIN, '2026-06-01T00:00:00Z', 4),
+    # BYMONTHDAY, negative too; DTSTART on the 31st
+    ('FREQ=MONTHLY;BYMONTHDAY=-1', '2026-01-31T09:00:00', UTC, '2026-01-01T00:00:00Z', 8),
+    ('FREQ=MONTHLY;BYMONTHDAY=-3,15', '2026-01-01T09:00:00', NY, '2026-01-20T00:00:00Z', 8),
+    ('FREQ=MONTHLY;BYMONTHDAY=31', '2026-01-01T06:00:00', UTC, '2026-01-01T00:00:00Z', 6),
+    ('FREQ=MONTHLY', '2026-01-31T09:00:00', BERLIN, '2026-01-31T09:00:00Z', 6),
+    ('FREQ=YEARLY', '2024-02-29T12:00:00', UTC, '2024-03-01T00:00:00Z', 3),
+    # ordinal BYDAY in the year and in the month
+    ('FREQ=YEARLY;BYDAY=20MO', '2026-01-01T09:00:00', UTC, '2026-01-01T00:00:00Z', 4),
+    ('FREQ=YEARLY;BYDAY=-1SU', '2026-01-01T09:00:00', UTC, '2026-01-01T00:00:00Z', 4),
+    ('FREQ=YEARLY;BYMONTH=3,10;BYDAY=-1SU;BYHOUR=1', '2026-01-01T00:00:00', BERLIN, '2026-01-01T00:00:00Z', 6),
+    ('FREQ=MONTHLY;BYDAY=2TU', '2026-01-01T10:30:00', NY, '2026-01-01T00:00:00Z', 8),
+    ('FREQ=MONTHLY;BYDAY=-2FR,1MO', '2026-01-01T10:30:00', UTC, '2026-01-01T00:00:00Z', 8),
+    ('FREQ=MONTHLY;BYDAY=MO,-1FR', '2026-01-01T10:30:00', UTC, '2026-01-01T00:00:00Z', 3),
+    ('FREQ=MONTHLY;BYDAY=FR;BYMONTHDAY=13;COUNT=4', '2026-01-01T00:00:00', UTC, '2025-12-01T00:00:00Z', 6),
+    # BYWEEKNO with WKST variants
+    ('FREQ=YEARLY;BYWEEKNO=1;BYDAY=MO', '2020-01-01T09:00:00', UTC, '2026-01-01T00:00:00Z', 5),
+    ('FREQ=YEARLY;BYWEEKNO=1;BYDAY=MO;WKST=SU', '2020-01-01T09:00:00', UTC, '2026-01-01T00:00:00Z', 5),
+    ('FREQ=YEARLY;BYWEEKNO=53;BYDAY=TH', '2000-01-01T09:00:00', UTC, '2026-01-01T00:00:00Z', 3),
+    ('FREQ=YEARLY;BYWEEKNO=-1;BYDAY=SU;WKST=SU', '2020-01-01T09:00:00', UTC, '2026-01-01T00:00:00Z', 4),
+    ('FREQ=YEARLY;BYWEEKNO=20,-20;BYDAY=WE;WKST=TH', '2020-01-01T09:00:00', UTC, '2026-01-01T00:00:00Z', 6),
+    ('FREQ=YEARLY;BYWEEKNO=1;WKST=SU;BYHOUR=12', '2025-12-20T00:00:00', UTC, '2025-12-20T00:00:00Z', 9),
+    # BYYEARDAY, negative too
+    ('FREQ=YEARLY;BYYEARDAY=1,100,200', '2026-01-01T08:00:00', UTC, '2026-01-01T00:00:00Z', 6),
+    ('FREQ=YEARLY;BYYEARDAY=-1,-306', '2026-01-01T08:00:00', UTC, '2026-01-01T00:00:00Z', 6),
+    ('FREQ=HOURLY;INTERVAL=8;BYYEARDAY=60,-306', '2023-01-01T02:00:00', UTC, '2023-01-01T00:00:00Z', 12),
+    ('FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,FR;BYMONTH=12,1;WKST=TH', '2026-11-20T08:00:00', UTC, '2026-12-01T00:00:00Z', 8),
+    ('FREQ=WEEKLY;BYDAY=MO,TH;BYMONTH=1', '2026-12-20T08:00:00', UTC, '2026-12-20T00:00:00Z', 6),
+    # COUNT (counted from DTSTART) and UNTIL (instant, wall, date)
+    ('FREQ=DAILY;COUNT=10', '2026-03-05T02:30:00', NY, '2026-03-01T00:00:00Z', 12),
+    ('FREQ=WEEKLY;BYDAY=MO,WE;COUNT=5', '2026-01-01T09:00:00', UTC, '2026-01-08T00:00:00Z', 6),
+    ('FREQ=WEEKLY;INTERVAL=2;COUNT=4;BYDAY=TU,SU;WKST=MO', '1997-08-05T09:00:00', NY, '1997-08-01T00:00:00Z', 5),
+    ('FREQ=WEEKLY;INTERVAL=2;COUNT=4;BYDAY=TU,SU;WKST=SU', '1997-08-05T09:00:00', NY, '1997-08-01T00:00:00Z', 5),
+    ('FREQ=DAILY;UNTIL=20260310T140000Z', '2026-03-01T09:00:00', NY, '2026-03-05T00:00:00Z', 10),
+    ('FREQ=WEEKLY;BYDAY=TU,TH;UNTIL=20260331T090000', '2026-03-01T09:00:00', BERLIN, '2026-03-10T00:00:00Z', 10),
+    ('FREQ=DAILY;UNTIL=20260405', '2026-04-01T00:00:00', UTC, '2026-03-01T00:00:00Z', 10),
+    ('FREQ=HOURLY;INTERVAL=6;COUNT=20;BYDAY=MO', '2026-01-01T00:00:00', UTC, '2026-01-10T00:00:00Z', 10),
+    # INTERVAL > 1 for every frequency, phase kept from a DTSTART years ago (the jump)
+    ('FREQ=YEARLY;INTERVAL=3', '2001-06-15T10:00:00', BERLIN, '2026-01-01T00:00:00Z', 3),
+    ('FREQ=MONTHLY;INTERVAL=5', '2000-01-10T10:00:00', NY, '2026-01-01T00:00:00Z', 5),
+    ('FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,SU;WKST=MO', '2000-01-04T09:00:00', NY, '2026-01-01T00:00:00Z', 8),
+    ('FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,SU;WKST=SU', '2000-01-04T09:00:00', NY, '2026-01-01T00:00:00Z', 8),
+    ('FREQ=WEEKLY;INTERVAL=3;WKST=SU', '2000-01-06T09:00:00', UTC, '2026-02-01T00:00:00Z', 4),
+    ('FREQ=DAILY;INTERVAL=10', '2000-01-01T23:00:00', LORD_HOWE, '2026-01-01T00:00:00Z', 5),
+    ('FREQ=DAILY;BYHOUR=6,18;BYMINUTE=30', '2000-01-01T00:00:00', BERLIN, '2026-01-01T00:00:00Z', 6),
+    ('FREQ=HOURLY;INTERVAL=7', '2000-01-01T00:00:00', UTC, '2026-01-01T00:00:00Z', 6),
+    ('FREQ=HOURLY;INTERVAL=5;BYDAY=SA', '2000-01-01T01:00:00', UTC, '2026-01-01T00:00:00Z', 8),
+    ('FREQ=MINUTELY;INTERVAL=20;BYHOUR=9,10', '2026-01-01T00:00:00', UTC, '2026-01-01T00:00:00Z', 8),
+    ('FREQ=MINUTELY;INTERVAL=7;BYHOUR=3;BYMINUTE=5', '2026-01-01T00:00:00', UTC, '2026-01-01T00:00:00Z', 3),
+    ('FREQ=HOURLY;INTERVAL=3;BYHOUR=9,12,15,16', '2026-01-01T00:00:00', UTC, '2026-01-01T00:00:00Z', 6),
+    ('FREQ=SECONDLY;INTERVAL=20', '2026-01-01T23:59:00', UTC, '2026-01-01T23:59:10Z', 5),
+    ('FREQ=SECONDLY;INTERVAL=15;BYMINUTE=0;BYHOUR=12', '2026-01-01T00:00:00', UTC, '2026-01-01T00:00:00Z', 6),
+    ('FREQ=YEARLY;BYMONTH=1,7;BYMONTHDAY=1;BYHOUR=0,12', '2026-01-01T00:00:00', UTC, '2026-01-01T00:00:00Z', 5),
+    ('FREQ=DAILY', '2026-01-01T10:20:30', BERLIN, '2026-01-01T00:00:00Z', 3),
+    # DST nights: New York (2026-03-08, 2026-11-01), Berlin (2026-03-29, 2026-10-25),
+    # Lord Howe (30 minutes: 2026-04-05 back, 2026-10-04 forward)
+    ('FREQ=DAILY;BYHOUR=2;BYMINUTE=30', '2026-03-01T00:00:00', NY, '2026-03-07T00:00:00Z', 4),
+    ('FREQ=DAILY;BYHOUR=1;BYMINUTE=30', '2026-10-01T00:00:00', NY, '2026-10-30T00:00:00Z', 4),
+    ('FREQ=HOURLY;BYMINUTE=30', '2026-03-01T00:00:00', NY, '2026-03-08T04:00:00Z', 6),
+    ('FREQ=HOURLY;BYMINUTE=30', '2026-10-01T00:00:00', NY, '2026-11-01T03:00:00Z', 6),
+    ('FREQ=HOURLY;BYMINUTE=30', '2026-10-01T00:00:00', NY, '2026-11-01T06:10:00Z', 3),
+    ('FREQ=DAILY;BYHOUR=2;BYMINUTE=30', '2026-03-01T00:00:00', BERLIN, '2026-03-27T00:00:00Z', 4),
+    ('FREQ=MINUTELY;INTERVAL=20', '2026-03-29T00:00:00', BERLIN, '2026-03-29T00:30:00Z', 6),
+    ('FREQ=HOURLY;BYMINUTE=15,45', '2026-10-01T00:00:00', BERLIN, '2026-10-24T23:00:00Z', 8),
+    ('FREQ=DAILY;BYHOUR=2;BYMINUTE=30', '2026-10-01T00:00:00', BERLIN, '2026-10-23T00:00:00Z', 4),
+    ('FREQ=DAILY;BYHOUR=2;BYMINUTE=15', '2026-09-01T00:00:00', LORD_HOWE, '2026-10-02T00:00:00Z', 4),
+    ('FREQ=DAILY;BYHOUR=1;BYMINUTE=45', '2026-03-01T00:00:00', LORD_HOWE, '2026-04-03T00:00:00Z', 4),
+    ('FREQ=HOURLY;BYMINUTE=15,45', '2026-09-01T00:00:00', LORD_HOWE, '2026-10-03T13:00:00Z', 6),
+    ('FREQ=MINUTELY;INTERVAL=10', '2026-04-01T00:00:00', LORD_HOWE, '2026-04-04T14:20:00Z', 10),
+    ('FREQ=MINUTELY;INTERVAL=10', '2026-09-01T00:00:00', LORD_HOWE, '2026-10-03T15:10:00Z', 6),
+]
+
+
+def offset_at(t, zone):
+    """UTC offset in seconds at instant t (seconds since the epoch)."""
+    return int(datetime.fromtimestamp(t, zone).utcoffset().total_seconds())
+
+
+def pieces(lo, hi, zone):
+    """[lo, hi) cut into runs of one offset: (start, end, offset), found by bisection to the second."""
+    out = []
+    start = lo
+    probe = lo
+    while probe < hi:
+        nxt = min(probe + 1800, hi)
+        if offset_at(nxt, zone) != offset_at(start, zone):
+            a, b = probe, nxt  # offset(a) == offset(start) != offset(b)
+            while b - a > 1:
+                mid = (a + b) // 2
+                if offset_at(mid, zone) == offset_at(start, zone):
+                    a = mid
+                else:
+                    b = mid
+            out.append((start, b, offset_at(start, zone)))
+            start = b
+        probe = nxt
+    out.append((start, hi, offset_at(start, zone)))
+    return out
+
+
+def first_instant(wall, zone):
+    """The first instant (seconds) whose local wall time is at or after `wall` (naive datetime)."""
+    as_utc = int(wall.replace(tzinfo=timezone.utc).timestamp())
+    for start, end, offset in pieces(as_utc - 18 * 3600, as_utc + 18 * 3600, zone):
+        candidate = max(start, as_utc - offset)
+        if candidate < end:
+            return candidate
+    raise ValueError(f'no instant for {wall} in {zone}')
+
+
+def iso(t):
+    return datetime.fromtimestamp(t, timezone.utc).strftime('%Y-%m-%dT%H:%M:%S.000Z')
+
+
+def expand(rule, start, zone_name, frm, n):
+    zone = ZoneInfo(zone_name)
+    naive = datetime.fromisoformat(start)
+    # dateutil wants an aware DTSTART with a UTC UNTIL; it still expands in wall time.
+    dtstart = naive.replace(tzinfo=zone) if 'Z' in rule.split('UNTIL=')[-1].split(';')[0] and 'UNTIL=' in rule else naive
+    after = int(datetime.fromisoformat(frm.replace('Z', '+00:00')).timestamp())
+    # Wall times more than a day before `after` cannot fire after it.
+    horizon = datetime.fromtimestamp(after, timezone.utc).replace(tzinfo=None) - timedelta(days=2)
+    walls, instants = [], []
+    for occurrence in rrulestr(rule, dtstart=dtstart):
+        wall = occurrence.replace(tzinfo=None)
+        if wall < horizon:
+            continue
+        instant = first_instant(wall, zone)
+        if instant <= after or (instants and instant == instants[-1]):
+            continue
+        walls.append(wall.isoformat())
+        instants.append(instant)
+        if len(instants) == n:
+            break
+    return {
+        'rule': rule,
+        'start': start,
+        'zone': zone_name,
+        'from': frm,
+        'n': n,
+        'walls': walls,
+        'instants': [iso(t) for t in instants],
+    }
+
+
+def main():
+    cases = [expand(*case) for case in CASES]
+    json.dump(
+        {
+            'generator': 'test/schedule/rrule-oracle.py',
+            'dateutil': dateutil.__version__,
+            'python': sys.version.split()[0],
+            'cases': cases,
+        },
+        sys.stdout,
+        indent=1,
+    )
+    sys.stdout.write('\n')
+
+
+if __name__ == '__main__':
+    main()
