@@ -33,7 +33,7 @@ interface NextReport {
   readonly problems: ConfigError | null;
 }
 
-/** `next [NAME]` or `next --cron/--daily/--every [--start T]`. */
+/** `next [NAME]` or `next --cron/--daily/--every/--rrule [--start T]`. */
 export async function runNext(
   context: CommandContext,
   name: string | undefined,
@@ -47,7 +47,7 @@ export async function runNext(
   const adHoc = buildAdHocSchedule(options, io.env, (message) => printError(io, `taskkit: warning: ${message}`));
   let report: NextReport;
   if (adHoc !== null) {
-    if (single) throw new TaskkitError('USAGE', 'give either a task name or --cron/--daily/--every, not both');
+    if (single) throw new TaskkitError('USAGE', 'give either a task name or --cron/--daily/--every/--rrule, not both');
     report = {
       source: 'ad hoc',
       entries: [adHocEntry(adHoc, count, options.from, now)],

@@ -135,7 +135,7 @@ describe('ad hoc', () => {
   test('--start goes with --every only; --from lists an instant equal to it', async () => {
     const d = makeDaemonDir();
     const cron = await d.taskkit(['next', '--cron', '0 * * * *', '--start', '2026-03-08T02:30']);
-    expect([cron.code, cron.stderr]).toEqual([2, 'taskkit: --start only applies to --every, not --cron\n']);
+    expect([cron.code, cron.stderr]).toEqual([2, 'taskkit: --start only applies to --every and --rrule, not --cron\n']);
     const equal = await d.taskkit([
       'next',
       '--every',

@@ -18,6 +18,7 @@ export interface RescheduleOptions {
   readonly daily?: string;
   readonly cron?: string;
   readonly at?: string;
+  readonly rrule?: string;
   readonly reset?: boolean;
 }
 
@@ -121,10 +122,11 @@ export function registerControlCommands(program: Command, context: CommandContex
     .argument('<name>', 'task to reschedule')
     .description("change a task's schedule at run time (kept until --reset or a change of the task in the file)")
     .option('--every <duration>', 'periodic, e.g. 10m')
-    .option('--start <date-time>', 'with --every: the phase anchor (first instant)')
+    .option('--start <date-time>', 'with --every: the phase anchor (first instant); with --rrule: DTSTART (local)')
     .option('--daily <times>', "daily at HH:MM[,HH:MM...] in the task's zone")
     .option('--cron <expr>', 'a cron expression')
     .option('--at <date-times>', 'one-shot at ISO date-time[,date-time...]')
+    .option('--rrule <rule>', 'an RFC 5545 rule, e.g. "FREQ=MONTHLY;BYDAY=-1FR;BYHOUR=18"')
     .option('--reset', 'back to the schedule in the tasks file')
     .action(async (name: string, options: RescheduleOptions, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
@@ -149,19 +151,23 @@ export function buildCancelParams(name: string | undefined, run: string | undefi
   return { runId };
 }
 
-/** The `schedule` param: exactly one of --every/--daily/--cron/--at/--reset (null), checked here. */
+/** The `schedule` param: exactly one of --every/--daily/--cron/--at/--rrule/--reset (null), checked here. */
 export function buildRescheduleDefinition(options: RescheduleOptions): RescheduleDefinition | null {
-  const kinds = (['every', 'daily', 'cron', 'at'] as const).filter((key) => options[key] !== undefined);
+  const kinds = (['every', 'daily', 'cron', 'at', 'rrule'] as const).filter((key) => options[key] !== undefined);
   const given = [...kinds.map((key) => `--${key}`), ...(options.reset === true ? ['--reset'] : [])];
   if (given.length === 0)
-    throw new TaskkitError('USAGE', 'reschedule needs one of --every, --daily, --cron, --at or --reset');
+    throw new TaskkitError('USAGE', 'reschedule needs one of --every, --daily, --cron, --at, --rrule or --reset');
   if (given.length > 1)
-    throw new TaskkitError('USAGE', `give one of --every, --daily, --cron, --at, --reset (got ${given.join(' and ')})`);
-  if (options.start !== undefined && options.every === undefined)
-    throw new TaskkitError('USAGE', '--start only applies to --every');
+    throw new TaskkitError(
+      'USAGE',
+      `give one of --every, --daily, --cron, --at, --rrule, --reset (got ${given.join(' and ')})`,
+    );
+  if (options.start !== undefined && options.every === undefined && options.rrule === undefined)
+    throw new TaskkitError('USAGE', '--start only applies to --every and --rrule');
   if (options.reset === true) return null;
-  if (options.every !== undefined)
-    return options.start === undefined ? { every: options.every } : { every: options.every, start: options.start };
+  const start = options.start === undefined ? {} : { start: options.start };
+  if (options.every !== undefined) return { every: options.every, ...start };
+  if (options.rrule !== undefined) return { rrule: options.rrule, ...start };
   if (options.cron !== undefined) return { cron: options.cron };
   if (options.daily !== undefined) return { daily: splitList(options.daily) };
   return { at: splitList(options.at ?? '') };

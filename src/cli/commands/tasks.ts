@@ -54,7 +54,7 @@ export function registerTaskCommands(program: Command, context: CommandContext):
     .argument('[name]', 'task to show (default: every scheduled task, merged in time order)')
     .description(
       'what will happen: upcoming instants of tasks (from the daemon when one answers, else the tasks file), ' +
-        'or of an ad hoc --cron/--daily/--every schedule',
+        'or of an ad hoc --cron/--daily/--every/--rrule schedule',
     )
     .option('-n, --count <n>', 'how many instants (default: 5 for one schedule, 10 merged)')
     .option(
@@ -64,7 +64,11 @@ export function registerTaskCommands(program: Command, context: CommandContext):
     .option('--cron <expr>', 'ad hoc: a cron expression')
     .option('--daily <times>', 'ad hoc: HH:MM[,HH:MM...]')
     .option('--every <duration>', 'ad hoc: a period like 5m (anchored at --start, else 2000-01-01 local midnight)')
-    .option('--start <iso>', "ad hoc: the anchor and first instant, as a task's start: (with --every)")
+    .option('--rrule <rule>', 'ad hoc: an RFC 5545 rule like "FREQ=MONTHLY;BYDAY=-1FR;BYHOUR=18" (DTSTART: --start)')
+    .option(
+      '--start <iso>',
+      "ad hoc: as a task's start: the anchor and first instant of --every, the DTSTART of --rrule (local)",
+    )
     .option('--timezone <tz>', "ad hoc: time zone (default: the system's)")
     .action(async (name: string | undefined, options: NextOptions, command: Command) => {
       const { runNext } = await import('../next.js');

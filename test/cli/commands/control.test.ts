@@ -141,19 +141,28 @@ describe('reschedule', () => {
       stderr: 'taskkit: reschedule: every: expected a duration like "90s", "5m" or "1h30m", got "5 minutes"\n',
     });
     expect(f.scheduler.get('tick').rescheduled).toBe(false);
+    expect(await runAgainst(f, ['reschedule', 'tick', '--rrule', 'FREQ=DAILY;BYHOUR=9,24'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'taskkit: reschedule: rrule: rrule part "BYHOUR" out of range (0-23): 24\n',
+    });
   });
 
   test.each([
-    [[], 'taskkit: reschedule needs one of --every, --daily, --cron, --at or --reset\n'],
+    [[], 'taskkit: reschedule needs one of --every, --daily, --cron, --at, --rrule or --reset\n'],
     [
       ['--every', '5m', '--cron', '* * * * *'],
-      'taskkit: give one of --every, --daily, --cron, --at, --reset (got --every and --cron)\n',
+      'taskkit: give one of --every, --daily, --cron, --at, --rrule, --reset (got --every and --cron)\n',
     ],
     [
       ['--daily', '03:00', '--reset'],
-      'taskkit: give one of --every, --daily, --cron, --at, --reset (got --daily and --reset)\n',
+      'taskkit: give one of --every, --daily, --cron, --at, --rrule, --reset (got --daily and --reset)\n',
     ],
-    [['--daily', '03:00', '--start', '2026-01-01T00:00'], 'taskkit: --start only applies to --every\n'],
+    [['--daily', '03:00', '--start', '2026-01-01T00:00'], 'taskkit: --start only applies to --every and --rrule\n'],
+    [
+      ['--rrule', 'FREQ=DAILY', '--cron', '* * * * *'],
+      'taskkit: give one of --every, --daily, --cron, --at, --rrule, --reset (got --cron and --rrule)\n',
+    ],
   ])('option mistakes %j are usage errors (exit 2) found before connecting', async (options, stderr) => {
     // No daemon listens on this socket: a connection attempt would exit 3 instead.
     const io = createMemoryIo();
@@ -171,6 +180,11 @@ describe('reschedule', () => {
     [{ daily: '03:30,15:30' }, { daily: ['03:30', '15:30'] }],
     [{ at: '2026-12-01T09:00, 2026-12-02T09:00' }, { at: ['2026-12-01T09:00', '2026-12-02T09:00'] }],
     [{ cron: '*/15 * * * 1-5' }, { cron: '*/15 * * * 1-5' }],
+    [{ rrule: 'FREQ=MONTHLY;BYDAY=-1FR' }, { rrule: 'FREQ=MONTHLY;BYDAY=-1FR' }],
+    [
+      { rrule: 'FREQ=WEEKLY', start: '2026-01-05T09:00' },
+      { rrule: 'FREQ=WEEKLY', start: '2026-01-05T09:00' },
+    ],
     [{ reset: true }, null],
   ])('buildRescheduleDefinition(%j) -> %j (the tasks-file keys)', (options, expected) => {
     expect(buildRescheduleDefinition(options)).toEqual(expected);
