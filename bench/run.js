@@ -13,6 +13,7 @@ import { runScale } from './suite/4-scale.js';
 import { runThroughput } from './suite/5-throughput.js';
 import { runCli } from './suite/6-cli.js';
 import { runModules } from './suite/7-modules.js';
+import { runRrule } from './suite/8-rrule.js';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -29,6 +30,7 @@ const CONFIG = quick
       throughput: { concurrency: [1, 8], runs: 200 },
       cli: { rounds: 5, tasks: 1000 },
       modules: { seconds: 0.5, inFlight: 4, samples: 5 },
+      rrule: { ms: 200, rounds: 3 },
     }
   : {
       engine: { sizes: [1, 1000, 10_000], seconds: { 1: 3, 1000: 4, 10000: 8, default: 4 }, warmup: 2 },
@@ -38,6 +40,7 @@ const CONFIG = quick
       throughput: { concurrency: [1, 8], runs: 2000 },
       cli: { rounds: 20, tasks: 1000 },
       modules: { seconds: 3, inFlight: 4, samples: 30 },
+      rrule: { ms: 500, rounds: 7 },
     };
 
 const SCENARIOS = [
@@ -48,6 +51,7 @@ const SCENARIOS = [
   ['5', 'throughput: runs/s of `true`, history recorded', 'throughput', runThroughput],
   ['6', 'CLI latency: whole process, against node -e 0', 'cli', runCli],
   ['7', 'module tasks: worker start-up, runs/s', 'modules', runModules],
+  ['8', 'rrule next() from now (DTSTART 2000) against cron', 'rrule', runRrule],
 ];
 
 const say = (line) => console.log(line);
