@@ -23,6 +23,8 @@ import type { Instant, ScheduleSpec } from '../schedule/types.js';
 import type { WallTime } from '../schedule/zoned.js';
 import type { RunStats } from '../store/store.js';
 import { isFailing } from './failing.js';
+import { maskSecrets } from './secret-env.js';
+import { describeDependencyStart, toJoinView, type JoinView } from './join-view.js';
 
 export interface RunView {
   readonly id: number;
@@ -99,6 +101,8 @@ export interface TaskView {
   /** Runs waiting (overlap queue, max-concurrent queue, pending retries). */
   readonly queued: number;
   readonly lastRun: RunView | null;
+  /** `after-all:` the parents that succeeded since the wait began, and those waited for; null without after-all. */
+  readonly join: JoinView | null;
 }
 
 /** A task's alert state: the slot whose `failure` was last sent (failing slots going on), `overdue` (this period). */
@@ -163,6 +167,8 @@ export interface DefinitionView {
   readonly maxRuns: number | null;
   readonly until: string | null;
   readonly after: readonly string[];
+  /** `after-all:` the join's parents; [] without it. */
+  readonly afterAll: readonly string[];
   readonly onSuccess: readonly string[];
   readonly onFailure: readonly string[];
   readonly history: HistoryPolicy;
@@ -292,16 +298,18 @@ export function toTaskView(task: TaskStatus, defaultTimezone: string, storedLast
     running: task.running.length,
     queued: task.queued,
     lastRun: lastRun === null ? null : toRunView(lastRun),
+    join: toJoinView(task),
   };
 }
 
 /**
  * What starts the task, in words: its schedule, except that a task without instants says what
- * starts it (issue 13: "@reboot" and "on demand" hid it): "at boot", "after backup, sync".
+ * starts it (issue 13: "@reboot" and "on demand" hid it): "at boot", "after backup, sync", "after all a, b".
  */
 export function describeTaskSchedule(task: Pick<TaskStatus, 'schedule' | 'spec'>, defaultTimezone: string): string {
   if (task.schedule.kind === 'reboot') return 'at boot';
-  if (task.schedule.kind === 'on-demand' && task.spec.after.length > 0) return `after ${task.spec.after.join(', ')}`;
+  const dependency = task.schedule.kind === 'on-demand' ? describeDependencyStart(task.spec) : null;
+  if (dependency !== null) return dependency;
   return describeSchedule(task.schedule, task.spec.timezone, defaultTimezone);
 }
 
@@ -335,19 +343,6 @@ function formatWall(wall: WallTime): string {
   return `${date}T${pad(wall.hour)}:${pad(wall.minute)}:${pad(wall.second)}`;
 }
 
-/** What `show`, `list` and `--json` print instead of a secret value. */
-export const SECRET_PLACEHOLDER = '(secret)';
-
-function maskSecrets(
-  env: Readonly<Record<string, string>>,
-  secret: readonly string[],
-): Readonly<Record<string, string>> {
-  if (secret.length === 0) return env;
-  return Object.fromEntries(
-    Object.entries(env).map(([name, value]) => [name, secret.includes(name) ? SECRET_PLACEHOLDER : value]),
-  );
-}
-
 /** A task definition as JSON (`show`); a function action loses its function (not JSON). */
 export function toDefinitionView(spec: TaskSpec): DefinitionView {
   return {
@@ -371,6 +366,7 @@ export function toDefinitionView(spec: TaskSpec): DefinitionView {
     maxRuns: spec.maxRuns,
     until: formatIso(spec.until),
     after: spec.after,
+    afterAll: spec.afterAll ?? [],
     onSuccess: spec.onSuccess,
     onFailure: spec.onFailure,
     history: spec.history,

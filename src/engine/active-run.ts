@@ -3,6 +3,7 @@ import type { TaskHandle, UpstreamRun } from '../task-context.js';
 import type { RunHandle, RunRequest } from './ports.js';
 import type { HeapNode } from './heap.js';
 import type { RunRecord } from './run.js';
+import type { RunChain } from './run-chain.js';
 import { RUN_TRANSITIONS, type RunPhase } from './run-phase.js';
 import type { TaskEntry } from './task-entry.js';
 
@@ -20,6 +21,8 @@ export class ActiveRun {
   readonly delayNode: DelayNode;
   /** A dependency run's upstream run (its retries keep it), else null. */
   readonly upstream: UpstreamRun | null;
+  /** The make chain the run is a step of (its retries keep it), else null. */
+  readonly chain: RunChain | null;
   handle: Pick<RunHandle, 'cancel'> | null = null;
   /** Set by the task's handle: one more run right after this one (TaskKit runOnCompletion). */
   runAgain = false;
@@ -27,10 +30,17 @@ export class ActiveRun {
   #phase: RunPhase = 'created';
   #entry: Task;
 
-  constructor(record: RunRecord, entry: Task, seq: number, upstream: UpstreamRun | null = null) {
+  constructor(
+    record: RunRecord,
+    entry: Task,
+    seq: number,
+    upstream: UpstreamRun | null = null,
+    chain: RunChain | null = null,
+  ) {
     this.record = record;
     this.#entry = entry;
     this.upstream = upstream;
+    this.chain = chain;
     this.delayNode = { kind: 'delay', run: this, at: 0, seq, heapIndex: -1 };
   }
 

@@ -18,33 +18,20 @@ import { planFire } from './fire-plan.js';
 import type { FlowEffect } from './flow-effects.js';
 import { formatDuration } from '../schedule/duration.js';
 import { HeldInstants } from './held-instants.js';
+import { createJoinIndex, noteParentSuccess } from './joins.js';
 import { describeError } from './launch.js';
 import { notRunFacts } from './missed-instants.js';
 import { planCatchUp, type MissedInstants } from './policies/catch-up.js';
-import type { LogFunction, RunClaim, Runner } from './ports.js';
+import type { LogFunction } from './ports.js';
 import { failedForGood, type RunRecord } from './run.js';
 import { CancellableRunFlow } from './run-cancel.js';
+import type { RunChain } from './run-chain.js';
 import type { TriggerOptions } from './run-flow.js';
 import type { ShutdownGate } from './shutdown.js';
 import { createTaskHandle, type TaskOperations } from './task-handle.js';
 import type { TaskStatus } from './task-state.js';
 import { Timeline } from './timeline.js';
-
-export interface SchedulerOptions {
-  clock: Clock;
-  runner: Runner;
-  /** The store's claim step before each run starts (engine/ports.ts); default none. */
-  claim?: RunClaim;
-  /** Runs at once across all tasks; default 8. */
-  maxConcurrent?: number;
-  log?: LogFunction;
-  /** [0, 1) numbers for jitter; default Math.random. */
-  random?: () => number;
-  /** Id of the first run; default 1 (a store continues its numbering). */
-  firstRunId?: number;
-}
-
-export const DEFAULT_MAX_CONCURRENT = 8;
+import { DEFAULT_MAX_CONCURRENT, type SchedulerOptions } from './scheduler-options.js';
 
 const JITTER: TriggerOptions = { jitter: true };
 
@@ -61,6 +48,8 @@ export abstract class EngineLoop implements TaskOperations {
    */
   protected readonly removedWithRuns = new Map<string, Task>();
   protected readonly afterIndex = new AfterIndex();
+  /** Parent -> the joins (`after-all`) waiting for it. */
+  protected readonly joinIndex = createJoinIndex();
   /** Held tasks' instants, counted into one row per hold (off the timeline while held). */
   protected readonly held: HeldInstants;
   /** Set by stop(): no new runs, and the last run to end opens it. */
@@ -129,9 +118,11 @@ export abstract class EngineLoop implements TaskOperations {
         this.#refreshNext(effect.entry);
         return;
       case 'run-ended':
-        this.#runEnded(effect.run.entry, effect.record, effect.sequel);
+        this.#runEnded(effect.run.entry, effect.record, effect.sequel, effect.run.chain);
         return;
       case 'launched':
+        // A run of a join task started: what its parents did so far is its (engine/join.ts).
+        if (effect.run.entry.join?.restart(this.clock.now()) === true) this.announce(effect.run.entry, true);
         effect.done
           .then((outcome) => {
             this.flow.finish(effect.run, outcome);
@@ -291,7 +282,7 @@ export abstract class EngineLoop implements TaskOperations {
   }
 
   /** After a run: dependency triggers (DESIGN.md `after`, `on-success`, `on-failure`), or the end of a stop. */
-  #runEnded(entry: Task, record: RunRecord, sequel: 'retried' | 'stopped' | null): void {
+  #runEnded(entry: Task, record: RunRecord, sequel: 'retried' | 'stopped' | null, chain: RunChain | null): void {
     if (entry.removed && entry.active.length === 0 && this.removedWithRuns.get(entry.spec.name) === entry) {
       this.removedWithRuns.delete(entry.spec.name);
       this.log('info', `${entry.spec.name}: the last run of the removed task has ended (#${record.id})`);
@@ -312,7 +303,17 @@ export abstract class EngineLoop implements TaskOperations {
     }
     const { spec } = entry;
     if (record.status === 'succeeded') {
-      this.#triggerNamed(record, [...this.afterIndex.dependentsOf(spec.name), ...spec.onSuccess]);
+      const joined = noteParentSuccess(
+        spec.name,
+        record.endedAt ?? this.clock.now(),
+        this.joinIndex.dependentsOf(spec.name),
+        {
+          tasks: this.tasks,
+          chain,
+          changed: (join) => this.announce(join, true),
+        },
+      );
+      this.#triggerNamed(record, [...this.afterIndex.dependentsOf(spec.name), ...spec.onSuccess, ...joined]);
     } else if (sequel === null && failedForGood(record.status)) {
       this.#triggerNamed(record, spec.onFailure);
     }

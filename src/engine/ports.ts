@@ -6,6 +6,7 @@
  */
 import type { Instant, ScheduleSpec } from '../schedule/types.js';
 import type { EngineEvents } from './events.js';
+import type { JoinState } from './join.js';
 import type { RunRecord } from './run.js';
 import type { AlertState } from './task-state.js';
 
@@ -24,6 +25,7 @@ export type {
 export type { Clock, TimerHandle } from './clock.js';
 export type { Alert, EngineEventName, EngineEvents, EngineListener } from './events.js';
 export type { AlertState } from './task-state.js';
+export type { JoinParent, JoinState } from './join.js';
 
 export type LogLevel = 'info' | 'warn' | 'error';
 
@@ -44,6 +46,8 @@ export interface RestoredTaskState {
   readonly failedSlots?: number;
   /** Which alerts of `notify:` were sent (engine/alerts.ts); absent: none. */
   readonly alerts?: AlertState;
+  /** `after-all:` which parents had succeeded since the join's wait began (engine/join.ts); absent: none. */
+  readonly join?: JoinState;
 }
 
 /** The engine events a store persists. */

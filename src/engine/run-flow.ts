@@ -20,6 +20,7 @@ import { decideOverlap, type OverlapDecision } from './policies/overlap.js';
 import { computeRetryDelay } from './policies/retry.js';
 import type { Instant } from '../schedule/types.js';
 import type { RunRecord, SkipFacts, SkipReason } from './run.js';
+import type { RunChain } from './run-chain.js';
 import { createRunRecord, markDropped, markFinished, markSkipped, markStarted } from './run-record.js';
 import { RunRegistry } from './run-registry.js';
 import type { Timeline } from './timeline.js';
@@ -47,6 +48,8 @@ export interface TriggerOptions {
   readonly serial?: boolean;
   /** A dependency run: the run whose end triggered it (TASKKIT_UPSTREAM_*). */
   readonly upstream?: UpstreamRun;
+  /** A step of a make chain (`run-now --make`): its retries stay in it (engine/make-chain.ts). */
+  readonly chain?: RunChain;
 }
 
 export class RunFlow {
@@ -101,7 +104,7 @@ export class RunFlow {
         ? { action: colliding === null ? 'start' : 'queue' }
         : decideOverlap(entry.spec.overlap, colliding?.record ?? null, entry.serialCount);
     if (decision.action === 'skip') return this.#skipUnregistered(entry, record, decision.reason, 'overlap');
-    const run = this.#register(entry, record, options.upstream ?? null);
+    const run = this.#register(entry, record, options.upstream ?? null, options.chain ?? null);
     if (decision.action === 'replace') {
       for (const other of [...entry.active]) {
         if (other === run) continue;
@@ -193,8 +196,8 @@ export class RunFlow {
     if (this.#options.emitter.has('task-changed')) this.#effects.push({ kind: 'task-changed', entry });
   }
 
-  #register(entry: Task, record: RunRecord, upstream: UpstreamRun | null): ActiveRun {
-    const run = new ActiveRun(record, entry, this.#options.timeline.nextSeq(), upstream);
+  #register(entry: Task, record: RunRecord, upstream: UpstreamRun | null, chain: RunChain | null): ActiveRun {
+    const run = new ActiveRun(record, entry, this.#options.timeline.nextSeq(), upstream, chain);
     this.runs.add(run);
     entry.addRun(run);
     return run;
@@ -298,7 +301,7 @@ export class RunFlow {
       attempt: failed.attempt + 1,
       createdAt: now,
     });
-    this.#delay(this.#register(run.entry, record, run.upstream), now + delay);
+    this.#delay(this.#register(run.entry, record, run.upstream, run.chain), now + delay);
     const { emitter } = this.#options;
     if (emitter.has('run-retrying')) emitter.emit('run-retrying', failed, record, now + delay);
     return true;

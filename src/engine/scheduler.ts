@@ -17,7 +17,7 @@ import { ShutdownGate } from './shutdown.js';
 import { TaskEntry } from './task-entry.js';
 import type { TaskStatus } from './task-state.js';
 
-export { DEFAULT_MAX_CONCURRENT, type SchedulerOptions } from './engine-loop.js';
+export { DEFAULT_MAX_CONCURRENT, type SchedulerOptions } from './scheduler-options.js';
 export const DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
 
 export class Scheduler extends EngineLoop {
@@ -53,6 +53,7 @@ export class Scheduler extends EngineLoop {
     this.syncOverdue(entry);
     this.#adoptOrphan(entry);
     this.afterIndex.link(task);
+    this.joinIndex.link(task);
     if (entry.held) this.held.begin(entry, now);
     this.setNext(entry, entry.computeNext(Math.max(now, entry.lastScheduledAt ?? -Infinity)));
     if (missed !== null) {
@@ -68,6 +69,8 @@ export class Scheduler extends EngineLoop {
     const entry = this.#require(task.name);
     this.afterIndex.unlink(entry.spec);
     this.afterIndex.link(task);
+    this.joinIndex.unlink(entry.spec);
+    this.joinIndex.link(task);
     const now = this.clock.now();
     const wasHeld = entry.held;
     // Held instants so far are counted under the old definition; a hold the file ends ends its row.
@@ -102,6 +105,7 @@ export class Scheduler extends EngineLoop {
     entry.markRemoved();
     this.tasks.delete(name);
     this.afterIndex.unlink(entry.spec);
+    this.joinIndex.unlink(entry.spec);
     this.timeline.delete(entry.node);
     this.timeline.delete(entry.holdEndNode);
     this.timeline.delete(entry.overdueNode);

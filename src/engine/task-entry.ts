@@ -12,6 +12,7 @@ import type { Instant, Schedule, ScheduleSpec } from '../schedule/types.js';
 import { TaskAlerts } from './alerts.js';
 import { DeadManWatch } from './dead-man-watch.js';
 import type { HeapNode } from './heap.js';
+import { JoinProgress } from './join.js';
 import type { RestoredTaskState } from './ports.js';
 import type { RunRecord } from './run.js';
 import { countsTowardsMaxRuns, givesBudgetBack, runsLeftOfMaxRuns } from './max-runs.js';
@@ -66,6 +67,8 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
   #failedSlots: number;
   readonly alerts: TaskAlerts; // which alerts of `notify:` were sent (engine/alerts.ts)
   readonly deadMan: DeadManWatch; // `expect-success-within`: last success, overdue since (engine/dead-man-watch.ts)
+  /** `after-all:` the join's wait (engine/join.ts), or null for a task without it. */
+  #join: JoinProgress | null;
   #removed = false;
   /** What the last task-changed event said, so that only changes are announced. */
   #announced: { state: TaskStateName; nextAt: Instant | null; held: boolean; schedule: ScheduleSpec } | null = null;
@@ -85,6 +88,7 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
     if (hold !== null && (hold.until == null || hold.until > now)) this.hold(hold.note, hold.at, hold.until ?? null);
     this.#lastScheduledAt = restored.lastScheduledAt ?? null;
     this.deadMan = new DeadManWatch(restored.lastSuccessAt ?? null, now);
+    this.#join = spec.afterAll === undefined ? null : new JoinProgress(spec.afterAll, restored.join);
     this.node = { kind: 'task', entry: this, at: 0, seq, heapIndex: -1 };
     this.holdEndNode = { kind: 'hold-end', entry: this, at: 0, seq, heapIndex: -1 };
     this.overdueNode = { kind: 'overdue', entry: this, at: 0, seq, heapIndex: -1 };
@@ -92,6 +96,10 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
 
   get spec(): TaskSpec {
     return this.#spec;
+  }
+
+  get join(): JoinProgress | null {
+    return this.#join;
   }
 
   get schedule(): Schedule {
@@ -152,6 +160,10 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
     const same = isSameDefinition(old, spec);
     const sameTiming = same || (this.#override === null && isSameTiming(old, spec));
     this.#spec = spec;
+    // A join keeps what it has seen of the parents still listed; a join added starts empty.
+    if (spec.afterAll === undefined) this.#join = null;
+    else if (this.#join === null) this.#join = new JoinProgress(spec.afterAll, undefined);
+    else this.#join.retain(spec.afterAll);
     if (!same) this.reschedule(null);
     if (spec.hold !== old.hold) {
       this.release();
@@ -365,6 +377,7 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
       failedSlots: this.#failedSlots,
       autoHeld: this.autoHeld,
       alert: this.alerts.state,
+      ...(this.#join === null ? {} : { join: this.#join.state }),
     };
   }
 }

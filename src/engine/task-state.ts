@@ -1,6 +1,7 @@
 /** A task's externally visible state: what `list`, `show` and `status` report. */
 import type { TaskSpec } from '../config/types.js';
 import type { Instant, ScheduleSpec } from '../schedule/types.js';
+import type { JoinState } from './join.js';
 import type { RunRecord } from './run.js';
 
 /**
@@ -50,6 +51,8 @@ export interface TaskStatus {
   readonly autoHeld: boolean;
   /** Which of its alerts were sent and when (`notify:`, engine/alerts.ts); stored with the task. */
   readonly alert: AlertState;
+  /** `after-all:` which parents succeeded since the join's wait began (engine/join.ts); absent without `after-all`. */
+  readonly join?: JoinState;
 }
 
 /** What a task remembers of its alerts (engine/alerts.ts has the rules; task_state stores it). */

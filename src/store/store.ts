@@ -4,7 +4,7 @@
  * implementation, not a rewrite. sqlite-store.ts is the first.
  */
 import type { AlertEvent, NotifyTarget, TaskSpec } from '../config/types.js';
-import type { AlertState, RestoredTaskState } from '../engine/ports.js';
+import type { AlertState, JoinState, RestoredTaskState } from '../engine/ports.js';
 import type { RunRecord } from '../engine/run.js';
 import type { StopCause } from '../engine/ports.js';
 import type { Instant, ScheduleSpec } from '../schedule/types.js';
@@ -67,6 +67,8 @@ export interface TaskStateRecord {
   readonly failedSlots: number;
   /** Which alerts of `notify:` were sent (engine/alerts.ts). */
   readonly alerts: AlertState;
+  /** `after-all:` which parents succeeded since the join's wait began (engine/join.ts); absent without after-all. */
+  readonly join?: JoinState;
 }
 
 /** A TaskStateRecord as stored, with when the daemon last saved it (it knew the task then). */

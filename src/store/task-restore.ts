@@ -21,6 +21,7 @@ export function snapshotTaskState(status: TaskStatus): TaskStateRecord {
     scheduledRuns: status.scheduledRuns,
     failedSlots: status.failedSlots,
     alerts: status.alert,
+    ...(status.join === undefined ? {} : { join: status.join }),
   };
 }
 
@@ -28,8 +29,9 @@ export function snapshotTaskState(status: TaskStatus): TaskStateRecord {
  * The state to hand to `scheduler.add(spec, state)`. The engine's reload rules, applied across a
  * restart: a changed definition drops a run-time reschedule (DESIGN.md: "until reschedule --reset
  * or a file change to that task"), and a changed `hold:` in the file wins over the saved hold.
- * The max-runs counter, the failed slots (hold-after-failures) and the alerts sent (notify) always carry over,
- * as they do on reload: a restart neither repeats an alert nor forgets one.
+ * The max-runs counter, the failed slots (hold-after-failures), the alerts sent (notify) and a join's wait
+ * (after-all; the engine drops parents no longer listed) always carry over, as they do on reload: a restart
+ * neither repeats an alert nor forgets one, nor forgets which parents of a join already succeeded.
  *
  * Catch-up looks for instants after `lastScheduledAt`. A task that never fired (a one-shot `at`
  * still ahead) has none; then the time the daemon last saved the task stands in: it knew the task
@@ -56,6 +58,7 @@ export function restoreTaskState(
     failedSlots: saved.failedSlots,
     alerts: saved.alerts,
     schedule: dropReschedule ? null : saved.reschedule,
+    ...(saved.join === undefined ? {} : { join: saved.join }),
     ...(saved.fileHold === spec.hold ? { hold: saved.hold === null ? null : { ...saved.hold } } : {}),
   };
   const notices = [

@@ -47,6 +47,7 @@ const NO_RUN = {
   running: 0,
   queued: 0,
   lastRun: null,
+  join: null,
 };
 
 describe('list and status', () => {
@@ -161,6 +162,7 @@ describe('show', () => {
       maxRuns: null,
       until: null,
       after: [],
+      afterAll: [],
       onSuccess: [],
       onFailure: [],
       history: { keep: 200, outputLimitBytes: 262_144 },

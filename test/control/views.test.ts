@@ -153,6 +153,7 @@ describe('toTaskView', () => {
       running: 2,
       queued: 1,
       lastRun: toRunView(finished),
+      join: null,
     });
     expect(toTaskView(status, 'Europe/Berlin').schedule).toBe('every 5m');
   });

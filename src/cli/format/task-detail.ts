@@ -1,6 +1,7 @@
 /** `taskkit show NAME`: one task's state, definition, next instants and recent runs. */
 import type { ShowResult } from '../../control/protocol.js';
 import type { ActionView, DefinitionView, RunStatsView, RunView } from '../../control/views.js';
+import { describeJoin } from '../../control/join-view.js';
 import { formatDuration } from '../../schedule/duration.js';
 import { escapeControl } from '../../escape-control.js';
 import type { Painter } from '../io.js';
@@ -38,6 +39,7 @@ export function renderTaskDetail(result: ShowResult, now: number, paint: Painter
     task.rescheduled ? `${task.schedule} (rescheduled at run time; the file says otherwise)` : task.schedule,
   );
   add('timezone', task.timezone);
+  if (task.join !== null) add('join', describeJoin(task.join));
   add('action', describeAction(definition.action));
   add('cwd', definition.cwd);
   add('next', describeNext(task, now));
@@ -126,6 +128,7 @@ export function describeOptions(definition: DefinitionView): string {
   if (definition.maxRuns !== null) parts.push(`max-runs ${definition.maxRuns}`);
   if (definition.until !== null) parts.push(`until ${definition.until}`);
   if (definition.after.length > 0) parts.push(`after ${definition.after.join(', ')}`);
+  if (definition.afterAll.length > 0) parts.push(`after-all ${definition.afterAll.join(', ')}`);
   if (definition.onSuccess.length > 0) parts.push(`on-success ${definition.onSuccess.join(', ')}`);
   if (definition.onFailure.length > 0) parts.push(`on-failure ${definition.onFailure.join(', ')}`);
   parts.push(`history keep ${definition.history.keep}, output-limit ${definition.history.outputLimitBytes} bytes`);

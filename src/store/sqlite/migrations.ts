@@ -152,6 +152,13 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE status = 'skipped';
     `,
   },
+  {
+    version: 9,
+    description: "a join's wait",
+    // `after-all:` (issue 17.3, engine/join.ts): which parents succeeded since the join's wait began,
+    // as JSON {since, succeeded: [{task, at}]}; null for a task without after-all and every older row.
+    sql: `ALTER TABLE task_state ADD COLUMN join_state TEXT;`,
+  },
 ];
 
 /** The schema version this taskkit writes. */

@@ -8,6 +8,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { showValue } from '../../schedule/show-value.js';
 import { checkScheduleSpec } from '../../schedule/spec-check.js';
 import type { Instant, ParseResult, ScheduleSpec } from '../../schedule/types.js';
+import type { JoinParent, JoinState } from '../../engine/ports.js';
 import type { SavedTaskState, TaskStateRecord } from '../store.js';
 
 interface TaskStateRow {
@@ -24,20 +25,23 @@ interface TaskStateRow {
   failed_slots: number;
   failure_alerted_at: number | null;
   overdue_alerted_at: number | null;
+  join_state: string | null;
   updated_at: number;
 }
 
 const UPSERT_SQL = `
   INSERT INTO task_state (name, fingerprint, file_hold, held, hold_note, held_at, held_until, reschedule,
-    last_scheduled_at, scheduled_runs, failed_slots, failure_alerted_at, overdue_alerted_at, updated_at)
+    last_scheduled_at, scheduled_runs, failed_slots, failure_alerted_at, overdue_alerted_at, join_state, updated_at)
   VALUES (@name, @fingerprint, @file_hold, @held, @hold_note, @held_at, @held_until, @reschedule,
-    @last_scheduled_at, @scheduled_runs, @failed_slots, @failure_alerted_at, @overdue_alerted_at, @updated_at)
+    @last_scheduled_at, @scheduled_runs, @failed_slots, @failure_alerted_at, @overdue_alerted_at, @join_state,
+    @updated_at)
   ON CONFLICT (name) DO UPDATE SET fingerprint = excluded.fingerprint, file_hold = excluded.file_hold,
     held = excluded.held, hold_note = excluded.hold_note, held_at = excluded.held_at,
     held_until = excluded.held_until, reschedule = excluded.reschedule,
     last_scheduled_at = excluded.last_scheduled_at, scheduled_runs = excluded.scheduled_runs,
     failed_slots = excluded.failed_slots, failure_alerted_at = excluded.failure_alerted_at,
-    overdue_alerted_at = excluded.overdue_alerted_at, updated_at = excluded.updated_at`;
+    overdue_alerted_at = excluded.overdue_alerted_at, join_state = excluded.join_state,
+    updated_at = excluded.updated_at`;
 
 export class TaskStateTable {
   readonly #db: Database;
@@ -66,6 +70,7 @@ export class TaskStateTable {
       failed_slots: record.failedSlots,
       failure_alerted_at: record.alerts.failureAlertedAt,
       overdue_alerted_at: record.alerts.overdueAlertedAt,
+      join_state: record.join === undefined ? null : JSON.stringify(record.join),
       updated_at: now,
     });
   }
@@ -98,6 +103,8 @@ function toRecord(row: TaskStateRow): SavedTaskState {
   const holdEnd = readInstant(row.held_until);
   if (row.held_until !== null && holdEnd === null)
     dropped.push(`hold end ${showValue(row.held_until)} is not an instant, so the hold lasts until resume`);
+  const join = readJoin(row.join_state);
+  if (!join.ok) dropped.push(join.message);
   const unusable = dropped.filter((text) => text !== '').join('; ');
   return {
     name: row.name,
@@ -109,6 +116,7 @@ function toRecord(row: TaskStateRow): SavedTaskState {
     scheduledRuns,
     failedSlots,
     alerts,
+    ...(join.ok && join.value !== null ? { join: join.value } : {}),
     savedAt: readInstant(row.updated_at) ?? 0,
     ...(unusable === '' ? {} : { unusable }),
   };
@@ -134,6 +142,32 @@ function readReschedule(text: string | null): ParseResult<ScheduleSpec | null> {
   return checked.ok
     ? checked
     : { ok: false, message: `run-time reschedule (${checked.message}), so the tasks file's schedule applies` };
+}
+
+/**
+ * The join_state column: null, or {since, succeeded: [{task, at}]}. Anything else is dropped: the
+ * join then waits for all its parents again (it runs late, never twice).
+ */
+function readJoin(text: string | null): ParseResult<JoinState | null> {
+  if (text === null) return { ok: true, value: null };
+  const problem = { ok: false, message: `join state ${showValue(text)} is not one, so the join waits afresh` } as const;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return problem;
+  }
+  if (typeof value !== 'object' || value === null) return problem;
+  const { since, succeeded } = value as Record<string, unknown>;
+  if ((since !== null && readInstant(since) === null) || !Array.isArray(succeeded)) return problem;
+  const parents: JoinParent[] = [];
+  for (const item of succeeded as unknown[]) {
+    const { task, at } = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
+    const instant = readInstant(at);
+    if (typeof task !== 'string' || instant === null) return problem;
+    parents.push({ task, at: instant });
+  }
+  return { ok: true, value: { since: since === null ? null : (since as Instant), succeeded: parents } };
 }
 
 function readInstant(value: unknown): Instant | null {

@@ -35,6 +35,7 @@ const task = (overrides: Partial<TaskView>): TaskView => ({
   running: 0,
   queued: 0,
   lastRun: null,
+  join: null,
   ...overrides,
 });
 

@@ -1,0 +1,40 @@
+/**
+ * Where a parent's success meets the joins that wait for it (`after-all:`, engine/join.ts): the
+ * engine's loop calls this when a run succeeds and fires the joins it completes.
+ */
+import type { Instant } from '../schedule/types.js';
+import type { Task } from './active-run.js';
+import { AfterIndex } from './after-index.js';
+import type { RunChain } from './run-chain.js';
+
+/** Parent name -> the join tasks that list it in `after-all`. */
+export function createJoinIndex(): AfterIndex {
+  return new AfterIndex((task) => task.afterAll ?? []);
+}
+
+/**
+ * A run of `parent` succeeded at `at`: note it in each join listed in `joins` (the index's dependents
+ * of `parent`), except a join the run's make chain runs itself (it is a later step of that chain, so
+ * firing it too would run it twice). Each join whose state changed is passed to `changed` (the store
+ * keeps it); a join this completes begins its wait afresh at `at`, and its name is returned: the
+ * caller fires it.
+ */
+export function noteParentSuccess(
+  parent: string,
+  at: Instant,
+  joins: readonly string[],
+  context: { tasks: ReadonlyMap<string, Task>; chain: RunChain | null; changed: (entry: Task) => void },
+): string[] {
+  const complete: string[] = [];
+  for (const name of joins) {
+    const entry = context.tasks.get(name);
+    const join = entry?.join;
+    if (entry === undefined || join == null || context.chain?.includes(name) === true) continue;
+    if (join.noteSuccess(parent, at)) {
+      join.restart(at);
+      complete.push(name);
+    }
+    context.changed(entry);
+  }
+  return complete;
+}

@@ -1,0 +1,19 @@
+/** What a Scheduler is made with (DESIGN.md "Layers": the engine's clock and runner are injected). */
+import type { Clock } from './clock.js';
+import type { LogFunction, RunClaim, Runner } from './ports.js';
+
+export interface SchedulerOptions {
+  clock: Clock;
+  runner: Runner;
+  /** The store's claim step before each run starts (engine/ports.ts); default none. */
+  claim?: RunClaim;
+  /** Runs at once across all tasks; default 8. */
+  maxConcurrent?: number;
+  log?: LogFunction;
+  /** [0, 1) numbers for jitter; default Math.random. */
+  random?: () => number;
+  /** Id of the first run; default 1 (a store continues its numbering). */
+  firstRunId?: number;
+}
+
+export const DEFAULT_MAX_CONCURRENT = 8;
