@@ -3,10 +3,18 @@
  * Pure data; `compileSchedule` (next.ts) turns a spec plus a time zone into a `Schedule`.
  */
 
-import type { WallTime } from './zoned.js';
-
 /** Milliseconds since the Unix epoch (UTC). Every instant in taskkit is one of these. */
 export type Instant = number;
+
+/** A wall-clock date and time (month 1-12), in no zone until one is given. */
+export interface WallTime {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  readonly hour: number;
+  readonly minute: number;
+  readonly second: number;
+}
 
 /** A wall-clock time of day. */
 export interface TimeOfDay {

@@ -4,7 +4,7 @@
  * transition, found once by bisection. That keeps offsetAt() to a Map lookup on the hot path.
  */
 import { civilFromDays, daysFromCivil, DAY_MS, weekdayOfDays, type CivilDate } from './calendar.js';
-import type { Instant } from './types.js';
+import type { Instant, WallTime } from './types.js';
 
 /** A change of UTC offset: `before` applies to instants < `at`, `after` from `at` on. */
 export interface Transition {
@@ -13,15 +13,7 @@ export interface Transition {
   readonly after: number;
 }
 
-/** A wall-clock date and time (month 1-12). */
-export interface WallTime {
-  readonly year: number;
-  readonly month: number;
-  readonly day: number;
-  readonly hour: number;
-  readonly minute: number;
-  readonly second: number;
-}
+export type { WallTime };
 
 /** A wall time as read from an instant, with its weekday (0 = Sunday). */
 export interface ZonedWall extends WallTime {
