@@ -1,7 +1,8 @@
 // examples/tasks.yaml: it validates, runs the three examples as module tasks, and writes only
 // under ./out/ beside it (state, socket and every path in args). The examples' JSDoc
-// (`import('taskkit').TaskContext`) type-checks against the package's exported types.
+// (`import('taskkit').TaskContext`) type-checks against the types the package exports.
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { expect, test } from 'vitest';
 import { loadTasksFile } from '../../src/config/load.js';
@@ -31,7 +32,8 @@ test('validates: the three examples as module tasks, every file they write under
 });
 
 test("the examples' JSDoc type-checks (strict, checkJs) against taskkit's exported TaskContext", () => {
-  // `import('taskkit')` resolves through package.json "exports" (types: dist/index.d.ts): built by `npm run build`.
+  // `import('taskkit')` resolves to src/index.ts, the source `npm run build` emits the package's
+  // dist/index.d.ts from: `npm test` builds JavaScript only (scripts/transpile.js), no declarations.
   const program = ts.createProgram(
     EXAMPLE_FILES.map((name) => join(EXAMPLES, name)),
     {
@@ -44,6 +46,8 @@ test("the examples' JSDoc type-checks (strict, checkJs) against taskkit's export
       module: ts.ModuleKind.NodeNext,
       moduleResolution: ts.ModuleResolutionKind.NodeNext,
       types: ['node'],
+      lib: ['lib.es2023.d.ts'],
+      paths: { taskkit: [fileURLToPath(new URL('../../src/index.ts', import.meta.url))] },
     },
   );
   const diagnostics = ts
