@@ -7,6 +7,7 @@ import type { TasksFile, TaskSpec } from '../config/types.js';
 import type { ControlClient } from '../control/client.js';
 import { parseDateTime } from '../schedule/at.js';
 import { describeSchedule } from '../schedule/describe.js';
+import { buildExclusion } from '../schedule/excluded-dates.js';
 import { compileSchedule } from '../schedule/next.js';
 import { upcomingTaskInstants } from '../schedule/task-instants.js';
 import type { Instant, Schedule } from '../schedule/types.js';
@@ -33,7 +34,14 @@ function listInstants(
   from: Instant | null,
   now: Instant,
 ): Instant[] {
-  const timing = { schedule, until: task?.until ?? null, runsLeft: task?.maxRuns ?? Infinity, lastScheduledAt: null };
+  const timing = {
+    schedule,
+    until: task?.until ?? null,
+    runsLeft: task?.maxRuns ?? Infinity,
+    lastScheduledAt: null,
+    // `except:` calendars: instants on their dates are left out, as the engine skips them.
+    exclusion: buildExclusion(task?.except, schedule.timezone),
+  };
   return from === null ? upcomingTaskInstants(timing, now, count) : upcomingTaskInstants(timing, from - 1, count, from);
 }
 

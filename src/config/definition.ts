@@ -11,15 +11,16 @@ import type { TaskSpec } from './types.js';
 const fingerprints = new WeakMap<TaskSpec, string>();
 
 /**
- * A hash of everything that defines a task except where it sits in the file (`source`) and who is
+ * A hash of everything that defines a task except where it sits in the file (`source`), who is
  * told of its alerts (`notify`: a new notifier must not reset the task's schedule, reschedule or
- * alert state; reload applies it with sameNotify below); key order does not count and a function
+ * alert state; reload applies it with sameNotify below) and its calendars (`except`: a holiday
+ * added to an .ics file is no new task, issue 17.2; sameExcept); key order does not count and a function
  * action counts by its source. Stored with a task's state, so a restart and a reload see the same edits.
  */
 export function definitionFingerprint(spec: TaskSpec): string {
   let hash = fingerprints.get(spec);
   if (hash === undefined) {
-    const { source: _source, notify: _notify, ...definition } = spec;
+    const { source: _source, notify: _notify, except: _except, ...definition } = spec;
     hash = createHash('sha256').update(canonicalJson(definition)).digest('hex').slice(0, 32);
     fingerprints.set(spec, hash);
   }
@@ -31,14 +32,19 @@ export function definitionFingerprint(spec: TaskSpec): string {
  * on "changed"), compared directly: hashing 10,000 new specs on every reload cost about 4x more (measured).
  */
 export function isSameDefinition(a: TaskSpec, b: TaskSpec): boolean {
-  const { source: _a, notify: _na, ...definitionA } = a;
-  const { source: _b, notify: _nb, ...definitionB } = b;
+  const { source: _a, notify: _na, except: _ea, ...definitionA } = a;
+  const { source: _b, notify: _nb, except: _eb, ...definitionB } = b;
   return a === b || sameJsonValue(definitionA, definitionB);
 }
 
 /** The same notifier (`notify:`), which isSameDefinition leaves out: reload swaps it in without a redefinition. */
 export function isSameNotify(a: TaskSpec, b: TaskSpec): boolean {
   return sameJsonValue(a.notify, b.notify);
+}
+
+/** The same calendars (`except:`, names and dates), which isSameDefinition leaves out: reload swaps them in. */
+export function isSameExcept(a: TaskSpec, b: TaskSpec): boolean {
+  return sameJsonValue(a.except, b.except);
 }
 
 /** The same instants: equal schedule and time zone (whatever else changed). */

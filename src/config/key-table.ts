@@ -96,6 +96,25 @@ export const RETRY_KEY_TABLE = {
   },
 } satisfies KeyTable;
 
+/** One item of a calendar: a date or an inclusive range (config/calendars.ts checks them), or an .ics file. */
+const CALENDAR_ITEM: ValueShape = {
+  kind: 'one-of',
+  shapes: [
+    { kind: 'text' },
+    {
+      kind: 'map',
+      keys: {
+        file: {
+          shape: PATH,
+          required: true,
+          description: "An iCalendar file whose all-day events are the calendar's dates, read at start and reload.",
+        },
+      },
+      withDefaults: false,
+    },
+  ],
+};
+
 /** `settings:`. */
 export const SETTINGS_KEY_TABLE = {
   timezone: {
@@ -134,6 +153,17 @@ export const SETTINGS_KEY_TABLE = {
     shape: DURATION,
     default: formatDuration(DEFAULT_SHUTDOWN_GRACE_MS),
     description: 'On stop, how long running runs get before they are killed.',
+  },
+  calendars: {
+    shape: {
+      kind: 'record',
+      namePattern: TASK_NAME_PATTERN,
+      minEntries: 0,
+      value: { kind: 'one-of', shapes: [CALENDAR_ITEM, { kind: 'list', item: CALENDAR_ITEM, minItems: 0 }] },
+    },
+    description:
+      'Named date sets for except: each a date (2026-12-25), an inclusive range ("2026-12-24..2026-12-31"), ' +
+      '{file: PATH.ics} (its all-day events), or a list of them. Default: none.',
   },
 } satisfies KeyTable;
 
@@ -287,6 +317,12 @@ export const TASK_KEY_TABLE = {
     description: 'After this many scheduled runs the task is done. Default: unlimited.',
   },
   until: { shape: DATE_TIME, description: 'A date-time from which no scheduled run starts.' },
+  except: {
+    shape: { kind: 'one-of', shapes: [TEXT, { kind: 'list', item: TEXT, minItems: 0 }] },
+    description:
+      "A calendar name or a list (settings.calendars): instants whose local date in the task's zone is in one " +
+      'of them are skipped, recorded as skipped (calendar). Default: none.',
+  },
   after: {
     shape: TASK_NAMES,
     default: [],

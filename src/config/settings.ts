@@ -2,6 +2,7 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { showValue } from '../schedule/show-value.js';
+import { readCalendars } from './calendars.js';
 import { createCollector, type IssueCollector } from './collector.js';
 import { checkShell } from './host-checks.js';
 import { ConfigError } from './config-error.js';
@@ -101,6 +102,10 @@ export function validateSettings(
     shutdownGraceMs: read('shutdown-grace', DEFAULT_SHUTDOWN_GRACE_MS, (value, path) =>
       readDuration(c, path, value, false),
     ),
+    // Absent when not given: settings without calendars stay as they were (.ics files read here).
+    ...(map['calendars'] === undefined
+      ? {}
+      : { calendars: readCalendars(c, ['calendars'], map['calendars'], baseDir) ?? {} }),
   };
   Object.freeze(settings.history);
   return { settings: Object.freeze(settings), issues: c.issues };

@@ -2,6 +2,7 @@
  * One task's keys -> a frozen TaskSpec: defaults, then per-key checks, then cross-key rules
  * (STYLE.md practice 3). Cross-task rules (references, cycles) are validate.ts's.
  */
+import { resolveExcept } from './calendars.js';
 import { freezeDeep } from './freeze.js';
 import { parseDateTime } from '../schedule/at.js';
 import { showValue } from '../schedule/show-value.js';
@@ -161,6 +162,7 @@ function buildSpec(
     hold: read('hold', false, (raw, path) => readBoolean(c, path, raw)),
     ...readHoldAfterFailures(c, def, settings.holdAfterFailures),
     ...readTaskNotify(c, def, settings.notify, context.env),
+    ...readExcept(c, def, settings),
     maxRuns: read<number | null>('max-runs', null, (raw, path) => readInteger(c, path, raw, 1)),
     until: read<number | null>('until', null, (raw, path) => {
       const parsed = parseDateTime(raw, tz);
@@ -196,6 +198,17 @@ function readHoldAfterFailures(
   const raw = def['hold-after-failures'];
   const value = raw === undefined ? fallback : readInteger(c, ['hold-after-failures'], raw, 1);
   return value == null ? {} : { holdAfterFailures: value };
+}
+
+/** `except:` resolved against settings.calendars; absent when not given (definitions keep their fingerprint). */
+function readExcept(
+  c: IssueCollector,
+  def: Readonly<Record<string, unknown>>,
+  settings: Settings,
+): Pick<TaskSpec, 'except'> {
+  if (def['except'] === undefined) return {};
+  const calendars = resolveExcept(c, def['except'], settings.calendars ?? {});
+  return calendars === undefined || calendars.length === 0 ? {} : { except: calendars };
 }
 
 /** This host's checks (warnings): a written `cwd` that is no folder, a written `shell` of a `run` that is not there. */

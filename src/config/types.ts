@@ -4,6 +4,7 @@
  * The tasks-file keys (kebab-case) are given in each comment; man/taskkit.5 documents them too.
  */
 import type { ConfigIssue } from './issues.js';
+import type { ExceptCalendar } from '../schedule/excluded-dates.js';
 import type { Instant, ScheduleSpec } from '../schedule/types.js';
 import type { TaskFunction } from '../task-context.js';
 
@@ -109,6 +110,12 @@ export interface TaskSpec {
    * turns the default off). Absent = nobody (absent rather than null: fingerprints stay as they were).
    */
   readonly notify?: NotifySpec;
+  /**
+   * `except:` the calendars (settings.calendars) whose local dates the task's instants skip, in the
+   * order named, with their dates as read at load (a reload re-reads them). Absent = none (absent
+   * rather than [], and left out of the definition like `notify`: a new calendar is no new task).
+   */
+  readonly except?: readonly ExceptCalendar[];
   /** `max-runs:` scheduled runs after which the task is done; null = unlimited (default). */
   readonly maxRuns: number | null;
   /** `until:` no scheduled run at or after this instant; null = none (default). */
@@ -178,7 +185,12 @@ export interface Settings {
   readonly notify: NotifySpec | null;
   /** `shutdown-grace:` ms running runs get on stop before they are killed; default 30s. */
   readonly shutdownGraceMs: number;
+  /** `calendars:` named date sets for `except:` (config/calendars.ts); absent when the file has none. */
+  readonly calendars?: Calendars;
 }
+
+/** Calendars by name: their dates as day numbers (days since 1970-01-01), ascending, no repeats. */
+export type Calendars = Readonly<Record<string, readonly number[]>>;
 
 /** A loaded, valid tasks file. */
 export interface TasksFile {

@@ -3,7 +3,7 @@
  * atomic; tasks whose definition did not change keep their state, running runs and next instant).
  * The new file is fully validated before this is called, so applying it cannot half-fail.
  */
-import { isSameDefinition, isSameNotify } from '../config/definition.js';
+import { isSameDefinition, isSameExcept, isSameNotify } from '../config/definition.js';
 import type { TaskSpec } from '../config/types.js';
 import type { RestoredTaskState } from '../engine/ports.js';
 import type { Scheduler } from '../engine/scheduler.js';
@@ -43,9 +43,10 @@ export function applyTasks(
       scheduler.add(task, restore(task));
       summary.added.push(task.name);
     } else if (isSameDefinition(scheduler.get(task.name).spec, task)) {
-      // A new `notify:` alone changes no definition (config/definition.ts): it is swapped in, and the
-      // task keeps its next instant, run-time reschedule and alert state.
-      if (!isSameNotify(scheduler.get(task.name).spec, task)) scheduler.replace(task);
+      // A new `notify:` or new calendar dates (`except:`) alone change no definition (config/definition.ts):
+      // they are swapped in, and the task keeps its next instant, run-time reschedule and alert state.
+      const current = scheduler.get(task.name).spec;
+      if (!isSameNotify(current, task) || !isSameExcept(current, task)) scheduler.replace(task);
       summary.unchanged.push(task.name);
     } else {
       scheduler.replace(task);

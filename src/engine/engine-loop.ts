@@ -14,6 +14,7 @@ import { alertsOfRunEnd, buildAlert, type AlertCause, type AlertFacts } from './
 import { checkVerdict, claimFailed } from './claim.js';
 import type { Clock } from './clock.js';
 import { Emitter } from './emitter.js';
+import { recordExcludedSpan } from './excluded-instants.js';
 import { planFire } from './fire-plan.js';
 import type { FlowEffect } from './flow-effects.js';
 import { formatDuration } from '../schedule/duration.js';
@@ -188,7 +189,13 @@ export abstract class EngineLoop implements TaskOperations {
       this.setNext(entry, entry.nextAt);
       return;
     }
-    const plan = planFire((after) => entry.scheduleNext(after), due, now, lateBefore);
+    if (recordExcludedSpan(entry, due, this.flow)) {
+      this.drain(); // a date `except:` excludes: one record (a next instant passed already comes in this wake)
+      if (!entry.removed) this.setNext(entry, entry.computeNext(entry.lastScheduledAt ?? due));
+      return void this.announce(entry);
+    }
+    const next = (at: Instant): Instant | null => entry.scheduleNext(at);
+    const plan = planFire(next, due, now, lateBefore, (at) => entry.runnableNext(at));
     const schedule = entry.schedule;
     entry.dealtWith(plan.latest);
     if (plan.scheduled !== null && entry.hasBudget()) this.trigger(entry, 'schedule', plan.scheduled, JITTER);

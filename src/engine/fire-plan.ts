@@ -22,18 +22,21 @@ const NONE: MissedInstants = { latest: [], more: false };
 /**
  * Plan the wake of a task due at `due`. `lateBefore` splits lateness from a clock step: instants
  * up to it would have fired on time without the step; later ones were jumped over (missed).
+ * `runnable` gives the instants that may run (not on a date `except:` excludes): only they can be
+ * missed; `next` gives every instant, for the task's place on the timeline.
  */
 export function planFire(
   next: (after: Instant) => Instant | null,
   due: Instant,
   now: Instant,
   lateBefore: Instant,
+  runnable: (after: Instant) => Instant | null = next,
 ): FirePlan {
   const following = next(due);
   let missed = NONE;
   let upcoming = following;
   if (following !== null && following <= now) {
-    missed = collectMissed(next, due, now, MAX_CATCH_UP_RUNS);
+    missed = collectMissed(runnable, due, now, MAX_CATCH_UP_RUNS);
     upcoming = next(now);
   }
   const jumpedOver = due > lateBefore;

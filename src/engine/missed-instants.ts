@@ -72,6 +72,7 @@ export function notRunFacts(
     until: timing.until,
     runsLeft: Infinity,
     lastScheduledAt: null,
+    exclusion: timing.exclusion ?? null,
   };
   const all =
     range === undefined

@@ -17,7 +17,8 @@ import type { TaskEntry } from './task-entry.js';
 export function missedSinceRestart(entry: TaskEntry, now: Instant): MissedInstants | null {
   const last = entry.lastScheduledAt;
   if (last === null || entry.held) return null;
-  const missed = collectMissed((after) => entry.scheduleNext(after), last, now, MAX_CATCH_UP_RUNS);
+  // Instants on excluded dates (`except:`) were never going to run: they are not missed.
+  const missed = collectMissed((after) => entry.runnableNext(after), last, now, MAX_CATCH_UP_RUNS);
   const latest = missed.latest[missed.latest.length - 1];
   if (latest === undefined) return null;
   entry.dealtWith(latest);

@@ -7,9 +7,11 @@
 import { isSameDefinition, isSameTiming } from '../config/definition.js';
 import type { TaskSpec } from '../config/types.js';
 import { compileSchedule } from '../schedule/next.js';
+import type { Exclusion } from '../schedule/excluded-dates.js';
 import { nextTaskInstant, upcomingTaskInstants } from '../schedule/task-instants.js';
 import type { Instant, Schedule, ScheduleSpec } from '../schedule/types.js';
 import { TaskAlerts } from './alerts.js';
+import { TaskCalendars } from './task-calendars.js';
 import { DeadManWatch } from './dead-man-watch.js';
 import type { HeapNode } from './heap.js';
 import { JoinProgress } from './join.js';
@@ -53,6 +55,7 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
   /** A run-time reschedule in force, or null for the file's schedule. */
   #override: ScheduleSpec | null;
   #schedule: Schedule;
+  readonly calendars: TaskCalendars = new TaskCalendars(this); // `except:` (task-calendars.ts)
   #nextAt: Instant | null = null;
   #hold: TaskHold | null = null;
   /** Runs not ended, in trigger order; both lists start as one shared frozen [] (100,000 idle tasks, no arrays). */
@@ -81,6 +84,7 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
     this.#spec = spec;
     this.#override = restored.schedule ?? null;
     this.#schedule = compileSchedule(this.#override ?? spec.schedule, spec.timezone);
+    this.calendars.update(spec);
     this.#scheduledRuns = restored.scheduledRuns ?? 0;
     this.#failedSlots = restored.failedSlots ?? 0;
     this.alerts = new TaskAlerts(restored.alerts);
@@ -160,6 +164,7 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
     const same = isSameDefinition(old, spec);
     const sameTiming = same || (this.#override === null && isSameTiming(old, spec));
     this.#spec = spec;
+    this.calendars.update(spec);
     // A join keeps what it has seen of the parents still listed; a join added starts empty.
     if (spec.afterAll === undefined) this.#join = null;
     else if (this.#join === null) this.#join = new JoinProgress(spec.afterAll, undefined);
@@ -299,14 +304,23 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
     return this.budget();
   }
 
-  /** The schedule's next instant strictly after `after`, honouring `until`. */
+  get exclusion(): Exclusion | null {
+    return this.calendars.exclusion;
+  }
+
+  /** The schedule's next instant strictly after `after`, honouring `until`; excluded dates included. */
   scheduleNext(after: Instant): Instant | null {
+    return nextTaskInstant(this.calendars.withoutCalendars, after);
+  }
+
+  /** The next instant strictly after `after` that may run: not on an excluded date (catch-up's missed instants). */
+  runnableNext(after: Instant): Instant | null {
     return nextTaskInstant(this, after);
   }
 
-  /** The next instant to fire after `after`: none once `max-runs` or `until` ends the task. */
+  /** The timeline's next instant after `after`, excluded dates included; none once `max-runs` or `until` ends it. */
   computeNext(after: Instant): Instant | null {
-    return this.hasBudget() ? nextTaskInstant(this, after) : null;
+    return this.hasBudget() ? nextTaskInstant(this.calendars.withoutCalendars, after) : null;
   }
 
   /**
@@ -362,7 +376,7 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
       state: this.state(),
       schedule: this.#schedule.spec,
       rescheduled: this.#override !== null,
-      nextAt: this.#nextAt,
+      nextAt: this.calendars.shownNext(this, this.#nextAt),
       held: this.#hold !== null,
       holdNote: this.#hold?.note ?? null,
       heldAt: this.#hold?.at ?? null,

@@ -4,6 +4,7 @@
  * already dealt with. The one home of that rule: the engine, the daemon's `show` and `next`, and
  * the offline and ad hoc `next` all call these two functions.
  */
+import type { Exclusion } from './excluded-dates.js';
 import type { Instant, Schedule } from './types.js';
 
 /** What decides a task's instants besides the clock. */
@@ -17,21 +18,25 @@ export interface TaskTiming {
   /** The latest instant already dealt with (fired, caught up, passed while held): later ones only. */
   readonly lastScheduledAt: Instant | null;
   /**
-   * Hook for calendar `except` dates (DESIGN.md `next` row): an instant it returns true for is
-   * skipped. Calendars are finite date lists, so the skipping loop ends.
+   * Calendar `except:` dates (issue 17.2, schedule/excluded-dates.ts): instants on excluded local
+   * dates are skipped, each run of excluded dates in one jump. Absent or null: none. Calendars are
+   * finite date lists, so the skipping loop ends. The engine's timeline reads the timing WITHOUT it
+   * (it wakes at an excluded instant to record the skip, engine/task-entry.ts); previews with it.
    */
-  readonly excluded?: ((at: Instant) => boolean) | undefined;
+  readonly exclusion?: Exclusion | null | undefined;
 }
 
 /** The task's next instant strictly after `after` (and after lastScheduledAt), ignoring `max-runs`. */
 export function nextTaskInstant(timing: TaskTiming, after: Instant): Instant | null {
-  const { schedule, until, lastScheduledAt, excluded } = timing;
+  const { schedule, until, lastScheduledAt, exclusion } = timing;
   let from = lastScheduledAt !== null && lastScheduledAt > after ? lastScheduledAt : after;
   for (;;) {
     const next = schedule.next(from);
     if (next === null || (until !== null && next >= until)) return null;
-    if (excluded === undefined || !excluded(next)) return next;
-    from = next;
+    const end = exclusion == null ? null : exclusion.excludedUntil(next);
+    if (end === null) return next;
+    // Strictly after end - 1: the first instant at or after the excluded dates' end.
+    from = Math.max(next, end - 1);
   }
 }
 
@@ -90,7 +95,7 @@ export function countTaskInstants(
   const first = upTo > after ? nextTaskInstant(timing, after) : null;
   if (first === null || first > upTo) return NO_INSTANTS;
   const spec = timing.schedule.spec;
-  if (spec.kind === 'every' && timing.excluded === undefined) {
+  if (spec.kind === 'every' && timing.exclusion == null) {
     const end = timing.until === null ? upTo : Math.min(upTo, timing.until - 1);
     const steps = Math.floor((end - first) / spec.periodMs);
     return { count: steps + 1, more: false, first, last: first + steps * spec.periodMs };

@@ -162,6 +162,17 @@ const SAMPLES: Record<Scope, Record<string, Samples>> = {
     'shutdown-grace': DURATIONS,
     'hold-after-failures': { valid: [1, 3], invalid: [0, -1, 1.5, '3', null] },
     notify: { ...NOTIFIERS, invalid: [...NOTIFIERS.invalid, false, true] },
+    calendars: {
+      valid: [{}, { holidays: ['2026-12-25', '2026-12-24..2026-12-31'] }, { a: '2026-01-01' }, { 'b.c_d-1': [] }],
+      invalid: [null, 'x', [], { 'bad name': '2026-01-01' }, { a: 5 }, { a: [5] }, { a: { url: 'x' } }, { a: {} }],
+      // Dates and files: only the validator reads them.
+      validatorOnly: [
+        { a: '2026-02-30' },
+        { a: 'tomorrow' },
+        { a: '2026-12-31..2026-12-24' },
+        { a: [{ file: '/nonexistent/x.ics' }] },
+      ],
+    },
   },
   task: {
     every: {
@@ -257,6 +268,11 @@ const SAMPLES: Record<Scope, Record<string, Samples>> = {
     notify: { ...NOTIFIERS, valid: [...NOTIFIERS.valid, false], invalid: [...NOTIFIERS.invalid, true] },
     'max-runs': { valid: [1, 10], invalid: [0, -1, 1.5, '10', null] },
     until: DATE_TIMES,
+    except: {
+      valid: ['holidays', ['holidays', 'closures'], []],
+      invalid: ['', 5, null, [5], [''], { holidays: true }],
+      validatorOnly: ['holidyas', ['holidays', 'weekends']],
+    },
     after: TASK_NAMES,
     'after-all': TASK_NAMES,
     'on-success': TASK_NAMES,
@@ -315,7 +331,11 @@ const schema = buildTasksFileSchema();
 const ajv = new Ajv({ strict: true, allErrors: true });
 const validate = ajv.compile(schema);
 
-const settings = resolveSettings(undefined, { baseDir: '/srv/jobs', env: TEST_ENV });
+// Calendars for `except:` samples (a name must be one of settings.calendars).
+const settings = {
+  ...resolveSettings(undefined, { baseDir: '/srv/jobs', env: TEST_ENV }),
+  calendars: { holidays: [20_812], closures: [] },
+};
 const context = { settings, baseDir: '/srv/jobs' };
 
 /** `/path keyword detail` for each error, e.g. `/tasks/t additionalProperties tiemout`. */

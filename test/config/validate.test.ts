@@ -9,7 +9,7 @@ const VALID_KEYS =
   'every, start, daily, at, cron, rrule, run, command, module, export, args, description, timezone, cwd, env, ' +
   'env-file, shell, timeout, kill-after, overlap, retry, jitter, catch-up, deadline, expect-success-within, ' +
   'hold, hold-after-failures, notify, max-runs, until, ' +
-  'after, after-all, on-success, on-failure, history';
+  'except, after, after-all, on-success, on-failure, history';
 
 function fixtureIssues(name: string) {
   const path = join(TASK_FIXTURES, name);
@@ -166,7 +166,7 @@ describe('the top level', () => {
         11,
         null,
         'expected a map of settings (timezone, state-dir, socket, max-concurrent, shell, history, ' +
-          'hold-after-failures, notify, shutdown-grace), got "fast"',
+          'hold-after-failures, notify, shutdown-grace, calendars), got "fast"',
       ],
     ],
   ])('%s', (_name, lines, expected) => {

@@ -62,11 +62,15 @@ describe('upcomingTaskInstants', () => {
     ]);
   });
 
-  test('the except hook skips the instants it names', () => {
-    const timing = { ...free, excluded: (at: number) => at === ms('2026-06-01T14:00:00Z') };
-    expect(isos(upcomingTaskInstants(timing, NOON, 2))).toEqual([
+  test('the except hook skips the instants it names, jumping to where they end', () => {
+    const excluded = (at: number): boolean => at >= ms('2026-06-01T14:00:00Z') && at < ms('2026-06-01T16:30:00Z');
+    const exclusion = {
+      calendarOf: (at: number) => (excluded(at) ? 'test' : null),
+      excludedUntil: (at: number) => (excluded(at) ? ms('2026-06-01T16:30:00Z') : null),
+    };
+    expect(isos(upcomingTaskInstants({ ...free, exclusion }, NOON, 2))).toEqual([
       '2026-06-01T13:00:00.000Z',
-      '2026-06-01T15:00:00.000Z',
+      '2026-06-01T17:00:00.000Z',
     ]);
   });
 });
