@@ -1,5 +1,6 @@
 /** A schedule in words, for `list`, `show` and logs: "daily 03:30, 15:30 (America/New_York)". */
 import { formatDuration } from './duration.js';
+import { describeRrule } from './rrule-words.js';
 import { toWall } from './zoned.js';
 import type { Instant, ScheduleSpec, TimeOfDay } from './types.js';
 
@@ -23,7 +24,7 @@ export function describeSchedule(spec: ScheduleSpec, tz: string, defaultTz: stri
     case 'cron':
       return zoned(`cron ${spec.expression}`);
     case 'rrule':
-      return zoned(`rrule ${spec.rule}`);
+      return zoned(describeRrule(spec, tz));
     case 'reboot':
       return '@reboot';
     case 'on-demand':
