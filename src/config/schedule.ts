@@ -8,7 +8,7 @@ import { parseDaily, parseTimeOfDay } from '../schedule/daily.js';
 import { parseEvery } from '../schedule/every.js';
 import { parseRrule } from '../schedule/rrule-parse.js';
 import type { ParseResult, ScheduleSpec } from '../schedule/types.js';
-import type { WallTime } from '../schedule/zoned.js';
+import type { WallTime } from '../schedule/types.js';
 import { createCollector, type IssueCollector } from './collector.js';
 import type { ConfigIssue } from './issues.js';
 import { checkKeys, copyEntries } from './read-value.js';

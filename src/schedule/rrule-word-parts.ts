@@ -1,6 +1,5 @@
 /** The small words rrule-words.ts builds sentences from: ordinals, names, lists, times. */
-import type { RruleWeekday } from './types.js';
-import type { WallTime } from './zoned.js';
+import type { RruleWeekday, WallTime } from './types.js';
 
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 const MONTHS = [

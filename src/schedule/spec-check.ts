@@ -9,8 +9,7 @@ import { daysInMonth } from './calendar.js';
 import { MIN_EVERY_MS } from './every.js';
 import { parseRrule } from './rrule-parse.js';
 import { showValue } from './show-value.js';
-import type { ParseResult, ScheduleSpec, TimeOfDay } from './types.js';
-import type { WallTime } from './zoned.js';
+import type { ParseResult, ScheduleSpec, TimeOfDay, WallTime } from './types.js';
 
 // Date's range (±100,000,000 days): instants outside it cannot be shown or stored.
 const MAX_INSTANT = 8.64e15;
