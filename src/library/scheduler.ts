@@ -32,18 +32,22 @@ export interface SchedulerOptions {
 }
 
 /**
- * A task definition: the keys of a task in the tasks file (`every`, `daily`, `cron`, `at`,
+ * A task definition: the keys of a task in the tasks file (`every`, `daily`, `cron`, `at`, `rrule`,
  * `run`, `command`, `module`, `timeout`, `retry`, `overlap`, ...), where `run` may be a function.
  */
 export type TaskDefinition = Readonly<Record<string, unknown>> & { readonly run?: string | TaskFunction };
 
-/** A new schedule for `reschedule`: one of `every` (with optional `start`), `daily`, `cron`, `at`. */
+/**
+ * A new schedule for `reschedule`: one of `every` (with optional `start`), `daily`, `cron`, `at`,
+ * `rrule` (with optional `start`, its DTSTART).
+ */
 export type ScheduleDefinition = Readonly<{
   every?: string;
   start?: string;
   daily?: string | readonly string[];
   cron?: string;
   at?: string | readonly string[];
+  rrule?: string;
 }>;
 
 /**

@@ -88,6 +88,9 @@ describe('Scheduler (library API)', () => {
     expect(rescheduled.rescheduled).toBe(true);
     expect(new Date(rescheduled.nextAt ?? 0).toISOString()).toBe('2026-03-01T10:15:00.000Z');
     expect(() => scheduler.reschedule('beat', { cron: '75 * * * *' })).toThrow(ConfigError);
+    const byRule = scheduler.reschedule('beat', { rrule: 'FREQ=HOURLY;BYMINUTE=20', start: '2026-03-01T00:00' });
+    expect(new Date(byRule.nextAt ?? 0).toISOString()).toBe('2026-03-01T10:20:00.000Z');
+    expect(() => scheduler.reschedule('beat', { rrule: 'FREQ=HOURLY;BYMINUTE=60' })).toThrow(/rrule part "BYMINUTE"/);
     const reset = scheduler.reschedule('beat', null);
     expect(reset.rescheduled).toBe(false);
     expect(new Date(reset.nextAt ?? 0).toISOString()).toBe('2026-03-01T10:04:00.000Z');

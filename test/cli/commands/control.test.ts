@@ -131,6 +131,10 @@ describe('reschedule', () => {
     expect((await runAgainst(f, ['reschedule', 'tock', '--cron', '0 13 * * *'])).stdout).toBe(
       'tock: rescheduled to cron 0 13 * * *, next in 1h (13:00:00)\n',
     );
+    const rule = 'FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1;BYHOUR=18';
+    expect((await runAgainst(f, ['reschedule', 'tock', '--rrule', rule])).stdout).toMatch(
+      /^tock: rescheduled to monthly on the last weekday at 18:00, next in \S+ \(.*18:00:00\)\n$/,
+    );
   });
 
   test('an invalid value is refused by the daemon as a usage error (exit 2) naming the key', async () => {
