@@ -23,9 +23,9 @@ const EMPTY_PERIODS_CAP = [401, 4801, 20_872, 146_098];
 
 /**
  * Sub-daily rules skip whole days, hours and minutes that cannot match, and give up after 400
- * years of wall time or this many visited periods, whichever comes first: a valid rule finds
- * its next occurrence within a few thousand visits; only a combination dateutil rejects as
- * empty at run time ("Invalid combination of interval and byhour") gets near the cap.
+ * years of wall time or this many visited periods, whichever comes first. A rule whose steps
+ * never reach an allowed time of day is found empty beforehand (rrule-plan.ts timeReachable);
+ * the rest find their next occurrence within a few thousand visits at most, so this is a bound.
  */
 const SUB_DAILY_VISITS_CAP = 2_000_000;
 const FOUR_HUNDRED_YEARS_S = 146_097 * 86_400;

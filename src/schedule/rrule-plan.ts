@@ -107,6 +107,8 @@ export function planRrule(spec: RruleSpec): RrulePlan {
   const byHour = subDaily(spec.byHour, HOURLY, 24, start.hour);
   const byMinute = subDaily(spec.byMinute, MINUTELY, 60, start.minute);
   const bySecond = subDaily(spec.bySecond, SECONDLY, 60, start.second);
+  if (freq >= MINUTELY && !empty)
+    empty = !timeReachable(freq, interval, start, byHour, byMinute, freq === SECONDLY ? bySecond : null);
 
   return {
     freq,
@@ -132,6 +134,41 @@ export function planRrule(spec: RruleSpec): RrulePlan {
     times: timesOf(freq, byHour, byMinute, bySecond),
     empty,
   };
+}
+
+/** True when dateutil would refuse the rule as empty (its planRrule().empty), which the parser can tell the user. */
+export function rruleNeverFires(spec: RruleSpec): boolean {
+  return planRrule(spec).empty;
+}
+
+/**
+ * MINUTELY and SECONDLY: can INTERVAL's steps from DTSTART reach a time of day the BYHOUR /
+ * BYMINUTE / BYSECOND filters allow? Periods fall on the times of day congruent to DTSTART's
+ * modulo gcd(INTERVAL x unit, 1 day). dateutil raises "Invalid combination of interval and
+ * byhour" when none is (FREQ=MINUTELY;INTERVAL=120;BYHOUR=1 from midnight); the scan would
+ * otherwise look for 400 years.
+ */
+function timeReachable(
+  freq: number,
+  interval: number,
+  start: RruleSpec['start'],
+  byHour: Table,
+  byMinute: Table,
+  bySecond: Table,
+): boolean {
+  const unit = freq === MINUTELY ? 60 : 1;
+  const step = gcd(interval * unit, 86_400);
+  const first = start.hour * 3600 + start.minute * 60 + (freq === MINUTELY ? 0 : start.second);
+  const allowed = (lookup: Table, value: number): boolean => lookup === null || lookup[value] === 1;
+  for (let hour = 0; hour < 24; hour++) {
+    if (!allowed(byHour, hour)) continue;
+    for (let minute = 0; minute < 60; minute++) {
+      if (!allowed(byMinute, minute)) continue;
+      for (let second = 0; second < (freq === MINUTELY ? 1 : 60); second++)
+        if (allowed(bySecond, second) && mod(hour * 3600 + minute * 60 + second - first, step) === 0) return true;
+    }
+  }
+  return false;
 }
 
 /** The timeset (YEARLY..DAILY) or the offsets within a period (HOURLY..SECONDLY), sorted. */

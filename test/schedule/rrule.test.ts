@@ -8,7 +8,7 @@ import { compileSchedule } from '../../src/schedule/next.js';
 import { parseRrule } from '../../src/schedule/rrule-parse.js';
 import { wallInstant } from '../../src/schedule/rrule-instant.js';
 import { RruleExpander } from '../../src/schedule/rrule-period.js';
-import { planRrule } from '../../src/schedule/rrule-plan.js';
+import { planRrule, rruleNeverFires } from '../../src/schedule/rrule-plan.js';
 import { countTaskInstants } from '../../src/schedule/task-instants.js';
 import type { RruleSpec } from '../../src/schedule/types.js';
 import { wallToLocalMs } from '../../src/schedule/zoned.js';
@@ -92,12 +92,24 @@ describe('rules that stop firing', () => {
     ['FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=-30', 'nor the 30th day before the end of February'],
     ['FREQ=HOURLY;BYMONTH=6;BYMONTHDAY=31;BYMINUTE=5', 'nor June 31st, hourly'],
     ['FREQ=HOURLY;INTERVAL=2;BYHOUR=3', 'an odd hour two-hourly from midnight (dateutil: an empty set)'],
+    ['FREQ=MINUTELY;INTERVAL=120;BYHOUR=1', 'every other hour from midnight (dateutil: an invalid combination)'],
+    ['FREQ=SECONDLY;INTERVAL=120;BYMINUTE=1', 'every other minute from midnight (dateutil: an invalid combination)'],
   ])('%s: null (%s), quickly', (rule) => {
     const schedule = compileSchedule(rrule(rule), 'Europe/Berlin');
     const started = performance.now();
     expect(schedule.next(ms('2026-06-01T00:00:00Z'))).toBeNull();
     // The scan stops after 400 years of periods; generous for a loaded shared machine.
     expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  test('rruleNeverFires says which rules dateutil refuses as empty (for the parser to tell the user)', () => {
+    expect(rruleNeverFires(rrule('FREQ=MINUTELY;INTERVAL=120;BYHOUR=1'))).toBe(true);
+    expect(rruleNeverFires(rrule('FREQ=MINUTELY;INTERVAL=120;BYHOUR=1', '2000-01-01T01:00:00'))).toBe(false);
+    expect(rruleNeverFires(rrule('FREQ=SECONDLY;INTERVAL=90;BYMINUTE=1;BYSECOND=30'))).toBe(false);
+    expect(rruleNeverFires(rrule('FREQ=SECONDLY;INTERVAL=90;BYMINUTE=1;BYSECOND=15'))).toBe(true);
+    expect(rruleNeverFires(rrule('FREQ=HOURLY;INTERVAL=2;BYHOUR=3'))).toBe(true);
+    // February 30th is a calendar matter, found by the scan, not here.
+    expect(rruleNeverFires(rrule('FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30'))).toBe(false);
   });
 
   test('UNTIL as an instant is inclusive, compared with the instant the wall time fires at', () => {
