@@ -7,6 +7,7 @@ import { shortestCronGapMs } from '../schedule/cron.js';
 import { formatDuration } from '../schedule/duration.js';
 import { showValue } from '../schedule/show-value.js';
 import type { ScheduleSpec } from '../schedule/types.js';
+import { gapEnd } from '../schedule/zoned.js';
 import type { IssueCollector } from './collector.js';
 
 const DAY_MS = 86_400_000;
@@ -35,9 +36,17 @@ export function checkUntil(
   until: number,
   schedule: ScheduleSpec,
   written: Readonly<Record<string, unknown>>,
+  timezone: string,
 ): void {
   const shown = showValue(written['until']);
-  if (schedule.kind === 'every' && schedule.startGiven && until <= schedule.anchor) {
+  // An rrule's start is DTSTART, a wall time: its instant as daily's rules put it on the timeline.
+  const start =
+    schedule.kind === 'every' && schedule.startGiven
+      ? schedule.anchor
+      : schedule.kind === 'rrule' && schedule.startGiven
+        ? gapEnd(schedule.start, timezone)
+        : undefined;
+  if (start !== undefined && until <= start) {
     c.add(
       'conflict',
       ['until'],

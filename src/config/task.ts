@@ -179,7 +179,7 @@ function buildSpec(
   };
   // Cross-key rules, on values that passed their own checks (one problem, one message).
   if (typeof spec.jitterMs === 'number') checkJitter(c, spec.jitterMs, spec.schedule);
-  if (typeof spec.until === 'number') checkUntil(c, spec.until, spec.schedule, def);
+  if (typeof spec.until === 'number') checkUntil(c, spec.until, spec.schedule, def, spec.timezone);
   if (context.env !== undefined) checkHost(c, def, spec, { shell, baseDir, env: context.env });
   return freezeDeep(spec);
 }

@@ -109,6 +109,31 @@ describe('until that leaves no instant: an error at the until value', () => {
     ]);
   });
 
+  test("until at an rrule's start (DTSTART, in the task's zone)", () => {
+    const lines = task(
+      'rrule: FREQ=DAILY',
+      'start: 2026-12-10T09:00',
+      'until: 2026-12-10T08:00:00Z',
+      'timezone: Europe/Berlin',
+    );
+    expect(summarize(issuesOf(lines))).toEqual([
+      [
+        'conflict',
+        6,
+        12,
+        'a',
+        'until "2026-12-10T08:00:00Z" is not after start "2026-12-10T09:00": no run would ever start; ' +
+          'move until after start, or remove it',
+      ],
+    ]);
+    // 09:00 in Berlin is 08:00 UTC: a second later leaves the first instant.
+    expect(() =>
+      issuesOf(
+        task('rrule: FREQ=DAILY', 'start: 2026-12-10T09:00', 'until: 2026-12-10T08:00:01Z', 'timezone: Europe/Berlin'),
+      ),
+    ).toThrow('expected a ConfigError');
+  });
+
   test('until at or before every "at" instant', () => {
     expect(summarize(issuesOf(task('at: 2026-12-10T09:00', 'until: 2026-12-10T09:00')))).toEqual([
       [
