@@ -1,6 +1,6 @@
 /**
  * Instants on dates a task's `except:` calendars exclude (issue 17.2). How the engine learns of
- * them: the timeline holds the task at its next instant WITHOUT calendars (TaskEntry.computeNext),
+ * them: the timeline holds the task at its next instant WITHOUT calendars (task-calendars.ts),
  * so it wakes at the first instant of a run of excluded local dates. That wake runs nothing: it
  * records ONE skipped record, reason `calendar`, with the calendar's name, counting every instant
  * of the task on those consecutive dates (an every-second task's holiday is one wake and one row,
@@ -9,7 +9,7 @@
  * any other change of a calendar applies at the task's next wake. Catch-up never sees an excluded
  * instant: missed instants are looked for with the calendars (TaskEntry.runnableNext), so instants
  * on excluded dates that passed while taskkit was down or asleep are neither missed nor run.
- * `next`, `show` and `list` preview with the calendars (TaskEntry.upcoming, shownNextAt).
+ * `next`, `show` and `list` preview with the calendars (TaskEntry.upcoming, TaskCalendars.shownNext).
  */
 import { countTaskInstants } from '../schedule/task-instants.js';
 import type { Instant } from '../schedule/types.js';
