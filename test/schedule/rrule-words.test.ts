@@ -2,7 +2,9 @@
 // them (DTSTART fills in a day or time the rule leaves open), and fall back to listing the parts
 // when no sentence fits; never something the rule does not do.
 import { describe, expect, test } from 'vitest';
+import { parseCron } from '../../src/schedule/cron.js';
 import { describeSchedule } from '../../src/schedule/describe.js';
+import { compileSchedule, upcoming } from '../../src/schedule/next.js';
 import { parseRrule } from '../../src/schedule/rrule-parse.js';
 import type { WallTime } from '../../src/schedule/zoned.js';
 
@@ -123,5 +125,38 @@ describe('no sentence fits: the parts in words', () => {
     ['FREQ=HOURLY;BYSETPOS=1;BYMINUTE=0,30', 'hourly with minutes 0 and 30; positions 1 of each hour'],
   ])('%s -> %s', (rule, expected) => {
     expect(words(rule)).toBe(expected);
+  });
+});
+
+describe('the words mean what the rule does: the cron line saying the same fires at the same instants', () => {
+  test.each([
+    ['FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1;BYHOUR=18', 'monthly on the last weekday at 18:00', '0 18 LW * *'],
+    ['FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU;BYHOUR=1', 'yearly on the last Sunday of March at 01:00', '0 1 * 3 0L'],
+    [
+      'FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=9,17;BYMINUTE=0,30',
+      'daily on weekdays at 09:00, 09:30, 17:00 and 17:30',
+      '0,30 9,17 * * 1-5',
+    ],
+    [
+      'FREQ=MINUTELY;INTERVAL=15;BYHOUR=9,10,11,12,13,14,15,16,17;BYDAY=MO,TU,WE,TH,FR',
+      'every 15 minutes between 09:00 and 17:45 on weekdays',
+      '*/15 9-17 * * 1-5',
+    ],
+    [
+      'FREQ=MONTHLY;BYMONTHDAY=1,15,-1;BYHOUR=6',
+      'monthly on the 1st, the 15th and the last day at 06:00',
+      '0 6 1,15,L * *',
+    ],
+    ['FREQ=MONTHLY;BYDAY=2TU', 'monthly on the second Tuesday at 00:00', '0 0 * * 2#2'],
+  ])('%s', (rule, sentence, cron) => {
+    const spec = parseRrule(rule, undefined);
+    const cronSpec = parseCron(cron);
+    if (!spec.ok || !cronSpec.ok) throw new Error('a sample does not parse');
+    expect(describeSchedule(spec.value, TZ, TZ)).toBe(sentence);
+    const from = Date.parse('2026-01-01T00:00:00Z');
+    const count = rule.startsWith('FREQ=MINUTELY') ? 500 : 40;
+    expect(upcoming(compileSchedule(spec.value, TZ), from, count)).toEqual(
+      upcoming(compileSchedule(cronSpec.value, TZ), from, count),
+    );
   });
 });
