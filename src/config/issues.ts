@@ -12,6 +12,8 @@ export type ConfigIssueCode =
   | 'invalid-value'
   | 'conflict'
   | 'unknown-task'
+  /** A task's `group:` names no group of `settings.groups`. */
+  | 'unknown-group'
   | 'cycle'
   | 'unreadable'
   /** Checked on this host, not in the file: a `cwd` or `shell` a run would not find (host-checks.ts). */

@@ -135,6 +135,17 @@ export const SETTINGS_KEY_TABLE = {
     default: DEFAULT_MAX_CONCURRENT,
     description: 'Runs at once across all tasks; more wait in a fair (round-robin by task) queue.',
   },
+  groups: {
+    shape: {
+      kind: 'record',
+      namePattern: TASK_NAME_PATTERN,
+      minEntries: 0,
+      value: { kind: 'integer', min: 1 },
+    },
+    description:
+      'Concurrency groups: a map from group name to the most runs of its tasks at once across the daemon ' +
+      '(more wait in a fair queue). Default: none.',
+  },
   shell: { shape: TEXT, default: DEFAULT_SHELL, description: 'The shell of run commands, called as SHELL -c COMMAND.' },
   history: {
     shape: { kind: 'map', keys: HISTORY_KEY_TABLE, withDefaults: true },
@@ -311,6 +322,12 @@ export const TASK_KEY_TABLE = {
     shape: { kind: 'one-of', shapes: [NOTIFY_MAP, { kind: 'false' }] },
     description:
       "Who is told of the task's alerts, replacing settings.notify; false: nobody. Default: settings.notify.",
+  },
+  group: {
+    shape: TEXT,
+    description:
+      "A group of settings.groups: the task's runs count towards its limit and wait for a free place in it. " +
+      'Default: none.',
   },
   'max-runs': {
     shape: { kind: 'integer', min: 1 },

@@ -15,6 +15,7 @@ import {
 } from './defaults.js';
 import { errorsOf, type ConfigIssue } from './issues.js';
 import { SETTINGS_KEYS } from './key-table.js';
+import { readGroups } from './groups.js';
 import { readNotify } from './notify.js';
 import { readHistory } from './policies.js';
 import type { PositionLookup } from './positions.js';
@@ -24,6 +25,8 @@ import { readTimeZone } from './timezone.js';
 import type { NotifySpec, Settings } from './types.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
+
+const NO_GROUPS: Readonly<Record<string, number>> = Object.freeze({});
 
 export interface SettingsContext {
   /** Folder that relative `state-dir` and `socket` paths are resolved against. */
@@ -90,6 +93,7 @@ export function validateSettings(
     maxConcurrent: read('max-concurrent', DEFAULT_MAX_CONCURRENT, (value, path) =>
       readInteger(c, path, value, 1, MAX_CONCURRENT_LIMIT),
     ),
+    groups: read<Readonly<Record<string, number>>>('groups', NO_GROUPS, (value, path) => readGroups(c, path, value)),
     shell: read('shell', DEFAULT_SHELL, (value, path) => readShell(c, path, value, context)),
     history: read('history', DEFAULT_HISTORY, (value, path) => readHistory(c, path, value, DEFAULT_HISTORY, undefined)),
     holdAfterFailures: read<number | null>('hold-after-failures', null, (value, path) =>

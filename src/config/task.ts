@@ -12,6 +12,7 @@ import { DEFAULT_KILL_AFTER_MS, MAX_TASK_NAME_LENGTH, NO_RETRY } from './default
 import type { ConfigIssue } from './issues.js';
 import { TASK_KEYS, TASK_KEY_TABLE, TASK_NAME_PATTERN } from './key-table.js';
 import { readEnvFile } from './env-file.js';
+import { readTaskGroup } from './groups.js';
 import { checkFolder, checkShell } from './host-checks.js';
 import type { FileTrust } from './file-trust.js';
 import { readTaskNotify } from './notify.js';
@@ -163,6 +164,7 @@ function buildSpec(
     ...readHoldAfterFailures(c, def, settings.holdAfterFailures),
     ...readTaskNotify(c, def, settings.notify, context.env),
     ...readExcept(c, def, settings),
+    ...readTaskGroup(c, def['group'], settings.groups),
     maxRuns: read<number | null>('max-runs', null, (raw, path) => readInteger(c, path, raw, 1)),
     until: read<number | null>('until', null, (raw, path) => {
       const parsed = parseDateTime(raw, tz);

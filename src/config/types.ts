@@ -116,6 +116,11 @@ export interface TaskSpec {
    * rather than [], and left out of the definition like `notify`: a new calendar is no new task).
    */
   readonly except?: readonly ExceptCalendar[];
+  /**
+   * `group:` the concurrency group (a name of `settings.groups`) whose limit the task's runs share;
+   * absent = none (absent rather than null: fingerprints stay as they were).
+   */
+  readonly group?: string;
   /** `max-runs:` scheduled runs after which the task is done; null = unlimited (default). */
   readonly maxRuns: number | null;
   /** `until:` no scheduled run at or after this instant; null = none (default). */
@@ -175,6 +180,11 @@ export interface Settings {
   readonly socket: string | null;
   /** `max-concurrent:` runs at once across all tasks; more wait in a fair queue; default 8. */
   readonly maxConcurrent: number;
+  /**
+   * `groups:` concurrency groups: name -> most runs of the group's tasks at once across the daemon
+   * (more wait in a fair queue, as for max-concurrent); default none.
+   */
+  readonly groups: Readonly<Record<string, number>>;
   /** `shell:` used for `run:` commands; default /bin/sh. */
   readonly shell: string;
   /** `history:` default retention of every task. */

@@ -74,7 +74,7 @@ describe('formatIssues', () => {
         'tasks.yaml:7:5: task "b": unknown key "shedule"; valid keys: every, start, daily, at, cron, rrule, run, ' +
           'command, module, export, args, description, timezone, cwd, env, env-file, shell, timeout, ' +
           'kill-after, overlap, retry, jitter, catch-up, deadline, expect-success-within, ' +
-          'hold, hold-after-failures, notify, max-runs, until, except, after, after-all, on-success, ' +
+          'hold, hold-after-failures, notify, group, max-runs, until, except, after, after-all, on-success, ' +
           'on-failure, history',
         '        shedule: x',
         '        ^',

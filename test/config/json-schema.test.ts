@@ -157,6 +157,10 @@ const SAMPLES: Record<Scope, Record<string, Samples>> = {
     'state-dir': PATHS,
     socket: PATHS,
     'max-concurrent': { valid: [1, 10_000], invalid: [0, 10_001, 1.5, '8', null] },
+    groups: {
+      valid: [{}, { db: 1 }, { db: 1, 'net.io_2': 3 }],
+      invalid: [[], 'db', null, { db: 0 }, { db: 1.5 }, { db: '1' }, { db: null }, { '-db': 1 }, { 'd b': 1 }],
+    },
     shell: TEXTS,
     history: { valid: [{}, { keep: 50 }], invalid: [null, 'x', { keep: 0 }, { outputlimit: 1 }] },
     'shutdown-grace': DURATIONS,
@@ -267,6 +271,7 @@ const SAMPLES: Record<Scope, Record<string, Samples>> = {
     'hold-after-failures': { valid: [1, 3], invalid: [0, -1, 1.5, '3', null] },
     notify: { ...NOTIFIERS, valid: [...NOTIFIERS.valid, false], invalid: [...NOTIFIERS.invalid, true] },
     'max-runs': { valid: [1, 10], invalid: [0, -1, 1.5, '10', null] },
+    group: { valid: ['db'], invalid: ['', ' ', 1, null, ['db']], validatorOnly: ['dbx'] },
     until: DATE_TIMES,
     except: {
       valid: ['holidays', ['holidays', 'closures'], []],
@@ -331,9 +336,10 @@ const schema = buildTasksFileSchema();
 const ajv = new Ajv({ strict: true, allErrors: true });
 const validate = ajv.compile(schema);
 
-// Calendars for `except:` samples (a name must be one of settings.calendars).
+// Calendars for `except:` samples (a name must be one of settings.calendars), and a group, so that
+// `group: db` is valid (a group the settings lack only the validator can know).
 const settings = {
-  ...resolveSettings(undefined, { baseDir: '/srv/jobs', env: TEST_ENV }),
+  ...resolveSettings({ groups: { db: 1 } }, { baseDir: '/srv/jobs', env: TEST_ENV }),
   calendars: { holidays: [20_812], closures: [] },
 };
 const context = { settings, baseDir: '/srv/jobs' };

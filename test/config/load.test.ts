@@ -31,6 +31,7 @@ describe('a valid file', () => {
       stateDir: join(FIXTURE_DIR, 'state'),
       socket: join(FIXTURE_DIR, 'state', 'taskkit.sock'),
       maxConcurrent: 4,
+      groups: {},
       holdAfterFailures: null,
       notify: null,
       shell: '/bin/bash',

@@ -8,7 +8,7 @@ import { catchIssues, fileOf, issuesOf, summarize, TASK_FIXTURES, TEST_ENV } fro
 const VALID_KEYS =
   'every, start, daily, at, cron, rrule, run, command, module, export, args, description, timezone, cwd, env, ' +
   'env-file, shell, timeout, kill-after, overlap, retry, jitter, catch-up, deadline, expect-success-within, ' +
-  'hold, hold-after-failures, notify, max-runs, until, ' +
+  'hold, hold-after-failures, notify, group, max-runs, until, ' +
   'except, after, after-all, on-success, on-failure, history';
 
 function fixtureIssues(name: string) {
@@ -165,7 +165,7 @@ describe('the top level', () => {
         1,
         11,
         null,
-        'expected a map of settings (timezone, state-dir, socket, max-concurrent, shell, history, ' +
+        'expected a map of settings (timezone, state-dir, socket, max-concurrent, groups, shell, history, ' +
           'hold-after-failures, notify, shutdown-grace, calendars), got "fast"',
       ],
     ],
