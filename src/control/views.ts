@@ -15,16 +15,18 @@ import type {
   TaskSpec,
 } from '../config/types.js';
 import type { RunRecord, RunStatus, SkipReason } from '../engine/run.js';
-import type { TaskStateName, TaskStatus } from '../engine/task-state.js';
+import type { GroupStatus, TaskStateName, TaskStatus } from '../engine/task-state.js';
 import { describeOutcome } from '../runner/outcome.js';
 import type { RunStop, Trigger } from '../runner/types.js';
-import { describeSchedule, formatTimeOfDay } from '../schedule/describe.js';
-import type { Instant, ScheduleSpec } from '../schedule/types.js';
-import type { WallTime } from '../schedule/zoned.js';
+import { describeSchedule } from '../schedule/describe.js';
+import type { Instant } from '../schedule/types.js';
 import type { RunStats } from '../store/store.js';
 import { isFailing } from './failing.js';
 import { maskSecrets } from './secret-env.js';
 import { describeDependencyStart, toJoinView, type JoinView } from './join-view.js';
+import { toScheduleView, type ScheduleView } from './schedule-view.js';
+
+export { toScheduleView, type ScheduleView } from './schedule-view.js';
 
 export interface RunView {
   readonly id: number;
@@ -98,12 +100,20 @@ export interface TaskView {
   readonly alert: AlertView;
   /** Runs going now. */
   readonly running: number;
-  /** Runs waiting (overlap queue, max-concurrent queue, pending retries). */
+  /** Runs waiting (overlap queue, max-concurrent queue, its concurrency group's, pending retries). */
   readonly queued: number;
+  /** Its concurrency group (`group:`), null when it has none. */
+  readonly group: GroupView | null;
   readonly lastRun: RunView | null;
   /** `after-all:` the parents that succeeded since the wait began, and those waited for; null without after-all. */
   readonly join: JoinView | null;
 }
+
+/**
+ * A task's concurrency group: `limit` (settings.groups), `running` (runs of all its tasks holding a
+ * place), `waiting` (this task's runs waiting for a place; in `queued` too).
+ */
+export type GroupView = GroupStatus;
 
 /** A task's alert state: the slot whose `failure` was last sent (failing slots going on), `overdue` (this period). */
 export interface AlertView {
@@ -123,17 +133,6 @@ export interface NotifyView {
   /** `repeat:` in ms; null = never. */
   readonly repeatMs: number | null;
 }
-
-/** A ScheduleSpec as JSON: instants as ISO strings, times of day as "HH:MM[:SS]". */
-export type ScheduleView =
-  | { readonly kind: 'every'; readonly periodMs: number; readonly anchor: string; readonly startGiven: boolean }
-  | { readonly kind: 'daily'; readonly times: readonly string[] }
-  | { readonly kind: 'at'; readonly instants: readonly string[] }
-  | { readonly kind: 'cron'; readonly expression: string }
-  /** `start` is DTSTART as local wall time "YYYY-MM-DDTHH:MM:SS" in the task's zone. */
-  | { readonly kind: 'rrule'; readonly rule: string; readonly start: string }
-  | { readonly kind: 'reboot' }
-  | { readonly kind: 'on-demand' };
 
 /** A TaskAction as JSON; an in-process function is named by kind only. */
 export type ActionView =
@@ -166,6 +165,8 @@ export interface DefinitionView {
   readonly hold: boolean;
   readonly maxRuns: number | null;
   readonly until: string | null;
+  /** `group:`, the task's concurrency group; null: none. */
+  readonly group: string | null;
   readonly after: readonly string[];
   /** `after-all:` the join's parents; [] without it. */
   readonly afterAll: readonly string[];
@@ -297,6 +298,7 @@ export function toTaskView(task: TaskStatus, defaultTimezone: string, storedLast
     },
     running: task.running.length,
     queued: task.queued,
+    group: task.group,
     lastRun: lastRun === null ? null : toRunView(lastRun),
     join: toJoinView(task),
   };
@@ -311,36 +313,6 @@ export function describeTaskSchedule(task: Pick<TaskStatus, 'schedule' | 'spec'>
   const dependency = task.schedule.kind === 'on-demand' ? describeDependencyStart(task.spec) : null;
   if (dependency !== null) return dependency;
   return describeSchedule(task.schedule, task.spec.timezone, defaultTimezone);
-}
-
-/** A schedule spec as JSON. */
-export function toScheduleView(spec: ScheduleSpec): ScheduleView {
-  switch (spec.kind) {
-    case 'every':
-      return {
-        kind: 'every',
-        periodMs: spec.periodMs,
-        anchor: new Date(spec.anchor).toISOString(),
-        startGiven: spec.startGiven,
-      };
-    case 'daily':
-      return { kind: 'daily', times: spec.times.map(formatTimeOfDay) };
-    case 'at':
-      return { kind: 'at', instants: spec.instants.map((at) => new Date(at).toISOString()) };
-    case 'cron':
-      return { kind: 'cron', expression: spec.expression };
-    case 'rrule':
-      return { kind: 'rrule', rule: spec.rule, start: formatWall(spec.start) };
-    case 'reboot':
-    case 'on-demand':
-      return { kind: spec.kind };
-  }
-}
-
-function formatWall(wall: WallTime): string {
-  const pad = (value: number, width = 2): string => String(value).padStart(width, '0');
-  const date = `${pad(wall.year, 4)}-${pad(wall.month)}-${pad(wall.day)}`;
-  return `${date}T${pad(wall.hour)}:${pad(wall.minute)}:${pad(wall.second)}`;
 }
 
 /** A task definition as JSON (`show`); a function action loses its function (not JSON). */
@@ -365,6 +337,7 @@ export function toDefinitionView(spec: TaskSpec): DefinitionView {
     hold: spec.hold,
     maxRuns: spec.maxRuns,
     until: formatIso(spec.until),
+    group: spec.group ?? null,
     after: spec.after,
     afterAll: spec.afterAll ?? [],
     onSuccess: spec.onSuccess,

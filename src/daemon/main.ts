@@ -110,12 +110,13 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
   // because the control server, which proves this daemon alone uses the state dir, needs it.
   // The store's claim: each run's row is on disk before its process starts, so a crash loses none.
   const claim = journalClaim(store);
-  const { maxConcurrent } = current.settings;
+  const { maxConcurrent, groups } = current.settings;
   const scheduler = new Scheduler({
     clock,
     runner: createRunner({ clock }),
     claim,
     maxConcurrent,
+    groups,
     log,
     firstRunId: store.nextRunId(),
   });
@@ -192,6 +193,8 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
       checkTrust(file);
       warnAboutFixedSettings(current, file, log);
       const rescheduled = listRescheduled(scheduler);
+      // Group limits first: the tasks that follow may name a new group (engine/scheduler.ts setGroupLimits).
+      scheduler.setGroupLimits(file.settings.groups);
       const summary = applyTasks(scheduler, file.tasks, restore);
       current = file;
       log('info', `reloaded ${file.path}: ${describeReload(summary)}`);

@@ -24,6 +24,8 @@ export class ActiveRun {
   /** The make chain the run is a step of (its retries keep it), else null. */
   readonly chain: RunChain | null;
   handle: Pick<RunHandle, 'cancel'> | null = null;
+  /** The concurrency group the run waits in (phase `grouped`) or holds a place in (claiming, running); else null. */
+  groupPlace: string | null = null;
   /** Set by the task's handle: one more run right after this one (TaskKit runOnCompletion). */
   runAgain = false;
   readonly waiters: ((record: RunRecord) => void)[] = [];

@@ -77,6 +77,7 @@ export abstract class EngineLoop implements TaskOperations {
       log,
       random: options.random ?? Math.random,
       maxConcurrent,
+      groups: options.groups ?? {},
       nextRunId: takeRunId,
       // A run's own code acts on its task through the public API, like any client.
       createHandle: (run) => createTaskHandle(run, this, log),

@@ -35,7 +35,8 @@ export class CancellableRunFlow extends RunFlow {
     for (const run of [...entry.active]) {
       if (!HELD_TRIGGERS.has(run.record.trigger)) continue;
       if (run.phase === 'delayed') this.drop(run, 'task held while the run waited out its jitter');
-      else if (run.phase === 'serial' || run.phase === 'ready') this.drop(run, 'task held before the run started');
+      else if (run.phase === 'serial' || run.phase === 'ready' || run.phase === 'grouped')
+        this.drop(run, 'task held before the run started');
     }
     // The caller announces the held task (Scheduler.hold, replace): no task-changed of its own here.
     this.releaseSerial(entry);

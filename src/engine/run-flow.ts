@@ -1,14 +1,16 @@
 /**
  * The life of a run, from trigger to end (DESIGN.md "Runs"): overlap decision, jitter wait, the
- * max-concurrent fair queue, the store's claim, the runner call, retries, and the bookkeeping that
- * waiters and events see. Phases and their moves: run-phase.ts. The flow never calls back up: what
- * the scheduler must do about a run is queued as FlowEffect data and taken with takeEffects().
+ * max-concurrent fair queue, a place in its concurrency group (group-gate.ts), the store's claim,
+ * the runner call, retries, and the bookkeeping that waiters and events see. Phases and their
+ * moves: run-phase.ts. The flow never calls back up: what the scheduler must do about a run is
+ * queued as FlowEffect data and taken with takeEffects().
  * Runs taken away before their end (cancel, a hold, a removal, shutdown): run-cancel.ts.
  */
 import type { TaskHandle, Trigger, UpstreamRun } from '../task-context.js';
 import { ActiveRun, type Task } from './active-run.js';
 import type { Clock } from './clock.js';
 import { DispatchQueue } from './dispatch-queue.js';
+import { RunGroups, type GroupPlaces } from './group-gate.js';
 import type { Emitter } from './emitter.js';
 import type { FlowEffect } from './flow-effects.js';
 import { askClaim, isPendingClaim } from './claim.js';
@@ -36,6 +38,8 @@ export interface RunFlowOptions {
   readonly log: LogFunction;
   readonly random: () => number;
   readonly maxConcurrent: number;
+  /** `settings.groups`: name -> most runs of its tasks at once (setGroupLimits changes it). */
+  readonly groups?: Readonly<Record<string, number>>;
   readonly nextRunId: () => number;
   /** The handle a run's own code gets on its task (task-handle.ts; it acts through the Scheduler's API). */
   readonly createHandle: (run: ActiveRun) => TaskHandle;
@@ -56,6 +60,8 @@ export class RunFlow {
   readonly #options: RunFlowOptions;
   protected readonly runs = new RunRegistry();
   readonly #ready = new DispatchQueue<Task, ActiveRun>();
+  /** Concurrency groups: places taken, and the runs waiting for one (phase `grouped`). */
+  readonly #groups: RunGroups;
   /** Runs whose handle was asked to cancel, and why (they then neither retry nor run again). */
   readonly #cancelled = new WeakMap<ActiveRun, CancelReason>();
   #effects: FlowEffect[] = [];
@@ -66,6 +72,29 @@ export class RunFlow {
 
   constructor(options: RunFlowOptions) {
     this.#options = options;
+    this.#groups = new RunGroups(options.groups);
+  }
+
+  /** A group's limit and places taken (`list`, `show`); undefined for a name without a limit. */
+  readonly groupPlaces = (group: string): GroupPlaces | undefined => this.#groups.places(group);
+
+  /** New group limits (reload): a raised one starts waiting runs now; a lowered one lets running runs finish. */
+  setGroupLimits(limits: Readonly<Record<string, number>>): void {
+    this.#groups.setLimits(limits);
+    this.#pump();
+  }
+
+  /** The task's group changed (reload): its runs waiting for the old group's place wait for the new one's. */
+  regroup(entry: Task): void {
+    const group = entry.spec.group ?? null;
+    const moving = entry.active.filter((run) => run.phase === 'grouped' && run.groupPlace !== group);
+    for (const run of moving) {
+      this.#groups.leave(run);
+      this.#admit(run);
+    }
+    if (moving.length === 0) return;
+    this.#pump();
+    this.taskChanged(entry);
   }
 
   /** Runs not yet ended, in any phase. */
@@ -174,7 +203,7 @@ export class RunFlow {
   finish(run: ActiveRun, outcome: RunOutcome): void {
     if (run.phase !== 'running') return;
     const { entry } = run;
-    this.#busy--;
+    this.#freeSlot(run);
     const record = markFinished(run.record, outcome, this.#options.clock.now());
     this.#retire(run, record, 'run-finished');
     // One rule (README "Timeouts, cancel and retries"): a run stopped on purpose (cancel, replace,
@@ -214,24 +243,41 @@ export class RunFlow {
     if (this.#options.emitter.has('run-queued')) this.#options.emitter.emit('run-queued', run.record);
   }
 
-  /** Start now if a slot is free, else wait in the fair queue. */
+  /** Start now if a slot (and its group's place) is free, else wait in the fair queue (or its group's). */
   #admit(run: ActiveRun): void {
     run.moveTo('ready');
-    if (this.#busy < this.#options.maxConcurrent && this.#ready.size === 0) this.#start(run);
+    if (this.#busy < this.#options.maxConcurrent && this.#ready.size === 0) this.#startOrPark(run);
     else {
       this.#ready.enqueue(run.entry, run);
       this.#announceWaiting(run);
     }
   }
 
-  /** Start queued runs while slots are free (none once stopping: every waiting run was dropped). */
+  /**
+   * Start queued runs while slots are free (none once stopping: every waiting run was dropped). Runs waiting
+   * for a group with room again go first (they had their turn in the slot queue); a queued run whose group is
+   * full waits for its group and the next run gets the slot: a full group blocks no other task.
+   */
   #pump(): void {
     while (!this.stopping && this.#busy < this.#options.maxConcurrent) {
-      const run = this.#ready.dequeue();
+      const run = this.#groups.nextRun() ?? this.#ready.dequeue();
       if (run === undefined) return;
-      this.#start(run);
+      if (run.phase === 'grouped') this.#start(run);
+      else this.#startOrPark(run);
       this.releaseSerial(run.entry);
     }
+  }
+
+  /** A slot is free for `run`: start it if its group has room, else it waits for a place holding nothing. */
+  #startOrPark(run: ActiveRun): void {
+    if (this.#groups.mayStart(run)) this.#start(run);
+    else this.#announceWaiting(run);
+  }
+
+  /** The run's max-concurrent slot and group place are free again. */
+  #freeSlot(run: ActiveRun): void {
+    this.#busy--;
+    this.#groups.placeFreed(run);
   }
 
   /** The head of a task's serial queue goes once nothing else of the task is going or waiting. */
@@ -248,6 +294,7 @@ export class RunFlow {
       return;
     }
     this.#busy++;
+    this.#groups.placeTaken(run);
     const { claim } = this.#options;
     if (claim === null) return this.#launch(run, now);
     const answer = askClaim(claim, markStarted(run.record, now, null));
@@ -261,7 +308,7 @@ export class RunFlow {
 
   #claimed(run: ActiveRun, verdict: ClaimVerdict, now: Instant): void {
     if (verdict === true) return this.#launch(run, now);
-    this.#busy--;
+    this.#freeSlot(run);
     this.#retire(run, markSkipped(run.record, now, verdict.refused, 'claimed'), 'run-skipped');
   }
 
@@ -322,10 +369,11 @@ export class RunFlow {
     const { phase } = run;
     if (phase === 'delayed') this.#options.timeline.delete(run.delayNode);
     if (phase === 'ready') this.#ready.remove(run.entry, run);
+    if (phase === 'grouped') this.#groups.leave(run);
     const record = markDropped(run.record, this.#options.clock.now(), reason);
     this.#retire(run, record, 'run-finished');
     if (phase === 'claiming') {
-      this.#busy--;
+      this.#freeSlot(run);
       this.#pump();
     }
     return record;

@@ -5,6 +5,8 @@
  *   created --> delayed (jitter, retry backoff) --> ready
  *   created --> serial (behind the task's other runs) --> ready
  *   created --> ready (waits for a max-concurrent slot, or starts at once)
+ *   ready --> grouped (its concurrency group is full: waits for a place, holding no slot) --> claiming | running
+ *   grouped --> ready (a reload moved its task to another group)
  *   ready --> claiming (the store's claim is a promise) --> running
  *   ready --> running
  *   any waiting phase --> ended (dropped, skipped past its deadline, claim refused)
@@ -12,13 +14,14 @@
  *
  * A retry is a new run (a new id) that starts in `delayed`.
  */
-export type RunPhase = 'created' | 'delayed' | 'serial' | 'ready' | 'claiming' | 'running' | 'ended';
+export type RunPhase = 'created' | 'delayed' | 'serial' | 'ready' | 'grouped' | 'claiming' | 'running' | 'ended';
 
 export const RUN_TRANSITIONS: { readonly [From in RunPhase]: readonly RunPhase[] } = {
   created: ['delayed', 'serial', 'ready'],
   delayed: ['ready', 'ended'],
   serial: ['ready', 'ended'],
-  ready: ['claiming', 'running', 'ended'],
+  ready: ['grouped', 'claiming', 'running', 'ended'],
+  grouped: ['ready', 'claiming', 'running', 'ended'],
   claiming: ['running', 'ended'],
   running: ['ended'],
   ended: [],

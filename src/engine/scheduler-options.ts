@@ -9,6 +9,8 @@ export interface SchedulerOptions {
   claim?: RunClaim;
   /** Runs at once across all tasks; default 8. */
   maxConcurrent?: number;
+  /** Concurrency groups (`settings.groups`): name -> most runs of its tasks at once; default none. */
+  groups?: Readonly<Record<string, number>>;
   log?: LogFunction;
   /** [0, 1) numbers for jitter; default Math.random. */
   random?: () => number;

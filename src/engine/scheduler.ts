@@ -32,8 +32,11 @@ export class Scheduler extends EngineLoop {
   /** Add a task; with `restored`, a restart's hold, reschedule, counters and catch-up. */
   add(task: TaskSpec, restored: RestoredTaskState = {}): TaskStatus {
     if (this.tasks.has(task.name)) throw new TaskkitError('CONFLICT', `a task named "${task.name}" already exists`);
+    this.#requireGroup(task);
     const now = this.clock.now();
-    const entry: Task = new TaskEntry(task, this.timeline.nextSeq(), restored, now);
+    const entry: Task = new TaskEntry(task, this.timeline.nextSeq(), restored, now, (group) =>
+      this.flow.groupPlaces(group),
+    );
     // A saved hold whose end passed while the daemon was down: held until then, not after.
     const holdEnded = restored.hold?.until != null && !entry.held ? restored.hold.until : null;
     if (holdEnded !== null) {
@@ -67,6 +70,7 @@ export class Scheduler extends EngineLoop {
   /** A new definition of an existing task (reload): hold, runs and counters stay. */
   replace(task: TaskSpec): TaskStatus {
     const entry = this.#require(task.name);
+    this.#requireGroup(task);
     this.afterIndex.unlink(entry.spec);
     this.afterIndex.link(task);
     this.joinIndex.unlink(entry.spec);
@@ -78,6 +82,9 @@ export class Scheduler extends EngineLoop {
     this.held.settle(entry, now, now);
     this.held.refreshNext(entry, now);
     const sameTiming = entry.redefine(task, now);
+    // Its runs waiting for the old group's place wait for the new one's (or start, without a group).
+    this.flow.regroup(entry);
+    this.drain();
     if (!entry.held) this.held.end(entry, now, now);
     this.syncHoldEnd(entry);
     if (task.expectSuccessWithinMs === undefined) entry.deadMan.clear();
@@ -315,6 +322,21 @@ export class Scheduler extends EngineLoop {
     this.log('info', `${entry.spec.name}: hold ended (it was held until ${new Date(until).toISOString()})`);
     this.setNext(entry, entry.computeNext(until - 1));
     this.announce(entry, true);
+  }
+
+  /**
+   * New concurrency group limits (`settings.groups`, at reload before the tasks): a raised limit
+   * starts waiting runs now, a lowered one lets running runs finish and starts none until below it.
+   */
+  setGroupLimits(limits: Readonly<Record<string, number>>): void {
+    this.flow.setGroupLimits(limits);
+    this.drain();
+  }
+
+  /** A task's `group:` must have a limit: a run of a group without one would wait forever. */
+  #requireGroup(task: TaskSpec): void {
+    if (task.group === undefined || this.flow.groupPlaces(task.group) !== undefined) return;
+    throw new TaskkitError('USAGE', `task "${task.name}": group "${task.group}" has no limit (settings.groups)`);
   }
 
   /** A held task's next instant as of now (it is parked: nothing moved it). */

@@ -33,8 +33,10 @@ export interface TaskStatus {
   readonly heldUntil: Instant | null;
   /** Runs going now. */
   readonly running: readonly RunRecord[];
-  /** Runs waiting (overlap `queue`, the max-concurrent queue, pending retries). */
+  /** Runs waiting (overlap `queue`, the max-concurrent queue, a concurrency group's, pending retries). */
   readonly queued: number;
+  /** Its concurrency group (`group:`) as it stands, or null when it has none. */
+  readonly group: GroupStatus | null;
   /** Scheduled (and catch-up) runs started so far, counted for `max-runs`. */
   readonly scheduledRuns: number;
   /** The latest instant this task fired for (for catch-up and phase), or null. */
@@ -65,3 +67,17 @@ export interface AlertState {
   /** When `overdue` was sent for the overdue period going on; null: none sent since the last success. */
   readonly overdueAlertedAt: Instant | null;
 }
+
+/** A task's concurrency group at one moment (`list`: "waiting for group db (1/1 running)"). */
+export interface GroupStatus {
+  readonly name: string;
+  /** `settings.groups` limit: most runs of the group's tasks at once. */
+  readonly limit: number;
+  /** Runs of the group's tasks (any of them) holding a place now: claiming or running. */
+  readonly running: number;
+  /** Runs of this task waiting for a place in the group (counted in `queued` too). */
+  readonly waiting: number;
+}
+
+/** A group's limit and places taken (engine/group-gate.ts), or undefined for a name without a limit. */
+export type GroupLookup = (group: string) => { readonly limit: number; readonly running: number } | undefined;

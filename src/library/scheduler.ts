@@ -21,6 +21,8 @@ export interface SchedulerOptions {
   readonly timezone?: string;
   /** Runs at once across all tasks. Default 8. */
   readonly maxConcurrent?: number;
+  /** Concurrency groups: name -> most runs at once of the tasks with that `group`. Default none. */
+  readonly groups?: Readonly<Record<string, number>>;
   /** Shell of `run:` strings. Default /bin/sh. */
   readonly shell?: string;
   /** Folder that relative `cwd` and `module` paths are resolved against. Default process.cwd(). */
@@ -67,7 +69,12 @@ export class Scheduler {
   constructor(options: SchedulerOptions = {}) {
     this.#baseDir = options.baseDir ?? process.cwd();
     this.#settings = resolveSettings(
-      { timezone: options.timezone, 'max-concurrent': options.maxConcurrent, shell: options.shell },
+      {
+        timezone: options.timezone,
+        'max-concurrent': options.maxConcurrent,
+        groups: options.groups,
+        shell: options.shell,
+      },
       { baseDir: this.#baseDir, env: process.env },
     );
     const clock = options.clock ?? createSystemClock();
@@ -75,6 +82,7 @@ export class Scheduler {
       clock,
       runner: options.runner ?? createRunner({ clock }),
       maxConcurrent: this.#settings.maxConcurrent,
+      groups: this.#settings.groups,
     });
   }
 

@@ -46,6 +46,7 @@ const NO_RUN = {
   alert: NO_ALERT,
   running: 0,
   queued: 0,
+  group: null,
   lastRun: null,
   join: null,
 };
@@ -160,6 +161,7 @@ describe('show', () => {
       expectSuccessWithinMs: null,
       hold: false,
       maxRuns: null,
+      group: null,
       until: null,
       after: [],
       afterAll: [],

@@ -121,6 +121,7 @@ describe('toTaskView', () => {
     heldUntil: null,
     running: [finished, finished],
     queued: 1,
+    group: null,
     scheduledRuns: 4,
     lastScheduledAt: null,
     lastSuccessAt: null,
@@ -152,6 +153,7 @@ describe('toTaskView', () => {
       alert: { failures: 0, failureAlertedAt: '2026-03-01T10:00:00.000Z', overdueAlertedAt: null },
       running: 2,
       queued: 1,
+      group: null,
       lastRun: toRunView(finished),
       join: null,
     });

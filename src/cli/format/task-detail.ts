@@ -8,7 +8,7 @@ import type { Painter } from '../io.js';
 import { renderTable } from './table.js';
 import { formatInstant, formatRelative, parseIso } from './time.js';
 import { describeResult } from './run.js';
-import { describeLast, describeNext, describeState, paintLast, paintTaskState } from './task-list.js';
+import { describeGroup, describeLast, describeNext, describeState, paintLast, paintTaskState } from './task-list.js';
 
 /** The labelled lines of `show`, then the recent runs as a table. */
 export function renderTaskDetail(result: ShowResult, now: number, paint: Painter): string[] {
@@ -40,6 +40,7 @@ export function renderTaskDetail(result: ShowResult, now: number, paint: Painter
   );
   add('timezone', task.timezone);
   if (task.join !== null) add('join', describeJoin(task.join));
+  add('group', describeGroup(task));
   add('action', describeAction(definition.action));
   add('cwd', definition.cwd);
   add('next', describeNext(task, now));

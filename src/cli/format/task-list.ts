@@ -32,14 +32,19 @@ export function paintTaskState(paint: Painter, task: TaskView, text: string): st
 }
 
 /**
- * "running" with a count when several runs go at once, or runs wait. A task without instants
+ * "running" with a count when several runs go at once, or runs wait ("2 queued"; "waiting for
+ * group db: 1/1 running" when they wait for a place in the task's concurrency group). A task without instants
  * says what starts it ("at boot", "after backup"), as its schedule does, when that is not plain "on demand".
  * Then ", failing" when its last slot failed for good (TaskView.failing), and how long it is overdue.
  */
 export function describeState(task: TaskView, now?: number): string {
-  const extra = [task.running > 1 ? `${task.running} runs` : '', task.queued > 0 ? `${task.queued} queued` : ''].filter(
-    (part) => part !== '',
-  );
+  const forGroup = task.group?.waiting ?? 0;
+  const queued = task.queued - forGroup;
+  const extra = [
+    task.running > 1 ? `${task.running} runs` : '',
+    queued > 0 ? `${queued} queued` : '',
+    forGroup > 0 ? `${forGroup > 1 ? `${forGroup} ` : ''}waiting for group ${describeGroup(task)}` : '',
+  ].filter((part) => part !== '');
   const state =
     task.state === 'on-demand' && task.schedule !== 'on demand'
       ? task.schedule
@@ -49,6 +54,12 @@ export function describeState(task: TaskView, now?: number): string {
   const held = task.state === 'held' && task.heldUntil !== null && now !== undefined ? describeHoldEnd(task, now) : '';
   const base = extra.length === 0 ? `${state}${held}` : `${state}${held} (${extra.join(', ')})`;
   return `${base}${task.failing ? ', failing' : ''}${describeOverdue(task, now)}`;
+}
+
+/** "db: 1/1 running": the task's concurrency group, its places taken and its limit; "" without one. */
+export function describeGroup(task: TaskView): string {
+  const { group } = task;
+  return group === null ? '' : `${group.name}: ${group.running}/${group.limit} running`;
 }
 
 /** ", overdue 3h" (for how long, when `now` is known): no run succeeded within `expect-success-within`. */

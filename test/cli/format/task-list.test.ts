@@ -34,6 +34,7 @@ const task = (overrides: Partial<TaskView>): TaskView => ({
   alert: { failures: 0, failureAlertedAt: null, overdueAlertedAt: null },
   running: 0,
   queued: 0,
+  group: null,
   lastRun: null,
   join: null,
   ...overrides,
@@ -82,6 +83,15 @@ describe('cells', () => {
     [{ state: 'running' as const, running: 3 }, 'running (3 runs)'],
     [{ state: 'running' as const, running: 1, queued: 2 }, 'running (2 queued)'],
     [{ state: 'held' as const, queued: 1 }, 'held (1 queued)'],
+    [
+      { state: 'scheduled' as const, queued: 1, group: { name: 'db', limit: 1, running: 1, waiting: 1 } },
+      'scheduled (waiting for group db: 1/1 running)',
+    ],
+    [
+      { state: 'running' as const, running: 2, queued: 3, group: { name: 'net', limit: 3, running: 3, waiting: 2 } },
+      'running (2 runs, 1 queued, 2 waiting for group net: 3/3 running)',
+    ],
+    [{ state: 'scheduled' as const, group: { name: 'db', limit: 1, running: 0, waiting: 0 } }, 'scheduled'],
   ])('describeState(%j) = %s', (overrides, expected) => {
     expect(describeState(task(overrides))).toBe(expected);
   });
