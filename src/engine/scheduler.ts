@@ -8,6 +8,7 @@ import { TaskkitError } from '../errors.js';
 import type { Instant, ScheduleSpec } from '../schedule/types.js';
 import type { Task } from './active-run.js';
 import { EngineLoop } from './engine-loop.js';
+import { describeTaskGroup } from './group-status.js';
 import type { EngineEventName, EngineListener } from './events.js';
 import type { MissedInstants } from './policies/catch-up.js';
 import type { RestoredTaskState } from './ports.js';
@@ -34,9 +35,8 @@ export class Scheduler extends EngineLoop {
     if (this.tasks.has(task.name)) throw new TaskkitError('CONFLICT', `a task named "${task.name}" already exists`);
     this.#requireGroup(task);
     const now = this.clock.now();
-    const entry: Task = new TaskEntry(task, this.timeline.nextSeq(), restored, now, (group) =>
-      this.flow.groupPlaces(group),
-    );
+    const entry: Task = new TaskEntry(task, this.timeline.nextSeq(), restored, now);
+    entry.describeGroup = (name, runs) => describeTaskGroup(name, runs, this.flow.groupPlaces);
     // A saved hold whose end passed while the daemon was down: held until then, not after.
     const holdEnded = restored.hold?.until != null && !entry.held ? restored.hold.until : null;
     if (holdEnded !== null) {

@@ -20,8 +20,7 @@ import type { RunRecord } from './run.js';
 import { countsTowardsMaxRuns, givesBudgetBack, runsLeftOfMaxRuns } from './max-runs.js';
 import type { RunPhase } from './run-phase.js';
 import { nextHold, type TaskHold } from './task-hold.js';
-import { describeTaskGroup } from './group-status.js';
-import type { GroupLookup, TaskStateName, TaskStatus } from './task-state.js';
+import type { GroupDescriber, TaskStateName, TaskStatus } from './task-state.js';
 
 /** What an entry knows of its runs (active-run.ts's ActiveRun). */
 export interface TrackedRun {
@@ -76,23 +75,14 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
   #removed = false;
   /** What the last task-changed event said, so that only changes are announced. */
   #announced: { state: TaskStateName; nextAt: Instant | null; held: boolean; schedule: ScheduleSpec } | null = null;
-
-  /** Its concurrency group's limit and places, for its status (the run flow's). */
-  readonly #groups: GroupLookup;
+  describeGroup: GroupDescriber = () => null; // its `group:` as toStatus says it; Scheduler.add sets the run flow's
 
   /**
    * A task as added: with `restored`, a restart's reschedule, hold, counters and alerts (else the file's `hold:`).
    * A restored hold whose `until` is not after `now` ended while down: not held (Scheduler.add skips its catch-up).
    */
-  constructor(
-    spec: TaskSpec,
-    seq: number,
-    restored: RestoredTaskState,
-    now: Instant,
-    groups: GroupLookup = () => undefined,
-  ) {
+  constructor(spec: TaskSpec, seq: number, restored: RestoredTaskState, now: Instant) {
     this.#spec = spec;
-    this.#groups = groups;
     this.#override = restored.schedule ?? null;
     this.#schedule = compileSchedule(this.#override ?? spec.schedule, spec.timezone);
     this.calendars.update(spec);
@@ -394,7 +384,7 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
       heldUntil: this.#hold?.until ?? null,
       running,
       queued: this.#active.length - running.length,
-      group: describeTaskGroup(this.#spec.group, this.#active, this.#groups),
+      group: this.describeGroup(this.#spec.group, this.#active),
       scheduledRuns: this.#scheduledRuns,
       lastScheduledAt: this.#lastScheduledAt,
       lastSuccessAt: this.deadMan.lastSuccessAt,

@@ -3,6 +3,7 @@ import type { TaskSpec } from '../config/types.js';
 import type { Instant, ScheduleSpec } from '../schedule/types.js';
 import type { JoinState } from './join.js';
 import type { RunRecord } from './run.js';
+import type { RunPhase } from './run-phase.js';
 
 /**
  * - `scheduled`: waiting for its next instant;
@@ -78,6 +79,12 @@ export interface GroupStatus {
   /** Runs of this task waiting for a place in the group (counted in `queued` too). */
   readonly waiting: number;
 }
+
+/** A task's group (`group:`) and its runs -> its GroupStatus (engine/group-status.ts), or null. */
+export type GroupDescriber = (
+  name: string | undefined,
+  runs: readonly { readonly phase: RunPhase }[],
+) => GroupStatus | null;
 
 /** A group's limit and places taken (engine/group-gate.ts), or undefined for a name without a limit. */
 export type GroupLookup = (group: string) => { readonly limit: number; readonly running: number } | undefined;
