@@ -7,9 +7,15 @@ first pass). Found by bisection over zoneinfo's offsets, to the second.
 
 Run once and commit the output (tests need no Python):
     python3 test/schedule/rrule-oracle.py > test/schedule/rrule-oracle.json
+    python3 test/schedule/rrule-oracle.py --random 1 300 > test/schedule/rrule-oracle-random.json
+The second writes 300 random rules (seed 1) of the kinds RFC 5545 allows; a rule dateutil takes
+more than a second to expand (years without an occurrence) is left out, so on a much slower
+machine the list may differ: the committed file is the record.
 Needs python-dateutil (Debian: python3-dateutil; else pip install python-dateutil) and Python >= 3.9.
 """
 import json
+import random
+import signal
 import sys
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -173,8 +179,91 @@ def expand(rule, start, zone_name, frm, n):
     }
 
 
+DAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU']
+FREQS = ['YEARLY', 'MONTHLY', 'WEEKLY', 'DAILY', 'HOURLY', 'MINUTELY', 'SECONDLY']
+
+
+class TooSlow(Exception):
+    pass
+
+
+def too_slow(*_):
+    raise TooSlow()
+
+
+def random_rule(rng):
+    """A random rule within RFC 5545's restrictions (those taskkit's parser enforces)."""
+
+    def values(lo, hi, k, signed=False):
+        chosen = {rng.randint(lo, hi) * (-1 if signed and rng.random() < 0.4 else 1) for _ in range(k)}
+        return ','.join(map(str, sorted(chosen)))
+
+    freq = rng.choice(FREQS[:5] if rng.random() < 0.85 else FREQS)
+    parts = [f'FREQ={freq}']
+    if rng.random() < 0.5:
+        parts.append(f'INTERVAL={rng.randint(1, 6)}')
+    if rng.random() < 0.3:
+        parts.append(f'WKST={rng.choice(DAYS)}')
+    if rng.random() < 0.35:
+        parts.append(f'BYMONTH={values(1, 12, rng.randint(1, 4))}')
+    weekno = freq == 'YEARLY' and rng.random() < 0.35
+    if weekno:
+        parts.append(f'BYWEEKNO={values(1, 53, rng.randint(1, 3), True)}')
+    if freq in ('YEARLY', 'HOURLY', 'MINUTELY', 'SECONDLY') and rng.random() < 0.25:
+        parts.append(f'BYYEARDAY={values(1, 366, rng.randint(1, 4), True)}')
+    if freq != 'WEEKLY' and rng.random() < 0.35:
+        parts.append(f'BYMONTHDAY={values(1, 31, rng.randint(1, 4), True)}')
+    if rng.random() < 0.5:
+        days = set()
+        for _ in range(rng.randint(1, 4)):
+            day = rng.choice(DAYS)
+            if freq == 'MONTHLY' and rng.random() < 0.5:
+                day = f'{rng.choice([1, 2, 3, 4, 5, -1, -2, -5])}{day}'
+            elif freq == 'YEARLY' and not weekno and rng.random() < 0.5:
+                day = f'{rng.choice([1, 2, 20, 52, 53, -1, -10])}{day}'
+            days.add(day)
+        parts.append('BYDAY=' + ','.join(sorted(days)))
+    if rng.random() < 0.4:
+        parts.append(f'BYHOUR={values(0, 23, rng.randint(1, 3))}')
+    if rng.random() < 0.3:
+        parts.append(f'BYMINUTE={values(0, 59, rng.randint(1, 3))}')
+    if freq in ('MINUTELY', 'SECONDLY') and rng.random() < 0.3:
+        parts.append(f'BYSECOND={values(0, 59, rng.randint(1, 3))}')
+    if any(part.startswith('BY') for part in parts) and rng.random() < 0.25:
+        parts.append(f'BYSETPOS={values(1, 10, rng.randint(1, 2), True)}')
+    if rng.random() < 0.15:
+        parts.append(f'COUNT={rng.randint(1, 30)}')
+    return ';'.join(parts)
+
+
+def random_cases(seed, n):
+    rng = random.Random(seed)
+    zones = [UTC, NY, BERLIN, LORD_HOWE]
+    cases = []
+    signal.signal(signal.SIGALRM, too_slow)
+    while len(cases) < n:
+        rule = random_rule(rng)
+        start = datetime(rng.randint(1998, 2025), rng.randint(1, 12), rng.randint(1, 28), rng.randint(0, 23),
+                         rng.choice([0, 15, 30, 45]), rng.choice([0, 0, 20]))
+        zone = rng.choice(zones)
+        frm = start + timedelta(days=rng.randint(-10, 3000), seconds=rng.randint(0, 86400))
+        signal.alarm(1)
+        try:
+            cases.append(expand(rule, start.isoformat(), zone, frm.isoformat() + 'Z', 6))
+        except (TooSlow, ValueError, IndexError):
+            # Years without an occurrence; a rule dateutil refuses as empty; or one it fails on
+            # (an ordinal like 20MO with YEARLY;BYMONTH indexes past its weekday mask).
+            pass
+        finally:
+            signal.alarm(0)
+    return cases
+
+
 def main():
-    cases = [expand(*case) for case in CASES]
+    if sys.argv[1:2] == ['--random']:
+        cases = random_cases(int(sys.argv[2]), int(sys.argv[3]))
+    else:
+        cases = [expand(*case) for case in CASES]
     json.dump(
         {
             'generator': 'test/schedule/rrule-oracle.py',

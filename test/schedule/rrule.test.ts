@@ -12,7 +12,7 @@ import { planRrule, rruleNeverFires } from '../../src/schedule/rrule-plan.js';
 import { countTaskInstants } from '../../src/schedule/task-instants.js';
 import type { RruleSpec } from '../../src/schedule/types.js';
 import { wallToLocalMs } from '../../src/schedule/zoned.js';
-import { wallOf } from './rrule-oracle.test.js';
+import { wallOf } from './_rrule-support.js';
 
 const ms = (iso: string): number => Date.parse(iso);
 const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
