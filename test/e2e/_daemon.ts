@@ -128,12 +128,17 @@ export function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Ask `probe` again until it returns a value (each call is a real CLI run, so no timer is needed between). */
+/**
+ * Ask `probe` again until it returns a value. Each call is meant to be a real CLI run, so no timer
+ * is needed between; a probe that answers at once (a file read: use waitUntil) would spin the
+ * worker's event loop, so each round still yields to it.
+ */
 export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }

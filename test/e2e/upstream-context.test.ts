@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import type { RunView } from '../../src/control/views.js';
+import { waitUntil } from '../support/process-state.js';
 import { cleanUpDaemons, countLines, daemonTasks, eventually, makeDaemonDir, type DaemonDir } from './_daemon.js';
 
 afterEach(cleanUpDaemons);
@@ -21,7 +22,8 @@ async function historyJson(d: DaemonDir, task: string): Promise<RunView[]> {
 
 async function linesOf(d: DaemonDir, file: string, count: number): Promise<string[]> {
   const path = join(d.dir, file);
-  await eventually(async () => (countLines(path) >= count ? true : undefined), `${count} lines in ${file}`);
+  // A file probe, not a CLI run: waitUntil's timer between reads keeps the worker from spinning.
+  await waitUntil(() => countLines(path) >= count, 15_000, `${count} lines in ${file}`);
   return readFileSync(path, 'utf8').trim().split('\n');
 }
 
