@@ -41,6 +41,7 @@ import {
   type ResultOf,
   type StatusResult,
 } from './protocol.js';
+import { answerMake } from './make-wait.js';
 import { triggerAndFollow } from './run-wait.js';
 import { describeStatus, type DaemonInfo } from './status.js';
 import { ran, toDefinitionView, toRunStatsView, toRunView, toTaskView } from './views.js';
@@ -194,6 +195,15 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
       requireTask(name);
       if (!wait) return { run: toRunView(scheduler.runNow(name)) };
       return { run: toRunView(await triggerAndFollow(scheduler, name, context), { withOutput: true }) };
+    },
+    make: (params, context): Promise<ResultOf<'make'>> => {
+      const checked = readParams('make', params, ['name', 'wait', 'dryRun']);
+      const name = readTaskName('make', checked, 'name');
+      const wait = readOptionalBoolean('make', checked, 'wait') ?? false;
+      const dryRun = readOptionalBoolean('make', checked, 'dryRun') ?? false;
+      if (wait && dryRun) throw badRequest('make', 'give "wait" or "dryRun", not both');
+      requireTask(name);
+      return answerMake(scheduler, { name, wait, dryRun }, context);
     },
     hold: (params): ResultOf<'hold'> => {
       const checked = readParams('hold', params, ['names', 'note', 'forMs', 'until']);

@@ -241,6 +241,29 @@ export interface RunNowEvents {
 }
 
 /**
+ * `make` (`taskkit run-now NAME --make`): NAME's after-all prerequisites first, each once, in
+ * dependency order, then NAME; fail-fast (engine/make-chain.ts). With `wait`, the events of every
+ * run of the chain are streamed as `run-now`'s are (each `started` names its task).
+ */
+export interface MakeView {
+  /** The steps, in the order they run (or would, with dryRun): NAME last. */
+  readonly order: readonly string[];
+  /** NAME has no after-all: it runs alone (the CLI says so). */
+  readonly alone: boolean;
+  /** Nothing was run: the order only. */
+  readonly dryRun: boolean;
+  /**
+   * Without wait: the first step's run as triggered. With wait: each step's last record in order (a
+   * step's last attempt, or the skipped row, reason `prerequisite-failed`, of a step after the failure).
+   */
+  readonly runs: readonly RunView[];
+  /** With wait: the step that failed the chain (its last attempt, with `output`), else null. */
+  readonly failed: RunView | null;
+  /** With wait: why the chain stopped without a step to blame (a task of it removed), else null. */
+  readonly error: string | null;
+}
+
+/**
  * `next`: one task (`name`) or every task. `from` (ISO 8601; no offset: local to the task's zone,
  * or to settings.timezone for every task) leaves earlier instants out: an equal one is listed.
  */
@@ -285,6 +308,7 @@ export interface ControlMethods {
    * with `output`.
    */
   'run-now': { params: { name: string; wait?: boolean }; result: { run: RunView }; events: RunNowEvents };
+  make: { params: { name: string; wait?: boolean; dryRun?: boolean }; result: MakeView; events: RunNowEvents };
   /**
    * All names are checked before any is changed. `forMs` (from now) or `until` (ISO 8601; no offset:
    * local to settings.timezone) end the hold by itself; neither: held until resume.
@@ -331,6 +355,7 @@ const METHODS: Record<MethodName, true> = {
   list: true,
   show: true,
   'run-now': true,
+  make: true,
   hold: true,
   resume: true,
   cancel: true,

@@ -49,8 +49,9 @@ export abstract class EngineLoop implements TaskOperations {
    */
   protected readonly removedWithRuns = new Map<string, Task>();
   protected readonly afterIndex = new AfterIndex();
-  /** Parent -> the joins (`after-all`) waiting for it. */
+  /** Parent -> the joins (`after-all`) waiting for it; make chains going on, which run their joins themselves. */
   protected readonly joinIndex = createJoinIndex();
+  protected readonly makeChains = new Set<RunChain>();
   /** Held tasks' instants, counted into one row per hold (off the timeline while held). */
   protected readonly held: HeldInstants;
   /** Set by stop(): no new runs, and the last run to end opens it. */
@@ -120,7 +121,7 @@ export abstract class EngineLoop implements TaskOperations {
         this.#refreshNext(effect.entry);
         return;
       case 'run-ended':
-        this.#runEnded(effect.run.entry, effect.record, effect.sequel, effect.run.chain);
+        this.#runEnded(effect.run.entry, effect.record, effect.sequel);
         return;
       case 'launched':
         // A run of a join task started: what its parents did so far is its (engine/join.ts).
@@ -290,7 +291,7 @@ export abstract class EngineLoop implements TaskOperations {
   }
 
   /** After a run: dependency triggers (DESIGN.md `after`, `on-success`, `on-failure`), or the end of a stop. */
-  #runEnded(entry: Task, record: RunRecord, sequel: 'retried' | 'stopped' | null, chain: RunChain | null): void {
+  #runEnded(entry: Task, record: RunRecord, sequel: 'retried' | 'stopped' | null): void {
     if (entry.removed && entry.active.length === 0 && this.removedWithRuns.get(entry.spec.name) === entry) {
       this.removedWithRuns.delete(entry.spec.name);
       this.log('info', `${entry.spec.name}: the last run of the removed task has ended (#${record.id})`);
@@ -311,16 +312,10 @@ export abstract class EngineLoop implements TaskOperations {
     }
     const { spec } = entry;
     if (record.status === 'succeeded') {
-      const joined = noteParentSuccess(
-        spec.name,
-        record.endedAt ?? this.clock.now(),
-        this.joinIndex.dependentsOf(spec.name),
-        {
-          tasks: this.tasks,
-          chain,
-          changed: (join) => this.announce(join, true),
-        },
-      );
+      const joins = this.joinIndex.dependentsOf(spec.name);
+      const changed = (join: Task): unknown => this.announce(join, true);
+      const at = record.endedAt ?? this.clock.now();
+      const joined = noteParentSuccess(spec.name, at, joins, { tasks: this.tasks, chains: this.makeChains, changed });
       this.#triggerNamed(record, [...this.afterIndex.dependentsOf(spec.name), ...spec.onSuccess, ...joined]);
     } else if (sequel === null && failedForGood(record.status)) {
       this.#triggerNamed(record, spec.onFailure);

@@ -14,22 +14,22 @@ export function createJoinIndex(): AfterIndex {
 
 /**
  * A run of `parent` succeeded at `at`: note it in each join listed in `joins` (the index's dependents
- * of `parent`), except a join the run's make chain runs itself (it is a later step of that chain, so
- * firing it too would run it twice). Each join whose state changed is passed to `changed` (the store
- * keeps it); a join this completes begins its wait afresh at `at`, and its name is returned: the
- * caller fires it.
+ * of `parent`), except a join a make chain going on runs as one of its steps (firing it too would run
+ * it twice; its step's start begins its wait afresh anyway). Each join whose state changed is passed
+ * to `changed` (the store keeps it); a join this completes begins its wait afresh at `at`, and its
+ * name is returned: the caller fires it.
  */
 export function noteParentSuccess(
   parent: string,
   at: Instant,
   joins: readonly string[],
-  context: { tasks: ReadonlyMap<string, Task>; chain: RunChain | null; changed: (entry: Task) => void },
+  context: { tasks: ReadonlyMap<string, Task>; chains: ReadonlySet<RunChain>; changed: (entry: Task) => void },
 ): string[] {
   const complete: string[] = [];
   for (const name of joins) {
     const entry = context.tasks.get(name);
     const join = entry?.join;
-    if (entry === undefined || join == null || context.chain?.includes(name) === true) continue;
+    if (entry === undefined || join == null || [...context.chains].some((chain) => chain.includes(name))) continue;
     if (join.noteSuccess(parent, at)) {
       join.restart(at);
       complete.push(name);

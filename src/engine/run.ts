@@ -58,9 +58,11 @@ export interface RunRecord {
 
 /**
  * Why an instant (or a trigger) did not run, as a kind: what history coalesces on and filters by;
- * the words for people are in `error`. `calendar` is for instants a calendar excludes (issue 17).
+ * the words for people are in `error`. `calendar` is for instants a calendar excludes (issue 17);
+ * `prerequisite-failed` for the steps of a make chain (`run-now --make`) after the one that failed.
  */
-export type SkipReason = 'held' | 'overlap' | 'deadline' | 'missed' | 'claimed' | 'stopping' | 'calendar';
+export type SkipReason =
+  'held' | 'overlap' | 'deadline' | 'missed' | 'claimed' | 'stopping' | 'calendar' | 'prerequisite-failed';
 
 /**
  * A skipped record's facts: one record may stand for many instants (a held span, instants missed

@@ -10,6 +10,8 @@ import type { Task } from './active-run.js';
 import { EngineLoop } from './engine-loop.js';
 import { describeTaskGroup } from './group-status.js';
 import type { EngineEventName, EngineListener } from './events.js';
+import { MakeChain } from './make-chain.js';
+import { makeOrder } from './make-order.js';
 import type { MissedInstants } from './policies/catch-up.js';
 import type { RestoredTaskState } from './ports.js';
 import { missedSinceRestart } from './restore.js';
@@ -172,6 +174,38 @@ export class Scheduler extends EngineLoop {
   runNow(name: string): RunRecord {
     if (this.shutdown !== null) throw new TaskkitError('STOPPED', 'the scheduler is stopping; no new runs');
     return this.trigger(this.#require(name), 'manual', null);
+  }
+
+  /** `run-now NAME --make --dry-run`: NAME's after-all prerequisites, transitively, each once, in order, then NAME. */
+  makeOrder(name: string): readonly string[] {
+    this.#require(name);
+    const planned = makeOrder(name, (task) => this.tasks.get(task)?.spec);
+    if (!planned.ok) throw new TaskkitError('USAGE', planned.message);
+    return planned.order;
+  }
+
+  /**
+   * cs.taskqueue's make (`run-now NAME --make`): the makeOrder steps as manual runs, one after another,
+   * fail-fast (make-chain.ts); returns the chain and its first step's record as it stands.
+   */
+  runMake(name: string): { chain: MakeChain; first: RunRecord } {
+    if (this.shutdown !== null) throw new TaskkitError('STOPPED', 'the scheduler is stopping; no new runs');
+    const chain = new MakeChain(this.makeOrder(name), {
+      trigger: (task, of) => this.trigger(this.#require(task), 'manual', null, { serial: true, chain: of }),
+      waitFor: (runId) => this.flow.waitFor(runId),
+      pendingRun: (task, of) => this.tasks.get(task)?.active.find((run) => run.chain === of)?.record ?? null,
+      skip: (task, words) => {
+        const entry = this.tasks.get(task);
+        if (entry === undefined) return null;
+        const skip = { reason: 'prerequisite-failed', count: 1, more: false, lastAt: null } as const;
+        const record = this.flow.recordSkip(entry, 'manual', null, words, skip);
+        this.drain();
+        return record;
+      },
+    });
+    this.makeChains.add(chain);
+    void chain.done.then(() => this.makeChains.delete(chain));
+    return { chain, first: chain.start() };
   }
 
   /**

@@ -725,8 +725,8 @@ describe('bad requests', () => {
       error: {
         code: 'BAD_REQUEST',
         message:
-          'unknown method "frobnicate" (methods: status, list, show, run-now, hold, resume, cancel, reschedule, ' +
-          'reload, stop, logs, next, check, sync-history)',
+          'unknown method "frobnicate" (methods: status, list, show, run-now, make, hold, resume, cancel, ' +
+          'reschedule, reload, stop, logs, next, check, sync-history)',
       },
     });
     client.send({ id: 3, method: 'constructor' });

@@ -4,6 +4,7 @@
  * `exec`.
  */
 import type { Command } from 'commander';
+import { TaskkitError } from '../../errors.js';
 import type { RunView } from '../../control/views.js';
 import type { CommandContext, GlobalOptions } from '../context.js';
 import { connectDaemon, withDaemon } from '../connect.js';
@@ -18,8 +19,24 @@ export function registerRunCommands(program: Command, context: CommandContext): 
     .argument('<name>', 'task to trigger')
     .description('trigger a task now (manual run); --wait streams its output and exits with its exit code')
     .option('-w, --wait', 'wait for the run to end, streaming its output; Ctrl-C detaches without cancelling it')
-    .action(async (name: string, options: { wait?: boolean }, command: Command) => {
+    .option('--make', "run the task's after-all prerequisites first, each once, in order; stop at a failure")
+    .option('--dry-run', 'with --make: print the order, run nothing')
+    .action(async (name: string, options: { wait?: boolean; make?: boolean; dryRun?: boolean }, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
+      if (options.dryRun === true && options.make !== true) {
+        throw new TaskkitError('USAGE', '--dry-run goes with --make (taskkit run-now NAME --make --dry-run)');
+      }
+      if (options.dryRun === true && options.wait === true) {
+        throw new TaskkitError('USAGE', 'give --wait or --dry-run, not both');
+      }
+      if (options.make === true) {
+        const { runMake, runMakeAndWait } = await import('../run-make.js');
+        context.exitCode =
+          options.wait === true
+            ? await runMakeAndWait(io, globals, name)
+            : await runMake(io, globals, name, options.dryRun === true);
+        return;
+      }
       if (options.wait === true) {
         context.exitCode = await runAndWait(io, globals, name);
         return;

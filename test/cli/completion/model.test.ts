@@ -86,6 +86,8 @@ describe('the real program', () => {
       expect(forwardedOptions(model).map((option) => option.long)).toEqual(['--config', '--socket']);
       expect(optionsAfter(model, verbOf(model, 'run-now')).map((option) => option.long)).toEqual([
         '--wait',
+        '--make',
+        '--dry-run',
         '--help',
         '--config',
         '--socket',
