@@ -165,6 +165,7 @@ export interface DefinitionView {
   readonly hold: boolean;
   readonly maxRuns: number | null;
   readonly until: string | null;
+  readonly except: readonly string[]; // `except:` the calendars' names; [] without it
   /** `group:`, the task's concurrency group; null: none. */
   readonly group: string | null;
   readonly after: readonly string[];
@@ -337,6 +338,7 @@ export function toDefinitionView(spec: TaskSpec): DefinitionView {
     hold: spec.hold,
     maxRuns: spec.maxRuns,
     until: formatIso(spec.until),
+    except: spec.except?.map((calendar) => calendar.name) ?? [],
     group: spec.group ?? null,
     after: spec.after,
     afterAll: spec.afterAll ?? [],

@@ -163,6 +163,7 @@ describe('show', () => {
       maxRuns: null,
       group: null,
       until: null,
+      except: [],
       after: [],
       afterAll: [],
       onSuccess: [],

@@ -111,6 +111,19 @@ test(
       instants: [`${utcDate(2)}T00:00:00.000Z`, `${utcDate(2)}T00:00:01.000Z`],
     });
 
+    // show: the calendars by name, and upcoming instants after the excluded dates.
+    const show = JSON.parse((await d.taskkit(['show', 'tick', '--json'])).stdout) as {
+      definition: { except: string[] };
+      upcoming: string[];
+      task: { nextAt: string };
+    };
+    expect([show.definition.except, show.upcoming[0], show.task.nextAt]).toEqual([
+      ['closed'],
+      `${utcDate(2)}T00:00:00.000Z`,
+      `${utcDate(2)}T00:00:00.000Z`,
+    ]);
+    expect((await d.taskkit(['show', 'tick'])).stdout).toMatch(/except closed/);
+
     // report skips the .ics file's date; the file changed and reloaded, it no longer does.
     const reportDays = async (): Promise<string[]> =>
       instantsOf((await d.taskkit(['next', 'report', '-n', '5', '--json'])).stdout).map((at) => at.slice(0, 10));

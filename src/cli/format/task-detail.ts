@@ -128,6 +128,7 @@ export function describeOptions(definition: DefinitionView): string {
   }
   if (definition.maxRuns !== null) parts.push(`max-runs ${definition.maxRuns}`);
   if (definition.until !== null) parts.push(`until ${definition.until}`);
+  if (definition.except.length > 0) parts.push(`except ${definition.except.join(', ')}`);
   if (definition.after.length > 0) parts.push(`after ${definition.after.join(', ')}`);
   if (definition.afterAll.length > 0) parts.push(`after-all ${definition.afterAll.join(', ')}`);
   if (definition.onSuccess.length > 0) parts.push(`on-success ${definition.onSuccess.join(', ')}`);
