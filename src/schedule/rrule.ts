@@ -7,7 +7,7 @@
  * call (a rule that started in 2000 replays 26 years per call), and it maps wall times through
  * JS Date offsets, not the fixed-time rules the other kinds share. Without COUNT, next() jumps
  * to the period holding `after` and scans forward; with COUNT, whose occurrences are counted
- * from DTSTART, the (finite) list of instants is expanded once per compiled schedule.
+ * from DTSTART, the (finite) list of wall times is expanded once per compiled schedule.
  */
 import { planRrule, type RrulePlan } from './rrule-plan.js';
 import { RruleExpander } from './rrule-period.js';
@@ -27,11 +27,16 @@ export function compileRrule(spec: RruleSpec, tz: string): CompiledRrule {
   const untilWall = until !== null && 'wall' in until ? wallToLocalMs(until.wall) : Infinity;
   const untilInstant = until !== null && 'instant' in until ? until.instant : Infinity;
   if (plan.count !== null) {
-    let instants: Float64Array | undefined;
+    let walls: Float64Array | undefined;
     return {
       next: (after) => {
-        instants ??= expandCount(plan, tz, untilWall, untilInstant);
-        return firstAfter(instants, after);
+        walls ??= expandCount(plan, untilWall);
+        for (let i = lowerBound(walls, wallOfAfter(after, tz)); i < walls.length; i++) {
+          const instant = wallInstant(walls[i] as number, tz);
+          if (instant === null || instant <= after) continue;
+          return instant > untilInstant ? null : instant;
+        }
+        return null;
       },
     };
   }
@@ -39,9 +44,7 @@ export function compileRrule(spec: RruleSpec, tz: string): CompiledRrule {
   const walls: number[] = [];
   return {
     next: (after) => {
-      // A wall time before `after`'s own clock fired at or before `after` (its first instant
-      // showing that time or later is at the latest `after`), so the scan can start there.
-      expander.seek(after + offsetAt(after, tz));
+      expander.seek(wallOfAfter(after, tz));
       while (expander.next(walls)) {
         for (const wall of walls) {
           if (wall > untilWall) return null;
@@ -55,34 +58,42 @@ export function compileRrule(spec: RruleSpec, tz: string): CompiledRrule {
   };
 }
 
-/** A COUNT rule's instants, ascending and distinct: its first COUNT wall times from DTSTART, mapped. */
-function expandCount(plan: RrulePlan, tz: string, untilWall: number, untilInstant: Instant): Float64Array {
+/**
+ * Where a scan for the first wall time firing after `after` can start: `after`'s own wall clock.
+ * An earlier wall time fired at or before `after` (its first instant showing it or a later time
+ * is at the latest `after` itself), whatever DST did.
+ */
+function wallOfAfter(after: Instant, tz: string): number {
+  return after + offsetAt(after, tz);
+}
+
+/**
+ * A COUNT rule's wall times: its first COUNT from DTSTART (fewer when UNTIL or the rule ends).
+ * Walls, not instants: mapping 100,000 days through the zone up front cost a second.
+ */
+function expandCount(plan: RrulePlan, untilWall: number): Float64Array {
   const count = plan.count ?? 0;
-  const out: number[] = [];
+  const out = new Float64Array(count);
   const expander = new RruleExpander(plan);
   const walls: number[] = [];
   let seen = 0;
   while (seen < count && expander.next(walls)) {
     for (const wall of walls) {
-      if (seen === count || wall > untilWall) return Float64Array.from(out);
-      seen++;
-      const instant = wallInstant(wall, tz);
-      if (instant === null) continue;
-      if (instant > untilInstant) return Float64Array.from(out);
-      if (out.length === 0 || instant > (out[out.length - 1] as number)) out.push(instant);
+      if (seen === count || wall > untilWall) return out.slice(0, seen);
+      out[seen++] = wall;
     }
   }
-  return Float64Array.from(out);
+  return out.slice(0, seen);
 }
 
-/** The first of ascending `instants` strictly after `after`, by bisection. */
-function firstAfter(instants: Float64Array, after: Instant): Instant | null {
+/** The index of the first of ascending `values` at or above `value`, by bisection. */
+function lowerBound(values: Float64Array, value: number): number {
   let lo = 0;
-  let hi = instants.length;
+  let hi = values.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if ((instants[mid] as number) <= after) lo = mid + 1;
+    if ((values[mid] as number) < value) lo = mid + 1;
     else hi = mid;
   }
-  return lo < instants.length ? (instants[lo] as number) : null;
+  return lo;
 }

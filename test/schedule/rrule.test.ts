@@ -138,6 +138,28 @@ describe('COUNT: occurrences counted from DTSTART, expanded once', () => {
     expect(schedule.next(ms('2026-01-19T09:00:00Z'))).toBeNull();
   });
 
+  test.each([
+    ['FREQ=HOURLY;BYMINUTE=10,30,50', '2026-10-31T20:00:00', 'America/New_York'],
+    ['FREQ=MINUTELY;INTERVAL=10', '2026-04-04T23:00:00', 'Australia/Lord_Howe'],
+    ['FREQ=MINUTELY;INTERVAL=10', '2026-10-03T23:00:00', 'Australia/Lord_Howe'],
+    ['FREQ=DAILY;BYHOUR=2;BYMINUTE=30', '2026-03-20T00:00:00', 'Europe/Berlin'],
+  ])('%s;COUNT=60 from %s in %s fires as the rule without COUNT, up to its last', (rule, start, tz) => {
+    const counted = compileSchedule(rrule(`${rule};COUNT=60`, start), tz);
+    const open = compileSchedule(rrule(rule, start), tz);
+    // 60 wall times; fewer instants where a spring-forward gap collapses some into one.
+    const instants: number[] = [];
+    for (let t = counted.next(ms(`${start}Z`) - 86_400_000); t !== null; t = counted.next(t)) instants.push(t);
+    expect(instants.length).toBeGreaterThan(50);
+    const first = instants[0] as number;
+    const last = instants[instants.length - 1] as number;
+    const next = random(rule.length + start.length);
+    for (let i = 0; i < 200; i++) {
+      const after = first - 3_600_000 + Math.floor(next() * (last - first + 3_600_000));
+      expect(iso(counted.next(after)), `after ${iso(after)}`).toBe(iso(open.next(after)));
+    }
+    expect(counted.next(last)).toBeNull();
+  });
+
   test('wall times of one spring-forward gap collapse into one instant, and still count', () => {
     // 02:00, 02:20, 02:40 and 03:00 (the gap's end) all fire at 01:00Z: one run, four counted.
     const schedule = compileSchedule(
