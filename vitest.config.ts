@@ -3,8 +3,8 @@ import { defineConfig } from 'vitest/config';
 /**
  * Tiers (CONTRIBUTING "Tests"): `npm test` runs `e2e` and `unit` (four files at a time, sharing
  * the workers), then `process`; `npm run test:faults` runs `faults`; a bare `npx vitest run` runs
- * them all. A project with one worker runs after the parallel ones, its files one at a time
- * (vitest's sequential group).
+ * them all. `process` runs after the parallel ones (its groupOrder), its files one at a time in one
+ * worker; `faults` (one worker, isolated) last, in vitest's sequential group.
  */
 
 /** Real children and workers with timing bounds: alone on the 2 shared cores (STYLE.md practice 15). */
@@ -45,7 +45,20 @@ export default defineConfig({
           isolate: false,
         },
       },
-      { test: { ...shared, name: 'process', include: PROCESS_HEAVY, fileParallelism: false } },
+      {
+        test: {
+          ...shared,
+          name: 'process',
+          include: PROCESS_HEAVY,
+          fileParallelism: false,
+          // One worker runs every file, one after another, importing vitest and the sources once:
+          // `process` 42-55 s -> 30-40 s under load (CONTRIBUTING "Tests"). The same rule as `unit`:
+          // a file puts back what it changes (runner/runner.test.ts drops its module mocks).
+          isolate: false,
+          // Not isolated, it is no longer vitest's sequential group: its own group, after unit + e2e.
+          sequence: { groupOrder: 1 },
+        },
+      },
       { test: { ...shared, name: 'e2e', include: E2E, maxWorkers: SHARED_WORKERS } },
       { test: { ...shared, name: 'faults', include: FAULTS, fileParallelism: false } },
     ],

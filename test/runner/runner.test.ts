@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, test, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, test, vi } from 'vitest';
 import type { TaskAction } from '../../src/config/types.js';
 import type { RunHandle, RunRequest } from '../../src/runner/types.js';
 import { FakeClock } from '../support/fake-clock.js';
@@ -15,6 +15,14 @@ const { fakeHandle } = vi.hoisted(() => ({
 vi.mock('../../src/runner/function.js', () => ({ startFunctionRun: vi.fn(() => fakeHandle('function')) }));
 vi.mock('../../src/runner/module.js', () => ({ startModuleRun: vi.fn(() => fakeHandle('module')) }));
 
+// The `process` worker runs its files in one module graph (isolate: false): runner.js may be loaded
+// already, with the real runners. Load it afresh under the mocks, and leave no mock behind.
+vi.resetModules();
+afterAll(() => {
+  vi.doUnmock('../../src/runner/function.js');
+  vi.doUnmock('../../src/runner/module.js');
+  vi.resetModules();
+});
 const { createRunner } = await import('../../src/runner/runner.js');
 const { startFunctionRun } = await import('../../src/runner/function.js');
 const { startModuleRun } = await import('../../src/runner/module.js');
