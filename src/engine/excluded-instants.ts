@@ -8,7 +8,8 @@
  * first one: a reload that removes a date of a run already begun does not bring its instants back;
  * any other change of a calendar applies at the task's next wake. Catch-up never sees an excluded
  * instant: missed instants are looked for with the calendars (TaskEntry.runnableNext), so instants
- * on excluded dates that passed while taskkit was down or asleep are neither missed nor run.
+ * on excluded dates that passed while taskkit was down or asleep are neither missed nor run (nor
+ * recorded: a row is written only where a wake lands on the first instant of excluded dates).
  * `next`, `show` and `list` preview with the calendars (TaskEntry.upcoming, TaskCalendars.shownNext).
  */
 import { countTaskInstants } from '../schedule/task-instants.js';
