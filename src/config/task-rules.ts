@@ -4,6 +4,7 @@
  * compare two values, so editors do not show these; `validate`, `start` and `reload` do.
  */
 import { shortestCronGapMs } from '../schedule/cron.js';
+import { compileSchedule } from '../schedule/next.js';
 import { formatDuration } from '../schedule/duration.js';
 import { showValue } from '../schedule/show-value.js';
 import type { ScheduleSpec } from '../schedule/types.js';
@@ -61,6 +62,38 @@ export function checkUntil(
       ['until'],
       'value',
       `until ${shown} is at or before ${which}: no run would ever start; move until later, or remove it`,
+    );
+  }
+}
+
+/**
+ * An rrule that has no instant at all from its DTSTART on is a task that never runs: say so rather
+ * than accept it. taskkit follows python-dateutil, which needs a day to match BOTH a plain BYDAY
+ * weekday and an ordinal one ("MO,-1FR": a Monday that is the last Friday), so such a mix never
+ * fires; and dateutil refuses INTERVALs whose steps never reach an allowed BYHOUR/BYMINUTE/BYSECOND.
+ * A rule whose instants all lie in the past (COUNT, UNTIL) is not an error: it ran, or would have.
+ */
+export function checkRrule(c: IssueCollector, schedule: ScheduleSpec, timezone: string): void {
+  if (schedule.kind !== 'rrule') return;
+  const plain = schedule.byDay.filter((day) => day.ordinal === null).length;
+  if (plain > 0 && plain < schedule.byDay.length) {
+    c.add(
+      'invalid-value',
+      ['rrule'],
+      'value',
+      'BYDAY mixes plain weekdays and ordinal ones: taskkit follows python-dateutil, which runs only on days ' +
+        'matching both (a Monday that is also the last Friday), so this rule never runs; give each its own task',
+    );
+    return;
+  }
+  const start = gapEnd(schedule.start, timezone);
+  if (compileSchedule(schedule, timezone).next(start - 1) === null) {
+    c.add(
+      'invalid-value',
+      ['rrule'],
+      'value',
+      'this rule has no instant from its start on (its parts never meet, or INTERVAL never reaches the ' +
+        'times BYHOUR, BYMINUTE and BYSECOND allow), so the task would never run',
     );
   }
 }

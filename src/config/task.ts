@@ -31,7 +31,7 @@ import {
   readText,
 } from './read-value.js';
 import { readSchedule } from './schedule.js';
-import { checkJitter, checkUntil } from './task-rules.js';
+import { checkJitter, checkRrule, checkUntil } from './task-rules.js';
 import { readTimeZone } from './timezone.js';
 import type { CatchUpPolicy, OverlapPolicy, Settings, TaskSpec } from './types.js';
 
@@ -182,6 +182,7 @@ function buildSpec(
   // Cross-key rules, on values that passed their own checks (one problem, one message).
   if (typeof spec.jitterMs === 'number') checkJitter(c, spec.jitterMs, spec.schedule);
   if (typeof spec.until === 'number') checkUntil(c, spec.until, spec.schedule, def, spec.timezone);
+  checkRrule(c, spec.schedule, spec.timezone);
   if (context.env !== undefined) checkHost(c, def, spec, { shell, baseDir, env: context.env });
   return freezeDeep(spec);
 }

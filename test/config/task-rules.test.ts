@@ -171,3 +171,40 @@ describe('until that leaves no instant: an error at the until value', () => {
     expect(issues.map((issue) => [issue.code, issue.line])).toEqual([['invalid-value', 6]]);
   });
 });
+
+describe('an rrule that never runs: an error at the rule', () => {
+  test.each([
+    [
+      'rrule: "FREQ=MONTHLY;BYDAY=MO,-1FR"',
+      'BYDAY mixes plain weekdays and ordinal ones: taskkit follows python-dateutil, which runs only on days ' +
+        'matching both (a Monday that is also the last Friday), so this rule never runs; give each its own task',
+    ],
+    [
+      'rrule: "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30"',
+      'this rule has no instant from its start on (its parts never meet, or INTERVAL never reaches the ' +
+        'times BYHOUR, BYMINUTE and BYSECOND allow), so the task would never run',
+    ],
+    [
+      'rrule: "FREQ=MINUTELY;INTERVAL=120;BYHOUR=1"',
+      'this rule has no instant from its start on (its parts never meet, or INTERVAL never reaches the ' +
+        'times BYHOUR, BYMINUTE and BYSECOND allow), so the task would never run',
+    ],
+  ])('%s', (rule, message) => {
+    expect(summarize(issuesOf(task(rule)))).toEqual([['invalid-value', 4, 12, 'a', message]]);
+  });
+
+  test('rules that run, even ones whose every instant is long past, are valid', () => {
+    for (const rule of [
+      'rrule: "FREQ=MONTHLY;BYDAY=-1FR"',
+      'rrule: "FREQ=MONTHLY;BYDAY=MO,FR"',
+      'rrule: "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29"',
+      'rrule: "FREQ=DAILY;COUNT=3"',
+      'rrule: "FREQ=DAILY;UNTIL=20010101T000000Z"',
+    ]) {
+      expect(
+        fileOf(task(rule)).tasks.map((one) => one.schedule.kind),
+        rule,
+      ).toEqual(['rrule']);
+    }
+  });
+});
