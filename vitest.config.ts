@@ -20,10 +20,9 @@ const E2E = ['test/e2e/**/*.test.ts'];
 const FAULTS = ['test/faults/**/*.test.ts'];
 
 /**
- * `unit` and `e2e` share one pool (vitest runs projects of equal maxWorkers as one group), e2e files
- * first. An e2e file mostly waits on real instants, so four files at a time on 2 cores keep the
- * CPU busy where two left it idle; `unit` then fills the slots e2e frees (CONTRIBUTING "Tests":
- * measured).
+ * `unit` and `e2e` share one pool (vitest runs projects of equal maxWorkers as one group). An e2e
+ * file mostly waits on real instants, so four files at a time on 2 cores keep the CPU busy where
+ * two left it idle (CONTRIBUTING "Tests": measured).
  */
 const SHARED_WORKERS = 4;
 
