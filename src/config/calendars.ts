@@ -12,7 +12,7 @@ import type { IssueCollector } from './collector.js';
 import { readIcsDates } from './ics-dates.js';
 import { TASK_NAME_PATTERN } from './key-table.js';
 import { checkKeys, isPlainMap, readPath } from './read-value.js';
-import { suggestSimilar } from './suggest.js';
+import { didYouMean } from './suggest.js';
 import type { Calendars } from './types.js';
 
 type Path = readonly (string | number)[];
@@ -68,13 +68,11 @@ export function resolveExcept(
     const days = Object.hasOwn(calendars, item) ? calendars[item] : undefined;
     if (days === undefined) {
       ok = false;
-      const suggestion = suggestSimilar(item, known);
-      const hint =
-        suggestion !== undefined
-          ? ` (did you mean "${suggestion}")`
-          : known.length === 0
-            ? '; define it under settings.calendars'
-            : `; calendars: ${known.join(', ')}`;
+      const hint = didYouMean(
+        item,
+        known,
+        known.length === 0 ? '; define it under settings.calendars' : `; calendars: ${known.join(', ')}`,
+      );
       c.add('invalid-value', at, 'value', `unknown calendar "${item}"${hint}`);
       return;
     }

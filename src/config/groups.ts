@@ -6,7 +6,7 @@ import { showValue } from '../schedule/show-value.js';
 import type { IssueCollector } from './collector.js';
 import { TASK_NAME_PATTERN } from './key-table.js';
 import { isPlainMap, readInteger } from './read-value.js';
-import { suggestSimilar } from './suggest.js';
+import { didYouMean } from './suggest.js';
 
 type Path = readonly (string | number)[];
 
@@ -55,13 +55,13 @@ export function readTaskGroup(
     return {};
   }
   if (Object.hasOwn(groups, raw)) return { group: raw };
-  const suggestion = suggestSimilar(raw, names);
-  const known =
-    suggestion !== undefined
-      ? ` (did you mean "${suggestion}")`
-      : names.length === 0
-        ? ' (settings.groups defines none)'
-        : ` (settings.groups defines ${names.map((name) => `"${name}"`).join(', ')})`;
+  const known = didYouMean(
+    raw,
+    names,
+    names.length === 0
+      ? ' (settings.groups defines none)'
+      : ` (settings.groups defines ${names.map((name) => `"${name}"`).join(', ')})`,
+  );
   c.add('unknown-group', ['group'], 'value', `unknown group "${raw}"${known}`);
   return {};
 }

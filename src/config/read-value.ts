@@ -7,7 +7,7 @@ import { parseByteSize } from '../schedule/byte-size.js';
 import { parseDuration } from '../schedule/duration.js';
 import { showValue } from '../schedule/show-value.js';
 import type { IssueCollector } from './collector.js';
-import { suggestSimilar } from './suggest.js';
+import { didYouMean } from './suggest.js';
 
 type Path = readonly (string | number)[];
 
@@ -38,9 +38,8 @@ export function checkKeys(
 ): void {
   for (const key of Object.keys(map)) {
     if (allowed.includes(key)) continue;
-    const suggestion = suggestSimilar(key, allowed);
     const where = within === undefined ? '' : ` in "${within}"`;
-    const hint = suggestion === undefined ? `; valid keys: ${allowed.join(', ')}` : ` (did you mean "${suggestion}")`;
+    const hint = didYouMean(key, allowed, `; valid keys: ${allowed.join(', ')}`);
     c.add('unknown-key', [...path, key], 'key', `unknown key "${key}"${where}${hint}`);
   }
 }
@@ -107,8 +106,7 @@ export function readEnum<T extends string>(
   if (typeof raw === 'string' && (options as readonly string[]).includes(raw)) return raw as T;
   const quoted = options.map((option) => `"${option}"`);
   const list = `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1) ?? ''}`;
-  const suggestion = typeof raw === 'string' ? suggestSimilar(raw, options) : undefined;
-  const hint = suggestion === undefined ? '' : ` (did you mean "${suggestion}")`;
+  const hint = typeof raw === 'string' ? didYouMean(raw, options) : '';
   return fail(c, path, `expected one of ${list}, got ${showValue(raw)}${hint}`);
 }
 

@@ -8,7 +8,7 @@ import { createCollector } from './collector.js';
 import type { ConfigIssue } from './issues.js';
 import type { TaskReference } from './policies.js';
 import type { PositionLookup } from './positions.js';
-import { suggestSimilar } from './suggest.js';
+import { didYouMean } from './suggest.js';
 
 /** One task of the file as the cross-task rules see it. */
 export interface ReferenceEntry {
@@ -46,13 +46,7 @@ export function checkReferences(entries: readonly ReferenceEntry[], file: string
       if (target === entry.name) {
         c.add('cycle', path, 'value', `"${key}" names the task itself, so it would trigger itself forever`);
       } else if (!byName.has(target)) {
-        const suggestion = suggestSimilar(target, names);
-        c.add(
-          'unknown-task',
-          path,
-          'value',
-          `unknown task "${target}" in "${key}"${suggestion === undefined ? '' : ` (did you mean "${suggestion}")`}`,
-        );
+        c.add('unknown-task', path, 'value', `unknown task "${target}" in "${key}"${didYouMean(target, names)}`);
       } else {
         listOf(valid, key).push(target);
         referenced.add(target);

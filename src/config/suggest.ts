@@ -3,6 +3,12 @@
 // commander's rule: a candidate must be at least this similar, so "b" never suggests "a".
 const MIN_SIMILARITY = 0.4;
 
+/** ` (did you mean "x")` after a message when a candidate is close to `word`, else `otherwise`. */
+export function didYouMean(word: string, candidates: readonly string[], otherwise = ''): string {
+  const suggestion = suggestSimilar(word, candidates);
+  return suggestion === undefined ? otherwise : ` (did you mean "${suggestion}")`;
+}
+
 /**
  * The candidate closest to `word` by Damerau-Levenshtein distance, if it is within
  * max(1, floor(len/3)) edits; on a tie the earlier candidate wins.

@@ -4,7 +4,7 @@ import { TaskkitError } from '../errors.js';
 import { isValidTimeZone } from '../schedule/zoned.js';
 import { resolveProcessZone } from './process-zone.js';
 import type { IssueCollector } from './collector.js';
-import { suggestSimilar } from './suggest.js';
+import { didYouMean } from './suggest.js';
 
 let knownZones: readonly string[] | undefined;
 
@@ -21,9 +21,7 @@ export function readTimeZone(c: IssueCollector, path: readonly (string | number)
     return undefined;
   }
   knownZones ??= Intl.supportedValuesOf('timeZone');
-  const suggestion = suggestSimilar(raw, knownZones);
-  const hint =
-    suggestion === undefined ? '; use an IANA name like "Europe/Berlin" or "UTC"' : ` (did you mean "${suggestion}")`;
+  const hint = didYouMean(raw, knownZones, '; use an IANA name like "Europe/Berlin" or "UTC"');
   c.add('invalid-value', path, 'value', `unknown time zone ${showValue(raw)}${hint}`);
   return undefined;
 }
