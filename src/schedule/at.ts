@@ -1,5 +1,5 @@
 /** `at: ISO date-time` or a list: one-shot instants (TaskKit's addTimedAction), DESIGN.md. */
-import { daysInMonth } from './calendar.js';
+import { daysInMonth, sixNumbers } from './calendar.js';
 import { showValue } from './show-value.js';
 import { gapEnd, gapOf, isZoneChange, toWall, wallToLocalMs, type WallTime } from './zoned.js';
 import type { AtSpec, Instant, ParseResult } from './types.js';
@@ -75,14 +75,7 @@ function readDateTime(
   }
   const match = typeof raw === 'string' ? DATE_TIME.exec(raw.trim()) : null;
   if (match === null) return { ok: false, message: `${EXPECTED}, got ${showValue(raw)}` };
-  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(match[i] ?? 0)) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const [year, month, day, hour, minute, second] = sixNumbers(match);
   const millis = Number((match[7] ?? '').padEnd(3, '0'));
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
     return { ok: false, message: `no such date: ${showValue(raw)}` };

@@ -47,3 +47,9 @@ const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 export function daysInMonth(year: number, month: number): number {
   return month === 2 && isLeapYear(year) ? 29 : (MONTH_DAYS[month - 1] ?? 31);
 }
+
+/** Groups 1-6 of a date-time pattern's match as numbers (0 for a group that did not take part). */
+export function sixNumbers(match: RegExpExecArray): [number, number, number, number, number, number] {
+  const at = (group: number): number => Number(match[group] ?? 0);
+  return [at(1), at(2), at(3), at(4), at(5), at(6)];
+}

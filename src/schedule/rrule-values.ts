@@ -3,7 +3,7 @@
  * weekdays and UNTIL. Each reader answers a value or a problem with its offset into the value
  * text, so that rrule-parse.ts can point at the item that is wrong.
  */
-import { daysInMonth } from './calendar.js';
+import { daysInMonth, sixNumbers } from './calendar.js';
 import type { RruleWeekday } from './types.js';
 import { wallToLocalMs, type WallTime } from './zoned.js';
 
@@ -124,14 +124,7 @@ export function readUntil(text: string): ValueResult<{ instant: number } | { wal
       problem: `expected a date "YYYYMMDD" or a date-time "YYYYMMDDTHHMMSS" (local) or "...Z" (UTC), got "${text}"`,
       at: 0,
     };
-  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(match[i] ?? 0)) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const [year, month, day, hour, minute, second] = sixNumbers(match);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month))
     return { problem: `no such date: "${text}"`, at: 0 };
   if (hour > 23 || minute > 59 || second > 59) return { problem: `no such time of day: "${text}"`, at: 9 };
