@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import type { TaskSpec } from '../../src/config/types.js';
 import type { RunRecord } from '../../src/engine/run.js';
+import type { TaskStateRecord } from '../../src/store/store.js';
 import { attachStore } from '../../src/store/attach.js';
 import { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from '../../src/store/sqlite-store.js';
 import { createEngine, ms } from '../support/engine-task.js';
@@ -82,6 +83,22 @@ export function makeRun(overrides: Partial<RunRecord> = {}): RunRecord {
 }
 
 /** Let setImmediate callbacks (the batcher's flush) run. */
+/** A task_state record with nothing in it but `overrides`. */
+export function stateOf(name: string, overrides: Partial<TaskStateRecord> = {}): TaskStateRecord {
+  return {
+    name,
+    fingerprint: 'f',
+    fileHold: false,
+    hold: null,
+    reschedule: null,
+    lastScheduledAt: null,
+    scheduledRuns: 0,
+    failedSlots: 0,
+    alerts: { failureAlertedAt: null, overdueAlertedAt: null },
+    ...overrides,
+  };
+}
+
 export function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }

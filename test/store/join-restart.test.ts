@@ -4,7 +4,7 @@ import { expect, test } from 'vitest';
 import type { TaskSpec } from '../../src/config/types.js';
 import { flush } from '../support/fake-runner.js';
 import { makeTask, ms } from '../support/engine-task.js';
-import { bootOnStore, useTempState } from './_support.js';
+import { bootOnStore, stateOf, useTempState } from './_support.js';
 
 const temp = useTempState();
 
@@ -66,18 +66,9 @@ test('a restart with a shorter after-all keeps only the parents still listed; wi
 
 test('a join_state the store cannot read is dropped with a notice: the join waits afresh', () => {
   const store = temp.open();
-  store.saveTaskState({
-    name: 'load',
-    fingerprint: 'x',
-    fileHold: false,
-    hold: null,
-    reschedule: null,
-    lastScheduledAt: null,
-    scheduledRuns: 0,
-    failedSlots: 0,
-    alerts: { failureAlertedAt: null, overdueAlertedAt: null },
-    join: { since: null, succeeded: [{ task: 'extract', at: 'soon' as unknown as number }] },
-  });
+  store.saveTaskState(
+    stateOf('load', { join: { since: null, succeeded: [{ task: 'extract', at: 'soon' as unknown as number }] } }),
+  );
   store.flush();
   const restored = store.restoreTask(load);
   expect(restored.state.join).toBeUndefined();

@@ -6,9 +6,8 @@ import Sqlite from 'better-sqlite3';
 import { describe, expect, test } from 'vitest';
 import { TaskkitError } from '../../src/errors.js';
 import { definitionFingerprint } from '../../src/config/definition.js';
-import type { TaskStateRecord } from '../../src/store/store.js';
 import { every, makeTask, ms } from '../support/engine-task.js';
-import { makeRun, nextTurn, useTempState } from './_support.js';
+import { makeRun, nextTurn, stateOf, useTempState } from './_support.js';
 
 const temp = useTempState();
 
@@ -20,19 +19,6 @@ function countRows(): number {
     db.close();
   }
 }
-
-const stateOf = (name: string, overrides: Partial<TaskStateRecord> = {}): TaskStateRecord => ({
-  name,
-  fingerprint: 'f',
-  fileHold: false,
-  hold: null,
-  reschedule: null,
-  lastScheduledAt: null,
-  scheduledRuns: 0,
-  failedSlots: 0,
-  alerts: { failureAlertedAt: null, overdueAlertedAt: null },
-  ...overrides,
-});
 
 describe('writes', () => {
   test('900 writes of one turn land in one transaction after the turn', async () => {
