@@ -3,7 +3,14 @@
  * Re-exports only (STYLE.md practice 2).
  */
 export { Scheduler } from './library/scheduler.js';
-export type { SchedulerOptions, TaskDefinition, ScheduleDefinition } from './library/scheduler.js';
+export type {
+  SchedulerOptions,
+  TaskDefinition,
+  ScheduleDefinition,
+  CalendarDefinition,
+  MakeRun,
+} from './library/scheduler.js';
+export type { MakeResult } from './engine/make-chain.js';
 export type { TaskContext, TaskHandle, TaskFunction, Trigger, UpstreamRun } from './task-context.js';
 export type { TaskStatus, TaskStateName } from './engine/task-state.js';
 export type { RunRecord, RunStatus } from './engine/run.js';

@@ -8,6 +8,7 @@ import { resolveSettings, validateTaskDefinition, validateScheduleDefinition } f
 import type { Settings } from '../config/types.js';
 import { createSystemClock, type Clock } from '../engine/clock.js';
 import type { EngineEventName, EngineListener } from '../engine/events.js';
+import type { MakeResult } from '../engine/make-chain.js';
 import type { Runner } from '../engine/ports.js';
 import type { RunRecord } from '../engine/run.js';
 import { Scheduler as EngineScheduler } from '../engine/scheduler.js';
@@ -23,6 +24,12 @@ export interface SchedulerOptions {
   readonly maxConcurrent?: number;
   /** Concurrency groups: name -> most runs at once of the tasks with that `group`. Default none. */
   readonly groups?: Readonly<Record<string, number>>;
+  /**
+   * Exclusion calendars for the tasks' `except`: name -> dates as in the tasks file's
+   * `settings.calendars` (a date "2026-12-25", a range "2026-12-24..2026-12-31", `{file: 'holidays.ics'}`
+   * relative to `baseDir`, or a list mixing them). Read once, here. Default none.
+   */
+  readonly calendars?: Readonly<Record<string, CalendarDefinition>>;
   /** Shell of `run:` strings. Default /bin/sh. */
   readonly shell?: string;
   /** Folder that relative `cwd` and `module` paths are resolved against. Default process.cwd(). */
@@ -31,6 +38,18 @@ export interface SchedulerOptions {
   readonly clock?: Clock;
   /** Inject a runner (tests). Default: taskkit's process/worker/function runner. */
   readonly runner?: Runner;
+}
+
+/** One calendar of `calendars`: a date, an inclusive range, an iCalendar file, or a list of them. */
+export type CalendarDefinition = CalendarItem | readonly CalendarItem[];
+type CalendarItem = string | Readonly<{ file: string }>;
+
+/** A started `runMake`: the steps in order, the first step's run as triggered, and the chain's end. */
+export interface MakeRun {
+  readonly order: readonly string[];
+  readonly first: RunRecord;
+  /** Resolves once the last step ran or a step failed the chain (the rest recorded as skipped). */
+  readonly done: Promise<MakeResult>;
 }
 
 /**
@@ -73,6 +92,7 @@ export class Scheduler {
         timezone: options.timezone,
         'max-concurrent': options.maxConcurrent,
         groups: options.groups,
+        calendars: options.calendars,
         shell: options.shell,
       },
       { baseDir: this.#baseDir, env: process.env },
@@ -104,6 +124,16 @@ export class Scheduler {
   /** Start a run now (TaskKit's runTaskNow), subject to the task's `overlap` policy. */
   runNow(name: string): RunRecord {
     return this.#engine.runNow(name);
+  }
+
+  /**
+   * cs.taskqueue's make (`taskkit run-now NAME --make`): the task's `after-all` prerequisites first,
+   * transitively, each once, in dependency order, then the task; a step that does not succeed (after
+   * its retries) stops the chain and the steps after it are recorded as skipped (`prerequisite-failed`).
+   */
+  runMake(name: string): MakeRun {
+    const { chain, first } = this.#engine.runMake(name);
+    return { order: chain.order, first, done: chain.done };
   }
 
   /** Suppress scheduled runs until `resume` (TaskKit's disableTask). */

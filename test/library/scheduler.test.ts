@@ -127,4 +127,66 @@ describe('Scheduler (library API)', () => {
     expect(status.rescheduled).toBe(true);
     expect(new Date(status.nextAt ?? 0).toISOString()).toBe('2026-03-01T10:10:00.000Z');
   });
+
+  test('calendars: `except` skips excluded local dates, naming the calendar; an unknown one is an error', async () => {
+    const clock = new FakeClock('2026-12-24T12:00:00Z');
+    scheduler = new Scheduler({
+      timezone: 'Europe/Berlin',
+      clock,
+      calendars: { holidays: ['2026-12-25', '2026-12-26'], office: '2026-12-31..2027-01-01' },
+    });
+    const skipped: RunRecord[] = [];
+    scheduler.on('run-skipped', (run) => skipped.push(run));
+    const status = scheduler.add('export', { daily: '00:30', run: () => undefined, except: ['holidays'] });
+    // 00:30 Berlin on the 25th and 26th are excluded: the next instant is the 27th's (23:30 UTC on the 26th).
+    expect(new Date(status.nextAt ?? 0).toISOString()).toBe('2026-12-26T23:30:00.000Z');
+    scheduler.start();
+    clock.advanceTo('2026-12-25T00:00:00Z');
+    await flush();
+    expect(skipped.map((run) => [run.task, run.skip?.reason, run.error])).toEqual([
+      ['export', 'calendar', expect.stringContaining('excluded by calendar "holidays"')],
+    ]);
+    expect(() => scheduler?.add('sync', { every: '1h', run: () => undefined, except: 'holiday' })).toThrow(
+      /unknown calendar "holiday" \(did you mean "holidays"\)/,
+    );
+    expect(() => new Scheduler({ calendars: { bad: '2026-02-30' } })).toThrow(/no such date: 2026-02-30/);
+  });
+
+  test('runMake: the after-all prerequisites first, each once, then the task; a failure skips the rest', async () => {
+    const { scheduler } = create('2026-03-01T10:00:00Z');
+    const ran: string[] = [];
+    const step =
+      (name: string, ok = true) =>
+      () => {
+        ran.push(name);
+        if (!ok) throw new Error(`${name} broke`);
+      };
+    scheduler.add('extract', { run: step('extract') });
+    scheduler.add('transform', { 'after-all': ['extract'], run: step('transform') });
+    scheduler.add('load', { 'after-all': ['extract', 'transform'], run: step('load') });
+    scheduler.start();
+    const make = scheduler.runMake('load');
+    expect(make.order).toEqual(['extract', 'transform', 'load']);
+    expect(make.first.task).toBe('extract');
+    const result = await make.done;
+    expect(ran).toEqual(['extract', 'transform', 'load']);
+    expect(result.steps.map((run) => [run.task, run.status])).toEqual([
+      ['extract', 'succeeded'],
+      ['transform', 'succeeded'],
+      ['load', 'succeeded'],
+    ]);
+    expect(result.failed).toBeNull();
+
+    scheduler.add('report', { 'after-all': ['load'], run: step('report') });
+    scheduler.remove('extract');
+    scheduler.add('extract', { run: step('extract', false) });
+    const failing = await scheduler.runMake('report').done;
+    expect(failing.failed).toMatchObject({ task: 'extract', status: 'failed' });
+    expect(failing.steps.map((run) => [run.task, run.status, run.skip?.reason ?? null])).toEqual([
+      ['extract', 'failed', null],
+      ['transform', 'skipped', 'prerequisite-failed'],
+      ['load', 'skipped', 'prerequisite-failed'],
+      ['report', 'skipped', 'prerequisite-failed'],
+    ]);
+  });
 });
