@@ -10,14 +10,12 @@ import type { Instant, ScheduleSpec } from '../schedule/types.js';
 import type { Trigger, UpstreamRun } from '../task-context.js';
 import type { Task } from './active-run.js';
 import { AfterIndex } from './after-index.js';
-import { alertsOfRunEnd, buildAlert, type AlertCause, type AlertFacts } from './alerts.js';
 import { checkVerdict, claimFailed } from './claim.js';
 import type { Clock } from './clock.js';
 import { Emitter } from './emitter.js';
 import { recordExcludedSpan } from './excluded-instants.js';
 import { planFire } from './fire-plan.js';
 import type { FlowEffect } from './flow-effects.js';
-import { formatDuration } from '../schedule/duration.js';
 import { HeldInstants } from './held-instants.js';
 import { createJoinIndex, noteParentSuccess } from './joins.js';
 import { describeError } from './launch.js';
@@ -31,6 +29,8 @@ import type { TriggerOptions } from './run-flow.js';
 import type { ShutdownGate } from './shutdown.js';
 import { createTaskHandle, type TaskOperations } from './task-handle.js';
 import type { TaskStatus } from './task-state.js';
+import { TaskAnnouncements, taskStatusOf } from './task-status-of.js';
+import { TaskHealth } from './task-health.js';
 import { Timeline } from './timeline.js';
 import { DEFAULT_MAX_CONCURRENT, type SchedulerOptions } from './scheduler-options.js';
 
@@ -56,6 +56,9 @@ export abstract class EngineLoop implements TaskOperations {
   protected readonly held: HeldInstants;
   /** Set by stop(): no new runs, and the last run to end opens it. */
   protected shutdown: ShutdownGate | null = null;
+  /** Dead-man, failed slots, auto-hold and `notify:` alerts (task-health.ts). */
+  readonly #health: TaskHealth;
+  readonly #announced = new TaskAnnouncements();
 
   constructor(options: SchedulerOptions) {
     const maxConcurrent = options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT;
@@ -84,6 +87,15 @@ export abstract class EngineLoop implements TaskOperations {
       createHandle: (run) => createTaskHandle(run, this, log),
     });
     this.held = new HeldInstants(this.emitter, takeRunId);
+    this.#health = new TaskHealth({
+      clock: options.clock,
+      log,
+      emitter: this.emitter,
+      announce: (entry, force) => this.announce(entry, force),
+      syncOverdue: (entry) => this.syncOverdue(entry),
+      beginHold: (entry) => this.beginHold(entry),
+      stopping: () => this.shutdown !== null,
+    });
   }
 
   abstract hold(name: string, note?: string): TaskStatus;
@@ -165,7 +177,7 @@ export abstract class EngineLoop implements TaskOperations {
       try {
         if (node.kind === 'task') this.#fire(node.entry, node.at, now, lateBefore);
         else if (node.kind === 'hold-end') this.endHoldIfDue(node.entry, now);
-        else if (node.kind === 'overdue') this.#goOverdue(node.entry, node.at);
+        else if (node.kind === 'overdue') this.#health.goOverdue(node.entry, node.at);
         else {
           this.flow.delayElapsed(node.run);
           this.drain();
@@ -249,33 +261,6 @@ export abstract class EngineLoop implements TaskOperations {
     else this.timeline.set(entry.overdueNode, at);
   }
 
-  /** No run of `entry` succeeded within its `expect-success-within`, due at `dueAt`: once, until a success. */
-  #goOverdue(entry: Task, dueAt: Instant): void {
-    if (entry.overdueAt !== dueAt) return;
-    entry.deadMan.markOverdue(dueAt);
-    const since = entry.deadMan.lastSuccessAt;
-    const period = formatDuration(dueAt - entry.deadMan.watchFrom);
-    this.log(
-      'warn',
-      `${entry.spec.name}: overdue: no run succeeded within ${period} ` +
-        (since === null ? '(none since taskkit started)' : `(last success ${new Date(since).toISOString()})`),
-    );
-    const status = this.announce(entry, true) ?? entry.toStatus();
-    const from = entry.deadMan.watchFrom;
-    this.emitter.emit('overdue', status, from, dueAt);
-    this.#raiseAlerts(entry, [{ kind: 'overdue' }], { run: null, failures: entry.failedSlots, overdueSince: from });
-  }
-
-  /** A run of `entry` succeeded: the dead-man's period starts again, and an overdue task recovers. */
-  #succeeded(entry: Task, record: RunRecord): void {
-    // The engine's clock, as the deadline is on it (a run's endedAt is the runner's reading).
-    const overdueSince = entry.deadMan.noteSuccess(this.clock.now());
-    this.syncOverdue(entry);
-    if (overdueSince === null) return;
-    this.log('info', `${entry.spec.name}: recovered: run #${record.id} succeeded (it was overdue)`);
-    this.emitter.emit('recovery', this.announce(entry, true) ?? entry.toStatus(), record, overdueSince);
-  }
-
   /** The task's next instant; a held task keeps it but is parked off the timeline (held-instants.ts). */
   protected setNext(entry: Task, next: Instant | null): void {
     entry.setNextAt(next);
@@ -296,16 +281,7 @@ export abstract class EngineLoop implements TaskOperations {
       this.removedWithRuns.delete(entry.spec.name);
       this.log('info', `${entry.spec.name}: the last run of the removed task has ended (#${record.id})`);
     }
-    // A slot: a scheduled instant's last attempt; for a task with no instants of its own (on demand,
-    // at boot), each run it is triggered for. run-now of a scheduled task is none (engine/alerts.ts).
-    const slot = sequel === null && !entry.removed && (record.scheduledAt !== null || entry.triggeredOnly);
-    const succeeded = record.status === 'succeeded' && !entry.removed;
-    const before = { failures: entry.failedSlots, watchFrom: entry.deadMan.watchFrom, alert: entry.alerts.state };
-    if (succeeded) this.#succeeded(entry, record);
-    const autoHeld = slot && this.#slotEnded(entry, record);
-    const failed = slot && failedForGood(record.status);
-    if (succeeded || failed)
-      this.#raiseAlerts(entry, ...alertsOfRunEnd(record, slot, autoHeld, before, entry.failedSlots));
+    this.#health.runEnded(entry, record, sequel);
     if (this.shutdown !== null) {
       if (this.flow.pending === 0) this.shutdown.open();
       return;
@@ -319,51 +295,6 @@ export abstract class EngineLoop implements TaskOperations {
       this.#triggerNamed(record, [...this.afterIndex.dependentsOf(spec.name), ...spec.onSuccess, ...joined]);
     } else if (sequel === null && failedForGood(record.status)) {
       this.#triggerNamed(record, spec.onFailure);
-    }
-  }
-
-  /**
-   * `record` was the last attempt of a scheduled slot (its instant with all its retries): count a
-   * failed slot, reset on a success (a cancel or a skip neither counts nor resets), and hold the task
-   * once its failed slots reach `hold-after-failures` (event `auto-hold`). The count changes the
-   * task's stored state, so a change is announced. Returns whether it held the task.
-   */
-  #slotEnded(entry: Task, record: RunRecord): boolean {
-    const failed = failedForGood(record.status);
-    if (!failed && record.status !== 'succeeded') return false;
-    const before = entry.failedSlots;
-    const hold = entry.slotEnded(failed);
-    if (!hold || this.shutdown !== null) {
-      if (entry.failedSlots !== before) this.announce(entry, true);
-      return false;
-    }
-    const failures = entry.failedSlots;
-    entry.hold(`auto-held after ${failures} consecutive failures`, this.clock.now(), null);
-    this.beginHold(entry);
-    const status = this.announce(entry, true) ?? entry.toStatus();
-    this.log('warn', `${entry.spec.name}: auto-held after ${failures} consecutive failures (last: run #${record.id})`);
-    if (this.emitter.has('auto-hold')) this.emitter.emit('auto-hold', status, failures, record);
-    return true;
-  }
-
-  /**
-   * Apply `causes` to the task's alert state (engine/alerts.ts) and emit the alerts they send. A changed
-   * state is announced first, in the same turn: the store writes it with what an `alert` listener adds.
-   */
-  #raiseAlerts(entry: Task, causes: readonly AlertCause[], facts: AlertFacts): void {
-    const { notify, name } = entry.spec;
-    const now = this.clock.now();
-    const before = entry.alerts.state;
-    const events = causes.flatMap((cause) => entry.alerts.apply(notify, cause, now));
-    if (entry.alerts.state !== before) this.announce(entry, true);
-    if (notify === undefined) return;
-    for (const event of events) {
-      // The notifier's kind only: a URL may hold a password (the daemon logs the delivery, redacted).
-      this.log(
-        'info',
-        `${name}: alert ${event} (${facts.failures} failed slot(s)) to its ${notify.target.kind} notifier`,
-      );
-      this.emitter.emit('alert', buildAlert(event, name, now, notify, facts));
     }
   }
 
@@ -387,8 +318,8 @@ export abstract class EngineLoop implements TaskOperations {
    * it sent. Nothing is built when nobody listens: a wake that fires 10,000 tasks allocates no snapshots.
    */
   protected announce(entry: Task, force = false): TaskStatus | null {
-    if (!this.emitter.has('task-changed') || entry.removed || !entry.takeAnnouncement(force)) return null;
-    const status = entry.toStatus();
+    if (!this.emitter.has('task-changed') || entry.removed || !this.#announced.due(entry, force)) return null;
+    const status = taskStatusOf(entry);
     this.emitter.emit('task-changed', status);
     return status;
   }

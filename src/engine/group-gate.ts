@@ -4,7 +4,7 @@
  * or running) and gives it back when it ends; a run whose group is full waits here, in the
  * group's own fair queue (round-robin over the group's tasks, FIFO within a task, as the
  * max-concurrent queue), holding nothing: neither a place nor a max-concurrent slot. RunFlow
- * decides when to ask (run-flow.ts `#admit`, `#pump`); this class only counts and queues.
+ * decides when to ask (slot-admission.ts `admit`, `pump`); this class only counts and queues.
  */
 import type { ActiveRun, Task } from './active-run.js';
 import { DispatchQueue } from './dispatch-queue.js';

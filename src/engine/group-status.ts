@@ -1,4 +1,4 @@
-/** A task's concurrency group as its status tells it (task-entry.ts toStatus; `list`, `show`). */
+/** A task's concurrency group as its status tells it (task-status-of.ts; `list`, `show`). */
 import type { RunPhase } from './run-phase.js';
 import type { GroupLookup, GroupStatus } from './task-state.js';
 

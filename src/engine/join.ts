@@ -75,3 +75,11 @@ export class JoinProgress {
     for (const task of [...this.#succeeded.keys()]) if (!parents.includes(task)) this.#succeeded.delete(task);
   }
 }
+
+/** A reload's join: it keeps what it has seen of the parents still listed; a join added starts empty. */
+export function redefinedJoin(join: JoinProgress | null, afterAll: readonly string[] | undefined): JoinProgress | null {
+  if (afterAll === undefined) return null;
+  if (join === null) return new JoinProgress(afterAll, undefined);
+  join.retain(afterAll);
+  return join;
+}

@@ -1,6 +1,6 @@
 /**
- * The life of a run, from trigger to end (DESIGN.md "Runs"): overlap decision, jitter wait, the
- * max-concurrent fair queue, a place in its concurrency group (group-gate.ts), the store's claim,
+ * The life of a run, from trigger to end (DESIGN.md "Runs"): overlap decision, jitter wait, a
+ * max-concurrent slot and a place in its concurrency group (slot-admission.ts), the store's claim,
  * the runner call, retries, and the bookkeeping that waiters and events see. Phases and their
  * moves: run-phase.ts. The flow never calls back up: what the scheduler must do about a run is
  * queued as FlowEffect data and taken with takeEffects().
@@ -9,8 +9,7 @@
 import type { TaskHandle, Trigger, UpstreamRun } from '../task-context.js';
 import { ActiveRun, type Task } from './active-run.js';
 import type { Clock } from './clock.js';
-import { DispatchQueue } from './dispatch-queue.js';
-import { RunGroups, type GroupPlaces } from './group-gate.js';
+import type { GroupPlaces } from './group-gate.js';
 import type { Emitter } from './emitter.js';
 import type { FlowEffect } from './flow-effects.js';
 import { askClaim, isPendingClaim } from './claim.js';
@@ -25,6 +24,7 @@ import type { RunRecord, SkipFacts, SkipReason } from './run.js';
 import type { RunChain } from './run-chain.js';
 import { createRunRecord, markDropped, markFinished, markSkipped, markStarted } from './run-record.js';
 import { RunRegistry } from './run-registry.js';
+import { SlotAdmission } from './slot-admission.js';
 import type { Timeline } from './timeline.js';
 
 /** What the flow works with: ports and collaborators handed down, never called back up. */
@@ -59,28 +59,28 @@ export interface TriggerOptions {
 export class RunFlow {
   readonly #options: RunFlowOptions;
   protected readonly runs = new RunRegistry();
-  readonly #ready = new DispatchQueue<Task, ActiveRun>();
-  /** Concurrency groups: places taken, and the runs waiting for one (phase `grouped`). */
-  readonly #groups: RunGroups;
+  /** Max-concurrent slots and group places: who may start, who waits (slot-admission.ts). */
+  readonly #slots: SlotAdmission;
   /** Runs whose handle was asked to cancel, and why (they then neither retry nor run again). */
   readonly #cancelled = new WeakMap<ActiveRun, CancelReason>();
   #effects: FlowEffect[] = [];
-  /** Max-concurrent slots taken: runs claiming or running. */
-  #busy = 0;
   /** Shutdown began (the cancels' beginStop): no new runs, no sequels. */
   protected stopping = false;
 
   constructor(options: RunFlowOptions) {
     this.#options = options;
-    this.#groups = new RunGroups(options.groups);
+    this.#slots = new SlotAdmission(options.maxConcurrent, options.groups, {
+      start: (run) => this.#start(run),
+      waiting: (run) => this.#announceWaiting(run),
+    });
   }
 
   /** A group's limit and places taken (`list`, `show`); undefined for a name without a limit. */
-  readonly groupPlaces = (group: string): GroupPlaces | undefined => this.#groups.places(group);
+  readonly groupPlaces = (group: string): GroupPlaces | undefined => this.#slots.places(group);
 
   /** New group limits (reload): a raised one starts waiting runs now; a lowered one lets running runs finish. */
   setGroupLimits(limits: Readonly<Record<string, number>>): void {
-    this.#groups.setLimits(limits);
+    this.#slots.setGroupLimits(limits);
     this.#pump();
   }
 
@@ -89,8 +89,8 @@ export class RunFlow {
     const group = entry.spec.group ?? null;
     const moving = entry.active.filter((run) => run.phase === 'grouped' && run.groupPlace !== group);
     for (const run of moving) {
-      this.#groups.leave(run);
-      this.#admit(run);
+      this.#slots.leave(run);
+      this.#slots.admit(run);
     }
     if (moving.length === 0) return;
     this.#pump();
@@ -118,14 +118,7 @@ export class RunFlow {
   /** A new run of `entry`, subject to its overlap policy; returns the record as it stands. */
   trigger(entry: Task, trigger: Trigger, scheduledAt: Instant | null, options: TriggerOptions = {}): RunRecord {
     const now = this.#options.clock.now();
-    const record = createRunRecord({
-      id: this.#options.nextRunId(),
-      task: entry.spec.name,
-      trigger,
-      scheduledAt,
-      attempt: 1,
-      createdAt: now,
-    });
+    const record = this.#newRecord(entry.spec.name, trigger, scheduledAt, 1, now);
     if (this.stopping) return this.#skipUnregistered(entry, record, 'taskkit is stopping', 'stopping');
     const colliding = entry.collidingRun();
     const decision: OverlapDecision =
@@ -144,7 +137,7 @@ export class RunFlow {
     if (decision.action === 'start') {
       const delay = options.jitter === true ? computeJitterDelay(entry.spec.jitterMs, this.#options.random) : 0;
       if (delay > 0) this.#delay(run, now + delay);
-      else this.#admit(run);
+      else this.#slots.admit(run);
     } else {
       run.moveTo('serial');
       entry.queueSerial(run);
@@ -158,7 +151,7 @@ export class RunFlow {
   /** A jitter or retry wait is over. */
   delayElapsed(run: ActiveRun): void {
     if (run.phase !== 'delayed') return;
-    this.#admit(run);
+    this.#slots.admit(run);
     this.releaseSerial(run.entry);
     this.taskChanged(run.entry);
   }
@@ -166,14 +159,7 @@ export class RunFlow {
   /** Record a trigger that does not run (missed instants not caught up, a held `@reboot`): one record for `skip`. */
   recordSkip(entry: Task, trigger: Trigger, scheduledAt: Instant | null, reason: string, skip: SkipFacts): RunRecord {
     const now = this.#options.clock.now();
-    const record = createRunRecord({
-      id: this.#options.nextRunId(),
-      task: entry.spec.name,
-      trigger,
-      scheduledAt,
-      attempt: 1,
-      createdAt: now,
-    });
+    const record = this.#newRecord(entry.spec.name, trigger, scheduledAt, 1, now);
     return this.#skipUnregistered(entry, record, reason, skip);
   }
 
@@ -203,7 +189,7 @@ export class RunFlow {
   finish(run: ActiveRun, outcome: RunOutcome): void {
     if (run.phase !== 'running') return;
     const { entry } = run;
-    this.#freeSlot(run);
+    this.#slots.freed(run);
     const record = markFinished(run.record, outcome, this.#options.clock.now());
     this.#retire(run, record, 'run-finished');
     // One rule (README "Timeouts, cancel and retries"): a run stopped on purpose (cancel, replace,
@@ -225,6 +211,10 @@ export class RunFlow {
     if (this.#options.emitter.has('task-changed')) this.#effects.push({ kind: 'task-changed', entry });
   }
 
+  #newRecord(task: string, trigger: Trigger, scheduledAt: Instant | null, attempt: number, now: Instant): RunRecord {
+    return createRunRecord({ id: this.#options.nextRunId(), task, trigger, scheduledAt, attempt, createdAt: now });
+  }
+
   #register(entry: Task, record: RunRecord, upstream: UpstreamRun | null, chain: RunChain | null): ActiveRun {
     const run = new ActiveRun(record, entry, this.#options.timeline.nextSeq(), upstream, chain);
     this.runs.add(run);
@@ -243,46 +233,15 @@ export class RunFlow {
     if (this.#options.emitter.has('run-queued')) this.#options.emitter.emit('run-queued', run.record);
   }
 
-  /** Start now if a slot (and its group's place) is free, else wait in the fair queue (or its group's). */
-  #admit(run: ActiveRun): void {
-    run.moveTo('ready');
-    if (this.#busy < this.#options.maxConcurrent && this.#ready.size === 0) this.#startOrPark(run);
-    else {
-      this.#ready.enqueue(run.entry, run);
-      this.#announceWaiting(run);
-    }
-  }
-
-  /**
-   * Start queued runs while slots are free (none once stopping: every waiting run was dropped). Runs waiting
-   * for a group with room again go first (they had their turn in the slot queue); a queued run whose group is
-   * full waits for its group and the next run gets the slot: a full group blocks no other task.
-   */
+  /** Start queued runs while slots are free (none once stopping: every waiting run was dropped). */
   #pump(): void {
-    while (!this.stopping && this.#busy < this.#options.maxConcurrent) {
-      const run = this.#groups.nextRun() ?? this.#ready.dequeue();
-      if (run === undefined) return;
-      if (run.phase === 'grouped') this.#start(run);
-      else this.#startOrPark(run);
-      this.releaseSerial(run.entry);
-    }
-  }
-
-  /** A slot is free for `run`: start it if its group has room, else it waits for a place holding nothing. */
-  #startOrPark(run: ActiveRun): void {
-    if (this.#groups.mayStart(run)) this.#start(run);
-    else this.#announceWaiting(run);
-  }
-
-  /** The run's max-concurrent slot and group place are free again. */
-  #freeSlot(run: ActiveRun): void {
-    this.#busy--;
-    this.#groups.placeFreed(run);
+    if (!this.stopping) this.#slots.pump((run) => this.releaseSerial(run.entry));
   }
 
   /** The head of a task's serial queue goes once nothing else of the task is going or waiting. */
   protected releaseSerial(entry: Task): void {
-    for (let run = entry.takeReleasedSerial(); run !== undefined; run = entry.takeReleasedSerial()) this.#admit(run);
+    for (let run = entry.takeReleasedSerial(); run !== undefined; run = entry.takeReleasedSerial())
+      this.#slots.admit(run);
   }
 
   /** Past its deadline it is skipped; else it takes a slot and, once the store's claim says go, runs. */
@@ -293,8 +252,7 @@ export class RunFlow {
       this.#retire(run, markSkipped(run.record, now, late, 'deadline'), 'run-skipped');
       return;
     }
-    this.#busy++;
-    this.#groups.placeTaken(run);
+    this.#slots.taken(run);
     const { claim } = this.#options;
     if (claim === null) return this.#launch(run, now);
     const answer = askClaim(claim, markStarted(run.record, now, null));
@@ -308,7 +266,7 @@ export class RunFlow {
 
   #claimed(run: ActiveRun, verdict: ClaimVerdict, now: Instant): void {
     if (verdict === true) return this.#launch(run, now);
-    this.#freeSlot(run);
+    this.#slots.freed(run);
     this.#retire(run, markSkipped(run.record, now, verdict.refused, 'claimed'), 'run-skipped');
   }
 
@@ -340,14 +298,7 @@ export class RunFlow {
     const delay = computeRetryDelay(run.entry.spec.retry, failed.status, failed.attempt);
     if (delay === null) return false;
     const now = this.#options.clock.now();
-    const record = createRunRecord({
-      id: this.#options.nextRunId(),
-      task: failed.task,
-      trigger: 'retry',
-      scheduledAt: failed.scheduledAt,
-      attempt: failed.attempt + 1,
-      createdAt: now,
-    });
+    const record = this.#newRecord(failed.task, 'retry', failed.scheduledAt, failed.attempt + 1, now);
     this.#delay(this.#register(run.entry, record, run.upstream, run.chain), now + delay);
     const { emitter } = this.#options;
     if (emitter.has('run-retrying')) emitter.emit('run-retrying', failed, record, now + delay);
@@ -368,12 +319,11 @@ export class RunFlow {
   protected drop(run: ActiveRun, reason: string): RunRecord {
     const { phase } = run;
     if (phase === 'delayed') this.#options.timeline.delete(run.delayNode);
-    if (phase === 'ready') this.#ready.remove(run.entry, run);
-    if (phase === 'grouped') this.#groups.leave(run);
+    if (phase === 'ready' || phase === 'grouped') this.#slots.leave(run);
     const record = markDropped(run.record, this.#options.clock.now(), reason);
     this.#retire(run, record, 'run-finished');
     if (phase === 'claiming') {
-      this.#freeSlot(run);
+      this.#slots.freed(run);
       this.#pump();
     }
     return record;

@@ -1,13 +1,13 @@
 /**
  * The Scheduler (DESIGN.md "Layers": engine): the public API the daemon and the library use. Tasks
  * by name, hold/resume/reschedule, run-now, cancel, start and stop; the loop under it (timeline,
- * wakes, the run flow and its effects) is engine-loop.ts.
+ * wakes, the run flow and its effects) is engine-loop.ts; a hold's life, hold-lifecycle.ts.
  */
 import type { TaskSpec } from '../config/types.js';
 import { TaskkitError } from '../errors.js';
 import type { Instant, ScheduleSpec } from '../schedule/types.js';
 import type { Task } from './active-run.js';
-import { EngineLoop } from './engine-loop.js';
+import { HoldLifecycle } from './hold-lifecycle.js';
 import { describeTaskGroup } from './group-status.js';
 import type { EngineEventName, EngineListener } from './events.js';
 import { MakeChain } from './make-chain.js';
@@ -19,11 +19,12 @@ import type { RunRecord } from './run.js';
 import { ShutdownGate } from './shutdown.js';
 import { TaskEntry } from './task-entry.js';
 import type { TaskStatus } from './task-state.js';
+import { taskStatusOf } from './task-status-of.js';
 
 export { DEFAULT_MAX_CONCURRENT, type SchedulerOptions } from './scheduler-options.js';
 export const DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
 
-export class Scheduler extends EngineLoop {
+export class Scheduler extends HoldLifecycle {
   /** Instants missed while the daemon was down, run by start(). */
   readonly #missedAtStart = new Map<Task, MissedInstants>();
   #started = false;
@@ -66,7 +67,7 @@ export class Scheduler extends EngineLoop {
       if (!this.#started) this.#missedAtStart.set(entry, missed);
       else if (this.shutdown === null) this.catchUp(entry, missed);
     }
-    return this.announce(entry, true) ?? entry.toStatus();
+    return this.announce(entry, true) ?? taskStatusOf(entry);
   }
 
   /** A new definition of an existing task (reload): hold, runs and counters stay. */
@@ -100,7 +101,7 @@ export class Scheduler extends EngineLoop {
     } else {
       this.setNext(entry, entry.computeNext(Math.max(now, entry.lastScheduledAt ?? -Infinity)));
     }
-    return this.announce(entry, true) ?? entry.toStatus();
+    return this.announce(entry, true) ?? taskStatusOf(entry);
   }
 
   /**
@@ -137,7 +138,7 @@ export class Scheduler extends EngineLoop {
   }
 
   get(name: string): TaskStatus {
-    return this.#fresh(this.#require(name)).toStatus();
+    return taskStatusOf(this.#fresh(this.#require(name)));
   }
 
   /** Up to `count` instants the task will fire at (a held task's pass without running): `show`, `next`. */
@@ -147,7 +148,7 @@ export class Scheduler extends EngineLoop {
 
   /** Every task, in add order. */
   list(): TaskStatus[] {
-    return [...this.tasks.values()].map((entry) => this.#fresh(entry).toStatus());
+    return [...this.tasks.values()].map((entry) => taskStatusOf(this.#fresh(entry)));
   }
 
   /**
@@ -162,12 +163,13 @@ export class Scheduler extends EngineLoop {
 
   /** Tasks removed from the file whose runs still go on (state `removed`), oldest removal first. */
   orphans(): TaskStatus[] {
-    return [...this.removedWithRuns.values()].map((entry) => entry.toStatus());
+    return [...this.removedWithRuns.values()].map((entry) => taskStatusOf(entry));
   }
 
   /** The removed task `name` while runs of it go on, else null. */
   orphan(name: string): TaskStatus | null {
-    return this.removedWithRuns.get(name)?.toStatus() ?? null;
+    const removed = this.removedWithRuns.get(name);
+    return removed === undefined ? null : taskStatusOf(removed);
   }
 
   /** TaskKit's runTaskNow: trigger `manual`, subject to overlap and max-concurrent; held tasks too. */
@@ -216,26 +218,15 @@ export class Scheduler extends EngineLoop {
    */
   hold(name: string, note?: string, until?: Instant | null): TaskStatus {
     const entry = this.#require(name);
-    const now = this.clock.now();
-    if (until != null && until <= now) {
-      throw new TaskkitError('USAGE', `a hold's end must be after now; ${new Date(until).toISOString()} is not`);
-    }
-    entry.hold(note, now, until);
-    this.beginHold(entry);
-    return this.announce(entry, true) ?? entry.toStatus();
+    this.holdFromNow(entry, note, until);
+    return this.announce(entry, true) ?? taskStatusOf(entry);
   }
 
   /** TaskKit's enableTask: from the next instant strictly after now; the held time is not caught up. */
   resume(name: string): TaskStatus {
     const entry = this.#require(name);
-    const now = this.clock.now();
-    this.held.end(entry, now, now);
-    if (entry.release()) {
-      this.syncHoldEnd(entry);
-      this.setNext(entry, entry.computeNext(this.clock.now()));
-      this.announce(entry, true);
-    }
-    return entry.toStatus();
+    this.releaseNow(entry);
+    return taskStatusOf(entry);
   }
 
   /** TaskKit's setPeriod: a run-time schedule, or the file's again with null. Fine while running. */
@@ -245,7 +236,7 @@ export class Scheduler extends EngineLoop {
     this.held.settle(entry, this.clock.now(), this.clock.now());
     entry.reschedule(spec);
     this.setNext(entry, entry.computeNext(this.clock.now()));
-    return this.announce(entry, true) ?? entry.toStatus();
+    return this.announce(entry, true) ?? taskStatusOf(entry);
   }
 
   /**
@@ -321,41 +312,6 @@ export class Scheduler extends EngineLoop {
       `${name}: back in the tasks file while ${describeRuns(entry)} of its removed definition went on; ` +
         `${runs.length > 1 ? 'they count' : 'it counts'} as its own (overlap: ${entry.spec.overlap})`,
     );
-  }
-
-  /**
-   * The task is held from now (hold, auto-hold, `hold:` in the file): parked, its instants counted,
-   * its hold's end on the timeline, and its scheduled runs not started yet dropped (RunFlow.dropHeld).
-   */
-  protected beginHold(entry: Task): void {
-    this.held.begin(entry, this.clock.now());
-    this.setNext(entry, entry.nextAt);
-    this.syncHoldEnd(entry);
-    this.flow.dropHeld(entry);
-    this.drain();
-  }
-
-  /** Put the end of the task's hold on the timeline, or take it off when the hold has none (or is over). */
-  protected syncHoldEnd(entry: Task): void {
-    const until = entry.holdEndsAt;
-    if (until === null || entry.removed) this.timeline.delete(entry.holdEndNode);
-    else this.timeline.set(entry.holdEndNode, until);
-  }
-
-  /**
-   * A hold with an `until` (`hold --for/--until`) ends by itself once that time has come: its
-   * instants before the end are its held row, and the first instant at or after the end is next
-   * (it runs then, or at once when this wake is late: planFire says how).
-   */
-  protected endHoldIfDue(entry: Task, now: Instant): void {
-    const until = entry.holdEndsAt;
-    if (until === null || until > now || entry.removed) return;
-    this.held.end(entry, Math.min(now, until - 1), now);
-    entry.release();
-    this.timeline.delete(entry.holdEndNode);
-    this.log('info', `${entry.spec.name}: hold ended (it was held until ${new Date(until).toISOString()})`);
-    this.setNext(entry, entry.computeNext(until - 1));
-    this.announce(entry, true);
   }
 
   /**

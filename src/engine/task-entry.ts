@@ -2,7 +2,7 @@
  * One task's engine state, owned here: every change goes through a method that keeps its rules
  * (one hold value: task-hold.ts; the `max-runs` budget is runs started plus counted runs still
  * waiting, so it is derived, never counted twice: max-runs.ts; the dead-man watch:
- * dead-man-watch.ts). Its outside view is the TaskStatus of task-state.ts.
+ * dead-man-watch.ts). Its outside view is the TaskStatus of task-state.ts, built by task-status-of.ts.
  */
 import { isSameDefinition, isSameTiming } from '../config/definition.js';
 import type { TaskSpec } from '../config/types.js';
@@ -13,44 +13,22 @@ import type { Instant, Schedule, ScheduleSpec } from '../schedule/types.js';
 import { TaskAlerts } from './alerts.js';
 import { TaskCalendars } from './task-calendars.js';
 import { DeadManWatch } from './dead-man-watch.js';
-import type { HeapNode } from './heap.js';
-import { JoinProgress } from './join.js';
+import { JoinProgress, redefinedJoin } from './join.js';
 import type { RestoredTaskState } from './ports.js';
 import type { RunRecord } from './run.js';
 import { countsTowardsMaxRuns, givesBudgetBack, runsLeftOfMaxRuns } from './max-runs.js';
-import type { RunPhase } from './run-phase.js';
 import { nextHold, type TaskHold } from './task-hold.js';
-import type { GroupDescriber, TaskStateName, TaskStatus } from './task-state.js';
+import type { HoldEndNode, OverdueNode, TaskNode, TrackedRun } from './task-nodes.js';
+import type { GroupDescriber, TaskStateName } from './task-state.js';
 
-/** What an entry knows of its runs (active-run.ts's ActiveRun). */
-export interface TrackedRun {
-  readonly phase: RunPhase;
-  readonly record: RunRecord;
-}
-
-export interface TaskNode<R extends TrackedRun = TrackedRun> extends HeapNode {
-  readonly kind: 'task';
-  readonly entry: TaskEntry<R>;
-}
-
-/** The end of a hold with an `until` (`hold --for/--until`): on the timeline while such a hold lasts. */
-export interface HoldEndNode<R extends TrackedRun = TrackedRun> extends HeapNode {
-  readonly kind: 'hold-end';
-  readonly entry: TaskEntry<R>;
-}
-
-/** The dead-man deadline (`expect-success-within`) on the timeline: last success (or start of watch) + period. */
-export interface OverdueNode<R extends TrackedRun = TrackedRun> extends HeapNode {
-  readonly kind: 'overdue';
-  readonly entry: TaskEntry<R>;
-}
+export type { TrackedRun } from './task-nodes.js';
 
 const NO_RUNS = Object.freeze([]) as unknown as never[];
 
 export class TaskEntry<R extends TrackedRun = TrackedRun> {
-  readonly node: TaskNode<R>;
-  readonly holdEndNode: HoldEndNode<R>;
-  readonly overdueNode: OverdueNode<R>;
+  readonly node: TaskNode<TaskEntry<R>>;
+  readonly holdEndNode: HoldEndNode<TaskEntry<R>>;
+  readonly overdueNode: OverdueNode<TaskEntry<R>>;
   #spec: TaskSpec;
   /** A run-time reschedule in force, or null for the file's schedule. */
   #override: ScheduleSpec | null;
@@ -73,9 +51,7 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
   /** `after-all:` the join's wait (engine/join.ts), or null for a task without it. */
   #join: JoinProgress | null;
   #removed = false;
-  /** What the last task-changed event said, so that only changes are announced. */
-  #announced: { state: TaskStateName; nextAt: Instant | null; held: boolean; schedule: ScheduleSpec } | null = null;
-  describeGroup: GroupDescriber = () => null; // its `group:` as toStatus says it; Scheduler.add sets the run flow's
+  describeGroup: GroupDescriber = () => null; // its `group:` as its status says it; Scheduler.add sets the run flow's
 
   /**
    * A task as added: with `restored`, a restart's reschedule, hold, counters and alerts (else the file's `hold:`).
@@ -166,10 +142,7 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
     const sameTiming = same || (this.#override === null && isSameTiming(old, spec));
     this.#spec = spec;
     this.calendars.update(spec);
-    // A join keeps what it has seen of the parents still listed; a join added starts empty.
-    if (spec.afterAll === undefined) this.#join = null;
-    else if (this.#join === null) this.#join = new JoinProgress(spec.afterAll, undefined);
-    else this.#join.retain(spec.afterAll);
+    this.#join = redefinedJoin(this.#join, spec.afterAll);
     if (!same) this.reschedule(null);
     if (spec.hold !== old.hold) {
       this.release();
@@ -187,6 +160,16 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
   /** Hold from `at`; on a held task only the note (when given) and `until` (when given) change (task-hold.ts). */
   hold(note: string | null | undefined, at: Instant, until?: Instant | null): void {
     this.#hold = nextHold(this.#hold, note, at, until);
+  }
+
+  /** Scheduled (and catch-up) runs started so far, counted for `max-runs`. */
+  get scheduledRuns(): number {
+    return this.#scheduledRuns;
+  }
+
+  /** The most recent finished or skipped run, or null. */
+  get lastRun(): RunRecord | null {
+    return this.#lastRun;
   }
 
   /** Consecutive failed slots so far. */
@@ -337,23 +320,6 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
     return this.#active.find((run) => run.phase === 'running') ?? this.#active[0] ?? null;
   }
 
-  /** Whether a task-changed is due (forced, or state, next instant, hold or schedule changed); records it as sent. */
-  takeAnnouncement(force: boolean): boolean {
-    const seen = this.#announced;
-    const state = this.state();
-    const held = this.#hold !== null;
-    const schedule = this.#schedule.spec;
-    const same =
-      seen !== null &&
-      seen.state === state &&
-      seen.nextAt === this.#nextAt &&
-      seen.held === held &&
-      seen.schedule === schedule;
-    if (same && !force) return false;
-    this.#announced = { state, nextAt: this.#nextAt, held, schedule };
-    return true;
-  }
-
   /** No instants of its own (on demand, `@reboot`): it runs only when something triggers it. */
   get triggeredOnly(): boolean {
     const kind = this.#schedule.spec.kind;
@@ -366,34 +332,5 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
     if (this.#hold !== null) return 'held';
     if (this.triggeredOnly) return 'on-demand';
     return this.#nextAt === null && this.#active.length === 0 ? 'done' : 'scheduled';
-  }
-
-  toStatus(): TaskStatus {
-    const running: RunRecord[] = [];
-    for (const run of this.#active) if (run.phase === 'running') running.push(run.record);
-    return {
-      name: this.#spec.name,
-      spec: this.#spec,
-      state: this.state(),
-      schedule: this.#schedule.spec,
-      rescheduled: this.#override !== null,
-      nextAt: this.calendars.shownNext(this, this.#nextAt),
-      held: this.#hold !== null,
-      holdNote: this.#hold?.note ?? null,
-      heldAt: this.#hold?.at ?? null,
-      heldUntil: this.#hold?.until ?? null,
-      running,
-      queued: this.#active.length - running.length,
-      group: this.describeGroup(this.#spec.group, this.#active),
-      scheduledRuns: this.#scheduledRuns,
-      lastScheduledAt: this.#lastScheduledAt,
-      lastSuccessAt: this.deadMan.lastSuccessAt,
-      overdueSince: this.deadMan.overdueSince,
-      lastRun: this.#lastRun,
-      failedSlots: this.#failedSlots,
-      autoHeld: this.autoHeld,
-      alert: this.alerts.state,
-      ...(this.#join === null ? {} : { join: this.#join.state }),
-    };
   }
 }

@@ -6,8 +6,8 @@
 import type { Instant } from '../schedule/types.js';
 import { MAX_TIMER_DELAY_MS, type Clock, type TimerHandle } from './clock.js';
 import { MinHeap } from './heap.js';
-import type { ActiveRun, DelayNode } from './active-run.js';
-import type { HoldEndNode, OverdueNode, TaskNode } from './task-entry.js';
+import type { DelayNode, Task } from './active-run.js';
+import type { HoldEndNode, OverdueNode, TaskNode } from './task-nodes.js';
 
 /** A wall/monotonic disagreement beyond this between two wakes is a clock step, not timer lateness. */
 export const CLOCK_JUMP_THRESHOLD_MS = 1_000;
@@ -16,7 +16,7 @@ export const CLOCK_JUMP_THRESHOLD_MS = 1_000;
  * A task's next instant, the end of its hold (`hold --for/--until`), its dead-man deadline
  * (`expect-success-within`), or a run waiting out a jitter or retry delay.
  */
-export type WakeNode = TaskNode<ActiveRun> | HoldEndNode<ActiveRun> | OverdueNode<ActiveRun> | DelayNode;
+export type WakeNode = TaskNode<Task> | HoldEndNode<Task> | OverdueNode<Task> | DelayNode;
 
 /**
  * Called on each wake with the wall time, the detected step (0 when none; positive = forward) and

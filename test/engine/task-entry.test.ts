@@ -8,6 +8,7 @@ import type { RunRecord } from '../../src/engine/run.js';
 import { TaskEntry, type TrackedRun } from '../../src/engine/task-entry.js';
 import type { Trigger } from '../../src/task-context.js';
 import { every, makeTask, ms } from '../support/engine-task.js';
+import { taskStatusOf } from '../../src/engine/task-status-of.js';
 
 const NOW = ms('2026-08-01T12:00:00.000Z');
 
@@ -33,10 +34,10 @@ describe('hold', () => {
     expect(entry.currentHold).toEqual({ note: 'migration', at: NOW, until: null });
     entry.hold(undefined, NOW + 9_000, NOW + 60_000);
     expect(entry.currentHold).toEqual({ note: 'migration', at: NOW, until: NOW + 60_000 });
-    expect(entry.toStatus()).toMatchObject({ state: 'held', held: true, holdNote: 'migration', heldAt: NOW });
+    expect(taskStatusOf(entry)).toMatchObject({ state: 'held', held: true, holdNote: 'migration', heldAt: NOW });
     expect(entry.release()).toBe(true);
     expect(entry.release()).toBe(false);
-    expect(entry.toStatus()).toMatchObject({ held: false, holdNote: null, heldAt: null });
+    expect(taskStatusOf(entry)).toMatchObject({ held: false, holdNote: null, heldAt: null });
   });
 
   test("the file's hold: true holds from `now`; a restored hold (or resume) wins over it", () => {
@@ -73,7 +74,7 @@ describe('max-runs budget', () => {
     first.phase = 'running';
     entry.spendBudget(first);
     expect(entry.budget()).toBe(1);
-    expect(entry.toStatus().scheduledRuns).toBe(1);
+    expect(taskStatusOf(entry).scheduledRuns).toBe(1);
     expect(entry.removeRun(second, markDropped(second.record, NOW, 'cancelled'))).toBe(true);
     expect(entry.budget()).toBe(2);
     expect(entry.removeRun(first, markStarted(first.record, NOW, 1))).toBe(false);
