@@ -36,7 +36,36 @@ test('toTaskView: join with the parents succeeded, when, and those waited for; n
   expect(describeJoin(view.join!)).toBe('after all of extract, transform (waiting for transform)');
   expect(view.schedule).toBe('after all extract, transform');
   const table = renderTaskList([toTaskView(scheduler.get('extract'), 'UTC'), view], Date.parse(START), PLAIN_PAINTER);
-  expect(table[2]).toMatch(/^load\s+after all extract, transform\s+after all extract, transform\s+-\s+-\s*$/);
+  // STATE says which parent the join still waits for once one has succeeded.
+  expect(table[2]).toMatch(
+    /^load\s+after all extract, transform\s+after all extract, transform \(waiting for transform\)\s+-\s+-\s*$/,
+  );
+});
+
+test("list's STATE: a join not begun says nothing more; one with a schedule says 'join waiting for'", async () => {
+  const { scheduler, runner } = createEngine(START);
+  scheduler.add(makeTask('a'));
+  scheduler.add(makeTask('b'));
+  scheduler.add(makeTask('timed', { afterAll: ['a', 'b'], schedule: every('1h') }));
+  scheduler.add(makeTask('plain', { afterAll: ['a', 'b'] }));
+  const states = (): string[] =>
+    renderTaskList(
+      ['timed', 'plain'].map((name) => toTaskView(scheduler.get(name), 'UTC')),
+      Date.parse(START),
+      PLAIN_PAINTER,
+    )
+      .slice(1, 3)
+      .map((line) => line.replace(/\s+/g, ' '));
+  expect(states()).toEqual([
+    expect.stringMatching(/^timed every 1h scheduled in /),
+    'plain after all a, b after all a, b - -',
+  ]);
+  runner.finish(scheduler.runNow('b').id);
+  await flush();
+  expect(states()).toEqual([
+    expect.stringMatching(/^timed every 1h scheduled \(join waiting for a\) in /),
+    'plain after all a, b after all a, b (waiting for a) - -',
+  ]);
 });
 
 test('a join with a schedule of its own shows its schedule; after and after-all together both show', () => {

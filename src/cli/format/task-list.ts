@@ -34,7 +34,8 @@ export function paintTaskState(paint: Painter, task: TaskView, text: string): st
 /**
  * "running" with a count when several runs go at once, or runs wait ("2 queued"; "waiting for
  * group db: 1/1 running" when they wait for a place in the task's concurrency group). A task without instants
- * says what starts it ("at boot", "after backup"), as its schedule does, when that is not plain "on demand".
+ * says what starts it ("at boot", "after backup"), as its schedule does, when that is not plain "on demand";
+ * a join that some parents completed says which it still waits for.
  * Then ", failing" when its last slot failed for good (TaskView.failing), and how long it is overdue.
  */
 export function describeState(task: TaskView, now?: number): string {
@@ -44,6 +45,7 @@ export function describeState(task: TaskView, now?: number): string {
     task.running > 1 ? `${task.running} runs` : '',
     queued > 0 ? `${queued} queued` : '',
     forGroup > 0 ? `${forGroup > 1 ? `${forGroup} ` : ''}waiting for group ${describeGroup(task)}` : '',
+    describeJoinProgress(task),
   ].filter((part) => part !== '');
   const state =
     task.state === 'on-demand' && task.schedule !== 'on demand'
@@ -54,6 +56,16 @@ export function describeState(task: TaskView, now?: number): string {
   const held = task.state === 'held' && task.heldUntil !== null && now !== undefined ? describeHoldEnd(task, now) : '';
   const base = extra.length === 0 ? `${state}${held}` : `${state}${held} (${extra.join(', ')})`;
   return `${base}${task.failing ? ', failing' : ''}${describeOverdue(task, now)}`;
+}
+
+/**
+ * A join half-way ("waiting for transform", "join waiting for transform" beside a schedule of its own):
+ * only once a parent has succeeded, since before that the schedule's "after all a, b" says it all.
+ */
+function describeJoinProgress(task: TaskView): string {
+  const { join } = task;
+  if (join === null || join.succeeded.length === 0 || join.waitingFor.length === 0) return '';
+  return `${task.state === 'on-demand' ? '' : 'join '}waiting for ${join.waitingFor.join(', ')}`;
 }
 
 /** "db: 1/1 running": the task's concurrency group, its places taken and its limit; "" without one. */
