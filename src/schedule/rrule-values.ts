@@ -59,7 +59,7 @@ export function readNumbers(text: string, range: NumberRange): ValueResult<numbe
     const pattern = range.signed ? /^[+-]?\d+$/ : /^\d+$/;
     if (!pattern.test(item.text)) {
       const expected = range.signed ? 'a whole number, optionally signed' : 'a whole number';
-      return { problem: `expected ${expected}, got "${item.text}"`, at: item.at };
+      return { problem: `expected ${expected}, got "${item.text}"${rangeHint(item.text)}`, at: item.at };
     }
     const value = Number(item.text);
     const magnitude = Math.abs(value);
@@ -69,6 +69,28 @@ export function readNumbers(text: string, range: NumberRange): ValueResult<numbe
     values.add(value);
   }
   return { value: [...values].sort((a, b) => a - b) };
+}
+
+/** Cron writes "9-17"; RFC 5545 has no ranges: spell the list out when it is short. */
+function rangeHint(text: string): string {
+  const match = /^(\d+)-(\d+)$/.exec(text);
+  if (match === null) return '';
+  const [first, last] = [Number(match[1]), Number(match[2])];
+  if (last <= first || last - first >= 24) return ': RFC 5545 has no ranges, list each value';
+  const values = Array.from({ length: last - first + 1 }, (_, index) => first + index);
+  return `: RFC 5545 has no ranges, list each value (${values.join(',')})`;
+}
+
+/** "MO-FR" as cron would write it: the weekdays it meant, spelled out (Monday first, wrapping past Sunday). */
+function weekdayRangeHint(text: string): string {
+  const match = /^([A-Z]{2})-([A-Z]{2})$/.exec(text);
+  const names = WEEKDAY_NAMES as readonly string[];
+  const first = match === null ? -1 : names.indexOf(match[1] as string);
+  const last = match === null ? -1 : names.indexOf(match[2] as string);
+  if (first < 0 || last < 0) return '';
+  const length = ((last - first + 7) % 7) + 1;
+  const days = Array.from({ length }, (_, index) => names[(first + index) % 7]);
+  return `: RFC 5545 has no ranges, list each day (${days.join(',')})`;
 }
 
 /** "1-31 or -31 to -1", "0-59". */
@@ -97,7 +119,9 @@ export function readByDay(text: string, ordinalMax: number, noOrdinal: string): 
     const weekday = match === null ? -1 : (WEEKDAY_NAMES as readonly string[]).indexOf(match[2] as string);
     if (match === null || weekday < 0) {
       return {
-        problem: `expected a weekday like "MO" or "-1FR" (${WEEKDAY_NAMES.join(', ')}), got "${item.text}"`,
+        problem:
+          `expected a weekday like "MO" or "-1FR" (${WEEKDAY_NAMES.join(', ')}), got "${item.text}"` +
+          weekdayRangeHint(item.text),
         at: item.at,
       };
     }

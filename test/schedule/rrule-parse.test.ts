@@ -148,6 +148,30 @@ describe('each error names the part and points at it', () => {
     ['FREQ=DAILY;BYMINUTE=0,30,60', 'rrule part "BYMINUTE" out of range (0-59): 60', 25],
     ['FREQ=DAILY;BYHOUR=9, 24', 'rrule part "BYHOUR" out of range (0-23): 24', 21],
     ['FREQ=DAILY;BYHOUR=-1', 'rrule part "BYHOUR": expected a whole number, got "-1"', 18],
+    // A cron habit: a range is spelled out for the user, short ones in full.
+    [
+      'FREQ=MINUTELY;INTERVAL=15;BYHOUR=9-17',
+      'rrule part "BYHOUR": expected a whole number, got "9-17": RFC 5545 has no ranges, list each value ' +
+        '(9,10,11,12,13,14,15,16,17)',
+      33,
+    ],
+    [
+      'FREQ=HOURLY;BYMINUTE=0-59',
+      'rrule part "BYMINUTE": expected a whole number, got "0-59": RFC 5545 has no ranges, list each value',
+      21,
+    ],
+    [
+      'FREQ=WEEKLY;BYDAY=mo-fr',
+      'rrule part "BYDAY": expected a weekday like "MO" or "-1FR" (MO, TU, WE, TH, FR, SA, SU), got "MO-FR": ' +
+        'RFC 5545 has no ranges, list each day (MO,TU,WE,TH,FR)',
+      18,
+    ],
+    [
+      'FREQ=WEEKLY;BYDAY=FR-MO',
+      'rrule part "BYDAY": expected a weekday like "MO" or "-1FR" (MO, TU, WE, TH, FR, SA, SU), got "FR-MO": ' +
+        'RFC 5545 has no ranges, list each day (FR,SA,SU,MO)',
+      18,
+    ],
     ['FREQ=MONTHLY;BYMONTHDAY=1,0', 'rrule part "BYMONTHDAY" out of range (1-31 or -31 to -1): 0', 26],
     ['FREQ=MONTHLY;BYMONTHDAY=-32', 'rrule part "BYMONTHDAY" out of range (1-31 or -31 to -1): -32', 24],
     ['FREQ=YEARLY;BYYEARDAY=367', 'rrule part "BYYEARDAY" out of range (1-366 or -366 to -1): 367', 22],
