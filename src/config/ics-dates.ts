@@ -35,6 +35,10 @@ export function readIcsDates(file: string, now: Date = new Date()): IcsDates {
   } catch (error) {
     return { ok: false, reason: describeReadError(error) };
   }
+  // ical.js meets a file of another kind (a YAML file, a CSV of dates) with a TypeError of its internals.
+  if (!/^\uFEFF?\s*BEGIN:(VCALENDAR|VEVENT)\b/i.test(text)) {
+    return { ok: false, reason: 'not an iCalendar file: it does not begin with BEGIN:VCALENDAR' };
+  }
   let events: ICAL.Event[];
   try {
     events = readEvents(text);

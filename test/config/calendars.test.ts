@@ -137,11 +137,13 @@ describe('{file: .ics}', () => {
     const folder = mkdtempSync(join(scratch, 'bad-'));
     copyFileSync(join(CALENDARS, 'broken.ics'), join(folder, 'broken.ics'));
     copyFileSync(join(CALENDARS, 'timed-only.ics'), join(folder, 'timed-only.ics'));
+    writeFileSync(join(folder, 'dates.csv'), '2026-12-24\n2026-12-25\n');
     const lines = [
       'settings:',
       '  calendars:',
       '    gone: {file: ./gone.ics}',
       '    broken: {file: broken.ics}',
+      '    csv: {file: dates.csv}',
       'tasks:',
       '  a: {run: "true"}',
     ];
@@ -160,6 +162,14 @@ describe('{file: .ics}', () => {
         null,
         `calendar file ${join(folder, 'broken.ics')}: not an iCalendar file ical.js can read: ` +
           'invalid ical body. component began but did not end',
+      ],
+      // Another kind of file: said plainly, not as ical.js's TypeError.
+      [
+        'invalid-value',
+        5,
+        17,
+        null,
+        `calendar file ${join(folder, 'dates.csv')}: not an iCalendar file: it does not begin with BEGIN:VCALENDAR`,
       ],
     ]);
     const timed = loadIn(folder, [
