@@ -51,7 +51,10 @@ test(
     expect((await d.taskkit(['run-now', 'first'])).code).toBe(0);
     await runPid(d, 'first.pid');
     const queued = await d.taskkit(['run-now', 'second']);
-    expect([queued.code, queued.stdout]).toEqual([0, expect.stringMatching(/second #\d+ queued/)]);
+    expect([queued.code, queued.stdout]).toEqual([
+      0,
+      expect.stringMatching(/^second #\d+ queued \(waiting for group db: 1\/1 running\)$/m),
+    ]);
     // The waiting run holds no max-concurrent slot and blocks nobody outside its group.
     expect((await d.taskkit(['run-now', 'free', '--wait'])).code).toBe(0);
 

@@ -41,13 +41,20 @@ export function registerRunCommands(program: Command, context: CommandContext): 
         context.exitCode = await runAndWait(io, globals, name);
         return;
       }
-      const { run } = await withDaemon(io, globals, (client) => client.request('run-now', { name }));
+      const json = globals.json === true;
+      const { run, group } = await withDaemon(io, globals, async (client) => {
+        const triggered = (await client.request('run-now', { name })).run;
+        // A queued run may wait for its concurrency group rather than a slot: ask, to say which.
+        const task = triggered.status === 'queued' && !json ? (await client.request('show', { name })).task : null;
+        const waiting = task?.group != null && task.group.waiting > 0 ? task.group : null;
+        return { run: triggered, group: waiting && `${waiting.name}: ${waiting.running}/${waiting.limit} running` };
+      });
       // A trigger that did not start (overlap skip, the daemon stopping) is a failed operation.
       if (run.status === 'skipped') context.exitCode = 1;
-      if (globals.json === true) return printJson(io, { run });
+      if (json) return printJson(io, { run });
       const { describeTriggered } = await import('../format/run.js');
       if (run.status === 'skipped') printError(io, `taskkit: ${describeTriggered(run)}`);
-      else printLine(io, describeTriggered(run));
+      else printLine(io, describeTriggered(run, group));
     });
 
   program

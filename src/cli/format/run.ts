@@ -4,10 +4,14 @@ import type { RunView } from '../../control/views.js';
 import { formatDuration } from '../../schedule/duration.js';
 import { escapeControl } from '../../escape-control.js';
 
-/** "backup #12 started (pid 4242)", "backup #12 queued", "backup #12 skipped: already running". */
-export function describeTriggered(run: RunView): string {
+/**
+ * "backup #12 started (pid 4242)", "backup #12 queued", "backup #12 skipped: already running";
+ * `group` ("db: 1/1 running") when the queued run waits for a place in its concurrency group.
+ */
+export function describeTriggered(run: RunView, group: string | null = null): string {
   const label = `${run.task} #${run.id}`;
   if (run.status === 'running') return `${label} started${run.pid === null ? '' : ` (pid ${run.pid})`}`;
+  if (run.status === 'queued' && group !== null) return `${label} queued (waiting for group ${group})`;
   if (run.status === 'queued') return `${label} queued (it starts when a slot is free)`;
   return `${label} ${escapeControl(run.outcome)}`;
 }

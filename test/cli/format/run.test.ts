@@ -40,6 +40,12 @@ describe('describeTriggered', () => {
   ])('%j', (overrides, expected) => {
     expect(describeTriggered(run(overrides))).toBe(expected);
   });
+
+  test('a run queued for its concurrency group says so, not that it waits for a slot', () => {
+    const queued = run({ status: 'queued', pid: null, startedAt: null });
+    expect(describeTriggered(queued, 'db: 1/1 running')).toBe('backup #12 queued (waiting for group db: 1/1 running)');
+    expect(describeTriggered(run({}), 'db: 1/1 running')).toBe('backup #12 started (pid 4321)');
+  });
 });
 
 describe('describeFinished', () => {
