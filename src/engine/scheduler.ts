@@ -199,8 +199,11 @@ export class Scheduler extends HoldLifecycle {
       skip: (task, words) => {
         const entry = this.tasks.get(task);
         if (entry === undefined) return null;
-        const skip = { reason: 'prerequisite-failed', count: 1, more: false, lastAt: null } as const;
-        const record = this.flow.recordSkip(entry, 'manual', null, words, skip);
+        // A stop, not a failure, cut the chain short: its rest says so, as any trigger during a stop.
+        const stopping = this.shutdown !== null;
+        const reason = stopping ? 'stopping' : 'prerequisite-failed';
+        const skip = { reason, count: 1, more: false, lastAt: null } as const;
+        const record = this.flow.recordSkip(entry, 'manual', null, stopping ? 'taskkit is stopping' : words, skip);
         this.drain();
         return record;
       },

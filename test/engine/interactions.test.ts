@@ -206,6 +206,24 @@ describe('a grouped run retried, queued, stopped', () => {
     await stopped;
     expect(engine.runner.running()).toEqual([]);
   });
+  test('a make chain cut short by stop: the steps after the dropped one are skipped as stopping', async () => {
+    const engine = createEngine(START, { groups: { db: 1 } });
+    const { scheduler } = engine;
+    scheduler.add(makeTask('busy', { group: 'db' }));
+    scheduler.add(makeTask('extract', { group: 'db' }));
+    scheduler.add(makeTask('load', { afterAll: ['extract'] }));
+    const busy = scheduler.runNow('busy').id;
+    const { chain } = scheduler.runMake('load'); // extract waits for db
+    const stopped = scheduler.stop({ graceMs: 60_000 });
+    await end(engine, busy);
+    await stopped;
+    const result = await chain.done;
+    expect(result.steps.map((run) => [run.task, run.status, run.error, run.skip?.reason ?? null])).toEqual([
+      ['extract', 'cancelled', 'dropped: taskkit is stopping', null],
+      // Nothing failed: the chain ended because taskkit stopped, as every trigger during a stop says.
+      ['load', 'skipped', 'taskkit is stopping', 'stopping'],
+    ]);
+  });
 });
 
 describe('exclusion calendars with the other parts', () => {
