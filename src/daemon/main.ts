@@ -193,9 +193,9 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
       checkTrust(file);
       warnAboutFixedSettings(current, file, log);
       const rescheduled = listRescheduled(scheduler);
-      // Group limits first: the tasks that follow may name a new group (engine/scheduler.ts setGroupLimits).
-      scheduler.setGroupLimits(file.settings.groups);
-      const summary = applyTasks(scheduler, file.tasks, restore);
+      // Group limits first: the tasks that follow may name a new group; waiting runs start once the
+      // tasks are applied, so a run moved to another group waits for that one (Scheduler.reloadGroups).
+      const summary = scheduler.reloadGroups(file.settings.groups, () => applyTasks(scheduler, file.tasks, restore));
       current = file;
       log('info', `reloaded ${file.path}: ${describeReload(summary)}`);
       logWarnings(file, log);

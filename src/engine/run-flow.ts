@@ -84,6 +84,15 @@ export class RunFlow {
     this.#pump();
   }
 
+  /** Run `apply` (a reload's tasks) with no waiting run starting, then start those that may. */
+  withStartsDeferred<T>(apply: () => T): T {
+    try {
+      return this.#slots.deferStarts(apply);
+    } finally {
+      this.#pump();
+    }
+  }
+
   /** The task's group changed (reload): its runs waiting for the old group's place wait for the new one's. */
   regroup(entry: Task): void {
     const group = entry.spec.group ?? null;

@@ -318,12 +318,28 @@ export class Scheduler extends HoldLifecycle {
   }
 
   /**
-   * New concurrency group limits (`settings.groups`, at reload before the tasks): a raised limit
+   * New concurrency group limits (`settings.groups`; a reload uses reloadGroups): a raised limit
    * starts waiting runs now, a lowered one lets running runs finish and starts none until below it.
    */
   setGroupLimits(limits: Readonly<Record<string, number>>): void {
     this.flow.setGroupLimits(limits);
     this.drain();
+  }
+
+  /**
+   * A reload's groups: the new limits, then `apply` (the reload's tasks), then the waiting runs their
+   * groups now have room for start. Nothing starts in between, so a waiting run whose task `apply`
+   * moves to another group starts under the new group's limit, never under the old one's.
+   */
+  reloadGroups<T>(limits: Readonly<Record<string, number>>, apply: () => T): T {
+    try {
+      return this.flow.withStartsDeferred(() => {
+        this.flow.setGroupLimits(limits);
+        return apply();
+      });
+    } finally {
+      this.drain();
+    }
   }
 
   /** A task's `group:` must have a limit: a run of a group without one would wait forever. */

@@ -25,6 +25,8 @@ export class SlotAdmission {
   readonly #groups: RunGroups;
   /** Max-concurrent slots taken: runs claiming or running. */
   #busy = 0;
+  /** Inside deferStarts: pump starts nothing. */
+  #deferred = false;
 
   constructor(maxConcurrent: number, groups: Readonly<Record<string, number>> | undefined, hooks: AdmissionHooks) {
     this.#maxConcurrent = maxConcurrent;
@@ -40,6 +42,16 @@ export class SlotAdmission {
   /** New group limits (reload); the caller pumps so that a raised one starts waiting runs. */
   setGroupLimits(limits: Readonly<Record<string, number>>): void {
     this.#groups.setLimits(limits);
+  }
+
+  /** Run `apply` with pump starting no waiting run (a reload's tasks are not all applied yet). */
+  deferStarts<T>(apply: () => T): T {
+    this.#deferred = true;
+    try {
+      return apply();
+    } finally {
+      this.#deferred = false;
+    }
   }
 
   /** Start now if a slot (and its group's place) is free, else wait in the fair queue (or its group's). */
@@ -58,7 +70,7 @@ export class SlotAdmission {
    * group is full waits for its group and the next run gets the slot: a full group blocks no other task.
    */
   pump(started: (run: ActiveRun) => void): void {
-    while (this.#busy < this.#maxConcurrent) {
+    while (!this.#deferred && this.#busy < this.#maxConcurrent) {
       const run = this.#groups.nextRun() ?? this.#ready.dequeue();
       if (run === undefined) return;
       if (run.phase === 'grouped') this.#hooks.start(run);

@@ -135,6 +135,38 @@ describe('after-all joins and run-now --make in a concurrency group', () => {
     expect(runsOf(engine).at(-1)).toEqual(['join', 'dependency', null]);
     expect(runner.running()).toHaveLength(2);
   });
+  test('a reload raising the old group and moving a waiting run into a full one: it waits for the new', async () => {
+    const engine = createEngine(START, { groups: { db: 1, net: 1 } });
+    const { scheduler, runner } = engine;
+    scheduler.add(makeTask('a', { group: 'db' }));
+    scheduler.add(makeTask('t', { group: 'db' }));
+    scheduler.add(makeTask('n', { group: 'net' }));
+    scheduler.runNow('a');
+    scheduler.runNow('n');
+    const t = scheduler.runNow('t').id; // waits for db
+    // The daemon's reload: limits (db raised to 2), then the tasks (t now in net, which n fills).
+    scheduler.reloadGroups({ db: 2, net: 1 }, () => scheduler.replace(makeTask('t', { group: 'net' })));
+    expect(runner.running()).not.toContain(t);
+    expect(scheduler.get('t')).toMatchObject({ queued: 1, group: { name: 'net', running: 1, waiting: 1 } });
+    await end(
+      engine,
+      runner.running().find((id) => engine.runner.requests.find((r) => r.runId === id)?.task.name === 'n') as number,
+    );
+    expect(runner.running()).toContain(t);
+  });
+
+  test('a reload raising a limit alone still starts the waiting runs, once the tasks are applied', () => {
+    const engine = createEngine(START, { groups: { db: 1 } });
+    const { scheduler, runner } = engine;
+    scheduler.add(makeTask('a', { group: 'db' }));
+    scheduler.add(makeTask('b', { group: 'db' }));
+    scheduler.runNow('a');
+    const b = scheduler.runNow('b').id;
+    let startedDuringApply = false;
+    scheduler.reloadGroups({ db: 2 }, () => (startedDuringApply = runner.running().includes(b)));
+    expect(startedDuringApply).toBe(false);
+    expect(runner.running()).toContain(b);
+  });
 });
 
 describe('a grouped run retried, queued, stopped', () => {
