@@ -146,8 +146,8 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
     show: (params): ResultOf<'show'> => {
       const name = readTaskName('show', readParams('show', params, ['name']), 'name');
       const task = scheduler.orphan(name) ?? requireTask(name);
-      // A held task's row counts its instants up to now (held-instants.ts).
-      if (task.state !== 'removed') scheduler.settleHeld(name);
+      // A held or excluded span's row counts its instants up to now (skipped-spans.ts).
+      if (task.state !== 'removed') scheduler.settleSkipped(name);
       const recent = daemon.recentRuns?.(name, RECENT_RUNS) ?? (task.lastRun === null ? [] : [task.lastRun]);
       const stats = daemon.runStats?.(name);
       // recentRuns is newest first: its first run that ran is the task's last one (skips never are).
@@ -184,7 +184,7 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
     },
     'sync-history': (params): ResultOf<'sync-history'> => {
       readParams('sync-history', params, []);
-      scheduler.settleHeld();
+      scheduler.settleSkipped();
       daemon.flushHistory?.();
       return { synced: true };
     },

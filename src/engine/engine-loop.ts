@@ -13,10 +13,9 @@ import { AfterIndex } from './after-index.js';
 import { checkVerdict, claimFailed } from './claim.js';
 import type { Clock } from './clock.js';
 import { Emitter } from './emitter.js';
-import { recordExcludedSpan } from './excluded-instants.js';
+import { passExcludedDates } from './excluded-instants.js';
 import { planFire } from './fire-plan.js';
 import type { FlowEffect } from './flow-effects.js';
-import { HeldInstants } from './held-instants.js';
 import { createJoinIndex, noteParentSuccess } from './joins.js';
 import { describeError } from './launch.js';
 import { notRunFacts } from './missed-instants.js';
@@ -27,6 +26,7 @@ import { CancellableRunFlow } from './run-cancel.js';
 import type { RunChain } from './run-chain.js';
 import type { TriggerOptions } from './run-flow.js';
 import type { ShutdownGate } from './shutdown.js';
+import { SkippedSpans } from './skipped-spans.js';
 import { createTaskHandle, type TaskOperations } from './task-handle.js';
 import type { TaskStatus } from './task-state.js';
 import { TaskAnnouncements, taskStatusOf } from './task-status-of.js';
@@ -52,8 +52,8 @@ export abstract class EngineLoop implements TaskOperations {
   /** Parent -> the joins (`after-all`) waiting for it; make chains going on, which run their joins themselves. */
   protected readonly joinIndex = createJoinIndex();
   protected readonly makeChains = new Set<RunChain>();
-  /** Held tasks' instants, counted into one row per hold (off the timeline while held). */
-  protected readonly held: HeldInstants;
+  /** Instants passing without a wake (held, excluded dates), counted into one row per span. */
+  protected readonly spans: SkippedSpans;
   /** Set by stop(): no new runs, and the last run to end opens it. */
   protected shutdown: ShutdownGate | null = null;
   /** Dead-man, failed slots, auto-hold and `notify:` alerts (task-health.ts). */
@@ -86,7 +86,7 @@ export abstract class EngineLoop implements TaskOperations {
       // A run's own code acts on its task through the public API, like any client.
       createHandle: (run) => createTaskHandle(run, this, log),
     });
-    this.held = new HeldInstants(this.emitter, takeRunId);
+    this.spans = new SkippedSpans(this.emitter, takeRunId);
     this.#health = new TaskHealth({
       clock: options.clock,
       log,
@@ -198,14 +198,16 @@ export abstract class EngineLoop implements TaskOperations {
     // A hold that ends at or before this wake ends first, whichever node the heap gave first: an
     // instant at the hold's end (`hold --until 10:00`, a task due at 10:00) runs.
     this.endHoldIfDue(entry, now);
-    // Parked: a held task's instants are counted by its held span, not fired (held-instants.ts).
+    // Parked: a held task's instants are counted by its held span, not fired (skipped-spans.ts).
     if (entry.held) {
       this.setNext(entry, entry.nextAt);
       return;
     }
-    if (recordExcludedSpan(entry, due, this.flow)) {
-      this.drain(); // a date `except:` excludes: one record (a next instant passed already comes in this wake)
-      if (!entry.removed) this.setNext(entry, entry.computeNext(entry.lastScheduledAt ?? due));
+    // Dates `except:` excludes: one span counting up to now; the next wake is after them (or, when
+    // this wake is late, in this wake: then the span ends and that instant fires).
+    const afterExcluded = passExcludedDates(this.spans, entry, due, now);
+    if (afterExcluded !== undefined) {
+      if (!entry.removed) this.setNext(entry, afterExcluded);
       return void this.announce(entry);
     }
     const next = (at: Instant): Instant | null => entry.scheduleNext(at);
@@ -261,7 +263,7 @@ export abstract class EngineLoop implements TaskOperations {
     else this.timeline.set(entry.overdueNode, at);
   }
 
-  /** The task's next instant; a held task keeps it but is parked off the timeline (held-instants.ts). */
+  /** The task's next instant; a held task keeps it but is parked off the timeline (skipped-spans.ts). */
   protected setNext(entry: Task, next: Instant | null): void {
     entry.setNextAt(next);
     if (next === null || entry.held) this.timeline.delete(entry.node);

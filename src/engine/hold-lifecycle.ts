@@ -2,7 +2,7 @@
  * A hold's life in the engine (`hold`, `resume`, `hold --for/--until`, auto-hold, `hold:` in the
  * file): it begins (the task parked off the timeline, its scheduled runs not started dropped), its
  * end waits on the timeline, and it ends (by resume, or by itself). The hold's value is task-hold.ts's
- * (kept by TaskEntry); the instants a held task passes are counted by held-instants.ts.
+ * (kept by TaskEntry); the instants a held task passes are counted by skipped-spans.ts.
  */
 import { TaskkitError } from '../errors.js';
 import type { Instant } from '../schedule/types.js';
@@ -23,7 +23,7 @@ export abstract class HoldLifecycle extends EngineLoop {
   /** End the hold now (resume): from the next instant strictly after now; the held time is not caught up. */
   protected releaseNow(entry: Task): void {
     const now = this.clock.now();
-    this.held.end(entry, now, now);
+    this.spans.endHeld(entry, now, now);
     if (!entry.release()) return;
     this.syncHoldEnd(entry);
     this.setNext(entry, entry.computeNext(this.clock.now()));
@@ -35,7 +35,7 @@ export abstract class HoldLifecycle extends EngineLoop {
    * its hold's end on the timeline, and its scheduled runs not started yet dropped (RunFlow.dropHeld).
    */
   protected beginHold(entry: Task): void {
-    this.held.begin(entry, this.clock.now());
+    this.spans.begin(entry, this.clock.now());
     this.setNext(entry, entry.nextAt);
     this.syncHoldEnd(entry);
     this.flow.dropHeld(entry);
@@ -57,7 +57,7 @@ export abstract class HoldLifecycle extends EngineLoop {
   protected endHoldIfDue(entry: Task, now: Instant): void {
     const until = entry.holdEndsAt;
     if (until === null || until > now || entry.removed) return;
-    this.held.end(entry, Math.min(now, until - 1), now);
+    this.spans.endHeld(entry, Math.min(now, until - 1), now);
     entry.release();
     this.timeline.delete(entry.holdEndNode);
     this.log('info', `${entry.spec.name}: hold ended (it was held until ${new Date(until).toISOString()})`);

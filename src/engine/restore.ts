@@ -11,7 +11,7 @@ import type { TaskEntry } from './task-entry.js';
 /**
  * The instants missed since the restored lastScheduledAt, for catch-up, or null when there are
  * none. A held task has none: its instants since then were held, and its held span counts them
- * (held-instants.ts). A hold that ended while the daemon was down is counted by the caller first
+ * (skipped-spans.ts). A hold that ended while the daemon was down is counted by the caller first
  * (Scheduler.add): its instants are dealt with, those from its end on were missed.
  */
 export function missedSinceRestart(entry: TaskEntry, now: Instant): MissedInstants | null {

@@ -9,6 +9,7 @@ import type { Instant, ScheduleSpec } from '../schedule/types.js';
 import type { Task } from './active-run.js';
 import { HoldLifecycle } from './hold-lifecycle.js';
 import { describeTaskGroup } from './group-status.js';
+import { keepsExcludedSpan } from './excluded-instants.js';
 import type { EngineEventName, EngineListener } from './events.js';
 import { MakeChain } from './make-chain.js';
 import { makeOrder } from './make-order.js';
@@ -50,8 +51,8 @@ export class Scheduler extends HoldLifecycle {
     }
     if (holdEnded !== null) {
       // Held until then: those instants are one held row, never caught up; the rest were missed.
-      this.held.begin(entry, now, restored.hold?.note ?? null);
-      this.held.end(entry, Math.min(holdEnded - 1, now), now);
+      this.spans.begin(entry, now, restored.hold?.note ?? null);
+      this.spans.end(entry, Math.min(holdEnded - 1, now), now);
     }
     const missed = missedSinceRestart(entry, now);
     this.tasks.set(task.name, entry);
@@ -60,7 +61,7 @@ export class Scheduler extends HoldLifecycle {
     this.#adoptOrphan(entry);
     this.afterIndex.link(task);
     this.joinIndex.link(task);
-    if (entry.held) this.held.begin(entry, now);
+    if (entry.held) this.spans.begin(entry, now);
     this.setNext(entry, entry.computeNext(Math.max(now, entry.lastScheduledAt ?? -Infinity)));
     if (missed !== null) {
       // Runs wait for start(); a task added to a running scheduler catches up at once.
@@ -82,20 +83,28 @@ export class Scheduler extends HoldLifecycle {
     const wasHeld = entry.held;
     // Held instants so far are counted under the old definition; a hold the file ends ends its row.
     // A parked task's next instant is brought to now first: it is the one kept if the timing stays.
-    this.held.settle(entry, now, now);
-    this.held.refreshNext(entry, now);
+    this.spans.settle(entry, now, now);
+    this.spans.refreshNext(entry, now);
     const sameTiming = entry.redefine(task, now);
+    // A calendar span ends when its dates are no longer excluded as they were: the rest are back.
+    const spanEnded =
+      this.spans.excludedBefore(entry) !== null && !(sameTiming && keepsExcludedSpan(this.spans, entry));
+    // Counted up to now above, under the old definition: the span only closes.
+    if (spanEnded) this.spans.endExcluded(entry, entry.lastScheduledAt ?? now, now);
     // Its runs waiting for the old group's place wait for the new one's (or start, without a group).
     this.flow.regroup(entry);
     this.drain();
-    if (!entry.held) this.held.end(entry, now, now);
+    if (!entry.held) this.spans.endHeld(entry, now, now);
     this.syncHoldEnd(entry);
     if (task.expectSuccessWithinMs === undefined) entry.deadMan.clear();
     this.syncOverdue(entry);
     // `hold: true` added in the file holds like `taskkit hold`.
     if (entry.held && !wasHeld) this.beginHold(entry);
     const kept = entry.nextAt;
-    if (sameTiming && kept !== null) {
+    const excludedBefore = this.spans.excludedBefore(entry);
+    if (excludedBefore !== null) {
+      this.setNext(entry, entry.computeNext(excludedBefore - 1));
+    } else if (sameTiming && kept !== null && !spanEnded) {
       // The kept instant, if the task's rule (schedule/task-instants.ts: until, max-runs) still allows it.
       this.setNext(entry, entry.computeNext(kept - 1) === kept ? kept : null);
     } else {
@@ -111,7 +120,7 @@ export class Scheduler extends HoldLifecycle {
   remove(name: string): void {
     const entry = this.#require(name);
     const now = this.clock.now();
-    this.held.end(entry, now, now);
+    this.spans.end(entry, now, now);
     entry.markRemoved();
     this.tasks.delete(name);
     this.afterIndex.unlink(entry.spec);
@@ -152,13 +161,14 @@ export class Scheduler extends HoldLifecycle {
   }
 
   /**
-   * Count the instants held tasks (or `name` alone) passed up to now into their held rows, so that
-   * the history says so while they are still held (`history`, `show`; held-instants.ts).
+   * Count the instants held tasks (or `name` alone) and tasks on excluded dates passed up to now
+   * into their spans' rows, so that the history says so while the spans go on (`history`, `show`;
+   * skipped-spans.ts).
    */
-  settleHeld(name?: string): void {
+  settleSkipped(name?: string): void {
     const now = this.clock.now();
-    if (name === undefined) this.held.settleAll(now);
-    else this.held.settle(this.#require(name), now, now);
+    if (name === undefined) this.spans.settleAll(now);
+    else this.spans.settle(this.#require(name), now, now);
   }
 
   /** Tasks removed from the file whose runs still go on (state `removed`), oldest removal first. */
@@ -235,8 +245,9 @@ export class Scheduler extends HoldLifecycle {
   /** TaskKit's setPeriod: a run-time schedule, or the file's again with null. Fine while running. */
   reschedule(name: string, spec: ScheduleSpec | null): TaskStatus {
     const entry = this.#require(name);
-    // Held instants so far are counted under the schedule they belonged to.
-    this.held.settle(entry, this.clock.now(), this.clock.now());
+    // Held instants so far are counted under the schedule they belonged to; a calendar span ends.
+    this.spans.settle(entry, this.clock.now(), this.clock.now());
+    this.spans.endExcluded(entry, this.clock.now(), this.clock.now());
     entry.reschedule(spec);
     this.setNext(entry, entry.computeNext(this.clock.now()));
     return this.announce(entry, true) ?? taskStatusOf(entry);
@@ -290,8 +301,8 @@ export class Scheduler extends HoldLifecycle {
    */
   stop(options: { graceMs?: number } = {}): Promise<void> {
     if (this.shutdown === null) {
-      // Held rows are brought up to now: the next daemon counts from their last instant.
-      this.held.settleAll(this.clock.now());
+      // Held and excluded rows are brought up to now: the next daemon counts from their last instant.
+      this.spans.settleAll(this.clock.now());
       this.shutdown = new ShutdownGate(this.clock, () => this.flow.cancelRunning('shutdown'));
       this.timeline.stop();
       this.flow.beginStop();
@@ -350,7 +361,7 @@ export class Scheduler extends HoldLifecycle {
 
   /** A held task's next instant as of now (it is parked: nothing moved it). */
   #fresh(entry: Task): Task {
-    this.held.refreshNext(entry, this.clock.now());
+    this.spans.refreshNext(entry, this.clock.now());
     return entry;
   }
 

@@ -1,7 +1,7 @@
 /**
  * A task's `except:` calendars in the engine (issue 17.2), kept by TaskEntry. The timeline puts the
  * task at its next instant WITHOUT calendars (`withoutCalendars`), so the engine wakes at the first
- * instant of excluded dates to record them as skipped (excluded-instants.ts); the previews (`next`,
+ * instant of excluded dates to open their skipped span (excluded-instants.ts); the previews (`next`,
  * `show`, `list`) and catch-up read the entry itself, whose TaskTiming has the calendars.
  */
 import type { TaskSpec } from '../config/types.js';

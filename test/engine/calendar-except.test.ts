@@ -1,6 +1,7 @@
 // Issue 17.2, exclusion calendars: a task's instants whose LOCAL date (in its zone) is in one of its
-// `except:` calendars do not run; the first instant of a run of excluded dates records ONE skipped
-// record, reason `calendar`, naming the calendar and counting the instants of those dates.
+// `except:` calendars do not run; the first instant of a run of excluded dates opens ONE skipped
+// record, reason `calendar`, naming the calendar and counting the instants of those dates that have
+// passed: re-emitted with the same id (the store updates one row) as it is settled, never ahead of now.
 import { describe, expect, test } from 'vitest';
 import type { TaskSpec } from '../../src/config/types.js';
 import { daysFromCivil } from '../../src/schedule/calendar.js';
@@ -35,8 +36,17 @@ function nightly(except: readonly ExceptCalendar[] = [HOLIDAYS], overrides: Part
   return makeTask('nightly', { schedule: daily('00:30'), timezone: BERLIN, overlap: 'allow', except, ...overrides });
 }
 
-const skipsOf = (records: readonly { scheduledAt: number | null; error: string | null; skip?: unknown }[]) =>
-  records.map((run) => [iso(run.scheduledAt), run.error, run.skip]);
+type SkipRow = { id: number; scheduledAt: number | null; error: string | null; skip?: { count: number } | null };
+
+/** The rows as the store keeps them: one per record id, its last emission (first emission's order). */
+function rowsOf<R extends SkipRow>(records: readonly R[]): R[] {
+  const rows = new Map<number, R>();
+  for (const record of records) rows.set(record.id, record);
+  return [...rows.values()];
+}
+
+const skipsOf = (records: readonly SkipRow[]) =>
+  rowsOf(records).map((run) => [iso(run.scheduledAt), run.error, run.skip]);
 
 describe('a daily task with except: in a non-UTC zone', () => {
   test('skips exactly the excluded local dates, with one calendar record for the run of them', () => {
@@ -51,7 +61,7 @@ describe('a daily task with except: in a non-UTC zone', () => {
       '2026-12-27T23:30:00.000Z',
       '2026-12-28T23:30:00.000Z',
     ]);
-    const skipped = eventsOf('run-skipped');
+    const skipped = rowsOf(eventsOf('run-skipped'));
     expect(skipsOf(skipped)).toEqual([
       [
         '2026-12-23T23:30:00.000Z',
@@ -72,11 +82,18 @@ describe('a daily task with except: in a non-UTC zone', () => {
       '2026-12-27T23:30:00.000Z',
       '2026-12-28T23:30:00.000Z',
     ]);
-    // The engine still wakes at the first excluded instant, and records the skip right then.
+    // The engine still wakes at the first excluded instant, and records the skip right then: that
+    // instant alone (the others have not happened yet); the span ends at the next wake.
     clock.advanceTo('2026-12-23T23:29:59.999Z');
     expect(eventsOf('run-skipped')).toEqual([]);
     clock.advanceTo('2026-12-23T23:30:00.000Z');
-    expect(eventsOf('run-skipped').map((run) => run.skip?.count)).toEqual([3]);
+    expect(eventsOf('run-skipped').map((run) => run.skip?.count)).toEqual([1]);
+    expect(iso(scheduler.get('nightly').nextAt)).toBe('2026-12-26T23:30:00.000Z');
+    clock.advanceTo('2026-12-25T12:00:00.000Z');
+    scheduler.settleSkipped();
+    expect(rowsOf(eventsOf('run-skipped')).map((run) => run.skip?.count)).toEqual([2]);
+    clock.advanceTo('2026-12-26T23:30:00.000Z');
+    expect(rowsOf(eventsOf('run-skipped')).map((run) => run.skip?.count)).toEqual([3]);
   });
 
   test('a date is read in the task zone: the same instants in UTC are not excluded', () => {
@@ -90,7 +107,7 @@ describe('a daily task with except: in a non-UTC zone', () => {
       '2026-12-23T00:30:00.000Z',
       '2026-12-27T00:30:00.000Z',
     ]);
-    expect(eventsOf('run-skipped')).toHaveLength(1);
+    expect(rowsOf(eventsOf('run-skipped'))).toHaveLength(1);
   });
 
   test('two calendars: each run of dates names the calendar that excludes its first date', () => {
@@ -99,7 +116,7 @@ describe('a daily task with except: in a non-UTC zone', () => {
     scheduler.add(nightly([HOLIDAYS, plant]));
     scheduler.start();
     clock.advanceTo('2026-12-30T12:00:00.000Z');
-    expect(eventsOf('run-skipped').map((run) => [iso(run.scheduledAt), run.error, run.skip?.count])).toEqual([
+    expect(rowsOf(eventsOf('run-skipped')).map((run) => [iso(run.scheduledAt), run.error, run.skip?.count])).toEqual([
       ['2026-12-23T23:30:00.000Z', 'excluded by calendar "holidays"', 3],
       ['2026-12-27T23:30:00.000Z', 'excluded by calendar "plant-closed"', 1],
     ]);
@@ -143,6 +160,110 @@ describe('an every-second task on an excluded date', () => {
   });
 });
 
+describe('an every-second task: the span counts only instants that have passed', () => {
+  // Local midnight of the 25th in Berlin is 23:00 UTC on the 24th; local noon, 11:00 UTC.
+  const tick = (except: readonly ExceptCalendar[]): TaskSpec =>
+    makeTask('tick', { schedule: every('1s', undefined, BERLIN), timezone: BERLIN, overlap: 'allow', except });
+  const CHRISTMAS: ExceptCalendar = { name: 'christmas', days: dates('2026-12-25') };
+  const count = (records: readonly SkipRow[]) => rowsOf(records).map((run) => run.skip?.count);
+
+  test('the first excluded instant counts 1; at noon, once settled, exactly the morning', () => {
+    const { clock, runner, scheduler, eventsOf } = createEngine('2026-12-24T22:59:59.000Z');
+    scheduler.add(tick([CHRISTMAS]));
+    scheduler.start();
+    clock.advanceTo('2026-12-24T23:00:00.000Z');
+    expect(skipsOf(eventsOf('run-skipped'))).toEqual([
+      [
+        '2026-12-24T23:00:00.000Z',
+        'excluded by calendar "christmas"',
+        { reason: 'calendar', count: 1, more: false, lastAt: ms('2026-12-24T23:00:00.000Z') },
+      ],
+    ]);
+    clock.advanceTo('2026-12-25T11:00:00.000Z');
+    // No wake in between: the row grows when asked (history, show) or when the span ends.
+    expect(count(eventsOf('run-skipped'))).toEqual([1]);
+    scheduler.settleSkipped('tick');
+    expect(skipsOf(eventsOf('run-skipped'))).toEqual([
+      [
+        '2026-12-24T23:00:00.000Z',
+        'excluded by calendar "christmas"',
+        { reason: 'calendar', count: 12 * 3600 + 1, more: false, lastAt: ms('2026-12-25T11:00:00.000Z') },
+      ],
+    ]);
+    expect(new Set(eventsOf('run-skipped').map((run) => run.id)).size).toBe(1);
+    clock.advanceTo('2026-12-25T23:00:00.000Z');
+    expect(count(eventsOf('run-skipped'))).toEqual([86_400]);
+    expect(runner.requests.map((request) => iso(request.scheduledAt))).toEqual(['2026-12-25T23:00:00.000Z']);
+  });
+
+  test('a reload at noon removing the date: the afternoon instants run, the row keeps the morning', () => {
+    const { clock, runner, scheduler, eventsOf } = createEngine('2026-12-24T22:59:59.000Z');
+    scheduler.add(tick([CHRISTMAS]));
+    scheduler.start();
+    clock.advanceTo('2026-12-25T11:00:00.000Z');
+    // The same calendars again: the span goes on, no new row, no wake before the day's end.
+    scheduler.replace(tick([{ name: 'christmas', days: dates('2026-12-25') }]));
+    expect(count(eventsOf('run-skipped'))).toEqual([12 * 3600 + 1]);
+    clock.advanceTo('2026-12-25T11:00:05.000Z');
+    expect(count(eventsOf('run-skipped'))).toEqual([12 * 3600 + 1]);
+    scheduler.replace(tick([]));
+    expect(iso(scheduler.get('tick').nextAt)).toBe('2026-12-25T11:00:06.000Z');
+    clock.advanceTo('2026-12-25T11:00:08.000Z');
+    expect(runner.requests.map((request) => iso(request.scheduledAt))).toEqual([
+      '2026-12-25T11:00:06.000Z',
+      '2026-12-25T11:00:07.000Z',
+      '2026-12-25T11:00:08.000Z',
+    ]);
+    expect(skipsOf(eventsOf('run-skipped'))).toEqual([
+      [
+        '2026-12-24T23:00:00.000Z',
+        'excluded by calendar "christmas"',
+        { reason: 'calendar', count: 12 * 3600 + 6, more: false, lastAt: ms('2026-12-25T11:00:05.000Z') },
+      ],
+    ]);
+  });
+
+  test('held mid-span: the calendar row ends at the hold; after resume a new span counts from then', () => {
+    const { clock, runner, scheduler, eventsOf } = createEngine('2026-12-24T22:59:59.000Z');
+    scheduler.add(tick([CHRISTMAS]));
+    scheduler.start();
+    clock.advanceTo('2026-12-25T11:00:00.000Z');
+    scheduler.hold('tick');
+    clock.advanceTo('2026-12-25T11:00:10.000Z');
+    scheduler.resume('tick');
+    clock.advanceTo('2026-12-25T23:00:00.000Z');
+    // Excluded instants while held are in neither row; the held row has none, so none is written.
+    expect(skipsOf(eventsOf('run-skipped'))).toEqual([
+      [
+        '2026-12-24T23:00:00.000Z',
+        'excluded by calendar "christmas"',
+        { reason: 'calendar', count: 12 * 3600 + 1, more: false, lastAt: ms('2026-12-25T11:00:00.000Z') },
+      ],
+      [
+        '2026-12-25T11:00:11.000Z',
+        'excluded by calendar "christmas"',
+        { reason: 'calendar', count: 12 * 3600 - 11, more: false, lastAt: ms('2026-12-25T22:59:59.000Z') },
+      ],
+    ]);
+    expect(runner.requests.map((request) => iso(request.scheduledAt))).toEqual(['2026-12-25T23:00:00.000Z']);
+  });
+
+  test('stop mid-span: the row counts up to the stop, not the rest of the day', async () => {
+    const { clock, scheduler, eventsOf } = createEngine('2026-12-24T22:59:59.000Z');
+    scheduler.add(tick([CHRISTMAS]));
+    scheduler.start();
+    clock.advanceTo('2026-12-25T05:00:00.000Z');
+    await scheduler.stop();
+    expect(skipsOf(eventsOf('run-skipped'))).toEqual([
+      [
+        '2026-12-24T23:00:00.000Z',
+        'excluded by calendar "christmas"',
+        { reason: 'calendar', count: 6 * 3600 + 1, more: false, lastAt: ms('2026-12-25T05:00:00.000Z') },
+      ],
+    ]);
+  });
+});
+
 describe('catch-up after downtime', () => {
   test('instants on excluded dates are not missed: catch-up all runs only the others', async () => {
     const engine = createEngine('2026-12-27T12:00:00.000Z');
@@ -177,7 +298,9 @@ describe('catch-up after downtime', () => {
     // The event loop is blocked through the holidays: the timer fires late, at noon on the 27th.
     clock.stall(ms('2026-12-27T12:00:00.000Z') - ms('2026-12-23T12:00:00.000Z'));
     clock.advanceBy(0);
-    expect(eventsOf('run-skipped').map((run) => [run.skip?.reason, run.skip?.count])).toEqual([['calendar', 3]]);
+    expect(rowsOf(eventsOf('run-skipped')).map((run) => [run.skip?.reason, run.skip?.count])).toEqual([
+      ['calendar', 3],
+    ]);
     expect(runner.requests.map((request) => [request.trigger, iso(request.scheduledAt)])).toEqual([
       ['schedule', '2026-12-26T23:30:00.000Z'],
     ]);
@@ -196,7 +319,7 @@ describe('reload', () => {
     expect(scheduler.get('nightly').rescheduled).toBe(true);
     expect(iso(scheduler.get('nightly').nextAt)).toBe('2026-12-21T23:45:00.000Z');
     clock.advanceTo('2026-12-22T00:00:00.000Z');
-    expect(eventsOf('run-skipped').map((run) => [iso(run.scheduledAt), run.skip?.reason])).toEqual([
+    expect(rowsOf(eventsOf('run-skipped')).map((run) => [iso(run.scheduledAt), run.skip?.reason])).toEqual([
       ['2026-12-20T23:45:00.000Z', 'calendar'],
     ]);
     expect(runner.requests.map((request) => iso(request.scheduledAt))).toEqual(['2026-12-21T23:45:00.000Z']);

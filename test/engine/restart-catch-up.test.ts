@@ -90,7 +90,7 @@ describe('restart with restored lastScheduledAt', () => {
     expect(runner.requests).toEqual([]);
     expect(scheduler.get('job')).toMatchObject({ state: 'held', holdNote: 'disk full', heldAt: DOWN_SINCE });
     // Counted when asked (or at the resume): 09:00 and 10:00, one held row.
-    scheduler.settleHeld();
+    scheduler.settleSkipped();
     expect(eventsOf('run-skipped').map((run) => [iso(run.scheduledAt), run.error, run.skip?.count])).toEqual([
       ['2026-07-01T09:00:00.000Z', 'held (disk full)', 2],
     ]);

@@ -50,9 +50,9 @@ describe('held instants', () => {
     clock.advanceTo('2026-12-01T00:35:00.000Z');
     expect(iso(scheduler.get('job').nextAt)).toBe('2026-12-01T00:40:00.000Z');
     expect(scheduler.upcoming('job', 2).map(iso)).toEqual(['2026-12-01T00:40:00.000Z', '2026-12-01T00:50:00.000Z']);
-    scheduler.settleHeld();
+    scheduler.settleSkipped();
     clock.advanceTo('2026-12-01T01:05:00.000Z');
-    scheduler.settleHeld('job');
+    scheduler.settleSkipped('job');
     scheduler.resume('job');
     const records = eventsOf('run-skipped');
     // Three emissions of one record (same id), its count growing; the resume had nothing new.

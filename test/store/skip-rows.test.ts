@@ -88,7 +88,7 @@ describe('consecutive skips are one row', () => {
     first.scheduler.hold('tick');
     first.clock.advanceBy(12 * 60 * 60_000);
     // Asked while still held (history, show): the row counts so far.
-    first.scheduler.settleHeld();
+    first.scheduler.settleSkipped();
     expect(rows(first.store)).toEqual([
       [1, 'skipped', '2026-12-01T00:00:01.000Z', '2026-12-01T12:00:00.000Z', 43_200, 'held'],
     ]);
