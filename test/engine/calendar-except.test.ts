@@ -4,24 +4,13 @@
 // passed: re-emitted with the same id (the store updates one row) as it is settled, never ahead of now.
 import { describe, expect, test } from 'vitest';
 import type { TaskSpec } from '../../src/config/types.js';
-import { daysFromCivil } from '../../src/schedule/calendar.js';
+import { dates } from '../support/excluded-days.js';
 import { parseDaily } from '../../src/schedule/daily.js';
 import type { ExceptCalendar } from '../../src/schedule/excluded-dates.js';
 import { flush } from '../support/fake-runner.js';
 import { createEngine, every, iso, makeTask, ms } from '../support/engine-task.js';
 
 const BERLIN = 'Europe/Berlin';
-
-/** Day numbers of the dates from `first` to `last` (YYYY-MM-DD), inclusive. */
-function dates(first: string, last = first): number[] {
-  const day = (text: string): number => {
-    const [year, month, date] = text.split('-').map(Number) as [number, number, number];
-    return daysFromCivil(year, month, date);
-  };
-  const out: number[] = [];
-  for (let at = day(first); at <= day(last); at++) out.push(at);
-  return out;
-}
 
 function daily(time: string): TaskSpec['schedule'] {
   const parsed = parseDaily(time);

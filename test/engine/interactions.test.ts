@@ -3,7 +3,7 @@
 // retries and `overlap: queue` inside a group. Each was tested alone in its own file.
 import { describe, expect, test } from 'vitest';
 import type { TaskSpec } from '../../src/config/types.js';
-import { daysFromCivil } from '../../src/schedule/calendar.js';
+import { dates } from '../support/excluded-days.js';
 import { parseRrule } from '../../src/schedule/rrule-parse.js';
 import type { ExceptCalendar } from '../../src/schedule/excluded-dates.js';
 import { flush } from '../support/fake-runner.js';
@@ -11,17 +11,6 @@ import { createEngine, every, iso, makeTask, ms } from '../support/engine-task.j
 
 const START = '2026-11-01T00:00:00.000Z';
 const FAILED = { status: 'failed', exitCode: 1 } as const;
-
-/** Day numbers of the dates from `first` to `last` (YYYY-MM-DD), inclusive. */
-function dates(first: string, last = first): number[] {
-  const day = (text: string): number => {
-    const [year, month, date] = text.split('-').map(Number) as [number, number, number];
-    return daysFromCivil(year, month, date);
-  };
-  const out: number[] = [];
-  for (let at = day(first); at <= day(last); at++) out.push(at);
-  return out;
-}
 
 function rrule(rule: string): TaskSpec['schedule'] {
   const parsed = parseRrule(rule, { year: 2026, month: 11, day: 1, hour: 6, minute: 0, second: 0 });
