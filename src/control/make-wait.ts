@@ -4,18 +4,12 @@
  * output, retrying), until the chain ends. The client is a spectator: when it goes away the chain goes on.
  */
 import type { MakeResult } from '../engine/make-chain.js';
-import type { RunRecord } from '../engine/run.js';
 import type { Scheduler } from '../engine/scheduler.js';
 import type { RequestContext } from './connection.js';
-import { encodeOutputEvent, type MakeView } from './protocol.js';
-import { toRetryingEvent } from './run-wait.js';
+import type { MakeView } from './protocol.js';
+import { emitRunEvent, type FollowedRunEvent as ChainEvent } from './run-wait.js';
 import { untilAbandoned } from './until-abandoned.js';
 import { toRunView } from './views.js';
-
-type ChainEvent =
-  | { readonly kind: 'started'; readonly run: RunRecord }
-  | { readonly kind: 'output'; readonly run: RunRecord; readonly chunk: Uint8Array }
-  | { readonly kind: 'retrying'; readonly run: RunRecord; readonly retry: RunRecord; readonly at: number };
 
 /** The chain's view: without wait, as triggered; with wait, once it has ended (or the client left). */
 export async function answerMake(
@@ -35,14 +29,9 @@ export async function answerMake(
   let following = true;
   const deliver = (event: ChainEvent): void => {
     if (!following) return;
-    let sent: boolean;
-    if (event.kind === 'started') sent = context.emit('started', { run: toRunView(event.run) });
-    else if (event.kind === 'output') sent = context.emit('output', encodeOutputEvent(event.chunk));
-    else {
-      ids?.add(event.retry.id);
-      sent = context.emit('retrying', toRetryingEvent(scheduler, event.run, event.retry, event.at));
-    }
-    if (!sent) stopFollowing();
+    // The retry of a step is the chain's too: its events are delivered.
+    if (event.kind === 'retrying') ids?.add(event.retry.id);
+    if (!emitRunEvent(scheduler, context, event)) stopFollowing();
   };
   const receive = (event: ChainEvent): void => {
     if (early !== null) {

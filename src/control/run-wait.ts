@@ -13,7 +13,8 @@ import { encodeOutputEvent, type RetryingEvent } from './protocol.js';
 import { untilAbandoned } from './until-abandoned.js';
 import { toRunView } from './views.js';
 
-type Early =
+/** An engine event of a run followed for a client (`run-now --wait`, `make --wait`). */
+export type FollowedRunEvent =
   | { readonly kind: 'started'; readonly run: RunRecord }
   | { readonly kind: 'output'; readonly run: RunRecord; readonly chunk: Uint8Array }
   | { readonly kind: 'retrying'; readonly run: RunRecord; readonly retry: RunRecord; readonly at: Instant };
@@ -22,6 +23,13 @@ type Early =
 export function toRetryingEvent(scheduler: Scheduler, failed: RunRecord, retry: RunRecord, at: Instant): RetryingEvent {
   const attempts = scheduler.has(failed.task) ? scheduler.get(failed.task).spec.retry.attempts + 1 : retry.attempt;
   return { failed: toRunView(failed), retry: toRunView(retry), at: new Date(at).toISOString(), attempts };
+}
+
+/** Send one followed event to the client as `run-now`'s stream words it; false when the client is gone. */
+export function emitRunEvent(scheduler: Scheduler, context: RequestContext, event: FollowedRunEvent): boolean {
+  if (event.kind === 'started') return context.emit('started', { run: toRunView(event.run) });
+  if (event.kind === 'output') return context.emit('output', encodeOutputEvent(event.chunk));
+  return context.emit('retrying', toRetryingEvent(scheduler, event.run, event.retry, event.at));
 }
 
 /**
@@ -35,23 +43,19 @@ export async function triggerAndFollow(
   // The engine starts a run (and may emit its first output) inside runNow, before its id is
   // known here: listen first, hold this task's events, and keep the ones of our run.
   let runId: number | null = null;
-  let early: Early[] = [];
+  let early: FollowedRunEvent[] = [];
   let following = true;
   let current: RunRecord | null = null;
-  const deliver = (event: Early): void => {
+  const deliver = (event: FollowedRunEvent): void => {
     if (!following) return;
-    let sent: boolean;
-    if (event.kind === 'started') sent = context.emit('started', { run: toRunView(event.run) });
-    else if (event.kind === 'output') sent = context.emit('output', encodeOutputEvent(event.chunk));
-    else {
+    if (event.kind === 'retrying') {
       // From now on the retry is the run followed (its events are delivered, the waiting goes on to it).
       runId = event.retry.id;
       current = event.retry;
-      sent = context.emit('retrying', toRetryingEvent(scheduler, event.run, event.retry, event.at));
     }
-    if (!sent) stopFollowing();
+    if (!emitRunEvent(scheduler, context, event)) stopFollowing();
   };
-  const receive = (event: Early): void => {
+  const receive = (event: FollowedRunEvent): void => {
     if (runId === null) {
       if (event.run.task === name) early.push(event);
     } else if (event.run.id === runId) {
