@@ -87,6 +87,7 @@ export const INTERRUPTED_REASON = {
 export class RunsTable {
   readonly #db: Database;
   #upsert: Statement<[Record<string, unknown>]> | null = null;
+  #delete: Statement<[number]> | null = null;
   readonly #get: Statement<[number], RunRow>;
   readonly #latest: Statement<[string], RunRow>;
   readonly #prune: Statement<PruneParams>;
@@ -100,7 +101,9 @@ export class RunsTable {
 
   /** Delete a run's row (a skip folded into the row of the skips before it). */
   delete(id: number): void {
-    this.#db.prepare<[number]>('DELETE FROM runs WHERE id = ?').run(id);
+    // Prepared once, as the upsert: a write of every batch that folds skips, not a one-off query.
+    this.#delete ??= this.#db.prepare<[number]>('DELETE FROM runs WHERE id = ?');
+    this.#delete.run(id);
   }
 
   /** Insert a run, or replace every field of the one with its id. */
