@@ -24,7 +24,7 @@ import type { Store } from '../store/store.js';
 import { describeConfigFailure } from './config-failure.js';
 import { reportStartup } from './detach.js';
 import { createHistoryControl, openDaemonStore, recoverInterruptedRuns, supplyRecoveryState } from './history.js';
-import { loadForDaemon, loadTasksFileIsolated } from './load-isolated.js';
+import { loadForDaemon } from './load-isolated.js';
 import { createDeliveryService } from './notify/deliveries.js';
 import { acquirePidFile, acquireStateDirLock, type PidFileLock, type StateDirLock } from './lock.js';
 import { createDaemonLogger, type DaemonLogger, type Logger } from './log.js';
@@ -95,9 +95,10 @@ function describeStartupFailure(error: unknown): string {
 async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<RunningDaemon> {
   const { process: proc, env } = options;
   const uid = proc.getuid?.() ?? 0;
-  // The child that reads the files checks them on the descriptors it reads (config/file-trust.ts).
-  const trust = options.insecure ? null : { uid };
-  const first = options.firstLoad ?? loadForDaemon(options.configPath, { env, insecure: options.insecure, uid });
+  // The child that reads the files checks them on the descriptors it reads (config/file-trust.ts);
+  // start and reload load alike (loadForDaemon), with one trust rule.
+  const load = (path: string): Promise<TasksFile> => loadForDaemon(path, { env, insecure: options.insecure, uid });
+  const first = options.firstLoad ?? load(options.configPath);
   const plan = planStartup(await first, { ...options, uid });
   const { paths, socket } = plan;
   let current = plan.file;
@@ -188,7 +189,7 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
   const reload = (): Promise<ReloadSummaryView> => {
     const next = reloading.then(async () => {
       if (stopping !== null) throw new TaskkitError('STOPPED', 'the daemon is stopping; reload refused');
-      const file = await loadTasksFileIsolated(current.path, { env, trust });
+      const file = await load(current.path);
       if (stopping !== null) throw new TaskkitError('STOPPED', 'the daemon is stopping; reload refused');
       checkTrust(file);
       warnAboutFixedSettings(current, file, log);
