@@ -1,5 +1,6 @@
 /** A schedule in words, for `list`, `show` and logs: "daily 03:30, 15:30 (America/New_York)". */
 import { formatDuration } from './duration.js';
+import { clockWord, wallWord } from './rrule-word-parts.js';
 import { describeRrule } from './rrule-words.js';
 import { toWall } from './zoned.js';
 import type { Instant, ScheduleSpec, TimeOfDay } from './types.js';
@@ -34,16 +35,10 @@ export function describeSchedule(spec: ScheduleSpec, tz: string, defaultTz: stri
 
 /** "03:30", or "03:30:15" when seconds are set. */
 export function formatTimeOfDay(time: TimeOfDay): string {
-  const hhmm = `${pad(time.hour)}:${pad(time.minute)}`;
-  return time.second === 0 ? hhmm : `${hhmm}:${pad(time.second)}`;
+  return clockWord(time.hour, time.minute, time.second);
 }
 
 /** "2026-12-01 09:00" (seconds only when set) in the zone's wall time. */
 function formatInstant(instant: Instant, tz: string): string {
-  const wall = toWall(instant, tz);
-  return `${wall.year}-${pad(wall.month)}-${pad(wall.day)} ${formatTimeOfDay(wall)}`;
-}
-
-function pad(value: number): string {
-  return String(value).padStart(2, '0');
+  return wallWord(toWall(instant, tz));
 }
