@@ -8,6 +8,7 @@
  */
 import { connectControl, type ControlClient } from '../control/client.js';
 import { resolve } from 'node:path';
+import type { Settings } from '../config/types.js';
 import { TaskkitError } from '../errors.js';
 import type { GlobalOptions } from './context.js';
 import type { CliIo } from './io.js';
@@ -20,9 +21,8 @@ export interface SocketChoice {
 
 /** The socket the verbs talk to. */
 export async function chooseSocket(io: CliIo, globals: GlobalOptions): Promise<SocketChoice> {
-  // resolveSocketPath's first two sources, without loading it (and fs/promises) on the fast path.
-  const given = nonEmpty(globals.socket) ?? nonEmpty(io.env['TASKKIT_SOCKET']);
-  if (given !== undefined) return { socket: resolve(io.cwd, given), fileProblem: null };
+  const given = givenSocket(io, globals);
+  if (given !== undefined) return { socket: given, fileProblem: null };
   const { resolveSocketPath } = await import('../control/socket-path.js');
   const { readPlainSettingsOnly } = await import('../config/plain-settings.js');
   try {
@@ -45,6 +45,24 @@ export async function chooseSocket(io: CliIo, globals: GlobalOptions): Promise<S
     const socket = resolveSocketPath({ env: io.env, stateDir: defaultStateDir(io.env), cwd: io.cwd });
     return { socket, fileProblem: error instanceof Error ? error.message : String(error) };
   }
+}
+
+/** The socket for a verb that has loaded the tasks file already: its settings, not a second read of the file. */
+export async function socketOfSettings(
+  io: CliIo,
+  globals: GlobalOptions,
+  settings: Pick<Settings, 'socket' | 'stateDir'>,
+): Promise<string> {
+  const given = givenSocket(io, globals);
+  if (given !== undefined) return given;
+  const { resolveSocketPath } = await import('../control/socket-path.js');
+  return resolveSocketPath({ env: io.env, settingsSocket: settings.socket, stateDir: settings.stateDir, cwd: io.cwd });
+}
+
+/** --socket, then $TASKKIT_SOCKET (resolveSocketPath's first two sources, without loading it). */
+function givenSocket(io: CliIo, globals: GlobalOptions): string | undefined {
+  const given = nonEmpty(globals.socket) ?? nonEmpty(io.env['TASKKIT_SOCKET']);
+  return given === undefined ? undefined : resolve(io.cwd, given);
 }
 
 /** Connect to the daemon (hello included); DAEMON_UNREACHABLE with the path and how to start one. */

@@ -5,11 +5,12 @@
  * else none. Lacking history is never an error: the graph is then uncoloured, and stderr says why.
  */
 import { join } from 'node:path';
+import type { Settings } from '../config/types.js';
 import { connectControl } from '../control/client.js';
 import { ran, toRunView, type RunView } from '../control/views.js';
 import { TaskkitError } from '../errors.js';
 import { DATABASE_FILE_NAME } from '../store/sqlite/open.js';
-import { chooseSocket } from './connect.js';
+import { socketOfSettings } from './connect.js';
 import type { GlobalOptions } from './context.js';
 import type { GraphLastRun } from './format/graph-dot.js';
 import { printError, type CliIo } from './io.js';
@@ -18,12 +19,13 @@ import { printError, type CliIo } from './io.js';
 export async function readGraphLastRuns(
   io: CliIo,
   globals: GlobalOptions,
-  stateDir: string,
+  settings: Pick<Settings, 'socket' | 'stateDir'>,
 ): Promise<Map<string, GraphLastRun>> {
-  const { socket } = await chooseSocket(io, globals);
+  // The tasks file is loaded already (graph.ts): its settings say where the socket is.
+  const socket = await socketOfSettings(io, globals, settings);
   const fromDaemon = await askDaemon(socket);
   if (fromDaemon instanceof Map) return fromDaemon;
-  const path = join(stateDir, DATABASE_FILE_NAME);
+  const path = join(settings.stateDir, DATABASE_FILE_NAME);
   try {
     const runs = await readDatabase(path);
     printError(io, `taskkit: last results from ${path} (${fromDaemon})`);

@@ -35,7 +35,7 @@ export async function runGraph(
   const file = loadTasksFileForCli(io, globals.config);
   printWarnings(io, file);
   if (name !== undefined) findTask(file, name); // TASK_UNKNOWN with "did you mean" before any history is read
-  const lastRuns = await readGraphLastRuns(io, globals, file.settings.stateDir);
+  const lastRuns = await readGraphLastRuns(io, globals, file.settings);
   const whole = buildTaskGraph(file.tasks, file.settings.timezone, lastRuns);
   const dot = renderDot(name === undefined ? whole : connectedComponent(whole, name));
   if (options.format !== 'svg') {
