@@ -13,7 +13,7 @@ import ICAL from 'ical.js';
 import { daysFromCivil } from '../schedule/calendar.js';
 
 /** Recurring all-day events are expanded through the end of the year this many years ahead. */
-export const ICS_HORIZON_YEARS = 10;
+const ICS_HORIZON_YEARS = 10;
 /** A calendar file has no reason to be large; a mistaken path (a log, a binary) should not be read whole. */
 const MAX_ICS_BYTES = 16 * 1024 * 1024;
 /** Occurrences of one recurring event at most (a daily all-day rule over ten years is 3,653). */

@@ -24,7 +24,7 @@ export const DEFAULT_RRULE_START: WallTime = { year: 2000, month: 1, day: 1, hou
 export const MAX_RRULE_COUNT = 100_000;
 const MAX_INTERVAL = 1_000_000;
 
-export const RRULE_FREQUENCIES: readonly RruleFrequency[] = [
+const RRULE_FREQUENCIES: readonly RruleFrequency[] = [
   'YEARLY',
   'MONTHLY',
   'WEEKLY',

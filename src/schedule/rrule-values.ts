@@ -8,7 +8,7 @@ import type { RruleWeekday } from './types.js';
 import { wallToLocalMs, type WallTime } from './zoned.js';
 
 /** RFC 5545's weekday names, in dateutil's numbering (0 = Monday). */
-export const WEEKDAY_NAMES = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
+const WEEKDAY_NAMES = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
 
 /** What is wrong with a value, and where in the value's text (0-based). */
 export interface ValueProblem {
@@ -94,7 +94,7 @@ function weekdayRangeHint(text: string): string {
 }
 
 /** "1-31 or -31 to -1", "0-59". */
-export function describeRange(range: NumberRange): string {
+function describeRange(range: NumberRange): string {
   const plain = `${range.min}-${range.max}`;
   return range.signed ? `${plain} or -${range.max} to -${range.min}` : plain;
 }

@@ -25,7 +25,7 @@ export function joinWords(words: readonly string[], last = 'and'): string {
 }
 
 /** 1 -> "1st", 22 -> "22nd", 13 -> "13th". */
-export function numberOrdinal(n: number): string {
+function numberOrdinal(n: number): string {
   const tens = n % 100;
   if (tens >= 11 && tens <= 13) return `${n}th`;
   return `${n}${['th', 'st', 'nd', 'rd'][n % 10] ?? 'th'}`;

@@ -118,7 +118,7 @@ function edgeAttributes(edge: GraphEdge): [string, string][] {
 }
 
 /** The edge's meaning in words (its tooltip in an SVG). */
-export function describeEdge(edge: GraphEdge): string {
+function describeEdge(edge: GraphEdge): string {
   switch (edge.kind) {
     case 'after':
       return `${edge.to} runs after each success of ${edge.from}`;
@@ -144,7 +144,7 @@ function joinLines(lines: readonly string[], escape = escapeText): string {
  * A node ID as a DOT quoted string. Inside quotes DOT knows one escape, `\"`; a backslash is
  * doubled so that one ending the name cannot escape the closing quote.
  */
-export function quoteId(id: string): string {
+function quoteId(id: string): string {
   return `"${id.replace(/[\\"]/g, (char) => `\\${char}`)}"`;
 }
 
@@ -154,7 +154,7 @@ export function quoteId(id: string): string {
  * Graphviz would read in a label: `\` starts an escape (\n, \N...), `"` ends the string, `&`
  * starts an entity (`&amp;` would show as `&`).
  */
-export function escapeText(text: string): string {
+function escapeText(text: string): string {
   return escapeControl(text).replace(/[\\"&]/g, (char) => (char === '&' ? '&amp;' : `\\${char}`));
 }
 

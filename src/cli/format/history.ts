@@ -42,7 +42,7 @@ export function paintStatus(paint: Painter, run: Pick<RunView, 'status'>, text: 
  * 00:00:01 .. 2026-12-02 00:00:00: held", the count ("x100000+": more than that), the first and
  * last instant (local time, the day left out when it is today) and why; one skip: its outcome.
  */
-export function describeSkipped(run: RunView, now: number): string {
+function describeSkipped(run: RunView, now: number): string {
   const count = run.skipCount ?? 1;
   if (run.status !== 'skipped' || (count <= 1 && run.skipMore !== true)) return run.outcome;
   const at = (iso: string | null): string => (iso === null ? '?' : formatInstantShort(parseIso(iso), LOCAL_ZONE, now));
