@@ -9,9 +9,10 @@ import type { Instant, Schedule, ScheduleSpec } from './types.js';
 
 const MAX_CACHED = 10_000;
 // One compiled cron per expression and zone: tasks sharing an expression share the work.
-const crons = new Map<string, (after: Instant) => Instant | null>();
+type CompiledNext = (after: Instant) => Instant | null;
+const crons = new Map<string, CompiledNext>();
 // The same for rrules, per rule text, DTSTART and zone (a COUNT rule's instants are expanded once).
-const rrules = new Map<string, (after: Instant) => Instant | null>();
+const rrules = new Map<string, CompiledNext>();
 
 /** How many compiled crons are cached (one per expression and zone; for tests and diagnosis). */
 export function countCompiledCrons(): number {
@@ -74,28 +75,26 @@ function selectNext(spec: ScheduleSpec, tz: string): NextFunction {
     case 'at':
       return nextOfAt;
     case 'cron': {
-      const key = `${tz} ${spec.expression}`;
-      let next = crons.get(key);
-      if (next === undefined) {
-        next = compileCron(spec, tz).next;
-        if (crons.size >= MAX_CACHED) crons.clear();
-        crons.set(key, next);
-      }
-      return next;
+      return cached(crons, `${tz} ${spec.expression}`, () => compileCron(spec, tz).next);
     }
     case 'rrule': {
       const { year, month, day, hour, minute, second } = spec.start;
       const key = `${tz} ${year}-${month}-${day}T${hour}:${minute}:${second} ${spec.rule}`;
-      let next = rrules.get(key);
-      if (next === undefined) {
-        next = compileRrule(spec, tz).next;
-        if (rrules.size >= MAX_CACHED) rrules.clear();
-        rrules.set(key, next);
-      }
-      return next;
+      return cached(rrules, key, () => compileRrule(spec, tz).next);
     }
     case 'reboot':
     case 'on-demand':
       return never;
   }
+}
+
+/** The compiled function cached under `key`, compiling it on a miss; a full cache starts over. */
+function cached(cache: Map<string, CompiledNext>, key: string, compile: () => CompiledNext): CompiledNext {
+  let next = cache.get(key);
+  if (next === undefined) {
+    next = compile();
+    if (cache.size >= MAX_CACHED) cache.clear();
+    cache.set(key, next);
+  }
+  return next;
 }
