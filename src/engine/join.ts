@@ -21,8 +21,6 @@ export interface JoinState {
   readonly succeeded: readonly JoinParent[];
 }
 
-export const EMPTY_JOIN: JoinState = Object.freeze({ since: null, succeeded: Object.freeze([]) });
-
 export class JoinProgress {
   #parents: readonly string[];
   #since: Instant | null;
