@@ -29,7 +29,7 @@ export function noteParentSuccess(
   for (const name of joins) {
     const entry = context.tasks.get(name);
     const join = entry?.join;
-    if (entry === undefined || join == null || [...context.chains].some((chain) => chain.includes(name))) continue;
+    if (entry === undefined || join == null || runByChain(context.chains, name)) continue;
     if (join.noteSuccess(parent, at)) {
       join.restart(at);
       complete.push(name);
@@ -37,4 +37,10 @@ export function noteParentSuccess(
     context.changed(entry);
   }
   return complete;
+}
+
+/** Whether a make chain going on runs `task` as a step (no array made per parent success). */
+function runByChain(chains: ReadonlySet<RunChain>, task: string): boolean {
+  for (const chain of chains) if (chain.includes(task)) return true;
+  return false;
 }
