@@ -26,7 +26,7 @@ export abstract class HoldLifecycle extends EngineLoop {
     this.spans.endHeld(entry, now, now);
     if (!entry.release()) return;
     this.syncHoldEnd(entry);
-    this.setNext(entry, entry.computeNext(this.clock.now()));
+    this.setNext(entry, entry.computeNext(now));
     this.announce(entry, true);
   }
 
