@@ -246,10 +246,11 @@ export class Scheduler extends HoldLifecycle {
   reschedule(name: string, spec: ScheduleSpec | null): TaskStatus {
     const entry = this.#require(name);
     // Held instants so far are counted under the schedule they belonged to; a calendar span ends.
-    this.spans.settle(entry, this.clock.now(), this.clock.now());
-    this.spans.endExcluded(entry, this.clock.now(), this.clock.now());
+    const now = this.clock.now();
+    this.spans.settle(entry, now, now);
+    this.spans.endExcluded(entry, now, now);
     entry.reschedule(spec);
-    this.setNext(entry, entry.computeNext(this.clock.now()));
+    this.setNext(entry, entry.computeNext(now));
     return this.announce(entry, true) ?? taskStatusOf(entry);
   }
 
