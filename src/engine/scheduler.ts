@@ -19,7 +19,7 @@ import { missedSinceRestart } from './restore.js';
 import type { RunRecord } from './run.js';
 import { ShutdownGate } from './shutdown.js';
 import { TaskEntry } from './task-entry.js';
-import type { TaskStatus } from './task-state.js';
+import type { GroupDescriber, TaskStatus } from './task-state.js';
 import { taskStatusOf } from './task-status-of.js';
 
 export { DEFAULT_MAX_CONCURRENT, type SchedulerOptions } from './scheduler-options.js';
@@ -29,6 +29,8 @@ export class Scheduler extends HoldLifecycle {
   /** Instants missed while the daemon was down, run by start(). */
   readonly #missedAtStart = new Map<Task, MissedInstants>();
   #started = false;
+  /** Every task's `group:` as its status tells it: one function for all tasks, not one made per add. */
+  readonly #describeGroup: GroupDescriber = (name, runs) => describeTaskGroup(name, runs, this.flow.groupPlaces);
 
   on<E extends EngineEventName>(event: E, listener: EngineListener<E>): () => void {
     return this.emitter.on(event, listener);
@@ -40,7 +42,7 @@ export class Scheduler extends HoldLifecycle {
     this.#requireGroup(task);
     const now = this.clock.now();
     const entry: Task = new TaskEntry(task, this.timeline.nextSeq(), restored, now);
-    entry.describeGroup = (name, runs) => describeTaskGroup(name, runs, this.flow.groupPlaces);
+    entry.describeGroup = this.#describeGroup;
     // A saved hold whose end passed while the daemon was down: held until then, not after.
     const holdEnded = restored.hold?.until != null && !entry.held ? restored.hold.until : null;
     if (holdEnded !== null) {
