@@ -1,6 +1,6 @@
 /**
  * A make chain (`taskkit run-now NAME --make`, cs.taskqueue's `make`): NAME's after-all
- * prerequisites in dependency order (config/make-order.ts), each run once, one after another, then
+ * prerequisites in dependency order (make-order.ts), each run once, one after another, then
  * NAME. A step that does not succeed (after its retries) fails the chain: the steps after it are
  * recorded as skipped (`prerequisite-failed`) and do not run. The chain's runs carry it (run-chain.ts:
  * their retries stay steps of it), and while it goes on no join it runs as a step fires by itself.
