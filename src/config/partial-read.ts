@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 import { isMap, isNode, parse as parseYaml, parseDocument, type Document } from 'yaml';
 import { locateTasksFile } from './locate.js';
 import { readPlainSettingsBlock } from './plain-settings.js';
+import { isPlainMap } from './read-value.js';
 import { readTasksText } from './read-text.js';
 import { validateSettings } from './settings.js';
 import type { Settings } from './types.js';
@@ -18,7 +19,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 export interface PartialTasksFile {
   /** The tasks file found (--config, $TASKKIT_CONFIG, ./tasks.yaml, XDG). */
   readonly path: string;
-  /** Its settings; an invalid value falls back to its default, the others stay. */
+  /** Its settings, without `calendars`; an invalid value falls back to its default, the others stay. */
   readonly settings: Settings;
   /** The keys under `tasks:`, unvalidated (a task with an error still has a name); [] when the file is not YAML. */
   readonly taskNames: () => string[];
@@ -31,8 +32,19 @@ export interface PartialTasksFile {
 export function readSettingsOnly(where: { flag: string | undefined; env: Env; cwd: string }): PartialTasksFile {
   const { path } = locateTasksFile(where);
   const text = readTasksText(path);
-  const settings = validateSettings(readRawSettings(text), { baseDir: dirname(path), env: where.env }).settings;
+  const raw = withoutCalendars(readRawSettings(text));
+  const settings = validateSettings(raw, { baseDir: dirname(path), env: where.env }).settings;
   return { path, settings, taskNames: () => readTaskNames(text) };
+}
+
+/**
+ * The settings less `calendars`: the verbs reading settings only want the socket and the database,
+ * and resolving calendars reads and expands every .ics file they name (config/ics-dates.ts).
+ */
+function withoutCalendars(raw: unknown): unknown {
+  if (!isPlainMap(raw) || raw['calendars'] === undefined) return raw;
+  const { calendars: _calendars, ...rest } = raw;
+  return rest;
 }
 
 // logLevel 'error': errors throw (so a broken block falls back to the whole file), warnings stay quiet.
