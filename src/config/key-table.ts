@@ -165,6 +165,13 @@ export const SETTINGS_KEY_TABLE = {
     default: formatDuration(DEFAULT_SHUTDOWN_GRACE_MS),
     description: 'On stop, how long running runs get before they are killed.',
   },
+  reboot: {
+    shape: { kind: 'enum', values: ['once-per-boot', 'every-start'] as const },
+    default: 'once-per-boot',
+    description:
+      'When @reboot tasks run: at the first daemon start of each machine boot (as cron), or at every start ' +
+      '(a container, whose restarts keep the boot of its host).',
+  },
   calendars: {
     shape: {
       kind: 'record',

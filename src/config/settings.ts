@@ -14,15 +14,24 @@ import {
   MAX_CONCURRENT_LIMIT,
 } from './defaults.js';
 import { errorsOf, type ConfigIssue } from './issues.js';
-import { SETTINGS_KEYS } from './key-table.js';
+import { SETTINGS_KEY_TABLE, SETTINGS_KEYS } from './key-table.js';
 import { readGroups } from './groups.js';
 import { readNotify } from './notify.js';
 import { readHistory } from './policies.js';
 import type { PositionLookup } from './positions.js';
-import { checkKeys, copyEntries, isPlainMap, readDuration, readInteger, readPath, readText } from './read-value.js';
+import {
+  checkKeys,
+  copyEntries,
+  isPlainMap,
+  readDuration,
+  readEnum,
+  readInteger,
+  readPath,
+  readText,
+} from './read-value.js';
 import { resolveProcessZone } from './process-zone.js';
 import { readTimeZone } from './timezone.js';
-import type { NotifySpec, Settings } from './types.js';
+import type { NotifySpec, RebootPolicy, Settings } from './types.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -105,6 +114,9 @@ export function validateSettings(
     ),
     shutdownGraceMs: read('shutdown-grace', DEFAULT_SHUTDOWN_GRACE_MS, (value, path) =>
       readDuration(c, path, value, false),
+    ),
+    reboot: read<RebootPolicy>('reboot', 'once-per-boot', (value, path) =>
+      readEnum(c, path, value, SETTINGS_KEY_TABLE.reboot.shape.values),
     ),
     // Absent when not given: settings without calendars stay as they were (.ics files read here).
     ...(map['calendars'] === undefined

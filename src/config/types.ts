@@ -33,6 +33,9 @@ export type OverlapPolicy = 'skip' | 'queue' | 'replace' | 'allow';
 /** `catch-up:` what to do with instants missed while the daemon was down or the machine slept. */
 export type CatchUpPolicy = 'skip' | 'once' | 'all';
 
+/** `settings.reboot`: when `@reboot` tasks run. */
+export type RebootPolicy = 'once-per-boot' | 'every-start';
+
 /** `retry:` N or `{attempts, delay, backoff, max-delay}`. */
 export interface RetryPolicy {
   /** How many times a failed or timed-out run is tried again; 0 = never (default). */
@@ -195,6 +198,11 @@ export interface Settings {
   readonly notify: NotifySpec | null;
   /** `shutdown-grace:` ms running runs get on stop before they are killed; default 30s. */
   readonly shutdownGraceMs: number;
+  /**
+   * `reboot:` when `@reboot` tasks run: `once-per-boot` (default: the first daemon start of each
+   * machine boot) or `every-start`. The daemon reads it (daemon/reboot-tasks.ts); the library fires at every start.
+   */
+  readonly reboot: RebootPolicy;
   /** `calendars:` named date sets for `except:` (config/calendars.ts); absent when the file has none. */
   readonly calendars?: Calendars;
 }

@@ -29,6 +29,7 @@ import { createDeliveryService } from './notify/deliveries.js';
 import { acquirePidFile, acquireStateDirLock, type PidFileLock, type StateDirLock } from './lock.js';
 import { createDaemonLogger, type DaemonLogger, type Logger } from './log.js';
 import { applyTasks, describeDroppedReschedules, describeReload, listRescheduled } from './reload.js';
+import { planRebootTasks } from './reboot-tasks.js';
 import { logEngineEvents } from './run-log.js';
 import { installSignalHandlers } from './signals.js';
 import { planStartup } from './startup-plan.js';
@@ -276,8 +277,12 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
   );
   ready = true;
   const stoppedDuringStart: string | null = stopAfterStart;
-  if (stoppedDuringStart === null) scheduler.start();
-  else stop(`${stoppedDuringStart} during start-up`);
+  if (stoppedDuringStart === null) {
+    const sources = { env, platform: proc.platform, now: clock.now() };
+    const reboot = planRebootTasks(store, current.settings.reboot, current.tasks, sources, log);
+    scheduler.start(reboot.start);
+    reboot.fired();
+  } else stop(`${stoppedDuringStart} during start-up`);
   return { socket, stopped, stoppedDuringStart };
 }
 

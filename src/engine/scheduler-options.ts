@@ -19,3 +19,13 @@ export interface SchedulerOptions {
 }
 
 export const DEFAULT_MAX_CONCURRENT = 8;
+
+/** What `Scheduler.start` is told by its caller. */
+export interface StartOptions {
+  /**
+   * `fire` (default): run the `@reboot` tasks now. `skip`: the daemon knows this boot's were run
+   * by an earlier daemon (daemon/reboot-tasks.ts); they are not run and leave no record, since the
+   * boot they stand for already has its run. The engine has no idea of boots.
+   */
+  readonly rebootTasks?: 'fire' | 'skip';
+}

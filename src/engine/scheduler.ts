@@ -21,8 +21,9 @@ import { ShutdownGate } from './shutdown.js';
 import { TaskEntry } from './task-entry.js';
 import type { GroupDescriber, TaskStatus } from './task-state.js';
 import { taskStatusOf } from './task-status-of.js';
+import type { StartOptions } from './scheduler-options.js';
 
-export { DEFAULT_MAX_CONCURRENT, type SchedulerOptions } from './scheduler-options.js';
+export { DEFAULT_MAX_CONCURRENT, type SchedulerOptions, type StartOptions } from './scheduler-options.js';
 export const DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
 
 export class Scheduler extends HoldLifecycle {
@@ -283,13 +284,13 @@ export class Scheduler extends HoldLifecycle {
     return this.flow.waitFor(runId);
   }
 
-  /** Fire `@reboot` tasks once, run instants missed while down, and arm the timer. */
-  start(): void {
+  /** Fire `@reboot` tasks once (unless told to skip them), run instants missed while down, and arm the timer. */
+  start(options: StartOptions = {}): void {
     if (this.shutdown !== null) throw new TaskkitError('STOPPED', 'the scheduler was stopped; create a new one');
     if (this.#started) return;
     this.#started = true;
     this.timeline.start();
-    for (const entry of this.tasks.values()) {
+    for (const entry of options.rebootTasks === 'skip' ? [] : this.tasks.values()) {
       if (entry.schedule.spec.kind !== 'reboot') continue;
       if (!entry.held) this.trigger(entry, 'reboot', null);
       else this.flow.recordSkip(entry, 'reboot', null, 'held', { reason: 'held', count: 1, more: false, lastAt: null });

@@ -180,7 +180,10 @@ export class Scheduler {
     return this.#engine.on(event, listener);
   }
 
-  /** Start scheduling (and fire `@reboot` tasks). */
+  /**
+   * Start scheduling, and fire `@reboot` tasks: at every start, since the library knows no boots
+   * (the daemon runs them once per machine boot: taskkit.yaml(5) `reboot`).
+   */
   start(): void {
     this.#engine.start();
   }

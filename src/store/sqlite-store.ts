@@ -11,9 +11,10 @@ import { TaskkitError } from '../errors.js';
 import type { Instant } from '../schedule/types.js';
 import type { Migration } from './sqlite/migrations.js';
 import { DeliveriesTable } from './sqlite/deliveries.js';
-import { describeFileChange, detectFileChange, readFileIdentity, type FileIdentity } from './sqlite/file-identity.js';
+import { DaemonStateTable } from './sqlite/daemon-state.js';
+import { detectFileChange, readFileIdentity, type FileIdentity } from './sqlite/file-identity.js';
 import { openDatabase } from './sqlite/open.js';
-import { reopenDatabase } from './sqlite/reopen.js';
+import { describeLostDatabase, describeReopened, reopenDatabase } from './sqlite/reopen.js';
 import { RunsTable } from './sqlite/runs.js';
 import { TaskStateTable } from './sqlite/task-state.js';
 import {
@@ -85,6 +86,7 @@ export class SqliteStore implements Store {
   #runs: RunsTable;
   #tasks: TaskStateTable;
   #deliveries: DeliveriesTable;
+  #daemonState: DaemonStateTable;
   #write: Transaction<(items: readonly StoreWrite[]) => void>;
   readonly #batcher: WriteBatcher<StoreWrite>;
   readonly #now: () => Instant;
@@ -108,6 +110,7 @@ export class SqliteStore implements Store {
     this.#runs = new RunsTable(db);
     this.#tasks = new TaskStateTable(db);
     this.#deliveries = new DeliveriesTable(db);
+    this.#daemonState = new DaemonStateTable(db);
     this.#write = this.#transaction(db);
     this.#now = options.now ?? Date.now;
     this.#log = options.log ?? (() => {});
@@ -260,6 +263,18 @@ export class SqliteStore implements Store {
     return this.#deliveries.pending();
   }
 
+  lastBootId(): string | null {
+    this.#flushForRead();
+    return this.#daemonState.get('boot-id');
+  }
+
+  saveBootId(id: string): void {
+    this.#requireWritable();
+    // At once, after what is queued (the @reboot runs' rows): the fact is on disk when this returns.
+    this.#batcher.flush();
+    this.#daemonState.set('boot-id', id, this.#now());
+  }
+
   flush(): void {
     if (!this.readOnly) this.#batcher.flush();
   }
@@ -292,27 +307,14 @@ export class SqliteStore implements Store {
   /** Put a database back at the path after `change`; on failure, writes wait (kept and retried by the batcher). */
   #reopen(change: 'deleted' | 'truncated' | 'replaced' | 'unopened'): void {
     const path = this.location;
-    if (change !== 'unopened')
-      this.#log(
-        'error',
-        `history database ${describeFileChange(change, path)}: the daemon's writes no longer reached a database ` +
-          'there, and a restart would have lost them; putting a database back at the path ' +
-          '(to start a fresh history: taskkit stop, then remove the file, then taskkit start)',
-      );
+    if (change !== 'unopened') this.#log('error', describeLostDatabase(change, path));
     const old = this.#db;
     this.#db = null;
     try {
       const reopened = reopenDatabase(old, path, change, { warn: (message) => this.#log('warn', message) });
       this.#use(reopened.db);
       const written = this.#writeBack();
-      const unsaved =
-        reopened.salvageError === null ? '' : ` (the open copy could not be saved: ${reopened.salvageError})`;
-      const how = reopened.salvaged
-        ? "restored it whole from the daemon's open copy: no history lost"
-        : change === 'replaced'
-          ? 'using the new file as it is'
-          : `created a fresh one: the history before now is lost${unsaved}`;
-      this.#log('warn', `history database ${path}: ${how}; wrote back ${written}`);
+      this.#log('warn', `history database ${path}: ${describeReopened(reopened, change)}; wrote back ${written}`);
       this.#reopenFailure = null;
     } catch (error) {
       this.#identity = null;
@@ -333,6 +335,7 @@ export class SqliteStore implements Store {
     this.#runs = new RunsTable(db);
     this.#tasks = new TaskStateTable(db);
     this.#deliveries = new DeliveriesTable(db);
+    this.#daemonState = new DaemonStateTable(db);
     this.#write = this.#transaction(db);
     this.#identity = readFileIdentity(this.location);
   }

@@ -168,6 +168,11 @@ export interface Store {
   /** Rows still `pending` (a daemon stopped before delivering them), oldest first. */
   pendingDeliveries(): DeliveryRecord[];
 
+  /** The boot whose `@reboot` tasks were fired (daemon/reboot-tasks.ts), or null: none recorded. */
+  lastBootId(): string | null;
+  /** Record that this boot's `@reboot` tasks were fired: written at once, after every queued write. */
+  saveBootId(id: string): void;
+
   /** Write everything queued now. */
   flush(): void;
   /** Flush, then release the database. Further writes are dropped with a warning. */

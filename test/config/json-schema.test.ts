@@ -164,6 +164,7 @@ const SAMPLES: Record<Scope, Record<string, Samples>> = {
     shell: TEXTS,
     history: { valid: [{}, { keep: 50 }], invalid: [null, 'x', { keep: 0 }, { outputlimit: 1 }] },
     'shutdown-grace': DURATIONS,
+    reboot: { valid: ['once-per-boot', 'every-start'], invalid: ['every-boot', 'once', true, null, 1] },
     'hold-after-failures': { valid: [1, 3], invalid: [0, -1, 1.5, '3', null] },
     notify: { ...NOTIFIERS, invalid: [...NOTIFIERS.invalid, false, true] },
     calendars: {

@@ -157,7 +157,7 @@ describe('one set of keys: the table, the validator and the man page agree', () 
   test('the man page parse finds the expected number of keys in each scope', () => {
     expect(Object.fromEntries(SCOPES.map((scope) => [scope, manKeys[scope].length]))).toEqual({
       top: 2,
-      settings: 11,
+      settings: 12,
       task: 37,
       retry: 4,
       history: 2,
@@ -194,6 +194,7 @@ describe('one set of keys: the table, the validator and the man page agree', () 
       'hold-after-failures',
       'notify',
       'shutdown-grace',
+      'reboot',
       'calendars',
     ]);
   });
@@ -222,6 +223,7 @@ describe('each default in the table is the default the validator applies', () =>
       'settings.max-concurrent=8',
       'settings.shell="/bin/sh"',
       'settings.shutdown-grace="30s"',
+      'settings.reboot="once-per-boot"',
       'task.export="default"',
       'task.description=""',
       'task.kill-after="10s"',

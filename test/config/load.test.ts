@@ -37,6 +37,7 @@ describe('a valid file', () => {
       shell: '/bin/bash',
       history: { keep: 50, outputLimitBytes: 262_144 },
       shutdownGraceMs: 60_000,
+      reboot: 'once-per-boot',
     });
     expect(file.tasks.map((task) => task.name)).toEqual([
       'minimal',

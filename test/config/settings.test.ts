@@ -23,6 +23,7 @@ describe('defaults', () => {
       shell: '/bin/sh',
       history: { keep: 200, outputLimitBytes: 262_144 },
       shutdownGraceMs: 30_000,
+      reboot: 'once-per-boot',
     });
   });
 
@@ -76,6 +77,7 @@ describe('given values', () => {
       shell: 'bash',
       history: { keep: 200, outputLimitBytes: 1_048_576 },
       shutdownGraceMs: 120_000,
+      reboot: 'once-per-boot',
     });
     expect(Object.isFrozen(settings)).toBe(true);
   });

@@ -159,6 +159,19 @@ export const MIGRATIONS: readonly Migration[] = [
     // as JSON {since, succeeded: [{task, at}]}; null for a task without after-all and every older row.
     sql: `ALTER TABLE task_state ADD COLUMN join_state TEXT;`,
   },
+  {
+    version: 10,
+    description: 'facts about the daemon, not a task',
+    // `@reboot` once per boot (issue 18.2, daemon/boot-id.ts): key 'boot-id' holds the boot whose
+    // @reboot tasks were fired. A key-value table: the next such fact needs no new migration.
+    sql: `
+      CREATE TABLE daemon_state (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The schema version this taskkit writes. */

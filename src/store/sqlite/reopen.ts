@@ -17,7 +17,7 @@ import { closeSync, mkdirSync, openSync, renameSync, rmSync, constants } from 'n
 import { dirname } from 'node:path';
 import Sqlite, { type Database } from 'better-sqlite3';
 import { DATABASE_FILE_MODE } from './private-files.js';
-import type { FileChange } from './file-identity.js';
+import { describeFileChange, type FileChange } from './file-identity.js';
 import { openDatabase, type OpenOptions } from './open.js';
 
 export interface Reopened {
@@ -72,4 +72,21 @@ function salvage(old: Database, path: string): { path?: string; error?: string }
     rmSync(target, { force: true });
     return { error: error instanceof Error ? error.message : String(error) };
   }
+}
+
+/** The log's error when the database file is no longer the one open. */
+export function describeLostDatabase(change: FileChange, path: string): string {
+  return (
+    `history database ${describeFileChange(change, path)}: the daemon's writes no longer reached a database ` +
+    'there, and a restart would have lost them; putting a database back at the path ' +
+    '(to start a fresh history: taskkit stop, then remove the file, then taskkit start)'
+  );
+}
+
+/** How the database was put back, in words. */
+export function describeReopened(reopened: Reopened, change: FileChange | 'unopened'): string {
+  if (reopened.salvaged) return "restored it whole from the daemon's open copy: no history lost";
+  if (change === 'replaced') return 'using the new file as it is';
+  const unsaved = reopened.salvageError === null ? '' : ` (the open copy could not be saved: ${reopened.salvageError})`;
+  return `created a fresh one: the history before now is lost${unsaved}`;
 }

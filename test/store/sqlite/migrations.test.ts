@@ -34,9 +34,9 @@ describe('the real schema', () => {
   test('an empty file migrates to the latest version with the runs and task_state tables', () => {
     const db = openDatabase(temp.dbPath);
     temp.defer(() => db.close());
-    expect(SCHEMA_VERSION).toBe(9);
-    expect(readSchemaVersion(db)).toBe(9);
-    expect(tables(db)).toEqual(['deliveries', 'runs', 'task_state']);
+    expect(SCHEMA_VERSION).toBe(10);
+    expect(readSchemaVersion(db)).toBe(10);
+    expect(tables(db)).toEqual(['daemon_state', 'deliveries', 'runs', 'task_state']);
     const runColumns = db
       .prepare<[], { name: string }>('PRAGMA table_info(runs)')
       .all()
@@ -82,7 +82,7 @@ describe('the real schema', () => {
     first.close();
     const second = openDatabase(temp.dbPath);
     temp.defer(() => second.close());
-    expect(migrate(second, temp.dbPath)).toEqual({ from: 9, to: 9 });
+    expect(migrate(second, temp.dbPath)).toEqual({ from: 10, to: 10 });
     expect(second.prepare('SELECT name, held FROM task_state').all()).toEqual([{ name: 'a', held: 1 }]);
   });
 
