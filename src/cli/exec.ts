@@ -4,7 +4,7 @@ import { createRunner } from '../runner/runner.js';
 import { describeOutcome } from '../runner/outcome.js';
 import type { RunOutcome } from '../runner/types.js';
 import type { TaskHandle } from '../task-context.js';
-import { formatDuration } from '../schedule/duration.js';
+import { formatElapsed } from '../schedule/elapsed.js';
 import { printError, printJson, type CliIo } from './io.js';
 import type { GlobalOptions } from './context.js';
 import { findTask, loadTasksFileForCli } from './tasks-file.js';
@@ -39,7 +39,7 @@ export async function runExec(io: CliIo, name: string, globals: GlobalOptions): 
   else if (outcome.status !== 'succeeded')
     printError(
       io,
-      `taskkit: ${task.name} ${describeOutcome(outcome)} after ${formatDuration(outcome.endedAt - outcome.startedAt)}`,
+      `taskkit: ${task.name} ${describeOutcome(outcome)} after ${formatElapsed(outcome.endedAt - outcome.startedAt)}`,
     );
   return exitCodeOfRun(outcome);
 }

@@ -2,7 +2,7 @@
 import type { Scheduler } from '../engine/scheduler.js';
 import type { RunRecord } from '../engine/run.js';
 import { describeOutcome } from '../runner/outcome.js';
-import { formatDuration } from '../schedule/duration.js';
+import { formatElapsed } from '../schedule/elapsed.js';
 import type { Logger } from './log.js';
 
 /** Subscribe `log` to run and clock events; returns the unsubscribe function. */
@@ -19,7 +19,7 @@ export function logEngineEvents(scheduler: Scheduler, log: Logger): () => void {
     scheduler.on('clock-jump', (jumpMs) =>
       log(
         'warn',
-        `wall clock jumped ${jumpMs > 0 ? 'forward' : 'back'} by ${formatDuration(Math.abs(jumpMs))}; ` +
+        `wall clock jumped ${jumpMs > 0 ? 'forward' : 'back'} by ${formatElapsed(Math.abs(jumpMs))}; ` +
           `next instants recomputed`,
       ),
     ),
@@ -47,6 +47,6 @@ function describeStart(run: RunRecord): string {
 
 function describeEnd(run: RunRecord): string {
   const took =
-    run.startedAt !== null && run.endedAt !== null ? ` in ${formatDuration(run.endedAt - run.startedAt)}` : '';
+    run.startedAt !== null && run.endedAt !== null ? ` in ${formatElapsed(run.endedAt - run.startedAt)}` : '';
   return `${run.task} #${run.id} ${describeOutcome(run)}${took}`;
 }

@@ -26,3 +26,20 @@ export function parseByteSize(raw: unknown): ParseResult<number> {
   if (!Number.isSafeInteger(value)) return { ok: false, message: `size too large: ${showValue(raw)}` };
   return { ok: true, value };
 }
+
+// Largest first; binary units before SI ones, since binary is what the defaults use ("256KiB").
+const SHOWN_UNITS: readonly string[] = ['GiB', 'MiB', 'KiB', 'GB', 'MB', 'KB'];
+
+/**
+ * Bytes as the tasks file would write them, exact: the largest unit that divides them, binary
+ * first (262144 -> "256KiB", 64000 -> "64KB", 1500 -> "1500B"), so the value reads as it was
+ * written and parses back to the same number.
+ */
+export function formatByteSize(bytes: number): string {
+  if (!Number.isSafeInteger(bytes) || bytes <= 0) return `${bytes}B`;
+  for (const unit of SHOWN_UNITS) {
+    const size = UNIT_BYTES[unit] as number;
+    if (bytes % size === 0) return `${bytes / size}${unit}`;
+  }
+  return `${bytes}B`;
+}

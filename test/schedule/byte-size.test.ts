@@ -1,6 +1,6 @@
 // DESIGN.md "The tasks file": `output-limit: 256KiB`; KB/MB/GB are powers of 1000, KiB/MiB/GiB of 1024.
 import { describe, expect, test } from 'vitest';
-import { parseByteSize } from '../../src/schedule/byte-size.js';
+import { formatByteSize, parseByteSize } from '../../src/schedule/byte-size.js';
 
 describe('parseByteSize', () => {
   test.each([
@@ -22,5 +22,23 @@ describe('parseByteSize', () => {
     const result = parseByteSize(raw);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.message).toMatch(/^expected a size like "512B", "64KB" or "256KiB", got /);
+  });
+});
+
+describe('formatByteSize: as the tasks file writes sizes', () => {
+  test.each([
+    [262_144, '256KiB'],
+    [1_048_576, '1MiB'],
+    [8 * 1_048_576, '8MiB'],
+    [1_073_741_824, '1GiB'],
+    [1_024, '1KiB'],
+    [64_000, '64KB'],
+    [2_000_000, '2MB'],
+    [1_500, '1500B'],
+    [1, '1B'],
+    [0, '0B'],
+  ])('%d bytes is "%s", which parses back to them', (bytes, text) => {
+    expect(formatByteSize(bytes)).toBe(text);
+    expect(parseByteSize(text)).toEqual({ ok: true, value: bytes });
   });
 });

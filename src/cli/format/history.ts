@@ -1,6 +1,6 @@
 /** `taskkit history`: one aligned row per run, newest first; and the one-line notes of `logs`. */
 import type { RunView } from '../../control/views.js';
-import { formatDuration } from '../../schedule/duration.js';
+import { formatElapsed } from '../../schedule/elapsed.js';
 import type { Painter } from '../io.js';
 import { renderTable } from './table.js';
 import { LOCAL_ZONE, formatInstantShort, parseIso } from './time.js';
@@ -12,11 +12,11 @@ export function describeExit(run: RunView): string {
 }
 
 /**
- * "1m12s", or "-" when not known: not run, not ended, or interrupted (its end is when the next
+ * "1m12s", "3.0s", or "-" when not known: not run, not ended, or interrupted (its end is when the next
  * daemon noticed, after a crash or a reboot, not when it stopped).
  */
 export function describeDuration(run: RunView): string {
-  return run.durationMs === null || run.status === 'interrupted' ? '-' : formatDuration(run.durationMs);
+  return run.durationMs === null || run.status === 'interrupted' ? '-' : formatElapsed(run.durationMs);
 }
 
 /** A run's colour by how it ended, for history's STATUS and list's LAST (only on a TTY, see loadPainter). */

@@ -1,7 +1,7 @@
 /** One-line reports about runs for `run-now` (kept apart from the tables: `run-now` must start fast). */
 import type { RetryingEvent } from '../../control/protocol.js';
 import type { RunView } from '../../control/views.js';
-import { formatDuration } from '../../schedule/duration.js';
+import { formatElapsed } from '../../schedule/elapsed.js';
 import { escapeControl } from '../../escape-control.js';
 
 /**
@@ -16,10 +16,10 @@ export function describeTriggered(run: RunView, group: string | null = null): st
   return `${label} ${escapeControl(run.outcome)}`;
 }
 
-/** "backup #12 exited with code 3 after 1s". */
+/** "backup #12 exited with code 3 after 1.2s". */
 export function describeFinished(run: RunView): string {
   // A timeout's own words already say how long ("timed out after 30s; sent SIGTERM").
-  const took = run.durationMs === null || run.status === 'timed-out' ? '' : ` after ${formatDuration(run.durationMs)}`;
+  const took = run.durationMs === null || run.status === 'timed-out' ? '' : ` after ${formatElapsed(run.durationMs)}`;
   return `${run.task} #${run.id} ${escapeControl(run.outcome)}${took}`;
 }
 
@@ -33,7 +33,7 @@ export function describeRetrying(event: RetryingEvent): string {
   const delay = Math.max(0, Date.parse(event.at) - Date.parse(retry.createdAt));
   return (
     `${failed.task} #${failed.id} ${failed.outcome} (attempt ${failed.attempt} of ${event.attempts}); ` +
-    `attempt ${retry.attempt} (#${retry.id}) in ${formatDuration(delay)}`
+    `attempt ${retry.attempt} (#${retry.id}) in ${formatElapsed(delay)}`
   );
 }
 

@@ -1,7 +1,7 @@
 /** `taskkit status` and the one-line reports of the daemon verbs (start, stop, reload). */
 import type { ReloadSummaryView, StatusResult } from '../../control/protocol.js';
 import type { RunView } from '../../control/views.js';
-import { formatDuration } from '../../schedule/duration.js';
+import { formatElapsed } from '../../schedule/elapsed.js';
 import { escapeControl } from '../../escape-control.js';
 import type { Painter } from '../io.js';
 import { LOCAL_ZONE, formatInstant, formatWhen, parseIso } from './time.js';
@@ -24,8 +24,7 @@ export function renderStatus(status: StatusResult, now: number, paint: Painter):
     ['pid', String(status.pid)],
     [
       'uptime',
-      `${formatDuration(Math.floor(status.uptimeMs / 1000) * 1000)} (since ` +
-        `${formatInstant(parseIso(status.startedAt), LOCAL_ZONE)})`,
+      `${formatElapsed(status.uptimeMs)} (since ` + `${formatInstant(parseIso(status.startedAt), LOCAL_ZONE)})`,
     ],
     ['tasks file', status.configPath],
     ['socket', status.socket],
@@ -45,7 +44,7 @@ export function renderStatus(status: StatusResult, now: number, paint: Painter):
 /** A run whose task left the tasks file: "longrun #4, running for 2m (removed from the tasks file; ...)". */
 function describeOrphan(run: RunView, now: number): string {
   const elapsed = run.startedAt === null ? null : Math.max(0, now - parseIso(run.startedAt));
-  const since = elapsed === null ? '' : `, running for ${formatDuration(Math.floor(elapsed / 1000) * 1000)}`;
+  const since = elapsed === null ? '' : `, running for ${formatElapsed(elapsed)}`;
   return `${run.task} #${run.id}${since} (removed from the tasks file; taskkit cancel --run ${run.id} stops it)`;
 }
 

@@ -3,6 +3,8 @@ import type { ShowResult } from '../../control/protocol.js';
 import type { ActionView, DefinitionView, RunStatsView, RunView } from '../../control/views.js';
 import { describeJoin } from '../../control/join-view.js';
 import { formatDuration } from '../../schedule/duration.js';
+import { formatElapsed } from '../../schedule/elapsed.js';
+import { formatByteSize } from '../../schedule/byte-size.js';
 import { escapeControl } from '../../escape-control.js';
 import type { Painter } from '../io.js';
 import { renderTable } from './table.js';
@@ -87,7 +89,7 @@ export function renderRunTable(runs: readonly RunView[], timezone: string): stri
     },
     {
       header: 'DURATION',
-      value: (run) => (run.durationMs === null ? '-' : formatDuration(run.durationMs)),
+      value: (run) => (run.durationMs === null ? '-' : formatElapsed(run.durationMs)),
       align: 'right',
     },
     { header: 'OUTCOME', value: (run) => run.outcome },
@@ -133,6 +135,8 @@ export function describeOptions(definition: DefinitionView): string {
   if (definition.afterAll.length > 0) parts.push(`after-all ${definition.afterAll.join(', ')}`);
   if (definition.onSuccess.length > 0) parts.push(`on-success ${definition.onSuccess.join(', ')}`);
   if (definition.onFailure.length > 0) parts.push(`on-failure ${definition.onFailure.join(', ')}`);
-  parts.push(`history keep ${definition.history.keep}, output-limit ${definition.history.outputLimitBytes} bytes`);
+  parts.push(
+    `history keep ${definition.history.keep}, output-limit ${formatByteSize(definition.history.outputLimitBytes)}`,
+  );
   return parts.join('; ');
 }

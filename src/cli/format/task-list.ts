@@ -125,7 +125,10 @@ export function renderTaskList(tasks: readonly TaskView[], now: number, paint: P
   if (tasks.length === 0) return ['no tasks (the tasks file has none)'];
   const table = renderTable(tasks, [
     { header: 'NAME', value: (task) => task.name, paint: (text) => paint.bold(text) },
-    { header: 'SCHEDULE', value: (task) => (task.rescheduled ? `${task.schedule} *` : task.schedule) },
+    {
+      header: 'SCHEDULE',
+      value: (task) => (task.rescheduled ? `${task.schedule} ${RESCHEDULED_MARK}` : task.schedule),
+    },
     {
       header: 'STATE',
       value: (task) => describeState(task, now),
@@ -141,5 +144,12 @@ export function renderTaskList(tasks: readonly TaskView[], now: number, paint: P
   return [...table, describeTaskCounts(tasks, paint)];
 }
 
-/** Printed under the table when a schedule carries the `*` of a run-time reschedule. */
-export const RESCHEDULED_FOOTNOTE = "* rescheduled at run time (taskkit reschedule NAME --reset restores the file's)";
+/**
+ * After a schedule changed at run time: words, not a sign, since "*" or "+" read as part of a cron
+ * expression ("0 * * * * *" is six fields). `next` marks its rows the same way.
+ */
+export const RESCHEDULED_MARK = '(rescheduled)';
+
+/** Printed under the table when a schedule carries RESCHEDULED_MARK. */
+export const RESCHEDULED_FOOTNOTE =
+  "(rescheduled): changed at run time; taskkit reschedule NAME --reset restores the tasks file's schedule";

@@ -1,6 +1,6 @@
 /** Human forms of instants and durations: absolute in a zone, and relative to now. */
-import { formatDuration } from '../../schedule/duration.js';
-import { offsetAt, toWall, type WallTime } from '../../schedule/zoned.js';
+import { formatSpan } from '../../schedule/elapsed.js';
+import { offsetAt, systemTimeZone, toWall, type WallTime } from '../../schedule/zoned.js';
 import type { Instant } from '../../schedule/types.js';
 
 const pad = (value: number, width = 2): string => String(value).padStart(width, '0');
@@ -69,22 +69,18 @@ export function formatInstant(instant: Instant, timezone: string | null): string
   return `${date} ${time} ${formatOffset(offsetMs)}`;
 }
 
-/** "in 4m30s", "12s ago", "now": whole seconds, for tables. */
+/** "in 4m30s", "12s ago", "now", "in 3y": whole seconds at most, two units at most (formatSpan). */
 export function formatRelative(instant: Instant, now: Instant): string {
   const deltaMs = instant - now;
   const seconds = Math.round(Math.abs(deltaMs) / 1000);
   if (seconds === 0) return 'now';
-  const text = formatDuration(seconds * 1000);
+  const text = formatSpan(seconds * 1000);
   return deltaMs > 0 ? `in ${text}` : `${text} ago`;
 }
 
-/** "3h", "2d", "45m", "12s": a span in its largest whole unit (how long a task is overdue). */
+/** "12s", "3h20m", "4d3h": a span already past (how long a task is overdue), as formatRelative words it. */
 export function formatAge(ms: number): string {
-  const seconds = Math.max(0, Math.floor(ms / 1000));
-  if (seconds >= 86_400) return `${Math.floor(seconds / 86_400)}d`;
-  if (seconds >= 3_600) return `${Math.floor(seconds / 3_600)}h`;
-  if (seconds >= 60) return `${Math.floor(seconds / 60)}m`;
-  return `${seconds}s`;
+  return formatSpan(Math.max(0, Math.floor(ms / 1000)) * 1000);
 }
 
 /** ISO-8601 UTC with milliseconds: the one instant format of `--json`. */
@@ -92,16 +88,36 @@ export function formatIsoUtc(instant: Instant): string {
   return new Date(instant).toISOString();
 }
 
-/** A table's absolute time in `timezone`: "07:00:00" on the same local day as `now`, else "2026-11-24 07:00:00". */
+/**
+ * A table's absolute time in `timezone`: "07:00:00" on the same day as `now` there, else
+ * "2026-11-24 07:00:00"; followed by the zone's name when it is not this process's zone
+ * ("07:00:00 America/New_York"), since a bare wall time would be read as local. The IANA name,
+ * not an abbreviation: "CST" is three zones.
+ */
 export function formatInstantShort(instant: Instant, timezone: string | null, now: Instant): string {
   const { wall } = readWall(instant, timezone);
   const today = readWall(now, timezone).wall;
   const time = `${pad(wall.hour)}:${pad(wall.minute)}:${pad(wall.second)}`;
-  if (wall.year === today.year && wall.month === today.month && wall.day === today.day) return time;
-  return `${wall.year}-${pad(wall.month)}-${pad(wall.day)} ${time}`;
+  const zone = timezone === null || isLocalZone(timezone) ? '' : ` ${UTC_NAMES.has(timezone) ? 'UTC' : timezone}`;
+  if (wall.year === today.year && wall.month === today.month && wall.day === today.day) return `${time}${zone}`;
+  return `${wall.year}-${pad(wall.month)}-${pad(wall.day)} ${time}${zone}`;
 }
 
-/** "in 4m30s (07:00:00)": relative first (what a user scans for), then the absolute time. */
+/**
+ * Whether `timezone` is this process's own zone (TZ, else the system's): the zones of UTC by any
+ * name are one. Intl is asked once per TZ value (readWall's note: its first use costs ~12 ms).
+ */
+export function isLocalZone(timezone: string): boolean {
+  const tz = process.env['TZ']?.replace(/^:/, '');
+  if (timezone === tz) return true;
+  if (cachedZone === undefined || cachedZone.tz !== tz) cachedZone = { tz, zone: systemTimeZone() };
+  const local = cachedZone.zone;
+  return timezone === local || (UTC_NAMES.has(timezone) && UTC_NAMES.has(local));
+}
+
+let cachedZone: { tz: string | undefined; zone: string } | undefined;
+
+/** "in 4m30s (07:00:00)", "in 3y (2029-12-01 00:00:00)": relative first (what a user scans for), then absolute. */
 export function formatWhen(instant: Instant, timezone: string | null, now: Instant): string {
   return `${formatRelative(instant, now)} (${formatInstantShort(instant, timezone, now)})`;
 }

@@ -147,7 +147,7 @@ describe('history', () => {
         '  4  backup  manual    11:50:00                    -        -  interrupted (taskkit stopped)',
         '  3  report  catch-up  11:00:00                    -        -  ' +
           'skipped x3 11:00:00 .. 11:30:00: missed 3 instants (catch-up: skip)',
-        '  2  backup  schedule  11:00:00              1s500ms        3  exited with code 3',
+        '  2  backup  schedule  11:00:00                 1.5s        3  exited with code 3',
         '  1  report  schedule  2026-07-01 09:00:00      20ms        0  succeeded',
         '',
       ].join('\n'),
@@ -297,7 +297,7 @@ describe('logs', () => {
     expect(await taskkit(['logs', 'backup', '2'])).toEqual({
       code: 0,
       stdout: 'disk full\n',
-      stderr: 'taskkit: backup #2 exited with code 3 after 1s500ms\n',
+      stderr: 'taskkit: backup #2 exited with code 3 after 1.5s\n',
     });
   });
 
@@ -376,7 +376,7 @@ describe('logs', () => {
     expect([await pending, io.stdoutText(), io.stderrText()]).toEqual([
       0,
       'one\ntwo\n',
-      'taskkit: backup #1 exited with code 2 after 0s\n',
+      'taskkit: backup #1 exited with code 2 after 0ms\n',
     ]);
   });
 });

@@ -40,12 +40,12 @@ describe('run-now', () => {
 
   test.each([
     ['succeeded', { status: 'succeeded' as const, exitCode: 0 }, 0, ''],
-    ['exit code 3', { status: 'failed' as const, exitCode: 3 }, 3, 'taskkit: job #1 exited with code 3 after 1s\n'],
+    ['exit code 3', { status: 'failed' as const, exitCode: 3 }, 3, 'taskkit: job #1 exited with code 3 after 1.0s\n'],
     [
       'killed by SIGKILL',
       { status: 'failed' as const, exitCode: null, signal: 'SIGKILL' },
       137,
-      'taskkit: job #1 killed by SIGKILL after 1s\n',
+      'taskkit: job #1 killed by SIGKILL after 1.0s\n',
     ],
     [
       'timed out',

@@ -29,10 +29,14 @@ describe('list', () => {
         code: 0,
         stderr: '',
         stdout: [
-          'NAME    SCHEDULE                                STATE      NEXT                          LAST',
-          'tick    every 5m                                scheduled  in 5m (12:05:00)              -',
-          'backup  on demand                               on-demand  -                             -',
-          'ny      cron */15 * * * 1-5 (America/New_York)  scheduled  in 17h (2026-03-02 00:00:00)  -',
+          'NAME    SCHEDULE                                STATE      ' +
+            'NEXT                                           LAST',
+          'tick    every 5m                                scheduled  ' +
+            'in 5m (12:05:00)                               -',
+          'backup  on demand                               on-demand  ' +
+            '-                                              -',
+          'ny      cron */15 * * * 1-5 (America/New_York)  scheduled  ' +
+            'in 17h (2026-03-02 00:00:00 America/New_York)  -',
           '3 tasks: 0 failing, 0 held, 0 overdue, 0 running',
           '',
         ].join('\n'),
@@ -71,12 +75,14 @@ describe('list', () => {
     ]);
   });
 
-  test('a run-time reschedule is marked with * and explained under the table', async () => {
+  test('a run-time reschedule is marked in words no cron field uses, and explained under the table', async () => {
     const f = await startThree();
     f.scheduler.reschedule('tick', every('1h'));
     const lines = (await runAgainst(f, ['list'])).stdout.trimEnd().split('\n');
-    expect(lines[1]).toMatch(/^tick {4}every 1h \* +scheduled +in 1h \(13:00:00\) +-$/);
-    expect(lines.at(-1)).toBe("* rescheduled at run time (taskkit reschedule NAME --reset restores the file's)");
+    expect(lines[1]).toMatch(/^tick {4}every 1h \(rescheduled\) +scheduled +in 1h \(13:00:00\) +-$/);
+    expect(lines.at(-1)).toBe(
+      "(rescheduled): changed at run time; taskkit reschedule NAME --reset restores the tasks file's schedule",
+    );
   });
 
   test('on a TTY only the STATE column is coloured; --json is the views as they are', async () => {
@@ -84,7 +90,7 @@ describe('list', () => {
     const tty = await runAgainst(f, ['list'], { isTTY: true });
     expect(tty.stdout.split('\n')[1]).toBe(
       '\u001b[1mtick  \u001b[22m  every 5m                                \u001b[32mscheduled\u001b[39m  in 5m ' +
-        '(12:05:00)              -',
+        '(12:05:00)                               -',
     );
     const json = JSON.parse((await runAgainst(f, ['list', '--json'])).stdout) as Record<string, unknown>[];
     expect(json.map((task) => [task['name'], task['schedule'], task['state'], task['nextAt']])).toEqual([
@@ -108,9 +114,9 @@ describe('show', () => {
         '  timezone  America/New_York',
         '  action    /bin/sh -c "true"',
         '  cwd       /tmp',
-        '  next      in 17h (2026-03-02 00:00:00)',
+        '  next      in 17h (2026-03-02 00:00:00 America/New_York)',
         '  last      -',
-        '  options   kill-after 10s; overlap skip; catch-up skip; history keep 200, output-limit 262144 bytes',
+        '  options   kill-after 10s; overlap skip; catch-up skip; history keep 200, output-limit 256KiB',
         '',
         'upcoming',
         '  2026-03-02 00:00:00 -05:00  in 17h',
@@ -145,12 +151,12 @@ describe('show', () => {
       '  next      -',
       '  last      succeeded, now',
       '  options   timeout 10m; kill-after 10s; overlap skip; catch-up skip; history keep 200, ' +
-        'output-limit 262144 bytes',
+        'output-limit 256KiB',
     ]);
     expect(lines.slice(-4)).toEqual([
       'recent runs',
       '  ID  TRIGGER  STARTED                     DURATION  OUTCOME',
-      '   1  manual   2026-03-01 12:00:00 +00:00        2s  succeeded',
+      '   1  manual   2026-03-01 12:00:00 +00:00      2.0s  succeeded',
       '',
     ]);
   });

@@ -52,7 +52,7 @@ describe('describeFinished', () => {
   test.each([
     [
       { status: 'failed' as const, outcome: 'exited with code 3', durationMs: 1_500 },
-      'backup #12 exited with code 3 after 1s500ms',
+      'backup #12 exited with code 3 after 1.5s',
     ],
     [
       { status: 'timed-out' as const, outcome: 'timed out after 30s; sent SIGTERM', durationMs: 30_002 },

@@ -24,7 +24,7 @@ describe('describeAction', () => {
 describe('describeOptions', () => {
   test('the defaults: only what is always worth knowing', () => {
     expect(describeOptions(toDefinitionView(makeTask('a')))).toBe(
-      'kill-after 10s; overlap skip; catch-up skip; history keep 200, output-limit 262144 bytes',
+      'kill-after 10s; overlap skip; catch-up skip; history keep 200, output-limit 256KiB',
     );
   });
 
@@ -46,7 +46,7 @@ describe('describeOptions', () => {
       'timeout 1m30s; kill-after 10s; overlap queue; retry 3 (delay 30s, backoff 2, max-delay 10m); jitter 5s; ' +
         'catch-up once; deadline 1h; ' +
         'max-runs 5; until 2027-01-01T00:00:00.000Z; after b; on-success c; on-failure d, e; history keep 200, ' +
-        'output-limit 262144 bytes',
+        'output-limit 256KiB',
     );
   });
 });

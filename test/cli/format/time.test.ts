@@ -1,6 +1,14 @@
 /** Instants for humans: the Date fast paths (UTC, the TZ zone) agree with the Intl path of schedule/zoned. */
-import { describe, expect, test } from 'vitest';
-import { formatInstant, formatInstantShort, formatWhen, readWall } from '../../../src/cli/format/time.js';
+import { afterEach, describe, expect, test } from 'vitest';
+import {
+  formatAge,
+  formatInstant,
+  formatInstantShort,
+  formatRelative,
+  formatWhen,
+  isLocalZone,
+  readWall,
+} from '../../../src/cli/format/time.js';
 import { offsetAt, toWall } from '../../../src/schedule/zoned.js';
 
 const at = (iso: string): number => Date.parse(iso);
@@ -62,7 +70,7 @@ describe('formatting', () => {
     expect(formatInstantShort(at('2026-03-01T23:59:59Z'), 'UTC', now)).toBe('23:59:59');
     expect(formatInstantShort(at('2026-03-02T00:00:00Z'), 'UTC', now)).toBe('2026-03-02 00:00:00');
     // 22:00Z is already 2 March in Tokyo.
-    expect(formatInstantShort(at('2026-03-02T00:00:00Z'), 'Asia/Tokyo', now)).toBe('09:00:00');
+    expect(formatInstantShort(at('2026-03-02T00:00:00Z'), 'Asia/Tokyo', now)).toBe('09:00:00 Asia/Tokyo');
   });
 
   test('formatWhen: relative first, then absolute', () => {
@@ -70,6 +78,43 @@ describe('formatting', () => {
     expect(formatWhen(at('2026-03-01T12:04:30Z'), 'UTC', now)).toBe('in 4m30s (12:04:30)');
     expect(formatWhen(at('2026-03-01T11:59:58Z'), 'UTC', now)).toBe('2s ago (11:59:58)');
     expect(formatWhen(at('2026-03-01T12:00:00.400Z'), 'UTC', now)).toBe('now (12:00:00)');
+  });
+
+  test('a far instant: its biggest unit, then the date (never "in 1125d11h31m55s")', () => {
+    const now = at('2026-10-31T12:28:05Z');
+    expect(formatWhen(at('2029-12-01T00:00:00Z'), 'UTC', now)).toBe('in 3y (2029-12-01 00:00:00)');
+    expect(formatWhen(at('2026-12-15T12:00:00Z'), 'UTC', now)).toBe('in 45d (2026-12-15 12:00:00)');
+    expect(formatWhen(at('2026-11-04T15:28:05Z'), 'UTC', now)).toBe('in 4d3h (2026-11-04 15:28:05)');
+    expect(formatRelative(at('2026-10-31T15:48:05Z'), now)).toBe('in 3h20m');
+    expect(formatRelative(at('2026-10-31T12:33:15Z'), now)).toBe('in 5m10s');
+    expect(formatRelative(at('2023-10-31T12:28:05Z'), now)).toBe('3y ago');
+    expect(formatAge(3 * 3_600_000 + 20 * 60_000 + 59_999)).toBe('3h21m');
+  });
+});
+
+describe('the zone beside a wall time', () => {
+  const saved = process.env['TZ'];
+  afterEach(() => {
+    if (saved === undefined) delete process.env['TZ'];
+    else process.env['TZ'] = saved;
+  });
+  const now = at('2026-07-14T08:00:00Z');
+
+  test('named when the task zone is not this process zone, so 07:00 is not read as local', () => {
+    process.env['TZ'] = 'Europe/Berlin';
+    expect(formatWhen(at('2026-07-14T11:00:00Z'), 'America/New_York', now)).toBe('in 3h (07:00:00 America/New_York)');
+    expect(formatInstantShort(at('2026-07-15T11:00:00Z'), 'Etc/UTC', now)).toBe('2026-07-15 11:00:00 UTC');
+  });
+
+  test('left out for the local zone, by TZ or by the name Intl resolves, and for UTC by any name', () => {
+    process.env['TZ'] = 'America/New_York';
+    expect(formatWhen(at('2026-07-14T11:00:00Z'), 'America/New_York', now)).toBe('in 3h (07:00:00)');
+    expect(formatWhen(at('2026-07-14T11:00:00Z'), null, now)).toBe('in 3h (07:00:00)');
+    process.env['TZ'] = ':America/New_York';
+    expect(isLocalZone('America/New_York')).toBe(true);
+    process.env['TZ'] = 'UTC';
+    expect(isLocalZone('Etc/UTC')).toBe(true);
+    expect(isLocalZone('Europe/Berlin')).toBe(false);
   });
 });
 

@@ -1,0 +1,60 @@
+/**
+ * Issue 18.7 through bin/taskkit against a real daemon: output a person reads at a glance. Run
+ * durations have at most two units (history, logs, run-now --wait), a far instant is whole years
+ * plus its date, NEXT names a zone that is not the CLI's own (TZ=UTC here), a run-time reschedule
+ * is marked in words, and `show` prints sizes as the tasks file writes them.
+ */
+import { afterEach, expect, test } from 'vitest';
+import { cleanUpDaemons, daemonTasks, makeDaemonDir } from './_daemon.js';
+
+afterEach(cleanUpDaemons);
+
+const FAR = '2099-12-01T00:00:00Z';
+
+test('durations, far instants, a foreign zone, the reschedule mark and sizes', { timeout: 60_000 }, async () => {
+  const d = makeDaemonDir();
+  d.writeTasks(
+    daemonTasks([
+      '  ny: { cron: "0 7 * * *", timezone: America/New_York, run: "true" }',
+      `  far: { at: "${FAR}", run: "true" }`,
+      '  quick: { run: "sleep 0.3", history: { output-limit: 64KB } }',
+      '  tick: { every: 1h, run: "true" }',
+    ]),
+  );
+  expect((await d.taskkit(['start'])).code).toBe(0);
+
+  // A run of about 0.3 s: "0.3s"-like, never "303ms" once past a second, never "0s303ms".
+  const wait = await d.taskkit(['run-now', 'quick', '--wait']);
+  expect(wait.code).toBe(0);
+  const history = await d.taskkit(['history', 'quick']);
+  expect(history.stdout).toMatch(/^ +\d+ +quick +manual +\S+ +(\d{3}ms|\d\.\ds) +0 +succeeded$/m);
+  expect(history.stdout).not.toMatch(/\d+s\d+ms/);
+
+  expect((await d.taskkit(['reschedule', 'tick', '--every', '2h'])).code).toBe(0);
+  const list = await d.taskkit(['list']);
+  expect(list.code).toBe(0);
+  const years = Math.floor((Date.parse(FAR) - Date.now()) / (365 * 86_400_000));
+  const rows = list.stdout.split('\n');
+  expect(rows.find((row) => row.startsWith('far '))).toMatch(
+    new RegExp(`^far +at 2099-12-01 00:00 +scheduled +in ${years}y \\(2099-12-01 00:00:00\\) +-$`),
+  );
+  expect(rows.find((row) => row.startsWith('ny '))).toMatch(
+    /^ny +cron 0 7 \* \* \* \(America\/New_York\) +scheduled +in \S+ \((\d{4}-\d\d-\d\d )?07:00:00 America\/New_York\)/,
+  );
+  expect(rows.find((row) => row.startsWith('tick '))).toMatch(
+    /^tick +every 2h \(rescheduled\) +scheduled +in (\d+h(\d\dm)?|\d+m(\d\ds)?|\d+s) \(/,
+  );
+  expect(rows.at(-2)).toBe(
+    "(rescheduled): changed at run time; taskkit reschedule NAME --reset restores the tasks file's schedule",
+  );
+  expect(list.stdout).not.toMatch(/\d+d\d+h\d+m/);
+
+  const show = await d.taskkit(['show', 'quick']);
+  expect(show.stdout).toMatch(/history keep \d+, output-limit 64KB$/m);
+  expect(show.stdout).toMatch(/^ +\d+ +manual +\S+ \S+ \S+ +(\d{3}ms|\d\.\ds) +succeeded$/m);
+  expect((await d.taskkit(['show', 'tick'])).stdout).toMatch(/output-limit 256KiB$/m);
+
+  // Uptime is a glance too: "2.5s", "42s", "1m12s", never "1s514ms".
+  expect((await d.taskkit(['status'])).stdout).toMatch(/^ +uptime +(\d\.\ds|\d+s|\d+m(\d\ds)?) \(since /m);
+  expect((await d.taskkit(['stop'])).code).toBe(0);
+});
