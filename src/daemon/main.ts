@@ -31,6 +31,7 @@ import { createDaemonLogger, type DaemonLogger, type Logger } from './log.js';
 import { applyTasks, describeDroppedReschedules, describeReload, listRescheduled } from './reload.js';
 import { planRebootTasks } from './reboot-tasks.js';
 import { logEngineEvents } from './run-log.js';
+import { takeServiceNotifier, type ServiceNotifier } from './sd-notify.js';
 import { installSignalHandlers } from './signals.js';
 import { planStartup } from './startup-plan.js';
 
@@ -58,6 +59,9 @@ interface RunningDaemon {
   readonly stopped: Promise<number>;
   /** The stop signal or request that came during start-up (it is stopping), else null. */
   readonly stoppedDuringStart: string | null;
+  /** systemd's Type=notify (sd-notify.ts); silent when systemd did not start the daemon. */
+  readonly notifier: ServiceNotifier;
+  readonly taskCount: number;
 }
 
 /**
@@ -83,6 +87,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     return exitCode;
   }
   reportStartup(options.env, { ok: true, pid: options.process.pid, socket: daemon.socket });
+  daemon.notifier.ready(`running ${daemon.taskCount} task(s); control socket ${daemon.socket}`);
   return await daemon.stopped;
 }
 
@@ -96,6 +101,8 @@ function describeStartupFailure(error: unknown): string {
 async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<RunningDaemon> {
   const { process: proc, env } = options;
   const uid = proc.getuid?.() ?? 0;
+  // Taken first, before any run could inherit NOTIFY_SOCKET.
+  const notifier = takeServiceNotifier(env, proc.pid, log);
   // The child that reads the files checks them on the descriptors it reads (config/file-trust.ts);
   // start and reload load alike (loadForDaemon), with one trust rule.
   const load = (path: string): Promise<TasksFile> => loadForDaemon(path, { env, insecure: options.insecure, uid });
@@ -164,6 +171,7 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
       return;
     }
     const grace = current.settings.shutdownGraceMs;
+    notifier.stopping();
     log(
       'info',
       `${why}: stopping; running runs get ${formatDuration(grace)} to finish (send SIGTERM again to kill them now)`,
@@ -283,7 +291,7 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
     scheduler.start(reboot.start);
     reboot.fired();
   } else stop(`${stoppedDuringStart} during start-up`);
-  return { socket, stopped, stoppedDuringStart };
+  return { socket, stopped, stoppedDuringStart, notifier, taskCount: current.tasks.length };
 }
 
 /** A task's saved state for scheduler.add; what the store dropped (a stale reschedule) goes to the log. */
