@@ -40,6 +40,8 @@ export type ErrorCode =
   | 'STORE_CORRUPT'
   /** The state database cannot be opened: read-only state dir, permissions, locked, or a newer/older schema. */
   | 'STORE_UNAVAILABLE'
+  /** `taskkit service`: no systemd (or launchd) to talk to, or systemctl/launchctl refused a step. */
+  | 'SERVICE_MANAGER'
   /** A bug or an unexpected system error. */
   | 'INTERNAL';
 
@@ -64,6 +66,7 @@ export const EXIT_CODE_BY_ERROR: Readonly<Record<ErrorCode, 1 | 2 | 3>> = {
   STOPPED: 1,
   STORE_CORRUPT: 1,
   STORE_UNAVAILABLE: 1,
+  SERVICE_MANAGER: 1,
   INTERNAL: 1,
 };
 

@@ -1,6 +1,7 @@
 /**
  * Verbs that make taskkit feel native on a Unix system: `import-crontab` (crontab lines -> a tasks
- * file), `schema` (the JSON Schema editors use) and `completion` (shell scripts), plus the hidden
+ * file), `schema` (the JSON Schema editors use), `completion` (shell scripts) and `service` (start
+ * at boot: a systemd unit or a launchd agent), plus the hidden
  * `__complete` that those scripts call for task names. Each action imports its module when it runs.
  */
 import type { Command } from 'commander';
@@ -31,6 +32,38 @@ export function registerNativeCommands(program: Command, context: CommandContext
     .action(async (shell: string, _options: unknown, command: Command) => {
       const { runCompletion } = await import('../completion/print.js');
       runCompletion(context, command.parent ?? command, shell);
+    });
+
+  const service = program
+    .command('service')
+    .description('start taskkit at boot: install, remove or check a systemd unit (launchd agent on macOS)');
+  const systemOption = '--system';
+  const systemHelp = "a system unit (/etc/systemd/system, run as the tasks file's owner) instead of a user unit";
+  service
+    .command('install')
+    .description('write and enable a unit that runs `taskkit start --foreground` for the tasks file, and start it')
+    .option(systemOption, systemHelp)
+    .option('--dry-run', 'print the unit (and where it would go) without writing it or calling systemctl')
+    .option('--force', 'replace a unit file of this name that has other content (your edits are lost)')
+    .action(async (options: { system?: boolean; dryRun?: boolean; force?: boolean }, command: Command) => {
+      const { runServiceInstall } = await import('../service/install.js');
+      runServiceInstall(context, options, command.optsWithGlobals<GlobalOptions>());
+    });
+  service
+    .command('uninstall')
+    .description("stop and disable the tasks file's unit, remove it and reload systemd")
+    .option(systemOption, systemHelp)
+    .action(async (options: { system?: boolean }, command: Command) => {
+      const { runServiceUninstall } = await import('../service/uninstall.js');
+      runServiceUninstall(context, options, command.optsWithGlobals<GlobalOptions>());
+    });
+  service
+    .command('status')
+    .description("whether the tasks file's unit is installed, where, and systemd's is-active/is-enabled")
+    .option(systemOption, systemHelp)
+    .action(async (options: { system?: boolean }, command: Command) => {
+      const { runServiceStatus } = await import('../service/status.js');
+      runServiceStatus(context, options, command.optsWithGlobals<GlobalOptions>());
     });
 
   // Called by the completion scripts; not for people, so not in the help.
