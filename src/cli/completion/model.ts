@@ -55,11 +55,40 @@ export function describeProgram(program: Command, version: string): CompletionMo
   const help = program.createHelp();
   const programOptions = help.visibleOptions(program).map(describeOption);
   const sharedOptions = programOptions.filter((option) => option.long !== '--version' && option.long !== '--help');
-  const verbs = help.visibleCommands(program).map((command) => describeVerb(command, help.visibleOptions(command)));
+  const verbs = help
+    .visibleCommands(program)
+    .map((command) => describeVerb(command, help.visibleOptions(command), visibleSubverbs(help, command)));
   return { version, programOptions, sharedOptions, verbs };
 }
 
-function describeVerb(command: Command, options: readonly Option[]): VerbModel {
+/** A verb group's own verbs (`service install`), commander's implicit `help` left out. */
+function visibleSubverbs(help: ReturnType<Command['createHelp']>, command: Command): readonly Command[] {
+  return help.visibleCommands(command).filter((sub) => sub.name() !== 'help');
+}
+
+/**
+ * A verb group (`service`) is completed as a verb whose first argument is one of its verbs, with
+ * the options of all of them (--help once): the scripts know one level of verbs.
+ */
+function describeVerb(command: Command, options: readonly Option[], subverbs: readonly Command[]): VerbModel {
+  if (subverbs.length > 0) {
+    const help = command.createHelp();
+    const seen = new Set<string>();
+    const all = [...subverbs.flatMap((sub) => help.visibleOptions(sub)), ...options].filter((option) => {
+      const key = option.long ?? option.short ?? '';
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    return {
+      name: command.name(),
+      aliases: command.aliases(),
+      description: command.description(),
+      options: all.map(describeOption),
+      args: [{ kind: 'words', words: subverbs.map((sub) => sub.name()) }],
+      variadic: false,
+    };
+  }
   const args = command.registeredArguments;
   return {
     name: command.name(),

@@ -121,6 +121,9 @@ describe.each(setups)('with $setup', ({ bashCompletion, missing }) => {
       expect(await complete('taskkit import-crontab tas')).toEqual(['tasks.yaml']);
       expect(await complete('taskkit completion ')).toEqual(['bash', 'zsh', 'fish']);
       expect(await complete('taskkit help res')).toEqual(['resume', 'reschedule']);
+      // A verb group: its verbs, then the options of all of them.
+      expect(await complete('taskkit service ')).toEqual(['install', 'uninstall', 'status']);
+      expect(await complete('taskkit service install --d')).toEqual(['--dry-run']);
     },
   );
 });

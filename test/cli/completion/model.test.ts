@@ -58,6 +58,10 @@ describe('the real program', () => {
     expect(verbOf(model, 'validate').args).toEqual([{ kind: 'files' }]);
     expect(verbOf(model, 'import-crontab').args).toEqual([{ kind: 'files' }]);
     expect(verbOf(model, 'completion').args).toEqual([{ kind: 'words', words: ['bash', 'zsh', 'fish'] }]);
+    // A verb group: its verbs as the first argument, the options of all of them once each.
+    const service = verbOf(model, 'service');
+    expect(service.args).toEqual([{ kind: 'words', words: ['install', 'uninstall', 'status'] }]);
+    expect(service.options.map((option) => option.long)).toEqual(['--system', '--dry-run', '--force', '--help']);
     expect(verbOf(model, 'help').args).toEqual([{ kind: 'verbs' }]);
   });
 
