@@ -27,8 +27,11 @@ export function runTool(io: CliIo, tool: string, args: readonly string[]): ToolR
   });
   const error: NodeJS.ErrnoException | undefined = result.error;
   if (error?.code === 'ENOENT') return { found: false, code: null, stdout: '', stderr: '' };
+  // ETIMEDOUT (a start job that never ends), EACCES: the manager's fault or the host's, not taskkit's.
   if (error !== undefined)
-    throw new TaskkitError('INTERNAL', `${tool} ${args.join(' ')}: ${error.code ?? error.message}`, { cause: error });
+    throw new TaskkitError('SERVICE_MANAGER', `${tool} ${args.join(' ')}: ${error.code ?? error.message}`, {
+      cause: error,
+    });
   return { found: true, code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
