@@ -7,6 +7,7 @@ import { createConnection, type Socket } from 'node:net';
 import { TaskkitError } from '../errors.js';
 import { createFrameDecoder, encodeFrame } from './framing.js';
 import { verifySocketOwner } from './socket-owner.js';
+import { checkSocketPathLength } from './socket-path.js';
 import {
   CLIENT_NAME,
   CONNECT_TIMEOUT_MS,
@@ -72,6 +73,7 @@ interface Waiter {
 export async function connectControl(options: ConnectOptions): Promise<ControlClient> {
   const socketPath = options.socket;
   const timeoutMs = options.timeoutMs ?? CONNECT_TIMEOUT_MS;
+  checkSocketPathLength(socketPath);
   await verifySocketOwner(socketPath);
   const socket = await openSocket(socketPath, timeoutMs);
   const waiters = new Map<number, Waiter>();

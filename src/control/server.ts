@@ -23,7 +23,7 @@ import {
   type StreamPatience,
 } from './protocol.js';
 import { verifySocketOwner } from './socket-owner.js';
-import { prepareSocketDir } from './socket-path.js';
+import { checkSocketPathLength, prepareSocketDir } from './socket-path.js';
 
 export type { RequestContext, RequestDispatcher } from './connection.js';
 
@@ -122,7 +122,7 @@ export async function listenControl(options: ControlServerOptions): Promise<Cont
     });
     connections.set(connection, closed);
   });
-  checkPathLength(socketPath);
+  checkSocketPathLength(socketPath);
   await prepareSocketDir(socketPath);
   await bindSocket(server, socketPath);
   // Only now: bind's own errors (EADDRINUSE of a stale socket) are handled there, not news.
@@ -187,21 +187,6 @@ async function bindSocket(server: Server, socketPath: string): Promise<void> {
     // Another daemon bound it between our unlink and listen.
     if (errorCode(error) === 'EADDRINUSE') throw new SocketInUseError(socketPath, null);
     throw describeListenError(error, socketPath);
-  }
-}
-
-// sockaddr_un.sun_path holds 108 bytes on Linux, 104 on macOS, the terminating NUL included;
-// past that, bind fails with a bare EINVAL or silently truncates, so say what is wrong up front.
-const MAX_SOCKET_PATH_BYTES = process.platform === 'linux' ? 107 : 103;
-
-function checkPathLength(socketPath: string): void {
-  const bytes = Buffer.byteLength(socketPath);
-  if (bytes > MAX_SOCKET_PATH_BYTES) {
-    throw new TaskkitError(
-      'USAGE',
-      `socket path too long (${bytes} bytes; at most ${MAX_SOCKET_PATH_BYTES}): ${socketPath}; ` +
-        `choose a shorter --socket`,
-    );
   }
 }
 

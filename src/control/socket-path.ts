@@ -6,6 +6,7 @@
 import { chmod, mkdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { STATE_DIR_MODE } from '../config/defaults.js';
+import { TaskkitError } from '../errors.js';
 
 /** Where the socket path may come from, in order of precedence. */
 export interface SocketPathSources {
@@ -33,6 +34,22 @@ export function resolveSocketPath(sources: SocketPathSources): string {
   // XDG says a relative XDG_RUNTIME_DIR is invalid and must be ignored.
   if (isSet(runtimeDir) && runtimeDir.startsWith('/')) return join(runtimeDir, 'taskkit', SOCKET_FILE_NAME);
   return join(resolve(cwd, sources.stateDir), SOCKET_FILE_NAME);
+}
+
+// sockaddr_un.sun_path holds 108 bytes on Linux, 104 on macOS, the terminating NUL included;
+// past that, bind fails with a bare EINVAL or silently truncates, and a connect fails as if nothing
+// listened, so both the daemon and the client say what is wrong up front.
+export const MAX_SOCKET_PATH_BYTES = process.platform === 'linux' ? 107 : 103;
+
+/** Throw a USAGE error naming every way to choose a shorter path when `socketPath` cannot be bound. */
+export function checkSocketPathLength(socketPath: string): void {
+  const bytes = Buffer.byteLength(socketPath);
+  if (bytes <= MAX_SOCKET_PATH_BYTES) return;
+  throw new TaskkitError(
+    'USAGE',
+    `socket path too long (${bytes} bytes; at most ${MAX_SOCKET_PATH_BYTES}): ${socketPath}; ` +
+      'choose a shorter one with --socket, $TASKKIT_SOCKET or settings.socket (e.g. under /tmp)',
+  );
 }
 
 /**

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { connectControl } from '../../src/control/client.js';
 import { ControlError, decodeOutputEvent, PROTOCOL_VERSION } from '../../src/control/protocol.js';
 import { listenControl } from '../../src/control/server.js';
+import { MAX_SOCKET_PATH_BYTES } from '../../src/control/socket-path.js';
 import { exitCodeFor, TaskkitError } from '../../src/errors.js';
 import { closeAll, makeTempDir, startControl } from '../support/control-fixture.js';
 import { makeTask } from '../support/engine-task.js';
@@ -42,6 +43,17 @@ describe('connectControl', () => {
       `no taskkit daemon reachable on ${socket}: the socket does not exist; start one with "taskkit start"`,
     ]);
     expect(exitCodeFor(error)).toBe(3);
+  });
+
+  test('a path longer than a Unix socket address holds: USAGE naming the ways to shorten it (exit 2)', async () => {
+    const socket = join(makeTempDir(), 'd'.repeat(120), 'taskkit.sock');
+    const error = await rejection(connectControl({ socket }));
+    expect([error.code, error.message]).toEqual([
+      'USAGE',
+      `socket path too long (${Buffer.byteLength(socket)} bytes; at most ${MAX_SOCKET_PATH_BYTES}): ${socket}; ` +
+        'choose a shorter one with --socket, $TASKKIT_SOCKET or settings.socket (e.g. under /tmp)',
+    ]);
+    expect(exitCodeFor(error)).toBe(2);
   });
 
   test('a stale socket file (connection refused): DAEMON_UNREACHABLE', async () => {
