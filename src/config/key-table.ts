@@ -115,6 +115,21 @@ const CALENDAR_ITEM: ValueShape = {
   ],
 };
 
+/** `settings.http` as a map. */
+export const HTTP_KEY_TABLE = {
+  listen: {
+    shape: TEXT,
+    required: true,
+    description: 'HOST:PORT to listen on: 127.0.0.1:9187, [::1]:9187, 0.0.0.0:9187 (not loopback: needs token-file).',
+  },
+  'token-file': {
+    shape: PATH,
+    description:
+      'A file of mode 0600 holding the secret every request must carry (Authorization: Bearer, or the login ' +
+      'form). Required unless listen is loopback.',
+  },
+} satisfies KeyTable;
+
 /** `settings:`. */
 export const SETTINGS_KEY_TABLE = {
   timezone: {
@@ -182,6 +197,15 @@ export const SETTINGS_KEY_TABLE = {
     description:
       'Named date sets for except: each a date (2026-12-25), an inclusive range ("2026-12-24..2026-12-31"), ' +
       '{file: PATH.ics} (its all-day events), or a list of them. Default: none.',
+  },
+  http: {
+    shape: {
+      kind: 'one-of',
+      shapes: [TEXT, { kind: 'map', keys: HTTP_KEY_TABLE, withDefaults: false }],
+    },
+    description:
+      'Serve the status page and Prometheus /metrics: HOST:PORT, or {listen: HOST:PORT, token-file: PATH}. ' +
+      'Default: off.',
   },
 } satisfies KeyTable;
 
@@ -402,3 +426,4 @@ export const SETTINGS_KEYS: readonly string[] = Object.keys(SETTINGS_KEY_TABLE);
 export const TASK_KEYS: readonly string[] = Object.keys(TASK_KEY_TABLE);
 export const RETRY_KEYS: readonly string[] = Object.keys(RETRY_KEY_TABLE);
 export const HISTORY_KEYS: readonly string[] = Object.keys(HISTORY_KEY_TABLE);
+export const HTTP_KEYS: readonly string[] = Object.keys(HTTP_KEY_TABLE);

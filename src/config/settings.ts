@@ -16,6 +16,7 @@ import {
 import { errorsOf, type ConfigIssue } from './issues.js';
 import { SETTINGS_KEY_TABLE, SETTINGS_KEYS } from './key-table.js';
 import { readGroups } from './groups.js';
+import { readHttp } from './http-settings.js';
 import { readNotify } from './notify.js';
 import { readHistory } from './policies.js';
 import type { PositionLookup } from './positions.js';
@@ -31,7 +32,7 @@ import {
 } from './read-value.js';
 import { resolveProcessZone } from './process-zone.js';
 import { readTimeZone } from './timezone.js';
-import type { NotifySpec, RebootPolicy, Settings } from './types.js';
+import type { HttpSettings, NotifySpec, RebootPolicy, Settings } from './types.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -122,9 +123,21 @@ export function validateSettings(
     ...(map['calendars'] === undefined
       ? {}
       : { calendars: readCalendars(c, ['calendars'], map['calendars'], baseDir) ?? {} }),
+    // Absent when not given (off); the token file is checked on this host only with a tasks file.
+    ...readHttpSetting(c, map['http'], { baseDir, checkFiles: context.file !== undefined }),
   };
   Object.freeze(settings.history);
   return { settings: Object.freeze(settings), issues: c.issues };
+}
+
+function readHttpSetting(
+  c: IssueCollector,
+  raw: unknown,
+  context: { baseDir: string; checkFiles: boolean },
+): { http?: HttpSettings } {
+  if (raw === undefined) return {};
+  const http = readHttp(c, ['http'], raw, context);
+  return http === undefined ? {} : { http };
 }
 
 /** `shell:`; with a tasks file, a warning when it is not on this host (host-checks.ts). */

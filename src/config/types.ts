@@ -205,6 +205,21 @@ export interface Settings {
   readonly reboot: RebootPolicy;
   /** `calendars:` named date sets for `except:` (config/calendars.ts); absent when the file has none. */
   readonly calendars?: Calendars;
+  /** `http:` the status page and /metrics listener (config/http-settings.ts); absent: off (default). */
+  readonly http?: HttpSettings;
+}
+
+/** `settings.http` resolved: where the daemon listens, and the token file a non-loopback address requires. */
+export interface HttpSettings {
+  /** The address as written back (`127.0.0.1:9187`, `[::1]:9187`). */
+  readonly listen: string;
+  /** As listen() takes it (an IPv6 address without brackets). */
+  readonly host: string;
+  readonly port: number;
+  /** 127.0.0.0/8, ::1 or localhost. */
+  readonly loopback: boolean;
+  /** `token-file:` absolute; null: no token (loopback only). */
+  readonly tokenFile: string | null;
 }
 
 /** Calendars by name: their dates as day numbers (days since 1970-01-01), ascending, no repeats. */

@@ -16,6 +16,7 @@ import { createSystemClock } from '../engine/clock.js';
 import type { RestoredTaskState } from '../engine/ports.js';
 import { Scheduler } from '../engine/scheduler.js';
 import { TaskkitError } from '../errors.js';
+import { createHttpService } from '../http/service.js';
 import { createRunner } from '../runner/runner.js';
 import { formatDuration } from '../schedule/duration.js';
 import { attachStore } from '../store/attach.js';
@@ -184,6 +185,7 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
     stopping = scheduler
       .stop({ graceMs: grace })
       .then(() => deliveries.stop())
+      .then(() => http.close())
       .then(() => server?.close())
       .then(() => {
         store.close();
@@ -202,6 +204,8 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
       if (stopping !== null) throw new TaskkitError('STOPPED', 'the daemon is stopping; reload refused');
       checkTrust(file);
       warnAboutFixedSettings(current, file, log);
+      // Before the tasks: a listener that cannot be bound refuses the whole reload, the old one serving on.
+      await http.apply(file.settings.http);
       const rescheduled = listRescheduled(scheduler);
       // Group limits first: the tasks that follow may name a new group; waiting runs start once the
       // tasks are applied, so a run moved to another group waits for that one (Scheduler.reloadGroups).
@@ -247,6 +251,15 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
     stop: () => stop('taskkit stop'),
     ...history,
   };
+  const dispatcher = createHandlers({ scheduler, daemon: control, now: () => clock.now() });
+  // settings.http: the status page and /metrics read and act through the socket's own handlers.
+  const http = createHttpService({
+    scheduler,
+    dispatcher,
+    log,
+    now: () => clock.now(),
+    storedLastRun: history.storedLastRun,
+  });
 
   // Everything from the socket to the last task added is start-up: whatever fails in it (a task
   // the engine refuses, a zone Intl does not know) closes what was opened and fails the start.
@@ -255,12 +268,14 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
   try {
     server = await listenControl({
       socket,
-      dispatcher: createHandlers({ scheduler, daemon: control, now: () => clock.now() }),
+      dispatcher,
       log,
     });
     // After the socket, so that a second start on the same socket says who answers there.
     stateDirLock = acquireStateDirLock(paths.lockFile, paths.pidFile);
     lock = acquirePidFile(paths.pidFile, proc.pid);
+    // After the socket and the lock: a second daemon is told who answers there, not that the port is taken.
+    await http.apply(current.settings.http);
     // Only now: with the state dir locked, no other daemon's runs are `running` in it.
     recoverInterruptedRuns(store, clock.now(), log);
     history.preload();
@@ -271,6 +286,7 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
   } catch (error) {
     uninstallSignals();
     await deliveries.stop();
+    await http.close();
     await server?.close();
     lock?.release();
     stateDirLock?.release();

@@ -48,8 +48,11 @@ const ALLOWED: Record<string, readonly string[]> = {
     'runner/outcome.ts',
     'task-context.ts',
   ],
+  // The web listener (issue 19): the control socket's handlers and views, the engine's events.
+  http: ['http', 'errors.ts', 'config', 'control', 'engine', 'schedule', 'runner/types.ts', 'task-context.ts'],
   daemon: [
     'daemon',
+    'http',
     'errors.ts',
     'escape-control.ts',
     'config',
@@ -81,6 +84,7 @@ const FORBIDDEN_PACKAGES: Record<string, readonly string[]> = {
   config: ['node:child_process', 'execa', 'chalk', 'better-sqlite3'],
   engine: ['node:child_process', 'execa', 'chalk', 'better-sqlite3', 'node:fs'],
   control: ['chalk'],
+  http: ['chalk', 'better-sqlite3', 'node:child_process', 'execa'],
   runner: ['chalk', 'better-sqlite3'],
 };
 

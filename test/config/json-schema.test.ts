@@ -178,6 +178,12 @@ const SAMPLES: Record<Scope, Record<string, Samples>> = {
         { a: [{ file: '/nonexistent/x.ics' }] },
       ],
     },
+    http: {
+      valid: ['127.0.0.1:9187', '[::1]:9187', 'localhost:80', { listen: '127.0.0.1:1' }],
+      invalid: [null, 5, [], '', {}, { port: 9187 }, { listen: 9187 }, { listen: '127.0.0.1:1', token: 'x' }],
+      // The address's form, its port's range, and the token a non-loopback address needs: only the validator.
+      validatorOnly: ['127.0.0.1', '127.0.0.1:0', 'host name:1', '[nope]:1', '0.0.0.0:9187', { listen: '10.0.0.1:1' }],
+    },
   },
   task: {
     every: {

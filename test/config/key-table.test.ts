@@ -196,6 +196,7 @@ describe('one set of keys: the table, the validator and the man page agree', () 
       'shutdown-grace',
       'reboot',
       'calendars',
+      'http',
     ]);
   });
 });
