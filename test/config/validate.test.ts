@@ -166,7 +166,7 @@ describe('the top level', () => {
         11,
         null,
         'expected a map of settings (timezone, state-dir, socket, max-concurrent, groups, shell, history, ' +
-          'hold-after-failures, notify, shutdown-grace, calendars, http), got "fast"',
+          'hold-after-failures, notify, shutdown-grace, reboot, calendars, http), got "fast"',
       ],
     ],
   ])('%s', (_name, lines, expected) => {
