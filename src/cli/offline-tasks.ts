@@ -4,29 +4,40 @@
  */
 import { locateTasksFile } from '../config/locate.js';
 import { ConfigError, loadTasksFile } from '../config/load.js';
-import { loadPainter, printJson } from './io.js';
+import { loadPainter, printError, printJson, readNow } from './io.js';
 import type { CommandContext, GlobalOptions } from './context.js';
 import { printValidation } from './format/tasks.js';
 import { printWarnings } from './tasks-file.js';
 
-/** `validate [FILE]`: exit 0 valid (warnings printed), 2 with every problem. */
+/**
+ * `validate [FILE]`: exit 0 valid (warnings printed: this host's checks and lint at now), 2 with
+ * every problem; `--strict`: 2 also when there are warnings.
+ */
 export async function runValidate(
   context: CommandContext,
   file: string | undefined,
   globals: GlobalOptions,
+  options: { readonly strict?: boolean } = {},
 ): Promise<void> {
   const { io } = context;
   const { path } = locateTasksFile({ flag: file ?? globals.config, env: io.env, cwd: io.cwd });
   try {
-    const loaded = loadTasksFile(path, { env: io.env });
-    // Warnings (config/host-checks.ts) leave the file valid: printed, exit 0.
-    const report = { file: path, valid: true, tasks: loaded.tasks.length, issues: loaded.warnings };
+    const loaded = loadTasksFile(path, { env: io.env, lintNow: readNow(io) });
+    // Warnings (config/host-checks.ts, config/lint/) leave the file valid, unless --strict.
+    const failed = options.strict === true && loaded.warnings.length > 0;
+    if (failed) context.exitCode = 2;
+    const report = { file: path, valid: !failed, tasks: loaded.tasks.length, issues: loaded.warnings };
     if (globals.json === true) return printJson(io, report);
     printWarnings(io, loaded);
-    printValidation(io, await loadPainter(io), { ...report, warnings: loaded.warnings.length });
+    if (failed) printError(io, `taskkit: ${path}: ${countWarnings(loaded.warnings.length)}, errors under --strict`);
+    else printValidation(io, await loadPainter(io), { ...report, warnings: loaded.warnings.length });
   } catch (error) {
     if (!(error instanceof ConfigError) || globals.json !== true) throw error;
     printJson(io, { file: path, valid: false, tasks: null, issues: error.issues });
     context.exitCode = 2;
   }
+}
+
+function countWarnings(count: number): string {
+  return `${count} warning${count === 1 ? '' : 's'}`;
 }

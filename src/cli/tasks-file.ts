@@ -6,15 +6,23 @@ import { loadTasksFile } from '../config/load.js';
 import type { TasksFile, TaskSpec } from '../config/types.js';
 import { TaskkitError } from '../errors.js';
 import { suggestSimilar } from '../config/suggest.js';
-import { printError, type CliIo } from './io.js';
+import { printError, readNow, type CliIo } from './io.js';
 
-/** Locate (explicit path first) and load the tasks file; throws ConfigError / TaskkitError. */
-export function loadTasksFileForCli(io: CliIo, explicitPath: string | undefined): TasksFile {
+/**
+ * Locate (explicit path first) and load the tasks file; throws ConfigError / TaskkitError. With
+ * `lint` (validate, start), lint's warnings too (config/lint/lint.ts), at the CLI's now.
+ */
+export function loadTasksFileForCli(
+  io: CliIo,
+  explicitPath: string | undefined,
+  options: { readonly lint?: boolean } = {},
+): TasksFile {
   const { path } = locateTasksFile({ flag: explicitPath, env: io.env, cwd: io.cwd });
-  return loadTasksFile(path, { env: io.env });
+  const lint = options.lint === true ? { lintNow: readNow(io) } : {};
+  return loadTasksFile(path, { env: io.env, ...lint });
 }
 
-/** The file's warnings (config/host-checks.ts) on stderr, with excerpts like errors; nothing when none. */
+/** The file's warnings (config/host-checks.ts, config/lint/) on stderr, with excerpts; nothing when none. */
 export function printWarnings(io: CliIo, file: TasksFile): void {
   if (file.warnings.length === 0) return;
   let text: string | undefined;

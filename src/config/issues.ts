@@ -17,7 +17,20 @@ export type ConfigIssueCode =
   | 'cycle'
   | 'unreadable'
   /** Checked on this host, not in the file: a `cwd` or `shell` a run would not find (host-checks.ts). */
-  | 'host';
+  | 'host'
+  // Lint (config/lint/): valid, but almost surely not what was meant; warnings, errors under validate --strict.
+  /** Every `at` instant, or `until`, before now: no scheduled run left (lint/past.ts). */
+  | 'past-instant'
+  /** A schedule with no instant left that no other task triggers (lint/never-starts.ts). */
+  | 'never-starts'
+  /** jitter, catch-up, deadline, max-runs or until on a task without instants of its own (lint/no-effect.ts). */
+  | 'no-effect'
+  /** overlap: allow with a timeout longer than the time between two instants (lint/pile-up.ts). */
+  | 'pile-up'
+  /** retry with overlap: allow (lint/retry-overlap.ts). */
+  | 'retry-overlap'
+  /** An every whose wall-clock times move with daylight saving time (lint/dst-shift.ts). */
+  | 'dst-shift';
 
 /**
  * An error makes the file invalid (validate exits 2, start and reload refuse it); a warning is

@@ -23,6 +23,11 @@ export interface LoadOptions {
    * descriptor that is read, module files resolved to their checked real path. Default null: no check.
    */
   readonly trust?: FileTrust;
+  /**
+   * Lint at this instant (config/lint/lint.ts: an `at` in the past, ...): more warnings. The CLI and
+   * the daemon's loader give the clock's now; absent (library, `next`, tests): no lint.
+   */
+  readonly lintNow?: number;
 }
 
 /**
@@ -34,11 +39,20 @@ export function loadTasksFile(path: string, options: LoadOptions): TasksFile {
   const trust = options.trust ?? null;
   const text = readTasksText(path, trust);
   const absolute = resolve(path);
-  return buildTasksFile(text, path, absolute, { env: options.env, baseDir: dirname(absolute), trust });
+  return buildTasksFile(text, path, absolute, {
+    env: options.env,
+    baseDir: dirname(absolute),
+    trust,
+    lintNow: options.lintNow,
+  });
 }
 
 /** The same from a string; `baseDir` is the folder the file lives in (relative paths resolve there). */
-export function parseTasksText(text: string, file: string, options: { env: Env; baseDir: string }): TasksFile {
+export function parseTasksText(
+  text: string,
+  file: string,
+  options: { env: Env; baseDir: string; lintNow?: number },
+): TasksFile {
   const absolute = file === '' ? resolve(options.baseDir) : resolve(options.baseDir, basename(file));
   return buildTasksFile(text, file, absolute, options);
 }
@@ -70,16 +84,18 @@ export function loadValidTasks(path: string, options: { env: Env }): ValidTasks 
   return { file, error: errors.length === 0 ? null : new ConfigError(errors, text) };
 }
 
-function buildTasksFile(
-  text: string,
-  file: string,
-  absolute: string,
-  options: { env: Env; baseDir: string; trust?: FileTrust },
-): TasksFile {
+function buildTasksFile(text: string, file: string, absolute: string, options: CheckOptions): TasksFile {
   const { settings, tasks, issues } = checkTasksText(text, file, options);
   // An invalid file's error lists its warnings too: validate prints every problem at once.
   if (errorsOf(issues).length > 0) throw new ConfigError(issues, text);
   return Object.freeze({ path: absolute, settings, tasks: Object.freeze([...tasks]), warnings: warningsOf(issues) });
+}
+
+interface CheckOptions {
+  readonly env: Env;
+  readonly baseDir: string;
+  readonly trust?: FileTrust;
+  readonly lintNow?: number | undefined;
 }
 
 function warningsOf(issues: readonly ConfigIssue[]): readonly ConfigIssue[] {
@@ -87,11 +103,7 @@ function warningsOf(issues: readonly ConfigIssue[]): readonly ConfigIssue[] {
 }
 
 /** Parse and validate: every issue, and the tasks that passed their own checks. Throws on yaml syntax errors. */
-function checkTasksText(
-  text: string,
-  file: string,
-  options: { env: Env; baseDir: string; trust?: FileTrust },
-): ReturnType<typeof validateDocument> {
+function checkTasksText(text: string, file: string, options: CheckOptions): ReturnType<typeof validateDocument> {
   const lineCounter = new LineCounter();
   // YAML 1.2 core schema, pinned so that a `%YAML 1.1` directive cannot turn `03:30` into 210,
   // `yes` into true or a date into a UTC Date. logLevel 'error' keeps yaml from printing
@@ -126,6 +138,7 @@ function checkTasksText(
     env: options.env,
     duplicateKeyOffsets: duplicates.offsets,
     trust: options.trust ?? null,
+    lintNow: options.lintNow,
   });
   return { ...result, issues: sortIssues([...yamlIssues, ...duplicates.issues, ...result.issues]) };
 }

@@ -98,8 +98,11 @@ export function checkRrule(c: IssueCollector, schedule: ScheduleSpec, timezone: 
   }
 }
 
-/** The shortest time between two instants of a schedule, and how to name it; null: none or unknown. */
-function shortestGap(schedule: ScheduleSpec): { ms: number; what: string } | null {
+/**
+ * The shortest time between two instants of a schedule, and how to name it; null: none or unknown
+ * (rrule; cron when its time fields do not tell). Also lint/pile-up.ts's.
+ */
+export function shortestGap(schedule: ScheduleSpec): { ms: number; what: string } | null {
   switch (schedule.kind) {
     case 'every':
       return { ms: schedule.periodMs, what: 'the period of "every"' };

@@ -7,6 +7,7 @@ import { showValue } from '../schedule/show-value.js';
 import { createCollector } from './collector.js';
 import type { ConfigIssue } from './issues.js';
 import { TOP_KEYS } from './key-table.js';
+import { lintTasks, type LintEntry } from './lint/lint.js';
 import { createPositionLookup } from './positions.js';
 import { checkReferences, type ReferenceEntry } from './references.js';
 import { checkKeys, isPlainMap } from './read-value.js';
@@ -28,6 +29,8 @@ export interface DocumentContext {
   readonly duplicateKeyOffsets?: ReadonlySet<number>;
   /** Whose env and module files to trust (config/file-trust.ts); absent or null: no check. */
   readonly trust?: FileTrust;
+  /** The instant to lint the valid tasks at (config/lint/lint.ts); absent: no lint. */
+  readonly lintNow?: number | undefined;
 }
 
 export interface ValidatedDocument {
@@ -107,6 +110,7 @@ export function validateDocument(doc: Document, lineCounter: LineCounter, contex
   if (!isMap(tasksNode) || !isPlainMap(tasksData)) return { settings, tasks: [], issues };
 
   const entries: ReferenceEntry[] = [];
+  const linted: LintEntry[] = [];
   const tasks: TaskSpec[] = [];
   const names = tasksNode.items.map((pair) => readTaskKey(pair.key));
   // toJS keeps the last of duplicate names, so that occurrence is the one validated.
@@ -151,9 +155,13 @@ export function validateDocument(doc: Document, lineCounter: LineCounter, contex
     });
     issues.push(...checked.issues);
     if (checked.task !== undefined) tasks.push(checked.task);
+    if (checked.task !== undefined && isPlainMap(definition))
+      linted.push({ task: checked.task, written: definition, positions });
     entries.push({ name: named, references: checked.references, positions });
   }
   issues.push(...checkReferences(entries, file));
+  if (context.lintNow !== undefined)
+    issues.push(...lintTasks(linted, { file, now: context.lintNow, references: entries }));
   return { settings, tasks, issues };
 }
 

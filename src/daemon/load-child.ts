@@ -12,7 +12,12 @@ function load(): LoadReply {
   try {
     return {
       ok: true,
-      file: loadTasksFile(path, { env: process.env, trust: trustUid === undefined ? null : { uid: Number(trustUid) } }),
+      // Linted at this process's clock, the daemon's (start and reload log the warnings).
+      file: loadTasksFile(path, {
+        env: process.env,
+        trust: trustUid === undefined ? null : { uid: Number(trustUid) },
+        lintNow: Date.now(),
+      }),
     };
   } catch (error) {
     if (error instanceof ConfigError)

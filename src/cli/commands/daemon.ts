@@ -123,7 +123,7 @@ async function startForeground(io: CliIo, globals: GlobalOptions, insecure: bool
 async function startInBackground(io: CliIo, globals: GlobalOptions, insecure: boolean): Promise<void> {
   const { loadTasksFileForCli, printWarnings } = await import('../tasks-file.js');
   const { startInBackground: startDaemon } = await import('../../daemon/startup-plan.js');
-  const file = loadTasksFileForCli(io, globals.config);
+  const file = loadTasksFileForCli(io, globals.config, { lint: true });
   printWarnings(io, file);
   const started = await startDaemon(file, {
     socketFlag: globals.socket,

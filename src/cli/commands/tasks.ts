@@ -44,9 +44,10 @@ export function registerTaskCommands(program: Command, context: CommandContext):
     .command('validate')
     .argument('[file]', 'tasks file to check (default: the usual search)')
     .description('check a tasks file and print every problem in it (exit 0 valid, 2 invalid)')
-    .action(async (file: string | undefined, _options: unknown, command: Command) => {
+    .option('--strict', 'treat warnings as errors: exit 2 when there is any')
+    .action(async (file: string | undefined, options: { strict?: boolean }, command: Command) => {
       const { runValidate } = await import('../offline-tasks.js');
-      await runValidate(context, file, command.optsWithGlobals<GlobalOptions>());
+      await runValidate(context, file, command.optsWithGlobals<GlobalOptions>(), options);
     });
 
   program

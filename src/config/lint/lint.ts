@@ -1,0 +1,64 @@
+/**
+ * Lint (issue 18.5): what is valid but almost surely not what was meant, as warnings with the
+ * position of the key or value at fault. `validate` prints them and exits 0 (`--strict`: 2), `start`
+ * prints them, the daemon logs them at start and reload. Unlike validation, lint reads a clock: an
+ * `at` in the past is fine in the file and useless now; so `now` is given by the caller (the CLI
+ * and the daemon's loader: the system clock; tests: a fixed instant) and lint runs only when it is.
+ * One rule per file of this folder, each with its code (config/issues.ts).
+ */
+import { createCollector } from '../collector.js';
+import type { ConfigIssue } from '../issues.js';
+import type { PositionLookup } from '../positions.js';
+import type { ReferenceEntry } from '../references.js';
+import type { TaskSpec } from '../types.js';
+import type { Instant } from '../../schedule/types.js';
+import type { LintRule } from './context.js';
+import { lintDstShift } from './dst-shift.js';
+import { lintNeverStarts } from './never-starts.js';
+import { lintNoEffect } from './no-effect.js';
+import { lintPastInstants } from './past.js';
+import { lintPileUp } from './pile-up.js';
+import { lintRetryOverlap } from './retry-overlap.js';
+
+const RULES: readonly LintRule[] = [
+  lintPastInstants,
+  lintNeverStarts,
+  lintNoEffect,
+  lintPileUp,
+  lintRetryOverlap,
+  lintDstShift,
+];
+
+/** One valid task to lint, with what was written for it and where. */
+export interface LintEntry {
+  readonly task: TaskSpec;
+  readonly written: Readonly<Record<string, unknown>>;
+  readonly positions?: PositionLookup | undefined;
+}
+
+/** The warnings of every rule for `entries`, at `now`; `references` are the file's (who triggers whom). */
+export function lintTasks(
+  entries: readonly LintEntry[],
+  options: { readonly file: string; readonly now: Instant; readonly references: readonly ReferenceEntry[] },
+): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const triggered = triggeredTasks(options.references);
+  for (const { task, written, positions } of entries) {
+    const c = createCollector({ file: options.file, task: task.name, prefix: ['tasks', task.name], positions, issues });
+    const subject = { c, task, written, now: options.now, triggered: triggered.has(task.name) };
+    for (const rule of RULES) rule(subject);
+  }
+  return issues;
+}
+
+/** Tasks another task can start: named by its on-success or on-failure, or naming it in after or after-all. */
+function triggeredTasks(references: readonly ReferenceEntry[]): Set<string> {
+  const triggered = new Set<string>();
+  for (const entry of references) {
+    for (const reference of entry.references) {
+      if (reference.target === entry.name) continue;
+      triggered.add(reference.key === 'after' || reference.key === 'after-all' ? entry.name : reference.target);
+    }
+  }
+  return triggered;
+}
