@@ -10,6 +10,7 @@ import { Command, CommanderError } from 'commander';
 import { TaskkitError, exitCodeFor } from '../errors.js';
 import type { ConfigError } from '../config/config-error.js';
 import { printError, type CliIo } from './io.js';
+import { CommandUsageError, describeUsageError, routeUsageErrors } from './usage-errors.js';
 import { registerTaskCommands } from './commands/tasks.js';
 import { registerRunCommands } from './commands/runs.js';
 import { registerDaemonCommands } from './commands/daemon.js';
@@ -37,8 +38,6 @@ export function createProgram(context: CommandContext): Command {
         '$XDG_RUNTIME_DIR/taskkit/taskkit.sock, <state-dir>/taskkit.sock)',
     )
     .option('--json', 'print machine-readable JSON (stable field names, see taskkit(1))')
-    .showHelpAfterError('(run "taskkit help" for the list of verbs)')
-    .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
@@ -49,6 +48,7 @@ export function createProgram(context: CommandContext): Command {
   registerControlCommands(program, context);
   registerHistoryCommands(program, context);
   registerNativeCommands(program, context);
+  routeUsageErrors(program);
   return program;
 }
 
@@ -67,8 +67,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 /** Print a fault the way a terminal user wants it (one clear message, no stack) and pick the exit code. */
 async function reportError(io: CliIo, error: unknown): Promise<number> {
   if (error instanceof CommanderError) {
-    // Help and --version "fail" with exit code 0; usage errors were already printed by commander.
-    return error.exitCode === 0 ? 0 : 2;
+    // Help and --version "fail" with exit code 0; usage errors are ours to print (usage-errors.ts).
+    if (error.exitCode === 0) return 0;
+    const text = error instanceof CommandUsageError ? describeUsageError(error) : error.message;
+    printError(io, `taskkit: ${text}`);
+    return 2;
   }
   if (isConfigError(error)) {
     const { formatIssues } = await import('../config/issues.js');

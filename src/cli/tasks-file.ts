@@ -5,7 +5,7 @@ import { locateTasksFile } from '../config/locate.js';
 import { loadTasksFile } from '../config/load.js';
 import type { TasksFile, TaskSpec } from '../config/types.js';
 import { TaskkitError } from '../errors.js';
-import { suggestSimilar } from '../config/suggest.js';
+import { didYouMean } from '../config/suggest.js';
 import { printError, readNow, type CliIo } from './io.js';
 
 /**
@@ -46,7 +46,5 @@ export function findTask(file: TasksFile, name: string): TaskSpec {
 
 /** `no task named "x"` plus a did-you-mean when one is close. */
 export function unknownTaskError(name: string, known: readonly string[]): TaskkitError {
-  const suggestion = suggestSimilar(name, known);
-  const hint = suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`;
-  return new TaskkitError('TASK_UNKNOWN', `no task named "${name}"${hint}`);
+  return new TaskkitError('TASK_UNKNOWN', `no task named "${name}"${didYouMean(name, known)}`);
 }

@@ -6,7 +6,7 @@
 import { ConfigError } from '../config/config-error.js';
 import { formatIssue, formatIssues } from '../config/issues.js';
 import { validateScheduleDefinition } from '../config/normalize.js';
-import { suggestSimilar } from '../config/suggest.js';
+import { didYouMean } from '../config/suggest.js';
 import type { RunRecord } from '../engine/run.js';
 import type { Scheduler } from '../engine/scheduler.js';
 import type { TaskStatus } from '../engine/task-state.js';
@@ -305,9 +305,7 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
     dispatch(method, params, context) {
       const handler = Object.hasOwn(handlers, method) ? handlers[method as keyof typeof handlers] : undefined;
       if (handler === undefined) {
-        const suggestion = suggestSimilar(method, DISPATCHED);
-        const hint =
-          suggestion === undefined ? ` (methods: ${DISPATCHED.join(', ')})` : ` (did you mean "${suggestion}"?)`;
+        const hint = didYouMean(method, DISPATCHED, ` (methods: ${DISPATCHED.join(', ')})`);
         throw new ControlError('BAD_REQUEST', `unknown method "${method}"${hint}`);
       }
       return handler(params, context);
@@ -315,13 +313,9 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
   };
 }
 
-/** `no task named "x" (did you mean "y"?)`. */
+/** `no task named "x" (did you mean "y")`. */
 export function unknownTask(name: string, known: readonly string[]): ControlError {
-  const suggestion = suggestSimilar(name, known);
-  return new ControlError(
-    'TASK_UNKNOWN',
-    `no task named "${name}"${suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`}`,
-  );
+  return new ControlError('TASK_UNKNOWN', `no task named "${name}"${didYouMean(name, known)}`);
 }
 
 const formatIsoUtc = (at: Instant): string => new Date(at).toISOString();

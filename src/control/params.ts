@@ -2,7 +2,7 @@
  * Checks of request params (control protocol: wrong param types get BAD_REQUEST naming the
  * param). Each reader throws a ControlError whose message starts with the method's name.
  */
-import { suggestSimilar } from '../config/suggest.js';
+import { didYouMean } from '../config/suggest.js';
 import { checkTaskName } from '../config/task.js';
 import { parseDateTime } from '../schedule/at.js';
 import { describeJsonType } from './framing.js';
@@ -18,9 +18,7 @@ export function readParams(method: string, params: unknown, allowed: readonly st
   }
   for (const key of Object.keys(params)) {
     if (allowed.includes(key)) continue;
-    const suggestion = suggestSimilar(key, allowed);
-    const hint =
-      suggestion !== undefined ? ` (did you mean "${suggestion}"?)` : allowed.length === 0 ? ' (it takes none)' : '';
+    const hint = didYouMean(key, allowed, allowed.length === 0 ? ' (it takes none)' : '');
     throw badRequest(method, `unknown param "${key}"${hint}`);
   }
   return params as Params;

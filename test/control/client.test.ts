@@ -107,7 +107,7 @@ describe('requests', () => {
     expect([error.name, error.code, error.message]).toEqual([
       'ControlError',
       'TASK_UNKNOWN',
-      'no task named "alpa" (did you mean "alpha"?)',
+      'no task named "alpa" (did you mean "alpha")',
     ]);
     // The connection is still usable.
     expect((await client.request('list', {})).map((task) => task.name)).toEqual(['alpha']);

@@ -509,7 +509,7 @@ describe('hold, resume, cancel', () => {
     const client = await fixture.connect();
     expect(await failure(client.request('hold', { names: ['report', 'rotat'] }))).toEqual({
       code: 'TASK_UNKNOWN',
-      message: 'no task named "rotat" (did you mean "rotate"?)',
+      message: 'no task named "rotat" (did you mean "rotate")',
       data: undefined,
     });
     expect(fixture.scheduler.get('report').held).toBe(false);
@@ -718,7 +718,7 @@ describe('bad requests', () => {
     client.send({ id: 1, method: 'lsit', params: {} });
     expect(await client.next()).toEqual({
       id: 1,
-      error: { code: 'BAD_REQUEST', message: 'unknown method "lsit" (did you mean "list"?)' },
+      error: { code: 'BAD_REQUEST', message: 'unknown method "lsit" (did you mean "list")' },
     });
     client.send({ id: 2, method: 'frobnicate' });
     expect(await client.next()).toEqual({
@@ -739,14 +739,14 @@ describe('bad requests', () => {
     const client = await fixture.connect();
     expect(await failure(client.request('show', { name: 'bakup' }))).toEqual({
       code: 'TASK_UNKNOWN',
-      message: 'no task named "bakup" (did you mean "backup"?)',
+      message: 'no task named "bakup" (did you mean "backup")',
       data: undefined,
     });
     expect((await failure(client.request('run-now', { name: 'nothing-like-it' }))).message).toBe(
       'no task named "nothing-like-it"',
     );
     expect((await failure(client.request('cancel', { name: 'reprot' }))).message).toBe(
-      'no task named "reprot" (did you mean "report"?)',
+      'no task named "reprot" (did you mean "report")',
     );
   });
 
@@ -754,7 +754,7 @@ describe('bad requests', () => {
     ['show', { name: 5 }, 'show: param "name" must be a non-empty string; got a number'],
     ['show', {}, 'show: param "name" must be a non-empty string; it is missing'],
     ['show', { name: '' }, 'show: param "name" must be a non-empty string; got a string (empty)'],
-    ['show', { nmae: 'backup' }, 'show: unknown param "nmae" (did you mean "name"?)'],
+    ['show', { nmae: 'backup' }, 'show: unknown param "nmae" (did you mean "name")'],
     ['run-now', { name: 'backup', wait: 'yes' }, 'run-now: param "wait" must be true or false; got a string'],
     ['hold', { names: 'backup' }, 'hold: param "names" must be a non-empty array of strings; got a string'],
     ['hold', { names: [] }, 'hold: param "names" must be a non-empty array of strings; got an array'],

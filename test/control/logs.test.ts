@@ -190,7 +190,7 @@ describe('logs errors', () => {
     [
       'an unknown task, with did-you-mean',
       { name: 'bakup' },
-      ['TASK_UNKNOWN', 'no task named "bakup" (did you mean "backup"?)'],
+      ['TASK_UNKNOWN', 'no task named "bakup" (did you mean "backup")'],
     ],
     ['a task with no runs yet', { name: 'report' }, ['NOT_FOUND', '"report" has no runs yet']],
     ['a run id not in the history', { name: 'backup', runId: 42 }, ['NOT_FOUND', 'no run #42 in the history']],
@@ -207,7 +207,7 @@ describe('logs errors', () => {
     [
       'an unknown param',
       { name: 'backup', folow: true },
-      ['BAD_REQUEST', 'logs: unknown param "folow" (did you mean "follow"?)'],
+      ['BAD_REQUEST', 'logs: unknown param "folow" (did you mean "follow")'],
     ],
   ])('%s', async (_label, params, expected) => {
     const f = await startWithHistory();

@@ -92,7 +92,7 @@ describe('the detached daemon, driven through bin/taskkit', () => {
       const passing = await d.taskkit(['run-now', 'good', '--wait']);
       expect([passing.code, passing.stdout, passing.stderr]).toEqual([0, 'fine\n', '']);
       const unknown = await d.taskkit(['run-now', 'god']);
-      expect([unknown.code, unknown.stderr]).toEqual([1, 'taskkit: no task named "god" (did you mean "good"?)\n']);
+      expect([unknown.code, unknown.stderr]).toEqual([1, 'taskkit: no task named "god" (did you mean "good")\n']);
 
       // hold: no scheduled runs while held (the every-1s counter stops growing).
       await waitUntil(() => countLines(counter) >= 1, 5_000, 'tick to run');

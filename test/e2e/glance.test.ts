@@ -2,9 +2,12 @@
  * Issue 18.7 through bin/taskkit against a real daemon: output a person reads at a glance. Run
  * durations have at most two units (history, logs, run-now --wait), a far instant is whole years
  * plus its date, NEXT names a zone that is not the CLI's own (TZ=UTC here), a run-time reschedule
- * is marked in words, and `show` prints sizes as the tasks file writes them.
+ * is marked in words, and `show` prints sizes as the tasks file writes them. Usage errors speak
+ * taskkit's words with one did-you-mean wording.
  */
+import { tmpdir } from 'node:os';
 import { afterEach, expect, test } from 'vitest';
+import { cliEnv, runTaskkit } from '../support/cli-process.js';
 import { cleanUpDaemons, daemonTasks, makeDaemonDir } from './_daemon.js';
 
 afterEach(cleanUpDaemons);
@@ -57,4 +60,19 @@ test('durations, far instants, a foreign zone, the reschedule mark and sizes', {
   // Uptime is a glance too: "2.5s", "42s", "1m12s", never "1s514ms".
   expect((await d.taskkit(['status'])).stdout).toMatch(/^ +uptime +(\d\.\ds|\d+s|\d+m(\d\ds)?) \(since /m);
   expect((await d.taskkit(['stop'])).code).toBe(0);
+});
+
+test('usage errors: taskkit wording, one did-you-mean wording, where to read more; exit 2', async () => {
+  const env = cliEnv();
+  const option = await runTaskkit(['reschedule', 'backup', '--evry', '5m'], { cwd: tmpdir(), env });
+  expect([option.code, option.stdout, option.stderr]).toEqual([
+    2,
+    '',
+    'taskkit: unknown option "--evry" for "reschedule" (did you mean "--every"); see taskkit reschedule --help\n',
+  ]);
+  const verb = await runTaskkit(['stauts'], { cwd: tmpdir(), env });
+  expect([verb.code, verb.stderr]).toEqual([
+    2,
+    'taskkit: unknown verb "stauts" (did you mean "status"); see taskkit help\n',
+  ]);
 });

@@ -62,7 +62,7 @@ test('offline with --config: the whole graph, a part by NAME, an unknown NAME, s
   expect([unknown.code, unknown.stdout, unknown.stderr]).toEqual([
     1,
     '',
-    'taskkit: no task named "transfrom" (did you mean "transform"?)\n',
+    'taskkit: no task named "transfrom" (did you mean "transform")\n',
   ]);
   expect((await d.taskkit(['graph', '--json', '--config', config])).code).toBe(2);
 

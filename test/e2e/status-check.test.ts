@@ -84,7 +84,7 @@ test(
 
     const unknownName = await d.taskkit(['status', '--check', '--ignore', 'backpu']);
     expect(unknownName.code).toBe(3);
-    expect(unknownName.stdout).toBe('TASKKIT UNKNOWN - no task named "backpu" (did you mean "backup"?)\n');
+    expect(unknownName.stdout).toBe('TASKKIT UNKNOWN - no task named "backpu" (did you mean "backup")\n');
 
     // After a restart the engine has no last run: the history's says backup still fails.
     expect((await d.taskkit(['stop'])).code).toBe(0);

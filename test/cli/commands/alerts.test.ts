@@ -130,6 +130,6 @@ describe('alerts', () => {
     expect(await taskkit(['alerts', 'sync'])).toEqual({ code: 0, stdout: 'no alerts sent for sync yet\n', stderr: '' });
     const unknown = await taskkit(['alerts', 'bakup']);
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toBe('taskkit: no task named "bakup" (did you mean "backup"?)\n');
+    expect(unknown.stderr).toBe('taskkit: no task named "bakup" (did you mean "backup")\n');
   });
 });

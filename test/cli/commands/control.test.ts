@@ -41,7 +41,7 @@ describe('hold and resume', () => {
     expect(await runAgainst(f, ['hold', 'tick', 'tokc'])).toEqual({
       code: 1,
       stdout: '',
-      stderr: 'taskkit: no task named "tokc" (did you mean "tock"?)\n',
+      stderr: 'taskkit: no task named "tokc" (did you mean "tock")\n',
     });
     expect(f.scheduler.get('tick').held).toBe(false);
   });

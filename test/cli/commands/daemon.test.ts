@@ -132,7 +132,7 @@ describe('usage', () => {
   test('an unknown verb: did you mean, exit 2', async () => {
     const io = createMemoryIo();
     expect(await runCli(['stauts'], io)).toBe(2);
-    expect(io.stderrText()).toContain("error: unknown command 'stauts'\n(Did you mean status?)");
+    expect(io.stderrText()).toBe('taskkit: unknown verb "stauts" (did you mean "status"); see taskkit help\n');
   });
 
   test('a verb that needs a daemon, none there: exit 3 naming the socket and how to start one', async () => {

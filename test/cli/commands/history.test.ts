@@ -252,7 +252,7 @@ describe('history', () => {
     expect(await taskkit(['history', 'bakup'])).toEqual({
       code: 1,
       stdout: '',
-      stderr: 'taskkit: no task named "bakup" (did you mean "backup"?)\n',
+      stderr: 'taskkit: no task named "bakup" (did you mean "backup")\n',
     });
   });
 
@@ -313,7 +313,7 @@ describe('logs', () => {
   });
 
   test.each([
-    [['logs', 'bakup'], 'taskkit: no task named "bakup" (did you mean "backup"?)\n'],
+    [['logs', 'bakup'], 'taskkit: no task named "bakup" (did you mean "backup")\n'],
     [['logs', 'quiet'], 'taskkit: "quiet" has no runs yet\n'],
     [['logs', 'backup', '99'], 'taskkit: no run #99 in the history of "backup"\n'],
     [['logs', 'backup', '1'], 'taskkit: run #1 is a run of "report", not of "backup"\n'],

@@ -96,7 +96,7 @@ describe('run-now', () => {
     expect(await runAgainst(f, ['run-now', 'backpu', '--wait'])).toEqual({
       code: 1,
       stdout: '',
-      stderr: 'taskkit: no task named "backpu" (did you mean "backup"?)\n',
+      stderr: 'taskkit: no task named "backpu" (did you mean "backup")\n',
     });
   });
 });

@@ -166,7 +166,7 @@ describe('show', () => {
     expect(await runAgainst(f, ['show', 'bakup'])).toEqual({
       code: 1,
       stdout: '',
-      stderr: 'taskkit: no task named "bakup" (did you mean "backup"?)\n',
+      stderr: 'taskkit: no task named "bakup" (did you mean "backup")\n',
     });
   });
 });
