@@ -55,8 +55,11 @@ export function isSameTiming(
   return a.timezone === b.timezone && isDeepStrictEqual(a.schedule, b.schedule);
 }
 
-/** Equal as canonicalJson would write them: key order and undefined members do not count, functions by source. */
-function sameJsonValue(a: unknown, b: unknown): boolean {
+/**
+ * Equal as canonicalJson would write them: key order and undefined members do not count, functions
+ * by source (also config/definition-diff.ts: its keys differ exactly when the definition does).
+ */
+export function sameJsonValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a === 'function' || typeof b === 'function') return typeof a === typeof b && String(a) === String(b);
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;

@@ -3,6 +3,7 @@
  * engine's Scheduler, or on the daemon itself (status info, reload, stop) through DaemonControl.
  * Names are checked here, with "did you mean", before the engine is touched.
  */
+import { isAbsolute } from 'node:path';
 import { ConfigError } from '../config/config-error.js';
 import { formatIssue, formatIssues } from '../config/issues.js';
 import { validateScheduleDefinition } from '../config/normalize.js';
@@ -42,6 +43,7 @@ import {
   type StatusResult,
 } from './protocol.js';
 import { answerMake } from './make-wait.js';
+import type { ReloadPlanView } from './reload-plan-view.js';
 import { triggerAndFollow } from './run-wait.js';
 import { describeStatus, type DaemonInfo } from './status.js';
 import { ran, toDefinitionView, toRunStatsView, toRunView, toTaskView } from './views.js';
@@ -51,6 +53,8 @@ export interface DaemonControl {
   info(): DaemonInfo;
   /** Re-read and apply the tasks file; reject with ConfigError (CONFIG_INVALID) to refuse it. */
   reload(): Promise<ReloadSummaryView>;
+  /** What reload would do with its file (or `path`), loaded as reload loads it; rejects as reload would. */
+  planReload?(path: string | undefined): Promise<ReloadPlanView>;
   /** Begin a graceful stop (like SIGTERM). Called after the `stop` reply has been queued. */
   stop(): void;
   /*
@@ -259,16 +263,14 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
     },
     reload: async (params): Promise<ResultOf<'reload'>> => {
       readParams('reload', params, []);
-      try {
-        return { summary: await daemon.reload() };
-      } catch (error) {
-        if (isConfigError(error)) {
-          throw new ControlError('CONFIG_INVALID', formatIssues(error.issues, error.sourceText), {
-            issues: error.issues,
-          });
-        }
-        throw error;
-      }
+      return { summary: await refusedAsConfigInvalid(daemon.reload()) };
+    },
+    'reload-plan': async (params): Promise<ResultOf<'reload-plan'>> => {
+      const path = readOptionalString('reload-plan', readParams('reload-plan', params, ['path']), 'path');
+      if (path !== undefined && !isAbsolute(path))
+        throw badRequest('reload-plan', `param "path" must be an absolute path; got "${path}"`);
+      if (daemon.planReload === undefined) throw new ControlError('BAD_REQUEST', 'this daemon cannot plan a reload');
+      return { plan: await refusedAsConfigInvalid(daemon.planReload(path)) };
     },
     logs: (params, context): Promise<ResultOf<'logs'>> => {
       const checked = readParams('logs', params, ['name', 'runId', 'follow']);
@@ -325,6 +327,17 @@ function readSchedule(definition: Params, timezone: string): ScheduleSpec {
   const { spec, issues } = validateScheduleDefinition(definition, timezone);
   if (spec === undefined) throw badRequest('reschedule', issues.map(formatIssue).join('; '));
   return spec;
+}
+
+/** A file reload refuses: CONFIG_INVALID with every issue, for `reload` and `reload-plan` alike. */
+async function refusedAsConfigInvalid<T>(result: Promise<T>): Promise<T> {
+  try {
+    return await result;
+  } catch (error) {
+    if (isConfigError(error))
+      throw new ControlError('CONFIG_INVALID', formatIssues(error.issues, error.sourceText), { issues: error.issues });
+    throw error;
+  }
 }
 
 // Duck-typed too: a ConfigError from a second copy of config/ (dist next to src) fails instanceof.

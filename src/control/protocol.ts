@@ -6,6 +6,7 @@
 import type { ConfigIssue } from '../config/issues.js';
 import { TaskkitError, type ErrorCode } from '../errors.js';
 import type { HealthView } from './health.js';
+import type { ReloadPlanView } from './reload-plan-view.js';
 import type { DefinitionView, RunStatsView, RunView, TaskView } from './views.js';
 
 /**
@@ -328,6 +329,11 @@ export interface ControlMethods {
     events: NoEvents;
   };
   reload: { params: NoParams; result: { summary: ReloadSummaryView }; events: NoEvents };
+  /**
+   * What `reload` would do, applying nothing (reload-plan-view.ts): the daemon's own tasks file, or
+   * `path` (absolute), loaded and checked as reload loads it; a file reload would refuse is CONFIG_INVALID alike.
+   */
+  'reload-plan': { params: { path?: string }; result: { plan: ReloadPlanView }; events: NoEvents };
   /** The daemon replies, then stops gracefully (like SIGTERM) and exits. */
   stop: { params: NoParams; result: { stopping: true }; events: NoEvents };
   /** The run with `output` (so far, for a running run without follow); with follow, once it has ended. */
@@ -361,6 +367,7 @@ const METHODS: Record<MethodName, true> = {
   cancel: true,
   reschedule: true,
   reload: true,
+  'reload-plan': true,
   stop: true,
   logs: true,
   next: true,

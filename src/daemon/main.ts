@@ -10,6 +10,7 @@ import { createHandlers, type DaemonControl } from '../control/handlers.js';
 import type { DaemonInfo } from '../control/status.js';
 import { assertTrustedFiles } from '../config/file-trust.js';
 import { formatIssue } from '../config/issues.js';
+import { diffSettings } from '../config/settings-diff.js';
 import type { ReloadSummaryView } from '../control/protocol.js';
 import { listenControl, type ControlServer } from '../control/server.js';
 import { createSystemClock } from '../engine/clock.js';
@@ -31,6 +32,7 @@ import { acquirePidFile, acquireStateDirLock, type PidFileLock, type StateDirLoc
 import { createDaemonLogger, type DaemonLogger, type Logger } from './log.js';
 import { applyTasks, describeDroppedReschedules, describeReload, listRescheduled } from './reload.js';
 import { planRebootTasks } from './reboot-tasks.js';
+import { planReload } from './reload-plan.js';
 import { logEngineEvents } from './run-log.js';
 import { takeServiceNotifier, type ServiceNotifier } from './sd-notify.js';
 import { installSignalHandlers } from './signals.js';
@@ -248,6 +250,18 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
         throw error;
       }
     },
+    // After a reload under way, as the next reload would; loaded and checked as reload loads.
+    planReload: (path) =>
+      reloading.then(async () => {
+        if (stopping !== null) throw new TaskkitError('STOPPED', 'the daemon is stopping; no reload to plan');
+        const file = await load(path ?? current.path);
+        checkTrust(file);
+        // The settings in force: a reload does not change those fixed at start (config/settings-diff.ts).
+        const { socket: fixedSocket, stateDir, maxConcurrent: fixedMax } = plan.file.settings;
+        const settings = { ...current.settings, socket: fixedSocket, stateDir, maxConcurrent: fixedMax };
+        const state = { configPath: current.path, settings, tasks: scheduler.list(), orphans: scheduler.orphans() };
+        return planReload(state, file);
+      }),
     stop: () => stop('taskkit stop'),
     ...history,
   };
@@ -324,11 +338,9 @@ function logWarnings(file: TasksFile, log: Logger): void {
 
 /** Settings the running daemon cannot change under itself: say so instead of ignoring them silently. */
 function warnAboutFixedSettings(before: TasksFile, after: TasksFile, log: Logger): void {
-  const changed = [
-    before.settings.socket !== after.settings.socket ? 'socket' : '',
-    before.settings.stateDir !== after.settings.stateDir ? 'state-dir' : '',
-    before.settings.maxConcurrent !== after.settings.maxConcurrent ? 'max-concurrent' : '',
-  ].filter((name) => name !== '');
+  const changed = diffSettings(before.settings, after.settings)
+    .filter((change) => change.needsRestart)
+    .map((change) => change.key);
   if (changed.length > 0)
     log(
       'warn',

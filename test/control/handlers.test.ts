@@ -701,6 +701,32 @@ describe('reload and stop', () => {
     });
   });
 
+  test('reload-plan: the daemon plans its own file or an absolute path; a refused file is CONFIG_INVALID', async () => {
+    const fixture = await start();
+    const client = await fixture.connect();
+    expect((await failure(client.request('reload-plan', {}))).message).toBe('this daemon cannot plan a reload');
+    const asked: (string | undefined)[] = [];
+    const plan = {
+      configPath: '/etc/tasks.yaml',
+      daemonConfigPath: '/etc/tasks.yaml',
+      tasks: [],
+      settings: [],
+      unchanged: 2,
+    };
+    fixture.daemon.planReload = (path) => {
+      asked.push(path);
+      return path === '/bad.yaml' ? Promise.reject(new ConfigError([])) : Promise.resolve(plan);
+    };
+    expect(await client.request('reload-plan', {})).toEqual({ plan });
+    expect(await client.request('reload-plan', { path: '/tmp/new.yaml' })).toEqual({ plan });
+    expect(await failure(client.request('reload-plan', { path: 'new.yaml' }))).toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('must be an absolute path') as unknown,
+    });
+    expect((await failure(client.request('reload-plan', { path: '/bad.yaml' }))).code).toBe('CONFIG_INVALID');
+    expect(asked).toEqual([undefined, '/tmp/new.yaml', '/bad.yaml']);
+  });
+
   test('stop replies first, then asks the daemon to stop', async () => {
     const fixture = await start();
     const client = await fixture.connect();
@@ -727,7 +753,7 @@ describe('bad requests', () => {
         code: 'BAD_REQUEST',
         message:
           'unknown method "frobnicate" (methods: status, list, show, run-now, make, hold, resume, cancel, ' +
-          'reschedule, reload, stop, logs, next, check, sync-history)',
+          'reschedule, reload, reload-plan, stop, logs, next, check, sync-history)',
       },
     });
     client.send({ id: 3, method: 'constructor' });

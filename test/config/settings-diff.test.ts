@@ -1,0 +1,67 @@
+// config/settings-diff.ts: which settings differ, and the ones a reload cannot apply (fixed at start).
+import { expect, test } from 'vitest';
+import { diffSettings, RESTART_ONLY_SETTINGS } from '../../src/config/settings-diff.js';
+import type { Settings } from '../../src/config/types.js';
+
+const base: Settings = {
+  timezone: 'UTC',
+  stateDir: '/s',
+  socket: null,
+  maxConcurrent: 8,
+  groups: { db: 1 },
+  shell: '/bin/sh',
+  history: { keep: 200, outputLimitBytes: 262_144 },
+  holdAfterFailures: null,
+  notify: null,
+  shutdownGraceMs: 30_000,
+};
+
+test('nothing changed: nothing', () => {
+  expect(diffSettings(base, { ...base, groups: { db: 1 } })).toEqual([]);
+});
+
+test('restart-only settings say so; the rest a reload applies', () => {
+  const after = { ...base, maxConcurrent: 4, socket: '/run/t.sock', shutdownGraceMs: 5_000, timezone: 'Europe/Paris' };
+  expect(diffSettings(base, after)).toEqual([
+    { key: 'timezone', before: 'UTC', after: 'Europe/Paris', needsRestart: false },
+    { key: 'socket', before: '(default)', after: '/run/t.sock', needsRestart: true },
+    { key: 'max-concurrent', before: '8', after: '4', needsRestart: true },
+    { key: 'shutdown-grace', before: '30s', after: '5s', needsRestart: false },
+  ]);
+  expect([...RESTART_ONLY_SETTINGS]).toEqual(['socket', 'state-dir', 'max-concurrent']);
+});
+
+test('groups and calendars per name', () => {
+  const after = { ...base, groups: { db: 2, net: 1 }, calendars: { holidays: [20_000] } };
+  expect(diffSettings(base, after)).toEqual([
+    { key: 'groups.db', before: '1', after: '2', needsRestart: false },
+    { key: 'groups.net', before: null, after: '1', needsRestart: false },
+    { key: 'calendars.holidays', before: null, after: '1 date', needsRestart: false },
+  ]);
+  expect(diffSettings(after, { ...after, calendars: { holidays: [20_001] } })).toEqual([
+    { key: 'calendars.holidays', before: '1 date', after: '1 date (other dates)', needsRestart: false },
+  ]);
+});
+
+test('notify without a URL password, and a new password alone is said', () => {
+  const notify = {
+    target: { kind: 'url', url: 'https://u:pw@h.example/' },
+    on: ['failure'],
+    after: 1,
+    repeatMs: null,
+  } as const;
+  expect(diffSettings(base, { ...base, notify })).toEqual([
+    { key: 'notify', before: null, after: 'url https://***@h.example/', needsRestart: false },
+  ]);
+  const other = { ...notify, target: { kind: 'url', url: 'https://u:new@h.example/' } } as const;
+  const changes = diffSettings({ ...base, notify }, { ...base, notify: other });
+  expect(changes).toEqual([
+    {
+      key: 'notify',
+      before: 'url https://***@h.example/',
+      after: 'url https://***@h.example/ (changed)',
+      needsRestart: false,
+    },
+  ]);
+  expect(JSON.stringify(changes)).not.toMatch(/pw|new@/);
+});
