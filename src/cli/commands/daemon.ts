@@ -1,5 +1,5 @@
 /**
- * Daemon life: `start [-f]`, `stop`, `status`, `reload`. Heavy modules (the engine, the runner,
+ * Daemon life: `start [-f]`, `stop`, `status`, `reload [--dry-run]`. Heavy modules (the engine, the runner,
  * yaml) are imported inside the actions that need them, so `status` starts as fast as `list`.
  */
 import type { Command } from 'commander';
@@ -77,8 +77,16 @@ export function registerDaemonCommands(program: Command, context: CommandContext
   program
     .command('reload')
     .description('re-read the tasks file (like SIGHUP); a file with errors is refused and the old tasks go on')
-    .action(async (_options: unknown, command: Command) => {
+    .option('--dry-run', 'apply nothing: what a reload would add, change and remove, and the runs it would meet')
+    .option('--exit-code', 'with --dry-run: exit 1 when the reload would change something (like git diff)')
+    .action(async (options: { dryRun?: boolean; exitCode?: boolean }, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
+      if (options.exitCode === true && options.dryRun !== true)
+        throw new TaskkitError('USAGE', 'reload: --exit-code goes with --dry-run');
+      if (options.dryRun === true) {
+        const { runReloadDryRun } = await import('../reload-plan.js');
+        return runReloadDryRun(context, globals, options);
+      }
       try {
         const { summary } = await withDaemon(io, globals, (client) => client.request('reload', {}));
         if (globals.json === true) return printJson(io, { summary });

@@ -45,10 +45,13 @@ export function registerTaskCommands(program: Command, context: CommandContext):
     .argument('[file]', 'tasks file to check (default: the usual search)')
     .description('check a tasks file and print every problem in it (exit 0 valid, 2 invalid)')
     .option('--strict', 'treat warnings as errors: exit 2 when there is any')
-    .action(async (file: string | undefined, options: { strict?: boolean }, command: Command) => {
-      const { runValidate } = await import('../offline-tasks.js');
-      await runValidate(context, file, command.optsWithGlobals<GlobalOptions>(), options);
-    });
+    .option('--against-daemon', 'then what a reload would do if the running daemon had this file (exit 3: no daemon)')
+    .action(
+      async (file: string | undefined, options: { strict?: boolean; againstDaemon?: boolean }, command: Command) => {
+        const { runValidate } = await import('../offline-tasks.js');
+        await runValidate(context, file, command.optsWithGlobals<GlobalOptions>(), options);
+      },
+    );
 
   program
     .command('next')
