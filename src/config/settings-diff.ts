@@ -19,17 +19,21 @@ export const RESTART_ONLY_SETTINGS: ReadonlySet<string> = new Set(['socket', 'st
 
 type Render = (settings: Settings) => string | null;
 
-/** In the key table's order. Per-task defaults (shell, history, notify...) also show in each task's own changes. */
-const KEYS: readonly (readonly [string, Render])[] = [
-  ['timezone', (settings) => settings.timezone],
-  ['state-dir', (settings) => settings.stateDir],
-  ['socket', (settings) => settings.socket ?? '(default)'],
-  ['max-concurrent', (settings) => String(settings.maxConcurrent)],
-  ['shell', (settings) => settings.shell],
-  ['history.keep', (settings) => String(settings.history.keep)],
-  ['history.output-limit', (settings) => formatByteSize(settings.history.outputLimitBytes)],
-  ['hold-after-failures', (settings) => settings.holdAfterFailures?.toString() ?? null],
+/**
+ * In the key table's order (groups and calendars per name, below). Per-task defaults (shell,
+ * history, notify...) also show in each task's own changes.
+ */
+const KEYS: readonly (readonly [keyof Settings, string, Render])[] = [
+  ['timezone', 'timezone', (settings) => settings.timezone],
+  ['stateDir', 'state-dir', (settings) => settings.stateDir],
+  ['socket', 'socket', (settings) => settings.socket ?? '(default)'],
+  ['maxConcurrent', 'max-concurrent', (settings) => String(settings.maxConcurrent)],
+  ['shell', 'shell', (settings) => settings.shell],
+  ['history', 'history.keep', (settings) => String(settings.history.keep)],
+  ['history', 'history.output-limit', (settings) => formatByteSize(settings.history.outputLimitBytes)],
+  ['holdAfterFailures', 'hold-after-failures', (settings) => settings.holdAfterFailures?.toString() ?? null],
   [
+    'notify',
     'notify',
     (settings) => {
       if (settings.notify === null) return null;
@@ -37,8 +41,14 @@ const KEYS: readonly (readonly [string, Render])[] = [
       return `${kind} ${target}`;
     },
   ],
-  ['shutdown-grace', (settings) => formatDuration(settings.shutdownGraceMs)],
+  ['shutdownGraceMs', 'shutdown-grace', (settings) => formatDuration(settings.shutdownGraceMs)],
+  ['reboot', 'reboot', (settings) => settings.reboot],
+  ['http', 'http.listen', (settings) => settings.http?.listen ?? null],
+  ['http', 'http.token-file', (settings) => settings.http?.tokenFile ?? null],
 ];
+
+/** The fields of Settings compared (a test checks that every field is one of these). */
+export const DIFFED_SETTINGS: ReadonlySet<string> = new Set([...KEYS.map(([field]) => field), 'groups', 'calendars']);
 
 /** The settings whose values differ; `groups.NAME` and `calendars.NAME` per name. */
 export function diffSettings(before: Settings, after: Settings): SettingChange[] {
@@ -46,7 +56,7 @@ export function diffSettings(before: Settings, after: Settings): SettingChange[]
   const add = (key: string, a: string | null, b: string | null): void => {
     if (a !== b) changes.push({ key, before: a, after: b, needsRestart: RESTART_ONLY_SETTINGS.has(key) });
   };
-  for (const [key, render] of KEYS) {
+  for (const [, key, render] of KEYS) {
     add(key, render(before), render(after));
     if (key === 'notify' && render(before) === render(after) && !sameJsonValue(before.notify, after.notify))
       add(key, render(before), `${render(after) ?? '(none)'} (changed)`);

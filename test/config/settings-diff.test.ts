@@ -1,6 +1,6 @@
 // config/settings-diff.ts: which settings differ, and the ones a reload cannot apply (fixed at start).
 import { expect, test } from 'vitest';
-import { diffSettings, RESTART_ONLY_SETTINGS } from '../../src/config/settings-diff.js';
+import { DIFFED_SETTINGS, diffSettings, RESTART_ONLY_SETTINGS } from '../../src/config/settings-diff.js';
 import type { Settings } from '../../src/config/types.js';
 
 const base: Settings = {
@@ -14,6 +14,7 @@ const base: Settings = {
   holdAfterFailures: null,
   notify: null,
   shutdownGraceMs: 30_000,
+  reboot: 'once-per-boot',
 };
 
 test('nothing changed: nothing', () => {
@@ -64,4 +65,14 @@ test('notify without a URL password, and a new password alone is said', () => {
     },
   ]);
   expect(JSON.stringify(changes)).not.toMatch(/pw|new@/);
+});
+
+test('http and reboot; every field of Settings is compared', () => {
+  const http = { listen: '127.0.0.1:9187', host: '127.0.0.1', port: 9187, loopback: true, tokenFile: null };
+  expect(diffSettings(base, { ...base, http, reboot: 'every-start' })).toEqual([
+    { key: 'reboot', before: 'once-per-boot', after: 'every-start', needsRestart: false },
+    { key: 'http.listen', before: null, after: '127.0.0.1:9187', needsRestart: false },
+  ]);
+  const full: Required<Settings> = { ...base, calendars: {}, http };
+  expect(Object.keys(full).filter((field) => !DIFFED_SETTINGS.has(field))).toEqual([]);
 });

@@ -19,6 +19,7 @@ const settings: Settings = {
   holdAfterFailures: null,
   notify: null,
   shutdownGraceMs: 30_000,
+  reboot: 'once-per-boot',
 };
 
 const fileOf = (tasks: readonly TaskSpec[], more: Partial<Settings> = {}): TasksFile => ({
