@@ -6,6 +6,7 @@
 import type { IssueCollector } from '../collector.js';
 import type { TaskSpec } from '../types.js';
 import type { Instant } from '../../schedule/types.js';
+import type { Transition } from '../../schedule/zoned.js';
 
 export interface LintSubject {
   readonly c: IssueCollector;
@@ -15,6 +16,8 @@ export interface LintSubject {
   readonly now: Instant;
   /** Another task's after, after-all, on-success or on-failure can start this one. */
   readonly triggered: boolean;
+  /** A zone's changes of offset in the year after now; looked up once per zone per lint (10,000 tasks, 1 zone). */
+  readonly offsetChanges: (timezone: string) => readonly Transition[];
 }
 
 /** One rule: report what it finds with `subject.c.warn(...)`; nothing when the task is fine. */

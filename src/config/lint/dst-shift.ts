@@ -7,7 +7,7 @@
  * and a shift by D leaves that set as it was exactly when D is a multiple of gcd(P, 1d). So
  * `every: 15m` or `1h` (and `7h`, which fires at every hour over a week anyway) keep their wall
  * times, while `2h`, `6h`, `12h`, `1d`, `2d`, `90m` go from even to odd hours (or 09:00 to 10:00).
- * Changes are looked for in the year after now; a zone's permanent change of 3h or more is not
+ * Changes are looked for in the year after now (lint.ts); a zone's permanent change of 3h or more is not
  * daylight saving (schedule/zoned.ts isZoneChange) and is left out.
  */
 import { formatDuration } from '../../schedule/duration.js';
@@ -15,17 +15,16 @@ import { nextEvery } from '../../schedule/every.js';
 import { wallWord } from '../../schedule/rrule-word-parts.js';
 import { showValue } from '../../schedule/show-value.js';
 import type { Instant } from '../../schedule/types.js';
-import { offsetAt, toWall, transitionsBetween, ZONE_CHANGE_MS } from '../../schedule/zoned.js';
+import { offsetAt, toWall, ZONE_CHANGE_MS } from '../../schedule/zoned.js';
 import type { LintSubject } from './context.js';
 
 const DAY_MS = 86_400_000;
-const YEAR_MS = 366 * DAY_MS;
 
-export function lintDstShift({ c, task, written, now }: LintSubject): void {
+export function lintDstShift({ c, task, written, offsetChanges }: LintSubject): void {
   const { schedule, timezone } = task;
   if (schedule.kind !== 'every') return;
   const step = gcd(schedule.periodMs, DAY_MS);
-  const change = transitionsBetween(now, now + YEAR_MS, timezone).find((transition) => {
+  const change = offsetChanges(timezone).find((transition) => {
     const shift = Math.abs(transition.after - transition.before);
     return shift < ZONE_CHANGE_MS && shift % step !== 0;
   });

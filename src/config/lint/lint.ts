@@ -12,6 +12,7 @@ import type { PositionLookup } from '../positions.js';
 import type { ReferenceEntry } from '../references.js';
 import type { TaskSpec } from '../types.js';
 import type { Instant } from '../../schedule/types.js';
+import { transitionsBetween, type Transition } from '../../schedule/zoned.js';
 import type { LintRule } from './context.js';
 import { lintDstShift } from './dst-shift.js';
 import { lintNeverStarts } from './never-starts.js';
@@ -19,6 +20,9 @@ import { lintNoEffect } from './no-effect.js';
 import { lintPastInstants } from './past.js';
 import { lintPileUp } from './pile-up.js';
 import { lintRetryOverlap } from './retry-overlap.js';
+
+// How far ahead a zone's offset changes are looked for (dst-shift.ts): a year covers both of DST's.
+const OFFSET_CHANGES_AHEAD_MS = 366 * 86_400_000;
 
 const RULES: readonly LintRule[] = [
   lintPastInstants,
@@ -42,10 +46,18 @@ export function lintTasks(
   options: { readonly file: string; readonly now: Instant; readonly references: readonly ReferenceEntry[] },
 ): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
+  const { now } = options;
   const triggered = triggeredTasks(options.references);
+  const changes = new Map<string, readonly Transition[]>();
+  const offsetChanges = (timezone: string): readonly Transition[] => {
+    let found = changes.get(timezone);
+    if (found === undefined)
+      changes.set(timezone, (found = transitionsBetween(now, now + OFFSET_CHANGES_AHEAD_MS, timezone)));
+    return found;
+  };
   for (const { task, written, positions } of entries) {
     const c = createCollector({ file: options.file, task: task.name, prefix: ['tasks', task.name], positions, issues });
-    const subject = { c, task, written, now: options.now, triggered: triggered.has(task.name) };
+    const subject = { c, task, written, now, triggered: triggered.has(task.name), offsetChanges };
     for (const rule of RULES) rule(subject);
   }
   return issues;

@@ -21,6 +21,9 @@ const NOTHING_ELSE =
 export function lintNeverStarts({ c, task, written, now, triggered }: LintSubject): void {
   if (!hasOwnInstants(task) || triggered) return;
   const { schedule, until } = task;
+  // Only an until or an rrule's COUNT or UNTIL ends a schedule (an at's end is past-instant's).
+  const canEnd = until !== null || (schedule.kind === 'rrule' && (schedule.count !== null || schedule.until !== null));
+  if (!canEnd) return;
   // Past instants are past-instant's to name.
   if (until !== null && until <= now) return;
   if (schedule.kind === 'at' && (schedule.instants.at(-1) ?? now) <= now) return;
