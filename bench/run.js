@@ -14,6 +14,7 @@ import { runThroughput } from './suite/5-throughput.js';
 import { runCli } from './suite/6-cli.js';
 import { runModules } from './suite/7-modules.js';
 import { runRrule } from './suite/8-rrule.js';
+import { runMetrics } from './suite/9-metrics.js';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -31,6 +32,7 @@ const CONFIG = quick
       cli: { rounds: 5, tasks: 1000 },
       modules: { seconds: 0.5, inFlight: 4, samples: 5 },
       rrule: { ms: 200, rounds: 3 },
+      metrics: { total: 10_000, firing: 5, seconds: 8, pauseMs: 100 },
     }
   : {
       engine: { sizes: [1, 1000, 10_000], seconds: { 1: 3, 1000: 4, 10000: 8, default: 4 }, warmup: 2 },
@@ -41,6 +43,7 @@ const CONFIG = quick
       cli: { rounds: 20, tasks: 1000 },
       modules: { seconds: 3, inFlight: 4, samples: 30 },
       rrule: { ms: 500, rounds: 7 },
+      metrics: { total: 10_000, firing: 5, seconds: 20, pauseMs: 100 },
     };
 
 const SCENARIOS = [
@@ -52,6 +55,7 @@ const SCENARIOS = [
   ['6', 'CLI latency: whole process, against node -e 0', 'cli', runCli],
   ['7', 'module tasks: worker start-up, runs/s', 'modules', runModules],
   ['8', 'rrule next() from now (DTSTART 2000) against cron', 'rrule', runRrule],
+  ['9', 'scrape /metrics with 10,000 tasks: scrape time, lateness while scraping', 'metrics', runMetrics],
 ];
 
 const say = (line) => console.log(line);

@@ -288,8 +288,6 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
     // After the socket, so that a second start on the same socket says who answers there.
     stateDirLock = acquireStateDirLock(paths.lockFile, paths.pidFile);
     lock = acquirePidFile(paths.pidFile, proc.pid);
-    // After the socket and the lock: a second daemon is told who answers there, not that the port is taken.
-    await http.apply(current.settings.http);
     // Only now: with the state dir locked, no other daemon's runs are `running` in it.
     recoverInterruptedRuns(store, clock.now(), log);
     history.preload();
@@ -297,6 +295,9 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
     attachStore(scheduler, store);
     for (const task of current.tasks) scheduler.add(task, restore(task));
     deliveries.resumePending();
+    // Last, after the socket and the lock (a second daemon is told who answers there, not that the
+    // port is taken) and after the tasks: the socket may answer while this awaits, and sees them all.
+    await http.apply(current.settings.http);
   } catch (error) {
     uninstallSignals();
     await deliveries.stop();

@@ -8,7 +8,8 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { cleanUpDaemons, daemonTasks, makeDaemonDir, readDaemonLog, startDetached } from './_daemon.js';
-import { freePort, httpGet, parseExposition, rawExchange, send, valueOf } from './_http.js';
+import { parseExposition, valueOf } from '../support/exposition.js';
+import { freePort, httpGet, rawExchange, send } from './_http.js';
 
 const blockers: Server[] = [];
 afterEach(async () => {
