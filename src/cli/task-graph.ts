@@ -20,12 +20,12 @@ export function buildTaskGraph(
       schedule: describeTaskSchedule({ schedule: spec.schedule, spec }, defaultTimezone),
       last: lastRuns.get(spec.name) ?? null,
     })),
-    edges: tasks.flatMap(edgesOf),
+    edges: tasks.flatMap(taskEdges),
   };
 }
 
-/** A task's edges: those it waits on point at it, those it triggers leave it. */
-function edgesOf(spec: TaskSpec): GraphEdge[] {
+/** A task's edges: those it waits on point at it, those it triggers leave it (the status page's graph too). */
+export function taskEdges(spec: Pick<TaskSpec, 'name' | 'after' | 'afterAll' | 'onSuccess' | 'onFailure'>): GraphEdge[] {
   return [
     ...spec.after.map((parent): GraphEdge => ({ from: parent, to: spec.name, kind: 'after' })),
     ...(spec.afterAll ?? []).map((parent): GraphEdge => ({ from: parent, to: spec.name, kind: 'after-all' })),

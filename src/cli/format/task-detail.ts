@@ -1,6 +1,6 @@
 /** `taskkit show NAME`: one task's state, definition, next instants and recent runs. */
 import type { ShowResult } from '../../control/protocol.js';
-import type { ActionView, DefinitionView, RunStatsView, RunView } from '../../control/views.js';
+import type { ActionView, DefinitionView, RunStatsView, RunView, TaskView } from '../../control/views.js';
 import { describeJoin } from '../../control/join-view.js';
 import { formatDuration } from '../../schedule/duration.js';
 import { formatElapsed } from '../../schedule/elapsed.js';
@@ -22,20 +22,8 @@ export function renderTaskDetail(result: ShowResult, now: number, paint: Painter
   };
   add('description', task.description);
   rows.push(['state', paintTaskState(paint, task, describeState(task))]);
-  if (task.held) {
-    const since = task.heldAt === null ? 'yes' : `since ${formatInstant(parseIso(task.heldAt), task.timezone)}`;
-    const end = task.heldUntil === null ? null : parseIso(task.heldUntil);
-    const until = end === null ? '' : ` until ${formatInstant(end, task.timezone)} (${formatRelative(end, now)})`;
-    add('held', task.holdNote === null ? `${since}${until}` : `${since}${until}: ${task.holdNote}`);
-  }
-  if (task.overdueSince !== null) {
-    const since = parseIso(task.overdueSince);
-    const last = task.lastSuccessAt === null ? 'none known' : formatRelative(parseIso(task.lastSuccessAt), now);
-    add(
-      'overdue',
-      `since ${formatInstant(since, task.timezone)} (${formatRelative(since, now)}); last success: ${last}`,
-    );
-  }
+  add('held', describeHeld(task, now));
+  add('overdue', describeOverdueSince(task, now));
   add(
     'schedule',
     task.rescheduled ? `${task.schedule} (rescheduled at run time; the file says otherwise)` : task.schedule,
@@ -68,6 +56,23 @@ export function renderTaskDetail(result: ShowResult, now: number, paint: Painter
   if (result.recentRuns.length === 0) lines.push('  none yet');
   else lines.push(...renderRunTable(result.recentRuns, task.timezone).map((line) => `  ${line}`));
   return lines;
+}
+
+/** `show`'s held line (the status page's too): "since 2026-... until ... (in 2h): the note"; null when not held. */
+export function describeHeld(task: TaskView, now: number): string | null {
+  if (!task.held) return null;
+  const since = task.heldAt === null ? 'yes' : `since ${formatInstant(parseIso(task.heldAt), task.timezone)}`;
+  const end = task.heldUntil === null ? null : parseIso(task.heldUntil);
+  const until = end === null ? '' : ` until ${formatInstant(end, task.timezone)} (${formatRelative(end, now)})`;
+  return task.holdNote === null ? `${since}${until}` : `${since}${until}: ${task.holdNote}`;
+}
+
+/** `show`'s overdue line: since when, and the last success; null when the task is not overdue. */
+export function describeOverdueSince(task: TaskView, now: number): string | null {
+  if (task.overdueSince === null) return null;
+  const since = parseIso(task.overdueSince);
+  const last = task.lastSuccessAt === null ? 'none known' : formatRelative(parseIso(task.lastSuccessAt), now);
+  return `since ${formatInstant(since, task.timezone)} (${formatRelative(since, now)}); last success: ${last}`;
 }
 
 /** "95% (19 of 20 kept runs)": skipped, cancelled and running runs are not counted. */
