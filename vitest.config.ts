@@ -7,8 +7,16 @@ import { defineConfig } from 'vitest/config';
  * worker; `faults` (one worker, isolated) last, in vitest's sequential group.
  */
 
-/** Real children and workers with timing bounds: alone on the 2 shared cores (STYLE.md practice 15). */
-const PROCESS_HEAVY = ['test/runner/**/*.test.ts', 'test/daemon/**/*.test.ts', 'test/control/real-runner.test.ts'];
+/**
+ * Real children and workers with timing bounds: alone on the 2 shared cores (STYLE.md practice 15).
+ * The status page's browser test drives Chromium (seconds of CPU to start) against a real daemon.
+ */
+const PROCESS_HEAVY = [
+  'test/runner/**/*.test.ts',
+  'test/daemon/**/*.test.ts',
+  'test/control/real-runner.test.ts',
+  'test/http/browser.test.ts',
+];
 
 /**
  * Real daemons driven through bin/taskkit. Mostly waiting (for a daemon's next instant, for a
