@@ -36,7 +36,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .cell.warn { background: var(--warn); }
 .flash { padding: .5em .8em; border: 1px solid var(--line); border-left: 4px solid var(--ok); margin-bottom: 1em; }
 .flash.bad { border-left-color: var(--bad); color: inherit; }
-.counts { margin: 0 0 .8em; }
+.counts, .pager { margin: .4em 0 .8em; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25em 1.2em; margin: 0; }
 dl.facts dt { color: var(--idle); } dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 pre.output { background: var(--soft); border: 1px solid var(--line); padding: .8em; overflow: auto;
@@ -55,13 +55,16 @@ ul.edges { list-style: none; padding: 0; } ul.edges li { padding: .15em 0; }
  * Reload the page when the daemon says something changed (server-sent events from /events: a
  * `version` other than the page's own <body data-version>, or a `change`), at
  * most once a second, never while the user types into a form (a filled field waits), nor while
- * the tab is hidden. A `flash` query (the message after an action) is taken off the address so a
+ * the tab is hidden. The flash query (the message after an action, flash.ts) is taken off the address so a
  * reload does not repeat it. Without EventSource, or with JavaScript off, the page's
  * <noscript> refresh takes over.
  */
 const LIVE = `(() => {
   const url = new URL(location.href);
-  if (url.searchParams.has('flash')) { url.searchParams.delete('flash'); history.replaceState(null, '', url); }
+  if (url.searchParams.has('flash')) {
+    for (const name of ['flash', 'task', 'run', 'error']) url.searchParams.delete(name);
+    history.replaceState(null, '', url);
+  }
   if (!('EventSource' in window)) return;
   const source = new EventSource('/events');
   let timer = null;

@@ -27,7 +27,7 @@ export function renderRunStrip(runs: readonly RunView[], timezone: string): Html
   if (runs.length === 0) return markup`<span class="muted">no runs yet</span>`;
   const cells = [...runs].reverse().map((run) => {
     const label = describeCell(run, timezone);
-    return markup`<a class="cell ${runClass(run)}" href="${runHref(run)}" title="${label}" aria-label="${label}"></a>`;
+    return markup`<a class="cell ${runClass(run)}" href="${runHref(run)}" title="${label}"></a>`;
   });
   return markup`<span class="strip">${cells}</span>`;
 }

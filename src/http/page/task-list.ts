@@ -10,11 +10,15 @@ import { lastRunClass, taskStateClass } from './classes.js';
 import { renderActionButton } from './forms.js';
 import { markup, pathSegment, type Html } from './html.js';
 import { frameExtras, renderLayout, type FrameExtras } from './layout.js';
+import { pageOf, renderPager } from './paging.js';
 import { renderRunStrip } from './runs.js';
 
 export interface TaskListPage extends FrameExtras {
+  /** Every task: the counts are of all of them, the table shows the page `page` of them (paging.ts). */
   readonly tasks: readonly TaskView[];
-  /** Each task's recent runs, newest first (at most STRIP_RUNS); a task missing here has none known. */
+  /** 1-based; default 1. */
+  readonly page?: number;
+  /** The shown tasks' recent runs, newest first (at most STRIP_RUNS); a task missing here has none known. */
   readonly recentRuns: ReadonlyMap<string, readonly RunView[]>;
   readonly now: number;
   readonly csrfToken: string;
@@ -53,12 +57,14 @@ function renderRow(task: TaskView, page: TaskListPage): Html {
 /** The whole list page. */
 export function renderTaskListPage(page: TaskListPage): string {
   const failing = page.tasks.some((task) => task.failing || task.overdueSince !== null);
+  const slice = pageOf(page.tasks, page.page ?? 1);
   const body =
     page.tasks.length === 0
       ? markup`<h1>Tasks</h1>
           <p class="muted">no tasks (the tasks file has none)</p>`
       : markup`<h1>Tasks</h1>
           <p class="counts${failing ? ' bad' : ''}">${describeTaskCounts(page.tasks, PLAIN_PAINTER)}</p>
+          ${renderPager(slice)}
           <table class="tasks">
             <thead>
               <tr>
@@ -72,9 +78,10 @@ export function renderTaskListPage(page: TaskListPage): string {
               </tr>
             </thead>
             <tbody>
-              ${page.tasks.map((task) => renderRow(task, page))}
+              ${slice.items.map((task) => renderRow(task, page))}
             </tbody>
-          </table>`;
+          </table>
+          ${renderPager(slice)}`;
   return renderLayout({
     title: 'Tasks',
     body,

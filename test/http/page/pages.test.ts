@@ -6,6 +6,7 @@
 import { describe, expect, test } from 'vitest';
 import { renderGraphPage } from '../../../src/http/page/graph.js';
 import { renderOutput, stripTerminalSequences, MAX_SHOWN_BYTES } from '../../../src/http/page/output.js';
+import { pageOf, readPageNumber } from '../../../src/http/page/paging.js';
 import { renderRunPage } from '../../../src/http/page/run-page.js';
 import { renderTaskListPage } from '../../../src/http/page/task-list.js';
 import { renderTaskPage } from '../../../src/http/page/task-page.js';
@@ -211,5 +212,26 @@ describe('assets', () => {
     expect(links.map(([name]) => name)).toEqual(['link', 'script']);
     expect(page).toContain(`<link rel="stylesheet" href="${STYLE_ASSET.path}"`);
     expect(page).toContain('<noscript><meta http-equiv="refresh" content="30"');
+  });
+});
+
+describe('paging', () => {
+  test('a page of 100 rows, the counts of all tasks, links to the pages around', () => {
+    const tasks = Array.from({ length: 250 }, (_, index) => taskView({ name: `t${index}` }));
+    const page = squash(renderTaskListPage({ tasks, page: 2, recentRuns: new Map(), now: NOW, csrfToken: TOKEN }));
+    const rows = [...page.matchAll(/<tr data-task="(t\d+)">/g)].map((match) => match[1]);
+    expect([rows.length, rows[0], rows.at(-1)]).toEqual([100, 't100', 't199']);
+    expect(page).toContain('250 tasks: 0 failing');
+    expect(page).toContain(
+      'tasks 101–200 of 250 · <a href="/?page=1" rel="prev">‹ previous</a> · <a href="/?page=3" rel="next">next ›</a>',
+    );
+  });
+
+  test('a page past the last shows the last; a bad number the first', () => {
+    expect(pageOf([1, 2, 3], 9, 2)).toEqual({ items: [3], page: 2, pages: 2, first: 2, total: 3 });
+    expect(readPageNumber(new URLSearchParams('page=0'))).toBe(1);
+    expect(readPageNumber(new URLSearchParams('page=-1'))).toBe(1);
+    expect(readPageNumber(new URLSearchParams('page=3'))).toBe(3);
+    expect(pageOf([], 1)).toEqual({ items: [], page: 1, pages: 1, first: 0, total: 0 });
   });
 });
