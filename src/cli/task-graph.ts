@@ -24,8 +24,11 @@ export function buildTaskGraph(
   };
 }
 
+/** The keys of a task that start it or that it starts. */
+type TriggerKeys = Pick<TaskSpec, 'name' | 'after' | 'afterAll' | 'onSuccess' | 'onFailure'>;
+
 /** A task's edges: those it waits on point at it, those it triggers leave it (the status page's graph too). */
-export function taskEdges(spec: Pick<TaskSpec, 'name' | 'after' | 'afterAll' | 'onSuccess' | 'onFailure'>): GraphEdge[] {
+export function taskEdges(spec: TriggerKeys): GraphEdge[] {
   return [
     ...spec.after.map((parent): GraphEdge => ({ from: parent, to: spec.name, kind: 'after' })),
     ...(spec.afterAll ?? []).map((parent): GraphEdge => ({ from: parent, to: spec.name, kind: 'after-all' })),

@@ -273,6 +273,7 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
     log,
     now: () => clock.now(),
     storedLastRun: history.storedLastRun,
+    recentRuns: history.recentRuns,
   });
 
   // Everything from the socket to the last task added is start-up: whatever fails in it (a task

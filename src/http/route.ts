@@ -8,6 +8,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { EngineEventName, EngineListener } from '../engine/events.js';
 import type { ParamsOf, ResultOf } from '../control/protocol.js';
+import type { TaskSpec } from '../config/types.js';
+import type { RunView } from '../control/views.js';
 import type { Instant } from '../schedule/types.js';
 
 /**
@@ -42,6 +44,13 @@ export interface HttpServices {
   metrics(): Promise<{ readonly contentType: string; readonly body: string }>;
   /** The engine's clock. */
   now(): Instant;
+  /**
+   * A task's runs from the history database, newest first, at most `limit` (the page's run strips
+   * and history); absent when the daemon keeps no history (the page then shows `show`'s runs).
+   */
+  recentRuns?(task: string, limit: number): readonly RunView[];
+  /** The tasks' definitions as the engine has them: the page's dependency graph reads their trigger keys. */
+  taskSpecs?(): readonly TaskSpec[];
 }
 
 /** One request, as a handler sees it: already authenticated, and a POST already CSRF-checked. */
@@ -124,18 +133,11 @@ export function redirect(location: string, headers: Readonly<Record<string, stri
   } satisfies HttpResponse;
 }
 
-/** `&<>"'` as entities: any text from a task (names, notes, output) goes through this into HTML. */
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (char) => HTML_ENTITIES[char] ?? char);
-}
-
-const HTML_ENTITIES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
+/**
+ * `&<>"'` as entities, control characters as visible escapes: any text from a task (names, notes,
+ * output) goes through this into HTML. The status page's own (page/html.ts), so there is one.
+ */
+export { escapeHtml } from './page/html.js';
 
 /** A route's path params for `path`, or null when it does not match (or a segment is not valid percent-encoding). */
 export function matchPath(pattern: string, path: string): Record<string, string> | null {

@@ -9,7 +9,8 @@
  *    `hold`, `resume`, `cancel`). A ControlError it throws (unknown task, bad params) becomes
  *    404/400 with its message as plain text; anything else is a 500 and a line in the log.
  * 2. Build the answer with `html()`, `text()`, `json()`, `redirect()` (route.ts). Every piece of text
- *    that reaches HTML goes through `escapeHtml()`: task names, notes, output, error messages.
+ *    that reaches HTML goes through `escapeHtml()`: task names, notes, output, error messages; the
+ *    page builds its markup with the `markup` tag of page/html.ts, which escapes every value it is given.
  *    Styles and scripts are routes answering string constants (`/style.css`, `/page.js`): the
  *    Content-Security-Policy (respond.ts) allows only this origin, never inline code, and nothing
  *    is served from disk.
@@ -23,21 +24,9 @@
  * The server (server.ts) does the rest: the token (401) or the login cookie, Host checks, size and
  * time limits, HEAD for every GET, 404/405, the security headers.
  */
+import { createPageRoutes } from './page/page-table.js';
 import type { Route } from './route.js';
-import { html, text } from './route.js';
-
-/** The placeholder page until the status page (issue 19.3) lands in its place. */
-const indexRoute: Route = {
-  method: 'GET',
-  path: '/',
-  handler: async (_request, services) => {
-    const tasks = await services.call('list', {});
-    return html(
-      '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>taskkit</title></head>' +
-        `<body><h1>taskkit</h1><p>${tasks.length} task(s). Metrics: <a href="/metrics">/metrics</a>.</p></body></html>`,
-    );
-  },
-};
+import { text } from './route.js';
 
 const metricsRoute: Route = {
   method: 'GET',
@@ -48,7 +37,7 @@ const metricsRoute: Route = {
   },
 };
 
-/** A stylesheet route the login form links to; the page replaces it with its own. */
+/** The login form's style sheet (the status page has its own, page/assets.ts). */
 const styleRoute: Route = {
   method: 'GET',
   path: '/style.css',
@@ -57,4 +46,4 @@ const styleRoute: Route = {
 };
 
 /** Every route of the listener but the login form's (login.ts, added by the server). */
-export const ROUTES: readonly Route[] = [indexRoute, metricsRoute, styleRoute];
+export const ROUTES: readonly Route[] = [...createPageRoutes(), metricsRoute, styleRoute];

@@ -8,7 +8,7 @@ import type { RequestDispatcher } from '../control/connection.js';
 import type { HttpSettings } from '../config/types.js';
 import type { LogFunction } from '../engine/ports.js';
 import type { Scheduler } from '../engine/scheduler.js';
-import type { RunFacts } from '../control/views.js';
+import { toRunView, type RunFacts } from '../control/views.js';
 import type { Instant } from '../schedule/types.js';
 import type { DaemonMetrics } from './metrics.js';
 import type { HttpServices, WebMethod } from './route.js';
@@ -24,6 +24,8 @@ export interface HttpServiceOptions {
   readonly now: () => Instant;
   /** The task's last run from the history (daemon/history.ts), for the metrics after a restart. */
   readonly storedLastRun?: (task: string) => RunFacts | null;
+  /** A task's runs from the history, newest first (daemon/history.ts), for the page's strips and history. */
+  readonly recentRuns?: (task: string, limit: number) => readonly RunFacts[];
   readonly limits?: Partial<HttpLimits>;
 }
 
@@ -36,7 +38,7 @@ export interface HttpService {
 }
 
 export function createHttpService(options: HttpServiceOptions): HttpService {
-  const { scheduler, dispatcher, log } = options;
+  const { scheduler, dispatcher, log, recentRuns } = options;
   let metrics: DaemonMetrics | null = null;
   let current: { listener: HttpListener; settings: HttpSettings } | null = null;
   // Created with the first listener, before any request can ask: a daemon without `http:` counts
@@ -59,6 +61,10 @@ export function createHttpService(options: HttpServiceOptions): HttpService {
     on: (event, listener) => scheduler.on(event, listener),
     metrics: async () => (await ensureMetrics()).render(),
     now: options.now,
+    taskSpecs: () => scheduler.list().map((task) => task.spec),
+    ...(recentRuns === undefined
+      ? {}
+      : { recentRuns: (task, limit) => recentRuns(task, limit).map((run) => toRunView(run)) }),
   };
 
   return {

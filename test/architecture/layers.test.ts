@@ -49,7 +49,22 @@ const ALLOWED: Record<string, readonly string[]> = {
     'task-context.ts',
   ],
   // The web listener (issue 19): the control socket's handlers and views, the engine's events.
-  http: ['http', 'errors.ts', 'config', 'control', 'engine', 'schedule', 'runner/types.ts', 'task-context.ts'],
+  // cli/format, cli/io.ts (its Painter type) and cli/task-graph.ts: the page words tasks and runs as list,
+  // show, history and graph do (pure formatters); escape-control.ts: control characters in its text.
+  http: [
+    'http',
+    'errors.ts',
+    'escape-control.ts',
+    'config',
+    'control',
+    'engine',
+    'schedule',
+    'runner/types.ts',
+    'task-context.ts',
+    'cli/format',
+    'cli/io.ts',
+    'cli/task-graph.ts',
+  ],
   daemon: [
     'daemon',
     'http',
@@ -74,22 +89,6 @@ const ALLOWED: Record<string, readonly string[]> = {
     'daemon',
     'runner',
     'task-context.ts',
-  ],
-  // cli/format, cli/io.ts (its Painter type) and cli/task-graph.ts: the page words tasks and runs as list,
-  // show, history and graph do (pure formatters); escape-control.ts: control characters in its text.
-  http: [
-    'http',
-    'errors.ts',
-    'escape-control.ts',
-    'config',
-    'control',
-    'engine',
-    'schedule',
-    'runner/types.ts',
-    'task-context.ts',
-    'cli/format',
-    'cli/io.ts',
-    'cli/task-graph.ts',
   ],
   library: ['library', 'errors.ts', 'config', 'engine', 'runner', 'schedule', 'task-context.ts'],
 };

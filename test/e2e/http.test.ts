@@ -30,7 +30,7 @@ const TASKS = [
 const SECURITY_HEADERS = {
   'content-security-policy': expect.stringContaining("default-src 'none'") as unknown,
   'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
+  'referrer-policy': 'same-origin',
   'x-frame-options': 'DENY',
 };
 

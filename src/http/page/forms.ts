@@ -5,10 +5,9 @@
  * places (`back`: the list or the task's page), never a URL taken from the request.
  */
 import { parseDuration } from '../../schedule/duration.js';
+import { CSRF_FIELD } from '../route.js';
 import { markup, pathSegment, type Html } from './html.js';
 
-/** The form field that carries the CSRF token. */
-export const CSRF_FIELD = 'csrf';
 /** Longest hold note the form sends (and the route accepts). */
 export const MAX_NOTE_LENGTH = 500;
 
