@@ -25,14 +25,19 @@ export function locateTasksFile(options: { flag: string | undefined; env: Env; c
     const path = resolve(cwd, fromEnv);
     return { path, searched: [path] };
   }
-  const xdg = env['XDG_CONFIG_HOME'];
-  // XDG Base Directory: a relative XDG_CONFIG_HOME is invalid and must be ignored.
-  const configHome = xdg !== undefined && isAbsolute(xdg) ? xdg : join(homeOf(env), '.config');
-  const candidates = [join(cwd, 'tasks.yaml'), join(configHome, 'taskkit', 'tasks.yaml')];
+  const candidates = [join(cwd, 'tasks.yaml'), userTasksFilePath(env)];
   const found = candidates.find((candidate) => existsSync(candidate));
   if (found !== undefined) return { path: found, searched: candidates.slice(0, candidates.indexOf(found) + 1) };
   throw new TaskkitError(
     'CONFIG_NOT_FOUND',
     `no tasks file found; looked at: ${candidates.join(', ')} (use --config FILE)`,
   );
+}
+
+/** `$XDG_CONFIG_HOME/taskkit/tasks.yaml` (`~/.config/taskkit/tasks.yaml`): the user's own, which `edit` creates. */
+export function userTasksFilePath(env: Env): string {
+  const xdg = env['XDG_CONFIG_HOME'];
+  // XDG Base Directory: a relative XDG_CONFIG_HOME is invalid and must be ignored.
+  const configHome = xdg !== undefined && isAbsolute(xdg) ? xdg : join(homeOf(env), '.config');
+  return join(configHome, 'taskkit', 'tasks.yaml');
 }

@@ -1,8 +1,9 @@
 /**
  * Verbs that make taskkit feel native on a Unix system: `import-crontab` (crontab lines -> a tasks
- * file), `schema` (the JSON Schema editors use), `completion` (shell scripts) and `service` (start
- * at boot: a systemd unit or a launchd agent), plus the hidden
- * `__complete` that those scripts call for task names. Each action imports its module when it runs.
+ * file), `edit` (crontab -e for the tasks file), `schema` (the JSON Schema editors use),
+ * `completion` (shell scripts) and `service` (start at boot: a systemd unit or a launchd agent),
+ * plus the hidden `__complete` that those scripts call for task names. Each action imports its
+ * module when it runs.
  */
 import type { Command } from 'commander';
 import type { CommandContext, GlobalOptions } from '../context.js';
@@ -15,6 +16,17 @@ export function registerNativeCommands(program: Command, context: CommandContext
     .action(async (file: string | undefined, _options: unknown, command: Command) => {
       const { runImportCrontab } = await import('../import-crontab.js');
       await runImportCrontab(context, file, command.optsWithGlobals<GlobalOptions>());
+    });
+
+  program
+    .command('edit')
+    .description(
+      'open the tasks file in $VISUAL or $EDITOR (else vi), check it on save, install it and reload the daemon; ' +
+        'like crontab -e (exit 0 installed or no change, 1 abandoned)',
+    )
+    .action(async (_options: unknown, command: Command) => {
+      const { runEdit } = await import('../edit/run-edit.js');
+      await runEdit(context, command.optsWithGlobals<GlobalOptions>());
     });
 
   program
