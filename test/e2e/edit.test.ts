@@ -159,6 +159,15 @@ describe('taskkit edit', () => {
     expect(readFileSync(e.tasks, 'utf8')).toMatch(/ c: \{ run: "true" \}\n# --wait 2\n$/);
   });
 
+  test('a valid edit with lint warnings is installed and shows them as validate does', async () => {
+    const e = editing();
+    const result = await e.edit({
+      EDITOR: e.editor('ed.sh', `echo '  old: { at: "2001-01-01T00:00", run: "true" }' >> "$1"`),
+    });
+    expect(result, result.stderr).toMatchObject({ code: 0 });
+    expect(result.stderr).toMatch(new RegExp(`^${e.tasks}:5:\\d+: warning: task "old": `));
+  });
+
   test('an editor that fails leaves the file untouched, exit 1', async () => {
     const e = editing();
     const result = await e.edit({ EDITOR: e.editor('ed.sh', `${APPEND_B}\nexit 3`) });

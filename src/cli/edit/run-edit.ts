@@ -14,7 +14,7 @@ import { locateTasksFile, userTasksFilePath } from '../../config/locate.js';
 import type { TasksFile } from '../../config/types.js';
 import { TaskkitError } from '../../errors.js';
 import type { CommandContext, GlobalOptions } from '../context.js';
-import { printError, printLine, type CliIo } from '../io.js';
+import { printError, printLine, readNow, type CliIo } from '../io.js';
 import { askYesNo } from './answer.js';
 import { createEditSession, type EditSession } from './edit-session.js';
 import { chooseEditor, openEditor } from './editor.js';
@@ -74,7 +74,10 @@ function locateForEdit(io: CliIo, globals: GlobalOptions): string {
 /** The loader `validate` uses, on the edited text, named and resolved as the real file. */
 function check(text: string, path: string, io: CliIo): { file: TasksFile | null; issues: readonly ConfigIssue[] } {
   try {
-    return { file: parseTasksText(text, path, { env: io.env, baseDir: dirname(path) }), issues: [] };
+    return {
+      file: parseTasksText(text, path, { env: io.env, baseDir: dirname(path), lintNow: readNow(io) }),
+      issues: [],
+    };
   } catch (error) {
     if (error instanceof ConfigError) return { file: null, issues: error.issues };
     if (!(error instanceof TaskkitError)) throw error;
