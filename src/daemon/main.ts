@@ -5,7 +5,7 @@
  * to the waiting parent through detach.ts).
  */
 import { dirname } from 'node:path';
-import type { TaskSpec, TasksFile } from '../config/types.js';
+import type { Settings, TaskSpec, TasksFile } from '../config/types.js';
 import { createHandlers, type DaemonControl } from '../control/handlers.js';
 import type { DaemonInfo } from '../control/status.js';
 import { assertTrustedFiles } from '../config/file-trust.js';
@@ -199,13 +199,20 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
       });
   };
 
+  // The last file's settings, but those a reload cannot change as the daemon started with them
+  // (config/settings-diff.ts RESTART_ONLY_SETTINGS): a restart-only change is said until the restart.
+  const settingsInForce = (): Settings => {
+    const { socket: fixedSocket, stateDir, maxConcurrent: fixedMax } = plan.file.settings;
+    return { ...current.settings, socket: fixedSocket, stateDir, maxConcurrent: fixedMax };
+  };
+
   const reload = (): Promise<ReloadSummaryView> => {
     const next = reloading.then(async () => {
       if (stopping !== null) throw new TaskkitError('STOPPED', 'the daemon is stopping; reload refused');
       const file = await load(current.path);
       if (stopping !== null) throw new TaskkitError('STOPPED', 'the daemon is stopping; reload refused');
       checkTrust(file);
-      warnAboutFixedSettings(current, file, log);
+      warnAboutFixedSettings(settingsInForce(), file.settings, log);
       // Before the tasks: a listener that cannot be bound refuses the whole reload, the old one serving on.
       await http.apply(file.settings.http);
       const rescheduled = listRescheduled(scheduler);
@@ -256,9 +263,7 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
         if (stopping !== null) throw new TaskkitError('STOPPED', 'the daemon is stopping; no reload to plan');
         const file = await load(path ?? current.path);
         checkTrust(file);
-        // The settings in force: a reload does not change those fixed at start (config/settings-diff.ts).
-        const { socket: fixedSocket, stateDir, maxConcurrent: fixedMax } = plan.file.settings;
-        const settings = { ...current.settings, socket: fixedSocket, stateDir, maxConcurrent: fixedMax };
+        const settings = settingsInForce();
         const state = { configPath: current.path, settings, tasks: scheduler.list(), orphans: scheduler.orphans() };
         return planReload(state, file);
       }),
@@ -339,8 +344,8 @@ function logWarnings(file: TasksFile, log: Logger): void {
 }
 
 /** Settings the running daemon cannot change under itself: say so instead of ignoring them silently. */
-function warnAboutFixedSettings(before: TasksFile, after: TasksFile, log: Logger): void {
-  const changed = diffSettings(before.settings, after.settings)
+function warnAboutFixedSettings(inForce: Settings, after: Settings, log: Logger): void {
+  const changed = diffSettings(inForce, after)
     .filter((change) => change.needsRestart)
     .map((change) => change.key);
   if (changed.length > 0)

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import type { ShowResult } from '../../src/control/protocol.js';
 import type { ReloadPlanView } from '../../src/control/reload-plan-view.js';
 import type { TaskView } from '../../src/control/views.js';
-import { cleanUpDaemons, daemonTasks, makeDaemonDir, startDetached } from './_daemon.js';
+import { cleanUpDaemons, daemonTasks, makeDaemonDir, readDaemonLog, startDetached } from './_daemon.js';
 
 afterEach(cleanUpDaemons);
 
@@ -102,7 +102,12 @@ describe('against a running daemon', () => {
     );
     const after = JSON.parse((await d.taskkit(['show', 'report', '--json'])).stdout) as ShowResult;
     expect(after.definition.timeoutMs).toBe(600_000);
-    // max-concurrent is still the one the daemon started with: the plan keeps saying so.
+    // max-concurrent is still the one the daemon started with: the plan keeps saying so, and so
+    // does the log of every reload until a restart.
+    const warning = /settings max-concurrent changed: they take effect at the next start/g;
+    expect(readDaemonLog(d).match(warning)).toHaveLength(1);
+    await d.taskkit(['reload']);
+    expect(readDaemonLog(d).match(warning)).toHaveLength(2);
     const again = await d.taskkit(['reload', '--dry-run', '--exit-code']);
     expect([again.code, again.stdout]).toEqual([
       1,
@@ -139,6 +144,11 @@ describe('against a running daemon', () => {
     expect(dry.stdout).toBe('');
     expect(dry.stderr).toMatch(/tasks\.yaml:\d+:\d+: task "broken"/);
     expect(dry.stderr).toMatch(/a reload would be refused; the daemon would go on with the tasks it has/);
+    const json = await d.taskkit(['reload', '--dry-run', '--json']);
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      error: { code: 'CONFIG_INVALID', issues: [{ task: 'broken', severity: 'error' }] },
+    });
     const validated = await d.taskkit(['validate', '--against-daemon']);
     expect(validated.code).toBe(2);
     expect(validated.stderr).toMatch(/task "broken"/);
