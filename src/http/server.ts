@@ -157,7 +157,7 @@ async function serveRequest(req: IncomingMessage, res: ServerResponse, scope: Re
   const method = req.method === 'GET' || req.method === 'HEAD' || req.method === 'POST' ? req.method : null;
   if (method === null) return writeError(res, 405, 'only GET, HEAD and POST', { allow: 'GET, HEAD, POST' });
   const url = parseUrl(req.url);
-  if (url === null) return writeError(res, 400, 'bad request target');
+  if (url === null) return writeError(res, 400, 'bad request target', { connection: 'close' });
   if (!access.tokenRequired && !isLocalHostHeader(req.headers.host))
     return writeError(res, 403, 'this listener answers to the names of this machine only (127.0.0.1, localhost)');
   const found = findRoute(scope.routes, method, url.pathname);

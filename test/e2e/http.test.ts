@@ -219,6 +219,13 @@ describe('what start and reload refuse', () => {
     expect((await httpGet(port, '/metrics')).status).toBe(200);
     const names = (JSON.parse((await d.taskkit(['list', '--json'])).stdout) as { name: string }[]).map((t) => t.name);
     expect(names).toEqual(['ok', 'bad', 'later']);
+
+    // A reload to a free address moves the listener: the new one answers, the old one is gone.
+    const moved = await freePort();
+    d.writeTasks(daemonTasks(TASKS, [`  http: 127.0.0.1:${moved}`]));
+    expect((await d.taskkit(['reload'])).code).toBe(0);
+    expect((await httpGet(moved, '/metrics')).status).toBe(200);
+    await expect(httpGet(port, '/metrics')).rejects.toThrow(/ECONNREFUSED/);
   });
 });
 
