@@ -35,7 +35,7 @@ import { planRebootTasks } from './reboot-tasks.js';
 import { planReload } from './reload-plan.js';
 import { logEngineEvents } from './run-log.js';
 import { takeServiceNotifier, type ServiceNotifier } from './sd-notify.js';
-import { installSignalHandlers } from './signals.js';
+import { describeStopAgain, installSignalHandlers } from './signals.js';
 import { planStartup } from './startup-plan.js';
 
 export interface DaemonOptions {
@@ -103,6 +103,8 @@ function describeStartupFailure(error: unknown): string {
 
 async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<RunningDaemon> {
   const { process: proc, env } = options;
+  // `start -f` in a terminal: the log is the terminal, and a stop there is a Ctrl-C.
+  const onTerminal = (options.logStream as { isTTY?: boolean }).isTTY === true;
   const uid = proc.getuid?.() ?? 0;
   // Taken first, before any run could inherit NOTIFY_SOCKET.
   const notifier = takeServiceNotifier(env, proc.pid, log);
@@ -177,7 +179,7 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
     notifier.stopping();
     log(
       'info',
-      `${why}: stopping; running runs get ${formatDuration(grace)} to finish (send SIGTERM again to kill them now)`,
+      `${why}: stopping; running runs get ${formatDuration(grace)} to finish (${describeStopAgain(why, onTerminal)})`,
     );
     // The socket stays open during the grace, so `status` and waiting `run-now --wait` clients
     // see the runs end; then it closes (removing the socket file) and the pid file goes last.

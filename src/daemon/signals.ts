@@ -9,6 +9,15 @@ export interface SignalActions {
   reload(): void;
 }
 
+/**
+ * What the first stop's log line says a second one does (it cancels the running runs at once,
+ * without the rest of the grace): on a terminal a Ctrl-C sent it, and another Ctrl-C is what the
+ * user types; anywhere else (a log file, systemd) it was a signal, and so is the way to say "now".
+ */
+export function describeStopAgain(why: string, onTerminal: boolean): string {
+  return why === 'SIGINT' && onTerminal ? 'press Ctrl-C again to stop now' : 'send SIGTERM again to kill them now';
+}
+
 /** Install the handlers on `proc`; returns the function that removes them. */
 export function installSignalHandlers(proc: NodeJS.Process, actions: SignalActions): () => void {
   let stops = 0;

@@ -1,7 +1,7 @@
 /** SIGHUP reloads; SIGTERM/SIGINT stop, the second one says "again"; uninstall removes the handlers. */
 import { EventEmitter } from 'node:events';
 import { expect, test } from 'vitest';
-import { installSignalHandlers } from '../../src/daemon/signals.js';
+import { describeStopAgain, installSignalHandlers } from '../../src/daemon/signals.js';
 
 test('signals map to stop and reload; after uninstall nothing is called', () => {
   const proc = new EventEmitter();
@@ -19,4 +19,11 @@ test('signals map to stop and reload; after uninstall nothing is called', () => 
   expect([proc.listenerCount('SIGTERM'), proc.listenerCount('SIGINT'), proc.listenerCount('SIGHUP')]).toEqual([
     0, 0, 0,
   ]);
+});
+
+test('the first stop says how to stop now: Ctrl-C again on a terminal, else the signal', () => {
+  expect(describeStopAgain('SIGINT', true)).toBe('press Ctrl-C again to stop now');
+  expect(describeStopAgain('SIGINT', false)).toBe('send SIGTERM again to kill them now');
+  expect(describeStopAgain('SIGTERM', true)).toBe('send SIGTERM again to kill them now');
+  expect(describeStopAgain('stop request', true)).toBe('send SIGTERM again to kill them now');
 });
