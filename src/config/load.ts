@@ -1,6 +1,8 @@
 /**
  * Read and parse a tasks file with positions (yaml's parseDocument + LineCounter), turn yaml's
  * own errors into ConfigIssues, validate, and return the frozen TasksFile or throw every issue.
+ * A file in plain block YAML is first validated without yaml's document (config/plain-yaml.ts);
+ * when that finds any issue, the document is parsed after all, so every issue has its position.
  */
 import { basename, dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
@@ -10,7 +12,8 @@ import { errorsOf, type ConfigIssue } from './issues.js';
 import type { FileTrust } from './file-trust.js';
 import { readTasksText } from './read-text.js';
 import type { TasksFile } from './types.js';
-import { validateDocument } from './validate.js';
+import { readPlainYaml } from './plain-yaml.js';
+import { validateDocument, validateTree, type DocumentContext } from './validate.js';
 
 export { ConfigError } from './config-error.js';
 
@@ -104,6 +107,52 @@ function warningsOf(issues: readonly ConfigIssue[]): readonly ConfigIssue[] {
 
 /** Parse and validate: every issue, and the tasks that passed their own checks. Throws on yaml syntax errors. */
 function checkTasksText(text: string, file: string, options: CheckOptions): ReturnType<typeof validateDocument> {
+  return checkPlainText(text, file, options) ?? checkDocumentText(text, file, options);
+}
+
+/**
+ * The fast way (issue 20.4): a file in plain block YAML (config/plain-yaml.ts) validated without
+ * yaml's document. Its only positions are the task keys' (TaskSpec.source), so the answer stands
+ * only when there is no issue at all; otherwise undefined, and yaml's document gives every issue
+ * its position.
+ */
+function checkPlainText(
+  text: string,
+  file: string,
+  options: CheckOptions,
+): ReturnType<typeof validateDocument> | undefined {
+  const plain = readPlainYaml(text);
+  if (plain === undefined) return undefined;
+  const none = (): undefined => undefined;
+  const result = validateTree(plain.data, validationContext(file, options, undefined), {
+    root: none,
+    settings: none,
+    taskKeys: plain.taskKeys.map(({ name, point }) => ({
+      named: name,
+      offset: -1,
+      positions: (path, target) => (path.length === 0 && target === 'key' ? point : undefined),
+    })),
+  });
+  return result.issues.length === 0 ? result : undefined;
+}
+
+function validationContext(
+  file: string,
+  options: CheckOptions,
+  duplicateKeyOffsets: ReadonlySet<number> | undefined,
+): DocumentContext {
+  return {
+    file,
+    baseDir: options.baseDir,
+    env: options.env,
+    ...(duplicateKeyOffsets === undefined ? {} : { duplicateKeyOffsets }),
+    trust: options.trust ?? null,
+    lintNow: options.lintNow,
+  };
+}
+
+/** Parse with yaml's document and positions, and validate: every issue, placed. */
+function checkDocumentText(text: string, file: string, options: CheckOptions): ReturnType<typeof validateDocument> {
   const lineCounter = new LineCounter();
   // YAML 1.2 core schema, pinned so that a `%YAML 1.1` directive cannot turn `03:30` into 210,
   // `yes` into true or a date into a UTC Date. logLevel 'error' keeps yaml from printing
@@ -132,14 +181,7 @@ function checkTasksText(text: string, file: string, options: CheckOptions): Retu
   if (doc.errors.length > 0) throw new ConfigError(sortIssues(yamlIssues), text);
   // A duplicate key leaves a well-formed document: go on and find the other problems too.
   const duplicates = findDuplicateKeys(doc, lineCounter, file);
-  const result = validateDocument(doc, lineCounter, {
-    file,
-    baseDir: options.baseDir,
-    env: options.env,
-    duplicateKeyOffsets: duplicates.offsets,
-    trust: options.trust ?? null,
-    lintNow: options.lintNow,
-  });
+  const result = validateDocument(doc, lineCounter, validationContext(file, options, duplicates.offsets));
   return { ...result, issues: sortIssues([...yamlIssues, ...duplicates.issues, ...result.issues]) };
 }
 

@@ -4,11 +4,11 @@
  */
 import { isMap, isScalar, type Document, type LineCounter } from 'yaml';
 import { showValue } from '../schedule/show-value.js';
-import { createCollector } from './collector.js';
+import { createCollector, type IssueCollector } from './collector.js';
 import type { ConfigIssue } from './issues.js';
 import { TOP_KEYS } from './key-table.js';
 import { lintTasks, type LintEntry } from './lint/lint.js';
-import { createPositionLookup } from './positions.js';
+import { createPositionLookup, type PositionLookup } from './positions.js';
 import { checkReferences, type ReferenceEntry } from './references.js';
 import { checkKeys, isPlainMap } from './read-value.js';
 import { validateSettings } from './settings.js';
@@ -40,26 +40,84 @@ export interface ValidatedDocument {
   readonly issues: ConfigIssue[];
 }
 
+/**
+ * Where the validator finds positions: yaml's document (the general case), or the plain reader's
+ * task key points (config/plain-yaml.ts), which carries no other positions: its result is used only
+ * when there is no issue to place.
+ */
+export interface TreeSource {
+  readonly root: PositionLookup;
+  readonly settings: PositionLookup | undefined;
+  /** The keys of the `tasks:` map in file order; undefined when `tasks` is not a map in the source. */
+  readonly taskKeys: readonly TaskKey[] | undefined;
+}
+
+export interface TaskKey {
+  /** The task name, or why the key cannot be one. */
+  readonly named: string | { problem: string };
+  /** The key's offset in the text (duplicates yaml reported are not reported twice); -1 when unknown. */
+  readonly offset: number;
+  readonly positions: PositionLookup;
+}
+
 /** Validate a document that parsed without syntax errors. */
 export function validateDocument(doc: Document, lineCounter: LineCounter, context: DocumentContext): ValidatedDocument {
-  const { file, baseDir, env } = context;
-  const issues: ConfigIssue[] = [];
   const rootLookup = createPositionLookup(doc, lineCounter, null, doc.contents);
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    const issues: ConfigIssue[] = [];
+    topCollector(rootLookup, context.file, issues).add(
+      'yaml-syntax',
+      [],
+      'value',
+      error instanceof Error ? error.message : String(error),
+    );
+    return {
+      settings: validateSettings(undefined, { baseDir: context.baseDir, env: context.env }).settings,
+      tasks: [],
+      issues,
+    };
+  }
+  const pairOf = (name: string) =>
+    isMap(doc.contents)
+      ? doc.contents.items.findLast((pair) => isScalar(pair.key) && pair.key.value === name)
+      : undefined;
+  const settingsPair = pairOf('settings');
+  const tasksNode = pairOf('tasks')?.value;
+  return validateTree(data, context, {
+    root: rootLookup,
+    settings:
+      settingsPair === undefined
+        ? undefined
+        : createPositionLookup(doc, lineCounter, settingsPair.key, settingsPair.value),
+    taskKeys: isMap(tasksNode)
+      ? tasksNode.items.map((pair) => ({
+          named: readTaskKey(pair.key),
+          offset: isScalar(pair.key) ? (pair.key.range?.[0] ?? -1) : -1,
+          positions: createPositionLookup(doc, lineCounter, pair.key, pair.value),
+        }))
+      : undefined,
+  });
+}
+
+function topCollector(rootLookup: PositionLookup, file: string, issues: ConfigIssue[]): IssueCollector {
   // Top-level problems of an empty document still get a position: its start.
-  const top = createCollector({
+  return createCollector({
     file,
     task: null,
     prefix: [],
     positions: (path, target) => rootLookup(path, target) ?? { line: 1, column: 1 },
     issues,
   });
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (error) {
-    top.add('yaml-syntax', [], 'value', error instanceof Error ? error.message : String(error));
-    return { settings: validateSettings(undefined, { baseDir, env }).settings, tasks: [], issues };
-  }
+}
+
+/** Validate the document's value (yaml's toJS, or the plain reader's), with positions from `source`. */
+export function validateTree(data: unknown, context: DocumentContext, source: TreeSource): ValidatedDocument {
+  const { file, baseDir, env } = context;
+  const issues: ConfigIssue[] = [];
+  const top = topCollector(source.root, file, issues);
   const root = isPlainMap(data) ? data : {};
   if (data === null || data === undefined) top.add('missing-key', [], 'value', NO_TASKS);
   else if (!isPlainMap(data))
@@ -70,24 +128,16 @@ export function validateDocument(doc: Document, lineCounter: LineCounter, contex
       `expected a map with "tasks" (and optionally "settings"), got ${showValue(data)}`,
     );
   checkKeys(top, [], root, TOP_KEYS);
-  const pairOf = (name: string) =>
-    isMap(doc.contents)
-      ? doc.contents.items.findLast((pair) => isScalar(pair.key) && pair.key.value === name)
-      : undefined;
 
-  const settingsPair = pairOf('settings');
   const settingsResult = validateSettings(root['settings'], {
     baseDir,
     env,
     file,
-    ...(settingsPair === undefined
-      ? {}
-      : { positions: createPositionLookup(doc, lineCounter, settingsPair.key, settingsPair.value) }),
+    ...(source.settings === undefined ? {} : { positions: source.settings }),
   });
   issues.push(...settingsResult.issues);
   const settings = settingsResult.settings;
 
-  const tasksNode = pairOf('tasks')?.value;
   const tasksData = root['tasks'];
   if (
     isPlainMap(data) &&
@@ -107,19 +157,17 @@ export function validateDocument(doc: Document, lineCounter: LineCounter, contex
       `expected a map of tasks (NAME: {run: ...}), got ${showValue(tasksData)}`,
     );
   }
-  if (!isMap(tasksNode) || !isPlainMap(tasksData)) return { settings, tasks: [], issues };
+  const taskKeys = source.taskKeys;
+  if (taskKeys === undefined || !isPlainMap(tasksData)) return { settings, tasks: [], issues };
 
   const entries: ReferenceEntry[] = [];
   const linted: LintEntry[] = [];
   const tasks: TaskSpec[] = [];
-  const names = tasksNode.items.map((pair) => readTaskKey(pair.key));
   // toJS keeps the last of duplicate names, so that occurrence is the one validated.
   const lastIndex = new Map<string, number>();
-  names.forEach((named, index) => typeof named === 'string' && lastIndex.set(named, index));
+  taskKeys.forEach(({ named }, index) => typeof named === 'string' && lastIndex.set(named, index));
   const seen = new Set<string>();
-  for (const [index, pair] of tasksNode.items.entries()) {
-    const positions = createPositionLookup(doc, lineCounter, pair.key, pair.value);
-    const named = names[index] as string | { problem: string };
+  for (const [index, { named, offset, positions }] of taskKeys.entries()) {
     if (typeof named !== 'string') {
       createCollector({
         file,
@@ -132,7 +180,6 @@ export function validateDocument(doc: Document, lineCounter: LineCounter, contex
     }
     if (seen.has(named)) {
       // findDuplicateKeys reports equal keys; 1 and "1" differ to YAML but name the same task.
-      const offset = isScalar(pair.key) ? (pair.key.range?.[0] ?? -1) : -1;
       if (context.duplicateKeyOffsets?.has(offset) !== true) {
         createCollector({ file, task: named, prefix: ['tasks', named], positions, issues }).add(
           'duplicate-key',
