@@ -72,6 +72,8 @@ export class ActiveRun {
       upstream: this.upstream,
       outputLimitBytes: entry.spec.history.outputLimitBytes,
       handle,
+      // The flow enters a function run itself as soon as it holds its handle (EngineLoop.drain).
+      callerEnters: true,
     };
   }
 

@@ -8,7 +8,7 @@
 import { TaskkitError } from '../errors.js';
 import type { Instant, ScheduleSpec } from '../schedule/types.js';
 import type { Trigger, UpstreamRun } from '../task-context.js';
-import type { Task } from './active-run.js';
+import type { ActiveRun, Task } from './active-run.js';
 import { AfterIndex } from './after-index.js';
 import { checkVerdict, claimFailed } from './claim.js';
 import type { Clock } from './clock.js';
@@ -17,7 +17,7 @@ import { passExcludedDates } from './excluded-instants.js';
 import { planFire } from './fire-plan.js';
 import type { FlowEffect } from './flow-effects.js';
 import { createJoinIndex, noteParentSuccess } from './joins.js';
-import { describeError } from './launch.js';
+import { describeError, type LaunchedRun } from './launch.js';
 import { notRunFacts } from './missed-instants.js';
 import { planCatchUp, type MissedInstants } from './policies/catch-up.js';
 import type { LogFunction } from './ports.js';
@@ -138,14 +138,7 @@ export abstract class EngineLoop implements TaskOperations {
       case 'launched':
         // A run of a join task started: what its parents did so far is its (engine/join.ts).
         if (effect.run.entry.join?.restart(this.clock.now()) === true) this.announce(effect.run.entry, true);
-        effect.done
-          .then((outcome) => {
-            this.flow.finish(effect.run, outcome);
-            this.drain();
-          })
-          .catch((error: unknown) =>
-            this.log('error', `internal error after run #${effect.run.record.id}: ${String(error)}`),
-          );
+        this.#enter(effect.run, effect.launched);
         return;
       case 'claim-pending':
         Promise.resolve(effect.verdict)
@@ -158,6 +151,22 @@ export abstract class EngineLoop implements TaskOperations {
             this.log('error', `internal error after the claim of run #${effect.run.record.id}: ${String(error)}`),
           );
     }
+  }
+
+  /**
+   * Enter a launched run (a function task's code runs now, with the engine in a settled state, as
+   * from a microtask before): one that is over at once (a function that returned without a promise,
+   * or threw) is finished in this turn, so the next due function waits for no promise (issue 20).
+   */
+  #enter(run: ActiveRun, launched: LaunchedRun): void {
+    const outcome = launched.enter();
+    if (outcome !== undefined) return this.flow.finish(run, outcome);
+    launched.done
+      .then((settled) => {
+        this.flow.finish(run, settled);
+        this.drain();
+      })
+      .catch((error: unknown) => this.log('error', `internal error after run #${run.record.id}: ${String(error)}`));
   }
 
   #wake(now: Instant, jumpMs: number, previousWall: Instant): void {

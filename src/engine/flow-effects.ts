@@ -4,7 +4,8 @@
  * `#drain`). The flow decides a run's life; what that means for tasks is the scheduler's to apply.
  */
 import type { ActiveRun, Task } from './active-run.js';
-import type { ClaimVerdict, RunOutcome } from './ports.js';
+import type { LaunchedRun } from './launch.js';
+import type { ClaimVerdict } from './ports.js';
 import type { RunRecord } from './run.js';
 
 export type FlowEffect =
@@ -23,7 +24,10 @@ export type FlowEffect =
       readonly record: RunRecord;
       readonly sequel: 'retried' | 'stopped' | null;
     }
-  /** The runner has the run: hand its outcome back to `RunFlow.finish` when it settles. */
-  | { readonly kind: 'launched'; readonly run: ActiveRun; readonly done: Promise<RunOutcome> }
+  /**
+   * The runner has the run: enter it (a function task's code runs now) and hand its outcome back to
+   * `RunFlow.finish`, at once when the entry ended it, else when `done` settles.
+   */
+  | { readonly kind: 'launched'; readonly run: ActiveRun; readonly launched: LaunchedRun }
   /** The store's claim is a promise: hand its verdict back to `RunFlow.claimSettled` when it settles. */
   | { readonly kind: 'claim-pending'; readonly run: ActiveRun; readonly verdict: PromiseLike<ClaimVerdict> };

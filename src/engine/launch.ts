@@ -3,15 +3,21 @@
  * reject, but a runner that throws from start(), returns no handle, rejects `done` or resolves it
  * with garbage must still give a 'failed' outcome with the message, never an unhandled rejection.
  */
-import type { CancelReason, OutputListener, RunOutcome, RunRequest, Runner } from '../runner/types.js';
+import type { CancelReason, OutputListener, RunHandle, RunOutcome, RunRequest, Runner } from '../runner/types.js';
 import type { Instant } from '../schedule/types.js';
 
 export interface LaunchedRun {
   /** The leader's pid, or null (function and module tasks, or the runner failed). */
   readonly pid: number | null;
-  /** Always resolves, always to an outcome. */
+  /** Always resolves, always to an outcome. Made on first read: a run whose enter() ended it needs none. */
   readonly done: Promise<RunOutcome>;
   cancel(reason: CancelReason): void;
+  /**
+   * A function run (runner/function.ts): enter the task's code now; the outcome if it is over
+   * already (returned without a promise, or threw), else undefined (then `done` settles). Runs that
+   * have no such entry (processes, modules) return undefined at once.
+   */
+  enter(): RunOutcome | undefined;
 }
 
 /** Start `request` on `runner`; whatever the runner does, the result is well-formed. */
@@ -23,15 +29,57 @@ export function launchRun(
 ): LaunchedRun {
   const startedAt = now();
   try {
-    const handle = runner.start(request, onOutput);
-    const done = Promise.resolve(handle.done).then(
-      (outcome) => (isOutcome(outcome) ? outcome : describeRunnerFault('the runner gave no outcome', startedAt, now())),
-      (error: unknown) => describeRunnerFault(error, startedAt, now()),
-    );
-    return { pid: typeof handle.pid === 'number' ? handle.pid : null, done, cancel: (reason) => handle.cancel(reason) };
+    return new GuardedRun(runner.start(request, onOutput), startedAt, now);
   } catch (error) {
     // Settle on a later tick like any run, so that no retry or on-failure chain re-enters here.
-    return { pid: null, done: Promise.resolve(describeRunnerFault(error, startedAt, now())), cancel: () => {} };
+    const done = Promise.resolve(describeRunnerFault(error, startedAt, now()));
+    return { pid: null, done, cancel: () => {}, enter: () => undefined };
+  }
+}
+
+/** A runner's handle, guarded: an outcome that is not one, a throw or a rejection becomes a failed outcome. */
+class GuardedRun implements LaunchedRun {
+  readonly pid: number | null;
+  readonly #handle: RunHandle;
+  readonly #startedAt: Instant;
+  readonly #now: () => Instant;
+  #done: Promise<RunOutcome> | null = null;
+
+  constructor(handle: RunHandle, startedAt: Instant, now: () => Instant) {
+    this.#handle = handle;
+    this.#startedAt = startedAt;
+    this.#now = now;
+    this.pid = typeof handle.pid === 'number' ? handle.pid : null;
+  }
+
+  get done(): Promise<RunOutcome> {
+    return (this.#done ??= Promise.resolve(this.#handle.done).then(
+      (outcome) => this.#checked(outcome),
+      (error: unknown) => describeRunnerFault(error, this.#startedAt, this.#now()),
+    ));
+  }
+
+  cancel(reason: CancelReason): void {
+    this.#handle.cancel(reason);
+  }
+
+  enter(): RunOutcome | undefined {
+    if (this.#handle.enter === undefined) return undefined;
+    try {
+      const outcome = this.#handle.enter();
+      return outcome === undefined ? undefined : this.#checked(outcome);
+    } catch (error) {
+      // A runner whose entry throws: the run is over, failed, and `done` says the same.
+      const outcome = describeRunnerFault(error, this.#startedAt, this.#now());
+      this.#done = Promise.resolve(outcome);
+      return outcome;
+    }
+  }
+
+  #checked(outcome: unknown): RunOutcome {
+    return isOutcome(outcome)
+      ? outcome
+      : describeRunnerFault('the runner gave no outcome', this.#startedAt, this.#now());
   }
 }
 

@@ -295,7 +295,7 @@ export class RunFlow {
     run.record = markStarted(run.record, now, launched.pid);
     emitter.emit('run-started', run.record);
     this.taskChanged(entry);
-    this.#effects.push({ kind: 'launched', run, done: launched.done });
+    this.#effects.push({ kind: 'launched', run, launched });
   }
 
   #output(run: ActiveRun, chunk: Buffer): void {

@@ -24,13 +24,19 @@ export interface JsRunHooks {
   readonly kind: 'function' | 'module';
   /** Deliver the stop to the task (the parent's own AbortSignal is aborted already). */
   readonly onStop: (cause: StopCause) => void;
-  /** Runs before `done` resolves, whatever happened (modules: terminate the worker). */
-  readonly cleanUp: () => Promise<void>;
+  /**
+   * Runs before `done` resolves, whatever happened (modules: terminate the worker). null: nothing
+   * to clean up (functions), so a run that settles synchronously has its outcome at once.
+   */
+  readonly cleanUp: (() => Promise<void>) | null;
 }
 
 /** The parent side of a JS run; its handle is `{ pid: null, done, cancel }`. */
 export interface JsRun {
+  /** Made on first read: a function run that settles synchronously is read through `outcome`. */
   readonly done: Promise<RunOutcome>;
+  /** The outcome once the run is over, else undefined. */
+  readonly outcome: RunOutcome | undefined;
   readonly signal: AbortSignal;
   /**
    * Append to the output (bounded; text as UTF-8, bytes as they are) and pass it to the listener.
@@ -41,6 +47,9 @@ export interface JsRun {
   settle(settlement: Settlement): void;
   cancel(reason: CancelReason): void;
 }
+
+/** The output of a run that printed nothing: shared, a zero-length Buffer has no byte to change. */
+const NO_BYTES = Buffer.alloc(0);
 
 type Ending = Pick<RunOutcome, 'status' | 'exitCode' | 'error' | 'result'>;
 
@@ -56,8 +65,13 @@ export function startJsRun(
   let controller: AbortController | null = null;
   const readController = (): AbortController => (controller ??= new AbortController());
   let resolved = false;
-  let resolveDone: (outcome: RunOutcome) => void = () => undefined;
-  const done = new Promise<RunOutcome>((resolve) => (resolveDone = resolve));
+  let outcome: RunOutcome | undefined;
+  // The promise is made on first read (a synchronous function's run is finished without one).
+  let done: Promise<RunOutcome> | null = null;
+  let resolveDone: ((outcome: RunOutcome) => void) | null = null;
+  const readDone = (): Promise<RunOutcome> =>
+    (done ??=
+      outcome !== undefined ? Promise.resolve(outcome) : new Promise<RunOutcome>((resolve) => (resolveDone = resolve)));
 
   const write = (chunk: string | Uint8Array, stream: OutputStream = 'stdout'): void => {
     // An abandoned function may log on; once the outcome is out, nobody is listening.
@@ -79,8 +93,10 @@ export function startJsRun(
     const { endedAt, stop } = life.end();
     const resolveOutcome = (): void => {
       resolved = true;
-      resolveDone(buildOutcome(ending, stop, life.startedAt, endedAt, output));
+      outcome = buildOutcome(ending, stop, life.startedAt, endedAt, output);
+      resolveDone?.(outcome);
     };
+    if (hooks.cleanUp === null) return resolveOutcome();
     hooks.cleanUp().then(resolveOutcome, (error: unknown) => {
       write(`taskkit: clean-up failed: ${describeThrown(error).message}\n`, 'stderr');
       resolveOutcome();
@@ -106,7 +122,12 @@ export function startJsRun(
   );
 
   return {
-    done,
+    get done() {
+      return readDone();
+    },
+    get outcome() {
+      return outcome;
+    },
     get signal() {
       return readController().signal;
     },
@@ -138,7 +159,8 @@ function buildOutcome(
     signal: null,
     startedAt,
     endedAt,
-    output: output.bytes(),
+    // Most function runs print nothing: no Buffer.concat for them.
+    output: output.totalBytes === 0 ? NO_BYTES : output.bytes(),
     outputTruncated: output.truncated,
     outputBytes: output.totalBytes,
     stop,

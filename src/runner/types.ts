@@ -61,6 +61,11 @@ export interface RunRequest {
   readonly outputLimitBytes: number;
   /** The task's handle on its own schedule, for function and module tasks. */
   readonly handle: TaskHandle;
+  /**
+   * true: the caller calls the handle's `enter()` (function tasks) as soon as it holds the handle, so
+   * the runner queues no microtask to enter the function. Absent: the runner enters it from one.
+   */
+  readonly callerEnters?: boolean;
 }
 
 export interface RunOutcome {
@@ -99,6 +104,14 @@ export interface RunHandle {
   readonly done: Promise<RunOutcome>;
   /** Stop the run: SIGTERM to the process group (or abort for functions), SIGKILL after `kill-after`. */
   cancel(reason: CancelReason): void;
+  /**
+   * In-process function runs only (runner/function.ts): enter the task's function now, in the
+   * caller's turn, rather than in the microtask the runner queued for it (a second call, or that
+   * microtask after this, does nothing). Returns the outcome when the function returned (not a
+   * promise) or threw, so the caller can finish the run without a promise; else undefined, and
+   * `done` settles when the function's promise does.
+   */
+  enter?(): RunOutcome | undefined;
 }
 
 /** Which of a task's streams a chunk came from (a JS task's ctx.log and console.log are `stdout`). */
