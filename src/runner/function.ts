@@ -14,11 +14,14 @@ import type { Clock } from '../engine/clock.js';
 import type { TaskContext } from '../task-context.js';
 import { createFailedHandle, startJsRun, type JsRun, type JsRunHooks } from './js-run.js';
 import { defaultRunClock } from './lifecycle.js';
-import { createTaskContext, describeThrown, pickContextFields, toJsonResult } from './task-context.js';
+import { createTaskContext, describeThrown, pickContextFields, toJsonResult, type Settlement } from './task-context.js';
 import type { OutputListener, RunHandle, RunOutcome, RunRequest } from './types.js';
 
 /** A function has nothing to deliver a stop to but its signal, and nothing to clean up. */
 const FUNCTION_HOOKS: JsRunHooks = { kind: 'function', onStop: () => undefined, cleanUp: null };
+
+/** The settlement of a function that returned undefined, the common case: shared, not made per run. */
+const RETURNED_NOTHING: Settlement = { ok: true, value: undefined, note: null };
 
 /** Start one run of a function task; never throws, and `done` never rejects. */
 export function startFunctionRun(
@@ -85,7 +88,7 @@ class FunctionRunHandle implements RunHandle {
       );
       return undefined;
     }
-    run.settle({ ok: true, ...toJsonResult(value) });
+    run.settle(value === undefined ? RETURNED_NOTHING : { ok: true, ...toJsonResult(value) });
     return run.outcome;
   }
 }

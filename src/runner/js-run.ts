@@ -4,8 +4,14 @@
  * two kinds comes in as hooks.
  */
 import type { Clock } from '../engine/clock.js';
-import { createNotStartedHandle, startLifecycle, stoppedStatus } from './lifecycle.js';
-import { createOutputBuffer } from './output-buffer.js';
+import {
+  createNotStartedHandle,
+  startLifecycle,
+  stoppedStatus,
+  type LifecycleHooks,
+  type RunLifecycle,
+} from './lifecycle.js';
+import { createOutputBuffer, type OutputBuffer } from './output-buffer.js';
 import { describeThrown, type Settlement } from './task-context.js';
 import type {
   CancelReason,
@@ -60,23 +66,58 @@ export function startJsRun(
   hooks: JsRunHooks,
   clock: Clock,
 ): JsRun {
-  const output = createOutputBuffer(request.outputLimitBytes);
-  // Made on first use: most function runs never look at their signal, and one per run was ~3 us.
-  let controller: AbortController | null = null;
-  const readController = (): AbortController => (controller ??= new AbortController());
-  let resolved = false;
-  let outcome: RunOutcome | undefined;
-  // The promise is made on first read (a synchronous function's run is finished without one).
-  let done: Promise<RunOutcome> | null = null;
-  let resolveDone: ((outcome: RunOutcome) => void) | null = null;
-  const readDone = (): Promise<RunOutcome> =>
-    (done ??=
-      outcome !== undefined ? Promise.resolve(outcome) : new Promise<RunOutcome>((resolve) => (resolveDone = resolve)));
+  return new JsRunState(request, onOutput, hooks, clock);
+}
 
-  const write = (chunk: string | Uint8Array, stream: OutputStream = 'stdout'): void => {
+/**
+ * One JS run's state: a class, so that a run allocates one object and its lifecycle rather than a
+ * closure per method (a function run's closures were ~2 KB a fire: bench scenario 1, issue 20).
+ */
+class JsRunState implements JsRun, LifecycleHooks {
+  /** Made on the first write: most function runs print nothing (the buffer's closures were ~1 KB a run). */
+  #output: OutputBuffer | null = null;
+  readonly #outputLimitBytes: number;
+  readonly #onOutput: OutputListener | undefined;
+  readonly #hooks: JsRunHooks;
+  readonly #life: RunLifecycle;
+  // Made on first use: most function runs never look at their signal, and one per run was ~3 us.
+  #controller: AbortController | null = null;
+  #resolved = false;
+  #outcome: RunOutcome | undefined = undefined;
+  // The promise is made on first read (a synchronous function's run is finished without one).
+  #done: Promise<RunOutcome> | null = null;
+  #resolveDone: ((outcome: RunOutcome) => void) | null = null;
+
+  constructor(request: RunRequest, onOutput: OutputListener | undefined, hooks: JsRunHooks, clock: Clock) {
+    this.#outputLimitBytes = request.outputLimitBytes;
+    this.#onOutput = onOutput;
+    this.#hooks = hooks;
+    this.#life = startLifecycle(
+      { clock, timeoutMs: request.task.timeoutMs, killAfterMs: request.task.killAfterMs },
+      this,
+    );
+  }
+
+  get done(): Promise<RunOutcome> {
+    return (this.#done ??=
+      this.#outcome !== undefined
+        ? Promise.resolve(this.#outcome)
+        : new Promise<RunOutcome>((resolve) => (this.#resolveDone = resolve)));
+  }
+
+  get outcome(): RunOutcome | undefined {
+    return this.#outcome;
+  }
+
+  get signal(): AbortSignal {
+    return this.#readController().signal;
+  }
+
+  write(chunk: string | Uint8Array, stream: OutputStream = 'stdout'): void {
     // An abandoned function may log on; once the outcome is out, nobody is listening.
-    if (resolved) return;
-    output.write(chunk);
+    if (this.#resolved) return;
+    (this.#output ??= createOutputBuffer(this.#outputLimitBytes)).write(chunk);
+    const onOutput = this.#onOutput;
     if (onOutput === undefined) return;
     try {
       const bytes =
@@ -87,63 +128,65 @@ export function startJsRun(
     } catch {
       // A broken listener (a closed `logs --follow` client) must not fail the task.
     }
-  };
+  }
 
-  const finish = (ending: Ending): void => {
-    const { endedAt, stop } = life.end();
+  settle(settlement: Settlement): void {
+    const life = this.#life;
+    if (life.ended) return;
+    if (settlement.ok && settlement.note !== null) this.write(`${settlement.note}\n`, 'stderr');
+    if (!settlement.ok) this.write(`${settlement.detail}\n`, 'stderr');
+    // A stop decides the status; the exit code still says whether the function returned or threw.
+    const cause = life.stopCause;
+    const status = cause !== null ? stoppedStatus(cause) : settlement.ok ? 'succeeded' : 'failed';
+    const error = cause !== null || settlement.ok ? null : settlement.message;
+    this.#finish({
+      status,
+      exitCode: settlement.ok ? 0 : 1,
+      error,
+      result: settlement.ok ? settlement.value : undefined,
+    });
+  }
+
+  cancel(reason: CancelReason): void {
+    this.#life.stop(reason);
+  }
+
+  /** LifecycleHooks: deliver the stop to the task. */
+  deliver(cause: StopCause): void {
+    this.#readController().abort(cause);
+    try {
+      this.#hooks.onStop(cause);
+    } catch (thrown) {
+      this.write(`taskkit: could not deliver the stop: ${describeThrown(thrown).message}\n`, 'stderr');
+    }
+  }
+
+  /** LifecycleHooks: kill-after has passed with the task still going. */
+  escalate(): void {
+    const life = this.#life;
+    life.recordAbandoned(this.#hooks.kind);
+    this.#finish({ status: stoppedStatus(life.stopCause ?? 'cancel'), exitCode: null, error: null, result: undefined });
+  }
+
+  #readController(): AbortController {
+    return (this.#controller ??= new AbortController());
+  }
+
+  #finish(ending: Ending): void {
+    const { endedAt, stop } = this.#life.end();
     const resolveOutcome = (): void => {
-      resolved = true;
-      outcome = buildOutcome(ending, stop, life.startedAt, endedAt, output);
-      resolveDone?.(outcome);
+      this.#resolved = true;
+      const outcome = buildOutcome(ending, stop, this.#life.startedAt, endedAt, this.#output);
+      this.#outcome = outcome;
+      this.#resolveDone?.(outcome);
     };
-    if (hooks.cleanUp === null) return resolveOutcome();
-    hooks.cleanUp().then(resolveOutcome, (error: unknown) => {
-      write(`taskkit: clean-up failed: ${describeThrown(error).message}\n`, 'stderr');
+    const { cleanUp } = this.#hooks;
+    if (cleanUp === null) return resolveOutcome();
+    cleanUp().then(resolveOutcome, (error: unknown) => {
+      this.write(`taskkit: clean-up failed: ${describeThrown(error).message}\n`, 'stderr');
       resolveOutcome();
     });
-  };
-
-  const life = startLifecycle(
-    { clock, timeoutMs: request.task.timeoutMs, killAfterMs: request.task.killAfterMs },
-    {
-      deliver: (cause) => {
-        readController().abort(cause);
-        try {
-          hooks.onStop(cause);
-        } catch (thrown) {
-          write(`taskkit: could not deliver the stop: ${describeThrown(thrown).message}\n`, 'stderr');
-        }
-      },
-      escalate: () => {
-        life.recordAbandoned(hooks.kind);
-        finish({ status: stoppedStatus(life.stopCause ?? 'cancel'), exitCode: null, error: null, result: undefined });
-      },
-    },
-  );
-
-  return {
-    get done() {
-      return readDone();
-    },
-    get outcome() {
-      return outcome;
-    },
-    get signal() {
-      return readController().signal;
-    },
-    write,
-    settle(settlement) {
-      if (life.ended) return;
-      if (settlement.ok && settlement.note !== null) write(`${settlement.note}\n`, 'stderr');
-      if (!settlement.ok) write(`${settlement.detail}\n`, 'stderr');
-      // A stop decides the status; the exit code still says whether the function returned or threw.
-      const cause = life.stopCause;
-      const status = cause !== null ? stoppedStatus(cause) : settlement.ok ? 'succeeded' : 'failed';
-      const error = cause !== null || settlement.ok ? null : settlement.message;
-      finish({ status, exitCode: settlement.ok ? 0 : 1, error, result: settlement.ok ? settlement.value : undefined });
-    },
-    cancel: (reason) => void life.stop(reason),
-  };
+  }
 }
 
 function buildOutcome(
@@ -151,22 +194,23 @@ function buildOutcome(
   stop: RunStop | null,
   startedAt: number,
   endedAt: number,
-  output: ReturnType<typeof createOutputBuffer>,
+  output: OutputBuffer | null,
 ): RunOutcome {
-  return {
+  const outcome: RunOutcome = {
     status: ending.status,
     exitCode: ending.exitCode,
     signal: null,
     startedAt,
     endedAt,
-    // Most function runs print nothing: no Buffer.concat for them.
-    output: output.totalBytes === 0 ? NO_BYTES : output.bytes(),
-    outputTruncated: output.truncated,
-    outputBytes: output.totalBytes,
+    // Most function runs print nothing: no buffer, no Buffer.concat for them.
+    output: output === null || output.totalBytes === 0 ? NO_BYTES : output.bytes(),
+    outputTruncated: output?.truncated ?? false,
+    outputBytes: output?.totalBytes ?? 0,
     stop,
     error: ending.error,
-    ...(ending.result === undefined ? {} : { result: ending.result }),
   };
+  // `result` only when the function returned something (absent, not undefined, otherwise).
+  return ending.result === undefined ? outcome : { ...outcome, result: ending.result };
 }
 
 /** The handle of a run taskkit itself could not start (wrong action kind, no worker): failed, never started. */

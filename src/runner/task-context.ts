@@ -32,6 +32,9 @@ export interface ContextSinks {
   readonly sync?: () => void;
 }
 
+/** The sync of a context that has nothing to read before a stop check (functions): shared. */
+const noSync = (): void => undefined;
+
 /** Build the ctx a task function is called with. */
 export function createTaskContext(
   fields: ContextFields,
@@ -40,7 +43,7 @@ export function createTaskContext(
 ): TaskContext {
   // A function: a run's AbortController is made only when the task asks for its signal (or is stopped).
   const readSignal = typeof signal === 'function' ? signal : () => signal;
-  const sync = sinks.sync ?? (() => undefined);
+  const sync = sinks.sync ?? noSync;
   // Fields written out, not spread: a spread followed by a getter made every ctx a slow
   // dictionary object, a measurable share of a function run's cost.
   return {
