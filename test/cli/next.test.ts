@@ -162,7 +162,7 @@ describe('tasks of a file', () => {
   test('an unknown task is exit 1 with the closest name', async () => {
     const result = await next(['hourlyy']);
     expect(result.code).toBe(1);
-    expect(result.err).toMatch(/no task named "hourlyy" \(did you mean "hourly"\?\)/);
+    expect(result.err).toMatch(/no task named "hourlyy" \(did you mean "hourly"\)/);
   });
 });
 
