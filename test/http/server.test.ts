@@ -160,7 +160,7 @@ test('a stream ends when the listener closes', async () => {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   expect(received).toMatch(/content-type: text\/event-stream/);
-  const opened = sink as StreamSink | null;
+  const opened = sink;
   expect(opened?.write('data: second\n\n')).toBe(true);
   await listeners.splice(0)[0]?.close();
   await ended;
