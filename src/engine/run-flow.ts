@@ -67,8 +67,12 @@ export class RunFlow {
   /** Shutdown began (the cancels' beginStop): no new runs, no sequels. */
   protected stopping = false;
 
+  /** The clock's reading for launchRun, bound once (not a closure per run). */
+  readonly #now: () => Instant;
+
   constructor(options: RunFlowOptions) {
     this.#options = options;
+    this.#now = () => options.clock.now();
     this.#slots = new SlotAdmission(options.maxConcurrent, options.groups, {
       start: (run) => this.#start(run),
       waiting: (run) => this.#announceWaiting(run),
@@ -281,16 +285,11 @@ export class RunFlow {
 
   #launch(run: ActiveRun, now: Instant): void {
     const { entry } = run;
-    const { clock, emitter } = this.#options;
+    const { emitter } = this.#options;
     run.moveTo('running');
     entry.spendBudget(run);
     const request = run.request(this.#options.createHandle(run));
-    const launched = launchRun(
-      this.#options.runner,
-      request,
-      (chunk) => this.#output(run, chunk),
-      () => clock.now(),
-    );
+    const launched = launchRun(this.#options.runner, request, (chunk) => this.#output(run, chunk), this.#now);
     run.handle = launched;
     run.record = markStarted(run.record, now, launched.pid);
     emitter.emit('run-started', run.record);

@@ -43,12 +43,19 @@ export class TaskHealth {
     // at boot), each run it is triggered for. run-now of a scheduled task is none (engine/alerts.ts).
     const slot = sequel === null && !entry.removed && (record.scheduledAt !== null || entry.triggeredOnly);
     const succeeded = record.status === 'succeeded' && !entry.removed;
-    const before = { failures: entry.failedSlots, watchFrom: entry.deadMan.watchFrom, alert: entry.alerts.state };
+    const failuresBefore = entry.failedSlots;
+    const watchFromBefore = entry.deadMan.watchFrom;
+    const alertBefore = entry.alerts.state;
     if (succeeded) this.#succeeded(entry, record);
     const autoHeld = slot && this.#slotEnded(entry, record);
     const failed = slot && failedForGood(record.status);
-    if (succeeded || failed)
+    // A success ends an alerted failure or overdue, if any; with neither alerted it changes and sends
+    // nothing (alerts.ts decideAlerts), so nothing is built for it: the common run of a healthy task.
+    const endsAlerted = alertBefore.failureAlertedAt !== null || alertBefore.overdueAlertedAt !== null;
+    if (failed || (succeeded && endsAlerted)) {
+      const before = { failures: failuresBefore, watchFrom: watchFromBefore, alert: alertBefore };
       this.#raiseAlerts(entry, ...alertsOfRunEnd(record, slot, autoHeld, before, entry.failedSlots));
+    }
   }
 
   /** No run of `entry` succeeded within its `expect-success-within`, due at `dueAt`: once, until a success. */
