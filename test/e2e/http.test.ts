@@ -129,6 +129,27 @@ describe('a loopback listener', () => {
   );
 });
 
+describe('secrets', () => {
+  test('a secret env value appears on no page and in no metric', { timeout: 60_000 }, async () => {
+    const d = makeDaemonDir();
+    const port = await freePort();
+    const tasks = ['  keyed:', '    run: echo done', '    env:', '      API_KEY: { secret: hunter2-do-not-show }'];
+    d.writeTasks(daemonTasks(tasks, [`  http: 127.0.0.1:${port}`]));
+    await startDetached(d);
+    expect((await d.taskkit(['run-now', 'keyed', '--wait'])).code).toBe(0);
+    const pages = ['/', '/tasks/keyed', '/graph', '/metrics', '/tasks/keyed/runs/1'];
+    const replies = await Promise.all(pages.map((path) => httpGet(port, path)));
+    expect(replies.map((reply) => reply.status)).toEqual([200, 200, 200, 200, 200]);
+    for (const [index, reply] of replies.entries()) {
+      expect(reply.body, pages[index]).not.toContain('hunter2');
+      expect(JSON.stringify(reply.headers), pages[index]).not.toContain('hunter2');
+    }
+    // The task's page does name the variable, with the placeholder `show` prints.
+    expect(replies[1]?.body).toContain('API_KEY');
+    expect(replies[1]?.body).toContain('(secret)');
+  });
+});
+
 describe('a listener beyond loopback needs its token', () => {
   test('401 without it, 200 with Bearer, and the login form sets a session cookie', { timeout: 60_000 }, async () => {
     const d = makeDaemonDir();
