@@ -1,16 +1,22 @@
 #!/usr/bin/env node
 // Second half of `npm run build` (after tsc): esbuild bundles every Node entry point taskkit starts
 // into dist/bin/ (issue 20.3, issue 14.7). A fresh process then reads a few files instead of ~100
-// modules of dist/ and node_modules, so a verb starts close to `node -e 0`.
-//   taskkit.js       what bin/taskkit imports: the CLI, and the daemon (`start --foreground`)
+// modules of dist/ and node_modules, so a verb starts close to `node -e 0`. Two builds:
+//   taskkit.js       what bin/taskkit imports (src/cli/entry.ts), ONE file without chunks: the fast
+//                    path of `list`, `run-now NAME`, `__complete tasks` (src/cli/fast-path.ts), which
+//                    loads no commander, yaml or chalk (packages stay external: chalk is imported for colour only);
+//                    anything else imports ./taskkit-full.js, the second build, at run time
+//   taskkit-full.js  the commander program (src/cli/main.ts), and the daemon (`start --foreground`)
 //   load-child.js    the daemon's isolated tasks-file loader (daemon/load-isolated.ts forks it)
 //   module-worker.js the worker thread of a `module:` task (runner/module.ts)
-// Code splitting keeps what a verb imports lazily (yaml, the engine, better-sqlite3's wrapper, chalk)
-// in chunks loaded only when that verb runs. All outputs sit in one folder at the depth of dist/cli/,
-// so runner/worker-script.ts finds the worker beside its caller and `../../package.json` and
-// `../../bin/taskkit` resolve as they do from dist/. better-sqlite3 stays external (a native addon).
-// dist/bin/meta.json lists every input of the bundle: test/architecture/hot-path-imports.test.ts
-// proves from it that cron-parser and luxon are not inside.
+// In the second build code splitting keeps what a verb imports lazily (yaml, the engine,
+// better-sqlite3's wrapper, chalk) in chunks loaded only when that verb runs. All outputs sit in
+// one folder at the depth of dist/cli/, so runner/worker-script.ts finds the worker beside its
+// caller and `../../package.json` and `../../bin/taskkit` resolve as they do from dist/.
+// better-sqlite3 stays external (a native addon).
+// dist/bin/meta.json lists every input of the bundle, and of taskkit.js alone with its imports:
+// test/architecture/hot-path-imports.test.ts proves from it that cron-parser and luxon are not
+// inside, and that the fast path holds no commander, yaml or chalk.
 import { build } from 'esbuild';
 import { rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +27,7 @@ rmSync(outdir, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: root,
   entryPoints: {
-    taskkit: 'src/cli/main.ts',
+    'taskkit-full': 'src/cli/main.ts',
     'load-child': 'src/daemon/load-child.ts',
     'module-worker': 'src/runner/module-worker.ts',
   },
@@ -45,4 +51,59 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
 });
-writeFileSync(`${outdir}/meta.json`, JSON.stringify({ inputs: Object.keys(result.metafile.inputs).sort() }, null, 1));
+// The fast entry: one file; its one way into the full program is entry.ts's import('./main.js').
+const fullProgram = {
+  name: 'full-program',
+  setup(plugin) {
+    plugin.onResolve({ filter: /^\.\/main\.js$/ }, (args) =>
+      args.importer.endsWith('src/cli/entry.ts') ? { path: './taskkit-full.js', external: true } : undefined,
+    );
+  },
+};
+// settings.ts validates calendars with ical.js (statically imported by config/ics-dates.ts), which
+// the fast path never runs: a `{file: x.ics}` calendar is a nested map, never a plain settings block
+// (config/plain-settings.ts), and any other block is left to the full program. A stub keeps its 200 kB
+// out of every start; used anyway, it throws, and hot-path-imports.test.ts checks the stub is there.
+const noIcal = {
+  name: 'no-ical-on-the-fast-path',
+  setup(plugin) {
+    plugin.onResolve({ filter: /^ical\.js$/ }, () => ({ path: 'ical.js', namespace: 'fast-path-stub' }));
+    plugin.onLoad({ filter: /.*/, namespace: 'fast-path-stub' }, () => ({
+      contents:
+        "export default new Proxy({}, { get() { throw new Error('taskkit: ical.js is not in the fast path'); } });",
+      loader: 'js',
+    }));
+  },
+};
+const fast = await build({
+  absWorkingDir: root,
+  entryPoints: { taskkit: 'src/cli/entry.ts' },
+  outdir,
+  entryNames: '[name]',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20.11',
+  // Packages stay imports: the fast path's one is dynamic (chalk, for colour), resolved from
+  // node_modules only if it runs; a static one fails hot-path-imports.test.ts.
+  packages: 'external',
+  plugins: [fullProgram, noIcal],
+  preserveSymlinks: true,
+  metafile: true,
+  logLevel: 'warning',
+});
+const fastOutput = fast.metafile.outputs['dist/bin/taskkit.js'];
+writeFileSync(
+  `${outdir}/meta.json`,
+  JSON.stringify(
+    {
+      inputs: [...new Set([...Object.keys(result.metafile.inputs), ...Object.keys(fast.metafile.inputs)])].sort(),
+      fastPath: {
+        inputs: Object.keys(fastOutput.inputs).sort(),
+        imports: fastOutput.imports.map(({ path, kind, external }) => ({ path, kind, external: external === true })),
+      },
+    },
+    null,
+    1,
+  ),
+);

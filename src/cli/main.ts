@@ -7,9 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { TaskkitError, exitCodeFor } from '../errors.js';
-import type { ConfigError } from '../config/config-error.js';
 import { printError, type CliIo } from './io.js';
+import { reportError } from './report-error.js';
 import { CommandUsageError, describeUsageError, routeUsageErrors } from './usage-errors.js';
 import { registerTaskCommands } from './commands/tasks.js';
 import { registerRunCommands } from './commands/runs.js';
@@ -60,12 +59,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     await program.parseAsync([...argv], { from: 'user' });
     return context.exitCode;
   } catch (error) {
-    return await reportError(io, error);
+    return await reportAnyError(io, error);
   }
 }
 
-/** Print a fault the way a terminal user wants it (one clear message, no stack) and pick the exit code. */
-async function reportError(io: CliIo, error: unknown): Promise<number> {
+/** Commander's own errors were printed by commander; every other fault by report-error.ts. */
+async function reportAnyError(io: CliIo, error: unknown): Promise<number> {
   if (error instanceof CommanderError) {
     // Help and --version "fail" with exit code 0; usage errors are ours to print (usage-errors.ts).
     if (error.exitCode === 0) return 0;
@@ -73,28 +72,7 @@ async function reportError(io: CliIo, error: unknown): Promise<number> {
     printError(io, `taskkit: ${text}`);
     return 2;
   }
-  if (isConfigError(error)) {
-    const { formatIssues } = await import('../config/issues.js');
-    printError(io, formatIssues(error.issues, error.sourceText));
-    printError(io, `taskkit: ${error.message}`);
-    return exitCodeFor(error);
-  }
-  if (error instanceof TaskkitError) {
-    printError(io, `taskkit: ${error.message}`);
-    return exitCodeFor(error);
-  }
-  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  printError(io, `taskkit: internal error: ${message}`);
-  return 1;
-}
-
-/** A ConfigError, told by its code and issues so that config/ need not be loaded to ask. */
-function isConfigError(error: unknown): error is ConfigError {
-  return (
-    error instanceof TaskkitError &&
-    error.code === 'CONFIG_INVALID' &&
-    Array.isArray((error as Partial<ConfigError>).issues)
-  );
+  return await reportError(io, error);
 }
 
 let cachedVersion: string | undefined;

@@ -1,4 +1,8 @@
 /**
+ * Issue 20.3: the fast path of bin/taskkit (dist/bin/taskkit.js, src/cli/entry.ts) is one file that
+ * loads neither commander, nor yaml, nor chalk (only for colour, as everywhere): proven from the
+ * bundle's metafile (scripts/bundle.js writes it into dist/bin/meta.json) and on a real process.
+ *
  * Issue 14.8: taskkit owns the cron grammar, so cron-parser, and luxon which only it brings in,
  * are never loaded by taskkit itself: not by the daemon computing and firing cron instants, not
  * by `taskkit next` or `validate`. Proven on real processes: test/fixtures/module-log/register.mjs
@@ -62,6 +66,41 @@ describe('the bundle of bin/taskkit (scripts/bundle.js) holds neither', () => {
     const { inputs } = JSON.parse(readFileSync(meta, 'utf8')) as { inputs: string[] };
     expect(inputs.some((input) => input.startsWith('src/daemon/'))).toBe(true);
     expect(inputs.filter((input) => /(^|[/\\])node_modules[/\\](luxon|cron-parser)[/\\]/.test(input))).toEqual([]);
+  });
+});
+
+describe('the fast path of bin/taskkit (src/cli/entry.ts, scripts/bundle.js)', () => {
+  const meta = (): { fastPath: { inputs: string[]; imports: { path: string; kind: string }[] } } =>
+    JSON.parse(readFileSync(fileURLToPath(new URL('../../dist/bin/meta.json', import.meta.url)), 'utf8')) as {
+      fastPath: { inputs: string[]; imports: { path: string; kind: string }[] };
+    };
+
+  test('dist/bin/taskkit.js: its own code only, no package inside, ical.js stubbed', () => {
+    const { inputs } = meta().fastPath;
+    expect(inputs).toContain('src/cli/fast-path.ts');
+    expect(inputs.filter((input) => !input.startsWith('src/'))).toEqual(['fast-path-stub:ical.js']);
+    expect(inputs.filter((input) => /^src\/cli\/(main|commands\/)/.test(input))).toEqual([]);
+  });
+
+  test('it imports no package at start: chalk only for colour, the commander program only when declining', () => {
+    const { imports } = meta().fastPath;
+    expect(imports.filter((entry) => entry.kind === 'import-statement' && !entry.path.startsWith('node:'))).toEqual([]);
+    expect(imports.filter((entry) => !entry.path.startsWith('node:')).map((entry) => entry.path)).toEqual([
+      'chalk',
+      './taskkit-full.js',
+    ]);
+  });
+
+  test('a real `taskkit list`: bin/taskkit and dist/bin/taskkit.js, nothing else of its own or a package', async () => {
+    const { env, modules } = logged();
+    const list = await runTaskkit(['list', '--socket', join(dir, 'none.sock')], { cwd: dir, env });
+    expect(list.code).toBe(3);
+    const own = modules().filter((line) => !/^(esm|cjs) (node:)?[a-z_/]+$/.test(line));
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    expect(own.map((line) => line.replace(/^(esm|cjs) (file:\/\/)?/, '').replace(root, ''))).toEqual([
+      'bin/taskkit',
+      'dist/bin/taskkit.js',
+    ]);
   });
 });
 

@@ -7,10 +7,11 @@ import type { Command } from 'commander';
 import { TaskkitError } from '../../errors.js';
 import type { RunView } from '../../control/views.js';
 import type { CommandContext, GlobalOptions } from '../context.js';
-import { connectDaemon, withDaemon } from '../connect.js';
+import { connectDaemon } from '../connect.js';
+import { triggerRun } from '../daemon-verbs.js';
 import { streamDetachable } from '../detachable-stream.js';
 import { decodeOutputEvent } from '../../control/protocol.js';
-import { printError, printJson, printLine, writeOutput, type CliIo } from '../io.js';
+import { printError, printJson, writeOutput, type CliIo } from '../io.js';
 
 export function registerRunCommands(program: Command, context: CommandContext): void {
   const { io } = context;
@@ -41,20 +42,7 @@ export function registerRunCommands(program: Command, context: CommandContext): 
         context.exitCode = await runAndWait(io, globals, name);
         return;
       }
-      const json = globals.json === true;
-      const { run, group } = await withDaemon(io, globals, async (client) => {
-        const triggered = (await client.request('run-now', { name })).run;
-        // A queued run may wait for its concurrency group rather than a slot: ask, to say which.
-        const task = triggered.status === 'queued' && !json ? (await client.request('show', { name })).task : null;
-        const waiting = task?.group != null && task.group.waiting > 0 ? task.group : null;
-        return { run: triggered, group: waiting && `${waiting.name}: ${waiting.running}/${waiting.limit} running` };
-      });
-      // A trigger that did not start (overlap skip, the daemon stopping) is a failed operation.
-      if (run.status === 'skipped') context.exitCode = 1;
-      if (json) return printJson(io, { run });
-      const { describeTriggered } = await import('../format/run.js');
-      if (run.status === 'skipped') printError(io, `taskkit: ${describeTriggered(run)}`);
-      else printLine(io, describeTriggered(run, group));
+      context.exitCode = await triggerRun(io, globals.json === true, name, () => connectDaemon(io, globals));
     });
 
   program

@@ -7,8 +7,9 @@
  */
 import { Option, type Command } from 'commander';
 import type { CommandContext, GlobalOptions } from '../context.js';
-import { withDaemon } from '../connect.js';
-import { loadPainter, printJson, printLine, printLines, readNow } from '../io.js';
+import { connectDaemon, withDaemon } from '../connect.js';
+import { listTasks } from '../daemon-verbs.js';
+import { loadPainter, printJson, printLines, readNow } from '../io.js';
 import type { NextOptions } from '../next.js';
 import type { GraphOptions } from '../graph.js';
 
@@ -21,11 +22,7 @@ export function registerTaskCommands(program: Command, context: CommandContext):
     .description('every task of the daemon: name, schedule in words, state, next run, last result')
     .action(async (_options: unknown, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
-      const tasks = await withDaemon(io, globals, (client) => client.request('list', {}));
-      if (globals.json === true) return printJson(io, tasks);
-      const { renderTaskList, RESCHEDULED_FOOTNOTE } = await import('../format/task-list.js');
-      printLines(io, renderTaskList(tasks, readNow(io), await loadPainter(io)));
-      if (tasks.some((task) => task.rescheduled)) printLine(io, RESCHEDULED_FOOTNOTE);
+      await listTasks(io, globals.json === true, () => connectDaemon(io, globals));
     });
 
   program

@@ -3,19 +3,13 @@
  * From the daemon when one answers at once (its tasks are the ones the verbs act on), else from
  * the tasks file. It never prints an error: whatever it writes lands in the user's prompt.
  */
-import { connectControl, type ControlClient } from '../../control/client.js';
 import { TaskkitError } from '../../errors.js';
 import { chooseSocket } from '../connect.js';
+import { askDaemonForNames as askDaemonAt } from './daemon-names.js';
+
+export { COMPLETION_CONNECT_TIMEOUT_MS, COMPLETION_REQUEST_TIMEOUT_MS } from './daemon-names.js';
 import type { CommandContext, GlobalOptions } from '../context.js';
 import { printLines, type CliIo } from '../io.js';
-
-/**
- * The user is waiting at the prompt: a daemon that does not accept within this is treated as
- * absent (a live local socket accepts in well under 10 ms).
- */
-export const COMPLETION_CONNECT_TIMEOUT_MS = 300;
-/** A busy daemon may take a moment to list; longer than this and the file is read instead. */
-export const COMPLETION_REQUEST_TIMEOUT_MS = 1_000;
 
 /** Print the words of list `what` ("tasks"); USAGE for an unknown list (a script/binary mismatch). */
 export async function runCompleteWords(context: CommandContext, what: string, globals: GlobalOptions): Promise<void> {
@@ -30,16 +24,10 @@ export async function listTaskNames(io: CliIo, globals: GlobalOptions): Promise<
 
 /** null when no daemon answers (quickly) on the socket the verbs would use. */
 async function askDaemonForNames(io: CliIo, globals: GlobalOptions): Promise<string[] | null> {
-  let client: ControlClient | undefined;
   try {
-    const { socket } = await chooseSocket(io, globals);
-    client = await connectControl({ socket, timeoutMs: COMPLETION_CONNECT_TIMEOUT_MS });
-    const tasks = await client.request('list', {}, { timeoutMs: COMPLETION_REQUEST_TIMEOUT_MS });
-    return tasks.map((task) => task.name);
+    return await askDaemonAt((await chooseSocket(io, globals)).socket);
   } catch {
     return null;
-  } finally {
-    client?.close();
   }
 }
 

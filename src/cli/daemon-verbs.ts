@@ -1,0 +1,52 @@
+/**
+ * The bodies of the daemon verbs the fast path also takes (`list`, `run-now NAME`): one copy,
+ * called by commander's actions (commands/*.ts) and by fast-path.ts, so both print the same.
+ * The connection is passed in: commander's path finds the socket through connect.ts, the fast
+ * path through quick-socket.ts; neither this file nor what it imports may load commander,
+ * chalk (only behind loadPainter) or yaml (test/architecture/hot-path-imports.test.ts).
+ */
+import type { ControlClient } from '../control/client.js';
+import { loadPainter, printError, printJson, printLine, printLines, readNow, type CliIo } from './io.js';
+
+/** Opens the connection to the daemon (hello included), or throws DAEMON_UNREACHABLE. */
+export type Connect = () => Promise<ControlClient>;
+
+/** Connect, run `use`, and always close the connection. */
+export async function useDaemon<T>(connect: Connect, use: (client: ControlClient) => Promise<T>): Promise<T> {
+  const client = await connect();
+  try {
+    return await use(client);
+  } finally {
+    client.close();
+  }
+}
+
+/** `taskkit list`: every task of the daemon as a table, or as JSON. */
+export async function listTasks(io: CliIo, json: boolean, connect: Connect): Promise<void> {
+  const tasks = await useDaemon(connect, (client) => client.request('list', {}));
+  if (json) return printJson(io, tasks);
+  const { renderTaskList, RESCHEDULED_FOOTNOTE } = await import('./format/task-list.js');
+  printLines(io, renderTaskList(tasks, readNow(io), await loadPainter(io)));
+  if (tasks.some((task) => task.rescheduled)) printLine(io, RESCHEDULED_FOOTNOTE);
+}
+
+/** `taskkit run-now NAME` (no --wait, no --make): trigger one run; the exit code (1: it did not start). */
+export async function triggerRun(io: CliIo, json: boolean, name: string, connect: Connect): Promise<number> {
+  const { run, group } = await useDaemon(connect, async (client) => {
+    const triggered = (await client.request('run-now', { name })).run;
+    // A queued run may wait for its concurrency group rather than a slot: ask, to say which.
+    const task = triggered.status === 'queued' && !json ? (await client.request('show', { name })).task : null;
+    const waiting = task?.group != null && task.group.waiting > 0 ? task.group : null;
+    return { run: triggered, group: waiting && `${waiting.name}: ${waiting.running}/${waiting.limit} running` };
+  });
+  // A trigger that did not start (overlap skip, the daemon stopping) is a failed operation.
+  const exitCode = run.status === 'skipped' ? 1 : 0;
+  if (json) {
+    printJson(io, { run });
+    return exitCode;
+  }
+  const { describeTriggered } = await import('./format/run.js');
+  if (run.status === 'skipped') printError(io, `taskkit: ${describeTriggered(run)}`);
+  else printLine(io, describeTriggered(run, group));
+  return exitCode;
+}
