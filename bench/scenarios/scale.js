@@ -1,30 +1,37 @@
 // Scenario 4 (issue 7): scale of the tasks file. Three modes, each run in its own process:
 // - `load N`: a tasks file of N tasks mixing every kind (bench/lib.js mixedScheduleLines) is read,
-//   parsed, validated (loadTasksFile, what the daemon's loader child runs) and every task's first
-//   instant computed (compileSchedule(...).next(now), what Scheduler.add does): wall ms of each
-//   phase and the process's peak RSS (getrusage maxrss).
+//   parsed, validated and linted (loadTasksFile with lintNow, what the daemon's loader child runs) and
+//   every task's first instant computed (compileSchedule(...).next(now), what Scheduler.add does):
+//   wall ms of each phase, CPU ms and the process's peak RSS (getrusage maxrss).
 // - `daemon N`: the same file under `taskkit start --foreground`: ms until the control socket
 //   accepts, and the peak RSS of the daemon and of its short-lived loader child (VmHWM, polled).
 // - `next LIB`: next-instant computations per second per schedule kind, from varied instants,
 //   in Europe/Berlin (a zone with DST), for taskkit (compileSchedule(...).next), croner
 //   (Cron#nextRun(date)) and cron-parser (CronExpression#reset(date) + next()), after warm-up.
 // Usage: node bench/scenarios/scale.js load|daemon N  |  node bench/scenarios/scale.js next LIB MS
+// (`write N DIR`: the tasks file of `load`, written by a process of its own)
 // Prints one JSON line.
 import { DAEMON_NODE_FLAGS } from '../../dist/daemon/detach.js';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { makeTempDir, mixedScheduleLines, readProc, startDaemon, writeTasksFile } from '../lib.js';
 
 const [mode = 'load', arg = '10000', msArg = '300'] = process.argv.slice(2);
 
 async function measureLoad(n) {
   const temp = makeTempDir();
-  const file = writeTasksFile({ dir: temp.dir, total: n, scheduleLines: mixedScheduleLines });
+  // Written by another process: the writer's strings are no part of the loader's peak RSS.
+  execFileSync(process.execPath, [fileURLToPath(import.meta.url), 'write', String(n), temp.dir]);
+  const file = { path: join(temp.dir, 'tasks.yaml') };
   const [{ loadTasksFile }, { compileSchedule }] = await Promise.all([
     import('../../dist/config/load.js'),
     import('../../dist/schedule/next.js'),
   ]);
   const started = performance.now();
-  const tasksFile = loadTasksFile(file.path, { env: process.env });
+  const cpuBefore = (process.cpuUsage().user + process.cpuUsage().system) / 1000;
+  const tasksFile = loadTasksFile(file.path, { env: process.env, lintNow: Date.now() });
   const loadedAt = performance.now();
   const now = Date.now();
   let scheduled = 0;
@@ -39,6 +46,7 @@ async function measureLoad(n) {
     firstInstantsMs: doneAt - loadedAt,
     scheduled,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
+    cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000 - cpuBefore,
   };
 }
 
@@ -163,6 +171,11 @@ async function measureNext(lib, ms) {
     }
   } else throw new Error(`unknown library ${lib}`);
   return { mode, lib, zone: ZONE, callsPerSec: rates };
+}
+
+if (mode === 'write') {
+  writeTasksFile({ dir: msArg, total: Number(arg), scheduleLines: mixedScheduleLines });
+  process.exit(0);
 }
 
 const result =

@@ -5,6 +5,8 @@ import { fmt, fmtAuto, fmtRate, judge, makeRow, ratio } from '../report.js';
 
 const TARGET_SIZE = 100_000;
 const TARGET_MS = 3000;
+// Issue 20.4: a daemon answering (start returns, `taskkit list` answers) within 4 s of its start.
+const TARGET_READY_MS = 4000;
 const TARGET_RSS_MB = 250;
 // Near-linear: the cost per task at the largest size at most this many times that at the middle one.
 const LINEAR_SLACK = 1.5;
@@ -42,6 +44,7 @@ export async function runScale({ sizes, nextMs }, say) {
       what: `cost per task ${ratio(growth(results, key), 1)} that at ${middle.toLocaleString('en')}`,
     });
     const target = atTarget ? `< ${TARGET_MS / 1000} s, peak RSS < ${TARGET_RSS_MB} MB, near-linear` : '';
+    const readyTarget = atTarget ? `< ${TARGET_READY_MS / 1000} s, peak RSS < ${TARGET_RSS_MB} MB, near-linear` : '';
     const l = load[n];
     rows.push(
       makeRow({
@@ -69,13 +72,13 @@ export async function runScale({ sizes, nextMs }, say) {
         scenario: '4',
         subject: `taskkit start -f until it answers, N=${n.toLocaleString('en')}`,
         figures: describeDaemon(d),
-        target,
+        target: readyTarget,
         verdict:
           atTarget && d.error === undefined
             ? judge([
                 {
-                  ok: d.readyMs < TARGET_MS,
-                  what: `ready in ${fmt(d.readyMs, 0)} ms (${fmt(d.readyMs - TARGET_MS, 0)} ms over)`,
+                  ok: d.readyMs < TARGET_READY_MS,
+                  what: `ready in ${fmt(d.readyMs, 0)} ms (${fmt(d.readyMs - TARGET_READY_MS, 0)} ms over)`,
                 },
                 {
                   ok: peak < TARGET_RSS_MB,
@@ -116,9 +119,9 @@ export async function runScale({ sizes, nextMs }, say) {
 function describeLoad(r) {
   if (r.error !== undefined) return `error: ${r.error}`;
   return (
-    `${fmt(r.totalMs, 0)} ms (parse+validate ${fmt(r.loadMs, 0)}, ` +
+    `${fmt(r.totalMs, 0)} ms (parse+validate+lint ${fmt(r.loadMs, 0)}, ` +
     `first instants ${fmt(r.firstInstantsMs, 0)}); ${fmtAuto((r.totalMs / r.n) * 1000)} ms/1k tasks; ` +
-    `peak RSS ${fmt(r.peakRssMb, 0)} MB`
+    `peak RSS ${fmt(r.peakRssMb, 0)} MB; CPU ${fmt(r.cpuMs, 0)} ms (wall above CPU: the machine's load)`
   );
 }
 
