@@ -5,7 +5,9 @@
 // a shared machine hits all alike; the figure is the median of `runs` rounds. The socket is given by TASKKIT_SOCKET
 // (the
 // fast path: no tasks file is read); `list (finds socket via tasks file)` shows the cost of the
-// default lookup, which parses the file to read settings.socket.
+// default lookup, which reads the file's plain settings block; `__complete tasks` is what shell completion
+// runs for task names (issue 20.3: under 100 ms, absolute). Since issue 20.3 these verbs take the fast
+// path of bin/taskkit (src/cli/fast-path.ts: no commander).
 // Usage: node bench/scenarios/cli-latency.js [runs=20] [tasks=1000]
 // Prints a summary, then one JSON line (last) for bench/run.js. Needs `npm run build`.
 import { spawnSync } from 'node:child_process';
@@ -43,6 +45,8 @@ try {
     'taskkit list': () => time([bin, 'list'], { TASKKIT_SOCKET: socket }),
     'taskkit run-now quick': () => time([bin, 'run-now', 'quick'], { TASKKIT_SOCKET: socket }),
     'taskkit list (finds socket via tasks file)': () => time([bin, 'list', '--config', path]),
+    // What the shell runs at each <Tab> after `taskkit run-now ` (issue 20.3: < 100 ms).
+    'taskkit __complete tasks': () => time([bin, '__complete', 'tasks'], { TASKKIT_SOCKET: socket }),
   };
   for (const measure of Object.values(commands)) measure(); // warm the page cache
   const samples = Object.fromEntries(Object.keys(commands).map((name) => [name, []]));
