@@ -10,7 +10,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../config/config-error.js';
 import type { FileTrust } from '../config/file-trust.js';
-import { freezeDeep } from '../config/freeze.js';
+import { freezeSharingStrings } from '../config/freeze.js';
 import type { ConfigIssue } from '../config/issues.js';
 import type { TasksFile } from '../config/types.js';
 import { TaskkitError, type ErrorCode } from '../errors.js';
@@ -96,7 +96,7 @@ export async function loadTasksFileIsolated(
       ),
     );
   });
-  if (reply.ok) return freezeDeep(reply.file);
+  if (reply.ok) return freezeSharingStrings(reply.file);
   if (reply.kind === 'config') throw new ConfigError(reply.issues, reply.sourceText);
   throw new TaskkitError(reply.kind === 'taskkit' ? reply.code : 'INTERNAL', reply.message);
 }
