@@ -193,13 +193,13 @@ function splitKey(content: string): { key: string; rest: string } {
   }
   if (key.length > MAX_KEY_LENGTH || key === '__proto__') throw new NotPlain();
   if (after !== '' && !after.startsWith(' ')) throw new NotPlain();
-  return { key, rest: stripComment(after).trim() };
+  return { key, rest: trimSpaces(stripComment(after)) };
 }
 
 /** Drop a comment: `#` after a space (or first), outside quotes. */
 function stripComment(text: string): string {
   if (text.startsWith('#')) return '';
-  const quoted = text.trimStart();
+  const quoted = text.slice(spacesBefore(text));
   if (quoted.startsWith('"') || quoted.startsWith("'") || quoted.startsWith('[')) return text;
   const hash = text.indexOf(' #');
   return hash < 0 ? text : text.slice(0, hash);
@@ -214,7 +214,24 @@ function readInline(rest: string): unknown {
     return value;
   }
   if (first === '[') return readFlowSequence(rest);
-  return readPlain(stripComment(rest).trimEnd(), false);
+  return readPlain(trimSpaces(stripComment(rest)), false);
+}
+
+/**
+ * Without the spaces around: YAML's white space is the space and the tab (refused above), while
+ * String.trim also drops U+00A0, U+3000, U+FEFF, U+000B..., which are part of a YAML scalar.
+ */
+function trimSpaces(text: string): string {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 32) end--;
+  const start = spacesBefore(text);
+  return start === 0 && end === text.length ? text : text.slice(start, Math.max(start, end));
+}
+
+function spacesBefore(text: string): number {
+  let start = 0;
+  while (text.charCodeAt(start) === 32) start++;
+  return start;
 }
 
 /** Nothing, or spaces then a comment. */
@@ -271,7 +288,7 @@ function readFlowSequence(rest: string): unknown[] {
     } else {
       let end = index;
       while (end < rest.length && rest[end] !== ',' && rest[end] !== ']') end++;
-      const word = rest.slice(index, end).trimEnd();
+      const word = trimSpaces(rest.slice(index, end));
       if (word === '' || /[[{}#:'"]/.test(word)) throw new NotPlain();
       out.push(readPlain(word, true));
       index = end;

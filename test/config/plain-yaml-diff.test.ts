@@ -1,0 +1,400 @@
+/**
+ * Differential test of config/plain-yaml.ts against yaml (issue 20.4 review): a large seeded corpus
+ * of nested block maps and lists built from nasty scalars, keys, comments, markers, indents and line
+ * endings. For every document the plain reader either answers undefined, or yaml (as config/load.ts
+ * parses: core schema, no uniqueKeys) reports nothing and gives the same value (types included)
+ * and the same `tasks:` key points. Every YAML file of the repository is compared too.
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { readPlainYaml } from '../../src/config/plain-yaml.js';
+
+const YAML_OPTIONS = { schema: 'core', uniqueKeys: false, prettyErrors: false, logLevel: 'error' } as const;
+const ROOT = join(import.meta.dirname, '../..');
+
+function yamlTree(text: string) {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter });
+  if (doc.errors.length > 0 || doc.warnings.length > 0) return { problems: [...doc.errors, ...doc.warnings] };
+  const tasks = isMap(doc.contents)
+    ? doc.contents.items.find((pair) => isScalar(pair.key) && pair.key.value === 'tasks')?.value
+    : undefined;
+  const taskKeys = isMap(tasks)
+    ? tasks.items.map((pair) => {
+        const key = pair.key as unknown as { value: unknown; range: [number] };
+        const { line, col } = lineCounter.linePos(key.range[0]);
+        return { name: String(key.value), point: { line, column: col } };
+      })
+    : [];
+  return { data: doc.toJS() as unknown, taskKeys };
+}
+
+/** undefined when the plain reader agrees with yaml (or leaves the text to it), else what differs. */
+function divergence(text: string): { text: string; plain: unknown; yaml: unknown } | undefined {
+  const plain = readPlainYaml(text);
+  if (plain === undefined) return undefined;
+  const yaml = yamlTree(text);
+  const mine = { data: plain.data, taskKeys: plain.taskKeys };
+  if ('data' in yaml && typed(yaml) === typed(mine)) return undefined;
+  return { text, plain: mine, yaml };
+}
+
+/**
+ * A value written with its types (a number is not a string, null is not undefined, -0 is not 0,
+ * an array is not a map, key order counts), so that a key named `constructor` compares as data.
+ */
+function typed(value: unknown): string {
+  const tag = (item: unknown): unknown => {
+    if (Array.isArray(item)) return { array: item.map(tag) };
+    if (item instanceof Date) return { date: item.toISOString() };
+    if (typeof item === 'object' && item !== null) {
+      if (Object.getPrototypeOf(item) !== Object.prototype) return { object: Object.prototype.toString.call(item) };
+      return { map: Object.entries(item).map(([key, entry]) => [key, tag(entry)]) };
+    }
+    if (typeof item === 'number') return { number: Object.is(item, -0) ? '-0' : String(item) };
+    return { [typeof item]: item === undefined ? 'undefined' : item };
+  };
+  return JSON.stringify(tag(value));
+}
+
+const NASTY_SCALARS = [
+  'yes',
+  'no',
+  'on',
+  'off',
+  'y',
+  'n',
+  'true',
+  'True',
+  'TRUE',
+  'tRUE',
+  'false',
+  'FALSE',
+  '~',
+  'null',
+  'Null',
+  'NULL',
+  'nULL',
+  '',
+  '0x1F',
+  '0X1F',
+  '0o17',
+  '0O17',
+  '017',
+  '08',
+  '0',
+  '00',
+  '-0',
+  '+0',
+  '1e3',
+  '1E3',
+  '1e+3',
+  '.5',
+  '5.',
+  '+1',
+  '-1',
+  '+12',
+  '.inf',
+  '-.Inf',
+  '+.INF',
+  '.nan',
+  '.NaN',
+  '-.nan',
+  '1_000',
+  '1,000',
+  '12:30',
+  '190:20:30',
+  '2026-12-01',
+  '2026-12-01T09:00',
+  '2026-12-01 09:00:00Z',
+  '123456789012345',
+  '1234567890123456',
+  '9007199254740993',
+  'a: b',
+  'a #b',
+  'a#b',
+  '#x',
+  "'single ''q'''",
+  "'unterminated",
+  '"double \\"q\\" \\n \\u00e9 \\x41"',
+  '"a\\\\"',
+  '"\\\\"',
+  '"tab\\t"',
+  '"a\\"b"',
+  '""',
+  "''",
+  '"x" # c',
+  "'x'#c",
+  '"x"y',
+  '- x',
+  '-x',
+  '-',
+  '--',
+  '---',
+  '...',
+  '? x',
+  '?x',
+  ':x',
+  'x:',
+  'x:y',
+  '&anchor x',
+  '*alias',
+  '!!str 1',
+  '!tag x',
+  '!',
+  '|',
+  '>',
+  '|-',
+  '{a: 1}',
+  '{}',
+  '[1, 2]',
+  '[]',
+  '[ ]',
+  '[a, [b]]',
+  '[a,b]',
+  '["a", \'b\']',
+  '[a, ]',
+  '[a: b]',
+  '[a #b]',
+  '[a]#c',
+  '[a] #c',
+  '[~, null, true, 1, 1.5]',
+  '[ "x" , y ]',
+  '[a b]',
+  '[-]',
+  '[- a]',
+  '[?a]',
+  '[a&b]',
+  '[.inf]',
+  '[0x1]',
+  '@x',
+  '`x',
+  '%x',
+  ',x',
+  'x,',
+  'a, b',
+  'b]',
+  'c}',
+  'x ? y',
+  'a - b',
+  'http://x/y?z=1#w',
+  '*/5 * * * *',
+  '${HOME}',
+  'a  b',
+  'a\u00a0',
+  '\u00a0a',
+  'a\u3000',
+  'a\u2028',
+  'a\ufeff',
+  '\ufeffa',
+  'a\u0085',
+  'a\u200b',
+  'é',
+  '日本',
+  'a\u000b',
+  'a\u000c',
+  '\u0001',
+  'x\u007f',
+  '"\u00a0"',
+  '"a\u2028b"',
+  '[a\u00a0]',
+  '[\u00a0]',
+  'a\u00a0#c',
+  'a \u00a0#c',
+  'Hello, world!',
+  "it's",
+  'say "hi"',
+  'a\\b',
+  'C:\\x',
+];
+const KEYS = [
+  'a',
+  'b',
+  'tasks',
+  'settings',
+  'run',
+  'every',
+  'b-c',
+  'd.e',
+  'x_1',
+  '_u',
+  'a/b',
+  '1_000',
+  'on',
+  'yes',
+  'y',
+  'null',
+  'true',
+  '1',
+  '1.5',
+  '0x1',
+  'a b',
+  'a:b',
+  '"q"',
+  "'s'",
+  '"a b"',
+  "'a''b'",
+  '"a\\"b"',
+  '""',
+  '"a#b"',
+  "'1'",
+  '"true"',
+  '<<',
+  '? x',
+  '&a k',
+  '!t k',
+  'k\u00a0',
+  '\u00a0k',
+  'é',
+  'a.',
+  '-a',
+  '.a',
+  '__proto__',
+  'constructor',
+  'toString',
+  'hasOwnProperty',
+  'a #x',
+];
+
+function generator(seed: number) {
+  let state = seed >>> 0;
+  const next = (): number => {
+    // mulberry32
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+  const random = (n: number): number => Math.floor(next() * n);
+  const pick = <T>(list: readonly T[]): T => list[random(list.length)] as T;
+  const chance = (p: number): boolean => next() < p;
+
+  const comment = (): string => (chance(0.1) ? pick([' # c', ' #', '  # x: y', ' #- a', '#c']) : '');
+  const space = (): string => (chance(0.08) ? pick(['  ', ' ', '\t', '\u00a0']) : '');
+
+  /** Lines of a block map whose keys sit at `indent`. */
+  function blockMap(indent: number, depth: number, lines: string[]): void {
+    const count = 1 + random(4);
+    for (let index = 0; index < count; index++) {
+      if (chance(0.05)) lines.push(`${' '.repeat(random(indent + 4))}#${pick(['', ' c', ' - x', ' a: b'])}`);
+      if (chance(0.04)) lines.push(pick(['', ' ', '  ']));
+      const key = depth === 0 && chance(0.3) ? 'tasks' : pick(KEYS);
+      const pad = ' '.repeat(indent);
+      const shape = random(10);
+      if (depth < 3 && shape < 3) {
+        lines.push(`${pad}${key}:${comment()}${space()}`);
+        blockMap(indent + pick([1, 2, 2, 4]), depth + 1, lines);
+      } else if (depth < 3 && shape < 5) {
+        lines.push(`${pad}${key}:${comment()}`);
+        blockSequence(indent + pick([0, 2, 2, 3]), depth + 1, lines);
+      } else if (shape === 5 && chance(0.5)) {
+        lines.push(`${pad}${key}:${comment()}`);
+      } else {
+        const value = pick(NASTY_SCALARS);
+        lines.push(`${pad}${key}:${value === '' && chance(0.5) ? '' : ` ${value}`}${comment()}${space()}`);
+        // A plain value that goes on over the next line.
+        if (chance(0.03)) lines.push(`${' '.repeat(indent + random(3))}${pick(NASTY_SCALARS)}`);
+      }
+    }
+  }
+
+  function blockSequence(indent: number, depth: number, lines: string[]): void {
+    const count = 1 + random(3);
+    for (let index = 0; index < count; index++) {
+      const pad = ' '.repeat(indent);
+      const dash = pick(['- ', '- ', '-  ', '-']);
+      if (depth < 3 && chance(0.1)) {
+        lines.push(`${pad}${dash}${pick(KEYS)}: ${pick(NASTY_SCALARS)}`);
+      } else if (depth < 3 && chance(0.05)) {
+        lines.push(`${pad}-`);
+        blockSequence(indent + 2, depth + 1, lines);
+      } else {
+        lines.push(`${pad}${dash}${pick(NASTY_SCALARS)}${comment()}${space()}`);
+        if (chance(0.03)) lines.push(`${' '.repeat(indent + random(4))}${pick(NASTY_SCALARS)}`);
+      }
+    }
+  }
+
+  function document(): string {
+    const lines: string[] = [];
+    if (chance(0.03)) lines.push(pick(['---', '--- # c', '%YAML 1.1', '%YAML 1.2\n---']));
+    blockMap(0, 0, lines);
+    if (chance(0.03)) lines.push(pick(['...', '---', '--- x', '... # c']));
+    if (chance(0.05)) {
+      const at = random(lines.length);
+      lines[at] = `${lines[at] ?? ''}${pick([' ', '\t', '\r', '\u00a0', '\ufeff', '\u2028', '\u0085'])}`;
+    }
+    let text = lines.join('\n');
+    if (chance(0.05)) text = text.replaceAll('\n', '\r\n');
+    if (chance(0.03)) text = `\ufeff${text}`;
+    if (chance(0.03)) text = text.replace(/\n {2}/, '\n\t');
+    return chance(0.9) ? `${text}\n` : text;
+  }
+
+  return { document };
+}
+
+const SEEDS = [1, 2, 3, 20_4, 2026];
+const DOCUMENTS_PER_SEED = 20_000;
+
+describe('plain YAML against yaml, differentially', () => {
+  // Divergences this test found, each kept as a case (yaml's reading in the name).
+  test.each([
+    ['a trailing no-break space is part of the word: "a\u00a0"', 'a: a\u00a0\n'],
+    ['a leading no-break space is part of the word: "\u00a0a"', 'a: \u00a0a\n'],
+    ['a trailing ideographic space: "a\u3000"', 'a: a\u3000\n'],
+    ['a trailing U+FEFF: "a\ufeff"', 'a: a\ufeff\n'],
+    ['a trailing vertical tab: "a\u000b"', 'b-c: a\u000b\n'],
+    ['a no-break space in a flow list: ["a\u00a0"]', 'a: [a\u00a0]\n'],
+    ['a list item ending in U+FEFF: ["a\ufeff"]', 'a:\n  - a\ufeff\n'],
+  ])('%s', (_name, text) => {
+    expect(divergence(text)).toBeUndefined();
+    expect(readPlainYaml(text)).not.toBeUndefined();
+  });
+
+  test.each([
+    ["a no-break space after a quoted value ('Unexpected scalar at node end')", "a: 'single ''q''' \u00a0\n"],
+    ["a no-break space after a flow list ('Unexpected scalar at node end')", "'1': [a] \u00a0\n"],
+  ])('left to yaml: %s', (_name, text) => {
+    expect(readPlainYaml(text)).toBeUndefined();
+  });
+
+  test.each(SEEDS)('seed %i: the same value as yaml whenever the plain reader answers', (seed) => {
+    const { document } = generator(seed);
+    const found: ReturnType<typeof divergence>[] = [];
+    let read = 0;
+    for (let round = 0; round < DOCUMENTS_PER_SEED; round++) {
+      const text = document();
+      const differs = divergence(text);
+      if (differs !== undefined) found.push(differs);
+      else if (readPlainYaml(text) !== undefined) read++;
+    }
+    expect(found.slice(0, 3)).toEqual([]);
+    // The comparison means something only if the plain reader answers often enough.
+    expect(read).toBeGreaterThan(DOCUMENTS_PER_SEED / 20);
+  });
+
+  test('every YAML file of the repository, and the YAML blocks of the docs', () => {
+    const texts: [string, string][] = [];
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(dir)) {
+        if (entry === 'node_modules' || entry.startsWith('.') || entry === 'dist') continue;
+        const path = join(dir, entry);
+        if (statSync(path).isDirectory()) walk(path);
+        else if (/\.ya?ml$/.test(entry)) texts.push([relative(ROOT, path), readFileSync(path, 'utf8')]);
+        else if (/\.(md|[0-9])$/.test(entry)) {
+          const text = readFileSync(path, 'utf8');
+          for (const match of text.matchAll(/```ya?ml\n([\s\S]*?)```/g)) texts.push([path, match[1] ?? '']);
+          for (const match of text.matchAll(/^\.EX\n([\s\S]*?)^\.EE/gm)) texts.push([path, match[1] ?? '']);
+        }
+      }
+    };
+    walk(ROOT);
+    const found = texts.map(([, text]) => divergence(text)).filter((differs) => differs !== undefined);
+    expect(found).toEqual([]);
+    expect(texts.filter(([, text]) => readPlainYaml(text) !== undefined).length).toBeGreaterThanOrEqual(10);
+  });
+});
