@@ -44,6 +44,21 @@ export function describeUsageError(error: CommandUsageError): string {
       const where = path.length === 0 ? 'see taskkit help' : help;
       return `${what}${didYouMean(name, commandNames(command))}; ${where}`;
     }
+    case 'commander.help': {
+      // commander printed the help (on stderr) for a verb that needs a command (`taskkit service`)
+      // or for `taskkit help NAME` of no verb; its message is a placeholder, "(outputHelp)".
+      const [first, asked] = command.args;
+      const names = commandNames(command);
+      if (first === 'help' && asked !== undefined && !names.includes(asked)) {
+        const what = path.length === 0 ? `unknown verb "${asked}"` : `unknown command "${asked}"${verb}`;
+        return `${what}${didYouMean(asked, names)}; ${path.length === 0 ? 'see taskkit help' : help}`;
+      }
+      if (path.length === 0) return `a verb is needed (listed above); ${help}`;
+      const visible = command.createHelp().visibleCommands(command);
+      const choices = visible.map((sub) => sub.name()).filter((name) => name !== 'help');
+      const listed = choices.length > 1 ? `${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}` : choices.join('');
+      return `"taskkit ${path.join(' ')}" needs a command: ${listed}; ${help}`;
+    }
     case 'commander.unknownOption': {
       const flag = /^unknown option '(.*)'$/s.exec(message)?.[1] ?? message;
       const hint = flag.startsWith('--') ? didYouMean(flag, optionFlags(command)) : '';

@@ -76,3 +76,20 @@ test('usage errors: taskkit wording, one did-you-mean wording, where to read mor
     'taskkit: unknown verb "stauts" (did you mean "status"); see taskkit help\n',
   ]);
 });
+
+test('a verb that needs a command, help for no verb: the help, then what is missing', async () => {
+  const env = cliEnv();
+  const service = await runTaskkit(['service'], { cwd: tmpdir(), env });
+  expect(service.code).toBe(2);
+  expect(service.stderr).toContain('Usage: taskkit service');
+  expect(service.stderr).not.toContain('(outputHelp)');
+  expect(service.stderr).toMatch(
+    /\ntaskkit: "taskkit service" needs a command: install, uninstall or status; see taskkit service --help\n$/,
+  );
+  const bare = await runTaskkit([], { cwd: tmpdir(), env });
+  expect(bare.code).toBe(2);
+  expect(bare.stderr).toMatch(/\ntaskkit: a verb is needed \(listed above\); see taskkit --help\n$/);
+  const help = await runTaskkit(['help', 'servce'], { cwd: tmpdir(), env });
+  expect(help.code).toBe(2);
+  expect(help.stderr).toMatch(/\ntaskkit: unknown verb "servce" \(did you mean "service"\); see taskkit help\n$/);
+});
