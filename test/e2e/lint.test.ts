@@ -35,6 +35,9 @@ const LINTED = daemonTasks([
   '    run: "true"',
   '  run-now-only:',
   '    run: "true"',
+  '  over:', //                         29
+  '    rrule: "FREQ=DAILY;UNTIL=20000105T000000Z"', // 30
+  '    run: "true"',
 ]);
 
 interface Report {
@@ -48,7 +51,7 @@ test('validate prints each lint warning at its line and column and exits 0; --js
   d.writeTasks(LINTED);
   const result = await d.taskkit(['validate']);
   expect(result.code).toBe(0);
-  expect(result.stdout).toMatch(/tasks\.yaml: 6 tasks, valid, 5 warnings\n$/);
+  expect(result.stdout).toMatch(/tasks\.yaml: 7 tasks, valid, 6 warnings\n$/);
   const warnings = result.stderr.split('\n').filter((line) => /tasks\.yaml:\d+:\d+: warning: /.test(line));
   expect(warnings.map((line) => /tasks\.yaml:(\d+:\d+: warning: task "[^"]+"): /.exec(line)?.[1])).toEqual([
     '7:9: warning: task "once"',
@@ -56,22 +59,29 @@ test('validate prints each lint warning at its line and column and exits 0; --js
     '15:14: warning: task "piling"',
     '16:12: warning: task "piling"',
     '19:12: warning: task "morning"',
+    '30:12: warning: task "over"',
   ]);
   expect(result.stderr).toContain(
     'warning: task "once": at "2000-01-01T09:00" is in the past: no scheduled run of this task is left; ' +
       'move it later, or remove it\n        at: 2000-01-01T09:00\n            ^\n',
   );
+  expect(result.stderr).toContain(
+    'warning: task "over": this rule has no instant after now (its COUNT or UNTIL is over): no scheduled run ' +
+      'will start, and no task triggers this one (after, after-all, on-success, on-failure): ' +
+      'only run-now can start it\n',
+  );
 
   const json = await d.taskkit(['validate', '--json']);
   expect(json.code).toBe(0);
   const report = JSON.parse(json.stdout) as Report;
-  expect([report.valid, report.tasks]).toEqual([true, 6]);
+  expect([report.valid, report.tasks]).toEqual([true, 7]);
   expect(report.issues.map((issue) => [issue.severity, issue.code, issue.line, issue.column, issue.task])).toEqual([
     ['warning', 'past-instant', 7, 9, 'once'],
     ['warning', 'no-effect', 11, 5, 'manual'],
     ['warning', 'pile-up', 15, 14, 'piling'],
     ['warning', 'retry-overlap', 16, 12, 'piling'],
     ['warning', 'dst-shift', 19, 12, 'morning'],
+    ['warning', 'never-starts', 30, 12, 'over'],
   ]);
 });
 
@@ -82,12 +92,12 @@ test('validate --strict: warnings are errors (exit 2, nothing on stdout); a clea
   expect(strict.code).toBe(2);
   expect(strict.stdout).toBe('');
   expect(strict.stderr).toMatch(/tasks\.yaml:7:9: warning: task "once": at "2000-01-01T09:00" is in the past/);
-  expect(strict.stderr).toMatch(/\ntaskkit: \S*tasks\.yaml: 5 warnings, errors under --strict\n$/);
+  expect(strict.stderr).toMatch(/\ntaskkit: \S*tasks\.yaml: 6 warnings, errors under --strict\n$/);
 
   const json = await d.taskkit(['validate', '--strict', '--json']);
   expect(json.code).toBe(2);
   const report = JSON.parse(json.stdout) as Report;
-  expect([report.valid, report.issues.length]).toEqual([false, 5]);
+  expect([report.valid, report.issues.length]).toEqual([false, 6]);
 
   d.writeTasks(daemonTasks(['  fine:', '    every: 1h', '    run: "true"']));
   const clean = await d.taskkit(['validate', '--strict']);
