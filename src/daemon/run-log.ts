@@ -38,7 +38,7 @@ function describeCount(run: RunRecord): string {
 function describeStart(run: RunRecord): string {
   const lateness =
     run.scheduledAt !== null && run.startedAt !== null
-      ? `, due ${new Date(run.scheduledAt).toISOString()}, +${run.startedAt - run.scheduledAt}ms`
+      ? `, due ${new Date(run.scheduledAt).toISOString()}, +${formatElapsed(run.startedAt - run.scheduledAt)}`
       : '';
   const attempt = run.attempt > 1 ? `, attempt ${run.attempt}` : '';
   const pid = run.pid !== null ? `, pid ${run.pid}` : '';

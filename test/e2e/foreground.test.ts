@@ -47,7 +47,7 @@ describe('start --foreground', () => {
     daemon.kill('SIGTERM');
     const result = await done;
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/tick #1 started \(schedule, due \S+, \+\d+ms, pid \d+\)/);
+    expect(result.stderr).toMatch(/tick #1 started \(schedule, due \S+, \+(\d+ms|\d\.\ds), pid \d+\)/);
     expect(result.stderr).toMatch(/SIGTERM: stopping/);
     expect(result.stderr).toMatch(/stopped/);
     // TASKKIT_SCHEDULED_AT is a whole second (every: 1s keeps its phase on the absolute timeline).
