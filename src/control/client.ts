@@ -5,6 +5,7 @@
  */
 import { createConnection, type Socket } from 'node:net';
 import { TaskkitError } from '../errors.js';
+import { formatElapsed } from '../schedule/elapsed.js';
 import { createFrameDecoder, encodeFrame } from './framing.js';
 import { verifySocketOwner } from './socket-owner.js';
 import { checkSocketPathLength } from './socket-path.js';
@@ -169,7 +170,7 @@ export async function connectControl(options: ConnectOptions): Promise<ControlCl
         timeout > 0
           ? setTimeout(() => {
               waiters.delete(id);
-              reject(unreachable(socketPath, `no reply to "${method}" within ${timeout}ms`));
+              reject(unreachable(socketPath, `no reply to "${method}" within ${formatElapsed(timeout)}`));
             }, timeout)
           : undefined;
       waiters.set(id, { resolve, reject, onEvent, timer });
@@ -209,7 +210,7 @@ function openSocket(socketPath: string, timeoutMs: number): Promise<Socket> {
     const socket = createConnection(socketPath);
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(unreachable(socketPath, `it did not accept a connection within ${timeoutMs}ms`));
+      reject(unreachable(socketPath, `it did not accept a connection within ${formatElapsed(timeoutMs)}`));
     }, timeoutMs);
     socket.once('connect', () => {
       clearTimeout(timer);
