@@ -9,6 +9,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { parseTasksText } from '../../src/config/load.js';
 import { readPlainYaml } from '../../src/config/plain-yaml.js';
 
 const YAML_OPTIONS = { schema: 'core', uniqueKeys: false, prettyErrors: false, logLevel: 'error' } as const;
@@ -258,7 +259,41 @@ const KEYS = [
   'a #x',
 ];
 
-function generator(seed: number) {
+/** Everyday words, so that most documents of the mild corpus are plain and get compared. */
+const MILD_SCALARS = [
+  'x',
+  'echo hi',
+  'echo "a b" > /tmp/x',
+  '5m',
+  '1h30m',
+  '"03:30"',
+  "'15:30'",
+  '03:30',
+  '0',
+  '7',
+  '42',
+  'true',
+  'false',
+  '~',
+  '',
+  'Europe/Paris',
+  '"*/5 * * * *"',
+  '[a, b]',
+  '["a", \'b\', 3]',
+  '[]',
+  'a-b_c.d',
+  './x.js',
+  '"q \\" q"',
+  "'it''s'",
+  'https://x.test/a?b=c#d',
+  '-v',
+  'a: b',
+  'x #c',
+];
+const MILD_KEYS = ['run', 'every', 'daily', 'after', 'a', 'b', 'c-d', 'e.f', 'g_1', '"h i"', "'j'"];
+
+/** `nasty`: how often a scalar, a key or a line is drawn from the nasty lists (1: always). */
+function generator(seed: number, nasty: number) {
   let state = seed >>> 0;
   const next = (): number => {
     // mulberry32
@@ -271,9 +306,12 @@ function generator(seed: number) {
   const random = (n: number): number => Math.floor(next() * n);
   const pick = <T>(list: readonly T[]): T => list[random(list.length)] as T;
   const chance = (p: number): boolean => next() < p;
+  const scalar = (): string => (chance(nasty) ? pick(NASTY_SCALARS) : pick(MILD_SCALARS));
+  const key = (): string => (chance(nasty) ? pick(KEYS) : pick(MILD_KEYS));
+  const rarely = (p: number): boolean => chance(p * nasty);
 
   const comment = (): string => (chance(0.1) ? pick([' # c', ' #', '  # x: y', ' #- a', '#c']) : '');
-  const space = (): string => (chance(0.08) ? pick(['  ', ' ', '\t', '\u00a0']) : '');
+  const space = (): string => (rarely(0.08) ? pick(['  ', ' ', '\t', '\u00a0']) : '');
 
   /** Lines of a block map whose keys sit at `indent`. */
   function blockMap(indent: number, depth: number, lines: string[]): void {
@@ -281,22 +319,22 @@ function generator(seed: number) {
     for (let index = 0; index < count; index++) {
       if (chance(0.05)) lines.push(`${' '.repeat(random(indent + 4))}#${pick(['', ' c', ' - x', ' a: b'])}`);
       if (chance(0.04)) lines.push(pick(['', ' ', '  ']));
-      const key = depth === 0 && chance(0.3) ? 'tasks' : pick(KEYS);
+      const name = depth === 0 && chance(0.3) ? 'tasks' : key();
       const pad = ' '.repeat(indent);
       const shape = random(10);
       if (depth < 3 && shape < 3) {
-        lines.push(`${pad}${key}:${comment()}${space()}`);
+        lines.push(`${pad}${name}:${comment()}${space()}`);
         blockMap(indent + pick([1, 2, 2, 4]), depth + 1, lines);
       } else if (depth < 3 && shape < 5) {
-        lines.push(`${pad}${key}:${comment()}`);
+        lines.push(`${pad}${name}:${comment()}`);
         blockSequence(indent + pick([0, 2, 2, 3]), depth + 1, lines);
       } else if (shape === 5 && chance(0.5)) {
-        lines.push(`${pad}${key}:${comment()}`);
+        lines.push(`${pad}${name}:${comment()}`);
       } else {
-        const value = pick(NASTY_SCALARS);
-        lines.push(`${pad}${key}:${value === '' && chance(0.5) ? '' : ` ${value}`}${comment()}${space()}`);
+        const value = scalar();
+        lines.push(`${pad}${name}:${value === '' && chance(0.5) ? '' : ` ${value}`}${comment()}${space()}`);
         // A plain value that goes on over the next line.
-        if (chance(0.03)) lines.push(`${' '.repeat(indent + random(3))}${pick(NASTY_SCALARS)}`);
+        if (chance(0.03)) lines.push(`${' '.repeat(indent + random(3))}${scalar()}`);
       }
     }
   }
@@ -307,30 +345,30 @@ function generator(seed: number) {
       const pad = ' '.repeat(indent);
       const dash = pick(['- ', '- ', '-  ', '-']);
       if (depth < 3 && chance(0.1)) {
-        lines.push(`${pad}${dash}${pick(KEYS)}: ${pick(NASTY_SCALARS)}`);
+        lines.push(`${pad}${dash}${key()}: ${scalar()}`);
       } else if (depth < 3 && chance(0.05)) {
         lines.push(`${pad}-`);
         blockSequence(indent + 2, depth + 1, lines);
       } else {
-        lines.push(`${pad}${dash}${pick(NASTY_SCALARS)}${comment()}${space()}`);
-        if (chance(0.03)) lines.push(`${' '.repeat(indent + random(4))}${pick(NASTY_SCALARS)}`);
+        lines.push(`${pad}${dash}${scalar()}${comment()}${space()}`);
+        if (chance(0.03)) lines.push(`${' '.repeat(indent + random(4))}${scalar()}`);
       }
     }
   }
 
   function document(): string {
     const lines: string[] = [];
-    if (chance(0.03)) lines.push(pick(['---', '--- # c', '%YAML 1.1', '%YAML 1.2\n---']));
+    if (rarely(0.03)) lines.push(pick(['---', '--- # c', '%YAML 1.1', '%YAML 1.2\n---']));
     blockMap(0, 0, lines);
-    if (chance(0.03)) lines.push(pick(['...', '---', '--- x', '... # c']));
-    if (chance(0.05)) {
+    if (rarely(0.03)) lines.push(pick(['...', '---', '--- x', '... # c']));
+    if (rarely(0.05)) {
       const at = random(lines.length);
       lines[at] = `${lines[at] ?? ''}${pick([' ', '\t', '\r', '\u00a0', '\ufeff', '\u2028', '\u0085'])}`;
     }
     let text = lines.join('\n');
-    if (chance(0.05)) text = text.replaceAll('\n', '\r\n');
-    if (chance(0.03)) text = `\ufeff${text}`;
-    if (chance(0.03)) text = text.replace(/\n {2}/, '\n\t');
+    if (rarely(0.05)) text = text.replaceAll('\n', '\r\n');
+    if (rarely(0.03)) text = `\ufeff${text}`;
+    if (rarely(0.03)) text = text.replace(/\n {2}/, '\n\t');
     return chance(0.9) ? `${text}\n` : text;
   }
 
@@ -338,7 +376,7 @@ function generator(seed: number) {
 }
 
 const SEEDS = [1, 2, 3, 20_4, 2026];
-const DOCUMENTS_PER_SEED = 20_000;
+const DOCUMENTS_PER_SEED = 12_000;
 
 describe('plain YAML against yaml, differentially', () => {
   // Divergences this test found, each kept as a case (yaml's reading in the name).
@@ -362,8 +400,13 @@ describe('plain YAML against yaml, differentially', () => {
     expect(readPlainYaml(text)).toBeUndefined();
   });
 
-  test.each(SEEDS)('seed %i: the same value as yaml whenever the plain reader answers', (seed) => {
-    const { document } = generator(seed);
+  test.each(
+    SEEDS.flatMap((seed) => [
+      { seed, nasty: 1 },
+      { seed, nasty: 0.08 },
+    ]),
+  )('seed $seed, nastiness $nasty: the same value as yaml whenever the plain reader answers', ({ seed, nasty }) => {
+    const { document } = generator(seed, nasty);
     const found: ReturnType<typeof divergence>[] = [];
     let read = 0;
     for (let round = 0; round < DOCUMENTS_PER_SEED; round++) {
@@ -396,5 +439,68 @@ describe('plain YAML against yaml, differentially', () => {
     const found = texts.map(([, text]) => divergence(text)).filter((differs) => differs !== undefined);
     expect(found).toEqual([]);
     expect(texts.filter(([, text]) => readPlainYaml(text) !== undefined).length).toBeGreaterThanOrEqual(10);
+  });
+});
+
+/** A tasks file's load, with or without the plain reader: the TasksFile, or the issues. */
+function load(text: string): unknown {
+  const options = { env: { HOME: '/home/u' }, baseDir: ROOT, lintNow: Date.UTC(2026, 11, 3) };
+  try {
+    return parseTasksText(text, 'tasks.yaml', options);
+  } catch (error) {
+    return (error as { issues?: unknown }).issues ?? String(error);
+  }
+}
+
+/** A trailing comment with a tab changes nothing to YAML but sends the text through yaml's document. */
+const throughDocument = (text: string): string => `${text}\n#\t\n`;
+
+describe('a generated tasks file loads the same with or without the plain reader', () => {
+  test.each([1, 2, 3])('seed %i', (seed) => {
+    let state = seed;
+    const random = (n: number): number => {
+      state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+      return (state >>> 8) % n;
+    };
+    const pick = <T>(list: readonly T[]): T => list[random(list.length)] as T;
+    const names = ['a', 'b-c', 'd.e', '"f g"', "'h'", 'i_1', 'backup', 'x'];
+    const runs = [...MILD_SCALARS, ...NASTY_SCALARS.filter(() => random(4) === 0)];
+    let fast = 0;
+    for (let round = 0; round < 800; round++) {
+      const lines = random(3) === 0 ? ['settings:', `  timezone: ${pick(['UTC', 'Europe/Paris', 'Mars/Base'])}`] : [];
+      lines.push('tasks:');
+      const count = 1 + random(4);
+      const first = random(names.length);
+      for (let index = 0; index < count; index++) {
+        lines.push(`  ${names[(first + index) % names.length] ?? ''}:`, `    run: ${pick(runs)}`);
+        lines.push(`    ${pick(['every: 5m', 'daily: "03:30"', 'cron: "*/5 * * * *"', 'every: 1h', 'every: 5x'])}`);
+        if (random(3) === 0) lines.push(`    description: ${pick(runs)}`);
+        if (index > 0 && random(6) === 0) lines.push(`    after: [${pick(names)}]`);
+        if (index > 0 && random(6) === 0) lines.push('    after:', `      - ${names[first] ?? ''}`);
+      }
+      const text = `${lines.join('\n')}\n`;
+      const loaded = load(text);
+      // Only a plain file without issues keeps the fast path's answer: those are the ones that count.
+      if (readPlainYaml(text) !== undefined && !Array.isArray(loaded)) fast++;
+      expect(loaded).toEqual(load(throughDocument(text)));
+    }
+    expect(fast).toBeGreaterThan(30);
+  });
+
+  // Issues are placed by yaml's document whatever the reader: a plain file with a problem is read again.
+  test.each([
+    ['an unknown key', 'tasks:\n  a:\n    run: x\n    evry: 5m\n'],
+    ['a bad duration', 'tasks:\n  a:\n    run: x\n    every: 5x\n'],
+    ['a missing run', 'tasks:\n  a:\n    every: 5m\n  b:\n    run: y\n    every: 1h\n'],
+    ['an unknown task in after', 'tasks:\n  a:\n    run: x\n    every: 5m\n    after: [nope]\n'],
+    ['a bad setting', 'settings:\n  timezone: Mars/Base\ntasks:\n  a:\n    run: x\n    every: 5m\n'],
+    ['a number where a string goes', 'tasks:\n  a:\n    run: 42\n    every: 5m\n'],
+  ])('%s: the same issues at the same file:line:col', (_name, text) => {
+    expect(readPlainYaml(text)).not.toBeUndefined();
+    const issues = load(text);
+    expect(
+      Array.isArray(issues) && issues.length > 0 && issues.every((issue: { line: number }) => issue.line > 0),
+    ).toBe(true);
+    expect(issues).toEqual(load(throughDocument(text)));
   });
 });
