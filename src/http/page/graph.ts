@@ -3,6 +3,8 @@
  * tasks' definitions) as a list of edges in words, "extract → transform (after)", each task a
  * link coloured by its last result, the tasks with no edge listed apart, and the DOT text itself
  * (renderDot, the same document `taskkit graph` prints) for anyone who wants to draw it.
+ * `?task=NAME` keeps NAME's connected part, as `taskkit graph NAME` does; a graph too large to
+ * render without stalling the engine (page-routes.ts GRAPH_MAX_NODES) gets a form asking for one.
  */
 import { EDGE_KINDS, renderDot, type GraphEdge, type GraphNode, type TaskGraph } from '../../cli/format/graph-dot.js';
 import { lastRunClass, runClass } from './classes.js';
@@ -63,6 +65,24 @@ export function renderGraphPage(graph: TaskGraph, extras: FrameExtras = {}): str
     title: 'Graph',
     body: markup`<h1>Dependency graph</h1>
       ${renderGraphSection(graph)}`,
+    ...frameExtras(extras),
+  });
+}
+
+/** In place of a graph too large to render at once: a form for one task's part, and the CLI. */
+export function renderGraphTooLarge(
+  graph: { readonly tasks: number; readonly max: number; readonly task: string | null },
+  extras: FrameExtras = {},
+): string {
+  const what = graph.task === null ? `${graph.tasks} tasks` : `${graph.task}'s part has ${graph.tasks} tasks`;
+  return renderLayout({
+    title: 'Graph',
+    body: markup`<h1>Dependency graph</h1>
+      <p>${what}: more than this page draws at once (${graph.max}).</p>
+      <form method="get" action="/graph">
+        <label>Show one task's part: <input name="task" required /></label> <button type="submit">Show</button>
+      </form>
+      <p class="muted"><code>taskkit graph &gt; tasks.dot</code> prints the whole graph.</p>`,
     ...frameExtras(extras),
   });
 }

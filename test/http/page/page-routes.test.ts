@@ -3,7 +3,7 @@
  * the definitions), which page of the list it reads runs for, and what it refuses.
  */
 import { describe, expect, test } from 'vitest';
-import { HISTORY_RUNS, PAGE_ROUTES } from '../../../src/http/page/page-routes.js';
+import { GRAPH_MAX_NODES, HISTORY_RUNS, PAGE_ROUTES } from '../../../src/http/page/page-routes.js';
 import { STRIP_RUNS } from '../../../src/http/page/runs.js';
 import type { HttpRequest, HttpServices, Route } from '../../../src/http/route.js';
 import { makeTask } from '../../support/task-spec.js';
@@ -91,5 +91,19 @@ describe('GET routes', () => {
     const page = await body(routeOf('/graph'), get('/graph', {}), services({ list: tasks }));
     expect(page).toContain('<span class="muted">(on-failure)</span>');
     expect(page).toMatch(/<a class="idle" href="\/tasks\/a"[^>]*>a<\/a> → <a class="idle" href="\/tasks\/b"/);
+  });
+
+  test("/graph past GRAPH_MAX_NODES tasks: a form for one task's part, not one long render", async () => {
+    const names = ['a', 'b', ...Array.from({ length: GRAPH_MAX_NODES - 1 }, (_, index) => `t${index}`)];
+    const fake = services({ list: names.map((name) => taskView({ name })) });
+    const route = routeOf('/graph');
+    const whole = await body(route, get('/graph', {}), fake);
+    expect(whole).toContain(`${GRAPH_MAX_NODES + 1} tasks: more than this page draws at once (${GRAPH_MAX_NODES})`);
+    expect(whole).toContain('<form method="get" action="/graph">');
+    expect(whole).not.toContain('digraph');
+    const part = await body(route, get('/graph', {}, 'task=a'), fake);
+    expect(part).toMatch(/<a class="idle" href="\/tasks\/a"[^>]*>a<\/a> → <a class="idle" href="\/tasks\/b"/);
+    expect(part).not.toContain('href="/tasks/t0"');
+    expect((await route.handler(get('/graph', {}, 'task=nope'), fake)).status).toBe(404);
   });
 });
