@@ -250,6 +250,23 @@ describe('what start and reload refuse', () => {
   });
 });
 
+describe('http: turned on at reload', () => {
+  test('a daemon started without http: serves it after a reload adds it', { timeout: 60_000 }, async () => {
+    const d = makeDaemonDir();
+    const port = await freePort();
+    d.writeTasks(daemonTasks(TASKS));
+    await startDetached(d);
+    await expect(httpGet(port, '/metrics')).rejects.toThrow(/ECONNREFUSED/);
+    d.writeTasks(daemonTasks(TASKS, [`  http: 127.0.0.1:${port}`]));
+    expect((await d.taskkit(['reload'])).code).toBe(0);
+    const metrics = parseExposition((await httpGet(port, '/metrics')).body);
+    expect(valueOf(metrics, 'taskkit_up')).toBe(1);
+    expect(valueOf(metrics, 'taskkit_task_held', { task: 'ok' })).toBe(0);
+    expect((await httpGet(port, '/')).status).toBe(200);
+    expect(readDaemonLog(d)).toContain(`http: listening on http://127.0.0.1:${port}/`);
+  });
+});
+
 /** A port held by another program for the test. */
 async function occupy(): Promise<number> {
   const server = createServer();
