@@ -62,6 +62,16 @@ describe('taskkit(1) documents every verb', () => {
     const roff = verb.replace(/-/g, '\\\\-');
     expect(source).toMatch(new RegExp(`^\\.B[IR]?\\s+"?${roff}\\b`, 'm'));
   });
+
+  // Every option of every verb and sub-verb (service install --system, validate --strict...): a
+  // new option cannot ship undocumented either (issue 18 "Done when").
+  const options = [program, ...program.commands.flatMap((command) => [command, ...command.commands])]
+    .filter((command) => command.name() !== 'help' && !command.name().startsWith('__'))
+    .flatMap((command) => command.options.map((option) => [command.name(), option.long ?? option.short ?? ''] as const))
+    .filter(([, flag]) => flag !== '');
+  test.each(options)('%s %s is in taskkit(1)', (_verb, flag) => {
+    expect(source).toContain(flag.replace(/-/g, '\\-'));
+  });
 });
 
 /** Words without their markup: roff fonts and escapes, markdown emphasis and code, line breaks. */
