@@ -56,6 +56,16 @@ const FAMILIES = {
 
 type FamilyKey = keyof typeof FAMILIES;
 
+/**
+ * Statuses every task has a runs_total series for, 0 before the first: a series that appears at 1
+ * is no increase to Prometheus, so `increase(taskkit_runs_total{status="failed"}[1h]) > 0` would
+ * miss a task's first failure after each start (Prometheus' naming guide: avoid missing metrics).
+ */
+const ZERO_COUNTS: readonly (readonly [string, number])[] = [
+  ['succeeded', 0],
+  ['failed', 0],
+];
+
 /** Runs that ended, by task and status: counted from the engine's `run-finished`. */
 export class RunCounts {
   readonly #counts = new Map<string, Map<string, number>>();
@@ -100,7 +110,7 @@ export async function writeTaskFamilies(
     for (const status of tasks.slice(start, start + SLICE)) {
       const label = `{task="${escapeLabel(status.name)}"}`;
       const ranLast = status.lastRun !== null && ran(status.lastRun) ? status.lastRun : lastRunOf(status);
-      for (const [runStatus, count] of counts.of(status.name) ?? [])
+      for (const [runStatus, count] of withZeros(counts.of(status.name)))
         lines.runs.push(`{task="${escapeLabel(status.name)}",status="${escapeLabel(runStatus)}"} ${count}`);
       if (status.lastSuccessAt !== null) lines.lastSuccess.push(`${label} ${status.lastSuccessAt / 1000}`);
       if (ranLast?.startedAt != null && ranLast.endedAt !== null)
@@ -119,6 +129,13 @@ export async function writeTaskFamilies(
     text += '\n';
   }
   return text;
+}
+
+/** A task's counts by status, succeeded and failed first and 0 when it has none of them. */
+function withZeros(counted: ReadonlyMap<string, number> | undefined): Map<string, number> {
+  const all = new Map(ZERO_COUNTS);
+  for (const [status, count] of counted ?? []) all.set(status, count);
+  return all;
 }
 
 /** A label value as the format wants it: backslash, double quote and newline escaped. */

@@ -30,7 +30,16 @@ describe('the task families', () => {
     scheduler.start();
 
     const idle = await scrape();
-    expect(idle.filter((sample) => sample.name === 'taskkit_runs_total')).toEqual([]);
+    // Succeeded and failed are there at 0 from the start: the first failure is an increase.
+    const idleRuns = idle.filter((sample) => sample.name === 'taskkit_runs_total');
+    expect(idleRuns.map((sample) => `${sample.labels['task']}/${sample.labels['status']}=${sample.value}`)).toEqual([
+      'tick/succeeded=0',
+      'tick/failed=0',
+      'ok/succeeded=0',
+      'ok/failed=0',
+      'bad/succeeded=0',
+      'bad/failed=0',
+    ]);
     expect(valueOf(idle, 'taskkit_up')).toBe(1);
     expect(valueOf(idle, 'taskkit_task_next_run_timestamp_seconds', { task: 'tick' })).toBe(ms(START) / 1000 + 60);
     expect(valueOf(idle, 'taskkit_task_next_run_timestamp_seconds', { task: 'ok' })).toBeUndefined();
@@ -53,6 +62,7 @@ describe('the task families', () => {
     expect(valueOf(samples, 'taskkit_runs_total', { task: 'tick', status: 'succeeded' })).toBe(1);
     expect(valueOf(samples, 'taskkit_runs_total', { task: 'ok', status: 'succeeded' })).toBe(1);
     expect(valueOf(samples, 'taskkit_runs_total', { task: 'bad', status: 'failed' })).toBe(1);
+    expect(valueOf(samples, 'taskkit_runs_total', { task: 'bad', status: 'succeeded' })).toBe(0);
     expect(valueOf(samples, 'taskkit_task_last_success_timestamp_seconds', { task: 'ok' })).toBe(
       ms('2026-06-01T00:01:01.750Z') / 1000,
     );
