@@ -115,9 +115,27 @@ export async function startDaemon({ configPath, socket, nodeFlags = [], env = {}
     detached: true,
   });
   onSpawn(child.pid);
+  // The daemon has its own process group, so a scenario that throws, or is stopped by Ctrl-C or
+  // SIGTERM, would leave it running (two 10,000-task daemons once ran on for hours): kill its group
+  // on the way out, then let the signal do what it would have done.
+  const killDaemon = () => killGroup(child.pid, 'SIGKILL');
+  const onSignal = (signal) => {
+    killDaemon();
+    process.kill(process.pid, signal);
+  };
+  process.once('exit', killDaemon);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   let log = '';
   child.stderr.setEncoding('utf8').on('data', (chunk) => (log = (log + chunk).slice(-4000)));
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
+  const exited = new Promise((resolve) =>
+    child.once('exit', (code, signal) => {
+      process.off('exit', killDaemon);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve(signal ?? code);
+    }),
+  );
   await Promise.race([
     waitForSocket(socket),
     exited.then((how) => {
