@@ -121,3 +121,17 @@ function renderExcerpt(source: string, column: number): string[] {
   const padding = text.slice(0, caretAt).replace(/[^\t]/g, ' ');
   return [`${EXCERPT_INDENT}${text}`, `${EXCERPT_INDENT}${padding}^`];
 }
+
+/** A file that cannot be read at all (missing, unreadable, a loader that hangs): one issue, at line 0 or `line`. */
+export function unreadableIssue(path: string, message: string, line = 0): ConfigIssue {
+  return {
+    code: 'unreadable',
+    severity: 'error',
+    file: path,
+    line,
+    column: line === 0 ? 0 : 1,
+    path: [],
+    task: null,
+    message,
+  };
+}

@@ -5,6 +5,7 @@
 import { closeSync, fstatSync, readSync } from 'node:fs';
 import { TaskkitError } from '../errors.js';
 import { ConfigError } from './config-error.js';
+import { unreadableIssue } from './issues.js';
 import { MAX_FILE_BYTES } from './defaults.js';
 import { openTrusted, type FileTrust } from './file-trust.js';
 
@@ -90,16 +91,5 @@ function describeOpenError(error: unknown): string {
 }
 
 function unreadable(path: string, message: string, line = 0): ConfigError {
-  return new ConfigError([
-    {
-      code: 'unreadable',
-      severity: 'error',
-      file: path,
-      line,
-      column: line === 0 ? 0 : 1,
-      path: [],
-      task: null,
-      message,
-    },
-  ]);
+  return new ConfigError([unreadableIssue(path, message, line)]);
 }

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../config/config-error.js';
 import type { FileTrust } from '../config/file-trust.js';
 import { freezeSharingStrings } from '../config/freeze.js';
-import type { ConfigIssue } from '../config/issues.js';
+import { unreadableIssue, type ConfigIssue } from '../config/issues.js';
 import type { TasksFile } from '../config/types.js';
 import { TaskkitError, type ErrorCode } from '../errors.js';
 import { resolveWorkerScript } from '../runner/worker-script.js';
@@ -58,20 +58,7 @@ export async function loadTasksFileIsolated(
     child.channel?.unref();
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(
-        new ConfigError([
-          {
-            code: 'unreadable',
-            severity: 'error',
-            file: path,
-            line: 0,
-            column: 0,
-            path: [],
-            task: null,
-            message: describeHang(timeoutMs),
-          },
-        ]),
-      );
+      reject(new ConfigError([unreadableIssue(path, describeHang(timeoutMs))]));
     }, timeoutMs);
     const settle =
       <T>(fn: (value: T) => void) =>

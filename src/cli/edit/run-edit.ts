@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { formatIssues, type ConfigIssue } from '../../config/issues.js';
+import { formatIssues, unreadableIssue, type ConfigIssue } from '../../config/issues.js';
 import { ConfigError, parseTasksText } from '../../config/load.js';
 import { locateTasksFile, userTasksFilePath } from '../../config/locate.js';
 import type { TasksFile } from '../../config/types.js';
@@ -81,17 +81,7 @@ function check(text: string, path: string, io: CliIo): { file: TasksFile | null;
   } catch (error) {
     if (error instanceof ConfigError) return { file: null, issues: error.issues };
     if (!(error instanceof TaskkitError)) throw error;
-    const issue: ConfigIssue = {
-      code: 'unreadable',
-      severity: 'error',
-      file: path,
-      line: 0,
-      column: 0,
-      path: [],
-      task: null,
-      message: error.message,
-    };
-    return { file: null, issues: [issue] };
+    return { file: null, issues: [unreadableIssue(path, error.message)] };
   }
 }
 
