@@ -5,10 +5,10 @@
 import type { TasksFile } from '../config/types.js';
 import { connectControl } from '../control/client.js';
 import type { ReloadPlanView } from '../control/reload-plan-view.js';
-import { TaskkitError } from '../errors.js';
 import type { CommandContext, GlobalOptions } from './context.js';
 import { socketOfSettings, withDaemon } from './connect.js';
-import { loadPainter, printError, printJson, printLines, readNow, type CliIo } from './io.js';
+import { reportRefusedReload } from './reload-refused.js';
+import { loadPainter, printJson, printLines, readNow, type CliIo } from './io.js';
 
 export interface DryRunOptions {
   /** Like `git diff --exit-code`: exit 1 when the reload would change something. */
@@ -26,15 +26,12 @@ export async function runReloadDryRun(
   try {
     ({ plan } = await withDaemon(io, globals, (client) => client.request('reload-plan', {})));
   } catch (error) {
-    if (!(error instanceof TaskkitError) || error.code !== 'CONFIG_INVALID') throw error;
-    context.exitCode = 2;
-    if (globals.json === true) {
-      const issues = (error as { data?: { issues?: unknown } }).data?.issues ?? [];
-      return printJson(io, { error: { code: error.code, message: error.message, issues } });
-    }
-    printError(io, error.message);
-    printError(io, 'taskkit: a reload would be refused; the daemon would go on with the tasks it has');
-    return;
+    return reportRefusedReload(
+      context,
+      globals,
+      error,
+      'taskkit: a reload would be refused; the daemon would go on with the tasks it has',
+    );
   }
   await printPlan(io, globals, plan);
   if (options.exitCode === true && changesSomething(plan)) context.exitCode = 1;

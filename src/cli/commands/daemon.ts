@@ -93,14 +93,13 @@ export function registerDaemonCommands(program: Command, context: CommandContext
         const { describeReloadSummary } = await import('../format/status.js');
         printLine(io, `reloaded: ${describeReloadSummary(summary)}`);
       } catch (error) {
-        if (!(error instanceof TaskkitError) || error.code !== 'CONFIG_INVALID') throw error;
-        context.exitCode = 2;
-        if (globals.json === true) {
-          const issues = (error as { data?: { issues?: unknown } }).data?.issues ?? [];
-          return printJson(io, { error: { code: error.code, message: error.message, issues } });
-        }
-        printError(io, error.message);
-        printError(io, 'taskkit: reload refused; the daemon goes on with the tasks it had');
+        const { reportRefusedReload } = await import('../reload-refused.js');
+        reportRefusedReload(
+          context,
+          globals,
+          error,
+          'taskkit: reload refused; the daemon goes on with the tasks it had',
+        );
       }
     });
 }
