@@ -151,20 +151,24 @@ function validationContext(
   };
 }
 
+/**
+ * How a tasks file is parsed: the YAML 1.2 core schema, pinned so that a `%YAML 1.1` directive
+ * cannot turn `03:30` into 210, `yes` into true or a date into a UTC Date. logLevel 'error' keeps
+ * yaml from printing warnings itself; they all become issues. Duplicate keys are checked by
+ * findDuplicateKeys (linear) instead of `uniqueKeys` (quadratic). The plain reader's tests compare
+ * with yaml under these options.
+ */
+export const TASKS_YAML_OPTIONS = {
+  schema: 'core',
+  uniqueKeys: false,
+  prettyErrors: false,
+  logLevel: 'error',
+} as const;
+
 /** Parse with yaml's document and positions, and validate: every issue, placed. */
 function checkDocumentText(text: string, file: string, options: CheckOptions): ReturnType<typeof validateDocument> {
   const lineCounter = new LineCounter();
-  // YAML 1.2 core schema, pinned so that a `%YAML 1.1` directive cannot turn `03:30` into 210,
-  // `yes` into true or a date into a UTC Date. logLevel 'error' keeps yaml from printing
-  // warnings itself; they all become issues below. Duplicate keys are checked by
-  // findDuplicateKeys (linear) instead of `uniqueKeys` (quadratic).
-  const doc = parseDocument(text, {
-    lineCounter,
-    schema: 'core',
-    uniqueKeys: false,
-    prettyErrors: false,
-    logLevel: 'error',
-  });
+  const doc = parseDocument(text, { ...TASKS_YAML_OPTIONS, lineCounter });
   const yamlIssues = [...doc.errors, ...doc.warnings].map((error): ConfigIssue => {
     const { line, col } = lineCounter.linePos(error.pos[0]);
     return {

@@ -8,29 +8,11 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { parseTasksText } from '../../src/config/load.js';
 import { readPlainYaml } from '../../src/config/plain-yaml.js';
+import { yamlTree } from './_yaml-reference.js';
 
-const YAML_OPTIONS = { schema: 'core', uniqueKeys: false, prettyErrors: false, logLevel: 'error' } as const;
 const ROOT = join(import.meta.dirname, '../..');
-
-function yamlTree(text: string) {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter });
-  if (doc.errors.length > 0 || doc.warnings.length > 0) return { problems: [...doc.errors, ...doc.warnings] };
-  const tasks = isMap(doc.contents)
-    ? doc.contents.items.find((pair) => isScalar(pair.key) && pair.key.value === 'tasks')?.value
-    : undefined;
-  const taskKeys = isMap(tasks)
-    ? tasks.items.map((pair) => {
-        const key = pair.key as unknown as { value: unknown; range: [number] };
-        const { line, col } = lineCounter.linePos(key.range[0]);
-        return { name: String(key.value), point: { line, column: col } };
-      })
-    : [];
-  return { data: doc.toJS() as unknown, taskKeys };
-}
 
 /** undefined when the plain reader agrees with yaml (or leaves the text to it), else what differs. */
 function divergence(text: string): { text: string; plain: unknown; yaml: unknown } | undefined {

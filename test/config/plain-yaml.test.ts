@@ -7,30 +7,11 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { parseTasksText } from '../../src/config/load.js';
 import { readPlainYaml } from '../../src/config/plain-yaml.js';
+import { yamlTree } from './_yaml-reference.js';
 
-const YAML_OPTIONS = { schema: 'core', uniqueKeys: false, prettyErrors: false, logLevel: 'error' } as const;
 const ROOT = join(import.meta.dirname, '../..');
-
-/** yaml's answer: the value and the `tasks:` keys' points, or undefined when yaml reports anything. */
-function yamlTree(text: string) {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter });
-  if (doc.errors.length > 0 || doc.warnings.length > 0) return undefined;
-  const tasks = isMap(doc.contents)
-    ? doc.contents.items.find((pair) => isScalar(pair.key) && pair.key.value === 'tasks')?.value
-    : undefined;
-  const taskKeys = isMap(tasks)
-    ? tasks.items.map((pair) => {
-        const key = pair.key as unknown as { value: unknown; range: [number] };
-        const { line, col } = lineCounter.linePos(key.range[0]);
-        return { name: String(key.value), point: { line, column: col } };
-      })
-    : [];
-  return { data: doc.toJS() as unknown, taskKeys };
-}
 
 function expectSameAsYaml(text: string): boolean {
   const plain = readPlainYaml(text);
