@@ -39,7 +39,8 @@ const result = await build({
   format: 'esm',
   platform: 'node',
   target: 'node20.11',
-  external: ['better-sqlite3'],
+  // pg is an optional dependency, loaded only in cluster mode (its pg-native require is optional too).
+  external: ['better-sqlite3', 'pg'],
   // CommonJS dependencies (commander, yaml) call require(); an ES module has none of its own.
   banner: {
     js: [
