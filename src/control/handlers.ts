@@ -14,10 +14,11 @@ import type { TaskStatus } from '../engine/task-state.js';
 import type { Instant, ScheduleSpec } from '../schedule/types.js';
 import type { RunStats, RunSummary } from '../store/store.js';
 import { TaskkitError } from '../errors.js';
+import { allAnswered, fromHistory, whenAnswered, type Answer } from './answer.js';
 import type { RequestContext, RequestDispatcher } from './connection.js';
 import { checkHealth } from './health.js';
 import { LiveOutput } from './live-output.js';
-import { answerLogs } from './logs.js';
+import { answerLogs, type EndedRuns } from './logs.js';
 import {
   badRequest,
   readObjectOrNull,
@@ -59,20 +60,21 @@ export interface DaemonControl {
   stop(): void;
   /*
    * The history database, when the daemon keeps one (issue 4); each is optional so that a daemon
-   * without a store (tests, the library) answers from the engine alone.
+   * without a store (tests, the library) answers from the engine alone. Answers may be promises
+   * (a cluster's PostgreSQL, issue 21); a rejection is the request's error, the daemon goes on.
    */
   /** Runs of a task, newest first, at most `limit` (a store); default: the last run only. */
-  recentRuns?(task: string, limit: number): readonly RunSummary[];
-  /** The task's newest ended run: `list` shows it where the engine has none yet (after a restart). */
+  recentRuns?(task: string, limit: number): Answer<readonly RunSummary[]>;
+  /** The task's newest ended run: `list` shows it where the engine has none yet (after a restart). In memory: sync. */
   storedLastRun?(task: string): RunSummary | null;
   /** How the task's kept runs ended, for `show`. */
-  runStats?(task: string): RunStats;
+  runStats?(task: string): Answer<RunStats>;
   /** A run by id, with its output (`logs`). */
-  findRun?(id: number): RunRecord | null;
+  findRun?(id: number): Answer<RunRecord | null>;
   /** The task's newest stored run, with its output (`logs`). */
-  latestRun?(task: string): RunRecord | null;
+  latestRun?(task: string): Answer<RunRecord | null>;
   /** Write what the history database has queued now (`sync-history`: a reader opens the file next). */
-  flushHistory?(): void;
+  flushHistory?(): Answer<void>;
 }
 
 export interface HandlerOptions {
@@ -101,18 +103,19 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
     throw unknownTask(name, knownNames());
   };
   // A run not in flight: the history says whose it was and how it ended, when it has it.
-  const cancelRun = (runId: number): RunRecord => {
+  const cancelRun = (runId: number): Answer<RunRecord> => {
     try {
       return scheduler.cancelRun(runId);
     } catch (error) {
       if (!(error instanceof TaskkitError) || error.code !== 'NOT_FOUND') throw error;
-      const stored = daemon.findRun?.(runId) ?? null;
-      throw new ControlError(
-        'NOT_FOUND',
-        stored === null
-          ? `no run #${runId} (not running or waiting, and not in the history)`
-          : `run #${runId} of ${stored.task} is not running or waiting (${stored.status}); nothing to cancel`,
-      );
+      return whenAnswered(fromHistory(daemon.findRun?.(runId) ?? null), (stored): never => {
+        throw new ControlError(
+          'NOT_FOUND',
+          stored === null
+            ? `no run #${runId} (not running or waiting, and not in the history)`
+            : `run #${runId} of ${stored.task} is not running or waiting (${stored.status}); nothing to cancel`,
+        );
+      });
     }
   };
   // Check every name before changing any (protocol: hold/resume are all or nothing).
@@ -147,22 +150,31 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
         ),
       );
     },
-    show: (params): ResultOf<'show'> => {
+    show: (params): Answer<ResultOf<'show'>> => {
       const name = readTaskName('show', readParams('show', params, ['name']), 'name');
       const task = scheduler.orphan(name) ?? requireTask(name);
       // A held or excluded span's row counts its instants up to now (skipped-spans.ts).
       if (task.state !== 'removed') scheduler.settleSkipped(name);
-      const recent = daemon.recentRuns?.(name, RECENT_RUNS) ?? (task.lastRun === null ? [] : [task.lastRun]);
-      const stats = daemon.runStats?.(name);
-      // recentRuns is newest first: its first run that ran is the task's last one (skips never are).
-      const lastEnded = recent.find(ran) ?? daemon.storedLastRun?.(name) ?? null;
-      return {
-        task: toTaskView(task, zone(), lastEnded),
-        definition: toDefinitionView(task.spec),
-        upcoming: task.state === 'removed' ? [] : scheduler.upcoming(name, UPCOMING_COUNT).map(formatIsoUtc),
-        recentRuns: recent.map((run) => toRunView(run)),
-        ...(stats === undefined ? {} : { stats: toRunStatsView(stats) }),
-      };
+      const upcoming = task.state === 'removed' ? [] : scheduler.upcoming(name, UPCOMING_COUNT).map(formatIsoUtc);
+      const recent =
+        daemon.recentRuns === undefined
+          ? task.lastRun === null
+            ? []
+            : [task.lastRun]
+          : fromHistory(daemon.recentRuns(name, RECENT_RUNS));
+      const stats = daemon.runStats === undefined ? undefined : fromHistory(daemon.runStats(name));
+      return whenAnswered(allAnswered<unknown>([recent, stats]), ([runs, counts]) => {
+        const recentRuns = runs as readonly RunSummary[];
+        // recentRuns is newest first: its first run that ran is the task's last one (skips never are).
+        const lastEnded = recentRuns.find(ran) ?? daemon.storedLastRun?.(name) ?? null;
+        return {
+          task: toTaskView(task, zone(), lastEnded),
+          definition: toDefinitionView(task.spec),
+          upcoming,
+          recentRuns: recentRuns.map((run) => toRunView(run)),
+          ...(counts === undefined ? {} : { stats: toRunStatsView(counts as RunStats) }),
+        };
+      });
     },
     next: (params): ResultOf<'next'> => {
       const checked = readParams('next', params, ['name', 'count', 'from']);
@@ -186,11 +198,10 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
         })),
       };
     },
-    'sync-history': (params): ResultOf<'sync-history'> => {
+    'sync-history': (params): Answer<ResultOf<'sync-history'>> => {
       readParams('sync-history', params, []);
       scheduler.settleSkipped();
-      daemon.flushHistory?.();
-      return { synced: true };
+      return whenAnswered(fromHistory(daemon.flushHistory?.()), () => ({ synced: true }) as const);
     },
     'run-now': async (params, context): Promise<ResultOf<'run-now'>> => {
       const checked = readParams('run-now', params, ['name', 'wait']);
@@ -236,19 +247,20 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
       const notHeld = names.filter((name) => !scheduler.get(name).held);
       return { tasks: names.map((name) => toTaskView(scheduler.resume(name), tz)), notHeld };
     },
-    cancel: (params): ResultOf<'cancel'> => {
+    cancel: (params): Answer<ResultOf<'cancel'>> => {
       const checked = readParams('cancel', params, ['name', 'runId']);
       const runId = readOptionalPositiveInteger('cancel', checked, 'runId');
+      const cancelled = (run: RunRecord): ResultOf<'cancel'> => ({ runs: [toRunView(run)] });
       if (runId !== undefined) {
         if (checked['name'] !== undefined) throw badRequest('cancel', 'give "name" or "runId", not both');
-        return { runs: [toRunView(cancelRun(runId))] };
+        return whenAnswered(cancelRun(runId), cancelled);
       }
       const name = readTaskName('cancel', checked, 'name');
       if (scheduler.has(name) || scheduler.orphan(name) !== null)
         return { runs: scheduler.cancel(name).map((run) => toRunView(run)) };
       // `taskkit cancel 12`: no task has that name, so it is run #12.
       if (/^\d+$/.test(name) && Number.isSafeInteger(Number(name)) && Number(name) >= 1)
-        return { runs: [toRunView(cancelRun(Number(name)))] };
+        return whenAnswered(cancelRun(Number(name)), cancelled);
       throw unknownTask(name, knownNames());
     },
     reschedule: (params): ResultOf<'reschedule'> => {
@@ -272,16 +284,16 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
       if (daemon.planReload === undefined) throw new ControlError('BAD_REQUEST', 'this daemon cannot plan a reload');
       return { plan: await refusedAsConfigInvalid(daemon.planReload(path)) };
     },
-    logs: (params, context): Promise<ResultOf<'logs'>> => {
+    logs: async (params, context): Promise<ResultOf<'logs'>> => {
       const checked = readParams('logs', params, ['name', 'runId', 'follow']);
       const name = readTaskName('logs', checked, 'name');
       const runId = readOptionalPositiveInteger('logs', checked, 'runId');
       const follow = readOptionalBoolean('logs', checked, 'follow') ?? false;
       // A task gone from the file keeps its history: its runs can still be read.
-      if (!scheduler.has(name) && (daemon.latestRun?.(name) ?? null) === null) requireTask(name);
+      if (!scheduler.has(name) && ((await fromHistory(daemon.latestRun?.(name))) ?? null) === null) requireTask(name);
       return answerLogs(
         { name, ...(runId === undefined ? {} : { runId }), follow },
-        { scheduler, live, history: daemon },
+        { scheduler, live, history: endedRunsOf(daemon) },
         context,
       );
     },
@@ -312,6 +324,16 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
       }
       return handler(params, context);
     },
+  };
+}
+
+/** The daemon's ended runs for `logs`, a failed read said as such (fromHistory); absent methods stay absent. */
+function endedRunsOf(daemon: DaemonControl): EndedRuns {
+  return {
+    ...(daemon.findRun === undefined ? {} : { findRun: (id: number) => fromHistory(daemon.findRun?.(id) ?? null) }),
+    ...(daemon.latestRun === undefined
+      ? {}
+      : { latestRun: (task: string) => fromHistory(daemon.latestRun?.(task) ?? null) }),
   };
 }
 

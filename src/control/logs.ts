@@ -5,6 +5,7 @@
  */
 import type { RunRecord } from '../engine/run.js';
 import type { Scheduler } from '../engine/scheduler.js';
+import type { Answer } from './answer.js';
 import type { RequestContext } from './connection.js';
 import { ControlError, encodeOutputEvent, type LogsParams, type ResultOf } from './protocol.js';
 import type { LiveOutput } from './live-output.js';
@@ -12,10 +13,10 @@ import { toRetryingEvent } from './run-wait.js';
 import { untilAbandoned } from './until-abandoned.js';
 import { toRunView } from './views.js';
 
-/** Where ended runs are looked up (the daemon's store); absent: only the engine's last run. */
+/** Where ended runs are looked up (the daemon's store, maybe remote); absent: only the engine's last run. */
 export interface EndedRuns {
-  findRun?(id: number): RunRecord | null;
-  latestRun?(task: string): RunRecord | null;
+  findRun?(id: number): Answer<RunRecord | null>;
+  latestRun?(task: string): Answer<RunRecord | null>;
 }
 
 export interface LogsDeps {
@@ -37,7 +38,7 @@ export async function answerLogs(
       return { run: toRunView({ ...running, output: live.snapshot(running.id) }, { withOutput: true }) };
     return { run: toRunView(await followRun(deps, running, context), { withOutput: true }) };
   }
-  const ended = findEnded(deps, params.name, params.runId);
+  const ended = await findEnded(deps, params.name, params.runId);
   // A run already over: --follow prints it (64 KiB per event) and ends (the stream's contract stays one shape).
   if (params.follow === true) emitStored(context, ended.output);
   return { run: toRunView(ended, { withOutput: true }) };
@@ -63,11 +64,11 @@ function findRunning(scheduler: Scheduler, name: string, runId: number | undefin
   return runs.reduce<RunRecord | null>((newest, run) => (newest === null || run.id > newest.id ? run : newest), null);
 }
 
-function findEnded(deps: LogsDeps, name: string, runId: number | undefined): RunRecord {
+async function findEnded(deps: LogsDeps, name: string, runId: number | undefined): Promise<RunRecord> {
   const { scheduler, history } = deps;
   const engineLast = scheduler.has(name) ? scheduler.get(name).lastRun : null;
   if (runId !== undefined) {
-    const run = history.findRun?.(runId) ?? (engineLast?.id === runId ? engineLast : null);
+    const run = (await history.findRun?.(runId)) ?? (engineLast?.id === runId ? engineLast : null);
     if (run === null)
       throw new ControlError(
         'NOT_FOUND',
@@ -77,7 +78,7 @@ function findEnded(deps: LogsDeps, name: string, runId: number | undefined): Run
       throw new ControlError('NOT_FOUND', `run #${runId} is a run of "${run.task}", not of "${name}"`);
     return run;
   }
-  const run = history.latestRun?.(name) ?? engineLast;
+  const run = (await history.latestRun?.(name)) ?? engineLast;
   if (run === null) throw new ControlError('NOT_FOUND', `"${name}" has no runs yet`);
   return run;
 }

@@ -9,7 +9,7 @@ import type { RunRecord } from '../engine/run.js';
 import type { Scheduler } from '../engine/scheduler.js';
 import type { Instant } from '../schedule/types.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
-import type { RunSummary, Store } from '../store/store.js';
+import type { RunStats, RunSummary, Store } from '../store/store.js';
 import { snapshotTaskState } from '../store/task-restore.js';
 import type { Logger } from './log.js';
 import { isProcessGroupAlive } from './process-group.js';
@@ -71,12 +71,23 @@ export function describeInterrupted(run: RunSummary, groupAlive: boolean): strin
   );
 }
 
-/** The history questions of the control socket; `preload` reads each task's last run once (at start). */
-export type HistoryControl = Required<
+/**
+ * The history questions of the control socket, as any store may answer them: a remote one
+ * (PostgreSQL in a cluster, issue 21) with promises; `storedLastRun` is in memory, so sync.
+ */
+export type HistoryAnswers = Required<
   Pick<DaemonControl, 'recentRuns' | 'storedLastRun' | 'runStats' | 'findRun' | 'latestRun' | 'flushHistory'>
-> & {
-  preload(): void;
-};
+>;
+
+/** The local store's answers: at once (SQLite); `preload` reads each task's last run once (at start). */
+export interface HistoryControl extends HistoryAnswers {
+  readonly recentRuns: (task: string, limit: number) => readonly RunSummary[];
+  readonly runStats: (task: string) => RunStats;
+  readonly findRun: (id: number) => RunRecord | null;
+  readonly latestRun: (task: string) => RunRecord | null;
+  readonly flushHistory: () => void;
+  readonly preload: () => void;
+}
 
 /**
  * Answers from `store`. Each task's last ended run (`list`) is kept in memory, read once and then

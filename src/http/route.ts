@@ -7,6 +7,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { EngineEventName, EngineListener } from '../engine/events.js';
+import type { Answer } from '../control/answer.js';
 import type { ParamsOf, ResultOf } from '../control/protocol.js';
 import type { TaskSpec } from '../config/types.js';
 import type { RunView } from '../control/views.js';
@@ -47,8 +48,9 @@ export interface HttpServices {
   /**
    * A task's runs from the history database, newest first, at most `limit` (the page's run strips
    * and history); absent when the daemon keeps no history (the page then shows `show`'s runs).
+   * A promise when the history is remote (a cluster's PostgreSQL).
    */
-  recentRuns?(task: string, limit: number): readonly RunView[];
+  recentRuns?(task: string, limit: number): Answer<readonly RunView[]>;
   /** The tasks' definitions as the engine has them: the page's dependency graph reads their trigger keys. */
   taskSpecs?(): readonly TaskSpec[];
 }

@@ -297,6 +297,7 @@ function statusOf(error: unknown): number | null {
     case 'CONFLICT':
       return 409;
     case 'STOPPED':
+    case 'STORE_UNAVAILABLE': // the history could not be read (a cluster's PostgreSQL down)
       return 503;
     default:
       return null;

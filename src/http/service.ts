@@ -8,6 +8,7 @@ import type { RequestDispatcher } from '../control/connection.js';
 import type { HttpSettings } from '../config/types.js';
 import type { LogFunction } from '../engine/ports.js';
 import type { Scheduler } from '../engine/scheduler.js';
+import { fromHistory, whenAnswered, type Answer } from '../control/answer.js';
 import { toRunView, type RunFacts } from '../control/views.js';
 import type { Instant } from '../schedule/types.js';
 import type { DaemonMetrics } from './metrics.js';
@@ -24,8 +25,8 @@ export interface HttpServiceOptions {
   readonly now: () => Instant;
   /** The task's last run from the history (daemon/history.ts), for the metrics after a restart. */
   readonly storedLastRun?: (task: string) => RunFacts | null;
-  /** A task's runs from the history, newest first (daemon/history.ts), for the page's strips and history. */
-  readonly recentRuns?: (task: string, limit: number) => readonly RunFacts[];
+  /** A task's runs from the history, newest first (daemon/history.ts), for the page's strips; may be a promise. */
+  readonly recentRuns?: (task: string, limit: number) => Answer<readonly RunFacts[]>;
   readonly limits?: Partial<HttpLimits>;
 }
 
@@ -64,7 +65,10 @@ export function createHttpService(options: HttpServiceOptions): HttpService {
     taskSpecs: () => scheduler.list().map((task) => task.spec),
     ...(recentRuns === undefined
       ? {}
-      : { recentRuns: (task, limit) => recentRuns(task, limit).map((run) => toRunView(run)) }),
+      : {
+          recentRuns: (task, limit) =>
+            whenAnswered(fromHistory(recentRuns(task, limit)), (runs) => runs.map((run) => toRunView(run))),
+        }),
   };
 
   return {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TaskSpec } from '../../src/config/types.js';
 import { connectControl, type ConnectOptions, type ControlClient } from '../../src/control/client.js';
+import type { Answer } from '../../src/control/answer.js';
 import { createHandlers, type DaemonControl } from '../../src/control/handlers.js';
 import type { DaemonInfo } from '../../src/control/status.js';
 import { PROTOCOL_VERSION, type ReloadSummaryView } from '../../src/control/protocol.js';
@@ -35,7 +36,7 @@ export interface FakeDaemon extends DaemonControl {
   stops: number;
   reloadResult: () => Promise<ReloadSummaryView>;
   /** Unset: the handlers fall back to the last run; tests may assign one. */
-  recentRuns?: (task: string, limit: number) => readonly RunRecord[];
+  recentRuns?: (task: string, limit: number) => Answer<readonly RunRecord[]>;
 }
 
 export interface ControlFixture extends EngineFixture {

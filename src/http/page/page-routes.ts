@@ -7,6 +7,7 @@
  */
 import { connectedComponent, taskEdges } from '../../cli/task-graph.js';
 import type { GraphNode, TaskGraph } from '../../cli/format/graph-dot.js';
+import { allAnswered, type Answer } from '../../control/answer.js';
 import type { RunView, TaskView } from '../../control/views.js';
 import { html, text, type HttpServices, type Route } from '../route.js';
 import { readFlash } from './flash.js';
@@ -30,7 +31,9 @@ const taskListRoute: Route = {
     const page = readPageNumber(request.query);
     // Only the shown page's runs are read (paging.ts: 10,000 tasks' strips in one page stalled the engine).
     const shown = pageOf(tasks, page).items;
-    const recentRuns = new Map(shown.map((task) => [task.name, recentRunsOf(services, task)]));
+    // A remote history answers with promises (issue 21); the local one at once, with no wait.
+    const strips = await allAnswered(shown.map((task) => recentRunsOf(services, task)));
+    const recentRuns = new Map(shown.map((task, index) => [task.name, strips[index] ?? []]));
     return html(
       renderTaskListPage({
         tasks,
@@ -46,7 +49,7 @@ const taskListRoute: Route = {
 };
 
 /** The strip's runs: the history's, else the last run the task view carries. */
-function recentRunsOf(services: HttpServices, task: TaskView): readonly RunView[] {
+function recentRunsOf(services: HttpServices, task: TaskView): Answer<readonly RunView[]> {
   if (services.recentRuns !== undefined) return services.recentRuns(task.name, STRIP_RUNS);
   return task.lastRun === null ? [] : [task.lastRun];
 }
@@ -57,7 +60,7 @@ const taskRoute: Route = {
   handler: async (request, services) => {
     const name = request.params['name'] ?? '';
     const [show, tasks] = await Promise.all([services.call('show', { name }), services.call('list', {})]);
-    const runs = services.recentRuns?.(name, HISTORY_RUNS) ?? show.recentRuns;
+    const runs = (await services.recentRuns?.(name, HISTORY_RUNS)) ?? show.recentRuns;
     return html(
       renderTaskPage({
         show,

@@ -34,7 +34,7 @@ const body = async (route: Route, request: HttpRequest, services: HttpServices):
   return squash(String(response.body));
 };
 
-function services(answers: Record<string, unknown>, history: string[] = []): HttpServices {
+function services(answers: Record<string, unknown>, history: string[] = [], later = false): HttpServices {
   return {
     call: (method: string) => Promise.resolve(answers[method]),
     on: () => () => undefined,
@@ -42,7 +42,9 @@ function services(answers: Record<string, unknown>, history: string[] = []): Htt
     now: () => NOW,
     recentRuns: (task: string, limit: number) => {
       history.push(`${task}:${limit}`);
-      return [runView({ id: 3, task })];
+      const runs = [runView({ id: 3, task })];
+      // A remote history (a cluster's PostgreSQL, issue 21) answers with a promise.
+      return later ? new Promise((resolve) => setImmediate(() => resolve(runs))) : runs;
     },
     taskSpecs: () => [makeTask('a', { onFailure: ['b'] }), makeTask('b')],
   } as unknown as HttpServices;
@@ -68,6 +70,15 @@ describe('GET routes', () => {
     );
     expect(asked).toEqual([`a:${HISTORY_RUNS}`]);
     expect(page).toContain('<a href="/tasks/a/runs/3">#3</a>');
+  });
+
+  test('the history may answer with promises: / and /tasks/NAME show their runs', async () => {
+    const task = taskView({ name: 'a' });
+    const fake = services({ show: showResult(task), list: [task] }, [], true);
+    expect(await body(routeOf('/'), get('/', {}), fake)).toContain('<a class="cell ok" href="/tasks/a/runs/3"');
+    expect(await body(routeOf('/tasks/:name'), get('/tasks/a', { name: 'a' }), fake)).toContain(
+      '<a href="/tasks/a/runs/3">#3</a>',
+    );
   });
 
   test('/tasks/NAME/runs/ID: a run id is digits, else 404 without asking the daemon', async () => {
