@@ -36,6 +36,12 @@ import { DEFAULT_MAX_CONCURRENT, type SchedulerOptions } from './scheduler-optio
 
 const JITTER: TriggerOptions = { jitter: true };
 
+/** Run ids counted up from `first` (a single host: the store continues its numbering). */
+function runIdCounter(first: number): () => number {
+  let next = first;
+  return () => next++;
+}
+
 export abstract class EngineLoop implements TaskOperations {
   protected readonly clock: Clock;
   protected readonly log: LogFunction;
@@ -66,8 +72,7 @@ export abstract class EngineLoop implements TaskOperations {
       throw new TaskkitError('USAGE', `maxConcurrent must be a whole number >= 1, got ${maxConcurrent}`);
     }
     const log = options.log ?? (() => {});
-    let nextRunId = options.firstRunId ?? 1;
-    const takeRunId = (): number => nextRunId++;
+    const takeRunId = options.nextRunId ?? runIdCounter(options.firstRunId ?? 1);
     this.clock = options.clock;
     this.log = log;
     this.emitter = new Emitter((event, error) => log('error', `a "${event}" listener threw: ${describeError(error)}`));
@@ -80,6 +85,7 @@ export abstract class EngineLoop implements TaskOperations {
       timeline: this.timeline,
       log,
       random: options.random ?? Math.random,
+      jitterOf: options.jitterOf ?? null,
       maxConcurrent,
       groups: options.groups ?? {},
       nextRunId: takeRunId,
@@ -134,6 +140,9 @@ export abstract class EngineLoop implements TaskOperations {
         return;
       case 'run-ended':
         this.#runEnded(effect.run.entry, effect.record, effect.sequel);
+        return;
+      case 'run-yielded':
+        this.#runGone(effect.run.entry, effect.record);
         return;
       case 'launched':
         // A run of a join task started: what its parents did so far is its (engine/join.ts).
@@ -288,10 +297,7 @@ export abstract class EngineLoop implements TaskOperations {
 
   /** After a run: dependency triggers (DESIGN.md `after`, `on-success`, `on-failure`), or the end of a stop. */
   #runEnded(entry: Task, record: RunRecord, sequel: 'retried' | 'stopped' | null): void {
-    if (entry.removed && entry.active.length === 0 && this.removedWithRuns.get(entry.spec.name) === entry) {
-      this.removedWithRuns.delete(entry.spec.name);
-      this.log('info', `${entry.spec.name}: the last run of the removed task has ended (#${record.id})`);
-    }
+    this.#forgetIfLastOfRemoved(entry, record);
     this.#health.runEnded(entry, record, sequel);
     if (this.shutdown !== null) {
       if (this.flow.pending === 0) this.shutdown.open();
@@ -306,6 +312,20 @@ export abstract class EngineLoop implements TaskOperations {
       this.#triggerNamed(record, [...this.afterIndex.dependentsOf(spec.name), ...spec.onSuccess, ...joined]);
     } else if (sequel === null && failedForGood(record.status)) {
       this.#triggerNamed(record, spec.onFailure);
+    }
+  }
+
+  /** A run the claim yielded: no sequel, no health; only what every ended run settles. */
+  #runGone(entry: Task, record: RunRecord): void {
+    this.#forgetIfLastOfRemoved(entry, record);
+    if (this.shutdown !== null && this.flow.pending === 0) this.shutdown.open();
+  }
+
+  /** A removed task whose runs went on is forgotten with its last one. */
+  #forgetIfLastOfRemoved(entry: Task, record: RunRecord): void {
+    if (entry.removed && entry.active.length === 0 && this.removedWithRuns.get(entry.spec.name) === entry) {
+      this.removedWithRuns.delete(entry.spec.name);
+      this.log('info', `${entry.spec.name}: the last run of the removed task has ended (#${record.id})`);
     }
   }
 

@@ -27,6 +27,13 @@ export interface EngineEvents {
   'run-finished': [run: RunRecord];
   /** A trigger that did not start a run, with the reason in `run.error`. */
   'run-skipped': [run: RunRecord];
+  /**
+   * The store's claim yielded the run (ports.ts ClaimVerdict `{ yielded }`: a cluster peer has it,
+   * or it is not this host's to run now): dropped, never started, and recorded nowhere (no
+   * run-skipped, no run-finished). `run` is its last record (status `skipped`, `error` = `why`),
+   * as `waitForRun` gives it; a store that wrote a `queued` row for it may forget that row.
+   */
+  'run-yielded': [run: RunRecord, why: string];
   /** A task's state, next instant, hold or schedule changed. */
   'task-changed': [task: TaskStatus];
   /**

@@ -25,6 +25,12 @@ export type FlowEffect =
       readonly sequel: 'retried' | 'stopped' | null;
     }
   /**
+   * The store's claim yielded the run: it ended unstarted and unrecorded, with no sequel (no
+   * dependency triggers, no slot of the task's health); only the loop's bookkeeping of ended runs
+   * (a removed task's last run, the stop gate) follows.
+   */
+  | { readonly kind: 'run-yielded'; readonly run: ActiveRun; readonly record: RunRecord }
+  /**
    * The runner has the run: enter it (a function task's code runs now) and hand its outcome back to
    * `RunFlow.finish`, at once when the entry ended it, else when `done` settles.
    */

@@ -62,15 +62,29 @@ export interface StoreEventSource {
 }
 
 /**
- * A store's say just before a run starts: go (`true`), or the reason it must not (a cluster peer
- * claimed the same task, instant and attempt: the run is recorded as skipped with that reason).
+ * A store's say just before a run starts:
+ * - `true`: go.
+ * - `{ refused }`: it must not run (past a deadline the store enforces, an overlap across hosts): the run
+ *   is recorded as skipped with that reason (kind `claimed`).
+ * - `{ yielded }`: it is not this engine's to run or record (a cluster peer claimed the same task,
+ *   instant and attempt; the task is held or redefined elsewhere; this host is fenced): the run is
+ *   dropped with nothing recorded (no run-skipped, no history row), its slot, group place and
+ *   `max-runs` budget are released, and `run-yielded` tells who listens.
+ * - `{ retryAt }`: asked too early (the store's clock is behind ours): the run waits, `queued` and
+ *   holding no slot, and its claim is asked again at that instant (never sooner than
+ *   MIN_CLAIM_RETRY_MS from the answer).
  */
-export type ClaimVerdict = true | { readonly refused: string };
+export type ClaimVerdict =
+  true | { readonly refused: string } | { readonly yielded: string } | { readonly retryAt: Instant };
+
+/** The shortest wait before a claim answered `{ retryAt }` is asked again: an answer in the past cannot spin. */
+export const MIN_CLAIM_RETRY_MS = 100;
 
 /**
  * The claim step (DESIGN.md "Beyond one machine"). Given the run as it will be stored once
  * started (status `running`, pid null). SQLite answers at once (a value: the engine goes on in the
  * same turn, no microtask); a remote store answers with a promise, and the run waits in the
- * `claiming` phase, holding its max-concurrent slot, until it settles.
+ * `claiming` phase, holding its max-concurrent slot, until it settles. The record's id is the run's
+ * for good: a retry of the claim (`{ retryAt }`) is asked with the same id and attempt.
  */
 export type RunClaim = (run: RunRecord) => ClaimVerdict | PromiseLike<ClaimVerdict>;

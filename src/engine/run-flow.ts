@@ -12,11 +12,19 @@ import type { Clock } from './clock.js';
 import type { GroupPlaces } from './group-gate.js';
 import type { Emitter } from './emitter.js';
 import type { FlowEffect } from './flow-effects.js';
-import { askClaim, isPendingClaim } from './claim.js';
+import { askClaim, checkVerdict, isPendingClaim } from './claim.js';
 import { launchRun } from './launch.js';
-import type { CancelReason, ClaimVerdict, LogFunction, RunClaim, RunOutcome, Runner } from './ports.js';
+import {
+  MIN_CLAIM_RETRY_MS,
+  type CancelReason,
+  type ClaimVerdict,
+  type LogFunction,
+  type RunClaim,
+  type RunOutcome,
+  type Runner,
+} from './ports.js';
 import { checkDeadline } from './policies/deadline.js';
-import { computeJitterDelay } from './policies/jitter.js';
+import { scheduledJitter } from './policies/jitter.js';
 import { decideOverlap, type OverlapDecision } from './policies/overlap.js';
 import { computeRetryDelay } from './policies/retry.js';
 import type { Instant } from '../schedule/types.js';
@@ -37,6 +45,8 @@ export interface RunFlowOptions {
   readonly timeline: Timeline;
   readonly log: LogFunction;
   readonly random: () => number;
+  /** A scheduled run's jitter draw in [0, 1) from (task, instant), instead of `random` (SchedulerOptions). */
+  readonly jitterOf: ((task: string, instant: Instant) => number) | null;
   readonly maxConcurrent: number;
   /** `settings.groups`: name -> most runs of its tasks at once (setGroupLimits changes it). */
   readonly groups?: Readonly<Record<string, number>>;
@@ -148,7 +158,7 @@ export class RunFlow {
       }
     }
     if (decision.action === 'start') {
-      const delay = options.jitter === true ? computeJitterDelay(entry.spec.jitterMs, this.#options.random) : 0;
+      const delay = options.jitter === true ? scheduledJitter(entry.spec, scheduledAt, this.#options) : 0;
       if (delay > 0) this.#delay(run, now + delay);
       else this.#slots.admit(run);
     } else {
@@ -274,13 +284,35 @@ export class RunFlow {
       this.#effects.push({ kind: 'claim-pending', run, verdict: answer });
       return;
     }
-    this.#claimed(run, answer, now);
+    this.#claimed(run, answer === true ? true : checkVerdict(answer), now);
   }
 
+  /**
+   * The claim's verdict (ports.ts ClaimVerdict): run, or give the slot and group place back and be
+   * skipped (refused), dropped unrecorded (yielded), or asked again later (retryAt). Waiting for a
+   * retry holds no slot: a run whose claim is early must not keep another task's run from starting.
+   */
   #claimed(run: ActiveRun, verdict: ClaimVerdict, now: Instant): void {
     if (verdict === true) return this.#launch(run, now);
     this.#slots.freed(run);
+    if ('retryAt' in verdict) return this.#delay(run, Math.max(verdict.retryAt, now + MIN_CLAIM_RETRY_MS));
+    if ('yielded' in verdict) return this.#yield(run, verdict.yielded, now);
     this.#retire(run, markSkipped(run.record, now, verdict.refused, 'claimed'), 'run-skipped');
+  }
+
+  /** The run is not this engine's: it ends unrecorded, and its reserved `max-runs` unit comes back. */
+  #yield(run: ActiveRun, why: string, now: Instant): void {
+    const { entry } = run;
+    const record = markSkipped(run.record, now, why, 'claimed');
+    const releasedBudget = entry.forgetRun(run, record);
+    run.moveTo('ended');
+    run.record = record;
+    this.runs.end(record, run);
+    const { emitter } = this.#options;
+    if (emitter.has('run-yielded')) emitter.emit('run-yielded', record, why);
+    if (releasedBudget) this.#effects.push({ kind: 'budget-released', entry });
+    this.#effects.push({ kind: 'run-yielded', run, record });
+    this.taskChanged(entry);
   }
 
   #launch(run: ActiveRun, now: Instant): void {

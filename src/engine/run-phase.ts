@@ -9,7 +9,8 @@
  *   grouped --> ready (a reload moved its task to another group)
  *   ready --> claiming (the store's claim is a promise) --> running
  *   ready --> running
- *   any waiting phase --> ended (dropped, skipped past its deadline, claim refused)
+ *   ready | grouped | claiming --> delayed (the claim said `retryAt`: asked again then, holding no slot)
+ *   any waiting phase --> ended (dropped, skipped past its deadline, claim refused or yielded)
  *   running --> ended (the runner's outcome)
  *
  * A retry is a new run (a new id) that starts in `delayed`.
@@ -20,9 +21,9 @@ export const RUN_TRANSITIONS: { readonly [From in RunPhase]: readonly RunPhase[]
   created: ['delayed', 'serial', 'ready'],
   delayed: ['ready', 'ended'],
   serial: ['ready', 'ended'],
-  ready: ['grouped', 'claiming', 'running', 'ended'],
-  grouped: ['ready', 'claiming', 'running', 'ended'],
-  claiming: ['running', 'ended'],
+  ready: ['grouped', 'claiming', 'running', 'delayed', 'ended'],
+  grouped: ['ready', 'claiming', 'running', 'delayed', 'ended'],
+  claiming: ['running', 'delayed', 'ended'],
   running: ['ended'],
   ended: [],
 };

@@ -1,4 +1,5 @@
 /** What a Scheduler is made with (DESIGN.md "Layers": the engine's clock and runner are injected). */
+import type { Instant } from '../schedule/types.js';
 import type { Clock } from './clock.js';
 import type { LogFunction, RunClaim, Runner } from './ports.js';
 
@@ -14,8 +15,19 @@ export interface SchedulerOptions {
   log?: LogFunction;
   /** [0, 1) numbers for jitter; default Math.random. */
   random?: () => number;
-  /** Id of the first run; default 1 (a store continues its numbering). */
+  /**
+   * The jitter draw in [0, 1) of a scheduled run from its task and instant, used instead of `random`
+   * when given (cluster mode: policies/jitter.ts instantJitter, the same on every host). Runs without
+   * an instant (retries keep theirs, but wait their backoff, not jitter) never jitter.
+   */
+  jitterOf?: (task: string, instant: Instant) => number;
+  /** Id of the first run; default 1 (a store continues its numbering). Ignored when `nextRunId` is given. */
   firstRunId?: number;
+  /**
+   * Where run ids come from, one call per id (cluster mode: blocks from a sequence, never repeated
+   * across hosts); default a counter from `firstRunId`. Ids must be unique for the engine's life.
+   */
+  nextRunId?: () => number;
 }
 
 export const DEFAULT_MAX_CONCURRENT = 8;

@@ -261,6 +261,17 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
     return givesBudgetBack(record);
   }
 
+  /**
+   * `run` ended unrecorded (its claim yielded it: another host has it): forget it without making it
+   * the task's latest run. True when it gave back reserved budget.
+   */
+  forgetRun(run: R, record: RunRecord): boolean {
+    const lastRun = this.#lastRun;
+    const released = this.removeRun(run, record);
+    this.#lastRun = lastRun;
+    return released;
+  }
+
   /** A trigger that never became a run (skipped at once) is the task's latest run. */
   noteSkipped(record: RunRecord): void {
     this.#lastRun = record;

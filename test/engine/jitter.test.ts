@@ -2,6 +2,7 @@
 // before it starts; scheduledAt stays the instant; the wait lives on the engine's one timeline,
 // not in a timer of its own. Manual runs are not delayed.
 import { describe, expect, test } from 'vitest';
+import { flush } from '../support/fake-runner.js';
 import { createEngine, every, iso, makeTask } from '../support/engine-task.js';
 
 function jittered(draw: number) {
@@ -55,5 +56,52 @@ describe('jitter', () => {
     scheduler.add(makeTask('job', { jitterMs: 60_000 }));
     scheduler.runNow('job');
     expect(runner.requests.length).toBe(1);
+  });
+});
+
+describe('jitterOf (cluster: the same draw on every host)', () => {
+  test('a scheduled run waits jitterOf(task, instant) of the window, and random is not consulted', async () => {
+    const asked: [string, string | null][] = [];
+    const engine = createEngine('2026-12-01T00:00:00.000Z', {
+      random: () => {
+        throw new Error('random consulted');
+      },
+      jitterOf: (task, instant) => {
+        asked.push([task, iso(instant)]);
+        return instant === Date.parse('2026-12-01T01:00:00.000Z') ? 0.25 : 0.75;
+      },
+    });
+    engine.scheduler.add(makeTask('job', { schedule: every('1h'), jitterMs: 60_000 }));
+    engine.scheduler.start();
+    engine.clock.advanceTo('2026-12-01T01:00:15.000Z');
+    engine.runner.finish(1);
+    await flush();
+    engine.clock.advanceTo('2026-12-01T02:01:00.000Z');
+    expect(asked).toEqual([
+      ['job', '2026-12-01T01:00:00.000Z'],
+      ['job', '2026-12-01T02:00:00.000Z'],
+    ]);
+    expect(engine.eventsOf('run-started').map((run) => iso(run.startedAt))).toEqual([
+      '2026-12-01T01:00:15.000Z',
+      '2026-12-01T02:00:45.000Z',
+    ]);
+  });
+
+  test('a draw out of range still starts inside the window', () => {
+    const engine = createEngine('2026-12-01T00:00:00.000Z', { jitterOf: () => 7 });
+    engine.scheduler.add(makeTask('job', { schedule: every('1h'), jitterMs: 60_000 }));
+    engine.scheduler.start();
+    engine.clock.advanceTo('2026-12-01T01:01:00.000Z');
+    expect(engine.eventsOf('run-started').map((run) => iso(run.startedAt))).toEqual(['2026-12-01T01:00:59.999Z']);
+  });
+
+  test('manual runs are not delayed and do not ask jitterOf', () => {
+    const engine = createEngine('2026-12-01T00:00:00.000Z', {
+      jitterOf: () => {
+        throw new Error('asked');
+      },
+    });
+    engine.scheduler.add(makeTask('job', { jitterMs: 60_000 }));
+    expect(engine.scheduler.runNow('job').status).toBe('running');
   });
 });

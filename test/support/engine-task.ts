@@ -39,6 +39,7 @@ export function createEngine(start: string, options: Partial<SchedulerOptions> =
     'run-output',
     'run-finished',
     'run-skipped',
+    'run-yielded',
     'task-changed',
     'clock-jump',
     'overdue',
