@@ -1,0 +1,223 @@
+/**
+ * A throwaway PostgreSQL cluster for one test file (../shared/CLUSTER.md section 11): initdb into
+ * a temporary directory, a server on a Unix socket in that directory only (no TCP: no port
+ * clashes, nothing reaches a system-wide PostgreSQL), databases made from a migrated template,
+ * and a stop by data directory that removes it all. As root, every PostgreSQL command runs as the
+ * `postgres` user (initdb refuses root).
+ *
+ *   const pg = skipWithoutPg ? null : await startPgCluster();
+ *   describe.skipIf(skipWithoutPg)('...', () => { ... pg.createDatabase() ... });
+ *
+ * Without PostgreSQL the suites skip, printing why; with CI=true they fail instead.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, chownSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connectClient } from '../../src/store/postgres/connect.js';
+import { migrate } from '../../src/store/postgres/migrations.js';
+
+/** The template every createDatabase() copies: migrated once for the cluster name `taskkit`. */
+export const PG_TEMPLATE = 'tk_template';
+
+/** Where Debian's binaries are: pg_config --bindir, else the newest /usr/lib/postgresql/N/bin. */
+function findBinDir(): string | null {
+  const fromConfig = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' });
+  const dir = fromConfig.status === 0 ? fromConfig.stdout.trim() : '';
+  if (dir !== '' && existsSync(join(dir, 'pg_ctl'))) return dir;
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return null;
+  const versions = readdirSync(root)
+    .filter((v) => existsSync(join(root, v, 'bin', 'pg_ctl')))
+    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  const newest = versions[versions.length - 1];
+  return newest === undefined ? null : join(root, newest, 'bin');
+}
+
+const isRoot = process.getuid?.() === 0;
+const BIN = findBinDir();
+
+function unavailableReason(): string | null {
+  if (BIN === null)
+    return 'PostgreSQL is not installed (no pg_ctl under pg_config --bindir or /usr/lib/postgresql/*/bin)';
+  if (!existsSync(join(BIN, 'initdb'))) return `no initdb in ${BIN}`;
+  if (isRoot && spawnSync('id', ['-u', 'postgres']).status !== 0)
+    return 'running as root and there is no postgres user';
+  return null;
+}
+
+/** Why the PostgreSQL suites cannot run here, or null when they can. */
+export const pgUnavailable: string | null = unavailableReason();
+
+/** Whether PostgreSQL is there to test against. */
+export const pgAvailable = pgUnavailable === null;
+
+/**
+ * Skip the suites without PostgreSQL, saying why once; never under CI=true, where they run and
+ * fail (startPgCluster throws the reason) so a CI machine without PostgreSQL cannot pass silently.
+ */
+export const skipWithoutPg = pgUnavailable !== null && process.env.CI !== 'true';
+if (skipWithoutPg) console.warn(`[pg] PostgreSQL suites skipped: ${pgUnavailable} (with CI=true they fail)`);
+
+export interface PgCluster {
+  /** The temporary directory: the socket lives here, the data in `data/`, the log in `log`. */
+  readonly dir: string;
+  /** PGHOST: the socket directory. */
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  /** PGHOST, PGPORT, PGUSER for a child process (PGDATABASE is the caller's choice). */
+  readonly env: Readonly<Record<string, string>>;
+  /** Milliseconds spent: initdb, pg_ctl start, the first query, migrating the template. */
+  readonly timings: Readonly<{ initdb: number; start: number; firstQuery: number; template: number }>;
+  /** A postgres:// URL to database `db` over the socket (no password: trust authentication). */
+  url(db: string): string;
+  /** A new database, a copy of the migrated template (or empty, `{ empty: true }`); returns its name. */
+  createDatabase(options?: { name?: string; empty?: boolean }): Promise<string>;
+  /** One statement as the superuser in `db` (default `postgres`), rows of text. */
+  sql(text: string, db?: string): string;
+  restart(mode?: 'fast' | 'smart'): void;
+  /** Immediate stop: no shutdown checkpoint, every backend killed (a crash, for the server). */
+  crash(): void;
+  start(): void;
+  /** Stops the server by its data directory and removes the directory. Idempotent. */
+  stop(): void;
+}
+
+function as(cmd: string, args: readonly string[]): { cmd: string; args: string[] } {
+  return isRoot ? { cmd: 'runuser', args: ['-u', 'postgres', '--', cmd, ...args] } : { cmd, args: [...args] };
+}
+
+/** Runs a PostgreSQL binary (as postgres when root); throws with its output when it fails. */
+function run(bin: string, args: readonly string[]): string {
+  const { cmd, args: argv } = as(join(BIN ?? '', bin), args);
+  const result = spawnSync(cmd, argv, { encoding: 'utf8', timeout: 60_000 });
+  if (result.status !== 0) {
+    throw new Error(
+      `${bin} ${args.join(' ')} failed (${result.status ?? result.signal}): ${result.stderr}${result.stdout}`,
+    );
+  }
+  return result.stdout;
+}
+
+const live = new Set<PgCluster>();
+let exitHookInstalled = false;
+
+/** A test run killed between files still removes its clusters (pg_ctl immediate stop + rm). */
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const cluster of live) cluster.stop();
+  });
+}
+
+let sequence = 0;
+
+/** initdb + start + a first query: about 1.5-3 s on a loaded machine. */
+export async function startPgCluster(): Promise<PgCluster> {
+  if (pgUnavailable !== null) throw new Error(`PostgreSQL is required (CI=true): ${pgUnavailable}`);
+  const dir = mkdtempSync(join(tmpdir(), 'tk-pg-'));
+  if (isRoot) {
+    const ids = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim();
+    const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim();
+    chownSync(dir, Number(ids), Number(gid));
+  }
+  const data = join(dir, 'data');
+  const log = join(dir, 'log');
+  // Only the socket file's name carries the port; a random one keeps two clusters' names apart anyway.
+  const port = 20_000 + Math.floor(Math.random() * 40_000);
+  const options =
+    `-k ${dir} -c listen_addresses='' -p ${port} ` + '-c fsync=off -c synchronous_commit=off -c full_page_writes=off';
+  const clock = { t: Date.now() };
+  const lap = (): number => {
+    const now = Date.now();
+    const ms = now - clock.t;
+    clock.t = now;
+    return ms;
+  };
+  let stopped = false;
+  const timings = { initdb: 0, start: 0, firstQuery: 0, template: 0 };
+  const env = { PGHOST: dir, PGPORT: String(port), PGUSER: 'postgres' };
+  const cluster: PgCluster = {
+    dir,
+    host: dir,
+    port,
+    user: 'postgres',
+    env,
+    timings,
+    url: (db) => `postgres:///${db}?host=${encodeURIComponent(dir)}&port=${port}&user=postgres`,
+    createDatabase: (opts) => createDatabase(cluster, opts),
+    sql: (text, db = 'postgres') =>
+      run('psql', ['-h', dir, '-p', String(port), '-U', 'postgres', '-d', db, '-X', '-Atqc', text]).trim(),
+    start: () => void run('pg_ctl', ['-D', data, '-l', log, '-w', '-o', options, 'start']),
+    restart: (mode = 'fast') => void run('pg_ctl', ['-D', data, '-l', log, '-w', '-m', mode, '-o', options, 'restart']),
+    crash: () => void run('pg_ctl', ['-D', data, '-w', '-m', 'immediate', 'stop']),
+    stop: () => {
+      if (stopped) return;
+      stopped = true;
+      live.delete(cluster);
+      if (existsSync(join(data, 'postmaster.pid'))) {
+        const { cmd, args } = as(join(BIN ?? '', 'pg_ctl'), ['-D', data, '-w', '-m', 'fast', 'stop']);
+        spawnSync(cmd, args, { stdio: 'ignore', timeout: 30_000 });
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  live.add(cluster);
+  installExitHook();
+  try {
+    lap();
+    run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+    timings.initdb = lap();
+    cluster.start();
+    timings.start = lap();
+    cluster.sql('SELECT 1');
+    timings.firstQuery = lap();
+    await makeTemplate(cluster);
+    timings.template = lap();
+  } catch (error) {
+    cluster.stop();
+    throw error;
+  }
+  return cluster;
+}
+
+/** tk_template, migrated for the cluster name `taskkit`; no connection stays open to it. */
+async function makeTemplate(cluster: PgCluster): Promise<void> {
+  cluster.sql(`CREATE DATABASE ${PG_TEMPLATE}`);
+  const client = await connectClient({ url: cluster.url(PG_TEMPLATE) });
+  try {
+    await migrate(client, 'taskkit');
+  } finally {
+    await client.end();
+  }
+}
+
+/** CREATE DATABASE copies of one template must not overlap (the template may have no other user). */
+let creating: Promise<unknown> = Promise.resolve();
+
+function createDatabase(cluster: PgCluster, options: { name?: string; empty?: boolean } = {}): Promise<string> {
+  sequence += 1;
+  const name = options.name ?? `t_${process.pid}_${sequence}`;
+  const template = options.empty === true ? 'template0' : PG_TEMPLATE;
+  // FILE_COPY: a copy of the files and a checkpoint, faster than WAL_LOG for small databases.
+  const made = creating.then(() =>
+    runAsync(cluster, `CREATE DATABASE ${name} TEMPLATE ${template} STRATEGY FILE_COPY`).then(() => name),
+  );
+  creating = made.catch(() => undefined);
+  return made;
+}
+
+function runAsync(cluster: PgCluster, text: string): Promise<void> {
+  const { cmd, args } = as(join(BIN ?? '', 'psql'), [
+    ...['-h', cluster.host, '-p', String(cluster.port), '-U', 'postgres', '-d', 'postgres', '-X', '-Atqc', text],
+  ]);
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`psql -c ${text}: ${stderr}`))));
+  });
+}
