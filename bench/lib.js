@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The launcher every daemon and CLI measurement runs (bin/taskkit -> dist/bin/taskkit.js, scripts/bundle.js). */
+/** The launcher every daemon and CLI measurement runs (bin/taskkit -> dist/bin/taskkit.cjs, scripts/bundle.js). */
 export const TASKKIT_BIN = fileURLToPath(new URL('../bin/taskkit', import.meta.url));
 
 /** Sleep in real time (benchmarks only; tests never do this). */

@@ -2,10 +2,13 @@
 // Second half of `npm run build` (after tsc): esbuild bundles every Node entry point taskkit starts
 // into dist/bin/ (issue 20.3, issue 14.7). A fresh process then reads a few files instead of ~100
 // modules of dist/ and node_modules, so a verb starts close to `node -e 0`. Two builds:
-//   taskkit.js       what bin/taskkit imports (src/cli/entry.ts), ONE file without chunks: the fast
-//                    path of `list`, `run-now NAME`, `__complete tasks` (src/cli/fast-path.ts), which
+//   taskkit.cjs      what bin/taskkit requires (src/cli/entry.ts), ONE CommonJS file without chunks: the
+//                    fast path of `list`, `run-now NAME`, `__complete tasks` (src/cli/fast-path.ts), which
 //                    loads no commander, yaml or chalk (packages stay external: chalk is imported for colour only);
-//                    anything else imports ./taskkit-full.js, the second build, at run time
+//                    anything else imports ./taskkit-full.js, the second build, at run time. CommonJS, so
+//                    that a fast verb never starts Node's ES module loader nor the ES facades of node:fs and
+//                    node:net (each loads every lazy export: fs's streams): 52 -> 39 ms of CPU for
+//                    `taskkit run-now` (`node -e 0`: 25 ms)
 //   taskkit-full.js  the commander program (src/cli/main.ts), and the daemon (`start --foreground`)
 //   load-child.js    the daemon's isolated tasks-file loader (daemon/load-isolated.ts forks it)
 //   module-worker.js the worker thread of a `module:` task (runner/module.ts)
@@ -14,7 +17,7 @@
 // one folder at the depth of dist/cli/, so runner/worker-script.ts finds the worker beside its
 // caller and `../../package.json` and `../../bin/taskkit` resolve as they do from dist/.
 // better-sqlite3 stays external (a native addon).
-// dist/bin/meta.json lists every input of the bundle, and of taskkit.js alone with its imports:
+// dist/bin/meta.json lists every input of the bundle, and of taskkit.cjs alone with its imports:
 // test/architecture/hot-path-imports.test.ts proves from it that cron-parser and luxon are not
 // inside, and that the fast path holds no commander, yaml or chalk.
 import { build } from 'esbuild';
@@ -81,8 +84,10 @@ const fast = await build({
   entryPoints: { taskkit: 'src/cli/entry.ts' },
   outdir,
   entryNames: '[name]',
+  outExtension: { '.js': '.cjs' },
   bundle: true,
-  format: 'esm',
+  // import() of the full program and of chalk stays import() (CommonJS has it), resolved from this file.
+  format: 'cjs',
   platform: 'node',
   target: 'node20.11',
   // Packages stay imports: the fast path's one is dynamic (chalk, for colour), resolved from
@@ -93,7 +98,7 @@ const fast = await build({
   metafile: true,
   logLevel: 'warning',
 });
-const fastOutput = fast.metafile.outputs['dist/bin/taskkit.js'];
+const fastOutput = fast.metafile.outputs['dist/bin/taskkit.cjs'];
 writeFileSync(
   `${outdir}/meta.json`,
   JSON.stringify(

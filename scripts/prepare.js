@@ -28,7 +28,7 @@ const packing =
   env.npm_command === 'pack' || env.npm_command === 'publish' || isThisDirectory(env.npm_package_resolved);
 
 if (!hasBuildTools()) {
-  if (!packing && existsSync(`${root}dist/bin/taskkit.js`)) {
+  if (!packing && existsSync(`${root}dist/bin/taskkit.cjs`)) {
     console.error('taskkit: prepare: devDependencies not installed; keeping the dist/ already built');
     process.exit(0);
   }

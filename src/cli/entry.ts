@@ -1,5 +1,5 @@
 /**
- * What bin/taskkit imports, bundled on its own into dist/bin/taskkit.js (scripts/bundle.js): the
+ * What bin/taskkit requires, bundled on its own into dist/bin/taskkit.cjs (scripts/bundle.js): the
  * fast path (fast-path.ts) for `list`, `run-now NAME` and `__complete tasks`, else the full
  * commander program (main.ts), which loads only then, from dist/bin/taskkit-full.js and its chunks.
  * Nothing here may import commander, chalk or yaml (test/architecture/hot-path-imports.test.ts).

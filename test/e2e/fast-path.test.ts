@@ -42,7 +42,7 @@ async function both(d: DaemonDir, args: readonly string[], declined = false): Pr
   const probe = { NODE_OPTIONS: `--import ${REGISTER}`, TASKKIT_TEST_MODULE_LOG: log };
   const fast = await d.taskkit(args, { env: probe });
   const loaded = readFileSync(log, 'utf8');
-  expect(loaded).toContain('/dist/bin/taskkit.js');
+  expect(loaded).toContain('/dist/bin/taskkit.cjs');
   if (declined) expect(loaded).toContain('/dist/bin/taskkit-full.js');
   else expect(loaded, `fast path for ${args.join(' ')}`).not.toMatch(/taskkit-full\.js|chunk-|commander|chalk|yaml/);
   const full = await d.taskkit(args, { env: { TASKKIT_FAST_PATH: '0' } });

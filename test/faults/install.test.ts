@@ -104,7 +104,7 @@ test(
     const filename = `taskkit-${VERSION}.tgz`;
     expect(readdirSync(work).filter((name) => name.endsWith('.tgz'))).toEqual([filename]);
     const entries = run('tar', ['-tzf', join(work, filename)], work, userEnv()).stdout.split('\n');
-    for (const entry of ['bin/taskkit', 'dist/bin/taskkit.js', 'dist/index.js', 'dist/index.d.ts', 'man/taskkit.1']) {
+    for (const entry of ['bin/taskkit', 'dist/bin/taskkit.cjs', 'dist/index.js', 'dist/index.d.ts', 'man/taskkit.1']) {
       expect(entries).toContain(`package/${entry}`);
     }
     expect(entries.filter((entry) => /^package\/(src|test|node_modules)\//.test(entry))).toEqual([]);

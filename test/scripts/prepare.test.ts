@@ -87,7 +87,7 @@ test('pacote packing this directory (a git dependency): the full build', () => {
   expect([result.status, result.dist]).toEqual([0, ['full-build.mark']]);
 });
 
-test('no devDependencies and no dist/bin/taskkit.js: fails naming npm ci', () => {
+test('no devDependencies and no dist/bin/taskkit.cjs: fails naming npm ci', () => {
   const result = prepare(tree({ buildTools: false }), { npm_command: 'install' });
   expect(result).toEqual({
     status: 1,
@@ -101,7 +101,7 @@ test('no devDependencies and no dist/bin/taskkit.js: fails naming npm ci', () =>
 test('no devDependencies but a built dist/: kept, the install goes on', () => {
   const root = tree({ buildTools: false });
   mkdirSync(join(root, 'dist', 'bin'));
-  writeFileSync(join(root, 'dist', 'bin', 'taskkit.js'), '');
+  writeFileSync(join(root, 'dist', 'bin', 'taskkit.cjs'), '');
   expect(prepare(root, { npm_command: 'install' })).toEqual({
     status: 0,
     stderr: 'taskkit: prepare: devDependencies not installed; keeping the dist/ already built\n',
