@@ -21,7 +21,7 @@ import { createHttpService } from '../http/service.js';
 import { createRunner } from '../runner/runner.js';
 import { formatDuration } from '../schedule/duration.js';
 import { attachStore } from '../store/attach.js';
-import { journalClaim } from '../store/journal.js';
+import { runJournal } from '../store/journal.js';
 import type { Store } from '../store/store.js';
 import { describeConfigFailure } from './config-failure.js';
 import { reportStartup } from './detach.js';
@@ -122,13 +122,15 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
   const store = openDaemonStore(paths.database, log, () => clock.now());
   // Run ids continue the history's. The scheduler is inert until start(); it exists this early
   // because the control server, which proves this daemon alone uses the state dir, needs it.
-  // The store's claim: each run's row is on disk before its process starts, so a crash loses none.
-  const claim = journalClaim(store);
+  // The store's claim: each run's row is on disk before its process starts, so a crash loses none;
+  // the rows of the runs starting in one engine turn are committed together (journal.ts).
+  const journal = runJournal(store);
   const { maxConcurrent, groups } = current.settings;
   const scheduler = new Scheduler({
     clock,
     runner: createRunner({ clock }),
-    claim,
+    claim: journal.claim,
+    claimCommit: journal.commit,
     maxConcurrent,
     groups,
     log,

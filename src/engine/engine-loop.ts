@@ -32,6 +32,7 @@ import type { TaskStatus } from './task-state.js';
 import { TaskAnnouncements, taskStatusOf } from './task-status-of.js';
 import { TaskHealth } from './task-health.js';
 import { Timeline } from './timeline.js';
+import { TurnCommit } from './turn-commit.js';
 import { DEFAULT_MAX_CONCURRENT, type SchedulerOptions } from './scheduler-options.js';
 
 const JITTER: TriggerOptions = { jitter: true };
@@ -65,6 +66,8 @@ export abstract class EngineLoop implements TaskOperations {
   /** Dead-man, failed slots, auto-hold and `notify:` alerts (task-health.ts). */
   readonly #health: TaskHealth;
   readonly #announced = new TaskAnnouncements();
+  /** Drains and wakes under way: the runs claimed in a turn launch when the outermost one ends. */
+  #turnDepth = 0;
 
   constructor(options: SchedulerOptions) {
     const maxConcurrent = options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT;
@@ -81,6 +84,7 @@ export abstract class EngineLoop implements TaskOperations {
       clock: options.clock,
       runner: options.runner,
       claim: options.claim ?? null,
+      turn: options.claimCommit === undefined ? null : new TurnCommit(options.claimCommit, log),
       emitter: this.emitter,
       timeline: this.timeline,
       log,
@@ -111,22 +115,49 @@ export abstract class EngineLoop implements TaskOperations {
   protected abstract syncHoldEnd(entry: Task): void;
   protected abstract endHoldIfDue(entry: Task, now: Instant): void;
 
+  /** Trigger a run; its record as it stands after the turn (running, once claimed and launched). */
   protected trigger(entry: Task, trigger: Trigger, scheduledAt: Instant | null, options?: TriggerOptions): RunRecord {
     const record = this.flow.trigger(entry, trigger, scheduledAt, options);
     this.drain();
-    return record;
+    return this.flow.currentRecord(record);
   }
 
   /**
    * Apply the flow's effects in the order they happened. What applying one causes (a dependency
-   * trigger's own effects) is applied before the next, as a direct call would have been.
+   * trigger's own effects) is applied before the next, as a direct call would have been. The
+   * outermost drain ends the turn: the runs claimed in it launch after one commit of their claims.
    */
   protected drain(): void {
+    this.inOneTurn(() => this.#applyEffects());
+  }
+
+  /** Run `work` as (part of) one engine turn: the runs it claims launch when the outermost turn ends. */
+  protected inOneTurn<T>(work: () => T): T {
+    this.#turnDepth++;
+    try {
+      return work();
+    } finally {
+      this.#turnDepth--;
+      if (this.#turnDepth === 0) this.#endTurn();
+    }
+  }
+
+  /** Launch the turn's claimed runs; what they cause (a function task over at once) may claim more. */
+  #endTurn(): void {
+    this.#turnDepth++;
+    try {
+      while (this.flow.launchClaimed()) this.#applyEffects();
+    } finally {
+      this.#turnDepth--;
+    }
+  }
+
+  #applyEffects(): void {
     const effects = this.flow.takeEffects();
     if (effects === null) return;
     for (const effect of effects) {
       this.#apply(effect);
-      this.drain();
+      this.#applyEffects();
     }
   }
 
@@ -179,6 +210,11 @@ export abstract class EngineLoop implements TaskOperations {
   }
 
   #wake(now: Instant, jumpMs: number, previousWall: Instant): void {
+    // Every run due at this wake is claimed first, then all start after one commit (issue 20.2).
+    this.inOneTurn(() => this.#wakeTurn(now, jumpMs, previousWall));
+  }
+
+  #wakeTurn(now: Instant, jumpMs: number, previousWall: Instant): void {
     if (jumpMs !== 0) this.#clockJumped(now, jumpMs);
     // Instants after `lateBefore` were jumped over by a forward step; earlier ones are just late.
     // The step came before this wake's due instants: the timer was armed for them, so had the

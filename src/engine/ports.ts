@@ -88,3 +88,12 @@ export const MIN_CLAIM_RETRY_MS = 100;
  * for good: a retry of the claim (`{ retryAt }`) is asked with the same id and attempt.
  */
 export type RunClaim = (run: RunRecord) => ClaimVerdict | PromiseLike<ClaimVerdict>;
+
+/**
+ * Makes every claim answered since the last call durable, in one go (the SQLite journal: one commit
+ * per engine turn, not one per run). Given with a claim, a run the claim answered `true` is handed to
+ * the runner only after this returned: the engine calls it once at the end of each turn (a wake, an
+ * API call, a run's end) and then launches the runs claimed in that turn. Without it a `true` launches
+ * at once (the claim made its run durable itself).
+ */
+export type ClaimCommit = () => void;

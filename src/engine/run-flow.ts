@@ -14,15 +14,8 @@ import type { Emitter } from './emitter.js';
 import type { FlowEffect } from './flow-effects.js';
 import { askClaim, checkVerdict, isPendingClaim } from './claim.js';
 import { launchRun } from './launch.js';
-import {
-  MIN_CLAIM_RETRY_MS,
-  type CancelReason,
-  type ClaimVerdict,
-  type LogFunction,
-  type RunClaim,
-  type RunOutcome,
-  type Runner,
-} from './ports.js';
+import { MIN_CLAIM_RETRY_MS } from './ports.js';
+import type { CancelReason, ClaimVerdict, LogFunction, RunClaim, RunOutcome, Runner } from './ports.js';
 import { checkDeadline } from './policies/deadline.js';
 import { scheduledJitter } from './policies/jitter.js';
 import { decideOverlap, type OverlapDecision } from './policies/overlap.js';
@@ -33,6 +26,7 @@ import type { RunChain } from './run-chain.js';
 import { createRunRecord, markDropped, markFinished, markSkipped, markStarted } from './run-record.js';
 import { RunRegistry } from './run-registry.js';
 import { SlotAdmission } from './slot-admission.js';
+import type { TurnCommit } from './turn-commit.js';
 import type { Timeline } from './timeline.js';
 
 /** What the flow works with: ports and collaborators handed down, never called back up. */
@@ -41,6 +35,8 @@ export interface RunFlowOptions {
   readonly runner: Runner;
   /** The store's claim step before a run starts, or null (no store, or one that needs none). */
   readonly claim: RunClaim | null;
+  /** Holds a turn's claimed runs until their commit (ports.ts ClaimCommit), or null: no commit, launch at once. */
+  readonly turn: TurnCommit | null;
   readonly emitter: Emitter;
   readonly timeline: Timeline;
   readonly log: LogFunction;
@@ -128,6 +124,11 @@ export class RunFlow {
   /** The records of every run not yet ended (waiting or running, orphans' too), in trigger order. */
   inFlight(): RunRecord[] {
     return this.runs.pendingRuns().map((run) => run.record);
+  }
+
+  /** A run's record as it stands now, while it has not ended (a claimed run has started since `record`). */
+  currentRecord(record: RunRecord): RunRecord {
+    return this.runs.pendingRun(record.id)?.record ?? record;
   }
 
   /** The effects queued since the last call, in order, or null when there are none. */
@@ -293,7 +294,7 @@ export class RunFlow {
    * retry holds no slot: a run whose claim is early must not keep another task's run from starting.
    */
   #claimed(run: ActiveRun, verdict: ClaimVerdict, now: Instant): void {
-    if (verdict === true) return this.#launch(run, now);
+    if (verdict === true) return this.#options.turn === null ? this.#launch(run, now) : this.#options.turn.hold(run);
     this.#slots.freed(run);
     if ('retryAt' in verdict) return this.#delay(run, Math.max(verdict.retryAt, now + MIN_CLAIM_RETRY_MS));
     if ('yielded' in verdict) return this.#yield(run, verdict.yielded, now);
@@ -313,6 +314,13 @@ export class RunFlow {
     if (releasedBudget) this.#effects.push({ kind: 'budget-released', entry });
     this.#effects.push({ kind: 'run-yielded', run, record });
     this.taskChanged(entry);
+  }
+
+  /** The end of an engine turn: commit its claims, then launch their runs (turn-commit.ts); false when none waited. */
+  launchClaimed(): boolean {
+    const runs = this.#options.turn?.commit() ?? null;
+    runs?.forEach((run) => this.#launch(run, this.#options.clock.now()));
+    return runs !== null;
   }
 
   #launch(run: ActiveRun, now: Instant): void {

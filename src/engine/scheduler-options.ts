@@ -1,13 +1,15 @@
 /** What a Scheduler is made with (DESIGN.md "Layers": the engine's clock and runner are injected). */
 import type { Instant } from '../schedule/types.js';
 import type { Clock } from './clock.js';
-import type { LogFunction, RunClaim, Runner } from './ports.js';
+import type { ClaimCommit, LogFunction, RunClaim, Runner } from './ports.js';
 
 export interface SchedulerOptions {
   clock: Clock;
   runner: Runner;
   /** The store's claim step before each run starts (engine/ports.ts); default none. */
   claim?: RunClaim;
+  /** Makes the claims of one engine turn durable before their runs start (ports.ts); default none. */
+  claimCommit?: ClaimCommit;
   /** Runs at once across all tasks; default 8. */
   maxConcurrent?: number;
   /** Concurrency groups (`settings.groups`): name -> most runs of its tasks at once; default none. */

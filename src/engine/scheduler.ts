@@ -290,12 +290,15 @@ export class Scheduler extends HoldLifecycle {
     if (this.#started) return;
     this.#started = true;
     this.timeline.start();
-    for (const entry of options.rebootTasks === 'skip' ? [] : this.tasks.values()) {
-      if (entry.schedule.spec.kind !== 'reboot') continue;
-      if (!entry.held) this.trigger(entry, 'reboot', null);
-      else this.flow.recordSkip(entry, 'reboot', null, 'held', { reason: 'held', count: 1, more: false, lastAt: null });
-    }
-    for (const [entry, missed] of this.#missedAtStart) this.catchUp(entry, missed);
+    // The runs starting now (@reboot, catch-up) are claimed first, then all start after one commit.
+    this.inOneTurn(() => {
+      for (const entry of options.rebootTasks === 'skip' ? [] : this.tasks.values()) {
+        if (entry.schedule.spec.kind !== 'reboot') continue;
+        if (!entry.held) this.trigger(entry, 'reboot', null);
+        else this.flow.recordSkip(entry, 'reboot', null, 'held', HELD_REBOOT);
+      }
+      for (const [entry, missed] of this.#missedAtStart) this.catchUp(entry, missed);
+    });
     this.#missedAtStart.clear();
   }
 
@@ -375,6 +378,9 @@ export class Scheduler extends HoldLifecycle {
     return entry;
   }
 }
+
+/** A held `@reboot` task's boot instant: one skipped record. */
+const HELD_REBOOT = { reason: 'held', count: 1, more: false, lastAt: null } as const;
 
 /** "run #4" or "runs #4, #7". */
 function describeRuns(entry: Task): string {
