@@ -11,7 +11,7 @@
  * Without PostgreSQL the suites skip, printing why; with CI=true they fail instead.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, chownSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, readdirSync, rmSync, chownSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectClient } from '../../src/store/postgres/connect.js';
@@ -32,6 +32,22 @@ function findBinDir(): string | null {
     .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
   const newest = versions[versions.length - 1];
   return newest === undefined ? null : join(root, newest, 'bin');
+}
+
+/**
+ * Where clusters live: TASKKIT_PG_DIR, else /dev/shm (tmpfs) where there is one, else the temp
+ * dir. On the shared, I/O-loaded 2-core machine, initdb took 3.4-6.9 s on disk and 0.55 s on
+ * tmpfs, CREATE DATABASE from the template 0.5-1.3 s against 0.07 s.
+ */
+function clusterParent(): string {
+  const chosen = process.env.TASKKIT_PG_DIR;
+  if (chosen !== undefined && chosen !== '') return chosen;
+  try {
+    accessSync('/dev/shm', constants.W_OK | constants.X_OK);
+    return '/dev/shm';
+  } catch {
+    return tmpdir();
+  }
 }
 
 const isRoot = process.getuid?.() === 0;
@@ -103,7 +119,7 @@ function run(bin: string, args: readonly string[]): string {
 const live = new Set<PgCluster>();
 let exitHookInstalled = false;
 
-/** A test run killed between files still removes its clusters (pg_ctl immediate stop + rm). */
+/** A process ending normally between files still removes its clusters (pg_ctl fast stop + rm). */
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
@@ -112,12 +128,29 @@ function installExitHook(): void {
   });
 }
 
+/**
+ * vitest ends its workers with a signal, so no 'exit' handler runs: a detached shell per cluster
+ * waits for this process to go, then stops the server (immediate: nobody needs its data) and
+ * removes the directory. stop() kills it by its pid.
+ */
+function startWatchdog(dir: string): number | undefined {
+  const { cmd, args } = as(join(BIN ?? '', 'pg_ctl'), ['-D', join(dir, 'data'), '-w', '-m', 'immediate', 'stop']);
+  const script = 'while kill -0 "$1" 2>/dev/null; do sleep 0.5; done; shift 2; "$@" >/dev/null 2>&1; rm -rf "$DIR"';
+  const child = spawn('sh', ['-c', script, 'pg-watchdog', String(process.pid), dir, cmd, ...args], {
+    detached: true,
+    stdio: 'ignore',
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', DIR: dir },
+  });
+  child.unref();
+  return child.pid;
+}
+
 let sequence = 0;
 
 /** initdb + start + a first query: about 1.5-3 s on a loaded machine. */
 export async function startPgCluster(): Promise<PgCluster> {
   if (pgUnavailable !== null) throw new Error(`PostgreSQL is required (CI=true): ${pgUnavailable}`);
-  const dir = mkdtempSync(join(tmpdir(), 'tk-pg-'));
+  const dir = mkdtempSync(join(clusterParent(), 'tk-pg-'));
   if (isRoot) {
     const ids = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim();
     const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim();
@@ -162,10 +195,18 @@ export async function startPgCluster(): Promise<PgCluster> {
         spawnSync(cmd, args, { stdio: 'ignore', timeout: 30_000 });
       }
       rmSync(dir, { recursive: true, force: true });
+      if (watchdog !== undefined) {
+        try {
+          process.kill(watchdog);
+        } catch {
+          // already gone
+        }
+      }
     },
   };
   live.add(cluster);
   installExitHook();
+  const watchdog = startWatchdog(dir);
   try {
     lap();
     run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
