@@ -1,0 +1,185 @@
+/**
+ * The cluster history's writer: run rows upserted by id as runs start and end. Writes are queued
+ * and batched (one statement per batch), kept in order, retried with backoff through an outage,
+ * and never throw (CLUSTER-PLAN: the local SQLite journal is the host's own record meanwhile).
+ */
+import type { LogFunction } from '../../engine/ports.js';
+import type { RunRecord } from '../../engine/run.js';
+import { describeDbError, retriableAfterSend } from './db-errors.js';
+import { type Queryable, schemaIdent } from './queryable.js';
+import { pruneRuns } from './retention.js';
+import { RUN_JSON_COLUMNS, type RunJson, type RunPlace, toRunJson } from './run-row.js';
+
+export interface RunWriterOptions {
+  readonly db: Queryable;
+  readonly schema: string;
+  readonly log?: LogFunction;
+  /** Rows per statement; default 100. */
+  readonly maxBatch?: number;
+  /** Pause after a failed batch, doubling to maxPauseMs; defaults 100 ms and 30 s. */
+  readonly firstPauseMs?: number;
+  readonly maxPauseMs?: number;
+}
+
+interface Pending {
+  readonly row: RunJson;
+  /** Keep this many runs of the task after the write, when given (history.keep). */
+  readonly keep: number | undefined;
+}
+
+interface WriteFailure {
+  readonly why: string;
+  readonly left: readonly Pending[];
+}
+
+function upsertSql(schema: string): string {
+  const ts = (column: string) => `to_timestamp(x.${column} / 1000.0)`;
+  return `
+    INSERT INTO ${schemaIdent(schema)}.run AS r (id, task, trigger, scheduled_at, attempt, scope_host, cause_run_id,
+      status, host_id, hostname, created_at, started_at, ended_at, exit_code, signal, pid, output,
+      output_truncated, output_bytes, error, result)
+    SELECT x.id, x.task, x.trigger, ${ts('scheduled_at')}, x.attempt, x.scope_host, x.cause_run_id, x.status,
+      x.host_id, x.hostname, ${ts('created_at')}, ${ts('started_at')}, ${ts('ended_at')}, x.exit_code, x.signal,
+      x.pid, x.output, x.output_truncated, x.output_bytes, x.error, x.result::jsonb
+      FROM json_to_recordset($1::json) AS x(${RUN_JSON_COLUMNS})
+    ON CONFLICT (id) DO UPDATE SET status = excluded.status, host_id = excluded.host_id,
+      hostname = excluded.hostname, scope_host = coalesce(excluded.scope_host, r.scope_host),
+      cause_run_id = coalesce(excluded.cause_run_id, r.cause_run_id),
+      started_at = coalesce(excluded.started_at, r.started_at), ended_at = excluded.ended_at,
+      exit_code = excluded.exit_code, signal = excluded.signal, pid = excluded.pid, output = excluded.output,
+      output_truncated = excluded.output_truncated, output_bytes = excluded.output_bytes,
+      error = excluded.error, result = excluded.result
+    -- a running/queued write that arrives after the row ended (a reaper interrupted it) never reopens it
+    WHERE r.status IN ('running', 'queued') OR excluded.status NOT IN ('running', 'queued')`;
+}
+
+/**
+ * Queued upserts of run rows. A later save of the same run replaces a pending one in place; rows
+ * go out in the order they were first saved; a transient failure is retried (same order), a row
+ * the database refuses for good (a constraint) is logged and dropped so it cannot block the rest.
+ */
+export class RunWriter {
+  readonly #db: Queryable;
+  readonly #sql: string;
+  readonly #schema: string;
+  readonly #log: LogFunction;
+  readonly #maxBatch: number;
+  readonly #firstPause: number;
+  readonly #maxPause: number;
+  #pending = new Map<number, Pending>();
+  #draining = false;
+  #idle: (() => void)[] = [];
+  #closed = false;
+  #failing = false;
+
+  constructor(options: RunWriterOptions) {
+    this.#db = options.db;
+    this.#schema = options.schema;
+    this.#sql = upsertSql(options.schema);
+    this.#log = options.log ?? (() => undefined);
+    this.#maxBatch = options.maxBatch ?? 100;
+    this.#firstPause = options.firstPauseMs ?? 100;
+    this.#maxPause = options.maxPauseMs ?? 30_000;
+  }
+
+  /** Rows waiting to be written (in flight included). */
+  get pending(): number {
+    return this.#pending.size + (this.#draining ? 1 : 0);
+  }
+
+  /** Queue the run's row (insert or update every field by id); keep the task's last `keep` runs after. */
+  save(run: RunRecord, place: RunPlace, keep?: number): void {
+    if (this.#closed) {
+      this.#log('warn', `cluster history: run #${run.id} of ${run.task} not written: the writer is closed`);
+      return;
+    }
+    const prior = this.#pending.get(run.id);
+    this.#pending.set(run.id, { row: toRunJson(run, place), keep: keep ?? prior?.keep });
+    if (!this.#draining) {
+      this.#draining = true;
+      // Writes of the same turn go out as one batch.
+      setImmediate(() => void this.#drain());
+    }
+  }
+
+  /** Resolves when every row saved before the call is written (or dropped as refused for good). */
+  flush(): Promise<void> {
+    if (!this.#draining && this.#pending.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  /** Take no more rows; resolves when the queued ones are written. */
+  close(): Promise<void> {
+    this.#closed = true;
+    return this.flush();
+  }
+
+  async #drain(): Promise<void> {
+    let pause = this.#firstPause;
+    while (this.#pending.size > 0) {
+      const batch = [...this.#pending.values()].slice(0, this.#maxBatch);
+      for (const entry of batch) this.#pending.delete(entry.row.id);
+      const failure = await this.#write(batch);
+      if (failure === null) {
+        if (this.#failing) this.#log('info', 'cluster history: writing again');
+        this.#failing = false;
+        pause = this.#firstPause;
+        continue;
+      }
+      // Put the unwritten rows back in front, unless a newer save of the same run came meanwhile.
+      const newer = this.#pending;
+      this.#pending = new Map(failure.left.filter((entry) => !newer.has(entry.row.id)).map((e) => [e.row.id, e]));
+      for (const [id, entry] of newer) this.#pending.set(id, entry);
+      if (!this.#failing)
+        this.#log('warn', `cluster history: cannot write (${failure.why}); retrying, rows are kept meanwhile`);
+      this.#failing = true;
+      await new Promise<void>((resolve) => setTimeout(resolve, pause).unref());
+      pause = Math.min(pause * 2, this.#maxPause);
+    }
+    this.#draining = false;
+    const waiting = this.#idle;
+    this.#idle = [];
+    for (const resolve of waiting) resolve();
+  }
+
+  /**
+   * Write a batch: null when done (rows refused for good are logged and dropped), else why it
+   * must be retried and which rows are still unwritten.
+   */
+  async #write(batch: readonly Pending[]): Promise<WriteFailure | null> {
+    try {
+      await this.#db.query(this.#sql, [JSON.stringify(batch.map((entry) => entry.row))]);
+    } catch (error) {
+      if (retriableAfterSend(error)) return { why: describeDbError(error), left: batch };
+      if (batch.length > 1) return this.#writeOneByOne(batch);
+      const row = batch[0]?.row;
+      this.#log('error', `cluster history: run #${row?.id} of ${row?.task} refused: ${describeDbError(error)}`);
+      return null;
+    }
+    await this.#prune(batch);
+    return null;
+  }
+
+  /** A batch the database refused: each row alone, so that only the refused ones are dropped. */
+  async #writeOneByOne(batch: readonly Pending[]): Promise<WriteFailure | null> {
+    for (const [index, entry] of batch.entries()) {
+      const failure = await this.#write([entry]);
+      if (failure !== null) return { why: failure.why, left: batch.slice(index) };
+    }
+    return null;
+  }
+
+  async #prune(batch: readonly Pending[]): Promise<void> {
+    const keeps = new Map<string, number>();
+    for (const { row, keep } of batch)
+      if (keep !== undefined && row.status !== 'running' && row.status !== 'queued') keeps.set(row.task, keep);
+    for (const [task, keep] of keeps) {
+      try {
+        await pruneRuns(this.#db, this.#schema, task, keep);
+      } catch (error) {
+        // Retention is best effort: the next ended run of the task tries again.
+        this.#log('warn', `cluster history: pruning ${task} failed: ${describeDbError(error)}`);
+      }
+    }
+  }
+}
