@@ -1,0 +1,105 @@
+/**
+ * What the pg-store suites share: a throwaway cluster per file (test/support/pg-cluster.ts), a
+ * database per test from the migrated template, pools, and live host incarnations made the way a
+ * daemon makes them (a liveness client of its own holding the advisory lock).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Client, Pool } from '../../../src/store/postgres/connect.js';
+import { connectClient, createPool } from '../../../src/store/postgres/connect.js';
+import { registerHost } from '../../../src/store/postgres/hosts.js';
+import { publishTask, type TaskPolicy } from '../../../src/store/postgres/publish.js';
+import type { PgCluster } from '../../support/pg-cluster.js';
+
+export const SCHEMA = 'taskkit';
+
+export const NO_RETRY: TaskPolicy = {
+  retryAttempts: 0,
+  retryDelayMs: 0,
+  retryBackoff: 1,
+  retryMaxDelayMs: 86_400_000,
+  retryInterrupted: false,
+  killGraceMs: 10_000,
+};
+
+/** One test's database: pools and clients made on it are ended by close(). */
+export class TestDb {
+  readonly url: string;
+  readonly #cluster: PgCluster;
+  readonly #name: string;
+  readonly #ends: (() => Promise<void>)[] = [];
+
+  private constructor(cluster: PgCluster, name: string) {
+    this.#cluster = cluster;
+    this.#name = name;
+    this.url = cluster.url(name);
+  }
+
+  static async create(cluster: PgCluster): Promise<TestDb> {
+    return new TestDb(cluster, await cluster.createDatabase());
+  }
+
+  async pool(size = 2): Promise<Pool> {
+    const pool = await createPool({ url: this.url, poolSize: size, onError: () => undefined });
+    this.#ends.push(() => pool.end());
+    return pool;
+  }
+
+  async client(): Promise<Client> {
+    const client = await connectClient({ url: this.url, onError: () => undefined });
+    this.#ends.push(() => client.end().catch(() => undefined));
+    return client;
+  }
+
+  /** One statement as the superuser in this database, rows as text lines. */
+  sql(text: string): string {
+    return this.#cluster.sql(text, this.#name);
+  }
+
+  /**
+   * A live host incarnation as a daemon registers it: its own client holding the advisory lock.
+   * `client.end()` simulates the process dying (PostgreSQL frees the lock).
+   */
+  async host(hostname: string, options: { leaseMs?: number; tasks?: string[] } = {}): Promise<TestHost> {
+    const client = await this.client();
+    const hostId = randomUUID();
+    const { lockKey } = await registerHost(client, SCHEMA, {
+      hostId,
+      hostname,
+      pid: process.pid,
+      version: '0.1.0',
+      fileDigest: 'digest',
+      tasks: options.tasks ?? [],
+      leaseMs: options.leaseMs ?? 30_000,
+    });
+    return { hostId, hostname, client, lockKey };
+  }
+
+  async close(): Promise<void> {
+    for (const end of this.#ends.splice(0).reverse()) await end();
+  }
+}
+
+export interface TestHost {
+  readonly hostId: string;
+  readonly hostname: string;
+  readonly client: Client;
+  readonly lockKey: string;
+}
+
+/** Publish `task` with fingerprint `fp` from `host` (start rules; force to overwrite). */
+export async function publish(
+  pool: Pool,
+  host: TestHost,
+  task: string,
+  fp = 'fp1',
+  options: { policy?: TaskPolicy; force?: boolean; fileHold?: boolean } = {},
+): Promise<string> {
+  return publishTask(pool, SCHEMA, {
+    task,
+    fingerprint: fp,
+    hostId: host.hostId,
+    fileHold: options.fileHold ?? false,
+    policy: options.policy ?? NO_RETRY,
+    force: options.force ?? false,
+  });
+}

@@ -1,0 +1,258 @@
+/**
+ * The cluster history on a real throwaway PostgreSQL: the run writer (batched, ordered, retried
+ * through an outage and a server crash, a refused row dropped alone), the reads in store.ts's
+ * shapes plus the host, retention raising pruned_through (a later claim of a pruned instant is
+ * too-old), and run ids from prefetched blocks.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import type { RunRecord } from '../../../src/engine/run.js';
+import { claim, newClaimToken } from '../../../src/store/postgres/claims.js';
+import { getRun, lastRuns, latestRun, listRuns, runStats } from '../../../src/store/postgres/history.js';
+import type { Queryable } from '../../../src/store/postgres/queryable.js';
+import { RunIdBlocks, fetchRunIdBlock } from '../../../src/store/postgres/run-ids.js';
+import { RunWriter } from '../../../src/store/postgres/run-writer.js';
+import { type PgCluster, skipWithoutPg, startPgCluster } from '../../support/pg-cluster.js';
+import { makeRun } from '../_support.js';
+import { SCHEMA, TestDb, type TestHost, publish } from './_pg.js';
+
+let cluster: PgCluster;
+let db: TestDb;
+
+const T0 = Date.parse('2026-07-01T08:00:00.000Z');
+
+function place(host: TestHost) {
+  return { hostId: host.hostId, hostname: host.hostname };
+}
+
+/** A Queryable that counts statements and fails the first `failures` with a lost connection. */
+function flaky(inner: Queryable, failures: number): Queryable & { calls: number } {
+  const wrapper = {
+    calls: 0,
+    query: (text: string, values?: readonly unknown[]) => {
+      wrapper.calls += 1;
+      if (wrapper.calls <= failures)
+        return Promise.reject(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
+      return inner.query(text, values);
+    },
+  };
+  return wrapper as Queryable & { calls: number };
+}
+
+describe.skipIf(skipWithoutPg)('cluster history (PostgreSQL)', () => {
+  beforeAll(async () => {
+    cluster = await startPgCluster();
+  }, 60_000);
+  afterAll(() => cluster?.stop());
+  afterEach(async () => db?.close());
+
+  test('a run written and read back whole (stop, skip facts, result, output bytes), with its host', async () => {
+    db = await TestDb.create(cluster);
+    const pool = await db.pool();
+    const a = await db.host('host-a');
+    const writer = new RunWriter({ db: pool, schema: SCHEMA });
+    const stopped = makeRun({
+      id: 11,
+      status: 'timed-out',
+      stop: { cause: 'timeout', afterMs: 5000, signals: ['SIGTERM'], killAfterMs: 2000, abandoned: null },
+      result: { rows: 3, note: 'ok' },
+    });
+    const skipped = makeRun({
+      id: 12,
+      status: 'skipped',
+      scheduledAt: T0 + 60_000,
+      createdAt: T0 + 60_000,
+      startedAt: null,
+      endedAt: null,
+      exitCode: null,
+      pid: null,
+      output: Buffer.alloc(0),
+      outputBytes: 0,
+      error: 'held',
+      skip: { reason: 'held', count: 40, more: false, lastAt: T0 + 100_000 },
+      attempt: 1,
+    });
+    writer.save(stopped, place(a));
+    writer.save(skipped, place(a), 50);
+    await writer.flush();
+    expect(await getRun(pool, SCHEMA, 11)).toEqual({ ...stopped, host: 'host-a' });
+    const { output: _o, ...skippedSummary } = skipped;
+    expect(await listRuns(pool, SCHEMA, { skipped: true })).toEqual([{ ...skippedSummary, host: 'host-a' }]);
+    expect((await listRuns(pool, SCHEMA, { stopCause: 'timeout' })).map((r) => r.id)).toEqual([11]);
+    expect((await listRuns(pool, SCHEMA, { failed: true })).map((r) => r.id)).toEqual([11]);
+    expect((await listRuns(pool, SCHEMA, { since: T0 + 30_000 })).map((r) => r.id)).toEqual([12]);
+    expect((await listRuns(pool, SCHEMA, { task: 'backup', limit: 1 })).map((r) => r.id)).toEqual([12]);
+    expect((await latestRun(pool, SCHEMA, 'backup'))?.id).toBe(12);
+    expect((await lastRuns(pool, SCHEMA)).map((r) => r.id)).toEqual([11]);
+    expect(await runStats(pool, SCHEMA, 'backup')).toEqual({ task: 'backup', succeeded: 0, failed: 1, successRate: 0 });
+    expect(await getRun(pool, SCHEMA, 999)).toBeNull();
+  });
+
+  test('saves of one turn are one statement; a later save of a run wins; rows go out in order', async () => {
+    db = await TestDb.create(cluster);
+    const pool = await db.pool();
+    const a = await db.host('host-a');
+    const counted = flaky(pool, 0);
+    const writer = new RunWriter({ db: counted, schema: SCHEMA });
+    for (let i = 1; i <= 20; i++)
+      writer.save(
+        makeRun({ id: i, status: 'running', endedAt: null, createdAt: T0 + i, scheduledAt: T0 + i }),
+        place(a),
+      );
+    writer.save(makeRun({ id: 5, status: 'succeeded', exitCode: 0, createdAt: T0 + 5, scheduledAt: T0 + 5 }), place(a));
+    await writer.flush();
+    expect(counted.calls).toBe(1);
+    expect(db.sql(`SELECT count(*), count(*) FILTER (WHERE status = 'succeeded') FROM taskkit.run`)).toBe('20|1');
+    expect((await listRuns(pool, SCHEMA, { limit: 3 })).map((r) => r.id)).toEqual([20, 19, 18]);
+  });
+
+  test('through an outage: retried with backoff, in order, logged once; flush waits for it', async () => {
+    db = await TestDb.create(cluster);
+    const pool = await db.pool();
+    const a = await db.host('host-a');
+    const logs: string[] = [];
+    const counted = flaky(pool, 3);
+    const writer = new RunWriter({
+      db: counted,
+      schema: SCHEMA,
+      firstPauseMs: 5,
+      log: (level, message) => logs.push(`${level}: ${message}`),
+    });
+    writer.save(makeRun({ id: 1, status: 'running', endedAt: null, scheduledAt: T0 }), place(a));
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    writer.save(makeRun({ id: 2, status: 'running', endedAt: null, scheduledAt: T0 + 1000 }), place(a));
+    writer.save(makeRun({ id: 1, status: 'succeeded', exitCode: 0, scheduledAt: T0 }), place(a));
+    await writer.flush();
+    expect(counted.calls).toBe(4);
+    expect(db.sql(`SELECT string_agg(id || ':' || status, ',' ORDER BY id) FROM taskkit.run`)).toBe(
+      '1:succeeded,2:running',
+    );
+    expect(logs).toEqual([
+      'warn: cluster history: cannot write (read ECONNRESET (ECONNRESET)); retrying, rows are kept meanwhile',
+      'info: cluster history: writing again',
+    ]);
+  });
+
+  test('a row the database refuses for good (a second row for a claimed instant) is dropped alone', async () => {
+    db = await TestDb.create(cluster);
+    const pool = await db.pool();
+    const a = await db.host('host-a');
+    await publish(pool, a, 'backup');
+    const at = Math.floor(Date.now() / 1000) * 1000 - 1000;
+    const won = await claim(pool, SCHEMA, {
+      ...{ task: 'backup', at, attempt: 1, trigger: 'schedule', hostId: a.hostId, hostname: a.hostname },
+      ...{ runId: 100, token: newClaimToken(), fingerprint: 'fp1', scheduleRev: 1, overlap: 'allow' },
+      ...{ maxRuns: null, deadlineMs: null, jitterMs: 0 },
+    });
+    expect(won.kind).toBe('won');
+    const logs: string[] = [];
+    const writer = new RunWriter({
+      db: pool,
+      schema: SCHEMA,
+      log: (level, message) => logs.push(level + ' ' + message),
+    });
+    writer.save(makeRun({ id: 101, scheduledAt: T0 }), place(a));
+    writer.save(makeRun({ id: 102, scheduledAt: at, attempt: 1, status: 'skipped' }), place(a));
+    writer.save(makeRun({ id: 100, scheduledAt: at, attempt: 1, status: 'succeeded', exitCode: 0 }), place(a));
+    await writer.flush();
+    expect(db.sql(`SELECT string_agg(id || ':' || status, ',' ORDER BY id) FROM taskkit.run`)).toBe(
+      '100:succeeded,101:failed',
+    );
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toMatch(/^error cluster history: run #102 of backup refused: .*run_claim.*\(23505\)$/);
+  });
+
+  test('a stale running write never reopens a run the reaper interrupted', async () => {
+    db = await TestDb.create(cluster);
+    const pool = await db.pool();
+    const a = await db.host('host-a');
+    const writer = new RunWriter({ db: pool, schema: SCHEMA });
+    writer.save(makeRun({ id: 1, status: 'running', endedAt: null }), place(a));
+    await writer.flush();
+    db.sql(`UPDATE taskkit.run SET status = 'interrupted'`);
+    writer.save(makeRun({ id: 1, status: 'running', endedAt: null, pid: 99 }), place(a));
+    await writer.flush();
+    expect(db.sql(`SELECT status, pid FROM taskkit.run`)).toBe('interrupted|4242');
+    writer.save(makeRun({ id: 1, status: 'succeeded', exitCode: 0 }), place(a));
+    await writer.flush();
+    expect(db.sql(`SELECT status FROM taskkit.run`)).toBe('succeeded');
+  });
+
+  test('retention keeps the newest runs; the pruned instants are too-old for any later claim', async () => {
+    db = await TestDb.create(cluster);
+    const pool = await db.pool();
+    const a = await db.host('host-a');
+    await publish(pool, a, 'backup');
+    const writer = new RunWriter({ db: pool, schema: SCHEMA });
+    const base = Math.floor(Date.now() / 1000) * 1000 - 60_000;
+    const ended = (i: number): RunRecord =>
+      makeRun({ id: i, scheduledAt: base + i * 1000, createdAt: base + i * 1000, attempt: 1, status: 'succeeded' });
+    for (let i = 1; i <= 5; i++) writer.save(ended(i), place(a), 3);
+    await writer.flush();
+    expect(db.sql(`SELECT string_agg(id::text, ',' ORDER BY id) FROM taskkit.run`)).toBe('3,4,5');
+    expect(db.sql(`SELECT (extract(epoch FROM pruned_through) * 1000)::bigint FROM taskkit.task`)).toBe(
+      String(base + 2000),
+    );
+    const late = (at: number) =>
+      claim(pool, SCHEMA, {
+        ...{ task: 'backup', at, attempt: 1, trigger: 'schedule', hostId: a.hostId, hostname: a.hostname },
+        ...{ runId: at, token: newClaimToken(), fingerprint: 'fp1', scheduleRev: 1, overlap: 'allow' },
+        ...{ maxRuns: null, deadlineMs: null, jitterMs: 0 },
+      });
+    expect(await late(base + 2000)).toEqual({ kind: 'too-old' });
+    expect(await late(base + 1000)).toEqual({ kind: 'too-old' });
+    expect((await late(base + 3000)).kind).toBe('lost');
+    expect((await late(base + 10_000)).kind).toBe('won');
+  });
+
+  test('through a PostgreSQL crash and restart: rows saved meanwhile are written once it is back', async () => {
+    db = await TestDb.create(cluster);
+    const pool = await db.pool();
+    const a = await db.host('host-a');
+    const writer = new RunWriter({ db: pool, schema: SCHEMA, firstPauseMs: 50, maxPauseMs: 400 });
+    writer.save(makeRun({ id: 1, scheduledAt: T0 }), place(a));
+    await writer.flush();
+    db.sql('CHECKPOINT'); // the test cluster commits asynchronously: make row 1 survive the crash
+    cluster.crash();
+    try {
+      for (let i = 2; i <= 4; i++) writer.save(makeRun({ id: i, scheduledAt: T0 + i * 1000 }), place(a));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(writer.pending).toBeGreaterThan(0);
+    } finally {
+      cluster.start();
+    }
+    await writer.flush();
+    expect(db.sql(`SELECT string_agg(id::text, ',' ORDER BY id) FROM taskkit.run`)).toBe('1,2,3,4');
+  });
+
+  test('run ids: blocks of 64 from the sequence, prefetched; a clear error when none is in hand', async () => {
+    db = await TestDb.create(cluster);
+    const pool = await db.pool();
+    const blocks = new RunIdBlocks({ fetchBlock: () => fetchRunIdBlock(pool, SCHEMA) });
+    const other = new RunIdBlocks({ fetchBlock: () => fetchRunIdBlock(pool, SCHEMA) });
+    await blocks.start();
+    await other.start();
+    expect(blocks.next()).toBe(1);
+    const ids = new Set<number>([1]);
+    for (let i = 0; i < 600; i++) {
+      ids.add(blocks.next());
+      ids.add(other.next());
+      if (i % 20 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(ids.size).toBe(1201);
+    blocks.close();
+    other.close();
+    let fetches = 0;
+    const dry = new RunIdBlocks({
+      fetchBlock: () => {
+        fetches += 1;
+        return fetches <= 2 ? Promise.resolve(64 * fetches) : Promise.reject(new Error('connection refused'));
+      },
+      firstPauseMs: 1,
+    });
+    await dry.start();
+    for (let i = 1; i <= 128; i++) expect(dry.next()).toBe(i);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(() => dry.next()).toThrow('no cluster run id left: no block of ids from PostgreSQL (connection refused)');
+    dry.close();
+  });
+});
