@@ -16,6 +16,8 @@ const PROCESS_HEAVY = [
   'test/daemon/**/*.test.ts',
   'test/control/real-runner.test.ts',
   'test/http/browser.test.ts',
+  // Three real daemons and a throwaway PostgreSQL per file, with detection bounds of seconds (CLUSTER.md 11).
+  'test/cluster/**/*.test.ts',
 ];
 
 /**
