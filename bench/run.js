@@ -15,6 +15,7 @@ import { runCli } from './suite/6-cli.js';
 import { runModules } from './suite/7-modules.js';
 import { runRrule } from './suite/8-rrule.js';
 import { runMetrics } from './suite/9-metrics.js';
+import { runCluster } from './suite/10-cluster.js';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -34,6 +35,7 @@ const CONFIG = quick
       modules: { seconds: 0.5, inFlight: 4, samples: 5 },
       rrule: { ms: 200, rounds: 3 },
       metrics: { total: 10_000, firing: 5, seconds: 8, pauseMs: 100 },
+      cluster: { seconds: 1, firing: 5, latenessSeconds: 5, hosts: 3 },
     }
   : {
       engine: { sizes: [1, 1000, 10_000], seconds: { 1: 3, 1000: 4, 10000: 8, default: 4 }, warmup: 2 },
@@ -45,6 +47,7 @@ const CONFIG = quick
       modules: { seconds: 3, inFlight: 4, samples: 30 },
       rrule: { ms: 500, rounds: 7 },
       metrics: { total: 10_000, firing: 5, seconds: 20, pauseMs: 100 },
+      cluster: { seconds: 3, firing: 5, latenessSeconds: 15, hosts: 3 },
     };
 
 const SCENARIOS = [
@@ -57,6 +60,7 @@ const SCENARIOS = [
   ['7', 'module tasks: worker start-up, runs/s', 'modules', runModules],
   ['8', 'rrule next() from now (DTSTART 2000) against cron', 'rrule', runRrule],
   ['9', 'scrape /metrics with 10,000 tasks: scrape time, lateness while scraping', 'metrics', runMetrics],
+  ['10', 'cluster mode on PostgreSQL: claims/s won and lost, lateness against single-host', 'cluster', runCluster],
 ];
 
 const say = (line) => console.log(line);
