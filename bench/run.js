@@ -16,6 +16,7 @@ import { runModules } from './suite/7-modules.js';
 import { runRrule } from './suite/8-rrule.js';
 import { runMetrics } from './suite/9-metrics.js';
 import { runCluster } from './suite/10-cluster.js';
+import { runLoadHeld } from './suite/11-load.js';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -36,6 +37,7 @@ const CONFIG = quick
       rrule: { ms: 200, rounds: 3 },
       metrics: { total: 10_000, firing: 5, seconds: 8, pauseMs: 100 },
       cluster: { seconds: 1, firing: 5, latenessSeconds: 5, hosts: 3 },
+      load: { rate: 200, seconds: 10 },
     }
   : {
       engine: { sizes: [1, 1000, 10_000], seconds: { 1: 3, 1000: 4, 10000: 8, default: 4 }, warmup: 2 },
@@ -48,6 +50,7 @@ const CONFIG = quick
       rrule: { ms: 500, rounds: 7 },
       metrics: { total: 10_000, firing: 5, seconds: 20, pauseMs: 100 },
       cluster: { seconds: 3, firing: 5, latenessSeconds: 15, hosts: 3 },
+      load: { rate: 200, seconds: 60 },
     };
 
 const SCENARIOS = [
@@ -61,6 +64,7 @@ const SCENARIOS = [
   ['8', 'rrule next() from now (DTSTART 2000) against cron', 'rrule', runRrule],
   ['9', 'scrape /metrics with 10,000 tasks: scrape time, lateness while scraping', 'metrics', runMetrics],
   ['10', 'cluster mode on PostgreSQL: claims/s won and lost, lateness against single-host', 'cluster', runCluster],
+  ['11', 'load held: 200 runs/s of a short shell command, lateness and runs lost', 'load', runLoadHeld],
 ];
 
 const say = (line) => console.log(line);
