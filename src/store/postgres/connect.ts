@@ -34,6 +34,7 @@ export const POOL_SIZE = 2;
 export const CONNECTION_TIMEOUT_MS = 3_000;
 export const STATEMENT_TIMEOUT_MS = 5_000;
 export const APPLICATION_NAME = 'taskkit';
+export const KEEPALIVE_IDLE_MS = 10_000;
 
 const INT8_OID = 20;
 
@@ -76,6 +77,9 @@ function clientConfig(pg: PgModule, options: ConnectOptions): Pg.ClientConfig {
     ...(options.url === null ? {} : { connectionString: options.url }),
     application_name: APPLICATION_NAME,
     keepAlive: true,
+    // TCP keepalive probes after 10 s idle (not the system's 2 hours): a dead peer or a dropped
+    // NAT entry shows up on an idle liveness connection (CLUSTER.md section 4 tcp_keepalives).
+    keepAliveInitialDelayMillis: KEEPALIVE_IDLE_MS,
     connectionTimeoutMillis: options.connectionTimeoutMs ?? CONNECTION_TIMEOUT_MS,
     statement_timeout: options.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS,
     types: { getTypeParser },
@@ -114,7 +118,7 @@ export async function connectClient(options: ConnectOptions): Promise<Pg.Client>
     await client.connect();
   } catch (error) {
     await client.end().catch(() => undefined);
-    throw connectionError(options.url, error);
+    throw connectionError(options.url, error, options.connectionTimeoutMs);
   }
   return client;
 }
@@ -129,11 +133,9 @@ export async function checkReachable(pool: Pg.Pool, url: string | null): Promise
 }
 
 /** "cannot connect to PostgreSQL at <target>: <why>", without password. */
-export function connectionError(url: string | null, cause: unknown): TaskkitError {
+export function connectionError(url: string | null, cause: unknown, timeoutMs = CONNECTION_TIMEOUT_MS): TaskkitError {
   const why = cause instanceof Error ? cause.message : String(cause);
-  const hint = /timeout/i.test(why)
-    ? ` (no answer within ${CONNECTION_TIMEOUT_MS / 1000}s or the configured timeout)`
-    : '';
+  const hint = /timeout/i.test(why) ? ` (no answer within ${timeoutMs} ms)` : '';
   return new TaskkitError(
     'STORE_UNAVAILABLE',
     `cannot connect to PostgreSQL at ${describeTarget(url)}: ${why}${hint}`,
