@@ -177,6 +177,8 @@ export async function startPgCluster(): Promise<PgCluster> {
     return ms;
   };
   let stopped = false;
+  // FILE_COPY (PostgreSQL 15+): a copy of the files and a checkpoint, faster than WAL_LOG here.
+  let copyStrategy = '';
   const timings = { initdb: 0, start: 0, firstQuery: 0, template: 0 };
   const env = { PGHOST: dir, PGPORT: String(port), PGUSER: 'postgres' };
   const cluster: PgCluster = {
@@ -187,7 +189,7 @@ export async function startPgCluster(): Promise<PgCluster> {
     env,
     timings,
     url: (db) => `postgres:///${db}?host=${encodeURIComponent(dir)}&port=${port}&user=postgres`,
-    createDatabase: (opts) => createDatabase(cluster, opts),
+    createDatabase: (opts) => createDatabase(cluster, copyStrategy, opts),
     sql: (text, db = 'postgres') =>
       run('psql', ['-h', dir, '-p', String(port), '-U', 'postgres', '-d', db, '-X', '-Atqc', text]).trim(),
     start: () => void run('pg_ctl', ['-D', data, '-l', log, '-w', '-o', options, 'start']),
@@ -220,7 +222,7 @@ export async function startPgCluster(): Promise<PgCluster> {
     timings.initdb = lap();
     cluster.start();
     timings.start = lap();
-    cluster.sql('SELECT 1');
+    if (Number(cluster.sql('SHOW server_version_num')) >= 150_000) copyStrategy = ' STRATEGY FILE_COPY';
     timings.firstQuery = lap();
     await makeTemplate(cluster);
     timings.template = lap();
@@ -245,13 +247,16 @@ async function makeTemplate(cluster: PgCluster): Promise<void> {
 /** CREATE DATABASE copies of one template must not overlap (the template may have no other user). */
 let creating: Promise<unknown> = Promise.resolve();
 
-function createDatabase(cluster: PgCluster, options: { name?: string; empty?: boolean } = {}): Promise<string> {
+function createDatabase(
+  cluster: PgCluster,
+  strategy: string,
+  options: { name?: string; empty?: boolean } = {},
+): Promise<string> {
   sequence += 1;
   const name = options.name ?? `t_${process.pid}_${sequence}`;
   const template = options.empty === true ? 'template0' : PG_TEMPLATE;
-  // FILE_COPY: a copy of the files and a checkpoint, faster than WAL_LOG for small databases.
   const made = creating.then(() =>
-    runAsync(cluster, `CREATE DATABASE ${name} TEMPLATE ${template} STRATEGY FILE_COPY`).then(() => name),
+    runAsync(cluster, `CREATE DATABASE ${name} TEMPLATE ${template}${strategy}`).then(() => name),
   );
   creating = made.catch(() => undefined);
   return made;
