@@ -3,8 +3,9 @@
  * the task's state or replace it), the store across a restart (keep a run-time reschedule or drop
  * it) and the engine on replace (keep the next instant or compute it again).
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
+import { canonicalJson } from './canonical-json.js';
 import type { TaskSpec } from './types.js';
 
 // Specs are frozen and replaced on reload, so one hash per spec object is enough.
@@ -21,7 +22,7 @@ export function definitionFingerprint(spec: TaskSpec): string {
   let hash = fingerprints.get(spec);
   if (hash === undefined) {
     const { source: _source, notify: _notify, except: _except, ...definition } = spec;
-    hash = createHash('sha256').update(canonicalJson(definition)).digest('hex').slice(0, 32);
+    hash = sha256Hex(canonicalJson(definition)).slice(0, 32);
     fingerprints.set(spec, hash);
   }
   return hash;
@@ -82,13 +83,13 @@ function definedKeys(value: object): string[] {
   return Object.keys(value).filter((key) => (value as Record<string, unknown>)[key] !== undefined);
 }
 
-/** JSON with object keys sorted, so equal definitions hash alike; functions hash by their source. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, item: unknown) => {
-    if (typeof item === 'function') return `function:${String(item)}`;
-    if (item === null || typeof item !== 'object' || Array.isArray(item)) return item;
-    const sorted: Record<string, unknown> = {};
-    for (const key of Object.keys(item).sort()) sorted[key] = (item as Record<string, unknown>)[key];
-    return sorted;
-  });
+/**
+ * One-shot crypto.hash where Node has it (20.12+): a Hash object per task cost a third of the hashing of
+ * 100,000 definitions at daemon start. The same digest either way.
+ */
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+function sha256Hex(text: string): string {
+  return oneShotHash === undefined
+    ? crypto.createHash('sha256').update(text).digest('hex')
+    : oneShotHash('sha256', text, 'hex');
 }
