@@ -15,6 +15,7 @@ import { DaemonStateTable } from './sqlite/daemon-state.js';
 import { detectFileChange, readFileIdentity, type FileIdentity } from './sqlite/file-identity.js';
 import { openDatabase } from './sqlite/open.js';
 import { describeLostDatabase, describeReopened, reopenDatabase } from './sqlite/reopen.js';
+import { RestoreSnapshot } from './sqlite/restore-snapshot.js';
 import { RunsTable } from './sqlite/runs.js';
 import { TaskStateTable } from './sqlite/task-state.js';
 import {
@@ -35,6 +36,9 @@ import type {
   TaskStateRecord,
 } from './store.js';
 import { restoreTaskState } from './task-restore.js';
+import type { RecoveryState, StoreWrite } from './sqlite/store-write.js';
+
+export type { RecoveryState, StoreWrite } from './sqlite/store-write.js';
 
 export interface SqliteStoreOptions {
   /** The database file, normally `<state-dir>/taskkit.db` (DATABASE_FILE_NAME). */
@@ -54,19 +58,6 @@ export interface SqliteStoreOptions {
    */
   readonly fileCheckMs?: number;
 }
-
-/** What the daemon knows and a recreated database must get back: the runs in flight, every task's state. */
-export interface RecoveryState {
-  readonly runs: readonly RunRecord[];
-  readonly tasks: readonly TaskStateRecord[];
-}
-
-/** One queued write. */
-export type StoreWrite =
-  | { readonly kind: 'run'; readonly run: RunRecord; readonly keep: number | undefined }
-  | { readonly kind: 'forget-run'; readonly id: number }
-  | { readonly kind: 'task'; readonly record: TaskStateRecord }
-  | { readonly kind: 'delivery'; readonly record: DeliveryRecord };
 
 /** Open the store at `options.path`; throws STORE_CORRUPT or STORE_UNAVAILABLE with a message naming the file. */
 export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
@@ -101,6 +92,7 @@ export class SqliteStore implements Store {
   /** Why the last attempt to put a database back failed: the same reason again is not logged again. */
   #reopenFailure: string | null = null;
   #closed = false;
+  #snapshot: RestoreSnapshot | null = null; // what this turn's restores read (restore-snapshot.ts)
 
   constructor(db: Database, options: SqliteStoreOptions) {
     this.location = options.path;
@@ -190,6 +182,7 @@ export class SqliteStore implements Store {
     this.#requireWritable();
     this.#batcher.flush();
     this.#requireDb();
+    this.#snapshot?.written(task);
     return this.#runs.prune(task, keep);
   }
 
@@ -229,14 +222,14 @@ export class SqliteStore implements Store {
   }
 
   restoreTask(spec: TaskSpec): TaskRestore {
-    // Only this task's own waiting state could make the row stale. Flushing everything instead
-    // committed one transaction per task while a daemon added its tasks (100,000 tasks: ~5 s).
-    // Its runs need no flush: each run's row is committed before it starts (journal.ts), and
-    // later writes do not change the instants latestScheduledAt reads.
+    // Only this task's own waiting state could make the row stale (flushing everything committed a
+    // transaction per task at a start: 100,000 tasks, ~5 s). Its runs need no flush: each run's row is
+    // committed before it starts (journal.ts); later writes do not change the instants latestScheduledAt reads.
     if (this.#batcher.has(`task:${spec.name}`)) this.#batcher.flush();
     if (this.#db === null) return { state: {}, notice: `${spec.name}: no usable database to restore its state from` };
-    const saved = this.#tasks.get(spec.name);
-    const restore = restoreTaskState(spec, saved, saved === null ? null : this.#runs.latestScheduledAt(spec.name));
+    const snapshot = this.#restoreSnapshot();
+    const saved = snapshot.saved(spec.name);
+    const restore = restoreTaskState(spec, saved, saved === null ? null : snapshot.latestScheduledAt(spec.name));
     // The dead-man counts from the last success across a restart; only tasks with one ask.
     if (spec.expectSuccessWithinMs === undefined) return restore;
     const lastSuccessAt = this.#runs.lastSuccessAt(spec.name);
@@ -289,6 +282,11 @@ export class SqliteStore implements Store {
     this.#db?.close();
   }
 
+  #restoreSnapshot(): RestoreSnapshot {
+    if (this.#snapshot === null) queueMicrotask(() => (this.#snapshot = null));
+    return (this.#snapshot ??= new RestoreSnapshot(this.#tasks, this.#runs));
+  }
+
   #transaction(db: Database): Transaction<(items: readonly StoreWrite[]) => void> {
     return db.transaction((items: readonly StoreWrite[]) => this.#apply(items));
   }
@@ -332,6 +330,7 @@ export class SqliteStore implements Store {
 
   #use(db: Database): void {
     this.#db = db;
+    this.#snapshot = null;
     this.#runs = new RunsTable(db);
     this.#tasks = new TaskStateTable(db);
     this.#deliveries = new DeliveriesTable(db);
@@ -367,13 +366,16 @@ export class SqliteStore implements Store {
     for (const item of items) {
       if (item.kind === 'task') {
         this.#tasks.save(item.record, now);
+        this.#snapshot?.written(item.record.name);
       } else if (item.kind === 'delivery') {
         this.#deliveries.save(item.record);
         deliveries = true;
       } else if (item.kind === 'forget-run') {
+        this.#snapshot = null; // which task's runs: not said; rare (a skip folded into the row before it)
         this.#runs.delete(item.id);
       } else {
         this.#runs.save(item.run);
+        this.#snapshot?.written(item.run.task);
         if (item.keep !== undefined) keepByTask.set(item.run.task, item.keep);
       }
     }

@@ -179,6 +179,47 @@ describe('restoreTask while a daemon adds its tasks', () => {
   });
 });
 
+describe('the restores of one turn read one snapshot (restore-snapshot.ts), never less than the database holds', () => {
+  const saved = (name: string, spec = makeTask(name, { schedule: every('1h') }), lastScheduledAt = 1_000) =>
+    stateOf(name, { fingerprint: definitionFingerprint(spec), lastScheduledAt });
+
+  test('saved states and the latest instants of runs; a task written in the turn is read afresh', () => {
+    const [a, b, c] = ['a', 'b', 'c'].map((name) => makeTask(name, { schedule: every('1h') })) as [
+      ReturnType<typeof makeTask>,
+      ReturnType<typeof makeTask>,
+      ReturnType<typeof makeTask>,
+    ];
+    const first = temp.open();
+    first.saveTaskState(saved('a', a));
+    first.saveTaskState(saved('b', b));
+    first.saveRun(makeRun({ id: 1, task: 'a', scheduledAt: 5_000 }));
+    first.close();
+    const store = temp.open();
+    expect(store.restoreTask(a).state.lastScheduledAt).toBe(5_000);
+    // Written after the snapshot was read, in the same turn: a run of b, then c's state.
+    store.saveRun(makeRun({ id: 2, task: 'b', scheduledAt: 9_000 }));
+    store.saveTaskState(saved('c', c, 7_000));
+    store.flush();
+    expect(store.restoreTask(b).state.lastScheduledAt).toBe(9_000);
+    expect(store.restoreTask(c).state.lastScheduledAt).toBe(7_000);
+  });
+
+  test('the next turn reads the database again', async () => {
+    const c = makeTask('c', { schedule: every('1h') });
+    const store = temp.open();
+    expect(store.restoreTask(makeTask('a')).state).toEqual({});
+    await nextTurn();
+    // A row the store did not write itself (another connection): only a new snapshot sees it.
+    const db = new Sqlite(temp.dbPath);
+    db.prepare(
+      'INSERT INTO task_state (name, fingerprint, file_hold, held, scheduled_runs, failed_slots, updated_at, ' +
+        "last_scheduled_at) VALUES ('c', ?, 0, 0, 0, 0, 1, 3000)",
+    ).run(definitionFingerprint(c));
+    db.close();
+    expect(store.restoreTask(c).state.lastScheduledAt).toBe(3_000);
+  });
+});
+
 describe('retention under a task running every second for a day', () => {
   test('86,400 runs with keep 200 leave 200 rows and a file that stops growing', () => {
     const store = temp.open({ batch: { maxItems: 1_000 } });

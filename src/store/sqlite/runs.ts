@@ -216,6 +216,21 @@ export class RunsTable {
     return skipped !== null && (at === null || skipped > at) ? skipped : at;
   }
 
+  /** latestScheduledAt of every task with a kept run, in one query (a start restores all its tasks at once). */
+  latestScheduledAtByTask(): Map<string, Instant> {
+    const rows = this.#db
+      .prepare<[], { task: string; at: number | null; skipped: number | null }>(
+        'SELECT task, max(scheduled_at) AS at, max(skip_last_at) AS skipped FROM runs GROUP BY task',
+      )
+      .all();
+    const latest = new Map<string, Instant>();
+    for (const { task, at, skipped } of rows) {
+      const instant = skipped !== null && (at === null || skipped > at) ? skipped : at;
+      if (instant !== null) latest.set(task, instant);
+    }
+    return latest;
+  }
+
   /** When the newest kept succeeded run of `task` ended, or null. */
   lastSuccessAt(task: string): Instant | null {
     const row = this.#db

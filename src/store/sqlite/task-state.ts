@@ -79,6 +79,12 @@ export class TaskStateTable {
     const row = this.#get.get(name);
     return row === undefined ? null : toRecord(row);
   }
+
+  /** Every task's saved state by name, in one query (a start restores all its tasks at once). */
+  all(): Map<string, SavedTaskState> {
+    const rows = this.#db.prepare<[], TaskStateRow>('SELECT * FROM task_state').all();
+    return new Map(rows.map((row) => [row.name, toRecord(row)]));
+  }
 }
 
 function toRecord(row: TaskStateRow): SavedTaskState {
