@@ -21,9 +21,10 @@ export async function useDaemon<T>(connect: Connect, use: (client: ControlClient
   }
 }
 
-/** `taskkit list`: every task of the daemon as a table, or as JSON. */
-export async function listTasks(io: CliIo, json: boolean, connect: Connect): Promise<void> {
-  const tasks = await useDaemon(connect, (client) => client.request('list', {}));
+/** `taskkit list`: every task of the daemon as a table, or as JSON; `here`: last runs on this host (a cluster). */
+export async function listTasks(io: CliIo, json: boolean, connect: Connect, here = false): Promise<void> {
+  // `here` is sent only when given: a daemon older than cluster mode refuses params it does not know.
+  const tasks = await useDaemon(connect, (client) => client.request('list', here ? { here } : {}));
   if (json) return printJson(io, tasks);
   const { renderTaskList, RESCHEDULED_FOOTNOTE } = await import('./format/task-list.js');
   printLines(io, renderTaskList(tasks, readNow(io), await loadPainter(io)));

@@ -16,9 +16,11 @@ import type { RunStats, RunSummary } from '../store/store.js';
 import { TaskkitError } from '../errors.js';
 import { allAnswered, fromHistory, whenAnswered, type Answer } from './answer.js';
 import type { RequestContext, RequestDispatcher } from './connection.js';
+import { clusterFactsOf, storedLastRunOf } from './cluster-facts.js';
+import type { ClusterStatusView, TaskClusterView } from './cluster-view.js';
 import { checkHealth } from './health.js';
 import { LiveOutput } from './live-output.js';
-import { answerLogs, type EndedRuns } from './logs.js';
+import { answerLogs, guardedEndedRuns } from './logs.js';
 import {
   badRequest,
   readObjectOrNull,
@@ -46,7 +48,7 @@ import {
 import { answerMake } from './make-wait.js';
 import type { ReloadPlanView } from './reload-plan-view.js';
 import { triggerAndFollow } from './run-wait.js';
-import { describeStatus, type DaemonInfo } from './status.js';
+import { describeStatus, withClusterStatus, type DaemonInfo } from './status.js';
 import { ran, toDefinitionView, toRunStatsView, toRunView, toTaskView } from './views.js';
 
 /** The part of the daemon the handlers need; the daemon implements it. */
@@ -75,6 +77,16 @@ export interface DaemonControl {
   latestRun?(task: string): Answer<RunRecord | null>;
   /** Write what the history database has queued now (`sync-history`: a reader opens the file next). */
   flushHistory?(): Answer<void>;
+  /*
+   * Cluster mode (issue 21), given by the daemon's cluster glue; absent on a single host. With
+   * them, `storedLastRun` and the history answers are the cluster's (PostgreSQL, runs carry `host`).
+   */
+  /** The task's newest ended run on this host (`list --here`); in memory, sync. Absent: storedLastRun. */
+  localLastRun?(task: string): RunSummary | null;
+  /** The task's place in the cluster (`list`, `show`); in memory, sync; null: nothing to say. */
+  taskCluster?(task: string): TaskClusterView | null;
+  /** The cluster's hosts, split definitions, missed instants (`status`); may read PostgreSQL. */
+  clusterStatus?(): Answer<ClusterStatusView>;
 }
 
 export interface HandlerOptions {
@@ -125,9 +137,10 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
 
   // Every method but hello (the connection answers it): a missing one fails to compile.
   const handlers: Record<Exclude<MethodName, 'hello'>, Handler> = {
-    status: (params): StatusResult => {
+    status: (params): Answer<StatusResult> => {
       readParams('status', params, []);
-      return describeStatus(daemon.info(), scheduler.list(), now(), scheduler.orphans());
+      const status = describeStatus(daemon.info(), scheduler.list(), now(), scheduler.orphans());
+      return withClusterStatus(status, daemon.clusterStatus?.bind(daemon));
     },
     check: (params): ResultOf<'check'> => {
       const checked = readParams('check', params, ['ignore', 'heldOk']);
@@ -139,14 +152,18 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
       return checkHealth(scheduler.list(), lastRunOf, { ignore: new Set(ignore), heldOk });
     },
     list: (params): ResultOf<'list'> => {
-      readParams('list', params, []);
+      const here = readOptionalBoolean('list', readParams('list', params, ['here']), 'here') ?? false;
       const tz = zone();
+      const clusterOf = clusterFactsOf(daemon);
+      const lastRunOf = storedLastRunOf(daemon, here);
       // Tasks removed from the file while their runs go on come last, state `removed`.
       return [...scheduler.list(), ...scheduler.orphans()].map((task) =>
         toTaskView(
           task,
           tz,
-          task.lastRun !== null && ran(task.lastRun) ? null : (daemon.storedLastRun?.(task.name) ?? null),
+          // On a single host the engine's last run is the newest: the store is asked only without one.
+          clusterOf === undefined && task.lastRun !== null && ran(task.lastRun) ? null : lastRunOf(task.name),
+          clusterOf?.(task.name),
         ),
       );
     },
@@ -168,7 +185,7 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
         // recentRuns is newest first: its first run that ran is the task's last one (skips never are).
         const lastEnded = recentRuns.find(ran) ?? daemon.storedLastRun?.(name) ?? null;
         return {
-          task: toTaskView(task, zone(), lastEnded),
+          task: toTaskView(task, zone(), lastEnded, clusterFactsOf(daemon)?.(name)),
           definition: toDefinitionView(task.spec),
           upcoming,
           recentRuns: recentRuns.map((run) => toRunView(run)),
@@ -293,7 +310,7 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
       if (!scheduler.has(name) && ((await fromHistory(daemon.latestRun?.(name))) ?? null) === null) requireTask(name);
       return answerLogs(
         { name, ...(runId === undefined ? {} : { runId }), follow },
-        { scheduler, live, history: endedRunsOf(daemon) },
+        { scheduler, live, history: guardedEndedRuns(daemon) },
         context,
       );
     },
@@ -324,16 +341,6 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
       }
       return handler(params, context);
     },
-  };
-}
-
-/** The daemon's ended runs for `logs`, a failed read said as such (fromHistory); absent methods stay absent. */
-function endedRunsOf(daemon: DaemonControl): EndedRuns {
-  return {
-    ...(daemon.findRun === undefined ? {} : { findRun: (id: number) => fromHistory(daemon.findRun?.(id) ?? null) }),
-    ...(daemon.latestRun === undefined
-      ? {}
-      : { latestRun: (task: string) => fromHistory(daemon.latestRun?.(task) ?? null) }),
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import type { RunRecord } from '../engine/run.js';
 import type { Scheduler } from '../engine/scheduler.js';
-import type { Answer } from './answer.js';
+import { fromHistory, type Answer } from './answer.js';
 import type { RequestContext } from './connection.js';
 import { ControlError, encodeOutputEvent, type LogsParams, type ResultOf } from './protocol.js';
 import type { LiveOutput } from './live-output.js';
@@ -17,6 +17,16 @@ import { toRunView } from './views.js';
 export interface EndedRuns {
   findRun?(id: number): Answer<RunRecord | null>;
   latestRun?(task: string): Answer<RunRecord | null>;
+}
+
+/** `source`'s ended runs, a failed read said as such (fromHistory); absent methods stay absent. */
+export function guardedEndedRuns(source: EndedRuns): EndedRuns {
+  return {
+    ...(source.findRun === undefined ? {} : { findRun: (id: number) => fromHistory(source.findRun?.(id) ?? null) }),
+    ...(source.latestRun === undefined
+      ? {}
+      : { latestRun: (task: string) => fromHistory(source.latestRun?.(task) ?? null) }),
+  };
 }
 
 export interface LogsDeps {

@@ -5,6 +5,7 @@
  */
 import type { ConfigIssue } from '../config/issues.js';
 import { TaskkitError, type ErrorCode } from '../errors.js';
+import type { ClusterStatusView } from './cluster-view.js';
 import type { HealthView } from './health.js';
 import type { ReloadPlanView } from './reload-plan-view.js';
 import type { DefinitionView, RunStatsView, RunView, TaskView } from './views.js';
@@ -143,6 +144,10 @@ export interface StatusResult {
   readonly orphanedRuns: readonly RunView[];
   /** The soonest next instant of any task. */
   readonly nextAt: { readonly task: string; readonly at: string } | null;
+  /** Cluster mode (issue 21): the cluster's hosts, split definitions, missed instants; absent on a single host. */
+  readonly cluster?: ClusterStatusView;
+  /** Cluster mode, when the cluster's facts could not be read: why (`cluster` is absent then). */
+  readonly clusterError?: string;
 }
 
 export interface ShowResult {
@@ -300,7 +305,11 @@ export interface ControlMethods {
   status: { params: NoParams; result: StatusResult; events: NoEvents };
   /** `status --check` (control/health.ts): unknown `ignore` names are TASK_UNKNOWN. */
   check: { params: { ignore?: string[]; heldOk?: boolean }; result: HealthView; events: NoEvents };
-  list: { params: NoParams; result: TaskView[]; events: NoEvents };
+  /**
+   * `here` (cluster mode): each task's last run on this host rather than in the cluster; on a single
+   * host every run is this host's and it changes nothing.
+   */
+  list: { params: { here?: boolean }; result: TaskView[]; events: NoEvents };
   show: { params: { name: string }; result: ShowResult; events: NoEvents };
   /** What will happen (issue 13): the engine's instants with holds and run-time reschedules. */
   next: { params: NextParams; result: { tasks: UpcomingView[] }; events: NoEvents };

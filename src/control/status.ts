@@ -1,6 +1,9 @@
 /** The `status` reply: the daemon's facts, tasks counted by state, runs in progress, the next instant. */
 import type { TaskStatus } from '../engine/task-state.js';
 import type { Instant } from '../schedule/types.js';
+import { isPending, type Answer } from './answer.js';
+import type { ClusterStatusView } from './cluster-view.js';
+import { describeError } from './error-reply.js';
 import type { StatusResult } from './protocol.js';
 import { formatIso, toRunView } from './views.js';
 
@@ -13,6 +16,8 @@ export interface DaemonInfo {
   readonly stateDir: string;
   /** settings.timezone: schedules in other zones name theirs (describeSchedule). */
   readonly defaultTimezone: string;
+  /** In cluster mode (issue 21), this host's name (os.hostname()): the engine's own runs ran here. Else absent. */
+  readonly hostname?: string;
 }
 
 /**
@@ -50,4 +55,25 @@ export function describeStatus(
     orphanedRuns: orphanedRuns.map((run) => toRunView(run)),
     nextAt: next === null ? null : { task: next.name, at: formatIso(next.nextAt) as string },
   };
+}
+
+/**
+ * `status` with the cluster's section when the daemon gives one (cluster mode). Facts at once stay
+ * synchronous; a read that fails leaves the section out and says why (`clusterError`): `status`
+ * itself never fails because PostgreSQL does not answer.
+ */
+export function withClusterStatus(
+  status: StatusResult,
+  clusterStatus: (() => Answer<ClusterStatusView>) | undefined,
+): Answer<StatusResult> {
+  if (clusterStatus === undefined) return status;
+  const failed = (error: unknown): StatusResult => ({ ...status, clusterError: describeError(error) });
+  let answer: Answer<ClusterStatusView>;
+  try {
+    answer = clusterStatus();
+  } catch (error) {
+    return failed(error);
+  }
+  if (!isPending(answer)) return { ...status, cluster: answer };
+  return Promise.resolve(answer).then((cluster) => ({ ...status, cluster }), failed);
 }

@@ -21,6 +21,7 @@ import type { RunStop, Trigger } from '../runner/types.js';
 import { describeSchedule } from '../schedule/describe.js';
 import type { Instant } from '../schedule/types.js';
 import type { RunStats } from '../store/store.js';
+import type { TaskClusterView } from './cluster-view.js';
 import { isFailing } from './failing.js';
 import { maskSecrets } from './secret-env.js';
 import { describeDependencyStart, toJoinView, type JoinView } from './join-view.js';
@@ -70,6 +71,8 @@ export interface RunView {
   readonly outputBase64?: string;
   /** What a module or function task returned (JSON); absent when it returned nothing. */
   readonly result?: unknown;
+  /** The hostname that ran it, in cluster mode (issue 21); absent on a single host. */
+  readonly host?: string;
 }
 
 export interface TaskView {
@@ -107,6 +110,8 @@ export interface TaskView {
   readonly lastRun: RunView | null;
   /** `after-all:` the parents that succeeded since the wait began, and those waited for; null without after-all. */
   readonly join: JoinView | null;
+  /** Its place in the cluster (scope, a definition that differs), in cluster mode; absent on a single host. */
+  readonly cluster?: TaskClusterView;
 }
 
 /**
@@ -190,8 +195,11 @@ export interface RunStatsView {
   readonly successRate: number | null;
 }
 
-/** A run as the engine or the store has it; a store's listing leaves the output out. */
-export type RunFacts = Omit<RunRecord, 'output'> & { readonly output?: Uint8Array };
+/**
+ * A run as the engine or the store has it; a store's listing leaves the output out. A cluster's
+ * store (PostgreSQL) names the host that ran it.
+ */
+export type RunFacts = Omit<RunRecord, 'output'> & { readonly output?: Uint8Array; readonly host?: string };
 
 /**
  * Whether a run ran: it started, so its ending says how the task did. A skipped trigger
@@ -229,7 +237,8 @@ export function toRunView(run: RunFacts, options: { withOutput?: boolean } = {})
     outcome: describeOutcome(run),
     ...describeSkip(run),
   };
-  const withResult = run.result === undefined ? view : { ...view, result: run.result };
+  const withHost = run.host === undefined ? view : { ...view, host: run.host };
+  const withResult = run.result === undefined ? withHost : { ...withHost, result: run.result };
   if (options.withOutput !== true) return withResult;
   const output = run.output === undefined ? Buffer.alloc(0) : toBuffer(run.output);
   return { ...withResult, output: output.toString('utf8'), outputBase64: output.toString('base64') };
@@ -268,13 +277,33 @@ export function toRunStatsView(stats: RunStats): RunStatsView {
   return { succeeded: stats.succeeded, failed: stats.failed, successRate: stats.successRate };
 }
 
+/** In cluster mode: this host's name (the engine's own runs ran here) and the task's place in the cluster. */
+export interface TaskClusterFacts {
+  readonly hostname: string;
+  readonly cluster: TaskClusterView | null;
+}
+
 /**
  * A task as JSON; `defaultTimezone` (settings.timezone) decides whether the zone is named.
  * `lastRun` is the last run that ran (see `ran`): the engine's, else `storedLastRun` (the
- * history's, right after a restart or when the engine's last record is a skip).
+ * history's, right after a restart or when the engine's last record is a skip). In cluster mode
+ * (`cluster`), the engine's runs are this host's, the stored one wins when newer (another host's),
+ * and the task's `cluster` member is added.
  */
-export function toTaskView(task: TaskStatus, defaultTimezone: string, storedLastRun: RunFacts | null = null): TaskView {
-  const lastRun = task.lastRun !== null && ran(task.lastRun) ? task.lastRun : storedLastRun;
+export function toTaskView(
+  task: TaskStatus,
+  defaultTimezone: string,
+  storedLastRun: RunFacts | null = null,
+  cluster?: TaskClusterFacts,
+): TaskView {
+  const own = task.lastRun !== null && ran(task.lastRun) ? task.lastRun : null;
+  // In a cluster another host may have run the task since: the newer of the two is its last run.
+  const lastRun: RunFacts | null =
+    own === null || (cluster !== undefined && storedLastRun !== null && storedLastRun.createdAt > own.createdAt)
+      ? storedLastRun
+      : cluster === undefined
+        ? own
+        : { ...own, host: cluster.hostname };
   return {
     name: task.name,
     description: task.spec.description,
@@ -302,6 +331,7 @@ export function toTaskView(task: TaskStatus, defaultTimezone: string, storedLast
     group: task.group,
     lastRun: lastRun === null ? null : toRunView(lastRun),
     join: toJoinView(task),
+    ...(cluster?.cluster == null ? {} : { cluster: cluster.cluster }),
   };
 }
 

@@ -786,7 +786,8 @@ describe('bad requests', () => {
     ['hold', { names: [] }, 'hold: param "names" must be a non-empty array of strings; got an array'],
     ['hold', { names: ['backup', 7] }, 'hold: param "names[1]" must be a non-empty string; got a number'],
     ['hold', { names: ['backup'], note: false }, 'hold: param "note" must be a string; got a boolean'],
-    ['list', { verbose: true }, 'list: unknown param "verbose" (it takes none)'],
+    ['status', { verbose: true }, 'status: unknown param "verbose" (it takes none)'],
+    ['list', { verbose: true }, 'list: unknown param "verbose"'],
     ['status', [1], 'status: params must be an object, got an array'],
   ])('%s %j', async (method, params, message) => {
     const fixture = await start();

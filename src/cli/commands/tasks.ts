@@ -20,9 +20,10 @@ export function registerTaskCommands(program: Command, context: CommandContext):
     .command('list')
     .alias('ls')
     .description('every task of the daemon: name, schedule in words, state, next run, last result')
-    .action(async (_options: unknown, command: Command) => {
+    .option('--here', "cluster mode: each task's last run on this host, not in the cluster (else no effect)")
+    .action(async (options: { here?: boolean }, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
-      await listTasks(io, globals.json === true, () => connectDaemon(io, globals));
+      await listTasks(io, globals.json === true, () => connectDaemon(io, globals), options.here === true);
     });
 
   program

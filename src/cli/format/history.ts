@@ -2,6 +2,7 @@
 import type { RunView } from '../../control/views.js';
 import { formatElapsed } from '../../schedule/elapsed.js';
 import type { Painter } from '../io.js';
+import { hostColumns } from './host-column.js';
 import { renderTable } from './table.js';
 import { LOCAL_ZONE, formatInstantShort, parseIso } from './time.js';
 
@@ -51,15 +52,16 @@ function describeSkipped(run: RunView, now: number): string {
 }
 
 /**
- * RUN, TASK, TRIGGER, STARTED (local time; for a skipped row its first instant, else when it was
- * triggered), DURATION, EXIT, STATUS. STATUS holds describeOutcome's words ("skipped: previous run
- * #4 still running"; describeSkipped for a row of many skips), which can be long, so it comes last
- * and EXIT before it.
+ * RUN, TASK, HOST (only in a cluster: host-column.ts), TRIGGER, STARTED (local time; for a
+ * skipped row its first instant, else when it was triggered), DURATION, EXIT, STATUS. STATUS holds
+ * describeOutcome's words ("skipped: previous run #4 still running"; describeSkipped for a row of
+ * many skips), which can be long, so it comes last and EXIT before it.
  */
 export function renderHistory(runs: readonly RunView[], now: number, paint: Painter): string[] {
   return renderTable(runs, [
     { header: 'RUN', value: (run) => String(run.id), align: 'right' },
     { header: 'TASK', value: (run) => run.task, paint: (text) => paint.bold(text) },
+    ...hostColumns(runs, (run) => run.host),
     { header: 'TRIGGER', value: (run) => run.trigger },
     {
       header: 'STARTED',

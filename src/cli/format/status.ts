@@ -4,6 +4,7 @@ import type { RunView } from '../../control/views.js';
 import { formatElapsed } from '../../schedule/elapsed.js';
 import { escapeControl } from '../../escape-control.js';
 import type { Painter } from '../io.js';
+import { renderClusterStatus } from './cluster-status.js';
 import { LOCAL_ZONE, formatInstant, formatWhen, parseIso } from './time.js';
 
 /** Labelled lines: pid and uptime, files, task counts by state, runs in progress, next instant (local time). */
@@ -38,7 +39,15 @@ export function renderStatus(status: StatusResult, now: number, paint: Painter):
   return [
     paint.green('taskkit is running'),
     ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${escapeControl(value)}`),
+    ...describeCluster(status, now, paint),
   ];
+}
+
+/** Cluster mode: the cluster's section (cluster-status.ts), or why it could not be read; nothing on a single host. */
+function describeCluster(status: StatusResult, now: number, paint: Painter): string[] {
+  if (status.cluster !== undefined) return renderClusterStatus(status.cluster, now, paint);
+  if (status.clusterError === undefined) return [];
+  return [paint.red(`  cluster  facts not available: ${escapeControl(status.clusterError)}`)];
 }
 
 /** A run whose task left the tasks file: "longrun #4, running for 2m (removed from the tasks file; ...)". */

@@ -7,6 +7,7 @@ import { formatElapsed } from '../../schedule/elapsed.js';
 import { formatByteSize } from '../../schedule/byte-size.js';
 import { escapeControl } from '../../escape-control.js';
 import type { Painter } from '../io.js';
+import { describeTaskCluster, hostColumns } from './host-column.js';
 import { renderTable } from './table.js';
 import { formatInstant, formatRelative, parseIso } from './time.js';
 import { describeResult } from './run.js';
@@ -31,6 +32,7 @@ export function renderTaskDetail(result: ShowResult, now: number, paint: Painter
   add('timezone', task.timezone);
   if (task.join !== null) add('join', describeJoin(task.join));
   add('group', describeGroup(task));
+  if (task.cluster !== undefined) add('cluster', describeTaskCluster(task.cluster));
   add('action', describeAction(definition.action));
   add('cwd', definition.cwd);
   add('next', describeNext(task, now));
@@ -83,11 +85,12 @@ export function describeSuccessRate(stats: RunStatsView): string {
   return `${percent}% (${stats.succeeded} of ${counted} kept run${counted === 1 ? '' : 's'} succeeded)`;
 }
 
-/** Runs as a table: ID, TRIGGER, STARTED, DURATION, OUTCOME. */
+/** Runs as a table: ID, TRIGGER, (HOST in a cluster,) STARTED, DURATION, OUTCOME. */
 export function renderRunTable(runs: readonly RunView[], timezone: string): string[] {
   return renderTable(runs, [
     { header: 'ID', value: (run) => String(run.id), align: 'right' },
     { header: 'TRIGGER', value: (run) => run.trigger },
+    ...hostColumns(runs, (run) => run.host),
     {
       header: 'STARTED',
       value: (run) => (run.startedAt === null ? '-' : formatInstant(parseIso(run.startedAt), timezone)),

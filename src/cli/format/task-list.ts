@@ -1,7 +1,8 @@
-/** `taskkit list`: one aligned row per task: NAME, SCHEDULE, STATE, NEXT, LAST. */
+/** `taskkit list`: one aligned row per task: NAME, SCHEDULE, STATE, NEXT, (HOST in a cluster,) LAST. */
 import type { RunView, TaskView } from '../../control/views.js';
 import type { Painter } from '../io.js';
 import { paintStatus } from './history.js';
+import { hostColumns } from './host-column.js';
 import { renderTable } from './table.js';
 import { formatAge, formatInstantShort, formatRelative, formatWhen, parseIso } from './time.js';
 
@@ -55,7 +56,8 @@ export function describeState(task: TaskView, now?: number): string {
         : task.state;
   const held = task.state === 'held' && task.heldUntil !== null && now !== undefined ? describeHoldEnd(task, now) : '';
   const base = extra.length === 0 ? `${state}${held}` : `${state}${held} (${extra.join(', ')})`;
-  return `${base}${task.failing ? ', failing' : ''}${describeOverdue(task, now)}`;
+  const split = task.cluster?.definitionDiffers == null ? '' : ', definition differs';
+  return `${base}${task.failing ? ', failing' : ''}${describeOverdue(task, now)}${split}`;
 }
 
 /**
@@ -135,6 +137,8 @@ export function renderTaskList(tasks: readonly TaskView[], now: number, paint: P
       paint: (text, task) => paintTaskState(paint, task, text),
     },
     { header: 'NEXT', value: (task) => describeNext(task, now) },
+    // In a cluster: the host of the last run (host-column.ts).
+    ...hostColumns(tasks, (task) => task.lastRun?.host),
     {
       header: 'LAST',
       value: (task) => describeLast(task.lastRun, now),

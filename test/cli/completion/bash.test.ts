@@ -88,7 +88,7 @@ describe.each(setups)('with $setup', ({ bashCompletion, missing }) => {
       '--socket',
       '--json',
     ]);
-    expect(await complete('taskkit ls --')).toEqual(['--help', '--config', '--socket', '--json']);
+    expect(await complete('taskkit ls --')).toEqual(['--here', '--help', '--config', '--socket', '--json']);
     expect(await complete('taskkit --v')).toEqual(['--version']);
   });
 
