@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import type { Trigger } from '../../engine/ports.js';
 import type { Instant } from '../../schedule/types.js';
 import { protocolError, retriableAfterSend } from './db-errors.js';
-import { type NamedStatement, type Queryable, schemaIdent, toNumber, tsParam } from './queryable.js';
+import { quoteIdent } from './cluster-name.js';
+import { type NamedStatement, type Queryable, toNumber, tsParam } from './queryable.js';
 
 /** What a claim asks: the run as the engine will start it, and the definition it starts under. */
 export interface ClaimParams {
@@ -93,7 +94,7 @@ const CLAIM_STATEMENTS = new Map<string, NamedStatement>();
 
 function claimSql(schema: string): string {
   return (
-    `SELECT outcome, run_id, detail FROM ${schemaIdent(schema)}.claim_v1(` +
+    `SELECT outcome, run_id, detail FROM ${quoteIdent(schema)}.claim_v1(` +
     `p_task => $1, p_at => ${tsParam(2)}, p_host => $3::uuid, p_hostname => $4, p_id => $5::bigint, ` +
     `p_token => $6::uuid, p_fingerprint => $7, p_schedule_rev => $8::bigint, p_overlap => $9, ` +
     `p_max_runs => $10::int, p_deadline => $11::float8 * interval '1 millisecond', ` +

@@ -4,7 +4,9 @@
  * payloads carry names, never rows); cancel of a run on another host is a notification.
  */
 import type { Instant, ScheduleSpec } from '../../schedule/types.js';
-import { type PoolLike, type Queryable, inTransaction, schemaIdent, tsParam } from './queryable.js';
+import { type Pool, inTransaction } from './connect.js';
+import { type Queryable, tsParam } from './queryable.js';
+import { quoteIdent } from './cluster-name.js';
 import { type ClusterTask, readTask } from './task-rows.js';
 
 /** What a notification on the cluster's channel says. */
@@ -41,13 +43,13 @@ export interface HoldParams {
  * as it now is, or null when the cluster has no such task (nothing written, nobody notified).
  */
 async function changeTask(
-  pool: PoolLike,
+  pool: Pool,
   schema: string,
   name: string,
   set: string,
   values: readonly unknown[],
 ): Promise<ClusterTask | null> {
-  const s = schemaIdent(schema);
+  const s = quoteIdent(schema);
   return inTransaction(pool, async (client) => {
     const { rowCount } = await client.query(
       `UPDATE ${s}.task SET ${set}, revision = nextval('${s}.control_seq'), updated_at = now() WHERE name = $1`,
@@ -60,7 +62,7 @@ async function changeTask(
 }
 
 /** `hold NAME [--for D | --until T]` for the whole cluster. */
-export function holdTask(pool: PoolLike, schema: string, name: string, hold: HoldParams): Promise<ClusterTask | null> {
+export function holdTask(pool: Pool, schema: string, name: string, hold: HoldParams): Promise<ClusterTask | null> {
   return changeTask(
     pool,
     schema,
@@ -71,7 +73,7 @@ export function holdTask(pool: PoolLike, schema: string, name: string, hold: Hol
 }
 
 /** `resume NAME`: held time is not caught up (last_scheduled_at rises to now). */
-export function resumeTask(pool: PoolLike, schema: string, name: string): Promise<ClusterTask | null> {
+export function resumeTask(pool: Pool, schema: string, name: string): Promise<ClusterTask | null> {
   return changeTask(
     pool,
     schema,
@@ -84,7 +86,7 @@ export function resumeTask(pool: PoolLike, schema: string, name: string): Promis
 
 /** `reschedule NAME SPEC` (null: back to the file's schedule); bumps schedule_rev, so older claims are stale. */
 export function rescheduleTask(
-  pool: PoolLike,
+  pool: Pool,
   schema: string,
   name: string,
   spec: ScheduleSpec | null,

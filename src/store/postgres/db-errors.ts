@@ -4,18 +4,17 @@
  * (they would fail again). node-postgres gives SQLSTATE in `code`; Node's socket errors have
  * E-codes; a connection ended under a statement has no code at all.
  */
+import { isConnectionFailure } from './connect.js';
 
-/** SQLSTATE classes and codes that say the connection or server, not the statement, failed. */
+/** Beyond a failed connection: SQLSTATEs of a statement that may well pass on the next try. */
 const TRANSIENT_SQLSTATES: readonly string[] = [
-  '57P01', // admin_shutdown (pg_terminate_backend, fast stop)
-  '57P02', // crash_shutdown
-  '57P03', // cannot_connect_now (starting up, recovery)
   '57014', // query_canceled (statement_timeout)
   '40001', // serialization_failure
   '40P01', // deadlock_detected
   '55P03', // lock_not_available
 ];
-const TRANSIENT_CLASSES: readonly string[] = ['08', '53', '58'];
+/** insufficient_resources (too many connections, disk full), system_error. */
+const TRANSIENT_CLASSES: readonly string[] = ['53', '58'];
 
 function codeOf(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
@@ -24,14 +23,15 @@ function codeOf(error: unknown): string | undefined {
 }
 
 /**
- * True when `error` may be gone on the next try: a lost connection (no code, a Node E-code), a
- * server shutting down or starting, a statement timeout, a serialization failure or deadlock.
+ * True when `error` may be gone on the next try: a failed connection (connect.ts
+ * isConnectionFailure: the server shutting down or starting, a socket error), a statement
+ * timeout, a serialization failure or deadlock, a lack of resources. Never our own protocolError.
  */
 export function retriableAfterSend(error: unknown): boolean {
   const code = codeOf(error);
-  if (code === undefined) return error instanceof Error;
-  if (code.startsWith('E')) return true;
-  return TRANSIENT_SQLSTATES.includes(code) || TRANSIENT_CLASSES.includes(code.slice(0, 2));
+  if (code === PROTOCOL_CODE) return false;
+  if (isConnectionFailure(error)) return true;
+  return code !== undefined && (TRANSIENT_SQLSTATES.includes(code) || TRANSIENT_CLASSES.includes(code.slice(0, 2)));
 }
 
 /** A short one-line description of a failure, for logs. */
@@ -41,7 +41,9 @@ export function describeDbError(error: unknown): string {
   return code === undefined ? message : `${message} (${code})`;
 }
 
+const PROTOCOL_CODE = 'TASKKIT_PROTOCOL';
+
 /** An answer of the wrong shape from one of our functions: a bug or a foreign schema, never retried. */
 export function protocolError(message: string): Error {
-  return Object.assign(new Error(message), { code: 'PROTOCOL' });
+  return Object.assign(new Error(message), { code: PROTOCOL_CODE });
 }

@@ -5,7 +5,8 @@
  */
 import { FAILED_STATUSES } from '../../engine/run.js';
 import { DEFAULT_RUN_LIMIT, type RunFilter, type RunStats } from '../store.js';
-import { type Queryable, schemaIdent, toNumber, tsParam } from './queryable.js';
+import { type Queryable, toNumber, tsParam } from './queryable.js';
+import { quoteIdent } from './cluster-name.js';
 import {
   type ClusterRunRecord,
   type ClusterRunSummary,
@@ -38,7 +39,7 @@ export async function listRuns(db: Queryable, schema: string, filter: RunFilter 
   }
   values.push(Math.max(0, Math.floor(filter.limit ?? DEFAULT_RUN_LIMIT)));
   const { rows } = await db.query<RunReadRow>(
-    `SELECT ${SUMMARY_SELECT} FROM ${schemaIdent(schema)}.run r ` +
+    `SELECT ${SUMMARY_SELECT} FROM ${quoteIdent(schema)}.run r ` +
       `${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ${NEWEST_FIRST} LIMIT $${values.length}`,
     values,
   );
@@ -48,7 +49,7 @@ export async function listRuns(db: Queryable, schema: string, filter: RunFilter 
 /** One run with its output, or null. */
 export async function getRun(db: Queryable, schema: string, id: number): Promise<ClusterRunRecord | null> {
   const { rows } = await db.query<RunReadRow>(
-    `SELECT ${SUMMARY_SELECT}, r.output FROM ${schemaIdent(schema)}.run r WHERE r.id = $1::bigint`,
+    `SELECT ${SUMMARY_SELECT}, r.output FROM ${quoteIdent(schema)}.run r WHERE r.id = $1::bigint`,
     [id],
   );
   const row = rows[0];
@@ -58,7 +59,7 @@ export async function getRun(db: Queryable, schema: string, id: number): Promise
 /** The task's newest run (any status; `logs NAME`), with its output, or null. */
 export async function latestRun(db: Queryable, schema: string, task: string): Promise<ClusterRunRecord | null> {
   const { rows } = await db.query<RunReadRow>(
-    `SELECT ${SUMMARY_SELECT}, r.output FROM ${schemaIdent(schema)}.run r WHERE r.task = $1 ${NEWEST_FIRST} LIMIT 1`,
+    `SELECT ${SUMMARY_SELECT}, r.output FROM ${quoteIdent(schema)}.run r WHERE r.task = $1 ${NEWEST_FIRST} LIMIT 1`,
     [task],
   );
   const row = rows[0];
@@ -71,7 +72,7 @@ export async function latestRun(db: Queryable, schema: string, task: string): Pr
  */
 export async function lastRuns(db: Queryable, schema: string): Promise<ClusterRunSummary[]> {
   const { rows } = await db.query<RunReadRow>(
-    `SELECT DISTINCT ON (r.task) ${SUMMARY_SELECT} FROM ${schemaIdent(schema)}.run r
+    `SELECT DISTINCT ON (r.task) ${SUMMARY_SELECT} FROM ${quoteIdent(schema)}.run r
       WHERE r.status NOT IN ('running', 'queued', 'skipped') AND r.started_at IS NOT NULL
       ORDER BY r.task, r.created_at DESC, r.id DESC`,
   );
@@ -82,7 +83,7 @@ export async function lastRuns(db: Queryable, schema: string): Promise<ClusterRu
 export async function runStats(db: Queryable, schema: string, task: string): Promise<RunStats> {
   const { rows } = await db.query<{ succeeded: string; failed: string }>(
     `SELECT count(*) FILTER (WHERE r.status = 'succeeded') AS succeeded, count(*) FILTER (WHERE ${FAILED_SQL}) AS failed
-       FROM ${schemaIdent(schema)}.run r WHERE r.task = $1`,
+       FROM ${quoteIdent(schema)}.run r WHERE r.task = $1`,
     [task],
   );
   const succeeded = toNumber(rows[0]?.succeeded ?? 0);

@@ -4,7 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { protocolError } from './db-errors.js';
-import { type Queryable, msOf, schemaIdent, toNumber, toNumberOrNull } from './queryable.js';
+import { listenSql, quoteIdent } from './cluster-name.js';
+import { type Queryable, msOf, toNumber, toNumberOrNull } from './queryable.js';
 
 /** Who this daemon incarnation is. */
 export interface HostRegistration {
@@ -44,9 +45,9 @@ export function randomLockKey(): string {
 export async function registerHost(client: Queryable, schema: string, host: HostRegistration): Promise<Registered> {
   const lockKey = randomLockKey();
   await client.query('SELECT pg_advisory_lock($1::bigint)', [lockKey]);
-  await client.query(`LISTEN ${schemaIdent(schema)}`);
+  await client.query(listenSql(schema));
   const { rows } = await client.query<{ now_ms: string }>(
-    `INSERT INTO ${schemaIdent(schema)}.host
+    `INSERT INTO ${quoteIdent(schema)}.host
        (host_id, hostname, pid, version, file_digest, tasks, lock_key, lease_until)
      VALUES ($1::uuid, $2, $3::int, $4, $5, $6::text[], $7::bigint, now() + $8::float8 * interval '1 millisecond')
      RETURNING ${msOf('clock_timestamp()')} AS now_ms`,
@@ -77,7 +78,7 @@ export async function beat(
   clockOffsetMs: number | null,
 ): Promise<BeatResult> {
   const { rows } = await client.query<{ now_ms: string }>(
-    `UPDATE ${schemaIdent(schema)}.host
+    `UPDATE ${quoteIdent(schema)}.host
         SET beat_at = now(), lease_until = now() + $2::float8 * interval '1 millisecond', clock_offset_ms = $3::int
       WHERE host_id = $1::uuid AND state IN ('live', 'leaving')
       RETURNING ${msOf('clock_timestamp()')} AS now_ms`,
@@ -87,6 +88,14 @@ export async function beat(
   return { updated: rows.length, dbNowMs: row === undefined ? null : toNumber(row.now_ms) };
 }
 
+/**
+ * Host clock minus database clock, from a beat sent at `sentAt` and answered at `receivedAt`
+ * (host clock, ms) with the database's `dbNowMs`: the database read its clock about halfway.
+ */
+export function measureClockOffset(sentAt: number, receivedAt: number, dbNowMs: number): number {
+  return Math.round((sentAt + receivedAt) / 2 - dbNowMs);
+}
+
 /** The task names of this host's file (at start and at each reload). */
 export async function setHostTasks(
   db: Queryable,
@@ -94,13 +103,13 @@ export async function setHostTasks(
   hostId: string,
   tasks: readonly string[],
 ): Promise<void> {
-  await db.query(`UPDATE ${schemaIdent(schema)}.host SET tasks = $2::text[] WHERE host_id = $1::uuid`, [hostId, tasks]);
+  await db.query(`UPDATE ${quoteIdent(schema)}.host SET tasks = $2::text[] WHERE host_id = $1::uuid`, [hostId, tasks]);
 }
 
 /** Graceful stop, step 1: `leaving` (its claims answer fenced; it keeps beating). true if it was live. */
 export async function leaveHost(db: Queryable, schema: string, hostId: string): Promise<boolean> {
   const { rowCount } = await db.query(
-    `UPDATE ${schemaIdent(schema)}.host SET state = 'leaving' WHERE host_id = $1::uuid AND state = 'live'`,
+    `UPDATE ${quoteIdent(schema)}.host SET state = 'leaving' WHERE host_id = $1::uuid AND state = 'live'`,
     [hostId],
   );
   return (rowCount ?? 0) > 0;
@@ -109,7 +118,7 @@ export async function leaveHost(db: Queryable, schema: string, hostId: string): 
 /** Graceful stop, last step, once its runs have drained: `gone`, with why. */
 export async function goneHost(db: Queryable, schema: string, hostId: string, reason = 'stopped'): Promise<boolean> {
   const { rowCount } = await db.query(
-    `UPDATE ${schemaIdent(schema)}.host SET state = 'gone', ended_at = now(), end_reason = $2
+    `UPDATE ${quoteIdent(schema)}.host SET state = 'gone', ended_at = now(), end_reason = $2
       WHERE host_id = $1::uuid AND state IN ('live', 'leaving')`,
     [hostId, reason],
   );
@@ -161,7 +170,7 @@ interface HostRow {
  * `endedLimit`, default 20: old incarnations pile up until pruned).
  */
 export async function listHosts(db: Queryable, schema: string, endedLimit = 20): Promise<HostView[]> {
-  const table = `${schemaIdent(schema)}.host h`;
+  const table = `${quoteIdent(schema)}.host h`;
   const { rows } = await db.query<HostRow>(
     `SELECT * FROM (
        (SELECT ${HOST_COLUMNS}, 0 AS part FROM ${table} WHERE h.state IN ('live', 'leaving'))
@@ -202,7 +211,7 @@ function toHostView(row: HostRow): HostView {
 /** Delete ended incarnations (dead, gone) that ended more than `olderThanMs` ago; returns how many. */
 export async function pruneHosts(db: Queryable, schema: string, olderThanMs: number): Promise<number> {
   const { rowCount } = await db.query(
-    `DELETE FROM ${schemaIdent(schema)}.host
+    `DELETE FROM ${quoteIdent(schema)}.host
       WHERE state IN ('dead', 'gone') AND ended_at < now() - $1::float8 * interval '1 millisecond'`,
     [olderThanMs],
   );

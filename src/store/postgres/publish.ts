@@ -4,7 +4,8 @@
  * (last writer wins); a task in no live host's file is retired.
  */
 import { protocolError } from './db-errors.js';
-import { type Queryable, schemaIdent } from './queryable.js';
+import { quoteIdent } from './cluster-name.js';
+import type { Queryable } from './queryable.js';
 
 /** What a peer needs to act for a dead host: the task's retry policy and kill grace. */
 export interface TaskPolicy {
@@ -39,7 +40,7 @@ export async function publishTask(db: Queryable, schema: string, params: Publish
   const { policy } = params;
   const ms = (index: number) => `$${index}::float8 * interval '1 millisecond'`;
   const { rows } = await db.query<{ fingerprint: string | null }>(
-    `SELECT ${schemaIdent(schema)}.publish_v1($1, $2, $3::uuid, $4::boolean, $5::int, ${ms(6)}, $7::float8,
+    `SELECT ${quoteIdent(schema)}.publish_v1($1, $2, $3::uuid, $4::boolean, $5::int, ${ms(6)}, $7::float8,
        ${ms(8)}, $9::boolean, ${ms(10)}, $11::boolean) AS fingerprint`,
     [
       params.task,
@@ -65,7 +66,7 @@ export async function publishTask(db: Queryable, schema: string, params: Publish
  * back); returns their names. Notifies each, as a control change does.
  */
 export async function retireTasks(db: Queryable, schema: string): Promise<string[]> {
-  const s = schemaIdent(schema);
+  const s = quoteIdent(schema);
   const { rows } = await db.query<{ name: string }>(
     `WITH retired AS (
        UPDATE ${s}.task t SET retired_at = now(), revision = nextval('${s}.control_seq'), updated_at = now()

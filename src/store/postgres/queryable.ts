@@ -1,6 +1,6 @@
 /**
- * What the data API needs of node-postgres, as structural types: a Pool, a pooled client and the
- * liveness Client all fit them, so nothing here imports `pg` (only connect.ts loads it).
+ * What the data API needs of node-postgres, as a structural type: a Pool, a pooled client and the
+ * liveness Client all fit it (and so do test doubles); and how instants cross into SQL.
  */
 
 /** The result of one statement: rows as node-postgres hands them (bigint columns as strings). */
@@ -25,43 +25,6 @@ export interface Queryable {
     statement: string | NamedStatement,
     values?: readonly unknown[],
   ): Promise<QueryResult<Row>>;
-}
-
-/** A client checked out of a pool: give it back with release (an error discards it). */
-export interface PooledClient extends Queryable {
-  release(error?: Error | boolean): void;
-}
-
-/** A pool: statements on any connection, or a connection of one's own for a transaction. */
-export interface PoolLike extends Queryable {
-  connect(): Promise<PooledClient>;
-}
-
-/** The cluster's schema (settings.cluster.name), quoted as an SQL identifier. */
-export function schemaIdent(schema: string): string {
-  return `"${schema.replaceAll('"', '""')}"`;
-}
-
-/**
- * Run `body` in one transaction on a client of its own: COMMIT when it returns, ROLLBACK when it
- * throws. A client whose ROLLBACK failed is discarded (its connection is in an unknown state).
- */
-export async function inTransaction<T>(pool: PoolLike, body: (client: Queryable) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query('BEGIN');
-    const result = await body(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-      broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-    });
-    throw error;
-  } finally {
-    client.release(broken);
-  }
 }
 
 /** A bigint column (a string from node-postgres) or a count as a number. */

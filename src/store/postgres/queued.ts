@@ -4,7 +4,8 @@
  * pickers never take the same row).
  */
 import type { Instant } from '../../schedule/types.js';
-import { type Queryable, msOf, schemaIdent, toNumber, toNumberOrNull } from './queryable.js';
+import { quoteIdent } from './cluster-name.js';
+import { type Queryable, msOf, toNumber, toNumberOrNull } from './queryable.js';
 
 /** A queued run this host now owns (its row is `running` with this host's id). */
 export interface TakenRun {
@@ -34,7 +35,7 @@ export async function takeQueued(
 ): Promise<TakenRun | null> {
   const { rows } = await db.query<TakenRow>(
     `SELECT run_id, task, ${msOf('scheduled_at')} AS scheduled_at, attempt
-       FROM ${schemaIdent(schema)}.take_queued_v1($1::uuid, $2, $3::text[])`,
+       FROM ${quoteIdent(schema)}.take_queued_v1($1::uuid, $2, $3::text[])`,
     [hostId, hostname, tasks],
   );
   const row = rows[0];
@@ -51,7 +52,7 @@ export async function takeQueued(
 /** When the next queued run of `tasks` is due (epoch ms), or null: lets the pickup loop sleep until then. */
 export async function nextQueuedDue(db: Queryable, schema: string, tasks: readonly string[]): Promise<number | null> {
   const { rows } = await db.query<{ due: string | null }>(
-    `SELECT ${msOf('min(due_at)')} AS due FROM ${schemaIdent(schema)}.run
+    `SELECT ${msOf('min(due_at)')} AS due FROM ${quoteIdent(schema)}.run
       WHERE status = 'queued' AND host_id IS NULL AND task = ANY ($1::text[])`,
     [tasks],
   );

@@ -2,7 +2,8 @@
  * Dead hosts (CLUSTER.md section 4): reap_v1 marks them dead, interrupts their running runs,
  * queues opted-in retries and frees their queued rows, in one transaction per host.
  */
-import { type Queryable, schemaIdent, toNumber } from './queryable.js';
+import { quoteIdent } from './cluster-name.js';
+import { type Queryable, toNumber } from './queryable.js';
 
 /** One host a reap declared dead. */
 export interface ReapedHost {
@@ -35,7 +36,7 @@ export async function reap(
 ): Promise<ReapedHost[]> {
   const { rows } = await db.query<ReapRow>(
     `SELECT host_id::text AS host_id, hostname, runs_interrupted, retries_queued, how
-       FROM ${schemaIdent(schema)}.reap_v1($1::float8 * interval '1 millisecond', $2::boolean)`,
+       FROM ${quoteIdent(schema)}.reap_v1($1::float8 * interval '1 millisecond', $2::boolean)`,
     [goneAfterMs, trusted],
   );
   return rows.map((row) => ({

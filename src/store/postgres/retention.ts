@@ -4,11 +4,12 @@
  * row raises the task's `pruned_through`, so a late claim of that instant is `too-old` and can
  * never run it a second time.
  */
-import { type Queryable, schemaIdent } from './queryable.js';
+import { quoteIdent } from './cluster-name.js';
+import type { Queryable } from './queryable.js';
 
 /** Delete all but the newest `keep` ended and `keep` skipped rows of `task`; returns how many went. */
 export async function pruneRuns(db: Queryable, schema: string, task: string, keep: number): Promise<number> {
-  const s = schemaIdent(schema);
+  const s = quoteIdent(schema);
   const { rows } = await db.query<{ deleted: number }>(
     `WITH ranked AS (
        SELECT id, row_number() OVER (PARTITION BY status = 'skipped' ORDER BY created_at DESC, id DESC) AS n

@@ -5,7 +5,8 @@
  */
 import type { LogFunction } from '../../engine/ports.js';
 import { describeDbError } from './db-errors.js';
-import { type Queryable, schemaIdent, toNumber } from './queryable.js';
+import { quoteIdent } from './cluster-name.js';
+import { type Queryable, toNumber } from './queryable.js';
 
 /** Ids per block: the sequence's INCREMENT BY. */
 export const RUN_ID_BLOCK = 64;
@@ -14,7 +15,7 @@ export const RUN_ID_LOW_WATER = 32;
 
 /** One nextval: the last id of a fresh block. */
 export async function fetchRunIdBlock(db: Queryable, schema: string): Promise<number> {
-  const { rows } = await db.query<{ v: string }>(`SELECT nextval('${schemaIdent(schema)}.run_id_block') AS v`);
+  const { rows } = await db.query<{ v: string }>(`SELECT nextval('${quoteIdent(schema)}.run_id_block') AS v`);
   return toNumber(rows[0]?.v);
 }
 

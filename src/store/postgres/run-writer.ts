@@ -6,8 +6,9 @@
 import type { LogFunction } from '../../engine/ports.js';
 import type { RunRecord } from '../../engine/run.js';
 import { describeDbError, retriableAfterSend } from './db-errors.js';
-import { type Queryable, schemaIdent } from './queryable.js';
+import type { Queryable } from './queryable.js';
 import { pruneRuns } from './retention.js';
+import { quoteIdent } from './cluster-name.js';
 import { RUN_JSON_COLUMNS, type RunJson, type RunPlace, toRunJson } from './run-row.js';
 
 export interface RunWriterOptions {
@@ -35,7 +36,7 @@ interface WriteFailure {
 function upsertSql(schema: string): string {
   const ts = (column: string) => `to_timestamp(x.${column} / 1000.0)`;
   return `
-    INSERT INTO ${schemaIdent(schema)}.run AS r (id, task, trigger, scheduled_at, attempt, scope_host, cause_run_id,
+    INSERT INTO ${quoteIdent(schema)}.run AS r (id, task, trigger, scheduled_at, attempt, scope_host, cause_run_id,
       status, host_id, hostname, created_at, started_at, ended_at, exit_code, signal, pid, output,
       output_truncated, output_bytes, error, result)
     SELECT x.id, x.task, x.trigger, ${ts('scheduled_at')}, x.attempt, x.scope_host, x.cause_run_id, x.status,
@@ -71,6 +72,7 @@ export class RunWriter {
   #idle: (() => void)[] = [];
   #closed = false;
   #failing = false;
+  #inFlight = 0;
 
   constructor(options: RunWriterOptions) {
     this.#db = options.db;
@@ -82,9 +84,9 @@ export class RunWriter {
     this.#maxPause = options.maxPauseMs ?? 30_000;
   }
 
-  /** Rows waiting to be written (in flight included). */
+  /** Rows waiting to be written, the batch in flight included. */
   get pending(): number {
-    return this.#pending.size + (this.#draining ? 1 : 0);
+    return this.#pending.size + this.#inFlight;
   }
 
   /** Queue the run's row (insert or update every field by id); keep the task's last `keep` runs after. */
@@ -119,7 +121,9 @@ export class RunWriter {
     while (this.#pending.size > 0) {
       const batch = [...this.#pending.values()].slice(0, this.#maxBatch);
       for (const entry of batch) this.#pending.delete(entry.row.id);
+      this.#inFlight = batch.length;
       const failure = await this.#write(batch);
+      this.#inFlight = 0;
       if (failure === null) {
         if (this.#failing) this.#log('info', 'cluster history: writing again');
         this.#failing = false;

@@ -4,7 +4,8 @@
  */
 import { checkScheduleSpec } from '../../schedule/spec-check.js';
 import type { Instant, ScheduleSpec } from '../../schedule/types.js';
-import { type Queryable, msOf, schemaIdent, toNumber, toNumberOrNull } from './queryable.js';
+import { quoteIdent } from './cluster-name.js';
+import { type Queryable, msOf, toNumber, toNumberOrNull } from './queryable.js';
 
 /** A task's shared state; instants in epoch ms (database clock). */
 export interface ClusterTask {
@@ -55,7 +56,7 @@ interface TaskRow {
 }
 
 function selectTasks(schema: string, where: string, order = 't.name'): string {
-  const s = schemaIdent(schema);
+  const s = quoteIdent(schema);
   return (
     `SELECT t.name, t.fingerprint, t.published_by::text AS published_by, h.hostname AS published_by_host, ` +
     `${msOf('t.published_at')} AS published_at, ${msOf('t.retired_at')} AS retired_at, t.file_hold, t.held, ` +
