@@ -90,8 +90,11 @@ export interface PgCluster {
   readonly user: string;
   /** PGHOST, PGPORT, PGUSER for a child process (PGDATABASE is the caller's choice). */
   readonly env: Readonly<Record<string, string>>;
-  /** Milliseconds spent: initdb, pg_ctl start, the first query, migrating the template. */
-  readonly timings: Readonly<{ initdb: number; start: number; firstQuery: number; template: number }>;
+  /**
+   * Milliseconds spent: making this process's seed (initdb, start, migrated template, stop; 0 when
+   * an earlier cluster made it), copying it, pg_ctl start, the first query.
+   */
+  readonly timings: Readonly<{ initdb: number; copy: number; start: number; firstQuery: number }>;
   /** A postgres:// URL to database `db` over the socket (no password: trust authentication). */
   url(db: string): string;
   /** A new database, a copy of the migrated template (or empty, `{ empty: true }`); returns its name. */
@@ -111,8 +114,8 @@ function as(cmd: string, args: readonly string[]): { cmd: string; args: string[]
 }
 
 /** Runs a PostgreSQL binary (as postgres when root); throws with its output when it fails. */
-function run(bin: string, args: readonly string[]): string {
-  const { cmd, args: argv } = as(join(BIN ?? '', bin), args);
+function run(bin: string, args: readonly string[], fromBin = true): string {
+  const { cmd, args: argv } = as(fromBin ? join(BIN ?? '', bin) : bin, args);
   const result = spawnSync(cmd, argv, { encoding: 'utf8', timeout: 60_000 });
   if (result.status !== 0) {
     throw new Error(
@@ -153,43 +156,35 @@ function startWatchdog(dir: string): number | undefined {
 
 let sequence = 0;
 
-/** initdb + start + a first query: about 1.5-3 s on a loaded machine. */
-export async function startPgCluster(): Promise<PgCluster> {
-  if (pgUnavailable !== null)
-    throw new Error(`PostgreSQL is required for these tests (CI=true: no skipping): ${pgUnavailable}`);
-  const dir = mkdtempSync(join(clusterParent(), 'tk-pg-'));
+/** A new directory for a cluster, owned by postgres when root. */
+function newDir(prefix: string): string {
+  const dir = mkdtempSync(join(clusterParent(), prefix));
   if (isRoot) {
-    const ids = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim();
+    const uid = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim();
     const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim();
-    chownSync(dir, Number(ids), Number(gid));
+    chownSync(dir, Number(uid), Number(gid));
   }
+  return dir;
+}
+
+/** The cluster in `dir` (its data in `dir/data`, made by the caller), not started. */
+function clusterIn(dir: string, timings: PgCluster['timings']): PgCluster {
   const data = join(dir, 'data');
   const log = join(dir, 'log');
   // Only the socket file's name carries the port; a random one keeps two clusters' names apart anyway.
   const port = 20_000 + Math.floor(Math.random() * 40_000);
   const options =
     `-k ${dir} -c listen_addresses='' -p ${port} ` + '-c fsync=off -c synchronous_commit=off -c full_page_writes=off';
-  const clock = { t: Date.now() };
-  const lap = (): number => {
-    const now = Date.now();
-    const ms = now - clock.t;
-    clock.t = now;
-    return ms;
-  };
   let stopped = false;
-  // FILE_COPY (PostgreSQL 15+): a copy of the files and a checkpoint, faster than WAL_LOG here.
-  let copyStrategy = '';
-  const timings = { initdb: 0, start: 0, firstQuery: 0, template: 0 };
-  const env = { PGHOST: dir, PGPORT: String(port), PGUSER: 'postgres' };
   const cluster: PgCluster = {
     dir,
     host: dir,
     port,
     user: 'postgres',
-    env,
+    env: { PGHOST: dir, PGPORT: String(port), PGUSER: 'postgres' },
     timings,
     url: (db) => `postgres:///${db}?host=${encodeURIComponent(dir)}&port=${port}&user=postgres`,
-    createDatabase: (opts) => createDatabase(cluster, copyStrategy, opts),
+    createDatabase: (opts) => createDatabase(cluster, opts),
     sql: (text, db = 'postgres') =>
       run('psql', ['-h', dir, '-p', String(port), '-U', 'postgres', '-d', db, '-X', '-Atqc', text]).trim(),
     start: () => void run('pg_ctl', ['-D', data, '-l', log, '-w', '-o', options, 'start']),
@@ -216,16 +211,65 @@ export async function startPgCluster(): Promise<PgCluster> {
   live.add(cluster);
   installExitHook();
   const watchdog = startWatchdog(dir);
+  return cluster;
+}
+
+/**
+ * The data directory of a stopped cluster with the migrated template, made once per process
+ * (initdb is most of a cluster's start): every cluster starts as a copy of it. Removed at the
+ * process's end like a cluster.
+ */
+let seed: Promise<string> | null = null;
+
+function seedData(): Promise<string> {
+  seed ??= makeSeed().catch((error: unknown) => {
+    seed = null;
+    throw error;
+  });
+  return seed;
+}
+
+async function makeSeed(): Promise<string> {
+  const cluster = clusterIn(newDir('tk-pg-seed-'), { initdb: 0, copy: 0, start: 0, firstQuery: 0 });
+  const data = join(cluster.dir, 'data');
   try {
-    lap();
     run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
-    timings.initdb = lap();
+    cluster.start();
+    await makeTemplate(cluster);
+    run('pg_ctl', ['-D', data, '-w', '-m', 'fast', 'stop']);
+  } catch (error) {
+    cluster.stop();
+    throw error;
+  }
+  return data;
+}
+
+/**
+ * A running cluster of its own, a copy of this process's seed (the first call makes the seed:
+ * initdb, start, migrated template, stop). Measured at load average 14-16 on the 2 shared cores:
+ * the seed 1.5-5 s (initdb is most of it), then copy + start + first query ~0.5 s.
+ */
+export async function startPgCluster(): Promise<PgCluster> {
+  if (pgUnavailable !== null)
+    throw new Error(`PostgreSQL is required for these tests (CI=true: no skipping): ${pgUnavailable}`);
+  const clock = { t: Date.now() };
+  const lap = (): number => {
+    const now = Date.now();
+    const ms = now - clock.t;
+    clock.t = now;
+    return ms;
+  };
+  const timings = { initdb: 0, copy: 0, start: 0, firstQuery: 0 };
+  const source = await seedData();
+  timings.initdb = lap();
+  const cluster = clusterIn(newDir('tk-pg-'), timings);
+  try {
+    run('cp', ['-a', source, join(cluster.dir, 'data')], false);
+    timings.copy = lap();
     cluster.start();
     timings.start = lap();
-    if (Number(cluster.sql('SHOW server_version_num')) >= 150_000) copyStrategy = ' STRATEGY FILE_COPY';
+    cluster.sql('SELECT 1');
     timings.firstQuery = lap();
-    await makeTemplate(cluster);
-    timings.template = lap();
   } catch (error) {
     cluster.stop();
     throw error;
@@ -244,19 +288,27 @@ async function makeTemplate(cluster: PgCluster): Promise<void> {
   }
 }
 
+/** FILE_COPY (PostgreSQL 15+): a copy of the files and a checkpoint, faster than WAL_LOG here. */
+let strategy: string | null = null;
+
+function copyStrategy(): string {
+  if (strategy === null) {
+    const version = spawnSync(join(BIN ?? '', 'postgres'), ['--version'], { encoding: 'utf8' }).stdout;
+    const major = Number(/(\d+)(?:\.\d+)?/.exec(version)?.[1] ?? 0);
+    strategy = major >= 15 ? ' STRATEGY FILE_COPY' : '';
+  }
+  return strategy;
+}
+
 /** CREATE DATABASE copies of one template must not overlap (the template may have no other user). */
 let creating: Promise<unknown> = Promise.resolve();
 
-function createDatabase(
-  cluster: PgCluster,
-  strategy: string,
-  options: { name?: string; empty?: boolean } = {},
-): Promise<string> {
+function createDatabase(cluster: PgCluster, options: { name?: string; empty?: boolean } = {}): Promise<string> {
   sequence += 1;
   const name = options.name ?? `t_${process.pid}_${sequence}`;
   const template = options.empty === true ? 'template0' : PG_TEMPLATE;
   const made = creating.then(() =>
-    runAsync(cluster, `CREATE DATABASE ${name} TEMPLATE ${template}${strategy}`).then(() => name),
+    runAsync(cluster, `CREATE DATABASE ${name} TEMPLATE ${template}${copyStrategy()}`).then(() => name),
   );
   creating = made.catch(() => undefined);
   return made;
