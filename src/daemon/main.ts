@@ -14,6 +14,7 @@ import { diffSettings } from '../config/settings-diff.js';
 import type { ReloadSummaryView } from '../control/protocol.js';
 import { listenControl, type ControlServer } from '../control/server.js';
 import { createSystemClock } from '../engine/clock.js';
+import { instantJitter } from '../engine/policies/jitter.js';
 import type { RestoredTaskState } from '../engine/ports.js';
 import { Scheduler } from '../engine/scheduler.js';
 import { TaskkitError } from '../errors.js';
@@ -21,8 +22,9 @@ import { createHttpService } from '../http/service.js';
 import { createRunner } from '../runner/runner.js';
 import { formatDuration } from '../schedule/duration.js';
 import { attachStore } from '../store/attach.js';
-import { runJournal } from '../store/journal.js';
+import { journalClaim, runJournal } from '../store/journal.js';
 import type { Store } from '../store/store.js';
+import { openClusterMode } from './cluster/daemon-mode.js';
 import { describeConfigFailure } from './config-failure.js';
 import { reportStartup } from './detach.js';
 import { createHistoryControl, openDaemonStore, recoverInterruptedRuns, supplyRecoveryState } from './history.js';
@@ -117,24 +119,31 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
   let current = plan.file;
   const checkTrust = (file: TasksFile): void => assertTrustedFiles(file, { insecure: options.insecure, uid });
   log.rotate(paths.logFile);
-  const clock = createSystemClock();
+  // Cluster mode (settings.cluster): registered, tasks published and run ids in hand before the engine exists.
+  const cluster = await openClusterMode(plan.file, { env, pid: proc.pid, log });
+  const clock = cluster?.clock ?? createSystemClock();
   // Before the socket: a damaged or unreadable database fails the start with its own message.
   const store = openDaemonStore(paths.database, log, () => clock.now());
   // Run ids continue the history's. The scheduler is inert until start(); it exists this early
   // because the control server, which proves this daemon alone uses the state dir, needs it.
   // The store's claim: each run's row is on disk before its process starts, so a crash loses none;
-  // the rows of the runs starting in one engine turn are committed together (journal.ts).
+  // the rows of the runs starting in one engine turn are committed together (journal.ts). In a
+  // cluster the claim is PostgreSQL's first; a won run's local row is then committed at once.
   const journal = runJournal(store);
+  const specOf = (task: string): TaskSpec | undefined => (scheduler.has(task) ? scheduler.get(task).spec : undefined);
+  const claim = cluster === null ? journal.claim : cluster.claim(journalClaim(store), specOf);
   const { maxConcurrent, groups } = current.settings;
   const scheduler = new Scheduler({
     clock,
     runner: createRunner({ clock }),
-    claim: journal.claim,
+    claim,
     claimCommit: journal.commit,
     maxConcurrent,
     groups,
     log,
-    firstRunId: store.nextRunId(),
+    ...(cluster === null
+      ? { firstRunId: store.nextRunId() }
+      : { nextRunId: () => cluster.nextRunId(), jitterOf: instantJitter }),
   });
   logEngineEvents(scheduler, log);
   // Alerts go to the notifiers of the tasks file in force when they are delivered (reload included).
@@ -150,8 +159,11 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
   });
   scheduler.on('alert', (alert) => deliveries.handle(alert));
   supplyRecoveryState(store, scheduler);
-  const restore = (spec: TaskSpec): RestoredTaskState => restoreTask(store, spec, log);
+  const localRestore = (spec: TaskSpec): RestoredTaskState => restoreTask(store, spec, log);
+  const restore = cluster?.restore(localRestore) ?? localRestore;
   const history = createHistoryControl(store, scheduler);
+  // In a cluster, the cluster's history (PostgreSQL), this host's own while it does not answer.
+  const answers = cluster?.history(history) ?? history;
   const startedAt = clock.now();
 
   let resolveStopped: (code: number) => void = () => {};
@@ -188,8 +200,10 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
     // The store closes after the last run's end is queued and the last client is gone.
     // Deliveries still under way are stopped after the runs (an alert of a run that ends in the
     // grace is sent); what is not delivered by then stays pending for the next start.
-    stopping = scheduler
-      .stop({ graceMs: grace })
+    // A cluster host leaves first (no more claims) and keeps beating until its runs have drained.
+    stopping = (cluster?.leave() ?? Promise.resolve())
+      .then(() => scheduler.stop({ graceMs: grace }))
+      .then(() => cluster?.stop())
       .then(() => deliveries.stop())
       .then(() => http.close())
       .then(() => server?.close())
@@ -226,6 +240,7 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
       current = file;
       log('info', `reloaded ${file.path}: ${describeReload(summary)}`);
       logWarnings(file, log);
+      await cluster?.reloaded(file.tasks);
       const dropped = describeDroppedReschedules(rescheduled, summary);
       if (dropped !== null) log('warn', dropped);
       return summary;
@@ -272,7 +287,7 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
         return planReload(state, file);
       }),
     stop: () => stop('taskkit stop'),
-    ...history,
+    ...answers,
   };
   const dispatcher = createHandlers({ scheduler, daemon: control, now: () => clock.now() });
   // settings.http: the status page and /metrics read and act through the socket's own handlers.
@@ -281,8 +296,8 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
     dispatcher,
     log,
     now: () => clock.now(),
-    storedLastRun: history.storedLastRun,
-    recentRuns: history.recentRuns,
+    storedLastRun: answers.storedLastRun,
+    recentRuns: answers.recentRuns,
   });
 
   // Everything from the socket to the last task added is start-up: whatever fails in it (a task
@@ -304,6 +319,7 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
     // Attached before the tasks are added, so that each one's first state is recorded.
     attachStore(scheduler, store);
     for (const task of current.tasks) scheduler.add(task, restore(task));
+    cluster?.attach(scheduler);
     deliveries.resumePending();
     // Last, after the socket and the lock (a second daemon is told who answers there, not that the
     // port is taken) and after the tasks: the socket may answer while this awaits, and sees them all.
@@ -316,6 +332,7 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
     lock?.release();
     stateDirLock?.release();
     store.close();
+    await cluster?.stop();
     log('error', `start-up failed; the socket, pid file and lock are released: ${describeStartupFailure(error)}`);
     throw error;
   }

@@ -1,0 +1,184 @@
+/**
+ * The cluster port (cluster-db.ts) over store/postgres, the code that speaks SQL: the glue calls
+ * these, never `pg` or SQL of its own. Loaded with `await import()` only in cluster mode, so a
+ * single-host daemon never loads node-postgres.
+ */
+import type { RunRecord } from '../../engine/run.js';
+import { claim as claimV1, type ClaimOutcome } from '../../store/postgres/claims.js';
+import { checkReachable, connectClient, createPool, type Client } from '../../store/postgres/connect.js';
+import { migrate } from '../../store/postgres/migrations.js';
+import { holdTask, notifyCancel, rescheduleTask, resumeTask } from '../../store/postgres/control.js';
+import { beat, goneHost, leaveHost, listHosts, registerHost, setHostTasks } from '../../store/postgres/hosts.js';
+import { getRun, latestRun, listRuns, runStats } from '../../store/postgres/history.js';
+import { publishTask } from '../../store/postgres/publish.js';
+import { reattachHost } from '../../store/postgres/reattach.js';
+import { takeQueued } from '../../store/postgres/queued.js';
+import { reap } from '../../store/postgres/reaper.js';
+import { fetchRunIdBlock, RunIdBlocks } from '../../store/postgres/run-ids.js';
+import { RunWriter } from '../../store/postgres/run-writer.js';
+import { type ClusterTask, loadAllTasks, readTask, resyncTasks } from '../../store/postgres/task-rows.js';
+import type { ScheduleSpec } from '../../schedule/types.js';
+import type { Logger } from '../log.js';
+import type { ClaimAnswer, ClusterDb, LivenessSession, TaskRow } from './cluster-db.js';
+
+export interface PgDbSettings {
+  readonly store: string;
+  readonly name: string;
+}
+
+export async function openClusterDb(settings: PgDbSettings, log: Logger): Promise<ClusterDb> {
+  const schema = settings.name;
+  // Connection-level errors: the liveness connection says an outage once; these would repeat it.
+  const connect = { url: settings.store, onError: () => undefined };
+  const pool = await createPool(connect);
+  try {
+    await checkReachable(pool, settings.store);
+    const migrated = await migrate(pool, schema);
+    if (migrated.applied.length > 0)
+      log('info', `cluster "${schema}": schema migrated to version ${migrated.to} (from ${migrated.from})`);
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
+  const writer = new RunWriter({ db: pool, schema, log });
+  const closing: (() => void)[] = [];
+  return {
+    openLiveness: async () => livenessSession(await connectClient(connect), schema),
+    claim: async (request) =>
+      answerOf(
+        await claimV1(pool, schema, {
+          ...request,
+          trigger: request.trigger as RunRecord['trigger'],
+        }),
+      ),
+    publish: (request) =>
+      publishTask(pool, schema, {
+        task: request.task,
+        fingerprint: request.fingerprint,
+        hostId: request.hostId,
+        fileHold: request.fileHold,
+        force: request.force,
+        policy: {
+          retryAttempts: request.retryAttempts,
+          retryDelayMs: request.retryDelayMs,
+          retryBackoff: request.retryBackoff,
+          retryMaxDelayMs: request.retryMaxDelayMs,
+          retryInterrupted: request.retryInterrupted,
+          killGraceMs: request.killGraceMs,
+        },
+      }),
+    readTasks: async (since) =>
+      (since === undefined ? await loadAllTasks(pool, schema) : await resyncTasks(pool, schema, since)).map(rowOf),
+    readTask: async (name) => {
+      const task = await readTask(pool, schema, name);
+      return task === null ? null : rowOf(task);
+    },
+    control: async (task, change) => {
+      if (change.kind === 'hold') await holdTask(pool, schema, task, change);
+      else if (change.kind === 'resume') await resumeTask(pool, schema, task);
+      else await rescheduleTask(pool, schema, task, change.schedule as ScheduleSpec | null);
+    },
+    notifyCancel: (runId) => notifyCancel(pool, schema, runId),
+    reap: (goneAfterMs, trusted) => reap(pool, schema, goneAfterMs, trusted),
+    takeQueued: (hostId, hostname, tasks) => takeQueued(pool, schema, hostId, hostname, tasks),
+    listHosts: async () =>
+      (await listHosts(pool, schema)).map((host) => ({
+        hostId: host.hostId,
+        hostname: host.hostname,
+        pid: host.pid,
+        version: host.version,
+        fileDigest: host.fileDigest,
+        state: host.state,
+        startedAt: host.startedAt,
+        beatAt: host.beatAt,
+        leaseLeftMs: host.leaseLeftMs,
+        clockOffsetMs: host.clockOffsetMs,
+        endReason: host.endReason,
+      })),
+    setHostTasks: (hostId, tasks) => setHostTasks(pool, schema, hostId, tasks),
+    runIds: () => {
+      const blocks = new RunIdBlocks({ fetchBlock: () => fetchRunIdBlock(pool, schema), log });
+      closing.push(() => blocks.close());
+      return { ready: blocks.start(), next: () => blocks.next() };
+    },
+    writeRun: (run, owner) => writer.save(run, owner),
+    flushRuns: () => writer.flush(),
+    history: {
+      listRuns: (task, limit) => listRuns(pool, schema, { task, limit }),
+      getRun: (id) => getRun(pool, schema, id),
+      latestRun: (task) => latestRun(pool, schema, task),
+      runStats: (task) => runStats(pool, schema, task),
+    },
+    close: async () => {
+      for (const close of closing) close();
+      await writer.close().catch(() => {});
+      await pool.end().catch(() => undefined);
+    },
+  };
+}
+
+function livenessSession(client: Client, schema: string): LivenessSession {
+  return {
+    register: async (host) => (await registerHost(client, schema, host)).lockKey,
+    reattach: (lockKey) => reattachHost(client, schema, lockKey),
+    beat: async (hostId, leaseMs, offset) => {
+      const answer = await beat(client, schema, hostId, leaseMs, offset);
+      return { updated: answer.updated > 0, dbNow: answer.dbNowMs ?? Date.now() };
+    },
+    setState: async (hostId, state) => {
+      if (state === 'leaving') await leaveHost(client, schema, hostId);
+      else await goneHost(client, schema, hostId);
+    },
+    onNotify: (listener) =>
+      client.on('notification', (message) => {
+        if (message.channel === schema && message.payload !== undefined) listener(message.payload);
+      }),
+    onLost: (listener) => {
+      client.on('error', (error: Error) => listener(error));
+      client.on('end', () => listener(new Error('the connection ended')));
+    },
+    close: () => client.end(),
+  };
+}
+
+function rowOf(task: ClusterTask): TaskRow {
+  return {
+    name: task.name,
+    fingerprint: task.fingerprint,
+    publishedBy: task.publishedBy,
+    publishedByHostname: task.publishedByHost,
+    publishedAt: task.publishedAt,
+    held: task.hold !== null,
+    heldUntil: task.hold?.until ?? null,
+    holdNote: task.hold?.note ?? null,
+    heldAt: task.hold?.at ?? null,
+    reschedule: task.reschedule,
+    scheduleRev: task.scheduleRev,
+    lastScheduledAt: task.lastScheduledAt,
+    scheduledRuns: task.scheduledRuns,
+    revision: task.revision,
+  };
+}
+
+function answerOf(outcome: ClaimOutcome): ClaimAnswer {
+  switch (outcome.kind) {
+    case 'won':
+      return { outcome: 'won', runId: outcome.runId, detail: null };
+    case 'lost':
+      return { outcome: 'lost', runId: outcome.runId, detail: outcome.byHost };
+    case 'early':
+      return { outcome: 'early', runId: null, detail: String(outcome.dbNowMs) };
+    case 'skipped':
+      return { outcome: 'skipped', runId: outcome.runId, detail: outcome.detail };
+    case 'held':
+      return { outcome: 'held', runId: null, detail: outcome.note };
+    case 'stale-definition':
+      return { outcome: 'stale-definition', runId: null, detail: outcome.fingerprint };
+    case 'stale-schedule':
+      return { outcome: 'stale-schedule', runId: null, detail: String(outcome.scheduleRev) };
+    case 'unknown':
+      throw new Error(outcome.error);
+    default:
+      return { outcome: outcome.kind, runId: null, detail: null };
+  }
+}
