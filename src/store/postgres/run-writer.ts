@@ -43,6 +43,9 @@ function upsertSql(schema: string): string {
       x.host_id, x.hostname, ${ts('created_at')}, ${ts('started_at')}, ${ts('ended_at')}, x.exit_code, x.signal,
       x.pid, x.output, x.output_truncated, x.output_bytes, x.error, x.result::jsonb
       FROM json_to_recordset($1::json) AS x(${RUN_JSON_COLUMNS})
+     -- only claims write the row of a cluster instant or dependent run (see CLAIMED_ONLY)
+     WHERE x.scope_host IS NOT NULL OR (x.scheduled_at IS NULL AND x.cause_run_id IS NULL)
+        OR EXISTS (SELECT 1 FROM ${quoteIdent(schema)}.run e WHERE e.id = x.id)
     ON CONFLICT (id) DO UPDATE SET status = excluded.status, host_id = excluded.host_id,
       hostname = excluded.hostname, scope_host = coalesce(excluded.scope_host, r.scope_host),
       cause_run_id = coalesce(excluded.cause_run_id, r.cause_run_id),
@@ -58,6 +61,13 @@ function upsertSql(schema: string): string {
  * Queued upserts of run rows. A later save of the same run replaces a pending one in place; rows
  * go out in the order they were first saved; a transient failure is retried (same order), a row
  * the database refuses for good (a constraint) is logged and dropped so it cannot block the rest.
+ *
+ * CLAIMED_ONLY (CLUSTER.md section 3, "only claims write rows of scheduled instants"): a run of a
+ * cluster task with an instant or a parent run is written only over the row its claim made (same
+ * id). The engine's own records of such runs before or without a claim (`queued` while waiting
+ * for a slot, a local skip: held, missed, overlap) write nothing: as rows they would take the
+ * instant's place in the `run_claim` index and make every host's claim of it `lost`.
+ * scope: host runs, and cluster runs without instant or parent, are inserted as they come.
  */
 export class RunWriter {
   readonly #db: Queryable;

@@ -20,8 +20,26 @@ let db: TestDb;
 
 const T0 = Date.parse('2026-07-01T08:00:00.000Z');
 
+/** Where a `scope: host` run of `host` is written (inserted as it comes). */
 function place(host: TestHost) {
+  return { hostId: host.hostId, hostname: host.hostname, scopeHost: host.hostname };
+}
+
+/** Where a cluster run of `host` is written (only over its claim's row when it has an instant). */
+function clusterPlace(host: TestHost) {
   return { hostId: host.hostId, hostname: host.hostname };
+}
+
+let nextRunId = 1000;
+
+/** Claim instant `at` of `task` for `host` (won), as the engine's run `runId`. */
+async function claimed(pool: Queryable, host: TestHost, at: number, runId = ++nextRunId, task = 'backup') {
+  const outcome = await claim(pool, SCHEMA, {
+    ...{ task, at, attempt: 1, trigger: 'schedule', hostId: host.hostId, hostname: host.hostname },
+    ...{ runId, token: newClaimToken(), fingerprint: 'fp1', scheduleRev: 1, overlap: 'allow' },
+    ...{ maxRuns: null, deadlineMs: null, jitterMs: 0 },
+  });
+  return outcome;
 }
 
 /** A Queryable that counts statements and fails the first `failures` with a lost connection. */
@@ -132,33 +150,34 @@ describe.skipIf(skipWithoutPg)('cluster history (PostgreSQL)', () => {
     ]);
   });
 
-  test('a row the database refuses for good (a second row for a claimed instant) is dropped alone', async () => {
+  test('only claims write cluster instants: pre-claim and local skips write nothing; a refused row alone', async () => {
     db = await TestDb.create(cluster);
     const pool = await db.pool();
-    const a = await db.host('host-a');
+    const [a, b] = [await db.host('host-a'), await db.host('host-b')];
     await publish(pool, a, 'backup');
-    const at = Math.floor(Date.now() / 1000) * 1000 - 1000;
-    const won = await claim(pool, SCHEMA, {
-      ...{ task: 'backup', at, attempt: 1, trigger: 'schedule', hostId: a.hostId, hostname: a.hostname },
-      ...{ runId: 100, token: newClaimToken(), fingerprint: 'fp1', scheduleRev: 1, overlap: 'allow' },
-      ...{ maxRuns: null, deadlineMs: null, jitterMs: 0 },
-    });
-    expect(won.kind).toBe('won');
+    const at = Math.floor(Date.now() / 1000) * 1000 - 2000;
+    expect(await claimed(pool, a, at, 100)).toEqual({ kind: 'won', runId: 100 });
     const logs: string[] = [];
     const writer = new RunWriter({
       db: pool,
       schema: SCHEMA,
       log: (level, message) => logs.push(level + ' ' + message),
     });
-    writer.save(makeRun({ id: 101, scheduledAt: T0 }), place(a));
-    writer.save(makeRun({ id: 102, scheduledAt: at, attempt: 1, status: 'skipped' }), place(a));
-    writer.save(makeRun({ id: 100, scheduledAt: at, attempt: 1, status: 'succeeded', exitCode: 0 }), place(a));
+    // b's engine skipped the same instant locally (say, overlap): no row, a's claim stays the instant's.
+    writer.save(makeRun({ id: 101, scheduledAt: at, attempt: 1, status: 'skipped' }), clusterPlace(b));
+    // b waits for a slot for the next instant (queued, not yet claimed): no row, the claim is not taken.
+    writer.save(makeRun({ id: 102, scheduledAt: at + 1000, attempt: 1, status: 'queued' }), clusterPlace(b));
+    writer.save(makeRun({ id: 100, scheduledAt: at, attempt: 1, status: 'succeeded', exitCode: 0 }), clusterPlace(a));
+    // Two rows of one scope: host instant: the second is refused, and only it.
+    writer.save(makeRun({ id: 103, scheduledAt: T0 }), place(a));
+    writer.save(makeRun({ id: 104, scheduledAt: T0 }), place(a));
     await writer.flush();
     expect(db.sql(`SELECT string_agg(id || ':' || status, ',' ORDER BY id) FROM taskkit.run`)).toBe(
-      '100:succeeded,101:failed',
+      '100:succeeded,103:failed',
     );
     expect(logs).toHaveLength(1);
-    expect(logs[0]).toMatch(/^error cluster history: run #102 of backup refused: .*run_claim.*\(23505\)$/);
+    expect(logs[0]).toMatch(/^error cluster history: run #104 of backup refused: .*run_claim_host.*\(23505\)$/);
+    expect(await claimed(pool, b, at + 1000, 102)).toEqual({ kind: 'won', runId: 102 });
   });
 
   test('a stale running write never reopens a run the reaper interrupted', async () => {
@@ -186,18 +205,14 @@ describe.skipIf(skipWithoutPg)('cluster history (PostgreSQL)', () => {
     const base = Math.floor(Date.now() / 1000) * 1000 - 60_000;
     const ended = (i: number): RunRecord =>
       makeRun({ id: i, scheduledAt: base + i * 1000, createdAt: base + i * 1000, attempt: 1, status: 'succeeded' });
-    for (let i = 1; i <= 5; i++) writer.save(ended(i), place(a), 3);
+    for (let i = 1; i <= 5; i++) expect((await claimed(pool, a, base + i * 1000, i)).kind).toBe('won');
+    for (let i = 1; i <= 5; i++) writer.save(ended(i), clusterPlace(a), 3);
     await writer.flush();
     expect(db.sql(`SELECT string_agg(id::text, ',' ORDER BY id) FROM taskkit.run`)).toBe('3,4,5');
     expect(db.sql(`SELECT (extract(epoch FROM pruned_through) * 1000)::bigint FROM taskkit.task`)).toBe(
       String(base + 2000),
     );
-    const late = (at: number) =>
-      claim(pool, SCHEMA, {
-        ...{ task: 'backup', at, attempt: 1, trigger: 'schedule', hostId: a.hostId, hostname: a.hostname },
-        ...{ runId: at, token: newClaimToken(), fingerprint: 'fp1', scheduleRev: 1, overlap: 'allow' },
-        ...{ maxRuns: null, deadlineMs: null, jitterMs: 0 },
-      });
+    const late = (at: number) => claimed(pool, a, at);
     expect(await late(base + 2000)).toEqual({ kind: 'too-old' });
     expect(await late(base + 1000)).toEqual({ kind: 'too-old' });
     expect((await late(base + 3000)).kind).toBe('lost');
