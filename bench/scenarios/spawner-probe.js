@@ -4,8 +4,10 @@
 // FILE'`, own process group, pipes drained) at each whole second, alternating by second between
 // `direct` (child_process.spawn on its own main thread, as the daemon does) and `spawner` (a message
 // to a small Node child forked at the start, while this process was small, which spawns them).
-// Reported per mode: the main thread's time blocked per start (the spawn call; the send call) and
-// the lateness of each command's start (bash's $EPOCHREALTIME - the second).
+// Reported per mode: the main thread's time blocked per start (the spawn call; the send call), the
+// CPU this process spent in it (the rest of a spawn's blocked time is libuv waiting for the forked
+// child to exec, which a loaded machine stretches), and the lateness of each command's start
+// (bash's $EPOCHREALTIME - the second).
 // Usage: node bench/scenarios/spawner-probe.js [RSS_MB=85] [SECONDS=20] [BURST=5]; one JSON line.
 import { fork, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -38,6 +40,7 @@ async function probe() {
   const out = join(temp.dir, 'starts.txt');
   const line = `echo "$TASKKIT_SCHEDULED_AT $EPOCHREALTIME" >> ${out}`;
   const blocked = { direct: [], spawner: [] };
+  const cpu = { direct: [], spawner: [] };
   const modeOf = new Map();
   const first = Math.ceil((Date.now() + 500) / 1000) * 1000;
   for (let s = 0; s < seconds; s++) {
@@ -48,6 +51,7 @@ async function probe() {
     modeOf.set(due, mode);
     for (let i = 0; i < burst; i++) {
       const t = performance.now();
+      const c = process.cpuUsage();
       if (mode === 'spawner') spawner.send({ line, env });
       else {
         const child = spawn('/bin/bash', ['-c', line], {
@@ -59,6 +63,8 @@ async function probe() {
         child.stderr.resume();
       }
       blocked[mode].push(performance.now() - t);
+      const used = process.cpuUsage(c);
+      cpu[mode].push((used.user + used.system) / 1000);
     }
   }
   await sleep(1500);
@@ -73,7 +79,11 @@ async function probe() {
   temp.remove();
   const result = { rssMb: process.memoryUsage().rss / 2 ** 20, spawnerRssMb: spawnerRss, burst, seconds };
   for (const mode of ['direct', 'spawner'])
-    result[mode] = { blocked: summarize(blocked[mode]), lateness: summarize(lateness[mode]) };
+    result[mode] = {
+      blocked: summarize(blocked[mode]),
+      cpu: summarize(cpu[mode]),
+      lateness: summarize(lateness[mode]),
+    };
   console.log(JSON.stringify(result));
   keep.length = 0;
 }
