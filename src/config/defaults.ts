@@ -42,6 +42,15 @@ export const MAX_FILE_BYTES = 16 * 1024 * 1024;
 /** Longest task name (it appears in tables, logs and environment variables). */
 export const MAX_TASK_NAME_LENGTH = 100;
 
+/** `settings.cluster.name`: the PostgreSQL schema and NOTIFY channel of the cluster. */
+export const DEFAULT_CLUSTER_NAME = 'taskkit';
+/** `settings.cluster.beat`: how often a host renews its lease. */
+export const DEFAULT_CLUSTER_BEAT_MS = 5_000;
+/** `settings.cluster.lease`: how long a host that stops beating still counts as live. */
+export const DEFAULT_CLUSTER_LEASE_MS = 30_000;
+/** The shortest `settings.cluster.beat`: a beat is a round trip to the database. */
+export const MIN_CLUSTER_BEAT_MS = 100;
+
 /** `history:` when neither the settings nor the task say otherwise. */
 export const DEFAULT_HISTORY: HistoryPolicy = Object.freeze({
   keep: DEFAULT_HISTORY_KEEP,

@@ -75,6 +75,7 @@ const KEYS: readonly (readonly [keyof TaskSpec, string, Render])[] = [
   ['onFailure', 'on-failure', (spec) => names(spec.onFailure)],
   ['history', 'history.keep', (spec) => String(spec.history.keep)],
   ['history', 'history.output-limit', (spec) => formatByteSize(spec.history.outputLimitBytes)],
+  ['scope', 'scope', (spec) => spec.scope ?? null],
 ];
 
 const NOT_COMPARED: ReadonlySet<keyof TaskSpec> = new Set(['name', 'source', 'env', 'secretEnv']);

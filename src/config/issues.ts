@@ -23,12 +23,17 @@ export type ConfigIssueCode =
   | 'past-instant'
   /** A schedule with no instant left that no other task triggers (lint/never-starts.ts). */
   | 'never-starts'
-  /** jitter, catch-up, deadline, max-runs or until on a task without instants of its own (lint/no-effect.ts). */
+  /**
+   * jitter, catch-up, deadline, max-runs or until on a task without instants of its own (lint/no-effect.ts);
+   * scope outside cluster mode, scope: cluster on @reboot (lint/scope-no-effect.ts).
+   */
   | 'no-effect'
   /** overlap: allow with a timeout longer than the time between two instants (lint/pile-up.ts). */
   | 'pile-up'
   /** retry with overlap: allow (lint/retry-overlap.ts). */
   | 'retry-overlap'
+  /** overlap: queue or replace on a cluster task: across hosts it acts as skip (lint/cluster-overlap.ts). */
+  | 'cluster-overlap'
   /** An every whose wall-clock times move with daylight saving time (lint/dst-shift.ts). */
   | 'dst-shift';
 

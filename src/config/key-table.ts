@@ -9,6 +9,9 @@
 import { formatDuration } from '../schedule/duration.js';
 import { MIN_EVERY_MS } from '../schedule/every.js';
 import {
+  DEFAULT_CLUSTER_BEAT_MS,
+  DEFAULT_CLUSTER_LEASE_MS,
+  DEFAULT_CLUSTER_NAME,
   DEFAULT_HISTORY_KEEP,
   DEFAULT_KILL_AFTER_MS,
   DEFAULT_MAX_CONCURRENT,
@@ -21,6 +24,7 @@ import {
   MAX_CONCURRENT_LIMIT,
   MAX_TASK_NAME_LENGTH,
   MAX_OUTPUT_LIMIT_BYTES,
+  MIN_CLUSTER_BEAT_MS,
   MIN_OUTPUT_LIMIT_BYTES,
 } from './defaults.js';
 import { NOTIFY_KEY_TABLE } from './notify-keys.js';
@@ -130,6 +134,37 @@ export const HTTP_KEY_TABLE = {
   },
 } satisfies KeyTable;
 
+/** `settings.cluster`. */
+export const CLUSTER_KEY_TABLE = {
+  store: {
+    shape: TEXT,
+    required: true,
+    description:
+      'The PostgreSQL database: a postgres:// or postgresql:// URL without a password (~/.pgpass or PGPASSWORD ' +
+      "hold it), or $NAME: the URL is the daemon's environment variable NAME.",
+  },
+  name: {
+    shape: TEXT,
+    default: DEFAULT_CLUSTER_NAME,
+    description: "The cluster's schema and NOTIFY channel: lowercase letters, digits and _, up to 41, not pg_...",
+  },
+  beat: {
+    shape: { kind: 'duration', minMs: MIN_CLUSTER_BEAT_MS },
+    default: formatDuration(DEFAULT_CLUSTER_BEAT_MS),
+    description: 'How often each host renews its lease on the database clock.',
+  },
+  'gone-after': {
+    shape: POSITIVE_DURATION,
+    description:
+      'A host whose process is gone (its lock free) and that last beat this long ago is dead. Default: 2 x beat.',
+  },
+  lease: {
+    shape: POSITIVE_DURATION,
+    default: formatDuration(DEFAULT_CLUSTER_LEASE_MS),
+    description: 'A host that has not beaten for this long is dead, its running runs interrupted; more than 2 x beat.',
+  },
+} satisfies KeyTable;
+
 /** `settings:`. */
 export const SETTINGS_KEY_TABLE = {
   timezone: {
@@ -206,6 +241,12 @@ export const SETTINGS_KEY_TABLE = {
     description:
       'Serve the status page and Prometheus /metrics: HOST:PORT, or {listen: HOST:PORT, token-file: PATH}. ' +
       'Default: off.',
+  },
+  cluster: {
+    shape: { kind: 'map', keys: CLUSTER_KEY_TABLE, withDefaults: true },
+    description:
+      'Cluster mode: hosts sharing this file and a PostgreSQL database run each instant once. Requires timezone. ' +
+      'Default: off (one host).',
   },
 } satisfies KeyTable;
 
@@ -396,6 +437,13 @@ export const TASK_KEY_TABLE = {
     shape: { kind: 'map', keys: HISTORY_KEY_TABLE, withDefaults: false },
     description: 'Per-task keep and output-limit, over settings.history.',
   },
+  scope: {
+    shape: { kind: 'enum', values: ['cluster', 'host'] as const },
+    default: 'cluster',
+    description:
+      'In cluster mode: cluster (each instant runs once, on the host that claims it) or host (on every host, ' +
+      'unclaimed; @reboot tasks always). No effect on one host.',
+  },
 } satisfies KeyTable;
 
 /** The top level of the tasks file. */
@@ -427,3 +475,4 @@ export const TASK_KEYS: readonly string[] = Object.keys(TASK_KEY_TABLE);
 export const RETRY_KEYS: readonly string[] = Object.keys(RETRY_KEY_TABLE);
 export const HISTORY_KEYS: readonly string[] = Object.keys(HISTORY_KEY_TABLE);
 export const HTTP_KEYS: readonly string[] = Object.keys(HTTP_KEY_TABLE);
+export const CLUSTER_KEYS: readonly string[] = Object.keys(CLUSTER_KEY_TABLE);

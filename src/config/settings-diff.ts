@@ -1,6 +1,6 @@
 /**
  * Which keys of `settings:` differ between two loads of the tasks file, and which of them a running
- * daemon cannot apply at a reload (its socket, state dir and max-concurrent are fixed at start).
+ * daemon cannot apply at a reload (its socket, state dir, max-concurrent and cluster are fixed at start).
  * Pure: `reload --dry-run` prints it, the daemon's reload logs the restart-only ones.
  */
 import { formatDuration } from '../schedule/duration.js';
@@ -15,9 +15,21 @@ export interface SettingChange extends KeyChange {
 }
 
 /** Settings a reload leaves as they were: the daemon took them at start. */
-export const RESTART_ONLY_SETTINGS: ReadonlySet<string> = new Set(['socket', 'state-dir', 'max-concurrent']);
+export const RESTART_ONLY_SETTINGS: ReadonlySet<string> = new Set([
+  'socket',
+  'state-dir',
+  'max-concurrent',
+  // Cluster mode: the database, the schema, and the liveness timings other hosts judge this one by.
+  'cluster.store',
+  'cluster.name',
+  'cluster.beat',
+  'cluster.gone-after',
+  'cluster.lease',
+]);
 
 type Render = (settings: Settings) => string | null;
+
+const duration = (ms: number | undefined): string | null => (ms === undefined ? null : formatDuration(ms));
 
 /**
  * In the key table's order (groups and calendars per name, below). Per-task defaults (shell,
@@ -45,6 +57,12 @@ const KEYS: readonly (readonly [keyof Settings, string, Render])[] = [
   ['reboot', 'reboot', (settings) => settings.reboot],
   ['http', 'http.listen', (settings) => settings.http?.listen ?? null],
   ['http', 'http.token-file', (settings) => settings.http?.tokenFile ?? null],
+  // The store as written: a URL without a password, or $NAME (never the variable's value).
+  ['cluster', 'cluster.store', (settings) => settings.cluster?.store ?? null],
+  ['cluster', 'cluster.name', (settings) => settings.cluster?.name ?? null],
+  ['cluster', 'cluster.beat', (settings) => duration(settings.cluster?.beatMs)],
+  ['cluster', 'cluster.gone-after', (settings) => duration(settings.cluster?.goneAfterMs)],
+  ['cluster', 'cluster.lease', (settings) => duration(settings.cluster?.leaseMs)],
 ];
 
 /** The fields of Settings compared (a test checks that every field is one of these). */

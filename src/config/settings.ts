@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { showValue } from '../schedule/show-value.js';
 import { readCalendars } from './calendars.js';
+import { readCluster } from './cluster-settings.js';
 import { createCollector, type IssueCollector } from './collector.js';
 import { checkShell } from './host-checks.js';
 import { ConfigError } from './config-error.js';
@@ -32,7 +33,7 @@ import {
 } from './read-value.js';
 import { resolveProcessZone } from './process-zone.js';
 import { readTimeZone } from './timezone.js';
-import type { HttpSettings, NotifySpec, RebootPolicy, Settings } from './types.js';
+import type { ClusterSettings, HttpSettings, NotifySpec, RebootPolicy, Settings } from './types.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -125,6 +126,8 @@ export function validateSettings(
       : { calendars: readCalendars(c, ['calendars'], map['calendars'], baseDir) ?? {} }),
     // Absent when not given (off); the token file is checked on this host only with a tasks file.
     ...readHttpSetting(c, map['http'], { baseDir, checkFiles: context.file !== undefined }),
+    // Absent when not given (one host).
+    ...readClusterSetting(c, map['cluster'], map['timezone'] !== undefined),
   };
   Object.freeze(settings.history);
   return { settings: Object.freeze(settings), issues: c.issues };
@@ -138,6 +141,22 @@ function readHttpSetting(
   if (raw === undefined) return {};
   const http = readHttp(c, ['http'], raw, context);
   return http === undefined ? {} : { http };
+}
+
+/** `cluster:`, which needs the file's own `timezone:`: hosts' zones differ, and so would their instants. */
+function readClusterSetting(c: IssueCollector, raw: unknown, zoneGiven: boolean): { cluster?: ClusterSettings } {
+  if (raw === undefined) return {};
+  if (!zoneGiven) {
+    c.add(
+      'missing-key',
+      ['cluster'],
+      'key',
+      'cluster mode needs settings.timezone (such as timezone: Europe/Berlin): hosts in other zones would ' +
+        'compute other instants for the same tasks',
+    );
+  }
+  const cluster = readCluster(c, ['cluster'], raw);
+  return cluster === undefined ? {} : { cluster };
 }
 
 /** `shell:`; with a tasks file, a warning when it is not on this host (host-checks.ts). */

@@ -13,6 +13,7 @@ import type { ConfigIssue } from './issues.js';
 import { TASK_KEYS, TASK_KEY_TABLE, TASK_NAME_PATTERN } from './key-table.js';
 import { readEnvFile } from './env-file.js';
 import { readTaskGroup } from './groups.js';
+import { readScope } from './scope.js';
 import { checkFolder, checkShell } from './host-checks.js';
 import type { FileTrust } from './file-trust.js';
 import { readTaskNotify } from './notify.js';
@@ -177,6 +178,7 @@ function buildSpec(
     onSuccess: names('on-success'),
     onFailure: names('on-failure'),
     history: read('history', settings.history, (raw, path) => readHistory(c, path, raw, settings.history, 'history')),
+    ...readScope(c, def['scope']),
     ...(point === undefined ? {} : { source: { file: context.file ?? '', line: point.line, column: point.column } }),
   };
   // Cross-key rules, on values that passed their own checks (one problem, one message).

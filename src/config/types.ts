@@ -141,6 +141,11 @@ export interface TaskSpec {
   readonly onFailure: readonly string[];
   /** `history:` per-task override of `settings.history`. */
   readonly history: HistoryPolicy;
+  /**
+   * `scope: host`: in cluster mode, run on every host without a claim (config/scope.ts taskScope).
+   * Absent = `cluster`, the default (`scope: cluster` is read as absent): fingerprints stay as they were.
+   */
+  readonly scope?: 'host';
   /** Where the task's key sits in the tasks file (absent for tasks added through the library API). */
   readonly source?: SourcePosition;
 }
@@ -207,7 +212,32 @@ export interface Settings {
   readonly calendars?: Calendars;
   /** `http:` the status page and /metrics listener (config/http-settings.ts); absent: off (default). */
   readonly http?: HttpSettings;
+  /**
+   * `cluster:` cluster mode on PostgreSQL (config/cluster-settings.ts; ../shared/CLUSTER.md); absent: one
+   * host (default). When set, `timezone` was given in the file (required).
+   */
+  readonly cluster?: ClusterSettings;
 }
+
+/** `settings.cluster` resolved. Durations in ms. */
+export interface ClusterSettings {
+  /**
+   * `store:` as written: a `postgres://` or `postgresql://` URL without a password, or `$NAME`: the URL
+   * is the daemon's environment variable NAME, read at start (config/cluster-settings.ts resolveClusterStore).
+   */
+  readonly store: string;
+  /** `name:` the PostgreSQL schema and NOTIFY channel, `[a-z_][a-z0-9_]{0,40}`; default `taskkit`. */
+  readonly name: string;
+  /** `beat:` how often the host renews its lease; default 5s. */
+  readonly beatMs: number;
+  /** `gone-after:` a host whose process is gone (its lock free) and beat this long ago is dead; default 2 x beat. */
+  readonly goneAfterMs: number;
+  /** `lease:` a host that has not beaten for this long is dead (more than 2 x beat); default 30s. */
+  readonly leaseMs: number;
+}
+
+/** `scope:` where a task's runs go in cluster mode: claimed once in the cluster, or run on every host. */
+export type TaskScope = 'cluster' | 'host';
 
 /** `settings.http` resolved: where the daemon listens, and the token file a non-loopback address requires. */
 export interface HttpSettings {

@@ -208,7 +208,14 @@ export function validateTree(data: unknown, context: DocumentContext, source: Tr
   }
   issues.push(...checkReferences(entries, file));
   if (context.lintNow !== undefined)
-    issues.push(...lintTasks(linted, { file, now: context.lintNow, references: entries }));
+    issues.push(
+      ...lintTasks(linted, {
+        file,
+        now: context.lintNow,
+        references: entries,
+        cluster: settings.cluster !== undefined,
+      }),
+    );
   return { settings, tasks, issues };
 }
 

@@ -204,6 +204,7 @@ test('every field of a TaskSpec is compared (a new field needs a key in definiti
     except: [],
     group: 'g',
     afterAll: [],
+    scope: 'host',
     source: { file: 'f', line: 1, column: 1 },
   };
   expect(Object.keys(full).filter((field) => !DIFFED_FIELDS.has(field))).toEqual([]);

@@ -75,7 +75,7 @@ describe('formatIssues', () => {
           'command, module, export, args, description, timezone, cwd, env, env-file, shell, timeout, ' +
           'kill-after, overlap, retry, jitter, catch-up, deadline, expect-success-within, ' +
           'hold, hold-after-failures, notify, group, max-runs, until, except, after, after-all, on-success, ' +
-          'on-failure, history',
+          'on-failure, history, scope',
         '        shedule: x',
         '        ^',
       ].join('\n'),

@@ -184,6 +184,35 @@ const SAMPLES: Record<Scope, Record<string, Samples>> = {
       // The address's form, its port's range, and the token a non-loopback address needs: only the validator.
       validatorOnly: ['127.0.0.1', '127.0.0.1:0', 'host name:1', '[nope]:1', '0.0.0.0:9187', { listen: '10.0.0.1:1' }],
     },
+    // Checked with settings.timezone beside it (cluster mode requires it).
+    cluster: {
+      valid: [
+        { store: 'postgres://db.example/jobs' },
+        { store: '$TASKKIT_DB', name: 'ops_2', beat: '1s', 'gone-after': '2s', lease: '5s' },
+      ],
+      invalid: [
+        null,
+        'postgres://db/jobs',
+        {},
+        { name: 'ops' },
+        { store: 5 },
+        { store: '' },
+        { store: 'postgres://db/jobs', port: 5432 },
+        { store: 'postgres://db/jobs', beat: 5 },
+        { store: 'postgres://db/jobs', beat: '50ms' },
+        { store: 'postgres://db/jobs', lease: '0s' },
+      ],
+      // The URL, the name's form, and the timings' rules between keys: only the validator.
+      validatorOnly: [
+        { store: 'mysql://db/jobs' },
+        { store: 'postgres://u:pw@db/jobs' },
+        { store: '$1DB' },
+        { store: 'postgres://db/jobs', name: 'OPS' },
+        { store: 'postgres://db/jobs', name: 'pg_ops' },
+        { store: 'postgres://db/jobs', beat: '20s' },
+        { store: 'postgres://db/jobs', beat: '2s', 'gone-after': '1s' },
+      ],
+    },
   },
   task: {
     every: {
@@ -290,6 +319,7 @@ const SAMPLES: Record<Scope, Record<string, Samples>> = {
     'on-success': TASK_NAMES,
     'on-failure': TASK_NAMES,
     history: { valid: [{}, { keep: 5 }, { 'output-limit': '1MiB' }], invalid: [null, 'x', { keep: 0 }, { size: 1 }] },
+    scope: { valid: ['cluster', 'host'], invalid: ['hots', 'Host', true, null, 1] },
   },
   retry: {
     attempts: { valid: [0, 5], invalid: [-1, 'x', 1.5, null] },
@@ -514,7 +544,7 @@ function validatorAccepts(scope: Scope, key: string, value: unknown): boolean {
         throw error;
       }
     case 'settings':
-      return settingsOk({ [key]: value });
+      return settingsOk({ ...settingsBeside(key), [key]: value });
     case 'task':
       return task({ ...baseFor(key), [key]: value });
     case 'retry':
@@ -525,6 +555,11 @@ function validatorAccepts(scope: Scope, key: string, value: unknown): boolean {
       return inSettings;
     }
   }
+}
+
+/** What a settings key needs beside it: cluster mode requires the file's timezone. */
+function settingsBeside(key: string): Record<string, unknown> {
+  return key === 'cluster' ? { timezone: 'UTC' } : {};
 }
 
 /** What a task key needs beside it: nothing for an action, its partner for `start`, `export`, ... */
@@ -552,7 +587,7 @@ function documentFor(scope: Scope, key: string, value: unknown): Record<string, 
     case 'top':
       return { tasks: { t: { run: 'x' } }, [key]: value };
     case 'settings':
-      return { settings: { [key]: value }, ...tasks({ run: 'x' }) };
+      return { settings: { ...settingsBeside(key), [key]: value }, ...tasks({ run: 'x' }) };
     case 'task':
       return tasks({ ...baseFor(key), [key]: value });
     case 'retry':

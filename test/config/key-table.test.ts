@@ -8,6 +8,7 @@ import { stringify } from 'yaml';
 import { ConfigError, parseTasksText } from '../../src/config/load.js';
 import type { ConfigIssue } from '../../src/config/issues.js';
 import {
+  CLUSTER_KEY_TABLE,
   HISTORY_KEY_TABLE,
   RETRY_KEY_TABLE,
   SETTINGS_KEY_TABLE,
@@ -26,7 +27,7 @@ const MODULE = `${MODULE_FIXTURES}echo-context.js`;
 const settings = resolveSettings(undefined, { baseDir: '/srv/jobs', env: TEST_ENV });
 const context = { settings, baseDir: '/srv/jobs' };
 
-type Scope = 'top' | 'settings' | 'task' | 'retry' | 'history' | 'notify';
+type Scope = 'top' | 'settings' | 'task' | 'retry' | 'history' | 'notify' | 'cluster';
 const TABLES: Record<Scope, KeyTable> = {
   top: TOP_KEY_TABLE,
   settings: SETTINGS_KEY_TABLE,
@@ -34,6 +35,7 @@ const TABLES: Record<Scope, KeyTable> = {
   retry: RETRY_KEY_TABLE,
   history: HISTORY_KEY_TABLE,
   notify: NOTIFY_KEY_TABLE,
+  cluster: CLUSTER_KEY_TABLE,
 };
 const SCOPES = Object.keys(TABLES) as Scope[];
 
@@ -79,6 +81,8 @@ function readManKeys(): Record<Scope, string[]> {
     history: boldWords(paragraphOf('SETTINGS', 'history')),
     // `.SH NOTIFY`: one `.TP` entry per key of a notify map.
     notify: keysIn('NOTIFY'),
+    // `.SH CLUSTER`: one `.TP` entry per key of settings.cluster.
+    cluster: keysIn('CLUSTER'),
   };
 }
 
@@ -134,6 +138,10 @@ function acceptsKey(scope: Scope, key: string): boolean {
       expect(inTask, `notify key "${key}": settings and task disagree`).toBe(inSettings);
       return inSettings;
     }
+    case 'cluster': {
+      const raw = { timezone: 'UTC', cluster: { store: 'postgres://db/jobs', [key]: null } };
+      return !hasUnknownKey(validateSettings(raw, { baseDir: '/srv/jobs', env: TEST_ENV }).issues, key);
+    }
   }
 }
 
@@ -157,11 +165,12 @@ describe('one set of keys: the table, the validator and the man page agree', () 
   test('the man page parse finds the expected number of keys in each scope', () => {
     expect(Object.fromEntries(SCOPES.map((scope) => [scope, manKeys[scope].length]))).toEqual({
       top: 2,
-      settings: 13,
-      task: 37,
+      settings: 14,
+      task: 38,
       retry: 4,
       history: 2,
       notify: 7,
+      cluster: 5,
     });
   });
 
@@ -197,6 +206,7 @@ describe('one set of keys: the table, the validator and the man page agree', () 
       'reboot',
       'calendars',
       'http',
+      'cluster',
     ]);
   });
 });
@@ -236,6 +246,7 @@ describe('each default in the table is the default the validator applies', () =>
       'task.after=[]',
       'task.on-success=[]',
       'task.on-failure=[]',
+      'task.scope="cluster"',
       'retry.delay="10s"',
       'retry.backoff=2',
       'retry.max-delay="10m"',
@@ -243,6 +254,9 @@ describe('each default in the table is the default the validator applies', () =>
       'history.output-limit="256KiB"',
       'notify.on=["failure","recovery","overdue","auto-hold"]',
       'notify.after=1',
+      'cluster.name="taskkit"',
+      'cluster.beat="5s"',
+      'cluster.lease="30s"',
     ]);
   });
 
@@ -268,6 +282,13 @@ describe('each default in the table is the default the validator applies', () =>
     );
   });
 
+  test.each(withDefaults(CLUSTER_KEY_TABLE))('settings cluster %s', (key, entry) => {
+    const store = 'postgres://db/jobs';
+    expect(settingsOf({ timezone: 'UTC', cluster: { store, [key]: entry.default } })).toEqual(
+      settingsOf({ timezone: 'UTC', cluster: { store } }),
+    );
+  });
+
   test.each(withDefaults(HISTORY_KEY_TABLE))('settings history %s', (key, entry) => {
     expect(settingsOf({ history: { [key]: entry.default } })).toEqual(settingsOf({}));
   });
@@ -277,6 +298,7 @@ describe('the readers take their enum values from the table', () => {
   test.each([
     ['overlap', ['skip', 'queue', 'replace', 'allow']],
     ['catch-up', ['skip', 'once', 'all']],
+    ['scope', ['cluster', 'host']],
   ] as const)('%s', (key, values) => {
     const shape = TASK_KEY_TABLE[key].shape;
     expect(shape.values).toEqual(values);

@@ -29,7 +29,16 @@ test('restart-only settings say so; the rest a reload applies', () => {
     { key: 'max-concurrent', before: '8', after: '4', needsRestart: true },
     { key: 'shutdown-grace', before: '30s', after: '5s', needsRestart: false },
   ]);
-  expect([...RESTART_ONLY_SETTINGS]).toEqual(['socket', 'state-dir', 'max-concurrent']);
+  expect([...RESTART_ONLY_SETTINGS]).toEqual([
+    'socket',
+    'state-dir',
+    'max-concurrent',
+    'cluster.store',
+    'cluster.name',
+    'cluster.beat',
+    'cluster.gone-after',
+    'cluster.lease',
+  ]);
 });
 
 test('groups and calendars per name', () => {
@@ -73,6 +82,23 @@ test('http and reboot; every field of Settings is compared', () => {
     { key: 'reboot', before: 'once-per-boot', after: 'every-start', needsRestart: false },
     { key: 'http.listen', before: null, after: '127.0.0.1:9187', needsRestart: false },
   ]);
-  const full: Required<Settings> = { ...base, calendars: {}, http };
+  const cluster = { store: 'postgres://db/jobs', name: 'taskkit', beatMs: 5_000, goneAfterMs: 10_000, leaseMs: 30_000 };
+  const full: Required<Settings> = { ...base, calendars: {}, http, cluster };
   expect(Object.keys(full).filter((field) => !DIFFED_SETTINGS.has(field))).toEqual([]);
+});
+
+test('cluster: each key, all needing a restart; the store as written ($NAME, never its value)', () => {
+  const cluster = { store: '$TASKKIT_DB', name: 'taskkit', beatMs: 5_000, goneAfterMs: 10_000, leaseMs: 30_000 };
+  expect(diffSettings(base, { ...base, cluster })).toEqual([
+    { key: 'cluster.store', before: null, after: '$TASKKIT_DB', needsRestart: true },
+    { key: 'cluster.name', before: null, after: 'taskkit', needsRestart: true },
+    { key: 'cluster.beat', before: null, after: '5s', needsRestart: true },
+    { key: 'cluster.gone-after', before: null, after: '10s', needsRestart: true },
+    { key: 'cluster.lease', before: null, after: '30s', needsRestart: true },
+  ]);
+  const changed = { ...cluster, store: 'postgres://db2/jobs', leaseMs: 60_000 };
+  expect(diffSettings({ ...base, cluster }, { ...base, cluster: changed })).toEqual([
+    { key: 'cluster.store', before: '$TASKKIT_DB', after: 'postgres://db2/jobs', needsRestart: true },
+    { key: 'cluster.lease', before: '30s', after: '1m', needsRestart: true },
+  ]);
 });

@@ -9,7 +9,7 @@ const VALID_KEYS =
   'every, start, daily, at, cron, rrule, run, command, module, export, args, description, timezone, cwd, env, ' +
   'env-file, shell, timeout, kill-after, overlap, retry, jitter, catch-up, deadline, expect-success-within, ' +
   'hold, hold-after-failures, notify, group, max-runs, until, ' +
-  'except, after, after-all, on-success, on-failure, history';
+  'except, after, after-all, on-success, on-failure, history, scope';
 
 function fixtureIssues(name: string) {
   const path = join(TASK_FIXTURES, name);
@@ -166,7 +166,7 @@ describe('the top level', () => {
         11,
         null,
         'expected a map of settings (timezone, state-dir, socket, max-concurrent, groups, shell, history, ' +
-          'hold-after-failures, notify, shutdown-grace, reboot, calendars, http), got "fast"',
+          'hold-after-failures, notify, shutdown-grace, reboot, calendars, http, cluster), got "fast"',
       ],
     ],
   ])('%s', (_name, lines, expected) => {

@@ -16,6 +16,8 @@ export interface LintSubject {
   readonly now: Instant;
   /** Another task's after, after-all, on-success or on-failure can start this one. */
   readonly triggered: boolean;
+  /** The file sets `settings.cluster` (cluster mode). */
+  readonly cluster: boolean;
   /** A zone's changes of offset in the year after now; looked up once per zone per lint (10,000 tasks, 1 zone). */
   readonly offsetChanges: (timezone: string) => readonly Transition[];
 }

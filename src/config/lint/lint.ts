@@ -13,6 +13,7 @@ import type { ReferenceEntry } from '../references.js';
 import type { TaskSpec } from '../types.js';
 import type { Instant } from '../../schedule/types.js';
 import { transitionsBetween, type Transition } from '../../schedule/zoned.js';
+import { lintClusterOverlap } from './cluster-overlap.js';
 import type { LintRule } from './context.js';
 import { lintDstShift } from './dst-shift.js';
 import { lintNeverStarts } from './never-starts.js';
@@ -20,6 +21,7 @@ import { lintNoEffect } from './no-effect.js';
 import { lintPastInstants } from './past.js';
 import { lintPileUp } from './pile-up.js';
 import { lintRetryOverlap } from './retry-overlap.js';
+import { lintScopeNoEffect } from './scope-no-effect.js';
 
 // How far ahead a zone's offset changes are looked for (dst-shift.ts): a year covers both of DST's.
 const OFFSET_CHANGES_AHEAD_MS = 366 * 86_400_000;
@@ -31,6 +33,8 @@ const RULES: readonly LintRule[] = [
   lintPileUp,
   lintRetryOverlap,
   lintDstShift,
+  lintScopeNoEffect,
+  lintClusterOverlap,
 ];
 
 /** One valid task to lint, with what was written for it and where. */
@@ -43,10 +47,17 @@ export interface LintEntry {
 /** The warnings of every rule for `entries`, at `now`; `references` are the file's (who triggers whom). */
 export function lintTasks(
   entries: readonly LintEntry[],
-  options: { readonly file: string; readonly now: Instant; readonly references: readonly ReferenceEntry[] },
+  options: {
+    readonly file: string;
+    readonly now: Instant;
+    readonly references: readonly ReferenceEntry[];
+    /** The file sets `settings.cluster`; default false. */
+    readonly cluster?: boolean;
+  },
 ): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const { now } = options;
+  const cluster = options.cluster === true;
   const triggered = triggeredTasks(options.references);
   const changes = new Map<string, readonly Transition[]>();
   const offsetChanges = (timezone: string): readonly Transition[] => {
@@ -57,7 +68,7 @@ export function lintTasks(
   };
   for (const { task, written, positions } of entries) {
     const c = createCollector({ file: options.file, task: task.name, prefix: ['tasks', task.name], positions, issues });
-    const subject = { c, task, written, now, triggered: triggered.has(task.name), offsetChanges };
+    const subject = { c, task, written, now, triggered: triggered.has(task.name), cluster, offsetChanges };
     for (const rule of RULES) rule(subject);
   }
   return issues;

@@ -1,0 +1,168 @@
+/**
+ * `settings.cluster` (issue 21, ../shared/CLUSTER.md): the PostgreSQL database several hosts share,
+ * the schema and channel name, and the liveness timings. The file never holds a password: `store`
+ * is a URL without one (libpq's ~/.pgpass or PGPASSWORD supply it), or `$NAME`, the daemon's
+ * environment variable holding the URL (it may carry one), resolved by the daemon at start with
+ * resolveClusterStore below. Only the shape is checked here; nothing connects.
+ */
+import { showValue } from '../schedule/show-value.js';
+import { formatDuration } from '../schedule/duration.js';
+import type { IssueCollector } from './collector.js';
+import {
+  DEFAULT_CLUSTER_BEAT_MS,
+  DEFAULT_CLUSTER_LEASE_MS,
+  DEFAULT_CLUSTER_NAME,
+  MIN_CLUSTER_BEAT_MS,
+} from './defaults.js';
+import { CLUSTER_KEYS } from './key-table.js';
+import { checkKeys, isPlainMap, readDuration, readText } from './read-value.js';
+import type { ClusterSettings } from './types.js';
+
+type Path = readonly (string | number)[];
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** A PostgreSQL identifier that needs no quoting, short enough for the names derived from it. */
+const CLUSTER_NAME = /^[a-z_][a-z0-9_]{0,40}$/;
+const ENV_REFERENCE = /^\$([A-Za-z_][A-Za-z0-9_]*)$/;
+const SCHEMES = new Set(['postgres:', 'postgresql:']);
+const STORE_FORMS = 'a postgres:// or postgresql:// URL (postgres://taskkit@db.example/jobs) or $NAME';
+
+/** `settings.cluster`; undefined after an issue. */
+export function readCluster(c: IssueCollector, path: Path, raw: unknown): ClusterSettings | undefined {
+  if (!isPlainMap(raw)) {
+    c.add(
+      'invalid-value',
+      path,
+      'value',
+      `expected a map {store: URL, name, beat, gone-after, lease} (only store is required), got ${showValue(raw)}`,
+    );
+    return undefined;
+  }
+  checkKeys(c, path, raw, CLUSTER_KEYS, 'cluster');
+  const at = (key: string): Path => [...path, key];
+  let store: string | undefined;
+  if (raw['store'] === undefined) {
+    c.add('missing-key', path, 'value', `cluster needs "store:": ${STORE_FORMS} (the URL from that variable)`);
+  } else {
+    store = readText(c, at('store'), raw['store'], STORE_FORMS);
+    const problem = store === undefined ? null : storeProblem(store);
+    if (problem !== null) c.add('invalid-value', at('store'), 'value', problem);
+  }
+  const name = raw['name'] === undefined ? DEFAULT_CLUSTER_NAME : readName(c, at('name'), raw['name']);
+  const duration = (key: string, fallback: number, min = 1): number | undefined => {
+    if (raw[key] === undefined) return fallback;
+    const ms = readDuration(c, at(key), raw[key], true);
+    if (ms === undefined || ms >= min) return ms;
+    c.add(
+      'invalid-value',
+      at(key),
+      'value',
+      `${key} must be at least ${formatDuration(min)}, got ${showValue(raw[key])}`,
+    );
+    return undefined;
+  };
+  const beatMs = duration('beat', DEFAULT_CLUSTER_BEAT_MS, MIN_CLUSTER_BEAT_MS);
+  const goneAfterMs = beatMs === undefined ? undefined : duration('gone-after', 2 * beatMs);
+  const leaseMs = duration('lease', DEFAULT_CLUSTER_LEASE_MS);
+  if (beatMs !== undefined && goneAfterMs !== undefined && goneAfterMs < beatMs) {
+    c.add(
+      'invalid-value',
+      at('gone-after'),
+      'value',
+      `gone-after (${formatDuration(goneAfterMs)}) must be at least beat (${formatDuration(beatMs)}): ` +
+        'a live host beats only that often',
+    );
+  }
+  if (beatMs !== undefined && leaseMs !== undefined && leaseMs <= 2 * beatMs) {
+    const lease = raw['lease'] === undefined ? `the default lease (${formatDuration(leaseMs)})` : 'lease';
+    c.add(
+      'invalid-value',
+      raw['lease'] === undefined ? at('beat') : at('lease'),
+      'value',
+      `${lease} must be more than 2 x beat (${formatDuration(2 * beatMs)}): one late beat must not make a ` +
+        `live host dead; got lease ${formatDuration(leaseMs)}, beat ${formatDuration(beatMs)}`,
+    );
+  }
+  if (store === undefined || name === undefined || beatMs === undefined) return undefined;
+  if (goneAfterMs === undefined || leaseMs === undefined) return undefined;
+  return Object.freeze({ store, name, beatMs, goneAfterMs, leaseMs });
+}
+
+function readName(c: IssueCollector, path: Path, raw: unknown): string | undefined {
+  const name = readText(c, path, raw, 'a cluster name');
+  if (name === undefined) return undefined;
+  let problem: string | null = null;
+  if (!CLUSTER_NAME.test(name))
+    problem = `expected 1-41 lowercase letters, digits or "_", not starting with a digit, got ${showValue(raw)}`;
+  else if (name.startsWith('pg_')) problem = `names starting with "pg_" are PostgreSQL's own, got ${showValue(raw)}`;
+  if (problem === null) return name;
+  c.add('invalid-value', path, 'value', `invalid cluster name (a PostgreSQL schema and NOTIFY channel): ${problem}`);
+  return undefined;
+}
+
+/** Why `store` (as written in the file) is not a store, or null. */
+export function storeProblem(store: string): string | null {
+  if (store.startsWith('$')) {
+    return ENV_REFERENCE.test(store)
+      ? null
+      : `expected $NAME (an environment variable: letters, digits and _), got ${showValue(store)}`;
+  }
+  const problem = urlProblem(store);
+  if (problem !== null) return problem;
+  const url = new URL(store);
+  if (url.password !== '' || url.searchParams.has('password')) {
+    return (
+      `the store URL ${hidePassword(url)} carries a password: put it in ~/.pgpass or PGPASSWORD ` +
+      "(or write store: $NAME to read the URL from the daemon's environment), not in the tasks file"
+    );
+  }
+  return null;
+}
+
+/** Why `text` is no PostgreSQL URL, or null. */
+function urlProblem(text: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return `expected ${STORE_FORMS}, got ${showValue(text.replace(/:[^:@/]*@/, ':***@'))}`;
+  }
+  if (!SCHEMES.has(url.protocol)) return `expected ${STORE_FORMS}, got a ${url.protocol} URL`;
+  return null;
+}
+
+function hidePassword(url: URL): string {
+  const shown = new URL(url.href);
+  if (shown.password !== '') shown.password = '***';
+  if (shown.searchParams.has('password')) shown.searchParams.set('password', '***');
+  return shown.href;
+}
+
+/**
+ * The database URL of `store` for the daemon at start: the URL itself, or the value of `$NAME` in
+ * `env` (which may carry a password: it is not in the tasks file). A missing, empty or malformed
+ * variable is a message naming it.
+ */
+export function resolveClusterStore(
+  store: string,
+  env: Env,
+): { readonly ok: true; readonly url: string } | { readonly ok: false; readonly message: string } {
+  const reference = ENV_REFERENCE.exec(store);
+  if (reference === null) {
+    const problem = storeProblem(store);
+    return problem === null ? { ok: true, url: store } : { ok: false, message: `settings.cluster.store: ${problem}` };
+  }
+  const name = reference[1] as string;
+  const value = env[name];
+  if (value === undefined || value.trim() === '') {
+    const state = value === undefined ? 'not set' : 'empty';
+    return {
+      ok: false,
+      message: `settings.cluster.store is $${name}, but ${name} is ${state} in the daemon's environment`,
+    };
+  }
+  const problem = urlProblem(value.trim());
+  return problem === null
+    ? { ok: true, url: value.trim() }
+    : { ok: false, message: `settings.cluster.store: $${name}: ${problem}` };
+}
