@@ -167,6 +167,10 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
         ),
       );
     },
+    names: (params): ResultOf<'names'> => {
+      readParams('names', params, []);
+      return [...scheduler.list(), ...scheduler.orphans()].map((task) => task.name);
+    },
     show: (params): Answer<ResultOf<'show'>> => {
       const name = readTaskName('show', readParams('show', params, ['name']), 'name');
       const task = scheduler.orphan(name) ?? requireTask(name);

@@ -13,8 +13,8 @@ import type { DefinitionView, RunStatsView, RunView, TaskView } from './views.js
 /**
  * Bumped on any incompatible change; client and daemon must agree exactly. 2: `output` events
  * carry bytes as base64 (`{data}`), not text (`{chunk}`), and a RunView's output has `outputBase64`.
- * Additions that an older peer ignores do not bump it: a RunView's skip fields and the
- * `sync-history` method (issue 16.7; the CLI treats a daemon without the method as having nothing to write).
+ * Additions that an older peer ignores do not bump it: a RunView's skip fields, `sync-history` (issue 16.7: the CLI
+ * treats a daemon without it as having nothing to write) and `names` (completion then asks `list`, issue 20.3).
  */
 export const PROTOCOL_VERSION = 2;
 /** Longest request line (bytes, without the newline); a longer one closes the connection. */
@@ -310,6 +310,7 @@ export interface ControlMethods {
    * host every run is this host's and it changes nothing.
    */
   list: { params: { here?: boolean }; result: TaskView[]; events: NoEvents };
+  names: { params: NoParams; result: string[]; events: NoEvents }; // list's names alone, in its order
   show: { params: { name: string }; result: ShowResult; events: NoEvents };
   /** What will happen (issue 13): the engine's instants with holds and run-time reschedules. */
   next: { params: NextParams; result: { tasks: UpcomingView[] }; events: NoEvents };
@@ -368,6 +369,7 @@ const METHODS: Record<MethodName, true> = {
   hello: true,
   status: true,
   list: true,
+  names: true,
   show: true,
   'run-now': true,
   make: true,

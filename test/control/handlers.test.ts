@@ -549,6 +549,7 @@ describe('hold, resume, cancel', () => {
       ['kept', 'on-demand', 0],
       ['gone', 'removed', 1],
     ]);
+    expect(await client.request('names', {})).toEqual(list.map((task) => task.name));
     const shown = await client.request('show', { name: 'gone' });
     expect([shown.task.state, shown.upcoming]).toEqual(['removed', []]);
     expect((await client.request('cancel', { runId: 1 })).runs.map((run) => [run.id, run.status])).toEqual([
@@ -752,7 +753,7 @@ describe('bad requests', () => {
       error: {
         code: 'BAD_REQUEST',
         message:
-          'unknown method "frobnicate" (methods: status, list, show, run-now, make, hold, resume, cancel, ' +
+          'unknown method "frobnicate" (methods: status, list, names, show, run-now, make, hold, resume, cancel, ' +
           'reschedule, reload, reload-plan, stop, logs, next, check, sync-history)',
       },
     });
@@ -788,6 +789,7 @@ describe('bad requests', () => {
     ['hold', { names: ['backup'], note: false }, 'hold: param "note" must be a string; got a boolean'],
     ['status', { verbose: true }, 'status: unknown param "verbose" (it takes none)'],
     ['list', { verbose: true }, 'list: unknown param "verbose"'],
+    ['names', { prefix: 'b' }, 'names: unknown param "prefix" (it takes none)'],
     ['status', [1], 'status: params must be an object, got an array'],
   ])('%s %j', async (method, params, message) => {
     const fixture = await start();
