@@ -97,7 +97,7 @@ export interface CountResult {
   readonly skipped: number;
   readonly interrupted: number;
   readonly retries: number;
-  /** created_at - scheduled_at of the attempt-1 rows of the window, in ms. */
+  /** created_at - scheduled_at of the counted tasks' attempt-1 rows of the window, in ms (not the skipped ones). */
   readonly lateness: Lateness;
 }
 
@@ -164,7 +164,9 @@ export function countRuns(input: CountInput): CountResult {
       const early = (run.scheduledAt ?? 0) - (run.startedAt ?? 0);
       return `${key(run.task, run.scheduledAt ?? 0, run.attempt)} started ${early} ms early`;
     });
-  const windowFirst = clusterRuns.filter((run) => run.attempt === 1 && inWindow(run.scheduledAt ?? 0));
+  const windowFirst = clusterRuns.filter(
+    (run) => run.attempt === 1 && counted.has(run.task) && inWindow(run.scheduledAt ?? 0),
+  );
   return {
     instants: instants.length,
     gaps,
@@ -206,7 +208,8 @@ export function describeCount(result: CountResult): string {
     `${result.instants} instants: ${result.duplicateStarts.length} duplicates, ${result.gaps.length} gaps` +
     (result.excusedGaps.length > 0 ? ` (+${result.excusedGaps.length} in excused spans)` : '') +
     `, ${result.skipped} skipped, ${result.interrupted} interrupted, ${result.retries} retries, ` +
-    `${result.earlyStarts.length} early; lateness p50/p99/max ${late.p50}/${late.p99}/${late.max} ms (n=${late.n})`
+    `${result.earlyStarts.length} early; lateness p50/p99/max ${ms(late.p50)}/${ms(late.p99)}/${ms(late.max)} ms ` +
+    `(n=${late.n})`
   );
 }
 
@@ -265,6 +268,11 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string
     else group.push(item);
   }
   return groups;
+}
+
+/** Milliseconds as read (database times carry microseconds): 0.1 ms at most. */
+function ms(value: number): string {
+  return Number.isFinite(value) ? String(Math.round(value * 10) / 10) : 'n/a';
 }
 
 function mod(a: number, b: number): number {

@@ -172,7 +172,10 @@ export class ClusterRig {
     const groups = childrenOf(daemon.pid);
     signal(daemon.pid, 'SIGKILL');
     const at = Date.now();
-    for (const pid of groups) signal(-pid, 'SIGKILL');
+    for (const pid of groups) {
+      signal(-pid, 'SIGKILL');
+      signal(pid, 'SIGKILL');
+    }
     return at;
   }
 
