@@ -18,6 +18,8 @@ const PROCESS_HEAVY = [
   'test/http/browser.test.ts',
   // Three real daemons and a throwaway PostgreSQL per file, with detection bounds of seconds (CLUSTER.md 11).
   'test/cluster/**/*.test.ts',
+  // Claims per second against a throwaway PostgreSQL: a rate, measured alone on the cores.
+  'test/store/postgres/claim-rate.test.ts',
 ];
 
 /**
