@@ -140,7 +140,7 @@ describe('the cluster claim hook', () => {
   });
 
   test('scope: host claims nothing: the local journal alone, also while PostgreSQL is out of reach', async () => {
-    const f = fixture({ whyNot: 'PostgreSQL is not reachable', spec: { scope: 'host' } as Partial<TaskSpec> });
+    const f = fixture({ whyNot: 'PostgreSQL is not reachable', spec: { scope: 'host' } });
     expect(await f.claim(f.run)).toBe(true);
     expect(f.requests).toEqual([]);
     expect(f.journal).toEqual([f.run]);
