@@ -288,6 +288,7 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
       }),
     stop: () => stop('taskkit stop'),
     ...answers,
+    ...cluster?.controlHooks(scheduler),
   };
   const dispatcher = createHandlers({ scheduler, daemon: control, now: () => clock.now() });
   // settings.http: the status page and /metrics read and act through the socket's own handlers.

@@ -169,6 +169,8 @@ export interface ClusterHistory {
   getRun(id: number): Promise<RunRecord | null>;
   latestRun(task: string): Promise<RunRecord | null>;
   runStats(task: string): Promise<RunStats>;
+  /** Each task's newest run that ran (`list`), with the host that ran it. */
+  lastRuns(): Promise<RunSummary[]>;
 }
 
 /** The shared pool's side: claims, publishing, control, reads. Each call is one transaction. */

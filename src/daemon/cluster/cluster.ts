@@ -9,18 +9,20 @@ import { hostname as osHostname } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { definitionFingerprint } from '../../config/definition.js';
 import type { TaskSpec } from '../../config/types.js';
+import type { DaemonControl } from '../../control/handlers.js';
 import type { RestoredTaskState, RunClaim } from '../../engine/ports.js';
 import { instantJitter, jitterDelay } from '../../engine/policies/jitter.js';
 import type { Scheduler } from '../../engine/scheduler.js';
-import type { HistoryAnswers, HistoryControl } from '../history.js';
+import type { HistoryControl } from '../history.js';
 import type { Logger } from '../log.js';
 import { createClusterClaim } from './claim-hook.js';
 import { createClusterClock, testClockShift, type ClusterClock } from './clock.js';
 import type { ClusterDb, RunIdSource, RunOwner } from './cluster-db.js';
-import { clusterHistory } from './history-source.js';
+import { clusterHistory, type ClusterHistoryAnswers } from './history-source.js';
 import { startLiveness, type Liveness } from './liveness.js';
 import { clusterRestore, publishTasks } from './publish.js';
 import { startReaper } from './reaper-loop.js';
+import { clusterStatusReader, taskClusterView } from './status.js';
 import { runIdsWithFallback } from './run-ids.js';
 import { TaskRows } from './task-rows.js';
 import { startTaskSync, type TaskSync } from './task-sync.js';
@@ -58,7 +60,11 @@ export interface ClusterLink {
   /** After a reload: publish (last writer wins) and tell the cluster this host's task names. */
   reloaded(tasks: readonly TaskSpec[]): Promise<void>;
   /** The control socket's history: the cluster's, the local store's while PostgreSQL is down. */
-  history(local: HistoryControl): HistoryAnswers;
+  history(local: HistoryControl): ClusterHistoryAnswers;
+  /** The control socket's cluster hooks: `status`'s cluster section, each task's place in the cluster. */
+  controlHooks(
+    engine: Pick<Scheduler, 'list' | 'has' | 'get'>,
+  ): Required<Pick<DaemonControl, 'taskCluster' | 'clusterStatus'>>;
   /** Graceful stop, step 1: `leaving` (no more claims); beats go on while runs drain. */
   leave(): Promise<void>;
   /** Step 2: `gone`, loops stopped, run rows flushed, connections closed. */
@@ -175,7 +181,15 @@ export async function startCluster(options: ClusterStartOptions): Promise<Cluste
         log('warn', `cluster: the reloaded definitions were not published: ${describe(error)}`),
       );
     },
-    history: (local) => clusterHistory(local, db, log),
+    history: (local) => clusterHistory(local, db, log, (stop) => stops.push(stop)),
+    controlHooks: (engine) => {
+      const status = clusterStatusReader({ db, liveness, rows, name: settings.name, hostname, isHostScoped });
+      return {
+        taskCluster: (task) =>
+          engine.has(task) ? taskClusterView(engine.get(task).spec, { rows, isHostScoped }, fingerprintOf) : null,
+        clusterStatus: () => status(engine.list().map((task) => task.spec)),
+      };
+    },
     leave: () => liveness.leave(),
     async stop() {
       for (const stop of stops.splice(0)) stop();

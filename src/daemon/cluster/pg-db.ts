@@ -9,7 +9,7 @@ import { checkReachable, connectClient, createPool, type Client } from '../../st
 import { migrate } from '../../store/postgres/migrations.js';
 import { holdTask, notifyCancel, rescheduleTask, resumeTask } from '../../store/postgres/control.js';
 import { beat, goneHost, leaveHost, listHosts, registerHost, setHostTasks } from '../../store/postgres/hosts.js';
-import { getRun, latestRun, listRuns, runStats } from '../../store/postgres/history.js';
+import { getRun, lastRuns, latestRun, listRuns, runStats } from '../../store/postgres/history.js';
 import { publishTask } from '../../store/postgres/publish.js';
 import { reattachHost } from '../../store/postgres/reattach.js';
 import { takeQueued } from '../../store/postgres/queued.js';
@@ -108,6 +108,7 @@ export async function openClusterDb(settings: PgDbSettings, log: Logger): Promis
       getRun: (id) => getRun(pool, schema, id),
       latestRun: (task) => latestRun(pool, schema, task),
       runStats: (task) => runStats(pool, schema, task),
+      lastRuns: () => lastRuns(pool, schema),
     },
     close: async () => {
       for (const close of closing) close();
