@@ -88,7 +88,7 @@ function definedKeys(value: object): string[] {
  * 100,000 definitions at daemon start. The same digest either way.
  */
 const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
-function sha256Hex(text: string): string {
+export function sha256Hex(text: string): string {
   return oneShotHash === undefined
     ? crypto.createHash('sha256').update(text).digest('hex')
     : oneShotHash('sha256', text, 'hex');
