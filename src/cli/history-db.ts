@@ -10,9 +10,12 @@ import { readSettingsOnly } from '../config/partial-read.js';
 import { TaskkitError } from '../errors.js';
 import { DATABASE_FILE_NAME } from '../store/sqlite/open.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
+import type { Settings } from '../config/types.js';
 import type { Store } from '../store/store.js';
 import type { GlobalOptions } from './context.js';
 import type { CliIo } from './io.js';
+import type { ClusterStoreSettings } from './cluster-history.js';
+import { storeReader, type HistoryReader } from './history-reader.js';
 import { findDaemonDatabase, type DatabaseSource } from './history-source.js';
 import { unknownTaskError } from './tasks-file.js';
 
@@ -27,37 +30,64 @@ export interface HistoryDatabase {
   close(): void;
 }
 
-/**
- * Open the history read-only: the database of the daemon answering on the chosen socket, else the
- * tasks file's state dir; STORE_UNAVAILABLE / STORE_CORRUPT name the file (and the tasks file's problem, if any).
- */
-export async function openHistoryDatabase(io: CliIo, globals: GlobalOptions): Promise<HistoryDatabase> {
+/** Where the history is, before opening it: the tasks file's facts and the daemon that answers, if one does. */
+interface HistoryPlace {
+  readonly tasksFile: string | null;
+  readonly taskNames: () => string[];
+  readonly stateDir: string;
+  /** Why the tasks file could not be read (the default state dir is used then), or null. */
+  readonly fileProblem: string | null;
+  readonly fromDaemon: DatabaseSource | null;
+  /** settings.cluster of the tasks file: cluster mode. */
+  readonly cluster: ClusterStoreSettings | undefined;
+}
+
+async function locateHistory(io: CliIo, globals: GlobalOptions): Promise<HistoryPlace> {
   let tasksFile: string | null = null;
   let taskNames = (): string[] => [];
   let stateDir: string;
   let fileProblem: string | null = null;
+  let cluster: ClusterStoreSettings | undefined;
   try {
     const file = readSettingsOnly({ flag: globals.config, env: io.env, cwd: io.cwd });
     tasksFile = file.path;
     taskNames = file.taskNames;
     stateDir = file.settings.stateDir;
+    cluster = clusterOf(file.settings);
   } catch (error) {
     // History outlives a tasks file that moved or broke: try the default state dir.
     stateDir = defaultStateDir(io.env);
     fileProblem = error instanceof Error ? error.message : String(error);
   }
   const fromDaemon = await findDaemonDatabase(io, globals);
-  const source: DatabaseSource = fromDaemon ?? {
-    path: join(stateDir, DATABASE_FILE_NAME),
+  return { tasksFile, taskNames, stateDir, fileProblem: fromDaemon === null ? fileProblem : null, fromDaemon, cluster };
+}
+
+/** settings.cluster's store and name, when the file has them (config/types.ts ClusterSettings). */
+function clusterOf(settings: Settings): ClusterStoreSettings | undefined {
+  const { cluster } = settings as Settings & { readonly cluster?: ClusterStoreSettings };
+  return cluster;
+}
+
+/**
+ * Open the history read-only: the database of the daemon answering on the chosen socket, else the
+ * tasks file's state dir; STORE_UNAVAILABLE / STORE_CORRUPT name the file (and the tasks file's problem, if any).
+ */
+export async function openHistoryDatabase(io: CliIo, globals: GlobalOptions): Promise<HistoryDatabase> {
+  return openSqliteHistory(await locateHistory(io, globals));
+}
+
+function openSqliteHistory(place: HistoryPlace): HistoryDatabase {
+  const { fileProblem } = place;
+  const source: DatabaseSource = place.fromDaemon ?? {
+    path: join(place.stateDir, DATABASE_FILE_NAME),
     from: fileProblem === null ? 'tasks-file' : 'default',
     pid: null,
     socket: null,
   };
-  const { path } = source;
-  if (fromDaemon !== null) fileProblem = null;
   let store: Store;
   try {
-    store = openSqliteStore({ path, readOnly: true });
+    store = openSqliteStore({ path: source.path, readOnly: true });
   } catch (error) {
     if (fileProblem === null || !(error instanceof TaskkitError)) throw error;
     throw new TaskkitError(
@@ -69,15 +99,62 @@ export async function openHistoryDatabase(io: CliIo, globals: GlobalOptions): Pr
   return {
     store,
     source,
-    tasksFile,
-    knownTasks: () => [...new Set([...taskNames(), ...store.lastRuns().map((run) => run.task)])],
+    tasksFile: place.tasksFile,
+    knownTasks: () => [...new Set([...place.taskNames(), ...store.lastRuns().map((run) => run.task)])],
     close: () => store.close(),
+  };
+}
+
+/** The runs' history for `history` and `logs`: a reader, where it reads, and the names it knows. */
+export interface RunHistory {
+  readonly reader: HistoryReader;
+  readonly source: DatabaseSource;
+  /** Names of the tasks file's tasks and of tasks with ended runs, for "did you mean". */
+  knownTasks(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * The runs' history: the daemon's database when one answers, else in cluster mode (the tasks
+ * file's settings.cluster) the cluster's PostgreSQL, read directly (node-postgres is loaded only
+ * then), else the tasks file's state dir.
+ */
+export async function openRunHistory(io: CliIo, globals: GlobalOptions): Promise<RunHistory> {
+  const place = await locateHistory(io, globals);
+  if (place.fromDaemon === null && place.cluster !== undefined) {
+    const { openClusterHistory } = await import('./cluster-history.js');
+    const { reader, target } = await openClusterHistory(place.cluster, io.env);
+    const source: DatabaseSource = {
+      path: target,
+      from: 'cluster',
+      pid: null,
+      socket: null,
+      cluster: place.cluster.name,
+    };
+    return withNames(reader, source, place.taskNames);
+  }
+  const db = openSqliteHistory(place);
+  return withNames(storeReader(db.store), db.source, place.taskNames);
+}
+
+function withNames(reader: HistoryReader, source: DatabaseSource, taskNames: () => string[]): RunHistory {
+  return {
+    reader,
+    source,
+    knownTasks: async () => [...new Set([...taskNames(), ...(await reader.taskNamesWithRuns())])],
+    close: () => reader.close(),
   };
 }
 
 /** TASK_UNKNOWN with "did you mean" when `name` is neither in the tasks file nor in the history; else null. */
 export function checkTaskName(db: HistoryDatabase, name: string): TaskkitError | null {
   const known = db.knownTasks();
+  return known.includes(name) ? null : unknownTaskError(name, known);
+}
+
+/** checkTaskName over a RunHistory (a cluster's names are read from PostgreSQL). */
+export async function checkRunTaskName(history: RunHistory, name: string): Promise<TaskkitError | null> {
+  const known = await history.knownTasks();
   return known.includes(name) ? null : unknownTaskError(name, known);
 }
 

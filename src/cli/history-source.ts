@@ -14,15 +14,19 @@ import { printError, type CliIo } from './io.js';
 
 /** The `database` member of `history --json` and `logs --json`. */
 export interface DatabaseSource {
+  /** The database file; for `cluster`, the PostgreSQL target (a URL without password, or the PG* variables). */
   readonly path: string;
   /**
    * `daemon`: the one of the daemon answering on `socket`; `tasks-file`: its state dir (no daemon); `default`: the
-   * default state dir (no daemon, no readable tasks file).
+   * default state dir (no daemon, no readable tasks file); `cluster`: the cluster's PostgreSQL (no daemon, the
+   * tasks file's settings.cluster).
    */
-  readonly from: 'daemon' | 'tasks-file' | 'default';
+  readonly from: 'daemon' | 'tasks-file' | 'default' | 'cluster';
   /** The daemon's pid and socket when `from` is `daemon`, else null. */
   readonly pid: number | null;
   readonly socket: string | null;
+  /** The cluster's name (its schema) when `from` is `cluster`; absent otherwise. */
+  readonly cluster?: string;
 }
 
 /** The database of the daemon on the chosen socket, or null when none answers there. */
@@ -59,5 +63,10 @@ export function announceDatabase(io: CliIo, globals: GlobalOptions, source: Data
 export function describeDatabase(source: DatabaseSource): string {
   if (source.from === 'daemon') return `${source.path} (the daemon's, pid ${source.pid}, socket ${source.socket})`;
   if (source.from === 'tasks-file') return `${source.path} (no daemon answers; the tasks file's state dir)`;
+  if (source.from === 'cluster')
+    return (
+      `PostgreSQL at ${source.path}, cluster "${source.cluster ?? ''}" ` +
+      "(no daemon answers; the tasks file's settings.cluster)"
+    );
   return `${source.path} (no daemon answers; the default state dir)`;
 }

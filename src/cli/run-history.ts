@@ -4,15 +4,16 @@
  * first counts its held tasks' instants so far into their rows (`sync-history`, issue 16.7).
  */
 import { defaultTimeZone } from '../config/timezone.js';
-import { toRunView } from '../control/views.js';
+import { toRunView, type RunView } from '../control/views.js';
 import { TaskkitError } from '../errors.js';
 import { parseDateTime } from '../schedule/at.js';
 import { parseDuration } from '../schedule/duration.js';
 import type { Instant } from '../schedule/types.js';
 import type { RunFilter } from '../store/store.js';
+import type { DatabaseSource } from './history-source.js';
 import type { CommandContext, GlobalOptions } from './context.js';
 import { describeNoRuns, renderHistory } from './format/history.js';
-import { readHistoryRows } from './history-db.js';
+import { checkRunTaskName, openRunHistory } from './history-db.js';
 import { announceDatabase } from './history-source.js';
 import { loadPainter, printError, printJson, printLine, printLines, readNow, type CliIo } from './io.js';
 import { parsePositiveInt } from './parse-options.js';
@@ -40,9 +41,7 @@ export async function runHistory(
     ...(options.since === undefined ? {} : { since: parseSince(options.since, now, io) }),
     ...(options.count === undefined ? {} : { limit: parsePositiveInt(options.count, '-n') }),
   };
-  const { rows: runs, source } = await readHistoryRows(io, globals, name, (store) =>
-    store.listRuns(filter).map((run) => toRunView(run)),
-  );
+  const { runs, source } = await readRuns(io, globals, name, filter);
   if (globals.json === true) return printJson(io, { database: source, runs });
   announceDatabase(io, globals, source);
   if (runs.length === 0)
@@ -51,6 +50,30 @@ export async function runHistory(
       describeNoRuns(name, options.failed === true || options.skipped === true || options.since !== undefined),
     );
   printLines(io, renderHistory(runs, now, await loadPainter(io)));
+}
+
+/**
+ * The matching runs from the history (the daemon's database, or in cluster mode with no daemon the
+ * cluster's PostgreSQL). None for task `name`: TASK_UNKNOWN (with "did you mean") unless the tasks
+ * file or the history knows the name.
+ */
+async function readRuns(
+  io: CliIo,
+  globals: GlobalOptions,
+  name: string | undefined,
+  filter: RunFilter,
+): Promise<{ runs: RunView[]; source: DatabaseSource }> {
+  const history = await openRunHistory(io, globals);
+  try {
+    const runs = (await history.reader.listRuns(filter)).map((run) => toRunView(run));
+    if (runs.length === 0 && name !== undefined) {
+      const unknown = await checkRunTaskName(history, name);
+      if (unknown !== null) throw unknown;
+    }
+    return { runs, source: history.source };
+  } finally {
+    await history.close();
+  }
 }
 
 /**

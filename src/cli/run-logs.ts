@@ -12,7 +12,7 @@ import type { ControlClient } from '../control/client.js';
 import { connectDaemon } from './connect.js';
 import { streamDetachable } from './detachable-stream.js';
 import { describeLogged } from './format/history.js';
-import { checkTaskName, openHistoryDatabase } from './history-db.js';
+import { checkRunTaskName, openRunHistory } from './history-db.js';
 import { announceDatabase, daemonDatabase, type DatabaseSource } from './history-source.js';
 import { decodeOutputEvent } from '../control/protocol.js';
 import { printError, printJson, writeOutput, type CliIo } from './io.js';
@@ -89,12 +89,12 @@ async function readStoredRun(
   name: string,
   runId: number | undefined,
 ): Promise<{ run: RunView; output: Buffer; database: DatabaseSource }> {
-  const db = await openHistoryDatabase(io, globals);
+  const history = await openRunHistory(io, globals);
   try {
-    const run = runId === undefined ? db.store.latestRun(name) : db.store.getRun(runId);
+    const run = runId === undefined ? await history.reader.latestRun(name) : await history.reader.getRun(runId);
     if (run !== null && run.task === name)
-      return { run: toRunView(run, { withOutput: true }), output: run.output, database: db.source };
-    const unknown = checkTaskName(db, name);
+      return { run: toRunView(run, { withOutput: true }), output: run.output, database: history.source };
+    const unknown = await checkRunTaskName(history, name);
     if (unknown !== null) throw unknown;
     if (run !== null) throw new TaskkitError('NOT_FOUND', `run #${runId} is a run of "${run.task}", not of "${name}"`);
     throw new TaskkitError(
@@ -102,7 +102,7 @@ async function readStoredRun(
       runId === undefined ? `"${name}" has no runs yet` : `no run #${runId} in the history of "${name}"`,
     );
   } finally {
-    db.close();
+    await history.close();
   }
 }
 

@@ -1,0 +1,79 @@
+/**
+ * `history` and `logs` in cluster mode with no daemon answering (CLUSTER.md section 9): the
+ * cluster's runs read from PostgreSQL directly, through pg-store's reads. Imported only then
+ * (history-db.ts, by a dynamic import), so no other verb loads node-postgres.
+ */
+import { TaskkitError } from '../errors.js';
+import { checkClusterName } from '../store/postgres/cluster-name.js';
+import { checkReachable, connectionError, createPool } from '../store/postgres/connect.js';
+import { getRun, lastRuns, latestRun, listRuns } from '../store/postgres/history.js';
+import { checkCompatible, readSchemaVersions } from '../store/postgres/migrations.js';
+import { describeTarget, storeUrlProblem } from '../store/postgres/store-url.js';
+import type { HistoryReader } from './history-reader.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** `settings.cluster` as far as a reader needs it: where the store is, and the cluster's name. */
+export interface ClusterStoreSettings {
+  /** A postgres:// URL without a password, or `$NAME`: the URL is that environment variable's. */
+  readonly store: string;
+  /** The cluster's schema (default `taskkit`). */
+  readonly name: string;
+}
+
+/** A reader over the cluster's PostgreSQL, and how to name it (no password). */
+export interface ClusterHistory {
+  readonly reader: HistoryReader;
+  /** "postgresql://db.internal/jobs": the target, without password. */
+  readonly target: string;
+}
+
+/**
+ * Connect (one connection: the CLI reads, then ends) and check that the cluster's schema is there
+ * and one this build reads; STORE_UNAVAILABLE says which target and why.
+ */
+export async function openClusterHistory(cluster: ClusterStoreSettings, env: Env): Promise<ClusterHistory> {
+  const url = resolveStoreUrl(cluster.store, env);
+  const schema = checkClusterName(cluster.name);
+  const target = describeTarget(url);
+  const pool = await createPool({ url, poolSize: 1, onError: () => undefined });
+  try {
+    await checkReachable(pool, url);
+    const versions = await readSchemaVersions(pool, schema).catch((error: unknown) => {
+      throw connectionError(url, error);
+    });
+    if (versions === null)
+      throw new TaskkitError('STORE_UNAVAILABLE', `PostgreSQL at ${target} has no cluster "${schema}" (no runs yet)`);
+    checkCompatible(schema, versions);
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
+  const unreadable = (error: unknown): never => {
+    if (error instanceof TaskkitError) throw error;
+    throw connectionError(url, error);
+  };
+  const reader: HistoryReader = {
+    listRuns: (filter) => listRuns(pool, schema, filter).catch(unreadable),
+    getRun: (id) => getRun(pool, schema, id).catch(unreadable),
+    latestRun: (task) => latestRun(pool, schema, task).catch(unreadable),
+    taskNamesWithRuns: () => lastRuns(pool, schema).then((runs) => runs.map((run) => run.task), unreadable),
+    close: () => pool.end(),
+  };
+  return { reader, target };
+}
+
+/** The store's URL: as written, or `$NAME` read from this shell's environment. */
+export function resolveStoreUrl(store: string, env: Env): string {
+  const reference = /^\$([A-Za-z_][A-Za-z0-9_]*)$/.exec(store);
+  const url = reference === null ? store : env[reference[1] ?? '']?.trim();
+  if (url === undefined || url === '')
+    throw new TaskkitError(
+      'USAGE',
+      `settings.cluster.store is ${store}, which is not set in this shell: with no daemon answering, ` +
+        `history and logs read PostgreSQL themselves (set ${store.slice(1)}, or ask a running daemon)`,
+    );
+  const problem = storeUrlProblem(url);
+  if (problem !== null) throw new TaskkitError('USAGE', `settings.cluster.store: ${problem}`);
+  return url;
+}

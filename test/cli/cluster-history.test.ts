@@ -1,0 +1,132 @@
+/**
+ * `history` and `logs` reading a cluster's PostgreSQL directly (issue 21, CLUSTER.md section 9),
+ * on a throwaway cluster: the runs of every host, newest first, each naming its host; a run's
+ * output; the names with runs; the store given as `$NAME`; and clear errors for a database
+ * without the cluster and for a server that does not answer.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { openClusterHistory, resolveStoreUrl, type ClusterHistory } from '../../src/cli/cluster-history.js';
+import { renderHistory } from '../../src/cli/format/history.js';
+import { PLAIN_PAINTER } from '../../src/cli/io.js';
+import { toRunView } from '../../src/control/views.js';
+import type { RunRecord } from '../../src/engine/run.js';
+import { TaskkitError } from '../../src/errors.js';
+import { RunWriter } from '../../src/store/postgres/run-writer.js';
+import { type PgCluster, skipWithoutPg, startPgCluster } from '../support/pg-cluster.js';
+import { pinProcessZone } from '../support/process-zone.js';
+import { makeRun } from '../store/_support.js';
+import { SCHEMA, TestDb } from '../store/postgres/_pg.js';
+
+pinProcessZone('UTC');
+
+const T0 = Date.parse('2026-07-01T08:00:00.000Z');
+
+let cluster: PgCluster;
+let db: TestDb;
+const opened: ClusterHistory[] = [];
+
+async function failure(promise: Promise<unknown>): Promise<[string, string]> {
+  const error = await promise.then(
+    () => new Error('expected a failure'),
+    (reason: unknown) => reason,
+  );
+  expect(error).toBeInstanceOf(TaskkitError);
+  return [(error as TaskkitError).code, (error as TaskkitError).message];
+}
+
+describe.skipIf(skipWithoutPg)('history from the cluster (PostgreSQL)', () => {
+  beforeAll(async () => {
+    cluster = await startPgCluster();
+  }, 60_000);
+  afterAll(() => cluster?.stop());
+  afterEach(async () => {
+    for (const history of opened.splice(0)) await history.reader.close();
+    await db?.close();
+  });
+
+  test('the runs of every host, newest first, with their host; a run with its output; names with runs', async () => {
+    db = await TestDb.create(cluster);
+    const pool = await db.pool();
+    const a = await db.host('web-1');
+    const b = await db.host('web-2');
+    const writer = new RunWriter({ db: pool, schema: SCHEMA });
+    // Manual runs: the writer inserts them as they come (a scheduled instant's row is its claim's).
+    const run = (overrides: Partial<RunRecord>): RunRecord =>
+      makeRun({ trigger: 'manual', status: 'succeeded', exitCode: 0, error: null, ...overrides });
+    writer.save(run({ id: 1, task: 'backup', createdAt: T0, scheduledAt: null }), a);
+    writer.save(
+      run({
+        id: 65,
+        task: 'backup',
+        createdAt: T0 + 60_000,
+        scheduledAt: null,
+        status: 'failed',
+        exitCode: 3,
+        output: Buffer.from('disk full\n'),
+        outputBytes: 10,
+      }),
+      b,
+    );
+    writer.save(run({ id: 2, task: 'report', createdAt: T0 + 30_000, scheduledAt: null }), a);
+    await writer.flush();
+
+    const history = await openClusterHistory({ store: db.url, name: SCHEMA }, {});
+    opened.push(history);
+    expect(history.target).toBe(db.url);
+    const runs = (await history.reader.listRuns({})).map((run) => toRunView(run));
+    expect(runs.map((run) => [run.id, run.task, run.host])).toEqual([
+      [65, 'backup', 'web-2'],
+      [2, 'report', 'web-1'],
+      [1, 'backup', 'web-1'],
+    ]);
+    expect(renderHistory(runs, T0 + 120_000, PLAIN_PAINTER).map((line) => line.split(/ +/).slice(0, 4))).toEqual([
+      ['RUN', 'TASK', 'HOST', 'TRIGGER'],
+      ['', '65', 'backup', 'web-2'],
+      ['', '2', 'report', 'web-1'],
+      ['', '1', 'backup', 'web-1'],
+    ]);
+    const latest = await history.reader.latestRun('backup');
+    expect([latest?.id, latest?.host, latest?.output.toString()]).toEqual([65, 'web-2', 'disk full\n']);
+    expect(toRunView(latest ?? makeRun(), { withOutput: true })).toMatchObject({
+      host: 'web-2',
+      output: 'disk full\n',
+    });
+    expect((await history.reader.getRun(2))?.host).toBe('web-1');
+    expect(await history.reader.getRun(999)).toBeNull();
+    expect((await history.reader.listRuns({ task: 'backup', failed: true })).map((run) => run.id)).toEqual([65]);
+    expect((await history.reader.taskNamesWithRuns()).sort()).toEqual(['backup', 'report']);
+  });
+
+  test('the store as $NAME is read from the environment; a cluster not in the database is said', async () => {
+    db = await TestDb.create(cluster);
+    const history = await openClusterHistory({ store: '$TASKKIT_PG', name: SCHEMA }, { TASKKIT_PG: db.url });
+    opened.push(history);
+    expect(await history.reader.listRuns({})).toEqual([]);
+    expect(await failure(openClusterHistory({ store: db.url, name: 'other' }, {}))).toEqual([
+      'STORE_UNAVAILABLE',
+      `PostgreSQL at ${db.url} has no cluster "other" (no runs yet)`,
+    ]);
+  });
+});
+
+describe('the store URL and a server that does not answer', () => {
+  test('$NAME unset or empty, a URL with a password: USAGE, saying what to do', () => {
+    const unset = (): string => resolveStoreUrl('$TASKKIT_PG', {});
+    expect(unset).toThrow(
+      'settings.cluster.store is $TASKKIT_PG, which is not set in this shell: with no daemon answering, ' +
+        'history and logs read PostgreSQL themselves (set TASKKIT_PG, or ask a running daemon)',
+    );
+    expect(() => resolveStoreUrl('$TASKKIT_PG', { TASKKIT_PG: ' ' })).toThrow('which is not set in this shell');
+    expect(() => resolveStoreUrl('postgres://u:secret@db/jobs', {})).toThrow(
+      'settings.cluster.store: the URL "postgres://u:***@db/jobs" carries a password',
+    );
+    expect(resolveStoreUrl('$TASKKIT_PG', { TASKKIT_PG: 'postgresql://db/jobs ' })).toBe('postgresql://db/jobs');
+  });
+
+  test('no server at the target: STORE_UNAVAILABLE naming it', async () => {
+    const url = 'postgresql://nobody@/jobs?host=/nonexistent-taskkit-socket-dir&port=1';
+    const [code, message] = await failure(openClusterHistory({ store: url, name: 'taskkit' }, {}));
+    expect(code).toBe('STORE_UNAVAILABLE');
+    expect(message).toMatch(/^cannot connect to PostgreSQL at postgresql:\/\/nobody@\/jobs\?host=/);
+  });
+});
