@@ -31,7 +31,7 @@ export interface EngineEvents {
    * The store's claim yielded the run (ports.ts ClaimVerdict `{ yielded }`: a cluster peer has it,
    * or it is not this host's to run now): dropped, never started, and recorded nowhere (no
    * run-skipped, no run-finished). `run` is its last record (status `skipped`, `error` = `why`),
-   * as `waitForRun` gives it; a store that wrote a `queued` row for it may forget that row.
+   * as `waitForRun` gives it; the store forgets the `queued` row it may have written (store/attach.ts).
    */
   'run-yielded': [run: RunRecord, why: string];
   /** A task's state, next instant, hold or schedule changed. */

@@ -53,7 +53,7 @@ export interface RestoredTaskState {
 /** The engine events a store persists. */
 export type StoreEvents = Pick<
   EngineEvents,
-  'run-queued' | 'run-started' | 'run-finished' | 'run-skipped' | 'task-changed'
+  'run-queued' | 'run-started' | 'run-finished' | 'run-skipped' | 'run-yielded' | 'task-changed'
 >;
 
 /** Something that emits the store's events (the Scheduler's `on`). */

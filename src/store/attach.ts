@@ -38,6 +38,7 @@ export function attachStore(source: StoreEventSource, store: Store): () => void 
       saveRun(run);
     }),
     source.on('run-skipped', (run) => skips.skipped(run)),
+    source.on('run-yielded', (run) => skips.yielded(run)),
   ];
   return () => {
     for (const off of unsubscribe) off();

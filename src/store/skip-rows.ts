@@ -50,6 +50,14 @@ export class SkipRows {
     this.#waiting.delete(run.id);
   }
 
+  /**
+   * The claim yielded a run (run-yielded: another host has it): it leaves no row, so the one it had
+   * while it waited (queued) goes.
+   */
+  yielded(run: RunRecord): void {
+    if (this.#waiting.delete(run.id)) this.#writer.forget(run.id);
+  }
+
   /** A skipped record: saved as a row of its own, or folded into the task's open row. */
   skipped(run: RunRecord): void {
     const open = this.#open.get(run.task);

@@ -83,6 +83,27 @@ describe('runs', () => {
     });
   });
 
+  test('a run the claim yields leaves no row, not even the queued one it had while it waited', () => {
+    const engine = createEngine('2026-07-01T08:00:00.000Z', {
+      random: () => 0.5,
+      claim: (run) => (run.task === 'lost' ? { yielded: 'claimed by host b' } : true),
+    });
+    const store = temp.open({ now: () => engine.clock.now() });
+    attachStore(engine.scheduler, store);
+    const { scheduler, clock } = engine;
+    scheduler.add(makeTask('lost', { schedule: every('1m'), jitterMs: 10_000 }));
+    scheduler.add(makeTask('won', { schedule: every('1m'), jitterMs: 10_000 }));
+    scheduler.start();
+    clock.advanceTo('2026-07-01T08:01:00.000Z');
+    // Both wait out their jitter with a queued row.
+    expect(store.listRuns().map((run) => [run.task, run.status])).toEqual([
+      ['won', 'queued'],
+      ['lost', 'queued'],
+    ]);
+    clock.advanceTo('2026-07-01T08:01:05.000Z');
+    expect(store.listRuns().map((run) => [run.task, run.status])).toEqual([['won', 'running']]);
+  });
+
   test("retention follows the task's own history.keep", async () => {
     const { scheduler, runner, store } = setup();
     scheduler.add(makeTask('small', { history: { keep: 3, outputLimitBytes: 1024 } }));
