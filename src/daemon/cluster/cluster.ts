@@ -8,6 +8,7 @@
 import { hostname as osHostname } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { definitionFingerprint } from '../../config/definition.js';
+import { taskScope } from '../../config/scope.js';
 import type { TaskSpec } from '../../config/types.js';
 import type { DaemonControl } from '../../control/handlers.js';
 import type { RestoredTaskState, RunClaim } from '../../engine/ports.js';
@@ -73,7 +74,7 @@ export interface ClusterLink {
 
 /** `scope: host` (and `@reboot`, which is always per host): runs on every host, without a claim. */
 export function isHostScoped(spec: TaskSpec): boolean {
-  return (spec as { scope?: string }).scope === 'host' || spec.schedule.kind === 'reboot';
+  return taskScope(spec) === 'host';
 }
 
 export async function startCluster(options: ClusterStartOptions): Promise<ClusterLink> {
