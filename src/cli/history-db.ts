@@ -6,15 +6,14 @@
  */
 import { join } from 'node:path';
 import { defaultStateDir } from '../config/settings.js';
+import type { ClusterSettings } from '../config/types.js';
 import { readSettingsOnly } from '../config/partial-read.js';
 import { TaskkitError } from '../errors.js';
 import { DATABASE_FILE_NAME } from '../store/sqlite/open.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
-import type { Settings } from '../config/types.js';
 import type { Store } from '../store/store.js';
 import type { GlobalOptions } from './context.js';
 import type { CliIo } from './io.js';
-import type { ClusterStoreSettings } from './cluster-history.js';
 import { storeReader, type HistoryReader } from './history-reader.js';
 import { findDaemonDatabase, type DatabaseSource } from './history-source.js';
 import { unknownTaskError } from './tasks-file.js';
@@ -39,7 +38,7 @@ interface HistoryPlace {
   readonly fileProblem: string | null;
   readonly fromDaemon: DatabaseSource | null;
   /** settings.cluster of the tasks file: cluster mode. */
-  readonly cluster: ClusterStoreSettings | undefined;
+  readonly cluster: ClusterSettings | undefined;
 }
 
 async function locateHistory(io: CliIo, globals: GlobalOptions): Promise<HistoryPlace> {
@@ -47,13 +46,13 @@ async function locateHistory(io: CliIo, globals: GlobalOptions): Promise<History
   let taskNames = (): string[] => [];
   let stateDir: string;
   let fileProblem: string | null = null;
-  let cluster: ClusterStoreSettings | undefined;
+  let cluster: ClusterSettings | undefined;
   try {
     const file = readSettingsOnly({ flag: globals.config, env: io.env, cwd: io.cwd });
     tasksFile = file.path;
     taskNames = file.taskNames;
     stateDir = file.settings.stateDir;
-    cluster = clusterOf(file.settings);
+    cluster = file.settings.cluster;
   } catch (error) {
     // History outlives a tasks file that moved or broke: try the default state dir.
     stateDir = defaultStateDir(io.env);
@@ -61,12 +60,6 @@ async function locateHistory(io: CliIo, globals: GlobalOptions): Promise<History
   }
   const fromDaemon = await findDaemonDatabase(io, globals);
   return { tasksFile, taskNames, stateDir, fileProblem: fromDaemon === null ? fileProblem : null, fromDaemon, cluster };
-}
-
-/** settings.cluster's store and name, when the file has them (config/types.ts ClusterSettings). */
-function clusterOf(settings: Settings): ClusterStoreSettings | undefined {
-  const { cluster } = settings as Settings & { readonly cluster?: ClusterStoreSettings };
-  return cluster;
 }
 
 /**

@@ -4,15 +4,20 @@
  * output; the names with runs; the store given as `$NAME`; and clear errors for a database
  * without the cluster and for a server that does not answer.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { openClusterHistory, resolveStoreUrl, type ClusterHistory } from '../../src/cli/cluster-history.js';
 import { renderHistory } from '../../src/cli/format/history.js';
+import { runCli } from '../../src/cli/main.js';
 import { PLAIN_PAINTER } from '../../src/cli/io.js';
 import { toRunView } from '../../src/control/views.js';
 import type { RunRecord } from '../../src/engine/run.js';
 import { TaskkitError } from '../../src/errors.js';
 import { RunWriter } from '../../src/store/postgres/run-writer.js';
 import { type PgCluster, skipWithoutPg, startPgCluster } from '../support/pg-cluster.js';
+import { createMemoryIo } from '../support/memory-io.js';
 import { pinProcessZone } from '../support/process-zone.js';
 import { makeRun } from '../store/_support.js';
 import { SCHEMA, TestDb } from '../store/postgres/_pg.js';
@@ -95,6 +100,52 @@ describe.skipIf(skipWithoutPg)('history from the cluster (PostgreSQL)', () => {
     expect(await history.reader.getRun(999)).toBeNull();
     expect((await history.reader.listRuns({ task: 'backup', failed: true })).map((run) => run.id)).toEqual([65]);
     expect((await history.reader.taskNamesWithRuns()).sort()).toEqual(['backup', 'report']);
+  });
+
+  test('taskkit history and logs with settings.cluster and no daemon: from PostgreSQL, with HOST', async () => {
+    db = await TestDb.create(cluster);
+    const pool = await db.pool();
+    const writer = new RunWriter({ db: pool, schema: SCHEMA });
+    const saved = makeRun({ id: 3, trigger: 'manual', scheduledAt: null, createdAt: T0, output: Buffer.from('ok\n') });
+    writer.save(saved, await db.host('web-9'));
+    await writer.flush();
+    const dir = mkdtempSync(join(tmpdir(), 'tk-clh-'));
+    try {
+      writeFileSync(
+        join(dir, 'tasks.yaml'),
+        [
+          'settings:',
+          '  timezone: UTC',
+          '  state-dir: ./state',
+          '  cluster: { store: $TASKKIT_TEST_PG }',
+          'tasks:',
+          '  backup: { run: ./backup.sh }',
+          '',
+        ].join('\n'),
+      );
+      const taskkit = async (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+        const env = { PATH: process.env['PATH'], HOME: dir, TZ: 'UTC', TASKKIT_TEST_PG: db.url };
+        const io = { ...createMemoryIo({ cwd: dir, env }), now: () => T0 + 60_000 };
+        const code = await runCli(args, io);
+        return { code, stdout: io.stdoutText(), stderr: io.stderrText() };
+      };
+      const table = await taskkit(['history']);
+      expect([table.code, table.stderr]).toEqual([0, '']);
+      expect(table.stdout.split('\n')[0]).toMatch(/^RUN +TASK +HOST +TRIGGER/);
+      expect(table.stdout.split('\n')[1]).toMatch(/^ +3 +backup +web-9 +manual /);
+      const json = JSON.parse((await taskkit(['history', '--json'])).stdout) as {
+        database: unknown;
+        runs: { id: number; host?: string }[];
+      };
+      expect(json.database).toEqual({ path: db.url, from: 'cluster', pid: null, socket: null, cluster: 'taskkit' });
+      expect(json.runs.map((run) => [run.id, run.host])).toEqual([[3, 'web-9']]);
+      const logs = await taskkit(['logs', 'backup']);
+      expect([logs.code, logs.stdout]).toEqual([0, 'ok\n']);
+      const unknown = await taskkit(['logs', 'bakup']);
+      expect([unknown.code, unknown.stderr]).toEqual([1, 'taskkit: no task named "bakup" (did you mean "backup")\n']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('the store as $NAME is read from the environment; a cluster not in the database is said', async () => {
