@@ -72,6 +72,12 @@ export function createClusterClaim(options: ClusterClaimOptions): RunClaim {
     if (options.isHostScoped(spec)) return options.local(run);
     const why = liveness.whyNot();
     if (why !== null) return unreachable(why);
+    // Another host's definition is in force (CLUSTER.md 6): claim_v1 would answer stale-definition;
+    // no round trip per instant. A publish notifies, and the resync re-reads the row within 30 s.
+    const fingerprint = options.fingerprintOf(spec);
+    const row = options.rows.get(run.task);
+    if (row !== undefined && row.fingerprint !== fingerprint)
+      return { yielded: "this host's definition differs from the cluster's" };
     const at = TRIGGERS_WITH_INSTANT.has(run.trigger) ? run.scheduledAt : null;
     const request: ClaimRequest = {
       task: run.task,
@@ -81,7 +87,7 @@ export function createClusterClaim(options: ClusterClaimOptions): RunClaim {
       hostname: options.hostname,
       runId: run.id,
       token: randomUUID(),
-      fingerprint: options.fingerprintOf(spec),
+      fingerprint,
       scheduleRev: options.rows.get(run.task)?.scheduleRev ?? 1,
       overlap: spec.overlap,
       maxRuns: spec.maxRuns,

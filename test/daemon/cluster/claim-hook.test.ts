@@ -25,6 +25,7 @@ function fixture(
   const stale: string[] = [];
   let fenced = 0;
   const answers = [...(options.answers ?? [])];
+  const rows = new TaskRows(() => 'fp');
   const spec = makeTask('backup', {
     schedule: { kind: 'every', periodMs: 60_000, anchor: 0, startGiven: false },
     ...options.spec,
@@ -48,7 +49,7 @@ function fixture(
       fenced: () => void fenced++,
     },
     hostname: 'host-a',
-    rows: new TaskRows(() => 'fp'),
+    rows,
     specOf: (task) => (task === spec.name ? spec : undefined),
     fingerprintOf: () => 'fp',
     isHostScoped: (s) => (s as { scope?: string }).scope === 'host',
@@ -66,7 +67,7 @@ function fixture(
     attempt: 1,
     createdAt: AT,
   });
-  return { claim, run, requests, journal, logs, stale, fenced: () => fenced };
+  return { claim, run, rows, requests, journal, logs, stale, fenced: () => fenced };
 }
 
 const answer = (outcome: ClaimAnswer['outcome'], detail: string | null = null): ClaimAnswer => ({
@@ -151,5 +152,27 @@ describe('the cluster claim hook', () => {
     const manual = { ...f.run, trigger: 'manual' as const, scheduledAt: null };
     expect(await f.claim(manual)).toBe(true);
     expect(f.requests[0]).toMatchObject({ at: null, jitterMs: 0, trigger: 'manual' });
+  });
+
+  test("a task whose cluster definition is another host's yields without asking the database", async () => {
+    const f = fixture({ answers: [answer('won')] });
+    f.rows.put({
+      name: 'backup',
+      fingerprint: 'theirs',
+      publishedBy: 'h2',
+      publishedByHostname: 'host-b',
+      publishedAt: AT,
+      held: false,
+      heldUntil: null,
+      holdNote: null,
+      heldAt: null,
+      reschedule: null,
+      scheduleRev: 1,
+      lastScheduledAt: null,
+      scheduledRuns: 0,
+      revision: 3,
+    });
+    expect(await f.claim(f.run)).toEqual({ yielded: "this host's definition differs from the cluster's" });
+    expect(f.requests).toEqual([]);
   });
 });
