@@ -58,6 +58,7 @@ const KEYS: readonly (readonly [keyof TaskSpec, string, Render])[] = [
   ['retry', 'retry.delay', (spec) => duration(spec.retry.delayMs)],
   ['retry', 'retry.backoff', (spec) => String(spec.retry.backoff)],
   ['retry', 'retry.max-delay', (spec) => duration(spec.retry.maxDelayMs)],
+  ['retry', 'retry.interrupted', (spec) => String(spec.retry.interrupted === true)],
   ['jitterMs', 'jitter', (spec) => duration(spec.jitterMs)],
   ['catchUp', 'catch-up', (spec) => spec.catchUp],
   ['deadlineMs', 'deadline', (spec) => duration(spec.deadlineMs)],

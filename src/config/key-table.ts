@@ -98,6 +98,13 @@ export const RETRY_KEY_TABLE = {
     default: formatDuration(DEFAULT_RETRY_MAX_DELAY_MS),
     description: 'Ceiling of the retry delay.',
   },
+  interrupted: {
+    shape: { kind: 'boolean' },
+    default: false,
+    description:
+      'Cluster mode: a run cut short by its host dying is retried by another host, ' +
+      "not before that host's lease has ended plus kill-after.",
+  },
 } satisfies KeyTable;
 
 /** One item of a calendar: a date or an inclusive range (config/calendars.ts checks them), or an .ics file. */

@@ -7,6 +7,7 @@ import {
   checkKeys,
   copyEntries,
   isPlainMap,
+  readBoolean,
   readByteSize,
   readDuration,
   readInteger,
@@ -27,7 +28,7 @@ export interface TaskReference {
   readonly path: readonly (string | number)[];
 }
 
-/** `retry: N` or `retry: {attempts, delay, backoff, max-delay}`. */
+/** `retry: N` or `retry: {attempts, delay, backoff, max-delay, interrupted}`. */
 export function readRetry(c: IssueCollector, path: Path, raw: unknown): RetryPolicy | undefined {
   if (typeof raw === 'number') {
     const attempts = readInteger(c, path, raw, 0);
@@ -57,15 +58,18 @@ export function readRetry(c: IssueCollector, path: Path, raw: unknown): RetryPol
     map['max-delay'] === undefined
       ? NO_RETRY.maxDelayMs
       : readDuration(c, [...path, 'max-delay'], map['max-delay'], false);
+  const interrupted =
+    map['interrupted'] === undefined ? false : readBoolean(c, [...path, 'interrupted'], map['interrupted']);
   if (
     c.issues.length > before ||
     attempts === undefined ||
     delayMs === undefined ||
     backoff === undefined ||
-    maxDelayMs === undefined
+    maxDelayMs === undefined ||
+    interrupted === undefined
   )
     return undefined;
-  return { attempts, delayMs, backoff, maxDelayMs };
+  return { attempts, delayMs, backoff, maxDelayMs, ...(interrupted ? { interrupted: true as const } : {}) };
 }
 
 /** `history: {keep, output-limit}`, each key over `base` (the settings' policy). */

@@ -46,6 +46,11 @@ export interface RetryPolicy {
   readonly backoff: number;
   /** `max-delay:` ceiling of the delay; default 10m. */
   readonly maxDelayMs: number;
+  /**
+   * `interrupted: true` (cluster mode): a run its host died in is retried by another host. Absent
+   * when not given (or false), so that existing tasks keep their definition fingerprint.
+   */
+  readonly interrupted?: true;
 }
 
 /** `history:` retention, in settings or per task. */

@@ -326,6 +326,7 @@ const SAMPLES: Record<Scope, Record<string, Samples>> = {
     delay: DURATIONS,
     backoff: { valid: [1, 1.5, 3], invalid: [0.5, 0, '2', null] },
     'max-delay': DURATIONS,
+    interrupted: { valid: [true, false], invalid: ['yes', 1, null] },
   },
   history: {
     keep: { valid: [1, 500], invalid: [0, -1, 1.5, '200', null] },

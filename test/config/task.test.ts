@@ -219,7 +219,7 @@ describe('each key rejects what it cannot use, saying what was expected and foun
       { run: 'x', retry: '3' },
       'invalid-value',
       'retry',
-      'expected a number of retries like 3, or a map {attempts, delay, backoff, max-delay}, got "3"',
+      'expected a number of retries like 3, or a map {attempts, delay, backoff, max-delay, interrupted}, got "3"',
     ],
     [
       'retry.backoff below 1',
@@ -234,6 +234,13 @@ describe('each key rejects what it cannot use, saying what was expected and foun
       'invalid-value',
       'retry.max-delay',
       `${DURATION} "never"`,
+    ],
+    [
+      'retry.interrupted: yes is a string in YAML 1.2',
+      { run: 'x', retry: { attempts: 1, interrupted: 'yes' } },
+      'invalid-value',
+      'retry.interrupted',
+      'expected true or false, got "yes"',
     ],
     [
       'retry without attempts',
@@ -368,6 +375,15 @@ describe('library definitions', () => {
     expect(task.action).toEqual({ kind: 'function', fn });
     expect(task.action.kind === 'function' && task.action.fn).toBe(fn);
     expect(Object.isFrozen(fn)).toBe(false);
+  });
+
+  test('retry.interrupted is in the policy only when true (a task without it keeps its fingerprint)', () => {
+    expect(taskFor({ run: 'x', retry: { attempts: 1, interrupted: true } }).retry).toMatchObject({
+      attempts: 1,
+      interrupted: true,
+    });
+    expect('interrupted' in taskFor({ run: 'x', retry: { attempts: 1, interrupted: false } }).retry).toBe(false);
+    expect('interrupted' in taskFor({ run: 'x', retry: 2 }).retry).toBe(false);
   });
 
   test('a key whose value is undefined counts as absent', () => {

@@ -53,7 +53,7 @@ function publishRequest(spec: TaskSpec, fingerprint: string, hostId: string, for
     retryDelayMs: retry.delayMs,
     retryBackoff: retry.backoff,
     retryMaxDelayMs: retry.maxDelayMs,
-    retryInterrupted: (retry as { interrupted?: boolean }).interrupted === true,
+    retryInterrupted: retry.interrupted === true,
     killGraceMs: spec.killAfterMs,
     force,
   };
