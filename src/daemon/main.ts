@@ -267,6 +267,8 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
       socket,
       stateDir: paths.stateDir,
       defaultTimezone: current.settings.timezone,
+      // In a cluster: the engine's own runs are this host's (list's HOST, list --here, show).
+      ...(cluster === null ? {} : { hostname: cluster.hostname }),
     }),
     reload: async () => {
       try {
