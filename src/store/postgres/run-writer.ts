@@ -53,8 +53,11 @@ function upsertSql(schema: string): string {
       exit_code = excluded.exit_code, signal = excluded.signal, pid = excluded.pid, output = excluded.output,
       output_truncated = excluded.output_truncated, output_bytes = excluded.output_bytes,
       error = excluded.error, result = excluded.result
-    -- a running/queued write that arrives after the row ended (a reaper interrupted it) never reopens it
-    WHERE r.status IN ('running', 'queued') OR excluded.status NOT IN ('running', 'queued')`;
+    -- rows only move forward (queued, running, ended): a late running/queued write never reopens a
+    -- row that ended (a reaper interrupted it), and a late queued one never takes a running row back
+    -- to queued (the reaper would then free it for take_queued_v1: the run twice)
+    WHERE excluded.status NOT IN ('running', 'queued') OR r.status = 'queued'
+       OR (r.status = 'running' AND excluded.status = 'running')`;
 }
 
 /**
@@ -79,7 +82,7 @@ export class RunWriter {
   readonly #maxPause: number;
   #pending = new Map<number, Pending>();
   #draining = false;
-  #idle: (() => void)[] = [];
+  #idle: ((written: boolean) => void)[] = [];
   #closed = false;
   #failing = false;
   #inFlight = 0;
@@ -115,15 +118,36 @@ export class RunWriter {
   }
 
   /** Resolves when every row saved before the call is written (or dropped as refused for good). */
-  flush(): Promise<void> {
-    if (!this.#draining && this.#pending.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#idle.push(resolve));
+  async flush(): Promise<void> {
+    await this.#whenWritten(undefined);
   }
 
-  /** Take no more rows; resolves when the queued ones are written. */
-  close(): Promise<void> {
+  /**
+   * flush, bounded: through an outage a flush never resolves, so a caller that must answer (a
+   * `history` request, a daemon stopping) waits at most `timeoutMs`. true: all written; false:
+   * the time passed first (the rows stay queued and are still retried).
+   */
+  flushWithin(timeoutMs: number): Promise<boolean> {
+    return this.#whenWritten(timeoutMs);
+  }
+
+  /** Take no more rows; resolves when the queued ones are written, or after `timeoutMs` when given. */
+  async close(timeoutMs?: number): Promise<void> {
     this.#closed = true;
-    return this.flush();
+    await this.#whenWritten(timeoutMs);
+  }
+
+  #whenWritten(timeoutMs: number | undefined): Promise<boolean> {
+    if (!this.#draining && this.#pending.size === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (written: boolean) => {
+        clearTimeout(timer);
+        this.#idle = this.#idle.filter((waiting) => waiting !== done);
+        resolve(written);
+      };
+      const timer = timeoutMs === undefined ? undefined : setTimeout(() => done(false), Math.max(0, timeoutMs));
+      this.#idle.push(done);
+    });
   }
 
   async #drain(): Promise<void> {
@@ -153,7 +177,7 @@ export class RunWriter {
     this.#draining = false;
     const waiting = this.#idle;
     this.#idle = [];
-    for (const resolve of waiting) resolve();
+    for (const resolve of waiting) resolve(true);
   }
 
   /**

@@ -196,6 +196,44 @@ describe.skipIf(skipWithoutPg)('cluster history (PostgreSQL)', () => {
     expect(db.sql(`SELECT status FROM taskkit.run`)).toBe('succeeded');
   });
 
+  test('a late queued write never takes a claimed running row back to queued', async () => {
+    db = await TestDb.create(cluster);
+    const pool = await db.pool();
+    const a = await db.host('host-a');
+    await publish(pool, a, 'backup');
+    const at = Math.floor(Date.now() / 1000) * 1000 - 2000;
+    expect(await claimed(pool, a, at, 300)).toEqual({ kind: 'won', runId: 300 });
+    const writer = new RunWriter({ db: pool, schema: SCHEMA });
+    // The engine's pre-claim `queued` record, written after the claim committed (a batch in flight).
+    writer.save(makeRun({ id: 300, scheduledAt: at, attempt: 1, status: 'queued', startedAt: null }), clusterPlace(a));
+    await writer.flush();
+    expect(db.sql(`SELECT status FROM taskkit.run WHERE id = 300`)).toBe('running');
+    writer.save(makeRun({ id: 300, scheduledAt: at, attempt: 1, status: 'succeeded', exitCode: 0 }), clusterPlace(a));
+    await writer.flush();
+    expect(db.sql(`SELECT status FROM taskkit.run WHERE id = 300`)).toBe('succeeded');
+  });
+
+  test('a flush through an outage can be bounded: false when the time passes, rows kept and written later', async () => {
+    db = await TestDb.create(cluster);
+    const pool = await db.pool();
+    const a = await db.host('host-a');
+    let down = true;
+    const outage: Queryable = {
+      query: (text, values) =>
+        down
+          ? Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))
+          : pool.query(text, values),
+    };
+    const writer = new RunWriter({ db: outage, schema: SCHEMA, firstPauseMs: 5, maxPauseMs: 20 });
+    writer.save(makeRun({ id: 1, scheduledAt: T0 }), place(a));
+    expect(await writer.flushWithin(100)).toBe(false);
+    expect(writer.pending).toBe(1);
+    down = false;
+    expect(await writer.flushWithin(10_000)).toBe(true);
+    expect(db.sql(`SELECT string_agg(id::text, ',') FROM taskkit.run`)).toBe('1');
+    expect(await writer.flushWithin(0)).toBe(true);
+  });
+
   test('retention keeps the newest runs; the pruned instants are too-old for any later claim', async () => {
     db = await TestDb.create(cluster);
     const pool = await db.pool();
