@@ -285,11 +285,15 @@ describe.skipIf(skipWithoutPg)('cluster history (PostgreSQL)', () => {
     await blocks.start();
     await other.start();
     expect(blocks.next()).toBe(1);
+    // Waits for a refill only when one runs dry: how fast PostgreSQL answers is not what this checks.
+    const take = async (from: RunIdBlocks) => {
+      while (from.left === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      return from.next();
+    };
     const ids = new Set<number>([1]);
     for (let i = 0; i < 600; i++) {
-      ids.add(blocks.next());
-      ids.add(other.next());
-      if (i % 20 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      ids.add(await take(blocks));
+      ids.add(await take(other));
     }
     expect(ids.size).toBe(1201);
     blocks.close();
@@ -303,7 +307,13 @@ describe.skipIf(skipWithoutPg)('cluster history (PostgreSQL)', () => {
       firstPauseMs: 1,
     });
     await dry.start();
-    for (let i = 1; i <= 128; i++) expect(dry.next()).toBe(i);
+    expect(dry.left).toBe(128);
+    // A refill is asked for once fewer than 32 ids are left beyond the spare block (not before).
+    for (let i = 1; i <= 32; i++) expect(dry.next()).toBe(i);
+    expect(fetches).toBe(2);
+    expect(dry.next()).toBe(33);
+    expect(fetches).toBe(3);
+    for (let i = 34; i <= 128; i++) expect(dry.next()).toBe(i);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(() => dry.next()).toThrow('no cluster run id left: no block of ids from PostgreSQL (connection refused)');
     dry.close();
