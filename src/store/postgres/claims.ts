@@ -39,7 +39,7 @@ export interface ClaimParams {
   readonly earlyMs?: number;
   /**
    * A dependent run's (after / on-success / on-failure) parent run id, with `at` null: one such
-   * run per (task, parent) in the cluster (the `run_cause` index); a second claimant is `lost`.
+   * run per (task, parent, attempt) in the cluster (the `run_cause` index); a second claimant is `lost`.
    */
   readonly causeRunId?: number | null;
 }

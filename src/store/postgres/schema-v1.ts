@@ -13,8 +13,11 @@
  *   max-runs and meets `overlap: skip`; `deadline` applies to `schedule` and `catch-up` triggers
  *   only (engine/policies/deadline.ts).
  * - claim_v1 takes `p_cause` (default null): a dependent run (after, on-success, on-failure) is
- *   written with `cause_run_id`, and a second claim for the same parent finds it (`lost`, or
- *   `won` for the same token), as the `run_cause` index allows one per parent.
+ *   written with `cause_run_id`, and a second claim for the same parent and attempt finds it
+ *   (`lost`, or `won` for the same token), as the `run_cause` index allows one per parent and
+ *   attempt (a retry of the dependent run, attempt 2, is claimed as a run of its own).
+ * - take_queued_v1 takes nothing for a host whose lease ran out (claim_v1's fence), and a task
+ *   brought back from retirement by publish_v1 gets a new revision and a notification.
  * - The claim's per-task lock key and the NOTIFY channel carry the cluster's name.
  */
 import { checkClusterName, quoteIdent } from './cluster-name.js';
@@ -26,7 +29,8 @@ function priorRunSql(): string {
     SELECT * INTO prior FROM run r
      WHERE r.task = p_task AND r.scheduled_at = p_at AND r.attempt = p_attempt AND r.scope_host IS NULL;
   ELSIF p_cause IS NOT NULL THEN
-    SELECT * INTO prior FROM run r WHERE r.task = p_task AND r.cause_run_id = p_cause;
+    SELECT * INTO prior FROM run r
+     WHERE r.task = p_task AND r.cause_run_id = p_cause AND r.attempt = p_attempt;
   ELSE
     SELECT * INTO prior FROM run r WHERE r.id = p_id;
   END IF;
@@ -117,7 +121,8 @@ CREATE UNIQUE INDEX run_claim ON run (task, scheduled_at, attempt)
   WHERE scheduled_at IS NOT NULL AND scope_host IS NULL;
 CREATE UNIQUE INDEX run_claim_host ON run (task, scope_host, scheduled_at, attempt)
   WHERE scheduled_at IS NOT NULL AND scope_host IS NOT NULL;
-CREATE UNIQUE INDEX run_cause ON run (task, cause_run_id) WHERE cause_run_id IS NOT NULL;
+-- One dependent run per parent (and attempt: a retry of the dependent run is a run of its own).
+CREATE UNIQUE INDEX run_cause ON run (task, cause_run_id, attempt) WHERE cause_run_id IS NOT NULL;
 CREATE INDEX run_by_task ON run (task, created_at DESC, id DESC);
 CREATE INDEX run_by_time ON run (created_at DESC, id DESC);
 CREATE INDEX run_open ON run (host_id, status) WHERE status IN ('running', 'queued');
@@ -293,7 +298,9 @@ LANGUAGE sql SET search_path = ${path} AS $$
                       AND NOT (t.held AND (t.held_until IS NULL OR t.held_until > now()))
                     ORDER BY r.due_at
                     FOR UPDATE OF r SKIP LOCKED LIMIT 1)
-     AND EXISTS (SELECT 1 FROM host WHERE host.host_id = p_host AND host.state = 'live')
+     -- fenced as claim_v1 is: live, and its lease not run out (a host past it may be reaped any moment)
+     AND EXISTS (SELECT 1 FROM host WHERE host.host_id = p_host AND host.state = 'live'
+                                      AND host.lease_until >= now())
   RETURNING run.id, run.task, run.scheduled_at, run.attempt
 $$;
 `;
@@ -337,8 +344,13 @@ BEGIN
            SELECT 1 FROM host h WHERE h.host_id = t.published_by AND h.state IN ('live', 'leaving')))
   RETURNING t.fingerprint INTO fp;
   IF fp IS NULL THEN
-    UPDATE task t SET retired_at = NULL
+    -- back in a live host's file: a change like retiring it (new revision, notified), so that
+    -- peers resyncing by revision see it again
+    UPDATE task t SET retired_at = NULL, revision = nextval('control_seq'), updated_at = now()
      WHERE t.name = p_task AND t.fingerprint = p_fingerprint AND t.retired_at IS NOT NULL;
+    IF FOUND THEN
+      PERFORM pg_notify('${name}', json_build_object('k', 'task', 'name', p_task)::text);
+    END IF;
     SELECT t.fingerprint INTO fp FROM task t WHERE t.name = p_task;
   ELSE
     PERFORM pg_notify('${name}', json_build_object('k', 'task', 'name', p_task)::text);

@@ -75,8 +75,16 @@ describe.skipIf(skipWithoutPg)('publish, control, task rows (PostgreSQL)', () =>
     expect((await readTask(pool, SCHEMA, 'old-report'))?.retiredAt).toEqual(expect.any(Number));
     await until(() => notices.some((n) => n.k === 'task' && n.name === 'old-report' && notices.length >= 3));
     expect(notices).toContainEqual({ k: 'task', name: 'old-report' });
+    // Back with a new revision (peers resyncing since the retirement see it) and a notification.
+    const retired = (await readTask(pool, SCHEMA, 'old-report'))!.revision;
+    const heard = notices.length;
     await publish(pool, a, 'old-report');
     expect((await readTask(pool, SCHEMA, 'old-report'))?.retiredAt).toBeNull();
+    expect((await resyncTasks(pool, SCHEMA, retired)).map((t) => [t.name, t.retiredAt])).toEqual([
+      ['old-report', null],
+    ]);
+    await until(() => notices.length > heard);
+    expect(notices.slice(heard)).toEqual([{ k: 'task', name: 'old-report' }]);
   });
 
   test('hold, resume, reschedule: the row changes with a new revision, every listener is told the name', async () => {

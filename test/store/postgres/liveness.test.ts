@@ -159,6 +159,22 @@ describe.skipIf(skipWithoutPg)('hosts, reaper, queued runs (PostgreSQL)', () => 
     expect((await beat(a.client, SCHEMA, a.hostId, 30_000, 0)).updated).toBe(0);
   });
 
+  test('a host whose lease ran out takes no queued run (fenced, as for claims)', async () => {
+    db = await TestDb.create(cluster);
+    const pool = await db.pool();
+    const a = await db.host('host-a');
+    await publish(pool, a, 'safe', 'fp1', { policy: RETRY_INTERRUPTED });
+    db.sql(
+      `INSERT INTO taskkit.run (id, task, trigger, scheduled_at, attempt, status, due_at)
+       VALUES (1, 'safe', 'retry', now() - interval '5 seconds', 2, 'queued', now() - interval '1 second')`,
+    );
+    db.sql(`UPDATE taskkit.host SET lease_until = now() - interval '10 milliseconds'`);
+    expect(await takeQueued(pool, SCHEMA, a.hostId, a.hostname, ['safe'])).toBeNull();
+    expect(db.sql(`SELECT status, host_id IS NULL FROM taskkit.run`)).toBe('queued|t');
+    await beat(a.client, SCHEMA, a.hostId, 30_000, 0);
+    expect(await takeQueued(pool, SCHEMA, a.hostId, a.hostname, ['safe'])).toMatchObject({ runId: 1, attempt: 2 });
+  });
+
   test('SKIP LOCKED pickup: 3 concurrent pickers take each of 30 due queued runs exactly once', async () => {
     db = await TestDb.create(cluster);
     const hosts = [await db.host('host-a'), await db.host('host-b'), await db.host('host-c')];

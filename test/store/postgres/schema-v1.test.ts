@@ -138,10 +138,20 @@ describe.skipIf(skipWithoutPg)('claim_v1 with attempts and causes', () => {
     });
     // Another parent, another run.
     expect(await claim({ ...mine, id: 21, token: randomUUID(), cause: 2 })).toMatchObject({ outcome: 'won' });
-    const { rows } = await db.query('SELECT id, cause_run_id FROM taskkit.run WHERE task = $1 ORDER BY id', ['dep']);
+    // A retry of the dependent run (attempt 2, same parent) is a run of its own: won once, then lost.
+    const retry = { ...mine, id: 22, token: randomUUID(), attempt: 2, trigger: 'retry' };
+    expect(await claim(retry)).toEqual({ outcome: 'won', run_id: 22, detail: null });
+    expect(await claim({ ...retry, host: hostB, id: 81, token: randomUUID() })).toMatchObject({
+      outcome: 'lost',
+      run_id: 22,
+    });
+    const { rows } = await db.query('SELECT id, cause_run_id, attempt FROM taskkit.run WHERE task = $1 ORDER BY id', [
+      'dep',
+    ]);
     expect(rows).toEqual([
-      { id: 20, cause_run_id: 1 },
-      { id: 21, cause_run_id: 2 },
+      { id: 20, cause_run_id: 1, attempt: 1 },
+      { id: 21, cause_run_id: 2, attempt: 1 },
+      { id: 22, cause_run_id: 1, attempt: 2 },
     ]);
   });
 });
