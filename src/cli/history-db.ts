@@ -13,7 +13,7 @@ import { DATABASE_FILE_NAME } from '../store/sqlite/open.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import type { GlobalOptions } from './context.js';
-import type { CliIo } from './io.js';
+import { printError, type CliIo } from './io.js';
 import { storeReader, type HistoryReader } from './history-reader.js';
 import { findDaemonDatabase, type DatabaseSource } from './history-source.js';
 import { unknownTaskError } from './tasks-file.js';
@@ -108,23 +108,29 @@ export interface RunHistory {
 }
 
 /**
- * The runs' history: the daemon's database when one answers, else in cluster mode (the tasks
- * file's settings.cluster) the cluster's PostgreSQL, read directly (node-postgres is loaded only
- * then), else the tasks file's state dir.
+ * The runs' history. In cluster mode (the tasks file's settings.cluster) the cluster's PostgreSQL,
+ * read directly (node-postgres is loaded only then): every host's runs, whether or not a daemon
+ * answers; when PostgreSQL does not answer but a daemon does, that daemon's database (this host's
+ * runs), said on stderr. Otherwise the daemon's database when one answers, else the state dir's.
  */
 export async function openRunHistory(io: CliIo, globals: GlobalOptions): Promise<RunHistory> {
   const place = await locateHistory(io, globals);
-  if (place.fromDaemon === null && place.cluster !== undefined) {
+  if (place.cluster !== undefined) {
     const { openClusterHistory } = await import('./cluster-history.js');
-    const { reader, target } = await openClusterHistory(place.cluster, io.env);
-    const source: DatabaseSource = {
-      path: target,
-      from: 'cluster',
-      pid: null,
-      socket: null,
-      cluster: place.cluster.name,
-    };
-    return withNames(reader, source, place.taskNames);
+    try {
+      const { reader, target } = await openClusterHistory(place.cluster, io.env);
+      const source: DatabaseSource = {
+        path: target,
+        from: 'cluster',
+        pid: place.fromDaemon?.pid ?? null,
+        socket: place.fromDaemon?.socket ?? null,
+        cluster: place.cluster.name,
+      };
+      return withNames(reader, source, place.taskNames);
+    } catch (error) {
+      if (place.fromDaemon === null || !(error instanceof TaskkitError)) throw error;
+      printError(io, `taskkit: ${error.message}; reading this host's runs from its daemon's database instead`);
+    }
   }
   const db = openSqliteHistory(place);
   return withNames(storeReader(db.store), db.source, place.taskNames);

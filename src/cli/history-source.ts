@@ -18,11 +18,11 @@ export interface DatabaseSource {
   readonly path: string;
   /**
    * `daemon`: the one of the daemon answering on `socket`; `tasks-file`: its state dir (no daemon); `default`: the
-   * default state dir (no daemon, no readable tasks file); `cluster`: the cluster's PostgreSQL (no daemon, the
-   * tasks file's settings.cluster).
+   * default state dir (no daemon, no readable tasks file); `cluster`: the cluster's PostgreSQL (the tasks file's
+   * settings.cluster; pid and socket of the daemon that answers, if one does).
    */
   readonly from: 'daemon' | 'tasks-file' | 'default' | 'cluster';
-  /** The daemon's pid and socket when `from` is `daemon`, else null. */
+  /** The daemon's pid and socket when `from` is `daemon` (or `cluster` with a daemon answering), else null. */
   readonly pid: number | null;
   readonly socket: string | null;
   /** The cluster's name (its schema) when `from` is `cluster`; absent otherwise. */
@@ -63,10 +63,10 @@ export function announceDatabase(io: CliIo, globals: GlobalOptions, source: Data
 export function describeDatabase(source: DatabaseSource): string {
   if (source.from === 'daemon') return `${source.path} (the daemon's, pid ${source.pid}, socket ${source.socket})`;
   if (source.from === 'tasks-file') return `${source.path} (no daemon answers; the tasks file's state dir)`;
-  if (source.from === 'cluster')
-    return (
-      `PostgreSQL at ${source.path}, cluster "${source.cluster ?? ''}" ` +
-      "(no daemon answers; the tasks file's settings.cluster)"
-    );
+  if (source.from === 'cluster') {
+    const daemon = source.pid === null ? 'no daemon answers' : `the daemon, pid ${source.pid}, answers`;
+    const cluster = `cluster "${source.cluster ?? ''}"`;
+    return `PostgreSQL at ${source.path}, ${cluster} (the tasks file's settings.cluster; ${daemon})`;
+  }
   return `${source.path} (no daemon answers; the default state dir)`;
 }

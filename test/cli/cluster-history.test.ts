@@ -17,6 +17,8 @@ import type { RunRecord } from '../../src/engine/run.js';
 import { TaskkitError } from '../../src/errors.js';
 import { RunWriter } from '../../src/store/postgres/run-writer.js';
 import { type PgCluster, skipWithoutPg, startPgCluster } from '../support/pg-cluster.js';
+import { openSqliteStore } from '../../src/store/sqlite-store.js';
+import { closeAll, startControl } from '../support/control-fixture.js';
 import { createMemoryIo } from '../support/memory-io.js';
 import { pinProcessZone } from '../support/process-zone.js';
 import { makeRun } from '../store/_support.js';
@@ -148,6 +150,52 @@ describe.skipIf(skipWithoutPg)('history from the cluster (PostgreSQL)', () => {
     }
   });
 
+  test("with a daemon answering: still PostgreSQL; PostgreSQL not answering: the daemon's database, said", async () => {
+    db = await TestDb.create(cluster);
+    const pool = await db.pool();
+    const writer = new RunWriter({ db: pool, schema: SCHEMA });
+    writer.save(makeRun({ id: 5, trigger: 'manual', scheduledAt: null, createdAt: T0 }), await db.host('web-9'));
+    await writer.flush();
+    const fixture = await startControl([]);
+    const dir = fixture.dir;
+    // The daemon's own database: one run of this host.
+    const local = openSqliteStore({ path: join(dir, 'taskkit.db') });
+    local.saveRun(makeRun({ id: 7, trigger: 'manual' }));
+    local.close();
+    const info = fixture.daemon.info();
+    fixture.daemon.info = () => ({ ...info, stateDir: dir });
+    const file = (store: string): string[] => [
+      '--config',
+      writeTasks(dir, store),
+      '--socket',
+      fixture.socket,
+      'history',
+      '--json',
+    ];
+    const env = { PATH: process.env['PATH'], HOME: dir, TZ: 'UTC', TASKKIT_TEST_PG: db.url };
+    const taskkit = async (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+      const io = { ...createMemoryIo({ cwd: dir, env }), now: () => T0 + 60_000 };
+      const code = await runCli(args, io);
+      return { code, stdout: io.stdoutText(), stderr: io.stderrText() };
+    };
+    try {
+      const fromPg = JSON.parse((await taskkit(file('$TASKKIT_TEST_PG'))).stdout) as {
+        database: { from: string; pid: number | null };
+        runs: { id: number; host?: string }[];
+      };
+      expect([fromPg.database.from, fromPg.database.pid]).toEqual(['cluster', 4242]);
+      expect(fromPg.runs.map((run) => [run.id, run.host])).toEqual([[5, 'web-9']]);
+      const down = await taskkit(file('postgresql://nobody@/jobs?host=/nonexistent-taskkit-dir&port=1'));
+      expect(down.stderr).toMatch(
+        /^taskkit: cannot connect to PostgreSQL at .*; reading this host's runs from its daemon's database instead\n$/,
+      );
+      const fromDaemon = JSON.parse(down.stdout) as { database: { from: string }; runs: { id: number }[] };
+      expect([fromDaemon.database.from, fromDaemon.runs.map((run) => run.id)]).toEqual(['daemon', [7]]);
+    } finally {
+      await closeAll();
+    }
+  });
+
   test('the store as $NAME is read from the environment; a cluster not in the database is said', async () => {
     db = await TestDb.create(cluster);
     const history = await openClusterHistory({ store: '$TASKKIT_PG', name: SCHEMA }, { TASKKIT_PG: db.url });
@@ -159,6 +207,23 @@ describe.skipIf(skipWithoutPg)('history from the cluster (PostgreSQL)', () => {
     ]);
   });
 });
+
+/** A tasks file in `dir` whose settings.cluster.store is `store`; returns its path. */
+function writeTasks(dir: string, store: string): string {
+  const path = join(dir, 'tasks.yaml');
+  writeFileSync(
+    path,
+    [
+      'settings:',
+      '  timezone: UTC',
+      `  cluster: { store: "${store}" }`,
+      'tasks:',
+      '  backup: { run: "true" }',
+      '',
+    ].join('\n'),
+  );
+  return path;
+}
 
 describe('the store URL and a server that does not answer', () => {
   test('$NAME unset or empty, a URL with a password: USAGE, saying what to do', () => {
