@@ -6,6 +6,8 @@
  * chalk (only behind loadPainter) or yaml (test/architecture/hot-path-imports.test.ts).
  */
 import type { ControlClient } from '../control/client.js';
+import type { TaskListRow } from '../control/list-rows.js';
+import { ControlError } from '../control/protocol.js';
 import { loadPainter, printError, printJson, printLine, printLines, readNow, type CliIo } from './io.js';
 
 /** Opens the connection to the daemon (hello included), or throws DAEMON_UNREACHABLE. */
@@ -24,11 +26,25 @@ export async function useDaemon<T>(connect: Connect, use: (client: ControlClient
 /** `taskkit list`: every task of the daemon as a table, or as JSON; `here`: last runs on this host (a cluster). */
 export async function listTasks(io: CliIo, json: boolean, connect: Connect, here = false): Promise<void> {
   // `here` is sent only when given: a daemon older than cluster mode refuses params it does not know.
-  const tasks = await useDaemon(connect, (client) => client.request('list', here ? { here } : {}));
-  if (json) return printJson(io, tasks);
+  const params = here ? { here } : {};
+  if (json) return printJson(io, await useDaemon(connect, (client) => client.request('list', params)));
+  const tasks = await useDaemon(connect, (client) => requestRows(client, params));
   const { renderTaskList, RESCHEDULED_FOOTNOTE } = await import('./format/task-list.js');
   printLines(io, renderTaskList(tasks, readNow(io), await loadPainter(io)));
   if (tasks.some((task) => task.rescheduled)) printLine(io, RESCHEDULED_FOOTNOTE);
+}
+
+/**
+ * The table's fields alone (`list-rows`, a fraction of `list`'s views to send and parse); a daemon
+ * older than the method answers BAD_REQUEST and its `list` is asked instead: every view is a row.
+ */
+async function requestRows(client: ControlClient, params: { here?: boolean }): Promise<readonly TaskListRow[]> {
+  try {
+    return await client.request('list-rows', params);
+  } catch (error) {
+    if (!(error instanceof ControlError) || error.code !== 'BAD_REQUEST') throw error;
+    return await client.request('list', params);
+  }
 }
 
 /** `taskkit run-now NAME` (no --wait, no --make): trigger one run; the exit code (1: it did not start). */

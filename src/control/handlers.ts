@@ -45,11 +45,12 @@ import {
   type ResultOf,
   type StatusResult,
 } from './protocol.js';
+import { toTaskListRow } from './list-rows.js';
 import { answerMake } from './make-wait.js';
 import type { ReloadPlanView } from './reload-plan-view.js';
 import { triggerAndFollow } from './run-wait.js';
 import { describeStatus, withClusterStatus, type DaemonInfo } from './status.js';
-import { ran, toDefinitionView, toRunStatsView, toRunView, toTaskView } from './views.js';
+import { ran, toDefinitionView, toRunStatsView, toRunView, toTaskView, type TaskView } from './views.js';
 
 /** The part of the daemon the handlers need; the daemon implements it. */
 export interface DaemonControl {
@@ -135,6 +136,23 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
     for (const name of names) requireTask(name);
   };
 
+  /** Every task's view, as `list` answers; `here`: last runs on this host (cluster mode). */
+  const listViews = (here: boolean): TaskView[] => {
+    const tz = zone();
+    const clusterOf = clusterFactsOf(daemon);
+    const lastRunOf = storedLastRunOf(daemon, here);
+    // Tasks removed from the file while their runs go on come last, state `removed`.
+    return [...scheduler.list(), ...scheduler.orphans()].map((task) =>
+      toTaskView(
+        task,
+        tz,
+        // On a single host the engine's last run is the newest: the store is asked only without one.
+        clusterOf === undefined && task.lastRun !== null && ran(task.lastRun) ? null : lastRunOf(task.name),
+        clusterOf?.(task.name),
+      ),
+    );
+  };
+
   // Every method but hello (the connection answers it): a missing one fails to compile.
   const handlers: Record<Exclude<MethodName, 'hello'>, Handler> = {
     status: (params): Answer<StatusResult> => {
@@ -151,22 +169,12 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
         task.lastRun !== null && ran(task.lastRun) ? task.lastRun : (daemon.storedLastRun?.(task.name) ?? null);
       return checkHealth(scheduler.list(), lastRunOf, { ignore: new Set(ignore), heldOk });
     },
-    list: (params): ResultOf<'list'> => {
-      const here = readOptionalBoolean('list', readParams('list', params, ['here']), 'here') ?? false;
-      const tz = zone();
-      const clusterOf = clusterFactsOf(daemon);
-      const lastRunOf = storedLastRunOf(daemon, here);
-      // Tasks removed from the file while their runs go on come last, state `removed`.
-      return [...scheduler.list(), ...scheduler.orphans()].map((task) =>
-        toTaskView(
-          task,
-          tz,
-          // On a single host the engine's last run is the newest: the store is asked only without one.
-          clusterOf === undefined && task.lastRun !== null && ran(task.lastRun) ? null : lastRunOf(task.name),
-          clusterOf?.(task.name),
-        ),
-      );
-    },
+    list: (params): ResultOf<'list'> =>
+      listViews(readOptionalBoolean('list', readParams('list', params, ['here']), 'here') ?? false),
+    'list-rows': (params): ResultOf<'list-rows'> =>
+      listViews(readOptionalBoolean('list-rows', readParams('list-rows', params, ['here']), 'here') ?? false).map(
+        toTaskListRow,
+      ),
     names: (params): ResultOf<'names'> => {
       readParams('names', params, []);
       return [...scheduler.list(), ...scheduler.orphans()].map((task) => task.name);

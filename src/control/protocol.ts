@@ -7,6 +7,8 @@ import type { ConfigIssue } from '../config/issues.js';
 import { TaskkitError, type ErrorCode } from '../errors.js';
 import type { ClusterStatusView } from './cluster-view.js';
 import type { HealthView } from './health.js';
+import type { TaskListRow } from './list-rows.js';
+import type { MakeView } from './make-view.js';
 import type { ReloadPlanView } from './reload-plan-view.js';
 import type { DefinitionView, RunStatsView, RunView, TaskView } from './views.js';
 
@@ -14,7 +16,8 @@ import type { DefinitionView, RunStatsView, RunView, TaskView } from './views.js
  * Bumped on any incompatible change; client and daemon must agree exactly. 2: `output` events
  * carry bytes as base64 (`{data}`), not text (`{chunk}`), and a RunView's output has `outputBase64`.
  * Additions that an older peer ignores do not bump it: a RunView's skip fields, `sync-history` (issue 16.7: the CLI
- * treats a daemon without it as having nothing to write) and `names` (completion then asks `list`, issue 20.3).
+ * treats a daemon without it as having nothing to write) `names` (completion then asks `list`, issue 20.3)
+ * and `list-rows` (the table then draws `list`'s views).
  */
 export const PROTOCOL_VERSION = 2;
 /** Longest request line (bytes, without the newline); a longer one closes the connection. */
@@ -246,28 +249,7 @@ export interface RunNowEvents {
   readonly retrying: RetryingEvent;
 }
 
-/**
- * `make` (`taskkit run-now NAME --make`): NAME's after-all prerequisites first, each once, in
- * dependency order, then NAME; fail-fast (engine/make-chain.ts). With `wait`, the events of every
- * run of the chain are streamed as `run-now`'s are (each `started` names its task).
- */
-export interface MakeView {
-  /** The steps, in the order they run (or would, with dryRun): NAME last. */
-  readonly order: readonly string[];
-  /** NAME has no after-all: it runs alone (the CLI says so). */
-  readonly alone: boolean;
-  /** Nothing was run: the order only. */
-  readonly dryRun: boolean;
-  /**
-   * Without wait: the first step's run as triggered. With wait: each step's last record in order (a
-   * step's last attempt, or the skipped row, reason `prerequisite-failed`, of a step after the failure).
-   */
-  readonly runs: readonly RunView[];
-  /** With wait: the step that failed the chain (its last attempt, with `output`), else null. */
-  readonly failed: RunView | null;
-  /** With wait: why the chain stopped without a step to blame (a task of it removed), else null. */
-  readonly error: string | null;
-}
+export type { MakeView } from './make-view.js';
 
 /**
  * `next`: one task (`name`) or every task. `from` (ISO 8601; no offset: local to the task's zone,
@@ -311,6 +293,8 @@ export interface ControlMethods {
    */
   list: { params: { here?: boolean }; result: TaskView[]; events: NoEvents };
   names: { params: NoParams; result: string[]; events: NoEvents }; // list's names alone, in its order
+  /** `list` as `taskkit list` draws it (list-rows.ts), `here` as list's. */
+  'list-rows': { params: { here?: boolean }; result: TaskListRow[]; events: NoEvents };
   show: { params: { name: string }; result: ShowResult; events: NoEvents };
   /** What will happen (issue 13): the engine's instants with holds and run-time reschedules. */
   next: { params: NextParams; result: { tasks: UpcomingView[] }; events: NoEvents };
@@ -370,6 +354,7 @@ const METHODS: Record<MethodName, true> = {
   status: true,
   list: true,
   names: true,
+  'list-rows': true,
   show: true,
   'run-now': true,
   make: true,

@@ -1,5 +1,6 @@
 /** `taskkit list`: one aligned row per task: NAME, SCHEDULE, STATE, NEXT, (HOST in a cluster,) LAST. */
-import type { RunView, TaskView } from '../../control/views.js';
+import type { TaskListRow, TaskListRun } from '../../control/list-rows.js';
+import type { TaskView } from '../../control/views.js';
 import type { Painter } from '../io.js';
 import { paintStatus } from './history.js';
 import { hostColumns } from './host-column.js';
@@ -28,7 +29,7 @@ export function paintState(paint: Painter, state: TaskView['state'], text: strin
  * calls CRITICAL), else by state. Colour only repeats the words: describeState says "failing" and
  * "overdue", so NO_COLOR loses nothing.
  */
-export function paintTaskState(paint: Painter, task: TaskView, text: string): string {
+export function paintTaskState(paint: Painter, task: TaskListRow, text: string): string {
   return task.failing || task.overdueSince !== null ? paint.red(text) : paintState(paint, task.state, text);
 }
 
@@ -39,7 +40,7 @@ export function paintTaskState(paint: Painter, task: TaskView, text: string): st
  * a join that some parents completed says which it still waits for.
  * Then ", failing" when its last slot failed for good (TaskView.failing), and how long it is overdue.
  */
-export function describeState(task: TaskView, now?: number): string {
+export function describeState(task: TaskListRow, now?: number): string {
   const forGroup = task.group?.waiting ?? 0;
   const queued = task.queued - forGroup;
   const extra = [
@@ -64,43 +65,43 @@ export function describeState(task: TaskView, now?: number): string {
  * A join half-way ("waiting for transform", "join waiting for transform" beside a schedule of its own):
  * only once a parent has succeeded, since before that the schedule's "after all a, b" says it all.
  */
-function describeJoinProgress(task: TaskView): string {
+function describeJoinProgress(task: TaskListRow): string {
   const { join } = task;
   if (join === null || join.succeeded.length === 0 || join.waitingFor.length === 0) return '';
   return `${task.state === 'on-demand' ? '' : 'join '}waiting for ${join.waitingFor.join(', ')}`;
 }
 
 /** "db: 1/1 running": the task's concurrency group, its places taken and its limit; "" without one. */
-export function describeGroup(task: TaskView): string {
+export function describeGroup(task: Pick<TaskListRow, 'group'>): string {
   const { group } = task;
   return group === null ? '' : `${group.name}: ${group.running}/${group.limit} running`;
 }
 
 /** ", overdue 3h" (for how long, when `now` is known): no run succeeded within `expect-success-within`. */
-export function describeOverdue(task: TaskView, now?: number): string {
+export function describeOverdue(task: Pick<TaskListRow, 'overdueSince'>, now?: number): string {
   if (task.overdueSince === null) return '';
   return now === undefined ? ', overdue' : `, overdue ${formatAge(now - parseIso(task.overdueSince))}`;
 }
 
 /** " until 14:00:00" (today), " until 2026-08-03 00:00:00" (another day): when a hold ends by itself. */
-export function describeHoldEnd(task: TaskView, now: number): string {
+export function describeHoldEnd(task: Pick<TaskListRow, 'heldUntil' | 'timezone'>, now: number): string {
   return task.heldUntil === null ? '' : ` until ${formatInstantShort(parseIso(task.heldUntil), task.timezone, now)}`;
 }
 
 /** "in 4m30s (07:00:00)", or "-" when the task has no next instant. */
-export function describeNext(task: TaskView, now: number): string {
+export function describeNext(task: Pick<TaskListRow, 'nextAt' | 'timezone'>, now: number): string {
   return task.nextAt === null ? '-' : formatWhen(parseIso(task.nextAt), task.timezone, now);
 }
 
 /** "succeeded 2m ago", "exited with code 3 5s ago", "running" or "-". */
-export function describeLast(run: RunView | null, now: number): string {
+export function describeLast(run: TaskListRun | null, now: number): string {
   if (run === null) return '-';
   const when = run.endedAt ?? run.startedAt ?? run.createdAt;
   return `${run.outcome}, ${formatRelative(parseIso(when), now)}`;
 }
 
 /** LAST coloured by how the run ended (a task failing every run must not look fine); "-" stays plain. */
-export function paintLast(paint: Painter, run: RunView | null, text: string): string {
+export function paintLast(paint: Painter, run: TaskListRun | null, text: string): string {
   return run === null ? text : paintStatus(paint, run, text.trimEnd());
 }
 
@@ -109,8 +110,8 @@ export function paintLast(paint: Painter, run: RunView | null, text: string): st
  * count a number of tasks (held includes auto-held; running: a run of it goes now). Failing and
  * overdue are red when there are any.
  */
-export function describeTaskCounts(tasks: readonly TaskView[], paint: Painter): string {
-  const count = (test: (task: TaskView) => boolean): number => tasks.filter(test).length;
+export function describeTaskCounts(tasks: readonly TaskListRow[], paint: Painter): string {
+  const count = (test: (task: TaskListRow) => boolean): number => tasks.filter(test).length;
   const failing = count((task) => task.failing);
   const overdue = count((task) => task.overdueSince !== null);
   const alarm = (text: string, n: number): string => (n > 0 ? paint.red(text) : text);
@@ -123,7 +124,7 @@ export function describeTaskCounts(tasks: readonly TaskView[], paint: Painter): 
 }
 
 /** The whole table as lines (header first), then the counts; an empty file says so instead. */
-export function renderTaskList(tasks: readonly TaskView[], now: number, paint: Painter): string[] {
+export function renderTaskList(tasks: readonly TaskListRow[], now: number, paint: Painter): string[] {
   if (tasks.length === 0) return ['no tasks (the tasks file has none)'];
   const table = renderTable(tasks, [
     { header: 'NAME', value: (task) => task.name, paint: (text) => paint.bold(text) },

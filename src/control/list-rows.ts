@@ -1,0 +1,69 @@
+/**
+ * `list-rows` (issue 20.3): `list` as the table draws it. The CLI's `taskkit list` without --json
+ * reads only these fields of each TaskView; the full views of 1,000 tasks are ~600 kB that the
+ * daemon builds and sends and the CLI parses at every start, the rows a fraction of that. Every
+ * TaskView is a TaskListRow (the types below are picks of it), so a daemon older than the method
+ * answers BAD_REQUEST and the CLI draws the same table from its `list` (cli/daemon-verbs.ts).
+ */
+import type { JoinView } from './join-view.js';
+import type { RunView, TaskView } from './views.js';
+
+/** What LAST (and HOST in a cluster) draw of a task's last run. */
+export type TaskListRun = Pick<RunView, 'status' | 'outcome' | 'createdAt' | 'startedAt' | 'endedAt' | 'host'>;
+
+/** What a row of `taskkit list` and its counts line read of a task. */
+export interface TaskListRow extends Pick<
+  TaskView,
+  | 'name'
+  | 'state'
+  | 'schedule'
+  | 'timezone'
+  | 'rescheduled'
+  | 'nextAt'
+  | 'held'
+  | 'heldUntil'
+  | 'overdueSince'
+  | 'autoHeld'
+  | 'failing'
+  | 'running'
+  | 'queued'
+  | 'group'
+  | 'cluster'
+> {
+  readonly lastRun: TaskListRun | null;
+  readonly join: Pick<JoinView, 'succeeded' | 'waitingFor'> | null;
+}
+
+/** The row of `view`: its fields the table reads, optional ones (`host`, `cluster`) absent as in the view. */
+export function toTaskListRow(view: TaskView): TaskListRow {
+  const run = view.lastRun;
+  const row: TaskListRow = {
+    name: view.name,
+    state: view.state,
+    schedule: view.schedule,
+    timezone: view.timezone,
+    rescheduled: view.rescheduled,
+    nextAt: view.nextAt,
+    held: view.held,
+    heldUntil: view.heldUntil,
+    overdueSince: view.overdueSince,
+    autoHeld: view.autoHeld,
+    failing: view.failing,
+    running: view.running,
+    queued: view.queued,
+    group: view.group,
+    lastRun:
+      run === null
+        ? null
+        : {
+            status: run.status,
+            outcome: run.outcome,
+            createdAt: run.createdAt,
+            startedAt: run.startedAt,
+            endedAt: run.endedAt,
+            ...(run.host === undefined ? {} : { host: run.host }),
+          },
+    join: view.join === null ? null : { succeeded: view.join.succeeded, waitingFor: view.join.waitingFor },
+  };
+  return view.cluster === undefined ? row : { ...row, cluster: view.cluster };
+}
