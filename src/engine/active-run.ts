@@ -28,6 +28,8 @@ export class ActiveRun {
   groupPlace: string | null = null;
   /** Set by the task's handle: one more run right after this one (TaskKit runOnCompletion). */
   runAgain = false;
+  /** Taken from the store's queue (Scheduler.startTaken): already this engine's, its claim is not asked. */
+  preclaimed = false;
   readonly waiters: ((record: RunRecord) => void)[] = [];
   #phase: RunPhase = 'created';
   #entry: Task;

@@ -97,3 +97,11 @@ export type RunClaim = (run: RunRecord) => ClaimVerdict | PromiseLike<ClaimVerdi
  * at once (the claim made its run durable itself).
  */
 export type ClaimCommit = () => void;
+
+/** A run the store's queue gave this engine (Scheduler.startTaken): its id, task, instant and attempt. */
+export interface TakenRun {
+  readonly runId: number;
+  readonly task: string;
+  readonly scheduledAt: Instant | null;
+  readonly attempt: number;
+}

@@ -6,16 +6,15 @@
  * queued as FlowEffect data and taken with takeEffects().
  * Runs taken away before their end (cancel, a hold, a removal, shutdown): run-cancel.ts.
  */
-import type { TaskHandle, Trigger, UpstreamRun } from '../task-context.js';
+import type { Trigger, UpstreamRun } from '../task-context.js';
 import { ActiveRun, type Task } from './active-run.js';
-import type { Clock } from './clock.js';
 import type { GroupPlaces } from './group-gate.js';
-import type { Emitter } from './emitter.js';
 import type { FlowEffect } from './flow-effects.js';
 import { askClaim, checkVerdict, isPendingClaim } from './claim.js';
 import { launchRun } from './launch.js';
 import { MIN_CLAIM_RETRY_MS } from './ports.js';
-import type { CancelReason, ClaimVerdict, LogFunction, RunClaim, RunOutcome, Runner } from './ports.js';
+import type { CancelReason, ClaimVerdict, RunOutcome } from './ports.js';
+import type { RunFlowOptions, TriggerOptions } from './run-flow-options.js';
 import { checkDeadline } from './policies/deadline.js';
 import { scheduledJitter } from './policies/jitter.js';
 import { decideOverlap, type OverlapDecision } from './policies/overlap.js';
@@ -26,41 +25,8 @@ import type { RunChain } from './run-chain.js';
 import { createRunRecord, markDropped, markFinished, markSkipped, markStarted } from './run-record.js';
 import { RunRegistry } from './run-registry.js';
 import { SlotAdmission } from './slot-admission.js';
-import type { TurnCommit } from './turn-commit.js';
-import type { Timeline } from './timeline.js';
 
-/** What the flow works with: ports and collaborators handed down, never called back up. */
-export interface RunFlowOptions {
-  readonly clock: Clock;
-  readonly runner: Runner;
-  /** The store's claim step before a run starts, or null (no store, or one that needs none). */
-  readonly claim: RunClaim | null;
-  /** Holds a turn's claimed runs until their commit (ports.ts ClaimCommit), or null: no commit, launch at once. */
-  readonly turn: TurnCommit | null;
-  readonly emitter: Emitter;
-  readonly timeline: Timeline;
-  readonly log: LogFunction;
-  readonly random: () => number;
-  /** A scheduled run's jitter draw in [0, 1) from (task, instant), instead of `random` (SchedulerOptions). */
-  readonly jitterOf: ((task: string, instant: Instant) => number) | null;
-  readonly maxConcurrent: number;
-  /** `settings.groups`: name -> most runs of its tasks at once (setGroupLimits changes it). */
-  readonly groups?: Readonly<Record<string, number>>;
-  readonly nextRunId: () => number;
-  /** The handle a run's own code gets on its task (task-handle.ts; it acts through the Scheduler's API). */
-  readonly createHandle: (run: ActiveRun) => TaskHandle;
-}
-
-export interface TriggerOptions {
-  /** Wait a random `jitter` before starting (scheduled runs only). */
-  readonly jitter?: boolean;
-  /** One after another with the task's other runs, whatever `overlap` says (catch-up: all). */
-  readonly serial?: boolean;
-  /** A dependency run: the run whose end triggered it (TASKKIT_UPSTREAM_*). */
-  readonly upstream?: UpstreamRun;
-  /** A step of a make chain (`run-now --make`): its retries stay in it (engine/make-chain.ts). */
-  readonly chain?: RunChain;
-}
+export type { RunFlowOptions, TriggerOptions } from './run-flow-options.js';
 
 export class RunFlow {
   readonly #options: RunFlowOptions;
@@ -142,7 +108,18 @@ export class RunFlow {
   /** A new run of `entry`, subject to its overlap policy; returns the record as it stands. */
   trigger(entry: Task, trigger: Trigger, scheduledAt: Instant | null, options: TriggerOptions = {}): RunRecord {
     const now = this.#options.clock.now();
-    const record = this.#newRecord(entry.spec.name, trigger, scheduledAt, 1, now);
+    const { taken } = options;
+    const record =
+      taken === undefined
+        ? this.#newRecord(entry.spec.name, trigger, scheduledAt, 1, now)
+        : createRunRecord({
+            id: taken.runId,
+            attempt: taken.attempt,
+            task: entry.spec.name,
+            trigger,
+            scheduledAt,
+            createdAt: now,
+          });
     if (this.stopping) return this.#skipUnregistered(entry, record, 'taskkit is stopping', 'stopping');
     const colliding = entry.collidingRun();
     const decision: OverlapDecision =
@@ -151,6 +128,8 @@ export class RunFlow {
         : decideOverlap(entry.spec.overlap, colliding?.record ?? null, entry.serialCount);
     if (decision.action === 'skip') return this.#skipUnregistered(entry, record, decision.reason, 'overlap');
     const run = this.#register(entry, record, options.upstream ?? null, options.chain ?? null);
+    // Taken from the store's queue: the run is this engine's already (Scheduler.startTaken).
+    run.preclaimed = taken !== undefined;
     if (decision.action === 'replace') {
       for (const other of [...entry.active]) {
         if (other === run) continue;
@@ -278,7 +257,7 @@ export class RunFlow {
     }
     this.#slots.taken(run);
     const { claim } = this.#options;
-    if (claim === null) return this.#launch(run, now);
+    if (claim === null || run.preclaimed) return this.#launch(run, now);
     const answer = askClaim(claim, markStarted(run.record, now, null));
     if (isPendingClaim(answer)) {
       run.moveTo('claiming');

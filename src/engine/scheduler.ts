@@ -14,7 +14,7 @@ import type { EngineEventName, EngineListener } from './events.js';
 import { MakeChain } from './make-chain.js';
 import { makeOrder } from './make-order.js';
 import type { MissedInstants } from './policies/catch-up.js';
-import type { RestoredTaskState } from './ports.js';
+import type { RestoredTaskState, TakenRun } from './ports.js';
 import { missedSinceRestart } from './restore.js';
 import type { RunRecord } from './run.js';
 import { ShutdownGate } from './shutdown.js';
@@ -189,6 +189,16 @@ export class Scheduler extends HoldLifecycle {
   runNow(name: string): RunRecord {
     if (this.shutdown !== null) throw new TaskkitError('STOPPED', 'the scheduler is stopping; no new runs');
     return this.trigger(this.#require(name), 'manual', null);
+  }
+
+  /**
+   * A run the store's queue gave this engine (a dead host's run, to retry): attempt `attempt` of
+   * `scheduledAt` with the store's id, trigger `retry`, its claim not asked (the run is this
+   * engine's already); then as any run: slot, overlap, runner, further retries, events.
+   */
+  startTaken(taken: TakenRun): RunRecord {
+    if (this.shutdown !== null) throw new TaskkitError('STOPPED', 'the scheduler is stopping; no new runs');
+    return this.trigger(this.#require(taken.task), 'retry', taken.scheduledAt, { taken });
   }
 
   /** `run-now NAME --make --dry-run`: NAME's after-all prerequisites, transitively, each once, in order, then NAME. */
