@@ -52,12 +52,21 @@ function upsertSql(schema: string): string {
       started_at = coalesce(excluded.started_at, r.started_at), ended_at = excluded.ended_at,
       exit_code = excluded.exit_code, signal = excluded.signal, pid = excluded.pid, output = excluded.output,
       output_truncated = excluded.output_truncated, output_bytes = excluded.output_bytes,
-      error = excluded.error, result = excluded.result
+      error = CASE WHEN r.status = 'interrupted'
+                   THEN concat_ws('; ', excluded.error, 'finished after this host lost contact (' || r.error || ')')
+                   ELSE excluded.error END,
+      result = excluded.result
     -- rows only move forward (queued, running, ended): a late running/queued write never reopens a
     -- row that ended (a reaper interrupted it), and a late queued one never takes a running row back
     -- to queued (the reaper would then free it for take_queued_v1: the run twice)
-    WHERE excluded.status NOT IN ('running', 'queued') OR r.status = 'queued'
-       OR (r.status = 'running' AND excluded.status = 'running')`;
+    WHERE (excluded.status NOT IN ('running', 'queued') OR r.status = 'queued'
+           OR (r.status = 'running' AND excluded.status = 'running'))
+      -- a host that lost contact records how its reaped run really ended only where no retry row
+      -- stands for it (CLUSTER.md section 4): with one, the row stays interrupted, as the retry says
+      AND NOT (r.status = 'interrupted' AND EXISTS (
+        SELECT 1 FROM ${quoteIdent(schema)}.run n
+         WHERE n.task = r.task AND n.scheduled_at = r.scheduled_at AND n.attempt = r.attempt + 1
+           AND n.scope_host IS NOT DISTINCT FROM r.scope_host))`;
 }
 
 /**

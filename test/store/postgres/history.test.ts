@@ -191,9 +191,37 @@ describe.skipIf(skipWithoutPg)('cluster history (PostgreSQL)', () => {
     writer.save(makeRun({ id: 1, status: 'running', endedAt: null, pid: 99 }), place(a));
     await writer.flush();
     expect(db.sql(`SELECT status, pid FROM taskkit.run`)).toBe('interrupted|4242');
-    writer.save(makeRun({ id: 1, status: 'succeeded', exitCode: 0 }), place(a));
+    // No retry row stands for it: the host that lost contact records how the run really ended.
+    db.sql(`UPDATE taskkit.run SET error = 'host host-a stopped (lease expired)'`);
+    writer.save(makeRun({ id: 1, status: 'succeeded', exitCode: 0, error: null }), place(a));
     await writer.flush();
-    expect(db.sql(`SELECT status FROM taskkit.run`)).toBe('succeeded');
+    expect(db.sql(`SELECT status, error FROM taskkit.run`)).toBe(
+      'succeeded|finished after this host lost contact (host host-a stopped (lease expired))',
+    );
+  });
+
+  test('a reaped run with a retry row stays interrupted when its host comes back and reports the end', async () => {
+    db = await TestDb.create(cluster);
+    const pool = await db.pool();
+    const a = await db.host('host-a');
+    await publish(pool, a, 'backup');
+    const at = Math.floor(Date.now() / 1000) * 1000 - 2000;
+    expect(await claimed(pool, a, at, 400)).toEqual({ kind: 'won', runId: 400 });
+    // What reap_v1 does for an opted-in task: the run interrupted, attempt 2 of its instant queued.
+    db.sql(`UPDATE taskkit.run SET status = 'interrupted', error = 'host host-a stopped (lease expired)'`);
+    db.sql(
+      `INSERT INTO taskkit.run (id, task, trigger, scheduled_at, attempt, status)
+       SELECT 401, task, 'retry', scheduled_at, 2, 'queued' FROM taskkit.run WHERE id = 400`,
+    );
+    const writer = new RunWriter({ db: pool, schema: SCHEMA });
+    writer.save(
+      makeRun({ id: 400, scheduledAt: at, attempt: 1, status: 'succeeded', exitCode: 0, error: null }),
+      clusterPlace(a),
+    );
+    await writer.flush();
+    expect(db.sql(`SELECT string_agg(id || ':' || status, ',' ORDER BY id) FROM taskkit.run`)).toBe(
+      '400:interrupted,401:queued',
+    );
   });
 
   test('a late queued write never takes a claimed running row back to queued', async () => {
