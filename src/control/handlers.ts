@@ -16,6 +16,12 @@ import type { RunStats, RunSummary } from '../store/store.js';
 import { TaskkitError } from '../errors.js';
 import { allAnswered, fromHistory, whenAnswered, type Answer } from './answer.js';
 import type { RequestContext, RequestDispatcher } from './connection.js';
+import {
+  afterClusterCommit,
+  cancelStored,
+  type CancelledElsewhere,
+  type ClusterControlHooks,
+} from './cluster-control.js';
 import { clusterFactsOf, storedLastRunOf } from './cluster-facts.js';
 import type { ClusterStatusView, TaskClusterView } from './cluster-view.js';
 import { checkHealth } from './health.js';
@@ -53,7 +59,7 @@ import { describeStatus, withClusterStatus, type DaemonInfo } from './status.js'
 import { ran, toDefinitionView, toRunStatsView, toRunView, toTaskView, type TaskView } from './views.js';
 
 /** The part of the daemon the handlers need; the daemon implements it. */
-export interface DaemonControl {
+export interface DaemonControl extends ClusterControlHooks {
   info(): DaemonInfo;
   /** Re-read and apply the tasks file; reject with ConfigError (CONFIG_INVALID) to refuse it. */
   reload(): Promise<ReloadSummaryView>;
@@ -115,20 +121,20 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
     if (scheduler.has(name)) return scheduler.get(name);
     throw unknownTask(name, knownNames());
   };
-  // A run not in flight: the history says whose it was and how it ended, when it has it.
-  const cancelRun = (runId: number): Answer<RunRecord> => {
+  // A run not in flight: the history says whose it was (another host's is asked to stop) and how it ended.
+  const cancelRun = (runId: number): Answer<ResultOf<'cancel'>> => {
     try {
-      return scheduler.cancelRun(runId);
+      return { runs: [toRunView(scheduler.cancelRun(runId))] };
     } catch (error) {
       if (!(error instanceof TaskkitError) || error.code !== 'NOT_FOUND') throw error;
-      return whenAnswered(fromHistory(daemon.findRun?.(runId) ?? null), (stored): never => {
-        throw new ControlError(
-          'NOT_FOUND',
-          stored === null
-            ? `no run #${runId} (not running or waiting, and not in the history)`
-            : `run #${runId} of ${stored.task} is not running or waiting (${stored.status}); nothing to cancel`,
-        );
-      });
+      const elsewhere: Answer<CancelledElsewhere> = whenAnswered(
+        fromHistory(daemon.findRun?.(runId) ?? null),
+        (stored) => cancelStored(daemon, runId, stored),
+      );
+      return whenAnswered(elsewhere, ({ run, stillRunning }) => ({
+        runs: [toRunView(run)],
+        ...(stillRunning ? { requestedElsewhere: [run.id] } : {}),
+      }));
     }
   };
   // Check every name before changing any (protocol: hold/resume are all or nothing).
@@ -249,7 +255,7 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
       requireTask(name);
       return answerMake(scheduler, { name, wait, dryRun }, context);
     },
-    hold: (params): ResultOf<'hold'> => {
+    hold: (params): Answer<ResultOf<'hold'>> => {
       const checked = readParams('hold', params, ['names', 'note', 'forMs', 'until']);
       const names = readTaskNameList('hold', checked, 'names');
       const note = readOptionalString('hold', checked, 'note');
@@ -266,33 +272,33 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
         );
       }
       requireAll(names);
-      return { tasks: names.map((name) => toTaskView(scheduler.hold(name, note, until), tz)) };
+      const tasks = names.map((name) => toTaskView(scheduler.hold(name, note, until), tz));
+      return afterClusterCommit(daemon, names, { tasks });
     },
-    resume: (params): ResultOf<'resume'> => {
+    resume: (params): Answer<ResultOf<'resume'>> => {
       const names = readTaskNameList('resume', readParams('resume', params, ['names']), 'names');
       requireAll(names);
       const tz = zone();
       // Resuming a task that was not held changes nothing: say so rather than "resumed".
       const notHeld = names.filter((name) => !scheduler.get(name).held);
-      return { tasks: names.map((name) => toTaskView(scheduler.resume(name), tz)), notHeld };
+      const tasks = names.map((name) => toTaskView(scheduler.resume(name), tz));
+      return afterClusterCommit(daemon, names, { tasks, notHeld });
     },
     cancel: (params): Answer<ResultOf<'cancel'>> => {
       const checked = readParams('cancel', params, ['name', 'runId']);
       const runId = readOptionalPositiveInteger('cancel', checked, 'runId');
-      const cancelled = (run: RunRecord): ResultOf<'cancel'> => ({ runs: [toRunView(run)] });
       if (runId !== undefined) {
         if (checked['name'] !== undefined) throw badRequest('cancel', 'give "name" or "runId", not both');
-        return whenAnswered(cancelRun(runId), cancelled);
+        return cancelRun(runId);
       }
       const name = readTaskName('cancel', checked, 'name');
       if (scheduler.has(name) || scheduler.orphan(name) !== null)
         return { runs: scheduler.cancel(name).map((run) => toRunView(run)) };
       // `taskkit cancel 12`: no task has that name, so it is run #12.
-      if (/^\d+$/.test(name) && Number.isSafeInteger(Number(name)) && Number(name) >= 1)
-        return whenAnswered(cancelRun(Number(name)), cancelled);
+      if (/^\d+$/.test(name) && Number.isSafeInteger(Number(name)) && Number(name) >= 1) return cancelRun(Number(name));
       throw unknownTask(name, knownNames());
     },
-    reschedule: (params): ResultOf<'reschedule'> => {
+    reschedule: (params): Answer<ResultOf<'reschedule'>> => {
       const checked = readParams('reschedule', params, ['name', 'schedule']);
       const name = readTaskName('reschedule', checked, 'name');
       if (!('schedule' in checked))
@@ -300,7 +306,7 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
       const definition = readObjectOrNull('reschedule', checked, 'schedule');
       const task = requireTask(name);
       const spec = definition === null ? null : readSchedule(definition, task.spec.timezone);
-      return { task: toTaskView(scheduler.reschedule(name, spec), zone()) };
+      return afterClusterCommit(daemon, [name], { task: toTaskView(scheduler.reschedule(name, spec), zone()) });
     },
     reload: async (params): Promise<ResultOf<'reload'>> => {
       readParams('reload', params, []);

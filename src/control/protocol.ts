@@ -212,6 +212,15 @@ export interface RetryingEvent {
   readonly attempts: number;
 }
 
+/**
+ * Cluster mode (issue 21): hold, resume and reschedule reply once the cluster's task row is
+ * committed; `clusterPending` says why it is not yet (PostgreSQL did not answer): the change is in
+ * effect on this host and is written when PostgreSQL answers. Absent: committed, or a single host.
+ */
+export interface ClusterPending {
+  readonly clusterPending?: string;
+}
+
 /** `cancel`: a task's runs by its name, or one run by its id. */
 export type CancelParams = { readonly name: string } | { readonly runId: number };
 
@@ -308,18 +317,23 @@ export interface ControlMethods {
    * All names are checked before any is changed. `forMs` (from now) or `until` (ISO 8601; no offset:
    * local to settings.timezone) end the hold by itself; neither: held until resume.
    */
-  hold: { params: HoldParams; result: { tasks: TaskView[] }; events: NoEvents };
+  hold: { params: HoldParams; result: { tasks: TaskView[] } & ClusterPending; events: NoEvents };
   /** `notHeld`: the names that were not held (nothing changed for them). */
-  resume: { params: { names: string[] }; result: { tasks: TaskView[]; notHeld: string[] }; events: NoEvents };
+  resume: {
+    params: { names: string[] };
+    result: { tasks: TaskView[]; notHeld: string[] } & ClusterPending;
+    events: NoEvents;
+  };
   /**
    * One of: `name` (a task, or a removed task whose runs still go on; a name no task has that is all
    * digits is taken as a run id), or `runId`. Without runs the result is empty; an unknown run id
-   * is NOT_FOUND.
+   * is NOT_FOUND. In a cluster, a run id another host runs is asked of that host and the reply waits
+   * (bounded) for its row to end; `requestedElsewhere` lists the runs still running when it gave up.
    */
-  cancel: { params: CancelParams; result: { runs: RunView[] }; events: NoEvents };
+  cancel: { params: CancelParams; result: { runs: RunView[]; requestedElsewhere?: number[] }; events: NoEvents };
   reschedule: {
     params: { name: string; schedule: RescheduleDefinition | null };
-    result: { task: TaskView };
+    result: { task: TaskView } & ClusterPending;
     events: NoEvents;
   };
   reload: { params: NoParams; result: { summary: ReloadSummaryView }; events: NoEvents };

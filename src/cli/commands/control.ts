@@ -5,12 +5,13 @@
  */
 import type { Command } from 'commander';
 import type { CancelParams, HoldParams, RescheduleDefinition } from '../../control/protocol.js';
+import type { RunView } from '../../control/views.js';
 import { TaskkitError } from '../../errors.js';
 import { parseDateTime } from '../../schedule/at.js';
 import { parseDuration } from '../../schedule/duration.js';
 import type { CommandContext, GlobalOptions } from '../context.js';
 import { withDaemon } from '../connect.js';
-import { printError, printJson, printLine, readNow } from '../io.js';
+import { printError, printJson, printLine, readNow, type CliIo } from '../io.js';
 
 export interface RescheduleOptions {
   readonly every?: string;
@@ -84,6 +85,7 @@ export function registerControlCommands(program: Command, context: CommandContex
       if (globals.json === true) return printJson(io, result);
       const { describeHeld } = await import('../format/task-change.js');
       for (const task of result.tasks) printLine(io, describeHeld(task, readNow(io)));
+      printClusterPending(io, result.clusterPending);
     });
 
   program
@@ -97,6 +99,7 @@ export function registerControlCommands(program: Command, context: CommandContex
       const { describeResumed } = await import('../format/task-change.js');
       for (const task of result.tasks)
         printLine(io, describeResumed(task, readNow(io), result.notHeld.includes(task.name)));
+      printClusterPending(io, result.clusterPending);
     });
 
   program
@@ -113,8 +116,7 @@ export function registerControlCommands(program: Command, context: CommandContex
       const result = await withDaemon(io, globals, (client) => client.request('cancel', params));
       if (globals.json === true) return printJson(io, result);
       if (result.runs.length === 0) printError(io, `taskkit: nothing to cancel: ${name} has no running or waiting run`);
-      for (const run of result.runs)
-        printLine(io, `${run.task} #${run.id}: ${run.status === 'running' ? 'cancelling' : 'dropped from the queue'}`);
+      for (const run of result.runs) printLine(io, `${run.task} #${run.id}: ${describeCancelled(run, result)}`);
     });
 
   program
@@ -135,6 +137,7 @@ export function registerControlCommands(program: Command, context: CommandContex
       if (globals.json === true) return printJson(io, result);
       const { describeRescheduled } = await import('../format/task-change.js');
       printLine(io, describeRescheduled(result.task, readNow(io)));
+      printClusterPending(io, result.clusterPending);
     });
 }
 
@@ -177,4 +180,17 @@ export function buildRescheduleDefinition(options: RescheduleOptions): Reschedul
 function splitList(text: string): string | string[] {
   const items = text.split(',').map((item) => item.trim());
   return items.length === 1 ? (items[0] ?? '') : items;
+}
+
+/** Cluster mode: the change did not reach PostgreSQL yet (it is in force here, and written when it answers). */
+function printClusterPending(io: CliIo, pending: string | undefined): void {
+  if (pending !== undefined) printError(io, `taskkit: cluster: ${pending}`);
+}
+
+/** A cancelled run as the reply says it: this host's (cancelling, dropped) or another's (its end, or still running). */
+function describeCancelled(run: RunView, result: { readonly requestedElsewhere?: readonly number[] }): string {
+  if (result.requestedElsewhere?.includes(run.id) === true)
+    return `requested; still running on ${run.host ?? 'another host'}`;
+  if (run.host !== undefined) return `${run.status} on ${run.host}`;
+  return run.status === 'running' ? 'cancelling' : 'dropped from the queue';
 }

@@ -17,6 +17,7 @@ import type { Scheduler } from '../../engine/scheduler.js';
 import type { HistoryControl } from '../history.js';
 import type { Logger } from '../log.js';
 import { createClusterClaim } from './claim-hook.js';
+import { clusterControlHooks } from './control-hooks.js';
 import { createClusterClock, testClockShift, type ClusterClock } from './clock.js';
 import type { ClusterDb, RunIdSource, RunOwner } from './cluster-db.js';
 import { clusterHistory, type ClusterHistoryAnswers } from './history-source.js';
@@ -65,7 +66,7 @@ export interface ClusterLink {
   /** The control socket's cluster hooks: `status`'s cluster section, each task's place in the cluster. */
   controlHooks(
     engine: Pick<Scheduler, 'list' | 'has' | 'get'>,
-  ): Required<Pick<DaemonControl, 'taskCluster' | 'clusterStatus'>>;
+  ): Required<Pick<DaemonControl, 'taskCluster' | 'clusterStatus' | 'clusterCommitted' | 'cancelElsewhere'>>;
   /** Graceful stop, step 1: `leaving` (no more claims); beats go on while runs drain. */
   leave(): Promise<void>;
   /** Step 2: `gone`, loops stopped, run rows flushed, connections closed. */
@@ -189,6 +190,7 @@ export async function startCluster(options: ClusterStartOptions): Promise<Cluste
         taskCluster: (task) =>
           engine.has(task) ? taskClusterView(engine.get(task).spec, { rows, isHostScoped }, fingerprintOf) : null,
         clusterStatus: () => status(engine.list().map((task) => task.spec)),
+        ...clusterControlHooks({ db, sync: () => sync }),
       };
     },
     leave: () => liveness.leave(),

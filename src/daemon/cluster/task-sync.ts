@@ -38,10 +38,17 @@ export interface TaskSync {
   refresh(task: string): void;
   /** Read the rows changed since the last revision seen and apply them. */
   resync(): Promise<void>;
+  /**
+   * The write of this host's last change of `task` to its row: resolves once committed (at once
+   * when nothing is being written), rejects with the database's error; the write is then retried.
+   */
+  committed(task: string): Promise<void>;
   stop(): void;
 }
 
 const RESYNC_EVERY_MS = 30_000;
+/** A change not written (PostgreSQL down) is written again this often, and at every resync. */
+const REWRITE_EVERY_MS = 5_000;
 
 /** The engine's hold and reschedule as a row would say them. */
 interface ControlFacts {
@@ -56,6 +63,9 @@ export function startTaskSync(options: TaskSyncOptions): TaskSync {
   const heldBy = `${safeUser()}@${options.hostname}`;
   // Tasks whose change from here is being written: a row read meanwhile is older than the engine.
   const writing = new Map<string, Promise<void>>();
+  // Tasks whose change from here is not in the row yet (a write failed): the engine is right, not the row.
+  const unwritten = new Set<string>();
+  let rewriteTimer: NodeJS.Timeout | undefined;
   let applying = false;
 
   const rowFacts = (row: TaskRow): ControlFacts => {
@@ -78,7 +88,7 @@ export function startTaskSync(options: TaskSyncOptions): TaskSync {
 
   /** Make the engine say what the row says (no write back: the engine then agrees with the row). */
   const apply = (row: TaskRow): void => {
-    if (!engine.has(row.name) || writing.has(row.name)) return;
+    if (!engine.has(row.name) || writing.has(row.name) || unwritten.has(row.name)) return;
     const status = engine.get(row.name);
     if (!ours(row, status)) return;
     const want = rowFacts(row);
@@ -115,7 +125,10 @@ export function startTaskSync(options: TaskSyncOptions): TaskSync {
   const changed = (status: TaskStatus): void => {
     if (applying) return;
     const row = rows.get(status.name);
-    if (!ours(row, status)) return;
+    if (!ours(row, status)) {
+      unwritten.delete(status.name);
+      return;
+    }
     const have = engineFacts(status);
     const want = rowFacts(row);
     const changes: ControlChange[] = [];
@@ -124,21 +137,44 @@ export function startTaskSync(options: TaskSyncOptions): TaskSync {
     if (have.held && (!want.held || have.note !== want.note || have.until !== want.until))
       changes.push({ kind: 'hold', note: have.note, until: have.until, by: heldBy });
     else if (!have.held && want.held) changes.push({ kind: 'resume' });
-    if (changes.length === 0) return;
+    if (changes.length === 0) {
+      unwritten.delete(status.name);
+      return;
+    }
     const before = writing.get(status.name) ?? Promise.resolve();
     const write = before
+      .catch(() => {})
       .then(async () => {
         for (const change of changes) await db.control(status.name, change);
-        const fresh = await db.readTask(status.name);
+        unwritten.delete(status.name);
+        // Committed; the read back is a courtesy (our own NOTIFY re-reads it too).
+        const fresh = await db.readTask(status.name).catch(() => null);
         if (fresh !== null) rows.put(fresh);
+      });
+    writing.set(status.name, write);
+    write
+      .catch((error: unknown) => {
+        if (!unwritten.has(status.name))
+          log(
+            'warn',
+            `cluster: ${status.name}: the change is in effect here, not yet in the cluster ` +
+              `(written again when PostgreSQL answers): ${describe(error)}`,
+          );
+        unwritten.add(status.name);
+        rewriteTimer ??= setTimeout(rewrite, REWRITE_EVERY_MS).unref();
       })
-      .catch((error: unknown) =>
-        log('warn', `cluster: ${status.name}: the change was made here but not in the cluster: ${describe(error)}`),
-      )
       .finally(() => {
         if (writing.get(status.name) === write) writing.delete(status.name);
       });
-    writing.set(status.name, write);
+  };
+
+  /** Write again the changes PostgreSQL did not take (the engine still holds them). */
+  const rewrite = (): void => {
+    rewriteTimer = undefined;
+    for (const name of [...unwritten]) {
+      if (!engine.has(name)) unwritten.delete(name);
+      else if (!writing.has(name)) changed(engine.get(name));
+    }
   };
   const unsubscribe = engine.on('task-changed', changed);
 
@@ -164,6 +200,7 @@ export function startTaskSync(options: TaskSyncOptions): TaskSync {
   };
 
   const resync = async (): Promise<void> => {
+    rewrite();
     try {
       for (const row of await db.readTasks(rows.revision())) take(row);
     } catch {
@@ -176,8 +213,10 @@ export function startTaskSync(options: TaskSyncOptions): TaskSync {
     notified,
     refresh,
     resync,
+    committed: (task) => writing.get(task) ?? Promise.resolve(),
     stop: () => {
       clearInterval(timer);
+      clearTimeout(rewriteTimer);
       unsubscribe();
     },
   };
