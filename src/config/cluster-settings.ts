@@ -103,16 +103,18 @@ function readName(c: IssueCollector, path: Path, raw: unknown): string | undefin
 /** Why `store` (as written in the file) is not a store, or null. */
 export function storeProblem(store: string): string | null {
   if (store.startsWith('$')) {
-    return ENV_REFERENCE.test(store)
-      ? null
-      : `expected $NAME (an environment variable: letters, digits and _), got ${showValue(store)}`;
+    if (ENV_REFERENCE.test(store)) return null;
+    // Shells write ${NAME}; the file reads the variable itself and takes $NAME only.
+    const braced = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(store);
+    const hint = braced === null ? '' : ` (did you mean "$${braced[1]}"?)`;
+    return `expected $NAME (an environment variable: letters, digits and _), got ${showValue(store)}${hint}`;
   }
-  const problem = urlProblem(store);
-  if (problem !== null) return problem;
-  const url = new URL(store);
+  const parsed = parseStoreUrl(store);
+  if (typeof parsed === 'string') return parsed;
+  const url = parsed;
   if (url.password !== '' || url.searchParams.has('password')) {
     return (
-      `the store URL ${hidePassword(url)} carries a password: put it in ~/.pgpass or PGPASSWORD ` +
+      `the store URL ${hidePassword(store)} carries a password: put it in ~/.pgpass or PGPASSWORD ` +
       "(or write store: $NAME to read the URL from the daemon's environment), not in the tasks file"
     );
   }
@@ -121,21 +123,35 @@ export function storeProblem(store: string): string | null {
 
 /** Why `text` is no PostgreSQL URL, or null. */
 function urlProblem(text: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return `expected ${STORE_FORMS}, got ${showValue(text.replace(/:[^:@/]*@/, ':***@'))}`;
-  }
-  if (!SCHEMES.has(url.protocol)) return `expected ${STORE_FORMS}, got a ${url.protocol} URL`;
-  return null;
+  const parsed = parseStoreUrl(text);
+  return typeof parsed === 'string' ? parsed : null;
 }
 
-function hidePassword(url: URL): string {
-  const shown = new URL(url.href);
-  if (shown.password !== '') shown.password = '***';
-  if (shown.searchParams.has('password')) shown.searchParams.set('password', '***');
-  return shown.href;
+/** `user@/db?host=/socket`: libpq's (and pg's) Unix-socket form, with no host before the path. */
+const EMPTY_HOST = /^([a-z][a-z0-9+.-]*:\/\/[^/?#@]*@)(?=[/?#]|$)/i;
+
+/** The URL of `text`, or why it is no PostgreSQL URL (WHATWG URL refuses `user@` with no host). */
+function parseStoreUrl(text: string): URL | string {
+  let url: URL;
+  try {
+    url = new URL(text.replace(EMPTY_HOST, '$1localhost'));
+  } catch {
+    return `expected ${STORE_FORMS}, got ${showValue(text.replace(/:[^:@/]*@/, ':***@'))}${envHint(text)}`;
+  }
+  if (!SCHEMES.has(url.protocol)) return `expected ${STORE_FORMS}, got a ${url.protocol} URL`;
+  return url;
+}
+
+/** A did-you-mean for an environment variable written without its `$`. */
+function envHint(text: string): string {
+  return /^[A-Z_][A-Z0-9_]*$/.test(text) ? ` (did you mean "$${text}"?)` : '';
+}
+
+/** `text` as written, its password shown as `***` (the URL's and a `password=` parameter's). */
+function hidePassword(text: string): string {
+  return text
+    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*):[^/?#]*@/i, '$1:***@')
+    .replace(/([?&]password=)[^&#]*/gi, '$1***');
 }
 
 /**

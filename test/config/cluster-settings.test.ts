@@ -40,6 +40,16 @@ describe('a valid cluster', () => {
     expect(fileOf(clusterFile([...lines, 'gone-after: 3s'])).settings.cluster?.goneAfterMs).toBe(3_000);
   });
 
+  test("libpq's Unix-socket form, a user and no host before the path, as pg and psql take it", () => {
+    const store = 'postgresql://taskkit@/jobs?host=/run/postgresql&port=5433';
+    expect(fileOf(clusterFile([`store: "${store}"`])).settings.cluster?.store).toBe(store);
+    expect(resolveClusterStore('$DB', { DB: store })).toEqual({ ok: true, url: store });
+    expect(storeProblem('postgres://taskkit:s3cret@/jobs?host=/run/postgresql')).toBe(
+      'the store URL postgres://taskkit:***@/jobs?host=/run/postgresql carries a password: put it in ~/.pgpass ' +
+        "or PGPASSWORD (or write store: $NAME to read the URL from the daemon's environment), not in the tasks file",
+    );
+  });
+
   test('$NAME is kept as written: the daemon reads the variable at start', () => {
     expect(fileOf(clusterFile(['store: $TASKKIT_DB'])).settings.cluster?.store).toBe('$TASKKIT_DB');
   });
@@ -75,8 +85,13 @@ describe('errors, at their line and column', () => {
       'db.example',
       'expected a postgres:// or postgresql:// URL (postgres://taskkit@db.example/jobs) or $NAME, got "db.example"',
     ],
+    [
+      'TASKKIT_PG',
+      'expected a postgres:// or postgresql:// URL (postgres://taskkit@db.example/jobs) or $NAME, got "TASKKIT_PG" ' +
+        '(did you mean "$TASKKIT_PG"?)',
+    ],
     ['$1DB', 'expected $NAME (an environment variable: letters, digits and _), got "$1DB"'],
-    ['${DB}', 'expected $NAME (an environment variable: letters, digits and _), got "${DB}"'],
+    ['${DB}', 'expected $NAME (an environment variable: letters, digits and _), got "${DB}" (did you mean "$DB"?)'],
   ])('store %s', (store, message) => {
     expect(summarize(issuesOf(clusterFile([`store: "${store}"`])))).toEqual([['invalid-value', 4, 12, null, message]]);
   });
