@@ -220,8 +220,11 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
   // The last file's settings, but those a reload cannot change as the daemon started with them
   // (config/settings-diff.ts RESTART_ONLY_SETTINGS): a restart-only change is said until the restart.
   const settingsInForce = (): Settings => {
-    const { socket: fixedSocket, stateDir, maxConcurrent: fixedMax } = plan.file.settings;
-    return { ...current.settings, socket: fixedSocket, stateDir, maxConcurrent: fixedMax };
+    const { socket: fixedSocket, stateDir, maxConcurrent: fixedMax, cluster: fixedCluster } = plan.file.settings;
+    // The cluster the daemon joined at start: a reload keeps it, so a file set back to it changes nothing.
+    const { cluster: _reloaded, ...rest } = current.settings;
+    const fixed = { ...rest, socket: fixedSocket, stateDir, maxConcurrent: fixedMax };
+    return fixedCluster === undefined ? fixed : { ...fixed, cluster: fixedCluster };
   };
 
   const reload = (): Promise<ReloadSummaryView> => {
