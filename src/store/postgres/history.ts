@@ -31,7 +31,7 @@ export async function listRuns(db: Queryable, schema: string, filter: RunFilter 
   if (filter.skipped === true) where.push("r.status = 'skipped'");
   if (filter.stopCause !== undefined) {
     values.push(filter.stopCause);
-    where.push(`r.result -> 'stop' ->> 'cause' = $${values.length}`);
+    where.push(`r.stop ->> 'cause' = $${values.length}`);
   }
   if (filter.since !== undefined) {
     values.push(filter.since);

@@ -1,8 +1,8 @@
 /**
- * A RunRecord as a `run` row and back. The row has no columns of its own for the engine's stop
- * and skip facts: they travel with the run's result in the `result` jsonb, as an envelope
- * `{ result?, stop?, skip? }` (null when all three are absent). `output` is text: the run's bytes
- * as UTF-8, NUL bytes dropped (the host's own SQLite journal keeps the exact bytes).
+ * A RunRecord as a `run` row and back. The output's bytes are `bytea` (they travel base64 in the
+ * batch's JSON), stop and skip facts and the result are jsonb columns of their own. jsonb and
+ * text cannot hold U+0000: a NUL inside `error` or inside a string of result/stop/skip is dropped
+ * (the host's own SQLite journal keeps them).
  */
 import type { RunStop, Trigger } from '../../engine/ports.js';
 import type { RunRecord, RunStatus, SkipFacts } from '../../engine/run.js';
@@ -43,11 +43,15 @@ export interface RunJson {
   exit_code: number | null;
   signal: string | null;
   pid: number | null;
+  /** base64 of the output's bytes. */
   output: string;
   output_truncated: boolean;
   output_bytes: number;
   error: string | null;
+  /** JSON texts; null when absent. */
   result: string | null;
+  stop: string | null;
+  skip: string | null;
 }
 
 /** The record set's column types, in RunJson's order (json_to_recordset's AS clause). */
@@ -55,7 +59,7 @@ export const RUN_JSON_COLUMNS =
   'id bigint, task text, trigger text, scheduled_at float8, attempt int, scope_host text, cause_run_id bigint, ' +
   'status text, host_id uuid, hostname text, created_at float8, started_at float8, ended_at float8, ' +
   'exit_code int, signal text, pid int, output text, output_truncated boolean, output_bytes bigint, ' +
-  'error text, result text';
+  'error text, result text, stop text, skip text';
 
 /** Text without NUL: PostgreSQL's text and jsonb cannot hold U+0000. */
 function withoutNul(text: string): string {
@@ -80,41 +84,41 @@ export function toRunJson(run: RunRecord, place: RunPlace): RunJson {
     exit_code: run.exitCode,
     signal: run.signal,
     pid: run.pid,
-    output: withoutNul(run.output.toString('utf8')),
+    output: run.output.toString('base64'),
     output_truncated: run.outputTruncated,
     output_bytes: run.outputBytes,
     error: run.error === null ? null : withoutNul(run.error),
-    result: encodeEnvelope(run),
+    result: run.result === undefined ? null : jsonText(run.result, true),
+    stop: run.stop === null ? null : jsonText(run.stop, false),
+    skip: run.skip === undefined ? null : jsonText(run.skip, false),
   };
 }
 
 /**
- * The envelope of result, stop and skip as JSON text, or null. A result JSON cannot hold (a
- * BigInt, a cycle) must not fail the batch forever: it is stored as its description instead.
+ * JSON text for a jsonb column, without the `\u0000` jsonb refuses. A result JSON cannot hold
+ * (a BigInt, a cycle) must not fail the batch forever: it is stored as its description instead.
  */
-function encodeEnvelope(run: RunRecord): string | null {
-  const envelope: Record<string, unknown> = {};
-  if (run.result !== undefined) envelope.result = run.result;
-  if (run.stop !== null) envelope.stop = run.stop;
-  if (run.skip !== undefined) envelope.skip = run.skip;
-  if (Object.keys(envelope).length === 0) return null;
+function jsonText(value: unknown, isResult: boolean): string {
   let text: string;
   try {
-    text = JSON.stringify(envelope);
+    text = JSON.stringify(value);
   } catch (error) {
+    if (!isResult) throw error;
     const why = error instanceof Error ? error.message : String(error);
-    envelope.result = `[taskkit: result not storable as JSON: ${why}]`;
-    text = JSON.stringify(envelope);
+    text = JSON.stringify(`[taskkit: result not storable as JSON: ${why}]`);
   }
-  return text.includes('\\u0000') ? text.replaceAll('\\u0000', '') : text;
+  return text.includes('\\u0000') ? text.replace(ESCAPED_NUL, '$1') : text;
 }
+
+/** `\u0000` as an escape, not as the text `\\u0000` (an escaped backslash, then `u0000`). */
+const ESCAPED_NUL = /(?<!\\)((?:\\\\)*)\\u0000/g;
 
 /** Columns of a summary (no output), instants as epoch ms; `r` is the run table's alias. */
 export const SUMMARY_SELECT =
   `r.id, r.task, r.trigger, r.status, ${msOf('r.scheduled_at')} AS scheduled_at, ` +
   `${msOf('r.created_at')} AS created_at, ${msOf('r.started_at')} AS started_at, ` +
   `${msOf('r.ended_at')} AS ended_at, r.exit_code, r.signal, r.attempt, r.pid, r.output_truncated, ` +
-  `r.output_bytes, r.error, r.result, r.hostname`;
+  `r.output_bytes, r.error, r.result::text AS result, r.stop, r.skip, r.hostname`;
 
 /** A row as read by SUMMARY_SELECT (+ output for a whole record). */
 export interface RunReadRow {
@@ -133,13 +137,15 @@ export interface RunReadRow {
   output_truncated: boolean;
   output_bytes: string;
   error: string | null;
-  result: { result?: unknown; stop?: RunStop; skip?: SkipFacts } | null;
+  /** As text: JSON null (a result of null) and SQL NULL (no result) differ. */
+  result: string | null;
+  stop: RunStop | null;
+  skip: SkipFacts | null;
   hostname: string | null;
-  output?: string;
+  output?: Buffer;
 }
 
 export function toSummary(row: RunReadRow): ClusterRunSummary {
-  const envelope = row.result ?? {};
   const run: ClusterRunSummary = {
     id: toNumber(row.id),
     task: row.task,
@@ -155,15 +161,15 @@ export function toSummary(row: RunReadRow): ClusterRunSummary {
     pid: row.pid,
     outputTruncated: row.output_truncated,
     outputBytes: toNumber(row.output_bytes),
-    stop: envelope.stop ?? null,
+    stop: row.stop,
     error: row.error,
-    ...(envelope.skip === undefined ? {} : { skip: envelope.skip }),
-    ...('result' in envelope ? { result: envelope.result } : {}),
+    ...(row.skip === null ? {} : { skip: row.skip }),
+    ...(row.result === null ? {} : { result: JSON.parse(row.result) as unknown }),
     ...(row.hostname === null ? {} : { host: row.hostname }),
   };
   return run;
 }
 
 export function toRecord(row: RunReadRow): ClusterRunRecord {
-  return { ...toSummary(row), output: Buffer.from(row.output ?? '', 'utf8') };
+  return { ...toSummary(row), output: row.output ?? Buffer.alloc(0) };
 }

@@ -38,10 +38,11 @@ function upsertSql(schema: string): string {
   return `
     INSERT INTO ${quoteIdent(schema)}.run AS r (id, task, trigger, scheduled_at, attempt, scope_host, cause_run_id,
       status, host_id, hostname, created_at, started_at, ended_at, exit_code, signal, pid, output,
-      output_truncated, output_bytes, error, result)
+      output_truncated, output_bytes, error, result, stop, skip)
     SELECT x.id, x.task, x.trigger, ${ts('scheduled_at')}, x.attempt, x.scope_host, x.cause_run_id, x.status,
       x.host_id, x.hostname, ${ts('created_at')}, ${ts('started_at')}, ${ts('ended_at')}, x.exit_code, x.signal,
-      x.pid, x.output, x.output_truncated, x.output_bytes, x.error, x.result::jsonb
+      x.pid, decode(x.output, 'base64'), x.output_truncated, x.output_bytes, x.error, x.result::jsonb,
+      x.stop::jsonb, x.skip::jsonb
       FROM json_to_recordset($1::json) AS x(${RUN_JSON_COLUMNS})
      -- only claims write the row of a cluster instant or dependent run (see CLAIMED_ONLY)
      WHERE x.scope_host IS NOT NULL OR (x.scheduled_at IS NULL AND x.cause_run_id IS NULL)
@@ -55,7 +56,7 @@ function upsertSql(schema: string): string {
       error = CASE WHEN r.status = 'interrupted'
                    THEN concat_ws('; ', excluded.error, 'finished after this host lost contact (' || r.error || ')')
                    ELSE excluded.error END,
-      result = excluded.result
+      result = excluded.result, stop = excluded.stop, skip = excluded.skip
     -- rows only move forward (queued, running, ended): a late running/queued write never reopens a
     -- row that ended (a reaper interrupted it), and a late queued one never takes a running row back
     -- to queued (the reaper would then free it for take_queued_v1: the run twice)

@@ -16,6 +16,8 @@
  *   written with `cause_run_id`, and a second claim for the same parent and attempt finds it
  *   (`lost`, or `won` for the same token), as the `run_cause` index allows one per parent and
  *   attempt (a retry of the dependent run, attempt 2, is claimed as a run of its own).
+ * - run.output is bytea (a run's output is bytes: NUL and invalid UTF-8 survive), and the engine's
+ *   stop and skip facts have columns of their own (`stop`, `skip` jsonb) beside `result`.
  * - take_queued_v1 takes nothing for a host whose lease ran out (claim_v1's fence), and a task
  *   brought back from retirement by publish_v1 gets a new revision and a notification.
  * - The claim's per-task lock key and the NOTIFY channel carry the cluster's name.
@@ -110,11 +112,13 @@ CREATE TABLE run (
   exit_code        int,
   signal           text,
   pid              int,
-  output           text NOT NULL DEFAULT '',
+  output           bytea NOT NULL DEFAULT '',
   output_truncated boolean NOT NULL DEFAULT false,
   output_bytes     bigint NOT NULL DEFAULT 0,
   error            text,
-  result           jsonb
+  result           jsonb,
+  stop             jsonb,
+  skip             jsonb
 );
 -- THE exactly-once guarantee: one row per (task, instant, attempt) in the whole cluster.
 CREATE UNIQUE INDEX run_claim ON run (task, scheduled_at, attempt)

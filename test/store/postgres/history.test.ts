@@ -105,6 +105,24 @@ describe.skipIf(skipWithoutPg)('cluster history (PostgreSQL)', () => {
     expect(await getRun(pool, SCHEMA, 999)).toBeNull();
   });
 
+  test('output bytes stored exactly (NUL, invalid UTF-8); a null result stays a result; NUL escapes only', async () => {
+    db = await TestDb.create(cluster);
+    const pool = await db.pool();
+    const a = await db.host('host-a');
+    const writer = new RunWriter({ db: pool, schema: SCHEMA });
+    const bytes = Buffer.from([0x00, 0x41, 0xff, 0xfe, 0x0a, 0x00, 0xe2, 0x9c]);
+    const binary = makeRun({ id: 21, scheduledAt: T0 + 21, output: bytes, outputBytes: bytes.length, result: null });
+    // A NUL inside a string cannot live in jsonb (dropped); the text backslash + u0000 can and stays.
+    const texts = makeRun({ id: 22, scheduledAt: T0 + 22, result: { nul: 'a\u0000b', literal: 'c\\u0000d' } });
+    const plain = makeRun({ id: 23, scheduledAt: T0 + 23 });
+    for (const run of [binary, texts, plain]) writer.save(run, place(a));
+    await writer.flush();
+    expect(await getRun(pool, SCHEMA, 21)).toEqual({ ...binary, host: 'host-a' });
+    expect((await getRun(pool, SCHEMA, 22))?.result).toEqual({ nul: 'ab', literal: 'c\\u0000d' });
+    expect(await getRun(pool, SCHEMA, 23)).toEqual({ ...plain, host: 'host-a' });
+    expect(await getRun(pool, SCHEMA, 23)).not.toHaveProperty('result');
+  });
+
   test('saves of one turn are one statement; a later save of a run wins; rows go out in order', async () => {
     db = await TestDb.create(cluster);
     const pool = await db.pool();
