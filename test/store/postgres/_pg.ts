@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client, Pool } from '../../../src/store/postgres/connect.js';
 import { connectClient, createPool } from '../../../src/store/postgres/connect.js';
+import { type ClaimParams, newClaimToken } from '../../../src/store/postgres/claims.js';
 import { registerHost } from '../../../src/store/postgres/hosts.js';
 import { publishTask, type TaskPolicy } from '../../../src/store/postgres/publish.js';
 import type { PgCluster } from '../../support/pg-cluster.js';
@@ -102,4 +103,34 @@ export async function publish(
     policy: options.policy ?? NO_RETRY,
     force: options.force ?? false,
   });
+}
+
+/**
+ * A first-attempt scheduled claim of `task` at `at` by `host` under fingerprint fp1, revision 1,
+ * overlap allow, no max-runs, deadline or jitter, with a fresh token; `overrides` change any of it.
+ */
+export function claimParams(
+  host: TestHost,
+  task: string,
+  at: number | null,
+  runId: number,
+  overrides: Partial<ClaimParams> = {},
+): ClaimParams {
+  return {
+    task,
+    at,
+    attempt: 1,
+    trigger: 'schedule',
+    hostId: host.hostId,
+    hostname: host.hostname,
+    runId,
+    token: newClaimToken(),
+    fingerprint: 'fp1',
+    scheduleRev: 1,
+    overlap: 'allow',
+    maxRuns: null,
+    deadlineMs: null,
+    jitterMs: 0,
+    ...overrides,
+  };
 }

@@ -6,31 +6,16 @@
  * figures are only printed, as a shared loaded machine varies 2x between runs.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type ClaimParams, claim, newClaimToken } from '../../../src/store/postgres/claims.js';
+import { type ClaimParams, claim } from '../../../src/store/postgres/claims.js';
 import { type PgCluster, skipWithoutPg, startPgCluster } from '../../support/pg-cluster.js';
-import { SCHEMA, TestDb, type TestHost, publish } from './_pg.js';
+import { SCHEMA, TestDb, type TestHost, claimParams, publish } from './_pg.js';
 
 let cluster: PgCluster;
 let db: TestDb;
 const N = 300;
 
 function params(host: TestHost, at: number, runId: number): ClaimParams {
-  return {
-    task: 'tick',
-    at,
-    attempt: 1,
-    trigger: 'schedule',
-    hostId: host.hostId,
-    hostname: host.hostname,
-    runId,
-    token: newClaimToken(),
-    fingerprint: 'fp1',
-    scheduleRev: 1,
-    overlap: 'allow',
-    maxRuns: null,
-    deadlineMs: null,
-    jitterMs: 0,
-  };
+  return claimParams(host, 'tick', at, runId);
 }
 
 describe.skipIf(skipWithoutPg)('claim rate (PostgreSQL)', () => {

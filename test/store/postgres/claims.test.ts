@@ -4,17 +4,11 @@
  * backend is killed mid-claim, retried with the same id and token: won exactly once.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import {
-  type ClaimOutcome,
-  type ClaimParams,
-  claim,
-  claimUntil,
-  newClaimToken,
-} from '../../../src/store/postgres/claims.js';
+import { type ClaimOutcome, type ClaimParams, claim, claimUntil } from '../../../src/store/postgres/claims.js';
 import { holdTask, resumeTask } from '../../../src/store/postgres/control.js';
 import { leaveHost } from '../../../src/store/postgres/hosts.js';
 import { type PgCluster, skipWithoutPg, startPgCluster } from '../../support/pg-cluster.js';
-import { SCHEMA, TestDb, type TestHost, publish } from './_pg.js';
+import { SCHEMA, TestDb, type TestHost, claimParams, publish } from './_pg.js';
 import { ReplyDropper } from './_reply-dropper.js';
 
 let cluster: PgCluster;
@@ -23,23 +17,7 @@ let nextId = 1000;
 
 function params(host: TestHost, at: number | null, overrides: Partial<ClaimParams> = {}): ClaimParams {
   nextId += 1;
-  return {
-    task: 'backup',
-    at,
-    attempt: 1,
-    trigger: 'schedule',
-    hostId: host.hostId,
-    hostname: host.hostname,
-    runId: nextId,
-    token: newClaimToken(),
-    fingerprint: 'fp1',
-    scheduleRev: 1,
-    overlap: 'allow',
-    maxRuns: null,
-    deadlineMs: null,
-    jitterMs: 0,
-    ...overrides,
-  };
+  return claimParams(host, 'backup', at, nextId, overrides);
 }
 
 /** A whole second a little in the past: due, not early. */

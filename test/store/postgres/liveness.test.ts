@@ -5,7 +5,7 @@
  * no earlier than lease_until + kill grace; three concurrent pickers each take a queued run once.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { claim, newClaimToken } from '../../../src/store/postgres/claims.js';
+import { claim } from '../../../src/store/postgres/claims.js';
 import {
   beat,
   goneHost,
@@ -18,7 +18,7 @@ import {
 import { takeQueued, type TakenRun, nextQueuedDue } from '../../../src/store/postgres/queued.js';
 import { reap } from '../../../src/store/postgres/reaper.js';
 import { type PgCluster, skipWithoutPg, startPgCluster } from '../../support/pg-cluster.js';
-import { NO_RETRY, SCHEMA, TestDb, type TestHost, publish } from './_pg.js';
+import { NO_RETRY, SCHEMA, TestDb, type TestHost, claimParams, publish } from './_pg.js';
 import type { Pool } from '../../../src/store/postgres/connect.js';
 
 let cluster: PgCluster;
@@ -27,22 +27,7 @@ let nextId = 5000;
 
 async function win(pool: Pool, host: TestHost, task: string, at: number): Promise<number> {
   nextId += 1;
-  const outcome = await claim(pool, SCHEMA, {
-    task,
-    at,
-    attempt: 1,
-    trigger: 'schedule',
-    hostId: host.hostId,
-    hostname: host.hostname,
-    runId: nextId,
-    token: newClaimToken(),
-    fingerprint: 'fp1',
-    scheduleRev: 1,
-    overlap: 'allow',
-    maxRuns: null,
-    deadlineMs: null,
-    jitterMs: 0,
-  });
+  const outcome = await claim(pool, SCHEMA, claimParams(host, task, at, nextId));
   expect(outcome.kind).toBe('won');
   return nextId;
 }
