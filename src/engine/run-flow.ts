@@ -122,8 +122,9 @@ export class RunFlow {
           });
     if (this.stopping) return this.#skipUnregistered(entry, record, 'taskkit is stopping', 'stopping');
     const colliding = entry.collidingRun();
+    // A taken run is this engine's already (its row says running): it waits its turn, never skipped.
     const decision: OverlapDecision =
-      options.serial === true
+      options.serial === true || taken !== undefined
         ? { action: colliding === null ? 'start' : 'queue' }
         : decideOverlap(entry.spec.overlap, colliding?.record ?? null, entry.serialCount);
     if (decision.action === 'skip') return this.#skipUnregistered(entry, record, decision.reason, 'overlap');

@@ -76,6 +76,18 @@ describe('startTaken', () => {
     expect(runner.running()).toEqual([77]);
   });
 
+  test('with a run of its task going (overlap skip), it waits, never skipped (its row is this host)', async () => {
+    const { runner, scheduler, eventsOf } = createEngine(START, { claim: () => true });
+    scheduler.add(makeTask('job', { overlap: 'skip' }));
+    scheduler.runNow('job');
+    const record = scheduler.startTaken({ task: 'job', runId: 77, attempt: 2, scheduledAt: INSTANT });
+    expect(record.status).toBe('queued');
+    expect(eventsOf('run-skipped')).toEqual([]);
+    runner.finish(1);
+    await flush();
+    expect(runner.running()).toEqual([77]);
+  });
+
   test('an unknown task is refused; a stopping engine starts nothing', async () => {
     const { scheduler } = createEngine(START);
     scheduler.add(makeTask('job'));

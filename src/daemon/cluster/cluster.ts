@@ -13,7 +13,7 @@ import type { TaskSpec } from '../../config/types.js';
 import type { DaemonControl } from '../../control/handlers.js';
 import type { RestoredTaskState, RunClaim } from '../../engine/ports.js';
 import { instantJitter, jitterDelay } from '../../engine/policies/jitter.js';
-import type { Scheduler } from '../../engine/scheduler.js';
+import { DEFAULT_MAX_CONCURRENT, type Scheduler } from '../../engine/scheduler.js';
 import type { HistoryControl } from '../history.js';
 import type { Logger } from '../log.js';
 import { createClusterClaim } from './claim-hook.js';
@@ -23,6 +23,7 @@ import type { ClusterDb, RunIdSource, RunOwner } from './cluster-db.js';
 import { clusterHistory, type ClusterHistoryAnswers } from './history-source.js';
 import { startLiveness, type Liveness } from './liveness.js';
 import { clusterRestore, publishTasks } from './publish.js';
+import { startQueuedPickup, type QueuedPickup } from './queued-pickup.js';
 import { startReaper } from './reaper-loop.js';
 import { clusterStatusReader, taskClusterView } from './status.js';
 import { runIdsWithFallback } from './run-ids.js';
@@ -44,6 +45,8 @@ export interface ClusterStartOptions {
   readonly tasks: readonly TaskSpec[];
   readonly fileDigest: string;
   readonly pid: number;
+  /** `max-concurrent`: queued retries are taken only while a slot is free (fixed at start). */
+  readonly maxConcurrent?: number;
   readonly log: Logger;
   /** Opens the database (pg-db.ts openClusterDb; a fake in tests). */
   readonly openDb: (settings: ClusterSettings, log: Logger) => Promise<ClusterDb>;
@@ -88,6 +91,9 @@ export async function startCluster(options: ClusterStartOptions): Promise<Cluste
   let taskNames = options.tasks.map((task) => task.name);
   // Set once the engine is attached; notifications before that are covered by the first resync.
   let sync: TaskSync | null = null;
+  let pickup: QueuedPickup | null = null;
+  // Only tasks with retry.interrupted ever have queued runs (reap_v1 queues none for the others).
+  let retried = options.tasks.filter(retriesInterrupted);
   let fenced: () => void = () => {};
   let liveness: Liveness;
   try {
@@ -106,6 +112,7 @@ export async function startCluster(options: ClusterStartOptions): Promise<Cluste
       log,
       onNotify: (payload) => {
         sync?.notified(payload);
+        pickup?.notified(payload);
       },
       onConnected: () => void sync?.resync(),
       onFenced: () => fenced(),
@@ -164,6 +171,33 @@ export async function startCluster(options: ClusterStartOptions): Promise<Cluste
       // row of a claimed run; the upsert by id completes it). Skips and yields are not this host's to write.
       for (const event of ['run-started', 'run-finished'] as const)
         stops.push(engine.on(event, (run) => db.writeRun(run, owner(specOf(run.task)))));
+      // A taken run's row is this host's: should it end unstarted (a stop), the row says so.
+      const takenIds = new Set<number>();
+      stops.push(engine.on('run-started', (run) => takenIds.delete(run.id)));
+      stops.push(
+        engine.on('run-skipped', (run) => {
+          if (takenIds.delete(run.id)) db.writeRun(run, owner(specOf(run.task)));
+        }),
+      );
+      const maxConcurrent = options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT;
+      pickup = startQueuedPickup({
+        db,
+        liveness,
+        hostname,
+        // Those this host runs with the cluster's definition (another's may differ in what a retry does).
+        // One running here already: the taken run waits for it (overlap), never skipped (run-flow.ts).
+        tasks: () =>
+          retried
+            .filter((spec) => !isHostScoped(spec) && rows.get(spec.name)?.fingerprint === fingerprintOf(spec))
+            .map((spec) => spec.name),
+        freeSlot: () => engine.runsInFlight().filter((run) => run.status === 'running').length < maxConcurrent,
+        start: (taken) => {
+          takenIds.add(taken.runId);
+          engine.startTaken(taken);
+        },
+        log,
+      });
+      stops.push(() => pickup?.stop());
       stops.push(
         startReaper({
           db,
@@ -171,12 +205,14 @@ export async function startCluster(options: ClusterStartOptions): Promise<Cluste
           goneAfterMs: settings.goneAfterMs,
           leaseMs: settings.leaseMs,
           log,
+          onReaped: () => pickup?.poke(),
         }),
       );
       void sync.resync();
     },
     async reloaded(tasks) {
       taskNames = tasks.map((task) => task.name);
+      retried = tasks.filter(retriesInterrupted);
       await db.setHostTasks(liveness.hostId(), taskNames).catch(() => {});
       const publishing = { db, rows, fingerprintOf, isHostScoped, log, hostId: liveness.hostId() };
       await publishTasks(publishing, tasks, true).catch((error: unknown) =>

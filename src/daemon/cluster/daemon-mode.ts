@@ -37,6 +37,7 @@ export async function openClusterMode(file: TasksFile, options: ClusterModeOptio
     tasks: file.tasks,
     fileDigest: digestOf(file.path),
     pid: options.pid,
+    maxConcurrent: file.settings.maxConcurrent,
     log: options.log,
     openDb: openClusterDb,
   });
