@@ -49,12 +49,14 @@ async function requestRows(client: ControlClient, params: { here?: boolean }): P
 
 /** `taskkit run-now NAME` (no --wait, no --make): trigger one run; the exit code (1: it did not start). */
 export async function triggerRun(io: CliIo, json: boolean, name: string, connect: Connect): Promise<number> {
-  const { run, group } = await useDaemon(connect, async (client) => {
+  const { run, group, claimed } = await useDaemon(connect, async (client) => {
     const triggered = (await client.request('run-now', { name })).run;
     // A queued run may wait for its concurrency group rather than a slot: ask, to say which.
     const task = triggered.status === 'queued' && !json ? (await client.request('show', { name })).task : null;
     const waiting = task?.group != null && task.group.waiting > 0 ? task.group : null;
-    return { run: triggered, group: waiting && `${waiting.name}: ${waiting.running}/${waiting.limit} running` };
+    const group = waiting && `${waiting.name}: ${waiting.running}/${waiting.limit} running`;
+    // In a cluster a queued run waits for its claim, which overlap or a hold may still refuse.
+    return { run: triggered, group, claimed: task?.cluster?.scope === 'cluster' };
   });
   // A trigger that did not start (overlap skip, the daemon stopping) is a failed operation.
   const exitCode = run.status === 'skipped' ? 1 : 0;
@@ -64,6 +66,6 @@ export async function triggerRun(io: CliIo, json: boolean, name: string, connect
   }
   const { describeTriggered } = await import('./format/run.js');
   if (run.status === 'skipped') printError(io, `taskkit: ${describeTriggered(run)}`);
-  else printLine(io, describeTriggered(run, group));
+  else printLine(io, describeTriggered(run, group, claimed));
   return exitCode;
 }

@@ -6,12 +6,17 @@ import { escapeControl } from '../../escape-control.js';
 
 /**
  * "backup #12 started (pid 4242)", "backup #12 queued", "backup #12 skipped: already running";
- * `group` ("db: 1/1 running") when the queued run waits for a place in its concurrency group.
+ * `group` ("db: 1/1 running") when the queued run waits for a place in its concurrency group;
+ * `claimed` when it waits for its claim in the cluster, which may still skip it (overlap, hold).
  */
-export function describeTriggered(run: RunView, group: string | null = null): string {
+export function describeTriggered(run: RunView, group: string | null = null, claimed = false): string {
   const label = `${run.task} #${run.id}`;
   if (run.status === 'running') return `${label} started${run.pid === null ? '' : ` (pid ${run.pid})`}`;
   if (run.status === 'queued' && group !== null) return `${label} queued (waiting for group ${group})`;
+  if (run.status === 'queued' && claimed) {
+    const history = `"taskkit history ${run.task}" shows how it went`;
+    return `${label} queued for its claim in the cluster (overlap or a hold may still skip it; ${history})`;
+  }
   if (run.status === 'queued') return `${label} queued (it starts when a slot is free)`;
   return `${label} ${escapeControl(run.outcome)}`;
 }

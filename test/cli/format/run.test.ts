@@ -46,6 +46,15 @@ describe('describeTriggered', () => {
     expect(describeTriggered(queued, 'db: 1/1 running')).toBe('backup #12 queued (waiting for group db: 1/1 running)');
     expect(describeTriggered(run({}), 'db: 1/1 running')).toBe('backup #12 started (pid 4321)');
   });
+
+  test('a cluster run waits for its claim, which may still skip it: not a promise that it starts', () => {
+    const queued = run({ status: 'queued', pid: null, startedAt: null });
+    expect(describeTriggered(queued, null, true)).toBe(
+      'backup #12 queued for its claim in the cluster (overlap or a hold may still skip it; ' +
+        '"taskkit history backup" shows how it went)',
+    );
+    expect(describeTriggered(run({}), null, true)).toBe('backup #12 started (pid 4321)');
+  });
 });
 
 describe('describeFinished', () => {
