@@ -26,6 +26,11 @@ export interface PgDbSettings {
   readonly name: string;
 }
 
+/** How long a `history` request waits for this host's queued run rows before reading PostgreSQL. */
+const FLUSH_WAIT_MS = 2_000;
+/** How long a stopping daemon waits for its queued run rows (its local store keeps them all anyway). */
+const CLOSE_WAIT_MS = 5_000;
+
 export async function openClusterDb(settings: PgDbSettings, log: Logger): Promise<ClusterDb> {
   const schema = settings.name;
   // Connection-level errors: the liveness connection says an outage once; these would repeat it.
@@ -102,7 +107,8 @@ export async function openClusterDb(settings: PgDbSettings, log: Logger): Promis
       return { ready: blocks.start(), next: () => blocks.next() };
     },
     writeRun: (run, owner) => writer.save(run, owner),
-    flushRuns: () => writer.flush(),
+    // Bounded: through an outage the rows stay queued (and are retried) instead of hanging the caller.
+    flushRuns: () => writer.flushWithin(FLUSH_WAIT_MS).then(() => undefined),
     history: {
       listRuns: (task, limit) => listRuns(pool, schema, { task, limit }),
       getRun: (id) => getRun(pool, schema, id),
@@ -112,7 +118,7 @@ export async function openClusterDb(settings: PgDbSettings, log: Logger): Promis
     },
     close: async () => {
       for (const close of closing) close();
-      await writer.close().catch(() => {});
+      await writer.close(CLOSE_WAIT_MS).catch(() => {});
       await pool.end().catch(() => undefined);
     },
   };
