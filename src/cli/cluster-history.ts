@@ -49,9 +49,14 @@ export async function openClusterHistory(cluster: ClusterStoreSettings, env: Env
     await pool.end().catch(() => undefined);
     throw error;
   }
+  // Connected and checked: a failure now is a read's (a dropped connection, a schema this build
+  // does not know), not "cannot connect".
   const unreadable = (error: unknown): never => {
     if (error instanceof TaskkitError) throw error;
-    throw connectionError(url, error);
+    const why = error instanceof Error ? error.message : String(error);
+    throw new TaskkitError('STORE_UNAVAILABLE', `cannot read the runs from PostgreSQL at ${target}: ${why}`, {
+      cause: error,
+    });
   };
   const reader: HistoryReader = {
     listRuns: (filter) => listRuns(pool, schema, filter).catch(unreadable),

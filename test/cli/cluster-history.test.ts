@@ -206,7 +206,23 @@ describe.skipIf(skipWithoutPg)('history from the cluster (PostgreSQL)', () => {
       `PostgreSQL at ${db.url} has no cluster "other" (no runs yet)`,
     ]);
   });
+
+  test('a read that fails once connected says it could not read, not that it could not connect', async () => {
+    db = await TestDb.create(cluster);
+    const history = await openClusterHistory({ store: db.url, name: SCHEMA }, {});
+    opened.push(history);
+    db.sql(`ALTER TABLE ${SCHEMA}.run RENAME COLUMN stop TO stop_gone`);
+    const [code, message] = await failure(history.reader.listRuns({}));
+    expect(code).toBe('STORE_UNAVAILABLE');
+    expect(message).toMatch(
+      new RegExp(`^cannot read the runs from PostgreSQL at ${escape(db.url)}: column .* does not exist$`),
+    );
+  });
 });
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 
 /** A tasks file in `dir` whose settings.cluster.store is `store`; returns its path. */
 function writeTasks(dir: string, store: string): string {
