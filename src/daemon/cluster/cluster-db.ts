@@ -190,6 +190,11 @@ export interface ClusterDb {
   runIds(): RunIdSource;
   /** Queue the run's row (upsert by id; batched, in order, retried through an outage). */
   writeRun(run: RunRecord, owner: RunOwner): void;
+  /**
+   * The instant's skipped row for a run this host skipped by itself (overlap: skip, its own run
+   * still going), unless the instant has a row; not retried (an outage's instants are excused).
+   */
+  recordInstantSkip(run: RunRecord, owner: RunOwner): void;
   flushRuns(): Promise<void>;
   readonly history: ClusterHistory;
   close(): Promise<void>;

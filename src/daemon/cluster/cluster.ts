@@ -7,11 +7,12 @@
  */
 import { hostname as osHostname } from 'node:os';
 import { readFileSync } from 'node:fs';
-import { definitionFingerprint } from '../../config/definition.js';
+import { clusterFingerprint } from '../../config/cluster-fingerprint.js';
 import { taskScope } from '../../config/scope.js';
 import type { TaskSpec } from '../../config/types.js';
 import type { DaemonControl } from '../../control/handlers.js';
 import type { RestoredTaskState, RunClaim } from '../../engine/ports.js';
+import type { RunRecord } from '../../engine/run.js';
 import { instantJitter, jitterDelay } from '../../engine/policies/jitter.js';
 import { DEFAULT_MAX_CONCURRENT, type Scheduler } from '../../engine/scheduler.js';
 import type { HistoryControl } from '../history.js';
@@ -44,6 +45,8 @@ export interface ClusterStartOptions {
   readonly env: NodeJS.ProcessEnv;
   readonly tasks: readonly TaskSpec[];
   readonly fileDigest: string;
+  /** The tasks file's folder: paths inside it count relative to it in the cluster's fingerprint. */
+  readonly baseDir: string;
   readonly pid: number;
   /** `max-concurrent`: queued retries are taken only while a slot is free (fixed at start). */
   readonly maxConcurrent?: number;
@@ -85,7 +88,8 @@ export async function startCluster(options: ClusterStartOptions): Promise<Cluste
   const { settings, log } = options;
   const clock = createClusterClock(testClockShift(options.env));
   const hostname = osHostname();
-  const fingerprintOf = (spec: TaskSpec): string => definitionFingerprint(spec);
+  // Host-independent: the same file in /srv/a on one host and /opt/b on another is one definition.
+  const fingerprintOf = (spec: TaskSpec): string => clusterFingerprint(spec, options.baseDir);
   const rows = new TaskRows(fingerprintOf);
   const db = await options.openDb(settings, log);
   let taskNames = options.tasks.map((task) => task.name);
@@ -177,6 +181,8 @@ export async function startCluster(options: ClusterStartOptions): Promise<Cluste
       stops.push(
         engine.on('run-skipped', (run) => {
           if (takenIds.delete(run.id)) db.writeRun(run, owner(specOf(run.task)));
+          else if (isOwnOverlapSkip(run, specOf(run.task)) && liveness.canClaim())
+            db.recordInstantSkip(run, owner(specOf(run.task)));
         }),
       );
       const maxConcurrent = options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT;
@@ -267,6 +273,18 @@ function stopRetriedRuns(engine: Scheduler, log: Logger): void {
       // ended meanwhile
     }
   }
+}
+
+/** A scheduled instant of a claimed task that this host skipped because its own run was still going. */
+function isOwnOverlapSkip(run: RunRecord, spec: TaskSpec | undefined): boolean {
+  return (
+    spec !== undefined &&
+    !isHostScoped(spec) &&
+    run.skip?.reason === 'overlap' &&
+    run.scheduledAt !== null &&
+    run.attempt === 1 &&
+    (run.trigger === 'schedule' || run.trigger === 'catch-up')
+  );
 }
 
 function retriesInterrupted(spec: TaskSpec): boolean {

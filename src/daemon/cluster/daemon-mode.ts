@@ -4,6 +4,7 @@
  * no URL sits in the tasks file; config/cluster-settings.ts). node-postgres is loaded only here.
  */
 import { createHash } from 'node:crypto';
+import { dirname } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { resolveClusterStore } from '../../config/cluster-settings.js';
 import type { TasksFile } from '../../config/types.js';
@@ -36,6 +37,7 @@ export async function openClusterMode(file: TasksFile, options: ClusterModeOptio
     env: options.env,
     tasks: file.tasks,
     fileDigest: digestOf(file.path),
+    baseDir: dirname(file.path),
     pid: options.pid,
     maxConcurrent: file.settings.maxConcurrent,
     log: options.log,

@@ -11,6 +11,7 @@ import { holdTask, notifyCancel, rescheduleTask, resumeTask } from '../../store/
 import { beat, goneHost, leaveHost, listHosts, registerHost, setHostTasks } from '../../store/postgres/hosts.js';
 import { getRun, lastRuns, latestRun, listRuns, runStats } from '../../store/postgres/history.js';
 import { publishTask } from '../../store/postgres/publish.js';
+import { recordInstantSkip } from '../../store/postgres/instant-skip.js';
 import { reattachHost } from '../../store/postgres/reattach.js';
 import { takeQueued } from '../../store/postgres/queued.js';
 import { reap } from '../../store/postgres/reaper.js';
@@ -107,6 +108,14 @@ export async function openClusterDb(settings: PgDbSettings, log: Logger): Promis
       return { ready: blocks.start(), next: () => blocks.next() };
     },
     writeRun: (run, owner) => writer.save(run, owner),
+    recordInstantSkip: (run, owner) =>
+      void recordInstantSkip(pool, schema, run, owner).catch((error: unknown) =>
+        log(
+          'warn',
+          `cluster history: the skip of ${run.task} at ${new Date(run.scheduledAt ?? 0).toISOString()} ` +
+            `was not recorded: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      ),
     // Bounded: through an outage the rows stay queued (and are retried) instead of hanging the caller.
     flushRuns: () => writer.flushWithin(FLUSH_WAIT_MS).then(() => undefined),
     history: {

@@ -10,6 +10,7 @@ import { claim, newClaimToken } from '../../../src/store/postgres/claims.js';
 import { getRun, lastRuns, latestRun, listRuns, runStats } from '../../../src/store/postgres/history.js';
 import type { Queryable } from '../../../src/store/postgres/queryable.js';
 import { RunIdBlocks, fetchRunIdBlock } from '../../../src/store/postgres/run-ids.js';
+import { recordInstantSkip } from '../../../src/store/postgres/instant-skip.js';
 import { RunWriter } from '../../../src/store/postgres/run-writer.js';
 import { type PgCluster, skipWithoutPg, startPgCluster } from '../../support/pg-cluster.js';
 import { makeRun } from '../_support.js';
@@ -240,6 +241,34 @@ describe.skipIf(skipWithoutPg)('cluster history (PostgreSQL)', () => {
     expect(db.sql(`SELECT string_agg(id || ':' || status, ',' ORDER BY id) FROM taskkit.run`)).toBe(
       '400:interrupted,401:queued',
     );
+  });
+
+  test("a host's own overlap skip is the instant's one row, unless a claim or a skip came first", async () => {
+    db = await TestDb.create(cluster);
+    const pool = await db.pool();
+    const [a, b] = [await db.host('host-a'), await db.host('host-b')];
+    await publish(pool, a, 'backup');
+    const at = Math.floor(Date.now() / 1000) * 1000 - 2000;
+    const skipped = (id: number, when: number) =>
+      makeRun({
+        id,
+        scheduledAt: when,
+        attempt: 1,
+        status: 'skipped',
+        error: 'previous run still running (overlap: skip)',
+        skip: { reason: 'overlap', count: 1, more: false, lastAt: when },
+      });
+    // Both live hosts skipped the instant locally: the first skip is its row, the second writes nothing.
+    expect(await recordInstantSkip(pool, SCHEMA, skipped(500, at), clusterPlace(a))).toBe(true);
+    expect(await recordInstantSkip(pool, SCHEMA, skipped(501, at), clusterPlace(b))).toBe(false);
+    // A peer's claim of the instant counts it as settled (lost), and a claimed instant takes no skip.
+    expect(await claimed(pool, b, at, 502)).toMatchObject({ kind: 'lost' });
+    expect(await claimed(pool, b, at + 1000, 503)).toEqual({ kind: 'won', runId: 503 });
+    expect(await recordInstantSkip(pool, SCHEMA, skipped(504, at + 1000), clusterPlace(a))).toBe(false);
+    expect(
+      db.sql(`SELECT string_agg(id || ':' || status || ':' || (skip->>'reason'), ',' ORDER BY id) FROM taskkit.run`),
+    ).toBe('500:skipped:overlap');
+    expect(db.sql(`SELECT count(*) FROM taskkit.run`)).toBe('2');
   });
 
   test('a late queued write never takes a claimed running row back to queued', async () => {
