@@ -188,6 +188,8 @@ export interface ClusterDb {
   listHosts(): Promise<HostRow[]>;
   setHostTasks(hostId: string, tasks: readonly string[]): Promise<void>;
   runIds(): RunIdSource;
+  /** The watchdog's question: which of the task's instants have a row (any attempt or status). */
+  instantsWithRows(task: string, instants: readonly Instant[]): Promise<Set<Instant>>;
   /** Queue the run's row (upsert by id; batched, in order, retried through an outage). */
   writeRun(run: RunRecord, owner: RunOwner): void;
   /**

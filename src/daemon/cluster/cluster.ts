@@ -30,6 +30,7 @@ import { clusterStatusReader, taskClusterView } from './status.js';
 import { runIdsWithFallback } from './run-ids.js';
 import { TaskRows } from './task-rows.js';
 import { startTaskSync, type TaskSync } from './task-sync.js';
+import { startWatchdog, type Watchdog } from './watchdog.js';
 
 /** `settings.cluster`, resolved (the store URL read from the environment where it named a variable). */
 export interface ClusterSettings {
@@ -98,6 +99,7 @@ export async function startCluster(options: ClusterStartOptions): Promise<Cluste
   let pickup: QueuedPickup | null = null;
   // Only tasks with retry.interrupted ever have queued runs (reap_v1 queues none for the others).
   let retried = options.tasks.filter(retriesInterrupted);
+  let watchdog: Watchdog | null = null;
   let fenced: () => void = () => {};
   let liveness: Liveness;
   try {
@@ -214,6 +216,9 @@ export async function startCluster(options: ClusterStartOptions): Promise<Cluste
           onReaped: () => pickup?.poke(),
         }),
       );
+      const watching = { db, engine, rows, fingerprintOf, isHostScoped, now: () => clock.now(), log };
+      watchdog = startWatchdog({ ...watching, leaseMs: settings.leaseMs, goneAfterMs: settings.goneAfterMs });
+      stops.push(() => watchdog?.stop());
       void sync.resync();
     },
     async reloaded(tasks) {
@@ -227,7 +232,8 @@ export async function startCluster(options: ClusterStartOptions): Promise<Cluste
     },
     history: (local) => clusterHistory(local, db, log, (stop) => stops.push(stop)),
     controlHooks: (engine) => {
-      const status = clusterStatusReader({ db, liveness, rows, name: settings.name, hostname, isHostScoped });
+      const missed = () => watchdog?.missed() ?? [];
+      const status = clusterStatusReader({ db, liveness, rows, name: settings.name, hostname, isHostScoped, missed });
       return {
         taskCluster: (task) =>
           engine.has(task) ? taskClusterView(engine.get(task).spec, { rows, isHostScoped }, fingerprintOf) : null,

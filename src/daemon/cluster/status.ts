@@ -6,7 +6,12 @@
  * so `status` still says something while PostgreSQL is away.
  */
 import type { TaskSpec } from '../../config/types.js';
-import type { ClusterHostView, ClusterStatusView, TaskClusterView } from '../../control/cluster-view.js';
+import type {
+  ClusterHostView,
+  ClusterStatusView,
+  MissedInstantView,
+  TaskClusterView,
+} from '../../control/cluster-view.js';
 import type { ClusterDb, HostRow } from './cluster-db.js';
 import type { Liveness } from './liveness.js';
 import type { TaskRows } from './task-rows.js';
@@ -18,6 +23,8 @@ export interface StatusSources {
   readonly name: string;
   readonly hostname: string;
   readonly isHostScoped: (spec: TaskSpec) => boolean;
+  /** The watchdog's last findings (watchdog.ts); none before the engine is attached. */
+  readonly missed?: () => readonly MissedInstantView[];
 }
 
 const iso = (at: number): string => new Date(at).toISOString();
@@ -41,7 +48,7 @@ export function clusterStatusReader(
         publishedAt: iso(split.publishedAt),
         differingHosts: [sources.hostname],
       })),
-      missedInstants: [],
+      missedInstants: sources.missed?.() ?? [],
       unreachable: outage === null ? null : { since: iso(outage.since), error: outage.error },
     };
   };

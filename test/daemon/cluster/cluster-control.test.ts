@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { connectClient } from '../../../src/store/postgres/connect.js';
+import { instantsWithRows } from '../../../src/store/postgres/watchdog.js';
 import { ClusterHosts, type ClusterHost, type TestCluster } from '../../support/cluster-hosts.js';
 import { type PgCluster, skipWithoutPg, startPgCluster } from '../../support/pg-cluster.js';
 import { waitUntil } from '../../support/process-state.js';
@@ -24,6 +25,9 @@ afterAll(() => pg?.stop());
 afterEach(() => daemons.killAll());
 
 const TASKS = [
+  '  tick:',
+  '    every: 1s',
+  '    run: "true"',
   '  quiet:',
   '    every: 1h',
   '    run: "true"',
@@ -139,5 +143,22 @@ describe.skipIf(skipWithoutPg)('control across hosts', () => {
     expect(cancelled.code, cancelled.stderr).toBe(0);
     expect(cancelled.stdout).toMatch(new RegExp(`^stubborn #${id}: requested; still running on \\S+`, 'm'));
     expect(cluster.sql(`SELECT status FROM taskkit.run WHERE id = ${id}`)).toBe('running');
+  });
+
+  test("the watchdog's query finds the instants a claim wrote, and only those", { timeout: 60_000 }, async () => {
+    const cluster = await daemons.start(pg as PgCluster, TASKS, ['a']);
+    const claimed = () =>
+      cluster.sql(
+        `SELECT ${'(extract(epoch FROM min(scheduled_at)) * 1000)::bigint'} FROM taskkit.run WHERE task = 'tick'`,
+      );
+    await waitUntil(() => claimed() !== '', 10_000, 'a claimed tick');
+    const at = Number(claimed());
+    const client = await connectClient({ url: (pg as PgCluster).url(cluster.db) });
+    try {
+      const found = await instantsWithRows(client, 'taskkit', 'tick', [at, at - 1_000, at + 500]);
+      expect([...found]).toEqual([at]);
+    } finally {
+      await client.end();
+    }
   });
 });
