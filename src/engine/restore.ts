@@ -3,9 +3,10 @@
  * max-runs counter and the last scheduled instant survive in the store and come back through add()
  * (TaskEntry's constructor takes them); what the restart skipped over is found here.
  */
+import { nextTaskInstant, type TaskTiming } from '../schedule/task-instants.js';
 import type { Instant } from '../schedule/types.js';
 import { collectMissed } from './missed-instants.js';
-import { MAX_CATCH_UP_RUNS, type MissedInstants } from './policies/catch-up.js';
+import { MAX_CATCH_UP_RUNS, planCatchUp, type MissedInstants } from './policies/catch-up.js';
 import type { TaskEntry } from './task-entry.js';
 
 /**
@@ -23,4 +24,28 @@ export function missedSinceRestart(entry: TaskEntry, now: Instant): MissedInstan
   if (latest === undefined) return null;
   entry.dealtWith(latest);
   return { ...missed, range: { after: last, upTo: now, down: true } };
+}
+
+/**
+ * The catch-up runs, per the task's `catch-up`, of its instants in (after, the latest dealt with]
+ * that the caller knows did not run (claims that could not be made): as a restart would catch up.
+ * None for a held task (its held span counts them).
+ */
+export function catchUpRunsSince(entry: TaskEntry, after: Instant): Instant[] {
+  const upTo = entry.lastScheduledAt;
+  if (upTo === null || entry.held) return [];
+  // Counted afresh in the range: those instants are dealt with already, so lastScheduledAt is left out.
+  const plain = timingOf(entry);
+  const missed = collectMissed((at) => nextTaskInstant(plain, at), after, upTo, MAX_CATCH_UP_RUNS);
+  return [...(planCatchUp(entry.spec.catchUp, missed, entry.budget())?.runs ?? [])];
+}
+
+function timingOf(entry: TaskEntry): TaskTiming {
+  return {
+    schedule: entry.schedule,
+    until: entry.until,
+    runsLeft: Infinity,
+    lastScheduledAt: null,
+    exclusion: entry.exclusion,
+  };
 }

@@ -7,9 +7,9 @@ import type { TaskSpec } from '../config/types.js';
 import { TaskkitError } from '../errors.js';
 import type { Instant, ScheduleSpec } from '../schedule/types.js';
 import type { Task } from './active-run.js';
-import { HoldLifecycle } from './hold-lifecycle.js';
 import { describeTaskGroup } from './group-status.js';
 import { keepsExcludedSpan } from './excluded-instants.js';
+import { LateCatchUp } from './late-catch-up.js';
 import type { EngineEventName, EngineListener } from './events.js';
 import { MakeChain } from './make-chain.js';
 import { makeOrder } from './make-order.js';
@@ -26,7 +26,7 @@ import type { StartOptions } from './scheduler-options.js';
 export { DEFAULT_MAX_CONCURRENT, type SchedulerOptions, type StartOptions } from './scheduler-options.js';
 export const DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
 
-export class Scheduler extends HoldLifecycle {
+export class Scheduler extends LateCatchUp {
   /** Instants missed while the daemon was down, run by start(). */
   readonly #missedAtStart = new Map<Task, MissedInstants>();
   #started = false;

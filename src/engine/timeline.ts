@@ -79,6 +79,11 @@ export class Timeline {
     for (const node of delayed) this.set(node, node.at + jumpMs);
   }
 
+  /** Between start() and stop(). */
+  get started(): boolean {
+    return this.#started;
+  }
+
   start(): void {
     this.#started = true;
     this.#lastWall = this.#clock.now();
