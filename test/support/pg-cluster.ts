@@ -104,6 +104,8 @@ export interface PgCluster {
   restart(mode?: 'fast' | 'smart'): void;
   /** Immediate stop: no shutdown checkpoint, every backend killed (a crash, for the server). */
   crash(): void;
+  /** Fast stop (pg_ctl -m fast), the data kept: start() brings it back (an outage, for clients). */
+  halt(): void;
   start(): void;
   /** Stops the server by its data directory and removes the directory. Idempotent. */
   stop(): void;
@@ -190,6 +192,7 @@ function clusterIn(dir: string, timings: PgCluster['timings']): PgCluster {
     start: () => void run('pg_ctl', ['-D', data, '-l', log, '-w', '-o', options, 'start']),
     restart: (mode = 'fast') => void run('pg_ctl', ['-D', data, '-l', log, '-w', '-m', mode, '-o', options, 'restart']),
     crash: () => void run('pg_ctl', ['-D', data, '-w', '-m', 'immediate', 'stop']),
+    halt: () => void run('pg_ctl', ['-D', data, '-w', '-m', 'fast', 'stop']),
     stop: () => {
       if (stopped) return;
       stopped = true;

@@ -32,6 +32,8 @@ export interface ClusterClaimOptions {
   readonly log: Logger;
   /** A claim said the task row changed (held, stale-schedule, stale-definition): re-read it. */
   readonly onStale: (task: string) => void;
+  /** A run that yielded because no claim could be made (PostgreSQL away, fenced): caught up later. */
+  readonly onUnclaimable?: (run: RunRecord) => void;
 }
 
 /** How long a claim whose answer was lost is asked again (same id and token) before the run yields. */
@@ -45,7 +47,8 @@ export function createClusterClaim(options: ClusterClaimOptions): RunClaim {
   // Logged once per outage, not per instant: a host cut off for an hour has thousands.
   let outageLogged = false;
 
-  const unreachable = (why: string): ClaimVerdict => {
+  const unreachable = (run: RunRecord, why: string): ClaimVerdict => {
+    options.onUnclaimable?.(run);
     if (!outageLogged) {
       outageLogged = true;
       log('warn', `cluster: runs of cluster tasks yield while ${why} (logged once until claims work again)`);
@@ -71,7 +74,7 @@ export function createClusterClaim(options: ClusterClaimOptions): RunClaim {
     if (spec === undefined) return { yielded: 'the task is no longer in the tasks file' };
     if (options.isHostScoped(spec)) return options.local(run);
     const why = liveness.whyNot();
-    if (why !== null) return unreachable(why);
+    if (why !== null) return unreachable(run, why);
     // Another host's definition is in force (CLUSTER.md 6): claim_v1 would answer stale-definition;
     // no round trip per instant. A publish notifies, and the resync re-reads the row within 30 s.
     const fingerprint = options.fingerprintOf(spec);
@@ -89,14 +92,16 @@ export function createClusterClaim(options: ClusterClaimOptions): RunClaim {
       token: randomUUID(),
       fingerprint,
       scheduleRev: options.rows.get(run.task)?.scheduleRev ?? 1,
-      overlap: spec.overlap,
+      // catch-up: all runs its instants one after another whatever `overlap` says (the engine's
+      // serial runs); across hosts too: the previous instant's run, here or on a peer, skips none.
+      overlap: run.trigger === 'catch-up' && spec.catchUp === 'all' ? 'parallel' : spec.overlap,
       maxRuns: spec.maxRuns,
       deadlineMs: spec.deadlineMs,
       jitterMs: at === null || run.attempt > 1 ? 0 : options.jitterMsOf(spec, at),
       trigger: run.trigger,
     };
     return ask(request).then((answer) => {
-      if (answer === null) return unreachable('PostgreSQL is not reachable');
+      if (answer === null) return unreachable(run, 'PostgreSQL is not reachable');
       outageLogged = false;
       return verdictOf(answer, run, request);
     });

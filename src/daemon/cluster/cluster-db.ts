@@ -198,6 +198,8 @@ export interface ClusterDb {
    */
   recordInstantSkip(run: RunRecord, owner: RunOwner): void;
   flushRuns(): Promise<void>;
+  /** PostgreSQL answers again: write the queued run rows now, not after the writer's pause. */
+  retryRunWritesNow?(): void;
   readonly history: ClusterHistory;
   close(): Promise<void>;
 }

@@ -31,7 +31,7 @@ export interface ClusterModeOptions {
 export async function openClusterMode(file: TasksFile, options: ClusterModeOptions): Promise<ClusterLink | null> {
   const settings = resolveClusterSettings(file, options.env);
   if (settings === null) return null;
-  const { openClusterDb } = await import('./pg-db.js');
+  const { openClusterDb, isPgOutage, storeTarget } = await import('./pg-db.js');
   return startCluster({
     settings,
     env: options.env,
@@ -42,6 +42,8 @@ export async function openClusterMode(file: TasksFile, options: ClusterModeOptio
     maxConcurrent: file.settings.maxConcurrent,
     log: options.log,
     openDb: openClusterDb,
+    isOutage: isPgOutage,
+    target: storeTarget(settings.store),
   });
 }
 

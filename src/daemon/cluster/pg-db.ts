@@ -5,7 +5,14 @@
  */
 import type { RunRecord } from '../../engine/run.js';
 import { claim as claimV1, type ClaimOutcome } from '../../store/postgres/claims.js';
-import { checkReachable, connectClient, createPool, type Client } from '../../store/postgres/connect.js';
+import {
+  checkReachable,
+  connectClient,
+  createPool,
+  isConnectionFailure,
+  type Client,
+} from '../../store/postgres/connect.js';
+import { describeTarget } from '../../store/postgres/store-url.js';
 import { migrate } from '../../store/postgres/migrations.js';
 import { holdTask, notifyCancel, rescheduleTask, resumeTask } from '../../store/postgres/control.js';
 import { beat, goneHost, leaveHost, listHosts, registerHost, setHostTasks } from '../../store/postgres/hosts.js';
@@ -22,6 +29,13 @@ import { type ClusterTask, loadAllTasks, readTask, resyncTasks } from '../../sto
 import type { ScheduleSpec } from '../../schedule/types.js';
 import type { Logger } from '../log.js';
 import type { ClaimAnswer, ClusterDb, LivenessSession, TaskRow } from './cluster-db.js';
+import { isStoreOutage } from './offline.js';
+
+/** PostgreSQL away (a failed connection, a server starting or stopping), not a mistake to report. */
+export const isPgOutage = (error: unknown): boolean => isStoreOutage(error, isConnectionFailure);
+
+/** The store as messages name it, without a password. */
+export const storeTarget = (url: string): string => describeTarget(url);
 
 export interface PgDbSettings {
   readonly store: string;
@@ -120,6 +134,7 @@ export async function openClusterDb(settings: PgDbSettings, log: Logger): Promis
       ),
     // Bounded: through an outage the rows stay queued (and are retried) instead of hanging the caller.
     flushRuns: () => writer.flushWithin(FLUSH_WAIT_MS).then(() => undefined),
+    retryRunWritesNow: () => writer.retryNow(),
     history: {
       listRuns: (task, limit) => listRuns(pool, schema, { task, limit }),
       getRun: (id) => getRun(pool, schema, id),

@@ -90,6 +90,8 @@ export class RunWriter {
   readonly #maxBatch: number;
   readonly #firstPause: number;
   readonly #maxPause: number;
+  /** Ends the pause between failed writes early (retryNow). */
+  #wake: (() => void) | null = null;
   #pending = new Map<number, Pending>();
   #draining = false;
   #idle: ((written: boolean) => void)[] = [];
@@ -141,6 +143,15 @@ export class RunWriter {
     return this.#whenWritten(timeoutMs);
   }
 
+  /**
+   * The database is back (the caller saw a connection succeed): write the queued rows now rather
+   * than after the current pause, which may be up to 30 s. A stale `running` row of a run that
+   * ended meanwhile would make the cluster skip the task's next instant (overlap: skip).
+   */
+  retryNow(): void {
+    this.#wake?.();
+  }
+
   /** Take no more rows; resolves when the queued ones are written, or after `timeoutMs` when given. */
   async close(timeoutMs?: number): Promise<void> {
     this.#closed = true;
@@ -181,8 +192,15 @@ export class RunWriter {
       if (!this.#failing)
         this.#log('warn', `cluster history: cannot write (${failure.why}); retrying, rows are kept meanwhile`);
       this.#failing = true;
-      await new Promise<void>((resolve) => setTimeout(resolve, pause).unref());
-      pause = Math.min(pause * 2, this.#maxPause);
+      const woken = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), pause).unref();
+        this.#wake = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
+      });
+      this.#wake = null;
+      pause = woken ? this.#firstPause : Math.min(pause * 2, this.#maxPause);
     }
     this.#draining = false;
     const waiting = this.#idle;
