@@ -1,6 +1,6 @@
 /**
  * A host's liveness (src/daemon/cluster/liveness.ts) against fake liveness connections, with a
- * short beat and lease (real timers, bounds of tens of ms): register then beat; a lost connection
+ * short beat and lease (real timers: a 50 ms beat, a 1.5 s lease): register then beat; a lost connection
  * is reopened and takes the SAME lock again (claims go on meanwhile, until the fence); a beat that
  * updates no row means this incarnation was reaped: a new one registers; beats that fail past the
  * fence stop claims and say so once.
@@ -74,8 +74,10 @@ function start(db: ReturnType<typeof fakeDb>, events: string[]) {
   liveness = startLiveness({
     open: db.open,
     clock: createClusterClock(0),
-    beatMs: 40,
-    leaseMs: 400,
+    // A lease far above the beat: under a loaded machine's event-loop stalls (seen: "said once" failed at
+    // load 15 with 40/400 ms) a late good beat must not look like a second fence.
+    beatMs: 50,
+    leaseMs: 1_500,
     describe: () => ({ hostname: 'host-a', pid: 1, version: 'test', fileDigest: 'd', tasks: ['t'] }),
     log: (_level, message) => events.push(message),
     onNotify: () => {},
@@ -132,11 +134,11 @@ describe('liveness', () => {
     const live = start(db, events);
     await live.ready;
     db.failBeats(true);
-    await waitUntil(() => events.includes('fenced'), 3_000, 'the fence');
+    await waitUntil(() => events.includes('fenced'), 6_000, 'the fence');
     expect(live.canClaim()).toBe(false);
     expect(live.whyNot()).toMatch(/fenced/);
     db.failBeats(false);
-    await waitUntil(() => live.canClaim(), 3_000, 'claims after a good beat');
+    await waitUntil(() => live.canClaim(), 6_000, 'claims after a good beat');
     expect(events.filter((line) => line === 'fenced')).toHaveLength(1);
   });
 
