@@ -12,7 +12,6 @@ import { taskScope } from '../../config/scope.js';
 import type { TaskSpec } from '../../config/types.js';
 import type { DaemonControl } from '../../control/handlers.js';
 import type { RestoredTaskState, RunClaim } from '../../engine/ports.js';
-import type { RunRecord } from '../../engine/run.js';
 import { instantJitter, jitterDelay } from '../../engine/policies/jitter.js';
 import { DEFAULT_MAX_CONCURRENT, type Scheduler } from '../../engine/scheduler.js';
 import type { HistoryControl } from '../history.js';
@@ -27,7 +26,8 @@ import { offlineDb, offlineLiveness, switchable, type Connected } from './offlin
 import { readVersion } from './version.js';
 import { ReconnectBackoff } from '../../store/postgres/backoff.js';
 import type { Instant } from '../../schedule/types.js';
-import { clusterRestore, publishTasks } from './publish.js';
+import { isOwnOverlapSkip } from './own-skips.js';
+import { clusterRestore, publishTasks, startOrphanRepublish } from './publish.js';
 import { startQueuedPickup, type QueuedPickup } from './queued-pickup.js';
 import { startReaper } from './reaper-loop.js';
 import { clusterStatusReader, taskClusterView } from './status.js';
@@ -280,6 +280,9 @@ export async function startCluster(options: ClusterStartOptions): Promise<Cluste
       log,
     });
     stops.push(() => pickup?.stop());
+    const publishing = { db, rows, fingerprintOf, isHostScoped, log, hostId: liveness.hostId() };
+    const orphans = startOrphanRepublish(publishing, () => tasks);
+    stops.push(() => orphans.stop());
     stops.push(
       startReaper({
         db,
@@ -287,7 +290,10 @@ export async function startCluster(options: ClusterStartOptions): Promise<Cluste
         goneAfterMs: settings.goneAfterMs,
         leaseMs: settings.leaseMs,
         log,
-        onReaped: () => pickup?.poke(),
+        onReaped: () => {
+          pickup?.poke();
+          orphans.poke();
+        },
       }),
     );
     const watching = { db, engine: running, rows, fingerprintOf, isHostScoped, now: () => clock.now(), log };
@@ -381,18 +387,6 @@ export async function startCluster(options: ClusterStartOptions): Promise<Cluste
 
 /** How long the catch-up after an outage waits for the queued run rows to be written. */
 const FLUSH_BEFORE_CATCH_UP_MS = 2_000;
-
-/** A scheduled instant of a claimed task that this host skipped because its own run was still going. */
-function isOwnOverlapSkip(run: RunRecord, spec: TaskSpec | undefined): boolean {
-  return (
-    spec !== undefined &&
-    !isHostScoped(spec) &&
-    run.skip?.reason === 'overlap' &&
-    run.scheduledAt !== null &&
-    run.attempt === 1 &&
-    (run.trigger === 'schedule' || run.trigger === 'catch-up')
-  );
-}
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

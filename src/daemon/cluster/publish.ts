@@ -42,6 +42,55 @@ export async function publishTasks(options: PublishOptions, tasks: readonly Task
   }
 }
 
+/** How often a host re-offers its definition of tasks whose definition is another host's. */
+export const ORPHAN_CHECK_MS = 30_000;
+
+export interface OrphanRepublish {
+  /** Check now (a host was reaped or declared dead). */
+  poke(): void;
+  stop(): void;
+}
+
+/**
+ * Tasks whose published definition is another host's are offered again without force, every
+ * ORPHAN_CHECK_MS and when a host dies: publish_v1 takes this host's definition once that
+ * publisher is no longer live. Without it, a task whose publisher died while the others' files
+ * differed ran nowhere until a host reloaded (seen by the user review of issue 21). Quiet when
+ * nothing changes; a failure waits for the next check.
+ */
+export function startOrphanRepublish(options: PublishOptions, tasks: () => readonly TaskSpec[]): OrphanRepublish {
+  let busy = false;
+  const check = async (): Promise<void> => {
+    if (busy) return;
+    busy = true;
+    try {
+      for (const spec of tasks()) {
+        const row = options.rows.get(spec.name);
+        const fingerprint = options.fingerprintOf(spec);
+        if (options.isHostScoped(spec) || row === undefined || row.fingerprint === fingerprint) continue;
+        if ((await options.db.publish(publishRequest(spec, fingerprint, options.hostId, false))) !== fingerprint)
+          continue;
+        const fresh = await options.db.readTask(spec.name);
+        if (fresh !== null) options.rows.put(fresh);
+        options.log(
+          'info',
+          `cluster: ${spec.name}: the host that published its definition is gone; this host's is the cluster's now`,
+        );
+      }
+    } catch {
+      // PostgreSQL away: the liveness connection says so; the next check tries again.
+    } finally {
+      busy = false;
+    }
+  };
+  const timer = setInterval(() => void check(), ORPHAN_CHECK_MS);
+  timer.unref();
+  return {
+    poke: () => void check(),
+    stop: () => clearInterval(timer),
+  };
+}
+
 function publishRequest(spec: TaskSpec, fingerprint: string, hostId: string, force: boolean): PublishRequest {
   const { retry } = spec;
   return {
