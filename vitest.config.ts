@@ -16,8 +16,6 @@ const PROCESS_HEAVY = [
   'test/daemon/**/*.test.ts',
   'test/control/real-runner.test.ts',
   'test/http/browser.test.ts',
-  // Three real daemons and a throwaway PostgreSQL per file, with detection bounds of seconds (CLUSTER.md 11).
-  'test/cluster/**/*.test.ts',
   // Claims per second against a throwaway PostgreSQL: a rate, measured alone on the cores.
   'test/store/postgres/claim-rate.test.ts',
 ];
@@ -28,8 +26,12 @@ const PROCESS_HEAVY = [
  */
 const E2E = ['test/e2e/**/*.test.ts'];
 
-/** Kills, floods, full disks and clock steps against a real daemon: minutes, and timing-sensitive by design. */
-const FAULTS = ['test/faults/**/*.test.ts'];
+/**
+ * Kills, floods, full disks and clock steps against a real daemon: minutes, and timing-sensitive by design.
+ * The cluster harness is one of them: three real daemons and a throwaway PostgreSQL per file, killed,
+ * frozen and restarted, with detection bounds of seconds (CLUSTER.md 11); about two minutes.
+ */
+const FAULTS = ['test/faults/**/*.test.ts', 'test/cluster/**/*.test.ts'];
 
 /**
  * `unit` and `e2e` share one pool (vitest runs projects of equal maxWorkers as one group). An e2e
