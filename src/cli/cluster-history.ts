@@ -3,20 +3,23 @@
  * cluster's runs read from PostgreSQL directly, through pg-store's reads. Imported only then
  * (history-db.ts, by a dynamic import), so no other verb loads node-postgres.
  */
+import { resolveClusterStore, type StoreLookup } from '../config/cluster-settings.js';
 import { TaskkitError } from '../errors.js';
 import { checkClusterName } from '../store/postgres/cluster-name.js';
 import { checkReachable, connectionError, createPool } from '../store/postgres/connect.js';
 import { getRun, lastRuns, latestRun, listRuns } from '../store/postgres/history.js';
 import { checkCompatible, readSchemaVersions } from '../store/postgres/migrations.js';
-import { describeTarget, storeUrlProblem } from '../store/postgres/store-url.js';
+import { describeTarget } from '../store/postgres/store-url.js';
 import type { HistoryReader } from './history-reader.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** `settings.cluster` as far as a reader needs it: where the store is, and the cluster's name. */
 export interface ClusterStoreSettings {
-  /** A postgres:// URL without a password, or `$NAME`: the URL is that environment variable's. */
+  /** A postgres:// URL without a password, or `$NAME`: the URL is that variable's (env-file, else environment). */
   readonly store: string;
+  /** settings.cluster.env-file as read; absent when not given. */
+  readonly envFile?: StoreLookup['envFile'];
   /** The cluster's schema (default `taskkit`). */
   readonly name: string;
 }
@@ -33,7 +36,7 @@ export interface ClusterHistory {
  * and one this build reads; STORE_UNAVAILABLE says which target and why.
  */
 export async function openClusterHistory(cluster: ClusterStoreSettings, env: Env): Promise<ClusterHistory> {
-  const url = resolveStoreUrl(cluster.store, env);
+  const url = resolveStoreUrl(cluster, env);
   const schema = checkClusterName(cluster.name);
   const target = describeTarget(url);
   const pool = await createPool({ url, poolSize: 1, onError: () => undefined });
@@ -68,17 +71,19 @@ export async function openClusterHistory(cluster: ClusterStoreSettings, env: Env
   return { reader, target };
 }
 
-/** The store's URL: as written, or `$NAME` read from this shell's environment. */
-export function resolveStoreUrl(store: string, env: Env): string {
-  const reference = /^\$([A-Za-z_][A-Za-z0-9_]*)$/.exec(store);
-  const url = reference === null ? store : env[reference[1] ?? '']?.trim();
-  if (url === undefined || url === '')
-    throw new TaskkitError(
-      'USAGE',
-      `settings.cluster.store is ${store}, which is not set in this shell: with no daemon answering, ` +
-        `history and logs read PostgreSQL themselves (set ${store.slice(1)}, or ask a running daemon)`,
-    );
-  const problem = storeUrlProblem(url);
-  if (problem !== null) throw new TaskkitError('USAGE', `settings.cluster.store: ${problem}`);
-  return url;
+/**
+ * The store's URL: as written, or `$NAME` read from the cluster's env-file, else this shell's
+ * environment (config/cluster-settings.ts resolveClusterStore, the daemon's rule too).
+ */
+export function resolveStoreUrl(cluster: Pick<ClusterStoreSettings, 'store' | 'envFile'>, env: Env): string {
+  const { envFile } = cluster;
+  const lookup: StoreLookup = { environment: 'this shell', ...(envFile === undefined ? {} : { envFile }) };
+  const resolved = resolveClusterStore(cluster.store, env, lookup);
+  if (resolved.ok) return resolved.url;
+  const unset = cluster.store.startsWith('$') && !resolved.message.startsWith('settings.cluster.store:');
+  // With no daemon answering, say how else to get the history.
+  const hint = unset
+    ? ': with no daemon answering, history and logs read PostgreSQL themselves (or ask a running daemon)'
+    : '';
+  throw new TaskkitError('USAGE', `${resolved.message}${hint}`);
 }

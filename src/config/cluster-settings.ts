@@ -3,11 +3,14 @@
  * the schema and channel name, and the liveness timings. The file never holds a password: `store`
  * is a URL without one (libpq's ~/.pgpass or PGPASSWORD supply it), or `$NAME`, the daemon's
  * environment variable holding the URL (it may carry one), resolved by the daemon at start with
- * resolveClusterStore below. Only the shape is checked here; nothing connects.
+ * resolveClusterStore below. `env-file:` names a NAME=VALUE file (read here, with the task key's
+ * parser and trust rules) where `$NAME` is looked up first. Only the shape is checked; nothing connects.
  */
 import { showValue } from '../schedule/show-value.js';
 import { formatDuration } from '../schedule/duration.js';
 import type { IssueCollector } from './collector.js';
+import { readEnvFile } from './env-file.js';
+import type { FileTrust } from './file-trust.js';
 import {
   DEFAULT_CLUSTER_BEAT_MS,
   DEFAULT_CLUSTER_LEASE_MS,
@@ -27,8 +30,19 @@ const ENV_REFERENCE = /^\$([A-Za-z_][A-Za-z0-9_]*)$/;
 const SCHEMES = new Set(['postgres:', 'postgresql:']);
 const STORE_FORMS = 'a postgres:// or postgresql:// URL (postgres://taskkit@db.example/jobs) or $NAME';
 
+/** Where `env-file:` resolves and whose files are trusted (as for a task's env-file). */
+export interface ClusterReadContext {
+  readonly baseDir: string;
+  readonly trust?: FileTrust;
+}
+
 /** `settings.cluster`; undefined after an issue. */
-export function readCluster(c: IssueCollector, path: Path, raw: unknown): ClusterSettings | undefined {
+export function readCluster(
+  c: IssueCollector,
+  path: Path,
+  raw: unknown,
+  context: ClusterReadContext,
+): ClusterSettings | undefined {
   if (!isPlainMap(raw)) {
     c.add(
       'invalid-value',
@@ -48,6 +62,12 @@ export function readCluster(c: IssueCollector, path: Path, raw: unknown): Cluste
     const problem = store === undefined ? null : storeProblem(store);
     if (problem !== null) c.add('invalid-value', at('store'), 'value', problem);
   }
+  // Read at each load (validate, start), so a missing or untrusted file is an error at the key;
+  // after one the cluster stays (a reader that ignores issues still knows it is in cluster mode).
+  const envFile =
+    raw['env-file'] === undefined
+      ? undefined
+      : readEnvFile(c, at('env-file'), raw['env-file'], context.baseDir, context.trust ?? null);
   const name = raw['name'] === undefined ? DEFAULT_CLUSTER_NAME : readName(c, at('name'), raw['name']);
   const duration = (key: string, fallback: number, min = 1): number | undefined => {
     if (raw[key] === undefined) return fallback;
@@ -85,7 +105,8 @@ export function readCluster(c: IssueCollector, path: Path, raw: unknown): Cluste
   }
   if (store === undefined || name === undefined || beatMs === undefined) return undefined;
   if (goneAfterMs === undefined || leaseMs === undefined) return undefined;
-  return Object.freeze({ store, name, beatMs, goneAfterMs, leaseMs });
+  // envFile absent when not given: settings without it stay as they were.
+  return Object.freeze({ store, name, beatMs, goneAfterMs, leaseMs, ...(envFile === undefined ? {} : { envFile }) });
 }
 
 function readName(c: IssueCollector, path: Path, raw: unknown): string | undefined {
@@ -115,7 +136,7 @@ export function storeProblem(store: string): string | null {
   if (url.password !== '' || url.searchParams.has('password')) {
     return (
       `the store URL ${hidePassword(store)} carries a password: put it in ~/.pgpass or PGPASSWORD ` +
-      "(or write store: $NAME to read the URL from the daemon's environment), not in the tasks file"
+      "(or write store: $NAME to read the URL from cluster.env-file or the daemon's environment), not in the tasks file"
     );
   }
   return null;
@@ -154,14 +175,24 @@ function hidePassword(text: string): string {
     .replace(/([?&]password=)[^&#]*/gi, '$1***');
 }
 
+/** Where `$NAME` is looked up: the cluster's env-file first, then `environment`. */
+export interface StoreLookup {
+  /** settings.cluster.env-file as read (its absolute path and values); absent when not given. */
+  readonly envFile?: { readonly path: string; readonly values: Readonly<Record<string, string>> };
+  /** How to name `env` in a message; default "the daemon's environment". */
+  readonly environment?: string;
+}
+
 /**
- * The database URL of `store` for the daemon at start: the URL itself, or the value of `$NAME` in
- * `env` (which may carry a password: it is not in the tasks file). A missing, empty or malformed
- * variable is a message naming it.
+ * The database URL of `store` at start (the daemon) or for a direct read (the CLI): the URL itself,
+ * or the value of `$NAME` in the cluster's env-file, else in `env` (it may carry a password: it is
+ * not in the tasks file). A missing, empty or malformed variable is a message naming it and where
+ * it was looked for.
  */
 export function resolveClusterStore(
   store: string,
   env: Env,
+  lookup: StoreLookup = {},
 ): { readonly ok: true; readonly url: string } | { readonly ok: false; readonly message: string } {
   const reference = ENV_REFERENCE.exec(store);
   if (reference === null) {
@@ -169,13 +200,19 @@ export function resolveClusterStore(
     return problem === null ? { ok: true, url: store } : { ok: false, message: `settings.cluster.store: ${problem}` };
   }
   const name = reference[1] as string;
-  const value = env[name];
+  const environment = lookup.environment ?? "the daemon's environment";
+  const fromFile = lookup.envFile === undefined ? undefined : Object.hasOwn(lookup.envFile.values, name);
+  const value = fromFile === true ? lookup.envFile?.values[name] : env[name];
   if (value === undefined || value.trim() === '') {
-    const state = value === undefined ? 'not set' : 'empty';
-    return {
-      ok: false,
-      message: `settings.cluster.store is $${name}, but ${name} is ${state} in the daemon's environment`,
-    };
+    const where =
+      fromFile === true
+        ? `empty in ${lookup.envFile?.path ?? ''}`
+        : value !== undefined
+          ? `empty in ${environment}`
+          : fromFile === false
+            ? `in neither ${lookup.envFile?.path ?? ''} nor ${environment}`
+            : `not set in ${environment}`;
+    return { ok: false, message: `settings.cluster.store is $${name}, but ${name} is ${where}` };
   }
   const problem = urlProblem(value.trim());
   return problem === null

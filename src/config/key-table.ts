@@ -148,7 +148,14 @@ export const CLUSTER_KEY_TABLE = {
     required: true,
     description:
       'The PostgreSQL database: a postgres:// or postgresql:// URL without a password (~/.pgpass or PGPASSWORD ' +
-      "hold it), or $NAME: the URL is the daemon's environment variable NAME.",
+      "hold it), or $NAME: the URL is the variable NAME of env-file, else of the daemon's environment " +
+      '(it may carry a password).',
+  },
+  'env-file': {
+    shape: PATH,
+    description:
+      "A NAME=VALUE file (as a task's env-file: relative to the tasks file's folder, same format and trust " +
+      'rules) where store: $NAME is looked up first, so the URL and its password sit in no tasks file.',
   },
   name: {
     shape: TEXT,

@@ -21,6 +21,7 @@ export const RESTART_ONLY_SETTINGS: ReadonlySet<string> = new Set([
   'max-concurrent',
   // Cluster mode: the database, the schema, and the liveness timings other hosts judge this one by.
   'cluster.store',
+  'cluster.env-file',
   'cluster.name',
   'cluster.beat',
   'cluster.gone-after',
@@ -59,6 +60,7 @@ const KEYS: readonly (readonly [keyof Settings, string, Render])[] = [
   ['http', 'http.token-file', (settings) => settings.http?.tokenFile ?? null],
   // The store as written: a URL without a password, or $NAME (never the variable's value).
   ['cluster', 'cluster.store', (settings) => settings.cluster?.store ?? null],
+  ['cluster', 'cluster.env-file', (settings) => settings.cluster?.envFile?.path ?? null],
   ['cluster', 'cluster.name', (settings) => settings.cluster?.name ?? null],
   ['cluster', 'cluster.beat', (settings) => duration(settings.cluster?.beatMs)],
   ['cluster', 'cluster.gone-after', (settings) => duration(settings.cluster?.goneAfterMs)],

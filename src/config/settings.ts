@@ -5,6 +5,7 @@ import { showValue } from '../schedule/show-value.js';
 import { readCalendars } from './calendars.js';
 import { readCluster } from './cluster-settings.js';
 import { createCollector, type IssueCollector } from './collector.js';
+import type { FileTrust } from './file-trust.js';
 import { checkShell } from './host-checks.js';
 import { ConfigError } from './config-error.js';
 import {
@@ -46,6 +47,8 @@ export interface SettingsContext {
   readonly env: Env;
   readonly file?: string;
   readonly positions?: PositionLookup;
+  /** Whose files to trust (cluster.env-file); absent or null: no check. */
+  readonly trust?: FileTrust;
 }
 
 /**
@@ -127,7 +130,7 @@ export function validateSettings(
     // Absent when not given (off); the token file is checked on this host only with a tasks file.
     ...readHttpSetting(c, map['http'], { baseDir, checkFiles: context.file !== undefined }),
     // Absent when not given (one host).
-    ...readClusterSetting(c, map['cluster'], map['timezone'] !== undefined),
+    ...readClusterSetting(c, map['cluster'], map['timezone'] !== undefined, context),
   };
   Object.freeze(settings.history);
   return { settings: Object.freeze(settings), issues: c.issues };
@@ -144,7 +147,12 @@ function readHttpSetting(
 }
 
 /** `cluster:`, which needs the file's own `timezone:`: hosts' zones differ, and so would their instants. */
-function readClusterSetting(c: IssueCollector, raw: unknown, zoneGiven: boolean): { cluster?: ClusterSettings } {
+function readClusterSetting(
+  c: IssueCollector,
+  raw: unknown,
+  zoneGiven: boolean,
+  context: SettingsContext,
+): { cluster?: ClusterSettings } {
   if (raw === undefined) return {};
   if (!zoneGiven) {
     c.add(
@@ -155,7 +163,7 @@ function readClusterSetting(c: IssueCollector, raw: unknown, zoneGiven: boolean)
         'compute other instants for the same tasks',
     );
   }
-  const cluster = readCluster(c, ['cluster'], raw);
+  const cluster = readCluster(c, ['cluster'], raw, { baseDir: context.baseDir, trust: context.trust ?? null });
   return cluster === undefined ? {} : { cluster };
 }
 

@@ -231,6 +231,11 @@ export interface ClusterSettings {
    * is the daemon's environment variable NAME, read at start (config/cluster-settings.ts resolveClusterStore).
    */
   readonly store: string;
+  /**
+   * `env-file:` read at load: its absolute path and NAME=VALUE values, where `store: $NAME` is looked
+   * up before the environment. Absent when not given.
+   */
+  readonly envFile?: { readonly path: string; readonly values: Readonly<Record<string, string>> };
   /** `name:` the PostgreSQL schema and NOTIFY channel, `[a-z_][a-z0-9_]{0,40}`; default `taskkit`. */
   readonly name: string;
   /** `beat:` how often the host renews its lease; default 5s. */

@@ -133,6 +133,7 @@ export function validateTree(data: unknown, context: DocumentContext, source: Tr
     baseDir,
     env,
     file,
+    trust: context.trust ?? null,
     ...(source.settings === undefined ? {} : { positions: source.settings }),
   });
   issues.push(...settingsResult.issues);

@@ -243,16 +243,30 @@ function writeTasks(dir: string, store: string): string {
 
 describe('the store URL and a server that does not answer', () => {
   test('$NAME unset or empty, a URL with a password: USAGE, saying what to do', () => {
-    const unset = (): string => resolveStoreUrl('$TASKKIT_PG', {});
+    const unset = (): string => resolveStoreUrl({ store: '$TASKKIT_PG' }, {});
     expect(unset).toThrow(
-      'settings.cluster.store is $TASKKIT_PG, which is not set in this shell: with no daemon answering, ' +
-        'history and logs read PostgreSQL themselves (set TASKKIT_PG, or ask a running daemon)',
+      'settings.cluster.store is $TASKKIT_PG, but TASKKIT_PG is not set in this shell: with no daemon answering, ' +
+        'history and logs read PostgreSQL themselves (or ask a running daemon)',
     );
-    expect(() => resolveStoreUrl('$TASKKIT_PG', { TASKKIT_PG: ' ' })).toThrow('which is not set in this shell');
-    expect(() => resolveStoreUrl('postgres://u:secret@db/jobs', {})).toThrow(
-      'settings.cluster.store: the URL "postgres://u:***@db/jobs" carries a password',
+    expect(() => resolveStoreUrl({ store: '$TASKKIT_PG' }, { TASKKIT_PG: ' ' })).toThrow(
+      'TASKKIT_PG is empty in this shell',
     );
-    expect(resolveStoreUrl('$TASKKIT_PG', { TASKKIT_PG: 'postgresql://db/jobs ' })).toBe('postgresql://db/jobs');
+    expect(() => resolveStoreUrl({ store: 'postgres://u:secret@db/jobs' }, {})).toThrow(
+      'settings.cluster.store: the store URL postgres://u:***@db/jobs carries a password',
+    );
+    expect(resolveStoreUrl({ store: '$TASKKIT_PG' }, { TASKKIT_PG: 'postgresql://db/jobs ' })).toBe(
+      'postgresql://db/jobs',
+    );
+  });
+
+  test("$NAME through settings.cluster.env-file first (the daemon's rule: a password may come with it)", () => {
+    const envFile = { path: '/etc/taskkit/cluster.env', values: { TASKKIT_PG: 'postgres://u:pw@db/jobs' } };
+    expect(resolveStoreUrl({ store: '$TASKKIT_PG', envFile }, { TASKKIT_PG: 'postgres://other/x' })).toBe(
+      'postgres://u:pw@db/jobs',
+    );
+    expect(() => resolveStoreUrl({ store: '$TASKKIT_PG', envFile: { ...envFile, values: {} } }, {})).toThrow(
+      'settings.cluster.store is $TASKKIT_PG, but TASKKIT_PG is in neither /etc/taskkit/cluster.env nor this shell',
+    );
   });
 
   test('no server at the target: STORE_UNAVAILABLE naming it', async () => {

@@ -46,7 +46,8 @@ describe('a valid cluster', () => {
     expect(resolveClusterStore('$DB', { DB: store })).toEqual({ ok: true, url: store });
     expect(storeProblem('postgres://taskkit:s3cret@/jobs?host=/run/postgresql')).toBe(
       'the store URL postgres://taskkit:***@/jobs?host=/run/postgresql carries a password: put it in ~/.pgpass ' +
-        "or PGPASSWORD (or write store: $NAME to read the URL from the daemon's environment), not in the tasks file",
+        'or PGPASSWORD (or write store: $NAME to read the URL from cluster.env-file or ' +
+        "the daemon's environment), not in the tasks file",
     );
   });
 
@@ -69,7 +70,8 @@ describe('errors, at their line and column', () => {
         12,
         null,
         'the store URL postgres://taskkit:***@db.example/jobs carries a password: put it in ~/.pgpass or ' +
-          "PGPASSWORD (or write store: $NAME to read the URL from the daemon's environment), not in the tasks file",
+          'PGPASSWORD (or write store: $NAME to read the URL from cluster.env-file or ' +
+          "the daemon's environment), not in the tasks file",
       ],
     ]);
     expect(JSON.stringify(rows)).not.toContain('s3cret');

@@ -170,7 +170,7 @@ describe('one set of keys: the table, the validator and the man page agree', () 
       retry: 5,
       history: 2,
       notify: 7,
-      cluster: 5,
+      cluster: 6,
     });
   });
 

@@ -34,6 +34,7 @@ test('restart-only settings say so; the rest a reload applies', () => {
     'state-dir',
     'max-concurrent',
     'cluster.store',
+    'cluster.env-file',
     'cluster.name',
     'cluster.beat',
     'cluster.gone-after',

@@ -1,7 +1,8 @@
 /**
  * Whether this daemon runs in cluster mode, and its settings resolved for the process: the store
- * URL read from the daemon's environment when the file names a variable (`store: $TASKKIT_PG`, so
- * no URL sits in the tasks file; config/cluster-settings.ts). node-postgres is loaded only here.
+ * URL read from cluster.env-file, else the daemon's environment, when the file names a variable
+ * (`store: $TASKKIT_PG`, so no URL sits in the tasks file; config/cluster-settings.ts).
+ * node-postgres is loaded only here.
  */
 import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
@@ -16,9 +17,10 @@ import { startCluster, type ClusterLink, type ClusterSettings } from './cluster.
 export function resolveClusterSettings(file: TasksFile, env: NodeJS.ProcessEnv): ClusterSettings | null {
   const cluster = file.settings.cluster;
   if (cluster === undefined) return null;
-  const store = resolveClusterStore(cluster.store, env);
+  const { envFile, ...settings } = cluster;
+  const store = resolveClusterStore(cluster.store, env, envFile === undefined ? {} : { envFile });
   if (!store.ok) throw new TaskkitError('USAGE', store.message);
-  return { ...cluster, store: store.url };
+  return { ...settings, store: store.url };
 }
 
 export interface ClusterModeOptions {
