@@ -8,6 +8,7 @@
  * taking the same lock again, and the same host row if it is still live.
  */
 import { randomUUID } from 'node:crypto';
+import { formatElapsed } from '../../schedule/elapsed.js';
 import type { Logger } from '../log.js';
 import { CLOCK_OFFSET_WARN_MS, type ClusterClock } from './clock.js';
 import type { HostRegistration, LivenessSession } from './cluster-db.js';
@@ -100,7 +101,7 @@ export function startLiveness(options: LivenessOptions): Liveness {
       registered = true;
       backoff = BACKOFF_FIRST_MS;
       if (outageSince !== null) {
-        log('info', `cluster: connected to PostgreSQL again after ${Math.round(performance.now() - outageSince)} ms`);
+        log('info', `cluster: connected to PostgreSQL again after ${formatElapsed(performance.now() - outageSince)}`);
         outageSince = null;
       }
       outage = null;
