@@ -14,7 +14,16 @@ export interface ClusterHost {
   readonly label: string;
   readonly stateDir: string;
   taskkit(args: readonly string[]): Promise<CliResult>;
+  /** The daemon's pid from its pid file. */
+  pid(): number;
   log(): string;
+}
+
+export interface ClusterOptions {
+  /** settings.cluster.lease (default 5s). */
+  readonly lease?: string;
+  /** false: the daemons are made but not started; `TestCluster.start(host)` starts one. */
+  readonly start?: boolean;
 }
 
 export interface TestCluster {
@@ -22,6 +31,8 @@ export interface TestCluster {
   readonly db: string;
   readonly hosts: readonly ClusterHost[];
   sql(text: string): string;
+  /** Starts `host`'s daemon; throws with its output and log when the start fails. */
+  start(host: ClusterHost): Promise<void>;
 }
 
 export class ClusterHosts {
@@ -34,12 +45,22 @@ export class ClusterHosts {
   }
 
   /** `labels` daemons on one tasks file (its `tasks:` lines) and a fresh database of `pg`. */
-  async start(pg: PgCluster, tasks: readonly string[], labels: readonly string[]): Promise<TestCluster> {
+  async start(
+    pg: PgCluster,
+    tasks: readonly string[],
+    labels: readonly string[],
+    options: ClusterOptions = {},
+  ): Promise<TestCluster> {
     const db = await pg.createDatabase();
     const dir = mkdtempSync(join(tmpdir(), 'tk-cc-'));
     this.#dirs.push(dir);
     const settings = ['settings:', '  timezone: UTC', '  shutdown-grace: 2s', '  cluster:'];
-    const cluster = ['    store: $TASKKIT_TEST_PG', '    beat: 1s', '    gone-after: 2s', '    lease: 5s'];
+    const cluster = [
+      '    store: $TASKKIT_TEST_PG',
+      '    beat: 1s',
+      '    gone-after: 2s',
+      `    lease: ${options.lease ?? '5s'}`,
+    ];
     writeFileSync(join(dir, 'tasks.yaml'), [...settings, ...cluster, 'tasks:', ...tasks].join('\n') + '\n');
     const hosts = labels.map((label): ClusterHost => {
       const xdg = join(dir, label);
@@ -59,18 +80,20 @@ export class ClusterHosts {
           if (started?.[1] !== undefined) this.#pids.add(Number(started[1]));
           return result;
         },
+        pid: () => Number(readFileSync(join(stateDir, 'taskkit.pid'), 'utf8').trim()),
         log: () => {
           const path = join(stateDir, 'taskkit.log');
           return existsSync(path) ? readFileSync(path, 'utf8') : '';
         },
       };
     });
-    for (const host of hosts) {
+    const start = async (host: ClusterHost): Promise<void> => {
       const started = await host.taskkit(['start']);
       if (started.code !== 0)
         throw new Error(`start of ${host.label} failed:\n${started.stdout}${started.stderr}\n${host.log()}`);
-    }
-    return { dir, db, hosts, sql: (text) => pg.sql(text, db) };
+    };
+    if (options.start !== false) for (const host of hosts) await start(host);
+    return { dir, db, hosts, sql: (text) => pg.sql(text, db), start };
   }
 
   async killAll(): Promise<void> {

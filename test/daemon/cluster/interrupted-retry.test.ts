@@ -6,44 +6,21 @@
  * runs attempt 2 of the same instant, never before the dead host's lease_until + kill-after (+ the
  * retry delay); `plain`'s interrupted run is not retried. Daemons and process groups killed by pid.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { cliEnv, runTaskkit, type CliResult } from '../../support/cli-process.js';
+import { ClusterHosts, type ClusterHost } from '../../support/cluster-hosts.js';
 import { type PgCluster, skipWithoutPg, startPgCluster } from '../../support/pg-cluster.js';
-import { isAlive, waitUntil } from '../../support/process-state.js';
+import { waitUntil } from '../../support/process-state.js';
 
 let pg: PgCluster | null = null;
-const dirs: string[] = [];
-const pids = new Set<number>();
+const daemons = new ClusterHosts();
 
 beforeAll(async () => {
   if (!skipWithoutPg) pg = await startPgCluster();
 }, 60_000);
 afterAll(() => pg?.stop());
-
-afterEach(async () => {
-  for (const pid of pids) {
-    for (const target of [pid, -pid]) {
-      try {
-        process.kill(target, 'SIGKILL');
-      } catch {
-        // gone already
-      }
-    }
-  }
-  for (const pid of pids) await waitUntil(() => !isAlive(pid), 5_000, `pid ${pid} to be gone`);
-  pids.clear();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-interface Host {
-  readonly label: string;
-  readonly stateDir: string;
-  taskkit(args: readonly string[]): Promise<CliResult>;
-  pid(): number;
-}
+afterEach(() => daemons.killAll());
 
 const TASKS = [
   '  retried:',
@@ -61,40 +38,8 @@ const TASKS = [
 ];
 
 async function makeCluster(labels: readonly string[]) {
-  const cluster = pg as PgCluster;
-  const db = await cluster.createDatabase();
-  const dir = mkdtempSync(join(tmpdir(), 'tk-clr-'));
-  dirs.push(dir);
-  const settings = ['settings:', '  timezone: UTC', '  shutdown-grace: 2s', '  cluster:'];
-  const clusterKeys = ['    store: $TASKKIT_TEST_PG', '    beat: 1s', '    gone-after: 2s', '    lease: 5s'];
-  writeFileSync(join(dir, 'tasks.yaml'), [...settings, ...clusterKeys, 'tasks:', ...TASKS].join('\n') + '\n');
-  const hosts = labels.map((label): Host => {
-    const xdg = join(dir, label);
-    mkdirSync(xdg);
-    const stateDir = join(xdg, 'taskkit');
-    const env = cliEnv({ XDG_STATE_HOME: xdg, TASKKIT_TEST_PG: cluster.url(db), HOSTLABEL: label });
-    return {
-      label,
-      stateDir,
-      taskkit: async (args) => {
-        const result = await runTaskkit(['-c', join(dir, 'tasks.yaml'), ...args], { cwd: dir, env, timeoutMs: 20_000 });
-        const started = /taskkit started \(pid (\d+),/.exec(result.stdout);
-        if (started?.[1] !== undefined) pids.add(Number(started[1]));
-        return result;
-      },
-      pid: () => Number(readFileSync(join(stateDir, 'taskkit.pid'), 'utf8').trim()),
-    };
-  });
-  for (const host of hosts) {
-    const started = await host.taskkit(['start']);
-    if (started.code !== 0) throw new Error(`start of ${host.label} failed:\n${started.stdout}${started.stderr}`);
-  }
-  return { hosts, effects: join(dir, 'effects.log'), sql: (text: string) => cluster.sql(text, db) };
-}
-
-function logOf(host: Host): string {
-  const path = join(host.stateDir, 'taskkit.log');
-  return existsSync(path) ? readFileSync(path, 'utf8') : '';
+  const { dir, hosts, sql } = await daemons.start(pg as PgCluster, TASKS, labels);
+  return { hosts, effects: join(dir, 'effects.log'), sql };
 }
 
 /** The effects file's lines as [task, instant, attempt, host, pid]. */
@@ -130,8 +75,8 @@ describe.skipIf(skipWithoutPg)('retry of a dead host run (retry.interrupted)', (
         'one host to run both tasks',
       );
       const victimPid = Number(sql(`SELECT pid FROM taskkit.host WHERE host_id = '${victimHostId}'`));
-      const victim = hosts.find((host) => host.pid() === victimPid) as Host;
-      const survivor = hosts.find((host) => host !== victim) as Host;
+      const victim = hosts.find((host) => host.pid() === victimPid) as ClusterHost;
+      const survivor = hosts.find((host) => host !== victim) as ClusterHost;
       const running = sql(
         `SELECT task || ' ' || id || ' ' || ${epochMs('scheduled_at')} || ' ' || coalesce(pid, 0) FROM taskkit.run
         WHERE status = 'running' AND host_id = '${victimHostId}' ORDER BY task`,
@@ -142,7 +87,7 @@ describe.skipIf(skipWithoutPg)('retry of a dead host run (retry.interrupted)', (
       const killedAt = Date.now();
       // Its runs' process groups die with it (a machine gone): the retry must not meet a live copy.
       for (const [, , , pid] of running) {
-        pids.add(Number(pid));
+        daemons.track(Number(pid));
         try {
           process.kill(-Number(pid), 'SIGKILL');
         } catch {
@@ -168,7 +113,7 @@ describe.skipIf(skipWithoutPg)('retry of a dead host run (retry.interrupted)', (
         const rows = sql(
           `SELECT id, task, attempt, status, hostname, scheduled_at, due_at FROM taskkit.run ORDER BY id`,
         );
-        throw new Error(`${error.message}\n${rows}\n${logOf(survivor)}`);
+        throw new Error(`${error.message}\n${rows}\n${survivor.log()}`);
       });
       const [, , startedAt, dueAt, runHost] = attempt2();
       const leaseUntil = Number(
@@ -188,9 +133,9 @@ describe.skipIf(skipWithoutPg)('retry of a dead host run (retry.interrupted)', (
         ['1', victim.label],
         ['2', survivor.label],
       ]);
-      for (const e of effects(path)) pids.add(Number(e[4]));
+      for (const e of effects(path)) daemons.track(Number(e[4]));
       expect(sql(`SELECT count(*) FROM taskkit.run WHERE task = 'plain' AND attempt > 1`)).toBe('0');
-      expect(logOf(survivor)).toMatch(
+      expect(survivor.log()).toMatch(
         new RegExp(`run #\\d+ of retried \\(${instantIso}, attempt 2\\) taken from the queue`),
       );
       process.stdout.write(

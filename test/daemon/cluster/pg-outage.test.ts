@@ -6,83 +6,28 @@
  * the `catch-up: all` task's instants of the outage run once each afterwards (counted from the
  * effects file), the task without catch-up leaves them out, and no daemon crashed.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { cliEnv, runTaskkit, type CliResult } from '../../support/cli-process.js';
+import { ClusterHosts, type ClusterHost } from '../../support/cluster-hosts.js';
 import { type PgCluster, skipWithoutPg, startPgCluster } from '../../support/pg-cluster.js';
 import { isAlive, waitUntil } from '../../support/process-state.js';
 
 let pg: PgCluster | null = null;
-const dirs: string[] = [];
-const pids = new Set<number>();
+const daemons = new ClusterHosts();
 
 beforeAll(async () => {
   if (!skipWithoutPg) pg = await startPgCluster();
 }, 60_000);
 afterAll(() => pg?.stop());
-
-afterEach(async () => {
-  for (const pid of pids) {
-    for (const target of [pid, -pid]) {
-      try {
-        process.kill(target, 'SIGKILL');
-      } catch {
-        // gone already
-      }
-    }
-  }
-  for (const pid of pids) await waitUntil(() => !isAlive(pid), 5_000, `pid ${pid} to be gone`);
-  pids.clear();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-interface Host {
-  readonly label: string;
-  readonly stateDir: string;
-  taskkit(args: readonly string[]): Promise<CliResult>;
-  pid(): number;
-  log(): string;
-}
+afterEach(() => daemons.killAll());
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Hosts `labels` on one tasks file (its task lines) and a fresh database; not started. */
 async function makeHosts(tasks: readonly string[], labels: readonly string[]) {
-  const cluster = pg as PgCluster;
-  const db = await cluster.createDatabase();
-  const dir = mkdtempSync(join(tmpdir(), 'tk-out-'));
-  dirs.push(dir);
   // lease 3 s: the fence (last beat + lease - 1 s) passes within a 5 s outage.
-  const settings = ['settings:', '  timezone: UTC', '  shutdown-grace: 2s', '  cluster:'];
-  const cl = ['    store: $TASKKIT_TEST_PG', '    beat: 1s', '    gone-after: 2s', '    lease: 3s'];
-  writeFileSync(join(dir, 'tasks.yaml'), [...settings, ...cl, 'tasks:', ...tasks].join('\n') + '\n');
-  const hosts = labels.map((label): Host => {
-    const xdg = join(dir, label);
-    mkdirSync(xdg);
-    const stateDir = join(xdg, 'taskkit');
-    const env = cliEnv({ XDG_STATE_HOME: xdg, TASKKIT_TEST_PG: cluster.url(db), HOSTLABEL: label });
-    return {
-      label,
-      stateDir,
-      taskkit: async (args) => {
-        const result = await runTaskkit(['-c', join(dir, 'tasks.yaml'), ...args], { cwd: dir, env, timeoutMs: 20_000 });
-        const started = /taskkit started \(pid (\d+),/.exec(result.stdout);
-        if (started?.[1] !== undefined) pids.add(Number(started[1]));
-        return result;
-      },
-      pid: () => Number(readFileSync(join(stateDir, 'taskkit.pid'), 'utf8').trim()),
-      log: () => {
-        const path = join(stateDir, 'taskkit.log');
-        return existsSync(path) ? readFileSync(path, 'utf8') : '';
-      },
-    };
-  });
-  const start = async (host: Host): Promise<void> => {
-    const started = await host.taskkit(['start']);
-    if (started.code !== 0) throw new Error(`start of ${host.label} failed:\n${started.stdout}${started.stderr}`);
-  };
+  const { dir, hosts, start } = await daemons.start(pg as PgCluster, tasks, labels, { lease: '3s', start: false });
   return { dir, hosts, start, effects: () => effects(join(dir, 'effects.log')) };
 }
 
@@ -115,7 +60,7 @@ describe.skipIf(skipWithoutPg)('PostgreSQL down', () => {
         start,
         effects: lines,
       } = await makeHosts([...task('local', ['    scope: host']), ...task('shared')], ['a']);
-      const a = hosts[0] as Host;
+      const a = hosts[0] as ClusterHost;
       cluster.halt();
       try {
         await start(a);

@@ -6,98 +6,27 @@
  * within 1 s; `kill -9` of one host: the other goes on and the dead host's running run becomes
  * `interrupted` in the cluster's history. Daemons and task process groups are killed by pid.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { TaskView } from '../../../src/control/views.js';
-import { cliEnv, runTaskkit, type CliResult } from '../../support/cli-process.js';
+import { ClusterHosts, type ClusterHost } from '../../support/cluster-hosts.js';
 import { type PgCluster, skipWithoutPg, startPgCluster } from '../../support/pg-cluster.js';
-import { isAlive, waitUntil } from '../../support/process-state.js';
+import { waitUntil } from '../../support/process-state.js';
 
 let pg: PgCluster | null = null;
-const dirs: string[] = [];
-const pids = new Set<number>();
+const daemons = new ClusterHosts();
 
 beforeAll(async () => {
   if (!skipWithoutPg) pg = await startPgCluster();
 }, 60_000);
 afterAll(() => pg?.stop());
-
-afterEach(async () => {
-  for (const pid of pids) {
-    for (const target of [pid, -pid]) {
-      try {
-        process.kill(target, 'SIGKILL');
-      } catch {
-        // gone already
-      }
-    }
-  }
-  for (const pid of pids) await waitUntil(() => !isAlive(pid), 5_000, `pid ${pid} to be gone`);
-  pids.clear();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-interface Host {
-  readonly label: string;
-  readonly socket: string;
-  readonly stateDir: string;
-  taskkit(args: readonly string[]): Promise<CliResult>;
-  pid(): number;
-}
+afterEach(() => daemons.killAll());
 
 /** A cluster of `labels` hosts sharing one tasks file (its lines) and a fresh database. */
 async function makeCluster(tasks: readonly string[], labels: readonly string[]) {
-  const cluster = pg as PgCluster;
-  const db = await cluster.createDatabase();
-  const dir = mkdtempSync(join(tmpdir(), 'tk-cl-'));
-  dirs.push(dir);
-  writeFileSync(
-    join(dir, 'tasks.yaml'),
-    [
-      'settings:',
-      '  timezone: UTC',
-      '  shutdown-grace: 2s',
-      '  cluster:',
-      '    store: $TASKKIT_TEST_PG',
-      '    beat: 1s',
-      '    gone-after: 2s',
-      '    lease: 5s',
-      'tasks:',
-      ...tasks,
-    ].join('\n') + '\n',
-  );
-  const hosts = labels.map((label): Host => {
-    const xdg = join(dir, label);
-    mkdirSync(xdg);
-    const stateDir = join(xdg, 'taskkit');
-    const socket = join(stateDir, 'taskkit.sock');
-    const env = cliEnv({ XDG_STATE_HOME: xdg, TASKKIT_TEST_PG: cluster.url(db), HOSTLABEL: label });
-    return {
-      label,
-      socket,
-      stateDir,
-      taskkit: async (args) => {
-        const result = await runTaskkit(['-c', join(dir, 'tasks.yaml'), ...args], { cwd: dir, env, timeoutMs: 20_000 });
-        const started = /taskkit started \(pid (\d+),/.exec(result.stdout);
-        if (started?.[1] !== undefined) pids.add(Number(started[1]));
-        return result;
-      },
-      pid: () => Number(readFileSync(join(stateDir, 'taskkit.pid'), 'utf8').trim()),
-    };
-  });
-  for (const host of hosts) {
-    const started = await host.taskkit(['start']);
-    if (started.code !== 0)
-      throw new Error(`start of ${host.label} failed:\n${started.stdout}${started.stderr}\n${log(host)}`);
-  }
-  return { dir, db, hosts, effects: join(dir, 'effects.log'), sql: (text: string) => cluster.sql(text, db) };
-}
-
-function log(host: Host): string {
-  const path = join(host.stateDir, 'taskkit.log');
-  return existsSync(path) ? readFileSync(path, 'utf8') : '';
+  const { dir, db, hosts, sql } = await daemons.start(pg as PgCluster, tasks, labels);
+  return { dir, db, hosts, effects: join(dir, 'effects.log'), sql };
 }
 
 /** The effects file's lines as [task, instant, attempt, host]. */
@@ -109,7 +38,7 @@ function effects(path: string): string[][] {
     .map((line) => line.split(' '));
 }
 
-async function viewOf(host: Host, task: string): Promise<TaskView | undefined> {
+async function viewOf(host: ClusterHost, task: string): Promise<TaskView | undefined> {
   const listed = await host.taskkit(['list', '--json']);
   return (JSON.parse(listed.stdout) as TaskView[]).find((view) => view.name === task);
 }
@@ -153,7 +82,7 @@ describe.skipIf(skipWithoutPg)('two daemons on one tasks file and one PostgreSQL
     { timeout: 60_000 },
     async () => {
       const { hosts } = await makeCluster(TICK, ['a', 'b']);
-      const [a, b] = hosts as [Host, Host];
+      const [a, b] = hosts as [ClusterHost, ClusterHost];
       expect((await a.taskkit(['hold', 'tick', '--note', 'from a'])).code).toBe(0);
       const heldOnA = (await viewOf(a, 'tick'))?.heldAt;
       const asked = Date.now();
@@ -190,15 +119,15 @@ describe.skipIf(skipWithoutPg)('two daemons on one tasks file and one PostgreSQL
       // A reaper is trusted once its liveness connection has been up a full lease (5 s): only then does
       // it declare a host dead by its free lock. Then the first slow run: its host is the victim.
       await new Promise((resolve) => setTimeout(resolve, 5_500));
-      expect((await (hosts[0] as Host).taskkit(['resume', 'slow'])).code).toBe(0);
+      expect((await (hosts[0] as ClusterHost).taskkit(['resume', 'slow'])).code).toBe(0);
       const slowLog = join(dir, 'slow.log');
       await waitUntil(() => effects(slowLog).length >= 1, 15_000, 'a slow run to start');
       const [first] = effects(slowLog);
-      const victim = hosts.find((h) => h.label === first?.[3]) as Host;
-      const survivor = hosts.find((h) => h !== victim) as Host;
+      const victim = hosts.find((h) => h.label === first?.[3]) as ClusterHost;
+      const survivor = hosts.find((h) => h !== victim) as ClusterHost;
       const victimPid = victim.pid();
       const runPid = Number(first?.[4]);
-      pids.add(runPid);
+      daemons.track(runPid);
       process.kill(victimPid, 'SIGKILL');
       const killedAt = Date.now();
       // The survivor's reaper: gone-after (2 s) + a reap round (1-2 s) after the last beat.
@@ -206,7 +135,7 @@ describe.skipIf(skipWithoutPg)('two daemons on one tasks file and one PostgreSQL
       await waitUntil(() => runState() === 'interrupted', 15_000, 'the dead host run to be interrupted');
       const detectedMs = Date.now() - killedAt;
       expect(sql(`SELECT state FROM taskkit.host WHERE pid = ${victimPid}`)).toBe('dead');
-      expect(log(survivor)).toMatch(/is dead \(connection lost\): \d+ running run\(s\) interrupted/);
+      expect(survivor.log()).toMatch(/is dead \(connection lost\): \d+ running run\(s\) interrupted/);
       // The survivor goes on alone: three more ticks after the detection, all its own, none twice.
       const detected = Date.now();
       const aloneTicks = () => effects(path).filter((e) => Date.parse(e[1] ?? '') > detected);
@@ -216,7 +145,7 @@ describe.skipIf(skipWithoutPg)('two daemons on one tasks file and one PostgreSQL
       expect(new Set(instants).size).toBe(instants.length);
       process.stdout.write(`[cluster] kill -9 detected after ${detectedMs} ms\n`);
       // Every slow run's process group (the survivor starts its own once the dead host's is interrupted).
-      for (const e of effects(slowLog)) pids.add(Number(e[4]));
+      for (const e of effects(slowLog)) daemons.track(Number(e[4]));
     },
   );
 });
