@@ -6,7 +6,13 @@
  */
 import type { RunRecord } from '../../engine/run.js';
 import type { Instant } from '../../schedule/types.js';
+import type { ClaimParams } from '../../store/postgres/claims.js';
+import type { HostRegistration } from '../../store/postgres/hosts.js';
+import type { PublishParams, TaskPolicy } from '../../store/postgres/publish.js';
+import type { ReapedHost } from '../../store/postgres/reaper.js';
 import type { RunStats, RunSummary } from '../../store/store.js';
+
+export type { HostRegistration, ReapedHost };
 
 /** claim_v1's outcomes (CLUSTER.md section 3). */
 export type ClaimOutcome =
@@ -22,24 +28,8 @@ export type ClaimOutcome =
   | 'too-old'
   | 'skipped';
 
-export interface ClaimRequest {
-  readonly task: string;
-  /** The instant; null for a manual run (run-now): only fence, definition and overlap apply. */
-  readonly at: Instant | null;
-  readonly attempt: number;
-  readonly hostId: string;
-  readonly hostname: string;
-  readonly runId: number;
-  /** Tells a claimant whose COMMIT reply was lost that the row is its own. */
-  readonly token: string;
-  readonly fingerprint: string;
-  readonly scheduleRev: number;
-  readonly overlap: string;
-  readonly maxRuns: number | null;
-  readonly deadlineMs: number | null;
-  readonly jitterMs: number;
-  readonly trigger: string;
-}
+/** claim_v1's request as the glue builds it: `trigger` is the engine's string (pg-db.ts narrows it). */
+export type ClaimRequest = Omit<ClaimParams, 'trigger' | 'earlyMs' | 'causeRunId'> & { readonly trigger: string };
 
 export interface ClaimAnswer {
   readonly outcome: ClaimOutcome;
@@ -67,40 +57,8 @@ export interface TaskRow {
   readonly revision: number;
 }
 
-/** What `publish_v1` is given for one task. */
-export interface PublishRequest {
-  readonly task: string;
-  readonly fingerprint: string;
-  readonly hostId: string;
-  readonly fileHold: boolean;
-  readonly retryAttempts: number;
-  readonly retryDelayMs: number;
-  readonly retryBackoff: number;
-  readonly retryMaxDelayMs: number;
-  readonly retryInterrupted: boolean;
-  readonly killGraceMs: number;
-  /** reload: last writer wins; start: only new tasks or those whose publisher is gone. */
-  readonly force: boolean;
-}
-
-export interface HostRegistration {
-  readonly hostId: string;
-  readonly hostname: string;
-  readonly pid: number;
-  readonly version: string;
-  readonly fileDigest: string;
-  readonly tasks: readonly string[];
-  readonly leaseMs: number;
-}
-
-/** A dead host found by reap_v1. */
-export interface ReapedHost {
-  readonly hostId: string;
-  readonly hostname: string;
-  readonly runsInterrupted: number;
-  readonly retriesQueued: number;
-  readonly how: string;
-}
+/** What `publish_v1` is given for one task, its retry policy flat (pg-db.ts nests it). */
+export type PublishRequest = Omit<PublishParams, 'policy'> & TaskPolicy;
 
 /** A queued retry taken by take_queued_v1. */
 export interface TakenRun {
