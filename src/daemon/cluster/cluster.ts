@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname as osHostname } from 'node:os';
 import { clusterFingerprint } from '../../config/cluster-fingerprint.js';
 import { taskScope } from '../../config/scope.js';
-import type { TaskSpec } from '../../config/types.js';
+import type { ClusterSettings as ConfigClusterSettings, TaskSpec } from '../../config/types.js';
 import type { DaemonControl } from '../../control/handlers.js';
 import type { RestoredTaskState, RunClaim } from '../../engine/ports.js';
 import { instantJitter, jitterDelay } from '../../engine/policies/jitter.js';
@@ -38,14 +38,11 @@ import { within } from './timeout.js';
 import { startTaskSync, type TaskSync } from './task-sync.js';
 import { startWatchdog, type Watchdog } from './watchdog.js';
 
-/** `settings.cluster`, resolved (the store URL read from the environment where it named a variable). */
-export interface ClusterSettings {
-  readonly store: string;
-  readonly name: string;
-  readonly beatMs: number;
-  readonly goneAfterMs: number;
-  readonly leaseMs: number;
-}
+/**
+ * `settings.cluster` (config/types.ts) resolved: `store` is the URL itself (read from the environment
+ * or env-file where it named a variable), so `envFile` is done with.
+ */
+export type ClusterSettings = Omit<ConfigClusterSettings, 'envFile'>;
 
 export interface ClusterStartOptions {
   readonly settings: ClusterSettings;
