@@ -152,6 +152,13 @@ export function startLiveness(options: LivenessOptions): Liveness {
   const fencePassed = (): void => {
     fenceTimer = null;
     if (stopped) return;
+    // A timer may fire up to a millisecond before performance.now() reaches its instant (timers run on
+    // the loop's whole-ms clock): say "fenced" only once whyNot() says so too.
+    const left = fenceUntil - performance.now();
+    if (left > 0) {
+      fenceTimer = setTimeout(fencePassed, Math.ceil(left));
+      return;
+    }
     log('warn', 'cluster: no heartbeat within the lease: this host is fenced and starts no cluster run');
     options.onFenced?.();
   };
