@@ -22,7 +22,7 @@ import { createHttpService } from '../http/service.js';
 import { createRunner } from '../runner/runner.js';
 import { formatDuration } from '../schedule/duration.js';
 import { attachStore } from '../store/attach.js';
-import { journalClaim, runJournal } from '../store/journal.js';
+import { journalClaim } from '../store/journal.js';
 import type { Store } from '../store/store.js';
 import { openClusterMode } from './cluster/daemon-mode.js';
 import { describeConfigFailure } from './config-failure.js';
@@ -126,18 +126,20 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
   const store = openDaemonStore(paths.database, log, () => clock.now());
   // Run ids continue the history's. The scheduler is inert until start(); it exists this early
   // because the control server, which proves this daemon alone uses the state dir, needs it.
-  // The store's claim: each run's row is on disk before its process starts, so a crash loses none;
-  // the rows of the runs starting in one engine turn are committed together (journal.ts). In a
-  // cluster the claim is PostgreSQL's first; a won run's local row is then committed at once.
-  const journal = runJournal(store);
+  // The store's claim: each run's row is on disk before its process starts, so a crash loses none.
+  // One commit per run, not one per engine turn (runJournal + claimCommit): with a turn's rows
+  // committed first, a kill while the turn's k-th process was being spawned left runs that never
+  // started recorded as started (interrupted, their instants dealt with; the crash torture's
+  // one-shot never ran), where a per-run commit leaves them unclaimed and caught up at the next
+  // start. In a cluster the claim is PostgreSQL's first; a won run's local row is then committed.
+  const local = journalClaim(store);
   const specOf = (task: string): TaskSpec | undefined => (scheduler.has(task) ? scheduler.get(task).spec : undefined);
-  const claim = cluster === null ? journal.claim : cluster.claim(journalClaim(store), specOf);
+  const claim = cluster === null ? local : cluster.claim(local, specOf);
   const { maxConcurrent, groups } = current.settings;
   const scheduler = new Scheduler({
     clock,
     runner: createRunner({ clock }),
     claim,
-    claimCommit: journal.commit,
     maxConcurrent,
     groups,
     log,
