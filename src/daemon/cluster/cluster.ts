@@ -97,7 +97,14 @@ export async function startCluster(options: ClusterStartOptions): Promise<Cluste
   const clock = createClusterClock(testClockShift(options.env));
   const hostname = osHostname();
   // Host-independent: the same file in /srv/a on one host and /opt/b on another is one definition.
-  const fingerprintOf = (spec: TaskSpec): string => clusterFingerprint(spec, options.baseDir);
+  // Asked at every claim, by the watchdog and the orphan check for every task: a sha256 of the whole
+  // definition each time. A spec is immutable and replaced at reload, so its fingerprint is kept with it.
+  const fingerprints = new WeakMap<TaskSpec, string>();
+  const fingerprintOf = (spec: TaskSpec): string => {
+    let fingerprint = fingerprints.get(spec);
+    if (fingerprint === undefined) fingerprints.set(spec, (fingerprint = clusterFingerprint(spec, options.baseDir)));
+    return fingerprint;
+  };
   const rows = new TaskRows(fingerprintOf);
   let tasks = options.tasks;
   let taskNames = tasks.map((task) => task.name);
