@@ -12,6 +12,9 @@
 //   taskkit-full.js  the commander program (src/cli/main.ts), and the daemon (`start --foreground`)
 //   load-child.js    the daemon's isolated tasks-file loader (daemon/load-isolated.ts forks it)
 //   module-worker.js the worker thread of a `module:` task (runner/module.ts)
+//   spawner.cjs      the daemon's spawner process (runner/spawner-client.ts forks it), a third build: ONE
+//                    CommonJS file, so that its message listener exists before its loop first reads the
+//                    channel (an ES module loads asynchronously: spawn requests that came before were lost)
 // In the second build code splitting keeps what a verb imports lazily (yaml, the engine,
 // better-sqlite3's wrapper, chalk) in chunks loaded only when that verb runs. All outputs sit in
 // one folder at the depth of dist/cli/, so runner/worker-script.ts finds the worker beside its
@@ -98,12 +101,27 @@ const fast = await build({
   metafile: true,
   logLevel: 'warning',
 });
+const spawner = await build({
+  absWorkingDir: root,
+  entryPoints: { spawner: 'src/runner/spawner-main.ts' },
+  outdir,
+  entryNames: '[name]',
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20.11',
+  packages: 'external',
+  preserveSymlinks: true,
+  metafile: true,
+  logLevel: 'warning',
+});
 const fastOutput = fast.metafile.outputs['dist/bin/taskkit.cjs'];
 writeFileSync(
   `${outdir}/meta.json`,
   JSON.stringify(
     {
-      inputs: [...new Set([...Object.keys(result.metafile.inputs), ...Object.keys(fast.metafile.inputs)])].sort(),
+      inputs: [...new Set([result, fast, spawner].flatMap((built) => Object.keys(built.metafile.inputs)))].sort(),
       fastPath: {
         inputs: Object.keys(fastOutput.inputs).sort(),
         imports: fastOutput.imports.map(({ path, kind, external }) => ({ path, kind, external: external === true })),

@@ -54,6 +54,7 @@ import {
 import { toTaskListRow } from './list-rows.js';
 import { answerMake } from './make-wait.js';
 import type { ReloadPlanView } from './reload-plan-view.js';
+import { triggerStarted } from './run-now-started.js';
 import { triggerAndFollow } from './run-wait.js';
 import { describeStatus, withClusterStatus, type DaemonInfo } from './status.js';
 import { ran, toDefinitionView, toRunStatsView, toRunView, toTaskView, type TaskView } from './views.js';
@@ -243,7 +244,7 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
       const name = readTaskName('run-now', checked, 'name');
       const wait = readOptionalBoolean('run-now', checked, 'wait') ?? false;
       requireTask(name);
-      if (!wait) return { run: toRunView(scheduler.runNow(name)) };
+      if (!wait) return { run: toRunView(await triggerStarted(scheduler, name)) };
       return { run: toRunView(await triggerAndFollow(scheduler, name, context), { withOutput: true }) };
     },
     make: (params, context): Promise<ResultOf<'make'>> => {

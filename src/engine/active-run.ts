@@ -30,6 +30,8 @@ export class ActiveRun {
   runAgain = false;
   /** Taken from the store's queue (Scheduler.startTaken): already this engine's, its claim is not asked. */
   preclaimed = false;
+  /** Launched, its pid still to come (RunHandle.whenPid): `run-started` waits for it, or for the end. */
+  startUntold = false;
   readonly waiters: ((record: RunRecord) => void)[] = [];
   #phase: RunPhase = 'created';
   #entry: Task;

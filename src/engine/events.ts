@@ -10,7 +10,10 @@ export interface EngineEvents {
    * behind the task's other runs. Stored, so that a crash cannot lose it without a trace.
    */
   'run-queued': [run: RunRecord];
-  /** A run was handed to the runner (status `running`). */
+  /**
+   * A run was handed to the runner (status `running`). A process run whose pid comes later (the
+   * daemon's spawner: RunHandle.whenPid) is told once its pid is known, or just before its end.
+   */
   'run-started': [run: RunRecord];
   /**
    * A chunk of a running run's output, the bytes as the task wrote them. The chunk is the pipe's

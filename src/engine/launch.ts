@@ -7,8 +7,11 @@ import type { CancelReason, OutputListener, RunHandle, RunOutcome, RunRequest, R
 import type { Instant } from '../schedule/types.js';
 
 export interface LaunchedRun {
-  /** The leader's pid, or null (function and module tasks, or the runner failed). */
+  /** The leader's pid, or null (function and module tasks, the runner failed, or not known yet). */
   readonly pid: number | null;
+  /** True when the pid comes later, through whenPid (runner/types.ts RunHandle.whenPid). */
+  readonly pidPending?: boolean;
+  whenPid?(listener: (pid: number) => void): void;
   /** Always resolves, always to an outcome. Made on first read: a run whose enter() ended it needs none. */
   readonly done: Promise<RunOutcome>;
   cancel(reason: CancelReason): void;
@@ -40,6 +43,7 @@ export function launchRun(
 /** A runner's handle, guarded: an outcome that is not one, a throw or a rejection becomes a failed outcome. */
 class GuardedRun implements LaunchedRun {
   readonly pid: number | null;
+  readonly pidPending: boolean;
   readonly #handle: RunHandle;
   readonly #startedAt: Instant;
   readonly #now: () => Instant;
@@ -50,6 +54,13 @@ class GuardedRun implements LaunchedRun {
     this.#startedAt = startedAt;
     this.#now = now;
     this.pid = typeof handle.pid === 'number' ? handle.pid : null;
+    this.pidPending = this.pid === null && typeof handle.whenPid === 'function';
+  }
+
+  whenPid(listener: (pid: number) => void): void {
+    this.#handle.whenPid?.((pid) => {
+      if (typeof pid === 'number') listener(pid);
+    });
   }
 
   get done(): Promise<RunOutcome> {

@@ -22,7 +22,7 @@ import { computeRetryDelay } from './policies/retry.js';
 import type { Instant } from '../schedule/types.js';
 import type { RunRecord, SkipFacts, SkipReason } from './run.js';
 import type { RunChain } from './run-chain.js';
-import { createRunRecord, markDropped, markFinished, markSkipped, markStarted } from './run-record.js';
+import { createRunRecord, markDropped, markFinished, markSkipped, markStarted, withPid } from './run-record.js';
 import { RunRegistry } from './run-registry.js';
 import { SlotAdmission } from './slot-admission.js';
 
@@ -192,6 +192,7 @@ export class RunFlow {
   /** The runner's outcome of a running run. */
   finish(run: ActiveRun, outcome: RunOutcome): void {
     if (run.phase !== 'running') return;
+    if (run.startUntold) this.#tellStart(run, null);
     const { entry } = run;
     this.#slots.freed(run);
     const record = markFinished(run.record, outcome, this.#options.clock.now());
@@ -312,9 +313,20 @@ export class RunFlow {
     const launched = launchRun(this.#options.runner, request, (chunk) => this.#output(run, chunk), this.#now);
     run.handle = launched;
     run.record = markStarted(run.record, now, launched.pid);
-    emitter.emit('run-started', run.record);
+    // The daemon's spawner tells the pid a round trip later: run-started comes with it (or before the end).
+    if (launched.pidPending === true) {
+      run.startUntold = true;
+      launched.whenPid?.((pid) => this.#tellStart(run, pid));
+    } else emitter.emit('run-started', run.record);
     this.taskChanged(entry);
     this.#effects.push({ kind: 'launched', run, launched });
+  }
+
+  #tellStart(run: ActiveRun, pid: number | null): void {
+    if (!run.startUntold || run.phase !== 'running') return;
+    run.startUntold = false;
+    if (pid !== null) run.record = withPid(run.record, pid);
+    this.#options.emitter.emit('run-started', run.record);
   }
 
   #output(run: ActiveRun, chunk: Buffer): void {

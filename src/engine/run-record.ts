@@ -72,6 +72,11 @@ export function markStarted(record: RunRecord, startedAt: Instant, pid: number |
   return buildRecord(record, { status: 'running', startedAt, pid });
 }
 
+/** The pid of a started run, known after its start (the daemon's spawner). */
+export function withPid(record: RunRecord, pid: number): RunRecord {
+  return buildRecord(record, { pid });
+}
+
 /** The runner's outcome folded in; times are the engine's clock, like every other instant here. */
 export function markFinished(record: RunRecord, outcome: RunOutcome, endedAt: Instant): RunRecord {
   return buildRecord(record, {

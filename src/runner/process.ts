@@ -5,24 +5,16 @@
  * throw. taskkit spawns with node:child_process itself (CONTRIBUTING.md "Dependencies" says why).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { TaskAction } from '../config/types.js';
 import type { Clock } from '../engine/clock.js';
 import { buildRunEnvironment } from './environment.js';
 import { killGroupIfAlive, signalProcessGroup, watchGroup, type GroupWatch } from './kill-tree.js';
 import { createNotStartedHandle, defaultRunClock, startLifecycle, stoppedStatus } from './lifecycle.js';
-import { describeStartFault, type StartFault } from './outcome.js';
+import { describeStartFault } from './outcome.js';
 import { createOutputBuffer } from './output-buffer.js';
-import type { OutputListener, OutputStream, RunHandle, RunOutcome, RunRequest } from './types.js';
-
-/**
- * How long output still in the pipes is read after the leader exits. Background children
- * (`sleep 300 &`) inherit the pipes and may hold them open for ever; like cron, taskkit leaves
- * them running but does not wait for them.
- */
-export const DRAIN_AFTER_EXIT_MS = 100;
+import { captureStream, DRAIN_AFTER_EXIT_MS, drainStreams } from './pipes.js';
+import { checkWorkingDirectory, classifySpawnError, pickCommand } from './spawn-command.js';
+import type { OutputStream, OutputListener, RunHandle, RunOutcome, RunRequest } from './types.js';
 
 /** Start one run of a shell or argv task; never throws, and `done` never rejects. */
 export function startProcessRun(
@@ -132,97 +124,4 @@ export function startProcessRun(
       if (pid !== null && !leaderExited) life.stop(reason);
     },
   };
-}
-
-function pickCommand(action: TaskAction): { file: string; args: string[] } | null {
-  if (action.kind === 'shell') return { file: action.shell, args: ['-c', action.script] };
-  if (action.kind === 'argv') return { file: action.argv[0], args: action.argv.slice(1) };
-  return null;
-}
-
-/** Checked before spawning: Node reports a missing cwd as ENOENT of the command, which misleads. */
-function checkWorkingDirectory(cwd: string): StartFault | null {
-  try {
-    if (!statSync(cwd).isDirectory()) return { kind: 'cwd-not-directory', cwd };
-    accessSync(cwd, constants.X_OK);
-    return null;
-  } catch (error) {
-    const code = errnoOf(error);
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'cwd-missing', cwd };
-    if (code === 'EACCES' || code === 'EPERM') return { kind: 'cwd-permission', cwd };
-    return { kind: 'cwd-other', cwd, detail: describeError(error) };
-  }
-}
-
-function classifySpawnError(error: unknown, file: string, cwd: string): StartFault {
-  const code = errnoOf(error);
-  if (code === 'EMFILE' || code === 'ENFILE') return { kind: 'fd-limit' };
-  if (code === 'EACCES') return { kind: 'permission', file };
-  if (code === 'ENOENT') {
-    // A script that exists but whose #! interpreter does not is reported by the kernel as ENOENT too.
-    if (file.includes('/') && existsSync(resolve(cwd, file))) return { kind: 'no-interpreter', file };
-    return { kind: 'not-found', file };
-  }
-  return { kind: 'other', file, detail: describeError(error) };
-}
-
-/**
- * Feed a stream's bytes into the buffer (which copies them) and the listener, exactly as written.
- *
- * The pipe is read as latin1, which maps each byte to one character and back without loss. Read
- * as Buffers, each chunk is a fresh 64 KiB allocation outside V8's heap that only a garbage
- * collection frees, and nothing else here allocates on the heap to bring one on: a task printing
- * 200 MiB grew the daemon by 36 MiB (test/faults/resources-flood.test.ts) against 7 MiB when
- * the chunks were decoded as UTF-8 text. A latin1 string is on the heap, so the young generation
- * fills with the output itself and each scavenge frees the chunks read before it.
- */
-function captureStream(
-  stream: Readable,
-  name: OutputStream,
-  write: (chunk: Uint8Array) => void,
-  onOutput: OutputListener | undefined,
-): void {
-  stream.setEncoding('latin1');
-  stream.on('data', (text: string) => {
-    const chunk = Buffer.from(text, 'latin1');
-    write(chunk);
-    if (onOutput === undefined || chunk.length === 0) return;
-    try {
-      onOutput(chunk, name);
-    } catch {
-      // A broken listener (a client gone from `logs --follow`) must not end or fail the run.
-    }
-  });
-  // Destroying the pipes after the drain may surface as an error here; it is expected.
-  stream.on('error', () => undefined);
-}
-
-/** Resolve when every stream has ended, or after `limitMs`; then destroy whatever is still open. */
-function drainStreams(streams: readonly Readable[], limitMs: number): Promise<void> {
-  const open = streams.filter((stream) => !stream.destroyed && !stream.readableEnded);
-  if (open.length === 0) return Promise.resolve();
-  return new Promise((resolveDrain) => {
-    let pending = open.length;
-    const complete = (): void => {
-      clearTimeout(timer);
-      for (const stream of open) stream.destroy();
-      resolveDrain();
-    };
-    const timer = setTimeout(complete, limitMs);
-    for (const stream of open) {
-      stream.once('close', () => {
-        pending -= 1;
-        if (pending === 0) complete();
-      });
-    }
-  });
-}
-
-function errnoOf(error: unknown): string | undefined {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  return typeof code === 'string' ? code : undefined;
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

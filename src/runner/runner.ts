@@ -4,22 +4,32 @@ import { startFunctionRun } from './function.js';
 import { defaultRunClock } from './lifecycle.js';
 import { startModuleRun } from './module.js';
 import { startProcessRun } from './process.js';
+import { startSpawnedRun } from './spawned-run.js';
+import type { Spawner } from './spawner-client.js';
 import type { OutputListener, RunHandle, RunRequest, Runner } from './types.js';
 
 export interface RunnerOptions {
   /** Times runs, timeouts and kill-after: the daemon passes the engine's clock; tests, a fake one. */
   readonly clock?: Clock;
+  /**
+   * The daemon's spawner process (spawner-client.ts): shell and argv runs are spawned there, off
+   * the daemon's event loop (spawned-run.ts). Absent: spawned in this process (process.ts).
+   */
+  readonly spawner?: Spawner;
 }
 
 /** A Runner for every kind of task; `start` never throws for a task's failure. */
 export function createRunner(options: RunnerOptions = {}): Runner {
   const clock = options.clock ?? defaultRunClock();
+  const { spawner } = options;
   return {
     start(request: RunRequest, onOutput?: OutputListener): RunHandle {
       switch (request.task.action.kind) {
         case 'shell':
         case 'argv':
-          return startProcessRun(request, onOutput, clock);
+          return spawner === undefined
+            ? startProcessRun(request, onOutput, clock)
+            : startSpawnedRun(request, onOutput, clock, spawner);
         case 'function':
           return startFunctionRun(request, onOutput, clock);
         case 'module':

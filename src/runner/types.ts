@@ -98,8 +98,14 @@ export interface RunOutcome {
 
 /** A run in progress. */
 export interface RunHandle {
-  /** Process id (the group leader) for shell and argv tasks, else null. */
+  /** Process id (the group leader) for shell and argv tasks, else null (or not known yet: whenPid). */
   readonly pid: number | null;
+  /**
+   * A process run whose pid comes after start() returned (the daemon's spawner process: a round trip
+   * later): `listener` gets it once, before any of the run's output; never when the process did not
+   * start (then `done` says why). Absent: `pid` is final when start() returns.
+   */
+  whenPid?(listener: (pid: number) => void): void;
   /** Resolves when the run is over, whatever happened. Never rejects. */
   readonly done: Promise<RunOutcome>;
   /** Stop the run: SIGTERM to the process group (or abort for functions), SIGKILL after `kill-after`. */

@@ -31,6 +31,9 @@ export class FakeRunner implements Runner {
   finishOnCancel = true;
   /** When set, the next start() throws it (once). */
   throwOnStart: Error | null = null;
+  /** When true, runs start without a pid and tell it later (tellPid), as through the daemon's spawner. */
+  latePids = false;
+  readonly #pidListeners = new Map<number, (pid: number) => void>();
   readonly #runs = new Map<number, FakeRun>();
 
   start(request: RunRequest, onOutput?: OutputListener): RunHandle {
@@ -48,8 +51,12 @@ export class FakeRunner implements Runner {
     });
     const run: FakeRun = { request, onOutput, resolve, reject, ended: false };
     this.#runs.set(request.runId, run);
+    const late = this.latePids;
     return {
-      pid: 1000 + request.runId,
+      pid: late ? null : 1000 + request.runId,
+      ...(late
+        ? { whenPid: (listener: (pid: number) => void) => void this.#pidListeners.set(request.runId, listener) }
+        : {}),
       done,
       cancel: (reason) => {
         if (run.ended) return;
@@ -94,6 +101,12 @@ export class FakeRunner implements Runner {
       error: null,
       ...outcome,
     });
+  }
+
+  /** Tell the pid of a run started with `latePids`. */
+  tellPid(runId: number, pid: number): void {
+    this.#pidListeners.get(runId)?.(pid);
+    this.#pidListeners.delete(runId);
   }
 
   /** End run `runId` the way a broken runner would: `done` rejects. */
