@@ -8,7 +8,7 @@
 import type { ControlClient } from '../control/client.js';
 import type { TaskListRow } from '../control/list-rows.js';
 import { ControlError } from '../control/protocol.js';
-import { loadPainter, printError, printJson, printLine, printLines, readNow, type CliIo } from './io.js';
+import { loadPainter, printError, printJson, printLine, readNow, shouldUseColor, type CliIo } from './io.js';
 
 /** Opens the connection to the daemon (hello included), or throws DAEMON_UNREACHABLE. */
 export type Connect = () => Promise<ControlClient>;
@@ -28,10 +28,37 @@ export async function listTasks(io: CliIo, json: boolean, connect: Connect, here
   // `here` is sent only when given: a daemon older than cluster mode refuses params it does not know.
   const params = here ? { here } : {};
   if (json) return printJson(io, await useDaemon(connect, (client) => client.request('list', params)));
-  const tasks = await useDaemon(connect, (client) => requestRows(client, params));
-  const { renderTaskList, RESCHEDULED_FOOTNOTE } = await import('./format/task-list.js');
-  printLines(io, renderTaskList(tasks, readNow(io), await loadPainter(io)));
-  if (tasks.some((task) => task.rescheduled)) printLine(io, RESCHEDULED_FOOTNOTE);
+  const drawn = await useDaemon(
+    connect,
+    async (client) => (await requestTable(client, io, params)) ?? requestRows(client, params),
+  );
+  if (typeof drawn === 'string') {
+    io.stdout.write(drawn);
+    return;
+  }
+  const { drawTaskList } = await import('./format/task-list.js');
+  io.stdout.write(drawTaskList(drawn, readNow(io), await loadPainter(io)));
+}
+
+/**
+ * The whole output drawn by the daemon (`list-table`), from what this process's own drawing depends
+ * on: colour, now, and $TZ (format/time.ts reads process.env's for local times). Null when the daemon
+ * cannot draw for this process (another $TZ: `table: null`; older than the method: BAD_REQUEST).
+ */
+async function requestTable(client: ControlClient, io: CliIo, params: { here?: boolean }): Promise<string | null> {
+  const tz = process.env['TZ'] ?? null;
+  try {
+    const { table } = await client.request('list-table', {
+      ...params,
+      color: shouldUseColor(io),
+      tz,
+      now: readNow(io),
+    });
+    return table;
+  } catch (error) {
+    if (!(error instanceof ControlError) || error.code !== 'BAD_REQUEST') throw error;
+    return null;
+  }
 }
 
 /**

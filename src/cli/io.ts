@@ -89,7 +89,11 @@ export const PLAIN_PAINTER: Painter = Object.freeze({
  * script piping `taskkit list` should not pay for loading it (bench/scenarios/cli-latency.js).
  */
 export async function loadPainter(io: CliIo): Promise<Painter> {
-  if (!shouldUseColor(io)) return PLAIN_PAINTER;
+  return shouldUseColor(io) ? await colourPainter() : PLAIN_PAINTER;
+}
+
+/** The colours of every coloured output (the daemon's `list-table` too): chalk at level 1, 16 colours. */
+export async function colourPainter(): Promise<Painter> {
   const { Chalk } = await import('chalk');
   return new Chalk({ level: 1 });
 }

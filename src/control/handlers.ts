@@ -4,8 +4,7 @@
  * Names are checked here, with "did you mean", before the engine is touched.
  */
 import { isAbsolute } from 'node:path';
-import { ConfigError } from '../config/config-error.js';
-import { formatIssue, formatIssues } from '../config/issues.js';
+import { formatIssue } from '../config/issues.js';
 import { validateScheduleDefinition } from '../config/normalize.js';
 import { didYouMean } from '../config/suggest.js';
 import type { RunRecord } from '../engine/run.js';
@@ -24,6 +23,7 @@ import {
 } from './cluster-control.js';
 import { clusterFactsOf, storedLastRunOf } from './cluster-facts.js';
 import type { ClusterStatusView, TaskClusterView } from './cluster-view.js';
+import { refusedAsConfigInvalid } from './config-refused.js';
 import { checkHealth } from './health.js';
 import { LiveOutput } from './live-output.js';
 import { answerLogs, guardedEndedRuns } from './logs.js';
@@ -52,6 +52,7 @@ import {
   type StatusResult,
 } from './protocol.js';
 import { toTaskListRow } from './list-rows.js';
+import { answerListTable, type TaskListDrawer } from './list-table.js';
 import { answerMake } from './make-wait.js';
 import type { ReloadPlanView } from './reload-plan-view.js';
 import { triggerStarted } from './run-now-started.js';
@@ -95,6 +96,8 @@ export interface DaemonControl extends ClusterControlHooks {
   taskCluster?(task: string): TaskClusterView | null;
   /** The cluster's hosts, split definitions, missed instants (`status`); may read PostgreSQL. */
   clusterStatus?(): Answer<ClusterStatusView>;
+  /** `list-table`: `taskkit list` drawn here (daemon/list-table.ts); absent: the method is refused. */
+  taskListDrawer?: TaskListDrawer;
 }
 
 export interface HandlerOptions {
@@ -182,6 +185,8 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
       listViews(readOptionalBoolean('list-rows', readParams('list-rows', params, ['here']), 'here') ?? false).map(
         toTaskListRow,
       ),
+    'list-table': (params): Answer<ResultOf<'list-table'>> =>
+      answerListTable(params, (here) => listViews(here).map(toTaskListRow), daemon.taskListDrawer),
     names: (params): ResultOf<'names'> => {
       readParams('names', params, []);
       return [...scheduler.list(), ...scheduler.orphans()].map((task) => task.name);
@@ -375,25 +380,4 @@ function readSchedule(definition: Params, timezone: string): ScheduleSpec {
   const { spec, issues } = validateScheduleDefinition(definition, timezone);
   if (spec === undefined) throw badRequest('reschedule', issues.map(formatIssue).join('; '));
   return spec;
-}
-
-/** A file reload refuses: CONFIG_INVALID with every issue, for `reload` and `reload-plan` alike. */
-async function refusedAsConfigInvalid<T>(result: Promise<T>): Promise<T> {
-  try {
-    return await result;
-  } catch (error) {
-    if (isConfigError(error))
-      throw new ControlError('CONFIG_INVALID', formatIssues(error.issues, error.sourceText), { issues: error.issues });
-    throw error;
-  }
-}
-
-// Duck-typed too: a ConfigError from a second copy of config/ (dist next to src) fails instanceof.
-function isConfigError(error: unknown): error is ConfigError {
-  if (error instanceof ConfigError) return true;
-  return (
-    error instanceof TaskkitError &&
-    error.code === 'CONFIG_INVALID' &&
-    Array.isArray((error as Partial<ConfigError>).issues)
-  );
 }

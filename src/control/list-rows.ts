@@ -67,3 +67,19 @@ export function toTaskListRow(view: TaskView): TaskListRow {
   };
   return view.cluster === undefined ? row : { ...row, cluster: view.cluster };
 }
+
+/** `list-table`'s params (list-table.ts): what the client's own drawing would depend on. */
+export interface ListTableParams {
+  readonly here?: boolean;
+  /** Colour as the client decided (cli/io.ts shouldUseColor). */
+  readonly color: boolean;
+  /** The client's $TZ exactly as its environment has it; null: unset. */
+  readonly tz: string | null;
+  /** The client's now (ms since the epoch): relative times count from it. */
+  readonly now: number;
+}
+
+/** The whole output of `taskkit list` (table, counts, footnote) with its newlines; null: draw it yourself. */
+export interface ListTableResult {
+  readonly table: string | null;
+}

@@ -7,7 +7,7 @@ import type { ConfigIssue } from '../config/issues.js';
 import { TaskkitError, type ErrorCode } from '../errors.js';
 import type { ClusterStatusView } from './cluster-view.js';
 import type { HealthView } from './health.js';
-import type { TaskListRow } from './list-rows.js';
+import type { ListTableParams, ListTableResult, TaskListRow } from './list-rows.js';
 import type { MakeView } from './make-view.js';
 import type { ReloadPlanView } from './reload-plan-view.js';
 import type { DefinitionView, RunStatsView, RunView, TaskView } from './views.js';
@@ -17,7 +17,7 @@ import type { DefinitionView, RunStatsView, RunView, TaskView } from './views.js
  * carry bytes as base64 (`{data}`), not text (`{chunk}`), and a RunView's output has `outputBase64`.
  * Additions that an older peer ignores do not bump it: a RunView's skip fields, `sync-history` (issue 16.7: the CLI
  * treats a daemon without it as having nothing to write) `names` (completion then asks `list`, issue 20.3)
- * and `list-rows` (the table then draws `list`'s views).
+ * `list-rows` (the table then draws `list`'s views) and `list-table` (the CLI then draws `list-rows`).
  */
 export const PROTOCOL_VERSION = 2;
 /** Longest request line (bytes, without the newline); a longer one closes the connection. */
@@ -304,6 +304,8 @@ export interface ControlMethods {
   names: { params: NoParams; result: string[]; events: NoEvents }; // list's names alone, in its order
   /** `list` as `taskkit list` draws it (list-rows.ts), `here` as list's. */
   'list-rows': { params: { here?: boolean }; result: TaskListRow[]; events: NoEvents };
+  /** `taskkit list`'s whole output drawn by the daemon (list-table.ts). */
+  'list-table': { params: ListTableParams; result: ListTableResult; events: NoEvents };
   show: { params: { name: string }; result: ShowResult; events: NoEvents };
   /** What will happen (issue 13): the engine's instants with holds and run-time reschedules. */
   next: { params: NextParams; result: { tasks: UpcomingView[] }; events: NoEvents };
@@ -369,6 +371,7 @@ const METHODS: Record<MethodName, true> = {
   list: true,
   names: true,
   'list-rows': true,
+  'list-table': true,
   show: true,
   'run-now': true,
   make: true,

@@ -28,6 +28,7 @@ import { openClusterMode } from './cluster/daemon-mode.js';
 import { describeConfigFailure } from './config-failure.js';
 import { reportStartup } from './detach.js';
 import { createHistoryControl, openDaemonStore, recoverInterruptedRuns, supplyRecoveryState } from './history.js';
+import { createTaskListDrawer } from './list-table.js';
 import { loadForDaemon } from './load-isolated.js';
 import { createDeliveryService } from './notify/deliveries.js';
 import { acquirePidFile, acquireStateDirLock, type PidFileLock, type StateDirLock } from './lock.js';
@@ -294,6 +295,7 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
         return planReload(state, file);
       }),
     stop: () => stop('taskkit stop'),
+    taskListDrawer: createTaskListDrawer(),
     ...answers,
     ...cluster?.controlHooks(scheduler),
   };

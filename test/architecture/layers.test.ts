@@ -65,9 +65,13 @@ const ALLOWED: Record<string, readonly string[]> = {
     'cli/io.ts',
     'cli/task-graph.ts',
   ],
+  // cli/format and cli/io.ts (its Painter, chalk's level) as http has them: the daemon draws `taskkit list` for
+  // the CLI with the CLI's own table code (daemon/list-table.ts, control `list-table`, issue 20.3).
   daemon: [
     'daemon',
     'http',
+    'cli/format',
+    'cli/io.ts',
     'errors.ts',
     'escape-control.ts',
     'config',

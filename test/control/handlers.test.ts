@@ -753,8 +753,8 @@ describe('bad requests', () => {
       error: {
         code: 'BAD_REQUEST',
         message:
-          'unknown method "frobnicate" (methods: status, list, names, list-rows, show, run-now, make, hold, resume, ' +
-          'cancel, reschedule, reload, reload-plan, stop, logs, next, check, sync-history)',
+          'unknown method "frobnicate" (methods: status, list, names, list-rows, list-table, show, run-now, make, ' +
+          'hold, resume, cancel, reschedule, reload, reload-plan, stop, logs, next, check, sync-history)',
       },
     });
     client.send({ id: 3, method: 'constructor' });

@@ -109,7 +109,7 @@ async function fakeDaemon(answer: (method: string) => object): Promise<{ socket:
   return { socket, asked };
 }
 
-test('taskkit list asks list-rows, an older daemon list (the same table); --json asks list', async () => {
+test('taskkit list asks list-table, list-rows, an older daemon list (the same table); --json asks list', async () => {
   const fixture = await busyDaemon();
   const client = await fixture.connect();
   const views = await client.request('list', {});
@@ -126,13 +126,13 @@ test('taskkit list asks list-rows, an older daemon list (the same table); --json
   };
   const table = await print(current.socket, false);
   expect(table).toContain('rotate');
-  expect(current.asked).toEqual(['hello', 'list-rows']);
+  expect(current.asked).toEqual(['hello', 'list-table', 'list-rows']);
   expect(await print(older.socket, false)).toBe(table);
-  expect(older.asked).toEqual(['hello', 'list-rows', 'list']);
+  expect(older.asked).toEqual(['hello', 'list-table', 'list-rows', 'list']);
   expect(JSON.parse(await print(older.socket, true))).toEqual(views);
-  expect(older.asked.slice(3)).toEqual(['hello', 'list']);
+  expect(older.asked.slice(4)).toEqual(['hello', 'list']);
   // Any other error is the verb's: no second request.
   const failing = await fakeDaemon(() => ({ error: { code: 'INTERNAL', message: 'broken' } }));
   await expect(print(failing.socket, false)).rejects.toThrow('broken');
-  expect(failing.asked).toEqual(['hello', 'list-rows']);
+  expect(failing.asked).toEqual(['hello', 'list-table']);
 });

@@ -150,6 +150,16 @@ export function renderTaskList(tasks: readonly TaskListRow[], now: number, paint
 }
 
 /**
+ * `taskkit list`'s whole output as written: the table, its counts, and RESCHEDULED_FOOTNOTE when a
+ * schedule carries the mark. The CLI draws it, or the daemon for it (`list-table`, daemon/list-table.ts).
+ */
+export function drawTaskList(tasks: readonly TaskListRow[], now: number, paint: Painter): string {
+  const lines = renderTaskList(tasks, now, paint);
+  if (tasks.some((task) => task.rescheduled)) lines.push(RESCHEDULED_FOOTNOTE);
+  return `${lines.join('\n')}\n`;
+}
+
+/**
  * After a schedule changed at run time: words, not a sign, since "*" or "+" read as part of a cron
  * expression ("0 * * * * *" is six fields). `next` marks its rows the same way.
  */
