@@ -9,6 +9,8 @@
 //                    that a fast verb never starts Node's ES module loader nor the ES facades of node:fs and
 //                    node:net (each loads every lazy export: fs's streams): 52 -> 39 ms of CPU for
 //                    `taskkit run-now` (`node -e 0`: 25 ms)
+//   taskkit-*.cjs    the fast path's parts that only some starts need (FAST_PATH_PARTS below), each required
+//                    when its import() runs
 //   taskkit-full.js  the commander program (src/cli/main.ts), and the daemon (`start --foreground`)
 //   load-child.js    the daemon's isolated tasks-file loader (daemon/load-isolated.ts forks it)
 //   module-worker.js the worker thread of a `module:` task (runner/module.ts)
@@ -20,11 +22,12 @@
 // one folder at the depth of dist/cli/, so runner/worker-script.ts finds the worker beside its
 // caller and `../../package.json` and `../../bin/taskkit` resolve as they do from dist/.
 // better-sqlite3 stays external (a native addon).
-// dist/bin/meta.json lists every input of the bundle, and of taskkit.cjs alone with its imports:
+// dist/bin/meta.json lists every input of the bundle, and of taskkit.cjs and each part alone with its imports:
 // test/architecture/hot-path-imports.test.ts proves from it that cron-parser and luxon are not
 // inside, and that the fast path holds no commander, yaml or chalk.
 import { build } from 'esbuild';
 import { rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -82,21 +85,41 @@ const noIcal = {
     }));
   },
 };
+// Parts of the fast path that only some starts need, each its own CommonJS file beside taskkit.cjs, which
+// import()s it (a require when it runs): a start compiles only the code it may run. Each part holds its own
+// copies of what it imports (no chunks in CommonJS), so a part is one that shares no live state or class
+// identity with the rest: the tasks-file route to the socket (config/, ~90 kB, catches its own errors), and
+// the table the CLI draws itself when the daemon does not (`list-table`, pure formatting).
+const FAST_PATH_PARTS = {
+  'taskkit-socket-file': 'src/cli/socket-from-file.ts',
+  'taskkit-task-list': 'src/cli/format/task-list.ts',
+};
+const fastPathParts = {
+  name: 'fast-path-parts',
+  setup(plugin) {
+    const byPath = new Map(Object.entries(FAST_PATH_PARTS).map(([name, path]) => [`${root}${path}`, name]));
+    plugin.onResolve({ filter: /\.js$/ }, (args) => {
+      if (args.kind !== 'dynamic-import' || !args.path.startsWith('.')) return undefined;
+      const part = byPath.get(join(dirname(args.importer), args.path).replace(/\.js$/, '.ts'));
+      return part === undefined ? undefined : { path: `./${part}.cjs`, external: true };
+    });
+  },
+};
 const fast = await build({
   absWorkingDir: root,
-  entryPoints: { taskkit: 'src/cli/entry.ts' },
+  entryPoints: { taskkit: 'src/cli/entry.ts', ...FAST_PATH_PARTS },
   outdir,
   entryNames: '[name]',
   outExtension: { '.js': '.cjs' },
   bundle: true,
-  // import() of the full program and of chalk stays import() (CommonJS has it), resolved from this file.
+  // import() of the full program, of the parts and of chalk stays import() (CommonJS has it), resolved from this file.
   format: 'cjs',
   platform: 'node',
   target: 'node20.11',
   // Packages stay imports: the fast path's one is dynamic (chalk, for colour), resolved from
   // node_modules only if it runs; a static one fails hot-path-imports.test.ts.
   packages: 'external',
-  plugins: [fullProgram, noIcal],
+  plugins: [fullProgram, fastPathParts, noIcal],
   preserveSymlinks: true,
   metafile: true,
   logLevel: 'warning',
@@ -116,16 +139,22 @@ const spawner = await build({
   metafile: true,
   logLevel: 'warning',
 });
-const fastOutput = fast.metafile.outputs['dist/bin/taskkit.cjs'];
+const describeOutput = (output) => ({
+  inputs: Object.keys(output.inputs).sort(),
+  imports: output.imports.map(({ path, kind, external }) => ({ path, kind, external: external === true })),
+});
 writeFileSync(
   `${outdir}/meta.json`,
   JSON.stringify(
     {
       inputs: [...new Set([result, fast, spawner].flatMap((built) => Object.keys(built.metafile.inputs)))].sort(),
-      fastPath: {
-        inputs: Object.keys(fastOutput.inputs).sort(),
-        imports: fastOutput.imports.map(({ path, kind, external }) => ({ path, kind, external: external === true })),
-      },
+      fastPath: describeOutput(fast.metafile.outputs['dist/bin/taskkit.cjs']),
+      fastPathParts: Object.fromEntries(
+        Object.keys(FAST_PATH_PARTS).map((name) => [
+          name,
+          describeOutput(fast.metafile.outputs[`dist/bin/${name}.cjs`]),
+        ]),
+      ),
     },
     null,
     1,

@@ -11,13 +11,8 @@ import type { Settings } from '../config/types.js';
 import type { GlobalOptions } from './context.js';
 import { useDaemon } from './daemon-verbs.js';
 import type { CliIo } from './io.js';
-import {
-  connectChosen,
-  defaultSocketChoice,
-  givenSocket,
-  quickSocketChoice,
-  type SocketChoice,
-} from './quick-socket.js';
+import { connectChosen, givenSocket, quickSocketChoice, type SocketChoice } from './quick-socket.js';
+import { defaultSocketChoice } from './socket-from-file.js';
 
 export type { SocketChoice };
 
@@ -40,7 +35,7 @@ export async function chooseSocket(io: CliIo, globals: GlobalOptions): Promise<S
       fileProblem: null,
     };
   } catch (error) {
-    return await defaultSocketChoice(io, error);
+    return defaultSocketChoice(io, error);
   }
 }
 

@@ -7,10 +7,11 @@
  * folder is this user's or root's and not writable by others who could replace it (unless sticky,
  * as /tmp is, where nobody may replace another's file). Node has no SO_PEERCRED; these checks,
  * made on a folder nobody else can change, are what a peer-credential check would prove.
+ * Synchronous calls (a few lstat of local paths): node:fs/promises would load 9 more modules into
+ * every CLI start (its readline and watchers among them, ~1 ms, issue 20.3).
  */
-import { lstat, realpath } from 'node:fs/promises';
+import { lstatSync, realpathSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Stats } from 'node:fs';
 import { TaskkitError } from '../errors.js';
 
 const GROUP_OR_OTHER_WRITE = 0o022;
@@ -20,24 +21,29 @@ const STICKY = 0o1000;
  * Throw SOCKET_UNTRUSTED when the socket at `socketPath` may be another user's; return quietly when
  * it is this user's or root's, or when it cannot be looked at (connect then says what is wrong).
  */
-export async function verifySocketOwner(
-  socketPath: string,
-  uid: number | undefined = process.getuid?.(),
-): Promise<void> {
+export function verifySocketOwner(socketPath: string, uid: number | undefined = process.getuid?.()): Promise<void> {
+  // Callers await it: a throw in the executor becomes the rejection.
+  return new Promise((resolve) => {
+    checkSocketOwner(socketPath, uid);
+    resolve();
+  });
+}
+
+function checkSocketOwner(socketPath: string, uid: number | undefined): void {
   if (uid === undefined) return;
-  const link = await lstatOrNull(socketPath);
+  const link = lstatOrNull(socketPath);
   if (link === null) return;
   if (!isTrustedOwner(link, uid))
     throw untrusted(socketPath, `belongs to user ${link.uid}, not to you (${uid}) or root`);
   // A link may lead anywhere: the socket it names must pass the same checks.
-  const real = link.isSymbolicLink() ? await realpath(socketPath).catch(() => null) : socketPath;
+  const real = link.isSymbolicLink() ? realpathOrNull(socketPath) : socketPath;
   if (real === null) return;
-  const socket = real === socketPath ? link : await lstatOrNull(real);
+  const socket = real === socketPath ? link : lstatOrNull(real);
   if (socket === null) return;
   if (!isTrustedOwner(socket, uid))
     throw untrusted(socketPath, `belongs to user ${socket.uid}, not to you (${uid}) or root`);
   const folder = dirname(real);
-  const dir = await lstatOrNull(folder);
+  const dir = lstatOrNull(folder);
   if (dir === null) return;
   if (!isTrustedOwner(dir, uid))
     throw untrusted(socketPath, `is in ${folder}, which belongs to user ${dir.uid}, not to you (${uid}) or root`);
@@ -54,9 +60,17 @@ function isTrustedOwner(stats: Stats, uid: number): boolean {
   return stats.uid === uid || stats.uid === 0;
 }
 
-async function lstatOrNull(path: string): Promise<Stats | null> {
+function lstatOrNull(path: string): Stats | null {
   try {
-    return await lstat(path);
+    return lstatSync(path);
+  } catch {
+    return null;
+  }
+}
+
+function realpathOrNull(path: string): string | null {
+  try {
+    return realpathSync(path);
   } catch {
     return null;
   }

@@ -75,10 +75,10 @@ describe('the fast path of bin/taskkit (src/cli/entry.ts, scripts/bundle.js)', (
       fastPath: { inputs: string[]; imports: { path: string; kind: string }[] };
     };
 
-  test('dist/bin/taskkit.cjs: its own code only, no package inside, ical.js stubbed', () => {
+  test('dist/bin/taskkit.cjs: its own code only, no package inside', () => {
     const { inputs } = meta().fastPath;
     expect(inputs).toContain('src/cli/fast-path.ts');
-    expect(inputs.filter((input) => !input.startsWith('src/'))).toEqual(['fast-path-stub:ical.js']);
+    expect(inputs.filter((input) => !input.startsWith('src/'))).toEqual([]);
     expect(inputs.filter((input) => /^src\/cli\/(main|commands\/)/.test(input))).toEqual([]);
   });
 
@@ -87,8 +87,32 @@ describe('the fast path of bin/taskkit (src/cli/entry.ts, scripts/bundle.js)', (
     expect(imports.filter((entry) => entry.kind === 'import-statement' && !entry.path.startsWith('node:'))).toEqual([]);
     expect(imports.filter((entry) => !entry.path.startsWith('node:')).map((entry) => entry.path)).toEqual([
       'chalk',
+      './taskkit-task-list.cjs',
+      './taskkit-socket-file.cjs',
       './taskkit-full.js',
     ]);
+  });
+
+  test('its parts (dist/bin/taskkit-*.cjs): config/ and the table there only, no package, nothing imported', () => {
+    const { fastPath, fastPathParts } = meta() as ReturnType<typeof meta> & {
+      fastPathParts: Record<string, { inputs: string[]; imports: { path: string; kind: string }[] }>;
+    };
+    expect(Object.keys(fastPathParts).sort()).toEqual(['taskkit-socket-file', 'taskkit-task-list']);
+    // A start given the socket compiles neither config/ nor the table.
+    const elsewhere =
+      /^src\/config\/(plain-settings|settings|key-table)\.ts$|^src\/cli\/format\/(task-list|table|time)\.ts$/;
+    expect(fastPath.inputs.filter((input) => elsewhere.test(input))).toEqual([]);
+    expect(fastPathParts['taskkit-socket-file']?.inputs).toContain('src/config/plain-settings.ts');
+    // settings.ts's ical.js (200 kB) stubbed: no plain settings block names a calendar file (scripts/bundle.js).
+    expect(fastPathParts['taskkit-socket-file']?.inputs).toContain('fast-path-stub:ical.js');
+    expect(fastPathParts['taskkit-task-list']?.inputs).toContain('src/cli/format/task-list.ts');
+    for (const part of Object.values(fastPathParts)) {
+      expect(part.inputs.filter((input) => !input.startsWith('src/') && input !== 'fast-path-stub:ical.js')).toEqual(
+        [],
+      );
+      expect(part.inputs.filter((input) => /^src\/cli\/(main|commands\/|fast-path)/.test(input))).toEqual([]);
+      expect(part.imports.filter((entry) => !entry.path.startsWith('node:'))).toEqual([]);
+    }
   });
 
   test('a real `taskkit list`: bin/taskkit and dist/bin/taskkit.cjs, no other own file, no package', async () => {
