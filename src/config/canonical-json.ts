@@ -71,12 +71,47 @@ function writeObject(object: object): string {
   const prototype: unknown = Object.getPrototypeOf(object);
   if ((prototype !== Object.prototype && prototype !== null) || 'toJSON' in object) throw UNUSUAL;
   const record = object as Record<string, unknown>;
+  const shape = shapeOf(Object.keys(record));
   let text = '{';
-  for (const key of Object.keys(record).sort()) {
-    if (INDEX_KEY.test(key)) throw UNUSUAL;
-    const member = writeValue(record[key]);
+  for (let index = 0; index < shape.sorted.length; index++) {
+    const member = writeValue(record[shape.sorted[index] as string]);
     if (member === undefined) continue;
-    text += `${text.length > 1 ? ',' : ''}${JSON.stringify(key)}:${member}`;
+    text += `${text.length > 1 ? ',' : ''}${shape.prefixes[index] as string}${member}`;
   }
   return `${text}}`;
+}
+
+/** An object's keys as written: sorted, each with its `"key":` prefix. */
+interface Shape {
+  readonly keys: readonly string[];
+  readonly sorted: readonly string[];
+  readonly prefixes: readonly string[];
+}
+
+/**
+ * Shapes met so far, by first key: specs share a few shapes (a task, its schedule, action, retry,
+ * history), so sorting and quoting the keys once per shape, not once per object, saves about a
+ * third of fingerprinting 100,000 tasks (issue 20.4). Bounded, as objects with keys of their own
+ * (env) would grow it: past the bounds a shape is made for its object and not kept.
+ */
+const shapes = new Map<string, Shape[]>();
+const MAX_FIRST_KEYS = 256;
+const MAX_SHAPES_PER_KEY = 8;
+
+function shapeOf(keys: readonly string[]): Shape {
+  const known = shapes.get(keys[0] ?? '');
+  if (known !== undefined) for (const shape of known) if (sameKeys(shape.keys, keys)) return shape;
+  const sorted = [...keys].sort();
+  for (const key of sorted) if (INDEX_KEY.test(key)) throw UNUSUAL;
+  const shape: Shape = { keys, sorted, prefixes: sorted.map((key) => `${JSON.stringify(key)}:`) };
+  if (known === undefined) {
+    if (shapes.size < MAX_FIRST_KEYS) shapes.set(keys[0] ?? '', [shape]);
+  } else if (known.length < MAX_SHAPES_PER_KEY) known.push(shape);
+  return shape;
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
+  return true;
 }
