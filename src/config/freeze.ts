@@ -15,6 +15,14 @@ export function freezeDeep<T>(value: T): T {
  * as the data is frozen.
  */
 export function freezeSharingStrings<T>(value: T): T {
+  return createStringSharing()(value);
+}
+
+/**
+ * freezeSharingStrings for data that arrives in parts (the loader's chunks of tasks): every part
+ * given to the returned function shares its strings with the parts before it.
+ */
+export function createStringSharing(): <T>(value: T) => T {
   const seen = new Map<string, string>();
   const walk = (node: unknown): void => {
     if (typeof node !== 'object' || node === null || Object.isFrozen(node)) return;
@@ -30,6 +38,8 @@ export function freezeSharingStrings<T>(value: T): T {
     }
     Object.freeze(node);
   };
-  walk(value);
-  return value;
+  return <T>(value: T): T => {
+    walk(value);
+    return value;
+  };
 }

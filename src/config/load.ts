@@ -11,7 +11,7 @@ import { findDuplicateKeys } from './duplicates.js';
 import { errorsOf, type ConfigIssue } from './issues.js';
 import type { FileTrust } from './file-trust.js';
 import { readTasksText } from './read-text.js';
-import type { TasksFile } from './types.js';
+import type { TaskSpec, TasksFile } from './types.js';
 import { readPlainYaml } from './plain-yaml.js';
 import { validateDocument, validateTree, type DocumentContext } from './validate.js';
 
@@ -31,6 +31,20 @@ export interface LoadOptions {
    * the daemon's loader give the clock's now; absent (library, `next`, tests): no lint.
    */
   readonly lintNow?: number;
+  /** Told of the tasks as they are built, before the whole file is checked (TaskSink). */
+  readonly taskSink?: TaskSink;
+}
+
+/**
+ * Where a load sends each task that passed its own checks as soon as it is built, so that the
+ * daemon's loader child can stream them while it checks the rest (issue 20.4). Such a task is no
+ * more than a candidate until the load returns: the file may still turn out invalid. `restart`:
+ * validation begins again from the first task (the plain reader found an issue, and yaml's
+ * document gives every issue its position); the tasks told so far are to be forgotten.
+ */
+export interface TaskSink {
+  task(spec: TaskSpec): void;
+  restart(): void;
 }
 
 /**
@@ -47,6 +61,7 @@ export function loadTasksFile(path: string, options: LoadOptions): TasksFile {
     baseDir: dirname(absolute),
     trust,
     lintNow: options.lintNow,
+    taskSink: options.taskSink,
   });
 }
 
@@ -99,6 +114,7 @@ interface CheckOptions {
   readonly baseDir: string;
   readonly trust?: FileTrust;
   readonly lintNow?: number | undefined;
+  readonly taskSink?: TaskSink | undefined;
 }
 
 function warningsOf(issues: readonly ConfigIssue[]): readonly ConfigIssue[] {
@@ -107,7 +123,10 @@ function warningsOf(issues: readonly ConfigIssue[]): readonly ConfigIssue[] {
 
 /** Parse and validate: every issue, and the tasks that passed their own checks. Throws on yaml syntax errors. */
 function checkTasksText(text: string, file: string, options: CheckOptions): ReturnType<typeof validateDocument> {
-  return checkPlainText(text, file, options) ?? checkDocumentText(text, file, options);
+  const plain = checkPlainText(text, file, options);
+  if (plain !== undefined) return plain;
+  options.taskSink?.restart();
+  return checkDocumentText(text, file, options);
 }
 
 /**
@@ -148,6 +167,7 @@ function validationContext(
     ...(duplicateKeyOffsets === undefined ? {} : { duplicateKeyOffsets }),
     trust: options.trust ?? null,
     lintNow: options.lintNow,
+    onTask: options.taskSink === undefined ? undefined : (task) => options.taskSink?.task(task),
   };
 }
 

@@ -31,6 +31,8 @@ export interface DocumentContext {
   readonly trust?: FileTrust;
   /** The instant to lint the valid tasks at (config/lint/lint.ts); absent: no lint. */
   readonly lintNow?: number | undefined;
+  /** Told of each task that passed its own checks, as soon as it is built (config/load.ts TaskSink). */
+  readonly onTask?: ((task: TaskSpec) => void) | undefined;
 }
 
 export interface ValidatedDocument {
@@ -202,7 +204,10 @@ export function validateTree(data: unknown, context: DocumentContext, source: Tr
       env,
     });
     issues.push(...checked.issues);
-    if (checked.task !== undefined) tasks.push(checked.task);
+    if (checked.task !== undefined) {
+      tasks.push(checked.task);
+      context.onTask?.(checked.task);
+    }
     if (checked.task !== undefined && isPlainMap(definition))
       linted.push({ task: checked.task, written: definition, positions });
     entries.push({ name: named, references: checked.references, positions });

@@ -6,18 +6,29 @@
  * everything when it exits, and reloads cannot ratchet the daemon's memory up. Offline verbs
  * (validate, next, exec) load in-process: they exit anyway.
  */
-import { fork } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../config/config-error.js';
 import type { FileTrust } from '../config/file-trust.js';
-import { freezeSharingStrings } from '../config/freeze.js';
+import { definitionFingerprint } from '../config/definition.js';
+import { createStringSharing } from '../config/freeze.js';
 import { unreadableIssue, type ConfigIssue } from '../config/issues.js';
-import type { TasksFile } from '../config/types.js';
+import type { TaskSpec, TasksFile } from '../config/types.js';
 import { TaskkitError, type ErrorCode } from '../errors.js';
 import { resolveWorkerScript } from '../runner/worker-script.js';
+import { createFrameReader } from './load-frames.js';
 
+/** What the loader child sends: chunks of tasks as they are built, then its reply (load-child.ts). */
+export type LoadMessage =
+  | { readonly kind: 'tasks'; readonly tasks: readonly TaskSpec[] }
+  /** Validation began again from the first task: the chunks so far are to be forgotten. */
+  | { readonly kind: 'restart' }
+  | { readonly kind: 'reply'; readonly reply: LoadReply };
+
+/** The load's outcome; a valid file comes without its tasks (they came in chunks), with their count. */
 export type LoadReply =
-  | { readonly ok: true; readonly file: TasksFile }
+  | { readonly ok: true; readonly file: TasksFile; readonly taskCount: number }
   | {
       readonly ok: false;
       readonly kind: 'config';
@@ -42,37 +53,54 @@ export async function loadTasksFileIsolated(
 ): Promise<TasksFile> {
   const script = fileURLToPath(resolveWorkerScript(import.meta.url, 'load-child'));
   const timeoutMs = options.timeoutMs ?? LOAD_TIMEOUT_MS;
+  // Each chunk of tasks is made whole as it arrives, while the child checks the rest: frozen with
+  // its strings shared (structured clone gives every occurrence of a string its own copy: 100,000
+  // tasks, ~1.2 million strings, ~40 MB), and its fingerprints computed, which the store needs for
+  // every task at start (definition.ts caches them per spec).
+  const share = createStringSharing();
+  let tasks: TaskSpec[] = [];
+  const receive = (chunk: readonly TaskSpec[]): void => {
+    for (const spec of chunk) {
+      share(spec);
+      definitionFingerprint(spec);
+      tasks.push(spec);
+    }
+  };
   const reply = await new Promise<LoadReply>((resolve, reject) => {
-    // 'advanced' serialization is structured clone: shared objects stay shared, no JSON round trip.
+    // Messages are structured clones (load-frames.ts): shared objects stay shared, no JSON round trip.
     // The trust check runs where the file is read, on the descriptor read (config/file-trust.ts).
     const trustArgs = options.trust === undefined || options.trust === null ? [] : [String(options.trust.uid)];
-    const child = fork(script, [path, ...trustArgs], {
+    const child = spawn(process.execPath, [script, path, ...trustArgs], {
       env: { ...options.env },
-      execArgv: [],
-      serialization: 'advanced',
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      stdio: ['ignore', 'ignore', 'inherit', 'pipe'],
     });
+    const frames = child.stdio[3] as Socket;
     // Only the timer keeps the daemon's process alive for a load: a daemon stopped meanwhile exits
     // by LOAD_TIMEOUT_MS at the latest, even if the loader hangs where SIGKILL cannot reach it.
     child.unref();
-    child.channel?.unref();
+    frames.unref();
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new ConfigError([unreadableIssue(path, describeHang(timeoutMs))]));
     }, timeoutMs);
+    const onMessage = (message: LoadMessage): void => {
+      if (message.kind === 'tasks') receive(message.tasks);
+      else if (message.kind === 'restart') tasks = [];
+      else settle(resolve)(message.reply);
+    };
+    const onData = createFrameReader((value) => onMessage(value as LoadMessage));
     const settle =
       <T>(fn: (value: T) => void) =>
       (value: T): void => {
         clearTimeout(timer);
+        frames.off('data', onData);
         fn(value);
       };
-    child.once(
-      'message',
-      settle((message) => resolve(message as LoadReply)),
-    );
+    frames.on('data', onData);
     child.once('error', settle(reject));
+    // 'close', not 'exit': the reply may still be in the pipe when the process has exited.
     child.once(
-      'exit',
+      'close',
       settle((code: number | null) =>
         reject(
           new TaskkitError(
@@ -83,7 +111,11 @@ export async function loadTasksFileIsolated(
       ),
     );
   });
-  if (reply.ok) return freezeSharingStrings(reply.file);
+  if (reply.ok) {
+    if (tasks.length !== reply.taskCount)
+      throw new TaskkitError('INTERNAL', `the tasks-file loader sent ${tasks.length} of ${reply.taskCount} tasks`);
+    return share({ ...reply.file, tasks: Object.freeze(tasks) });
+  }
   if (reply.kind === 'config') throw new ConfigError(reply.issues, reply.sourceText);
   throw new TaskkitError(reply.kind === 'taskkit' ? reply.code : 'INTERNAL', reply.message);
 }

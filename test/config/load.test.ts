@@ -300,4 +300,19 @@ describe('parseTasksText', () => {
     expect(file.tasks[9_999]?.after).toEqual(['task-0']);
     expect(file.tasks[2]?.schedule).toEqual({ kind: 'cron', expression: '*/15 * * * *' });
   });
+
+  test('an error in a 100,000-task file keeps its line:col (found without positions, placed by a second parse)', () => {
+    const lines = ['tasks:'];
+    for (let i = 0; i < 100_000; i++) lines.push(`  task-${i}:`, `    every: ${(i % 59) + 1}m`, '    run: "true"');
+    // Near the end, where an offset or line count off by one would show.
+    const at = lines.indexOf('  task-99990:');
+    lines[at + 1] = '    every: 5 minutes';
+    lines[at + 2] = '    run: "true"  ';
+    const issues = catchIssues(() =>
+      parseTasksText(lines.join('\n') + '\n', 'big.yaml', { env: TEST_ENV, baseDir: '/srv' }),
+    );
+    expect(issues.map((issue) => [issue.code, issue.task, issue.line, issue.column])).toEqual([
+      ['invalid-value', 'task-99990', at + 2, 12],
+    ]);
+  }, 60_000);
 });

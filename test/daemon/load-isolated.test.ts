@@ -4,7 +4,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { definitionFingerprint } from '../../src/config/definition.js';
 import { ConfigError, loadTasksFile } from '../../src/config/load.js';
+import type { TaskSpec } from '../../src/config/types.js';
 import { loadTasksFileIsolated } from '../../src/daemon/load-isolated.js';
 import { TaskkitError } from '../../src/errors.js';
 import { isAlive, waitUntil } from '../support/process-state.js';
@@ -12,6 +14,11 @@ import { isAlive, waitUntil } from '../support/process-state.js';
 const dir = mkdtempSync(join(tmpdir(), 'taskkit-load-isolated-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const env = { HOME: dir, TZ: 'UTC' };
+
+/** The fingerprint of a fresh copy: not the one cached for the object itself. */
+function fingerprintOfCopy(task: TaskSpec): string {
+  return definitionFingerprint({ ...task });
+}
 
 function write(name: string, lines: string[]): string {
   const path = join(dir, name);
@@ -36,6 +43,27 @@ describe('loadTasksFileIsolated', () => {
     expect(isolated).toEqual(loadTasksFile(path, { env }));
     expect(Object.isFrozen(isolated.tasks[0]?.env)).toBe(true);
     expect(Object.isFrozen(isolated.tasks[1]?.action)).toBe(true);
+  });
+
+  // A warning makes the plain reader give way to yaml (config/load.ts): the chunks sent so far are dropped.
+  test('thousands of tasks come in chunks, in order, with their fingerprints; none twice after a restart', async () => {
+    const lines = ['tasks:'];
+    for (let i = 0; i < 2_500; i++) lines.push(`  t${i}:`, `    every: ${(i % 59) + 1}m`, `    run: echo ${i}`);
+    const plain = write('many.yaml', lines);
+    // An `at` long past: a lint warning, so the first pass (plain-yaml.ts) is done again with yaml.
+    const warned = write('many-warned.yaml', [...lines, '  old:', '    at: 2001-01-01T00:00', '    run: "true"']);
+    for (const path of [plain, warned]) {
+      const isolated = await loadTasksFileIsolated(path, { env });
+      const inProcess = loadTasksFile(path, { env, lintNow: Date.now() });
+      expect(isolated).toEqual(inProcess);
+      expect(isolated.tasks.map((task) => definitionFingerprint(task))).toEqual(
+        inProcess.tasks.map((task) => fingerprintOfCopy(task)),
+      );
+      expect(Object.isFrozen(isolated.tasks)).toBe(true);
+    }
+    expect((await loadTasksFileIsolated(warned, { env })).warnings.map((issue) => issue.code)).toEqual([
+      'past-instant',
+    ]);
   });
 
   test('an invalid file: a ConfigError with the same issues and source text', async () => {
