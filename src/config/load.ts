@@ -146,11 +146,7 @@ function checkPlainText(
   const result = validateTree(plain.data, validationContext(file, options, undefined), {
     root: none,
     settings: none,
-    taskKeys: plain.taskKeys.map(({ name, point }) => ({
-      named: name,
-      offset: -1,
-      positions: (path, target) => (path.length === 0 && target === 'key' ? point : undefined),
-    })),
+    taskKeys: plain.taskKeys.map(({ name, point }) => ({ named: name, offset: -1, point })),
   });
   return result.issues.length === 0 ? result : undefined;
 }

@@ -23,6 +23,8 @@ const MAX_CYCLES_REPORTED = 10;
 /** Issues for unknown and self references and for trigger cycles. */
 export function checkReferences(entries: readonly ReferenceEntry[], file: string): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
+  // Most files name no other task: then there is nothing to check, and no map of every name to build.
+  if (entries.every((entry) => entry.references.length === 0)) return issues;
   const byName = new Map(entries.map((entry) => [entry.name, entry]));
   const names = [...byName.keys()];
   const collectorFor = (entry: ReferenceEntry) =>

@@ -18,7 +18,7 @@ import { checkFolder, checkShell } from './host-checks.js';
 import type { FileTrust } from './file-trust.js';
 import { readTaskNotify } from './notify.js';
 import { readEnv, readHistory, readRetry, readTaskNames, type TaskReference } from './policies.js';
-import type { PositionLookup } from './positions.js';
+import type { PositionLookup, SourcePoint } from './positions.js';
 import {
   checkKeys,
   copyEntries,
@@ -46,7 +46,9 @@ export interface TaskContextOptions {
   /** The tasks file as given ('' or absent for library definitions). */
   readonly file?: string;
   /** Positions of this task's keys and values; absent for library definitions. */
-  readonly positions?: PositionLookup;
+  readonly positions?: PositionLookup | undefined;
+  /** Where the task's key is when there are no `positions` (the plain reader: config/load.ts). */
+  readonly keyPoint?: SourcePoint | undefined;
   /** Whose env and module files to trust (config/file-trust.ts); absent or null: no check. */
   readonly trust?: FileTrust;
   /**
@@ -133,7 +135,7 @@ function buildSpec(
     shareIfEmpty([
       ...new Set(references.filter((reference) => reference.key === key).map((reference) => reference.target)),
     ]);
-  const point = context.positions?.([], 'key');
+  const point = context.positions?.([], 'key') ?? context.keyPoint;
   const expectWithin = read<number | null>('expect-success-within', null, (raw, path) =>
     readDuration(c, path, raw, true),
   );

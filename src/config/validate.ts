@@ -8,7 +8,7 @@ import { createCollector, type IssueCollector } from './collector.js';
 import type { ConfigIssue } from './issues.js';
 import { TOP_KEYS } from './key-table.js';
 import { lintTasks, type LintEntry } from './lint/lint.js';
-import { createPositionLookup, type PositionLookup } from './positions.js';
+import { createPositionLookup, type PositionLookup, type SourcePoint } from './positions.js';
 import { checkReferences, type ReferenceEntry } from './references.js';
 import { checkKeys, isPlainMap } from './read-value.js';
 import { validateSettings } from './settings.js';
@@ -59,7 +59,10 @@ export interface TaskKey {
   readonly named: string | { problem: string };
   /** The key's offset in the text (duplicates yaml reported are not reported twice); -1 when unknown. */
   readonly offset: number;
-  readonly positions: PositionLookup;
+  /** Positions in the task's block; absent from the plain reader, which knows only `point`. */
+  readonly positions?: PositionLookup;
+  /** Where the key is, when there are no `positions` (a closure per task was ~14 MB at 100,000 tasks). */
+  readonly point?: SourcePoint;
 }
 
 /** Validate a document that parsed without syntax errors. */
@@ -167,21 +170,21 @@ export function validateTree(data: unknown, context: DocumentContext, source: Tr
   const linted: LintEntry[] = [];
   const tasks: TaskSpec[] = [];
   // toJS keeps the last of duplicate names, so that occurrence is the one validated.
-  const lastIndex = new Map<string, number>();
-  taskKeys.forEach(({ named }, index) => typeof named === 'string' && lastIndex.set(named, index));
+  const lastIndex = lastOfDuplicates(taskKeys);
   const seen = new Set<string>();
-  for (const [index, { named, offset, positions }] of taskKeys.entries()) {
+  for (const [index, { named, offset, positions, point }] of taskKeys.entries()) {
     if (typeof named !== 'string') {
       createCollector({
         file,
         task: null,
         prefix: ['tasks'],
-        positions: (_path, target) => positions([], target),
+        positions: (_path, target) => positions?.([], target) ?? point,
         issues,
       }).add('invalid-value', [], 'key', named.problem);
       continue;
     }
-    if (seen.has(named)) {
+    const duplicated = lastIndex.has(named);
+    if (duplicated && seen.has(named)) {
       // findDuplicateKeys reports equal keys; 1 and "1" differ to YAML but name the same task.
       if (context.duplicateKeyOffsets?.has(offset) !== true) {
         createCollector({ file, task: named, prefix: ['tasks', named], positions, issues }).add(
@@ -192,14 +195,15 @@ export function validateTree(data: unknown, context: DocumentContext, source: Tr
         );
       }
     }
-    seen.add(named);
-    if (lastIndex.get(named) !== index) continue;
+    if (duplicated) seen.add(named);
+    if (duplicated && lastIndex.get(named) !== index) continue;
     const definition = Object.hasOwn(tasksData, named) ? tasksData[named] : undefined;
     const checked = checkTask(named, definition, {
       settings,
       baseDir,
       file,
       positions,
+      keyPoint: point,
       trust: context.trust ?? null,
       env,
     });
@@ -223,6 +227,21 @@ export function validateTree(data: unknown, context: DocumentContext, source: Tr
       }),
     );
   return { settings, tasks, issues };
+}
+
+/**
+ * The index of the last occurrence of each name that occurs more than once: a map and a set of
+ * every name, kept through the whole validation, were ~10 MB at 100,000 tasks.
+ */
+function lastOfDuplicates(taskKeys: readonly TaskKey[]): Map<string, number> {
+  const names = new Set<string>();
+  const last = new Map<string, number>();
+  taskKeys.forEach(({ named }, index) => {
+    if (typeof named !== 'string') return;
+    if (names.has(named)) last.set(named, index);
+    else names.add(named);
+  });
+  return last;
 }
 
 /** The task name a key stands for, or why it cannot be one. */
