@@ -10,7 +10,7 @@
  */
 import { isAbsolute, relative, sep } from 'node:path';
 import { canonicalJson } from './canonical-json.js';
-import { sha256Hex } from './definition.js';
+import { sha256Prefix } from './definition.js';
 import type { TaskAction, TaskSpec } from './types.js';
 
 // Specs are frozen and replaced on reload; one folder per file, so one hash per spec object.
@@ -27,7 +27,7 @@ export function clusterFingerprint(spec: TaskSpec, baseDir: string): string {
     envFile: envFile === null ? null : portablePath(envFile, baseDir),
     action: portableAction(action, baseDir),
   };
-  const hash = sha256Hex(canonicalJson(portable)).slice(0, 32);
+  const hash = sha256Prefix(canonicalJson(portable));
   fingerprints.set(spec, { baseDir, hash });
   return hash;
 }
