@@ -18,14 +18,16 @@ import type { RunRecord, RunStatus, SkipReason } from '../engine/run.js';
 import type { GroupStatus, TaskStateName, TaskStatus } from '../engine/task-state.js';
 import { describeOutcome } from '../runner/outcome.js';
 import type { RunStop, Trigger } from '../runner/types.js';
-import { describeSchedule } from '../schedule/describe.js';
 import type { Instant } from '../schedule/types.js';
 import type { RunStats } from '../store/store.js';
 import type { TaskClusterView } from './cluster-view.js';
 import { isFailing } from './failing.js';
 import { maskSecrets } from './secret-env.js';
-import { describeDependencyStart, toJoinView, type JoinView } from './join-view.js';
+import { toJoinView, type JoinView } from './join-view.js';
 import { toScheduleView, type ScheduleView } from './schedule-view.js';
+import { describeTaskSchedule } from './schedule-words.js';
+
+export { describeTaskSchedule };
 
 export { toScheduleView, type ScheduleView } from './schedule-view.js';
 
@@ -333,17 +335,6 @@ export function toTaskView(
     join: toJoinView(task),
     ...(cluster?.cluster == null ? {} : { cluster: cluster.cluster }),
   };
-}
-
-/**
- * What starts the task, in words: its schedule, except that a task without instants says what
- * starts it (issue 13: "@reboot" and "on demand" hid it): "at boot", "after backup, sync", "after all a, b".
- */
-export function describeTaskSchedule(task: Pick<TaskStatus, 'schedule' | 'spec'>, defaultTimezone: string): string {
-  if (task.schedule.kind === 'reboot') return 'at boot';
-  const dependency = task.schedule.kind === 'on-demand' ? describeDependencyStart(task.spec) : null;
-  if (dependency !== null) return dependency;
-  return describeSchedule(task.schedule, task.spec.timezone, defaultTimezone);
 }
 
 /** A task definition as JSON (`show`); a function action loses its function (not JSON). */
