@@ -78,18 +78,24 @@ describe('the fast path of bin/taskkit (src/cli/entry.ts, scripts/bundle.js)', (
   test('dist/bin/taskkit.cjs: its own code only, no package inside', () => {
     const { inputs } = meta().fastPath;
     expect(inputs).toContain('src/cli/fast-path.ts');
-    expect(inputs.filter((input) => !input.startsWith('src/'))).toEqual([]);
+    // A part is a stub that requires its own file (scripts/bundle.js FAST_PATH_PARTS).
+    expect(inputs.filter((input) => !input.startsWith('src/'))).toEqual([
+      'fast-path-part:taskkit-socket-file',
+      'fast-path-part:taskkit-task-list',
+    ]);
     expect(inputs.filter((input) => /^src\/cli\/(main|commands\/)/.test(input))).toEqual([]);
   });
 
   test('it imports no package at start: chalk only for colour, the commander program only when declining', () => {
     const { imports } = meta().fastPath;
     expect(imports.filter((entry) => entry.kind === 'import-statement' && !entry.path.startsWith('node:'))).toEqual([]);
-    expect(imports.filter((entry) => !entry.path.startsWith('node:')).map((entry) => entry.path)).toEqual([
-      'chalk',
-      './taskkit-task-list.cjs',
-      './taskkit-socket-file.cjs',
-      './taskkit-full.js',
+    const own = imports.filter((entry) => !entry.path.startsWith('node:'));
+    expect(own.map((entry) => `${entry.kind} ${entry.path}`).sort()).toEqual([
+      'dynamic-import ./taskkit-full.js',
+      'dynamic-import chalk',
+      // Required, not import()ed: Node's ES module loader would start for them (+40 ms).
+      'require-call ./taskkit-socket-file.cjs',
+      'require-call ./taskkit-task-list.cjs',
     ]);
   });
 
@@ -124,6 +130,22 @@ describe('the fast path of bin/taskkit (src/cli/entry.ts, scripts/bundle.js)', (
     // The probe sees the CommonJS main twice: resolved as the entry (esm) and loaded by Module._load (cjs).
     const files = new Set(own.map((line) => line.replace(/^(esm|cjs) (file:\/\/)?/, '').replace(root, '')));
     expect([...files]).toEqual(['bin/taskkit', 'dist/bin/taskkit.cjs']);
+  });
+  test('a real `taskkit list` finding its socket in the tasks file: the part required, no ES module loaded', async () => {
+    const { env, modules } = logged();
+    const file = join(dir, 'plain.yaml');
+    writeFileSync(file, `settings:\n  socket: ${join(dir, 'none.sock')}\ntasks:\n  a:\n    run: "true"\n`);
+    const list = await runTaskkit(['list', '--config', file], { cwd: dir, env });
+    expect(list.code).toBe(3);
+    expect(list.stderr).toContain(join(dir, 'none.sock'));
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const own = modules()
+      .filter((line) => !/^(esm|cjs) (node:)?[a-z_/]+$/.test(line))
+      .map((line) => line.replace(root, '').replace('file://', ''));
+    expect(own.filter((line) => !line.endsWith('bin/taskkit'))).toEqual([
+      'cjs dist/bin/taskkit.cjs',
+      'cjs dist/bin/taskkit-socket-file.cjs',
+    ]);
   });
 });
 
