@@ -18,6 +18,22 @@ export function canonicalJson(value: unknown): string {
   return replacerJson(value);
 }
 
+/**
+ * canonicalJson of a copy of `record` without the `omit` keys, made without the copy: a definition's
+ * fingerprint leaves three keys of a spec out, and a 22-key copy per task was ~25 MB of garbage at a
+ * daemon start with 100,000 tasks.
+ */
+export function canonicalJsonOmitting(record: object, omit: ReadonlySet<string>): string {
+  try {
+    return writeObject(record, omit);
+  } catch (error) {
+    if (error !== UNUSUAL) throw error;
+  }
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(record)) if (!omit.has(key)) copy[key] = item;
+  return replacerJson(copy);
+}
+
 /** The definition of the text: JSON.stringify with a replacer that sorts each object's keys. */
 export function replacerJson(value: unknown): string {
   return JSON.stringify(value, (_key, item: unknown) => {
@@ -67,14 +83,16 @@ function writeArray(items: readonly unknown[]): string {
   return `${text}]`;
 }
 
-function writeObject(object: object): string {
+function writeObject(object: object, omit?: ReadonlySet<string>): string {
   const prototype: unknown = Object.getPrototypeOf(object);
   if ((prototype !== Object.prototype && prototype !== null) || 'toJSON' in object) throw UNUSUAL;
   const record = object as Record<string, unknown>;
   const shape = shapeOf(Object.keys(record));
   let text = '{';
   for (let index = 0; index < shape.sorted.length; index++) {
-    const member = writeValue(record[shape.sorted[index] as string]);
+    const key = shape.sorted[index] as string;
+    if (omit?.has(key) === true) continue;
+    const member = writeValue(record[key]);
     if (member === undefined) continue;
     text += `${text.length > 1 ? ',' : ''}${shape.prefixes[index] as string}${member}`;
   }

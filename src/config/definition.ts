@@ -5,10 +5,12 @@
  */
 import * as crypto from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJsonOmitting } from './canonical-json.js';
 import type { TaskSpec } from './types.js';
 
 // Specs are frozen and replaced on reload, so one hash per spec object is enough.
+// What a fingerprint leaves out (definitionFingerprint says why).
+const NOT_DEFINITION: ReadonlySet<string> = new Set(['source', 'notify', 'except']);
 const fingerprints = new WeakMap<TaskSpec, string>();
 
 /**
@@ -21,8 +23,7 @@ const fingerprints = new WeakMap<TaskSpec, string>();
 export function definitionFingerprint(spec: TaskSpec): string {
   let hash = fingerprints.get(spec);
   if (hash === undefined) {
-    const { source: _source, notify: _notify, except: _except, ...definition } = spec;
-    hash = sha256Prefix(canonicalJson(definition));
+    hash = sha256Prefix(canonicalJsonOmitting(spec, NOT_DEFINITION));
     fingerprints.set(spec, hash);
   }
   return hash;

@@ -2,7 +2,7 @@
 // so the fast writer must give exactly what the replacer gave, and the fingerprints must not move.
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { canonicalJson, replacerJson } from '../../src/config/canonical-json.js';
+import { canonicalJson, canonicalJsonOmitting, replacerJson } from '../../src/config/canonical-json.js';
 import { definitionFingerprint } from '../../src/config/definition.js';
 import { loadTasksFile } from '../../src/config/load.js';
 import type { TaskSpec } from '../../src/config/types.js';
@@ -109,6 +109,19 @@ describe('canonicalJson writes what the replacer writes', () => {
     const file = loadTasksFile(path, { env: { HOME: '/home/u', PATH: '/usr/bin' } });
     expect(file.tasks.length).toBeGreaterThan(0);
     for (const spec of file.tasks) expect(canonicalJson(spec)).toBe(replacerJson(spec));
+  });
+
+  test('canonicalJsonOmitting writes what the replacer writes for a copy without those keys', () => {
+    const omit = new Set(['a', 'kind', '10']);
+    let objects = 0;
+    for (let seed = 1; seed <= 20_000; seed++) {
+      const generated = value(random(seed), 0);
+      if (typeof generated !== 'object' || generated === null || Array.isArray(generated)) continue;
+      objects++;
+      const copy = Object.fromEntries(Object.entries(generated).filter(([key]) => !omit.has(key)));
+      expect(canonicalJsonOmitting(generated, omit), `seed ${seed}`).toBe(replacerJson(copy));
+    }
+    expect(objects).toBeGreaterThan(1000);
   });
 
   test('a value JSON cannot write throws as JSON.stringify does', () => {
