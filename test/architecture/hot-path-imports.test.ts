@@ -131,7 +131,7 @@ describe('the fast path of bin/taskkit (src/cli/entry.ts, scripts/bundle.js)', (
     const files = new Set(own.map((line) => line.replace(/^(esm|cjs) (file:\/\/)?/, '').replace(root, '')));
     expect([...files]).toEqual(['bin/taskkit', 'dist/bin/taskkit.cjs']);
   });
-  test('a real `taskkit list` finding its socket in the tasks file: the part required, no ES module loaded', async () => {
+  test('a real `taskkit list` finding its socket in the tasks file: the part required, no ES module', async () => {
     const { env, modules } = logged();
     const file = join(dir, 'plain.yaml');
     writeFileSync(file, `settings:\n  socket: ${join(dir, 'none.sock')}\ntasks:\n  a:\n    run: "true"\n`);
