@@ -9,19 +9,28 @@
  * A caller that does not say it calls `enter()` (RunRequest.callerEnters) gets the function called
  * from a microtask, as before: either way the caller holds the handle (and can cancel) before any
  * task code runs.
+ *
+ * A run allocates its handle and its ctx (function-context.ts); the rest is made on first need: the
+ * JS run's state (js-run.ts: output, lifecycle, signal) when the function writes, reads its signal,
+ * returns a promise, throws, is cancelled or has a timeout. A function that returns a value without
+ * any of these ends with its outcome built here, as js-run.ts would have built it.
  */
 import type { Clock } from '../engine/clock.js';
 import type { TaskContext } from '../task-context.js';
-import { createFailedHandle, startJsRun, type JsRun, type JsRunHooks } from './js-run.js';
+import { FunctionContext, type FunctionRunState } from './function-context.js';
+import { createFailedHandle, NO_BYTES, startJsRun, type JsRun, type JsRunHooks } from './js-run.js';
 import { defaultRunClock } from './lifecycle.js';
-import { createTaskContext, describeThrown, pickContextFields, toJsonResult, type Settlement } from './task-context.js';
-import type { OutputListener, RunHandle, RunOutcome, RunRequest } from './types.js';
+import { describeThrown, toJsonResult, type Settlement } from './task-context.js';
+import type { CancelReason, OutputListener, OutputStream, RunHandle, RunOutcome, RunRequest } from './types.js';
 
 /** A function has nothing to deliver a stop to but its signal, and nothing to clean up. */
 const FUNCTION_HOOKS: JsRunHooks = { kind: 'function', onStop: () => undefined, cleanUp: null };
 
 /** The settlement of a function that returned undefined, the common case: shared, not made per run. */
-const RETURNED_NOTHING: Settlement = { ok: true, value: undefined, note: null };
+const RETURNED_NOTHING: Returned = { ok: true, value: undefined, note: null };
+
+/** The settlement of a function that returned. */
+type Returned = Extract<Settlement, { ok: true }>;
 
 /** Start one run of a function task; never throws, and `done` never rejects. */
 export function startFunctionRun(
@@ -33,12 +42,7 @@ export function startFunctionRun(
   if (action.kind !== 'function')
     return createFailedHandle(`task "${request.task.name}" runs a ${action.kind}, not a function`);
   try {
-    const run = startJsRun(request, onOutput, FUNCTION_HOOKS, clock);
-    const ctx = createTaskContext(pickContextFields(request, null), () => run.signal, {
-      writeLine: (line) => run.write(`${line}\n`),
-      handle: request.handle,
-    });
-    const handle = new FunctionRunHandle(run, action.fn, ctx);
+    const handle = new FunctionRunHandle(request, onOutput, clock, action.fn);
     if (request.callerEnters !== true) enterLater(handle);
     return handle;
   } catch (error) {
@@ -48,39 +52,61 @@ export function startFunctionRun(
 }
 
 /** The handle of one function run: a class, so a run allocates one object for it, not a closure per method. */
-class FunctionRunHandle implements RunHandle {
+class FunctionRunHandle implements RunHandle, FunctionRunState {
   readonly pid = null;
-  readonly #run: JsRun;
+  readonly #request: RunRequest;
+  readonly #onOutput: OutputListener | undefined;
+  readonly #clock: Clock;
   readonly #fn: (ctx: TaskContext) => unknown;
-  readonly #ctx: TaskContext;
+  readonly #ctx: FunctionContext;
+  readonly #startedAt: number;
+  readonly #startedMono: number;
+  /** The JS run's state, made on first need (see the header). */
+  #run: JsRun | null = null;
+  /** The outcome of a run that ended without its JS run's state. */
+  #outcome: RunOutcome | undefined = undefined;
+  #done: Promise<RunOutcome> | null = null;
   #entered = false;
 
-  constructor(run: JsRun, fn: (ctx: TaskContext) => unknown, ctx: TaskContext) {
-    this.#run = run;
+  constructor(
+    request: RunRequest,
+    onOutput: OutputListener | undefined,
+    clock: Clock,
+    fn: (ctx: TaskContext) => unknown,
+  ) {
+    this.#request = request;
+    this.#onOutput = onOutput;
+    this.#clock = clock;
     this.#fn = fn;
-    this.#ctx = ctx;
+    this.#startedAt = clock.now();
+    this.#startedMono = clock.monotonic();
+    this.#ctx = new FunctionContext(request, this);
+    // A timeout runs from the start: its timer is armed now.
+    if (request.task.timeoutMs !== null) this.#jsRun();
   }
 
   get done(): Promise<RunOutcome> {
-    return this.#run.done;
+    const outcome = this.#outcome;
+    return (this.#done ??= outcome !== undefined ? Promise.resolve(outcome) : this.#jsRun().done);
   }
 
-  cancel(reason: Parameters<RunHandle['cancel']>[0]): void {
-    this.#run.cancel(reason);
+  cancel(reason: CancelReason): void {
+    if (this.#outcome === undefined) this.#jsRun().cancel(reason);
   }
 
   enter(): RunOutcome | undefined {
     if (this.#entered) return undefined;
     this.#entered = true;
-    const run = this.#run;
     let value: unknown;
     try {
       value = this.#fn(this.#ctx);
     } catch (thrown) {
+      const run = this.#jsRun();
       run.settle({ ok: false, ...describeThrown(thrown) });
       return run.outcome;
     }
     if (isThenable(value)) {
+      const run = this.#jsRun();
       // Promise.resolve adopts any thenable; its rejection is the run's failure like a throw.
       Promise.resolve(value).then(
         (settled) => run.settle({ ok: true, ...toJsonResult(settled) }),
@@ -88,9 +114,49 @@ class FunctionRunHandle implements RunHandle {
       );
       return undefined;
     }
-    run.settle(value === undefined ? RETURNED_NOTHING : { ok: true, ...toJsonResult(value) });
-    return run.outcome;
+    const settlement: Returned = value === undefined ? RETURNED_NOTHING : { ok: true, ...toJsonResult(value) };
+    const run = this.#run;
+    if (run !== null || settlement.note !== null) {
+      const settled = run ?? this.#jsRun();
+      settled.settle(settlement);
+      return settled.outcome;
+    }
+    return (this.#outcome = returnedOutcome(this.#startedAt, this.#clock.now(), settlement.value));
   }
+
+  // FunctionRunState: what the ctx reaches through.
+  get signal(): AbortSignal {
+    return this.#jsRun().signal;
+  }
+
+  write(chunk: string, stream?: OutputStream): void {
+    // An abandoned or finished function may log on; once the outcome is out, nobody is listening.
+    if (this.#outcome === undefined) this.#jsRun().write(chunk, stream);
+  }
+
+  #jsRun(): JsRun {
+    return (this.#run ??= startJsRun(this.#request, this.#onOutput, FUNCTION_HOOKS, this.#clock, {
+      at: this.#startedAt,
+      mono: this.#startedMono,
+    }));
+  }
+}
+
+/** What js-run.ts makes of a function that returned `result` with no output and no stop. */
+function returnedOutcome(startedAt: number, endedAt: number, result: unknown): RunOutcome {
+  const outcome: RunOutcome = {
+    status: 'succeeded',
+    exitCode: 0,
+    signal: null,
+    startedAt,
+    endedAt,
+    output: NO_BYTES,
+    outputTruncated: false,
+    outputBytes: 0,
+    stop: null,
+    error: null,
+  };
+  return result === undefined ? outcome : { ...outcome, result };
 }
 
 /**

@@ -55,7 +55,7 @@ export interface JsRun {
 }
 
 /** The output of a run that printed nothing: shared, a zero-length Buffer has no byte to change. */
-const NO_BYTES = Buffer.alloc(0);
+export const NO_BYTES = Buffer.alloc(0);
 
 type Ending = Pick<RunOutcome, 'status' | 'exitCode' | 'error' | 'result'>;
 
@@ -65,8 +65,9 @@ export function startJsRun(
   onOutput: OutputListener | undefined,
   hooks: JsRunHooks,
   clock: Clock,
+  started?: { readonly at: number; readonly mono: number },
 ): JsRun {
-  return new JsRunState(request, onOutput, hooks, clock);
+  return new JsRunState(request, onOutput, hooks, clock, started);
 }
 
 /**
@@ -88,12 +89,19 @@ class JsRunState implements JsRun, LifecycleHooks {
   #done: Promise<RunOutcome> | null = null;
   #resolveDone: ((outcome: RunOutcome) => void) | null = null;
 
-  constructor(request: RunRequest, onOutput: OutputListener | undefined, hooks: JsRunHooks, clock: Clock) {
+  constructor(
+    request: RunRequest,
+    onOutput: OutputListener | undefined,
+    hooks: JsRunHooks,
+    clock: Clock,
+    started?: { readonly at: number; readonly mono: number },
+  ) {
     this.#outputLimitBytes = request.outputLimitBytes;
     this.#onOutput = onOutput;
     this.#hooks = hooks;
+    const { timeoutMs, killAfterMs } = request.task;
     this.#life = startLifecycle(
-      { clock, timeoutMs: request.task.timeoutMs, killAfterMs: request.task.killAfterMs },
+      { clock, timeoutMs, killAfterMs, startedAt: started?.at, startedMono: started?.mono },
       this,
     );
   }

@@ -27,6 +27,9 @@ export interface LifecycleOptions {
   /** null: no timeout. */
   readonly timeoutMs: number | null;
   readonly killAfterMs: number;
+  /** When the run began, if before now (a function run's lifecycle is made on first need): now(), monotonic(). */
+  readonly startedAt?: Instant;
+  readonly startedMono?: number;
 }
 
 export interface RunLifecycle {
@@ -103,8 +106,8 @@ class Lifecycle implements RunLifecycle {
   constructor(options: LifecycleOptions, hooks: LifecycleHooks) {
     this.#options = options;
     this.#hooks = hooks;
-    this.startedAt = options.clock.now();
-    this.#startedMono = options.clock.monotonic();
+    this.startedAt = options.startedAt ?? options.clock.now();
+    this.#startedMono = options.startedMono ?? options.clock.monotonic();
     const { timeoutMs } = options;
     if (timeoutMs !== null)
       this.#cancelTimeout = setLongTimer(options.clock, timeoutMs, () => void this.stop('timeout'));
