@@ -3,6 +3,7 @@ import type { TaskHandle, UpstreamRun } from '../task-context.js';
 import type { RunHandle, RunRequest } from './ports.js';
 import type { HeapNode } from './heap.js';
 import type { RunRecord } from './run.js';
+import type { LaunchedRun } from './launch.js';
 import type { RunChain } from './run-chain.js';
 import { RUN_TRANSITIONS, type RunPhase } from './run-phase.js';
 import type { TaskEntry } from './task-entry.js';
@@ -13,6 +14,17 @@ export type Task = TaskEntry<ActiveRun>;
 export interface DelayNode extends HeapNode {
   readonly kind: 'delay';
   readonly run: ActiveRun;
+}
+
+/**
+ * A scheduled function run the fast path (fast-fire.ts) entered before booking it: the flow books
+ * the next trigger of `entry` under `runId` and takes launch() for the runner's launch.
+ */
+export interface PreEntered {
+  readonly entry: Task;
+  readonly runId: number;
+  readonly attempt: number;
+  launch(run: ActiveRun): LaunchedRun;
 }
 
 export class ActiveRun {
@@ -32,6 +44,8 @@ export class ActiveRun {
   preclaimed = false;
   /** Launched, its pid still to come (RunHandle.whenPid): `run-started` waits for it, or for the end. */
   startUntold = false;
+  /** Entered by the fast path before it was booked (fast-fire.ts): launched from there, not by the runner. */
+  preEntered: PreEntered | null = null;
   readonly waiters: ((record: RunRecord) => void)[] = [];
   #phase: RunPhase = 'created';
   #entry: Task;

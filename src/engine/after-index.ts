@@ -17,6 +17,11 @@ export class AfterIndex {
     this.#upstreamOf = upstreamOf;
   }
 
+  /** Whether any task runs after `name` succeeds (no list is kept empty). */
+  has(name: string): boolean {
+    return this.#dependents.has(name);
+  }
+
   /** Tasks that run after `name` succeeds, in the order they were linked. */
   dependentsOf(name: string): readonly string[] {
     return this.#dependents.get(name) ?? [];

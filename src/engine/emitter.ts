@@ -8,6 +8,8 @@ type Listeners = { [E in EngineEventName]?: readonly EngineListener<E>[] };
 
 export class Emitter {
   #listeners: Listeners = {};
+  /** Listeners of all events together. */
+  #count = 0;
   readonly #onListenerError: (event: EngineEventName, error: unknown) => void;
 
   constructor(onListenerError: (event: EngineEventName, error: unknown) => void) {
@@ -18,17 +20,23 @@ export class Emitter {
   on<E extends EngineEventName>(event: E, listener: EngineListener<E>): () => void {
     // Copy-on-write: an emit in progress keeps iterating the array it started with.
     this.#set(event, [...this.#get(event), listener]);
+    this.#count++;
     return () => {
-      this.#set(
-        event,
-        this.#get(event).filter((each) => each !== listener),
-      );
+      const before = this.#get(event);
+      const after = before.filter((each) => each !== listener);
+      this.#count -= before.length - after.length;
+      this.#set(event, after);
     };
   }
 
   /** Whether anyone listens: lets callers skip building a payload nobody reads. */
   has(event: EngineEventName): boolean {
     return (this.#listeners[event]?.length ?? 0) > 0;
+  }
+
+  /** Whether anyone listens to any event (the fast path takes only what nobody sees: fast-fire.ts). */
+  get quiet(): boolean {
+    return this.#count === 0;
   }
 
   emit<E extends EngineEventName>(event: E, ...args: EngineEvents[E]): void {

@@ -13,14 +13,15 @@ import { AfterIndex } from './after-index.js';
 import { checkVerdict, claimFailed } from './claim.js';
 import type { Clock } from './clock.js';
 import { Emitter } from './emitter.js';
+import type { FastFire } from './fast-fire.js';
 import { passExcludedDates } from './excluded-instants.js';
-import { planFire } from './fire-plan.js';
+import { planFire, type FirePlan } from './fire-plan.js';
 import type { FlowEffect } from './flow-effects.js';
 import { createJoinIndex, noteParentSuccess } from './joins.js';
 import { describeError, type LaunchedRun } from './launch.js';
-import { notRunFacts } from './missed-instants.js';
-import { planCatchUp, type MissedInstants } from './policies/catch-up.js';
+import type { MissedInstants } from './policies/catch-up.js';
 import type { LogFunction } from './ports.js';
+import { PinnedClock } from './pinned-clock.js';
 import { failedForGood, type RunRecord } from './run.js';
 import { CancellableRunFlow } from './run-cancel.js';
 import type { RunChain } from './run-chain.js';
@@ -29,19 +30,14 @@ import type { ShutdownGate } from './shutdown.js';
 import { SkippedSpans } from './skipped-spans.js';
 import { createTaskHandle, type TaskOperations } from './task-handle.js';
 import type { TaskStatus } from './task-state.js';
+import type { Schedule } from '../schedule/types.js';
 import { TaskAnnouncements, taskStatusOf } from './task-status-of.js';
 import { TaskHealth } from './task-health.js';
 import { Timeline } from './timeline.js';
 import { TurnCommit } from './turn-commit.js';
-import { DEFAULT_MAX_CONCURRENT, type SchedulerOptions } from './scheduler-options.js';
+import { DEFAULT_MAX_CONCURRENT, runIdCounter, type SchedulerOptions } from './scheduler-options.js';
 
 const JITTER: TriggerOptions = { jitter: true };
-
-/** Run ids counted up from `first` (a single host: the store continues its numbering). */
-function runIdCounter(first: number): () => number {
-  let next = first;
-  return () => next++;
-}
 
 export abstract class EngineLoop implements TaskOperations {
   protected readonly clock: Clock;
@@ -68,6 +64,11 @@ export abstract class EngineLoop implements TaskOperations {
   readonly #announced = new TaskAnnouncements();
   /** Drains and wakes under way: the runs claimed in a turn launch when the outermost one ends. */
   #turnDepth = 0;
+  /** The in-process fast path (fast-fire.ts, set up by fast-booking.ts), or null. */
+  protected fast: FastFire | null = null;
+  /** The clock everything here reads; pinned while the fast path books a run. */
+  protected readonly pinnedClock: PinnedClock;
+  protected readonly takeRunId: () => number;
 
   constructor(options: SchedulerOptions) {
     const maxConcurrent = options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT;
@@ -76,12 +77,15 @@ export abstract class EngineLoop implements TaskOperations {
     }
     const log = options.log ?? (() => {});
     const takeRunId = options.nextRunId ?? runIdCounter(options.firstRunId ?? 1);
-    this.clock = options.clock;
+    this.takeRunId = takeRunId;
+    const clock = new PinnedClock(options.clock);
+    this.pinnedClock = clock;
+    this.clock = clock;
     this.log = log;
     this.emitter = new Emitter((event, error) => log('error', `a "${event}" listener threw: ${describeError(error)}`));
-    this.timeline = new Timeline(options.clock, (now, jumpMs, previousWall) => this.#wake(now, jumpMs, previousWall));
+    this.timeline = new Timeline(clock, (now, jumpMs, previousWall) => this.#wake(now, jumpMs, previousWall));
     this.flow = new CancellableRunFlow({
-      clock: options.clock,
+      clock,
       runner: options.runner,
       claim: options.claim ?? null,
       turn: options.claimCommit === undefined ? null : new TurnCommit(options.claimCommit, log),
@@ -98,7 +102,7 @@ export abstract class EngineLoop implements TaskOperations {
     });
     this.spans = new SkippedSpans(this.emitter, takeRunId);
     this.#health = new TaskHealth({
-      clock: options.clock,
+      clock,
       log,
       emitter: this.emitter,
       announce: (entry, force) => this.announce(entry, force),
@@ -114,6 +118,8 @@ export abstract class EngineLoop implements TaskOperations {
   protected abstract beginHold(entry: Task): void;
   protected abstract syncHoldEnd(entry: Task): void;
   protected abstract endHoldIfDue(entry: Task, now: Instant): void;
+  /** Apply `catch-up` to missed instants (late-catch-up.ts). */
+  protected abstract catchUp(entry: Task, missed: MissedInstants): void;
 
   /** Trigger a run; its record as it stands after the turn (running, once claimed and launched). */
   protected trigger(entry: Task, trigger: Trigger, scheduledAt: Instant | null, options?: TriggerOptions): RunRecord {
@@ -222,6 +228,9 @@ export abstract class EngineLoop implements TaskOperations {
     // seen at the previous wake is known to precede the step (not now - jumpMs: a suspend just
     // before a 02:00 instant must leave it to catch-up, not run it late as scheduled).
     const lateBefore = jumpMs > 0 ? previousWall : now;
+    // After a clock step every fire takes the ordinary path.
+    const fast = jumpMs === 0 ? this.fast : null;
+    fast?.beginWake(now, lateBefore);
     // A listener may stop the scheduler mid-wake: then the remaining due nodes stay unfired.
     for (
       let node = this.timeline.takeDue(now);
@@ -229,6 +238,9 @@ export abstract class EngineLoop implements TaskOperations {
       node = this.timeline.takeDue(now)
     ) {
       try {
+        // A due function enters at once; anything else first books the functions entered before it.
+        if (node.kind === 'task' && fast?.tryEnter(node.entry, node.at) === true) continue;
+        fast?.flush();
         if (node.kind === 'task') this.#fire(node.entry, node.at, now, lateBefore);
         else if (node.kind === 'hold-end') this.endHoldIfDue(node.entry, now);
         else if (node.kind === 'overdue') this.#health.goOverdue(node.entry, node.at);
@@ -243,55 +255,50 @@ export abstract class EngineLoop implements TaskOperations {
         );
       }
     }
+    fast?.endWake();
   }
 
   /**
    * Fire `entry`, due at `due` (DESIGN.md "Schedule semantics"): once if merely late, its missed instants to catch-up.
    */
   #fire(entry: Task, due: Instant, now: Instant, lateBefore: Instant): void {
+    const schedule = entry.schedule;
+    const plan = this.fireUpToRun(entry, due, now, lateBefore);
+    if (plan !== null) this.fireAfterRun(entry, plan, schedule);
+  }
+
+  /** A fire up to its run's trigger (and, for a function over at once, its end); null when nothing fires. */
+  protected fireUpToRun(entry: Task, due: Instant, now: Instant, lateBefore: Instant): FirePlan | null {
     // A hold that ends at or before this wake ends first, whichever node the heap gave first: an
     // instant at the hold's end (`hold --until 10:00`, a task due at 10:00) runs.
     this.endHoldIfDue(entry, now);
     // Parked: a held task's instants are counted by its held span, not fired (skipped-spans.ts).
     if (entry.held) {
       this.setNext(entry, entry.nextAt);
-      return;
+      return null;
     }
     // Dates `except:` excludes: one span counting up to now; the next wake is after them (or, when
     // this wake is late, in this wake: then the span ends and that instant fires).
     const afterExcluded = passExcludedDates(this.spans, entry, due, now);
     if (afterExcluded !== undefined) {
       if (!entry.removed) this.setNext(entry, afterExcluded);
-      return void this.announce(entry);
+      this.announce(entry);
+      return null;
     }
-    const next = (at: Instant): Instant | null => entry.scheduleNext(at);
+    const next = (at: Instant): Instant | null => entry.scheduleNextRemembered(at);
     const plan = planFire(next, due, now, lateBefore, (at) => entry.runnableNext(at));
-    const schedule = entry.schedule;
     entry.dealtWith(plan.latest);
     if (plan.scheduled !== null && entry.hasBudget()) this.trigger(entry, 'schedule', plan.scheduled, JITTER);
+    return plan;
+  }
+
+  /** The rest of a fire once its run started: catch-up, the next instant. */
+  protected fireAfterRun(entry: Task, plan: FirePlan, schedule: Schedule): void {
     this.catchUp(entry, plan.missed);
     // A run started above may already have rescheduled (setPeriod) or removed its task.
     if (entry.removed || entry.schedule !== schedule) return;
     this.setNext(entry, entry.hasBudget() ? plan.upcoming : null);
     this.announce(entry);
-  }
-
-  /**
-   * Apply `catch-up` to missed instants: one run (once), each in turn (all), none (skip); those not
-   * run are one skipped record, reason `missed`, with their count and range.
-   */
-  protected catchUp(entry: Task, missed: MissedInstants): void {
-    const plan = planCatchUp(entry.spec.catchUp, missed, entry.budget());
-    if (plan === null) return;
-    // Under once/all, no run means no max-runs budget left: the task is done, it has no instants.
-    const done = plan.runs.length === 0 && entry.spec.catchUp !== 'skip';
-    const notRun = done ? null : notRunFacts(entry, entry.spec.catchUp, missed, plan.runs);
-    if (notRun !== null) {
-      this.flow.recordSkip(entry, 'catch-up', notRun.first, notRun.reason, notRun.skip);
-      this.drain();
-    }
-    for (const at of plan.runs) this.trigger(entry, 'catch-up', at, { serial: plan.serial });
-    if (plan.notice !== null) this.log('info', `${entry.spec.name}: ${plan.notice}`);
   }
 
   /**

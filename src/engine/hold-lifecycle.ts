@@ -7,9 +7,9 @@
 import { TaskkitError } from '../errors.js';
 import type { Instant } from '../schedule/types.js';
 import type { Task } from './active-run.js';
-import { EngineLoop } from './engine-loop.js';
+import { FastBookingLoop } from './fast-booking.js';
 
-export abstract class HoldLifecycle extends EngineLoop {
+export abstract class HoldLifecycle extends FastBookingLoop {
   /** Hold `entry` from now until `until` (null: until resume; absent: a held task keeps its end), after now. */
   protected holdFromNow(entry: Task, note: string | undefined, until: Instant | null | undefined): void {
     const now = this.clock.now();

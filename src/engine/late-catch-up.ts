@@ -1,14 +1,36 @@
 /**
- * Catch-up the caller asks for (issue 21 point 7): instants the engine passed whose runs did not
- * happen (cluster claims that could not be made while the store was away) run per the task's
- * `catch-up`, as a restart's missed instants would (restore.ts catchUpRunsSince).
+ * Catch-up: missed instants of a fire, a restart or a clock step run per the task's `catch-up`;
+ * and the catch-up the caller asks for (issue 21 point 7): instants the engine passed whose runs did
+ * not happen (cluster claims that could not be made while the store was away) run as a restart's
+ * missed instants would (restore.ts catchUpRunsSince).
  */
 import { TaskkitError } from '../errors.js';
 import type { Instant } from '../schedule/types.js';
+import type { Task } from './active-run.js';
 import { HoldLifecycle } from './hold-lifecycle.js';
+import { notRunFacts } from './missed-instants.js';
+import { planCatchUp, type MissedInstants } from './policies/catch-up.js';
 import { catchUpRunsSince } from './restore.js';
 
 export abstract class LateCatchUp extends HoldLifecycle {
+  /**
+   * Apply `catch-up` to missed instants: one run (once), each in turn (all), none (skip); those not
+   * run are one skipped record, reason `missed`, with their count and range.
+   */
+  protected catchUp(entry: Task, missed: MissedInstants): void {
+    const plan = planCatchUp(entry.spec.catchUp, missed, entry.budget());
+    if (plan === null) return;
+    // Under once/all, no run means no max-runs budget left: the task is done, it has no instants.
+    const done = plan.runs.length === 0 && entry.spec.catchUp !== 'skip';
+    const notRun = done ? null : notRunFacts(entry, entry.spec.catchUp, missed, plan.runs);
+    if (notRun !== null) {
+      this.flow.recordSkip(entry, 'catch-up', notRun.first, notRun.reason, notRun.skip);
+      this.drain();
+    }
+    for (const at of plan.runs) this.trigger(entry, 'catch-up', at, { serial: plan.serial });
+    if (plan.notice !== null) this.log('info', `${entry.spec.name}: ${plan.notice}`);
+  }
+
   /**
    * Run `name`'s unrun instants in (after, its latest dealt with] per its `catch-up`, with no
    * skipped record for those not run (they are not this engine's to account for). The instants

@@ -7,7 +7,7 @@
  * Runs taken away before their end (cancel, a hold, a removal, shutdown): run-cancel.ts.
  */
 import type { Trigger, UpstreamRun } from '../task-context.js';
-import { ActiveRun, type Task } from './active-run.js';
+import { ActiveRun, type PreEntered, type Task } from './active-run.js';
 import type { GroupPlaces } from './group-gate.js';
 import type { FlowEffect } from './flow-effects.js';
 import { askClaim, checkVerdict, isPendingClaim } from './claim.js';
@@ -38,6 +38,8 @@ export class RunFlow {
   #effects: FlowEffect[] = [];
   /** Shutdown began (the cancels' beginStop): no new runs, no sequels. */
   protected stopping = false;
+  /** The fast path's run being booked: the next trigger of its task is it (fast-fire.ts). */
+  preEntered: PreEntered | null = null;
 
   /** The clock's reading for launchRun, bound once (not a closure per run). */
   readonly #now: () => Instant;
@@ -109,12 +111,15 @@ export class RunFlow {
   trigger(entry: Task, trigger: Trigger, scheduledAt: Instant | null, options: TriggerOptions = {}): RunRecord {
     const now = this.#options.clock.now();
     const { taken } = options;
+    const pre = this.preEntered?.entry === entry ? this.preEntered : null;
+    this.preEntered = null;
+    const given = taken ?? pre;
     const record =
-      taken === undefined
+      given === undefined || given === null
         ? this.#newRecord(entry.spec.name, trigger, scheduledAt, 1, now)
         : createRunRecord({
-            id: taken.runId,
-            attempt: taken.attempt,
+            id: given.runId,
+            attempt: given.attempt,
             task: entry.spec.name,
             trigger,
             scheduledAt,
@@ -131,6 +136,7 @@ export class RunFlow {
     const run = this.#register(entry, record, options.upstream ?? null, options.chain ?? null);
     // Taken from the store's queue: the run is this engine's already (Scheduler.startTaken).
     run.preclaimed = taken !== undefined;
+    run.preEntered = pre;
     if (decision.action === 'replace') {
       for (const other of [...entry.active]) {
         if (other === run) continue;
@@ -309,8 +315,9 @@ export class RunFlow {
     const { emitter } = this.#options;
     run.moveTo('running');
     entry.spendBudget(run);
-    const request = run.request(this.#options.createHandle(run));
-    const launched = launchRun(this.#options.runner, request, (chunk) => this.#output(run, chunk), this.#now);
+    const launched =
+      run.preEntered?.launch(run) ??
+      launchRun(this.#options.runner, run.request(this.#options.createHandle(run)), this.output(run), this.#now);
     run.handle = launched;
     run.record = markStarted(run.record, now, launched.pid);
     // The daemon's spawner tells the pid a round trip later: run-started comes with it (or before the end).
@@ -329,9 +336,17 @@ export class RunFlow {
     this.#options.emitter.emit('run-started', run.record);
   }
 
-  #output(run: ActiveRun, chunk: Buffer): void {
-    const { emitter } = this.#options;
-    if (run.phase === 'running' && emitter.has('run-output')) emitter.emit('run-output', run.record, chunk);
+  /** The runner's output listener of `run`: chunks of a running run go out as run-output. */
+  output(run: ActiveRun): (chunk: Buffer) => void {
+    return (chunk) => {
+      const { emitter } = this.#options;
+      if (run.phase === 'running' && emitter.has('run-output')) emitter.emit('run-output', run.record, chunk);
+    };
+  }
+
+  /** Slots are free for a run to start at once, with `held` more taken (the fast path's, fast-fire.ts). */
+  startsAtOnce(held: number): boolean {
+    return !this.stopping && this.#slots.startsAtOnce(held);
   }
 
   #scheduleRetry(run: ActiveRun, failed: RunRecord): boolean {

@@ -30,9 +30,21 @@ export interface SchedulerOptions {
    * across hosts); default a counter from `firstRunId`. Ids must be unique for the engine's life.
    */
   nextRunId?: () => number;
+  /**
+   * Enter due function tasks before booking their runs (engine/fast-fire.ts, issue 20): for a
+   * runner whose function runs are taskkit's own (the library's). Ignored with `claim` or
+   * `claimCommit`, whose answer must come before a run starts. Default false.
+   */
+  fastFunctions?: boolean;
 }
 
 export const DEFAULT_MAX_CONCURRENT = 8;
+
+/** Run ids counted up from `first` (a single host: the store continues its numbering). */
+export function runIdCounter(first: number): () => number {
+  let next = first;
+  return () => next++;
+}
 
 /** What `Scheduler.start` is told by its caller. */
 export interface StartOptions {

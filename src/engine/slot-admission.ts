@@ -79,6 +79,11 @@ export class SlotAdmission {
     }
   }
 
+  /** A run admitted now would start at once, with `held` more slots taken (the fast path's, fast-fire.ts). */
+  startsAtOnce(held: number): boolean {
+    return this.#busy + held < this.#maxConcurrent && this.#ready.size === 0;
+  }
+
   /** `run` starts (claiming or running): it holds a slot and its group's place until freed. */
   taken(run: ActiveRun): void {
     this.#busy++;

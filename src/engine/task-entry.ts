@@ -25,6 +25,15 @@ export type { TrackedRun } from './task-nodes.js';
 
 const NO_RUNS = Object.freeze([]) as unknown as never[];
 
+/** One remembered scheduleNext answer (TaskEntry.scheduleNextRemembered). */
+interface NextMemo {
+  after: Instant;
+  next: Instant | null;
+  schedule: Schedule | null;
+  spec: TaskSpec | null;
+  last: Instant | null;
+}
+
 export class TaskEntry<R extends TrackedRun = TrackedRun> {
   readonly node: TaskNode<TaskEntry<R>>;
   readonly holdEndNode: HoldEndNode<TaskEntry<R>>;
@@ -51,6 +60,8 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
   /** `after-all:` the join's wait (engine/join.ts), or null for a task without it. */
   #join: JoinProgress | null;
   #removed = false;
+  /** scheduleNextRemembered's one answer and what it depended on (made with the first ask). */
+  #memoState: NextMemo | null = null;
   describeGroup: GroupDescriber = () => null; // its `group:` as its status says it; Scheduler.add sets the run flow's
 
   /**
@@ -73,6 +84,10 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
     this.node = { kind: 'task', entry: this, at: 0, seq, heapIndex: -1 };
     this.holdEndNode = { kind: 'hold-end', entry: this, at: 0, seq, heapIndex: -1 };
     this.overdueNode = { kind: 'overdue', entry: this, at: 0, seq, heapIndex: -1 };
+  }
+
+  get #memo(): NextMemo {
+    return (this.#memoState ??= { after: NaN, next: null, schedule: null, spec: null, last: null });
   }
 
   get spec(): TaskSpec {
@@ -306,6 +321,29 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
   /** The schedule's next instant strictly after `after`, honouring `until`; excluded dates included. */
   scheduleNext(after: Instant): Instant | null {
     return nextTaskInstant(this.calendars.withoutCalendars, after);
+  }
+
+  /**
+   * scheduleNext(after), remembered for the last `after` asked while what it depends on (schedule,
+   * `until`, the last instant dealt with) stays: a fire's fast path (engine/fast-fire.ts) reads what
+   * the previous fire's booking computed, and that fire's plan reads it again.
+   */
+  scheduleNextRemembered(after: Instant): Instant | null {
+    const memo = this.#memo;
+    if (
+      after === memo.after &&
+      memo.schedule === this.#schedule &&
+      memo.spec === this.#spec &&
+      memo.last === this.#lastScheduledAt
+    )
+      return memo.next;
+    const next = this.scheduleNext(after);
+    memo.after = after;
+    memo.next = next;
+    memo.schedule = this.#schedule;
+    memo.spec = this.#spec;
+    memo.last = this.#lastScheduledAt;
+    return next;
   }
 
   /** The next instant strictly after `after` that may run: not on an excluded date (catch-up's missed instants). */

@@ -81,6 +81,8 @@ export type ScheduleDefinition = Readonly<{
  * scheduler.start();
  */
 export class Scheduler {
+  // Every method first books the runs the fast path entered and has not booked yet (a task function
+  // calling the Scheduler during a wake): it sees the engine as if each had been booked at once.
   readonly #engine: EngineScheduler;
   readonly #settings: Settings;
   readonly #baseDir: string;
@@ -103,11 +105,15 @@ export class Scheduler {
       runner: options.runner ?? createRunner({ clock }),
       maxConcurrent: this.#settings.maxConcurrent,
       groups: this.#settings.groups,
+      // Due functions are entered before their runs are booked (engine/fast-fire.ts, issue 20): with
+      // taskkit's own runner, whose function runs are entered when the engine says.
+      fastFunctions: options.runner === undefined,
     });
   }
 
   /** Add a task; throws a ConfigError listing every problem of the definition. */
   add(name: string, definition: TaskDefinition): TaskStatus {
+    this.#engine.settleEntered();
     const { task, issues } = validateTaskDefinition(name, definition, {
       settings: this.#settings,
       baseDir: this.#baseDir,
@@ -118,11 +124,13 @@ export class Scheduler {
 
   /** Remove a task: no new runs; running ones finish on their own. */
   remove(name: string): void {
+    this.#engine.settleEntered();
     this.#engine.remove(name);
   }
 
   /** Start a run now (TaskKit's runTaskNow), subject to the task's `overlap` policy. */
   runNow(name: string): RunRecord {
+    this.#engine.settleEntered();
     return this.#engine.runNow(name);
   }
 
@@ -132,22 +140,26 @@ export class Scheduler {
    * its retries) stops the chain and the steps after it are recorded as skipped (`prerequisite-failed`).
    */
   runMake(name: string): MakeRun {
+    this.#engine.settleEntered();
     const { chain, first } = this.#engine.runMake(name);
     return { order: chain.order, first, done: chain.done };
   }
 
   /** Suppress scheduled runs until `resume` (TaskKit's disableTask). */
   hold(name: string, note?: string): TaskStatus {
+    this.#engine.settleEntered();
     return this.#engine.hold(name, note);
   }
 
   /** Resume a held task from its next instant after now (TaskKit's enableTask). */
   resume(name: string): TaskStatus {
+    this.#engine.settleEntered();
     return this.#engine.resume(name);
   }
 
   /** Change a task's schedule at run time (TaskKit's setPeriod), or back to its own with null. */
   reschedule(name: string, schedule: ScheduleDefinition | null): TaskStatus {
+    this.#engine.settleEntered();
     if (schedule === null) return this.#engine.reschedule(name, null);
     const timezone = this.#engine.get(name).spec.timezone;
     const { spec, issues } = validateScheduleDefinition(schedule, timezone);
@@ -157,26 +169,31 @@ export class Scheduler {
 
   /** Cancel the task's running runs and drop its queued ones. */
   cancel(name: string): RunRecord[] {
+    this.#engine.settleEntered();
     return this.#engine.cancel(name);
   }
 
   /** Every task's status, in the order they were added. */
   list(): TaskStatus[] {
+    this.#engine.settleEntered();
     return this.#engine.list();
   }
 
   /** One task's status. */
   get(name: string): TaskStatus {
+    this.#engine.settleEntered();
     return this.#engine.get(name);
   }
 
   /** Resolves with the final record of a queued or running run. */
   waitForRun(runId: number): Promise<RunRecord> {
+    this.#engine.settleEntered();
     return this.#engine.waitForRun(runId);
   }
 
   /** Subscribe to an engine event; returns the unsubscribe function. */
   on<E extends EngineEventName>(event: E, listener: EngineListener<E>): () => void {
+    this.#engine.settleEntered();
     return this.#engine.on(event, listener);
   }
 
@@ -185,11 +202,13 @@ export class Scheduler {
    * (the daemon runs them once per machine boot: taskkit.yaml(5) `reboot`).
    */
   start(): void {
+    this.#engine.settleEntered();
     this.#engine.start();
   }
 
   /** Stop: no new runs; running runs get `graceMs` (default 30 s), then are cancelled. */
   stop(options?: { graceMs?: number }): Promise<void> {
+    this.#engine.settleEntered();
     return this.#engine.stop(options);
   }
 }
