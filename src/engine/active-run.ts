@@ -24,7 +24,8 @@ export interface PreEntered {
   readonly entry: Task;
   readonly runId: number;
   readonly attempt: number;
-  launch(run: ActiveRun): LaunchedRun;
+  /** The booked run's launch; `output` passes its output on as the runner's listener would have. */
+  launch(run: ActiveRun, output: (chunk: Buffer) => void): LaunchedRun;
 }
 
 export class ActiveRun {

@@ -29,7 +29,6 @@ export abstract class FastBookingLoop extends EngineLoop {
       bookStart: (run) => this.#book(run, false),
       bookEnd: (run) => this.#bookEnd(run),
       createHandle: (run) => createTaskHandle(run, this, this.log),
-      output: (run, chunk) => flow.output(run)(chunk),
     });
   }
 

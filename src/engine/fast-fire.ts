@@ -50,7 +50,6 @@ export interface FastFireHost {
   /** The function of `run`, booked while it went (bookStart), has returned: the rest of its fire. */
   bookEnd(run: FastRun): void;
   createHandle(run: ActiveRun): TaskHandle;
-  output(run: ActiveRun, chunk: Buffer): void;
 }
 
 export class FastFire implements FastRunHost {
@@ -148,10 +147,6 @@ export class FastFire implements FastRunHost {
 
   createHandle(run: ActiveRun): TaskHandle {
     return this.#host.createHandle(run);
-  }
-
-  output(run: ActiveRun, chunk: Buffer): void {
-    this.#host.output(run, chunk);
   }
 
   /** The ordinary fire of `entry` at `due` would launch its run at once, and nobody would see it happen. */

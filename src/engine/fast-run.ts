@@ -25,8 +25,6 @@ export interface FastRunHost {
   settle(): void;
   /** The handle a booked run's code gets (task-handle.ts). */
   createHandle(run: ActiveRun): TaskHandle;
-  /** Pass a chunk of output on as the booked run's (run-output). */
-  output(run: ActiveRun, chunk: Buffer): void;
 }
 
 export class FastRun implements PreEntered, LaunchedRun, RunRequest {
@@ -46,6 +44,7 @@ export class FastRun implements PreEntered, LaunchedRun, RunRequest {
   schedule: Schedule | null = null;
   #handle: TaskHandle | null = null;
   #booked: TaskHandle | null = null;
+  #output: ((chunk: Buffer) => void) | null = null;
   readonly #host: FastRunHost;
 
   constructor(
@@ -100,9 +99,9 @@ export class FastRun implements PreEntered, LaunchedRun, RunRequest {
     });
   }
 
-  /** A chunk of the run's output: before booking nobody listens (fast-fire.ts eligibility). */
+  /** A chunk of the run's output: nobody listens before booking (fast-fire.ts), the flow after. */
   output(chunk: Buffer): void {
-    if (this.run !== null) this.#host.output(this.run, chunk);
+    this.#output?.(chunk);
   }
 
   /**
@@ -117,8 +116,9 @@ export class FastRun implements PreEntered, LaunchedRun, RunRequest {
   }
 
   // PreEntered: the flow books the run.
-  launch(run: ActiveRun): LaunchedRun {
+  launch(run: ActiveRun, output: (chunk: Buffer) => void): LaunchedRun {
     this.run = run;
+    this.#output = output;
     return this;
   }
 

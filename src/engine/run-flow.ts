@@ -111,11 +111,10 @@ export class RunFlow {
   trigger(entry: Task, trigger: Trigger, scheduledAt: Instant | null, options: TriggerOptions = {}): RunRecord {
     const now = this.#options.clock.now();
     const { taken } = options;
-    const pre = this.preEntered?.entry === entry ? this.preEntered : null;
-    this.preEntered = null;
+    const pre = this.preEntered?.entry === entry ? this.preEntered : undefined;
     const given = taken ?? pre;
     const record =
-      given === undefined || given === null
+      given === undefined
         ? this.#newRecord(entry.spec.name, trigger, scheduledAt, 1, now)
         : createRunRecord({
             id: given.runId,
@@ -136,7 +135,8 @@ export class RunFlow {
     const run = this.#register(entry, record, options.upstream ?? null, options.chain ?? null);
     // Taken from the store's queue: the run is this engine's already (Scheduler.startTaken).
     run.preclaimed = taken !== undefined;
-    run.preEntered = pre;
+    run.preEntered = pre ?? null;
+    this.preEntered = null;
     if (decision.action === 'replace') {
       for (const other of [...entry.active]) {
         if (other === run) continue;
@@ -312,12 +312,12 @@ export class RunFlow {
 
   #launch(run: ActiveRun, now: Instant): void {
     const { entry } = run;
-    const { emitter } = this.#options;
+    const { emitter, runner, createHandle } = this.#options;
     run.moveTo('running');
     entry.spendBudget(run);
+    const output = (chunk: Buffer): void => this.#output(run, chunk);
     const launched =
-      run.preEntered?.launch(run) ??
-      launchRun(this.#options.runner, run.request(this.#options.createHandle(run)), this.output(run), this.#now);
+      run.preEntered?.launch(run, output) ?? launchRun(runner, run.request(createHandle(run)), output, this.#now);
     run.handle = launched;
     run.record = markStarted(run.record, now, launched.pid);
     // The daemon's spawner tells the pid a round trip later: run-started comes with it (or before the end).
@@ -336,18 +336,13 @@ export class RunFlow {
     this.#options.emitter.emit('run-started', run.record);
   }
 
-  /** The runner's output listener of `run`: chunks of a running run go out as run-output. */
-  output(run: ActiveRun): (chunk: Buffer) => void {
-    return (chunk) => {
-      const { emitter } = this.#options;
-      if (run.phase === 'running' && emitter.has('run-output')) emitter.emit('run-output', run.record, chunk);
-    };
+  #output(run: ActiveRun, chunk: Buffer): void {
+    const { emitter } = this.#options;
+    if (run.phase === 'running' && emitter.has('run-output')) emitter.emit('run-output', run.record, chunk);
   }
 
-  /** Slots are free for a run to start at once, with `held` more taken (the fast path's, fast-fire.ts). */
-  startsAtOnce(held: number): boolean {
-    return !this.stopping && this.#slots.startsAtOnce(held);
-  }
+  /** A run would start at once with `held` more slots taken (the fast path's, fast-fire.ts). */
+  readonly startsAtOnce = (held: number): boolean => !this.stopping && this.#slots.startsAtOnce(held);
 
   #scheduleRetry(run: ActiveRun, failed: RunRecord): boolean {
     const delay = computeRetryDelay(run.entry.spec.retry, failed.status, failed.attempt);
