@@ -7,7 +7,9 @@
 // fast path: no tasks file is read); `list (finds socket via tasks file)` shows the cost of the
 // default lookup, which reads the file's plain settings block; `__complete tasks` is what shell completion
 // runs for task names (issue 20.3: under 100 ms, absolute). Since issue 20.3 these verbs take the fast
-// path of bin/taskkit (src/cli/fast-path.ts: no commander).
+// path of bin/taskkit (src/cli/fast-path.ts: no commander). Beside wall time, each command's CPU (user +
+// system, the mean over the rounds, from /proc/self/stat's children times in 10 ms ticks; Linux only): on a
+// loaded machine wall time grows with the neighbours' work, CPU hardly.
 // Usage: node bench/scenarios/cli-latency.js [runs=20] [tasks=1000]
 // Prints a summary, then one JSON line (last) for bench/run.js. Needs `npm run build`.
 import { spawnSync } from 'node:child_process';
@@ -22,8 +24,23 @@ const { path, socket } = writeTasksFile({ dir, total, extraLines: ['  quick:', '
 // No colour and no inherited TASKKIT_*: what a script piping `taskkit list` gets.
 const env = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', TZ: 'UTC' };
 
-/** Run `argv` to completion; wall ms from spawn to exit. Throws on a non-zero exit. */
+/**
+ * CPU ms (user + system) of this process's children waited for so far, from /proc/self/stat (cutime, cstime);
+ * null without /proc. In clock ticks (10 ms): one command's figure is coarse, the mean of many is not, and CPU
+ * is what a loaded machine distorts least (a busy neighbour adds wall time, not the command's CPU).
+ */
+function childrenCpuMs() {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+/** Run `argv` to completion: wall ms from spawn to exit, CPU ms (null without /proc). Throws on a non-zero exit. */
 function time(argv, extraEnv = {}) {
+  const cpuBefore = childrenCpuMs();
   const started = performance.now();
   const result = spawnSync(process.execPath, argv, {
     cwd: dir,
@@ -32,8 +49,9 @@ function time(argv, extraEnv = {}) {
     maxBuffer: 64 * 2 ** 20,
   });
   const ms = performance.now() - started;
+  const cpuAfter = childrenCpuMs();
   if (result.status !== 0) throw new Error(`${argv.join(' ')} exited ${result.status}: ${result.stderr}`);
-  return ms;
+  return { ms, cpuMs: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore };
 }
 
 const start = spawnSync(process.execPath, [bin, 'start', '--config', path], { env, encoding: 'utf8' });
@@ -53,17 +71,42 @@ try {
   for (let round = 0; round < runs; round++) {
     for (const [name, measure] of Object.entries(commands)) samples[name].push(measure());
   }
-  const medians = Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, percentile(values, 50)]));
+  const medians = Object.fromEntries(
+    Object.entries(samples).map(([name, values]) => [
+      name,
+      percentile(
+        values.map((sample) => sample.ms),
+        50,
+      ),
+    ]),
+  );
+  // CPU: the mean (clock ticks make each sample coarse); null without /proc.
+  const cpuMeans = Object.fromEntries(
+    Object.entries(samples).map(([name, values]) => [
+      name,
+      values.some((sample) => sample.cpuMs === null)
+        ? null
+        : values.reduce((sum, sample) => sum + sample.cpuMs, 0) / values.length,
+    ]),
+  );
   const bare = medians['node -e 0'];
-  console.log(`median of ${runs} runs, daemon with ${total + 1} tasks`);
-  for (const [name, ms] of Object.entries(medians))
-    console.log(`  ${name.padEnd(44)} ${ms.toFixed(1).padStart(6)} ms  ${(ms / bare).toFixed(2)}x`);
+  const bareCpu = cpuMeans['node -e 0'];
+  console.log(`median of ${runs} runs (CPU: mean), daemon with ${total + 1} tasks`);
+  for (const [name, ms] of Object.entries(medians)) {
+    const cpu = cpuMeans[name];
+    const cpuText = cpu === null ? '' : `   CPU ${cpu.toFixed(1).padStart(6)} ms  ${(cpu / bareCpu).toFixed(2)}x`;
+    console.log(`  ${name.padEnd(44)} ${ms.toFixed(1).padStart(6)} ms  ${(ms / bare).toFixed(2)}x${cpuText}`);
+  }
   console.log(
     JSON.stringify({
       runs,
       tasks: total + 1,
       medians,
       ratios: Object.fromEntries(Object.entries(medians).map(([name, ms]) => [name, ms / bare])),
+      cpuMeans,
+      cpuRatios: Object.fromEntries(
+        Object.entries(cpuMeans).map(([name, cpu]) => [name, cpu === null || bareCpu === null ? null : cpu / bareCpu]),
+      ),
     }),
   );
 } finally {

@@ -18,9 +18,15 @@ export async function runCli({ rounds, tasks }, say) {
     return { data, rows: [makeRow({ scenario: '6', subject: 'CLI latency', figures: `error: ${data.error}` })] };
   }
   const bare = data.medians['node -e 0'];
+  // CPU (the mean over the rounds, from /proc; absent elsewhere): what a loaded machine distorts least.
+  const bareCpu = data.cpuMeans?.['node -e 0'] ?? null;
+  const cpuOf = (name) => {
+    const cpu = data.cpuMeans?.[name] ?? null;
+    return cpu === null || bareCpu === null ? '' : `; CPU ${fmt(cpu, 1)} ms (mean), ${ratio(cpu, bareCpu)}`;
+  };
   const rows = [];
   for (const [name, ms] of Object.entries(data.medians)) {
-    say(`  ${name.padEnd(44)} ${fmt(ms).padStart(6)} ms  ${ratio(ms, bare)}`);
+    say(`  ${name.padEnd(44)} ${fmt(ms).padStart(6)} ms  ${ratio(ms, bare)}${cpuOf(name)}`);
     const isLimit = name === 'node -e 0';
     rows.push(
       makeRow({
@@ -28,7 +34,7 @@ export async function runCli({ rounds, tasks }, say) {
         subject: isLimit
           ? 'node -e 0 (limit)'
           : `${name}${name.includes('list') ? ` (${tasks.toLocaleString('en')} tasks)` : ''}`,
-        figures: `${fmt(ms, 1)} ms, median of ${data.runs}`,
+        figures: `${fmt(ms, 1)} ms, median of ${data.runs}${cpuOf(name)}`,
         limit: isLimit ? 'limit' : ratio(ms, bare),
         target: TARGETED.has(name)
           ? `<= ${TARGET_RATIO}x the limit`
