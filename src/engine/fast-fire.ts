@@ -108,7 +108,8 @@ export class FastFire implements FastRunHost {
     } finally {
       this.#current = null;
     }
-    run.noteReturn(outcome, host.clock.now());
+    // A run over at once ended when its outcome says (read right after the return); else now.
+    run.noteReturn(outcome, outcome?.endedAt ?? host.clock.now());
     if (run.run !== null) {
       host.bookEnd(run);
       return true;
