@@ -8,7 +8,8 @@
 // over the control socket. runs/s = runs / (last ended_at - first started_at), read from the
 // history database after the chains ended; the limit is timed the same way, first start to last end.
 // Usage: node bench/scenarios/throughput.js taskkit|raw C RUNS
-// Prints one JSON line.
+// Prints one JSON line. BENCH_DAEMON_FLAGS (space-separated) adds node flags to the daemon's, e.g.
+// "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it (bench/profile-summary.js reads the result).
 import { spawn } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { DAEMON_NODE_FLAGS } from '../../dist/daemon/detach.js';
@@ -68,7 +69,9 @@ async function measureDaemon() {
     settings: [`max-concurrent: ${concurrency}`],
     extraLines: chain,
   });
-  const daemon = await startDaemon({ configPath: file.path, socket: file.socket, nodeFlags: DAEMON_NODE_FLAGS });
+  const extraFlags = (process.env.BENCH_DAEMON_FLAGS ?? '').split(' ').filter(Boolean);
+  const nodeFlags = [...DAEMON_NODE_FLAGS, ...extraFlags];
+  const daemon = await startDaemon({ configPath: file.path, socket: file.socket, nodeFlags });
   const client = await connectControl({ socket: file.socket });
   const cpuBefore = readProc(daemon.pid).cpuNs;
   for (let lane = 0; lane < lanes; lane++) await client.request('run-now', { name: `lane-${lane}-0` });
