@@ -6,6 +6,7 @@
 import { basename } from 'node:path';
 import type { LogFunction } from '../engine/ports.js';
 import { escapeControl } from '../escape-control.js';
+import { LineBatch } from './log-batch.js';
 import { createLogRotation, isDescriptorOf, type LogRotation, type LogRotationOptions } from './log-rotation.js';
 
 /** The daemon's name for the engine's LogFunction (engine/ports.ts, its one home). */
@@ -18,6 +19,8 @@ export interface DaemonLogger extends Logger {
    * is the state dir's taskkit.log; a terminal, a pipe or a file of the user's own is left alone.
    */
   rotate(logFile: string, limits?: Pick<LogRotationOptions, 'maxBytes' | 'keep'>): void;
+  /** Write the lines of this tick now (they go out by themselves before the event loop polls again). */
+  flush(): void;
 }
 
 /** A logger writing `2026-11-23T06:40:00.003Z info  message` lines to `stream`. */
@@ -27,17 +30,23 @@ export function createLogger(stream: NodeJS.WritableStream, now: () => number = 
   };
 }
 
-/** createLogger, plus rotation of the log file it writes to. Writes to a file stream are synchronous. */
+/**
+ * createLogger, plus rotation of the log file it writes to, and the lines of one tick in one write
+ * (log-batch.ts: a run's start and the previous run's end are one write, not two). Writes to a
+ * file stream are synchronous.
+ */
 export function createDaemonLogger(stream: NodeJS.WritableStream, now: () => number = Date.now): DaemonLogger {
   let rotation: LogRotation | null = null;
   let path = '';
-  const log = ((level, message) => {
-    const line = formatLine(now(), level, message);
-    stream.write(line);
-    if (rotation?.wrote(Buffer.byteLength(line)) === true)
+  const batch = new LineBatch((text) => {
+    stream.write(text);
+    if (rotation?.wrote(Buffer.byteLength(text)) === true)
       stream.write(formatLine(now(), 'info', `log rotated: earlier lines are in ${basename(path)}.1`));
-  }) as DaemonLogger;
+  });
+  const log = ((level, message) => batch.add(formatLine(now(), level, message))) as DaemonLogger;
+  log.flush = () => batch.flush();
   log.rotate = (logFile, limits = {}) => {
+    batch.flush(); // lines logged before rotation was set up are not counted by it
     const fd = (stream as { fd?: unknown }).fd;
     if (typeof fd !== 'number' || !isDescriptorOf(fd, logFile)) return;
     path = logFile;

@@ -15,7 +15,9 @@ import {
   writeSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { createDaemonLogger } from '../../src/daemon/log.js';
@@ -95,6 +97,7 @@ test('the daemon logger rotates only the log file it writes to, and says where t
   const logger = createDaemonLogger(fileStream(fd), () => Date.parse('2026-12-01T00:00:00Z'));
   logger.rotate(log, { maxBytes: 400, keep: 2 });
   for (let i = 0; i < 10; i++) logger('info', `line ${i} ${'z'.repeat(60)}`);
+  logger.flush(); // lines logged together go out together (log-batch.ts)
   const current = readFileSync(log, 'utf8');
   expect(current).toContain('info  log rotated: earlier lines are in taskkit.log.1');
   expect(readFileSync(`${log}.1`, 'utf8')).toMatch(/^2026-12-01T00:00:00.000Z info {2}line \d/m);
@@ -108,4 +111,37 @@ test('the daemon logger rotates only the log file it writes to, and says where t
   expect(existsSync(`${elsewhere}.1`)).toBe(false);
   expect(isDescriptorOf(fd, elsewhere)).toBe(false);
   expect(isDescriptorOf(fd, log)).toBe(true);
+});
+
+test('the lines of one stretch of synchronous code go out in one write, in order, before what awaits', async () => {
+  const writes: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      writes.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  const logger = createDaemonLogger(stream, () => Date.parse('2026-12-01T00:00:00Z'));
+  logger('info', 'a #1 succeeded in 2ms');
+  logger('info', 'b #2 started (on-success)');
+  expect(writes).toEqual([]);
+  await Promise.resolve();
+  expect(writes).toEqual([
+    '2026-12-01T00:00:00.000Z info  a #1 succeeded in 2ms\n2026-12-01T00:00:00.000Z info  b #2 started (on-success)\n',
+  ]);
+  logger('warn', 'c\nforged');
+  logger.flush();
+  expect(writes[1]).toBe('2026-12-01T00:00:00.000Z warn  c\\nforged\n');
+});
+
+test('a line of the tick in which the daemon dies of an uncaught exception is written before the stack trace', () => {
+  // dist/ (npm run build): a real process, whose death must not lose the batch (log-batch.ts).
+  const logModule = fileURLToPath(new URL('../../dist/daemon/log.js', import.meta.url));
+  const script =
+    `import(${JSON.stringify(logModule)}).then((m) => { const log = m.createDaemonLogger(process.stderr); ` +
+    `setImmediate(() => { log('error', 'last words'); throw new Error('boom'); }); })`;
+  const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 20_000 });
+  expect(child.status).toBe(1);
+  expect(child.stderr).toMatch(/ error last words\n/);
+  expect(child.stderr.indexOf('last words')).toBeLessThan(child.stderr.indexOf('Error: boom'));
 });
