@@ -55,6 +55,20 @@ const UPSERT_SQL = `
     error = excluded.error, result = excluded.result, skip_reason = excluded.skip_reason,
     skip_count = excluded.skip_count, skip_more = excluded.skip_more, skip_last_at = excluded.skip_last_at`;
 
+/**
+ * A run's row once written, updated in place: a run is saved as it starts and as it ends, after
+ * its `running` row (journal.ts). Unlike the upsert this touches neither sqlite_sequence (an
+ * INSERT on an AUTOINCREMENT table writes it even when it turns into an update) nor the
+ * (task, id) index, whose columns it does not set: two fewer WAL pages per save.
+ */
+const UPDATE_SQL = `
+  UPDATE runs SET trigger = @trigger, status = @status, scheduled_at = @scheduled_at, created_at = @created_at,
+    started_at = @started_at, ended_at = @ended_at, exit_code = @exit_code, signal = @signal, attempt = @attempt,
+    pid = @pid, output = @output, output_truncated = @output_truncated, output_bytes = @output_bytes,
+    stop_cause = @stop_cause, stop = @stop, error = @error, result = @result, skip_reason = @skip_reason,
+    skip_count = @skip_count, skip_more = @skip_more, skip_last_at = @skip_last_at
+  WHERE id = @id AND task = @task`;
+
 const UNFINISHED_SQL = "'running', 'queued'";
 
 type PruneParams = [{ task: string; offset: number }];
@@ -87,6 +101,7 @@ export const INTERRUPTED_REASON = {
 export class RunsTable {
   readonly #db: Database;
   #upsert: Statement<[Record<string, unknown>]> | null = null;
+  #update: Statement<[Record<string, unknown>]> | null = null;
   #delete: Statement<[number]> | null = null;
   readonly #get: Statement<[number], RunRow>;
   readonly #latest: Statement<[string], RunRow>;
@@ -108,8 +123,13 @@ export class RunsTable {
 
   /** Insert a run, or replace every field of the one with its id. */
   save(run: RunRecord): void {
+    const row = toRow(run);
+    // Most saves are of a row already written: update it in place; else the upsert (a new run,
+    // or the id's row of another task, which the upsert replaces whole as it always did).
+    this.#update ??= this.#db.prepare<[Record<string, unknown>]>(UPDATE_SQL);
+    if (this.#update.run(row).changes > 0) return;
     this.#upsert ??= this.#db.prepare<[Record<string, unknown>]>(UPSERT_SQL);
-    this.#upsert.run(toRow(run));
+    this.#upsert.run(row);
   }
 
   get(id: number): RunRecord | null {

@@ -99,6 +99,34 @@ describe('round trip', () => {
     expect(db.prepare('SELECT count(*) AS n FROM runs').get()).toEqual({ n: 1 });
   });
 
+  test('an id saved again for another task replaces the whole row, as the upsert always did', () => {
+    const { runs } = openRuns();
+    runs.save(makeRun({ id: 7, task: 'a', status: 'running' }));
+    const other = makeRun({ id: 7, task: 'b', status: 'succeeded', exitCode: 0, error: null });
+    runs.save(other);
+    expect(runs.get(7)).toStrictEqual(other);
+    expect(runs.list({ task: 'a' })).toEqual([]);
+    expect(runs.list({ task: 'b' }).map((run) => run.id)).toEqual([7]);
+  });
+
+  test('a row saved again is updated in place: no sqlite_sequence, no (task, id) index, fewer WAL pages', () => {
+    const { db, runs } = openRuns();
+    // Enough rows of other tasks that the runs table, its indexes and sqlite_sequence sit on different pages.
+    for (let id = 1; id <= 300; id++) runs.save(makeRun({ id, task: `t${id % 7}` }));
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    const framesOf = (write: () => void): number => {
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      write();
+      return (db.pragma('wal_checkpoint(PASSIVE)') as { log: number }[])[0]?.log ?? NaN;
+    };
+    const running = makeRun({ id: 301, task: 'backup', status: 'running', endedAt: null });
+    const inserted = framesOf(() => runs.save(running));
+    const updated = framesOf(() => runs.save({ ...running, pid: 99 }));
+    expect(inserted).toBeGreaterThanOrEqual(updated + 2);
+    expect(runs.get(301)).toStrictEqual({ ...running, pid: 99 });
+    expect(runs.nextId()).toBe(302);
+  });
+
   test('a run that printed 50 MB is stored as the runner kept it: within the limit, with the marker', () => {
     const { db, runs } = openRuns();
     const limit = 256 * 1024;
