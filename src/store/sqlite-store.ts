@@ -9,22 +9,16 @@ import type { LogFunction } from '../engine/ports.js';
 import type { RunRecord } from '../engine/run.js';
 import { TaskkitError } from '../errors.js';
 import type { Instant } from '../schedule/types.js';
-import type { Migration } from './sqlite/migrations.js';
 import { DeliveriesTable } from './sqlite/deliveries.js';
 import { DaemonStateTable } from './sqlite/daemon-state.js';
 import { detectFileChange, readFileIdentity, type FileIdentity } from './sqlite/file-identity.js';
 import { openDatabase } from './sqlite/open.js';
 import { describeLostDatabase, describeReopened, reopenDatabase } from './sqlite/reopen.js';
 import { RestoreSnapshot } from './sqlite/restore-snapshot.js';
+import { RetentionPlan } from './sqlite/retention-plan.js';
 import { RunsTable } from './sqlite/runs.js';
 import { TaskStateTable } from './sqlite/task-state.js';
-import {
-  SYSTEM_BATCH_TIMERS,
-  WriteBatcher,
-  type BatchStats,
-  type BatchTimers,
-  type WriteBatcherOptions,
-} from './sqlite/write-batcher.js';
+import { SYSTEM_BATCH_TIMERS, WriteBatcher, type BatchStats, type BatchTimers } from './sqlite/write-batcher.js';
 import type {
   DeliveryRecord,
   RunFilter,
@@ -37,27 +31,10 @@ import type {
 } from './store.js';
 import { restoreTaskState } from './task-restore.js';
 import type { RecoveryState, StoreWrite } from './sqlite/store-write.js';
+import type { SqliteStoreOptions } from './sqlite/store-options.js';
 
 export type { RecoveryState, StoreWrite } from './sqlite/store-write.js';
-
-export interface SqliteStoreOptions {
-  /** The database file, normally `<state-dir>/taskkit.db` (DATABASE_FILE_NAME). */
-  readonly path: string;
-  readonly readOnly?: boolean;
-  /** Failed writes and dropped changes are reported here; default: nowhere. */
-  readonly log?: LogFunction;
-  /** The daemon's clock, for task_state.updated_at (SavedTaskState.savedAt); default Date.now. */
-  readonly now?: () => Instant;
-  /** Tuning of the write batcher (delay, max items, retry, timers for tests). */
-  readonly batch?: Omit<WriteBatcherOptions<StoreWrite>, 'write' | 'log' | 'label'>;
-  /** Tests only: another schema. */
-  readonly migrations?: readonly Migration[];
-  /**
-   * Besides before each write batch and at close, check every this many ms that the database file
-   * is still at its path (issue 15 point 8), on the batch timers; default never (the daemon sets it).
-   */
-  readonly fileCheckMs?: number;
-}
+export type { SqliteStoreOptions } from './sqlite/store-options.js';
 
 /** Open the store at `options.path`; throws STORE_CORRUPT or STORE_UNAVAILABLE with a message naming the file. */
 export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
@@ -93,6 +70,7 @@ export class SqliteStore implements Store {
   #reopenFailure: string | null = null;
   #closed = false;
   #snapshot: RestoreSnapshot | null = null; // what this turn's restores read (restore-snapshot.ts)
+  #retention = new RetentionPlan(); // which tasks a batch prunes
 
   constructor(db: Database, options: SqliteStoreOptions) {
     this.location = options.path;
@@ -112,6 +90,7 @@ export class SqliteStore implements Store {
         this.checkFile();
         this.#requireDb();
         this.#write(items);
+        this.#retention.committed();
       },
       log: this.#log,
       label: `history database ${options.path}`,
@@ -337,6 +316,7 @@ export class SqliteStore implements Store {
     this.#daemonState = new DaemonStateTable(db);
     this.#write = this.#transaction(db);
     this.#identity = readFileIdentity(this.location);
+    this.#retention = new RetentionPlan();
   }
 
   /** The daemon's runs in flight and task state, into the database just put back; what was written, in words. */
@@ -358,9 +338,8 @@ export class SqliteStore implements Store {
     throw Object.assign(new Error(`no usable database at ${this.location}`), { code: 'SQLITE_CANTOPEN' });
   }
 
-  /** One transaction's worth of queued writes; retention once per task touched. */
+  /** One transaction's worth of queued writes; retention once per task touched that needs it. */
   #apply(items: readonly StoreWrite[]): void {
-    const keepByTask = new Map<string, number>();
     const now = this.#now();
     let deliveries = false;
     for (const item of items) {
@@ -376,10 +355,10 @@ export class SqliteStore implements Store {
       } else {
         this.#runs.save(item.run);
         this.#snapshot?.written(item.run.task);
-        if (item.keep !== undefined) keepByTask.set(item.run.task, item.keep);
+        this.#retention.wrote(item.run, item.keep);
       }
     }
-    for (const [task, keep] of keepByTask) this.#runs.prune(task, keep);
+    this.#retention.prune(this.#runs);
     if (deliveries) this.#deliveries.prune();
   }
 

@@ -68,6 +68,25 @@ describe('writes', () => {
     expect(store.pruneRuns('backup', 1)).toBe(3);
   });
 
+  test('rows over keep left by the last daemon go at the first write of a task, a running row too', async () => {
+    const before = temp.open();
+    for (let id = 1; id <= 6; id++) before.saveRun(makeRun({ id }));
+    before.close();
+    const store = temp.open();
+    store.saveRun(makeRun({ id: 7, status: 'running', endedAt: null }), 2);
+    await nextTurn();
+    expect(store.listRuns().map((run) => run.id)).toEqual([7, 6, 5]);
+  });
+
+  test('a lower keep (a reload) prunes at the next write of the task, a running row too', async () => {
+    const store = temp.open();
+    for (let id = 1; id <= 6; id++) store.saveRun(makeRun({ id }), 10);
+    await nextTurn();
+    store.saveRun(makeRun({ id: 7, status: 'running', endedAt: null }), 3);
+    await nextTurn();
+    expect(store.listRuns().map((run) => run.id)).toEqual([7, 6, 5, 4]);
+  });
+
   test('writes after close are dropped with a warning, not thrown', () => {
     const logs: string[] = [];
     const store = temp.open({ log: (_level, message) => logs.push(message) });
