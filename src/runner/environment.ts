@@ -17,14 +17,33 @@ export function describeRunVariables(request: RunRequest): Record<string, string
   };
 }
 
-/** The full environment, later sources winning: `base` (normally process.env), task.env, TASKKIT_*. */
+/**
+ * The full environment, later sources winning: `base` (normally process.env), task.env, TASKKIT_*.
+ * Built in one object, in that order (issue 20: per run, the two spread copies of a ~40-variable
+ * environment cost about a third of the build; reading process.env, a getenv per variable, the rest).
+ */
 export function buildRunEnvironment(
   request: RunRequest,
   base: NodeJS.ProcessEnv = process.env,
 ): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(base)) if (value !== undefined) env[key] = value;
-  return { ...env, ...request.task.env, ...describeRunVariables(request) };
+  for (const key of Object.keys(base)) {
+    const value = base[key];
+    if (value !== undefined) env[key] = value;
+  }
+  defineAll(env, request.task.env);
+  defineAll(env, describeRunVariables(request));
+  return env;
+}
+
+/** `Object.assign` as a spread would do it: a key `__proto__` becomes a variable, not the prototype. */
+function defineAll(env: Record<string, string>, from: Readonly<Record<string, string>>): void {
+  for (const key of Object.keys(from)) {
+    const value = from[key] as string;
+    if (key === '__proto__')
+      Object.defineProperty(env, key, { value, enumerable: true, writable: true, configurable: true });
+    else env[key] = value;
+  }
 }
 
 /**

@@ -69,6 +69,19 @@ describe('buildRunEnvironment', () => {
     });
   });
 
+  test('keys in order: base, the task env, TASKKIT_*; a task variable named __proto__ is a variable', () => {
+    const task = {
+      ...baseRequest.task,
+      env: JSON.parse('{"B": "task", "__proto__": "p", "C": "c"}') as Record<string, string>,
+    };
+    const env = buildRunEnvironment({ ...baseRequest, task }, { A: 'a', B: 'base' });
+    expect(Object.keys(env).slice(0, 4)).toEqual(['A', 'B', '__proto__', 'C']);
+    expect(Object.keys(env).slice(4, 6)).toEqual(['TASKKIT_TASK', 'TASKKIT_RUN_ID']);
+    expect(env['B']).toBe('task');
+    expect(Object.getOwnPropertyDescriptor(env, '__proto__')?.value).toBe('p');
+    expect(Object.getPrototypeOf(env)).toBe(Object.prototype);
+  });
+
   test('defaults to process.env as the base', () => {
     expect(buildRunEnvironment(baseRequest).PATH).toBe(process.env['PATH']);
   });
