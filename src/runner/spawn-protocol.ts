@@ -1,10 +1,11 @@
 /**
- * The messages between the daemon and its spawner process (spawner-main.ts, spawner-client.ts),
- * sent over Node's IPC channel with `serialization: 'advanced'` (Buffers cross as Buffers).
- * The daemon sends one `spawn` per run, as soon as the run's journal row is committed; the spawner
- * answers with events, several per message (a batch per turn of its loop), in order per run:
- * `pid` or `fault`, then `output`s, `exit` when the leader exits, and `end` once its pipes are
- * drained (at most DRAIN_AFTER_EXIT_MS after the exit).
+ * What the daemon and its spawner process say to each other (spawner-main.ts, spawner-client.ts).
+ * The daemon sends one `spawn` per run on Node's IPC channel, as soon as the run's journal row is
+ * committed. The spawner answers on its stdout, a plain pipe, in frames (spawn-frames.ts), in order
+ * per run: `pid` or `fault`, then `output`s, `exit` when the leader exits, and `end` once its pipes
+ * are drained (at most DRAIN_AFTER_EXIT_MS after the exit). Not on the IPC channel: its reader
+ * copies every message into a fresh off-heap buffer, and a 200 MiB flood grew the daemon twice as
+ * much as a pipe read as latin1 text (test/faults/resources-flood.test.ts).
  */
 import type { StartFault } from './outcome.js';
 import type { OutputStream } from './types.js';
@@ -23,30 +24,30 @@ export interface SpawnRequest {
   readonly outputLimitBytes: number;
 }
 
+/**
+ * What the spawner tells, in order per run. Chunks of output and the kept output are latin1 text
+ * (one character per byte, lossless): strings land on the daemon's heap, whose scavenges then free
+ * the pipe's read buffers as fast as they come (pipes.ts says why a flood read as Buffers grew the daemon).
+ */
 export type SpawnerEvent =
   | { readonly kind: 'pid'; readonly id: number; readonly pid: number }
   | { readonly kind: 'fault'; readonly id: number; readonly fault: StartFault }
-  | { readonly kind: 'output'; readonly id: number; readonly stream: OutputStream; readonly chunk: Buffer }
-  /** Output not relayed live (a flood faster than RELAY_BYTES_PER_SECOND); the stored output still has it. */
-  | { readonly kind: 'skipped'; readonly id: number; readonly bytes: number }
+  | { readonly kind: 'output'; readonly id: number; readonly stream: OutputStream; readonly text: string }
   | { readonly kind: 'exit'; readonly id: number; readonly exitCode: number | null; readonly signal: string | null }
   | {
       readonly kind: 'end';
       readonly id: number;
-      readonly output: Buffer;
+      readonly output: string;
       readonly outputTruncated: boolean;
       readonly outputBytes: number;
     };
 
-/** One IPC message from the spawner: the events of one turn of its loop, in order. */
-export type SpawnerBatch = readonly SpawnerEvent[];
-
 /**
- * How many bytes a second of output the spawner relays live (for `logs --follow`, `run-now
- * --wait`), with a burst as large. Output beyond it is still kept (head and tail) and stored; only
- * its live copy is skipped, so a task flooding its pipe cannot flood the daemon's loop and heap.
+ * Output written to the daemon and not yet taken by the pipe, in bytes, above which the spawner
+ * stops reading the runs' pipes until it drains: a flooding task then waits on its pipe, as it did
+ * when the daemon read it, and every byte still goes live (`logs --follow > file` gets them all).
  */
-export const RELAY_BYTES_PER_SECOND = 4 * 1024 * 1024;
+export const RELAY_HIGH_WATER_BYTES = 1024 * 1024;
 
 /** The process title `ps` shows for the spawner. */
 export const SPAWNER_TITLE = 'taskkit-spawner';

@@ -41,18 +41,14 @@ export function startSpawnedRun(
   return run;
 }
 
-/** Bytes of a note in the live output where the spawner skipped a flood's bytes. */
-export function describeSkippedLive(bytes: number): string {
-  return `\n[taskkit: ${bytes} bytes not shown live; the stored output keeps its head and tail]\n`;
-}
-
 class SpawnedRun implements RunHandle, SpawnSink {
   pid: number | null = null;
   readonly done: Promise<RunOutcome>;
   readonly #life: RunLifecycle;
   readonly #onOutput: OutputListener | undefined;
   /** What came live: the output kept should the spawner die before it sends the run's own. */
-  readonly #live: OutputBuffer;
+  #live: OutputBuffer | null = null;
+  readonly #outputLimitBytes: number;
   #resolveDone: (outcome: RunOutcome) => void = () => undefined;
   #pidListener: ((pid: number) => void) | null = null;
   #exit: { readonly exitCode: number | null; readonly signal: string | null } | null = null;
@@ -60,13 +56,14 @@ class SpawnedRun implements RunHandle, SpawnSink {
   #deliverOnPid = false;
   #killOnPid = false;
   #groupWatch: GroupWatch | null = null;
-  #escalated: () => void = () => undefined;
-  readonly #escalation = new Promise<void>((resolve) => (this.#escalated = resolve));
+  /** Made with the stop's group watch (most runs are never stopped: no promise for them). */
+  #escalation: { readonly done: Promise<void>; readonly resolve: () => void } | null = null;
+  #escalatedEarly = false;
 
   constructor(request: RunRequest, onOutput: OutputListener | undefined, clock: Clock) {
     const { task } = request;
     this.#onOutput = onOutput;
-    this.#live = createOutputBuffer(request.outputLimitBytes);
+    this.#outputLimitBytes = request.outputLimitBytes;
     this.done = new Promise<RunOutcome>((resolve) => (this.#resolveDone = resolve));
     this.#life = startLifecycle(
       { clock, timeoutMs: task.timeoutMs, killAfterMs: task.killAfterMs },
@@ -96,13 +93,10 @@ class SpawnedRun implements RunHandle, SpawnSink {
     this.#finish({ status: 'failed', exitCode: null, signal: null, error: describeStartFault(fault) }, null);
   }
 
-  output(chunk: Buffer, stream: OutputStream): void {
-    this.#live.write(chunk);
+  output(text: string, stream: OutputStream): void {
+    const chunk = Buffer.from(text, 'latin1');
+    (this.#live ??= createOutputBuffer(this.#outputLimitBytes)).write(chunk);
     this.#tell(chunk, stream);
-  }
-
-  skipped(bytes: number): void {
-    this.#tell(Buffer.from(describeSkippedLive(bytes), 'utf8'), 'stdout');
   }
 
   exit(exitCode: number | null, signal: string | null): void {
@@ -110,11 +104,15 @@ class SpawnedRun implements RunHandle, SpawnSink {
     this.#life.disarmTimeout();
   }
 
-  end(output: Buffer, outputTruncated: boolean, outputBytes: number): void {
+  end(output: string, outputTruncated: boolean, outputBytes: number): void {
     // A run that ends by itself leaves its background children alone (as cron does); a stopped
     // run ends only when its whole group is gone (or SIGKILLed), so nothing outlives a stop.
     const watch = this.#groupWatch;
-    const groupGone = watch === null ? Promise.resolve() : Promise.race([watch.gone, this.#escalation]);
+    const escalation = this.#escalation;
+    const groupGone =
+      watch === null || this.#escalatedEarly || escalation === null
+        ? Promise.resolve()
+        : Promise.race([watch.gone, escalation.done]);
     void groupGone.then(() => {
       const cause = this.#life.stopCause;
       const exitCode = this.#exit?.exitCode ?? null;
@@ -122,7 +120,7 @@ class SpawnedRun implements RunHandle, SpawnSink {
       this.#finish(
         { status, exitCode, signal: this.#exit?.signal ?? null, error: null },
         {
-          output,
+          output: Buffer.from(output, 'latin1'),
           outputTruncated,
           outputBytes,
         },
@@ -153,13 +151,17 @@ class SpawnedRun implements RunHandle, SpawnSink {
     this.#deliverOnPid = false;
     if (signalProcessGroup(pid, 'SIGTERM')) this.#life.recordSignal('SIGTERM');
     this.#groupWatch = watchGroup(pid);
+    let resolve: () => void = () => undefined;
+    const done = new Promise<void>((settle) => (resolve = settle));
+    this.#escalation = { done, resolve };
   }
 
   #escalate(): void {
     const pid = this.pid;
     if (pid === null) this.#killOnPid = true;
     else if (killGroupIfAlive(pid)) this.#life.recordSignal('SIGKILL');
-    this.#escalated();
+    if (this.#escalation === null) this.#escalatedEarly = true;
+    else this.#escalation.resolve();
   }
 
   #tell(chunk: Buffer, stream: OutputStream): void {
@@ -178,7 +180,7 @@ class SpawnedRun implements RunHandle, SpawnSink {
     if (this.#life.ended) return;
     const { endedAt, stop } = this.#life.end();
     this.#groupWatch?.dispose();
-    const live = this.#live;
+    const live = this.#live ?? createOutputBuffer(0);
     this.#resolveDone({
       ...fields,
       ...(output ?? { output: live.bytes(), outputTruncated: live.truncated, outputBytes: live.totalBytes }),

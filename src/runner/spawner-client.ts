@@ -5,20 +5,22 @@
  * spawner neither keeps the daemon alive when idle nor outlives it (it exits when the channel closes).
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { StartFault } from './outcome.js';
-import type { SpawnerBatch, SpawnRequest } from './spawn-protocol.js';
+import { FrameReader } from './spawn-frames.js';
+import type { SpawnerEvent, SpawnRequest } from './spawn-protocol.js';
 import type { OutputStream } from './types.js';
 
 /** What one run hears from the spawner, in this order: pid or fault, output, exit, end (or lost). */
 export interface SpawnSink {
   started(pid: number): void;
   fault(fault: StartFault): void;
-  output(chunk: Buffer, stream: OutputStream): void;
-  /** Bytes the spawner kept but did not relay live (a flood). */
-  skipped(bytes: number): void;
+  /** A chunk of output, latin1 (spawn-protocol.ts). */
+  output(text: string, stream: OutputStream): void;
   exit(exitCode: number | null, signal: string | null): void;
-  end(output: Buffer, outputTruncated: boolean, outputBytes: number): void;
+  /** The output kept (head and tail), latin1. */
+  end(output: string, outputTruncated: boolean, outputBytes: number): void;
   /** The spawner died before this run's end; `why` words it ("taskkit-spawner (pid 12) was killed by SIGKILL"). */
   lost(why: string): void;
 }
@@ -46,6 +48,11 @@ const SPAWNER_SCRIPT = new URL('../../dist/bin/spawner.cjs', import.meta.url);
 
 /** A restart sooner than this after the last fork waits until then (a spawner that dies at once must not spin). */
 const RESTART_PAUSE_MS = 1_000;
+
+/** The pipe the spawner writes its events to (its stdout): a socket, which can be unref'd. */
+function eventsOf(child: ChildProcess): Socket | null {
+  return child.stdout as Socket | null;
+}
 
 /** Fork the spawner now. */
 export function startSpawner(options: { log?: SpawnerLog } = {}): Spawner {
@@ -80,8 +87,8 @@ class SpawnerClient implements Spawner {
     const child = this.#child ?? this.#restart();
     const id = this.#nextId++;
     this.#sinks.set(id, sink);
-    // Only runs in flight keep the daemon's loop alive through the channel.
-    if (this.#sinks.size === 1) child.channel?.ref();
+    // Only runs in flight keep the daemon's loop alive (through the events' pipe).
+    if (this.#sinks.size === 1) eventsOf(child)?.ref();
     const request: SpawnRequest = { kind: 'spawn', id, ...order };
     // A closed channel: the child's exit follows, and the run is told `lost` there.
     if (child.connected) child.send(request);
@@ -101,54 +108,59 @@ class SpawnerClient implements Spawner {
     this.#forkedAt = performance.now();
     const child = fork(this.#script, [], {
       execArgv: [],
-      serialization: 'advanced',
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      // JSON: a request is written from its string; 'advanced' put each in a fresh off-heap buffer
+      // that only a full collection frees (the daemon crept 21 MiB in test/faults/load.test.ts).
+      serialization: 'json',
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     });
     child.unref();
     child.channel?.unref();
-    child.on('message', (batch: SpawnerBatch) => this.#receive(batch));
+    const reader = new FrameReader();
+    const receive = (event: SpawnerEvent): void => this.#receive(event);
+    child.stdout?.setEncoding('latin1');
+    child.stdout?.on('data', (piece: string) => {
+      try {
+        reader.push(piece, receive);
+      } catch (error) {
+        // A garbled stream cannot be resynchronised: end this spawner (its runs are told lost) and start anew.
+        this.#log('error', `taskkit-spawner: ${error instanceof Error ? error.message : String(error)}`);
+        child.kill('SIGKILL');
+      }
+    });
+    eventsOf(child)?.unref();
     // A failed fork (EAGAIN, EMFILE) or a send on a closed channel; a failed fork has no exit to come.
     child.on('error', (error: Error) => {
       if (child.pid === undefined) this.#died(child, `could not be started (${error.message})`);
     });
-    child.once('exit', (code: number | null, signal: NodeJS.Signals | null) =>
+    // 'close': exited, and every event it wrote read (a run's end may be the last of them).
+    child.once('close', (code: number | null, signal: NodeJS.Signals | null) =>
       this.#died(child, signal === null ? `exited with code ${code}` : `was killed by ${signal}`),
     );
     return child;
   }
 
-  #receive(batch: SpawnerBatch): void {
-    for (const event of batch) {
-      const sink = this.#sinks.get(event.id);
-      if (sink === undefined) continue;
-      switch (event.kind) {
-        case 'pid':
-          sink.started(event.pid);
-          break;
-        case 'fault':
-          this.#forget(event.id);
-          sink.fault(event.fault);
-          break;
-        case 'output':
-          sink.output(event.chunk, event.stream);
-          break;
-        case 'skipped':
-          sink.skipped(event.bytes);
-          break;
-        case 'exit':
-          sink.exit(event.exitCode, event.signal);
-          break;
-        case 'end':
-          this.#forget(event.id);
-          sink.end(event.output, event.outputTruncated, event.outputBytes);
-          break;
-      }
+  #receive(event: SpawnerEvent): void {
+    const sink = this.#sinks.get(event.id);
+    if (sink === undefined) return;
+    switch (event.kind) {
+      case 'pid':
+        return sink.started(event.pid);
+      case 'fault':
+        this.#forget(event.id);
+        return sink.fault(event.fault);
+      case 'output':
+        return sink.output(event.text, event.stream);
+      case 'exit':
+        return sink.exit(event.exitCode, event.signal);
+      case 'end':
+        this.#forget(event.id);
+        return sink.end(event.output, event.outputTruncated, event.outputBytes);
     }
   }
 
   #forget(id: number): void {
     this.#sinks.delete(id);
-    if (this.#sinks.size === 0) this.#child?.channel?.unref();
+    if (this.#sinks.size === 0 && this.#child !== null) eventsOf(this.#child)?.unref();
   }
 
   #died(child: ChildProcess, how: string): void {

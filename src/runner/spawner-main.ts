@@ -2,18 +2,21 @@
  * Entry of the daemon's spawner process (spawner-client.ts forks it early, while the daemon is
  * small): it spawns each run the daemon asks for exactly as process.ts would (own process group,
  * stdin ignored, stdout and stderr piped), keeps the run's output head and tail, and sends back the
- * pid (or the start fault), live output, the exit and the end. A fork of the big daemon costs its
+ * pid (or the start fault), every chunk of output (the runs' pipes wait while the daemon is behind),
+ * the exit and the end, on its stdout (spawn-frames.ts). A fork of the big daemon costs its
  * main thread 5-11 ms per run (libuv forks, then waits for the exec); this process is small and
  * does that wait instead. It exits when the daemon's channel closes (the daemon stopped or died),
  * after spawning what it had already been sent: a run whose row the daemon committed is started.
  * Its runs, each in its own process group, live on as a dead daemon's did before.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { createOutputBuffer, type OutputBuffer } from './output-buffer.js';
-import { captureStream, DRAIN_AFTER_EXIT_MS, drainStreams } from './pipes.js';
+import { DRAIN_AFTER_EXIT_MS, drainStreams } from './pipes.js';
 import { checkWorkingDirectory, classifySpawnError } from './spawn-command.js';
-import { RELAY_BYTES_PER_SECOND, SPAWNER_TITLE, type SpawnerEvent, type SpawnRequest } from './spawn-protocol.js';
+import { encodeEvent } from './spawn-frames.js';
+import { RELAY_HIGH_WATER_BYTES, SPAWNER_TITLE, type SpawnerEvent, type SpawnRequest } from './spawn-protocol.js';
 import type { OutputStream } from './types.js';
 
 process.title = SPAWNER_TITLE;
@@ -21,37 +24,39 @@ process.title = SPAWNER_TITLE;
 // under the daemon's grace, nor a hangup; it goes when the daemon's channel does.
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGPIPE'] as const) process.on(signal, () => undefined);
 
-let pending: SpawnerEvent[] = [];
+/** The daemon reads the events here: fd 1, a pipe (async: a slow daemon must not stall the spawns). */
+const out = new Socket({ fd: 1, readable: false, writable: true });
+out.on('error', () => undefined);
 /** The runs whose leader has not exited, with their pipes: let go when the daemon is gone. */
 const running = new Map<ChildProcess, readonly Readable[]>();
-let flushQueued = false;
+/** Pipes not read while the daemon is behind. */
+const paused = new Set<Readable>();
+let corked = false;
 
-/** Queue an event; all events of this turn go in one message, in order. */
+/** Write an event; the writes of one turn of the loop go out together. */
 function emit(event: SpawnerEvent): void {
-  pending.push(event);
-  if (flushQueued) return;
-  flushQueued = true;
-  setImmediate(flush);
+  if (!corked) {
+    corked = true;
+    out.cork();
+    setImmediate(() => {
+      corked = false;
+      out.uncork();
+    });
+  }
+  out.write(encodeEvent(event), 'latin1');
 }
 
-function flush(): void {
-  flushQueued = false;
-  if (pending.length === 0) return;
-  const batch = pending;
-  pending = [];
-  if (process.connected) process.send?.(batch);
-}
+out.on('drain', () => {
+  for (const stream of paused) stream.resume();
+  paused.clear();
+});
 
-/** Live relay budget (a token bucket): a flooding run's output is kept here, not pushed at the daemon. */
-const relay = { tokens: RELAY_BYTES_PER_SECOND, at: performance.now() };
-
-function mayRelay(bytes: number): boolean {
-  const now = performance.now();
-  relay.tokens = Math.min(RELAY_BYTES_PER_SECOND, relay.tokens + ((now - relay.at) / 1000) * RELAY_BYTES_PER_SECOND);
-  relay.at = now;
-  if (relay.tokens < bytes) return false;
-  relay.tokens -= bytes;
-  return true;
+/** Relay a chunk; while the daemon is behind, stop reading this pipe until the events drain. */
+function relay(id: number, stream: Readable, name: OutputStream, text: string): void {
+  emit({ kind: 'output', id, stream: name, text });
+  if (out.writableLength <= RELAY_HIGH_WATER_BYTES) return;
+  stream.pause();
+  paused.add(stream);
 }
 
 function start(request: SpawnRequest): void {
@@ -84,13 +89,15 @@ function start(request: SpawnRequest): void {
   running.set(child, streams);
   child.once('exit', (exitCode: number | null, signal: NodeJS.Signals | null) => {
     running.delete(child);
+    // What is left in the pipes is read now, backlog or not: the drain waits DRAIN_AFTER_EXIT_MS at most.
+    for (const stream of streams) if (paused.delete(stream)) stream.resume();
     emit({ kind: 'exit', id, exitCode, signal });
     // Background children may hold the pipes for ever: wait DRAIN_AFTER_EXIT_MS at most.
     void drainStreams(streams, DRAIN_AFTER_EXIT_MS).then(() =>
       emit({
         kind: 'end',
         id,
-        output: output.bytes(),
+        output: output.bytes().toString('latin1'),
         outputTruncated: output.truncated,
         outputBytes: output.totalBytes,
       }),
@@ -98,19 +105,11 @@ function start(request: SpawnRequest): void {
   });
 }
 
-/** Read both pipes into `output`, relaying live what the budget allows (and how much it skipped). */
+/**
+ * Read both pipes into `output` (as bytes) and relay every chunk (as latin1 text: each byte one
+ * character, the daemon turns it back into the same bytes).
+ */
 function capture(id: number, child: ChildProcess, output: OutputBuffer): Readable[] {
-  let skipped = 0;
-  const relayChunk = (chunk: Buffer, stream: OutputStream): void => {
-    if (!mayRelay(chunk.length)) {
-      skipped += chunk.length;
-      return;
-    }
-    if (skipped > 0) emit({ kind: 'skipped', id, bytes: skipped });
-    skipped = 0;
-    // Serialized at the flush: only the chunk's own bytes cross, even when it is a slice of a pool.
-    emit({ kind: 'output', id, stream, chunk });
-  };
   const streams: Readable[] = [];
   for (const [stream, name] of [
     [child.stdout, 'stdout'],
@@ -118,7 +117,13 @@ function capture(id: number, child: ChildProcess, output: OutputBuffer): Readabl
   ] as const) {
     if (stream === null) continue;
     streams.push(stream);
-    captureStream(stream, name, output.write.bind(output), relayChunk);
+    stream.setEncoding('latin1');
+    stream.on('data', (text: string) => {
+      output.write(Buffer.from(text, 'latin1'));
+      if (text.length > 0) relay(id, stream, name, text);
+    });
+    // Destroying the pipes after the drain may surface as an error here; it is expected.
+    stream.on('error', () => undefined);
   }
   return streams;
 }
@@ -131,7 +136,8 @@ process.on('message', (message: SpawnRequest) => {
 // Then nothing is left to tell: the pipes close (as a dead daemon's did), the runs stay on their
 // own, and with nothing holding its loop the spawner exits.
 process.once('disconnect', () => {
-  pending = [];
+  out.destroy();
+  paused.clear();
   for (const [child, streams] of running) {
     for (const stream of streams) stream.destroy();
     child.unref();
