@@ -5,16 +5,22 @@
  * path through quick-socket.ts; neither this file nor what it imports may load commander,
  * chalk (only behind loadPainter) or yaml (test/architecture/hot-path-imports.test.ts).
  */
-import type { ControlClient } from '../control/client.js';
+import type { RequestClient } from '../control/client.js';
 import type { TaskListRow } from '../control/list-rows.js';
 import { ControlError } from '../control/protocol.js';
 import { loadPainter, printError, printJson, printLine, readNow, shouldUseColor, type CliIo } from './io.js';
 
-/** Opens the connection to the daemon (hello included), or throws DAEMON_UNREACHABLE. */
-export type Connect = () => Promise<ControlClient>;
+/**
+ * Opens the connection to the daemon, or throws DAEMON_UNREACHABLE: commander's path waits for
+ * hello, the fast path sends its requests behind it (quick-socket.ts connectChosenEager).
+ */
+export type Connect = () => Promise<RequestClient>;
 
 /** Connect, run `use`, and always close the connection. */
-export async function useDaemon<T>(connect: Connect, use: (client: ControlClient) => Promise<T>): Promise<T> {
+export async function useDaemon<C extends RequestClient, T>(
+  connect: () => Promise<C>,
+  use: (client: C) => Promise<T>,
+): Promise<T> {
   const client = await connect();
   try {
     return await use(client);
@@ -45,7 +51,7 @@ export async function listTasks(io: CliIo, json: boolean, connect: Connect, here
  * on: colour, now, and $TZ (format/time.ts reads process.env's for local times). Null when the daemon
  * cannot draw for this process (another $TZ: `table: null`; older than the method: BAD_REQUEST).
  */
-async function requestTable(client: ControlClient, io: CliIo, params: { here?: boolean }): Promise<string | null> {
+async function requestTable(client: RequestClient, io: CliIo, params: { here?: boolean }): Promise<string | null> {
   const tz = process.env['TZ'] ?? null;
   try {
     const { table } = await client.request('list-table', {
@@ -65,7 +71,7 @@ async function requestTable(client: ControlClient, io: CliIo, params: { here?: b
  * The table's fields alone (`list-rows`, a fraction of `list`'s views to send and parse); a daemon
  * older than the method answers BAD_REQUEST and its `list` is asked instead: every view is a row.
  */
-async function requestRows(client: ControlClient, params: { here?: boolean }): Promise<readonly TaskListRow[]> {
+async function requestRows(client: RequestClient, params: { here?: boolean }): Promise<readonly TaskListRow[]> {
   try {
     return await client.request('list-rows', params);
   } catch (error) {

@@ -13,7 +13,7 @@ import { askDaemonForNames } from './completion/daemon-names.js';
 import type { GlobalOptions } from './context.js';
 import { listTasks, triggerRun } from './daemon-verbs.js';
 import { printLines, type CliIo } from './io.js';
-import { connectChosen, quickSocketChoice, type SocketChoice } from './quick-socket.js';
+import { connectChosenEager, quickSocketChoice, type SocketChoice } from './quick-socket.js';
 import { reportError } from './report-error.js';
 
 /** A recognised command line: the verb as named in FAST_VERBS, its operands, the global options. */
@@ -93,7 +93,7 @@ export async function runFastPath(argv: readonly string[], io: CliIo): Promise<n
 
 async function runDaemonVerb(io: CliIo, call: FastCall, choice: SocketChoice): Promise<number> {
   const json = call.globals.json === true;
-  const connect = (): ReturnType<typeof connectChosen> => connectChosen(choice);
+  const connect = (): ReturnType<typeof connectChosenEager> => connectChosenEager(choice);
   if (call.verb === 'list') {
     await listTasks(io, json, connect);
     return 0;

@@ -72,6 +72,53 @@ interface Waiter {
 
 /** Connect to the daemon on `socketPath` and complete the hello handshake. */
 export async function connectControl(options: ConnectOptions): Promise<ControlClient> {
+  const { client, hello } = await openControl(options);
+  try {
+    return { ...client, hello: await hello };
+  } catch (error) {
+    client.close();
+    throw error;
+  }
+}
+
+/** A client of a connection whose hello may not be answered yet (connectEager). */
+export type RequestClient = Omit<ControlClient, 'hello'>;
+
+/**
+ * Connect and say hello without waiting for the answer: a request goes out right behind it (the
+ * daemon reads a connection's lines in order), a round trip less for a CLI that needs nothing from
+ * hello (the fast path, issue 20.3). A request answers hello's failure first, as connectControl
+ * would have thrown it; `hello` is that answer, for a caller that explains a failure.
+ */
+export async function connectEager(
+  options: ConnectOptions,
+): Promise<{ client: RequestClient; hello: Promise<unknown> }> {
+  const { client, hello } = await openControl(options);
+  // Every request waits for it; marked handled for a caller that sends none.
+  hello.catch(() => undefined);
+  const afterHello = async <T>(reply: Promise<T>): Promise<T> => {
+    try {
+      await hello;
+    } catch (error) {
+      reply.catch(() => undefined);
+      throw error;
+    }
+    return await reply;
+  };
+  return {
+    hello,
+    client: {
+      socket: client.socket,
+      request: (method, params, requestOptions) => afterHello(client.request(method, params, requestOptions)),
+      stream: (method, params, onEvent, requestOptions) =>
+        afterHello(client.stream(method, params, onEvent, requestOptions)),
+      close: () => client.close(),
+    },
+  };
+}
+
+/** The connection, with hello sent; its answer is `hello`. */
+async function openControl(options: ConnectOptions): Promise<{ client: RequestClient; hello: Promise<HelloResult> }> {
   const socketPath = options.socket;
   const timeoutMs = options.timeoutMs ?? CONNECT_TIMEOUT_MS;
   checkSocketPathLength(socketPath);
@@ -177,21 +224,14 @@ export async function connectControl(options: ConnectOptions): Promise<ControlCl
       socket.write(encodeFrame({ id, method, params }));
     });
 
-  let hello: HelloResult;
-  try {
-    hello = (await send(
-      'hello',
-      { version: options.version ?? PROTOCOL_VERSION, client: options.client ?? CLIENT_NAME },
-      timeoutMs,
-    )) as HelloResult;
-  } catch (error) {
-    socket.destroy();
-    throw error;
-  }
+  const hello = send(
+    'hello',
+    { version: options.version ?? PROTOCOL_VERSION, client: options.client ?? CLIENT_NAME },
+    timeoutMs,
+  ) as Promise<HelloResult>;
 
-  return {
+  const client: RequestClient = {
     socket: socketPath,
-    hello,
     request: (method, params, requestOptions) =>
       send(method, params, requestOptions?.timeoutMs ?? REQUEST_TIMEOUT_MS) as Promise<never>,
     stream: (method, params, onEvent, requestOptions) =>
@@ -202,6 +242,7 @@ export async function connectControl(options: ConnectOptions): Promise<ControlCl
       socket.destroy();
     },
   };
+  return { client, hello };
 }
 
 /** Connect, mapping "nobody there" to DAEMON_UNREACHABLE. */

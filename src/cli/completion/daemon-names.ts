@@ -2,7 +2,7 @@
  * The daemon's task names for shell completion, if a daemon answers at once. Used by
  * `__complete tasks` through commander (words.ts) and through the fast path (fast-path.ts).
  */
-import { connectControl, type ControlClient } from '../../control/client.js';
+import { connectEager, type RequestClient } from '../../control/client.js';
 import { ControlError } from '../../control/protocol.js';
 
 /**
@@ -15,9 +15,10 @@ export const COMPLETION_REQUEST_TIMEOUT_MS = 1_000;
 
 /** null when no daemon answers (quickly) on `socket`. */
 export async function askDaemonForNames(socket: string): Promise<string[] | null> {
-  let client: ControlClient | undefined;
+  let client: RequestClient | undefined;
   try {
-    client = await connectControl({ socket, timeoutMs: COMPLETION_CONNECT_TIMEOUT_MS });
+    // `names` goes out behind hello (a round trip less); hello not answered in time fails it too.
+    client = (await connectEager({ socket, timeoutMs: COMPLETION_CONNECT_TIMEOUT_MS })).client;
     return await requestNames(client);
   } catch {
     return null;
@@ -30,7 +31,7 @@ export async function askDaemonForNames(socket: string): Promise<string[] | null
  * `names`: the names alone (1,000 tasks: ~12 kB where `list`'s views are ~450 kB to build, send and
  * parse); a daemon older than the method answers BAD_REQUEST, and its `list` is asked instead.
  */
-async function requestNames(client: ControlClient): Promise<string[]> {
+async function requestNames(client: RequestClient): Promise<string[]> {
   const options = { timeoutMs: COMPLETION_REQUEST_TIMEOUT_MS };
   try {
     return await client.request('names', {}, options);
