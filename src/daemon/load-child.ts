@@ -19,7 +19,17 @@ const path = process.argv[2] ?? '';
 const trustUid = process.argv[3];
 /** The pipe load-isolated.ts reads (its stdio[3]). */
 const FRAMES_FD = 3;
-const send = (message: LoadMessage): void => writeFrame(FRAMES_FD, message);
+let listening = true;
+const send = (message: LoadMessage): void => {
+  if (!listening) return;
+  try {
+    writeFrame(FRAMES_FD, message);
+  } catch (error) {
+    // The daemon stopped listening (it stopped, or gave up on this load): nothing to tell, nothing to log.
+    if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error;
+    listening = false;
+  }
+};
 let chunk: TaskSpec[] = [];
 const sendChunk = (): void => {
   if (chunk.length > 0) send({ kind: 'tasks', tasks: chunk });

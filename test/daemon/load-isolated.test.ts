@@ -1,8 +1,9 @@
 /** The daemon's child-process loader gives exactly what loadTasksFile gives: the same specs, the same errors. */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
 import { definitionFingerprint } from '../../src/config/definition.js';
 import { ConfigError, loadTasksFile } from '../../src/config/load.js';
@@ -64,6 +65,19 @@ describe('loadTasksFileIsolated', () => {
     expect((await loadTasksFileIsolated(warned, { env })).warnings.map((issue) => issue.code)).toEqual([
       'past-instant',
     ]);
+  });
+
+  test('a daemon that stops reading mid-load: the loader ends on its own, quietly (no stack in its log)', async () => {
+    const lines = ['tasks:'];
+    for (let i = 0; i < 3_000; i++) lines.push(`  t${i}:`, '    every: 5m', '    run: "true"');
+    const path = write('abandoned.yaml', lines);
+    const script = fileURLToPath(new URL('../../dist/bin/load-child.js', import.meta.url));
+    const child = spawn(process.execPath, [script, path], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'], env });
+    (child.stdio[3] as NodeJS.ReadableStream & { destroy(): void }).destroy();
+    let stderr = '';
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const code = await new Promise((resolve) => child.once('close', resolve));
+    expect([code, stderr]).toEqual([0, '']);
   });
 
   test('an invalid file: a ConfigError with the same issues and source text', async () => {
