@@ -20,6 +20,7 @@ import { Scheduler } from '../engine/scheduler.js';
 import { TaskkitError } from '../errors.js';
 import { createHttpService } from '../http/service.js';
 import { createRunner } from '../runner/runner.js';
+import { startSpawner, type Spawner } from '../runner/spawner-client.js';
 import { formatDuration } from '../schedule/duration.js';
 import { attachStore } from '../store/attach.js';
 import { journalClaim } from '../store/journal.js';
@@ -57,6 +58,8 @@ export interface DaemonOptions {
   readonly insecure: boolean;
   /** The first load, when the caller started it early (load-isolated.ts `loadForDaemon`). */
   readonly firstLoad?: Promise<TasksFile>;
+  /** The spawner process, when the caller forked it early (while small); else forked here. */
+  readonly spawner?: Spawner;
 }
 
 interface RunningDaemon {
@@ -137,9 +140,12 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
   const specOf = (task: string): TaskSpec | undefined => (scheduler.has(task) ? scheduler.get(task).spec : undefined);
   const claim = cluster === null ? local : cluster.claim(local, specOf);
   const { maxConcurrent, groups } = current.settings;
+  // Shell and argv runs are spawned by this child, off the daemon's loop (runner/spawner-client.ts).
+  const spawner = options.spawner ?? startSpawner();
+  spawner.setLog(log);
   const scheduler = new Scheduler({
     clock,
-    runner: createRunner({ clock }),
+    runner: createRunner({ clock, spawner }),
     claim,
     maxConcurrent,
     groups,
@@ -206,6 +212,7 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
     // A cluster host leaves first (no more claims) and keeps beating until its runs have drained.
     stopping = (cluster?.leave() ?? Promise.resolve())
       .then(() => scheduler.stop({ graceMs: grace }))
+      .then(() => spawner.close())
       .then(() => cluster?.stop())
       .then(() => deliveries.stop())
       .then(() => http.close())
@@ -336,6 +343,7 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
     await http.apply(current.settings.http);
   } catch (error) {
     uninstallSignals();
+    spawner.close();
     await deliveries.stop();
     await http.close();
     await server?.close();

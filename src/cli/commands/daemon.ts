@@ -110,12 +110,16 @@ async function startForeground(io: CliIo, globals: GlobalOptions, insecure: bool
   const { locateTasksFile } = await import('../../config/locate.js');
   const { loadForDaemon } = await import('../../daemon/load-isolated.js');
   const { path } = locateTasksFile({ flag: globals.config, env: io.env, cwd: io.cwd });
-  // The loader child starts first: its start-up overlaps the import of the daemon's modules.
+  // The spawner first, while this process is smallest (a fork copies its page tables); then the
+  // loader child, whose start-up overlaps the import of the daemon's modules.
+  const { startSpawner } = await import('../../runner/spawner-client.js');
+  const spawner = startSpawner();
   const env = io.process.env;
   const firstLoad = loadForDaemon(path, { env, insecure, uid: io.process.getuid?.() ?? 0 });
   const { runDaemon } = await import('../../daemon/main.js');
   return await runDaemon({
     firstLoad,
+    spawner,
     configPath: path,
     socketFlag: globals.socket,
     env,

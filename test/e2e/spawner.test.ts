@@ -1,0 +1,122 @@
+/**
+ * The daemon's spawner process, through bin/taskkit (runner/spawner-client.ts): `ps` shows a
+ * `taskkit-spawner` child of the daemon, which is the parent of the runs; `run-now` still prints
+ * the pid; a cancel reaches the run's group; a spawner killed mid-run is logged and replaced, its
+ * run recorded `interrupted` with its group killed, the history intact; a daemon killed with -9
+ * leaves no spawner behind. Everything started is killed by pid in cleanup.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { afterEach, describe, expect, test } from 'vitest';
+import { cleanUpDaemons, daemonTasks, eventually, makeDaemonDir, readDaemonLog, startDetached } from './_daemon.js';
+import { isAlive, waitUntil } from '../support/process-state.js';
+import type { DaemonDir } from './_daemon.js';
+
+afterEach(cleanUpDaemons);
+
+/** pid and command line of every child of `parent`, from /proc. */
+function childrenOf(parent: number): { pid: number; args: string }[] {
+  const found: { pid: number; args: string }[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) !== parent || fields[0] === 'Z') continue;
+      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').trim();
+      found.push({ pid: Number(entry), args });
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return found;
+}
+
+function spawnerOf(daemon: number): number {
+  const spawners = childrenOf(daemon).filter((child) => child.args === 'taskkit-spawner');
+  expect(spawners).toHaveLength(1);
+  return (spawners[0] as { pid: number }).pid;
+}
+
+const parentOf = (pid: number): number => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+};
+
+async function runNow(d: DaemonDir, task: string): Promise<{ runId: number; pid: number }> {
+  const started = await d.taskkit(['run-now', task]);
+  const [, runId, pid] = new RegExp(`^${task} #(\\d+) started \\(pid (\\d+)\\)\\n$`).exec(started.stdout) ?? [];
+  expect(started.stdout).toMatch(/started \(pid \d+\)/);
+  d.track(Number(pid));
+  return { runId: Number(runId), pid: Number(pid) };
+}
+
+async function runOf(d: DaemonDir, runId: number): Promise<Record<string, unknown> | undefined> {
+  const history = await d.taskkit(['history', '--json']);
+  const { runs } = JSON.parse(history.stdout) as { runs: Record<string, unknown>[] };
+  return runs.find((run) => run['id'] === runId);
+}
+
+describe('the spawner process', () => {
+  test('a taskkit-spawner child starts the runs; run-now prints the pid; a cancel stops the group', async () => {
+    const d = makeDaemonDir();
+    d.writeTasks(daemonTasks(['  long:', '    run: echo started; sleep 300']));
+    const daemon = await startDetached(d);
+    const spawner = spawnerOf(daemon);
+    const { runId, pid } = await runNow(d, 'long');
+    expect(parentOf(pid)).toBe(spawner);
+    const cancelled = await d.taskkit(['cancel', 'long']);
+    expect(cancelled.code).toBe(0);
+    const run = await eventually(
+      async () => ((await runOf(d, runId))?.['status'] === 'cancelled' ? runOf(d, runId) : undefined),
+      'the run to be cancelled',
+    );
+    expect(run).toMatchObject({ pid, status: 'cancelled', signal: 'SIGTERM' });
+    await waitUntil(() => !isAlive(pid), 5_000, 'the run to be gone');
+  });
+
+  test('kill -9 of the spawner mid-run: logged, replaced, the run interrupted with its group killed', async () => {
+    const d = makeDaemonDir();
+    d.writeTasks(daemonTasks(['  long:', '    run: echo started; sleep 300', '  quick:', '    run: echo fine']));
+    const daemon = await startDetached(d);
+    expect((await d.taskkit(['run-now', 'quick', '--wait'])).code).toBe(0);
+    const first = spawnerOf(daemon);
+    const { runId, pid } = await runNow(d, 'long');
+    process.kill(first, 'SIGKILL');
+    const run = await eventually(
+      async () => ((await runOf(d, runId))?.['status'] === 'interrupted' ? runOf(d, runId) : undefined),
+      'the run to be recorded interrupted',
+    );
+    expect(run?.['error']).toBe(
+      `taskkit-spawner (pid ${first}) was killed by SIGKILL during the run; ` +
+        `its process group ${pid} was killed (SIGKILL)`,
+    );
+    await waitUntil(() => !isAlive(pid), 5_000, 'the run to be gone');
+    await waitUntil(() => childrenOf(daemon).some((child) => child.args === 'taskkit-spawner'), 5_000, 'a new spawner');
+    const second = spawnerOf(daemon);
+    expect(second).not.toBe(first);
+    const log = readDaemonLog(d);
+    expect(log).toContain(
+      `error taskkit-spawner (pid ${first}) was killed by SIGKILL; 1 run(s) in flight are ended as interrupted; ` +
+        'starting a new one\n',
+    );
+    expect(log).toContain(`info  taskkit-spawner restarted (pid ${second})\n`);
+    // The daemon goes on, the history intact.
+    const again = await d.taskkit(['run-now', 'quick', '--wait']);
+    expect([again.code, again.stdout]).toEqual([0, 'fine\n']);
+    const { runs } = JSON.parse((await d.taskkit(['history', '--json'])).stdout) as { runs: { status: string }[] };
+    const statuses = runs.map((row) => row.status);
+    expect(statuses).toEqual(['succeeded', 'interrupted', 'succeeded']);
+  });
+
+  test('kill -9 of the daemon: the spawner exits; the run lives on as before', async () => {
+    const d = makeDaemonDir();
+    d.writeTasks(daemonTasks(['  long:', '    run: echo started; sleep 300']));
+    const daemon = await startDetached(d);
+    const spawner = spawnerOf(daemon);
+    const { pid } = await runNow(d, 'long');
+    process.kill(daemon, 'SIGKILL');
+    await waitUntil(() => !isAlive(spawner), 5_000, 'the spawner to exit');
+    // Its run, in its own process group, lives on as a killed daemon's did; cleanup kills it.
+    expect(isAlive(pid)).toBe(true);
+  });
+});
