@@ -131,7 +131,13 @@ describe.skipIf(skipWithoutPg)('two daemons on one tasks file and one PostgreSQL
       process.kill(victimPid, 'SIGKILL');
       const killedAt = Date.now();
       // The survivor's reaper: gone-after (2 s) + a reap round (1-2 s) after the last beat.
-      const runState = () => sql(`SELECT status FROM taskkit.run WHERE task = 'slow' ORDER BY id LIMIT 1`);
+      // The victim's own run: ids come in blocks per host, so the survivor's skip rows of 'slow' can
+      // have lower ids than the victim's run (a first-by-id read then never sees 'interrupted').
+      const runState = () =>
+        sql(
+          `SELECT status FROM taskkit.run WHERE task = 'slow' AND status <> 'skipped' AND host_id = ` +
+            `(SELECT host_id FROM taskkit.host WHERE pid = ${victimPid}) ORDER BY id LIMIT 1`,
+        );
       await waitUntil(() => runState() === 'interrupted', 15_000, 'the dead host run to be interrupted');
       const detectedMs = Date.now() - killedAt;
       expect(sql(`SELECT state FROM taskkit.host WHERE pid = ${victimPid}`)).toBe('dead');
