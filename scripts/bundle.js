@@ -112,9 +112,9 @@ const fastPathParts = {
     plugin.onResolve({ filter: /^\.\/taskkit-[a-z-]+\.cjs$/ }, (args) => ({ path: args.path, external: true }));
   },
 };
-const fast = await build({
+/** Both bundles are one CommonJS file each in dist/bin, for Node 20.11. */
+const commonJsBundle = {
   absWorkingDir: root,
-  entryPoints: { taskkit: 'src/cli/entry.ts', ...FAST_PATH_PARTS },
   outdir,
   entryNames: '[name]',
   outExtension: { '.js': '.cjs' },
@@ -126,26 +126,16 @@ const fast = await build({
   // Packages stay imports: the fast path's one is dynamic (chalk, for colour), resolved from
   // node_modules only if it runs; a static one fails hot-path-imports.test.ts.
   packages: 'external',
+  preserveSymlinks: true,
+  metafile: true,
+  logLevel: 'warning',
+};
+const fast = await build({
+  ...commonJsBundle,
+  entryPoints: { taskkit: 'src/cli/entry.ts', ...FAST_PATH_PARTS },
   plugins: [fullProgram, fastPathParts, noIcal],
-  preserveSymlinks: true,
-  metafile: true,
-  logLevel: 'warning',
 });
-const spawner = await build({
-  absWorkingDir: root,
-  entryPoints: { spawner: 'src/runner/spawner-main.ts' },
-  outdir,
-  entryNames: '[name]',
-  outExtension: { '.js': '.cjs' },
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20.11',
-  packages: 'external',
-  preserveSymlinks: true,
-  metafile: true,
-  logLevel: 'warning',
-});
+const spawner = await build({ ...commonJsBundle, entryPoints: { spawner: 'src/runner/spawner-main.ts' } });
 const describeOutput = (output) => ({
   inputs: Object.keys(output.inputs).sort(),
   imports: output.imports.map(({ path, kind, external }) => ({ path, kind, external: external === true })),
