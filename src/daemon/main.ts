@@ -26,7 +26,7 @@ import { attachStore } from '../store/attach.js';
 import { journalClaim } from '../store/journal.js';
 import type { Store } from '../store/store.js';
 import { openClusterMode } from './cluster/daemon-mode.js';
-import { describeConfigFailure } from './config-failure.js';
+import { describeConfigFailure, logConfigFailure } from './config-failure.js';
 import { reportStartup } from './detach.js';
 import { createHistoryControl, openDaemonStore, recoverInterruptedRuns, supplyRecoveryState } from './history.js';
 import { createTaskListDrawer } from './list-table.js';
@@ -266,9 +266,7 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
     stop: (signal, again) => stop(signal, again),
     reload: () => {
       log('info', 'SIGHUP: reloading the tasks file');
-      reload().catch((error: unknown) =>
-        log('error', `reload refused, the old tasks go on:\n${describeConfigFailure(error)}`),
-      );
+      reload().catch((error: unknown) => logConfigFailure(log, 'reload refused, the old tasks go on:', error));
     },
   });
 
@@ -287,7 +285,7 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
       try {
         return await reload();
       } catch (error) {
-        log('error', `reload (taskkit reload) refused, the old tasks go on:\n${describeConfigFailure(error)}`);
+        logConfigFailure(log, 'reload (taskkit reload) refused, the old tasks go on:', error);
         throw error;
       }
     },
