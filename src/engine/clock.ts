@@ -19,6 +19,12 @@ export interface Clock {
   /** Call `fn` once after `delayMs` of monotonic time. */
   setTimer(delayMs: number, fn: () => void): TimerHandle;
   clearTimer(handle: TimerHandle): void;
+  /**
+   * Optional: busy-wait until `now()` reads `at` or later, for at most `boundMs` of monotonic time (a
+   * wall-clock step may put `at` out of reach). A clock that has it lets the engine arm its timer
+   * TIMER_LEAD_MS early and wait out the rest here (timeline.ts): a timer alone wakes 1-2 ms late.
+   */
+  waitUntil?(at: Instant, boundMs: number): void;
 }
 
 /**
@@ -53,11 +59,16 @@ export function setLongTimer(clock: Clock, delayMs: number, fn: () => void): () 
   };
 }
 
-/** The real clock: Date.now(), performance.now() and Node timers. */
-export function createSystemClock(): Clock {
+/**
+ * The real clock: Date.now(), performance.now() and Node timers. `precise`: it can wait precisely
+ * (Clock.waitUntil, a bounded spin), so the engine's wakes are on the instant, not 1-2 ms after it;
+ * the library's Scheduler asks for it (issue 20 point 1; its cost is in timeline.ts TIMER_LEAD_MS).
+ */
+export function createSystemClock(options: { precise?: boolean } = {}): Clock {
   const timers = new Map<number, NodeJS.Timeout>();
   let nextId = 1;
   return {
+    ...(options.precise === true ? { waitUntil: spinUntil } : {}),
     now: () => Date.now(),
     monotonic: () => performance.now(),
     setTimer(delayMs, fn) {
@@ -80,4 +91,10 @@ export function createSystemClock(): Clock {
       }
     },
   };
+}
+
+/** Spin until Date.now() reads `at`, at most `boundMs` of performance.now() (Clock.waitUntil). */
+function spinUntil(at: Instant, boundMs: number): void {
+  const giveUpAt = performance.now() + boundMs;
+  while (Date.now() < at && performance.now() < giveUpAt);
 }

@@ -9,9 +9,12 @@ import type { Clock, TimerHandle } from './clock.js';
 export class PinnedClock implements Clock {
   readonly #clock: Clock;
   #pinned: Instant | null = null;
+  /** The clock's own precise wait, when it has one (Clock.waitUntil). */
+  readonly waitUntil?: (at: Instant, boundMs: number) => void;
 
   constructor(clock: Clock) {
     this.#clock = clock;
+    if (clock.waitUntil !== undefined) this.waitUntil = (at, boundMs) => clock.waitUntil?.(at, boundMs);
   }
 
   /** Read `at` as now until unpin(). */

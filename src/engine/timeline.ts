@@ -13,6 +13,20 @@ import type { HoldEndNode, OverdueNode, TaskNode } from './task-nodes.js';
 export const CLOCK_JUMP_THRESHOLD_MS = 1_000;
 
 /**
+ * With a clock that can wait precisely (Clock.waitUntil), the timer is armed this long before the
+ * due instant and the wake waits out the rest (issue 20 point 1): a Node timer fires 1-2 ms late
+ * (libuv's loop time is in whole ms), a spin on Date.now() leaves on the instant. Cost: at most
+ * TIMER_LEAD_MS + 1 ms of busy CPU per wake (about 1 ms seen: the timer itself comes 1 ms late).
+ */
+export const TIMER_LEAD_MS = 2;
+
+/**
+ * The lead is taken only before a sleep at least this long: an engine whose wakes come a few ms
+ * apart would otherwise spin most of the time (at most TIMER_LEAD_MS + 1 of every 50 ms here).
+ */
+export const LEAD_MIN_SLEEP_MS = 50;
+
+/**
  * A task's next instant, the end of its hold (`hold --for/--until`), its dead-man deadline
  * (`expect-success-within`), or a run waiting out a jitter or retry delay.
  */
@@ -33,6 +47,8 @@ export class Timeline {
   #timer: TimerHandle | null = null;
   /** Monotonic reading at which the armed timer fires. */
   #armedFor = 0;
+  /** The armed timer fires TIMER_LEAD_MS before the earliest instant: its wake waits the rest (#waitForLead). */
+  #leading = false;
   #lastWall = 0;
   #lastMono = 0;
   /** Tie-breaker for nodes due at the same instant: creation order. */
@@ -95,6 +111,7 @@ export class Timeline {
     this.#started = false;
     if (this.#timer !== null) this.#clock.clearTimer(this.#timer);
     this.#timer = null;
+    this.#leading = false;
   }
 
   /** Arm the one timer for the earliest instant, capped; keep an armed timer that fires no later. */
@@ -102,19 +119,38 @@ export class Timeline {
     if (!this.#started || this.#waking) return;
     const now = this.#clock.now();
     const mono = this.#clock.monotonic();
-    const earliest = this.#heap.peek()?.at;
+    const sleep = (this.#heap.peek()?.at ?? Infinity) - now;
     // Even with nothing due (or nothing at all) the engine wakes every MAX_TIMER_DELAY_MS: that
     // is how it notices a clock step, and it keeps a daemon with only on-demand tasks alive.
-    const delay = Math.min(MAX_TIMER_DELAY_MS, Math.max(0, (earliest ?? Infinity) - now));
+    let delay = Math.min(MAX_TIMER_DELAY_MS, Math.max(0, sleep));
+    const leading = this.#clock.waitUntil !== undefined && sleep >= LEAD_MIN_SLEEP_MS && sleep <= MAX_TIMER_DELAY_MS;
+    if (leading) delay -= TIMER_LEAD_MS;
     if (this.#timer !== null && this.#armedFor <= mono + delay) return;
     if (this.#timer !== null) this.#clock.clearTimer(this.#timer);
     this.#armedFor = mono + delay;
+    this.#leading = leading;
     this.#timer = this.#clock.setTimer(delay, this.#onTimer);
+  }
+
+  /**
+   * A timer armed with the lead fired: wait on the clock up to the earliest instant if it is that
+   * close (it is, unless nodes moved since), never past TIMER_LEAD_MS + 1 ms (Node may fire a timer
+   * up to 1 ms before its monotonic due time). Nothing is ever taken before its instant: takeDue is
+   * asked with the time read after the wait.
+   */
+  #waitForLead(): void {
+    if (!this.#leading) return;
+    this.#leading = false;
+    const at = this.#heap.peek()?.at;
+    const bound = TIMER_LEAD_MS + 1;
+    if (at !== undefined && at > this.#clock.now() && at - this.#clock.now() <= bound)
+      this.#clock.waitUntil?.(at, bound);
   }
 
   #wake(): void {
     this.#timer = null;
     if (!this.#started) return;
+    this.#waitForLead();
     const now = this.#clock.now();
     const mono = this.#clock.monotonic();
     const previousWall = this.#lastWall;

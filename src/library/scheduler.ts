@@ -99,7 +99,8 @@ export class Scheduler {
       },
       { baseDir: this.#baseDir, env: process.env },
     );
-    const clock = options.clock ?? createSystemClock();
+    // Precise: the engine's wakes wait out the last ms on the instant (engine/timeline.ts TIMER_LEAD_MS).
+    const clock = options.clock ?? createSystemClock({ precise: true });
     this.#engine = new EngineScheduler({
       clock,
       runner: options.runner ?? createRunner({ clock }),

@@ -68,6 +68,8 @@ export class FakeClock implements Clock {
       this.#mono += step;
       timer.fn();
     }
+    // A timer's function may have waited past the target (PreciseFakeClock.waitUntil): time never goes back.
+    if (this.#mono >= monoTarget) return;
     this.#wall = wallTarget;
     this.#mono = monoTarget;
   }
@@ -94,5 +96,20 @@ export class FakeClock implements Clock {
     let first: FakeTimer | undefined;
     for (const timer of this.#timers.values()) if (first === undefined || timer.due < first.due) first = timer;
     return first;
+  }
+}
+
+/**
+ * A FakeClock that can wait precisely (Clock.waitUntil), as the library's system clock can: the
+ * engine arms its timer early and the wait moves time on to the instant (a spin: no timer fires
+ * meanwhile). Each wait is recorded: the time it began at, the instant it waited for.
+ */
+export class PreciseFakeClock extends FakeClock {
+  readonly waits: { from: number; until: number }[] = [];
+
+  waitUntil(at: number, boundMs: number): void {
+    const from = this.now();
+    this.waits.push({ from, until: at });
+    this.stall(Math.max(0, Math.min(at - from, boundMs)));
   }
 }
