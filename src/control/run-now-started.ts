@@ -2,13 +2,18 @@
  * `run-now` without `wait`: trigger a run and answer with its record once it has started, pid
  * included (`taskkit run-now` prints "started (pid N)"). A process run the daemon's spawner starts
  * learns its pid a round trip later, and the engine says `run-started` then (engine/run-flow.ts):
- * a run that is running but not told yet is waited for. A run that waits (queued) is answered at once.
+ * a run that is running but not told yet is waited for, and if it ends first (its spawner died or froze),
+ * it is answered as it ended. A run that waits (queued) is answered at once.
  */
 import type { RunRecord } from '../engine/run.js';
 import type { Scheduler } from '../engine/scheduler.js';
 
-/** The longest the answer waits for the pid; then the record as it stands (running, no pid yet). */
-export const STARTED_WAIT_MS = 5_000;
+/**
+ * The longest the answer waits for the pid; then the record as it stands (running, no pid yet).
+ * Longer than a frozen spawner goes unnoticed (runner/spawner-watch.ts: a ping every 2.5 s, 10 s of
+ * silence), so a run asked of one is answered as it ended (interrupted), not as "started".
+ */
+export const STARTED_WAIT_MS = 15_000;
 
 /** Trigger `name` now; its record once started (or as it stands: queued, skipped, already over). */
 export async function triggerStarted(scheduler: Scheduler, name: string): Promise<RunRecord> {
@@ -16,10 +21,16 @@ export async function triggerStarted(scheduler: Scheduler, name: string): Promis
   let waiter: { readonly id: number; readonly resolve: (run: RunRecord) => void } | null = null;
   const hear = (run: RunRecord): void => {
     if (run.task !== name) return;
+    // Told without its pid, a spawned run is ending before it was ever seen to start: answer with its end.
+    if (waiter !== null && waiter.id === run.id) {
+      if (run.pid !== null) waiter.resolve(run);
+    } else told.set(run.id, run);
+  };
+  const ended = (run: RunRecord): void => {
     if (waiter !== null && waiter.id === run.id) waiter.resolve(run);
-    else told.set(run.id, run);
   };
   const unsubscribe = scheduler.on('run-started', hear);
+  const unsubscribeEnded = scheduler.on('run-finished', ended);
   try {
     const record = scheduler.runNow(name);
     if (record.status !== 'running' || record.pid !== null) return record;
@@ -37,5 +48,6 @@ export async function triggerStarted(scheduler: Scheduler, name: string): Promis
     });
   } finally {
     unsubscribe();
+    unsubscribeEnded();
   }
 }

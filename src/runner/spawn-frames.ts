@@ -1,6 +1,7 @@
 /**
  * The spawner's events as frames on a latin1 text stream (spawn-protocol.ts): a header line of
  * space-separated fields, then, for events that carry text, exactly `length` characters of it.
+ *   k ID                pong (ID: the ping's number)
  *   p ID PID            pid
  *   f ID LENGTH         fault, its JSON
  *   o ID STREAM LENGTH  output (STREAM: 1 stdout, 2 stderr), the chunk
@@ -14,6 +15,8 @@ import type { SpawnerEvent } from './spawn-protocol.js';
 /** One event as a frame (latin1 text). */
 export function encodeEvent(event: SpawnerEvent): string {
   switch (event.kind) {
+    case 'pong':
+      return `k ${event.id}\n`;
     case 'pid':
       return `p ${event.id} ${event.pid}\n`;
     case 'fault': {
@@ -87,6 +90,8 @@ function decode(fields: readonly string[], text: string): SpawnerEvent {
   const [kind, idField, a, b] = fields;
   const id = Number(idField);
   switch (kind) {
+    case 'k':
+      return { kind: 'pong', id };
     case 'p':
       return { kind: 'pid', id, pid: Number(a) };
     case 'f':

@@ -6,6 +6,8 @@
  * are drained (at most DRAIN_AFTER_EXIT_MS after the exit). Not on the IPC channel: its reader
  * copies every message into a fresh off-heap buffer, and a 200 MiB flood grew the daemon twice as
  * much as a pipe read as latin1 text (test/faults/resources-flood.test.ts).
+ * While it owes the daemon anything, the daemon also sends a `ping` every few seconds, answered by a
+ * `pong` with its number: a spawner that stays silent too long is frozen (spawner-watch.ts).
  */
 import type { StartFault } from './outcome.js';
 import type { OutputStream } from './types.js';
@@ -24,12 +26,23 @@ export interface SpawnRequest {
   readonly outputLimitBytes: number;
 }
 
+/** Are you there? The spawner answers with a `pong` of the same number, after what it was sent before. */
+export interface PingRequest {
+  readonly kind: 'ping';
+  readonly id: number;
+}
+
+/** What the daemon sends its spawner. */
+export type SpawnerMessage = SpawnRequest | PingRequest;
+
 /**
- * What the spawner tells, in order per run. Chunks of output and the kept output are latin1 text
- * (one character per byte, lossless): strings land on the daemon's heap, whose scavenges then free
- * the pipe's read buffers as fast as they come (pipes.ts says why a flood read as Buffers grew the daemon).
+ * What the spawner tells, in order per run (a `pong`'s id is its ping's number, not a run's).
+ * Chunks of output and the kept output are latin1 text (one character per byte, lossless): strings
+ * land on the daemon's heap, whose scavenges then free the pipe's read buffers as fast as they come
+ * (pipes.ts says why a flood read as Buffers grew the daemon).
  */
 export type SpawnerEvent =
+  | { readonly kind: 'pong'; readonly id: number }
   | { readonly kind: 'pid'; readonly id: number; readonly pid: number }
   | { readonly kind: 'fault'; readonly id: number; readonly fault: StartFault }
   | { readonly kind: 'output'; readonly id: number; readonly stream: OutputStream; readonly text: string }

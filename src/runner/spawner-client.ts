@@ -9,7 +9,8 @@ import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { StartFault } from './outcome.js';
 import { FrameReader } from './spawn-frames.js';
-import type { SpawnerEvent, SpawnRequest } from './spawn-protocol.js';
+import type { SpawnerEvent, SpawnerMessage, SpawnRequest } from './spawn-protocol.js';
+import { SpawnerWatch } from './spawner-watch.js';
 import type { OutputStream } from './types.js';
 
 /** What one run hears from the spawner, in this order: pid or fault, output, exit, end (or lost). */
@@ -54,23 +55,33 @@ function eventsOf(child: ChildProcess): Socket | null {
   return child.stdout as Socket | null;
 }
 
+export interface SpawnerOptions {
+  readonly log?: SpawnerLog;
+  /** How often a busy spawner is pinged, and how long its silence may last (spawner-watch.ts; tests shorten them). */
+  readonly pingEveryMs?: number;
+  readonly silentLimitMs?: number;
+}
+
 /** Fork the spawner now. */
-export function startSpawner(options: { log?: SpawnerLog } = {}): Spawner {
-  return new SpawnerClient(options.log ?? (() => undefined));
+export function startSpawner(options: SpawnerOptions = {}): Spawner {
+  return new SpawnerClient(options);
 }
 
 class SpawnerClient implements Spawner {
   readonly #script = fileURLToPath(SPAWNER_SCRIPT);
   readonly #sinks = new Map<number, SpawnSink>();
+  readonly #options: SpawnerOptions;
   #log: SpawnerLog;
   #child: ChildProcess | null = null;
+  #watch: SpawnerWatch | null = null;
   #forkedAt = 0;
   #nextId = 1;
   #closed = false;
   #restartTimer: NodeJS.Timeout | null = null;
 
-  constructor(log: SpawnerLog) {
-    this.#log = log;
+  constructor(options: SpawnerOptions) {
+    this.#options = options;
+    this.#log = options.log ?? (() => undefined);
     this.#child = this.#fork();
   }
 
@@ -92,6 +103,7 @@ class SpawnerClient implements Spawner {
     const request: SpawnRequest = { kind: 'spawn', id, ...order };
     // A closed channel: the child's exit follows, and the run is told `lost` there.
     if (child.connected) child.send(request);
+    this.#watch?.wake();
   }
 
   close(): void {
@@ -100,6 +112,7 @@ class SpawnerClient implements Spawner {
     if (this.#restartTimer !== null) clearTimeout(this.#restartTimer);
     const child = this.#child;
     this.#child = null;
+    this.#watch?.stop();
     if (child?.connected === true) child.disconnect();
     this.#loseAll('taskkit-spawner was closed (the daemon is stopping)');
   }
@@ -115,10 +128,13 @@ class SpawnerClient implements Spawner {
     });
     child.unref();
     child.channel?.unref();
+    const watch = (this.#watch = this.#watchOver(child));
     const reader = new FrameReader();
-    const receive = (event: SpawnerEvent): void => this.#receive(event);
+    const receive = (event: SpawnerEvent): void =>
+      event.kind === 'pong' ? watch.pong(event.id) : this.#receive(event);
     child.stdout?.setEncoding('latin1');
     child.stdout?.on('data', (piece: string) => {
+      watch.heard();
       try {
         reader.push(piece, receive);
       } catch (error) {
@@ -139,7 +155,28 @@ class SpawnerClient implements Spawner {
     return child;
   }
 
-  #receive(event: SpawnerEvent): void {
+  /** Ping `child` while it owes anything; silent too long, it is frozen: kill it and end its runs as a death does. */
+  #watchOver(child: ChildProcess): SpawnerWatch {
+    const { pingEveryMs, silentLimitMs } = this.#options;
+    return new SpawnerWatch({
+      pingEveryMs,
+      silentLimitMs,
+      busy: () => this.#child === child && this.#sinks.size > 0,
+      ping: (id) => {
+        const ping: SpawnerMessage = { kind: 'ping', id };
+        if (child.connected) child.send(ping);
+      },
+      frozen: (silentMs) => {
+        if (this.#child !== child) return;
+        child.kill('SIGKILL');
+        // Not waiting for its exit: its runs are ended and a new spawner forked now.
+        const seconds = (silentMs / 1000).toFixed(1);
+        this.#died(child, `did not answer for ${seconds} s (stopped or hung) and was killed (SIGKILL)`);
+      },
+    });
+  }
+
+  #receive(event: Exclude<SpawnerEvent, { kind: 'pong' }>): void {
     const sink = this.#sinks.get(event.id);
     if (sink === undefined) return;
     switch (event.kind) {
@@ -166,6 +203,8 @@ class SpawnerClient implements Spawner {
   #died(child: ChildProcess, how: string): void {
     if (this.#child !== child) return;
     this.#child = null;
+    this.#watch?.stop();
+    this.#watch = null;
     const who = `taskkit-spawner${child.pid === undefined ? '' : ` (pid ${child.pid})`} ${how}`;
     const inFlight = this.#sinks.size;
     this.#log(

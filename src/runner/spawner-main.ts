@@ -16,7 +16,13 @@ import { createOutputBuffer, type OutputBuffer } from './output-buffer.js';
 import { DRAIN_AFTER_EXIT_MS, drainStreams } from './pipes.js';
 import { checkWorkingDirectory, classifySpawnError } from './spawn-command.js';
 import { encodeEvent } from './spawn-frames.js';
-import { RELAY_HIGH_WATER_BYTES, SPAWNER_TITLE, type SpawnerEvent, type SpawnRequest } from './spawn-protocol.js';
+import {
+  RELAY_HIGH_WATER_BYTES,
+  SPAWNER_TITLE,
+  type SpawnerEvent,
+  type SpawnerMessage,
+  type SpawnRequest,
+} from './spawn-protocol.js';
 import type { OutputStream } from './types.js';
 
 process.title = SPAWNER_TITLE;
@@ -128,8 +134,10 @@ function capture(id: number, child: ChildProcess, output: OutputBuffer): Readabl
   return streams;
 }
 
-process.on('message', (message: SpawnRequest) => {
+process.on('message', (message: SpawnerMessage) => {
   if (message.kind === 'spawn') start(message);
+  // After every request sent before it: a pong says those were dealt with too.
+  else if (message.kind === 'ping') emit({ kind: 'pong', id: message.id });
 });
 // Messages already received are handled before this (they come first on the channel, and this
 // CommonJS bundle listens before its loop first reads): every run the daemon asked for is spawned.

@@ -2,8 +2,10 @@
  * The daemon's spawner process, through bin/taskkit (runner/spawner-client.ts): `ps` shows a
  * `taskkit-spawner` child of the daemon, which is the parent of the runs; `run-now` still prints
  * the pid; a cancel reaches the run's group; a spawner killed mid-run is logged and replaced, its
- * run recorded `interrupted` with its group killed, the history intact; a daemon killed with -9
- * leaves no spawner behind. Everything started is killed by pid in cleanup.
+ * run recorded `interrupted` with its group killed, the history intact; a spawner frozen with
+ * SIGSTOP is found out by its silence (runner/spawner-watch.ts), killed and replaced, the run asked
+ * of it answered and recorded `interrupted`; a daemon killed with -9 leaves no spawner behind.
+ * Everything started is killed by pid in cleanup (a stopped spawner too).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -107,6 +109,39 @@ describe('the spawner process', () => {
     const statuses = runs.map((row) => row.status);
     expect(statuses).toEqual(['succeeded', 'interrupted', 'succeeded']);
   });
+
+  test('a spawner frozen with SIGSTOP: found out, killed, replaced; the run asked of it ends interrupted', async () => {
+    const d = makeDaemonDir();
+    d.writeTasks(daemonTasks(['  quick:', '    run: echo fine']));
+    const daemon = await startDetached(d);
+    expect((await d.taskkit(['run-now', 'quick', '--wait'])).code).toBe(0);
+    const first = spawnerOf(daemon);
+    process.kill(first, 'SIGSTOP');
+    try {
+      const asked = performance.now();
+      const answer = await d.taskkit(['run-now', 'quick'], { timeoutMs: 40_000 });
+      const waited = performance.now() - asked;
+      const silence = String.raw`taskkit-spawner \(pid ${first}\) did not answer for \d+\.\d s \(stopped or hung\)`;
+      // Answered as it ended, not as "started": the reply waits longer than the freeze goes unnoticed.
+      expect(answer.stdout).toMatch(
+        new RegExp(`^quick #\\d+ interrupted \\(${silence} and was killed \\(SIGKILL\\) before it told`),
+      );
+      // Found out after 10 s of silence (a ping every 2.5 s): not sooner, not much later.
+      expect(waited).toBeGreaterThan(9_000);
+      expect(waited).toBeLessThan(25_000);
+      expect(readDaemonLog(d)).toMatch(
+        new RegExp(`error ${silence} and was killed \\(SIGKILL\\); 1 run\\(s\\) in flight are ended as interrupted`),
+      );
+      await waitUntil(() => !isAlive(first), 5_000, 'the stopped spawner to be killed');
+      const again = await d.taskkit(['run-now', 'quick', '--wait']);
+      expect([again.code, again.stdout]).toEqual([0, 'fine\n']);
+      expect(spawnerOf(daemon)).not.toBe(first);
+      const { runs } = JSON.parse((await d.taskkit(['history', '--json'])).stdout) as { runs: { status: string }[] };
+      expect(runs.map((row) => row.status)).toEqual(['succeeded', 'interrupted', 'succeeded']);
+    } finally {
+      if (isAlive(first)) process.kill(first, 'SIGKILL');
+    }
+  }, 60_000);
 
   test('kill -9 of the daemon: the spawner exits; the run lives on as before', async () => {
     const d = makeDaemonDir();

@@ -7,6 +7,7 @@ import type { SpawnerEvent } from '../../src/runner/spawn-protocol.js';
 const allBytes = Buffer.from(Array.from({ length: 256 }, (_, byte) => byte)).toString('latin1');
 const EVENTS: SpawnerEvent[] = [
   { kind: 'pid', id: 1, pid: 4242 },
+  { kind: 'pong', id: 7 },
   { kind: 'output', id: 1, stream: 'stdout', text: `line\n${allBytes}` },
   { kind: 'output', id: 1, stream: 'stderr', text: 'p 2 3\n' },
   { kind: 'fault', id: 2, fault: { kind: 'not-found', file: '/opt/é x\n' } },

@@ -164,3 +164,74 @@ describe('the spawner dies', () => {
     expect(await handle.done).toMatchObject({ status: 'interrupted' });
   });
 });
+
+describe('a frozen spawner (kill -STOP) is found out by its silence', () => {
+  const frozenLog: string[] = [];
+  let watched: Spawner;
+  const stopped: number[] = [];
+  beforeAll(() => {
+    watched = startSpawner({
+      log: (level, message) => void frozenLog.push(`${level} ${message}`),
+      pingEveryMs: 100,
+      silentLimitMs: 800,
+    });
+  });
+  afterAll(() => {
+    watched.close();
+    for (const pid of stopped) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+  });
+
+  function startWatched(options: RequestOptions, listener = createOutputRecorder().listener): RunHandle {
+    const handle = startSpawnedRun(createProcessRequest(options), listener, defaultRunClock(), watched);
+    handle.whenPid?.((pid) => tracker.trackPid(-pid));
+    tracker.track(handle);
+    return handle;
+  }
+
+  const freeze = (): number => {
+    const pid = watched.pid as number;
+    stopped.push(pid);
+    process.kill(pid, 'SIGSTOP');
+    return pid;
+  };
+  const silence = String.raw`did not answer for \d+\.\d s \(stopped or hung\) and was killed \(SIGKILL\)`;
+
+  test('a quiet run longer than the limit is not taken for a freeze: the spawner answers the pings', async () => {
+    const first = watched.pid;
+    const outcome = await startWatched({ action: shellAction('sleep 2') }).done;
+    expect(outcome.status).toBe('succeeded');
+    expect(watched.pid).toBe(first);
+    expect(frozenLog).toEqual([]);
+  });
+
+  test('frozen mid-run: killed, the run interrupted with its group killed, a new spawner runs the next', async () => {
+    const output = createOutputRecorder();
+    const run = startWatched({ action: shellAction('echo before; sleep 30') }, output.listener);
+    const pid = await new Promise<number>((resolve) => run.whenPid?.(resolve));
+    await output.waitFor('before');
+    const first = freeze();
+    const outcome = await run.done;
+    expect(outcome.status).toBe('interrupted');
+    expect(outcome.error).toMatch(
+      new RegExp(`^taskkit-spawner \\(pid ${first}\\) ${silence} during the run; its process group ${pid} was killed`),
+    );
+    await waitUntil(() => !isAlive(first), 2_000, 'the stopped spawner to be killed');
+    expect(frozenLog[0]).toMatch(
+      new RegExp(
+        `^error taskkit-spawner \\(pid ${first}\\) ${silence}; 1 run\\(s\\) in flight are ended as interrupted`,
+      ),
+    );
+    const next = await startWatched({ action: shellAction('echo again') }).done;
+    expect([next.status, String(next.output)]).toEqual(['succeeded', 'again\n']);
+    expect(watched.pid).not.toBe(first);
+  });
+
+  test('frozen while idle: the run asked of it ends interrupted (never started), the next one starts', async () => {
+    const first = freeze();
+    const outcome = await startWatched({ action: shellAction('echo never') }).done;
+    expect(outcome.status).toBe('interrupted');
+    expect(outcome.error).toMatch(new RegExp(`^taskkit-spawner \\(pid ${first}\\) ${silence} before it told`));
+    const next = await startWatched({ action: shellAction('echo again') }).done;
+    expect([next.status, String(next.output)]).toEqual(['succeeded', 'again\n']);
+  });
+});
