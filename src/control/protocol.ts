@@ -125,6 +125,11 @@ export interface HelloResult {
 
 export interface StatusResult {
   readonly pid: number;
+  /**
+   * The daemon's spawner process (`taskkit-spawner`, which starts the runs); null while a dead or
+   * frozen one is being replaced. Absent from a daemon older than it.
+   */
+  readonly spawnerPid?: number | null;
   readonly startedAt: string;
   readonly uptimeMs: number;
   readonly configPath: string;

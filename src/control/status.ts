@@ -18,6 +18,8 @@ export interface DaemonInfo {
   readonly defaultTimezone: string;
   /** In cluster mode (issue 21), this host's name (os.hostname()): the engine's own runs ran here. Else absent. */
   readonly hostname?: string;
+  /** The pid of the daemon's spawner process (runner/spawner-client.ts); null between a death and its restart. */
+  readonly spawnerPid?: number | null;
 }
 
 /**
@@ -45,6 +47,7 @@ export function describeStatus(
   const orphanedRuns = orphans.flatMap((task) => task.running);
   return {
     pid: info.pid,
+    ...(info.spawnerPid === undefined ? {} : { spawnerPid: info.spawnerPid }),
     startedAt: new Date(info.startedAt).toISOString(),
     uptimeMs: Math.max(0, now - info.startedAt),
     configPath: info.configPath,

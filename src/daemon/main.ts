@@ -273,6 +273,7 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
   const control: DaemonControl = {
     info: (): DaemonInfo => ({
       pid: proc.pid,
+      spawnerPid: spawner.pid,
       startedAt,
       configPath: current.path,
       socket,

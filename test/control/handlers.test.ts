@@ -114,6 +114,7 @@ describe('list and status', () => {
     fixture.scheduler.hold('rotate');
     expect(await client.request('status', {})).toEqual({
       pid: 4242,
+      spawnerPid: 4243,
       startedAt: '2026-03-01T11:00:00.000Z',
       uptimeMs: 3_600_000,
       configPath: '/etc/tasks.yaml',

@@ -58,6 +58,11 @@ async function runOf(d: DaemonDir, runId: number): Promise<Record<string, unknow
   return runs.find((run) => run['id'] === runId);
 }
 
+/** The spawner's pid as `taskkit status --json` tells it. */
+async function statusSpawner(d: DaemonDir): Promise<unknown> {
+  return (JSON.parse((await d.taskkit(['status', '--json'])).stdout) as Record<string, unknown>)['spawnerPid'];
+}
+
 describe('the spawner process', () => {
   test('a taskkit-spawner child starts the runs; run-now prints the pid; a cancel stops the group', async () => {
     const d = makeDaemonDir();
@@ -116,6 +121,7 @@ describe('the spawner process', () => {
     const daemon = await startDetached(d);
     expect((await d.taskkit(['run-now', 'quick', '--wait'])).code).toBe(0);
     const first = spawnerOf(daemon);
+    expect(await statusSpawner(d)).toBe(first);
     process.kill(first, 'SIGSTOP');
     try {
       const asked = performance.now();
@@ -135,7 +141,12 @@ describe('the spawner process', () => {
       await waitUntil(() => !isAlive(first), 5_000, 'the stopped spawner to be killed');
       const again = await d.taskkit(['run-now', 'quick', '--wait']);
       expect([again.code, again.stdout]).toEqual([0, 'fine\n']);
-      expect(spawnerOf(daemon)).not.toBe(first);
+      const second = spawnerOf(daemon);
+      expect(second).not.toBe(first);
+      expect(await statusSpawner(d)).toBe(second);
+      expect((await d.taskkit(['status'])).stdout).toContain(
+        `\n  spawner     pid ${second} (taskkit-spawner, starts the runs)\n`,
+      );
       const { runs } = JSON.parse((await d.taskkit(['history', '--json'])).stdout) as { runs: { status: string }[] };
       expect(runs.map((row) => row.status)).toEqual(['succeeded', 'interrupted', 'succeeded']);
     } finally {

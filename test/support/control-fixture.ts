@@ -69,6 +69,7 @@ export async function startControl(
   const socket = options.socket ?? join(dir, 'run', 'taskkit.sock');
   const info: DaemonInfo = {
     pid: 4242,
+    spawnerPid: 4243,
     startedAt: DAEMON_STARTED_AT,
     configPath: '/etc/tasks.yaml',
     socket,

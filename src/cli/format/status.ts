@@ -23,6 +23,7 @@ export function renderStatus(status: StatusResult, now: number, paint: Painter):
       : `${status.nextAt.task} ${formatWhen(parseIso(status.nextAt.at), LOCAL_ZONE, now)}`;
   const rows: [string, string][] = [
     ['pid', String(status.pid)],
+    ...describeSpawner(status),
     [
       'uptime',
       `${formatElapsed(status.uptimeMs)} (since ` + `${formatInstant(parseIso(status.startedAt), LOCAL_ZONE)})`,
@@ -41,6 +42,13 @@ export function renderStatus(status: StatusResult, now: number, paint: Painter):
     ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${escapeControl(value)}`),
     ...describeCluster(status, now, paint),
   ];
+}
+
+/** "spawner  pid 4243 (taskkit-spawner, starts the runs)"; nothing from a daemon older than it. */
+function describeSpawner(status: StatusResult): [string, string][] {
+  if (status.spawnerPid === undefined) return [];
+  const what = status.spawnerPid === null ? 'being restarted' : `pid ${status.spawnerPid}`;
+  return [['spawner', `${what} (taskkit-spawner, starts the runs)`]];
 }
 
 /** Cluster mode: the cluster's section (cluster-status.ts), or why it could not be read; nothing on a single host. */

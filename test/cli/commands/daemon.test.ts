@@ -18,7 +18,7 @@ pinProcessZone('UTC');
 afterEach(closeAll);
 
 describe('status', () => {
-  test('pid, uptime, files, counts by state, runs in progress and the next instant', async () => {
+  test('pid, spawner, uptime, files, counts by state, runs in progress and the next instant', async () => {
     const f = await startControl([
       makeTask('tick', { schedule: every('5m') }),
       makeTask('held', { schedule: every('1m') }),
@@ -32,6 +32,7 @@ describe('status', () => {
       stdout: [
         'taskkit is running',
         '  pid         4242',
+        '  spawner     pid 4243 (taskkit-spawner, starts the runs)',
         '  uptime      1h (since 2026-03-01 11:00:00 +00:00)',
         '  tasks file  /etc/tasks.yaml',
         `  socket      ${f.socket}`,
@@ -50,7 +51,7 @@ describe('status', () => {
     f.scheduler.remove('backup');
     f.clock.advanceBy(90_000);
     const lines = (await runAgainst(f, ['status'])).stdout.split('\n');
-    expect(lines.slice(6, 9)).toEqual([
+    expect(lines.slice(7, 10)).toEqual([
       '  tasks       1: 1 scheduled, 0 running, 0 held, 0 on demand, 0 done',
       '  runs        1 in progress',
       '  orphaned    backup #1, running for 1m30s (removed from the tasks file; taskkit cancel --run 1 stops it)',
@@ -61,6 +62,7 @@ describe('status', () => {
     const f = await startControl([makeTask('tick', { schedule: every('5m') })]);
     expect(JSON.parse((await runAgainst(f, ['status', '--json'])).stdout)).toEqual({
       pid: 4242,
+      spawnerPid: 4243,
       startedAt: '2026-03-01T11:00:00.000Z',
       uptimeMs: 3_600_000,
       configPath: '/etc/tasks.yaml',
