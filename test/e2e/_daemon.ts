@@ -79,9 +79,12 @@ export function daemonTasks(tasks: readonly string[], settings: readonly string[
   ];
 }
 
-/** `taskkit start` (detached, as a user does); the daemon's pid, or a throw with what start printed. */
-export async function startDetached(d: DaemonDir): Promise<number> {
-  const started = await d.taskkit(['start'], { timeoutMs: 20_000 });
+/**
+ * `taskkit start` (detached, as a user does); the daemon's pid, or a throw with what start printed.
+ * `env`: more variables for start (and so the daemon) on top of the clean test environment.
+ */
+export async function startDetached(d: DaemonDir, env: Record<string, string> = {}): Promise<number> {
+  const started = await d.taskkit(['start'], { env, timeoutMs: 20_000 });
   const pid = d.readPid();
   if (started.code !== 0 || pid === null || !isAlive(pid)) {
     throw new Error(`taskkit start failed (exit ${started.code}):\n${started.stdout}${started.stderr}`);
