@@ -31,7 +31,6 @@ export interface PreEntered {
 export class ActiveRun {
   /** The latest snapshot; replaced, never mutated, at each transition. */
   record: RunRecord;
-  readonly delayNode: DelayNode;
   /** A dependency run's upstream run (its retries keep it), else null. */
   readonly upstream: UpstreamRun | null;
   /** The make chain the run is a step of (its retries keep it), else null. */
@@ -50,6 +49,9 @@ export class ActiveRun {
   readonly waiters: ((record: RunRecord) => void)[] = [];
   #phase: RunPhase = 'created';
   #entry: Task;
+  /** Its place on the timeline while it waits out a jitter or retry delay: made by the first such wait. */
+  #delayNode: DelayNode | null = null;
+  readonly #seq: number;
 
   constructor(
     record: RunRecord,
@@ -62,7 +64,12 @@ export class ActiveRun {
     this.#entry = entry;
     this.upstream = upstream;
     this.chain = chain;
-    this.delayNode = { kind: 'delay', run: this, at: 0, seq, heapIndex: -1 };
+    this.#seq = seq;
+  }
+
+  /** The run's node on the timeline for a jitter or retry wait (most runs never wait: none is made for them). */
+  get delayNode(): DelayNode {
+    return (this.#delayNode ??= { kind: 'delay', run: this, at: 0, seq: this.#seq, heapIndex: -1 });
   }
 
   /** The task the run belongs to: the one it started for, or the task of the same name that came back (adoptRuns). */

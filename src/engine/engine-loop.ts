@@ -6,7 +6,7 @@
  * reports what follows as FlowEffect data that drain() applies.
  */
 import { TaskkitError } from '../errors.js';
-import type { Instant, ScheduleSpec } from '../schedule/types.js';
+import type { Instant, Schedule, ScheduleSpec } from '../schedule/types.js';
 import type { Trigger, UpstreamRun } from '../task-context.js';
 import type { ActiveRun, Task } from './active-run.js';
 import { AfterIndex } from './after-index.js';
@@ -17,7 +17,7 @@ import type { FastFire } from './fast-fire.js';
 import { passExcludedDates } from './excluded-instants.js';
 import { planFire, type FirePlan } from './fire-plan.js';
 import type { FlowEffect } from './flow-effects.js';
-import { createJoinIndex, noteParentSuccess } from './joins.js';
+import { createJoinIndex, hasDependents, noteParentSuccess } from './joins.js';
 import { describeError, type LaunchedRun } from './launch.js';
 import type { MissedInstants } from './policies/catch-up.js';
 import type { LogFunction } from './ports.js';
@@ -30,7 +30,6 @@ import type { ShutdownGate } from './shutdown.js';
 import { SkippedSpans } from './skipped-spans.js';
 import { createTaskHandle, type TaskOperations } from './task-handle.js';
 import type { TaskStatus } from './task-state.js';
-import type { Schedule } from '../schedule/types.js';
 import { TaskAnnouncements, taskStatusOf } from './task-status-of.js';
 import { TaskHealth } from './task-health.js';
 import { Timeline } from './timeline.js';
@@ -347,7 +346,7 @@ export abstract class EngineLoop implements TaskOperations {
       return;
     }
     const { spec } = entry;
-    if (record.status === 'succeeded') {
+    if (record.status === 'succeeded' && hasDependents(spec, this.afterIndex, this.joinIndex)) {
       const joins = this.joinIndex.dependentsOf(spec.name);
       const changed = (join: Task): unknown => this.announce(join, true);
       const at = record.endedAt ?? this.clock.now();

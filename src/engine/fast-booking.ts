@@ -5,8 +5,8 @@
  * fastFunctions) and no claim hook is given: a claim must answer before a run starts.
  */
 import { EngineLoop } from './engine-loop.js';
-import type { Task } from './active-run.js';
 import { FastFire } from './fast-fire.js';
+import { hasDependents } from './joins.js';
 import type { FastRun } from './fast-run.js';
 import { describeError } from './launch.js';
 import type { SchedulerOptions } from './scheduler-options.js';
@@ -24,7 +24,7 @@ export abstract class FastBookingLoop extends EngineLoop {
       nextRunId: this.takeRunId,
       quiet: () => emitter.quiet,
       startsAtOnce: (held) => flow.startsAtOnce(held),
-      hasDependents: (entry) => this.#hasDependents(entry),
+      hasDependents: (entry) => hasDependents(entry.spec, this.afterIndex, this.joinIndex),
       book: (run) => this.#book(run, true),
       bookStart: (run) => this.#book(run, false),
       bookEnd: (run) => this.#bookEnd(run),
@@ -80,11 +80,5 @@ export abstract class FastBookingLoop extends EngineLoop {
     } finally {
       this.pinnedClock.unpin();
     }
-  }
-
-  /** A success of `entry` triggers other runs: `after`, `on-success`, joins waiting for it. */
-  #hasDependents(entry: Task): boolean {
-    const { name, onSuccess } = entry.spec;
-    return onSuccess.length > 0 || this.afterIndex.has(name) || this.joinIndex.has(name);
   }
 }

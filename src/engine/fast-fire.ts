@@ -173,7 +173,9 @@ export class FastFire implements FastRunHost {
   #hasSequels(run: FastRun): boolean {
     const { outcome, entry } = run;
     if (outcome !== undefined && (outcome.status !== 'succeeded' || this.#host.hasDependents(entry))) return true;
-    // Instants missed up to now: catch-up records or runs them in the same fire.
+    // Instants missed up to now: catch-up records or runs them in the same fire. A wake on the
+    // instant (the timer's lead, timeline.ts) missed none: the next instant is after it.
+    if (run.due >= this.#wakeNow) return false;
     const following = entry.scheduleNextRemembered(run.due);
     return following !== null && following <= this.#wakeNow;
   }

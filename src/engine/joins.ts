@@ -2,10 +2,19 @@
  * Where a parent's success meets the joins that wait for it (`after-all:`, engine/join.ts): the
  * engine's loop calls this when a run succeeds and fires the joins it completes.
  */
+import type { TaskSpec } from '../config/types.js';
 import type { Instant } from '../schedule/types.js';
 import type { Task } from './active-run.js';
 import { AfterIndex } from './after-index.js';
 import type { RunChain } from './run-chain.js';
+
+/**
+ * Whether a success of the task `spec` names triggers runs: `after`, `on-success`, joins waiting for
+ * it. Without any, a success has no sequel: nothing is built for it (a fire of 10,000 tasks, issue 20).
+ */
+export function hasDependents(spec: TaskSpec, afterIndex: AfterIndex, joinIndex: AfterIndex): boolean {
+  return spec.onSuccess.length > 0 || afterIndex.has(spec.name) || joinIndex.has(spec.name);
+}
 
 /** Parent name -> the join tasks that list it in `after-all`. */
 export function createJoinIndex(): AfterIndex {

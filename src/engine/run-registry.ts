@@ -14,7 +14,12 @@ const REMEMBERED_RUNS = 200;
 
 export class RunRegistry {
   readonly #pending = new Map<number, ActiveRun>();
-  readonly #ended = new Map<number, RunRecord>();
+  /**
+   * The last REMEMBERED_RUNS ended records, a ring (oldest overwritten): a Map with a set and a
+   * delete per run rehashed its table every few runs (allocation per fire, issue 20).
+   */
+  readonly #ended: (RunRecord | undefined)[] = new Array<RunRecord | undefined>(REMEMBERED_RUNS).fill(undefined);
+  #endedNext = 0;
 
   /** Runs not yet ended. */
   get size(): number {
@@ -32,7 +37,12 @@ export class RunRegistry {
 
   /** The final record of a recently ended run, else undefined. */
   endedRecord(runId: number): RunRecord | undefined {
-    return this.#ended.get(runId);
+    // Newest first: waiters ask right after a run ended.
+    for (let i = 1; i <= REMEMBERED_RUNS; i++) {
+      const record = this.#ended[(this.#endedNext - i + REMEMBERED_RUNS) % REMEMBERED_RUNS];
+      if (record?.id === runId) return record;
+    }
+    return undefined;
   }
 
   add(run: ActiveRun): void {
@@ -42,19 +52,17 @@ export class RunRegistry {
   /** `record` is final: wake its waiters and remember it for a while. */
   end(record: RunRecord, run?: ActiveRun): void {
     this.#pending.delete(record.id);
-    this.#ended.set(record.id, record);
-    if (this.#ended.size > REMEMBERED_RUNS) {
-      const oldest = this.#ended.keys().next();
-      if (oldest.done !== true) this.#ended.delete(oldest.value);
-    }
-    for (const resolve of run?.waiters.splice(0) ?? []) resolve(record);
+    this.#ended[this.#endedNext] = record;
+    this.#endedNext = (this.#endedNext + 1) % REMEMBERED_RUNS;
+    // Most runs have no waiter: no array is made for them.
+    if (run !== undefined && run.waiters.length > 0) for (const resolve of run.waiters.splice(0)) resolve(record);
   }
 
   /** The final record of a run: now if it has ended, else when it does. */
   waitFor(runId: number): Promise<RunRecord> {
     const run = this.#pending.get(runId);
     if (run !== undefined) return new Promise((resolve) => run.waiters.push(resolve));
-    const ended = this.#ended.get(runId);
+    const ended = this.endedRecord(runId);
     if (ended !== undefined) return Promise.resolve(ended);
     return Promise.reject(new TaskkitError('NOT_FOUND', `no run #${runId}`));
   }

@@ -245,8 +245,9 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
 
   /** Track a new run; a counted one reserves `max-runs` budget until it starts or ends. */
   addRun(run: R): void {
-    if (this.#active === NO_RUNS) this.#active = [];
-    this.#active.push(run);
+    // A literal for the first run: a push into an emptied array allocates a 17-slot store (issue 20).
+    if (this.#active.length === 0) this.#active = [run];
+    else this.#active.push(run);
   }
 
   /** `run` (tracked) waits behind the task's other runs. */
@@ -269,7 +270,8 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
   /** `run` ended as `record`: forget it. True when it gave back reserved budget (a counted run that never started). */
   removeRun(run: R, record: RunRecord): boolean {
     const index = this.#active.indexOf(run);
-    if (index >= 0) this.#active.splice(index, 1);
+    if (index >= 0 && this.#active.length === 1) this.#active = NO_RUNS;
+    else if (index >= 0) this.#active.splice(index, 1);
     const serialIndex = this.#serial.indexOf(run);
     if (serialIndex >= 0) this.#serial.splice(serialIndex, 1);
     this.#lastRun = record;

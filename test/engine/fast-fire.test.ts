@@ -12,7 +12,7 @@ import { resolveSettings } from '../../src/config/normalize.js';
 import type { Runner } from '../../src/engine/ports.js';
 import type { TaskSpec } from '../../src/config/types.js';
 import { createRunner } from '../../src/runner/runner.js';
-import { FakeClock } from '../support/fake-clock.js';
+import { FakeClock, PreciseFakeClock } from '../support/fake-clock.js';
 import { flush } from '../support/fake-runner.js';
 
 const START = '2026-03-01T09:59:59.500Z';
@@ -25,9 +25,15 @@ afterEach(async () => {
 
 type Mode = 'fast' | 'ordinary';
 
-/** A library Scheduler on the fake clock: fast with taskkit's own runner, ordinary with it passed in. */
-function library(mode: Mode, options: { maxConcurrent?: number } = {}): { clock: FakeClock; scheduler: Scheduler } {
-  const clock = new FakeClock(START);
+/**
+ * A library Scheduler on the fake clock: fast with taskkit's own runner, ordinary with it passed in.
+ * `precise`: a clock that waits precisely, as the library's own (the timer's lead: wakes on the instant).
+ */
+function library(
+  mode: Mode,
+  { precise = false, ...options }: { maxConcurrent?: number; precise?: boolean } = {},
+): { clock: FakeClock; scheduler: Scheduler } {
+  const clock = precise ? new PreciseFakeClock(START) : new FakeClock(START);
   const runner = mode === 'fast' ? undefined : createRunner({ clock });
   const scheduler = new Scheduler({ timezone: 'UTC', clock, runner, ...options });
   stops.push(() => stopOn(clock, scheduler.stop({ graceMs: 0 })));
@@ -53,8 +59,8 @@ async function records(scheduler: Scheduler): Promise<(RunRecord | 'pending')[]>
 }
 
 /** A mix of every kind of function run, fired second by second for `seconds`; what it saw and left. */
-async function mixedScenario(mode: Mode, seconds: number) {
-  const { clock, scheduler } = library(mode);
+async function mixedScenario(mode: Mode, seconds: number, precise = false) {
+  const { clock, scheduler } = library(mode, { precise });
   const asked: (number | null)[] = [];
   let holds = 0;
   let periods = 0;
@@ -132,6 +138,38 @@ describe('fast path: the same records, ids and states as the ordinary path', () 
     ])
       expect(statuses).toContain(seen);
     expect(fast.statuses.find((task) => task.name === 'holder')?.state).toBe('held');
+  });
+
+  test('the same on a clock that waits precisely (every wake on its instant, the timer armed early)', async () => {
+    const fast = await mixedScenario('fast', 8, true);
+    const ordinary = await mixedScenario('ordinary', 8, true);
+    expect(ordinary.records.length).toBeGreaterThan(60);
+    expect(fast.records).toEqual(ordinary.records);
+    expect(JSON.stringify(fast.statuses)).toBe(JSON.stringify(ordinary.statuses));
+    expect(fast.asked).toEqual(ordinary.asked);
+    // Each scheduled run of the plain task started on its instant.
+    const plain = fast.records.filter((run) => run !== 'pending' && run.task === 'plain' && run.trigger === 'schedule');
+    expect(plain.length).toBeGreaterThan(5);
+    for (const run of plain) if (run !== 'pending') expect(run.startedAt).toBe(run.scheduledAt);
+  });
+
+  test('a late wake on a precise clock: missed instants are booked as on the ordinary path', async () => {
+    const run = async (mode: Mode) => {
+      const { clock, scheduler } = library(mode, { precise: true });
+      for (const name of ['a', 'b', 'c']) scheduler.add(name, { every: '1s', 'catch-up': 'once', run: () => name });
+      scheduler.start();
+      clock.advanceBy(2 * SECOND);
+      // The event loop was blocked 3.5 s: the next wake is late, three instants of each task missed.
+      clock.stall(3500);
+      clock.advanceBy(2 * SECOND);
+      await flush();
+      return records(scheduler);
+    };
+    const fast = await run('fast');
+    const ordinary = await run('ordinary');
+    expect(fast).toEqual(ordinary);
+    const triggers = fast.map((record) => (record === 'pending' ? record : record.trigger));
+    expect(triggers).toContain('catch-up');
   });
 
   test('an overlap skip of a function still going is recorded as before', async () => {
