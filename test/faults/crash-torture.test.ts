@@ -43,6 +43,12 @@ const PLAN = LONG
 const CLI_CHECK_MIN_UP_MS = 1_500;
 const RETRY_DELAY_MS = 1_000;
 const GRACE_S = 2;
+/**
+ * How long to wait for a run of an every-2s task to start and write its marker: its instant (up to
+ * 2 s away) plus a shell's start through the spawner, which took up to 1.9 s at load 15 (the load
+ * suite's lateness): 5-6 s left a 2-core CI machine about a second.
+ */
+const RUN_START_WAIT_MS = 15_000;
 
 const seed = readFaultsSeed();
 const summary: {
@@ -194,7 +200,7 @@ describe('signals to runs and to the daemon', () => {
       const pid = await startDetached(d);
 
       const victimMarkers = (): Marker[] => markersOf(d).filter((marker) => marker.task === 'victim');
-      await waitUntil(() => victimMarkers().length > 0, 5_000, 'the first victim run');
+      await waitUntil(() => victimMarkers().length > 0, RUN_START_WAIT_MS, 'the first victim run');
       const first = victimMarkers()[0] as Marker;
       await waitUntil(
         () => readRun(database, first.runId)?.status === 'running',
@@ -211,11 +217,16 @@ describe('signals to runs and to the daemon', () => {
         first.pid,
       ]);
       expect(isAlive(pid)).toBe(true);
+      // The row ends with the leader's exit; the group's sleep, SIGKILLed with it, exits when next
+      // scheduled (later on a loaded machine). One that survived SIGKILL would still be there after 5 s.
+      await waitUntil(() => listGroupMembers(first.pid).length === 0, 5_000, `group ${first.pid} to be gone`).catch(
+        () => undefined,
+      );
       expect(listGroupMembers(first.pid)).toEqual([]);
 
       // The next instant after the run ended runs (the killed run no longer blocks overlap: skip);
       // an instant that came between the kill and the daemon seeing the exit is skipped, with why.
-      await waitUntil(() => victimMarkers().length > 1, 6_000, 'the next victim run');
+      await waitUntil(() => victimMarkers().length > 1, RUN_START_WAIT_MS, 'the next victim run');
       const second = victimMarkers()[1] as Marker;
       expect(second.trigger).toBe('schedule');
       expect(second.scheduledAt as number).toBeLessThanOrEqual((killed?.ended_at as number) + 2_000);
@@ -245,7 +256,7 @@ describe('signals to runs and to the daemon', () => {
       }
       await waitUntil(
         () => ['long', 'mod-wait', 'short', 'victim'].every((name) => markersOf(d).some((m) => m.task === name)),
-        6_000,
+        RUN_START_WAIT_MS,
         'all four running',
       );
       const byTask = new Map(markersOf(d).map((marker) => [marker.task, marker]));
@@ -315,7 +326,7 @@ describe('runs waiting in memory at a SIGKILL (found by this suite; fixed with t
       writeQueueTasks(d.dir);
       const database = join(d.stateDir, 'taskkit.db');
       let pid = await startDetached(d);
-      await waitUntil(() => markersOf(d).length > 0, 5_000, 'the first run');
+      await waitUntil(() => markersOf(d).length > 0, RUN_START_WAIT_MS, 'the first run');
       await killDaemon(pid);
       await pause(4_500); // two instants or more missed
       pid = await startDetached(d);
