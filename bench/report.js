@@ -33,23 +33,95 @@ export function ratio(a, b) {
 }
 
 /**
- * A target verdict from named checks ({ ok, what }): `met`, or `MISSED` followed by the checks
- * that failed. A check whose figure is missing (ok undefined) counts as missed.
+ * A target verdict from named checks ({ ok, what }): `met` with every check's figure, or `MISSED`
+ * followed by the checks that failed, then (met: ...) the ones that passed, so a row judged on two
+ * conditions shows both. A check whose figure is missing (ok undefined) counts as missed.
  */
 export function judge(checks) {
   const failed = checks.filter((check) => check.ok !== true);
+  const passed = checks.filter((check) => check.ok === true);
+  const list = (some) => some.map((check) => check.what).join('; ');
+  let result = passed.length === 0 ? 'met' : `met: ${list(passed)}`;
+  if (failed.length > 0) result = `MISSED: ${list(failed)}${passed.length === 0 ? '' : ` (met: ${list(passed)})`}`;
   return {
     met: failed.length === 0,
-    result: failed.length === 0 ? 'met' : `MISSED: ${failed.map((check) => check.what).join('; ')}`,
+    result,
+    checks: checks.map((check) => ({ ok: check.ok === true, what: check.what })),
   };
 }
 
-/** One row of the table. */
+/** One row of the table; `checks` keeps each check of the verdict (issue-20.js picks the issue's). */
 export function makeRow({ scenario, subject, figures, limit = '', peers = '', target = '', verdict = null }) {
-  return { scenario, subject, figures, limit, peers, target, met: verdict?.met ?? null, result: verdict?.result ?? '' };
+  return {
+    scenario,
+    subject,
+    figures,
+    limit,
+    peers,
+    target,
+    met: verdict?.met ?? null,
+    result: verdict?.result ?? '',
+    checks: verdict?.checks ?? [],
+  };
 }
 
-const COLUMNS = [
+const matches = (pattern, text) => (typeof pattern === 'string' ? pattern === text : pattern.test(text));
+
+/** The goal's verdict from the row's own checks (only those that are the goal's target). */
+function goalVerdict(row, goal) {
+  if (row.met === null) {
+    const why = row.result || (String(row.figures).startsWith('error') ? row.figures : 'the row has no verdict');
+    return { met: null, result: `NOT JUDGED: ${why.replace(/^not judged: /i, '')}` };
+  }
+  const checks = (row.checks ?? []).filter((check) => goal.checks?.(check.what) ?? true);
+  if (checks.length === 0) return { met: null, result: "NOT JUDGED: none of the row's checks is the target" };
+  return judge(checks);
+}
+
+/**
+ * One row per goal (bench/issue-20.js): the row of `rows` that measures it, the limit's figures
+ * measured in the same run beside its ratio, the peers' ratios, and the verdict on the goal's
+ * checks only. A goal no row measures says so (met null), so a missing row cannot pass unseen.
+ */
+export function goalRows(rows, goals) {
+  const find = (scenario, subject) =>
+    subject === undefined ? undefined : rows.find((row) => row.scenario === scenario && matches(subject, row.subject));
+  return goals.map((goal) => {
+    const base = { scenario: goal.scenario, goal: goal.row, target: goal.target };
+    const row = find(goal.scenario, goal.subject);
+    // A scenario that failed leaves one row saying why (run.js, or the driver's error row).
+    const failed = rows.find((r) => r.scenario === goal.scenario && /^(failed|error)\b/.test(String(r.figures)));
+    const why = failed?.figures ?? goal.unmeasured;
+    if (row === undefined)
+      return {
+        ...base,
+        figures: `not measured in this run${why === undefined ? '' : `: ${why}`}`,
+        limit: '',
+        peers: '',
+        met: null,
+        result: 'NOT MEASURED',
+      };
+    const limit = find(goal.scenario, goal.limit);
+    const verdict = goalVerdict(row, goal);
+    return {
+      ...base,
+      figures: row.figures,
+      limit: limit === undefined ? row.limit : `${row.limit}; limit: ${limit.figures}`,
+      peers: row.peers,
+      met: verdict.met,
+      result: verdict.result,
+    };
+  });
+}
+
+/** "3 met, 5 missed, 1 not judged" of rows whose `met` is true, false or null. */
+export function countVerdicts(rows) {
+  const count = (met) => rows.filter((row) => row.met === met).length;
+  return `${count(true)} met, ${count(false)} missed, ${count(null)} not judged`;
+}
+
+/** The columns of the run's table: [row key, title]. */
+export const COLUMNS = [
   ['scenario', '#'],
   ['subject', 'subject'],
   ['figures', 'figures'],
@@ -59,13 +131,24 @@ const COLUMNS = [
   ['result', 'result'],
 ];
 
+/** The columns of goalRows' table. */
+export const GOAL_COLUMNS = [
+  ['scenario', '#'],
+  ['goal', 'row of the issue'],
+  ['figures', 'taskkit, this run'],
+  ['limit', 'vs the limit, this run (taskkit / limit)'],
+  ['peers', 'vs peers, this run (taskkit / peer)'],
+  ['target', 'target'],
+  ['result', 'result'],
+];
+
 /** The rows as one aligned markdown table. */
-export function formatTable(rows) {
-  const cells = rows.map((row) => COLUMNS.map(([key]) => String(row[key] ?? '').replace(/\|/g, '/')));
-  const widths = COLUMNS.map(([, title], i) => Math.max(title.length, ...cells.map((line) => line[i].length)));
+export function formatTable(rows, columns = COLUMNS) {
+  const cells = rows.map((row) => columns.map(([key]) => String(row[key] ?? '').replace(/\|/g, '/')));
+  const widths = columns.map(([, title], i) => Math.max(title.length, ...cells.map((line) => line[i].length)));
   const line = (values) => `| ${values.map((value, i) => value.padEnd(widths[i])).join(' | ')} |`;
   return [
-    line(COLUMNS.map(([, title]) => title)),
+    line(columns.map(([, title]) => title)),
     line(widths.map((width) => '-'.repeat(width))),
     ...cells.map(line),
   ].join('\n');
