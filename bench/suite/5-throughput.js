@@ -35,7 +35,7 @@ export async function runThroughput({ concurrency, runs }, say) {
         verdict: judge([
           {
             ok: Number.isFinite(share) ? share >= TARGET_SHARE : undefined,
-            what: `${fmt(share * 100, 0)}% of the limit`,
+            what: `${fmt(share * 100, 1)}% of the limit`,
           },
         ]),
       }),
