@@ -30,7 +30,7 @@ import type { ShutdownGate } from './shutdown.js';
 import { SkippedSpans } from './skipped-spans.js';
 import { createTaskHandle, type TaskOperations } from './task-handle.js';
 import type { TaskStatus } from './task-state.js';
-import { TaskAnnouncements, taskStatusOf } from './task-status-of.js';
+import { announcementDue, taskStatusOf } from './task-status-of.js';
 import { TaskHealth } from './task-health.js';
 import { Timeline } from './timeline.js';
 import { TurnCommit } from './turn-commit.js';
@@ -60,7 +60,6 @@ export abstract class EngineLoop implements TaskOperations {
   protected shutdown: ShutdownGate | null = null;
   /** Dead-man, failed slots, auto-hold and `notify:` alerts (task-health.ts). */
   readonly #health: TaskHealth;
-  readonly #announced = new TaskAnnouncements();
   /** Drains and wakes under way: the runs claimed in a turn launch when the outermost one ends. */
   #turnDepth = 0;
   /** The in-process fast path (fast-fire.ts, set up by fast-booking.ts), or null. */
@@ -319,8 +318,8 @@ export abstract class EngineLoop implements TaskOperations {
   /** Put the task's dead-man deadline on the timeline, or take it off (none, overdue already, removed). */
   protected syncOverdue(entry: Task): void {
     const at = entry.overdueAt;
-    if (at === null) this.timeline.delete(entry.overdueNode);
-    else this.timeline.set(entry.overdueNode, at);
+    if (at !== null) this.timeline.set(entry.overdueNode, at);
+    else if (entry.madeOverdueNode !== null) this.timeline.delete(entry.madeOverdueNode);
   }
 
   /** The task's next instant; a held task keeps it but is parked off the timeline (skipped-spans.ts). */
@@ -391,7 +390,7 @@ export abstract class EngineLoop implements TaskOperations {
    * it sent. Nothing is built when nobody listens: a wake that fires 10,000 tasks allocates no snapshots.
    */
   protected announce(entry: Task, force = false): TaskStatus | null {
-    if (!this.emitter.has('task-changed') || entry.removed || !this.#announced.due(entry, force)) return null;
+    if (!this.emitter.has('task-changed') || entry.removed || !announcementDue(entry, force)) return null;
     const status = taskStatusOf(entry);
     this.emitter.emit('task-changed', status);
     return status;

@@ -45,8 +45,8 @@ export abstract class HoldLifecycle extends FastBookingLoop {
   /** Put the end of the task's hold on the timeline, or take it off when the hold has none (or is over). */
   protected syncHoldEnd(entry: Task): void {
     const until = entry.holdEndsAt;
-    if (until === null || entry.removed) this.timeline.delete(entry.holdEndNode);
-    else this.timeline.set(entry.holdEndNode, until);
+    if (until !== null && !entry.removed) this.timeline.set(entry.holdEndNode, until);
+    else if (entry.madeHoldEndNode !== null) this.timeline.delete(entry.madeHoldEndNode);
   }
 
   /**
@@ -59,7 +59,7 @@ export abstract class HoldLifecycle extends FastBookingLoop {
     if (until === null || until > now || entry.removed) return;
     this.spans.endHeld(entry, Math.min(now, until - 1), now);
     entry.release();
-    this.timeline.delete(entry.holdEndNode);
+    this.timeline.delete(entry.holdEndNode); // made: the hold's end was on the timeline
     this.log('info', `${entry.spec.name}: hold ended (it was held until ${new Date(until).toISOString()})`);
     this.setNext(entry, entry.computeNext(until - 1));
     this.announce(entry, true);

@@ -129,8 +129,7 @@ export class Scheduler extends LateCatchUp {
     this.afterIndex.unlink(entry.spec);
     this.joinIndex.unlink(entry.spec);
     this.timeline.delete(entry.node);
-    this.timeline.delete(entry.holdEndNode);
-    this.timeline.delete(entry.overdueNode);
+    for (const node of [entry.madeHoldEndNode, entry.madeOverdueNode]) if (node !== null) this.timeline.delete(node);
     this.#missedAtStart.delete(entry);
     this.flow.dropWaiting(entry, 'task removed');
     if (entry.active.length > 0) {

@@ -95,7 +95,7 @@ export class SkippedSpans {
     if (span === undefined || !entry.hasBudget()) return;
     if (span.reason === 'held' && entry.currentHold !== null) span.note = entry.currentHold.note;
     // Held instants are those that would have run (with calendars); excluded ones, those of the dates.
-    const timing: TaskTiming = span.reason === 'held' ? entry : entry.calendars.withoutCalendars;
+    const timing: TaskTiming = span.reason === 'held' ? entry : entry.withoutCalendars;
     const counted = countTaskInstants(timing, span.since, Math.min(upTo, span.before - 1));
     if (counted.last === null) return;
     entry.dealtWith(counted.last);

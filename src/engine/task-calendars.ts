@@ -35,25 +35,27 @@ class TimingWithoutCalendars implements TaskTiming {
 export class TaskCalendars {
   /** The entry's timing without calendars, made once: the hot path allocates nothing per computation. */
   readonly withoutCalendars: TaskTiming;
-  #exclusion: Exclusion | null = null;
+  /** `except:` calendars in the task's zone (schedule/excluded-dates.ts). */
+  readonly exclusion: Exclusion;
 
-  constructor(entry: TimingSource) {
+  constructor(entry: TimingSource, exclusion: Exclusion) {
     this.withoutCalendars = new TimingWithoutCalendars(entry);
+    this.exclusion = exclusion;
   }
+}
 
-  /** `except:` calendars in the task's zone, or null (schedule/excluded-dates.ts). */
-  get exclusion(): Exclusion | null {
-    return this.#exclusion;
-  }
+/**
+ * The spec's calendars for `entry` (at add, and at each reload: their dates may have changed), or
+ * null without `except:`: most tasks, which need no object for them (100,000 tasks: 8 MB, issue 20.4).
+ */
+export function calendarsOf(entry: TimingSource, spec: Pick<TaskSpec, 'except' | 'timezone'>): TaskCalendars | null {
+  const exclusion = buildExclusion(spec.except, spec.timezone);
+  return exclusion === null ? null : new TaskCalendars(entry, exclusion);
+}
 
-  /** The spec's calendars (at add, and at each reload: their dates may have changed). */
-  update(spec: Pick<TaskSpec, 'except' | 'timezone'>): void {
-    this.#exclusion = buildExclusion(spec.except, spec.timezone);
-  }
-
-  /** `next` (the timeline's) as `list`, `show` and `status` show it: the first instant not on an excluded date. */
-  shownNext(timing: TaskTiming, next: Instant | null): Instant | null {
-    if (next === null || this.#exclusion === null || this.#exclusion.excludedUntil(next) === null) return next;
-    return nextTaskInstant(timing, next);
-  }
+/** `next` (the timeline's) as `list`, `show` and `status` show it: the first instant not on an excluded date. */
+export function shownNextInstant(timing: TaskTiming, next: Instant | null): Instant | null {
+  const exclusion = timing.exclusion;
+  if (next === null || exclusion == null || exclusion.excludedUntil(next) === null) return next;
+  return nextTaskInstant(timing, next);
 }

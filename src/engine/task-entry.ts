@@ -8,10 +8,10 @@ import { isSameDefinition, isSameTiming } from '../config/definition.js';
 import type { TaskSpec } from '../config/types.js';
 import { compileSchedule } from '../schedule/next.js';
 import type { Exclusion } from '../schedule/excluded-dates.js';
-import { nextTaskInstant, upcomingTaskInstants } from '../schedule/task-instants.js';
+import { nextTaskInstant, upcomingTaskInstants, type TaskTiming } from '../schedule/task-instants.js';
 import type { Instant, Schedule, ScheduleSpec } from '../schedule/types.js';
 import { TaskAlerts } from './alerts.js';
-import { TaskCalendars } from './task-calendars.js';
+import { calendarsOf, type TaskCalendars } from './task-calendars.js';
 import { DeadManWatch } from './dead-man-watch.js';
 import { JoinProgress, redefinedJoin } from './join.js';
 import type { RestoredTaskState } from './ports.js';
@@ -19,11 +19,12 @@ import type { RunRecord } from './run.js';
 import { countsTowardsMaxRuns, givesBudgetBack, runsLeftOfMaxRuns } from './max-runs.js';
 import { nextHold, type TaskHold } from './task-hold.js';
 import type { HoldEndNode, OverdueNode, TaskNode, TrackedRun } from './task-nodes.js';
-import type { GroupDescriber, TaskStateName } from './task-state.js';
+import type { AnnouncedStatus, GroupDescriber, TaskStateName } from './task-state.js';
 
 export type { TrackedRun } from './task-nodes.js';
 
 const NO_RUNS = Object.freeze([]) as unknown as never[];
+const NO_GROUP: GroupDescriber = () => null;
 
 /** One remembered scheduleNext answer (TaskEntry.scheduleNextRemembered). */
 interface NextMemo {
@@ -36,13 +37,15 @@ interface NextMemo {
 
 export class TaskEntry<R extends TrackedRun = TrackedRun> {
   readonly node: TaskNode<TaskEntry<R>>;
-  readonly holdEndNode: HoldEndNode<TaskEntry<R>>;
-  readonly overdueNode: OverdueNode<TaskEntry<R>>;
+  // The end of its hold and its dead-man deadline on the timeline, made on first use (holdEndNode,
+  // overdueNode), else null and on no timeline: most tasks never need them (100,000 idle tasks: 16 MB).
+  madeHoldEndNode: HoldEndNode<TaskEntry<R>> | null = null;
+  madeOverdueNode: OverdueNode<TaskEntry<R>> | null = null;
   #spec: TaskSpec;
   /** A run-time reschedule in force, or null for the file's schedule. */
   #override: ScheduleSpec | null;
   #schedule: Schedule;
-  readonly calendars: TaskCalendars = new TaskCalendars(this); // `except:` (task-calendars.ts)
+  #calendars: TaskCalendars | null; // `except:` (task-calendars.ts), null without
   #nextAt: Instant | null = null;
   #hold: TaskHold | null = null;
   /** Runs not ended, in trigger order; both lists start as one shared frozen [] (100,000 idle tasks, no arrays). */
@@ -62,7 +65,8 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
   #removed = false;
   /** scheduleNextRemembered's one answer and what it depended on (made with the first ask). */
   #memoState: NextMemo | null = null;
-  describeGroup: GroupDescriber = () => null; // its `group:` as its status says it; Scheduler.add sets the run flow's
+  announced: AnnouncedStatus | null = null; // what the last task-changed said of it (task-status-of.ts)
+  describeGroup: GroupDescriber = NO_GROUP; // its `group:` as its status says it; Scheduler.add sets the run flow's
 
   /**
    * A task as added: with `restored`, a restart's reschedule, hold, counters and alerts (else the file's `hold:`).
@@ -72,7 +76,7 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
     this.#spec = spec;
     this.#override = restored.schedule ?? null;
     this.#schedule = compileSchedule(this.#override ?? spec.schedule, spec.timezone);
-    this.calendars.update(spec);
+    this.#calendars = calendarsOf(this, spec);
     this.#scheduledRuns = restored.scheduledRuns ?? 0;
     this.#failedSlots = restored.failedSlots ?? 0;
     this.alerts = new TaskAlerts(restored.alerts);
@@ -82,8 +86,14 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
     this.deadMan = new DeadManWatch(restored.lastSuccessAt ?? null, now);
     this.#join = spec.afterAll === undefined ? null : new JoinProgress(spec.afterAll, restored.join);
     this.node = { kind: 'task', entry: this, at: 0, seq, heapIndex: -1 };
-    this.holdEndNode = { kind: 'hold-end', entry: this, at: 0, seq, heapIndex: -1 };
-    this.overdueNode = { kind: 'overdue', entry: this, at: 0, seq, heapIndex: -1 };
+  }
+
+  get holdEndNode(): HoldEndNode<TaskEntry<R>> {
+    return (this.madeHoldEndNode ??= { kind: 'hold-end', entry: this, at: 0, seq: this.node.seq, heapIndex: -1 });
+  }
+
+  get overdueNode(): OverdueNode<TaskEntry<R>> {
+    return (this.madeOverdueNode ??= { kind: 'overdue', entry: this, at: 0, seq: this.node.seq, heapIndex: -1 });
   }
 
   get #memo(): NextMemo {
@@ -156,7 +166,7 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
     const same = isSameDefinition(old, spec);
     const sameTiming = same || (this.#override === null && isSameTiming(old, spec));
     this.#spec = spec;
-    this.calendars.update(spec);
+    this.#calendars = calendarsOf(this, spec);
     this.#join = redefinedJoin(this.#join, spec.afterAll);
     if (!same) this.reschedule(null);
     if (spec.hold !== old.hold) {
@@ -317,12 +327,17 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
   }
 
   get exclusion(): Exclusion | null {
-    return this.calendars.exclusion;
+    return this.#calendars?.exclusion ?? null;
+  }
+
+  /** Its TaskTiming without calendars, the timeline's (task-calendars.ts): the entry itself when it has none. */
+  get withoutCalendars(): TaskTiming {
+    return this.#calendars?.withoutCalendars ?? this;
   }
 
   /** The schedule's next instant strictly after `after`, honouring `until`; excluded dates included. */
   scheduleNext(after: Instant): Instant | null {
-    return nextTaskInstant(this.calendars.withoutCalendars, after);
+    return nextTaskInstant(this.withoutCalendars, after);
   }
 
   /**
@@ -355,7 +370,7 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
 
   /** The timeline's next instant after `after`, excluded dates included; none once `max-runs` or `until` ends it. */
   computeNext(after: Instant): Instant | null {
-    return this.hasBudget() ? nextTaskInstant(this.calendars.withoutCalendars, after) : null;
+    return this.hasBudget() ? nextTaskInstant(this.withoutCalendars, after) : null;
   }
 
   /**

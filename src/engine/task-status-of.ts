@@ -3,10 +3,10 @@
  * `list`, `show`, `status` and the task-changed event read this, never the entry itself; and
  * whether a task-changed is due (what the last one said of each task).
  */
-import type { Instant, ScheduleSpec } from '../schedule/types.js';
 import type { RunRecord } from './run.js';
+import { shownNextInstant } from './task-calendars.js';
 import type { TaskEntry, TrackedRun } from './task-entry.js';
-import type { TaskStateName, TaskStatus } from './task-state.js';
+import type { TaskStatus } from './task-state.js';
 
 export function taskStatusOf<R extends TrackedRun>(entry: TaskEntry<R>): TaskStatus {
   const running: RunRecord[] = [];
@@ -19,7 +19,7 @@ export function taskStatusOf<R extends TrackedRun>(entry: TaskEntry<R>): TaskSta
     state: entry.state(),
     schedule: entry.schedule.spec,
     rescheduled: entry.rescheduled,
-    nextAt: entry.calendars.shownNext(entry, entry.nextAt),
+    nextAt: shownNextInstant(entry, entry.nextAt),
     held: hold !== null,
     holdNote: hold?.note ?? null,
     heldAt: hold?.at ?? null,
@@ -39,31 +39,19 @@ export function taskStatusOf<R extends TrackedRun>(entry: TaskEntry<R>): TaskSta
   };
 }
 
-interface Announced {
-  readonly state: TaskStateName;
-  readonly nextAt: Instant | null;
-  readonly held: boolean;
-  readonly schedule: ScheduleSpec;
-}
-
-/** What the last task-changed event said of each task, so that only changes are announced. */
-export class TaskAnnouncements {
-  readonly #seen = new WeakMap<object, Announced>();
-
-  /** Whether a task-changed is due (forced, or state, next instant, hold or schedule changed); records it as sent. */
-  due<R extends TrackedRun>(entry: TaskEntry<R>, force: boolean): boolean {
-    const seen = this.#seen.get(entry);
-    const state = entry.state();
-    const { nextAt, held } = entry;
-    const schedule = entry.schedule.spec;
-    const same =
-      seen !== undefined &&
-      seen.state === state &&
-      seen.nextAt === nextAt &&
-      seen.held === held &&
-      seen.schedule === schedule;
-    if (same && !force) return false;
-    this.#seen.set(entry, { state, nextAt, held, schedule });
-    return true;
-  }
+/**
+ * Whether a task-changed is due for `entry` (forced, or its state, next instant, hold or schedule
+ * changed); records it as sent. Kept on the entry, not in a WeakMap: 100,000 entries of its table
+ * cost 4 MB (issue 20.4).
+ */
+export function announcementDue<R extends TrackedRun>(entry: TaskEntry<R>, force: boolean): boolean {
+  const seen = entry.announced;
+  const state = entry.state();
+  const { nextAt, held } = entry;
+  const schedule = entry.schedule.spec;
+  const same =
+    seen !== null && seen.state === state && seen.nextAt === nextAt && seen.held === held && seen.schedule === schedule;
+  if (same && !force) return false;
+  entry.announced = { state, nextAt, held, schedule };
+  return true;
 }

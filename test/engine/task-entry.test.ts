@@ -7,8 +7,9 @@ import { createRunRecord, markDropped, markStarted } from '../../src/engine/run-
 import type { RunRecord } from '../../src/engine/run.js';
 import { TaskEntry, type TrackedRun } from '../../src/engine/task-entry.js';
 import type { Trigger } from '../../src/task-context.js';
-import { every, makeTask, ms } from '../support/engine-task.js';
-import { taskStatusOf } from '../../src/engine/task-status-of.js';
+import { createEngine, every, makeTask, ms } from '../support/engine-task.js';
+import { dates } from '../support/excluded-days.js';
+import { announcementDue, taskStatusOf } from '../../src/engine/task-status-of.js';
 
 const NOW = ms('2026-08-01T12:00:00.000Z');
 
@@ -88,5 +89,65 @@ describe('max-runs budget', () => {
     expect(limited.computeNext(NOW)).toBeNull();
     const unlimited = new TaskEntry(makeTask('job', { schedule: every('1m') }), 0, { scheduledRuns: 1_000 }, NOW);
     expect(unlimited.budget()).toBe(Infinity);
+  });
+});
+
+// Issue 20.4: what an idle task keeps is small; what most tasks never need is made on first use.
+describe('made on first use', () => {
+  test('the hold-end and dead-man nodes: none until put on the timeline, then one each', () => {
+    const entry = new TaskEntry(makeTask('job', { schedule: every('1m') }), 7, {}, NOW);
+    expect([entry.madeHoldEndNode, entry.madeOverdueNode]).toEqual([null, null]);
+    const holdEnd = entry.holdEndNode;
+    expect(holdEnd).toMatchObject({ kind: 'hold-end', entry, seq: 7, heapIndex: -1 });
+    expect(entry.holdEndNode).toBe(holdEnd);
+    expect(entry.madeHoldEndNode).toBe(holdEnd);
+    expect(entry.madeOverdueNode).toBeNull();
+    expect(entry.overdueNode).toMatchObject({ kind: 'overdue', entry, seq: 7 });
+  });
+
+  test('through the scheduler: a hold with an until still ends, a dead-man task still goes overdue', () => {
+    const { scheduler, clock } = createEngine('2026-08-01T12:00:00.000Z');
+    scheduler.add(makeTask('plain', { schedule: every('1m') }));
+    scheduler.add(makeTask('watched', { schedule: every('1d'), expectSuccessWithinMs: 3_600_000 }));
+    scheduler.start();
+    scheduler.hold('plain', undefined, clock.now() + 90_000);
+    expect(scheduler.get('plain')).toMatchObject({ held: true });
+    clock.advanceBy(91_000);
+    expect(scheduler.get('plain')).toMatchObject({ held: false });
+    expect(scheduler.get('watched').overdueSince).toBeNull();
+    clock.advanceTo('2026-08-01T13:00:00.000Z');
+    expect(scheduler.get('watched').overdueSince).toBe(ms('2026-08-01T13:00:00.000Z'));
+  });
+
+  test('calendars: without except: the entry is its own timing; with one, the timeline reads past the dates', () => {
+    const plain = new TaskEntry(makeTask('job', { schedule: every('1h') }), 0, {}, NOW);
+    expect(plain.withoutCalendars).toBe(plain);
+    expect(plain.exclusion).toBeNull();
+    const christmas = [{ name: 'christmas', days: dates('2026-08-01') }];
+    const excepted = new TaskEntry(makeTask('job', { schedule: every('1h'), except: christmas }), 0, {}, NOW);
+    expect(excepted.withoutCalendars).not.toBe(excepted);
+    expect(excepted.withoutCalendars.exclusion).toBeNull();
+    expect(excepted.exclusion).not.toBeNull();
+    // The timeline's next instant is on the excluded date; the shown one is the first after it.
+    expect(excepted.scheduleNext(NOW)).toBe(NOW + 3_600_000);
+    excepted.setNextAt(excepted.scheduleNext(NOW));
+    expect(taskStatusOf(excepted).nextAt).toBe(ms('2026-08-02T00:00:00.000Z'));
+    // A reload that drops the calendars makes the entry its own timing again.
+    excepted.redefine(makeTask('job', { schedule: every('1h') }), NOW);
+    expect(excepted.withoutCalendars).toBe(excepted);
+  });
+
+  test('announcements: the first is due, the same status again is not unless forced, a change is', () => {
+    const entry = new TaskEntry(makeTask('job', { schedule: every('1m') }), 0, {}, NOW);
+    expect(entry.announced).toBeNull();
+    expect(announcementDue(entry, false)).toBe(true);
+    expect(announcementDue(entry, false)).toBe(false);
+    expect(announcementDue(entry, true)).toBe(true);
+    entry.setNextAt(NOW + 60_000);
+    expect(announcementDue(entry, false)).toBe(true);
+    expect(entry.announced).toMatchObject({ state: 'scheduled', nextAt: NOW + 60_000, held: false });
+    entry.hold(null, NOW);
+    expect(announcementDue(entry, false)).toBe(true);
+    expect(announcementDue(entry, false)).toBe(false);
   });
 });
