@@ -114,6 +114,33 @@ describe('runs', () => {
     }
     expect(store.listRuns({ task: 'small' }).map((run) => run.id)).toEqual([5, 4, 3]);
   });
+
+  test('tasks of the common keep and of their own keeps each keep theirs, also when a reload changes one', async () => {
+    const { scheduler, runner, store } = setup();
+    const history = (keep: number) => ({ history: { keep, outputLimitBytes: 1024 } });
+    scheduler.add(makeTask('first', history(2)));
+    scheduler.add(makeTask('other', history(4)));
+    scheduler.add(makeTask('same', history(2)));
+    let id = 0;
+    const runs = async (task: string, count: number): Promise<void> => {
+      for (let i = 0; i < count; i++) {
+        scheduler.runNow(task);
+        runner.finish(++id);
+        await flush();
+      }
+    };
+    const kept = (task: string) => store.listRuns({ task }).length;
+    await runs('first', 5);
+    await runs('other', 5);
+    await runs('same', 5);
+    expect([kept('first'), kept('other'), kept('same')]).toEqual([2, 4, 2]);
+    // A reload gives `other` the common keep and `same` one of its own.
+    scheduler.replace(makeTask('other', history(2)));
+    scheduler.replace(makeTask('same', history(3)));
+    await runs('other', 1);
+    await runs('same', 3);
+    expect([kept('first'), kept('other'), kept('same')]).toEqual([2, 2, 3]);
+  });
 });
 
 describe('task state', () => {
