@@ -2,7 +2,7 @@
 // sends: the same data, frozen all the way down, whatever is shared or repeated in it.
 import v8 from 'node:v8';
 import { describe, expect, test } from 'vitest';
-import { freezeDeep, freezeSharingStrings } from '../../src/config/freeze.js';
+import { createStringSharing, freezeDeep, freezeSharingStrings } from '../../src/config/freeze.js';
 
 describe('freezeSharingStrings', () => {
   test('a structured clone of a tasks file: equal to the original, frozen at every level', () => {
@@ -31,5 +31,25 @@ describe('freezeSharingStrings', () => {
     expect(unfrozen).toEqual([]);
     // Shared objects stay shared (one frozen retry for every task).
     expect(clone.tasks[1]?.retry).toBe(clone.tasks[4]?.retry);
+  });
+
+  test('arrays are copied to their length, frozen: one copy for an array shared by several tasks', () => {
+    const names = ['a', 'b'];
+    const frozen = Object.freeze(['x']);
+    const original = [
+      { after: names, at: [Date.UTC(2031, 0, 1)], frozen },
+      { after: names, at: [Date.UTC(2032, 5, 30), Date.UTC(2033, 0, 1)], frozen },
+    ];
+    const clone = v8.deserialize(v8.serialize(original)) as typeof original;
+    const cloned = { after: clone[0]?.after, at: clone[1]?.at };
+    // The tasks arrive one by one through one sharing, as the loader's chunks do (createStringSharing).
+    const share = createStringSharing();
+    const received = clone.map((task) => share(task));
+    expect(received).toEqual(original);
+    expect(received[0]?.after).not.toBe(cloned.after);
+    expect(received[1]?.at).not.toBe(cloned.at);
+    expect(received[0]?.after).toBe(received[1]?.after);
+    expect(Object.isFrozen(received[1]?.at)).toBe(true);
+    expect(Object.isFrozen(received[0]?.frozen)).toBe(true);
   });
 });
