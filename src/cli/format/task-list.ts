@@ -5,7 +5,7 @@ import type { Painter } from '../io.js';
 import { paintStatus } from './history.js';
 import { hostColumns } from './host-column.js';
 import { renderTable } from './table.js';
-import { formatAge, formatInstantShort, formatRelative, formatWhen, parseIso } from './time.js';
+import { formatAge, formatInstantShort, formatRelative, formatWhen, parseIso, withTzPinned } from './time.js';
 
 /** The STATE column's colour by state alone (`show`'s state too); see paintTaskState for list's. */
 export function paintState(paint: Painter, state: TaskView['state'], text: string): string {
@@ -154,7 +154,7 @@ export function renderTaskList(tasks: readonly TaskListRow[], now: number, paint
  * schedule carries the mark. The CLI draws it, or the daemon for it (`list-table`, daemon/list-table.ts).
  */
 export function drawTaskList(tasks: readonly TaskListRow[], now: number, paint: Painter): string {
-  const lines = renderTaskList(tasks, now, paint);
+  const lines = withTzPinned(() => renderTaskList(tasks, now, paint));
   if (tasks.some((task) => task.rescheduled)) lines.push(RESCHEDULED_FOOTNOTE);
   return `${lines.join('\n')}\n`;
 }

@@ -8,6 +8,7 @@ import {
   formatWhen,
   isLocalZone,
   readWall,
+  withTzPinned,
 } from '../../../src/cli/format/time.js';
 import { offsetAt, toWall } from '../../../src/schedule/zoned.js';
 
@@ -115,6 +116,25 @@ describe('the zone beside a wall time', () => {
     process.env['TZ'] = 'UTC';
     expect(isLocalZone('Etc/UTC')).toBe(true);
     expect(isLocalZone('Europe/Berlin')).toBe(false);
+  });
+
+  test("today's date is kept per now, zone and TZ: the same now in another TZ is another day", () => {
+    const late = at('2026-03-01T23:30:00Z');
+    const next = at('2026-03-02T00:30:00Z');
+    process.env['TZ'] = 'UTC';
+    expect(formatInstantShort(next, null, late)).toBe('2026-03-02 00:30:00');
+    process.env['TZ'] = 'Europe/Berlin';
+    expect(formatInstantShort(next, null, late)).toBe('01:30:00');
+    expect(formatInstantShort(next, 'UTC', late)).toBe('2026-03-02 00:30:00 UTC');
+  });
+
+  test('withTzPinned reads TZ once: a drawing gives what it gives unpinned', () => {
+    process.env['TZ'] = 'America/New_York';
+    const unpinned = formatWhen(at('2026-07-14T11:00:00Z'), 'America/New_York', now);
+    expect(withTzPinned(() => formatWhen(at('2026-07-14T11:00:00Z'), 'America/New_York', now))).toBe(unpinned);
+    expect(withTzPinned(() => formatWhen(at('2026-07-14T11:00:00Z'), 'Europe/Berlin', now))).toBe(
+      'in 3h (13:00:00 Europe/Berlin)',
+    );
   });
 });
 
