@@ -177,6 +177,46 @@ export function readProc(pid) {
   return { cpuNs, wakes, rssMb: field('VmRSS') / 1024, hwmMb: field('VmHWM') / 1024 };
 }
 
+/** The pid of the taskkit-spawner child of a daemon (runner/spawner-client.ts), or null (a bare subject has none). */
+export function spawnerPidOf(pid) {
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let children;
+    try {
+      children = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8');
+    } catch {
+      continue; // the thread ended between readdir and read
+    }
+    for (const child of children.split(' ').filter(Boolean)) {
+      try {
+        if (readFileSync(`/proc/${child}/cmdline`, 'utf8').startsWith('taskkit-spawner')) return Number(child);
+      } catch {
+        // the child ended meanwhile
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * readProc of a daemon with its spawner child's CPU added (the spawner forks the runs: what the
+ * daemon no longer does, it does), as `cpuNs`; `daemonCpuNs` and `spawnerCpuNs` apart. The runs'
+ * own CPU is in neither (they are the spawner's children, not its threads). A spawner restarted
+ * between two readings would count from zero: compare `spawnerPid` too.
+ */
+export function readDaemonProc(pid) {
+  const daemon = readProc(pid);
+  const spawnerPid = spawnerPidOf(pid);
+  let spawnerCpuNs = 0;
+  if (spawnerPid !== null) {
+    try {
+      spawnerCpuNs = readProc(spawnerPid).cpuNs;
+    } catch {
+      // it ended meanwhile: counted as none
+    }
+  }
+  return { ...daemon, cpuNs: daemon.cpuNs + spawnerCpuNs, daemonCpuNs: daemon.cpuNs, spawnerCpuNs, spawnerPid };
+}
+
 /** A fresh temporary folder for one measurement, and its removal. */
 export function makeTempDir(prefix = 'taskkit-bench-') {
   const dir = mkdtempSync(join(tmpdir(), prefix));

@@ -16,7 +16,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { DAEMON_NODE_FLAGS } from '../../dist/daemon/detach.js';
-import { killGroup, makeTempDir, readProc, sleep, startDaemon, writeTasksFile } from '../lib.js';
+import { killGroup, makeTempDir, readDaemonProc, sleep, startDaemon, writeTasksFile } from '../lib.js';
 
 const [sizesArg = '10000', secondsArg = '60', settleArg = '15'] = process.argv.slice(2);
 const sizes = sizesArg.split(',').map(Number);
@@ -97,18 +97,19 @@ await Promise.all([loadOne(), loadOne()]);
 await sleep(settle * 1000);
 
 const live = jobs.filter((job) => job.handle !== undefined);
-const before = new Map(live.map((job) => [job, readProc(job.handle.pid)]));
+const before = new Map(live.map((job) => [job, readDaemonProc(job.handle.pid)]));
 const wallBefore = performance.now();
 await sleep(seconds * 1000);
 const wallMs = performance.now() - wallBefore;
 const results = jobs.map((job) => {
   if (job.handle === undefined) return { subject: job.subject, n: job.n, error: job.error };
-  const after = readProc(job.handle.pid);
+  const after = readDaemonProc(job.handle.pid);
   const start = before.get(job);
   return {
     subject: job.subject,
     n: job.n,
     loadMs: job.handle.loadMs,
+    // A daemon's with its spawner's (lib.js readDaemonProc).
     cpuPercent: ((after.cpuNs - start.cpuNs) / 1e6 / wallMs) * 100,
     wakesPerMin: ((after.wakes - start.wakes) / wallMs) * 60_000,
     rssMb: after.rssMb,

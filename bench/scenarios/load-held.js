@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DAEMON_NODE_FLAGS } from '../../dist/daemon/detach.js';
-import { makeTempDir, readProc, sleep, startDaemon, summarize, writeTasksFile } from '../lib.js';
+import { makeTempDir, readDaemonProc, sleep, startDaemon, summarize, writeTasksFile } from '../lib.js';
 
 const [mode = 'taskkit', rateArg = '200', secondsArg = '10', warmupArg = '3'] = process.argv.slice(2);
 const [rate, seconds, warmup] = [rateArg, secondsArg, warmupArg].map(Number);
@@ -69,10 +69,10 @@ await sleep(warmup * SECOND);
 const from = Math.ceil((Date.now() + 200) / SECOND) * SECOND;
 to = from + seconds * SECOND;
 await sleep(from - Date.now() - 100);
-const before = readProc(subject.pid);
+const before = readDaemonProc(subject.pid);
 const wallBefore = performance.now();
 await sleep(to - Date.now());
-const after = readProc(subject.pid);
+const after = readDaemonProc(subject.pid);
 const wallMs = performance.now() - wallBefore;
 const expected = rate * seconds;
 /** The lines of runs due in the window: their lateness, the runs seen, and any run seen twice. */
@@ -116,7 +116,9 @@ console.log(
     duplicated,
     lateness: summarize(lateness),
     samples: lateness,
+    // The daemon's and its spawner's (lib.js readDaemonProc); the spawner's share apart.
     cpuPercent: ((after.cpuNs - before.cpuNs) / 1e6 / wallMs) * 100,
+    spawnerCpuPercent: ((after.spawnerCpuNs - before.spawnerCpuNs) / 1e6 / wallMs) * 100,
     rssMb: after.rssMb,
   }),
 );

@@ -61,15 +61,21 @@ function pool(results) {
     duplicated: sum('duplicated'),
     lateness: summarize(samples),
     cpuPercent: sum('cpuPercent') / results.length,
+    spawnerCpuPercent: sum('spawnerCpuPercent') / results.length,
     rssMb: sum('rssMb') / results.length,
   };
+}
+
+/** A daemon's CPU includes its spawner's (lib.js readDaemonProc): say how much of it that is. */
+function spawnerShare(r) {
+  return r.spawnerCpuPercent > 0 ? ` (daemon + spawner ${fmtAuto(r.spawnerCpuPercent)}%)` : '';
 }
 
 function describe(r) {
   if (r.error !== undefined) return `error: ${r.error}`;
   return (
     `start late p50/p99/max ${fmtAuto(r.lateness.p50)}/${fmtAuto(r.lateness.p99)}/${fmtAuto(r.lateness.max)} ms ` +
-    `(${r.starts}/${r.expected} runs, ${r.lost} lost, ${r.duplicated} twice); CPU ${fmtAuto(r.cpuPercent)}%; ` +
-    `RSS ${fmt(r.rssMb, 0)} MB`
+    `(${r.starts}/${r.expected} runs, ${r.lost} lost, ${r.duplicated} twice); ` +
+    `CPU ${fmtAuto(r.cpuPercent)}%${spawnerShare(r)}; RSS ${fmt(r.rssMb, 0)} MB`
   );
 }

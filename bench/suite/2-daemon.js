@@ -59,9 +59,15 @@ function pool(results) {
     expected: results.reduce((sum, r) => sum + r.expected, 0),
     lateness: summarize(samples),
     cpuPercent: mean('cpuPercent'),
+    spawnerCpuPercent: mean('spawnerCpuPercent'),
     rssMb: mean('rssMb'),
     readyMs: mean('readyMs'),
   };
+}
+
+/** A daemon's CPU includes its spawner's (lib.js readDaemonProc): say how much of it that is. */
+function spawnerShare(r) {
+  return r.spawnerCpuPercent > 0 ? ` (daemon + spawner ${fmtAuto(r.spawnerCpuPercent)}%)` : '';
 }
 
 function describe(r) {
@@ -69,6 +75,7 @@ function describe(r) {
   const ready = r.readyMs > 0 ? `; ready in ${fmt(r.readyMs, 0)} ms` : '';
   return (
     `start late p50/p99/max ${fmtAuto(r.lateness.p50)}/${fmtAuto(r.lateness.p99)}/${fmtAuto(r.lateness.max)} ms ` +
-    `(${r.starts}/${r.expected} starts); CPU ${fmtAuto(r.cpuPercent)}%; RSS ${fmt(r.rssMb, 0)} MB${ready}`
+    `(${r.starts}/${r.expected} starts); CPU ${fmtAuto(r.cpuPercent)}%${spawnerShare(r)}; ` +
+    `RSS ${fmt(r.rssMb, 0)} MB${ready}`
   );
 }

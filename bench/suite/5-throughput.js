@@ -46,8 +46,10 @@ export async function runThroughput({ concurrency, runs }, say) {
 
 function describe(r) {
   if (r.error !== undefined) return `error: ${r.error}`;
+  // A daemon's CPU includes its spawner's (lib.js readDaemonProc): say how much of it that is.
+  const whose = r.mode === 'raw' ? ' (the loop)' : ` (daemon + spawner ${fmt(r.spawnerCpuMsPerRun ?? 0, 2)})`;
   return (
     `${fmt(r.runsPerSec, 0)} runs/s (${r.runs} runs${r.failed ? `, ${r.failed} failed` : ''}); ` +
-    `CPU ${fmt(r.cpuMsPerRun, 2)} ms/run${r.mode === 'raw' ? ' (the loop)' : ' (daemon)'}`
+    `CPU ${fmt(r.cpuMsPerRun, 2)} ms/run${whose}`
   );
 }
