@@ -23,7 +23,7 @@ import { createRunner } from '../runner/runner.js';
 import { startSpawner, type Spawner } from '../runner/spawner-client.js';
 import { formatDuration } from '../schedule/duration.js';
 import { attachStore } from '../store/attach.js';
-import { journalClaim } from '../store/journal.js';
+import { journalClaim, runJournal } from '../store/journal.js';
 import type { Store } from '../store/store.js';
 import { openClusterMode } from './cluster/daemon-mode.js';
 import { describeConfigFailure, logConfigFailure } from './config-failure.js';
@@ -131,14 +131,15 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
   // Run ids continue the history's. The scheduler is inert until start(); it exists this early
   // because the control server, which proves this daemon alone uses the state dir, needs it.
   // The store's claim: each run's row is on disk before its process starts, so a crash loses none.
-  // One commit per run, not one per engine turn (runJournal + claimCommit): with a turn's rows
-  // committed first, a kill while the turn's k-th process was being spawned left runs that never
-  // started recorded as started (interrupted, their instants dealt with; the crash torture's
-  // one-shot never ran), where a per-run commit leaves them unclaimed and caught up at the next
-  // start. In a cluster the claim is PostgreSQL's first; a won run's local row is then committed.
-  const local = journalClaim(store);
+  // One commit per engine turn for the runs claimed in it (runJournal + claimCommit), then their
+  // requests go to the spawner in one write in the same tick (Runner.together): a kill leaves no
+  // committed row, or a spawner that has every request and spawns them even with the daemon gone.
+  // (Before the spawner, a kill during the turn's k-th fork left runs that never started recorded
+  // as started, their instants dealt with.) In a cluster the claim is PostgreSQL's first, and a won
+  // run's local row is then committed on its own (journalClaim).
+  const journal = runJournal(store);
   const specOf = (task: string): TaskSpec | undefined => (scheduler.has(task) ? scheduler.get(task).spec : undefined);
-  const claim = cluster === null ? local : cluster.claim(local, specOf);
+  const claim = cluster === null ? journal.claim : cluster.claim(journalClaim(store), specOf);
   const { maxConcurrent, groups } = current.settings;
   // Shell and argv runs are spawned by this child, off the daemon's loop (runner/spawner-client.ts).
   const spawner = options.spawner ?? startSpawner();
@@ -147,6 +148,7 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
     clock,
     runner: createRunner({ clock, spawner }),
     claim,
+    ...(cluster === null ? { claimCommit: journal.commit } : {}),
     maxConcurrent,
     groups,
     log,

@@ -86,7 +86,7 @@ export abstract class EngineLoop implements TaskOperations {
       clock,
       runner: options.runner,
       claim: options.claim ?? null,
-      turn: options.claimCommit === undefined ? null : new TurnCommit(options.claimCommit, log),
+      turn: options.claimCommit === undefined ? null : new TurnCommit(options.claimCommit, log, options.runner.batcher),
       emitter: this.emitter,
       timeline: this.timeline,
       log,

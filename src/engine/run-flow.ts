@@ -305,9 +305,7 @@ export class RunFlow {
 
   /** The end of an engine turn: commit its claims, then launch their runs (turn-commit.ts); false when none waited. */
   launchClaimed(): boolean {
-    const runs = this.#options.turn?.commit() ?? null;
-    runs?.forEach((run) => this.#launch(run, this.#options.clock.now()));
-    return runs !== null;
+    return this.#options.turn?.launch((run) => this.#launch(run, this.#options.clock.now())) ?? false;
   }
 
   #launch(run: ActiveRun, now: Instant): void {

@@ -26,13 +26,42 @@ export function buildRunEnvironment(
   request: RunRequest,
   base: NodeJS.ProcessEnv = process.env,
 ): Record<string, string> {
+  const env = snapshotEnvironment(base);
+  defineAll(env, request.task.env);
+  defineAll(env, describeRunVariables(request));
+  return env;
+}
+
+/** `base`'s variables as a plain object (reading process.env is a getenv per variable). */
+export function snapshotEnvironment(base: NodeJS.ProcessEnv): Record<string, string> {
   const env: Record<string, string> = {};
   for (const key of Object.keys(base)) {
     const value = base[key];
     if (value !== undefined) env[key] = value;
   }
-  defineAll(env, request.task.env);
-  defineAll(env, describeRunVariables(request));
+  return env;
+}
+
+/**
+ * What a run adds to the daemon's environment: task.env, then TASKKIT_* (later wins). The spawner
+ * keeps the base (spawner-client.ts sends it once), so a request carries only this:
+ * `mergeEnvironment(base, overlay)` equals buildRunEnvironment's result, keys in the same order.
+ */
+export function runEnvironmentOverlay(request: RunRequest): Record<string, string> {
+  const overlay: Record<string, string> = {};
+  defineAll(overlay, request.task.env);
+  defineAll(overlay, describeRunVariables(request));
+  return overlay;
+}
+
+/** A copy of `base` with `overlay` defined over it (a new object; neither is changed). */
+export function mergeEnvironment(
+  base: Readonly<Record<string, string>>,
+  overlay: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  defineAll(env, base);
+  defineAll(env, overlay);
   return env;
 }
 

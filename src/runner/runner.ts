@@ -6,7 +6,7 @@ import { startModuleRun } from './module.js';
 import { startProcessRun } from './process.js';
 import { startSpawnedRun } from './spawned-run.js';
 import type { Spawner } from './spawner-client.js';
-import type { OutputListener, RunHandle, RunRequest, Runner } from './types.js';
+import type { OutputListener, RunBatcher, RunHandle, RunRequest, Runner } from './types.js';
 
 export interface RunnerOptions {
   /** Times runs, timeouts and kill-after: the daemon passes the engine's clock; tests, a fake one. */
@@ -22,7 +22,7 @@ export interface RunnerOptions {
 export function createRunner(options: RunnerOptions = {}): Runner {
   const clock = options.clock ?? defaultRunClock();
   const { spawner } = options;
-  return {
+  const runner: Runner = {
     start(request: RunRequest, onOutput?: OutputListener): RunHandle {
       switch (request.task.action.kind) {
         case 'shell':
@@ -37,4 +37,11 @@ export function createRunner(options: RunnerOptions = {}): Runner {
       }
     },
   };
+  if (spawner === undefined) return runner;
+  // The runs the spawner starts in one engine turn reach it in one write (types.ts RunBatcher).
+  const batcher: RunBatcher = {
+    holds: (task) => task.action.kind === 'shell' || task.action.kind === 'argv',
+    together: (work, beforeWrite) => spawner.together(work, beforeWrite),
+  };
+  return { ...runner, batcher };
 }

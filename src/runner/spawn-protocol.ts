@@ -1,11 +1,12 @@
 /**
  * What the daemon and its spawner process say to each other (spawner-main.ts, spawner-client.ts).
- * The daemon sends one `spawn` per run on Node's IPC channel, as soon as the run's journal row is
- * committed. The spawner answers on its stdout, a plain pipe, in frames (spawn-frames.ts), in order
- * per run: `pid` or `fault`, then `output`s, `exit` when the leader exits, and `end` once its pipes
- * are drained (at most DRAIN_AFTER_EXIT_MS after the exit). Not on the IPC channel: its reader
- * copies every message into a fresh off-heap buffer, and a 200 MiB flood grew the daemon twice as
- * much as a pipe read as latin1 text (test/faults/resources-flood.test.ts).
+ * The daemon sends the runs of one engine turn in one `spawn` message on Node's IPC channel, right
+ * after their journal rows are committed (one request a message when started on their own). The
+ * spawner answers on its stdout, a plain pipe, in frames (spawn-frames.ts), in order per run: `pid`
+ * or `fault`, then `output`s, `exit` when the leader exits, and `end` once its pipes are drained
+ * (at most DRAIN_AFTER_EXIT_MS after the exit). Not on the IPC channel: its reader copies every
+ * message into a fresh off-heap buffer, and a 200 MiB flood grew the daemon twice as much as a pipe
+ * read as latin1 text (test/faults/resources-flood.test.ts).
  * While it owes the daemon anything, the daemon also sends a `ping` every few seconds, answered by a
  * `pong` with its number: a spawner that stays silent too long is frozen (spawner-watch.ts).
  */
@@ -14,13 +15,15 @@ import type { OutputStream } from './types.js';
 
 /** Start one run: the command process.ts would spawn, in its own process group. */
 export interface SpawnRequest {
-  readonly kind: 'spawn';
   /** The client's number for the run (not the run id: a restarted daemon's ids may repeat). */
   readonly id: number;
   readonly file: string;
   readonly args: readonly string[];
   readonly cwd: string;
-  /** The whole environment (runner/environment.ts buildRunEnvironment, computed by the daemon). */
+  /**
+   * What the run adds to the daemon's environment (environment.ts runEnvironmentOverlay): the
+   * spawner defines it over the base the daemon sent (mergeEnvironment), as buildRunEnvironment would.
+   */
   readonly env: Readonly<Record<string, string>>;
   /** The run's output limit: the spawner keeps head and tail within it, as the daemon did. */
   readonly outputLimitBytes: number;
@@ -32,8 +35,18 @@ export interface PingRequest {
   readonly id: number;
 }
 
+/**
+ * Runs to start, in one message (a turn's: spawner-client.ts `together`), with, in the first to
+ * each spawner, the daemon's environment: the base of every run's.
+ */
+export interface SpawnBatch {
+  readonly kind: 'spawn';
+  readonly baseEnv?: Readonly<Record<string, string>>;
+  readonly requests: readonly SpawnRequest[];
+}
+
 /** What the daemon sends its spawner. */
-export type SpawnerMessage = SpawnRequest | PingRequest;
+export type SpawnerMessage = SpawnBatch | PingRequest;
 
 /**
  * What the spawner tells, in order per run (a `pong`'s id is its ping's number, not a run's).

@@ -7,7 +7,7 @@
  * killed (the run's exit can no longer be learnt), or left alone if its pid never came.
  */
 import type { Clock } from '../engine/clock.js';
-import { buildRunEnvironment } from './environment.js';
+import { runEnvironmentOverlay } from './environment.js';
 import { killGroupIfAlive, signalProcessGroup, watchGroup, type GroupWatch } from './kill-tree.js';
 import { createNotStartedHandle, startLifecycle, stoppedStatus, type RunLifecycle } from './lifecycle.js';
 import { describeStartFault, type StartFault } from './outcome.js';
@@ -33,7 +33,7 @@ export function startSpawnedRun(
       file: command.file,
       args: command.args,
       cwd: task.cwd,
-      env: buildRunEnvironment(request),
+      env: runEnvironmentOverlay(request),
       outputLimitBytes: request.outputLimitBytes,
     },
     run,

@@ -7,6 +7,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { snapshotEnvironment } from './environment.js';
 import type { StartFault } from './outcome.js';
 import { FrameReader } from './spawn-frames.js';
 import type { SpawnerEvent, SpawnerMessage, SpawnRequest } from './spawn-protocol.js';
@@ -26,11 +27,20 @@ export interface SpawnSink {
   lost(why: string): void;
 }
 
-export type SpawnOrder = Omit<SpawnRequest, 'kind' | 'id'>;
+export type SpawnOrder = Omit<SpawnRequest, 'id'>;
 
 export interface Spawner {
-  /** Send one run to the spawner (at once: its journal row is committed already); its events go to `sink`. */
+  /**
+   * Send one run to the spawner (at once: its journal row is committed already, or with the others
+   * of `together`); its events go to `sink`.
+   */
   spawn(order: SpawnOrder, sink: SpawnSink): void;
+  /**
+   * The runs `work` spawns go out in one write (one IPC message) after `beforeWrite` (the journal's
+   * commit) returns, so a kill of the daemon leaves the spawner with all of them or none. Nested calls
+   * join the outer one (their `beforeWrite` runs at once after their work).
+   */
+  together(work: () => void, beforeWrite?: () => void): void;
   /** The spawner's pid, or null while none runs (between a death and the restart). */
   readonly pid: number | null;
   /** Give the daemon's logger (the spawner is forked before the daemon has one). */
@@ -87,6 +97,12 @@ class SpawnerClient implements Spawner {
   #nextId = 1;
   #closed = false;
   #restartTimer: NodeJS.Timeout | null = null;
+  /** The requests of the `together` under way, or null: each goes out at once. */
+  #held: SpawnRequest[] | null = null;
+  /** The daemon's environment, read once at the first run (it changes only while the daemon starts). */
+  #baseEnv: Record<string, string> | null = null;
+  /** The spawner that has the base: a new one (a restart) is sent it with its first runs. */
+  #baseSentTo: ChildProcess | null = null;
 
   constructor(options: SpawnerOptions) {
     this.#options = options;
@@ -109,10 +125,36 @@ class SpawnerClient implements Spawner {
     this.#sinks.set(id, sink);
     // Only runs in flight keep the daemon's loop alive (through the events' pipe).
     if (this.#sinks.size === 1) eventsOf(child)?.ref();
-    const request: SpawnRequest = { kind: 'spawn', id, ...order };
-    // A closed channel: the child's exit follows, and the run is told `lost` there.
-    if (child.connected) child.send(request);
+    const request: SpawnRequest = { id, ...order };
+    if (this.#held === null) this.#send(child, [request]);
+    else this.#held.push(request);
     this.#watch?.wake();
+  }
+
+  together(work: () => void, beforeWrite?: () => void): void {
+    if (this.#held !== null) {
+      work();
+      return beforeWrite?.();
+    }
+    const held: SpawnRequest[] = (this.#held = []);
+    try {
+      work();
+    } finally {
+      this.#held = null;
+      beforeWrite?.();
+      // Nothing of the daemon's between the commit and this write: its return, and the message's JSON.
+      const child = this.#child;
+      if (child !== null && held.length > 0) this.#send(child, held);
+    }
+  }
+
+  /** One message, one write. A closed channel: the child's exit follows, and its runs are told `lost` there. */
+  #send(child: ChildProcess, requests: readonly SpawnRequest[]): void {
+    if (!child.connected) return;
+    if (this.#baseSentTo === child) return void child.send({ kind: 'spawn', requests } satisfies SpawnerMessage);
+    this.#baseEnv ??= snapshotEnvironment(process.env);
+    this.#baseSentTo = child;
+    child.send({ kind: 'spawn', baseEnv: this.#baseEnv, requests } satisfies SpawnerMessage);
   }
 
   close(): void {

@@ -12,6 +12,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
+import { mergeEnvironment } from './environment.js';
 import { createOutputBuffer, type OutputBuffer } from './output-buffer.js';
 import { DRAIN_AFTER_EXIT_MS, drainStreams } from './pipes.js';
 import { checkWorkingDirectory, classifySpawnError } from './spawn-command.js';
@@ -38,6 +39,8 @@ const running = new Map<ChildProcess, readonly Readable[]>();
 /** Pipes not read while the daemon is behind. */
 const paused = new Set<Readable>();
 let corked = false;
+/** The daemon's environment, under every run's own variables (sent with the first runs). */
+let baseEnv: Readonly<Record<string, string>> = {};
 
 /** Write an event; the writes of one turn of the loop go out together. */
 function emit(event: SpawnerEvent): void {
@@ -73,7 +76,7 @@ function start(request: SpawnRequest): void {
   try {
     child = spawn(file, [...request.args], {
       cwd,
-      env: request.env,
+      env: mergeEnvironment(baseEnv, request.env),
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -135,7 +138,10 @@ function capture(id: number, child: ChildProcess, output: OutputBuffer): Readabl
 }
 
 process.on('message', (message: SpawnerMessage) => {
-  if (message.kind === 'spawn') start(message);
+  if (message.kind === 'spawn') {
+    if (message.baseEnv !== undefined) baseEnv = message.baseEnv;
+    message.requests.forEach(start);
+  }
   // After every request sent before it: a pong says those were dealt with too.
   else if (message.kind === 'ping') emit({ kind: 'pong', id: message.id });
 });

@@ -133,4 +133,19 @@ export type OutputListener = (chunk: Buffer, stream: OutputStream) => void;
 /** Starts runs. Implemented by runner/runner.ts; faked in engine tests. */
 export interface Runner {
   start(request: RunRequest, onOutput?: OutputListener): RunHandle;
+  /** Optional (the daemon's spawner): runs whose starts can be held and sent in one write. */
+  readonly batcher?: RunBatcher;
+}
+
+/**
+ * Runs started together reach the daemon's spawner in one write (spawner-client.ts `together`). The
+ * engine starts a turn's held runs inside `together`, commits their journal rows in `beforeWrite`,
+ * then the write goes: a kill leaves no committed row, or the spawner with every request, with
+ * only the commit's return and the write's own JS between them. Runs of other tasks start after the commit.
+ */
+export interface RunBatcher {
+  /** Whether start() of this task's runs only builds a request that `together` holds until its write. */
+  holds(task: TaskSpec): boolean;
+  /** Run `work` (held requests kept), then `beforeWrite`, then send the held requests in one write. */
+  together(work: () => void, beforeWrite: () => void): void;
 }

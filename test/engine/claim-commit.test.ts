@@ -2,12 +2,12 @@
 // says go to is handed to the runner only after the commit, and the engine commits once per turn
 // (a wake, an API call, a run's end) for all the runs claimed in it, not once per run.
 import { describe, expect, test } from 'vitest';
-import type { RunRequest, Runner } from '../../src/runner/types.js';
+import type { RunBatcher, RunRequest, Runner } from '../../src/runner/types.js';
 import { FakeRunner, flush } from '../support/fake-runner.js';
 import { createEngine, every, makeTask } from '../support/engine-task.js';
 
 /** An engine whose claim, commit and runner write what they are asked to one shared log, in order. */
-function journaled(start: string, options: { maxConcurrent?: number } = {}) {
+function journaled(start: string, options: { maxConcurrent?: number; batcher?: boolean } = {}) {
   const calls: string[] = [];
   const fake = new FakeRunner();
   const runner: Runner = {
@@ -16,9 +16,19 @@ function journaled(start: string, options: { maxConcurrent?: number } = {}) {
       return fake.start(request, onOutput);
     },
   };
+  // The daemon's spawner (runner/runner.ts): the starts of process tasks are held, sent in one write.
+  const batcher: RunBatcher = {
+    holds: (task) => task.action.kind === 'shell',
+    together: (work, beforeWrite) => {
+      calls.push('together');
+      work();
+      beforeWrite();
+      calls.push('write');
+    },
+  };
   const engine = createEngine(start, {
-    ...options,
-    runner,
+    ...(options.maxConcurrent === undefined ? {} : { maxConcurrent: options.maxConcurrent }),
+    runner: options.batcher === true ? { ...runner, batcher } : runner,
     claim: (run) => {
       calls.push(`claim #${run.id}`);
       return true;
@@ -53,6 +63,36 @@ describe('the claims of one turn are committed once, before any of their runs st
     fake.finish(1, { status: 'succeeded', exitCode: 0 });
     await flush();
     expect(calls.slice(3)).toEqual(['claim #2', 'commit', 'start #2']);
+  });
+
+  test('a runner with a batcher: its runs are started held, then the commit, then one write; the others after', () => {
+    const { clock, scheduler, calls } = journaled('2026-08-01T12:00:30.000Z', { batcher: true });
+    const fn = { kind: 'function' as const, fn: () => undefined };
+    scheduler.add(makeTask('a', { schedule: every('1m') }));
+    scheduler.add(makeTask('b', { schedule: every('1m'), action: fn }));
+    scheduler.add(makeTask('c', { schedule: every('1m') }));
+    scheduler.start();
+    clock.advanceTo('2026-08-01T12:01:00.000Z');
+    expect(calls).toEqual([
+      'claim #1',
+      'claim #2',
+      'claim #3',
+      'together',
+      'start #1',
+      'start #3',
+      'commit',
+      'write',
+      'start #2',
+    ]);
+  });
+
+  test('the batcher is not asked for a turn that claimed nothing', () => {
+    const { clock, scheduler, calls } = journaled('2026-08-01T12:00:30.000Z', { batcher: true });
+    scheduler.add(makeTask('held', { schedule: every('1m') }));
+    scheduler.start();
+    scheduler.hold('held');
+    clock.advanceTo('2026-08-01T12:05:00.000Z');
+    expect(calls).toEqual([]);
   });
 
   test('a turn that claims nothing commits nothing', () => {

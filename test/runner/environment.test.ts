@@ -1,5 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { buildRunEnvironment, describeRunVariables } from '../../src/runner/environment.js';
+import {
+  buildRunEnvironment,
+  describeRunVariables,
+  mergeEnvironment,
+  runEnvironmentOverlay,
+  snapshotEnvironment,
+} from '../../src/runner/environment.js';
 import { argvAction, createProcessRequest } from './_process-run.js';
 
 const baseRequest = createProcessRequest({
@@ -84,5 +90,26 @@ describe('buildRunEnvironment', () => {
 
   test('defaults to process.env as the base', () => {
     expect(buildRunEnvironment(baseRequest).PATH).toBe(process.env['PATH']);
+  });
+});
+
+describe("the spawner's environment: the base sent once, a run's overlay per request", () => {
+  test('mergeEnvironment(base, overlay), through JSON as on the IPC channel, equals buildRunEnvironment', () => {
+    const task = {
+      ...baseRequest.task,
+      env: JSON.parse('{"B": "task", "__proto__": "p", "TASKKIT_TASK": "spoofed", "C": "c"}') as Record<string, string>,
+    };
+    const request = {
+      ...baseRequest,
+      task,
+      upstream: { task: 'up', runId: 3, status: 'succeeded' as const, exitCode: 0 },
+    };
+    const base = { A: 'a', B: 'base', TASKKIT_RUN_ID: 'old', GONE: undefined };
+    const wire = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+    const merged = mergeEnvironment(wire(snapshotEnvironment(base)), wire(runEnvironmentOverlay(request)));
+    const built = buildRunEnvironment(request, base);
+    expect(Object.entries(merged)).toEqual(Object.entries(built));
+    expect(Object.getOwnPropertyDescriptor(merged, '__proto__')?.value).toBe('p');
+    expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
   });
 });
