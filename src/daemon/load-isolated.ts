@@ -11,6 +11,7 @@ import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../config/config-error.js';
 import type { FileTrust } from '../config/file-trust.js';
+import { compactSpec } from '../config/compact-spec.js';
 import { definitionFingerprint } from '../config/definition.js';
 import { createStringSharing } from '../config/freeze.js';
 import { unreadableIssue, type ConfigIssue } from '../config/issues.js';
@@ -56,11 +57,13 @@ export async function loadTasksFileIsolated(
   // Each chunk of tasks is made whole as it arrives, while the child checks the rest: frozen with
   // its strings shared (structured clone gives every occurrence of a string its own copy: 100,000
   // tasks, ~1.2 million strings, ~40 MB), and its fingerprints computed, which the store needs for
-  // every task at start (definition.ts caches them per spec).
+  // every task at start (definition.ts caches them per spec). Each spec is first rebuilt as an object
+  // literal of its shape (config/compact-spec.ts): the clone's layout costs more.
   const share = createStringSharing();
   let tasks: TaskSpec[] = [];
   const receive = (chunk: readonly TaskSpec[]): void => {
-    for (const spec of chunk) {
+    for (const received of chunk) {
+      const spec = compactSpec(received);
       share(spec);
       definitionFingerprint(spec);
       tasks.push(spec);
