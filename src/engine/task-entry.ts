@@ -10,7 +10,7 @@ import { compileSchedule } from '../schedule/next.js';
 import type { Exclusion } from '../schedule/excluded-dates.js';
 import { nextTaskInstant, upcomingTaskInstants, type TaskTiming } from '../schedule/task-instants.js';
 import type { Instant, Schedule, ScheduleSpec } from '../schedule/types.js';
-import { TaskAlerts } from './alerts.js';
+import { NO_ALERTS } from './alerts.js';
 import { calendarsOf, type TaskCalendars } from './task-calendars.js';
 import { DeadManWatch } from './dead-man-watch.js';
 import { JoinProgress, redefinedJoin } from './join.js';
@@ -19,7 +19,7 @@ import type { RunRecord } from './run.js';
 import { countsTowardsMaxRuns, givesBudgetBack, runsLeftOfMaxRuns } from './max-runs.js';
 import { nextHold, type TaskHold } from './task-hold.js';
 import type { HoldEndNode, OverdueNode, TaskNode, TrackedRun } from './task-nodes.js';
-import type { AnnouncedStatus, GroupDescriber, TaskStateName } from './task-state.js';
+import type { AlertState, AnnouncedStatus, GroupDescriber, TaskStateName } from './task-state.js';
 
 export type { TrackedRun } from './task-nodes.js';
 
@@ -58,7 +58,7 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
   #lastRun: RunRecord | null = null;
   /** Scheduled slots (an instant with all its retries) that failed in a row, for `hold-after-failures`. */
   #failedSlots: number;
-  readonly alerts: TaskAlerts; // which alerts of `notify:` were sent (engine/alerts.ts)
+  alertState: AlertState; // which alerts of `notify:` were sent: changed only by alerts.ts applyAlerts
   readonly deadMan: DeadManWatch; // `expect-success-within`: last success, overdue since (engine/dead-man-watch.ts)
   /** `after-all:` the join's wait (engine/join.ts), or null for a task without it. */
   #join: JoinProgress | null;
@@ -79,7 +79,7 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
     this.#calendars = calendarsOf(this, spec);
     this.#scheduledRuns = restored.scheduledRuns ?? 0;
     this.#failedSlots = restored.failedSlots ?? 0;
-    this.alerts = new TaskAlerts(restored.alerts);
+    this.alertState = restored.alerts ?? NO_ALERTS;
     const hold = restored.hold !== undefined ? restored.hold : spec.hold ? { note: null, at: now } : null;
     if (hold !== null && (hold.until == null || hold.until > now)) this.hold(hold.note, hold.at, hold.until ?? null);
     this.#lastScheduledAt = restored.lastScheduledAt ?? null;

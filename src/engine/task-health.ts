@@ -7,7 +7,7 @@
 import { formatDuration } from '../schedule/duration.js';
 import type { Instant } from '../schedule/types.js';
 import type { Task } from './active-run.js';
-import { alertsOfRunEnd, buildAlert, type AlertCause, type AlertFacts } from './alerts.js';
+import { alertsOfRunEnd, applyAlerts, buildAlert, type AlertCause, type AlertFacts } from './alerts.js';
 import type { Clock } from './clock.js';
 import type { Emitter } from './emitter.js';
 import type { LogFunction } from './ports.js';
@@ -45,7 +45,7 @@ export class TaskHealth {
     const succeeded = record.status === 'succeeded' && !entry.removed;
     const failuresBefore = entry.failedSlots;
     const watchFromBefore = entry.deadMan.watchFrom;
-    const alertBefore = entry.alerts.state;
+    const alertBefore = entry.alertState;
     if (succeeded) this.#succeeded(entry, record);
     const autoHeld = slot && this.#slotEnded(entry, record);
     const failed = slot && failedForGood(record.status);
@@ -124,9 +124,9 @@ export class TaskHealth {
   #raiseAlerts(entry: Task, causes: readonly AlertCause[], facts: AlertFacts): void {
     const { notify, name } = entry.spec;
     const now = this.#ports.clock.now();
-    const before = entry.alerts.state;
-    const events = causes.flatMap((cause) => entry.alerts.apply(notify, cause, now));
-    if (entry.alerts.state !== before) this.#ports.announce(entry, true);
+    const before = entry.alertState;
+    const events = causes.flatMap((cause) => applyAlerts(entry, notify, cause, now));
+    if (entry.alertState !== before) this.#ports.announce(entry, true);
     if (notify === undefined) return;
     for (const event of events) {
       // The notifier's kind only: a URL may hold a password (the daemon logs the delivery, redacted).

@@ -34,7 +34,7 @@ export function taskStatusOf<R extends TrackedRun>(entry: TaskEntry<R>): TaskSta
     lastRun: entry.lastRun,
     failedSlots: entry.failedSlots,
     autoHeld: entry.autoHeld,
-    alert: entry.alerts.state,
+    alert: entry.alertState,
     ...(join === null ? {} : { join: join.state }),
   };
 }

@@ -5,7 +5,7 @@
 // Only events in `on` go out. The state change is announced (task-changed) before the alert.
 import { describe, expect, test } from 'vitest';
 import type { AlertEvent, NotifySpec } from '../../src/config/types.js';
-import { decideAlerts, NO_ALERTS } from '../../src/engine/alerts.js';
+import { applyAlerts, decideAlerts, NO_ALERTS } from '../../src/engine/alerts.js';
 import type { Alert } from '../../src/engine/events.js';
 import { flush } from '../support/fake-runner.js';
 import { createEngine, every, iso, makeTask, ms } from '../support/engine-task.js';
@@ -42,6 +42,16 @@ async function slotAt(engine: Engine, minutes: number, status: 'failed' | 'succe
 
 describe('the rules (decideAlerts, pure)', () => {
   const at = ms(START);
+
+  test("applyAlerts keeps decideAlerts' state in the task's alertState and returns what to send", () => {
+    const task = { alertState: NO_ALERTS };
+    const failed = { kind: 'slot-failed', failures: 1, slotAt: at } as const;
+    expect(applyAlerts(task, notifier(), failed, at + 1)).toEqual(['failure']);
+    expect(task.alertState).toEqual({ failureAlertedAt: at, overdueAlertedAt: null });
+    expect(applyAlerts(task, notifier(), { ...failed, failures: 2, slotAt: at + MIN }, at + MIN)).toEqual([]);
+    expect(applyAlerts(task, notifier(), { kind: 'succeeded', slot: true }, at + 2 * MIN)).toEqual(['recovery']);
+    expect(task.alertState).toEqual(NO_ALERTS);
+  });
 
   test('failure: at `after`, then only after `repeat` between slot instants; none without notify or `on`', () => {
     const spec = notifier({ after: 2, repeatMs: 3_600_000 });
