@@ -1,8 +1,8 @@
 /**
- * One task's engine state, owned here: every change goes through a method that keeps its rules
- * (one hold value: task-hold.ts; the `max-runs` budget is runs started plus counted runs still
- * waiting, so it is derived, never counted twice: max-runs.ts; the dead-man watch:
- * dead-man-watch.ts). Its outside view is the TaskStatus of task-state.ts, built by task-status-of.ts.
+ * One task's engine state, owned here: a change goes through a method that keeps its rules (one hold value:
+ * task-hold.ts; the `max-runs` budget, derived from runs started and counted runs waiting: max-runs.ts; the dead-man
+ * watch: dead-man-watch.ts), the alerts sent through alerts.ts applyAlerts, the last task-changed through
+ * task-status-of.ts. Its outside view is the TaskStatus of task-state.ts, built by task-status-of.ts.
  */
 import { isSameDefinition, isSameTiming } from '../config/definition.js';
 import type { TaskSpec } from '../config/types.js';
@@ -24,7 +24,6 @@ import type { AlertState, AnnouncedStatus, GroupDescriber, TaskStateName } from 
 export type { TrackedRun } from './task-nodes.js';
 
 const NO_RUNS = Object.freeze([]) as unknown as never[];
-const NO_GROUP: GroupDescriber = () => null;
 
 /** One remembered scheduleNext answer (TaskEntry.scheduleNextRemembered). */
 interface NextMemo {
@@ -37,8 +36,7 @@ interface NextMemo {
 
 export class TaskEntry<R extends TrackedRun = TrackedRun> {
   readonly node: TaskNode<TaskEntry<R>>;
-  // The end of its hold and its dead-man deadline on the timeline, made on first use (holdEndNode,
-  // overdueNode), else null and on no timeline: most tasks never need them (100,000 idle tasks: 16 MB).
+  // Its hold's end and dead-man deadline nodes, made on first use; null: on no timeline (most tasks, issue 20.4).
   madeHoldEndNode: HoldEndNode<TaskEntry<R>> | null = null;
   madeOverdueNode: OverdueNode<TaskEntry<R>> | null = null;
   #spec: TaskSpec;
@@ -66,7 +64,7 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
   /** scheduleNextRemembered's one answer and what it depended on (made with the first ask). */
   #memoState: NextMemo | null = null;
   announced: AnnouncedStatus | null = null; // what the last task-changed said of it (task-status-of.ts)
-  describeGroup: GroupDescriber = NO_GROUP; // its `group:` as its status says it; Scheduler.add sets the run flow's
+  describeGroup: GroupDescriber = () => null; // its `group:` as its status says it; Scheduler.add sets the run flow's
 
   /**
    * A task as added: with `restored`, a restart's reschedule, hold, counters and alerts (else the file's `hold:`).
