@@ -11,6 +11,7 @@ import { snapshotEnvironment } from './environment.js';
 import type { StartFault } from './outcome.js';
 import { FrameReader } from './spawn-frames.js';
 import type { SpawnerEvent, SpawnerMessage, SpawnRequest } from './spawn-protocol.js';
+import { SendBacklog } from './send-backlog.js';
 import { SpawnerWatch } from './spawner-watch.js';
 import type { OutputStream } from './types.js';
 
@@ -103,6 +104,8 @@ class SpawnerClient implements Spawner {
   #baseEnv: Record<string, string> | null = null;
   /** The spawner that has the base: a new one (a restart) is sent it with its first runs. */
   #baseSentTo: ChildProcess | null = null;
+  /** Requests the kernel did not take at once: said in the log (the journal's guarantee waits on them). */
+  readonly #backlog = new SendBacklog((message) => this.#log('warn', message));
 
   constructor(options: SpawnerOptions) {
     this.#options = options;
@@ -151,10 +154,13 @@ class SpawnerClient implements Spawner {
   /** One message, one write. A closed channel: the child's exit follows, and its runs are told `lost` there. */
   #send(child: ChildProcess, requests: readonly SpawnRequest[]): void {
     if (!child.connected) return;
-    if (this.#baseSentTo === child) return void child.send({ kind: 'spawn', requests } satisfies SpawnerMessage);
-    this.#baseEnv ??= snapshotEnvironment(process.env);
-    this.#baseSentTo = child;
-    child.send({ kind: 'spawn', baseEnv: this.#baseEnv, requests } satisfies SpawnerMessage);
+    let message: SpawnerMessage = { kind: 'spawn', requests };
+    if (this.#baseSentTo !== child) {
+      this.#baseEnv ??= snapshotEnvironment(process.env);
+      this.#baseSentTo = child;
+      message = { ...message, baseEnv: this.#baseEnv };
+    }
+    this.#backlog.send(requests.length, (written) => child.send(message, written));
   }
 
   close(): void {

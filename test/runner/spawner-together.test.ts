@@ -98,4 +98,32 @@ describe('runs started together', () => {
     // With the caller gone it spawned what it had and exits.
     await waitUntil(() => !isAlive(spawnerPid), 10_000, 'the spawner to exit');
   });
+
+  test('requests the channel cannot take at once are logged: the guarantee waits on them', async () => {
+    const logged: string[] = [];
+    const stalled = startSpawner({ log: (level, message) => void logged.push(`${level} ${message}`) });
+    const pid = stalled.pid as number;
+    spawnerPids.push(pid);
+    const sink = { started() {}, fault() {}, output() {}, exit() {}, end() {}, lost() {} };
+    const order = { file: '/bin/true', args: [], cwd: '/tmp', env: { PAD: 'x'.repeat(1024) }, outputLimitBytes: 1024 };
+    try {
+      // One request at a time is taken at once: nothing to say.
+      stalled.spawn(order, sink);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(logged.filter((line) => line.includes('behind'))).toEqual([]);
+      // A spawner that reads nothing, and ~600 kB in one message: the kernel takes ~200 kB.
+      process.kill(pid, 'SIGSTOP');
+      stalled.together(() => {
+        for (let i = 0; i < 600; i++) stalled.spawn(order, sink);
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(logged.filter((line) => line.includes('behind'))).toEqual([
+        'warn taskkit-spawner is behind: 600 run request(s) wait in the daemon for its channel; ' +
+          'a kill of the daemon now would leave them recorded as started but never started',
+      ]);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+      stalled.close();
+    }
+  });
 });
