@@ -99,7 +99,7 @@ export class Scheduler extends LateCatchUp {
     this.drain();
     if (!entry.held) this.spans.endHeld(entry, now, now);
     this.syncHoldEnd(entry);
-    if (task.expectSuccessWithinMs === undefined) entry.deadMan.clear();
+    if (task.expectSuccessWithinMs === undefined) entry.deadMan = entry.deadMan.cleared();
     this.syncOverdue(entry);
     // `hold: true` added in the file holds like `taskkit hold`.
     if (entry.held && !wasHeld) this.beginHold(entry);

@@ -1,8 +1,8 @@
 /**
  * One task's engine state, owned here: a change goes through a method that keeps its rules (one hold value:
- * task-hold.ts; the `max-runs` budget, derived from runs started and counted runs waiting: max-runs.ts; the dead-man
- * watch: dead-man-watch.ts), the alerts sent through alerts.ts applyAlerts, the last task-changed through
- * task-status-of.ts. Its outside view is the TaskStatus of task-state.ts, built by task-status-of.ts.
+ * task-hold.ts; the `max-runs` budget, derived from runs started and counted runs waiting: max-runs.ts), else its
+ * dead-man watch (a value: dead-man-watch.ts) and alerts sent (alerts.ts applyAlerts) are replaced by task-health.ts,
+ * the last task-changed by task-status-of.ts. Its outside view: task-state.ts's TaskStatus, from task-status-of.ts.
  */
 import { isSameDefinition, isSameTiming } from '../config/definition.js';
 import type { TaskSpec } from '../config/types.js';
@@ -57,7 +57,7 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
   /** Scheduled slots (an instant with all its retries) that failed in a row, for `hold-after-failures`. */
   #failedSlots: number;
   alertState: AlertState; // which alerts of `notify:` were sent: changed only by alerts.ts applyAlerts
-  readonly deadMan: DeadManWatch; // `expect-success-within`: last success, overdue since (engine/dead-man-watch.ts)
+  deadMan: DeadManWatch; // `expect-success-within`: a value, replaced by task-health.ts (dead-man-watch.ts)
   /** `after-all:` the join's wait (engine/join.ts), or null for a task without it. */
   #join: JoinProgress | null;
   #removed = false;
@@ -81,7 +81,7 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
     const hold = restored.hold !== undefined ? restored.hold : spec.hold ? { note: null, at: now } : null;
     if (hold !== null && (hold.until == null || hold.until > now)) this.hold(hold.note, hold.at, hold.until ?? null);
     this.#lastScheduledAt = restored.lastScheduledAt ?? null;
-    this.deadMan = new DeadManWatch(restored.lastSuccessAt ?? null, now);
+    this.deadMan = DeadManWatch.from(restored.lastSuccessAt ?? null, now);
     this.#join = spec.afterAll === undefined ? null : new JoinProgress(spec.afterAll, restored.join);
     this.node = { kind: 'task', entry: this, at: 0, seq, heapIndex: -1 };
   }

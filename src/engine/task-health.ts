@@ -61,7 +61,7 @@ export class TaskHealth {
   /** No run of `entry` succeeded within its `expect-success-within`, due at `dueAt`: once, until a success. */
   goOverdue(entry: Task, dueAt: Instant): void {
     if (entry.overdueAt !== dueAt) return;
-    entry.deadMan.markOverdue(dueAt);
+    entry.deadMan = entry.deadMan.overdue(dueAt);
     const since = entry.deadMan.lastSuccessAt;
     const period = formatDuration(dueAt - entry.deadMan.watchFrom);
     this.#ports.log(
@@ -78,7 +78,8 @@ export class TaskHealth {
   /** A run of `entry` succeeded: the dead-man's period starts again, and an overdue task recovers. */
   #succeeded(entry: Task, record: RunRecord): void {
     // The engine's clock, as the deadline is on it (a run's endedAt is the runner's reading).
-    const overdueSince = entry.deadMan.noteSuccess(this.#ports.clock.now());
+    const overdueSince = entry.deadMan.overdueSince;
+    entry.deadMan = entry.deadMan.succeeded(this.#ports.clock.now());
     this.#ports.syncOverdue(entry);
     if (overdueSince === null) return;
     this.#ports.log('info', `${entry.spec.name}: recovered: run #${record.id} succeeded (it was overdue)`);

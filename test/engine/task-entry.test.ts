@@ -7,6 +7,7 @@ import { createRunRecord, markDropped, markStarted } from '../../src/engine/run-
 import type { RunRecord } from '../../src/engine/run.js';
 import { TaskEntry, type TrackedRun } from '../../src/engine/task-entry.js';
 import type { Trigger } from '../../src/task-context.js';
+import { flush } from '../support/fake-runner.js';
 import { createEngine, every, makeTask, ms } from '../support/engine-task.js';
 import { dates } from '../support/excluded-days.js';
 import { announcementDue, taskStatusOf } from '../../src/engine/task-status-of.js';
@@ -149,5 +150,46 @@ describe('made on first use', () => {
     entry.hold(null, NOW);
     expect(announcementDue(entry, false)).toBe(true);
     expect(announcementDue(entry, false)).toBe(false);
+  });
+});
+
+describe('the dead-man watch, a value', () => {
+  test('tasks added at one instant share one watch; a success or an overdue replaces only the one task', async () => {
+    const { scheduler, runner, clock } = createEngine('2026-08-01T12:00:00.000Z');
+    const within = { schedule: every('1d'), expectSuccessWithinMs: 3_600_000 };
+    scheduler.add(makeTask('a', within));
+    scheduler.add(makeTask('b', within));
+    scheduler.start();
+    clock.advanceTo('2026-08-01T12:30:00.000Z');
+    scheduler.runNow('a');
+    const [id] = runner.running();
+    runner.finish(id ?? 0, { status: 'succeeded', exitCode: 0 });
+    await flush();
+    expect(scheduler.get('a').lastSuccessAt).toBe(ms('2026-08-01T12:30:00.000Z'));
+    expect(scheduler.get('b').lastSuccessAt).toBeNull();
+    clock.advanceTo('2026-08-01T13:00:00.000Z');
+    expect(scheduler.get('b').overdueSince).toBe(ms('2026-08-01T13:00:00.000Z'));
+    expect(scheduler.get('a').overdueSince).toBeNull();
+    clock.advanceTo('2026-08-01T13:30:00.000Z');
+    expect(scheduler.get('a').overdueSince).toBe(ms('2026-08-01T13:30:00.000Z'));
+  });
+
+  test('never changed in place: entries added at one instant hold one watch until theirs is replaced', () => {
+    const first = new TaskEntry(makeTask('a', { schedule: every('1m') }), 0, {}, NOW);
+    const second = new TaskEntry(makeTask('b', { schedule: every('1m') }), 1, {}, NOW);
+    expect(second.deadMan).toBe(first.deadMan);
+    const later = new TaskEntry(makeTask('c', { schedule: every('1m') }), 2, {}, NOW + 1);
+    expect(later.deadMan).not.toBe(first.deadMan);
+    expect(later.deadMan.watchFrom).toBe(NOW + 1);
+    const shared = first.deadMan;
+    first.deadMan = first.deadMan.overdue(NOW + 10);
+    expect([shared.overdueSince, first.deadMan.overdueSince, second.deadMan.overdueSince]).toEqual([
+      null,
+      NOW + 10,
+      null,
+    ]);
+    expect(first.deadMan.cleared()).toMatchObject({ overdueSince: null, watchFrom: NOW });
+    const restored = new TaskEntry(makeTask('d', { schedule: every('1m') }), 3, { lastSuccessAt: NOW - 5 }, NOW);
+    expect(restored.deadMan).toMatchObject({ lastSuccessAt: NOW - 5, watchFrom: NOW - 5, overdueSince: null });
   });
 });
