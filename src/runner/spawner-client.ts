@@ -59,13 +59,16 @@ export type SpawnerLog = (level: 'info' | 'warn' | 'error', message: string) => 
 const SPAWNER_SCRIPT = new URL('../../dist/bin/spawner.cjs', import.meta.url);
 
 /**
- * The spawner's heap stays small: a 1 MiB young generation (V8's default grows it to 16) and no
- * background GC threads. After 1,000 spawns of `true`, 8 in flight: 17.4-18.9 MiB private, 57 RSS,
- * against 21.5-22.3 and 61-62 with Node's defaults; its CPU per spawn the same within the noise
- * (1.08-1.41 ms against 1.00-1.51, load 5-7). Idle it is a bare Node (6.9 MiB private); most of its
- * ~42 MiB RSS is the node binary's pages, shared with the daemon. `--lite-mode` prints a warning.
+ * The spawner's heap stays small: a 1 MiB young generation (V8's default grows it to 16). After
+ * 1,000 spawns of `true` it holds 18.8-20.7 MiB private (8 in flight) and 14.8-14.9 (one at a
+ * time), against 21.1-22.7 and 18.4-19.1 with Node's defaults, its CPU per spawn the same (0.73-0.93
+ * ms against 0.74-0.92, load 3); bench scenario 5, 4 rounds interleaved at load 3.4-5.9: runs/s
+ * 476-559 against 265-497 (one at a time). `--single-threaded` saved 2-3 MiB more but scenario 5's
+ * runs/s fell (median of 7 rounds 320 against 457); `--lite-mode` prints a warning. Idle the spawner
+ * is a bare Node (6.9 MiB private): most of its ~42 MiB RSS is the node binary's pages, shared with
+ * the daemon.
  */
-const SPAWNER_NODE_FLAGS = ['--max-semi-space-size=1', '--single-threaded'];
+const SPAWNER_NODE_FLAGS = ['--max-semi-space-size=1'];
 
 /** A restart sooner than this after the last fork waits until then (a spawner that dies at once must not spin). */
 const RESTART_PAUSE_MS = 1_000;
