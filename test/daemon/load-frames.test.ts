@@ -61,3 +61,20 @@ describe('load frames', () => {
     expect(first).toBe(second);
   });
 });
+
+describe('load frames through one reused buffer (issue 20.4)', () => {
+  test('a larger frame after smaller ones, an empty array, many in one read: each value whole and its own', () => {
+    const big = { kind: 'tasks', tasks: Array.from({ length: 500 }, (_, i) => ({ name: `task-${i}`, at: [i * 1.5] })) };
+    const values = [{ kind: 'restart' }, big, [], { kind: 'restart' }, big, 'end'];
+    const bytes = framesOf(values);
+    for (const size of [1, 13, 4096, bytes.length]) {
+      const got: unknown[] = [];
+      const read = createFrameReader((value) => got.push(value));
+      for (let at = 0; at < bytes.length; at += size) read(bytes.subarray(at, Math.min(bytes.length, at + size)));
+      expect(got).toEqual(values);
+      // Values read later do not change those read before (the bytes are reused, the values are not).
+      expect(got[1]).toEqual(big);
+      expect(got[1]).not.toBe(got[4]);
+    }
+  });
+});
