@@ -2,7 +2,8 @@
  * The daemon side of the control socket: listen on the Unix socket (private, single instance),
  * accept any number of clients, and serve each one (connection.ts) until the server closes.
  */
-import { lstat, chmod, unlink } from 'node:fs/promises';
+import { chmodSync } from 'node:fs';
+import { lstat, unlink } from 'node:fs/promises';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { SOCKET_MODE } from '../config/defaults.js';
 import { TaskkitError } from '../errors.js';
@@ -128,8 +129,10 @@ export async function listenControl(options: ControlServerOptions): Promise<Cont
   // Only now: bind's own errors (EADDRINUSE of a stale socket) are handled there, not news.
   // An accept error (EMFILE) must not crash the daemon; the listener goes on.
   server.on('error', (error) => log('error', `control socket: ${error.message}`));
-  // The directory is 0700, so the moment between bind and chmod exposes nothing.
-  await chmod(socketPath, SOCKET_MODE);
+  // The directory is 0700, so the moment between bind and chmod exposes nothing. Synchronous, like
+  // everything from here to the caller: no request is read before the caller has gone on (the
+  // daemon adds its tasks next; an awaited chmod let a hello and a run-now in before them).
+  chmodSync(socketPath, SOCKET_MODE);
 
   let closed: Promise<void> | undefined;
   return {

@@ -1,5 +1,5 @@
 import { statSync, writeFileSync, existsSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { listenControl, SocketInUseError } from '../../src/control/server.js';
@@ -298,3 +298,43 @@ function makeStaleSocket(path: string): void {
   const result = spawnSync(process.execPath, ['-e', script], { timeout: 10_000 });
   expect(result.signal).toBe('SIGKILL');
 }
+describe('start-up', () => {
+  test('no request is served before listenControl has resolved (the daemon adds its tasks right after)', async () => {
+    // A client hammering the path from another process connects the moment the socket is bound; an
+    // await between bind and return (an async chmod once) let its hello in before the daemon had
+    // added its tasks, and a run-now then answered TASK_UNKNOWN.
+    const early: string[] = [];
+    for (let round = 0; round < 12; round++) {
+      const socket = join(makeTempDir(), 's.sock');
+      const hammer = spawn(
+        process.execPath,
+        [
+          '-e',
+          `const net = require('node:net');
+           const go = () => { const s = net.connect(process.argv[1]);
+             s.on('connect', () => s.write(process.argv[2]));
+             s.on('data', () => process.exit(0)); s.on('error', () => setImmediate(go)); };
+           go(); process.stdout.write('up\\n');`,
+          socket,
+          `${JSON.stringify({ id: 0, method: 'hello', params: { version: PROTOCOL_VERSION, client: 'hammer' } })}\n`,
+        ],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      await new Promise((resolve) => hammer.stdout.once('data', resolve));
+      let ready = false;
+      const dispatcher: RequestDispatcher = {
+        hello: () => {
+          if (!ready) early.push(`round ${round}`);
+          return { version: PROTOCOL_VERSION, pid: 1, daemon: 'taskkit 0.1.0', configPath: '', socket };
+        },
+        dispatch: () => null,
+      };
+      const server = await listenControl({ socket, dispatcher });
+      ready = true;
+      const code = await new Promise((resolve) => hammer.once('exit', resolve));
+      await server.close();
+      expect(code).toBe(0);
+    }
+    expect(early).toEqual([]);
+  });
+});
