@@ -8,6 +8,7 @@
 import type { RequestClient } from '../control/client.js';
 import type { TaskListRow } from '../control/list-rows.js';
 import { ControlError } from '../control/protocol.js';
+import type { RunView } from '../control/views.js';
 import { loadPainter, printError, printJson, printLine, readNow, shouldUseColor, type CliIo } from './io.js';
 
 /**
@@ -91,14 +92,21 @@ export async function triggerRun(io: CliIo, json: boolean, name: string, connect
     // In a cluster a queued run waits for its claim, which overlap or a hold may still refuse.
     return { run: triggered, group, claimed: task?.cluster?.scope === 'cluster' };
   });
-  // A trigger that did not start (overlap skip, the daemon stopping) is a failed operation.
-  const exitCode = run.status === 'skipped' ? 1 : 0;
+  // A trigger that did not start (overlap skip, the daemon stopping, a spawner that died or froze
+  // before it told the pid, a command that cannot start) is a failed operation.
+  const notStarted = run.status === 'skipped' || (run.pid === null && endedUnstarted(run));
+  const exitCode = notStarted ? 1 : 0;
   if (json) {
     printJson(io, { run });
     return exitCode;
   }
   const { describeTriggered } = await import('./format/run.js');
-  if (run.status === 'skipped') printError(io, `taskkit: ${describeTriggered(run)}`);
+  if (notStarted) printError(io, `taskkit: ${describeTriggered(run)}`);
   else printLine(io, describeTriggered(run, group, claimed));
   return exitCode;
+}
+
+/** A run that ended before any process of it ran: its start failed, or its spawner died or froze first. */
+function endedUnstarted(run: RunView): boolean {
+  return run.exitCode === null && (run.status === 'failed' || run.status === 'interrupted');
 }

@@ -128,9 +128,11 @@ describe('the spawner process', () => {
       const answer = await d.taskkit(['run-now', 'quick'], { timeoutMs: 40_000 });
       const waited = performance.now() - asked;
       const silence = String.raw`taskkit-spawner \(pid ${first}\) did not answer for \d+\.\d s \(stopped or hung\)`;
-      // Answered as it ended, not as "started": the reply waits longer than the freeze goes unnoticed.
-      expect(answer.stdout).toMatch(
-        new RegExp(`^quick #\\d+ interrupted \\(${silence} and was killed \\(SIGKILL\\) before it told`),
+      // Answered as it ended, not as "started" (the reply waits longer than the freeze goes
+      // unnoticed), and a failure: no process of the run ever ran.
+      expect([answer.code, answer.stdout]).toEqual([1, '']);
+      expect(answer.stderr).toMatch(
+        new RegExp(`^taskkit: quick #\\d+ interrupted \\(${silence} and was killed \\(SIGKILL\\) before it told`),
       );
       // Found out after 10 s of silence (a ping every 2.5 s): not sooner, not much later.
       expect(waited).toBeGreaterThan(9_000);

@@ -28,6 +28,38 @@ describe('run-now', () => {
     });
   });
 
+  test.each([
+    [
+      'its spawner froze first',
+      { status: 'interrupted' as const, exitCode: null, error: 'taskkit-spawner (pid 7) did not answer' },
+      'taskkit: backup #1 interrupted (taskkit-spawner (pid 7) did not answer)\n',
+    ],
+    [
+      'its command cannot start',
+      { status: 'failed' as const, exitCode: null, error: 'command not found: bakup' },
+      'taskkit: backup #1 failed: command not found: bakup\n',
+    ],
+  ])(
+    'a run that ended before its process ran (%s) is a failure: exit 1 and how it ended',
+    async (_label, end, stderr) => {
+      const f = await startControl([makeTask('backup')]);
+      f.runner.latePids = true;
+      const pending = runAgainst(f, ['run-now', 'backup']);
+      await waitFor(() => f.runner.running().length === 1);
+      f.runner.finish(1, end);
+      expect(await pending).toEqual({ code: 1, stdout: '', stderr });
+    },
+  );
+
+  test('a run whose pid comes later (through the spawner) is answered started, with it', async () => {
+    const f = await startControl([makeTask('backup')]);
+    f.runner.latePids = true;
+    const pending = runAgainst(f, ['run-now', 'backup']);
+    await waitFor(() => f.runner.running().length === 1);
+    f.runner.tellPid(1, 4321);
+    expect(await pending).toEqual({ code: 0, stdout: 'backup #1 started (pid 4321)\n', stderr: '' });
+  });
+
   test('waiting for a slot (max-concurrent) is not a failure: "queued"', async () => {
     const f = await startControl([makeTask('a'), makeTask('b')], { engine: { maxConcurrent: 1 } });
     f.scheduler.runNow('a');
