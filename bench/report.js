@@ -17,6 +17,12 @@ export function fmtAuto(value) {
   return value.toFixed(0);
 }
 
+/** How far a figure is from its bound, said the right way round: "12 ms over" or "1994 ms under". */
+export function beyond(difference, unit = 'ms', format = (value) => fmt(value, 0)) {
+  if (!Number.isFinite(difference)) return 'n/a';
+  return `${format(Math.abs(difference))} ${unit} ${difference > 0 ? 'over' : 'under'}`;
+}
+
 /** A rate in calls per second with a k/M suffix. */
 export function fmtRate(perSec) {
   if (!Number.isFinite(perSec)) return 'n/a';

@@ -3,7 +3,7 @@
 // so that a burst of load from other users of a shared machine falls on both sides alike; the
 // samples are pooled.
 import { runScenario, summarize } from '../lib.js';
-import { fmt, fmtAuto, judge, makeRow, ratio } from '../report.js';
+import { beyond, fmt, fmtAuto, judge, makeRow, ratio } from '../report.js';
 
 const MARGIN_MS = 3;
 
@@ -40,7 +40,7 @@ export async function runDaemonPrecision({ total, firing, seconds, interleave = 
       verdict: judge([
         {
           ok: Number.isFinite(gap) ? gap <= MARGIN_MS : undefined,
-          what: `p99 ${fmtAuto(gap)} ms over the limit (${fmtAuto(gap - MARGIN_MS)} ms past the margin)`,
+          what: `p99 ${beyond(gap, 'ms', fmtAuto)} the limit (${beyond(gap - MARGIN_MS, 'ms', fmtAuto)} the margin)`,
         },
       ]),
     }),

@@ -1,7 +1,7 @@
 // Scenario 3: idle cost (bench/scenarios/idle.js measures every subject over one shared window).
 import { MAX_TIMER_DELAY_MS } from '../../dist/engine/clock.js';
 import { runScenario } from '../lib.js';
-import { fmt, fmtAuto, judge, makeRow, ratio } from '../report.js';
+import { beyond, fmt, fmtAuto, judge, makeRow, ratio } from '../report.js';
 
 const PEERS = ['node-cron', 'croner', 'toad'];
 const RSS_SIZE = 100_000;
@@ -60,7 +60,7 @@ export async function runIdle({ sizes, seconds, settle }, say) {
       if (n === RSS_SIZE)
         checks.push({
           ok: r.rssMb < RSS_LIMIT_MB,
-          what: `RSS ${fmt(r.rssMb, 0)} MB (${fmt(r.rssMb - RSS_LIMIT_MB, 0)} MB over)`,
+          what: `RSS ${fmt(r.rssMb, 0)} MB (${beyond(r.rssMb - RSS_LIMIT_MB, 'MB')})`,
         });
       rows.push(
         makeRow({

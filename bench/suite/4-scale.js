@@ -1,7 +1,7 @@
 // Scenario 4: scale of the tasks file (bench/scenarios/scale.js): load time and memory by size,
 // their growth, and next-instant speed per schedule kind against croner and cron-parser.
 import { runScenario } from '../lib.js';
-import { fmt, fmtAuto, fmtRate, judge, makeRow, ratio } from '../report.js';
+import { beyond, fmt, fmtAuto, fmtRate, judge, makeRow, ratio } from '../report.js';
 
 const TARGET_SIZE = 100_000;
 const TARGET_MS = 3000;
@@ -57,7 +57,7 @@ export async function runScale({ sizes, nextMs }, say) {
             ? judge([
                 {
                   ok: l.totalMs < TARGET_MS,
-                  what: `${fmt(l.totalMs, 0)} ms (${fmt(l.totalMs - TARGET_MS, 0)} ms over)`,
+                  what: `${fmt(l.totalMs, 0)} ms (${beyond(l.totalMs - TARGET_MS)})`,
                 },
                 { ok: l.peakRssMb < TARGET_RSS_MB, what: `peak RSS ${fmt(l.peakRssMb, 0)} MB` },
                 linear(load, 'totalMs'),
@@ -78,7 +78,7 @@ export async function runScale({ sizes, nextMs }, say) {
             ? judge([
                 {
                   ok: d.readyMs < TARGET_READY_MS,
-                  what: `ready in ${fmt(d.readyMs, 0)} ms (${fmt(d.readyMs - TARGET_READY_MS, 0)} ms over)`,
+                  what: `ready in ${fmt(d.readyMs, 0)} ms (${beyond(d.readyMs - TARGET_READY_MS)})`,
                 },
                 {
                   ok: peak < TARGET_RSS_MB,

@@ -42,6 +42,7 @@ interface Report {
   makeRow(fields: Partial<Omit<Row, 'met' | 'result' | 'checks'>> & { verdict?: Verdict | null }): Row;
   goalRows(rows: Row[], goals: readonly Goal[]): GoalRow[];
   countVerdicts(rows: { met: boolean | null }[]): string;
+  beyond(difference: number, unit?: string, format?: (value: number) => string): string;
 }
 
 // Plain JavaScript outside the type-checked sources: imported through a variable, typed here.
@@ -185,4 +186,12 @@ describe("issue 20's table", () => {
     ]);
     expect(report.countVerdicts(table)).toBe(`${goals.length - 5} met, 0 missed, 5 not judged`);
   });
+});
+
+test('beyond says how far a figure is from its bound, the right way round', () => {
+  expect(report.beyond(12.4)).toBe('12 ms over');
+  expect(report.beyond(-1994)).toBe('1994 ms under');
+  expect(report.beyond(-1.64, 'ms', (value: number) => value.toFixed(2))).toBe('1.64 ms under');
+  expect(report.beyond(34, 'MB')).toBe('34 MB over');
+  expect(report.beyond(Number.NaN)).toBe('n/a');
 });
