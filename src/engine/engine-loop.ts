@@ -7,7 +7,7 @@
  */
 import { TaskkitError } from '../errors.js';
 import type { Instant, Schedule, ScheduleSpec } from '../schedule/types.js';
-import type { Trigger, UpstreamRun } from '../task-context.js';
+import type { Trigger } from '../task-context.js';
 import type { ActiveRun, Task } from './active-run.js';
 import { AfterIndex } from './after-index.js';
 import { checkVerdict, claimFailed } from './claim.js';
@@ -17,12 +17,13 @@ import type { FastFire } from './fast-fire.js';
 import { passExcludedDates } from './excluded-instants.js';
 import { planFire, type FirePlan } from './fire-plan.js';
 import type { FlowEffect } from './flow-effects.js';
-import { createJoinIndex, hasDependents, noteParentSuccess } from './joins.js';
+import { createJoinIndex } from './joins.js';
 import { describeError, type LaunchedRun } from './launch.js';
 import type { MissedInstants } from './policies/catch-up.js';
 import type { LogFunction } from './ports.js';
 import { PinnedClock } from './pinned-clock.js';
-import { failedForGood, type RunRecord } from './run.js';
+import type { RunRecord } from './run.js';
+import { sequelNames, upstreamOf, type SequelIndex } from './run-sequels.js';
 import { CancellableRunFlow } from './run-cancel.js';
 import type { RunChain } from './run-chain.js';
 import type { TriggerOptions } from './run-flow.js';
@@ -54,6 +55,13 @@ export abstract class EngineLoop implements TaskOperations {
   /** Parent -> the joins (`after-all`) waiting for it; make chains going on, which run their joins themselves. */
   protected readonly joinIndex = createJoinIndex();
   protected readonly makeChains = new Set<RunChain>();
+  readonly #sequelIndex: SequelIndex = {
+    tasks: this.tasks,
+    afterIndex: this.afterIndex,
+    joinIndex: this.joinIndex,
+    chains: this.makeChains,
+    changed: (join) => this.announce(join, true),
+  };
   /** Instants passing without a wake (held, excluded dates), counted into one row per span. */
   protected readonly spans: SkippedSpans;
   /** Set by stop(): no new runs, and the last run to end opens it. */
@@ -344,16 +352,8 @@ export abstract class EngineLoop implements TaskOperations {
       if (this.flow.pending === 0) this.shutdown.open();
       return;
     }
-    const { spec } = entry;
-    if (record.status === 'succeeded' && hasDependents(spec, this.afterIndex, this.joinIndex)) {
-      const joins = this.joinIndex.dependentsOf(spec.name);
-      const changed = (join: Task): unknown => this.announce(join, true);
-      const at = record.endedAt ?? this.clock.now();
-      const joined = noteParentSuccess(spec.name, at, joins, { tasks: this.tasks, chains: this.makeChains, changed });
-      this.#triggerNamed(record, [...this.afterIndex.dependentsOf(spec.name), ...spec.onSuccess, ...joined]);
-    } else if (sequel === null && failedForGood(record.status)) {
-      this.#triggerNamed(record, spec.onFailure);
-    }
+    const names = sequelNames(entry.spec, record, sequel, this.clock, this.#sequelIndex);
+    if (names.length > 0) this.#triggerNamed(record, names);
   }
 
   /** A run the claim yielded: no sequel, no health; only what every ended run settles. */
@@ -372,12 +372,7 @@ export abstract class EngineLoop implements TaskOperations {
 
   /** Trigger `names` as dependency runs of `from`, which they get as their upstream (TASKKIT_UPSTREAM_*). */
   #triggerNamed(from: RunRecord, names: readonly string[]): void {
-    const upstream: UpstreamRun = {
-      task: from.task,
-      runId: from.id,
-      status: from.status as UpstreamRun['status'],
-      exitCode: from.exitCode,
-    };
+    const upstream = upstreamOf(from);
     for (const name of new Set(names)) {
       const target = this.tasks.get(name);
       if (target === undefined) this.log('warn', `${from.task}: no task named "${name}" to trigger; ignored`);

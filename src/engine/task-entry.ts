@@ -12,6 +12,7 @@ import { nextTaskInstant, upcomingTaskInstants, type TaskTiming } from '../sched
 import type { Instant, Schedule, ScheduleSpec } from '../schedule/types.js';
 import { NO_ALERTS } from './alerts.js';
 import { calendarsOf, type TaskCalendars } from './task-calendars.js';
+import { NextInstantMemo } from './next-memo.js';
 import { DeadManWatch } from './dead-man-watch.js';
 import { JoinProgress, redefinedJoin } from './join.js';
 import type { RestoredTaskState } from './ports.js';
@@ -24,15 +25,6 @@ import type { AlertState, AnnouncedStatus, GroupDescriber, TaskStateName } from 
 export type { TrackedRun } from './task-nodes.js';
 
 const NO_RUNS = Object.freeze([]) as unknown as never[];
-
-/** One remembered scheduleNext answer (TaskEntry.scheduleNextRemembered). */
-interface NextMemo {
-  after: Instant;
-  next: Instant | null;
-  schedule: Schedule | null;
-  spec: TaskSpec | null;
-  last: Instant | null;
-}
 
 export class TaskEntry<R extends TrackedRun = TrackedRun> {
   readonly node: TaskNode<TaskEntry<R>>;
@@ -62,7 +54,7 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
   #join: JoinProgress | null;
   #removed = false;
   /** scheduleNextRemembered's one answer and what it depended on (made with the first ask). */
-  #memoState: NextMemo | null = null;
+  #memo: NextInstantMemo | null = null;
   announced: AnnouncedStatus | null = null; // what the last task-changed said of it (task-status-of.ts)
   describeGroup: GroupDescriber = () => null; // its `group:` as its status says it; Scheduler.add sets the run flow's
 
@@ -92,10 +84,6 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
 
   get overdueNode(): OverdueNode<TaskEntry<R>> {
     return (this.madeOverdueNode ??= { kind: 'overdue', entry: this, at: 0, seq: this.node.seq, heapIndex: -1 });
-  }
-
-  get #memo(): NextMemo {
-    return (this.#memoState ??= { after: NaN, next: null, schedule: null, spec: null, last: null });
   }
 
   get spec(): TaskSpec {
@@ -344,20 +332,11 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
    * the previous fire's booking computed, and that fire's plan reads it again.
    */
   scheduleNextRemembered(after: Instant): Instant | null {
-    const memo = this.#memo;
-    if (
-      after === memo.after &&
-      memo.schedule === this.#schedule &&
-      memo.spec === this.#spec &&
-      memo.last === this.#lastScheduledAt
-    )
-      return memo.next;
+    const memo = (this.#memo ??= new NextInstantMemo());
+    const known = memo.recall(after, this.#schedule, this.#spec, this.#lastScheduledAt);
+    if (known !== undefined) return known;
     const next = this.scheduleNext(after);
-    memo.after = after;
-    memo.next = next;
-    memo.schedule = this.#schedule;
-    memo.spec = this.#spec;
-    memo.last = this.#lastScheduledAt;
+    memo.remember(after, next, this.#schedule, this.#spec, this.#lastScheduledAt);
     return next;
   }
 
