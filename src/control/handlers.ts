@@ -51,14 +51,23 @@ import {
   type ResultOf,
   type StatusResult,
 } from './protocol.js';
-import { toTaskListRow } from './list-rows.js';
+import { toTaskListRowOf, type TaskListRow } from './list-rows.js';
 import { answerListTable, type TaskListDrawer } from './list-table.js';
 import { answerMake } from './make-wait.js';
 import type { ReloadPlanView } from './reload-plan-view.js';
 import { triggerStarted } from './run-now-started.js';
 import { triggerAndFollow } from './run-wait.js';
 import { describeStatus, withClusterStatus, type DaemonInfo } from './status.js';
-import { ran, toDefinitionView, toRunStatsView, toRunView, toTaskView, type TaskView } from './views.js';
+import {
+  ran,
+  toDefinitionView,
+  toRunStatsView,
+  toRunView,
+  toTaskView,
+  type RunFacts,
+  type TaskClusterFacts,
+  type TaskView,
+} from './views.js';
 
 /** The part of the daemon the handlers need; the daemon implements it. */
 export interface DaemonControl extends ClusterControlHooks {
@@ -147,13 +156,17 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
   };
 
   /** Every task's view, as `list` answers; `here`: last runs on this host (cluster mode). */
-  const listViews = (here: boolean): TaskView[] => {
+  /** Every task through `toView` (a full view, or list-rows' row) with toTaskView's other arguments. */
+  const listAs = <V>(
+    here: boolean,
+    toView: (task: TaskStatus, tz: string, storedLastRun: RunFacts | null, cluster?: TaskClusterFacts) => V,
+  ): V[] => {
     const tz = zone();
     const clusterOf = clusterFactsOf(daemon);
     const lastRunOf = storedLastRunOf(daemon, here);
     // Tasks removed from the file while their runs go on come last, state `removed`.
     return [...scheduler.list(), ...scheduler.orphans()].map((task) =>
-      toTaskView(
+      toView(
         task,
         tz,
         // On a single host the engine's last run is the newest: the store is asked only without one.
@@ -162,6 +175,8 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
       ),
     );
   };
+  const listViews = (here: boolean): TaskView[] => listAs(here, toTaskView);
+  const listRows = (here: boolean): TaskListRow[] => listAs(here, toTaskListRowOf);
 
   // Every method but hello (the connection answers it): a missing one fails to compile.
   const handlers: Record<Exclude<MethodName, 'hello'>, Handler> = {
@@ -182,11 +197,8 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
     list: (params): ResultOf<'list'> =>
       listViews(readOptionalBoolean('list', readParams('list', params, ['here']), 'here') ?? false),
     'list-rows': (params): ResultOf<'list-rows'> =>
-      listViews(readOptionalBoolean('list-rows', readParams('list-rows', params, ['here']), 'here') ?? false).map(
-        toTaskListRow,
-      ),
-    'list-table': (params): Answer<ResultOf<'list-table'>> =>
-      answerListTable(params, (here) => listViews(here).map(toTaskListRow), daemon.taskListDrawer),
+      listRows(readOptionalBoolean('list-rows', readParams('list-rows', params, ['here']), 'here') ?? false),
+    'list-table': (params): Answer<ResultOf<'list-table'>> => answerListTable(params, listRows, daemon.taskListDrawer),
     names: (params): ResultOf<'names'> => {
       readParams('names', params, []);
       return [...scheduler.list(), ...scheduler.orphans()].map((task) => task.name);

@@ -5,8 +5,19 @@
  * TaskView is a TaskListRow (the types below are picks of it), so a daemon older than the method
  * answers BAD_REQUEST and the CLI draws the same table from its `list` (cli/daemon-verbs.ts).
  */
-import type { JoinView } from './join-view.js';
-import type { RunView, TaskView } from './views.js';
+import type { TaskStatus } from '../engine/task-state.js';
+import { describeOutcome } from '../runner/outcome.js';
+import { isFailing } from './failing.js';
+import { toJoinView, type JoinView } from './join-view.js';
+import { describeTaskSchedule } from './schedule-words.js';
+import {
+  chooseLastRun,
+  formatIso,
+  type RunFacts,
+  type RunView,
+  type TaskClusterFacts,
+  type TaskView,
+} from './views.js';
 
 /** What LAST (and HOST in a cluster) draw of a task's last run. */
 export type TaskListRun = Pick<RunView, 'status' | 'outcome' | 'createdAt' | 'startedAt' | 'endedAt' | 'host'>;
@@ -66,6 +77,50 @@ export function toTaskListRow(view: TaskView): TaskListRow {
     join: view.join === null ? null : { succeeded: view.join.succeeded, waitingFor: view.join.waitingFor },
   };
   return view.cluster === undefined ? row : { ...row, cluster: view.cluster };
+}
+
+/**
+ * The row of a task straight from the engine's status, equal to `toTaskListRow(toTaskView(...))` with the same
+ * arguments (test/control/list-rows.test.ts): `list-rows` and `list-table` build no full view (its definition,
+ * alert, hold note and every instant formatted) only to drop most of it (issue 20.3: `taskkit list` at 1,000 tasks).
+ */
+export function toTaskListRowOf(
+  task: TaskStatus,
+  defaultTimezone: string,
+  storedLastRun: RunFacts | null = null,
+  cluster?: TaskClusterFacts,
+): TaskListRow {
+  const run = chooseLastRun(task, storedLastRun, cluster);
+  const join = toJoinView(task);
+  const row: TaskListRow = {
+    name: task.name,
+    state: task.state,
+    schedule: describeTaskSchedule(task, defaultTimezone),
+    timezone: task.spec.timezone,
+    rescheduled: task.rescheduled,
+    nextAt: formatIso(task.nextAt),
+    held: task.held,
+    heldUntil: formatIso(task.heldUntil),
+    overdueSince: formatIso(task.overdueSince),
+    autoHeld: task.autoHeld,
+    failing: isFailing(task, run),
+    running: task.running.length,
+    queued: task.queued,
+    group: task.group,
+    lastRun:
+      run === null
+        ? null
+        : {
+            status: run.status,
+            outcome: describeOutcome(run),
+            createdAt: new Date(run.createdAt).toISOString(),
+            startedAt: formatIso(run.startedAt),
+            endedAt: formatIso(run.endedAt),
+            ...(run.host === undefined ? {} : { host: run.host }),
+          },
+    join: join === null ? null : { succeeded: join.succeeded, waitingFor: join.waitingFor },
+  };
+  return cluster?.cluster == null ? row : { ...row, cluster: cluster.cluster };
 }
 
 /** `list-table`'s params (list-table.ts): what the client's own drawing would depend on. */

@@ -298,14 +298,7 @@ export function toTaskView(
   storedLastRun: RunFacts | null = null,
   cluster?: TaskClusterFacts,
 ): TaskView {
-  const own = task.lastRun !== null && ran(task.lastRun) ? task.lastRun : null;
-  // In a cluster another host may have run the task since: the newer of the two is its last run.
-  const lastRun: RunFacts | null =
-    own === null || (cluster !== undefined && storedLastRun !== null && storedLastRun.createdAt > own.createdAt)
-      ? storedLastRun
-      : cluster === undefined
-        ? own
-        : { ...own, host: cluster.hostname };
+  const lastRun = chooseLastRun(task, storedLastRun, cluster);
   return {
     name: task.name,
     description: task.spec.description,
@@ -335,6 +328,19 @@ export function toTaskView(
     join: toJoinView(task),
     ...(cluster?.cluster == null ? {} : { cluster: cluster.cluster }),
   };
+}
+
+/** The task's last run as toTaskView's arguments make it (`list-rows` builds its rows from the same choice). */
+export function chooseLastRun(
+  task: Pick<TaskStatus, 'lastRun'>,
+  storedLastRun: RunFacts | null,
+  cluster: TaskClusterFacts | undefined,
+): RunFacts | null {
+  const own = task.lastRun !== null && ran(task.lastRun) ? task.lastRun : null;
+  // In a cluster another host may have run the task since: the newer of the two is its last run.
+  if (own === null || (cluster !== undefined && storedLastRun !== null && storedLastRun.createdAt > own.createdAt))
+    return storedLastRun;
+  return cluster === undefined ? own : { ...own, host: cluster.hostname };
 }
 
 /** A task definition as JSON (`show`); a function action loses its function (not JSON). */

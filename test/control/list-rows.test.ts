@@ -10,9 +10,9 @@ import { connectControl } from '../../src/control/client.js';
 import { listTasks } from '../../src/cli/daemon-verbs.js';
 import { renderTaskList } from '../../src/cli/format/task-list.js';
 import { PLAIN_PAINTER, type Painter } from '../../src/cli/io.js';
-import { toTaskListRow } from '../../src/control/list-rows.js';
+import { toTaskListRow, toTaskListRowOf } from '../../src/control/list-rows.js';
 import { ControlError, PROTOCOL_VERSION } from '../../src/control/protocol.js';
-import type { TaskView } from '../../src/control/views.js';
+import { toTaskView, type RunFacts, type TaskView } from '../../src/control/views.js';
 import { closeAll, startControl } from '../support/control-fixture.js';
 import { every, makeTask } from '../support/engine-task.js';
 import { flush } from '../support/fake-runner.js';
@@ -78,6 +78,37 @@ test('a row keeps optional fields absent as the view has them, and carries host 
   const clustered = { ...view, lastRun: { ...run, host: 'b', id: 7 }, cluster } as unknown as TaskView;
   expect(toTaskListRow(clustered)).toMatchObject({ lastRun: { ...run, host: 'b' }, cluster });
   expect(toTaskListRow(clustered).lastRun).not.toHaveProperty('id');
+});
+
+test('a row built from the engine is the row of the full view, for every argument toTaskView takes', async () => {
+  const fixture = await busyDaemon();
+  const tasks = fixture.scheduler.list();
+  const ended = tasks.find((task) => task.name === 'rotate')?.lastRun;
+  expect(ended?.status).toBe('failed');
+  // Another host's run, older and newer than this host's; a run with a host of its own (the store's, `here`).
+  const stored = (createdAt: number): RunFacts => ({ ...(ended as RunFacts), id: 99, createdAt, host: 'other' });
+  const clusters = [
+    undefined,
+    { hostname: 'this', cluster: null },
+    { hostname: 'this', cluster: { scope: 'host' as const, definitionDiffers: null } },
+    {
+      hostname: 'this',
+      cluster: { scope: 'cluster' as const, definitionDiffers: { publishedBy: 'b', publishedAt: '2026-01-01' } },
+    },
+  ];
+  let compared = 0;
+  for (const task of tasks) {
+    for (const storedRun of [null, stored(0), stored((ended as RunFacts).createdAt + 60_000)]) {
+      for (const cluster of clusters) {
+        for (const zone of ['UTC', 'America/New_York']) {
+          const expected = toTaskListRow(toTaskView(task, zone, storedRun, cluster));
+          expect(toTaskListRowOf(task, zone, storedRun, cluster)).toEqual(expected);
+          compared++;
+        }
+      }
+    }
+  }
+  expect(compared).toBe(tasks.length * 3 * clusters.length * 2);
 });
 
 /** A daemon on a fresh socket answering each method with `answer(method)`; what it was asked. */
