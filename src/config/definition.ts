@@ -11,7 +11,7 @@ import type { TaskSpec } from './types.js';
 // Specs are frozen and replaced on reload, so one hash per spec object is enough.
 // What a fingerprint leaves out (definitionFingerprint says why).
 const NOT_DEFINITION: ReadonlySet<string> = new Set(['source', 'notify', 'except']);
-const fingerprints = new WeakMap<TaskSpec, string>();
+let fingerprints = new WeakMap<TaskSpec, string>();
 
 /**
  * A hash of everything that defines a task except where it sits in the file (`source`), who is
@@ -27,6 +27,16 @@ export function definitionFingerprint(spec: TaskSpec): string {
     fingerprints.set(spec, hash);
   }
   return hash;
+}
+
+/**
+ * Forget the fingerprints computed so far. The daemon needs every task's at start and reload (the store
+ * compares them with the saved ones), then only a task's whose state changes (it fires, is held): held
+ * for every spec, 100,000 idle tasks kept ~10 MB of digests and table (issue 20.4). One is computed again,
+ * and remembered, when asked.
+ */
+export function forgetDefinitionFingerprints(): void {
+  fingerprints = new WeakMap<TaskSpec, string>();
 }
 
 /**

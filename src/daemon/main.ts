@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import type { Settings, TaskSpec, TasksFile } from '../config/types.js';
 import { createHandlers, type DaemonControl } from '../control/handlers.js';
 import type { DaemonInfo } from '../control/status.js';
+import { forgetDefinitionFingerprints } from '../config/definition.js';
 import { assertTrustedFiles } from '../config/file-trust.js';
 import { formatIssue } from '../config/issues.js';
 import { diffSettings } from '../config/settings-diff.js';
@@ -256,6 +257,7 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
       log('info', `reloaded ${file.path}: ${describeReload(summary)}`);
       logWarnings(file, log);
       await cluster?.reloaded(file.tasks);
+      forgetDefinitionFingerprints();
       const dropped = describeDroppedReschedules(rescheduled, summary);
       if (dropped !== null) log('warn', dropped);
       return summary;
@@ -368,6 +370,7 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
     scheduler.start(reboot.start);
     reboot.fired();
   } else stop(`${stoppedDuringStart} during start-up`);
+  forgetDefinitionFingerprints(); // the store has compared and saved every task's (definition.ts says why)
   return { socket, stopped, stoppedDuringStart, notifier, taskCount: current.tasks.length };
 }
 

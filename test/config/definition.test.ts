@@ -1,7 +1,12 @@
 // When a task's definition changed (issue 14.4): one rule for reload, the store across a restart
 // and the engine's replace.
 import { describe, expect, test } from 'vitest';
-import { definitionFingerprint, isSameDefinition, isSameTiming } from '../../src/config/definition.js';
+import {
+  definitionFingerprint,
+  forgetDefinitionFingerprints,
+  isSameDefinition,
+  isSameTiming,
+} from '../../src/config/definition.js';
 import { every } from '../support/engine-task.js';
 import { makeTask } from '../support/task-spec.js';
 
@@ -21,6 +26,14 @@ describe('definitionFingerprint', () => {
     ['hold', { hold: true }],
   ] as const)('changes with %s', (_what, change) => {
     expect(definitionFingerprint(makeTask('job', change))).not.toBe(definitionFingerprint(makeTask('job')));
+  });
+
+  test('forgotten fingerprints are computed again, the same', () => {
+    const spec = makeTask('job', { schedule: every('2h') });
+    const before = definitionFingerprint(spec);
+    forgetDefinitionFingerprints();
+    expect(definitionFingerprint(spec)).toBe(before);
+    expect(definitionFingerprint(spec)).toBe(definitionFingerprint({ ...spec }));
   });
 
   test('a function task hashes by its source', () => {
