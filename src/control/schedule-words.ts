@@ -9,10 +9,25 @@ import { describeDependencyStart } from './join-view.js';
  */
 export function describeTaskSchedule(task: Pick<TaskStatus, 'schedule' | 'spec'>, defaultTimezone: string): string {
   const known = scheduleWords.get(task.schedule);
-  if (known !== undefined && known.spec === task.spec && known.zone === defaultTimezone) return known.words;
+  if (known !== undefined && known.zone === defaultTimezone && wordsApply(known, task)) return known.words;
   const words = wordTaskSchedule(task, defaultTimezone);
-  scheduleWords.set(task.schedule, { spec: task.spec, zone: defaultTimezone, words });
+  scheduleWords.set(task.schedule, { spec: task.spec, taskZone: task.spec.timezone, zone: defaultTimezone, words });
   return words;
+}
+
+/**
+ * Words made for one task fit another holding the same schedule object (the daemon shares equal ones,
+ * config/share-values.ts) in the same zone, unless they came from the task itself (on demand: what starts it).
+ */
+function wordsApply(known: ScheduleWords, task: Pick<TaskStatus, 'schedule' | 'spec'>): boolean {
+  return known.spec === task.spec || (task.schedule.kind !== 'on-demand' && known.taskZone === task.spec.timezone);
+}
+
+interface ScheduleWords {
+  readonly spec: object;
+  readonly taskZone: string;
+  readonly zone: string;
+  readonly words: string;
 }
 
 /**
@@ -20,7 +35,7 @@ export function describeTaskSchedule(task: Pick<TaskStatus, 'schedule' | 'spec'>
  * reschedule or a reload makes new ones), and `list` words every task at each call (issue 20.3: a
  * tenth of the daemon's `taskkit list` at 1,000 tasks).
  */
-const scheduleWords = new WeakMap<object, { readonly spec: object; readonly zone: string; readonly words: string }>();
+const scheduleWords = new WeakMap<object, ScheduleWords>();
 
 function wordTaskSchedule(task: Pick<TaskStatus, 'schedule' | 'spec'>, defaultTimezone: string): string {
   if (task.schedule.kind === 'reboot') return 'at boot';

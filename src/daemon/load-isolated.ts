@@ -14,6 +14,7 @@ import type { FileTrust } from '../config/file-trust.js';
 import { compactSpec } from '../config/compact-spec.js';
 import { definitionFingerprint } from '../config/definition.js';
 import { createStringSharing } from '../config/freeze.js';
+import { createPartSharing } from '../config/share-values.js';
 import { unreadableIssue, type ConfigIssue } from '../config/issues.js';
 import type { TaskSpec, TasksFile } from '../config/types.js';
 import { TaskkitError, type ErrorCode } from '../errors.js';
@@ -58,12 +59,14 @@ export async function loadTasksFileIsolated(
   // its strings shared (structured clone gives every occurrence of a string its own copy: 100,000
   // tasks, ~1.2 million strings, ~40 MB), and its fingerprints computed, which the store needs for
   // every task at start (definition.ts caches them per spec). Each spec is first rebuilt as an object
-  // literal of its shape (config/compact-spec.ts): the clone's layout costs more.
+  // literal of its shape (config/compact-spec.ts): the clone's layout costs more. Its parts equal to
+  // another task's (a schedule, an action) become that one (config/share-values.ts).
   const share = createStringSharing();
+  const shareParts = createPartSharing();
   let tasks: TaskSpec[] = [];
   const receive = (chunk: readonly TaskSpec[]): void => {
     for (const received of chunk) {
-      const spec = compactSpec(received);
+      const spec = shareParts(compactSpec(received));
       share(spec);
       definitionFingerprint(spec);
       tasks.push(spec);

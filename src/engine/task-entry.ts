@@ -6,7 +6,7 @@
  */
 import { isSameDefinition, isSameTiming } from '../config/definition.js';
 import type { TaskSpec } from '../config/types.js';
-import { compileSchedule } from '../schedule/next.js';
+import { compileSchedule, compileSharedSchedule } from '../schedule/next.js';
 import type { Exclusion } from '../schedule/excluded-dates.js';
 import { nextTaskInstant, upcomingTaskInstants, type TaskTiming } from '../schedule/task-instants.js';
 import type { Instant, Schedule, ScheduleSpec } from '../schedule/types.js';
@@ -65,7 +65,7 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
   constructor(spec: TaskSpec, seq: number, restored: RestoredTaskState, now: Instant) {
     this.#spec = spec;
     this.#override = restored.schedule ?? null;
-    this.#schedule = compileSchedule(this.#override ?? spec.schedule, spec.timezone);
+    this.#schedule = compileSharedSchedule(this.#override ?? spec.schedule, spec.timezone);
     this.#calendars = calendarsOf(this, spec);
     this.#scheduledRuns = restored.scheduledRuns ?? 0;
     this.#failedSlots = restored.failedSlots ?? 0;

@@ -25,6 +25,29 @@ export function compileSchedule(spec: ScheduleSpec, tz: string): Schedule {
 }
 
 /**
+ * compileSchedule, but the same object for the same spec object and zone as a call shortly before: for
+ * a new task (engine/task-entry.ts). Not for a reschedule: its callers tell one by a new schedule object.
+ */
+export function compileSharedSchedule(spec: ScheduleSpec, tz: string): Schedule {
+  const known = recentlyCompiled.get(spec);
+  if (known !== undefined && known.timezone === tz) return known;
+  const schedule = new CompiledSchedule(spec, tz, selectNext(spec, tz));
+  if (recentlyCompiled.size >= MAX_RECENT) recentlyCompiled.clear();
+  recentlyCompiled.set(spec, schedule);
+  return schedule;
+}
+
+/**
+ * A compiled schedule holds nothing but its spec, zone and function, so tasks holding the same spec
+ * object (the daemon shares equal ones, config/share-values.ts) in the same zone share one: 100,000
+ * tasks of a few schedules held 100,000 (~5 MB, issue 20.4). By the spec objects compiled last, not a
+ * WeakMap of every one: where no two tasks share a spec (the library's), its table would cost more
+ * than it saves; a full cache starts over.
+ */
+const MAX_RECENT = 4096;
+const recentlyCompiled = new Map<ScheduleSpec, CompiledSchedule>();
+
+/**
  * A class, not an object literal with a closure per task: `every` and `at` need no state beyond
  * the spec, so they share one function (100,000 idle tasks held 100,000 closures, ~6 MB).
  */

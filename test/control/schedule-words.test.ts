@@ -23,3 +23,21 @@ test('the same words for the same schedule, new words for another spec, zone or 
   expect(describeTaskSchedule({ schedule: onDemand.schedule, spec: after }, 'UTC')).toBe('after extract');
   expect(describeTaskSchedule({ schedule: every('2h'), spec: hourly }, 'UTC')).toMatch(/^every 2h/);
 });
+
+test('a schedule object shared by tasks (the daemon shares equal ones): words per zone, on demand per task', () => {
+  const schedule = every('1h');
+  const utc = makeTask('a', { schedule });
+  const alsoUtc = makeTask('b', { schedule });
+  const tokyo = makeTask('c', { schedule, timezone: 'Asia/Tokyo' });
+  const words = describeTaskSchedule({ schedule, spec: utc }, 'UTC');
+  expect(describeTaskSchedule({ schedule, spec: alsoUtc }, 'UTC')).toBe(words);
+  expect(describeTaskSchedule({ schedule, spec: tokyo }, 'UTC')).toBe(
+    describeTaskSchedule({ schedule, spec: tokyo }, 'UTC'),
+  );
+  expect(describeTaskSchedule({ schedule, spec: tokyo }, 'UTC')).not.toBe(words);
+  const onDemand = { kind: 'on-demand' } as const;
+  const plain = makeTask('d', { schedule: onDemand });
+  const dependent = makeTask('e', { schedule: onDemand, after: ['extract'] });
+  expect(describeTaskSchedule({ schedule: onDemand, spec: plain }, 'UTC')).toBe('on demand');
+  expect(describeTaskSchedule({ schedule: onDemand, spec: dependent }, 'UTC')).toBe('after extract');
+});

@@ -46,6 +46,26 @@ describe('loadTasksFileIsolated', () => {
     expect(Object.isFrozen(isolated.tasks[1]?.action)).toBe(true);
   });
 
+  test('tasks with equal schedules and commands share them, across chunks; equal to the in-process load', async () => {
+    const lines = ['tasks:'];
+    for (let i = 0; i < 5_000; i++) lines.push(`  t${i}:`, `    every: ${(i % 2) + 1}h`, '    run: backup');
+    const path = write('shared.yaml', lines);
+    const isolated = await loadTasksFileIsolated(path, { env });
+    expect(isolated).toEqual(loadTasksFile(path, { env }));
+    const [first, second, third, last] = [0, 1, 2, 4_998].map((i) => isolated.tasks[i]) as [
+      TaskSpec,
+      TaskSpec,
+      TaskSpec,
+      TaskSpec,
+    ];
+    expect([third.schedule, last.schedule, second.action]).toEqual([first.schedule, first.schedule, first.action]);
+    expect(third.schedule).toBe(first.schedule);
+    expect(last.schedule).toBe(first.schedule);
+    expect(second.schedule).not.toBe(first.schedule);
+    expect(last.action).toBe(first.action);
+    expect(last.source).not.toBe(first.source);
+  });
+
   // A warning makes the plain reader give way to yaml (config/load.ts): the chunks sent so far are dropped.
   test('thousands of tasks come in chunks, in order, with their fingerprints; none twice after a restart', async () => {
     const lines = ['tasks:'];

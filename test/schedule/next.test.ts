@@ -6,7 +6,7 @@ import { parseAt } from '../../src/schedule/at.js';
 import { parseCron } from '../../src/schedule/cron.js';
 import { parseDaily } from '../../src/schedule/daily.js';
 import { parseEvery } from '../../src/schedule/every.js';
-import { compileSchedule, countCompiledCrons, upcoming } from '../../src/schedule/next.js';
+import { compileSchedule, compileSharedSchedule, countCompiledCrons, upcoming } from '../../src/schedule/next.js';
 import type { ParseResult, ScheduleSpec } from '../../src/schedule/types.js';
 
 const ms = (iso: string): number => Date.parse(iso);
@@ -75,5 +75,19 @@ describe('sharing: tasks with the same expression and zone share one compiled cr
       Date.parse('2026-07-01T01:07:00Z'),
       Date.parse('2026-07-01T07:07:00Z'),
     ]);
+  });
+});
+
+describe('compileSharedSchedule: tasks holding one spec object in one zone share its compiled schedule', () => {
+  test('the same object for the same spec object and zone; another for another zone or an equal copy', () => {
+    const spec: ScheduleSpec = { kind: 'cron', expression: '7 3 * * *' };
+    const first = compileSharedSchedule(spec, 'Europe/Berlin');
+    expect(compileSharedSchedule(spec, 'Europe/Berlin')).toBe(first);
+    const berlinAgain = compileSharedSchedule(spec, 'America/New_York');
+    expect(berlinAgain).not.toBe(first);
+    expect(berlinAgain.timezone).toBe('America/New_York');
+    expect(compileSharedSchedule({ ...spec }, 'Europe/Berlin')).not.toBe(first);
+    // compileSchedule makes a new one every time (a reschedule is told by a new schedule object).
+    expect(compileSchedule(spec, 'Europe/Berlin')).not.toBe(compileSchedule(spec, 'Europe/Berlin'));
   });
 });
