@@ -20,7 +20,7 @@ import type { RunRecord } from './run.js';
 import { countsTowardsMaxRuns, givesBudgetBack, runsLeftOfMaxRuns } from './max-runs.js';
 import { nextHold, type TaskHold } from './task-hold.js';
 import type { HoldEndNode, OverdueNode, TaskNode, TrackedRun } from './task-nodes.js';
-import type { AlertState, AnnouncedStatus, GroupDescriber, TaskStateName } from './task-state.js';
+import type { AlertState, GroupDescriber, TaskStateName } from './task-state.js';
 
 export type { TrackedRun } from './task-nodes.js';
 
@@ -55,7 +55,11 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> {
   #removed = false;
   /** scheduleNextRemembered's one answer and what it depended on (made with the first ask). */
   #memo: NextInstantMemo | null = null;
-  announced: AnnouncedStatus | null = null; // what the last task-changed said of it (task-status-of.ts)
+  // What the last task-changed said of it (task-status-of.ts): fields, not a record of them (issue 20.4).
+  announcedState: TaskStateName | null = null;
+  announcedNextAt: Instant | null = null;
+  announcedHeld = false;
+  announcedSchedule: ScheduleSpec | null = null;
   describeGroup: GroupDescriber = () => null; // its `group:` as its status says it; Scheduler.add sets the run flow's
 
   /**

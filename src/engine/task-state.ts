@@ -16,14 +16,6 @@ import type { RunPhase } from './run-phase.js';
  */
 export type TaskStateName = 'scheduled' | 'running' | 'held' | 'on-demand' | 'done' | 'removed';
 
-/** What the last task-changed event said of a task (task-status-of.ts): only changes are announced. */
-export interface AnnouncedStatus {
-  readonly state: TaskStateName;
-  readonly nextAt: Instant | null;
-  readonly held: boolean;
-  readonly schedule: ScheduleSpec;
-}
-
 /** What a task looks like to the outside, at one moment. Plain data. */
 export interface TaskStatus {
   readonly name: string;

@@ -41,17 +41,22 @@ export function taskStatusOf<R extends TrackedRun>(entry: TaskEntry<R>): TaskSta
 
 /**
  * Whether a task-changed is due for `entry` (forced, or its state, next instant, hold or schedule
- * changed); records it as sent. Kept on the entry, not in a WeakMap: 100,000 entries of its table
- * cost 4 MB (issue 20.4).
+ * changed); records it as sent. Kept in fields of the entry, neither in a WeakMap (100,000 entries of
+ * its table cost 4 MB) nor as a record (56 bytes and its own copy of the next instant per task; issue 20.4).
  */
 export function announcementDue<R extends TrackedRun>(entry: TaskEntry<R>, force: boolean): boolean {
-  const seen = entry.announced;
   const state = entry.state();
   const { nextAt, held } = entry;
   const schedule = entry.schedule.spec;
   const same =
-    seen !== null && seen.state === state && seen.nextAt === nextAt && seen.held === held && seen.schedule === schedule;
+    entry.announcedState === state &&
+    entry.announcedNextAt === nextAt &&
+    entry.announcedHeld === held &&
+    entry.announcedSchedule === schedule;
   if (same && !force) return false;
-  entry.announced = { state, nextAt, held, schedule };
+  entry.announcedState = state;
+  entry.announcedNextAt = nextAt;
+  entry.announcedHeld = held;
+  entry.announcedSchedule = schedule;
   return true;
 }

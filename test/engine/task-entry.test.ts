@@ -140,13 +140,17 @@ describe('made on first use', () => {
 
   test('announcements: the first is due, the same status again is not unless forced, a change is', () => {
     const entry = new TaskEntry(makeTask('job', { schedule: every('1m') }), 0, {}, NOW);
-    expect(entry.announced).toBeNull();
+    expect(entry.announcedState).toBeNull();
     expect(announcementDue(entry, false)).toBe(true);
     expect(announcementDue(entry, false)).toBe(false);
     expect(announcementDue(entry, true)).toBe(true);
     entry.setNextAt(NOW + 60_000);
     expect(announcementDue(entry, false)).toBe(true);
-    expect(entry.announced).toMatchObject({ state: 'scheduled', nextAt: NOW + 60_000, held: false });
+    expect([entry.announcedState, entry.announcedNextAt, entry.announcedHeld]).toEqual([
+      'scheduled',
+      NOW + 60_000,
+      false,
+    ]);
     entry.hold(null, NOW);
     expect(announcementDue(entry, false)).toBe(true);
     expect(announcementDue(entry, false)).toBe(false);
