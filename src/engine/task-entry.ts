@@ -11,7 +11,7 @@ import type { Exclusion } from '../schedule/excluded-dates.js';
 import { nextTaskInstant, upcomingTaskInstants, type TaskTiming } from '../schedule/task-instants.js';
 import type { Instant, Schedule, ScheduleSpec } from '../schedule/types.js';
 import { NO_ALERTS } from './alerts.js';
-import { calendarsOf, type TaskCalendars } from './task-calendars.js';
+import { calendarsOf } from './task-calendars.js';
 import { NextInstantMemo } from './next-memo.js';
 import { DeadManWatch } from './dead-man-watch.js';
 import { JoinProgress, redefinedJoin } from './join.js';
@@ -19,45 +19,31 @@ import type { RestoredTaskState } from './ports.js';
 import type { RunRecord } from './run.js';
 import { countsTowardsMaxRuns, givesBudgetBack, runsLeftOfMaxRuns } from './max-runs.js';
 import { nextHold, type TaskHold } from './task-hold.js';
+import { NO_RUNS, RareStateHolder } from './task-rare-state.js';
 import type { HoldEndNode, OverdueNode, TaskNode, TrackedRun } from './task-nodes.js';
 import type { AlertState, GroupDescriber, TaskStateName } from './task-state.js';
 
 export type { TrackedRun } from './task-nodes.js';
 
-const NO_RUNS = Object.freeze([]) as unknown as never[];
-
-export class TaskEntry<R extends TrackedRun = TrackedRun> implements TaskNode<TaskEntry<R>> {
+/** Its rare state (task-rare-state.ts) is the base's: `rare` to read, `ownRare` and `putRare` to change. */
+export class TaskEntry<R extends TrackedRun = TrackedRun>
+  extends RareStateHolder<TaskEntry<R>, R>
+  implements TaskNode<TaskEntry<R>>
+{
   // The entry is its own timeline node (`node`): a node object per task cost 64 bytes and a boxed instant (issue 20.4).
   at = 0; // owned by the timeline's heap, as `heapIndex`
   readonly seq: number;
   heapIndex = -1;
-  // Its hold's end and dead-man deadline nodes, made on first use; null: on no timeline (most tasks, issue 20.4).
-  madeHoldEndNode: HoldEndNode<TaskEntry<R>> | null = null;
-  madeOverdueNode: OverdueNode<TaskEntry<R>> | null = null;
   #spec: TaskSpec;
-  /** A run-time reschedule in force, or null for the file's schedule. */
-  #override: ScheduleSpec | null;
   #schedule: Schedule;
-  #calendars: TaskCalendars | null; // `except:` (task-calendars.ts), null without
   #nextAt: Instant | null = null;
-  #hold: TaskHold | null = null;
-  /** Runs not ended, in trigger order; both lists start as one shared frozen [] (100,000 idle tasks, no arrays). */
+  /** Runs not ended, in trigger order; starts as one shared frozen [] (100,000 idle tasks, no arrays). */
   #active: R[] = NO_RUNS;
-  /** Runs waiting for the task's earlier runs to end, in order (subset of `active`). */
-  #serial: R[] = NO_RUNS;
   #scheduledRuns: number;
   /** The latest instant dealt with: fired, skipped by catch-up, or passed while held. */
   #lastScheduledAt: Instant | null;
-  #lastRun: RunRecord | null = null;
-  /** Scheduled slots (an instant with all its retries) that failed in a row, for `hold-after-failures`. */
-  #failedSlots: number;
   alertState: AlertState; // which alerts of `notify:` were sent: changed only by alerts.ts applyAlerts
   deadMan: DeadManWatch; // `expect-success-within`: a value, replaced by task-health.ts (dead-man-watch.ts)
-  /** `after-all:` the join's wait (engine/join.ts), or null for a task without it. */
-  #join: JoinProgress | null;
-  #removed = false;
-  /** scheduleNextRemembered's one answer and what it depended on (made with the first ask). */
-  #memo: NextInstantMemo | null = null;
   // What the last task-changed said of it (task-status-of.ts): fields, not a record of them (issue 20.4).
   announcedState: TaskStateName | null = null;
   announcedNextAt: Instant | null = null;
@@ -70,19 +56,20 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> implements TaskNode<Ta
    * A restored hold whose `until` is not after `now` ended while down: not held (Scheduler.add skips its catch-up).
    */
   constructor(spec: TaskSpec, seq: number, restored: RestoredTaskState, now: Instant) {
+    super();
     this.seq = seq;
     this.#spec = spec;
-    this.#override = restored.schedule ?? null;
-    this.#schedule = compileSharedSchedule(this.#override ?? spec.schedule, spec.timezone);
-    this.#calendars = calendarsOf(this, spec);
+    this.putRare('override', restored.schedule ?? null);
+    this.#schedule = compileSharedSchedule(restored.schedule ?? spec.schedule, spec.timezone);
+    this.putRare('calendars', calendarsOf(this, spec));
     this.#scheduledRuns = restored.scheduledRuns ?? 0;
-    this.#failedSlots = restored.failedSlots ?? 0;
+    this.putRare('failedSlots', restored.failedSlots ?? 0);
     this.alertState = restored.alerts ?? NO_ALERTS;
     const hold = restored.hold !== undefined ? restored.hold : spec.hold ? { note: null, at: now } : null;
     if (hold !== null && (hold.until == null || hold.until > now)) this.hold(hold.note, hold.at, hold.until ?? null);
     this.#lastScheduledAt = restored.lastScheduledAt ?? null;
     this.deadMan = DeadManWatch.from(restored.lastSuccessAt ?? null, now);
-    this.#join = spec.afterAll === undefined ? null : new JoinProgress(spec.afterAll, restored.join);
+    if (spec.afterAll !== undefined) this.ownRare.join = new JoinProgress(spec.afterAll, restored.join);
   }
 
   get kind(): 'task' {
@@ -98,12 +85,21 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> implements TaskNode<Ta
     return this;
   }
 
+  // Its hold's end and dead-man deadline nodes, made on first use; null: on no timeline (most tasks, issue 20.4).
+  get madeHoldEndNode(): HoldEndNode<TaskEntry<R>> | null {
+    return this.rare.holdEndNode;
+  }
+
+  get madeOverdueNode(): OverdueNode<TaskEntry<R>> | null {
+    return this.rare.overdueNode;
+  }
+
   get holdEndNode(): HoldEndNode<TaskEntry<R>> {
-    return (this.madeHoldEndNode ??= { kind: 'hold-end', entry: this, at: 0, seq: this.seq, heapIndex: -1 });
+    return (this.ownRare.holdEndNode ??= { kind: 'hold-end', entry: this, at: 0, seq: this.seq, heapIndex: -1 });
   }
 
   get overdueNode(): OverdueNode<TaskEntry<R>> {
-    return (this.madeOverdueNode ??= { kind: 'overdue', entry: this, at: 0, seq: this.seq, heapIndex: -1 });
+    return (this.ownRare.overdueNode ??= { kind: 'overdue', entry: this, at: 0, seq: this.seq, heapIndex: -1 });
   }
 
   get spec(): TaskSpec {
@@ -111,7 +107,7 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> implements TaskNode<Ta
   }
 
   get join(): JoinProgress | null {
-    return this.#join;
+    return this.rare.join;
   }
 
   get schedule(): Schedule {
@@ -119,7 +115,7 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> implements TaskNode<Ta
   }
 
   get rescheduled(): boolean {
-    return this.#override !== null;
+    return this.rare.override !== null;
   }
 
   get nextAt(): Instant | null {
@@ -127,21 +123,21 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> implements TaskNode<Ta
   }
 
   get currentHold(): TaskHold | null {
-    return this.#hold;
+    return this.rare.hold;
   }
 
   get held(): boolean {
-    return this.#hold !== null;
+    return this.rare.hold !== null;
   }
 
   /** When the hold ends by itself, or null (not held, or held until resume). */
   get holdEndsAt(): Instant | null {
-    return this.#hold?.until ?? null;
+    return this.rare.hold?.until ?? null;
   }
 
   /** When the task goes overdue: null without `expect-success-within`, once overdue, or once removed. */
   get overdueAt(): Instant | null {
-    return this.#removed ? null : this.deadMan.dueAt(this.#spec.expectSuccessWithinMs);
+    return this.rare.removed ? null : this.deadMan.dueAt(this.#spec.expectSuccessWithinMs);
   }
 
   get lastScheduledAt(): Instant | null {
@@ -149,7 +145,7 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> implements TaskNode<Ta
   }
 
   get removed(): boolean {
-    return this.#removed;
+    return this.rare.removed;
   }
 
   /** Runs not yet ended, in trigger order. */
@@ -159,7 +155,7 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> implements TaskNode<Ta
 
   /** Runs waiting behind the task's other runs, in order. */
   get serialCount(): number {
-    return this.#serial.length;
+    return this.rare.serial.length;
   }
 
   /**
@@ -170,10 +166,10 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> implements TaskNode<Ta
   redefine(spec: TaskSpec, now: Instant): boolean {
     const old = this.#spec;
     const same = isSameDefinition(old, spec);
-    const sameTiming = same || (this.#override === null && isSameTiming(old, spec));
+    const sameTiming = same || (this.rare.override === null && isSameTiming(old, spec));
     this.#spec = spec;
-    this.#calendars = calendarsOf(this, spec);
-    this.#join = redefinedJoin(this.#join, spec.afterAll);
+    this.putRare('calendars', calendarsOf(this, spec));
+    this.putRare('join', redefinedJoin(this.rare.join, spec.afterAll));
     if (!same) this.reschedule(null);
     if (spec.hold !== old.hold) {
       this.release();
@@ -184,13 +180,13 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> implements TaskNode<Ta
 
   /** Switch to a run-time schedule (TaskKit's setPeriod), or back to the file's with null. */
   reschedule(override: ScheduleSpec | null): void {
-    this.#override = override;
+    this.putRare('override', override);
     this.#schedule = compileSchedule(override ?? this.#spec.schedule, this.#spec.timezone);
   }
 
   /** Hold from `at`; on a held task only the note (when given) and `until` (when given) change (task-hold.ts). */
   hold(note: string | null | undefined, at: Instant, until?: Instant | null): void {
-    this.#hold = nextHold(this.#hold, note, at, until);
+    this.putRare('hold', nextHold(this.rare.hold, note, at, until));
   }
 
   /** Scheduled (and catch-up) runs started so far, counted for `max-runs`. */
@@ -200,12 +196,12 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> implements TaskNode<Ta
 
   /** The most recent finished or skipped run, or null. */
   get lastRun(): RunRecord | null {
-    return this.#lastRun;
+    return this.rare.lastRun;
   }
 
   /** Consecutive failed slots so far. */
   get failedSlots(): number {
-    return this.#failedSlots;
+    return this.rare.failedSlots;
   }
 
   /**
@@ -213,22 +209,22 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> implements TaskNode<Ta
    * Returns true when the count reaches `hold-after-failures` on a task not held: the caller holds it.
    */
   slotEnded(failed: boolean): boolean {
-    this.#failedSlots = failed ? this.#failedSlots + 1 : 0;
+    this.putRare('failedSlots', failed ? this.rare.failedSlots + 1 : 0);
     const limit = this.#spec.holdAfterFailures;
-    return failed && limit !== undefined && this.#failedSlots >= limit && this.#hold === null;
+    return failed && limit !== undefined && this.rare.failedSlots >= limit && this.rare.hold === null;
   }
 
   /** Whether the hold is an auto-hold: the task is held with its failed slots at `hold-after-failures`. */
   get autoHeld(): boolean {
     const limit = this.#spec.holdAfterFailures;
-    return this.#hold !== null && limit !== undefined && this.#failedSlots >= limit;
+    return this.rare.hold !== null && limit !== undefined && this.rare.failedSlots >= limit;
   }
 
   /** End the hold (and forget the failed slots: `resume` starts the count afresh); false when the task was not held. */
   release(): boolean {
-    this.#failedSlots = 0;
-    const wasHeld = this.#hold !== null;
-    this.#hold = null;
+    const wasHeld = this.rare.hold !== null;
+    this.putRare('failedSlots', 0);
+    this.putRare('hold', null);
     return wasHeld;
   }
 
@@ -242,7 +238,7 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> implements TaskNode<Ta
   }
 
   markRemoved(): void {
-    this.#removed = true;
+    this.putRare('removed', true);
   }
 
   /**
@@ -253,7 +249,7 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> implements TaskNode<Ta
     const runs = previous.#active;
     if (runs.length === 0) return runs;
     previous.#active = NO_RUNS;
-    previous.#serial = NO_RUNS;
+    previous.putRare('serial', NO_RUNS);
     if (this.#active === NO_RUNS) this.#active = [];
     this.#active.push(...runs);
     return runs;
@@ -268,14 +264,16 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> implements TaskNode<Ta
 
   /** `run` (tracked) waits behind the task's other runs. */
   queueSerial(run: R): void {
-    if (this.#serial === NO_RUNS) this.#serial = [];
-    this.#serial.push(run);
+    const rare = this.ownRare;
+    if (rare.serial === NO_RUNS) rare.serial = [];
+    rare.serial.push(run);
   }
 
   /** The head of the serial queue, taken off it, once nothing else of the task is going or waiting. */
   takeReleasedSerial(): R | undefined {
-    if (this.#serial.length === 0 || this.#active.length > this.#serial.length) return undefined;
-    return this.#serial.shift();
+    const serial = this.rare.serial;
+    if (serial.length === 0 || this.#active.length > serial.length) return undefined;
+    return this.ownRare.serial.shift();
   }
 
   /** `run` was handed to the runner: a counted run's reserved budget is spent. */
@@ -288,9 +286,9 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> implements TaskNode<Ta
     const index = this.#active.indexOf(run);
     if (index >= 0 && this.#active.length === 1) this.#active = NO_RUNS;
     else if (index >= 0) this.#active.splice(index, 1);
-    const serialIndex = this.#serial.indexOf(run);
-    if (serialIndex >= 0) this.#serial.splice(serialIndex, 1);
-    this.#lastRun = record;
+    const serialIndex = this.rare.serial.indexOf(run);
+    if (serialIndex >= 0) this.ownRare.serial.splice(serialIndex, 1);
+    this.putRare('lastRun', record);
     return givesBudgetBack(record);
   }
 
@@ -299,15 +297,15 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> implements TaskNode<Ta
    * the task's latest run. True when it gave back reserved budget.
    */
   forgetRun(run: R, record: RunRecord): boolean {
-    const lastRun = this.#lastRun;
+    const lastRun = this.rare.lastRun;
     const released = this.removeRun(run, record);
-    this.#lastRun = lastRun;
+    this.putRare('lastRun', lastRun);
     return released;
   }
 
   /** A trigger that never became a run (skipped at once) is the task's latest run. */
   noteSkipped(record: RunRecord): void {
-    this.#lastRun = record;
+    this.putRare('lastRun', record);
   }
 
   /** How many more counted runs `max-runs` allows (max-runs.ts). */
@@ -333,12 +331,12 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> implements TaskNode<Ta
   }
 
   get exclusion(): Exclusion | null {
-    return this.#calendars?.exclusion ?? null;
+    return this.rare.calendars?.exclusion ?? null;
   }
 
   /** Its TaskTiming without calendars, the timeline's (task-calendars.ts): the entry itself when it has none. */
   get withoutCalendars(): TaskTiming {
-    return this.#calendars?.withoutCalendars ?? this;
+    return this.rare.calendars?.withoutCalendars ?? this;
   }
 
   /** The schedule's next instant strictly after `after`, honouring `until`; excluded dates included. */
@@ -352,7 +350,7 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> implements TaskNode<Ta
    * the previous fire's booking computed, and that fire's plan reads it again.
    */
   scheduleNextRemembered(after: Instant): Instant | null {
-    const memo = (this.#memo ??= new NextInstantMemo());
+    const memo = (this.ownRare.memo ??= new NextInstantMemo());
     const known = memo.recall(after, this.#schedule, this.#spec, this.#lastScheduledAt);
     if (known !== undefined) return known;
     const next = this.scheduleNext(after);
@@ -390,9 +388,9 @@ export class TaskEntry<R extends TrackedRun = TrackedRun> implements TaskNode<Ta
   }
 
   state(): TaskStateName {
-    if (this.#removed) return 'removed';
+    if (this.rare.removed) return 'removed';
     if (this.#active.some((run) => run.phase === 'running')) return 'running';
-    if (this.#hold !== null) return 'held';
+    if (this.rare.hold !== null) return 'held';
     if (this.triggeredOnly) return 'on-demand';
     return this.#nextAt === null && this.#active.length === 0 ? 'done' : 'scheduled';
   }
