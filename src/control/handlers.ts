@@ -51,7 +51,7 @@ import {
   type ResultOf,
   type StatusResult,
 } from './protocol.js';
-import { toTaskListRowOf, type TaskListRow } from './list-rows.js';
+import { toIsoTaskListRow, toTaskListRowAt, type TaskListRowAt } from './list-rows.js';
 import { answerListTable, type TaskListDrawer } from './list-table.js';
 import { answerMake } from './make-wait.js';
 import type { ReloadPlanView } from './reload-plan-view.js';
@@ -176,7 +176,7 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
     );
   };
   const listViews = (here: boolean): TaskView[] => listAs(here, toTaskView);
-  const listRows = (here: boolean): TaskListRow[] => listAs(here, toTaskListRowOf);
+  const listRows = (here: boolean): TaskListRowAt[] => listAs(here, toTaskListRowAt);
 
   // Every method but hello (the connection answers it): a missing one fails to compile.
   const handlers: Record<Exclude<MethodName, 'hello'>, Handler> = {
@@ -197,7 +197,9 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
     list: (params): ResultOf<'list'> =>
       listViews(readOptionalBoolean('list', readParams('list', params, ['here']), 'here') ?? false),
     'list-rows': (params): ResultOf<'list-rows'> =>
-      listRows(readOptionalBoolean('list-rows', readParams('list-rows', params, ['here']), 'here') ?? false),
+      listRows(readOptionalBoolean('list-rows', readParams('list-rows', params, ['here']), 'here') ?? false).map(
+        toIsoTaskListRow,
+      ),
     'list-table': (params): Answer<ResultOf<'list-table'>> => answerListTable(params, listRows, daemon.taskListDrawer),
     names: (params): ResultOf<'names'> => {
       readParams('names', params, []);

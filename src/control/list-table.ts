@@ -8,7 +8,7 @@
  * daemon in another $TZ answers `table: null` and the client draws `list-rows` itself; a daemon
  * older than the method answers BAD_REQUEST, the same (cli/daemon-verbs.ts).
  */
-import type { ListTableResult, TaskListRow } from './list-rows.js';
+import type { ListTableResult, TaskListRowAt } from './list-rows.js';
 import { badRequest, readOptionalBoolean, readParams } from './params.js';
 
 /** How the daemon draws the table: the CLI's code, in this process's zone. */
@@ -16,7 +16,7 @@ export interface TaskListDrawer {
   /** This process's $TZ (null: unset): local times are drawn in it. */
   tz(): string | null;
   draw(
-    rows: readonly TaskListRow[],
+    rows: readonly TaskListRowAt[],
     options: { readonly color: boolean; readonly now: number },
   ): string | Promise<string>;
 }
@@ -24,7 +24,7 @@ export interface TaskListDrawer {
 /** The answer to `list-table`; `rows(here)` is list-rows' answer. Without a drawer the method is refused. */
 export function answerListTable(
   params: unknown,
-  rows: (here: boolean) => readonly TaskListRow[],
+  rows: (here: boolean) => readonly TaskListRowAt[],
   drawer: TaskListDrawer | undefined,
 ): ListTableResult | Promise<ListTableResult> {
   const checked = readParams('list-table', params, ['here', 'color', 'tz', 'now']);

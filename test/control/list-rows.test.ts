@@ -10,7 +10,7 @@ import { connectControl } from '../../src/control/client.js';
 import { listTasks } from '../../src/cli/daemon-verbs.js';
 import { renderTaskList } from '../../src/cli/format/task-list.js';
 import { PLAIN_PAINTER, type Painter } from '../../src/cli/io.js';
-import { toTaskListRow, toTaskListRowOf } from '../../src/control/list-rows.js';
+import { toIsoTaskListRow, toTaskListRow, toTaskListRowAt } from '../../src/control/list-rows.js';
 import { ControlError, PROTOCOL_VERSION } from '../../src/control/protocol.js';
 import { toTaskView, type RunFacts, type TaskView } from '../../src/control/views.js';
 import { closeAll, startControl } from '../support/control-fixture.js';
@@ -80,9 +80,13 @@ test('a row keeps optional fields absent as the view has them, and carries host 
   expect(toTaskListRow(clustered).lastRun).not.toHaveProperty('id');
 });
 
-test('a row built from the engine is the row of the full view, for every argument toTaskView takes', async () => {
+test('a row built from the engine is the view row and draws the same, whatever toTaskView is given', async () => {
   const fixture = await busyDaemon();
+  const now = fixture.clock.now();
+  // A hold that ends by itself: STATE draws its end (" until ..."), from heldUntil.
+  fixture.scheduler.hold('report', 'deploy', now + 3_600_000);
   const tasks = fixture.scheduler.list();
+  expect(tasks.find((task) => task.name === 'report')?.heldUntil).toBe(now + 3_600_000);
   const ended = tasks.find((task) => task.name === 'rotate')?.lastRun;
   expect(ended?.status).toBe('failed');
   // Another host's run, older and newer than this host's; a run with a host of its own (the store's, `here`).
@@ -102,7 +106,12 @@ test('a row built from the engine is the row of the full view, for every argumen
       for (const cluster of clusters) {
         for (const zone of ['UTC', 'America/New_York']) {
           const expected = toTaskListRow(toTaskView(task, zone, storedRun, cluster));
-          expect(toTaskListRowOf(task, zone, storedRun, cluster)).toEqual(expected);
+          const row = toTaskListRowAt(task, zone, storedRun, cluster);
+          expect(toIsoTaskListRow(row)).toEqual(expected);
+          // Drawn from its epoch-ms instants (list-table), the row is the one drawn from ISO (the CLI's).
+          for (const painter of [PLAIN_PAINTER, MARKING_PAINTER]) {
+            expect(renderTaskList([row], now, painter)).toEqual(renderTaskList([expected], now, painter));
+          }
           compared++;
         }
       }

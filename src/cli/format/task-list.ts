@@ -1,11 +1,24 @@
 /** `taskkit list`: one aligned row per task: NAME, SCHEDULE, STATE, NEXT, (HOST in a cluster,) LAST. */
-import type { TaskListRow, TaskListRun } from '../../control/list-rows.js';
+import type { TaskListRowOf, TaskListRunOf } from '../../control/list-rows.js';
 import type { TaskView } from '../../control/views.js';
+import type { Instant } from '../../schedule/types.js';
 import type { Painter } from '../io.js';
 import { paintStatus } from './history.js';
 import { hostColumns } from './host-column.js';
 import { renderTable } from './table.js';
 import { formatAge, formatInstantShort, formatRelative, formatWhen, parseIso, withTzPinned } from './time.js';
+
+/**
+ * A row as `list-rows` sends it (ISO instants; every TaskView is one), or as the daemon draws it (epoch ms,
+ * control/list-rows.ts TaskListRowAt): the same table either way.
+ */
+type TaskListRow = TaskListRowOf<string | Instant>;
+type TaskListRun = TaskListRunOf<string | Instant>;
+
+/** An instant of a row, either way it is written. */
+function instantOf(value: string | Instant): Instant {
+  return typeof value === 'number' ? value : parseIso(value);
+}
 
 /** The STATE column's colour by state alone (`show`'s state too); see paintTaskState for list's. */
 export function paintState(paint: Painter, state: TaskView['state'], text: string): string {
@@ -80,24 +93,24 @@ export function describeGroup(task: Pick<TaskListRow, 'group'>): string {
 /** ", overdue 3h" (for how long, when `now` is known): no run succeeded within `expect-success-within`. */
 export function describeOverdue(task: Pick<TaskListRow, 'overdueSince'>, now?: number): string {
   if (task.overdueSince === null) return '';
-  return now === undefined ? ', overdue' : `, overdue ${formatAge(now - parseIso(task.overdueSince))}`;
+  return now === undefined ? ', overdue' : `, overdue ${formatAge(now - instantOf(task.overdueSince))}`;
 }
 
 /** " until 14:00:00" (today), " until 2026-08-03 00:00:00" (another day): when a hold ends by itself. */
 export function describeHoldEnd(task: Pick<TaskListRow, 'heldUntil' | 'timezone'>, now: number): string {
-  return task.heldUntil === null ? '' : ` until ${formatInstantShort(parseIso(task.heldUntil), task.timezone, now)}`;
+  return task.heldUntil === null ? '' : ` until ${formatInstantShort(instantOf(task.heldUntil), task.timezone, now)}`;
 }
 
 /** "in 4m30s (07:00:00)", or "-" when the task has no next instant. */
 export function describeNext(task: Pick<TaskListRow, 'nextAt' | 'timezone'>, now: number): string {
-  return task.nextAt === null ? '-' : formatWhen(parseIso(task.nextAt), task.timezone, now);
+  return task.nextAt === null ? '-' : formatWhen(instantOf(task.nextAt), task.timezone, now);
 }
 
 /** "succeeded 2m ago", "exited with code 3 5s ago", "running" or "-". */
 export function describeLast(run: TaskListRun | null, now: number): string {
   if (run === null) return '-';
   const when = run.endedAt ?? run.startedAt ?? run.createdAt;
-  return `${run.outcome}, ${formatRelative(parseIso(when), now)}`;
+  return `${run.outcome}, ${formatRelative(instantOf(when), now)}`;
 }
 
 /** LAST coloured by how the run ended (a task failing every run must not look fine); "-" stays plain. */
