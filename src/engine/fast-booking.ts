@@ -57,8 +57,12 @@ export abstract class FastBookingLoop extends EngineLoop {
         run.plan = plan;
         run.schedule = schedule;
       } else if (plan !== null) this.fireAfterRun(entry, plan, schedule);
-      // What the next fire's fast path asks first (fast-fire.ts): computed here, outside its entries.
-      if (whole && entry.nextAt !== null) entry.scheduleNextRemembered(entry.nextAt);
+      // What the next fire's fast path asks first and the run it enters (fast-fire.ts): made here,
+      // outside its entries.
+      if (whole && entry.nextAt !== null) {
+        entry.scheduleNextRemembered(entry.nextAt);
+        fast.prepare(entry, entry.nextAt);
+      }
     } catch (error) {
       this.log('error', `internal error booking run #${run.runId} of ${entry.spec.name}: ${describeError(error)}`);
     } finally {

@@ -25,7 +25,7 @@ import type { Instant } from '../schedule/types.js';
 import type { TaskHandle } from '../task-context.js';
 import type { ActiveRun, Task } from './active-run.js';
 import { FastRun, type FastRunHost } from './fast-run.js';
-import { launchRun } from './launch.js';
+import { launchRun, type LaunchedRun } from './launch.js';
 import type { PinnedClock } from './pinned-clock.js';
 import { checkDeadline } from './policies/deadline.js';
 import type { RunOutcome, Runner } from './ports.js';
@@ -55,8 +55,12 @@ export interface FastFireHost {
 export class FastFire implements FastRunHost {
   readonly #host: FastFireHost;
   readonly #now: () => Instant;
-  /** Entered, not booked yet, in the order they were entered. */
-  readonly #pending: FastRun[] = [];
+  /**
+   * Entered, not booked yet, in the order they were entered: the first #pendingCount slots. The
+   * array is kept from wake to wake, so that entering allocates no store for it.
+   */
+  readonly #pending: (FastRun | null)[] = [];
+  #pendingCount = 0;
   /** Of #pending, those whose function returned a promise: each takes a slot once booked. */
   #held = 0;
   /** The run whose function is being entered now. */
@@ -98,9 +102,9 @@ export class FastFire implements FastRunHost {
   tryEnter(entry: Task, due: Instant): boolean {
     if (!this.#eligible(entry, due)) return false;
     const host = this.#host;
-    const run = new FastRun(this, entry, due, host.nextRunId(), host.clock.now());
-    const launched = launchRun(host.runner, run, (chunk) => run.output(chunk), this.#now);
-    run.inner = launched;
+    const run = this.#takePrepared(entry, due) ?? this.#make(entry, due);
+    const launched = run.inner as LaunchedRun;
+    run.begin(host.nextRunId(), host.clock.now());
     let outcome: RunOutcome | undefined;
     this.#current = run;
     try {
@@ -114,7 +118,7 @@ export class FastFire implements FastRunHost {
       host.bookEnd(run);
       return true;
     }
-    this.#pending.push(run);
+    this.#pending[this.#pendingCount++] = run;
     if (outcome === undefined) this.#held++;
     if (this.#hasSequels(run)) this.flush();
     return true;
@@ -122,16 +126,48 @@ export class FastFire implements FastRunHost {
 
   /** Book every run entered, in order. */
   flush(): void {
-    if (this.#booking || this.#pending.length === 0) return;
+    if (this.#booking || this.#pendingCount === 0) return;
     this.#booking = true;
     const pending = this.#pending;
+    const count = this.#pendingCount;
     try {
-      for (const run of pending) this.#host.book(run);
+      for (let i = 0; i < count; i++) {
+        const run = pending[i] as FastRun;
+        pending[i] = null;
+        this.#host.book(run);
+      }
     } finally {
-      pending.length = 0;
+      // A throw above leaves the rest unbooked, as before: let them go.
+      for (let i = 0; i < count; i++) pending[i] = null;
+      this.#pendingCount = 0;
       this.#held = 0;
       this.#booking = false;
     }
+  }
+
+  /**
+   * Make the run of `entry`'s fire due at `due` now, in the booking of its fire before: its
+   * objects (the run, the runner's handle, the ctx) are then no allocation among a wake's entries,
+   * where a scavenge would hold up every function after it (issue 20). The ctx is still a fresh
+   * object per fire; it is given its run id when entered.
+   */
+  prepare(entry: Task, due: Instant): void {
+    entry.preparedFire = entry.spec.action.kind === 'function' ? this.#make(entry, due) : null;
+  }
+
+  /** A run of `entry` at `due`, its runner's handle made (not entered). */
+  #make(entry: Task, due: Instant): FastRun {
+    const run = new FastRun(this, entry, due);
+    run.inner = launchRun(this.#host.runner, run, (chunk) => run.output(chunk), this.#now);
+    return run;
+  }
+
+  /** The run prepared for `entry`'s fire at `due`, if it was made for this instant and definition. */
+  #takePrepared(entry: Task, due: Instant): FastRun | null {
+    const run = entry.preparedFire as FastRun | null;
+    if (run === null) return null;
+    entry.preparedFire = null;
+    return run.due === due && run.task === entry.spec ? run : null;
   }
 
   /**

@@ -47,15 +47,23 @@ export class FastRun implements PreEntered, LaunchedRun, RunRequest {
   #output: ((chunk: Buffer) => void) | null = null;
   readonly #host: FastRunHost;
 
+  /** Its id and start, given when it is entered (begin): the run may be made ahead, in the booking before. */
+  runId = 0;
+  startedAt: Instant = NaN;
+
   constructor(
     host: FastRunHost,
     readonly entry: Task,
     readonly due: Instant,
-    readonly runId: number,
-    readonly startedAt: Instant,
   ) {
     this.#host = host;
     this.task = entry.spec;
+  }
+
+  /** It is entered now, as run `runId`. */
+  begin(runId: number, startedAt: Instant): void {
+    this.runId = runId;
+    this.startedAt = startedAt;
   }
 
   get trigger(): 'schedule' {
@@ -79,6 +87,10 @@ export class FastRun implements PreEntered, LaunchedRun, RunRequest {
   }
 
   get callerEnters(): boolean {
+    return true;
+  }
+
+  get startsAtEntry(): boolean {
     return true;
   }
 

@@ -32,7 +32,12 @@ export function launchRun(
 ): LaunchedRun {
   const startedAt = now();
   try {
-    return new GuardedRun(runner.start(request, onOutput), startedAt, now);
+    return new GuardedRun(
+      runner.start(request, onOutput),
+      startedAt,
+      now,
+      request.startsAtEntry === true ? request : null,
+    );
   } catch (error) {
     // Settle on a later tick like any run, so that no retry or on-failure chain re-enters here.
     const done = Promise.resolve(describeRunnerFault(error, startedAt, now()));
@@ -47,12 +52,15 @@ class GuardedRun implements LaunchedRun {
   readonly #handle: RunHandle;
   readonly #startedAt: Instant;
   readonly #now: () => Instant;
+  /** A request made ahead of its run (RunRequest.startsAtEntry), which starts when entered; else null. */
+  readonly #entered: RunRequest | null;
   #done: Promise<RunOutcome> | null = null;
 
-  constructor(handle: RunHandle, startedAt: Instant, now: () => Instant) {
+  constructor(handle: RunHandle, startedAt: Instant, now: () => Instant, entered: RunRequest | null) {
     this.#handle = handle;
     this.#startedAt = startedAt;
     this.#now = now;
+    this.#entered = entered;
     this.pid = typeof handle.pid === 'number' ? handle.pid : null;
     this.pidPending = this.pid === null && typeof handle.whenPid === 'function';
   }
@@ -66,7 +74,7 @@ class GuardedRun implements LaunchedRun {
   get done(): Promise<RunOutcome> {
     return (this.#done ??= Promise.resolve(this.#handle.done).then(
       (outcome) => this.#checked(outcome),
-      (error: unknown) => describeRunnerFault(error, this.#startedAt, this.#now()),
+      (error: unknown) => describeRunnerFault(error, this.#start(), this.#now()),
     ));
   }
 
@@ -81,16 +89,19 @@ class GuardedRun implements LaunchedRun {
       return outcome === undefined ? undefined : this.#checked(outcome);
     } catch (error) {
       // A runner whose entry throws: the run is over, failed, and `done` says the same.
-      const outcome = describeRunnerFault(error, this.#startedAt, this.#now());
+      const outcome = describeRunnerFault(error, this.#start(), this.#now());
       this.#done = Promise.resolve(outcome);
       return outcome;
     }
   }
 
+  /** When the run started: at its entry for a request made ahead. */
+  #start(): Instant {
+    return this.#entered?.startedAt ?? this.#startedAt;
+  }
+
   #checked(outcome: unknown): RunOutcome {
-    return isOutcome(outcome)
-      ? outcome
-      : describeRunnerFault('the runner gave no outcome', this.#startedAt, this.#now());
+    return isOutcome(outcome) ? outcome : describeRunnerFault('the runner gave no outcome', this.#start(), this.#now());
   }
 }
 

@@ -17,7 +17,6 @@ export interface FunctionRunState {
 
 export class FunctionContext implements TaskContext {
   readonly name: string;
-  readonly runId: number;
   readonly args: unknown = null;
   readonly scheduledAt: number | null;
   readonly trigger: Trigger;
@@ -30,13 +29,17 @@ export class FunctionContext implements TaskContext {
 
   constructor(request: RunRequest, run: FunctionRunState) {
     this.name = request.task.name;
-    this.runId = request.runId;
     this.scheduledAt = request.scheduledAt;
     this.trigger = request.trigger;
     this.attempt = request.attempt;
     this.upstream = request.upstream ?? null;
     this.#request = request;
     this.#run = run;
+  }
+
+  /** Read from the request: a handle made ahead of its run (engine/fast-run.ts) gets its id at entry. */
+  get runId(): number {
+    return this.#request.runId;
   }
 
   /** Read from the request when the task asks: a request may make it on first read (engine/fast-run.ts). */

@@ -66,6 +66,14 @@ export interface RunRequest {
    * the runner queues no microtask to enter the function. Absent: the runner enters it from one.
    */
   readonly callerEnters?: boolean;
+  /**
+   * true (with callerEnters): the handle is made ahead of its run (engine/fast-run.ts), which starts
+   * when entered: its start instant is read and its timeout armed by `enter()`, and `runId` is read
+   * from the request when asked (given at entry).
+   */
+  readonly startsAtEntry?: boolean;
+  /** With startsAtEntry: the instant the caller read as it entered the run (one clock read for both). */
+  readonly startedAt?: number;
 }
 
 export interface RunOutcome {

@@ -9,7 +9,6 @@ import { Scheduler, type RunRecord, type TaskContext } from '../../src/index.js'
 import { Scheduler as EngineScheduler } from '../../src/engine/scheduler.js';
 import { validateTaskDefinition } from '../../src/config/normalize.js';
 import { resolveSettings } from '../../src/config/normalize.js';
-import type { Runner } from '../../src/engine/ports.js';
 import type { TaskSpec } from '../../src/config/types.js';
 import { createRunner } from '../../src/runner/runner.js';
 import { FakeClock, PreciseFakeClock } from '../support/fake-clock.js';
@@ -192,6 +191,58 @@ describe('fast path: the same records, ids and states as the ordinary path', () 
 });
 
 describe('fast path: entering', () => {
+  test('a run made ahead (in the booking before) gets a fresh ctx with its own id and instant', async () => {
+    const run = async (mode: Mode) => {
+      const { clock, scheduler } = library(mode);
+      const kept: TaskContext[] = [];
+      for (const name of ['a', 'b'])
+        scheduler.add(name, { every: '1s', run: (ctx: TaskContext) => void kept.push(ctx) });
+      scheduler.start();
+      for (let second = 0; second < 3; second++) {
+        clock.advanceBy(SECOND);
+        await flush();
+      }
+      const ended = (await records(scheduler)).filter((record) => record !== 'pending');
+      expect(new Set(kept).size).toBe(kept.length);
+      // Read after the fact: what a task that keeps its ctx sees later.
+      const seen = kept.map((ctx) => [ctx.name, ctx.runId, ctx.scheduledAt, ctx.trigger, ctx.attempt]);
+      expect(seen).toEqual(ended.map((record) => [record.task, record.id, record.scheduledAt, 'schedule', 1]));
+      return seen;
+    };
+    const fast = await run('fast');
+    expect(fast).toHaveLength(6);
+    expect(fast).toEqual(await run('ordinary'));
+  });
+
+  test('the timeout of a run made ahead runs from its entry, not from when it was made', async () => {
+    const run = async (mode: Mode) => {
+      const { clock, scheduler } = library(mode);
+      scheduler.add('stuck', {
+        every: '1s',
+        overlap: 'allow',
+        timeout: '300ms',
+        'kill-after': '100ms',
+        run: () => new Promise(() => {}),
+      });
+      scheduler.start();
+      for (let second = 0; second < 3; second++) {
+        clock.advanceBy(SECOND);
+        await flush();
+      }
+      return (await records(scheduler)).map((record) =>
+        record === 'pending' ? record : [record.status, record.endedAt! - record.startedAt!],
+      );
+    };
+    const fast = await run('fast');
+    // The first run is made at its entry, the next two in the booking before theirs: all alike.
+    expect(fast).toHaveLength(3);
+    expect(fast[0]).toEqual(['timed-out', expect.any(Number)]);
+    expect((fast[0] as [string, number])[1]).toBeGreaterThanOrEqual(300);
+    expect(fast[1]).toEqual(fast[0]);
+    expect(fast[2]).toEqual(fast[0]);
+    expect(fast).toEqual(await run('ordinary'));
+  });
+
   test("a run's record says when its function really started and ended, though booked later", async () => {
     const run = async (mode: Mode) => {
       const { clock, scheduler } = library(mode);
@@ -228,27 +279,24 @@ describe('fast path: entering', () => {
   test('a due function is entered before the runs before it are booked, and only then without listeners', () => {
     const run = (fastFunctions: boolean, listen: boolean): (number | null)[] => {
       const clock = new FakeClock(START);
-      const inner = createRunner({ clock });
       const seen: (number | null)[] = [];
-      // The engine's own view at each start: the first task's latest run (ids are 1, 2, 3 in order).
-      const runner: Runner = {
-        start: (request, onOutput) => {
-          seen.push(engine.get('a').lastRun?.id ?? null);
-          return inner.start(request, onOutput);
-        },
-      };
-      const engine = new EngineScheduler({ clock, runner, fastFunctions });
+      const engine = new EngineScheduler({ clock, runner: createRunner({ clock }), fastFunctions });
       stops.push(() => stopOn(clock, engine.stop({ graceMs: 0 })));
       if (listen) engine.on('run-finished', () => undefined);
-      for (const name of ['a', 'b', 'c']) engine.add(spec(name, { every: '1s', run: () => undefined }));
+      // The engine's own view as each function is entered: the first task's latest run (ids are 1, 2, 3 in order).
+      const look = (): unknown => seen.push(engine.get('a').lastRun?.id ?? null);
+      for (const name of ['a', 'b', 'c']) engine.add(spec(name, { every: '1s', run: look }));
       engine.start();
       clock.advanceTo('2026-03-01T10:00:00Z');
       expect(engine.list().map((task) => task.lastRun?.id)).toEqual([1, 2, 3]);
+      // The second fire: its runs were made ahead, in the first one's booking; entered the same way.
+      clock.advanceTo('2026-03-01T10:00:01Z');
+      expect(engine.list().map((task) => task.lastRun?.id)).toEqual([4, 5, 6]);
       return seen;
     };
-    expect(run(true, false)).toEqual([null, null, null]);
-    expect(run(false, false)).toEqual([null, 1, 1]);
-    expect(run(true, true)).toEqual([null, 1, 1]);
+    expect(run(true, false)).toEqual([null, null, null, 1, 1, 1]);
+    expect(run(false, false)).toEqual([null, 1, 1, 1, 4, 4]);
+    expect(run(true, true)).toEqual([null, 1, 1, 1, 4, 4]);
   });
 
   test('a claim hook is honoured: with one, functions wait for its answer as before', async () => {
