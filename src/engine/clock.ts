@@ -20,7 +20,7 @@ export interface Clock {
   setTimer(delayMs: number, fn: () => void): TimerHandle;
   clearTimer(handle: TimerHandle): void;
   /**
-   * Optional: busy-wait until `now()` reads `at` or later, for at most `boundMs` of monotonic time (a
+   * Optional: wait (blocking) until `now()` reads `at` or later, for at most `boundMs` of monotonic time (a
    * wall-clock step may put `at` out of reach). A clock that has it lets the engine arm its timer
    * TIMER_LEAD_MS early and wait out the rest here (timeline.ts): a timer alone wakes 1-2 ms late.
    */
@@ -61,14 +61,14 @@ export function setLongTimer(clock: Clock, delayMs: number, fn: () => void): () 
 
 /**
  * The real clock: Date.now(), performance.now() and Node timers. `precise`: it can wait precisely
- * (Clock.waitUntil, a bounded spin), so the engine's wakes are on the instant, not 1-2 ms after it;
+ * (Clock.waitUntil: a sleep, then a short spin), so the engine's wakes are on the instant, not 1-2 ms after it;
  * the library's Scheduler asks for it (issue 20 point 1; its cost is in timeline.ts TIMER_LEAD_MS).
  */
 export function createSystemClock(options: { precise?: boolean } = {}): Clock {
   const timers = new Map<number, NodeJS.Timeout>();
   let nextId = 1;
   return {
-    ...(options.precise === true ? { waitUntil: spinUntil } : {}),
+    ...(options.precise === true ? { waitUntil: waitPrecisely } : {}),
     now: () => Date.now(),
     monotonic: () => performance.now(),
     setTimer(delayMs, fn) {
@@ -93,8 +93,27 @@ export function createSystemClock(options: { precise?: boolean } = {}): Clock {
   };
 }
 
-/** Spin until Date.now() reads `at`, at most `boundMs` of performance.now() (Clock.waitUntil). */
-function spinUntil(at: Instant, boundMs: number): void {
+/** What a precise wait sleeps on: Atomics.wait with a timeout is a kernel sleep with sub-ms precision. */
+const SLEEPER = new Int32Array(new SharedArrayBuffer(4));
+
+/** The last part of a precise wait that spins rather than sleeps (a sleep may come back this late). */
+const SPIN_MS = 0.3;
+
+/**
+ * Wait until Date.now() reads `at`, at most `boundMs` of performance.now() (Clock.waitUntil): sleep
+ * in the kernel to SPIN_MS before it, then spin. A spin of the whole lead (2-3 ms a wake) took CPU
+ * the wake's entries then lacked on a loaded machine (the scheduler counts it against the process).
+ */
+function waitPrecisely(at: Instant, boundMs: number): void {
   const giveUpAt = performance.now() + boundMs;
-  while (Date.now() < at && performance.now() < giveUpAt);
+  for (;;) {
+    const wall = Date.now();
+    const mono = performance.now();
+    if (wall >= at || mono >= giveUpAt) return;
+    // Date.now() has whole ms: the fraction comes from the monotonic clock while the two agree
+    // (no wall-clock step since the process started); else assume the least time left.
+    const fine = performance.timeOrigin + mono;
+    const left = (Math.abs(fine - wall) < 1 ? at - fine : at - wall - 1) - SPIN_MS;
+    if (left > 0.05) Atomics.wait(SLEEPER, 0, 0, Math.min(left, giveUpAt - mono));
+  }
 }

@@ -15,14 +15,15 @@ export const CLOCK_JUMP_THRESHOLD_MS = 1_000;
 /**
  * With a clock that can wait precisely (Clock.waitUntil), the timer is armed this long before the
  * due instant and the wake waits out the rest (issue 20 point 1): a Node timer fires 1-2 ms late
- * (libuv's loop time is in whole ms), a spin on Date.now() leaves on the instant. Cost: at most
- * TIMER_LEAD_MS + 1 ms of busy CPU per wake (about 1 ms seen: the timer itself comes 1 ms late).
+ * (libuv's loop time is in whole ms); the system clock's wait sleeps in the kernel (Atomics.wait)
+ * to 0.3 ms before the instant and spins the rest on Date.now() (engine/clock.ts), so it leaves on
+ * the instant for about 0.3 ms of CPU per wake (a spin of the whole lead took 2-3 ms).
  */
 export const TIMER_LEAD_MS = 2;
 
 /**
  * The lead is taken only before a sleep at least this long: an engine whose wakes come a few ms
- * apart would otherwise spin most of the time (at most TIMER_LEAD_MS + 1 of every 50 ms here).
+ * apart would otherwise wait most of the time (at most TIMER_LEAD_MS + 1 of every 50 ms here).
  */
 export const LEAD_MIN_SLEEP_MS = 50;
 
