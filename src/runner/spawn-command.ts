@@ -29,6 +29,15 @@ export function checkWorkingDirectory(cwd: string): StartFault | null {
   }
 }
 
+/**
+ * A failed spawn's fault, its working directory checked first, as process.ts checks it before the
+ * spawn: the same fault, but the spawner spends the two calls only when a spawn failed, not on
+ * every run's way to its fork (a missing or unusable cwd always fails the spawn: its chdir fails).
+ */
+export function classifyStartFailure(error: unknown, file: string, cwd: string): StartFault {
+  return checkWorkingDirectory(cwd) ?? classifySpawnError(error, file, cwd);
+}
+
 /** A spawn's error (thrown, or its 'error' event) as taskkit words it. */
 export function classifySpawnError(error: unknown, file: string, cwd: string): StartFault {
   const code = errnoOf(error);

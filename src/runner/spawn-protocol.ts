@@ -4,7 +4,8 @@
  * after their journal rows are committed (one request a message when started on their own). The
  * spawner answers on its stdout, a plain pipe, in frames (spawn-frames.ts), in order per run: `pid`
  * or `fault`, then `output`s, `exit` when the leader exits, and `end` once its pipes are drained
- * (at most DRAIN_AFTER_EXIT_MS after the exit). Not on the IPC channel: its reader copies every
+ * (at most DRAIN_AFTER_EXIT_MS after the exit); the pid is held up to PID_HOLD_MS (spawner-main.ts) so
+ * that a short run's pid, exit and end go in one write. Not on the IPC channel: its reader copies every
  * message into a fresh off-heap buffer, and a 200 MiB flood grew the daemon twice as much as a pipe
  * read as latin1 text (test/faults/resources-flood.test.ts).
  * While it owes the daemon anything, the daemon also sends a `ping` every few seconds, answered by a

@@ -2,8 +2,9 @@
  * Entry of the daemon's spawner process (spawner-client.ts forks it early, while the daemon is
  * small): it spawns each run the daemon asks for exactly as process.ts would (own process group,
  * stdin ignored, stdout and stderr piped), keeps the run's output head and tail, and sends back the
- * pid (or the start fault), every chunk of output (the runs' pipes wait while the daemon is behind),
- * the exit and the end, on its stdout (spawn-frames.ts). A fork of the big daemon costs its
+ * pid (or the start fault; the pid held up to PID_HOLD_MS, to go with a short run's exit), every
+ * chunk of output (the runs' pipes wait while the daemon is behind), the exit and the end, on its
+ * stdout (spawn-frames.ts). A fork of the big daemon costs its
  * main thread 5-11 ms per run (libuv forks, then waits for the exec); this process is small and
  * does that wait instead. It exits when the daemon's channel closes (the daemon stopped or died),
  * after spawning what it had already been sent: a run whose row the daemon committed is started.
@@ -15,7 +16,7 @@ import type { Readable } from 'node:stream';
 import { mergeEnvironment } from './environment.js';
 import { createOutputBuffer, type OutputBuffer } from './output-buffer.js';
 import { DRAIN_AFTER_EXIT_MS, drainStreams } from './pipes.js';
-import { checkWorkingDirectory, classifySpawnError } from './spawn-command.js';
+import { classifyStartFailure } from './spawn-command.js';
 import { encodeEvent } from './spawn-frames.js';
 import {
   RELAY_HIGH_WATER_BYTES,
@@ -39,6 +40,15 @@ const running = new Map<ChildProcess, readonly Readable[]>();
 /** Pipes not read while the daemon is behind. */
 const paused = new Set<Readable>();
 let corked = false;
+/**
+ * How long a run's pid waits to go out with its first output or its exit (issue 20, bench scenario
+ * 5): a run that ends sooner (`true` ends 0.5-2 ms after its spawn) tells pid, exit and end in one
+ * write, so the daemon wakes once for it, not twice, and writes its start and its end in one
+ * transaction, not two. A longer run tells its pid this much later: a stop asked meanwhile is
+ * delivered when it comes (spawned-run.ts), and `run-now` waits for it. At 2 ms, runs of `true` on a
+ * loaded machine often outlasted the hold.
+ */
+const PID_HOLD_MS = 10;
 /** The daemon's environment, under every run's own variables (sent with the first runs). */
 let baseEnv: Readonly<Record<string, string>> = {};
 
@@ -70,8 +80,6 @@ function relay(id: number, stream: Readable, name: OutputStream, text: string): 
 
 function start(request: SpawnRequest): void {
   const { id, file, cwd } = request;
-  const cwdFault = checkWorkingDirectory(cwd);
-  if (cwdFault !== null) return emit({ kind: 'fault', id, fault: cwdFault });
   let child: ChildProcess;
   try {
     child = spawn(file, [...request.args], {
@@ -81,23 +89,32 @@ function start(request: SpawnRequest): void {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
   } catch (error) {
-    return emit({ kind: 'fault', id, fault: classifySpawnError(error, file, cwd) });
+    return emit({ kind: 'fault', id, fault: classifyStartFailure(error, file, cwd) });
   }
   const pid = child.pid;
   // Without a pid the spawn failed (ENOENT, EACCES, EMFILE...): its 'error' comes next.
   if (pid === undefined) {
     child.stdout?.destroy();
     child.stderr?.destroy();
-    child.once('error', (error: Error) => emit({ kind: 'fault', id, fault: classifySpawnError(error, file, cwd) }));
+    child.once('error', (error: Error) => emit({ kind: 'fault', id, fault: classifyStartFailure(error, file, cwd) }));
     return;
   }
   child.on('error', () => undefined);
-  emit({ kind: 'pid', id, pid });
+  // Told first, before any output or the exit: the daemon's order per run.
+  const tellPid = (): void => {
+    if (pidHeld === null) return;
+    clearTimeout(pidHeld);
+    pidHeld = null;
+    emit({ kind: 'pid', id, pid });
+  };
+  let pidHeld: NodeJS.Timeout | null = setTimeout(tellPid, PID_HOLD_MS);
+  pidHeld.unref();
   const output = createOutputBuffer(request.outputLimitBytes);
-  const streams = capture(id, child, output);
+  const streams = capture(id, child, output, tellPid);
   running.set(child, streams);
   child.once('exit', (exitCode: number | null, signal: NodeJS.Signals | null) => {
     running.delete(child);
+    tellPid();
     // What is left in the pipes is read now, backlog or not: the drain waits DRAIN_AFTER_EXIT_MS at most.
     for (const stream of streams) if (paused.delete(stream)) stream.resume();
     emit({ kind: 'exit', id, exitCode, signal });
@@ -118,7 +135,7 @@ function start(request: SpawnRequest): void {
  * Read both pipes into `output` (as bytes) and relay every chunk (as latin1 text: each byte one
  * character, the daemon turns it back into the same bytes).
  */
-function capture(id: number, child: ChildProcess, output: OutputBuffer): Readable[] {
+function capture(id: number, child: ChildProcess, output: OutputBuffer, tellPid: () => void): Readable[] {
   const streams: Readable[] = [];
   for (const [stream, name] of [
     [child.stdout, 'stdout'],
@@ -128,6 +145,7 @@ function capture(id: number, child: ChildProcess, output: OutputBuffer): Readabl
     streams.push(stream);
     stream.setEncoding('latin1');
     stream.on('data', (text: string) => {
+      tellPid();
       output.write(Buffer.from(text, 'latin1'));
       if (text.length > 0) relay(id, stream, name, text);
     });
@@ -142,7 +160,7 @@ process.on('message', (message: SpawnerMessage) => {
     if (message.baseEnv !== undefined) baseEnv = message.baseEnv;
     message.requests.forEach(start);
   }
-  // After every request sent before it: a pong says those were dealt with too.
+  // After every request sent before it: a pong says those were spawned too (a pid may still be held).
   else if (message.kind === 'ping') emit({ kind: 'pong', id: message.id });
 });
 // Messages already received are handled before this (they come first on the channel, and this

@@ -5,6 +5,7 @@
  * when it comes, start faults are worded as before, and a spawner killed mid-run ends the run
  * `interrupted` with its group killed, and is replaced. Every process started is killed by pid.
  */
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { isGroupAlive } from '../../src/runner/kill-tree.js';
 import { defaultRunClock } from '../../src/runner/lifecycle.js';
@@ -57,6 +58,27 @@ describe('runs through the spawner', () => {
     expect(outcome.outputBytes).toBe(8);
   });
 
+  test('the pid, held to go with the exit, still comes before the output and before the end', async () => {
+    // The spawner holds a pid up to PID_HOLD_MS (spawner-main.ts): a quick run's pid, output and
+    // exit go out in one write. Each of 5 runs must still tell its pid before its first chunk of
+    // output (the daemon's order per run) and before its end (after it the run is forgotten).
+    for (let i = 0; i < 5; i++) {
+      let pidAtFirstChunk: number | null | undefined;
+      const run = start({ action: shellAction('echo out') }, () => (pidAtFirstChunk ??= run.pid));
+      let pidAtEnd: number | null = null;
+      void run.done.then(() => (pidAtEnd = run.pid));
+      const pid = await run.pidTold;
+      const outcome = await run.done;
+      expect(outcome).toMatchObject({ status: 'succeeded', exitCode: 0 });
+      expect(pidAtFirstChunk).toBe(pid);
+      expect(pidAtEnd).toBe(pid);
+    }
+    // A run that goes on past the hold tells its pid while it runs.
+    const long = start({ action: shellAction('sleep 30') });
+    await long.pidTold;
+    expect(isGroupAlive(long.pid ?? 0)).toBe(true);
+  });
+
   test("the environment and the working directory are the run's", async () => {
     const run = start({ action: shellAction('echo "$TASKKIT_RUN_ID $FOO $(pwd)"'), env: { FOO: 'bar' }, cwd: '/tmp' });
     const outcome = await run.done;
@@ -78,6 +100,10 @@ describe('runs through the spawner', () => {
     expect([missing.status, missing.error]).toEqual(['failed', 'command not found: /nonexistent/tool']);
     const cwd = await start({ action: shellAction('true'), cwd: '/nonexistent-dir' }).done;
     expect([cwd.status, cwd.error]).toEqual(['failed', 'working directory does not exist: /nonexistent-dir']);
+    // The spawner checks the working directory only after the spawn failed (its chdir): the same words.
+    const file = fileURLToPath(import.meta.url);
+    const notDir = await start({ action: shellAction('true'), cwd: file }).done;
+    expect([notDir.status, notDir.error]).toEqual(['failed', `working directory is not a directory: ${file}`]);
   });
 
   test('timeout and kill-after signal the whole group from the daemon', async () => {
