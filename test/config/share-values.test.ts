@@ -1,7 +1,7 @@
 // Equal parts of received specs become one object (config/share-values.ts, issue 20.4): only parts no
 // reader could tell apart (the same keys, in the same order, with the same values), never `source`.
 import { describe, expect, test } from 'vitest';
-import { createPartSharing, exactKey } from '../../src/config/share-values.js';
+import { createPartSharing, sameExactly } from '../../src/config/share-values.js';
 import type { TaskSpec } from '../../src/config/types.js';
 import { every, makeTask } from '../support/engine-task.js';
 
@@ -39,22 +39,38 @@ describe('createPartSharing', () => {
     expect(share({ ...ordered, action: { ...ordered.action } }).action).toBe(sharedOrdered);
   });
 
-  test('a part that is not plain data (a function action) stays its own', () => {
+  test('function actions are shared only when they hold the same function, not one of the same source', () => {
     const share = createPartSharing();
     const run = (): void => {};
-    const a = share({ ...makeTask('a', {}), action: { kind: 'function', run } } as unknown as TaskSpec);
-    const b = share({ ...makeTask('b', {}), action: { kind: 'function', run } } as unknown as TaskSpec);
-    expect(b.action).not.toBe(a.action);
+    const action = (fn: () => void): TaskSpec =>
+      share({ ...makeTask('a', {}), action: { kind: 'function', run: fn } } as unknown as TaskSpec);
+    const first = action(run).action;
+    expect(action(run).action).toBe(first);
+    expect(action((): void => {}).action).not.toBe(first);
   });
 });
 
-test('exactKey tells apart what a reader could: types, -0, order, undefined members, holes', () => {
-  const keys = [1, '1', -0, 0, null, undefined, true, 'true', [1], [[1]], { a: 1, b: 2 }, { b: 2, a: 1 }, { a: 1 }];
-  const texts = keys.map((key) => exactKey(key));
-  expect(new Set(texts).size).toBe(keys.length);
-  expect(exactKey({ a: 1, b: undefined })).not.toBe(exactKey({ a: 1 }));
+test('sameExactly tells apart what a reader could: types, -0, key order, undefined members, holes, classes', () => {
+  const values = [1, '1', -0, 0, null, undefined, true, 'true', [1], [[1]], { a: 1, b: 2 }, { b: 2, a: 1 }, { a: 1 }];
+  for (const [i, a] of values.entries())
+    for (const [j, b] of values.entries()) expect(sameExactly(a, b)).toBe(i === j && !Number.isNaN(a));
+  expect(sameExactly({ a: 1, b: undefined }, { a: 1 })).toBe(false);
+  expect(sameExactly({ a: [1, { b: 'x' }] }, { a: [1, { b: 'x' }] })).toBe(true);
   // eslint-disable-next-line no-sparse-arrays
-  expect(exactKey([1, , 2])).toBeNull();
-  expect(exactKey(new Date(0))).toBeNull();
-  expect(exactKey({ at: [1, 2], kind: 'at' })).toBe(exactKey({ at: [1, 2], kind: 'at' }));
+  expect(sameExactly([1, , 2], [1, undefined, 2])).toBe(false);
+  expect(sameExactly(new Date(0), new Date(0))).toBe(false);
+  expect(sameExactly({ at: new Date(0) }, { at: new Date(0) })).toBe(false);
+  expect(sameExactly([NaN], [NaN])).toBe(true);
+});
+
+test('parts JSON cannot tell apart stay apart: -0, an undefined member, a function', () => {
+  const share = createPartSharing();
+  const base = makeTask('a', {});
+  const withPart = (part: object): TaskSpec => share({ ...base, retry: part } as unknown as TaskSpec);
+  const zero = withPart({ delayMs: 0 }).retry;
+  expect(withPart({ delayMs: -0 }).retry).not.toBe(zero);
+  expect(withPart({ delayMs: 0, extra: undefined }).retry).not.toBe(zero);
+  expect(withPart({ delayMs: 0 }).retry).toBe(zero);
+  const fn = { delayMs: 0, f: (): number => 1 };
+  expect(withPart({ delayMs: 0, f: (): number => 1 }).retry).not.toBe(withPart(fn).retry);
 });
