@@ -39,7 +39,8 @@ export function createPartSharing(): (spec: TaskSpec) => TaskSpec {
       if (typeof part !== 'object' || part === null || field === UNSHARED) continue;
       let shared = lastShared[index];
       if (lastPart[index] !== part) {
-        shared = shareOf(part);
+        // Neighbours often say the same (one command, one schedule): the last one is tried first.
+        if (!sameExactly(shared, part)) shared = shareOf(part);
         lastPart[index] = part;
         lastShared[index] = shared;
       }
