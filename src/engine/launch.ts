@@ -30,7 +30,8 @@ export function launchRun(
   onOutput: OutputListener,
   now: () => Instant,
 ): LaunchedRun {
-  const startedAt = now();
+  // A run made ahead starts at its entry (its request's startedAt then): no clock read now.
+  const startedAt = request.startsAtEntry === true ? NaN : now();
   try {
     return new GuardedRun(
       runner.start(request, onOutput),
@@ -40,7 +41,8 @@ export function launchRun(
     );
   } catch (error) {
     // Settle on a later tick like any run, so that no retry or on-failure chain re-enters here.
-    const done = Promise.resolve(describeRunnerFault(error, startedAt, now()));
+    const endedAt = now();
+    const done = Promise.resolve(describeRunnerFault(error, Number.isNaN(startedAt) ? endedAt : startedAt, endedAt));
     return { pid: null, done, cancel: () => {}, enter: () => undefined };
   }
 }
