@@ -126,9 +126,8 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
   log.rotate(paths.logFile);
   // Cluster mode (settings.cluster): registered, tasks published and run ids in hand before the engine exists.
   const cluster = await openClusterMode(plan.file, { env, pid: proc.pid, log });
-  const clock = cluster?.clock ?? createSystemClock();
   // Before the socket: a damaged or unreadable database fails the start with its own message.
-  const store = openDaemonStore(paths.database, log, () => clock.now());
+  const { store, clock } = openDaemonStore(paths.database, log, cluster?.clock ?? createSystemClock());
   // Run ids continue the history's. The scheduler is inert until start(); it exists this early
   // because the control server, which proves this daemon alone uses the state dir, needs it.
   // The store's claim: each run's row is on disk before its process starts, so a crash loses none.

@@ -18,7 +18,7 @@ import { RestoreSnapshot } from './sqlite/restore-snapshot.js';
 import { RetentionPlan } from './sqlite/retention-plan.js';
 import { RunsTable } from './sqlite/runs.js';
 import { TaskStateTable } from './sqlite/task-state.js';
-import { SYSTEM_BATCH_TIMERS, WriteBatcher, type BatchStats, type BatchTimers } from './sqlite/write-batcher.js';
+import { WriteBatcher, type BatchStats } from './sqlite/write-batcher.js';
 import type {
   DeliveryRecord,
   RunFilter,
@@ -59,13 +59,13 @@ export class SqliteStore implements Store {
   readonly #batcher: WriteBatcher<StoreWrite>;
   readonly #now: () => Instant;
   readonly #log: LogFunction;
-  readonly #options: SqliteStoreOptions;
   /** The file the daemon has open, as a stat of the path saw it (its size: the largest seen). */
   #identity: FileIdentity | null = null;
   #recoverySource: (() => RecoveryState) | null = null;
   /** The highest run id written: a recreated database must not hand out lower ones again. */
   #maxRunId = 0;
-  #cancelFileCheck: (() => void) | null = null;
+  /** When checkFile() last ran (performance.now()): checkFileUnlessRecent() skips a check this close. */
+  #checkedAt = -Infinity;
   /** Why the last attempt to put a database back failed: the same reason again is not logged again. */
   #reopenFailure: string | null = null;
   #closed = false;
@@ -75,7 +75,6 @@ export class SqliteStore implements Store {
   constructor(db: Database, options: SqliteStoreOptions) {
     this.location = options.path;
     this.readOnly = db.readonly;
-    this.#options = options;
     this.#db = db;
     this.#runs = new RunsTable(db);
     this.#tasks = new TaskStateTable(db);
@@ -97,7 +96,6 @@ export class SqliteStore implements Store {
     });
     if (!this.readOnly) {
       this.#identity = readFileIdentity(options.path);
-      this.#scheduleFileCheck();
     }
   }
 
@@ -110,10 +108,11 @@ export class SqliteStore implements Store {
    * Whether the database file is still the one open at its path (one stat); if it was deleted,
    * truncated or replaced, say so loudly and put a database back there (reopen.ts), with the
    * daemon's runs in flight and task state written into it. Called before each write batch, at
-   * close, and every `fileCheckMs`. Returns what it found (null: all well).
+   * close, and at the daemon's engine wakes (checkFileUnlessRecent). Returns what it found (null: all well).
    */
   checkFile(): 'deleted' | 'truncated' | 'replaced' | 'unopened' | null {
     if (this.readOnly || this.#closed) return null;
+    this.#checkedAt = performance.now();
     const known = this.#identity;
     const now = readFileIdentity(this.location);
     const change = known === null || this.#db === null ? 'unopened' : detectFileChange(known, now);
@@ -123,6 +122,14 @@ export class SqliteStore implements Store {
     }
     this.#reopen(change);
     return change;
+  }
+
+  /**
+   * checkFile() unless one ran in the last `withinMs` of monotonic time. An idle daemon calls it on its
+   * engine's wakes (daemon/history.ts checkDatabaseOnWakes), so the check wakes it no extra time.
+   */
+  checkFileUnlessRecent(withinMs: number): void {
+    if (performance.now() - this.#checkedAt >= withinMs) this.checkFile();
   }
 
   /** The batcher's counters (flushes, items, failures, time spent), for the benchmark and tests. */
@@ -256,7 +263,6 @@ export class SqliteStore implements Store {
     // A database deleted since the last write is put back before the daemon lets go of its copy.
     if (!this.readOnly) this.checkFile();
     this.#closed = true;
-    this.#cancelFileCheck?.();
     if (!this.readOnly) this.#batcher.close();
     this.#db?.close();
   }
@@ -268,17 +274,6 @@ export class SqliteStore implements Store {
 
   #transaction(db: Database): Transaction<(items: readonly StoreWrite[]) => void> {
     return db.transaction((items: readonly StoreWrite[]) => this.#apply(items));
-  }
-
-  #scheduleFileCheck(): void {
-    const every = this.#options.fileCheckMs;
-    if (every === undefined || this.#closed) return;
-    const timers: BatchTimers = this.#options.batch?.timers ?? SYSTEM_BATCH_TIMERS;
-    this.#cancelFileCheck = timers.schedule(every, () => {
-      this.#cancelFileCheck = null;
-      this.checkFile();
-      this.#scheduleFileCheck();
-    });
   }
 
   /** Put a database back at the path after `change`; on failure, writes wait (kept and retried by the batcher). */
@@ -296,7 +291,7 @@ export class SqliteStore implements Store {
     } catch (error) {
       this.#identity = null;
       const reason = error instanceof Error ? error.message : String(error);
-      // Tried again at each write and every fileCheckMs: one line per new reason, not one per try.
+      // Tried again at each write and each engine wake's check: one line per new reason, not one per try.
       if (reason === this.#reopenFailure) return;
       this.#reopenFailure = reason;
       this.#log(

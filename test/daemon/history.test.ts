@@ -2,12 +2,21 @@
 // log line saying whether its process group still runs (and how to kill it); and the control
 // socket's history questions answered from a real SQLite store.
 import { describe, expect, test, vi } from 'vitest';
-import { createHistoryControl, describeInterrupted, recoverInterruptedRuns } from '../../src/daemon/history.js';
+import {
+  DATABASE_CHECK_MS,
+  checkDatabaseOnWakes,
+  createHistoryControl,
+  describeInterrupted,
+  recoverInterruptedRuns,
+} from '../../src/daemon/history.js';
+import { MAX_TIMER_DELAY_MS } from '../../src/engine/clock.js';
+import { Scheduler } from '../../src/engine/scheduler.js';
 import { INTERRUPTED_REASON } from '../../src/store/sqlite/runs.js';
 import { attachStore } from '../../src/store/attach.js';
 import { makeRun, useTempState } from '../store/_support.js';
-import { createEngine, makeTask } from '../support/engine-task.js';
-import { flush } from '../support/fake-runner.js';
+import { createEngine, every, makeTask } from '../support/engine-task.js';
+import { FakeClock } from '../support/fake-clock.js';
+import { FakeRunner, flush } from '../support/fake-runner.js';
 
 const temp = useTempState();
 const AT = Date.parse('2026-07-02T09:00:00.000Z');
@@ -134,4 +143,43 @@ describe('createHistoryControl', () => {
       expect(lastRuns).not.toHaveBeenCalled();
     },
   );
+});
+
+describe('checkDatabaseOnWakes', () => {
+  test('every timer of the clock checks the database file before its work, and works when the check throws', () => {
+    const clock = new FakeClock('2026-07-02T09:00:00.000Z');
+    const order: string[] = [];
+    let failing = false;
+    const store = {
+      checkFileUnlessRecent: (withinMs: number): void => {
+        order.push(`check within ${withinMs}`);
+        if (failing) throw Object.assign(new Error('EACCES'), { code: 'EACCES' });
+      },
+    };
+    const checked = checkDatabaseOnWakes(clock, store);
+    checked.setTimer(10_000, () => order.push('wake 1'));
+    const cleared = checked.setTimer(15_000, () => order.push('never'));
+    checked.clearTimer(cleared);
+    clock.advanceBy(10_000);
+    failing = true;
+    checked.setTimer(10_000, () => order.push('wake 2'));
+    clock.advanceBy(20_000);
+    expect(order).toEqual(['check within 1000', 'wake 1', 'check within 1000', 'wake 2']);
+    expect(checked.now()).toBe(clock.now());
+    expect(checked.monotonic()).toBe(clock.monotonic());
+  });
+
+  test("an idle engine's only wakes are its 10 s cap, each checking the file: no timer of its own", async () => {
+    const clock = new FakeClock(AT);
+    let checks = 0;
+    const checked = checkDatabaseOnWakes(clock, { checkFileUnlessRecent: () => void checks++ });
+    const scheduler = new Scheduler({ clock: checked, runner: new FakeRunner(), log: () => {} });
+    scheduler.add(makeTask('far', { schedule: every('1d') }));
+    scheduler.start();
+    clock.advanceBy(60_000);
+    expect(checks).toBe(6);
+    expect(clock.pendingTimers).toBe(1);
+    expect(DATABASE_CHECK_MS).toBe(MAX_TIMER_DELAY_MS);
+    await scheduler.stop();
+  });
 });

@@ -7,7 +7,6 @@
 import { existsSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import Sqlite from 'better-sqlite3';
 import { describe, expect, test } from 'vitest';
-import type { BatchTimers } from '../../src/store/sqlite/write-batcher.js';
 import type { RecoveryState } from '../../src/store/sqlite-store.js';
 import type { TaskStateRecord } from '../../src/store/store.js';
 import { makeRun, nextTurn, useTempState } from './_support.js';
@@ -91,24 +90,16 @@ describe('deleted', () => {
     expect(readIds().ids).toEqual([1, 2, 3, 4]);
   });
 
-  test('an idle daemon notices on the fileCheckMs timer, without a write', () => {
-    const due: (() => void)[] = [];
-    const timers: BatchTimers = {
-      schedule: (delayMs, fn) => {
-        if (delayMs === 60_000) due.push(fn);
-        return () => {};
-      },
-    };
-    const logs: string[] = [];
-    const store = temp.open({ fileCheckMs: 60_000, batch: { timers }, log: (_level, message) => logs.push(message) });
+  test('checkFileUnlessRecent skips a check made within its bound and makes one after it, without a write', () => {
+    const store = temp.open();
     store.saveRun(makeRun({ id: 1 }));
-    store.flush();
+    store.flush(); // checks the file before its write
     rmSync(temp.dbPath);
-    expect(due.length).toBe(1);
-    due.shift()?.();
+    store.checkFileUnlessRecent(60_000);
+    expect(existsSync(temp.dbPath)).toBe(false);
+    store.checkFileUnlessRecent(0);
     expect(existsSync(temp.dbPath)).toBe(true);
     expect(readIds().ids).toEqual([1]);
-    expect(due.length).toBe(1);
   });
 });
 

@@ -17,9 +17,4 @@ export interface SqliteStoreOptions {
   readonly batch?: Omit<WriteBatcherOptions<StoreWrite>, 'write' | 'log' | 'label'>;
   /** Tests only: another schema. */
   readonly migrations?: readonly Migration[];
-  /**
-   * Besides before each write batch and at close, check every this many ms that the database file
-   * is still at its path (issue 15 point 8), on the batch timers; default never (the daemon sets it).
-   */
-  readonly fileCheckMs?: number;
 }
