@@ -194,4 +194,6 @@ test('beyond says how far a figure is from its bound, the right way round', () =
   expect(report.beyond(-1.64, 'ms', (value: number) => value.toFixed(2))).toBe('1.64 ms under');
   expect(report.beyond(34, 'MB')).toBe('34 MB over');
   expect(report.beyond(Number.NaN)).toBe('n/a');
+  expect(report.beyond(0.049)).toBe('0.049 ms over');
+  expect(report.beyond(-2.5)).toBe('2.50 ms under');
 });
