@@ -28,6 +28,11 @@ export interface SpawnRequest {
   readonly env: Readonly<Record<string, string>>;
   /** The run's output limit: the spawner keeps head and tail within it, as the daemon did. */
   readonly outputLimitBytes: number;
+  /**
+   * Tell the pid as soon as the run is spawned, not held for its exit (spawner-main.ts PID_HOLD_MS):
+   * someone waits for it (`run-now` answers with it), so a manual run's pid is never 10 ms late.
+   */
+  readonly pidAtOnce?: true;
 }
 
 /** Are you there? The spawner answers with a `pong` of the same number, after what it was sent before. */

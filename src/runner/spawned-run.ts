@@ -35,6 +35,7 @@ export function startSpawnedRun(
       cwd: task.cwd,
       env: runEnvironmentOverlay(request),
       outputLimitBytes: request.outputLimitBytes,
+      ...(request.trigger === 'manual' ? { pidAtOnce: true } : {}),
     },
     run,
   );

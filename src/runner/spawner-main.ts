@@ -45,8 +45,8 @@ let corked = false;
  * 5): a run that ends sooner (`true` ends 0.5-2 ms after its spawn) tells pid, exit and end in one
  * write, so the daemon wakes once for it, not twice, and writes its start and its end in one
  * transaction, not two. A longer run tells its pid this much later: a stop asked meanwhile is
- * delivered when it comes (spawned-run.ts), and `run-now` waits for it. At 2 ms, runs of `true` on a
- * loaded machine often outlasted the hold.
+ * delivered when it comes (spawned-run.ts). A manual run's pid is not held (SpawnRequest.pidAtOnce):
+ * `run-now` answers with it. At 2 ms, runs of `true` on a loaded machine often outlasted the hold.
  */
 const PID_HOLD_MS = 10;
 /** The daemon's environment, under every run's own variables (sent with the first runs). */
@@ -109,6 +109,7 @@ function start(request: SpawnRequest): void {
   };
   let pidHeld: NodeJS.Timeout | null = setTimeout(tellPid, PID_HOLD_MS);
   pidHeld.unref();
+  if (request.pidAtOnce === true) tellPid();
   const output = createOutputBuffer(request.outputLimitBytes);
   const streams = capture(id, child, output, tellPid);
   running.set(child, streams);

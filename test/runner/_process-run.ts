@@ -25,6 +25,8 @@ export interface RequestOptions {
   readonly killAfterMs?: number;
   readonly outputLimitBytes?: number;
   readonly scheduledAt?: number | null;
+  /** 'manual' unless given (a manual run's pid is told at once by the spawner, not held). */
+  readonly trigger?: RunRequest['trigger'];
 }
 
 /** A shell action run by /bin/sh. */
@@ -49,7 +51,7 @@ export function createProcessRequest(options: RequestOptions): RunRequest {
   return {
     runId: 7,
     task,
-    trigger: 'manual',
+    trigger: options.trigger ?? 'manual',
     scheduledAt: options.scheduledAt ?? null,
     attempt: 1,
     outputLimitBytes: options.outputLimitBytes ?? 256 * 1024,

@@ -64,7 +64,7 @@ describe('runs through the spawner', () => {
     // output (the daemon's order per run) and before its end (after it the run is forgotten).
     for (let i = 0; i < 5; i++) {
       let pidAtFirstChunk: number | null | undefined;
-      const run = start({ action: shellAction('echo out') }, () => (pidAtFirstChunk ??= run.pid));
+      const run = start({ action: shellAction('echo out'), trigger: 'schedule' }, () => (pidAtFirstChunk ??= run.pid));
       let pidAtEnd: number | null = null;
       void run.done.then(() => (pidAtEnd = run.pid));
       const pid = await run.pidTold;
@@ -74,9 +74,25 @@ describe('runs through the spawner', () => {
       expect(pidAtEnd).toBe(pid);
     }
     // A run that goes on past the hold tells its pid while it runs.
-    const long = start({ action: shellAction('sleep 30') });
+    const long = start({ action: shellAction('sleep 30'), trigger: 'schedule' });
     await long.pidTold;
     expect(isGroupAlive(long.pid ?? 0)).toBe(true);
+  });
+
+  test("a manual run's pid is told at once, not held for its exit: run-now answers with it", async () => {
+    // Both spawned in one turn of the spawner's loop: the held pid can only go out in a later turn
+    // (its hold timer or its exit), the manual run's goes out in this one, so it comes first.
+    const order: string[] = [];
+    let held!: ReturnType<typeof start>;
+    let manual!: ReturnType<typeof start>;
+    spawner.together(() => {
+      held = start({ action: shellAction('sleep 30'), trigger: 'schedule' });
+      manual = start({ action: shellAction('sleep 30'), trigger: 'manual' });
+    });
+    void held.pidTold.then(() => order.push('scheduled'));
+    void manual.pidTold.then(() => order.push('manual'));
+    await Promise.all([held.pidTold, manual.pidTold]);
+    expect(order).toEqual(['manual', 'scheduled']);
   });
 
   test("the environment and the working directory are the run's", async () => {
