@@ -63,44 +63,10 @@ export type TaskListRow = TaskListRowOf<string>;
  */
 export type TaskListRowAt = TaskListRowOf<Instant>;
 
-/** The row of `view`: its fields the table reads, optional ones (`host`, `cluster`) absent as in the view. */
-export function toTaskListRow(view: TaskView): TaskListRow {
-  const run = view.lastRun;
-  const row: TaskListRow = {
-    name: view.name,
-    state: view.state,
-    schedule: view.schedule,
-    timezone: view.timezone,
-    rescheduled: view.rescheduled,
-    nextAt: view.nextAt,
-    held: view.held,
-    heldUntil: view.heldUntil,
-    overdueSince: view.overdueSince,
-    autoHeld: view.autoHeld,
-    failing: view.failing,
-    running: view.running,
-    queued: view.queued,
-    group: view.group,
-    lastRun:
-      run === null
-        ? null
-        : {
-            status: run.status,
-            outcome: run.outcome,
-            createdAt: run.createdAt,
-            startedAt: run.startedAt,
-            endedAt: run.endedAt,
-            ...(run.host === undefined ? {} : { host: run.host }),
-          },
-    join: view.join === null ? null : { succeeded: view.join.succeeded, waitingFor: view.join.waitingFor },
-  };
-  return view.cluster === undefined ? row : { ...row, cluster: view.cluster };
-}
-
 /**
- * The row of a task straight from the engine's status: toIsoTaskListRow of it equals `toTaskListRow(toTaskView(...))`
- * with the same arguments (test/control/list-rows.test.ts): `list-rows` and `list-table` build no full view (its
- * definition, alert, hold note and every instant formatted) only to drop most of it (issue 20.3).
+ * The row of a task straight from the engine's status: toIsoTaskListRow of it equals `toTaskView(...)` with the
+ * same arguments trimmed to a row (test/control/list-rows.test.ts): `list-rows` and `list-table` build no full
+ * view (its definition, alert, hold note and every instant formatted) only to drop most of it (issue 20.3).
  */
 export function toTaskListRowAt(
   task: TaskStatus,

@@ -31,14 +31,10 @@ export function launchRun(
   now: () => Instant,
 ): LaunchedRun {
   // A run made ahead starts at its entry (its request's startedAt then): no clock read now.
-  const startedAt = request.startsAtEntry === true ? NaN : now();
+  const ahead = request.startsAtEntry === true;
+  const startedAt = ahead ? NaN : now();
   try {
-    return new GuardedRun(
-      runner.start(request, onOutput),
-      startedAt,
-      now,
-      request.startsAtEntry === true ? request : null,
-    );
+    return new GuardedRun(runner.start(request, onOutput), startedAt, now, ahead ? request : null);
   } catch (error) {
     // Settle on a later tick like any run, so that no retry or on-failure chain re-enters here.
     const endedAt = now();

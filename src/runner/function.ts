@@ -89,9 +89,9 @@ class FunctionRunHandle implements RunHandle, FunctionRunState {
     this.#startedMono = ahead ? NaN : clock.monotonic();
     this.#ctx = new FunctionContext(request, this);
     // Entering then allocates nothing but what the task's code does (issue 20: no scavenge among 10,000 entries).
-    this.#outcomeAhead = request.startsAtEntry === true ? returnedOutcome(NaN, NaN, undefined) : null;
+    this.#outcomeAhead = ahead ? returnedOutcome(NaN, NaN, undefined) : null;
     // A timeout runs from the start: its timer is armed now, or at entry for a handle made ahead.
-    if (request.task.timeoutMs !== null && request.startsAtEntry !== true) this.#jsRun();
+    if (request.task.timeoutMs !== null && !ahead) this.#jsRun();
   }
 
   get done(): Promise<RunOutcome> {
