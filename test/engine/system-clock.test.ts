@@ -16,18 +16,22 @@ function cpuMs(since: NodeJS.CpuUsage): number {
 
 describe('the precise wait of the system clock', () => {
   test('returns once Date.now() reads the instant, having slept most of the way', () => {
+    // CPU time is the whole process's (vitest's other threads, GC) and a shared machine can stall
+    // any one round, so the quietest of five rounds is judged: a spin uses ~all of every round.
+    const rounds: Array<{ waited: number; used: number }> = [];
     for (let round = 0; round < 5; round++) {
       const at = Date.now() + 20;
       const cpu = process.cpuUsage();
       const started = performance.now();
       clock.waitUntil?.(at, 40);
       const waited = performance.now() - started;
-      const used = cpuMs(cpu);
+      rounds.push({ waited, used: cpuMs(cpu) });
       expect(Date.now()).toBeGreaterThanOrEqual(at);
-      expect(waited).toBeLessThan(40 + 25);
-      // A spin would use about all of the ~20 ms waited.
-      expect(used).toBeLessThan(Math.max(5, waited / 4));
     }
+    const quietest = rounds.reduce((a, b) => (b.used < a.used ? b : a));
+    expect(Math.min(...rounds.map((r) => r.waited))).toBeLessThan(40 + 25);
+    // A spin would use about all of the ~20 ms waited.
+    expect(quietest.used).toBeLessThan(Math.max(5, quietest.waited / 4));
   });
 
   test('gives up after its bound when the instant is out of reach (a wall-clock step)', () => {
