@@ -8,14 +8,17 @@
  * or a host that won it and froze has been fenced, and a claimant that died left its row anyway.
  * Only instants since this host watches the task count (its start, the end of a hold, a reschedule
  * or a new definition: instants before are another schedule's or were passed on purpose), and at
- * most the last hour of them.
+ * most the last hour of them. The instants are the ones the engine may run (the rule of
+ * schedule/task-instants.ts with the task's `until:` and `except:` calendars), so an instant no
+ * host was meant to run is never reported.
  */
 import type { TaskSpec } from '../../config/types.js';
 import type { MissedInstantView } from '../../control/cluster-view.js';
 import type { Scheduler } from '../../engine/scheduler.js';
 import type { TaskStatus } from '../../engine/task-state.js';
+import { buildExclusion } from '../../schedule/excluded-dates.js';
 import { compileSchedule } from '../../schedule/next.js';
-import { nextTaskInstant } from '../../schedule/task-instants.js';
+import { nextTaskInstant, type TaskTiming } from '../../schedule/task-instants.js';
 import type { Instant } from '../../schedule/types.js';
 import type { Logger } from '../log.js';
 import type { ClusterDb } from './cluster-db.js';
@@ -84,16 +87,21 @@ export function startWatchdog(options: WatchdogOptions): Watchdog {
   };
 
   const instantsOf = (status: TaskStatus, from: Instant, to: Instant): Instant[] => {
-    const timing = {
-      schedule: compileSchedule(status.schedule, status.spec.timezone),
-      until: null,
+    const { spec } = status;
+    // The instants the engine may run (schedule/task-instants.ts): none at or after `until:`, none on
+    // a date `except:` excludes (no host runs those; at most one calendar-skipped row tells of them).
+    const timing: TaskTiming = {
+      schedule: compileSchedule(status.schedule, spec.timezone),
+      until: spec.until,
       runsLeft: Infinity,
+      lastScheduledAt: null,
+      exclusion: buildExclusion(spec.except, spec.timezone),
     };
     const out: Instant[] = [];
-    let at = nextTaskInstant({ ...timing, lastScheduledAt: null }, from - 1);
+    let at = nextTaskInstant(timing, from - 1);
     while (at !== null && at <= to && out.length < MAX_INSTANTS) {
       out.push(at);
-      at = nextTaskInstant({ ...timing, lastScheduledAt: null }, at);
+      at = nextTaskInstant(timing, at);
     }
     return out;
   };

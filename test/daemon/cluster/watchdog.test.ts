@@ -2,7 +2,8 @@
  * The cluster watchdog (CLUSTER.md section 8) against a fake engine and a fake `instantsWithRows`:
  * instants past their deadline (or jitter + lease + gone-after) with no row are listed and logged
  * once each; instants with a row, before the watch began, still within their bound, of a held task
- * or of a task whose definition is another host's are not.
+ * or of a task whose definition is another host's are not, nor instants the task's `except:`
+ * calendars or its `until:` take away (the engine never fires those on any host).
  */
 import { describe, expect, test } from 'vitest';
 import type { TaskSpec } from '../../../src/config/types.js';
@@ -79,5 +80,20 @@ describe('cluster watchdog', () => {
       ['late', '2026-12-03T10:01:00.000Z', '2026-12-03T10:03:00.000Z'],
     ]);
     expect(asked).toHaveLength(1);
+  });
+
+  test('instants on dates `except:` excludes, and at or after `until:`, are never missed', async () => {
+    // T0's local date (UTC) as a day number: the whole of 2026-12-03 is a holiday.
+    const holiday = { name: 'holidays', days: [Math.floor(T0 / 86_400_000)] };
+    const excepted = makeTask('excepted', { schedule: EVERY_MIN, except: [holiday] });
+    const ending = makeTask('ending', { schedule: EVERY_MIN, until: T0 + 2 * MIN });
+    const { watchdog, logs, advance } = setup([{ spec: excepted }, { spec: ending }], new Set());
+    advance(5 * MIN);
+    await watchdog.check();
+    expect(watchdog.missed().map((m) => [m.task, m.scheduledAt])).toEqual([
+      ['ending', '2026-12-03T10:00:00.000Z'],
+      ['ending', '2026-12-03T10:01:00.000Z'],
+    ]);
+    expect(logs).toHaveLength(2);
   });
 });
