@@ -12,7 +12,7 @@ import type { StartFault } from './outcome.js';
 import { FrameReader } from './spawn-frames.js';
 import type { SpawnerEvent, SpawnerMessage, SpawnRequest } from './spawn-protocol.js';
 import { SendBacklog } from './send-backlog.js';
-import { SpawnerWatch } from './spawner-watch.js';
+import { SPAWNER_PING_EVERY_MS, SPAWNER_SILENT_LIMIT_MS, SpawnerWatch } from './spawner-watch.js';
 import type { OutputStream } from './types.js';
 
 /** What one run hears from the spawner, in this order: pid or fault, output, exit, end (or lost). */
@@ -85,9 +85,26 @@ export interface SpawnerOptions {
   readonly silentLimitMs?: number;
 }
 
+/**
+ * `TASKKIT_TEST_SPAWNER_WATCH_SCALE` (tests only) multiplies the watch's periods: a daemon under
+ * libfaketime at 720x (test/faults/clock-changes.test.ts) counts 10 s of silence in 14 ms of real
+ * time, less than one fork takes on a loaded machine, and would kill a spawner that is only waiting
+ * for a core. 1 when unset or unreadable.
+ */
+export function testWatchScale(env: NodeJS.ProcessEnv): number {
+  const value = Number(env['TASKKIT_TEST_SPAWNER_WATCH_SCALE'] ?? '');
+  return Number.isFinite(value) && value >= 1 ? value : 1;
+}
+
 /** Fork the spawner now. */
 export function startSpawner(options: SpawnerOptions = {}): Spawner {
-  return new SpawnerClient(options);
+  const scale = testWatchScale(process.env);
+  if (scale === 1) return new SpawnerClient(options);
+  return new SpawnerClient({
+    ...options,
+    pingEveryMs: (options.pingEveryMs ?? SPAWNER_PING_EVERY_MS) * scale,
+    silentLimitMs: (options.silentLimitMs ?? SPAWNER_SILENT_LIMIT_MS) * scale,
+  });
 }
 
 class SpawnerClient implements Spawner {

@@ -74,7 +74,10 @@ async function checkNight(night: Night): Promise<void> {
   // runs: start at real speed shortly before, then restart both clocks together one minute before
   // the window at speed (a forward move of both clocks is a short wait to the engine, not a step).
   clock.restartAt(from - 4 * MINUTE);
-  const daemon = await startFakedDaemon(d, config, faketimeEnv(clock, 'both-clocks'));
+  // Both clocks at RATE: the spawner watch's 10 s of silence would be 14 ms of real time, less than
+  // a fork takes on a loaded machine (it killed spawners waiting for a core): scaled back to real time.
+  const env = { ...faketimeEnv(clock, 'both-clocks'), TASKKIT_TEST_SPAWNER_WATCH_SCALE: String(RATE) };
+  const daemon = await startFakedDaemon(d, config, env);
   daemonPids.push(daemon.pid);
   expect(daemon.readyAt).toBeLessThan(from - MINUTE);
   clock.restartAt(from - MINUTE, RATE);
