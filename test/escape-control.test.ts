@@ -24,6 +24,21 @@ describe('escapeControl', () => {
     expect(escapeControl('line 1\n\tline 2\u001b[2J\r', { keepNewlines: true })).toBe('line 1\n\tline 2\\x1b[2J\\r');
   });
 
+  test('each code unit of the BMP is escaped exactly when the documented set holds it, keepNewlines or not', () => {
+    // The set as the module's header describes it: C0, DEL, C1, U+061C, U+200E/F, U+2028-U+202E, U+2066-U+2069.
+    const documented = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/u;
+    const wrong: string[] = [];
+    for (let code = 0; code <= 0xffff; code++) {
+      const char = String.fromCharCode(code);
+      const text = `a${char}b`;
+      const kept = code === 0x09 || code === 0x0a;
+      if ((escapeControl(text) !== text) !== documented.test(char)) wrong.push(code.toString(16));
+      if ((escapeControl(text, { keepNewlines: true }) !== text) !== (documented.test(char) && !kept))
+        wrong.push(`${code.toString(16)} (keepNewlines)`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
   test('the result never holds a control character, whatever the input', () => {
     const every = Array.from({ length: 0xa0 }, (_unused, code) => String.fromCharCode(code)).join('');
     expect(escapeControl(every)).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/u);
