@@ -1,5 +1,5 @@
 /**
- * An indexed binary min-heap: every node knows its own key in the heap, so a task's next instant
+ * An indexed 4-ary min-heap: every node knows its own key in the heap, so a task's next instant
  * can be moved or removed in O(log n) without searching (decrease-key instead of lazy tombstones,
  * so 10,000 rescheduled tasks never leave 10,000 dead entries behind).
  *
@@ -18,6 +18,12 @@ export interface HeapNode {
 }
 
 const INITIAL_CAPACITY = 16;
+
+/**
+ * Children per slot: four, side by side, so a pop of 10,000 moves through 7 levels rather than 13,
+ * each level's children in one or two cache lines of #at.
+ */
+const ARITY = 4;
 
 /** Min-heap ordered by (at, seq). */
 export class MinHeap<T extends HeapNode> {
@@ -40,6 +46,11 @@ export class MinHeap<T extends HeapNode> {
   /** The earliest node, or undefined when empty. */
   peek(): T | undefined {
     return this.#size === 0 ? undefined : (this.#nodes[this.#key[0] as number] as T);
+  }
+
+  /** The earliest node's instant (Infinity when empty), read from the heap's own array, not the node. */
+  peekAt(): number {
+    return this.#size === 0 ? Infinity : (this.#at[0] as number);
   }
 
   /** Whether `node` is in this heap. */
@@ -142,7 +153,7 @@ export class MinHeap<T extends HeapNode> {
     const seq = seqs[start] as number;
     let slot = start;
     while (slot > 0) {
-      const parent = (slot - 1) >> 1;
+      const parent = ((slot - 1) / ARITY) | 0;
       const parentAt = ats[parent] as number;
       if (!(at < parentAt || (at === parentAt && seq < (seqs[parent] as number)))) break;
       this.#place(keys[parent] as number, slot, parentAt, seqs[parent] as number);
@@ -161,19 +172,21 @@ export class MinHeap<T extends HeapNode> {
     const seq = seqs[start] as number;
     let slot = start;
     for (;;) {
-      const left = 2 * slot + 1;
-      if (left >= size) break;
-      const right = left + 1;
-      let child = left;
-      let childAt = ats[left] as number;
-      if (right < size) {
-        const rightAt = ats[right] as number;
-        if (rightAt < childAt || (rightAt === childAt && (seqs[right] as number) < (seqs[left] as number))) {
-          child = right;
-          childAt = rightAt;
+      const first = ARITY * slot + 1;
+      if (first >= size) break;
+      // The earliest of the (up to) ARITY children, which sit side by side.
+      let child = first;
+      let childAt = ats[first] as number;
+      let childSeq = seqs[first] as number;
+      const end = Math.min(first + ARITY, size);
+      for (let other = first + 1; other < end; other++) {
+        const otherAt = ats[other] as number;
+        if (otherAt < childAt || (otherAt === childAt && (seqs[other] as number) < childSeq)) {
+          child = other;
+          childAt = otherAt;
+          childSeq = seqs[other] as number;
         }
       }
-      const childSeq = seqs[child] as number;
       if (!(childAt < at || (childAt === at && childSeq < seq))) break;
       this.#place(keys[child] as number, slot, childAt, childSeq);
       slot = child;

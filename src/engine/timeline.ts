@@ -84,10 +84,8 @@ export class Timeline {
 
   /** The earliest node due at or before `now`, taken off the timeline; undefined when none is due. */
   takeDue(now: Instant): WakeNode | undefined {
-    const first = this.#heap.peek();
-    if (first === undefined || first.at > now) return undefined;
-    this.#heap.delete(first);
-    return first;
+    if (this.#heap.peekAt() > now) return undefined;
+    return this.#heap.pop();
   }
 
   /** A wall-clock step: jitter and retry waits keep their remaining time (they are durations). A rare whole pass. */
