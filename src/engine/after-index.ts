@@ -11,6 +11,7 @@ type Linked = Pick<TaskSpec, 'name' | 'after' | 'afterAll'>;
 export class AfterIndex {
   readonly #dependents = new Map<string, string[]>();
   readonly #upstreamOf: (task: Linked) => readonly string[];
+  #version = 0;
 
   /** `upstreamOf`: the names a task waits for; default its `after`. */
   constructor(upstreamOf: (task: Linked) => readonly string[] = (task) => task.after) {
@@ -27,7 +28,13 @@ export class AfterIndex {
     return this.#dependents.get(name) ?? [];
   }
 
+  /** Changes with every link and unlink: an answer of has() stands while it stays (engine/fast-fire.ts). */
+  get version(): number {
+    return this.#version;
+  }
+
   link(task: Linked): void {
+    this.#version++;
     for (const upstream of this.#upstreamOf(task)) {
       const list = this.#dependents.get(upstream);
       if (list === undefined) this.#dependents.set(upstream, [task.name]);
@@ -36,6 +43,7 @@ export class AfterIndex {
   }
 
   unlink(task: Linked): void {
+    this.#version++;
     for (const upstream of this.#upstreamOf(task)) {
       const list = this.#dependents.get(upstream)?.filter((name) => name !== task.name) ?? [];
       if (list.length === 0) this.#dependents.delete(upstream);

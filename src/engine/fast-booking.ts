@@ -25,6 +25,7 @@ export abstract class FastBookingLoop extends EngineLoop {
       quiet: () => emitter.quiet,
       startsAtOnce: (held) => flow.startsAtOnce(held),
       hasDependents: (entry) => hasDependents(entry.spec, this.afterIndex, this.joinIndex),
+      dependentsVersion: () => this.afterIndex.version + this.joinIndex.version,
       book: (run) => this.#book(run, true),
       bookStart: (run) => this.#book(run, false),
       bookEnd: (run) => this.#bookEnd(run),

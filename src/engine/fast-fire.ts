@@ -25,10 +25,10 @@ import type { Instant } from '../schedule/types.js';
 import type { TaskHandle } from '../task-context.js';
 import type { ActiveRun, Task } from './active-run.js';
 import { FastRun, type FastRunHost } from './fast-run.js';
-import { launchRun, type LaunchedRun } from './launch.js';
+import { enterHandle, startRun } from './launch.js';
 import type { PinnedClock } from './pinned-clock.js';
 import { checkDeadline } from './policies/deadline.js';
-import type { RunOutcome, Runner } from './ports.js';
+import type { RunHandle, RunOutcome, Runner } from './ports.js';
 import type { SkippedSpans } from './skipped-spans.js';
 
 /** What the fast path needs of the engine (engine-loop.ts). */
@@ -43,6 +43,8 @@ export interface FastFireHost {
   startsAtOnce(held: number): boolean;
   /** A success of the task triggers other runs (after, on-success, joins). */
   hasDependents(entry: Task): boolean;
+  /** Changes whenever hasDependents might answer otherwise for a task of the same definition. */
+  dependentsVersion(): number;
   /** Book the whole fire of `run`, whose function has returned. */
   book(run: FastRun): void;
   /** Book the fire of `run` up to its entry: its function, still going, called the Scheduler. */
@@ -100,15 +102,16 @@ export class FastFire implements FastRunHost {
 
   /** Enter `entry`'s function due at `due` now, if the fast path may; false: fire it the ordinary way. */
   tryEnter(entry: Task, due: Instant): boolean {
-    if (!this.#eligible(entry, due)) return false;
+    const prepared = this.#takePrepared(entry, due);
+    if (!(prepared !== null && this.#onLane(prepared, entry)) && !this.#eligible(entry, due)) return false;
     const host = this.#host;
-    const run = this.#takePrepared(entry, due) ?? this.#make(entry, due);
-    const launched = run.inner as LaunchedRun;
+    const run = prepared ?? this.#make(entry, due);
+    const handle = run.inner as RunHandle;
     run.begin(host.nextRunId(), host.clock.now());
     let outcome: RunOutcome | undefined;
     this.#current = run;
     try {
-      outcome = launched.enter();
+      outcome = enterHandle(handle, run.startedAt, this.#now);
     } finally {
       this.#current = null;
     }
@@ -152,13 +155,53 @@ export class FastFire implements FastRunHost {
    * object per fire; it is given its run id when entered.
    */
   prepare(entry: Task, due: Instant): void {
-    entry.preparedFire = entry.spec.action.kind === 'function' ? this.#make(entry, due) : null;
+    if (entry.spec.action.kind !== 'function') {
+      entry.preparedFire = null;
+      return;
+    }
+    const run = this.#make(entry, due);
+    run.lane = this.#laneOpen(entry);
+    run.dependentsVersion = this.#host.dependentsVersion();
+    entry.preparedFire = run;
+  }
+
+  /**
+   * What #eligible asks that stays as it is until the fire, for a task of this definition: its
+   * definition's settings, its calendar span (opened only by its own fire) and its dependents (while
+   * dependentsVersion stays); a hold drops the run (TaskEntry.hold). The fire then asks only the rest
+   * (#onLane), reading no more than the entry and the run: 10,000 due at once each reached the task's
+   * definition, action, rare state, name and two maps, cold after a second of other work (issue 20).
+   */
+  #laneOpen(entry: Task): boolean {
+    const { spec } = entry;
+    return (
+      spec.jitterMs <= 0 &&
+      spec.group === undefined &&
+      spec.maxRuns === null &&
+      spec.deadlineMs === null &&
+      !entry.held &&
+      entry.exclusion === null &&
+      this.#host.spans.excludedBefore(entry) === null &&
+      !this.#host.hasDependents(entry)
+    );
+  }
+
+  /** `run`, made ahead for `entry`'s fire now, may be entered: #eligible's answer, from what may have changed since. */
+  #onLane(run: FastRun, entry: Task): boolean {
+    const host = this.#host;
+    return (
+      run.lane &&
+      run.dependentsVersion === host.dependentsVersion() &&
+      entry.active.length === 0 &&
+      host.quiet() &&
+      host.startsAtOnce(this.#held)
+    );
   }
 
   /** A run of `entry` at `due`, its runner's handle made (not entered). */
   #make(entry: Task, due: Instant): FastRun {
     const run = new FastRun(this, entry, due);
-    run.inner = launchRun(this.#host.runner, run, (chunk) => run.output(chunk), this.#now);
+    run.inner = startRun(this.#host.runner, run, (chunk) => run.output(chunk), this.#now);
     return run;
   }
 
@@ -205,10 +248,16 @@ export class FastFire implements FastRunHost {
     );
   }
 
+  /** hasDependents(entry), known since `run` was made ahead if nothing it depends on changed (#laneOpen). */
+  #dependentsOf(run: FastRun, entry: Task): boolean {
+    const known = run.lane && run.task === entry.spec && run.dependentsVersion === this.#host.dependentsVersion();
+    return !known && this.#host.hasDependents(entry);
+  }
+
   /** Booking `run` would make ids or runs (or it is not a plain success): it must come before the next entry. */
   #hasSequels(run: FastRun): boolean {
     const { outcome, entry } = run;
-    if (outcome !== undefined && (outcome.status !== 'succeeded' || this.#host.hasDependents(entry))) return true;
+    if (outcome !== undefined && (outcome.status !== 'succeeded' || this.#dependentsOf(run, entry))) return true;
     // Instants missed up to now: catch-up records or runs them in the same fire. A wake on the
     // instant (the timer's lead, timeline.ts) missed none: the next instant is after it.
     if (run.due >= this.#wakeNow) return false;

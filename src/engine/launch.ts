@@ -23,6 +23,43 @@ export interface LaunchedRun {
   enter(): RunOutcome | undefined;
 }
 
+/**
+ * Start `request` on `runner` for a caller that guards the handle itself (enterHandle, guardedDone):
+ * the fast path's run (fast-run.ts), which is the launch, so that a fire reaches one object less.
+ * A throw becomes a handle whose `done` says so.
+ */
+export function startRun(runner: Runner, request: RunRequest, onOutput: OutputListener, now: () => Instant): RunHandle {
+  try {
+    return runner.start(request, onOutput);
+  } catch (error) {
+    const at = now();
+    return { pid: null, done: Promise.resolve(describeRunnerFault(error, at, at)), cancel: () => {} };
+  }
+}
+
+/** `handle`'s enter() as GuardedRun's: a throw, or an outcome that is not one, is a failed outcome. */
+export function enterHandle(handle: RunHandle, startedAt: Instant, now: () => Instant): RunOutcome | undefined {
+  if (handle.enter === undefined) return undefined;
+  try {
+    const outcome = handle.enter();
+    return outcome === undefined ? undefined : checkedOutcome(outcome, startedAt, now);
+  } catch (error) {
+    return describeRunnerFault(error, startedAt, now());
+  }
+}
+
+/** `handle`'s done as GuardedRun's: always resolves, always to an outcome. */
+export function guardedDone(handle: RunHandle, startedAt: () => Instant, now: () => Instant): Promise<RunOutcome> {
+  return Promise.resolve(handle.done).then(
+    (outcome) => checkedOutcome(outcome, startedAt(), now),
+    (error: unknown) => describeRunnerFault(error, startedAt(), now()),
+  );
+}
+
+function checkedOutcome(outcome: unknown, startedAt: Instant, now: () => Instant): RunOutcome {
+  return isOutcome(outcome) ? outcome : describeRunnerFault('the runner gave no outcome', startedAt, now());
+}
+
 /** Start `request` on `runner`; whatever the runner does, the result is well-formed. */
 export function launchRun(
   runner: Runner,
@@ -70,10 +107,7 @@ class GuardedRun implements LaunchedRun {
   }
 
   get done(): Promise<RunOutcome> {
-    return (this.#done ??= Promise.resolve(this.#handle.done).then(
-      (outcome) => this.#checked(outcome),
-      (error: unknown) => describeRunnerFault(error, this.#start(), this.#now()),
-    ));
+    return (this.#done ??= guardedDone(this.#handle, () => this.#start(), this.#now));
   }
 
   cancel(reason: CancelReason): void {
@@ -84,7 +118,7 @@ class GuardedRun implements LaunchedRun {
     if (this.#handle.enter === undefined) return undefined;
     try {
       const outcome = this.#handle.enter();
-      return outcome === undefined ? undefined : this.#checked(outcome);
+      return outcome === undefined ? undefined : checkedOutcome(outcome, this.#start(), this.#now);
     } catch (error) {
       // A runner whose entry throws: the run is over, failed, and `done` says the same.
       const outcome = describeRunnerFault(error, this.#start(), this.#now());
@@ -96,10 +130,6 @@ class GuardedRun implements LaunchedRun {
   /** When the run started: at its entry for a request made ahead. */
   #start(): Instant {
     return this.#entered?.startedAt ?? this.#startedAt;
-  }
-
-  #checked(outcome: unknown): RunOutcome {
-    return isOutcome(outcome) ? outcome : describeRunnerFault('the runner gave no outcome', this.#start(), this.#now());
   }
 }
 

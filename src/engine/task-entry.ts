@@ -50,6 +50,7 @@ export class TaskEntry<R extends TrackedRun = TrackedRun>
   announcedHeld = false;
   announcedSchedule: ScheduleSpec | null = null;
   describeGroup: GroupDescriber = () => null; // its `group:` as its status says it; Scheduler.add sets the run flow's
+  preparedFire: object | null = null; // the fast path's run of the next instant, made ahead (fast-fire.ts), or null
 
   /**
    * A task as added: with `restored`, a restart's reschedule, hold, counters and alerts (else the file's `hold:`).
@@ -186,6 +187,7 @@ export class TaskEntry<R extends TrackedRun = TrackedRun>
 
   /** Hold from `at`; on a held task only the note (when given) and `until` (when given) change (task-hold.ts). */
   hold(note: string | null | undefined, at: Instant, until?: Instant | null): void {
+    this.preparedFire = null; // made ahead for a task not held (fast-fire.ts's lane)
     this.putRare('hold', nextHold(this.rare.hold, note, at, until));
   }
 

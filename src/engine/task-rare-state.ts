@@ -34,8 +34,6 @@ export class TaskRareState<E, R> {
   removed = false;
   /** scheduleNextRemembered's one answer and what it depended on (made with the first ask). */
   memo: NextInstantMemo | null = null;
-  /** The fast path's run of the next instant, made ahead in a fire's booking (engine/fast-fire.ts), or null. */
-  preparedFire: object | null = null;
 }
 
 /** What an entry without rare state of its own reads: every default, never written. */
@@ -55,15 +53,6 @@ export class RareStateHolder<E, R> {
 
   protected get ownRare(): TaskRareState<E, R> {
     return (this.#rare ??= new TaskRareState<E, R>());
-  }
-
-  /** The fast path's run of the task's next instant, made ahead (engine/fast-fire.ts), or null. */
-  get preparedFire(): object | null {
-    return this.rare.preparedFire;
-  }
-
-  set preparedFire(run: object | null) {
-    this.putRare('preparedFire', run);
   }
 
   protected putRare<K extends keyof TaskRareState<E, R>>(key: K, value: TaskRareState<E, R>[K]): void {

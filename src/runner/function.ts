@@ -70,6 +70,8 @@ class FunctionRunHandle implements RunHandle, FunctionRunState {
   #outcome: RunOutcome | undefined = undefined;
   /** Made ahead (RunRequest.startsAtEntry): the outcome of a plain return, made ahead too, its instants blank. */
   readonly #outcomeAhead: Writable<RunOutcome> | null;
+  /** Made ahead with a timeout, armed at entry: read now, so that entering reads nothing of the task's definition. */
+  readonly #timeoutAtEntry: boolean;
   #done: Promise<RunOutcome> | null = null;
   #entered = false;
 
@@ -91,6 +93,7 @@ class FunctionRunHandle implements RunHandle, FunctionRunState {
     // Entering then allocates nothing but what the task's code does (issue 20: no scavenge among 10,000 entries).
     this.#outcomeAhead = ahead ? returnedOutcome(NaN, NaN, undefined) : null;
     // A timeout runs from the start: its timer is armed now, or at entry for a handle made ahead.
+    this.#timeoutAtEntry = ahead && request.task.timeoutMs !== null;
     if (request.task.timeoutMs !== null && !ahead) this.#jsRun();
   }
 
@@ -106,13 +109,12 @@ class FunctionRunHandle implements RunHandle, FunctionRunState {
   enter(): RunOutcome | undefined {
     if (this.#entered) return undefined;
     this.#entered = true;
-    const request = this.#request;
-    if (request.startsAtEntry === true && this.#run === null) {
+    if (this.#outcomeAhead !== null && this.#run === null) {
       // The start the caller read as it entered (one clock read per entry: 10,000 due at once).
-      this.#startedAt = request.startedAt ?? this.#clock.now();
+      this.#startedAt = this.#request.startedAt ?? this.#clock.now();
       // The monotonic start, read when the JS run is made (#jsRun): a run that returns needs none.
       this.#startedMono = NaN;
-      if (request.task.timeoutMs !== null) this.#jsRun();
+      if (this.#timeoutAtEntry) this.#jsRun();
     }
     let value: unknown;
     try {

@@ -171,6 +171,26 @@ describe('fast path: the same records, ids and states as the ordinary path', () 
     expect(triggers).toContain('catch-up');
   });
 
+  test('a task given a dependent after its run was made ahead: the run is booked before the next entry', async () => {
+    const run = async (mode: Mode) => {
+      const { clock, scheduler } = library(mode, { precise: true });
+      for (const name of ['a', 'b']) scheduler.add(name, { every: '1s', run: () => name });
+      scheduler.start();
+      clock.advanceBy(2 * SECOND);
+      await flush();
+      // The runs of the next instant are made ahead already: a's now has a dependent.
+      scheduler.add('after-a', { after: ['a'], run: () => 'after' });
+      clock.advanceBy(2 * SECOND);
+      await flush();
+      return records(scheduler);
+    };
+    const fast = await run('fast');
+    const ordinary = await run('ordinary');
+    expect(fast).toEqual(ordinary);
+    const ids = fast.map((record) => (record === 'pending' ? record : `${record.task}#${record.id}`));
+    expect(ids).toEqual(['a#1', 'b#2', 'a#3', 'b#4', 'a#5', 'after-a#6', 'b#7', 'a#8', 'after-a#9', 'b#10']);
+  });
+
   test('an overlap skip of a function still going is recorded as before', async () => {
     const run = async (mode: Mode) => {
       const { clock, scheduler } = library(mode);
