@@ -63,22 +63,27 @@ export function setLongTimer(clock: Clock, delayMs: number, fn: () => void): () 
  * The real clock: Date.now(), performance.now() and Node timers. `precise`: it can wait precisely
  * (Clock.waitUntil: a sleep, then a short spin), so the engine's wakes are on the instant, not 1-2 ms after it;
  * the library's Scheduler asks for it (issue 20 point 1; its cost is in timeline.ts TIMER_LEAD_MS).
+ * Its timers of PRECISE_TIMER_MIN_MS or more are precise too (see NODE_TIMER_EARLY_MS).
  */
 export function createSystemClock(options: { precise?: boolean } = {}): Clock {
   const timers = new Map<number, NodeJS.Timeout>();
   let nextId = 1;
+  const precise = options.precise === true;
   return {
     ...(options.precise === true ? { waitUntil: waitPrecisely } : {}),
     now: () => Date.now(),
     monotonic: () => performance.now(),
     setTimer(delayMs, fn) {
       const id = nextId++;
+      const early = precise && delayMs >= PRECISE_TIMER_MIN_MS ? NODE_TIMER_EARLY_MS : 0;
+      const due = early > 0 ? performance.now() + delayMs : 0;
       const timer = setTimeout(
         () => {
           timers.delete(id);
+          if (early > 0) sleepUntilMonotonic(due);
           fn();
         },
-        Math.max(0, delayMs),
+        Math.max(0, delayMs - early),
       );
       timers.set(id, timer);
       return { id };
@@ -93,11 +98,28 @@ export function createSystemClock(options: { precise?: boolean } = {}): Clock {
   };
 }
 
+/**
+ * A precise clock arms Node's timer this much before its due time and sleeps out the rest: a Node
+ * timer truncates its delay and libuv's loop time to whole ms and fired 1.3-2.4 ms after its due time
+ * here (sometimes 0.7 ms before), which took all of the engine's 2 ms lead (timeline.ts) and put the
+ * wake after the instant in most seconds (1,000 tasks, issue 20).
+ */
+const NODE_TIMER_EARLY_MS = 3;
+
+/** Shorter timers are left to Node: the sleep blocks the event loop, so only the engine's long sleeps take it. */
+const PRECISE_TIMER_MIN_MS = 50;
+
 /** What a precise wait sleeps on: Atomics.wait with a timeout is a kernel sleep with sub-ms precision. */
 const SLEEPER = new Int32Array(new SharedArrayBuffer(4));
 
 /** The last part of a precise wait that spins rather than sleeps (a sleep may come back this late). */
 const SPIN_MS = 0.3;
+
+/** Sleep (no spin) until performance.now() reads `due`: a Node timer armed NODE_TIMER_EARLY_MS before it fired. */
+function sleepUntilMonotonic(due: number): void {
+  const left = due - performance.now();
+  if (left > 0.05) Atomics.wait(SLEEPER, 0, 0, Math.min(left, NODE_TIMER_EARLY_MS + 1));
+}
 
 /**
  * Wait until Date.now() reads `at`, at most `boundMs` of performance.now() (Clock.waitUntil): sleep
