@@ -154,7 +154,7 @@ async function startDaemon(options: DaemonOptions, log: DaemonLogger): Promise<R
     log,
     ...(cluster === null
       ? { firstRunId: store.nextRunId() }
-      : { nextRunId: () => cluster.nextRunId(), jitterOf: instantJitter }),
+      : { nextRunId: () => cluster.nextRunId(), jitterOf: instantJitter, restartCatchUp: cluster.restartCatchUp }),
   });
   logEngineEvents(scheduler, log);
   // Alerts go to the notifiers of the tasks file in force when they are delivered (reload included).

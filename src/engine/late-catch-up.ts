@@ -2,7 +2,9 @@
  * Catch-up: missed instants of a fire, a restart or a clock step run per the task's `catch-up`;
  * and the catch-up the caller asks for (issue 21 point 7): instants the engine passed whose runs did
  * not happen (cluster claims that could not be made while the store was away) run as a restart's
- * missed instants would (restore.ts catchUpRunsSince).
+ * missed instants would (restore.ts catchUpRunsSince). A restart's own catch-up may be handed to the
+ * caller (SchedulerOptions.restartCatchUp: in cluster mode other hosts may have run those instants),
+ * which hands back the instants that were missed (catchUpRestart).
  */
 import { TaskkitError } from '../errors.js';
 import type { Instant } from '../schedule/types.js';
@@ -10,9 +12,24 @@ import type { Task } from './active-run.js';
 import { HoldLifecycle } from './hold-lifecycle.js';
 import { notRunFacts } from './missed-instants.js';
 import { planCatchUp, type MissedInstants } from './policies/catch-up.js';
-import { catchUpRunsSince } from './restore.js';
+import { catchUpRunsSince, missedBetween } from './restore.js';
+import type { SchedulerOptions } from './scheduler-options.js';
 
 export abstract class LateCatchUp extends HoldLifecycle {
+  readonly #restartCatchUp: NonNullable<SchedulerOptions['restartCatchUp']> | null;
+
+  constructor(options: SchedulerOptions) {
+    super(options);
+    this.#restartCatchUp = options.restartCatchUp ?? null;
+  }
+
+  /** Whether the caller took `entry`'s restart catch-up (SchedulerOptions.restartCatchUp). */
+  protected handOverRestartCatchUp(entry: Task, missed: MissedInstants): boolean {
+    const { range } = missed;
+    if (range === undefined || this.#restartCatchUp === null) return false;
+    return this.#restartCatchUp(entry.spec, { after: range.after, upTo: range.upTo });
+  }
+
   /**
    * Apply `catch-up` to missed instants: one run (once), each in turn (all), none (skip); those not
    * run are one skipped record, reason `missed`, with their count and range.
@@ -43,5 +60,21 @@ export abstract class LateCatchUp extends HoldLifecycle {
     const serial = entry.spec.catchUp === 'all';
     this.inOneTurn(() => runs.forEach((at) => this.trigger(entry, 'catch-up', at, { serial })));
     return runs;
+  }
+
+  /**
+   * A restart's catch-up of `name`, handed over at its add (SchedulerOptions.restartCatchUp), for
+   * its instants in (after, upTo]: as start() would have caught them up, the skipped record of those
+   * not run included. false before start() (ask again later); true once dealt with.
+   */
+  catchUpRestart(name: string, after: Instant, upTo: Instant): boolean {
+    const entry = this.tasks.get(name);
+    if (entry === undefined) throw new TaskkitError('TASK_UNKNOWN', `no task named "${name}"`);
+    if (this.shutdown !== null) return true;
+    if (!this.timeline.started) return false;
+    // A task held since has its held span; one without instants in the range missed none.
+    const missed = entry.held ? null : missedBetween(entry, after, upTo);
+    if (missed !== null) this.inOneTurn(() => this.catchUp(entry, missed));
+    return true;
   }
 }

@@ -27,6 +27,17 @@ export function missedSinceRestart(entry: TaskEntry, now: Instant): MissedInstan
 }
 
 /**
+ * The instants `entry` had in (after, upTo], as a restart's missed instants (a restart whose catch-up
+ * was handed over, SchedulerOptions.restartCatchUp), or null when there are none.
+ */
+export function missedBetween(entry: TaskEntry, after: Instant, upTo: Instant): MissedInstants | null {
+  // Counted afresh in the range: those instants are dealt with already, so lastScheduledAt is left out.
+  const plain = timingOf(entry);
+  const missed = collectMissed((at) => nextTaskInstant(plain, at), after, upTo, MAX_CATCH_UP_RUNS);
+  return missed.latest.length === 0 ? null : { ...missed, range: { after, upTo, down: true } };
+}
+
+/**
  * The catch-up runs, per the task's `catch-up`, of its instants in (after, the latest dealt with]
  * that the caller knows did not run (claims that could not be made): as a restart would catch up.
  * None for a held task (its held span counts them).

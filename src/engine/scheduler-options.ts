@@ -1,4 +1,5 @@
 /** What a Scheduler is made with (DESIGN.md "Layers": the engine's clock and runner are injected). */
+import type { TaskSpec } from '../config/types.js';
 import type { Instant } from '../schedule/types.js';
 import type { Clock } from './clock.js';
 import type { ClaimCommit, LogFunction, RunClaim, Runner } from './ports.js';
@@ -36,6 +37,12 @@ export interface SchedulerOptions {
    * `claimCommit`, whose answer must come before a run starts. Default false.
    */
   fastFunctions?: boolean;
+  /**
+   * A restart's missed instants of a task, in (after, upTo], before they are caught up: true takes
+   * them from the engine (cluster mode: other hosts may have run them), which then catches up only
+   * what the caller hands back through `Scheduler.catchUpRestart`. Default none: caught up at start().
+   */
+  restartCatchUp?: (task: TaskSpec, range: { readonly after: Instant; readonly upTo: Instant }) => boolean;
 }
 
 export const DEFAULT_MAX_CONCURRENT = 8;

@@ -66,7 +66,7 @@ export class Scheduler extends LateCatchUp {
     this.joinIndex.link(task);
     if (entry.held) this.spans.begin(entry, now);
     this.setNext(entry, entry.computeNext(Math.max(now, entry.lastScheduledAt ?? -Infinity)));
-    if (missed !== null) {
+    if (missed !== null && !this.handOverRestartCatchUp(entry, missed)) {
       // Runs wait for start(); a task added to a running scheduler catches up at once.
       if (!this.#started) this.#missedAtStart.set(entry, missed);
       else if (this.shutdown === null) this.catchUp(entry, missed);

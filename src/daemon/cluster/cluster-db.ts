@@ -148,6 +148,8 @@ export interface ClusterDb {
   runIds(): RunIdSource;
   /** The watchdog's question: which of the task's instants have a row (any attempt or status). */
   instantsWithRows(task: string, instants: readonly Instant[]): Promise<Set<Instant>>;
+  /** A restart's question: the latest instant in (after, upTo] with a row, or null. */
+  latestInstantWithRow(task: string, after: Instant, upTo: Instant): Promise<Instant | null>;
   /** Queue the run's row (upsert by id; batched, in order, retried through an outage). */
   writeRun(run: RunRecord, owner: RunOwner): void;
   /**

@@ -10,17 +10,15 @@ import { hostname as osHostname } from 'node:os';
 import { clusterFingerprint } from '../../config/cluster-fingerprint.js';
 import { taskScope } from '../../config/scope.js';
 import type { ClusterSettings as ConfigClusterSettings, TaskSpec } from '../../config/types.js';
-import type { DaemonControl } from '../../control/handlers.js';
-import type { RestoredTaskState, RunClaim } from '../../engine/ports.js';
 import { instantJitter, jitterDelay } from '../../engine/policies/jitter.js';
 import { DEFAULT_MAX_CONCURRENT, type Scheduler } from '../../engine/scheduler.js';
-import type { HistoryControl } from '../history.js';
 import type { Logger } from '../log.js';
 import { createClusterClaim } from './claim-hook.js';
 import { clusterControlHooks } from './control-hooks.js';
-import { createClusterClock, testClockShift, type ClusterClock } from './clock.js';
+import { createClusterClock, testClockShift } from './clock.js';
 import type { ClusterDb, RunOwner } from './cluster-db.js';
-import { clusterHistory, type ClusterHistoryAnswers } from './history-source.js';
+import type { ClusterLink } from './cluster-link.js';
+import { clusterHistory } from './history-source.js';
 import { startLiveness, type Liveness } from './liveness.js';
 import { offlineDb, offlineLiveness, switchable, type Connected } from './offline.js';
 import { readVersion } from './version.js';
@@ -30,6 +28,7 @@ import { isOwnOverlapSkip } from './own-skips.js';
 import { clusterRestore, publishTasks, startOrphanRepublish } from './publish.js';
 import { startQueuedPickup, type QueuedPickup } from './queued-pickup.js';
 import { startReaper } from './reaper-loop.js';
+import { restartCatchUps } from './restart-catch-up.js';
 import { clusterStatusReader, taskClusterView } from './status.js';
 import { isHostRangeId, runIdsWithFallback } from './run-ids.js';
 import { retriesInterrupted, stopRetriedRuns } from './retried-runs.js';
@@ -37,6 +36,8 @@ import { TaskRows } from './task-rows.js';
 import { within } from './timeout.js';
 import { startTaskSync, type TaskSync } from './task-sync.js';
 import { startWatchdog, type Watchdog } from './watchdog.js';
+
+export type { ClusterLink } from './cluster-link.js';
 
 /**
  * `settings.cluster` (config/types.ts) resolved: `store` is the URL itself (read from the environment
@@ -61,30 +62,6 @@ export interface ClusterStartOptions {
   readonly isOutage: (error: unknown) => boolean;
   /** The store as a message names it (no password). */
   readonly target: string;
-}
-
-export interface ClusterLink {
-  readonly clock: ClusterClock;
-  readonly hostname: string;
-  nextRunId(): number;
-  /** The engine's claim: cluster claims, with `local` (the journal) for won and host-scoped runs. */
-  claim(local: RunClaim, specOf: (task: string) => TaskSpec | undefined): RunClaim;
-  /** The restore of a task at start and at reload: the local store's, with the cluster row's shared state. */
-  restore(local: (spec: TaskSpec) => RestoredTaskState): (spec: TaskSpec) => RestoredTaskState;
-  /** Wire the running engine: control sync, reaper, run rows. */
-  attach(engine: Scheduler): void;
-  /** After a reload: publish (last writer wins) and tell the cluster this host's task names. */
-  reloaded(tasks: readonly TaskSpec[]): Promise<void>;
-  /** The control socket's history: the cluster's, the local store's while PostgreSQL is down. */
-  history(local: HistoryControl): ClusterHistoryAnswers;
-  /** The control socket's cluster hooks: `status`'s cluster section, each task's place in the cluster. */
-  controlHooks(
-    engine: Pick<Scheduler, 'list' | 'has' | 'get'>,
-  ): Required<Pick<DaemonControl, 'taskCluster' | 'clusterStatus' | 'clusterCommitted' | 'cancelElsewhere'>>;
-  /** Graceful stop, step 1: `leaving` (no more claims); beats go on while runs drain. */
-  leave(): Promise<void>;
-  /** Step 2: `gone`, loops stopped, run rows flushed, connections closed. */
-  stop(): Promise<void>;
 }
 
 /** `scope: host` (and `@reboot`, which is always per host): runs on every host, without a claim. */
@@ -205,6 +182,8 @@ export async function startCluster(options: ClusterStartOptions): Promise<Cluste
   const db = switchable(() => current.db);
   const liveness = switchable(() => current.liveness);
   const runIds = switchable(() => current.runIds);
+  const restarts = restartCatchUps({ db, isHostScoped, now: () => clock.now() });
+  stops.push(() => restarts.stop());
   const registered = (): void =>
     log(
       'info',
@@ -258,7 +237,6 @@ export async function startCluster(options: ClusterStartOptions): Promise<Cluste
     scopeHost: spec !== undefined && isHostScoped(spec) ? hostname : null,
   });
 
-  /** What needs PostgreSQL: control sync, the reaper (at attach, or once connected). */
   // Queued runs taken for this host (a dead host's retries) until they start.
   const takenIds = new Set<number>();
   /** What needs PostgreSQL: control sync, queued pickup, the reaper (at attach, or once connected). */
@@ -331,11 +309,13 @@ export async function startCluster(options: ClusterStartOptions): Promise<Cluste
         },
       }),
     restore: (local) => clusterRestore(local, rows, fingerprintOf, isHostScoped),
+    restartCatchUp: (spec, range) => restarts.take(spec, range),
     attach(attached) {
       engine = attached;
       const specOf = (task: string): TaskSpec | undefined => (attached.has(task) ? attached.get(task).spec : undefined);
       // Fenced: peers will reap this host and retry the runs of tasks that opt in; this host's copies stop.
       fenced = () => stopRetriedRuns(attached, log);
+      restarts.attach(attached);
       // The cluster's run rows: this host's runs as they start and end (the claim wrote the first
       // row of a claimed run; the upsert by id completes it). Skips and yields are not this host's to write.
       // Runs with ids of this host's own range (PostgreSQL not reached) stay in the local journal (offline.ts).

@@ -52,6 +52,7 @@ export function offlineDb(why: () => string): ClusterDb {
     setHostTasks: fail,
     runIds: () => noRunIds(why),
     instantsWithRows: fail,
+    latestInstantWithRow: fail,
     recordInstantSkip: () => undefined,
     // The runs of this time have ids of this host's own range: never written (see above).
     writeRun: () => undefined,

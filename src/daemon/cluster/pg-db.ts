@@ -24,7 +24,7 @@ import { takeQueued } from '../../store/postgres/queued.js';
 import { reap } from '../../store/postgres/reaper.js';
 import { fetchRunIdBlock, RunIdBlocks } from '../../store/postgres/run-ids.js';
 import { RunWriter } from '../../store/postgres/run-writer.js';
-import { instantsWithRows } from '../../store/postgres/watchdog.js';
+import { instantsWithRows, latestInstantWithRow } from '../../store/postgres/watchdog.js';
 import { type ClusterTask, loadAllTasks, readTask, resyncTasks } from '../../store/postgres/task-rows.js';
 import type { ScheduleSpec } from '../../schedule/types.js';
 import type { Logger } from '../log.js';
@@ -123,6 +123,7 @@ export async function openClusterDb(settings: PgDbSettings, log: Logger): Promis
       return { ready: blocks.start(), next: () => blocks.next() };
     },
     instantsWithRows: (task, instants) => instantsWithRows(pool, schema, task, instants),
+    latestInstantWithRow: (task, after, upTo) => latestInstantWithRow(pool, schema, task, after, upTo),
     writeRun: (run, owner) => writer.save(run, owner),
     recordInstantSkip: (run, owner) =>
       void recordInstantSkip(pool, schema, run, owner).catch((error: unknown) =>
