@@ -1,10 +1,11 @@
 // Diagnostic (issue 20, throughput row): the daemon's CPU per run besides the fork, in one process
 // and without the noise of real processes. The daemon's own wiring (daemon/main.ts): the SQLite
-// store with its journal claim (a commit before each start), attachStore, the run log through the
-// daemon logger (to /dev/null), the history control's listener; C chains of on-success triggers
-// as in scenario 5, loaded from YAML by the real loader. The runner forks nothing: it builds the
-// run's environment (runner/environment.ts) and ends the run a turn later, as `true` would.
-// Rounds alternate and each reports CPU per run: the minimum is what contention left alone.
+// store with its journal claim (one commit per engine turn, before the turn's starts), attachStore,
+// the run log through the daemon logger (to /dev/null), the history control's listener; C chains of
+// on-success triggers as in scenario 5, loaded from YAML by the real loader. The runner forks nothing:
+// it builds the run's variables as the daemon does for its spawner (runner/environment.ts
+// runEnvironmentOverlay) and ends the run a turn later, as `true` would. Rounds alternate and each
+// reports CPU per run (the minimum is what contention left alone) and the store's commits per run.
 // Usage: node bench/scenarios/run-path.js [C=1] [runs-per-round=2000] [rounds=5]
 // Prints one line per round, then one JSON line. Needs `npm run build`.
 import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
@@ -17,9 +18,9 @@ import { Scheduler } from '../../dist/engine/scheduler.js';
 import { createHistoryControl, openDaemonStore } from '../../dist/daemon/history.js';
 import { createDaemonLogger } from '../../dist/daemon/log.js';
 import { logEngineEvents } from '../../dist/daemon/run-log.js';
-import { buildRunEnvironment } from '../../dist/runner/environment.js';
+import { runEnvironmentOverlay } from '../../dist/runner/environment.js';
 import { attachStore } from '../../dist/store/attach.js';
-import { journalClaim } from '../../dist/store/journal.js';
+import { runJournal } from '../../dist/store/journal.js';
 
 const [concurrency = 1, perRound = 2000, rounds = 5] = process.argv.slice(2).map(Number);
 const perLane = Math.ceil(perRound / concurrency);
@@ -44,14 +45,14 @@ const logStream = new Writable({
   },
 });
 const log = createDaemonLogger(logStream);
-const clock = createSystemClock();
-const store = openDaemonStore(join(dir, 'taskkit.db'), log, () => clock.now());
+const { store, clock } = openDaemonStore(join(dir, 'taskkit.db'), log, createSystemClock());
+const journal = runJournal(store);
 
 /** A run of `true` without the fork: its environment built, its end a turn later. */
 let pid = 100_000;
 const runner = {
   start(request) {
-    buildRunEnvironment(request);
+    runEnvironmentOverlay(request);
     const startedAt = clock.now();
     const done = new Promise((resolve) =>
       setImmediate(() =>
@@ -76,7 +77,8 @@ const runner = {
 const scheduler = new Scheduler({
   clock,
   runner,
-  claim: journalClaim(store),
+  claim: journal.claim,
+  claimCommit: journal.commit,
   maxConcurrent: concurrency,
   log,
   firstRunId: store.nextRunId(),
@@ -97,14 +99,16 @@ async function round() {
   const before = finished;
   const target = before + perLane * concurrency;
   const cpu = process.cpuUsage();
+  const flushesBefore = store.batchStats.flushes;
   const started = performance.now();
   for (let lane = 0; lane < concurrency; lane++) scheduler.runNow(`lane-${lane}-0`);
   while (finished < target) await new Promise((resolve) => (wake = resolve));
   store.flush();
   const used = process.cpuUsage(cpu);
+  const flushes = store.batchStats.flushes - flushesBefore;
   const runs = finished - before;
   const cpuMsPerRun = (used.user + used.system) / 1000 / runs;
-  return { runs, cpuMsPerRun, wallMsPerRun: (performance.now() - started) / runs };
+  return { runs, cpuMsPerRun, wallMsPerRun: (performance.now() - started) / runs, commitsPerRun: flushes / runs };
 }
 
 const results = [];
@@ -112,8 +116,11 @@ await round(); // warm-up: JIT, the first rows of every task
 for (let i = 0; i < rounds; i++) {
   const result = await round();
   results.push(result);
-  const { cpuMsPerRun, wallMsPerRun } = result;
-  console.log(`round ${i + 1}: ${cpuMsPerRun.toFixed(4)} ms CPU/run, ${wallMsPerRun.toFixed(4)} ms wall/run`);
+  const { cpuMsPerRun, wallMsPerRun, commitsPerRun } = result;
+  console.log(
+    `round ${i + 1}: ${cpuMsPerRun.toFixed(4)} ms CPU/run, ${wallMsPerRun.toFixed(4)} ms wall/run, ` +
+      `${commitsPerRun.toFixed(2)} commits/run`,
+  );
 }
 await scheduler.stop({ graceMs: 0 });
 store.close();
