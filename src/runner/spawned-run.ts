@@ -81,11 +81,16 @@ class SpawnedRun implements RunHandle, SpawnSink {
     if (this.#exit === null) this.#life.stop(reason);
   }
 
-  started(pid: number): void {
+  started(pid: number, endFollows = false): void {
     this.pid = pid;
     const listener = this.#pidListener;
     this.#pidListener = null;
-    listener?.(pid);
+    // A run that ended already (its end in the same read, no stop asked) tells its pid a step after
+    // `done` settles: still before the engine finishes it (launch.ts reads `done` a step later), and
+    // nothing is logged before, so the daemon writes the run's start and end lines in one write after
+    // the next run's request, not one before it and one after (bench scenario 5 at max-concurrent 1).
+    if (listener !== null && endFollows && this.#life.stopCause === null) void this.done.then(() => listener(pid));
+    else listener?.(pid);
     if (this.#deliverOnPid) this.#deliver();
     if (this.#killOnPid && killGroupIfAlive(pid)) this.#life.recordSignal('SIGKILL');
   }

@@ -17,7 +17,8 @@ import type { OutputStream } from './types.js';
 
 /** What one run hears from the spawner, in this order: pid or fault, output, exit, end (or lost). */
 export interface SpawnSink {
-  started(pid: number): void;
+  /** `endFollows`: the run's end came in the same read (a short run: spawner-main.ts holds the pid for its exit). */
+  started(pid: number, endFollows: boolean): void;
   fault(fault: StartFault): void;
   /** A chunk of output, latin1 (spawn-protocol.ts). */
   output(text: string, stream: OutputStream): void;
@@ -94,6 +95,16 @@ export interface SpawnerOptions {
 export function testWatchScale(env: NodeJS.ProcessEnv): number {
   const value = Number(env['TASKKIT_TEST_SPAWNER_WATCH_SCALE'] ?? '');
   return Number.isFinite(value) && value >= 1 ? value : 1;
+}
+
+/** Whether the run of the `at`-th event ends later in the same read. */
+export function endsLater(read: readonly SpawnerEvent[], at: number): boolean {
+  const { id } = read[at] as SpawnerEvent;
+  for (let next = at + 1; next < read.length; next++) {
+    const event = read[next] as SpawnerEvent;
+    if (event.kind === 'end' && event.id === id) return true;
+  }
+  return false;
 }
 
 /** Fork the spawner now. */
@@ -207,18 +218,23 @@ class SpawnerClient implements Spawner {
     child.channel?.unref();
     const watch = (this.#watch = this.#watchOver(child));
     const reader = new FrameReader();
-    const receive = (event: SpawnerEvent): void =>
-      event.kind === 'pong' ? watch.pong(event.id) : this.#receive(event);
     child.stdout?.setEncoding('latin1');
     child.stdout?.on('data', (piece: string) => {
       watch.heard();
+      // A read's events are told once all are decoded: a pid learns whether its run's end came with it.
+      const events: SpawnerEvent[] = [];
+      let garbled: { readonly error: unknown } | null = null;
       try {
-        reader.push(piece, receive);
+        reader.push(piece, (event) => void events.push(event));
       } catch (error) {
-        // A garbled stream cannot be resynchronised: end this spawner (its runs are told lost) and start anew.
-        this.#log('error', `taskkit-spawner: ${error instanceof Error ? error.message : String(error)}`);
-        child.kill('SIGKILL');
+        garbled = { error };
       }
+      events.forEach((event, at) => (event.kind === 'pong' ? watch.pong(event.id) : this.#receive(event, events, at)));
+      if (garbled === null) return;
+      // A garbled stream cannot be resynchronised: end this spawner (its runs are told lost) and start anew.
+      const { error } = garbled;
+      this.#log('error', `taskkit-spawner: ${error instanceof Error ? error.message : String(error)}`);
+      child.kill('SIGKILL');
     });
     eventsOf(child)?.unref();
     // A failed fork (EAGAIN, EMFILE) or a send on a closed channel; a failed fork has no exit to come.
@@ -253,12 +269,13 @@ class SpawnerClient implements Spawner {
     });
   }
 
-  #receive(event: Exclude<SpawnerEvent, { kind: 'pong' }>): void {
+  /** `event`, the `at`-th of the events of one read. */
+  #receive(event: Exclude<SpawnerEvent, { kind: 'pong' }>, read: readonly SpawnerEvent[], at: number): void {
     const sink = this.#sinks.get(event.id);
     if (sink === undefined) return;
     switch (event.kind) {
       case 'pid':
-        return sink.started(event.pid);
+        return sink.started(event.pid, endsLater(read, at));
       case 'fault':
         this.#forget(event.id);
         return sink.fault(event.fault);
