@@ -211,7 +211,8 @@ export abstract class EngineLoop implements TaskOperations {
    * or threw) is finished in this turn, so the next due function waits for no promise (issue 20).
    */
   #enter(run: ActiveRun, launched: LaunchedRun): void {
-    const outcome = launched.enter();
+    // Not the fast path's booked run: its code runs now, and the time it takes passes on a pinned clock too.
+    const outcome = run.preEntered === null ? this.pinnedClock.enter(launched) : launched.enter();
     if (outcome !== undefined) return this.flow.finish(run, outcome);
     launched.done
       .then((settled) => {

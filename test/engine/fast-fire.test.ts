@@ -285,6 +285,30 @@ describe('fast path: entering', () => {
     expect(fast).toEqual(await run('ordinary'));
   });
 
+  test('a dependent entered while its parent is booked: its record says how long its function took', async () => {
+    const run = async (mode: Mode) => {
+      const { clock, scheduler } = library(mode);
+      // The parent's run is booked with the clock pinned to its end; its dependent runs in that booking.
+      scheduler.add('parent', { every: '1s', 'on-success': ['child'], run: () => clock.stall(7) });
+      scheduler.add('child', { run: () => clock.stall(11) });
+      scheduler.add('next', { every: '1s', run: () => clock.stall(3) });
+      scheduler.start();
+      clock.advanceTo('2026-03-01T10:00:00Z');
+      await flush();
+      return (await records(scheduler)).map((record) =>
+        record === 'pending' ? record : [record.task, record.createdAt, record.startedAt, record.endedAt],
+      );
+    };
+    const at = Date.parse('2026-03-01T10:00:00Z');
+    const fast = await run('fast');
+    expect(fast).toEqual([
+      ['parent', at, at, at + 7],
+      ['child', at + 7, at + 7, at + 18],
+      ['next', at + 18, at + 18, at + 21],
+    ]);
+    expect(fast).toEqual(await run('ordinary'));
+  });
+
   test('with max-concurrent 1, the k-th synchronous function runs in the same turn', () => {
     const { clock, scheduler } = library('fast', { maxConcurrent: 1 });
     const entered: string[] = [];
