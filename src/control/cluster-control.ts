@@ -2,13 +2,15 @@
  * Control verbs in cluster mode (issue 21, ../shared/CLUSTER.md sections 5 and 9): `hold`,
  * `resume` and `reschedule` reply once the cluster's task row is committed (or say why it is not
  * yet: the change is in effect on this host and is written when PostgreSQL answers), and `cancel`
- * of a run another host runs asks that host and waits on the run's row. The daemon's cluster glue
+ * of a run another host runs asks that host and waits on the run's row; `cancel NAME` does that for
+ * each of the task's runs on other hosts, after cancelling this host's. The daemon's cluster glue
  * gives the hooks; on a single host they are absent and the replies are what they always were
  * (no promise on that path).
  */
 import type { RunRecord } from '../engine/run.js';
 import { whenAnswered, type Answer } from './answer.js';
-import { ControlError } from './protocol.js';
+import { ControlError, type ResultOf } from './protocol.js';
+import { toRunView } from './views.js';
 
 /** A stored run as the cluster's history gives it: with the host that ran it. */
 export type HostedRun = RunRecord & { readonly host?: string };
@@ -19,6 +21,8 @@ export interface ClusterControlHooks {
   clusterCommitted?(names: readonly string[]): Promise<string | null>;
   /** Ask the host running `run` to cancel it; its row once ended, or null when it still runs after the wait. */
   cancelElsewhere?(run: HostedRun): Promise<HostedRun | null>;
+  /** The task's runs running on other hosts (`cancel NAME`). */
+  runningElsewhere?(task: string): Promise<HostedRun[]>;
 }
 
 /** `result` once the cluster has the change (cluster mode), with `clusterPending` when it has not yet. */
@@ -59,4 +63,43 @@ export function cancelStored(
       ? `no run #${runId} (not running or waiting, and not in the history)`
       : `run #${runId} of ${stored.task} is not running or waiting (${stored.status}); nothing to cancel`,
   );
+}
+
+/**
+ * `cancel NAME`: this host's runs (cancelled already), then, in a cluster, the task's runs on
+ * other hosts, each asked to stop as `cancel RUN` asks (its owner is notified; the wait on its row is
+ * bounded), listed with their host after this host's. PostgreSQL not answering: `clusterPending` says so.
+ */
+export function cancelEverywhere(
+  hooks: ClusterControlHooks,
+  task: string,
+  cancelledHere: readonly RunRecord[],
+): Answer<ResultOf<'cancel'>> {
+  const here = cancelledHere.map((run) => toRunView(run));
+  if (hooks.runningElsewhere === undefined || hooks.cancelElsewhere === undefined) return { runs: here };
+  const cancelElsewhere = (run: HostedRun) => hooks.cancelElsewhere?.(run) ?? Promise.resolve(null);
+  return hooks
+    .runningElsewhere(task)
+    .then((runs) =>
+      Promise.all(
+        runs.map((run) => cancelElsewhere(run).then((ended) => ({ run: ended ?? run, ended: ended !== null }))),
+      ),
+    )
+    .then(
+      (asked) => {
+        const stillRunning = asked.filter((answer) => !answer.ended).map((answer) => answer.run.id);
+        return {
+          runs: [...here, ...asked.map((answer) => toRunView(answer.run))],
+          ...(stillRunning.length > 0 ? { requestedElsewhere: stillRunning } : {}),
+        };
+      },
+      (error: unknown) => ({
+        runs: here,
+        clusterPending: `${task}'s runs on other hosts were not asked to stop: ${describe(error)}`,
+      }),
+    );
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -17,6 +17,7 @@ import { allAnswered, fromHistory, whenAnswered, type Answer } from './answer.js
 import type { RequestContext, RequestDispatcher } from './connection.js';
 import {
   afterClusterCommit,
+  cancelEverywhere,
   cancelStored,
   type CancelledElsewhere,
   type ClusterControlHooks,
@@ -313,7 +314,7 @@ export function createHandlers(options: HandlerOptions): RequestDispatcher {
       }
       const name = readTaskName('cancel', checked, 'name');
       if (scheduler.has(name) || scheduler.orphan(name) !== null)
-        return { runs: scheduler.cancel(name).map((run) => toRunView(run)) };
+        return cancelEverywhere(daemon, name, scheduler.cancel(name));
       // `taskkit cancel 12`: no task has that name, so it is run #12.
       if (/^\d+$/.test(name) && Number.isSafeInteger(Number(name)) && Number(name) >= 1) return cancelRun(Number(name));
       throw unknownTask(name, knownNames());

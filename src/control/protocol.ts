@@ -299,8 +299,14 @@ export interface ControlMethods {
    * digits is taken as a run id), or `runId`. Without runs the result is empty; an unknown run id
    * is NOT_FOUND. In a cluster, a run id another host runs is asked of that host and the reply waits
    * (bounded) for its row to end; `requestedElsewhere` lists the runs still running when it gave up.
+   * A `name` cancels the task's runs here and asks each other host running one the same way (its runs
+   * follow this host's, with their `host`); `clusterPending` says why the other hosts were not asked.
    */
-  cancel: { params: CancelParams; result: { runs: RunView[]; requestedElsewhere?: number[] }; events: NoEvents };
+  cancel: {
+    params: CancelParams;
+    result: { runs: RunView[]; requestedElsewhere?: number[]; clusterPending?: string };
+    events: NoEvents;
+  };
   reschedule: {
     params: { name: string; schedule: RescheduleDefinition | null };
     result: { task: TaskView } & ClusterPending;

@@ -117,6 +117,7 @@ export function registerControlCommands(program: Command, context: CommandContex
       if (globals.json === true) return printJson(io, result);
       if (result.runs.length === 0) printError(io, `taskkit: nothing to cancel: ${name} has no running or waiting run`);
       for (const run of result.runs) printLine(io, `${run.task} #${run.id}: ${describeCancelled(run, result)}`);
+      printClusterPending(io, result.clusterPending);
     });
 
   program

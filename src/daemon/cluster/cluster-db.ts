@@ -141,6 +141,8 @@ export interface ClusterDb {
   readTask(name: string): Promise<TaskRow | null>;
   control(task: string, change: ControlChange): Promise<void>;
   notifyCancel(runId: number): Promise<void>;
+  /** `cancel NAME`: the task's runs running on other live hosts than `hostId`, with their host. */
+  runningElsewhere(task: string, hostId: string): Promise<(RunRecord & { readonly host?: string })[]>;
   reap(goneAfterMs: number, trusted: boolean): Promise<ReapedHost[]>;
   takeQueued(hostId: string, hostname: string, tasks: readonly string[]): Promise<TakenRun | null>;
   listHosts(): Promise<HostRow[]>;

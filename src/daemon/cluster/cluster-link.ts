@@ -29,7 +29,9 @@ export interface ClusterLink {
   /** The control socket's cluster hooks: `status`'s cluster section, each task's place in the cluster. */
   controlHooks(
     engine: Pick<Scheduler, 'list' | 'has' | 'get'>,
-  ): Required<Pick<DaemonControl, 'taskCluster' | 'clusterStatus' | 'clusterCommitted' | 'cancelElsewhere'>>;
+  ): Required<
+    Pick<DaemonControl, 'taskCluster' | 'clusterStatus' | 'clusterCommitted' | 'cancelElsewhere' | 'runningElsewhere'>
+  >;
   /** Graceful stop, step 1: `leaving` (no more claims); beats go on while runs drain. */
   leave(): Promise<void>;
   /** Step 2: `gone`, loops stopped, run rows flushed, connections closed. */

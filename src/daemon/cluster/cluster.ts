@@ -354,7 +354,7 @@ export async function startCluster(options: ClusterStartOptions): Promise<Cluste
         taskCluster: (task) =>
           engine.has(task) ? taskClusterView(engine.get(task).spec, { rows, isHostScoped }, fingerprintOf) : null,
         clusterStatus: () => status(engine.list().map((task) => task.spec)),
-        ...clusterControlHooks({ db, sync: () => sync }),
+        ...clusterControlHooks({ db, sync: () => sync, hostId: () => liveness.hostId() }),
       };
     },
     leave: () => liveness.leave(),

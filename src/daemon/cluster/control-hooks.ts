@@ -1,7 +1,8 @@
 /**
  * The control socket's cluster control hooks (../shared/CLUSTER.md sections 5 and 9): `hold`,
  * `resume`, `reschedule` reply after the task row's COMMIT (task-sync writes it), and `cancel` of a
- * run on another host notifies `{"k":"cancel","run":id}`, then waits on the run's row. Both waits
+ * run on another host (by its id, or each of a task's runs there for `cancel NAME`) notifies
+ * `{"k":"cancel","run":id}`, then waits on the run's row. Both waits
  * are bounded, so a PostgreSQL that does not answer gives a reply that says so, not a hang.
  */
 import type { ClusterControlHooks, HostedRun } from '../../control/cluster-control.js';
@@ -17,7 +18,9 @@ export const REMOTE_CANCEL_WAIT_MS = 5_000;
 const ROW_POLL_MS = 150;
 
 export interface ControlHookSources {
-  readonly db: Pick<ClusterDb, 'notifyCancel' | 'history'>;
+  readonly db: Pick<ClusterDb, 'notifyCancel' | 'runningElsewhere' | 'history'>;
+  /** This incarnation: `cancel NAME` asks the other hosts about their runs. */
+  readonly hostId: () => string;
   /** The running task sync; null before the engine is attached. */
   readonly sync: () => Pick<TaskSync, 'committed'> | null;
   readonly cancelWaitMs?: number;
@@ -37,6 +40,7 @@ export function clusterControlHooks(sources: ControlHookSources): Required<Clust
         : 'in effect on this host; it reaches the other hosts when PostgreSQL answers (written again until it does): ' +
             describe(failed.reason);
     },
+    runningElsewhere: (task) => sources.db.runningElsewhere(task, sources.hostId()),
     cancelElsewhere: async (run) => {
       try {
         await sources.db.notifyCancel(run.id);

@@ -46,6 +46,7 @@ export function offlineDb(why: () => string): ClusterDb {
     readTask: fail,
     control: fail,
     notifyCancel: fail,
+    runningElsewhere: fail,
     reap: fail,
     takeQueued: fail,
     listHosts: fail,

@@ -16,7 +16,7 @@ import { describeTarget } from '../../store/postgres/store-url.js';
 import { migrate } from '../../store/postgres/migrations.js';
 import { holdTask, notifyCancel, rescheduleTask, resumeTask } from '../../store/postgres/control.js';
 import { beat, goneHost, leaveHost, listHosts, registerHost, setHostTasks } from '../../store/postgres/hosts.js';
-import { getRun, lastRuns, latestRun, listRuns, runStats } from '../../store/postgres/history.js';
+import { getRun, lastRuns, latestRun, listRuns, runningElsewhere, runStats } from '../../store/postgres/history.js';
 import { publishTask } from '../../store/postgres/publish.js';
 import { recordInstantSkip } from '../../store/postgres/instant-skip.js';
 import { reattachHost } from '../../store/postgres/reattach.js';
@@ -100,6 +100,7 @@ export async function openClusterDb(settings: PgDbSettings, log: Logger): Promis
       else await rescheduleTask(pool, schema, task, change.schedule as ScheduleSpec | null);
     },
     notifyCancel: (runId) => notifyCancel(pool, schema, runId),
+    runningElsewhere: (task, hostId) => runningElsewhere(pool, schema, task, hostId),
     reap: (goneAfterMs, trusted) => reap(pool, schema, goneAfterMs, trusted),
     takeQueued: (hostId, hostname, tasks) => takeQueued(pool, schema, hostId, hostname, tasks),
     listHosts: async () =>

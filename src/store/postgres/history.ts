@@ -56,6 +56,26 @@ export async function getRun(db: Queryable, schema: string, id: number): Promise
   return row === undefined ? null : toRecord(row);
 }
 
+/**
+ * `cancel NAME` in a cluster: the task's runs running on live (or leaving) hosts other than
+ * `hostId`, oldest first, each with its host: each is asked to stop by a notification to its owner.
+ */
+export async function runningElsewhere(
+  db: Queryable,
+  schema: string,
+  task: string,
+  hostId: string,
+): Promise<ClusterRunRecord[]> {
+  const { rows } = await db.query<RunReadRow>(
+    `SELECT ${SUMMARY_SELECT}, r.output FROM ${quoteIdent(schema)}.run r
+       JOIN ${quoteIdent(schema)}.host h ON h.host_id = r.host_id
+      WHERE r.task = $1 AND r.status = 'running' AND r.host_id <> $2::uuid AND h.state IN ('live', 'leaving')
+      ORDER BY r.id`,
+    [task, hostId],
+  );
+  return rows.map(toRecord);
+}
+
 /** The task's newest run (any status; `logs NAME`), with its output, or null. */
 export async function latestRun(db: Queryable, schema: string, task: string): Promise<ClusterRunRecord | null> {
   const { rows } = await db.query<RunReadRow>(

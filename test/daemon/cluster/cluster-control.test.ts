@@ -3,8 +3,9 @@
  * replies after the task row's COMMIT (a row lock held by the test delays the write: the reply
  * waits for it, and the row says held the moment the reply is in); when PostgreSQL does not take
  * the write in time the reply says the change is in effect on this host, and the write is retried
- * until the row has it; `cancel` given to host A of a run on host B ends it as cancelled, and a
- * run that outlives the wait is reported as requested and still running.
+ * until the row has it; `cancel` given to host A of a run on host B ends it as cancelled (by its id,
+ * or by the task name, with A's own run), and a run that outlives the wait is reported as
+ * requested and still running.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,6 +36,11 @@ const TASKS = [
   '    every: 1h',
   '    hold: true',
   '    run: echo $$ > slow.pid; exec sleep 30',
+  '  both:',
+  '    every: 1h',
+  '    hold: true',
+  '    overlap: allow',
+  '    run: echo $$ > both-$HOSTLABEL.pid; exec sleep 30',
   '  stubborn:',
   '    every: 1h',
   '    hold: true',
@@ -58,14 +64,19 @@ async function lockRow(cluster: TestCluster, task: string, ms: number): Promise<
 const heldRow = (cluster: TestCluster, task: string): string =>
   cluster.sql(`SELECT held FROM taskkit.task WHERE name = '${task}'`);
 
-/** Starts `task` on `host` by run-now; its run id once its row says running. */
-async function startOn(cluster: TestCluster, host: ClusterHost, task: string): Promise<number> {
+/** Starts `task` on `host` by run-now; its run id once its row says running (its pid in `pidName`). */
+async function startOn(
+  cluster: TestCluster,
+  host: ClusterHost,
+  task: string,
+  pidName = `${task}.pid`,
+): Promise<number> {
   const started = await host.taskkit(['run-now', task, '--json']);
   expect(started.code, started.stderr).toBe(0);
   const id = (JSON.parse(started.stdout) as { run: { id: number } }).run.id;
   const state = () => cluster.sql(`SELECT status FROM taskkit.run WHERE id = ${id}`);
   await waitUntil(() => state() === 'running', 10_000, `run #${id} running in the cluster`);
-  const pidFile = join(cluster.dir, `${task}.pid`);
+  const pidFile = join(cluster.dir, pidName);
   await waitUntil(() => readPid(pidFile) > 0, 5_000, `${task}'s pid`);
   daemons.track(readPid(pidFile));
   return id;
@@ -133,6 +144,25 @@ describe.skipIf(skipWithoutPg)('control across hosts', () => {
     expect(b.log()).toContain(`run #${id} cancelled at another host's request`);
     expect(repliedMs).toBeLessThan(5_000);
     process.stdout.write(`[cluster] remote cancel answered in ${repliedMs} ms\n`);
+  });
+
+  test('cancel NAME on host A: its run on A and its run on B both end cancelled', { timeout: 60_000 }, async () => {
+    const cluster = await daemons.start(pg as PgCluster, TASKS, ['a', 'b']);
+    const [a, b] = cluster.hosts as [ClusterHost, ClusterHost];
+    const onA = await startOn(cluster, a, 'both', 'both-a.pid');
+    const onB = await startOn(cluster, b, 'both', 'both-b.pid');
+    const cancelled = await a.taskkit(['cancel', 'both']);
+    expect(cancelled.code, cancelled.stderr).toBe(0);
+    // This host's run first (cancelling: SIGTERM sent), then the other host's with its end there.
+    expect(cancelled.stdout).toMatch(new RegExp(`^both #${onA}: cancelling\\nboth #${onB}: cancelled on \\S+$`, 'm'));
+    await waitUntil(
+      () =>
+        cluster.sql(`SELECT string_agg(status, ',') FROM taskkit.run WHERE id IN (${onA}, ${onB})`) ===
+        'cancelled,cancelled',
+      10_000,
+      'both runs cancelled in the cluster',
+    );
+    expect(b.log()).toContain(`run #${onB} cancelled at another host's request`);
   });
 
   test('a remote run that outlives the wait: requested, still running', { timeout: 60_000 }, async () => {
