@@ -21,6 +21,7 @@ import { createFrameDecoder, encodeFrame, parseRequestLine, type Frame } from '.
 import { HELLO_FIRST, refuseHello } from './hello.js';
 import type { ControlErrorBody, HelloResult, RequestId, StreamPatience } from './protocol.js';
 import { createReaderJudge, describeLag } from './reader-patience.js';
+import { createSocketFeed } from './socket-feed.js';
 
 /** The longest a closing connection is flushed to a client that keeps reading. */
 const CLOSE_FLUSH_MAX_MS = 30_000;
@@ -81,9 +82,9 @@ export function serveConnection(
   /** Closing politely: no new request, the ones in flight still answered. */
   let draining = false;
   let paused = false;
-  /** Bytes handed to socket.write; those not in `socket.writableLength` have been read by the kernel. */
-  let written = 0;
-  const reader = createReaderJudge({ behind: () => socket.writableLength, flushed }, limits);
+  /** Replies go out through the feed, a slice at a time, so a slow reader's progress shows. */
+  const feed = createSocketFeed(socket);
+  const reader = createReaderJudge(feed, limits);
   let drainTimer: NodeJS.Timeout | undefined;
   let pumpScheduled = false;
   let idleTimer: NodeJS.Timeout | undefined;
@@ -120,8 +121,7 @@ export function serveConnection(
         error: { code: 'INTERNAL', message: `internal error: reply not serialisable: ${describeError(error)}` },
       });
     }
-    written += Buffer.byteLength(line);
-    socket.write(line);
+    feed.write(line);
     // A client that does not read its replies stops being read from, so its queue stays bounded.
     updateReading();
     return true;
@@ -130,10 +130,7 @@ export function serveConnection(
   /** Read from the socket only while nothing waits and the limits leave room. */
   function updateReading(): void {
     const room =
-      !draining &&
-      queued.length === 0 &&
-      inFlight.size < limits.maxInFlight &&
-      socket.writableLength <= limits.maxBacklogBytes;
+      !draining && queued.length === 0 && inFlight.size < limits.maxInFlight && feed.behind() <= limits.maxBacklogBytes;
     if (room && paused && !closing) {
       paused = false;
       socket.resume();
@@ -178,7 +175,7 @@ export function serveConnection(
         !draining &&
         queued.length > 0 &&
         inFlight.size < limits.maxInFlight &&
-        socket.writableLength <= limits.maxBacklogBytes
+        feed.behind() <= limits.maxBacklogBytes
       ) {
         handleFrame(queued.shift() as Frame);
       }
@@ -205,27 +202,22 @@ export function serveConnection(
     send({ id, error: body });
   }
 
-  /** Bytes the kernel has taken from this connection so far: progress of a reading client. */
-  function flushed(): number {
-    return written - socket.writableLength;
-  }
-
   function close(): void {
     if (closing) return;
     closing = true;
     clearTimers();
     for (const controller of inFlight) controller.abort();
     inFlight.clear();
-    socket.end();
+    feed.end();
     armKillTimer(Date.now() + CLOSE_FLUSH_MAX_MS);
   }
 
   /** Destroy the ended socket once its client reads nothing for closeGraceMs, or at `latest`. */
   function armKillTimer(latest: number): void {
-    const mark = flushed();
+    const mark = feed.flushed();
     killTimer = setTimeout(
       () => {
-        if (flushed() > mark && socket.writableLength > 0 && Date.now() < latest) armKillTimer(latest);
+        if (feed.flushed() > mark && feed.behind() > 0 && Date.now() < latest) armKillTimer(latest);
         else socket.destroy();
       },
       Math.max(0, Math.min(limits.closeGraceMs, latest - Date.now())),

@@ -43,6 +43,8 @@ export interface StreamPatience {
  * (issue 15 point 10): the CLI writing a 300 MB flood to a file was at most 6 MB behind; a pipe
  * not read until the run ended held all of seq 1 3000000 (26 MB of frames). Output travels as
  * base64 (a third larger): at 256 MiB a file follower of a 200 MB flood was once dropped reading.
+ * Progress is seen as the client reads because replies reach the socket a slice at a time
+ * (socket-feed.ts).
  */
 export const STREAM_PATIENCE: readonly StreamPatience[] = [
   { behindBytes: MAX_CLIENT_BACKLOG_BYTES, stallMs: 30_000 },
