@@ -155,9 +155,12 @@ export class FastRun implements PreEntered, LaunchedRun, RunRequest {
     this.inner?.cancel(reason);
   }
 
-  /** The booked run is entered: the outcome the function gave (the clock now reads its end), or undefined. */
+  /**
+   * The booked run is entered: the outcome the function gave, or undefined (a promise, or still going). Once it
+   * returned, the clock reads when it returned: what the fire does next (catch-up) came after that, a promise too.
+   */
   enter(): RunOutcome | undefined {
-    if (!this.returned || this.outcome === undefined) return undefined;
+    if (!this.returned) return undefined;
     this.#host.clock.pin(this.endedAt);
     return this.outcome;
   }

@@ -171,6 +171,30 @@ describe('fast path: the same records, ids and states as the ordinary path', () 
     expect(triggers).toContain('catch-up');
   });
 
+  test('a late wake: the catch-up after a function that returned a promise comes once it returned', async () => {
+    const run = async (mode: Mode) => {
+      const { clock, scheduler } = library(mode, { precise: true });
+      // 4 ms of its code before it returns a promise: catch-up comes after those, as on the ordinary path.
+      const slow = (): Promise<void> => {
+        clock.stall(4);
+        return new Promise<void>((resolve) => clock.setTimer(100, resolve));
+      };
+      scheduler.add('slow', { every: '1s', 'catch-up': 'skip', run: slow });
+      scheduler.start();
+      clock.advanceBy(2 * SECOND);
+      await flush();
+      clock.stall(3500);
+      clock.advanceBy(2 * SECOND);
+      await flush();
+      return (await records(scheduler)).map((record) =>
+        record === 'pending' ? record : [record.status, record.createdAt - record.scheduledAt!],
+      );
+    };
+    const fast = await run('fast');
+    expect(fast).toContainEqual(['skipped', expect.any(Number)]);
+    expect(fast).toEqual(await run('ordinary'));
+  });
+
   test('a task given a dependent after its run was made ahead: the run is booked before the next entry', async () => {
     const run = async (mode: Mode) => {
       const { clock, scheduler } = library(mode, { precise: true });
