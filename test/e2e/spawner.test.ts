@@ -33,8 +33,14 @@ function childrenOf(parent: number): { pid: number; args: string }[] {
   return found;
 }
 
-function spawnerOf(daemon: number): number {
-  const spawners = childrenOf(daemon).filter((child) => child.args === 'taskkit-spawner');
+/**
+ * The daemon's one spawner child. It is named once its node has started (process.title), which on
+ * a loaded machine can come after the daemon answers: CI at e7952c0 found no child by that name yet.
+ */
+async function spawnerOf(daemon: number): Promise<number> {
+  const named = (): { pid: number }[] => childrenOf(daemon).filter((child) => child.args === 'taskkit-spawner');
+  await waitUntil(() => named().length > 0, 5_000, 'a child named taskkit-spawner');
+  const spawners = named();
   expect(spawners).toHaveLength(1);
   return (spawners[0] as { pid: number }).pid;
 }
@@ -68,7 +74,7 @@ describe('the spawner process', () => {
     const d = makeDaemonDir();
     d.writeTasks(daemonTasks(['  long:', '    run: echo started; sleep 300']));
     const daemon = await startDetached(d);
-    const spawner = spawnerOf(daemon);
+    const spawner = await spawnerOf(daemon);
     const { runId, pid } = await runNow(d, 'long');
     expect(parentOf(pid)).toBe(spawner);
     const cancelled = await d.taskkit(['cancel', 'long']);
@@ -86,7 +92,7 @@ describe('the spawner process', () => {
     d.writeTasks(daemonTasks(['  long:', '    run: echo started; sleep 300', '  quick:', '    run: echo fine']));
     const daemon = await startDetached(d);
     expect((await d.taskkit(['run-now', 'quick', '--wait'])).code).toBe(0);
-    const first = spawnerOf(daemon);
+    const first = await spawnerOf(daemon);
     const { runId, pid } = await runNow(d, 'long');
     process.kill(first, 'SIGKILL');
     const run = await eventually(
@@ -99,7 +105,7 @@ describe('the spawner process', () => {
     );
     await waitUntil(() => !isAlive(pid), 5_000, 'the run to be gone');
     await waitUntil(() => childrenOf(daemon).some((child) => child.args === 'taskkit-spawner'), 5_000, 'a new spawner');
-    const second = spawnerOf(daemon);
+    const second = await spawnerOf(daemon);
     expect(second).not.toBe(first);
     const log = readDaemonLog(d);
     expect(log).toContain(
@@ -120,7 +126,7 @@ describe('the spawner process', () => {
     d.writeTasks(daemonTasks(['  quick:', '    run: echo fine']));
     const daemon = await startDetached(d);
     expect((await d.taskkit(['run-now', 'quick', '--wait'])).code).toBe(0);
-    const first = spawnerOf(daemon);
+    const first = await spawnerOf(daemon);
     expect(await statusSpawner(d)).toBe(first);
     process.kill(first, 'SIGSTOP');
     try {
@@ -143,7 +149,7 @@ describe('the spawner process', () => {
       await waitUntil(() => !isAlive(first), 5_000, 'the stopped spawner to be killed');
       const again = await d.taskkit(['run-now', 'quick', '--wait']);
       expect([again.code, again.stdout]).toEqual([0, 'fine\n']);
-      const second = spawnerOf(daemon);
+      const second = await spawnerOf(daemon);
       expect(second).not.toBe(first);
       expect(await statusSpawner(d)).toBe(second);
       expect((await d.taskkit(['status'])).stdout).toContain(
@@ -160,7 +166,7 @@ describe('the spawner process', () => {
     const d = makeDaemonDir();
     d.writeTasks(daemonTasks(['  long:', '    run: echo started; sleep 300']));
     const daemon = await startDetached(d);
-    const spawner = spawnerOf(daemon);
+    const spawner = await spawnerOf(daemon);
     const { pid } = await runNow(d, 'long');
     process.kill(daemon, 'SIGKILL');
     await waitUntil(() => !isAlive(spawner), 5_000, 'the spawner to exit');
