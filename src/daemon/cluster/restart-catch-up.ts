@@ -49,12 +49,30 @@ export function restartCatchUps(options: RestartCatchUpOptions): RestartCatchUps
   let stopped = false;
   let busy = false;
 
+  /** When the timer is armed for (Infinity: not armed). */
+  let armedAt = Infinity;
+
+  /** Arm for `at` unless armed for as early already: a start adds every task, one take() each. */
+  const armAt = (at: Instant): void => {
+    if (options.timer === false || stopped || engine === null || at >= armedAt) return;
+    clearTimeout(timer);
+    armedAt = at;
+    timer = setTimeout(
+      () => {
+        armedAt = Infinity;
+        void check();
+      },
+      Math.max(0, at - options.now()),
+    );
+    timer.unref();
+  };
+
   const arm = (): void => {
     clearTimeout(timer);
-    if (options.timer === false || stopped || engine === null || pending.size === 0) return;
-    const first = Math.min(...[...pending.values()].map((range) => range.checkAt));
-    timer = setTimeout(() => void check(), Math.max(0, first - options.now()));
-    timer.unref();
+    armedAt = Infinity;
+    let first = Infinity;
+    for (const range of pending.values()) first = Math.min(first, range.checkAt);
+    if (first !== Infinity) armAt(first);
   };
 
   const check = async (): Promise<void> => {
@@ -86,8 +104,9 @@ export function restartCatchUps(options: RestartCatchUpOptions): RestartCatchUps
   return {
     take(spec, range) {
       if (options.isHostScoped(spec)) return false;
-      pending.set(spec.name, { ...range, checkAt: range.upTo + spec.jitterMs + CLAIM_SETTLE_MS });
-      arm();
+      const checkAt = range.upTo + spec.jitterMs + CLAIM_SETTLE_MS;
+      pending.set(spec.name, { ...range, checkAt });
+      armAt(checkAt);
       return true;
     },
     attach(attached) {
